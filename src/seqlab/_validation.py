@@ -1,0 +1,86 @@
+"""Argument checks whose messages name the parameter, the value and what was expected."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from seqlab.errors import UnknownNameError, ValidationError
+
+
+def check_int(
+    name: str, value: Any, owner: str, low: int | None = None, high: int | None = None
+) -> int:
+    """Return `value` as int when it is an integer in [low, high], else raise ValidationError."""
+    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    in_range = is_int and (low is None or value >= low) and (high is None or value <= high)
+    if not in_range:
+        lo = "-inf" if low is None else str(low)
+        hi = "inf)" if high is None else f"{high}]"
+        raise ValidationError(
+            f"The {name!r} parameter of {owner} must be an int in the range [{lo}, {hi}. "
+            f"Got {value!r} instead."
+        )
+    return int(value)
+
+
+def check_float(
+    name: str,
+    value: Any,
+    owner: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+) -> float:
+    """Return `value` as float when it is a finite real in the given range, else raise."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    ok = ok and math.isfinite(float(value))
+    if ok and low is not None:
+        ok = float(value) > low if low_open else float(value) >= low
+    if ok and high is not None:
+        ok = float(value) <= high
+    if not ok:
+        lo = "-inf" if low is None else str(low)
+        bracket = "(" if low_open or low is None else "["
+        hi = "inf)" if high is None else f"{high}]"
+        raise ValidationError(
+            f"The {name!r} parameter of {owner} must be a finite float in the range "
+            f"{bracket}{lo}, {hi}. Got {value!r} instead."
+        )
+    return float(value)
+
+
+def check_choice(name: str, value: Any, owner: str, choices: Iterable[str]) -> str:
+    """Return `value` when it is one of `choices`, else raise UnknownNameError listing them."""
+    choices = list(choices)
+    if value not in choices:
+        raise UnknownNameError(f"{name!r} of {owner}", value, choices)
+    return value
+
+
+def check_finite(name: str, array: np.ndarray) -> None:
+    """Raise when `array` holds NaN or infinity, naming the first bad position."""
+    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        raise ValidationError(
+            f"`{name}` contains NaN or infinity (first at index {tuple(int(i) for i in bad)}, "
+            f"value {array[tuple(bad)]!r}). Fill or drop missing values before framing or training."
+        )
+
+
+def check_ndim(name: str, array: Any, ndim: int, layout: str) -> None:
+    """Raise when `array` does not have `ndim` dimensions; `layout` names them for the message."""
+    shape = tuple(getattr(array, "shape", ()))
+    if len(shape) != ndim:
+        hint = ""
+        if ndim == 3 and len(shape) == 2:
+            hint = (
+                f" For one feature per time step reshape with x.reshape({shape[0]}, {shape[1]}, 1); "
+                f"for a single sequence use x.reshape(1, {shape[0]}, {shape[1]})."
+            )
+        raise ValidationError(
+            f"`{name}` must be {ndim}-D with shape {layout}; got shape {shape}.{hint}"
+        )

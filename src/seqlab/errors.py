@@ -1,0 +1,75 @@
+"""Every exception seqlab raises on purpose.
+
+Hierarchy::
+
+    SeqlabError
+    ├── ValidationError (also ValueError)      bad argument, array shape or value
+    │   └── UnknownNameError (also KeyError)   a name not in a registry (loss, optimizer, recipe …)
+    ├── NotFittedError (also ValueError)       a transform used before `fit`
+    ├── StatefulLayoutError (also ValueError)  data that cannot be laid out for stateful training
+    └── TrainingDivergedError (also RuntimeError)  the loss became non-finite or exploded
+
+Catch `SeqlabError` to handle them all.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Any, Iterable
+
+__all__ = [
+    "SeqlabError",
+    "ValidationError",
+    "UnknownNameError",
+    "NotFittedError",
+    "StatefulLayoutError",
+    "TrainingDivergedError",
+]
+
+
+class SeqlabError(Exception):
+    """Base class of all errors raised by seqlab."""
+
+
+class ValidationError(SeqlabError, ValueError):
+    """An argument, array shape or value is not what seqlab expects."""
+
+
+class UnknownNameError(ValidationError, KeyError):
+    """A name (loss, optimizer, cell, recipe …) that no registry knows.
+
+    The message lists the valid names and the close ones.
+    """
+
+    def __init__(self, kind: str, name: Any, valid: Iterable[str]):
+        self.kind = kind
+        self.name = name
+        self.valid = sorted(valid)
+        close = get_close_matches(str(name), self.valid, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        super().__init__(
+            f"Unknown {kind} {name!r}.{hint} Valid names: {', '.join(self.valid)}."
+        )
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0])
+
+
+class NotFittedError(SeqlabError, ValueError):
+    """A transform or model was used before it was fitted."""
+
+
+class StatefulLayoutError(ValidationError):
+    """Data cannot be laid out so that each batch row continues the previous one."""
+
+
+class TrainingDivergedError(SeqlabError, RuntimeError):
+    """Training produced a non-finite or exploding loss.
+
+    `history` holds the metrics recorded up to the failure, so nothing is lost;
+    the model's weights have been restored to the last good ones.
+    """
+
+    def __init__(self, message: str, history: Any = None):
+        super().__init__(message)
+        self.history = history
