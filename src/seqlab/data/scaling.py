@@ -1,0 +1,232 @@
+"""Per-feature scalers (min-max normalisation and standardisation) with scikit-learn semantics."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from seqlab._validation import check_finite
+from seqlab.errors import NotFittedError, ValidationError
+
+__all__ = ["MinMaxScaler", "StandardScaler"]
+
+
+def _as_2d(x: Any, owner: str, method: str) -> tuple[np.ndarray, tuple[int, ...], np.dtype]:
+    """Return `x` as float (samples, features), its original shape and the output dtype.
+
+    A 1-D array is one feature; an N-D array has its features on the last axis.
+    """
+    arr = np.asarray(x)
+    if arr.ndim == 0:
+        raise ValidationError(
+            f"`x` passed to {owner}.{method} must be an array with at least 1 dimension "
+            f"(features on the last axis); got a scalar {arr!r}."
+        )
+    if arr.dtype.kind not in "biuf":
+        raise ValidationError(
+            f"`x` passed to {owner}.{method} must hold numbers; got dtype {arr.dtype}."
+        )
+    out_dtype = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+    flat = arr.reshape(-1, 1) if arr.ndim == 1 else arr.reshape(-1, arr.shape[-1])
+    return flat.astype(np.float64, copy=False), arr.shape, out_dtype
+
+
+def _n_features(shape: tuple[int, ...]) -> int:
+    return 1 if len(shape) == 1 else shape[-1]
+
+
+class _Scaler:
+    """Shared plumbing: fit checks, fitted-state checks, shape handling and serialisation."""
+
+    _fitted_attrs: tuple[str, ...] = ()
+
+    def _check_fit_input(self, x: Any) -> np.ndarray:
+        flat, _, _ = _as_2d(x, type(self).__name__, "fit")
+        if flat.shape[0] == 0:
+            raise ValidationError(
+                f"`x` passed to {type(self).__name__}.fit has no samples (shape "
+                f"{np.shape(x)}); fit needs at least one."
+            )
+        check_finite("x", flat.reshape(np.shape(x)))
+        self.n_features_in_ = flat.shape[1]
+        self.n_samples_seen_ = flat.shape[0]
+        return flat
+
+    def _check_fitted(self, method: str) -> None:
+        if not hasattr(self, self._fitted_attrs[0]):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                f"the training data before using '{method}'."
+            )
+
+    def _prepare(self, x: Any, method: str) -> tuple[np.ndarray, tuple[int, ...], np.dtype]:
+        self._check_fitted(method)
+        flat, shape, dtype = _as_2d(x, type(self).__name__, method)
+        if flat.shape[1] != self.n_features_in_:
+            raise ValidationError(
+                f"{type(self).__name__} was fitted on {self.n_features_in_} feature(s) but "
+                f"`x` passed to {method} has {_n_features(shape)} (shape {shape}; features "
+                f"are the last axis, a 1-D array is one feature)."
+            )
+        return flat, shape, dtype
+
+    def fit_transform(self, x: Any) -> np.ndarray:
+        """Fit to `x`, then return it transformed."""
+        return self.fit(x).transform(x)
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the constructor parameters."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-plain description (parameters and fitted state, if fitted)."""
+        fitted = None
+        if hasattr(self, self._fitted_attrs[0]):
+            fitted = {a: np.asarray(getattr(self, a)).tolist() for a in self._fitted_attrs}
+            fitted["n_features_in_"] = int(self.n_features_in_)
+            fitted["n_samples_seen_"] = int(self.n_samples_seen_)
+        return {"type": type(self).__name__, "params": self.get_params(), "fitted": fitted}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        """Rebuild a scaler (fitted when it was) from :meth:`to_dict` output."""
+        if not isinstance(data, dict) or data.get("type", cls.__name__) != cls.__name__:
+            raise ValidationError(
+                f"{cls.__name__}.from_dict expects the dict from {cls.__name__}.to_dict(). "
+                f"Got {data!r} instead."
+            )
+        obj = cls(**data.get("params", {}))
+        fitted = data.get("fitted")
+        if fitted:
+            missing = [a for a in cls._fitted_attrs if a not in fitted]
+            if missing:
+                raise ValidationError(
+                    f"{cls.__name__}.from_dict: the 'fitted' entry lacks {', '.join(missing)}."
+                )
+            for a in cls._fitted_attrs:
+                setattr(obj, a, np.asarray(fitted[a], dtype=np.float64))
+            first = fitted[cls._fitted_attrs[0]]
+            obj.n_features_in_ = int(fitted.get("n_features_in_", len(first)))
+            obj.n_samples_seen_ = int(fitted.get("n_samples_seen_", 0))
+        return obj
+
+
+def _check_feature_range(feature_range: Any) -> tuple[float, float]:
+    ok = isinstance(feature_range, (tuple, list)) and len(feature_range) == 2
+    if ok:
+        try:
+            lo, hi = float(feature_range[0]), float(feature_range[1])
+        except (TypeError, ValueError):
+            ok = False
+        else:
+            ok = math.isfinite(lo) and math.isfinite(hi) and lo < hi
+    if not ok:
+        raise ValidationError(
+            f"The 'feature_range' parameter of MinMaxScaler must be a (min, max) pair of finite "
+            f"numbers with min < max. Got {feature_range!r} instead."
+        )
+    return lo, hi
+
+
+class MinMaxScaler(_Scaler):
+    """Scale each feature to `feature_range` using the minimum and maximum seen in `fit`.
+
+    ``transform(x) = x * scale_ + min_`` with ``scale_ = (hi - lo) / (data_max_ - data_min_)``
+    and ``min_ = lo - data_min_ * scale_``; a constant feature gets a range of 1 (no division
+    by zero). Features are on the last axis; a 1-D array is one feature and keeps its shape.
+
+    Fitted attributes: ``data_min_``, ``data_max_``, ``data_range_``, ``scale_``, ``min_``,
+    ``n_features_in_``, ``n_samples_seen_``.
+    """
+
+    _fitted_attrs = ("data_min_", "data_max_", "data_range_", "scale_", "min_")
+
+    def __init__(self, feature_range: tuple[float, float] = (0, 1)):
+        self.feature_range = feature_range
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the constructor parameters."""
+        fr = self.feature_range
+        return {"feature_range": list(fr) if isinstance(fr, (tuple, list)) else fr}
+
+    def fit(self, x: Any) -> MinMaxScaler:
+        """Learn each feature's minimum and maximum from `x`; return self."""
+        lo, hi = _check_feature_range(self.feature_range)
+        flat = self._check_fit_input(x)
+        self.data_min_ = flat.min(axis=0)
+        self.data_max_ = flat.max(axis=0)
+        self.data_range_ = self.data_max_ - self.data_min_
+        safe_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+        self.scale_ = (hi - lo) / safe_range
+        self.min_ = lo - self.data_min_ * self.scale_
+        return self
+
+    def transform(self, x: Any) -> np.ndarray:
+        """Return `x` scaled with the fitted statistics (same shape as `x`)."""
+        flat, shape, dtype = self._prepare(x, "transform")
+        out = flat * self.scale_ + self.min_
+        return out.reshape(shape).astype(dtype, copy=False)
+
+    def inverse_transform(self, x: Any) -> np.ndarray:
+        """Map scaled values back to the original units (same shape as `x`)."""
+        flat, shape, dtype = self._prepare(x, "inverse_transform")
+        out = (flat - self.min_) / self.scale_
+        return out.reshape(shape).astype(dtype, copy=False)
+
+
+class StandardScaler(_Scaler):
+    """Standardise each feature to zero mean and unit variance using statistics from `fit`.
+
+    ``transform(x) = (x - mean_) / scale_`` with ``scale_`` the population standard deviation
+    (ddof=0, as scikit-learn); a constant feature gets a scale of 1. Features are on the last
+    axis; a 1-D array is one feature and keeps its shape.
+
+    Fitted attributes: ``mean_``, ``var_``, ``scale_``, ``n_features_in_``, ``n_samples_seen_``.
+    """
+
+    _fitted_attrs = ("mean_", "var_", "scale_")
+
+    def __init__(self, *, with_mean: bool = True, with_std: bool = True):
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the constructor parameters."""
+        return {"with_mean": bool(self.with_mean), "with_std": bool(self.with_std)}
+
+    def fit(self, x: Any) -> StandardScaler:
+        """Learn each feature's mean and variance from `x`; return self."""
+        flat = self._check_fit_input(x)
+        self.mean_ = flat.mean(axis=0)
+        self.var_ = flat.var(axis=0)
+        constant = flat.max(axis=0) == flat.min(axis=0)
+        self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
+        if constant.any():  # exact statistics, so a constant feature maps to exactly 0
+            self.mean_ = np.where(constant, flat[0], self.mean_)
+            self.var_ = np.where(constant, 0.0, self.var_)
+        return self
+
+    def _center_scale(self) -> tuple[np.ndarray, np.ndarray]:
+        center = self.mean_ if self.with_mean else np.zeros_like(self.mean_)
+        scale = self.scale_ if self.with_std else np.ones_like(self.scale_)
+        return center, scale
+
+    def transform(self, x: Any) -> np.ndarray:
+        """Return `x` standardised with the fitted statistics (same shape as `x`)."""
+        flat, shape, dtype = self._prepare(x, "transform")
+        center, scale = self._center_scale()
+        out = (flat - center) / scale
+        return out.reshape(shape).astype(dtype, copy=False)
+
+    def inverse_transform(self, x: Any) -> np.ndarray:
+        """Map standardised values back to the original units (same shape as `x`)."""
+        flat, shape, dtype = self._prepare(x, "inverse_transform")
+        center, scale = self._center_scale()
+        out = flat * scale + center
+        return out.reshape(shape).astype(dtype, copy=False)

@@ -1,0 +1,21 @@
+"""Model specs, the builder, presets and summaries."""
+
+from seqlab.models.build import build, detach_state, state_batch_size
+from seqlab.models.presets import PRESETS, bidirectional, char_lm, mlp_window, stacked, vanilla
+from seqlab.models.spec import ModelSpec
+from seqlab.models.summary import ModelSummary, summary
+
+__all__ = [
+    "ModelSpec",
+    "build",
+    "summary",
+    "ModelSummary",
+    "detach_state",
+    "state_batch_size",
+    "PRESETS",
+    "vanilla",
+    "stacked",
+    "bidirectional",
+    "char_lm",
+    "mlp_window",
+]

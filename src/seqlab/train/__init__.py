@@ -1,0 +1,30 @@
+"""Training: the Trainer, losses, metrics, history and callbacks."""
+
+from seqlab.train.callbacks import (
+    Callback,
+    EarlyStopping,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    ResetState,
+)
+from seqlab.train.history import History
+from seqlab.train.losses import LOSSES, get_loss
+from seqlab.train.metrics import METRICS, get_metric
+from seqlab.train.trainer import Trainer, resolve_device
+
+__all__ = [
+    "Trainer",
+    "History",
+    "Callback",
+    "EarlyStopping",
+    "ModelCheckpoint",
+    "LearningRateScheduler",
+    "ReduceLROnPlateau",
+    "ResetState",
+    "LOSSES",
+    "METRICS",
+    "get_loss",
+    "get_metric",
+    "resolve_device",
+]

@@ -1,0 +1,218 @@
+"""Callbacks: hooks into `Trainer.fit`, with Keras' names and a few of its traps fixed.
+
+Each hook receives the trainer (`self.trainer`, set by `set_trainer`). Hooks:
+``on_train_begin(logs)``, ``on_epoch_begin(epoch)``, ``on_batch_end(batch, logs)``,
+``on_epoch_end(epoch, logs)``, ``on_train_end(logs)``. Set ``trainer.stop_training``
+to end training after the current epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from safetensors.torch import save_file
+
+from seqlab._validation import check_choice, check_float, check_int
+
+if TYPE_CHECKING:
+    from seqlab.train.trainer import Trainer
+
+
+class Callback:
+    """Base class: override the hooks you need."""
+
+    trainer: Trainer
+
+    def set_trainer(self, trainer: Trainer) -> None:
+        """Called by the trainer before training starts."""
+        self.trainer = trainer
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        """Before the first epoch."""
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        """Before each epoch (0-based)."""
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        """After each optimizer step."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        """After each epoch, with its training and validation metrics."""
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        """After the last epoch (also when stopped early)."""
+
+
+class _Monitor:
+    """Shared logic for callbacks that watch one metric for improvement."""
+
+    def __init__(self, monitor: str, mode: str, min_delta: float, owner: str):
+        self.monitor = monitor
+        self.mode = check_choice("mode", mode, owner, ("auto", "min", "max"))
+        self.min_delta = check_float("min_delta", min_delta, owner, low=0.0)
+        self.owner = owner
+
+    def _sign(self) -> float:
+        if self.mode == "max" or (self.mode == "auto" and "acc" in self.monitor):
+            return -1.0
+        return 1.0
+
+    def _value(self, logs: dict[str, Any]) -> float:
+        if self.monitor not in logs:
+            raise KeyError(
+                f"{self.owner} monitors {self.monitor!r} but the epoch logs only hold "
+                f"{sorted(logs)}. Pass validation data for 'val_*' metrics, or pick another."
+            )
+        return self._sign() * float(logs[self.monitor])
+
+    def _improved(self, value: float, best: float) -> bool:
+        return value < best - self.min_delta
+
+
+class EarlyStopping(Callback, _Monitor):
+    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs.
+
+    With ``restore_best_weights=True`` the best epoch's weights are restored at the end
+    of training whether or not stopping fired (Keras restores them only when it fires).
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 0,
+        min_delta: float = 0.0,
+        mode: str = "auto",
+        restore_best_weights: bool = False,
+    ):
+        _Monitor.__init__(self, monitor, mode, min_delta, "EarlyStopping")
+        self.patience = check_int("patience", patience, "EarlyStopping", low=0)
+        self.restore_best_weights = restore_best_weights
+        self.stopped_epoch: int | None = None
+        self.best_epoch: int | None = None
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self.best = math.inf
+        self.wait = 0
+        self.best_weights = None
+        self.stopped_epoch = None
+        self.best_epoch = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        value = self._value(logs)
+        if self._improved(value, self.best):
+            self.best, self.wait, self.best_epoch = value, 0, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.trainer.get_weights()
+            return
+        self.wait += 1
+        if self.wait > self.patience:
+            self.stopped_epoch = epoch
+            self.trainer.stop_training = True
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        if self.restore_best_weights and self.best_weights is not None:
+            self.trainer.set_weights(self.best_weights)
+
+
+class ModelCheckpoint(Callback, _Monitor):
+    """Save the model's weights (safetensors) after epochs, atomically.
+
+    `path` may contain ``{epoch}``. The file is written under a temporary name and
+    renamed, so a crash never leaves a half-written checkpoint in its place.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        monitor: str = "val_loss",
+        save_best_only: bool = False,
+        mode: str = "auto",
+    ):
+        _Monitor.__init__(self, monitor, mode, 0.0, "ModelCheckpoint")
+        self.path = str(path)
+        self.save_best_only = save_best_only
+        self.best = math.inf
+        self.saved: list[str] = []
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        if self.save_best_only:
+            value = self._value(logs)
+            if not self._improved(value, self.best):
+                return
+            self.best = value
+        target = self.path.format(epoch=epoch + 1)
+        write_weights_atomically(self.trainer.get_weights(), target)
+        self.saved.append(target)
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)``."""
+
+    def __init__(self, schedule: Callable[[int, float], float]):
+        self.schedule = schedule
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        self.trainer.lr = float(self.schedule(epoch, self.trainer.lr))
+
+
+class ReduceLROnPlateau(Callback, _Monitor):
+    """Multiply the learning rate by `factor` when `monitor` stalls for `patience` epochs."""
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        min_delta: float = 1e-4,
+        min_lr: float = 0.0,
+        mode: str = "auto",
+    ):
+        _Monitor.__init__(self, monitor, mode, min_delta, "ReduceLROnPlateau")
+        self.factor = check_float("factor", factor, "ReduceLROnPlateau", low=0.0, high=1.0,
+                                  low_open=True)
+        self.patience = check_int("patience", patience, "ReduceLROnPlateau", low=0)
+        self.min_lr = check_float("min_lr", min_lr, "ReduceLROnPlateau", low=0.0)
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self.best = math.inf
+        self.wait = 0
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        value = self._value(logs)
+        if self._improved(value, self.best):
+            self.best, self.wait = value, 0
+            return
+        self.wait += 1
+        if self.wait > self.patience:
+            self.trainer.lr = max(self.trainer.lr * self.factor, self.min_lr)
+            self.wait = 0
+
+
+class ResetState(Callback):
+    """Reset a stateful model's carried state every `every` batches (besides epoch ends)."""
+
+    def __init__(self, every: int):
+        self.every = check_int("every", every, "ResetState", low=1)
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        if (batch + 1) % self.every == 0:
+            self.trainer.reset_state()
+
+
+def write_weights_atomically(tensors: dict[str, Any], path: str | Path) -> None:
+    """Write a safetensors file under a temporary name in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        save_file({k: v.contiguous() for k, v in tensors.items()}, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

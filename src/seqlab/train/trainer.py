@@ -1,0 +1,406 @@
+"""`Trainer`: fit, evaluate and predict any model that follows seqlab's forward contract.
+
+The contract is ``model(x, state=None) -> (y, state)``. Models built from a
+`ModelSpec` follow it, and so can a user's own `nn.Module` (pass `task=`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from seqlab._validation import check_choice, check_finite, check_float, check_int, check_ndim
+from seqlab.data.batching import minibatches, stateful_layout
+from seqlab.errors import TrainingDivergedError, ValidationError
+from seqlab.models.build import detach_state
+from seqlab.models.spec import TASKS
+from seqlab.train.callbacks import Callback
+from seqlab.train.history import History
+from seqlab.train.losses import DEFAULT_LOSS, get_loss
+from seqlab.train.metrics import DEFAULT_METRICS, get_metric
+from seqlab.train.optimizers import make_optimizer
+from seqlab.train.progress import ProgressReporter
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """``auto`` picks CUDA when available, else CPU."""
+    if str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+class Trainer:
+    """Trains a sequence model and uses it.
+
+    Parameters
+    ----------
+    model:
+        A module with ``forward(x, state=None) -> (y, state)``.
+    task:
+        ``regression``, ``binary`` or ``multiclass``; taken from ``model.spec`` when present.
+    loss, metrics:
+        Names (or a callable loss); defaults follow the task.
+    optimizer, lr, momentum, weight_decay:
+        ``adam``, ``sgd``, ``rmsprop`` or ``adagrad``; ``lr=None`` takes Keras' default.
+    stateful:
+        Carry the recurrent state from batch to batch (detached between batches:
+        truncated backpropagation through time) and reset it at each epoch's end.
+        Training samples are read as one time-ordered stream that seqlab lays out in
+        ``batch_size`` parallel segments, so row i of each batch continues row i of
+        the previous batch. Prediction then carries state from call to call until
+        `reset_state` and works with any number of rows, one included.
+    clip_grad_norm:
+        Clip the gradients' global norm to this value (None: no clipping).
+    seed:
+        Makes shuffling and dropout repeatable (weights are seeded by ``build(seed=)``).
+    device:
+        ``cpu``, ``cuda`` or ``auto``.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        *,
+        task: str | None = None,
+        loss: Any = None,
+        optimizer: str = "adam",
+        lr: float | None = None,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        metrics: Sequence[str] | None = None,
+        stateful: bool = False,
+        clip_grad_norm: float | None = None,
+        seed: int | None = None,
+        device: str = "cpu",
+    ):
+        spec = getattr(model, "spec", None)
+        task = task or (spec.task if spec is not None else None)
+        if task is None:
+            raise ValidationError(
+                "The 'task' parameter of Trainer is required for a model without a `spec`: "
+                f"pass one of {list(TASKS)}."
+            )
+        self.task = check_choice("task", task, "Trainer", TASKS)
+        self.device = resolve_device(device)
+        self.model = model.to(self.device)
+        self.loss_name = loss if isinstance(loss, str) else None
+        self.loss_fn = get_loss(loss or DEFAULT_LOSS[self.task])
+        self.metric_names = list(DEFAULT_METRICS[self.task] if metrics is None else metrics)
+        self.metric_fns = {name: get_metric(name, self.task) for name in self.metric_names}
+        self.optimizer = make_optimizer(optimizer, model.parameters(), lr, momentum, weight_decay)
+        self.optimizer_name = optimizer
+        self.stateful = bool(stateful)
+        if clip_grad_norm is not None:
+            check_float("clip_grad_norm", clip_grad_norm, "Trainer", low=0.0, low_open=True)
+        self.clip_grad_norm = clip_grad_norm
+        self.seed = None if seed is None else check_int("seed", seed, "Trainer", low=0)
+        self.stop_training = False
+        self.state_: Any = None
+        self.history_ = History()
+
+    # ----------------------------------------------------------------- training
+    def fit(
+        self,
+        x: Any,
+        y: Any,
+        *,
+        epochs: int = 1,
+        batch_size: int = 32,
+        shuffle: bool | None = None,
+        validation_split: float = 0.0,
+        validation_data: tuple[Any, Any] | None = None,
+        callbacks: Iterable[Callback] = (),
+        verbose: int = 1,
+    ) -> History:
+        """Train for `epochs` passes over (x, y); returns the `History` (also ``history_``).
+
+        `shuffle` defaults to True, and to False for a stateful trainer (where True is
+        an error: it would break the continuity that stateful training relies on).
+        `validation_split` holds out the last fraction of samples, as Keras does.
+        If the loss becomes NaN or infinite, the weights are restored to the end of the
+        last good epoch and `TrainingDivergedError` (carrying the history) is raised.
+        """
+        epochs = check_int("epochs", epochs, "Trainer.fit", low=1)
+        batch_size = check_int("batch_size", batch_size, "Trainer.fit", low=1)
+        verbose = check_int("verbose", verbose, "Trainer.fit", low=0, high=2)
+        check_float("validation_split", validation_split, "Trainer.fit", low=0.0, high=0.99)
+        if shuffle is None:
+            shuffle = not self.stateful
+        if shuffle and self.stateful:
+            raise ValidationError(
+                "The 'shuffle' parameter of Trainer.fit must be False for a stateful trainer: "
+                "shuffling breaks the batch-to-batch continuity that carried state relies on."
+            )
+        x = self._inputs(x, "x")
+        y = self._targets(y, x)
+        if validation_data is None and validation_split > 0:
+            n_val = max(1, int(round(len(x) * validation_split)))
+            x, y, validation_data = x[:-n_val], y[:-n_val], (x[-n_val:], y[-n_val:])
+        if validation_data is not None:
+            validation_data = self._validation_pair(validation_data)
+        if self.stateful:
+            layout = stateful_layout(len(x), batch_size)
+            steps = layout.steps_per_epoch
+        else:
+            steps = math.ceil(len(x) / batch_size)
+        if self.seed is not None:
+            torch.manual_seed(self.seed)
+        rng = np.random.default_rng(self.seed)
+        callbacks = list(callbacks)
+        for callback in callbacks:
+            callback.set_trainer(self)
+            callback.on_train_begin({})
+        self.stop_training = self._reset_requested = False
+        history = self.history_ = History()
+        last_good = self.get_weights()
+        with ProgressReporter(verbose, epochs, steps) as progress:
+            for epoch in range(epochs):
+                started = time.perf_counter()
+                for callback in callbacks:
+                    callback.on_epoch_begin(epoch)
+                progress.start_epoch(epoch)
+                if self.stateful:
+                    batches = [layout.batch_indices(k) for k in range(steps)]
+                else:
+                    batches = minibatches(len(x), batch_size, shuffle=shuffle, rng=rng)
+                logs = self._train_epoch(x, y, batches, callbacks, progress)
+                if not math.isfinite(logs["loss"]):
+                    self.set_weights(last_good)
+                    raise TrainingDivergedError(
+                        f"The training loss became {logs['loss']} in epoch {epoch + 1} "
+                        f"(learning rate {self.lr:g}). Weights were restored to the end of "
+                        f"epoch {epoch}. Lower the learning rate or set `clip_grad_norm`.",
+                        history,
+                    )
+                last_good = self.get_weights()
+                if validation_data is not None:
+                    with torch.no_grad():
+                        val = self._evaluate(*validation_data, batch_size)
+                    logs.update({f"val_{k}": v for k, v in val.items()})
+                logs = {"epoch": epoch + 1, **logs, "lr": self.lr,
+                        "seconds": time.perf_counter() - started}
+                history.append(logs)
+                progress.end_epoch(epoch, logs)
+                for callback in callbacks:
+                    callback.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+        for callback in callbacks:
+            callback.on_train_end(history.last())
+        return history
+
+    def _train_epoch(self, x, y, batches, callbacks, progress) -> dict[str, float]:
+        self.model.train()
+        state = None
+        loss_sum = torch.zeros((), device=self.device)
+        seen = 0
+        metric_sums = {name: [torch.zeros((), device=self.device), 0] for name in self.metric_fns}
+        for step, index in enumerate(batches):
+            index = torch.as_tensor(index, device=self.device)
+            xb, yb = x[index], y[index]
+            output, state = self.model(xb, state if self.stateful else None)
+            loss = self.loss_fn(output, yb)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.clip_grad_norm is not None:
+                nn.utils.clip_grad_norm_(self.model.parameters(), self.clip_grad_norm)
+            self.optimizer.step()
+            if self.stateful:
+                state = detach_state(state)
+            with torch.no_grad():
+                loss_sum += loss.detach() * len(index)
+                seen += len(index)
+                output = output.detach()
+                for name, fn in self.metric_fns.items():
+                    total, count = fn(output, yb)
+                    metric_sums[name][0] += total
+                    metric_sums[name][1] += count
+            if callbacks:
+                batch_logs = {"loss": loss.item()}
+                for callback in callbacks:
+                    callback.on_batch_end(step, batch_logs)
+                if self._reset_requested:
+                    state, self._reset_requested = None, False
+            if progress.verbose == 1 and (step % 10 == 0 or step == len(batches) - 1):
+                progress.update(step + 1, loss.item())
+        logs = {"loss": (loss_sum / max(seen, 1)).item()}
+        for name, (total, count) in metric_sums.items():
+            logs[name] = (total / max(count, 1)).item()
+        return logs
+
+    _reset_requested = False
+
+    # ---------------------------------------------------------------- inference
+    @torch.no_grad()
+    def evaluate(self, x: Any, y: Any, *, batch_size: int | None = None) -> dict[str, float]:
+        """Loss and metrics on (x, y), without training.
+
+        A stateful trainer reads the samples as one ordered stream laid out in
+        `batch_size` parallel segments, starting from a fresh state (its prediction
+        state is left untouched).
+        """
+        x = self._inputs(x, "x")
+        batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
+        return self._evaluate(x, self._targets(y, x), batch_size)
+
+    def _evaluate(self, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> dict[str, float]:
+        self.model.eval()
+        if self.stateful:
+            layout = stateful_layout(len(x), min(batch_size, len(x)))
+            batches = [layout.batch_indices(k) for k in range(layout.steps_per_epoch)]
+        else:
+            batches = minibatches(len(x), batch_size, shuffle=False)
+        state, loss_sum, seen = None, 0.0, 0
+        sums = {name: [0.0, 0] for name in self.metric_fns}
+        for index in batches:
+            index = torch.as_tensor(index, device=self.device)
+            output, state = self.model(x[index], state if self.stateful else None)
+            loss_sum += self.loss_fn(output, y[index]).item() * len(index)
+            seen += len(index)
+            for name, fn in self.metric_fns.items():
+                total, count = fn(output, y[index])
+                sums[name][0] += float(total)
+                sums[name][1] += count
+        result = {"loss": loss_sum / max(seen, 1)}
+        result.update({name: total / max(count, 1) for name, (total, count) in sums.items()})
+        return result
+
+    @torch.no_grad()
+    def predict(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
+        """Model outputs for x with the task's activation applied (probabilities for
+        classification, values for regression), as a numpy array.
+
+        For a stateful trainer the rows of x are read in order as one stream, each
+        continuing from the state the previous row (or the previous call) left; call
+        `reset_state` to start a new stream. Any number of rows works, one included.
+        """
+        x = self._inputs(x, "x")
+        self.model.eval()
+        outputs = []
+        if self.stateful:
+            for row in range(len(x)):
+                output, self.state_ = self.model(x[row : row + 1], self.state_)
+                outputs.append(output)
+        else:
+            batch_size = check_int("batch_size", batch_size, "Trainer.predict", low=1)
+            for start in range(0, len(x), batch_size):
+                outputs.append(self.model(x[start : start + batch_size])[0])
+        return self.activate(torch.cat(outputs)).cpu().numpy()
+
+    def activate(self, output: torch.Tensor) -> torch.Tensor:
+        """Apply the task's output activation to raw model outputs."""
+        if self.task == "multiclass":
+            return torch.softmax(output, dim=-1)
+        if self.task == "binary":
+            return torch.sigmoid(output)
+        return output
+
+    def reset_state(self) -> None:
+        """Forget the carried state (prediction state, and training state mid-epoch)."""
+        self.state_ = None
+        self._reset_requested = True
+
+    # ------------------------------------------------------------------ weights
+    @property
+    def lr(self) -> float:
+        """The optimizer's current learning rate (settable)."""
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        check_float("lr", value, "Trainer", low=0.0)
+        for group in self.optimizer.param_groups:
+            group["lr"] = value
+
+    def get_weights(self) -> dict[str, torch.Tensor]:
+        """A copy of the model's weights."""
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def set_weights(self, weights: dict[str, torch.Tensor]) -> None:
+        """Load weights from `get_weights` (or a safetensors file's tensors)."""
+        self.model.load_state_dict(weights)
+
+    # --------------------------------------------------------------- validation
+    def _inputs(self, x: Any, name: str) -> torch.Tensor:
+        array = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+        spec = getattr(self.model, "spec", None)
+        if spec is not None:
+            if spec.takes_ids:
+                check_ndim(name, array, 2, "(batch, timesteps) of integer ids")
+            elif not (spec.architecture == "mlp_window" and array.ndim == 2):
+                check_ndim(name, array, 3, "(batch, timesteps, features)")
+                if array.shape[-1] != spec.input_size:
+                    raise ValidationError(
+                        f"`{name}` has {array.shape[-1]} features per time step but the model "
+                        f"expects input_size={spec.input_size}; got shape {array.shape}."
+                    )
+        if array.ndim == 0 or array.shape[0] == 0:
+            raise ValidationError(f"`{name}` holds no samples; got shape {array.shape}.")
+        if not self._takes_ids():
+            check_finite(name, array)
+            return torch.as_tensor(array, dtype=torch.float32, device=self.device)
+        if array.dtype.kind not in "iu":
+            raise ValidationError(
+                f"`{name}` must hold integer symbol ids for a '{spec.frontend}' frontend; "
+                f"got dtype {array.dtype}."
+            )
+        if array.min() < 0 or array.max() >= spec.input_size:
+            raise ValidationError(
+                f"`{name}` holds ids outside [0, {spec.input_size}); "
+                f"min {array.min()}, max {array.max()}."
+            )
+        return torch.as_tensor(array, dtype=torch.long, device=self.device)
+
+    def _takes_ids(self) -> bool:
+        spec = getattr(self.model, "spec", None)
+        return spec is not None and spec.takes_ids
+
+    def _targets(self, y: Any, x: torch.Tensor) -> torch.Tensor:
+        array = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+        if array.ndim == 0 or array.shape[0] != len(x):
+            raise ValidationError(
+                f"`y` must have one target per sample: x has {len(x)} samples but y has shape "
+                f"{array.shape}."
+            )
+        check_finite("y", array)
+        if self.task == "multiclass" and array.dtype.kind in "iu":
+            target = torch.as_tensor(array, dtype=torch.long, device=self.device)
+        else:
+            target = torch.as_tensor(array, dtype=torch.float32, device=self.device)
+        self._check_target_shape(x, target)
+        return target
+
+    def _check_target_shape(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        was_training = self.model.training
+        self.model.eval()
+        with torch.no_grad():
+            output = self.model(x[:1])[0]
+        self.model.train(was_training)
+        per_sample = output.shape[1:]
+        target = tuple(y.shape[1:])
+        allowed = {tuple(per_sample)}
+        if self.task == "multiclass":
+            allowed.add(tuple(per_sample[:-1]))
+        if self.task in ("regression", "binary") and per_sample.numel() == int(np.prod(target)):
+            allowed.add(target)
+        if target not in allowed:
+            raise ValidationError(
+                f"`y` has per-sample shape {target} but the model outputs {tuple(per_sample)} "
+                f"per sample for task {self.task!r}"
+                + (" (class ids or one-hot rows are accepted)." if self.task == "multiclass"
+                   else ".")
+            )
+
+    def _validation_pair(self, data: tuple[Any, Any]) -> tuple[torch.Tensor, torch.Tensor]:
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValidationError("`validation_data` must be a pair (x_val, y_val).")
+        x_val = self._inputs(data[0], "validation x")
+        return x_val, self._targets(data[1], x_val)
+
+
