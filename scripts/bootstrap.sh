@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up seqlab in a virtual environment inside the project folder (.venv, git-ignored).
+# Repeatable: re-running it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+# torch first, pinned: a bare `torch` requirement would pull a multi-GB CUDA build,
+# while 2.13.0 resolves to a small CPU build here. pyproject accepts any torch>=2.4.
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"

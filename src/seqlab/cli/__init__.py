@@ -1,0 +1,5 @@
+"""The `seqlab` command line."""
+
+from seqlab.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,5 @@
+"""Recipes: the source documents' experiments, runnable and checked (`seqlab run NAME`)."""
+
+from seqlab.recipes.registry import Outcome, Recipe, RecipeResult, RunContext, get, names, run
+
+__all__ = ["get", "names", "run", "Recipe", "RecipeResult", "RunContext", "Outcome"]

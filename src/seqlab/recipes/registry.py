@@ -1,0 +1,168 @@
+"""The recipe registry and runner: each seed experiment, run n times, judged by its criterion."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from seqlab._validation import check_int
+from seqlab.errors import UnknownNameError
+
+
+@dataclass
+class RunContext:
+    """What one run of a recipe gets: its seed, the size switches and where to report."""
+
+    seed: int
+    quick: bool = False
+    epochs: int | None = None
+    out: Path | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    echo: Callable[[str], None] = print
+
+    def epochs_or(self, faithful: int, quick: int) -> int:
+        """The epochs to train: the command line's, else the quick or faithful count."""
+        if self.epochs is not None:
+            return self.epochs
+        return quick if self.quick else faithful
+
+
+@dataclass
+class Outcome:
+    """One run's result: the recipe's metric value and anything else worth reporting."""
+
+    value: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A named experiment of a source document.
+
+    `run_once(context) -> Outcome` trains and evaluates once; `passes(outcomes)`
+    judges all repeats together and `criterion` says in words what it checks.
+    """
+
+    name: str
+    source: str
+    description: str
+    metric: str
+    reference: float | None
+    reference_text: str
+    criterion: str
+    run_once: Callable[[RunContext], Outcome]
+    passes: Callable[[list[Outcome]], bool]
+    quick_criterion: Callable[[list[Outcome]], bool] | None = None
+
+
+@dataclass
+class RecipeResult:
+    """All repeats of one recipe run, with the verdict."""
+
+    recipe: Recipe
+    outcomes: list[Outcome]
+    passed: bool
+    seconds: float
+    quick: bool
+
+    @property
+    def values(self) -> list[float]:
+        """The metric of each repeat."""
+        return [o.value for o in self.outcomes]
+
+    @property
+    def value(self) -> float:
+        """The median over repeats."""
+        return float(statistics.median(self.values))
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object `seqlab run --json` prints."""
+        return {
+            "recipe": self.recipe.name,
+            "metric": self.recipe.metric,
+            "value": self.value,
+            "values": self.values,
+            "reference": self.recipe.reference,
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+            "criterion": self.recipe.criterion,
+            "quick": self.quick,
+            "details": [o.details for o in self.outcomes],
+        }
+
+
+_REGISTRY: dict[str, Recipe] = {}
+
+
+def register(recipe: Recipe) -> Recipe:
+    """Add a recipe to the registry (names are unique)."""
+    if recipe.name in _REGISTRY:
+        raise ValueError(f"Recipe {recipe.name!r} is registered twice.")
+    _REGISTRY[recipe.name] = recipe
+    return recipe
+
+
+def names() -> list[str]:
+    """Every recipe name, in registration order."""
+    _load_all()
+    return list(_REGISTRY)
+
+
+def get(name: str) -> Recipe:
+    """The recipe called `name`; an unknown name lists the close ones."""
+    _load_all()
+    if name not in _REGISTRY:
+        raise UnknownNameError("recipe", name, _REGISTRY)
+    return _REGISTRY[name]
+
+
+def run(
+    name: str,
+    *,
+    repeats: int = 1,
+    seed: int = 0,
+    quick: bool = False,
+    epochs: int | None = None,
+    out: str | Path | None = None,
+    options: dict[str, Any] | None = None,
+    echo: Callable[[str], None] = print,
+) -> RecipeResult:
+    """Run recipe `name` `repeats` times with seeds seed, seed+1, … and judge the results."""
+    recipe = get(name)
+    repeats = check_int("repeats", repeats, "run", low=1)
+    seed = check_int("seed", seed, "run", low=0)
+    if epochs is not None:
+        check_int("epochs", epochs, "run", low=1)
+    out_dir = Path(out) if out is not None else None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    outcomes = []
+    for repeat in range(repeats):
+        context = RunContext(seed + repeat, quick, epochs, out_dir, dict(options or {}), echo)
+        outcome = recipe.run_once(context)
+        echo(f"[{name}] repeat {repeat + 1}/{repeats} (seed {seed + repeat}): "
+             f"{recipe.metric} = {outcome.value:.4f}")
+        outcomes.append(outcome)
+    judge = recipe.quick_criterion if quick and recipe.quick_criterion else recipe.passes
+    return RecipeResult(recipe, outcomes, bool(judge(outcomes)), time.perf_counter() - started,
+                        quick)
+
+
+def median_at_least(threshold: float) -> Callable[[list[Outcome]], bool]:
+    """Criterion: the median of the repeats' values is at least `threshold`."""
+    return lambda outcomes: statistics.median(o.value for o in outcomes) >= threshold - 1e-9
+
+
+def median_below(threshold: float) -> Callable[[list[Outcome]], bool]:
+    """Criterion: the median of the repeats' values is below `threshold`."""
+    return lambda outcomes: statistics.median(o.value for o in outcomes) < threshold - 1e-9
+
+
+def _load_all() -> None:
+    # Importing the recipe modules registers their recipes.
+    from seqlab.recipes import alphabet  # noqa: F401
