@@ -14,8 +14,9 @@ Catch `SeqlabError` to handle them all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from difflib import get_close_matches
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = [
     "SeqlabError",

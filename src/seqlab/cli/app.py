@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -39,8 +41,8 @@ def run_recipe(
     quick: Annotated[bool, typer.Option(help="Reduced version that finishes in seconds.")] = False,
     repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
-    epochs: Annotated[Optional[int], typer.Option(help="Override the epochs.")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Folder for figures and files.")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for figures and files.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON line "
                                           "(progress goes to stderr).")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
@@ -66,6 +68,18 @@ def run_recipe(
         echo(f"  {result.seconds:.1f} s")
     if strict and not result.passed:
         raise typer.Exit(1)
+
+
+def _add_command_modules() -> None:
+    # Each `seqlab/cli/cmd_*.py` module adds its commands with `register(app)`.
+    import seqlab.cli as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("cmd_"):
+            importlib.import_module(f"seqlab.cli.{module.name}").register(app)
+
+
+_add_command_modules()
 
 
 def main() -> None:

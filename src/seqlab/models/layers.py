@@ -68,7 +68,9 @@ class RecurrentNet(nn.Module):
             h = h.flip(1)
         layer_states = state if state is not None else (None,) * len(self.recurrent)
         new_states = []
-        for index, (layer, layer_state) in enumerate(zip(self.recurrent, layer_states)):
+        # strict: a state for the wrong number of layers must not silently skip layers.
+        pairs = zip(self.recurrent, layer_states, strict=True)
+        for index, (layer, layer_state) in enumerate(pairs):
             h, layer_state = layer(h, layer_state)
             new_states.append(layer_state)
             last_layer = index == len(self.recurrent) - 1

@@ -137,7 +137,9 @@ class ModelSpec:
     def from_dict(cls, config: dict[str, Any]) -> ModelSpec:
         """Rebuild (and validate) a spec from `to_dict` output; unknown keys are an error."""
         if not isinstance(config, dict):
-            raise ValidationError(f"A ModelSpec config must be a dict; got {type(config).__name__}.")
+            raise ValidationError(
+                f"A ModelSpec config must be a dict; got {type(config).__name__}."
+            )
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:

@@ -41,7 +41,7 @@ class ModelSummary:
         rule = "-" * (width_name + width_shape + 16)
         lines = [rule, f"{'Layer':<{width_name}}  {'Output shape':<{width_shape}}  {'Params':>10}"]
         lines.append(rule)
-        for row, shape in zip(self.rows, shapes):
+        for row, shape in zip(self.rows, shapes, strict=True):
             lines.append(f"{row.name:<{width_name}}  {shape:<{width_shape}}  {row.params:>10,}")
         lines.append(rule)
         convention = "Keras convention: one bias per gate" if self.keras_count else "torch"
@@ -89,8 +89,11 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
     rows = []
     width = spec.input_size
     if spec.frontend == "embedding":
-        rows.append(LayerRow("Embedding", (None, steps, spec.embedding_dim),
-                             spec.input_size * spec.embedding_dim))
+        rows.append(
+            LayerRow(
+                "Embedding", (None, steps, spec.embedding_dim), spec.input_size * spec.embedding_dim
+            )
+        )
         width = spec.embedding_dim
     elif spec.frontend == "onehot":
         rows.append(LayerRow("OneHot (lookup)", (None, steps, spec.input_size), 0))
@@ -98,7 +101,9 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
     for index, units in enumerate(spec.units):
         last = index == len(spec.units) - 1
         out_width = merged_width(units, spec)
-        shape = (None, out_width) if last and not spec.return_sequences else (None, steps, out_width)
+        shape = (
+            (None, out_width) if last and not spec.return_sequences else (None, steps, out_width)
+        )
         name = f"{spec.cell.upper() if spec.cell != 'rnn' else 'SimpleRNN'}({units})"
         if spec.bidirectional:
             name = f"Bidirectional({name}, {spec.merge_mode})"
@@ -121,11 +126,19 @@ def _mlp_rows(spec: ModelSpec) -> list[LayerRow]:
     width = spec.timesteps * spec.input_size
     rows = [LayerRow("Flatten", (None, width), 0)]
     for units in spec.hidden:
-        rows.append(LayerRow(f"Dense({units}, {spec.hidden_activation})", (None, units),
-                             width * units + units))
+        rows.append(
+            LayerRow(
+                f"Dense({units}, {spec.hidden_activation})", (None, units), width * units + units
+            )
+        )
         width = units
-    rows.append(LayerRow(f"Dense({spec.output_size}, {HEAD_ACTIVATION[spec.task]})",
-                         (None, spec.output_size), width * spec.output_size + spec.output_size))
+    rows.append(
+        LayerRow(
+            f"Dense({spec.output_size}, {HEAD_ACTIVATION[spec.task]})",
+            (None, spec.output_size),
+            width * spec.output_size + spec.output_size,
+        )
+    )
     return rows
 
 

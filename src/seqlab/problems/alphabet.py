@@ -27,7 +27,9 @@ def scale_ids(ids: np.ndarray) -> np.ndarray:
     return (np.asarray(ids, dtype=np.float32) / len(ALPHABET)).astype(np.float32)
 
 
-def alphabet_windows(seq_length: int, *, as_features: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def alphabet_windows(
+    seq_length: int, *, as_features: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Every `seq_length`-letter window of the alphabet and the letter after it.
 
     Returns scaled inputs of shape ``(26 - seq_length, seq_length, 1)`` (or

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import statistics
 import time
 from collections.abc import Callable
@@ -163,6 +165,19 @@ def median_below(threshold: float) -> Callable[[list[Outcome]], bool]:
     return lambda outcomes: statistics.median(o.value for o in outcomes) < threshold - 1e-9
 
 
+def median_between(low: float, high: float) -> Callable[[list[Outcome]], bool]:
+    """Criterion: low <= median < high (a result the document describes as partial)."""
+    def judge(outcomes: list[Outcome]) -> bool:
+        median = statistics.median(o.value for o in outcomes)
+        return low - 1e-9 <= median < high - 1e-9
+
+    return judge
+
+
 def _load_all() -> None:
-    # Importing the recipe modules registers their recipes.
-    from seqlab.recipes import alphabet  # noqa: F401
+    # Each module of this package other than the registry registers its recipes on import.
+    import seqlab.recipes as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name != "registry":
+            importlib.import_module(f"seqlab.recipes.{module.name}")

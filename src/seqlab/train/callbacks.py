@@ -110,7 +110,7 @@ class EarlyStopping(Callback, _Monitor):
                 self.best_weights = self.trainer.get_weights()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:  # as Keras: `patience` epochs without improvement
             self.stopped_epoch = epoch
             self.trainer.stop_training = True
 
@@ -188,7 +188,7 @@ class ReduceLROnPlateau(Callback, _Monitor):
             self.best, self.wait = value, 0
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:  # as Keras: `patience` epochs without improvement
             self.trainer.lr = max(self.trainer.lr * self.factor, self.min_lr)
             self.wait = 0
 

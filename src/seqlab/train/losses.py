@@ -31,8 +31,8 @@ def categorical_crossentropy(logits: torch.Tensor, target: torch.Tensor) -> torc
     """Cross-entropy over the last axis from logits; targets as ids or class-probability rows."""
     classes = logits.shape[-1]
     flat_logits = logits.reshape(-1, classes)
-    if target.is_floating_point() and target.shape == logits.shape:
-        return F.cross_entropy(flat_logits, target.reshape(-1, classes))
+    if target.shape == logits.shape:  # one-hot/probability rows, float or integer
+        return F.cross_entropy(flat_logits, target.reshape(-1, classes).to(logits.dtype))
     return F.cross_entropy(flat_logits, target.reshape(-1).long())
 
 

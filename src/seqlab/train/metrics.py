@@ -18,7 +18,7 @@ MetricFn = Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, int]]
 
 def class_ids(target: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
     """Target class ids, whether given as ids or as one-hot/probability rows."""
-    if target.is_floating_point() and target.shape == logits.shape:
+    if target.shape == logits.shape:  # one-hot/probability rows, float or integer
         return target.argmax(-1)
     return target.reshape(logits.shape[:-1]).long()
 

@@ -60,10 +60,11 @@ class ProgressReporter:
         if self.verbose >= 1:
             seconds = logs.get("seconds", 0.0)
             line = f"Epoch {epoch + 1}/{self.epochs} - {seconds:.2f}s - {format_logs(logs)}"
+            # soft_wrap: one line per epoch, never folded at the console width.
             if self._progress is not None:
-                self._progress.console.print(line, highlight=False)
+                self._progress.console.print(line, highlight=False, soft_wrap=True)
             else:
-                self.console.print(line, highlight=False)
+                self.console.print(line, highlight=False, soft_wrap=True)
 
     def __exit__(self, *exc: Any) -> None:
         if self._progress is not None:

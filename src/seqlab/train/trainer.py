@@ -35,6 +35,12 @@ def resolve_device(device: str | torch.device) -> torch.device:
     return torch.device(device)
 
 
+def _as_array(data: Any) -> np.ndarray:
+    """`data` as a numpy array, copied when read-only (`windows` views): torch.as_tensor warns."""
+    array = data.detach().cpu().numpy() if isinstance(data, torch.Tensor) else np.asarray(data)
+    return array if array.flags.writeable else array.copy()
+
+
 class Trainer:
     """Trains a sequence model and uses it.
 
@@ -328,7 +334,7 @@ class Trainer:
 
     # --------------------------------------------------------------- validation
     def _inputs(self, x: Any, name: str) -> torch.Tensor:
-        array = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+        array = _as_array(x)
         spec = getattr(self.model, "spec", None)
         if spec is not None:
             if spec.takes_ids:
@@ -362,7 +368,7 @@ class Trainer:
         return spec is not None and spec.takes_ids
 
     def _targets(self, y: Any, x: torch.Tensor) -> torch.Tensor:
-        array = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+        array = _as_array(y)
         if array.ndim == 0 or array.shape[0] != len(x):
             raise ValidationError(
                 f"`y` must have one target per sample: x has {len(x)} samples but y has shape "

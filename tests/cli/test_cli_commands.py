@@ -1,0 +1,72 @@
+"""The `seqlab` command line: listing, running, JSON output and errors."""
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from seqlab.cli import app
+from seqlab.recipes import get, names
+
+runner = CliRunner()
+
+
+def test_recipes_lists_one_recipe_a_line_name_first():
+    result = runner.invoke(app, ["recipes"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == names()
+    for line in lines:
+        name, source, description = line.split("\t")
+        assert source == get(name).source
+        assert description == get(name).description
+
+
+def test_run_json_last_line_is_the_result_object():
+    result = runner.invoke(app, ["run", "alphabet-dense-window", "--quick", "--epochs", "3",
+                                 "--repeats", "2", "--seed", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout.strip().splitlines()[-1])
+    assert payload["recipe"] == "alphabet-dense-window"
+    assert payload["metric"] == "accuracy"
+    assert len(payload["values"]) == 2
+    assert payload["value"] == sorted(payload["values"])[0] + (
+        sorted(payload["values"])[1] - sorted(payload["values"])[0]) / 2
+    assert payload["reference"] == 0.61
+    assert isinstance(payload["passed"], bool)
+    assert payload["seconds"] > 0
+
+
+def test_run_text_shows_result_beside_document():
+    result = runner.invoke(app, ["run", "alphabet-window-features", "--quick", "--epochs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "document: 86.96%" in result.output
+    assert "criterion:" in result.output
+
+
+def test_strict_exits_nonzero_when_the_criterion_fails():
+    # Two epochs cannot reach the full criterion of 100%.
+    result = runner.invoke(app, ["run", "alphabet-window-timesteps", "--epochs", "2", "--strict"])
+    assert result.exit_code == 1
+    assert "FAILED" in result.output
+
+
+def test_console_script_reports_unknown_recipe_with_close_names():
+    completed = subprocess.run(
+        [sys.executable, "-m", "seqlab", "run", "alphabet-statefull"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "Unknown recipe 'alphabet-statefull'" in completed.stderr
+    assert "alphabet-stateful" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_bad_option_value_is_a_clear_error():
+    completed = subprocess.run(
+        [sys.executable, "-m", "seqlab", "run", "alphabet-one-char", "--repeats", "0"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "repeats" in completed.stderr and "Got 0" in completed.stderr

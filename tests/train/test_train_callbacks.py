@@ -1,0 +1,365 @@
+"""Callbacks (EarlyStopping, ModelCheckpoint, LR schedules) and History persistence."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from seqlab.models import ModelSpec, build
+from seqlab.train import (
+    Callback,
+    EarlyStopping,
+    History,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    Trainer,
+)
+from seqlab.train import callbacks as callbacks_module
+
+
+def data(n: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    x = np.random.default_rng(0).uniform(size=(n, 3, 1)).astype(np.float32)
+    return x, x.sum(axis=1)
+
+
+def make_trainer(**options) -> Trainer:
+    return Trainer(build(ModelSpec(1, 1, units=[3]), seed=0), seed=0, **options)
+
+
+class Scripted(Callback):
+    """Puts a scripted value of `key` into each epoch's logs (place before the watcher)."""
+
+    def __init__(self, key: str, values: list[float]):
+        self.key, self.values = key, values
+
+    def on_epoch_end(self, epoch, logs):
+        logs[self.key] = self.values[epoch]
+
+
+class WeightsPerEpoch(Callback):
+    def __init__(self):
+        self.weights: list[dict[str, torch.Tensor]] = []
+
+    def on_epoch_end(self, epoch, logs):
+        self.weights.append(self.trainer.get_weights())
+
+
+def same_weights(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def fit_scripted(values, watcher, *, epochs=None, trainer=None):
+    trainer = trainer or make_trainer(lr=0.05)
+    weights = WeightsPerEpoch()
+    x, y = data()
+    history = trainer.fit(x, y, epochs=epochs or len(values), batch_size=8, verbose=0,
+                          callbacks=[Scripted("score", values), weights, watcher])
+    return trainer, history, weights.weights
+
+
+# ------------------------------------------------------------------ EarlyStopping
+
+
+def test_early_stopping_stops_after_patience_epochs_without_improvement():
+    stopper = EarlyStopping("score", patience=2)
+    _, history, _ = fit_scripted([1.0, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99], stopper)
+    assert len(history) == 4  # epochs 3 and 4 did not improve on epoch 2
+    assert stopper.stopped_epoch == 3 and stopper.best_epoch == 1
+
+
+def test_early_stopping_patience_zero_stops_at_the_first_stall():
+    stopper = EarlyStopping("score", patience=0)
+    _, history, _ = fit_scripted([1.0, 0.8, 0.8, 0.7], stopper)
+    assert len(history) == 3
+    assert stopper.stopped_epoch == 2
+
+
+def test_early_stopping_waits_again_after_an_improvement():
+    stopper = EarlyStopping("score", patience=2)
+    _, history, _ = fit_scripted([1.0, 1.1, 0.5, 0.6, 0.4, 0.45, 0.46, 0.3], stopper)
+    assert len(history) == 7
+    assert stopper.best_epoch == 4
+
+
+def test_early_stopping_restores_the_best_weights_when_it_fires():
+    stopper = EarlyStopping("score", patience=1, restore_best_weights=True)
+    trainer, history, weights = fit_scripted([1.0, 0.5, 0.7, 0.8, 0.9], stopper)
+    assert len(history) == 3 and stopper.stopped_epoch == 2
+    assert same_weights(trainer.get_weights(), weights[1])
+    assert not same_weights(trainer.get_weights(), weights[-1])
+
+
+def test_restore_best_weights_even_when_early_stopping_did_not_fire():
+    """Keras' trap: restore_best_weights only acts if stopping fires. Not here."""
+    stopper = EarlyStopping("score", patience=10, restore_best_weights=True)
+    trainer, history, weights = fit_scripted([1.0, 0.5, 0.7, 0.8], stopper)
+    assert len(history) == 4 and stopper.stopped_epoch is None
+    assert same_weights(trainer.get_weights(), weights[1])
+    assert not same_weights(trainer.get_weights(), weights[-1])
+
+
+def test_without_restore_the_last_weights_stay():
+    stopper = EarlyStopping("score", patience=1)
+    trainer, _, weights = fit_scripted([1.0, 0.5, 0.7, 0.8], stopper)
+    assert same_weights(trainer.get_weights(), weights[-1])
+
+
+def test_early_stopping_respects_min_delta():
+    values = [1.0, 0.95, 0.91, 0.88, 0.86, 0.85]
+    strict = EarlyStopping("score", patience=2, min_delta=0.1)
+    _, history, _ = fit_scripted(values, strict)
+    assert len(history) == 3  # no step improves by more than 0.1
+    lenient = EarlyStopping("score", patience=2, min_delta=0.0)
+    _, history, _ = fit_scripted(values, lenient)
+    assert len(history) == len(values) and lenient.stopped_epoch is None
+
+
+def test_early_stopping_maximises_accuracy_in_auto_mode():
+    stopper = EarlyStopping("val_accuracy", patience=2)
+    trainer = make_trainer()
+    weights = WeightsPerEpoch()
+    x, y = data()
+    history = trainer.fit(x, y, epochs=6, batch_size=8, verbose=0, callbacks=[
+        Scripted("val_accuracy", [0.5, 0.7, 0.6, 0.65, 0.9, 0.9]), weights, stopper])
+    assert len(history) == 4 and stopper.best_epoch == 1
+    explicit = EarlyStopping("score", patience=2, mode="max")
+    _, history, _ = fit_scripted([0.5, 0.7, 0.6, 0.65, 0.9, 0.9], explicit)
+    assert len(history) == 4
+
+
+def test_monitor_missing_from_the_logs_names_the_available_keys():
+    x, y = data()
+    with pytest.raises(KeyError) as info:
+        make_trainer().fit(x, y, epochs=2, verbose=0, callbacks=[EarlyStopping()])
+    message = str(info.value)
+    assert "'val_loss'" in message and "'loss'" in message and "'mae'" in message
+    assert "validation data" in message
+
+
+def test_early_stopping_on_real_validation_loss():
+    x, y = data(24)
+    stopper = EarlyStopping(patience=1, restore_best_weights=True)
+    trainer = make_trainer(lr=0.05)
+    history = trainer.fit(x, y, epochs=40, batch_size=8, verbose=0, validation_split=0.25,
+                          callbacks=[stopper])
+    best = stopper.best_epoch
+    assert history["val_loss"][best] == min(history["val_loss"])
+    final = trainer.evaluate(x[18:], y[18:])["loss"]
+    assert final == pytest.approx(history["val_loss"][best], rel=1e-5)
+
+
+def test_callback_argument_checks():
+    with pytest.raises(ValueError, match="'patience'"):
+        EarlyStopping(patience=-1)
+    with pytest.raises(ValueError, match="'mode'.*Did you mean 'max'"):
+        EarlyStopping(mode="maxx")
+    with pytest.raises(ValueError, match="'factor'"):
+        ReduceLROnPlateau(factor=1.5)
+
+
+# ---------------------------------------------------------------- ModelCheckpoint
+
+
+def test_checkpoint_writes_each_epoch_with_the_epoch_in_the_name(tmp_path):
+    checkpoint = ModelCheckpoint(tmp_path / "ckpt-{epoch}.safetensors")
+    trainer = make_trainer(lr=0.05)
+    weights = WeightsPerEpoch()
+    x, y = data()
+    trainer.fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[weights, checkpoint])
+    names = [f"ckpt-{epoch}.safetensors" for epoch in (1, 2, 3)]
+    assert sorted(os.listdir(tmp_path)) == names  # nothing else: no temporary files
+    assert checkpoint.saved == [str(tmp_path / name) for name in names]
+    for name, expected in zip(names, weights.weights, strict=True):
+        assert same_weights(load_file(tmp_path / name), expected)
+    assert not same_weights(weights.weights[0], weights.weights[2])
+
+
+def test_checkpoint_save_best_only(tmp_path):
+    checkpoint = ModelCheckpoint(tmp_path / "e{epoch}.safetensors", monitor="score",
+                                 save_best_only=True)
+    _, _, weights = fit_scripted([1.0, 0.8, 0.9, 0.7, 0.75], checkpoint)
+    assert sorted(os.listdir(tmp_path)) == ["e1.safetensors", "e2.safetensors",
+                                            "e4.safetensors"]
+    assert same_weights(load_file(tmp_path / "e4.safetensors"), weights[3])
+
+
+def test_checkpoint_at_one_path_holds_the_best_epoch(tmp_path):
+    path = tmp_path / "sub" / "best.safetensors"
+    checkpoint = ModelCheckpoint(path, monitor="score", save_best_only=True)
+    trainer, _, weights = fit_scripted([1.0, 0.6, 0.9, 0.8], checkpoint)
+    assert os.listdir(tmp_path / "sub") == ["best.safetensors"]
+    saved = load_file(path)
+    assert same_weights(saved, weights[1])
+    # The file restores a model that predicts exactly like the best epoch's weights.
+    other = make_trainer()
+    other.set_weights(saved)
+    trainer.set_weights(weights[1])
+    x, _ = data()
+    assert np.array_equal(other.predict(x), trainer.predict(x))
+
+
+def test_checkpoint_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def broken_save(tensors, filename):
+        with open(filename, "wb") as handle:
+            handle.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(callbacks_module, "save_file", broken_save)
+    (tmp_path / "w.safetensors").write_bytes(b"previous")
+    x, y = data()
+    with pytest.raises(OSError, match="disk full"):
+        make_trainer().fit(x, y, epochs=1, verbose=0,
+                           callbacks=[ModelCheckpoint(tmp_path / "w.safetensors")])
+    assert os.listdir(tmp_path) == ["w.safetensors"]
+    assert (tmp_path / "w.safetensors").read_bytes() == b"previous"
+
+
+# ------------------------------------------------------------------ learning rate
+
+
+def test_learning_rate_scheduler_sets_and_records_lr():
+    seen: list[float] = []
+
+    def schedule(epoch, lr):
+        seen.append(lr)
+        return 0.1 * 0.5**epoch
+
+    trainer = make_trainer(lr=0.01)
+    x, y = data()
+    history = trainer.fit(x, y, epochs=3, verbose=0,
+                          callbacks=[LearningRateScheduler(schedule)])
+    assert history["lr"] == pytest.approx([0.1, 0.05, 0.025])
+    assert seen == pytest.approx([0.01, 0.1, 0.05])  # the schedule gets the current lr
+    assert trainer.lr == pytest.approx(0.025)
+    assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(0.025)
+
+
+def test_a_zero_learning_rate_from_the_scheduler_really_freezes_the_weights():
+    trainer = make_trainer(optimizer="sgd")
+    before = trainer.get_weights()
+    x, y = data()
+    trainer.fit(x, y, epochs=2, verbose=0,
+                callbacks=[LearningRateScheduler(lambda epoch, lr: 0.0)])
+    assert same_weights(trainer.get_weights(), before)
+
+
+def test_reduce_lr_on_plateau_lowers_lr_after_patience():
+    plateau = ReduceLROnPlateau("score", factor=0.1, patience=2)
+    trainer, history, _ = fit_scripted([1.0] * 6, plateau, trainer=make_trainer(lr=0.01))
+    assert history["lr"] == pytest.approx([1e-2, 1e-2, 1e-2, 1e-3, 1e-3, 1e-4])
+    assert trainer.lr == pytest.approx(1e-4)
+
+
+def test_reduce_lr_on_plateau_respects_min_lr_and_improvement():
+    plateau = ReduceLROnPlateau("score", factor=0.1, patience=1, min_lr=5e-4)
+    _, history, _ = fit_scripted([1.0] * 5, plateau, trainer=make_trainer(lr=0.01))
+    assert history["lr"] == pytest.approx([1e-2, 1e-2, 1e-3, 5e-4, 5e-4])
+    improving = ReduceLROnPlateau("score", patience=0)
+    _, history, _ = fit_scripted([1.0, 0.9, 0.8, 0.7], improving,
+                                 trainer=make_trainer(lr=0.01))
+    assert history["lr"] == pytest.approx([0.01] * 4)
+
+
+# ------------------------------------------------------------------- hook order
+
+
+def test_hooks_are_called_in_order():
+    class Recorder(Callback):
+        def __init__(self):
+            self.events: list[str] = []
+
+        def on_train_begin(self, logs):
+            self.events.append("train_begin")
+
+        def on_epoch_begin(self, epoch):
+            self.events.append(f"epoch_begin {epoch}")
+
+        def on_batch_end(self, batch, logs):
+            assert np.isfinite(logs["loss"])
+            self.events.append(f"batch {batch}")
+
+        def on_epoch_end(self, epoch, logs):
+            self.events.append(f"epoch_end {epoch} {logs['epoch']}")
+
+        def on_train_end(self, logs):
+            self.events.append(f"train_end {logs['epoch']}")
+
+    recorder = Recorder()
+    x, y = data(8)
+    make_trainer().fit(x, y, epochs=2, batch_size=5, verbose=0, callbacks=[recorder])
+    assert recorder.events == [
+        "train_begin",
+        "epoch_begin 0", "batch 0", "batch 1", "epoch_end 0 1",
+        "epoch_begin 1", "batch 0", "batch 1", "epoch_end 1 2",
+        "train_end 2",
+    ]
+
+
+def test_stop_training_from_a_callback():
+    class StopAfterOne(Callback):
+        def on_epoch_end(self, epoch, logs):
+            self.trainer.stop_training = True
+
+    x, y = data()
+    history = make_trainer().fit(x, y, epochs=5, verbose=0, callbacks=[StopAfterOne()])
+    assert len(history) == 1
+
+
+# ------------------------------------------------------------------------ History
+
+
+def trained_history() -> History:
+    x, y = data()
+    return make_trainer(metrics=["mae", "mse"]).fit(x, y, epochs=3, batch_size=8, verbose=0,
+                                                   validation_split=0.25)
+
+
+def test_history_access():
+    history = trained_history()
+    assert isinstance(history["loss"], list) and len(history["loss"]) == 3
+    assert history.keys() == ["epoch", "loss", "mae", "mse", "val_loss", "val_mae", "val_mse",
+                              "lr", "seconds"]
+    assert history.history["val_mae"] == history["val_mae"]
+    assert history.last() == history.records[-1] and history.last() is not history.records[-1]
+    assert len(history) == 3 and "epochs=3" in repr(history)
+    with pytest.raises(KeyError, match=r"No metric 'accuracy'.*recorded: \['epoch', 'loss'"):
+        history["accuracy"]
+    assert History().last() == {}
+
+
+def test_history_json_round_trip(tmp_path):
+    history = trained_history()
+    path = tmp_path / "history.json"
+    history.save_json(path)
+    again = History.from_dict(json.loads(path.read_text()))
+    assert again.records == history.records
+    assert again["val_loss"] == history["val_loss"]
+
+
+def test_history_csv_round_trip(tmp_path):
+    history = trained_history()
+    path = tmp_path / "history.csv"
+    history.save_csv(path)
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == history.keys()
+    assert len(rows) == 3
+    for row, record in zip(rows, history.records, strict=True):
+        assert {key: float(value) for key, value in row.items()} == record
+
+
+def test_history_csv_with_a_metric_missing_in_some_epochs(tmp_path):
+    history = History([{"epoch": 1, "loss": 0.5}, {"epoch": 2, "loss": 0.4, "val_loss": 0.6}])
+    assert history["val_loss"] == [None, 0.6]
+    path = tmp_path / "h.csv"
+    history.save_csv(path)
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["val_loss"] == "" and float(rows[1]["val_loss"]) == 0.6
