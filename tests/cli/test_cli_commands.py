@@ -70,3 +70,33 @@ def test_bad_option_value_is_a_clear_error():
     )
     assert completed.returncode == 2
     assert "repeats" in completed.stderr and "Got 0" in completed.stderr
+
+
+def test_recipe_options_are_parsed_and_checked():
+    from seqlab.cli.app import parse_recipe_options
+    from seqlab.errors import ValidationError
+
+    assert parse_recipe_options(["--merge", "sum", "--direction=both"]) == {
+        "merge": "sum", "direction": "both"}
+    for bad in (["merge"], ["--merge"], ["--merge", "--direction", "x"]):
+        try:
+            parse_recipe_options(bad)
+        except ValidationError:
+            continue
+        raise AssertionError(f"{bad} was accepted")
+
+
+def test_context_option_converts_and_validates():
+    import pytest
+
+    from seqlab.errors import ValidationError
+    from seqlab.recipes import RunContext
+
+    context = RunContext(seed=0, options={"units": "5", "merge": "sum", "bad": "x"})
+    assert context.option("units", 10) == 5
+    assert context.option("missing", 3) == 3
+    assert context.option("merge", "concat", ("concat", "sum")) == "sum"
+    with pytest.raises(ValidationError, match="units"):
+        RunContext(seed=0, options={"units": "five"}).option("units", 10)
+    with pytest.raises(ValidationError, match="merge"):
+        RunContext(seed=0, options={"merge": "max"}).option("merge", "concat", ("concat",))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from seqlab.errors import SeqlabError
+from seqlab.errors import SeqlabError, ValidationError
 
 app = typer.Typer(
     name="seqlab",
@@ -35,8 +35,30 @@ def list_recipes() -> None:
         typer.echo(f"{name}\t{recipe.source}\t{recipe.description}")
 
 
-@app.command("run")
+def parse_recipe_options(extra: list[str]) -> dict[str, str]:
+    """``["--merge", "sum", "--direction=both"]`` -> ``{"merge": "sum", "direction": "both"}``."""
+    options: dict[str, str] = {}
+    items = list(extra)
+    while items:
+        item = items.pop(0)
+        if not item.startswith("--") or len(item) < 3:
+            raise ValidationError(
+                f"Unexpected argument {item!r}: recipe options are written --name value."
+            )
+        key, _, value = item[2:].partition("=")
+        if not value:
+            if not items or items[0].startswith("--"):
+                raise ValidationError(f"Option --{key} needs a value.")
+            value = items.pop(0)
+        options[key.replace("-", "_")] = value
+    return options
+
+
+@app.command(
+    "run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
 def run_recipe(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Recipe name (see `seqlab recipes`).")],
     quick: Annotated[bool, typer.Option(help="Reduced version that finishes in seconds.")] = False,
     repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
@@ -48,14 +70,19 @@ def run_recipe(
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
                                          "fails.")] = False,
 ) -> None:
-    """Run a recipe and print its result beside the document's."""
+    """Run a recipe and print its result beside the document's.
+
+    Recipe-specific options follow as --name value (e.g. --merge sum).
+    """
     from seqlab.recipes import run
+
+    options = parse_recipe_options(ctx.args)
 
     def echo(line: str) -> None:
         print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
 
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
-                 echo=echo)
+                 options=options, echo=echo)
     if as_json:
         print(json.dumps(result.to_json()), flush=True)
     else:

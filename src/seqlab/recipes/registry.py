@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seqlab._validation import check_int
-from seqlab.errors import UnknownNameError
+from seqlab._validation import check_choice, check_int
+from seqlab.errors import UnknownNameError, ValidationError
 
 
 @dataclass
@@ -25,6 +25,34 @@ class RunContext:
     out: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
     echo: Callable[[str], None] = print
+
+    def option(self, name: str, default: Any, choices: tuple | None = None) -> Any:
+        """A recipe-specific option from the command line (``--merge sum``), or `default`.
+
+        Values arrive as strings from the CLI and are converted to `default`'s type.
+        """
+        if name not in self.options:
+            return default
+        value = self.options[name]
+        if default is not None and not isinstance(value, type(default)):
+            try:
+                value = type(default)(value)
+            except ValueError as error:
+                raise ValidationError(
+                    f"Option --{name.replace('_', '-')} must be a {type(default).__name__}; "
+                    f"got {value!r}."
+                ) from error
+        if choices is not None:
+            check_choice(name, value, "this recipe", choices)
+        return value
+
+    def save_figure(self, figure: Any, filename: str) -> Path | None:
+        """Write a matplotlib figure as PNG into the run's `out` folder (if one was given)."""
+        if self.out is None:
+            return None
+        path = self.out / filename
+        figure.savefig(path, dpi=100, bbox_inches="tight")
+        return path
 
     def epochs_or(self, faithful: int, quick: int) -> int:
         """The epochs to train: the command line's, else the quick or faithful count."""
