@@ -83,3 +83,8 @@ def test_median_helpers():
 def test_run_rejects_bad_repeats():
     with pytest.raises(ValueError, match="repeats"):
         run("alphabet-one-char", repeats=0)
+
+
+def test_unknown_recipe_option_is_refused():
+    with pytest.raises(UnknownNameError, match="merge"):
+        run("alphabet-one-char", options={"merge": "sum"}, echo=lambda _: None)

@@ -75,6 +75,7 @@ class Recipe:
 
     `run_once(context) -> Outcome` trains and evaluates once; `passes(outcomes)`
     judges all repeats together and `criterion` says in words what it checks.
+    `options` names the recipe-specific options it reads with `RunContext.option`.
     """
 
     name: str
@@ -87,6 +88,7 @@ class Recipe:
     run_once: Callable[[RunContext], Outcome]
     passes: Callable[[list[Outcome]], bool]
     quick_criterion: Callable[[list[Outcome]], bool] | None = None
+    options: tuple[str, ...] = ()
 
 
 @dataclass
@@ -167,6 +169,9 @@ def run(
     seed = check_int("seed", seed, "run", low=0)
     if epochs is not None:
         check_int("epochs", epochs, "run", low=1)
+    for key in options or {}:
+        if key not in recipe.options:
+            raise UnknownNameError(f"option of recipe {name!r}", key, recipe.options or ["(none)"])
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
