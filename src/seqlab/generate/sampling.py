@@ -1,0 +1,110 @@
+"""Text generation: greedy, temperature and top-k sampling, stepping with carried state.
+
+The prime text warms the model's state up once; each new symbol is then fed alone with
+the carried state. No window is re-encoded per symbol and no full batch is needed.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from seqlab._validation import check_float, check_int
+from seqlab.data.encoding import Vocabulary
+from seqlab.errors import ValidationError
+
+__all__ = ["sample_next", "generate_ids", "generate_text"]
+
+
+def sample_next(
+    logits: torch.Tensor,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> int:
+    """Draw one symbol id from a row of logits.
+
+    ``temperature=0`` is greedy (argmax). Otherwise the logits are divided by the
+    temperature (below 1 sharpens, above 1 flattens) and, with `top_k`, all but the k
+    largest are excluded before sampling.
+    """
+    temperature = check_float("temperature", temperature, "sample_next", low=0.0)
+    logits = logits.detach().reshape(-1).double()
+    if temperature == 0.0:
+        return int(logits.argmax())
+    logits = logits / temperature
+    if top_k is not None:
+        top_k = check_int("top_k", top_k, "sample_next", low=1)
+        if top_k < logits.numel():
+            threshold = torch.topk(logits, top_k).values[-1]
+            logits = logits.masked_fill(logits < threshold, float("-inf"))
+    probabilities = torch.softmax(logits, dim=0)
+    return int(torch.multinomial(probabilities, 1, generator=generator))
+
+
+@torch.no_grad()
+def generate_ids(
+    model: nn.Module,
+    prime: list[int],
+    length: int,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    seed: int | None = None,
+    window: int | None = None,
+) -> list[int]:
+    """`length` new ids after `prime` from a model that takes id sequences.
+
+    Models that carry state step one id at a time. A model that returns no state (a
+    fixed-window model) is fed the last `window` ids instead, as it was trained.
+    """
+    length = check_int("length", length, "generate_ids", low=0)
+    if not prime:
+        raise ValidationError("The prime text must hold at least one symbol.")
+    device = next(model.parameters()).device
+    generator = torch.Generator(device="cpu")
+    if seed is not None:
+        generator.manual_seed(seed)
+    was_training = model.training
+    model.eval()
+    history = list(prime)
+    output, state = model(torch.tensor([history[-window:] if window else history],
+                                       device=device))
+    generated = []
+    for _ in range(length):
+        logits = output[0, -1] if output.dim() == 3 else output[0]
+        symbol = sample_next(logits.cpu(), temperature=temperature, top_k=top_k,
+                             generator=generator)
+        generated.append(symbol)
+        history.append(symbol)
+        if state is None:
+            if window is None:
+                raise ValidationError(
+                    "This model carries no state: pass `window`, the input length it was "
+                    "trained on, so each step sees the last `window` symbols."
+                )
+            output, state = model(torch.tensor([history[-window:]], device=device))
+        else:
+            output, state = model(torch.tensor([[symbol]], device=device), state)
+    model.train(was_training)
+    return generated
+
+
+def generate_text(
+    model: nn.Module,
+    vocab: Vocabulary,
+    prime: str,
+    length: int,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    seed: int | None = None,
+    window: int | None = None,
+) -> str:
+    """`length` characters continuing `prime`; a symbol outside the vocabulary is an error
+    naming it (or maps to the vocabulary's `unknown` symbol, when it has one)."""
+    ids = vocab.encode(prime).tolist()
+    new = generate_ids(model, ids, length, temperature=temperature, top_k=top_k, seed=seed,
+                       window=window)
+    return vocab.decode_str(new)

@@ -1,0 +1,111 @@
+"""Text corpora and their lazy framings."""
+
+import io
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqlab.data.text import TextCorpus, load_text, next_symbol_windows, sequence_windows
+from seqlab.errors import SeqlabError, ValidationError
+from seqlab.problems import corpora
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def test_nietzsche_has_the_documents_size_and_alphabet():
+    corpus = corpora.load_corpus("nietzsche", path=SHARED / "nietzsche.txt")
+    assert len(corpus) == 600_901
+    assert len(corpus.vocab) == 59
+
+
+def test_000_framing_has_200287_windows_as_views():
+    corpus = corpora.load_corpus("nietzsche", path=SHARED / "nietzsche.txt")
+    x, y = next_symbol_windows(corpus.ids, maxlen=40, step=3)
+    assert x.shape == (200_287, 40) and y.shape == (200_287,)
+    assert np.shares_memory(x, corpus.ids) and np.shares_memory(y, corpus.ids)
+    k = 1234
+    assert corpus.vocab.decode_str(x[k]) == corpus.text[3 * k : 3 * k + 40]
+    assert corpus.vocab.decode_str([y[k]]) == corpus.text[3 * k + 40]
+
+
+def test_sequence_windows_target_every_step_one_later():
+    ids = np.arange(20)
+    x, y = sequence_windows(ids, 5)
+    assert x.shape == (3, 5)
+    np.testing.assert_array_equal(y, x + 1)
+    overlapping, _ = sequence_windows(ids, 5, step=1)
+    assert overlapping.shape == (15, 5)
+
+
+def test_split_is_by_position():
+    corpus = TextCorpus.from_text("abcdefghij" * 10)
+    train, val = corpus.split(0.1)
+    assert len(val) == 10 and len(train) == 90
+    np.testing.assert_array_equal(np.concatenate([train, val]), corpus.ids)
+
+
+def test_bad_inputs_are_clear_errors(tmp_path):
+    with pytest.raises(ValidationError, match="does not exist"):
+        load_text(tmp_path / "missing.txt")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(ValidationError, match="not valid UTF-8"):
+        load_text(tmp_path / "latin1.txt")
+    with pytest.raises(ValidationError, match="maxlen"):
+        next_symbol_windows(np.arange(5), maxlen=5)
+    with pytest.raises(ValidationError, match="integer ids"):
+        next_symbol_windows(np.array([0.5, 1.5]), maxlen=1)
+
+
+def test_lookup_order_prefers_seqlab_data_then_cache(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "nietzsche.txt").write_text("hello")
+    monkeypatch.setenv("SEQLAB_DATA", str(data))
+    monkeypatch.chdir(tmp_path)
+    assert corpora.corpus_path("nietzsche") == data / "nietzsche.txt"
+    monkeypatch.delenv("SEQLAB_DATA")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with pytest.raises(SeqlabError, match="downloading is off"):
+        corpora.corpus_path("nietzsche", download=False)
+
+
+def _offline(monkeypatch, tmp_path):
+    monkeypatch.delenv("SEQLAB_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def test_download_is_verified_and_cached(tmp_path, monkeypatch):
+    _offline(monkeypatch, tmp_path)
+    published = (SHARED / "nietzsche.txt").read_bytes()
+    calls = []
+
+    def fake_urlopen(url, timeout):
+        calls.append(url)
+        return io.BytesIO(published)
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    path = corpora.corpus_path("nietzsche")
+    assert path.read_bytes() == published and path.parent == tmp_path / "cache" / "seqlab"
+    assert corpora.corpus_path("nietzsche") == path and len(calls) == 1  # cached
+
+
+def test_download_with_wrong_checksum_is_discarded(tmp_path, monkeypatch):
+    _offline(monkeypatch, tmp_path)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"evil"))
+    with pytest.raises(SeqlabError, match="SHA-256"):
+        corpora.corpus_path("nietzsche")
+    assert not list((tmp_path / "cache" / "seqlab").iterdir())
+
+
+def test_offline_and_not_cached_is_a_clear_error(tmp_path, monkeypatch):
+    _offline(monkeypatch, tmp_path)
+
+    def no_network(url, timeout):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(SeqlabError, match="When offline, pass path"):
+        corpora.corpus_path("nietzsche")

@@ -1,0 +1,89 @@
+"""Sampling and generation with carried state."""
+
+import torch
+
+from seqlab.data import Vocabulary
+from seqlab.errors import ValidationError
+from seqlab.generate.sampling import generate_ids, generate_text, sample_next
+from seqlab.models import build, char_lm
+
+
+def test_greedy_is_argmax():
+    logits = torch.tensor([0.1, 2.0, -1.0, 1.9])
+    assert sample_next(logits, temperature=0) == 1
+
+
+def test_temperature_sharpens_and_flattens():
+    logits = torch.tensor([1.0, 0.0, 0.0, 0.0])
+    generator = torch.Generator().manual_seed(0)
+
+    def share_of_top(temperature):
+        draws = [sample_next(logits, temperature=temperature, generator=generator)
+                 for _ in range(2000)]
+        return draws.count(0) / len(draws)
+
+    # softmax at T=0.2: 0.988 for the top symbol; T=1: 0.475; T=5: 0.30
+    assert share_of_top(0.2) > 0.95
+    assert 0.40 < share_of_top(1.0) < 0.55
+    assert share_of_top(5.0) < 0.36
+
+
+def test_top_k_never_draws_outside_the_k_best():
+    logits = torch.tensor([3.0, 2.0, 1.0, 0.0, -1.0])
+    generator = torch.Generator().manual_seed(1)
+    draws = {sample_next(logits, temperature=2.0, top_k=2, generator=generator)
+             for _ in range(500)}
+    assert draws == {0, 1}
+
+
+def _model(seed=0, vocab_size=6):
+    return build(char_lm(vocab_size, units=12, embedding_dim=5), seed=seed)
+
+
+def test_stepping_with_carried_state_equals_rerunning_the_whole_text():
+    model = _model()
+    prime = [1, 2, 3, 0, 4]
+    stepped = generate_ids(model, prime, 15, temperature=0)
+    history = list(prime)
+    with torch.no_grad():
+        for _ in range(15):
+            output, _ = model(torch.tensor([history]))
+            history.append(int(output[0, -1].argmax()))
+    assert stepped == history[len(prime):]
+
+
+def test_generation_is_repeatable_with_a_seed_and_varies_without():
+    model = _model()
+    vocab = Vocabulary(list("abcde "))
+    first = generate_text(model, vocab, "abc", 40, temperature=1.0, seed=3)
+    assert first == generate_text(model, vocab, "abc", 40, temperature=1.0, seed=3)
+    assert first != generate_text(model, vocab, "abc", 40, temperature=1.0, seed=4)
+    assert len(first) == 40 and set(first) <= set("abcde ")
+
+
+def test_unknown_prime_symbol_is_named():
+    vocab = Vocabulary(list("abcde "))
+    try:
+        generate_text(_model(), vocab, "abz", 5)
+    except ValidationError as error:
+        assert "'z'" in str(error)
+    else:
+        raise AssertionError("an unknown prime symbol was accepted")
+
+
+def test_stateless_window_model_needs_its_window():
+    class Window(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.table = torch.nn.Embedding(6, 6)
+
+        def forward(self, x, state=None):
+            return self.table(x[:, -1]), None
+
+    try:
+        generate_ids(Window(), [1, 2], 3)
+    except ValidationError as error:
+        assert "window" in str(error)
+    else:
+        raise AssertionError("no window given for a stateless model")
+    assert len(generate_ids(Window(), [1, 2, 3], 4, window=3, temperature=0)) == 4
