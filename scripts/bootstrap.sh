@@ -13,3 +13,12 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+# Headless Chromium for the HTML report's browser test (tests/plots/test_report_browser.py):
+# installed quietly from the system's packages when missing and apt-get is available.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq >/dev/null \
+        && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+        || echo "bootstrap: could not install chromium; the HTML report browser test will fail" >&2
+fi

@@ -64,7 +64,11 @@ def run_recipe(
     repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
     epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for figures and files.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory: config, history, metrics, "
+                                          "figures (see `seqlab report`).")] = None,
+    tensorboard: Annotated[Path | None, typer.Option(help="Log each epoch's metrics here for "
+                                                     "TensorBoard (needs the tensorboard "
+                                                     "extra).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON line "
                                           "(progress goes to stderr).")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
@@ -81,15 +85,36 @@ def run_recipe(
     def echo(line: str) -> None:
         print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
 
+    callbacks = None
+    if tensorboard is not None:
+        from seqlab.train.tensorboard import TensorBoard
+
+        def callbacks(run_seed: int) -> list:
+            return [TensorBoard(tensorboard / f"{name}-seed{run_seed}")]
+
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
-                 options=options, echo=echo)
+                 options=options, echo=echo, callbacks=callbacks)
+    if out is not None:
+        from seqlab.rundir import write_run_dir
+
+        write_run_dir(out, config={"command": "run", "recipe": name, "source":
+                                   result.recipe.source, "description": result.recipe.description,
+                                   "repeats": repeats, "seed": seed, "quick": quick,
+                                   "epochs": epochs, "options": options},
+                      metrics=result.to_json(),
+                      histories=[h for o in result.outcomes for h in o.histories])
     if as_json:
         print(json.dumps(result.to_json()), flush=True)
     else:
         recipe = result.recipe
-        values = ", ".join(f"{v:.4f}" for v in result.values)
+        values = ", ".join(v if isinstance(v, str) else f"{v:.4f}" for v in result.values)
         echo(f"{recipe.name} ({recipe.source}){' [quick]' if quick else ''}")
-        echo(f"  {recipe.metric}: median {result.value:.4f} over {repeats} run(s) [{values}]")
+        if isinstance(result.value, str):
+            echo(f"  {recipe.metric}: {result.value} (most common over {repeats} run(s)) "
+                 f"[{values}]")
+        else:
+            echo(f"  {recipe.metric}: median {result.value:.4f} over {repeats} run(s) "
+                 f"[{values}]")
         echo(f"  document: {recipe.reference_text}")
         echo(f"  criterion: {recipe.criterion} -> {'PASSED' if result.passed else 'FAILED'}")
         echo(f"  {result.seconds:.1f} s")

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,15 @@ class RunContext:
     out: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
     echo: Callable[[str], None] = print
+    histories: list[Any] = field(default_factory=list)
+    #: Extra training callbacks from the command line (e.g. TensorBoard); recipes pass
+    #: them to `Trainer.fit(callbacks=context.callbacks)`.
+    callbacks: list[Any] = field(default_factory=list)
+
+    def record_history(self, history: Any) -> None:
+        """Hand a training `History` to the run, so `--out` writes it to the run directory
+        (history files, learning curves, diagnosis)."""
+        self.histories.append(history)
 
     def option(self, name: str, default: Any, choices: tuple | None = None) -> Any:
         """A recipe-specific option from the command line (``--merge sum``), or `default`.
@@ -63,10 +73,17 @@ class RunContext:
 
 @dataclass
 class Outcome:
-    """One run's result: the recipe's metric value and anything else worth reporting."""
+    """One run's result: the recipe's metric value and anything else worth reporting.
 
-    value: float
+    `value` is a number, or a word for a categorical result (a verdict, a best setting).
+    `table` maps settings to scores when the run compares several (shown in the JSON);
+    `histories` are the training histories the run recorded (not part of the JSON).
+    """
+
+    value: float | str
     details: dict[str, Any] = field(default_factory=dict)
+    table: dict[str, float] | None = None
+    histories: list[Any] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True)
@@ -102,14 +119,25 @@ class RecipeResult:
     quick: bool
 
     @property
-    def values(self) -> list[float]:
+    def values(self) -> list[float | str]:
         """The metric of each repeat."""
         return [o.value for o in self.outcomes]
 
     @property
-    def value(self) -> float:
-        """The median over repeats."""
+    def value(self) -> float | str:
+        """The median over repeats; for categorical (str) values, the most common one."""
+        if any(isinstance(v, str) for v in self.values):
+            return Counter(str(v) for v in self.values).most_common(1)[0][0]
         return float(statistics.median(self.values))
+
+    @property
+    def table(self) -> dict[str, float] | None:
+        """Setting -> score of the repeats' tables (averaged over repeats), if any."""
+        tables = [o.table for o in self.outcomes if o.table]
+        if not tables:
+            return None
+        return {key: float(statistics.fmean(t[key] for t in tables if key in t))
+                for key in tables[0]}
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object `seqlab run --json` prints."""
@@ -124,6 +152,7 @@ class RecipeResult:
             "criterion": self.recipe.criterion,
             "quick": self.quick,
             "details": [o.details for o in self.outcomes],
+            **({"table": self.table} if self.table is not None else {}),
         }
 
 
@@ -162,8 +191,12 @@ def run(
     out: str | Path | None = None,
     options: dict[str, Any] | None = None,
     echo: Callable[[str], None] = print,
+    callbacks: Callable[[int], list[Any]] | None = None,
 ) -> RecipeResult:
-    """Run recipe `name` `repeats` times with seeds seed, seed+1, … and judge the results."""
+    """Run recipe `name` `repeats` times with seeds seed, seed+1, … and judge the results.
+
+    `callbacks(seed)` returns extra training callbacks for the repeat with that seed.
+    """
     recipe = get(name)
     repeats = check_int("repeats", repeats, "run", low=1)
     seed = check_int("seed", seed, "run", low=0)
@@ -179,13 +212,41 @@ def run(
     outcomes = []
     for repeat in range(repeats):
         context = RunContext(seed + repeat, quick, epochs, out_dir, dict(options or {}), echo)
+        if callbacks is not None:
+            context.callbacks = list(callbacks(seed + repeat))
         outcome = recipe.run_once(context)
+        outcome.histories.extend(context.histories)
+        shown = outcome.value if isinstance(outcome.value, str) else f"{outcome.value:.4f}"
         echo(f"[{name}] repeat {repeat + 1}/{repeats} (seed {seed + repeat}): "
-             f"{recipe.metric} = {outcome.value:.4f}")
+             f"{recipe.metric} = {shown}")
         outcomes.append(outcome)
     judge = recipe.quick_criterion if quick and recipe.quick_criterion else recipe.passes
     return RecipeResult(recipe, outcomes, bool(judge(outcomes)), time.perf_counter() - started,
                         quick)
+
+
+@dataclass(frozen=True)
+class RecipeExperiment:
+    """A recipe as ``experiment(seed) -> float`` for `seqlab.evaluate.repeat` (picklable,
+    so repeats can run in worker processes). Needs a recipe with a numeric metric."""
+
+    name: str
+    quick: bool = False
+    epochs: int | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def __call__(self, seed: int) -> float:
+        """Run the recipe once with `seed` (quietly) and return its metric value."""
+        result = run(self.name, seed=seed, quick=self.quick, epochs=self.epochs,
+                     options=dict(self.options), echo=lambda line: None)
+        value = result.outcomes[0].value
+        if isinstance(value, str):
+            raise ValidationError(
+                f"Recipe {self.name!r} reports a categorical {result.recipe.metric!r} "
+                f"({value!r}), which cannot be averaged over repeats; use `seqlab run "
+                f"{self.name} --repeats N` to count its values."
+            )
+        return float(value)
 
 
 def median_at_least(threshold: float) -> Callable[[list[Outcome]], bool]:

@@ -63,6 +63,9 @@ class Trainer:
         `reset_state` and works with any number of rows, one included.
     clip_grad_norm:
         Clip the gradients' global norm to this value (None: no clipping).
+    l1, l2:
+        Weight regularisation (Keras' ``L1L2``): ``l1 * sum|w| + l2 * sum w**2`` over the
+        weight matrices (not biases) is added to the training loss.
     seed:
         Makes shuffling and dropout repeatable (weights are seeded by ``build(seed=)``).
     device:
@@ -84,6 +87,8 @@ class Trainer:
         clip_grad_norm: float | None = None,
         seed: int | None = None,
         device: str = "cpu",
+        l1: float = 0.0,
+        l2: float = 0.0,
     ):
         spec = getattr(model, "spec", None)
         task = task or (spec.task if spec is not None else None)
@@ -105,6 +110,8 @@ class Trainer:
         if clip_grad_norm is not None:
             check_float("clip_grad_norm", clip_grad_norm, "Trainer", low=0.0, low_open=True)
         self.clip_grad_norm = clip_grad_norm
+        self.l1 = check_float("l1", l1, "Trainer", low=0.0)
+        self.l2 = check_float("l2", l2, "Trainer", low=0.0)
         self.seed = None if seed is None else check_int("seed", seed, "Trainer", low=0)
         self.stop_training = False
         self.state_: Any = None
@@ -212,6 +219,8 @@ class Trainer:
             xb, yb = x[index], y[index]
             output, state = self.model(xb, state if self.stateful else None)
             loss = self.loss_fn(output, yb)
+            if self.l1 or self.l2:
+                loss = loss + self._weight_penalty()
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if self.clip_grad_norm is not None:
@@ -241,6 +250,16 @@ class Trainer:
         return logs
 
     _reset_requested = False
+
+    def _weight_penalty(self) -> torch.Tensor:
+        penalty = torch.zeros((), device=self.device)
+        for parameter in self.model.parameters():
+            if parameter.dim() >= 2:  # weight matrices, as Keras' kernel regularisers
+                if self.l1:
+                    penalty = penalty + self.l1 * parameter.abs().sum()
+                if self.l2:
+                    penalty = penalty + self.l2 * parameter.pow(2).sum()
+        return penalty
 
     # ---------------------------------------------------------------- inference
     @torch.no_grad()
@@ -339,6 +358,14 @@ class Trainer:
         if spec is not None:
             if spec.takes_ids:
                 check_ndim(name, array, 2, "(batch, timesteps) of integer ids")
+            elif spec.frontend == "cnn":
+                check_ndim(name, array, 5, "(batch, frames, height, width, channels)")
+                if list(array.shape[2:]) != list(spec.frame_shape):
+                    raise ValidationError(
+                        f"`{name}` has frames of shape {array.shape[2:]} but the model expects "
+                        f"frame_shape={spec.frame_shape} (height, width, channels); got shape "
+                        f"{array.shape}."
+                    )
             elif not (spec.architecture == "mlp_window" and array.ndim == 2):
                 check_ndim(name, array, 3, "(batch, timesteps, features)")
                 if array.shape[-1] != spec.input_size:

@@ -1,0 +1,185 @@
+"""`seqlab repeat`, `seqlab tune`, `seqlab diagnose` and `seqlab report` (thin shells)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from seqlab.errors import ValidationError
+
+__all__ = ["register", "parse_grid", "load_experiment_target"]
+
+
+def _echo_to(as_json: bool):
+    def echo(line: str) -> None:
+        print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
+
+    return echo
+
+
+def _value(text: str) -> Any:
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text.strip()
+
+
+def parse_grid(items: list[str]) -> dict[str, list[Any]]:
+    """``["units=1,5,10", "optimizer=adam,sgd"]`` -> ``{"units": [1, 5, 10], "optimizer":
+    ["adam", "sgd"]}`` (numbers and true/false are converted)."""
+    grid: dict[str, list[Any]] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        if not sep or not name.strip() or not values.strip():
+            raise ValidationError(
+                f"--grid expects NAME=V1,V2,... (e.g. --grid units=1,5,10); got {item!r}."
+            )
+        grid[name.strip().replace("-", "_")] = [_value(v) for v in values.split(",") if v]
+    if not grid:
+        raise ValidationError("seqlab tune needs at least one --grid NAME=V1,V2,...")
+    return grid
+
+
+def load_experiment_target(target: str, *, quick: bool, epochs: int | None) -> Any:
+    """A recipe name or a JSON config path as an experiment(seed) -> float."""
+    from seqlab.evaluate import ConfigExperiment, load_config
+    from seqlab.recipes import RecipeExperiment, names
+
+    if target in names():
+        return RecipeExperiment(target, quick=quick, epochs=epochs)
+    if target.endswith(".json") or Path(target).exists():
+        overrides = {"epochs": epochs} if epochs is not None else {}
+        return ConfigExperiment(load_config(target), overrides)
+    from seqlab.errors import UnknownNameError
+
+    raise UnknownNameError("recipe (or config file)", target, names())
+
+
+def register(app: typer.Typer) -> None:
+    """Add the evaluation commands to `app`."""
+
+    @app.command("repeat")
+    def repeat_command(
+        target: Annotated[str, typer.Argument(help="A recipe name or a JSON config file.")],
+        repeats: Annotated[int, typer.Option(help="Number of runs.")] = 5,
+        workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
+        seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
+        quick: Annotated[bool, typer.Option(help="Recipes: the reduced version.")] = False,
+        epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
+        confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")] = 0.95,
+        out: Annotated[Path | None, typer.Option(help="Write a run directory here.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
+        (mean, std, quartiles, confidence interval of the mean)."""
+        from seqlab.evaluate import describe_table, repeat
+
+        echo = _echo_to(as_json)
+        experiment = load_experiment_target(target, quick=quick, epochs=epochs)
+        result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
+                        confidence=confidence, echo=echo)
+        if out is not None:
+            from seqlab.rundir import write_run_dir
+
+            write_run_dir(out, config={"command": "repeat", "target": target,
+                                       "repeats": repeats, "seed": seed, "workers": workers,
+                                       "quick": quick, "epochs": epochs},
+                          metrics=result.to_dict(), figures={"boxplot": result.boxplot(target)})
+        if as_json:
+            print(json.dumps({"target": target, **result.to_dict()}), flush=True)
+            return
+        echo(describe_table({target: result.summary}))
+        echo(str(result.summary))
+
+    @app.command("tune")
+    def tune_command(
+        config: Annotated[str | None, typer.Argument(
+            help="JSON config file; default: the book's toy problem (chapter 12).")] = None,
+        grid_items: Annotated[list[str], typer.Option(
+            "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.")] = [],  # noqa: B006
+        repeats: Annotated[int, typer.Option(help="Runs per configuration.")] = 5,
+        epochs: Annotated[int | None, typer.Option(help="Epochs of every run.")] = None,
+        backend: Annotated[str, typer.Option(help="grid, random or optuna.")] = "grid",
+        n_trials: Annotated[int, typer.Option(help="Configurations for random/optuna.")] = 10,
+        storage: Annotated[str | None, typer.Option(
+            help="Optuna storage URL (default sqlite:///seqlab-tune.db).")] = None,
+        study_name: Annotated[str, typer.Option(help="Optuna study name.")] = "seqlab-tune",
+        workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
+        seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
+        out: Annotated[Path | None, typer.Option(help="Write a run directory here.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Grid/random/Optuna search over spec, trainer and fit fields; prints a describe
+        table of each configuration's repeated scores and the best configuration."""
+        from seqlab.evaluate import ConfigExperiment, load_config, tune
+
+        echo = _echo_to(as_json)
+        space = parse_grid(grid_items)
+        if config is None:
+            from seqlab.recipes.diagnose import toy_config
+
+            base = toy_config()
+        else:
+            base = load_config(config)
+        overrides = {"epochs": epochs} if epochs is not None else {}
+        result = tune(ConfigExperiment(base, overrides), space, backend=backend,
+                      repeats=repeats, seed=seed, n_trials=n_trials, workers=workers,
+                      storage=storage, study_name=study_name, echo=echo)
+        if out is not None:
+            from seqlab.rundir import write_run_dir
+
+            write_run_dir(out, config={"command": "tune", "config": config or "toy",
+                                       "grid": space, "repeats": repeats, "epochs": epochs,
+                                       "backend": backend, "seed": seed},
+                          metrics=result.to_dict(), figures={"boxplot": result.boxplot()})
+        if as_json:
+            print(json.dumps(result.to_dict()), flush=True)
+            return
+        echo(result.table())
+        echo(f"best: {result.best} (mean {result.summaries[result.best_index].mean:.6g})")
+        if result.storage:
+            echo(f"study {result.study_name!r} stored in {result.storage}")
+
+    @app.command("diagnose")
+    def diagnose_command(
+        run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Read the learning curves of a run directory: underfit, good fit or overfit."""
+        from seqlab.evaluate import diagnose_many, majority
+        from seqlab.rundir import read_run_dir
+
+        record = read_run_dir(run_dir)
+        histories = [h for h in record.histories if "val_loss" in h.keys()]
+        if not histories:
+            raise ValidationError(
+                f"{str(run_dir)!r} holds no history with a validation loss to diagnose."
+            )
+        diagnoses = diagnose_many(histories)
+        if as_json:
+            print(json.dumps({"verdict": majority(diagnoses),
+                              "runs": [d.to_dict() for d in diagnoses]}), flush=True)
+            return
+        for index, d in enumerate(diagnoses, start=1):
+            typer.echo(f"run {index}: {d}")
+        typer.echo(f"verdict: {majority(diagnoses)}")
+
+    @app.command("report")
+    def report_command(
+        run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
+        out: Annotated[Path | None, typer.Option(
+            help="HTML file to write (default RUN_DIR/report.html).")] = None,
+    ) -> None:
+        """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
+        from seqlab.plots.report import write_report
+
+        typer.echo(str(write_report(run_dir, out)))

@@ -1,0 +1,38 @@
+"""Evaluate robustly: repeats with summary statistics, learning-curve diagnosis, tuning.
+
+Neural networks are stochastic, so a result is a distribution over seeds
+(`repeat`), a fit is read from its learning curves (`diagnose`), and a setting is
+chosen by comparing repeated scores (`tune`).
+"""
+
+from seqlab.evaluate.diagnose import ADVICE, VERDICTS, Diagnosis, diagnose, diagnose_many, majority
+from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides, load_config
+from seqlab.evaluate.repeat import RepeatResult, repeat
+from seqlab.evaluate.stats import Summary, describe_table, summarize, t_cdf, t_quantile
+from seqlab.evaluate.tune import BACKENDS, TuneResult, grid, label_of, sample, tune
+
+__all__ = [
+    "repeat",
+    "RepeatResult",
+    "Summary",
+    "summarize",
+    "describe_table",
+    "t_quantile",
+    "t_cdf",
+    "diagnose",
+    "diagnose_many",
+    "majority",
+    "Diagnosis",
+    "VERDICTS",
+    "ADVICE",
+    "tune",
+    "TuneResult",
+    "grid",
+    "sample",
+    "label_of",
+    "BACKENDS",
+    "ConfigExperiment",
+    "load_config",
+    "apply_overrides",
+    "TUNABLE",
+]

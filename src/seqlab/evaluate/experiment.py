@@ -1,0 +1,164 @@
+"""`ConfigExperiment`: build, fit and score a model described by a plain JSON config.
+
+A config file lets `seqlab repeat` and `seqlab tune` run a user's experiment
+without writing Python::
+
+    {
+      "spec":    {"input_size": 1, "output_size": 1, "units": [10], "keras_init": true},
+      "trainer": {"optimizer": "adam", "loss": "mse"},
+      "fit":     {"epochs": 500, "batch_size": 32, "shuffle": false},
+      "data":    {"train": {"x": [[[0.0]], [[0.1]]], "y": [0.1, 0.2]},
+                  "validation": {"x": [[[0.5]]], "y": [0.6]}},
+      "score":   "val_loss"
+    }
+
+``data`` is inline arrays (``train``/``validation`` with ``x`` and ``y``), an ``npz``
+file with arrays ``x``, ``y``, ``x_val``, ``y_val`` (a relative path is read from the
+config file's folder), or a ``series`` with a ``window`` length and a
+``validation_fraction`` (the last fraction of windows is held out). ``score`` is
+``val_loss`` or the name of a metric computed on the validation data. Tuning
+overrides (`TUNABLE`) change one field of the spec, trainer, fit or data.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from seqlab.data import windows
+from seqlab.errors import UnknownNameError, ValidationError
+from seqlab.models import ModelSpec, build
+from seqlab.train import History, Trainer
+
+__all__ = ["ConfigExperiment", "load_config", "apply_overrides", "TUNABLE"]
+
+_TRAINER_KEYS = ("optimizer", "lr", "loss", "momentum", "weight_decay", "l1", "l2",
+                 "clip_grad_norm", "metrics")
+_FIT_KEYS = ("epochs", "batch_size", "shuffle")
+_SPEC_KEYS = tuple(f.name for f in dataclasses.fields(ModelSpec))
+#: Every name a tuning override may use: ``units`` and ``layers`` shape the recurrent
+#: stack, ``window`` re-frames a ``series``; the rest are ModelSpec, Trainer or fit fields.
+TUNABLE = ("units", "layers", "window", *_TRAINER_KEYS, *_FIT_KEYS,
+           *(k for k in _SPEC_KEYS if k != "units"))
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read a JSON experiment config; relative data paths are resolved from its folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"Config file {str(path)!r} does not exist.")
+    try:
+        config = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"Config file {str(path)!r} is not valid JSON: {error}.") from error
+    if not isinstance(config, dict):
+        raise ValidationError(f"Config file {str(path)!r} must hold a JSON object.")
+    config.setdefault("base_dir", str(path.resolve().parent))
+    return config
+
+
+def apply_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `config` with tuning `overrides` (names from `TUNABLE`) applied."""
+    config = copy.deepcopy(config)
+    spec = config.setdefault("spec", {})
+    trainer = config.setdefault("trainer", {})
+    fit = config.setdefault("fit", {})
+    data = config.setdefault("data", {})
+    for key, value in overrides.items():
+        if key == "units":
+            depth = len(spec.get("units", [32])) or 1
+            spec["units"] = list(value) if isinstance(value, (list, tuple)) else [value] * depth
+        elif key == "layers":
+            continue  # applied after units, below
+        elif key == "window":
+            if "series" not in data:
+                raise ValidationError(
+                    "The 'window' override needs data given as a `series` (with `window`), "
+                    "so seqlab can re-frame it; this config's data has no series."
+                )
+            data["window"] = value
+        elif key in _TRAINER_KEYS:
+            trainer[key] = value
+        elif key in _FIT_KEYS:
+            fit[key] = value
+        elif key in _SPEC_KEYS:
+            spec[key] = value
+        else:
+            raise UnknownNameError("tuning parameter", key, TUNABLE)
+    if "layers" in overrides:
+        width = (spec.get("units") or [32])[0]
+        spec["units"] = [width] * int(overrides["layers"])
+    return config
+
+
+def _arrays(part: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(part, dict) or "x" not in part or "y" not in part:
+        raise ValidationError(f"`data.{where}` must be an object with `x` and `y` arrays.")
+    return np.asarray(part["x"], dtype=np.float32), np.asarray(part["y"], dtype=np.float32)
+
+
+@dataclasses.dataclass
+class ConfigExperiment:
+    """Callable ``experiment(seed) -> score``: one training run of a config (picklable).
+
+    `overrides` are applied on top of `config` (see `apply_overrides`). Calling
+    `run(seed)` also returns the training `History`.
+    """
+
+    config: dict[str, Any]
+    overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __call__(self, seed: int) -> float:
+        """Train once with `seed` and return the score (lower is better for losses)."""
+        return self.run(seed)[0]
+
+    def run(self, seed: int) -> tuple[float, History]:
+        """Train once with `seed`; return (score, history)."""
+        config = apply_overrides(self.config, self.overrides)
+        unknown = sorted(set(config) - {"spec", "trainer", "fit", "data", "score", "base_dir",
+                                        "name"})
+        if unknown:
+            raise ValidationError(
+                f"Unknown config section(s) {unknown}; known: spec, trainer, fit, data, score."
+            )
+        (x, y), (x_val, y_val) = self._data(config)
+        spec_config = dict(config["spec"])
+        spec_config.setdefault("input_size", int(x.shape[-1]))
+        spec_config.setdefault("output_size", int(np.prod(y.shape[1:])) or 1)
+        spec = ModelSpec.from_dict(spec_config)
+        trainer = Trainer(build(spec, seed=seed), seed=seed, **config["trainer"])
+        fit = {"epochs": 100, "batch_size": 32, **config["fit"]}
+        history = trainer.fit(x, y, validation_data=(x_val, y_val), verbose=0, **fit)
+        score_name = config.get("score", "val_loss")
+        key = score_name if score_name.startswith("val_") else f"val_{score_name}"
+        last = history.last()
+        if key not in last:
+            raise UnknownNameError("score", score_name,
+                                   [k for k in last if k.startswith("val_")])
+        return float(last[key]), history
+
+    def _data(self, config: dict[str, Any]):
+        data = config["data"]
+        if "series" in data:
+            series = np.asarray(data["series"], dtype=np.float32)
+            window = int(data.get("window", 1))
+            x, y = windows(series, window)
+            n_val = max(1, int(round(len(x) * float(data.get("validation_fraction", 0.3)))))
+            return (x[:-n_val], y[:-n_val]), (x[-n_val:], y[-n_val:])
+        if "npz" in data:
+            path = Path(data["npz"])
+            if not path.is_absolute():
+                path = Path(config.get("base_dir", ".")) / path
+            with np.load(path) as arrays:
+                return ((arrays["x"], arrays["y"]), (arrays["x_val"], arrays["y_val"]))
+        if "train" in data and "validation" in data:
+            return _arrays(data["train"], "train"), _arrays(data["validation"], "validation")
+        raise ValidationError(
+            "`data` must hold `train` and `validation` ({x, y} arrays), an `npz` file, or a "
+            f"`series` with a `window`; got keys {sorted(data)}."
+        )

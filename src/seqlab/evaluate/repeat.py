@@ -1,0 +1,91 @@
+"""Repeat an experiment with different seeds: the scores as a distribution, never one run.
+
+An experiment is any callable ``experiment(seed) -> float``: a user's own
+build/fit/score function (module-level, so worker processes can import it), a
+`ConfigExperiment` (a JSON config) or a recipe (`seqlab.recipes.RecipeExperiment`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from seqlab._validation import check_int
+from seqlab.errors import ValidationError
+from seqlab.evaluate._parallel import run_jobs
+from seqlab.evaluate.stats import Summary, summarize
+
+__all__ = ["RepeatResult", "repeat"]
+
+
+@dataclass
+class RepeatResult:
+    """The scores of n repeats, their seeds and their `Summary` (mean, CI, quartiles …)."""
+
+    scores: list[float]
+    seeds: list[int]
+    summary: Summary
+    label: str = "score"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (the object `seqlab repeat --json` prints)."""
+        return {"label": self.label, "scores": self.scores, "seeds": self.seeds,
+                **self.summary.to_dict()}
+
+    def boxplot(self, title: str | None = None) -> Any:
+        """A matplotlib box-and-whisker figure of the scores."""
+        from seqlab.plots.boxplot import boxplot
+
+        return boxplot({self.label: self.scores}, title=title or f"{self.summary.count} repeats",
+                       ylabel=self.label)
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.summary}"
+
+
+def repeat(
+    experiment: Callable[[int], float],
+    *,
+    repeats: int = 30,
+    seed: int = 0,
+    workers: int = 1,
+    confidence: float = 0.95,
+    label: str = "score",
+    echo: Callable[[str], None] | None = None,
+) -> RepeatResult:
+    """Run ``experiment(seed)`` for seeds seed, seed+1, …, seed+repeats-1 and summarise.
+
+    With ``workers > 1`` the repeats run in that many spawned processes, each on one
+    torch thread; the scores are the same as with ``workers=1`` (which also runs each
+    repeat on one thread) and are returned in seed order. `echo` receives a progress
+    line per finished repeat.
+    """
+    if not callable(experiment):
+        raise ValidationError(
+            f"The 'experiment' parameter of repeat must be a callable experiment(seed) -> "
+            f"float. Got {experiment!r} instead."
+        )
+    repeats = check_int("repeats", repeats, "repeat", low=1)
+    seed = check_int("seed", seed, "repeat", low=0)
+    seeds = [seed + i for i in range(repeats)]
+
+    def progress(index: int, score: Any) -> None:
+        if echo is not None:
+            echo(f"> {index + 1}/{repeats} seed={seeds[index]}: {label}={float(score):.6g}")
+
+    raw = run_jobs(experiment, [(s,) for s in seeds], workers=workers, owner="repeat",
+                   on_result=progress)
+    scores = []
+    for s, value in zip(seeds, raw, strict=True):
+        try:
+            score = float(value)
+        except (TypeError, ValueError) as error:
+            raise ValidationError(
+                f"The experiment must return a number; with seed {s} it returned {value!r}."
+            ) from error
+        if not math.isfinite(score):
+            raise ValidationError(f"The experiment returned {score} with seed {s}.")
+        scores.append(score)
+    return RepeatResult(scores, seeds, summarize(scores, confidence), label)

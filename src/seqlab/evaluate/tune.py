@@ -1,0 +1,247 @@
+"""Grid, random and Optuna search over any spec/trainer field, each configuration repeated.
+
+The search space maps a name to its candidate values, e.g.
+``{"units": [1, 5, 10], "batch_size": [1, 2, 3]}``. For random and Optuna search a
+value may also be a range ``{"low": 1e-4, "high": 1e-1, "log": true}`` (ints stay ints).
+
+The objective is either ``fn(params, seed) -> float`` (a module-level function for
+workers > 1) or a JSON config (dict or `ConfigExperiment`) whose fields the params
+override (`seqlab.evaluate.experiment.TUNABLE`). Lower scores are better unless
+``direction="maximize"``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from seqlab._validation import check_choice, check_int
+from seqlab.errors import ValidationError
+from seqlab.evaluate._parallel import run_jobs
+from seqlab.evaluate.experiment import ConfigExperiment, apply_overrides
+from seqlab.evaluate.stats import Summary, describe_table, summarize
+
+__all__ = ["TuneResult", "tune", "grid", "sample", "label_of", "BACKENDS"]
+
+BACKENDS = ("grid", "random", "optuna")
+
+
+def label_of(params: Mapping[str, Any]) -> str:
+    """A short column label for a configuration: ``"10"`` for one parameter, else
+    ``"units=10,batch_size=2"``."""
+    if len(params) == 1:
+        return str(next(iter(params.values())))
+    return ",".join(f"{k}={v}" for k, v in params.items())
+
+
+def _check_space(space: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(space, Mapping) or not space:
+        raise ValidationError(
+            "The 'space' parameter of tune must be a non-empty mapping of name -> values, "
+            f"e.g. {{'units': [1, 5, 10]}}. Got {space!r} instead."
+        )
+    checked = {}
+    for name, values in space.items():
+        if isinstance(values, Mapping):
+            if not {"low", "high"} <= set(values):
+                raise ValidationError(
+                    f"The range for {name!r} must have 'low' and 'high'; got {dict(values)!r}."
+                )
+            checked[name] = dict(values)
+        elif isinstance(values, (list, tuple)) and len(values) > 0:
+            checked[name] = list(values)
+        else:
+            raise ValidationError(
+                f"The values of {name!r} must be a non-empty list or a {{low, high}} range; "
+                f"got {values!r}."
+            )
+    return checked
+
+
+def grid(space: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the listed values, first name varying slowest."""
+    space = _check_space(space)
+    ranged = [name for name, values in space.items() if isinstance(values, dict)]
+    if ranged:
+        raise ValidationError(
+            f"Grid search needs lists of values; {ranged} are ranges. Use backend 'random' or "
+            f"'optuna' for ranges."
+        )
+    names = list(space)
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*space.values())]
+
+
+def _draw(values: Any, rng: random.Random) -> Any:
+    if isinstance(values, list):
+        return values[rng.randrange(len(values))]
+    low, high = values["low"], values["high"]
+    if values.get("log"):
+        drawn = math.exp(rng.uniform(math.log(low), math.log(high)))
+    else:
+        drawn = rng.uniform(low, high)
+    if isinstance(low, int) and isinstance(high, int):
+        return int(round(drawn))
+    return drawn
+
+
+def sample(space: Mapping[str, Any], n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """`n` distinct random configurations (fewer when the space has fewer)."""
+    space = _check_space(space)
+    n = check_int("n_trials", n, "tune", low=1)
+    rng = random.Random(seed)
+    configs: list[dict[str, Any]] = []
+    for _ in range(50 * n):
+        params = {name: _draw(values, rng) for name, values in space.items()}
+        if params not in configs:
+            configs.append(params)
+        if len(configs) == n:
+            break
+    return configs
+
+
+@dataclass
+class TuneResult:
+    """Each configuration's params and repeated scores, summarised; `best` is the winner.
+
+    Configurations are compared by mean score (lowest first for ``minimize``).
+    """
+
+    params: list[dict[str, Any]]
+    scores: list[list[float]]
+    seeds: list[int]
+    direction: str = "minimize"
+    storage: str | None = None
+    study_name: str | None = None
+    summaries: list[Summary] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.summaries = [summarize(s) for s in self.scores]
+
+    @property
+    def labels(self) -> list[str]:
+        """Column label of each configuration."""
+        return [label_of(p) for p in self.params]
+
+    @property
+    def best_index(self) -> int:
+        """Index of the configuration with the best mean score."""
+        means = [s.mean for s in self.summaries]
+        pick = min if self.direction == "minimize" else max
+        return means.index(pick(means))
+
+    @property
+    def best(self) -> dict[str, Any]:
+        """The best configuration's params."""
+        return self.params[self.best_index]
+
+    def means(self) -> dict[str, float]:
+        """Label -> mean score."""
+        return {label: s.mean for label, s in zip(self.labels, self.summaries, strict=True)}
+
+    def table(self, reference: Mapping[str, float] | None = None) -> str:
+        """A describe-style table (count, mean, std, min, quartiles, max per column), with
+        an optional row of reference means."""
+        return describe_table(dict(zip(self.labels, self.summaries, strict=True)),
+                              dict(reference) if reference else None)
+
+    def boxplot(self, title: str = "", ylabel: str = "score") -> Any:
+        """Box-and-whisker figure, one box per configuration."""
+        from seqlab.plots.boxplot import boxplot
+
+        names = sorted({k for p in self.params for k in p})
+        return boxplot(dict(zip(self.labels, self.scores, strict=True)), title=title,
+                       ylabel=ylabel, xlabel=", ".join(names))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (what `seqlab tune --json` prints)."""
+        return {
+            "best": self.best,
+            "best_label": self.labels[self.best_index],
+            "direction": self.direction,
+            "seeds": self.seeds,
+            "table": self.means(),
+            "configs": [{"params": p, "label": label, "scores": s, **summary.to_dict()}
+                        for p, label, s, summary in zip(self.params, self.labels, self.scores,
+                                                        self.summaries, strict=True)],
+            "storage": self.storage,
+            "study_name": self.study_name,
+        }
+
+
+@dataclass
+class _ConfigObjective:
+    """fn(params, seed) for a JSON config (picklable)."""
+
+    config: dict[str, Any]
+
+    def __call__(self, params: dict[str, Any], seed: int) -> float:
+        return ConfigExperiment(self.config, params)(seed)
+
+
+def _objective(objective: Any) -> Callable[[dict[str, Any], int], float]:
+    if isinstance(objective, ConfigExperiment):
+        return _ConfigObjective(apply_overrides(objective.config, objective.overrides))
+    if isinstance(objective, Mapping):
+        return _ConfigObjective(dict(objective))
+    if callable(objective):
+        return objective
+    raise ValidationError(
+        "The 'objective' parameter of tune must be fn(params, seed) -> float, a config dict "
+        f"or a ConfigExperiment. Got {objective!r} instead."
+    )
+
+
+def tune(
+    objective: Any,
+    space: Mapping[str, Any],
+    *,
+    backend: str = "grid",
+    repeats: int = 5,
+    seed: int = 0,
+    n_trials: int = 10,
+    workers: int = 1,
+    direction: str = "minimize",
+    storage: str | None = None,
+    study_name: str = "seqlab-tune",
+    echo: Callable[[str], None] | None = None,
+) -> TuneResult:
+    """Search `space`, scoring each configuration with `repeats` runs (seeds seed, seed+1 …).
+
+    ``backend="grid"`` tries every combination; ``"random"`` draws `n_trials`;
+    ``"optuna"`` runs `n_trials` trials of an Optuna study (TPE sampler) kept in
+    `storage` (an RDB URL; default ``sqlite:///seqlab-tune.db``), so a study can be
+    resumed or shared by running again with the same `storage` and `study_name`
+    (needs the ``optuna`` extra). Every configuration uses the same seeds, so
+    configurations are compared on equal footing. `workers` runs the repeats in
+    parallel processes (see `repeat`).
+    """
+    backend = check_choice("backend", backend, "tune", BACKENDS)
+    direction = check_choice("direction", direction, "tune", ("minimize", "maximize"))
+    repeats = check_int("repeats", repeats, "tune", low=1)
+    seed = check_int("seed", seed, "tune", low=0)
+    fn = _objective(objective)
+    seeds = [seed + i for i in range(repeats)]
+    if backend == "optuna":
+        from seqlab.evaluate.optuna_backend import optuna_search
+
+        params, scores, storage = optuna_search(
+            fn, _check_space(space), seeds=seeds, n_trials=n_trials, workers=workers,
+            direction=direction, storage=storage, study_name=study_name, echo=echo)
+        return TuneResult(params, scores, seeds, direction, storage, study_name)
+    configs = grid(space) if backend == "grid" else sample(space, n_trials, seed)
+    jobs = [(params, s) for params in configs for s in seeds]
+
+    def progress(index: int, score: Any) -> None:
+        if echo is not None:
+            params, s = jobs[index]
+            echo(f"> {index % repeats + 1}/{repeats} {label_of(params)} seed={s}: "
+                 f"score={float(score):.6g}")
+
+    flat = run_jobs(fn, jobs, workers=workers, owner="tune", on_result=progress)
+    scores = [[float(v) for v in flat[i * repeats:(i + 1) * repeats]]
+              for i in range(len(configs))]
+    return TuneResult(configs, scores, seeds, direction)

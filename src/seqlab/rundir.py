@@ -1,0 +1,150 @@
+"""Run directories: every training run's config, history, metrics and figures as plain files.
+
+Layout (all JSON is plain, all figures PNG)::
+
+    RUN_DIR/
+      config.json          what was run (command, recipe or spec, seed, options …)
+      metrics.json         final metrics (a recipe's result object)
+      history.json/.csv    per-epoch records of one run, or history-1.json/.csv, … for many
+      diagnosis.json       the learning-curve verdict of each run (when there is val_loss)
+      learning_curves.png  train vs validation loss of every run
+      *.png                any other figure (recipes write theirs here)
+
+`seqlab report RUN_DIR` turns a run directory into one HTML page; `seqlab diagnose
+RUN_DIR` prints the verdicts again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from seqlab.errors import ValidationError
+from seqlab.train import History
+
+__all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE"]
+
+CURVES_FIGURE = "learning_curves.png"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy: paths and other objects become strings."""
+    return json.loads(json.dumps(value, default=str))
+
+
+class RunDir:
+    """Writer of one run directory (created on first use); reusable by any command."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.histories: list[History] = []
+
+    def write_config(self, config: Mapping[str, Any]) -> Path:
+        """Write config.json."""
+        return self._write_json("config.json", dict(config))
+
+    def write_metrics(self, metrics: Mapping[str, Any]) -> Path:
+        """Write metrics.json."""
+        return self._write_json("metrics.json", dict(metrics))
+
+    def add_histories(self, histories: Sequence[History]) -> None:
+        """Write each history as JSON and CSV (history.* for one, history-K.* for many)."""
+        self.histories.extend(histories)
+        for old in self.path.glob("history*.*"):
+            if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
+                old.unlink()
+        many = len(self.histories) > 1
+        for index, history in enumerate(self.histories, start=1):
+            stem = f"history-{index}" if many else "history"
+            history.save_json(self.path / f"{stem}.json")
+            history.save_csv(self.path / f"{stem}.csv")
+
+    def add_figure(self, figure: Any, name: str) -> Path:
+        """Save a matplotlib figure as NAME.png and close it."""
+        import matplotlib.pyplot as plt
+
+        path = self.path / (name if name.endswith(".png") else f"{name}.png")
+        figure.savefig(path, dpi=100, bbox_inches="tight")
+        plt.close(figure)
+        return path
+
+    def finish(self) -> list[Any]:
+        """Draw the learning curves and write diagnosis.json for histories with val_loss;
+        returns the diagnoses."""
+        from seqlab.evaluate.diagnose import diagnose
+        from seqlab.plots.curves import learning_curves
+
+        with_val = [h for h in self.histories if "val_loss" in h.keys() and len(h) >= 3]
+        diagnoses = [diagnose(h) for h in with_val]
+        if diagnoses:
+            self._write_json("diagnosis.json", {"runs": [d.to_dict() for d in diagnoses]})
+        if self.histories and any("loss" in h.keys() for h in self.histories):
+            self.add_figure(learning_curves(self.histories), CURVES_FIGURE)
+        return diagnoses
+
+    def _write_json(self, name: str, data: Any) -> Path:
+        path = self.path / name
+        path.write_text(json.dumps(_plain(data), indent=1))
+        return path
+
+
+def write_run_dir(
+    path: str | Path,
+    *,
+    config: Mapping[str, Any],
+    metrics: Mapping[str, Any] | None = None,
+    histories: Sequence[History] = (),
+    figures: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write a complete run directory in one call; returns its path."""
+    run = RunDir(path)
+    run.write_config(config)
+    if metrics is not None:
+        run.write_metrics(metrics)
+    run.add_histories(list(histories))
+    for name, figure in (figures or {}).items():
+        run.add_figure(figure, name)
+    run.finish()
+    return run.path
+
+
+@dataclass
+class RunRecord:
+    """A run directory read back."""
+
+    path: Path
+    config: dict[str, Any]
+    metrics: dict[str, Any]
+    histories: list[History] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
+
+
+def read_run_dir(path: str | Path) -> RunRecord:
+    """Read config, metrics, histories and figure paths of a run directory."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ValidationError(f"Run directory {str(path)!r} does not exist.")
+    if not (path / "config.json").is_file() and not list(path.glob("history*.json")):
+        raise ValidationError(
+            f"{str(path)!r} is not a run directory: it has no config.json or history*.json. "
+            f"Create one with `seqlab run NAME --out {path}`."
+        )
+
+    def load(name: str) -> dict[str, Any]:
+        file = path / name
+        return json.loads(file.read_text()) if file.is_file() else {}
+
+    def order(file: Path) -> int:
+        match = re.search(r"-(\d+)$", file.stem)
+        return int(match.group(1)) if match else 0
+
+    history_files = sorted((f for f in path.glob("history*.json")
+                            if re.fullmatch(r"history(-\d+)?\.json", f.name)), key=order)
+    histories = [History.from_dict(json.loads(f.read_text())) for f in history_files]
+    figures = sorted(path.glob("*.png"))
+    return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures)

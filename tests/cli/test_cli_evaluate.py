@@ -1,0 +1,72 @@
+"""`seqlab repeat`, `tune`, `diagnose`, `report`, and `run --out/--tensorboard`."""
+
+import json
+
+from typer.testing import CliRunner
+
+from seqlab.cli import app
+from seqlab.recipes.diagnose import toy_config
+
+runner = CliRunner()
+
+
+def _last_json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_repeat_with_two_workers_gives_the_same_scores_as_one(tmp_path):
+    config = tmp_path / "toy.json"
+    config.write_text(json.dumps(toy_config(epochs=10)))
+    args = ["repeat", str(config), "--repeats", "2", "--seed", "3", "--json"]
+    one = _last_json(runner.invoke(app, [*args, "--workers", "1"]))
+    two = _last_json(runner.invoke(app, [*args, "--workers", "2"]))
+    assert one["scores"] == two["scores"] and one["seeds"] == [3, 4]
+    assert {"mean", "std", "min", "q25", "median", "q75", "max", "ci_low", "ci_high"} <= set(one)
+
+
+def test_repeat_a_recipe_prints_a_describe_table(tmp_path):
+    result = runner.invoke(app, ["repeat", "alphabet-dense-window", "--quick", "--epochs", "2",
+                                 "--repeats", "2", "--out", str(tmp_path / "rd")])
+    assert result.exit_code == 0, result.output
+    assert "mean" in result.output and "CI of the mean" in result.output
+    assert (tmp_path / "rd" / "boxplot.png").is_file()
+
+
+def test_repeat_of_a_categorical_recipe_explains_why_not():
+    result = runner.invoke(app, ["repeat", "diagnose-underfit", "--epochs", "3",
+                                 "--repeats", "1"])
+    assert result.exit_code != 0
+    assert "categorical" in str(result.exception)
+
+
+def test_tune_grid_on_the_command_line(tmp_path):
+    result = runner.invoke(app, ["tune", "--grid", "units=1,4", "--repeats", "2", "--epochs",
+                                 "5", "--json", "--out", str(tmp_path / "rd")])
+    payload = _last_json(result)
+    assert set(payload["table"]) == {"1", "4"}
+    assert payload["best"]["units"] in (1, 4)
+    assert (tmp_path / "rd" / "boxplot.png").is_file()
+
+
+def test_run_out_writes_a_run_dir_then_diagnose_and_report(tmp_path):
+    run_dir, logs = tmp_path / "run", tmp_path / "tb"
+    result = runner.invoke(app, ["run", "diagnose-underfit", "--out", str(run_dir),
+                                 "--tensorboard", str(logs), "--json"])
+    payload = _last_json(result)
+    assert payload["value"] == "underfit" and payload["values"] == ["underfit"]
+    for name in ("config.json", "metrics.json", "history.json", "history.csv",
+                 "diagnosis.json", "learning_curves.png", "learning_curves_seed0.png"):
+        assert (run_dir / name).is_file(), name
+    assert list((logs / "diagnose-underfit-seed0").glob("events.out.tfevents.*"))
+    diagnosed = _last_json(runner.invoke(app, ["diagnose", str(run_dir), "--json"]))
+    assert diagnosed["verdict"] == "underfit"
+    report = runner.invoke(app, ["report", str(run_dir)])
+    assert report.exit_code == 0, report.output
+    assert (run_dir / "report.html").read_text().count("data:image/png;base64,") == 2
+
+
+def test_bad_grid_is_a_clear_error():
+    result = runner.invoke(app, ["tune", "--grid", "units"])
+    assert result.exit_code != 0
+    assert "NAME=V1,V2" in str(result.exception)

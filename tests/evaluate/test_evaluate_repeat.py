@@ -1,0 +1,34 @@
+"""Repeats: summary of scores, seeds in order, clear errors (workers: tests/cli)."""
+
+import pytest
+
+from seqlab.errors import ValidationError
+from seqlab.evaluate import repeat
+
+
+def _seed_square(seed):
+    return float(seed * seed)
+
+
+def test_scores_come_back_in_seed_order_with_a_summary():
+    lines = []
+    result = repeat(_seed_square, repeats=4, seed=2, echo=lines.append)
+    assert result.seeds == [2, 3, 4, 5]
+    assert result.scores == [4.0, 9.0, 16.0, 25.0]
+    assert result.summary.mean == 13.5
+    assert result.summary.ci_low < 13.5 < result.summary.ci_high
+    assert len(lines) == 4
+    assert result.to_dict()["scores"] == result.scores
+    assert result.boxplot().axes
+
+
+def test_unpicklable_experiment_with_workers_is_a_clear_error():
+    with pytest.raises(ValidationError, match="picklable"):
+        repeat(lambda seed: 1.0, repeats=2, workers=2)
+
+
+def test_experiment_must_return_a_number():
+    with pytest.raises(ValidationError, match="must return a number"):
+        repeat(lambda seed: "x", repeats=1)
+    with pytest.raises(ValidationError, match="repeats"):
+        repeat(_seed_square, repeats=0)

@@ -1,0 +1,69 @@
+"""Tuning: grid and random spaces, config overrides for every tunable field, Optuna."""
+
+import numpy as np
+import pytest
+
+from seqlab.errors import UnknownNameError, ValidationError
+from seqlab.evaluate import ConfigExperiment, apply_overrides, grid, sample, tune
+
+
+def _quadratic(params, seed):
+    return (params["x"] - 2) ** 2 + 0.01 * seed
+
+
+def test_grid_is_every_combination_first_name_slowest():
+    assert grid({"a": [1, 2], "b": ["x", "y"]}) == [
+        {"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
+    with pytest.raises(ValidationError, match="ranges"):
+        grid({"lr": {"low": 1e-4, "high": 1e-1}})
+
+
+def test_random_sample_is_repeatable_and_respects_ranges():
+    space = {"lr": {"low": 1e-4, "high": 1e-1, "log": True}, "units": {"low": 1, "high": 50}}
+    first, again = sample(space, 5, seed=3), sample(space, 5, seed=3)
+    assert first == again and len(first) == 5
+    assert all(1e-4 <= p["lr"] <= 1e-1 and isinstance(p["units"], int) for p in first)
+
+
+def test_grid_tune_reports_table_and_best():
+    result = tune(_quadratic, {"x": [0, 1, 2, 3]}, repeats=3)
+    assert result.best == {"x": 2}
+    assert result.means()["2"] == pytest.approx(0.01)
+    table = result.table({"2": 0.0})
+    assert "mean" in table and "document" in table
+    assert result.to_dict()["best_label"] == "2"
+    assert result.boxplot().axes
+
+
+def test_overrides_reach_spec_trainer_fit_and_data():
+    config = {"spec": {"units": [4, 4]}, "trainer": {}, "fit": {}, "data": {"series": [0.0]}}
+    changed = apply_overrides(config, {"units": 8, "layers": 3, "cell": "gru", "dropout": 0.1,
+                                       "lr": 0.01, "optimizer": "sgd", "l1": 0.01, "l2": 0.02,
+                                       "batch_size": 2, "epochs": 3, "window": 4})
+    assert changed["spec"] == {"units": [8, 8, 8], "cell": "gru", "dropout": 0.1}
+    assert changed["trainer"] == {"lr": 0.01, "optimizer": "sgd", "l1": 0.01, "l2": 0.02}
+    assert changed["fit"] == {"batch_size": 2, "epochs": 3}
+    assert changed["data"]["window"] == 4
+    with pytest.raises(UnknownNameError, match="units"):
+        apply_overrides(config, {"unit": 3})
+
+
+def test_config_experiment_trains_with_weight_penalty_and_window():
+    series = np.sin(np.arange(40) / 3).tolist()
+    config = {"spec": {"units": [4]}, "trainer": {"l1": 0.001, "l2": 0.001},
+              "fit": {"epochs": 3, "batch_size": 8}, "data": {"series": series, "window": 3}}
+    score, history = ConfigExperiment(config, {"window": 5, "cell": "gru"}).run(0)
+    assert np.isfinite(score) and len(history) == 3
+    plain = ConfigExperiment({**config, "trainer": {}})(0)
+    assert plain != score  # the penalty changed training
+
+
+def test_optuna_backend_stores_and_resumes_a_study(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    first = tune(_quadratic, {"x": [0, 1, 2, 3]}, backend="optuna", n_trials=3, repeats=2,
+                 storage=storage, study_name="s")
+    assert len(first.params) == 3 and first.storage == storage
+    resumed = tune(_quadratic, {"x": [0, 1, 2, 3]}, backend="optuna", n_trials=2, repeats=2,
+                   storage=storage, study_name="s")
+    assert len(resumed.params) == 5
+    assert resumed.params[:3] == first.params
