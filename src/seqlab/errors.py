@@ -7,9 +7,11 @@ Hierarchy::
     │   └── UnknownNameError (also KeyError)   a name not in a registry (loss, optimizer, recipe …)
     ├── NotFittedError (also ValueError)       a transform used before `fit`
     ├── StatefulLayoutError (also ValueError)  data that cannot be laid out for stateful training
-    └── TrainingDivergedError (also RuntimeError)  the loss became non-finite or exploded
+    ├── TrainingDivergedError (also RuntimeError)  the loss became non-finite or exploded
+    └── BundleError                            a saved bundle that is missing, malformed or unsafe
 
-Catch `SeqlabError` to handle them all.
+Catch `SeqlabError` to handle them all. `DivergenceWarning` (a UserWarning) reports a
+divergence that training recovered from by rolling back.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = [
     "NotFittedError",
     "StatefulLayoutError",
     "TrainingDivergedError",
+    "DivergenceWarning",
+    "BundleError",
 ]
 
 
@@ -74,3 +78,19 @@ class TrainingDivergedError(SeqlabError, RuntimeError):
     def __init__(self, message: str, history: Any = None):
         super().__init__(message)
         self.history = history
+
+
+class BundleError(SeqlabError):
+    """A saved bundle is missing, malformed, tampered with, unsafe or from a newer format.
+
+    `file` names the offending file of the bundle (None when the problem is the bundle as
+    a whole); the message says what is wrong and what was expected.
+    """
+
+    def __init__(self, message: str, file: Any = None):
+        super().__init__(message)
+        self.file = None if file is None else str(file)
+
+
+class DivergenceWarning(UserWarning):
+    """Training diverged and was rolled back to its last good epoch with a lower rate."""

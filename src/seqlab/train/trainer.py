@@ -17,10 +17,11 @@ from torch import nn
 
 from seqlab._validation import check_choice, check_finite, check_float, check_int, check_ndim
 from seqlab.data.batching import minibatches, stateful_layout
-from seqlab.errors import TrainingDivergedError, ValidationError
+from seqlab.errors import ValidationError
 from seqlab.models.build import detach_state
 from seqlab.models.spec import TASKS
 from seqlab.train.callbacks import Callback
+from seqlab.train.divergence import DivergenceGuard
 from seqlab.train.history import History
 from seqlab.train.losses import DEFAULT_LOSS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
@@ -63,6 +64,11 @@ class Trainer:
         `reset_state` and works with any number of rows, one included.
     clip_grad_norm:
         Clip the gradients' global norm to this value (None: no clipping).
+    on_divergence, spike_factor, max_rollbacks:
+        What to do when an epoch's loss is NaN/infinite or above ``spike_factor`` times
+        the best epoch loss so far: ``raise`` a `TrainingDivergedError`, or ``rollback``
+        to the last good epoch's weights and optimizer state with the learning rate
+        halved (at most `max_rollbacks` times), warning with a `DivergenceWarning`.
     l1, l2:
         Weight regularisation (Keras' ``L1L2``): ``l1 * sum|w| + l2 * sum w**2`` over the
         weight matrices (not biases) is added to the training loss.
@@ -89,6 +95,9 @@ class Trainer:
         device: str = "cpu",
         l1: float = 0.0,
         l2: float = 0.0,
+        on_divergence: str = "raise",
+        spike_factor: float | None = None,
+        max_rollbacks: int = 3,
     ):
         spec = getattr(model, "spec", None)
         task = task or (spec.task if spec is not None else None)
@@ -110,6 +119,13 @@ class Trainer:
         if clip_grad_norm is not None:
             check_float("clip_grad_norm", clip_grad_norm, "Trainer", low=0.0, low_open=True)
         self.clip_grad_norm = clip_grad_norm
+        self.on_divergence = check_choice("on_divergence", on_divergence, "Trainer",
+                                          ("raise", "rollback"))
+        if spike_factor is not None:
+            check_float("spike_factor", spike_factor, "Trainer", low=1.0, low_open=True)
+        self.spike_factor = spike_factor
+        self.max_rollbacks = check_int("max_rollbacks", max_rollbacks, "Trainer", low=0)
+        self.events_: list[dict[str, Any]] = []
         self.l1 = check_float("l1", l1, "Trainer", low=0.0)
         self.l2 = check_float("l2", l2, "Trainer", low=0.0)
         self.seed = None if seed is None else check_int("seed", seed, "Trainer", low=0)
@@ -136,8 +152,10 @@ class Trainer:
         `shuffle` defaults to True, and to False for a stateful trainer (where True is
         an error: it would break the continuity that stateful training relies on).
         `validation_split` holds out the last fraction of samples, as Keras does.
-        If the loss becomes NaN or infinite, the weights are restored to the end of the
-        last good epoch and `TrainingDivergedError` (carrying the history) is raised.
+        If the loss becomes NaN or infinite (or spikes, with `spike_factor`), the weights
+        are restored to the end of the last good epoch; then, by `on_divergence`, either
+        `TrainingDivergedError` (carrying the history) is raised or the epoch is run
+        again at a lower learning rate (recorded in ``events_``).
         """
         epochs = check_int("epochs", epochs, "Trainer.fit", low=1)
         batch_size = check_int("batch_size", batch_size, "Trainer.fit", low=1)
@@ -171,9 +189,16 @@ class Trainer:
             callback.on_train_begin({})
         self.stop_training = self._reset_requested = False
         history = self.history_ = History()
-        last_good = self.get_weights()
+        guard = DivergenceGuard(self, self.on_divergence, self.spike_factor,
+                                self.max_rollbacks, lr_factor=0.5)
+        if self.spike_factor is not None:
+            # The untrained model's loss on one batch: a first epoch that explodes is a
+            # spike too, and the starting weights are the good state to return to.
+            guard.best_loss = self._evaluate(x[:batch_size], y[:batch_size], batch_size)["loss"]
+        self.events_ = []
         with ProgressReporter(verbose, epochs, steps) as progress:
-            for epoch in range(epochs):
+            epoch = 0
+            while epoch < epochs:
                 started = time.perf_counter()
                 for callback in callbacks:
                     callback.on_epoch_begin(epoch)
@@ -183,18 +208,12 @@ class Trainer:
                 else:
                     batches = minibatches(len(x), batch_size, shuffle=shuffle, rng=rng)
                 logs = self._train_epoch(x, y, batches, callbacks, progress)
-                if not math.isfinite(logs["loss"]):
-                    self.set_weights(last_good)
-                    raise TrainingDivergedError(
-                        f"The training loss became {logs['loss']} in epoch {epoch + 1} "
-                        f"(learning rate {self.lr:g}). Weights were restored to the end of "
-                        f"epoch {epoch}. Lower the learning rate or set `clip_grad_norm`.",
-                        history,
-                    )
-                last_good = self.get_weights()
+                if guard.diverged(logs["loss"]):
+                    self.events_.append(guard.recover(epoch, logs["loss"], history))
+                    continue
+                guard.commit(epoch, logs["loss"])
                 if validation_data is not None:
-                    with torch.no_grad():
-                        val = self._evaluate(*validation_data, batch_size)
+                    val = self._evaluate(*validation_data, batch_size)
                     logs.update({f"val_{k}": v for k, v in val.items()})
                 logs = {"epoch": epoch + 1, **logs, "lr": self.lr,
                         "seconds": time.perf_counter() - started}
@@ -202,6 +221,7 @@ class Trainer:
                 progress.end_epoch(epoch, logs)
                 for callback in callbacks:
                     callback.on_epoch_end(epoch, logs)
+                epoch += 1
                 if self.stop_training:
                     break
         for callback in callbacks:
@@ -228,6 +248,9 @@ class Trainer:
             self.optimizer.step()
             if self.stateful:
                 state = detach_state(state)
+            if step % 16 == 15 and not torch.isfinite(loss):
+                loss_sum += loss.detach() * len(index)
+                break  # the epoch is lost: stop spending time on it
             with torch.no_grad():
                 loss_sum += loss.detach() * len(index)
                 seen += len(index)
@@ -274,6 +297,7 @@ class Trainer:
         batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
         return self._evaluate(x, self._targets(y, x), batch_size)
 
+    @torch.no_grad()
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> dict[str, float]:
         self.model.eval()
         if self.stateful:
