@@ -7,6 +7,16 @@ from seqlab.data.batching import StatefulLayout, minibatches, stateful_layout, s
 from seqlab.data.encoding import Vocabulary, one_hot, to_categorical
 from seqlab.data.framing import series_to_supervised, windows
 from seqlab.data.padding import pad_sequences
+from seqlab.data.pipeline import (
+    STEP_TYPES,
+    EncodeStep,
+    LabelStep,
+    PadStep,
+    Pipeline,
+    ScaleStep,
+    Step,
+    WindowStep,
+)
 from seqlab.data.scaling import MinMaxScaler, StandardScaler
 
 __all__ = [
@@ -22,4 +32,12 @@ __all__ = [
     "stateful_layout",
     "StatefulLayout",
     "stream_segments",
+    "Pipeline",
+    "Step",
+    "ScaleStep",
+    "EncodeStep",
+    "WindowStep",
+    "PadStep",
+    "LabelStep",
+    "STEP_TYPES",
 ]

@@ -1,0 +1,17 @@
+"""Bundles: a model with its preprocessing, training config and history as plain files.
+
+``save(model, path, pipeline=...)`` writes JSON and safetensors files atomically;
+``load(path)`` rebuilds everything without executing anything from the files and returns
+a `Bundle`, whose `Predictor` predicts on raw data in raw terms. ``rollback(path)`` makes
+the version kept by ``save(..., keep_previous=True)`` live again.
+"""
+
+from seqlab.bundle.files import DEFAULT_LIMITS, Limits
+from seqlab.bundle.load import Bundle, load
+from seqlab.bundle.predictor import Predictor
+from seqlab.bundle.save import FORMAT_VERSION, save
+from seqlab.bundle.schema import trainer_config_of
+from seqlab.bundle.store import rollback
+
+__all__ = ["save", "load", "rollback", "Bundle", "Predictor", "Limits", "DEFAULT_LIMITS",
+           "FORMAT_VERSION", "trainer_config_of"]

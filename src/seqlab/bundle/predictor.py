@@ -1,0 +1,148 @@
+"""`Predictor`: a model and its pipeline, predicting on raw data in raw terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from seqlab._validation import check_int
+from seqlab.data.pipeline import Pipeline
+from seqlab.errors import ValidationError
+
+__all__ = ["Predictor"]
+
+
+class Predictor:
+    """Predict on raw new data: the pipeline prepares it (scale, encode, window, pad,
+    reshape) and the outputs come back in raw terms (unscaled values, decoded labels).
+
+    Parameters
+    ----------
+    model:
+        A module with ``forward(x, state=None) -> (y, state)`` and a ``spec``.
+    pipeline:
+        The fitted preprocessing (an empty pipeline: inputs are model-ready arrays).
+    stateful:
+        The model was trained statefully: :meth:`warm_up` and :meth:`step` carry its
+        state from call to call, one sample after the other.
+    batch_size:
+        Rows per forward pass for stateless prediction.
+    """
+
+    def __init__(self, model: nn.Module, pipeline: Pipeline | None = None, *,
+                 stateful: bool = False, batch_size: int = 256):
+        self.model = model
+        self.spec = model.spec
+        self.task = self.spec.task
+        self.pipeline = pipeline if pipeline is not None else Pipeline()
+        self.stateful = bool(stateful)
+        self.batch_size = check_int("batch_size", batch_size, "Predictor", low=1)
+        self.state_: Any = None
+
+    # ---------------------------------------------------------------- plumbing
+    def transform(self, data: Any) -> np.ndarray:
+        """The model inputs the pipeline makes of raw `data`."""
+        return self.pipeline.transform(data)
+
+    def _device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def _tensor(self, x: np.ndarray) -> torch.Tensor:
+        x = np.ascontiguousarray(x)
+        dtype = torch.long if x.dtype.kind in "iu" else torch.float32
+        return torch.as_tensor(x, dtype=dtype, device=self._device())
+
+    def _activate(self, output: torch.Tensor) -> torch.Tensor:
+        if self.task == "multiclass":
+            return torch.softmax(output, dim=-1)
+        if self.task == "binary":
+            return torch.sigmoid(output)
+        return output
+
+    @torch.no_grad()
+    def _forward(self, x: np.ndarray, *, carry: bool) -> np.ndarray:
+        self.model.eval()
+        xt = self._tensor(x)
+        if len(xt) == 0:
+            raise ValidationError(f"No samples to predict: the inputs have shape {x.shape}.")
+        outputs = []
+        if carry:
+            for row in range(len(xt)):
+                output, self.state_ = self.model(xt[row: row + 1], self.state_)
+                outputs.append(output)
+        else:
+            for start in range(0, len(xt), self.batch_size):
+                outputs.append(self.model(xt[start: start + self.batch_size])[0])
+        return self._activate(torch.cat(outputs)).cpu().numpy()
+
+    def outputs(self, data: Any) -> np.ndarray:
+        """The model's activated outputs for raw `data` (probabilities, or scaled values)."""
+        return self._forward(self.transform(data), carry=self.stateful)
+
+    def _finish(self, out: np.ndarray) -> np.ndarray:
+        if self.task == "regression":
+            return self.pipeline.inverse_targets(out)
+        return self.pipeline.decode(self._class_ids(out))
+
+    def _class_ids(self, out: np.ndarray) -> np.ndarray:
+        if self.task == "multiclass":
+            return out.argmax(-1)
+        ids = (out > 0.5).astype(np.int64)
+        return ids[..., 0] if ids.shape[-1] == 1 else ids
+
+    # --------------------------------------------------------------------- API
+    def predict(self, data: Any) -> np.ndarray:
+        """Predictions in raw terms: values in the original units for regression, labels
+        (or symbols) for classification.
+
+        For a series pipeline, row ``i`` forecasts the ``n_out`` values that follow the
+        window ``data[i : i + n_in]``; the last row forecasts beyond the end of `data`.
+        """
+        return self._finish(self.outputs(data))
+
+    def predict_proba(self, data: Any) -> np.ndarray:
+        """Class probabilities (classification models only)."""
+        if self.task == "regression":
+            raise ValidationError(
+                "predict_proba needs a classification model; this one is a regression model "
+                "(use predict).")
+        return self.outputs(data)
+
+    def predict_classes(self, data: Any) -> np.ndarray:
+        """The most likely class of each sample, decoded to its label or symbol."""
+        return self._finish(self.predict_proba(data))
+
+    def forecast(self, series: Any) -> np.ndarray:
+        """The `n_out` values that follow the end of `series` (series pipelines only)."""
+        if self.pipeline.window is None:
+            raise ValidationError(
+                "forecast needs a pipeline with a window step (a series model); use predict.")
+        n_in = self.pipeline.window.n_in
+        tail = series[-n_in:]
+        return self.predict(tail)[-1]
+
+    # ---------------------------------------------------------------- stateful
+    def reset_state(self) -> None:
+        """Forget the carried state (the next call starts a new stream)."""
+        self.state_ = None
+
+    def _require_stateful(self, method: str) -> None:
+        if not self.stateful:
+            raise ValidationError(
+                f"{method} is for stateful models, whose state carries from sample to sample; "
+                f"this model was trained stateless (each window stands alone): use predict.")
+
+    def warm_up(self, history: Any) -> np.ndarray:
+        """Start a new stream: reset the state, then read `history` in order (carrying the
+        state) and return its predictions; :meth:`step` continues from there."""
+        self._require_stateful("warm_up")
+        self.reset_state()
+        return self.step(history)
+
+    def step(self, data: Any) -> np.ndarray:
+        """Continue the stream with raw `data`, returning its predictions in raw terms."""
+        self._require_stateful("step")
+        return self._finish(self._forward(self.transform(data), carry=True))

@@ -1,0 +1,157 @@
+"""`save`: a model, its pipeline, training config, history and (optionally) optimizer state as
+a folder of plain files (JSON and safetensors), written atomically."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import save as safetensors_bytes
+from torch import nn
+
+import seqlab
+from seqlab.bundle import store
+from seqlab.bundle.files import sha256_of, to_plain_json, write_bytes, write_json
+from seqlab.bundle.optim import split_optimizer_state
+from seqlab.bundle.schema import check_metadata, check_trainer_config, trainer_config_of
+from seqlab.data.pipeline import Pipeline
+from seqlab.errors import BundleError, ValidationError
+from seqlab.models.spec import ModelSpec
+from seqlab.train.history import History
+from seqlab.train.trainer import Trainer
+
+__all__ = ["save", "FORMAT", "FORMAT_VERSION", "FILE_NAMES"]
+
+FORMAT = "seqlab-bundle"
+FORMAT_VERSION = 1
+FILE_NAMES = {
+    "spec": "spec.json",
+    "weights": "weights.safetensors",
+    "pipeline": "pipeline.json",
+    "trainer": "trainer.json",
+    "history": "history.json",
+    "optimizer": "optimizer.json",
+    "optimizer_tensors": "optimizer.safetensors",
+}
+"""Role -> file name inside a bundle version folder."""
+
+
+def _pipeline_doc(pipeline: Any) -> dict[str, Any] | None:
+    if pipeline is None:
+        return None
+    if isinstance(pipeline, dict):
+        try:
+            pipeline = Pipeline.from_dict(pipeline)
+        except ValidationError as error:
+            raise BundleError(f"The pipeline to save is not valid: {error}") from None
+    if not isinstance(pipeline, Pipeline):
+        raise BundleError(
+            f"The 'pipeline' parameter of save must be a seqlab Pipeline (or its to_dict()); got "
+            f"{type(pipeline).__name__}. Custom preprocessing code cannot travel in a bundle.")
+    return to_plain_json(pipeline.to_dict(), "pipeline")
+
+
+def _history_doc(history: Any) -> dict[str, Any] | None:
+    if history is None:
+        return None
+    records = history.records if isinstance(history, History) else history
+    if isinstance(records, dict) and "records" in records:
+        records = records["records"]
+    if not isinstance(records, list):
+        raise BundleError(f"The 'history' parameter of save must be a History or a list of "
+                          f"per-epoch dicts; got {type(history).__name__}.")
+    return {"records": to_plain_json(records, "history")}
+
+
+def save(
+    model: nn.Module | Trainer,
+    path: str | Path,
+    *,
+    pipeline: Pipeline | dict | None = None,
+    trainer_config: dict[str, Any] | None = None,
+    history: History | list | None = None,
+    optimizer: torch.optim.Optimizer | Trainer | None = None,
+    metadata: dict[str, Any] | None = None,
+    keep_previous: bool = False,
+) -> Path:
+    """Save `model` and what it needs to predict (and resume training) as a bundle at `path`.
+
+    Parameters
+    ----------
+    model:
+        A module built from a `ModelSpec` (``model.spec``), or a `Trainer`, whose model,
+        configuration and history are then taken (unless given).
+    pipeline:
+        The fitted preprocessing, so the loaded bundle predicts on raw data.
+    trainer_config:
+        Plain training settings (see ``schema.TRAINER_CONFIG_FIELDS``); callables refused.
+    history:
+        Per-epoch metrics.
+    optimizer:
+        An optimizer (or a Trainer) whose state to keep, so training can resume exactly.
+    metadata:
+        Flat notes (strings, numbers) stored in the manifest.
+    keep_previous:
+        Keep the version this save replaces, so :func:`seqlab.bundle.rollback` can restore it.
+
+    The write is atomic: readers see either the previous bundle or the new one, even if
+    the process is killed midway. Returns the folder of the new version.
+    """
+    if isinstance(model, Trainer):
+        trainer = model
+        model = trainer.model
+        if trainer_config is None:
+            trainer_config = trainer_config_of(trainer)
+        if history is None:
+            history = trainer.history_
+    if isinstance(optimizer, Trainer):
+        optimizer = optimizer.optimizer
+    spec = getattr(model, "spec", None)
+    if not isinstance(model, nn.Module) or not isinstance(spec, ModelSpec):
+        raise BundleError(
+            f"save needs a model built from a ModelSpec (seqlab.models.build); got "
+            f"{type(model).__name__}. A custom module's code cannot travel in a bundle: save its "
+            f"weights with safetensors and rebuild it yourself.")
+    spec_doc = to_plain_json(spec.validate().to_dict(), "spec")
+    weights = {k: v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}
+    docs: dict[str, Any] = {"spec": spec_doc, "pipeline": _pipeline_doc(pipeline)}
+    if trainer_config is not None:
+        plain = to_plain_json(trainer_config, "trainer_config")
+        docs["trainer"] = check_trainer_config(plain, "trainer_config")
+    docs["history"] = _history_doc(history)
+    optimizer_tensors = None
+    if optimizer is not None:
+        optimizer_tensors, docs["optimizer"] = split_optimizer_state(optimizer)
+    notes = check_metadata(to_plain_json(metadata, "metadata"), "metadata")
+
+    def writer(folder: Path) -> None:
+        written: dict[str, dict[str, Any]] = {}
+
+        def record(role: str) -> None:
+            file = folder / FILE_NAMES[role]
+            written[role] = {"name": file.name, "sha256": sha256_of(file),
+                             "bytes": file.stat().st_size}
+
+        write_bytes(folder / FILE_NAMES["weights"], safetensors_bytes(weights))
+        record("weights")
+        if optimizer_tensors is not None:
+            write_bytes(folder / FILE_NAMES["optimizer_tensors"],
+                        safetensors_bytes(optimizer_tensors))
+            record("optimizer_tensors")
+        for role, doc in docs.items():
+            if doc is not None:
+                write_json(folder / FILE_NAMES[role], doc)
+                record(role)
+        write_json(folder / store.MANIFEST, {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "seqlab_version": seqlab.__version__,
+            "torch_version": torch.__version__,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": written,
+            "metadata": notes,
+        })
+
+    return store.write_version(path, writer, keep_previous=keep_previous)

@@ -1,0 +1,224 @@
+"""Update a finalized model with new data: the book's five steps (chapter 14).
+
+1. collect new data (the caller's), 2. evaluate the champion on it (skill over time),
+3. develop candidates with four strategies, 4. evaluate them with repeats on the same
+recent data beside a fair baseline, 5. replace the champion only when a candidate is
+robustly better, keeping the previous version for rollback.
+
+Strategies: ``continue-new`` (a) the champion trained further on new data only,
+``continue-all`` (b) further on old + new, ``fresh-new`` (c) a new model on new data,
+``fresh-all`` (d) a new model on old + new. The fair ``baseline`` is the champion given
+the same extra epochs on old data: a gain it matches comes from the epochs, not the data.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from torch import nn
+
+from seqlab._validation import check_float, check_int
+from seqlab.bundle import load, save
+from seqlab.bundle.load import Bundle
+from seqlab.data.pipeline import Pipeline
+from seqlab.errors import ValidationError
+from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
+from seqlab.models.build import build
+from seqlab.train.history import History
+from seqlab.train.trainer import Trainer
+
+__all__ = ["update", "UpdateReport", "STRATEGIES", "BASELINE", "train_candidate"]
+
+STRATEGIES = {
+    "continue-new": "(a) champion + extra epochs on new data",
+    "continue-all": "(b) champion + extra epochs on old and new data",
+    "fresh-new": "(c) new model trained on new data",
+    "fresh-all": "(d) new model trained on old and new data",
+}
+"""Strategy name -> what it does."""
+BASELINE = "baseline"
+
+
+@dataclass
+class UpdateReport:
+    """What an update found and did.
+
+    ``scores`` maps each candidate (and ``baseline``) to its RMSE over repeats on the same
+    recent data; ``champion_rmse`` is the champion's there; ``promoted`` says whether the
+    winner replaced it (``version`` then names the new version folder).
+    """
+
+    champion_rmse: float
+    scores: dict[str, list[float]]
+    winner: str
+    promoted: bool
+    reason: str
+    skill: list[dict[str, float]] = field(default_factory=list)
+    version: str | None = None
+    figure: Any = None
+
+    def means(self) -> dict[str, float]:
+        """Mean RMSE of each candidate."""
+        return {name: float(statistics.fmean(values)) for name, values in self.scores.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-plain summary."""
+        return {"champion_rmse": self.champion_rmse, "scores": self.scores,
+                "means": self.means(), "winner": self.winner, "promoted": self.promoted,
+                "reason": self.reason, "skill": self.skill, "version": self.version}
+
+
+def _copy_of(bundle: Bundle, fresh: bool, seed: int) -> nn.Module:
+    model = build(bundle.spec, seed=seed)
+    if not fresh:
+        model.load_state_dict(bundle.model.state_dict())
+    return model
+
+
+def train_candidate(bundle: Bundle, strategy: str, old: np.ndarray, new: np.ndarray, *,
+                    epochs: int, extra_epochs: int, lr_factor: float,
+                    seed: int) -> tuple[Trainer, Pipeline]:
+    """Train one candidate of `strategy` (or the fair baseline); return its trainer and
+    pipeline. Continued models keep the champion's fitted pipeline (their weights expect
+    it); new models get the same steps refitted on their own training data."""
+    config = bundle.trainer_config
+    fresh = strategy.startswith("fresh")
+    if strategy in ("continue-new", "fresh-new"):
+        data = new
+    elif strategy == BASELINE:
+        data = old
+    else:
+        data = np.concatenate([old, new])
+    pipeline = bundle.pipeline
+    if fresh:
+        pipeline = Pipeline.from_dict(pipeline.to_dict()).fit(data)
+    x, y = pipeline.frame(data)
+    model = _copy_of(bundle, fresh, seed)
+    lr = config.get("lr")
+    if not fresh and lr is not None:
+        lr = lr * lr_factor
+    trainer = Trainer(model, optimizer=config.get("optimizer", "adam"), lr=lr, seed=seed,
+                      loss=config.get("loss"))
+    trainer.fit(x, y.reshape(len(y), -1), epochs=epochs if fresh else extra_epochs,
+                batch_size=config.get("batch_size") or 32, verbose=0)
+    return trainer, pipeline
+
+
+def update(
+    bundle_path: str | Path,
+    old: Any,
+    new: Any,
+    *,
+    holdout: float = 0.3,
+    strategies: tuple[str, ...] = tuple(STRATEGIES),
+    repeats: int = 3,
+    epochs: int | None = None,
+    extra_epochs: int | None = None,
+    lr_factor: float = 0.1,
+    min_improvement: float = 0.05,
+    seed: int = 0,
+    promote: bool = True,
+    block: int = 50,
+    plot: str | Path | None = None,
+) -> UpdateReport:
+    """Evaluate the champion at `bundle_path` on `new` data, train candidates, compare them on
+    the most recent `holdout` fraction of `new`, and promote the best when it is better.
+
+    Parameters
+    ----------
+    old, new:
+        The series the champion was trained on, and the series collected since (raw units).
+    holdout:
+        Fraction of `new` (its most recent part) kept for evaluation; candidates train on the
+        rest. Every model is scored on exactly these windows.
+    strategies, repeats:
+        Candidate strategies (see :data:`STRATEGIES`), each trained `repeats` times with
+        seeds ``seed, seed+1, …``. The fair baseline always runs.
+    epochs, extra_epochs, lr_factor:
+        Epochs of a new model (default: the champion's), extra epochs when continuing
+        (default: a fifth of that), and the learning-rate factor when continuing (a small
+        rate adjusts the weights rather than replacing them).
+    min_improvement:
+        The winner must beat both the champion and the fair baseline by this fraction of
+        their RMSE (mean over repeats) to be promoted.
+    promote:
+        False: report only. When promoted, the old version is kept for rollback.
+    plot:
+        PNG path for the skill-over-time and candidates figure.
+    """
+    owner = "update"
+    check_float("holdout", holdout, owner, low=0.0, high=0.9, low_open=True)
+    repeats = check_int("repeats", repeats, owner, low=1)
+    check_float("lr_factor", lr_factor, owner, low=0.0, low_open=True)
+    check_float("min_improvement", min_improvement, owner, low=0.0, high=0.99)
+    for name in strategies:
+        if name not in STRATEGIES:
+            raise ValidationError(f"Unknown update strategy {name!r}; known: {list(STRATEGIES)}.")
+    champion = load(bundle_path)
+    window = champion.pipeline.window
+    if window is None or champion.spec.task != "regression":
+        raise ValidationError(
+            f"update works on series forecasters (a pipeline with a window step, regression); "
+            f"the bundle at {bundle_path} is not one.")
+    old = np.asarray(old, dtype=np.float64)
+    new = np.asarray(new, dtype=np.float64)
+    n_eval = max(window.n_out, int(round(len(new) * holdout)))
+    split = len(new) - n_eval
+    if split < window.n_in + window.n_out:
+        raise ValidationError(
+            f"The new data has {len(new)} steps: too few to keep {n_eval} for evaluation and "
+            f"train on the rest with n_in={window.n_in}, n_out={window.n_out}. Lower `holdout` "
+            f"or collect more data.")
+    new_train = new[:split]
+    recent = new[split - window.n_in:]
+    base_epochs = epochs or champion.trainer_config.get("epochs") or 100
+    extra = extra_epochs or max(1, base_epochs // 5)
+    champion_rmse = rmse(champion.model, champion.pipeline, recent)
+    skill = skill_over_time(champion.model, champion.pipeline, np.concatenate([old, new]),
+                            block=block)
+    scores: dict[str, list[float]] = {}
+    best: dict[str, tuple[float, Trainer, Pipeline]] = {}
+    for name in (*strategies, BASELINE):
+        scores[name] = []
+        for repeat in range(repeats):
+            trainer, pipeline = train_candidate(
+                champion, name, old, new_train, epochs=base_epochs, extra_epochs=extra,
+                lr_factor=lr_factor, seed=seed + repeat)
+            score = rmse(trainer.model, pipeline, recent)
+            scores[name].append(score)
+            if name not in best or score < best[name][0]:
+                best[name] = (score, trainer, pipeline)
+    means = {name: statistics.fmean(values) for name, values in scores.items()}
+    winner = min(strategies, key=means.get)
+    bar = (1 - min_improvement) * min(champion_rmse, means[BASELINE])
+    better = means[winner] < bar
+    if better:
+        reason = (f"{winner} (mean RMSE {means[winner]:.4g}) beats the champion "
+                  f"({champion_rmse:.4g}) and the fair baseline ({means[BASELINE]:.4g}) by more "
+                  f"than {min_improvement:.0%}.")
+    else:
+        reason = (f"keep the champion: the best candidate {winner} (mean RMSE "
+                  f"{means[winner]:.4g}) does not beat both the champion ({champion_rmse:.4g}) "
+                  f"and the fair baseline ({means[BASELINE]:.4g}) by {min_improvement:.0%}.")
+    version = None
+    if better and promote:
+        _, trainer, pipeline = best[winner]
+        config = dict(champion.trainer_config)
+        config["epochs"] = base_epochs if winner.startswith("fresh") else extra
+        config["lr"] = trainer.lr
+        folder = save(trainer.model, bundle_path, pipeline=pipeline,
+                      trainer_config=config, history=History(trainer.history_.records),
+                      optimizer=trainer.optimizer, keep_previous=True,
+                      metadata={"updated_with": winner, "recent_rmse": best[winner][0],
+                                "champion_recent_rmse": champion_rmse})
+        version = folder.name
+    figure = plot_skill(skill, boundary=len(old) - window.n_in, scores=scores,
+                        champion=champion_rmse)
+    if plot is not None:
+        figure.savefig(plot, dpi=100, bbox_inches="tight")
+    return UpdateReport(champion_rmse, scores, winner, better and promote, reason, skill,
+                        version, figure)

@@ -1,0 +1,58 @@
+"""SIGKILL during saving leaves the previous or the new bundle loadable, never a broken one."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from seqlab.bundle import load
+
+_WRITER = """
+import sys, torch
+torch.set_num_threads(1)
+from seqlab.bundle import save
+from seqlab.models import ModelSpec, build
+from seqlab.train import Trainer
+path, start = sys.argv[1], int(sys.argv[2])
+model = build(ModelSpec(1, 1, units=[16]), seed=0)
+trainer = Trainer(model)
+step = start
+while True:
+    with torch.no_grad():
+        for p in model.parameters():
+            p.fill_(float(step))
+    save(model, path, optimizer=trainer, metadata={"step": step}, keep_previous=step % 2 == 0)
+    if step == start:
+        print("saved", flush=True)
+    step += 1
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_sigkill_during_checkpointing_never_leaves_a_broken_bundle(tmp_path):
+    path = tmp_path / "checkpoint"
+    rng = random.Random(0)
+    last_step = -1
+    start = 0
+    for _ in range(4):
+        writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(path), str(start)],
+                                  stdout=subprocess.PIPE, text=True)
+        assert writer.stdout.readline().strip() == "saved"
+        time.sleep(rng.uniform(0.05, 1.0))
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=60)
+        writer.stdout.close()
+        bundle = load(path)  # must load: the previous or the new checkpoint, whole
+        step = bundle.metadata["step"]
+        assert step > last_step
+        for name, value in bundle.model.state_dict().items():
+            assert torch.all(value == float(step)), f"{name} mixes checkpoints"
+        assert bundle.optimizer is not None
+        last_step = step
+        start = step + 1000  # the next writer's steps are distinguishable
+    assert last_step >= 3000

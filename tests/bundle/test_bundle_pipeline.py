@@ -1,0 +1,85 @@
+"""The Pipeline: fit/transform/inverse, JSON round trip, registry-only step types."""
+
+import json
+
+import numpy as np
+import pytest
+
+from seqlab.data import (
+    STEP_TYPES,
+    EncodeStep,
+    LabelStep,
+    PadStep,
+    Pipeline,
+    ScaleStep,
+    WindowStep,
+)
+from seqlab.errors import NotFittedError, UnknownNameError, ValidationError
+
+
+def test_series_pipeline_frames_scales_and_inverts():
+    series = np.arange(10.0) * 10 + 1000
+    pipeline = Pipeline([ScaleStep("minmax"), WindowStep(3, 2)])
+    x, y = pipeline.fit_frame(series)
+    assert x.shape == (6, 3, 1) and y.shape == (6, 2)
+    assert x.min() == 0.0 and np.isclose(y.max(), 1.0)
+    assert np.allclose(pipeline.inverse_targets(y), [[1030, 1040], [1040, 1050], [1050, 1060],
+                                                     [1060, 1070], [1070, 1080], [1080, 1090]])
+    inputs = pipeline.transform(series)
+    assert inputs.shape == (8, 3, 1)  # every window, the target-less last one included
+    assert np.allclose(pipeline.inverse_targets(inputs[-1, :, 0]), [1070, 1080, 1090])
+
+
+def test_json_round_trip_gives_identical_transforms():
+    series = np.random.default_rng(0).normal(50, 5, size=(40, 2))
+    pipeline = Pipeline([ScaleStep("standard"), WindowStep(4, 1, as_features=True)],
+                        columns=["a", "b"])
+    pipeline.fit(series)
+    again = Pipeline.from_dict(json.loads(json.dumps(pipeline.to_dict())))
+    assert np.array_equal(again.transform(series), pipeline.transform(series))
+    assert again.transform(series).shape == (37, 1, 8)
+    assert again.columns == ["a", "b"]
+
+
+def test_symbols_encode_pad_and_decode():
+    pipeline = Pipeline([EncodeStep(unknown="?"), PadStep(padding="post"), LabelStep()])
+    x, y = pipeline.fit_frame(["ab", "abc", "c"], ["x", "y", "x"])
+    vocab = pipeline.encoder.vocabulary_
+    assert x.dtype == np.int64 and x.shape == (3, 3)
+    assert vocab.decode(x[0][:2]) == ["a", "b"]
+    assert y.tolist() == [0, 1, 0]
+    assert pipeline.transform(["zz"])[0, :2].tolist() == [vocab.id_of("?")] * 2
+    assert list(pipeline.decode([1, 0])) == ["y", "x"]
+
+
+def test_next_symbol_pipeline_windows_ids():
+    pipeline = Pipeline([EncodeStep(), WindowStep(2)])
+    x, y = pipeline.fit_frame("abcabcabc")
+    assert x.shape == (7, 2) and x.dtype == np.int64 and y.shape == (7,)
+    assert "".join(pipeline.decode(y[:3])) == "cab"
+
+
+def test_unfitted_pipeline_says_to_fit():
+    with pytest.raises(NotFittedError, match="fit"):
+        Pipeline([ScaleStep(), WindowStep(2)]).transform(np.arange(5.0))
+
+
+def test_step_types_come_from_the_registry_only():
+    assert set(STEP_TYPES) == {"scale", "encode", "window", "pad", "labels"}
+    with pytest.raises(UnknownNameError, match="os.system"):
+        Pipeline.from_dict({"steps": [{"type": "os.system", "config": {}}]})
+    with pytest.raises(ValidationError, match="unknown key"):
+        Pipeline.from_dict({"steps": [{"type": "scale", "config": {"method": "minmax",
+                                                                   "factory": "eval"}}]})
+    with pytest.raises(ValidationError, match="plain JSON value"):
+        Pipeline.from_dict({"steps": [{"type": "window",
+                                       "config": {"n_in": {"py/object": "os.system"}}}]})
+
+
+def test_bad_orders_and_step_objects_are_refused():
+    with pytest.raises(ValidationError, match="before the framing step"):
+        Pipeline([WindowStep(2), ScaleStep()])
+    with pytest.raises(ValidationError, match="at most one framing"):
+        Pipeline([WindowStep(2), PadStep()])
+    with pytest.raises(ValidationError, match="must be a Step"):
+        Pipeline([lambda x: x])

@@ -1,0 +1,79 @@
+"""The update workflow: champion vs four strategies and the fair baseline, promote or keep."""
+
+import json
+
+import numpy as np
+import pytest
+
+from seqlab.bundle import load, save, trainer_config_of
+from seqlab.errors import ValidationError
+from seqlab.lifecycle import (
+    BASELINE,
+    STRATEGIES,
+    ForecastConfig,
+    rollback,
+    skill_over_time,
+    train_forecaster,
+    update,
+)
+from seqlab.recipes.lifecycle import update_scenario
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_shifted_series_is_promoted_and_unshifted_is_kept(tmp_path, seed):
+    shifted = update_scenario(seed, True, quick=True, folder=tmp_path, echo=lambda line: None)
+    same = update_scenario(seed, False, quick=True, folder=tmp_path, echo=lambda line: None)
+    assert shifted["promoted"] and shifted["winner"] in STRATEGIES
+    # The promoted model is better on data after the update, not just on the data it chose by.
+    assert shifted["live_future"] < 0.85 * shifted["champion_future"]
+    assert not same["promoted"]
+    assert same["live_future"] == same["champion_future"]
+    assert (tmp_path / f"update-shift-{seed}.png").stat().st_size > 1000
+
+
+def _champion(tmp_path, old):
+    config = ForecastConfig(n_in=3, units=4, epochs=3, lr=0.01, seed=0)
+    trainer, pipeline = train_forecaster(old, config)
+    save(trainer, tmp_path / "champ", pipeline=pipeline,
+         trainer_config=trainer_config_of(trainer, epochs=3, batch_size=32))
+    return tmp_path / "champ"
+
+
+def test_report_compares_every_strategy_with_repeats_on_the_same_data(tmp_path):
+    rng = np.random.default_rng(0)
+    old, new = rng.normal(5, 1, 120), rng.normal(5, 1, 80)
+    path = _champion(tmp_path, old)
+    before = load(path).predict(new)
+    report = update(path, old, new, repeats=2, epochs=2, extra_epochs=1, promote=False)
+    assert set(report.scores) == {*STRATEGIES, BASELINE}
+    assert all(len(v) == 2 and all(s > 0 for s in v) for v in report.scores.values())
+    assert report.champion_rmse > 0 and not report.promoted and report.version is None
+    assert np.array_equal(load(path).predict(new), before)  # promote=False never writes
+    json.dumps(report.to_dict())
+    assert report.skill and report.skill[0]["start"] == 0
+
+
+def test_promotion_keeps_the_previous_version_for_rollback(tmp_path):
+    rng = np.random.default_rng(1)
+    old = 10 + rng.normal(0, 0.1, 150)
+    new = 30 + rng.normal(0, 0.1, 150)  # the level jumps: any retrained model does better
+    path = _champion(tmp_path, old)
+    champion_prediction = load(path).predict(new)
+    report = update(path, old, new, repeats=1, epochs=15, extra_epochs=15, lr_factor=1.0)
+    assert report.promoted, report.reason
+    assert load(path).metadata["updated_with"] == report.winner
+    assert not np.array_equal(load(path).predict(new), champion_prediction)
+    rollback(path)
+    assert np.array_equal(load(path).predict(new), champion_prediction)
+
+
+def test_skill_over_time_blocks_and_bad_arguments(tmp_path):
+    old = np.sin(np.arange(100) / 3)
+    path = _champion(tmp_path, old)
+    champion = load(path)
+    skill = skill_over_time(champion.model, champion.pipeline, old, block=40)
+    assert [(s["start"], s["end"]) for s in skill] == [(0, 40), (40, 80), (80, 97)]
+    with pytest.raises(ValidationError, match="Unknown update strategy"):
+        update(path, old, old, strategies=("retrain-everything",))
+    with pytest.raises(ValidationError, match="too few"):
+        update(path, old, old[:5])
