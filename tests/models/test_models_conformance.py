@@ -54,7 +54,30 @@ EXTRA_CONFIGS = [
      "hidden_activation": "tanh", "dropout": 0.2, "keras_init": True, "dense_init": "normal"},
 ]
 
-CONFIGS = _recurrent_configs() + EXTRA_CONFIGS
+# The book's chapter 8 and 9 architectures: a per-frame CNN frontend (frames of
+# 6x5 pixels with FEATURES channels) and encoder → RepeatVector → decoder models.
+_CNN = {"frontend": "cnn", "frame_shape": [6, 5, FEATURES]}
+BOOK_CONFIGS = [
+    {"cell": "lstm", "units": [5], **_CNN},
+    {"cell": "lstm", "units": [5], **_CNN, "task": "binary", "keras_init": True,
+     "conv_filters": 3, "conv_kernel": 3, "pool_size": 1},
+    {"cell": "gru", "units": [5, 4], "return_sequences": True, **_CNN, "go_backwards": True},
+    {"cell": "lstm", "units": [5], **_CNN, "bidirectional": True, "merge_mode": "ave",
+     "dropout": 0.2},
+    {"architecture": "encoder_decoder", "cell": "lstm", "units": [5], "decoder_units": [4],
+     "output_steps": 3, "task": "multiclass"},
+    {"architecture": "encoder_decoder", "cell": "lstm", "units": [6], "decoder_units": [4],
+     "output_steps": 2, "task": "multiclass", "frontend": "onehot", "keras_init": True},
+    {"architecture": "encoder_decoder", "cell": "gru", "units": [5, 4], "decoder_units": [4, 3],
+     "output_steps": 4, "go_backwards": True, "dropout": 0.2},
+    {"architecture": "encoder_decoder", "cell": "lstm", "units": [5], "decoder_units": [4],
+     "output_steps": 3, "bidirectional": True, "merge_mode": "sum", "frontend": "embedding",
+     "embedding_dim": 4},
+    {"architecture": "encoder_decoder", "cell": "rnn", "units": [5], "decoder_units": [4],
+     "output_steps": 2, "task": "binary", **_CNN},
+]
+
+CONFIGS = _recurrent_configs() + EXTRA_CONFIGS + BOOK_CONFIGS
 
 
 def _config_id(config: dict) -> str:
@@ -64,7 +87,8 @@ def _config_id(config: dict) -> str:
     parts.append(config.get("merge_mode", "bi") if config.get("bidirectional") else "uni")
     parts.append(config.get("frontend", "none"))
     parts.append("x".join(str(u) for u in config["units"]))
-    extras = {"go_backwards", "dropout", "keras_init", "task", "embedding_dim"} & set(config)
+    extras = {"go_backwards", "dropout", "keras_init", "task", "embedding_dim", "architecture",
+              "decoder_units", "output_steps", "conv_filters"} & set(config)
     parts += [f"{k}={config[k]}" for k in sorted(extras)]
     return "-".join(parts)
 
@@ -80,12 +104,17 @@ def make_inputs(spec: ModelSpec, seed: int = 0, batch: int = BATCH) -> torch.Ten
     rng = np.random.default_rng(seed)
     if spec.takes_ids:
         return torch.as_tensor(rng.integers(0, spec.input_size, size=(batch, STEPS)))
+    if spec.frontend == "cnn":
+        shape = (batch, STEPS, *spec.frame_shape)
+        return torch.as_tensor(rng.normal(size=shape), dtype=torch.float32)
     return torch.as_tensor(rng.normal(size=(batch, STEPS, FEATURES)), dtype=torch.float32)
 
 
 def make_targets(spec: ModelSpec, seed: int = 1, batch: int = BATCH) -> np.ndarray:
     rng = np.random.default_rng(seed)
     shape = (batch, STEPS) if spec.return_sequences else (batch,)
+    if spec.architecture == "encoder_decoder":
+        shape = (batch, spec.output_steps)
     if spec.task == "multiclass":
         return rng.integers(0, spec.output_size, size=shape)
     if spec.task == "binary":
@@ -97,6 +126,8 @@ def make_targets(spec: ModelSpec, seed: int = 1, batch: int = BATCH) -> np.ndarr
 def expected_output_shape(spec: ModelSpec) -> tuple[int, ...]:
     if spec.return_sequences:
         return (BATCH, STEPS, spec.output_size)
+    if spec.architecture == "encoder_decoder":
+        return (BATCH, spec.output_steps, spec.output_size)
     return (BATCH, spec.output_size)
 
 

@@ -531,3 +531,19 @@ def test_user_module_with_task_and_torch_inputs():
     y = x[:, -1].sum(-1, keepdim=True)
     history = trainer.fit(x, y, epochs=15, batch_size=8, verbose=0)
     assert history["loss"][-1] < 0.1 * history["loss"][0]
+
+
+def test_reversed_and_read_only_views_are_accepted():
+    # Regression: arrays with negative strides (y[:, ::-1]) made torch.as_tensor fail.
+    from seqlab.data import windows
+    from seqlab.models import ModelSpec, build
+    from seqlab.train import Trainer
+
+    series = np.linspace(0, 1, 40)
+    x, y = windows(series, 5, 2)
+    trainer = Trainer(build(ModelSpec(1, 2, units=[4]), seed=0), seed=0)
+    reversed_y = y[:, ::-1]
+    history = trainer.fit(x, reversed_y, epochs=2, batch_size=8, verbose=0)
+    assert len(history) == 2
+    flipped = trainer.evaluate(x[::-1], reversed_y[::-1])
+    assert np.isfinite(flipped["loss"])

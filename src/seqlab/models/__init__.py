@@ -1,7 +1,16 @@
 """Model specs, the builder, presets and summaries."""
 
 from seqlab.models.build import build, detach_state, state_batch_size
-from seqlab.models.presets import PRESETS, bidirectional, char_lm, mlp_window, stacked, vanilla
+from seqlab.models.presets import (
+    PRESETS,
+    bidirectional,
+    char_lm,
+    cnn_lstm,
+    encoder_decoder,
+    mlp_window,
+    stacked,
+    vanilla,
+)
 from seqlab.models.spec import ModelSpec
 from seqlab.models.summary import ModelSummary, summary
 
@@ -16,6 +25,8 @@ __all__ = [
     "vanilla",
     "stacked",
     "bidirectional",
+    "cnn_lstm",
+    "encoder_decoder",
     "char_lm",
     "mlp_window",
 ]

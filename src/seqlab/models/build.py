@@ -7,10 +7,14 @@ from typing import Any
 import torch
 from torch import nn
 
-from seqlab.models.layers import RecurrentNet, WindowMLP, keras_initialise
+from seqlab.models.layers import EncoderDecoderNet, RecurrentNet, WindowMLP, keras_initialise
 from seqlab.models.spec import ModelSpec
 
-_BUILDERS = {"recurrent": RecurrentNet, "mlp_window": WindowMLP}
+_BUILDERS = {
+    "recurrent": RecurrentNet,
+    "mlp_window": WindowMLP,
+    "encoder_decoder": EncoderDecoderNet,
+}
 
 
 def build(spec: ModelSpec | dict, *, seed: int | None = None) -> nn.Module:

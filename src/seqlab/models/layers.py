@@ -1,4 +1,5 @@
-"""The torch modules that `build` assembles: a recurrent stack and a window MLP.
+"""The torch modules that `build` assembles: a recurrent stack, an encoder-decoder and a
+window MLP, with the frontends they share (one-hot lookup, embedding, per-frame CNN).
 
 Both follow seqlab's model contract: ``forward(x, state=None) -> (y, state)``, where
 `state` is whatever the model needs to continue a sequence (None for the MLP) and y
@@ -37,21 +38,53 @@ class OneHotLookup(nn.Module):
         return F.one_hot(ids, self.vocab_size).to(torch.get_default_dtype())
 
 
+class FrameCNN(nn.Module):
+    """Conv2D(relu) → MaxPool → Flatten applied to every frame of a video-like input.
+
+    The book's ``TimeDistributed`` CNN (chapter 8): frames ``(batch, time, height,
+    width, channels)`` are folded into one batch of ``batch * time`` images, so one
+    convolution call serves all of them and any number of frames works. The result is
+    ``(batch, time, features)``, flattened channels-last as Keras does.
+    """
+
+    def __init__(self, spec: ModelSpec):
+        super().__init__()
+        channels = spec.frame_shape[2]
+        self.conv = nn.Conv2d(channels, spec.conv_filters, spec.conv_kernel)
+        self.pool = nn.MaxPool2d(spec.pool_size)
+
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        batch, steps = frames.shape[:2]
+        # Channels-last images viewed as NCHW: no copy, torch picks its channels-last kernels.
+        images = frames.reshape(batch * steps, *frames.shape[2:]).permute(0, 3, 1, 2)
+        if images.is_contiguous(memory_format=torch.channels_last):
+            # A size-1 axis may carry any stride (0 after some numpy conversions), which
+            # sends the convolution down a path ~2x slower: restate the strides (no copy).
+            _, channels, height, width = images.shape
+            images = images.as_strided(
+                images.shape, (height * width * channels, 1, width * channels, channels))
+        h = self.pool(torch.relu(self.conv(images)))
+        return h.permute(0, 2, 3, 1).reshape(batch, steps, -1)
+
+
+def make_frontend(spec: ModelSpec) -> tuple[nn.Module, int]:
+    """The spec's input frontend and the feature width it hands to the first layer."""
+    if spec.frontend == "embedding":
+        return nn.Embedding(spec.input_size, spec.embedding_dim), spec.embedding_dim
+    if spec.frontend == "onehot":
+        return OneHotLookup(spec.input_size), spec.input_size
+    if spec.frontend == "cnn":
+        return FrameCNN(spec), spec.cnn_features
+    return nn.Identity(), spec.input_size
+
+
 class RecurrentNet(nn.Module):
     """Frontend → stacked LSTM/GRU/SimpleRNN layers (fused torch kernels) → dense head."""
 
     def __init__(self, spec: ModelSpec):
         super().__init__()
         self.spec = spec
-        if spec.frontend == "embedding":
-            self.frontend: nn.Module = nn.Embedding(spec.input_size, spec.embedding_dim)
-            width = spec.embedding_dim
-        elif spec.frontend == "onehot":
-            self.frontend = OneHotLookup(spec.input_size)
-            width = spec.input_size
-        else:
-            self.frontend = nn.Identity()
-            width = spec.input_size
+        self.frontend, width = make_frontend(spec)
         rnn_class = RNN_CLASSES[spec.cell]
         self.recurrent = nn.ModuleList()
         for units in spec.units:
@@ -63,6 +96,13 @@ class RecurrentNet(nn.Module):
         self.head = nn.Linear(width, spec.output_size)
 
     def forward(self, x: torch.Tensor, state: State = None) -> tuple[torch.Tensor, State]:
+        h, new_state = self._encode(x, state, self.spec.return_sequences)
+        return self.head(h), new_state
+
+    def _encode(
+        self, x: torch.Tensor, state: State, return_sequences: bool
+    ) -> tuple[torch.Tensor, State]:
+        """Frontend and recurrent stack: the features the head (or a decoder) reads."""
         h = self.frontend(x)
         if self.spec.go_backwards:
             h = h.flip(1)
@@ -74,10 +114,10 @@ class RecurrentNet(nn.Module):
             h, layer_state = layer(h, layer_state)
             new_states.append(layer_state)
             last_layer = index == len(self.recurrent) - 1
-            if last_layer and not self.spec.return_sequences:
+            if last_layer and not return_sequences:
                 h = self._last_step(h)
             h = self.dropout(self._merge(h))
-        return self.head(h), tuple(new_states)
+        return h, tuple(new_states)
 
     def _last_step(self, h: torch.Tensor) -> torch.Tensor:
         if not self.spec.bidirectional:
@@ -95,6 +135,35 @@ class RecurrentNet(nn.Module):
         if self.spec.merge_mode == "mul":
             return forward * backward
         return (forward + backward) / 2
+
+
+class EncoderDecoderNet(RecurrentNet):
+    """Encoder stack → RepeatVector(output_steps) → decoder stack → per-step dense head.
+
+    The book's Encoder-Decoder LSTM (chapter 9). The encoder (the spec's `units`, which
+    may be bidirectional) reads the input; its last output is repeated once per output
+    step and read by the unidirectional `decoder_units` stack, whose every step goes
+    through the head: y is ``(batch, output_steps, output_size)``. The carried state is
+    the encoder's (continuing to read input); the decoder starts fresh on every call.
+    """
+
+    def __init__(self, spec: ModelSpec):
+        super().__init__(spec)
+        rnn_class = RNN_CLASSES[spec.cell]
+        width = merged_width(spec.units[-1], spec)
+        self.decoder = nn.ModuleList()
+        for units in spec.decoder_units:
+            self.decoder.append(rnn_class(width, units, batch_first=True))
+            width = units
+        self.head = nn.Linear(width, spec.output_size)
+
+    def forward(self, x: torch.Tensor, state: State = None) -> tuple[torch.Tensor, State]:
+        encoded, new_state = self._encode(x, state, return_sequences=False)
+        h = encoded.unsqueeze(1).expand(-1, self.spec.output_steps, -1)
+        for layer in self.decoder:
+            h, _ = layer(h)
+            h = self.dropout(h)
+        return self.head(h), new_state
 
 
 class WindowMLP(nn.Module):
@@ -143,6 +212,9 @@ def keras_initialise(model: nn.Module, spec: ModelSpec) -> None:
                     if isinstance(module, nn.LSTM) and name.startswith("bias_ih"):
                         units = module.hidden_size
                         param.data[units : 2 * units] = 1.0  # torch gate order: i, f, g, o
+        elif isinstance(module, nn.Conv2d):
+            nn.init.xavier_uniform_(module.weight)  # fans include the kernel area, as Keras
+            nn.init.zeros_(module.bias)
         elif isinstance(module, nn.Linear):
             if spec.dense_init == "normal" and module is not getattr(model, "head", None):
                 nn.init.normal_(module.weight, std=0.05)

@@ -28,6 +28,35 @@ def bidirectional(
                      merge_mode=merge_mode, **options).validate()
 
 
+def cnn_lstm(
+    frame_shape: tuple[int, int, int], output_size: int = 1, units: int = 50,
+    conv_filters: int = 2, conv_kernel: int = 2, pool_size: int = 2, **options: Any,
+) -> ModelSpec:
+    """Per-frame Conv2D → MaxPool → Flatten, then a recurrent layer over the frames (ch. 8).
+
+    `frame_shape` is ``(height, width, channels)``; inputs are ``(batch, frames, height,
+    width, channels)``. The default task is binary classification of the whole clip.
+    """
+    options.setdefault("task", "binary")
+    return ModelSpec(frame_shape[2], output_size, units=[units], frontend="cnn",
+                     frame_shape=list(frame_shape), conv_filters=conv_filters,
+                     conv_kernel=conv_kernel, pool_size=pool_size, **options).validate()
+
+
+def encoder_decoder(
+    input_size: int, output_size: int, output_steps: int, units: int = 75,
+    decoder_units: int = 50, **options: Any,
+) -> ModelSpec:
+    """Encoder → RepeatVector(output_steps) → decoder → per-step dense head (chapter 9).
+
+    The default task is per-step multi-class classification (e.g. the digits of a sum).
+    """
+    options.setdefault("task", "multiclass")
+    return ModelSpec(input_size, output_size, architecture="encoder_decoder", units=[units],
+                     decoder_units=[decoder_units], output_steps=output_steps,
+                     **options).validate()
+
+
 def char_lm(
     vocab_size: int, units: int = 128, cell: str = "lstm", embedding_dim: int | None = None,
     **options: Any,
@@ -52,6 +81,8 @@ PRESETS = {
     "vanilla": vanilla,
     "stacked": stacked,
     "bidirectional": bidirectional,
+    "cnn_lstm": cnn_lstm,
+    "encoder_decoder": encoder_decoder,
     "char_lm": char_lm,
     "mlp_window": mlp_window,
 }

@@ -10,10 +10,10 @@ from typing import Any
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.errors import ValidationError
 
-ARCHITECTURES = ("recurrent", "mlp_window")
+ARCHITECTURES = ("recurrent", "mlp_window", "encoder_decoder")
 CELLS = ("lstm", "gru", "rnn")
 TASKS = ("regression", "binary", "multiclass")
-FRONTENDS = ("none", "onehot", "embedding")
+FRONTENDS = ("none", "onehot", "embedding", "cnn")
 MERGE_MODES = ("concat", "sum", "mul", "ave")
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 DENSE_INITS = ("default", "glorot_uniform", "normal")
@@ -36,8 +36,11 @@ class ModelSpec:
         ``regression``, ``binary`` or ``multiclass``. It implies the head's activation
         (identity, sigmoid, softmax), the default loss and the default metrics.
     architecture:
-        ``recurrent`` (a stack of LSTM/GRU/SimpleRNN layers) or ``mlp_window`` (dense
-        layers over a flattened window: the baseline the tutorials compare against).
+        ``recurrent`` (a stack of LSTM/GRU/SimpleRNN layers), ``mlp_window`` (dense
+        layers over a flattened window: the baseline the tutorials compare against) or
+        ``encoder_decoder`` (the `units` stack reads the input, its last output is
+        repeated `output_steps` times and read by the `decoder_units` stack, which
+        returns every step to a per-step dense head: the book's chapter 9).
     cell, units:
         Recurrent cell and the width of each stacked layer, e.g. ``[20, 20]``.
     return_sequences:
@@ -49,8 +52,18 @@ class ModelSpec:
     go_backwards:
         Read the input sequence in reverse time order.
     frontend, embedding_dim:
-        ``none`` (real-valued features), ``onehot`` (ids looked up as one-hot vectors)
-        or ``embedding`` (a learned ``embedding_dim``-wide lookup).
+        ``none`` (real-valued features), ``onehot`` (ids looked up as one-hot vectors),
+        ``embedding`` (a learned ``embedding_dim``-wide lookup) or ``cnn`` (a per-frame
+        convolutional feature extractor over video-like input, see `frame_shape`).
+    frame_shape, conv_filters, conv_kernel, pool_size:
+        For the ``cnn`` frontend: inputs are ``(batch, frames, height, width, channels)``
+        with ``frame_shape = [height, width, channels]`` (channels-last, as Keras) and
+        ``input_size == channels``. Each frame goes through Conv2D(`conv_filters`,
+        `conv_kernel` x `conv_kernel`, relu) -> MaxPool(`pool_size`) -> Flatten, the
+        book's ``TimeDistributed`` stack (chapter 8); any number of frames works.
+    decoder_units, output_steps:
+        For ``encoder_decoder``: the widths of the decoder's recurrent layers and the
+        number of output steps (the RepeatVector count).
     timesteps:
         Window length; required by ``mlp_window``, informative for recurrent models.
     hidden, hidden_activation:
@@ -80,6 +93,12 @@ class ModelSpec:
     hidden_activation: str = "relu"
     keras_init: bool = False
     dense_init: str = "default"
+    frame_shape: list[int] | None = None
+    conv_filters: int = 2
+    conv_kernel: int = 2
+    pool_size: int = 2
+    decoder_units: list[int] = field(default_factory=list)
+    output_steps: int | None = None
 
     def validate(self) -> ModelSpec:
         """Check every field; raise ValidationError naming the first bad one. Returns self."""
@@ -122,7 +141,56 @@ class ModelSpec:
                 )
         elif self.timesteps is not None:
             check_int("timesteps", self.timesteps, owner, low=1)
+        if self.frontend == "cnn":
+            self._validate_cnn(owner)
+        if self.architecture == "encoder_decoder":
+            self._validate_encoder_decoder(owner)
         return self
+
+    def _validate_cnn(self, owner: str) -> None:
+        shape = self.frame_shape
+        if not isinstance(shape, list) or len(shape) != 3:
+            raise ValidationError(
+                f"The 'frame_shape' parameter of {owner} must be a list [height, width, "
+                f"channels] for the 'cnn' frontend. Got {shape!r} instead."
+            )
+        for size in shape:
+            check_int("frame_shape", size, owner, low=1)
+        if self.input_size != shape[2]:
+            raise ValidationError(
+                f"The 'input_size' parameter of {owner} must equal the channels of "
+                f"'frame_shape' ({shape[2]}) for the 'cnn' frontend. Got {self.input_size} "
+                "instead."
+            )
+        check_int("conv_filters", self.conv_filters, owner, low=1)
+        check_int("conv_kernel", self.conv_kernel, owner, low=1, high=min(shape[:2]))
+        pooled = [(size - self.conv_kernel + 1) for size in shape[:2]]
+        check_int("pool_size", self.pool_size, owner, low=1, high=min(pooled))
+
+    def _validate_encoder_decoder(self, owner: str) -> None:
+        if not isinstance(self.decoder_units, list) or not self.decoder_units:
+            raise ValidationError(
+                f"The 'decoder_units' parameter of {owner} must be a non-empty list of ints "
+                f"for the encoder_decoder architecture (e.g. [50]). Got {self.decoder_units!r} "
+                "instead."
+            )
+        for width in self.decoder_units:
+            check_int("decoder_units", width, owner, low=1)
+        check_int("output_steps", self.output_steps, owner, low=1)
+        if self.return_sequences:
+            raise ValidationError(
+                f"The 'return_sequences' parameter of {owner} must be False for the "
+                "encoder_decoder architecture: its decoder always returns `output_steps` "
+                "steps. Got True instead."
+            )
+
+    @property
+    def cnn_features(self) -> int:
+        """Features per frame after the ``cnn`` frontend's conv, pool and flatten."""
+        height, width, _ = self.frame_shape
+        pooled_h = (height - self.conv_kernel + 1) // self.pool_size
+        pooled_w = (width - self.conv_kernel + 1) // self.pool_size
+        return pooled_h * pooled_w * self.conv_filters
 
     @property
     def takes_ids(self) -> bool:
@@ -147,7 +215,7 @@ class ModelSpec:
                 f"Unknown ModelSpec field(s) {unknown}. Known fields: {sorted(known)}."
             )
         values = dict(config)
-        for key in ("units", "hidden"):
+        for key in ("units", "hidden", "frame_shape", "decoder_units"):
             if key in values and isinstance(values[key], tuple):
                 values[key] = list(values[key])
         return cls(**values).validate()

@@ -97,6 +97,9 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
         width = spec.embedding_dim
     elif spec.frontend == "onehot":
         rows.append(LayerRow("OneHot (lookup)", (None, steps, spec.input_size), 0))
+    elif spec.frontend == "cnn":
+        rows += _cnn_rows(spec)
+        width = spec.cnn_features
     directions = 2 if spec.bidirectional else 1
     for index, units in enumerate(spec.units):
         last = index == len(spec.units) - 1
@@ -112,13 +115,44 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
         width = out_width
     if spec.dropout > 0:
         rows.append(LayerRow(f"Dropout({spec.dropout})", rows[-1].output_shape, 0))
+    if spec.architecture == "encoder_decoder":
+        rows += _decoder_rows(spec, width, keras_count)
+        width = spec.decoder_units[-1]
+        steps = spec.output_steps
     head = f"Dense({spec.output_size}, {HEAD_ACTIVATION[spec.task]})"
-    if spec.return_sequences:
+    if spec.return_sequences or spec.architecture == "encoder_decoder":
         head = f"TimeDistributed({head})"
         shape = (None, steps, spec.output_size)
     else:
         shape = (None, spec.output_size)
     rows.append(LayerRow(head, shape, width * spec.output_size + spec.output_size))
+    return rows
+
+
+def _cnn_rows(spec: ModelSpec) -> list[LayerRow]:
+    height, width, channels = spec.frame_shape
+    kernel, filters, pool = spec.conv_kernel, spec.conv_filters, spec.pool_size
+    conv_h, conv_w = height - kernel + 1, width - kernel + 1
+    conv_params = filters * (kernel * kernel * channels) + filters
+    return [
+        LayerRow(f"TimeDistributed(Conv2D({filters}, ({kernel},{kernel}), relu))",
+                 (None, None, conv_h, conv_w, filters), conv_params),
+        LayerRow(f"TimeDistributed(MaxPooling2D({pool}))",
+                 (None, None, conv_h // pool, conv_w // pool, filters), 0),
+        LayerRow("TimeDistributed(Flatten)", (None, None, spec.cnn_features), 0),
+    ]
+
+
+def _decoder_rows(spec: ModelSpec, width: int, keras_count: bool) -> list[LayerRow]:
+    steps = spec.output_steps
+    rows = [LayerRow(f"RepeatVector({steps})", (None, steps, width), 0)]
+    name = spec.cell.upper() if spec.cell != "rnn" else "SimpleRNN"
+    for units in spec.decoder_units:
+        params = recurrent_params(spec.cell, width, units, keras_count)
+        rows.append(LayerRow(f"{name}({units}, return_sequences)", (None, steps, units), params))
+        width = units
+    if spec.dropout > 0:
+        rows.append(LayerRow(f"Dropout({spec.dropout})", rows[-1].output_shape, 0))
     return rows
 
 

@@ -37,9 +37,12 @@ def resolve_device(device: str | torch.device) -> torch.device:
 
 
 def _as_array(data: Any) -> np.ndarray:
-    """`data` as a numpy array, copied when read-only (`windows` views): torch.as_tensor warns."""
+    """`data` as a numpy array torch can take: read-only views (`windows`) and arrays with
+    negative strides (``y[:, ::-1]``) are copied, as torch refuses or warns on them."""
     array = data.detach().cpu().numpy() if isinstance(data, torch.Tensor) else np.asarray(data)
-    return array if array.flags.writeable else array.copy()
+    if array.flags.writeable and all(stride >= 0 for stride in array.strides):
+        return array
+    return np.array(array, copy=True, order="C")
 
 
 class Trainer:
@@ -399,6 +402,9 @@ class Trainer:
                     )
         if array.ndim == 0 or array.shape[0] == 0:
             raise ValidationError(f"`{name}` holds no samples; got shape {array.shape}.")
+        if spec is None and array.dtype.kind in "iu":
+            # A user's own module decides what integers mean (ids for an embedding, say).
+            return torch.as_tensor(array, dtype=torch.long, device=self.device)
         if not self._takes_ids():
             check_finite(name, array)
             return torch.as_tensor(array, dtype=torch.float32, device=self.device)

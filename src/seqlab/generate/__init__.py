@@ -1,0 +1,8 @@
+"""Using a trained model to produce sequences: closed-loop generation of real values
+(each prediction fed back as the next input) and sampling of symbols (greedy,
+temperature, top-k) with carried state."""
+
+from seqlab.generate.closed_loop import closed_loop
+from seqlab.generate.sampling import generate_ids, generate_text, sample_next
+
+__all__ = ["closed_loop", "sample_next", "generate_ids", "generate_text"]
