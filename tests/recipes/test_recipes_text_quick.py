@@ -4,26 +4,13 @@ import math
 
 import pytest
 
-from seqlab.recipes import run
-
 TEXT_RECIPES = ["nietzsche-window", "nietzsche-gru", "char3-unrolled", "char8-rnn",
                 "char8-stateful-rnn", "char8-stateful-lstm"]
 
 
-_RESULTS: dict = {}
-
-
-def quick_result(name):
-    """Each recipe's quick form runs once (2 seeds) per session; tests share the result."""
-    if name not in _RESULTS:
-        lines = []
-        _RESULTS[name] = (run(name, repeats=2, seed=0, quick=True, echo=lines.append), lines)
-    return _RESULTS[name]
-
-
 @pytest.mark.parametrize("name", TEXT_RECIPES)
-def test_quick_text_recipe_learns_beyond_guessing(name):
-    result, lines = quick_result(name)
+def test_quick_text_recipe_learns_beyond_guessing(name, quick_result):
+    result, lines = quick_result(name, 2)
     assert result.passed, result.values
     for outcome in result.outcomes:
         # Guessing uniformly among 59 characters costs ln(59) = 4.08 nats.
@@ -33,8 +20,8 @@ def test_quick_text_recipe_learns_beyond_guessing(name):
     assert any("held-out loss" in line for line in lines)
 
 
-def test_window_recipe_samples_at_the_documents_four_temperatures():
-    result, _ = quick_result("nietzsche-window")
+def test_window_recipe_samples_at_the_documents_four_temperatures(quick_result):
+    result, _ = quick_result("nietzsche-window", 2)
     samples = result.outcomes[0].details["samples"]
     assert list(samples) == ["T=0.2", "T=0.5", "T=1.0", "T=1.2"]
     assert all(len(text) == 100 for text in samples.values())

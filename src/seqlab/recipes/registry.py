@@ -254,6 +254,11 @@ def median_at_least(threshold: float) -> Callable[[list[Outcome]], bool]:
     return lambda outcomes: statistics.median(o.value for o in outcomes) >= threshold - 1e-9
 
 
+def median_at_most(threshold: float) -> Callable[[list[Outcome]], bool]:
+    """Criterion: the median of the repeats' values is at most `threshold` (losses, errors)."""
+    return lambda outcomes: statistics.median(o.value for o in outcomes) <= threshold + 1e-9
+
+
 def median_below(threshold: float) -> Callable[[list[Outcome]], bool]:
     """Criterion: the median of the repeats' values is below `threshold`."""
     return lambda outcomes: statistics.median(o.value for o in outcomes) < threshold - 1e-9

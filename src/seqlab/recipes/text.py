@@ -20,7 +20,14 @@ from seqlab.data.text import TextCorpus, next_symbol_windows, sequence_windows
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.problems.corpora import load_corpus
-from seqlab.recipes.registry import Outcome, Recipe, RunContext, register
+from seqlab.recipes.registry import (
+    Outcome,
+    Recipe,
+    RunContext,
+    median_at_most,
+    median_below,
+    register,
+)
 from seqlab.train import Trainer
 
 SOURCE_000 = "000 (course notebook)"
@@ -106,8 +113,8 @@ register(Recipe(
     reference_text="1.3908 at iteration 19, 1.3830 at 32; diverged to 7.6662 at 38",
     criterion="median final training loss at most 1.45 and no unrecovered divergence",
     run_once=_window_lm("lstm"),
-    passes=lambda outcomes: float(np.median([o.value for o in outcomes])) <= 1.45,
-    quick_criterion=lambda outcomes: float(np.median([o.value for o in outcomes])) < 3.2,
+    passes=median_at_most(1.45),
+    quick_criterion=median_below(3.2),
 ))
 
 register(Recipe(
@@ -119,8 +126,8 @@ register(Recipe(
     reference_text="no number (not run in the document)",
     criterion="median final training loss at most 1.45",
     run_once=_window_lm("gru"),
-    passes=lambda outcomes: float(np.median([o.value for o in outcomes])) <= 1.45,
-    quick_criterion=lambda outcomes: float(np.median([o.value for o in outcomes])) < 3.2,
+    passes=median_at_most(1.45),
+    quick_criterion=median_below(3.2),
 ))
 
 
@@ -173,8 +180,8 @@ register(Recipe(
     reference_text="1.9470 after 3 epochs",
     criterion="median final training loss at most 2.05",
     run_once=_char3,
-    passes=lambda outcomes: float(np.median([o.value for o in outcomes])) <= 2.05,
-    quick_criterion=lambda outcomes: float(np.median([o.value for o in outcomes])) < 3.2,
+    passes=median_at_most(2.05),
+    quick_criterion=median_below(3.2),
 ))
 
 
@@ -203,8 +210,8 @@ register(Recipe(
     reference_text="1.5102 after 5 epochs, 1.4175 after 3 more at 1e-4",
     criterion="median final training loss at most 1.50",
     run_once=_char8_rnn,
-    passes=lambda outcomes: float(np.median([o.value for o in outcomes])) <= 1.50,
-    quick_criterion=lambda outcomes: float(np.median([o.value for o in outcomes])) < 3.2,
+    passes=median_at_most(1.50),
+    quick_criterion=median_below(3.2),
 ))
 
 
@@ -247,8 +254,8 @@ register(Recipe(
     reference_text="1.4714 after 8 epochs, 1.4154 after 3 more at 1e-4",
     criterion="median final training loss at most 1.50",
     run_once=_char8_stateful("rnn", 256, [(8, 1e-3), (3, 1e-4)]),
-    passes=lambda outcomes: float(np.median([o.value for o in outcomes])) <= 1.50,
-    quick_criterion=lambda outcomes: float(np.median([o.value for o in outcomes])) < 3.2,
+    passes=median_at_most(1.50),
+    quick_criterion=median_below(3.2),
 ))
 
 register(Recipe(
@@ -261,6 +268,6 @@ register(Recipe(
     reference_text="1.1314 after 20 epochs, 1.0108 after 20 more at 1e-4",
     criterion="median final training loss at most 1.10",
     run_once=_char8_stateful("lstm", 512, [(20, 1e-3), (20, 1e-4)]),
-    passes=lambda outcomes: float(np.median([o.value for o in outcomes])) <= 1.10,
-    quick_criterion=lambda outcomes: float(np.median([o.value for o in outcomes])) < 3.2,
+    passes=median_at_most(1.10),
+    quick_criterion=median_below(3.2),
 ))
