@@ -6,6 +6,8 @@ are in ``seqlab.errors``.
 """
 
 from seqlab.errors import (
+    BundleError,
+    DivergenceWarning,
     NotFittedError,
     SeqlabError,
     StatefulLayoutError,
@@ -24,4 +26,6 @@ __all__ = [
     "NotFittedError",
     "StatefulLayoutError",
     "TrainingDivergedError",
+    "BundleError",
+    "DivergenceWarning",
 ]
