@@ -100,3 +100,18 @@ def test_context_option_converts_and_validates():
         RunContext(seed=0, options={"units": "five"}).option("units", 10)
     with pytest.raises(ValidationError, match="merge"):
         RunContext(seed=0, options={"merge": "max"}).option("merge", "concat", ("concat",))
+
+
+def test_threads_option_sets_torch_threads_and_is_checked():
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        result = runner.invoke(app, ["--threads", "1", "recipes"])
+        assert result.exit_code == 0
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    completed = subprocess.run([sys.executable, "-m", "seqlab", "--threads", "0", "recipes"],
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2 and "threads" in completed.stderr

@@ -25,6 +25,21 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+@app.callback()
+def configure(
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's "
+                                                "choice). Tiny models on a busy machine run "
+                                                "fastest with 1.")] = None,
+) -> None:
+    """Sequence prediction with recurrent neural networks."""
+    if threads is not None:
+        import torch
+
+        from seqlab._validation import check_int
+
+        torch.set_num_threads(check_int("threads", threads, "seqlab", low=1))
+
+
 @app.command("recipes")
 def list_recipes() -> None:
     """List the recipes: name, source document, description (one a line)."""
