@@ -115,3 +115,10 @@ def test_threads_option_sets_torch_threads_and_is_checked():
     completed = subprocess.run([sys.executable, "-m", "seqlab", "--threads", "0", "recipes"],
                                capture_output=True, text=True, timeout=120)
     assert completed.returncode == 2 and "threads" in completed.stderr
+
+
+def test_quick_text_output_does_not_pass_off_the_reduced_check_as_the_full_criterion():
+    result = runner.invoke(app, ["run", "alphabet-window-timesteps", "--quick", "--epochs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "quick form's reduced check" in result.output
+    assert "criterion: median accuracy 100% ->" not in result.output

@@ -131,7 +131,12 @@ def run_recipe(
             echo(f"  {recipe.metric}: median {result.value:.4f} over {repeats} run(s) "
                  f"[{values}]")
         echo(f"  document: {recipe.reference_text}")
-        echo(f"  criterion: {recipe.criterion} -> {'PASSED' if result.passed else 'FAILED'}")
+        verdict = "PASSED" if result.passed else "FAILED"
+        if quick and recipe.quick_criterion is not None:
+            echo(f"  quick form's reduced check -> {verdict} (a full run is judged by: "
+                 f"{recipe.criterion})")
+        else:
+            echo(f"  criterion: {recipe.criterion} -> {verdict}")
         echo(f"  {result.seconds:.1f} s")
     if strict and not result.passed:
         raise typer.Exit(1)
