@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
+import time
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from safetensors.torch import load_file
 from seqlab.models import ModelSpec, build
 from seqlab.train import (
     Callback,
+    CosineDecay,
     EarlyStopping,
     History,
     LearningRateScheduler,
@@ -248,6 +251,67 @@ def test_a_zero_learning_rate_from_the_scheduler_really_freezes_the_weights():
     trainer.fit(x, y, epochs=2, verbose=0,
                 callbacks=[LearningRateScheduler(lambda epoch, lr: 0.0)])
     assert same_weights(trainer.get_weights(), before)
+
+
+class RecordLR(Callback):
+    def __init__(self, halve_at: int | None = None):
+        self.rates: list[float] = []
+        self.halve_at = halve_at
+
+    def on_batch_end(self, batch, logs):
+        if len(self.rates) == self.halve_at:
+            self.trainer.lr = self.trainer.lr / 2  # as a divergence roll-back does
+        self.rates.append(self.trainer.lr)
+
+
+def cosine(step: int, total: int, peak: float, floor: float) -> float:
+    return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(step / total, 1))))
+
+
+def test_cosine_decay_lowers_the_rate_after_every_batch_down_to_its_floor():
+    record = RecordLR()
+    x, y = data(16)  # 4 batches of 4 per epoch
+    trainer = make_trainer(lr=0.1)
+    trainer.fit(x, y, epochs=3, batch_size=4, verbose=0,
+                callbacks=[CosineDecay(total_steps=8, floor=0.1), record])
+    expected = [cosine(step, 8, 0.1, 0.1) for step in range(1, 13)]
+    assert record.rates == pytest.approx(expected)
+    assert record.rates[7] == pytest.approx(0.01) and trainer.lr == pytest.approx(0.01)
+
+
+def test_cosine_decay_keeps_a_cut_made_by_someone_else():
+    record = RecordLR(halve_at=3)
+    x, y = data(16)
+    make_trainer(lr=0.1).fit(x, y, epochs=2, batch_size=4, verbose=0,
+                             callbacks=[record, CosineDecay(total_steps=8, floor=0.1)])
+    # `record` runs first: it sees the schedule's rate of the previous batch (and halves
+    # it once); every rate after the cut is half the schedule's.
+    rates = [0.1] + [cosine(step, 8, 0.1, 0.1) for step in range(1, 8)]
+    assert record.rates[:3] == pytest.approx(rates[:3])
+    assert record.rates[3] == pytest.approx(rates[3] / 2)
+    assert record.rates[4:] == pytest.approx([r / 2 for r in rates[4:]])
+
+
+def test_cosine_decay_over_minutes_cuts_the_epoch_short_when_time_is_up():
+    class Slow(Callback):
+        def on_batch_end(self, batch, logs):
+            time.sleep(0.02)
+
+    record = RecordLR()
+    x, y = data(64)
+    history = make_trainer(lr=0.1).fit(
+        x, y, epochs=5, batch_size=4, verbose=0, validation_data=data(8),
+        callbacks=[Slow(), CosineDecay(minutes=0.1 / 60, floor=0.2), record])
+    assert len(history) == 1 and "val_loss" in history.records[0]
+    assert 3 <= len(record.rates) < 16  # 0.1 s at >= 0.02 s a batch, of 16 batches
+    assert record.rates[-1] == pytest.approx(0.02)  # the floor: 0.2 of the starting 0.1
+
+
+def test_cosine_decay_needs_a_length():
+    with pytest.raises(ValueError, match="total_steps.*minutes"):
+        CosineDecay()
+    with pytest.raises(ValueError, match="'floor'"):
+        CosineDecay(total_steps=5, floor=0.0)
 
 
 def test_reduce_lr_on_plateau_lowers_lr_after_patience():

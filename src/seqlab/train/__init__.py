@@ -2,6 +2,7 @@
 
 from seqlab.train.callbacks import (
     Callback,
+    CosineDecay,
     EarlyStopping,
     LearningRateScheduler,
     ModelCheckpoint,
@@ -20,6 +21,7 @@ __all__ = [
     "EarlyStopping",
     "ModelCheckpoint",
     "LearningRateScheduler",
+    "CosineDecay",
     "ReduceLROnPlateau",
     "ResetState",
     "LOSSES",

@@ -3,7 +3,9 @@
 Each hook receives the trainer (`self.trainer`, set by `set_trainer`). Hooks:
 ``on_train_begin(logs)``, ``on_epoch_begin(epoch)``, ``on_batch_end(batch, logs)``,
 ``on_epoch_end(epoch, logs)``, ``on_train_end(logs)``. Set ``trainer.stop_training``
-to end training after the current epoch.
+to end training: set in ``on_epoch_end`` it stops after that epoch; set in
+``on_batch_end`` it cuts the epoch short after that batch (the short epoch is still
+validated and reported), as Keras does.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from safetensors.torch import save_file
 
 from seqlab._validation import check_choice, check_float, check_int
+from seqlab.errors import ValidationError
 
 if TYPE_CHECKING:
     from seqlab.train.trainer import Trainer
@@ -158,6 +162,55 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, epoch: int) -> None:
         self.trainer.lr = float(self.schedule(epoch, self.trainer.lr))
+
+
+class CosineDecay(Callback):
+    """Lower the learning rate after every batch along a half cosine, from the rate the
+    trainer starts with down to ``floor`` times it, over `total_steps` batches or
+    `minutes` of wall time, whichever runs out first.
+
+    A change made by someone else between batches (a divergence roll-back halving the
+    rate, say) is kept: the schedule scales the rate it finds rather than overwriting it.
+    When `minutes` pass, the trainer is asked to stop at the end of the current batch.
+    """
+
+    def __init__(self, total_steps: int | None = None, minutes: float | None = None,
+                 floor: float = 0.05):
+        if total_steps is None and minutes is None:
+            raise ValidationError(
+                "CosineDecay needs `total_steps`, `minutes` or both; got neither."
+            )
+        self.total_steps = (None if total_steps is None else
+                            check_int("total_steps", total_steps, "CosineDecay", low=1))
+        self.minutes = (None if minutes is None else
+                        check_float("minutes", minutes, "CosineDecay", low=0.0, low_open=True))
+        self.floor = check_float("floor", floor, "CosineDecay", low=0.0, high=1.0,
+                                 low_open=True)
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self.steps = 0
+        self.started = time.perf_counter()
+        self.factor = 1.0
+
+    def progress(self) -> float:
+        """How far along the schedule is, from 0 to 1."""
+        done = 0.0
+        if self.total_steps is not None:
+            done = self.steps / self.total_steps
+        if self.minutes is not None:
+            done = max(done, (time.perf_counter() - self.started) / (60 * self.minutes))
+        return min(done, 1.0)
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        self.steps += 1
+        progress = self.progress()
+        factor = self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * progress))
+        # The trainer's rate over our last factor is the peak rate, as others have left it.
+        peak = self.trainer.lr / self.factor
+        self.factor = factor
+        self.trainer.lr = peak * factor
+        if self.minutes is not None and progress >= 1.0:
+            self.trainer.stop_training = True
 
 
 class ReduceLROnPlateau(Callback, _Monitor):

@@ -268,6 +268,8 @@ class Trainer:
                     callback.on_batch_end(step, batch_logs)
                 if self._reset_requested:
                     state, self._reset_requested = None, False
+                if self.stop_training:
+                    break
             if progress.verbose == 1 and (step % 10 == 0 or step == len(batches) - 1):
                 progress.update(step + 1, loss.item())
         logs = {"loss": (loss_sum / max(seen, 1)).item()}
