@@ -516,6 +516,25 @@ def test_evaluate_matches_a_hand_computation():
     assert result["mae"] == pytest.approx(np.abs(output - y).mean(), rel=1e-5)
 
 
+def test_evaluating_from_a_callback_mid_epoch_keeps_dropout_on():
+    class EvaluateEveryBatch(Callback):
+        def __init__(self, x, y):
+            self.x, self.y, self.modes = x, y, []
+
+        def on_batch_end(self, batch, logs):
+            self.trainer.evaluate(self.x, self.y)
+            self.modes.append(self.trainer.model.training)
+
+    x, y = mean_task(16, seed=0)
+    trainer = Trainer(build(ModelSpec(1, 1, units=[4], dropout=0.5), seed=0), seed=0)
+    probe = EvaluateEveryBatch(x, y)
+    trainer.fit(x, y, epochs=1, batch_size=4, verbose=0, callbacks=[probe])
+    assert probe.modes == [True] * 4
+    trainer.model.eval()
+    trainer.evaluate(x, y)
+    assert not trainer.model.training
+
+
 def test_user_module_with_task_and_torch_inputs():
     class Last(nn.Module):
         def __init__(self):

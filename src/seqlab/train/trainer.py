@@ -304,7 +304,16 @@ class Trainer:
 
     @torch.no_grad()
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> dict[str, float]:
+        # A callback may evaluate in the middle of an epoch: leave the mode as found.
+        was_training = self.model.training
         self.model.eval()
+        try:
+            return self._evaluate_batches(x, y, batch_size)
+        finally:
+            self.model.train(was_training)
+
+    def _evaluate_batches(self, x: torch.Tensor, y: torch.Tensor,
+                          batch_size: int) -> dict[str, float]:
         if self.stateful:
             layout = stateful_layout(len(x), min(batch_size, len(x)))
             batches = [layout.batch_indices(k) for k in range(layout.steps_per_epoch)]
