@@ -28,7 +28,7 @@ from seqlab.recipes.registry import (
     median_below,
     register,
 )
-from seqlab.train import Trainer
+from seqlab.train import History, Trainer
 
 SOURCE_000 = "000 (course notebook)"
 SOURCE_002 = "002 (Keras recurrent-networks blog post)"
@@ -53,15 +53,23 @@ def _lm_trainer(model: nn.Module, context: RunContext, **options) -> Trainer:
                    spike_factor=1.5, **options)
 
 
-def _phases(trainer: Trainer, x, y, phases, *, batch_size, validation, shuffle=None) -> list:
-    """Train in phases of (epochs, learning rate), as the documents lower the rate by hand."""
-    records = []
+def _phases(context: RunContext, trainer: Trainer, x, y, phases, *, batch_size,
+            validation) -> list:
+    """Train in phases of (epochs, learning rate), as the documents lower the rate by hand.
+
+    The run's extra callbacks (``--tensorboard``) see every phase; the phases' epochs,
+    numbered on, go to the run directory as one history.
+    """
+    whole = History()
     for epochs, lr in phases:
         trainer.lr = lr
-        history = trainer.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                              validation_data=validation, verbose=0)
-        records += history.records
-    return records
+        history = trainer.fit(x, y, epochs=epochs, batch_size=batch_size,
+                              validation_data=validation, callbacks=context.callbacks,
+                              verbose=0)
+        for record in history.records:
+            whole.append({**record, "epoch": len(whole) + 1})
+    context.record_history(whole)
+    return whole.records
 
 
 def _report(context: RunContext, records: list, samples: dict[str, str]) -> Outcome:
@@ -89,7 +97,7 @@ def _window_lm(cell: str):
                                  timesteps=40), seed=context.seed)
         trainer = _lm_trainer(model, context, optimizer="rmsprop", lr=0.01)
         epochs = context.epochs_or(59, 1)
-        records = _phases(trainer, x, y, [(epochs, 0.01)], batch_size=128,
+        records = _phases(context, trainer, x, y, [(epochs, 0.01)], batch_size=128,
                           validation=validation)
         start = int(np.random.default_rng(context.seed).integers(len(train) - 41))
         prime = corpus.vocab.decode_str(train[start : start + 40])
@@ -162,7 +170,7 @@ def _char3(context: RunContext) -> Outcome:
     torch.manual_seed(context.seed)
     model = Char3Model(len(corpus.vocab))
     trainer = _lm_trainer(model, context, optimizer="adam", lr=0.01)
-    records = _phases(trainer, x, y, [(context.epochs_or(3, 1), 0.01)], batch_size=512,
+    records = _phases(context, trainer, x, y, [(context.epochs_or(3, 1), 0.01)], batch_size=512,
                       validation=validation)
     sample = generate_text(model, corpus.vocab, "for thos", 40, temperature=0,
                            window=3)
@@ -195,7 +203,7 @@ def _char8_rnn(context: RunContext) -> Outcome:
     phases = [(1, 1e-3), (1, 1e-4)] if context.quick else [(5, 1e-3), (3, 1e-4)]
     if context.epochs is not None:
         phases = [(context.epochs, 1e-3)]
-    records = _phases(trainer, x, y, phases, batch_size=512, validation=validation)
+    records = _phases(context, trainer, x, y, phases, batch_size=512, validation=validation)
     sample = generate_text(model, corpus.vocab, "for thos", 40, temperature=0)
     return _report(context, records, {"greedy": "for thos" + sample})
 
@@ -235,7 +243,7 @@ def _char8_stateful(cell: str, units: int, phases: list[tuple[int, float]]):
         plan = [(1, 1e-3), (1, 1e-4)] if context.quick else phases
         if context.epochs is not None:
             plan = [(context.epochs, 1e-3)]
-        records = _phases(trainer, x, y, plan, batch_size=64, validation=validation)
+        records = _phases(context, trainer, x, y, plan, batch_size=64, validation=validation)
         trainer.reset_state()
         sample = generate_text(model, corpus.vocab, "for thos", 40, temperature=0)
         return _report(context, records, {"greedy": "for thos" + sample})
