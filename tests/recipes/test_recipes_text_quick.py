@@ -25,3 +25,22 @@ def test_window_recipe_samples_at_the_documents_four_temperatures(quick_result):
     samples = result.outcomes[0].details["samples"]
     assert list(samples) == ["T=0.2", "T=0.5", "T=1.0", "T=1.2"]
     assert all(len(text) == 100 for text in samples.values())
+
+
+def test_phases_are_one_history_of_the_run_and_callbacks_see_them():
+    from seqlab.recipes import run
+    from seqlab.train import Callback
+
+    class CountBatches(Callback):
+        batches = 0
+
+        def on_batch_end(self, batch, logs):
+            CountBatches.batches += 1
+
+    # char8-rnn's quick form trains two one-epoch phases (1e-3, then 1e-4).
+    result = run("char8-rnn", quick=True, echo=lambda _: None,
+                 callbacks=lambda seed: [CountBatches()])
+    (history,) = result.outcomes[0].histories  # what --out writes to the run directory
+    assert history["epoch"] == [1, 2]
+    assert history["lr"] == pytest.approx([1e-3, 1e-4])
+    assert CountBatches.batches == 2 * -(-(30_000 - 8) // 512)
