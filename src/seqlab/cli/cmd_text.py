@@ -8,30 +8,48 @@ from typing import Annotated
 import typer
 
 from seqlab.errors import ValidationError
+from seqlab.text_training import TextTrainingConfig, train_text
+
+# train-text's option defaults are TextTrainingConfig's fields: one source for both.
+_DEFAULTS = TextTrainingConfig()
 
 
 def _train_text(
     file: Annotated[Path, typer.Argument(help="A UTF-8 text file.")],
     out: Annotated[Path, typer.Option(help="Where to write the bundle.")] = Path("text-model"),
-    cell: Annotated[str, typer.Option(help="lstm, gru or rnn.")] = "lstm",
-    units: Annotated[int, typer.Option(help="Units per recurrent layer.")] = 512,
-    layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = 1,
-    seq_len: Annotated[int, typer.Option(help="Steps per training chunk.")] = 100,
-    batch_size: Annotated[int, typer.Option(help="Parallel streams per batch.")] = 64,
-    epochs: Annotated[int, typer.Option(help="Passes over the text.")] = 20,
-    lr: Annotated[float, typer.Option(help="Peak learning rate (cosine decay).")] = 2e-3,
-    dropout: Annotated[float, typer.Option(help="Dropout before the head.")] = 0.3,
-    minutes: Annotated[float | None, typer.Option(help="Stop after the epoch that passes "
-                                                  "this many minutes.")] = None,
-    lower: Annotated[bool, typer.Option(help="Lower-case the text first.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed for weights, order and samples.")] = 0,
+    cell: Annotated[str, typer.Option(help="lstm, gru or rnn.")] = _DEFAULTS.cell,
+    units: Annotated[int, typer.Option(help="Units per recurrent layer.")] = _DEFAULTS.units,
+    layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = _DEFAULTS.layers,
+    embedding_dim: Annotated[int, typer.Option(help="Size of the character embedding.")]
+    = _DEFAULTS.embedding_dim,
+    seq_len: Annotated[int, typer.Option(help="Steps per training chunk (the state carries "
+                                         "on past it).")] = _DEFAULTS.seq_len,
+    batch_size: Annotated[int, typer.Option(help="Parallel streams per batch.")]
+    = _DEFAULTS.batch_size,
+    epochs: Annotated[int, typer.Option(help="Passes over the text.")] = _DEFAULTS.epochs,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (cosine decay after every "
+                                      "batch).")] = _DEFAULTS.lr,
+    dropout: Annotated[float, typer.Option(help="Dropout before the head.")]
+    = _DEFAULTS.dropout,
+    clip: Annotated[float, typer.Option(help="Gradient norm clipping.")] = _DEFAULTS.clip,
+    minutes: Annotated[float | None, typer.Option(help="Time budget: the schedule ends and "
+                                                  "training stops by then.")] = None,
+    val_fraction: Annotated[float, typer.Option(help="Fraction held out at the end of the "
+                                                "text.")] = _DEFAULTS.val_fraction,
+    lower: Annotated[bool, typer.Option(help="Lower-case the text first.")] = _DEFAULTS.lower,
+    temperature: Annotated[float, typer.Option(help="Temperature of the samples printed "
+                                               "after each epoch.")] = _DEFAULTS.temperature,
+    sample_length: Annotated[int, typer.Option(help="Characters per sample (0: none).")]
+    = _DEFAULTS.sample_length,
+    seed: Annotated[int, typer.Option(help="Seed for weights, order and samples.")]
+    = _DEFAULTS.seed,
 ) -> None:
     """Train a character-level language model on FILE; prints a sample after each epoch."""
-    from seqlab.text_training import TextTrainingConfig, train_text
-
-    config = TextTrainingConfig(cell=cell, units=units, layers=layers, seq_len=seq_len,
-                                batch_size=batch_size, epochs=epochs, lr=lr, dropout=dropout,
-                                minutes=minutes, lower=lower, seed=seed)
+    config = TextTrainingConfig(
+        cell=cell, units=units, layers=layers, embedding_dim=embedding_dim, seq_len=seq_len,
+        batch_size=batch_size, epochs=epochs, lr=lr, dropout=dropout, clip=clip,
+        minutes=minutes, val_fraction=val_fraction, lower=lower, temperature=temperature,
+        sample_length=sample_length, seed=seed)
     train_text(file, config, out=out, echo=lambda line: typer.echo(line))
 
 

@@ -1,0 +1,86 @@
+"""seqlab.text_training: the default recipe behind `seqlab train-text`."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqlab.data.text import TextCorpus, sequence_windows
+from seqlab.errors import ValidationError
+from seqlab.text_training import TextTrainingConfig, train_text
+
+SHAKESPEARE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tinyshakespeare.txt"
+
+
+@pytest.fixture(scope="module")
+def play(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("text") / "play.txt"
+    path.write_text(SHAKESPEARE.read_text()[:12_000])
+    return path
+
+
+def small(**options) -> TextTrainingConfig:
+    settings = dict(units=32, embedding_dim=8, seq_len=16, batch_size=8, epochs=4,
+                    sample_length=20)
+    return TextTrainingConfig(**{**settings, **options})
+
+
+def held_out(path: Path, config: TextTrainingConfig) -> tuple[np.ndarray, np.ndarray]:
+    _, val = TextCorpus.from_file(path).split(config.val_fraction)
+    x, y = sequence_windows(np.ascontiguousarray(val), config.seq_len)
+    keep = len(x) // config.batch_size * config.batch_size
+    return x[:keep], y[:keep]
+
+
+def reported(lines: list[str]) -> list[tuple[str, float]]:
+    """(epoch label, held-out loss) of every progress line."""
+    found = re.findall(r"^epoch ([\d.]+): .*held-out loss ([\d.]+)", "\n".join(lines), re.M)
+    return [(at, float(loss)) for at, loss in found]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_overfitting_run_returns_its_best_held_out_weights(play, seed):
+    # LSTM(128) without dropout on 10,800 characters overfits after a few epochs.
+    config = small(units=128, epochs=10, lr=0.02, dropout=0.0, seed=seed)
+    lines: list[str] = []
+    trainer = train_text(play, config, echo=lines.append)
+    checks = reported(lines)
+    assert len(checks) == 10 * config.checks_per_epoch
+    best_at, best = min(checks, key=lambda check: check[1])
+    assert best_at != checks[-1][0], "the run did not overfit: nothing to restore"
+    restored = trainer.evaluate(*held_out(play, config), batch_size=8)["loss"]
+    assert restored == pytest.approx(best, abs=1e-4)
+    assert lines[-1] == (f"kept the weights of epoch {best_at} (held-out loss {best:.4f}), "
+                         "the best held out")
+
+
+def test_each_epoch_reports_held_out_loss_and_a_sample(play):
+    lines: list[str] = []
+    train_text(play, small(epochs=2), echo=lines.append)
+    assert [at for at, _ in reported(lines)] == ["0.25", "0.50", "0.75", "1", "1.25", "1.50",
+                                                 "1.75", "2"]
+    assert all("perplexity" in line for line in lines if line.startswith("epoch "))
+    assert sum("sample at T=0.5" in line for line in lines) == 2
+
+
+def test_learning_rate_decays_along_the_run(play):
+    trainer = train_text(play, small(epochs=3, lr=0.01), echo=lambda line: None)
+    rates = trainer.history_["lr"]
+    assert rates[0] < 0.01 and rates == sorted(rates, reverse=True)
+    assert rates[-1] == pytest.approx(0.01 * 0.05)
+
+
+def test_a_time_budget_ends_the_run_early(play):
+    lines: list[str] = []
+    trainer = train_text(play, small(epochs=500, minutes=0.05), echo=lines.append)
+    assert len(trainer.history_) < 500
+    assert any("time budget of 0.05 min reached" in line for line in lines)
+    assert trainer.history_["lr"][-1] == pytest.approx(small().lr * 0.05)
+
+
+@pytest.mark.parametrize("field, value", [("cell", "transformer"), ("units", 0),
+                                          ("lr", 0.0), ("dropout", 1.5), ("minutes", -1.0)])
+def test_bad_settings_name_the_setting(play, field, value):
+    with pytest.raises(ValidationError, match=f"'{field}'"):
+        train_text(play, small(**{field: value}), echo=lambda line: None)
