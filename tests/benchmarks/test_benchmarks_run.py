@@ -40,3 +40,23 @@ def test_moving_square_quick_benchmark_prints_its_json_line_last(runner, capsys)
     result = json.loads(last)
     assert result["benchmark"] == "moving-square" and result["keras_seconds"] is None
     assert result["seqlab_seconds"] > 0 and result["torch_seconds"] > 0
+
+
+def test_text_benchmarks_are_found_by_name(runner):
+    found = runner.benchmarks()
+    assert {"nietzsche-window", "char8-stateful-lstm"} <= set(found)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["nietzsche-window", "char8-stateful-lstm"])
+def test_text_quick_benchmarks_print_their_json_line_last(runner, capsys, name):
+    assert runner.main([name, "--quick", "--json", "--threads", "1"]) == 0
+    printed = capsys.readouterr()
+    result = json.loads(printed.out.strip().splitlines()[-1])
+    details = json.loads(printed.err.strip().splitlines()[-1])
+    assert details["max_weight_difference"] < 1e-5  # the two contenders did the same math
+    assert list(result) == ["benchmark", "seqlab_seconds", "torch_seconds", "ratio",
+                            "keras_seconds"]
+    assert result["benchmark"] == name
+    assert result["keras_seconds"] is None or result["keras_seconds"] > 0
+    assert result["seqlab_seconds"] > 0 and result["torch_seconds"] > 0
