@@ -38,8 +38,11 @@ def test_phases_are_one_history_of_the_run_and_callbacks_see_them():
             CountBatches.batches += 1
 
     # char8-rnn's quick form trains two one-epoch phases (1e-3, then 1e-4).
-    result = run("char8-rnn", quick=True, echo=lambda _: None,
+    lines: list[str] = []
+    result = run("char8-rnn", quick=True, echo=lines.append,
                  callbacks=lambda seed: [CountBatches()])
+    progress = [line.split(":")[0].strip() for line in lines if line.startswith("  epoch ")]
+    assert progress == ["epoch 1", "epoch 2"]  # one line per epoch, numbered across phases
     (history,) = result.outcomes[0].histories  # what --out writes to the run directory
     assert history["epoch"] == [1, 2]
     assert history["lr"] == pytest.approx([1e-3, 1e-4])

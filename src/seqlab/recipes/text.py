@@ -28,7 +28,7 @@ from seqlab.recipes.registry import (
     median_below,
     register,
 )
-from seqlab.train import History, Trainer
+from seqlab.train import Callback, History, Trainer
 
 SOURCE_000 = "000 (course notebook)"
 SOURCE_002 = "002 (Keras recurrent-networks blog post)"
@@ -53,6 +53,18 @@ def _lm_trainer(model: nn.Module, context: RunContext, **options) -> Trainer:
                    spike_factor=1.5, **options)
 
 
+class _EchoEpochs(Callback):
+    """One line per epoch through the run's echo: these runs take minutes to hours."""
+
+    def __init__(self, echo, first: int):
+        self.echo, self.first = echo, first
+
+    def on_epoch_end(self, epoch: int, logs) -> None:
+        self.echo(f"  epoch {self.first + epoch}: loss {logs['loss']:.4f}, held-out loss "
+                  f"{logs['val_loss']:.4f}, learning rate {self.trainer.lr:g}, "
+                  f"{logs['seconds']:.0f} s")
+
+
 def _phases(context: RunContext, trainer: Trainer, x, y, phases, *, batch_size,
             validation) -> list:
     """Train in phases of (epochs, learning rate), as the documents lower the rate by hand.
@@ -61,11 +73,13 @@ def _phases(context: RunContext, trainer: Trainer, x, y, phases, *, batch_size,
     numbered on, go to the run directory as one history.
     """
     whole = History()
+    progress = _EchoEpochs(context.echo, first=1)
     for epochs, lr in phases:
         trainer.lr = lr
         history = trainer.fit(x, y, epochs=epochs, batch_size=batch_size,
-                              validation_data=validation, callbacks=context.callbacks,
-                              verbose=0)
+                              validation_data=validation,
+                              callbacks=[*context.callbacks, progress], verbose=0)
+        progress.first += len(history)
         for record in history.records:
             whole.append({**record, "epoch": len(whole) + 1})
     context.record_history(whole)
