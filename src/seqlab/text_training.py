@@ -22,6 +22,7 @@ import numpy as np
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import TextCorpus, sequence_windows
+from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.train import Callback, CosineDecay, Trainer
@@ -149,6 +150,14 @@ def train_text(
         keep = len(x) // min(streams, len(x)) * min(streams, len(x))
         return x[:keep], y[:keep]
 
+    for part, ids in (("training", train), ("held-out", val)):
+        if len(ids) < streams * config.seq_len + 1:
+            raise ValidationError(
+                f"The {part} part of {str(path)!r} has {len(ids):,} characters; train-text "
+                f"needs at least batch_size x seq_len + 1 = {streams * config.seq_len + 1:,} "
+                f"(batch_size {streams}, seq_len {config.seq_len}, val_fraction "
+                f"{config.val_fraction}). Use a longer text or smaller settings."
+            )
     x, y = chunks(train)
     validation = chunks(val)
     spec = ModelSpec(len(corpus.vocab), len(corpus.vocab), task="multiclass", cell=config.cell,

@@ -84,3 +84,11 @@ def test_a_time_budget_ends_the_run_early(play):
 def test_bad_settings_name_the_setting(play, field, value):
     with pytest.raises(ValidationError, match=f"'{field}'"):
         train_text(play, small(**{field: value}), echo=lambda line: None)
+
+
+def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):
+    short = tmp_path / "short.txt"
+    short.write_text("to be or not to be " * 20)  # 380 characters: 38 held out
+    with pytest.raises(ValidationError, match=r"held-out part .* has 38 characters.*"
+                                              r"at least batch_size x seq_len \+ 1 = 129"):
+        train_text(short, small(), echo=lambda line: None)
