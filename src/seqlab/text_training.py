@@ -17,11 +17,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.data.pipeline import EncodeStep, Pipeline
-from seqlab.data.text import TextCorpus, sequence_windows
+from seqlab.data.text import TextCorpus, stream_chunks
 from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
@@ -145,11 +143,6 @@ def train_text(
     train, val = corpus.split(config.val_fraction)
     streams = config.batch_size
 
-    def chunks(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        x, y = sequence_windows(np.ascontiguousarray(ids), config.seq_len)
-        keep = len(x) // min(streams, len(x)) * min(streams, len(x))
-        return x[:keep], y[:keep]
-
     for part, ids in (("training", train), ("held-out", val)):
         if len(ids) < streams * config.seq_len + 1:
             raise ValidationError(
@@ -158,8 +151,8 @@ def train_text(
                 f"(batch_size {streams}, seq_len {config.seq_len}, val_fraction "
                 f"{config.val_fraction}). Use a longer text or smaller settings."
             )
-    x, y = chunks(train)
-    validation = chunks(val)
+    x, y = stream_chunks(train, config.seq_len, streams)
+    validation = stream_chunks(val, config.seq_len, streams)
     spec = ModelSpec(len(corpus.vocab), len(corpus.vocab), task="multiclass", cell=config.cell,
                      units=[config.units] * config.layers, return_sequences=True,
                      frontend="embedding", embedding_dim=config.embedding_dim,

@@ -109,3 +109,14 @@ def test_offline_and_not_cached_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     with pytest.raises(SeqlabError, match="When offline, pass path"):
         corpora.corpus_path("nietzsche")
+
+
+def test_stream_chunks_drop_the_tail_to_whole_streams():
+    from seqlab.data.text import stream_chunks
+
+    ids = np.arange(101)
+    x, y = stream_chunks(ids, 8, 4)  # 12 chunks of 8 -> 3 per stream
+    assert x.shape == y.shape == (12, 8)
+    assert np.array_equal(x[-1], np.arange(88, 96)) and np.array_equal(y[-1], np.arange(89, 97))
+    with pytest.raises(ValueError, match="'streams'"):
+        stream_chunks(ids, 8, 13)

@@ -16,7 +16,7 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 
-__all__ = ["TextCorpus", "load_text", "next_symbol_windows", "sequence_windows"]
+__all__ = ["TextCorpus", "load_text", "next_symbol_windows", "sequence_windows", "stream_chunks"]
 
 
 def load_text(path: str | Path, *, lower: bool = False) -> str:
@@ -106,6 +106,15 @@ def sequence_windows(ids: np.ndarray, seq_len: int, step: int | None = None) -> 
     x = sliding_window_view(ids[:-1], seq_len)[::step]
     y = sliding_window_view(ids[1:], seq_len)[::step]
     return x, y
+
+
+def stream_chunks(ids: np.ndarray, seq_len: int, streams: int) -> tuple[np.ndarray, np.ndarray]:
+    """`sequence_windows` without overlap, the tail dropped so the chunks divide evenly
+    into `streams` contiguous streams: the input of a stateful many-to-many trainer."""
+    x, y = sequence_windows(ids, seq_len)
+    streams = check_int("streams", streams, "stream_chunks", low=1, high=len(x))
+    keep = len(x) // streams * streams
+    return x[:keep], y[:keep]
 
 
 def _ids(ids: np.ndarray, owner: str) -> np.ndarray:

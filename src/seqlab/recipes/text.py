@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab.data.text import TextCorpus, next_symbol_windows, sequence_windows
+from seqlab.data.text import TextCorpus, next_symbol_windows, stream_chunks
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.problems.corpora import load_corpus
@@ -237,19 +237,13 @@ register(Recipe(
 ))
 
 
-def _whole_streams(x: np.ndarray, y: np.ndarray, streams: int) -> tuple[np.ndarray, ...]:
-    """Drop the tail chunks so the chunks divide evenly into `streams` streams."""
-    keep = len(x) // streams * streams
-    return x[:keep], y[:keep]
-
-
 def _char8_stateful(cell: str, units: int, phases: list[tuple[int, float]]):
     def run_once(context: RunContext) -> Outcome:
         corpus, train, val = _split(context)
         # Non-overlapping 8-character chunks in text order; the stateful Trainer lays them
         # out as 64 contiguous streams (row i of each batch continues row i of the last).
-        x, y = _whole_streams(*sequence_windows(train, 8), 64)
-        validation = _whole_streams(*sequence_windows(val, 8), 64)
+        x, y = stream_chunks(train, 8, 64)
+        validation = stream_chunks(val, 8, 64)
         model = build(_char_spec(len(corpus.vocab), cell, units, frontend="embedding",
                                  embedding_dim=42, return_sequences=True, timesteps=8),
                       seed=context.seed)
