@@ -1,9 +1,9 @@
 """Training a character language model on any text file: seqlab's default recipe for it.
 
-Beyond the documents: the corpus is read as 64 contiguous streams in 32-step chunks
+Beyond the documents: the corpus is read as 32 contiguous streams in 32-step chunks
 with a target at every step (stateful many-to-many: every character is a target once
 per epoch and the state carries context past the chunk), embedded input, LSTM(512),
-dropout 0.3 before the head, Adam at 5e-3 decayed after every batch along a cosine
+dropout 0.3 before the head, Adam at 4e-3 decayed after every batch along a cosine
 (over the epochs, or over `minutes` when that runs out first), gradient clipping at
 norm 1, roll-back on divergence, and the weights of the best held-out epoch kept.
 """
