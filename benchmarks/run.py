@@ -3,10 +3,12 @@
     python benchmarks/run.py NAME [--quick] [--json] [--threads N] [--device cpu|cuda]
 
 Each NAME is a module ``benchmarks/bench_*.py`` with a ``NAME`` string and
-``run(quick, device, seed) -> BenchmarkResult``; adding a benchmark is adding such a
-module. The last line printed is always one JSON object
-``{"benchmark", "seqlab_seconds", "torch_seconds", "ratio", "keras_seconds"}``
-(``keras_seconds`` is null when Keras is absent); with ``--json`` the details go to
+``run(quick, device, seed)`` returning a result with ``summary()``, ``details`` and
+``line()``; adding a benchmark is adding such a module. The last line printed is always
+one JSON object: for the speed benchmarks ``{"benchmark", "seqlab_seconds",
+"torch_seconds", "ratio", "keras_seconds"}`` (``keras_seconds`` is null when Keras is
+absent); for train-text, a time-to-quality run, the minutes to each target held-out loss
+beside the machine's speed measured in the same run. With ``--json`` the details go to
 stderr and only that line to stdout.
 """
 
@@ -51,8 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     result = available[args.name].run(quick=args.quick, device=args.device, seed=args.seed)
     report = sys.stderr if args.json else sys.stdout
-    print(f"{result.benchmark}: seqlab {result.seqlab_seconds:.2f} s, hand-written torch "
-          f"{result.torch_seconds:.2f} s, ratio {result.ratio:.3f}", file=report)
+    print(result.summary(), file=report)
     print(json.dumps(result.details), file=report)
     print(json.dumps(result.line()), flush=True)
     return 0

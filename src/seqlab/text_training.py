@@ -25,7 +25,8 @@ from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.train import Callback, CosineDecay, Trainer
 
-__all__ = ["TextTrainingConfig", "train_text", "text_pipeline"]
+__all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text",
+           "text_pipeline"]
 
 
 @dataclass
@@ -68,6 +69,36 @@ class TextTrainingConfig:
         return self
 
 
+@dataclass(frozen=True)
+class HeldOutCheck:
+    """One held-out evaluation during `train_text`: where (in epochs), when, and the loss."""
+
+    epoch: float
+    minutes: float
+    loss: float
+
+
+@dataclass
+class TextTrainingRun:
+    """What `train_text` returns: the trainer (holding the best held-out weights), the
+    corpus, every held-out check in order and the sample generated after each epoch
+    (without its prime)."""
+
+    trainer: Trainer
+    corpus: TextCorpus
+    checks: list[HeldOutCheck]
+    samples: list[str]
+
+    @property
+    def best(self) -> HeldOutCheck:
+        """The check with the lowest held-out loss (its weights are the ones kept)."""
+        return min(self.checks, key=lambda check: check.loss)
+
+    def first_at_or_below(self, loss: float) -> HeldOutCheck | None:
+        """The earliest check whose held-out loss is at most `loss`, or None."""
+        return next((check for check in self.checks if check.loss <= loss), None)
+
+
 def text_pipeline(corpus: TextCorpus) -> Pipeline:
     """The preprocessing a text bundle keeps: its vocabulary, as a fitted encode step."""
     step = EncodeStep()
@@ -89,6 +120,8 @@ class _Progress(Callback):
         self.steps_per_epoch = steps_per_epoch
         self.best_loss, self.best_at, self.best_weights = math.inf, "", None
         self.epoch, self.last_at = 0, ""
+        self.checks: list[HeldOutCheck] = []
+        self.samples: list[str] = []
 
     def on_epoch_begin(self, epoch: int) -> None:
         self.epoch, self.batches = epoch, 0
@@ -97,10 +130,13 @@ class _Progress(Callback):
         self.batches += 1
         if self.batches % self.check_every == 0 and self.batches < self.steps_per_epoch:
             loss = self.trainer.evaluate(*self.validation, batch_size=self.config.batch_size)
-            self._check(f"{self.epoch + self.batches / self.steps_per_epoch:.2f}", loss["loss"])
+            epoch = self.epoch + self.batches / self.steps_per_epoch
+            self._check(f"{epoch:.2f}", epoch, loss["loss"])
 
-    def _check(self, at: str, val_loss: float, train_loss: float | None = None) -> None:
+    def _check(self, at: str, epoch: float, val_loss: float,
+               train_loss: float | None = None) -> None:
         minutes = (time.perf_counter() - self.started) / 60
+        self.checks.append(HeldOutCheck(epoch, minutes, val_loss))
         trained = "" if train_loss is None else f"loss {train_loss:.4f}, "
         self.echo(f"epoch {at}: {trained}held-out loss {val_loss:.4f} (perplexity "
                   f"{math.exp(val_loss):.2f}), {minutes:.1f} min, learning rate "
@@ -111,12 +147,13 @@ class _Progress(Callback):
             self.best_weights = self.trainer.get_weights()
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
-        self._check(str(epoch + 1), logs["val_loss"], logs["loss"])
+        self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
         if self.config.sample_length:
             prime = self.corpus.text[:40]
             text = generate_text(self.trainer.model, self.corpus.vocab, prime,
                                  self.config.sample_length, temperature=self.config.temperature,
                                  seed=self.config.seed)
+            self.samples.append(text)
             self.echo(f"  sample at T={self.config.temperature}: {prime + text!r}")
         if self.trainer.stop_training and self.config.minutes is not None:
             self.echo(f"time budget of {self.config.minutes:g} min reached")
@@ -131,11 +168,11 @@ class _Progress(Callback):
 def train_text(
     path: str | Path, config: TextTrainingConfig | None = None, *,
     out: str | Path | None = None, echo: Callable[[str], None] = print,
-) -> Trainer:
+) -> TextTrainingRun:
     """Train a character model on the UTF-8 file at `path`; save a bundle to `out`.
 
-    Progress lines go to `echo`; the returned trainer holds the weights of the epoch with
-    the lowest held-out loss.
+    Progress lines go to `echo`. The returned run's trainer holds the weights of the
+    check with the lowest held-out loss; its checks and samples are what was printed.
     """
     config = (config or TextTrainingConfig()).validate()
     started = time.perf_counter()
@@ -164,8 +201,9 @@ def train_text(
          f"{len(train):,}, holding out the last {len(val):,}")
 
     steps_per_epoch = len(x) // streams
+    progress = _Progress(corpus, config, validation, steps_per_epoch, echo, started)
     callbacks = [CosineDecay(total_steps=steps_per_epoch * config.epochs, minutes=config.minutes),
-                 _Progress(corpus, config, validation, steps_per_epoch, echo, started)]
+                 progress]
     trainer.fit(x, y, epochs=config.epochs, batch_size=streams, validation_data=validation,
                 callbacks=callbacks, verbose=0)
     if out is not None:
@@ -175,4 +213,4 @@ def train_text(
              metadata={"kind": "char-lm", "source": Path(path).name,
                        **{k: v for k, v in asdict(config).items() if v is not None}})
         echo(f"bundle written to {out}")
-    return trainer
+    return TextTrainingRun(trainer, corpus, progress.checks, progress.samples)

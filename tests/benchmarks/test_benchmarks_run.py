@@ -21,7 +21,7 @@ def runner():
 
 
 def test_benchmarks_are_found_by_name(runner):
-    assert "moving-square" in runner.benchmarks()
+    assert {"moving-square", "train-text"} <= set(runner.benchmarks())
 
 
 def test_result_line_has_the_agreed_keys(runner):
@@ -60,3 +60,27 @@ def test_text_quick_benchmarks_print_their_json_line_last(runner, capsys, name):
     assert result["benchmark"] == name
     assert result["keras_seconds"] is None or result["keras_seconds"] > 0
     assert result["seqlab_seconds"] > 0 and result["torch_seconds"] > 0
+
+
+def test_time_to_loss_line_names_each_target(runner):
+    from common import TimeToLossResult
+
+    result = TimeToLossResult("train-text", {1.45: 2.5, 1.3: None}, 1.31234, 13.04, 6000.0,
+                              7500.0)
+    assert result.line() == {"benchmark": "train-text", "minutes_to_1.45": 2.5,
+                             "minutes_to_1.30": None, "best_loss": 1.3123, "minutes": 13.04,
+                             "seqlab_chars_per_second": 6000, "torch_chars_per_second": 7500,
+                             "ratio": 1.25}
+    assert "1.30 not reached" in result.summary() and "1.45 at 2.5 min" in result.summary()
+
+
+@pytest.mark.slow
+def test_train_text_quick_benchmark_prints_its_json_line_last(runner, capsys):
+    assert runner.main(["train-text", "--quick", "--json", "--threads", "1"]) == 0
+    printed = capsys.readouterr()
+    result = json.loads(printed.out.strip().splitlines()[-1])
+    details = json.loads(printed.err.strip().splitlines()[-1])
+    assert result["benchmark"] == "train-text"
+    assert set(result) >= {"minutes_to_1.45", "minutes_to_1.30", "best_loss", "ratio"}
+    assert 0 < result["best_loss"] < 3.0 and result["torch_chars_per_second"] > 0
+    assert len(details["checks"]) == 4 and 0.0 <= details["known_word_share"] <= 1.0

@@ -36,3 +36,16 @@ def test_train_text_then_generate_repeatably_from_a_fresh_process(tmp_path):
     unknown = _seqlab("generate", str(tmp_path / "model"), "--prime", "Fi~", cwd=tmp_path)
     assert unknown.returncode == 2
     assert "'~'" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_every_train_text_setting_is_an_option_with_the_config_default():
+    import dataclasses
+    import inspect
+
+    from seqlab.cli.cmd_text import _train_text
+    from seqlab.text_training import TextTrainingConfig
+
+    parameters = inspect.signature(_train_text).parameters
+    for field in dataclasses.fields(TextTrainingConfig):
+        assert field.name in parameters, f"train-text has no --{field.name.replace('_', '-')}"
+        assert parameters[field.name].default == field.default, field.name

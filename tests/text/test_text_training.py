@@ -44,7 +44,7 @@ def test_an_overfitting_run_returns_its_best_held_out_weights(play, seed):
     # LSTM(128) without dropout on 10,800 characters overfits after a few epochs.
     config = small(units=128, epochs=10, lr=0.02, dropout=0.0, seed=seed)
     lines: list[str] = []
-    trainer = train_text(play, config, echo=lines.append)
+    trainer = train_text(play, config, echo=lines.append).trainer
     checks = reported(lines)
     assert len(checks) == 10 * config.checks_per_epoch
     best_at, best = min(checks, key=lambda check: check[1])
@@ -64,8 +64,24 @@ def test_each_epoch_reports_held_out_loss_and_a_sample(play):
     assert sum("sample at T=0.5" in line for line in lines) == 2
 
 
+def test_the_run_keeps_what_it_printed(play):
+    lines: list[str] = []
+    run = train_text(play, small(epochs=2), echo=lines.append)
+    assert [(check.epoch, round(check.loss, 4)) for check in run.checks] == [
+        (float(at), loss) for at, loss in reported(lines)]
+    minutes = [check.minutes for check in run.checks]
+    assert minutes == sorted(minutes) and minutes[0] > 0
+    assert len(run.samples) == 2 and all(len(sample) == 20 for sample in run.samples)
+    printed = [line for line in lines if "sample at" in line]
+    assert all(repr(sample)[1:-1] in line for sample, line in zip(run.samples, printed, strict=True))
+    assert run.best == min(run.checks, key=lambda check: check.loss)
+    assert run.first_at_or_below(run.best.loss).loss <= run.best.loss
+    assert run.first_at_or_below(run.checks[0].loss) == run.checks[0]
+    assert run.first_at_or_below(0.0) is None
+
+
 def test_learning_rate_decays_along_the_run(play):
-    trainer = train_text(play, small(epochs=3, lr=0.01), echo=lambda line: None)
+    trainer = train_text(play, small(epochs=3, lr=0.01), echo=lambda line: None).trainer
     rates = trainer.history_["lr"]
     assert rates[0] < 0.01 and rates == sorted(rates, reverse=True)
     assert rates[-1] == pytest.approx(0.01 * 0.05)
@@ -73,7 +89,7 @@ def test_learning_rate_decays_along_the_run(play):
 
 def test_a_time_budget_ends_the_run_early(play):
     lines: list[str] = []
-    trainer = train_text(play, small(epochs=500, minutes=0.05), echo=lines.append)
+    trainer = train_text(play, small(epochs=500, minutes=0.05), echo=lines.append).trainer
     assert len(trainer.history_) < 500
     assert any("time budget of 0.05 min reached" in line for line in lines)
     assert trainer.history_["lr"][-1] == pytest.approx(small().lr * 0.05)

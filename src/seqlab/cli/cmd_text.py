@@ -43,13 +43,15 @@ def _train_text(
     = _DEFAULTS.sample_length,
     seed: Annotated[int, typer.Option(help="Seed for weights, order and samples.")]
     = _DEFAULTS.seed,
+    checks_per_epoch: Annotated[int, typer.Option(help="Held-out checks per epoch.")]
+    = _DEFAULTS.checks_per_epoch,
 ) -> None:
     """Train a character-level language model on FILE; prints a sample after each epoch."""
     config = TextTrainingConfig(
         cell=cell, units=units, layers=layers, embedding_dim=embedding_dim, seq_len=seq_len,
         batch_size=batch_size, epochs=epochs, lr=lr, dropout=dropout, clip=clip,
         minutes=minutes, val_fraction=val_fraction, lower=lower, temperature=temperature,
-        sample_length=sample_length, seed=seed)
+        sample_length=sample_length, seed=seed, checks_per_epoch=checks_per_epoch)
     train_text(file, config, out=out, echo=lambda line: typer.echo(line))
 
 

@@ -1,0 +1,112 @@
+"""train-text: time to a good character model with `seqlab train-text`'s defaults.
+
+Trains on ../shared/data/nietzsche.txt (its capitals kept, the last 10% held out) with
+`TextTrainingConfig()`'s defaults, as ``seqlab train-text FILE`` does, and reports the
+minutes until the held-out loss first reaches 1.45 and 1.30 nats a character (issue 6's
+bars: 3 and 15 minutes on a 2-core CPU), the best held-out loss, and the share of words
+in the last sample (temperature 0.5) that occur in the training text.
+
+The machine's speed is measured in the same run: a hand-written PyTorch loop (embedding,
+LSTM, dropout, dense; Adam; clipping) trains the same shape of model on the same
+batches for a fixed number of steps just before and just after the run. Its characters
+a second, beside train-text's (held-out checks and samples included), tell a reader how
+fast the machine was: the same minutes on a machine twice as busy mean something else.
+`--quick` runs one epoch of LSTM(64) instead (the targets are then out of reach).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import torch
+from common import TimeToLossResult
+from torch import nn
+from torch.nn import functional as F
+
+from seqlab.data.text import TextCorpus, stream_chunks
+from seqlab.generate import known_word_share
+from seqlab.text_training import TextTrainingConfig, train_text
+
+NAME = "train-text"
+TARGETS = (1.45, 1.30)
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "nietzsche.txt"
+REFERENCE_STEPS, QUICK_REFERENCE_STEPS = 80, 10
+
+
+class HandWrittenCharModel(nn.Module):
+    """What a user writes: embedding → LSTM over every step → dropout → dense (logits)."""
+
+    def __init__(self, vocab_size: int, config: TextTrainingConfig):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, config.embedding_dim)
+        self.lstm = nn.LSTM(config.embedding_dim, config.units, config.layers, batch_first=True)
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(config.units, vocab_size)
+
+    def forward(self, ids: torch.Tensor, state=None):
+        h, state = self.lstm(self.embed(ids), state)
+        return self.head(self.dropout(h)), state
+
+
+def reference_chars_per_second(corpus: TextCorpus, config: TextTrainingConfig,
+                               steps: int) -> float:
+    """Training characters a second of a hand-written loop over the first `steps` batches."""
+    train, _ = corpus.split(config.val_fraction)
+    x, y = stream_chunks(train, config.seq_len, config.batch_size)
+    # Owned copies (the chunks are read-only views); stream i, chunk k.
+    xs = torch.tensor(x).view(config.batch_size, -1, config.seq_len)
+    ys = torch.tensor(y).view(config.batch_size, -1, config.seq_len)
+    torch.manual_seed(config.seed)
+    model = HandWrittenCharModel(len(corpus.vocab), config)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    state = None
+    started = 0.0
+    for k in range(steps + 2):  # the first two steps warm up and are not timed
+        if k == 2:
+            started = time.perf_counter()
+        output, state = model(xs[:, k], state)
+        loss = F.cross_entropy(output.reshape(-1, output.shape[-1]), ys[:, k].reshape(-1))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+        optimizer.step()
+        state = tuple(s.detach() for s in state)
+    return steps * config.batch_size * config.seq_len / (time.perf_counter() - started)
+
+
+def run(quick: bool = False, device: str = "cpu", seed: int = 0) -> TimeToLossResult:
+    """Train with the defaults; minutes to each target beside the machine's measured speed."""
+    if device != "cpu":
+        raise ValueError(f"The train-text benchmark runs on the CPU only (got device {device!r}).")
+    config = TextTrainingConfig(seed=seed)
+    if quick:
+        config = TextTrainingConfig(units=64, epochs=1, seed=seed)
+    steps = QUICK_REFERENCE_STEPS if quick else REFERENCE_STEPS
+    corpus = TextCorpus.from_file(CORPUS, lower=config.lower)
+    before = reference_chars_per_second(corpus, config, steps)
+    started = time.perf_counter()
+    result = train_text(CORPUS, config, echo=lambda line: print(line, file=sys.stderr,
+                                                                flush=True))
+    seconds = time.perf_counter() - started
+    after = reference_chars_per_second(corpus, config, steps)
+    train, _ = corpus.split(config.val_fraction)
+    epochs_run = len(result.trainer.history_)
+    trained = epochs_run * len(stream_chunks(train, config.seq_len, config.batch_size)[0]) \
+        * config.seq_len
+    reached = {target: result.first_at_or_below(target) for target in TARGETS}
+    return TimeToLossResult(
+        NAME, {target: None if check is None else check.minutes
+               for target, check in reached.items()},
+        result.best.loss, seconds / 60, trained / seconds, (before + after) / 2, {
+            "epochs_to": {f"{target:.2f}": None if check is None else check.epoch
+                          for target, check in reached.items()},
+            "torch_chars_per_second_before": round(before),
+            "torch_chars_per_second_after": round(after),
+            "known_word_share": round(known_word_share(result.samples[-1], corpus.text), 3),
+            "last_sample": result.samples[-1],
+            "checks": [(round(c.epoch, 2), round(c.minutes, 2), round(c.loss, 4))
+                       for c in result.checks],
+            "threads": torch.get_num_threads(), "config": vars(config),
+        })
