@@ -44,16 +44,20 @@ def test_manifest_records_versions_and_files(tmp_path):
     assert bundle.spec == model.spec
 
 
-def test_optimizer_state_lets_training_resume_exactly(tmp_path):
+# AdamW numbers its state matrices first, then biases: not the model's parameter order.
+@pytest.mark.parametrize("optimizer, decay", [("adam", 0.0), ("adamw", 0.1)])
+def test_optimizer_state_lets_training_resume_exactly(tmp_path, optimizer, decay):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 5, 1)).astype(np.float32)
     y = x.sum(axis=1)
-    trainer = Trainer(build(ModelSpec(1, 1, units=[4]), seed=0), seed=3, lr=0.01)
+    options = {"optimizer": optimizer, "weight_decay": decay, "seed": 3, "lr": 0.01}
+    trainer = Trainer(build(ModelSpec(1, 1, units=[4, 3]), seed=0), **options)
     trainer.fit(x, y, epochs=3, batch_size=8, verbose=0)
     save(trainer, tmp_path / "b", optimizer=trainer,
          trainer_config=trainer_config_of(trainer, epochs=3, batch_size=8))
     resumed = load(tmp_path / "b").trainer()
-    cold = Trainer(load(tmp_path / "b").model, seed=3, lr=0.01)  # weights only, fresh Adam
+    assert type(resumed.optimizer) is type(trainer.optimizer)
+    cold = Trainer(load(tmp_path / "b").model, **options)  # weights only, fresh optimizer
     for t in (trainer, resumed, cold):
         t.fit(x, y, epochs=2, batch_size=8, verbose=0)
     reference = trainer.get_weights()

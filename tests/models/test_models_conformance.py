@@ -42,6 +42,9 @@ EXTRA_CONFIGS = [
     {"cell": "lstm", "units": [5], "go_backwards": True},
     {"cell": "gru", "units": [5, 3], "return_sequences": True, "go_backwards": True},
     {"cell": "lstm", "units": [5, 4], "dropout": 0.3},
+    {"cell": "gru", "units": [5], "input_dropout": 0.2, "frontend": "embedding",
+     "embedding_dim": 3, "return_sequences": True},
+    {"cell": "lstm", "units": [5], "input_dropout": 0.5, "dropout": 0.1},
     {"cell": "lstm", "units": [5], "bidirectional": True, "keras_init": True},
     {"cell": "gru", "units": [5], "keras_init": True, "frontend": "embedding",
      "embedding_dim": 3},
@@ -87,7 +90,7 @@ def _config_id(config: dict) -> str:
     parts.append(config.get("merge_mode", "bi") if config.get("bidirectional") else "uni")
     parts.append(config.get("frontend", "none"))
     parts.append("x".join(str(u) for u in config["units"]))
-    extras = {"go_backwards", "dropout", "keras_init", "task", "embedding_dim", "architecture",
+    extras = {"go_backwards", "dropout", "input_dropout", "keras_init", "task", "embedding_dim", "architecture",
               "decoder_units", "output_steps", "conv_filters"} & set(config)
     parts += [f"{k}={config[k]}" for k in sorted(extras)]
     return "-".join(parts)

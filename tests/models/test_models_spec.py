@@ -48,6 +48,41 @@ def test_dropout_out_of_range_names_field_and_value():
         ModelSpec(1, 1, dropout=1.5).validate()
 
 
+def test_input_dropout_is_checked_and_not_for_the_mlp_baseline():
+    with pytest.raises(ValidationError, match=r"'input_dropout'.*Got -0\.1 instead"):
+        ModelSpec(1, 1, input_dropout=-0.1).validate()
+    with pytest.raises(ValidationError, match=r"'input_dropout'.*mlp_window.*Got 0\.2"):
+        ModelSpec(1, 1, architecture="mlp_window", units=[], timesteps=3,
+                  input_dropout=0.2).validate()
+
+
+def test_input_dropout_drops_the_embedded_inputs_in_training_only():
+    spec = ModelSpec(6, 6, frontend="embedding", embedding_dim=4, units=[5],
+                     return_sequences=True, input_dropout=0.5)
+    model = build(spec, seed=0)
+    ids = torch.arange(6).repeat(3, 2)
+    seen = []
+    model.recurrent[0].register_forward_hook(lambda module, args, out: seen.append(args[0]))
+    embedded = model.frontend(ids)
+    model.train()
+    model(ids)
+    dropped = seen[-1] == 0
+    assert 0.3 < dropped.float().mean() < 0.7  # about half, per element and step
+    kept = ~dropped
+    assert torch.allclose(seen[-1][kept], 2 * embedded[kept])  # inverted dropout scaling
+    model.eval()
+    model(ids)
+    assert torch.equal(seen[-1], embedded)
+    # The module holds no weights: the state dict (and so a bundle) is unchanged by it.
+    assert model.state_dict().keys() == build(spec.replace(input_dropout=0.0)).state_dict().keys()
+
+
+def test_a_spec_saved_before_input_dropout_existed_still_loads():
+    config = ModelSpec(3, 2, units=[4]).to_dict()
+    del config["input_dropout"]
+    assert ModelSpec.from_dict(config).input_dropout == 0.0
+
+
 def test_embedding_frontend_requires_embedding_dim():
     with pytest.raises(ValidationError, match=r"'embedding_dim'.*Got None instead"):
         ModelSpec(5, 5, frontend="embedding").validate()
@@ -184,6 +219,14 @@ def test_summary_prints_a_table(capsys):
     assert f"Total params: {real:,}" in out
     assert str(result) in out
     assert "(None, 3, 20)" in out and "(None, 5)" in out
+
+
+def test_summary_shows_input_dropout_between_the_embedding_and_the_first_layer():
+    spec = ModelSpec(9, 9, units=[8], frontend="embedding", embedding_dim=4, timesteps=6,
+                     input_dropout=0.1, return_sequences=True)
+    names = [row.name for row in summary(spec).rows]
+    assert names[:3] == ["Embedding", "Dropout(0.1)", "LSTM(8)"]
+    assert summary(spec).rows[1].output_shape == (None, 6, 4)
 
 
 def test_summary_keras_count_label_and_print_fn():

@@ -339,6 +339,7 @@ def test_fit_argument_checks(bad):
 
 @pytest.mark.parametrize("optimizer, options, torch_class", [
     ("adam", {"lr": 0.02}, torch.optim.Adam),
+    ("adamw", {"lr": 0.02, "weight_decay": 0.01}, torch.optim.AdamW),
     ("sgd", {"momentum": 0.9, "lr": 0.05}, torch.optim.SGD),
     ("rmsprop", {"lr": 0.01}, torch.optim.RMSprop),
     ("adagrad", {"lr": 0.05}, torch.optim.Adagrad),
@@ -359,6 +360,20 @@ def test_keras_default_learning_rates():
     assert regression_trainer(optimizer="sgd").lr == pytest.approx(1e-2)
     assert regression_trainer(optimizer="rmsprop").lr == pytest.approx(1e-3)
     assert regression_trainer(optimizer="adagrad").lr == pytest.approx(1e-2)
+    assert regression_trainer(optimizer="adamw").lr == pytest.approx(1e-3)
+
+
+def test_adamw_decays_the_matrices_and_spares_the_biases():
+    trainer = regression_trainer(optimizer="adamw", lr=0.1, weight_decay=0.5)
+    before = trainer.get_weights()
+    for param in trainer.model.parameters():
+        param.grad = torch.zeros_like(param)  # no gradient step: only the decay moves weights
+    trainer.optimizer.step()
+    after = trainer.get_weights()
+    for name, value in after.items():
+        factor = 1 - 0.1 * 0.5 if value.dim() >= 2 else 1.0
+        assert torch.allclose(value, factor * before[name]), name
+    assert any(value.dim() < 2 for value in after.values())
 
 
 # ------------------------------------------------------------------ gradient clip

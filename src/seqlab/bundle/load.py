@@ -252,6 +252,6 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
         doc = read_json(verified["optimizer"], limits)
         check_optimizer_doc(doc, model, verified["optimizer"])
         tensor_file = verified["optimizer_tensors"]
-        check_optimizer_header(read_header(tensor_file, limits), model, tensor_file)
+        check_optimizer_header(read_header(tensor_file, limits), model, tensor_file, doc["name"])
         optimizer = restore_optimizer(doc, load_tensors(tensor_file, limits), model, tensor_file)
     return Bundle(path, folder, manifest, spec, model, pipeline, config, history, optimizer)

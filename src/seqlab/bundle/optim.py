@@ -15,13 +15,13 @@ from torch import nn
 
 from seqlab.bundle.files import to_plain_json
 from seqlab.errors import BundleError
-from seqlab.train.optimizers import DEFAULT_LR, make_optimizer
+from seqlab.train.optimizers import DEFAULT_LR, make_optimizer, parameter_groups
 
 __all__ = ["optimizer_name", "split_optimizer_state", "check_optimizer_doc",
            "check_optimizer_header", "restore_optimizer", "STATE_KEYS"]
 
-_CLASSES = {torch.optim.Adam: "adam", torch.optim.SGD: "sgd", torch.optim.RMSprop: "rmsprop",
-            torch.optim.Adagrad: "adagrad"}
+_CLASSES = {torch.optim.Adam: "adam", torch.optim.AdamW: "adamw", torch.optim.SGD: "sgd",
+            torch.optim.RMSprop: "rmsprop", torch.optim.Adagrad: "adagrad"}
 STATE_KEYS = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "momentum_buffer",
               "square_avg", "grad_avg", "sum")
 """The per-parameter state entries a bundle may hold."""
@@ -29,7 +29,7 @@ _TENSOR_NAME = re.compile(r"^state\.(\d{1,6})\.([a-z_]{1,32})$")
 
 
 def optimizer_name(optimizer: torch.optim.Optimizer) -> str:
-    """The registry name of `optimizer` (adam, sgd, rmsprop, adagrad)."""
+    """The registry name of `optimizer` (adam, adamw, sgd, rmsprop, adagrad)."""
     name = _CLASSES.get(type(optimizer))
     if name is None:
         raise BundleError(
@@ -93,19 +93,25 @@ def check_optimizer_doc(doc: Any, model: nn.Module, path: Path) -> None:
         raise BundleError(f"{path}: scalars must be a dict of plain numbers.", path)
 
 
+def _state_order(name: str, model: nn.Module) -> list[nn.Parameter]:
+    """`model`'s parameters in the order optimizer `name` numbers them in its state."""
+    groups = parameter_groups(name, list(model.parameters()))
+    return [param for group, _ in groups for param in group]
+
+
 def check_optimizer_header(header: dict[str, tuple[str, tuple]], model: nn.Module,
-                           path: Path) -> None:
-    """Check every tensor the safetensors half declares (name, parameter index, shape) against
-    `model` before anything is read."""
-    params = list(model.parameters())
-    for name, (_, shape) in header.items():
-        match = _TENSOR_NAME.match(name)
+                           path: Path, name: str) -> None:
+    """Check every tensor the safetensors half of optimizer `name`'s state declares (name,
+    parameter index, shape) against `model` before anything is read."""
+    params = _state_order(name, model)
+    for tensor_name, (_, shape) in header.items():
+        match = _TENSOR_NAME.match(tensor_name)
         if not match or match.group(2) not in STATE_KEYS or int(match.group(1)) >= len(params):
-            raise BundleError(f"{path}: unexpected optimizer tensor {name!r}.", path)
+            raise BundleError(f"{path}: unexpected optimizer tensor {tensor_name!r}.", path)
         index, key = int(match.group(1)), match.group(2)
         want = () if key == "step" else tuple(params[index].shape)
         if tuple(shape) != want:
-            raise BundleError(f"{path}: optimizer tensor {name!r} has shape {list(shape)} "
+            raise BundleError(f"{path}: optimizer tensor {tensor_name!r} has shape {list(shape)} "
                               f"but parameter {index} needs {list(want)}.", path)
 
 
@@ -114,7 +120,8 @@ def restore_optimizer(doc: dict[str, Any], tensors: dict[str, torch.Tensor], mod
     """A registered optimizer over `model`'s parameters with the saved state loaded."""
     params = list(model.parameters())
     state: dict[int, dict[str, Any]] = {}
-    check_optimizer_header({k: ("", tuple(v.shape)) for k, v in tensors.items()}, model, path)
+    check_optimizer_header({k: ("", tuple(v.shape)) for k, v in tensors.items()}, model, path,
+                           doc["name"])
     for name, tensor in tensors.items():
         match = _TENSOR_NAME.match(name)
         state.setdefault(int(match.group(1)), {})[match.group(2)] = tensor

@@ -85,6 +85,8 @@ class RecurrentNet(nn.Module):
         super().__init__()
         self.spec = spec
         self.frontend, width = make_frontend(spec)
+        self.input_dropout = (nn.Dropout(spec.input_dropout) if spec.input_dropout > 0
+                              else nn.Identity())
         rnn_class = RNN_CLASSES[spec.cell]
         self.recurrent = nn.ModuleList()
         for units in spec.units:
@@ -103,7 +105,7 @@ class RecurrentNet(nn.Module):
         self, x: torch.Tensor, state: State, return_sequences: bool
     ) -> tuple[torch.Tensor, State]:
         """Frontend and recurrent stack: the features the head (or a decoder) reads."""
-        h = self.frontend(x)
+        h = self.input_dropout(self.frontend(x))
         if self.spec.go_backwards:
             h = h.flip(1)
         layer_states = state if state is not None else (None,) * len(self.recurrent)

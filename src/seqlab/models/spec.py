@@ -47,6 +47,11 @@ class ModelSpec:
         Output at every time step (many-to-many) instead of only the last.
     dropout:
         Dropout rate applied between recurrent layers and before the head.
+    input_dropout:
+        Dropout rate on the frontend's output, before the first recurrent layer (each
+        input element of each step dropped on its own; Keras' LSTM ``dropout`` argument
+        drops the same inputs but keeps one mask for the whole sequence). On a small text
+        corpus it regularises the embedding a model would otherwise memorise.
     bidirectional, merge_mode:
         Run each layer in both directions; merge the two with concat/sum/mul/ave.
     go_backwards:
@@ -83,6 +88,7 @@ class ModelSpec:
     units: list[int] = field(default_factory=lambda: [32])
     return_sequences: bool = False
     dropout: float = 0.0
+    input_dropout: float = 0.0
     bidirectional: bool = False
     merge_mode: str = "concat"
     go_backwards: bool = False
@@ -113,6 +119,7 @@ class ModelSpec:
         check_choice("hidden_activation", self.hidden_activation, owner, HIDDEN_ACTIVATIONS)
         check_choice("dense_init", self.dense_init, owner, DENSE_INITS)
         check_float("dropout", self.dropout, owner, low=0.0, high=0.99)
+        check_float("input_dropout", self.input_dropout, owner, low=0.0, high=0.99)
         for name in ("return_sequences", "bidirectional", "go_backwards", "keras_init"):
             if not isinstance(getattr(self, name), bool):
                 raise ValidationError(
@@ -138,6 +145,12 @@ class ModelSpec:
                 raise ValidationError(
                     f"The 'frontend' parameter of {owner} must be 'none' for the mlp_window "
                     f"architecture. Got {self.frontend!r} instead."
+                )
+            if self.input_dropout:
+                raise ValidationError(
+                    f"The 'input_dropout' parameter of {owner} must be 0 for the mlp_window "
+                    f"architecture (its 'dropout' acts between the dense layers). Got "
+                    f"{self.input_dropout!r} instead."
                 )
         elif self.timesteps is not None:
             check_int("timesteps", self.timesteps, owner, low=1)

@@ -100,6 +100,8 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
     elif spec.frontend == "cnn":
         rows += _cnn_rows(spec)
         width = spec.cnn_features
+    if spec.input_dropout > 0:
+        rows.append(LayerRow(f"Dropout({spec.input_dropout})", (None, steps, width), 0))
     directions = 2 if spec.bidirectional else 1
     for index, units in enumerate(spec.units):
         last = index == len(spec.units) - 1

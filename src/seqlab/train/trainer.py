@@ -57,7 +57,8 @@ class Trainer:
     loss, metrics:
         Names (or a callable loss); defaults follow the task.
     optimizer, lr, momentum, weight_decay:
-        ``adam``, ``sgd``, ``rmsprop`` or ``adagrad``; ``lr=None`` takes Keras' default.
+        ``adam``, ``adamw``, ``sgd``, ``rmsprop`` or ``adagrad``; ``lr=None`` takes
+        Keras' default. AdamW's ``weight_decay`` is decoupled and spares biases.
     stateful:
         Carry the recurrent state from batch to batch (detached between batches:
         truncated backpropagation through time) and reset it at each epoch's end.
