@@ -7,7 +7,7 @@ bars: 3 and 15 minutes on a 2-core CPU), the best held-out loss, and the share o
 in the last sample (temperature 0.5) that occur in the training text.
 
 The machine's speed is measured in the same run: a hand-written PyTorch loop (embedding,
-LSTM, dropout, dense; Adam; clipping) trains the same shape of model on the same
+dropout, LSTM, dropout, dense; AdamW; clipping) trains the same shape of model on the same
 batches for a fixed number of steps just before and just after the run. Its characters
 a second, beside train-text's (held-out checks and samples included), tell a reader how
 fast the machine was: the same minutes on a machine twice as busy mean something else.
@@ -36,17 +36,19 @@ REFERENCE_STEPS, QUICK_REFERENCE_STEPS = 80, 10
 
 
 class HandWrittenCharModel(nn.Module):
-    """What a user writes: embedding → LSTM over every step → dropout → dense (logits)."""
+    """What a user writes: embedding → dropout → LSTM over every step → dropout → dense
+    (logits)."""
 
     def __init__(self, vocab_size: int, config: TextTrainingConfig):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, config.embedding_dim)
+        self.input_dropout = nn.Dropout(config.input_dropout)
         self.lstm = nn.LSTM(config.embedding_dim, config.units, config.layers, batch_first=True)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.units, vocab_size)
 
     def forward(self, ids: torch.Tensor, state=None):
-        h, state = self.lstm(self.embed(ids), state)
+        h, state = self.lstm(self.input_dropout(self.embed(ids)), state)
         return self.head(self.dropout(h)), state
 
 
@@ -60,7 +62,10 @@ def reference_chars_per_second(corpus: TextCorpus, config: TextTrainingConfig,
     ys = torch.tensor(y).view(config.batch_size, -1, config.seq_len)
     torch.manual_seed(config.seed)
     model = HandWrittenCharModel(len(corpus.vocab), config)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    decayed = [p for p in model.parameters() if p.dim() >= 2]
+    spared = [p for p in model.parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decayed, "weight_decay": config.weight_decay},
+                                   {"params": spared, "weight_decay": 0.0}], lr=config.lr)
     state = None
     started = 0.0
     for k in range(steps + 2):  # the first two steps warm up and are not timed

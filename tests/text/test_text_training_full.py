@@ -3,7 +3,8 @@
 The time bars of issue 6 (held-out 1.45 within 3 minutes, 1.30 within 15, on a 2-core
 CPU) are measured by `python benchmarks/run.py train-text`, beside the machine's speed;
 here the same model is judged by what it learns per epoch, which does not depend on how
-busy the machine is.
+busy the machine is: 1.45 within two of its eight epochs (a quarter of the schedule) and
+1.30 by the end, on every seed tried.
 """
 
 from pathlib import Path
@@ -19,9 +20,11 @@ NIETZSCHE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ni
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
-def test_two_epochs_give_a_good_model_whose_samples_are_real_words(seed):
-    run = train_text(NIETZSCHE, TextTrainingConfig(epochs=2, seed=seed), echo=lambda line: None)
-    assert run.best.loss <= 1.45
+def test_the_defaults_reach_the_bars_and_write_real_words(seed):
+    run = train_text(NIETZSCHE, TextTrainingConfig(seed=seed), echo=lambda line: None)
+    early = run.first_at_or_below(1.45)
+    assert early is not None and early.epoch <= 2, run.checks
+    assert run.best.loss <= 1.30, run.checks
     train, _ = run.corpus.split(0.1)
     training_text = run.corpus.text[: len(train)]
     shares = [known_word_share(generate_text(run.trainer.model, run.corpus.vocab,

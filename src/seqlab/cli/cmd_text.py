@@ -31,6 +31,11 @@ def _train_text(
                                       "batch).")] = _DEFAULTS.lr,
     dropout: Annotated[float, typer.Option(help="Dropout before the head.")]
     = _DEFAULTS.dropout,
+    input_dropout: Annotated[float, typer.Option(help="Dropout on the embedded characters.")]
+    = _DEFAULTS.input_dropout,
+    weight_decay: Annotated[float, typer.Option(help="AdamW's decoupled weight decay (on "
+                                                "the weight matrices).")]
+    = _DEFAULTS.weight_decay,
     clip: Annotated[float, typer.Option(help="Gradient norm clipping.")] = _DEFAULTS.clip,
     minutes: Annotated[float | None, typer.Option(help="Time budget: the schedule ends and "
                                                   "training stops by then.")] = None,
@@ -49,7 +54,8 @@ def _train_text(
     """Train a character-level language model on FILE; prints a sample after each epoch."""
     config = TextTrainingConfig(
         cell=cell, units=units, layers=layers, embedding_dim=embedding_dim, seq_len=seq_len,
-        batch_size=batch_size, epochs=epochs, lr=lr, dropout=dropout, clip=clip,
+        batch_size=batch_size, epochs=epochs, lr=lr, dropout=dropout,
+        input_dropout=input_dropout, weight_decay=weight_decay, clip=clip,
         minutes=minutes, val_fraction=val_fraction, lower=lower, temperature=temperature,
         sample_length=sample_length, seed=seed, checks_per_epoch=checks_per_epoch)
     train_text(file, config, out=out, echo=lambda line: typer.echo(line))
