@@ -90,8 +90,8 @@ def _config_id(config: dict) -> str:
     parts.append(config.get("merge_mode", "bi") if config.get("bidirectional") else "uni")
     parts.append(config.get("frontend", "none"))
     parts.append("x".join(str(u) for u in config["units"]))
-    extras = {"go_backwards", "dropout", "input_dropout", "keras_init", "task", "embedding_dim", "architecture",
-              "decoder_units", "output_steps", "conv_filters"} & set(config)
+    extras = {"go_backwards", "dropout", "input_dropout", "keras_init", "task", "embedding_dim",
+              "architecture", "decoder_units", "output_steps", "conv_filters"} & set(config)
     parts += [f"{k}={config[k]}" for k in sorted(extras)]
     return "-".join(parts)
 
