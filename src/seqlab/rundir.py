@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import atomic_savefig, atomic_write
 from seqlab.errors import ValidationError
 from seqlab.train import History
 
@@ -69,7 +70,7 @@ class RunDir:
         import matplotlib.pyplot as plt
 
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
+        atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         plt.close(figure)
         return path
 
@@ -89,7 +90,7 @@ class RunDir:
 
     def _write_json(self, name: str, data: Any) -> Path:
         path = self.path / name
-        path.write_text(json.dumps(_plain(data), indent=1))
+        atomic_write(path, json.dumps(_plain(data), indent=1))
         return path
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from seqlab.errors import SeqlabError, ValidationError
 
@@ -154,10 +155,48 @@ def _add_command_modules() -> None:
 _add_command_modules()
 
 
+def run_cli(argv: list[str] | None = None) -> int:
+    """Run the `seqlab` command with `argv` and return its exit status.
+
+    Every error a user can cause ends as one line on stderr: 2 for bad input (a
+    `SeqlabError` or a usage error), 1 for a failure of the work itself (training that
+    diverged, a file that could not be written, a full disk), 130 when interrupted.
+    ``SEQLAB_DEBUG=1`` lets the exception through with its traceback.
+    """
+    import os
+
+    debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
+    try:
+        app(args=argv, prog_name="seqlab")  # usage errors and --help end in SystemExit
+        return 0
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except BrokenPipeError:  # the reader of our output went away (`| head`)
+        return 1
+    except Exception as error:
+        if debug:
+            raise
+        err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
+        return getattr(error, "exit_code", 1)
+
+
+def describe_error(error: BaseException) -> str:
+    """One line a user can act on, for any exception that reaches the command line."""
+    if isinstance(error, SeqlabError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return f"could not access{where}: {error.strerror or error}."
+    if isinstance(error, MemoryError):
+        return ("ran out of memory. Use a smaller model, batch or data file; the sizes in "
+                "`--help` say what each option costs.")
+    return (f"unexpected {type(error).__name__}: {error}. This is a bug in seqlab; run again "
+            f"with SEQLAB_DEBUG=1 for the traceback and report it.")
+
+
 def main() -> None:
     """Entry point of the `seqlab` console script."""
-    try:
-        app()
-    except SeqlabError as error:
-        err.print(f"[bold red]error:[/] {error}")
-        sys.exit(2)
+    sys.exit(run_cli())

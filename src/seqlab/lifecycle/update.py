@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from torch import nn
 
+from seqlab._io import atomic_savefig
 from seqlab._validation import check_float, check_int
 from seqlab.bundle import load, save
 from seqlab.bundle.load import Bundle
@@ -219,6 +220,6 @@ def update(
     figure = plot_skill(skill, boundary=len(old) - window.n_in, scores=scores,
                         champion=champion_rmse)
     if plot is not None:
-        figure.savefig(plot, dpi=100, bbox_inches="tight")
+        atomic_savefig(figure, plot, dpi=100, bbox_inches="tight")
     return UpdateReport(champion_rmse, scores, winner, better and promote, reason, skill,
                         version, figure)

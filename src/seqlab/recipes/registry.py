@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import atomic_savefig
 from seqlab._validation import check_choice, check_int
 from seqlab.errors import UnknownNameError, ValidationError
 
@@ -61,7 +62,7 @@ class RunContext:
         if self.out is None:
             return None
         path = self.out / filename
-        figure.savefig(path, dpi=100, bbox_inches="tight")
+        atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         return path
 
     def epochs_or(self, faithful: int, quick: int) -> int:

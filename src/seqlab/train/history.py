@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
+
+from seqlab._io import atomic_write
 
 
 class History:
@@ -57,14 +60,15 @@ class History:
 
     def save_json(self, path: str | Path) -> None:
         """Write the records as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1))
+        atomic_write(path, json.dumps(self.to_dict(), indent=1))
 
     def save_csv(self, path: str | Path) -> None:
         """Write one row per epoch, one column per metric."""
-        with open(path, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=self.keys())
-            writer.writeheader()
-            writer.writerows(self.records)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self.keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.records)
+        atomic_write(path, buffer.getvalue())
 
     def __repr__(self) -> str:
         return f"History(epochs={len(self)}, last={self.last()})"
