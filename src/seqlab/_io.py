@@ -48,21 +48,22 @@ def read_text(path: str | Path, what: str = "input file") -> str:
 
 def check_output_path(path: str | Path, what: str = "output") -> Path:
     """Fail early, before any work, when `path` cannot be written: its folder is missing,
-    is not a folder, or is not writable; or `path` itself is a folder."""
+    is not a folder, or is not writable; or `path` itself is a folder. The error is a
+    `ValidationError`: the path given is bad input."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir() and what != "bundle":
-        raise OutputError(f"The {what} path {path} is a folder; name a file to write.")
+        raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise OutputError(f"Cannot write the {what} {path}: {existing} is not a folder.")
+        raise ValidationError(f"Cannot write the {what} {path}: {existing} is not a folder.")
     if what != "bundle" and existing != folder:
-        raise OutputError(f"Cannot write the {what} {path}: the folder {folder} does not "
+        raise ValidationError(f"Cannot write the {what} {path}: the folder {folder} does not "
                           f"exist. Create it first.")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"Cannot write the {what} {path}: the folder {existing} is not "
+        raise ValidationError(f"Cannot write the {what} {path}: the folder {existing} is not "
                           f"writable.")
     return path
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from seqlab._validation import check_choice, check_float, check_int
+from seqlab._validation import check_choice, check_float, check_int, check_seed
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import TextCorpus, stream_chunks
 from seqlab.errors import ValidationError
@@ -71,6 +71,10 @@ class TextTrainingConfig:
             check_float("minutes", self.minutes, owner, low=0.0, low_open=True)
         check_int("sample_length", self.sample_length, owner, low=0)
         check_float("temperature", self.temperature, owner, low=0.0)
+        check_seed(self.seed, owner)
+        if not isinstance(self.lower, bool):
+            raise ValidationError(f"The 'lower' parameter of {owner} must be a bool. Got "
+                                  f"{self.lower!r} instead.")
         return self
 
 
@@ -180,6 +184,10 @@ def train_text(
     check with the lowest held-out loss; its checks and samples are what was printed.
     """
     config = (config or TextTrainingConfig()).validate()
+    if out is not None:
+        from seqlab.bundle import check_target
+
+        check_target(out)
     started = time.perf_counter()
     corpus = TextCorpus.from_file(path, lower=config.lower)
     train, val = corpus.split(config.val_fraction)

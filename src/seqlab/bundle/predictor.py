@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab._validation import check_int
+from seqlab._validation import check_finite, check_int
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
 
@@ -44,8 +44,19 @@ class Predictor:
 
     # ---------------------------------------------------------------- plumbing
     def transform(self, data: Any) -> np.ndarray:
-        """The model inputs the pipeline makes of raw `data`."""
-        return self.pipeline.transform(data)
+        """The model inputs the pipeline makes of raw `data`; NaN or infinity in the data
+        (or in what scaling makes of it) is refused, as training refuses it."""
+        if isinstance(data, (np.ndarray, list, tuple)) and self.pipeline.mode != "sequences":
+            raw = np.asarray(data) if not isinstance(data, np.ndarray) else data
+            if raw.dtype.kind in "fc":
+                check_finite("data", raw)
+        x = self.pipeline.transform(data)
+        if np.asarray(x).dtype.kind in "fc" and not np.isfinite(x).all():
+            raise ValidationError(
+                "The data scale to values beyond float32 (first at input index "
+                f"{tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])}); they lie far "
+                "outside the range the model was trained on.")
+        return x
 
     def _device(self) -> torch.device:
         return next(self.model.parameters()).device

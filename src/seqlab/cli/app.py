@@ -165,9 +165,14 @@ def run_cli(argv: list[str] | None = None) -> int:
     """
     import os
 
+    import warnings
+
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
     try:
-        app(args=argv, prog_name="seqlab")  # usage errors and --help end in SystemExit
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.showwarning = _show_warning
+            app(args=argv, prog_name="seqlab")  # usage errors and --help end in SystemExit
         return 0
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
@@ -181,6 +186,11 @@ def run_cli(argv: list[str] | None = None) -> int:
             raise
         err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
         return getattr(error, "exit_code", 1)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: object,
+                  **kwargs: object) -> None:
+    err.print(f"[yellow]warning:[/] {escape(str(message))}")
 
 
 def describe_error(error: BaseException) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._validation import check_finite
+from seqlab._validation import as_numeric_array, check_finite
 from seqlab.errors import NotFittedError, ValidationError
 
 __all__ = ["MinMaxScaler", "StandardScaler"]
@@ -18,7 +18,7 @@ def _as_2d(x: Any, owner: str, method: str) -> tuple[np.ndarray, tuple[int, ...]
 
     A 1-D array is one feature; an N-D array has its features on the last axis.
     """
-    arr = np.asarray(x)
+    arr = as_numeric_array(x, "x", f"{owner}.{method}")
     if arr.ndim == 0:
         raise ValidationError(
             f"`x` passed to {owner}.{method} must be an array with at least 1 dimension "
@@ -162,7 +162,9 @@ class MinMaxScaler(_Scaler):
         self.data_min_ = flat.min(axis=0)
         self.data_max_ = flat.max(axis=0)
         self.data_range_ = self.data_max_ - self.data_min_
-        safe_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+        with np.errstate(divide="ignore", over="ignore"):
+            too_small = ~np.isfinite((hi - lo) / self.data_range_)
+        safe_range = np.where(too_small, 1.0, self.data_range_)
         self.scale_ = (hi - lo) / safe_range
         self.min_ = lo - self.data_min_ * self.scale_
         return self
@@ -205,7 +207,8 @@ class StandardScaler(_Scaler):
         flat = self._check_fit_input(x)
         self.mean_ = flat.mean(axis=0)
         self.var_ = flat.var(axis=0)
-        constant = flat.max(axis=0) == flat.min(axis=0)
+        with np.errstate(divide="ignore", over="ignore"):
+            constant = ~np.isfinite(1.0 / np.sqrt(self.var_)) | (flat.max(axis=0) == flat.min(axis=0))
         self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
         if constant.any():  # exact statistics, so a constant feature maps to exactly 0
             self.mean_ = np.where(constant, flat[0], self.mean_)

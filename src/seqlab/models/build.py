@@ -7,6 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from seqlab._validation import check_seed
 from seqlab.errors import ValidationError
 from seqlab.models.layers import EncoderDecoderNet, RecurrentNet, WindowMLP, keras_initialise
 from seqlab.models.spec import ModelSpec
@@ -72,6 +73,8 @@ def build(spec: ModelSpec | dict, *, seed: int | None = None,
         raise ValidationError(
             f"The 'spec' parameter of build must be a ModelSpec (or its to_dict()). Got "
             f"{type(spec).__name__} instead.")
+    if seed is not None:
+        check_seed(seed, "build")
     check_model_size(spec, max_parameters)
     with torch.random.fork_rng(devices=[], enabled=seed is not None):
         if seed is not None:
