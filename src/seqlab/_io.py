@@ -61,10 +61,14 @@ def check_output_path(path: str | Path, what: str = "output") -> Path:
         raise ValidationError(f"Cannot write the {what} {path}: {existing} is not a folder.")
     if what != "bundle" and existing != folder:
         raise ValidationError(f"Cannot write the {what} {path}: the folder {folder} does not "
-                          f"exist. Create it first.")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise ValidationError(f"Cannot write the {what} {path}: the folder {existing} is not "
-                          f"writable.")
+                              f"exist. Create it first.")
+    try:  # a real write: permission bits do not tell root (or /proc, or a read-only mount)
+        handle, probe = tempfile.mkstemp(prefix=".seqlab-probe-", dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise ValidationError(f"Cannot write the {what} {path}: the folder {existing} does "
+                              f"not take new files ({error.strerror or error}).") from None
     return path
 
 

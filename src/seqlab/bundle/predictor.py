@@ -95,7 +95,12 @@ class Predictor:
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
         if self.task == "regression":
-            return self.pipeline.inverse_targets(out)
+            values = self.pipeline.inverse_targets(out)
+            if not np.isfinite(values).all():
+                raise ValidationError(
+                    "The model's outputs are not finite in the original units (they overflow "
+                    "when unscaled); the input lies far outside what it was trained on.")
+            return values
         return self.pipeline.decode(self._class_ids(out))
 
     def _class_ids(self, out: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from seqlab.errors import SeqlabError, ValidationError
+from seqlab.errors import DivergenceWarning, SeqlabError, ValidationError
 
 app = typer.Typer(
     name="seqlab",
@@ -172,6 +172,7 @@ def run_cli(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             if not debug:
                 warnings.showwarning = _show_warning
+                warnings.simplefilter("always", DivergenceWarning)
             app(args=argv, prog_name="seqlab")  # usage errors and --help end in SystemExit
         return 0
     except SystemExit as done:

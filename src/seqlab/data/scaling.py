@@ -110,9 +110,27 @@ class _Scaler:
                     f"{cls.__name__}.from_dict: the 'fitted' entry lacks {', '.join(missing)}."
                 )
             for a in cls._fitted_attrs:
-                setattr(obj, a, np.asarray(fitted[a], dtype=np.float64))
+                try:
+                    value = np.asarray(fitted[a], dtype=np.float64)
+                except (TypeError, ValueError, OverflowError):
+                    value = None
+                if value is None or value.ndim != 1 or not np.isfinite(value).all():
+                    raise ValidationError(
+                        f"{cls.__name__}.from_dict: the fitted {a!r} must be a list of finite "
+                        f"numbers, one per feature. Got {str(fitted[a])[:80]} instead.")
+                setattr(obj, a, value)
+            if len({len(getattr(obj, a)) for a in cls._fitted_attrs}) != 1:
+                raise ValidationError(f"{cls.__name__}.from_dict: the fitted statistics "
+                                      f"{list(cls._fitted_attrs)} differ in length.")
+            if not np.all(obj.scale_ != 0):
+                raise ValidationError(f"{cls.__name__}.from_dict: the fitted 'scale_' holds "
+                                      f"0, which would divide by zero.")
             first = fitted[cls._fitted_attrs[0]]
-            obj.n_features_in_ = int(fitted.get("n_features_in_", len(first)))
+            obj.n_features_in_ = len(first)
+            if fitted.get("n_features_in_", len(first)) != len(first):
+                raise ValidationError(
+                    f"{cls.__name__}.from_dict: 'n_features_in_' is "
+                    f"{fitted['n_features_in_']!r} but the statistics cover {len(first)}.")
             obj.n_samples_seen_ = int(fitted.get("n_samples_seen_", 0))
         return obj
 
