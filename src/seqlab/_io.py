@@ -13,6 +13,7 @@ process therefore leave the old file (or none), never a truncated or empty one.
 from __future__ import annotations
 
 import io
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "atomic_write", "atomic_savefig", "check_output_path"]
+__all__ = ["read_text", "read_json_file", "atomic_write", "atomic_savefig", "check_output_path"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
@@ -46,21 +47,34 @@ def read_text(path: str | Path, what: str = "input file") -> str:
             f"{error.start}); re-save it as UTF-8.") from None
 
 
-def check_output_path(path: str | Path, what: str = "output") -> Path:
+def read_json_file(path: str | Path, what: str = "JSON file") -> Any:
+    """The JSON document in the user's file `path`; a `ValidationError` naming the file
+    when it is missing, not text, or not JSON."""
+    text = read_text(path, what)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValidationError(f"The {what} {path} is nested too deeply.") from None
+    except ValueError as error:
+        raise ValidationError(f"The {what} {path} is not valid JSON: {error}.") from None
+
+
+def check_output_path(path: str | Path, what: str = "output", *, folder: bool = False) -> Path:
     """Fail early, before any work, when `path` cannot be written: its folder is missing,
-    is not a folder, or is not writable; or `path` itself is a folder. The error is a
-    `ValidationError`: the path given is bad input."""
+    is not a folder, or is not writable; or `path` itself is a folder. With `folder`, the
+    result is a folder that may exist and whose missing parents are made later. The error
+    is a `ValidationError`: the path given is bad input."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir() and what != "bundle":
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() and not folder:
         raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")
-    existing = folder
+    existing = parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
         raise ValidationError(f"Cannot write the {what} {path}: {existing} is not a folder.")
-    if what != "bundle" and existing != folder:
-        raise ValidationError(f"Cannot write the {what} {path}: the folder {folder} does not "
+    if not folder and existing != parent:
+        raise ValidationError(f"Cannot write the {what} {path}: the folder {parent} does not "
                               f"exist. Create it first.")
     try:  # a real write: permission bits do not tell root (or /proc, or a read-only mount)
         handle, probe = tempfile.mkstemp(prefix=".seqlab-probe-", dir=existing)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seqlab._io import atomic_savefig, atomic_write
+from seqlab._io import atomic_savefig, atomic_write, read_json_file
 from seqlab.errors import ValidationError
 from seqlab.train import History
 
@@ -138,7 +138,10 @@ def read_run_dir(path: str | Path) -> RunRecord:
 
     def load(name: str) -> dict[str, Any]:
         file = path / name
-        return json.loads(file.read_text()) if file.is_file() else {}
+        doc = read_json_file(file, "run record") if file.exists() else {}
+        if not isinstance(doc, dict):
+            raise ValidationError(f"The run record {file} must hold a JSON object.")
+        return doc
 
     def order(file: Path) -> int:
         match = re.search(r"-(\d+)$", file.stem)
@@ -146,6 +149,13 @@ def read_run_dir(path: str | Path) -> RunRecord:
 
     history_files = sorted((f for f in path.glob("history*.json")
                             if re.fullmatch(r"history(-\d+)?\.json", f.name)), key=order)
-    histories = [History.from_dict(json.loads(f.read_text())) for f in history_files]
+    histories = []
+    for file in history_files:
+        doc = read_json_file(file, "history")
+        try:
+            histories.append(History.from_dict(doc))
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(f"The history {file} must be an object with a 'records' list "
+                                  f"of per-epoch objects.") from None
     figures = sorted(path.glob("*.png"))
     return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures)

@@ -151,6 +151,17 @@ OTHER_CASES = {
     "threads-zero": (["--threads", 0, "recipes"], r"'threads'"),
     "diagnose-missing-folder": (["diagnose", "/nonexistent/run"], r"/nonexistent/run"),
     "report-not-a-run": (["report", "/"], r"run"),
+    "run-out-under-proc": (["run", "echo", "--quick", "--out", "/proc/run"],
+                           r"run directory /proc/run: the folder /proc does not take new files"),
+    "run-tensorboard-under-proc": (["run", "echo", "--quick", "--tensorboard", "/proc/tb"],
+                                   r"TensorBoard folder /proc/tb"),
+    "repeat-out-under-proc": (["repeat", "echo", "--out", "/proc/run"], r"run directory"),
+    "tune-out-under-proc": (["tune", "--grid", "units=1,2", "--out", "/proc/run"],
+                            r"run directory"),
+    "report-out-in-missing-folder": (["report", "/", "--out", "/nonexistent/r.html"],
+                                     r"report /nonexistent/r.html: the folder /nonexistent"),
+    "tune-config-not-json": (["tune", "/etc/hostname", "--grid", "units=1,2"],
+                             r"config file /etc/hostname is not valid JSON"),
 }
 
 

@@ -69,7 +69,7 @@ def _history_doc(history: Any) -> dict[str, Any] | None:
 def check_target(path: str | Path) -> Path:
     """Fail early, before training, when a bundle cannot be written at `path`: its folder
     is missing or read-only, or `path` is a file or a folder that is not a bundle."""
-    path = check_output_path(path, "bundle")
+    path = check_output_path(path, "bundle", folder=True)
     if path.is_symlink() or path.is_file():
         raise BundleError(f"The bundle path {path} is a file (or a link); a bundle is a folder. "
                           f"Choose another path.", path)

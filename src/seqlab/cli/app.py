@@ -94,9 +94,13 @@ def run_recipe(
 
     Recipe-specific options follow as --name value (e.g. --merge sum).
     """
+    from seqlab._io import check_output_path
     from seqlab.recipes import run
 
     options = parse_recipe_options(ctx.args)
+    for folder, what in ((out, "run directory"), (tensorboard, "TensorBoard folder")):
+        if folder is not None:
+            check_output_path(folder, what, folder=True)
 
     def echo(line: str) -> None:
         print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
@@ -164,7 +168,6 @@ def run_cli(argv: list[str] | None = None) -> int:
     ``SEQLAB_DEBUG=1`` lets the exception through with its traceback.
     """
     import os
-
     import warnings
 
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")

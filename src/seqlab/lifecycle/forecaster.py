@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab._io import read_text
 from seqlab._validation import check_choice, check_float, check_int, check_seed
 from seqlab.data.pipeline import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import ValidationError
@@ -76,11 +77,11 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except ImportError:  # Python 3.10
         raise ValidationError("Reading a TOML config needs Python 3.11 or newer (tomllib); "
                               "pass the settings as options instead.") from None
+    text = read_text(path, "config file")
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ValidationError(f"The config file {path} does not exist.") from None
+        return tomllib.loads(text)
+    except RecursionError:
+        raise ValidationError(f"The config file {path} is nested too deeply.") from None
     except tomllib.TOMLDecodeError as error:
         raise ValidationError(f"The config file {path} is not valid TOML: {error}.") from None
 
