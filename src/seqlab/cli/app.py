@@ -20,14 +20,24 @@ app = typer.Typer(
     help="Sequence prediction with recurrent neural networks: run the tutorials' experiments "
          "as checked recipes.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        import seqlab
+
+        typer.echo(f"seqlab {seqlab.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def configure(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print seqlab's version and exit.")] = False,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's "
                                                 "choice). Tiny models on a busy machine run "
                                                 "fastest with 1.")] = None,
