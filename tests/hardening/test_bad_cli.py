@@ -91,6 +91,8 @@ PREDICT_CASES = {
     "missing-input": (lambda t, b: ["predict", b, t / "absent.csv"], r"does not exist"),
     "unknown-column": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "price"],
                        r"no column\(s\) \['price'\]"),
+    "output-onto-the-input": (lambda t, b: ["predict", b, t / "sales.csv", "--output",
+                                            t / "sales.csv"], r"is the input file"),
     "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
                                        "--column", "t"], r"feature"),
 }
@@ -149,6 +151,8 @@ OTHER_CASES = {
     "unknown-recipe": (["run", "echoo"], r"Unknown recipe 'echoo'. Did you mean 'echo'"),
     "repeats-zero": (["run", "echo", "--repeats", 0], r"'repeats'"),
     "threads-zero": (["--threads", 0, "recipes"], r"'threads'"),
+    "threads-absurd": (["--threads", 10**6, "recipes"], r"'threads'.*\[1, 1024\]"),
+    "workers-absurd": (["repeat", "echo", "--workers", 10**6], r"'workers'.*\[1, 256\]"),
     "diagnose-missing-folder": (["diagnose", "/nonexistent/run"], r"/nonexistent/run"),
     "report-not-a-run": (["report", "/"], r"run"),
     "run-out-under-proc": (["run", "echo", "--quick", "--out", "/proc/run"],

@@ -48,7 +48,7 @@ def configure(
 
         from seqlab._validation import check_int
 
-        torch.set_num_threads(check_int("threads", threads, "seqlab", low=1))
+        torch.set_num_threads(check_int("threads", threads, "seqlab", low=1, high=1024))
 
 
 @app.command("recipes")

@@ -109,6 +109,9 @@ def _predict(
 
     if output is not None:
         check_output_path(output, "output")
+        if output.exists() and input.exists() and output.resolve() == input.resolve():
+            raise ValidationError(f"--output {output} is the input file; writing there would "
+                                  f"replace your data. Name another file.")
     loaded = load(bundle)
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)

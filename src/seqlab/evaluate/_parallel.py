@@ -30,6 +30,10 @@ def one_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
+MAX_WORKERS = 256
+"""More worker processes than this is a typo, not a machine: refused before spawning."""
+
+
 def _init_worker() -> None:
     torch.set_num_threads(1)
     import seqlab.plots  # noqa: F401  (Agg backend before any figure)
@@ -52,7 +56,7 @@ def run_jobs(
 
     `on_result(index, result)` is called as each job finishes (progress lines).
     """
-    workers = check_int("workers", workers, owner, low=1)
+    workers = check_int("workers", workers, owner, low=1, high=MAX_WORKERS)
     if workers == 1 or len(jobs) <= 1:
         results = []
         for index, job in enumerate(jobs):
