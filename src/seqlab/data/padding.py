@@ -42,7 +42,9 @@ def pad_sequences(
         Output dtype. With an integer dtype, non-whole float values are refused rather than
         silently truncated: pass ``dtype='float32'`` for real-valued sequences.
 
-    Example: ``pad_sequences([[1, 2, 3, 4], [1, 2, 3], [1]], maxlen=2)`` is
+    Examples
+    --------
+    ``pad_sequences([[1, 2, 3, 4], [1, 2, 3], [1]], maxlen=2)`` is
     ``[[3, 4], [2, 3], [0, 1]]``.
     """
     owner = "pad_sequences"

@@ -384,7 +384,9 @@ class Pipeline:
     columns:
         For tabular input (CSV, JSON lines): the column(s) the model reads, in order.
 
-    Example: ``Pipeline([ScaleStep("minmax"), WindowStep(n_in=3, n_out=1)])`` forecasts one
+    Examples
+    --------
+    ``Pipeline([ScaleStep("minmax"), WindowStep(n_in=3, n_out=1)])`` forecasts one
     value from the three before it, in the series' original units.
     """
 
