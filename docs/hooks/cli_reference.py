@@ -27,7 +27,7 @@ if str(_SRC) not in sys.path:
 
 def _cell(text: str) -> str:
     """Text safe inside a markdown table cell (no pipes, no HTML, one line)."""
-    return html.escape(" ".join(text.split())).replace("|", "\\|")
+    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
 
 
 def _params_table(command: Any, ctx: Any, kind: str) -> list[str]:
@@ -56,9 +56,9 @@ def _usage(path: list[str], command: Any, ctx: Any) -> str:
             pieces.append(name if param.required else f"[{name}]")
     if hasattr(command, "list_commands"):
         pieces.append("COMMAND [ARGS]...")
-    if getattr(command, "allow_extra_args", False) or command.context_settings.get(
+    elif getattr(command, "allow_extra_args", False) or command.context_settings.get(
             "allow_extra_args"):
-        pieces.append("[RECIPE OPTIONS]...")
+        pieces.append("[ARGS]...")
     return " ".join([*path, *pieces])
 
 
