@@ -110,15 +110,8 @@ def save(
     keep_previous:
         Keep the version this save replaces, so :func:`seqlab.bundle.rollback` can restore it.
 
-    Returns
-    -------
-    Path
-        The folder of the new version.
-
-    Notes
-    -----
     The write is atomic: readers see either the previous bundle or the new one, even if
-    the process is killed midway.
+    the process is killed midway. Returns the folder of the new version.
     """
     if isinstance(model, Trainer):
         trainer = model

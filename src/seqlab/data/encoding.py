@@ -38,8 +38,6 @@ class Vocabulary:
         A symbol of the vocabulary that unseen symbols are encoded as (e.g. ``'?'`` or
         ``'<unk>'``). Without it, encoding an unseen symbol raises ValidationError.
 
-    Notes
-    -----
     Build one from data with :meth:`from_corpus` (alias :meth:`fit`), which collects the
     distinct symbols, sorted by default.
     """

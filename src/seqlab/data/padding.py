@@ -42,9 +42,7 @@ def pad_sequences(
         Output dtype. With an integer dtype, non-whole float values are refused rather than
         silently truncated: pass ``dtype='float32'`` for real-valued sequences.
 
-    Examples
-    --------
-    ``pad_sequences([[1, 2, 3, 4], [1, 2, 3], [1]], maxlen=2)`` is
+    Example: ``pad_sequences([[1, 2, 3, 4], [1, 2, 3], [1]], maxlen=2)`` is
     ``[[3, 4], [2, 3], [0, 1]]``.
     """
     owner = "pad_sequences"

@@ -384,9 +384,7 @@ class Pipeline:
     columns:
         For tabular input (CSV, JSON lines): the column(s) the model reads, in order.
 
-    Examples
-    --------
-    ``Pipeline([ScaleStep("minmax"), WindowStep(n_in=3, n_out=1)])`` forecasts one
+    Example: ``Pipeline([ScaleStep("minmax"), WindowStep(n_in=3, n_out=1)])`` forecasts one
     value from the three before it, in the series' original units.
     """
 

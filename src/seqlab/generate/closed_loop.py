@@ -49,11 +49,8 @@ def closed_loop(
     feedback:
         Maps a prediction to the next input (e.g. rescaling); identity by default.
 
-    Returns
-    -------
-    numpy.ndarray
-        The generated points, ``(batch, steps, features)`` (or ``(steps, features)`` for a
-        2-D `start`), as float32; the prompt is not included.
+    Returns the generated points, ``(batch, steps, features)`` (or ``(steps, features)``
+    for a 2-D `start`), as float32; the prompt is not included.
     """
     check_int("steps", steps, "closed_loop", low=1)
     array = np.asarray(start, dtype=np.float32)
