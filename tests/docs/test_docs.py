@@ -100,14 +100,14 @@ def test_shell_commands_in_the_docs_exist():
                 if not words or not words[0].endswith("seqlab"):
                     continue
                 where = f"{page_id(page)}:{line_no + offset}"
-                args = [w for w in words[1:] if not w.startswith("-")]
                 command = next((w for w in words[1:] if w in commands), None)
                 if command is None:
                     assert set(words[1:]) <= global_options, f"{where}: no command in {line!r}"
                     continue
                 allowed = global_options | commands[command]
                 if command == "run":
-                    recipe = args[1]
+                    after = words[words.index("run") + 1:]
+                    recipe = next(w for w in after if not w.startswith("-"))
                     assert recipe in names(), f"{where}: unknown recipe {recipe!r}"
                     allowed |= {"--" + o.replace("_", "-") for o in get(recipe).options}
                 for word in words[1:]:

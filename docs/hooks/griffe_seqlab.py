@@ -23,7 +23,7 @@ _LISTING_SECTIONS = {"parameters", "other parameters", "attributes"}
 _NAMES = re.compile(r"^\*{0,2}([A-Za-z_]\w*)((?:\s*,\s*\*{0,2}[A-Za-z_]\w*)*)\s*(?::|$)")
 
 
-class ExportedShadows(griffe.Extension):
+class SeqlabReference(griffe.Extension):
     """See the module docstring."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
