@@ -176,9 +176,13 @@ def _update(
         typer.echo(json.dumps(report.to_dict()))
         return
     typer.echo(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
+    for name, why in report.skipped.items():
+        typer.echo(f"  {name:<13} skipped: {why}")
     for name, mean in report.means().items():
         typer.echo(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} run(s)")
     typer.echo(("PROMOTED: " if report.promoted else "") + report.reason)
+    if dry_run:
+        typer.echo(f"dry run: nothing was promoted; {bundle} is unchanged.")
     if report.promoted:
         typer.echo(f"previous version kept; undo with: seqlab update --rollback {bundle}")
 
