@@ -311,38 +311,32 @@ def _add_version(path: Path, writer: Callable[[Path], None], keep_previous: bool
     return path / name
 
 
-def _moved(path: Path, folder: Path) -> bool:
-    """Whether the version `folder` that a reader resolved at `path` is no longer live."""
-    if folder == path:  # a single version folder: nothing replaces it
-        return False
-    return live_version(path) != folder.name or not os.path.isdir(folder)
-
-
 def read_live(path: str | Path, read: Callable[[Path], T], *,
               timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> T:
     """``read(folder)`` on the live version of the bundle `path`, retried when a writer
-    replaced (and deleted) that version while it was being read.
+    replaced (and deleted) that version while it was being resolved or read.
 
-    After a few such retries, reads once more holding the writers' lock (waiting up to
-    `timeout` seconds). An `OSError` becomes a `BundleError`.
+    Writers delete only versions that ``CURRENT`` no longer names, so a failure while
+    ``CURRENT`` still names the version read is the bundle's own fault and is raised at
+    once. After a few retries (writers replacing it faster than it can be read) it reads
+    once more holding the writers' lock, waiting up to `timeout` seconds. An `OSError`
+    becomes a `BundleError`.
     """
     path = Path(path)
     for _ in range(_OPTIMISTIC_READS):
-        folder = resolve(path)
+        seen = live_version(path)  # None: no store (a single version folder, or nothing)
         try:
-            return read(folder)
+            return read(resolve(path))
         except (BundleError, OSError) as error:
-            if not _moved(path, folder):
+            if seen is None or live_version(path) == seen:
                 if isinstance(error, BundleError):
                     raise
                 raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
     lock = _lock(path, timeout)  # writers keep replacing it: hold them off for one read
     try:
-        folder = resolve(path)
-        try:
-            return read(folder)
-        except OSError as error:
-            raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
+        return read(resolve(path))
+    except OSError as error:
+        raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
     finally:
         lock.release()
 
