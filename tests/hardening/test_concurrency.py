@@ -371,3 +371,23 @@ def test_a_broken_bundle_fails_at_once_and_os_errors_become_bundle_errors(tmp_pa
     monkeypatch.setattr(loading, "_load_version", denied)
     with pytest.raises(BundleError, match=r"Could not read the bundle .*Permission denied"):
         load(path)
+
+
+def test_train_text_keeps_a_bundle_another_run_saved_while_it_trained(tmp_path):
+    from seqlab.text_training import TextTrainingConfig, train_text
+
+    corpus, out = tmp_path / "c.txt", tmp_path / "lm"
+    corpus.write_text("the quick brown fox jumps over the lazy dog. " * 40)
+    config = TextTrainingConfig(units=8, embedding_dim=4, seq_len=8, batch_size=4, epochs=1,
+                                sample_length=0, checks_per_epoch=1)
+    other = []
+
+    def echo(line):  # the run has started; another one saves to `out` before it ends
+        if not other:
+            other.append(save(_uniform(3), out, metadata={"value": 3}).name)
+
+    train_text(corpus, config, out=out, echo=echo)
+    pointer = store.read_pointer(out)
+    assert pointer["previous"] == other[0] and pointer["current"] > other[0]
+    rollback(out)
+    assert _check_whole(load(out)) == 3
