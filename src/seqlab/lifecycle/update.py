@@ -61,6 +61,7 @@ class UpdateReport:
     skill: list[dict[str, float]] = field(default_factory=list)
     version: str | None = None
     figure: Any = None
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def means(self) -> dict[str, float]:
         """Mean RMSE of each candidate."""
@@ -70,7 +71,8 @@ class UpdateReport:
         """JSON-plain summary."""
         return {"champion_rmse": self.champion_rmse, "scores": self.scores,
                 "means": self.means(), "winner": self.winner, "promoted": self.promoted,
-                "reason": self.reason, "skill": self.skill, "version": self.version}
+                "reason": self.reason, "skill": self.skill, "version": self.version,
+                "skipped": self.skipped}
 
 
 def _copy_of(bundle: Bundle, fresh: bool, seed: int) -> nn.Module:
@@ -167,15 +169,36 @@ def update(
             f"the bundle at {bundle_path} is not one.")
     old = np.asarray(old, dtype=np.float64)
     new = np.asarray(new, dtype=np.float64)
-    n_eval = max(window.n_out, int(round(len(new) * holdout)))
-    split = len(new) - n_eval
-    if split < window.n_in + window.n_out:
+    if len(new) < window.n_out:
         raise ValidationError(
-            f"The new data has {len(new)} steps: too few to keep {n_eval} for evaluation and "
-            f"train on the rest with n_in={window.n_in}, n_out={window.n_out}. Lower `holdout` "
-            f"or collect more data.")
+            f"The new data has {len(new)} step(s); the champion forecasts n_out={window.n_out} "
+            f"at once, so at least {window.n_out} new steps are needed to score anything. "
+            f"Collect more data before updating.")
+    if len(old) < window.n_in:
+        raise ValidationError(
+            f"The old data has {len(old)} step(s); at least n_in={window.n_in} are needed as "
+            f"the context of the first forecast of the new data. Pass the series the champion "
+            f"was trained on.")
+    n_eval = min(len(new), max(window.n_out, int(round(len(new) * holdout))))
+    split = len(new) - n_eval
     new_train = new[:split]
-    recent = new[split - window.n_in:]
+    # The evaluation windows forecast the last n_eval new steps; their inputs may reach
+    # back into the old data, so even a few new points can be scored.
+    recent = np.concatenate([old, new])[len(old) + split - window.n_in:]
+    skipped = {}
+    if len(new_train) < window.n_in + window.n_out:
+        for name in ("continue-new", "fresh-new"):
+            if name in strategies:
+                skipped[name] = (f"the {len(new_train)} new step(s) left for training are fewer "
+                                 f"than the n_in + n_out = {window.n_in + window.n_out} one "
+                                 f"window needs")
+        strategies = tuple(name for name in strategies if name not in skipped)
+        if not strategies:
+            raise ValidationError(
+                f"The new data has {len(new)} steps: after keeping {n_eval} for evaluation, too "
+                f"few remain to train the '-new' strategies (one window needs "
+                f"{window.n_in + window.n_out}), and no '-all' strategy was asked for. Add "
+                f"continue-all or fresh-all, or collect more data.")
     base_epochs = epochs or champion.trainer_config.get("epochs") or 100
     extra = extra_epochs or max(1, base_epochs // 5)
     champion_rmse = rmse(champion.model, champion.pipeline, recent)
@@ -222,4 +245,4 @@ def update(
     if plot is not None:
         atomic_savefig(figure, plot, dpi=100, bbox_inches="tight")
     return UpdateReport(champion_rmse, scores, winner, better and promote, reason, skill,
-                        version, figure)
+                        version, figure, skipped)
