@@ -1,0 +1,171 @@
+"""Token files: a text encoded once, streaming, into a memory-mapped array of ids.
+
+As nanoGPT does with its ``train.bin``: a corpus of any size is read in chunks twice
+(once to find its symbols, once to write their ids) and never held in memory; training
+then reads windows straight from the memory map. The ids are ``uint8`` for up to 256
+symbols, ``uint16`` up to 65,536, else ``uint32``, so a 1 GB text of a few hundred
+symbols needs 1-2 GB of disk and almost no memory.
+
+A token file ``NAME`` is two files: ``NAME.bin`` (the ids, native little-endian) and
+``NAME.json`` (the vocabulary, the id type, the length, the source's size). Both are
+written under temporary names and renamed into place; opening checks that they agree.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from seqlab._io import atomic_write, read_json_file
+from seqlab._validation import check_float, check_int
+from seqlab.data.encoding import Vocabulary
+from seqlab.errors import ValidationError
+
+__all__ = ["TokenFile", "encode_corpus", "TOKEN_FORMAT"]
+
+TOKEN_FORMAT = "seqlab-tokens"
+TOKEN_FORMAT_VERSION = 1
+_CHUNK_BYTES = 1 << 22
+_DTYPES = {"uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32}
+
+
+def _id_dtype(n_symbols: int) -> str:
+    return "uint8" if n_symbols <= 256 else "uint16" if n_symbols <= 65_536 else "uint32"
+
+
+def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | None):
+    """The text of `source` in pieces, decoded incrementally (a BOM dropped); progress is
+    called with (bytes read, total bytes)."""
+    total = source.stat().st_size
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    done = 0
+    with open(source, "rb") as handle:
+        while True:
+            block = handle.read(_CHUNK_BYTES)
+            final = not block
+            if b"\x00" in block:
+                raise ValidationError(f"The text file {source} is binary (it holds NUL bytes "
+                                      f"near byte {done + block.index(0)}); expected UTF-8 text.")
+            pending = len(decoder.getstate()[0])  # bytes held back from the last block
+            try:
+                text = decoder.decode(block, final=final)
+            except UnicodeDecodeError as error:
+                raise ValidationError(
+                    f"The text file {source} is not valid UTF-8 near byte "
+                    f"{done - pending + error.start}; re-save it as UTF-8.") from None
+            done += len(block)
+            if progress is not None:
+                progress(done, total)
+            if text:
+                yield text.lower() if lower else text
+            if final:
+                return
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> TokenFile:
+    """Encode the UTF-8 text file `source` into the token file `target` (``target.bin``
+    and ``target.json``), streaming; returns it opened. `progress(done, total)` is called
+    after each chunk of each of the two passes (bytes, with total = 2 x the file size)."""
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise ValidationError(f"The text file {source} does not exist or is not a file.")
+    size = source.stat().st_size
+
+    def step(offset: int) -> Callable[[int, int], None] | None:
+        return None if progress is None else (lambda done, _: progress(offset + done, 2 * size))
+
+    symbols: set[int] = set()
+    length = 0
+    for text in _chunks(source, lower, step(0)):
+        points = _code_points(text)
+        symbols.update(np.unique(points).tolist())
+        length += len(points)
+    if length == 0:
+        raise ValidationError(f"The text file {source} is empty.")
+    ordered = np.array(sorted(symbols), dtype=np.uint32)
+    dtype = _id_dtype(len(ordered))
+    ids_path = target.with_name(target.name + ".bin")
+    temporary = ids_path.with_name(f".{ids_path.name}.{os.getpid()}.tmp")
+    try:
+        out = np.memmap(temporary, dtype=_DTYPES[dtype], mode="w+", shape=(length,))
+        position = 0
+        for text in _chunks(source, lower, step(size)):
+            points = _code_points(text)
+            out[position: position + len(points)] = np.searchsorted(ordered, points)
+            position += len(points)
+        out.flush()
+        del out
+        os.replace(temporary, ids_path)
+    except OSError as error:
+        raise ValidationError(f"Could not write the token file {ids_path}: "
+                              f"{error.strerror or error}.") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    meta = {"format": TOKEN_FORMAT, "format_version": TOKEN_FORMAT_VERSION,
+            "symbols": [chr(c) for c in ordered], "dtype": dtype, "length": length,
+            "lower": lower, "source": source.name, "source_bytes": size}
+    atomic_write(target.with_name(target.name + ".json"), json.dumps(meta))
+    return TokenFile.open(target)
+
+
+@dataclass(frozen=True)
+class TokenFile:
+    """An encoded corpus: its vocabulary and its ids as a read-only memory map."""
+
+    path: Path
+    vocab: Vocabulary
+    ids: np.ndarray
+    meta: dict[str, Any]
+
+    @classmethod
+    def open(cls, path: str | Path) -> TokenFile:
+        """Open the token file `path` (``path.json`` + ``path.bin``), checking that the
+        two agree."""
+        path = Path(path)
+        meta = read_json_file(path.with_name(path.name + ".json"), "token file header")
+        if not isinstance(meta, dict) or meta.get("format") != TOKEN_FORMAT:
+            raise ValidationError(f"{path}.json is not a seqlab token file header.")
+        if meta.get("format_version") != TOKEN_FORMAT_VERSION:
+            raise ValidationError(f"{path}.json has format_version "
+                                  f"{meta.get('format_version')!r}; this seqlab reads "
+                                  f"{TOKEN_FORMAT_VERSION}.")
+        dtype = meta.get("dtype")
+        if dtype not in _DTYPES:
+            raise ValidationError(f"{path}.json: dtype {dtype!r} is not one of {list(_DTYPES)}.")
+        symbols = meta.get("symbols")
+        length = check_int("length", meta.get("length"), f"{path}.json", low=1)
+        if not isinstance(symbols, list) or not symbols:
+            raise ValidationError(f"{path}.json: 'symbols' must be a non-empty list.")
+        vocab = Vocabulary(symbols)
+        if len(symbols) > np.iinfo(_DTYPES[dtype]).max + 1:
+            raise ValidationError(f"{path}.json: {len(symbols)} symbols do not fit {dtype}.")
+        ids_path = path.with_name(path.name + ".bin")
+        expected = length * np.dtype(_DTYPES[dtype]).itemsize
+        if not ids_path.is_file() or ids_path.stat().st_size != expected:
+            actual = ids_path.stat().st_size if ids_path.is_file() else "no"
+            raise ValidationError(f"{ids_path} should hold {expected} bytes ({length} ids of "
+                                  f"{dtype}); it has {actual} bytes. Encode the corpus again.")
+        ids = np.memmap(ids_path, dtype=_DTYPES[dtype], mode="r", shape=(length,))
+        return cls(path, vocab, ids, meta)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def split(self, val_fraction: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+        """Training and held-out ids (views of the map), split by position: the last
+        `val_fraction` is held out."""
+        check_float("val_fraction", val_fraction, "TokenFile.split", low=0.0, high=0.5)
+        n_val = int(round(len(self.ids) * val_fraction))
+        return self.ids[: len(self.ids) - n_val], self.ids[len(self.ids) - n_val:]
