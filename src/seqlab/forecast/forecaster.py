@@ -1,0 +1,372 @@
+"""`Forecaster`: settings chosen from the data, a median ensemble of small LSTMs, intervals.
+
+The method is a hybrid in the spirit of ES-RNN (the M4 winner): the level and the season
+are handled by classical means (log, classical seasonal decomposition, window-level
+normalisation) and small LSTMs learn what is left (the local trend and its dynamics),
+across all the series given (one global model). Direct (all steps at once) and recursive
+(one step fed back) multi-step are both trained on a time-ordered validation split with
+early stopping; the one with the lower validation error is kept and the ensemble is then
+refitted on all the data for the epochs that validation found. Prediction intervals are
+conformal: quantiles of the validation errors, scaled per horizon step.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from seqlab._validation import check_choice, check_float, check_int
+from seqlab.errors import NotFittedError, ValidationError
+from seqlab.forecast.core import STRATEGIES, CoreSettings, predict_paths, train_member, windows
+from seqlab.forecast.data import SeriesData, future_index, prepare, read_csv
+from seqlab.forecast.transforms import SeriesTransform, fit_transform
+
+__all__ = ["Forecaster", "FitReport"]
+
+
+@dataclass
+class FitReport:
+    """What `fit` chose and measured (also stored in the bundle)."""
+
+    model: str
+    strategy: str
+    window: int
+    epochs: int
+    validation_mae: dict[str, float]
+    naive_validation_mae: float
+    seconds: float
+    members: int
+    notes: list[str] = field(default_factory=list)
+
+
+class Forecaster:
+    """Forecast one or several series `horizon` steps ahead, with prediction intervals.
+
+    Parameters
+    ----------
+    horizon:
+        Steps to forecast. A recursive model forecasts any horizon at `predict` time; a
+        direct one up to this one.
+    level:
+        Coverage of the prediction intervals, e.g. 0.8 for an 80% interval.
+    members:
+        LSTMs in the ensemble (different seeds; their median is the forecast).
+    strategy:
+        ``auto`` (direct and recursive compared on validation), ``direct`` or ``recursive``.
+    seed:
+        Seed of the first member (members use seed, seed+1, ...).
+    date_column, freq, fill, covariates, season_length:
+        How to read the data (see `seqlab.forecast.prepare`); covariates are used as past
+        inputs only (their future values are never needed).
+    units, window, max_epochs, patience, lr:
+        Network and training settings; ``window=None`` picks the input length from the
+        season length and the horizon.
+    """
+
+    def __init__(self, horizon: int, *, level: float = 0.8, members: int = 5,
+                 strategy: str = "auto", seed: int = 0, date_column: str | None = None,
+                 freq: str | None = None, fill: str | None = None,
+                 covariates: list[str] | None = None, season_length: int | None = None,
+                 units: int = 32, window: int | None = None, max_epochs: int = 150,
+                 patience: int = 20, lr: float = 3e-3):
+        self.horizon = horizon
+        self.level = level
+        self.members = members
+        self.strategy = strategy
+        self.seed = seed
+        self.date_column = date_column
+        self.freq = freq
+        self.fill = fill
+        self.covariates = covariates
+        self.season_length = season_length
+        self.units = units
+        self.window = window
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.lr = lr
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self) -> None:
+        owner = "Forecaster"
+        check_int("horizon", self.horizon, owner, low=1)
+        check_float("level", self.level, owner, low=0.0, high=0.999, low_open=True)
+        check_int("members", self.members, owner, low=1, high=100)
+        check_choice("strategy", self.strategy, owner, ("auto", *STRATEGIES))
+        check_int("seed", self.seed, owner, low=0)
+        check_int("units", self.units, owner, low=1, high=1024)
+        if self.window is not None:
+            check_int("window", self.window, owner, low=1)
+        if self.season_length is not None:
+            check_int("season_length", self.season_length, owner, low=1)
+        check_int("max_epochs", self.max_epochs, owner, low=1)
+        check_int("patience", self.patience, owner, low=1)
+        check_float("lr", self.lr, owner, low=0.0, low_open=True)
+
+    def _read(self, data: Any) -> SeriesData:
+        if isinstance(data, SeriesData):
+            return data
+        return prepare(data, date_column=self.date_column, freq=self.freq, fill=self.fill,
+                       covariates=self.covariates, season_length=self.season_length)
+
+    # --------------------------------------------------------------------- fit
+    def fit(self, data: Any) -> Forecaster:
+        """Choose the settings from `data`, train the ensemble and measure its errors."""
+        started = time.perf_counter()
+        self._check_params()
+        sd = self._read(data)
+        H = self.horizon
+        values = sd.values
+        n = len(values)
+        m = sd.season_length
+        # The least data that leaves a training set, a validation split and an input window.
+        need = 3 * H + 4
+        if n < need:
+            raise ValidationError(
+                f"The 'horizon' parameter ({H}) is too long for {n} points: forecasting {H} "
+                f"steps needs at least {need} points (3 x horizon + 4: training windows, a "
+                f"validation split and an input window). Lower the horizon or bring more data.")
+        self.freq_ = sd.freq
+        self.season_length_ = m
+        self.series_names_ = [str(c) for c in values.columns]
+        self.covariate_names_ = [] if sd.covariates is None else list(sd.covariates.columns)
+        self.start_ = str(values.index[0]) if sd.freq else None
+        self.index_ = values.index
+        self.data_ = sd
+        notes = []
+        if sd.filled:
+            notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
+        self.constant_ = {}
+        self.transforms_: dict[str, SeriesTransform] = {}
+        for name in self.series_names_:
+            y = values[name].to_numpy(float)
+            if np.ptp(y) == 0:
+                # A constant series is forecast as that constant, with a zero-width interval.
+                self.constant_[name] = float(y[0])
+                notes.append(f"{name!r} is constant: forecast as {y[0]:g}")
+                continue
+            deseason = None
+            if m > 1 and n < 2 * m + 1:
+                notes.append(f"{name!r}: {n} points are too few to estimate a season of "
+                             f"{m} (needs {2 * m + 1}); not deseasonalised")
+                deseason = False
+            self.transforms_[name] = fit_transform(y, m, deseasonalise=deseason)
+        self.cov_stats_ = None
+        if sd.covariates is not None:
+            cov = sd.covariates.to_numpy(float)
+            mean, std = cov.mean(axis=0), cov.std(axis=0)
+            std[std == 0] = 1.0
+            self.cov_stats_ = (mean.tolist(), std.tolist())
+        if not self.transforms_:
+            self.report_ = FitReport("constant", "direct", 0, 0, {}, 0.0,
+                                     time.perf_counter() - started, 0, notes)
+            self.models_, self.settings_, self.residuals_ = [], None, np.zeros((0, H))
+            return self
+        window = self.window or self._default_window(n, H, m)
+        window = min(window, n - 2 * H - 2)
+        if window < 1:
+            raise ValidationError(f"The 'window' parameter leaves no training windows for {n} "
+                                  f"points and horizon {H}.")
+        u = [self.transforms_[k].forward(values[k].to_numpy(float)) for k in self.transforms_]
+        cov = self._covariate_matrix(sd)
+        covs = [cov] * len(u)
+        V = max(1, min(H, (n - window - 2 * H) // 3))
+        o_val = np.arange(n - H - V, n - H)          # validation origins: targets to the end
+        cutoff = int(o_val[0])                        # training data: positions <= cutoff
+        strategies = list(STRATEGIES) if self.strategy == "auto" else [self.strategy]
+        if cov is not None and "recursive" in strategies:
+            strategies = ["direct"]
+            notes.append("covariates given: direct multi-step only (recursive would need "
+                         "their future values)")
+        xv, yv = windows(u, covs, window, H, [o_val] * len(u))
+        results = {}
+        for strategy in strategies:
+            s = CoreSettings(window=window, horizon=H, strategy=strategy, units=self.units,
+                             lr=self.lr, max_epochs=self.max_epochs, patience=self.patience,
+                             covariates=0 if cov is None else cov.shape[1])
+            steps = s.outputs
+            o_train = np.arange(window - 1, cutoff - steps + 1)
+            x, y = windows(u, covs, window, steps, [o_train] * len(u))
+            val_y = yv[:, :steps]
+            models, epochs = [], []
+            for k in range(self.members):
+                model, best, _ = train_member(s, self.seed + k, x, y, (xv, val_y))
+                models.append(model)
+                epochs.append(best)
+            paths = np.median(predict_paths(models, s, xv, H), axis=0)
+            mae = float(np.mean(np.abs(paths - yv)))
+            results[strategy] = (mae, s, int(np.median(epochs)), paths - yv)
+        best_strategy = min(results, key=lambda k: results[k][0])
+        mae, settings, epochs, residuals = results[best_strategy]
+        # Refit on everything for the epochs validation found (more data -> a few more).
+        o_all = np.arange(window - 1, n - settings.outputs)
+        x, y = windows(u, covs, window, settings.outputs, [o_all] * len(u))
+        scaled_epochs = max(1, int(round(epochs * len(o_all) / max(1, len(o_all) - H - V))))
+        self.models_ = [train_member(settings, self.seed + k, x, y, None, scaled_epochs)[0]
+                        for k in range(self.members)]
+        self.settings_ = settings
+        self.residuals_ = residuals
+        naive_mae = float(np.mean(np.abs(yv)))
+        description = sorted({t.description for t in self.transforms_.values()})
+        name = (f"lstm-hybrid ({best_strategy}, {' / '.join(description)}, window "
+                f"{window}, median of {self.members} LSTM({self.units}))")
+        self.report_ = FitReport(name, best_strategy, window, scaled_epochs,
+                                 {k: v[0] for k, v in results.items()}, naive_mae,
+                                 time.perf_counter() - started, self.members, notes)
+        return self
+
+    @staticmethod
+    def _default_window(n: int, H: int, m: int) -> int:
+        base = max(H, m if m > 1 else 0, 4)
+        return int(min(base, max(2, (n - 2 * H) // 3)))
+
+    def _covariate_matrix(self, sd: SeriesData) -> np.ndarray | None:
+        if sd.covariates is None or self.cov_stats_ is None:
+            return None
+        mean, std = (np.asarray(v) for v in self.cov_stats_)
+        return (sd.covariates.to_numpy(float) - mean) / std
+
+    # ----------------------------------------------------------------- predict
+    @property
+    def model_name_(self) -> str:
+        self._check_fitted()
+        return self.report_.model
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "report_"):
+            raise NotFittedError("This Forecaster is not fitted yet: call `fit(data)` first "
+                                 "(or load a saved one with `seqlab.forecast.load`).")
+
+    def predict(self, horizon: int | None = None, data: Any = None,
+                level: float | None = None) -> pd.DataFrame:
+        """Forecast from the end of the fitted data, or of `data` (new observations of the
+        same series, read like the fitted ones).
+
+        Returns a long table ``date, series, forecast, lower, upper`` in the original units;
+        ``.attrs["model"]`` names the model.
+        """
+        self._check_fitted()
+        H = self.horizon if horizon is None else check_int("horizon", horizon, "predict", low=1)
+        level = self.level if level is None else check_float("level", level, "predict",
+                                                             low=0.0, high=0.999,
+                                                             low_open=True)
+        if (self.settings_ is not None and self.settings_.strategy == "direct"
+                and H > self.horizon):
+            raise ValidationError(
+                f"The 'horizon' parameter of predict ({H}) is longer than the {self.horizon} "
+                f"steps this direct model was trained for. Refit with horizon={H}.")
+        sd = self.data_ if data is None else self._read_new(data)
+        values = sd.values
+        index = future_index(values.index, sd.freq, H)
+        phase = self._phase(values.index)
+        rows = []
+        halfwidth = self._halfwidth(level, H)
+        names = list(self.transforms_)
+        paths = None
+        if names and self.models_:
+            s = self.settings_
+            if len(values) < s.window:
+                raise ValidationError(f"The new data have {len(values)} points; the model "
+                                      f"reads windows of {s.window}.")
+            u = [self.transforms_[k].forward(values[k].to_numpy(float), start=phase)
+                 for k in names]
+            cov = self._covariate_matrix(sd)
+            x, _ = windows(u, [cov] * len(u), s.window, 1, [np.array([len(values) - 1])] * len(u))
+            paths = np.median(predict_paths(self.models_, s, x, H), axis=0)
+            levels = np.array([ui[-1] for ui in u])[:, None]
+        for name in self.series_names_:
+            if name in self.constant_:
+                point = lower = upper = np.full(H, self.constant_[name])
+            else:
+                i = names.index(name)
+                t = self.transforms_[name]
+                centre = levels[i] + paths[i]
+                start = phase + len(values)
+                point = t.inverse(centre, start)
+                lower = t.inverse(centre - halfwidth, start)
+                upper = t.inverse(centre + halfwidth, start)
+            for k in range(H):
+                rows.append((index[k], name, float(point[k]), float(lower[k]), float(upper[k])))
+        out = pd.DataFrame(rows, columns=["date", "series", "forecast", "lower", "upper"])
+        out.attrs["model"] = self.report_.model
+        out.attrs["level"] = level
+        return out
+
+    def _halfwidth(self, level: float, H: int) -> np.ndarray:
+        """Conformal half-widths per step, from the validation errors (model space).
+
+        The errors' spread per step (mean absolute error, made non-decreasing) scales them;
+        the scaled errors of all steps are pooled, their finite-sample-corrected `level`
+        quantile taken, and scaled back per step. Steps past the validated horizon grow
+        with the square root of the step.
+        """
+        e = np.abs(np.asarray(self.residuals_, dtype=float))
+        if e.size == 0:
+            return np.zeros(H)
+        spread = np.maximum.accumulate(np.maximum(e.mean(axis=0), 1e-9))
+        pooled = (e / spread).ravel()
+        rank = min(len(pooled), math.ceil((len(pooled) + 1) * level))
+        q = float(np.sort(pooled)[rank - 1])
+        steps = np.arange(1, H + 1)
+        known = len(spread)
+        scale = np.where(steps <= known, spread[np.minimum(steps, known) - 1],
+                         spread[-1] * np.sqrt(steps / known))
+        return q * scale
+
+    def _phase(self, index: pd.Index) -> int:
+        """Position of `index[0]` counted from the first fitted point (for the season)."""
+        if self.freq_ is None or not isinstance(index, pd.DatetimeIndex):
+            return 0
+        start = pd.Timestamp(self.start_)
+        first = index[0]
+        if first >= start:
+            return len(pd.date_range(start, first, freq=self.freq_)) - 1
+        return -(len(pd.date_range(first, start, freq=self.freq_)) - 1)
+
+    def read(self, source: Any, *, fill: str | None = None) -> SeriesData:
+        """Read new data (a CSV path, a frame, an array) the way the fitted data were read."""
+        self._check_fitted()
+        options = dict(date_column=self.date_column, freq=self.freq_, fill=fill or self.fill,
+                       covariates=self.covariate_names_ or None,
+                       season_length=self.season_length_)
+        if isinstance(source, (str, Path)):
+            return read_csv(source, **options)
+        return prepare(source, **options)
+
+    def summary(self) -> dict[str, Any]:
+        """Plain data about the fit: the model picked, its settings and notes."""
+        self._check_fitted()
+        r = self.report_
+        return {"model": r.model, "strategy": r.strategy, "window": r.window,
+                "epochs": r.epochs, "members": r.members, "horizon": self.horizon,
+                "level": self.level, "freq": self.freq_, "season_length": self.season_length_,
+                "series": self.series_names_, "covariates": self.covariate_names_,
+                "validation_mae": r.validation_mae,
+                "naive_validation_mae": r.naive_validation_mae,
+                "fit_seconds": round(r.seconds, 3), "notes": r.notes}
+
+    def _read_new(self, data: Any) -> SeriesData:
+        sd = data if isinstance(data, SeriesData) else prepare(data, date_column=self.date_column, freq=self.freq_, fill=self.fill,
+                     covariates=self.covariate_names_ or None,
+                     season_length=self.season_length_)
+        missing = [c for c in self.series_names_ if c not in sd.values.columns]
+        if missing:
+            raise ValidationError(f"The new data lack the series {missing} the model was "
+                                  f"fitted on; their columns: {list(sd.values.columns)}.")
+        sd.values = sd.values[self.series_names_]
+        for name, t in self.transforms_.items():
+            if t.log and (sd.values[name] <= 0).any():
+                raise ValidationError(f"The series {name!r} was modelled in logs (all its values "
+                                      "were positive) but the new data hold zero or negative "
+                                      "values.")
+        return sd
+
+    def __repr__(self) -> str:
+        return (f"Forecaster(horizon={self.horizon}, level={self.level}, members="
+                f"{self.members}, strategy={self.strategy!r})")
+
