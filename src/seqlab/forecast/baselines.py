@@ -66,39 +66,56 @@ def statsmodels_available() -> bool:
     return True
 
 
-def ets(history: np.ndarray, horizon: int, m: int) -> np.ndarray:
-    """Exponential smoothing (statsmodels' ETSModel), picked by AICc among additive/damped
-    trend, and additive or multiplicative season when the series allows it."""
+def ets(history: np.ndarray, horizon: int, m: int, *, thorough: bool = False) -> np.ndarray:
+    """Exponential smoothing picked by AICc among none/additive/damped trend and none/
+    additive/multiplicative season (multiplicative only for positive series; seasons only
+    with two full seasons of data).
+
+    By default statsmodels' Holt-Winters with heuristic initial states (a fraction of a second
+    a model); ``thorough=True`` fits the state-space ETS models (ETSModel, as AutoETS does,
+    with additive and multiplicative errors) at several seconds a series.
+    """
     if not statsmodels_available():
         raise SeqlabError("The ETS baseline needs statsmodels: pip install 'seqlab[forecast]' "
                           "(or pip install statsmodels).")
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
     y = np.asarray(history, float)
     positive = bool(np.all(y > 0))
-    seasonal_options = [None]
+    seasonal_options: list[str | None] = [None]
     if m > 1 and len(y) >= 2 * m + 2:
         seasonal_options += ["add"] + (["mul"] if positive else [])
+    errors = (["add", "mul"] if positive else ["add"]) if thorough else ["add"]
     best, best_aicc = None, math.inf
-    for error in (["add", "mul"] if positive else ["add"]):
+    for error in errors:
         for trend, damped in ((None, False), ("add", False), ("add", True)):
             for seasonal in seasonal_options:
-                if error == "add" and seasonal == "mul":
+                if thorough and error == "add" and seasonal == "mul":
                     continue
                 try:
                     with warnings.catch_warnings(), np.errstate(all="ignore"):
                         warnings.simplefilter("ignore")
-                        fit = ETSModel(y, error=error, trend=trend, damped_trend=damped,
-                                       seasonal=seasonal,
-                                       seasonal_periods=m if seasonal else None
-                                       ).fit(disp=False, maxiter=200)
-                        aicc = float(fit.aicc)
-                        path = np.asarray(fit.forecast(horizon), float)
+                        path, aicc = _fit_ets(y, horizon, m, error, trend, damped, seasonal,
+                                              thorough)
                 except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
                     continue
                 if math.isfinite(aicc) and np.all(np.isfinite(path)) and aicc < best_aicc:
                     best, best_aicc = path, aicc
     return best if best is not None else naive(y, horizon)
+
+
+def _fit_ets(y, horizon, m, error, trend, damped, seasonal, thorough):
+    if thorough:
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        fit = ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                       seasonal_periods=m if seasonal else None).fit(disp=False, maxiter=200)
+    else:
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+        init = "heuristic" if len(y) >= max(10, 2 * m + 2) else "estimated"
+        fit = ExponentialSmoothing(y, trend=trend, damped_trend=damped, seasonal=seasonal,
+                                   seasonal_periods=m if seasonal else None,
+                                   initialization_method=init).fit(use_brute=False)
+    return np.asarray(fit.forecast(horizon), float), float(fit.aicc)
 
 
 BASELINES = {"naive": naive, "seasonal_naive": seasonal_naive, "ets": ets}

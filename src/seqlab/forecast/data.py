@@ -88,17 +88,21 @@ def _infer_freq(index: pd.DatetimeIndex) -> str:
         "monthly, weekly, daily or hourly grid. Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
 
 
-def _parse_dates(column: pd.Series, name: str) -> pd.DatetimeIndex:
+def _parse_dates(column: pd.Series, name: str) -> pd.Index:
+    """Dates as a DatetimeIndex; a column of years (1000-2999) as yearly dates; any other
+    integer column (day 0, 1, 2 ...) as plain step numbers (an integer Index)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
-    values = column
-    if pd.api.types.is_integer_dtype(column) and column.between(1, 9999).all():
-        values = column.astype(str)  # a year column: 1749, 1750, ...
+    if pd.api.types.is_float_dtype(column) and column.notna().all() and (
+            column == column.round()).all():
+        column = column.astype(int)  # 1959.0, 1960.0 ... (years read as floats)
+    if pd.api.types.is_integer_dtype(column):
+        if column.between(1000, 2999).all():
+            return pd.DatetimeIndex(pd.to_datetime(column.astype(str), format="%Y"))
+        return pd.Index(column.to_numpy(), name=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(values.astype(str), errors="coerce", format="mixed") \
-            if not pd.api.types.is_integer_dtype(column) else \
-            pd.to_datetime(values, errors="coerce", format="%Y")
+        parsed = pd.to_datetime(column.astype(str), errors="coerce", format="mixed")
     bad = column[parsed.isna() & column.notna()]
     if column.isna().any() or len(bad):
         shown = ", ".join(repr(v) for v in list(bad.head(5)))
@@ -170,9 +174,9 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
                               f"got {fill!r}.")
     frame = _to_frame(data, date_column)
-    if isinstance(frame.index, pd.DatetimeIndex):
-        index = frame.index
-        if index.tz is not None:
+    index = frame.index
+    if isinstance(index, pd.DatetimeIndex) or pd.api.types.is_integer_dtype(index):
+        if isinstance(index, pd.DatetimeIndex) and index.tz is not None:
             index = index.tz_localize(None)
             frame.index = index
         duplicated = index[index.duplicated()]
@@ -181,7 +185,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
             raise ValidationError(f"The dates must be unique; these appear more than once: "
                                   f"{shown}{' ...' if duplicated.nunique() > 5 else ''}.")
         if not index.is_monotonic_increasing:
-            where = int(np.argmax(np.diff(index.asi8) < 0)) + 1
+            steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
+            where = int(np.argmax(np.diff(steps) < 0)) + 1
             raise ValidationError(
                 f"The dates must increase (oldest first); row {where} ({index[where]}) comes "
                 f"before the row above it ({index[where - 1]}). Sort the data by date.")
@@ -226,7 +231,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         table = table.reindex(grid)
         freq = grid.freqstr
     else:
-        table = table.reset_index(drop=True)
+        # Plain step numbers (or positions): every step from the first to the last.
+        index = table.index
+        if not isinstance(index, pd.RangeIndex):
+            table = table.reindex(pd.RangeIndex(int(index[0]), int(index[-1]) + 1))
         freq = None
     holes = table.isna().any(axis=1)
     if holes.any():
@@ -266,5 +274,6 @@ def read_csv(path: str | Path, **options: Any) -> SeriesData:
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
     """The `horizon` dates (or integer positions) after the end of `index`."""
     if freq is None:
-        return pd.RangeIndex(len(index), len(index) + horizon)
+        last = int(index[-1]) if len(index) else -1
+        return pd.RangeIndex(last + 1, last + 1 + horizon)
     return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]

@@ -20,14 +20,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.errors import NotFittedError, ValidationError
 from seqlab.forecast.core import STRATEGIES, CoreSettings, predict_paths, train_member, windows
 from seqlab.forecast.data import SeriesData, future_index, prepare, read_csv
-from seqlab.forecast.transforms import SeriesTransform, fit_transform
+from seqlab.forecast.transforms import SeriesTransform, fit_transform, theta_path
 
 __all__ = ["Forecaster", "FitReport"]
+
+SELECTION_MEMBERS = 3
+"""Members per strategy when comparing direct and recursive on validation."""
+THETA_WEIGHT = 0.5
+"""Weight of the Theta forecast when validation prefers the LSTM-Theta combination."""
+MAX_WINDOWS = 400
+"""Training windows per series: the most recent ones (bounds the time on long series)."""
 
 
 @dataclass
@@ -35,7 +43,7 @@ class FitReport:
     """What `fit` chose and measured (also stored in the bundle)."""
 
     model: str
-    strategy: str
+    strategy: str          # direct, recursive or direct+recursive (their average)
     window: int
     epochs: int
     validation_mae: dict[str, float]
@@ -43,6 +51,7 @@ class FitReport:
     seconds: float
     members: int
     notes: list[str] = field(default_factory=list)
+    theta_weight: float = 0.0
 
 
 class Forecaster:
@@ -58,7 +67,9 @@ class Forecaster:
     members:
         LSTMs in the ensemble (different seeds; their median is the forecast).
     strategy:
-        ``auto`` (direct and recursive compared on validation), ``direct`` or ``recursive``.
+        ``auto``: direct, recursive or the average of both, each alone or combined half and
+        half with a Theta forecast, whichever has the lowest validation error; or force
+        ``direct`` or ``recursive``.
     seed:
         Seed of the first member (members use seed, seed+1, ...).
     date_column, freq, fill, covariates, season_length:
@@ -73,8 +84,8 @@ class Forecaster:
                  strategy: str = "auto", seed: int = 0, date_column: str | None = None,
                  freq: str | None = None, fill: str | None = None,
                  covariates: list[str] | None = None, season_length: int | None = None,
-                 units: int = 32, window: int | None = None, max_epochs: int = 150,
-                 patience: int = 20, lr: float = 3e-3):
+                 units: int = 32, window: int | None = None, max_epochs: int = 100,
+                 patience: int = 15, lr: float = 3e-3):
         self.horizon = horizon
         self.level = level
         self.members = members
@@ -116,7 +127,19 @@ class Forecaster:
 
     # --------------------------------------------------------------------- fit
     def fit(self, data: Any) -> Forecaster:
-        """Choose the settings from `data`, train the ensemble and measure its errors."""
+        """Choose the settings from `data`, train the ensemble and measure its errors.
+
+        Trains with one CPU thread (these small LSTMs run fastest so) and restores torch's
+        setting afterwards.
+        """
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._fit(data)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _fit(self, data: Any) -> Forecaster:
         started = time.perf_counter()
         self._check_params()
         sd = self._read(data)
@@ -135,10 +158,16 @@ class Forecaster:
         self.season_length_ = m
         self.series_names_ = [str(c) for c in values.columns]
         self.covariate_names_ = [] if sd.covariates is None else list(sd.covariates.columns)
-        self.start_ = str(values.index[0]) if sd.freq else None
+        self.start_ = str(values.index[0])
         self.index_ = values.index
         self.data_ = sd
         notes = []
+        if self.season_length is not None and m > 1 and n < 2 * m + 1:
+            raise ValidationError(
+                f"The series has {n} points, too few for the season of {m} that "
+                f"'season_length' asks for: estimating a season needs at least {2 * m + 1} "
+                "points (two full seasons and one). Bring more data or leave season_length "
+                "unset (the season is then skipped with a note).")
         if sd.filled:
             notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
         self.constant_ = {}
@@ -165,7 +194,7 @@ class Forecaster:
         if not self.transforms_:
             self.report_ = FitReport("constant", "direct", 0, 0, {}, 0.0,
                                      time.perf_counter() - started, 0, notes)
-            self.models_, self.settings_, self.residuals_ = [], None, np.zeros((0, H))
+            self.models_, self.settings_, self.residuals_ = {}, {}, np.zeros((0, H))
             return self
         window = self.window or self._default_window(n, H, m)
         window = min(window, n - 2 * H - 2)
@@ -184,40 +213,56 @@ class Forecaster:
             notes.append("covariates given: direct multi-step only (recursive would need "
                          "their future values)")
         xv, yv = windows(u, covs, window, H, [o_val] * len(u))
-        results = {}
+        theta_val = np.array([theta_path(ui[:o + 1], H) for ui in u for o in o_val])
+        results: dict[tuple[str, float], tuple] = {}
+        val_paths, found = {}, {}
         for strategy in strategies:
             s = CoreSettings(window=window, horizon=H, strategy=strategy, units=self.units,
                              lr=self.lr, max_epochs=self.max_epochs, patience=self.patience,
                              covariates=0 if cov is None else cov.shape[1])
             steps = s.outputs
-            o_train = np.arange(window - 1, cutoff - steps + 1)
+            o_train = np.arange(window - 1, cutoff - steps + 1)[-MAX_WINDOWS:]
             x, y = windows(u, covs, window, steps, [o_train] * len(u))
             val_y = yv[:, :steps]
             models, epochs = [], []
-            for k in range(self.members):
+            for k in range(min(self.members, SELECTION_MEMBERS)):
                 model, best, _ = train_member(s, self.seed + k, x, y, (xv, val_y))
                 models.append(model)
                 epochs.append(best)
-            paths = np.median(predict_paths(models, s, xv, H), axis=0)
-            mae = float(np.mean(np.abs(paths - yv)))
-            results[strategy] = (mae, s, int(np.median(epochs)), paths - yv)
-        best_strategy = min(results, key=lambda k: results[k][0])
-        mae, settings, epochs, residuals = results[best_strategy]
+            val_paths[strategy] = np.median(predict_paths(models, s, xv, H), axis=0)
+            found[strategy] = (s, int(np.median(epochs)), len(o_train))
+        if len(strategies) > 1:  # the average of both is a candidate too
+            val_paths["+".join(strategies)] = np.mean([val_paths[k] for k in strategies], axis=0)
+        for label, paths in val_paths.items():
+            for weight in (0.0, THETA_WEIGHT):
+                combined = (1 - weight) * paths + weight * theta_val
+                mae = float(np.mean(np.abs(combined - yv)))
+                results[(label, weight)] = (mae, combined - yv)
+        best_label, theta_weight = min(results, key=lambda k: results[k][0])
+        mae, residuals = results[(best_label, theta_weight)]
         # Refit on everything for the epochs validation found (more data -> a few more).
-        o_all = np.arange(window - 1, n - settings.outputs)
-        x, y = windows(u, covs, window, settings.outputs, [o_all] * len(u))
-        scaled_epochs = max(1, int(round(epochs * len(o_all) / max(1, len(o_all) - H - V))))
-        self.models_ = [train_member(settings, self.seed + k, x, y, None, scaled_epochs)[0]
-                        for k in range(self.members)]
-        self.settings_ = settings
+        self.models_, self.settings_ = {}, {}
+        for strategy in best_label.split("+"):
+            settings, epochs, n_train = found[strategy]
+            o_all = np.arange(window - 1, n - settings.outputs)[-MAX_WINDOWS:]
+            x, y = windows(u, covs, window, settings.outputs, [o_all] * len(u))
+            scaled_epochs = max(1, int(round(epochs * len(o_all) / max(1, n_train))))
+            self.models_[strategy] = [
+                train_member(settings, self.seed + k, x, y, None, scaled_epochs)[0]
+                for k in range(self.members)]
+            self.settings_[strategy] = settings
         self.residuals_ = residuals
         naive_mae = float(np.mean(np.abs(yv)))
         description = sorted({t.description for t in self.transforms_.values()})
-        name = (f"lstm-hybrid ({best_strategy}, {' / '.join(description)}, window "
-                f"{window}, median of {self.members} LSTM({self.units}))")
-        self.report_ = FitReport(name, best_strategy, window, scaled_epochs,
-                                 {k: v[0] for k, v in results.items()}, naive_mae,
-                                 time.perf_counter() - started, self.members, notes)
+        kind = " and ".join(best_label.split("+"))
+        name = (f"lstm-hybrid ({kind}, {' / '.join(description)}, window {window}, median of "
+                f"{self.members} LSTM({self.units}){' per strategy' if '+' in best_label else ''})")
+        if theta_weight:
+            name += f" combined {1 - theta_weight:g}/{theta_weight:g} with theta"
+        validation = {f"{k[0]}{'+theta' if k[1] else ''}": v[0] for k, v in results.items()}
+        self.report_ = FitReport(name, best_label, window, scaled_epochs, validation,
+                                 naive_mae, time.perf_counter() - started, self.members, notes,
+                                 theta_weight)
         return self
 
     @staticmethod
@@ -255,11 +300,14 @@ class Forecaster:
         level = self.level if level is None else check_float("level", level, "predict",
                                                              low=0.0, high=0.999,
                                                              low_open=True)
-        if (self.settings_ is not None and self.settings_.strategy == "direct"
-                and H > self.horizon):
-            raise ValidationError(
-                f"The 'horizon' parameter of predict ({H}) is longer than the {self.horizon} "
-                f"steps this direct model was trained for. Refit with horizon={H}.")
+        strategies = list(self.models_)
+        if H > self.horizon and self.models_:
+            if "recursive" not in self.models_:
+                raise ValidationError(
+                    f"The 'horizon' parameter of predict ({H}) is longer than the "
+                    f"{self.horizon} steps this direct model was trained for. Refit with "
+                    f"horizon={H} (or strategy='recursive', whose horizon is free).")
+            strategies = ["recursive"]  # beyond the trained horizon only it can answer
         sd = self.data_ if data is None else self._read_new(data)
         values = sd.values
         index = future_index(values.index, sd.freq, H)
@@ -269,15 +317,20 @@ class Forecaster:
         names = list(self.transforms_)
         paths = None
         if names and self.models_:
-            s = self.settings_
-            if len(values) < s.window:
+            window = self.report_.window
+            if len(values) < window:
                 raise ValidationError(f"The new data have {len(values)} points; the model "
-                                      f"reads windows of {s.window}.")
+                                      f"reads windows of {window}.")
             u = [self.transforms_[k].forward(values[k].to_numpy(float), start=phase)
                  for k in names]
             cov = self._covariate_matrix(sd)
-            x, _ = windows(u, [cov] * len(u), s.window, 1, [np.array([len(values) - 1])] * len(u))
-            paths = np.median(predict_paths(self.models_, s, x, H), axis=0)
+            x, _ = windows(u, [cov] * len(u), window, 1, [np.array([len(values) - 1])] * len(u))
+            paths = np.mean([np.median(predict_paths(self.models_[k], self.settings_[k], x, H),
+                                       axis=0) for k in strategies], axis=0)
+            weight = self.report_.theta_weight
+            if weight:
+                theta = np.array([theta_path(ui, H) for ui in u])
+                paths = (1 - weight) * paths + weight * theta
             levels = np.array([ui[-1] for ui in u])[:, None]
         for name in self.series_names_:
             if name in self.constant_:
@@ -321,7 +374,7 @@ class Forecaster:
     def _phase(self, index: pd.Index) -> int:
         """Position of `index[0]` counted from the first fitted point (for the season)."""
         if self.freq_ is None or not isinstance(index, pd.DatetimeIndex):
-            return 0
+            return int(index[0]) - int(self.start_) if len(index) else 0
         start = pd.Timestamp(self.start_)
         first = index[0]
         if first >= start:

@@ -44,7 +44,7 @@ _PARAMS = ("horizon", "level", "members", "strategy", "seed", "date_column", "fr
 def _dates(index: pd.Index) -> list[Any]:
     if isinstance(index, pd.DatetimeIndex):
         return [d.isoformat() for d in index]
-    return [int(i) for i in range(len(index))]
+    return [int(i) for i in index]
 
 
 def save(forecaster: Forecaster, path: str | Path) -> Path:
@@ -65,7 +65,7 @@ def save(forecaster: Forecaster, path: str | Path) -> Path:
         "covariate_stats": None if f.cov_stats_ is None else [list(v) for v in f.cov_stats_],
         "constant": f.constant_,
         "transforms": {k: t.to_dict() for k, t in f.transforms_.items()},
-        "settings": None if f.settings_ is None else asdict(f.settings_),
+        "settings": {k: asdict(v) for k, v in f.settings_.items()},
         "residuals": np.asarray(f.residuals_, float).tolist(),
         "report": asdict(f.report_),
         "data": {
@@ -79,9 +79,11 @@ def save(forecaster: Forecaster, path: str | Path) -> Path:
     staging.mkdir(parents=True)
     try:
         write_json(staging / DOCUMENT, doc)
-        for k, model in enumerate(f.models_):
-            bundles.save(model, staging / "members" / str(k),
-                         metadata={"role": "seqlab.forecast ensemble member", "member": k})
+        for strategy, models in f.models_.items():
+            for k, model in enumerate(models):
+                bundles.save(model, staging / "members" / strategy / str(k),
+                             metadata={"role": "seqlab.forecast ensemble member",
+                                       "strategy": strategy, "member": k})
         if path.exists():
             old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
             path.rename(old)
@@ -141,9 +143,16 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
     return p
 
 
-def _check_settings(where: Path, s: Any) -> CoreSettings | None:
-    if s is None:
-        return None
+def _check_settings(where: Path, doc: Any) -> dict[str, CoreSettings]:
+    _check(where, isinstance(doc, dict) and set(doc) <= set(STRATEGIES), "settings", doc,
+           "an object strategy (direct, recursive) -> network settings")
+    out = {k: _check_one_settings(where, v) for k, v in doc.items()}
+    for k, v in out.items():
+        _check(where, v.strategy == k, f"settings.{k}.strategy", v.strategy, repr(k))
+    return out
+
+
+def _check_one_settings(where: Path, s: Any) -> CoreSettings:
     names = {f.name for f in fields(CoreSettings)}
     _check(where, isinstance(s, dict) and set(s) == names, "settings", s,
            f"an object with exactly {sorted(names)}")
@@ -164,13 +173,16 @@ def _check_report(where: Path, r: Any) -> FitReport:
     _check(where, isinstance(r, dict) and set(r) == names, "report", r,
            f"an object with exactly {sorted(names)}")
     _check(where, isinstance(r["model"], str), "report.model", r["model"], "a string")
-    _check(where, r["strategy"] in STRATEGIES, "report.strategy", r["strategy"],
-           "direct or recursive")
+    _check(where, r["strategy"] in (*STRATEGIES, "direct+recursive"), "report.strategy",
+           r["strategy"], "direct, recursive or direct+recursive")
     for key in ("window", "epochs", "members"):
         _check(where, _is_int(r[key], 0), f"report.{key}", r[key], "an int >= 0")
     _check(where, isinstance(r["validation_mae"], dict) and all(
-        k in STRATEGIES and _is_num(v) for k, v in r["validation_mae"].items()),
+        k.removesuffix("+theta") in (*STRATEGIES, "direct+recursive") and _is_num(v)
+        for k, v in r["validation_mae"].items()),
         "report.validation_mae", r["validation_mae"], "an object strategy -> number")
+    _check(where, _is_num(r["theta_weight"]) and 0 <= r["theta_weight"] <= 1,
+           "report.theta_weight", r["theta_weight"], "a number in [0, 1]")
     for key in ("naive_validation_mae", "seconds"):
         _check(where, _is_num(r[key]), f"report.{key}", r[key], "a finite number")
     _check(where, _names(r["notes"]) or (isinstance(r["notes"], list) and all(
@@ -212,8 +224,8 @@ def load(path: str | Path) -> Forecaster:
                 from None
     _check(where, _is_int(doc["season_length"], 1), "season_length", doc["season_length"],
            "an int >= 1")
-    _check(where, doc["start"] is None or isinstance(doc["start"], str), "start", doc["start"],
-           "a date string or null")
+    _check(where, isinstance(doc["start"], str), "start", doc["start"],
+           "the first fitted date (or step number) as a string")
     series, covs = doc["series"], doc["covariates"]
     _check(where, _names(series) and len(series) > 0, "series", series,
            "a non-empty list of unique names")
@@ -243,8 +255,9 @@ def load(path: str | Path) -> Forecaster:
         isinstance(r, list) and len(r) == params["horizon"] and all(_is_num(x) for x in r)
         for r in residuals), "residuals", residuals,
         f"a list of rows of {params['horizon']} finite numbers")
-    if transforms and settings is None:
-        raise _fail(where, "field 'settings' is null but there are modelled series.")
+    if transforms and set(settings) != set(report.strategy.split("+")):
+        raise _fail(where, f"field 'settings' holds {sorted(settings)} but the report's "
+                    f"strategy is {report.strategy!r}.")
     data = doc["data"]
     _check(where, isinstance(data, dict) and set(data) == {"index", "values", "covariates"},
            "data", data if not isinstance(data, dict) else list(data),
@@ -252,9 +265,10 @@ def load(path: str | Path) -> Forecaster:
     n = len(data["index"]) if isinstance(data["index"], list) else -1
     _check(where, n >= 1, "data.index", data["index"], "a non-empty list")
     if doc["freq"] is None:
-        _check(where, data["index"] == list(range(n)), "data.index", data["index"][:5],
-               "positions 0, 1, ... for data without dates")
-        index: pd.Index = pd.RangeIndex(n)
+        first = data["index"][0]
+        _check(where, _is_int(first) and data["index"] == list(range(first, first + n)),
+               "data.index", data["index"][:5], "consecutive step numbers for data without dates")
+        index: pd.Index = pd.RangeIndex(first, first + n)
     else:
         _check(where, all(isinstance(d, str) for d in data["index"]), "data.index",
                data["index"][:5], "ISO date strings")
@@ -278,16 +292,18 @@ def load(path: str | Path) -> Forecaster:
                                   for k in covs}, index=index, dtype=float)
     else:
         _check(where, data["covariates"] is None, "data.covariates", data["covariates"], "null")
-    members = []
-    if settings is not None:
-        folder = path / "members"
+    members: dict[str, list] = {}
+    for strategy, settings_one in settings.items():
+        folder = path / "members" / strategy
+        members[strategy] = []
         for k in range(params["members"]):
             member = bundles.load(folder / str(k))
             spec = member.model.spec
-            if (spec.input_size != 1 + settings.covariates or spec.output_size != settings.outputs):
+            if (spec.input_size != 1 + settings_one.covariates
+                    or spec.output_size != settings_one.outputs):
                 raise _fail(folder / str(k), "the member's model does not match the settings "
                             f"(input {spec.input_size}, output {spec.output_size}).")
-            members.append(member.model.eval())
+            members[strategy].append(member.model.eval())
     f.freq_ = doc["freq"]
     f.season_length_ = doc["season_length"]
     f.start_ = doc["start"]

@@ -149,3 +149,27 @@ def fit_transform(y: np.ndarray, season_length: int, *, log: bool | None = None,
         scale = float(np.abs(z).mean()) or 1.0
     return SeriesTransform(log=log, season_length=m, season=season, scale=scale,
                            length=len(y))
+
+
+def theta_path(u: np.ndarray, horizon: int) -> np.ndarray:
+    """The Theta method (M4's benchmark: SES with half the linear trend's slope as drift) on a
+    deseasonalised series; returns the path relative to the last value ``u[-1]``.
+
+    Used as the classical partner of the LSTM ensemble in the `Forecaster`'s combination.
+    """
+    u = np.asarray(u, dtype=float)
+    n = len(u)
+    t = np.arange(n)
+    slope = float(np.polyfit(t, u, 1)[0]) if n > 1 else 0.0
+    best_alpha, best_sse, best_level = 1.0, math.inf, u[-1]
+    for alpha in np.linspace(0.05, 1.0, 20):
+        level, sse = u[0], 0.0
+        for value in u[1:]:
+            sse += (value - level) ** 2
+            level = level + alpha * (value - level)
+        if sse < best_sse:
+            best_alpha, best_sse, best_level = float(alpha), sse, level
+    a = best_alpha
+    h = np.arange(1, horizon + 1)
+    drift = slope / 2 * (h - 1 + 1 / a - (1 - a) ** n / a)
+    return best_level + drift - u[-1]
