@@ -112,23 +112,26 @@ def main(argv: list[str] | None = None) -> int:
                 () if args.no_ets else (("ets", thorough_ets),)):
             f = fn(hist, H, m)
             scores[method] = (mase(truth, f, hist, m), smape(truth, f))
-        runs, seconds, model = [], [], ""
+        runs, seconds, model, inside = [], [], "", []
         for seed in range(args.seeds):
             started = time.perf_counter()
             fc = Forecaster(horizon=H, seed=seed * 100, members=3 if args.quick else 5)
             fc.fit(history)
-            f = fc.predict()["forecast"].to_numpy()
+            table = fc.predict()
+            f = table["forecast"].to_numpy()
+            inside += list((truth >= table["lower"]) & (truth <= table["upper"]))
             seconds.append(time.perf_counter() - started)
             runs.append((mase(truth, f, hist, m), smape(truth, f)))
-            model = fc.report_.strategy
+            model = fc.report_.strategy + ("+theta" if fc.report_.theta_weight else "")
         scores["seqlab"] = tuple(float(np.mean([r[i] for r in runs])) for i in range(2))
         row = {"series": name, "m": m, "n": len(hist), "H": H, "model": model,
-               "seconds": float(np.mean(seconds)),
+               "seconds": float(np.mean(seconds)), "inside": int(sum(inside)),
+               "points": len(inside),
                **{f"{k}_mase": v[0] for k, v in scores.items()},
                **{f"{k}_smape": v[1] for k, v in scores.items()}}
         rows.append(row)
         line = " ".join(f"{k} {v[0]:.3f}/{v[1]:.2f}" for k, v in scores.items())
-        print(f"{name:22s} n={len(hist):4d} H={H:2d} {model:9s} {row['seconds']:5.1f}s  "
+        print(f"{name:22s} n={len(hist):4d} H={H:2d} {model:23s} {row['seconds']:5.1f}s  "
               f"MASE/sMAPE  {line}", flush=True)
     methods = [k[:-5] for k in rows[0] if k.endswith("_mase")]
     summary = {}
@@ -150,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{method:8s} OWA {s['owa']:.3f}  median MASE {s['median_mase']:.3f}  mean MASE "
               f"{s['mean_mase']:.3f}  mean sMAPE {s['mean_smape']:.2f}")
     seconds = float(np.mean([r["seconds"] for r in rows]))
+    coverage = sum(r["inside"] for r in rows) / sum(r["points"] for r in rows)
+    print(f"seqlab's 80% intervals hold {coverage:.1%} of the held-out truths")
     print(f"seqlab better than seasonal naive (MASE) on {wins}/{len(rows)} series"
           + (f", than ETS on {wins_ets}/{len(rows)}" if wins_ets is not None else "")
           + f"; {seconds:.1f} s per series per seed")
@@ -160,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
               "median_mase_ets": round(summary["ets"]["median_mase"], 4)
               if "ets" in summary else None,
               "wins_vs_snaive": wins, "wins_vs_ets": wins_ets,
-              "seconds_per_series": round(seconds, 2)}
+              "coverage_80": round(coverage, 4), "seconds_per_series": round(seconds, 2)}
     print(json.dumps(result))
     return 0
 

@@ -240,6 +240,10 @@ class Forecaster:
                 results[(label, weight)] = (mae, combined - yv)
         best_label, theta_weight = min(results, key=lambda k: results[k][0])
         mae, residuals = results[(best_label, theta_weight)]
+        # The intervals come from the validation errors of every candidate, not only the
+        # one picked: the pick is the one that happened to do best on these few points, so
+        # its own errors alone would make the intervals too narrow.
+        residuals = np.concatenate([v[1] for v in results.values()], axis=0)
         # Refit on everything for the epochs validation found (more data -> a few more).
         self.models_, self.settings_ = {}, {}
         for strategy in best_label.split("+"):
@@ -354,17 +358,20 @@ class Forecaster:
         """Conformal half-widths per step, from the validation errors (model space).
 
         The errors' spread per step (mean absolute error, made non-decreasing) scales them;
-        the scaled errors of all steps are pooled, their finite-sample-corrected `level`
-        quantile taken, and scaled back per step. Steps past the validated horizon grow
-        with the square root of the step.
+        the scaled errors of all steps are pooled and their quantile taken at the split-
+        conformal level ``ceil((n + 1) * level) / n``, where n counts the validation windows
+        (the steps of one window are not independent samples, so they do not count), then
+        scaled back per step. Steps past the validated horizon grow with the square root of
+        the step.
         """
         e = np.abs(np.asarray(self.residuals_, dtype=float))
         if e.size == 0:
             return np.zeros(H)
         spread = np.maximum.accumulate(np.maximum(e.mean(axis=0), 1e-9))
         pooled = (e / spread).ravel()
-        rank = min(len(pooled), math.ceil((len(pooled) + 1) * level))
-        q = float(np.sort(pooled)[rank - 1])
+        windows_seen = max(1, len(e) // max(1, len(self.report_.validation_mae)))
+        corrected = min(1.0, math.ceil((windows_seen + 1) * level) / windows_seen)
+        q = float(np.quantile(pooled, corrected))
         steps = np.arange(1, H + 1)
         known = len(spread)
         scale = np.where(steps <= known, spread[np.minimum(steps, known) - 1],
