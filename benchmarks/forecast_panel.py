@@ -49,6 +49,16 @@ def real_series() -> dict[str, pd.Series]:
     nile = sm.datasets.nile.load_pandas().data
     out["nile"] = pd.Series(nile["volume"].to_numpy(),
                             index=pd.date_range("1871-01-01", periods=len(nile), freq="YS"))
+    # Short series, as most of M4's yearly and quarterly ones are: yearly means (only
+    # complete years) and the last ten years of a quarterly one.
+    for name in ("realgdp", "cpi", "m1"):
+        quarterly = out[f"macro-{name}"]
+        counts = quarterly.resample("YS").count()
+        yearly = quarterly.resample("YS").mean()[counts == 4]
+        out[f"macro-{name}-yearly"] = yearly
+    out["co2-yearly"] = monthly.resample("YS").mean()[monthly.resample("YS").count() == 12]
+    out["elnino-yearly"] = out["elnino"].resample("YS").mean()
+    out["macro-unemp-short"] = out["macro-unemp"].iloc[-40:]
     return out
 
 

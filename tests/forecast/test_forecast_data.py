@@ -104,3 +104,9 @@ def test_covariates_are_kept_apart(write_csv):
     text = "date,sales,temp\n" + "".join(f"{d},{i},{20 + i % 3}\n" for i, d in enumerate(dates))
     data = read_csv(write_csv(text), covariates=["temp"])
     assert list(data.values.columns) == ["sales"] and list(data.covariates.columns) == ["temp"]
+
+
+def test_infinite_values_are_refused(write_csv):
+    dates = pd.date_range("2020-01-01", periods=5, freq="MS").strftime("%Y-%m-%d")
+    with pytest.raises(ValidationError, match="Infinite values at 2020-03-01"):
+        read_csv(write_csv(_csv(dates, [1, 2, "inf", 4, 5])))

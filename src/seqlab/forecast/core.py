@@ -103,14 +103,13 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
 
 @torch.no_grad()
 def predict_paths(models: list[torch.nn.Module], settings: CoreSettings, x: np.ndarray,
-                  horizon: int, future_covariates: np.ndarray | None = None) -> np.ndarray:
+                  horizon: int) -> np.ndarray:
     """Each member's path for each window: ``(members, n, horizon)``, relative to the level.
 
     A direct model answers its trained horizon at once (a shorter `horizon` is cut from it);
     a recursive one feeds its one-step forecasts back, so any horizon works. Recursive
     forecasting with covariates would need their future values and is not offered.
     """
-    del future_covariates
     out = []
     for model in models:
         if settings.strategy == "direct":

@@ -210,6 +210,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"No numeric value column to forecast among {list(frame.columns)}"
                               + (" (the others are covariates)" if covariates else "") + ".")
     table = pd.DataFrame(numeric, index=frame.index)
+    infinite = table.isin([np.inf, -np.inf]).any(axis=1)
+    if infinite.any():
+        shown = ", ".join(str(d) for d in table.index[infinite][:5])
+        raise ValidationError(f"Infinite values at {shown}: forecasting needs finite numbers.")
     empty = [c for c in table.columns if table[c].isna().all()]
     if empty:
         raise ValidationError(f"The column(s) {empty} hold no values at all (all missing). "

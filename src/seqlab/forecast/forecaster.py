@@ -159,7 +159,6 @@ class Forecaster:
         self.series_names_ = [str(c) for c in values.columns]
         self.covariate_names_ = [] if sd.covariates is None else list(sd.covariates.columns)
         self.start_ = str(values.index[0])
-        self.index_ = values.index
         self.data_ = sd
         notes = []
         if self.season_length is not None and m > 1 and n < 2 * m + 1:

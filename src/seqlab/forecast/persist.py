@@ -315,7 +315,6 @@ def load(path: str | Path) -> Forecaster:
     f.residuals_ = np.asarray(residuals, float).reshape(-1, params["horizon"])
     f.report_ = report
     f.models_ = members
-    f.index_ = index
     f.data_ = SeriesData(values=table, covariates=cov_table, freq=doc["freq"],
                          season_length=doc["season_length"], filled=[])
     return f
