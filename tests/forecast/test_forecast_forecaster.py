@@ -67,7 +67,7 @@ def test_numpy_input_and_covariates():
     frame = monthly(60).to_frame()
     frame["price"] = np.linspace(1, 2, 60)
     fitted = Forecaster(horizon=3, covariates=["price"], **FAST).fit(frame)
-    assert fitted.report_.strategy == "direct"
+    assert "recursive" not in fitted.report_.strategy
     assert list(fitted.predict()["series"].unique()) == ["sales"]
 
 
@@ -138,3 +138,11 @@ def test_new_data_with_negative_values_for_a_log_model(fitted):
     bad.iloc[-1] = -1.0
     with pytest.raises(ValidationError, match="logs"):
         fitted.predict(data=bad)
+
+
+def test_holt_strategy_learns_on_top_of_a_damped_trend_and_round_trips(tmp_path):
+    fitted = Forecaster(horizon=4, strategy="holt", **FAST).fit(monthly(60))
+    assert fitted.report_.strategy == "holt" and "holt" in fitted.model_name_
+    assert set(fitted.holt_["sales"]) and all(0 < v <= 1 for v in fitted.holt_["sales"])
+    save(fitted, tmp_path / "holt")
+    pd.testing.assert_frame_equal(load(tmp_path / "holt").predict(), fitted.predict())

@@ -35,8 +35,8 @@ def _forecast(
     covariates: Annotated[list[str] | None, _COVS] = None,
     level: Annotated[float, typer.Option(help="Coverage of the prediction interval.")] = 0.8,
     members: Annotated[int, typer.Option(help="LSTMs in the median ensemble.")] = 5,
-    strategy: Annotated[str, typer.Option(help="auto (chosen by validation), direct or "
-                                          "recursive.")] = "auto",
+    strategy: Annotated[str, typer.Option(help="auto (chosen by validation), direct, "
+                                          "recursive or holt.")] = "auto",
     seed: Annotated[int, typer.Option(help="Seed of the first ensemble member.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (model, "
                                           "notes, forecasts) instead of the CSV.")] = False,

@@ -24,9 +24,22 @@ import torch
 
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.errors import NotFittedError, ValidationError
-from seqlab.forecast.core import STRATEGIES, CoreSettings, predict_paths, train_member, windows
+from seqlab.forecast.core import (
+    AUTO_STRATEGIES,
+    STRATEGIES,
+    CoreSettings,
+    predict_paths,
+    train_member,
+    windows,
+)
 from seqlab.forecast.data import SeriesData, future_index, prepare, read_csv
-from seqlab.forecast.transforms import SeriesTransform, fit_transform, theta_path
+from seqlab.forecast.transforms import (
+    SeriesTransform,
+    fit_holt,
+    fit_transform,
+    holt_bases,
+    theta_path,
+)
 
 __all__ = ["Forecaster", "FitReport"]
 
@@ -43,7 +56,7 @@ class FitReport:
     """What `fit` chose and measured (also stored in the bundle)."""
 
     model: str
-    strategy: str          # direct, recursive or direct+recursive (their average)
+    strategy: str          # direct, recursive, holt, or several joined by + (their average)
     window: int
     epochs: int
     validation_mae: dict[str, float]
@@ -68,8 +81,9 @@ class Forecaster:
         LSTMs in the ensemble (different seeds; their median is the forecast).
     strategy:
         ``auto``: direct, recursive or the average of both, each alone or combined half and
-        half with a Theta forecast, whichever has the lowest validation error; or force
-        ``direct`` or ``recursive``.
+        half with a Theta forecast, whichever has the lowest validation error; or force one
+        of ``direct``, ``recursive`` or ``holt`` (direct, learning what a damped-trend Holt
+        forecast from the same origin misses: an ES-RNN-like split of the work).
     seed:
         Seed of the first member (members use seed, seed+1, ...).
     date_column, freq, fill, covariates, season_length:
@@ -194,6 +208,7 @@ class Forecaster:
             self.report_ = FitReport("constant", "direct", 0, 0, {}, 0.0,
                                      time.perf_counter() - started, 0, notes)
             self.models_, self.settings_, self.residuals_ = {}, {}, np.zeros((0, H))
+            self.holt_ = {}
             return self
         window = self.window or self._default_window(n, H, m)
         window = min(window, n - 2 * H - 2)
@@ -206,13 +221,19 @@ class Forecaster:
         V = max(1, min(H, (n - window - 2 * H) // 3))
         o_val = np.arange(n - H - V, n - H)          # validation origins: targets to the end
         cutoff = int(o_val[0])                        # training data: positions <= cutoff
-        strategies = list(STRATEGIES) if self.strategy == "auto" else [self.strategy]
+        strategies = list(AUTO_STRATEGIES) if self.strategy == "auto" else [self.strategy]
         if cov is not None and "recursive" in strategies:
-            strategies = ["direct"]
-            notes.append("covariates given: direct multi-step only (recursive would need "
-                         "their future values)")
+            strategies = [k for k in strategies if k != "recursive"]
+            notes.append("covariates given: no recursive multi-step (it would need their "
+                         "future values)")
         xv, yv = windows(u, covs, window, H, [o_val] * len(u))
         theta_val = np.array([theta_path(ui[:o + 1], H) for ui in u for o in o_val])
+        holt_train = [fit_holt(ui[:cutoff + 1]) for ui in u]   # no peeking at validation
+        self.holt_ = {k: fit_holt(ui) for k, ui in zip(self.transforms_, u, strict=True)}
+
+        def bases(params: list[list[float]], origins: np.ndarray, steps: int) -> np.ndarray:
+            return np.concatenate([holt_bases(ui, p, origins, steps)
+                                   for ui, p in zip(u, params, strict=True)])
         results: dict[tuple[str, float], tuple] = {}
         val_paths, found = {}, {}
         for strategy in strategies:
@@ -223,14 +244,19 @@ class Forecaster:
             o_train = np.arange(window - 1, cutoff - steps + 1)[-MAX_WINDOWS:]
             x, y = windows(u, covs, window, steps, [o_train] * len(u))
             val_y = yv[:, :steps]
+            base_val = 0.0
+            if strategy == "holt":
+                y = y - bases(holt_train, o_train, steps)
+                base_val = bases(holt_train, o_val, steps)
+                val_y = val_y - base_val
             models, epochs = [], []
             for k in range(min(self.members, SELECTION_MEMBERS)):
                 model, best, _ = train_member(s, self.seed + k, x, y, (xv, val_y))
                 models.append(model)
                 epochs.append(best)
-            val_paths[strategy] = np.median(predict_paths(models, s, xv, H), axis=0)
+            val_paths[strategy] = np.median(predict_paths(models, s, xv, H), axis=0) + base_val
             found[strategy] = (s, int(np.median(epochs)), len(o_train))
-        if len(strategies) > 1:  # the average of both is a candidate too
+        if len(strategies) > 1:  # the average of them is a candidate too
             val_paths["+".join(strategies)] = np.mean([val_paths[k] for k in strategies], axis=0)
         for label, paths in val_paths.items():
             for weight in (0.0, THETA_WEIGHT):
@@ -249,6 +275,8 @@ class Forecaster:
             settings, epochs, n_train = found[strategy]
             o_all = np.arange(window - 1, n - settings.outputs)[-MAX_WINDOWS:]
             x, y = windows(u, covs, window, settings.outputs, [o_all] * len(u))
+            if strategy == "holt":
+                y = y - bases(list(self.holt_.values()), o_all, settings.outputs)
             scaled_epochs = max(1, int(round(epochs * len(o_all) / max(1, n_train))))
             self.models_[strategy] = [
                 train_member(settings, self.seed + k, x, y, None, scaled_epochs)[0]
@@ -328,8 +356,13 @@ class Forecaster:
                  for k in names]
             cov = self._covariate_matrix(sd)
             x, _ = windows(u, [cov] * len(u), window, 1, [np.array([len(values) - 1])] * len(u))
-            paths = np.mean([np.median(predict_paths(self.models_[k], self.settings_[k], x, H),
-                                       axis=0) for k in strategies], axis=0)
+            last = np.array([len(values) - 1])
+            paths = np.mean([
+                np.median(predict_paths(self.models_[k], self.settings_[k], x, H), axis=0)
+                + (np.concatenate([holt_bases(ui, self.holt_[name], last, H)
+                                   for ui, name in zip(u, names, strict=True)])
+                   if k == "holt" else 0.0)
+                for k in strategies], axis=0)
             weight = self.report_.theta_weight
             if weight:
                 theta = np.array([theta_path(ui, H) for ui in u])

@@ -64,6 +64,7 @@ def save(forecaster: Forecaster, path: str | Path) -> Path:
         "covariates": f.covariate_names_,
         "covariate_stats": None if f.cov_stats_ is None else [list(v) for v in f.cov_stats_],
         "constant": f.constant_,
+        "holt": f.holt_,
         "transforms": {k: t.to_dict() for k, t in f.transforms_.items()},
         "settings": {k: asdict(v) for k, v in f.settings_.items()},
         "residuals": np.asarray(f.residuals_, float).tolist(),
@@ -127,7 +128,7 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
            "a number in (0, 1)")
     _check(where, _is_int(p["members"], 1), "params.members", p["members"], "an int >= 1")
     _check(where, p["strategy"] in ("auto", *STRATEGIES), "params.strategy", p["strategy"],
-           "auto, direct or recursive")
+           f"auto or one of {list(STRATEGIES)}")
     _check(where, _is_int(p["seed"], 0), "params.seed", p["seed"], "an int >= 0")
     for key in ("date_column", "freq", "fill"):
         _check(where, p[key] is None or isinstance(p[key], str), f"params.{key}", p[key],
@@ -145,7 +146,7 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
 
 def _check_settings(where: Path, doc: Any) -> dict[str, CoreSettings]:
     _check(where, isinstance(doc, dict) and set(doc) <= set(STRATEGIES), "settings", doc,
-           "an object strategy (direct, recursive) -> network settings")
+           f"an object strategy ({', '.join(STRATEGIES)}) -> network settings")
     out = {k: _check_one_settings(where, v) for k, v in doc.items()}
     for k, v in out.items():
         _check(where, v.strategy == k, f"settings.{k}.strategy", v.strategy, repr(k))
@@ -161,11 +162,18 @@ def _check_one_settings(where: Path, s: Any) -> CoreSettings:
     _check(where, _is_int(s["covariates"], 0), "settings.covariates", s["covariates"],
            "an int >= 0")
     _check(where, s["strategy"] in STRATEGIES, "settings.strategy", s["strategy"],
-           "direct or recursive")
+           f"one of {list(STRATEGIES)}")
     _check(where, s["cell"] in ("lstm", "gru", "rnn"), "settings.cell", s["cell"],
            "lstm, gru or rnn")
     _check(where, _is_num(s["lr"]) and s["lr"] > 0, "settings.lr", s["lr"], "a positive number")
     return CoreSettings(**s)
+
+
+def _strategy_label(label: Any) -> bool:
+    if not isinstance(label, str):
+        return False
+    parts = label.split("+")
+    return all(p in STRATEGIES for p in parts) and len(set(parts)) == len(parts)
 
 
 def _check_report(where: Path, r: Any) -> FitReport:
@@ -173,12 +181,12 @@ def _check_report(where: Path, r: Any) -> FitReport:
     _check(where, isinstance(r, dict) and set(r) == names, "report", r,
            f"an object with exactly {sorted(names)}")
     _check(where, isinstance(r["model"], str), "report.model", r["model"], "a string")
-    _check(where, r["strategy"] in (*STRATEGIES, "direct+recursive"), "report.strategy",
-           r["strategy"], "direct, recursive or direct+recursive")
+    _check(where, _strategy_label(r["strategy"]), "report.strategy", r["strategy"],
+           f"one of {list(STRATEGIES)} or several joined by +")
     for key in ("window", "epochs", "members"):
         _check(where, _is_int(r[key], 0), f"report.{key}", r[key], "an int >= 0")
     _check(where, isinstance(r["validation_mae"], dict) and all(
-        k.removesuffix("+theta") in (*STRATEGIES, "direct+recursive") and _is_num(v)
+        _strategy_label(k.removesuffix("+theta")) and _is_num(v)
         for k, v in r["validation_mae"].items()),
         "report.validation_mae", r["validation_mae"], "an object strategy -> number")
     _check(where, _is_num(r["theta_weight"]) and 0 <= r["theta_weight"] <= 1,
@@ -204,6 +212,7 @@ def load(path: str | Path) -> Forecaster:
         raise BundleError(f"{path}: not a forecasting bundle (no {DOCUMENT}).", str(path))
     doc = read_json(where)
     keys = {"format", "format_version", "params", "freq", "season_length", "start", "series",
+            "holt",
             "covariates", "covariate_stats", "constant", "transforms", "settings", "residuals",
             "report", "data"}
     _check(where, isinstance(doc, dict) and set(doc) == keys, "(top level)",
@@ -246,6 +255,12 @@ def load(path: str | Path) -> Forecaster:
            and not set(transforms) & set(constant), "transforms", list(transforms)
            if isinstance(transforms, dict) else transforms,
            "one transform per non-constant series")
+    holt = doc["holt"]
+    _check(where, isinstance(holt, dict) and set(holt) == set(transforms) and all(
+        isinstance(v, list) and len(v) == 3 and all(_is_num(x) and 0 < x <= 1 for x in v)
+        for v in holt.values()), "holt", holt,
+        "an object series -> [alpha, beta, phi] in (0, 1], one per modelled series")
+    f.holt_ = {k: [float(x) for x in holt[k]] for k in series if k in holt}
     f.transforms_ = {k: SeriesTransform.from_dict(transforms[k], f"{where} transforms.{k}")
                      for k in series if k in transforms}
     settings = _check_settings(where, doc["settings"])

@@ -170,3 +170,53 @@ def theta_path(u: np.ndarray, horizon: int) -> np.ndarray:
     h = np.arange(1, horizon + 1)
     drift = slope / 2 * (h - 1 + 1 / a - (1 - a) ** n / a)
     return best_level + drift - u[-1]
+
+
+_ALPHAS = np.array([0.1, 0.2, 0.3, 0.5, 0.7, 0.9])
+_BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.3])
+_PHIS = np.array([0.8, 0.9, 0.95, 0.98, 1.0])
+
+
+def holt_states(u: np.ndarray, alpha: Any, beta: Any, phi: Any) -> tuple[np.ndarray, np.ndarray,
+                                                                         np.ndarray]:
+    """Damped-trend Holt smoothing of `u` (parameters may be arrays, broadcast together).
+
+    Returns the level and trend after each observation, shapes ``(n, *params)``, and the
+    sum of the one-step squared errors.
+    """
+    u = np.asarray(u, dtype=float)
+    alpha, beta, phi = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float),
+                                           np.asarray(phi, float))
+    level = np.full(alpha.shape, u[0])
+    trend = np.full(alpha.shape, float(np.mean(np.diff(u[:5]))) if len(u) > 1 else 0.0)
+    levels, trends = [level], [trend]
+    sse = np.zeros(alpha.shape)
+    for value in u[1:]:
+        predicted = level + phi * trend
+        sse += (value - predicted) ** 2
+        new_level = predicted + alpha * (value - predicted)
+        trend = phi * trend + beta * (new_level - level - phi * trend)
+        level = new_level
+        levels.append(level)
+        trends.append(trend)
+    return np.asarray(levels), np.asarray(trends), sse
+
+
+def fit_holt(u: np.ndarray) -> list[float]:
+    """Damped-trend Holt parameters ``[alpha, beta, phi]`` minimising one-step errors on a grid."""
+    a, b, p = np.meshgrid(_ALPHAS, _BETAS, _PHIS, indexing="ij")
+    _, _, sse = holt_states(u, a, b, p)
+    k = np.unravel_index(int(np.argmin(sse)), sse.shape)
+    return [float(a[k]), float(b[k]), float(p[k])]
+
+
+def holt_bases(u: np.ndarray, params: list[float], origins: np.ndarray,
+               horizon: int) -> np.ndarray:
+    """The damped-trend Holt forecast from each origin, relative to ``u[origin]``:
+    ``(len(origins), horizon)``. The LSTM of the ``holt`` strategy learns what it misses."""
+    alpha, beta, phi = params
+    levels, trends, _ = holt_states(u, alpha, beta, phi)
+    damp = np.cumsum(phi ** np.arange(1, horizon + 1))
+    origins = np.asarray(origins, dtype=int)
+    return (levels[origins][:, None] + trends[origins][:, None] * damp[None, :]
+            - np.asarray(u, float)[origins][:, None])
