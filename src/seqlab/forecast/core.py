@@ -46,6 +46,7 @@ class CoreSettings:
     batch_size: int = 32
     max_epochs: int = 150
     patience: int = 20
+    min_epochs: int = 0
     covariates: int = 0
 
     @property
@@ -98,10 +99,15 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
     batch = int(min(512, max(8, settings.batch_size, math.ceil(len(x) / 10)))) \
         if len(x) > 40 else max(4, math.ceil(len(x) / 4))
     if validation is not None and len(validation[0]):
+        # A few validation points can favour a barely trained net (one that forecasts the
+        # average drift) by chance: early stopping may only pick weights after min_epochs.
+        first = min(settings.min_epochs, settings.max_epochs - 1)
+        if first > 0:
+            trainer.fit(x, y, epochs=first, batch_size=batch, verbose=0)
         stop = EarlyStopping(patience=settings.patience, restore_best_weights=True)
-        trainer.fit(x, y, epochs=settings.max_epochs, batch_size=batch,
+        trainer.fit(x, y, epochs=settings.max_epochs - first, batch_size=batch,
                     validation_data=validation, callbacks=[stop], verbose=0)
-        best = (stop.best_epoch or 0) + 1
+        best = first + (stop.best_epoch or 0) + 1
         return model.eval(), best, float(stop.best)
     trainer.fit(x, y, epochs=epochs or settings.max_epochs, batch_size=batch, verbose=0)
     return model.eval(), epochs or settings.max_epochs, float("nan")

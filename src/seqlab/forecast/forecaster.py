@@ -43,7 +43,7 @@ from seqlab.forecast.transforms import (
 
 __all__ = ["Forecaster", "FitReport"]
 
-SELECTION_MEMBERS = 3
+SELECTION_MEMBERS = 2
 """Members per strategy when comparing direct and recursive on validation."""
 THETA_WEIGHT = 0.5
 """Weight of the Theta forecast when validation prefers the LSTM-Theta combination."""
@@ -89,17 +89,18 @@ class Forecaster:
     date_column, freq, fill, covariates, season_length:
         How to read the data (see `seqlab.forecast.prepare`); covariates are used as past
         inputs only (their future values are never needed).
-    units, window, max_epochs, patience, lr:
+    units, window, max_epochs, patience, min_epochs, lr:
         Network and training settings; ``window=None`` picks the input length from the
-        season length and the horizon.
+        season length and the horizon. Early stopping keeps the best weights seen after
+        `min_epochs` (a short validation split can otherwise prefer a barely trained net).
     """
 
     def __init__(self, horizon: int, *, level: float = 0.8, members: int = 5,
                  strategy: str = "auto", seed: int = 0, date_column: str | None = None,
                  freq: str | None = None, fill: str | None = None,
                  covariates: list[str] | None = None, season_length: int | None = None,
-                 units: int = 32, window: int | None = None, max_epochs: int = 100,
-                 patience: int = 15, lr: float = 3e-3):
+                 units: int = 32, window: int | None = None, max_epochs: int = 80,
+                 patience: int = 10, min_epochs: int = 10, lr: float = 3e-3):
         self.horizon = horizon
         self.level = level
         self.members = members
@@ -114,6 +115,7 @@ class Forecaster:
         self.window = window
         self.max_epochs = max_epochs
         self.patience = patience
+        self.min_epochs = min_epochs
         self.lr = lr
 
     # ------------------------------------------------------------------ checks
@@ -131,6 +133,7 @@ class Forecaster:
             check_int("season_length", self.season_length, owner, low=1)
         check_int("max_epochs", self.max_epochs, owner, low=1)
         check_int("patience", self.patience, owner, low=1)
+        check_int("min_epochs", self.min_epochs, owner, low=0)
         check_float("lr", self.lr, owner, low=0.0, low_open=True)
 
     def _read(self, data: Any) -> SeriesData:
@@ -239,7 +242,7 @@ class Forecaster:
         for strategy in strategies:
             s = CoreSettings(window=window, horizon=H, strategy=strategy, units=self.units,
                              lr=self.lr, max_epochs=self.max_epochs, patience=self.patience,
-                             covariates=0 if cov is None else cov.shape[1])
+                             min_epochs=self.min_epochs, covariates=0 if cov is None else cov.shape[1])
             steps = s.outputs
             o_train = np.arange(window - 1, cutoff - steps + 1)[-MAX_WINDOWS:]
             x, y = windows(u, covs, window, steps, [o_train] * len(u))

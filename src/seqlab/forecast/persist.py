@@ -38,7 +38,8 @@ FORMAT = "seqlab-forecaster"
 FORMAT_VERSION = 1
 DOCUMENT = "forecast.json"
 _PARAMS = ("horizon", "level", "members", "strategy", "seed", "date_column", "freq", "fill",
-           "covariates", "season_length", "units", "window", "max_epochs", "patience", "lr")
+           "covariates", "season_length", "units", "window", "max_epochs", "patience", "min_epochs",
+           "lr")
 
 
 def _dates(index: pd.Index) -> list[Any]:
@@ -140,6 +141,8 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
                "an int >= 1 or null")
     for key in ("units", "max_epochs", "patience"):
         _check(where, _is_int(p[key], 1), f"params.{key}", p[key], "an int >= 1")
+    _check(where, _is_int(p["min_epochs"], 0), "params.min_epochs", p["min_epochs"],
+           "an int >= 0")
     _check(where, _is_num(p["lr"]) and p["lr"] > 0, "params.lr", p["lr"], "a positive number")
     return p
 
@@ -159,8 +162,8 @@ def _check_one_settings(where: Path, s: Any) -> CoreSettings:
            f"an object with exactly {sorted(names)}")
     for key in ("window", "horizon", "units", "batch_size", "max_epochs", "patience"):
         _check(where, _is_int(s[key], 1), f"settings.{key}", s[key], "an int >= 1")
-    _check(where, _is_int(s["covariates"], 0), "settings.covariates", s["covariates"],
-           "an int >= 0")
+    for key in ("covariates", "min_epochs"):
+        _check(where, _is_int(s[key], 0), f"settings.{key}", s[key], "an int >= 0")
     _check(where, s["strategy"] in STRATEGIES, "settings.strategy", s["strategy"],
            f"one of {list(STRATEGIES)}")
     _check(where, s["cell"] in ("lstm", "gru", "rnn"), "settings.cell", s["cell"],
