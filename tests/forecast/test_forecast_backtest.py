@@ -97,3 +97,18 @@ def test_beats_seasonal_naive_on_a_known_seasonal_pattern_over_seeds():
         scores.append(r.metrics["seqlab"]["mase"] / r.metrics["seasonal_naive"]["mase"])
     assert np.median(scores) < 0.8, scores
     assert pd.Series(scores).max() < 1.0, scores
+
+
+def test_without_statsmodels_ets_is_left_out_with_a_note(monkeypatch):
+    import sys
+
+    from seqlab.errors import SeqlabError
+    from seqlab.forecast import baselines
+
+    module = sys.modules["seqlab.forecast.backtest"]  # the package's `backtest` is the function
+    monkeypatch.setattr(module, "statsmodels_available", lambda: False)
+    monkeypatch.setattr(baselines, "statsmodels_available", lambda: False)
+    r = backtest(monthly(60), horizon=4, origins=1, **FAST)
+    assert "ets" not in r.metrics and any("statsmodels" in n for n in r.notes)
+    with pytest.raises(SeqlabError, match=r"pip install 'seqlab\[forecast\]'"):
+        baselines.ets(np.arange(1.0, 30.0), 3, 1)
