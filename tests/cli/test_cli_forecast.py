@@ -1,0 +1,64 @@
+"""`seqlab forecast` and `seqlab backtest` from the shell: files in, forecasts and JSON out."""
+
+import json
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from seqlab.cli import app
+
+runner = CliRunner()
+
+
+def _csv(path, n=60, gap=False):
+    rng = np.random.default_rng(0)
+    t = np.arange(n)
+    dates = pd.date_range("2018-01-01", periods=n, freq="MS")
+    frame = pd.DataFrame({"month": dates.strftime("%Y-%m"), "sales": (100 + t) * (
+        1 + 0.2 * np.sin(2 * np.pi * t / 12)) * np.exp(rng.normal(0, 0.02, n))})
+    if gap:
+        frame = frame.drop(index=[10])
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_forecast_writes_csv_and_bundle_then_reuses_the_bundle(tmp_path):
+    data = _csv(tmp_path / "sales.csv")
+    result = runner.invoke(app, ["forecast", str(data), "--horizon", "4", "--members", "1",
+                                 "--out", str(tmp_path / "model"), "--output",
+                                 str(tmp_path / "f.csv")])
+    assert result.exit_code == 0, result.output
+    assert "model: lstm-hybrid" in result.output
+    table = pd.read_csv(tmp_path / "f.csv")
+    assert list(table.columns) == ["date", "series", "forecast", "lower", "upper"]
+    assert table["date"].iloc[0] == "2023-01-01"
+    again = runner.invoke(app, ["forecast", str(data), "--model", str(tmp_path / "model"),
+                                "--json"])
+    assert again.exit_code == 0, again.output
+    doc = json.loads(again.output)
+    assert doc["model"].startswith("lstm-hybrid") and len(doc["forecasts"]) == 4
+    assert np.allclose([r["forecast"] for r in doc["forecasts"]], table["forecast"])
+
+
+def test_forecast_gap_is_a_clear_error(tmp_path):
+    data = _csv(tmp_path / "gap.csv", gap=True)
+    result = runner.invoke(app, ["forecast", str(data), "--horizon", "4"])
+    assert result.exit_code != 0
+    assert "2018-11-01" in str(result.exception)
+
+
+def test_backtest_prints_metrics_beside_baselines_and_strict_json(tmp_path):
+    data = _csv(tmp_path / "sales.csv", n=72)
+    args = ["backtest", str(data), "--horizon", "6", "--origins", "2", "--members", "1",
+            "--plot", str(tmp_path / "bt.png")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for word in ("seasonal_naive", "MASE", "coverage", "refitted at every origin"):
+        assert word in result.output
+    assert (tmp_path / "bt.png").exists()
+    result = runner.invoke(app, [*args, "--json", "--no-plot"])
+    doc = json.loads(result.output, parse_constant=lambda c: (_ for _ in ()).throw(
+        ValueError(c)))
+    assert set(doc["metrics"]) >= {"seqlab", "naive", "seasonal_naive"}
+    assert doc["verdict"]

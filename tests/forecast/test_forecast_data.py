@@ -1,0 +1,112 @@
+"""Reading series: dates detected, frequency inferred, every bad input a clear error."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqlab.errors import ValidationError
+from seqlab.forecast import prepare, read_csv, season_length_of
+
+
+def _csv(dates, values, header="date,value"):
+    return header + "\n" + "".join(f"{d},{v}\n" for d, v in zip(dates, values, strict=True))
+
+
+def test_date_column_detected_and_monthly_frequency_inferred(write_csv):
+    dates = pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d")
+    data = read_csv(write_csv(_csv(dates, range(30), "when,sales")))
+    assert data.freq == "MS" and data.season_length == 12
+    assert list(data.values.columns) == ["sales"]
+    assert data.values.index[0] == pd.Timestamp("2020-01-01")
+
+
+@pytest.mark.parametrize("freq, m", [("QS", 4), ("YS", 1), ("W-SUN", 52), ("D", 7),
+                                     ("h", 24), ("ME", 12), ("QE-DEC", 4)])
+def test_season_length_follows_the_frequency(freq, m):
+    assert season_length_of(freq) == m
+
+
+def test_year_column_of_integers_is_yearly(write_csv):
+    data = read_csv(write_csv(_csv(range(1900, 1940), np.arange(40.0) + 1, "year,flow")))
+    assert data.freq.startswith("YS") and data.season_length == 1
+
+
+def test_integer_steps_are_not_dates(write_csv):
+    data = read_csv(write_csv(_csv(range(50), np.arange(50.0), "day,sales")))
+    assert data.freq is None and data.values.index[0] == 0 and len(data.values) == 50
+
+
+def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
+    dates = list(pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
+    del dates[7], dates[12]
+    path = write_csv(_csv(dates, range(28)))
+    with pytest.raises(ValidationError, match=r"2 date\(s\) are missing.*2020-08-01.*"
+                                              r"2021-02-01.*fill='interpolate'"):
+        read_csv(path)
+    filled = read_csv(path, fill="interpolate")
+    assert len(filled.values) == 30 and filled.filled == ["2020-08-01", "2021-02-01"]
+    assert filled.values.iloc[7, 0] == pytest.approx(6.5)
+    assert read_csv(path, fill="ffill").values.iloc[7, 0] == 6
+
+
+def test_missing_value_is_reported_with_its_date(write_csv):
+    dates = pd.date_range("2020-01-01", periods=20, freq="MS").strftime("%Y-%m-%d")
+    values = [str(v) for v in range(20)]
+    values[5] = ""
+    with pytest.raises(ValidationError, match="2020-06-01"):
+        read_csv(write_csv(_csv(dates, values)))
+
+
+def test_duplicate_dates_are_refused(write_csv):
+    dates = ["2020-01-01", "2020-02-01", "2020-02-01", "2020-03-01"]
+    with pytest.raises(ValidationError, match="unique.*2020-02-01"):
+        read_csv(write_csv(_csv(dates, range(4))))
+
+
+def test_dates_out_of_order_are_refused(write_csv):
+    dates = ["2020-01-01", "2020-03-01", "2020-02-01", "2020-04-01"]
+    with pytest.raises(ValidationError, match="increase.*Sort"):
+        read_csv(write_csv(_csv(dates, range(4))))
+
+
+def test_unparseable_dates_are_named(write_csv):
+    dates = ["2020-01-01", "2020-02-01", "not a date", "2020-04-01"]
+    with pytest.raises(ValidationError, match="'not a date'"):
+        read_csv(write_csv(_csv(dates, range(4))))
+
+
+def test_all_missing_column_is_refused(write_csv):
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    text = "date,a,b\n" + "".join(f"{d},{i},\n" for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"\['b'\].*all missing"):
+        read_csv(write_csv(text))
+
+
+def test_bad_options_name_what_was_given():
+    frame = pd.DataFrame({"a": np.arange(10.0)},
+                         index=pd.date_range("2020-01-01", periods=10, freq="D"))
+    with pytest.raises(ValidationError, match="'fill'.*'zero'"):
+        prepare(frame, fill="zero")
+    with pytest.raises(ValidationError, match="covariates.*'temp'"):
+        prepare(frame, covariates=["temp"])
+    with pytest.raises(ValidationError, match="'date_column'.*'when'"):
+        prepare(frame.reset_index(), date_column="when")
+
+
+def test_numpy_input_has_positions_and_no_season():
+    data = prepare(np.arange(24.0))
+    assert data.freq is None and data.season_length == 1
+    assert prepare(np.arange(24.0), season_length=12).season_length == 12
+
+
+def test_covariates_are_kept_apart(write_csv):
+    dates = pd.date_range("2020-01-01", periods=10, freq="D").strftime("%Y-%m-%d")
+    text = "date,sales,temp\n" + "".join(f"{d},{i},{20 + i % 3}\n" for i, d in enumerate(dates))
+    data = read_csv(write_csv(text), covariates=["temp"])
+    assert list(data.values.columns) == ["sales"] and list(data.covariates.columns) == ["temp"]
+
+
+def test_infinite_values_are_refused(write_csv):
+    dates = pd.date_range("2020-01-01", periods=5, freq="MS").strftime("%Y-%m-%d")
+    with pytest.raises(ValidationError, match="Infinite values at 2020-03-01"):
+        read_csv(write_csv(_csv(dates, [1, 2, "inf", 4, 5])))
