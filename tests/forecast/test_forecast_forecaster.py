@@ -107,9 +107,10 @@ def test_bundle_round_trip_forecasts_the_same_and_from_new_data(fitted, tmp_path
     newer = monthly(84)  # a year more of the same series
     table = loaded.predict(data=newer)
     assert table["date"].iloc[0] == pd.Timestamp("2022-01-01")
-    # the bundle is plain files: JSON + safetensors only
-    kinds = {p.suffix for p in (tmp_path / "model").rglob("*") if p.is_file()}
-    assert kinds <= {".json", ".safetensors", ""}
+    # the bundle is plain files: JSON + safetensors only (and the writers' empty lock files)
+    files = [p for p in (tmp_path / "model").rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} <= {".json", ".safetensors", "", ".lock"}
+    assert all(p.stat().st_size == 0 for p in files if p.suffix == ".lock")
 
 
 @pytest.mark.parametrize("field, value, message", [
