@@ -8,6 +8,7 @@ import errno
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hardening_support import assert_one_line_error, sine, write_csv
 
@@ -217,3 +218,36 @@ def test_an_unexpected_error_is_reported_as_a_bug_not_a_traceback(cli, monkeypat
     monkeypatch.setattr(seqlab.recipes, "run", broken)
     assert_one_line_error(cli("run", "echo", "--quick"), 1,
                           r"unexpected ZeroDivisionError: boom. This is a bug")
+
+
+@pytest.fixture(scope="module")
+def forecasting_bundle(tmp_path_factory):
+    import pandas as pd
+
+    from seqlab.forecast import Forecaster, save
+
+    folder = tmp_path_factory.mktemp("forecasting")
+    months = pd.date_range("2015-01-01", periods=60, freq="MS")
+    data = pd.Series(100 + 10 * np.sin(np.arange(60) * np.pi / 6), index=months, name="sales")
+    save(Forecaster(6, members=1).fit(data), folder / "fm")
+    frame = pd.DataFrame({"month": months.strftime("%Y-%m"), "sales": data.to_numpy()})
+    frame.to_csv(folder / "all.csv", index=False)
+    return folder / "fm", folder / "all.csv"
+
+
+def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_foreign_folders(
+        tmp_path, cli, forecasting_bundle):
+    bundle, data = forecasting_bundle
+    predicted = cli("predict", bundle, data)
+    assert predicted.code == 0 and predicted.out.splitlines()[0] == "date,series,forecast,lower,upper"
+    assert len(predicted.out.splitlines()) == 7
+    assert_one_line_error(cli("update", bundle, "--old", data, "--new", data), 2,
+                          r"is a forecasting bundle .* refitted rather than updated")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "cat.jpg").write_text("meow")
+    assert_one_line_error(cli("forecast", data, "--horizon", 6, "--out", photos), 2,
+                          r"not a forecasting bundle \(no forecast.json\); refusing to replace")
+    assert (photos / "cat.jpg").read_text() == "meow"
+    assert_one_line_error(cli("forecast", data, "--horizon", 6, "--output", tmp_path / "no" /
+                              "f.csv"), 2, r"the folder .*no does not exist")

@@ -96,6 +96,12 @@ def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]
     return header, rows[-1:] if last else rows
 
 
+def _is_forecasting_bundle(path: Path) -> bool:
+    from seqlab.forecast.persist import DOCUMENT
+
+    return (Path(path) / DOCUMENT).is_file()
+
+
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
@@ -124,6 +130,17 @@ def _predict(
         if output.exists() and input.exists() and output.resolve() == input.resolve():
             raise ValidationError(f"--output {output} is the input file; writing there would "
                                   f"replace your data. Name another file.")
+    if _is_forecasting_bundle(bundle):
+        from seqlab._io import atomic_write
+        from seqlab.forecast import load as load_forecaster
+
+        forecaster = load_forecaster(bundle)
+        table = forecaster.predict(data=forecaster.read(input)).to_csv(index=False)
+        if output is None:
+            typer.echo(table, nl=False)
+        else:
+            atomic_write(output, table)
+        return
     loaded = load(bundle)
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)
@@ -172,6 +189,14 @@ def _update(
         from seqlab._io import check_output_path
 
         check_output_path(plot, "plot")
+    if _is_forecasting_bundle(bundle):
+        raise ValidationError(
+            f"{bundle} is a forecasting bundle (seqlab forecast --out). It chooses its settings "
+            f"from the data, so it is refitted rather than updated: `seqlab backtest ALL.csv "
+            f"--horizon H` compares it with the baselines on the data you have now, `seqlab "
+            f"forecast ALL.csv --horizon H --out {bundle}` refits it on old and new data "
+            f"together, and `seqlab forecast --model {bundle} NEW.csv` forecasts from new "
+            f"observations without refitting (a handful are enough).")
     if rollback:
         live = roll_back(bundle)
         typer.echo(f"rolled back: {bundle} now serves version {live}")

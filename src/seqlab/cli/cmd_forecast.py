@@ -47,8 +47,14 @@ def _forecast(
     settings (transform, season, window, direct or recursive) are chosen from the data; the
     model picked is printed. With --model BUNDLE, DATA is new data for a saved forecaster.
     """
+    from seqlab._io import atomic_write, check_output_path
     from seqlab.forecast import Forecaster, load, read_csv, save
+    from seqlab.forecast.persist import check_target
 
+    if output is not None:
+        check_output_path(output, "output")
+    if out is not None:
+        check_target(out)
     if model is not None:
         forecaster = load(model)
         table = forecaster.predict(horizon, data=forecaster.read(data, fill=fill), level=level)
@@ -65,7 +71,7 @@ def _forecast(
         if out is not None:
             save(forecaster, out)
     if output is not None:
-        table.to_csv(output, index=False)
+        atomic_write(output, table.to_csv(index=False))
     summary = forecaster.summary()
     if as_json:
         doc = {**summary, "forecasts": json.loads(table.to_json(orient="records",
@@ -108,14 +114,17 @@ def _backtest(
 ) -> None:
     """Rolling-origin backtest: seqlab beside naive, seasonal naive and ETS (MASE, sMAPE,
     RMSE, interval coverage), averaged over origins and series."""
+    from seqlab._io import atomic_savefig, check_output_path
     from seqlab.forecast import backtest, backtest_figure, read_csv
 
+    if plot is not None and not no_plot:
+        check_output_path(plot, "plot")
     result = backtest(read_csv(data, date_column=date_column, freq=freq, fill=fill,
                                covariates=covariates),
                       horizon, origins, step=step, refit=refit, level=level, members=members,
                       seed=seed)
     if plot is not None and not no_plot:
-        backtest_figure(result).savefig(plot, dpi=100)
+        atomic_savefig(backtest_figure(result), plot, dpi=100)
     if as_json:
         print(json.dumps(result.to_json(), allow_nan=False))
         return

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from seqlab import bundle as bundles
+from seqlab._io import check_output_path
+from seqlab.bundle import store
 from seqlab.bundle.files import read_json, write_json
 from seqlab.errors import BundleError
 from seqlab.forecast.core import STRATEGIES, CoreSettings
@@ -48,10 +50,28 @@ def _dates(index: pd.Index) -> list[Any]:
     return [int(i) for i in index]
 
 
-def save(forecaster: Forecaster, path: str | Path) -> Path:
-    """Write `forecaster` (fitted) to the folder `path`, replacing what is there."""
+def check_target(path: str | Path) -> Path:
+    """Fail early, before fitting, when a forecasting bundle cannot be written at `path`:
+    an unwritable place, a file, or a folder that is not a forecasting bundle (a user's
+    folder is never replaced)."""
+    path = check_output_path(path, "forecasting bundle", folder=True)
+    if path.is_symlink() or path.is_file():
+        raise BundleError(f"The bundle path {path} is a file (or a link); a forecasting bundle "
+                          f"is a folder. Choose another path.", path)
+    if path.is_dir() and not (path / DOCUMENT).is_file() and any(path.iterdir()):
+        raise BundleError(f"The bundle path {path} is a folder that is not a forecasting "
+                          f"bundle (no {DOCUMENT}); refusing to replace it. Choose a new path.",
+                          path)
+    return path
+
+
+def save(forecaster: Forecaster, path: str | Path, *,
+         timeout: float | None = store.DEFAULT_LOCK_TIMEOUT) -> Path:
+    """Write `forecaster` (fitted) to the folder `path`, replacing the forecasting bundle
+    there (never another folder). The new bundle is written beside it and swapped in under
+    the bundle's writer lock, so two writers never interleave."""
     forecaster._check_fitted()
-    path = Path(path)
+    path = check_target(path)
     f = forecaster
     sd = f.data_
     doc = {
@@ -86,13 +106,18 @@ def save(forecaster: Forecaster, path: str | Path) -> Path:
                 bundles.save(model, staging / "members" / strategy / str(k),
                              metadata={"role": "seqlab.forecast ensemble member",
                                        "strategy": strategy, "member": k})
-        if path.exists():
-            old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
-            path.rename(old)
-            staging.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(path)
+        lock = store._lock(path, timeout)
+        try:
+            check_target(path)  # another writer may have put something there meanwhile
+            if path.exists():
+                old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
+                path.rename(old)
+                staging.rename(path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                staging.rename(path)
+        finally:
+            lock.release()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
