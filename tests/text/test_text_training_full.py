@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from seqlab.generate import generate_text, known_word_share
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 NIETZSCHE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nietzsche.txt"
 

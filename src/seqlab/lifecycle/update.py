@@ -98,13 +98,14 @@ def train_candidate(bundle: Bundle, strategy: str, old: np.ndarray, new: np.ndar
         pipeline = Pipeline.from_dict(pipeline.to_dict()).fit(data)
     x, y = pipeline.frame(data)
     model = _copy_of(bundle, fresh, seed)
-    lr = config.get("lr")
+    lr = config.lr
     if not fresh and lr is not None:
         lr = lr * lr_factor
-    trainer = Trainer(model, optimizer=config.get("optimizer", "adam"), lr=lr, seed=seed,
-                      loss=config.get("loss"))
+    # The champion's settings, at this candidate's rate and seed; batches shuffled as
+    # series windows always were here.
+    trainer = Trainer(model, config.replace(lr=lr, seed=seed, shuffle=None))
     trainer.fit(x, y.reshape(len(y), -1), epochs=epochs if fresh else extra_epochs,
-                batch_size=config.get("batch_size") or 32, verbose=0)
+                batch_size=config.batch_size or 32, verbose=0)
     return trainer, pipeline
 
 
@@ -175,7 +176,7 @@ def update(
             f"or collect more data.")
     new_train = new[:split]
     recent = new[split - window.n_in:]
-    base_epochs = epochs or champion.trainer_config.get("epochs") or 100
+    base_epochs = epochs or champion.trainer_config.epochs or 100
     extra = extra_epochs or max(1, base_epochs // 5)
     champion_rmse = rmse(champion.model, champion.pipeline, recent)
     skill = skill_over_time(champion.model, champion.pipeline, np.concatenate([old, new]),
@@ -207,9 +208,8 @@ def update(
     version = None
     if better and promote:
         _, trainer, pipeline = best[winner]
-        config = dict(champion.trainer_config)
-        config["epochs"] = base_epochs if winner.startswith("fresh") else extra
-        config["lr"] = trainer.lr
+        config = champion.trainer_config.replace(
+            epochs=base_epochs if winner.startswith("fresh") else extra, lr=trainer.lr)
         folder = save(trainer.model, bundle_path, pipeline=pipeline,
                       trainer_config=config, history=History(trainer.history_.records),
                       optimizer=trainer.optimizer, keep_previous=True,

@@ -9,6 +9,7 @@ from seqlab.train.callbacks import (
     ReduceLROnPlateau,
     ResetState,
 )
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.losses import LOSSES, get_loss
 from seqlab.train.metrics import METRICS, get_metric
@@ -16,6 +17,7 @@ from seqlab.train.trainer import Trainer, resolve_device
 
 __all__ = [
     "Trainer",
+    "TrainerConfig",
     "History",
     "Callback",
     "EarlyStopping",

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from seqlab._validation import check_choice, check_finite, check_float, check_int, check_ndim
+from seqlab._validation import check_finite, check_float, check_int, check_ndim
 from seqlab.data.batching import minibatches, stateful_layout
-from seqlab.errors import ValidationError
+from seqlab.errors import BundleError, ValidationError
 from seqlab.models.build import detach_state
 from seqlab.models.spec import TASKS
 from seqlab.train.callbacks import Callback
+from seqlab.train.config import TrainerConfig
 from seqlab.train.divergence import DivergenceGuard
 from seqlab.train.history import History
 from seqlab.train.losses import DEFAULT_LOSS, get_loss
@@ -45,6 +46,11 @@ def _as_array(data: Any) -> np.ndarray:
     return np.array(array, copy=True, order="C")
 
 
+def _first(*values: Any) -> Any:
+    """The first of `values` that is not None (None when all are)."""
+    return next((value for value in values if value is not None), None)
+
+
 class Trainer:
     """Trains a sequence model and uses it.
 
@@ -55,7 +61,10 @@ class Trainer:
     task:
         ``regression``, ``binary`` or ``multiclass``; taken from ``model.spec`` when present.
     loss, metrics:
-        Names (or a callable loss); defaults follow the task.
+        Names (or a callable loss, which a bundle cannot store); defaults follow the task.
+    config:
+        A `TrainerConfig`; keyword `settings` (its field names) override its fields, so
+        ``Trainer(model, lr=1e-2, stateful=True)`` works without building one.
     optimizer, lr, momentum, weight_decay:
         ``adam``, ``adamw``, ``sgd``, ``rmsprop`` or ``adagrad``; ``lr=None`` takes
         Keras' default. AdamW's ``weight_decay`` is decoupled and spares biases.
@@ -82,60 +91,71 @@ class Trainer:
         ``cpu``, ``cuda`` or ``auto``.
     """
 
-    def __init__(
-        self,
-        model: nn.Module,
-        *,
-        task: str | None = None,
-        loss: Any = None,
-        optimizer: str = "adam",
-        lr: float | None = None,
-        momentum: float = 0.0,
-        weight_decay: float = 0.0,
-        metrics: Sequence[str] | None = None,
-        stateful: bool = False,
-        clip_grad_norm: float | None = None,
-        seed: int | None = None,
-        device: str = "cpu",
-        l1: float = 0.0,
-        l2: float = 0.0,
-        on_divergence: str = "raise",
-        spike_factor: float | None = None,
-        max_rollbacks: int = 3,
-    ):
-        spec = getattr(model, "spec", None)
-        task = task or (spec.task if spec is not None else None)
-        if task is None:
+    def __init__(self, model: nn.Module, config: TrainerConfig | None = None, *,
+                 device: str = "cpu", **settings: Any):
+        config = config if config is not None else TrainerConfig()
+        if not isinstance(config, TrainerConfig):
             raise ValidationError(
-                "The 'task' parameter of Trainer is required for a model without a `spec`: "
-                f"pass one of {list(TASKS)}."
-            )
-        self.task = check_choice("task", task, "Trainer", TASKS)
+                f"The 'config' parameter of Trainer must be a TrainerConfig; got "
+                f"{type(config).__name__}. Pass settings as keywords, or "
+                f"TrainerConfig.from_dict(...).")
+        loss = settings.get("loss")
+        custom_loss = loss if loss is not None and not isinstance(loss, str) else None
+        if custom_loss is not None:
+            settings["loss"] = None  # a callable cannot be plain data: kept beside the config
+        spec = getattr(model, "spec", None)
+        config = config.replace(**settings)
+        if config.task is None:
+            if spec is None:
+                raise ValidationError(
+                    "The 'task' parameter of Trainer is required for a model without a "
+                    f"`spec`: pass one of {list(TASKS)}.")
+            config = config.replace(task=spec.task)
+        self.config = config
         self.device = resolve_device(device)
         self.model = model.to(self.device)
-        self.loss_name = loss if isinstance(loss, str) else None
-        self.loss_fn = get_loss(loss or DEFAULT_LOSS[self.task])
-        self.metric_names = list(DEFAULT_METRICS[self.task] if metrics is None else metrics)
+        self.loss_fn = custom_loss or get_loss(config.loss or DEFAULT_LOSS[self.task])
+        self.metric_names = list(DEFAULT_METRICS[self.task] if config.metrics is None
+                                 else config.metrics)
         self.metric_fns = {name: get_metric(name, self.task) for name in self.metric_names}
-        self.optimizer = make_optimizer(optimizer, model.parameters(), lr, momentum, weight_decay)
-        self.optimizer_name = optimizer
-        self.stateful = bool(stateful)
-        if clip_grad_norm is not None:
-            check_float("clip_grad_norm", clip_grad_norm, "Trainer", low=0.0, low_open=True)
-        self.clip_grad_norm = clip_grad_norm
-        self.on_divergence = check_choice("on_divergence", on_divergence, "Trainer",
-                                          ("raise", "rollback"))
-        if spike_factor is not None:
-            check_float("spike_factor", spike_factor, "Trainer", low=1.0, low_open=True)
-        self.spike_factor = spike_factor
-        self.max_rollbacks = check_int("max_rollbacks", max_rollbacks, "Trainer", low=0)
+        self.optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr,
+                                        config.momentum, config.weight_decay)
         self.events_: list[dict[str, Any]] = []
-        self.l1 = check_float("l1", l1, "Trainer", low=0.0)
-        self.l2 = check_float("l2", l2, "Trainer", low=0.0)
-        self.seed = None if seed is None else check_int("seed", seed, "Trainer", low=0)
         self.stop_training = False
         self.state_: Any = None
         self.history_ = History()
+
+    # Read-only views of the configuration (change them through a new TrainerConfig).
+    task = property(lambda self: self.config.task, doc="The task (from the config or spec).")
+    stateful = property(lambda self: self.config.stateful, doc="TrainerConfig.stateful.")
+    seed = property(lambda self: self.config.seed, doc="TrainerConfig.seed.")
+    clip_grad_norm = property(lambda self: self.config.clip_grad_norm,
+                              doc="TrainerConfig.clip_grad_norm.")
+    l1 = property(lambda self: self.config.l1, doc="TrainerConfig.l1.")
+    l2 = property(lambda self: self.config.l2, doc="TrainerConfig.l2.")
+    on_divergence = property(lambda self: self.config.on_divergence,
+                             doc="TrainerConfig.on_divergence.")
+    spike_factor = property(lambda self: self.config.spike_factor,
+                            doc="TrainerConfig.spike_factor.")
+    max_rollbacks = property(lambda self: self.config.max_rollbacks,
+                             doc="TrainerConfig.max_rollbacks.")
+    optimizer_name = property(lambda self: self.config.optimizer,
+                              doc="TrainerConfig.optimizer.")
+    loss_name = property(lambda self: self.config.loss,
+                         doc="The registered loss name (None: the task's default or a "
+                             "custom callable).")
+
+    def settings(self, **fit_args: Any) -> TrainerConfig:
+        """The configuration as it stands now, for a bundle: the current learning rate,
+        the resolved metrics and any `fit_args` (epochs, batch_size, shuffle) recorded.
+        A trainer with a custom callable loss cannot be described and is refused."""
+        if self.loss_name is None and self.loss_fn is not get_loss(DEFAULT_LOSS[self.task]):
+            raise BundleError(
+                "The trainer uses a custom callable loss, which a bundle cannot store (bundles "
+                "never carry code). Train with a registered loss name, or pass trainer_config= "
+                "yourself.")
+        return self.config.replace(lr=self.lr, metrics=list(self.metric_names),
+                                   **{k: v for k, v in fit_args.items() if v is not None})
 
     # ----------------------------------------------------------------- training
     def fit(
@@ -143,8 +163,8 @@ class Trainer:
         x: Any,
         y: Any,
         *,
-        epochs: int = 1,
-        batch_size: int = 32,
+        epochs: int | None = None,
+        batch_size: int | None = None,
         shuffle: bool | None = None,
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | None = None,
@@ -153,7 +173,8 @@ class Trainer:
     ) -> History:
         """Train for `epochs` passes over (x, y); returns the `History` (also ``history_``).
 
-        `shuffle` defaults to True, and to False for a stateful trainer (where True is
+        `epochs`, `batch_size` and `shuffle` not given come from the `TrainerConfig`, else
+        1 epoch of batches of 32. `shuffle` defaults to True, and to False for a stateful trainer (where True is
         an error: it would break the continuity that stateful training relies on).
         `validation_split` holds out the last fraction of samples, as Keras does.
         If the loss becomes NaN or infinite (or spikes, with `spike_factor`), the weights
@@ -161,8 +182,11 @@ class Trainer:
         `TrainingDivergedError` (carrying the history) is raised or the epoch is run
         again at a lower learning rate (recorded in ``events_``).
         """
-        epochs = check_int("epochs", epochs, "Trainer.fit", low=1)
-        batch_size = check_int("batch_size", batch_size, "Trainer.fit", low=1)
+        epochs = check_int("epochs", _first(epochs, self.config.epochs, 1), "Trainer.fit",
+                           low=1)
+        batch_size = check_int("batch_size", _first(batch_size, self.config.batch_size, 32),
+                               "Trainer.fit", low=1)
+        shuffle = _first(shuffle, self.config.shuffle)
         verbose = check_int("verbose", verbose, "Trainer.fit", low=0, high=2)
         check_float("validation_split", validation_split, "Trainer.fit", low=0.0, high=0.99)
         if shuffle is None:
