@@ -32,7 +32,6 @@ def one_thread() -> Iterator[None]:
 
 def _init_worker() -> None:
     torch.set_num_threads(1)
-    import seqlab.plots  # noqa: F401  (Agg backend before any figure)
 
 
 def _call(fn: Callable[..., Any], args: tuple) -> Any:

@@ -15,6 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from seqlab.evaluate.diagnose import diagnose
+from seqlab.plots.curves import learning_curves
+from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
+
 __all__ = ["write_report", "render_report"]
 
 _STYLE = """
@@ -49,11 +53,9 @@ def _img(png: bytes, caption: str) -> str:
 
 
 def _figure_png(figure: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    plt.close(figure)
+    close_figure(figure)
     return buffer.getvalue()
 
 
@@ -73,10 +75,6 @@ def _short(value: Any) -> str:
 
 def render_report(run_dir: str | Path) -> str:
     """The HTML text of the report for `run_dir` (see `write_report`)."""
-    from seqlab.evaluate.diagnose import diagnose
-    from seqlab.plots.curves import learning_curves
-    from seqlab.rundir import CURVES_FIGURE, read_run_dir
-
     record = read_run_dir(run_dir)
     title = str(record.config.get("recipe") or record.config.get("name") or record.path.name)
     parts = [f"<h1>seqlab run: {html.escape(title)}</h1>",
