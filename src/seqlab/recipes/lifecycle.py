@@ -23,7 +23,6 @@ from seqlab.bundle import save
 from seqlab.lifecycle import ForecastConfig, rmse, train_forecaster, update
 from seqlab.models import ModelSpec, build
 from seqlab.recipes.registry import Outcome, Recipe, RunContext, median_at_least, register
-from seqlab.train import Trainer
 
 SOURCE = "003 (LSTMs with Python, chapters 13-14)"
 
@@ -57,7 +56,7 @@ def _finalize(context: RunContext) -> Outcome:
     x_new = np.array([0.5, 0.6, 0.7, 0.8, 0.9], dtype=np.float32).reshape(5, 1, 1)
     spec = ModelSpec(1, 1, units=[10], timesteps=1, keras_init=True)
     model = build(spec, seed=context.seed)
-    trainer = Trainer(model, seed=context.seed)
+    trainer = context.trainer(model)
     epochs = context.epochs_or(300, 50)
     trainer.fit(x, y, epochs=epochs, batch_size=5, shuffle=False, verbose=0)
     inputs = np.concatenate([x, x_new])

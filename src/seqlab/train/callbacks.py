@@ -14,7 +14,9 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +52,66 @@ class Callback:
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
         """After the last epoch (also when stopped early)."""
+
+    @property
+    def watches_batches(self) -> bool:
+        """Whether `fit` calls :meth:`on_batch_end`: true when a subclass overrides it.
+        Batch logs cost a wait for the device each batch, so fits without a batch
+        watcher skip them."""
+        return type(self).on_batch_end is not Callback.on_batch_end
+
+
+class RepeatEpoch(Exception):  # noqa: N818  (a signal, not an error)
+    """Raised by an ``on_epoch_end`` hook to have `fit` run the epoch again (the divergence
+    guard after a roll-back); the hooks after it are not called for that epoch."""
+
+
+class Validation(Callback):
+    """Adds the validation loss and metrics (``val_*``) to each epoch's logs."""
+
+    def __init__(self, data: tuple[Any, Any], batch_size: int):
+        self.data, self.batch_size = data, batch_size
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        scores = self.trainer._evaluate(*self.data, self.batch_size)
+        logs.update({f"val_{k}": v for k, v in scores.items()})
+
+
+class RecordEpoch(Callback):
+    """Stamps each epoch's logs with the learning rate and the seconds it took, and appends
+    them to the trainer's `History`."""
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        logs["lr"] = self.trainer.lr
+        logs["seconds"] = time.perf_counter() - self.started
+        self.trainer.history_.append(logs)
+
+
+_WATCHERS: ContextVar[tuple[Callback, ...]] = ContextVar("seqlab_watchers", default=())
+
+
+@contextmanager
+def watch_training(callbacks: Iterable[Callback]) -> Iterator[None]:
+    """Within the block, every `Trainer.fit` also notifies `callbacks`.
+
+    For a runner that watches training it does not build itself (the recipe runner's
+    ``--tensorboard``, for one: a recipe may train inside library functions such as
+    `update`). Each callback is notified once per fit even when also passed to it.
+    Worker processes (``workers > 1``) do not inherit the block.
+    """
+    token = _WATCHERS.set((*_WATCHERS.get(), *callbacks))
+    try:
+        yield
+    finally:
+        _WATCHERS.reset(token)
+
+
+def watching() -> tuple[Callback, ...]:
+    """The callbacks of the enclosing `watch_training` blocks (innermost last)."""
+    return _WATCHERS.get()
 
 
 class _Monitor:
