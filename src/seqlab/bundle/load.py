@@ -243,8 +243,7 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
                               f"spec's {spec.task!r}.", verified["trainer"])
     history = History()
     if "history" in verified:
-        history = History(check_history(read_json(verified["history"], limits),
-                                        verified["history"]))
+        history = check_history(read_json(verified["history"], limits), verified["history"])
     optimizer = None
     if "optimizer" in verified:
         doc = read_json(verified["optimizer"], limits)

@@ -13,6 +13,7 @@ from typing import Any
 from seqlab._settings import declared
 from seqlab.errors import BundleError, ValidationError
 from seqlab.train.config import TrainerConfig
+from seqlab.train.history import History
 
 __all__ = ["check_trainer_config", "check_history", "check_metadata", "trainer_config_of"]
 
@@ -46,20 +47,14 @@ def check_trainer_config(config: Any, path: Path | str) -> TrainerConfig:
         raise BundleError(f"{path}: {error}", path) from None
 
 
-def check_history(data: Any, path: Path | str) -> list[dict[str, Any]]:
-    """The records of a saved History: a list of {str: number, str or null} dicts."""
-    ok = isinstance(data, dict) and set(data) == {"records"} and isinstance(data["records"], list)
-    records = data["records"] if ok else []
-    for record in records:
-        if not isinstance(record, dict) or not all(
-                isinstance(v, (int, float, str)) or v is None for v in record.values()):
-            ok = False
-            break
-    if not ok:
+def check_history(data: Any, path: Path | str) -> History:
+    """The `History` in `data` (see `History.from_dict`), else BundleError naming the file."""
+    try:
+        return History.from_dict(data)
+    except ValidationError:
         raise BundleError(
             f"{path} must hold {{'records': [per-epoch dicts of numbers]}}; got something else "
-            f"({str(data)[:120]}).", path)
-    return records
+            f"({str(data)[:120]}).", path) from None
 
 
 def check_metadata(data: Any, where: str) -> dict[str, Any]:

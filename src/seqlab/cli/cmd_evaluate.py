@@ -156,13 +156,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read the learning curves of a run directory: underfit, good fit or overfit."""
         from seqlab.evaluate import diagnose_many, majority
+        from seqlab.evaluate.diagnose import MIN_EPOCHS, diagnosable
         from seqlab.runs import read_run_dir
 
         record = read_run_dir(run_dir)
-        histories = [h for h in record.histories if "val_loss" in h.keys()]
+        histories = [h for h in record.histories if diagnosable(h)]
         if not histories:
             raise ValidationError(
-                f"{str(run_dir)!r} holds no history with a validation loss to diagnose."
+                f"{str(run_dir)!r} holds no history with a validation loss over at least "
+                f"{MIN_EPOCHS} epochs to diagnose."
             )
         diagnoses = diagnose_many(histories)
         if as_json:

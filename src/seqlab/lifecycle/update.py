@@ -26,6 +26,7 @@ from seqlab.bundle import load, save
 from seqlab.bundle.load import Bundle
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
+from seqlab.evaluate.repeat import each_seed
 from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
 from seqlab.models.build import build
 from seqlab.train.history import History
@@ -184,11 +185,13 @@ def update(
     scores: dict[str, list[float]] = {}
     best: dict[str, tuple[float, Trainer, Pipeline]] = {}
     for name in (*strategies, BASELINE):
-        scores[name] = []
-        for repeat in range(repeats):
-            trainer, pipeline = train_candidate(
+        candidates = each_seed(
+            lambda run_seed, name=name: train_candidate(
                 champion, name, old, new_train, epochs=base_epochs, extra_epochs=extra,
-                lr_factor=lr_factor, seed=seed + repeat)
+                lr_factor=lr_factor, seed=run_seed),
+            repeats=repeats, seed=seed, single_thread=False, owner=owner)
+        scores[name] = []
+        for trainer, pipeline in candidates:
             score = rmse(trainer.model, pipeline, recent)
             scores[name].append(score)
             if name not in best or score < best[name][0]:

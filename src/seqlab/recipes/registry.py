@@ -14,6 +14,7 @@ from typing import Any
 
 from seqlab._validation import check_choice, check_int
 from seqlab.errors import UnknownNameError, ValidationError
+from seqlab.evaluate.repeat import each_seed
 from seqlab.train import Trainer, TrainerConfig
 from seqlab.train.callbacks import Callback, watch_training
 from seqlab.train.history import History
@@ -237,18 +238,23 @@ def run(
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    outcomes = []
-    for repeat in range(repeats):
-        context = RunContext(seed + repeat, quick, epochs, out_dir, dict(options or {}), echo)
+
+    def run_once(run_seed: int) -> Outcome:
+        context = RunContext(run_seed, quick, epochs, out_dir, dict(options or {}), echo)
         if callbacks is not None:
-            context.callbacks = list(callbacks(seed + repeat))
+            context.callbacks = list(callbacks(run_seed))
         with watch_training(context.callbacks):
             outcome = recipe.run_once(context)
         outcome.histories.extend(context.histories)
+        return outcome
+
+    def report(index: int, outcome: Outcome) -> None:
         shown = outcome.value if isinstance(outcome.value, str) else f"{outcome.value:.4f}"
-        echo(f"[{name}] repeat {repeat + 1}/{repeats} (seed {seed + repeat}): "
+        echo(f"[{name}] repeat {index + 1}/{repeats} (seed {seed + index}): "
              f"{recipe.metric} = {shown}")
-        outcomes.append(outcome)
+
+    outcomes = each_seed(run_once, repeats=repeats, seed=seed, on_result=report,
+                         single_thread=False, owner="run")
     judge = recipe.quick_criterion if quick and recipe.quick_criterion else recipe.passes
     return RecipeResult(recipe, outcomes, bool(judge(outcomes)), time.perf_counter() - started,
                         quick)

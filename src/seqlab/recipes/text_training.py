@@ -26,6 +26,7 @@ from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS
 from seqlab.train import Callback, CosineDecay, Trainer
+from seqlab.train.callbacks import KeepBest
 
 __all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text",
            "text_pipeline"]
@@ -118,7 +119,7 @@ class _Progress(Callback):
         self.echo, self.started = echo, started
         self.check_every = max(1, steps_per_epoch // config.checks_per_epoch)
         self.steps_per_epoch = steps_per_epoch
-        self.best_loss, self.best_at, self.best_weights = math.inf, "", None
+        self.best = KeepBest()
         self.epoch, self.last_at = 0, ""
         self.checks: list[HeldOutCheck] = []
         self.samples: list[str] = []
@@ -142,9 +143,7 @@ class _Progress(Callback):
                   f"{math.exp(val_loss):.2f}), {minutes:.1f} min, learning rate "
                   f"{self.trainer.lr:.2g}")
         self.last_at = at
-        if val_loss < self.best_loss:
-            self.best_loss, self.best_at = val_loss, at
-            self.best_weights = self.trainer.get_weights()
+        self.best.offer(val_loss, at, self.trainer)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
@@ -159,10 +158,9 @@ class _Progress(Callback):
             self.echo(f"time budget of {self.config.minutes:g} min reached")
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
-        if self.best_weights is not None and self.best_at != self.last_at:
-            self.trainer.set_weights(self.best_weights)
-            self.echo(f"kept the weights of epoch {self.best_at} (held-out loss "
-                      f"{self.best_loss:.4f}), the best held out")
+        if self.best.at != self.last_at and self.best.restore(self.trainer):
+            self.echo(f"kept the weights of epoch {self.best.at} (held-out loss "
+                      f"{self.best.value:.4f}), the best held out")
 
 
 def train_text(

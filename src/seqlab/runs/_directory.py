@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab.errors import ValidationError
-from seqlab.evaluate.diagnose import diagnose
+from seqlab.evaluate.diagnose import diagnosable, diagnose
 from seqlab.plots.curves import learning_curves
 from seqlab.train.history import History
 
@@ -86,7 +86,7 @@ class RunDir:
     def finish(self) -> list[Any]:
         """Draw the learning curves and write diagnosis.json for histories with val_loss;
         returns the diagnoses."""
-        with_val = [h for h in self.histories if "val_loss" in h.keys() and len(h) >= 3]
+        with_val = [h for h in self.histories if diagnosable(h)]
         diagnoses = [diagnose(h) for h in with_val]
         if diagnoses:
             self._write_json("diagnosis.json", {"runs": [d.to_dict() for d in diagnoses]})
@@ -152,6 +152,6 @@ def read_run_dir(path: str | Path) -> RunRecord:
 
     history_files = sorted((f for f in path.glob("history*.json")
                             if re.fullmatch(r"history(-\d+)?\.json", f.name)), key=order)
-    histories = [History.from_dict(json.loads(f.read_text())) for f in history_files]
+    histories = [History.load(f) for f in history_files]
     figures = sorted(path.glob("*.png"))
     return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures)

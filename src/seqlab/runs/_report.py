@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from seqlab.evaluate.diagnose import diagnose
+from seqlab.evaluate.diagnose import diagnosable, diagnose
 from seqlab.plots.curves import learning_curves
 from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
 
@@ -93,7 +93,7 @@ def render_report(run_dir: str | Path) -> str:
         png = curves.read_bytes() if curves.is_file() else _figure_png(
             learning_curves(record.histories))
         parts.append(_img(png, "train (blue) vs validation (orange) loss"))
-        with_val = [h for h in record.histories if "val_loss" in h.keys() and len(h) >= 3]
+        with_val = [h for h in record.histories if diagnosable(h)]
         if with_val:
             parts.append("<h2>Diagnosis</h2><ul>")
             for index, history in enumerate(with_val, start=1):

@@ -140,6 +140,34 @@ class _Monitor:
         return value < best - self.min_delta
 
 
+class KeepBest:
+    """The lowest value seen so far, where it was seen and (optionally) the trainer's weights
+    then: the keep-best of `EarlyStopping` and of train-text's held-out checks."""
+
+    def __init__(self, min_delta: float = 0.0):
+        self.min_delta = min_delta
+        self.value = math.inf
+        self.at: Any = None
+        self.weights: dict[str, Any] | None = None
+
+    def offer(self, value: float, at: Any, trainer: Trainer | None = None) -> bool:
+        """Record `value` (seen at `at`) when it improves on the best by more than
+        `min_delta`, with `trainer`'s weights when given; returns whether it did."""
+        if not value < self.value - self.min_delta:
+            return False
+        self.value, self.at = value, at
+        if trainer is not None:
+            self.weights = trainer.get_weights()
+        return True
+
+    def restore(self, trainer: Trainer) -> bool:
+        """Put the kept weights back into `trainer`; False when none were kept."""
+        if self.weights is None:
+            return False
+        trainer.set_weights(self.weights)
+        return True
+
+
 class EarlyStopping(Callback, _Monitor):
     """Stop when `monitor` has not improved by `min_delta` for `patience` epochs.
 
@@ -159,21 +187,22 @@ class EarlyStopping(Callback, _Monitor):
         self.patience = check_int("patience", patience, "EarlyStopping", low=0)
         self.restore_best_weights = restore_best_weights
         self.stopped_epoch: int | None = None
-        self.best_epoch: int | None = None
+        self._best = KeepBest(self.min_delta)
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
-        self.best = math.inf
+        self._best = KeepBest(self.min_delta)
         self.wait = 0
-        self.best_weights = None
         self.stopped_epoch = None
-        self.best_epoch = None
+
+    best = property(lambda self: self._best.value, doc="The best (signed) value so far.")
+    best_epoch = property(lambda self: self._best.at, doc="The best epoch (0-based) so far.")
+    best_weights = property(lambda self: self._best.weights,
+                            doc="The best epoch's weights (with restore_best_weights).")
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
-        value = self._value(logs)
-        if self._improved(value, self.best):
-            self.best, self.wait, self.best_epoch = value, 0, epoch
-            if self.restore_best_weights:
-                self.best_weights = self.trainer.get_weights()
+        trainer = self.trainer if self.restore_best_weights else None
+        if self._best.offer(self._value(logs), epoch, trainer):
+            self.wait = 0
             return
         self.wait += 1
         if self.wait >= self.patience:  # as Keras: `patience` epochs without improvement
@@ -181,8 +210,8 @@ class EarlyStopping(Callback, _Monitor):
             self.trainer.stop_training = True
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
-        if self.restore_best_weights and self.best_weights is not None:
-            self.trainer.set_weights(self.best_weights)
+        if self.restore_best_weights:
+            self._best.restore(self.trainer)
 
 
 class ModelCheckpoint(Callback, _Monitor):

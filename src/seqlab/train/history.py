@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from seqlab.errors import ValidationError
+
 
 class History:
     """Per-epoch records such as ``{"epoch": 3, "loss": 0.41, "val_loss": 0.52, "lr": 1e-3}``.
@@ -51,9 +53,28 @@ class History:
         return {"records": self.records}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> History:
-        """Rebuild from `to_dict` output."""
-        return cls(data["records"])
+    def from_dict(cls, data: Any) -> History:
+        """Rebuild from `to_dict` output: ``{"records": [per-epoch dicts]}`` whose values
+        are numbers, strings or None (anything else is a ValidationError)."""
+        records = data.get("records") if isinstance(data, dict) else None
+        ok = isinstance(data, dict) and set(data) == {"records"} and isinstance(records, list)
+        ok = ok and all(isinstance(r, dict) and all(
+            isinstance(k, str) and (isinstance(v, (int, float, str)) or v is None)
+            for k, v in r.items()) for r in records)
+        if not ok:
+            raise ValidationError(
+                f"A History must be {{'records': [per-epoch dicts of numbers]}}; got something "
+                f"else ({str(data)[:120]}).")
+        return cls(records)
+
+    @classmethod
+    def load(cls, path: str | Path) -> History:
+        """Read a History written by `save_json`."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValidationError(f"Cannot read a History from {str(path)!r}: {error}") from None
+        return cls.from_dict(data)
 
     def save_json(self, path: str | Path) -> None:
         """Write the records as JSON."""
