@@ -5,13 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from seqlab.bundle import load, save
+from seqlab.bundle import load, rollback, save
 from seqlab.errors import ValidationError
 from seqlab.lifecycle import (
     BASELINE,
     STRATEGIES,
     ForecastConfig,
-    rollback,
     skill_over_time,
     train_forecaster,
     update,

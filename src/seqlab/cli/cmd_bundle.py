@@ -146,8 +146,8 @@ def _update(
     better, and the previous version is kept. `--rollback` makes that version live again.
     """
     from seqlab.bundle import load
+    from seqlab.bundle import rollback as roll_back
     from seqlab.lifecycle import read_columns, update
-    from seqlab.lifecycle import rollback as roll_back
 
     if rollback:
         live = roll_back(bundle)

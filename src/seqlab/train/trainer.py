@@ -16,16 +16,16 @@ from torch import nn
 from seqlab._validation import check_finite, check_float, check_int, check_ndim
 from seqlab.data.batching import minibatches, stateful_layout
 from seqlab.errors import BundleError, ValidationError
-from seqlab.models.inference import Stream, activate, eval_mode
+from seqlab.models._inference import Stream, activate, eval_mode
 from seqlab.models.spec import TASKS
+from seqlab.train._divergence import DivergenceGuard
+from seqlab.train._progress import ProgressReporter
 from seqlab.train.callbacks import Callback, RecordEpoch, RepeatEpoch, Validation, watching
 from seqlab.train.config import TrainerConfig
-from seqlab.train.divergence import DivergenceGuard
 from seqlab.train.history import History
 from seqlab.train.losses import DEFAULT_LOSS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
-from seqlab.train.progress import ProgressReporter
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
