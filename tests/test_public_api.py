@@ -11,8 +11,8 @@ PUBLIC = {
         TrainingDivergedError UnknownNameError ValidationError __version__
     """,
     "seqlab.errors": """
-        BundleError DivergenceWarning NotFittedError SeqlabError StatefulLayoutError
-        TrainingDivergedError UnknownNameError ValidationError
+        BundleError DivergenceWarning NotFittedError OutputError SeqlabError
+        StatefulLayoutError TrainingDivergedError UnknownNameError ValidationError
     """,
     "seqlab.data": """
         EncodeStep LabelStep MinMaxScaler PadStep Pipeline ScaleStep StandardScaler

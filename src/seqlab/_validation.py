@@ -27,6 +27,15 @@ def check_int(
     return int(value)
 
 
+MAX_SEED = 2**63 - 1
+"""The largest seed every random generator seqlab seeds (numpy's and torch's) accepts."""
+
+
+def check_seed(value: Any, owner: str, name: str = "seed") -> int:
+    """Return `value` as a seed in [0, MAX_SEED], else raise ValidationError."""
+    return check_int(name, value, owner, low=0, high=MAX_SEED)
+
+
 def check_float(
     name: str,
     value: Any,
@@ -59,6 +68,24 @@ def check_choice(name: str, value: Any, owner: str, choices: Iterable[str]) -> s
     if value not in choices:
         raise UnknownNameError(f"{name!r} of {owner}", value, choices)
     return value
+
+
+def as_numeric_array(data: Any, name: str, owner: str) -> np.ndarray:
+    """`data` as a numpy array of numbers (bool, int or float), or a ValidationError that
+    names `name` and says what was received: a ragged nest of lists, strings, objects."""
+    try:
+        array = np.asarray(data)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(
+            f"The {name!r} parameter of {owner} must be a rectangular array of numbers; got "
+            f"a {type(data).__name__} that numpy cannot make one of ({error})."
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise ValidationError(
+            f"The {name!r} parameter of {owner} must hold numbers; got dtype {array.dtype} "
+            f"(e.g. {array.reshape(-1)[:1].tolist()}). Convert text columns to numbers first."
+        )
+    return array
 
 
 def check_finite(name: str, array: np.ndarray) -> None:

@@ -8,9 +8,12 @@ Hierarchy::
     ├── NotFittedError (also ValueError)       a transform used before `fit`
     ├── StatefulLayoutError (also ValueError)  data that cannot be laid out for stateful training
     ├── TrainingDivergedError (also RuntimeError)  the loss became non-finite or exploded
-    └── BundleError                            a saved bundle that is missing, malformed or unsafe
+    ├── BundleError                            a saved bundle that is missing, malformed or unsafe
+    └── OutputError (also OSError)             a result could not be written (disk full,
+                                               permission, missing folder)
 
-Catch `SeqlabError` to handle them all. `DivergenceWarning` (a UserWarning) reports a
+Catch `SeqlabError` to handle them all. Each class carries the `exit_code` the `seqlab`
+command ends with: 2 for bad input (the default), 1 for a failure of the work itself. `DivergenceWarning` (a UserWarning) reports a
 divergence that training recovered from by rolling back.
 """
 
@@ -29,11 +32,14 @@ __all__ = [
     "TrainingDivergedError",
     "DivergenceWarning",
     "BundleError",
+    "OutputError",
 ]
 
 
 class SeqlabError(Exception):
     """Base class of all errors raised by seqlab."""
+
+    exit_code = 2
 
 
 class ValidationError(SeqlabError, ValueError):
@@ -75,6 +81,8 @@ class TrainingDivergedError(SeqlabError, RuntimeError):
     the model's weights have been restored to the last good ones.
     """
 
+    exit_code = 1
+
     def __init__(self, message: str, history: Any = None):
         super().__init__(message)
         self.history = history
@@ -90,6 +98,16 @@ class BundleError(SeqlabError):
     def __init__(self, message: str, file: Any = None):
         super().__init__(message)
         self.file = None if file is None else str(file)
+
+
+class OutputError(SeqlabError, OSError):
+    """A result (bundle, table, figure, report) could not be written; nothing half-written
+    is left behind."""
+
+    exit_code = 1
+
+    def __str__(self) -> str:  # OSError would otherwise format its arguments as a tuple
+        return str(self.args[0])
 
 
 class DivergenceWarning(UserWarning):

@@ -228,14 +228,14 @@ def test_shape_bombs_are_refused_before_allocating(bundle, shape, header_len, ma
 
 
 def test_huge_spec_is_refused_before_building(bundle):
-    # units=100000 would need 4e10 LSTM weights; the header check stops it first.
+    # units=100000 would need 4e10 LSTM weights: counted from the spec, refused unbuilt.
     _edit_json(bundle[1], "spec.json", lambda d: d.update(units=[100_000]))
-    _refused(bundle[0], "expects")
+    _refused(bundle[0], r"too large: its spec describes 40,\d{3},\d{3},\d{3} parameters")
 
 
 def test_limits_cap_file_sizes_and_elements(bundle):
     _refused(bundle[0], "above the cap of 50 bytes", limits=Limits(max_json_bytes=50))
-    _refused(bundle[0], "above the cap of 20", limits=Limits(max_elements=20))
+    _refused(bundle[0], "above the limit of 20", limits=Limits(max_elements=20))
     _refused(bundle[0], "above the cap of 100 bytes", limits=Limits(max_weights_bytes=100))
 
 

@@ -122,3 +122,12 @@ def test_quick_text_output_does_not_pass_off_the_reduced_check_as_the_full_crite
     assert result.exit_code == 0, result.output
     assert "quick form's reduced check" in result.output
     assert "criterion: median accuracy 100% ->" not in result.output
+
+
+def test_version_and_completion_options():
+    import seqlab
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"seqlab {seqlab.__version__}"
+    shown = runner.invoke(app, ["--help"])
+    assert "--install-completion" in shown.output and "--show-completion" in shown.output

@@ -3,9 +3,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-SHAKESPEARE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tinyshakespeare.txt"
+from seqlab.problems.corpora import corpus_path
+
+SHAKESPEARE = corpus_path("tinyshakespeare")
 
 
 def _seqlab(*args, cwd):

@@ -74,5 +74,20 @@ def test_skill_over_time_blocks_and_bad_arguments(tmp_path):
     assert [(s["start"], s["end"]) for s in skill] == [(0, 40), (40, 80), (80, 97)]
     with pytest.raises(ValidationError, match="Unknown update strategy"):
         update(path, old, old, strategies=("retrain-everything",))
-    with pytest.raises(ValidationError, match="too few"):
-        update(path, old, old[:5])
+    with pytest.raises(ValidationError, match="at least 1 new steps are needed"):
+        update(path, old, old[:0])
+    with pytest.raises(ValidationError, match="at least n_in=3 are needed as the context"):
+        update(path, old[:2], old)
+    with pytest.raises(ValidationError, match="no '-all' strategy was asked for"):
+        update(path, old, old[:4], strategies=("continue-new", "fresh-new"))
+
+
+def test_a_few_new_points_are_scored_with_context_from_the_old_data(tmp_path):
+    old = np.sin(np.arange(100) / 3)
+    path = _champion(tmp_path, old)
+    new = np.sin(np.arange(100, 105) / 3)  # five points: too few to train on alone
+    report = update(path, old, new, repeats=1, epochs=2, promote=False)
+    assert set(report.skipped) == {"continue-new", "fresh-new"}
+    assert set(report.scores) == {"continue-all", "fresh-all", BASELINE}
+    assert np.isfinite(report.champion_rmse)
+    assert json.loads(json.dumps(report.to_dict()))["skipped"] == report.skipped

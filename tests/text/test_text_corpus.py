@@ -1,8 +1,9 @@
 """Text corpora and their lazy framings."""
 
+import dataclasses
+import hashlib
 import io
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,17 +12,15 @@ from seqlab.data.text import TextCorpus, load_text, next_symbol_windows, sequenc
 from seqlab.errors import SeqlabError, ValidationError
 from seqlab.problems import corpora
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
 
 def test_nietzsche_has_the_documents_size_and_alphabet():
-    corpus = corpora.load_corpus("nietzsche", path=SHARED / "nietzsche.txt")
+    corpus = corpora.load_corpus("nietzsche")
     assert len(corpus) == 600_901
     assert len(corpus.vocab) == 59
 
 
 def test_000_framing_has_200287_windows_as_views():
-    corpus = corpora.load_corpus("nietzsche", path=SHARED / "nietzsche.txt")
+    corpus = corpora.load_corpus("nietzsche")
     x, y = next_symbol_windows(corpus.ids, maxlen=40, step=3)
     assert x.shape == (200_287, 40) and y.shape == (200_287,)
     assert np.shares_memory(x, corpus.ids) and np.shares_memory(y, corpus.ids)
@@ -67,19 +66,63 @@ def test_lookup_order_prefers_seqlab_data_then_cache(tmp_path, monkeypatch):
     assert corpora.corpus_path("nietzsche") == data / "nietzsche.txt"
     monkeypatch.delenv("SEQLAB_DATA")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _unpackaged(monkeypatch)
     with pytest.raises(SeqlabError, match="downloading is off"):
         corpora.corpus_path("nietzsche", download=False)
+
+
+def _unpackaged(monkeypatch):
+    """Pretend the package carries no copy, so the download path is taken."""
+    source = dataclasses.replace(corpora.CORPORA["nietzsche"], packaged=None)
+    monkeypatch.setitem(corpora.CORPORA, "nietzsche", source)
 
 
 def _offline(monkeypatch, tmp_path):
     monkeypatch.delenv("SEQLAB_DATA", raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    published = corpora._packaged_bytes("nietzsche", corpora.CORPORA["nietzsche"])
+    _unpackaged(monkeypatch)
+    return published
+
+
+def test_packaged_corpora_unpack_offline_into_the_cache_and_are_verified(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEQLAB_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def no_network(url, timeout):
+        raise AssertionError("a packaged corpus must not be downloaded")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    for name, source in corpora.CORPORA.items():
+        path = corpora.corpus_path(name, download=False)
+        assert path == tmp_path / "cache" / "seqlab" / source.filename
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == source.sha256
+    tinyshakespeare = corpora.load_corpus("tinyshakespeare", lower=False)
+    assert len(tinyshakespeare) == 1_115_394
+
+
+def test_a_tampered_cache_copy_is_replaced_by_the_verified_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEQLAB_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cached = tmp_path / "cache" / "seqlab" / "nietzsche.txt"
+    cached.parent.mkdir(parents=True)
+    cached.write_text("tampered")
+    assert corpora.corpus_path("nietzsche") == cached
+    assert hashlib.sha256(cached.read_bytes()).hexdigest() == corpora.CORPORA["nietzsche"].sha256
+
+
+def test_a_packaged_copy_that_fails_its_checksum_is_refused(tmp_path, monkeypatch):
+    _offline(monkeypatch, tmp_path)
+    monkeypatch.setattr(corpora, "_packaged_bytes", lambda name, source: b"not the corpus")
+    with pytest.raises(SeqlabError, match="SHA-256"):
+        corpora.corpus_path("nietzsche")
+    assert not (tmp_path / "cache" / "seqlab" / "nietzsche.txt").exists()
 
 
 def test_download_is_verified_and_cached(tmp_path, monkeypatch):
-    _offline(monkeypatch, tmp_path)
-    published = (SHARED / "nietzsche.txt").read_bytes()
+    published = _offline(monkeypatch, tmp_path)
     calls = []
 
     def fake_urlopen(url, timeout):
@@ -97,7 +140,8 @@ def test_download_with_wrong_checksum_is_discarded(tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"evil"))
     with pytest.raises(SeqlabError, match="SHA-256"):
         corpora.corpus_path("nietzsche")
-    assert not list((tmp_path / "cache" / "seqlab").iterdir())
+    cache = tmp_path / "cache" / "seqlab"
+    assert not cache.exists() or not list(cache.iterdir())
 
 
 def test_offline_and_not_cached_is_a_clear_error(tmp_path, monkeypatch):

@@ -8,9 +8,10 @@ import pytest
 
 from seqlab.data.text import TextCorpus, sequence_windows
 from seqlab.errors import ValidationError
+from seqlab.problems.corpora import corpus_path
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
-SHAKESPEARE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tinyshakespeare.txt"
+SHAKESPEARE = corpus_path("tinyshakespeare")
 
 
 @pytest.fixture(scope="module")

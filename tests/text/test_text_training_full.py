@@ -7,15 +7,15 @@ busy the machine is: 1.45 within two of its eight epochs (a quarter of the sched
 1.30 by the end, on every seed tried.
 """
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from seqlab.generate import generate_text, known_word_share
+from seqlab.problems.corpora import corpus_path
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
-NIETZSCHE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nietzsche.txt"
+NIETZSCHE = corpus_path("nietzsche")
 
 
 @pytest.mark.slow

@@ -439,7 +439,7 @@ def test_history_load_reads_save_json_and_refuses_other_json(tmp_path):
     history.save_json(tmp_path / "h.json")
     assert History.load(tmp_path / "h.json").records == history.records
     (tmp_path / "bad.json").write_text(_json.dumps({"records": [{"loss": [1, 2]}]}))
-    with pytest.raises(ValidationError, match="per-epoch dicts"):
+    with pytest.raises(ValidationError, match="per-epoch objects"):
         History.load(tmp_path / "bad.json")
 
 

@@ -51,8 +51,10 @@ def test_trainer_takes_a_config_and_keyword_overrides():
     trainer = Trainer(model, base, lr=0.2, spike_factor=3.0)
     assert trainer.config == base.replace(task="regression", lr=0.2, spike_factor=3.0)
     assert trainer.lr == pytest.approx(0.2) and trainer.l2 == 1e-3
-    with pytest.raises(ValidationError, match="Unknown TrainerConfig field"):
+    with pytest.raises(ValidationError, match=r"Unknown Trainer parameter\(s\) \['learning_rate'\]"):
         Trainer(model, learning_rate=0.1)
+    with pytest.raises(ValidationError, match="'l2' parameter of Trainer must be"):
+        Trainer(model, l2=-1.0)
 
 
 def test_fit_takes_epochs_and_batch_size_from_the_config():

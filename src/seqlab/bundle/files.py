@@ -83,6 +83,19 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"non-finite number {name} is not allowed")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} overflows a float")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 19:  # beyond int64: no size, count or id in a bundle is
+        raise ValueError(f"integer {text[:24]}... is too large")
+    return int(text)
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -97,7 +110,8 @@ def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
     _check_size(path, limits.max_json_bytes, "a JSON file")
     try:
         text = path.read_bytes().decode("utf-8")
-        return json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+        return json.loads(text, parse_constant=_no_constants, parse_float=_finite_float,
+                          parse_int=_bounded_int, object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise BundleError(f"{path} is not valid JSON: {error}.", path) from None
 

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab._validation import check_int
+from seqlab._validation import check_finite, check_int
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
 from seqlab.models._inference import Stream, activate, eval_mode
@@ -45,8 +45,19 @@ class Predictor:
 
     # ---------------------------------------------------------------- plumbing
     def transform(self, data: Any) -> np.ndarray:
-        """The model inputs the pipeline makes of raw `data`."""
-        return self.pipeline.transform(data)
+        """The model inputs the pipeline makes of raw `data`; NaN or infinity in the data
+        (or in what scaling makes of it) is refused, as training refuses it."""
+        if isinstance(data, (np.ndarray, list, tuple)) and self.pipeline.mode != "sequences":
+            raw = np.asarray(data) if not isinstance(data, np.ndarray) else data
+            if raw.dtype.kind in "fc":
+                check_finite("data", raw)
+        x = self.pipeline.transform(data)
+        if np.asarray(x).dtype.kind in "fc" and not np.isfinite(x).all():
+            raise ValidationError(
+                "The data scale to values beyond float32 (first at input index "
+                f"{tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])}); they lie far "
+                "outside the range the model was trained on.")
+        return x
 
     def _device(self) -> torch.device:
         return next(self.model.parameters()).device
@@ -70,7 +81,12 @@ class Predictor:
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
         if self.task == "regression":
-            return self.pipeline.inverse_targets(out)
+            values = self.pipeline.inverse_targets(out)
+            if not np.isfinite(values).all():
+                raise ValidationError(
+                    "The model's outputs are not finite in the original units (they overflow "
+                    "when unscaled); the input lies far outside what it was trained on.")
+            return values
         return self.pipeline.decode(self._class_ids(out))
 
     def _class_ids(self, out: np.ndarray) -> np.ndarray:

@@ -12,18 +12,19 @@ from safetensors.torch import save as safetensors_bytes
 from torch import nn
 
 import seqlab
+from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import sha256_of, to_plain_json, write_bytes, write_json
 from seqlab.bundle.optim import split_optimizer_state
 from seqlab.bundle.schema import check_metadata, check_trainer_config
 from seqlab.data.pipeline import Pipeline
-from seqlab.errors import BundleError, ValidationError
+from seqlab.errors import BundleError, OutputError, SeqlabError, ValidationError
 from seqlab.models.spec import ModelSpec
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
-__all__ = ["save", "FORMAT", "FORMAT_VERSION", "FILE_NAMES"]
+__all__ = ["save", "check_target", "FORMAT", "FORMAT_VERSION", "FILE_NAMES"]
 
 FORMAT = "seqlab-bundle"
 FORMAT_VERSION = 1
@@ -64,6 +65,19 @@ def _history_doc(history: Any) -> dict[str, Any] | None:
         raise BundleError(f"The 'history' parameter of save must be a History or a list of "
                           f"per-epoch dicts; got {type(history).__name__}.")
     return {"records": to_plain_json(records, "history")}
+
+
+def check_target(path: str | Path) -> Path:
+    """Fail early, before training, when a bundle cannot be written at `path`: its folder
+    is missing or read-only, or `path` is a file or a folder that is not a bundle."""
+    path = check_output_path(path, "bundle", folder=True)
+    if path.is_symlink() or path.is_file():
+        raise BundleError(f"The bundle path {path} is a file (or a link); a bundle is a folder. "
+                          f"Choose another path.", path)
+    if path.is_dir() and not (path / store.POINTER).exists() and any(path.iterdir()):
+        raise BundleError(f"The bundle path {path} is a folder that is not a seqlab bundle; "
+                          f"refusing to write into it. Choose a new path.", path)
+    return path
 
 
 def save(
@@ -157,4 +171,10 @@ def save(
             "metadata": notes,
         })
 
-    return store.write_version(path, writer, keep_previous=keep_previous)
+    try:
+        return store.write_version(path, writer, keep_previous=keep_previous)
+    except OSError as error:
+        if isinstance(error, SeqlabError):
+            raise
+        raise OutputError(f"Could not write the bundle {path}: {error.strerror or error}. "
+                          f"Nothing was changed: the version that was live stays live.") from None

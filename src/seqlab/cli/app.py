@@ -11,22 +11,33 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from seqlab.errors import SeqlabError, ValidationError
+from seqlab.errors import DivergenceWarning, SeqlabError, ValidationError
 
 app = typer.Typer(
     name="seqlab",
     help="Sequence prediction with recurrent neural networks: run the tutorials' experiments "
          "as checked recipes.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        import seqlab
+
+        typer.echo(f"seqlab {seqlab.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def configure(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print seqlab's version and exit.")] = False,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's "
                                                 "choice). Tiny models on a busy machine run "
                                                 "fastest with 1.")] = None,
@@ -37,7 +48,7 @@ def configure(
 
         from seqlab._validation import check_int
 
-        torch.set_num_threads(check_int("threads", threads, "seqlab", low=1))
+        torch.set_num_threads(check_int("threads", threads, "seqlab", low=1, high=1024))
 
 
 @app.command("recipes")
@@ -93,9 +104,13 @@ def run_recipe(
 
     Recipe-specific options follow as --name value (e.g. --merge sum).
     """
+    from seqlab._io import check_output_path
     from seqlab.recipes import run
 
     options = parse_recipe_options(ctx.args)
+    for folder, what in ((out, "run directory"), (tensorboard, "TensorBoard folder")):
+        if folder is not None:
+            check_output_path(folder, what, folder=True)
 
     def echo(line: str) -> None:
         print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
@@ -154,10 +169,58 @@ def _add_command_modules() -> None:
 _add_command_modules()
 
 
+def run_cli(argv: list[str] | None = None) -> int:
+    """Run the `seqlab` command with `argv` and return its exit status.
+
+    Every error a user can cause ends as one line on stderr: 2 for bad input (a
+    `SeqlabError` or a usage error), 1 for a failure of the work itself (training that
+    diverged, a file that could not be written, a full disk), 130 when interrupted.
+    ``SEQLAB_DEBUG=1`` lets the exception through with its traceback.
+    """
+    import os
+    import warnings
+
+    debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
+    try:
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.showwarning = _show_warning
+                warnings.simplefilter("always", DivergenceWarning)
+            app(args=argv, prog_name="seqlab")  # usage errors and --help end in SystemExit
+        return 0
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except BrokenPipeError:  # the reader of our output went away (`| head`)
+        return 1
+    except Exception as error:
+        if debug:
+            raise
+        err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
+        return getattr(error, "exit_code", 1)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: object,
+                  **kwargs: object) -> None:
+    err.print(f"[yellow]warning:[/] {escape(str(message))}")
+
+
+def describe_error(error: BaseException) -> str:
+    """One line a user can act on, for any exception that reaches the command line."""
+    if isinstance(error, SeqlabError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return f"could not access{where}: {error.strerror or error}."
+    if isinstance(error, MemoryError):
+        return ("ran out of memory. Use a smaller model, batch or data file; the sizes in "
+                "`--help` say what each option costs.")
+    return (f"unexpected {type(error).__name__}: {error}. This is a bug in seqlab; run again "
+            f"with SEQLAB_DEBUG=1 for the traceback and report it.")
+
+
 def main() -> None:
     """Entry point of the `seqlab` console script."""
-    try:
-        app()
-    except SeqlabError as error:
-        err.print(f"[bold red]error:[/] {error}")
-        sys.exit(2)
+    sys.exit(run_cli())

@@ -35,7 +35,7 @@ def _train(
 
     The bundle keeps the scaling, so `seqlab predict` answers in the original units.
     """
-    from seqlab.bundle import save, trainer_config_of
+    from seqlab.bundle import check_target, save, trainer_config_of
     from seqlab.lifecycle import ForecastConfig, read_columns, read_toml, train_forecaster
 
     settings: dict[str, Any] = read_toml(config) if config is not None else {}
@@ -48,6 +48,7 @@ def _train(
     target = settings.pop("out", None) or "model.bundle"
     if source is None:
         raise ValidationError("seqlab train needs --csv FILE (or csv = '...' in --config).")
+    check_target(target)
     if isinstance(columns, str):
         columns = [columns]
     forecast = ForecastConfig.from_dict(settings)
@@ -102,9 +103,15 @@ def _predict(
     For a series model, row `step` holds the forecasts of the values at positions
     step, step+1, ... of the input; the last row forecasts beyond its end.
     """
+    from seqlab._io import check_output_path
     from seqlab.bundle import load
     from seqlab.lifecycle import read_columns, read_sequences, write_rows
 
+    if output is not None:
+        check_output_path(output, "output")
+        if output.exists() and input.exists() and output.resolve() == input.resolve():
+            raise ValidationError(f"--output {output} is the input file; writing there would "
+                                  f"replace your data. Name another file.")
     loaded = load(bundle)
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)
@@ -149,6 +156,10 @@ def _update(
     from seqlab.bundle import rollback as roll_back
     from seqlab.lifecycle import read_columns, update
 
+    if plot is not None:
+        from seqlab._io import check_output_path
+
+        check_output_path(plot, "plot")
     if rollback:
         live = roll_back(bundle)
         typer.echo(f"rolled back: {bundle} now serves version {live}")
@@ -165,9 +176,13 @@ def _update(
         typer.echo(json.dumps(report.to_dict()))
         return
     typer.echo(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
+    for name, why in report.skipped.items():
+        typer.echo(f"  {name:<13} skipped: {why}")
     for name, mean in report.means().items():
         typer.echo(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} run(s)")
     typer.echo(("PROMOTED: " if report.promoted else "") + report.reason)
+    if dry_run:
+        typer.echo(f"dry run: nothing was promoted; {bundle} is unchanged.")
     if report.promoted:
         typer.echo(f"previous version kept; undo with: seqlab update --rollback {bundle}")
 

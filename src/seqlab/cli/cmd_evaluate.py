@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from seqlab._io import check_output_path
 from seqlab.errors import ValidationError
 
 __all__ = ["register", "parse_grid", "load_experiment_target"]
@@ -83,6 +84,8 @@ def register(app: typer.Typer) -> None:
         (mean, std, quartiles, confidence interval of the mean)."""
         from seqlab.evaluate import describe_table, repeat
 
+        if out is not None:
+            check_output_path(out, "run directory", folder=True)
         echo = _echo_to(as_json)
         experiment = load_experiment_target(target, quick=quick, epochs=epochs)
         result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
@@ -123,6 +126,8 @@ def register(app: typer.Typer) -> None:
         from seqlab.evaluate import ConfigExperiment, load_config, tune
 
         echo = _echo_to(as_json)
+        if out is not None:
+            check_output_path(out, "run directory", folder=True)
         space = parse_grid(grid_items)
         if config is None:
             from seqlab.recipes.diagnose import toy_config
@@ -184,4 +189,6 @@ def register(app: typer.Typer) -> None:
         """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
         from seqlab.runs import write_report
 
+        if out is not None:
+            check_output_path(out, "report")
         typer.echo(str(write_report(run_dir, out)))

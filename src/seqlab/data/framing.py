@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from seqlab._validation import check_finite, check_int
+from seqlab._validation import as_numeric_array, check_finite, check_int
 from seqlab.errors import ValidationError
 
 __all__ = ["windows", "series_to_supervised"]
@@ -15,15 +15,11 @@ __all__ = ["windows", "series_to_supervised"]
 
 def _as_series(name: str, series: Any, owner: str) -> np.ndarray:
     """Return `series` as a 1-D or 2-D numeric array, rejecting other ranks and NaN/inf."""
-    arr = np.asarray(series)
+    arr = as_numeric_array(series, name, owner)
     if arr.ndim not in (1, 2):
         raise ValidationError(
             f"The {name!r} parameter of {owner} must be a 1-D array (n,) or a 2-D array "
             f"(n, features). Got an array of shape {arr.shape} instead."
-        )
-    if arr.dtype.kind not in "biuf":
-        raise ValidationError(
-            f"The {name!r} parameter of {owner} must hold numbers. Got dtype {arr.dtype} instead."
         )
     check_finite(name, arr)
     return arr

@@ -140,9 +140,12 @@ class ScaleStep(Step):
         return self
 
     def transform(self, values: Any) -> np.ndarray:
-        """Scaled `values` as float32 (same shape)."""
+        """Scaled `values` as float32 (same shape); values beyond float32 become infinite,
+        for the caller to refuse with a message about its own data."""
         self._check_fitted("transform")
-        return self.scaler_.transform(np.asarray(values, dtype=np.float64)).astype(np.float32)
+        scaled = self.scaler_.transform(np.asarray(values, dtype=np.float64))
+        with np.errstate(over="ignore"):
+            return scaled.astype(np.float32)
 
     def inverse_transform(self, values: Any) -> np.ndarray:
         """`values` mapped back to the original units (float64); trailing axes of any width

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._validation import check_finite
+from seqlab._validation import as_numeric_array, check_finite
 from seqlab.errors import NotFittedError, ValidationError
 
 __all__ = ["MinMaxScaler", "StandardScaler"]
@@ -18,7 +18,7 @@ def _as_2d(x: Any, owner: str, method: str) -> tuple[np.ndarray, tuple[int, ...]
 
     A 1-D array is one feature; an N-D array has its features on the last axis.
     """
-    arr = np.asarray(x)
+    arr = as_numeric_array(x, "x", f"{owner}.{method}")
     if arr.ndim == 0:
         raise ValidationError(
             f"`x` passed to {owner}.{method} must be an array with at least 1 dimension "
@@ -110,9 +110,27 @@ class _Scaler:
                     f"{cls.__name__}.from_dict: the 'fitted' entry lacks {', '.join(missing)}."
                 )
             for a in cls._fitted_attrs:
-                setattr(obj, a, np.asarray(fitted[a], dtype=np.float64))
+                try:
+                    value = np.asarray(fitted[a], dtype=np.float64)
+                except (TypeError, ValueError, OverflowError):
+                    value = None
+                if value is None or value.ndim != 1 or not np.isfinite(value).all():
+                    raise ValidationError(
+                        f"{cls.__name__}.from_dict: the fitted {a!r} must be a list of finite "
+                        f"numbers, one per feature. Got {str(fitted[a])[:80]} instead.")
+                setattr(obj, a, value)
+            if len({len(getattr(obj, a)) for a in cls._fitted_attrs}) != 1:
+                raise ValidationError(f"{cls.__name__}.from_dict: the fitted statistics "
+                                      f"{list(cls._fitted_attrs)} differ in length.")
+            if not np.all(obj.scale_ != 0):
+                raise ValidationError(f"{cls.__name__}.from_dict: the fitted 'scale_' holds "
+                                      f"0, which would divide by zero.")
             first = fitted[cls._fitted_attrs[0]]
-            obj.n_features_in_ = int(fitted.get("n_features_in_", len(first)))
+            obj.n_features_in_ = len(first)
+            if fitted.get("n_features_in_", len(first)) != len(first):
+                raise ValidationError(
+                    f"{cls.__name__}.from_dict: 'n_features_in_' is "
+                    f"{fitted['n_features_in_']!r} but the statistics cover {len(first)}.")
             obj.n_samples_seen_ = int(fitted.get("n_samples_seen_", 0))
         return obj
 
@@ -162,7 +180,9 @@ class MinMaxScaler(_Scaler):
         self.data_min_ = flat.min(axis=0)
         self.data_max_ = flat.max(axis=0)
         self.data_range_ = self.data_max_ - self.data_min_
-        safe_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+        with np.errstate(divide="ignore", over="ignore"):
+            too_small = ~np.isfinite((hi - lo) / self.data_range_)
+        safe_range = np.where(too_small, 1.0, self.data_range_)
         self.scale_ = (hi - lo) / safe_range
         self.min_ = lo - self.data_min_ * self.scale_
         return self
@@ -205,7 +225,8 @@ class StandardScaler(_Scaler):
         flat = self._check_fit_input(x)
         self.mean_ = flat.mean(axis=0)
         self.var_ = flat.var(axis=0)
-        constant = flat.max(axis=0) == flat.min(axis=0)
+        with np.errstate(divide="ignore", over="ignore"):
+            constant = ~np.isfinite(1.0 / np.sqrt(self.var_)) | (flat.max(axis=0) == flat.min(axis=0))
         self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
         if constant.any():  # exact statistics, so a constant feature maps to exactly 0
             self.mean_ = np.where(constant, flat[0], self.mean_)

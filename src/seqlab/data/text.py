@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from seqlab._io import read_text
 from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
@@ -20,17 +21,9 @@ __all__ = ["TextCorpus", "load_text", "next_symbol_windows", "sequence_windows",
 
 
 def load_text(path: str | Path, *, lower: bool = False) -> str:
-    """Read a UTF-8 text file; a missing or undecodable file is a clear error."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"Text file {str(path)!r} does not exist (or is not a file).")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"Text file {str(path)!r} is not valid UTF-8 (byte {error.start}): "
-            "convert it to UTF-8 first."
-        ) from None
+    """Read a UTF-8 text file (a byte-order mark dropped); a missing, binary or undecodable
+    file is a clear error."""
+    text = read_text(path, "text file")
     if not text:
         raise ValidationError(f"Text file {str(path)!r} is empty.")
     return text.lower() if lower else text
@@ -49,6 +42,7 @@ class TextCorpus:
         cls, text: str, *, lower: bool = False, vocab: Vocabulary | None = None
     ) -> TextCorpus:
         """Encode `text` with `vocab` (built from the text's sorted characters when None)."""
+        text = text.removeprefix("\ufeff")  # a byte-order mark is no symbol of the text
         if lower:
             text = text.lower()
         vocab = vocab or Vocabulary.from_corpus(text)

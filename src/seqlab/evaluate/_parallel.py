@@ -30,6 +30,10 @@ def one_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
+MAX_WORKERS = 256
+"""More worker processes than this is a typo, not a machine: refused before spawning."""
+
+
 def _init_worker() -> None:
     torch.set_num_threads(1)
 
@@ -54,7 +58,7 @@ def run_jobs(
     process each job runs on one torch thread (scores then match those of workers) unless
     `single_thread` is False.
     """
-    workers = check_int("workers", workers, owner, low=1)
+    workers = check_int("workers", workers, owner, low=1, high=MAX_WORKERS)
     if workers == 1 or len(jobs) <= 1:
         results = []
         for index, job in enumerate(jobs):

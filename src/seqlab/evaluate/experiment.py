@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from seqlab._io import read_json_file
 from seqlab.data import windows
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.models import ModelSpec, build
@@ -51,12 +51,7 @@ TUNABLE = ("units", "layers", "window", *_TRAINER_KEYS, *_FIT_KEYS,
 def load_config(path: str | Path) -> dict[str, Any]:
     """Read a JSON experiment config; relative data paths are resolved from its folder."""
     path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"Config file {str(path)!r} does not exist.")
-    try:
-        config = json.loads(path.read_text())
-    except json.JSONDecodeError as error:
-        raise ValidationError(f"Config file {str(path)!r} is not valid JSON: {error}.") from error
+    config = read_json_file(path, "config file")
     if not isinstance(config, dict):
         raise ValidationError(f"Config file {str(path)!r} must hold a JSON object.")
     config.setdefault("base_dir", str(path.resolve().parent))
@@ -160,8 +155,13 @@ class ConfigExperiment:
             path = Path(data["npz"])
             if not path.is_absolute():
                 path = Path(config.get("base_dir", ".")) / path
-            with np.load(path) as arrays:
-                return ((arrays["x"], arrays["y"]), (arrays["x_val"], arrays["y_val"]))
+            try:
+                with np.load(path) as arrays:  # allow_pickle stays False: arrays only
+                    return ((arrays["x"], arrays["y"]), (arrays["x_val"], arrays["y_val"]))
+            except (OSError, ValueError, KeyError) as error:
+                raise ValidationError(
+                    f"The data file {path} must be an .npz archive holding the arrays x, y, "
+                    f"x_val and y_val ({error}).") from None
         if "train" in data and "validation" in data:
             return _arrays(data["train"], "train"), _arrays(data["validation"], "validation")
         raise ValidationError(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from seqlab._validation import check_int
+from seqlab._validation import check_int, check_seed
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
 from seqlab.evaluate.stats import Summary, summarize
@@ -90,7 +90,7 @@ def repeat(
             f"float. Got {experiment!r} instead."
         )
     repeats = check_int("repeats", repeats, "repeat", low=1)
-    seed = check_int("seed", seed, "repeat", low=0)
+    seed = check_seed(seed, "repeat")
     seeds = [seed + i for i in range(repeats)]
 
     def progress(index: int, score: Any) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from seqlab._validation import check_choice, check_int
+from seqlab._validation import check_choice, check_int, check_seed
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
 from seqlab.evaluate.experiment import ConfigExperiment, apply_overrides
@@ -222,7 +222,7 @@ def tune(
     backend = check_choice("backend", backend, "tune", BACKENDS)
     direction = check_choice("direction", direction, "tune", ("minimize", "maximize"))
     repeats = check_int("repeats", repeats, "tune", low=1)
-    seed = check_int("seed", seed, "tune", low=0)
+    seed = check_seed(seed, "tune")
     fn = _objective(objective)
     seeds = [seed + i for i in range(repeats)]
     if backend == "optuna":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from seqlab._validation import check_float, check_int
+from seqlab._validation import check_float, check_int, check_seed
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 from seqlab.models._inference import eval_mode
@@ -61,6 +61,8 @@ def generate_ids(
     fixed-window model) is fed the last `window` ids instead, as it was trained.
     """
     length = check_int("length", length, "generate_ids", low=0)
+    if seed is not None:
+        check_seed(seed, "generate_ids")
     if not prime:
         raise ValidationError("The prime text must hold at least one symbol.")
     device = next(model.parameters()).device

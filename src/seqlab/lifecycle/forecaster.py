@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._validation import check_choice, check_float, check_int
+from seqlab._io import read_text
+from seqlab._validation import check_choice, check_float, check_int, check_seed
 from seqlab.data.pipeline import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import ValidationError
 from seqlab.models.build import build
@@ -17,6 +18,9 @@ from seqlab.models.spec import CELLS, ModelSpec
 from seqlab.train.trainer import Trainer
 
 __all__ = ["ForecastConfig", "train_forecaster", "forecaster_spec"]
+
+DIVERGENCE_SPIKE_FACTOR = 100.0
+"""An epoch loss this many times the best so far (or the untrained loss) is divergence."""
 
 
 @dataclass
@@ -49,7 +53,7 @@ class ForecastConfig:
         check_int("batch_size", self.batch_size, owner, low=1)
         if self.lr is not None:
             check_float("lr", self.lr, owner, low=0.0, low_open=True)
-        check_int("seed", self.seed, owner, low=0)
+        check_seed(self.seed, owner)
         check_choice("scale", self.scale, owner, ("minmax", "standard"))
         return self
 
@@ -73,11 +77,11 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except ImportError:  # Python 3.10
         raise ValidationError("Reading a TOML config needs Python 3.11 or newer (tomllib); "
                               "pass the settings as options instead.") from None
+    text = read_text(path, "config file")
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ValidationError(f"The config file {path} does not exist.") from None
+        return tomllib.loads(text)
+    except RecursionError:
+        raise ValidationError(f"The config file {path} is nested too deeply.") from None
     except tomllib.TOMLDecodeError as error:
         raise ValidationError(f"The config file {path} is not valid TOML: {error}.") from None
 
@@ -98,7 +102,10 @@ def train_forecaster(series: Any, config: ForecastConfig, *, columns: list[str] 
     x, y = pipeline.fit_frame(arr)
     n_features = 1 if arr.ndim == 1 else arr.shape[1]
     model = build(forecaster_spec(n_features, config), seed=config.seed)
-    trainer = Trainer(model, lr=config.lr, seed=config.seed)
+    # A rate that makes the loss explode is rolled back and halved; one that still explodes
+    # ends in TrainingDivergedError rather than a bundle of garbage.
+    trainer = Trainer(model, lr=config.lr, seed=config.seed, on_divergence="rollback",
+                      spike_factor=DIVERGENCE_SPIKE_FACTOR)
     trainer.fit(x, y.reshape(len(y), -1), epochs=config.epochs, batch_size=config.batch_size,
                 verbose=verbose)
     return trainer, pipeline

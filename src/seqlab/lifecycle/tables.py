@@ -1,19 +1,29 @@
-"""Read columns of numbers (or sequences) from CSV or JSON lines, and write rows back."""
+"""Read columns of numbers (or sequences) from CSV or JSON lines, and write rows back.
+
+Reading is strict, because a table read wrongly trains a model silently wrong: the file
+must be UTF-8 text with a header line naming distinct columns, every row must have the
+header's fields, and every value must be a finite number that float32 can hold. Each
+refusal is a `ValidationError` naming the file, the line and the column.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from seqlab._io import atomic_write, read_text
 from seqlab.errors import ValidationError
 
 __all__ = ["read_columns", "read_sequences", "write_rows", "is_jsonl"]
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def is_jsonl(path: str | Path) -> bool:
@@ -21,61 +31,146 @@ def is_jsonl(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
 
 
-def _json_lines(path: Path) -> list[Any]:
+def _json_lines(path: Path) -> list[tuple[int, Any]]:
+    """(line number, value) of each non-blank line."""
     rows = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if line.strip():
             try:
-                rows.append(json.loads(line))
+                rows.append((number, json.loads(line)))
+            except RecursionError:
+                raise ValidationError(f"{path} line {number} is nested too deeply to be a row "
+                                      f"of values.") from None
             except ValueError as error:
                 raise ValidationError(f"{path} line {number} is not JSON: {error}.") from None
+    if not rows:
+        raise ValidationError(f"{path} holds no rows.")
     return rows
+
+
+def number(value: Any, where: str) -> float:
+    """`value` as a float that float32 can hold, or a ValidationError saying why not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValidationError(f"{where}: {value!r} is not a number.")
+    if isinstance(value, str) and not value.strip():
+        raise ValidationError(f"{where} is empty (a missing value). Fill or drop missing "
+                              f"values first.")
+    try:
+        result = float(value)
+    except (ValueError, OverflowError):
+        raise ValidationError(f"{where}: {value!r} is not a number.") from None
+    if not math.isfinite(result):
+        raise ValidationError(f"{where}: {value!r} is not a finite number (NaN or infinity). "
+                              f"Fill or drop missing values first.")
+    if abs(result) > FLOAT32_MAX:
+        raise ValidationError(f"{where}: {value!r} is beyond what float32 holds "
+                              f"(±{FLOAT32_MAX:.3g}); rescale the column first.")
+    return result
+
+
+def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    lines = list(csv.reader(io.StringIO(read_text(path), newline="")))
+    numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
+    if not numbered:
+        raise ValidationError(f"{path} is empty; expected a header line and rows.")
+    (_, header), rows = numbered[0], numbered[1:]
+    header = [name.strip() for name in header]
+    if all(_is_number(name) for name in header):
+        raise ValidationError(
+            f"{path} has no header: its first line {header} holds numbers. Add a first line "
+            f"naming the columns (e.g. 'value').")
+    seen = set()
+    duplicated = sorted({name for name in header if name in seen or seen.add(name)})
+    if duplicated:
+        raise ValidationError(f"{path} names column(s) {duplicated} more than once; column "
+                              f"names must be distinct.")
+    if "" in header:
+        raise ValidationError(f"{path}: column {header.index('') + 1} of the header has no "
+                              f"name.")
+    for number_, row in rows:
+        if len(row) != len(header):
+            raise ValidationError(f"{path} line {number_} has {len(row)} field(s); the header "
+                                  f"has {len(header)}.")
+    if not rows:
+        raise ValidationError(f"{path} holds no rows (only a header).")
+    return header, rows
 
 
 def read_columns(path: str | Path, columns: list[str] | None = None) -> tuple[np.ndarray,
                                                                              list[str]]:
     """The named numeric columns of a CSV (with a header) or JSON-lines file (one object per
-    row), as an array (rows,) for one column or (rows, columns); also the column names.
+    row, or one list of numbers per row), as an array (rows,) for one column or
+    (rows, columns); also the column names.
 
     Without `columns`, a file with one column (or one numeric column) is read as it is.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"The input file {path} does not exist.")
     if is_jsonl(path):
-        records = _json_lines(path)
-        if records and not isinstance(records[0], dict):
-            return np.asarray(records, dtype=np.float64), ["value"]
-        header = list(records[0]) if records else []
-    else:
-        with open(path, newline="") as handle:
-            reader = csv.DictReader(handle)
-            records = list(reader)
-            header = list(reader.fieldnames or [])
-    if not records:
-        raise ValidationError(f"{path} holds no rows.")
+        return _read_json_columns(path, columns)
+    header, rows = _csv_records(path)
     if columns is None:
-        numeric = [c for c in header if _numeric(records[0].get(c))]
+        numeric = [c for j, c in enumerate(header) if _is_number(rows[0][1][j])]
         if len(numeric) != 1:
             raise ValidationError(
                 f"{path} has columns {header}; name the one(s) to read with --column.")
         columns = numeric
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise ValidationError(f"{path} has no column(s) {missing}; its columns are {header}.")
-    values = np.empty((len(records), len(columns)), dtype=np.float64)
-    for i, record in enumerate(records):
-        for j, column in enumerate(columns):
-            try:
-                values[i, j] = float(record[column])
-            except (TypeError, ValueError):
-                raise ValidationError(
-                    f"{path} row {i + 1}, column {column!r}: {record[column]!r} is not a "
-                    f"number.") from None
+    _check_columns(path, columns, header)
+    index = [header.index(c) for c in columns]
+    values = np.empty((len(rows), len(columns)), dtype=np.float64)
+    for i, (line, row) in enumerate(rows):
+        for j, (k, column) in enumerate(zip(index, columns, strict=True)):
+            values[i, j] = number(row[k].strip(), f"{path} line {line}, column {column!r}")
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
 
 
-def _numeric(value: Any) -> bool:
+def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
+    if len(set(columns)) != len(columns):
+        raise ValidationError(f"The columns to read from {path} repeat a name: {columns}.")
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ValidationError(f"{path} has no column(s) {missing}; its columns are {header}.")
+
+
+def _read_json_columns(path: Path, columns: list[str] | None) -> tuple[np.ndarray, list[str]]:
+    rows = _json_lines(path)
+    first = rows[0][1]
+    if not isinstance(first, dict):
+        width = len(first) if isinstance(first, list) else None
+        values = []
+        for line, row in rows:
+            items = row if isinstance(row, list) else [row]
+            if (len(items) if isinstance(row, list) else None) != width:
+                raise ValidationError(
+                    f"{path} line {line} is {json.dumps(row)[:60]}; every line must be "
+                    f"{'a number' if width is None else f'a list of {width} numbers'} like "
+                    f"the first.")
+            values.append([number(v, f"{path} line {line}") for v in items])
+        array = np.asarray(values, dtype=np.float64)
+        names = ["value"] if width is None else [f"value{j}" for j in range(width)]
+        return (array[:, 0] if width is None else array), names
+    header = list(first)
+    if columns is None:
+        numeric = [c for c in header if _is_number(first[c])]
+        if len(numeric) != 1:
+            raise ValidationError(
+                f"{path} has fields {header}; name the one(s) to read with --column.")
+        columns = numeric
+    _check_columns(path, columns, header)
+    values = np.empty((len(rows), len(columns)), dtype=np.float64)
+    for i, (line, row) in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ValidationError(f"{path} line {line} is {json.dumps(row)[:60]}; every line "
+                                  f"must be an object with the fields {columns} like the first.")
+        for j, column in enumerate(columns):
+            if column not in row:
+                raise ValidationError(f"{path} line {line} has no field {column!r}.")
+            values[i, j] = number(row[column], f"{path} line {line}, field {column!r}")
+    return (values[:, 0] if len(columns) == 1 else values), list(columns)
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
     try:
         float(value)
     except (TypeError, ValueError):
@@ -85,15 +180,26 @@ def _numeric(value: Any) -> bool:
 
 def read_sequences(path: str | Path, field: str = "sequence") -> list[Any]:
     """One sequence per JSON line (a list, a string, or an object with `field`)."""
-    rows = _json_lines(Path(path))
-    return [row[field] if isinstance(row, dict) else row for row in rows]
+    path = Path(path)
+    sequences = []
+    for line, row in _json_lines(path):
+        if isinstance(row, dict):
+            if field not in row:
+                raise ValidationError(f"{path} line {line} has no field {field!r}.")
+            row = row[field]
+        if not isinstance(row, (list, str)) or not row:
+            raise ValidationError(f"{path} line {line}: a sequence must be a non-empty list or "
+                                  f"string; got {json.dumps(row)[:60]}.")
+        sequences.append(row)
+    return sequences
 
 
 def write_rows(path: str | Path | None, header: list[str], rows: list[list[Any]]) -> None:
-    """Write rows as CSV (stdout when `path` is None) or JSON lines (by the extension)."""
+    """Write rows as CSV (stdout when `path` is None) or JSON lines (by the extension), the
+    file all at once."""
     if path is not None and is_jsonl(path):
         text = "".join(json.dumps(dict(zip(header, row, strict=True))) + "\n" for row in rows)
-        Path(path).write_text(text)
+        atomic_write(path, text)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -102,4 +208,4 @@ def write_rows(path: str | Path | None, header: list[str], rows: list[list[Any]]
     if path is None:
         sys.stdout.write(buffer.getvalue())
     else:
-        Path(path).write_text(buffer.getvalue())
+        atomic_write(path, buffer.getvalue())

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from torch import nn
 
+from seqlab._io import atomic_savefig
 from seqlab._validation import check_float, check_int
 from seqlab.bundle import load, save
 from seqlab.bundle.load import Bundle
@@ -29,6 +30,7 @@ from seqlab.errors import ValidationError
 from seqlab.evaluate.repeat import each_seed
 from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
 from seqlab.models.build import build
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
@@ -61,6 +63,7 @@ class UpdateReport:
     skill: list[dict[str, float]] = field(default_factory=list)
     version: str | None = None
     figure: Any = None
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def means(self) -> dict[str, float]:
         """Mean RMSE of each candidate."""
@@ -70,7 +73,8 @@ class UpdateReport:
         """JSON-plain summary."""
         return {"champion_rmse": self.champion_rmse, "scores": self.scores,
                 "means": self.means(), "winner": self.winner, "promoted": self.promoted,
-                "reason": self.reason, "skill": self.skill, "version": self.version}
+                "reason": self.reason, "skill": self.skill, "version": self.version,
+                "skipped": self.skipped}
 
 
 def _copy_of(bundle: Bundle, fresh: bool, seed: int) -> nn.Module:
@@ -102,9 +106,11 @@ def train_candidate(bundle: Bundle, strategy: str, old: np.ndarray, new: np.ndar
     lr = config.lr
     if not fresh and lr is not None:
         lr = lr * lr_factor
-    # The champion's settings, at this candidate's rate and seed; batches shuffled as
-    # series windows always were here.
-    trainer = Trainer(model, config.replace(lr=lr, seed=seed, shuffle=None))
+    # The champion's optimizer and loss at this candidate's rate and seed; the rest stays
+    # at the defaults, as update has always trained its candidates (a divergence policy
+    # tuned for the champion's first fit would roll back a continued model's first epoch).
+    trainer = Trainer(model, TrainerConfig(optimizer=config.optimizer, loss=config.loss,
+                                           lr=lr, seed=seed))
     trainer.fit(x, y.reshape(len(y), -1), epochs=epochs if fresh else extra_epochs,
                 batch_size=config.batch_size or 32, verbose=0)
     return trainer, pipeline
@@ -168,15 +174,36 @@ def update(
             f"the bundle at {bundle_path} is not one.")
     old = np.asarray(old, dtype=np.float64)
     new = np.asarray(new, dtype=np.float64)
-    n_eval = max(window.n_out, int(round(len(new) * holdout)))
-    split = len(new) - n_eval
-    if split < window.n_in + window.n_out:
+    if len(new) < window.n_out:
         raise ValidationError(
-            f"The new data has {len(new)} steps: too few to keep {n_eval} for evaluation and "
-            f"train on the rest with n_in={window.n_in}, n_out={window.n_out}. Lower `holdout` "
-            f"or collect more data.")
+            f"The new data has {len(new)} step(s); the champion forecasts n_out={window.n_out} "
+            f"at once, so at least {window.n_out} new steps are needed to score anything. "
+            f"Collect more data before updating.")
+    if len(old) < window.n_in:
+        raise ValidationError(
+            f"The old data has {len(old)} step(s); at least n_in={window.n_in} are needed as "
+            f"the context of the first forecast of the new data. Pass the series the champion "
+            f"was trained on.")
+    n_eval = min(len(new), max(window.n_out, int(round(len(new) * holdout))))
+    split = len(new) - n_eval
     new_train = new[:split]
-    recent = new[split - window.n_in:]
+    # The evaluation windows forecast the last n_eval new steps; their inputs may reach
+    # back into the old data, so even a few new points can be scored.
+    recent = np.concatenate([old, new])[len(old) + split - window.n_in:]
+    skipped = {}
+    if len(new_train) < window.n_in + window.n_out:
+        for name in ("continue-new", "fresh-new"):
+            if name in strategies:
+                skipped[name] = (f"the {len(new_train)} new step(s) left for training are fewer "
+                                 f"than the n_in + n_out = {window.n_in + window.n_out} one "
+                                 f"window needs")
+        strategies = tuple(name for name in strategies if name not in skipped)
+        if not strategies:
+            raise ValidationError(
+                f"The new data has {len(new)} steps: after keeping {n_eval} for evaluation, too "
+                f"few remain to train the '-new' strategies (one window needs "
+                f"{window.n_in + window.n_out}), and no '-all' strategy was asked for. Add "
+                f"continue-all or fresh-all, or collect more data.")
     base_epochs = epochs or champion.trainer_config.epochs or 100
     extra = extra_epochs or max(1, base_epochs // 5)
     champion_rmse = rmse(champion.model, champion.pipeline, recent)
@@ -222,6 +249,6 @@ def update(
     figure = plot_skill(skill, boundary=len(old) - window.n_in, scores=scores,
                         champion=champion_rmse)
     if plot is not None:
-        figure.savefig(plot, dpi=100, bbox_inches="tight")
+        atomic_savefig(figure, plot, dpi=100, bbox_inches="tight")
     return UpdateReport(champion_rmse, scores, winner, better and promote, reason, skill,
-                        version, figure)
+                        version, figure, skipped)

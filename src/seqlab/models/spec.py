@@ -21,6 +21,11 @@ DENSE_INITS = ("default", "glorot_uniform", "normal")
 SPEC_FORMAT_VERSION = 1
 
 
+MAX_WIDTH = 2**24
+"""The largest size any one field of a spec may name (units, vocabulary, steps …); the
+model as a whole is bounded by `seqlab.models.build`'s parameter limit."""
+
+
 @dataclass
 class ModelSpec:
     """Everything needed to build a model, as JSON-plain values.
@@ -109,8 +114,8 @@ class ModelSpec:
     def validate(self) -> ModelSpec:
         """Check every field; raise ValidationError naming the first bad one. Returns self."""
         owner = "ModelSpec"
-        check_int("input_size", self.input_size, owner, low=1)
-        check_int("output_size", self.output_size, owner, low=1)
+        check_int("input_size", self.input_size, owner, low=1, high=MAX_WIDTH)
+        check_int("output_size", self.output_size, owner, low=1, high=MAX_WIDTH)
         check_choice("task", self.task, owner, TASKS)
         check_choice("architecture", self.architecture, owner, ARCHITECTURES)
         check_choice("cell", self.cell, owner, CELLS)
@@ -134,13 +139,18 @@ class ModelSpec:
                 f"recurrent layer (e.g. [32] or [20, 20]). Got {self.units!r} instead."
             )
         for width in self.units:
-            check_int("units", width, owner, low=1)
+            check_int("units", width, owner, low=1, high=MAX_WIDTH)
+        if not isinstance(self.hidden, list):
+            raise ValidationError(
+                f"The 'hidden' parameter of {owner} must be a list of ints (the dense layers' "
+                f"widths, e.g. [64]). Got {self.hidden!r} instead."
+            )
         for width in self.hidden:
-            check_int("hidden", width, owner, low=1)
+            check_int("hidden", width, owner, low=1, high=MAX_WIDTH)
         if self.frontend == "embedding":
-            check_int("embedding_dim", self.embedding_dim, owner, low=1)
+            check_int("embedding_dim", self.embedding_dim, owner, low=1, high=MAX_WIDTH)
         if self.architecture == "mlp_window":
-            check_int("timesteps", self.timesteps, owner, low=1)
+            check_int("timesteps", self.timesteps, owner, low=1, high=MAX_WIDTH)
             if self.frontend != "none":
                 raise ValidationError(
                     f"The 'frontend' parameter of {owner} must be 'none' for the mlp_window "
@@ -153,7 +163,7 @@ class ModelSpec:
                     f"{self.input_dropout!r} instead."
                 )
         elif self.timesteps is not None:
-            check_int("timesteps", self.timesteps, owner, low=1)
+            check_int("timesteps", self.timesteps, owner, low=1, high=MAX_WIDTH)
         if self.frontend == "cnn":
             self._validate_cnn(owner)
         if self.architecture == "encoder_decoder":
@@ -168,14 +178,14 @@ class ModelSpec:
                 f"channels] for the 'cnn' frontend. Got {shape!r} instead."
             )
         for size in shape:
-            check_int("frame_shape", size, owner, low=1)
+            check_int("frame_shape", size, owner, low=1, high=MAX_WIDTH)
         if self.input_size != shape[2]:
             raise ValidationError(
                 f"The 'input_size' parameter of {owner} must equal the channels of "
                 f"'frame_shape' ({shape[2]}) for the 'cnn' frontend. Got {self.input_size} "
                 "instead."
             )
-        check_int("conv_filters", self.conv_filters, owner, low=1)
+        check_int("conv_filters", self.conv_filters, owner, low=1, high=MAX_WIDTH)
         check_int("conv_kernel", self.conv_kernel, owner, low=1, high=min(shape[:2]))
         pooled = [(size - self.conv_kernel + 1) for size in shape[:2]]
         check_int("pool_size", self.pool_size, owner, low=1, high=min(pooled))
@@ -188,8 +198,8 @@ class ModelSpec:
                 "instead."
             )
         for width in self.decoder_units:
-            check_int("decoder_units", width, owner, low=1)
-        check_int("output_steps", self.output_steps, owner, low=1)
+            check_int("decoder_units", width, owner, low=1, high=MAX_WIDTH)
+        check_int("output_steps", self.output_steps, owner, low=1, high=MAX_WIDTH)
         if self.return_sequences:
             raise ValidationError(
                 f"The 'return_sequences' parameter of {owner} must be False for the "
@@ -237,6 +247,14 @@ class ModelSpec:
         if unknown:
             raise ValidationError(
                 f"Unknown ModelSpec field(s) {unknown}. Known fields: {sorted(known)}."
+            )
+        required = [f.name for f in dataclasses.fields(cls)
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        missing = [name for name in required if name not in config]
+        if missing:
+            raise ValidationError(
+                f"A ModelSpec config needs the field(s) {missing} (e.g. {{'input_size': 1, "
+                f"'output_size': 1, 'units': [32]}}). Got the keys {sorted(config)} instead."
             )
         values = dict(config)
         for key in ("units", "hidden", "frame_shape", "decoder_units"):

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seqlab._validation import check_choice, check_int
+from seqlab._io import atomic_savefig
+from seqlab._validation import check_choice, check_int, check_seed
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.evaluate.repeat import each_seed
 from seqlab.train import Trainer, TrainerConfig
@@ -74,7 +75,7 @@ class RunContext:
         if self.out is None:
             return None
         path = self.out / filename
-        figure.savefig(path, dpi=100, bbox_inches="tight")
+        atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         return path
 
     def epochs_or(self, faithful: int, quick: int) -> int:
@@ -228,7 +229,7 @@ def run(
     """
     recipe = get(name)
     repeats = check_int("repeats", repeats, "run", low=1)
-    seed = check_int("seed", seed, "run", low=0)
+    seed = check_seed(seed, "run")
     if epochs is not None:
         check_int("epochs", epochs, "run", low=1)
     for key in options or {}:

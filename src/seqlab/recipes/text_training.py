@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._settings import Bool, Choice, Float, Int, check_fields, setting
+from seqlab._validation import MAX_SEED
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import TextCorpus, stream_chunks
 from seqlab.errors import ValidationError
@@ -58,7 +59,7 @@ class TextTrainingConfig:
     minutes: float | None = setting(None, Float(0.0, low_open=True, optional=True),
                                     "Time budget: the schedule ends and training stops by "
                                     "then.")
-    seed: int = setting(0, Int(0), "Seed for weights, order and samples.")
+    seed: int = setting(0, Int(0, MAX_SEED), "Seed for weights, order and samples.")
     sample_length: int = setting(200, Int(0), "Characters per sample (0: none).")
     temperature: float = setting(0.5, Float(0.0), "Temperature of the samples printed after "
                                                   "each epoch.")
@@ -173,6 +174,10 @@ def train_text(
     check with the lowest held-out loss; its checks and samples are what was printed.
     """
     config = (config or TextTrainingConfig()).validate()
+    if out is not None:
+        from seqlab.bundle import check_target
+
+        check_target(out)
     started = time.perf_counter()
     corpus = TextCorpus.from_file(path, lower=config.lower)
     train, val = corpus.split(config.val_fraction)

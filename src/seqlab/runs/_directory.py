@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import atomic_savefig, atomic_write, read_json_file
 from seqlab.errors import ValidationError
 from seqlab.evaluate.diagnose import diagnosable, diagnose
 from seqlab.plots.curves import learning_curves
@@ -79,7 +80,7 @@ class RunDir:
     def add_figure(self, figure: Any, name: str) -> Path:
         """Save a matplotlib figure as NAME.png (and close it, if pyplot made it)."""
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
+        atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         close_figure(figure)
         return path
 
@@ -96,7 +97,7 @@ class RunDir:
 
     def _write_json(self, name: str, data: Any) -> Path:
         path = self.path / name
-        path.write_text(json.dumps(_plain(data), indent=1))
+        atomic_write(path, json.dumps(_plain(data), indent=1))
         return path
 
 
@@ -144,7 +145,10 @@ def read_run_dir(path: str | Path) -> RunRecord:
 
     def load(name: str) -> dict[str, Any]:
         file = path / name
-        return json.loads(file.read_text()) if file.is_file() else {}
+        doc = read_json_file(file, "run record") if file.exists() else {}
+        if not isinstance(doc, dict):
+            raise ValidationError(f"The run record {file} must hold a JSON object.")
+        return doc
 
     def order(file: Path) -> int:
         match = re.search(r"-(\d+)$", file.stem)

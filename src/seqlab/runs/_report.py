@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import atomic_write
 from seqlab.evaluate.diagnose import diagnosable, diagnose
 from seqlab.plots.curves import learning_curves
 from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
@@ -117,5 +118,5 @@ def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of `run_dir` (config, final metrics, learning curves, diagnosis,
     every PNG found there) as one self-contained HTML file; default ``RUN_DIR/report.html``."""
     path = Path(out) if out is not None else Path(run_dir) / "report.html"
-    path.write_text(render_report(run_dir), encoding="utf-8")
+    atomic_write(path, render_report(run_dir))
     return path

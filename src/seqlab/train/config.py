@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from seqlab._settings import Bool, Choice, Float, Int, Names, check_fields, declared, setting
+from seqlab._validation import MAX_SEED
 from seqlab.errors import ValidationError
 from seqlab.models.spec import TASKS
 from seqlab.train.losses import LOSSES
@@ -72,7 +73,7 @@ class TrainerConfig:
         None, Float(0.0, low_open=True, optional=True),
         "Clip the gradients' global norm to this value.")
     seed: int | None = setting(
-        None, Int(0, optional=True), "Seed for shuffling and dropout.")
+        None, Int(0, MAX_SEED, optional=True), "Seed for shuffling and dropout.")
     l1: float = setting(0.0, Float(0.0), "L1 penalty on the weight matrices.")
     l2: float = setting(0.0, Float(0.0), "L2 penalty on the weight matrices.")
     on_divergence: str = setting(
@@ -89,11 +90,12 @@ class TrainerConfig:
     shuffle: bool | None = setting(
         None, Bool(optional=True), "Shuffle in `fit`; None: unless stateful.")
 
-    def validate(self) -> TrainerConfig:
-        """Check every field; raise ValidationError naming the first bad one. Returns self."""
+    def validate(self, owner: str = "TrainerConfig") -> TrainerConfig:
+        """Check every field; raise ValidationError naming the first bad one (and `owner`,
+        the class whose parameter it is). Returns self."""
         if isinstance(self.metrics, tuple):
             self.metrics = list(self.metrics)
-        check_fields(self, "TrainerConfig")
+        check_fields(self, owner)
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,10 +130,11 @@ class TrainerConfig:
         """Every field name, in declaration order."""
         return [f.name for f, _ in declared(cls)]
 
-    def replace(self, **changes: Any) -> TrainerConfig:
-        """A copy with some fields changed (validated); unknown names are an error."""
+    def replace(self, owner: str = "TrainerConfig", /, **changes: Any) -> TrainerConfig:
+        """A copy with some fields changed (validated, errors naming `owner`); unknown names
+        are an error."""
         unknown = sorted(set(changes) - set(self.fields()))
         if unknown:
             raise ValidationError(
-                f"Unknown TrainerConfig field(s) {unknown}. Known fields: {self.fields()}.")
-        return dataclasses.replace(self, **changes).validate()
+                f"Unknown {owner} parameter(s) {unknown}. Known: {self.fields()}.")
+        return dataclasses.replace(self, **changes).validate(owner)

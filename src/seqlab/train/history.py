@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import atomic_write, read_json_file
 from seqlab.errors import ValidationError
 
 
@@ -69,23 +71,26 @@ class History:
 
     @classmethod
     def load(cls, path: str | Path) -> History:
-        """Read a History written by `save_json`."""
+        """Read a History written by `save_json` (strictly: a missing, binary or non-JSON
+        file, or JSON of another shape, is a ValidationError naming the file)."""
+        doc = read_json_file(path, "history")
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValidationError(f"Cannot read a History from {str(path)!r}: {error}") from None
-        return cls.from_dict(data)
+            return cls.from_dict(doc)
+        except ValidationError:
+            raise ValidationError(f"The history {path} must be an object with a 'records' "
+                                  f"list of per-epoch objects.") from None
 
     def save_json(self, path: str | Path) -> None:
         """Write the records as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1))
+        atomic_write(path, json.dumps(self.to_dict(), indent=1))
 
     def save_csv(self, path: str | Path) -> None:
         """Write one row per epoch, one column per metric."""
-        with open(path, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=self.keys())
-            writer.writeheader()
-            writer.writerows(self.records)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self.keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.records)
+        atomic_write(path, buffer.getvalue())
 
     def __repr__(self) -> str:
         return f"History(epochs={len(self)}, last={self.last()})"

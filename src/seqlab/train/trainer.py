@@ -13,7 +13,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab._validation import check_finite, check_float, check_int, check_ndim
+from seqlab._validation import (
+    as_numeric_array,
+    check_finite,
+    check_float,
+    check_int,
+    check_ndim,
+)
 from seqlab.data.batching import minibatches, stateful_layout
 from seqlab.errors import BundleError, ValidationError
 from seqlab.models._inference import Stream, activate, eval_mode
@@ -35,10 +41,13 @@ def resolve_device(device: str | torch.device) -> torch.device:
     return torch.device(device)
 
 
-def _as_array(data: Any) -> np.ndarray:
+def _as_array(data: Any, name: str = "x") -> np.ndarray:
     """`data` as a numpy array torch can take: read-only views (`windows`) and arrays with
     negative strides (``y[:, ::-1]``) are copied, as torch refuses or warns on them."""
-    array = data.detach().cpu().numpy() if isinstance(data, torch.Tensor) else np.asarray(data)
+    if isinstance(data, torch.Tensor):
+        array = data.detach().cpu().numpy()
+    else:
+        array = as_numeric_array(data, name, "Trainer")
     if array.flags.writeable and all(stride >= 0 for stride in array.strides):
         return array
     return np.array(array, copy=True, order="C")
@@ -104,6 +113,10 @@ class Trainer:
 
     def __init__(self, model: nn.Module, config: TrainerConfig | None = None, *,
                  device: str = "cpu", callbacks: Iterable[Callback] = (), **settings: Any):
+        if not isinstance(model, nn.Module):
+            raise ValidationError(
+                f"The 'model' parameter of Trainer must be a torch nn.Module (e.g. from "
+                f"seqlab.models.build(spec)). Got {type(model).__name__} {model!r:.60} instead.")
         config = config if config is not None else TrainerConfig()
         if not isinstance(config, TrainerConfig):
             raise ValidationError(
@@ -115,7 +128,7 @@ class Trainer:
         if custom_loss is not None:
             settings["loss"] = None  # a callable cannot be plain data: kept beside the config
         spec = getattr(model, "spec", None)
-        config = config.replace(**settings)
+        config = config.replace("Trainer", **settings)
         if config.task is None:
             if spec is None:
                 raise ValidationError(
@@ -214,6 +227,11 @@ class Trainer:
         y = self._targets(y, x)
         if validation_data is None and validation_split > 0:
             n_val = max(1, int(round(len(x) * validation_split)))
+            if n_val >= len(x):
+                raise ValidationError(
+                    f"The 'validation_split' parameter of Trainer.fit ({validation_split}) "
+                    f"holds out {n_val} of {len(x)} sample(s) and leaves none to train on; "
+                    f"pass more samples or a smaller split.")
             x, y, validation_data = x[:-n_val], y[:-n_val], (x[-n_val:], y[-n_val:])
         if validation_data is not None:
             validation_data = self._validation_pair(validation_data)
@@ -408,7 +426,7 @@ class Trainer:
 
     # --------------------------------------------------------------- validation
     def _inputs(self, x: Any, name: str) -> torch.Tensor:
-        array = _as_array(x)
+        array = _as_array(x, name)
         spec = getattr(self.model, "spec", None)
         if spec is not None:
             if spec.takes_ids:
@@ -435,7 +453,12 @@ class Trainer:
             return torch.as_tensor(array, dtype=torch.long, device=self.device)
         if not self._takes_ids():
             check_finite(name, array)
-            return torch.as_tensor(array, dtype=torch.float32, device=self.device)
+            tensor = torch.as_tensor(array, dtype=torch.float32, device=self.device)
+            if not torch.isfinite(tensor).all():
+                raise ValidationError(
+                    f"`{name}` holds values beyond what float32 holds (largest "
+                    f"{np.abs(array).max():.3g}); rescale it first.")
+            return tensor
         if array.dtype.kind not in "iu":
             raise ValidationError(
                 f"`{name}` must hold integer symbol ids for a '{spec.frontend}' frontend; "
@@ -453,7 +476,7 @@ class Trainer:
         return spec is not None and spec.takes_ids
 
     def _targets(self, y: Any, x: torch.Tensor) -> torch.Tensor:
-        array = _as_array(y)
+        array = _as_array(y, "y")
         if array.ndim == 0 or array.shape[0] != len(x):
             raise ValidationError(
                 f"`y` must have one target per sample: x has {len(x)} samples but y has shape "

@@ -1,0 +1,119 @@
+"""Reading users' files and writing results safely, with errors that name the file.
+
+`read_text` reads a user's text file: UTF-8 (a byte-order mark is dropped, not read as
+a character), never a binary file, and every failure a `ValidationError` that says what
+was wrong and where.
+
+Every file seqlab writes for a user (tables, figures, reports, run records) goes through
+`atomic_write`: the bytes land in a temporary file beside the target, are flushed to
+disk, and replace the target in one rename. A full disk, a missing folder or a killed
+process therefore leave the old file (or none), never a truncated or empty one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from seqlab.errors import OutputError, ValidationError
+
+__all__ = ["read_text", "read_json_file", "atomic_write", "atomic_savefig", "check_output_path"]
+
+
+def read_text(path: str | Path, what: str = "input file") -> str:
+    """The text of the UTF-8 file `path`, without a leading byte-order mark."""
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError(f"The {what} {path} does not exist.")
+    if not path.is_file():
+        raise ValidationError(f"The {what} {path} is not a file.")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationError(f"The {what} {path} cannot be read: "
+                              f"{error.strerror or error}.") from None
+    if b"\x00" in data:
+        raise ValidationError(f"The {what} {path} is binary (it holds NUL bytes, first at byte "
+                              f"{data.index(0)}); expected UTF-8 text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"The {what} {path} is not valid UTF-8 (byte {data[error.start]:#04x} at position "
+            f"{error.start}); re-save it as UTF-8.") from None
+
+
+def read_json_file(path: str | Path, what: str = "JSON file") -> Any:
+    """The JSON document in the user's file `path`; a `ValidationError` naming the file
+    when it is missing, not text, or not JSON."""
+    text = read_text(path, what)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValidationError(f"The {what} {path} is nested too deeply.") from None
+    except ValueError as error:
+        raise ValidationError(f"The {what} {path} is not valid JSON: {error}.") from None
+
+
+def check_output_path(path: str | Path, what: str = "output", *, folder: bool = False) -> Path:
+    """Fail early, before any work, when `path` cannot be written: its folder is missing,
+    is not a folder, or is not writable; or `path` itself is a folder. With `folder`, the
+    result is a folder that may exist and whose missing parents are made later. The error
+    is a `ValidationError`: the path given is bad input."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() and not folder:
+        raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")
+    existing = parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValidationError(f"Cannot write the {what} {path}: {existing} is not a folder.")
+    if not folder and existing != parent:
+        raise ValidationError(f"Cannot write the {what} {path}: the folder {parent} does not "
+                              f"exist. Create it first.")
+    try:  # a real write: permission bits do not tell root (or /proc, or a read-only mount)
+        handle, probe = tempfile.mkstemp(prefix=".seqlab-probe-", dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise ValidationError(f"Cannot write the {what} {path}: the folder {existing} does "
+                              f"not take new files ({error.strerror or error}).") from None
+    return path
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> Path:
+    """Write `data` (text is UTF-8) to `path` all at once; raise `OutputError` naming the
+    file when it cannot be written, leaving no partial file behind."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                             dir=path.parent if str(path.parent) else ".")
+        with os.fdopen(handle, "wb") as file:
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+        temporary = None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputError(f"Could not write {path}: {reason}. Nothing was written.") from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+    return path
+
+
+def atomic_savefig(figure: Any, path: str | Path, **options: Any) -> Path:
+    """Render a matplotlib `figure` in memory, then write it with `atomic_write`; the
+    format follows the file's extension (PNG when it has none)."""
+    buffer = io.BytesIO()
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    figure.savefig(buffer, format=fmt, **options)
+    return atomic_write(path, buffer.getvalue())

@@ -1,0 +1,74 @@
+"""`seqlab inspect` and `seqlab export`: look inside a bundle, or take its model elsewhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _inspect(
+    bundle: Annotated[Path, typer.Argument(help="A bundle folder.")],
+    history: Annotated[int, typer.Option(help="How many of the last epochs to show.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON "
+                                          "object.")] = False,
+) -> None:
+    """Show a bundle: its spec, layer summary, pipeline, training config and last epochs."""
+    from seqlab.bundle import load
+    from seqlab.models import summary
+
+    loaded = load(bundle)
+    torch_count = summary(loaded.model, print_fn=None)
+    keras = summary(loaded.model, keras_count=True, print_fn=None)
+    records = loaded.history.records[-history:] if history > 0 else []
+    config = loaded.trainer_config.to_dict() if loaded.trainer_config_kept else None
+    if as_json:
+        typer.echo(json.dumps({
+            "bundle": str(bundle), "version": loaded.folder.name,
+            "created": loaded.manifest.get("created"),
+            "seqlab_version": loaded.manifest.get("seqlab_version"),
+            "spec": loaded.spec.to_dict(), "parameters": torch_count.total_params,
+            "parameters_keras": keras.total_params, "pipeline": loaded.pipeline.to_dict(),
+            "trainer_config": config, "history": records,
+            "metadata": loaded.metadata}, allow_nan=False, default=str))
+        return
+    typer.echo(f"bundle {bundle} (version {loaded.folder.name}, saved "
+               f"{loaded.manifest.get('created')} by seqlab "
+               f"{loaded.manifest.get('seqlab_version')})")
+    typer.echo("\nspec: " + json.dumps(loaded.spec.to_dict(), sort_keys=True))
+    typer.echo("\n" + str(torch_count))
+    typer.echo(f"Keras counts {keras.total_params:,} (one bias per gate)")
+    steps = ", ".join(repr(step) for step in loaded.pipeline.steps) or "(none: model-ready "\
+                                                                        "arrays)"
+    typer.echo(f"\npipeline: {steps}; columns {loaded.pipeline.columns}")
+    typer.echo("training config: " + (json.dumps(config, sort_keys=True)
+                                      if config else "(not kept)"))
+    if records:
+        typer.echo(f"\nlast {len(records)} epoch(s) of {len(loaded.history.records)}:")
+        for record in records:
+            typer.echo("  " + ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}"
+                                        for k, v in record.items()))
+    if loaded.metadata:
+        typer.echo("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
+
+
+def _export(
+    bundle: Annotated[Path, typer.Argument(help="A bundle folder.")],
+    format: Annotated[str, typer.Option(help="onnx or torchscript.")] = "onnx",
+    out: Annotated[Path | None, typer.Option(help="File to write (default: BUNDLE.onnx or "
+                                             "BUNDLE.pt).")] = None,
+) -> None:
+    """Export a bundle's model (with its activation; a recurrent model's state as explicit
+    inputs and outputs) for onnxruntime or TorchScript."""
+    from seqlab.bundle.export import export
+
+    target = out or bundle.with_name(bundle.name + (".onnx" if format == "onnx" else ".pt"))
+    typer.echo(f"wrote {export(bundle, target, format=format)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add inspect and export to the `seqlab` command."""
+    app.command("inspect")(_inspect)
+    app.command("export")(_export)

@@ -1,0 +1,131 @@
+"""Catalogue of bad calls to the Python API: each raises a `SeqlabError` (a
+`ValidationError` or `BundleError`) that names the parameter, what was received and what
+was expected, never a bare TypeError, ValueError, KeyError or a torch internal error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hardening_support import sine
+
+from seqlab.bundle import load, save
+from seqlab.data import MinMaxScaler, StandardScaler, windows
+from seqlab.errors import BundleError, SeqlabError, ValidationError
+from seqlab.generate.sampling import generate_ids
+from seqlab.lifecycle import ForecastConfig
+from seqlab.models import ModelSpec, build
+from seqlab.recipes.text_training import TextTrainingConfig
+from seqlab.train import Trainer
+
+
+def _model():
+    return build(ModelSpec(1, 1, units=[4]), seed=0)
+
+
+def _xy(n=8):
+    x, y = windows(sine(n + 3), 3)
+    return x, y
+
+
+CASES = {
+    "trainer-of-a-string": (lambda: Trainer("model"),
+                            r"'model' parameter of Trainer must be a torch nn.Module.*str"),
+    "trainer-negative-lr": (lambda: Trainer(_model(), lr=-1.0), r"'lr'"),
+    "trainer-seed-beyond": (lambda: Trainer(_model(), seed=2**64), r"'seed' parameter of Trainer"),
+    "build-of-a-partial-dict": (lambda: build({"units": [8]}),
+                                r"needs the field\(s\) \['input_size', 'output_size'\]"),
+    "build-of-a-string": (lambda: build("lstm"), r"'spec' parameter of build must be a ModelSpec"),
+    "build-too-many-parameters": (lambda: build(ModelSpec(1, 1, units=[100_000])),
+                                  r"too large: its spec describes 40,\d{3},\d{3},\d{3} param"),
+    "build-googol-units": (lambda: build(ModelSpec(1, 1, units=[10**100])),
+                           r"'units' parameter of ModelSpec must be an int in the range "
+                           r"\[1, 16777216\]"),
+    "build-huge-cnn-frames": (lambda: build(ModelSpec(
+        3, 1, frontend="cnn", frame_shape=[2**24, 2**24, 3], conv_filters=2**24)),
+                              r"features per frame is .* wide"),
+    "build-seed-negative": (lambda: build(ModelSpec(1, 1), seed=-1), r"'seed' parameter of build"),
+    "spec-hidden-not-a-list": (lambda: ModelSpec(1, 1, architecture="mlp_window", timesteps=3,
+                                                 hidden="64").validate(),
+                               r"'hidden' parameter of ModelSpec must be a list"),
+    "spec-from-a-list": (lambda: ModelSpec.from_dict([1, 2]), r"must be a dict; got list"),
+    "windows-ragged": (lambda: windows([[1, 2], [3]], 1),
+                       r"'series' parameter of windows must be a rectangular array"),
+    "windows-strings": (lambda: windows(["1", "2", "3"], 1),
+                        r"'series' parameter of windows must hold numbers; got dtype <U1"),
+    "windows-objects": (lambda: windows(np.array([object()] * 4), 1), r"got dtype object"),
+    "windows-nan": (lambda: windows([1.0, np.nan, 2.0], 1), r"contains NaN or infinity"),
+    "windows-n-in-zero": (lambda: windows(sine(), 0), r"'n_in'"),
+    "fit-object-x": (lambda: Trainer(_model()).fit(np.array([["a"]] * 4, dtype=object),
+                                                   np.zeros(4), verbose=0),
+                     r"'x' parameter of Trainer must hold numbers; got dtype object"),
+    "fit-ragged-x": (lambda: Trainer(_model()).fit([[[1.0]], [[1.0], [2.0]]], [1.0, 2.0],
+                                                   verbose=0),
+                     r"'x' parameter of Trainer must be a rectangular array"),
+    "fit-split-leaves-nothing": (lambda: Trainer(_model()).fit(
+        *[a[:1] for a in _xy()], validation_split=0.5, verbose=0),
+                                 r"holds out 1 of 1 sample\(s\) and leaves none to train on"),
+    "fit-beyond-float32": (lambda: Trainer(_model()).fit(_xy()[0] * 1e300, _xy()[1], verbose=0),
+                           r"beyond what float32 holds"),
+    "fit-epochs-zero": (lambda: Trainer(_model()).fit(*_xy(), epochs=0), r"'epochs'"),
+    "fit-y-mismatch": (lambda: Trainer(_model()).fit(_xy()[0], np.zeros(3), verbose=0),
+                       r"one target per sample"),
+    "predict-nan": (lambda: Trainer(_model()).predict(np.full((2, 3, 1), np.nan)),
+                    r"contains NaN or infinity"),
+    "scaler-of-strings": (lambda: MinMaxScaler().fit(["a", "b"]),
+                          r"'x' parameter of MinMaxScaler.fit must hold numbers"),
+    "scaler-of-ragged": (lambda: StandardScaler().fit([[1.0], [1.0, 2.0]]),
+                         r"must be a rectangular array"),
+    "scaler-state-nan": (lambda: MinMaxScaler.from_dict({"type": "MinMaxScaler", "params": {},
+                                                         "fitted": {a: [float("nan")] for a in (
+                                                             "data_min_", "data_max_",
+                                                             "data_range_", "scale_", "min_")}}),
+                         r"fitted 'data_min_' must be a list of finite numbers"),
+    "generate-seed-beyond": (lambda: generate_ids(_model(), [0], 3, seed=10**20),
+                             r"'seed' parameter of generate_ids"),
+    "text-config-seed": (lambda: TextTrainingConfig(seed=-1).validate(),
+                         r"'seed' parameter of train-text"),
+    "text-config-lower": (lambda: TextTrainingConfig(lower="yes").validate(),
+                          r"'lower' parameter of train-text must be a bool"),
+    "forecast-config-seed": (lambda: ForecastConfig(seed=10**30).validate(), r"'seed'"),
+    "forecast-config-unknown": (lambda: ForecastConfig.from_dict({"epoch": 3}),
+                                r"Unknown forecaster setting\(s\) \['epoch'\]"),
+}
+
+
+@pytest.mark.parametrize("call,message", CASES.values(), ids=CASES)
+def test_bad_api_calls_raise_validation_errors_that_say_what_was_wrong(call, message):
+    with pytest.raises(ValidationError, match=message):
+        call()
+
+
+def test_bundle_api_misuse_is_a_bundle_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BundleError, match="exists and is not a bundle folder"):
+        save(_model(), tmp_path / "file")
+    with pytest.raises(BundleError, match="is a file; a bundle is a folder"):
+        load(tmp_path / "file")
+    with pytest.raises(BundleError, match="save needs a model built from a ModelSpec"):
+        save(object(), tmp_path / "m")
+    with pytest.raises(BundleError, match="not a seqlab bundle"):
+        load(tmp_path)
+
+
+def test_predictor_refuses_nan_and_inf_as_training_does(series_bundle):
+    predictor = load(series_bundle).predictor
+    for bad in (np.nan, np.inf):
+        series = sine(20)
+        series[7] = bad
+        with pytest.raises(ValidationError, match=r"`data` contains NaN or infinity \(first at "
+                                                  r"index \(7,\)"):
+            predictor.predict(series)
+    with pytest.raises(ValidationError, match="scale to values beyond float32"):
+        predictor.predict(sine(20) * 1e39)
+
+
+def test_every_error_class_is_a_seqlab_error_with_an_exit_code():
+    from seqlab import errors
+
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        if isinstance(cls, type) and not issubclass(cls, Warning):
+            assert issubclass(cls, SeqlabError) and cls.exit_code in (1, 2)

@@ -1,0 +1,173 @@
+"""Catalogue of crafted bundles: each is refused at `load` with a `BundleError` that names
+the file and the problem, before any model is built from it, and `seqlab predict` says so
+in one line with exit status 2. Tampered files are re-hashed into the manifest, so the
+checks behind the checksum are the ones exercised."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from hardening_support import assert_one_line_error, sine, write_csv
+from safetensors.torch import load_file, save_file
+
+from seqlab.bundle import load
+from seqlab.errors import BundleError
+
+
+def rehash(folder: Path) -> None:
+    """Record every file's current checksum and size in the manifest."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for entry in manifest["files"].values():
+        file = folder / entry["name"]
+        if file.is_file():
+            entry["sha256"] = hashlib.sha256(file.read_bytes()).hexdigest()
+            entry["bytes"] = file.stat().st_size
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def edit_json(name: str, change):
+    def tamper(folder: Path) -> None:
+        doc = json.loads((folder / name).read_text())
+        change(doc)
+        (folder / name).write_text(json.dumps(doc))
+        rehash(folder)
+    return tamper
+
+
+def write_raw(name: str, text: str):
+    def tamper(folder: Path) -> None:
+        (folder / name).write_text(text)
+        rehash(folder)
+    return tamper
+
+
+def poison_weights(value: float):
+    def tamper(folder: Path) -> None:
+        tensors = load_file(str(folder / "weights.safetensors"))
+        first = sorted(tensors)[0]
+        tensors[first] = tensors[first].clone()
+        tensors[first].view(-1)[0] = value
+        save_file(tensors, str(folder / "weights.safetensors"))
+        rehash(folder)
+    return tamper
+
+
+def set_step(kind: str, **values):
+    def change(doc: dict) -> None:
+        step = next(s for s in doc["steps"] if s["type"] == kind)
+        step["config"].update(values)
+    return change
+
+
+def set_scaler(**fitted):
+    def change(doc: dict) -> None:
+        step = next(s for s in doc["steps"] if s["type"] == "scale")
+        step["state"]["fitted"].update(fitted)
+    return change
+
+
+def truncate_weights(folder: Path) -> None:
+    data = (folder / "weights.safetensors").read_bytes()
+    (folder / "weights.safetensors").write_bytes(data[: len(data) // 2])
+    rehash(folder)
+
+
+def pointer_to(name: str):
+    def tamper(folder: Path) -> None:
+        pointer = folder.parent / "CURRENT"
+        doc = json.loads(pointer.read_text())
+        doc["current"] = name
+        pointer.write_text(json.dumps(doc))
+    return tamper
+
+
+SERIES_CASES = {
+    "units-a-billion": (edit_json("spec.json", lambda d: d.update(units=[1_000_000_000])),
+                        r"'units' parameter of ModelSpec must be an int in the range"),
+    "units-googol": (write_raw("spec.json", '{"input_size": 1, "output_size": 1, "units": [1'
+                               + "0" * 100 + "]}"), r"integer 1000.*is too large"),
+    "units-too-many-parameters": (edit_json("spec.json", lambda d: d.update(units=[100_000])),
+                                  r"too large: its spec describes 40,\d{3},\d{3},\d{3} param"),
+    "units-as-string": (edit_json("spec.json", lambda d: d.update(units=["8"])),
+                        r"'units' parameter of ModelSpec must be an int"),
+    "units-empty": (edit_json("spec.json", lambda d: d.update(units=[])),
+                    r"'units' parameter of ModelSpec must be a non-empty list"),
+    "input-size-zero": (edit_json("spec.json", lambda d: d.update(input_size=0)),
+                        r"'input_size' parameter"),
+    "unknown-architecture": (edit_json("spec.json", lambda d: d.update(
+        architecture="os.system")), r"unknown architecture 'os.system'"),
+    "unknown-spec-field": (edit_json("spec.json", lambda d: d.update(__reduce__="x")),
+                           r"Unknown ModelSpec field"),
+    "spec-not-an-object": (write_raw("spec.json", "[1, 2]"), r"must hold a JSON object"),
+    "spec-deeply-nested": (write_raw("spec.json", "[" * 50_000 + "]" * 50_000),
+                           r"spec.json is not valid JSON"),
+    "spec-nan-literal": (write_raw("spec.json", '{"input_size": NaN}'),
+                         r"non-finite number NaN is not allowed"),
+    "weights-nan": (poison_weights(float("nan")), r"holds NaN or infinity"),
+    "weights-inf": (poison_weights(float("inf")), r"holds NaN or infinity"),
+    "weights-truncated": (truncate_weights, r"weights.safetensors"),
+    "window-disagrees-with-spec": (edit_json("pipeline.json", set_step("window", n_in=7)),
+                                   r"windows of n_in=7 steps but the spec's model takes "
+                                   r"timesteps=4"),
+    "head-disagrees-with-pipeline": (edit_json("pipeline.json", set_step("window", n_out=3)),
+                                     r"forecasts n_out=3 step\(s\) of 1 feature\(s\) but the "
+                                     r"spec's head has output_size=1"),
+    "columns-disagree-with-scaler": (edit_json("pipeline.json", lambda d: d.update(
+        columns=["a", "b"])), r"names 2 column\(s\).*fitted on 1 feature"),
+    "scaler-overflowing-number": (write_raw("pipeline.json", '{"x": 1e999}'),
+                                  r"number 1e999 overflows"),
+    "scaler-zero-scale": (edit_json("pipeline.json", set_scaler(scale_=[0.0])),
+                          r"'scale_' holds 0"),
+    "scaler-ragged-statistics": (edit_json("pipeline.json", set_scaler(min_=[0.0, 1.0])),
+                                 r"differ in length"),
+    "unknown-step": (edit_json("pipeline.json", lambda d: d["steps"].append(
+        {"type": "pickle", "params": {}})), r"pipeline.json"),
+    "duplicate-keys": (write_raw("trainer.json", '{"lr": 0.1, "lr": 0.2}'),
+                       r"duplicate key 'lr'"),
+    "history-not-records": (write_raw("history.json", '{"records": 5}'), r"history.json"),
+    "newer-format": (edit_json("manifest.json", lambda d: d.update(format_version=99)),
+                     r"newer"),
+    "pointer-outside": (pointer_to("../../etc"), r"no paths"),
+    "pointer-missing-version": (pointer_to("v-20990101T000000-deadbeef"),
+                                r"names version 'v-20990101T000000-deadbeef', which is missing"),
+}
+
+
+@pytest.mark.parametrize("tamper,message", SERIES_CASES.values(), ids=SERIES_CASES)
+def test_crafted_bundles_are_refused_at_load(series_bundle, copy_of, tamper, message):
+    path, folder = copy_of(series_bundle)
+    tamper(folder)
+    with pytest.raises(BundleError, match=message):
+        load(path)
+
+
+@pytest.mark.parametrize("case", ["units-googol", "weights-nan", "window-disagrees-with-spec",
+                                  "scaler-zero-scale", "pointer-outside"])
+def test_crafted_bundles_are_one_line_errors_at_the_command_line(
+        tmp_path, cli, series_bundle, copy_of, case):
+    tamper, message = SERIES_CASES[case]
+    path, folder = copy_of(series_bundle)
+    tamper(folder)
+    data = write_csv(tmp_path / "new.csv", sine(20))
+    assert_one_line_error(cli("predict", path, data), 2, message)
+
+
+def test_text_bundle_with_a_vocabulary_larger_than_the_model_is_refused(text_bundle, copy_of):
+    path, folder = copy_of(text_bundle)
+
+    def more_symbols(doc: dict) -> None:
+        step = next(s for s in doc["steps"] if s["type"] == "encode")
+        step["state"]["symbols"] += ["\u2603", "\u2604"]
+
+    edit_json("pipeline.json", more_symbols)(folder)
+    with pytest.raises(BundleError, match=r"vocabulary has \d+ symbols but the spec's model"):
+        load(path)
+
+
+def test_a_sound_bundle_still_loads_and_predicts_finite_values(series_bundle):
+    bundle = load(series_bundle)
+    assert torch.isfinite(torch.as_tensor(bundle.predictor.predict(sine(20)))).all()

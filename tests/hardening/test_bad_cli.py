@@ -1,0 +1,219 @@
+"""Catalogue of bad command-line use: every one ends in one `error:` line (or the option
+parser's own usage message) with exit status 2 for bad input and 1 for a failure of the
+work, never a traceback; nothing is half-written."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from hardening_support import assert_one_line_error, sine, write_csv
+
+from seqlab.bundle import load
+
+
+@pytest.fixture
+def series_csv(tmp_path) -> Path:
+    return write_csv(tmp_path / "sales.csv", sine())
+
+
+def _train(cli, csv, *options):
+    return cli("train", "--csv", csv, "--column", "sales", "--epochs", 1, *options)
+
+
+TRAIN_CASES = {
+    "units-too-many-parameters": (["--units", 100_000], r"too large: its spec describes "
+                                                         r"40,\d{3},\d{3},\d{3} parameters"),
+    "units-zero": (["--units", 0], r"'units' parameter of ForecastConfig must be an int"),
+    "n-in-zero": (["--n-in", 0], r"'n_in' parameter"),
+    "n-in-longer-than-series": (["--n-in", 500], r"n_in"),
+    "epochs-zero": (["--epochs", 0], r"'epochs' parameter"),
+    "lr-nan": (["--lr", "nan"], r"'lr' parameter of ForecastConfig must be a finite float"),
+    "lr-negative": (["--lr", -1], r"'lr' parameter"),
+    "seed-negative": (["--seed", -1], r"'seed' parameter"),
+    "seed-beyond-generators": (["--seed", 10**20], r"'seed' parameter.*\[0, 9223372036854775807\]"),
+    "scale-unknown": (["--scale", "log"], r"Unknown 'scale' of ForecastConfig 'log'"),
+    "cell-unknown": (["--cell", "lstn"], r"Did you mean 'lstm'"),
+    "out-under-proc": (["--out", "/proc/seqlab-model"], r"/proc"),
+    "out-in-missing-read-only-place": (["--out", "/proc/x/y/model"], r"/proc"),
+}
+
+
+@pytest.mark.parametrize("options,message", TRAIN_CASES.values(), ids=TRAIN_CASES)
+def test_bad_train_options(tmp_path, cli, series_csv, options, message):
+    if "--out" not in options:
+        options = [*options, "--out", tmp_path / "model"]
+    assert_one_line_error(_train(cli, series_csv, *options), 2, message)
+    assert not (tmp_path / "model").exists()
+
+
+def test_train_out_onto_a_file_or_a_foreign_folder_is_refused_before_training(tmp_path, cli,
+                                                                              series_csv):
+    (tmp_path / "file").write_text("mine")
+    assert_one_line_error(_train(cli, series_csv, "--out", tmp_path / "file"), 2, r"is a file")
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "cat.jpg").write_text("meow")
+    assert_one_line_error(_train(cli, series_csv, "--out", tmp_path / "photos"), 2,
+                          r"a folder that is not a seqlab bundle")
+    assert (tmp_path / "file").read_text() == "mine"
+
+
+def test_train_config_problems(tmp_path, cli, series_csv):
+    assert_one_line_error(cli("train", "--config", tmp_path / "none.toml"), 2, r"does not exist")
+    (tmp_path / "bad.toml").write_text("n_in = = 3")
+    assert_one_line_error(cli("train", "--config", tmp_path / "bad.toml"), 2, r"not valid TOML")
+    (tmp_path / "unknown.toml").write_text(f'csv = "{series_csv}"\ncolumn = "sales"\nwindow = 3')
+    assert_one_line_error(cli("train", "--config", tmp_path / "unknown.toml"), 2,
+                          r"Unknown forecaster setting\(s\) \['window'\]")
+    assert_one_line_error(cli("train"), 2, r"needs --csv FILE")
+
+
+def test_a_run_that_diverges_exits_1_and_keeps_the_good_bundle(tmp_path, cli, series_csv):
+    good = tmp_path / "model"
+    assert _train(cli, series_csv, "--out", good).code == 0
+    before = load(good).folder
+    result = _train(cli, series_csv, "--lr", 1e6, "--epochs", 5, "--out", good)
+    assert_one_line_error(result, 1, r"training loss became .* after 3 roll-back")
+    assert "warning:" in result.err  # each roll-back was reported
+    assert load(good).folder == before
+
+
+PREDICT_CASES = {
+    "missing-bundle": (lambda t, b: ["predict", t / "nothing", t / "sales.csv"],
+                       r"No bundle at .*nothing"),
+    "output-in-missing-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--output",
+                                               t / "nodir" / "x.csv"],
+                                 r"the folder .*nodir does not exist"),
+    "output-is-a-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--output", t],
+                           r"is a folder; name a file"),
+    "missing-input": (lambda t, b: ["predict", b, t / "absent.csv"], r"does not exist"),
+    "unknown-column": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "price"],
+                       r"no column\(s\) \['price'\]"),
+    "output-onto-the-input": (lambda t, b: ["predict", b, t / "sales.csv", "--output",
+                                            t / "sales.csv"], r"is the input file"),
+    "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
+                                       "--column", "t"], r"feature"),
+}
+
+
+@pytest.mark.parametrize("argv,message", PREDICT_CASES.values(), ids=PREDICT_CASES)
+def test_bad_predict_use(tmp_path, cli, series_bundle, series_csv, argv, message):
+    assert_one_line_error(cli(*argv(tmp_path, series_bundle)), 2, message)
+    assert not (tmp_path / "nodir").exists()
+
+
+GENERATE_CASES = {
+    "seed-beyond-generators": (["--seed", 10**20], r"'seed' parameter of generate_ids"),
+    "length-negative": (["--length", -1], r"'length' parameter"),
+    "temperature-negative": (["--temperature", -1], r"'temperature'"),
+    "top-k-zero": (["--top-k", 0], r"'top_k'"),
+    "prime-unknown-symbols": (["--prime", "\u2603"], r"\u2603|not in the vocabulary"),
+}
+
+
+@pytest.mark.parametrize("options,message", GENERATE_CASES.values(), ids=GENERATE_CASES)
+def test_bad_generate_options(cli, text_bundle, options, message):
+    assert_one_line_error(cli("generate", text_bundle, *options), 2, message)
+
+
+def test_generate_from_a_series_bundle_says_it_is_no_text_model(cli, series_bundle):
+    assert_one_line_error(cli("generate", series_bundle), 2, r"has no vocabulary")
+
+
+TRAIN_TEXT_CASES = {
+    "units-too-many-parameters": (["--units", 100_000], r"too large"),
+    "seq-len-zero": (["--seq-len", 0], r"'seq_len' parameter of train-text"),
+    "seed-negative": (["--seed", -1], r"'seed' parameter of train-text"),
+    "text-too-short": (["--batch-size", 512], r"needs at least batch_size x seq_len"),
+    "out-under-proc": (["--out", "/proc/seqlab-lm"], r"/proc"),
+}
+
+
+@pytest.mark.parametrize("options,message", TRAIN_TEXT_CASES.values(), ids=TRAIN_TEXT_CASES)
+def test_bad_train_text_use(tmp_path, cli, options, message):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcdefgh " * 200)
+    if "--out" not in options:
+        options = [*options, "--out", tmp_path / "lm"]
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--sample-length", 0, *options)
+    assert_one_line_error(result, 2, message)
+    assert not (tmp_path / "lm").exists()
+
+
+def test_train_text_on_a_missing_file(tmp_path, cli):
+    assert_one_line_error(cli("train-text", tmp_path / "none.txt"), 2, r"does not exist")
+
+
+OTHER_CASES = {
+    "unknown-recipe": (["run", "echoo"], r"Unknown recipe 'echoo'. Did you mean 'echo'"),
+    "repeats-zero": (["run", "echo", "--repeats", 0], r"'repeats'"),
+    "threads-zero": (["--threads", 0, "recipes"], r"'threads'"),
+    "threads-absurd": (["--threads", 10**6, "recipes"], r"'threads'.*\[1, 1024\]"),
+    "workers-absurd": (["repeat", "echo", "--workers", 10**6], r"'workers'.*\[1, 256\]"),
+    "diagnose-missing-folder": (["diagnose", "/nonexistent/run"], r"/nonexistent/run"),
+    "report-not-a-run": (["report", "/"], r"run"),
+    "run-out-under-proc": (["run", "echo", "--quick", "--out", "/proc/run"],
+                           r"run directory /proc/run: the folder /proc does not take new files"),
+    "run-tensorboard-under-proc": (["run", "echo", "--quick", "--tensorboard", "/proc/tb"],
+                                   r"TensorBoard folder /proc/tb"),
+    "repeat-out-under-proc": (["repeat", "echo", "--out", "/proc/run"], r"run directory"),
+    "tune-out-under-proc": (["tune", "--grid", "units=1,2", "--out", "/proc/run"],
+                            r"run directory"),
+    "report-out-in-missing-folder": (["report", "/", "--out", "/nonexistent/r.html"],
+                                     r"report /nonexistent/r.html: the folder /nonexistent"),
+    "tune-config-not-json": (["tune", "/etc/hostname", "--grid", "units=1,2"],
+                             r"config file /etc/hostname is not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("argv,message", OTHER_CASES.values(), ids=OTHER_CASES)
+def test_other_bad_commands(cli, argv, message):
+    assert_one_line_error(cli(*argv), 2, message)
+
+
+def test_update_with_a_holdout_out_of_range(tmp_path, cli, series_bundle, series_csv, copy_of):
+    path, _ = copy_of(series_bundle)
+    result = cli("update", path, "--old", series_csv, "--new", series_csv, "--holdout", 2)
+    assert_one_line_error(result, 2, r"'holdout'")
+
+
+def test_unknown_options_get_the_parsers_usage_message(cli):
+    result = cli("train", "--bogus")
+    assert result.code == 2 and "No such option" in result.err
+
+
+def test_a_full_disk_is_one_line_exit_1_and_leaves_no_partial_file(tmp_path, cli, series_bundle,
+                                                                  series_csv, monkeypatch):
+    import seqlab._io
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(seqlab._io.os, "fsync", full)
+    target = tmp_path / "forecasts.csv"
+    result = cli("predict", series_bundle, series_csv, "--output", target)
+    assert_one_line_error(result, 1, r"Could not write .*forecasts.csv: No space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.csv"]
+
+
+def test_debug_mode_shows_the_traceback(tmp_path, series_csv, monkeypatch):
+    from seqlab.cli.app import run_cli
+    from seqlab.errors import ValidationError
+
+    monkeypatch.setenv("SEQLAB_DEBUG", "1")
+    with pytest.raises(ValidationError):
+        run_cli(["train", "--csv", str(series_csv), "--column", "sales", "--units", "0"])
+
+
+def test_an_unexpected_error_is_reported_as_a_bug_not_a_traceback(cli, monkeypatch):
+    import seqlab.recipes
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(seqlab.recipes, "run", broken)
+    assert_one_line_error(cli("run", "echo", "--quick"), 1,
+                          r"unexpected ZeroDivisionError: boom. This is a bug")

@@ -1,0 +1,164 @@
+"""Catalogue of bad data files: CSV, JSON lines and text, read by the library and by the
+command line. Each is refused with a `ValidationError` that names the problem and where it
+is; the command line turns it into one `error:` line and exit status 2."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hardening_support import assert_one_line_error, write_csv
+
+from seqlab.data.text import TextCorpus, load_text
+from seqlab.errors import ValidationError
+from seqlab.lifecycle import read_columns, read_sequences
+
+GOOD_HEAD = b"t,sales\n0,1.5\n1,2.5\n"
+
+CSV_CASES = {
+    "latin1": (b"t,sales\n0,caf\xe9\n", ["sales"], r"not valid UTF-8 \(byte 0xe9"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", None, r"is binary \(it holds NUL bytes"),
+    "empty-file": (b"", ["sales"], r"is empty; expected a header"),
+    "blank-lines-only": (b"\n\n\n", ["sales"], r"is empty; expected a header"),
+    "header-only": (b"t,sales\n", ["sales"], r"holds no rows \(only a header\)"),
+    "duplicate-columns": (b"t,sales,sales\n0,1,2\n", ["sales"],
+                          r"names column\(s\) \['sales'\] more than once"),
+    "headerless-one-column": (b"1.5\n2.5\n3.5\n", None, r"has no header: its first line"),
+    "headerless-two-columns": (b"1,2\n3,4\n", None, r"has no header"),
+    "unnamed-column": (b"t,\n0,1\n", None, r"column 2 of the header has no name"),
+    "nan-cell": (GOOD_HEAD + b"2,nan\n", ["sales"],
+                 r"line 4, column 'sales': 'nan' is not a finite number"),
+    "inf-cell": (GOOD_HEAD + b"2,inf\n", ["sales"], r"line 4.*'inf' is not a finite number"),
+    "minus-inf-cell": (GOOD_HEAD + b"2,-Infinity\n", ["sales"], r"not a finite number"),
+    "empty-cell": (GOOD_HEAD + b"2,\n", ["sales"], r"line 4, column 'sales' is empty"),
+    "text-cell": (GOOD_HEAD + b"2,abc\n", ["sales"], r"line 4, column 'sales': 'abc' is not a "
+                                                     r"number"),
+    "beyond-float32": (GOOD_HEAD + b"2,1e308\n", ["sales"],
+                       r"line 4.*'1e308' is beyond what float32 holds"),
+    "negative-beyond-float32": (GOOD_HEAD + b"2,-4e38\n", ["sales"], r"beyond what float32"),
+    "long-row": (b"t,sales\n0,1,2\n", ["sales"], r"line 2 has 3 field\(s\); the header has 2"),
+    "short-row": (b"t,sales\n0\n", ["sales"], r"line 2 has 1 field\(s\); the header has 2"),
+    "missing-column": (GOOD_HEAD, ["price"], r"no column\(s\) \['price'\]; its columns are"),
+    "ambiguous-columns": (b"a,b\n1,2\n", None, r"name the one\(s\) to read with --column"),
+    "repeated-request": (GOOD_HEAD, ["sales", "sales"], r"repeat a name"),
+}
+
+
+@pytest.mark.parametrize("content,columns,message", CSV_CASES.values(), ids=CSV_CASES)
+def test_bad_csv_is_a_validation_error_naming_the_problem(tmp_path, content, columns, message):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        read_columns(path, columns)
+
+
+JSONL_CASES = {
+    "ragged-lists": (b"[1, 2]\n[3]\n", r"line 2 is \[3\]; every line must be a list of 2"),
+    "list-among-objects": (b'{"sales": 1}\n[1, 2]\n', r"line 2 is \[1, 2\]; every line must be "
+                                                      r"an object"),
+    "deeply-nested": (b"[" * 100_000 + b"]" * 100_000 + b"\n", r"line 1 is nested too deeply"),
+    "not-json": (b'{"sales": 1}\n{"sales": \n', r"line 2 is not JSON"),
+    "nan-literal": (b'{"sales": 1}\n{"sales": NaN}\n', r"line 2, field 'sales'.*not a finite"),
+    "overflowing-literal": (b'{"sales": 1e400}\n', r"line 1.*not a finite number"),
+    "string-value": (b'{"sales": 1}\n{"sales": "x"}\n', r"line 2, field 'sales': 'x' is not a "
+                                                       r"number"),
+    "bool-value": (b'{"sales": 1}\n{"sales": true}\n', r"True is not a number"),
+    "nested-value": (b'{"sales": 1}\n{"sales": [1]}\n', r"\[1\] is not a number"),
+    "field-missing": (b'{"sales": 1}\n{"price": 2}\n', r"line 2 has no field 'sales'"),
+    "no-rows": (b"\n\n", r"holds no rows"),
+    "strings-in-list": (b'["a", "b"]\n', r"line 1: 'a' is not a number"),
+}
+
+
+@pytest.mark.parametrize("content,message", JSONL_CASES.values(), ids=JSONL_CASES)
+def test_bad_json_lines_are_a_validation_error(tmp_path, content, message):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        read_columns(path, ["sales"] if b"{" in content else None)
+
+
+SEQUENCE_CASES = {
+    "empty-sequence": (b"[]\n", r"line 1: a sequence must be a non-empty list or string"),
+    "number-not-sequence": (b'"ab"\n7\n', r"line 2: a sequence must be"),
+    "object-without-field": (b'{"seq": [1]}\n', r"line 1 has no field 'sequence'"),
+}
+
+
+@pytest.mark.parametrize("content,message", SEQUENCE_CASES.values(), ids=SEQUENCE_CASES)
+def test_bad_sequence_files_are_a_validation_error(tmp_path, content, message):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        read_sequences(path)
+
+
+TEXT_CASES = {
+    "latin1-text": (b"caf\xe9 au lait", r"not valid UTF-8 \(byte 0xe9 at position 3\)"),
+    "binary-text": (b"PK\x03\x04\x00\x00", r"is binary"),
+    "empty-text": (b"", r"is empty"),
+    "bom-only-text": (b"\xef\xbb\xbf", r"is empty"),
+}
+
+
+@pytest.mark.parametrize("content,message", TEXT_CASES.values(), ids=TEXT_CASES)
+def test_bad_text_files_are_a_validation_error(tmp_path, content, message):
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        load_text(path)
+
+
+@pytest.mark.parametrize("reader", [read_columns, load_text], ids=["table", "text"])
+def test_missing_files_and_folders_are_named(tmp_path, reader):
+    with pytest.raises(ValidationError, match="does not exist"):
+        reader(tmp_path / "missing.csv")
+    with pytest.raises(ValidationError, match="is not a file"):
+        reader(tmp_path)
+
+
+def test_a_byte_order_mark_is_dropped_not_read(tmp_path):
+    table = tmp_path / "bom.csv"
+    table.write_bytes(b"\xef\xbb\xbf" + GOOD_HEAD)
+    values, names = read_columns(table, ["t"])  # the first column's name is intact
+    assert names == ["t"] and values.tolist() == [0.0, 1.0]
+    text = tmp_path / "bom.txt"
+    text.write_bytes(b"\xef\xbb\xbfabcabc")
+    corpus = TextCorpus.from_file(text)
+    assert "\ufeff" not in corpus.vocab.symbols and corpus.text == "abcabc"
+    assert "\ufeff" not in TextCorpus.from_text("\ufeffabc").vocab.symbols
+
+
+def test_subnormal_values_are_numbers_not_reported_as_nan(tmp_path):
+    from seqlab.data import MinMaxScaler, StandardScaler
+
+    path = write_csv(tmp_path / "tiny.csv", [0.0, 0.0, 0.0])
+    path.write_text("t,sales\n0,1e-318\n1,2e-318\n2,3e-318\n")
+    values, _ = read_columns(path, ["sales"])
+    for scaler in (MinMaxScaler(), StandardScaler()):
+        assert np.isfinite(scaler.fit_transform(values)).all()
+
+
+CLI_FILE_CASES = {
+    "train-latin1": (b"t,sales\n0,caf\xe9\n", "train", r"not valid UTF-8"),
+    "train-duplicate-columns": (b"t,sales,sales\n0,1,2\n", "train", r"more than once"),
+    "train-headerless": (b"1\n2\n3\n", "train", r"has no header"),
+    "train-beyond-float32": (GOOD_HEAD + b"2,1e308\n", "train", r"beyond what float32"),
+    "predict-nan-cell": (GOOD_HEAD * 1 + b"2,3\n3,nan\n4,5\n", "predict", r"not a finite"),
+    "predict-inf-cell": (GOOD_HEAD + b"2,3\n3,inf\n4,5\n", "predict", r"not a finite"),
+    "predict-text-cell": (GOOD_HEAD + b"2,3\n3,x\n4,5\n", "predict", r"'x' is not a number"),
+    "predict-too-short": (b"t,sales\n0,1\n", "predict", r"at least n_in=4 time steps"),
+}
+
+
+@pytest.mark.parametrize("content,command,message", CLI_FILE_CASES.values(), ids=CLI_FILE_CASES)
+def test_bad_files_at_the_command_line_are_one_line_and_exit_2(tmp_path, cli, series_bundle,
+                                                               content, command, message):
+    data = tmp_path / "data.csv"
+    data.write_bytes(content)
+    if command == "train":
+        result = cli("train", "--csv", data, "--column", "sales", "--epochs", 1,
+                     "--out", tmp_path / "model")
+        assert not (tmp_path / "model").exists()
+    else:
+        result = cli("predict", series_bundle, data)
+    assert_one_line_error(result, 2, message)
