@@ -297,6 +297,7 @@ class Trainer:
         returns the loss and metrics averaged over the samples seen. Sums stay on the
         device, so nothing waits for it batch by batch unless a callback watches batches."""
         stream = Stream(self.stateful)  # every pass starts a fresh state
+        penalised, clip = bool(self.l1 or self.l2), self.clip_grad_norm
         loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
         sums = {name: torch.zeros((), dtype=torch.float64, device=self.device)
                 for name in self.metric_fns}
@@ -307,8 +308,14 @@ class Trainer:
             xb, yb = x[index], y[index]
             output = stream(self.model, xb)
             loss = self.loss_fn(output, yb)
-            if train:
-                loss = self._step(loss)
+            if train:  # one optimizer step (settings read once above: this loop is hot)
+                if penalised:
+                    loss = loss + self._weight_penalty()
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if clip is not None:
+                    nn.utils.clip_grad_norm_(self.model.parameters(), clip)
+                self.optimizer.step()
                 if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and not bool(
                         torch.isfinite(loss)):
                     loss_sum += loss.detach() * len(index)
@@ -334,17 +341,6 @@ class Trainer:
         for name in self.metric_fns:
             logs[name] = (sums[name] / max(counts[name], 1)).item()
         return logs
-
-    def _step(self, loss: torch.Tensor) -> torch.Tensor:
-        """One optimizer step on `loss` (plus the weight penalty); returns the loss trained on."""
-        if self.l1 or self.l2:
-            loss = loss + self._weight_penalty()
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        if self.clip_grad_norm is not None:
-            nn.utils.clip_grad_norm_(self.model.parameters(), self.clip_grad_norm)
-        self.optimizer.step()
-        return loss
 
     _reset_requested = False
     _callbacks: list[Callback] = []
