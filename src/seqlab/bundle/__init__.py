@@ -1,6 +1,7 @@
 """Bundles: a model with its preprocessing, training config and history as plain files.
 
-``save(model, path, pipeline=...)`` writes JSON and safetensors files atomically;
+``save(model, path, pipeline=...)`` writes JSON and safetensors files atomically, one
+writer at a time (a lock file beside the bundle);
 ``load(path)`` rebuilds everything without executing anything from the files and returns
 a `Bundle`, whose `Predictor` predicts on raw data in raw terms. ``rollback(path)`` makes
 the version kept by ``save(..., keep_previous=True)`` live again.

@@ -276,9 +276,16 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     after saving, unknown architectures or step types, unknown config keys, code references,
     paths leaving the bundle, files or tensors above `limits`, shapes that do not fit the spec,
     and formats newer than this seqlab.
+
+    Safe beside concurrent saves: it loads the version live before or after a save, never a
+    mix, and never fails because a save deleted the version it was reading (see
+    :func:`seqlab.bundle.store.read_live`). Any `OSError` is reported as a `BundleError`.
     """
     path = Path(path)
-    folder = store.resolve(path)
+    return store.read_live(path, lambda folder: _load_version(path, folder, limits))
+
+
+def _load_version(path: Path, folder: Path, limits: Limits) -> Bundle:
     manifest_file = member_path(folder, store.MANIFEST, "manifest")
     manifest = _check_manifest(read_json(manifest_file, limits), manifest_file)
     files = manifest["files"]

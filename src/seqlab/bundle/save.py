@@ -1,5 +1,5 @@
 """`save`: a model, its pipeline, training config, history and (optionally) optimizer state as
-a folder of plain files (JSON and safetensors), written atomically."""
+a folder of plain files (JSON and safetensors), written atomically, one writer at a time."""
 
 from __future__ import annotations
 
@@ -90,6 +90,8 @@ def save(
     optimizer: torch.optim.Optimizer | Trainer | None = None,
     metadata: dict[str, Any] | None = None,
     keep_previous: bool = False,
+    timeout: float | None = store.DEFAULT_LOCK_TIMEOUT,
+    replaces: Any = store._CALL,
 ) -> Path:
     """Save `model` and what it needs to predict (and resume training) as a bundle at `path`.
 
@@ -110,9 +112,22 @@ def save(
         Flat notes (strings, numbers) stored in the manifest.
     keep_previous:
         Keep the version this save replaces, so :func:`seqlab.bundle.rollback` can restore it.
+    timeout:
+        Seconds to wait while another process writes the same bundle path (None: no limit);
+        then a `BundleError` naming the path and the timeout.
+    replaces:
+        The version this save means to replace (a name from ``CURRENT``, or None for a
+        fresh path); by default the version live when `save` is called. A caller that
+        decided to save long before (after training, say) passes what was live then.
 
-    The write is atomic: readers see either the previous bundle or the new one, even if
-    the process is killed midway. Returns the folder of the new version.
+    The write is atomic: readers (`load`) see either the previous bundle or the new one,
+    even if the process is killed midway, and never fail because of it. Saves to one path
+    from several processes or threads are serialized by a lock file beside it
+    (``.<name>.lock``); each makes a new, complete version live, exactly as if they ran one
+    after another, except that a save never silently drops a version another writer made
+    live after `replaces`: that version is kept as the previous one (restored by
+    ``rollback``) whatever `keep_previous` says. Staging left by a killed save is removed by
+    the next one. Returns the folder of the new version.
     """
     if isinstance(model, Trainer):
         trainer = model
@@ -172,7 +187,8 @@ def save(
         })
 
     try:
-        return store.write_version(path, writer, keep_previous=keep_previous)
+        return store.write_version(path, writer, keep_previous=keep_previous,
+                                   timeout=timeout, replaces=replaces)
     except OSError as error:
         if isinstance(error, SeqlabError):
             raise

@@ -1,4 +1,5 @@
-"""Atomic replacement of a bundle, and the previous version kept for rollback.
+"""Atomic replacement of a bundle, one writer at a time, and the previous version kept for
+rollback.
 
 A bundle path is a folder holding complete version folders (``v-<time>-<random>``) and a
 small pointer file, ``CURRENT``, naming the live one (and the previous one, when kept).
@@ -6,39 +7,79 @@ A save writes a whole new version folder under a temporary name, fsyncs it, rena
 into place, then replaces ``CURRENT`` with ``os.replace`` (atomic). A crash or SIGKILL at
 any moment therefore leaves ``CURRENT`` naming either the old or the new complete version,
 never a half-written one. A first save builds the whole folder beside the target and
-renames it into place. One writer at a time per bundle path is assumed.
+renames it into place.
+
+Writers. Every write (:func:`write_version`, :func:`rollback`) holds an inter-process lock
+(:class:`filelock.FileLock`) on the lock file ``.<name>.lock`` beside the bundle, so it
+works for a fresh path as well as an existing bundle; the lock file stays there. A second
+writer waits for the lock up to `timeout` seconds, then fails with a `BundleError` naming
+the path and the timeout; it never writes unlocked. Writes are therefore serialized, and
+each one makes a new, complete version live; version names sort in that order (they hold
+the UTC time to the microsecond and are always later than every version already there).
+A write replaces the live version just as a sequential save would, with one exception that
+keeps concurrent writers from losing each other's models: when the version live under the
+lock is not the one the save meant to replace (``replaces``; by default whatever was live
+when the save was called, ``None`` for a fresh path), another writer committed in between,
+and its version is kept as ``previous`` (so ``rollback`` restores it) instead of deleted.
+Staging left by a killed writer (``.tmp-*`` and ``.CURRENT.*`` inside the bundle,
+``.<name>.tmp-*`` beside it) is removed by the next write, under the lock, when it can only
+be stale.
+
+Readers take no lock. A version folder never changes once it is live, but a save deletes
+the version it replaces, possibly while a reader is still reading it; :func:`read_live`
+then reads again from the version now live (a few times), and if writers keep replacing
+it faster than it can be read, reads once more holding the writers' lock. A reader thus
+sees the old or the new version, never a half-deleted one.
 
 A single version folder (one holding ``manifest.json``) also loads on its own.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import secrets
 import shutil
 import stat
 import tempfile
-import time
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
 
 from seqlab.bundle.files import fsync_dir, read_json, write_json
 from seqlab.errors import BundleError
 
-__all__ = ["POINTER", "MANIFEST", "STORE_FORMAT_VERSION", "resolve", "write_version", "rollback",
-           "read_pointer"]
+__all__ = ["POINTER", "MANIFEST", "STORE_FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT", "resolve",
+           "write_version", "rollback", "read_pointer", "live_version", "read_live",
+           "lock_path"]
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 STORE_FORMAT = "seqlab-bundle-store"
 STORE_FORMAT_VERSION = 1
+DEFAULT_LOCK_TIMEOUT = 60.0
+"""Seconds a writer waits for another writer of the same bundle path before giving up."""
 _VERSION_NAME = re.compile(r"^v-[A-Za-z0-9_-]{1,80}$")
+_STAMP = re.compile(r"^v-(\d{8}T\d{12})-")
+_STAMP_FORMAT = "%Y%m%dT%H%M%S%f"
+_OPTIMISTIC_READS = 5
+_CALL = object()  # `replaces` default: whatever is live when write_version is called
+T = TypeVar("T")
 
 
-def _new_version_name() -> str:
-    return f"v-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+def _new_version_name(existing: list[str]) -> str:
+    """A version name later (in sort order) than every name in `existing`."""
+    moment = datetime.now(timezone.utc)
+    latest = max(existing, default=None)
+    match = _STAMP.match(latest) if latest is not None else None
+    if match:
+        last = datetime.strptime(match.group(1), _STAMP_FORMAT).replace(tzinfo=timezone.utc)
+        moment = max(moment, last + timedelta(microseconds=1))
+    return f"v-{moment.strftime(_STAMP_FORMAT)}-{secrets.token_hex(4)}"
 
 
 def _check_version_name(name: Any, pointer: Path, key: str) -> str:
@@ -93,17 +134,83 @@ def _version_dir(path: Path, name: str) -> Path:
 def resolve(path: str | Path) -> Path:
     """The folder holding the live version's ``manifest.json``."""
     path = Path(path)
-    if not path.exists():
-        raise BundleError(f"No bundle at {path}: the path does not exist.", path)
-    if not path.is_dir():
-        raise BundleError(f"{path} is a file; a bundle is a folder (see seqlab.bundle.save).",
-                          path)
-    if os.path.lexists(path / POINTER):
-        return _version_dir(path, read_pointer(path)["current"])
-    if os.path.lexists(path / MANIFEST):
-        return path
+    try:
+        if not path.exists():
+            raise BundleError(f"No bundle at {path}: the path does not exist.", path)
+        if not path.is_dir():
+            raise BundleError(f"{path} is a file; a bundle is a folder (see seqlab.bundle.save).",
+                              path)
+        if os.path.lexists(path / POINTER):
+            return _version_dir(path, read_pointer(path)["current"])
+        if os.path.lexists(path / MANIFEST):
+            return path
+    except OSError as error:
+        raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
     raise BundleError(f"{path} is not a seqlab bundle: it holds neither {POINTER} nor "
                       f"{MANIFEST}.", path)
+
+
+def live_version(path: str | Path) -> str | None:
+    """The name of the version live at `path` now, or None when there is no bundle store
+    there (a fresh path, or a single version folder)."""
+    try:
+        return read_pointer(Path(path))["current"]
+    except (OSError, BundleError):
+        return None
+
+
+def lock_path(path: str | Path) -> Path:
+    """The lock file writers of the bundle `path` hold: ``.<name>.lock`` beside it."""
+    path = Path(os.path.abspath(path))
+    return path.parent / f".{path.name}.lock"
+
+
+def _lock(path: Path, timeout: float | None) -> FileLock:
+    """The bundle's writer lock, acquired (waiting up to `timeout` seconds; None: forever)."""
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or math.isnan(timeout) or timeout < 0):
+        raise BundleError(f"The lock timeout must be a number of seconds >= 0 (or None to wait "
+                          f"forever); got {timeout!r}.", path)
+    file = lock_path(path)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(file, timeout=-1 if timeout is None else float(timeout))
+        lock.acquire()
+    except Timeout:
+        raise BundleError(
+            f"Could not lock the bundle {path}: another process kept writing it for longer "
+            f"than the lock timeout of {timeout:g} s (lock file {file}). Try again when it is "
+            f"done, or pass a longer timeout.", path) from None
+    except OSError as error:
+        raise BundleError(f"Could not lock the bundle {path} (lock file {file}): {error}.",
+                          path) from None
+    return lock
+
+
+def _remove_stale_staging(path: Path) -> None:
+    """Remove what a killed writer left (called holding the lock, so nothing here is live)."""
+    beside = re.compile(rf"^\.{re.escape(path.name)}\.tmp-[A-Za-z0-9_]{{8}}$")
+    folders = [path.parent]
+    if os.path.lexists(path / POINTER) and not path.is_symlink():  # never a user's folder
+        folders.append(path)
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if folder == path.parent and not beside.match(name):
+                continue
+            if folder == path and not name.startswith((".tmp-", f".{POINTER}.")):
+                continue
+            child = folder / name
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                try:
+                    child.unlink()
+                except OSError:
+                    pass
 
 
 def _write_pointer(path: Path, current: str, previous: str | None) -> None:
@@ -122,41 +229,71 @@ def _write_pointer(path: Path, current: str, previous: str | None) -> None:
 
 
 def write_version(path: str | Path, writer: Callable[[Path], None], *,
-                  keep_previous: bool = False) -> Path:
+                  keep_previous: bool = False, timeout: float | None = DEFAULT_LOCK_TIMEOUT,
+                  replaces: Any = _CALL) -> Path:
     """Write a new version with ``writer(folder)`` and make it live atomically.
 
-    With `keep_previous` the version it replaces stays on disk (for :func:`rollback`);
-    otherwise it is deleted once the new one is live. Returns the new version folder.
+    Holds the bundle's writer lock throughout, waiting up to `timeout` seconds for another
+    writer (None: forever) before failing with a `BundleError`. With `keep_previous` the
+    version it replaces stays on disk (for :func:`rollback`); otherwise it is deleted once
+    the new one is live. `replaces` names the version this write means to replace (None: a
+    fresh path); it defaults to the version live when this function is called. If another
+    version is live once the lock is held, another writer got there first: its version is
+    kept as the previous one whatever `keep_previous` says. Returns the new version folder.
     """
     path = Path(path)
-    name = _new_version_name()
+    if replaces is _CALL:
+        replaces = live_version(path)
     if not os.path.lexists(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
         try:
-            (staging / name).mkdir()
-            writer(staging / name)
-            fsync_dir(staging / name)
-            _write_pointer(staging, name, None)
-            os.rename(staging, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            shutil.rmtree(staging, ignore_errors=True)
             raise BundleError(f"Could not create the bundle {path}: {error}.", path) from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        fsync_dir(path.parent)
-        return path / name
+    lock = _lock(path, timeout)
+    try:
+        _remove_stale_staging(path)
+        if not os.path.lexists(path):
+            return _create(path, writer)
+        return _add_version(path, writer, keep_previous, replaces)
+    finally:
+        lock.release()
+
+
+def _create(path: Path, writer: Callable[[Path], None]) -> Path:
+    name = _new_version_name([])
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    except OSError as error:
+        raise BundleError(f"Could not create the bundle {path}: {error}.", path) from None
+    try:
+        (staging / name).mkdir()
+        writer(staging / name)
+        fsync_dir(staging / name)
+        _write_pointer(staging, name, None)
+        os.rename(staging, path)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BundleError(f"Could not create the bundle {path}: {error}.", path) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    fsync_dir(path.parent)
+    return path / name
+
+
+def _add_version(path: Path, writer: Callable[[Path], None], keep_previous: bool,
+                 replaces: str | None) -> Path:
     if path.is_symlink() or not path.is_dir():
         raise BundleError(f"{path} exists and is not a bundle folder; refusing to replace it.",
                           path)
-    previous = None
+    live = None
     if os.path.lexists(path / POINTER):
-        previous = read_pointer(path)["current"]
+        live = read_pointer(path)["current"]
     elif any(path.iterdir()):
         raise BundleError(
             f"{path} is a folder that is not a seqlab bundle store (no {POINTER}); refusing to "
             f"write into it. Save to a new path.", path)
+    name = _new_version_name([p.name for p in path.iterdir() if _VERSION_NAME.match(p.name)])
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path))
     try:
         writer(staging)
@@ -166,7 +303,7 @@ def write_version(path: str | Path, writer: Callable[[Path], None], *,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     fsync_dir(path)
-    kept = previous if keep_previous else None
+    kept = live if keep_previous or live != replaces else None
     _write_pointer(path, name, kept)
     for child in path.iterdir():
         if _VERSION_NAME.match(child.name) and child.name not in (name, kept):
@@ -174,17 +311,53 @@ def write_version(path: str | Path, writer: Callable[[Path], None], *,
     return path / name
 
 
-def rollback(path: str | Path) -> str:
+def read_live(path: str | Path, read: Callable[[Path], T], *,
+              timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> T:
+    """``read(folder)`` on the live version of the bundle `path`, retried when a writer
+    replaced (and deleted) that version while it was being resolved or read.
+
+    Writers delete only versions that ``CURRENT`` no longer names, so a failure while
+    ``CURRENT`` still names the version read is the bundle's own fault and is raised at
+    once. After a few retries (writers replacing it faster than it can be read) it reads
+    once more holding the writers' lock, waiting up to `timeout` seconds. An `OSError`
+    becomes a `BundleError`.
+    """
+    path = Path(path)
+    for _ in range(_OPTIMISTIC_READS):
+        seen = live_version(path)  # None: no store (a single version folder, or nothing)
+        try:
+            return read(resolve(path))
+        except (BundleError, OSError) as error:
+            if seen is None or live_version(path) == seen:
+                if isinstance(error, BundleError):
+                    raise
+                raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
+    lock = _lock(path, timeout)  # writers keep replacing it: hold them off for one read
+    try:
+        return read(resolve(path))
+    except OSError as error:
+        raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
+    finally:
+        lock.release()
+
+
+def rollback(path: str | Path, *, timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> str:
     """Make the previous version live again (the current one becomes the previous, so a
-    second rollback undoes the first). Returns the name of the version now live."""
+    second rollback undoes the first). Returns the name of the version now live.
+
+    Holds the bundle's writer lock like a save (waiting up to `timeout` seconds)."""
     path = Path(path)
     if not os.path.lexists(path / POINTER):
         raise BundleError(f"{path} has no {POINTER} file, so no previous version to roll back "
                           f"to.", path)
-    doc = read_pointer(path)
-    if doc["previous"] is None:
-        raise BundleError(f"{path} keeps no previous version to roll back to (only "
-                          f"{doc['current']!r}).", path)
-    _version_dir(path, doc["previous"])
-    _write_pointer(path, doc["previous"], doc["current"])
+    lock = _lock(path, timeout)
+    try:
+        doc = read_pointer(path)
+        if doc["previous"] is None:
+            raise BundleError(f"{path} keeps no previous version to roll back to (only "
+                              f"{doc['current']!r}).", path)
+        _version_dir(path, doc["previous"])
+        _write_pointer(path, doc["previous"], doc["current"])
+    finally:
+        lock.release()
     return doc["previous"]

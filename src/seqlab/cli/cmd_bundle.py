@@ -30,12 +30,16 @@ def _train(
     config: Annotated[Path | None, typer.Option(help="TOML file with these settings "
                                                 "(options given here win).")] = None,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress, 2 a line an epoch.")] = 0,
+    lock_timeout: Annotated[float, typer.Option(help="Seconds to wait while another process "
+                                                "writes the same bundle.")] = 60.0,
 ) -> None:
     """Train a forecaster on a CSV series and save it as a bundle.
 
-    The bundle keeps the scaling, so `seqlab predict` answers in the original units.
+    The bundle keeps the scaling, so `seqlab predict` answers in the original units. Two
+    trainings writing one bundle at once both end up in it: the later one is live and the
+    earlier one is kept as its previous version (`seqlab update --rollback` restores it).
     """
-    from seqlab.bundle import check_target, save, trainer_config_of
+    from seqlab.bundle import check_target, save, store, trainer_config_of
     from seqlab.lifecycle import ForecastConfig, read_columns, read_toml, train_forecaster
 
     settings: dict[str, Any] = read_toml(config) if config is not None else {}
@@ -53,12 +57,20 @@ def _train(
         columns = [columns]
     forecast = ForecastConfig.from_dict(settings)
     series, columns = read_columns(source, columns)
+    replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
     trainer, pipeline = train_forecaster(series, forecast, columns=columns, verbose=verbose)
-    save(trainer, target, pipeline=pipeline, optimizer=trainer,
-         trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
-                                          batch_size=forecast.batch_size))
+    folder = save(trainer, target, pipeline=pipeline, optimizer=trainer,
+                  trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
+                                                   batch_size=forecast.batch_size),
+                  timeout=lock_timeout, replaces=replaces)
     typer.echo(f"trained on {len(series)} rows of {columns}: final loss "
-               f"{trainer.history_.last()['loss']:.6g}; bundle written to {target}")
+               f"{trainer.history_.last()['loss']:.6g}; bundle written to {target} "
+               f"(version {folder.name})")
+    pointer = store.read_pointer(Path(target))
+    kept = pointer["previous"] if pointer["current"] == folder.name else None
+    if kept is not None and kept != replaces:
+        typer.echo(f"another process wrote {target} meanwhile; its version {kept} is kept as "
+                   f"the previous one (seqlab update --rollback {target} restores it)")
 
 
 def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]]]:

@@ -193,6 +193,11 @@ def train_text(
             )
     x, y = stream_chunks(train, config.seq_len, streams)
     validation = stream_chunks(val, config.seq_len, streams)
+    from seqlab.bundle.store import live_version
+
+    # What this run replaces: a bundle another run saves at `out` meanwhile is kept as the
+    # previous version rather than lost (see seqlab.bundle.store).
+    replaces = live_version(out) if out is not None else None
     spec = ModelSpec(len(corpus.vocab), len(corpus.vocab), task="multiclass", cell=config.cell,
                      units=[config.units] * config.layers, return_sequences=True,
                      frontend="embedding", embedding_dim=config.embedding_dim,
@@ -214,7 +219,7 @@ def train_text(
     if out is not None:
         from seqlab.bundle import save
 
-        save(trainer, out, pipeline=text_pipeline(corpus),
+        save(trainer, out, pipeline=text_pipeline(corpus), replaces=replaces,
              metadata={"kind": "char-lm", "source": Path(path).name,
                        **{k: v for k, v in asdict(config).items() if v is not None}})
         echo(f"bundle written to {out}")
