@@ -27,7 +27,7 @@ from torch.nn import functional as F
 from seqlab.data.text import TextCorpus, stream_chunks
 from seqlab.generate import known_word_share
 from seqlab.problems.corpora import corpus_path
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 NAME = "train-text"
 TARGETS = (1.45, 1.30)

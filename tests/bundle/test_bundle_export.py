@@ -12,7 +12,7 @@ from seqlab.bundle import load
 from seqlab.bundle.export import export, state_shapes
 from seqlab.cli import app
 from seqlab.lifecycle import ForecastConfig, train_forecaster
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 runner = CliRunner()
 

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from seqlab.data import (
-    STEP_TYPES,
     EncodeStep,
     LabelStep,
     PadStep,
@@ -14,6 +13,7 @@ from seqlab.data import (
     ScaleStep,
     WindowStep,
 )
+from seqlab.data.pipeline import STEP_TYPES
 from seqlab.errors import NotFittedError, UnknownNameError, ValidationError
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from seqlab.bundle import Predictor, load, rollback, save, trainer_config_of
+from seqlab.bundle import Predictor, load, rollback, save
 from seqlab.data import EncodeStep, LabelStep, PadStep, Pipeline, ScaleStep, WindowStep
 from seqlab.lifecycle import ForecastConfig, train_forecaster
 from seqlab.models import ModelSpec, build
@@ -54,7 +54,7 @@ def test_optimizer_state_lets_training_resume_exactly(tmp_path, optimizer, decay
     trainer = Trainer(build(ModelSpec(1, 1, units=[4, 3]), seed=0), **options)
     trainer.fit(x, y, epochs=3, batch_size=8, verbose=0)
     save(trainer, tmp_path / "b", optimizer=trainer,
-         trainer_config=trainer_config_of(trainer, epochs=3, batch_size=8))
+         trainer_config=trainer.settings(epochs=3, batch_size=8))
     resumed = load(tmp_path / "b").trainer()
     assert type(resumed.optimizer) is type(trainer.optimizer)
     cold = Trainer(load(tmp_path / "b").model, **options)  # weights only, fresh optimizer
@@ -121,3 +121,31 @@ def test_keep_previous_and_rollback_switch_between_versions(tmp_path):
     with pytest.raises(Exception, match="no previous version"):
         rollback(tmp_path / "b")
     assert len([p for p in (tmp_path / "b").iterdir() if p.name.startswith("v-")]) == 1
+
+
+def test_every_training_setting_survives_a_save(tmp_path):
+    options = {"l1": 1e-4, "l2": 1e-3, "on_divergence": "rollback", "spike_factor": 2.5,
+               "max_rollbacks": 4, "clip_grad_norm": 0.5, "stateful": True, "seed": 1}
+    trainer = Trainer(build(ModelSpec(1, 1, units=[2]), seed=0), **options)
+    save(trainer, tmp_path / "b")
+    loaded = load(tmp_path / "b")
+    for key, value in options.items():
+        assert getattr(loaded.trainer_config, key) == value, key
+    assert loaded.trainer_config == trainer.settings()
+    resumed = loaded.trainer()
+    assert resumed.config == trainer.settings()
+
+
+def test_a_bundle_written_before_trainer_config_still_loads():
+    # Saved by seqlab before TrainerConfig (trainer.json without version, l1, l2 …).
+    from pathlib import Path
+
+    loaded = load(Path(__file__).parent / "data" / "before-trainer-config")
+    config = loaded.trainer_config
+    assert (config.optimizer, config.lr, config.momentum, config.clip_grad_norm) == (
+        "sgd", 0.05, 0.9, 1.0)
+    assert (config.epochs, config.batch_size, config.shuffle) == (2, 4, False)
+    assert (config.l1, config.l2, config.on_divergence) == (0.0, 0.0, "raise")
+    x = np.linspace(0, 1, 24, dtype=np.float32).reshape(8, 3, 1)
+    assert np.allclose(loaded.predict(x[:2]).ravel(), [0.5157867670059204, 0.5128481388092041])
+    assert type(loaded.trainer().optimizer).__name__ == "SGD"

@@ -59,7 +59,7 @@ def test_train_from_toml_config_and_predict_jsonl(tmp_path):
                                  "--epochs", "3"])
     assert result.exit_code == 0, result.output
     bundle = load(tmp_path / "m")
-    assert bundle.trainer_config["epochs"] == 3  # the command line wins over the file
+    assert bundle.trainer_config.epochs == 3  # the command line wins over the file
     assert bundle.pipeline.columns == ["level"] and bundle.pipeline.window.n_in == 4
     result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "s.csv"),
                                  "--output", str(tmp_path / "p.jsonl"), "--last"])

@@ -44,7 +44,7 @@ def test_every_train_text_setting_is_an_option_with_the_config_default():
     import inspect
 
     from seqlab.cli.cmd_text import _train_text
-    from seqlab.text_training import TextTrainingConfig
+    from seqlab.recipes.text_training import TextTrainingConfig
 
     parameters = inspect.signature(_train_text).parameters
     for field in dataclasses.fields(TextTrainingConfig):

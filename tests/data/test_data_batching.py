@@ -4,7 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
-from seqlab.data import StatefulLayout, minibatches, stateful_layout, stream_segments
+from seqlab.data import StatefulLayout, stateful_layout
+from seqlab.data.batching import minibatches, stream_segments
 from seqlab.errors import StatefulLayoutError, ValidationError
 
 

@@ -32,3 +32,12 @@ def test_experiment_must_return_a_number():
         repeat(lambda seed: "x", repeats=1)
     with pytest.raises(ValidationError, match="repeats"):
         repeat(_seed_square, repeats=0)
+
+
+def test_each_seed_is_the_one_repeat_loop():
+    from seqlab.evaluate.repeat import each_seed
+
+    seen = []
+    assert each_seed(lambda s: s * 10, repeats=3, seed=4,
+                     on_result=lambda i, r: seen.append((i, r))) == [40, 50, 60]
+    assert seen == [(0, 40), (1, 50), (2, 60)]

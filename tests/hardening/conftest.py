@@ -12,7 +12,7 @@ from hardening_support import CliResult, sine
 from seqlab.bundle import save
 from seqlab.cli.app import run_cli
 from seqlab.lifecycle import ForecastConfig, train_forecaster
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 TEXT = "the quick brown fox jumps over the lazy dog. " * 40
 

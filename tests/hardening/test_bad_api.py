@@ -14,7 +14,7 @@ from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.generate.sampling import generate_ids
 from seqlab.lifecycle import ForecastConfig
 from seqlab.models import ModelSpec, build
-from seqlab.text_training import TextTrainingConfig
+from seqlab.recipes.text_training import TextTrainingConfig
 from seqlab.train import Trainer
 
 

@@ -374,7 +374,7 @@ def test_a_broken_bundle_fails_at_once_and_os_errors_become_bundle_errors(tmp_pa
 
 
 def test_train_text_keeps_a_bundle_another_run_saved_while_it_trained(tmp_path):
-    from seqlab.text_training import TextTrainingConfig, train_text
+    from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
     corpus, out = tmp_path / "c.txt", tmp_path / "lm"
     corpus.write_text("the quick brown fox jumps over the lazy dog. " * 40)

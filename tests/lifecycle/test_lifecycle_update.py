@@ -5,13 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from seqlab.bundle import load, save, trainer_config_of
+from seqlab.bundle import load, rollback, save
 from seqlab.errors import ValidationError
 from seqlab.lifecycle import (
     BASELINE,
     STRATEGIES,
     ForecastConfig,
-    rollback,
     skill_over_time,
     train_forecaster,
     update,
@@ -35,7 +34,7 @@ def _champion(tmp_path, old):
     config = ForecastConfig(n_in=3, units=4, epochs=3, lr=0.01, seed=0)
     trainer, pipeline = train_forecaster(old, config)
     save(trainer, tmp_path / "champ", pipeline=pipeline,
-         trainer_config=trainer_config_of(trainer, epochs=3, batch_size=32))
+         trainer_config=trainer.settings(epochs=3, batch_size=32))
     return tmp_path / "champ"
 
 

@@ -13,13 +13,12 @@ from seqlab.models import (
     bidirectional,
     build,
     char_lm,
-    detach_state,
     mlp_window,
     stacked,
-    state_batch_size,
     summary,
     vanilla,
 )
+from seqlab.models.build import detach_state, state_batch_size
 
 # ------------------------------------------------------------------ validation
 

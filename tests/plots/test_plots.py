@@ -1,14 +1,11 @@
-"""Figures and the HTML report's content."""
+"""Figures: drawn without pyplot, and importing seqlab leaves the matplotlib backend alone."""
 
-import base64
-import re
 
 import matplotlib.pyplot as plt
 import pytest
 
 from seqlab.errors import ValidationError
-from seqlab.plots import boxplot, learning_curves, write_report
-from seqlab.rundir import read_run_dir, write_run_dir
+from seqlab.plots import boxplot, learning_curves
 from seqlab.train import History
 
 
@@ -34,23 +31,20 @@ def test_boxplot_has_one_box_per_label():
         boxplot({})
 
 
-def test_run_dir_round_trips_and_report_embeds_every_figure(tmp_path):
-    extra = boxplot({"a": [1.0, 2.0]})
-    write_run_dir(tmp_path / "run", config={"recipe": "demo <b>", "seed": 0},
-                  metrics={"value": 0.5}, histories=[_history(), _history()],
-                  figures={"extra": extra})
-    record = read_run_dir(tmp_path / "run")
-    assert len(record.histories) == 2 and record.config["seed"] == 0
-    assert {f.name for f in record.figures} == {"learning_curves.png", "extra.png"}
-    assert (tmp_path / "run" / "history-1.csv").read_text().startswith("epoch,loss,val_loss")
-    page = write_report(tmp_path / "run").read_text()
-    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
-    assert len(images) == 2
-    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
-    assert "demo &lt;b&gt;" in page and "<b>" not in page.split("<body>")[1].split("<h1>")[0]
-    assert "Diagnosis" in page and "http" not in page.replace("http-equiv", "")
+def test_importing_seqlab_leaves_the_matplotlib_backend_alone():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; matplotlib.use('svg'); import seqlab.recipes, seqlab.plots, "
+            "seqlab.runs, seqlab.cli.app; from seqlab.recipes import names; names(); "
+            "print(matplotlib.get_backend())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "svg"
 
 
-def test_reading_a_folder_that_is_not_a_run_dir_says_how_to_make_one(tmp_path):
-    with pytest.raises(ValidationError, match="seqlab run NAME --out"):
-        read_run_dir(tmp_path)
+def test_figures_are_not_left_in_pyplot():
+    before = plt.get_fignums()
+    learning_curves(_history())
+    boxplot({"a": [1.0]})
+    assert plt.get_fignums() == before

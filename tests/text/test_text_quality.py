@@ -2,7 +2,8 @@
 
 import pytest
 
-from seqlab.generate import known_word_share, words_of
+from seqlab.generate import known_word_share
+from seqlab.generate.quality import words_of
 
 
 def test_words_are_runs_of_letters_lower_cased():

@@ -1,4 +1,4 @@
-"""seqlab.text_training: the default recipe behind `seqlab train-text`."""
+"""seqlab.recipes.text_training: the default recipe behind `seqlab train-text`."""
 
 import re
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from seqlab.data.text import TextCorpus, sequence_windows
 from seqlab.errors import ValidationError
 from seqlab.problems.corpora import corpus_path
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 SHAKESPEARE = corpus_path("tinyshakespeare")
 

@@ -13,7 +13,7 @@ import pytest
 
 from seqlab.generate import generate_text, known_word_share
 from seqlab.problems.corpora import corpus_path
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 NIETZSCHE = corpus_path("nietzsche")
 

@@ -427,3 +427,25 @@ def test_history_csv_with_a_metric_missing_in_some_epochs(tmp_path):
     with open(path, newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["val_loss"] == "" and float(rows[1]["val_loss"]) == 0.6
+
+
+def test_history_load_reads_save_json_and_refuses_other_json(tmp_path):
+    import json as _json
+
+    from seqlab.errors import ValidationError
+    from seqlab.train import History
+
+    history = History([{"epoch": 1, "loss": 0.5, "val_loss": None}])
+    history.save_json(tmp_path / "h.json")
+    assert History.load(tmp_path / "h.json").records == history.records
+    (tmp_path / "bad.json").write_text(_json.dumps({"records": [{"loss": [1, 2]}]}))
+    with pytest.raises(ValidationError, match="per-epoch objects"):
+        History.load(tmp_path / "bad.json")
+
+
+def test_keep_best_is_early_stoppings_keep_best():
+    from seqlab.train.callbacks import KeepBest
+
+    best = KeepBest(min_delta=0.1)
+    assert best.offer(1.0, "a") and not best.offer(0.95, "b") and best.offer(0.5, "c")
+    assert (best.value, best.at, best.weights) == (0.5, "c", None)

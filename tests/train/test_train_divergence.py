@@ -76,7 +76,7 @@ def test_rolled_back_weights_equal_the_good_epochs_weights():
     trainer = Spy(_model(), loss=loss, seed=0, on_divergence="rollback")
     original_recover = None
 
-    from seqlab.train import divergence
+    from seqlab.train import _divergence as divergence
 
     original_recover = divergence.DivergenceGuard.recover
 

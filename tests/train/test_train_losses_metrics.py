@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from seqlab.errors import UnknownNameError, ValidationError
-from seqlab.train import LOSSES, METRICS, get_loss, get_metric
-from seqlab.train.losses import binary_crossentropy, categorical_crossentropy, mae, mse
+from seqlab.train import LOSSES, METRICS
+from seqlab.train.losses import binary_crossentropy, categorical_crossentropy, get_loss, mae, mse
+from seqlab.train.metrics import get_metric
 
 # ------------------------------------------------------------------------ losses
 

@@ -28,6 +28,7 @@ from seqlab._io import atomic_write, check_output_path
 from seqlab._validation import check_choice
 from seqlab.bundle.load import Bundle, load
 from seqlab.errors import ValidationError
+from seqlab.models._inference import activate
 from seqlab.models.spec import ModelSpec
 
 __all__ = ["FORMATS", "export", "state_shapes", "example_input"]
@@ -80,7 +81,7 @@ class _Exported(nn.Module):
         flat: list[torch.Tensor] = []
         for layer in (new_state or ()) if self.n_state else ():
             flat.extend(layer if isinstance(layer, tuple) else (layer,))
-        return (self.predictor._activate(output), *flat[: self.n_state])
+        return (activate(self.spec.task, output), *flat[: self.n_state])
 
 
 def export(bundle: Bundle | str | Path, out: str | Path, *, format: str = "onnx") -> Path:

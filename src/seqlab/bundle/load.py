@@ -34,6 +34,7 @@ from seqlab.data.pipeline import Pipeline, ScaleStep
 from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.models.build import build, check_model_size
 from seqlab.models.spec import ARCHITECTURES, ModelSpec
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
@@ -62,13 +63,19 @@ class Bundle:
     spec: ModelSpec
     model: nn.Module
     pipeline: Pipeline
-    trainer_config: dict[str, Any] = field(default_factory=dict)
+    trainer_config: TrainerConfig = field(default_factory=TrainerConfig)
     history: History = field(default_factory=History)
     optimizer: torch.optim.Optimizer | None = None
 
     def __post_init__(self) -> None:
         self.predictor = Predictor(self.model, self.pipeline,
-                                   stateful=bool(self.trainer_config.get("stateful", False)))
+                                   stateful=self.trainer_config.stateful)
+
+    @property
+    def trainer_config_kept(self) -> bool:
+        """Whether the bundle holds its training configuration (else `trainer_config` is
+        the defaults for the spec's task)."""
+        return "trainer" in self.manifest.get("files", {})
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -94,11 +101,8 @@ class Bundle:
     def trainer(self, **overrides: Any) -> Trainer:
         """A Trainer over this bundle's model with its saved configuration (`overrides` such
         as ``lr=1e-4`` or ``device='cuda'`` win) and, when saved, the optimizer state."""
-        names = ("task", "loss", "optimizer", "lr", "momentum", "weight_decay", "metrics",
-                 "stateful", "clip_grad_norm", "seed")
-        options = {k: v for k, v in self.trainer_config.items() if k in names}
-        options.update(overrides)
-        trainer = Trainer(self.model, **options)
+        device = overrides.pop("device", "cpu")
+        trainer = Trainer(self.model, self.trainer_config, device=device, **overrides)
         if self.optimizer is not None and trainer.optimizer_name == self.manifest_optimizer():
             trainer.optimizer.load_state_dict(self.optimizer.state_dict())
             if "lr" in overrides:
@@ -293,16 +297,15 @@ def _load_version(path: Path, folder: Path, limits: Limits) -> Bundle:
         pipeline = _parse(verified["pipeline"], limits, Pipeline.from_dict, "pipeline")
     if "pipeline" in verified:
         check_pipeline_fits(spec, pipeline, verified["pipeline"])
-    config: dict[str, Any] = {}
+    config = TrainerConfig(task=spec.task)
     if "trainer" in verified:
         config = check_trainer_config(read_json(verified["trainer"], limits), verified["trainer"])
-        if config.get("task", spec.task) != spec.task:
-            raise BundleError(f"{verified['trainer']}: task {config['task']!r} differs from the "
+        if (config.task or spec.task) != spec.task:
+            raise BundleError(f"{verified['trainer']}: task {config.task!r} differs from the "
                               f"spec's {spec.task!r}.", verified["trainer"])
     history = History()
     if "history" in verified:
-        history = History(check_history(read_json(verified["history"], limits),
-                                        verified["history"]))
+        history = check_history(read_json(verified["history"], limits), verified["history"])
     optimizer = None
     if "optimizer" in verified:
         doc = read_json(verified["optimizer"], limits)

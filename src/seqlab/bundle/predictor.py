@@ -11,6 +11,7 @@ from torch import nn
 from seqlab._validation import check_finite, check_int
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
+from seqlab.models._inference import Stream, activate, eval_mode
 
 __all__ = ["Predictor"]
 
@@ -40,7 +41,7 @@ class Predictor:
         self.pipeline = pipeline if pipeline is not None else Pipeline()
         self.stateful = bool(stateful)
         self.batch_size = check_int("batch_size", batch_size, "Predictor", low=1)
-        self.state_: Any = None
+        self._stream = Stream(self.stateful)
 
     # ---------------------------------------------------------------- plumbing
     def transform(self, data: Any) -> np.ndarray:
@@ -66,32 +67,17 @@ class Predictor:
         dtype = torch.long if x.dtype.kind in "iu" else torch.float32
         return torch.as_tensor(x, dtype=dtype, device=self._device())
 
-    def _activate(self, output: torch.Tensor) -> torch.Tensor:
-        if self.task == "multiclass":
-            return torch.softmax(output, dim=-1)
-        if self.task == "binary":
-            return torch.sigmoid(output)
-        return output
-
-    @torch.no_grad()
-    def _forward(self, x: np.ndarray, *, carry: bool) -> np.ndarray:
-        self.model.eval()
+    def _forward(self, x: np.ndarray) -> np.ndarray:
         xt = self._tensor(x)
         if len(xt) == 0:
             raise ValidationError(f"No samples to predict: the inputs have shape {x.shape}.")
-        outputs = []
-        if carry:
-            for row in range(len(xt)):
-                output, self.state_ = self.model(xt[row: row + 1], self.state_)
-                outputs.append(output)
-        else:
-            for start in range(0, len(xt), self.batch_size):
-                outputs.append(self.model(xt[start: start + self.batch_size])[0])
-        return self._activate(torch.cat(outputs)).cpu().numpy()
+        with torch.no_grad(), eval_mode(self.model):
+            output = self._stream.rows(self.model, xt, self.batch_size)
+        return activate(self.task, output).cpu().numpy()
 
     def outputs(self, data: Any) -> np.ndarray:
         """The model's activated outputs for raw `data` (probabilities, or scaled values)."""
-        return self._forward(self.transform(data), carry=self.stateful)
+        return self._forward(self.transform(data))
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
         if self.task == "regression":
@@ -141,9 +127,14 @@ class Predictor:
         return self.predict(tail)[-1]
 
     # ---------------------------------------------------------------- stateful
+    @property
+    def state_(self) -> Any:
+        """The carried state (stateful models; None at a stream's start)."""
+        return self._stream.state
+
     def reset_state(self) -> None:
         """Forget the carried state (the next call starts a new stream)."""
-        self.state_ = None
+        self._stream.reset()
 
     def _require_stateful(self, method: str) -> None:
         if not self.stateful:
@@ -161,4 +152,4 @@ class Predictor:
     def step(self, data: Any) -> np.ndarray:
         """Continue the stream with raw `data`, returning its predictions in raw terms."""
         self._require_stateful("step")
-        return self._finish(self._forward(self.transform(data), carry=True))
+        return self._finish(self._forward(self.transform(data)))

@@ -16,10 +16,11 @@ from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import sha256_of, to_plain_json, write_bytes, write_json
 from seqlab.bundle.optim import split_optimizer_state
-from seqlab.bundle.schema import check_metadata, check_trainer_config, trainer_config_of
+from seqlab.bundle.schema import check_metadata, check_trainer_config
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import BundleError, OutputError, SeqlabError, ValidationError
 from seqlab.models.spec import ModelSpec
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
@@ -84,7 +85,7 @@ def save(
     path: str | Path,
     *,
     pipeline: Pipeline | dict | None = None,
-    trainer_config: dict[str, Any] | None = None,
+    trainer_config: TrainerConfig | dict[str, Any] | None = None,
     history: History | list | None = None,
     optimizer: torch.optim.Optimizer | Trainer | None = None,
     metadata: dict[str, Any] | None = None,
@@ -102,7 +103,7 @@ def save(
     pipeline:
         The fitted preprocessing, so the loaded bundle predicts on raw data.
     trainer_config:
-        Plain training settings (see ``schema.TRAINER_CONFIG_FIELDS``); callables refused.
+        A `TrainerConfig` (or its plain dict form); every field is kept.
     history:
         Per-epoch metrics.
     optimizer:
@@ -132,7 +133,7 @@ def save(
         trainer = model
         model = trainer.model
         if trainer_config is None:
-            trainer_config = trainer_config_of(trainer)
+            trainer_config = trainer.settings()
         if history is None:
             history = trainer.history_
     if isinstance(optimizer, Trainer):
@@ -147,8 +148,10 @@ def save(
     weights = {k: v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}
     docs: dict[str, Any] = {"spec": spec_doc, "pipeline": _pipeline_doc(pipeline)}
     if trainer_config is not None:
-        plain = to_plain_json(trainer_config, "trainer_config")
-        docs["trainer"] = check_trainer_config(plain, "trainer_config")
+        if not isinstance(trainer_config, TrainerConfig):
+            plain = to_plain_json(trainer_config, "trainer_config")
+            trainer_config = check_trainer_config(plain, "trainer_config")
+        docs["trainer"] = to_plain_json(trainer_config.validate().to_dict(), "trainer_config")
     docs["history"] = _history_doc(history)
     optimizer_tensors = None
     if optimizer is not None:

@@ -125,7 +125,7 @@ def run_recipe(
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
                  options=options, echo=echo, callbacks=callbacks)
     if out is not None:
-        from seqlab.rundir import write_run_dir
+        from seqlab.runs import write_run_dir
 
         write_run_dir(out, config={"command": "run", "recipe": name, "source":
                                    result.recipe.source, "description": result.recipe.description,

@@ -182,8 +182,8 @@ def _update(
     better, and the previous version is kept. `--rollback` makes that version live again.
     """
     from seqlab.bundle import load
+    from seqlab.bundle import rollback as roll_back
     from seqlab.lifecycle import read_columns, update
-    from seqlab.lifecycle import rollback as roll_back
 
     if plot is not None:
         from seqlab._io import check_output_path

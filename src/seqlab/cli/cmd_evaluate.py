@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
                         confidence=confidence, echo=echo)
         if out is not None:
-            from seqlab.rundir import write_run_dir
+            from seqlab.runs import write_run_dir
 
             write_run_dir(out, config={"command": "repeat", "target": target,
                                        "repeats": repeats, "seed": seed, "workers": workers,
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
                       repeats=repeats, seed=seed, n_trials=n_trials, workers=workers,
                       storage=storage, study_name=study_name, echo=echo)
         if out is not None:
-            from seqlab.rundir import write_run_dir
+            from seqlab.runs import write_run_dir
 
             write_run_dir(out, config={"command": "tune", "config": config or "toy",
                                        "grid": space, "repeats": repeats, "epochs": epochs,
@@ -161,13 +161,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read the learning curves of a run directory: underfit, good fit or overfit."""
         from seqlab.evaluate import diagnose_many, majority
-        from seqlab.rundir import read_run_dir
+        from seqlab.evaluate.diagnose import MIN_EPOCHS, diagnosable
+        from seqlab.runs import read_run_dir
 
         record = read_run_dir(run_dir)
-        histories = [h for h in record.histories if "val_loss" in h.keys()]
+        histories = [h for h in record.histories if diagnosable(h)]
         if not histories:
             raise ValidationError(
-                f"{str(run_dir)!r} holds no history with a validation loss to diagnose."
+                f"{str(run_dir)!r} holds no history with a validation loss over at least "
+                f"{MIN_EPOCHS} epochs to diagnose."
             )
         diagnoses = diagnose_many(histories)
         if as_json:
@@ -185,7 +187,7 @@ def register(app: typer.Typer) -> None:
             help="HTML file to write (default RUN_DIR/report.html).")] = None,
     ) -> None:
         """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
-        from seqlab.plots.report import write_report
+        from seqlab.runs import write_report
 
         if out is not None:
             check_output_path(out, "report")

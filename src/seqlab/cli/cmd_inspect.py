@@ -23,6 +23,7 @@ def _inspect(
     torch_count = summary(loaded.model, print_fn=None)
     keras = summary(loaded.model, keras_count=True, print_fn=None)
     records = loaded.history.records[-history:] if history > 0 else []
+    config = loaded.trainer_config.to_dict() if loaded.trainer_config_kept else None
     if as_json:
         typer.echo(json.dumps({
             "bundle": str(bundle), "version": loaded.folder.name,
@@ -30,7 +31,7 @@ def _inspect(
             "seqlab_version": loaded.manifest.get("seqlab_version"),
             "spec": loaded.spec.to_dict(), "parameters": torch_count.total_params,
             "parameters_keras": keras.total_params, "pipeline": loaded.pipeline.to_dict(),
-            "trainer_config": loaded.trainer_config, "history": records,
+            "trainer_config": config, "history": records,
             "metadata": loaded.metadata}, allow_nan=False, default=str))
         return
     typer.echo(f"bundle {bundle} (version {loaded.folder.name}, saved "
@@ -42,8 +43,8 @@ def _inspect(
     steps = ", ".join(repr(step) for step in loaded.pipeline.steps) or "(none: model-ready "\
                                                                         "arrays)"
     typer.echo(f"\npipeline: {steps}; columns {loaded.pipeline.columns}")
-    typer.echo("training config: " + (json.dumps(loaded.trainer_config, sort_keys=True)
-                                      if loaded.trainer_config else "(not kept)"))
+    typer.echo("training config: " + (json.dumps(config, sort_keys=True)
+                                      if config else "(not kept)"))
     if records:
         typer.echo(f"\nlast {len(records)} epoch(s) of {len(loaded.history.records)}:")
         for record in records:

@@ -2,63 +2,44 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from seqlab._settings import declared
 from seqlab.errors import ValidationError
-from seqlab.text_training import TextTrainingConfig, train_text
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
-# train-text's option defaults are TextTrainingConfig's fields: one source for both.
-_DEFAULTS = TextTrainingConfig()
+_TYPES = {"int": int, "float": float, "bool": bool, "choice": str}
 
 
-def _train_text(
-    file: Annotated[Path, typer.Argument(help="A UTF-8 text file.")],
-    out: Annotated[Path, typer.Option(help="Where to write the bundle.")] = Path("text-model"),
-    cell: Annotated[str, typer.Option(help="lstm, gru or rnn.")] = _DEFAULTS.cell,
-    units: Annotated[int, typer.Option(help="Units per recurrent layer.")] = _DEFAULTS.units,
-    layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = _DEFAULTS.layers,
-    embedding_dim: Annotated[int, typer.Option(help="Size of the character embedding.")]
-    = _DEFAULTS.embedding_dim,
-    seq_len: Annotated[int, typer.Option(help="Steps per training chunk (the state carries "
-                                         "on past it).")] = _DEFAULTS.seq_len,
-    batch_size: Annotated[int, typer.Option(help="Parallel streams per batch.")]
-    = _DEFAULTS.batch_size,
-    epochs: Annotated[int, typer.Option(help="Passes over the text.")] = _DEFAULTS.epochs,
-    lr: Annotated[float, typer.Option(help="Peak learning rate (cosine decay after every "
-                                      "batch).")] = _DEFAULTS.lr,
-    dropout: Annotated[float, typer.Option(help="Dropout before the head.")]
-    = _DEFAULTS.dropout,
-    input_dropout: Annotated[float, typer.Option(help="Dropout on the embedded characters.")]
-    = _DEFAULTS.input_dropout,
-    weight_decay: Annotated[float, typer.Option(help="AdamW's decoupled weight decay (on "
-                                                "the weight matrices).")]
-    = _DEFAULTS.weight_decay,
-    clip: Annotated[float, typer.Option(help="Gradient norm clipping.")] = _DEFAULTS.clip,
-    minutes: Annotated[float | None, typer.Option(help="Time budget: the schedule ends and "
-                                                  "training stops by then.")] = None,
-    val_fraction: Annotated[float, typer.Option(help="Fraction held out at the end of the "
-                                                "text.")] = _DEFAULTS.val_fraction,
-    lower: Annotated[bool, typer.Option(help="Lower-case the text first.")] = _DEFAULTS.lower,
-    temperature: Annotated[float, typer.Option(help="Temperature of the samples printed "
-                                               "after each epoch.")] = _DEFAULTS.temperature,
-    sample_length: Annotated[int, typer.Option(help="Characters per sample (0: none).")]
-    = _DEFAULTS.sample_length,
-    seed: Annotated[int, typer.Option(help="Seed for weights, order and samples.")]
-    = _DEFAULTS.seed,
-    checks_per_epoch: Annotated[int, typer.Option(help="Held-out checks per epoch.")]
-    = _DEFAULTS.checks_per_epoch,
-) -> None:
+def _options_of(config_class: type) -> list[inspect.Parameter]:
+    """One command-line option per declared field of `config_class`: its default, its type
+    and its help come from the declaration, so the options never drift from the config."""
+    parameters = []
+    for field, constraint in declared(config_class):
+        kind = _TYPES[constraint.kind]
+        annotation = Annotated[kind | None if constraint.optional else kind,
+                               typer.Option(help=field.metadata["help"])]
+        parameters.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
+                                            default=field.default, annotation=annotation))
+    return parameters
+
+
+def _train_text(file: Path, out: Path = Path("text-model"), **settings: Any) -> None:
     """Train a character-level language model on FILE; prints a sample after each epoch."""
-    config = TextTrainingConfig(
-        cell=cell, units=units, layers=layers, embedding_dim=embedding_dim, seq_len=seq_len,
-        batch_size=batch_size, epochs=epochs, lr=lr, dropout=dropout,
-        input_dropout=input_dropout, weight_decay=weight_decay, clip=clip,
-        minutes=minutes, val_fraction=val_fraction, lower=lower, temperature=temperature,
-        sample_length=sample_length, seed=seed, checks_per_epoch=checks_per_epoch)
-    train_text(file, config, out=out, echo=lambda line: typer.echo(line))
+    train_text(file, TextTrainingConfig(**settings), out=out, echo=lambda line: typer.echo(line))
+
+
+_train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+    inspect.Parameter("file", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                      annotation=Annotated[Path, typer.Argument(help="A UTF-8 text file.")]),
+    inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=Path("text-model"),
+                      annotation=Annotated[Path, typer.Option(help="Where to write the bundle.")]),
+    *_options_of(TextTrainingConfig),
+], return_annotation=None)
 
 
 def _generate(

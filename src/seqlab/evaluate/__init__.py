@@ -8,8 +8,8 @@ chosen by comparing repeated scores (`tune`).
 from seqlab.evaluate.diagnose import ADVICE, VERDICTS, Diagnosis, diagnose, diagnose_many, majority
 from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides, load_config
 from seqlab.evaluate.repeat import RepeatResult, repeat
-from seqlab.evaluate.stats import Summary, describe_table, summarize, t_cdf, t_quantile
-from seqlab.evaluate.tune import BACKENDS, TuneResult, grid, label_of, sample, tune
+from seqlab.evaluate.stats import Summary, describe_table, summarize
+from seqlab.evaluate.tune import BACKENDS, TuneResult, grid, sample, tune
 
 __all__ = [
     "repeat",
@@ -17,8 +17,6 @@ __all__ = [
     "Summary",
     "summarize",
     "describe_table",
-    "t_quantile",
-    "t_cdf",
     "diagnose",
     "diagnose_many",
     "majority",
@@ -29,7 +27,6 @@ __all__ = [
     "TuneResult",
     "grid",
     "sample",
-    "label_of",
     "BACKENDS",
     "ConfigExperiment",
     "load_config",

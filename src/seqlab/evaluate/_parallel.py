@@ -36,7 +36,6 @@ MAX_WORKERS = 256
 
 def _init_worker() -> None:
     torch.set_num_threads(1)
-    import seqlab.plots  # noqa: F401  (Agg backend before any figure)
 
 
 def _call(fn: Callable[..., Any], args: tuple) -> Any:
@@ -51,16 +50,19 @@ def run_jobs(
     workers: int = 1,
     owner: str = "repeat",
     on_result: Callable[[int, Any], None] | None = None,
+    single_thread: bool = True,
 ) -> list[Any]:
     """``[fn(*job) for job in jobs]``, in order; with ``workers > 1`` in spawned processes.
 
-    `on_result(index, result)` is called as each job finishes (progress lines).
+    `on_result(index, result)` is called as each job finishes (progress lines). In this
+    process each job runs on one torch thread (scores then match those of workers) unless
+    `single_thread` is False.
     """
     workers = check_int("workers", workers, owner, low=1, high=MAX_WORKERS)
     if workers == 1 or len(jobs) <= 1:
         results = []
         for index, job in enumerate(jobs):
-            results.append(_call(fn, job))
+            results.append(_call(fn, job) if single_thread else fn(*job))
             if on_result is not None:
                 on_result(index, results[-1])
         return results

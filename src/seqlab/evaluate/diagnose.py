@@ -140,7 +140,7 @@ def diagnose(
             f"The training and validation curves must have one value per epoch each; got "
             f"{len(t_all)} and {len(v_all)}."
         )
-    start = check_int("start", start, owner, low=0, high=max(0, len(t_all) - 3))
+    start = check_int("start", start, owner, low=0, high=max(0, len(t_all) - MIN_EPOCHS))
     check_float("patience", patience, owner, low=0.0, high=1.0, low_open=True)
     check_float("min_rise", min_rise, owner, low=0.0, low_open=True)
     check_float("tol", tol, owner, low=0.0)
@@ -148,8 +148,9 @@ def diagnose(
     check_float("tail", tail, owner, low=0.0, high=1.0, low_open=True)
     t_raw, v_raw = t_all[start:], v_all[start:]
     n = len(t_raw)
-    if n < 3:
-        raise ValidationError(f"diagnose needs at least 3 epochs of curves; got {n}.")
+    if n < MIN_EPOCHS:
+        raise ValidationError(
+            f"diagnose needs at least {MIN_EPOCHS} epochs of curves; got {n}.")
     window = max(1, n // 50) | 1
     t, v = _running_median(t_raw, window), _running_median(v_raw, window)
     scale = float(max(t.max(), v.max()) - min(t.min(), v.min())) or (abs(float(v.max())) or 1.0)
@@ -188,6 +189,16 @@ def diagnose(
         best_val_loss=float(v_raw.min()),
         notes=notes,
     )
+
+
+MIN_EPOCHS = 3
+"""The fewest epochs of curves `diagnose` reads."""
+
+
+def diagnosable(history: Any, val_key: str = "val_loss") -> bool:
+    """Whether `diagnose` can read `history`: it has a validation curve (`val_key`) over at
+    least `MIN_EPOCHS` epochs. Run directories, the report and ``seqlab diagnose`` ask this."""
+    return val_key in history.keys() and len(history) >= MIN_EPOCHS
 
 
 def diagnose_many(histories: Sequence[Any], **options: Any) -> list[Diagnosis]:

@@ -33,13 +33,14 @@ from seqlab._io import read_json_file
 from seqlab.data import windows
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.models import ModelSpec, build
-from seqlab.train import History, Trainer
+from seqlab.train import History, Trainer, TrainerConfig
 
 __all__ = ["ConfigExperiment", "load_config", "apply_overrides", "TUNABLE"]
 
-_TRAINER_KEYS = ("optimizer", "lr", "loss", "momentum", "weight_decay", "l1", "l2",
-                 "clip_grad_norm", "metrics")
 _FIT_KEYS = ("epochs", "batch_size", "shuffle")
+#: The `TrainerConfig` fields a config's ``trainer`` section may set (the seed comes from
+#: the repeat, the fit settings from the ``fit`` section).
+_TRAINER_KEYS = tuple(k for k in TrainerConfig.fields() if k not in (*_FIT_KEYS, "seed"))
 _SPEC_KEYS = tuple(f.name for f in dataclasses.fields(ModelSpec))
 #: Every name a tuning override may use: ``units`` and ``layers`` shape the recurrent
 #: stack, ``window`` re-frames a ``series``; the rest are ModelSpec, Trainer or fit fields.
@@ -126,7 +127,12 @@ class ConfigExperiment:
         spec_config.setdefault("input_size", int(x.shape[-1]))
         spec_config.setdefault("output_size", int(np.prod(y.shape[1:])) or 1)
         spec = ModelSpec.from_dict(spec_config)
-        trainer = Trainer(build(spec, seed=seed), seed=seed, **config["trainer"])
+        settings = config["trainer"]
+        unknown = sorted(set(settings) - set(_TRAINER_KEYS)) if isinstance(settings, dict) else []
+        if unknown:
+            raise UnknownNameError("trainer setting", unknown[0], _TRAINER_KEYS)
+        trainer_config = TrainerConfig.from_dict(settings).replace(seed=seed)
+        trainer = Trainer(build(spec, seed=seed), trainer_config)
         fit = {"epochs": 100, "batch_size": 32, **config["fit"]}
         history = trainer.fit(x, y, validation_data=(x_val, y_val), verbose=0, **fit)
         score_name = config.get("score", "val_loss")

@@ -17,7 +17,29 @@ from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
 from seqlab.evaluate.stats import Summary, summarize
 
-__all__ = ["RepeatResult", "repeat"]
+__all__ = ["RepeatResult", "repeat", "each_seed"]
+
+
+def each_seed(
+    run: Callable[[int], Any],
+    *,
+    repeats: int,
+    seed: int = 0,
+    workers: int = 1,
+    on_result: Callable[[int, Any], None] | None = None,
+    single_thread: bool = True,
+    owner: str = "repeat",
+) -> list[Any]:
+    """``[run(seed), run(seed + 1), …]`` for `repeats` seeds, in seed order: the one repeat
+    loop of seqlab (`repeat`, the recipe runner and `update`'s candidates use it).
+
+    With ``workers > 1`` the runs happen in spawned processes (`run` must then pickle).
+    `on_result(index, result)` is called as each finishes. `single_thread` runs each on one
+    torch thread, as workers do, so results match whatever the worker count.
+    """
+    repeats = check_int("repeats", repeats, owner, low=1)
+    return run_jobs(run, [(seed + i,) for i in range(repeats)], workers=workers, owner=owner,
+                    on_result=on_result, single_thread=single_thread)
 
 
 @dataclass
@@ -75,8 +97,7 @@ def repeat(
         if echo is not None:
             echo(f"> {index + 1}/{repeats} seed={seeds[index]}: {label}={float(score):.6g}")
 
-    raw = run_jobs(experiment, [(s,) for s in seeds], workers=workers, owner="repeat",
-                   on_result=progress)
+    raw = each_seed(experiment, repeats=repeats, seed=seed, workers=workers, on_result=progress)
     scores = []
     for s, value in zip(seeds, raw, strict=True):
         try:

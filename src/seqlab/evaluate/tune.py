@@ -226,7 +226,7 @@ def tune(
     fn = _objective(objective)
     seeds = [seed + i for i in range(repeats)]
     if backend == "optuna":
-        from seqlab.evaluate.optuna_backend import optuna_search
+        from seqlab.evaluate._optuna import optuna_search
 
         params, scores, storage = optuna_search(
             fn, _check_space(space), seeds=seeds, n_trials=n_trials, workers=workers,

@@ -3,8 +3,7 @@
 temperature, top-k) with carried state, and the share of real words in a sample."""
 
 from seqlab.generate.closed_loop import closed_loop
-from seqlab.generate.quality import known_word_share, words_of
+from seqlab.generate.quality import known_word_share
 from seqlab.generate.sampling import generate_ids, generate_text, sample_next
 
-__all__ = ["closed_loop", "sample_next", "generate_ids", "generate_text", "known_word_share",
-           "words_of"]
+__all__ = ["closed_loop", "sample_next", "generate_ids", "generate_text", "known_word_share"]

@@ -16,6 +16,7 @@ from torch import nn
 
 from seqlab._validation import check_int, check_ndim
 from seqlab.errors import ValidationError
+from seqlab.models._inference import eval_mode
 
 __all__ = ["closed_loop"]
 
@@ -60,9 +61,7 @@ def closed_loop(
     check_ndim("start", array, 3, "(batch, timesteps, features)")
     device = next(iter(model.parameters()), torch.zeros(())).device
     window = torch.as_tensor(array, device=device)
-    was_training = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         outputs = []
         state, inputs = None, window
         for _ in range(steps):
@@ -81,7 +80,5 @@ def closed_loop(
             else:
                 window = torch.cat([window[:, 1:], following[:, None]], dim=1)
                 inputs = window
-    finally:
-        model.train(was_training)
     generated = torch.stack(outputs, dim=1).float().cpu().numpy()
     return generated[0] if single else generated

@@ -12,6 +12,7 @@ from torch import nn
 from seqlab._validation import check_float, check_int, check_seed
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
+from seqlab.models._inference import eval_mode
 
 __all__ = ["sample_next", "generate_ids", "generate_text"]
 
@@ -68,28 +69,26 @@ def generate_ids(
     generator = torch.Generator(device="cpu")
     if seed is not None:
         generator.manual_seed(seed)
-    was_training = model.training
-    model.eval()
-    history = list(prime)
-    output, state = model(torch.tensor([history[-window:] if window else history],
-                                       device=device))
-    generated = []
-    for _ in range(length):
-        logits = output[0, -1] if output.dim() == 3 else output[0]
-        symbol = sample_next(logits.cpu(), temperature=temperature, top_k=top_k,
-                             generator=generator)
-        generated.append(symbol)
-        history.append(symbol)
-        if state is None:
-            if window is None:
-                raise ValidationError(
-                    "This model carries no state: pass `window`, the input length it was "
-                    "trained on, so each step sees the last `window` symbols."
-                )
-            output, state = model(torch.tensor([history[-window:]], device=device))
-        else:
-            output, state = model(torch.tensor([[symbol]], device=device), state)
-    model.train(was_training)
+    with eval_mode(model):
+        history = list(prime)
+        output, state = model(torch.tensor([history[-window:] if window else history],
+                                           device=device))
+        generated = []
+        for _ in range(length):
+            logits = output[0, -1] if output.dim() == 3 else output[0]
+            symbol = sample_next(logits.cpu(), temperature=temperature, top_k=top_k,
+                                 generator=generator)
+            generated.append(symbol)
+            history.append(symbol)
+            if state is None:
+                if window is None:
+                    raise ValidationError(
+                        "This model carries no state: pass `window`, the input length it was "
+                        "trained on, so each step sees the last `window` symbols."
+                    )
+                output, state = model(torch.tensor([history[-window:]], device=device))
+            else:
+                output, state = model(torch.tensor([[symbol]], device=device), state)
     return generated
 
 

@@ -11,6 +11,7 @@ from torch import nn
 from seqlab._validation import check_int
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
+from seqlab.models._inference import eval_mode
 
 __all__ = ["forecast_errors", "rmse", "skill_over_time", "plot_skill"]
 
@@ -22,8 +23,8 @@ def forecast_errors(model: nn.Module, pipeline: Pipeline, series: Any) -> np.nda
     if pipeline.window is None:
         raise ValidationError("Skill over time needs a series pipeline (one with a window step).")
     x, y = pipeline.frame(np.asarray(series, dtype=np.float64))
-    model.eval()
-    out = model(torch.as_tensor(x, dtype=torch.float32))[0].numpy()
+    with eval_mode(model):
+        out = model(torch.as_tensor(x, dtype=torch.float32))[0].numpy()
     truth = pipeline.inverse_targets(y.reshape(len(y), -1))
     return pipeline.inverse_targets(out.reshape(len(out), -1)) - truth
 

@@ -27,8 +27,10 @@ from seqlab.bundle import load, save
 from seqlab.bundle.load import Bundle
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
+from seqlab.evaluate.repeat import each_seed
 from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
 from seqlab.models.build import build
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
@@ -101,13 +103,16 @@ def train_candidate(bundle: Bundle, strategy: str, old: np.ndarray, new: np.ndar
         pipeline = Pipeline.from_dict(pipeline.to_dict()).fit(data)
     x, y = pipeline.frame(data)
     model = _copy_of(bundle, fresh, seed)
-    lr = config.get("lr")
+    lr = config.lr
     if not fresh and lr is not None:
         lr = lr * lr_factor
-    trainer = Trainer(model, optimizer=config.get("optimizer", "adam"), lr=lr, seed=seed,
-                      loss=config.get("loss"))
+    # The champion's optimizer and loss at this candidate's rate and seed; the rest stays
+    # at the defaults, as update has always trained its candidates (a divergence policy
+    # tuned for the champion's first fit would roll back a continued model's first epoch).
+    trainer = Trainer(model, TrainerConfig(optimizer=config.optimizer, loss=config.loss,
+                                           lr=lr, seed=seed))
     trainer.fit(x, y.reshape(len(y), -1), epochs=epochs if fresh else extra_epochs,
-                batch_size=config.get("batch_size") or 32, verbose=0)
+                batch_size=config.batch_size or 32, verbose=0)
     return trainer, pipeline
 
 
@@ -199,7 +204,7 @@ def update(
                 f"few remain to train the '-new' strategies (one window needs "
                 f"{window.n_in + window.n_out}), and no '-all' strategy was asked for. Add "
                 f"continue-all or fresh-all, or collect more data.")
-    base_epochs = epochs or champion.trainer_config.get("epochs") or 100
+    base_epochs = epochs or champion.trainer_config.epochs or 100
     extra = extra_epochs or max(1, base_epochs // 5)
     champion_rmse = rmse(champion.model, champion.pipeline, recent)
     skill = skill_over_time(champion.model, champion.pipeline, np.concatenate([old, new]),
@@ -207,11 +212,13 @@ def update(
     scores: dict[str, list[float]] = {}
     best: dict[str, tuple[float, Trainer, Pipeline]] = {}
     for name in (*strategies, BASELINE):
-        scores[name] = []
-        for repeat in range(repeats):
-            trainer, pipeline = train_candidate(
+        candidates = each_seed(
+            lambda run_seed, name=name: train_candidate(
                 champion, name, old, new_train, epochs=base_epochs, extra_epochs=extra,
-                lr_factor=lr_factor, seed=seed + repeat)
+                lr_factor=lr_factor, seed=run_seed),
+            repeats=repeats, seed=seed, single_thread=False, owner=owner)
+        scores[name] = []
+        for trainer, pipeline in candidates:
             score = rmse(trainer.model, pipeline, recent)
             scores[name].append(score)
             if name not in best or score < best[name][0]:
@@ -231,9 +238,8 @@ def update(
     version = None
     if better and promote:
         _, trainer, pipeline = best[winner]
-        config = dict(champion.trainer_config)
-        config["epochs"] = base_epochs if winner.startswith("fresh") else extra
-        config["lr"] = trainer.lr
+        config = champion.trainer_config.replace(
+            epochs=base_epochs if winner.startswith("fresh") else extra, lr=trainer.lr)
         folder = save(trainer.model, bundle_path, pipeline=pipeline,
                       trainer_config=config, history=History(trainer.history_.records),
                       optimizer=trainer.optimizer, keep_previous=True,

@@ -1,6 +1,6 @@
 """Model specs, the builder, presets and summaries."""
 
-from seqlab.models.build import build, detach_state, state_batch_size
+from seqlab.models.build import build
 from seqlab.models.presets import (
     PRESETS,
     bidirectional,
@@ -19,8 +19,6 @@ __all__ = [
     "build",
     "summary",
     "ModelSummary",
-    "detach_state",
-    "state_batch_size",
     "PRESETS",
     "vanilla",
     "stacked",

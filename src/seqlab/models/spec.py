@@ -226,11 +226,22 @@ class ModelSpec:
 
     @classmethod
     def from_dict(cls, config: dict[str, Any]) -> ModelSpec:
-        """Rebuild (and validate) a spec from `to_dict` output; unknown keys are an error."""
+        """Rebuild (and validate) a spec from `to_dict` output; unknown keys are an error.
+
+        An optional ``version`` key (`SPEC_FORMAT_VERSION` and older) is accepted, so a spec
+        may carry its format; `to_dict` leaves it out while the format is at version 1, which
+        keeps spec files readable by every seqlab so far."""
         if not isinstance(config, dict):
             raise ValidationError(
                 f"A ModelSpec config must be a dict; got {type(config).__name__}."
             )
+        version = config.get("version", SPEC_FORMAT_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool) or not (
+                1 <= version <= SPEC_FORMAT_VERSION):
+            raise ValidationError(
+                f"ModelSpec version {version!r} is not one this seqlab reads (1 to "
+                f"{SPEC_FORMAT_VERSION}); upgrade seqlab.")
+        config = {k: v for k, v in config.items() if k != "version"}
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:

@@ -1,15 +1,13 @@
-"""Figures a person would rather look at (matplotlib, drawn off-screen with the Agg backend).
+"""Figures a person would rather look at, as `matplotlib.figure.Figure` objects.
 
-`learning_curves` (train vs validation, one run or many), `boxplot` (repeated scores
-per configuration) and `write_report` (one self-contained HTML page of a run directory).
+Every figure is made without pyplot, so importing or using seqlab never changes a
+user's matplotlib backend and never leaves figures open in pyplot's registry: save one
+with ``figure.savefig(path)``. `learning_curves` (train vs validation, one run or many),
+`boxplot` (repeated scores per configuration); the book's figures are in
+`seqlab.plots.book`. Run directories and their HTML report are `seqlab.runs`.
 """
 
-import matplotlib
+from seqlab.plots.boxplot import boxplot
+from seqlab.plots.curves import learning_curves
 
-matplotlib.use("Agg")
-
-from seqlab.plots.boxplot import boxplot  # noqa: E402
-from seqlab.plots.curves import learning_curves  # noqa: E402
-from seqlab.plots.report import write_report  # noqa: E402
-
-__all__ = ["learning_curves", "boxplot", "write_report"]
+__all__ = ["learning_curves", "boxplot"]

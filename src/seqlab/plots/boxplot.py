@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from seqlab.errors import ValidationError
 
@@ -18,13 +17,14 @@ def boxplot(
     title: str = "",
     ylabel: str = "score",
     xlabel: str = "",
-) -> Any:
+) -> Figure:
     """A figure with one box per label of `scores` (label -> the scores of its repeats),
     the mean marked with a green triangle."""
     if not scores or any(len(v) == 0 for v in scores.values()):
         raise ValidationError("boxplot needs at least one label with at least one score.")
     labels = [str(label) for label in scores]
-    figure, axes = plt.subplots(figsize=(max(4.0, 1.2 * len(labels) + 2), 4.2))
+    figure = Figure(figsize=(max(4.0, 1.2 * len(labels) + 2), 4.2))
+    axes = figure.subplots()
     axes.boxplot([list(map(float, v)) for v in scores.values()], showmeans=True)
     axes.set_xticks(range(1, len(labels) + 1), labels)
     axes.set_ylabel(ylabel)

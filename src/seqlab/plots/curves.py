@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from seqlab.errors import ValidationError
 
@@ -24,7 +24,7 @@ def learning_curves(
     log: bool = False,
     title: str = "model train vs validation loss",
     verdict: str | None = None,
-) -> Any:
+) -> Figure:
     """A figure of training (blue) and validation (orange) loss per epoch.
 
     `histories` is one `History` (or anything indexable by metric name) or a list of
@@ -35,7 +35,8 @@ def learning_curves(
     runs = list(histories) if isinstance(histories, (list, tuple)) else [histories]
     if not runs:
         raise ValidationError("learning_curves needs at least one history.")
-    figure, axes = plt.subplots(figsize=(7, 4.2))
+    figure = Figure(figsize=(7, 4.2))
+    axes = figure.subplots()
     for index, history in enumerate(runs):
         try:
             train = list(history[train_key])

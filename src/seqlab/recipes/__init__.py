@@ -10,6 +10,7 @@ from seqlab.recipes.registry import (
     names,
     run,
 )
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 __all__ = ["get", "names", "run", "Recipe", "RecipeResult", "RunContext", "Outcome",
-           "RecipeExperiment"]
+           "RecipeExperiment", "train_text", "TextTrainingConfig"]

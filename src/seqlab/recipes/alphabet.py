@@ -48,7 +48,7 @@ def _train(
     stateful: bool = False,
 ) -> Trainer:
     model = build(spec, seed=context.seed)
-    trainer = Trainer(model, seed=context.seed, stateful=stateful)
+    trainer = context.trainer(model, stateful=stateful)
     if stateful:
         # The tutorial's loop: one epoch at a time, state reset after each (fit does both).
         trainer.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)

@@ -48,7 +48,7 @@ def _rng(context: RunContext, stream: int) -> np.random.Generator:
 
 
 def _trainer(spec: ModelSpec, context: RunContext, **options) -> Trainer:
-    return Trainer(build(spec, seed=context.seed), seed=context.seed, **options)
+    return context.trainer(build(spec, seed=context.seed), **options)
 
 
 # --------------------------------------------------------------------- ch6: echo

@@ -100,9 +100,6 @@ def _diagnose_recipe(expected: str, epochs: int, *, units: int = 10, loss: str =
             start = min(plot_from, n_epochs - 3)
             figure = learning_curves(history, start=start, verdict=result.verdict)
             context.save_figure(figure, f"learning_curves_seed{context.seed}.png")
-            import matplotlib.pyplot as plt
-
-            plt.close(figure)
         return Outcome(result.verdict, {**result.to_dict(), "expected": expected})
 
     return run_once
@@ -156,11 +153,8 @@ def _repeats(context: RunContext) -> Outcome:
     context.echo(f"  {runs} runs x {epochs} epochs, seeds {seeds}: verdicts {verdicts} -> "
                  f"{verdict}; book: underfit in all 5 (more epochs may help).")
     if context.out is not None:
-        import matplotlib.pyplot as plt
-
         figure = learning_curves(histories, verdict=verdict)
         context.save_figure(figure, f"learning_curves_runs_seed{context.seed}.png")
-        plt.close(figure)
     return Outcome(verdict, {"verdicts": verdicts, "seeds": seeds, "epochs": epochs})
 
 
@@ -186,8 +180,6 @@ register(
 
 def _tune_recipe(name: str, reference: dict[str, float], xlabel: str):
     def run_once(context: RunContext) -> Outcome:
-        import matplotlib.pyplot as plt
-
         repeats = 2 if context.quick else 5
         epochs = context.epochs_or(500, 100)
         workers = context.option("workers", 1)
@@ -214,7 +206,6 @@ def _tune_recipe(name: str, reference: dict[str, float], xlabel: str):
             figure.axes[0].set_xticks(range(1, len(values) + 1), [str(v) for v in values])
             figure.axes[0].set_xlabel(xlabel)
             context.save_figure(figure, f"{name}_boxplot_seed{context.seed}.png")
-            plt.close(figure)
         scores = {str(p[xlabel]): s for p, s in zip(result.params, result.scores, strict=True)}
         return Outcome(best, {"scores": scores, "repeats": repeats, "epochs": epochs,
                               "document_means": reference}, table=means)

@@ -19,11 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from seqlab.bundle import save, trainer_config_of
+from seqlab.bundle import save
 from seqlab.lifecycle import ForecastConfig, rmse, train_forecaster, update
 from seqlab.models import ModelSpec, build
 from seqlab.recipes.registry import Outcome, Recipe, RunContext, median_at_least, register
-from seqlab.train import Trainer
 
 SOURCE = "003 (LSTMs with Python, chapters 13-14)"
 
@@ -57,7 +56,7 @@ def _finalize(context: RunContext) -> Outcome:
     x_new = np.array([0.5, 0.6, 0.7, 0.8, 0.9], dtype=np.float32).reshape(5, 1, 1)
     spec = ModelSpec(1, 1, units=[10], timesteps=1, keras_init=True)
     model = build(spec, seed=context.seed)
-    trainer = Trainer(model, seed=context.seed)
+    trainer = context.trainer(model)
     epochs = context.epochs_or(300, 50)
     trainer.fit(x, y, epochs=epochs, batch_size=5, shuffle=False, verbose=0)
     inputs = np.concatenate([x, x_new])
@@ -65,8 +64,8 @@ def _finalize(context: RunContext) -> Outcome:
     with tempfile.TemporaryDirectory() as scratch:
         folder = context.out if context.out is not None else Path(scratch)
         path = folder / f"finalize-seed{context.seed}.bundle"
-        save(model, path, trainer_config=trainer_config_of(trainer, epochs=epochs, batch_size=5,
-                                                           shuffle=False),
+        save(model, path, trainer_config=trainer.settings(epochs=epochs, batch_size=5,
+                                                          shuffle=False),
              history=trainer.history_, optimizer=trainer.optimizer, keep_previous=False)
         loaded = predict_in_fresh_process(path, inputs)
     difference = float(np.max(np.abs(loaded - in_memory)))
@@ -118,8 +117,7 @@ def update_scenario(seed: int, shifted: bool, *, quick: bool, folder: Path,
     trainer, pipeline = train_forecaster(old, config)
     path = folder / f"update-{'shift' if shifted else 'same'}-{seed}.bundle"
     save(trainer, path, pipeline=pipeline,
-         trainer_config=trainer_config_of(trainer, epochs=config.epochs,
-                                          batch_size=config.batch_size))
+         trainer_config=trainer.settings(epochs=config.epochs, batch_size=config.batch_size))
     champion_future = rmse(trainer.model, pipeline, future)
     # A 10% margin: the noise floor of this series is RMSE 0.3, and a gain smaller than that
     # from training on more of the same data is not worth a model change.

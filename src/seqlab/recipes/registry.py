@@ -15,6 +15,10 @@ from typing import Any
 from seqlab._io import atomic_savefig
 from seqlab._validation import check_choice, check_int, check_seed
 from seqlab.errors import UnknownNameError, ValidationError
+from seqlab.evaluate.repeat import each_seed
+from seqlab.train import Trainer, TrainerConfig
+from seqlab.train.callbacks import Callback, watch_training
+from seqlab.train.history import History
 
 
 @dataclass
@@ -28,9 +32,18 @@ class RunContext:
     options: dict[str, Any] = field(default_factory=dict)
     echo: Callable[[str], None] = print
     histories: list[Any] = field(default_factory=list)
-    #: Extra training callbacks from the command line (e.g. TensorBoard); recipes pass
-    #: them to `Trainer.fit(callbacks=context.callbacks)`.
+    #: Extra training callbacks from the command line (e.g. TensorBoard): every fit of
+    #: the run notifies them, also fits inside library functions (see `run`).
     callbacks: list[Any] = field(default_factory=list)
+
+    def trainer(self, model: Any, config: TrainerConfig | None = None, *, record: bool = True,
+                **settings: Any) -> Trainer:
+        """A `Trainer` for this run, seeded with the run's seed unless `settings` say
+        otherwise. With `record`, its epochs (numbered on across its fits) go to the run as
+        one history, so ``--out`` writes them with the learning curves."""
+        settings.setdefault("seed", self.seed)
+        callbacks = [_RecordEpochs(self)] if record else []
+        return Trainer(model, config, callbacks=callbacks, **settings)
 
     def record_history(self, history: Any) -> None:
         """Hand a training `History` to the run, so `--out` writes it to the run directory
@@ -70,6 +83,20 @@ class RunContext:
         if self.epochs is not None:
             return self.epochs
         return quick if self.quick else faithful
+
+
+class _RecordEpochs(Callback):
+    """Collects one trainer's epochs, over all its fits, as one history of the run."""
+
+    def __init__(self, context: RunContext):
+        self.context, self.history = context, History()
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        if not any(h is self.history for h in self.context.histories):
+            self.context.record_history(self.history)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        self.history.append({**logs, "epoch": len(self.history) + 1})
 
 
 @dataclass
@@ -196,7 +223,9 @@ def run(
 ) -> RecipeResult:
     """Run recipe `name` `repeats` times with seeds seed, seed+1, … and judge the results.
 
-    `callbacks(seed)` returns extra training callbacks for the repeat with that seed.
+    `callbacks(seed)` returns extra training callbacks for the repeat with that seed; every
+    fit of that repeat notifies them, those of library functions a recipe calls included
+    (not those in worker processes).
     """
     recipe = get(name)
     repeats = check_int("repeats", repeats, "run", low=1)
@@ -210,17 +239,23 @@ def run(
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    outcomes = []
-    for repeat in range(repeats):
-        context = RunContext(seed + repeat, quick, epochs, out_dir, dict(options or {}), echo)
+
+    def run_once(run_seed: int) -> Outcome:
+        context = RunContext(run_seed, quick, epochs, out_dir, dict(options or {}), echo)
         if callbacks is not None:
-            context.callbacks = list(callbacks(seed + repeat))
-        outcome = recipe.run_once(context)
+            context.callbacks = list(callbacks(run_seed))
+        with watch_training(context.callbacks):
+            outcome = recipe.run_once(context)
         outcome.histories.extend(context.histories)
+        return outcome
+
+    def report(index: int, outcome: Outcome) -> None:
         shown = outcome.value if isinstance(outcome.value, str) else f"{outcome.value:.4f}"
-        echo(f"[{name}] repeat {repeat + 1}/{repeats} (seed {seed + repeat}): "
+        echo(f"[{name}] repeat {index + 1}/{repeats} (seed {seed + index}): "
              f"{recipe.metric} = {shown}")
-        outcomes.append(outcome)
+
+    outcomes = each_seed(run_once, repeats=repeats, seed=seed, on_result=report,
+                         single_thread=False, owner="run")
     judge = recipe.quick_criterion if quick and recipe.quick_criterion else recipe.passes
     return RecipeResult(recipe, outcomes, bool(judge(outcomes)), time.perf_counter() - started,
                         quick)

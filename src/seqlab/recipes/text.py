@@ -49,8 +49,9 @@ def _split(context: RunContext) -> tuple[TextCorpus, np.ndarray, np.ndarray]:
 
 
 def _lm_trainer(model: nn.Module, context: RunContext, **options) -> Trainer:
-    return Trainer(model, task="multiclass", seed=context.seed, on_divergence="rollback",
-                   spike_factor=1.5, **options)
+    # `_phases` records the run's history itself (numbered on across phases).
+    return context.trainer(model, record=False, task="multiclass", on_divergence="rollback",
+                           spike_factor=1.5, **options)
 
 
 class _EchoEpochs(Callback):
@@ -69,8 +70,9 @@ def _phases(context: RunContext, trainer: Trainer, x, y, phases, *, batch_size,
             validation) -> list:
     """Train in phases of (epochs, learning rate), as the documents lower the rate by hand.
 
-    The run's extra callbacks (``--tensorboard``) see every phase; the phases' epochs,
-    numbered on, go to the run directory as one history.
+    The run's extra callbacks (``--tensorboard``) see every phase (the runner has every
+    fit notify them); the phases' epochs, numbered on, go to the run directory as one
+    history.
     """
     whole = History()
     progress = _EchoEpochs(context.echo, first=1)
@@ -78,7 +80,7 @@ def _phases(context: RunContext, trainer: Trainer, x, y, phases, *, batch_size,
         trainer.lr = lr
         history = trainer.fit(x, y, epochs=epochs, batch_size=batch_size,
                               validation_data=validation,
-                              callbacks=[*context.callbacks, progress], verbose=0)
+                              callbacks=[progress], verbose=0)
         progress.first += len(history)
         for record in history.records:
             whole.append({**record, "epoch": len(whole) + 1})

@@ -9,13 +9,16 @@ from seqlab.train.callbacks import (
     ReduceLROnPlateau,
     ResetState,
 )
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
-from seqlab.train.losses import LOSSES, get_loss
-from seqlab.train.metrics import METRICS, get_metric
-from seqlab.train.trainer import Trainer, resolve_device
+from seqlab.train.losses import LOSSES
+from seqlab.train.metrics import METRICS
+from seqlab.train.tensorboard import TensorBoard
+from seqlab.train.trainer import Trainer
 
 __all__ = [
     "Trainer",
+    "TrainerConfig",
     "History",
     "Callback",
     "EarlyStopping",
@@ -24,9 +27,7 @@ __all__ = [
     "CosineDecay",
     "ReduceLROnPlateau",
     "ResetState",
+    "TensorBoard",
     "LOSSES",
     "METRICS",
-    "get_loss",
-    "get_metric",
-    "resolve_device",
 ]

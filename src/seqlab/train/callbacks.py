@@ -14,7 +14,9 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +53,66 @@ class Callback:
     def on_train_end(self, logs: dict[str, Any]) -> None:
         """After the last epoch (also when stopped early)."""
 
+    @property
+    def watches_batches(self) -> bool:
+        """Whether `fit` calls :meth:`on_batch_end`: true when a subclass overrides it.
+        Batch logs cost a wait for the device each batch, so fits without a batch
+        watcher skip them."""
+        return type(self).on_batch_end is not Callback.on_batch_end
+
+
+class RepeatEpoch(Exception):  # noqa: N818  (a signal, not an error)
+    """Raised by an ``on_epoch_end`` hook to have `fit` run the epoch again (the divergence
+    guard after a roll-back); the hooks after it are not called for that epoch."""
+
+
+class Validation(Callback):
+    """Adds the validation loss and metrics (``val_*``) to each epoch's logs."""
+
+    def __init__(self, data: tuple[Any, Any], batch_size: int):
+        self.data, self.batch_size = data, batch_size
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        scores = self.trainer._evaluate(*self.data, self.batch_size)
+        logs.update({f"val_{k}": v for k, v in scores.items()})
+
+
+class RecordEpoch(Callback):
+    """Stamps each epoch's logs with the learning rate and the seconds it took, and appends
+    them to the trainer's `History`."""
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        logs["lr"] = self.trainer.lr
+        logs["seconds"] = time.perf_counter() - self.started
+        self.trainer.history_.append(logs)
+
+
+_WATCHERS: ContextVar[tuple[Callback, ...]] = ContextVar("seqlab_watchers", default=())
+
+
+@contextmanager
+def watch_training(callbacks: Iterable[Callback]) -> Iterator[None]:
+    """Within the block, every `Trainer.fit` also notifies `callbacks`.
+
+    For a runner that watches training it does not build itself (the recipe runner's
+    ``--tensorboard``, for one: a recipe may train inside library functions such as
+    `update`). Each callback is notified once per fit even when also passed to it.
+    Worker processes (``workers > 1``) do not inherit the block.
+    """
+    token = _WATCHERS.set((*_WATCHERS.get(), *callbacks))
+    try:
+        yield
+    finally:
+        _WATCHERS.reset(token)
+
+
+def watching() -> tuple[Callback, ...]:
+    """The callbacks of the enclosing `watch_training` blocks (innermost last)."""
+    return _WATCHERS.get()
+
 
 class _Monitor:
     """Shared logic for callbacks that watch one metric for improvement."""
@@ -78,6 +140,34 @@ class _Monitor:
         return value < best - self.min_delta
 
 
+class KeepBest:
+    """The lowest value seen so far, where it was seen and (optionally) the trainer's weights
+    then: the keep-best of `EarlyStopping` and of train-text's held-out checks."""
+
+    def __init__(self, min_delta: float = 0.0):
+        self.min_delta = min_delta
+        self.value = math.inf
+        self.at: Any = None
+        self.weights: dict[str, Any] | None = None
+
+    def offer(self, value: float, at: Any, trainer: Trainer | None = None) -> bool:
+        """Record `value` (seen at `at`) when it improves on the best by more than
+        `min_delta`, with `trainer`'s weights when given; returns whether it did."""
+        if not value < self.value - self.min_delta:
+            return False
+        self.value, self.at = value, at
+        if trainer is not None:
+            self.weights = trainer.get_weights()
+        return True
+
+    def restore(self, trainer: Trainer) -> bool:
+        """Put the kept weights back into `trainer`; False when none were kept."""
+        if self.weights is None:
+            return False
+        trainer.set_weights(self.weights)
+        return True
+
+
 class EarlyStopping(Callback, _Monitor):
     """Stop when `monitor` has not improved by `min_delta` for `patience` epochs.
 
@@ -97,21 +187,22 @@ class EarlyStopping(Callback, _Monitor):
         self.patience = check_int("patience", patience, "EarlyStopping", low=0)
         self.restore_best_weights = restore_best_weights
         self.stopped_epoch: int | None = None
-        self.best_epoch: int | None = None
+        self._best = KeepBest(self.min_delta)
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
-        self.best = math.inf
+        self._best = KeepBest(self.min_delta)
         self.wait = 0
-        self.best_weights = None
         self.stopped_epoch = None
-        self.best_epoch = None
+
+    best = property(lambda self: self._best.value, doc="The best (signed) value so far.")
+    best_epoch = property(lambda self: self._best.at, doc="The best epoch (0-based) so far.")
+    best_weights = property(lambda self: self._best.weights,
+                            doc="The best epoch's weights (with restore_best_weights).")
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
-        value = self._value(logs)
-        if self._improved(value, self.best):
-            self.best, self.wait, self.best_epoch = value, 0, epoch
-            if self.restore_best_weights:
-                self.best_weights = self.trainer.get_weights()
+        trainer = self.trainer if self.restore_best_weights else None
+        if self._best.offer(self._value(logs), epoch, trainer):
+            self.wait = 0
             return
         self.wait += 1
         if self.wait >= self.patience:  # as Keras: `patience` epochs without improvement
@@ -119,8 +210,8 @@ class EarlyStopping(Callback, _Monitor):
             self.trainer.stop_training = True
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
-        if self.restore_best_weights and self.best_weights is not None:
-            self.trainer.set_weights(self.best_weights)
+        if self.restore_best_weights:
+            self._best.restore(self.trainer)
 
 
 class ModelCheckpoint(Callback, _Monitor):

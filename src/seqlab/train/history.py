@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from seqlab._io import atomic_write
+from seqlab._io import atomic_write, read_json_file
+from seqlab.errors import ValidationError
 
 
 class History:
@@ -54,9 +55,30 @@ class History:
         return {"records": self.records}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> History:
-        """Rebuild from `to_dict` output."""
-        return cls(data["records"])
+    def from_dict(cls, data: Any) -> History:
+        """Rebuild from `to_dict` output: ``{"records": [per-epoch dicts]}`` whose values
+        are numbers, strings or None (anything else is a ValidationError)."""
+        records = data.get("records") if isinstance(data, dict) else None
+        ok = isinstance(data, dict) and set(data) == {"records"} and isinstance(records, list)
+        ok = ok and all(isinstance(r, dict) and all(
+            isinstance(k, str) and (isinstance(v, (int, float, str)) or v is None)
+            for k, v in r.items()) for r in records)
+        if not ok:
+            raise ValidationError(
+                f"A History must be {{'records': [per-epoch dicts of numbers]}}; got something "
+                f"else ({str(data)[:120]}).")
+        return cls(records)
+
+    @classmethod
+    def load(cls, path: str | Path) -> History:
+        """Read a History written by `save_json` (strictly: a missing, binary or non-JSON
+        file, or JSON of another shape, is a ValidationError naming the file)."""
+        doc = read_json_file(path, "history")
+        try:
+            return cls.from_dict(doc)
+        except ValidationError:
+            raise ValidationError(f"The history {path} must be an object with a 'records' "
+                                  f"list of per-epoch objects.") from None
 
     def save_json(self, path: str | Path) -> None:
         """Write the records as JSON."""

@@ -6,9 +6,7 @@ The contract is ``model(x, state=None) -> (y, state)``. Models built from a
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,24 +15,23 @@ from torch import nn
 
 from seqlab._validation import (
     as_numeric_array,
-    check_choice,
     check_finite,
     check_float,
     check_int,
     check_ndim,
-    check_seed,
 )
 from seqlab.data.batching import minibatches, stateful_layout
-from seqlab.errors import ValidationError
-from seqlab.models.build import detach_state
+from seqlab.errors import BundleError, ValidationError
+from seqlab.models._inference import Stream, activate, eval_mode
 from seqlab.models.spec import TASKS
-from seqlab.train.callbacks import Callback
-from seqlab.train.divergence import DivergenceGuard
+from seqlab.train._divergence import DivergenceGuard
+from seqlab.train._progress import ProgressReporter
+from seqlab.train.callbacks import Callback, RecordEpoch, RepeatEpoch, Validation, watching
+from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.losses import DEFAULT_LOSS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
-from seqlab.train.progress import ProgressReporter
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
@@ -56,6 +53,22 @@ def _as_array(data: Any, name: str = "x") -> np.ndarray:
     return np.array(array, copy=True, order="C")
 
 
+NONFINITE_CHECK_EVERY = 16
+"""Batches between looks at the training loss for NaN/infinity within an epoch (a look
+waits for the device); a lost epoch is cut short at the next look."""
+
+
+def _first(*values: Any) -> Any:
+    """The first of `values` that is not None (None when all are)."""
+    return next((value for value in values if value is not None), None)
+
+
+def _unique(callbacks: list[Callback]) -> list[Callback]:
+    """`callbacks` in order, each once (a runner's callback may also be passed to fit)."""
+    seen: set[int] = set()
+    return [c for c in callbacks if id(c) not in seen and not seen.add(id(c))]
+
+
 class Trainer:
     """Trains a sequence model and uses it.
 
@@ -66,7 +79,10 @@ class Trainer:
     task:
         ``regression``, ``binary`` or ``multiclass``; taken from ``model.spec`` when present.
     loss, metrics:
-        Names (or a callable loss); defaults follow the task.
+        Names (or a callable loss, which a bundle cannot store); defaults follow the task.
+    config:
+        A `TrainerConfig`; keyword `settings` (its field names) override its fields, so
+        ``Trainer(model, lr=1e-2, stateful=True)`` works without building one.
     optimizer, lr, momentum, weight_decay:
         ``adam``, ``adamw``, ``sgd``, ``rmsprop`` or ``adagrad``; ``lr=None`` takes
         Keras' default. AdamW's ``weight_decay`` is decoupled and spares biases.
@@ -91,66 +107,80 @@ class Trainer:
         Makes shuffling and dropout repeatable (weights are seeded by ``build(seed=)``).
     device:
         ``cpu``, ``cuda`` or ``auto``.
+    callbacks:
+        Callbacks notified by every `fit` (before those passed to `fit` itself).
     """
 
-    def __init__(
-        self,
-        model: nn.Module,
-        *,
-        task: str | None = None,
-        loss: Any = None,
-        optimizer: str = "adam",
-        lr: float | None = None,
-        momentum: float = 0.0,
-        weight_decay: float = 0.0,
-        metrics: Sequence[str] | None = None,
-        stateful: bool = False,
-        clip_grad_norm: float | None = None,
-        seed: int | None = None,
-        device: str = "cpu",
-        l1: float = 0.0,
-        l2: float = 0.0,
-        on_divergence: str = "raise",
-        spike_factor: float | None = None,
-        max_rollbacks: int = 3,
-    ):
+    def __init__(self, model: nn.Module, config: TrainerConfig | None = None, *,
+                 device: str = "cpu", callbacks: Iterable[Callback] = (), **settings: Any):
         if not isinstance(model, nn.Module):
             raise ValidationError(
                 f"The 'model' parameter of Trainer must be a torch nn.Module (e.g. from "
                 f"seqlab.models.build(spec)). Got {type(model).__name__} {model!r:.60} instead.")
-        spec = getattr(model, "spec", None)
-        task = task or (spec.task if spec is not None else None)
-        if task is None:
+        config = config if config is not None else TrainerConfig()
+        if not isinstance(config, TrainerConfig):
             raise ValidationError(
-                "The 'task' parameter of Trainer is required for a model without a `spec`: "
-                f"pass one of {list(TASKS)}."
-            )
-        self.task = check_choice("task", task, "Trainer", TASKS)
+                f"The 'config' parameter of Trainer must be a TrainerConfig; got "
+                f"{type(config).__name__}. Pass settings as keywords, or "
+                f"TrainerConfig.from_dict(...).")
+        loss = settings.get("loss")
+        custom_loss = loss if loss is not None and not isinstance(loss, str) else None
+        if custom_loss is not None:
+            settings["loss"] = None  # a callable cannot be plain data: kept beside the config
+        spec = getattr(model, "spec", None)
+        config = config.replace("Trainer", **settings)
+        if config.task is None:
+            if spec is None:
+                raise ValidationError(
+                    "The 'task' parameter of Trainer is required for a model without a "
+                    f"`spec`: pass one of {list(TASKS)}.")
+            config = config.replace(task=spec.task)
+        self.config = config
         self.device = resolve_device(device)
         self.model = model.to(self.device)
-        self.loss_name = loss if isinstance(loss, str) else None
-        self.loss_fn = get_loss(loss or DEFAULT_LOSS[self.task])
-        self.metric_names = list(DEFAULT_METRICS[self.task] if metrics is None else metrics)
+        self.loss_fn = custom_loss or get_loss(config.loss or DEFAULT_LOSS[self.task])
+        self.metric_names = list(DEFAULT_METRICS[self.task] if config.metrics is None
+                                 else config.metrics)
         self.metric_fns = {name: get_metric(name, self.task) for name in self.metric_names}
-        self.optimizer = make_optimizer(optimizer, model.parameters(), lr, momentum, weight_decay)
-        self.optimizer_name = optimizer
-        self.stateful = bool(stateful)
-        if clip_grad_norm is not None:
-            check_float("clip_grad_norm", clip_grad_norm, "Trainer", low=0.0, low_open=True)
-        self.clip_grad_norm = clip_grad_norm
-        self.on_divergence = check_choice("on_divergence", on_divergence, "Trainer",
-                                          ("raise", "rollback"))
-        if spike_factor is not None:
-            check_float("spike_factor", spike_factor, "Trainer", low=1.0, low_open=True)
-        self.spike_factor = spike_factor
-        self.max_rollbacks = check_int("max_rollbacks", max_rollbacks, "Trainer", low=0)
+        self.optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr,
+                                        config.momentum, config.weight_decay)
+        self.callbacks = list(callbacks)
         self.events_: list[dict[str, Any]] = []
-        self.l1 = check_float("l1", l1, "Trainer", low=0.0)
-        self.l2 = check_float("l2", l2, "Trainer", low=0.0)
-        self.seed = None if seed is None else check_seed(seed, "Trainer")
         self.stop_training = False
-        self.state_: Any = None
+        self._prediction = Stream(config.stateful)
         self.history_ = History()
+
+    # Read-only views of the configuration (change them through a new TrainerConfig).
+    task = property(lambda self: self.config.task, doc="The task (from the config or spec).")
+    stateful = property(lambda self: self.config.stateful, doc="TrainerConfig.stateful.")
+    seed = property(lambda self: self.config.seed, doc="TrainerConfig.seed.")
+    clip_grad_norm = property(lambda self: self.config.clip_grad_norm,
+                              doc="TrainerConfig.clip_grad_norm.")
+    l1 = property(lambda self: self.config.l1, doc="TrainerConfig.l1.")
+    l2 = property(lambda self: self.config.l2, doc="TrainerConfig.l2.")
+    on_divergence = property(lambda self: self.config.on_divergence,
+                             doc="TrainerConfig.on_divergence.")
+    spike_factor = property(lambda self: self.config.spike_factor,
+                            doc="TrainerConfig.spike_factor.")
+    max_rollbacks = property(lambda self: self.config.max_rollbacks,
+                             doc="TrainerConfig.max_rollbacks.")
+    optimizer_name = property(lambda self: self.config.optimizer,
+                              doc="TrainerConfig.optimizer.")
+    loss_name = property(lambda self: self.config.loss,
+                         doc="The registered loss name (None: the task's default or a "
+                             "custom callable).")
+
+    def settings(self, **fit_args: Any) -> TrainerConfig:
+        """The configuration as it stands now, for a bundle: the current learning rate,
+        the resolved metrics and any `fit_args` (epochs, batch_size, shuffle) recorded.
+        A trainer with a custom callable loss cannot be described and is refused."""
+        if self.loss_name is None and self.loss_fn is not get_loss(DEFAULT_LOSS[self.task]):
+            raise BundleError(
+                "The trainer uses a custom callable loss, which a bundle cannot store (bundles "
+                "never carry code). Train with a registered loss name, or pass trainer_config= "
+                "yourself.")
+        return self.config.replace(lr=self.lr, metrics=list(self.metric_names),
+                                   **{k: v for k, v in fit_args.items() if v is not None})
 
     # ----------------------------------------------------------------- training
     def fit(
@@ -158,8 +188,8 @@ class Trainer:
         x: Any,
         y: Any,
         *,
-        epochs: int = 1,
-        batch_size: int = 32,
+        epochs: int | None = None,
+        batch_size: int | None = None,
         shuffle: bool | None = None,
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | None = None,
@@ -168,20 +198,26 @@ class Trainer:
     ) -> History:
         """Train for `epochs` passes over (x, y); returns the `History` (also ``history_``).
 
-        `shuffle` defaults to True, and to False for a stateful trainer (where True is
-        an error: it would break the continuity that stateful training relies on).
-        `validation_split` holds out the last fraction of samples, as Keras does.
-        If the loss becomes NaN or infinite (or spikes, with `spike_factor`), the weights
-        are restored to the end of the last good epoch; then, by `on_divergence`, either
-        `TrainingDivergedError` (carrying the history) is raised or the epoch is run
-        again at a lower learning rate (recorded in ``events_``).
+        `epochs`, `batch_size` and `shuffle` not given come from the `TrainerConfig`, else
+        1 epoch of batches of 32. `shuffle` defaults to True, and to False for a stateful
+        trainer (where True is an error: it would break the continuity that stateful
+        training relies on). `validation_split` holds out the last fraction of samples, as
+        Keras does. If the loss becomes NaN or infinite (or spikes, with `spike_factor`),
+        the weights are restored to the end of the last good epoch; then, by
+        `on_divergence`, either `TrainingDivergedError` (carrying the history) is raised or
+        the epoch is run again at a lower learning rate (recorded in ``events_``).
+
+        Everything besides the optimizer steps is a callback on one notification path, in
+        this order: the divergence guard, validation, the history record, progress, then
+        the trainer's callbacks, those passed here and those of `watch_training` blocks.
         """
-        epochs = check_int("epochs", epochs, "Trainer.fit", low=1)
-        batch_size = check_int("batch_size", batch_size, "Trainer.fit", low=1)
+        epochs = check_int("epochs", _first(epochs, self.config.epochs, 1), "Trainer.fit",
+                           low=1)
+        batch_size = check_int("batch_size", _first(batch_size, self.config.batch_size, 32),
+                               "Trainer.fit", low=1)
+        shuffle = _first(shuffle, self.config.shuffle, not self.stateful)
         verbose = check_int("verbose", verbose, "Trainer.fit", low=0, high=2)
         check_float("validation_split", validation_split, "Trainer.fit", low=0.0, high=0.99)
-        if shuffle is None:
-            shuffle = not self.stateful
         if shuffle and self.stateful:
             raise ValidationError(
                 "The 'shuffle' parameter of Trainer.fit must be False for a stateful trainer: "
@@ -199,106 +235,115 @@ class Trainer:
             x, y, validation_data = x[:-n_val], y[:-n_val], (x[-n_val:], y[-n_val:])
         if validation_data is not None:
             validation_data = self._validation_pair(validation_data)
-        if self.stateful:
-            layout = stateful_layout(len(x), batch_size)
-            steps = layout.steps_per_epoch
-        else:
-            steps = math.ceil(len(x) / batch_size)
+        plan = self._batch_plan(len(x), batch_size, shuffle=shuffle)
         if self.seed is not None:
             torch.manual_seed(self.seed)
         rng = np.random.default_rng(self.seed)
-        callbacks = list(callbacks)
-        for callback in callbacks:
-            callback.set_trainer(self)
-            callback.on_train_begin({})
-        self.stop_training = self._reset_requested = False
-        history = self.history_ = History()
+
         guard = DivergenceGuard(self, self.on_divergence, self.spike_factor,
                                 self.max_rollbacks, lr_factor=0.5)
         if self.spike_factor is not None:
             # The untrained model's loss on one batch: a first epoch that explodes is a
             # spike too, and the starting weights are the good state to return to.
             guard.best_loss = self._evaluate(x[:batch_size], y[:batch_size], batch_size)["loss"]
-        self.events_ = []
-        with ProgressReporter(verbose, epochs, steps) as progress:
+        progress = ProgressReporter(verbose, epochs, len(plan(None)))
+        steps: list[Callback] = [guard]
+        if validation_data is not None:
+            steps.append(Validation(validation_data, batch_size))
+        steps += [RecordEpoch(), progress]
+        self._callbacks = _unique([*steps, *self.callbacks, *callbacks, *watching()])
+        batch_watchers = [c for c in self._callbacks if c.watches_batches]
+        self.history_, self.events_ = History(), []
+        self.stop_training = self._reset_requested = False
+        for callback in self._callbacks:
+            callback.set_trainer(self)
+        try:
+            self._notify("on_train_begin", {})
             epoch = 0
             while epoch < epochs:
-                started = time.perf_counter()
-                for callback in callbacks:
-                    callback.on_epoch_begin(epoch)
-                progress.start_epoch(epoch)
-                if self.stateful:
-                    batches = [layout.batch_indices(k) for k in range(steps)]
-                else:
-                    batches = minibatches(len(x), batch_size, shuffle=shuffle, rng=rng)
-                logs = self._train_epoch(x, y, batches, callbacks, progress)
-                if guard.diverged(logs["loss"]):
-                    self.events_.append(guard.recover(epoch, logs["loss"], history))
+                self._notify("on_epoch_begin", epoch)
+                self.model.train()
+                logs = self._run_epoch(x, y, plan(rng), train=True, watchers=batch_watchers)
+                try:
+                    self._notify("on_epoch_end", epoch, {"epoch": epoch + 1, **logs})
+                except RepeatEpoch:
                     continue
-                guard.commit(epoch, logs["loss"])
-                if validation_data is not None:
-                    val = self._evaluate(*validation_data, batch_size)
-                    logs.update({f"val_{k}": v for k, v in val.items()})
-                logs = {"epoch": epoch + 1, **logs, "lr": self.lr,
-                        "seconds": time.perf_counter() - started}
-                history.append(logs)
-                progress.end_epoch(epoch, logs)
-                for callback in callbacks:
-                    callback.on_epoch_end(epoch, logs)
                 epoch += 1
                 if self.stop_training:
                     break
-        for callback in callbacks:
-            callback.on_train_end(history.last())
-        return history
+        finally:
+            progress.close()
+        self._notify("on_train_end", self.history_.last())
+        return self.history_
 
-    def _train_epoch(self, x, y, batches, callbacks, progress) -> dict[str, float]:
-        self.model.train()
-        state = None
-        loss_sum = torch.zeros((), device=self.device)
+    def _notify(self, hook: str, *args: Any) -> None:
+        for callback in self._callbacks:
+            getattr(callback, hook)(*args)
+
+    def _batch_plan(self, n: int, batch_size: int, *, shuffle: bool = False,
+                    evaluating: bool = False) -> Callable[[Any], Sequence[Any]]:
+        """``plan(rng)`` -> one epoch's batches of sample indices: the stateful layout (its
+        errors raised here, before training starts), or minibatches in order or shuffled."""
+        if self.stateful:
+            layout = stateful_layout(n, min(batch_size, n) if evaluating else batch_size)
+            batches = [layout.batch_indices(k) for k in range(layout.steps_per_epoch)]
+            return lambda rng: batches
+        return lambda rng: minibatches(n, batch_size, shuffle=shuffle and rng is not None,
+                                       rng=rng)
+
+    def _run_epoch(self, x: torch.Tensor, y: torch.Tensor, batches: Sequence[Any], *,
+                   train: bool, watchers: Sequence[Callback] = ()) -> dict[str, float]:
+        """One pass over `batches`, training (an optimizer step per batch) or evaluating;
+        returns the loss and metrics averaged over the samples seen. Sums stay on the
+        device, so nothing waits for it batch by batch unless a callback watches batches."""
+        stream = Stream(self.stateful)  # every pass starts a fresh state
+        penalised, clip = bool(self.l1 or self.l2), self.clip_grad_norm
+        loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
+        sums = {name: torch.zeros((), dtype=torch.float64, device=self.device)
+                for name in self.metric_fns}
+        counts = dict.fromkeys(self.metric_fns, 0)
         seen = 0
-        metric_sums = {name: [torch.zeros((), device=self.device), 0] for name in self.metric_fns}
         for step, index in enumerate(batches):
             index = torch.as_tensor(index, device=self.device)
             xb, yb = x[index], y[index]
-            output, state = self.model(xb, state if self.stateful else None)
+            output = stream(self.model, xb)
             loss = self.loss_fn(output, yb)
-            if self.l1 or self.l2:
-                loss = loss + self._weight_penalty()
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if self.clip_grad_norm is not None:
-                nn.utils.clip_grad_norm_(self.model.parameters(), self.clip_grad_norm)
-            self.optimizer.step()
-            if self.stateful:
-                state = detach_state(state)
-            if step % 16 == 15 and not torch.isfinite(loss):
-                loss_sum += loss.detach() * len(index)
-                break  # the epoch is lost: stop spending time on it
+            if train:  # one optimizer step (settings read once above: this loop is hot)
+                if penalised:
+                    loss = loss + self._weight_penalty()
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if clip is not None:
+                    nn.utils.clip_grad_norm_(self.model.parameters(), clip)
+                self.optimizer.step()
+                if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and not bool(
+                        torch.isfinite(loss)):
+                    loss_sum += loss.detach() * len(index)
+                    break  # the epoch is lost: stop spending time on it
             with torch.no_grad():
                 loss_sum += loss.detach() * len(index)
                 seen += len(index)
                 output = output.detach()
                 for name, fn in self.metric_fns.items():
                     total, count = fn(output, yb)
-                    metric_sums[name][0] += total
-                    metric_sums[name][1] += count
-            if callbacks:
+                    sums[name] += total
+                    counts[name] += count
+            if watchers:
                 batch_logs = {"loss": loss.item()}
-                for callback in callbacks:
+                for callback in watchers:
                     callback.on_batch_end(step, batch_logs)
                 if self._reset_requested:
-                    state, self._reset_requested = None, False
+                    stream.reset()
+                    self._reset_requested = False
                 if self.stop_training:
                     break
-            if progress.verbose == 1 and (step % 10 == 0 or step == len(batches) - 1):
-                progress.update(step + 1, loss.item())
         logs = {"loss": (loss_sum / max(seen, 1)).item()}
-        for name, (total, count) in metric_sums.items():
-            logs[name] = (total / max(count, 1)).item()
+        for name in self.metric_fns:
+            logs[name] = (sums[name] / max(counts[name], 1)).item()
         return logs
 
     _reset_requested = False
+    _callbacks: list[Callback] = []
 
     def _weight_penalty(self) -> torch.Tensor:
         penalty = torch.zeros((), device=self.device)
@@ -311,7 +356,6 @@ class Trainer:
         return penalty
 
     # ---------------------------------------------------------------- inference
-    @torch.no_grad()
     def evaluate(self, x: Any, y: Any, *, batch_size: int | None = None) -> dict[str, float]:
         """Loss and metrics on (x, y), without training.
 
@@ -323,39 +367,11 @@ class Trainer:
         batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
         return self._evaluate(x, self._targets(y, x), batch_size)
 
-    @torch.no_grad()
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> dict[str, float]:
-        # A callback may evaluate in the middle of an epoch: leave the mode as found.
-        was_training = self.model.training
-        self.model.eval()
-        try:
-            return self._evaluate_batches(x, y, batch_size)
-        finally:
-            self.model.train(was_training)
+        batches = self._batch_plan(len(x), batch_size, evaluating=True)(None)
+        with torch.no_grad(), eval_mode(self.model):
+            return self._run_epoch(x, y, batches, train=False)
 
-    def _evaluate_batches(self, x: torch.Tensor, y: torch.Tensor,
-                          batch_size: int) -> dict[str, float]:
-        if self.stateful:
-            layout = stateful_layout(len(x), min(batch_size, len(x)))
-            batches = [layout.batch_indices(k) for k in range(layout.steps_per_epoch)]
-        else:
-            batches = minibatches(len(x), batch_size, shuffle=False)
-        state, loss_sum, seen = None, 0.0, 0
-        sums = {name: [0.0, 0] for name in self.metric_fns}
-        for index in batches:
-            index = torch.as_tensor(index, device=self.device)
-            output, state = self.model(x[index], state if self.stateful else None)
-            loss_sum += self.loss_fn(output, y[index]).item() * len(index)
-            seen += len(index)
-            for name, fn in self.metric_fns.items():
-                total, count = fn(output, y[index])
-                sums[name][0] += float(total)
-                sums[name][1] += count
-        result = {"loss": loss_sum / max(seen, 1)}
-        result.update({name: total / max(count, 1) for name, (total, count) in sums.items()})
-        return result
-
-    @torch.no_grad()
     def predict(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
         """Model outputs for x with the task's activation applied (probabilities for
         classification, values for regression), as a numpy array.
@@ -365,29 +381,23 @@ class Trainer:
         `reset_state` to start a new stream. Any number of rows works, one included.
         """
         x = self._inputs(x, "x")
-        self.model.eval()
-        outputs = []
-        if self.stateful:
-            for row in range(len(x)):
-                output, self.state_ = self.model(x[row : row + 1], self.state_)
-                outputs.append(output)
-        else:
-            batch_size = check_int("batch_size", batch_size, "Trainer.predict", low=1)
-            for start in range(0, len(x), batch_size):
-                outputs.append(self.model(x[start : start + batch_size])[0])
-        return self.activate(torch.cat(outputs)).cpu().numpy()
+        batch_size = check_int("batch_size", batch_size, "Trainer.predict", low=1)
+        with torch.no_grad(), eval_mode(self.model):
+            output = self._prediction.rows(self.model, x, batch_size)
+        return activate(self.task, output).cpu().numpy()
 
     def activate(self, output: torch.Tensor) -> torch.Tensor:
         """Apply the task's output activation to raw model outputs."""
-        if self.task == "multiclass":
-            return torch.softmax(output, dim=-1)
-        if self.task == "binary":
-            return torch.sigmoid(output)
-        return output
+        return activate(self.task, output)
+
+    @property
+    def state_(self) -> Any:
+        """The state prediction carries (stateful trainers; None at a stream's start)."""
+        return self._prediction.state
 
     def reset_state(self) -> None:
         """Forget the carried state (prediction state, and training state mid-epoch)."""
-        self.state_ = None
+        self._prediction.reset()
         self._reset_requested = True
 
     # ------------------------------------------------------------------ weights
@@ -477,11 +487,8 @@ class Trainer:
         return target
 
     def _check_target_shape(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        was_training = self.model.training
-        self.model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), eval_mode(self.model):
             output = self.model(x[:1])[0]
-        self.model.train(was_training)
         per_sample = output.shape[1:]
         target = tuple(y.shape[1:])
         allowed = {tuple(per_sample)}

@@ -18,13 +18,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from seqlab._validation import check_choice, check_float, check_int, check_seed
+from seqlab._settings import Bool, Choice, Float, Int, check_fields, setting
+from seqlab._validation import MAX_SEED
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import TextCorpus, stream_chunks
 from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
+from seqlab.models.spec import CELLS
 from seqlab.train import Callback, CosineDecay, Trainer
+from seqlab.train.callbacks import KeepBest
 
 __all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text",
            "text_pipeline"]
@@ -32,49 +35,39 @@ __all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text"
 
 @dataclass
 class TextTrainingConfig:
-    """Settings of `train_text`; every field has the `seqlab train-text` option of its name."""
+    """Settings of `train_text`; every field is the `seqlab train-text` option of its name
+    (the options, their help and their checks come from the declarations below)."""
 
-    cell: str = "lstm"
-    units: int = 512
-    layers: int = 1
-    embedding_dim: int = 64
-    seq_len: int = 32
-    batch_size: int = 32
-    epochs: int = 8
-    lr: float = 5e-3
-    dropout: float = 0.3
-    input_dropout: float = 0.1
-    weight_decay: float = 0.1
-    clip: float = 1.0
-    lower: bool = False
-    val_fraction: float = 0.1
-    minutes: float | None = None
-    seed: int = 0
-    sample_length: int = 200
-    temperature: float = 0.5
-    checks_per_epoch: int = 4
+    cell: str = setting("lstm", Choice(CELLS), "lstm, gru or rnn.")
+    units: int = setting(512, Int(1), "Units per recurrent layer.")
+    layers: int = setting(1, Int(1), "Stacked recurrent layers.")
+    embedding_dim: int = setting(64, Int(1), "Size of the character embedding.")
+    seq_len: int = setting(32, Int(1), "Steps per training chunk (the state carries on "
+                                       "past it).")
+    batch_size: int = setting(32, Int(1), "Parallel streams per batch.")
+    epochs: int = setting(8, Int(1), "Passes over the text.")
+    lr: float = setting(5e-3, Float(0.0, low_open=True),
+                        "Peak learning rate (cosine decay after every batch).")
+    dropout: float = setting(0.3, Float(0.0, 0.9), "Dropout before the head.")
+    input_dropout: float = setting(0.1, Float(0.0, 0.9), "Dropout on the embedded characters.")
+    weight_decay: float = setting(0.1, Float(0.0), "AdamW's decoupled weight decay (on the "
+                                                  "weight matrices).")
+    clip: float = setting(1.0, Float(0.0, low_open=True), "Gradient norm clipping.")
+    lower: bool = setting(False, Bool(), "Lower-case the text first.")
+    val_fraction: float = setting(0.1, Float(0.0, 0.5, low_open=True),
+                                  "Fraction held out at the end of the text.")
+    minutes: float | None = setting(None, Float(0.0, low_open=True, optional=True),
+                                    "Time budget: the schedule ends and training stops by "
+                                    "then.")
+    seed: int = setting(0, Int(0, MAX_SEED), "Seed for weights, order and samples.")
+    sample_length: int = setting(200, Int(0), "Characters per sample (0: none).")
+    temperature: float = setting(0.5, Float(0.0), "Temperature of the samples printed after "
+                                                  "each epoch.")
+    checks_per_epoch: int = setting(4, Int(1), "Held-out checks per epoch.")
 
     def validate(self) -> TextTrainingConfig:
         """Check every field, naming the first bad one."""
-        owner = "train-text"
-        check_choice("cell", self.cell, owner, ("lstm", "gru", "rnn"))
-        for name in ("units", "layers", "embedding_dim", "seq_len", "batch_size", "epochs",
-                     "checks_per_epoch"):
-            check_int(name, getattr(self, name), owner, low=1)
-        check_float("lr", self.lr, owner, low=0.0, low_open=True)
-        check_float("dropout", self.dropout, owner, low=0.0, high=0.9)
-        check_float("input_dropout", self.input_dropout, owner, low=0.0, high=0.9)
-        check_float("weight_decay", self.weight_decay, owner, low=0.0)
-        check_float("clip", self.clip, owner, low=0.0, low_open=True)
-        check_float("val_fraction", self.val_fraction, owner, low=0.0, high=0.5, low_open=True)
-        if self.minutes is not None:
-            check_float("minutes", self.minutes, owner, low=0.0, low_open=True)
-        check_int("sample_length", self.sample_length, owner, low=0)
-        check_float("temperature", self.temperature, owner, low=0.0)
-        check_seed(self.seed, owner)
-        if not isinstance(self.lower, bool):
-            raise ValidationError(f"The 'lower' parameter of {owner} must be a bool. Got "
-                                  f"{self.lower!r} instead.")
+        check_fields(self, "train-text")
         return self
 
 
@@ -127,7 +120,7 @@ class _Progress(Callback):
         self.echo, self.started = echo, started
         self.check_every = max(1, steps_per_epoch // config.checks_per_epoch)
         self.steps_per_epoch = steps_per_epoch
-        self.best_loss, self.best_at, self.best_weights = math.inf, "", None
+        self.best = KeepBest()
         self.epoch, self.last_at = 0, ""
         self.checks: list[HeldOutCheck] = []
         self.samples: list[str] = []
@@ -151,9 +144,7 @@ class _Progress(Callback):
                   f"{math.exp(val_loss):.2f}), {minutes:.1f} min, learning rate "
                   f"{self.trainer.lr:.2g}")
         self.last_at = at
-        if val_loss < self.best_loss:
-            self.best_loss, self.best_at = val_loss, at
-            self.best_weights = self.trainer.get_weights()
+        self.best.offer(val_loss, at, self.trainer)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
@@ -168,10 +159,9 @@ class _Progress(Callback):
             self.echo(f"time budget of {self.config.minutes:g} min reached")
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
-        if self.best_weights is not None and self.best_at != self.last_at:
-            self.trainer.set_weights(self.best_weights)
-            self.echo(f"kept the weights of epoch {self.best_at} (held-out loss "
-                      f"{self.best_loss:.4f}), the best held out")
+        if self.best.at != self.last_at and self.best.restore(self.trainer):
+            self.echo(f"kept the weights of epoch {self.best.at} (held-out loss "
+                      f"{self.best.value:.4f}), the best held out")
 
 
 def train_text(

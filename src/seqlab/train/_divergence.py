@@ -15,13 +15,19 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from seqlab.errors import DivergenceWarning, TrainingDivergedError
+from seqlab.train.callbacks import Callback, RepeatEpoch
 
 if TYPE_CHECKING:
     from seqlab.train.trainer import Trainer
 
 
-class DivergenceGuard:
-    """Keeps the last good state of a training run and restores it when the loss diverges."""
+class DivergenceGuard(Callback):
+    """Keeps the last good state of a training run and restores it when the loss diverges.
+
+    As a callback it comes first at each epoch's end: a good epoch becomes the state to
+    return to; a diverged one is rolled back (or raises) and repeated, before validation,
+    history or any other callback sees it.
+    """
 
     def __init__(
         self, trainer: Trainer, policy: str, spike_factor: float | None, max_rollbacks: int,
@@ -47,6 +53,14 @@ class DivergenceGuard:
             return True
         return (self.spike_factor is not None and math.isfinite(self.best_loss)
                 and loss > self.spike_factor * self.best_loss)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        """Commit a good epoch; roll a diverged one back and have it repeated."""
+        loss = logs["loss"]
+        if self.diverged(loss):
+            self.trainer.events_.append(self.recover(epoch, loss, self.trainer.history_))
+            raise RepeatEpoch
+        self.commit(epoch, loss)
 
     def commit(self, epoch: int, loss: float) -> None:
         """Record a good epoch: its state becomes the one to return to."""
@@ -76,5 +90,5 @@ class DivergenceGuard:
         self.rollbacks += 1
         event = {"epoch": epoch + 1, "loss": loss, "old_lr": old_lr, "new_lr": trainer.lr}
         warnings.warn(f"{what}; {restored} and the learning rate lowered from {old_lr:g} to "
-                      f"{trainer.lr:g}. Repeating the epoch.", DivergenceWarning, stacklevel=4)
+                      f"{trainer.lr:g}. Repeating the epoch.", DivergenceWarning, stacklevel=6)
         return event

@@ -8,8 +8,8 @@ import re
 import shutil
 import subprocess
 
-from seqlab.plots import boxplot, write_report
-from seqlab.rundir import write_run_dir
+from seqlab.plots import boxplot
+from seqlab.runs import write_report, write_run_dir
 from seqlab.train import History
 
 

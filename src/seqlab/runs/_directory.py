@@ -25,11 +25,23 @@ from typing import Any
 
 from seqlab._io import atomic_savefig, atomic_write, read_json_file
 from seqlab.errors import ValidationError
-from seqlab.train import History
+from seqlab.evaluate.diagnose import diagnosable, diagnose
+from seqlab.plots.curves import learning_curves
+from seqlab.train.history import History
 
-__all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE"]
+__all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE",
+           "close_figure"]
 
 CURVES_FIGURE = "learning_curves.png"
+
+
+def close_figure(figure: Any) -> None:
+    """Release a figure pyplot made (seqlab's own figures are not pyplot's: a no-op)."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")  # never import pyplot just to close
+    if pyplot is not None:
+        pyplot.close(figure)
 
 
 def _plain(value: Any) -> Any:
@@ -66,21 +78,16 @@ class RunDir:
             history.save_csv(self.path / f"{stem}.csv")
 
     def add_figure(self, figure: Any, name: str) -> Path:
-        """Save a matplotlib figure as NAME.png and close it."""
-        import matplotlib.pyplot as plt
-
+        """Save a matplotlib figure as NAME.png (and close it, if pyplot made it)."""
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
+        close_figure(figure)
         return path
 
     def finish(self) -> list[Any]:
         """Draw the learning curves and write diagnosis.json for histories with val_loss;
         returns the diagnoses."""
-        from seqlab.evaluate.diagnose import diagnose
-        from seqlab.plots.curves import learning_curves
-
-        with_val = [h for h in self.histories if "val_loss" in h.keys() and len(h) >= 3]
+        with_val = [h for h in self.histories if diagnosable(h)]
         diagnoses = [diagnose(h) for h in with_val]
         if diagnoses:
             self._write_json("diagnosis.json", {"runs": [d.to_dict() for d in diagnoses]})
@@ -149,13 +156,6 @@ def read_run_dir(path: str | Path) -> RunRecord:
 
     history_files = sorted((f for f in path.glob("history*.json")
                             if re.fullmatch(r"history(-\d+)?\.json", f.name)), key=order)
-    histories = []
-    for file in history_files:
-        doc = read_json_file(file, "history")
-        try:
-            histories.append(History.from_dict(doc))
-        except (KeyError, TypeError, ValueError):
-            raise ValidationError(f"The history {file} must be an object with a 'records' list "
-                                  f"of per-epoch objects.") from None
+    histories = [History.load(f) for f in history_files]
     figures = sorted(path.glob("*.png"))
     return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures)

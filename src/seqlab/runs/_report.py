@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._io import atomic_write
+from seqlab.evaluate.diagnose import diagnosable, diagnose
+from seqlab.plots.curves import learning_curves
+from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
 
 __all__ = ["write_report", "render_report"]
 
@@ -51,11 +54,9 @@ def _img(png: bytes, caption: str) -> str:
 
 
 def _figure_png(figure: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    plt.close(figure)
+    close_figure(figure)
     return buffer.getvalue()
 
 
@@ -75,10 +76,6 @@ def _short(value: Any) -> str:
 
 def render_report(run_dir: str | Path) -> str:
     """The HTML text of the report for `run_dir` (see `write_report`)."""
-    from seqlab.evaluate.diagnose import diagnose
-    from seqlab.plots.curves import learning_curves
-    from seqlab.rundir import CURVES_FIGURE, read_run_dir
-
     record = read_run_dir(run_dir)
     title = str(record.config.get("recipe") or record.config.get("name") or record.path.name)
     parts = [f"<h1>seqlab run: {html.escape(title)}</h1>",
@@ -97,7 +94,7 @@ def render_report(run_dir: str | Path) -> str:
         png = curves.read_bytes() if curves.is_file() else _figure_png(
             learning_curves(record.histories))
         parts.append(_img(png, "train (blue) vs validation (orange) loss"))
-        with_val = [h for h in record.histories if "val_loss" in h.keys() and len(h) >= 3]
+        with_val = [h for h in record.histories if diagnosable(h)]
         if with_val:
             parts.append("<h2>Diagnosis</h2><ul>")
             for index, history in enumerate(with_val, start=1):
