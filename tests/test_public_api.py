@@ -52,6 +52,10 @@ PUBLIC = {
         BASELINE ForecastConfig STRATEGIES UpdateReport forecast_errors forecaster_spec
         plot_skill read_toml rmse skill_over_time train_candidate train_forecaster update
     """,
+    "seqlab.forecast": """
+        BacktestResult FitReport Forecaster SeriesData backtest backtest_figure load prepare
+        read_csv save season_length_of
+    """,
     "seqlab.runs": """
         RunDir RunRecord read_run_dir write_report write_run_dir
     """,
