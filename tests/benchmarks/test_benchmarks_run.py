@@ -84,3 +84,20 @@ def test_train_text_quick_benchmark_prints_its_json_line_last(runner, capsys):
     assert set(result) >= {"minutes_to_1.45", "minutes_to_1.30", "best_loss", "ratio"}
     assert 0 < result["best_loss"] < 3.0 and result["torch_chars_per_second"] > 0
     assert len(details["checks"]) == 4 and 0.0 <= details["known_word_share"] <= 1.0
+
+
+def test_precision_line_reports_both_precisions_and_the_ratios(runner):
+    module = runner.benchmarks()["precision"]
+    result = module.PrecisionResult({"torch_32": 0.1, "torch_bf16": 0.05, "seqlab_32": 0.11,
+                                     "seqlab_bf16": 0.055})
+    line = result.line()
+    assert line["benchmark"] == "precision"
+    assert line["torch_bf16_speedup"] == 2.0 and line["ratio_32"] == 1.1
+    assert line["ratio_bf16"] == 1.1 and "x2.0" in result.summary()
+
+
+@pytest.mark.slow
+def test_precision_quick_benchmark_prints_its_json_line_last(runner, capsys):
+    assert runner.main(["precision", "--quick", "--json"]) == 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["benchmark"] == "precision" and line["seqlab_bf16_ms"] > 0

@@ -251,3 +251,14 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
     assert (photos / "cat.jpg").read_text() == "meow"
     assert_one_line_error(cli("forecast", data, "--horizon", 6, "--output", tmp_path / "no" /
                               "f.csv"), 2, r"the folder .*no does not exist")
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks a CPU-only machine")
+def test_a_device_or_precision_this_machine_lacks_is_one_line(tmp_path, cli, series_csv):
+    assert_one_line_error(_train(cli, series_csv, "--device", "cuda", "--out", tmp_path / "m"),
+                          2, r"The device 'cuda' is not available")
+    assert_one_line_error(_train(cli, series_csv, "--precision", "16", "--out", tmp_path / "m"),
+                          2, r"precision '16' .* needs a CUDA device")
+    assert_one_line_error(_train(cli, series_csv, "--device", "tpu", "--out", tmp_path / "m"),
+                          2, r"Unknown 'device' of ForecastConfig 'tpu'")
+    assert not (tmp_path / "m").exists()

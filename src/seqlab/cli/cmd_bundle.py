@@ -26,6 +26,10 @@ def _train(
     lr: Annotated[float | None, typer.Option(help="Learning rate (Adam).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
     scale: Annotated[str | None, typer.Option(help="minmax or standard.")] = None,
+    device: Annotated[str | None, typer.Option(help="auto (a GPU when present; the default), "
+                                               "cpu, cuda or mps.")] = None,
+    precision: Annotated[str | None, typer.Option(help="32 (the default), bf16 or 16 (CUDA "
+                                                  "only).")] = None,
     out: Annotated[Path | None, typer.Option(help="Bundle folder to write.")] = None,
     config: Annotated[Path | None, typer.Option(help="TOML file with these settings "
                                                 "(options given here win).")] = None,
@@ -45,7 +49,8 @@ def _train(
     settings: dict[str, Any] = read_toml(config) if config is not None else {}
     given = {"csv": csv, "column": column or None, "n_in": n_in, "n_out": n_out,
              "units": units, "cell": cell, "epochs": epochs, "batch_size": batch_size, "lr": lr,
-             "seed": seed, "scale": scale, "out": out}
+             "seed": seed, "scale": scale, "device": device, "precision": precision,
+             "out": out}
     settings = {k.replace("-", "_"): v for k, v in settings.items()}
     settings.update({k: v for k, v in given.items() if v is not None})
     source, columns = settings.pop("csv", None), settings.pop("column", None)

@@ -15,6 +15,7 @@ from seqlab.data.pipeline import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import ValidationError
 from seqlab.models.build import build
 from seqlab.models.spec import CELLS, ModelSpec
+from seqlab.train.precision import DEVICES, PRECISIONS
 from seqlab.train.trainer import Trainer
 
 __all__ = ["ForecastConfig", "train_forecaster", "forecaster_spec"]
@@ -41,6 +42,8 @@ class ForecastConfig:
     lr: float | None = None
     seed: int = 0
     scale: str = "minmax"
+    device: str = "auto"
+    precision: str = "32"
 
     def validate(self) -> ForecastConfig:
         """Check every field; returns self."""
@@ -55,6 +58,8 @@ class ForecastConfig:
             check_float("lr", self.lr, owner, low=0.0, low_open=True)
         check_seed(self.seed, owner)
         check_choice("scale", self.scale, owner, ("minmax", "standard"))
+        check_choice("device", self.device, owner, DEVICES)
+        check_choice("precision", self.precision, owner, PRECISIONS)
         return self
 
     @classmethod
@@ -104,7 +109,8 @@ def train_forecaster(series: Any, config: ForecastConfig, *, columns: list[str] 
     model = build(forecaster_spec(n_features, config), seed=config.seed)
     # A rate that makes the loss explode is rolled back and halved; one that still explodes
     # ends in TrainingDivergedError rather than a bundle of garbage.
-    trainer = Trainer(model, lr=config.lr, seed=config.seed, on_divergence="rollback",
+    trainer = Trainer(model, lr=config.lr, seed=config.seed, device=config.device,
+                      precision=config.precision, on_divergence="rollback",
                       spike_factor=DIVERGENCE_SPIKE_FACTOR)
     trainer.fit(x, y.reshape(len(y), -1), epochs=config.epochs, batch_size=config.batch_size,
                 verbose=verbose)

@@ -28,6 +28,7 @@ from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS
 from seqlab.train import Callback, CosineDecay, Trainer
 from seqlab.train.callbacks import KeepBest
+from seqlab.train.precision import DEVICES, PRECISIONS
 
 __all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text",
            "text_pipeline"]
@@ -64,6 +65,9 @@ class TextTrainingConfig:
     temperature: float = setting(0.5, Float(0.0), "Temperature of the samples printed after "
                                                   "each epoch.")
     checks_per_epoch: int = setting(4, Int(1), "Held-out checks per epoch.")
+    device: str = setting("auto", Choice(DEVICES), "auto (a GPU when present), cpu, cuda or mps.")
+    precision: str = setting("32", Choice(PRECISIONS), "32, bf16 (bfloat16 autocast: faster on "
+                             "CPUs and GPUs with bf16 units) or 16 (CUDA only).")
 
     def validate(self) -> TextTrainingConfig:
         """Check every field, naming the first bad one."""
@@ -206,9 +210,11 @@ def train_text(
     model = build(spec, seed=config.seed)
     trainer = Trainer(model, optimizer="adamw", lr=config.lr, weight_decay=config.weight_decay,
                       stateful=True, seed=config.seed,
-                      clip_grad_norm=config.clip, on_divergence="rollback", spike_factor=1.5)
+                      clip_grad_norm=config.clip, on_divergence="rollback", spike_factor=1.5,
+                      device=config.device, precision=config.precision)
     echo(f"{len(corpus):,} characters, {len(corpus.vocab)} distinct; training on "
-         f"{len(train):,}, holding out the last {len(val):,}")
+         f"{len(train):,}, holding out the last {len(val):,} (on {trainer.device.type}, "
+         f"precision {config.precision})")
 
     steps_per_epoch = len(x) // streams
     progress = _Progress(corpus, config, validation, steps_per_epoch, echo, started)

@@ -19,6 +19,7 @@ from seqlab.models.spec import TASKS
 from seqlab.train.losses import LOSSES
 from seqlab.train.metrics import METRICS
 from seqlab.train.optimizers import DEFAULT_LR
+from seqlab.train.precision import PRECISIONS
 
 __all__ = ["TrainerConfig", "TRAINER_CONFIG_VERSION", "ON_DIVERGENCE"]
 
@@ -83,6 +84,10 @@ class TrainerConfig:
         None, Float(1.0, low_open=True, optional=True),
         "An epoch loss above this times the best so far counts as divergence.")
     max_rollbacks: int = setting(3, Int(0), "Roll-backs allowed before raising.")
+    precision: str = setting(
+        "32", Choice(PRECISIONS),
+        "32 (float32), bf16 (bfloat16 autocast; CPU or GPU) or 16 (float16 with a gradient "
+        "scaler; CUDA only).")
     epochs: int | None = setting(
         None, Int(1, optional=True), "Epochs of `fit` when it is not given them.")
     batch_size: int | None = setting(

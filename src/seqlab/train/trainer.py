@@ -32,13 +32,7 @@ from seqlab.train.history import History
 from seqlab.train.losses import DEFAULT_LOSS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
-
-
-def resolve_device(device: str | torch.device) -> torch.device:
-    """``auto`` picks CUDA when available, else CPU."""
-    if str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+from seqlab.train.precision import Precision, resolve_device
 
 
 def _as_array(data: Any, name: str = "x") -> np.ndarray:
@@ -106,13 +100,16 @@ class Trainer:
     seed:
         Makes shuffling and dropout repeatable (weights are seeded by ``build(seed=)``).
     device:
-        ``cpu``, ``cuda`` or ``auto``.
+        ``auto`` (the default: a GPU when present, else the CPU), ``cpu``, ``cuda``,
+        ``cuda:N`` or ``mps``; one this machine lacks is a `ValidationError`. The number
+        format is the ``precision`` setting (``32``, ``bf16``, ``16``; see
+        `seqlab.train.precision`).
     callbacks:
         Callbacks notified by every `fit` (before those passed to `fit` itself).
     """
 
     def __init__(self, model: nn.Module, config: TrainerConfig | None = None, *,
-                 device: str = "cpu", callbacks: Iterable[Callback] = (), **settings: Any):
+                 device: str = "auto", callbacks: Iterable[Callback] = (), **settings: Any):
         if not isinstance(model, nn.Module):
             raise ValidationError(
                 f"The 'model' parameter of Trainer must be a torch nn.Module (e.g. from "
@@ -137,6 +134,7 @@ class Trainer:
             config = config.replace(task=spec.task)
         self.config = config
         self.device = resolve_device(device)
+        self.precision = Precision(config.precision, self.device)
         self.model = model.to(self.device)
         self.loss_fn = custom_loss or get_loss(config.loss or DEFAULT_LOSS[self.task])
         self.metric_names = list(DEFAULT_METRICS[self.task] if config.metrics is None
@@ -298,6 +296,7 @@ class Trainer:
         device, so nothing waits for it batch by batch unless a callback watches batches."""
         stream = Stream(self.stateful)  # every pass starts a fresh state
         penalised, clip = bool(self.l1 or self.l2), self.clip_grad_norm
+        autocast = self.precision.autocast
         loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
         sums = {name: torch.zeros((), dtype=torch.float64, device=self.device)
                 for name in self.metric_fns}
@@ -306,16 +305,14 @@ class Trainer:
         for step, index in enumerate(batches):
             index = torch.as_tensor(index, device=self.device)
             xb, yb = x[index], y[index]
-            output = stream(self.model, xb)
-            loss = self.loss_fn(output, yb)
+            with autocast():
+                output = stream(self.model, xb)
+                loss = self.loss_fn(output, yb)
             if train:  # one optimizer step (settings read once above: this loop is hot)
                 if penalised:
                     loss = loss + self._weight_penalty()
                 self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if clip is not None:
-                    nn.utils.clip_grad_norm_(self.model.parameters(), clip)
-                self.optimizer.step()
+                self.precision.step(loss, self.optimizer, self.model, clip)
                 if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and not bool(
                         torch.isfinite(loss)):
                     loss_sum += loss.detach() * len(index)
@@ -382,9 +379,9 @@ class Trainer:
         """
         x = self._inputs(x, "x")
         batch_size = check_int("batch_size", batch_size, "Trainer.predict", low=1)
-        with torch.no_grad(), eval_mode(self.model):
+        with torch.no_grad(), eval_mode(self.model), self.precision.autocast():
             output = self._prediction.rows(self.model, x, batch_size)
-        return activate(self.task, output).cpu().numpy()
+        return activate(self.task, output.float()).cpu().numpy()
 
     def activate(self, output: torch.Tensor) -> torch.Tensor:
         """Apply the task's output activation to raw model outputs."""

@@ -1,0 +1,104 @@
+"""Where a model trains and in which number format: devices and mixed precision.
+
+``device="auto"`` takes a GPU when one is present (CUDA, then Apple's MPS), else the CPU;
+naming one that this machine or this torch build lacks is a clear error, not torch's
+assertion. ``precision`` is ``"32"`` (float32 throughout), ``"bf16"`` (matrix work under
+bfloat16 autocast: recent x86 CPUs and every current GPU have bf16 units; weights,
+optimizer state and the loss stay float32) or ``"16"`` (float16 autocast with a gradient
+scaler, CUDA only: float16's narrow range needs the scaler to keep small gradients).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+from seqlab.errors import ValidationError
+
+__all__ = ["PRECISIONS", "DEVICES", "resolve_device", "Precision"]
+
+PRECISIONS = ("32", "bf16", "16")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """The torch device for `device` (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``),
+    checked to exist here."""
+    if isinstance(device, torch.device):
+        name = str(device)
+    elif isinstance(device, str):
+        name = device.strip().lower()
+    else:
+        raise ValidationError(f"The 'device' parameter must be one of {list(DEVICES)} (or "
+                              f"cuda:N). Got {device!r} instead.")
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        return torch.device("mps" if _mps_available() else "cpu")
+    kind, _, index = name.partition(":")
+    if kind not in DEVICES[1:] or (index and not index.isdigit()):
+        raise ValidationError(f"The 'device' parameter must be one of {list(DEVICES)} (or "
+                              f"cuda:N). Got {device!r} instead.")
+    if kind == "cuda":
+        if not torch.cuda.is_available():
+            why = ("this torch build has no CUDA support" if torch.version.cuda is None
+                   else "no CUDA GPU is visible (check CUDA_VISIBLE_DEVICES and the driver)")
+            raise ValidationError(f"The device {name!r} is not available: {why}. Use "
+                                  f"device='auto' to take a GPU only when there is one.")
+        if index and int(index) >= torch.cuda.device_count():
+            raise ValidationError(f"The device {name!r} is not available: this machine has "
+                                  f"{torch.cuda.device_count()} CUDA device(s).")
+    if kind == "mps" and not _mps_available():
+        raise ValidationError("The device 'mps' is not available: it needs Apple silicon and "
+                              "a torch build with MPS. Use device='auto'.")
+    return torch.device(name)
+
+
+class Precision:
+    """Autocast and (for float16) gradient scaling for one device and precision."""
+
+    def __init__(self, precision: str, device: torch.device):
+        if precision not in PRECISIONS:
+            raise ValidationError(f"The 'precision' parameter must be one of "
+                                  f"{list(PRECISIONS)}. Got {precision!r} instead.")
+        if precision == "16" and device.type != "cuda":
+            raise ValidationError(
+                f"precision '16' (float16 with a gradient scaler) needs a CUDA device; this "
+                f"run is on {device.type}. Use precision='bf16' on the CPU.")
+        self.name = precision
+        self.device = device
+        self.dtype = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}[precision]
+        self.scaler = torch.amp.GradScaler("cuda") if precision == "16" else None
+
+    @contextlib.contextmanager
+    def autocast(self) -> Iterator[None]:
+        """The forward pass and loss in the reduced format (no-op at 32)."""
+        if self.dtype is None:
+            yield
+            return
+        with torch.autocast(self.device.type, dtype=self.dtype):
+            yield
+
+    def step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer, model: nn.Module,
+             clip: float | None) -> None:
+        """Backward, optional clipping of the true gradients, and the optimizer step."""
+        if self.scaler is None:
+            loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            return
+        self.scaler.scale(loss).backward()
+        if clip is not None:
+            self.scaler.unscale_(optimizer)
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+        self.scaler.step(optimizer)
+        self.scaler.update()
