@@ -233,6 +233,11 @@ def test_summary_keras_count_label_and_print_fn():
     result = summary(vanilla(2, 2, units=10), keras_count=True, print_fn=lines.append)
     assert len(lines) == 1 and "Total params: 542 (Keras convention" in lines[0]
     assert result.total_params == 542
+    # both conventions side by side: torch keeps a second bias vector per gate
+    assert "; 582 (torch)" in lines[0] and result.other_total == 582
+    torch_first = summary(vanilla(2, 2, units=10), print_fn=None)
+    assert str(torch_first).endswith("Total params: 582 (torch); 542 (Keras convention: one "
+                                     "bias per gate)")
 
 
 def test_summary_of_a_plain_module_counts_children():

@@ -28,6 +28,9 @@ class ModelSummary:
 
     rows: list[LayerRow] = field(default_factory=list)
     keras_count: bool = False
+    other_total: int | None = None
+    """The total counted the other way (Keras' one bias per gate, or torch's two), when it
+    differs: the book's totals and torch's can then be read side by side."""
 
     @property
     def total_params(self) -> int:
@@ -45,7 +48,11 @@ class ModelSummary:
             lines.append(f"{row.name:<{width_name}}  {shape:<{width_shape}}  {row.params:>10,}")
         lines.append(rule)
         convention = "Keras convention: one bias per gate" if self.keras_count else "torch"
-        lines.append(f"Total params: {self.total_params:,} ({convention})")
+        total = f"Total params: {self.total_params:,} ({convention})"
+        if self.other_total is not None and self.other_total != self.total_params:
+            other = "torch" if self.keras_count else "Keras convention: one bias per gate"
+            total += f"; {self.other_total:,} ({other})"
+        lines.append(total)
         return "\n".join(lines)
 
 
@@ -71,7 +78,10 @@ def summary(
         rows = _mlp_rows(spec)
     else:
         rows = _recurrent_rows(spec, keras_count)
-    result = ModelSummary(rows, keras_count)
+    other = None
+    if spec is not None and spec.architecture != "mlp_window":
+        other = sum(row.params for row in _recurrent_rows(spec, not keras_count))
+    result = ModelSummary(rows, keras_count, other)
     if print_fn is not None:
         print_fn(str(result))
     return result

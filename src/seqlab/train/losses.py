@@ -52,6 +52,15 @@ LOSSES: dict[str, LossFn] = {
     "binary_crossentropy": binary_crossentropy,
 }
 
+LOSS_TASKS = {
+    "mse": "regression", "mean_squared_error": "regression", "mae": "regression",
+    "mean_absolute_error": "regression", "categorical_crossentropy": "multiclass",
+    "sparse_categorical_crossentropy": "multiclass", "crossentropy": "multiclass",
+    "binary_crossentropy": "binary",
+}
+"""The task each named loss belongs to: a Trainer infers its task from the loss, or refuses
+a loss that contradicts the model's task."""
+
 DEFAULT_LOSS = {
     "regression": "mse",
     "binary": "binary_crossentropy",

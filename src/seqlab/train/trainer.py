@@ -29,7 +29,7 @@ from seqlab.train._progress import ProgressReporter
 from seqlab.train.callbacks import Callback, RecordEpoch, RepeatEpoch, Validation, watching
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
-from seqlab.train.losses import DEFAULT_LOSS, get_loss
+from seqlab.train.losses import DEFAULT_LOSS, LOSS_TASKS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
 from seqlab.train.precision import Precision, resolve_device
@@ -126,12 +126,22 @@ class Trainer:
             settings["loss"] = None  # a callable cannot be plain data: kept beside the config
         spec = getattr(model, "spec", None)
         config = config.replace("Trainer", **settings)
+        implied = LOSS_TASKS.get(config.loss) if isinstance(config.loss, str) else None
         if config.task is None:
-            if spec is None:
+            task = spec.task if spec is not None else implied
+            if task is None:
                 raise ValidationError(
                     "The 'task' parameter of Trainer is required for a model without a "
-                    f"`spec`: pass one of {list(TASKS)}.")
-            config = config.replace(task=spec.task)
+                    f"`spec` and without a named loss: pass one of {list(TASKS)}.")
+            config = config.replace(task=task)
+        for source, task in (("the model's spec", spec.task if spec is not None else None),
+                             ("the Trainer's task", config.task)):
+            if implied is not None and task is not None and task != implied:
+                raise ValidationError(
+                    f"The loss {config.loss!r} is for {implied} models, but {source} says "
+                    f"{task!r} (its head and metrics follow that task). Build the model with "
+                    f"task={implied!r}, or pick a loss for {task} ("
+                    f"{', '.join(k for k, v in LOSS_TASKS.items() if v == task)}).")
         self.config = config
         self.device = resolve_device(device)
         self.precision = Precision(config.precision, self.device)
@@ -382,6 +392,18 @@ class Trainer:
         with torch.no_grad(), eval_mode(self.model), self.precision.autocast():
             output = self._prediction.rows(self.model, x, batch_size)
         return activate(self.task, output.float()).cpu().numpy()
+
+    def predict_classes(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
+        """The most likely class of each sample (Keras' ``predict_classes``): the argmax of
+        the probabilities for multiclass, probability above 0.5 for binary."""
+        if self.task == "regression":
+            raise ValidationError("predict_classes needs a classification model; this one is "
+                                  "a regression model (use predict).")
+        probabilities = self.predict(x, batch_size=batch_size)
+        if self.task == "multiclass":
+            return probabilities.argmax(-1)
+        classes = (probabilities > 0.5).astype(np.int64)
+        return classes[..., 0] if classes.shape[-1] == 1 else classes
 
     def activate(self, output: torch.Tensor) -> torch.Tensor:
         """Apply the task's output activation to raw model outputs."""
