@@ -11,7 +11,6 @@ scaler, CUDA only: float16's narrow range needs the scaler to keep small gradien
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -78,14 +77,12 @@ class Precision:
         self.dtype = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}[precision]
         self.scaler = torch.amp.GradScaler("cuda") if precision == "16" else None
 
-    @contextlib.contextmanager
-    def autocast(self) -> Iterator[None]:
-        """The forward pass and loss in the reduced format (no-op at 32)."""
+    def autocast(self) -> contextlib.AbstractContextManager[None]:
+        """The forward pass and loss in the reduced format (a no-op context at 32: this is
+        entered once per batch)."""
         if self.dtype is None:
-            yield
-            return
-        with torch.autocast(self.device.type, dtype=self.dtype):
-            yield
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.dtype)
 
     def step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer, model: nn.Module,
              clip: float | None) -> None:
