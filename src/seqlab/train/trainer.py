@@ -467,9 +467,9 @@ class Trainer:
             # A user's own module decides what integers mean (ids for an embedding, say).
             return torch.as_tensor(array, dtype=torch.long, device=self.device)
         if not self._takes_ids():
-            check_finite(name, array)
             tensor = torch.as_tensor(array, dtype=torch.float32, device=self.device)
-            if not torch.isfinite(tensor).all():
+            if not torch.isfinite(tensor).all():  # one pass over the data when it is sound
+                check_finite(name, array)  # names the input's own first NaN or infinity
                 raise ValidationError(
                     f"`{name}` holds values beyond what float32 holds (largest "
                     f"{np.abs(array).max():.3g}); rescale it first.")
