@@ -48,7 +48,7 @@ class Predictor:
         """The model inputs the pipeline makes of raw `data`; NaN or infinity in the data
         (or in what scaling makes of it) is refused, as training refuses it."""
         if isinstance(data, (np.ndarray, list, tuple)) and self.pipeline.mode != "sequences":
-            raw = np.asarray(data) if not isinstance(data, np.ndarray) else data
+            raw = np.asarray(data)
             if raw.dtype.kind in "fc":
                 check_finite("data", raw)
         x = self.pipeline.transform(data)
