@@ -17,6 +17,9 @@ _FREQ = typer.Option(help="Pandas frequency of the dates, e.g. MS, QS, YS, W-SUN
 _FILL = typer.Option(help="Fill missing dates/values: interpolate or ffill (default: an error "
                      "that lists them).")
 _COVS = typer.Option(help="Column used as a past-only input, not forecast (repeat for several).")
+_LEVEL = typer.Option(help="Coverage of the prediction interval.")
+_MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
+_SEED = typer.Option(help="Seed of the first ensemble member.")
 
 
 def _forecast(
@@ -33,11 +36,11 @@ def _forecast(
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
-    level: Annotated[float, typer.Option(help="Coverage of the prediction interval.")] = 0.8,
-    members: Annotated[int, typer.Option(help="LSTMs in the median ensemble.")] = 5,
+    level: Annotated[float, _LEVEL] = 0.8,
+    members: Annotated[int, _MEMBERS] = 5,
     strategy: Annotated[str, typer.Option(help="auto (chosen by validation), direct, "
                                           "recursive or holt.")] = "auto",
-    seed: Annotated[int, typer.Option(help="Seed of the first ensemble member.")] = 0,
+    seed: Annotated[int, _SEED] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (model, "
                                           "notes, forecasts) instead of the CSV.")] = False,
 ) -> None:
@@ -106,9 +109,9 @@ def _backtest(
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
-    level: Annotated[float, typer.Option(help="Coverage of the prediction interval.")] = 0.8,
-    members: Annotated[int, typer.Option(help="LSTMs in the median ensemble.")] = 5,
-    seed: Annotated[int, typer.Option(help="Seed of the first ensemble member.")] = 0,
+    level: Annotated[float, _LEVEL] = 0.8,
+    members: Annotated[int, _MEMBERS] = 5,
+    seed: Annotated[int, _SEED] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one strict JSON object.")]
     = False,
 ) -> None:
