@@ -2,7 +2,6 @@
 configs. Each is refused with a BundleError naming the file; nothing from a bundle runs."""
 
 import builtins
-import hashlib
 import importlib
 import json
 import os
@@ -15,6 +14,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
+from bundle_tampering import rehash as _rehash
 from seqlab.bundle import Limits, load, save
 from seqlab.data import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import BundleError
@@ -32,17 +32,6 @@ def bundle(tmp_path):
     trainer.fit(x, y, epochs=1, verbose=0)
     folder = save(trainer, tmp_path / "b", pipeline=pipeline, optimizer=trainer)
     return tmp_path / "b", folder
-
-
-def _rehash(folder: Path) -> None:
-    """Make the manifest agree with the files again (as an attacker would)."""
-    manifest = json.loads((folder / "manifest.json").read_text())
-    for entry in manifest["files"].values():
-        file = folder / entry["name"]
-        if file.is_file():
-            entry["sha256"] = hashlib.sha256(file.read_bytes()).hexdigest()
-            entry["bytes"] = file.stat().st_size
-    (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
 def _edit_json(folder: Path, name: str, change, rehash: bool = True) -> None:

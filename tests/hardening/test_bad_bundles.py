@@ -5,7 +5,6 @@ checks behind the checksum are the ones exercised."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -14,19 +13,9 @@ import torch
 from hardening_support import assert_one_line_error, sine, write_csv
 from safetensors.torch import load_file, save_file
 
+from bundle_tampering import rehash
 from seqlab.bundle import load
 from seqlab.errors import BundleError
-
-
-def rehash(folder: Path) -> None:
-    """Record every file's current checksum and size in the manifest."""
-    manifest = json.loads((folder / "manifest.json").read_text())
-    for entry in manifest["files"].values():
-        file = folder / entry["name"]
-        if file.is_file():
-            entry["sha256"] = hashlib.sha256(file.read_bytes()).hexdigest()
-            entry["bytes"] = file.stat().st_size
-    (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
 def edit_json(name: str, change):
