@@ -75,6 +75,23 @@ def test_unparseable_dates_are_named(write_csv):
         read_csv(write_csv(_csv(dates, range(4))))
 
 
+def test_unreadable_files_and_repeated_columns_are_refused(write_csv, tmp_path):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(b"date,value\n2020-01-01,caf\xe9\n")
+    with pytest.raises(ValidationError, match=r"not valid UTF-8 \(byte 0xe9"):
+        read_csv(latin1)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(ValidationError, match="is binary"):
+        read_csv(binary)
+    with pytest.raises(ValidationError, match="is not a file"):
+        read_csv(tmp_path)
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    text = "date,sales,sales\n" + "".join(f"{d},{i},{i}\n" for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"\['sales'\] more than once"):
+        read_csv(write_csv(text))
+
+
 def test_all_missing_column_is_refused(write_csv):
     dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
     text = "date,a,b\n" + "".join(f"{d},{i},\n" for i, d in enumerate(dates))

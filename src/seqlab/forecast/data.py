@@ -8,6 +8,8 @@ says what was found and how to fix it.
 
 from __future__ import annotations
 
+import csv
+import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from seqlab._io import read_text
 from seqlab.errors import ValidationError
 
 __all__ = ["SeriesData", "prepare", "read_csv", "season_length_of", "future_index", "FILLS"]
@@ -266,11 +269,15 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
 def read_csv(path: str | Path, **options: Any) -> SeriesData:
     """Read a CSV file and `prepare` it (options: date_column, freq, fill, covariates...)."""
     path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"The data file {str(path)!r} does not exist.")
+    text = read_text(path, "data file")  # UTF-8, no binary, no FIFO, the BOM dropped
+    header = next(csv.reader(io.StringIO(text)), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:  # pandas would quietly rename the second one 'name.1'
+        raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
+                              f"names must be distinct.")
     try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        frame = pd.read_csv(io.StringIO(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ValidationError(f"Could not read {str(path)!r} as CSV: {error}") from None
     return prepare(frame, **options)
 
