@@ -9,8 +9,10 @@ Hierarchy::
     ├── StatefulLayoutError (also ValueError)  data that cannot be laid out for stateful training
     ├── TrainingDivergedError (also RuntimeError)  the loss became non-finite or exploded
     ├── BundleError                            a saved bundle that is missing, malformed or unsafe
-    └── OutputError (also OSError)             a result could not be written (disk full,
-                                               permission, missing folder)
+    ├── OutputError (also OSError)             a result could not be written (disk full,
+    │                                          permission, missing folder)
+    └── TrainingInterrupted                    SIGINT/SIGTERM stopped training after a
+                                               checkpoint was written
 
 Catch `SeqlabError` to handle them all. Each class carries the `exit_code` the `seqlab`
 command ends with: 2 for bad input (the default), 1 for a failure of the work itself. `DivergenceWarning` (a UserWarning) reports a
@@ -33,6 +35,7 @@ __all__ = [
     "DivergenceWarning",
     "BundleError",
     "OutputError",
+    "TrainingInterrupted",
 ]
 
 
@@ -108,6 +111,21 @@ class OutputError(SeqlabError, OSError):
 
     def __str__(self) -> str:  # OSError would otherwise format its arguments as a tuple
         return str(self.args[0])
+
+
+class TrainingInterrupted(SeqlabError):
+    """SIGINT or SIGTERM stopped training at a batch boundary, after everything needed to
+    continue was written to the checkpoint `path` (None when the fit had no checkpoint).
+
+    The `seqlab` command ends with 128 + the signal's number (130 for Ctrl-C, 143 for
+    SIGTERM), as a shell does for a process the signal killed.
+    """
+
+    def __init__(self, message: str, signal_number: int, path: Any = None):
+        super().__init__(message)
+        self.signal_number = signal_number
+        self.path = path
+        self.exit_code = 128 + signal_number
 
 
 class DivergenceWarning(UserWarning):

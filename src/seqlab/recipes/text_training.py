@@ -130,14 +130,28 @@ class _Progress(Callback):
         self.samples: list[str] = []
 
     def on_epoch_begin(self, epoch: int) -> None:
-        self.epoch, self.batches = epoch, 0
+        self.epoch = epoch
 
     def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
-        self.batches += 1
-        if self.batches % self.check_every == 0 and self.batches < self.steps_per_epoch:
+        done = batch + 1
+        if done % self.check_every == 0 and done < self.steps_per_epoch:
             loss = self.trainer.evaluate(*self.validation, batch_size=self.config.batch_size)
-            epoch = self.epoch + self.batches / self.steps_per_epoch
+            epoch = self.epoch + done / self.steps_per_epoch
             self._check(f"{epoch:.2f}", epoch, loss["loss"])
+
+    def state_dict(self) -> dict[str, Any]:
+        """The checks and samples so far and the best weights (for a checkpoint)."""
+        return {"checks": [[c.epoch, c.minutes, c.loss] for c in self.checks],
+                "samples": list(self.samples), "last_at": self.last_at,
+                "best": self.best.state_dict(),
+                "elapsed": time.perf_counter() - self.started}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned (minutes count the time used before)."""
+        self.checks = [HeldOutCheck(*check) for check in state["checks"]]
+        self.samples, self.last_at = list(state["samples"]), state["last_at"]
+        self.best.load_state_dict(state["best"])
+        self.started = time.perf_counter() - state["elapsed"]
 
     def _check(self, at: str, epoch: float, val_loss: float,
                train_loss: float | None = None) -> None:

@@ -53,6 +53,15 @@ class Callback:
     def on_train_end(self, logs: dict[str, Any]) -> None:
         """After the last epoch (also when stopped early)."""
 
+    def state_dict(self) -> dict[str, Any] | None:
+        """What this callback must keep for a resumed fit to continue exactly, as numbers,
+        strings, tensors and containers of them (None: it keeps nothing)."""
+        return None
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned (called on resume, after
+        ``on_train_begin``)."""
+
     @property
     def watches_batches(self) -> bool:
         """Whether `fit` calls :meth:`on_batch_end`: true when a subclass overrides it.
@@ -160,6 +169,14 @@ class KeepBest:
             self.weights = trainer.get_weights()
         return True
 
+    def state_dict(self) -> dict[str, Any]:
+        """The best value, where it was seen and the weights then (for a checkpoint)."""
+        return {"value": self.value, "at": self.at, "weights": self.weights}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned."""
+        self.value, self.at, self.weights = state["value"], state["at"], state["weights"]
+
     def restore(self, trainer: Trainer) -> bool:
         """Put the kept weights back into `trainer`; False when none were kept."""
         if self.weights is None:
@@ -199,6 +216,16 @@ class EarlyStopping(Callback, _Monitor):
     best_weights = property(lambda self: self._best.weights,
                             doc="The best epoch's weights (with restore_best_weights).")
 
+    def state_dict(self) -> dict[str, Any]:
+        """The best so far and the epochs waited."""
+        return {"best": self._best.state_dict(), "wait": self.wait,
+                "stopped_epoch": self.stopped_epoch}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned."""
+        self._best.load_state_dict(state["best"])
+        self.wait, self.stopped_epoch = state["wait"], state["stopped_epoch"]
+
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         trainer = self.trainer if self.restore_best_weights else None
         if self._best.offer(self._value(logs), epoch, trainer):
@@ -233,6 +260,14 @@ class ModelCheckpoint(Callback, _Monitor):
         self.save_best_only = save_best_only
         self.best = math.inf
         self.saved: list[str] = []
+
+    def state_dict(self) -> dict[str, Any]:
+        """The best value so far and the files written."""
+        return {"best": self.best, "saved": list(self.saved)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned."""
+        self.best, self.saved = state["best"], list(state["saved"])
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         if self.save_best_only:
@@ -283,6 +318,16 @@ class CosineDecay(Callback):
         self.started = time.perf_counter()
         self.factor = 1.0
 
+    def state_dict(self) -> dict[str, Any]:
+        """The steps taken, the current factor and the minutes used so far."""
+        return {"steps": self.steps, "factor": self.factor,
+                "elapsed": time.perf_counter() - self.started}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned (the time budget counts the time used)."""
+        self.steps, self.factor = state["steps"], state["factor"]
+        self.started = time.perf_counter() - state["elapsed"]
+
     def progress(self) -> float:
         """How far along the schedule is, from 0 to 1."""
         done = 0.0
@@ -325,6 +370,14 @@ class ReduceLROnPlateau(Callback, _Monitor):
     def on_train_begin(self, logs: dict[str, Any]) -> None:
         self.best = math.inf
         self.wait = 0
+
+    def state_dict(self) -> dict[str, Any]:
+        """The best value so far and the epochs waited."""
+        return {"best": self.best, "wait": self.wait}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned."""
+        self.best, self.wait = state["best"], state["wait"]
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         value = self._value(logs)

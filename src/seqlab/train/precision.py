@@ -11,6 +11,7 @@ scaler, CUDA only: float16's narrow range needs the scaler to keep small gradien
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -85,15 +86,20 @@ class Precision:
         return torch.autocast(self.device.type, dtype=self.dtype)
 
     def step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer, model: nn.Module,
-             clip: float | None) -> None:
-        """Backward, optional clipping of the true gradients, and the optimizer step."""
+             clip: float | None, sync: Callable[[], None] | None = None) -> None:
+        """Backward, `sync` (averaging the gradients over processes), optional clipping of
+        the true gradients, and the optimizer step."""
         if self.scaler is None:
             loss.backward()
+            if sync is not None:
+                sync()
             if clip is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), clip)
             optimizer.step()
             return
         self.scaler.scale(loss).backward()
+        if sync is not None:
+            sync()
         if clip is not None:
             self.scaler.unscale_(optimizer)
             nn.utils.clip_grad_norm_(model.parameters(), clip)

@@ -7,7 +7,8 @@ The contract is ``model(x, state=None) -> (y, state)``. Models built from a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Union
 
 import numpy as np
 import torch
@@ -26,9 +27,15 @@ from seqlab.models._inference import Stream, activate, eval_mode
 from seqlab.models.spec import TASKS
 from seqlab.train._divergence import DivergenceGuard
 from seqlab.train._progress import ProgressReporter
+from seqlab.train._run_state import EpochTotals as _Totals
+from seqlab.train._run_state import RunState as _Run
 from seqlab.train.callbacks import Callback, RecordEpoch, RepeatEpoch, Validation, watching
 from seqlab.train.config import TrainerConfig
+from seqlab.train.distributed import world as join_world
 from seqlab.train.history import History
+from seqlab.train.inputs import ArrayFeed as _ArrayFeed
+from seqlab.train.inputs import HostColumn, LazyBatches, file_backed, is_batch_iterable, rows_of
+from seqlab.train.inputs import IterableFeed as _IterableFeed
 from seqlab.train.losses import DEFAULT_LOSS, LOSS_TASKS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
@@ -38,14 +45,20 @@ from seqlab.train.precision import Precision, resolve_device
 def _as_array(data: Any, name: str = "x") -> np.ndarray:
     """`data` as a numpy array torch can take: read-only views (`windows`) and arrays with
     negative strides (``y[:, ::-1]``) are copied, as torch refuses or warns on them."""
+    if isinstance(data, HostColumn):
+        return data.array
     if isinstance(data, torch.Tensor):
         array = data.detach().cpu().numpy()
     else:
         array = as_numeric_array(data, name, "Trainer")
-    if array.flags.writeable and all(stride >= 0 for stride in array.strides):
-        return array
+    if array.dtype.kind in "iub" or (
+            array.flags.writeable and all(stride >= 0 for stride in array.strides)):
+        return array  # integer batches are gathered (so copied) one at a time
     return np.array(array, copy=True, order="C")
 
+
+Column = Union[torch.Tensor, HostColumn]
+_Feed = Union[_ArrayFeed, _IterableFeed]
 
 NONFINITE_CHECK_EVERY = 16
 """Batches between looks at the training loss for NaN/infinity within an epoch (a look
@@ -144,6 +157,10 @@ class Trainer:
                     f"{', '.join(k for k, v in LOSS_TASKS.items() if v == task)}).")
         self.config = config
         self.device = resolve_device(device)
+        self.world = join_world(self.device)
+        if self.world.parallel and self.device.type == "cuda" and self.device.index is None:
+            self.device = torch.device("cuda", torch.cuda.current_device())
+        self.world.broadcast_module(model.to(self.device))
         self.precision = Precision(config.precision, self.device)
         self.model = model.to(self.device)
         self.loss_fn = custom_loss or get_loss(config.loss or DEFAULT_LOSS[self.task])
@@ -194,7 +211,7 @@ class Trainer:
     def fit(
         self,
         x: Any,
-        y: Any,
+        y: Any = None,
         *,
         epochs: int | None = None,
         batch_size: int | None = None,
@@ -203,8 +220,16 @@ class Trainer:
         validation_data: tuple[Any, Any] | None = None,
         callbacks: Iterable[Callback] = (),
         verbose: int = 1,
+        checkpoint: str | Path | None = None,
+        checkpoint_every: int | None = None,
+        resume_from: str | Path | None = None,
     ) -> History:
         """Train for `epochs` passes over (x, y); returns the `History` (also ``history_``).
+
+        `x` and `y` are arrays of samples, or `x` is an iterable of ``(x, y)`` batches (a
+        torch ``DataLoader``, a list, a generator for a single epoch) and `y` is left out.
+        Float arrays are moved to the device whole; integer arrays (ids, ``uint8``
+        frames, memory-mapped token files) are converted batch by batch.
 
         `epochs`, `batch_size` and `shuffle` not given come from the `TrainerConfig`, else
         1 epoch of batches of 32. `shuffle` defaults to True, and to False for a stateful
@@ -214,6 +239,16 @@ class Trainer:
         the weights are restored to the end of the last good epoch; then, by
         `on_divergence`, either `TrainingDivergedError` (carrying the history) is raised or
         the epoch is run again at a lower learning rate (recorded in ``events_``).
+
+        With `checkpoint` (a folder), everything needed to continue exactly is written
+        there at each epoch's end, every `checkpoint_every` batches when given, and when
+        SIGINT or SIGTERM arrives: then training stops at the end of the current batch
+        and `TrainingInterrupted` is raised. `resume_from` continues from such a folder:
+        call `fit` with the same data and settings on a trainer built the same way, and
+        the run ends exactly as one that was never interrupted.
+
+        Launched by torchrun, the batches are divided among the processes (see
+        `seqlab.train.distributed`); `batch_size` stays the global batch.
 
         Everything besides the optimizer steps is a callback on one notification path, in
         this order: the divergence guard, validation, the history record, progress, then
@@ -226,60 +261,91 @@ class Trainer:
         shuffle = _first(shuffle, self.config.shuffle, not self.stateful)
         verbose = check_int("verbose", verbose, "Trainer.fit", low=0, high=2)
         check_float("validation_split", validation_split, "Trainer.fit", low=0.0, high=0.99)
+        if checkpoint_every is not None:
+            check_int("checkpoint_every", checkpoint_every, "Trainer.fit", low=1)
         if shuffle and self.stateful:
             raise ValidationError(
                 "The 'shuffle' parameter of Trainer.fit must be False for a stateful trainer: "
                 "shuffling breaks the batch-to-batch continuity that carried state relies on."
             )
-        x = self._inputs(x, "x")
-        y = self._targets(y, x)
-        if validation_data is None and validation_split > 0:
-            n_val = max(1, int(round(len(x) * validation_split)))
-            if n_val >= len(x):
+        if self.world.parallel and batch_size < self.world.size or (
+                self.stateful and batch_size % self.world.size):
+            raise ValidationError(
+                f"The 'batch_size' parameter of Trainer.fit ({batch_size}) is the global batch, "
+                f"divided among {self.world.size} processes; it must be "
+                + ("a multiple of the process count for a stateful trainer (each process "
+                   "carries the state of its own streams)." if self.stateful else
+                   "at least the process count."))
+        if is_batch_iterable(x):
+            if y is not None or validation_split:
                 raise ValidationError(
-                    f"The 'validation_split' parameter of Trainer.fit ({validation_split}) "
-                    f"holds out {n_val} of {len(x)} sample(s) and leaves none to train on; "
-                    f"pass more samples or a smaller split.")
-            x, y, validation_data = x[:-n_val], y[:-n_val], (x[-n_val:], y[-n_val:])
+                    "Trainer.fit got an iterable of batches as `x`: each batch is an (x, y) "
+                    "pair, so leave `y` and `validation_split` out (pass validation_data).")
+            feed: _Feed = _IterableFeed(self, x, epochs)
+        else:
+            if y is None:
+                raise ValidationError("Trainer.fit needs `y` (the targets) beside an array `x`; "
+                                      "or pass an iterable of (x, y) batches as `x`.")
+            x = self._inputs(x, "x")
+            y = self._targets(y, x)
+            if validation_data is None and validation_split > 0:
+                n_val = max(1, int(round(len(x) * validation_split)))
+                if n_val >= len(x):
+                    raise ValidationError(
+                        f"The 'validation_split' parameter of Trainer.fit ({validation_split}) "
+                        f"holds out {n_val} of {len(x)} sample(s) and leaves none to train on; "
+                        f"pass more samples or a smaller split.")
+                validation_data = (rows_of(x, slice(-n_val, None)),
+                                   rows_of(y, slice(-n_val, None)))
+                x, y = rows_of(x, slice(None, -n_val)), rows_of(y, slice(None, -n_val))
+            feed = _ArrayFeed(self, x, y, self._batch_plan(len(x), batch_size, shuffle=shuffle))
         if validation_data is not None:
             validation_data = self._validation_pair(validation_data)
-        plan = self._batch_plan(len(x), batch_size, shuffle=shuffle)
-        if self.seed is not None:
-            torch.manual_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
+        seed = self.world.same_seed(self.seed)
+        if seed is not None:
+            torch.manual_seed(seed + self.world.rank)  # each process its own dropout masks
+        rng = np.random.default_rng(seed)
 
         guard = DivergenceGuard(self, self.on_divergence, self.spike_factor,
                                 self.max_rollbacks, lr_factor=0.5)
-        if self.spike_factor is not None:
+        probe = feed.probe(batch_size)
+        if self.spike_factor is not None and probe is not None:
             # The untrained model's loss on one batch: a first epoch that explodes is a
             # spike too, and the starting weights are the good state to return to.
-            guard.best_loss = self._evaluate(x[:batch_size], y[:batch_size], batch_size)["loss"]
-        progress = ProgressReporter(verbose, epochs, len(plan(None)))
+            guard.best_loss = self._evaluate(*probe, batch_size)["loss"]
+        progress = ProgressReporter(verbose if self.world.main else 0, epochs, feed.steps or 0)
         steps: list[Callback] = [guard]
         if validation_data is not None:
             steps.append(Validation(validation_data, batch_size))
         steps += [RecordEpoch(), progress]
         self._callbacks = _unique([*steps, *self.callbacks, *callbacks, *watching()])
-        batch_watchers = [c for c in self._callbacks if c.watches_batches]
         self.history_, self.events_ = History(), []
         self.stop_training = self._reset_requested = False
+        run = _Run(self, guard, feed, rng, checkpoint, checkpoint_every,
+                   {"epochs": epochs, "batch_size": batch_size, "shuffle": bool(shuffle)})
         for callback in self._callbacks:
             callback.set_trainer(self)
+        disarm = run.arm_signals()
         try:
             self._notify("on_train_begin", {})
-            epoch = 0
-            while epoch < epochs:
-                self._notify("on_epoch_begin", epoch)
+            if resume_from is not None:
+                run.resume(resume_from)
+            watchers = [c for c in self._callbacks if c.watches_batches]
+            while run.epoch < epochs:
+                self._notify("on_epoch_begin", run.epoch)
                 self.model.train()
-                logs = self._run_epoch(x, y, plan(rng), train=True, watchers=batch_watchers)
+                batches = feed.epoch(run.epoch_plan(), run.batch)
+                logs = self._run_epoch(batches, train=True, watchers=watchers, run=run)
                 try:
-                    self._notify("on_epoch_end", epoch, {"epoch": epoch + 1, **logs})
+                    self._notify("on_epoch_end", run.epoch, {"epoch": run.epoch + 1, **logs})
                 except RepeatEpoch:
+                    run.repeat_epoch()
                     continue
-                epoch += 1
+                run.next_epoch()
                 if self.stop_training:
                     break
         finally:
+            disarm()
             progress.close()
         self._notify("on_train_end", self.history_.last())
         return self.history_
@@ -291,30 +357,38 @@ class Trainer:
     def _batch_plan(self, n: int, batch_size: int, *, shuffle: bool = False,
                     evaluating: bool = False) -> Callable[[Any], Sequence[Any]]:
         """``plan(rng)`` -> one epoch's batches of sample indices: the stateful layout (its
-        errors raised here, before training starts), or minibatches in order or shuffled."""
+        errors raised here, before training starts), or minibatches in order or shuffled.
+        Across processes, a last minibatch too small to divide among them is left out."""
         if self.stateful:
             layout = stateful_layout(n, min(batch_size, n) if evaluating else batch_size)
-            batches = [layout.batch_indices(k) for k in range(layout.steps_per_epoch)]
+            batches = LazyBatches(layout.steps_per_epoch, layout.batch_indices)
             return lambda rng: batches
-        return lambda rng: minibatches(n, batch_size, shuffle=shuffle and rng is not None,
-                                       rng=rng)
+        parallel = self.world.size
 
-    def _run_epoch(self, x: torch.Tensor, y: torch.Tensor, batches: Sequence[Any], *,
-                   train: bool, watchers: Sequence[Callback] = ()) -> dict[str, float]:
-        """One pass over `batches`, training (an optimizer step per batch) or evaluating;
-        returns the loss and metrics averaged over the samples seen. Sums stay on the
-        device, so nothing waits for it batch by batch unless a callback watches batches."""
+        def plan(rng: Any) -> Sequence[Any]:
+            batches = minibatches(n, batch_size, shuffle=shuffle and rng is not None, rng=rng)
+            if parallel > 1 and len(batches) > 1 and len(batches[-1]) < parallel:
+                batches = batches[:-1]
+            return batches
+        return plan
+
+    def _run_epoch(self, batches: Iterable[tuple[int, torch.Tensor, torch.Tensor, int]], *,
+                   train: bool, watchers: Sequence[Callback] = (),
+                   run: _Run | None = None) -> dict[str, float]:
+        """One pass over `batches` (step, x, y, rows over all processes), training (an
+        optimizer step per batch) or evaluating; returns the loss and metrics averaged
+        over the samples seen. Sums stay on the device, so nothing waits for it batch by
+        batch unless a callback watches batches, a checkpoint is armed or processes must
+        agree on stopping."""
         stream = Stream(self.stateful)  # every pass starts a fresh state
+        totals = _Totals(self)
+        if run is not None:
+            run.attach(stream, totals)
         penalised, clip = bool(self.l1 or self.l2), self.clip_grad_norm
         autocast = self.precision.autocast
-        loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
-        sums = {name: torch.zeros((), dtype=torch.float64, device=self.device)
-                for name in self.metric_fns}
-        counts = dict.fromkeys(self.metric_fns, 0)
-        seen = 0
-        for step, index in enumerate(batches):
-            index = torch.as_tensor(index, device=self.device)
-            xb, yb = x[index], y[index]
+        world = self.world
+        look_each_batch = bool(watchers) or (run is not None and run.looks_each_batch)
+        for step, xb, yb, n_global in batches:
             with autocast():
                 output = stream(self.model, xb)
                 loss = self.loss_fn(output, yb)
@@ -322,32 +396,28 @@ class Trainer:
                 if penalised:
                     loss = loss + self._weight_penalty()
                 self.optimizer.zero_grad(set_to_none=True)
-                self.precision.step(loss, self.optimizer, self.model, clip)
-                if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and not bool(
-                        torch.isfinite(loss)):
-                    loss_sum += loss.detach() * len(index)
+                sync = None
+                if world.parallel:
+                    share = len(xb) / n_global
+                    sync = lambda: world.average_gradients(self.model, share)  # noqa: E731
+                self.precision.step(loss, self.optimizer, self.model, clip, sync)
+                if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and world.any(
+                        int(not bool(torch.isfinite(loss))))[0]:
+                    totals.add(loss, None, yb, len(xb))
                     break  # the epoch is lost: stop spending time on it
             with torch.no_grad():
-                loss_sum += loss.detach() * len(index)
-                seen += len(index)
-                output = output.detach()
-                for name, fn in self.metric_fns.items():
-                    total, count = fn(output, yb)
-                    sums[name] += total
-                    counts[name] += count
-            if watchers:
-                batch_logs = {"loss": loss.item()}
-                for callback in watchers:
-                    callback.on_batch_end(step, batch_logs)
-                if self._reset_requested:
-                    stream.reset()
-                    self._reset_requested = False
-                if self.stop_training:
+                totals.add(loss, output.detach(), yb, len(xb))
+            if look_each_batch:
+                if watchers:
+                    batch_logs = {"loss": loss.item()}
+                    for callback in watchers:
+                        callback.on_batch_end(step, batch_logs)
+                    if self._reset_requested:
+                        stream.reset()
+                        self._reset_requested = False
+                if run is not None and run.after_batch(step):
                     break
-        logs = {"loss": (loss_sum / max(seen, 1)).item()}
-        for name in self.metric_fns:
-            logs[name] = (sums[name] / max(counts[name], 1)).item()
-        return logs
+        return totals.logs()
 
     _reset_requested = False
     _callbacks: list[Callback] = []
@@ -374,10 +444,10 @@ class Trainer:
         batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
         return self._evaluate(x, self._targets(y, x), batch_size)
 
-    def _evaluate(self, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> dict[str, float]:
-        batches = self._batch_plan(len(x), batch_size, evaluating=True)(None)
+    def _evaluate(self, x: Column, y: Column, batch_size: int) -> dict[str, float]:
+        feed = _ArrayFeed(self, x, y, self._batch_plan(len(x), batch_size, evaluating=True))
         with torch.no_grad(), eval_mode(self.model):
-            return self._run_epoch(x, y, batches, train=False)
+            return self._run_epoch(feed.epoch(feed.plan(None), 0), train=False)
 
     def predict(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
         """Model outputs for x with the task's activation applied (probabilities for
@@ -440,7 +510,7 @@ class Trainer:
         self.model.load_state_dict(weights)
 
     # --------------------------------------------------------------- validation
-    def _inputs(self, x: Any, name: str) -> torch.Tensor:
+    def _inputs(self, x: Any, name: str) -> Column:
         array = _as_array(x, name)
         spec = getattr(self.model, "spec", None)
         if spec is not None:
@@ -465,7 +535,9 @@ class Trainer:
             raise ValidationError(f"`{name}` holds no samples; got shape {array.shape}.")
         if spec is None and array.dtype.kind in "iu":
             # A user's own module decides what integers mean (ids for an embedding, say).
-            return torch.as_tensor(array, dtype=torch.long, device=self.device)
+            return HostColumn(array, torch.long, self.device, name)
+        if not self._takes_ids() and array.dtype.kind in "iub":
+            return HostColumn(array, torch.float32, self.device, name)  # uint8 frames, say
         if not self._takes_ids():
             tensor = torch.as_tensor(array, dtype=torch.float32, device=self.device)
             if not torch.isfinite(tensor).all():  # one pass over the data when it is sound
@@ -479,33 +551,38 @@ class Trainer:
                 f"`{name}` must hold integer symbol ids for a '{spec.frontend}' frontend; "
                 f"got dtype {array.dtype}."
             )
+        if file_backed(array):  # scanning it all would read the whole file into memory
+            return HostColumn(array, torch.long, self.device, name, id_limit=spec.input_size)
         if array.min() < 0 or array.max() >= spec.input_size:
             raise ValidationError(
                 f"`{name}` holds ids outside [0, {spec.input_size}); "
                 f"min {array.min()}, max {array.max()}."
             )
-        return torch.as_tensor(array, dtype=torch.long, device=self.device)
+        return HostColumn(array, torch.long, self.device, name)
 
     def _takes_ids(self) -> bool:
         spec = getattr(self.model, "spec", None)
         return spec is not None and spec.takes_ids
 
-    def _targets(self, y: Any, x: torch.Tensor) -> torch.Tensor:
+    def _targets(self, y: Any, x: Column, check_shape: bool = True) -> Column:
         array = _as_array(y, "y")
         if array.ndim == 0 or array.shape[0] != len(x):
             raise ValidationError(
                 f"`y` must have one target per sample: x has {len(x)} samples but y has shape "
                 f"{array.shape}."
             )
-        check_finite("y", array)
-        if self.task == "multiclass" and array.dtype.kind in "iu":
-            target = torch.as_tensor(array, dtype=torch.long, device=self.device)
+        target: Column
+        if array.dtype.kind in "iub":
+            kind = torch.long if self.task == "multiclass" else torch.float32
+            target = HostColumn(array, kind, self.device, "y")
         else:
+            check_finite("y", array)
             target = torch.as_tensor(array, dtype=torch.float32, device=self.device)
-        self._check_target_shape(x, target)
+        if check_shape:
+            self._check_target_shape(x, target)
         return target
 
-    def _check_target_shape(self, x: torch.Tensor, y: torch.Tensor) -> None:
+    def _check_target_shape(self, x: Column, y: Column) -> None:
         with torch.no_grad(), eval_mode(self.model):
             output = self.model(x[:1])[0]
         per_sample = output.shape[1:]
@@ -523,7 +600,7 @@ class Trainer:
                    else ".")
             )
 
-    def _validation_pair(self, data: tuple[Any, Any]) -> tuple[torch.Tensor, torch.Tensor]:
+    def _validation_pair(self, data: tuple[Any, Any]) -> tuple[Column, Column]:
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValidationError("`validation_data` must be a pair (x_val, y_val).")
         x_val = self._inputs(data[0], "validation x")

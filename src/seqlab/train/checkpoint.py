@@ -1,0 +1,149 @@
+"""Training checkpoints: everything needed to continue a run exactly, as JSON + safetensors.
+
+A checkpoint is a folder of two files: ``checkpoint.safetensors`` (weights, optimizer
+moments, carried recurrent state, random generator states, the weights callbacks keep)
+and ``checkpoint.json`` (the position in the data, the history, the schedule's and the
+callbacks' counters, the configuration, and the SHA-256 of the tensor file). Each file
+is written under a temporary name and renamed; the JSON, written last, names the tensor
+file it belongs to, so a crash between the two is detected at resume rather than
+resuming from a mismatched pair. Nothing is ever unpickled.
+
+Nested states (an optimizer's ``state_dict``, a tuple of LSTM states) are stored with
+`split_tensors`: the tensors go to the tensor file under generated names and the rest,
+with those names in their places, to the JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from seqlab._io import read_json_file
+from seqlab.errors import OutputError, ValidationError
+
+__all__ = ["CHECKPOINT_FORMAT", "split_tensors", "join_tensors", "write_checkpoint",
+           "read_checkpoint"]
+
+CHECKPOINT_FORMAT = "seqlab-checkpoint"
+CHECKPOINT_VERSION = 1
+_TENSOR_FILE, _JSON_FILE = "checkpoint.safetensors", "checkpoint.json"
+
+
+def split_tensors(value: Any, prefix: str, tensors: dict[str, torch.Tensor]) -> Any:
+    """`value` as plain JSON with each tensor moved into `tensors` (named from `prefix`)
+    and replaced by ``{"tensor": name}``; dicts with non-string keys and tuples are tagged
+    so `join_tensors` rebuilds them as they were."""
+    if isinstance(value, torch.Tensor):
+        name = f"{prefix}"
+        tensors[name] = value.detach().cpu().contiguous()
+        return {"tensor": name}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {"dict": {k: split_tensors(v, f"{prefix}.{k}", tensors)
+                             for k, v in value.items()}}
+        return {"items": [[split_tensors(k, f"{prefix}.k{i}", tensors),
+                           split_tensors(v, f"{prefix}.{i}", tensors)]
+                          for i, (k, v) in enumerate(value.items())]}
+    if isinstance(value, (list, tuple)):
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        return {kind: [split_tensors(v, f"{prefix}.{i}", tensors) for i, v in enumerate(value)]}
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"float": repr(value)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return {"value": value}
+    raise ValidationError(f"A checkpoint cannot hold {type(value).__name__} at {prefix!r}; "
+                          f"only tensors, numbers, strings and containers of them.")
+
+
+def join_tensors(plain: Any, tensors: dict[str, torch.Tensor]) -> Any:
+    """The value `split_tensors` took apart."""
+    if not isinstance(plain, dict) or len(plain) != 1:
+        raise ValidationError(f"A checkpoint entry is malformed: {str(plain)[:80]}.")
+    (kind, body), = plain.items()
+    if kind == "tensor":
+        if body not in tensors:
+            raise ValidationError(f"The checkpoint's tensor file lacks {body!r}.")
+        return tensors[body]
+    if kind == "dict":
+        return {k: join_tensors(v, tensors) for k, v in body.items()}
+    if kind == "items":
+        return {join_tensors(k, tensors): join_tensors(v, tensors) for k, v in body}
+    if kind in ("list", "tuple"):
+        items = [join_tensors(v, tensors) for v in body]
+        return tuple(items) if kind == "tuple" else items
+    if kind == "float":
+        return float(body)
+    if kind == "value":
+        return body
+    raise ValidationError(f"A checkpoint entry has an unknown kind {kind!r}.")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _replace_into(folder: Path, name: str, write: Any) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_checkpoint(path: str | Path, document: dict[str, Any],
+                     tensors: dict[str, torch.Tensor]) -> Path:
+    """Write the checkpoint folder `path` (created when missing) from a JSON-plain
+    `document` and named `tensors`; returns the folder."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _replace_into(folder, _TENSOR_FILE, lambda target: save_file(tensors, target))
+        body = {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
+                "tensors_sha256": _sha256(folder / _TENSOR_FILE), **document}
+        text = json.dumps(body, allow_nan=False)
+
+        def write_json(target: str) -> None:
+            Path(target).write_text(text, encoding="utf-8")
+
+        _replace_into(folder, _JSON_FILE, write_json)
+    except OSError as error:
+        raise OutputError(f"Could not write the checkpoint {folder}: "
+                          f"{error.strerror or error}.") from None
+    return folder
+
+
+def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """The document and tensors of the checkpoint folder `path`, after checking that the
+    two files belong together."""
+    folder = Path(path)
+    if not (folder / _JSON_FILE).is_file():
+        raise ValidationError(
+            f"There is no checkpoint at {folder} (no {_JSON_FILE}): nothing to resume. A run "
+            f"writes one when interrupted and at each epoch's end; a finished run removes it.")
+    document = read_json_file(folder / _JSON_FILE, "checkpoint")
+    if not isinstance(document, dict) or document.get("format") != CHECKPOINT_FORMAT:
+        raise ValidationError(f"{folder / _JSON_FILE} is not a seqlab checkpoint.")
+    if document.get("version") != CHECKPOINT_VERSION:
+        raise ValidationError(f"The checkpoint {folder} has version {document.get('version')!r}; "
+                              f"this seqlab reads version {CHECKPOINT_VERSION}.")
+    tensor_file = folder / _TENSOR_FILE
+    if not tensor_file.is_file() or _sha256(tensor_file) != document.get("tensors_sha256"):
+        raise ValidationError(
+            f"The checkpoint {folder} is incomplete: its tensor file is missing or does not "
+            f"match its JSON (a write was cut short). Start the run again without resuming.")
+    return document, load_file(str(tensor_file))

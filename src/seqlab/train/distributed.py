@@ -1,0 +1,136 @@
+"""Data-parallel training over several processes with torch.distributed.
+
+Launched with ``torchrun --nproc_per_node N -m seqlab …`` (or any launcher that sets
+``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR`` and ``MASTER_PORT``), every `Trainer` joins the
+process group: gloo on the CPU, NCCL on CUDA. Each batch is divided among the processes
+by rows (for a stateful trainer, by streams: each process carries the state of its own
+streams), each computes the gradient of its share, and the gradients are averaged
+weighted by share, so a step over N processes equals one process's step over the whole
+batch. Epoch losses and metrics are summed over the processes, so every process sees the
+same history; only rank 0 writes files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from seqlab.errors import ValidationError
+
+__all__ = ["World", "world", "is_main_process"]
+
+
+@dataclass(frozen=True)
+class World:
+    """This process's place among the training processes (rank 0 of 1 when alone)."""
+
+    rank: int = 0
+    size: int = 1
+    device: str = "cpu"
+    """Where the collectives' tensors live (cuda for NCCL)."""
+
+    @property
+    def parallel(self) -> bool:
+        """Whether there is more than one process."""
+        return self.size > 1
+
+    @property
+    def main(self) -> bool:
+        """Whether this process writes files and prints (rank 0)."""
+        return self.rank == 0
+
+    def share(self, n: int) -> slice:
+        """This process's rows of a batch of `n` rows (contiguous, sizes differing by at
+        most one)."""
+        return slice(self.rank * n // self.size, (self.rank + 1) * n // self.size)
+
+    def average_gradients(self, model: nn.Module, weight: float) -> None:
+        """Replace each gradient by the weighted average over the processes: this
+        process's gradient times `weight` (its share of the batch) summed, in one
+        all-reduce over a flat buffer."""
+        params = [p for p in model.parameters() if p.requires_grad]
+        grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
+        flat = torch.cat([g.reshape(-1) for g in grads]) * weight
+        dist.all_reduce(flat)
+        offset = 0
+        for param, grad in zip(params, grads):
+            size = grad.numel()
+            param.grad = flat[offset: offset + size].view_as(grad)
+            offset += size
+
+    def sum(self, values: torch.Tensor) -> torch.Tensor:
+        """`values` summed over the processes (a no-op alone)."""
+        if self.parallel:
+            values = values.clone()
+            dist.all_reduce(values)
+        return values
+
+    def any(self, *flags: int) -> list[int]:
+        """For each flag, the largest value any process holds (stop and interrupt
+        requests, so every process leaves the loop at the same batch)."""
+        if not self.parallel:
+            return list(flags)
+        values = torch.tensor(flags, dtype=torch.int64, device=self.device)
+        dist.all_reduce(values, op=dist.ReduceOp.MAX)
+        return [int(v) for v in values]
+
+    def same_seed(self, seed: int | None) -> int | None:
+        """`seed`, or with none given and several processes, one seed drawn by rank 0 for
+        all (the processes must draw the same batch order)."""
+        if seed is not None or not self.parallel:
+            return seed
+        value = torch.randint(0, 2**31 - 1, (1,), device=self.device)
+        dist.broadcast(value, 0)
+        return int(value)
+
+    def gather(self, tensor: torch.Tensor) -> list[torch.Tensor]:
+        """`tensor` from every process, by rank (same shape on every process)."""
+        if not self.parallel:
+            return [tensor]
+        parts = [torch.empty_like(tensor) for _ in range(self.size)]
+        dist.all_gather(parts, tensor.contiguous())
+        return parts
+
+    def broadcast_module(self, module: nn.Module) -> None:
+        """Give every process rank 0's weights."""
+        if self.parallel:
+            for tensor in module.state_dict().values():
+                dist.broadcast(tensor, 0)
+
+
+def world(device: torch.device | None = None) -> World:
+    """This process's `World`: joins the process group the launcher describes in the
+    environment (``WORLD_SIZE`` > 1) on first use; alone otherwise."""
+    if dist.is_available() and dist.is_initialized():
+        return World(dist.get_rank(), dist.get_world_size(), _collective_device())
+    size = int(os.environ.get("WORLD_SIZE", "1") or 1)
+    if size <= 1:
+        return World()
+    if not dist.is_available():
+        raise ValidationError("WORLD_SIZE is set for data-parallel training, but this torch "
+                              "build has no torch.distributed.")
+    missing = [k for k in ("RANK", "MASTER_ADDR", "MASTER_PORT") if k not in os.environ]
+    if missing:
+        raise ValidationError(
+            f"WORLD_SIZE={size} asks for data-parallel training, but {', '.join(missing)} "
+            f"is not set; launch with torchrun --nproc_per_node {size} -m seqlab ….")
+    backend = "nccl" if device is not None and device.type == "cuda" else "gloo"
+    if backend == "nccl":
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    dist.init_process_group(backend)
+    return World(dist.get_rank(), dist.get_world_size(), _collective_device())
+
+
+def _collective_device() -> str:
+    return "cuda" if dist.get_backend() == "nccl" else "cpu"
+
+
+def is_main_process() -> bool:
+    """Whether this process is rank 0 (or alone): the one that writes files and prints."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank() == 0
+    return int(os.environ.get("RANK", "0") or 0) == 0
