@@ -1,0 +1,84 @@
+"""What `Trainer.fit` reads: arrays (integer ones converted batch by batch, memory maps
+included), DataLoaders and other iterables of (x, y) batches."""
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from seqlab.errors import ValidationError
+from seqlab.models import ModelSpec, build
+from seqlab.train import Trainer
+from seqlab.train.inputs import HostColumn
+
+rng = np.random.default_rng(3)
+FRAMES = rng.integers(0, 256, size=(64, 5, 3), dtype=np.uint8)
+TARGET = (FRAMES.astype(np.float32).mean(axis=(1, 2)) / 255)[:, None]
+
+
+def _regressor(seed=0):
+    return Trainer(build(ModelSpec(3, 1, units=[8]), seed=seed), lr=1e-2, seed=seed,
+                   device="cpu")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_uint8_inputs_train_exactly_as_their_float32_copy(seed):
+    as_bytes, as_floats = _regressor(seed), _regressor(seed)
+    as_bytes.fit(FRAMES, TARGET, epochs=2, batch_size=16, verbose=0)
+    as_floats.fit(FRAMES.astype(np.float32), TARGET, epochs=2, batch_size=16, verbose=0)
+    for name, tensor in as_floats.model.state_dict().items():
+        assert torch.equal(tensor, as_bytes.model.state_dict()[name])
+
+
+def test_integer_inputs_stay_on_the_host_until_batched():
+    trainer = _regressor()
+    column = trainer._inputs(FRAMES, "x")
+    assert isinstance(column, HostColumn) and column.array is FRAMES  # no whole-array copy
+    batch = column[np.array([3, 1])]
+    assert batch.dtype == torch.float32 and torch.equal(batch, torch.tensor(
+        FRAMES[[3, 1]], dtype=torch.float32))
+
+
+def test_ids_in_a_memory_map_are_checked_batch_by_batch(tmp_path):
+    ids = np.memmap(tmp_path / "ids.bin", dtype=np.uint8, mode="w+", shape=(40, 6))
+    ids[:] = rng.integers(0, 10, size=(40, 6))
+    ids[37, 2] = 200  # beyond the vocabulary
+    ids.flush()
+    mapped = np.memmap(tmp_path / "ids.bin", dtype=np.uint8, mode="r", shape=(40, 6))
+    spec = ModelSpec(10, 10, task="multiclass", units=[8], return_sequences=True,
+                     frontend="embedding", embedding_dim=4)
+    trainer = Trainer(build(spec, seed=0), device="cpu")
+    with pytest.raises(ValidationError, match=r"ids outside \[0, 10\).*max 200"):
+        trainer.fit(mapped, np.asarray(mapped) % 10, epochs=1, batch_size=8, shuffle=False,
+                    verbose=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_dataloader_trains_as_the_same_batches_from_arrays(seed):
+    x = rng.normal(size=(48, 5, 3)).astype(np.float32)
+    y = x.sum(axis=(1, 2))[:, None]
+    from_arrays, from_loader = _regressor(seed), _regressor(seed)
+    from_arrays.fit(x, y, epochs=3, batch_size=12, shuffle=False, verbose=0)
+    loader = DataLoader(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=12)
+    history = from_loader.fit(loader, epochs=3, verbose=0)
+    assert len(history) == 3
+    assert history["loss"] == pytest.approx(from_arrays.history_["loss"], rel=1e-6)
+    assert from_loader.evaluate(x, y)["loss"] == pytest.approx(
+        from_arrays.evaluate(x, y)["loss"], rel=1e-6)
+
+
+def test_a_generator_feeds_one_epoch_and_bad_batches_are_named():
+    trainer = _regressor()
+    pairs = [(FRAMES[i:i + 8], TARGET[i:i + 8]) for i in range(0, 64, 8)]
+    history = trainer.fit((pair for pair in pairs), epochs=1, verbose=0)
+    assert np.isfinite(history["loss"][0])
+    with pytest.raises(ValidationError, match="one-shot iterator"):
+        trainer.fit((pair for pair in pairs), epochs=2, verbose=0)
+    with pytest.raises(ValidationError, match="leave `y`"):
+        trainer.fit(pairs, TARGET, verbose=0)
+    with pytest.raises(ValidationError, match="Batch 1 .* must be an \\(x, y\\) pair"):
+        trainer.fit(iter([pairs[0], FRAMES[:8]]), verbose=0)
+    bad = FRAMES[:8].astype(np.float32)
+    bad[2, 1, 0] = np.nan
+    with pytest.raises(ValidationError, match="x of batch 1"):
+        trainer.fit([pairs[0], (bad, TARGET[:8])], verbose=0)
