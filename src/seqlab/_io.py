@@ -21,7 +21,8 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_json_file", "atomic_write", "atomic_savefig", "check_output_path"]
+__all__ = ["read_text", "read_json_file", "atomic_write", "atomic_savefig", "check_output_path",
+           "cache_dir"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
@@ -117,3 +118,10 @@ def atomic_savefig(figure: Any, path: str | Path, **options: Any) -> Path:
     fmt = Path(path).suffix.lstrip(".").lower() or "png"
     figure.savefig(buffer, format=fmt, **options)
     return atomic_write(path, buffer.getvalue())
+
+
+def cache_dir() -> Path:
+    """seqlab's cache folder: ``$XDG_CACHE_HOME/seqlab`` or ``~/.cache/seqlab`` (corpora
+    unpacked from the package, encoded token files)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "seqlab"

@@ -26,7 +26,7 @@ def test_the_defaults_reach_the_bars_and_write_real_words(seed):
     assert early is not None and early.epoch <= 2, run.checks
     assert run.best.loss <= 1.30, run.checks
     train, _ = run.corpus.split(0.1)
-    training_text = run.corpus.text[: len(train)]
+    training_text = run.corpus.decode(0, len(train))
     shares = [known_word_share(generate_text(run.trainer.model, run.corpus.vocab,
                                              "the meaning of", 400, temperature=0.5,
                                              seed=sample), training_text)

@@ -14,6 +14,7 @@ written under temporary names and renamed into place; opening checks that they a
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 
-__all__ = ["TokenFile", "encode_corpus", "TOKEN_FORMAT"]
+__all__ = ["TokenFile", "encode_corpus", "cached_token_file", "TOKEN_FORMAT"]
 
 TOKEN_FORMAT = "seqlab-tokens"
 TOKEN_FORMAT_VERSION = 1
@@ -169,3 +170,33 @@ class TokenFile:
         check_float("val_fraction", val_fraction, "TokenFile.split", low=0.0, high=0.5)
         n_val = int(round(len(self.ids) * val_fraction))
         return self.ids[: len(self.ids) - n_val], self.ids[len(self.ids) - n_val:]
+
+    def decode(self, start: int, stop: int) -> str:
+        """The text of ids ``start .. stop - 1``."""
+        return self.vocab.decode_str(np.asarray(self.ids[start:stop]))
+
+
+def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = False,
+                      progress: Callable[[int, int], None] | None = None) -> TokenFile:
+    """The token file of the text file `source` in `folder`, encoded on first use and
+    reused while the source keeps its path, size and modification time."""
+    source = Path(source)
+    if not source.is_file():
+        raise ValidationError(f"The text file {source} does not exist or is not a file "
+                              f"(a folder, a pipe or a device cannot be read as text).")
+    stat = source.stat()
+    key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{lower}"
+                         .encode()).hexdigest()[:24]
+    target = Path(folder) / key
+    try:
+        cached = TokenFile.open(target)
+        if cached.meta.get("source_bytes") == stat.st_size:
+            return cached
+    except ValidationError:
+        pass  # absent or torn: encode again
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValidationError(f"Could not create the token cache {folder}: "
+                              f"{error.strerror or error}.") from None
+    return encode_corpus(source, target, lower=lower, progress=progress)

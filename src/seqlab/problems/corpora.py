@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from seqlab._io import cache_dir
 from seqlab.data.text import TextCorpus
 from seqlab.errors import SeqlabError, UnknownNameError
 
@@ -54,11 +55,6 @@ CORPORA = {
 _PACKAGED_DATA = "corpora_data"
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "seqlab"
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -82,7 +78,7 @@ def corpus_path(name: str, *, path: str | Path | None = None, download: bool = T
         candidate = Path(os.environ["SEQLAB_DATA"]) / source.filename
         if candidate.is_file():
             return candidate
-    cached = _cache_dir() / source.filename
+    cached = cache_dir() / source.filename
     if cached.is_file() and _verified(cached, source):
         return cached
     packaged = _packaged_bytes(name, source)
@@ -125,7 +121,7 @@ def _store(name: str, source: CorpusSource, data: bytes) -> Path:
     if digest != source.sha256:
         raise SeqlabError(f"The corpus {name!r} has SHA-256 {digest}, not the published "
                           f"{source.sha256}; it was discarded.")
-    for folder in (_cache_dir(), Path(tempfile.gettempdir()) / f"seqlab-{getattr(os, 'getuid', int)()}"):
+    for folder in (cache_dir(), Path(tempfile.gettempdir()) / f"seqlab-{getattr(os, 'getuid', int)()}"):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=f".{source.filename}.", dir=folder)
@@ -138,7 +134,7 @@ def _store(name: str, source: CorpusSource, data: bytes) -> Path:
             return folder / source.filename
         except OSError:
             continue
-    raise SeqlabError(f"Corpus {name!r} could not be written to {_cache_dir()} or the "
+    raise SeqlabError(f"Corpus {name!r} could not be written to {cache_dir()} or the "
                       f"temporary folder; set XDG_CACHE_HOME to a writable folder.")
 
 

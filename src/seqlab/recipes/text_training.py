@@ -11,7 +11,9 @@ norm 1, roll-back on divergence, and the weights of the best held-out epoch kept
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -21,14 +23,17 @@ from typing import Any
 from seqlab._settings import Bool, Choice, Float, Int, check_fields, setting
 from seqlab._validation import MAX_SEED
 from seqlab.data.pipeline import EncodeStep, Pipeline
-from seqlab.data.text import TextCorpus, stream_chunks
+from seqlab._io import atomic_write, cache_dir, read_json_file
+from seqlab.data.text import stream_chunks
+from seqlab.data.tokens import TokenFile, cached_token_file
 from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS
 from seqlab.train import Callback, CosineDecay, Trainer
 from seqlab.train.callbacks import KeepBest
-from seqlab.train.precision import DEVICES, PRECISIONS
+from seqlab.train.distributed import world as join_world
+from seqlab.train.precision import DEVICES, PRECISIONS, resolve_device
 
 __all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text",
            "text_pipeline"]
@@ -65,6 +70,10 @@ class TextTrainingConfig:
     temperature: float = setting(0.5, Float(0.0), "Temperature of the samples printed after "
                                                   "each epoch.")
     checks_per_epoch: int = setting(4, Int(1), "Held-out checks per epoch.")
+    steps: int | None = setting(None, Int(1, optional=True), "Stop after this many batches in "
+                                "all (the schedule ends there).")
+    checkpoint_every: int = setting(500, Int(0), "Batches between checkpoints (0: only at "
+                                    "epoch ends and when interrupted).")
     device: str = setting("auto", Choice(DEVICES), "auto (a GPU when present), cpu, cuda or mps.")
     precision: str = setting("32", Choice(PRECISIONS), "32, bf16 (bfloat16 autocast: faster on "
                              "CPUs and GPUs with bf16 units) or 16 (CUDA only).")
@@ -91,7 +100,7 @@ class TextTrainingRun:
     (without its prime)."""
 
     trainer: Trainer
-    corpus: TextCorpus
+    corpus: TokenFile
     checks: list[HeldOutCheck]
     samples: list[str]
 
@@ -105,7 +114,7 @@ class TextTrainingRun:
         return next((check for check in self.checks if check.loss <= loss), None)
 
 
-def text_pipeline(corpus: TextCorpus) -> Pipeline:
+def text_pipeline(corpus: TokenFile) -> Pipeline:
     """The preprocessing a text bundle keeps: its vocabulary, as a fitted encode step."""
     step = EncodeStep()
     step.vocabulary_ = corpus.vocab
@@ -118,7 +127,7 @@ class _Progress(Callback):
     them at the end (a language model on a small corpus starts to overfit before its
     schedule ends)."""
 
-    def __init__(self, corpus: TextCorpus, config: TextTrainingConfig, validation,
+    def __init__(self, corpus: TokenFile, config: TextTrainingConfig, validation,
                  steps_per_epoch: int, echo, started: float):
         self.corpus, self.config, self.validation = corpus, config, validation
         self.echo, self.started = echo, started
@@ -167,7 +176,7 @@ class _Progress(Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
         if self.config.sample_length:
-            prime = self.corpus.text[:40]
+            prime = self.corpus.decode(0, 40)
             text = generate_text(self.trainer.model, self.corpus.vocab, prime,
                                  self.config.sample_length, temperature=self.config.temperature,
                                  seed=self.config.seed)
@@ -182,22 +191,68 @@ class _Progress(Callback):
                       f"{self.best.value:.4f}), the best held out")
 
 
+def _encoding_progress(echo: Callable[[str], None]) -> Callable[[int, int], None]:
+    """Reports the two passes of encoding a large text, a line per tenth."""
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        tenth = 10 * done // max(total, 1)
+        if tenth > shown[0] and total > ENCODE_QUIETLY_BELOW:
+            shown[0] = tenth
+            echo(f"encoding the text into a token file: {10 * tenth}% of "
+                 f"{total // 2 / 1e6:,.0f} MB, two passes")
+    return report
+
+
+ENCODE_QUIETLY_BELOW = 2 * 50_000_000
+"""Texts under 50 MB (two passes of reading) are encoded without progress lines."""
+
+
+def checkpoint_folder(out: str | Path) -> Path:
+    """Where `train_text` keeps the checkpoint of a run that writes the bundle `out`."""
+    out = Path(out)
+    return out.with_name(out.name + ".checkpoint")
+
+
 def train_text(
     path: str | Path, config: TextTrainingConfig | None = None, *,
     out: str | Path | None = None, echo: Callable[[str], None] = print,
+    checkpoint: str | Path | None = None, resume: bool = False,
 ) -> TextTrainingRun:
     """Train a character model on the UTF-8 file at `path`; save a bundle to `out`.
 
+    The text is first encoded, streaming, into a memory-mapped token file in seqlab's
+    cache (reused while the file is unchanged), and training reads its batches from
+    there: a text larger than memory trains in little memory.
+
     Progress lines go to `echo`. The returned run's trainer holds the weights of the
     check with the lowest held-out loss; its checks and samples are what was printed.
+
+    `checkpoint` (default: ``OUT.checkpoint`` beside the bundle) receives everything
+    needed to continue at each epoch's end, every `checkpoint_every` batches and on
+    SIGINT/SIGTERM (then `TrainingInterrupted` is raised); ``resume=True`` continues from
+    it, and the finished run removes it. Under torchrun the streams are divided among
+    the processes and only rank 0 prints and writes.
     """
     config = (config or TextTrainingConfig()).validate()
-    if out is not None:
+    world = join_world(resolve_device(config.device))
+    say = echo if world.main else (lambda line: None)
+    if checkpoint is None and out is not None:
+        checkpoint = checkpoint_folder(out)
+    if resume and checkpoint is None:
+        raise ValidationError("train_text(resume=True) needs the checkpoint folder: pass `out` "
+                              "or `checkpoint`.")
+    if out is not None and world.main:
         from seqlab.bundle import check_target
 
         check_target(out)
     started = time.perf_counter()
-    corpus = TextCorpus.from_file(path, lower=config.lower)
+    if world.main:
+        corpus = cached_token_file(path, cache_dir() / "tokens", lower=config.lower,
+                                   progress=_encoding_progress(say))
+    world.barrier()  # the others open the file rank 0 encoded
+    if not world.main:
+        corpus = cached_token_file(path, cache_dir() / "tokens", lower=config.lower)
     train, val = corpus.split(config.val_fraction)
     streams = config.batch_size
 
@@ -215,7 +270,7 @@ def train_text(
 
     # What this run replaces: a bundle another run saves at `out` meanwhile is kept as the
     # previous version rather than lost (see seqlab.bundle.store).
-    replaces = live_version(out) if out is not None else None
+    replaces = live_version(out) if out is not None and world.main else None
     spec = ModelSpec(len(corpus.vocab), len(corpus.vocab), task="multiclass", cell=config.cell,
                      units=[config.units] * config.layers, return_sequences=True,
                      frontend="embedding", embedding_dim=config.embedding_dim,
@@ -226,21 +281,74 @@ def train_text(
                       stateful=True, seed=config.seed,
                       clip_grad_norm=config.clip, on_divergence="rollback", spike_factor=1.5,
                       device=config.device, precision=config.precision)
-    echo(f"{len(corpus):,} characters, {len(corpus.vocab)} distinct; training on "
-         f"{len(train):,}, holding out the last {len(val):,} (on {trainer.device.type}, "
-         f"precision {config.precision})")
+    if world.parallel:
+        say(f"data-parallel over {world.size} processes, {streams // world.size} streams "
+            f"each ({streams} in all)")
+    say(f"{len(corpus):,} characters, {len(corpus.vocab)} distinct; training on "
+        f"{len(train):,}, holding out the last {len(val):,} (on {trainer.device.type}, "
+        f"precision {config.precision})")
+    if checkpoint is not None:
+        _match_run_settings(Path(checkpoint), config, path, resume, world.main)
 
     steps_per_epoch = len(x) // streams
-    progress = _Progress(corpus, config, validation, steps_per_epoch, echo, started)
-    callbacks = [CosineDecay(total_steps=steps_per_epoch * config.epochs, minutes=config.minutes),
-                 progress]
+    total_steps = steps_per_epoch * config.epochs
+    if config.steps is not None:
+        total_steps = min(total_steps, config.steps)
+    progress = _Progress(corpus, config, validation, steps_per_epoch, say, started)
+    callbacks = [CosineDecay(total_steps=total_steps, minutes=config.minutes), progress]
+    if config.steps is not None:
+        callbacks.append(_StopAfter(config.steps, steps_per_epoch))
     trainer.fit(x, y, epochs=config.epochs, batch_size=streams, validation_data=validation,
-                callbacks=callbacks, verbose=0)
-    if out is not None:
+                callbacks=callbacks, verbose=0, checkpoint=checkpoint,
+                checkpoint_every=config.checkpoint_every or None,
+                resume_from=checkpoint if resume else None)
+    if out is not None and world.main:
         from seqlab.bundle import save
 
         save(trainer, out, pipeline=text_pipeline(corpus), replaces=replaces,
              metadata={"kind": "char-lm", "source": Path(path).name,
                        **{k: v for k, v in asdict(config).items() if v is not None}})
-        echo(f"bundle written to {out}")
+        say(f"bundle written to {out}")
+    if checkpoint is not None and world.main:
+        shutil.rmtree(checkpoint, ignore_errors=True)  # finished: nothing left to resume
     return TextTrainingRun(trainer, corpus, progress.checks, progress.samples)
+
+
+_RUN_FILE = "train-text.json"
+
+
+def _match_run_settings(folder: Path, config: TextTrainingConfig, path: str | Path,
+                        resume: bool, main: bool) -> None:
+    """A resumed run must be the run that was started: same text, same settings (a new
+    run records them beside its checkpoint)."""
+    settings = {**asdict(config), "text": str(Path(path).resolve())}
+    if not resume:
+        if main:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(folder / _RUN_FILE, json.dumps(settings))
+        return
+    if not (folder / _RUN_FILE).is_file():
+        raise ValidationError(
+            f"There is no checkpoint at {folder}: nothing to resume (a finished run removes "
+            f"its checkpoint). Run again without --resume.")
+    saved = read_json_file(folder / _RUN_FILE, "train-text checkpoint settings")
+    changed = [f"{key} {saved.get(key)!r} then, {value!r} now" for key, value in settings.items()
+               if saved.get(key) != value]
+    if changed:
+        raise ValidationError(
+            f"--resume continues the run as it was started, but these settings differ: "
+            f"{'; '.join(changed)}. Repeat the original command with --resume.")
+
+
+class _StopAfter(Callback):
+    """Stops training after `steps` batches in all."""
+
+    def __init__(self, steps: int, steps_per_epoch: int):
+        self.steps, self.steps_per_epoch = steps, steps_per_epoch
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        if self.epoch * self.steps_per_epoch + batch + 1 >= self.steps:
+            self.trainer.stop_training = True

@@ -78,6 +78,11 @@ class World:
         dist.all_reduce(values, op=dist.ReduceOp.MAX)
         return [int(v) for v in values]
 
+    def barrier(self) -> None:
+        """Wait until every process gets here (a no-op alone)."""
+        if self.parallel:
+            dist.barrier()
+
     def same_seed(self, seed: int | None) -> int | None:
         """`seed`, or with none given and several processes, one seed drawn by rank 0 for
         all (the processes must draw the same batch order)."""
