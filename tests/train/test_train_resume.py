@@ -50,6 +50,15 @@ class SignalAt(Callback):
             os.kill(os.getpid(), self.signal_number)
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_as_from_a_terminal():
+    """A test runner started in the background of a script finds SIGINT ignored, and fit
+    leaves an ignored signal alone; these tests need it as a terminal delivers it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _records(history):
     return [{k: v for k, v in record.items() if k != "seconds"} for record in history.records]
 
@@ -132,3 +141,17 @@ def test_a_torn_or_missing_checkpoint_is_refused(tmp_path):
     fresh, _, _ = _stateful_char_model(0)
     with pytest.raises(ValidationError, match="incomplete"):
         fresh.fit(**{**data, "epochs": 1}, verbose=0, resume_from=tmp_path / "c")
+
+
+def test_an_ignored_sigint_stays_ignored(tmp_path):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    seen = []
+
+    class Look(Callback):
+        def on_batch_end(self, batch, logs):
+            seen.append(signal.getsignal(signal.SIGINT))
+
+    trainer, data, _ = _stateful_char_model(0)
+    trainer.fit(**{**data, "epochs": 1}, callbacks=[Look()], verbose=0,
+                checkpoint=tmp_path / "c")
+    assert seen and all(handler is signal.SIG_IGN for handler in seen)

@@ -180,7 +180,10 @@ def run_cli(argv: list[str] | None = None) -> int:
     import os
     import warnings
 
+    from seqlab.cli import _resume
+
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
+    _resume.ARGV = list(argv) if argv is not None else sys.argv[1:]
     try:
         with warnings.catch_warnings():
             if not debug:

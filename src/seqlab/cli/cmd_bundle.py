@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
 
+from seqlab.cli._resume import resume_hint
 from seqlab.errors import ValidationError
 
 
@@ -36,8 +38,14 @@ def _train(
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress, 2 a line an epoch.")] = 0,
     lock_timeout: Annotated[float, typer.Option(help="Seconds to wait while another process "
                                                 "writes the same bundle.")] = 60.0,
+    resume: Annotated[bool, typer.Option(help="Continue the interrupted run whose checkpoint "
+                                         "is OUT.checkpoint (same command, same settings).")]
+    = False,
 ) -> None:
     """Train a forecaster on a CSV series and save it as a bundle.
+
+    Ctrl-C or SIGTERM writes a checkpoint beside the bundle (OUT.checkpoint) and exits
+    with 130 or 143; the same command with --resume continues exactly where it stopped.
 
     The bundle keeps the scaling, so `seqlab predict` answers in the original units. Two
     trainings writing one bundle at once both end up in it: the later one is live and the
@@ -63,7 +71,12 @@ def _train(
     forecast = ForecastConfig.from_dict(settings)
     series, columns = read_columns(source, columns)
     replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
-    trainer, pipeline = train_forecaster(series, forecast, columns=columns, verbose=verbose)
+    from seqlab.train.checkpoint import checkpoint_folder
+
+    checkpoint = checkpoint_folder(target)
+    with resume_hint("train"):
+        trainer, pipeline = train_forecaster(series, forecast, columns=columns, verbose=verbose,
+                                             checkpoint=checkpoint, resume=resume)
     folder = save(trainer, target, pipeline=pipeline, optimizer=trainer,
                   trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
                                                    batch_size=forecast.batch_size),
@@ -71,6 +84,7 @@ def _train(
     typer.echo(f"trained on {len(series)} rows of {columns}: final loss "
                f"{trainer.history_.last()['loss']:.6g}; bundle written to {target} "
                f"(version {folder.name})")
+    shutil.rmtree(checkpoint, ignore_errors=True)  # finished: nothing left to resume
     pointer = store.read_pointer(Path(target))
     kept = pointer["previous"] if pointer["current"] == folder.name else None
     if kept is not None and kept != replaces:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._settings import declared
+from seqlab.cli._resume import resume_hint
 from seqlab.errors import ValidationError
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
@@ -28,9 +29,19 @@ def _options_of(config_class: type) -> list[inspect.Parameter]:
     return parameters
 
 
-def _train_text(file: Path, out: Path = Path("text-model"), **settings: Any) -> None:
-    """Train a character-level language model on FILE; prints a sample after each epoch."""
-    train_text(file, TextTrainingConfig(**settings), out=out, echo=lambda line: typer.echo(line))
+def _train_text(file: Path, out: Path = Path("text-model"), resume: bool = False,
+                **settings: Any) -> None:
+    """Train a character-level language model on FILE; prints a sample after each epoch.
+
+    The text is encoded once into a memory-mapped token file (in seqlab's cache), so texts
+    larger than memory train. Ctrl-C or SIGTERM writes a checkpoint (OUT.checkpoint) and
+    exits with 130 or 143; the same command with --resume continues exactly. Under
+    `torchrun --nproc_per_node N -m seqlab train-text …` the streams are divided among
+    N processes.
+    """
+    with resume_hint("train-text"):
+        train_text(file, TextTrainingConfig(**settings), out=out, resume=resume,
+                   echo=lambda line: typer.echo(line))
 
 
 _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
@@ -38,6 +49,10 @@ _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
                       annotation=Annotated[Path, typer.Argument(help="A UTF-8 text file.")]),
     inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=Path("text-model"),
                       annotation=Annotated[Path, typer.Option(help="Where to write the bundle.")]),
+    inspect.Parameter("resume", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False,
+                      annotation=Annotated[bool, typer.Option(
+                          help="Continue the interrupted run whose checkpoint is "
+                               "OUT.checkpoint (same command, same settings).")]),
     *_options_of(TextTrainingConfig),
 ], return_annotation=None)
 

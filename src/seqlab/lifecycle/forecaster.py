@@ -98,8 +98,12 @@ def forecaster_spec(n_features: int, config: ForecastConfig) -> ModelSpec:
 
 
 def train_forecaster(series: Any, config: ForecastConfig, *, columns: list[str] | None = None,
-                     verbose: int = 0) -> tuple[Trainer, Pipeline]:
-    """Fit the pipeline on `series`, frame it, build and train the model; return both."""
+                     verbose: int = 0, checkpoint: str | Path | None = None,
+                     resume: bool = False) -> tuple[Trainer, Pipeline]:
+    """Fit the pipeline on `series`, frame it, build and train the model; return both.
+
+    With `checkpoint` (a folder) the fit checkpoints at each epoch's end and on
+    SIGINT/SIGTERM; ``resume=True`` continues from it (see `Trainer.fit`)."""
     config.validate()
     arr = np.asarray(series, dtype=np.float64)
     pipeline = Pipeline([ScaleStep(config.scale), WindowStep(config.n_in, config.n_out)],
@@ -113,5 +117,6 @@ def train_forecaster(series: Any, config: ForecastConfig, *, columns: list[str] 
                       precision=config.precision, on_divergence="rollback",
                       spike_factor=DIVERGENCE_SPIKE_FACTOR)
     trainer.fit(x, y.reshape(len(y), -1), epochs=config.epochs, batch_size=config.batch_size,
-                verbose=verbose)
+                verbose=verbose, checkpoint=checkpoint,
+                resume_from=checkpoint if resume else None)
     return trainer, pipeline

@@ -32,6 +32,7 @@ from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS
 from seqlab.train import Callback, CosineDecay, Trainer
 from seqlab.train.callbacks import KeepBest
+from seqlab.train.checkpoint import checkpoint_folder
 from seqlab.train.distributed import world as join_world
 from seqlab.train.precision import DEVICES, PRECISIONS, resolve_device
 
@@ -206,12 +207,6 @@ def _encoding_progress(echo: Callable[[str], None]) -> Callable[[int, int], None
 
 ENCODE_QUIETLY_BELOW = 2 * 50_000_000
 """Texts under 50 MB (two passes of reading) are encoded without progress lines."""
-
-
-def checkpoint_folder(out: str | Path) -> Path:
-    """Where `train_text` keeps the checkpoint of a run that writes the bundle `out`."""
-    out = Path(out)
-    return out.with_name(out.name + ".checkpoint")
 
 
 def train_text(

@@ -178,6 +178,8 @@ class RunState:
             signal.signal(signal_number, previous[signal_number])
 
         for number in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(number) is signal.SIG_IGN:
+                continue  # ignored on purpose (a background job of a script): leave it so
             previous[number] = signal.signal(number, handler)
 
         def disarm() -> None:

@@ -29,12 +29,19 @@ from safetensors.torch import load_file, save_file
 from seqlab._io import read_json_file
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["CHECKPOINT_FORMAT", "split_tensors", "join_tensors", "write_checkpoint",
+__all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "split_tensors", "join_tensors", "write_checkpoint",
            "read_checkpoint"]
 
 CHECKPOINT_FORMAT = "seqlab-checkpoint"
 CHECKPOINT_VERSION = 1
 _TENSOR_FILE, _JSON_FILE = "checkpoint.safetensors", "checkpoint.json"
+
+
+def checkpoint_folder(out: str | Path) -> Path:
+    """Where a command that writes the bundle `out` keeps its run's checkpoint:
+    ``OUT.checkpoint`` beside it."""
+    out = Path(out)
+    return out.with_name(out.name + ".checkpoint")
 
 
 def split_tensors(value: Any, prefix: str, tensors: dict[str, torch.Tensor]) -> Any:
