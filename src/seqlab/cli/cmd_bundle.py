@@ -77,6 +77,8 @@ def _train(
     with resume_hint("train"):
         trainer, pipeline = train_forecaster(series, forecast, columns=columns, verbose=verbose,
                                              checkpoint=checkpoint, resume=resume)
+    if not trainer.world.main:
+        return  # under torchrun, rank 0 writes the bundle and reports
     folder = save(trainer, target, pipeline=pipeline, optimizer=trainer,
                   trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
                                                    batch_size=forecast.batch_size),

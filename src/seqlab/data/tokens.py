@@ -100,14 +100,12 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
     ids_path = target.with_name(target.name + ".bin")
     temporary = ids_path.with_name(f".{ids_path.name}.{os.getpid()}.tmp")
     try:
-        out = np.memmap(temporary, dtype=_DTYPES[dtype], mode="w+", shape=(length,))
-        position = 0
-        for text in _chunks(source, lower, step(size)):
-            points = _code_points(text)
-            out[position: position + len(points)] = np.searchsorted(ordered, points)
-            position += len(points)
-        out.flush()
-        del out
+        # Written with plain writes, not through a memory map: mapped pages being written
+        # would count toward this process's memory until the kernel flushed them.
+        with open(temporary, "wb") as out:
+            for text in _chunks(source, lower, step(size)):
+                out.write(np.searchsorted(ordered, _code_points(text)).astype(
+                    _DTYPES[dtype]).tobytes())
         os.replace(temporary, ids_path)
     except OSError as error:
         raise ValidationError(f"Could not write the token file {ids_path}: "

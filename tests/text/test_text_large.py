@@ -1,0 +1,47 @@
+"""A text larger than this test lets seqlab hold in memory: 2 GB trains for a few hundred
+batches with the process's peak memory under 1.5 GB (the text is encoded streaming into a
+memory-mapped token file and batches are read from it one at a time)."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+GIGABYTES = 2
+PEAK_LIMIT = 1.5 * 2**30
+
+
+def _write_large_text(path, gigabytes):
+    words = np.array("the of and to in is that it was for on are with as his they be at one "
+                     "have this from or had by hot word but what some we can out other were "
+                     "all there when up use your how said an each she which do their".split())
+    rng = np.random.default_rng(0)
+    with open(path, "w", encoding="utf-8") as handle:
+        for block in range(gigabytes * 1024):
+            picks = words[rng.integers(0, len(words), size=200_000)]
+            text = " ".join(picks)
+            handle.write((text + ".\n") * (2**20 // len(text)) if len(text) < 2**20 else
+                         text[: 2**20 - 1] + "\n")
+
+
+@pytest.mark.slow
+def test_a_two_gigabyte_text_trains_in_under_one_and_a_half_gigabytes(tmp_path):
+    text = tmp_path / "large.txt"
+    _write_large_text(text, GIGABYTES)
+    assert text.stat().st_size >= GIGABYTES * 2**30 * 0.99
+    env = dict(os.environ, OMP_NUM_THREADS="2", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "seqlab", "train-text", str(text), "--out", str(tmp_path / "lm"),
+         "--steps", "300", "--units", "64", "--val-fraction", "0.0005",
+         "--checks-per-epoch", "1", "--sample-length", "0", "--checkpoint-every", "0",
+         "--device", "cpu"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    _, status, usage = os.wait4(process.pid, 0)
+    out, err = process.stdout.read(), process.stderr.read()
+    assert os.waitstatus_to_exitcode(status) == 0, err[-2000:]
+    assert "encoding the text into a token file: 100%" in out
+    assert "bundle written to" in out
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    assert peak < PEAK_LIMIT, f"peak memory {peak / 2**30:.2f} GB"
