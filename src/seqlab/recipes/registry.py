@@ -271,6 +271,11 @@ class RecipeExperiment:
     epochs: int | None = None
     options: tuple[tuple[str, Any], ...] = ()
 
+    @property
+    def metric(self) -> str:
+        """The name of the recipe's metric (what `repeat` labels its scores with)."""
+        return get(self.name).metric
+
     def __call__(self, seed: int) -> float:
         """Run the recipe once with `seed` (quietly) and return its metric value."""
         result = run(self.name, seed=seed, quick=self.quick, epochs=self.epochs,
