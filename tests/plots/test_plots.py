@@ -39,7 +39,7 @@ def test_overfit_curves_spanning_decades_get_a_log_axis_and_their_upturn_marked(
     val = [1e-3, 1e-4, 2e-5, 4.9e-6, 1e-5, 3e-5, 9.6e-5]
     train = [1e-3, 1e-4, 1e-5, 3e-6, 1e-6, 5e-7, 2e-7]
     history = History([{"epoch": i + 1, "loss": t, "val_loss": v}
-                       for i, (t, v) in enumerate(zip(train, val))])
+                       for i, (t, v) in enumerate(zip(train, val, strict=True))])
     axes = learning_curves(history).axes[0]
     assert axes.get_yscale() == "log"
     assert axes.get_ylabel().startswith("loss")

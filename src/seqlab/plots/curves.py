@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from seqlab.errors import ValidationError
 from seqlab.plots import palette
@@ -17,6 +18,11 @@ TRAIN_COLOR = palette.TRAIN
 VAL_COLOR = palette.VALIDATION
 #: Label of the best-epoch marker in the legend (tests and the report look for it).
 BEST_LABEL = "best epoch"
+
+
+def _floats(values: Sequence[Any]) -> list[float]:
+    """Plot values: an epoch that did not record the metric is a gap (NaN)."""
+    return [math.nan if v is None else float(v) for v in values]
 
 
 def wants_log_scale(values: Sequence[float]) -> bool:
@@ -64,7 +70,7 @@ def learning_curves(
     alpha = 1.0 if len(runs) == 1 else 0.7
     for index, history in enumerate(runs):
         try:
-            train = [float(v) for v in history[train_key]]
+            train = _floats(history[train_key])
         except KeyError as error:
             raise ValidationError(f"History {index} has no {train_key!r} curve.") from error
         epochs = list(range(start + 1, len(train) + 1))
@@ -72,7 +78,7 @@ def learning_curves(
                   label="train" if index == 0 else None)
         plotted += train[start:]
         try:
-            val = [float(v) for v in history[val_key]]
+            val = _floats(history[val_key])
         except KeyError:
             val = None
         if val is not None:
@@ -91,6 +97,7 @@ def learning_curves(
                       label=label)
     if log if log is not None else wants_log_scale(plotted):
         axes.set_yscale("log")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("epoch")
     axes.set_ylabel(train_key + (" (log scale)" if axes.get_yscale() == "log" else ""))
     axes.set_title(title + (f" — {verdict}" if verdict else "")
