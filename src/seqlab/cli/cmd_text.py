@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._settings import declared
+from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
@@ -67,5 +68,5 @@ def _generate(
 
 def register(app: typer.Typer) -> None:
     """Add train-text and generate to the `seqlab` command."""
-    app.command("train-text")(_train_text)
+    app.command("train-text")(tracked("train-text")(_train_text))
     app.command("generate")(_generate)
