@@ -25,7 +25,7 @@ PUBLIC = {
     """,
     "seqlab.train": """
         Callback CosineDecay EarlyStopping History LOSSES LearningRateScheduler METRICS
-        ModelCheckpoint ReduceLROnPlateau ResetState TensorBoard Trainer TrainerConfig
+        MLflow ModelCheckpoint ReduceLROnPlateau ResetState TensorBoard Trainer TrainerConfig
     """,
     "seqlab.generate": """
         closed_loop generate_ids generate_text known_word_share sample_next
