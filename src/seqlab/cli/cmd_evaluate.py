@@ -164,7 +164,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read the learning curves of a run directory: underfit, good fit or overfit."""
         from seqlab.evaluate import diagnose_many, majority
-        from seqlab.evaluate.diagnose import MIN_EPOCHS, diagnosable
+        from seqlab.evaluate.diagnosis import MIN_EPOCHS, diagnosable
         from seqlab.runs import read_run_dir
 
         record = read_run_dir(run_dir)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._io import atomic_write
-from seqlab.evaluate.diagnose import diagnosable, diagnose, majority
+from seqlab.evaluate.diagnosis import diagnosable, diagnose, majority
 from seqlab.plots.curves import best_epoch, learning_curves
 from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
 

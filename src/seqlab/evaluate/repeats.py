@@ -58,7 +58,7 @@ class RepeatResult:
 
     def boxplot(self, title: str | None = None) -> Any:
         """A matplotlib box-and-whisker figure of the scores."""
-        from seqlab.plots.boxplot import boxplot
+        from seqlab.plots.boxplots import boxplot
 
         return boxplot({self.label: self.scores}, title=title or f"{self.summary.count} repeats",
                        ylabel=self.label)

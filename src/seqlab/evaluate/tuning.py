@@ -153,7 +153,7 @@ class TuneResult:
     def boxplot(self, title: str = "", ylabel: str | None = None) -> Any:
         """Box-and-whisker figure, one box per configuration; the y axis is named after
         the score (`metric`) unless `ylabel` says otherwise."""
-        from seqlab.plots.boxplot import boxplot
+        from seqlab.plots.boxplots import boxplot
 
         names = sorted({k for p in self.params for k in p})
         return boxplot(dict(zip(self.labels, self.scores, strict=True)), title=title,
