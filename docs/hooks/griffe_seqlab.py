@@ -1,15 +1,13 @@
-"""Griffe extension for seqlab's API reference: public names as Python sees them, and
-docstrings read as their authors wrote them.
+"""Griffe extension for seqlab's API reference: docstrings read as their authors wrote them.
 
-1. A package name that is both a submodule and the function it exports:
-   ``seqlab/models/__init__.py`` does ``from seqlab.models.build import build``, so at run
-   time ``seqlab.models.build`` is the function, but a static reading sees the submodule
-   and the reference would lose ``build``, ``summary``, ``save``, ``load``, ``repeat`` …
-   Each such exported name is pointed at the object, as Python does.
-2. A paragraph after a ``Parameters`` section: seqlab's docstrings often close with a
-   plain paragraph ("The write is atomic: …", "Example: …") after the parameters. The numpy
-   convention ends a section only at the next header, so it would be read as more
-   parameters (and warned about). Such a paragraph gets a ``Notes`` header of its own.
+A paragraph after a ``Parameters`` section: seqlab's docstrings often close with a plain
+paragraph ("The write is atomic: …", "Example: …") after the parameters. The numpy
+convention ends a section only at the next header, so it would be read as more parameters
+(and warned about). Such a paragraph gets a ``Notes`` header of its own.
+
+(No package name is both a submodule and the function it exports any more: each module is
+named for what it does, `seqlab.models.building` exports `build`, so a static reading and
+Python agree; tests/test_public_api.py keeps it so.)
 """
 
 from __future__ import annotations
@@ -27,19 +25,7 @@ class SeqlabReference(griffe.Extension):
     """See the module docstring."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
-        self._fix_docstrings(pkg, set())  # first: the submodules are still members
-        self._fix_exports(pkg)
-
-    # ------------------------------------------------------------------- exports
-    def _fix_exports(self, module: griffe.Module) -> None:
-        for name, member in list(module.members.items()):
-            if member.is_alias or not member.is_module:
-                continue
-            exported = name in (module.exports or ())
-            if exported and name in member.members:
-                module.set_member(name, griffe.Alias(name, member.members[name], parent=module))
-            else:
-                self._fix_exports(member)
+        self._fix_docstrings(pkg, set())
 
     # ---------------------------------------------------------------- docstrings
     def _fix_docstrings(self, obj: griffe.Object, seen: set[str]) -> None:

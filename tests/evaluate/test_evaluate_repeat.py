@@ -35,7 +35,7 @@ def test_experiment_must_return_a_number():
 
 
 def test_each_seed_is_the_one_repeat_loop():
-    from seqlab.evaluate.repeat import each_seed
+    from seqlab.evaluate.repeats import each_seed
 
     seen = []
     assert each_seed(lambda s: s * 10, repeats=3, seed=4,

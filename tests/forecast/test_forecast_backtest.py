@@ -105,7 +105,7 @@ def test_without_statsmodels_ets_is_left_out_with_a_note(monkeypatch):
     from seqlab.errors import SeqlabError
     from seqlab.forecast import baselines
 
-    module = sys.modules["seqlab.forecast.backtest"]  # the package's `backtest` is the function
+    module = sys.modules["seqlab.forecast.backtesting"]
     monkeypatch.setattr(module, "statsmodels_available", lambda: False)
     monkeypatch.setattr(baselines, "statsmodels_available", lambda: False)
     r = backtest(monthly(60), horizon=4, origins=1, **FAST)

@@ -337,7 +337,7 @@ def _uniform(value):
 
 
 def test_load_rereads_when_a_save_deletes_the_version_under_it(tmp_path, monkeypatch):
-    loading = importlib.import_module("seqlab.bundle.load")  # the name `load` is the function
+    loading = importlib.import_module("seqlab.bundle.loading")
 
     path = tmp_path / "b"
     save(_uniform(1), path, metadata={"value": 1})
@@ -356,7 +356,7 @@ def test_load_rereads_when_a_save_deletes_the_version_under_it(tmp_path, monkeyp
 
 def test_a_broken_bundle_fails_at_once_and_os_errors_become_bundle_errors(tmp_path,
                                                                          monkeypatch):
-    loading = importlib.import_module("seqlab.bundle.load")  # the name `load` is the function
+    loading = importlib.import_module("seqlab.bundle.loading")
 
     path = tmp_path / "b"
     folder = save(_uniform(1), path, metadata={"value": 1})

@@ -18,7 +18,7 @@ from seqlab.models import (
     summary,
     vanilla,
 )
-from seqlab.models.build import detach_state, state_batch_size
+from seqlab.models.building import detach_state, state_batch_size
 
 # ------------------------------------------------------------------ validation
 

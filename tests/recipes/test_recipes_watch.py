@@ -47,6 +47,6 @@ def test_run_tensorboard_writes_per_epoch_scalars(tmp_path):
     assert json.loads(result.output.strip().splitlines()[-1])["recipe"] == "echo"
     events = EventAccumulator(str(tmp_path / "echo-seed0"))
     events.Reload()
-    steps = [event.step for event in events.Scalars("loss")]
+    steps = [event.step for event in events.Scalars("loss/train")]
     assert steps == [1, 2]
-    assert {"loss", "accuracy", "lr"} <= set(events.Tags()["scalars"])
+    assert {"loss/train", "accuracy/train", "lr"} <= set(events.Tags()["scalars"])

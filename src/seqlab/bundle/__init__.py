@@ -8,9 +8,9 @@ the version kept by ``save(..., keep_previous=True)`` live again.
 """
 
 from seqlab.bundle.files import DEFAULT_LIMITS, Limits
-from seqlab.bundle.load import Bundle, load
+from seqlab.bundle.loading import Bundle, load
 from seqlab.bundle.predictor import Predictor
-from seqlab.bundle.save import FORMAT_VERSION, check_target, save  # noqa: F401  (CLI helper)
+from seqlab.bundle.saving import FORMAT_VERSION, check_target, save  # noqa: F401  (CLI helper)
 from seqlab.bundle.schema import trainer_config_of  # noqa: F401  (older callers)
 from seqlab.bundle.store import rollback
 

@@ -26,7 +26,7 @@ from torch import nn
 
 from seqlab._io import atomic_write, check_output_path
 from seqlab._validation import check_choice
-from seqlab.bundle.load import Bundle, load
+from seqlab.bundle.loading import Bundle, load
 from seqlab.errors import ValidationError
 from seqlab.models._inference import activate
 from seqlab.models.spec import ModelSpec

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from seqlab.cli._tracking import MLflowURI, TensorBoardDir, check_trackers, trackers
 from seqlab.errors import DivergenceWarning, SeqlabError, ValidationError
 
 app = typer.Typer(
@@ -92,9 +93,8 @@ def run_recipe(
     epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
     out: Annotated[Path | None, typer.Option(help="Run directory: config, history, metrics, "
                                           "figures (see `seqlab report`).")] = None,
-    tensorboard: Annotated[Path | None, typer.Option(help="Log each epoch's metrics here for "
-                                                     "TensorBoard (needs the tensorboard "
-                                                     "extra).")] = None,
+    tensorboard: TensorBoardDir = None,
+    mlflow: MLflowURI = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON line "
                                           "(progress goes to stderr).")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
@@ -108,19 +108,21 @@ def run_recipe(
     from seqlab.recipes import run
 
     options = parse_recipe_options(ctx.args)
-    for folder, what in ((out, "run directory"), (tensorboard, "TensorBoard folder")):
-        if folder is not None:
-            check_output_path(folder, what, folder=True)
+    if out is not None:
+        check_output_path(out, "run directory", folder=True)
+    check_trackers(tensorboard, mlflow)
 
     def echo(line: str) -> None:
         print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
 
     callbacks = None
-    if tensorboard is not None:
-        from seqlab.train.tensorboard import TensorBoard
+    if tensorboard is not None or mlflow is not None:
+        hparams = {"run.recipe": name, "run.quick": quick,
+                   **{f"run.{k}": v for k, v in options.items()}}
 
         def callbacks(run_seed: int) -> list:
-            return [TensorBoard(tensorboard / f"{name}-seed{run_seed}")]
+            return trackers(tensorboard and tensorboard / f"{name}-seed{run_seed}", mlflow,
+                            name=f"{name}-seed{run_seed}", hparams=hparams)
 
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
                  options=options, echo=echo, callbacks=callbacks)

@@ -11,6 +11,7 @@ import numpy as np
 import typer
 
 from seqlab.cli._resume import resume_hint
+from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
 
 
@@ -247,6 +248,6 @@ def _update(
 
 def register(app: typer.Typer) -> None:
     """Add train, predict and update to the `seqlab` command."""
-    app.command("train")(_train)
+    app.command("train")(tracked("train")(_train))
     app.command("predict")(_predict)
     app.command("update")(_update)

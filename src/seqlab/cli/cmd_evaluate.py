@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._io import check_output_path
+from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
 
 __all__ = ["register", "parse_grid", "load_experiment_target"]
@@ -69,6 +70,7 @@ def register(app: typer.Typer) -> None:
     """Add the evaluation commands to `app`."""
 
     @app.command("repeat")
+    @tracked("repeat")
     def repeat_command(
         target: Annotated[str, typer.Argument(help="A recipe name or a JSON config file.")],
         repeats: Annotated[int, typer.Option(help="Number of runs.")] = 5,
@@ -104,6 +106,7 @@ def register(app: typer.Typer) -> None:
         echo(str(result.summary))
 
     @app.command("tune")
+    @tracked("tune")
     def tune_command(
         config: Annotated[str | None, typer.Argument(
             help="JSON config file; default: the book's toy problem (chapter 12).")] = None,
@@ -161,7 +164,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read the learning curves of a run directory: underfit, good fit or overfit."""
         from seqlab.evaluate import diagnose_many, majority
-        from seqlab.evaluate.diagnose import MIN_EPOCHS, diagnosable
+        from seqlab.evaluate.diagnosis import MIN_EPOCHS, diagnosable
         from seqlab.runs import read_run_dir
 
         record = read_run_dir(run_dir)

@@ -10,6 +10,7 @@ import typer
 
 from seqlab._settings import declared
 from seqlab.cli._resume import resume_hint
+from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
@@ -82,5 +83,5 @@ def _generate(
 
 def register(app: typer.Typer) -> None:
     """Add train-text and generate to the `seqlab` command."""
-    app.command("train-text")(_train_text)
+    app.command("train-text")(tracked("train-text")(_train_text))
     app.command("generate")(_generate)

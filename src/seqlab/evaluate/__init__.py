@@ -2,14 +2,24 @@
 
 Neural networks are stochastic, so a result is a distribution over seeds
 (`repeat`), a fit is read from its learning curves (`diagnose`), and a setting is
-chosen by comparing repeated scores (`tune`).
+chosen by comparing repeated scores (`tune`). Each lives in a module of its own whose
+documentation says more: `seqlab.evaluate.repeats`, `seqlab.evaluate.diagnosis` (how a
+verdict is reached, its thresholds), `seqlab.evaluate.tuning`, `seqlab.evaluate.stats`,
+`seqlab.evaluate.experiment` (the JSON config format).
 """
 
-from seqlab.evaluate.diagnose import ADVICE, VERDICTS, Diagnosis, diagnose, diagnose_many, majority
+from seqlab.evaluate.diagnosis import (
+    ADVICE,
+    VERDICTS,
+    Diagnosis,
+    diagnose,
+    diagnose_many,
+    majority,
+)
 from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides, load_config
-from seqlab.evaluate.repeat import RepeatResult, repeat
+from seqlab.evaluate.repeats import RepeatResult, repeat
 from seqlab.evaluate.stats import Summary, describe_table, summarize
-from seqlab.evaluate.tune import BACKENDS, TuneResult, grid, sample, tune
+from seqlab.evaluate.tuning import BACKENDS, TuneResult, grid, sample, tune
 
 __all__ = [
     "repeat",

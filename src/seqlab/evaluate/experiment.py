@@ -109,6 +109,11 @@ class ConfigExperiment:
     config: dict[str, Any]
     overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
 
+    @property
+    def metric(self) -> str:
+        """The name of the score (the config's ``score``, ``val_loss`` by default)."""
+        return str(self.config.get("score", "val_loss"))
+
     def __call__(self, seed: int) -> float:
         """Train once with `seed` and return the score (lower is better for losses)."""
         return self.run(seed)[0]

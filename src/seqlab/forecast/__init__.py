@@ -9,7 +9,7 @@ prediction intervals, classical baselines, rolling-origin backtests and bundles.
     save(forecaster, "sales-forecaster")         # JSON + safetensors, no code
 """
 
-from seqlab.forecast.backtest import BacktestResult, backtest
+from seqlab.forecast.backtesting import BacktestResult, backtest
 from seqlab.forecast.data import SeriesData, prepare, read_csv, season_length_of
 from seqlab.forecast.figure import backtest_figure
 from seqlab.forecast.forecaster import FitReport, Forecaster

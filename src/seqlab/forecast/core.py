@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from seqlab.models.build import build
+from seqlab.models.building import build
 from seqlab.models.spec import ModelSpec
 from seqlab.train.callbacks import EarlyStopping
 from seqlab.train.trainer import Trainer

@@ -10,6 +10,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from seqlab.plots import palette
+
 __all__ = ["backtest_figure"]
 
 
@@ -26,17 +28,18 @@ def backtest_figure(result: Any, max_series: int = 6, context: int | None = None
     for ax, name in zip(axes, names, strict=True):
         history = result.history[name]
         recent = history.iloc[-span:]
-        ax.plot(recent.index, recent.to_numpy(), color="black", lw=1.2, label="truth")
+        ax.plot(recent.index, recent.to_numpy(), color=palette.TRUTH, lw=1.2,
+                label="truth")
         part = forecasts[forecasts["series"] == name]
         for k, (_, g) in enumerate(part[part["method"] == "seqlab"].groupby("origin")):
             ax.fill_between(g["date"], g["lower"].astype(float), g["upper"].astype(float),
-                            color="tab:blue", alpha=0.2, lw=0,
+                            color=palette.PREDICTION, alpha=0.2, lw=0,
                             label=f"seqlab {result.level:.0%} interval" if k == 0 else None)
-            ax.plot(g["date"], g["forecast"], color="tab:blue", lw=1.5,
+            ax.plot(g["date"], g["forecast"], color=palette.PREDICTION, lw=1.5,
                     label="seqlab" if k == 0 else None)
         if best is not None:
             for k, (_, g) in enumerate(part[part["method"] == best].groupby("origin")):
-                ax.plot(g["date"], g["forecast"], color="tab:orange", lw=1, ls="--",
+                ax.plot(g["date"], g["forecast"], color=palette.BASELINE, lw=1, ls="--",
                         label=best if k == 0 else None)
         mase = result.metrics["seqlab"]["mase"]
         ax.set_title(f"{name}: rolling-origin backtest, {result.origins} origin(s), horizon "

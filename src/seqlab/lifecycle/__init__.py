@@ -8,7 +8,7 @@ from seqlab.lifecycle.tables import (  # noqa: F401  (the CLI's table helpers, n
     read_sequences,
     write_rows,
 )
-from seqlab.lifecycle.update import BASELINE, STRATEGIES, UpdateReport, train_candidate, update
+from seqlab.lifecycle.updating import BASELINE, STRATEGIES, UpdateReport, train_candidate, update
 
 __all__ = [
     "ForecastConfig",

@@ -13,7 +13,7 @@ from seqlab._io import read_text
 from seqlab._validation import check_choice, check_float, check_int, check_seed
 from seqlab.data.pipeline import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import ValidationError
-from seqlab.models.build import build
+from seqlab.models.building import build
 from seqlab.models.spec import CELLS, ModelSpec
 from seqlab.train.precision import DEVICES, PRECISIONS
 from seqlab.train.trainer import Trainer

@@ -1,6 +1,6 @@
 """Model specs, the builder, presets and summaries."""
 
-from seqlab.models.build import build
+from seqlab.models.building import build
 from seqlab.models.presets import (
     PRESETS,
     bidirectional,
@@ -12,7 +12,7 @@ from seqlab.models.presets import (
     vanilla,
 )
 from seqlab.models.spec import ModelSpec
-from seqlab.models.summary import ModelSummary, summary
+from seqlab.models.summaries import ModelSummary, summary
 
 __all__ = [
     "ModelSpec",

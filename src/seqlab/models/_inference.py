@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from seqlab.models.build import detach_state
+from seqlab.models.building import detach_state
 
 __all__ = ["eval_mode", "activate", "Stream"]
 

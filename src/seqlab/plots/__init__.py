@@ -7,7 +7,7 @@ with ``figure.savefig(path)``. `learning_curves` (train vs validation, one run o
 `seqlab.plots.book`. Run directories and their HTML report are `seqlab.runs`.
 """
 
-from seqlab.plots.boxplot import boxplot
+from seqlab.plots.boxplots import boxplot
 from seqlab.plots.curves import learning_curves
 
 __all__ = ["learning_curves", "boxplot"]

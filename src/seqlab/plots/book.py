@@ -12,6 +12,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
+from seqlab.plots import palette
+
 __all__ = [
     "damped_sine_figure",
     "moving_square_figure",
@@ -31,9 +33,9 @@ def damped_sine_figure(
     length, n_out = history.shape[1], np.asarray(expected).shape[1]
     past, future = np.arange(length), np.arange(length, length + n_out)
     for k, axis in enumerate(axes):
-        axis.plot(past, history[k], color="0.6", label="input")
-        axis.plot(future, expected[k], "o-", color="tab:blue", label="expected")
-        axis.plot(future, predicted[k], "x--", color="tab:red", label="predicted")
+        axis.plot(past, history[k], color=palette.CONTEXT, label="input")
+        axis.plot(future, expected[k], "o-", color=palette.TRUTH, label="expected")
+        axis.plot(future, predicted[k], "x--", color=palette.PREDICTION, label="predicted")
         mae = float(np.mean(np.abs(np.asarray(expected[k]) - np.asarray(predicted[k]))))
         axis.set_title(f"damped sine wave {k + 1}: MAE of the {n_out} forecast steps {mae:.4f}")
         axis.set_ylim(-0.05, 1.05)
@@ -85,10 +87,12 @@ def rectangles_figure(
     for k, axis in enumerate(axes):
         if truth is not None and truth[k] is not None:
             axis.add_patch(Polygon(truth[k], closed=True, fill=False, linestyle="--",
-                                   edgecolor="0.6", label="true"))
-        axis.add_patch(Polygon(shapes[k], closed=True, alpha=0.35, facecolor="tab:blue",
-                               edgecolor="tab:blue", label="generated"))
-        axis.plot(shapes[k][:, 0], shapes[k][:, 1], "o", color="tab:blue", markersize=3)
+                                   edgecolor=palette.TRUTH, label="true"))
+        axis.add_patch(Polygon(shapes[k], closed=True, alpha=0.35,
+                               facecolor=palette.PREDICTION, edgecolor=palette.PREDICTION,
+                               label="generated"))
+        axis.plot(shapes[k][:, 0], shapes[k][:, 1], "o", color=palette.PREDICTION,
+                  markersize=3)
         axis.set_xlim(-0.1, 1.1)
         axis.set_ylim(-0.1, 1.1)
         axis.set_aspect("equal")
@@ -120,13 +124,16 @@ def cumulative_sum_figure(
     axes = figure.subplots(n_show, 1, squeeze=False)[:, 0]
     limit = inputs.shape[1] / 4
     for k, axis in enumerate(axes):
-        axis.step(steps, expected[k], where="mid", color="tab:blue", label="expected")
-        axis.plot(steps, probability[k], "x", color="tab:red", label="predicted P(1)")
+        axis.step(steps, expected[k], where="mid", color=palette.TRUTH,
+                  label="expected")
+        axis.plot(steps, probability[k], "x", color=palette.PREDICTION,
+                  label="predicted P(1)")
         axis.set_ylim(-0.1, 1.1)
         axis.set_xticks(steps)
         right = axis.twinx()
-        right.plot(steps, np.cumsum(inputs[k]), color="0.6", alpha=0.7, label="running sum")
-        right.axhline(limit, color="0.6", linestyle=":")
+        right.plot(steps, np.cumsum(inputs[k]), color=palette.CONTEXT, alpha=0.7,
+                   label="running sum")
+        right.axhline(limit, color=palette.CONTEXT, linestyle=":")
         right.set_ylabel("running sum", color="0.4")
         exact = bool(np.all((probability[k] > 0.5) == (expected[k] > 0.5)))
         axis.set_title(f"sequence {k + 1}: {'all steps right' if exact else 'some steps wrong'}")

@@ -16,7 +16,7 @@ from seqlab.problems.alphabet import (
     variable_length_samples,
 )
 from seqlab.problems.cumulative_sum import cumulative_sum_examples
-from seqlab.problems.damped_sine import damped_sine, damped_sine_examples
+from seqlab.problems.damped_sines import damped_sine, damped_sine_examples
 from seqlab.problems.echo import echo_examples
 from seqlab.problems.moving_square import moving_square_batches, moving_square_examples
 from seqlab.problems.rectangles import random_rectangles, rectangle_pairs, shape_error

@@ -23,7 +23,7 @@ from seqlab.plots.book import (
 )
 from seqlab.problems.addition import ADDITION_ALPHABET, addition_examples, decode_addition
 from seqlab.problems.cumulative_sum import cumulative_sum_examples
-from seqlab.problems.damped_sine import damped_sine_examples
+from seqlab.problems.damped_sines import damped_sine_examples
 from seqlab.problems.echo import echo_examples
 from seqlab.problems.moving_square import moving_square_batches, moving_square_examples
 from seqlab.problems.rectangles import random_rectangles, rectangle_pairs, shape_error

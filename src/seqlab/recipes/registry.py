@@ -15,7 +15,7 @@ from typing import Any
 from seqlab._io import atomic_savefig
 from seqlab._validation import check_choice, check_int, check_seed
 from seqlab.errors import UnknownNameError, ValidationError
-from seqlab.evaluate.repeat import each_seed
+from seqlab.evaluate.repeats import each_seed
 from seqlab.train import Trainer, TrainerConfig
 from seqlab.train.callbacks import Callback, watch_training
 from seqlab.train.history import History
@@ -270,6 +270,11 @@ class RecipeExperiment:
     quick: bool = False
     epochs: int | None = None
     options: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def metric(self) -> str:
+        """The name of the recipe's metric (what `repeat` labels its scores with)."""
+        return get(self.name).metric
 
     def __call__(self, seed: int) -> float:
         """Run the recipe once with `seed` (quietly) and return its metric value."""

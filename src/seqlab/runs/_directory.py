@@ -25,7 +25,7 @@ from typing import Any
 
 from seqlab._io import atomic_savefig, atomic_write, read_json_file
 from seqlab.errors import ValidationError
-from seqlab.evaluate.diagnose import diagnosable, diagnose
+from seqlab.evaluate.diagnosis import diagnosable, diagnose
 from seqlab.plots.curves import learning_curves
 from seqlab.train.history import History
 

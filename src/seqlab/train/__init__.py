@@ -14,6 +14,7 @@ from seqlab.train.history import History
 from seqlab.train.losses import LOSSES
 from seqlab.train.metrics import METRICS
 from seqlab.train.tensorboard import TensorBoard
+from seqlab.train.tracking import MLflow
 from seqlab.train.trainer import Trainer
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "ResetState",
     "TensorBoard",
+    "MLflow",
     "LOSSES",
     "METRICS",
 ]

@@ -27,12 +27,12 @@ from seqlab.bundle.files import (
 )
 from seqlab.bundle.optim import check_optimizer_doc, check_optimizer_header, restore_optimizer
 from seqlab.bundle.predictor import Predictor
-from seqlab.bundle.save import FILE_NAMES, FORMAT, FORMAT_VERSION
+from seqlab.bundle.saving import FILE_NAMES, FORMAT, FORMAT_VERSION
 from seqlab.bundle.schema import check_history, check_metadata, check_trainer_config
 from seqlab.bundle.tensors import check_shapes, load_tensors, read_header
 from seqlab.data.pipeline import Pipeline, ScaleStep
 from seqlab.errors import BundleError, SeqlabError, ValidationError
-from seqlab.models.build import build, check_model_size
+from seqlab.models.building import build, check_model_size
 from seqlab.models.spec import ARCHITECTURES, ModelSpec
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History

@@ -24,12 +24,12 @@ from torch import nn
 from seqlab._io import atomic_savefig
 from seqlab._validation import check_float, check_int
 from seqlab.bundle import load, save
-from seqlab.bundle.load import Bundle
+from seqlab.bundle.loading import Bundle
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
-from seqlab.evaluate.repeat import each_seed
+from seqlab.evaluate.repeats import each_seed
 from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
-from seqlab.models.build import build
+from seqlab.models.building import build
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer

@@ -58,7 +58,7 @@ class RepeatResult:
 
     def boxplot(self, title: str | None = None) -> Any:
         """A matplotlib box-and-whisker figure of the scores."""
-        from seqlab.plots.boxplot import boxplot
+        from seqlab.plots.boxplots import boxplot
 
         return boxplot({self.label: self.scores}, title=title or f"{self.summary.count} repeats",
                        ylabel=self.label)
@@ -74,7 +74,7 @@ def repeat(
     seed: int = 0,
     workers: int = 1,
     confidence: float = 0.95,
-    label: str = "score",
+    label: str | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> RepeatResult:
     """Run ``experiment(seed)`` for seeds seed, seed+1, …, seed+repeats-1 and summarise.
@@ -82,7 +82,9 @@ def repeat(
     With ``workers > 1`` the repeats run in that many spawned processes, each on one
     torch thread; the scores are the same as with ``workers=1`` (which also runs each
     repeat on one thread) and are returned in seed order. `echo` receives a progress
-    line per finished repeat.
+    line per finished repeat. `label` names the score (the box plot's axis); by default
+    the experiment's ``metric`` attribute (`ConfigExperiment` and recipes have one), else
+    ``"score"``.
     """
     if not callable(experiment):
         raise ValidationError(
@@ -92,6 +94,7 @@ def repeat(
     repeats = check_int("repeats", repeats, "repeat", low=1)
     seed = check_seed(seed, "repeat")
     seeds = [seed + i for i in range(repeats)]
+    label = label or str(getattr(experiment, "metric", None) or "score")
 
     def progress(index: int, score: Any) -> None:
         if echo is not None:

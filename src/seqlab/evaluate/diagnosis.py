@@ -131,7 +131,9 @@ def diagnose(
     """Diagnose a `History` (or `train`/`val` loss sequences) as underfit, good fit or overfit.
 
     `start` skips the first epochs (as the book plots its overfit curve from epoch 500).
-    The thresholds are explained in the module docstring.
+    The order in which the verdicts are tried and what the thresholds `patience`,
+    `min_rise`, `tol`, `gap` and `tail` mean are explained in the documentation of the
+    module `seqlab.evaluate.diagnosis` (``help(seqlab.evaluate.diagnosis)``).
     """
     owner = "diagnose"
     t_all, v_all = _curve(history, train_key, train), _curve(history, val_key, val)

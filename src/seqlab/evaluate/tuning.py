@@ -116,6 +116,8 @@ class TuneResult:
     direction: str = "minimize"
     storage: str | None = None
     study_name: str | None = None
+    #: The name of the score (``val_loss``, a config's ``score``): the box plot's axis.
+    metric: str = "score"
     summaries: list[Summary] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -148,13 +150,14 @@ class TuneResult:
         return describe_table(dict(zip(self.labels, self.summaries, strict=True)),
                               dict(reference) if reference else None)
 
-    def boxplot(self, title: str = "", ylabel: str = "score") -> Any:
-        """Box-and-whisker figure, one box per configuration."""
-        from seqlab.plots.boxplot import boxplot
+    def boxplot(self, title: str = "", ylabel: str | None = None) -> Any:
+        """Box-and-whisker figure, one box per configuration; the y axis is named after
+        the score (`metric`) unless `ylabel` says otherwise."""
+        from seqlab.plots.boxplots import boxplot
 
         names = sorted({k for p in self.params for k in p})
         return boxplot(dict(zip(self.labels, self.scores, strict=True)), title=title,
-                       ylabel=ylabel, xlabel=", ".join(names))
+                       ylabel=ylabel or self.metric, xlabel=", ".join(names))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (what `seqlab tune --json` prints)."""
@@ -162,6 +165,7 @@ class TuneResult:
             "best": self.best,
             "best_label": self.labels[self.best_index],
             "direction": self.direction,
+            "metric": self.metric,
             "seeds": self.seeds,
             "table": self.means(),
             "configs": [{"params": p, "label": label, "scores": s, **summary.to_dict()}
@@ -180,6 +184,13 @@ class _ConfigObjective:
 
     def __call__(self, params: dict[str, Any], seed: int) -> float:
         return ConfigExperiment(self.config, params)(seed)
+
+
+def _metric_of(objective: Any) -> str:
+    """The name of the objective's score, for the box plot's axis."""
+    if isinstance(objective, Mapping):
+        return str(objective.get("score", "val_loss"))
+    return str(getattr(objective, "metric", None) or "score")
 
 
 def _objective(objective: Any) -> Callable[[dict[str, Any], int], float]:
@@ -231,7 +242,8 @@ def tune(
         params, scores, storage = optuna_search(
             fn, _check_space(space), seeds=seeds, n_trials=n_trials, workers=workers,
             direction=direction, storage=storage, study_name=study_name, echo=echo)
-        return TuneResult(params, scores, seeds, direction, storage, study_name)
+        return TuneResult(params, scores, seeds, direction, storage, study_name,
+                          _metric_of(objective))
     configs = grid(space) if backend == "grid" else sample(space, n_trials, seed)
     jobs = [(params, s) for params in configs for s in seeds]
 
@@ -244,4 +256,4 @@ def tune(
     flat = run_jobs(fn, jobs, workers=workers, owner="tune", on_result=progress)
     scores = [[float(v) for v in flat[i * repeats:(i + 1) * repeats]]
               for i in range(len(configs))]
-    return TuneResult(configs, scores, seeds, direction)
+    return TuneResult(configs, scores, seeds, direction, metric=_metric_of(objective))
