@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import pkgutil
 import sys
 from pathlib import Path
@@ -13,10 +12,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from seqlab.cli import _options
+from seqlab.cli._options import SeqlabGroup
 from seqlab.errors import DivergenceWarning, SeqlabError, ValidationError
 
 app = typer.Typer(
     name="seqlab",
+    cls=SeqlabGroup,
     help="Sequence prediction with recurrent neural networks: run the tutorials' experiments "
          "as checked recipes.",
     no_args_is_help=True,
@@ -36,19 +38,35 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def configure(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print seqlab's version and exit.")] = False,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's "
                                                 "choice). Tiny models on a busy machine run "
-                                                "fastest with 1.")] = None,
+                                                "fastest with 1.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the result: no progress "
+                                        "or other lines (errors and warnings still show).")]
+    = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More detail: also a line "
+                                          "as each training starts.")] = False,
 ) -> None:
-    """Sequence prediction with recurrent neural networks."""
+    """Sequence prediction with recurrent neural networks.
+
+    Global options (--threads, --quiet, --verbose) may come before or after the command.
+    Every training shows progress on stderr: a bar with the time left and the loss on a
+    terminal, a line per epoch otherwise.
+    """
     if threads is not None:
         import torch
 
         from seqlab._validation import check_int
 
         torch.set_num_threads(check_int("threads", threads, "seqlab", low=1, high=1024))
+    if quiet and verbose:
+        raise ValidationError("--quiet and --verbose contradict each other; give one.")
+    _options.state.verbosity = (_options.QUIET if quiet else
+                                _options.VERBOSE if verbose else _options.NORMAL)
+    ctx.with_resource(_options.watching_training(ctx.invoked_subcommand or "seqlab"))
 
 
 @app.command("recipes")
@@ -112,9 +130,8 @@ def run_recipe(
         if folder is not None:
             check_output_path(folder, what, folder=True)
 
-    def echo(line: str) -> None:
-        print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
-
+    _options.label_progress(name)
+    say, echo = _options.chatter(as_json), _options.result(as_json)
     callbacks = None
     if tensorboard is not None:
         from seqlab.train.tensorboard import TensorBoard
@@ -123,7 +140,7 @@ def run_recipe(
             return [TensorBoard(tensorboard / f"{name}-seed{run_seed}")]
 
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
-                 options=options, echo=echo, callbacks=callbacks)
+                 options=options, echo=say, callbacks=callbacks)
     if out is not None:
         from seqlab.runs import write_run_dir
 
@@ -134,7 +151,7 @@ def run_recipe(
                       metrics=result.to_json(),
                       histories=[h for o in result.outcomes for h in o.histories])
     if as_json:
-        print(json.dumps(result.to_json()), flush=True)
+        _options.print_json(result.to_json())
     else:
         recipe = result.recipe
         values = ", ".join(v if isinstance(v, str) else f"{v:.4f}" for v in result.values)

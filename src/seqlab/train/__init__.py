@@ -9,6 +9,7 @@ from seqlab.train.callbacks import (
     ReduceLROnPlateau,
     ResetState,
 )
+from seqlab.train._progress import ProgressReporter
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.losses import LOSSES
@@ -25,6 +26,7 @@ __all__ = [
     "ModelCheckpoint",
     "LearningRateScheduler",
     "CosineDecay",
+    "ProgressReporter",
     "ReduceLROnPlateau",
     "ResetState",
     "TensorBoard",

@@ -266,7 +266,8 @@ class Trainer:
         for callback in self._callbacks:
             callback.set_trainer(self)
         try:
-            self._notify("on_train_begin", {})
+            self._notify("on_train_begin", {"epochs": epochs, "steps": len(plan(None)),
+                                            "samples": len(x)})
             epoch = 0
             while epoch < epochs:
                 self._notify("on_epoch_begin", epoch)
