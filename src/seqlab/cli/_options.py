@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -141,6 +141,11 @@ def watching_training(label: str) -> Iterator[None]:
     finally:
         reporter.close()
         state.reporter = None
+
+
+JSON_OPTION = Annotated[bool, typer.Option("--json", help="Print the result as one JSON "
+                                           "object (other lines go to stderr).")]
+"""The ``--json`` option, spelled and explained the same on every command."""
 
 
 # --------------------------------------------------------------------- global options

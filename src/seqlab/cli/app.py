@@ -107,14 +107,15 @@ def run_recipe(
     quick: Annotated[bool, typer.Option(help="Reduced version that finishes in seconds.")] = False,
     repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
-    epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
+                                               show_default="the recipe's")] = None,
     out: Annotated[Path | None, typer.Option(help="Run directory: config, history, metrics, "
-                                          "figures (see `seqlab report`).")] = None,
+                                          "figures (see `seqlab report`).",
+                                          show_default="none")] = None,
     tensorboard: Annotated[Path | None, typer.Option(help="Log each epoch's metrics here for "
                                                      "TensorBoard (needs the tensorboard "
-                                                     "extra).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON line "
-                                          "(progress goes to stderr).")] = False,
+                                                     "extra).", show_default="none")] = None,
+    as_json: _options.JSON_OPTION = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
                                          "fails.")] = False,
 ) -> None:

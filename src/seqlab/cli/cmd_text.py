@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._settings import declared
+from seqlab.cli._options import JSON_OPTION, chatter
+from seqlab.cli._results import report_text_training
 from seqlab.errors import ValidationError
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
@@ -22,15 +24,21 @@ def _options_of(config_class: type) -> list[inspect.Parameter]:
     for field, constraint in declared(config_class):
         kind = _TYPES[constraint.kind]
         annotation = Annotated[kind | None if constraint.optional else kind,
-                               typer.Option(help=field.metadata["help"])]
+                               typer.Option(help=field.metadata["help"],
+                                            show_default=field.default is not None or "none")]
         parameters.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
                                             default=field.default, annotation=annotation))
     return parameters
 
 
-def _train_text(file: Path, out: Path = Path("text-model"), **settings: Any) -> None:
-    """Train a character-level language model on FILE; prints a sample after each epoch."""
-    train_text(file, TextTrainingConfig(**settings), out=out, echo=lambda line: typer.echo(line))
+def _train_text(file: Path, out: Path = Path("text-model"), as_json: bool = False,
+                **settings: Any) -> None:
+    """Train a character-level language model on FILE; prints a sample after each epoch.
+
+    Training stops when --epochs or --minutes runs out, whichever comes first.
+    """
+    run = train_text(file, TextTrainingConfig(**settings), out=out, echo=chatter(as_json))
+    report_text_training(run, out, as_json)
 
 
 _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
@@ -38,6 +46,8 @@ _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
                       annotation=Annotated[Path, typer.Argument(help="A UTF-8 text file.")]),
     inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=Path("text-model"),
                       annotation=Annotated[Path, typer.Option(help="Where to write the bundle.")]),
+    inspect.Parameter("as_json", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False,
+                      annotation=JSON_OPTION),
     *_options_of(TextTrainingConfig),
 ], return_annotation=None)
 
@@ -48,8 +58,10 @@ def _generate(
     length: Annotated[int, typer.Option(help="Characters to generate.")] = 400,
     temperature: Annotated[float, typer.Option(help="0 is greedy; below 1 is safer, above "
                                                "1 more surprising.")] = 0.5,
-    top_k: Annotated[int | None, typer.Option(help="Sample among the k likeliest.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for repeatable output.")] = None,
+    top_k: Annotated[int | None, typer.Option(help="Sample among the k likeliest.",
+                                              show_default="all")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for repeatable output.",
+                                             show_default="random")] = None,
 ) -> None:
     """Continue PRIME with text sampled from a character model bundle."""
     from seqlab.bundle import load

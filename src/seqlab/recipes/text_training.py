@@ -58,8 +58,8 @@ class TextTrainingConfig:
     val_fraction: float = setting(0.1, Float(0.0, 0.5, low_open=True),
                                   "Fraction held out at the end of the text.")
     minutes: float | None = setting(None, Float(0.0, low_open=True, optional=True),
-                                    "Time budget: the schedule ends and training stops by "
-                                    "then.")
+                                    "Time budget: training stops when it or the epochs run "
+                                    "out, whichever comes first (the last line says which).")
     seed: int = setting(0, Int(0, MAX_SEED), "Seed for weights, order and samples.")
     sample_length: int = setting(200, Int(0), "Characters per sample (0: none).")
     temperature: float = setting(0.5, Float(0.0), "Temperature of the samples printed after "
@@ -94,6 +94,8 @@ class TextTrainingRun:
     corpus: TextCorpus
     checks: list[HeldOutCheck]
     samples: list[str]
+    #: What ended training: "epochs" (all of them ran) or "minutes" (the time budget).
+    stopped_by: str = "epochs"
 
     @property
     def best(self) -> HeldOutCheck:
@@ -126,6 +128,7 @@ class _Progress(Callback):
         self.steps_per_epoch = steps_per_epoch
         self.best = KeepBest()
         self.epoch, self.last_at = 0, ""
+        self.stopped_by = "epochs"
         self.checks: list[HeldOutCheck] = []
         self.samples: list[str] = []
 
@@ -159,8 +162,17 @@ class _Progress(Callback):
                                  seed=self.config.seed)
             self.samples.append(text)
             self.echo(f"  sample at T={self.config.temperature}: {prime + text!r}")
-        if self.trainer.stop_training and self.config.minutes is not None:
-            self.echo(f"time budget of {self.config.minutes:g} min reached")
+        if self.config.minutes is not None and (self.trainer.stop_training or
+                                                epoch + 1 == self.config.epochs):
+            # Whichever of the epochs and the time budget runs out first ends training.
+            minutes = (time.perf_counter() - self.started) / 60
+            if epoch + 1 < self.config.epochs:
+                self.stopped_by = "minutes"
+                self.echo(f"stopped after {epoch + 1} of {self.config.epochs} epoch(s): the "
+                          f"time budget of {self.config.minutes:g} min ran out first")
+            else:
+                self.echo(f"stopped after all {self.config.epochs} epoch(s), {minutes:.1f} "
+                          f"min into the time budget of {self.config.minutes:g} min")
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
         if self.best.at != self.last_at and self.best.restore(self.trainer):
@@ -229,4 +241,5 @@ def train_text(
              metadata={"kind": "char-lm", "source": Path(path).name,
                        **{k: v for k, v in asdict(config).items() if v is not None}})
         echo(f"bundle written to {out}")
-    return TextTrainingRun(trainer, corpus, progress.checks, progress.samples)
+    return TextTrainingRun(trainer, corpus, progress.checks, progress.samples,
+                           progress.stopped_by)

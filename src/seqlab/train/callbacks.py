@@ -301,7 +301,8 @@ class CosineDecay(Callback):
         peak = self.trainer.lr / self.factor
         self.factor = factor
         self.trainer.lr = peak * factor
-        if self.minutes is not None and progress >= 1.0:
+        # Only the time budget stops training; the epochs end it on their own.
+        if self.minutes is not None and time.perf_counter() - self.started >= 60 * self.minutes:
             self.trainer.stop_training = True
 
 
