@@ -109,8 +109,8 @@ def register(app: typer.Typer) -> None:
             help="Config file (TOML, or .json).",
             show_default="the book's toy problem (chapter 12)")] = None,
         grid_items: Annotated[list[str], typer.Option(
-            "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10; at least one.",
-            show_default=False)] = [],  # noqa: B006
+            "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.",
+            show_default="none: give at least one")] = [],  # noqa: B006
         repeats: Annotated[int, typer.Option(help="Runs per configuration.")] = 5,
         epochs: Annotated[int | None, typer.Option(help="Epochs of every run.",
                                                    show_default="the config's")] = None,
