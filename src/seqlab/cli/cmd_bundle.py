@@ -11,7 +11,6 @@ import typer
 from seqlab.cli._options import JSON_OPTION, alias, print_json
 from seqlab.errors import ValidationError
 
-
 _TRAIN_DEFAULTS = {"n_in": 3, "n_out": 1, "units": 32, "cell": "lstm", "epochs": 100,
                    "batch_size": 32, "seed": 0, "scale": "minmax", "device": "auto",
                    "precision": "32"}

@@ -1,5 +1,6 @@
 """Training: the Trainer, losses, metrics, history and callbacks."""
 
+from seqlab.train._progress import ProgressReporter
 from seqlab.train.callbacks import (
     Callback,
     CosineDecay,
@@ -9,7 +10,6 @@ from seqlab.train.callbacks import (
     ReduceLROnPlateau,
     ResetState,
 )
-from seqlab.train._progress import ProgressReporter
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.losses import LOSSES
