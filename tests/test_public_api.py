@@ -26,7 +26,8 @@ PUBLIC = {
     """,
     "seqlab.train": """
         Callback CosineDecay EarlyStopping History LOSSES LearningRateScheduler METRICS
-        MLflow ModelCheckpoint ReduceLROnPlateau ResetState TensorBoard Trainer TrainerConfig
+        MLflow ModelCheckpoint ProgressReporter ReduceLROnPlateau ResetState TensorBoard
+        Trainer TrainerConfig
     """,
     "seqlab.generate": """
         closed_loop generate_ids generate_text known_word_share sample_next

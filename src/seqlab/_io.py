@@ -21,8 +21,8 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_json_file", "atomic_write", "atomic_savefig", "check_output_path",
-           "cache_dir"]
+__all__ = ["read_text", "read_json_file", "read_toml_file", "read_config_file", "atomic_write",
+           "atomic_savefig", "check_output_path", "cache_dir"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
@@ -58,6 +58,38 @@ def read_json_file(path: str | Path, what: str = "JSON file") -> Any:
         raise ValidationError(f"The {what} {path} is nested too deeply.") from None
     except ValueError as error:
         raise ValidationError(f"The {what} {path} is not valid JSON: {error}.") from None
+
+
+def read_toml_file(path: str | Path, what: str = "config file") -> dict[str, Any]:
+    """The top-level table of the user's TOML file `path` (read with tomllib: data only,
+    never code); a `ValidationError` naming the file when it cannot be read."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        raise ValidationError("Reading a TOML config needs Python 3.11 or newer (tomllib); "
+                              "pass the settings as options, or write the config as "
+                              ".json.") from None
+    text = read_text(path, what)
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise ValidationError(f"The {what} {path} is nested too deeply.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationError(f"The {what} {path} is not valid TOML: {error}.") from None
+
+
+def read_config_file(path: str | Path, what: str = "config file") -> dict[str, Any]:
+    """A config file as a dict: TOML (seqlab's config format), or JSON when its name ends
+    in ``.json`` (or, named neither .toml nor .json, when it starts with ``{``). Either way
+    the top level must be a table (an object)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json" or (suffix != ".toml" and
+                             read_text(path, what).lstrip().startswith("{")):
+        config = read_json_file(path, what)
+        if not isinstance(config, dict):
+            raise ValidationError(f"The {what} {path} must hold a JSON object.")
+        return config
+    return read_toml_file(path, what)
 
 
 def check_output_path(path: str | Path, what: str = "output", *, folder: bool = False) -> Path:

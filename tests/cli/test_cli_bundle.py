@@ -29,7 +29,7 @@ def test_train_then_predict_end_to_end_in_original_units(tmp_path):
     _write_csv(tmp_path / "sales.csv", series)
     command = [sys.executable, "-m", "seqlab"]
     trained = subprocess.run(
-        [*command, "train", "--csv", str(tmp_path / "sales.csv"), "--column", "sales",
+        [*command, "train", str(tmp_path / "sales.csv"), "--column", "sales",
          "--n-in", "8", "--n-out", "2", "--units", "12", "--epochs", "40", "--lr", "0.01",
          "--seed", "0", "--out", str(tmp_path / "model")],
         capture_output=True, text=True, timeout=300)
@@ -62,7 +62,7 @@ def test_train_from_toml_config_and_predict_jsonl(tmp_path):
     assert bundle.trainer_config.epochs == 3  # the command line wins over the file
     assert bundle.pipeline.columns == ["level"] and bundle.pipeline.window.n_in == 4
     result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "s.csv"),
-                                 "--output", str(tmp_path / "p.jsonl"), "--last"])
+                                 "--out", str(tmp_path / "p.jsonl"), "--last"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
     assert len(rows) == 1 and rows[0]["step"] == 80 and set(rows[0]) == {"step", "t+1"}
@@ -78,7 +78,7 @@ def test_unknown_config_setting_and_missing_column_are_clear(tmp_path):
     (tmp_path / "bad.toml").write_text('csv = "x.csv"\nlayers = 3\n')
     result = runner.invoke(app, ["train", "--config", str(tmp_path / "bad.toml")])
     assert result.exit_code != 0 and "layers" in str(result.exception)
-    result = runner.invoke(app, ["train", "--csv", str(tmp_path / "s.csv"), "--column", "nope"])
+    result = runner.invoke(app, ["train", str(tmp_path / "s.csv"), "--column", "nope"])
     assert result.exit_code != 0 and "nope" in str(result.exception)
 
 
@@ -86,14 +86,14 @@ def test_update_promotes_then_rollback_restores(tmp_path):
     rng = np.random.default_rng(0)
     _write_csv(tmp_path / "old.csv", 10 + rng.normal(0, 0.1, 150))
     _write_csv(tmp_path / "new.csv", 30 + rng.normal(0, 0.1, 150))
-    result = runner.invoke(app, ["train", "--csv", str(tmp_path / "old.csv"), "--n-in", "3",
+    result = runner.invoke(app, ["train", str(tmp_path / "old.csv"), "--n-in", "3",
                                  "--column", "sales",
                                  "--units", "4", "--epochs", "3", "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     new = _read(tmp_path / "new.csv")
     before = load(tmp_path / "m").predict(new)
-    result = runner.invoke(app, ["update", str(tmp_path / "m"), "--old", str(tmp_path / "old.csv"),
-                                 "--new", str(tmp_path / "new.csv"), "--repeats", "1",
+    result = runner.invoke(app, ["update", str(tmp_path / "m"), str(tmp_path / "old.csv"),
+                                 str(tmp_path / "new.csv"), "--repeats", "1",
                                  "--epochs", "15", "--extra-epochs", "15", "--lr-factor", "1",
                                  "--plot", str(tmp_path / "u.png")])
     assert result.exit_code == 0, result.output

@@ -26,7 +26,7 @@ def _csv(path, n=60, gap=False):
 def test_forecast_writes_csv_and_bundle_then_reuses_the_bundle(tmp_path):
     data = _csv(tmp_path / "sales.csv")
     result = runner.invoke(app, ["forecast", str(data), "--horizon", "4", "--members", "1",
-                                 "--out", str(tmp_path / "model"), "--output",
+                                 "--out", str(tmp_path / "model"), "--forecasts",
                                  str(tmp_path / "f.csv")])
     assert result.exit_code == 0, result.output
     assert "model: lstm-hybrid" in result.output
@@ -36,7 +36,7 @@ def test_forecast_writes_csv_and_bundle_then_reuses_the_bundle(tmp_path):
     again = runner.invoke(app, ["forecast", str(data), "--model", str(tmp_path / "model"),
                                 "--json"])
     assert again.exit_code == 0, again.output
-    doc = json.loads(again.output)
+    doc = json.loads(again.stdout)
     assert doc["model"].startswith("lstm-hybrid") and len(doc["forecasts"]) == 4
     assert np.allclose([r["forecast"] for r in doc["forecasts"]], table["forecast"])
 
@@ -58,7 +58,7 @@ def test_backtest_prints_metrics_beside_baselines_and_strict_json(tmp_path):
         assert word in result.output
     assert (tmp_path / "bt.png").exists()
     result = runner.invoke(app, [*args, "--json", "--no-plot"])
-    doc = json.loads(result.output, parse_constant=lambda c: (_ for _ in ()).throw(
+    doc = json.loads(result.stdout, parse_constant=lambda c: (_ for _ in ()).throw(
         ValueError(c)))
     assert set(doc["metrics"]) >= {"seqlab", "naive", "seasonal_naive"}
     assert doc["verdict"]

@@ -21,7 +21,7 @@ def series_csv(tmp_path) -> Path:
 
 
 def _train(cli, csv, *options):
-    return cli("train", "--csv", csv, "--column", "sales", "--epochs", 1, *options)
+    return cli("train", csv, "--column", "sales", "--epochs", 1, *options)
 
 
 TRAIN_CASES = {
@@ -68,7 +68,7 @@ def test_train_config_problems(tmp_path, cli, series_csv):
     (tmp_path / "unknown.toml").write_text(f'csv = "{series_csv}"\ncolumn = "sales"\nwindow = 3')
     assert_one_line_error(cli("train", "--config", tmp_path / "unknown.toml"), 2,
                           r"Unknown forecaster setting\(s\) \['window'\]")
-    assert_one_line_error(cli("train"), 2, r"needs --csv FILE")
+    assert_one_line_error(cli("train"), 2, r"needs the data: seqlab train DATA")
 
 
 def test_a_run_that_diverges_exits_1_and_keeps_the_good_bundle(tmp_path, cli, series_csv):
@@ -84,15 +84,15 @@ def test_a_run_that_diverges_exits_1_and_keeps_the_good_bundle(tmp_path, cli, se
 PREDICT_CASES = {
     "missing-bundle": (lambda t, b: ["predict", t / "nothing", t / "sales.csv"],
                        r"No bundle at .*nothing"),
-    "output-in-missing-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--output",
+    "output-in-missing-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
                                                t / "nodir" / "x.csv"],
                                  r"the folder .*nodir does not exist"),
-    "output-is-a-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--output", t],
+    "output-is-a-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--out", t],
                            r"is a folder; name a file"),
     "missing-input": (lambda t, b: ["predict", b, t / "absent.csv"], r"does not exist"),
     "unknown-column": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "price"],
                        r"no column\(s\) \['price'\]"),
-    "output-onto-the-input": (lambda t, b: ["predict", b, t / "sales.csv", "--output",
+    "output-onto-the-input": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
                                             t / "sales.csv"], r"is the input file"),
     "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
                                        "--column", "t"], r"feature"),
@@ -165,8 +165,9 @@ OTHER_CASES = {
                             r"run directory"),
     "report-out-in-missing-folder": (["report", "/", "--out", "/nonexistent/r.html"],
                                      r"report /nonexistent/r.html: the folder /nonexistent"),
-    "tune-config-not-json": (["tune", "/etc/hostname", "--grid", "units=1,2"],
-                             r"config file /etc/hostname is not valid JSON"),
+    # A config named neither .json nor .toml is read as TOML, seqlab's config format.
+    "tune-config-not-toml": (["tune", "/etc/hostname", "--grid", "units=1,2"],
+                             r"config file /etc/hostname is not valid TOML"),
 }
 
 
@@ -177,7 +178,7 @@ def test_other_bad_commands(cli, argv, message):
 
 def test_update_with_a_holdout_out_of_range(tmp_path, cli, series_bundle, series_csv, copy_of):
     path, _ = copy_of(series_bundle)
-    result = cli("update", path, "--old", series_csv, "--new", series_csv, "--holdout", 2)
+    result = cli("update", path, series_csv, series_csv, "--holdout", 2)
     assert_one_line_error(result, 2, r"'holdout'")
 
 
@@ -195,7 +196,7 @@ def test_a_full_disk_is_one_line_exit_1_and_leaves_no_partial_file(tmp_path, cli
 
     monkeypatch.setattr(seqlab._io.os, "fsync", full)
     target = tmp_path / "forecasts.csv"
-    result = cli("predict", series_bundle, series_csv, "--output", target)
+    result = cli("predict", series_bundle, series_csv, "--out", target)
     assert_one_line_error(result, 1, r"Could not write .*forecasts.csv: No space left on device")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.csv"]
 
@@ -206,7 +207,7 @@ def test_debug_mode_shows_the_traceback(tmp_path, series_csv, monkeypatch):
 
     monkeypatch.setenv("SEQLAB_DEBUG", "1")
     with pytest.raises(ValidationError):
-        run_cli(["train", "--csv", str(series_csv), "--column", "sales", "--units", "0"])
+        run_cli(["train", str(series_csv), "--column", "sales", "--units", "0"])
 
 
 def test_an_unexpected_error_is_reported_as_a_bug_not_a_traceback(cli, monkeypatch):
@@ -241,7 +242,7 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
     predicted = cli("predict", bundle, data)
     assert predicted.code == 0 and predicted.out.splitlines()[0] == "date,series,forecast,lower,upper"
     assert len(predicted.out.splitlines()) == 7
-    assert_one_line_error(cli("update", bundle, "--old", data, "--new", data), 2,
+    assert_one_line_error(cli("update", bundle, data, data), 2,
                           r"is a forecasting bundle .* refitted rather than updated")
     photos = tmp_path / "photos"
     photos.mkdir()
@@ -249,7 +250,7 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
     assert_one_line_error(cli("forecast", data, "--horizon", 6, "--out", photos), 2,
                           r"not a forecasting bundle \(no forecast.json\); refusing to replace")
     assert (photos / "cat.jpg").read_text() == "meow"
-    assert_one_line_error(cli("forecast", data, "--horizon", 6, "--output", tmp_path / "no" /
+    assert_one_line_error(cli("forecast", data, "--horizon", 6, "--forecasts", tmp_path / "no" /
                               "f.csv"), 2, r"the folder .*no does not exist")
 
 

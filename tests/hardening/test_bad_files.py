@@ -156,7 +156,7 @@ def test_bad_files_at_the_command_line_are_one_line_and_exit_2(tmp_path, cli, se
     data = tmp_path / "data.csv"
     data.write_bytes(content)
     if command == "train":
-        result = cli("train", "--csv", data, "--column", "sales", "--epochs", 1,
+        result = cli("train", data, "--column", "sales", "--epochs", 1,
                      "--out", tmp_path / "model")
         assert not (tmp_path / "model").exists()
     else:

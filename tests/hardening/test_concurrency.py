@@ -177,7 +177,7 @@ def test_library_writers_released_together(tmp_path, rounds, fresh):
 
 def _train(csv, out):
     return subprocess.Popen(
-        [sys.executable, "-m", "seqlab", "train", "--csv", str(csv), "--column", "sales",
+        [sys.executable, "-m", "seqlab", "train", str(csv), "--column", "sales",
          "--n-in", "3", "--units", "2", "--epochs", "1", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

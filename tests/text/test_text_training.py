@@ -90,10 +90,23 @@ def test_learning_rate_decays_along_the_run(play):
 
 def test_a_time_budget_ends_the_run_early(play):
     lines: list[str] = []
-    trainer = train_text(play, small(epochs=500, minutes=0.05), echo=lines.append).trainer
+    run = train_text(play, small(epochs=500, minutes=0.05), echo=lines.append)
+    trainer = run.trainer
     assert len(trainer.history_) < 500
-    assert any("time budget of 0.05 min reached" in line for line in lines)
+    assert run.stopped_by == "minutes"
+    assert any("the time budget of 0.05 min ran out first" in line for line in lines)
     assert trainer.history_["lr"][-1] == pytest.approx(small().lr * 0.05)
+
+
+def test_epochs_running_out_first_are_named_not_the_time_budget(play):
+    # Regression: `--epochs 1 --minutes 5` stopped after the epoch, saying "time budget of
+    # 5 min reached".
+    lines: list[str] = []
+    run = train_text(play, small(epochs=1, minutes=5), echo=lines.append)
+    assert run.stopped_by == "epochs"
+    assert len(run.trainer.history_) == 1
+    assert not any("ran out first" in line or "reached" in line for line in lines)
+    assert any("stopped after all 1 epoch(s)" in line for line in lines)
 
 
 @pytest.mark.parametrize("field, value", [("cell", "transformer"), ("units", 0),

@@ -25,10 +25,12 @@ __all__ = ["TensorBoardDir", "MLflowURI", "tracked", "trackers", "check_trackers
 
 TensorBoardDir = Annotated[Path | None, typer.Option(
     "--tensorboard", help="Log every epoch's metrics (loss/train beside loss/validation) and "
-    "the hyperparameters here for TensorBoard (needs the tensorboard extra).")]
+    "the hyperparameters here for TensorBoard (needs the tensorboard extra).",
+    show_default="none")]
 MLflowURI = Annotated[str | None, typer.Option(
     "--mlflow", envvar="SEQLAB_MLFLOW", help="Log params and every epoch's metrics to this "
-    "MLflow tracking URI, e.g. file:./mlruns (needs the mlflow extra).")]
+    "MLflow tracking URI, e.g. file:./mlruns (needs the mlflow extra).",
+    show_default="none")]
 
 
 def check_trackers(tensorboard: Path | None, mlflow: str | None, workers: int = 1) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import pkgutil
 import sys
 from pathlib import Path
@@ -13,11 +12,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from seqlab.cli import _options
+from seqlab.cli._options import SeqlabGroup
 from seqlab.cli._tracking import MLflowURI, TensorBoardDir, check_trackers, trackers
 from seqlab.errors import DivergenceWarning, SeqlabError, ValidationError
 
 app = typer.Typer(
     name="seqlab",
+    cls=SeqlabGroup,
     help="Sequence prediction with recurrent neural networks: run the tutorials' experiments "
          "as checked recipes.",
     no_args_is_help=True,
@@ -37,19 +39,35 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def configure(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print seqlab's version and exit.")] = False,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's "
                                                 "choice). Tiny models on a busy machine run "
-                                                "fastest with 1.")] = None,
+                                                "fastest with 1.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the result: no progress "
+                                        "or other lines (errors and warnings still show).")]
+    = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More detail: also a line "
+                                          "as each training starts.")] = False,
 ) -> None:
-    """Sequence prediction with recurrent neural networks."""
+    """Sequence prediction with recurrent neural networks.
+
+    Global options (--threads, --quiet, --verbose) may come before or after the command.
+    Every training shows progress on stderr: a bar with the time left and the loss on a
+    terminal, a line per epoch otherwise.
+    """
     if threads is not None:
         import torch
 
         from seqlab._validation import check_int
 
         torch.set_num_threads(check_int("threads", threads, "seqlab", low=1, high=1024))
+    if quiet and verbose:
+        raise ValidationError("--quiet and --verbose contradict each other; give one.")
+    _options.state.verbosity = (_options.QUIET if quiet else
+                                _options.VERBOSE if verbose else _options.NORMAL)
+    ctx.with_resource(_options.watching_training(ctx.invoked_subcommand or "seqlab"))
 
 
 @app.command("recipes")
@@ -90,13 +108,14 @@ def run_recipe(
     quick: Annotated[bool, typer.Option(help="Reduced version that finishes in seconds.")] = False,
     repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
-    epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
+                                               show_default="the recipe's")] = None,
     out: Annotated[Path | None, typer.Option(help="Run directory: config, history, metrics, "
-                                          "figures (see `seqlab report`).")] = None,
+                                          "figures (see `seqlab report`).",
+                                          show_default="none")] = None,
     tensorboard: TensorBoardDir = None,
     mlflow: MLflowURI = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON line "
-                                          "(progress goes to stderr).")] = False,
+    as_json: _options.JSON_OPTION = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
                                          "fails.")] = False,
 ) -> None:
@@ -112,9 +131,8 @@ def run_recipe(
         check_output_path(out, "run directory", folder=True)
     check_trackers(tensorboard, mlflow)
 
-    def echo(line: str) -> None:
-        print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
-
+    _options.label_progress(name)
+    say, echo = _options.chatter(as_json), _options.result(as_json)
     callbacks = None
     if tensorboard is not None or mlflow is not None:
         hparams = {"run.recipe": name, "run.quick": quick,
@@ -125,7 +143,7 @@ def run_recipe(
                             name=f"{name}-seed{run_seed}", hparams=hparams)
 
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
-                 options=options, echo=echo, callbacks=callbacks)
+                 options=options, echo=say, callbacks=callbacks)
     if out is not None:
         from seqlab.runs import write_run_dir
 
@@ -136,7 +154,7 @@ def run_recipe(
                       metrics=result.to_json(),
                       histories=[h for o in result.outcomes for h in o.histories])
     if as_json:
-        print(json.dumps(result.to_json()), flush=True)
+        _options.print_json(result.to_json())
     else:
         recipe = result.recipe
         values = ", ".join(v if isinstance(v, str) else f"{v:.4f}" for v in result.values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,53 +9,83 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
+from seqlab.cli._options import JSON_OPTION, alias, print_json
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
 
+_TRAIN_DEFAULTS = {"n_in": 3, "n_out": 1, "units": 32, "cell": "lstm", "epochs": 100,
+                   "batch_size": 32, "seed": 0, "scale": "minmax", "device": "auto",
+                   "precision": "32"}
+"""ForecastConfig's defaults, shown in `train --help` (the options themselves default to
+None so that a --config file's settings apply unless an option is given)."""
+
+
+def _shown(name: str) -> str:
+    return str(_TRAIN_DEFAULTS[name])
+
 
 def _train(
-    csv: Annotated[Path | None, typer.Option(help="CSV (or JSON lines) holding the series.")]
-    = None,
+    data: Annotated[Path | None, typer.Argument(help="CSV (or JSON lines) holding the series "
+                                                "(or csv = '...' in --config).",
+                                                show_default=False)] = None,
     column: Annotated[list[str] | None, typer.Option(help="Column(s) to model (repeat for "
-                                                     "several).")] = None,
-    n_in: Annotated[int | None, typer.Option(help="Past values per forecast.")] = None,
-    n_out: Annotated[int | None, typer.Option(help="Values forecast at once.")] = None,
-    units: Annotated[int | None, typer.Option(help="Recurrent units.")] = None,
-    cell: Annotated[str | None, typer.Option(help="lstm, gru or rnn.")] = None,
-    epochs: Annotated[int | None, typer.Option(help="Training epochs.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Samples per batch.")] = None,
-    lr: Annotated[float | None, typer.Option(help="Learning rate (Adam).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
-    scale: Annotated[str | None, typer.Option(help="minmax or standard.")] = None,
-    device: Annotated[str | None, typer.Option(help="auto (a GPU when present; the default), "
-                                               "cpu, cuda or mps.")] = None,
-    precision: Annotated[str | None, typer.Option(help="32 (the default), bf16 or 16 (CUDA "
-                                                  "only).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Bundle folder to write.")] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML file with these settings "
-                                                "(options given here win).")] = None,
-    verbose: Annotated[int, typer.Option(help="0 silent, 1 progress, 2 a line an epoch.")] = 0,
+                                                     "several).", show_default="all numeric "
+                                                     "columns")] = None,
+    n_in: Annotated[int | None, typer.Option(help="Past values per forecast.",
+                                             show_default=_shown("n_in"))] = None,
+    n_out: Annotated[int | None, typer.Option(help="Values forecast at once.",
+                                              show_default=_shown("n_out"))] = None,
+    units: Annotated[int | None, typer.Option(help="Recurrent units.",
+                                              show_default=_shown("units"))] = None,
+    cell: Annotated[str | None, typer.Option(help="lstm, gru or rnn.",
+                                             show_default=_shown("cell"))] = None,
+    epochs: Annotated[int | None, typer.Option(help="Training epochs.",
+                                               show_default=_shown("epochs"))] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Samples per batch.",
+                                                   show_default=_shown("batch_size"))] = None,
+    lr: Annotated[float | None, typer.Option(help="Learning rate (Adam).",
+                                             show_default="Adam's 0.001")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed.",
+                                             show_default=_shown("seed"))] = None,
+    scale: Annotated[str | None, typer.Option(help="minmax or standard.",
+                                              show_default=_shown("scale"))] = None,
+    device: Annotated[str | None, typer.Option(help="auto (a GPU when present), cpu, cuda or "
+                                               "mps.", show_default=_shown("device"))] = None,
+    precision: Annotated[str | None, typer.Option(help="32, bf16 or 16 (CUDA only).",
+                                                  show_default=_shown("precision"))] = None,
+    out: Annotated[Path | None, typer.Option(help="Bundle folder to write.",
+                                             show_default="model.bundle")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML (or .json) file with these "
+                                                "settings (options given here win).",
+                                                show_default="none")] = None,
     lock_timeout: Annotated[float, typer.Option(help="Seconds to wait while another process "
                                                 "writes the same bundle.")] = 60.0,
     resume: Annotated[bool, typer.Option(help="Continue the interrupted run whose checkpoint "
                                          "is OUT.checkpoint (same command, same settings).")]
     = False,
+    as_json: JSON_OPTION = False,
+    csv: Annotated[Path | None, typer.Option("--csv", hidden=True)] = None,
 ) -> None:
-    """Train a forecaster on a CSV series and save it as a bundle.
+    """Train a forecaster on the series in DATA and save it as a bundle.
+
+    The bundle keeps the scaling, so `seqlab predict` answers in the original units, and
+    so does the training error printed at the end. Two trainings writing one bundle at once
+    both end up in it: the later one is live and the earlier one is kept as its previous
+    version (`seqlab update --rollback` restores it).
 
     Ctrl-C or SIGTERM writes a checkpoint beside the bundle (OUT.checkpoint) and exits
     with 130 or 143; the same command with --resume continues exactly where it stopped.
-
-    The bundle keeps the scaling, so `seqlab predict` answers in the original units. Two
-    trainings writing one bundle at once both end up in it: the later one is live and the
-    earlier one is kept as its previous version (`seqlab update --rollback` restores it).
     """
+    from seqlab._io import read_config_file
     from seqlab.bundle import check_target, save, store, trainer_config_of
-    from seqlab.lifecycle import ForecastConfig, read_columns, read_toml, train_forecaster
+    from seqlab.bundle import load as load_bundle
+    from seqlab.lifecycle import ForecastConfig, read_columns, rmse, train_forecaster
 
-    settings: dict[str, Any] = read_toml(config) if config is not None else {}
-    given = {"csv": csv, "column": column or None, "n_in": n_in, "n_out": n_out,
+    data = alias(data, csv, "--csv", "give the data file as an argument: seqlab train DATA",
+                 "The data file")
+    settings: dict[str, Any] = read_config_file(config) if config is not None else {}
+    given = {"csv": data, "column": column or None, "n_in": n_in, "n_out": n_out,
              "units": units, "cell": cell, "epochs": epochs, "batch_size": batch_size, "lr": lr,
              "seed": seed, "scale": scale, "device": device, "precision": precision,
              "out": out}
@@ -65,7 +94,8 @@ def _train(
     source, columns = settings.pop("csv", None), settings.pop("column", None)
     target = settings.pop("out", None) or "model.bundle"
     if source is None:
-        raise ValidationError("seqlab train needs --csv FILE (or csv = '...' in --config).")
+        raise ValidationError("seqlab train needs the data: seqlab train DATA (or csv = '...' "
+                              "in --config).")
     check_target(target)
     if isinstance(columns, str):
         columns = [columns]
@@ -76,7 +106,7 @@ def _train(
 
     checkpoint = checkpoint_folder(target)
     with resume_hint("train"):
-        trainer, pipeline = train_forecaster(series, forecast, columns=columns, verbose=verbose,
+        trainer, pipeline = train_forecaster(series, forecast, columns=columns,
                                              checkpoint=checkpoint, resume=resume)
     if not trainer.world.main:
         return  # under torchrun, rank 0 writes the bundle and reports
@@ -84,12 +114,22 @@ def _train(
                   trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
                                                    batch_size=forecast.batch_size),
                   timeout=lock_timeout, replaces=replaces)
-    typer.echo(f"trained on {len(series)} rows of {columns}: final loss "
-               f"{trainer.history_.last()['loss']:.6g}; bundle written to {target} "
-               f"(version {folder.name})")
     shutil.rmtree(checkpoint, ignore_errors=True)  # finished: nothing left to resume
+    saved = load_bundle(folder)
+    error = rmse(saved.model, saved.pipeline, series)
+    last = trainer.history_.last()
     pointer = store.read_pointer(Path(target))
     kept = pointer["previous"] if pointer["current"] == folder.name else None
+    if as_json:
+        print_json({"bundle": str(target), "version": folder.name, "rows": len(series),
+                    "columns": columns, "epochs": len(trainer.history_),
+                    "train_rmse": error, "final_loss": last["loss"],
+                    "previous": kept})
+        return
+    typer.echo(f"trained on {len(series)} rows of {columns} for {len(trainer.history_)} "
+               f"epoch(s): training RMSE {error:.6g} in the data's units (final loss "
+               f"{last['loss']:.6g}, MSE of the scaled values); bundle written to {target} "
+               f"(version {folder.name})")
     if kept is not None and kept != replaces:
         typer.echo(f"another process wrote {target} meanwhile; its version {kept} is kept as "
                    f"the previous one (seqlab update --rollback {target} restores it)")
@@ -131,12 +171,13 @@ def _plain(value: Any) -> Any:
 def _predict(
     bundle: Annotated[Path, typer.Argument(help="Bundle folder (from seqlab train or save).")],
     input: Annotated[Path, typer.Argument(help="CSV with a header, or JSON lines.")],
-    output: Annotated[Path | None, typer.Option(help="Write here (.csv or .jsonl); default: "
-                                                "CSV on stdout.")] = None,
-    column: Annotated[list[str] | None, typer.Option(help="Input column(s); default: the "
-                                                     "bundle's.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write here (.csv or .jsonl).",
+                                             show_default="CSV on stdout")] = None,
+    column: Annotated[list[str] | None, typer.Option(help="Input column(s).",
+                                                     show_default="the bundle's")] = None,
     last: Annotated[bool, typer.Option(help="Only the forecast after the end of the "
                                        "input.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
 ) -> None:
     """Predict on raw data with a bundle; forecasts come back in the original units.
 
@@ -147,10 +188,11 @@ def _predict(
     from seqlab.bundle import load
     from seqlab.lifecycle import read_columns, read_sequences, write_rows
 
+    output = alias(out, output, "--output", "write --out FILE", "The output file")
     if output is not None:
         check_output_path(output, "output")
         if output.exists() and input.exists() and output.resolve() == input.resolve():
-            raise ValidationError(f"--output {output} is the input file; writing there would "
+            raise ValidationError(f"--out {output} is the input file; writing there would "
                                   f"replace your data. Name another file.")
     if _is_forecasting_bundle(bundle):
         from seqlab._io import atomic_write
@@ -174,17 +216,19 @@ def _predict(
 
 def _update(
     bundle: Annotated[Path, typer.Argument(help="The champion's bundle folder.")],
-    old: Annotated[Path | None, typer.Option(help="CSV of the data the champion was "
-                                             "trained on.")] = None,
-    new: Annotated[Path | None, typer.Option(help="CSV of the data collected since.")] = None,
-    column: Annotated[list[str] | None, typer.Option(help="Column(s); default: the "
-                                                     "bundle's.")] = None,
+    old: Annotated[Path | None, typer.Argument(help="CSV of the data the champion was "
+                                               "trained on.", show_default=False)] = None,
+    new: Annotated[Path | None, typer.Argument(help="CSV of the data collected since.",
+                                               show_default=False)] = None,
+    column: Annotated[list[str] | None, typer.Option(help="Column(s).",
+                                                     show_default="the bundle's")] = None,
     rollback: Annotated[bool, typer.Option(help="Make the previous version live again.")]
     = False,
     repeats: Annotated[int, typer.Option(help="Trainings per strategy.")] = 3,
-    epochs: Annotated[int | None, typer.Option(help="Epochs of new models (default: the "
-                                               "champion's).")] = None,
-    extra_epochs: Annotated[int | None, typer.Option(help="Extra epochs when continuing.")]
+    epochs: Annotated[int | None, typer.Option(help="Epochs of new models.",
+                                               show_default="the champion's")] = None,
+    extra_epochs: Annotated[int | None, typer.Option(help="Extra epochs when continuing.",
+                                                     show_default="the champion's epochs")]
     = None,
     lr_factor: Annotated[float, typer.Option(help="Learning-rate factor when continuing.")]
     = 0.1,
@@ -193,10 +237,13 @@ def _update(
     min_improvement: Annotated[float, typer.Option(help="Required gain over champion and "
                                                    "baseline.")] = 0.05,
     seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
-    dry_run: Annotated[bool, typer.Option(help="Compare only; never promote.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Compare only: say what would be promoted, "
+                                          "change nothing.")] = False,
     plot: Annotated[Path | None, typer.Option(help="PNG of skill over time and the "
-                                              "candidates.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+                                              "candidates.", show_default="none")] = None,
+    as_json: JSON_OPTION = False,
+    old_option: Annotated[Path | None, typer.Option("--old", hidden=True)] = None,
+    new_option: Annotated[Path | None, typer.Option("--new", hidden=True)] = None,
 ) -> None:
     """Update a bundle with new data, or roll it back.
 
@@ -223,8 +270,13 @@ def _update(
         live = roll_back(bundle)
         typer.echo(f"rolled back: {bundle} now serves version {live}")
         return
+    old = alias(old, old_option, "--old", "give the files as arguments: seqlab update BUNDLE "
+                "OLD NEW", "The old data file")
+    new = alias(new, new_option, "--new", "give the files as arguments: seqlab update BUNDLE "
+                "OLD NEW", "The new data file")
     if old is None or new is None:
-        raise ValidationError("seqlab update needs --old FILE and --new FILE (or --rollback).")
+        raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
+                              "seqlab update BUNDLE --rollback).")
     columns = column or load(bundle).pipeline.columns
     old_series, _ = read_columns(old, columns)
     new_series, _ = read_columns(new, columns)
@@ -232,7 +284,7 @@ def _update(
                     extra_epochs=extra_epochs, lr_factor=lr_factor, holdout=holdout,
                     min_improvement=min_improvement, seed=seed, promote=not dry_run, plot=plot)
     if as_json:
-        typer.echo(json.dumps(report.to_dict()))
+        print_json({**report.to_dict(), "dry_run": dry_run})
         return
     typer.echo(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
     for name, why in report.skipped.items():
@@ -241,7 +293,9 @@ def _update(
         typer.echo(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} run(s)")
     typer.echo(("PROMOTED: " if report.promoted else "") + report.reason)
     if dry_run:
-        typer.echo(f"dry run: nothing was promoted; {bundle} is unchanged.")
+        would = (f"would have promoted {report.winner} as the new live version"
+                 if report.better else "would have kept the champion")
+        typer.echo(f"dry run: {would}; nothing was changed, {bundle} is unchanged.")
     if report.promoted:
         typer.echo(f"previous version kept; undo with: seqlab update --rollback {bundle}")
 

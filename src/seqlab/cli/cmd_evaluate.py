@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from seqlab._io import check_output_path
+from seqlab.cli._options import JSON_OPTION, chatter, print_json
+from seqlab.cli._options import result as result_echo
 from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
 
@@ -17,10 +17,7 @@ __all__ = ["register", "parse_grid", "load_experiment_target"]
 
 
 def _echo_to(as_json: bool):
-    def echo(line: str) -> None:
-        print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
-
-    return echo
+    return result_echo(as_json)
 
 
 def _value(text: str) -> Any:
@@ -52,13 +49,13 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
 
 
 def load_experiment_target(target: str, *, quick: bool, epochs: int | None) -> Any:
-    """A recipe name or a JSON config path as an experiment(seed) -> float."""
+    """A recipe name or a config file (TOML, or .json) as an experiment(seed) -> float."""
     from seqlab.evaluate import ConfigExperiment, load_config
     from seqlab.recipes import RecipeExperiment, names
 
     if target in names():
         return RecipeExperiment(target, quick=quick, epochs=epochs)
-    if target.endswith(".json") or Path(target).exists():
+    if target.endswith((".json", ".toml")) or Path(target).exists():
         overrides = {"epochs": epochs} if epochs is not None else {}
         return ConfigExperiment(load_config(target), overrides)
     from seqlab.errors import UnknownNameError
@@ -72,15 +69,18 @@ def register(app: typer.Typer) -> None:
     @app.command("repeat")
     @tracked("repeat")
     def repeat_command(
-        target: Annotated[str, typer.Argument(help="A recipe name or a JSON config file.")],
+        target: Annotated[str, typer.Argument(help="A recipe name or a config file (TOML, or "
+                                                    ".json).")],
         repeats: Annotated[int, typer.Option(help="Number of runs.")] = 5,
         workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
         seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
         quick: Annotated[bool, typer.Option(help="Recipes: the reduced version.")] = False,
-        epochs: Annotated[int | None, typer.Option(help="Override the epochs.")] = None,
+        epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
+                                                   show_default="the target's")] = None,
         confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")] = 0.95,
-        out: Annotated[Path | None, typer.Option(help="Write a run directory here.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
+                                                 show_default="none")] = None,
+        as_json: JSON_OPTION = False,
     ) -> None:
         """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
         (mean, std, quartiles, confidence interval of the mean)."""
@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         echo = _echo_to(as_json)
         experiment = load_experiment_target(target, quick=quick, epochs=epochs)
         result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
-                        confidence=confidence, echo=echo)
+                        confidence=confidence, echo=chatter(as_json))
         if out is not None:
             from seqlab.runs import write_run_dir
 
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
                                        "quick": quick, "epochs": epochs},
                           metrics=result.to_dict(), figures={"boxplot": result.boxplot(target)})
         if as_json:
-            print(json.dumps({"target": target, **result.to_dict()}), flush=True)
+            print_json({"target": target, **result.to_dict()})
             return
         echo(describe_table({target: result.summary}))
         echo(str(result.summary))
@@ -109,20 +109,24 @@ def register(app: typer.Typer) -> None:
     @tracked("tune")
     def tune_command(
         config: Annotated[str | None, typer.Argument(
-            help="JSON config file; default: the book's toy problem (chapter 12).")] = None,
+            help="Config file (TOML, or .json).",
+            show_default="the book's toy problem (chapter 12)")] = None,
         grid_items: Annotated[list[str], typer.Option(
-            "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.")] = [],  # noqa: B006
+            "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.",
+            show_default="none: give at least one")] = [],  # noqa: B006
         repeats: Annotated[int, typer.Option(help="Runs per configuration.")] = 5,
-        epochs: Annotated[int | None, typer.Option(help="Epochs of every run.")] = None,
+        epochs: Annotated[int | None, typer.Option(help="Epochs of every run.",
+                                                   show_default="the config's")] = None,
         backend: Annotated[str, typer.Option(help="grid, random or optuna.")] = "grid",
         n_trials: Annotated[int, typer.Option(help="Configurations for random/optuna.")] = 10,
         storage: Annotated[str | None, typer.Option(
-            help="Optuna storage URL (default sqlite:///seqlab-tune.db).")] = None,
+            help="Optuna storage URL.", show_default="sqlite:///seqlab-tune.db")] = None,
         study_name: Annotated[str, typer.Option(help="Optuna study name.")] = "seqlab-tune",
         workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
         seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
-        out: Annotated[Path | None, typer.Option(help="Write a run directory here.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
+                                                 show_default="none")] = None,
+        as_json: JSON_OPTION = False,
     ) -> None:
         """Grid/random/Optuna search over spec, trainer and fit fields; prints a describe
         table of each configuration's repeated scores and the best configuration."""
@@ -141,7 +145,7 @@ def register(app: typer.Typer) -> None:
         overrides = {"epochs": epochs} if epochs is not None else {}
         result = tune(ConfigExperiment(base, overrides), space, backend=backend,
                       repeats=repeats, seed=seed, n_trials=n_trials, workers=workers,
-                      storage=storage, study_name=study_name, echo=echo)
+                      storage=storage, study_name=study_name, echo=chatter(as_json))
         if out is not None:
             from seqlab.runs import write_run_dir
 
@@ -150,7 +154,7 @@ def register(app: typer.Typer) -> None:
                                        "backend": backend, "seed": seed},
                           metrics=result.to_dict(), figures={"boxplot": result.boxplot()})
         if as_json:
-            print(json.dumps(result.to_dict()), flush=True)
+            print_json(result.to_dict())
             return
         echo(result.table())
         echo(f"best: {result.best} (mean {result.summaries[result.best_index].mean:.6g})")
@@ -160,7 +164,7 @@ def register(app: typer.Typer) -> None:
     @app.command("diagnose")
     def diagnose_command(
         run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        as_json: JSON_OPTION = False,
     ) -> None:
         """Read the learning curves of a run directory: underfit, good fit or overfit."""
         from seqlab.evaluate import diagnose_many, majority
@@ -176,8 +180,8 @@ def register(app: typer.Typer) -> None:
             )
         diagnoses = diagnose_many(histories)
         if as_json:
-            print(json.dumps({"verdict": majority(diagnoses),
-                              "runs": [d.to_dict() for d in diagnoses]}), flush=True)
+            print_json({"verdict": majority(diagnoses),
+                        "runs": [d.to_dict() for d in diagnoses]})
             return
         for index, d in enumerate(diagnoses, start=1):
             typer.echo(f"run {index}: {d}")
@@ -187,7 +191,7 @@ def register(app: typer.Typer) -> None:
     def report_command(
         run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
         out: Annotated[Path | None, typer.Option(
-            help="HTML file to write (default RUN_DIR/report.html).")] = None,
+            help="HTML file to write.", show_default="RUN_DIR/report.html")] = None,
     ) -> None:
         """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
         from seqlab.runs import write_report

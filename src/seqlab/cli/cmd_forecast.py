@@ -9,14 +9,17 @@ from typing import Annotated
 
 import typer
 
+from seqlab.cli._options import alias, print_json
 from seqlab.errors import ValidationError
 
-_DATE = typer.Option("--date-column", help="Column holding the dates (default: detected).")
-_FREQ = typer.Option(help="Pandas frequency of the dates, e.g. MS, QS, YS, W-SUN, D, h "
-                     "(default: inferred).")
-_FILL = typer.Option(help="Fill missing dates/values: interpolate or ffill (default: an error "
-                     "that lists them).")
-_COVS = typer.Option(help="Column used as a past-only input, not forecast (repeat for several).")
+_DATE = typer.Option("--date-column", help="Column holding the dates.",
+                     show_default="detected")
+_FREQ = typer.Option(help="Pandas frequency of the dates, e.g. MS, QS, YS, W-SUN, D, h.",
+                     show_default="inferred")
+_FILL = typer.Option(help="Fill missing dates/values: interpolate or ffill.",
+                     show_default="none: an error that lists them")
+_COVS = typer.Option(help="Column used as a past-only input, not forecast (repeat for "
+                     "several).", show_default="none")
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
 _MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
 _SEED = typer.Option(help="Seed of the first ensemble member.")
@@ -24,14 +27,17 @@ _SEED = typer.Option(help="Seed of the first ensemble member.")
 
 def _forecast(
     data: Annotated[Path, typer.Argument(help="CSV: a date column and one column per series.")],
-    horizon: Annotated[int | None, typer.Option(help="Steps to forecast (with --model: "
-                                                "default the bundle's).")] = None,
+    horizon: Annotated[int | None, typer.Option(help="Steps to forecast (needed unless "
+                                                "--model is given).",
+                                                show_default="with --model: the bundle's")]
+    = None,
     out: Annotated[Path | None, typer.Option(help="Save the fitted forecaster as a bundle "
-                                             "folder here.")] = None,
-    output: Annotated[Path | None, typer.Option(help="Write the forecasts here as CSV "
-                                                "(default: stdout).")] = None,
+                                             "folder here.", show_default="not saved")] = None,
+    forecasts: Annotated[Path | None, typer.Option(help="Write the forecasts here as CSV.",
+                                                   show_default="stdout")] = None,
     model: Annotated[Path | None, typer.Option(help="Forecast DATA (new observations) with "
-                                               "this saved bundle instead of training.")] = None,
+                                               "this saved bundle instead of training.",
+                                               show_default="train a new one")] = None,
     date_column: Annotated[str | None, _DATE] = None,
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
@@ -43,17 +49,22 @@ def _forecast(
     seed: Annotated[int, _SEED] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (model, "
                                           "notes, forecasts) instead of the CSV.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
 ) -> None:
     """Forecast the next HORIZON values of every series in DATA, with prediction intervals.
 
     Output columns: date, series, forecast, lower, upper (original units, real dates). The
     settings (transform, season, window, direct or recursive) are chosen from the data; the
     model picked is printed. With --model BUNDLE, DATA is new data for a saved forecaster.
+    --out saves the forecaster (a bundle, as `seqlab train --out` does); --forecasts writes
+    the table.
     """
     from seqlab._io import atomic_write, check_output_path
     from seqlab.forecast import Forecaster, load, read_csv, save
     from seqlab.forecast.persist import check_target
 
+    output = alias(forecasts, output, "forecast --output",
+                   "write the forecasts with --forecasts FILE", "The forecasts file")
     if output is not None:
         check_output_path(output, "output")
     if out is not None:
@@ -79,7 +90,7 @@ def _forecast(
     if as_json:
         doc = {**summary, "forecasts": json.loads(table.to_json(orient="records",
                                                                 date_format="iso"))}
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
         return
     if output is None:
         table.to_csv(sys.stdout, index=False)
@@ -98,8 +109,8 @@ def _backtest(
     horizon: Annotated[int, typer.Option(help="Steps forecast from each origin.")],
     origins: Annotated[int, typer.Option(help="Forecast origins, the last one HORIZON points "
                                          "before the end.")] = 3,
-    step: Annotated[int | None, typer.Option(help="Points between origins (default: "
-                                             "HORIZON).")] = None,
+    step: Annotated[int | None, typer.Option(help="Points between origins.",
+                                             show_default="HORIZON")] = None,
     refit: Annotated[bool, typer.Option(help="Refit at every origin (--no-refit: fit once at "
                                         "the first origin, then only forecast).")] = True,
     plot: Annotated[Path | None, typer.Option(help="PNG of the forecasts against the "
@@ -129,7 +140,7 @@ def _backtest(
     if plot is not None and not no_plot:
         atomic_savefig(backtest_figure(result), plot, dpi=100)
     if as_json:
-        print(json.dumps(result.to_json(), allow_nan=False))
+        print_json(result.to_json())
         return
     print(f"rolling origin: {origins} origin(s), horizon {horizon}, "
           f"{'refitted at every origin' if refit else 'fitted once, at the first origin'}")

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
+from seqlab.cli._options import JSON_OPTION, dumps
+
 
 def _inspect(
     bundle: Annotated[Path, typer.Argument(help="A bundle folder.")],
     history: Annotated[int, typer.Option(help="How many of the last epochs to show.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON "
-                                          "object.")] = False,
+    as_json: JSON_OPTION = False,
 ) -> None:
     """Show a bundle: its spec, layer summary, pipeline, training config and last epochs."""
     from seqlab.bundle import load
@@ -25,14 +26,14 @@ def _inspect(
     records = loaded.history.records[-history:] if history > 0 else []
     config = loaded.trainer_config.to_dict() if loaded.trainer_config_kept else None
     if as_json:
-        typer.echo(json.dumps({
+        typer.echo(dumps({
             "bundle": str(bundle), "version": loaded.folder.name,
             "created": loaded.manifest.get("created"),
             "seqlab_version": loaded.manifest.get("seqlab_version"),
             "spec": loaded.spec.to_dict(), "parameters": torch_count.total_params,
             "parameters_keras": keras.total_params, "pipeline": loaded.pipeline.to_dict(),
             "trainer_config": config, "history": records,
-            "metadata": loaded.metadata}, allow_nan=False, default=str))
+            "metadata": loaded.metadata}, default=str))
         return
     typer.echo(f"bundle {bundle} (version {loaded.folder.name}, saved "
                f"{loaded.manifest.get('created')} by seqlab "
@@ -57,8 +58,8 @@ def _inspect(
 def _export(
     bundle: Annotated[Path, typer.Argument(help="A bundle folder.")],
     format: Annotated[str, typer.Option(help="onnx or torchscript.")] = "onnx",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: BUNDLE.onnx or "
-                                             "BUNDLE.pt).")] = None,
+    out: Annotated[Path | None, typer.Option(help="File to write.",
+                                             show_default="BUNDLE.onnx or BUNDLE.pt")] = None,
 ) -> None:
     """Export a bundle's model (with its activation; a recurrent model's state as explicit
     inputs and outputs) for onnxruntime or TorchScript."""

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._settings import declared
+from seqlab.cli._options import JSON_OPTION, chatter
+from seqlab.cli._results import report_text_training
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
@@ -24,16 +26,18 @@ def _options_of(config_class: type) -> list[inspect.Parameter]:
     for field, constraint in declared(config_class):
         kind = _TYPES[constraint.kind]
         annotation = Annotated[kind | None if constraint.optional else kind,
-                               typer.Option(help=field.metadata["help"])]
+                               typer.Option(help=field.metadata["help"],
+                                            show_default=field.default is not None or "none")]
         parameters.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
                                             default=field.default, annotation=annotation))
     return parameters
 
 
 def _train_text(file: Path, out: Path = Path("text-model"), resume: bool = False,
-                **settings: Any) -> None:
+                as_json: bool = False, **settings: Any) -> None:
     """Train a character-level language model on FILE; prints a sample after each epoch.
 
+    Training stops when --epochs, --steps or --minutes runs out, whichever comes first.
     The text is encoded once into a memory-mapped token file (in seqlab's cache), so texts
     larger than memory train. Ctrl-C or SIGTERM writes a checkpoint (OUT.checkpoint) and
     exits with 130 or 143; the same command with --resume continues exactly. Under
@@ -41,8 +45,10 @@ def _train_text(file: Path, out: Path = Path("text-model"), resume: bool = False
     N processes.
     """
     with resume_hint("train-text"):
-        train_text(file, TextTrainingConfig(**settings), out=out, resume=resume,
-                   echo=lambda line: typer.echo(line))
+        run = train_text(file, TextTrainingConfig(**settings), out=out, resume=resume,
+                         echo=chatter(as_json))
+    if run.trainer.world.main:
+        report_text_training(run, out, as_json)
 
 
 _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
@@ -54,6 +60,8 @@ _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
                       annotation=Annotated[bool, typer.Option(
                           help="Continue the interrupted run whose checkpoint is "
                                "OUT.checkpoint (same command, same settings).")]),
+    inspect.Parameter("as_json", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False,
+                      annotation=JSON_OPTION),
     *_options_of(TextTrainingConfig),
 ], return_annotation=None)
 
@@ -64,8 +72,10 @@ def _generate(
     length: Annotated[int, typer.Option(help="Characters to generate.")] = 400,
     temperature: Annotated[float, typer.Option(help="0 is greedy; below 1 is safer, above "
                                                "1 more surprising.")] = 0.5,
-    top_k: Annotated[int | None, typer.Option(help="Sample among the k likeliest.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for repeatable output.")] = None,
+    top_k: Annotated[int | None, typer.Option(help="Sample among the k likeliest.",
+                                              show_default="all")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for repeatable output.",
+                                             show_default="random")] = None,
 ) -> None:
     """Continue PRIME with text sampled from a character model bundle."""
     from seqlab.bundle import load

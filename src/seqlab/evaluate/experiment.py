@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import read_json_file
+from seqlab._io import read_config_file
 from seqlab.data import windows
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.models import ModelSpec, build
@@ -49,11 +49,10 @@ TUNABLE = ("units", "layers", "window", *_TRAINER_KEYS, *_FIT_KEYS,
 
 
 def load_config(path: str | Path) -> dict[str, Any]:
-    """Read a JSON experiment config; relative data paths are resolved from its folder."""
+    """Read an experiment config: TOML, or JSON when the name ends in ``.json``; relative
+    data paths are resolved from its folder."""
     path = Path(path)
-    config = read_json_file(path, "config file")
-    if not isinstance(config, dict):
-        raise ValidationError(f"Config file {str(path)!r} must hold a JSON object.")
+    config = read_config_file(path, "config file")
     config.setdefault("base_dir", str(path.resolve().parent))
     return config
 

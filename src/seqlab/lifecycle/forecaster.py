@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import read_text
+from seqlab._io import read_toml_file
 from seqlab._validation import check_choice, check_float, check_int, check_seed
 from seqlab.data.pipeline import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import ValidationError
@@ -77,18 +77,7 @@ class ForecastConfig:
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     """The top-level table of a TOML file (read with tomllib: data only, never code)."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        raise ValidationError("Reading a TOML config needs Python 3.11 or newer (tomllib); "
-                              "pass the settings as options instead.") from None
-    text = read_text(path, "config file")
-    try:
-        return tomllib.loads(text)
-    except RecursionError:
-        raise ValidationError(f"The config file {path} is nested too deeply.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ValidationError(f"The config file {path} is not valid TOML: {error}.") from None
+    return read_toml_file(path, "config file")
 
 
 def forecaster_spec(n_features: int, config: ForecastConfig) -> ModelSpec:

@@ -64,6 +64,9 @@ class UpdateReport:
     version: str | None = None
     figure: Any = None
     skipped: dict[str, str] = field(default_factory=dict)
+    #: Whether the winner beat the champion and the baseline: it is promoted unless the
+    #: update was a dry run (``promote=False``), which reports what it would have done.
+    better: bool = False
 
     def means(self) -> dict[str, float]:
         """Mean RMSE of each candidate."""
@@ -74,7 +77,7 @@ class UpdateReport:
         return {"champion_rmse": self.champion_rmse, "scores": self.scores,
                 "means": self.means(), "winner": self.winner, "promoted": self.promoted,
                 "reason": self.reason, "skill": self.skill, "version": self.version,
-                "skipped": self.skipped}
+                "skipped": self.skipped, "better": self.better}
 
 
 def _copy_of(bundle: Bundle, fresh: bool, seed: int) -> nn.Module:
@@ -251,4 +254,4 @@ def update(
     if plot is not None:
         atomic_savefig(figure, plot, dpi=100, bbox_inches="tight")
     return UpdateReport(champion_rmse, scores, winner, better and promote, reason, skill,
-                        version, figure, skipped)
+                        version, figure, skipped, better)

@@ -64,8 +64,8 @@ class TextTrainingConfig:
     val_fraction: float = setting(0.1, Float(0.0, 0.5, low_open=True),
                                   "Fraction held out at the end of the text.")
     minutes: float | None = setting(None, Float(0.0, low_open=True, optional=True),
-                                    "Time budget: the schedule ends and training stops by "
-                                    "then.")
+                                    "Time budget: training stops when it or the epochs run "
+                                    "out, whichever comes first (the last line says which).")
     seed: int = setting(0, Int(0, MAX_SEED), "Seed for weights, order and samples.")
     sample_length: int = setting(200, Int(0), "Characters per sample (0: none).")
     temperature: float = setting(0.5, Float(0.0), "Temperature of the samples printed after "
@@ -104,6 +104,8 @@ class TextTrainingRun:
     corpus: TokenFile
     checks: list[HeldOutCheck]
     samples: list[str]
+    #: What ended training: "epochs" (all of them ran) or "minutes" (the time budget).
+    stopped_by: str = "epochs"
 
     @property
     def best(self) -> HeldOutCheck:
@@ -129,13 +131,14 @@ class _Progress(Callback):
     schedule ends)."""
 
     def __init__(self, corpus: TokenFile, config: TextTrainingConfig, validation,
-                 steps_per_epoch: int, echo, started: float):
+                 steps_per_epoch: int, echo, started: float, stop_after: Callback | None = None):
         self.corpus, self.config, self.validation = corpus, config, validation
-        self.echo, self.started = echo, started
+        self.echo, self.started, self.stop_after = echo, started, stop_after
         self.check_every = max(1, steps_per_epoch // config.checks_per_epoch)
         self.steps_per_epoch = steps_per_epoch
         self.best = KeepBest()
         self.epoch, self.last_at = 0, ""
+        self.stopped_by = "epochs"
         self.checks: list[HeldOutCheck] = []
         self.samples: list[str] = []
 
@@ -183,8 +186,21 @@ class _Progress(Callback):
                                  seed=self.config.seed)
             self.samples.append(text)
             self.echo(f"  sample at T={self.config.temperature}: {prime + text!r}")
-        if self.trainer.stop_training and self.config.minutes is not None:
-            self.echo(f"time budget of {self.config.minutes:g} min reached")
+        if self.stop_after is not None and self.stop_after.fired:
+            self.stopped_by = "steps"
+            self.echo(f"stopped after {self.config.steps} batches (--steps), in epoch "
+                      f"{epoch + 1} of {self.config.epochs}")
+        elif self.config.minutes is not None and (self.trainer.stop_training or
+                                                  epoch + 1 == self.config.epochs):
+            # Whichever of the epochs and the time budget runs out first ends training.
+            minutes = (time.perf_counter() - self.started) / 60
+            if epoch + 1 < self.config.epochs:
+                self.stopped_by = "minutes"
+                self.echo(f"stopped after {epoch + 1} of {self.config.epochs} epoch(s): the "
+                          f"time budget of {self.config.minutes:g} min ran out first")
+            else:
+                self.echo(f"stopped after all {self.config.epochs} epoch(s), {minutes:.1f} "
+                          f"min into the time budget of {self.config.minutes:g} min")
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
         if self.best.at != self.last_at and self.best.restore(self.trainer):
@@ -289,10 +305,11 @@ def train_text(
     total_steps = steps_per_epoch * config.epochs
     if config.steps is not None:
         total_steps = min(total_steps, config.steps)
-    progress = _Progress(corpus, config, validation, steps_per_epoch, say, started)
+    stop_after = None if config.steps is None else _StopAfter(config.steps, steps_per_epoch)
+    progress = _Progress(corpus, config, validation, steps_per_epoch, say, started, stop_after)
     callbacks = [CosineDecay(total_steps=total_steps, minutes=config.minutes), progress]
-    if config.steps is not None:
-        callbacks.append(_StopAfter(config.steps, steps_per_epoch))
+    if stop_after is not None:
+        callbacks.insert(0, stop_after)
     trainer.fit(x, y, epochs=config.epochs, batch_size=streams, validation_data=validation,
                 callbacks=callbacks, verbose=0, checkpoint=checkpoint,
                 checkpoint_every=config.checkpoint_every or None,
@@ -306,7 +323,8 @@ def train_text(
         say(f"bundle written to {out}")
     if checkpoint is not None and world.main:
         shutil.rmtree(checkpoint, ignore_errors=True)  # finished: nothing left to resume
-    return TextTrainingRun(trainer, corpus, progress.checks, progress.samples)
+    return TextTrainingRun(trainer, corpus, progress.checks, progress.samples,
+                           progress.stopped_by)
 
 
 _RUN_FILE = "train-text.json"
@@ -340,10 +358,11 @@ class _StopAfter(Callback):
 
     def __init__(self, steps: int, steps_per_epoch: int):
         self.steps, self.steps_per_epoch = steps, steps_per_epoch
+        self.fired = False
 
     def on_epoch_begin(self, epoch: int) -> None:
         self.epoch = epoch
 
     def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
         if self.epoch * self.steps_per_epoch + batch + 1 >= self.steps:
-            self.trainer.stop_training = True
+            self.trainer.stop_training = self.fired = True

@@ -1,5 +1,6 @@
 """Training: the Trainer, losses, metrics, history and callbacks."""
 
+from seqlab.train._progress import ProgressReporter
 from seqlab.train.callbacks import (
     Callback,
     CosineDecay,
@@ -26,6 +27,7 @@ __all__ = [
     "ModelCheckpoint",
     "LearningRateScheduler",
     "CosineDecay",
+    "ProgressReporter",
     "ReduceLROnPlateau",
     "ResetState",
     "TensorBoard",

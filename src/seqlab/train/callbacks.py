@@ -1,7 +1,8 @@
 """Callbacks: hooks into `Trainer.fit`, with Keras' names and a few of its traps fixed.
 
 Each hook receives the trainer (`self.trainer`, set by `set_trainer`). Hooks:
-``on_train_begin(logs)``, ``on_epoch_begin(epoch)``, ``on_batch_end(batch, logs)``,
+``on_train_begin(logs)`` (logs: the fit's ``epochs``, batch ``steps`` per epoch and
+``samples``), ``on_epoch_begin(epoch)``, ``on_batch_end(batch, logs)``,
 ``on_epoch_end(epoch, logs)``, ``on_train_end(logs)``. Set ``trainer.stop_training``
 to end training: set in ``on_epoch_end`` it stops after that epoch; set in
 ``on_batch_end`` it cuts the epoch short after that batch (the short epoch is still
@@ -345,7 +346,8 @@ class CosineDecay(Callback):
         peak = self.trainer.lr / self.factor
         self.factor = factor
         self.trainer.lr = peak * factor
-        if self.minutes is not None and progress >= 1.0:
+        # Only the time budget stops training; the epochs end it on their own.
+        if self.minutes is not None and time.perf_counter() - self.started >= 60 * self.minutes:
             self.trainer.stop_training = True
 
 

@@ -327,7 +327,8 @@ class Trainer:
             callback.set_trainer(self)
         disarm = run.arm_signals()
         try:
-            self._notify("on_train_begin", {})
+            self._notify("on_train_begin", {"epochs": epochs, "steps": feed.steps,
+                                            "samples": feed.samples})
             if resume_from is not None:
                 run.resume(resume_from)
             watchers = [c for c in self._callbacks if c.watches_batches]
