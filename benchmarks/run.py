@@ -48,10 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", default=None,
+                        help="train-text only: nietzsche (default) or tinyshakespeare")
     args = parser.parse_args(argv)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    result = available[args.name].run(quick=args.quick, device=args.device, seed=args.seed)
+    extra = {} if args.corpus is None else {"corpus": args.corpus}
+    if extra and args.name != "train-text":
+        parser.error("--corpus applies to the train-text benchmark only")
+    result = available[args.name].run(quick=args.quick, device=args.device, seed=args.seed,
+                                      **extra)
     report = sys.stderr if args.json else sys.stdout
     print(result.summary(), file=report)
     print(json.dumps(result.details), file=report)

@@ -18,12 +18,14 @@ def _write_large_text(path, gigabytes):
                      "have this from or had by hot word but what some we can out other were "
                      "all there when up use your how said an each she which do their".split())
     rng = np.random.default_rng(0)
+    blocks = [" ".join(words[rng.integers(0, len(words), size=200_000)]) + ".\n"
+              for _ in range(16)]
+    target, written = gigabytes * 2**30, 0
     with open(path, "w", encoding="utf-8") as handle:
-        for block in range(gigabytes * 1024):
-            picks = words[rng.integers(0, len(words), size=200_000)]
-            text = " ".join(picks)
-            handle.write((text + ".\n") * (2**20 // len(text)) if len(text) < 2**20 else
-                         text[: 2**20 - 1] + "\n")
+        while written < target:
+            block = blocks[int(rng.integers(0, len(blocks)))]
+            handle.write(block)
+            written += len(block)
 
 
 @pytest.mark.slow
