@@ -8,6 +8,7 @@ chosen by comparing repeated scores (`tune`).
 from seqlab.evaluate.diagnose import ADVICE, VERDICTS, Diagnosis, diagnose, diagnose_many, majority
 from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides, load_config
 from seqlab.evaluate.repeat import RepeatResult, repeat
+from seqlab.evaluate.search_space import parse_param, parse_space
 from seqlab.evaluate.stats import Summary, describe_table, summarize
 from seqlab.evaluate.tune import BACKENDS, TuneResult, grid, sample, tune
 
@@ -27,6 +28,8 @@ __all__ = [
     "TuneResult",
     "grid",
     "sample",
+    "parse_param",
+    "parse_space",
     "BACKENDS",
     "ConfigExperiment",
     "load_config",
