@@ -299,8 +299,11 @@ def tune(
     completed ones, whoever ran them. A configuration already completed or running in the
     study is not trained again. With `prune`, each trial's first repeat reports its
     validation score every epoch (``val_loss``, or the config's score) and trials worse
-    than the median of earlier ones at that epoch are stopped. The result holds every
-    completed trial of the study; `TuneResult.trials` counts trials by outcome.
+    than the median of earlier ones at that epoch are stopped. The sampler is not seeded
+    (workers sharing a study must draw differently, and their order is a matter of
+    timing); each configuration's scores still come from the fixed seeds. The result
+    holds every completed trial of the study; `TuneResult.trials` counts trials by
+    outcome.
     """
     backend = check_choice("backend", backend, "tune", BACKENDS)
     repeats = check_int("repeats", repeats, "tune", low=1)
