@@ -176,7 +176,8 @@ def _open_study(optuna: Any, url: str, study_name: str, direction: str,
             f"Study {study_name!r} ({url}) was made to {stored} its score; this run would "
             f"{direction} it. Use the same direction, or another study name.")
     attrs = study.user_attrs
-    mine = {"seqlab_space": json.dumps(space, sort_keys=True, default=str), "seqlab_objective": fingerprint}
+    mine = {"seqlab_space": json.dumps(space, sort_keys=True, default=str),
+            "seqlab_objective": fingerprint}
     for key, what in (("seqlab_space", "search space"), ("seqlab_objective", "problem")):
         if key in attrs and attrs[key] != mine[key]:
             raise ValidationError(
@@ -205,8 +206,9 @@ def optuna_search(
     echo: Callable[[str], None] | None,
 ) -> tuple[list[dict[str, Any]], list[list[float]], dict[str, int]]:
     """Run trials of the shared study: `n_trials` new ones (trained, not skipped as
-    duplicates), or until the study holds `max_trials` completed trials. Return every completed trial's params and
-    scores (other workers' and earlier runs' included) and a count of trials by outcome."""
+    duplicates), or until the study holds `max_trials` completed trials. Return every
+    completed trial's params and scores (other workers' and earlier runs' included) and a
+    count of trials by outcome."""
     optuna = import_optuna()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = _open_study(optuna, storage, study_name, direction, space, fingerprint)
