@@ -10,7 +10,8 @@ study. Three rules keep their work useful:
 - **No re-trained duplicates.** A trial whose parameters equal those of a finished
   trial (completed, pruned, or diverged), or of a running trial numbered below it, is
   not trained: it is closed as pruned with the user attribute ``duplicate_of``. The
-  check runs again after training, so two workers that drew the same parameters at the same moment record one result.
+  check runs again after training, so two workers that drew the same parameters at the
+  same moment record one result.
 - **Pruning.** The first repeat of each trial runs in this process and reports its
   validation score each epoch (``trial.report``); a `MedianPruner` stops trials that
   are worse than the median of earlier trials at the same epoch. The other repeats of
