@@ -131,8 +131,8 @@ def register(app: typer.Typer) -> None:
             help="Configurations for random (default 10); trials this process trains for "
                  "optuna (default 10, or until --trials is reached).")] = None,
         param_items: Annotated[list[str], typer.Option(
-            "--param", help="NAME=LOW..HIGH[:log][:int] or NAME=A,B (repeatable), e.g. "
-            "lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.")] = [],  # noqa: B006
+            "--param", help="NAME=LOW..HIGH, with :log and/or :int after it, or NAME=A,B "
+            "(repeatable), e.g. lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.")] = [],  # noqa: B006
         trials: Annotated[int | None, typer.Option(
             "--trials", help="Optuna: the study's budget of completed trials, shared by every "
                              "worker on the same --storage and --study-name.")] = None,
