@@ -20,7 +20,7 @@ def test_two_workers_share_one_sqlite_study_and_its_budget(tmp_path):
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     command = [sys.executable, "-m", "seqlab", "--threads", "1", "tune", "--backend", "optuna",
                "--storage", storage, "--study-name", "shared", "--trials", str(TRIALS),
-               "--param", "units=1..16", "--param", "cell=lstm,gru", "--epochs", "8",
+               "--param", "units=1..32", "--param", "cell=lstm,gru", "--epochs", "8",
                "--repeats", "1", "--json"]
     env = {**os.environ, "PYTHONPATH": str(Path(seqlab.__file__).parents[1])}
     workers = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,

@@ -13,8 +13,8 @@ study. Three rules keep their work useful:
   check runs again after training, so two workers that drew the same parameters at the
   same moment record one result.
 - **Pruning.** The first repeat of each trial runs in this process and reports its
-  validation score each epoch (``trial.report``); a `MedianPruner` stops trials that
-  are worse than the median of earlier trials at the same epoch. The other repeats of
+  validation score each epoch (``trial.report``); after a warm-up, a `MedianPruner`
+  stops trials that are worse than the median of earlier trials at the same epoch. The other repeats of
   a trial that survives run as usual (in `workers` processes).
 
 Each trial records its repeated ``scores`` and the ``worker`` (host:pid) that ran it. A
@@ -166,11 +166,11 @@ class _ReportEpochs(Callback):
 
 
 def _open_study(optuna: Any, url: str, study_name: str, direction: str,
-                space: dict[str, Any], fingerprint: str) -> Any:
+                space: dict[str, Any], fingerprint: str, warmup: int) -> Any:
     study = optuna.create_study(
         study_name=study_name, storage=_open_storage(optuna, url), direction=direction,
         load_if_exists=True, sampler=optuna.samplers.TPESampler(),
-        pruner=optuna.pruners.MedianPruner())
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=warmup))
     stored = study.direction.name.lower()
     if stored != direction:
         raise ValidationError(
@@ -204,15 +204,16 @@ def optuna_search(
     fingerprint: str,
     monitor: str,
     prune: bool,
+    warmup: int = 0,
     echo: Callable[[str], None] | None,
 ) -> tuple[list[dict[str, Any]], list[list[float]], dict[str, int]]:
     """Run trials of the shared study: `n_trials` new ones (trained, not skipped as
     duplicates), or until the study holds `max_trials` completed trials. Return every
     completed trial's params and scores (other workers' and earlier runs' included) and a
-    count of trials by outcome."""
+    count of trials by outcome. No trial is pruned in its first `warmup` epochs."""
     optuna = import_optuna()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = _open_study(optuna, storage, study_name, direction, space, fingerprint)
+    study = _open_study(optuna, storage, study_name, direction, space, fingerprint, warmup)
     state = optuna.trial.TrialState
     counted = (state.COMPLETE, state.RUNNING)
 
@@ -281,7 +282,8 @@ def optuna_search(
         elif max_trials is not None and claimed(None) >= max_trials:
             study.stop()
         elif exhausted():
-            say(f"> every one of the {size} configurations is tried or being tried")
+            say(f"> every one of the {size} configurations is tried or being tried "
+                f"({claimed(None)} completed or running; the others were pruned)")
             study.stop()
         elif streak[0] >= MAX_DUPLICATES_IN_A_ROW:
             say(f"> the sampler drew {streak[0]} configurations in a row that were already "

@@ -255,6 +255,16 @@ def _study_name(fingerprint: str, space: Mapping[str, Any], direction: str) -> s
     return f"seqlab-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
+def _warmup(fn: Callable[..., Any]) -> int:
+    """Epochs before pruning may stop a trial: the first quarter of a config's training
+    (early epochs rank configurations poorly); none for a function."""
+    if not isinstance(fn, _ConfigObjective):
+        return 0
+    fit = fn.config.get("fit") or {}
+    epochs = fit.get("epochs", 100) if isinstance(fit, Mapping) else 100
+    return int(epochs) // 4 if isinstance(epochs, (int, float)) else 0
+
+
 def _check_names(fn: Callable[..., Any], space: Mapping[str, Any]) -> None:
     if isinstance(fn, _ConfigObjective):
         from seqlab.errors import UnknownNameError
@@ -299,11 +309,11 @@ def tune(
     completed ones, whoever ran them. A configuration already completed or running in the
     study is not trained again. With `prune`, each trial's first repeat reports its
     validation score every epoch (``val_loss``, or the config's score) and trials worse
-    than the median of earlier ones at that epoch are stopped. The sampler is not seeded
-    (workers sharing a study must draw differently, and their order is a matter of
-    timing); each configuration's scores still come from the fixed seeds. The result
-    holds every completed trial of the study; `TuneResult.trials` counts trials by
-    outcome.
+    than the median of earlier ones at that epoch are stopped (for a config, not in the
+    first quarter of its epochs). The sampler is not seeded (workers sharing a study
+    must draw differently, and their order is a matter of timing); each configuration's
+    scores still come from the fixed seeds. The result holds every completed trial of the
+    study; `TuneResult.trials` counts trials by outcome.
     """
     backend = check_choice("backend", backend, "tune", BACKENDS)
     repeats = check_int("repeats", repeats, "tune", low=1)
@@ -337,7 +347,7 @@ def tune(
         params, scores, counts = optuna_search(
             fn, space, seeds=seeds, n_trials=n_trials, max_trials=max_trials, workers=workers,
             direction=direction, storage=url, study_name=study_name, fingerprint=fingerprint,
-            monitor=_score_key(fn) or "val_loss", prune=prune, echo=echo)
+            monitor=_score_key(fn) or "val_loss", prune=prune, warmup=_warmup(fn), echo=echo)
         if not params:
             raise ValidationError(
                 f"Study {study_name!r} ({url}) has no completed trial yet: every trial so "
