@@ -45,7 +45,7 @@ PUBLIC = {
     "seqlab.evaluate": """
         ADVICE BACKENDS ConfigExperiment Diagnosis RepeatResult Summary TUNABLE TuneResult
         VERDICTS apply_overrides describe_table diagnose diagnose_many grid load_config
-        majority repeat sample summarize tune
+        majority parse_param parse_space repeat sample summarize tune
     """,
     "seqlab.plots": """
         boxplot learning_curves

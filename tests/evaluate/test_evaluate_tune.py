@@ -60,10 +60,11 @@ def test_config_experiment_trains_with_weight_penalty_and_window():
 
 def test_optuna_backend_stores_and_resumes_a_study(tmp_path):
     storage = f"sqlite:///{tmp_path / 'study.db'}"
-    first = tune(_quadratic, {"x": [0, 1, 2, 3]}, backend="optuna", n_trials=3, repeats=2,
+    space = {"x": {"low": 0.0, "high": 3.0}}
+    first = tune(_quadratic, space, backend="optuna", n_trials=3, repeats=2,
                  storage=storage, study_name="s")
     assert len(first.params) == 3 and first.storage == storage
-    resumed = tune(_quadratic, {"x": [0, 1, 2, 3]}, backend="optuna", n_trials=2, repeats=2,
+    resumed = tune(_quadratic, space, backend="optuna", n_trials=2, repeats=2,
                    storage=storage, study_name="s")
     assert len(resumed.params) == 5
     assert resumed.params[:3] == first.params

@@ -48,6 +48,21 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
     return grid
 
 
+def _tune_space(grid_items: list[str], param_items: list[str]) -> dict[str, Any]:
+    """The search space of `seqlab tune`: --grid lists and --param ranges or choices."""
+    from seqlab.evaluate import parse_space
+
+    space = parse_grid(grid_items) if grid_items else {}
+    for name, values in parse_space(param_items).items():
+        if name in space:
+            raise ValidationError(f"{name} is given by both --grid and --param; give it once.")
+        space[name] = values
+    if not space:
+        raise ValidationError("seqlab tune needs at least one --grid NAME=V1,V2,... or --param "
+                              "NAME=LOW..HIGH (e.g. --param lr=1e-4..1e-1:log).")
+    return space
+
+
 def load_experiment_target(target: str, *, quick: bool, epochs: int | None) -> Any:
     """A recipe name or a config file (TOML, or .json) as an experiment(seed) -> float."""
     from seqlab.evaluate import ConfigExperiment, load_config
@@ -118,10 +133,26 @@ def register(app: typer.Typer) -> None:
         epochs: Annotated[int | None, typer.Option(help="Epochs of every run.",
                                                    show_default="the config's")] = None,
         backend: Annotated[str, typer.Option(help="grid, random or optuna.")] = "grid",
-        n_trials: Annotated[int, typer.Option(help="Configurations for random/optuna.")] = 10,
+        n_trials: Annotated[int | None, typer.Option(
+            help="Configurations for random (default 10); trials this process trains for "
+                 "optuna (default 10, or until --trials is reached).")] = None,
+        param_items: Annotated[list[str], typer.Option(
+            "--param", help="NAME=LOW..HIGH, with :log and/or :int after it, or NAME=A,B "
+            "(repeatable), e.g. lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.")] = [],  # noqa: B006
+        trials: Annotated[int | None, typer.Option(
+            "--trials", help="Optuna: the study's budget of completed trials, shared by every "
+                             "worker on the same --storage and --study-name.")] = None,
+        direction: Annotated[str | None, typer.Option(
+            help="minimize or maximize (default: what the config's score needs).")] = None,
+        prune: Annotated[bool, typer.Option(
+            help="Optuna: stop a trial whose validation score is worse than the median of "
+                 "earlier trials at the same epoch.")] = True,
         storage: Annotated[str | None, typer.Option(
-            help="Optuna storage URL.", show_default="sqlite:///seqlab-tune.db")] = None,
-        study_name: Annotated[str, typer.Option(help="Optuna study name.")] = "seqlab-tune",
+            help="Optuna storage: a SQLAlchemy URL or a SQLite file path.",
+            show_default="sqlite:///seqlab-tune.db")] = None,
+        study_name: Annotated[str | None, typer.Option(
+            help="Optuna study name (workers started with the same command share it).",
+            show_default="derived from the config, space and seeds")] = None,
         workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
         seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
         out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
@@ -135,7 +166,7 @@ def register(app: typer.Typer) -> None:
         echo = _echo_to(as_json)
         if out is not None:
             check_output_path(out, "run directory", folder=True)
-        space = parse_grid(grid_items)
+        space = _tune_space(grid_items, param_items)
         if config is None:
             from seqlab.recipes.diagnose import toy_config
 
@@ -144,14 +175,17 @@ def register(app: typer.Typer) -> None:
             base = load_config(config)
         overrides = {"epochs": epochs} if epochs is not None else {}
         result = tune(ConfigExperiment(base, overrides), space, backend=backend,
-                      repeats=repeats, seed=seed, n_trials=n_trials, workers=workers,
-                      storage=storage, study_name=study_name, echo=chatter(as_json))
+                      repeats=repeats, seed=seed, n_trials=n_trials, max_trials=trials,
+                      workers=workers, direction=direction, storage=storage,
+                      study_name=study_name, prune=prune, echo=chatter(as_json))
         if out is not None:
             from seqlab.runs import write_run_dir
 
             write_run_dir(out, config={"command": "tune", "config": config or "toy",
                                        "grid": space, "repeats": repeats, "epochs": epochs,
-                                       "backend": backend, "seed": seed},
+                                       "backend": backend, "seed": seed,
+                                       "trials": trials, "storage": result.storage,
+                                       "study_name": result.study_name},
                           metrics=result.to_dict(), figures={"boxplot": result.boxplot()})
         if as_json:
             print_json(result.to_dict())
@@ -159,7 +193,8 @@ def register(app: typer.Typer) -> None:
         echo(result.table())
         echo(f"best: {result.best} (mean {result.summaries[result.best_index].mean:.6g})")
         if result.storage:
-            echo(f"study {result.study_name!r} stored in {result.storage}")
+            echo(f"study {result.study_name!r} stored in {result.storage}: "
+                 + ", ".join(f"{n} {what}" for what, n in result.trials.items()))
 
     @app.command("diagnose")
     def diagnose_command(

@@ -18,6 +18,7 @@ from seqlab.evaluate.diagnosis import (
 )
 from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides, load_config
 from seqlab.evaluate.repeats import RepeatResult, repeat
+from seqlab.evaluate.search_space import parse_param, parse_space
 from seqlab.evaluate.stats import Summary, describe_table, summarize
 from seqlab.evaluate.tuning import BACKENDS, TuneResult, grid, sample, tune
 
@@ -37,6 +38,8 @@ __all__ = [
     "TuneResult",
     "grid",
     "sample",
+    "parse_param",
+    "parse_space",
     "BACKENDS",
     "ConfigExperiment",
     "load_config",

@@ -7,12 +7,15 @@ value may also be a range ``{"low": 1e-4, "high": 1e-1, "log": true}`` (ints sta
 The objective is either ``fn(params, seed) -> float`` (a module-level function for
 workers > 1) or a JSON config (dict or `ConfigExperiment`) whose fields the params
 override (`seqlab.evaluate.experiment.TUNABLE`). Lower scores are better unless
-``direction="maximize"``.
+``direction="maximize"``; for a config the direction follows its score (accuracy is
+maximized, losses and errors minimized).
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +25,7 @@ from typing import Any
 from seqlab._validation import check_choice, check_int, check_seed
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
-from seqlab.evaluate.experiment import ConfigExperiment, apply_overrides
+from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides
 from seqlab.evaluate.stats import Summary, describe_table, summarize
 
 __all__ = ["TuneResult", "tune", "grid", "sample", "label_of", "BACKENDS"]
@@ -116,6 +119,7 @@ class TuneResult:
     direction: str = "minimize"
     storage: str | None = None
     study_name: str | None = None
+    trials: dict[str, int] | None = None
     #: The name of the score (``val_loss``, a config's ``score``): the box plot's axis.
     metric: str = "score"
     summaries: list[Summary] = field(init=False)
@@ -160,8 +164,9 @@ class TuneResult:
                        ylabel=ylabel or self.metric, xlabel=", ".join(names))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form (what `seqlab tune --json` prints)."""
-        return {
+        """Plain-JSON form (what `seqlab tune --json` prints); a non-finite number (the std
+        of one repeat, say) is None, so the result dumps as strict JSON."""
+        return _finite_or_none({
             "best": self.best,
             "best_label": self.labels[self.best_index],
             "direction": self.direction,
@@ -173,7 +178,18 @@ class TuneResult:
                                                         self.summaries, strict=True)],
             "storage": self.storage,
             "study_name": self.study_name,
-        }
+            "trials": self.trials,
+        })
+
+
+def _finite_or_none(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_none(v) for v in value]
+    return value
 
 
 @dataclass
@@ -206,6 +222,69 @@ def _objective(objective: Any) -> Callable[[dict[str, Any], int], float]:
     )
 
 
+def _score_key(fn: Callable[..., Any]) -> str | None:
+    """The epoch-log key a config is scored on (``val_loss``, ``val_accuracy`` …); None
+    for a function, whose score seqlab cannot see."""
+    if not isinstance(fn, _ConfigObjective):
+        return None
+    score = str(fn.config.get("score", "val_loss"))
+    return score if score.startswith("val_") else f"val_{score}"
+
+
+def _direction(direction: str | None, score_key: str | None) -> str:
+    """The direction given, checked against the score; or the score's own direction."""
+    # The rule of EarlyStopping's mode="auto": accuracies grow, losses and errors shrink.
+    natural = "maximize" if score_key is not None and "acc" in score_key else "minimize"
+    if direction is None:
+        return natural
+    direction = check_choice("direction", direction, "tune", ("minimize", "maximize"))
+    if score_key is not None and direction != natural:
+        raise ValidationError(
+            f"The 'direction' parameter of tune is {direction!r}, but the config's score "
+            f"{score_key} is best when it is {'high' if natural == 'maximize' else 'low'}: "
+            f"that would look for the worst configuration. Leave the direction out (it "
+            f"follows the score) or score on another metric.")
+    return direction
+
+
+def _fingerprint(fn: Callable[..., Any], seeds: list[int]) -> str:
+    """A short hash of the problem (the config without where it was read from, or the
+    function's name) and the seeds: trials with the same fingerprint compare."""
+    if isinstance(fn, _ConfigObjective):
+        problem: Any = {k: v for k, v in fn.config.items() if k != "base_dir"}
+    else:
+        problem = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
+    text = json.dumps({"problem": problem, "seeds": seeds}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _study_name(fingerprint: str, space: Mapping[str, Any], direction: str) -> str:
+    """The study name derived from the problem, the space and the direction: workers
+    started with the same command share a study; a changed problem gets a new one."""
+    text = json.dumps({"fingerprint": fingerprint, "space": space, "direction": direction},
+                      sort_keys=True, default=str)
+    return f"seqlab-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+def _warmup(fn: Callable[..., Any]) -> int:
+    """Epochs before pruning may stop a trial: the first quarter of a config's training
+    (early epochs rank configurations poorly); none for a function."""
+    if not isinstance(fn, _ConfigObjective):
+        return 0
+    fit = fn.config.get("fit") or {}
+    epochs = fit.get("epochs", 100) if isinstance(fit, Mapping) else 100
+    return int(epochs) // 4 if isinstance(epochs, (int, float)) else 0
+
+
+def _check_names(fn: Callable[..., Any], space: Mapping[str, Any]) -> None:
+    if isinstance(fn, _ConfigObjective):
+        from seqlab.errors import UnknownNameError
+
+        for name in space:
+            if name not in TUNABLE:
+                raise UnknownNameError("tuning parameter", name, TUNABLE)
+
+
 def tune(
     objective: Any,
     space: Mapping[str, Any],
@@ -213,38 +292,80 @@ def tune(
     backend: str = "grid",
     repeats: int = 5,
     seed: int = 0,
-    n_trials: int = 10,
+    n_trials: int | None = None,
+    max_trials: int | None = None,
     workers: int = 1,
-    direction: str = "minimize",
+    direction: str | None = None,
     storage: str | None = None,
-    study_name: str = "seqlab-tune",
+    study_name: str | None = None,
+    prune: bool = True,
     echo: Callable[[str], None] | None = None,
 ) -> TuneResult:
     """Search `space`, scoring each configuration with `repeats` runs (seeds seed, seed+1 …).
 
-    ``backend="grid"`` tries every combination; ``"random"`` draws `n_trials`;
-    ``"optuna"`` runs `n_trials` trials of an Optuna study (TPE sampler) kept in
-    `storage` (an RDB URL; default ``sqlite:///seqlab-tune.db``), so a study can be
-    resumed or shared by running again with the same `storage` and `study_name`
-    (needs the ``optuna`` extra). Every configuration uses the same seeds, so
-    configurations are compared on equal footing. `workers` runs the repeats in
-    parallel processes (see `repeat`).
+    ``backend="grid"`` tries every combination; ``"random"`` draws `n_trials` (default
+    10). Every configuration uses the same seeds, so configurations are compared on equal
+    footing. `workers` runs a configuration's repeats in parallel processes (see `repeat`).
+    `direction` is ``"minimize"`` or ``"maximize"``; for a config it defaults to what its
+    score needs, and contradicting the score is an error.
+
+    ``backend="optuna"`` (needs the ``optuna`` extra) runs trials of an Optuna study (TPE
+    sampler, median pruning) kept in `storage`: a SQLAlchemy URL, or a file path for
+    SQLite (default ``sqlite:///seqlab-tune.db``). Processes on one or several machines
+    that run with the same `storage` and `study_name` share the study, and running again
+    resumes it. `study_name` defaults to a name derived from the problem, space, seeds and
+    direction, so workers started with the same command meet in the same study.
+    `n_trials` is how many trials this call trains (default 10); `max_trials` is the
+    study's budget instead: this call runs trials until the study holds that many
+    completed ones, whoever ran them. A configuration already completed or running in the
+    study is not trained again. With `prune`, each trial's first repeat reports its
+    validation score every epoch (``val_loss``, or the config's score) and trials worse
+    than the median of earlier ones at that epoch are stopped (for a config, not in the
+    first quarter of its epochs). The sampler is not seeded (workers sharing a study
+    must draw differently, and their order is a matter of timing); each configuration's
+    scores still come from the fixed seeds. The result holds every completed trial of the
+    study; `TuneResult.trials` counts trials by outcome.
     """
     backend = check_choice("backend", backend, "tune", BACKENDS)
-    direction = check_choice("direction", direction, "tune", ("minimize", "maximize"))
     repeats = check_int("repeats", repeats, "tune", low=1)
     seed = check_seed(seed, "tune")
+    if n_trials is not None:
+        n_trials = check_int("n_trials", n_trials, "tune", low=1)
+    if max_trials is not None:
+        if backend != "optuna":
+            raise ValidationError(
+                f"The 'max_trials' parameter of tune is the budget of a shared Optuna study; "
+                f"backend {backend!r} takes n_trials instead.")
+        max_trials = check_int("max_trials", max_trials, "tune", low=1)
     fn = _objective(objective)
+    space = _check_space(space)
+    _check_names(fn, space)
+    direction = _direction(direction, _score_key(fn))
     seeds = [seed + i for i in range(repeats)]
     if backend == "optuna":
-        from seqlab.evaluate._optuna import optuna_search
+        from seqlab.evaluate._optuna import optuna_search, storage_url
 
-        params, scores, storage = optuna_search(
-            fn, _check_space(space), seeds=seeds, n_trials=n_trials, workers=workers,
-            direction=direction, storage=storage, study_name=study_name, echo=echo)
-        return TuneResult(params, scores, seeds, direction, storage, study_name,
+        url = storage_url(storage)
+        fingerprint = _fingerprint(fn, seeds)
+        if study_name is None:
+            study_name = _study_name(fingerprint, space, direction)
+        elif not isinstance(study_name, str) or not 0 < len(study_name.strip()) <= 512:
+            raise ValidationError(
+                "The 'study_name' parameter of tune must be a non-empty name of at most 512 "
+                f"characters. Got {study_name!r} instead.")
+        if n_trials is None and max_trials is None:
+            n_trials = 10
+        params, scores, counts = optuna_search(
+            fn, space, seeds=seeds, n_trials=n_trials, max_trials=max_trials, workers=workers,
+            direction=direction, storage=url, study_name=study_name, fingerprint=fingerprint,
+            monitor=_score_key(fn) or "val_loss", prune=prune, warmup=_warmup(fn), echo=echo)
+        if not params:
+            raise ValidationError(
+                f"Study {study_name!r} ({url}) has no completed trial yet: every trial so "
+                f"far was pruned, skipped or failed ({counts}).")
+        return TuneResult(params, scores, seeds, direction, url, study_name, counts,
                           _metric_of(objective))
-    configs = grid(space) if backend == "grid" else sample(space, n_trials, seed)
+    configs = grid(space) if backend == "grid" else sample(space, n_trials or 10, seed)
     jobs = [(params, s) for params in configs for s in seeds]
 
     def progress(index: int, score: Any) -> None:

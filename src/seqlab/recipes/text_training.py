@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import atomic_write, cache_dir, read_json_file
 from seqlab._settings import Bool, Choice, Float, Int, check_fields, setting
 from seqlab._validation import MAX_SEED
 from seqlab.data.pipeline import EncodeStep, Pipeline
-from seqlab._io import atomic_write, cache_dir, read_json_file
 from seqlab.data.text import stream_chunks
 from seqlab.data.tokens import TokenFile, cached_token_file
 from seqlab.errors import ValidationError

@@ -24,8 +24,8 @@ from seqlab.train.checkpoint import join_tensors, read_checkpoint, split_tensors
 from seqlab.train.history import History
 
 if TYPE_CHECKING:
-    from seqlab.train._divergence import DivergenceGuard
     from seqlab.models._inference import Stream
+    from seqlab.train._divergence import DivergenceGuard
     from seqlab.train.trainer import Trainer
 
 
@@ -290,5 +290,5 @@ class RunState:
                 f"The checkpoint {path} was written by a fit with the callbacks "
                 f"{[entry['class'] for entry in saved]}; this fit has {names}. Resume with "
                 f"the callbacks the run was started with.")
-        for callback, entry in zip(keeping, saved):
+        for callback, entry in zip(keeping, saved, strict=True):
             callback.load_state_dict(join_tensors(entry["state"], tensors))

@@ -57,7 +57,7 @@ class World:
         flat = torch.cat([g.reshape(-1) for g in grads]) * weight
         dist.all_reduce(flat)
         offset = 0
-        for param, grad in zip(params, grads):
+        for param, grad in zip(params, grads, strict=True):
             size = grad.numel()
             param.grad = flat[offset: offset + size].view_as(grad)
             offset += size

@@ -7,8 +7,9 @@ The contract is ``model(x, state=None) -> (y, state)``. Models built from a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 import torch
@@ -57,8 +58,8 @@ def _as_array(data: Any, name: str = "x") -> np.ndarray:
     return np.array(array, copy=True, order="C")
 
 
-Column = Union[torch.Tensor, HostColumn]
-_Feed = Union[_ArrayFeed, _IterableFeed]
+Column = torch.Tensor | HostColumn
+_Feed = _ArrayFeed | _IterableFeed
 
 NONFINITE_CHECK_EVERY = 16
 """Batches between looks at the training loss for NaN/infinity within an epoch (a look
@@ -399,8 +400,7 @@ class Trainer:
                 self.optimizer.zero_grad(set_to_none=True)
                 sync = None
                 if world.parallel:
-                    share = len(xb) / n_global
-                    sync = lambda: world.average_gradients(self.model, share)  # noqa: E731
+                    sync = partial(world.average_gradients, self.model, len(xb) / n_global)
                 self.precision.step(loss, self.optimizer, self.model, clip, sync)
                 if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and world.any(
                         int(not bool(torch.isfinite(loss))))[0]:
