@@ -70,3 +70,14 @@ def test_cuda_training_in_every_precision(precision):
                       precision=precision, lr=1e-2)
     history = trainer.fit(x, y, epochs=20, batch_size=16, verbose=0)
     assert history.records[-1]["loss"] < history.records[0]["loss"] / 2
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_auto_precision_is_bf16_only_where_the_cpu_computes_it_natively(monkeypatch, fast):
+    from seqlab.train import precision
+
+    monkeypatch.setattr(precision, "_cpu_has_fast_bf16", lambda: fast)
+    trainer = Trainer(build(ModelSpec(1, 1, units=[4]), seed=0), precision="auto", device="cpu")
+    assert trainer.precision.name == ("bf16" if fast else "32")
+    assert precision.resolve_precision("auto", torch.device("mps")) == "32"
+    assert precision.resolve_precision("32", torch.device("cpu")) == "32"

@@ -76,8 +76,9 @@ class TextTrainingConfig:
     checkpoint_every: int = setting(500, Int(0), "Batches between checkpoints (0: only at "
                                     "epoch ends and when interrupted).")
     device: str = setting("auto", Choice(DEVICES), "auto (a GPU when present), cpu, cuda or mps.")
-    precision: str = setting("32", Choice(PRECISIONS), "32, bf16 (bfloat16 autocast: faster on "
-                             "CPUs and GPUs with bf16 units) or 16 (CUDA only).")
+    precision: str = setting("auto", Choice(PRECISIONS), "auto (bf16 where the CPU or GPU "
+                             "computes it natively, else 32), 32, bf16 (bfloat16 autocast) or "
+                             "16 (CUDA only).")
 
     def validate(self) -> TextTrainingConfig:
         """Check every field, naming the first bad one."""
@@ -297,7 +298,7 @@ def train_text(
             f"each ({streams} in all)")
     say(f"{len(corpus):,} characters, {len(corpus.vocab)} distinct; training on "
         f"{len(train):,}, holding out the last {len(val):,} (on {trainer.device.type}, "
-        f"precision {config.precision})")
+        f"precision {trainer.precision.name})")
     if checkpoint is not None:
         _match_run_settings(Path(checkpoint), config, path, resume, world.main)
 

@@ -86,8 +86,8 @@ class TrainerConfig:
     max_rollbacks: int = setting(3, Int(0), "Roll-backs allowed before raising.")
     precision: str = setting(
         "32", Choice(PRECISIONS),
-        "32 (float32), bf16 (bfloat16 autocast; CPU or GPU) or 16 (float16 with a gradient "
-        "scaler; CUDA only).")
+        "32 (float32), bf16 (bfloat16 autocast; CPU or GPU), 16 (float16 with a gradient "
+        "scaler; CUDA only) or auto (bf16 where the device computes it natively, else 32).")
     epochs: int | None = setting(
         None, Int(1, optional=True), "Epochs of `fit` when it is not given them.")
     batch_size: int | None = setting(

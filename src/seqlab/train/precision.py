@@ -6,6 +6,8 @@ assertion. ``precision`` is ``"32"`` (float32 throughout), ``"bf16"`` (matrix wo
 bfloat16 autocast: recent x86 CPUs and every current GPU have bf16 units; weights,
 optimizer state and the loss stay float32) or ``"16"`` (float16 autocast with a gradient
 scaler, CUDA only: float16's narrow range needs the scaler to keep small gradients).
+``"auto"`` is bf16 where the device has fast bf16 arithmetic (a GPU that supports it, an x86
+CPU with AVX-512 BF16 or AMX) and float32 elsewhere, where emulated bf16 would be slower.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from torch import nn
 
 from seqlab.errors import ValidationError
 
-__all__ = ["PRECISIONS", "DEVICES", "resolve_device", "Precision"]
+__all__ = ["PRECISIONS", "DEVICES", "resolve_device", "resolve_precision", "Precision"]
 
-PRECISIONS = ("32", "bf16", "16")
+PRECISIONS = ("32", "bf16", "16", "auto")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
@@ -62,6 +64,30 @@ def resolve_device(device: str | torch.device) -> torch.device:
     return torch.device(name)
 
 
+def _cpu_has_fast_bf16() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    """`precision`, with ``auto`` made ``bf16`` where `device` computes in bf16 natively
+    and ``32`` elsewhere."""
+    if precision != "auto":
+        return precision
+    if device.type == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "32"
+    if device.type == "cpu":
+        return "bf16" if _cpu_has_fast_bf16() else "32"
+    return "32"
+
+
 class Precision:
     """Autocast and (for float16) gradient scaling for one device and precision."""
 
@@ -69,6 +95,7 @@ class Precision:
         if precision not in PRECISIONS:
             raise ValidationError(f"The 'precision' parameter must be one of "
                                   f"{list(PRECISIONS)}. Got {precision!r} instead.")
+        precision = resolve_precision(precision, device)
         if precision == "16" and device.type != "cuda":
             raise ValidationError(
                 f"precision '16' (float16 with a gradient scaler) needs a CUDA device; this "
