@@ -34,16 +34,18 @@ def test_a_two_gigabyte_text_trains_in_under_one_and_a_half_gigabytes(tmp_path):
     _write_large_text(text, GIGABYTES)
     assert text.stat().st_size >= GIGABYTES * 2**30 * 0.99
     env = dict(os.environ, OMP_NUM_THREADS="2", XDG_CACHE_HOME=str(tmp_path / "cache"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "seqlab", "train-text", str(text), "--out", str(tmp_path / "lm"),
-         "--steps", "300", "--units", "64", "--val-fraction", "0.0005",
-         "--checks-per-epoch", "1", "--sample-length", "0", "--checkpoint-every", "0",
-         "--device", "cpu"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
-    _, status, usage = os.wait4(process.pid, 0)
-    out, err = process.stdout.read(), process.stderr.read()
-    assert os.waitstatus_to_exitcode(status) == 0, err[-2000:]
-    assert "encoding the text into a token file: 100%" in out
-    assert "bundle written to" in out
+    out_file, err_file = tmp_path / "out.txt", tmp_path / "err.txt"
+    with open(out_file, "w") as out, open(err_file, "w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "seqlab", "train-text", str(text), "--out",
+             str(tmp_path / "lm"), "--steps", "300", "--units", "64", "--val-fraction", "0.0005",
+             "--checks-per-epoch", "1", "--sample-length", "0", "--checkpoint-every", "0",
+             "--device", "cpu"], stdout=out, stderr=err, env=env, cwd=tmp_path)
+        _, status, usage = os.wait4(process.pid, 0)  # reaps it, with its resource usage
+        process.returncode = os.waitstatus_to_exitcode(status)
+    printed = out_file.read_text()
+    assert process.returncode == 0, err_file.read_text()[-2000:]
+    assert "encoding the text into a token file: 100%" in printed
+    assert "bundle written to" in printed
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
     assert peak < PEAK_LIMIT, f"peak memory {peak / 2**30:.2f} GB"

@@ -199,3 +199,15 @@ class SeqlabGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(list(args), self.commands))
+
+
+DEVICE_OPTION = Annotated[str, typer.Option(
+    help="auto (a GPU when present), cpu, cuda, cuda:N or mps.")]
+"""`--device` of the commands that use a saved model."""
+
+
+def on_device(model: Any, device: str) -> Any:
+    """`model` moved to `device` (checked to exist: see seqlab.train.precision)."""
+    from seqlab.train.precision import resolve_device
+
+    return model.to(resolve_device(device))

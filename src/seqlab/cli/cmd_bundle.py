@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from seqlab.cli._options import JSON_OPTION, alias, print_json
+from seqlab.cli._options import DEVICE_OPTION, JSON_OPTION, alias, on_device, print_json
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
@@ -177,6 +177,7 @@ def _predict(
                                                      show_default="the bundle's")] = None,
     last: Annotated[bool, typer.Option(help="Only the forecast after the end of the "
                                        "input.")] = False,
+    device: DEVICE_OPTION = "auto",
     output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
 ) -> None:
     """Predict on raw data with a bundle; forecasts come back in the original units.
@@ -206,6 +207,7 @@ def _predict(
             atomic_write(output, table)
         return
     loaded = load(bundle)
+    on_device(loaded.model, device)
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)
     else:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._settings import declared
-from seqlab.cli._options import JSON_OPTION, chatter
+from seqlab.cli._options import DEVICE_OPTION, JSON_OPTION, chatter, on_device
 from seqlab.cli._results import report_text_training
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
@@ -76,6 +76,7 @@ def _generate(
                                               show_default="all")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for repeatable output.",
                                              show_default="random")] = None,
+    device: DEVICE_OPTION = "auto",
 ) -> None:
     """Continue PRIME with text sampled from a character model bundle."""
     from seqlab.bundle import load
@@ -83,6 +84,7 @@ def _generate(
     from seqlab.generate.sampling import generate_text
 
     loaded = load(bundle)
+    on_device(loaded.model, device)
     encoders = [s for s in loaded.pipeline.steps if isinstance(s, EncodeStep)]
     if not encoders:
         raise ValidationError(f"Bundle {str(bundle)!r} has no vocabulary: it is not a text model.")
