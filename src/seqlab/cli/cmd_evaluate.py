@@ -134,14 +134,16 @@ def register(app: typer.Typer) -> None:
                                                    show_default="the config's")] = None,
         backend: Annotated[str, typer.Option(help="grid, random or optuna.")] = "grid",
         n_trials: Annotated[int | None, typer.Option(
-            help="Configurations for random (default 10); trials this process trains for "
-                 "optuna (default 10, or until --trials is reached).")] = None,
+            help="Configurations for random; trials this process trains for optuna (or "
+                 "until --trials is reached).", show_default="10")] = None,
         param_items: Annotated[list[str], typer.Option(
             "--param", help="NAME=LOW..HIGH, with :log and/or :int after it, or NAME=A,B "
-            "(repeatable), e.g. lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.")] = [],  # noqa: B006
+            "(repeatable), e.g. lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.",
+            show_default="none")] = [],  # noqa: B006
         trials: Annotated[int | None, typer.Option(
             "--trials", help="Optuna: the study's budget of completed trials, shared by every "
-                             "worker on the same --storage and --study-name.")] = None,
+                             "worker on the same --storage and --study-name.",
+            show_default="none: --n-trials per worker")] = None,
         direction: Annotated[str | None, typer.Option(
             help="minimize or maximize (default: what the config's score needs).")] = None,
         prune: Annotated[bool, typer.Option(
