@@ -45,3 +45,38 @@ def test_cpu_and_auto_answer_the_same(bundles, capsys, device):
     assert run_cli(["predict", str(bundles / "model"), str(bundles / "series.csv"), "--last",
                     "--device", device]) == 0
     assert capsys.readouterr().out.startswith("step")
+
+
+def test_every_command_that_trains_or_predicts_has_device():
+    import typer.main
+
+    from seqlab.cli import app
+
+    root = typer.main.get_command(app)
+    ctx = root.make_context("seqlab", [], resilient_parsing=True)
+    for name in ("train", "train-text", "predict", "generate", "run", "repeat", "tune",
+                 "update", "forecast", "backtest"):
+        options = {o for p in root.get_command(ctx, name).params for o in p.opts}
+        assert "--device" in options, name
+
+
+def test_device_reaches_the_trainers_a_recipe_builds(capsys, monkeypatch):
+    from seqlab.train import Trainer
+
+    devices = []
+    original = Trainer.__init__
+
+    def record(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        devices.append(self.device.type)
+
+    monkeypatch.setattr(Trainer, "__init__", record)
+    assert run_cli(["--quiet", "run", "alphabet-window-timesteps", "--quick", "--device",
+                    "cpu"]) == 0
+    assert devices and set(devices) == {"cpu"}
+    if not torch.cuda.is_available():
+        assert run_cli(["run", "alphabet-window-timesteps", "--quick", "--device", "cuda"]) == 2
+        assert "device 'cuda' is not available" in capsys.readouterr().err
+    assert run_cli(["repeat", "alphabet-window-timesteps", "--workers", "2", "--device",
+                    "cpu"]) == 2
+    assert "--workers 1 with --device" in capsys.readouterr().err

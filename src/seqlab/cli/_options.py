@@ -211,3 +211,35 @@ def on_device(model: Any, device: str) -> Any:
     from seqlab.train.precision import resolve_device
 
     return model.to(resolve_device(device))
+
+
+def with_device(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: give a command that trains through the library (recipes, experiments,
+    forecasters, update) a `--device` option; every trainer it builds with the default
+    ``device="auto"`` then uses that device."""
+    import functools
+    import inspect
+
+    from seqlab.errors import ValidationError
+    from seqlab.train.precision import using_device
+
+    signature = inspect.signature(function, eval_str=True)
+
+    @functools.wraps(function)
+    def command_on_device(*args: Any, device: str = "auto", **kwargs: Any) -> Any:
+        workers = int(kwargs.get("workers", 1) or 1)
+        if workers > 1 and device != "auto":
+            raise ValidationError(
+                f"--device {device} applies to this process; with --workers {workers} the runs "
+                f"happen in worker processes. Use --workers 1 with --device.")
+        with using_device(device):
+            return function(*args, **kwargs)
+
+    parameters = list(signature.parameters.values())
+    rest = [p for p in parameters if p.kind == inspect.Parameter.VAR_KEYWORD]
+    parameters = [p for p in parameters if p.kind != inspect.Parameter.VAR_KEYWORD]
+    added = inspect.Parameter("device", inspect.Parameter.KEYWORD_ONLY, default="auto",
+                              annotation=DEVICE_OPTION)
+    command_on_device.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*parameters, added, *rest])
+    return command_on_device

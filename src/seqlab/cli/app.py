@@ -102,6 +102,7 @@ def parse_recipe_options(extra: list[str]) -> dict[str, str]:
 @app.command(
     "run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
 )
+@_options.with_device
 def run_recipe(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Recipe name (see `seqlab recipes`).")],

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from seqlab.cli._options import DEVICE_OPTION, JSON_OPTION, alias, on_device, print_json
+from seqlab.cli._options import (
+    DEVICE_OPTION,
+    JSON_OPTION,
+    alias,
+    on_device,
+    print_json,
+    with_device,
+)
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
@@ -306,4 +313,4 @@ def register(app: typer.Typer) -> None:
     """Add train, predict and update to the `seqlab` command."""
     app.command("train")(tracked("train")(_train))
     app.command("predict")(_predict)
-    app.command("update")(_update)
+    app.command("update")(with_device(_update))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._io import check_output_path
-from seqlab.cli._options import JSON_OPTION, chatter, print_json
+from seqlab.cli._options import JSON_OPTION, chatter, print_json, with_device
 from seqlab.cli._options import result as result_echo
 from seqlab.cli._tracking import tracked
 from seqlab.errors import ValidationError
@@ -82,6 +82,7 @@ def register(app: typer.Typer) -> None:
     """Add the evaluation commands to `app`."""
 
     @app.command("repeat")
+    @with_device
     @tracked("repeat")
     def repeat_command(
         target: Annotated[str, typer.Argument(help="A recipe name or a config file (TOML, or "
@@ -121,6 +122,7 @@ def register(app: typer.Typer) -> None:
         echo(str(result.summary))
 
     @app.command("tune")
+    @with_device
     @tracked("tune")
     def tune_command(
         config: Annotated[str | None, typer.Argument(

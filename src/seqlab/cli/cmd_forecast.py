@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from seqlab.cli._options import alias, print_json
+from seqlab.cli._options import alias, print_json, with_device
 from seqlab.errors import ValidationError
 
 _DATE = typer.Option("--date-column", help="Column holding the dates.",
@@ -159,5 +159,5 @@ def _backtest(
 
 def register(app: typer.Typer) -> None:
     """Add forecast and backtest to the `seqlab` command."""
-    app.command("forecast")(_forecast)
-    app.command("backtest")(_backtest)
+    app.command("forecast")(with_device(_forecast))
+    app.command("backtest")(with_device(_backtest))

@@ -13,14 +13,16 @@ CPU with AVX-512 BF16 or AMX) and float32 elsewhere, where emulated bf16 would b
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 import torch
 from torch import nn
 
 from seqlab.errors import ValidationError
 
-__all__ = ["PRECISIONS", "DEVICES", "resolve_device", "resolve_precision", "Precision"]
+__all__ = ["PRECISIONS", "DEVICES", "resolve_device", "resolve_precision", "using_device",
+           "Precision"]
 
 PRECISIONS = ("32", "bf16", "16", "auto")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -31,9 +33,25 @@ def _mps_available() -> bool:
     return bool(backend is not None and backend.is_available())
 
 
+_AUTO_MEANS: ContextVar[str] = ContextVar("seqlab_auto_device", default="auto")
+
+
+@contextlib.contextmanager
+def using_device(device: str) -> Iterator[None]:
+    """Within the block, ``device="auto"`` (every Trainer's default) means `device`: how a
+    command's ``--device`` reaches the trainers that recipes, experiments and forecasters
+    build inside the library. Checked at once; worker processes do not inherit it."""
+    resolve_device(device)
+    token = _AUTO_MEANS.set(device)
+    try:
+        yield
+    finally:
+        _AUTO_MEANS.reset(token)
+
+
 def resolve_device(device: str | torch.device) -> torch.device:
     """The torch device for `device` (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``),
-    checked to exist here."""
+    checked to exist here (``auto`` inside `using_device` is that block's device)."""
     if isinstance(device, torch.device):
         name = str(device)
     elif isinstance(device, str):
@@ -41,6 +59,8 @@ def resolve_device(device: str | torch.device) -> torch.device:
     else:
         raise ValidationError(f"The 'device' parameter must be one of {list(DEVICES)} (or "
                               f"cuda:N). Got {device!r} instead.")
+    if name == "auto" and _AUTO_MEANS.get() != "auto":
+        name = _AUTO_MEANS.get()
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
