@@ -28,6 +28,7 @@ from seqlab.data.text import TextCorpus, stream_chunks
 from seqlab.generate import known_word_share
 from seqlab.problems.corpora import corpus_path
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
+from seqlab.train.precision import resolve_precision
 
 NAME = "train-text"
 TARGETS = (1.45, 1.30)
@@ -76,11 +77,14 @@ def reference_chars_per_second(corpus: TextCorpus, config: TextTrainingConfig,
                                    {"params": spared, "weight_decay": 0.0}], lr=config.lr)
     state = None
     started = 0.0
+    # The same number format as train-text's run ("auto" is bf16 on CPUs that have it).
+    bf16 = resolve_precision(config.precision, torch.device("cpu")) == "bf16"
     for k in range(steps + 2):  # the first two steps warm up and are not timed
         if k == 2:
             started = time.perf_counter()
-        output, state = model(xs[:, k], state)
-        loss = F.cross_entropy(output.reshape(-1, output.shape[-1]), ys[:, k].reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            output, state = model(xs[:, k], state)
+            loss = F.cross_entropy(output.reshape(-1, output.shape[-1]), ys[:, k].reshape(-1))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), config.clip)

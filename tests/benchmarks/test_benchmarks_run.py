@@ -101,3 +101,22 @@ def test_precision_quick_benchmark_prints_its_json_line_last(runner, capsys):
     assert runner.main(["precision", "--quick", "--json"]) == 0
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert line["benchmark"] == "precision" and line["seqlab_bf16_ms"] > 0
+
+
+def test_corpus_applies_to_train_text_only(runner):
+    with pytest.raises(SystemExit) as refused:
+        runner.main(["moving-square", "--corpus", "tinyshakespeare"])
+    assert refused.value.code == 2
+    module = runner.benchmarks()["train-text"]
+    assert module.CORPORA["tinyshakespeare"]["targets"] == (1.47, 1.40)
+    with pytest.raises(ValueError, match="--corpus must be one of"):
+        module.run(corpus="war-and-peace")
+
+
+def test_the_processes_benchmark_reports_a_speedup_between_its_two_runs(runner):
+    module = runner.benchmarks()["train-text-processes"]
+    result = module.ProcessesResult({1: 1000.0, 2: 1700.0})
+    line = result.line()
+    assert line["speedup"] == 1.7 and line["benchmark"] == "train-text-processes"
+    assert list(line) == ["benchmark", "tokens_per_second_1", "tokens_per_second_2", "speedup",
+                          "cores"]
