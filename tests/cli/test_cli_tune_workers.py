@@ -19,7 +19,7 @@ TRIALS = 8
 def test_two_workers_share_one_sqlite_study_and_its_budget(tmp_path):
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     command = [sys.executable, "-m", "seqlab", "--threads", "1", "tune", "--backend", "optuna",
-               "--storage", storage, "--study-name", "shared", "--trials", str(TRIALS),
+               "--storage", storage, "--study-name", "common-study", "--trials", str(TRIALS),
                "--param", "units=1..32", "--param", "cell=lstm,gru", "--epochs", "8",
                "--repeats", "1", "--json"]
     env = {**os.environ, "PYTHONPATH": str(Path(seqlab.__file__).parents[1])}
@@ -29,9 +29,9 @@ def test_two_workers_share_one_sqlite_study_and_its_budget(tmp_path):
     for worker, (out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
         payload = json.loads(out.strip().splitlines()[-1])  # strict JSON: no NaN
-        assert payload["study_name"] == "shared" and payload["storage"] == storage
+        assert payload["study_name"] == "common-study" and payload["storage"] == storage
 
-    study = optuna.load_study(study_name="shared", storage=storage)
+    study = optuna.load_study(study_name="common-study", storage=storage)
     state = optuna.trial.TrialState
     complete = [t for t in study.trials if t.state == state.COMPLETE]
     assert len(complete) == TRIALS

@@ -213,6 +213,22 @@ def on_device(model: Any, device: str) -> Any:
     return model.to(resolve_device(device))
 
 
+def with_options(wrapper: Callable[..., Any], function: Callable[..., Any],
+                 added: list[Any]) -> Callable[..., Any]:
+    """Give `wrapper` (which wraps `function`) the signature of `function` with the
+    keyword-only parameters `added` before its ``**kwargs``: how a decorator adds options
+    to a typer command."""
+    import inspect
+
+    signature = inspect.signature(function, eval_str=True)
+    parameters = list(signature.parameters.values())
+    rest = [p for p in parameters if p.kind == inspect.Parameter.VAR_KEYWORD]
+    parameters = [p for p in parameters if p.kind != inspect.Parameter.VAR_KEYWORD]
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*parameters, *added, *rest])
+    return wrapper
+
+
 def with_device(function: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: give a command that trains through the library (recipes, experiments,
     forecasters, update) a `--device` option; every trainer it builds with the default
@@ -222,8 +238,6 @@ def with_device(function: Callable[..., Any]) -> Callable[..., Any]:
 
     from seqlab.errors import ValidationError
     from seqlab.train.precision import using_device
-
-    signature = inspect.signature(function, eval_str=True)
 
     @functools.wraps(function)
     def command_on_device(*args: Any, device: str = "auto", **kwargs: Any) -> Any:
@@ -235,11 +249,5 @@ def with_device(function: Callable[..., Any]) -> Callable[..., Any]:
         with using_device(device):
             return function(*args, **kwargs)
 
-    parameters = list(signature.parameters.values())
-    rest = [p for p in parameters if p.kind == inspect.Parameter.VAR_KEYWORD]
-    parameters = [p for p in parameters if p.kind != inspect.Parameter.VAR_KEYWORD]
-    added = inspect.Parameter("device", inspect.Parameter.KEYWORD_ONLY, default="auto",
-                              annotation=DEVICE_OPTION)
-    command_on_device.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*parameters, added, *rest])
-    return command_on_device
+    return with_options(command_on_device, function, [inspect.Parameter(
+        "device", inspect.Parameter.KEYWORD_ONLY, default="auto", annotation=DEVICE_OPTION)])

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._io import check_output_path
+from seqlab.cli._options import with_options
 from seqlab.errors import ValidationError
 from seqlab.train.callbacks import Callback, watch_training
 
@@ -98,11 +99,6 @@ def tracked(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                                    annotation=TensorBoardDir),
                  inspect.Parameter("mlflow", inspect.Parameter.KEYWORD_ONLY, default=None,
                                    annotation=MLflowURI)]
-        parameters = list(signature.parameters.values())
-        rest = [p for p in parameters if p.kind == inspect.Parameter.VAR_KEYWORD]
-        parameters = [p for p in parameters if p.kind != inspect.Parameter.VAR_KEYWORD]
-        command_with_tracking.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[*parameters, *added, *rest])
-        return command_with_tracking
+        return with_options(command_with_tracking, function, added)
 
     return decorate
