@@ -36,11 +36,13 @@ CORPORA = {
     "nietzsche": {"targets": (1.45, 1.30), "settings": {}},
     # nanoGPT's character model reaches 1.4697 on the same split (its last 10%) after
     # about 3 minutes on an A100; the goal here is 1.40 within 10 minutes on 2 CPU cores.
-    "tinyshakespeare": {"targets": (1.47, 1.40), "settings": {"minutes": 10.0, "epochs": 30,
-                                                             "precision": "auto"}},
+    "tinyshakespeare": {"targets": (1.47, 1.40), "settings": {
+        "minutes": 10.0, "epochs": 40, "precision": "auto", "units": 384, "lr": 6e-3}},
 }
 """Each corpus's target held-out losses and the settings its run uses beyond the
-defaults (tiny-shakespeare: a 10-minute budget, bf16 where the CPU has it)."""
+defaults. Tiny-shakespeare: a 10-minute budget, bf16 where the CPU has it, and LSTM(384)
+at 6e-3, which takes more passes in the time than LSTM(512) and measured better (1.409
+against 1.419 at 10 minutes on 2 cores)."""
 REFERENCE_STEPS, QUICK_REFERENCE_STEPS = 80, 10
 
 
