@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from seqlab.errors import OutputError, ValidationError
 
 __all__ = ["read_text", "read_json_file", "read_toml_file", "read_config_file", "atomic_write",
-           "atomic_savefig", "check_output_path", "cache_dir"]
+           "atomic_savefig", "check_output_path", "cache_dir", "strict_json"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
@@ -157,3 +158,17 @@ def cache_dir() -> Path:
     unpacked from the package, encoded token files)."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "seqlab"
+
+
+def strict_json(value: Any) -> Any:
+    """`value` with every non-finite float (NaN, infinities) as None and numpy scalars and
+    arrays as plain Python, so that it dumps as strict JSON (``null``, never ``NaN``)."""
+    if isinstance(value, dict):
+        return {str(k): strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return strict_json(value.tolist())  # numpy arrays and scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -13,7 +13,6 @@ Verbosity is one of three levels, the same for every command:
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +21,8 @@ from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+
+from seqlab._io import strict_json
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 
@@ -69,20 +70,6 @@ def alias(value: Any, old_value: Any, old: str, instead: str, name: str) -> Any:
 
 
 # -------------------------------------------------------------------------------- JSON
-
-
-def strict_json(value: Any) -> Any:
-    """`value` with every non-finite float (NaN, infinities) as None and numpy scalars and
-    arrays as plain Python, so that it dumps as strict JSON (``null``, never ``NaN``)."""
-    if isinstance(value, dict):
-        return {str(k): strict_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [strict_json(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        return strict_json(value.tolist())  # numpy arrays and scalars
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def dumps(value: Any, **options: Any) -> str:

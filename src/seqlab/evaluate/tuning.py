@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from seqlab._io import strict_json
 from seqlab._validation import check_choice, check_int, check_seed
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
@@ -166,7 +167,7 @@ class TuneResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (what `seqlab tune --json` prints); a non-finite number (the std
         of one repeat, say) is None, so the result dumps as strict JSON."""
-        return _finite_or_none({
+        return strict_json({
             "best": self.best,
             "best_label": self.labels[self.best_index],
             "direction": self.direction,
@@ -180,16 +181,6 @@ class TuneResult:
             "study_name": self.study_name,
             "trials": self.trials,
         })
-
-
-def _finite_or_none(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite_or_none(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite_or_none(v) for v in value]
-    return value
 
 
 @dataclass
