@@ -50,3 +50,16 @@ def test_every_train_text_setting_is_an_option_with_the_config_default():
     for field in dataclasses.fields(TextTrainingConfig):
         assert field.name in parameters, f"train-text has no --{field.name.replace('_', '-')}"
         assert parameters[field.name].default == field.default, field.name
+
+
+def test_train_text_says_when_steps_ended_training(tmp_path, capsys):
+    from seqlab.cli.app import run_cli
+
+    text = tmp_path / "play.txt"
+    text.write_text(SHAKESPEARE.read_text()[:8000])
+    assert run_cli(["train-text", str(text), "--out", str(tmp_path / "m"), "--units", "16",
+                    "--epochs", "3", "--steps", "5", "--seq-len", "16", "--batch-size", "8",
+                    "--sample-length", "0", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert "stopped after 5 batches (--steps)" in out
+    assert "trained 1 epoch(s) (--steps ran out)" in out

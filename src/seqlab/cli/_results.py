@@ -26,7 +26,8 @@ def report_text_training(run: Any, out: Path, as_json: bool) -> None:
                                for c in run.checks],
                     "samples": run.samples})
         return
-    ended = "the time budget ran out" if run.stopped_by == "minutes" else "all epochs ran"
+    ended = {"minutes": "the time budget ran out", "steps": "--steps ran out"}.get(
+        run.stopped_by, "all epochs ran")
     typer.echo(f"trained {epochs} epoch(s) ({ended}): best held-out loss {best.loss:.4f} "
                f"(perplexity {math.exp(best.loss):.2f}) at epoch {best.epoch:.2f}; bundle "
                f"in {out}")
