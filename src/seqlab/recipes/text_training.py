@@ -32,7 +32,7 @@ from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS
 from seqlab.train import Callback, CosineDecay, Trainer
 from seqlab.train.callbacks import KeepBest
-from seqlab.train.checkpoint import checkpoint_folder
+from seqlab.train.checkpoint import changed_settings, checkpoint_folder
 from seqlab.train.distributed import world as join_world
 from seqlab.train.precision import DEVICES, PRECISIONS, resolve_device
 
@@ -346,8 +346,7 @@ def _match_run_settings(folder: Path, config: TextTrainingConfig, path: str | Pa
             f"There is no checkpoint at {folder}: nothing to resume (a finished run removes "
             f"its checkpoint). Run again without --resume.")
     saved = read_json_file(folder / _RUN_FILE, "train-text checkpoint settings")
-    changed = [f"{key} {saved.get(key)!r} then, {value!r} now" for key, value in settings.items()
-               if saved.get(key) != value]
+    changed = changed_settings(saved, settings)
     if changed:
         raise ValidationError(
             f"--resume continues the run as it was started, but these settings differ: "

@@ -20,7 +20,13 @@ import numpy as np
 import torch
 
 from seqlab.errors import TrainingInterrupted, ValidationError
-from seqlab.train.checkpoint import join_tensors, read_checkpoint, split_tensors, write_checkpoint
+from seqlab.train.checkpoint import (
+    changed_settings,
+    join_tensors,
+    read_checkpoint,
+    split_tensors,
+    write_checkpoint,
+)
 from seqlab.train.history import History
 
 if TYPE_CHECKING:
@@ -245,12 +251,8 @@ class RunState:
         """Continue from the checkpoint folder `path` (after ``on_train_begin``)."""
         trainer = self.trainer
         document, tensors = read_checkpoint(path)
-        differences = [f"{key} {document['fit'].get(key)!r} then, {value!r} now"
-                       for key, value in self.fit_args.items()
-                       if document["fit"].get(key) != value]
-        saved_config = document["config"]
-        differences += [f"{key} {saved_config.get(key)!r} then, {value!r} now"
-                        for key, value in self._config().items() if saved_config.get(key) != value]
+        differences = (changed_settings(document["fit"], self.fit_args)
+                       + changed_settings(document["config"], self._config()))
         if differences:
             raise ValidationError(
                 f"The checkpoint {path} is of a different run: {'; '.join(differences)}. "

@@ -29,7 +29,7 @@ from safetensors.torch import load_file, save_file
 from seqlab._io import read_json_file
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "split_tensors", "join_tensors", "write_checkpoint",
+__all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "changed_settings", "split_tensors", "join_tensors", "write_checkpoint",
            "read_checkpoint"]
 
 CHECKPOINT_FORMAT = "seqlab-checkpoint"
@@ -42,6 +42,13 @@ def checkpoint_folder(out: str | Path) -> Path:
     ``OUT.checkpoint`` beside it."""
     out = Path(out)
     return out.with_name(out.name + ".checkpoint")
+
+
+def changed_settings(saved: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """Each setting of `current` that differs from `saved`, as ``name THEN then, NOW now``:
+    what a resume refuses, named."""
+    return [f"{key} {saved.get(key)!r} then, {value!r} now"
+            for key, value in current.items() if saved.get(key) != value]
 
 
 def split_tensors(value: Any, prefix: str, tensors: dict[str, torch.Tensor]) -> Any:
