@@ -128,7 +128,11 @@ class ArrayFeed:
     def __init__(self, trainer: Any, x: Any, y: Any, plan: Any):
         self.x, self.y, self.plan, self.world = x, y, plan, trainer.world
         self.samples = len(x)
-        self.steps = len(plan(None))
+
+    @property
+    def steps(self) -> int:
+        """Batches an epoch (asked by `fit` for progress; an evaluation never asks)."""
+        return len(self.plan(None))
 
     def probe(self, batch_size: int) -> tuple[Any, Any]:
         """The first `batch_size` samples (the untrained model's loss is measured there)."""
