@@ -155,3 +155,28 @@ def test_an_ignored_sigint_stays_ignored(tmp_path):
     trainer.fit(**{**data, "epochs": 1}, callbacks=[Look()], verbose=0,
                 checkpoint=tmp_path / "c")
     assert seen and all(handler is signal.SIG_IGN for handler in seen)
+
+
+def test_a_checkpoint_folder_removed_mid_write_is_written_again(tmp_path, monkeypatch):
+    """Two runs writing one bundle share OUT.checkpoint; the one that finishes first
+    removes it, maybe while the other is writing its own."""
+    import shutil
+
+    from seqlab.train import checkpoint
+
+    folder, calls = tmp_path / "W.checkpoint", []
+    original = checkpoint._write_pair
+
+    def removed_by_the_other_run(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(folder)
+            raise FileNotFoundError(2, "No such file or directory")
+        return original(*args)
+
+    monkeypatch.setattr(checkpoint, "_write_pair", removed_by_the_other_run)
+    checkpoint.write_checkpoint(folder, {"x": 1}, {"t": torch.zeros(2)})
+    assert len(calls) == 2
+    document, tensors = checkpoint.read_checkpoint(folder)
+    assert document["x"] == 1 and torch.equal(tensors["t"], torch.zeros(2))

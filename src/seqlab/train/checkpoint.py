@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from seqlab._io import read_json_file
@@ -119,26 +120,36 @@ def _replace_into(folder: Path, name: str, write: Any) -> None:
         raise
 
 
+WRITE_ATTEMPTS = 3
+"""Tries at writing a checkpoint whose folder vanished meanwhile: another run writing the
+same bundle finished and removed the checkpoint beside it."""
+
+
+def _write_pair(folder: Path, document: dict[str, Any], tensors: dict[str, torch.Tensor]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _replace_into(folder, _TENSOR_FILE, lambda target: save_file(tensors, target))
+    text = json.dumps({"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
+                       "tensors_sha256": _sha256(folder / _TENSOR_FILE), **document},
+                      allow_nan=False)
+    _replace_into(folder, _JSON_FILE,
+                  lambda target: Path(target).write_text(text, encoding="utf-8"))
+
+
 def write_checkpoint(path: str | Path, document: dict[str, Any],
                      tensors: dict[str, torch.Tensor]) -> Path:
     """Write the checkpoint folder `path` (created when missing) from a JSON-plain
     `document` and named `tensors`; returns the folder."""
     folder = Path(path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _replace_into(folder, _TENSOR_FILE, lambda target: save_file(tensors, target))
-        body = {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
-                "tensors_sha256": _sha256(folder / _TENSOR_FILE), **document}
-        text = json.dumps(body, allow_nan=False)
-
-        def write_json(target: str) -> None:
-            Path(target).write_text(text, encoding="utf-8")
-
-        _replace_into(folder, _JSON_FILE, write_json)
-    except OSError as error:
-        raise OutputError(f"Could not write the checkpoint {folder}: "
-                          f"{error.strerror or error}.") from None
-    return folder
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            _write_pair(folder, document, tensors)
+            return folder
+        except (OSError, SafetensorError) as error:
+            if folder.is_dir() or attempt == WRITE_ATTEMPTS:
+                why = getattr(error, "strerror", None) or error
+                raise OutputError(f"Could not write the checkpoint {folder}: {why}.") from None
+            # Removed under us by a run that finished: write it again.
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
