@@ -76,6 +76,61 @@ def test_input_dropout_drops_the_embedded_inputs_in_training_only():
     assert model.state_dict().keys() == build(spec.replace(input_dropout=0.0)).state_dict().keys()
 
 
+def test_sequence_dropout_masks_a_feature_for_every_step_of_a_sequence():
+    spec = ModelSpec(6, 6, frontend="embedding", embedding_dim=8, units=[5],
+                     return_sequences=True, input_dropout=0.5, dropout_mask="sequence")
+    model = build(spec, seed=0)
+    ids = torch.arange(6).repeat(40, 3)  # 40 sequences of 18 steps
+    seen = []
+    model.recurrent[0].register_forward_hook(lambda module, args, out: seen.append(args[0]))
+    embedded = model.frontend(ids)
+    model.train()
+    model(ids)
+    dropped = seen[-1] == 0
+    # One decision per (sequence, feature), the same at every step ...
+    assert torch.equal(dropped, dropped[:, :1].expand_as(dropped))
+    assert 0.3 < dropped[:, 0].float().mean() < 0.7
+    # ... and different between sequences.
+    assert not torch.equal(dropped[0, 0], dropped[1, 0]) or not torch.equal(dropped[0, 0],
+                                                                             dropped[2, 0])
+    kept = ~dropped
+    assert torch.allclose(seen[-1][kept], 2 * embedded[kept])
+    model.eval()
+    model(ids)
+    assert torch.equal(seen[-1], embedded)
+
+
+def test_sequence_dropout_on_the_last_step_only_is_element_wise():
+    from seqlab.models.layers import SequenceDropout
+
+    layer = SequenceDropout(0.5).train()
+    dropped = layer(torch.ones(200, 30)) == 0
+    assert 0.4 < dropped.float().mean() < 0.6
+    assert not torch.equal(dropped, dropped[:1].expand_as(dropped))
+
+
+def test_dropout_mask_is_checked_and_left_out_of_old_style_specs():
+    with pytest.raises(ValidationError,
+                       match=r"'dropout_mask' of ModelSpec 'time'.*sequence, step"):
+        ModelSpec(1, 1, dropout_mask="time").validate()
+    with pytest.raises(ValidationError, match=r"'dropout_mask'.*mlp_window.*'sequence'"):
+        ModelSpec(1, 1, architecture="mlp_window", units=[], timesteps=3,
+                  dropout_mask="sequence").validate()
+    # At its default the new field is not written, so older seqlab versions read the spec.
+    assert "dropout_mask" not in ModelSpec(3, 2).to_dict()
+    spec = ModelSpec(3, 2, dropout=0.2, dropout_mask="sequence")
+    assert ModelSpec.from_dict(spec.to_dict()) == spec
+
+
+def test_summary_names_sequence_dropout_as_keras_does():
+    spec = ModelSpec(9, 9, units=[8], frontend="embedding", embedding_dim=4, timesteps=6,
+                     input_dropout=0.1, dropout=0.2, return_sequences=True,
+                     dropout_mask="sequence")
+    names = [row.name for row in summary(spec).rows]
+    assert names[:4] == ["Embedding", "SpatialDropout1D(0.1)", "LSTM(8)",
+                         "SpatialDropout1D(0.2)"]
+
+
 def test_a_spec_saved_before_input_dropout_existed_still_loads():
     config = ModelSpec(3, 2, units=[4]).to_dict()
     del config["input_dropout"]

@@ -110,10 +110,27 @@ def test_epochs_running_out_first_are_named_not_the_time_budget(play):
 
 
 @pytest.mark.parametrize("field, value", [("cell", "transformer"), ("units", 0),
-                                          ("lr", 0.0), ("dropout", 1.5), ("minutes", -1.0)])
+                                          ("lr", 0.0), ("dropout", 1.5), ("minutes", -1.0),
+                                          ("dropout_mask", "time")])
 def test_bad_settings_name_the_setting(play, field, value):
     with pytest.raises(ValidationError, match=f"'{field}'"):
         train_text(play, small(**{field: value}), echo=lambda line: None)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_sequence_dropout_mask_trains_and_is_kept_in_the_bundle(play, tmp_path, seed):
+    from seqlab.bundle import load
+    from seqlab.generate import generate_text
+
+    out = tmp_path / "lm"
+    run = train_text(play, small(dropout_mask="sequence", seed=seed), out=out,
+                     echo=lambda line: None)
+    assert run.trainer.model.spec.dropout_mask == "sequence"
+    # It learns: the held-out loss falls well below the first check's.
+    assert run.best.loss < run.checks[0].loss - 0.2, run.checks
+    bundle = load(out)
+    assert bundle.spec.dropout_mask == "sequence"
+    assert len(generate_text(bundle.model, run.corpus.vocab, "ROMEO", 30, seed=seed)) == 30
 
 
 def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):

@@ -67,6 +67,35 @@ class FrameCNN(nn.Module):
         return h.permute(0, 2, 3, 1).reshape(batch, steps, -1)
 
 
+class SequenceDropout(nn.Module):
+    """Dropout whose mask is drawn once per sequence and feature and shared by every time
+    step of ``(batch, time, features)`` input (Keras' ``SpatialDropout1D``; "variational"
+    dropout). Other shapes get an ordinary element-wise mask."""
+
+    def __init__(self, rate: float):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.rate == 0.0:
+            return h
+        if h.dim() != 3:
+            return F.dropout(h, self.rate, training=True)
+        keep = 1.0 - self.rate
+        mask = torch.empty(h.shape[0], 1, h.shape[2], dtype=h.dtype, device=h.device)
+        return h * mask.bernoulli_(keep).div_(keep)
+
+    def extra_repr(self) -> str:
+        return f"rate={self.rate}"
+
+
+def make_dropout(rate: float, spec: ModelSpec) -> nn.Module:
+    """The dropout layer for `rate` under the spec's `dropout_mask` (identity at 0)."""
+    if rate == 0:
+        return nn.Identity()
+    return SequenceDropout(rate) if spec.dropout_mask == "sequence" else nn.Dropout(rate)
+
+
 def make_frontend(spec: ModelSpec) -> tuple[nn.Module, int]:
     """The spec's input frontend and the feature width it hands to the first layer."""
     if spec.frontend == "embedding":
@@ -85,8 +114,7 @@ class RecurrentNet(nn.Module):
         super().__init__()
         self.spec = spec
         self.frontend, width = make_frontend(spec)
-        self.input_dropout = (nn.Dropout(spec.input_dropout) if spec.input_dropout > 0
-                              else nn.Identity())
+        self.input_dropout = make_dropout(spec.input_dropout, spec)
         rnn_class = RNN_CLASSES[spec.cell]
         self.recurrent = nn.ModuleList()
         for units in spec.units:
@@ -94,7 +122,7 @@ class RecurrentNet(nn.Module):
                 rnn_class(width, units, batch_first=True, bidirectional=spec.bidirectional)
             )
             width = merged_width(units, spec)
-        self.dropout = nn.Dropout(spec.dropout) if spec.dropout > 0 else nn.Identity()
+        self.dropout = make_dropout(spec.dropout, spec)
         self.head = nn.Linear(width, spec.output_size)
 
     def forward(self, x: torch.Tensor, state: State = None) -> tuple[torch.Tensor, State]:

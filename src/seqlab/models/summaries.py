@@ -110,8 +110,9 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
     elif spec.frontend == "cnn":
         rows += _cnn_rows(spec)
         width = spec.cnn_features
+    dropout = _dropout_name(spec)
     if spec.input_dropout > 0:
-        rows.append(LayerRow(f"Dropout({spec.input_dropout})", (None, steps, width), 0))
+        rows.append(LayerRow(f"{dropout}({spec.input_dropout})", (None, steps, width), 0))
     directions = 2 if spec.bidirectional else 1
     for index, units in enumerate(spec.units):
         last = index == len(spec.units) - 1
@@ -126,7 +127,7 @@ def _recurrent_rows(spec: ModelSpec, keras_count: bool) -> list[LayerRow]:
         rows.append(LayerRow(name, shape, params))
         width = out_width
     if spec.dropout > 0:
-        rows.append(LayerRow(f"Dropout({spec.dropout})", rows[-1].output_shape, 0))
+        rows.append(LayerRow(f"{dropout}({spec.dropout})", rows[-1].output_shape, 0))
     if spec.architecture == "encoder_decoder":
         rows += _decoder_rows(spec, width, keras_count)
         width = spec.decoder_units[-1]
@@ -164,8 +165,14 @@ def _decoder_rows(spec: ModelSpec, width: int, keras_count: bool) -> list[LayerR
         rows.append(LayerRow(f"{name}({units}, return_sequences)", (None, steps, units), params))
         width = units
     if spec.dropout > 0:
-        rows.append(LayerRow(f"Dropout({spec.dropout})", rows[-1].output_shape, 0))
+        rows.append(LayerRow(f"{_dropout_name(spec)}({spec.dropout})", rows[-1].output_shape,
+                             0))
     return rows
+
+
+def _dropout_name(spec: ModelSpec) -> str:
+    """The Keras layer that drops as the spec's dropout does."""
+    return "SpatialDropout1D" if spec.dropout_mask == "sequence" else "Dropout"
 
 
 def _mlp_rows(spec: ModelSpec) -> list[LayerRow]:
