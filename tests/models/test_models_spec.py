@@ -55,38 +55,39 @@ def test_input_dropout_is_checked_and_not_for_the_mlp_baseline():
                   input_dropout=0.2).validate()
 
 
-def test_input_dropout_drops_the_embedded_inputs_in_training_only():
-    spec = ModelSpec(6, 6, frontend="embedding", embedding_dim=4, units=[5],
-                     return_sequences=True, input_dropout=0.5)
+def _first_layer_inputs(spec: ModelSpec, ids: torch.Tensor):
+    """The embedded ids, and what the first recurrent layer reads in training and in eval."""
     model = build(spec, seed=0)
-    ids = torch.arange(6).repeat(3, 2)
     seen = []
     model.recurrent[0].register_forward_hook(lambda module, args, out: seen.append(args[0]))
     embedded = model.frontend(ids)
     model.train()
     model(ids)
-    dropped = seen[-1] == 0
-    assert 0.3 < dropped.float().mean() < 0.7  # about half, per element and step
-    kept = ~dropped
-    assert torch.allclose(seen[-1][kept], 2 * embedded[kept])  # inverted dropout scaling
     model.eval()
     model(ids)
-    assert torch.equal(seen[-1], embedded)
+    return embedded, seen[0], seen[1]
+
+
+def test_input_dropout_drops_the_embedded_inputs_in_training_only():
+    spec = ModelSpec(6, 6, frontend="embedding", embedding_dim=4, units=[5],
+                     return_sequences=True, input_dropout=0.5)
+    embedded, training, evaluating = _first_layer_inputs(spec, torch.arange(6).repeat(3, 2))
+    dropped = training == 0
+    assert 0.3 < dropped.float().mean() < 0.7  # about half, per element and step
+    kept = ~dropped
+    assert torch.allclose(training[kept], 2 * embedded[kept])  # inverted dropout scaling
+    assert torch.equal(evaluating, embedded)
     # The module holds no weights: the state dict (and so a bundle) is unchanged by it.
-    assert model.state_dict().keys() == build(spec.replace(input_dropout=0.0)).state_dict().keys()
+    assert build(spec).state_dict().keys() == build(
+        spec.replace(input_dropout=0.0)).state_dict().keys()
 
 
 def test_sequence_dropout_masks_a_feature_for_every_step_of_a_sequence():
     spec = ModelSpec(6, 6, frontend="embedding", embedding_dim=8, units=[5],
                      return_sequences=True, input_dropout=0.5, dropout_mask="sequence")
-    model = build(spec, seed=0)
     ids = torch.arange(6).repeat(40, 3)  # 40 sequences of 18 steps
-    seen = []
-    model.recurrent[0].register_forward_hook(lambda module, args, out: seen.append(args[0]))
-    embedded = model.frontend(ids)
-    model.train()
-    model(ids)
-    dropped = seen[-1] == 0
+    embedded, training, evaluating = _first_layer_inputs(spec, ids)
+    dropped = training == 0
     # One decision per (sequence, feature), the same at every step ...
     assert torch.equal(dropped, dropped[:, :1].expand_as(dropped))
     assert 0.3 < dropped[:, 0].float().mean() < 0.7
@@ -94,10 +95,8 @@ def test_sequence_dropout_masks_a_feature_for_every_step_of_a_sequence():
     assert not torch.equal(dropped[0, 0], dropped[1, 0]) or not torch.equal(dropped[0, 0],
                                                                              dropped[2, 0])
     kept = ~dropped
-    assert torch.allclose(seen[-1][kept], 2 * embedded[kept])
-    model.eval()
-    model(ids)
-    assert torch.equal(seen[-1], embedded)
+    assert torch.allclose(training[kept], 2 * embedded[kept])
+    assert torch.equal(evaluating, embedded)
 
 
 def test_sequence_dropout_on_the_last_step_only_is_element_wise():

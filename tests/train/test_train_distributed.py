@@ -16,11 +16,18 @@ def _env():
     return dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
 
 
+def _failure(done) -> str:
+    """What a failed run said: the first error of a torchrun failure is near the start of
+    its stderr, the summary at the end."""
+    return (f"exit {done.returncode}\nstdout:\n{done.stdout[-1500:]}\nstderr (start):\n"
+            f"{done.stderr[:3000]}\nstderr (end):\n{done.stderr[-3000:]}")
+
+
 def _torchrun(*args, cwd=None):
     done = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone",
                            "--nproc_per_node", "2", *args], capture_output=True, text=True,
                           timeout=300, env=_env(), cwd=cwd)
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 0, _failure(done)
     return done
 
 
@@ -28,7 +35,7 @@ def _fit(*args, processes):
     if processes == 1:
         done = subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True,
                               text=True, timeout=300, env=_env())
-        assert done.returncode == 0, done.stderr[-3000:]
+        assert done.returncode == 0, _failure(done)
     else:
         done = _torchrun(str(SCRIPT), *args)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
