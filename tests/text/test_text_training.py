@@ -133,6 +133,22 @@ def test_a_sequence_dropout_mask_trains_and_is_kept_in_the_bundle(play, tmp_path
     assert len(generate_text(bundle.model, run.corpus.vocab, "ROMEO", 30, seed=seed)) == 30
 
 
+def test_a_checkpoint_recorded_before_a_setting_existed_resumes_at_its_default(play, tmp_path):
+    import json
+
+    from seqlab.recipes.text_training import _RUN_FILE, _match_run_settings
+
+    folder = tmp_path / "lm.checkpoint"
+    _match_run_settings(folder, small(), play, resume=False, main=True)
+    record = json.loads((folder / _RUN_FILE).read_text())
+    del record["dropout_mask"]  # as a run started before the setting was added recorded it
+    (folder / _RUN_FILE).write_text(json.dumps(record))
+    _match_run_settings(folder, small(), play, resume=True, main=True)
+    with pytest.raises(ValidationError, match=r"dropout_mask 'step' then, 'sequence' now"):
+        _match_run_settings(folder, small(dropout_mask="sequence"), play, resume=True,
+                            main=True)
+
+
 def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):
     short = tmp_path / "short.txt"
     short.write_text("to be or not to be " * 20)  # 380 characters: 38 held out

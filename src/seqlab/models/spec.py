@@ -57,9 +57,10 @@ class ModelSpec:
     dropout:
         Dropout rate applied between recurrent layers and before the head.
     input_dropout:
-        Dropout rate on the frontend's output, before the first recurrent layer (each
-        input element of each step dropped on its own; Keras' LSTM ``dropout`` argument
-        drops the same inputs but keeps one mask for the whole sequence). On a small text
+        Dropout rate on the frontend's output, before the first recurrent layer (with
+        `dropout_mask` ``step``, each input element of each step dropped on its own;
+        Keras' LSTM ``dropout`` argument keeps one mask for the whole sequence, as
+        ``sequence`` does). On a small text
         corpus it regularises the embedding a model would otherwise memorise.
     dropout_mask:
         How both dropouts draw their masks for sequences: ``step`` (a fresh mask for every

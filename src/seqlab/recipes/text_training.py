@@ -16,7 +16,7 @@ import math
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -350,7 +350,9 @@ def _match_run_settings(folder: Path, config: TextTrainingConfig, path: str | Pa
             f"There is no checkpoint at {folder}: nothing to resume (a finished run removes "
             f"its checkpoint). Run again without --resume.")
     saved = read_json_file(folder / _RUN_FILE, "train-text checkpoint settings")
-    changed = changed_settings(saved, settings)
+    # A setting seqlab gained after the run started was then at its default.
+    defaults = {field.name: field.default for field in fields(TextTrainingConfig)}
+    changed = changed_settings({**defaults, **saved}, settings)
     if changed:
         raise ValidationError(
             f"--resume continues the run as it was started, but these settings differ: "
