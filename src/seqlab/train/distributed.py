@@ -12,6 +12,7 @@ same history; only rank 0 writes files.
 
 from __future__ import annotations
 
+import atexit
 import os
 from dataclasses import dataclass
 
@@ -127,7 +128,17 @@ def world(device: torch.device | None = None) -> World:
     if backend == "nccl":
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
     dist.init_process_group(backend)
+    atexit.register(_leave_process_group)
     return World(dist.get_rank(), dist.get_world_size(), _collective_device())
+
+
+def _leave_process_group() -> None:
+    """Destroy the group this process joined before the interpreter exits: left to
+    interpreter shutdown, gloo's threads are sometimes torn down while still running
+    ("terminate called without an active exception"), and the process aborts with
+    SIGABRT after its work is done."""
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def _collective_device() -> str:
