@@ -94,6 +94,8 @@ def reference_chars_per_second(corpus: TextCorpus, config: TextTrainingConfig,
     spared = [p for p in model.parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decayed, "weight_decay": config.weight_decay},
                                    {"params": spared, "weight_decay": 0.0}], lr=config.lr)
+    weights = [p.detach() for p in model.parameters()]
+    average = [w.clone() for w in weights] if config.ema else None
     state = None
     started = 0.0
     # The same number format as train-text's run ("auto" is bf16 on CPUs that have it).
@@ -108,6 +110,8 @@ def reference_chars_per_second(corpus: TextCorpus, config: TextTrainingConfig,
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), config.clip)
         optimizer.step()
+        if average is not None:
+            torch._foreach_lerp_(average, weights, 1 - config.ema)
         state = tuple(s.detach() for s in state)
     return steps * config.batch_size * config.seq_len / (time.perf_counter() - started)
 

@@ -25,7 +25,7 @@ PUBLIC = {
         mlp_window stacked summary vanilla
     """,
     "seqlab.train": """
-        Callback CosineDecay EarlyStopping History LOSSES LearningRateScheduler METRICS
+        AverageWeights Callback CosineDecay EarlyStopping History LOSSES LearningRateScheduler METRICS
         MLflow ModelCheckpoint ProgressReporter ReduceLROnPlateau ResetState TensorBoard
         Trainer TrainerConfig
     """,

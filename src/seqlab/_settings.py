@@ -32,6 +32,7 @@ class Constraint:
     low: float | None = None
     high: float | None = None
     low_open: bool = False
+    high_open: bool = False
     choices: Sequence[str] | Callable[[], Sequence[str]] | None = None
     optional: bool = False
     label: str | None = None
@@ -52,7 +53,7 @@ class Constraint:
             return check_int(name, value, owner, low=self.low, high=self.high)
         if self.kind == "float":
             return check_float(name, value, owner, low=self.low, high=self.high,
-                               low_open=self.low_open)
+                               low_open=self.low_open, high_open=self.high_open)
         if self.kind == "bool":
             if not isinstance(value, bool):
                 raise ValidationError(
@@ -85,7 +86,7 @@ class Constraint:
             if self.low is not None:
                 bounds.append(f"{'>' if self.low_open else '>='} {self.low:g}")
             if self.high is not None:
-                bounds.append(f"<= {self.high:g}")
+                bounds.append(f"{'<' if self.high_open else '<='} {self.high:g}")
             text = f"{what} {' and '.join(bounds)}".strip()
         elif self.kind == "bool":
             text = "a bool"
@@ -103,9 +104,9 @@ def Int(low: int | None = None, high: int | None = None, *, optional: bool = Fal
 
 
 def Float(low: float | None = None, high: float | None = None, *, low_open: bool = False,
-          optional: bool = False) -> Constraint:  # noqa: N802
-    """A finite number in [low, high] (or (low, high] with `low_open`)."""
-    return Constraint("float", low, high, low_open, optional=optional)
+          high_open: bool = False, optional: bool = False) -> Constraint:  # noqa: N802
+    """A finite number in [low, high] (a bound left out with `low_open` or `high_open`)."""
+    return Constraint("float", low, high, low_open, high_open, optional=optional)
 
 
 def Bool(*, optional: bool = False) -> Constraint:  # noqa: N802

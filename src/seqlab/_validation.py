@@ -43,18 +43,20 @@ def check_float(
     low: float | None = None,
     high: float | None = None,
     low_open: bool = False,
+    high_open: bool = False,
 ) -> float:
-    """Return `value` as float when it is a finite real in the given range, else raise."""
+    """Return `value` as float when it is a finite real in the given range (`low_open`,
+    `high_open`: the bound itself excluded), else raise."""
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     ok = ok and math.isfinite(float(value))
     if ok and low is not None:
         ok = float(value) > low if low_open else float(value) >= low
     if ok and high is not None:
-        ok = float(value) <= high
+        ok = float(value) < high if high_open else float(value) <= high
     if not ok:
         lo = "-inf" if low is None else str(low)
         bracket = "(" if low_open or low is None else "["
-        hi = "inf)" if high is None else f"{high}]"
+        hi = "inf)" if high is None else f"{high}{')' if high_open else ']'}"
         raise ValidationError(
             f"The {name!r} parameter of {owner} must be a finite float in the range "
             f"{bracket}{lo}, {hi}. Got {value!r} instead."

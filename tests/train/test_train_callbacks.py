@@ -15,6 +15,7 @@ from safetensors.torch import load_file
 
 from seqlab.models import ModelSpec, build
 from seqlab.train import (
+    AverageWeights,
     Callback,
     CosineDecay,
     EarlyStopping,
@@ -307,11 +308,136 @@ def test_cosine_decay_over_minutes_cuts_the_epoch_short_when_time_is_up():
     assert record.rates[-1] == pytest.approx(0.02)  # the floor: 0.2 of the starting 0.1
 
 
+class Sleepy(Callback):
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def on_batch_end(self, batch, logs):
+        time.sleep(self.seconds)
+
+
+def test_cosine_decay_with_epoch_steps_ends_on_the_last_whole_epoch_that_fits():
+    # 4 batches of 0.05 s an epoch, a budget of 1 s: the plan stops after the last whole
+    # epoch that fits (about 4), with the rate at its floor, instead of cutting one short.
+    record = RecordLR()
+    x, y = data(16)
+    started = time.perf_counter()
+    history = make_trainer(lr=0.1).fit(
+        x, y, epochs=50, batch_size=4, verbose=0,
+        callbacks=[Sleepy(0.05), CosineDecay(minutes=1 / 60, floor=0.2, epoch_steps=4),
+                   record])
+    seconds = time.perf_counter() - started
+    assert 2 <= len(history) <= 5
+    assert len(record.rates) == 4 * len(history)  # every epoch whole
+    assert record.rates[-1] == pytest.approx(0.02)
+    assert seconds < 1.0 + 0.3  # inside the budget, but for the last batch's overrun
+
+
+def test_cosine_decay_with_epoch_steps_still_cuts_an_epoch_the_budget_cannot_hold():
+    record = RecordLR()
+    x, y = data(64)  # 16 batches of 0.02 s: one epoch does not fit in 0.1 s
+    history = make_trainer(lr=0.1).fit(
+        x, y, epochs=5, batch_size=4, verbose=0,
+        callbacks=[Sleepy(0.02), CosineDecay(minutes=0.1 / 60, floor=0.2, epoch_steps=16),
+                   record])
+    assert len(history) == 1 and 3 <= len(record.rates) < 16
+    assert record.rates[-1] == pytest.approx(0.02)
+
+
+def test_cosine_decay_plan_is_kept_in_its_state():
+    x, y = data(16)
+    schedule = CosineDecay(minutes=1 / 60, epoch_steps=4)
+    make_trainer(lr=0.1).fit(x, y, epochs=3, batch_size=4, verbose=0,
+                             callbacks=[Sleepy(0.01), schedule])
+    state = json.loads(json.dumps(schedule.state_dict()))
+    assert state["planned_steps"] > 12 and len(state["epoch_ends"]) == 3
+    resumed = CosineDecay(minutes=1 / 60, epoch_steps=4)
+    resumed.load_state_dict(state)
+    assert (resumed.planned_steps, resumed.epoch_ends) == (state["planned_steps"],
+                                                           state["epoch_ends"])
+    older = {k: state[k] for k in ("steps", "factor", "elapsed")}  # before plans existed
+    resumed.load_state_dict(older)
+    assert resumed.planned_steps is None and resumed.epoch_ends == []
+
+
 def test_cosine_decay_needs_a_length():
     with pytest.raises(ValueError, match="total_steps.*minutes"):
         CosineDecay()
     with pytest.raises(ValueError, match="'floor'"):
         CosineDecay(total_steps=5, floor=0.0)
+    with pytest.raises(ValueError, match="epoch_steps=4.*needs `minutes`"):
+        CosineDecay(total_steps=5, epoch_steps=4)
+
+
+class RecordWeights(Callback):
+    def on_train_begin(self, logs):
+        self.steps = [self.trainer.get_weights()]
+
+    def on_batch_end(self, batch, logs):
+        self.steps.append(self.trainer.get_weights())
+
+
+def test_average_weights_is_the_moving_average_of_every_step_and_ends_in_the_model():
+    record = RecordWeights()
+    x, y = data(16)
+    trainer = make_trainer(lr=0.05)
+    trainer.fit(x, y, epochs=3, batch_size=4, verbose=0,
+                callbacks=[record, AverageWeights(0.8)])
+    expected = dict(record.steps[0])
+    for weights in record.steps[1:]:
+        expected = {k: 0.8 * expected[k] + 0.2 * weights[k] for k in expected}
+    final = trainer.get_weights()
+    for name, value in expected.items():
+        torch.testing.assert_close(final[name], value)
+        assert not torch.equal(final[name], record.steps[-1][name])  # not the last step's
+
+
+def test_evaluations_during_fit_see_the_average_and_training_goes_on_from_the_weights():
+    record = RecordWeights()
+    x, y = data(32)
+    validation = data(8)
+    trainer = make_trainer(lr=0.05)
+    history = trainer.fit(x, y, epochs=2, batch_size=4, verbose=0, validation_data=validation,
+                          callbacks=[record, AverageWeights(0.9)])
+    assert history["val_loss"][-1] == pytest.approx(trainer.evaluate(*validation)["loss"])
+    trainer.set_weights(record.steps[-1])  # what training itself reached
+    assert trainer.evaluate(*validation)["loss"] != pytest.approx(history["val_loss"][-1])
+    # The next step went on from the weights, not from the average put in for validation.
+    plain = make_trainer(lr=0.05)
+    plain.fit(x, y, epochs=2, batch_size=4, verbose=0, validation_data=validation)
+    for name, value in plain.get_weights().items():
+        assert torch.equal(value, record.steps[-1][name])
+
+
+def test_average_weights_kept_as_the_best_are_the_average():
+    x, y = data(32)
+    validation = data(8)
+    trainer = make_trainer(lr=0.05)
+    stop = EarlyStopping(patience=10, restore_best_weights=True)
+    history = trainer.fit(x, y, epochs=4, batch_size=4, verbose=0, validation_data=validation,
+                          callbacks=[AverageWeights(0.9), stop])
+    assert trainer.evaluate(*validation)["loss"] == pytest.approx(min(history["val_loss"]))
+
+
+def test_average_weights_starts_a_rolled_back_epoch_from_its_first_average():
+    trainer = make_trainer()
+    average = AverageWeights(0.5)
+    average.set_trainer(trainer)
+    average.on_train_begin({})
+    average.on_epoch_begin(0)
+    start = [p.clone() for p in average.average]
+    with torch.no_grad():
+        for parameter in trainer.model.parameters():
+            parameter.add_(1.0)
+    average.on_batch_end(0, {})
+    assert not torch.equal(average.average[0], start[0])
+    average.on_epoch_begin(0)  # the same epoch again: a roll-back
+    assert all(torch.equal(a, b) for a, b in zip(average.average, start, strict=True))
+
+
+def test_average_weights_checks_its_decay():
+    with pytest.raises(ValueError, match="'decay'"):
+        AverageWeights(1.0)
 
 
 def test_reduce_lr_on_plateau_lowers_lr_after_patience():

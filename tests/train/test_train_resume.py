@@ -11,7 +11,7 @@ import torch
 
 from seqlab.errors import TrainingInterrupted, ValidationError
 from seqlab.models import ModelSpec, build
-from seqlab.train import Callback, CosineDecay, EarlyStopping, Trainer
+from seqlab.train import AverageWeights, Callback, CosineDecay, EarlyStopping, Trainer
 
 rng = np.random.default_rng(7)
 IDS = rng.integers(0, 12, size=(96, 8))
@@ -26,7 +26,7 @@ def _stateful_char_model(seed):
     trainer = Trainer(build(spec, seed=seed), optimizer="adamw", lr=5e-3, weight_decay=0.1,
                       stateful=True, seed=seed, clip_grad_norm=1.0, device="cpu")
     data = dict(x=IDS, y=NEXT, epochs=3, batch_size=8, validation_data=(IDS[:16], NEXT[:16]))
-    return trainer, data, lambda: [CosineDecay(total_steps=30)]
+    return trainer, data, lambda: [CosineDecay(total_steps=30), AverageWeights(0.9)]
 
 
 def _shuffled_regressor(seed):

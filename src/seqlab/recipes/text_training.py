@@ -5,8 +5,10 @@ with a target at every step (stateful many-to-many: every character is a target 
 per epoch and the state carries context past the chunk), embedded input, LSTM(512),
 dropout 0.1 on its input and 0.3 before the head, AdamW at 5e-3 with weight decay 0.1
 on the matrices, the learning rate decayed after every batch along a cosine
-(over the epochs, or over `minutes` when that runs out first), gradient clipping at
-norm 1, roll-back on divergence, and the weights of the best held-out epoch kept.
+(over the epochs, or over the whole epochs that fit in `minutes` when that runs out
+first), gradient clipping at norm 1, roll-back on divergence, and the weights of the best
+held-out epoch kept. With `ema`, a moving average of the weights is what the checks
+evaluate, the samples come from and the run keeps.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS, DROPOUT_MASKS
-from seqlab.train import Callback, CosineDecay, Trainer
+from seqlab.train import AverageWeights, Callback, CosineDecay, Trainer
 from seqlab.train.callbacks import KeepBest
 from seqlab.train.checkpoint import changed_settings, checkpoint_folder
 from seqlab.train.distributed import world as join_world
@@ -63,6 +65,9 @@ class TextTrainingConfig:
     weight_decay: float = setting(0.1, Float(0.0), "AdamW's decoupled weight decay (on the "
                                                   "weight matrices).")
     clip: float = setting(1.0, Float(0.0, low_open=True), "Gradient norm clipping.")
+    ema: float = setting(0.0, Float(0.0, 1.0, high_open=True),
+                         "Decay of a moving average of the weights that the checks, the "
+                         "samples and the bundle use (Keras' ema_momentum; 0: none).")
     lower: bool = setting(False, Bool(), "Lower-case the text first.")
     val_fraction: float = setting(0.1, Float(0.0, 0.5, low_open=True),
                                   "Fraction held out at the end of the text.")
@@ -185,9 +190,10 @@ class _Progress(Callback):
         self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
         if self.config.sample_length:
             prime = self.corpus.decode(0, 40)
-            text = generate_text(self.trainer.model, self.corpus.vocab, prime,
-                                 self.config.sample_length, temperature=self.config.temperature,
-                                 seed=self.config.seed)
+            with self.trainer.evaluation_weights():
+                text = generate_text(self.trainer.model, self.corpus.vocab, prime,
+                                     self.config.sample_length,
+                                     temperature=self.config.temperature, seed=self.config.seed)
             self.samples.append(text)
             self.echo(f"  sample at T={self.config.temperature}: {prime + text!r}")
         if self.stop_after is not None and self.stop_after.fired:
@@ -200,8 +206,11 @@ class _Progress(Callback):
             minutes = (time.perf_counter() - self.started) / 60
             if epoch + 1 < self.config.epochs:
                 self.stopped_by = "minutes"
-                self.echo(f"stopped after {epoch + 1} of {self.config.epochs} epoch(s): the "
-                          f"time budget of {self.config.minutes:g} min ran out first")
+                why = (f"another whole epoch would not fit in the time budget of "
+                       f"{self.config.minutes:g} min ({minutes:.1f} min used)"
+                       if minutes < self.config.minutes else
+                       f"the time budget of {self.config.minutes:g} min ran out first")
+                self.echo(f"stopped after {epoch + 1} of {self.config.epochs} epoch(s): {why}")
             else:
                 self.echo(f"stopped after all {self.config.epochs} epoch(s), {minutes:.1f} "
                           f"min into the time budget of {self.config.minutes:g} min")
@@ -312,7 +321,9 @@ def train_text(
         total_steps = min(total_steps, config.steps)
     stop_after = None if config.steps is None else _StopAfter(config.steps, steps_per_epoch)
     progress = _Progress(corpus, config, validation, steps_per_epoch, say, started, stop_after)
-    callbacks = [CosineDecay(total_steps=total_steps, minutes=config.minutes), progress]
+    callbacks = [CosineDecay(total_steps=total_steps, minutes=config.minutes,
+                             epoch_steps=None if config.minutes is None else steps_per_epoch),
+                 *([AverageWeights(config.ema)] if config.ema else []), progress]
     if stop_after is not None:
         callbacks.insert(0, stop_after)
     trainer.fit(x, y, epochs=config.epochs, batch_size=streams, validation_data=validation,

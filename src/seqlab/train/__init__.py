@@ -2,6 +2,7 @@
 
 from seqlab.train._progress import ProgressReporter
 from seqlab.train.callbacks import (
+    AverageWeights,
     Callback,
     CosineDecay,
     EarlyStopping,
@@ -23,6 +24,7 @@ __all__ = [
     "TrainerConfig",
     "History",
     "Callback",
+    "AverageWeights",
     "EarlyStopping",
     "ModelCheckpoint",
     "LearningRateScheduler",

@@ -16,11 +16,12 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import torch
 from safetensors.torch import save_file
 
 from seqlab._validation import check_choice, check_float, check_int
@@ -62,6 +63,12 @@ class Callback:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Take back what `state_dict` returned (called on resume, after
         ``on_train_begin``)."""
+
+    def evaluating(self) -> AbstractContextManager[None]:
+        """A context the trainer enters around every evaluation during `fit` (validation,
+        held-out checks, the weights kept as the best): `AverageWeights` puts its average
+        in place there. The default does nothing."""
+        return nullcontext()
 
     @property
     def watches_batches(self) -> bool:
@@ -167,7 +174,8 @@ class KeepBest:
             return False
         self.value, self.at = value, at
         if trainer is not None:
-            self.weights = trainer.get_weights()
+            with trainer.evaluation_weights():
+                self.weights = trainer.get_weights()
         return True
 
     def state_dict(self) -> dict[str, Any]:
@@ -277,7 +285,8 @@ class ModelCheckpoint(Callback, _Monitor):
                 return
             self.best = value
         target = self.path.format(epoch=epoch + 1)
-        write_weights_atomically(self.trainer.get_weights(), target)
+        with self.trainer.evaluation_weights():
+            write_weights_atomically(self.trainer.get_weights(), target)
         self.saved.append(target)
 
 
@@ -299,10 +308,16 @@ class CosineDecay(Callback):
     A change made by someone else between batches (a divergence roll-back halving the
     rate, say) is kept: the schedule scales the rate it finds rather than overwriting it.
     When `minutes` pass, the trainer is asked to stop at the end of the current batch.
+
+    With `minutes` and `epoch_steps` (the batches in an epoch), the schedule ends on an
+    epoch's end instead of cutting the last epoch short: after each epoch it counts the
+    whole epochs that still fit in the time left (judged by the last epoch's time, checks
+    and all: a machine's speed drifts), aims the cosine at the end of the last of them and
+    stops training there. The time budget still holds if the machine slows down.
     """
 
     def __init__(self, total_steps: int | None = None, minutes: float | None = None,
-                 floor: float = 0.05):
+                 floor: float = 0.05, epoch_steps: int | None = None):
         if total_steps is None and minutes is None:
             raise ValidationError(
                 "CosineDecay needs `total_steps`, `minutes` or both; got neither."
@@ -313,27 +328,40 @@ class CosineDecay(Callback):
                         check_float("minutes", minutes, "CosineDecay", low=0.0, low_open=True))
         self.floor = check_float("floor", floor, "CosineDecay", low=0.0, high=1.0,
                                  low_open=True)
+        self.epoch_steps = (None if epoch_steps is None else
+                            check_int("epoch_steps", epoch_steps, "CosineDecay", low=1))
+        if self.epoch_steps is not None and self.minutes is None:
+            raise ValidationError(
+                f"CosineDecay(epoch_steps={epoch_steps}) plans whole epochs inside a time "
+                f"budget, so it needs `minutes` too; got minutes=None.")
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
         self.steps = 0
         self.started = time.perf_counter()
         self.factor = 1.0
+        self.planned_steps: int | None = None
+        self.epoch_ends: list[float] = []
 
     def state_dict(self) -> dict[str, Any]:
-        """The steps taken, the current factor and the minutes used so far."""
+        """The steps taken, the current factor, the minutes used so far and the plan."""
         return {"steps": self.steps, "factor": self.factor,
-                "elapsed": time.perf_counter() - self.started}
+                "elapsed": time.perf_counter() - self.started,
+                "planned_steps": self.planned_steps, "epoch_ends": list(self.epoch_ends)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Take back what `state_dict` returned (the time budget counts the time used)."""
         self.steps, self.factor = state["steps"], state["factor"]
         self.started = time.perf_counter() - state["elapsed"]
+        self.planned_steps = state.get("planned_steps")
+        self.epoch_ends = list(state.get("epoch_ends", []))
 
     def progress(self) -> float:
         """How far along the schedule is, from 0 to 1."""
         done = 0.0
         if self.total_steps is not None:
             done = self.steps / self.total_steps
+        if self.planned_steps is not None:
+            done = max(done, self.steps / self.planned_steps)
         if self.minutes is not None:
             done = max(done, (time.perf_counter() - self.started) / (60 * self.minutes))
         return min(done, 1.0)
@@ -349,6 +377,92 @@ class CosineDecay(Callback):
         # Only the time budget stops training; the epochs end it on their own.
         if self.minutes is not None and time.perf_counter() - self.started >= 60 * self.minutes:
             self.trainer.stop_training = True
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        if self.epoch_steps is None or self.trainer.stop_training:
+            return
+        # Every process must plan alike: they agree on the slowest one's clock.
+        elapsed = self.trainer.world.any(
+            math.ceil(1000 * (time.perf_counter() - self.started)))[0] / 1000
+        self.epoch_ends.append(elapsed)
+        per_epoch = elapsed - ([0.0, *self.epoch_ends][-2])
+        fit = int((60 * self.minutes - elapsed) // per_epoch)
+        if self.planned_steps is not None and self.steps >= self.planned_steps:
+            self.trainer.stop_training = True  # the plan is done, the rate at its floor
+        elif fit >= 1:
+            self.planned_steps = self.steps + fit * self.epoch_steps
+        # With no whole epoch left to fit, the next one runs into the budget, which cuts it
+        # short with the rate at its floor.
+
+
+class AverageWeights(Callback):
+    """Keep an exponential moving average of the weights and evaluate with it (Polyak
+    averaging; Keras optimizers' ``use_ema=True, ema_momentum=decay``).
+
+    After every optimizer step, ``average += (1 - decay) * (weights - average)``, starting
+    from the weights training starts with. During `fit` every evaluation (validation, the
+    held-out checks, the weights `EarlyStopping` and `ModelCheckpoint` keep) sees the
+    average, while training goes on from the weights themselves; when training ends the
+    average replaces them, so the trained model is the average. Place it before callbacks
+    that restore kept weights at the end (``restore_best_weights``). At a high learning
+    rate the average is far better than the weights it follows: it smooths out the noise
+    of the last steps, as a lower rate would, without slowing the progress.
+
+    An epoch run again after a divergence roll-back starts from the average as it stood
+    when the epoch first began.
+    """
+
+    def __init__(self, decay: float = 0.998):
+        self.decay = check_float("decay", decay, "AverageWeights", low=0.0, high=1.0,
+                                 high_open=True)
+
+    def _parameters(self) -> list[torch.Tensor]:
+        return [p.detach() for p in self.trainer.model.parameters()]
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self.average = [p.clone() for p in self._parameters()]
+        self.epoch_start = [p.clone() for p in self.average]
+        self.epoch, self._resumed = -1, False
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        if self._resumed:  # the epoch goes on from where the checkpoint left it
+            self._resumed = False
+        elif epoch == self.epoch:  # the same epoch again: a roll-back
+            torch._foreach_copy_(self.average, self.epoch_start)
+        else:
+            torch._foreach_copy_(self.epoch_start, self.average)
+        self.epoch = epoch
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        torch._foreach_lerp_(self.average, self._parameters(), 1.0 - self.decay)
+
+    @contextmanager
+    def _in_place(self) -> Iterator[None]:
+        parameters = self._parameters()
+        own = [p.clone() for p in parameters]
+        torch._foreach_copy_(parameters, self.average)
+        try:
+            yield
+        finally:
+            torch._foreach_copy_(parameters, own)
+
+    def evaluating(self) -> AbstractContextManager[None]:
+        """The average in place of the weights, for the duration."""
+        return self._in_place()
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        torch._foreach_copy_(self._parameters(), self.average)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The average, and the average as the current epoch began."""
+        return {"average": [p.clone() for p in self.average],
+                "epoch_start": [p.clone() for p in self.epoch_start], "epoch": self.epoch}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what `state_dict` returned."""
+        torch._foreach_copy_(self.average, list(state["average"]))
+        torch._foreach_copy_(self.epoch_start, list(state["epoch_start"]))
+        self.epoch, self._resumed = state["epoch"], True
 
 
 class ReduceLROnPlateau(Callback, _Monitor):

@@ -6,7 +6,8 @@ The contract is ``model(x, state=None) -> (y, state)``. Models built from a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -327,6 +328,8 @@ class Trainer:
         for callback in self._callbacks:
             callback.set_trainer(self)
         disarm = run.arm_signals()
+        self._evaluating = [c for c in self._callbacks
+                            if type(c).evaluating is not Callback.evaluating]
         try:
             self._notify("on_train_begin", {"epochs": epochs, "steps": feed.steps,
                                             "samples": feed.samples})
@@ -349,6 +352,7 @@ class Trainer:
         finally:
             disarm()
             progress.close()
+            self._evaluating = []
         self._notify("on_train_end", self.history_.last())
         return self.history_
 
@@ -422,6 +426,7 @@ class Trainer:
 
     _reset_requested = False
     _callbacks: list[Callback] = []
+    _evaluating: list[Callback] = []
 
     def _weight_penalty(self) -> torch.Tensor:
         penalty = torch.zeros((), device=self.device)
@@ -445,9 +450,18 @@ class Trainer:
         batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
         return self._evaluate(x, self._targets(y, x), batch_size)
 
+    @contextmanager
+    def evaluation_weights(self) -> Iterator[None]:
+        """The weights evaluations see: during `fit`, those the callbacks put in place
+        (`AverageWeights`' average); otherwise the model's own."""
+        with ExitStack() as stack:
+            for callback in self._evaluating:
+                stack.enter_context(callback.evaluating())
+            yield
+
     def _evaluate(self, x: Column, y: Column, batch_size: int) -> dict[str, float]:
         feed = _ArrayFeed(self, x, y, self._batch_plan(len(x), batch_size, evaluating=True))
-        with torch.no_grad(), eval_mode(self.model):
+        with torch.no_grad(), eval_mode(self.model), self.evaluation_weights():
             return self._run_epoch(feed.epoch(feed.plan(None), 0), train=False)
 
     def predict(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
