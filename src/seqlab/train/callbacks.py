@@ -340,20 +340,20 @@ class CosineDecay(Callback):
         self.started = time.perf_counter()
         self.factor = 1.0
         self.planned_steps: int | None = None
-        self.epoch_ends: list[float] = []
+        self.last_epoch_end = 0.0
 
     def state_dict(self) -> dict[str, Any]:
         """The steps taken, the current factor, the minutes used so far and the plan."""
         return {"steps": self.steps, "factor": self.factor,
                 "elapsed": time.perf_counter() - self.started,
-                "planned_steps": self.planned_steps, "epoch_ends": list(self.epoch_ends)}
+                "planned_steps": self.planned_steps, "last_epoch_end": self.last_epoch_end}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Take back what `state_dict` returned (the time budget counts the time used)."""
         self.steps, self.factor = state["steps"], state["factor"]
         self.started = time.perf_counter() - state["elapsed"]
         self.planned_steps = state.get("planned_steps")
-        self.epoch_ends = list(state.get("epoch_ends", []))
+        self.last_epoch_end = state.get("last_epoch_end", 0.0)
 
     def progress(self) -> float:
         """How far along the schedule is, from 0 to 1."""
@@ -384,8 +384,8 @@ class CosineDecay(Callback):
         # Every process must plan alike: they agree on the slowest one's clock.
         elapsed = self.trainer.world.any(
             math.ceil(1000 * (time.perf_counter() - self.started)))[0] / 1000
-        self.epoch_ends.append(elapsed)
-        per_epoch = elapsed - ([0.0, *self.epoch_ends][-2])
+        per_epoch = max(elapsed - self.last_epoch_end, 1e-3)
+        self.last_epoch_end = elapsed
         fit = int((60 * self.minutes - elapsed) // per_epoch)
         if self.planned_steps is not None and self.steps >= self.planned_steps:
             self.trainer.stop_training = True  # the plan is done, the rate at its floor
