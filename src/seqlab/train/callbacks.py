@@ -416,11 +416,10 @@ class AverageWeights(Callback):
         self.decay = check_float("decay", decay, "AverageWeights", low=0.0, high=1.0,
                                  high_open=True)
 
-    def _parameters(self) -> list[torch.Tensor]:
-        return [p.detach() for p in self.trainer.model.parameters()]
-
     def on_train_begin(self, logs: dict[str, Any]) -> None:
-        self.average = [p.clone() for p in self._parameters()]
+        # Weights are only ever loaded in place, so these views stay the model's own.
+        self.weights = [p.detach() for p in self.trainer.model.parameters()]
+        self.average = [p.clone() for p in self.weights]
         self.epoch_start = [p.clone() for p in self.average]
         self.epoch, self._resumed = -1, False
 
@@ -434,24 +433,23 @@ class AverageWeights(Callback):
         self.epoch = epoch
 
     def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
-        torch._foreach_lerp_(self.average, self._parameters(), 1.0 - self.decay)
+        torch._foreach_lerp_(self.average, self.weights, 1.0 - self.decay)
 
     @contextmanager
     def _in_place(self) -> Iterator[None]:
-        parameters = self._parameters()
-        own = [p.clone() for p in parameters]
-        torch._foreach_copy_(parameters, self.average)
+        own = [p.clone() for p in self.weights]
+        torch._foreach_copy_(self.weights, self.average)
         try:
             yield
         finally:
-            torch._foreach_copy_(parameters, own)
+            torch._foreach_copy_(self.weights, own)
 
     def evaluating(self) -> AbstractContextManager[None]:
         """The average in place of the weights, for the duration."""
         return self._in_place()
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
-        torch._foreach_copy_(self._parameters(), self.average)
+        torch._foreach_copy_(self.weights, self.average)
 
     def state_dict(self) -> dict[str, Any]:
         """The average, and the average as the current epoch began."""
