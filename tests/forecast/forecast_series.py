@@ -13,5 +13,7 @@ def monthly(n=72, seed=0, start="2015-01-01", trend=1.0, level=100.0, noise=0.02
     return pd.Series(values, index=pd.date_range(start, periods=n, freq="MS"), name="sales")
 
 
-FAST = {"members": 2, "max_epochs": 15, "patience": 5, "min_epochs": 3}
-"""Settings that keep a plumbing test to a second or two (quality is checked elsewhere)."""
+FAST = {"members": 2, "max_epochs": 15, "patience": 5, "min_epochs": 3,
+        "methods": ["lstm", "naive", "seasonal_naive", "ets", "theta"]}
+"""Settings that keep a plumbing test to a second or two (quality is checked elsewhere):
+a small LSTM ensemble, and no AutoARIMA/CES (their order searches take the most time)."""

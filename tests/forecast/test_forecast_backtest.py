@@ -1,4 +1,5 @@
-"""Rolling-origin backtests: metrics beside the baselines, strict JSON, the picture."""
+"""Rolling-origin backtests of any method: metrics per method and per series, strict JSON,
+the picture."""
 
 import json
 import math
@@ -6,11 +7,17 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from forecast_series import FAST, monthly
+from forecast_series import FAST as FORECASTER
+from forecast_series import monthly
 
 from seqlab.errors import ValidationError
 from seqlab.forecast import backtest, backtest_figure
-from seqlab.forecast.baselines import mase, seasonal_naive, smape
+from seqlab.forecast.metrics import mase, smape
+from seqlab.forecast.models import seasonal_naive
+
+
+FAST = {**{k: v for k, v in FORECASTER.items() if k != "methods"},
+        "candidates": FORECASTER["methods"]}
 
 
 def _strict(text):
@@ -21,17 +28,19 @@ def _strict(text):
 
 @pytest.fixture(scope="module")
 def result():
-    return backtest(monthly(84), horizon=6, origins=2, **FAST)
+    return backtest(monthly(84), horizon=6, origins=2, **{**FAST, "candidates": None})
 
 
-def test_metrics_for_seqlab_and_the_baselines(result):
-    assert set(result.metrics) == {"seqlab", "naive", "seasonal_naive", "ets"}
+def test_metrics_for_seqlab_and_the_classical_methods(result):
+    assert set(result.metrics) == {"seqlab", "naive", "seasonal_naive", "ets", "arima",
+                                   "theta"}
     for m in result.metrics.values():
         assert m["mase"] > 0 and m["smape"] > 0 and m["rmse"] > 0
     assert 0 <= result.metrics["seqlab"]["coverage"] <= 1
     assert result.metrics["naive"]["coverage"] is None
     assert len(result.forecasts.query("method == 'seqlab'")) == 2 * 6
-    assert result.refit and result.model.startswith("lstm-hybrid")
+    assert result.refit and result.model
+    assert set(result.per_series["sales"]) == set(result.metrics)
 
 
 def test_verdict_names_the_winner_plainly(result):
@@ -39,7 +48,7 @@ def test_verdict_names_the_winner_plainly(result):
     if result.winner == "seqlab":
         assert verdict.startswith("seqlab wins")
     else:
-        assert verdict.startswith("A baseline wins") and result.winner in verdict
+        assert verdict.startswith("Another method wins") and result.winner in verdict
 
 
 def test_json_is_strict_even_with_infinite_metrics(result):
@@ -57,13 +66,14 @@ def test_figure_saves_a_png(result, tmp_path):
 
 
 def test_without_refit_fits_once():
-    once = backtest(monthly(84), horizon=6, origins=2, refit=False, baselines=False, **FAST)
+    once = backtest(monthly(84), horizon=6, origins=2, refit=False, methods=["seqlab"],
+                    **FAST)
     assert not once.refit and set(once.metrics) == {"seqlab"}
 
 
 def test_too_many_origins_is_a_clear_error():
-    with pytest.raises(ValidationError, match="origins.*leave.*points"):
-        backtest(monthly(40), horizon=6, origins=5, **FAST)
+    with pytest.raises(ValidationError, match=r"origin\(s\).*leave.*points"):
+        backtest(monthly(40), horizon=6, origins=7, **FAST)
 
 
 def test_metrics_match_their_definitions():
@@ -82,7 +92,7 @@ def test_80_percent_interval_covers_75_to_85_percent_over_a_backtest():
     for seed in range(3):
         for k in range(3):
             series = monthly(120, seed=seed + 10 * k, noise=0.04)
-            r = backtest(series, horizon=12, origins=3, step=6, baselines=False, seed=seed)
+            r = backtest(series, horizon=12, origins=3, step=6, methods=["seqlab"], seed=seed)
             part = r.forecasts
             inside = (part["truth"] >= part["lower"]) & (part["truth"] <= part["upper"])
             hits, total = hits + int(inside.sum()), total + len(part)
@@ -99,16 +109,25 @@ def test_beats_seasonal_naive_on_a_known_seasonal_pattern_over_seeds():
     assert pd.Series(scores).max() < 1.0, scores
 
 
-def test_without_statsmodels_ets_is_left_out_with_a_note(monkeypatch):
-    import sys
+def test_a_constant_series_scores_finite_metrics():
+    flat = pd.Series(np.full(40, 7.0), index=pd.date_range("2000-01-01", periods=40,
+                                                            freq="MS"))
+    r = backtest(flat, horizon=4, origins=2, methods=["seqlab", "naive", "ets"],
+                 **{**FAST, "candidates": None})
+    assert all(math.isfinite(m["mase"]) for m in r.metrics.values())
+    assert "inf" not in r.verdict()
 
-    from seqlab.errors import SeqlabError
-    from seqlab.forecast import baselines
 
-    module = sys.modules["seqlab.forecast.backtesting"]
-    monkeypatch.setattr(module, "statsmodels_available", lambda: False)
-    monkeypatch.setattr(baselines, "statsmodels_available", lambda: False)
-    r = backtest(monthly(60), horizon=4, origins=1, **FAST)
-    assert "ets" not in r.metrics and any("statsmodels" in n for n in r.notes)
-    with pytest.raises(SeqlabError, match=r"pip install 'seqlab\[forecast\]'"):
-        baselines.ets(np.arange(1.0, 30.0), 3, 1)
+def test_classical_methods_alone_and_unknown_methods():
+    r = backtest(monthly(60), horizon=4, origins=2, methods=["naive", "theta"])
+    assert set(r.metrics) == {"naive", "theta"} and r.model == ""
+    assert r.verdict().split()[0] in {"naive", "theta"}
+    with pytest.raises(ValidationError, match="'methods'.*magic"):
+        backtest(monthly(60), horizon=4, methods=["magic"])
+
+
+def test_progress_is_one_line_per_origin():
+    lines = []
+    backtest(monthly(60), horizon=4, origins=3, methods=["seqlab", "naive"], progress=lines.append,
+             **FAST)
+    assert len(lines) == 3 and lines[0].startswith("origin 1/3")

@@ -1,4 +1,5 @@
-"""`Forecaster`: fit/predict verbs, output in original units with real dates, bad inputs."""
+"""`Forecaster`: every series forecast by the method that validates best on it, output in
+original units with real dates and a method column, bundles that reload, bad inputs."""
 
 import json
 
@@ -8,29 +9,42 @@ import pytest
 from forecast_series import FAST, monthly
 
 from seqlab.errors import BundleError, NotFittedError, ValidationError
-from seqlab.forecast import Forecaster, load, save
+from seqlab.forecast import METHODS, Forecaster, load, save
+from seqlab.forecast.selection import COMBINATIONS
+
+CHOICES = set(METHODS) | set(COMBINATIONS)
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    return Forecaster(horizon=6, **FAST).fit(monthly(72))
+    return Forecaster(horizon=6, **{**FAST, "methods": None}).fit(monthly(72))
 
 
 def test_predict_is_long_form_with_future_dates_in_original_units(fitted):
     table = fitted.predict()
-    assert list(table.columns) == ["date", "series", "forecast", "lower", "upper"]
+    assert list(table.columns) == ["date", "series", "forecast", "lower", "upper", "method"]
     assert list(table["date"]) == list(pd.date_range("2021-01-01", periods=6, freq="MS"))
     assert (table["series"] == "sales").all()
     assert (table["lower"] <= table["forecast"]).all() and (table["forecast"] <=
                                                             table["upper"]).all()
+    assert (table["upper"] > table["lower"]).all()
     # original units: the series sits between about 100 and 250
     assert table["forecast"].between(100, 300).all()
-    assert table.attrs["model"].startswith("lstm-hybrid") and "log" in table.attrs["model"]
-    assert fitted.summary()["model"] == table.attrs["model"]
+    assert set(table["method"]) <= CHOICES
+    assert fitted.summary()["model"] == table.attrs["model"] == table["method"].iloc[0]
 
 
-def test_seasonal_series_is_deseasonalised_and_keeps_its_shape(fitted):
-    assert fitted.transforms_["sales"].season  # the monthly season was found
+def test_every_candidate_is_scored_on_several_windows(fitted):
+    summary = fitted.summary()
+    scores = summary["validation"]["sales"]
+    assert {"lstm", "ets", "arima", "theta", "naive", "seasonal_naive", "combo",
+            "combo-lstm"} <= set(scores)
+    assert summary["validation_windows"]["sales"] == 3
+    chosen = summary["series_methods"]["sales"]
+    assert scores[chosen] == min(scores.values())
+
+
+def test_seasonal_series_keeps_its_shape(fitted):
     table = fitted.predict(horizon=6)
     # January to June of a sine season: the forecast rises to the April/May peak
     assert table["forecast"].iloc[3] > table["forecast"].iloc[0]
@@ -40,17 +54,35 @@ def test_higher_level_gives_a_wider_interval(fitted):
     narrow = fitted.predict(level=0.5)
     wide = fitted.predict(level=0.95)
     assert ((wide["upper"] - wide["lower"]) >= (narrow["upper"] - narrow["lower"])).all()
+    assert ((wide["upper"] - wide["lower"]) > (narrow["upper"] - narrow["lower"])).any()
 
 
-def test_recursive_model_forecasts_any_horizon_direct_refuses():
-    recursive = Forecaster(horizon=4, strategy="recursive", **FAST).fit(monthly(60))
-    assert len(recursive.predict(horizon=10)) == 10
-    direct = Forecaster(horizon=4, strategy="direct", **FAST).fit(monthly(60))
-    with pytest.raises(ValidationError, match="longer than the 4 steps.*direct"):
-        direct.predict(horizon=10)
+@pytest.mark.parametrize("n, horizon, freq", [(1, 3, "MS"), (2, 3, "MS"), (5, 4, "MS"),
+                                              (13, 6, "YS"), (18, 6, "YS"), (54, 18, "MS")])
+def test_short_series_are_forecast_not_refused(n, horizon, freq):
+    rng = np.random.default_rng(n)
+    values = 50 + np.cumsum(rng.normal(1, 2, n))
+    series = pd.Series(values, index=pd.date_range("2000-01-01", periods=n, freq=freq))
+    fitted = Forecaster(horizon=horizon, **FAST).fit(series)
+    table = fitted.predict()
+    assert len(table) == horizon and np.isfinite(table["forecast"]).all()
+    assert (table["lower"] <= table["upper"]).all()
+    method = table["method"].iloc[0]
+    assert method in CHOICES
+    if n <= 2:
+        assert method == "naive" and (table["forecast"] == values[-1]).all()
+        assert any("forecast flat" in note for note in fitted.report_.notes)
 
 
-def test_several_series_share_one_global_model():
+def test_methods_restrict_the_candidates_and_lstm_can_be_forced():
+    only = Forecaster(horizon=4, **{**FAST, "methods": ["theta", "naive"]}).fit(monthly(60))
+    assert set(only.summary()["validation"]["sales"]) == {"theta", "naive"}
+    forced = Forecaster(horizon=4, **{**FAST, "methods": ["lstm"]}).fit(monthly(60))
+    assert forced.methods_["sales"] == "lstm" and forced.lstm_ is not None
+    assert len(forced.lstm_.models) == FAST["members"]
+
+
+def test_several_series_each_get_a_method_and_their_own_units():
     a, b = monthly(60, seed=1), monthly(60, seed=2, level=1000, trend=-3)
     frame = pd.DataFrame({"north": a.to_numpy(), "south": b.to_numpy()}, index=a.index)
     fitted = Forecaster(horizon=3, **FAST).fit(frame)
@@ -58,17 +90,13 @@ def test_several_series_share_one_global_model():
     assert list(table["series"]) == ["north"] * 3 + ["south"] * 3
     south = table[table["series"] == "south"]["forecast"]
     assert south.between(500, 1500).all()  # each series back in its own units
+    assert set(fitted.summary()["series_methods"]) == {"north", "south"}
 
 
-def test_numpy_input_and_covariates():
+def test_numpy_input_forecasts_step_numbers():
     values = monthly(60).to_numpy()
     table = Forecaster(horizon=3, season_length=12, **FAST).fit(values).predict()
     assert list(table["date"]) == [60, 61, 62]
-    frame = monthly(60).to_frame()
-    frame["price"] = np.linspace(1, 2, 60)
-    fitted = Forecaster(horizon=3, covariates=["price"], **FAST).fit(frame)
-    assert "recursive" not in fitted.report_.strategy
-    assert list(fitted.predict()["series"].unique()) == ["sales"]
 
 
 def test_constant_series_is_forecast_as_that_constant():
@@ -80,50 +108,80 @@ def test_constant_series_is_forecast_as_that_constant():
     assert any("constant" in note for note in fitted.report_.notes)
 
 
+def test_intermittent_series_is_offered_croston():
+    rng = np.random.default_rng(3)
+    demand = np.where(rng.random(60) < 0.6, 0.0, rng.integers(1, 9, 60)).astype(float)
+    series = pd.Series(demand, index=pd.date_range("2015-01-01", periods=60, freq="MS"))
+    fitted = Forecaster(horizon=4, **{**FAST, "methods": ["naive", "ets", "croston", "adida"]}
+                        ).fit(series)
+    assert {"croston", "adida"} <= set(fitted.summary()["validation"]["value"])
+    table = fitted.predict()
+    assert (table["lower"] >= 0).all() and (table["forecast"] >= 0).all()
+
+
 def test_errors_name_the_parameter():
     with pytest.raises(ValidationError, match="'horizon'.*Got 0"):
         Forecaster(horizon=0).fit(monthly(40))
-    with pytest.raises(ValidationError, match=r"'horizon' parameter \(20\) is too long for "
-                                              r"40 points.*at least 64"):
-        Forecaster(horizon=20).fit(monthly(40))
-    with pytest.raises(ValidationError, match="20 points, too few for the season of 12"):
-        Forecaster(horizon=2, season_length=12).fit(monthly(20))
+    with pytest.raises(ValidationError, match="'methods'.*magic"):
+        Forecaster(horizon=2, methods=["magic"]).fit(monthly(40))
     with pytest.raises(NotFittedError, match="call `fit"):
         Forecaster(horizon=2).predict()
-    with pytest.raises(ValidationError, match="'strategy'"):
-        Forecaster(horizon=2, strategy="both").fit(monthly(40))
 
 
-def test_short_series_skips_the_season_with_a_note():
-    fitted = Forecaster(horizon=2, **FAST).fit(monthly(20))
-    assert not fitted.transforms_["sales"].season
-    assert any("too few to estimate a season" in note for note in fitted.report_.notes)
+def test_longer_horizon_refits_classical_methods_and_refuses_the_lstm():
+    theta = Forecaster(horizon=3, **{**FAST, "methods": ["theta"]}).fit(monthly(48))
+    assert len(theta.predict(horizon=9)) == 9
+    lstm = Forecaster(horizon=3, **{**FAST, "methods": ["lstm"]}).fit(monthly(48))
+    with pytest.raises(ValidationError, match="longer than the 3 steps the LSTM"):
+        lstm.predict(horizon=9)
 
 
-def test_bundle_round_trip_forecasts_the_same_and_from_new_data(fitted, tmp_path):
+def test_bundle_round_trip_forecasts_the_same_and_from_new_data(tmp_path):
+    fitted = Forecaster(horizon=6, **{**FAST, "methods": ["lstm", "theta", "ets"]}
+                        ).fit(monthly(72))
     save(fitted, tmp_path / "model")
     loaded = load(tmp_path / "model")
     pd.testing.assert_frame_equal(loaded.predict(), fitted.predict())
     newer = monthly(84)  # a year more of the same series
     table = loaded.predict(data=newer)
     assert table["date"].iloc[0] == pd.Timestamp("2022-01-01")
+    assert np.isfinite(table["forecast"]).all()
     # the bundle is plain files: JSON + safetensors only (and the writers' empty lock files)
-    files = [p for p in (tmp_path / "model").rglob("*") if p.is_file()]
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert {p.suffix for p in files} <= {".json", ".safetensors", "", ".lock"}
     assert all(p.stat().st_size == 0 for p in files if p.suffix == ".lock")
 
 
+def test_saving_again_replaces_the_bundle_and_never_a_users_folder(fitted, tmp_path):
+    save(fitted, tmp_path / "model")
+    save(fitted, tmp_path / "model")
+    assert load(tmp_path / "model").predict().equals(fitted.predict())
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(BundleError, match="not a forecasting bundle"):
+        save(fitted, tmp_path / "mine")
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def _document(root):
+    return next(root.rglob("forecast.json"))
+
+
 @pytest.mark.parametrize("field, value, message", [
     (("params", "horizon"), -1, "params.horizon"),
-    (("transforms", "sales", "scale"), 0, "'scale' must be a positive"),
-    (("report", "strategy"), "magic", "report.strategy"),
-    (("report", "theta_weight"), 2, "report.theta_weight"),
-    (("residuals",), [[1.0]], "residuals"),
+    (("methods", "sales"), "magic", "methods"),
+    (("paths", "sales"), [1.0], "paths.sales"),
+    (("scales", "sales"), -1, "scales"),
+    (("unit_halfwidth",), [1e308] * 6, "unit_halfwidth"),
+    (("errors",), [[1.0]], "errors"),
+    (("report", "seconds"), "soon", "report.seconds"),
+    (("data", "index"), ["not a date"] * 72, "data.index"),
+    (("format_version",), 1, "earlier seqlab"),
     (("extra",), 1, "top level"),
 ])
 def test_tampered_bundle_is_refused(fitted, tmp_path, field, value, message):
     save(fitted, tmp_path / "model")
-    path = tmp_path / "model" / "forecast.json"
+    path = _document(tmp_path / "model")
     doc = json.loads(path.read_text())
     target = doc
     for key in field[:-1]:
@@ -132,18 +190,3 @@ def test_tampered_bundle_is_refused(fitted, tmp_path, field, value, message):
     path.write_text(json.dumps(doc))
     with pytest.raises(BundleError, match=message):
         load(tmp_path / "model")
-
-
-def test_new_data_with_negative_values_for_a_log_model(fitted):
-    bad = monthly(72)
-    bad.iloc[-1] = -1.0
-    with pytest.raises(ValidationError, match="logs"):
-        fitted.predict(data=bad)
-
-
-def test_holt_strategy_learns_on_top_of_a_damped_trend_and_round_trips(tmp_path):
-    fitted = Forecaster(horizon=4, strategy="holt", **FAST).fit(monthly(60))
-    assert fitted.report_.strategy == "holt" and "holt" in fitted.model_name_
-    assert set(fitted.holt_["sales"]) and all(0 < v <= 1 for v in fitted.holt_["sales"])
-    save(fitted, tmp_path / "holt")
-    pd.testing.assert_frame_equal(load(tmp_path / "holt").predict(), fitted.predict())

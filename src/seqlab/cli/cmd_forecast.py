@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,8 +26,26 @@ _MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
 _SEED = typer.Option(help="Seed of the first ensemble member.")
 
 
+_ID = typer.Option("--id-column", help="Long files: the column naming each series.",
+                   show_default="detected")
+_VALUE = typer.Option("--value-column", help="Long files: the column of values.",
+                      show_default="detected")
+_METHODS = typer.Option(help="Methods to choose among per series (repeat or comma-separate): "
+                        "lstm, naive, seasonal_naive, ets, arima, theta, ces, croston, adida.",
+                        show_default="all")
+_WORKERS = typer.Option(help="Processes for the per-series work.",
+                        show_default="the CPU count from 8 series on, else 1")
+
+
+def _method_list(methods: list[str] | None) -> list[str] | None:
+    if not methods:
+        return None
+    return [m.strip() for item in methods for m in item.split(",") if m.strip()]
+
+
 def _forecast(
-    data: Annotated[Path, typer.Argument(help="CSV: a date column and one column per series.")],
+    data: Annotated[Path, typer.Argument(help="CSV: a date column and one column per series, "
+                                         "or the long form (id, date, value).")],
     horizon: Annotated[int | None, typer.Option(help="Steps to forecast (needed unless "
                                                 "--model is given).",
                                                 show_default="with --model: the bundle's")]
@@ -39,36 +58,46 @@ def _forecast(
                                                "this saved bundle instead of training.",
                                                show_default="train a new one")] = None,
     date_column: Annotated[str | None, _DATE] = None,
+    id_column: Annotated[str | None, _ID] = None,
+    value_column: Annotated[str | None, _VALUE] = None,
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
     level: Annotated[float, _LEVEL] = 0.8,
+    methods: Annotated[list[str] | None, _METHODS] = None,
     members: Annotated[int, _MEMBERS] = 5,
-    strategy: Annotated[str, typer.Option(help="auto (chosen by validation), direct, "
-                                          "recursive or holt.")] = "auto",
+    workers: Annotated[int | None, _WORKERS] = None,
     seed: Annotated[int, _SEED] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (model, "
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (methods, "
                                           "notes, forecasts) instead of the CSV.")] = False,
     output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
 ) -> None:
     """Forecast the next HORIZON values of every series in DATA, with prediction intervals.
 
-    Output columns: date, series, forecast, lower, upper (original units, real dates). The
-    settings (transform, season, window, direct or recursive) are chosen from the data; the
-    model picked is printed. With --model BUNDLE, DATA is new data for a saved forecaster.
-    --out saves the forecaster (a bundle, as `seqlab train --out` does); --forecasts writes
-    the table.
+    Each series is forecast by the method that validates best on it (rolling origins):
+    the global LSTM hybrid, a statistical model (ETS, ARIMA, Theta, CES), a combination, or
+    a naive forecast; series too short to validate on go down a ladder of simpler methods,
+    never refused. Output columns: date, series, forecast, lower, upper, method (original
+    units, each series from its own last date). With --model BUNDLE, DATA is new data for a
+    saved forecaster. --out saves the forecaster (a bundle); --forecasts writes the table.
     """
     from seqlab._io import atomic_write, check_output_path
-    from seqlab.forecast import Forecaster, load, read_csv, save
+    from seqlab.cli._options import chatter, result
+    from seqlab.forecast import Forecaster, load, save
     from seqlab.forecast.persist import check_target
 
     output = alias(forecasts, output, "forecast --output",
                    "write the forecasts with --forecasts FILE", "The forecasts file")
     if output is not None:
         check_output_path(output, "output")
+    if model is not None and out is not None:
+        raise ValidationError("--out saves a newly fitted forecaster; with --model BUNDLE the "
+                              "saved one only forecasts (nothing new to save). Drop --out, or "
+                              "drop --model to fit anew.")
     if out is not None:
         check_target(out)
+    note = chatter(as_json=True)
+    say = result(as_json or output is None)
     if model is not None:
         forecaster = load(model)
         table = forecaster.predict(horizon, data=forecaster.read(data, fill=fill), level=level)
@@ -76,11 +105,12 @@ def _forecast(
         if horizon is None:
             raise ValidationError("seqlab forecast needs --horizon H (the steps to forecast), "
                                   "or --model BUNDLE to forecast with a saved forecaster.")
-        forecaster = Forecaster(horizon, level=level, members=members, strategy=strategy,
-                                seed=seed, date_column=date_column, freq=freq, fill=fill,
-                                covariates=covariates)
-        forecaster.fit(read_csv(data, date_column=date_column, freq=freq, fill=fill,
-                                covariates=covariates))
+        forecaster = Forecaster(horizon, level=level, members=members, seed=seed,
+                                methods=_method_list(methods), workers=workers,
+                                date_column=date_column, freq=freq, fill=fill,
+                                covariates=covariates, id_column=id_column,
+                                value_column=value_column)
+        forecaster.fit(data, progress=note)
         table = forecaster.predict()
         if out is not None:
             save(forecaster, out)
@@ -94,10 +124,9 @@ def _forecast(
         return
     if output is None:
         table.to_csv(sys.stdout, index=False)
-    say = (lambda line: print(line, file=sys.stderr)) if output is None else typer.echo
     say(f"model: {summary['model']}")
-    for note in summary["notes"]:
-        say(f"note: {note}")
+    for line in summary["notes"]:
+        note(f"note: {line}")
     if output is not None:
         say(f"{len(table)} forecasts written to {output}")
     if out is not None:
@@ -105,56 +134,89 @@ def _forecast(
 
 
 def _backtest(
-    data: Annotated[Path, typer.Argument(help="CSV: a date column and one column per series.")],
+    data: Annotated[Path, typer.Argument(help="CSV: a date column and one column per series, "
+                                         "or the long form (id, date, value).")],
     horizon: Annotated[int, typer.Option(help="Steps forecast from each origin.")],
     origins: Annotated[int, typer.Option(help="Forecast origins, the last one HORIZON points "
-                                         "before the end.")] = 3,
+                                         "before each series' end.")] = 3,
     step: Annotated[int | None, typer.Option(help="Points between origins.",
                                              show_default="HORIZON")] = None,
-    refit: Annotated[bool, typer.Option(help="Refit at every origin (--no-refit: fit once at "
-                                        "the first origin, then only forecast).")] = True,
+    methods: Annotated[list[str] | None, typer.Option(
+        help="Methods to score (repeat or comma-separate): seqlab, naive, seasonal_naive, "
+             "ets, arima, theta, ces.",
+        show_default="seqlab, naive, seasonal_naive, ets, arima, theta")] = None,
+    refit: Annotated[bool, typer.Option(help="Refit seqlab at every origin (--no-refit: fit "
+                                        "once at the first origin, then only forecast).")]
+    = True,
     plot: Annotated[Path | None, typer.Option(help="PNG of the forecasts against the "
                                               "truth.")] = Path("backtest.png"),
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not write the PNG.")] = False,
     date_column: Annotated[str | None, _DATE] = None,
+    id_column: Annotated[str | None, _ID] = None,
+    value_column: Annotated[str | None, _VALUE] = None,
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
     level: Annotated[float, _LEVEL] = 0.8,
     members: Annotated[int, _MEMBERS] = 5,
+    workers: Annotated[int | None, _WORKERS] = None,
     seed: Annotated[int, _SEED] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one strict JSON object.")]
     = False,
 ) -> None:
-    """Rolling-origin backtest: seqlab beside naive, seasonal naive and ETS (MASE, sMAPE,
-    RMSE, interval coverage), averaged over origins and series."""
+    """Rolling-origin backtest of seqlab beside the classical methods (MASE, sMAPE, RMSE,
+    interval coverage where a method has intervals), per method and per series."""
     from seqlab._io import atomic_savefig, check_output_path
+    from seqlab.cli._options import chatter, result
     from seqlab.forecast import backtest, backtest_figure, read_csv
 
     if plot is not None and not no_plot:
         check_output_path(plot, "plot")
-    result = backtest(read_csv(data, date_column=date_column, freq=freq, fill=fill,
-                               covariates=covariates),
-                      horizon, origins, step=step, refit=refit, level=level, members=members,
-                      seed=seed)
+    note = chatter(as_json=True)
+    read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates)
+    if id_column is not None:
+        read["id_column"] = id_column
+    if value_column is not None:
+        read["value_column"] = value_column
+    outcome = backtest(read_csv(data, **read), horizon, origins, step=step, refit=refit,
+                       methods=_method_list(methods), level=level, members=members,
+                       seed=seed, workers=workers, progress=note)
     if plot is not None and not no_plot:
-        atomic_savefig(backtest_figure(result), plot, dpi=100)
+        atomic_savefig(backtest_figure(outcome), plot, dpi=100)
     if as_json:
-        print_json(result.to_json())
+        print_json(outcome.to_json())
         return
-    print(f"rolling origin: {origins} origin(s), horizon {horizon}, "
-          f"{'refitted at every origin' if refit else 'fitted once, at the first origin'}")
-    print(f"seqlab model: {result.model}")
-    print(f"{'method':16s} {'MASE':>8s} {'sMAPE':>8s} {'RMSE':>10s} {'coverage':>9s}")
-    for method, m in result.metrics.items():
+    say = result()
+    say(f"rolling origin: {origins} origin(s), horizon {horizon}, "
+        f"{'refitted at every origin' if refit else 'seqlab fitted once, at the first origin'}")
+    if outcome.model:
+        say(f"seqlab model: {outcome.model}")
+    say(f"{'method':16s} {'MASE':>8s} {'sMAPE':>8s} {'RMSE':>10s} {'coverage':>9s}")
+    for method, m in outcome.metrics.items():
         cov = "" if m["coverage"] is None else f"{m['coverage']:.1%}"
-        print(f"{method:16s} {m['mase']:8.3f} {m['smape']:8.2f} {m['rmse']:10.4g} {cov:>9s}")
-    print(f"(coverage: share of truths inside seqlab's {level:.0%} interval)")
-    for note in result.notes:
-        print(f"note: {note}")
-    print(result.verdict())
+        say(f"{method:16s} {m['mase']:8.3f} {m['smape']:8.2f} {m['rmse']:10.4g} {cov:>9s}")
+    if any(m["coverage"] is not None for m in outcome.metrics.values()):
+        say(f"(coverage: share of truths inside the {level:.0%} interval)")
+    names = list(outcome.per_series)
+    if 1 < len(names) <= 20:
+        shown = list(outcome.metrics)
+        say("MASE per series: " + " ".join(f"{k:>10.10s}" for k in shown))
+        for name in names:
+            cells = " ".join(f"{outcome.per_series[name].get(k, math.nan):10.3f}"
+                             for k in shown)
+            say(f"  {name[:14]:14s} {cells}")
+    elif len(names) > 20:
+        wins: dict[str, int] = {}
+        for scores in outcome.per_series.values():
+            best = min(scores, key=lambda k: scores[k])
+            wins[best] = wins.get(best, 0) + 1
+        say("best method per series (MASE): " + ", ".join(
+            f"{k} {v}" for k, v in sorted(wins.items(), key=lambda kv: -kv[1])))
+    for line in outcome.notes:
+        note(f"note: {line}")
+    say(outcome.verdict())
     if plot is not None and not no_plot:
-        print(f"plot written to {plot}")
+        note(f"plot written to {plot}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,11 +1,13 @@
-"""Rolling-origin evaluation of the forecaster beside naive, seasonal naive and ETS.
+"""Rolling-origin evaluation of any forecasting method: seqlab's forecaster, the classical
+models (statsforecast's AutoETS, AutoARIMA, AutoTheta, AutoCES), naive and seasonal naive.
 
-For each of `origins` forecast origins (the last one `horizon` points before the end,
-each earlier one `step` points before the next), everything up to the origin is history
-and the next `horizon` points are the truth. By default the forecaster is refitted at
-every origin (``refit=True``: the honest protocol, and what the numbers say); with
-``refit=False`` it is fitted once on the history of the first origin and then only
-forecasts from the later origins' data, as a deployed model would.
+For each of `origins` forecast origins (the last one `horizon` points before a series' own
+end, each earlier one `step` points before the next), everything up to the origin is
+history and the next `horizon` points are the truth. By default seqlab's forecaster is
+refitted at every origin (``refit=True``: the honest protocol, and what the numbers say);
+with ``refit=False`` it is fitted once on the history of the first origin and then only
+forecasts from the later origins' data, as a deployed model would. The classical methods
+are always fitted at every origin (that is how they are used).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,24 +24,24 @@ import pandas as pd
 
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
-from seqlab.forecast.baselines import (
-    coverage,
-    ets,
-    naive,
-    rmse,
-    seasonal_naive,
-    smape,
-    statsmodels_available,
-)
 from seqlab.forecast.data import SeriesData, prepare
-from seqlab.forecast.forecaster import Forecaster
+from seqlab.forecast.forecaster import Forecaster, _names, _series_index, _series_values
+from seqlab.forecast.metrics import coverage, rmse, smape
+from seqlab.forecast.models import CLASSICAL, safe_forecast
+from seqlab.forecast.selection import mase_scale
 
-__all__ = ["backtest", "BacktestResult"]
+__all__ = ["backtest", "BacktestResult", "BACKTEST_METHODS", "DEFAULT_METHODS"]
+
+BACKTEST_METHODS = ("seqlab", *CLASSICAL)
+"""Methods a backtest can score."""
+DEFAULT_METHODS = ("seqlab", "naive", "seasonal_naive", "ets", "arima", "theta")
+MIN_HISTORY = 3
+"""The fewest points an origin must leave a series to be scored there."""
 
 
 @dataclass
 class BacktestResult:
-    """Per-method metrics averaged over series and origins, plus every forecast made."""
+    """Per-method metrics averaged over series and origins, per series, and every forecast."""
 
     horizon: int
     origins: int
@@ -50,22 +53,25 @@ class BacktestResult:
     history: pd.DataFrame             # the data, for plotting
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    per_series: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def winner(self) -> str:
         """The method with the lowest mean MASE."""
-        return min(self.metrics, key=lambda k: self.metrics[k]["mase"] or math.inf)
+        return min(self.metrics, key=lambda k: _or_inf(self.metrics[k]["mase"]))
 
     def verdict(self) -> str:
-        """One plain sentence: does seqlab beat the baselines, or which baseline wins."""
-        ours = self.metrics["seqlab"]["mase"]
+        """One plain sentence: does seqlab beat the other methods, or which one wins."""
         winner = self.winner
+        if "seqlab" not in self.metrics:
+            return f"{winner} wins: MASE {self.metrics[winner]['mase']:.3f}."
+        ours = self.metrics["seqlab"]["mase"]
         if winner == "seqlab":
             others = ", ".join(f"{k} {v['mase']:.3f}" for k, v in self.metrics.items()
                                if k != "seqlab" and v["mase"] is not None)
             return f"seqlab wins: MASE {ours:.3f} against {others}."
-        return (f"A baseline wins: {winner} has MASE {self.metrics[winner]['mase']:.3f}, "
-                f"seqlab {ours:.3f}. On this series prefer {winner}.")
+        return (f"Another method wins: {winner} has MASE {self.metrics[winner]['mase']:.3f}, "
+                f"seqlab {ours:.3f}. On this data prefer {winner}.")
 
     def to_json(self) -> dict[str, Any]:
         """Plain, strict-JSON data (non-finite numbers become null)."""
@@ -80,95 +86,133 @@ class BacktestResult:
 
         return clean({"horizon": self.horizon, "origins": self.origins, "refit": self.refit,
                       "level": self.level, "model": self.model, "metrics": self.metrics,
-                      "winner": self.winner, "verdict": self.verdict(), "notes": self.notes,
+                      "per_series": self.per_series, "winner": self.winner,
+                      "verdict": self.verdict(), "notes": self.notes,
                       "seconds": self.seconds})
 
 
+def _or_inf(value: float | None) -> float:
+    return math.inf if value is None or not math.isfinite(value) else value
+
+
+def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
+    """`sd` with each series ending after its first `cuts[name]` points."""
+    values = sd.values.copy()
+    for name, cut in cuts.items():
+        index = _series_index(sd, name)
+        if cut < len(index):
+            values.loc[index[cut]:, name] = np.nan
+    keep = [name for name in values.columns if values[name].notna().any()]
+    values = values[keep]
+    last = values.notna().any(axis=1).to_numpy().nonzero()[0][-1]
+    values = values.iloc[:last + 1]
+    return SeriesData(values=values, covariates=None, freq=sd.freq,
+                      season_length=sd.season_length, filled=sd.filled)
+
+
 def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = None,
-             refit: bool = True, baselines: bool = True, **forecaster_params: Any
+             refit: bool = True, methods: tuple[str, ...] | list[str] | None = None,
+             candidates: list[str] | None = None,
+             progress: Callable[[str], None] | None = None, **forecaster_params: Any
              ) -> BacktestResult:
-    """Rolling-origin backtest; `forecaster_params` go to `Forecaster` (level, members...)."""
+    """Rolling-origin backtest of `methods` (default `DEFAULT_METHODS`). seqlab's
+    `Forecaster` chooses among `candidates` (its `methods`; None: all) and takes the other
+    `forecaster_params` (level, members, ...). `progress` receives one line per origin."""
     started = time.perf_counter()
+    say = progress or (lambda line: None)
     horizon = check_int("horizon", horizon, "backtest", low=1)
     origins = check_int("origins", origins, "backtest", low=1)
     step = horizon if step is None else check_int("step", step, "backtest", low=1)
+    methods = list(DEFAULT_METHODS if methods is None else methods)
+    unknown = [k for k in methods if k not in BACKTEST_METHODS]
+    if unknown or not methods:
+        raise ValidationError(f"The 'methods' parameter names {unknown or methods}; a backtest "
+                              f"scores methods among {list(BACKTEST_METHODS)}.")
     read = {k: forecaster_params.pop(k) for k in ("date_column", "freq", "fill", "covariates",
-                                                  "season_length") if k in forecaster_params}
+                                                  "season_length", "id_column",
+                                                  "value_column") if k in forecaster_params}
     sd = data if isinstance(data, SeriesData) else prepare(data, **read)
-    n = len(sd.values)
-    last_cut = n - horizon
-    cuts = [last_cut - k * step for k in range(origins)][::-1]
-    if cuts[0] < 3 * horizon + 4:
-        raise ValidationError(
-            f"{origins} origins {step} apart with horizon {horizon} leave {cuts[0]} points "
-            f"before the first origin; the forecaster needs at least {3 * horizon + 4}. Use "
-            "fewer origins, a shorter horizon or more data.")
     m = sd.season_length
-    notes = []
-    use_ets = baselines and statsmodels_available()
-    if baselines and not use_ets:
-        notes.append("ETS left out: statsmodels is not installed (pip install "
-                     "'seqlab[forecast]').")
+    series = {name: _series_values(sd, name) for name in _names(sd)}
+    longest = max(len(y) for y in series.values())
+    if longest - horizon - (origins - 1) * step < MIN_HISTORY:
+        raise ValidationError(
+            f"{origins} origin(s) {step} apart with horizon {horizon} leave "
+            f"{longest - horizon - (origins - 1) * step} points before the first origin of "
+            f"the longest series; at least {MIN_HISTORY} are needed. Use fewer origins, a "
+            "shorter horizon or more data.")
+    notes: list[str] = []
     level = forecaster_params.get("level", 0.8)
     rows = []
     model_name = ""
     fitted: Forecaster | None = None
-    for cut in cuts:
-        history = _slice(sd, 0, cut)
-        if refit or fitted is None:
-            fitted = Forecaster(horizon=horizon, **read, **forecaster_params).fit(history)
-            model_name = fitted.model_name_
-        out = fitted.predict() if refit else fitted.predict(data=history)
-        origin = sd.values.index[cut - 1]
-        for name in sd.values.columns:
-            hist = sd.values[name].to_numpy(float)[:cut]
-            truth = sd.values[name].to_numpy(float)[cut:cut + horizon]
-            dates = sd.values.index[cut:cut + horizon]
-            ours = out[out["series"] == str(name)]
-            methods = {"seqlab": (ours["forecast"].to_numpy(), ours["lower"].to_numpy(),
-                                  ours["upper"].to_numpy())}
-            if baselines:
-                methods["naive"] = (naive(hist, horizon), None, None)
-                methods["seasonal_naive"] = (seasonal_naive(hist, horizon, m), None, None)
-                if use_ets:
-                    methods["ets"] = (ets(hist, horizon, m), None, None)
-            for method, (f, lo, hi) in methods.items():
-                for k in range(horizon):
-                    rows.append({"origin": origin, "date": dates[k], "series": str(name),
-                                 "method": method, "forecast": float(f[k]),
-                                 "lower": None if lo is None else float(lo[k]),
-                                 "upper": None if hi is None else float(hi[k]),
-                                 "truth": float(truth[k]), "history_mase_scale": _scale(hist, m)})
+    for k in range(origins - 1, -1, -1):
+        cuts = {name: len(y) - horizon - k * step for name, y in series.items()}
+        short = [name for name, c in cuts.items() if c < MIN_HISTORY]
+        if short:
+            notes.append(f"origin {origins - k}: {len(short)} series too short to be scored "
+                         f"there (e.g. {short[0]!r})")
+        cuts = {name: c for name, c in cuts.items() if c >= MIN_HISTORY}
+        if not cuts:
+            continue
+        say(f"origin {origins - k}/{origins}: {len(cuts)} series, {len(methods)} method(s)")
+        ours = None
+        if "seqlab" in methods:
+            history = _truncate(sd, cuts)
+            if refit or fitted is None:
+                fitted = Forecaster(horizon=horizon, methods=candidates,
+                                    **forecaster_params).fit(history)
+                model_name = fitted.model_name_
+                ours = fitted.predict()
+            else:
+                ours = fitted.predict(data=history)
+        for name, cut in cuts.items():
+            y = series[name]
+            hist, truth = y[:cut], y[cut:cut + horizon]
+            dates = _series_index(sd, name)[cut:cut + horizon]
+            scale = mase_scale(hist, m)
+            for method in methods:
+                lo = hi = None
+                if method == "seqlab":
+                    part = ours[ours["series"] == name]
+                    f = part["forecast"].to_numpy()
+                    lo, hi = part["lower"].to_numpy(), part["upper"].to_numpy()
+                else:
+                    f = safe_forecast(method, hist, horizon, m)[0]
+                for j in range(horizon):
+                    rows.append({"origin": origins - k, "date": dates[j], "series": name,
+                                 "method": method, "forecast": float(f[j]),
+                                 "lower": None if lo is None else float(lo[j]),
+                                 "upper": None if hi is None else float(hi[j]),
+                                 "truth": float(truth[j]), "scale": scale})
+    if not rows:
+        raise ValidationError("No series is long enough to be scored at any origin.")
     forecasts = pd.DataFrame(rows)
-    metrics = {}
+    metrics, per_series = _metrics(forecasts)
+    forecasts = forecasts.drop(columns=["scale"])
+    return BacktestResult(horizon, origins, refit, level, model_name, metrics, forecasts,
+                          sd.values, notes, time.perf_counter() - started, per_series)
+
+
+def _metrics(forecasts: pd.DataFrame) -> tuple[dict, dict]:
+    metrics: dict[str, dict[str, float | None]] = {}
+    per_series: dict[str, dict[str, float]] = {}
     for method, part in forecasts.groupby("method", sort=False):
         per = []
-        for (_, _), g in part.groupby(["origin", "series"]):
+        for (_, name), g in part.groupby(["origin", "series"]):
             a, f = g["truth"].to_numpy(), g["forecast"].to_numpy()
-            scale = float(g["history_mase_scale"].iloc[0])
-            err = float(np.mean(np.abs(a - f)))
-            per.append((err / scale if scale > 0 else math.inf, smape(a, f), rmse(a, f)))
+            mase = float(np.mean(np.abs(a - f))) / float(g["scale"].iloc[0])
+            per.append((name, mase, smape(a, f), rmse(a, f)))
+        for name in dict.fromkeys(p[0] for p in per):
+            per_series.setdefault(name, {})[str(method)] = float(
+                np.mean([p[1] for p in per if p[0] == name]))
         cov = None
-        if method == "seqlab":
-            cov = coverage(part["truth"], part["lower"].astype(float), part["upper"].astype(float))
-        metrics[method] = {"mase": float(np.mean([p[0] for p in per])),
-                           "smape": float(np.mean([p[1] for p in per])),
-                           "rmse": float(np.mean([p[2] for p in per])),
-                           "median_mase": float(statistics.median(p[0] for p in per)),
-                           "coverage": cov}
-    forecasts = forecasts.drop(columns=["history_mase_scale"])
-    return BacktestResult(horizon, origins, refit, level, model_name, metrics, forecasts,
-                          sd.values, notes, time.perf_counter() - started)
-
-
-def _scale(history: np.ndarray, m: int) -> float:
-    """MASE's denominator (in-sample seasonal-naive error) from the history at this origin."""
-    lag = m if len(history) > m else 1
-    return float(np.mean(np.abs(history[lag:] - history[:-lag]))) if len(history) > lag else 0.0
-
-
-def _slice(sd: SeriesData, start: int, stop: int) -> SeriesData:
-    return SeriesData(values=sd.values.iloc[start:stop],
-                      covariates=None if sd.covariates is None else
-                      sd.covariates.iloc[start:stop],
-                      freq=sd.freq, season_length=sd.season_length, filled=sd.filled)
+        if part["lower"].notna().all():
+            cov = coverage(part["truth"], part["lower"].astype(float),
+                           part["upper"].astype(float))
+        metrics[str(method)] = {"mase": float(np.mean([p[1] for p in per])),
+                                "smape": float(np.mean([p[2] for p in per])),
+                                "rmse": float(np.mean([p[3] for p in per])),
+                                "median_mase": float(statistics.median(p[1] for p in per)),
+                                "coverage": cov}
+    return metrics, per_series

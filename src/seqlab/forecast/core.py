@@ -24,13 +24,8 @@ from seqlab.train.trainer import Trainer
 
 __all__ = ["CoreSettings", "windows", "train_member", "predict_paths"]
 
-STRATEGIES = ("direct", "recursive", "holt")
-"""direct: all steps at once; recursive: one step fed back; holt: direct, on what a damped-trend
-Holt forecast from the same origin misses (ES for level and trend, the LSTM for the rest)."""
-AUTO_STRATEGIES = ("direct", "recursive")
-"""What ``strategy='auto'`` compares. holt is left out: on the development panel, with it
-among the candidates validation picked it on 9 of 25 series and the panel got worse on
-more series than it got better (the validation split is too short to pick among many)."""
+STRATEGIES = ("direct", "recursive")
+"""direct: all steps at once; recursive: one step fed back."""
 
 
 @dataclass

@@ -41,9 +41,11 @@ def backtest_figure(result: Any, max_series: int = 6, context: int | None = None
             for k, (_, g) in enumerate(part[part["method"] == best].groupby("origin")):
                 ax.plot(g["date"], g["forecast"], color=palette.BASELINE, lw=1, ls="--",
                         label=best if k == 0 else None)
-        mase = result.metrics["seqlab"]["mase"]
+        scored = "seqlab" if "seqlab" in result.metrics else result.winner
+        mase = result.metrics[scored]["mase"]
         ax.set_title(f"{name}: rolling-origin backtest, {result.origins} origin(s), horizon "
-                     f"{result.horizon} (seqlab MASE {mase:.3f} over all series)", fontsize=10)
+                     f"{result.horizon} ({scored} MASE {mase:.3f} over all series)",
+                     fontsize=10)
         ax.legend(loc="upper left", fontsize=8)
         ax.grid(alpha=0.3)
     return figure

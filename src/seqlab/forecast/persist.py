@@ -1,22 +1,19 @@
 """Saving and loading a fitted `Forecaster` as plain files, never running code from them.
 
-A forecasting bundle is a folder::
+A forecasting bundle is a bundle store (`seqlab.bundle.store`: versions swapped in
+atomically under the writer lock, stale staging removed); its live version holds::
 
-    BUNDLE/
-      forecast.json      settings, per-series transforms, validation errors (for the
-                         intervals), the fit report and the fitted data (to forecast on
-                         from the bundle alone); checked field by field on load
-      members/0 ... k    one seqlab bundle per ensemble member (spec JSON + safetensors)
-
-The folder is written beside the target and swapped in at the end, so a reader sees the
-old bundle or the new one, never half of each.
+    forecast.json      settings, the method chosen per series, the forecasts, the scaled
+                       validation errors (for the intervals), the fit report, the LSTM
+                       hybrid's settings and transforms, and the fitted data (to forecast
+                       from the bundle alone); checked field by field on load
+    members/0 ... k    the LSTM hybrid's ensemble members, one seqlab bundle each (spec
+                       JSON + safetensors), when a series chose it
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import uuid
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -29,25 +26,33 @@ from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import read_json, write_json
 from seqlab.errors import BundleError
-from seqlab.forecast.core import STRATEGIES, CoreSettings
+from seqlab.forecast import selection
 from seqlab.forecast.data import SeriesData
-from seqlab.forecast.forecaster import FitReport, Forecaster
+from seqlab.forecast.forecaster import METHODS, FitReport, Forecaster
+from seqlab.forecast.lstm import LSTMHybrid
 from seqlab.forecast.transforms import SeriesTransform
 
-__all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save", "load", "check_target", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "seqlab-forecaster"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DOCUMENT = "forecast.json"
-_PARAMS = ("horizon", "level", "members", "strategy", "seed", "date_column", "freq", "fill",
-           "covariates", "season_length", "units", "window", "max_epochs", "patience", "min_epochs",
-           "lr")
+_PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_column", "freq",
+           "fill", "covariates", "season_length", "id_column", "value_column", "units",
+           "window", "max_epochs", "patience", "min_epochs", "lr")
+_LSTM = ("horizon", "window", "season_length", "members", "units", "lr", "max_epochs",
+         "patience", "min_epochs", "seed", "epochs")
+_CHOICES = (*METHODS, *selection.COMBINATIONS)
 
 
 def _dates(index: pd.Index) -> list[Any]:
     if isinstance(index, pd.DatetimeIndex):
         return [d.isoformat() for d in index]
     return [int(i) for i in index]
+
+
+def _is_store(path: Path) -> bool:
+    return (path / store.POINTER).exists()
 
 
 def check_target(path: str | Path) -> Path:
@@ -58,69 +63,59 @@ def check_target(path: str | Path) -> Path:
     if path.is_symlink() or path.is_file():
         raise BundleError(f"The bundle path {path} is a file (or a link); a forecasting bundle "
                           f"is a folder. Choose another path.", path)
-    if path.is_dir() and not (path / DOCUMENT).is_file() and any(path.iterdir()):
+    if path.is_dir() and not _is_store(path) and any(path.iterdir()):
         raise BundleError(f"The bundle path {path} is a folder that is not a forecasting "
-                          f"bundle (no {DOCUMENT}); refusing to replace it. Choose a new path.",
-                          path)
+                          f"bundle; refusing to replace it. Choose a new path.", path)
     return path
 
 
-def save(forecaster: Forecaster, path: str | Path, *,
-         timeout: float | None = store.DEFAULT_LOCK_TIMEOUT) -> Path:
-    """Write `forecaster` (fitted) to the folder `path`, replacing the forecasting bundle
-    there (never another folder). The new bundle is written beside it and swapped in under
-    the bundle's writer lock, so two writers never interleave."""
-    forecaster._check_fitted()
-    path = check_target(path)
-    f = forecaster
+def _nullable(values: np.ndarray) -> list[float | None]:
+    return [float(v) if math.isfinite(v) else None for v in np.asarray(values, float)]
+
+
+def _document(f: Forecaster) -> dict[str, Any]:
     sd = f.data_
-    doc = {
+    lstm = f.lstm_
+    return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "params": {k: getattr(f, k) for k in _PARAMS},
         "freq": f.freq_,
         "season_length": f.season_length_,
-        "start": f.start_,
         "series": f.series_names_,
-        "covariates": f.covariate_names_,
-        "covariate_stats": None if f.cov_stats_ is None else [list(v) for v in f.cov_stats_],
-        "constant": f.constant_,
-        "holt": f.holt_,
-        "transforms": {k: t.to_dict() for k, t in f.transforms_.items()},
-        "settings": {k: asdict(v) for k, v in f.settings_.items()},
-        "residuals": np.asarray(f.residuals_, float).tolist(),
+        "methods": f.methods_,
+        "paths": {k: [float(v) for v in f.paths_[k]] for k in f.series_names_},
+        "scales": {k: float(f.scales_[k]) for k in f.series_names_},
+        "nonnegative": {k: bool(f.nonnegative_[k]) for k in f.series_names_},
+        "errors": [_nullable(row) for row in f.errors_],
+        "unit_halfwidth": [float(v) for v in f.unit_halfwidth_],
         "report": asdict(f.report_),
-        "data": {
-            "index": _dates(sd.values.index),
-            "values": {k: sd.values[k].tolist() for k in sd.values.columns},
-            "covariates": None if sd.covariates is None else
-            {k: sd.covariates[k].tolist() for k in sd.covariates.columns},
-        },
+        "lstm": None if lstm is None else {
+            **{k: getattr(lstm, k) for k in _LSTM},
+            "transforms": {k: t.to_dict() for k, t in lstm.transforms.items()}},
+        "data": {"index": _dates(sd.values.index),
+                 "values": {k: _nullable(sd.values[k].to_numpy(float))
+                            for k in sd.values.columns if str(k) in f.series_names_}},
     }
-    staging = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    staging.mkdir(parents=True)
-    try:
-        write_json(staging / DOCUMENT, doc)
-        for strategy, models in f.models_.items():
-            for k, model in enumerate(models):
-                bundles.save(model, staging / "members" / strategy / str(k),
-                             metadata={"role": "seqlab.forecast ensemble member",
-                                       "strategy": strategy, "member": k})
-        lock = store._lock(path, timeout)
-        try:
-            check_target(path)  # another writer may have put something there meanwhile
-            if path.exists():
-                old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
-                path.rename(old)
-                staging.rename(path)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                staging.rename(path)
-        finally:
-            lock.release()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+
+def save(forecaster: Forecaster, path: str | Path, *,
+         timeout: float | None = store.DEFAULT_LOCK_TIMEOUT) -> Path:
+    """Write `forecaster` (fitted) to the bundle `path` (a new version swapped in atomically
+    under the bundle's writer lock, so two writers never interleave); never replaces a
+    folder that is not a forecasting bundle."""
+    forecaster.check_fitted()
+    path = check_target(path)
+    doc = _document(forecaster)
+    models = [] if forecaster.lstm_ is None else forecaster.lstm_.models
+
+    def write(folder: Path) -> None:
+        write_json(folder / DOCUMENT, doc)
+        for k, model in enumerate(models):
+            bundles.save(model, folder / "members" / str(k),
+                         metadata={"role": "seqlab.forecast LSTM hybrid member", "member": k})
+
+    store.write_version(path, write, timeout=timeout)
     return path
 
 
@@ -152,11 +147,14 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
     _check(where, _is_int(p["horizon"], 1), "params.horizon", p["horizon"], "an int >= 1")
     _check(where, _is_num(p["level"]) and 0 < p["level"] < 1, "params.level", p["level"],
            "a number in (0, 1)")
+    _check(where, p["methods"] is None or (_names(p["methods"]) and p["methods"] and all(
+        k in METHODS for k in p["methods"])), "params.methods", p["methods"],
+        f"null or a list of {list(METHODS)}")
     _check(where, _is_int(p["members"], 1), "params.members", p["members"], "an int >= 1")
-    _check(where, p["strategy"] in ("auto", *STRATEGIES), "params.strategy", p["strategy"],
-           f"auto or one of {list(STRATEGIES)}")
     _check(where, _is_int(p["seed"], 0), "params.seed", p["seed"], "an int >= 0")
-    for key in ("date_column", "freq", "fill"):
+    _check(where, p["workers"] is None or _is_int(p["workers"], 1), "params.workers",
+           p["workers"], "null or an int >= 1")
+    for key in ("date_column", "freq", "fill", "id_column", "value_column"):
         _check(where, p[key] is None or isinstance(p[key], str), f"params.{key}", p[key],
                "a string or null")
     _check(where, p["covariates"] is None or _names(p["covariates"]), "params.covariates",
@@ -172,84 +170,78 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
     return p
 
 
-def _check_settings(where: Path, doc: Any) -> dict[str, CoreSettings]:
-    _check(where, isinstance(doc, dict) and set(doc) <= set(STRATEGIES), "settings", doc,
-           f"an object strategy ({', '.join(STRATEGIES)}) -> network settings")
-    out = {k: _check_one_settings(where, v) for k, v in doc.items()}
-    for k, v in out.items():
-        _check(where, v.strategy == k, f"settings.{k}.strategy", v.strategy, repr(k))
-    return out
-
-
-def _check_one_settings(where: Path, s: Any) -> CoreSettings:
-    names = {f.name for f in fields(CoreSettings)}
-    _check(where, isinstance(s, dict) and set(s) == names, "settings", s,
-           f"an object with exactly {sorted(names)}")
-    for key in ("window", "horizon", "units", "batch_size", "max_epochs", "patience"):
-        _check(where, _is_int(s[key], 1), f"settings.{key}", s[key], "an int >= 1")
-    for key in ("covariates", "min_epochs"):
-        _check(where, _is_int(s[key], 0), f"settings.{key}", s[key], "an int >= 0")
-    _check(where, s["strategy"] in STRATEGIES, "settings.strategy", s["strategy"],
-           f"one of {list(STRATEGIES)}")
-    _check(where, s["cell"] in ("lstm", "gru", "rnn"), "settings.cell", s["cell"],
-           "lstm, gru or rnn")
-    _check(where, _is_num(s["lr"]) and s["lr"] > 0, "settings.lr", s["lr"], "a positive number")
-    return CoreSettings(**s)
-
-
-def _strategy_label(label: Any) -> bool:
-    if not isinstance(label, str):
-        return False
-    parts = label.split("+")
-    return all(p in STRATEGIES for p in parts) and len(set(parts)) == len(parts)
-
-
-def _check_report(where: Path, r: Any) -> FitReport:
+def _check_report(where: Path, r: Any, series: list[str]) -> FitReport:
     names = {f.name for f in fields(FitReport)}
     _check(where, isinstance(r, dict) and set(r) == names, "report", r,
            f"an object with exactly {sorted(names)}")
     _check(where, isinstance(r["model"], str), "report.model", r["model"], "a string")
-    _check(where, _strategy_label(r["strategy"]), "report.strategy", r["strategy"],
-           f"one of {list(STRATEGIES)} or several joined by +")
-    for key in ("window", "epochs", "members"):
-        _check(where, _is_int(r[key], 0), f"report.{key}", r[key], "an int >= 0")
-    _check(where, isinstance(r["validation_mae"], dict) and all(
-        _strategy_label(k.removesuffix("+theta")) and _is_num(v)
-        for k, v in r["validation_mae"].items()),
-        "report.validation_mae", r["validation_mae"], "an object strategy -> number")
-    _check(where, _is_num(r["theta_weight"]) and 0 <= r["theta_weight"] <= 1,
-           "report.theta_weight", r["theta_weight"], "a number in [0, 1]")
-    for key in ("naive_validation_mae", "seconds"):
-        _check(where, _is_num(r[key]), f"report.{key}", r[key], "a finite number")
-    _check(where, _names(r["notes"]) or (isinstance(r["notes"], list) and all(
-        isinstance(s, str) for s in r["notes"])), "report.notes", r["notes"], "a list of strings")
+    _check(where, isinstance(r["methods"], dict) and set(r["methods"]) == set(series),
+           "report.methods", r["methods"], "one method per series")
+    _check(where, isinstance(r["validation"], dict) and all(
+        k in series and isinstance(v, dict) and all(
+            c in _CHOICES and _is_num(x) for c, x in v.items())
+        for k, v in r["validation"].items()), "report.validation", r["validation"],
+        "an object series -> {method: finite score}")
+    _check(where, isinstance(r["windows"], dict) and all(
+        k in series and _is_int(v, 0) for k, v in r["windows"].items()), "report.windows",
+        r["windows"], "an object series -> int >= 0")
+    _check(where, isinstance(r["lstm"], dict), "report.lstm", r["lstm"], "an object")
+    _check(where, _is_num(r["seconds"]) and r["seconds"] >= 0, "report.seconds", r["seconds"],
+           "a finite number >= 0")
+    _check(where, isinstance(r["notes"], list) and all(isinstance(s, str) for s in r["notes"]),
+           "report.notes", r["notes"], "a list of strings")
     return FitReport(**r)
 
 
-def _column(where: Path, field: str, v: Any, n: int) -> list[float]:
-    _check(where, isinstance(v, list) and len(v) == n and all(_is_num(x) for x in v), field,
-           v, f"a list of {n} finite numbers")
-    return v
+def _floats(where: Path, field: str, v: Any, n: int, *, nullable: bool = False,
+            positive: bool = False) -> np.ndarray:
+    ok = isinstance(v, list) and len(v) == n and all(
+        (nullable and x is None) or (_is_num(x) and abs(x) < 1e300 and (not positive or x > 0))
+        for x in v)
+    _check(where, ok, field, v, f"a list of {n} finite numbers"
+           + (" or nulls" if nullable else "") + (", all positive" if positive else ""))
+    return np.array([np.nan if x is None else float(x) for x in v])
 
 
-def load(path: str | Path) -> Forecaster:
-    """Load a forecasting bundle written by `save`; refuses anything unexpected (BundleError)."""
-    path = Path(path)
-    where = path / DOCUMENT
+def _check_lstm(where: Path, doc: Any, horizon: int, series: list[str]) -> LSTMHybrid:
+    keys = {*_LSTM, "transforms"}
+    _check(where, isinstance(doc, dict) and set(doc) == keys, "lstm", doc,
+           f"null or an object with exactly {sorted(keys)}")
+    for key in _LSTM:
+        low = 0 if key in ("min_epochs", "seed") else 1
+        if key == "lr":
+            _check(where, _is_num(doc[key]) and doc[key] > 0, "lstm.lr", doc[key],
+                   "a positive number")
+        else:
+            _check(where, _is_int(doc[key], low), f"lstm.{key}", doc[key], f"an int >= {low}")
+    _check(where, doc["horizon"] == horizon, "lstm.horizon", doc["horizon"], str(horizon))
+    transforms = doc["transforms"]
+    _check(where, isinstance(transforms, dict) and transforms and set(transforms) <= set(series),
+           "lstm.transforms", transforms, "an object series -> transform")
+    hybrid = LSTMHybrid(**{k: doc[k] for k in _LSTM})
+    hybrid.transforms = {k: SeriesTransform.from_dict(v, f"{where} lstm.transforms.{k}")
+                         for k, v in transforms.items()}
+    return hybrid
+
+
+def _read_version(folder: Path) -> Forecaster:
+    where = folder / DOCUMENT
     if not where.is_file():
-        raise BundleError(f"{path}: not a forecasting bundle (no {DOCUMENT}).", str(path))
+        raise BundleError(f"{folder}: not a forecasting bundle (no {DOCUMENT}).", str(folder))
     doc = read_json(where)
-    keys = {"format", "format_version", "params", "freq", "season_length", "start", "series",
-            "holt",
-            "covariates", "covariate_stats", "constant", "transforms", "settings", "residuals",
-            "report", "data"}
+    keys = {"format", "format_version", "params", "freq", "season_length", "series", "methods",
+            "paths", "scales", "nonnegative", "errors", "unit_halfwidth", "report", "lstm",
+            "data"}
+    if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
+        raise _fail(where, "this forecasting bundle was written by an earlier seqlab (format "
+                    "1); fit it again with `seqlab forecast DATA --horizon H --out BUNDLE`.")
     _check(where, isinstance(doc, dict) and set(doc) == keys, "(top level)",
            list(doc) if isinstance(doc, dict) else doc, f"an object with exactly {sorted(keys)}")
     _check(where, doc["format"] == FORMAT, "format", doc["format"], repr(FORMAT))
-    _check(where, _is_int(doc["format_version"], 1) and doc["format_version"] <= FORMAT_VERSION,
-           "format_version", doc["format_version"],
-           f"an int in [1, {FORMAT_VERSION}] (a newer seqlab wrote this bundle?)")
+    _check(where, doc["format_version"] == FORMAT_VERSION, "format_version",
+           doc["format_version"], f"{FORMAT_VERSION} (a newer seqlab wrote this bundle?)")
     params = _check_params(where, doc["params"])
+    H = params["horizon"]
     f = Forecaster(**params)
     _check(where, doc["freq"] is None or isinstance(doc["freq"], str), "freq", doc["freq"],
            "a string or null")
@@ -259,55 +251,75 @@ def load(path: str | Path) -> Forecaster:
         except ValueError:
             raise _fail(where, f"field 'freq' is not a pandas frequency: {doc['freq']!r}.") \
                 from None
-    _check(where, _is_int(doc["season_length"], 1), "season_length", doc["season_length"],
-           "an int >= 1")
-    _check(where, isinstance(doc["start"], str), "start", doc["start"],
-           "the first fitted date (or step number) as a string")
-    series, covs = doc["series"], doc["covariates"]
+    _check(where, _is_int(doc["season_length"], 1) and doc["season_length"] <= 10_000,
+           "season_length", doc["season_length"], "an int in [1, 10000]")
+    series = doc["series"]
     _check(where, _names(series) and len(series) > 0, "series", series,
            "a non-empty list of unique names")
-    _check(where, _names(covs), "covariates", covs, "a list of unique names")
-    stats = doc["covariate_stats"]
-    if covs:
-        _check(where, isinstance(stats, list) and len(stats) == 2 and all(
-            isinstance(v, list) and len(v) == len(covs) and all(_is_num(x) for x in v)
-            for v in stats) and all(x > 0 for x in stats[1]), "covariate_stats", stats,
-            "[means, positive stds], one each per covariate")
-    else:
-        _check(where, stats is None, "covariate_stats", stats, "null without covariates")
-    constant, transforms = doc["constant"], doc["transforms"]
-    _check(where, isinstance(constant, dict) and all(
-        k in series and _is_num(v) for k, v in constant.items()), "constant", constant,
-        "an object series -> number")
-    _check(where, isinstance(transforms, dict) and set(transforms) | set(constant) == set(series)
-           and not set(transforms) & set(constant), "transforms", list(transforms)
-           if isinstance(transforms, dict) else transforms,
-           "one transform per non-constant series")
-    holt = doc["holt"]
-    _check(where, isinstance(holt, dict) and set(holt) == set(transforms) and all(
-        isinstance(v, list) and len(v) == 3 and all(_is_num(x) and 0 < x <= 1 for x in v)
-        for v in holt.values()), "holt", holt,
-        "an object series -> [alpha, beta, phi] in (0, 1], one per modelled series")
-    f.holt_ = {k: [float(x) for x in holt[k]] for k in series if k in holt}
-    f.transforms_ = {k: SeriesTransform.from_dict(transforms[k], f"{where} transforms.{k}")
-                     for k in series if k in transforms}
-    settings = _check_settings(where, doc["settings"])
-    report = _check_report(where, doc["report"])
-    residuals = doc["residuals"]
-    _check(where, isinstance(residuals, list) and all(
-        isinstance(r, list) and len(r) == params["horizon"] and all(_is_num(x) for x in r)
-        for r in residuals), "residuals", residuals,
-        f"a list of rows of {params['horizon']} finite numbers")
-    if transforms and set(settings) != set(report.strategy.split("+")):
-        raise _fail(where, f"field 'settings' holds {sorted(settings)} but the report's "
-                    f"strategy is {report.strategy!r}.")
-    data = doc["data"]
-    _check(where, isinstance(data, dict) and set(data) == {"index", "values", "covariates"},
-           "data", data if not isinstance(data, dict) else list(data),
-           "an object with index, values and covariates")
+    methods = doc["methods"]
+    _check(where, isinstance(methods, dict) and list(methods) == series and all(
+        v in _CHOICES for v in methods.values()), "methods", methods,
+        f"one method per series, among {list(_CHOICES)}")
+    for key in ("paths", "scales", "nonnegative"):
+        _check(where, isinstance(doc[key], dict) and list(doc[key]) == series, key,
+               doc[key] if not isinstance(doc[key], dict) else list(doc[key]),
+               "one entry per series")
+    paths = {k: _floats(where, f"paths.{k}", doc["paths"][k], H) for k in series}
+    scales = {k: float(_floats(where, f"scales.{k}", [doc["scales"][k]], 1)[0])
+              for k in series}
+    _check(where, all(v >= 0 for v in scales.values()), "scales", doc["scales"],
+           "an object series -> number >= 0")
+    _check(where, all(isinstance(v, bool) for v in doc["nonnegative"].values()),
+           "nonnegative", doc["nonnegative"], "an object series -> bool")
+    errors = doc["errors"]
+    _check(where, isinstance(errors, list), "errors", errors, "a list of rows")
+    err = np.array([_floats(where, "errors[]", row, H, nullable=True) for row in errors]
+                   ).reshape(-1, H)
+    unit = _floats(where, "unit_halfwidth", doc["unit_halfwidth"], H)
+    _check(where, bool(np.all(unit >= 0)), "unit_halfwidth", doc["unit_halfwidth"],
+           "non-negative numbers")
+    report = _check_report(where, doc["report"], series)
+    uses_lstm = any(v in ("lstm", "combo-lstm") for v in methods.values())
+    hybrid = None
+    if doc["lstm"] is not None:
+        hybrid = _check_lstm(where, doc["lstm"], H, series)
+        for k in range(hybrid.members):
+            member = bundles.load(folder / "members" / str(k))
+            spec = member.model.spec
+            if spec.input_size != 1 or spec.output_size != H or spec.timesteps != hybrid.window:
+                raise _fail(folder / "members" / str(k), "the member's model does not match "
+                            f"the LSTM settings (input {spec.input_size}, output "
+                            f"{spec.output_size}, window {spec.timesteps}).")
+            hybrid.models.append(member.model.eval())
+        missing = [k for k, v in methods.items()
+                   if v in ("lstm", "combo-lstm") and k not in hybrid.transforms]
+        _check(where, not missing, "lstm.transforms", missing,
+               "a transform for every series forecast with the LSTM")
+    _check(where, hybrid is not None or not uses_lstm, "lstm", None,
+           "the LSTM settings, since a series uses the LSTM")
+    f.data_ = _check_data(where, doc["data"], doc["freq"], doc["season_length"], series)
+    f.freq_ = doc["freq"]
+    f.season_length_ = doc["season_length"]
+    f.series_names_ = series
+    f.methods_ = dict(methods)
+    f.paths_ = paths
+    f.scales_ = scales
+    f.nonnegative_ = dict(doc["nonnegative"])
+    f.errors_ = err
+    f.unit_halfwidth_ = unit
+    f.report_ = report
+    f.lstm_ = hybrid
+    f.last_dates_ = {}
+    return f
+
+
+def _check_data(where: Path, data: Any, freq: str | None, m: int,
+                series: list[str]) -> SeriesData:
+    _check(where, isinstance(data, dict) and set(data) == {"index", "values"}, "data",
+           data if not isinstance(data, dict) else list(data), "an object with index, values")
     n = len(data["index"]) if isinstance(data["index"], list) else -1
     _check(where, n >= 1, "data.index", data["index"], "a non-empty list")
-    if doc["freq"] is None:
+    if freq is None:
         first = data["index"][0]
         _check(where, _is_int(first) and data["index"] == list(range(first, first + n)),
                "data.index", data["index"][:5], "consecutive step numbers for data without dates")
@@ -317,47 +329,24 @@ def load(path: str | Path) -> Forecaster:
                data["index"][:5], "ISO date strings")
         try:
             index = pd.DatetimeIndex(pd.to_datetime(data["index"], format="ISO8601"))
-        except (ValueError, TypeError):
+            regular = len(index) == len(pd.date_range(index[0], index[-1], freq=freq))
+        except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
             raise _fail(where, "field 'data.index' holds a value that is not a date.") from None
-        _check(where, len(index) == len(pd.date_range(index[0], index[-1], freq=doc["freq"])),
-               "data.index", data["index"][:3], f"regular dates at frequency {doc['freq']}")
+        _check(where, regular, "data.index", data["index"][:3],
+               f"regular dates at frequency {freq}")
     values = data["values"]
     _check(where, isinstance(values, dict) and list(values) == series, "data.values",
            list(values) if isinstance(values, dict) else values, "one column per series")
-    table = pd.DataFrame({k: _column(where, f"data.values.{k}", values[k], n) for k in series},
-                         index=index, dtype=float)
-    cov_table = None
-    if covs:
-        cv = data["covariates"]
-        _check(where, isinstance(cv, dict) and list(cv) == covs, "data.covariates", cv,
-               "one column per covariate")
-        cov_table = pd.DataFrame({k: _column(where, f"data.covariates.{k}", cv[k], n)
-                                  for k in covs}, index=index, dtype=float)
-    else:
-        _check(where, data["covariates"] is None, "data.covariates", data["covariates"], "null")
-    members: dict[str, list] = {}
-    for strategy, settings_one in settings.items():
-        folder = path / "members" / strategy
-        members[strategy] = []
-        for k in range(params["members"]):
-            member = bundles.load(folder / str(k))
-            spec = member.model.spec
-            if (spec.input_size != 1 + settings_one.covariates
-                    or spec.output_size != settings_one.outputs):
-                raise _fail(folder / str(k), "the member's model does not match the settings "
-                            f"(input {spec.input_size}, output {spec.output_size}).")
-            members[strategy].append(member.model.eval())
-    f.freq_ = doc["freq"]
-    f.season_length_ = doc["season_length"]
-    f.start_ = doc["start"]
-    f.series_names_ = series
-    f.covariate_names_ = covs
-    f.cov_stats_ = None if not covs else (stats[0], stats[1])
-    f.constant_ = {k: float(v) for k, v in constant.items()}
-    f.settings_ = settings
-    f.residuals_ = np.asarray(residuals, float).reshape(-1, params["horizon"])
-    f.report_ = report
-    f.models_ = members
-    f.data_ = SeriesData(values=table, covariates=cov_table, freq=doc["freq"],
-                         season_length=doc["season_length"], filled=[])
-    return f
+    table = pd.DataFrame({k: _floats(where, f"data.values.{k}", values[k], n, nullable=True)
+                          for k in series}, index=index, dtype=float)
+    empty = [k for k in series if table[k].isna().all()]
+    _check(where, not empty, "data.values", empty, "at least one value per series")
+    return SeriesData(values=table, covariates=None, freq=freq, season_length=m, filled=[])
+
+
+def load(path: str | Path) -> Forecaster:
+    """Load a forecasting bundle written by `save`; refuses anything unexpected (BundleError)."""
+    path = Path(path)
+    if not path.exists():
+        raise BundleError(f"{path}: no such forecasting bundle.", str(path))
+    return store.read_live(path, _read_version)

@@ -1,0 +1,140 @@
+"""The LSTM hybrid as one model over every series of a file (cross-learning).
+
+Each series goes to the model's space through its own `SeriesTransform` (log, classical
+season, scale); windows of all series, normalised by their last level, train one median
+ensemble of small LSTMs that forecasts the whole horizon at once (`seqlab.forecast.core`).
+For validation the ensemble is trained on each series' points up to its first validation
+origin and forecasts every window from there; the final ensemble is trained on everything
+for the epochs validation found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from seqlab.forecast.core import CoreSettings, predict_paths, train_member, windows
+from seqlab.forecast.transforms import SeriesTransform, fit_transform
+
+__all__ = ["LSTMHybrid", "lstm_window", "TOTAL_WINDOWS"]
+
+TOTAL_WINDOWS = 12_000
+"""Training windows over the whole panel (the most recent of each series): bounds the time
+of one epoch on files of thousands of series."""
+SELECTION_MEMBERS = 2
+"""Members trained for validation (the final ensemble has `members`)."""
+
+
+def lstm_window(lengths: list[int], horizon: int, m: int) -> int:
+    """The input length: a season or a horizon (at least 4), short enough for the typical
+    (lower-quartile) series to give training windows."""
+    typical = int(np.percentile(lengths, 25)) if lengths else 0
+    base = max(horizon, m if m > 1 else 0, 4)
+    return int(max(2, min(base, (typical - 2 * horizon) // 3)))
+
+
+def lstm_needs(window: int, horizon: int, plan_span: int) -> int:
+    """The fewest points a series needs to take part: a few training windows before its
+    first validation origin, and the validation span after it."""
+    return window + horizon + plan_span + 3
+
+
+@dataclass
+class LSTMHybrid:
+    """The global model's settings and, once fitted, its members and transforms."""
+
+    horizon: int
+    window: int
+    season_length: int
+    members: int = 5
+    units: int = 32
+    lr: float = 3e-3
+    max_epochs: int = 80
+    patience: int = 10
+    min_epochs: int = 10
+    seed: int = 0
+    transforms: dict[str, SeriesTransform] = field(default_factory=dict)
+    models: list[torch.nn.Module] = field(default_factory=list)
+    epochs: int = 0
+
+    def settings(self) -> CoreSettings:
+        return CoreSettings(window=self.window, horizon=self.horizon, strategy="direct",
+                            units=self.units, lr=self.lr, max_epochs=self.max_epochs,
+                            patience=self.patience, min_epochs=self.min_epochs)
+
+    def _space(self, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {k: self.transforms[k].forward(v) for k, v in series.items()}
+
+    def _train_origins(self, u: dict[str, np.ndarray], cutoffs: dict[str, int]
+                       ) -> dict[str, np.ndarray]:
+        cap = max(4, TOTAL_WINDOWS // max(1, len(u)))
+        return {k: np.arange(self.window - 1, cutoffs[k] - self.horizon + 1)[-cap:]
+                for k in u}
+
+    def validate(self, series: dict[str, np.ndarray], origins: dict[str, np.ndarray],
+                 horizon_of: dict[str, int]) -> dict[str, np.ndarray]:
+        """Fit the transforms, train on each series up to its first origin, and return each
+        series' forecasts from its origins, ``(windows, horizon_of[name])`` in original
+        units."""
+        self.transforms = {k: fit_transform(v, self.season_length) for k, v in series.items()}
+        u = self._space(series)
+        cutoffs = {k: int(origins[k][0]) for k in u}
+        train = self._train_origins(u, cutoffs)
+        names = list(u)
+        x, y = windows([u[k] for k in names], [None] * len(names), self.window, self.horizon,
+                       [train[k] for k in names])
+        xv, yv = windows([u[k] for k in names], [None] * len(names), self.window, self.horizon,
+                         [origins[k] for k in names])
+        # Validation targets past a series' end (its last windows are shorter than the
+        # horizon) are NaN: the loss sees only the real ones.
+        keep = ~np.isnan(yv).any(axis=1)
+        s = self.settings()
+        models, epochs = [], []
+        for k in range(min(self.members, SELECTION_MEMBERS)):
+            model, best, _ = train_member(s, self.seed + k, x, y,
+                                          (xv[keep], yv[keep]) if keep.any() else None)
+            models.append(model)
+            epochs.append(best)
+        self.epochs = max(1, int(round(float(np.median(epochs)) * (
+            sum(len(v) for v in self._train_origins(u, {k: len(u[k]) - 1 for k in u}).values())
+            / max(1, len(x))))))
+        paths = np.median(predict_paths(models, s, xv, self.horizon), axis=0)
+        out, row = {}, 0
+        for name in names:
+            count = len(origins[name])
+            part = paths[row:row + count]
+            row += count
+            out[name] = np.array([
+                self._to_original(name, u[name][o] + part[i][:horizon_of[name]], o + 1)
+                for i, o in enumerate(origins[name])])
+        return out
+
+    def fit_final(self, series: dict[str, np.ndarray]) -> LSTMHybrid:
+        """Train the final ensemble on all points of `series` (transforms from `validate`)."""
+        u = self._space(series)
+        train = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
+        names = list(u)
+        x, y = windows([u[k] for k in names], [None] * len(names), self.window, self.horizon,
+                       [train[k] for k in names])
+        s = self.settings()
+        self.models = [train_member(s, self.seed + k, x, y, None, self.epochs)[0]
+                       for k in range(self.members)]
+        return self
+
+    def forecast(self, series: dict[str, np.ndarray], horizon: int) -> dict[str, np.ndarray]:
+        """Each series' forecast from its last point, in original units."""
+        u = self._space(series)
+        names = list(u)
+        x, _ = windows([u[k] for k in names], [None] * len(names), self.window, 1,
+                       [np.array([len(u[k]) - 1]) for k in names])
+        paths = np.median(predict_paths(self.models, self.settings(), x, self.horizon), axis=0)
+        return {name: self._to_original(name, u[name][-1] + paths[i][:horizon], len(u[name]))
+                for i, name in enumerate(names)}
+
+    def _to_original(self, name: str, centre: np.ndarray, start: int) -> np.ndarray:
+        path = self.transforms[name].inverse(centre, start)
+        return np.where(np.isfinite(path), path, np.nan)
+
+

@@ -1,0 +1,121 @@
+"""The classical forecasting models, as interchangeable peers of the LSTM hybrid.
+
+Each model is a name and one function, ``point_forecast(name, y, horizon, m)``: fit on the
+history ``y`` (one series, no missing values) and return ``horizon`` point forecasts. The
+statistical models are statsforecast's (AutoETS, AutoARIMA, AutoTheta, AutoCES and, for
+intermittent demand, CrostonOptimized and ADIDA); naive and seasonal naive are written here.
+A model that cannot fit a series (too short for it, a numerical failure, a non-finite
+forecast) answers with the naive forecast and says so through `ModelFailure`, so one bad fit
+never stops a panel. `seqlab.forecast.selection` chooses among them per series.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["CLASSICAL", "INTERMITTENT", "point_forecast", "naive", "seasonal_naive",
+           "usable_season", "ModelFailure"]
+
+CLASSICAL = ("naive", "seasonal_naive", "ets", "arima", "theta", "ces")
+"""The classical candidates every series with a validation window is scored on."""
+INTERMITTENT = ("croston", "adida")
+"""Added to the candidates of series with many zeros (intermittent demand)."""
+ARIMA_MAX_POINTS = 240
+"""AutoARIMA reads at most the last this many points: its order search grows quickly with
+the length, and decades-old points say little about the next steps."""
+MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "croston": 2, "adida": 2}
+"""The fewest points each statistical model is tried on (fewer: the naive forecast)."""
+
+
+class ModelFailure(Exception):
+    """A model could not forecast a series; the caller falls back to naive."""
+
+
+def naive(y: np.ndarray, horizon: int, m: int = 1) -> np.ndarray:
+    """The last value, repeated."""
+    return np.full(horizon, float(np.asarray(y, float)[-1]))
+
+
+def seasonal_naive(y: np.ndarray, horizon: int, m: int) -> np.ndarray:
+    """The last season, repeated (naive when the season is 1 or longer than the history)."""
+    y = np.asarray(y, float)
+    if m <= 1 or len(y) < m:
+        return naive(y, horizon)
+    return y[-m:][np.arange(horizon) % m]
+
+
+def usable_season(n: int, m: int) -> int:
+    """The season a statistical model may estimate from `n` points: `m` with two full
+    seasons of data, else 1 (no season)."""
+    return m if m > 1 and n >= 2 * m + 1 else 1
+
+
+def _statsforecast(name: str, m: int) -> object:
+    from statsforecast import models as sf
+
+    builders: dict[str, Callable[[], object]] = {
+        "ets": lambda: sf.AutoETS(season_length=m),
+        "arima": lambda: sf.AutoARIMA(season_length=m),
+        "theta": lambda: sf.AutoTheta(season_length=m),
+        "ces": lambda: sf.AutoCES(season_length=m),
+        "croston": lambda: sf.CrostonOptimized(),
+        "adida": lambda: sf.ADIDA(),
+    }
+    return builders[name]()
+
+
+def point_forecast(name: str, y: np.ndarray, horizon: int, m: int) -> np.ndarray:
+    """`horizon` point forecasts of model `name` fitted on `y` (raises `ModelFailure`)."""
+    y = np.asarray(y, dtype=float)
+    if name == "naive":
+        return naive(y, horizon)
+    if name == "seasonal_naive":
+        return seasonal_naive(y, horizon, m)
+    if len(y) < MIN_POINTS[name]:
+        raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
+    if np.ptp(y) == 0:
+        return naive(y, horizon)
+    if name == "arima":
+        y = y[-ARIMA_MAX_POINTS:]
+    season = usable_season(len(y), m)
+    # statsforecast's models work best on values near 1: scale by the mean absolute value.
+    scale = float(np.mean(np.abs(y))) or 1.0
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            model = _statsforecast(name, season)
+            result = model.forecast(y=y / scale, h=horizon)  # type: ignore[attr-defined]
+    except Exception as error:  # statsforecast raises many kinds on degenerate series
+        raise ModelFailure(f"{name} could not fit: {type(error).__name__}: "
+                           f"{str(error)[:80]}") from None
+    path = np.asarray(result["mean"], dtype=float) * scale
+    if path.shape != (horizon,) or not np.all(np.isfinite(path)):
+        raise ModelFailure(f"{name} gave a non-finite forecast")
+    bound = 1e6 * max(1.0, float(np.max(np.abs(y))))
+    if np.max(np.abs(path)) > bound:
+        raise ModelFailure(f"{name} exploded (|forecast| > {bound:.3g})")
+    return path
+
+
+def is_intermittent(y: np.ndarray) -> bool:
+    """Many zeros and no negative values: intermittent demand (Croston's territory)."""
+    y = np.asarray(y, float)
+    return bool(len(y) >= 8 and np.all(y >= 0) and np.mean(y == 0) >= 0.3)
+
+
+def safe_forecast(name: str, y: np.ndarray, horizon: int, m: int) -> tuple[np.ndarray, bool]:
+    """`point_forecast`, or the naive forecast when the model fails; the flag says whether
+    the model itself answered."""
+    try:
+        return point_forecast(name, y, horizon, m), True
+    except ModelFailure:
+        return naive(y, horizon), False
+
+
+def finite_or(value: float, default: float) -> float:
+    """`value` when finite, else `default`."""
+    return value if math.isfinite(value) else default

@@ -1,0 +1,154 @@
+"""Choosing a forecasting method per series by rolling-origin validation.
+
+For each series, `plan_validation` places up to `WINDOWS` forecast origins near its end
+(``step`` points apart, each followed by a validation horizon of real values). Every
+candidate forecasts from every origin using only the points up to it; its score is the mean
+over the windows of the absolute error scaled by the in-sample seasonal-naive error at that
+origin (MASE), so series of any size weigh alike. Candidates are single models and
+combinations of them (the median of the statistical models, and the mean of the LSTM hybrid
+with them): combinations won the M3 and M4 competitions, and they are less at the mercy of
+a few validation points than any single model. The lowest score wins.
+
+Intervals are conformal: the chosen method's scaled validation errors, pooled over series,
+windows and steps after dividing by each step's mean error, give one quantile at the
+split-conformal level; a series' half-width at step h is that quantile times the step's
+mean error times the series' own scale.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["ValidationPlan", "plan_validation", "mase_scale", "combine", "COMBINATIONS",
+           "score", "choose", "conformal_halfwidths"]
+
+WINDOWS = 3
+"""Rolling origins per series (fewer when the series is short)."""
+MIN_TRAIN = 4
+"""The fewest points a validation origin leaves to fit on."""
+COMBINATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "combo": ("median", ("ets", "arima", "theta", "ces")),
+    "combo-mean": ("mean", ("ets", "arima", "theta")),
+    "combo-lstm": ("mean", ("lstm", "ets", "arima", "theta")),
+}
+"""Combination candidates: how they combine and what (members that failed are left out)."""
+
+
+@dataclass
+class ValidationPlan:
+    """Where one series is validated: `origins` (positions of the last point each window
+    fits on, oldest first) and `horizon` (the steps scored after each)."""
+
+    origins: np.ndarray
+    horizon: int
+
+    @property
+    def windows(self) -> int:
+        return len(self.origins)
+
+
+def plan_validation(n: int, horizon: int, *, windows: int = WINDOWS,
+                    step: int | None = None) -> ValidationPlan:
+    """Up to `windows` origins for a series of `n` points, `step` apart (default: a third
+    of the horizon, at least 1), the last one `horizon` points before the end (less when the
+    series is too short for a whole horizon after `MIN_TRAIN` points: then the validation
+    horizon shrinks; with no room at all, no windows)."""
+    h = min(horizon, n - MIN_TRAIN)
+    if h < 1:
+        return ValidationPlan(np.zeros(0, dtype=int), 0)
+    step = step or max(1, horizon // 3)
+    last = n - 1 - h
+    origins = [last - k * step for k in range(windows) if last - k * step + 1 >= MIN_TRAIN]
+    return ValidationPlan(np.asarray(origins[::-1], dtype=int), h)
+
+
+def mase_scale(y: np.ndarray, m: int) -> float:
+    """In-sample mean absolute seasonal-naive error (lag `m`; lag 1 when the history is too
+    short for a season); falls back to the mean absolute value, then 1, for flat histories."""
+    y = np.asarray(y, float)
+    lag = m if len(y) > m else 1
+    if len(y) > lag:
+        scale = float(np.mean(np.abs(y[lag:] - y[:-lag])))
+        if scale > 0 and math.isfinite(scale):
+            return scale
+        if lag > 1:
+            return mase_scale(y, 1)
+    scale = float(np.mean(np.abs(y))) if len(y) else 0.0
+    return scale if scale > 0 and math.isfinite(scale) else 1.0
+
+
+def combine(how: str, paths: list[np.ndarray]) -> np.ndarray:
+    """The element-wise median or mean of `paths`."""
+    stacked = np.asarray(paths, dtype=float)
+    return np.median(stacked, axis=0) if how == "median" else stacked.mean(axis=0)
+
+
+def add_combinations(paths: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`paths` (one array per model, same shape) with the combinations that at least two of
+    their members allow."""
+    out = dict(paths)
+    for name, (how, members) in COMBINATIONS.items():
+        present = [paths[k] for k in members if k in paths]
+        if len(present) >= 2 and ("lstm" not in members or "lstm" in paths):
+            out[name] = combine(how, present)
+    return out
+
+
+def score(paths: np.ndarray, truth: np.ndarray, scales: np.ndarray) -> float:
+    """Mean over windows of the scaled mean absolute error: ``(windows, h)`` arrays."""
+    err = np.abs(np.asarray(paths, float) - np.asarray(truth, float)).mean(axis=1)
+    return float(np.mean(err / scales))
+
+
+def choose(scores: dict[str, float], preference: tuple[str, ...]) -> str:
+    """The lowest score; ties (within a relative 1e-9) go to the earlier name in
+    `preference` (combinations first: the safer choice)."""
+    rank = {name: i for i, name in enumerate(preference)}
+    best = min(scores.values())
+    tied = [k for k, v in scores.items() if v <= best * (1 + 1e-9) + 1e-12]
+    return min(tied, key=lambda k: rank.get(k, len(rank)))
+
+
+def conformal_halfwidths(errors: np.ndarray, level: float, horizon: int) -> np.ndarray:
+    """Half-widths per step, in units of a series' scale, from scaled validation errors
+    ``(windows, steps)`` (NaN where a window had no such step) pooled over the panel.
+
+    Each step's mean absolute error (made non-decreasing) spreads the pooled quantile over
+    the steps; steps past the validated ones grow with the square root of the step. With no
+    errors at all, the half-width of a random walk with unit steps at the normal quantile.
+    """
+    e = np.abs(np.asarray(errors, dtype=float))
+    steps = np.arange(1, horizon + 1)
+    if e.size == 0 or not np.isfinite(e).any():
+        z = _normal_quantile(0.5 + level / 2)
+        return z * 1.25 * np.sqrt(steps)  # MAE 1 per step ~ standard deviation 1.25
+    width = e.shape[1]
+    spread = np.array([np.nanmean(e[:, k]) if np.isfinite(e[:, k]).any() else np.nan
+                       for k in range(width)])
+    spread = _fill_forward(spread)
+    spread = np.maximum.accumulate(np.maximum(spread, 1e-9))
+    pooled = (e / spread)[np.isfinite(e)]
+    count = max(1, int(np.isfinite(e[:, 0]).sum()))
+    corrected = min(1.0, math.ceil((count + 1) * level) / count)
+    q = float(np.quantile(pooled, corrected))
+    known = len(spread)
+    scale = np.where(steps <= known, spread[np.minimum(steps, known) - 1],
+                     spread[-1] * np.sqrt(steps / known))
+    return q * scale
+
+
+def _fill_forward(values: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    for k in range(1, len(out)):
+        if not np.isfinite(out[k]):
+            out[k] = out[k - 1]
+    return out
+
+
+def _normal_quantile(p: float) -> float:
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(min(max(p, 1e-9), 1 - 1e-9))
