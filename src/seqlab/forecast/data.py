@@ -292,12 +292,13 @@ def _fill_all(table: np.ndarray, fill: str) -> np.ndarray:
 
 
 def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: str) -> str:
+    """`names`: the columns as they are shown (quoted)."""
     rows = np.flatnonzero(holes.any(axis=1))
     labels = [label(grid[r]) for r in rows]
     shown = ", ".join(labels[:10]) + (f" and {len(labels) - 10} more" if len(labels) > 10
                                       else "")
     columns = np.flatnonzero(holes.any(axis=0))
-    where = ", ".join(repr(names[c]) for c in columns[:5]) + (" ..." if len(columns) > 5
+    where = ", ".join(names[c] for c in columns[:5]) + (" ..." if len(columns) > 5
                                                                else "")
     return (f"{len(labels)} date(s) are missing or have missing values: {shown} (in the "
             f"{what} {where}). Fill them with `fill='interpolate'` or `fill='ffill'` "
@@ -365,7 +366,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     holes = _holes(mask, first, last)
     if holes.any():
         if fill is None:
-            raise ValidationError(_holes_message(holes, grid, names, "series"))
+            raise ValidationError(_holes_message(holes, grid, [repr(n) for n in names],
+                                                 "series"))
         values = _fill_inside(values, fill)
         filled_rows |= holes.any(axis=1)
     covariate_table = None
@@ -374,8 +376,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         missing = np.isnan(shared)
         if missing.any():
             if fill is None:
-                raise ValidationError(_holes_message(missing, grid, covariates,
-                                                     "covariate(s)"))
+                raise ValidationError(_holes_message(
+                    missing, grid, [repr(c) for c in covariates], "covariate(s)"))
             shared = _fill_all(shared, fill)
             filled_rows |= missing.any(axis=1)
         covariate_table = pd.DataFrame(shared, index=grid, columns=covariates)
@@ -387,7 +389,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
             if missing.any():
                 if fill is None:
                     raise ValidationError(_holes_message(
-                        missing, grid, [f"{name!r} of {s}" for s in names], "covariate"))
+                        missing, grid, [f"{name!r} of {s!r}" for s in names], "covariate"))
                 inside = _holes(np.zeros_like(missing), first, last)
                 table = np.where(inside, _fill_all(table, fill), np.nan)
                 filled_rows |= missing.any(axis=1)

@@ -328,8 +328,11 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                 + ": pass `id_column` (--id-column) and `value_column` (--value-column).")
         id_column = text[0]
     if date is None:
-        raise ValidationError(f"The long file's columns {columns} have no date column: pass "
-                              "`date_column` (--date-column).")
+        others = [c for c in columns if c not in (id_column, value_column, *covariates)]
+        if value_column is None or len(others) != 1:
+            raise ValidationError(f"The long file's columns {columns} have no date column: "
+                                  "pass `date_column` (--date-column).")
+        date = others[0]  # the one column left: dates or step numbers
     if value_column is None:
         rest = [c for c in columns if c not in (id_column, date) and c not in covariates]
         named = _named(rest, VALUE_NAMES)
