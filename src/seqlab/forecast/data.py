@@ -32,7 +32,7 @@ import pandas as pd
 from seqlab._io import read_text
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
-from seqlab.forecast.reading import (
+from seqlab.forecast._reading import (
     LongLayout,
     check_finite_float32,
     classify,
@@ -217,10 +217,10 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str]
           ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
     """A long table pivoted: its distinct dates, series names, values and covariates."""
     dates = parse_dates(frame[layout.date_column], layout.date_column)
-    ids = frame[layout.id_column].astype(str)
+    ids = frame[layout.id_column]
 
     def where(row: int) -> str:
-        return f"{label(dates[row])} of series {ids.iloc[row]!r}"
+        return f"{label(dates[row])} of series {str(ids.iloc[row])!r}"
 
     used = [layout.value_column, *covariates]
     rest = [c for c in frame.columns if c not in (layout.id_column, layout.date_column, *used)]

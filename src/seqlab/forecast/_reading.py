@@ -304,9 +304,10 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         frame, exclude=tuple(c for c in (id_column, value_column, *named_ids) if c))
     dates_repeat = date is not None and bool(frame[date].duplicated().any())
     if id_column is None and named_ids:
-        # A column named like an id is one when its values or the dates repeat (not a
-        # column of row numbers beside unique dates).
-        repeating = [c for c in named_ids if dates_repeat or frame[c].duplicated().any()]
+        # A column named like an id is one when the dates repeat, or when it holds text
+        # whose values repeat (not row numbers, nor a series that happens to be so named).
+        repeating = [c for c in named_ids if dates_repeat or (
+            is_text(frame[c]) and frame[c].duplicated().any())]
         if len(repeating) > 1:
             raise ValidationError(f"Columns {repeating} could each name the series; pass the "
                                   "one with `id_column` (--id-column).")
