@@ -239,11 +239,11 @@ def test_many_series_read_fast_wide_and_long(tmp_path):
                          "ds": np.tile(dates, n)[present], "y": values.T.ravel()[present]})
     long.to_csv(tmp_path / "long.csv", index=False)
     for name in ("wide", "long"):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: the bound holds on a busy machine
         data = read_csv(tmp_path / f"{name}.csv")
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert data.values.shape == (t, n) and data.spans["s3"] == (t // 2, t - 1)
-        assert elapsed < 5, (name, elapsed)  # about 0.5 s on an idle core
+        assert elapsed < 3, (name, elapsed)  # about 0.2 s
 
 
 # -- calendar features -----------------------------------------------------------------

@@ -95,7 +95,7 @@ def test_daylight_saving_offsets_forecast_on_their_days(tmp_path, cli):
 @pytest.mark.parametrize("layout", ["wide", pytest.param("long", marks=pytest.mark.slow)])
 def test_ten_thousand_series_read_in_seconds(tmp_path, layout):
     # A wide file of 10,000 series showed nothing for minutes; the reading itself is
-    # vectorised (about a second on an idle core; the bound leaves room for a busy machine).
+    # vectorised: about a second of CPU time for either layout.
     n, t = 10_000, 120
     dates = pd.date_range("2010-01-01", periods=t, freq="MS").strftime("%Y-%m-%d")
     values = np.round(np.random.default_rng(0).normal(100, 10, (t, n)), 1)
@@ -110,9 +110,9 @@ def test_ten_thousand_series_read_in_seconds(tmp_path, layout):
             ids, np.tile(dates, n), values.T.ravel().tolist(), strict=True))
     path = tmp_path / f"{layout}.csv"
     path.write_text(header + "\n" + body + "\n")
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the bound holds on a busy machine
     data = read_csv(path)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert data.values.shape == (t, n) and data.names[-1] == f"s{n - 1}"
     assert data.values.iloc[5, 7] == values[5, 7]
-    assert elapsed < 15, elapsed
+    assert elapsed < 6, elapsed
