@@ -73,6 +73,29 @@ def test_a_series_without_values_is_named(write_csv):
         data.series("zz")
 
 
+def test_shared_covariates_cover_every_date_of_ragged_series(write_csv):
+    path = write_csv("date,a,b,temp\n2020-01-01,1,,5\n2020-01-02,2,3,\n2020-01-03,,4,7\n")
+    with pytest.raises(ValidationError, match=r"2020-01-02 \(in the covariate\(s\) 'temp'\)"):
+        read_csv(path, covariates=["temp"])
+    data = read_csv(path, covariates=["temp"], fill="interpolate")
+    assert list(data.covariates["temp"]) == [5, 6, 7] and data.filled == ["2020-01-02"]
+    assert list(data.covariates_of("b")["temp"]) == [6, 7]
+
+
+def test_frames_and_series_from_python_read_like_files():
+    index = pd.date_range("2021-01-01", periods=6, freq="W-SUN")
+    frame = pd.DataFrame({"x": [1.0, 2, 3, 4, np.nan, np.nan],
+                          "y": [np.nan, 5, 6, 7, 8, 9]}, index=index)
+    data = prepare(frame)
+    assert data.freq == "W-SUN" and data.spans == {"x": (0, 3), "y": (1, 5)}
+    assert prepare(frame["y"]).spans == {"y": (0, 4)}
+    long = pd.DataFrame({"who": ["p", "p", "q"], "when": index[[0, 1, 1]], "amount": [1, 2, 3]})
+    data = prepare(long, id_column="who")
+    assert data.names == ["p", "q"] and list(data.series("q")) == [3]
+    with pytest.raises(ValidationError, match=r"'id_column' parameter names 'whom'"):
+        prepare(long, id_column="whom")
+
+
 @pytest.mark.parametrize("freq", ["YS", "QS", "MS", "W-SUN", "D", "h"])
 def test_every_frequency_reads_ragged(write_csv, freq):
     dates = pd.date_range("2001-01-01", periods=12, freq=freq)

@@ -305,6 +305,40 @@ def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: st
             "(--fill), or fix the data.")
 
 
+def _shared_covariates(table: np.ndarray, grid: pd.Index, covariates: list[str],
+                       fill: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Covariates shared by every series: complete over the whole grid (filled at the ends
+    too when `fill` is given). Returns the table and the rows that were filled."""
+    missing = np.isnan(table)
+    if missing.any():
+        if fill is None:
+            raise ValidationError(_holes_message(
+                missing, grid, [repr(c) for c in covariates], "covariate(s)"))
+        table = _fill_all(table, fill)
+    return pd.DataFrame(table, index=grid, columns=covariates), missing.any(axis=1)
+
+
+def _per_series_covariates(tables: dict[str, np.ndarray], grid: pd.Index, names: list[str],
+                           first: np.ndarray, last: np.ndarray, fill: str | None
+                           ) -> tuple[pd.DataFrame, np.ndarray]:
+    """A long file's covariates: complete over each series' span, NaN outside it. Returns
+    one column per (covariate, series) and the rows that were filled."""
+    filled = np.zeros(len(grid), dtype=bool)
+    blocks = []
+    for name, table in tables.items():
+        missing = _holes(~np.isnan(table), first, last)
+        if missing.any():
+            if fill is None:
+                raise ValidationError(_holes_message(
+                    missing, grid, [f"{name!r} of {s!r}" for s in names], "covariate"))
+            inside = _holes(np.zeros_like(missing), first, last)
+            table = np.where(inside, _fill_all(table, fill), np.nan)
+            filled |= missing.any(axis=1)
+        blocks.append(table)
+    columns = pd.MultiIndex.from_product([list(tables), names], names=["covariate", "series"])
+    return pd.DataFrame(np.concatenate(blocks, axis=1), index=grid, columns=columns), filled
+
+
 def prepare(data: Any, *, date_column: str | None = None, freq: str | None = None,
             fill: str | None = None, covariates: list[str] | None = None,
             season_length: int | None = None, min_length: int = 1,
@@ -372,31 +406,14 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         filled_rows |= holes.any(axis=1)
     covariate_table = None
     if shared is not None:
-        shared = _spread(shared, positions, full)[keep]
-        missing = np.isnan(shared)
-        if missing.any():
-            if fill is None:
-                raise ValidationError(_holes_message(
-                    missing, grid, [repr(c) for c in covariates], "covariate(s)"))
-            shared = _fill_all(shared, fill)
-            filled_rows |= missing.any(axis=1)
-        covariate_table = pd.DataFrame(shared, index=grid, columns=covariates)
+        covariate_table, filled = _shared_covariates(
+            _spread(shared, positions, full)[keep], grid, covariates, fill)
+        filled_rows |= filled
     elif per_series:
-        blocks = []
-        for name, table in per_series.items():
-            table = _spread(table, positions, full)[keep]
-            missing = _holes(~np.isnan(table), first, last)
-            if missing.any():
-                if fill is None:
-                    raise ValidationError(_holes_message(
-                        missing, grid, [f"{name!r} of {s!r}" for s in names], "covariate"))
-                inside = _holes(np.zeros_like(missing), first, last)
-                table = np.where(inside, _fill_all(table, fill), np.nan)
-                filled_rows |= missing.any(axis=1)
-            blocks.append(table)
-        columns = pd.MultiIndex.from_product([covariates, names], names=["covariate", "series"])
-        covariate_table = pd.DataFrame(np.concatenate(blocks, axis=1), index=grid,
-                                       columns=columns)
+        covariate_table, filled = _per_series_covariates(
+            {c: _spread(t, positions, full)[keep] for c, t in per_series.items()}, grid,
+            names, first, last, fill)
+        filled_rows |= filled
     lengths = last - first + 1
     if lengths.min() < min_length:
         short = int(np.argmin(lengths))
@@ -407,6 +424,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     return SeriesData(values=table, covariates=covariate_table, freq=freq,
                       season_length=int(m), filled=[label(d) for d in grid[filled_rows]],
                       notes=notes, id_column=layout.id_column if layout else None)
+
 
 def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
     """The table of the CSV file `path` (UTF-8, distinct column names)."""
