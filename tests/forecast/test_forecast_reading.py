@@ -213,6 +213,11 @@ def test_daylight_saving_offsets_are_read(write_csv):
     assert data.values.index[0] == pd.Timestamp("2021-10-30 22:00")  # UTC
     frame = pd.DataFrame({"v": np.arange(8.0)}, index=stamps)
     assert prepare(frame).values.index.equals(data.values.index)
+    # Few distinct dates, one of them the 23-hour day of the change: still days.
+    long = ("unique_id,ds,y\nA,2021-03-27T00:00:00+01:00,1\nA,2021-03-28T00:00:00+01:00,2\n"
+            "A,2021-03-29T00:00:00+02:00,3\nB,2021-03-29T00:00:00+02:00,4\n")
+    data = read_csv(write_csv(long, "long.csv"))
+    assert data.freq == "D" and data.values.index[-1] == pd.Timestamp("2021-03-29")
 
 
 @pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),
@@ -243,7 +248,7 @@ def test_text_cells_in_a_numeric_column_are_named(write_csv):
     fine = text.replace("n.a.", "4").replace("1 000", "8")
     data = read_csv(write_csv(fine, "fine.csv"))
     assert data.names == ["a", "b"]
-    assert data.notes == ["column 'note' is text, not a series: left out"]
+    assert data.notes == ["column 'note' is not numeric, not a series: left out"]
 
 
 # -- speed -----------------------------------------------------------------------------
@@ -329,6 +334,22 @@ def test_future_covariates_cover_each_series_horizon(write_csv, ragged_with_pric
         read_future_covariates(huge, data, 2)
     with pytest.raises(ValidationError, match="'horizon' parameter"):
         read_future_covariates(path, data, 0)
+    off = write_csv("date,price\n2020-03-01,30\n2020-04-15,40\n2020-05-01,50\n", "off.csv")
+    with pytest.raises(ValidationError, match="2020-04-15 does not follow the data's "
+                                              "frequency 'MS'"):
+        read_future_covariates(off, data, 2)
+
+
+def test_true_false_covariates_are_ones_and_zeros(write_csv):
+    text = "date,sales,promo\n2020-01-01,1,True\n2020-01-02,2,False\n2020-01-03,3,True\n"
+    data = read_csv(write_csv(text), covariates=["promo"])
+    assert list(data.covariates["promo"]) == [1.0, 0.0, 1.0] and data.notes == []
+    assert read_csv(write_csv(text)).notes == [
+        "column 'promo' is not numeric, not a series: left out"]
+    steps = prepare(pd.DataFrame({"step": [0, 1, 2], "a": [1.0, 2, 3], "price": [5.0, 6, 7]}),
+                    date_column="step", covariates=["price"])
+    future = read_future_covariates(pd.DataFrame({"step": [3, 4], "price": [8, 9]}), steps, 2)
+    assert list(future.of("a").index) == [3, 4] and list(future.of("a")["price"]) == [8, 9]
 
 
 def test_future_covariates_per_series_in_long_files(write_csv):

@@ -65,11 +65,7 @@ def _text_dates(texts: pd.Series) -> pd.DatetimeIndex:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wall = pd.DatetimeIndex(pd.to_datetime(wall_texts, errors="coerce", format="mixed"))
-    steps = np.diff(np.sort(utc.dropna().asi8))
-    steps = steps[steps > 0]
-    day = pd.Timedelta(days=1) // pd.Timedelta(1, unit=utc.unit)
-    intraday = len(steps) > 0 and np.median(steps) < day
-    return utc if intraday else wall
+    return utc if _intraday(utc.dropna()) else wall
 
 
 def parse_dates(column: pd.Series, name: str) -> pd.Index:
@@ -114,12 +110,15 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
 def _zoned(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """A time-zone-aware index made naive by the rule of `parse_dates`."""
     utc = index.tz_convert("UTC").tz_localize(None)
-    steps = np.diff(np.sort(utc.asi8))
-    steps = steps[steps > 0]
-    day = pd.Timedelta(days=1) // pd.Timedelta(1, unit=utc.unit)
-    if len(steps) and np.median(steps) < day:
-        return utc
-    return index.tz_localize(None)
+    return utc if _intraday(utc) else index.tz_localize(None)
+
+
+def _intraday(utc: pd.DatetimeIndex) -> bool:
+    """Whether the typical step between the instants is well under a day (a day across a
+    daylight-saving change lasts 23 or 25 hours: still a day)."""
+    steps = np.diff(np.unique(utc.asi8))
+    unit = pd.Timedelta(1, unit=utc.unit)
+    return len(steps) > 0 and np.median(steps) < pd.Timedelta(hours=20) // unit
 
 
 def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
@@ -206,7 +205,14 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
     dtypes = frame.dtypes
     for column in columns:
         dtype = dtypes[column]
-        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        if pd.api.types.is_bool_dtype(dtype):
+            if column in protect:  # a true/false covariate (a holiday, a promotion) is 1/0
+                frame[column] = frame[column].astype(float)
+                numeric.append(column)
+            else:
+                text.append(column)
+            continue
+        if pd.api.types.is_numeric_dtype(dtype):
             numeric.append(column)  # the usual case, decided from the dtype alone
             continue
         series = frame[column]

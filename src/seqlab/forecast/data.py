@@ -200,7 +200,7 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     kinds = classify(frame, keep + covariates, lambda row: label(index[row]),
                      protect=tuple(covariates) + ((value_column,) if value_column else ()))
     targets = [c for c in kinds.numeric if c not in covariates]
-    notes = [f"column {c!r} is text, not a series: left out" for c in kinds.text]
+    notes = [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
     if not targets:
         raise ValidationError(f"No numeric value column to forecast among {keep}"
                               + (" (the others are covariates)" if covariates else "") + ".")
@@ -557,6 +557,9 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         id_column = data.id_column
     date = date_column or index_column or detect_date_column(
         frame, exclude=(id_column,) if id_column else ())
+    others = [c for c in columns if c != id_column and c not in (names or data.covariate_names)]
+    if date is None and len(others) == 1:
+        date = others[0]  # the one column left: dates or step numbers
     if date is None:
         raise ValidationError(f"The future covariates' columns {columns} have no date column: "
                               "pass `date_column` (--date-column).")
@@ -590,6 +593,12 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     where = lambda row: label(dates[row])  # noqa: E731
     classify(frame, names, where, protect=tuple(names))  # numbers only (text converted)
     positions = grid.get_indexer(dates)
+    between = (positions < 0) & np.asarray((dates >= grid[0]) & (dates <= grid[-1]))
+    if between.any():
+        raise ValidationError(
+            f"The future covariates' date {label(dates[int(np.argmax(between))])} does not "
+            f"follow the data's frequency {data.freq!r} (the horizon runs from "
+            f"{label(grid[0])} to {label(grid[-1])}).")
     # Required cells: row r of the grid for series s when starts[s] <= r < starts[s] + H.
     rows = np.arange(len(grid))[:, None]
     first = np.array([starts[n] for n in data.names])
