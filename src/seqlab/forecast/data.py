@@ -1,17 +1,28 @@
-"""Reading series for forecasting: dates detected, frequency inferred, gaps reported.
+"""Reading series for forecasting: wide or long files, dates detected, frequency inferred.
 
 `prepare` turns a pandas Series/DataFrame (DatetimeIndex or a date column) or a numpy array
-into a `SeriesData`: a regular, gap-free table of target columns (and covariate columns),
-its frequency and season length. Every problem in the input is a `ValidationError` that
-says what was found and how to fix it.
+into a `SeriesData`: one float column per series over one regular grid of dates (the union
+of all series' dates), its frequency and season length. Two layouts are read:
+
+- wide: a date column and one column per series; a series may start late and end early
+  (blank cells before its first and after its last value);
+- long: one row per series and date (``unique_id,ds,y`` or the same with other names,
+  detected when unambiguous or named with `id_column`/`date_column`/`value_column`),
+  pivoted to the wide table with the series named by their ids.
+
+Gaps inside a series are an error unless `fill` is given (then filled inside each series'
+own span, never extending it). Every problem in the input is a `ValidationError` that says
+what was found and how to fix it. `calendar_features` and `read_future_covariates` give
+the inputs known ahead (the calendar, and covariates whose future values the user knows).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import warnings
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +30,39 @@ import numpy as np
 import pandas as pd
 
 from seqlab._io import read_text
+from seqlab._validation import check_int
 from seqlab.errors import ValidationError
+from seqlab.forecast._reading import (
+    LongLayout,
+    check_finite_float32,
+    classify,
+    detect_date_column,
+    detect_long,
+    infer_freq,
+    label,
+    parse_dates,
+    pivot_long,
+    take,
+)
 
-__all__ = ["SeriesData", "prepare", "read_csv", "season_length_of", "future_index", "FILLS"]
+__all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
+           "calendar_features", "season_length_of", "future_index", "FILLS"]
 
 FILLS = ("interpolate", "ffill")
-_DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week", "day",
-               "quarter", "year")
 
 
 @dataclass
 class SeriesData:
-    """Regular, complete data ready to model.
+    """Regular data ready to model: one column per series over one grid of dates.
 
-    ``values``: one column per series (float), ``covariates``: extra columns (or None), both
-    indexed by a DatetimeIndex of frequency ``freq`` (or a RangeIndex when there are no
-    dates, ``freq`` None). ``filled``: the dates that were missing and were filled.
+    ``values``: one float column per series, indexed by a DatetimeIndex of frequency
+    ``freq`` (or an integer RangeIndex of steps when there are no dates, ``freq`` None); a
+    series is NaN before it starts and after it ends (`spans`), never inside.
+    ``covariates``: None, or the covariate columns over the same index; from a wide file
+    one column per covariate (shared by every series), from a long file one column per
+    (covariate, series) pair (a two-level column index). ``filled``: the dates that were
+    missing and were filled. ``notes``: what the reading left out and why (text columns,
+    unused columns). ``id_column``: the id column of a long file (None for wide data).
     """
 
     values: pd.DataFrame
@@ -42,6 +70,57 @@ class SeriesData:
     freq: str | None
     season_length: int
     filled: list[str]
+    notes: list[str] = field(default_factory=list)
+    id_column: str | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The series' names (the column names of `values`)."""
+        return [str(c) for c in self.values.columns]
+
+    @cached_property
+    def spans(self) -> dict[str, tuple[int, int]]:
+        """For each series, the first and last positions (in ``values.index``) holding a
+        value; a series without any value is a `ValidationError` naming it."""
+        mask = self.values.notna().to_numpy()
+        has = mask.any(axis=0)
+        if not has.all():
+            empty = [n for n, h in zip(self.names, has, strict=True) if not h]
+            raise ValidationError(f"The series {empty[:5]} hold no values at all.")
+        first = mask.argmax(axis=0)
+        last = len(mask) - 1 - mask[::-1].argmax(axis=0)
+        return {n: (int(a), int(b)) for n, a, b in zip(self.names, first, last, strict=True)}
+
+    def series(self, name: str) -> pd.Series:
+        """The series `name` over its own span (from its first to its last value; no NaN)."""
+        first, last = self._span(name)
+        return self.values[name].iloc[first:last + 1]
+
+    @property
+    def covariate_names(self) -> list[str]:
+        """The covariates' names (each once, also when they are held per series)."""
+        if self.covariates is None:
+            return []
+        if isinstance(self.covariates.columns, pd.MultiIndex):
+            return list(dict.fromkeys(self.covariates.columns.get_level_values(0)))
+        return [str(c) for c in self.covariates.columns]
+
+    def covariates_of(self, name: str) -> pd.DataFrame | None:
+        """The covariates of the series `name` over its span (one column per covariate), or
+        None when there are none."""
+        if self.covariates is None:
+            return None
+        first, last = self._span(name)
+        table = self.covariates
+        if isinstance(table.columns, pd.MultiIndex):
+            table = table.xs(name, axis=1, level=1)
+        return table.iloc[first:last + 1]
+
+    def _span(self, name: str) -> tuple[int, int]:
+        if name not in self.spans:
+            raise ValidationError(f"No series named {name!r}; the series are "
+                                  f"{self.names[:10]}{' ...' if len(self.names) > 10 else ''}.")
+        return self.spans[name]
 
 
 def season_length_of(freq: str | None) -> int:
@@ -59,83 +138,8 @@ def season_length_of(freq: str | None) -> int:
     return per_unit
 
 
-def _candidate_freqs(first: pd.Timestamp) -> list[str]:
-    month = first.strftime("%b").upper()
-    q_anchor = pd.Timestamp(2000, (first.month - 1) % 3 + 1, 1).strftime("%b").upper()
-    q_end = pd.Timestamp(2000, (first.month - 1) % 3 + 10, 1).strftime("%b").upper() \
-        if (first.month - 1) % 3 + 10 <= 12 else "DEC"
-    day = first.strftime("%a").upper()
-    return [f"YS-{month}", f"YE-{month}", f"QS-{q_anchor}", f"QE-{q_end}", "MS", "ME",
-            f"W-{day}", "D", "h", "min", "s"]
-
-
-def _infer_freq(index: pd.DatetimeIndex) -> str:
-    if len(index) >= 3:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pandas 3 announces an offset return type
-            freq = pd.infer_freq(index)
-        if freq is not None:
-            return freq if isinstance(freq, str) else freq.freqstr
-    # Gaps defeat pd.infer_freq: take the coarsest regular grid that holds every date.
-    present = set(index)
-    for freq in _candidate_freqs(index[0]):
-        try:
-            grid = pd.date_range(index[0], index[-1], freq=freq)
-        except ValueError:
-            continue
-        if len(grid) <= 4 * len(index) and present.issubset(set(grid)):
-            return freq
-    raise ValidationError(
-        f"Could not infer the frequency of the dates ({index[0].date()} ... "
-        f"{index[-1].date()}, {len(index)} dates): they fit no regular yearly, quarterly, "
-        "monthly, weekly, daily or hourly grid. Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
-
-
-def _parse_dates(column: pd.Series, name: str) -> pd.Index:
-    """Dates as a DatetimeIndex; a column of years (1000-2999) as yearly dates; any other
-    integer column (day 0, 1, 2 ...) as plain step numbers (an integer Index)."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return pd.DatetimeIndex(column)
-    if pd.api.types.is_float_dtype(column) and column.notna().all() and (
-            column == column.round()).all():
-        column = column.astype(int)  # 1959.0, 1960.0 ... (years read as floats)
-    if pd.api.types.is_integer_dtype(column):
-        if column.between(1000, 2999).all():
-            return pd.DatetimeIndex(pd.to_datetime(column.astype(str), format="%Y"))
-        return pd.Index(column.to_numpy(), name=None)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(column.astype(str), errors="coerce", format="mixed")
-    bad = column[parsed.isna() & column.notna()]
-    if column.isna().any() or len(bad):
-        shown = ", ".join(repr(v) for v in list(bad.head(5)))
-        missing = int(column.isna().sum())
-        raise ValidationError(
-            f"The date column {name!r} has values that are not dates: "
-            f"{shown or ''}{' and ' if shown and missing else ''}"
-            f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
-            "column with `date_column` (--date-column).")
-    return pd.DatetimeIndex(parsed)
-
-
-def _detect_date_column(frame: pd.DataFrame) -> str | None:
-    named = [c for c in frame.columns if str(c).strip().lower() in _DATE_NAMES]
-    if named:
-        return named[0]
-    for column in frame.columns:
-        series = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            return column
-        if series.dtype == object or pd.api.types.is_string_dtype(series):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(series.astype(str), errors="coerce", format="mixed")
-            if parsed.notna().mean() > 0.9:
-                return column
-    return None
-
-
-def _to_frame(data: Any, date_column: str | None) -> pd.DataFrame:
+def _as_frame(data: Any) -> pd.DataFrame:
+    """`data` as a DataFrame with str column names; a DatetimeIndex becomes a column."""
     if isinstance(data, pd.Series):
         data = data.to_frame(name=data.name if data.name is not None else "value")
     if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
@@ -151,135 +155,296 @@ def _to_frame(data: Any, date_column: str | None) -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         raise ValidationError(f"The 'data' parameter must be a pandas Series or DataFrame, or "
                               f"a numpy array; got {type(data).__name__}.")
-    frame = data.copy()
+    frame = data.copy(deep=False)
     frame.columns = [str(c) for c in frame.columns]
-    if date_column is not None:
-        if date_column not in frame.columns:
-            raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
-                                  f"not a column; the columns are {list(frame.columns)}.")
-        index = _parse_dates(frame[date_column], date_column)
-        frame = frame.drop(columns=[date_column])
-        frame.index = index
-    elif not isinstance(frame.index, pd.DatetimeIndex):
-        found = _detect_date_column(frame)
-        if found is not None:
-            index = _parse_dates(frame[found], found)
-            frame = frame.drop(columns=[found])
-            frame.index = index
     return frame
+
+
+def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """A frame indexed by dates gets them back as a column (its name returned)."""
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        return frame, None
+    name = str(frame.index.name) if frame.index.name is not None else "date"
+    while name in frame.columns:
+        name = f"_{name}"
+    frame = frame.reset_index(names=name)
+    return frame, name
+
+
+def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
+          covariates: list[str]) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
+                                           list[str]]:
+    """A wide table: its dates (or steps), series names, values and shared covariates."""
+    date = date_column or detect_date_column(frame)
+    if date is not None:
+        index = parse_dates(frame[date], date)
+    elif pd.api.types.is_integer_dtype(frame.index):
+        index = pd.Index(frame.index.to_numpy(dtype=np.int64))
+    else:
+        index = pd.RangeIndex(len(frame))
+    duplicated = index[index.duplicated()]
+    if len(duplicated):
+        shown = ", ".join(label(d) for d in duplicated.unique()[:5])
+        raise ValidationError(
+            f"The dates must be unique; these appear more than once: {shown}"
+            f"{' ...' if duplicated.nunique() > 5 else ''}. If the file holds one row per "
+            "series and date (long form), name its id column with `id_column` (--id-column).")
+    if not index.is_monotonic_increasing:
+        steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
+        where = int(np.argmax(np.diff(steps) < 0)) + 1
+        raise ValidationError(
+            f"The dates must increase (oldest first); row {where} ({index[where]}) comes "
+            f"before the row above it ({index[where - 1]}). Sort the data by date.")
+    keep = [value_column] if value_column is not None else list(frame.columns)
+    keep = [c for c in keep if c not in covariates and c != date]
+    kinds = classify(frame, keep + covariates, lambda row: label(index[row]),
+                     protect=tuple(covariates) + ((value_column,) if value_column else ()))
+    targets = [c for c in kinds.numeric if c not in covariates]
+    notes = [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
+    if not targets:
+        raise ValidationError(f"No numeric value column to forecast among {keep}"
+                              + (" (the others are covariates)" if covariates else "") + ".")
+    values = take(frame, targets)
+    check_finite_float32(values, targets, lambda row: label(index[row]))
+    shared = None
+    if covariates:
+        shared = take(frame, covariates)
+        check_finite_float32(shared, covariates, lambda row: label(index[row]), "covariate")
+    return index, targets, values, shared, notes
+
+
+def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str]
+          ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
+    """A long table pivoted: its distinct dates, series names, values and covariates."""
+    dates = parse_dates(frame[layout.date_column], layout.date_column)
+    ids = frame[layout.id_column]
+
+    def where(row: int) -> str:
+        return f"{label(dates[row])} of series {str(ids.iloc[row])!r}"
+
+    used = [layout.value_column, *covariates]
+    rest = [c for c in frame.columns if c not in (layout.id_column, layout.date_column, *used)]
+    table = frame[used].copy()
+    classify(table, used, where, protect=tuple(used))
+    values = table.to_numpy(dtype=float)
+    check_finite_float32(values[:, :1], [layout.value_column], where)
+    if covariates:
+        check_finite_float32(values[:, 1:], covariates, where, "covariate")
+    table[layout.id_column] = frame[layout.id_column].to_numpy()
+    names, index, pivoted = pivot_long(table, layout, dates, used)
+    notes = [f"column {c!r} of the long file is neither the value ({layout.value_column!r}) "
+             "nor a covariate: left out" for c in rest]
+    return index, names, pivoted[layout.value_column], {c: pivoted[c] for c in covariates}, \
+        notes
+
+
+def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.ndarray]:
+    """The regular grid from the first to the last of the sorted, distinct `index`, its
+    frequency, and where each date of `index` sits on it."""
+    if isinstance(index, pd.DatetimeIndex):
+        if freq is None:
+            freq = infer_freq(index)
+        try:
+            grid = pd.date_range(index[0], index[-1], freq=freq)
+        except ValueError as error:
+            raise ValidationError(f"The 'freq' parameter {freq!r} is not a pandas frequency "
+                                  f"({error}); e.g. 'MS', 'QS', 'YS', 'W-SUN', 'D', 'h'.") from None
+        positions = grid.get_indexer(index)
+        if (positions < 0).any():
+            raise ValidationError(
+                f"The dates do not follow the frequency {freq!r}: e.g. "
+                f"{label(index[int(np.argmax(positions < 0))])}. Pass the right `freq` "
+                "(--freq).")
+        return grid, grid.freqstr, positions
+    grid = pd.RangeIndex(int(index[0]), int(index[-1]) + 1)
+    return grid, None, index.to_numpy(dtype=np.int64) - int(index[0])
+
+
+def _spread(array: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
+    if len(positions) == length and (positions == np.arange(length)).all():
+        return array
+    full = np.full((length, *array.shape[1:]), np.nan)
+    full[positions] = array
+    return full
+
+
+def _holes(mask: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Cells missing inside each column's span [first, last]."""
+    rows = np.arange(len(mask))[:, None]
+    return ~mask & (rows >= first) & (rows <= last)
+
+
+def _fill_inside(table: np.ndarray, fill: str) -> np.ndarray:
+    frame = pd.DataFrame(table)
+    if fill == "interpolate":
+        frame = frame.interpolate(method="linear", limit_area="inside")
+    else:
+        frame = frame.ffill(limit_area="inside")
+    return frame.to_numpy()
+
+
+def _fill_all(table: np.ndarray, fill: str) -> np.ndarray:
+    """Covariates filled everywhere (inputs may be extended to the series' ends)."""
+    frame = pd.DataFrame(table)
+    if fill == "interpolate":
+        return frame.interpolate(method="linear", limit_direction="both").to_numpy()
+    return frame.ffill().bfill().to_numpy()
+
+
+def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: str) -> str:
+    """`names`: the columns as they are shown (quoted)."""
+    rows = np.flatnonzero(holes.any(axis=1))
+    labels = [label(grid[r]) for r in rows]
+    shown = ", ".join(labels[:10]) + (f" and {len(labels) - 10} more" if len(labels) > 10
+                                      else "")
+    columns = np.flatnonzero(holes.any(axis=0))
+    where = ", ".join(names[c] for c in columns[:5]) + (" ..." if len(columns) > 5
+                                                               else "")
+    return (f"{len(labels)} date(s) are missing or have missing values: {shown} (in the "
+            f"{what} {where}). Fill them with `fill='interpolate'` or `fill='ffill'` "
+            "(--fill), or fix the data.")
+
+
+def _shared_covariates(table: np.ndarray, grid: pd.Index, covariates: list[str],
+                       fill: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Covariates shared by every series: complete over the whole grid (filled at the ends
+    too when `fill` is given). Returns the table and the rows that were filled."""
+    missing = np.isnan(table)
+    if missing.any():
+        if fill is None:
+            raise ValidationError(_holes_message(
+                missing, grid, [repr(c) for c in covariates], "covariate(s)"))
+        table = _fill_all(table, fill)
+    return pd.DataFrame(table, index=grid, columns=covariates), missing.any(axis=1)
+
+
+def _per_series_covariates(tables: dict[str, np.ndarray], grid: pd.Index, names: list[str],
+                           first: np.ndarray, last: np.ndarray, fill: str | None
+                           ) -> tuple[pd.DataFrame, np.ndarray]:
+    """A long file's covariates: complete over each series' span, NaN outside it. Returns
+    one column per (covariate, series) and the rows that were filled."""
+    filled = np.zeros(len(grid), dtype=bool)
+    blocks = []
+    for name, table in tables.items():
+        missing = _holes(~np.isnan(table), first, last)
+        if missing.any():
+            if fill is None:
+                raise ValidationError(_holes_message(
+                    missing, grid, [f"{name!r} of {s!r}" for s in names], "covariate"))
+            inside = _holes(np.zeros_like(missing), first, last)
+            table = np.where(inside, _fill_all(table, fill), np.nan)
+            filled |= missing.any(axis=1)
+        blocks.append(table)
+    columns = pd.MultiIndex.from_product([list(tables), names], names=["covariate", "series"])
+    return pd.DataFrame(np.concatenate(blocks, axis=1), index=grid, columns=columns), filled
 
 
 def prepare(data: Any, *, date_column: str | None = None, freq: str | None = None,
             fill: str | None = None, covariates: list[str] | None = None,
-            season_length: int | None = None, min_length: int = 1) -> SeriesData:
-    """Check and regularise `data`; see the module docstring."""
+            season_length: int | None = None, min_length: int = 1,
+            id_column: str | None = None, value_column: str | None = None) -> SeriesData:
+    """Check and regularise `data` (wide or long); see the module docstring.
+
+    `date_column`, `id_column`, `value_column`: the columns holding the dates, the series
+    ids and the values (detected when not given; naming `id_column` or `value_column`
+    reads the data as long). `freq`: the pandas frequency (inferred when not given).
+    `fill`: 'interpolate' or 'ffill' to fill gaps inside a series. `covariates`: columns
+    that are inputs, not series (one per series in a long file). `season_length`: the
+    season (from the frequency when not given). `min_length`: the fewest points a series
+    may have.
+    """
     if fill is not None and fill not in FILLS:
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
                               f"got {fill!r}.")
-    frame = _to_frame(data, date_column)
-    index = frame.index
-    if isinstance(index, pd.DatetimeIndex) or pd.api.types.is_integer_dtype(index):
-        if isinstance(index, pd.DatetimeIndex) and index.tz is not None:
-            index = index.tz_localize(None)
-            frame.index = index
-        duplicated = index[index.duplicated()]
-        if len(duplicated):
-            shown = ", ".join(str(d) for d in duplicated.unique()[:5])
-            raise ValidationError(f"The dates must be unique; these appear more than once: "
-                                  f"{shown}{' ...' if duplicated.nunique() > 5 else ''}.")
-        if not index.is_monotonic_increasing:
-            steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
-            where = int(np.argmax(np.diff(steps) < 0)) + 1
-            raise ValidationError(
-                f"The dates must increase (oldest first); row {where} ({index[where]}) comes "
-                f"before the row above it ({index[where - 1]}). Sort the data by date.")
+    frame = _as_frame(data)
+    frame, index_column = _index_column(frame)
+    date_column = date_column if date_column is not None else index_column
+    if date_column is not None and date_column not in frame.columns:
+        raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
+                              f"not a column; the columns are {list(frame.columns)}.")
     covariates = list(covariates or [])
-    unknown = [c for c in covariates if c not in frame.columns]
+    unknown = [c for c in covariates if c not in frame.columns or c == date_column]
     if unknown:
         raise ValidationError(f"The 'covariates' parameter names {unknown}, not columns of the "
-                              f"data; the columns are {list(frame.columns)}.")
-    numeric = {}
-    for column in frame.columns:
-        converted = pd.to_numeric(frame[column], errors="coerce")
-        bad = frame[column][converted.isna() & frame[column].notna()]
-        if len(bad):
-            if column in covariates:
-                raise ValidationError(f"The covariate column {column!r} has non-numeric values, "
-                                      f"e.g. {list(bad.head(3))}.")
-            continue  # text columns (ids, notes) are not series
-        numeric[column] = converted.astype(float)
-    targets = [c for c in numeric if c not in covariates]
-    if not targets:
-        raise ValidationError(f"No numeric value column to forecast among {list(frame.columns)}"
-                              + (" (the others are covariates)" if covariates else "") + ".")
-    table = pd.DataFrame(numeric, index=frame.index)
-    infinite = table.isin([np.inf, -np.inf]).any(axis=1)
-    if infinite.any():
-        shown = ", ".join(str(d) for d in table.index[infinite][:5])
-        raise ValidationError(f"Infinite values at {shown}: forecasting needs finite numbers.")
-    empty = [c for c in table.columns if table[c].isna().all()]
-    if empty:
-        raise ValidationError(f"The column(s) {empty} hold no values at all (all missing). "
-                              "Drop them from the file.")
-    filled: list[str] = []
-    if isinstance(table.index, pd.DatetimeIndex):
-        if freq is None:
-            freq = _infer_freq(table.index)
-        try:
-            grid = pd.date_range(table.index[0], table.index[-1], freq=freq)
-        except ValueError as error:
-            raise ValidationError(f"The 'freq' parameter {freq!r} is not a pandas frequency "
-                                  f"({error}); e.g. 'MS', 'QS', 'YS', 'W-SUN', 'D', 'h'.") from None
-        off_grid = table.index.difference(grid)
-        if len(off_grid):
-            raise ValidationError(
-                f"The dates do not follow the frequency {freq!r}: e.g. {off_grid[0]}. Pass the "
-                "right `freq` (--freq).")
-        table = table.reindex(grid)
-        freq = grid.freqstr
+                              f"data; the columns are "
+                              f"{[c for c in frame.columns if c != date_column]}.")
+    layout = None
+    if isinstance(data, pd.DataFrame):
+        layout = detect_long(frame, date_column=date_column, id_column=id_column,
+                             value_column=value_column, covariates=covariates)
+    if layout is None:
+        index, names, values, shared, notes = _wide(frame, date_column, value_column,
+                                                    covariates)
+        per_series: dict[str, np.ndarray] = {}
     else:
-        # Plain step numbers (or positions): every step from the first to the last.
-        index = table.index
-        if not isinstance(index, pd.RangeIndex):
-            table = table.reindex(pd.RangeIndex(int(index[0]), int(index[-1]) + 1))
-        freq = None
-    holes = table.isna().any(axis=1)
+        if layout.value_column in covariates:
+            raise ValidationError(f"The value column {layout.value_column!r} cannot also be a "
+                                  "covariate.")
+        index, names, values, per_series, notes = _long(frame, layout, covariates)
+        shared = None
+    grid, freq, positions = _grid(index, freq)
+    values = _spread(values, positions, len(grid))
+    mask = ~np.isnan(values)
+    has = mask.any(axis=0)
+    if not has.all():
+        empty = [n for n, h in zip(names, has, strict=True) if not h]
+        raise ValidationError(f"The column(s) {empty[:10]} hold no values at all (all "
+                              "missing). Drop them from the file.")
+    first = mask.argmax(axis=0)
+    last = len(mask) - 1 - mask[::-1].argmax(axis=0)
+    # Rows before every series starts or after every series ends are not part of the data.
+    keep, full = slice(int(first.min()), int(last.max()) + 1), len(grid)
+    grid, values, mask = grid[keep], values[keep], mask[keep]
+    first, last = first - keep.start, last - keep.start
+    filled_rows = np.zeros(len(grid), dtype=bool)
+    holes = _holes(mask, first, last)
     if holes.any():
-        labels = [str(d.date()) if hasattr(d, "date") else str(d) for d in table.index[holes]]
         if fill is None:
-            shown = ", ".join(labels[:10]) + (f" and {len(labels) - 10} more"
-                                               if len(labels) > 10 else "")
-            raise ValidationError(
-                f"{len(labels)} date(s) are missing or have missing values: {shown}. Fill "
-                "them with `fill='interpolate'` or `fill='ffill'` (--fill), or fix the data.")
-        if fill == "interpolate":
-            table = table.interpolate(method="linear", limit_direction="both")
-        else:
-            table = table.ffill().bfill()
-        filled = labels
+            raise ValidationError(_holes_message(holes, grid, [repr(n) for n in names],
+                                                 "series"))
+        values = _fill_inside(values, fill)
+        filled_rows |= holes.any(axis=1)
+    covariate_table = None
+    if shared is not None:
+        covariate_table, filled = _shared_covariates(
+            _spread(shared, positions, full)[keep], grid, covariates, fill)
+        filled_rows |= filled
+    elif per_series:
+        covariate_table, filled = _per_series_covariates(
+            {c: _spread(t, positions, full)[keep] for c, t in per_series.items()}, grid,
+            names, first, last, fill)
+        filled_rows |= filled
+    lengths = last - first + 1
+    if lengths.min() < min_length:
+        short = int(np.argmin(lengths))
+        raise ValidationError(f"The series {names[short]!r} has {int(lengths[short])} points; "
+                              f"at least {min_length} are needed.")
     m = season_length if season_length is not None else season_length_of(freq)
-    values = table[targets]
-    if len(values) < min_length:
-        raise ValidationError(f"The series has {len(values)} points; at least {min_length} "
-                              "are needed.")
-    return SeriesData(values=values, covariates=table[covariates] if covariates else None,
-                      freq=freq, season_length=int(m), filled=filled)
+    table = pd.DataFrame(values, index=grid, columns=names)
+    return SeriesData(values=table, covariates=covariate_table, freq=freq,
+                      season_length=int(m), filled=[label(d) for d in grid[filled_rows]],
+                      notes=notes, id_column=layout.id_column if layout else None)
 
 
-def read_csv(path: str | Path, **options: Any) -> SeriesData:
-    """Read a CSV file and `prepare` it (options: date_column, freq, fill, covariates...)."""
+def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
+    """The table of the CSV file `path` (UTF-8, distinct column names)."""
     path = Path(path)
-    text = read_text(path, "data file")  # UTF-8, no binary, no FIFO, the BOM dropped
+    text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
     header = next(csv.reader(io.StringIO(text)), [])
-    repeated = sorted({name for name in header if header.count(name) > 1})
+    repeated = sorted(name for name, count in Counter(header).items() if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
                               f"names must be distinct.")
     try:
-        frame = pd.read_csv(io.StringIO(text))
+        return pd.read_csv(io.StringIO(text), low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ValidationError(f"Could not read {str(path)!r} as CSV: {error}") from None
-    return prepare(frame, **options)
+
+
+def read_csv(path: str | Path, **options: Any) -> SeriesData:
+    """Read a CSV file and `prepare` it (options: those of `prepare`: date_column, freq,
+    fill, covariates, season_length, min_length, id_column, value_column)."""
+    return prepare(_read_frame(path, "data file"), **options)
 
 
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
@@ -288,3 +453,206 @@ def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
         last = int(index[-1]) if len(index) else -1
         return pd.RangeIndex(last + 1, last + 1 + horizon)
     return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
+
+
+# -- inputs known ahead ------------------------------------------------------------------
+
+_CALENDAR = {  # offset type -> (feature, its phase in [0, 1)) for dates of that frequency
+    "Quarter": ("quarter",), "Month": ("month",), "Week": ("year",),
+    "Day": ("weekday", "year"), "Hour": ("hour", "weekday"), "Minute": ("hour", "weekday"),
+    "Second": ("hour",),
+}
+
+
+def _phase(index: pd.DatetimeIndex, feature: str) -> np.ndarray:
+    if feature == "quarter":
+        return (index.quarter.to_numpy() - 1) / 4
+    if feature == "month":
+        return (index.month.to_numpy() - 1) / 12
+    if feature == "year":
+        return (index.dayofyear.to_numpy() - 1) / 365.25
+    if feature == "weekday":
+        return index.dayofweek.to_numpy() / 7
+    return (index.hour.to_numpy() + index.minute.to_numpy() / 60) / 24
+
+
+def calendar_features(index: pd.Index, freq: str | None) -> pd.DataFrame:
+    """Where each date sits in the calendar, as numbers in [-1, 1] (a sine and a cosine of
+    each cycle, so December sits next to January).
+
+    By frequency: quarterly data get the quarter of the year, monthly the month, weekly
+    the time of year, daily (and business-daily) the day of the week and the time of year,
+    hourly and finer the hour of the day and the day of the week. Yearly data and integer
+    steps (`freq` None) have none: a frame with no columns. The rows are `index`.
+    """
+    frame = pd.DataFrame(index=index)
+    if freq is None or not isinstance(index, pd.DatetimeIndex):
+        return frame
+    offset = pd.tseries.frequencies.to_offset(freq)
+    name = type(offset).__name__
+    kind = next((k for k in _CALENDAR if k in name), None)
+    if kind is None:
+        return frame
+    features = _CALENDAR[kind]
+    n = getattr(offset, "n", 1) or 1
+    if kind == "Day" and n % 7 == 0:
+        features = ("year",)  # every 7th day: the weekday never changes
+    for feature in features:
+        angle = 2 * np.pi * _phase(index, feature)
+        frame[f"{feature}_sin"] = np.sin(angle)
+        frame[f"{feature}_cos"] = np.cos(angle)
+    return frame
+
+
+@dataclass
+class FutureCovariates:
+    """Covariates' values over the horizon after each series' last date.
+
+    ``table``: the values over the dates from the earliest series end + 1 to the latest
+    series end + horizon: one column per covariate (shared by the series), or one per
+    (covariate, series) pair when the file held a series id column. Use `of` for one
+    series' rows."""
+
+    table: pd.DataFrame
+    names: list[str]
+    horizon: int
+    starts: dict[str, int]
+
+    def of(self, name: str) -> pd.DataFrame:
+        """The `horizon` rows after the last date of the series `name` (one column per
+        covariate)."""
+        if name not in self.starts:
+            raise ValidationError(f"No series named {name!r} among the future covariates' "
+                                  f"series {list(self.starts)[:10]}.")
+        start = self.starts[name]
+        table = self.table
+        if isinstance(table.columns, pd.MultiIndex):
+            table = table.xs(name, axis=1, level=1)
+        return table.iloc[start:start + self.horizon]
+
+
+def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, horizon: int,
+                           *, names: list[str] | None = None, date_column: str | None = None,
+                           id_column: str | None = None) -> FutureCovariates:
+    """Read the covariates' known future values (a CSV file or a DataFrame) for `data`.
+
+    The file holds a date column and one column per covariate (shared by every series),
+    or, with a series id column (`id_column`, else the data's own id column when the file
+    has it), one row per series and date. `names`: the covariates it gives (default: every
+    column but the date and id); each must be a covariate of `data` (its past values train
+    the model). Every series needs a value of each for each of the `horizon` dates after
+    its own last date: missing dates, empty cells and unknown series are errors naming
+    them; dates outside those horizons are ignored.
+    """
+    horizon = check_int("horizon", horizon, "read_future_covariates", low=1)
+    frame = _read_frame(source, "future covariates file") if not isinstance(
+        source, pd.DataFrame) else _as_frame(source)
+    frame, index_column = _index_column(frame)
+    columns = list(frame.columns)
+    for option, value in (("date_column", date_column), ("id_column", id_column)):
+        if value is not None and value not in columns:
+            raise ValidationError(f"The '{option}' parameter names {value!r}, which is not a "
+                                  f"column of the future covariates; they are {columns}.")
+    if id_column is None and data.id_column is not None and data.id_column in columns:
+        id_column = data.id_column
+    date = date_column or index_column or detect_date_column(
+        frame, exclude=(id_column,) if id_column else ())
+    others = [c for c in columns if c != id_column and c not in (names or data.covariate_names)]
+    if date is None and len(others) == 1:
+        date = others[0]  # the one column left: dates or step numbers
+    if date is None:
+        raise ValidationError(f"The future covariates' columns {columns} have no date column: "
+                              "pass `date_column` (--date-column).")
+    names = list(names) if names is not None else [c for c in columns
+                                                    if c not in (date, id_column)]
+    missing = [c for c in names if c not in columns]
+    if missing:
+        raise ValidationError(f"The future covariates lack the column(s) {missing}; their "
+                              f"columns are {columns}.")
+    unknown = [c for c in names if c not in data.covariate_names]
+    if unknown:
+        raise ValidationError(
+            f"The future covariates {unknown} are not covariates of the data "
+            f"({data.covariate_names or 'it has none'}): name them with `covariates` "
+            "(--covariates) so the model learns from their past values too.")
+    if not names:
+        raise ValidationError("The future covariates file holds no covariate column.")
+    dates = parse_dates(frame[date], date)
+    if (data.freq is None) != (not isinstance(dates, pd.DatetimeIndex)):
+        raise ValidationError(
+            f"The future covariates' column {date!r} holds "
+            f"{'dates' if isinstance(dates, pd.DatetimeIndex) else 'step numbers'} but the "
+            f"data's index holds {'step numbers' if data.freq is None else 'dates'}.")
+    spans = data.spans
+    index = data.values.index
+    extended = index.append(future_index(index, data.freq, horizon))
+    lasts = np.array([spans[n][1] for n in data.names])
+    lo, hi = int(lasts.min()) + 1, int(lasts.max()) + horizon + 1
+    grid = extended[lo:hi]
+    starts = {n: int(last) + 1 - lo for n, last in zip(data.names, lasts, strict=True)}
+    where = lambda row: label(dates[row])  # noqa: E731
+    classify(frame, names, where, protect=tuple(names))  # numbers only (text converted)
+    positions = grid.get_indexer(dates)
+    between = (positions < 0) & np.asarray((dates >= grid[0]) & (dates <= grid[-1]))
+    if between.any():
+        raise ValidationError(
+            f"The future covariates' date {label(dates[int(np.argmax(between))])} does not "
+            f"follow the data's frequency {data.freq!r} (the horizon runs from "
+            f"{label(grid[0])} to {label(grid[-1])}).")
+    # Required cells: row r of the grid for series s when starts[s] <= r < starts[s] + H.
+    rows = np.arange(len(grid))[:, None]
+    first = np.array([starts[n] for n in data.names])
+    needed = (rows >= first) & (rows < first + horizon)
+    blocks = []
+    if id_column is None:
+        if pd.Index(dates).duplicated().any():
+            shown = ", ".join(label(d) for d in pd.Index(dates)[pd.Index(dates).duplicated()][:5])
+            raise ValidationError(f"The future covariates' dates must be unique; these appear "
+                                  f"more than once: {shown}.")
+        inside = positions >= 0
+        values = np.full((len(grid), len(names)), np.nan)
+        values[positions[inside]] = take(frame, names)[inside]
+        check_finite_float32(values, names, lambda row: label(grid[row]), "covariate")
+        required = needed.any(axis=1)
+        for c, name in enumerate(names):
+            gap = required & np.isnan(values[:, c])
+            if gap.any():
+                raise _future_gap(name, grid[gap], None, horizon)
+        table = pd.DataFrame(values, index=grid, columns=names)
+    else:
+        layout = LongLayout(id_column, date, names[0])
+        series, distinct, pivoted = pivot_long(frame, layout, dates, names)
+        strange = [s for s in series if s not in starts]
+        if strange:
+            raise ValidationError(f"The future covariates name series the data does not "
+                                  f"have: {strange[:5]}; the data's series are "
+                                  f"{data.names[:10]}.")
+        order = pd.Index(series).get_indexer(data.names)
+        lacking = [n for n, o in zip(data.names, order, strict=True) if o < 0]
+        if lacking:
+            raise ValidationError(f"The future covariates give no rows for the series "
+                                  f"{lacking[:5]}{' ...' if len(lacking) > 5 else ''}; each "
+                                  f"series needs its {horizon} future date(s).")
+        at = grid.get_indexer(distinct)
+        inside = at >= 0
+        for name in names:
+            values = np.full((len(grid), len(data.names)), np.nan)
+            values[at[inside]] = pivoted[name][inside][:, order]
+            check_finite_float32(values, data.names, lambda row: label(grid[row]), "series")
+            gap = needed & np.isnan(values)
+            if gap.any():
+                s = int(np.flatnonzero(gap.any(axis=0))[0])
+                raise _future_gap(name, grid[gap[:, s]], data.names[s], horizon)
+            blocks.append(values)
+        columns = pd.MultiIndex.from_product([names, data.names], names=["covariate", "series"])
+        table = pd.DataFrame(np.concatenate(blocks, axis=1), index=grid, columns=columns)
+    return FutureCovariates(table=table, names=names, horizon=horizon, starts=starts)
+
+
+def _future_gap(name: str, dates: pd.Index, series: str | None, horizon: int
+                ) -> ValidationError:
+    shown = ", ".join(label(d) for d in dates[:5]) + (" ..." if len(dates) > 5 else "")
+    return ValidationError(
+        f"The future covariates lack {name!r}{f' of series {series!r}' if series else ''} "
+        f"at {len(dates)} date(s): {shown}. Give its value for each of the {horizon} "
+        "date(s) after each series' last date.")

@@ -1,0 +1,397 @@
+"""Parsing a table of series: dates, frequency, numbers, and the long (id, date, value) layout.
+
+The pieces `seqlab.forecast.data.prepare` is made of. Everything works on whole columns at
+once (numpy and pandas vectorised calls, dates parsed once per distinct value), so a file
+of 10,000 series or a million rows reads in a second or two. Every problem is a
+`ValidationError` that names the column, the cell and what was expected.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from seqlab.errors import ValidationError
+
+DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week", "day",
+              "quarter", "year")
+ID_NAMES = ("unique_id", "id", "series", "series_id", "item_id", "sku", "ts_id", "key",
+            "uid", "item", "series_name")
+VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
+
+# float32 is what the models compute in: values beyond it overflow, values below its
+# smallest normal number lose their precision and become flat forecasts.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+_RANGE = (f"numbers of magnitude between {FLOAT32_TINY:.2g} and {FLOAT32_MAX:.3g} (or 0), "
+          "what float32 holds")
+
+
+def label(value: object) -> str:
+    """A date as 2020-03-01 (with its time when it has one); anything else as str."""
+    if isinstance(value, pd.Timestamp):
+        return str(value.date()) if value == value.normalize() else str(value)
+    return str(value)
+
+
+def _listing(items: list[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+# -- dates -------------------------------------------------------------------------------
+
+def _text_dates(texts: pd.Series) -> pd.DatetimeIndex:
+    """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
+    resolved as the docstring of `parse_dates` says."""
+    texts = texts.astype(str).str.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
+        retry = parsed.isna()
+        if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
+            parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
+                                           utc=True)
+    has_offset = texts.str.contains(r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
+    utc = pd.DatetimeIndex(parsed).tz_localize(None)
+    if not has_offset.any():
+        return utc
+    # The wall-clock time written in the file, the offset dropped.
+    wall_texts = texts.str.replace(r"\s*(?:Z|[+-]\d\d:?\d\d)$", "", regex=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wall = pd.DatetimeIndex(pd.to_datetime(wall_texts, errors="coerce", format="mixed"))
+    return utc if _intraday(utc.dropna()) else wall
+
+
+def parse_dates(column: pd.Series, name: str) -> pd.Index:
+    """The dates of `column` as a DatetimeIndex (time-zone free).
+
+    A column of years (integers 1000-2999) gives yearly dates; any other integer column
+    (0, 1, 2 ...) gives plain step numbers (an integer Index). Dates with UTC offsets
+    (``2021-03-28T00:00+01:00``, then ``+02:00`` after the change to summer time) are read
+    as the wall-clock time written in the file when the data are daily or coarser (a
+    series stamped at local midnight stays on its days), and converted to UTC when the
+    steps are shorter than a day (hourly data then keep a regular grid across the changes,
+    where wall-clock time would repeat or skip an hour). Each distinct value is parsed
+    once, so long files with repeated dates read fast.
+    """
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        return _zoned(pd.DatetimeIndex(column))
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return pd.DatetimeIndex(column)
+    if pd.api.types.is_float_dtype(column) and column.notna().all() and (
+            column == column.round()).all():
+        column = column.astype(np.int64)  # 1959.0, 1960.0 ... (years read as floats)
+    if pd.api.types.is_integer_dtype(column):
+        if column.between(1000, 2999).all():
+            codes, uniques = pd.factorize(column)
+            years = pd.to_datetime(pd.Series(uniques).astype(str), format="%Y")
+            return pd.DatetimeIndex(years.to_numpy()[codes])
+        return pd.Index(column.to_numpy(dtype=np.int64), name=None)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)))
+    bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
+    missing = int((codes < 0).sum())
+    if bad_uniques or missing:
+        shown = ", ".join(repr(v) for v in bad_uniques[:5])
+        raise ValidationError(
+            f"The date column {name!r} has values that are not dates: "
+            f"{shown}{' and ' if shown and missing else ''}"
+            f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
+            "column with `date_column` (--date-column).")
+    return pd.DatetimeIndex(parsed.to_numpy()[codes])
+
+
+def _zoned(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """A time-zone-aware index made naive by the rule of `parse_dates`."""
+    utc = index.tz_convert("UTC").tz_localize(None)
+    return utc if _intraday(utc) else index.tz_localize(None)
+
+
+def _intraday(utc: pd.DatetimeIndex) -> bool:
+    """Whether the typical step between the instants is well under a day (a day across a
+    daylight-saving change lasts 23 or 25 hours: still a day)."""
+    steps = np.diff(np.unique(utc.asi8))
+    unit = pd.Timedelta(1, unit=utc.unit)
+    return len(steps) > 0 and np.median(steps) < pd.Timedelta(hours=20) // unit
+
+
+def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
+    """The column named like a date (``date``, ``ds`` ...), else the first column whose
+    values are datetimes or mostly parse as dates; None when there is none."""
+    columns = [c for c in frame.columns if c not in exclude]
+    named = [c for c in columns if str(c).strip().lower() in DATE_NAMES]
+    if named:
+        return named[0]
+    for column in columns:
+        series = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            return column
+        if is_text(series):
+            sample = pd.Series(series.dropna().unique()[:200], dtype=object)
+            if len(sample) == 0:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(sample.astype(str), errors="coerce", format="mixed",
+                                        utc=True)
+            if parsed.notna().mean() > 0.9:
+                return column
+    return None
+
+
+def _candidate_freqs(first: pd.Timestamp) -> list[str]:
+    month = first.strftime("%b").upper()
+    q_anchor = pd.Timestamp(2000, (first.month - 1) % 3 + 1, 1).strftime("%b").upper()
+    q_end = pd.Timestamp(2000, (first.month - 1) % 3 + 10, 1).strftime("%b").upper() \
+        if (first.month - 1) % 3 + 10 <= 12 else "DEC"
+    day = first.strftime("%a").upper()
+    return [f"YS-{month}", f"YE-{month}", f"QS-{q_anchor}", f"QE-{q_end}", "MS", "ME",
+            f"W-{day}", "D", "h", "min", "s"]
+
+
+def infer_freq(index: pd.DatetimeIndex) -> str:
+    """The frequency of sorted, distinct dates; gaps allowed (the coarsest regular grid that
+    holds every date and is at most four times as long)."""
+    if len(index) >= 3:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas 3 announces an offset return type
+            freq = pd.infer_freq(index)
+        if freq is not None:
+            return freq if isinstance(freq, str) else freq.freqstr
+    for freq in _candidate_freqs(index[0]):
+        try:
+            grid = pd.date_range(index[0], index[-1], freq=freq)
+        except ValueError:
+            continue
+        if len(grid) <= 4 * len(index) and index.isin(grid).all():
+            return freq
+    raise ValidationError(
+        f"Could not infer the frequency of the dates ({label(index[0])} ... "
+        f"{label(index[-1])}, {len(index)} dates): they fit no regular yearly, quarterly, "
+        "monthly, weekly, daily or hourly grid. Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+def is_text(column: pd.Series) -> bool:
+    """Whether the column holds strings (object or string dtype)."""
+    return pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+
+
+@dataclass
+class Columns:
+    """The columns of a table sorted by what they hold."""
+
+    numeric: list[str]
+    text: list[str]
+
+
+def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str],
+             protect: tuple[str, ...] = ()) -> Columns:
+    """Split `columns` of `frame` into numeric ones (text ones converted in place to float)
+    and text ones.
+
+    A text column that is at least half numbers is a numeric column with bad cells: an
+    error that names the column and the first bad cells (``where(row)`` says where a row
+    is). Columns in ``protect`` (covariates, a long file's value column) must be numeric.
+    """
+    numeric, text = [], []
+    dtypes = frame.dtypes
+    for column in columns:
+        dtype = dtypes[column]
+        if pd.api.types.is_bool_dtype(dtype):
+            if column in protect:  # a true/false covariate (a holiday, a promotion) is 1/0
+                frame[column] = frame[column].astype(float)
+                numeric.append(column)
+            else:
+                text.append(column)
+            continue
+        if pd.api.types.is_numeric_dtype(dtype):
+            numeric.append(column)  # the usual case, decided from the dtype alone
+            continue
+        series = frame[column]
+        if not is_text(series):
+            text.append(column)
+            continue
+        converted = pd.to_numeric(series, errors="coerce")
+        present = series.notna().to_numpy()
+        numbers = converted.notna().to_numpy()
+        bad = present & ~numbers
+        if not bad.any():
+            frame[column] = converted.astype(float)
+            numeric.append(column)
+        elif column in protect or 2 * numbers.sum() >= present.sum():
+            rows = np.flatnonzero(bad)
+            cells = ", ".join(f"{series.iloc[i]!r} at {where(i)}" for i in rows[:3])
+            held = "holds numbers and" if numbers.any() else "must hold numbers; it has"
+            raise ValidationError(
+                f"The column {column!r} {held} {int(bad.sum())} cell(s) that are not "
+                f"numbers: {cells}{' ...' if len(rows) > 3 else ''}. Fix or empty those "
+                "cells (an empty cell is a missing value).")
+        else:
+            text.append(column)
+    return Columns(numeric, text)
+
+
+def check_finite_float32(values: np.ndarray, columns: list[str], where: Callable[[int], str],
+                         what: str = "column") -> None:
+    """Refuse infinite values and values float32 cannot hold, naming the first ones.
+
+    ``values``: (rows, columns) floats, NaN for missing; ``where(row)``: where a row is."""
+    magnitude = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        infinite = np.isinf(values)
+        out = ~infinite & ((magnitude > FLOAT32_MAX) | ((magnitude > 0) &
+                                                         (magnitude < FLOAT32_TINY)))
+    if infinite.any():
+        rows, cols = np.nonzero(infinite)
+        shown = ", ".join(list(dict.fromkeys(where(r) for r in rows[:50]))[:5])
+        raise ValidationError(
+            f"Infinite values at {shown} (the {what} {columns[cols[0]]!r} first): forecasting "
+            "needs finite numbers.")
+    if out.any():
+        rows, cols = np.nonzero(out)
+        cells = ", ".join(f"{values[r, c]:.6g} in {columns[c]!r} at {where(r)}"
+                          for r, c in list(zip(rows, cols, strict=True))[:3])
+        raise ValidationError(
+            f"The {what}s hold {len(rows)} value(s) that float32 cannot hold: {cells}. "
+            f"Forecasting accepts {_RANGE}; rescale the data (e.g. to thousands or "
+            "millions) or fix those cells.")
+
+
+def take(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The float array of `columns` (a slice when they are adjacent: a file of 10,000
+    columns then reads without copying column by column)."""
+    if not columns:
+        return np.empty((len(frame), 0))
+    positions = frame.columns.get_indexer(columns)
+    if (np.diff(positions) == 1).all():
+        return frame.iloc[:, positions[0]:positions[-1] + 1].to_numpy(dtype=float)
+    return frame.iloc[:, positions].to_numpy(dtype=float)
+
+
+# -- the long layout ---------------------------------------------------------------------
+
+@dataclass
+class LongLayout:
+    """Which columns of a long file hold the series id, the date and the value."""
+
+    id_column: str
+    date_column: str
+    value_column: str
+
+
+def _named(columns: list[str], names: tuple[str, ...]) -> list[str]:
+    return [c for c in columns if str(c).strip().lower() in names]
+
+
+def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
+                value_column: str | None, covariates: list[str]) -> LongLayout | None:
+    """The long layout of `frame` (one row per series and date), or None for a wide file.
+
+    Given `id_column` or `value_column`, the file is long. Otherwise it is long when a
+    column is named like an id (``unique_id``, ``id``, ``series``, ``item_id``, ``sku``
+    ...), or when the dates repeat and exactly one column is text whose values repeat."""
+    columns = list(frame.columns)
+    for option, name in (("id_column", id_column), ("value_column", value_column)):
+        if name is not None and name not in columns:
+            raise ValidationError(f"The '{option}' parameter names {name!r}, which is not a "
+                                  f"column; the columns are {columns}.")
+    named_ids = [] if id_column is not None else [
+        c for c in _named(columns, ID_NAMES)
+        if c not in covariates and c not in (date_column, value_column)]
+    date = date_column or detect_date_column(
+        frame, exclude=tuple(c for c in (id_column, value_column, *named_ids) if c))
+    dates_repeat = date is not None and bool(frame[date].duplicated().any())
+    if id_column is None and named_ids:
+        # A column named like an id is one when the dates repeat, or when it holds text
+        # whose values repeat (not row numbers, nor a series that happens to be so named).
+        repeating = [c for c in named_ids if dates_repeat or (
+            is_text(frame[c]) and frame[c].duplicated().any())]
+        if len(repeating) > 1:
+            raise ValidationError(f"Columns {repeating} could each name the series; pass the "
+                                  "one with `id_column` (--id-column).")
+        id_column = repeating[0] if repeating else None
+    if id_column is None:
+        if not dates_repeat:
+            return None  # a wide file (`value_column`, if given, picks its series)
+        text = [c for c in columns if c not in (date, value_column) and c not in covariates
+                and is_text(frame[c]) and pd.to_numeric(frame[c], errors="coerce").isna().all()
+                and frame[c].duplicated().any()]
+        if len(text) != 1:
+            if value_column is None and not text:
+                return None  # repeated dates in a wide file: refused later, as duplicates
+            raise ValidationError(
+                f"The file looks long (one row per series and date: the date column {date!r} "
+                "repeats) but "
+                + (f"columns {text} could each name the series" if text else
+                   "no text column names the series")
+                + ": pass `id_column` (--id-column) and `value_column` (--value-column).")
+        id_column = text[0]
+    if date is None:
+        others = [c for c in columns if c not in (id_column, value_column, *covariates)]
+        if value_column is None or len(others) != 1:
+            raise ValidationError(f"The long file's columns {columns} have no date column: "
+                                  "pass `date_column` (--date-column).")
+        date = others[0]  # the one column left: dates or step numbers
+    if value_column is None:
+        rest = [c for c in columns if c not in (id_column, date) and c not in covariates]
+        named = _named(rest, VALUE_NAMES)
+        numeric = [c for c in rest if pd.api.types.is_numeric_dtype(frame[c])
+                   or (is_text(frame[c]) and pd.to_numeric(frame[c], errors="coerce")
+                       .notna().any())]
+        if len(named) == 1:
+            value_column = named[0]
+        elif len(numeric) == 1:
+            value_column = numeric[0]
+        else:
+            raise ValidationError(
+                f"The long file (series in {id_column!r}, dates in {date!r}) has "
+                f"{'no' if not numeric else 'several'} numeric column(s) that could hold the "
+                f"values{f': {numeric}' if numeric else ''}; pass `value_column` "
+                "(--value-column) and name the other inputs with `covariates` (--covariates).")
+    if value_column in (id_column, date) or id_column == date:
+        raise ValidationError(f"The id, date and value columns must differ; got id "
+                              f"{id_column!r}, date {date!r}, value {value_column!r}.")
+    return LongLayout(id_column, date, value_column)
+
+
+def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
+               columns: list[str]) -> tuple[list[str], pd.Index, dict[str, np.ndarray]]:
+    """Pivot the long `frame` (its dates parsed as `dates`) to one column per series.
+
+    Returns the series names (ids as str, in order of first appearance), the sorted
+    distinct dates, and for each of `columns` a (dates, series) array, NaN where a series
+    has no row. Duplicate (id, date) pairs are an error naming the first few."""
+    ids = frame[layout.id_column]
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise ValidationError(f"The id column {layout.id_column!r} has empty cells (first at "
+                              f"{label(dates[row])}); every row needs its series id.")
+    id_codes, id_uniques = pd.factorize(ids.astype(str), sort=False)
+    date_codes, date_uniques = pd.factorize(dates, sort=True)
+    n_dates = len(date_uniques)
+    key = id_codes.astype(np.int64) * n_dates + date_codes
+    duplicated = pd.Series(key).duplicated().to_numpy()
+    if duplicated.any():
+        rows = np.flatnonzero(duplicated)
+        pairs = list(dict.fromkeys((str(id_uniques[id_codes[r]]), label(date_uniques[
+            date_codes[r]])) for r in rows))
+        shown = _listing([f"({i!r}, {d})" for i, d in pairs])
+        raise ValidationError(
+            f"Each series may have one row per date; {len(pairs)} (series, date) pair(s) "
+            f"appear more than once in columns {layout.id_column!r} and "
+            f"{layout.date_column!r}: {shown}. Drop or aggregate the repeated rows.")
+    names = [str(v) for v in id_uniques]
+    tables = {}
+    for column in columns:
+        table = np.full((n_dates, len(names)), np.nan)
+        table[date_codes, id_codes] = frame[column].to_numpy(dtype=float)
+        tables[column] = table
+    return names, pd.Index(date_uniques), tables

@@ -1,0 +1,369 @@
+"""Files of many series: long and ragged wide layouts, hostile cells, calendar features and
+future covariates."""
+
+import re
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqlab.errors import ValidationError
+from seqlab.forecast.data import (
+    SeriesData,
+    calendar_features,
+    prepare,
+    read_csv,
+    read_future_covariates,
+)
+
+
+def _long_text(series: dict[str, list], freq: str = "MS", start: dict | None = None,
+               header: str = "unique_id,ds,y") -> str:
+    rows = [header]
+    for name, values in series.items():
+        first = (start or {}).get(name, "2020-01-01")
+        dates = pd.date_range(first, periods=len(values), freq=freq).strftime("%Y-%m-%d")
+        rows += [f"{name},{d},{v}" for d, v in zip(dates, values, strict=True)]
+    return "\n".join(rows) + "\n"
+
+
+# -- wide files whose series start and end at different dates -----------------------------
+
+def test_ragged_wide_file_keeps_each_series_on_its_own_span(write_csv):
+    text = ("date,early,late,middle\n"
+            "2020-01-01,1,,\n2020-02-01,2,,5\n2020-03-01,3,7,6\n2020-04-01,,8,\n"
+            "2020-05-01,,9,\n")
+    data = read_csv(write_csv(text))
+    assert data.names == ["early", "late", "middle"] and data.freq == "MS"
+    assert len(data.values) == 5 and data.values.index[0] == pd.Timestamp("2020-01-01")
+    assert data.spans == {"early": (0, 2), "late": (2, 4), "middle": (1, 2)}
+    assert list(data.series("late")) == [7.0, 8.0, 9.0]
+    assert data.series("late").index[0] == pd.Timestamp("2020-03-01")
+    assert data.series("middle").notna().all() and len(data.series("middle")) == 2
+    assert np.isnan(data.values.loc["2020-05-01", "early"])
+
+
+def test_fill_stays_inside_each_series_and_gaps_inside_are_still_errors(write_csv):
+    text = ("date,a,b\n2020-01-01,1,\n2020-02-01,,\n2020-03-01,3,10\n2020-04-01,4,\n"
+            "2020-05-01,,14\n2020-06-01,,\n")
+    path = write_csv(text)
+    with pytest.raises(ValidationError, match=r"2 date\(s\) are missing.*2020-02-01, "
+                                              r"2020-04-01.*'a', 'b'.*fill="):
+        read_csv(path)
+    data = read_csv(path, fill="interpolate")
+    assert data.spans == {"a": (0, 3), "b": (2, 4)}  # not extended to the ends
+    assert list(data.series("a")) == [1.0, 2.0, 3.0, 4.0]
+    assert list(data.series("b")) == [10.0, 12.0, 14.0]
+    assert len(data.values) == 5  # the last row, blank for every series, is dropped
+    assert data.filled == ["2020-02-01", "2020-04-01"]
+    assert list(read_csv(path, fill="ffill").series("b")) == [10.0, 10.0, 14.0]
+
+
+def test_a_series_without_values_is_named(write_csv):
+    with pytest.raises(ValidationError, match=r"\['empty'\] hold no values"):
+        read_csv(write_csv("date,a,empty\n2020-01-01,1,\n2020-02-01,2,\n"))
+    data = prepare(pd.DataFrame({"a": [1.0, 2.0]}, index=pd.date_range("2020", periods=2,
+                                                                          freq="D")))
+    broken = SeriesData(values=data.values.assign(b=np.nan), covariates=None, freq="D",
+                        season_length=7, filled=[])
+    with pytest.raises(ValidationError, match=r"\['b'\] hold no values"):
+        broken.series("a")
+    with pytest.raises(ValidationError, match="No series named 'zz'"):
+        data.series("zz")
+
+
+def test_shared_covariates_cover_every_date_of_ragged_series(write_csv):
+    path = write_csv("date,a,b,temp\n2020-01-01,1,,5\n2020-01-02,2,3,\n2020-01-03,,4,7\n")
+    with pytest.raises(ValidationError, match=r"2020-01-02 \(in the covariate\(s\) 'temp'\)"):
+        read_csv(path, covariates=["temp"])
+    data = read_csv(path, covariates=["temp"], fill="interpolate")
+    assert list(data.covariates["temp"]) == [5, 6, 7] and data.filled == ["2020-01-02"]
+    assert list(data.covariates_of("b")["temp"]) == [6, 7]
+
+
+def test_frames_and_series_from_python_read_like_files():
+    index = pd.date_range("2021-01-01", periods=6, freq="W-SUN")
+    frame = pd.DataFrame({"x": [1.0, 2, 3, 4, np.nan, np.nan],
+                          "y": [np.nan, 5, 6, 7, 8, 9]}, index=index)
+    data = prepare(frame)
+    assert data.freq == "W-SUN" and data.spans == {"x": (0, 3), "y": (1, 5)}
+    assert prepare(frame["y"]).spans == {"y": (0, 4)}
+    long = pd.DataFrame({"who": ["p", "p", "q"], "when": index[[0, 1, 1]], "amount": [1, 2, 3]})
+    data = prepare(long, id_column="who")
+    assert data.names == ["p", "q"] and list(data.series("q")) == [3]
+    with pytest.raises(ValidationError, match=r"'id_column' parameter names 'whom'"):
+        prepare(long, id_column="whom")
+
+
+@pytest.mark.parametrize("freq", ["YS", "QS", "MS", "W-SUN", "D", "h"])
+def test_every_frequency_reads_ragged(write_csv, freq):
+    dates = pd.date_range("2001-01-01", periods=12, freq=freq)
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d %H:%M"),
+                          "x": np.arange(12.0), "y": np.r_[np.full(4, np.nan),
+                                                           np.arange(6.0), [np.nan] * 2]})
+    data = read_csv(write_csv(frame.to_csv(index=False)))
+    assert len(data.values) == 12 and data.spans == {"x": (0, 11), "y": (4, 9)}
+    assert pd.tseries.frequencies.to_offset(data.freq) == pd.tseries.frequencies.to_offset(
+        freq) or (freq == "QS" and data.freq.startswith("QS"))
+
+
+# -- long files ------------------------------------------------------------------------
+
+def test_long_file_is_detected_and_pivoted_by_id(write_csv):
+    text = _long_text({"A": [1, 2, 3, 4], "B": [5, 6], "C": [7, 8, 9]},
+                      start={"B": "2020-03-01", "C": "2019-12-01"})
+    data = read_csv(write_csv(text))
+    assert data.names == ["A", "B", "C"] and data.id_column == "unique_id"
+    assert data.freq == "MS" and data.values.index[0] == pd.Timestamp("2019-12-01")
+    assert list(data.series("A")) == [1, 2, 3, 4] and list(data.series("B")) == [5, 6]
+    assert data.series("B").index[-1] == pd.Timestamp("2020-04-01")
+    assert data.spans["C"] == (0, 2)
+
+
+def test_long_file_with_other_names_detected_or_named(write_csv):
+    shuffled = ("when,store,sales\n2020-01-02,north,2\n2020-01-01,south,3\n"
+                "2020-01-01,north,1\n2020-01-02,south,4\n2020-01-03,south,5\n")
+    data = read_csv(write_csv(shuffled))  # one text column whose values repeat, dates repeat
+    assert data.names == ["north", "south"] and data.freq == "D"
+    assert list(data.series("north")) == [1, 2] and list(data.series("south")) == [3, 4, 5]
+    named = ("k,t,v,w\nx,0,1,9\nx,1,2,9\ny,0,3,9\ny,1,4,9\ny,2,5,9\n")
+    data = read_csv(write_csv(named, "named.csv"), id_column="k", date_column="t",
+                    value_column="v")
+    assert data.freq is None and data.names == ["x", "y"]
+    assert list(data.series("y")) == [3, 4, 5] and data.notes == [
+        "column 'w' of the long file is neither the value ('v') nor a covariate: left out"]
+
+
+def test_long_file_with_integer_steps_and_numeric_ids(write_csv):
+    text = "unique_id,ds,y\n" + "".join(f"{i},{t},{i * 10 + t}\n" for i in (7, 8)
+                                        for t in range(2, 2 + 3 * i - 15))
+    data = read_csv(write_csv(text))
+    assert data.names == ["7", "8"] and data.freq is None
+    assert list(data.values.index) == list(range(2, 11))
+    assert list(data.series("7")) == [72.0, 73.0, 74.0, 75.0, 76.0, 77.0]
+    assert data.spans["8"] == (0, 8)
+
+
+def test_short_series_are_read_not_refused(write_csv):
+    data = read_csv(write_csv(_long_text({"one": [5], "two": [1, 2], "long": list(range(30))})))
+    assert list(data.series("one")) == [5] and list(data.series("two")) == [1, 2]
+    single = read_csv(write_csv("date,v\n2020-01-01,3\n", "single.csv"), freq="MS")
+    assert single.names == ["v"] and list(single.series("v")) == [3.0]
+
+
+def test_duplicate_id_date_pairs_are_named(write_csv):
+    text = _long_text({"A": [1, 2, 3], "B": [4, 5]}) + "A,2020-02-01,9\nB,2020-01-01,8\n"
+    with pytest.raises(ValidationError, match=r"2 \(series, date\) pair\(s\) appear more than "
+                                              r"once.*\('A', 2020-02-01\), \('B', 2020-01-01\)"):
+        read_csv(write_csv(text))
+
+
+def test_ambiguous_long_files_ask_for_the_columns(write_csv):
+    two_ids = ("region,product,ds,y\na,x,2020-01-01,1\na,y,2020-01-01,2\nb,x,2020-01-01,3\n"
+               "b,y,2020-01-01,4\n")
+    with pytest.raises(ValidationError, match=r"could each name the series.*--id-column"):
+        read_csv(write_csv(two_ids))
+    two_values = "unique_id,ds,sales,price\nA,2020-01-01,1,2\nA,2020-02-01,1,2\n"
+    with pytest.raises(ValidationError, match=r"several numeric column.*\['sales', 'price'\]"
+                                              r".*--value-column"):
+        read_csv(write_csv(two_values, "values.csv"))
+    data = read_csv(write_csv(two_values, "values.csv"), value_column="sales",
+                    covariates=["price"])
+    assert data.names == ["A"] and data.covariate_names == ["price"]
+    repeated_dates = "date,a,b\n2020-01-01,1,2\n2020-01-01,3,4\n"
+    with pytest.raises(ValidationError, match=r"unique.*2020-01-01.*id_column"):
+        read_csv(write_csv(repeated_dates, "repeated.csv"))
+
+
+def test_long_value_column_of_text_is_an_error(write_csv):
+    text = "unique_id,ds,y\nA,2020-01-01,low\nA,2020-02-01,high\n"
+    with pytest.raises(ValidationError, match=r"'y' must hold numbers.*'low' at 2020-01-01 "
+                                              r"of series 'A'"):
+        read_csv(write_csv(text), value_column="y")
+
+
+def test_long_covariates_are_pivoted_per_series(write_csv):
+    text = ("unique_id,ds,y,price\nA,2020-01-01,1,10\nA,2020-02-01,2,11\n"
+            "B,2020-02-01,3,20\nB,2020-03-01,4,21\nB,2020-04-01,5,22\n")
+    data = read_csv(write_csv(text), covariates=["price"])
+    assert data.covariate_names == ["price"]
+    assert list(data.covariates_of("A")["price"]) == [10, 11]
+    assert list(data.covariates_of("B")["price"]) == [20, 21, 22]
+    gap = text.replace("B,2020-03-01,4,21", "B,2020-03-01,4,")
+    with pytest.raises(ValidationError, match=r"2020-03-01 \(in the covariate 'price' of 'B'"):
+        read_csv(write_csv(gap, "gap.csv"), covariates=["price"])
+    assert list(read_csv(write_csv(gap, "gap.csv"), covariates=["price"], fill="interpolate")
+                .covariates_of("B")["price"]) == [20, 21, 22]
+
+
+# -- hostile cells ---------------------------------------------------------------------
+
+def test_daylight_saving_offsets_are_read(write_csv):
+    daily = "date,v\n" + "".join(f"2021-03-{d}T00:00:00{'+01:00' if d < 28 else '+02:00'},{d}\n"
+                                 for d in range(20, 31))
+    data = read_csv(write_csv(daily))
+    assert data.freq == "D" and data.values.index[0] == pd.Timestamp("2021-03-20")
+    assert data.values.index[-1] == pd.Timestamp("2021-03-30") and data.values.index.tz is None
+    stamps = pd.date_range("2021-10-30 22:00", periods=8, freq="h", tz="UTC").tz_convert(
+        "Europe/Berlin")
+    hourly = "time,load\n" + "".join(f"{s.isoformat()},{i}\n" for i, s in enumerate(stamps))
+    data = read_csv(write_csv(hourly, "hourly.csv"))  # the autumn hour repeats in wall time
+    assert data.freq == "h" and len(data.values) == 8
+    assert data.values.index[0] == pd.Timestamp("2021-10-30 22:00")  # UTC
+    frame = pd.DataFrame({"v": np.arange(8.0)}, index=stamps)
+    assert prepare(frame).values.index.equals(data.values.index)
+    # Few distinct dates, one of them the 23-hour day of the change: still days.
+    long = ("unique_id,ds,y\nA,2021-03-27T00:00:00+01:00,1\nA,2021-03-28T00:00:00+01:00,2\n"
+            "A,2021-03-29T00:00:00+02:00,3\nB,2021-03-29T00:00:00+02:00,4\n")
+    data = read_csv(write_csv(long, "long.csv"))
+    assert data.freq == "D" and data.values.index[-1] == pd.Timestamp("2021-03-29")
+
+
+@pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),
+                                         ("1e-310", "1e-310"), ("-2e-39", "-2e-39")])
+def test_values_float32_cannot_hold_are_refused(write_csv, cell, shown):
+    text = f"date,a,b\n2020-01-01,1,2\n2020-02-01,3,{cell}\n2020-03-01,5,6\n"
+    shown = re.escape(shown)
+    with pytest.raises(ValidationError, match=rf"{shown} in 'b' at 2020-02-01.*magnitude "
+                                              r"between 1.2e-38 and 3.4e\+38 \(or 0\)"):
+        read_csv(write_csv(text))
+    long = f"unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,{cell}\n"
+    with pytest.raises(ValidationError, match=rf"{shown} in 'y' at 2020-02-01 of series 'A'"):
+        read_csv(write_csv(long, "long.csv"))
+
+
+def test_values_at_the_edges_of_float32_and_zeros_are_kept(write_csv):
+    data = read_csv(write_csv("date,v\n2020-01-01,3e38\n2020-02-01,0\n2020-03-01,-2e-38\n"))
+    assert list(data.series("v")) == [3e38, 0.0, -2e-38]
+
+
+def test_text_cells_in_a_numeric_column_are_named(write_csv):
+    text = ("date,a,b,note\n2020-01-01,1,2,ok\n2020-02-01,3,n.a.,fine\n2020-03-01,5,6,odd\n"
+            "2020-04-01,7,1 000,ok\n")
+    with pytest.raises(ValidationError, match=r"'b' holds numbers and 2 cell\(s\) that are not "
+                                              r"numbers: 'n.a.' at 2020-02-01, '1 000' at "
+                                              r"2020-04-01"):
+        read_csv(write_csv(text))
+    fine = text.replace("n.a.", "4").replace("1 000", "8")
+    data = read_csv(write_csv(fine, "fine.csv"))
+    assert data.names == ["a", "b"]
+    assert data.notes == ["column 'note' is not numeric, not a series: left out"]
+
+
+# -- speed -----------------------------------------------------------------------------
+
+def test_many_series_read_fast_wide_and_long(tmp_path):
+    rng = np.random.default_rng(0)
+    n, t = 2000, 120
+    dates = pd.date_range("2010-01-01", periods=t, freq="MS").strftime("%Y-%m-%d")
+    values = rng.normal(100, 10, (t, n)).round(2)
+    values[: t // 2, ::3] = np.nan  # every third series starts halfway
+    wide = pd.DataFrame(values, columns=[f"s{i}" for i in range(n)])
+    wide.insert(0, "date", dates)
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    present = ~np.isnan(values.T.ravel())
+    long = pd.DataFrame({"unique_id": np.repeat(wide.columns[1:], t)[present],
+                         "ds": np.tile(dates, n)[present], "y": values.T.ravel()[present]})
+    long.to_csv(tmp_path / "long.csv", index=False)
+    for name in ("wide", "long"):
+        start = time.process_time()  # CPU time: the bound holds on a busy machine
+        data = read_csv(tmp_path / f"{name}.csv")
+        elapsed = time.process_time() - start
+        assert data.values.shape == (t, n) and data.spans["s3"] == (t // 2, t - 1)
+        assert elapsed < 3, (name, elapsed)  # about 0.2 s
+
+
+# -- calendar features -----------------------------------------------------------------
+
+@pytest.mark.parametrize("freq, columns", [
+    ("MS", ["month_sin", "month_cos"]), ("ME", ["month_sin", "month_cos"]),
+    ("QS", ["quarter_sin", "quarter_cos"]), ("W-SUN", ["year_sin", "year_cos"]),
+    ("D", ["weekday_sin", "weekday_cos", "year_sin", "year_cos"]),
+    ("B", ["weekday_sin", "weekday_cos", "year_sin", "year_cos"]),
+    ("h", ["hour_sin", "hour_cos", "weekday_sin", "weekday_cos"]), ("YS", []), ("YE", [])])
+def test_calendar_features_follow_the_frequency(freq, columns):
+    index = pd.date_range("2020-01-01", periods=400, freq=freq)
+    features = calendar_features(index, freq)
+    assert list(features.columns) == columns and features.index.equals(index)
+    assert ((features >= -1) & (features <= 1)).all().all()
+    if columns:
+        assert features.std().min() > 0.1  # each feature varies over 400 steps
+
+
+def test_calendar_features_place_months_and_weekdays():
+    months = calendar_features(pd.date_range("2020-01-01", periods=13, freq="MS"), "MS")
+    assert months.iloc[0].tolist() == pytest.approx([0.0, 1.0])  # January
+    assert months.iloc[12].tolist() == pytest.approx(months.iloc[0].tolist())  # a year on
+    assert months["month_sin"].iloc[3] == pytest.approx(1.0)  # April: a quarter round
+    days = calendar_features(pd.date_range("2024-01-01", periods=14, freq="D"), "D")
+    assert days.iloc[0, :2].tolist() == pytest.approx([0.0, 1.0])  # Monday
+    assert days.iloc[7, :2].tolist() == pytest.approx(days.iloc[0, :2].tolist())
+    assert calendar_features(pd.RangeIndex(10), None).shape == (10, 0)
+
+
+# -- future covariates -----------------------------------------------------------------
+
+@pytest.fixture
+def ragged_with_price(write_csv):
+    text = ("date,a,b,price\n2020-01-01,1,5,1\n2020-02-01,2,6,2\n2020-03-01,3,,3\n")
+    return read_csv(write_csv(text, "past.csv"), covariates=["price"])
+
+
+def test_future_covariates_cover_each_series_horizon(write_csv, ragged_with_price):
+    data = ragged_with_price
+    path = write_csv("date,price\n2020-03-01,30\n2020-04-01,40\n2020-05-01,50\n"
+                     "2020-06-01,60\n", "future.csv")
+    future = read_future_covariates(path, data, 2)
+    assert list(future.of("b")["price"]) == [30, 40]  # b ends in February
+    assert list(future.of("a")["price"]) == [40, 50]
+    assert future.of("a").index[0] == pd.Timestamp("2020-04-01")
+    short = write_csv("date,price\n2020-03-01,30\n2020-04-01,40\n", "short.csv")
+    with pytest.raises(ValidationError, match=r"lack 'price' at 1 date\(s\): 2020-05-01"):
+        read_future_covariates(short, data, 2)
+    blank = write_csv("date,price\n2020-03-01,30\n2020-04-01,\n2020-05-01,50\n", "blank.csv")
+    with pytest.raises(ValidationError, match=r"lack 'price' at 1 date\(s\): 2020-04-01"):
+        read_future_covariates(blank, data, 2)
+    with pytest.raises(ValidationError, match=r"lack the column\(s\) \['promo'\]"):
+        read_future_covariates(path, data, 2, names=["promo"])
+    other = write_csv("date,promo\n2020-04-01,1\n2020-05-01,1\n", "other.csv")
+    with pytest.raises(ValidationError, match=r"\['promo'\] are not covariates of the data"):
+        read_future_covariates(other, data, 2)
+    huge = write_csv("date,price\n2020-03-01,30\n2020-04-01,1e300\n2020-05-01,50\n", "huge.csv")
+    with pytest.raises(ValidationError, match="float32 cannot hold: 1e\\+300 in 'price'"):
+        read_future_covariates(huge, data, 2)
+    with pytest.raises(ValidationError, match="'horizon' parameter"):
+        read_future_covariates(path, data, 0)
+    off = write_csv("date,price\n2020-03-01,30\n2020-04-15,40\n2020-05-01,50\n", "off.csv")
+    with pytest.raises(ValidationError, match="2020-04-15 does not follow the data's "
+                                              "frequency 'MS'"):
+        read_future_covariates(off, data, 2)
+
+
+def test_true_false_covariates_are_ones_and_zeros(write_csv):
+    text = "date,sales,promo\n2020-01-01,1,True\n2020-01-02,2,False\n2020-01-03,3,True\n"
+    data = read_csv(write_csv(text), covariates=["promo"])
+    assert list(data.covariates["promo"]) == [1.0, 0.0, 1.0] and data.notes == []
+    assert read_csv(write_csv(text)).notes == [
+        "column 'promo' is not numeric, not a series: left out"]
+    steps = prepare(pd.DataFrame({"step": [0, 1, 2], "a": [1.0, 2, 3], "price": [5.0, 6, 7]}),
+                    date_column="step", covariates=["price"])
+    future = read_future_covariates(pd.DataFrame({"step": [3, 4], "price": [8, 9]}), steps, 2)
+    assert list(future.of("a").index) == [3, 4] and list(future.of("a")["price"]) == [8, 9]
+
+
+def test_future_covariates_per_series_in_long_files(write_csv):
+    past = ("unique_id,ds,y,price\nA,2020-01-01,1,10\nA,2020-02-01,2,11\n"
+            "B,2020-01-01,3,20\n")
+    data = read_csv(write_csv(past), covariates=["price"])
+    future = ("unique_id,ds,price\nA,2020-03-01,12\nB,2020-02-01,21\nB,2020-03-01,22\n"
+              "A,2020-04-01,13\n")
+    covs = read_future_covariates(write_csv(future, "future.csv"), data, 2)
+    assert list(covs.of("A")["price"]) == [12, 13] and list(covs.of("B")["price"]) == [21, 22]
+    missing_b = "unique_id,ds,price\nA,2020-03-01,12\nA,2020-04-01,13\nB,2020-02-01,21\n"
+    with pytest.raises(ValidationError, match=r"lack 'price' of series 'B' at 1 date\(s\): "
+                                              r"2020-03-01"):
+        read_future_covariates(write_csv(missing_b, "b.csv"), data, 2)
+    stranger = future + "C,2020-03-01,1\n"
+    with pytest.raises(ValidationError, match=r"series the data does not have: \['C'\]"):
+        read_future_covariates(write_csv(stranger, "c.csv"), data, 2)

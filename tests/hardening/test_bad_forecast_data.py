@@ -1,0 +1,118 @@
+"""Catalogue of hostile forecasting inputs (issue 25): each file is refused by the library
+with a `ValidationError` naming the column, the cell and the accepted range, and by
+`seqlab forecast` with one `error:` line and exit status 2; the inputs that are valid data
+(daylight-saving offsets, 10,000 series) are read, fast."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from hardening_support import assert_one_line_error
+
+from seqlab.errors import ValidationError
+from seqlab.forecast.data import read_csv
+
+
+def _monthly(columns: dict[str, list[str]]) -> str:
+    n = len(next(iter(columns.values())))
+    dates = pd.date_range("2015-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")
+    rows = ["date," + ",".join(columns)]
+    rows += [",".join([d, *(values[i] for values in columns.values())])
+             for i, d in enumerate(dates)]
+    return "\n".join(rows) + "\n"
+
+
+_GOOD = [f"{100 + 10 * np.sin(i / 2):.3f}" for i in range(36)]
+
+
+def _with(cells: dict[int, str], column: list[str] = _GOOD) -> list[str]:
+    return [cells.get(i, v) for i, v in enumerate(column)]
+
+
+FORECAST_DATA_CASES = {
+    # A -1e308 cell used to reach the forecaster: exit 0 and forecasts of 4e303.
+    "minus-1e308-cell": (_monthly({"sales": _with({20: "-1e308"})}),
+                         r"-1e\+308 in 'sales' at 2016-09-01.*magnitude between 1.2e-38 and "
+                         r"3.4e\+38"),
+    # Series around 1e307 or 1e-310 gave flat forecasts with zero-width intervals.
+    "series-near-1e307": (_monthly({"sales": [f"{1e307 * (1 + i / 100):.6g}"
+                                              for i in range(36)]}),
+                          r"36 value\(s\) that float32 cannot hold: 1e\+307 in 'sales' at "
+                          r"2015-01-01"),
+    "series-near-1e-310": (_monthly({"sales": [f"{1e-310 * (1 + i / 10):.6g}"
+                                               for i in range(36)]}),
+                           r"float32 cannot hold: 1e-310 in 'sales' at 2015-01-01"),
+    "beyond-float32-in-a-covariate-free-second-series": (
+        _monthly({"a": _GOOD, "b": _with({3: "5e38"})}), r"5e\+38 in 'b' at 2015-04-01"),
+    # One text cell made its series vanish from the output without a note.
+    "one-text-cell": (_monthly({"a": _GOOD, "b": _with({7: "n/a?"})}),
+                      r"column 'b' holds numbers and 1 cell\(s\) that are not numbers: "
+                      r"'n/a\?' at 2015-08-01"),
+    "thousands-separator": (_monthly({"sales": _with({2: "1,204.5"})}).replace(
+        "1,204.5", '"1,204.5"'), r"'sales' holds numbers.*'1,204.5' at 2015-03-01"),
+    "long-duplicate-pairs": ("unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,2\n"
+                             "A,2020-01-01,3\nB,2020-01-01,4\n",
+                             r"\('A', 2020-01-01\).*Drop or aggregate"),
+    "long-text-values": ("unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,two\n"
+                         "B,2020-01-01,4\nB,2020-02-01,5\n",
+                         r"'y' holds numbers and 1 cell.*'two' at 2020-02-01 of series 'A'"),
+    "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
+                                   "2020-04-01,4,7\n",
+                                   r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),
+}
+
+
+@pytest.mark.parametrize("content,message", FORECAST_DATA_CASES.values(),
+                         ids=FORECAST_DATA_CASES)
+def test_bad_forecasting_data_is_refused_by_library_and_command(tmp_path, cli, content,
+                                                                message):
+    path = tmp_path / "data.csv"
+    path.write_text(content)
+    with pytest.raises(ValidationError, match=message):
+        read_csv(path)
+    assert_one_line_error(cli("forecast", path, "--horizon", 3), 2, message)
+
+
+def test_daylight_saving_offsets_forecast_on_their_days(tmp_path, cli):
+    # '+01:00' then '+02:00' in one column used to end in "unexpected ValueError: Mixed
+    # timezones detected".
+    stamps = pd.date_range("2021-02-20", periods=50, freq="D", tz="Europe/Berlin")
+    values = 50 + 10 * np.sin(np.arange(50) * 2 * np.pi / 7)
+    path = tmp_path / "load.csv"
+    path.write_text("date,load\n" + "".join(f"{s.isoformat()},{v:.3f}\n"
+                                            for s, v in zip(stamps, values, strict=True)))
+    assert "+01:00" in path.read_text() and "+02:00" in path.read_text()
+    result = cli("forecast", path, "--horizon", 2, "--members", 1)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("date,series,forecast")
+    assert [line.split(",")[0] for line in lines[1:3]] == ["2021-04-11", "2021-04-12"]
+
+
+@pytest.mark.parametrize("layout", ["wide", pytest.param("long", marks=pytest.mark.slow)])
+def test_ten_thousand_series_read_in_seconds(tmp_path, layout):
+    # A wide file of 10,000 series showed nothing for minutes; the reading itself is
+    # vectorised: about a second of CPU time for either layout.
+    n, t = 10_000, 120
+    dates = pd.date_range("2010-01-01", periods=t, freq="MS").strftime("%Y-%m-%d")
+    values = np.round(np.random.default_rng(0).normal(100, 10, (t, n)), 1)
+    if layout == "wide":
+        header = "date," + ",".join(f"s{i}" for i in range(n))
+        body = "\n".join(d + "," + ",".join(map(str, row)) for d, row in zip(
+            dates, values.tolist(), strict=True))
+    else:
+        header = "unique_id,ds,y"
+        ids = np.repeat([f"s{i}" for i in range(n)], t)
+        body = "\n".join(f"{i},{d},{v}" for i, d, v in zip(
+            ids, np.tile(dates, n), values.T.ravel().tolist(), strict=True))
+    path = tmp_path / f"{layout}.csv"
+    path.write_text(header + "\n" + body + "\n")
+    start = time.process_time()  # CPU time: the bound holds on a busy machine
+    data = read_csv(path)
+    elapsed = time.process_time() - start
+    assert data.values.shape == (t, n) and data.names[-1] == f"s{n - 1}"
+    assert data.values.iloc[5, 7] == values[5, 7]
+    assert elapsed < 6, elapsed
