@@ -29,15 +29,15 @@ def test_forecast_writes_csv_and_bundle_then_reuses_the_bundle(tmp_path):
                                  "--out", str(tmp_path / "model"), "--forecasts",
                                  str(tmp_path / "f.csv")])
     assert result.exit_code == 0, result.output
-    assert "model: lstm-hybrid" in result.output
+    assert "model: " in result.output and "Epoch" not in result.output
     table = pd.read_csv(tmp_path / "f.csv")
-    assert list(table.columns) == ["date", "series", "forecast", "lower", "upper"]
+    assert list(table.columns) == ["date", "series", "forecast", "lower", "upper", "method"]
     assert table["date"].iloc[0] == "2023-01-01"
     again = runner.invoke(app, ["forecast", str(data), "--model", str(tmp_path / "model"),
                                 "--json"])
     assert again.exit_code == 0, again.output
     doc = json.loads(again.stdout)
-    assert doc["model"].startswith("lstm-hybrid") and len(doc["forecasts"]) == 4
+    assert doc["model"] == table["method"].iloc[0] and len(doc["forecasts"]) == 4
     assert np.allclose([r["forecast"] for r in doc["forecasts"]], table["forecast"])
 
 
@@ -54,11 +54,38 @@ def test_backtest_prints_metrics_beside_baselines_and_strict_json(tmp_path):
             "--plot", str(tmp_path / "bt.png")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    for word in ("seasonal_naive", "MASE", "coverage", "refitted at every origin"):
+    for word in ("seasonal_naive", "arima", "MASE", "coverage", "refitted at every origin"):
         assert word in result.output
+    assert len(result.stderr.splitlines()) < 30 and "Epoch" not in result.stderr
     assert (tmp_path / "bt.png").exists()
     result = runner.invoke(app, [*args, "--json", "--no-plot"])
     doc = json.loads(result.stdout, parse_constant=lambda c: (_ for _ in ()).throw(
         ValueError(c)))
     assert set(doc["metrics"]) >= {"seqlab", "naive", "seasonal_naive"}
     assert doc["verdict"]
+
+
+def test_forecast_reads_a_long_file_and_writes_a_method_column(tmp_path):
+    rows = ["unique_id,ds,y"]
+    for name, n in (("north", 40), ("south", 30)):
+        for k, date in enumerate(pd.date_range("2018-01-01", periods=n, freq="MS")):
+            rows.append(f"{name},{date.date()},{100 + k + (k % 12)}")
+    (tmp_path / "long.csv").write_text("\n".join(rows) + "\n")
+    result = runner.invoke(app, ["forecast", str(tmp_path / "long.csv"), "--horizon", "3",
+                                 "--members", "1", "--methods", "theta,naive", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc["series_methods"]) == {"north", "south"}
+    assert {r["series"] for r in doc["forecasts"]} == {"north", "south"}
+    assert all(r["method"] in ("theta", "naive", "combo") for r in doc["forecasts"])
+
+
+def test_forecast_with_model_refuses_out_instead_of_saying_it_wrote_it(tmp_path):
+    data = _csv(tmp_path / "sales.csv")
+    fitted = runner.invoke(app, ["forecast", str(data), "--horizon", "2", "--methods", "theta",
+                                 "--out", str(tmp_path / "model")])
+    assert fitted.exit_code == 0, fitted.output
+    again = runner.invoke(app, ["forecast", str(data), "--model", str(tmp_path / "model"),
+                                "--out", str(tmp_path / "copy")])
+    assert again.exit_code != 0 and "--out" in str(again.exception)
+    assert not (tmp_path / "copy").exists()

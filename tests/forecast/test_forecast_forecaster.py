@@ -190,3 +190,62 @@ def test_tampered_bundle_is_refused(fitted, tmp_path, field, value, message):
     path.write_text(json.dumps(doc))
     with pytest.raises(BundleError, match=message):
         load(tmp_path / "model")
+
+
+def _promotions(seed, n=120, horizon=6):
+    """Sales lifted by 25 in promotion months; the promotions are known in advance."""
+    rng = np.random.default_rng(seed)
+    promo = (rng.random(n + horizon) < 0.3).astype(float)
+    sales = 100 + 0.2 * np.arange(n + horizon) + 25 * promo + rng.normal(0, 2, n + horizon)
+    dates = pd.date_range("2010-01-01", periods=n + horizon, freq="MS")
+    data = pd.DataFrame({"date": dates[:n], "sales": sales[:n], "promo": promo[:n]})
+    future = pd.DataFrame({"date": dates[n:], "promo": promo[n:]})
+    return data, future, sales[n:]
+
+
+def test_known_future_covariates_beat_past_only_ones_over_seeds():
+    options = {**FAST, "methods": ["lstm"], "max_epochs": 60, "patience": 10}
+    better = []
+    for seed in range(3):
+        data, future, truth = _promotions(seed)
+        known = Forecaster(6, covariates=["promo"], **options).fit(
+            data, future_covariates=future)
+        past = Forecaster(6, covariates=["promo"], **options).fit(data)
+        assert any("known-future: promo" in n for n in known.report_.notes)
+        assert known.lstm_.inputs == past.lstm_.inputs == 1
+        error = [np.abs(f.predict()["forecast"].to_numpy() - truth).mean()
+                 for f in (known, past)]
+        better.append(error[0] < error[1])
+    assert sum(better) >= 2, better
+
+
+def test_future_covariates_round_trip_and_are_needed_with_new_data(tmp_path):
+    data, future, _ = _promotions(0, n=72)
+    options = {**FAST, "methods": ["lstm"]}
+    fitted = Forecaster(6, covariates=["promo"], calendar=True, **options).fit(
+        data, future_covariates=future)
+    assert fitted.lstm_.inputs == 3  # promo, and the month's sine and cosine
+    save(fitted, tmp_path / "promo")
+    loaded = load(tmp_path / "promo")
+    pd.testing.assert_frame_equal(loaded.predict(), fitted.predict())
+    newer, later, _ = _promotions(0, n=78)
+    with pytest.raises(ValidationError, match="future values of \\['promo'\\]"):
+        loaded.predict(data=newer)
+    table = loaded.predict(data=newer, future_covariates=later)
+    assert table["date"].iloc[0] == pd.Timestamp("2016-07-01")
+
+
+def test_a_long_file_with_ragged_series_forecasts_each_from_its_own_end():
+    rows = []
+    for name, start, n in (("a", "2010-01-01", 60), ("b", "2013-06-01", 30), ("c", "2014-10-01", 2)):
+        for k, date in enumerate(pd.date_range(start, periods=n, freq="MS")):
+            rows.append((name, date, 50 + k + 5 * np.sin(k / 2)))
+    frame = pd.DataFrame(rows, columns=["unique_id", "ds", "y"])
+    fitted = Forecaster(3, **FAST).fit(frame)
+    table = fitted.predict()
+    assert list(dict.fromkeys(table["series"])) == ["a", "b", "c"]
+    firsts = table.groupby("series")["date"].first()
+    assert firsts["a"] == pd.Timestamp("2015-01-01")
+    assert firsts["b"] == pd.Timestamp("2015-12-01")
+    assert firsts["c"] == pd.Timestamp("2014-12-01")
+    assert table.query("series == 'c'")["method"].eq("naive").all()

@@ -67,7 +67,13 @@ def configure(
         raise ValidationError("--quiet and --verbose contradict each other; give one.")
     _options.state.verbosity = (_options.QUIET if quiet else
                                 _options.VERBOSE if verbose else _options.NORMAL)
-    ctx.with_resource(_options.watching_training(ctx.invoked_subcommand or "seqlab"))
+    if ctx.invoked_subcommand not in OWN_PROGRESS:
+        ctx.with_resource(_options.watching_training(ctx.invoked_subcommand or "seqlab"))
+
+
+OWN_PROGRESS = ("forecast", "backtest")
+"""Commands that train many small models and report a line per stage or origin themselves
+(a line per epoch of every fit would bury the result)."""
 
 
 @app.command("recipes")

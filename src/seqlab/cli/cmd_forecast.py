@@ -19,8 +19,9 @@ _FREQ = typer.Option(help="Pandas frequency of the dates, e.g. MS, QS, YS, W-SUN
                      show_default="inferred")
 _FILL = typer.Option(help="Fill missing dates/values: interpolate or ffill.",
                      show_default="none: an error that lists them")
-_COVS = typer.Option(help="Column used as a past-only input, not forecast (repeat for "
-                     "several).", show_default="none")
+_COVS = typer.Option(help="Column used as an input of the LSTM hybrid, not forecast (repeat "
+                     "for several): past-only unless --future-covariates gives its future "
+                     "values.", show_default="none")
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
 _MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
 _SEED = typer.Option(help="Seed of the first ensemble member.")
@@ -63,6 +64,13 @@ def _forecast(
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
+    future_covariates: Annotated[Path | None, typer.Option(
+        help="CSV of covariates' values over the horizon (a date column, the covariate "
+             "columns, and the id column for long files): they become known-future inputs.",
+        show_default="none: covariates are past-only")] = None,
+    calendar: Annotated[bool, typer.Option(help="Give the LSTM hybrid the calendar position "
+                                           "(month, weekday...) of the forecast dates.")]
+    = False,
     level: Annotated[float, _LEVEL] = 0.8,
     methods: Annotated[list[str] | None, _METHODS] = None,
     members: Annotated[int, _MEMBERS] = 5,
@@ -100,7 +108,8 @@ def _forecast(
     say = result(as_json or output is None)
     if model is not None:
         forecaster = load(model)
-        table = forecaster.predict(horizon, data=forecaster.read(data, fill=fill), level=level)
+        table = forecaster.predict(horizon, data=forecaster.read(data, fill=fill), level=level,
+                                   future_covariates=future_covariates)
     else:
         if horizon is None:
             raise ValidationError("seqlab forecast needs --horizon H (the steps to forecast), "
@@ -109,8 +118,8 @@ def _forecast(
                                 methods=_method_list(methods), workers=workers,
                                 date_column=date_column, freq=freq, fill=fill,
                                 covariates=covariates, id_column=id_column,
-                                value_column=value_column)
-        forecaster.fit(data, progress=note)
+                                value_column=value_column, calendar=calendar)
+        forecaster.fit(data, future_covariates=future_covariates, progress=note)
         table = forecaster.predict()
         if out is not None:
             save(forecaster, out)

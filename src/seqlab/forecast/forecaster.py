@@ -28,7 +28,15 @@ import torch
 from seqlab._validation import check_float, check_int
 from seqlab.errors import NotFittedError, ValidationError
 from seqlab.forecast import selection
-from seqlab.forecast.data import SeriesData, future_index, prepare, read_csv
+from seqlab.forecast.data import (
+    FutureCovariates,
+    SeriesData,
+    calendar_features,
+    future_index,
+    prepare,
+    read_csv,
+    read_future_covariates,
+)
 from seqlab.forecast.lstm import LSTMHybrid, lstm_needs, lstm_window
 from seqlab.forecast.models import CLASSICAL, INTERMITTENT, is_intermittent, safe_forecast
 
@@ -119,7 +127,12 @@ class Forecaster:
         Processes for the per-series work; None: the CPU count for files of at least 8
         series, else 1.
     date_column, freq, fill, covariates, season_length, id_column, value_column:
-        How to read the data (see `seqlab.forecast.prepare`).
+        How to read the data (see `seqlab.forecast.prepare`). Covariates are inputs of the
+        LSTM hybrid: past-only, unless `fit` is given their future values
+        (`future_covariates`), which makes them known-future inputs.
+    calendar:
+        Give the LSTM hybrid the calendar position (month, weekday, ...) of the dates it
+        forecasts, as known-future inputs.
     units, window, max_epochs, patience, min_epochs, lr:
         The LSTM hybrid's network and training; ``window=None`` picks the input length from
         the season, the horizon and the series' lengths.
@@ -130,7 +143,8 @@ class Forecaster:
                  date_column: str | None = None, freq: str | None = None,
                  fill: str | None = None, covariates: list[str] | None = None,
                  season_length: int | None = None, id_column: str | None = None,
-                 value_column: str | None = None, units: int = 32, window: int | None = None,
+                 value_column: str | None = None, calendar: bool = False,
+                 units: int = 32, window: int | None = None,
                  max_epochs: int = 80, patience: int = 10, min_epochs: int = 10,
                  lr: float = 3e-3):
         self.horizon = horizon
@@ -146,6 +160,7 @@ class Forecaster:
         self.season_length = season_length
         self.id_column = id_column
         self.value_column = value_column
+        self.calendar = calendar
         self.units = units
         self.window = window
         self.max_epochs = max_epochs
@@ -198,9 +213,12 @@ class Forecaster:
         return prepare(data, **self._read_options())
 
     # --------------------------------------------------------------------- fit
-    def fit(self, data: Any, *, progress: Callable[[str], None] | None = None) -> Forecaster:
+    def fit(self, data: Any, *, future_covariates: Any = None,
+            progress: Callable[[str], None] | None = None) -> Forecaster:
         """Score every candidate on every series by rolling-origin validation, keep the best
-        per series, and forecast. `progress` receives a line per stage of the work.
+        per series, and forecast. `future_covariates` (a CSV path or a frame, see
+        `seqlab.forecast.read_future_covariates`) gives covariates' values over the horizon;
+        `progress` receives a line per stage of the work.
 
         Trains with one CPU thread (these small LSTMs run fastest so) and restores torch's
         setting afterwards.
@@ -208,23 +226,65 @@ class Forecaster:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self._fit(data, progress or (lambda line: None))
+            return self._fit(data, future_covariates, progress or (lambda line: None))
         finally:
             torch.set_num_threads(threads)
 
-    def _fit(self, data: Any, say: Callable[[str], None]) -> Forecaster:
+    def _future(self, sd: SeriesData, source: Any, H: int) -> FutureCovariates | None:
+        if source is None or isinstance(source, FutureCovariates):
+            return source
+        return read_future_covariates(source, sd, H, date_column=self.date_column,
+                                      id_column=self.id_column)
+
+    def _inputs(self, sd: SeriesData, names: list[str], future: FutureCovariates | None,
+                H: int) -> dict[str, np.ndarray] | None:
+        """The LSTM's extra inputs per series, one row per point: past-only covariates at
+        the point, known-future ones (and the calendar) H steps after it, so that the
+        window ending at the last point sees the whole horizon's values."""
+        known = list(future.names) if future is not None else []
+        if not (self.calendar or _covariate_names(sd)):
+            return None
+        out = {}
+        for name in names:
+            index = _series_index(sd, name)
+            columns = []
+            past = sd.covariates_of(name) if hasattr(sd, "covariates_of") else None
+            if past is not None:
+                for column in past.columns:
+                    values = past[column].to_numpy(float)
+                    if column in known:
+                        ahead = future.of(name)[column].to_numpy(float)  # type: ignore[union-attr]
+                        values = np.concatenate([values, ahead])[H:]
+                    columns.append(values)
+            if self.calendar:
+                dates = index.append(future_index(index, sd.freq, H))
+                table = calendar_features(dates, sd.freq).to_numpy(float)[H:]
+                columns.extend(table.T)
+            out[name] = (np.stack(columns, axis=1) if columns
+                         else np.zeros((len(index), 0)))
+        if not any(v.shape[1] for v in out.values()):
+            return None
+        return out
+
+    def _fit(self, data: Any, future_source: Any, say: Callable[[str], None]) -> Forecaster:
         started = time.perf_counter()
         self._check_params()
         sd = self._read(data)
         H, m = self.horizon, sd.season_length
         series = {name: _series_values(sd, name) for name in _names(sd)}
+        future = self._future(sd, future_source, H)
+        self.future_names_ = [] if future is None else list(future.names)
         self.freq_ = sd.freq
         self.season_length_ = m
         self.series_names_ = list(series)
         self.last_dates_ = {k: _last_label(sd, k) for k in series}
         self.data_ = sd
         allowed = list(self.methods or METHODS)
-        notes: list[str] = []
+        notes: list[str] = list(getattr(sd, "notes", []) or [])
+        if _covariate_names(sd) and "lstm" in allowed:
+            notes.append("covariates " + ", ".join(map(str, _covariate_names(sd))) + " feed the "
+                         "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
+                                           if self.future_names_ else "past-only") + ")")
         if sd.filled:
             notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
         plans = {k: selection.plan_validation(len(y), H) for k, y in series.items()}
@@ -238,7 +298,7 @@ class Forecaster:
         lstm_paths: dict[str, np.ndarray] = {}
         self.lstm_: LSTMHybrid | None = None
         if "lstm" in allowed:
-            lstm_paths = self._validate_lstm(series, plans, m, notes, say)
+            lstm_paths = self._validate_lstm(series, plans, m, notes, say, sd, future)
 
         # The classical models, per series (in a process pool for large files).
         classical = [k for k in allowed if k in CLASSICAL]
@@ -292,8 +352,9 @@ class Forecaster:
             say(f"training the final LSTM ensemble ({self.members} members, "
                 f"{self.lstm_.epochs} epochs) on {len(self.lstm_.transforms)} series")
             lstm_series = {k: series[k] for k in self.lstm_.transforms}
-            self.lstm_.fit_final(lstm_series)
-            for name, path in self.lstm_.forecast(lstm_series, H).items():
+            inputs = self._inputs(sd, list(lstm_series), future, H)
+            self.lstm_.fit_final(lstm_series, inputs)
+            for name, path in self.lstm_.forecast(lstm_series, H, inputs).items():
                 finals[name]["lstm"] = path
         elif self.lstm_ is not None:
             self.lstm_ = None  # no series chose it: nothing to keep
@@ -310,7 +371,8 @@ class Forecaster:
         return self
 
     def _validate_lstm(self, series: dict[str, np.ndarray], plans, m: int, notes: list[str],
-                       say: Callable[[str], None]) -> dict[str, np.ndarray]:
+                       say: Callable[[str], None], sd: SeriesData,
+                       future: FutureCovariates | None) -> dict[str, np.ndarray]:
         H = self.horizon
         full = {k: y for k, y in series.items()
                 if plans[k].windows and plans[k].horizon == H and np.ptp(y) > 0}
@@ -330,7 +392,8 @@ class Forecaster:
                             units=self.units, lr=self.lr, max_epochs=self.max_epochs,
                             patience=self.patience, min_epochs=self.min_epochs, seed=self.seed)
         paths = hybrid.validate(eligible, {k: plans[k].origins for k in eligible},
-                                {k: plans[k].horizon for k in eligible})
+                                {k: plans[k].horizon for k in eligible},
+                                self._inputs(sd, list(eligible), future, H))
         self.lstm_ = hybrid
         return paths
 
@@ -385,9 +448,11 @@ class Forecaster:
     _check_fitted = check_fitted
 
     def predict(self, horizon: int | None = None, data: Any = None,
-                level: float | None = None) -> pd.DataFrame:
+                level: float | None = None, future_covariates: Any = None) -> pd.DataFrame:
         """Forecast from the end of the fitted data, or of `data` (new observations of the
-        same series, read like the fitted ones; each series refitted by its chosen method).
+        same series, read like the fitted ones; each series refitted by its chosen method,
+        the LSTM hybrid reading the new data; `future_covariates` as for `fit`, needed with
+        new data when the fit had them).
 
         Returns a long table ``date, series, forecast, lower, upper, method`` in the
         original units; ``.attrs["model"]`` names the methods.
@@ -402,10 +467,10 @@ class Forecaster:
             paths = self.paths_
             scales = self.scales_
             if H > self.horizon:
-                paths = self._forecast_anew(sd, H)
+                paths = self._forecast_anew(sd, H, None)
         else:
             sd = self._read_new(data)
-            paths = self._forecast_anew(sd, H)
+            paths = self._forecast_anew(sd, H, future_covariates)
             scales = {k: _interval_scale(_series_values(sd, k), sd.season_length)
                       for k in self.series_names_}
         unit = (self.unit_halfwidth_ if level == self.level and H <= len(self.unit_halfwidth_)
@@ -426,7 +491,8 @@ class Forecaster:
         out.attrs["level"] = level
         return out
 
-    def _forecast_anew(self, sd: SeriesData, H: int) -> dict[str, np.ndarray]:
+    def _forecast_anew(self, sd: SeriesData, H: int, future_source: Any
+                       ) -> dict[str, np.ndarray]:
         """Each series' chosen method run again on `sd` (new data or a longer horizon)."""
         m = sd.season_length
         series = {k: _series_values(sd, k) for k in self.series_names_}
@@ -445,7 +511,17 @@ class Forecaster:
                 raise ValidationError(
                     f"The new data of {short[0]!r} have {len(series[short[0]])} points; the "
                     f"LSTM hybrid reads windows of {self.lstm_.window}.")
-            lstm_part = self.lstm_.forecast({k: series[k] for k in uses_lstm}, H)
+            if self.future_names_ and future_source is None:
+                raise ValidationError(
+                    "The LSTM hybrid was fitted with the future values of "
+                    f"{self.future_names_}: give their values over the horizon after the new "
+                    "data (future_covariates, --future-covariates FILE).")
+            future = self._future(sd, future_source, self.horizon)
+            inputs = self._inputs(sd, uses_lstm, future, self.horizon)
+            if self.lstm_.inputs and inputs is None:
+                raise ValidationError(
+                    "The LSTM hybrid was fitted with covariates; the new data lack them.")
+            lstm_part = self.lstm_.forecast({k: series[k] for k in uses_lstm}, H, inputs)
         out = {}
         for name, y in series.items():
             method = self.methods_[name]
@@ -494,7 +570,11 @@ class Forecaster:
 
 # ------------------------------------------------------------------ helpers
 def _names(sd: SeriesData) -> list[str]:
-    return [str(c) for c in sd.values.columns]
+    return list(sd.names) if hasattr(sd, "names") else [str(c) for c in sd.values.columns]
+
+
+def _covariate_names(sd: SeriesData) -> list[str]:
+    return list(getattr(sd, "covariate_names", None) or [])
 
 
 def _series_values(sd: SeriesData, name: str) -> np.ndarray:

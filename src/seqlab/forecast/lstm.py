@@ -55,6 +55,8 @@ class LSTMHybrid:
     patience: int = 10
     min_epochs: int = 10
     seed: int = 0
+    inputs: int = 0
+    input_stats: list[list[float]] = field(default_factory=list)
     transforms: dict[str, SeriesTransform] = field(default_factory=dict)
     models: list[torch.nn.Module] = field(default_factory=list)
     epochs: int = 0
@@ -62,7 +64,27 @@ class LSTMHybrid:
     def settings(self) -> CoreSettings:
         return CoreSettings(window=self.window, horizon=self.horizon, strategy="direct",
                             units=self.units, lr=self.lr, max_epochs=self.max_epochs,
-                            patience=self.patience, min_epochs=self.min_epochs)
+                            patience=self.patience, min_epochs=self.min_epochs,
+                            covariates=self.inputs)
+
+    def _fit_inputs(self, inputs: dict[str, np.ndarray] | None) -> None:
+        if not inputs:
+            self.inputs, self.input_stats = 0, []
+            return
+        stacked = np.concatenate(list(inputs.values()))
+        mean, std = stacked.mean(axis=0), stacked.std(axis=0)
+        std[~(std > 0)] = 1.0
+        self.inputs = stacked.shape[1]
+        self.input_stats = [mean.tolist(), std.tolist()]
+
+    def _scaled(self, inputs: dict[str, np.ndarray] | None, names: list[str]
+                ) -> list[np.ndarray | None]:
+        if not self.inputs:
+            return [None] * len(names)
+        if inputs is None or any(k not in inputs for k in names):
+            raise ValueError("the LSTM hybrid was trained with extra inputs; give them")
+        mean, std = (np.asarray(v) for v in self.input_stats)
+        return [(np.asarray(inputs[k], float) - mean) / std for k in names]
 
     def _space(self, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {k: self.transforms[k].forward(v) for k, v in series.items()}
@@ -74,18 +96,21 @@ class LSTMHybrid:
                 for k in u}
 
     def validate(self, series: dict[str, np.ndarray], origins: dict[str, np.ndarray],
-                 horizon_of: dict[str, int]) -> dict[str, np.ndarray]:
+                 horizon_of: dict[str, int], inputs: dict[str, np.ndarray] | None = None
+                 ) -> dict[str, np.ndarray]:
         """Fit the transforms, train on each series up to its first origin, and return each
         series' forecasts from its origins, ``(windows, horizon_of[name])`` in original
-        units."""
+        units. `inputs`: extra input columns per series, one row per point (covariates)."""
         self.transforms = {k: fit_transform(v, self.season_length) for k, v in series.items()}
+        self._fit_inputs(inputs)
         u = self._space(series)
         cutoffs = {k: int(origins[k][0]) for k in u}
         train = self._train_origins(u, cutoffs)
         names = list(u)
-        x, y = windows([u[k] for k in names], [None] * len(names), self.window, self.horizon,
+        cov = self._scaled(inputs, names)
+        x, y = windows([u[k] for k in names], cov, self.window, self.horizon,
                        [train[k] for k in names])
-        xv, yv = windows([u[k] for k in names], [None] * len(names), self.window, self.horizon,
+        xv, yv = windows([u[k] for k in names], cov, self.window, self.horizon,
                          [origins[k] for k in names])
         # Validation targets past a series' end (its last windows are shorter than the
         # horizon) are NaN: the loss sees only the real ones.
@@ -111,23 +136,25 @@ class LSTMHybrid:
                 for i, o in enumerate(origins[name])])
         return out
 
-    def fit_final(self, series: dict[str, np.ndarray]) -> LSTMHybrid:
+    def fit_final(self, series: dict[str, np.ndarray],
+                  inputs: dict[str, np.ndarray] | None = None) -> LSTMHybrid:
         """Train the final ensemble on all points of `series` (transforms from `validate`)."""
         u = self._space(series)
         train = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
         names = list(u)
-        x, y = windows([u[k] for k in names], [None] * len(names), self.window, self.horizon,
-                       [train[k] for k in names])
+        x, y = windows([u[k] for k in names], self._scaled(inputs, names), self.window,
+                       self.horizon, [train[k] for k in names])
         s = self.settings()
         self.models = [train_member(s, self.seed + k, x, y, None, self.epochs)[0]
                        for k in range(self.members)]
         return self
 
-    def forecast(self, series: dict[str, np.ndarray], horizon: int) -> dict[str, np.ndarray]:
+    def forecast(self, series: dict[str, np.ndarray], horizon: int,
+                 inputs: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Each series' forecast from its last point, in original units."""
         u = self._space(series)
         names = list(u)
-        x, _ = windows([u[k] for k in names], [None] * len(names), self.window, 1,
+        x, _ = windows([u[k] for k in names], self._scaled(inputs, names), self.window, 1,
                        [np.array([len(u[k]) - 1]) for k in names])
         paths = np.median(predict_paths(self.models, self.settings(), x, self.horizon), axis=0)
         return {name: self._to_original(name, u[name][-1] + paths[i][:horizon], len(u[name]))

@@ -38,10 +38,10 @@ FORMAT = "seqlab-forecaster"
 FORMAT_VERSION = 2
 DOCUMENT = "forecast.json"
 _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_column", "freq",
-           "fill", "covariates", "season_length", "id_column", "value_column", "units",
+           "fill", "covariates", "season_length", "id_column", "value_column", "calendar", "units",
            "window", "max_epochs", "patience", "min_epochs", "lr")
 _LSTM = ("horizon", "window", "season_length", "members", "units", "lr", "max_epochs",
-         "patience", "min_epochs", "seed", "epochs")
+         "patience", "min_epochs", "seed", "epochs", "inputs", "input_stats")
 _CHOICES = (*METHODS, *selection.COMBINATIONS)
 
 
@@ -83,6 +83,7 @@ def _document(f: Forecaster) -> dict[str, Any]:
         "freq": f.freq_,
         "season_length": f.season_length_,
         "series": f.series_names_,
+        "future_covariates": list(f.future_names_),
         "methods": f.methods_,
         "paths": {k: [float(v) for v in f.paths_[k]] for k in f.series_names_},
         "scales": {k: float(f.scales_[k]) for k in f.series_names_},
@@ -167,6 +168,7 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
     _check(where, _is_int(p["min_epochs"], 0), "params.min_epochs", p["min_epochs"],
            "an int >= 0")
     _check(where, _is_num(p["lr"]) and p["lr"] > 0, "params.lr", p["lr"], "a positive number")
+    _check(where, isinstance(p["calendar"], bool), "params.calendar", p["calendar"], "a bool")
     return p
 
 
@@ -208,8 +210,16 @@ def _check_lstm(where: Path, doc: Any, horizon: int, series: list[str]) -> LSTMH
     _check(where, isinstance(doc, dict) and set(doc) == keys, "lstm", doc,
            f"null or an object with exactly {sorted(keys)}")
     for key in _LSTM:
-        low = 0 if key in ("min_epochs", "seed") else 1
-        if key == "lr":
+        low = 0 if key in ("min_epochs", "seed", "inputs") else 1
+        if key == "input_stats":
+            stats = doc[key]
+            _check(where, (doc["inputs"] == 0 and stats == []) or (
+                isinstance(stats, list) and len(stats) == 2 and all(
+                    isinstance(v, list) and len(v) == doc["inputs"]
+                    and all(_is_num(x) for x in v) for v in stats)
+                and all(x > 0 for x in stats[1])), "lstm.input_stats", stats,
+                "[means, positive stds], one each per input ([] without inputs)")
+        elif key == "lr":
             _check(where, _is_num(doc[key]) and doc[key] > 0, "lstm.lr", doc[key],
                    "a positive number")
         else:
@@ -229,7 +239,8 @@ def _read_version(folder: Path) -> Forecaster:
     if not where.is_file():
         raise BundleError(f"{folder}: not a forecasting bundle (no {DOCUMENT}).", str(folder))
     doc = read_json(where)
-    keys = {"format", "format_version", "params", "freq", "season_length", "series", "methods",
+    keys = {"format", "format_version", "params", "freq", "season_length", "series",
+            "future_covariates", "methods",
             "paths", "scales", "nonnegative", "errors", "unit_halfwidth", "report", "lstm",
             "data"}
     if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
@@ -286,7 +297,8 @@ def _read_version(folder: Path) -> Forecaster:
         for k in range(hybrid.members):
             member = bundles.load(folder / "members" / str(k))
             spec = member.model.spec
-            if spec.input_size != 1 or spec.output_size != H or spec.timesteps != hybrid.window:
+            if (spec.input_size != 1 + hybrid.inputs or spec.output_size != H
+                    or spec.timesteps != hybrid.window):
                 raise _fail(folder / "members" / str(k), "the member's model does not match "
                             f"the LSTM settings (input {spec.input_size}, output "
                             f"{spec.output_size}, window {spec.timesteps}).")
@@ -297,6 +309,10 @@ def _read_version(folder: Path) -> Forecaster:
                "a transform for every series forecast with the LSTM")
     _check(where, hybrid is not None or not uses_lstm, "lstm", None,
            "the LSTM settings, since a series uses the LSTM")
+    future = doc["future_covariates"]
+    _check(where, _names(future) and set(future) <= set(params["covariates"] or []),
+           "future_covariates", future, "a list of the covariates' names")
+    f.future_names_ = list(future)
     f.data_ = _check_data(where, doc["data"], doc["freq"], doc["season_length"], series)
     f.freq_ = doc["freq"]
     f.season_length_ = doc["season_length"]
