@@ -15,7 +15,6 @@ from seqlab.forecast import backtest, backtest_figure
 from seqlab.forecast.metrics import mase, smape
 from seqlab.forecast.models import seasonal_naive
 
-
 FAST = {**{k: v for k, v in FORECASTER.items() if k != "methods"},
         "candidates": FORECASTER["methods"]}
 
