@@ -344,7 +344,7 @@ class Forecaster:
             validation[name] = {k: round(v, 6) for k, v in scores.items()}
             finals[name] = fit.final
             if chosen in candidates:
-                err = (candidates[chosen] - truth) / fit.scales[:, None]
+                err = np.clip((candidates[chosen] - truth) / fit.scales[:, None], -1e6, 1e6)
                 errors[name] = np.pad(err, ((0, 0), (0, H - plan.horizon)),
                                       constant_values=np.nan)
         needs_lstm = [k for k, v in methods.items() if "lstm" in _members(v)]

@@ -196,12 +196,11 @@ def _check_report(where: Path, r: Any, series: list[str]) -> FitReport:
 
 
 def _floats(where: Path, field: str, v: Any, n: int, *, nullable: bool = False,
-            positive: bool = False) -> np.ndarray:
+            bound: float = 3.4e38) -> np.ndarray:
     ok = isinstance(v, list) and len(v) == n and all(
-        (nullable and x is None) or (_is_num(x) and abs(x) < 1e300 and (not positive or x > 0))
-        for x in v)
-    _check(where, ok, field, v, f"a list of {n} finite numbers"
-           + (" or nulls" if nullable else "") + (", all positive" if positive else ""))
+        (nullable and x is None) or (_is_num(x) and abs(x) <= bound) for x in v)
+    _check(where, ok, field, v, f"a list of {n} numbers of magnitude at most {bound:g}"
+           + (" or nulls" if nullable else ""))
     return np.array([np.nan if x is None else float(x) for x in v])
 
 
@@ -284,9 +283,11 @@ def _read_version(folder: Path) -> Forecaster:
            "nonnegative", doc["nonnegative"], "an object series -> bool")
     errors = doc["errors"]
     _check(where, isinstance(errors, list), "errors", errors, "a list of rows")
-    err = np.array([_floats(where, "errors[]", row, H, nullable=True) for row in errors]
-                   ).reshape(-1, H)
-    unit = _floats(where, "unit_halfwidth", doc["unit_halfwidth"], H)
+    # Validation errors and half-widths are in units of each series' scale (MASE): beyond
+    # a million scales they can only be a crafted or corrupted bundle.
+    err = np.array([_floats(where, "errors[]", row, H, nullable=True, bound=1e6)
+                    for row in errors]).reshape(-1, H)
+    unit = _floats(where, "unit_halfwidth", doc["unit_halfwidth"], H, bound=1e6)
     _check(where, bool(np.all(unit >= 0)), "unit_halfwidth", doc["unit_halfwidth"],
            "non-negative numbers")
     report = _check_report(where, doc["report"], series)
