@@ -49,6 +49,11 @@ PREFERENCE = ("combo", "combo-lstm", "combo-mean", "lstm", "ets", "theta", "arim
 """Tie-break order between candidates that validate equally well."""
 PARALLEL_FROM = 8
 """Series from which the per-series work goes to a process pool (workers permitting)."""
+SCALE_FROM = 1000
+"""Series from which a file counts as large: unless `methods` says otherwise, AutoARIMA and
+CES (the slowest searches) are left out and each series is validated on 2 windows, so ten
+thousand series take minutes, not hours."""
+SLOW_METHODS = ("arima", "ces")
 
 
 @dataclass
@@ -280,14 +285,22 @@ class Forecaster:
         self.last_dates_ = {k: _last_label(sd, k) for k in series}
         self.data_ = sd
         allowed = list(self.methods or METHODS)
+        windows = selection.WINDOWS
+        if len(series) >= SCALE_FROM and self.methods is None:
+            allowed = [k for k in allowed if k not in SLOW_METHODS]
+            windows = 2
         notes: list[str] = list(getattr(sd, "notes", []) or [])
         if _covariate_names(sd) and "lstm" in allowed:
             notes.append("covariates " + ", ".join(map(str, _covariate_names(sd))) + " feed the "
                          "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
                                            if self.future_names_ else "past-only") + ")")
+        if windows < selection.WINDOWS:
+            notes.append(f"{len(series)} series: validated on {windows} windows, without "
+                         f"{' and '.join(SLOW_METHODS)} (pass methods to choose)")
         if sd.filled:
             notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
-        plans = {k: selection.plan_validation(len(y), H) for k, y in series.items()}
+        plans = {k: selection.plan_validation(len(y), H, windows=windows)
+                 for k, y in series.items()}
         methods: dict[str, str] = {}
         finals: dict[str, dict[str, np.ndarray]] = {}
         validation: dict[str, dict[str, float]] = {}

@@ -23,6 +23,8 @@ __all__ = ["LSTMHybrid", "lstm_window", "TOTAL_WINDOWS"]
 TOTAL_WINDOWS = 12_000
 """Training windows over the whole panel (the most recent of each series): bounds the time
 of one epoch on files of thousands of series."""
+MAX_WINDOWS = 400
+"""Training windows per series at most (the most recent): bounds the time on long series."""
 SELECTION_MEMBERS = 2
 """Members trained for validation (the final ensemble has `members`)."""
 
@@ -91,7 +93,7 @@ class LSTMHybrid:
 
     def _train_origins(self, u: dict[str, np.ndarray], cutoffs: dict[str, int]
                        ) -> dict[str, np.ndarray]:
-        cap = max(4, TOTAL_WINDOWS // max(1, len(u)))
+        cap = min(MAX_WINDOWS, max(4, TOTAL_WINDOWS // max(1, len(u))))
         return {k: np.arange(self.window - 1, cutoffs[k] - self.horizon + 1)[-cap:]
                 for k in u}
 
