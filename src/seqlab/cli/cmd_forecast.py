@@ -92,6 +92,7 @@ def _forecast(
     from seqlab._io import atomic_write, check_output_path
     from seqlab.cli._options import chatter, result
     from seqlab.forecast import Forecaster, load, save
+    from seqlab.forecast.forecaster import processes
     from seqlab.forecast.persist import check_target
 
     output = alias(forecasts, output, "forecast --output",
@@ -119,8 +120,12 @@ def _forecast(
                                 date_column=date_column, freq=freq, fill=fill,
                                 covariates=covariates, id_column=id_column,
                                 value_column=value_column, calendar=calendar)
-        forecaster.fit(data, future_covariates=future_covariates, progress=note)
+        main = processes().main
+        forecaster.fit(data, future_covariates=future_covariates,
+                       progress=note if main else None)
         table = forecaster.predict()
+        if not main:
+            return  # under torchrun, rank 0 alone writes and prints
         if out is not None:
             save(forecaster, out)
     if output is not None:

@@ -7,7 +7,9 @@ series is scored by rolling-origin validation over several windows and forecast 
 candidate that scored best on it. Series too short for validation go down a ladder instead
 of being refused: a combination of the statistical models that can fit them, then naive
 (one or two points: a flat forecast). The per-series work runs in a process pool
-(`workers`); the LSTM trains once, batched over every series long enough for it.
+(`workers`); the LSTM trains once, batched over every series long enough for it. Under
+torchrun the series are divided among the processes, the LSTM trains data-parallel, and
+rank 0 alone writes.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from seqlab.forecast.data import (
 )
 from seqlab.forecast.lstm import LSTMHybrid, lstm_needs, lstm_window
 from seqlab.forecast.models import CLASSICAL, INTERMITTENT, is_intermittent, safe_forecast
+from seqlab.train.distributed import World, world
 
 __all__ = ["Forecaster", "FitReport", "METHODS"]
 
@@ -412,6 +415,9 @@ class Forecaster:
 
     def _run_classical(self, jobs: dict[str, tuple], say: Callable[[str], None]
                        ) -> dict[str, _SeriesFit]:
+        ranks = processes()
+        if ranks.parallel:
+            return self._run_classical_shared(jobs, ranks, say)
         workers = self.workers
         if workers is None:
             workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
@@ -437,6 +443,21 @@ class Forecaster:
                 if i % report_every == 0:
                     say(f"  {i}/{len(names)} series scored ({workers} processes)")
         return out
+
+    def _run_classical_shared(self, jobs: dict[str, tuple], ranks: Any,
+                              say: Callable[[str], None]) -> dict[str, _SeriesFit]:
+        """Under torchrun: each process scores its share of the series (every size-th one,
+        from its rank), and every process receives all the results."""
+        import torch.distributed as dist
+
+        names = list(jobs)
+        mine = {k: _classical_work(jobs[k]) for k in names[ranks.rank::ranks.size]}
+        say(f"  {len(mine)} of {len(names)} series scored by process {ranks.rank} of "
+            f"{ranks.size}")
+        parts: list[Any] = [None] * ranks.size
+        dist.all_gather_object(parts, mine)
+        merged = {k: v for part in parts for k, v in part.items()}
+        return {k: merged[k] for k in names}
 
     def _lstm_summary(self) -> dict[str, Any]:
         h = self.lstm_
@@ -582,6 +603,14 @@ class Forecaster:
 
 
 # ------------------------------------------------------------------ helpers
+def processes() -> World:
+    """The torchrun processes this fit runs in (one, alone): joined only when a launcher
+    set WORLD_SIZE above 1, so a plain fit never touches torch.distributed."""
+    if int(os.environ.get("WORLD_SIZE", "1") or 1) > 1:
+        return world()
+    return World()
+
+
 def _names(sd: SeriesData) -> list[str]:
     return list(sd.names) if hasattr(sd, "names") else [str(c) for c in sd.values.columns]
 
