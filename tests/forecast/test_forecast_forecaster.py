@@ -10,9 +10,9 @@ from forecast_series import FAST, monthly
 
 from seqlab.errors import BundleError, NotFittedError, ValidationError
 from seqlab.forecast import METHODS, Forecaster, load, save
-from seqlab.forecast.selection import COMBINATIONS
+from seqlab.forecast.forecaster import LABELS
 
-CHOICES = set(METHODS) | set(COMBINATIONS)
+CHOICES = set(METHODS) | set(LABELS)
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +34,21 @@ def test_predict_is_long_form_with_future_dates_in_original_units(fitted):
     assert fitted.summary()["model"] == table.attrs["model"] == table["method"].iloc[0]
 
 
-def test_every_candidate_is_scored_on_several_windows(fitted):
+def test_every_candidate_is_scored_and_weighted_by_its_validation_error(fitted):
     summary = fitted.summary()
     scores = summary["validation"]["sales"]
-    assert {"lstm", "ets", "arima", "theta", "naive", "seasonal_naive", "combo",
-            "combo-lstm"} <= set(scores)
+    assert {"lstm", "ets", "arima", "theta", "ces", "naive", "seasonal_naive",
+            "ensemble"} <= set(scores)
     assert summary["validation_windows"]["sales"] == 3
-    chosen = summary["series_methods"]["sales"]
-    assert scores[chosen] == min(scores.values())
+    assert summary["series_methods"]["sales"] == "ensemble"
+    weights = summary["weights"]["sales"]
+    assert set(weights) == {"lstm", "ets", "arima", "theta", "ces"}  # the naives only score
+    assert sum(weights.values()) == pytest.approx(1.0, abs=1e-5)
+    # inverse squared errors: a model that validates better weighs more
+    ranked = sorted(weights, key=lambda k: scores[k])
+    assert [weights[k] for k in ranked] == sorted(weights.values(), reverse=True)
+    assert weights[ranked[0]] / weights[ranked[-1]] == pytest.approx(
+        (scores[ranked[-1]] / scores[ranked[0]]) ** 2, rel=1e-3)
 
 
 def test_seasonal_series_keeps_its_shape(fitted):
@@ -76,7 +83,8 @@ def test_short_series_are_forecast_not_refused(n, horizon, freq):
 
 def test_methods_restrict_the_candidates_and_lstm_can_be_forced():
     only = Forecaster(horizon=4, **{**FAST, "methods": ["theta", "naive"]}).fit(monthly(60))
-    assert set(only.summary()["validation"]["sales"]) == {"theta", "naive"}
+    assert set(only.summary()["validation"]["sales"]) == {"theta", "naive", "ensemble"}
+    assert only.methods_["sales"] == "theta"
     forced = Forecaster(horizon=4, **{**FAST, "methods": ["lstm"]}).fit(monthly(60))
     assert forced.methods_["sales"] == "lstm" and forced.lstm_ is not None
     assert len(forced.lstm_.models) == FAST["members"]
@@ -115,6 +123,7 @@ def test_intermittent_series_is_offered_croston():
     fitted = Forecaster(horizon=4, **{**FAST, "methods": ["naive", "ets", "croston", "adida"]}
                         ).fit(series)
     assert {"croston", "adida"} <= set(fitted.summary()["validation"]["value"])
+    assert {"croston", "adida"} <= set(fitted.summary()["weights"]["value"])
     table = fitted.predict()
     assert (table["lower"] >= 0).all() and (table["forecast"] >= 0).all()
 

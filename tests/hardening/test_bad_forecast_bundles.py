@@ -55,7 +55,8 @@ CRAFTED = {
     "halfwidth-1e308": (_set(("unit_halfwidth",), [1e308] * 3), r"unit_halfwidth"),
     "path-nan": (_set(("paths", "value"), [1.0, None, 2.0]), r"paths.value"),
     "method-unknown": (_set(("methods", "value"), "exec"), r"methods"),
-    "lstm-without-settings": (_set(("methods", "value"), "lstm"), r"'lstm'"),
+    "lstm-without-settings": (_set(("weights", "value"), {"lstm": 1.0}), r"'lstm'"),
+    "weights-not-summing-to-one": (_set(("weights", "value"), {"theta": 0.5}), r"weights"),
 }
 
 

@@ -26,9 +26,8 @@ from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import read_json, write_json
 from seqlab.errors import BundleError
-from seqlab.forecast import selection
 from seqlab.forecast.data import SeriesData
-from seqlab.forecast.forecaster import METHODS, FitReport, Forecaster
+from seqlab.forecast.forecaster import LABELS, METHODS, FitReport, Forecaster
 from seqlab.forecast.lstm import LSTMHybrid
 from seqlab.forecast.transforms import SeriesTransform
 
@@ -42,7 +41,7 @@ _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_co
            "window", "max_epochs", "patience", "min_epochs", "lr")
 _LSTM = ("horizon", "window", "season_length", "members", "units", "lr", "max_epochs",
          "patience", "min_epochs", "seed", "epochs", "inputs", "input_stats")
-_CHOICES = (*METHODS, *selection.COMBINATIONS)
+_CHOICES = (*METHODS, *LABELS)
 
 
 def _dates(index: pd.Index) -> list[Any]:
@@ -85,6 +84,7 @@ def _document(f: Forecaster) -> dict[str, Any]:
         "series": f.series_names_,
         "future_covariates": list(f.future_names_),
         "methods": f.methods_,
+        "weights": f.weights_,
         "paths": {k: [float(v) for v in f.paths_[k]] for k in f.series_names_},
         "scales": {k: float(f.scales_[k]) for k in f.series_names_},
         "nonnegative": {k: bool(f.nonnegative_[k]) for k in f.series_names_},
@@ -179,6 +179,7 @@ def _check_report(where: Path, r: Any, series: list[str]) -> FitReport:
     _check(where, isinstance(r["model"], str), "report.model", r["model"], "a string")
     _check(where, isinstance(r["methods"], dict) and set(r["methods"]) == set(series),
            "report.methods", r["methods"], "one method per series")
+    _check(where, isinstance(r["weights"], dict), "report.weights", r["weights"], "an object")
     _check(where, isinstance(r["validation"], dict) and all(
         k in series and isinstance(v, dict) and all(
             c in _CHOICES and _is_num(x) for c, x in v.items())
@@ -239,7 +240,7 @@ def _read_version(folder: Path) -> Forecaster:
         raise BundleError(f"{folder}: not a forecasting bundle (no {DOCUMENT}).", str(folder))
     doc = read_json(where)
     keys = {"format", "format_version", "params", "freq", "season_length", "series",
-            "future_covariates", "methods",
+            "future_covariates", "methods", "weights",
             "paths", "scales", "nonnegative", "errors", "unit_halfwidth", "report", "lstm",
             "data"}
     if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
@@ -270,6 +271,13 @@ def _read_version(folder: Path) -> Forecaster:
     _check(where, isinstance(methods, dict) and list(methods) == series and all(
         v in _CHOICES for v in methods.values()), "methods", methods,
         f"one method per series, among {list(_CHOICES)}")
+    weights = doc["weights"]
+    _check(where, isinstance(weights, dict) and list(weights) == series and all(
+        isinstance(w, dict) and w and all(k in METHODS and _is_num(v) and 0 < v <= 1
+                                          for k, v in w.items())
+        and abs(sum(w.values()) - 1) < 1e-6 for w in weights.values()), "weights",
+        weights, f"one object per series, model ({', '.join(METHODS)}) -> weight in (0, 1], "
+        "summing to 1")
     for key in ("paths", "scales", "nonnegative"):
         _check(where, isinstance(doc[key], dict) and list(doc[key]) == series, key,
                doc[key] if not isinstance(doc[key], dict) else list(doc[key]),
@@ -291,7 +299,7 @@ def _read_version(folder: Path) -> Forecaster:
     _check(where, bool(np.all(unit >= 0)), "unit_halfwidth", doc["unit_halfwidth"],
            "non-negative numbers")
     report = _check_report(where, doc["report"], series)
-    uses_lstm = any(v in ("lstm", "combo-lstm") for v in methods.values())
+    uses_lstm = any("lstm" in w for w in weights.values())
     hybrid = None
     if doc["lstm"] is not None:
         hybrid = _check_lstm(where, doc["lstm"], H, series)
@@ -304,8 +312,7 @@ def _read_version(folder: Path) -> Forecaster:
                             f"the LSTM settings (input {spec.input_size}, output "
                             f"{spec.output_size}, window {spec.timesteps}).")
             hybrid.models.append(member.model.eval())
-        missing = [k for k, v in methods.items()
-                   if v in ("lstm", "combo-lstm") and k not in hybrid.transforms]
+        missing = [k for k, w in weights.items() if "lstm" in w and k not in hybrid.transforms]
         _check(where, not missing, "lstm.transforms", missing,
                "a transform for every series forecast with the LSTM")
     _check(where, hybrid is not None or not uses_lstm, "lstm", None,
@@ -319,6 +326,7 @@ def _read_version(folder: Path) -> Forecaster:
     f.season_length_ = doc["season_length"]
     f.series_names_ = series
     f.methods_ = dict(methods)
+    f.weights_ = {k: {m: float(v) for m, v in w.items()} for k, w in weights.items()}
     f.paths_ = paths
     f.scales_ = scales
     f.nonnegative_ = dict(doc["nonnegative"])
