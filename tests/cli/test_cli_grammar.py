@@ -105,7 +105,7 @@ JSON_COMMANDS = {
     "tune": lambda w: ["tune", w / "toy.json", "--grid", "units=1,2", "--repeats", "1",
                        "--epochs", "1"],
     "forecast": lambda w: ["forecast", w / "sales.csv", "--horizon", "2", "--members", "1",
-                           "--strategy", "holt"],
+                           "--methods", "theta,naive"],
     "backtest": lambda w: ["backtest", w / "sales.csv", "--horizon", "2", "--origins", "1",
                            "--members", "1", "--no-plot"],
     "train-text": lambda w: ["train-text", w / "play.txt", "--out", w / "lm", "--units", "8",
@@ -156,7 +156,7 @@ def test_old_spellings_still_work_and_warn(workspace, tmp_path):
     assert "warning: --new is deprecated" in updated.stderr
     assert "dry run: would have" in updated.stdout and "nothing was changed" in updated.stdout
 
-    forecast = runner.invoke(app, ["forecast", data, "--horizon", "2", "--strategy", "holt",
+    forecast = runner.invoke(app, ["forecast", data, "--horizon", "2", "--methods", "theta",
                                    "--output", str(tmp_path / "f.csv")])
     assert forecast.exit_code == 0, forecast.output
     assert "warning: forecast --output is deprecated" in forecast.stderr
