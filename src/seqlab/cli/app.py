@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
@@ -260,13 +261,19 @@ def _show_warning(message: Warning | str, category: type[Warning], *args: object
     err.print(f"[yellow]warning:[/] {escape(str(message))}")
 
 
+_WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+"""Errors only a write gets: a full disk, a file over the size limit, a quota, a read-only
+file system."""
+
+
 def describe_error(error: BaseException) -> str:
     """One line a user can act on, for any exception that reaches the command line."""
     if isinstance(error, SeqlabError):
         return str(error)
     if isinstance(error, OSError):
-        where = f" {error.filename}" if error.filename else ""
-        return f"could not access{where}: {error.strerror or error}."
+        verb = "write" if error.errno in _WRITE_ERRORS else "access"
+        where = f" {error.filename}" if error.filename else " a file"
+        return f"could not {verb}{where}: {error.strerror or error}."
     if isinstance(error, MemoryError):
         return ("ran out of memory. Use a smaller model, batch or data file; the sizes in "
                 "`--help` say what each option costs.")

@@ -135,15 +135,26 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _replace_into(folder: Path, name: str, write: Any) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    os.close(handle)
+    """``write(temporary)``, flushed, then renamed to `name`; a failure is an `OSError`
+    naming the file (safetensors reports one as a SafetensorError with an OS error code)."""
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        os.close(handle)
         write(temporary)
         _fsync(temporary)
         os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        temporary = None
+    except (OSError, SafetensorError) as error:
+        code = getattr(error, "errno", None)
+        found = re.search(r"os error (\d+)", str(error))
+        if code is None and found:
+            code = int(found.group(1))
+        why = os.strerror(code) if code else (getattr(error, "strerror", None) or str(error))
+        raise OSError(code or 0, why, str(folder / name)) from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 WRITE_ATTEMPTS = 3
@@ -188,10 +199,11 @@ def write_checkpoint(path: str | Path, document: dict[str, Any],
         try:
             _write_pair(folder, document, tensors)
             return folder
-        except (OSError, SafetensorError) as error:
+        except OSError as error:
             if folder.is_dir() or attempt == WRITE_ATTEMPTS:
-                why = getattr(error, "strerror", None) or error
-                raise OutputError(f"Could not write the checkpoint {folder}: {why}.") from None
+                raise OutputError(
+                    f"Could not write {error.filename or folder}: {error.strerror or error}. "
+                    f"The checkpoint {folder} keeps its previous state (if it had one).") from None
             # Removed under us: write it again.
     raise AssertionError("unreachable: the last attempt returns or raises")
 
