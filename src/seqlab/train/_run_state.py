@@ -275,6 +275,10 @@ class RunState:
                     f"Resume with the data and settings the run was started with.")
             self._check_position(document["position"], path)
             self._restore(document, tensors, path)
+        except CheckpointError as error:
+            if error.file is not None:
+                raise
+            raise CheckpointError(f"The checkpoint {path}: {error}", path) from None
         except SeqlabError:
             raise
         except (KeyError, IndexError, TypeError, ValueError, RuntimeError, AttributeError,

@@ -88,11 +88,11 @@ def split_tensors(value: Any, prefix: str, tensors: dict[str, torch.Tensor]) -> 
 def join_tensors(plain: Any, tensors: dict[str, torch.Tensor]) -> Any:
     """The value `split_tensors` took apart."""
     if not isinstance(plain, dict) or len(plain) != 1:
-        raise ValidationError(f"A checkpoint entry is malformed: {str(plain)[:80]}.")
+        raise CheckpointError(f"A checkpoint entry is malformed: {str(plain)[:80]}.")
     (kind, body), = plain.items()
     if kind == "tensor":
         if body not in tensors:
-            raise ValidationError(f"The checkpoint's tensor file lacks {body!r}.")
+            raise CheckpointError(f"its tensor file lacks {body!r}.")
         return tensors[body]
     if kind == "dict":
         return {k: join_tensors(v, tensors) for k, v in body.items()}
@@ -105,7 +105,7 @@ def join_tensors(plain: Any, tensors: dict[str, torch.Tensor]) -> Any:
         return float(body)
     if kind == "value":
         return body
-    raise ValidationError(f"A checkpoint entry has an unknown kind {kind!r}.")
+    raise CheckpointError(f"A checkpoint entry has an unknown kind {kind!r}.")
 
 
 def _sha256(path: Path) -> str:

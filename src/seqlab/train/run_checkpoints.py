@@ -32,7 +32,7 @@ from seqlab.train.distributed import World
 __all__ = ["RunCheckpoint", "claim_run_checkpoint"]
 
 _DOCUMENT = "checkpoint.json"
-_LEGACY_FILES = ("checkpoint.json", "checkpoint.safetensors", "train-text.json")
+_LEGACY_FILES = ("checkpoint.json", "train-text.json")
 
 
 class RunCheckpoint:
@@ -164,7 +164,8 @@ def _adopt_legacy(root: Path) -> None:
             return
         run = _new(root)
         try:
-            for name in _LEGACY_FILES:  # the JSON first: the pair is then found only there
+            tensors = [p.name for p in root.glob("checkpoint*.safetensors") if p.is_file()]
+            for name in [*_LEGACY_FILES, *tensors]:  # the JSON first: then only there
                 if (root / name).is_file():
                     os.replace(root / name, run.path / name)
         finally:
