@@ -50,7 +50,8 @@ def _collective(what: str, call: Callable[..., T], *args: Any, **kwargs: Any) ->
         return call(*args, **kwargs)
     except RuntimeError as error:  # torch's DistError, gloo's and NCCL's errors
         rank = dist.get_rank() if dist.is_initialized() else "?"
-        first = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        first = first.split(". This is typically")[0][:300]  # gloo's advice, not ours
         raise ProcessGroupError(
             f"Data-parallel process {rank} stopped: another process left the group during "
             f"{what} (it failed, was killed, or did not answer within the collective timeout "
