@@ -150,13 +150,12 @@ class World:
         size = torch.tensor([-1 if text is None else len(data)], dtype=torch.int64,
                             device=self.device)
         _collective("a broadcast", dist.broadcast, size, 0)
-        if int(size) < 0:
-            return None
+        if int(size) <= 0:
+            return None if int(size) < 0 else ""
         buffer = torch.zeros(int(size), dtype=torch.uint8, device=self.device)
         if self.main:
             buffer.copy_(torch.frombuffer(bytearray(data), dtype=torch.uint8))
-        if int(size):
-            _collective("a broadcast", dist.broadcast, buffer, 0)
+        _collective("a broadcast", dist.broadcast, buffer, 0)
         return bytes(buffer.cpu().tolist()).decode("utf-8")
 
 
