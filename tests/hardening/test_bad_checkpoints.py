@@ -91,6 +91,9 @@ POSITION_CASES = {  # a resumed run once "trained 18 epoch(s)" of 16 from epoch 
     "steps-negative": (_position(steps_done=-1), r"position steps_done -1"),
     "epoch-not-a-number": (_position(epoch="1"), r"position epoch 1;"),
     "mid-epoch-not-a-flag": (_position(mid_epoch=2), r"position mid_epoch 2; expected true"),
+    "more-epochs-recorded-than-run": (
+        lambda d: d["history"]["records"].extend(d["history"]["records"] * 8),
+        r"a history of 18 epoch record\(s\) at position epoch 2"),
 }
 
 

@@ -274,6 +274,7 @@ class RunState:
                     f"The checkpoint {path} is of a different run: {'; '.join(differences)}. "
                     f"Resume with the data and settings the run was started with.")
             self._check_position(document["position"], path)
+            self._check_history(document["history"], document["position"]["epoch"], path)
             self._restore(document, tensors, path)
         except CheckpointError as error:
             if error.file is not None:
@@ -313,6 +314,17 @@ class RunState:
         whole("epoch", epochs - 1 if mid else epochs)
         whole("batch", steps if mid else 0)
         whole("steps_done", None)
+
+    @staticmethod
+    def _check_history(history: Any, epoch: int, path: str | Path) -> None:
+        """A record per finished epoch at most: more would be reported as epochs trained."""
+        records = history.get("records") if isinstance(history, dict) else None
+        if not isinstance(records, list) or len(records) > epoch:
+            count = len(records) if isinstance(records, list) else str(records)[:40]
+            raise CheckpointError(
+                f"The checkpoint {path} has a history of {count} epoch record(s) at position "
+                f"epoch {epoch}; a run records at most one per finished epoch. The checkpoint "
+                f"is tampered with or damaged: start the run again without resuming.", path)
 
     def _restore(self, document: dict[str, Any], tensors: dict[str, torch.Tensor],
                  path: str | Path) -> None:
