@@ -11,9 +11,9 @@ PUBLIC = {
         TrainingDivergedError UnknownNameError ValidationError __version__
     """,
     "seqlab.errors": """
-        BundleError DivergenceWarning NotFittedError OutputError SeqlabError
-        StatefulLayoutError TrainingDivergedError TrainingInterrupted UnknownNameError
-        ValidationError
+        BundleError CheckpointError DivergenceWarning NotFittedError OutputError
+        ProcessGroupError SeqlabError StatefulLayoutError TrainingDivergedError
+        TrainingInterrupted UnknownNameError ValidationError
     """,
     "seqlab.data": """
         EncodeStep LabelStep MinMaxScaler PadStep Pipeline ScaleStep StandardScaler

@@ -4,13 +4,16 @@ Hierarchy::
 
     SeqlabError
     ├── ValidationError (also ValueError)      bad argument, array shape or value
-    │   └── UnknownNameError (also KeyError)   a name not in a registry (loss, optimizer, recipe …)
+    │   ├── UnknownNameError (also KeyError)   a name not in a registry (loss, optimizer, recipe …)
+    │   └── CheckpointError                    a training checkpoint that is missing, malformed,
+    │                                          tampered with or of another run
     ├── NotFittedError (also ValueError)       a transform used before `fit`
     ├── StatefulLayoutError (also ValueError)  data that cannot be laid out for stateful training
     ├── TrainingDivergedError (also RuntimeError)  the loss became non-finite or exploded
     ├── BundleError                            a saved bundle that is missing, malformed or unsafe
     ├── OutputError (also OSError)             a result could not be written (disk full,
     │                                          permission, missing folder)
+    ├── ProcessGroupError (also RuntimeError)  another data-parallel process died or stalled
     └── TrainingInterrupted                    SIGINT/SIGTERM stopped training after a
                                                checkpoint was written
 
@@ -29,12 +32,14 @@ __all__ = [
     "SeqlabError",
     "ValidationError",
     "UnknownNameError",
+    "CheckpointError",
     "NotFittedError",
     "StatefulLayoutError",
     "TrainingDivergedError",
     "DivergenceWarning",
     "BundleError",
     "OutputError",
+    "ProcessGroupError",
     "TrainingInterrupted",
 ]
 
@@ -67,6 +72,18 @@ class UnknownNameError(ValidationError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return str(self.args[0])
+
+
+class CheckpointError(ValidationError):
+    """A training checkpoint that cannot be resumed from: missing, malformed, tampered
+    with, or out of range for the run (an epoch or batch it cannot have reached).
+
+    `file` names the offending file or folder; the message says what is wrong.
+    """
+
+    def __init__(self, message: str, file: Any = None):
+        super().__init__(message)
+        self.file = None if file is None else str(file)
 
 
 class NotFittedError(SeqlabError, ValueError):
@@ -111,6 +128,13 @@ class OutputError(SeqlabError, OSError):
 
     def __str__(self) -> str:  # OSError would otherwise format its arguments as a tuple
         return str(self.args[0])
+
+
+class ProcessGroupError(SeqlabError, RuntimeError):
+    """Another process of a data-parallel run (torchrun) died, was killed or stopped
+    answering, so this one stopped too instead of waiting for it for ever."""
+
+    exit_code = 1
 
 
 class TrainingInterrupted(SeqlabError):

@@ -69,7 +69,7 @@ def test_train_text_interrupted_then_resumed_ends_identical(tmp_path, signal_num
     assert code == 128 + signal_number, (out, err)
     assert "Resume with: seqlab train-text" in err and "--resume" in err
     assert "Traceback" not in err
-    assert (tmp_path / "parted.checkpoint" / "checkpoint.json").is_file()
+    assert len(list((tmp_path / "parted.checkpoint").glob("run-*/checkpoint.json"))) == 1
     assert not (tmp_path / "parted").exists()
 
     resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
@@ -120,6 +120,7 @@ def test_train_interrupted_then_resumed_ends_identical(tmp_path):
     resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
                              cwd=tmp_path, env=_env(tmp_path), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
+    assert not (tmp_path / "parted.checkpoint").exists()  # finished: removed
     expected, got = _weights(tmp_path / "whole"), _weights(tmp_path / "parted")
     for name, tensor in expected.items():
         assert torch.equal(tensor, got[name]), name

@@ -201,6 +201,78 @@ def test_a_full_disk_is_one_line_exit_1_and_leaves_no_partial_file(tmp_path, cli
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.csv"]
 
 
+class _Refusing:
+    """`os` as a module sees it, except that `call` fails with `code` (as on a full disk:
+    write() and fsync() name no file)."""
+
+    def __init__(self, call: str, code: int):
+        self.call, self.code = call, code
+
+    def __getattr__(self, name):
+        if name == self.call:
+            def refuse(*args, **kwargs):
+                raise OSError(self.code, os.strerror(self.code))
+            return refuse
+        return getattr(os, name)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EFBIG])
+def test_a_full_disk_while_saving_a_bundle_is_exit_1_naming_the_file(tmp_path, cli, series_csv,
+                                                                     monkeypatch, code):
+    import seqlab.bundle.files
+
+    good = tmp_path / "model"
+    assert _train(cli, series_csv, "--out", good).code == 0
+    before = load(good).folder
+    monkeypatch.setattr(seqlab.bundle.files, "os", _Refusing("fsync", code))
+    result = _train(cli, series_csv, "--out", good)
+    assert_one_line_error(result, 1, rf"Could not write {tmp_path}/model/\.tmp-\w+/"
+                                     rf"\w+\.(safetensors|json) \(bundle .*model\): "
+                                     rf"{os.strerror(code)}\. Nothing was changed")
+    assert load(good).folder == before  # the good bundle stays live
+    fresh = _train(cli, series_csv, "--out", tmp_path / "fresh")
+    assert_one_line_error(fresh, 1, rf"Could not write .*fresh.*: {os.strerror(code)}")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "fresh.checkpoint", "model", "model.checkpoint", "sales.csv"]  # nothing half-written
+    monkeypatch.undo()  # space again: the training kept in the checkpoint is saved
+    assert _train(cli, series_csv, "--out", tmp_path / "fresh", "--resume").code == 0
+    assert len(load(tmp_path / "fresh").history) == 1 and not (
+        tmp_path / "fresh.checkpoint").exists()
+
+
+def test_a_full_disk_while_encoding_a_text_is_exit_1_naming_the_token_file(tmp_path, cli,
+                                                                           monkeypatch):
+    import seqlab.data.tokens
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(seqlab.data.tokens, "os", _Refusing("replace", errno.EFBIG))
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcdefgh " * 200)
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--sample-length", 0, "--out", tmp_path / "lm")
+    assert_one_line_error(result, 1, r"Could not write the token file .*cache/seqlab/tokens/"
+                                     r"\w+\.bin: File too large\.")
+    assert not (tmp_path / "lm").exists()
+
+
+@pytest.mark.parametrize("error,message", [
+    (OSError(errno.ENOSPC, "No space left on device", "/data/out.csv"),
+     r"could not write /data/out.csv: No space left on device\.$"),
+    (OSError(errno.EFBIG, "File too large"), r"could not write a file: File too large\.$"),
+    (OSError(errno.EACCES, "Permission denied", "/data/in.csv"),
+     r"could not access /data/in.csv: Permission denied\.$"),
+], ids=["enospc-with-file", "efbig-without-file", "eacces"])
+def test_an_os_error_reaching_the_command_line_is_exit_1_naming_the_file(cli, monkeypatch,
+                                                                          error, message):
+    import seqlab.recipes
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(seqlab.recipes, "run", failing)
+    assert_one_line_error(cli("run", "echo", "--quick"), 1, message)
+
+
 def test_debug_mode_shows_the_traceback(tmp_path, series_csv, monkeypatch):
     from seqlab.cli.app import run_cli
     from seqlab.errors import ValidationError

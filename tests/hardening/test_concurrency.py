@@ -284,6 +284,69 @@ def test_stale_staging_is_cleaned_by_the_next_save_and_nothing_else(tmp_path):
     load(path)
 
 
+def _dead_pid():
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_staging_built_outside_the_lock_goes_once_its_writer_is_gone(tmp_path):
+    """Killed forecast saves left ``.NAME.<hex>.tmp`` folders that no later save removed: a
+    later save removes those whose writer process is gone, never a live writer's."""
+    import socket
+
+    path = tmp_path / "b"
+    model = build(_SPEC, seed=0)
+    dead = store.staging_folder(path)  # as a writer killed mid-save leaves it
+    (dead / ".writer").write_text(json.dumps({"pid": _dead_pid(),
+                                              "host": socket.gethostname()}))
+    (dead / "forecast.json").write_text("{")
+    live = store.staging_folder(path)  # this process: a writer still at work
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        other = store.staging_folder(path)  # another live process's
+        (other / ".writer").write_text(json.dumps({"pid": sleeper.pid,
+                                                   "host": socket.gethostname()}))
+        unrecorded_old = tmp_path / ".b.0123abcd.tmp"  # no record, untouched for two hours
+        unrecorded_old.mkdir()
+        (unrecorded_old / "members").mkdir()
+        hours_ago = time.time() - 7200
+        for folder in (unrecorded_old / "members", unrecorded_old):
+            os.utime(folder, (hours_ago, hours_ago))
+        unrecorded_new = tmp_path / ".b.4567cdef.tmp"  # no record, just written
+        unrecorded_new.mkdir()
+        for name in (dead.name, live.name, other.name):
+            assert re.fullmatch(r"\.b\.[0-9a-f]{8}\.tmp", name), name
+        save(model, path)
+        assert not dead.exists() and not unrecorded_old.exists()
+        assert live.is_dir() and other.is_dir() and unrecorded_new.is_dir()
+        sleeper.kill()
+        sleeper.wait()
+        save(model, path)  # its writer is gone now
+        assert not other.exists() and live.is_dir()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    load(path)
+
+
+def test_a_swap_cut_short_is_left_for_recovery(tmp_path):
+    """A forecasting save moves the old bundle to ``.NAME.<hex>.old`` and the new one in
+    under the lock; killed in between, the target is missing and those two folders are all
+    there is: a save elsewhere in the folder must not remove them."""
+    path = tmp_path / "b"
+    old = tmp_path / ".b.89abcdef.old"
+    old.mkdir()
+    (old / "forecast.json").write_text("{}")
+    staged = tmp_path / ".b.01234567.tmp"
+    staged.mkdir()
+    store.remove_stale_staging(path)
+    assert old.is_dir() and staged.is_dir()
+    save(build(_SPEC, seed=0), path)  # the target exists again: .old is a finished swap's
+    save(build(_SPEC, seed=0), path)
+    assert not old.exists()
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 @pytest.mark.parametrize("trials", [pytest.param(2, id="2-trials"),
                                     pytest.param(25, id="25-trials", marks=pytest.mark.slow)])

@@ -140,11 +140,16 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a new file and fsync it."""
-    with open(path, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    """Write `data` to a new file and fsync it; an `OSError` (a full disk) names `path`."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        if error.filename is None and error.errno is not None:  # write() and fsync() name none
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        raise
 
 
 def to_plain_json(value: Any, where: str) -> Any:

@@ -192,5 +192,6 @@ def save(
     except OSError as error:
         if isinstance(error, SeqlabError):
             raise
-        raise OutputError(f"Could not write the bundle {path}: {error.strerror or error}. "
+        where = f"{error.filename} (bundle {path})" if error.filename else f"the bundle {path}"
+        raise OutputError(f"Could not write {where}: {error.strerror or error}. "
                           f"Nothing was changed: the version that was live stays live.") from None

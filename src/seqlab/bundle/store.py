@@ -23,7 +23,11 @@ when the save was called, ``None`` for a fresh path), another writer committed i
 and its version is kept as ``previous`` (so ``rollback`` restores it) instead of deleted.
 Staging left by a killed writer (``.tmp-*`` and ``.CURRENT.*`` inside the bundle,
 ``.<name>.tmp-*`` beside it) is removed by the next write, under the lock, when it can only
-be stale.
+be stale. Writers that build a whole bundle beside the target before taking the lock (a
+forecasting bundle) stage it in :func:`staging_folder` (``.<name>.<hex>.tmp``, with a
+``.writer`` record of the process); the next write removes such a folder once its writer
+is gone (its process no longer runs on this machine, or, with no record or from another
+machine, nothing in it changed for `STALE_STAGING_AGE` seconds), and never a live one.
 
 Readers take no lock. A version folder never changes once it is live, but a save deletes
 the version it replaces, possibly while a reader is still reading it; :func:`read_live`
@@ -36,13 +40,16 @@ A single version folder (one holding ``manifest.json``) also loads on its own.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import secrets
 import shutil
+import socket
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -51,11 +58,11 @@ from typing import Any, TypeVar
 from filelock import FileLock, Timeout
 
 from seqlab.bundle.files import fsync_dir, read_json, write_json
-from seqlab.errors import BundleError
+from seqlab.errors import BundleError, OutputError, SeqlabError
 
 __all__ = ["POINTER", "MANIFEST", "STORE_FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT", "resolve",
            "write_version", "rollback", "read_pointer", "live_version", "read_live",
-           "lock_path"]
+           "lock_path", "staging_folder", "remove_stale_staging", "STALE_STAGING_AGE"]
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
@@ -67,6 +74,10 @@ _VERSION_NAME = re.compile(r"^v-[A-Za-z0-9_-]{1,80}$")
 _STAMP = re.compile(r"^v-(\d{8}T\d{12})-")
 _STAMP_FORMAT = "%Y%m%dT%H%M%S%f"
 _OPTIMISTIC_READS = 5
+STALE_STAGING_AGE = 3600.0
+"""Seconds without a change after which a staging folder whose writer cannot be checked
+(no ``.writer`` record, or one from another machine) counts as abandoned."""
+_WRITER_RECORD = ".writer"
 _CALL = object()  # `replaces` default: whatever is live when write_version is called
 T = TypeVar("T")
 
@@ -187,9 +198,66 @@ def _lock(path: Path, timeout: float | None) -> FileLock:
     return lock
 
 
+def staging_folder(path: str | Path) -> Path:
+    """A new empty folder beside the bundle `path` to build a whole bundle in before taking
+    the lock (``.<name>.<hex>.tmp``), recording this process as its writer so that a later
+    write removes it if this process dies, and leaves it while it runs. Raises `OSError`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    staging.mkdir()
+    record = {"pid": os.getpid(), "host": socket.gethostname()}
+    (staging / _WRITER_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    return staging
+
+
+def _writer_gone(staging: Path) -> bool:
+    """Whether the process that filled `staging` is gone (see `staging_folder`)."""
+    try:
+        record = json.loads((staging / _WRITER_RECORD).read_text(encoding="utf-8"))
+        pid, host = record["pid"], record["host"]
+        ours = host == socket.gethostname() and isinstance(pid, int) and pid > 0
+    except (OSError, ValueError, KeyError, TypeError):
+        ours = False
+    if ours:
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # alive, someone else's
+            return False
+        return False
+    try:  # no record to check: abandoned when nothing in it changed for a long time
+        times = [os.lstat(staging).st_mtime]
+        times += [entry.stat(follow_symlinks=False).st_mtime for entry in os.scandir(staging)]
+    except OSError:
+        return False
+    return time.time() - max(times) > STALE_STAGING_AGE
+
+
+def remove_stale_staging(path: str | Path) -> None:
+    """Remove the staging a killed writer of the bundle `path` left; call it holding the
+    bundle's lock (as `write_version` does). Staging built outside the lock
+    (`staging_folder`) goes only once its writer is gone."""
+    _remove_stale_staging(Path(path))
+
+
 def _remove_stale_staging(path: Path) -> None:
-    """Remove what a killed writer left (called holding the lock, so nothing here is live)."""
+    """Remove what a killed writer left (called holding the lock, so nothing made under the
+    lock is live; staging made outside it is checked for its writer)."""
     beside = re.compile(rf"^\.{re.escape(path.name)}\.tmp-[A-Za-z0-9_]{{8}}$")
+    outside = re.compile(rf"^\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.tmp$")
+    # A bundle moved aside under the lock to swap a new one in; while the target is missing
+    # (a swap cut short), it and the new one are all there is: leave both.
+    swapped = re.compile(rf"^\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.old$")
+    if not os.path.lexists(path):
+        try:
+            if any(swapped.match(name) for name in os.listdir(path.parent)):
+                return
+        except OSError:
+            return
     folders = [path.parent]
     if os.path.lexists(path / POINTER) and not path.is_symlink():  # never a user's folder
         folders.append(path)
@@ -199,11 +267,12 @@ def _remove_stale_staging(path: Path) -> None:
         except OSError:
             continue
         for name in names:
-            if folder == path.parent and not beside.match(name):
+            child = folder / name
+            if folder == path.parent and not (beside.match(name) or swapped.match(name) or (
+                    outside.match(name) and child.is_dir() and _writer_gone(child))):
                 continue
             if folder == path and not name.startswith((".tmp-", f".{POINTER}.")):
                 continue
-            child = folder / name
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child, ignore_errors=True)
             else:
@@ -259,12 +328,22 @@ def write_version(path: str | Path, writer: Callable[[Path], None], *,
         lock.release()
 
 
+def _write_failed(path: Path, error: OSError) -> OutputError:
+    """A write of the bundle `path` that the system refused (a full disk, a file too large,
+    permissions), as an `OutputError` naming the file: the work failed, not the input."""
+    if isinstance(error, SeqlabError):
+        return error  # type: ignore[return-value]
+    where = f"{error.filename} (bundle {path})" if error.filename else f"the bundle {path}"
+    return OutputError(f"Could not write {where}: {error.strerror or error}. Nothing was "
+                       f"changed: the version that was live (if any) stays live.")
+
+
 def _create(path: Path, writer: Callable[[Path], None]) -> Path:
     name = _new_version_name([])
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     except OSError as error:
-        raise BundleError(f"Could not create the bundle {path}: {error}.", path) from None
+        raise _write_failed(path, error) from None
     try:
         (staging / name).mkdir()
         writer(staging / name)
@@ -273,7 +352,7 @@ def _create(path: Path, writer: Callable[[Path], None]) -> Path:
         os.rename(staging, path)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BundleError(f"Could not create the bundle {path}: {error}.", path) from None
+        raise _write_failed(path, error) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -294,17 +373,27 @@ def _add_version(path: Path, writer: Callable[[Path], None], keep_previous: bool
             f"{path} is a folder that is not a seqlab bundle store (no {POINTER}); refusing to "
             f"write into it. Save to a new path.", path)
     name = _new_version_name([p.name for p in path.iterdir() if _VERSION_NAME.match(p.name)])
-    staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path))
+    except OSError as error:
+        raise _write_failed(path, error) from None
     try:
         writer(staging)
         fsync_dir(staging)
         os.rename(staging, path / name)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _write_failed(path, error) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     fsync_dir(path)
     kept = live if keep_previous or live != replaces else None
-    _write_pointer(path, name, kept)
+    try:
+        _write_pointer(path, name, kept)
+    except OSError as error:
+        shutil.rmtree(path / name, ignore_errors=True)  # never made live
+        raise _write_failed(path, error) from None
     for child in path.iterdir():
         if _VERSION_NAME.match(child.name) and child.name not in (name, kept):
             shutil.rmtree(child, ignore_errors=True)

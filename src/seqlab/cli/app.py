@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
@@ -205,31 +206,60 @@ def run_cli(argv: list[str] | None = None) -> int:
     ``SEQLAB_DEBUG=1`` lets the exception through with its traceback.
     """
     import os
-    import warnings
 
     from seqlab.cli import _resume
 
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
     _resume.ARGV = list(argv) if argv is not None else sys.argv[1:]
+    code, together = _run_app(argv, debug)
+    if "torch.distributed" in sys.modules:  # a torchrun process leaves with the others
+        code = _leave_process_group(code, together, debug)
+    return code
+
+
+def _run_app(argv: list[str] | None, debug: bool) -> tuple[int, bool]:
+    """The command's exit status, and whether every process of a torchrun run ends here
+    alike (it finished, or all stopped at one batch for a signal)."""
+    import warnings
+
+    from seqlab.errors import TrainingInterrupted
+
     try:
         with warnings.catch_warnings():
             if not debug:
                 warnings.showwarning = _show_warning
                 warnings.simplefilter("always", DivergenceWarning)
             app(args=argv, prog_name="seqlab")  # usage errors and --help end in SystemExit
-        return 0
+        return 0, True
     except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        return code, code == 0
     except KeyboardInterrupt:
         err.print("interrupted")
-        return 130
+        return 130, False
     except BrokenPipeError:  # the reader of our output went away (`| head`)
-        return 1
+        return 1, False
     except Exception as error:
         if debug:
             raise
         err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
-        return getattr(error, "exit_code", 1)
+        return getattr(error, "exit_code", 1), isinstance(error, TrainingInterrupted)
+
+
+def _leave_process_group(code: int, together: bool, debug: bool) -> int:
+    """Under torchrun, meet the other processes and destroy the group before returning
+    (see `seqlab.train.distributed.leave`); after a failure, leave at once (the others may
+    be inside a collective that will never complete, and stop on their own)."""
+    from seqlab.train.distributed import leave
+
+    try:
+        leave(together=together)
+    except SeqlabError as error:
+        if debug:
+            raise
+        err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
+        return code or error.exit_code
+    return code
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: object,
@@ -237,13 +267,19 @@ def _show_warning(message: Warning | str, category: type[Warning], *args: object
     err.print(f"[yellow]warning:[/] {escape(str(message))}")
 
 
+_WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+"""Errors only a write gets: a full disk, a file over the size limit, a quota, a read-only
+file system."""
+
+
 def describe_error(error: BaseException) -> str:
     """One line a user can act on, for any exception that reaches the command line."""
     if isinstance(error, SeqlabError):
         return str(error)
     if isinstance(error, OSError):
-        where = f" {error.filename}" if error.filename else ""
-        return f"could not access{where}: {error.strerror or error}."
+        verb = "write" if error.errno in _WRITE_ERRORS else "access"
+        where = f" {error.filename}" if error.filename else " a file"
+        return f"could not {verb}{where}: {error.strerror or error}."
     if isinstance(error, MemoryError):
         return ("ran out of memory. Use a smaller model, batch or data file; the sizes in "
                 "`--help` say what each option costs.")

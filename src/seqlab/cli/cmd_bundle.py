@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,7 +68,8 @@ def _train(
     lock_timeout: Annotated[float, typer.Option(help="Seconds to wait while another process "
                                                 "writes the same bundle.")] = 60.0,
     resume: Annotated[bool, typer.Option(help="Continue the interrupted run whose checkpoint "
-                                         "is OUT.checkpoint (same command, same settings).")]
+                                         "is under OUT.checkpoint (same command, same "
+                                         "settings; of several, the one written last).")]
     = False,
     as_json: JSON_OPTION = False,
     csv: Annotated[Path | None, typer.Option("--csv", hidden=True)] = None,
@@ -81,8 +81,9 @@ def _train(
     both end up in it: the later one is live and the earlier one is kept as its previous
     version (`seqlab update --rollback` restores it).
 
-    Ctrl-C or SIGTERM writes a checkpoint beside the bundle (OUT.checkpoint) and exits
-    with 130 or 143; the same command with --resume continues exactly where it stopped.
+    Ctrl-C or SIGTERM writes a checkpoint beside the bundle (the run's own folder under
+    OUT.checkpoint) and exits with 130 or 143; the same command with --resume continues
+    exactly where it stopped (of several interrupted runs, the one checkpointed last).
     """
     from seqlab._io import read_config_file
     from seqlab.bundle import check_target, save, store, trainer_config_of
@@ -110,18 +111,23 @@ def _train(
     series, columns = read_columns(source, columns)
     replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
     from seqlab.train.checkpoint import checkpoint_folder
+    from seqlab.train.distributed import world
+    from seqlab.train.precision import resolve_device
+    from seqlab.train.run_checkpoints import claim_run_checkpoint
 
-    checkpoint = checkpoint_folder(target)
-    with resume_hint("train"):
-        trainer, pipeline = train_forecaster(series, forecast, columns=columns,
-                                             checkpoint=checkpoint, resume=resume)
-    if not trainer.world.main:
-        return  # under torchrun, rank 0 writes the bundle and reports
-    folder = save(trainer, target, pipeline=pipeline, optimizer=trainer,
-                  trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
-                                                   batch_size=forecast.batch_size),
-                  timeout=lock_timeout, replaces=replaces)
-    shutil.rmtree(checkpoint, ignore_errors=True)  # finished: nothing left to resume
+    # This run's own checkpoint folder under OUT.checkpoint: runs at once never share one.
+    with claim_run_checkpoint(checkpoint_folder(target), resume=resume,
+                              world=world(resolve_device(forecast.device))) as checkpoint:
+        with resume_hint("train"):
+            trainer, pipeline = train_forecaster(series, forecast, columns=columns,
+                                                 checkpoint=checkpoint.path, resume=resume)
+        if not trainer.world.main:
+            return  # under torchrun, rank 0 writes the bundle and reports
+        folder = save(trainer, target, pipeline=pipeline, optimizer=trainer,
+                      trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
+                                                       batch_size=forecast.batch_size),
+                      timeout=lock_timeout, replaces=replaces)
+        checkpoint.finish()  # finished: nothing left to resume
     saved = load_bundle(folder)
     error = rmse(saved.model, saved.pipeline, series)
     last = trainer.history_.last()

@@ -39,8 +39,9 @@ def _train_text(file: Path, out: Path = Path("text-model"), resume: bool = False
 
     Training stops when --epochs, --steps or --minutes runs out, whichever comes first.
     The text is encoded once into a memory-mapped token file (in seqlab's cache), so texts
-    larger than memory train. Ctrl-C or SIGTERM writes a checkpoint (OUT.checkpoint) and
-    exits with 130 or 143; the same command with --resume continues exactly. Under
+    larger than memory train. Ctrl-C or SIGTERM writes a checkpoint (the run's own folder
+    under OUT.checkpoint) and exits with 130 or 143; the same command with --resume
+    continues exactly (of several interrupted runs, the one checkpointed last). Under
     `torchrun --nproc_per_node N -m seqlab train-text …` the streams are divided among
     N processes.
     """
@@ -58,8 +59,9 @@ _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
                       annotation=Annotated[Path, typer.Option(help="Where to write the bundle.")]),
     inspect.Parameter("resume", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False,
                       annotation=Annotated[bool, typer.Option(
-                          help="Continue the interrupted run whose checkpoint is "
-                               "OUT.checkpoint (same command, same settings).")]),
+                          help="Continue the interrupted run whose checkpoint is under "
+                               "OUT.checkpoint (same command, same settings; of several, "
+                               "the one written last).")]),
     inspect.Parameter("as_json", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False,
                       annotation=JSON_OPTION),
     *_options_of(TextTrainingConfig),

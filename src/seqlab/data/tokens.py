@@ -27,7 +27,7 @@ import numpy as np
 from seqlab._io import atomic_write, read_json_file
 from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
-from seqlab.errors import ValidationError
+from seqlab.errors import OutputError, ValidationError
 
 __all__ = ["TokenFile", "encode_corpus", "cached_token_file", "TOKEN_FORMAT"]
 
@@ -108,8 +108,8 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
                     _DTYPES[dtype]).tobytes())
         os.replace(temporary, ids_path)
     except OSError as error:
-        raise ValidationError(f"Could not write the token file {ids_path}: "
-                              f"{error.strerror or error}.") from None
+        raise OutputError(f"Could not write the token file {ids_path}: "
+                          f"{error.strerror or error}.") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
     meta = {"format": TOKEN_FORMAT, "format_version": TOKEN_FORMAT_VERSION,
@@ -195,6 +195,6 @@ def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = F
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ValidationError(f"Could not create the token cache {folder}: "
-                              f"{error.strerror or error}.") from None
+        raise OutputError(f"Could not create the token cache {folder}: "
+                          f"{error.strerror or error}.") from None
     return encode_corpus(source, target, lower=lower, progress=progress)

@@ -37,6 +37,7 @@ from seqlab.train.callbacks import KeepBest
 from seqlab.train.checkpoint import changed_settings, checkpoint_folder
 from seqlab.train.distributed import world as join_world
 from seqlab.train.precision import DEVICES, PRECISIONS, resolve_device
+from seqlab.train.run_checkpoints import claim_run_checkpoint
 
 __all__ = ["HeldOutCheck", "TextTrainingConfig", "TextTrainingRun", "train_text",
            "text_pipeline"]
@@ -252,18 +253,18 @@ def train_text(
     Progress lines go to `echo`. The returned run's trainer holds the weights of the
     check with the lowest held-out loss; its checks and samples are what was printed.
 
-    `checkpoint` (default: ``OUT.checkpoint`` beside the bundle) receives everything
-    needed to continue at each epoch's end, every `checkpoint_every` batches and on
-    SIGINT/SIGTERM (then `TrainingInterrupted` is raised); ``resume=True`` continues from
-    it, and the finished run removes it. Under torchrun the streams are divided among
+    `checkpoint` (default: this run's own folder under ``OUT.checkpoint`` beside the
+    bundle, see `seqlab.train.run_checkpoints`) receives everything needed to continue at
+    each epoch's end, every `checkpoint_every` batches and on SIGINT/SIGTERM (then
+    `TrainingInterrupted` is raised); ``resume=True`` continues from it (by default the
+    checkpoint under ``OUT.checkpoint`` written last that no running process holds), and
+    the finished run removes it. Under torchrun the streams are divided among
     the processes and only rank 0 prints and writes.
     """
     config = (config or TextTrainingConfig()).validate()
     world = join_world(resolve_device(config.device))
     say = echo if world.main else (lambda line: None)
-    if checkpoint is None and out is not None:
-        checkpoint = checkpoint_folder(out)
-    if resume and checkpoint is None:
+    if resume and checkpoint is None and out is None:
         raise ValidationError("train_text(resume=True) needs the checkpoint folder: pass `out` "
                               "or `checkpoint`.")
     if out is not None and world.main:
@@ -312,33 +313,44 @@ def train_text(
     say(f"{len(corpus):,} characters, {len(corpus.vocab)} distinct; training on "
         f"{len(train):,}, holding out the last {len(val):,} (on {trainer.device.type}, "
         f"precision {trainer.precision.name})")
-    if checkpoint is not None:
-        _match_run_settings(Path(checkpoint), config, path, resume, world.main)
+    run_folder = None
+    if checkpoint is None and out is not None:  # this run's own, under OUT.checkpoint
+        run_folder = claim_run_checkpoint(checkpoint_folder(out), resume=resume, world=world)
+        checkpoint = run_folder.path
+    try:
+        if checkpoint is not None:
+            _match_run_settings(Path(checkpoint), config, path, resume, world.main)
 
-    steps_per_epoch = len(x) // streams
-    total_steps = steps_per_epoch * config.epochs
-    if config.steps is not None:
-        total_steps = min(total_steps, config.steps)
-    stop_after = None if config.steps is None else _StopAfter(config.steps, steps_per_epoch)
-    progress = _Progress(corpus, config, validation, steps_per_epoch, say, started, stop_after)
-    callbacks = [CosineDecay(total_steps=total_steps, minutes=config.minutes,
-                             epoch_steps=None if config.minutes is None else steps_per_epoch),
-                 *([AverageWeights(config.ema)] if config.ema else []), progress]
-    if stop_after is not None:
-        callbacks.insert(0, stop_after)
-    trainer.fit(x, y, epochs=config.epochs, batch_size=streams, validation_data=validation,
-                callbacks=callbacks, verbose=0, checkpoint=checkpoint,
-                checkpoint_every=config.checkpoint_every or None,
-                resume_from=checkpoint if resume else None)
-    if out is not None and world.main:
-        from seqlab.bundle import save
+        steps_per_epoch = len(x) // streams
+        total_steps = steps_per_epoch * config.epochs
+        if config.steps is not None:
+            total_steps = min(total_steps, config.steps)
+        stop_after = None if config.steps is None else _StopAfter(config.steps, steps_per_epoch)
+        progress = _Progress(corpus, config, validation, steps_per_epoch, say, started,
+                             stop_after)
+        callbacks = [CosineDecay(total_steps=total_steps, minutes=config.minutes,
+                                 epoch_steps=None if config.minutes is None else steps_per_epoch),
+                     *([AverageWeights(config.ema)] if config.ema else []), progress]
+        if stop_after is not None:
+            callbacks.insert(0, stop_after)
+        trainer.fit(x, y, epochs=config.epochs, batch_size=streams, validation_data=validation,
+                    callbacks=callbacks, verbose=0, checkpoint=checkpoint,
+                    checkpoint_every=config.checkpoint_every or None,
+                    resume_from=checkpoint if resume else None)
+        if out is not None and world.main:
+            from seqlab.bundle import save
 
-        save(trainer, out, pipeline=text_pipeline(corpus), replaces=replaces,
-             metadata={"kind": "char-lm", "source": Path(path).name,
-                       **{k: v for k, v in asdict(config).items() if v is not None}})
-        say(f"bundle written to {out}")
-    if checkpoint is not None and world.main:
-        shutil.rmtree(checkpoint, ignore_errors=True)  # finished: nothing left to resume
+            save(trainer, out, pipeline=text_pipeline(corpus), replaces=replaces,
+                 metadata={"kind": "char-lm", "source": Path(path).name,
+                           **{k: v for k, v in asdict(config).items() if v is not None}})
+            say(f"bundle written to {out}")
+        if run_folder is not None:
+            run_folder.finish()  # finished: nothing left to resume
+        elif checkpoint is not None and world.main:
+            shutil.rmtree(checkpoint, ignore_errors=True)
+    finally:
+        if run_folder is not None:
+            run_folder.release()
     return TextTrainingRun(trainer, corpus, progress.checks, progress.samples,
                            progress.stopped_by)
 

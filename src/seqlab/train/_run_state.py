@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from seqlab.errors import TrainingInterrupted, ValidationError
+from seqlab.errors import CheckpointError, SeqlabError, TrainingInterrupted, ValidationError
 from seqlab.train.checkpoint import (
     changed_settings,
     join_tensors,
@@ -95,6 +95,22 @@ def _plain_rng(state: dict[str, Any]) -> dict[str, Any]:
 
 def _numpy_rng(plain: dict[str, Any]) -> dict[str, Any]:
     return {**plain, "state": {k: int(v) for k, v in plain["state"].items()}}
+
+
+def _check_torch_rng(state: torch.Tensor, path: str | Path) -> None:
+    """Refuse a torch generator state that `torch.set_rng_state` would not take (tried, and
+    the current state put back), now rather than mid-epoch."""
+    current = torch.get_rng_state()
+    if state.dtype != torch.uint8 or state.shape != current.shape:
+        raise CheckpointError(
+            f"The checkpoint {path} holds a random generator state of {state.dtype} "
+            f"{list(state.shape)}; torch's is {current.dtype} {list(current.shape)}. The "
+            f"checkpoint is tampered with or damaged: start the run again without resuming.",
+            path)
+    try:
+        torch.set_rng_state(state)
+    finally:
+        torch.set_rng_state(current)
 
 
 class RunState:
@@ -249,14 +265,70 @@ class RunState:
 
     def resume(self, path: str | Path) -> None:
         """Continue from the checkpoint folder `path` (after ``on_train_begin``)."""
-        trainer = self.trainer
         document, tensors = read_checkpoint(path)
-        differences = (changed_settings(document["fit"], self.fit_args)
-                       + changed_settings(document["config"], self._config()))
-        if differences:
-            raise ValidationError(
-                f"The checkpoint {path} is of a different run: {'; '.join(differences)}. "
-                f"Resume with the data and settings the run was started with.")
+        try:
+            differences = (changed_settings(document["fit"], self.fit_args)
+                           + changed_settings(document["config"], self._config()))
+            if differences:
+                raise ValidationError(
+                    f"The checkpoint {path} is of a different run: {'; '.join(differences)}. "
+                    f"Resume with the data and settings the run was started with.")
+            self._check_position(document["position"], path)
+            self._check_history(document["history"], document["position"]["epoch"], path)
+            self._restore(document, tensors, path)
+        except CheckpointError as error:
+            if error.file is not None:
+                raise
+            raise CheckpointError(f"The checkpoint {path}: {error}", path) from None
+        except SeqlabError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, RuntimeError, AttributeError,
+                OverflowError) as error:
+            # The files passed their checksum, so they were written so (or crafted so).
+            raise CheckpointError(
+                f"The checkpoint {path} holds a state this run cannot take: "
+                f"{type(error).__name__}: {str(error)[:200]} (a tampered or damaged "
+                f"checkpoint). Start the run again without resuming.", path) from None
+
+    def _check_position(self, position: Any, path: str | Path) -> None:
+        """The position must be one this run can reach: epoch in [0, epochs], a batch
+        within the epoch, counts that are non-negative whole numbers."""
+        epochs, steps = self.fit_args["epochs"], self.feed.steps
+
+        def whole(key: str, high: int | None) -> int:
+            value = position.get(key) if isinstance(position, dict) else None
+            if (not isinstance(value, int) or isinstance(value, bool) or value < 0
+                    or (high is not None and value > high)):
+                within = f"[0, {high}]" if high is not None else "[0, inf)"
+                raise CheckpointError(
+                    f"The checkpoint {path} has position {key} {str(value)[:40]}; this run "
+                    f"({epochs} epoch(s) of {steps if steps is not None else 'unknown'} "
+                    f"batch(es)) can only have reached {key} in {within}. The checkpoint is "
+                    f"tampered with or damaged: start the run again without resuming.", path)
+            return value
+
+        mid = position.get("mid_epoch") if isinstance(position, dict) else None
+        if not isinstance(mid, bool):
+            raise CheckpointError(f"The checkpoint {path} has position mid_epoch "
+                                  f"{str(mid)[:40]}; expected true or false.", path)
+        whole("epoch", epochs - 1 if mid else epochs)
+        whole("batch", steps if mid else 0)
+        whole("steps_done", None)
+
+    @staticmethod
+    def _check_history(history: Any, epoch: int, path: str | Path) -> None:
+        """A record per finished epoch at most: more would be reported as epochs trained."""
+        records = history.get("records") if isinstance(history, dict) else None
+        if not isinstance(records, list) or len(records) > epoch:
+            count = len(records) if isinstance(records, list) else str(records)[:40]
+            raise CheckpointError(
+                f"The checkpoint {path} has a history of {count} epoch record(s) at position "
+                f"epoch {epoch}; a run records at most one per finished epoch. The checkpoint "
+                f"is tampered with or damaged: start the run again without resuming.", path)
+
+    def _restore(self, document: dict[str, Any], tensors: dict[str, torch.Tensor],
+                 path: str | Path) -> None:
+        trainer = self.trainer
         trainer.model.load_state_dict(join_tensors(document["model"], tensors))
         trainer.optimizer.load_state_dict(join_tensors(document["optimizer"], tensors))
         if document["scaler"] is not None and trainer.precision.scaler is not None:
@@ -275,6 +347,7 @@ class RunState:
         self.rng.bit_generator.state = _numpy_rng(document["epoch_rng"])
         rank = trainer.world.rank
         rng = tensors[f"rank{rank}.rng"]
+        _check_torch_rng(rng, path)
         if not position["mid_epoch"]:
             torch.set_rng_state(rng)
             return

@@ -1,12 +1,14 @@
 """Training checkpoints: everything needed to continue a run exactly, as JSON + safetensors.
 
-A checkpoint is a folder of two files: ``checkpoint.safetensors`` (weights, optimizer
-moments, carried recurrent state, random generator states, the weights callbacks keep)
-and ``checkpoint.json`` (the position in the data, the history, the schedule's and the
-callbacks' counters, the configuration, and the SHA-256 of the tensor file). Each file
-is written under a temporary name and renamed; the JSON, written last, names the tensor
-file it belongs to, so a crash between the two is detected at resume rather than
-resuming from a mismatched pair. Nothing is ever unpickled.
+A checkpoint is a folder of two files: a tensor file ``checkpoint-<random>.safetensors``
+(weights, optimizer moments, carried recurrent state, random generator states, the weights
+callbacks keep) and ``checkpoint.json`` (the position in the data, the history, the
+schedule's and the callbacks' counters, the configuration, and the name and SHA-256 of its
+tensor file). A new checkpoint writes a new tensor file beside the old pair, flushed to
+disk, then replaces the JSON in one rename, and only then deletes the old tensor file: a
+kill or a full disk at any moment leaves the last complete checkpoint to resume from.
+Reading checks the pair belongs together and refuses a malformed or tampered file with a
+`CheckpointError` naming it. Nothing is ever unpickled.
 
 Nested states (an optimizer's ``state_dict``, a tuple of LSTM states) are stored with
 `split_tensors`: the tensors go to the tensor file under generated names and the rest,
@@ -19,6 +21,8 @@ import hashlib
 import json
 import math
 import os
+import re
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from seqlab._io import read_json_file
-from seqlab.errors import OutputError, ValidationError
+from seqlab.errors import CheckpointError, OutputError, ValidationError
 
 __all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "changed_settings", "split_tensors", "join_tensors", "write_checkpoint",
            "read_checkpoint"]
@@ -36,6 +40,9 @@ __all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "changed_settings", "split_
 CHECKPOINT_FORMAT = "seqlab-checkpoint"
 CHECKPOINT_VERSION = 1
 _TENSOR_FILE, _JSON_FILE = "checkpoint.safetensors", "checkpoint.json"
+_TENSOR_NAME = re.compile(r"^checkpoint(-[0-9a-f]{8,32})?\.safetensors$")
+"""Tensor file names a checkpoint may name (``checkpoint.safetensors``: before seqlab kept
+the previous pair during a write)."""
 
 
 def checkpoint_folder(out: str | Path) -> Path:
@@ -81,11 +88,11 @@ def split_tensors(value: Any, prefix: str, tensors: dict[str, torch.Tensor]) -> 
 def join_tensors(plain: Any, tensors: dict[str, torch.Tensor]) -> Any:
     """The value `split_tensors` took apart."""
     if not isinstance(plain, dict) or len(plain) != 1:
-        raise ValidationError(f"A checkpoint entry is malformed: {str(plain)[:80]}.")
+        raise CheckpointError(f"A checkpoint entry is malformed: {str(plain)[:80]}.")
     (kind, body), = plain.items()
     if kind == "tensor":
         if body not in tensors:
-            raise ValidationError(f"The checkpoint's tensor file lacks {body!r}.")
+            raise CheckpointError(f"its tensor file lacks {body!r}.")
         return tensors[body]
     if kind == "dict":
         return {k: join_tensors(v, tensors) for k, v in body.items()}
@@ -98,7 +105,7 @@ def join_tensors(plain: Any, tensors: dict[str, torch.Tensor]) -> Any:
         return float(body)
     if kind == "value":
         return body
-    raise ValidationError(f"A checkpoint entry has an unknown kind {kind!r}.")
+    raise CheckpointError(f"A checkpoint entry has an unknown kind {kind!r}.")
 
 
 def _sha256(path: Path) -> str:
@@ -109,66 +116,133 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _replace_into(folder: Path, name: str, write: Any) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    os.close(handle)
+def _fsync(path: str | Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
     try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:  # a platform whose folders cannot be opened: the renames still hold
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _replace_into(folder: Path, name: str, write: Any) -> None:
+    """``write(temporary)``, flushed, then renamed to `name`; a failure is an `OSError`
+    naming the file (safetensors reports one as a SafetensorError with an OS error code)."""
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        os.close(handle)
         write(temporary)
+        _fsync(temporary)
         os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        temporary = None
+    except (OSError, SafetensorError) as error:
+        code = getattr(error, "errno", None)
+        found = re.search(r"os error (\d+)", str(error))
+        if code is None and found:
+            code = int(found.group(1))
+        why = os.strerror(code) if code else (getattr(error, "strerror", None) or str(error))
+        raise OSError(code or 0, why, str(folder / name)) from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 WRITE_ATTEMPTS = 3
-"""Tries at writing a checkpoint whose folder vanished meanwhile: another run writing the
-same bundle finished and removed the checkpoint beside it."""
+"""Tries at writing a checkpoint whose folder vanished meanwhile (removed by hand, or by
+a run of an older seqlab that shared it)."""
 
 
 def _write_pair(folder: Path, document: dict[str, Any], tensors: dict[str, torch.Tensor]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    _replace_into(folder, _TENSOR_FILE, lambda target: save_file(tensors, target))
-    text = json.dumps({"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
-                       "tensors_sha256": _sha256(folder / _TENSOR_FILE), **document},
-                      allow_nan=False)
-    _replace_into(folder, _JSON_FILE,
-                  lambda target: Path(target).write_text(text, encoding="utf-8"))
+    name = f"checkpoint-{secrets.token_hex(8)}.safetensors"
+    _replace_into(folder, name, lambda target: save_file(tensors, target))
+    try:
+        text = json.dumps({"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
+                           "tensors_file": name, "tensors_sha256": _sha256(folder / name),
+                           **document}, allow_nan=False)
+        _replace_into(folder, _JSON_FILE,
+                      lambda target: Path(target).write_text(text, encoding="utf-8"))
+    except BaseException:
+        (folder / name).unlink(missing_ok=True)  # the previous pair stays the checkpoint
+        raise
+    _fsync_dir(folder)
+    _remove_stale(folder, keep=name)
+
+
+def _remove_stale(folder: Path, keep: str) -> None:
+    """Delete the tensor files the JSON no longer names and staging files a killed write
+    left (one writer per checkpoint folder: nothing here is another write's)."""
+    for child in folder.iterdir():
+        staging = child.name.startswith(".checkpoint") and child.is_file()  # _replace_into's
+        if staging or (_TENSOR_NAME.match(child.name) and child.name != keep):
+            child.unlink(missing_ok=True)
 
 
 def write_checkpoint(path: str | Path, document: dict[str, Any],
                      tensors: dict[str, torch.Tensor]) -> Path:
     """Write the checkpoint folder `path` (created when missing) from a JSON-plain
-    `document` and named `tensors`; returns the folder."""
+    `document` and named `tensors`; returns the folder. Until the new checkpoint is
+    complete the previous one stays readable; an `OutputError` naming the folder reports
+    a write that failed (a full disk), which leaves the previous one."""
     folder = Path(path)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             _write_pair(folder, document, tensors)
             return folder
-        except (OSError, SafetensorError) as error:
+        except OSError as error:
             if folder.is_dir() or attempt == WRITE_ATTEMPTS:
-                why = getattr(error, "strerror", None) or error
-                raise OutputError(f"Could not write the checkpoint {folder}: {why}.") from None
-            # Removed under us by a run that finished: write it again.
+                raise OutputError(
+                    f"Could not write {error.filename or folder}: {error.strerror or error}. "
+                    f"The checkpoint {folder} keeps its previous state (if it had one).") from None
+            # Removed under us: write it again.
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """The document and tensors of the checkpoint folder `path`, after checking that the
-    two files belong together."""
+    two files belong together; a `CheckpointError` names the file and what is wrong."""
     folder = Path(path)
     if not (folder / _JSON_FILE).is_file():
-        raise ValidationError(
+        raise CheckpointError(
             f"There is no checkpoint at {folder} (no {_JSON_FILE}): nothing to resume. A run "
-            f"writes one when interrupted and at each epoch's end; a finished run removes it.")
-    document = read_json_file(folder / _JSON_FILE, "checkpoint")
+            f"writes one when interrupted and at each epoch's end; a finished run removes it.",
+            folder)
+    json_file = folder / _JSON_FILE
+    try:
+        document = read_json_file(json_file, "checkpoint")
+    except ValidationError as error:
+        raise CheckpointError(str(error), json_file) from None
     if not isinstance(document, dict) or document.get("format") != CHECKPOINT_FORMAT:
-        raise ValidationError(f"{folder / _JSON_FILE} is not a seqlab checkpoint.")
+        raise CheckpointError(f"{json_file} is not a seqlab checkpoint.", json_file)
     if document.get("version") != CHECKPOINT_VERSION:
-        raise ValidationError(f"The checkpoint {folder} has version {document.get('version')!r}; "
-                              f"this seqlab reads version {CHECKPOINT_VERSION}.")
-    tensor_file = folder / _TENSOR_FILE
+        raise CheckpointError(f"The checkpoint {folder} has version "
+                              f"{str(document.get('version'))[:40]!r}; this seqlab reads "
+                              f"version {CHECKPOINT_VERSION}.", json_file)
+    name = document.get("tensors_file", _TENSOR_FILE)
+    if not isinstance(name, str) or not _TENSOR_NAME.match(name):
+        raise CheckpointError(f"{json_file}: 'tensors_file' is {str(name)[:80]!r}; expected a "
+                              f"name like 'checkpoint-0123456789abcdef.safetensors' (no "
+                              f"paths).", json_file)
+    tensor_file = folder / name
     if not tensor_file.is_file() or _sha256(tensor_file) != document.get("tensors_sha256"):
-        raise ValidationError(
-            f"The checkpoint {folder} is incomplete: its tensor file is missing or does not "
-            f"match its JSON (a write was cut short). Start the run again without resuming.")
-    return document, load_file(str(tensor_file))
+        raise CheckpointError(
+            f"The checkpoint {folder} is incomplete: its tensor file {name} is missing or "
+            f"does not match its JSON (a write was cut short, or a file was changed). Start "
+            f"the run again without resuming.", tensor_file)
+    try:
+        tensors = load_file(str(tensor_file))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as error:
+        raise CheckpointError(f"The checkpoint's tensor file {tensor_file} cannot be read: "
+                              f"{str(error)[:200]} (truncated, or not safetensors).",
+                              tensor_file) from None
+    return document, tensors

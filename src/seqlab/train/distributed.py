@@ -8,21 +8,55 @@ streams), each computes the gradient of its share, and the gradients are average
 weighted by share, so a step over N processes equals one process's step over the whole
 batch. Epoch losses and metrics are summed over the processes, so every process sees the
 same history; only rank 0 writes files.
+
+Leaving. The `seqlab` command calls `leave` before it returns: the processes meet at a
+barrier and then each destroys the group, so they leave together. Left to interpreter
+exit at different moments, gloo's threads were sometimes torn down while still running
+("terminate called without an active exception"): a process aborted after its work was
+done and torchrun failed the run. A process that dies or stalls mid-run makes the others
+stop with a `ProcessGroupError` (a peer's closed connection, or no answer within the
+collective timeout, ``SEQLAB_COLLECTIVE_TIMEOUT`` seconds, 30 minutes by default) instead
+of waiting for ever.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
 
 import torch
 import torch.distributed as dist
 from torch import nn
 
-from seqlab.errors import ValidationError
+from seqlab.errors import ProcessGroupError, ValidationError
 
-__all__ = ["World", "world", "is_main_process"]
+__all__ = ["World", "world", "is_main_process", "leave", "COLLECTIVE_TIMEOUT"]
+
+COLLECTIVE_TIMEOUT = 1800.0
+"""Seconds a process waits in a collective (an all-reduce, a barrier) for the others before
+it gives up with a `ProcessGroupError`; ``SEQLAB_COLLECTIVE_TIMEOUT`` overrides it. Long
+enough for rank 0 to encode a large text while the others wait at a barrier."""
+T = TypeVar("T")
+
+
+def _collective(what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call(*args, **kwargs)``, a collective: a peer that died (its connection closed) or
+    stalled past the timeout ends it as a `ProcessGroupError` saying so."""
+    try:
+        return call(*args, **kwargs)
+    except RuntimeError as error:  # torch's DistError, gloo's and NCCL's errors
+        rank = dist.get_rank() if dist.is_initialized() else "?"
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        first = first.split(". This is typically")[0][:300]  # gloo's advice, not ours
+        raise ProcessGroupError(
+            f"Data-parallel process {rank} stopped: another process left the group during "
+            f"{what} (it failed, was killed, or did not answer within the collective timeout "
+            f"of {_timeout():g} s, SEQLAB_COLLECTIVE_TIMEOUT). The first error of the run is "
+            f"in that process's output. Detail: {type(error).__name__}: {first}") from None
 
 
 @dataclass(frozen=True)
@@ -56,7 +90,7 @@ class World:
         params = [p for p in model.parameters() if p.requires_grad]
         grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
         flat = torch.cat([g.reshape(-1) for g in grads]) * weight
-        dist.all_reduce(flat)
+        _collective("a gradient all-reduce", dist.all_reduce, flat)
         offset = 0
         for param, grad in zip(params, grads, strict=True):
             size = grad.numel()
@@ -67,7 +101,7 @@ class World:
         """`values` summed over the processes (a no-op alone)."""
         if self.parallel:
             values = values.clone()
-            dist.all_reduce(values)
+            _collective("a sum over the processes", dist.all_reduce, values)
         return values
 
     def any(self, *flags: int) -> list[int]:
@@ -76,13 +110,13 @@ class World:
         if not self.parallel:
             return list(flags)
         values = torch.tensor(flags, dtype=torch.int64, device=self.device)
-        dist.all_reduce(values, op=dist.ReduceOp.MAX)
+        _collective("a stop check", dist.all_reduce, values, op=dist.ReduceOp.MAX)
         return [int(v) for v in values]
 
     def barrier(self) -> None:
         """Wait until every process gets here (a no-op alone)."""
         if self.parallel:
-            dist.barrier()
+            _collective("a barrier", dist.barrier)
 
     def same_seed(self, seed: int | None) -> int | None:
         """`seed`, or with none given and several processes, one seed drawn by rank 0 for
@@ -90,7 +124,7 @@ class World:
         if seed is not None or not self.parallel:
             return seed
         value = torch.randint(0, 2**31 - 1, (1,), device=self.device)
-        dist.broadcast(value, 0)
+        _collective("the seed's broadcast", dist.broadcast, value, 0)
         return int(value)
 
     def gather(self, tensor: torch.Tensor) -> list[torch.Tensor]:
@@ -98,14 +132,31 @@ class World:
         if not self.parallel:
             return [tensor]
         parts = [torch.empty_like(tensor) for _ in range(self.size)]
-        dist.all_gather(parts, tensor.contiguous())
+        _collective("a gather", dist.all_gather, parts, tensor.contiguous())
         return parts
 
     def broadcast_module(self, module: nn.Module) -> None:
         """Give every process rank 0's weights."""
         if self.parallel:
             for tensor in module.state_dict().values():
-                dist.broadcast(tensor, 0)
+                _collective("the weights' broadcast", dist.broadcast, tensor, 0)
+
+    def broadcast_text(self, text: str | None) -> str | None:
+        """Rank 0's `text` on every process (None stays None); a no-op alone. Sent as
+        UTF-8 bytes in a tensor, never pickled."""
+        if not self.parallel:
+            return text
+        data = b"" if text is None else text.encode("utf-8")
+        size = torch.tensor([-1 if text is None else len(data)], dtype=torch.int64,
+                            device=self.device)
+        _collective("a broadcast", dist.broadcast, size, 0)
+        if int(size) <= 0:
+            return None if int(size) < 0 else ""
+        buffer = torch.zeros(int(size), dtype=torch.uint8, device=self.device)
+        if self.main:
+            buffer.copy_(torch.frombuffer(bytearray(data), dtype=torch.uint8))
+        _collective("a broadcast", dist.broadcast, buffer, 0)
+        return bytes(buffer.cpu().tolist()).decode("utf-8")
 
 
 def world(device: torch.device | None = None) -> World:
@@ -127,17 +178,45 @@ def world(device: torch.device | None = None) -> World:
     backend = "nccl" if device is not None and device.type == "cuda" else "gloo"
     if backend == "nccl":
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
-    dist.init_process_group(backend)
-    atexit.register(_leave_process_group)
+    dist.init_process_group(backend, timeout=timedelta(seconds=_timeout()))
+    atexit.register(_destroy)  # for library users; the command leaves with `leave`
     return World(dist.get_rank(), dist.get_world_size(), _collective_device())
 
 
-def _leave_process_group() -> None:
-    """Destroy the group this process joined before the interpreter exits: left to
-    interpreter shutdown, gloo's threads are sometimes torn down while still running
-    ("terminate called without an active exception"), and the process aborts with
-    SIGABRT after its work is done."""
-    if dist.is_initialized():
+def _timeout() -> float:
+    value = os.environ.get("SEQLAB_COLLECTIVE_TIMEOUT", "")
+    try:
+        seconds = float(value) if value else COLLECTIVE_TIMEOUT
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise ValidationError(f"SEQLAB_COLLECTIVE_TIMEOUT must be a number of seconds > 0; "
+                              f"got {value!r}.")
+    return seconds
+
+
+def leave(*, together: bool = True) -> None:
+    """Leave the process group this process joined (a no-op when it joined none): with
+    `together`, first wait at a barrier for every process to get here, so that they all
+    destroy the group at the same moment and none exits while the others' collectives
+    still run. A process leaving after an error passes ``together=False`` when the others
+    may be inside another collective; they then stop on their own with a
+    `ProcessGroupError`."""
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    try:
+        if together and dist.get_world_size() > 1:
+            if dist.get_backend() == "gloo":  # names a process that does not arrive
+                _collective("the final barrier", dist.monitored_barrier,
+                            timeout=timedelta(seconds=_timeout()), wait_all_ranks=True)
+            else:
+                _collective("the final barrier", dist.barrier)
+    finally:
+        _destroy()
+
+
+def _destroy() -> None:
+    if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
 
 
