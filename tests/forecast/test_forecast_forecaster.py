@@ -258,3 +258,12 @@ def test_a_long_file_with_ragged_series_forecasts_each_from_its_own_end():
     assert firsts["b"] == pd.Timestamp("2015-12-01")
     assert firsts["c"] == pd.Timestamp("2014-12-01")
     assert table.query("series == 'c'")["method"].eq("naive").all()
+
+
+def test_a_process_pool_gives_the_same_forecasts_as_one_process():
+    frame = pd.DataFrame({f"s{k}": monthly(40, seed=k, level=50 + 10 * k).to_numpy()
+                          for k in range(8)}, index=monthly(40).index)
+    options = {**FAST, "methods": ["theta", "ets", "naive"]}
+    alone = Forecaster(3, workers=1, **options).fit(frame).predict()
+    pooled = Forecaster(3, workers=2, **options).fit(frame).predict()
+    pd.testing.assert_frame_equal(alone, pooled)
