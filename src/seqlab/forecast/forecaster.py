@@ -40,7 +40,13 @@ from seqlab.forecast.data import (
     read_future_covariates,
 )
 from seqlab.forecast.lstm import LSTMHybrid, lstm_needs, lstm_window
-from seqlab.forecast.models import CLASSICAL, INTERMITTENT, is_intermittent, safe_forecast
+from seqlab.forecast.models import (
+    CLASSICAL,
+    INTERMITTENT,
+    arima_spec,
+    is_intermittent,
+    safe_forecast,
+)
 from seqlab.train.distributed import World, world
 
 __all__ = ["Forecaster", "FitReport", "METHODS"]
@@ -102,12 +108,16 @@ def _classical_work(args: tuple) -> _SeriesFit:
     final: dict[str, np.ndarray] = {}
     failed = []
     for name in names:
+        # AutoARIMA searches its order once, on the first window; the later windows and
+        # the final fit estimate that order again (the search is most of its time).
+        spec = arima_spec(y[:origins[0] + 1] if len(origins) else y, m) \
+            if name == "arima" else None
         paths, ok = [], True
         for o in origins:
-            path, fitted = safe_forecast(name, y[:o + 1], h_val, m)
+            path, fitted = safe_forecast(name, y[:o + 1], h_val, m, spec)
             ok = ok and fitted
             paths.append(path)
-        path, fitted = safe_forecast(name, y, horizon, m)
+        path, fitted = safe_forecast(name, y, horizon, m, spec)
         if not (ok and fitted):
             failed.append(name)
             continue

@@ -68,8 +68,11 @@ def _statsforecast(name: str, m: int) -> object:
     return builders[name]()
 
 
-def point_forecast(name: str, y: np.ndarray, horizon: int, m: int) -> np.ndarray:
-    """`horizon` point forecasts of model `name` fitted on `y` (raises `ModelFailure`)."""
+def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
+                   spec: dict | None = None) -> np.ndarray:
+    """`horizon` point forecasts of model `name` fitted on `y` (raises `ModelFailure`).
+
+    `spec` (arima only, from `arima_spec`): fit that order again instead of searching."""
     y = np.asarray(y, dtype=float)
     if name == "naive":
         return naive(y, horizon)
@@ -87,7 +90,7 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int) -> np.ndarray
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            model = _statsforecast(name, season)
+            model = _fixed_arima(spec) if spec else _statsforecast(name, season)
             result = model.forecast(y=y / scale, h=horizon)  # type: ignore[attr-defined]
     except Exception as error:  # statsforecast raises many kinds on degenerate series
         raise ModelFailure(f"{name} could not fit: {type(error).__name__}: "
@@ -101,18 +104,51 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int) -> np.ndarray
     return path
 
 
+def arima_spec(y: np.ndarray, m: int) -> dict | None:
+    """The order AutoARIMA finds for `y` (with its mean and drift terms), to fit again on
+    other windows of the same series without searching (a search is most of its time)."""
+    from statsforecast.models import AutoARIMA
+
+    y = np.asarray(y, dtype=float)[-ARIMA_MAX_POINTS:]
+    if len(y) < MIN_POINTS["arima"] or np.ptp(y) == 0:
+        return None
+    scale = float(np.mean(np.abs(y))) or 1.0
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            model = AutoARIMA(season_length=usable_season(len(y), m)).fit(y / scale)
+    except Exception:  # the search failed: the caller searches again per window
+        return None
+    p, q, sp, sq, season, d, sd = (int(v) for v in model.model_["arma"])
+    coef = model.model_["coef"]
+    return {"order": (p, d, q), "seasonal_order": (sp, sd, sq), "season_length": season,
+            "include_mean": "intercept" in coef, "include_drift": "drift" in coef}
+
+
+def _fixed_arima(spec: dict) -> object:
+    from statsforecast.models import ARIMA
+
+    return ARIMA(order=spec["order"], season_length=spec["season_length"],
+                 seasonal_order=spec["seasonal_order"], include_mean=spec["include_mean"],
+                 include_drift=spec["include_drift"])
+
+
 def is_intermittent(y: np.ndarray) -> bool:
     """Many zeros and no negative values: intermittent demand (Croston's territory)."""
     y = np.asarray(y, float)
     return bool(len(y) >= 8 and np.all(y >= 0) and np.mean(y == 0) >= 0.3)
 
 
-def safe_forecast(name: str, y: np.ndarray, horizon: int, m: int) -> tuple[np.ndarray, bool]:
+def safe_forecast(name: str, y: np.ndarray, horizon: int, m: int,
+                  spec: dict | None = None) -> tuple[np.ndarray, bool]:
     """`point_forecast`, or the naive forecast when the model fails; the flag says whether
-    the model itself answered."""
+    the model itself answered. With an arima `spec` that fails to fit, the order is searched
+    again."""
     try:
-        return point_forecast(name, y, horizon, m), True
+        return point_forecast(name, y, horizon, m, spec), True
     except ModelFailure:
+        if spec is not None:
+            return safe_forecast(name, y, horizon, m)
         return naive(y, horizon), False
 
 
