@@ -39,7 +39,7 @@ def test_every_candidate_is_scored_and_weighted_by_its_validation_error(fitted):
     scores = summary["validation"]["sales"]
     assert {"lstm", "ets", "arima", "theta", "ces", "naive", "seasonal_naive",
             "ensemble"} <= set(scores)
-    assert summary["validation_windows"]["sales"] == 3
+    assert summary["validation_windows"]["sales"] == 5
     assert summary["series_methods"]["sales"] == "ensemble"
     weights = summary["weights"]["sales"]
     assert set(weights) == {"lstm", "ets", "arima", "theta", "ces"}  # the naives only score

@@ -10,8 +10,10 @@ The choice is soft: the forecast is the mean of the candidates weighted by the i
 their squared scores (`inverse_error_weights`), so a model that validates twice as well
 counts four times as much, and a combination of the good ones stands in for a single pick.
 Combinations won the M3 and M4 competitions, and on our development panel this weighting
-beat picking the best-scoring candidate (OWA 0.626 against 0.661): with three windows, the
-best-scoring model is often best by chance.
+beat picking the best-scoring candidate (OWA 0.621 against 0.639 with five windows, 0.626
+against 0.661 with three): with few windows, the best-scoring model is often best by
+chance. Five windows rather than three also held the 80% intervals' coverage at 76.5%
+instead of 70%.
 
 Intervals are conformal: the chosen forecast's scaled validation errors, pooled over series,
 windows and steps after dividing by each step's mean error, give one quantile at the
@@ -29,7 +31,7 @@ import numpy as np
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
            "weighted", "conformal_halfwidths"]
 
-WINDOWS = 3
+WINDOWS = 5
 """Rolling origins per series (fewer when the series is short)."""
 MIN_TRAIN = 4
 """The fewest points a validation origin leaves to fit on."""
