@@ -30,7 +30,7 @@ from seqlab.train.checkpoint import (
 from seqlab.train.history import History
 
 if TYPE_CHECKING:
-    from seqlab.models._inference import Stream
+    from seqlab.models.inference import Stream
     from seqlab.train._divergence import DivergenceGuard
     from seqlab.train.trainer import Trainer
 

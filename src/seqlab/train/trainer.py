@@ -25,7 +25,7 @@ from seqlab._validation import (
 )
 from seqlab.data.batching import minibatches, stateful_layout
 from seqlab.errors import BundleError, ValidationError
-from seqlab.models._inference import Stream, activate, eval_mode
+from seqlab.models.inference import Stream, activate, eval_mode
 from seqlab.models.spec import TASKS
 from seqlab.train._divergence import DivergenceGuard
 from seqlab.train._progress import ProgressReporter
