@@ -180,9 +180,7 @@ def run_recipe(
 
 def _add_command_modules() -> None:
     # Each `seqlab/cli/cmd_*.py` module adds its commands with `register(app)`.
-    import seqlab.cli as package
-
-    for module in pkgutil.iter_modules(package.__path__):
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.name.startswith("cmd_"):
             importlib.import_module(f"seqlab.cli.{module.name}").register(app)
 

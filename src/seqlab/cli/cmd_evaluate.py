@@ -50,7 +50,7 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
 
 def _tune_space(grid_items: list[str], param_items: list[str]) -> dict[str, Any]:
     """The search space of `seqlab tune`: --grid lists and --param ranges or choices."""
-    from seqlab.evaluate import parse_space
+    from seqlab.evaluate.search_space import parse_space
 
     space = parse_grid(grid_items) if grid_items else {}
     for name, values in parse_space(param_items).items():
@@ -66,7 +66,8 @@ def _tune_space(grid_items: list[str], param_items: list[str]) -> dict[str, Any]
 def load_experiment_target(target: str, *, quick: bool, epochs: int | None) -> Any:
     """A recipe name or a config file (TOML, or .json) as an experiment(seed) -> float."""
     from seqlab.evaluate import ConfigExperiment, load_config
-    from seqlab.recipes import RecipeExperiment, names
+    from seqlab.recipes import names
+    from seqlab.recipes.registry import RecipeExperiment
 
     if target in names():
         return RecipeExperiment(target, quick=quick, epochs=epochs)
@@ -100,7 +101,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
         (mean, std, quartiles, confidence interval of the mean)."""
-        from seqlab.evaluate import describe_table, repeat
+        from seqlab.evaluate import repeat
+        from seqlab.evaluate.stats import describe_table
 
         if out is not None:
             check_output_path(out, "run directory", folder=True)
