@@ -14,11 +14,11 @@ from seqlab.cli._options import (
     JSON_OPTION,
     alias,
     on_device,
-    print_json,
     with_device,
 )
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
+from seqlab.cli.output import Output, add_command
 from seqlab.errors import ValidationError
 
 _TRAIN_DEFAULTS = {"n_in": 3, "n_out": 1, "units": 32, "cell": "lstm", "epochs": 100,
@@ -127,19 +127,20 @@ def _train(
     last = trainer.history_.last()
     pointer = store.read_pointer(Path(target))
     kept = pointer["previous"] if pointer["current"] == folder.name else None
+    screen = Output(as_json)
     if as_json:
-        print_json({"bundle": str(target), "version": folder.name, "rows": len(series),
+        screen.json({"bundle": str(target), "version": folder.name, "rows": len(series),
                     "columns": columns, "epochs": len(trainer.history_),
                     "train_rmse": error, "final_loss": last["loss"],
                     "previous": kept})
         return
-    typer.echo(f"trained on {len(series)} rows of {columns} for {len(trainer.history_)} "
+    screen.result(f"trained on {len(series)} rows of {columns} for {len(trainer.history_)} "
                f"epoch(s): training RMSE {error:.6g} in the data's units (final loss "
                f"{last['loss']:.6g}, MSE of the scaled values); bundle written to {target} "
                f"(version {folder.name})")
     if kept is not None and kept != replaces:
-        typer.echo(f"another process wrote {target} meanwhile; its version {kept} is kept as "
-                   f"the previous one (seqlab update --rollback {target} restores it)")
+        screen.note(f"another process wrote {target} meanwhile; its version {kept} is kept as "
+                    f"the previous one (seqlab update --rollback {target} restores it)")
 
 
 def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]]]:
@@ -209,7 +210,7 @@ def _predict(
         forecaster = load_forecaster(bundle)
         table = forecaster.predict(data=forecaster.read(input)).to_csv(index=False)
         if output is None:
-            typer.echo(table, nl=False)
+            Output().result(table, end="")
         else:
             atomic_write(output, table)
         return
@@ -277,7 +278,7 @@ def _update(
             f"observations without refitting (a handful are enough).")
     if rollback:
         live = roll_back(bundle)
-        typer.echo(f"rolled back: {bundle} now serves version {live}")
+        Output(as_json).result(f"rolled back: {bundle} now serves version {live}")
         return
     old = alias(old, old_option, "--old", "give the files as arguments: seqlab update BUNDLE "
                 "OLD NEW", "The old data file")
@@ -292,25 +293,27 @@ def _update(
     report = update(bundle, old_series, new_series, repeats=repeats, epochs=epochs,
                     extra_epochs=extra_epochs, lr_factor=lr_factor, holdout=holdout,
                     min_improvement=min_improvement, seed=seed, promote=not dry_run, plot=plot)
+    screen = Output(as_json)
     if as_json:
-        print_json({**report.to_dict(), "dry_run": dry_run})
+        screen.json({**report.to_dict(), "dry_run": dry_run})
         return
-    typer.echo(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
+    screen.result(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
     for name, why in report.skipped.items():
-        typer.echo(f"  {name:<13} skipped: {why}")
+        screen.result(f"  {name:<13} skipped: {why}")
     for name, mean in report.means().items():
-        typer.echo(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} run(s)")
-    typer.echo(("PROMOTED: " if report.promoted else "") + report.reason)
+        screen.result(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} "
+                      f"run(s)")
+    screen.result(("PROMOTED: " if report.promoted else "") + report.reason)
     if dry_run:
         would = (f"would have promoted {report.winner} as the new live version"
                  if report.better else "would have kept the champion")
-        typer.echo(f"dry run: {would}; nothing was changed, {bundle} is unchanged.")
+        screen.result(f"dry run: {would}; nothing was changed, {bundle} is unchanged.")
     if report.promoted:
-        typer.echo(f"previous version kept; undo with: seqlab update --rollback {bundle}")
+        screen.note(f"previous version kept; undo with: seqlab update --rollback {bundle}")
 
 
 def register(app: typer.Typer) -> None:
     """Add train, predict and update to the `seqlab` command."""
-    app.command("train")(tracked("train")(_train))
-    app.command("predict")(_predict)
-    app.command("update")(with_device(_update))
+    add_command(app, "train", tracked("train")(_train))
+    add_command(app, "predict", _predict)
+    add_command(app, "update", with_device(_update), fits="many")

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from seqlab.cli._options import alias, print_json, with_device
+from seqlab.cli._options import alias, with_device
+from seqlab.cli.output import print_json
 from seqlab.errors import ValidationError
 
 _DATE = typer.Option("--date-column", help="Column holding the dates.",
