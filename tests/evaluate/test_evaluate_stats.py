@@ -6,8 +6,7 @@ import pytest
 
 from seqlab.errors import ValidationError
 from seqlab.evaluate import summarize
-from seqlab.evaluate.stats import describe_table
-from seqlab.evaluate.stats import t_cdf, t_quantile
+from seqlab.evaluate.stats import describe_table, t_cdf, t_quantile
 
 
 @pytest.mark.parametrize(("p", "df", "expected"), [

@@ -20,6 +20,9 @@ import numpy as np
 import torch
 
 from seqlab.errors import TrainingInterrupted, ValidationError
+from seqlab.models.inference import Stream
+from seqlab.train._divergence import DivergenceGuard
+from seqlab.train.callbacks import Callback
 from seqlab.train.checkpoint import (
     changed_settings,
     join_tensors,
@@ -27,9 +30,6 @@ from seqlab.train.checkpoint import (
     split_tensors,
     write_checkpoint,
 )
-from seqlab.models.inference import Stream
-from seqlab.train._divergence import DivergenceGuard
-from seqlab.train.callbacks import Callback
 from seqlab.train.config import TrainerConfig
 from seqlab.train.distributed import World
 from seqlab.train.history import History
