@@ -34,6 +34,14 @@ def alias(value: Any, old_value: Any, old: str, instead: str, name: str) -> Any:
     return old_value
 
 
+def library_default(function: Callable[..., Any], name: str) -> Any:
+    """The default of `function`'s parameter `name`: how a command's option takes its
+    default from the library call it wraps instead of typing the value again."""
+    import inspect
+
+    return inspect.signature(function).parameters[name].default
+
+
 JSON_OPTION = Annotated[bool, typer.Option("--json", help="Print the result as one JSON "
                                            "object (other lines go to stderr).")]
 """The ``--json`` option, spelled and explained the same on every command."""

@@ -13,6 +13,7 @@ from seqlab.cli._options import (
     DEVICE_OPTION,
     JSON_OPTION,
     alias,
+    library_default,
     on_device,
     with_device,
 )
@@ -20,6 +21,7 @@ from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
 from seqlab.cli.output import Output, add_command
 from seqlab.errors import ValidationError
+from seqlab.lifecycle.updating import update as _library_update
 
 _TRAIN_DEFAULTS = {"n_in": 3, "n_out": 1, "units": 32, "cell": "lstm", "epochs": 100,
                    "batch_size": 32, "seed": 0, "scale": "minmax", "device": "auto",
@@ -234,19 +236,23 @@ def _update(
                                                      show_default="the bundle's")] = None,
     rollback: Annotated[bool, typer.Option(help="Make the previous version live again.")]
     = False,
-    repeats: Annotated[int, typer.Option(help="Trainings per strategy.")] = 3,
+    repeats: Annotated[int, typer.Option(help="Trainings per strategy.")]
+    = library_default(_library_update, "repeats"),
     epochs: Annotated[int | None, typer.Option(help="Epochs of new models.",
                                                show_default="the champion's")] = None,
     extra_epochs: Annotated[int | None, typer.Option(help="Extra epochs when continuing.",
                                                      show_default="the champion's epochs")]
     = None,
     lr_factor: Annotated[float, typer.Option(help="Learning-rate factor when continuing.")]
-    = 0.1,
+    = library_default(_library_update, "lr_factor"),
     holdout: Annotated[float, typer.Option(help="Most recent fraction of the new data used "
-                                           "to compare.")] = 0.3,
+                                           "to compare.")]
+    = library_default(_library_update, "holdout"),
     min_improvement: Annotated[float, typer.Option(help="Required gain over champion and "
-                                                   "baseline.")] = 0.05,
-    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
+                                                   "baseline.")]
+    = library_default(_library_update, "min_improvement"),
+    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")]
+    = library_default(_library_update, "seed"),
     dry_run: Annotated[bool, typer.Option(help="Compare only: say what would be promoted, "
                                           "change nothing.")] = False,
     plot: Annotated[Path | None, typer.Option(help="PNG of skill over time and the "

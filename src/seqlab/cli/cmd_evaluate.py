@@ -8,10 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._io import check_output_path
-from seqlab.cli._options import JSON_OPTION, with_device
+from seqlab.cli._options import JSON_OPTION, library_default, with_device
 from seqlab.cli._tracking import tracked
 from seqlab.cli.output import add_command, output
 from seqlab.errors import ValidationError
+from seqlab.evaluate.repeats import repeat as _library_repeat
+from seqlab.evaluate.tuning import tune as _library_tune
 
 __all__ = ["register", "parse_grid", "load_experiment_target"]
 
@@ -80,11 +82,13 @@ def _repeat(
                                                 ".json).")],
     repeats: Annotated[int, typer.Option(help="Number of runs.")] = 5,
     workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
-    seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the first run.")]
+    = library_default(_library_repeat, "seed"),
     quick: Annotated[bool, typer.Option(help="Recipes: the reduced version.")] = False,
     epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
                                                show_default="the target's")] = None,
-    confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")] = 0.95,
+    confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")]
+    = library_default(_library_repeat, "confidence"),
     out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
                                              show_default="none")] = None,
     as_json: JSON_OPTION = False,
@@ -120,10 +124,12 @@ def _tune(
     grid_items: Annotated[list[str], typer.Option(
         "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.",
         show_default="none: give at least one")] = [],  # noqa: B006
-    repeats: Annotated[int, typer.Option(help="Runs per configuration.")] = 5,
+    repeats: Annotated[int, typer.Option(help="Runs per configuration.")]
+    = library_default(_library_tune, "repeats"),
     epochs: Annotated[int | None, typer.Option(help="Epochs of every run.",
                                                show_default="the config's")] = None,
-    backend: Annotated[str, typer.Option(help="grid, random or optuna.")] = "grid",
+    backend: Annotated[str, typer.Option(help="grid, random or optuna.")]
+    = library_default(_library_tune, "backend"),
     n_trials: Annotated[int | None, typer.Option(
         help="Configurations for random; trials this process trains for optuna (or "
              "until --trials is reached).", show_default="10")] = None,
@@ -139,7 +145,7 @@ def _tune(
         help="minimize or maximize (default: what the config's score needs).")] = None,
     prune: Annotated[bool, typer.Option(
         help="Optuna: stop a trial whose validation score is worse than the median of "
-             "earlier trials at the same epoch.")] = True,
+             "earlier trials at the same epoch.")] = library_default(_library_tune, "prune"),
     storage: Annotated[str | None, typer.Option(
         help="Optuna storage: a SQLAlchemy URL or a SQLite file path.",
         show_default="sqlite:///seqlab-tune.db")] = None,
@@ -147,7 +153,8 @@ def _tune(
         help="Optuna study name (workers started with the same command share it).",
         show_default="derived from the config, space and seeds")] = None,
     workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
-    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")]
+    = library_default(_library_tune, "seed"),
     out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
                                              show_default="none")] = None,
     as_json: JSON_OPTION = False,
