@@ -289,9 +289,10 @@ class Trainer:
         Launched by torchrun, the batches are divided among the processes (see
         `seqlab.train.distributed`); `batch_size` stays the global batch.
 
-        Everything besides the optimizer steps is a callback on one notification path, in
-        this order: the divergence guard, validation, the history record, progress, then
-        the trainer's callbacks, those passed here and those of `watch_training` blocks.
+        Each batch goes through `train_step` (a subclass may override it). Everything
+        besides the steps is a callback on one notification path, in this order: the
+        divergence guard, validation, the history record, progress, then the trainer's
+        callbacks, those passed here and those of `watch_training` blocks.
         """
         epochs, batch_size, shuffle, verbose = self._fit_settings(
             epochs, batch_size, shuffle, verbose, validation_split, checkpoint_every)
