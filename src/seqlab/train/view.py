@@ -20,6 +20,8 @@ from torch import nn
 from seqlab.train.distributed import World
 from seqlab.train.history import History
 
+__all__ = ["TrainerView"]
+
 
 class TrainerView(Protocol):
     """The members of a trainer that a callback may read, call or set.
