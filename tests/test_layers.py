@@ -1,5 +1,5 @@
-"""Layers point down only: a module imports from its own layer or lower ones (DESIGN.md,
-"Layout"), and the packages' import graph has no cycles.
+"""Layers point down only: a module imports from its own layer or lower ones
+(docs/architecture.md, "The layers"), and the packages' import graph has no cycles.
 
 Every import counts, also those inside functions: a deferred import hides a cycle
 from Python but not from a reader.
@@ -53,7 +53,7 @@ def test_every_package_has_a_layer():
     units = {path.name.removesuffix(".py") for path in ROOT.iterdir()
              if path.suffix == ".py" or (path / "__init__.py").is_file()}
     missing = sorted(units - set(LAYER_OF))
-    assert not missing, f"{missing} have no layer: place them in DESIGN.md and LAYERS"
+    assert not missing, f"{missing} have no layer: place them in docs/architecture.md and LAYERS"
 
 
 def test_no_module_imports_a_higher_layer():

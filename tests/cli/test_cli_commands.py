@@ -73,7 +73,7 @@ def test_bad_option_value_is_a_clear_error():
 
 
 def test_recipe_options_are_parsed_and_checked():
-    from seqlab.cli.app import parse_recipe_options
+    from seqlab.cli.cmd_recipes import parse_recipe_options
     from seqlab.errors import ValidationError
 
     assert parse_recipe_options(["--merge", "sum", "--direction=both"]) == {

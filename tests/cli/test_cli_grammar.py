@@ -10,8 +10,10 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
+from seqlab._io import strict_json
 from seqlab.cli import app
-from seqlab.cli._options import dumps, hoist_global_options, strict_json
+from seqlab.cli._options import hoist_global_options
+from seqlab.cli.output import dumps
 from seqlab.recipes.diagnose import toy_config
 
 runner = CliRunner()

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from seqlab.errors import ValidationError
-from seqlab.evaluate import VERDICTS, diagnose, majority
+from seqlab.evaluate import diagnose, majority
+from seqlab.evaluate.diagnosis import VERDICTS
 from seqlab.train import History
 
 EPOCHS = np.arange(1, 401)

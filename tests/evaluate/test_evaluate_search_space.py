@@ -4,7 +4,7 @@ one-line errors a typo gets."""
 import pytest
 
 from seqlab.errors import ValidationError
-from seqlab.evaluate import parse_param, parse_space
+from seqlab.evaluate.search_space import parse_param, parse_space
 
 
 def test_ranges_choices_and_flags():

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from seqlab.errors import ValidationError
-from seqlab.evaluate import describe_table, summarize
-from seqlab.evaluate.stats import t_cdf, t_quantile
+from seqlab.evaluate import summarize
+from seqlab.evaluate.stats import describe_table, t_cdf, t_quantile
 
 
 @pytest.mark.parametrize(("p", "df", "expected"), [

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from seqlab.errors import UnknownNameError, ValidationError
-from seqlab.evaluate import ConfigExperiment, apply_overrides, grid, sample, tune
+from seqlab.evaluate import ConfigExperiment, grid, sample, tune
+from seqlab.evaluate.experiment import apply_overrides
 
 
 def _quadratic(params, seed):

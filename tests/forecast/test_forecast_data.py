@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from seqlab.errors import ValidationError
-from seqlab.forecast import prepare, read_csv, season_length_of
+from seqlab.forecast import prepare, read_csv
+from seqlab.forecast.data import season_length_of
 
 
 def _csv(dates, values, header="date,value"):

@@ -7,14 +7,8 @@ import pytest
 
 from seqlab.bundle import load, rollback, save
 from seqlab.errors import ValidationError
-from seqlab.lifecycle import (
-    BASELINE,
-    STRATEGIES,
-    ForecastConfig,
-    skill_over_time,
-    train_forecaster,
-    update,
-)
+from seqlab.lifecycle import ForecastConfig, skill_over_time, train_forecaster, update
+from seqlab.lifecycle.updating import BASELINE, STRATEGIES
 from seqlab.recipes.lifecycle import update_scenario
 
 

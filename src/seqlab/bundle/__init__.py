@@ -7,12 +7,13 @@ a `Bundle`, whose `Predictor` predicts on raw data in raw terms. ``rollback(path
 the version kept by ``save(..., keep_previous=True)`` live again.
 """
 
-from seqlab.bundle.files import DEFAULT_LIMITS, Limits
+from seqlab.bundle.files import Limits
 from seqlab.bundle.loading import Bundle, load
 from seqlab.bundle.predictor import Predictor
-from seqlab.bundle.saving import FORMAT_VERSION, check_target, save  # noqa: F401  (CLI helper)
+from seqlab.bundle.saving import check_target, save  # noqa: F401  (CLI helper)
 from seqlab.bundle.schema import trainer_config_of  # noqa: F401  (older callers)
 from seqlab.bundle.store import rollback
 
-__all__ = ["save", "load", "rollback", "Bundle", "Predictor", "Limits", "DEFAULT_LIMITS",
-           "FORMAT_VERSION"]
+# DEFAULT_LIMITS (seqlab.bundle.files) and FORMAT_VERSION (seqlab.bundle.saving) stay
+# importable from their modules.
+__all__ = ["save", "load", "rollback", "Bundle", "Predictor", "Limits"]

@@ -28,7 +28,7 @@ from seqlab._io import atomic_write, check_output_path
 from seqlab._validation import check_choice
 from seqlab.bundle.loading import Bundle, load
 from seqlab.errors import ValidationError
-from seqlab.models._inference import activate
+from seqlab.models.inference import activate
 from seqlab.models.spec import ModelSpec
 
 __all__ = ["FORMATS", "export", "state_shapes", "example_input"]

@@ -11,7 +11,7 @@ from torch import nn
 from seqlab._validation import check_finite, check_int
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
-from seqlab.models._inference import Stream, activate, eval_mode
+from seqlab.models.inference import Stream, activate, eval_mode
 
 __all__ = ["Predictor"]
 

@@ -1,57 +1,22 @@
 """The grammar every `seqlab` command shares: global options (accepted before or after the
-command), verbosity and training progress, strict JSON, and old spellings kept for one
-release as hidden aliases that warn.
-
-Verbosity is one of three levels, the same for every command:
-
-- 0 (``--quiet``): only the result (and errors and warnings); no progress.
-- 1 (the default): progress on standard error while training: on a terminal a live bar
-  with the time left and the loss, off a terminal one line per epoch.
-- 2 (``--verbose``): as 1, plus a line as each training starts (samples, batches, epochs).
+command), the ``--json`` and ``--device`` options, and old spellings kept for one release as
+hidden aliases that warn. What commands print, and at which verbosity, is
+`seqlab.cli.output`'s.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from seqlab._io import strict_json
-
-QUIET, NORMAL, VERBOSE = 0, 1, 2
+from seqlab.cli.output import deprecated
 
 #: Global options that take a value, and global flags: both may follow the command.
 GLOBAL_VALUED = ("--threads",)
 GLOBAL_FLAGS = ("--quiet", "-q", "--verbose", "-v")
-
-
-@dataclass
-class _State:
-    verbosity: int = NORMAL
-    reporter: Any = None  # the ProgressReporter watching this command's training
-
-
-state = _State()
-
-
-# ----------------------------------------------------------------------------- warnings
-
-
-def warn(line: str) -> None:
-    """One ``warning:`` line on standard error (never on stdout, never breaking --json)."""
-    typer.echo(f"warning: {line}", err=True)
-
-
-def deprecated(old: str, instead: str) -> None:
-    """Warn that the spelling `old` goes away in the next release; `instead` says what to
-    write now."""
-    warn(f"{old} is deprecated and will be removed in the next release; {instead}.")
 
 
 def alias(value: Any, old_value: Any, old: str, instead: str, name: str) -> Any:
@@ -69,65 +34,12 @@ def alias(value: Any, old_value: Any, old: str, instead: str, name: str) -> Any:
     return old_value
 
 
-# -------------------------------------------------------------------------------- JSON
+def library_default(function: Callable[..., Any], name: str) -> Any:
+    """The default of `function`'s parameter `name`: how a command's option takes its
+    default from the library call it wraps instead of typing the value again."""
+    import inspect
 
-
-def dumps(value: Any, **options: Any) -> str:
-    """Strict JSON text of `value` (see `strict_json`); anything else that JSON cannot hold
-    is an error, not a silent ``NaN``."""
-    return json.dumps(strict_json(value), allow_nan=False, **options)
-
-
-def print_json(value: Any) -> None:
-    """Print `value` as one line of strict JSON on stdout."""
-    print(dumps(value), flush=True)
-
-
-# ---------------------------------------------------------------------- what is printed
-
-
-def chatter(as_json: bool = False) -> Callable[[str], None]:
-    """Where a command's lines other than its result go: stdout, stderr under ``--json``,
-    nowhere under ``--quiet``."""
-    def echo(line: str) -> None:
-        if state.verbosity > QUIET:
-            print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
-
-    return echo
-
-
-def result(as_json: bool = False) -> Callable[[str], None]:
-    """Where a command's result lines go: stdout, or stderr under ``--json`` (where the
-    JSON object is the result). ``--quiet`` keeps them."""
-    def echo(line: str) -> None:
-        print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
-
-    return echo
-
-
-def label_progress(label: str) -> None:
-    """Name the training that follows in the progress lines (a recipe's name, say)."""
-    if state.reporter is not None:
-        state.reporter.label = label
-
-
-@contextmanager
-def watching_training(label: str) -> Iterator[None]:
-    """Within the block, every training reports progress at the command's verbosity."""
-    from seqlab.train import ProgressReporter
-    from seqlab.train.callbacks import watch_training
-
-    if state.verbosity == QUIET:
-        yield
-        return
-    reporter = ProgressReporter(1, label=label, detail=state.verbosity >= VERBOSE)
-    state.reporter = reporter
-    try:
-        with watch_training([reporter]):
-            yield
-    finally:
-        reporter.close()
-        state.reporter = None
+    return inspect.signature(function).parameters[name].default
 
 
 JSON_OPTION = Annotated[bool, typer.Option("--json", help="Print the result as one JSON "

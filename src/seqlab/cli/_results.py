@@ -6,9 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-import typer
-
-from seqlab.cli._options import print_json
+from seqlab.cli.output import Output
 
 
 def report_text_training(run: Any, out: Path, as_json: bool) -> None:
@@ -16,8 +14,9 @@ def report_text_training(run: Any, out: Path, as_json: bool) -> None:
     keeps), what ended training, and where the bundle is."""
     best = run.best
     epochs = len(run.trainer.history_)
+    screen = Output(as_json)
     if as_json:
-        print_json({"bundle": str(out), "characters": len(run.corpus),
+        screen.json({"bundle": str(out), "characters": len(run.corpus),
                     "vocabulary": len(run.corpus.vocab), "epochs": epochs,
                     "stopped_by": run.stopped_by,
                     "best": {"epoch": best.epoch, "loss": best.loss,
@@ -28,6 +27,6 @@ def report_text_training(run: Any, out: Path, as_json: bool) -> None:
         return
     ended = {"minutes": "the time budget ran out", "steps": "--steps ran out"}.get(
         run.stopped_by, "all epochs ran")
-    typer.echo(f"trained {epochs} epoch(s) ({ended}): best held-out loss {best.loss:.4f} "
-               f"(perplexity {math.exp(best.loss):.2f}) at epoch {best.epoch:.2f}; bundle "
-               f"in {out}")
+    screen.result(f"trained {epochs} epoch(s) ({ended}): best held-out loss {best.loss:.4f} "
+                  f"(perplexity {math.exp(best.loss):.2f}) at epoch {best.epoch:.2f}; bundle "
+                  f"in {out}")

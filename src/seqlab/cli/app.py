@@ -10,12 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from seqlab.cli import _options
+from seqlab.cli import output
 from seqlab.cli._options import SeqlabGroup
-from seqlab.cli._tracking import MLflowURI, TensorBoardDir, check_trackers, trackers
 from seqlab.errors import DivergenceWarning, SeqlabError, ValidationError
 
 app = typer.Typer(
@@ -27,14 +24,13 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _print_version(value: bool) -> None:
     if value:
         import seqlab
 
-        typer.echo(f"seqlab {seqlab.__version__}")
+        output.output().result(f"seqlab {seqlab.__version__}")
         raise typer.Exit()
 
 
@@ -66,130 +62,15 @@ def configure(
         torch.set_num_threads(check_int("threads", threads, "seqlab", low=1, high=1024))
     if quiet and verbose:
         raise ValidationError("--quiet and --verbose contradict each other; give one.")
-    _options.state.verbosity = (_options.QUIET if quiet else
-                                _options.VERBOSE if verbose else _options.NORMAL)
-    if ctx.invoked_subcommand not in OWN_PROGRESS:
-        ctx.with_resource(_options.watching_training(ctx.invoked_subcommand or "seqlab"))
-
-
-OWN_PROGRESS = ("forecast", "backtest")
-"""Commands that train many small models and report a line per stage or origin themselves
-(a line per epoch of every fit would bury the result)."""
-
-
-@app.command("recipes")
-def list_recipes() -> None:
-    """List the recipes: name, source document, description (one a line)."""
-    from seqlab.recipes import get, names
-
-    for name in names():
-        recipe = get(name)
-        typer.echo(f"{name}\t{recipe.source}\t{recipe.description}")
-
-
-def parse_recipe_options(extra: list[str]) -> dict[str, str]:
-    """``["--merge", "sum", "--direction=both"]`` -> ``{"merge": "sum", "direction": "both"}``."""
-    options: dict[str, str] = {}
-    items = list(extra)
-    while items:
-        item = items.pop(0)
-        if not item.startswith("--") or len(item) < 3:
-            raise ValidationError(
-                f"Unexpected argument {item!r}: recipe options are written --name value."
-            )
-        key, _, value = item[2:].partition("=")
-        if not value:
-            if not items or items[0].startswith("--"):
-                raise ValidationError(f"Option --{key} needs a value.")
-            value = items.pop(0)
-        options[key.replace("-", "_")] = value
-    return options
-
-
-@app.command(
-    "run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)
-@_options.with_device
-def run_recipe(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Recipe name (see `seqlab recipes`).")],
-    quick: Annotated[bool, typer.Option(help="Reduced version that finishes in seconds.")] = False,
-    repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
-    seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
-    epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
-                                               show_default="the recipe's")] = None,
-    out: Annotated[Path | None, typer.Option(help="Run directory: config, history, metrics, "
-                                          "figures (see `seqlab report`).",
-                                          show_default="none")] = None,
-    tensorboard: TensorBoardDir = None,
-    mlflow: MLflowURI = None,
-    as_json: _options.JSON_OPTION = False,
-    strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
-                                         "fails.")] = False,
-) -> None:
-    """Run a recipe and print its result beside the document's.
-
-    Recipe-specific options follow as --name value (e.g. --merge sum).
-    """
-    from seqlab._io import check_output_path
-    from seqlab.recipes import run
-
-    options = parse_recipe_options(ctx.args)
-    if out is not None:
-        check_output_path(out, "run directory", folder=True)
-    check_trackers(tensorboard, mlflow)
-
-    _options.label_progress(name)
-    say, echo = _options.chatter(as_json), _options.result(as_json)
-    callbacks = None
-    if tensorboard is not None or mlflow is not None:
-        hparams = {"run.recipe": name, "run.quick": quick,
-                   **{f"run.{k}": v for k, v in options.items()}}
-
-        def callbacks(run_seed: int) -> list:
-            return trackers(tensorboard and tensorboard / f"{name}-seed{run_seed}", mlflow,
-                            name=f"{name}-seed{run_seed}", hparams=hparams)
-
-    result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
-                 options=options, echo=say, callbacks=callbacks)
-    if out is not None:
-        from seqlab.runs import write_run_dir
-
-        write_run_dir(out, config={"command": "run", "recipe": name, "source":
-                                   result.recipe.source, "description": result.recipe.description,
-                                   "repeats": repeats, "seed": seed, "quick": quick,
-                                   "epochs": epochs, "options": options},
-                      metrics=result.to_json(),
-                      histories=[h for o in result.outcomes for h in o.histories])
-    if as_json:
-        _options.print_json(result.to_json())
-    else:
-        recipe = result.recipe
-        values = ", ".join(v if isinstance(v, str) else f"{v:.4f}" for v in result.values)
-        echo(f"{recipe.name} ({recipe.source}){' [quick]' if quick else ''}")
-        if isinstance(result.value, str):
-            echo(f"  {recipe.metric}: {result.value} (most common over {repeats} run(s)) "
-                 f"[{values}]")
-        else:
-            echo(f"  {recipe.metric}: median {result.value:.4f} over {repeats} run(s) "
-                 f"[{values}]")
-        echo(f"  document: {recipe.reference_text}")
-        verdict = "PASSED" if result.passed else "FAILED"
-        if quick and recipe.quick_criterion is not None:
-            echo(f"  quick form's reduced check -> {verdict} (a full run is judged by: "
-                 f"{recipe.criterion})")
-        else:
-            echo(f"  criterion: {recipe.criterion} -> {verdict}")
-        echo(f"  {result.seconds:.1f} s")
-    if strict and not result.passed:
-        raise typer.Exit(1)
+    output.state.verbosity = (output.QUIET if quiet else
+                              output.VERBOSE if verbose else output.NORMAL)
+    ctx.with_resource(output.watching_training(ctx.invoked_subcommand or "seqlab"))
 
 
 def _add_command_modules() -> None:
-    # Each `seqlab/cli/cmd_*.py` module adds its commands with `register(app)`.
-    import seqlab.cli as package
-
-    for module in pkgutil.iter_modules(package.__path__):
+    # Each `seqlab/cli/cmd_*.py` module adds its commands with `register(app)` (through
+    # `output.add_command`): the one way a command joins the application.
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.name.startswith("cmd_"):
             importlib.import_module(f"seqlab.cli.{module.name}").register(app)
 
@@ -235,14 +116,14 @@ def _run_app(argv: list[str] | None, debug: bool) -> tuple[int, bool]:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         return code, code == 0
     except KeyboardInterrupt:
-        err.print("interrupted")
+        output.interrupted()
         return 130, False
     except BrokenPipeError:  # the reader of our output went away (`| head`)
         return 1, False
     except Exception as error:
         if debug:
             raise
-        err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
+        output.error(describe_error(error))
         return getattr(error, "exit_code", 1), isinstance(error, TrainingInterrupted)
 
 
@@ -257,14 +138,14 @@ def _leave_process_group(code: int, together: bool, debug: bool) -> int:
     except SeqlabError as error:
         if debug:
             raise
-        err.print(f"[bold red]error:[/] {escape(describe_error(error))}")
+        output.error(describe_error(error))
         return code or error.exit_code
     return code
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: object,
                   **kwargs: object) -> None:
-    err.print(f"[yellow]warning:[/] {escape(str(message))}")
+    output.warn(str(message))
 
 
 _WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}

@@ -12,13 +12,15 @@ from seqlab.cli._options import (
     DEVICE_OPTION,
     JSON_OPTION,
     alias,
+    library_default,
     on_device,
-    print_json,
     with_device,
 )
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
+from seqlab.cli.output import Output, add_command
 from seqlab.errors import ValidationError
+from seqlab.lifecycle.updating import update as _library_update
 
 _TRAIN_DEFAULTS = {"n_in": 3, "n_out": 1, "units": 32, "cell": "lstm", "epochs": 100,
                    "batch_size": 32, "seed": 0, "scale": "minmax", "device": "auto",
@@ -133,19 +135,20 @@ def _train(
     last = trainer.history_.last()
     pointer = store.read_pointer(Path(target))
     kept = pointer["previous"] if pointer["current"] == folder.name else None
+    screen = Output(as_json)
     if as_json:
-        print_json({"bundle": str(target), "version": folder.name, "rows": len(series),
+        screen.json({"bundle": str(target), "version": folder.name, "rows": len(series),
                     "columns": columns, "epochs": len(trainer.history_),
                     "train_rmse": error, "final_loss": last["loss"],
                     "previous": kept})
         return
-    typer.echo(f"trained on {len(series)} rows of {columns} for {len(trainer.history_)} "
+    screen.result(f"trained on {len(series)} rows of {columns} for {len(trainer.history_)} "
                f"epoch(s): training RMSE {error:.6g} in the data's units (final loss "
                f"{last['loss']:.6g}, MSE of the scaled values); bundle written to {target} "
                f"(version {folder.name})")
     if kept is not None and kept != replaces:
-        typer.echo(f"another process wrote {target} meanwhile; its version {kept} is kept as "
-                   f"the previous one (seqlab update --rollback {target} restores it)")
+        screen.note(f"another process wrote {target} meanwhile; its version {kept} is kept as "
+                    f"the previous one (seqlab update --rollback {target} restores it)")
 
 
 def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]]]:
@@ -215,7 +218,7 @@ def _predict(
         forecaster = load_forecaster(bundle)
         table = forecaster.predict(data=forecaster.read(input)).to_csv(index=False)
         if output is None:
-            typer.echo(table, nl=False)
+            Output().result(table, end="")
         else:
             atomic_write(output, table)
         return
@@ -239,19 +242,23 @@ def _update(
                                                      show_default="the bundle's")] = None,
     rollback: Annotated[bool, typer.Option(help="Make the previous version live again.")]
     = False,
-    repeats: Annotated[int, typer.Option(help="Trainings per strategy.")] = 3,
+    repeats: Annotated[int, typer.Option(help="Trainings per strategy.")]
+    = library_default(_library_update, "repeats"),
     epochs: Annotated[int | None, typer.Option(help="Epochs of new models.",
                                                show_default="the champion's")] = None,
     extra_epochs: Annotated[int | None, typer.Option(help="Extra epochs when continuing.",
                                                      show_default="the champion's epochs")]
     = None,
     lr_factor: Annotated[float, typer.Option(help="Learning-rate factor when continuing.")]
-    = 0.1,
+    = library_default(_library_update, "lr_factor"),
     holdout: Annotated[float, typer.Option(help="Most recent fraction of the new data used "
-                                           "to compare.")] = 0.3,
+                                           "to compare.")]
+    = library_default(_library_update, "holdout"),
     min_improvement: Annotated[float, typer.Option(help="Required gain over champion and "
-                                                   "baseline.")] = 0.05,
-    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
+                                                   "baseline.")]
+    = library_default(_library_update, "min_improvement"),
+    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")]
+    = library_default(_library_update, "seed"),
     dry_run: Annotated[bool, typer.Option(help="Compare only: say what would be promoted, "
                                           "change nothing.")] = False,
     plot: Annotated[Path | None, typer.Option(help="PNG of skill over time and the "
@@ -283,7 +290,7 @@ def _update(
             f"observations without refitting (a handful are enough).")
     if rollback:
         live = roll_back(bundle)
-        typer.echo(f"rolled back: {bundle} now serves version {live}")
+        Output(as_json).result(f"rolled back: {bundle} now serves version {live}")
         return
     old = alias(old, old_option, "--old", "give the files as arguments: seqlab update BUNDLE "
                 "OLD NEW", "The old data file")
@@ -298,25 +305,27 @@ def _update(
     report = update(bundle, old_series, new_series, repeats=repeats, epochs=epochs,
                     extra_epochs=extra_epochs, lr_factor=lr_factor, holdout=holdout,
                     min_improvement=min_improvement, seed=seed, promote=not dry_run, plot=plot)
+    screen = Output(as_json)
     if as_json:
-        print_json({**report.to_dict(), "dry_run": dry_run})
+        screen.json({**report.to_dict(), "dry_run": dry_run})
         return
-    typer.echo(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
+    screen.result(f"champion RMSE on recent data: {report.champion_rmse:.6g}")
     for name, why in report.skipped.items():
-        typer.echo(f"  {name:<13} skipped: {why}")
+        screen.result(f"  {name:<13} skipped: {why}")
     for name, mean in report.means().items():
-        typer.echo(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} run(s)")
-    typer.echo(("PROMOTED: " if report.promoted else "") + report.reason)
+        screen.result(f"  {name:<13} mean RMSE {mean:.6g} over {len(report.scores[name])} "
+                      f"run(s)")
+    screen.result(("PROMOTED: " if report.promoted else "") + report.reason)
     if dry_run:
         would = (f"would have promoted {report.winner} as the new live version"
                  if report.better else "would have kept the champion")
-        typer.echo(f"dry run: {would}; nothing was changed, {bundle} is unchanged.")
+        screen.result(f"dry run: {would}; nothing was changed, {bundle} is unchanged.")
     if report.promoted:
-        typer.echo(f"previous version kept; undo with: seqlab update --rollback {bundle}")
+        screen.note(f"previous version kept; undo with: seqlab update --rollback {bundle}")
 
 
 def register(app: typer.Typer) -> None:
     """Add train, predict and update to the `seqlab` command."""
-    app.command("train")(tracked("train")(_train))
-    app.command("predict")(_predict)
-    app.command("update")(with_device(_update))
+    add_command(app, "train", tracked("train")(_train))
+    add_command(app, "predict", _predict)
+    add_command(app, "update", with_device(_update), fits="many")

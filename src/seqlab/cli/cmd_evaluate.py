@@ -8,16 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._io import check_output_path
-from seqlab.cli._options import JSON_OPTION, chatter, print_json, with_device
-from seqlab.cli._options import result as result_echo
+from seqlab.cli._options import JSON_OPTION, library_default, with_device
 from seqlab.cli._tracking import tracked
+from seqlab.cli.output import add_command, output
 from seqlab.errors import ValidationError
+from seqlab.evaluate.repeats import repeat as _library_repeat
+from seqlab.evaluate.tuning import tune as _library_tune
 
 __all__ = ["register", "parse_grid", "load_experiment_target"]
-
-
-def _echo_to(as_json: bool):
-    return result_echo(as_json)
 
 
 def _value(text: str) -> Any:
@@ -50,7 +48,7 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
 
 def _tune_space(grid_items: list[str], param_items: list[str]) -> dict[str, Any]:
     """The search space of `seqlab tune`: --grid lists and --param ranges or choices."""
-    from seqlab.evaluate import parse_space
+    from seqlab.evaluate.search_space import parse_space
 
     space = parse_grid(grid_items) if grid_items else {}
     for name, values in parse_space(param_items).items():
@@ -66,7 +64,8 @@ def _tune_space(grid_items: list[str], param_items: list[str]) -> dict[str, Any]
 def load_experiment_target(target: str, *, quick: bool, epochs: int | None) -> Any:
     """A recipe name or a config file (TOML, or .json) as an experiment(seed) -> float."""
     from seqlab.evaluate import ConfigExperiment, load_config
-    from seqlab.recipes import RecipeExperiment, names
+    from seqlab.recipes import names
+    from seqlab.recipes.registry import RecipeExperiment
 
     if target in names():
         return RecipeExperiment(target, quick=quick, epochs=epochs)
@@ -78,163 +77,167 @@ def load_experiment_target(target: str, *, quick: bool, epochs: int | None) -> A
     raise UnknownNameError("recipe (or config file)", target, names())
 
 
+def _repeat(
+    target: Annotated[str, typer.Argument(help="A recipe name or a config file (TOML, or "
+                                                ".json).")],
+    repeats: Annotated[int, typer.Option(help="Number of runs.")] = 5,
+    workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the first run.")]
+    = library_default(_library_repeat, "seed"),
+    quick: Annotated[bool, typer.Option(help="Recipes: the reduced version.")] = False,
+    epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
+                                               show_default="the target's")] = None,
+    confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")]
+    = library_default(_library_repeat, "confidence"),
+    out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
+                                             show_default="none")] = None,
+    as_json: JSON_OPTION = False,
+) -> None:
+    """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
+    (mean, std, quartiles, confidence interval of the mean)."""
+    from seqlab.evaluate import repeat
+    from seqlab.evaluate.stats import describe_table
+
+    if out is not None:
+        check_output_path(out, "run directory", folder=True)
+    screen = output(as_json)
+    experiment = load_experiment_target(target, quick=quick, epochs=epochs)
+    result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
+                    confidence=confidence, echo=screen.progress())
+    if out is not None:
+        from seqlab.runs import write_run_dir
+
+        write_run_dir(out, config={"command": "repeat", "target": target,
+                                   "repeats": repeats, "seed": seed, "workers": workers,
+                                   "quick": quick, "epochs": epochs},
+                      metrics=result.to_dict(), figures={"boxplot": result.boxplot(target)})
+    if as_json:
+        screen.json({"target": target, **result.to_dict()})
+        return
+    screen.result(describe_table({target: result.summary}))
+    screen.result(str(result.summary))
+
+def _tune(
+    config: Annotated[str | None, typer.Argument(
+        help="Config file (TOML, or .json).",
+        show_default="the book's toy problem (chapter 12)")] = None,
+    grid_items: Annotated[list[str], typer.Option(
+        "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.",
+        show_default="none: give at least one")] = [],  # noqa: B006
+    repeats: Annotated[int, typer.Option(help="Runs per configuration.")]
+    = library_default(_library_tune, "repeats"),
+    epochs: Annotated[int | None, typer.Option(help="Epochs of every run.",
+                                               show_default="the config's")] = None,
+    backend: Annotated[str, typer.Option(help="grid, random or optuna.")]
+    = library_default(_library_tune, "backend"),
+    n_trials: Annotated[int | None, typer.Option(
+        help="Configurations for random; trials this process trains for optuna (or "
+             "until --trials is reached).", show_default="10")] = None,
+    param_items: Annotated[list[str], typer.Option(
+        "--param", help="NAME=LOW..HIGH, with :log and/or :int after it, or NAME=A,B "
+        "(repeatable), e.g. lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.",
+        show_default="none")] = [],  # noqa: B006
+    trials: Annotated[int | None, typer.Option(
+        "--trials", help="Optuna: the study's budget of completed trials, shared by every "
+                         "worker on the same --storage and --study-name.",
+        show_default="none: --n-trials per worker")] = None,
+    direction: Annotated[str | None, typer.Option(
+        help="minimize or maximize (default: what the config's score needs).")] = None,
+    prune: Annotated[bool, typer.Option(
+        help="Optuna: stop a trial whose validation score is worse than the median of "
+             "earlier trials at the same epoch.")] = library_default(_library_tune, "prune"),
+    storage: Annotated[str | None, typer.Option(
+        help="Optuna storage: a SQLAlchemy URL or a SQLite file path.",
+        show_default="sqlite:///seqlab-tune.db")] = None,
+    study_name: Annotated[str | None, typer.Option(
+        help="Optuna study name (workers started with the same command share it).",
+        show_default="derived from the config, space and seeds")] = None,
+    workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")]
+    = library_default(_library_tune, "seed"),
+    out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
+                                             show_default="none")] = None,
+    as_json: JSON_OPTION = False,
+) -> None:
+    """Grid/random/Optuna search over spec, trainer and fit fields; prints a describe
+    table of each configuration's repeated scores and the best configuration."""
+    from seqlab.evaluate import ConfigExperiment, load_config, tune
+
+    screen = output(as_json)
+    if out is not None:
+        check_output_path(out, "run directory", folder=True)
+    space = _tune_space(grid_items, param_items)
+    if config is None:
+        from seqlab.recipes.diagnose import toy_config
+
+        base = toy_config()
+    else:
+        base = load_config(config)
+    overrides = {"epochs": epochs} if epochs is not None else {}
+    result = tune(ConfigExperiment(base, overrides), space, backend=backend,
+                  repeats=repeats, seed=seed, n_trials=n_trials, max_trials=trials,
+                  workers=workers, direction=direction, storage=storage,
+                  study_name=study_name, prune=prune, echo=screen.progress())
+    if out is not None:
+        from seqlab.runs import write_run_dir
+
+        write_run_dir(out, config={"command": "tune", "config": config or "toy",
+                                   "grid": space, "repeats": repeats, "epochs": epochs,
+                                   "backend": backend, "seed": seed,
+                                   "trials": trials, "storage": result.storage,
+                                   "study_name": result.study_name},
+                      metrics=result.to_dict(), figures={"boxplot": result.boxplot()})
+    if as_json:
+        screen.json(result.to_dict())
+        return
+    screen.result(result.table())
+    screen.result(f"best: {result.best} (mean {result.summaries[result.best_index].mean:.6g})")
+    if result.storage:
+        screen.note(f"study {result.study_name!r} stored in {result.storage}: "
+             + ", ".join(f"{n} {what}" for what, n in result.trials.items()))
+
+def _diagnose(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
+    as_json: JSON_OPTION = False,
+) -> None:
+    """Read the learning curves of a run directory: underfit, good fit or overfit."""
+    from seqlab.evaluate import diagnose_many, majority
+    from seqlab.evaluate.diagnosis import MIN_EPOCHS, diagnosable
+    from seqlab.runs import read_run_dir
+
+    record = read_run_dir(run_dir)
+    histories = [h for h in record.histories if diagnosable(h)]
+    if not histories:
+        raise ValidationError(
+            f"{str(run_dir)!r} holds no history with a validation loss over at least "
+            f"{MIN_EPOCHS} epochs to diagnose."
+        )
+    diagnoses = diagnose_many(histories)
+    screen = output(as_json)
+    if as_json:
+        screen.json({"verdict": majority(diagnoses),
+                    "runs": [d.to_dict() for d in diagnoses]})
+        return
+    for index, d in enumerate(diagnoses, start=1):
+        screen.result(f"run {index}: {d}")
+    screen.result(f"verdict: {majority(diagnoses)}")
+
+def _report(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
+    out: Annotated[Path | None, typer.Option(
+        help="HTML file to write.", show_default="RUN_DIR/report.html")] = None,
+) -> None:
+    """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
+    from seqlab.runs import write_report
+
+    if out is not None:
+        check_output_path(out, "report")
+    output().result(str(write_report(run_dir, out)))
+
+
 def register(app: typer.Typer) -> None:
-    """Add the evaluation commands to `app`."""
-
-    @app.command("repeat")
-    @with_device
-    @tracked("repeat")
-    def repeat_command(
-        target: Annotated[str, typer.Argument(help="A recipe name or a config file (TOML, or "
-                                                    ".json).")],
-        repeats: Annotated[int, typer.Option(help="Number of runs.")] = 5,
-        workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
-        seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 0,
-        quick: Annotated[bool, typer.Option(help="Recipes: the reduced version.")] = False,
-        epochs: Annotated[int | None, typer.Option(help="Override the epochs.",
-                                                   show_default="the target's")] = None,
-        confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")] = 0.95,
-        out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
-                                                 show_default="none")] = None,
-        as_json: JSON_OPTION = False,
-    ) -> None:
-        """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
-        (mean, std, quartiles, confidence interval of the mean)."""
-        from seqlab.evaluate import describe_table, repeat
-
-        if out is not None:
-            check_output_path(out, "run directory", folder=True)
-        echo = _echo_to(as_json)
-        experiment = load_experiment_target(target, quick=quick, epochs=epochs)
-        result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
-                        confidence=confidence, echo=chatter(as_json))
-        if out is not None:
-            from seqlab.runs import write_run_dir
-
-            write_run_dir(out, config={"command": "repeat", "target": target,
-                                       "repeats": repeats, "seed": seed, "workers": workers,
-                                       "quick": quick, "epochs": epochs},
-                          metrics=result.to_dict(), figures={"boxplot": result.boxplot(target)})
-        if as_json:
-            print_json({"target": target, **result.to_dict()})
-            return
-        echo(describe_table({target: result.summary}))
-        echo(str(result.summary))
-
-    @app.command("tune")
-    @with_device
-    @tracked("tune")
-    def tune_command(
-        config: Annotated[str | None, typer.Argument(
-            help="Config file (TOML, or .json).",
-            show_default="the book's toy problem (chapter 12)")] = None,
-        grid_items: Annotated[list[str], typer.Option(
-            "--grid", help="NAME=V1,V2,... (repeatable), e.g. units=1,5,10.",
-            show_default="none: give at least one")] = [],  # noqa: B006
-        repeats: Annotated[int, typer.Option(help="Runs per configuration.")] = 5,
-        epochs: Annotated[int | None, typer.Option(help="Epochs of every run.",
-                                                   show_default="the config's")] = None,
-        backend: Annotated[str, typer.Option(help="grid, random or optuna.")] = "grid",
-        n_trials: Annotated[int | None, typer.Option(
-            help="Configurations for random; trials this process trains for optuna (or "
-                 "until --trials is reached).", show_default="10")] = None,
-        param_items: Annotated[list[str], typer.Option(
-            "--param", help="NAME=LOW..HIGH, with :log and/or :int after it, or NAME=A,B "
-            "(repeatable), e.g. lr=1e-4..1e-1:log, units=16..256:int, cell=lstm,gru.",
-            show_default="none")] = [],  # noqa: B006
-        trials: Annotated[int | None, typer.Option(
-            "--trials", help="Optuna: the study's budget of completed trials, shared by every "
-                             "worker on the same --storage and --study-name.",
-            show_default="none: --n-trials per worker")] = None,
-        direction: Annotated[str | None, typer.Option(
-            help="minimize or maximize (default: what the config's score needs).")] = None,
-        prune: Annotated[bool, typer.Option(
-            help="Optuna: stop a trial whose validation score is worse than the median of "
-                 "earlier trials at the same epoch.")] = True,
-        storage: Annotated[str | None, typer.Option(
-            help="Optuna storage: a SQLAlchemy URL or a SQLite file path.",
-            show_default="sqlite:///seqlab-tune.db")] = None,
-        study_name: Annotated[str | None, typer.Option(
-            help="Optuna study name (workers started with the same command share it).",
-            show_default="derived from the config, space and seeds")] = None,
-        workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = 1,
-        seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
-        out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
-                                                 show_default="none")] = None,
-        as_json: JSON_OPTION = False,
-    ) -> None:
-        """Grid/random/Optuna search over spec, trainer and fit fields; prints a describe
-        table of each configuration's repeated scores and the best configuration."""
-        from seqlab.evaluate import ConfigExperiment, load_config, tune
-
-        echo = _echo_to(as_json)
-        if out is not None:
-            check_output_path(out, "run directory", folder=True)
-        space = _tune_space(grid_items, param_items)
-        if config is None:
-            from seqlab.recipes.diagnose import toy_config
-
-            base = toy_config()
-        else:
-            base = load_config(config)
-        overrides = {"epochs": epochs} if epochs is not None else {}
-        result = tune(ConfigExperiment(base, overrides), space, backend=backend,
-                      repeats=repeats, seed=seed, n_trials=n_trials, max_trials=trials,
-                      workers=workers, direction=direction, storage=storage,
-                      study_name=study_name, prune=prune, echo=chatter(as_json))
-        if out is not None:
-            from seqlab.runs import write_run_dir
-
-            write_run_dir(out, config={"command": "tune", "config": config or "toy",
-                                       "grid": space, "repeats": repeats, "epochs": epochs,
-                                       "backend": backend, "seed": seed,
-                                       "trials": trials, "storage": result.storage,
-                                       "study_name": result.study_name},
-                          metrics=result.to_dict(), figures={"boxplot": result.boxplot()})
-        if as_json:
-            print_json(result.to_dict())
-            return
-        echo(result.table())
-        echo(f"best: {result.best} (mean {result.summaries[result.best_index].mean:.6g})")
-        if result.storage:
-            echo(f"study {result.study_name!r} stored in {result.storage}: "
-                 + ", ".join(f"{n} {what}" for what, n in result.trials.items()))
-
-    @app.command("diagnose")
-    def diagnose_command(
-        run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
-        as_json: JSON_OPTION = False,
-    ) -> None:
-        """Read the learning curves of a run directory: underfit, good fit or overfit."""
-        from seqlab.evaluate import diagnose_many, majority
-        from seqlab.evaluate.diagnosis import MIN_EPOCHS, diagnosable
-        from seqlab.runs import read_run_dir
-
-        record = read_run_dir(run_dir)
-        histories = [h for h in record.histories if diagnosable(h)]
-        if not histories:
-            raise ValidationError(
-                f"{str(run_dir)!r} holds no history with a validation loss over at least "
-                f"{MIN_EPOCHS} epochs to diagnose."
-            )
-        diagnoses = diagnose_many(histories)
-        if as_json:
-            print_json({"verdict": majority(diagnoses),
-                        "runs": [d.to_dict() for d in diagnoses]})
-            return
-        for index, d in enumerate(diagnoses, start=1):
-            typer.echo(f"run {index}: {d}")
-        typer.echo(f"verdict: {majority(diagnoses)}")
-
-    @app.command("report")
-    def report_command(
-        run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
-        out: Annotated[Path | None, typer.Option(
-            help="HTML file to write.", show_default="RUN_DIR/report.html")] = None,
-    ) -> None:
-        """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
-        from seqlab.runs import write_report
-
-        if out is not None:
-            check_output_path(out, "report")
-        typer.echo(str(write_report(run_dir, out)))
+    """Add the evaluation commands to `app` (repeat and tune train many models)."""
+    add_command(app, "repeat", with_device(tracked("repeat")(_repeat)), fits="many")
+    add_command(app, "tune", with_device(tracked("tune")(_tune)), fits="many")
+    add_command(app, "diagnose", _diagnose)
+    add_command(app, "report", _report)

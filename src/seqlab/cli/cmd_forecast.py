@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from seqlab.cli._options import alias, print_json, with_device
+from seqlab.cli._options import alias, with_device
+from seqlab.cli.output import Output, add_command, print_json
 from seqlab.errors import ValidationError
 
 _DATE = typer.Option("--date-column", help="Column holding the dates.",
@@ -90,7 +91,6 @@ def _forecast(
     saved forecaster. --out saves the forecaster (a bundle); --forecasts writes the table.
     """
     from seqlab._io import atomic_write, check_output_path
-    from seqlab.cli._options import chatter, result
     from seqlab.forecast import Forecaster, load, save
     from seqlab.forecast.forecaster import processes
     from seqlab.forecast.persist import check_target
@@ -105,8 +105,8 @@ def _forecast(
                               "drop --model to fit anew.")
     if out is not None:
         check_target(out)
-    note = chatter(as_json=True)
-    say = result(as_json or output is None)
+    shown = Output(as_json or output is None)  # the CSV on stdout: every other line on stderr
+    note = shown.progress()
     if model is not None:
         forecaster = load(model)
         table = forecaster.predict(horizon, data=forecaster.read(data, fill=fill), level=level,
@@ -138,13 +138,13 @@ def _forecast(
         return
     if output is None:
         table.to_csv(sys.stdout, index=False)
-    say(f"model: {summary['model']}")
+    shown.result(f"model: {summary['model']}")
     for line in summary["notes"]:
-        note(f"note: {line}")
+        shown.note(f"note: {line}")
     if output is not None:
-        say(f"{len(table)} forecasts written to {output}")
+        shown.result(f"{len(table)} forecasts written to {output}")
     if out is not None:
-        say(f"bundle written to {out}")
+        shown.result(f"bundle written to {out}")
 
 
 def _backtest(
@@ -181,12 +181,11 @@ def _backtest(
     """Rolling-origin backtest of seqlab beside the classical methods (MASE, sMAPE, RMSE,
     interval coverage where a method has intervals), per method and per series."""
     from seqlab._io import atomic_savefig, check_output_path
-    from seqlab.cli._options import chatter, result
     from seqlab.forecast import backtest, backtest_figure, read_csv
 
     if plot is not None and not no_plot:
         check_output_path(plot, "plot")
-    note = chatter(as_json=True)
+    shown = Output(as_json)
     read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates)
     if id_column is not None:
         read["id_column"] = id_column
@@ -194,13 +193,13 @@ def _backtest(
         read["value_column"] = value_column
     outcome = backtest(read_csv(data, **read), horizon, origins, step=step, refit=refit,
                        methods=_method_list(methods), level=level, members=members,
-                       seed=seed, workers=workers, progress=note)
+                       seed=seed, workers=workers, progress=shown.progress())
     if plot is not None and not no_plot:
         atomic_savefig(backtest_figure(outcome), plot, dpi=100)
     if as_json:
         print_json(outcome.to_json())
         return
-    say = result()
+    say = shown.result
     say(f"rolling origin: {origins} origin(s), horizon {horizon}, "
         f"{'refitted at every origin' if refit else 'seqlab fitted once, at the first origin'}")
     if outcome.model:
@@ -213,11 +212,11 @@ def _backtest(
         say(f"(coverage: share of truths inside the {level:.0%} interval)")
     names = list(outcome.per_series)
     if 1 < len(names) <= 20:
-        shown = list(outcome.metrics)
-        say("MASE per series: " + " ".join(f"{k:>10.10s}" for k in shown))
+        columns = list(outcome.metrics)
+        say("MASE per series: " + " ".join(f"{k:>10.10s}" for k in columns))
         for name in names:
             cells = " ".join(f"{outcome.per_series[name].get(k, math.nan):10.3f}"
-                             for k in shown)
+                             for k in columns)
             say(f"  {name[:14]:14s} {cells}")
     elif len(names) > 20:
         wins: dict[str, int] = {}
@@ -227,13 +226,13 @@ def _backtest(
         say("best method per series (MASE): " + ", ".join(
             f"{k} {v}" for k, v in sorted(wins.items(), key=lambda kv: -kv[1])))
     for line in outcome.notes:
-        note(f"note: {line}")
+        shown.note(f"note: {line}")
     say(outcome.verdict())
     if plot is not None and not no_plot:
-        note(f"plot written to {plot}")
+        shown.note(f"plot written to {plot}")
 
 
 def register(app: typer.Typer) -> None:
     """Add forecast and backtest to the `seqlab` command."""
-    app.command("forecast")(with_device(_forecast))
-    app.command("backtest")(with_device(_backtest))
+    add_command(app, "forecast", with_device(_forecast), fits="own")
+    add_command(app, "backtest", with_device(_backtest), fits="own")

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from seqlab.cli._options import JSON_OPTION, dumps
+from seqlab.cli._options import JSON_OPTION
+from seqlab.cli.output import Output, add_command
 
 
 def _inspect(
@@ -25,34 +26,35 @@ def _inspect(
     keras = summary(loaded.model, keras_count=True, print_fn=None)
     records = loaded.history.records[-history:] if history > 0 else []
     config = loaded.trainer_config.to_dict() if loaded.trainer_config_kept else None
+    screen = Output(as_json)
     if as_json:
-        typer.echo(dumps({
+        screen.json({
             "bundle": str(bundle), "version": loaded.folder.name,
             "created": loaded.manifest.get("created"),
             "seqlab_version": loaded.manifest.get("seqlab_version"),
             "spec": loaded.spec.to_dict(), "parameters": torch_count.total_params,
             "parameters_keras": keras.total_params, "pipeline": loaded.pipeline.to_dict(),
             "trainer_config": config, "history": records,
-            "metadata": loaded.metadata}, default=str))
+            "metadata": loaded.metadata}, default=str)
         return
-    typer.echo(f"bundle {bundle} (version {loaded.folder.name}, saved "
+    screen.result(f"bundle {bundle} (version {loaded.folder.name}, saved "
                f"{loaded.manifest.get('created')} by seqlab "
                f"{loaded.manifest.get('seqlab_version')})")
-    typer.echo("\nspec: " + json.dumps(loaded.spec.to_dict(), sort_keys=True))
-    typer.echo("\n" + str(torch_count))
-    typer.echo(f"Keras counts {keras.total_params:,} (one bias per gate)")
+    screen.result("\nspec: " + json.dumps(loaded.spec.to_dict(), sort_keys=True))
+    screen.result("\n" + str(torch_count))
+    screen.result(f"Keras counts {keras.total_params:,} (one bias per gate)")
     steps = ", ".join(repr(step) for step in loaded.pipeline.steps) or "(none: model-ready "\
                                                                         "arrays)"
-    typer.echo(f"\npipeline: {steps}; columns {loaded.pipeline.columns}")
-    typer.echo("training config: " + (json.dumps(config, sort_keys=True)
+    screen.result(f"\npipeline: {steps}; columns {loaded.pipeline.columns}")
+    screen.result("training config: " + (json.dumps(config, sort_keys=True)
                                       if config else "(not kept)"))
     if records:
-        typer.echo(f"\nlast {len(records)} epoch(s) of {len(loaded.history.records)}:")
+        screen.result(f"\nlast {len(records)} epoch(s) of {len(loaded.history.records)}:")
         for record in records:
-            typer.echo("  " + ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}"
+            screen.result("  " + ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}"
                                         for k, v in record.items()))
     if loaded.metadata:
-        typer.echo("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
+        screen.result("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
 
 
 def _export(
@@ -66,10 +68,10 @@ def _export(
     from seqlab.bundle.export import export
 
     target = out or bundle.with_name(bundle.name + (".onnx" if format == "onnx" else ".pt"))
-    typer.echo(f"wrote {export(bundle, target, format=format)}")
+    Output().result(f"wrote {export(bundle, target, format=format)}")
 
 
 def register(app: typer.Typer) -> None:
     """Add inspect and export to the `seqlab` command."""
-    app.command("inspect")(_inspect)
-    app.command("export")(_export)
+    add_command(app, "inspect", _inspect)
+    add_command(app, "export", _export)

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._settings import declared
-from seqlab.cli._options import DEVICE_OPTION, JSON_OPTION, chatter, on_device
+from seqlab.cli._options import DEVICE_OPTION, JSON_OPTION, on_device
 from seqlab.cli._results import report_text_training
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
+from seqlab.cli.output import Output, add_command
 from seqlab.errors import ValidationError
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
@@ -47,7 +48,7 @@ def _train_text(file: Path, out: Path = Path("text-model"), resume: bool = False
     """
     with resume_hint("train-text"):
         run = train_text(file, TextTrainingConfig(**settings), out=out, resume=resume,
-                         echo=chatter(as_json))
+                         echo=Output(as_json).note)
     if run.trainer.world.main:
         report_text_training(run, out, as_json)
 
@@ -92,10 +93,10 @@ def _generate(
         raise ValidationError(f"Bundle {str(bundle)!r} has no vocabulary: it is not a text model.")
     text = generate_text(loaded.model, encoders[0].vocabulary_, prime, length,
                          temperature=temperature, top_k=top_k, seed=seed)
-    typer.echo(prime + text)
+    Output().result(prime + text)
 
 
 def register(app: typer.Typer) -> None:
     """Add train-text and generate to the `seqlab` command."""
-    app.command("train-text")(tracked("train-text")(_train_text))
-    app.command("generate")(_generate)
+    add_command(app, "train-text", tracked("train-text")(_train_text))
+    add_command(app, "generate", _generate)

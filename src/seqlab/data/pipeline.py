@@ -168,7 +168,7 @@ class ScaleStep(Step):
         """Rebuild the fitted scaler, checking its statistics are consistent and finite."""
         scaler_class = _SCALERS[self.method]
         scaler = scaler_class.from_dict(state)
-        attrs = scaler_class._fitted_attrs
+        attrs = scaler_class.fitted_attributes
         if not all(hasattr(scaler, a) for a in attrs):
             raise ValidationError("ScaleStep state has no fitted statistics.")
         width = scaler.n_features_in_

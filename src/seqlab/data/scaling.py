@@ -40,7 +40,8 @@ def _n_features(shape: tuple[int, ...]) -> int:
 class _Scaler:
     """Shared plumbing: fit checks, fitted-state checks, shape handling and serialisation."""
 
-    _fitted_attrs: tuple[str, ...] = ()
+    fitted_attributes: tuple[str, ...] = ()
+    """The statistics `fit` sets (what `to_dict` stores and a pipeline's state checks)."""
 
     def _check_fit_input(self, x: Any) -> np.ndarray:
         flat, _, _ = _as_2d(x, type(self).__name__, "fit")
@@ -55,7 +56,7 @@ class _Scaler:
         return flat
 
     def _check_fitted(self, method: str) -> None:
-        if not hasattr(self, self._fitted_attrs[0]):
+        if not hasattr(self, self.fitted_attributes[0]):
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                 f"the training data before using '{method}'."
@@ -87,8 +88,8 @@ class _Scaler:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-plain description (parameters and fitted state, if fitted)."""
         fitted = None
-        if hasattr(self, self._fitted_attrs[0]):
-            fitted = {a: np.asarray(getattr(self, a)).tolist() for a in self._fitted_attrs}
+        if hasattr(self, self.fitted_attributes[0]):
+            fitted = {a: np.asarray(getattr(self, a)).tolist() for a in self.fitted_attributes}
             fitted["n_features_in_"] = int(self.n_features_in_)
             fitted["n_samples_seen_"] = int(self.n_samples_seen_)
         return {"type": type(self).__name__, "params": self.get_params(), "fitted": fitted}
@@ -104,12 +105,12 @@ class _Scaler:
         obj = cls(**data.get("params", {}))
         fitted = data.get("fitted")
         if fitted:
-            missing = [a for a in cls._fitted_attrs if a not in fitted]
+            missing = [a for a in cls.fitted_attributes if a not in fitted]
             if missing:
                 raise ValidationError(
                     f"{cls.__name__}.from_dict: the 'fitted' entry lacks {', '.join(missing)}."
                 )
-            for a in cls._fitted_attrs:
+            for a in cls.fitted_attributes:
                 try:
                     value = np.asarray(fitted[a], dtype=np.float64)
                 except (TypeError, ValueError, OverflowError):
@@ -119,13 +120,13 @@ class _Scaler:
                         f"{cls.__name__}.from_dict: the fitted {a!r} must be a list of finite "
                         f"numbers, one per feature. Got {str(fitted[a])[:80]} instead.")
                 setattr(obj, a, value)
-            if len({len(getattr(obj, a)) for a in cls._fitted_attrs}) != 1:
+            if len({len(getattr(obj, a)) for a in cls.fitted_attributes}) != 1:
                 raise ValidationError(f"{cls.__name__}.from_dict: the fitted statistics "
-                                      f"{list(cls._fitted_attrs)} differ in length.")
+                                      f"{list(cls.fitted_attributes)} differ in length.")
             if not np.all(obj.scale_ != 0):
                 raise ValidationError(f"{cls.__name__}.from_dict: the fitted 'scale_' holds "
                                       f"0, which would divide by zero.")
-            first = fitted[cls._fitted_attrs[0]]
+            first = fitted[cls.fitted_attributes[0]]
             obj.n_features_in_ = len(first)
             if fitted.get("n_features_in_", len(first)) != len(first):
                 raise ValidationError(
@@ -163,7 +164,7 @@ class MinMaxScaler(_Scaler):
     ``n_features_in_``, ``n_samples_seen_``.
     """
 
-    _fitted_attrs = ("data_min_", "data_max_", "data_range_", "scale_", "min_")
+    fitted_attributes = ("data_min_", "data_max_", "data_range_", "scale_", "min_")
 
     def __init__(self, feature_range: tuple[float, float] = (0, 1)):
         self.feature_range = feature_range
@@ -210,7 +211,7 @@ class StandardScaler(_Scaler):
     Fitted attributes: ``mean_``, ``var_``, ``scale_``, ``n_features_in_``, ``n_samples_seen_``.
     """
 
-    _fitted_attrs = ("mean_", "var_", "scale_")
+    fitted_attributes = ("mean_", "var_", "scale_")
 
     def __init__(self, *, with_mean: bool = True, with_std: bool = True):
         self.with_mean = with_mean

@@ -8,41 +8,27 @@ verdict is reached, its thresholds), `seqlab.evaluate.tuning`, `seqlab.evaluate.
 `seqlab.evaluate.experiment` (the JSON config format).
 """
 
-from seqlab.evaluate.diagnosis import (
-    ADVICE,
-    VERDICTS,
-    Diagnosis,
-    diagnose,
-    diagnose_many,
-    majority,
-)
-from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides, load_config
+from seqlab.evaluate.diagnosis import Diagnosis, diagnose, diagnose_many, majority
+from seqlab.evaluate.experiment import ConfigExperiment, load_config
 from seqlab.evaluate.repeats import RepeatResult, repeat
-from seqlab.evaluate.search_space import parse_param, parse_space
-from seqlab.evaluate.stats import Summary, describe_table, summarize
-from seqlab.evaluate.tuning import BACKENDS, TuneResult, grid, sample, tune
+from seqlab.evaluate.stats import Summary, summarize
+from seqlab.evaluate.tuning import TuneResult, grid, sample, tune
 
+# The helpers the CLI and the modules share (parse_space, apply_overrides, describe_table,
+# VERDICTS, ADVICE, TUNABLE, BACKENDS) stay importable from their modules, not from here.
 __all__ = [
     "repeat",
     "RepeatResult",
     "Summary",
     "summarize",
-    "describe_table",
     "diagnose",
     "diagnose_many",
     "majority",
     "Diagnosis",
-    "VERDICTS",
-    "ADVICE",
     "tune",
     "TuneResult",
     "grid",
     "sample",
-    "parse_param",
-    "parse_space",
-    "BACKENDS",
     "ConfigExperiment",
     "load_config",
-    "apply_overrides",
-    "TUNABLE",
 ]

@@ -11,10 +11,11 @@ combination), with prediction intervals, rolling-origin backtests and bundles.
 """
 
 from seqlab.forecast.backtesting import BacktestResult, backtest
-from seqlab.forecast.data import SeriesData, prepare, read_csv, season_length_of
+from seqlab.forecast.data import SeriesData, prepare, read_csv, read_future_covariates
 from seqlab.forecast.figure import backtest_figure
 from seqlab.forecast.forecaster import METHODS, FitReport, Forecaster
 from seqlab.forecast.persist import load, save
 
-__all__ = ["Forecaster", "FitReport", "METHODS", "SeriesData", "prepare", "read_csv", "season_length_of",
-           "backtest", "BacktestResult", "backtest_figure", "save", "load"]
+__all__ = ["Forecaster", "FitReport", "METHODS", "SeriesData", "prepare", "read_csv",
+           "read_future_covariates", "backtest", "BacktestResult", "backtest_figure", "save",
+           "load"]

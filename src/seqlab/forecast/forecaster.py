@@ -498,8 +498,6 @@ class Forecaster:
             raise NotFittedError("This Forecaster is not fitted yet: call `fit(data)` first "
                                  "(or load a saved one with `seqlab.forecast.load`).")
 
-    _check_fitted = check_fitted
-
     def predict(self, horizon: int | None = None, data: Any = None,
                 level: float | None = None, future_covariates: Any = None) -> pd.DataFrame:
         """Forecast from the end of the fitted data, or of `data` (new observations of the

@@ -16,7 +16,7 @@ from torch import nn
 
 from seqlab._validation import check_int, check_ndim
 from seqlab.errors import ValidationError
-from seqlab.models._inference import eval_mode
+from seqlab.models.inference import eval_mode
 
 __all__ = ["closed_loop"]
 

@@ -12,7 +12,7 @@ from torch import nn
 from seqlab._validation import check_float, check_int, check_seed
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
-from seqlab.models._inference import eval_mode
+from seqlab.models.inference import eval_mode
 
 __all__ = ["sample_next", "generate_ids", "generate_text"]
 

@@ -11,7 +11,7 @@ from torch import nn
 from seqlab._validation import check_int
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
-from seqlab.models._inference import eval_mode
+from seqlab.models.inference import eval_mode
 
 __all__ = ["forecast_errors", "rmse", "skill_over_time", "plot_skill"]
 

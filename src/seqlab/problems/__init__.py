@@ -9,7 +9,6 @@ from seqlab.problems.addition import (
 )
 from seqlab.problems.alphabet import (
     ALPHABET,
-    CORRUPTED_PROBES,
     alphabet_vocabulary,
     alphabet_windows,
     scale_ids,
@@ -23,7 +22,6 @@ from seqlab.problems.rectangles import random_rectangles, rectangle_pairs, shape
 
 __all__ = [
     "ALPHABET",
-    "CORRUPTED_PROBES",
     "alphabet_vocabulary",
     "alphabet_windows",
     "scale_ids",

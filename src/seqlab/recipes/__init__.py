@@ -3,7 +3,6 @@
 from seqlab.recipes.registry import (
     Outcome,
     Recipe,
-    RecipeExperiment,
     RecipeResult,
     RunContext,
     get,
@@ -13,4 +12,4 @@ from seqlab.recipes.registry import (
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
 __all__ = ["get", "names", "run", "Recipe", "RecipeResult", "RunContext", "Outcome",
-           "RecipeExperiment", "train_text", "TextTrainingConfig"]
+           "train_text", "TextTrainingConfig"]

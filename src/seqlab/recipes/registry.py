@@ -315,9 +315,8 @@ def median_between(low: float, high: float) -> Callable[[list[Outcome]], bool]:
 
 
 def _load_all() -> None:
-    # Each module of this package other than the registry registers its recipes on import.
-    import seqlab.recipes as package
-
-    for module in pkgutil.iter_modules(package.__path__):
+    # Each module of this package other than the registry registers its recipes on import
+    # (the folder is listed rather than the package imported: no cycle back through it).
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.name != "registry":
             importlib.import_module(f"seqlab.recipes.{module.name}")

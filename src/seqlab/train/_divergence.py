@@ -12,13 +12,11 @@ from __future__ import annotations
 import copy
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from seqlab.errors import DivergenceWarning, TrainingDivergedError
 from seqlab.train.callbacks import Callback, RepeatEpoch
-
-if TYPE_CHECKING:
-    from seqlab.train.trainer import Trainer
+from seqlab.train.view import TrainerView
 
 
 class DivergenceGuard(Callback):
@@ -30,7 +28,7 @@ class DivergenceGuard(Callback):
     """
 
     def __init__(
-        self, trainer: Trainer, policy: str, spike_factor: float | None, max_rollbacks: int,
+        self, trainer: TrainerView, policy: str, spike_factor: float | None, max_rollbacks: int,
         lr_factor: float,
     ):
         self.trainer = trainer

@@ -14,12 +14,15 @@ import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
 
 from seqlab.errors import CheckpointError, SeqlabError, TrainingInterrupted, ValidationError
+from seqlab.models.inference import Stream
+from seqlab.train._divergence import DivergenceGuard
+from seqlab.train.callbacks import Callback
 from seqlab.train.checkpoint import (
     changed_settings,
     join_tensors,
@@ -27,20 +30,18 @@ from seqlab.train.checkpoint import (
     split_tensors,
     write_checkpoint,
 )
+from seqlab.train.config import TrainerConfig
+from seqlab.train.distributed import World
 from seqlab.train.history import History
-
-if TYPE_CHECKING:
-    from seqlab.models._inference import Stream
-    from seqlab.train._divergence import DivergenceGuard
-    from seqlab.train.trainer import Trainer
+from seqlab.train.view import TrainerView
 
 
 class EpochTotals:
     """An epoch's loss and metric sums over the samples seen so far (on the device)."""
 
-    def __init__(self, trainer: Trainer):
-        self.world, self.metric_fns = trainer.world, trainer.metric_fns
-        zero = torch.zeros((), dtype=torch.float64, device=trainer.device)
+    def __init__(self, world: World, metric_fns: dict[str, Any], device: torch.device):
+        self.world, self.metric_fns = world, metric_fns
+        zero = torch.zeros((), dtype=torch.float64, device=device)
         self.loss = zero.clone()
         self.sums = {name: zero.clone() for name in self.metric_fns}
         self.counts = dict.fromkeys(self.metric_fns, 0)
@@ -114,16 +115,23 @@ def _check_torch_rng(state: torch.Tensor, path: str | Path) -> None:
 
 
 class RunState:
-    """The position and checkpointing of one `fit` (see the module docstring)."""
+    """The position and checkpointing of one `fit` (see the module docstring).
 
-    def __init__(self, trainer: Trainer, guard: DivergenceGuard, feed: Any,
+    It is handed what it saves and restores: the trainer's `TrainerView` (model,
+    optimizer, history, events, stop flag), the fit's `callbacks` in notification order,
+    the mixed-precision `scaler` (None without one) and the `config` recorded to tell a
+    checkpoint of another run apart."""
+
+    def __init__(self, trainer: TrainerView, *, guard: DivergenceGuard, feed: Any,
+                 callbacks: list[Callback], scaler: Any, config: TrainerConfig,
                  rng: np.random.Generator, path: str | Path | None, every: int | None,
                  fit_args: dict[str, Any]):
         self.trainer, self.guard, self.feed, self.rng = trainer, guard, feed, rng
+        self.callbacks, self.scaler, self.config = callbacks, scaler, config
         self.path = None if path is None else Path(path)
         self.every = every
         self.fit_args = {**fit_args, "samples": feed.samples, "processes": trainer.world.size,
-                         "stateful": trainer.stateful}
+                         "stateful": config.stateful}
         self.epoch = self.batch = self.steps_done = 0
         self.epoch_rng = copy.deepcopy(rng.bit_generator.state)
         self.looks_each_batch = self.path is not None or trainer.world.parallel
@@ -231,7 +239,7 @@ class RunState:
         if not world.main:
             return
         callbacks = []
-        for index, callback in enumerate(trainer._callbacks):
+        for index, callback in enumerate(self.callbacks):
             kept = callback.state_dict()
             if kept is not None:
                 callbacks.append({"class": type(callback).__name__,
@@ -246,8 +254,8 @@ class RunState:
             "events": trainer.events_,
             "model": split_tensors(trainer.model.state_dict(), "model", tensors),
             "optimizer": split_tensors(trainer.optimizer.state_dict(), "optimizer", tensors),
-            "scaler": (None if trainer.precision.scaler is None else
-                       split_tensors(trainer.precision.scaler.state_dict(), "scaler", tensors)),
+            "scaler": (None if self.scaler is None else
+                       split_tensors(self.scaler.state_dict(), "scaler", tensors)),
             "guard": {"best_loss": split_tensors(self.guard.best_loss, "g", tensors),
                       "rollbacks": self.guard.rollbacks, "good_epoch": self.guard.good_epoch,
                       "weights": split_tensors(self.guard.weights, "guard.weights", tensors),
@@ -259,7 +267,7 @@ class RunState:
         write_checkpoint(self.path, document, tensors)
 
     def _config(self) -> dict[str, Any]:
-        config = self.trainer.config.to_dict()
+        config = self.config.to_dict()
         config.pop("lr")  # schedules change it; the optimizer state carries the current one
         return config
 
@@ -331,8 +339,8 @@ class RunState:
         trainer = self.trainer
         trainer.model.load_state_dict(join_tensors(document["model"], tensors))
         trainer.optimizer.load_state_dict(join_tensors(document["optimizer"], tensors))
-        if document["scaler"] is not None and trainer.precision.scaler is not None:
-            trainer.precision.scaler.load_state_dict(join_tensors(document["scaler"], tensors))
+        if document["scaler"] is not None and self.scaler is not None:
+            self.scaler.load_state_dict(join_tensors(document["scaler"], tensors))
         trainer.history_ = History.from_dict(document["history"])
         trainer.events_ = list(document["events"])
         guard = document["guard"]
@@ -358,7 +366,7 @@ class RunState:
 
     def _restore_callbacks(self, saved: list[dict[str, Any]], tensors: dict[str, torch.Tensor],
                            path: str | Path) -> None:
-        keeping = [c for c in self.trainer._callbacks if c.state_dict() is not None]
+        keeping = [c for c in self.callbacks if c.state_dict() is not None]
         names = [type(c).__name__ for c in keeping]
         if names != [entry["class"] for entry in saved]:
             raise ValidationError(

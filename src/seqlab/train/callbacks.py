@@ -1,6 +1,7 @@
 """Callbacks: hooks into `Trainer.fit`, with Keras' names and a few of its traps fixed.
 
-Each hook receives the trainer (`self.trainer`, set by `set_trainer`). Hooks:
+Each hook receives the trainer (`self.trainer`, set by `set_trainer`); a callback uses
+only the members that `seqlab.train.view.TrainerView` lists. Hooks:
 ``on_train_begin(logs)`` (logs: the fit's ``epochs``, batch ``steps`` per epoch and
 ``samples``), ``on_epoch_begin(epoch)``, ``on_batch_end(batch, logs)``,
 ``on_epoch_end(epoch, logs)``, ``on_train_end(logs)``. Set ``trainer.stop_training``
@@ -19,24 +20,22 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 from safetensors.torch import save_file
 
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.errors import ValidationError
-
-if TYPE_CHECKING:
-    from seqlab.train.trainer import Trainer
+from seqlab.train.view import TrainerView
 
 
 class Callback:
-    """Base class: override the hooks you need."""
+    """Base class: override the hooks you need; ``self.trainer`` is a `TrainerView`."""
 
-    trainer: Trainer
+    trainer: TrainerView
 
-    def set_trainer(self, trainer: Trainer) -> None:
+    def set_trainer(self, trainer: TrainerView) -> None:
         """Called by the trainer before training starts."""
         self.trainer = trainer
 
@@ -84,13 +83,15 @@ class RepeatEpoch(Exception):  # noqa: N818  (a signal, not an error)
 
 
 class Validation(Callback):
-    """Adds the validation loss and metrics (``val_*``) to each epoch's logs."""
+    """Adds the validation loss and metrics (``val_*``) to each epoch's logs; `score`
+    returns them (the trainer hands over its evaluation of the held-out data, already
+    checked and on the device)."""
 
-    def __init__(self, data: tuple[Any, Any], batch_size: int):
-        self.data, self.batch_size = data, batch_size
+    def __init__(self, score: Callable[[], dict[str, float]]):
+        self.score = score
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
-        scores = self.trainer._evaluate(*self.data, self.batch_size)
+        scores = self.score()
         logs.update({f"val_{k}": v for k, v in scores.items()})
 
 
@@ -167,7 +168,7 @@ class KeepBest:
         self.at: Any = None
         self.weights: dict[str, Any] | None = None
 
-    def offer(self, value: float, at: Any, trainer: Trainer | None = None) -> bool:
+    def offer(self, value: float, at: Any, trainer: TrainerView | None = None) -> bool:
         """Record `value` (seen at `at`) when it improves on the best by more than
         `min_delta`, with `trainer`'s weights when given; returns whether it did."""
         if not value < self.value - self.min_delta:
@@ -186,7 +187,7 @@ class KeepBest:
         """Take back what `state_dict` returned."""
         self.value, self.at, self.weights = state["value"], state["at"], state["weights"]
 
-    def restore(self, trainer: Trainer) -> bool:
+    def restore(self, trainer: TrainerView) -> bool:
         """Put the kept weights back into `trainer`; False when none were kept."""
         if self.weights is None:
             return False

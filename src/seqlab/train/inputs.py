@@ -11,7 +11,7 @@ any size is read a batch at a time.
 from __future__ import annotations
 
 import mmap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -125,8 +125,8 @@ class ArrayFeed:
     """Batches of rows of two columns by a batch plan; each process takes its share of
     every batch's rows."""
 
-    def __init__(self, trainer: Any, x: Any, y: Any, plan: Any):
-        self.x, self.y, self.plan, self.world = x, y, plan, trainer.world
+    def __init__(self, world: Any, x: Any, y: Any, plan: Any):
+        self.x, self.y, self.plan, self.world = x, y, plan, world
         self.samples = len(x)
 
     @property
@@ -150,17 +150,19 @@ class ArrayFeed:
 
 class IterableFeed:
     """Batches from an iterable of (x, y) pairs, checked and converted one at a time (the
-    first fully, against the model; the others for dtype, shape and finiteness)."""
+    first fully, against the model; the others for dtype, shape and finiteness) by
+    ``prepare(x, y, name, check_shape) -> (x, y)``, the trainer's own input check."""
 
     samples = None
 
-    def __init__(self, trainer: Any, data: Iterable[Any], epochs: int):
+    def __init__(self, world: Any, data: Iterable[Any], epochs: int,
+                 prepare: Callable[[Any, Any, str, bool], tuple[Any, Any]]):
         if isinstance(data, Iterator) and epochs > 1:
             raise ValidationError(
                 f"Trainer.fit got a one-shot iterator of batches (a generator) with epochs="
                 f"{epochs}; it can feed a single epoch. Pass a re-iterable such as a torch "
                 f"DataLoader or a list, or epochs=1.")
-        self.trainer, self.data, self.world = trainer, data, trainer.world
+        self.prepare, self.data, self.world = prepare, data, world
         self.steps = len(data) if hasattr(data, "__len__") else None
         self.checked = False
 
@@ -182,8 +184,7 @@ class IterableFeed:
                 raise ValidationError(
                     f"Batch {step} of the iterable given to Trainer.fit is a "
                     f"{type(batch).__name__}; each batch must be an (x, y) pair.")
-            x = self.trainer._inputs(batch[0], f"x of batch {step}")
-            y = self.trainer._targets(batch[1], x, check_shape=not self.checked)
+            x, y = self.prepare(batch[0], batch[1], f"x of batch {step}", not self.checked)
             self.checked = True
             n = len(x)
             share = self.world.share(n) if self.world.parallel else slice(None)

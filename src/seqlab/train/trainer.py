@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,19 +26,24 @@ from seqlab._validation import (
 )
 from seqlab.data.batching import minibatches, stateful_layout
 from seqlab.errors import BundleError, ValidationError
-from seqlab.models._inference import Stream, activate, eval_mode
+from seqlab.models.inference import Stream, activate, eval_mode
 from seqlab.models.spec import TASKS
 from seqlab.train._divergence import DivergenceGuard
 from seqlab.train._progress import ProgressReporter
-from seqlab.train._run_state import EpochTotals as _Totals
-from seqlab.train._run_state import RunState as _Run
+from seqlab.train._run_state import EpochTotals, RunState
 from seqlab.train.callbacks import Callback, RecordEpoch, RepeatEpoch, Validation, watching
 from seqlab.train.config import TrainerConfig
 from seqlab.train.distributed import world as join_world
 from seqlab.train.history import History
-from seqlab.train.inputs import ArrayFeed as _ArrayFeed
-from seqlab.train.inputs import HostColumn, LazyBatches, file_backed, is_batch_iterable, rows_of
-from seqlab.train.inputs import IterableFeed as _IterableFeed
+from seqlab.train.inputs import (
+    ArrayFeed,
+    HostColumn,
+    IterableFeed,
+    LazyBatches,
+    file_backed,
+    is_batch_iterable,
+    rows_of,
+)
 from seqlab.train.losses import DEFAULT_LOSS, LOSS_TASKS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
@@ -60,7 +66,7 @@ def _as_array(data: Any, name: str = "x") -> np.ndarray:
 
 
 Column = torch.Tensor | HostColumn
-_Feed = _ArrayFeed | _IterableFeed
+_Feed = ArrayFeed | IterableFeed
 
 NONFINITE_CHECK_EVERY = 16
 """Batches between looks at the training loss for NaN/infinity within an epoch (a look
@@ -76,6 +82,34 @@ def _unique(callbacks: list[Callback]) -> list[Callback]:
     """`callbacks` in order, each once (a runner's callback may also be passed to fit)."""
     seen: set[int] = set()
     return [c for c in callbacks if id(c) not in seen and not seen.add(id(c))]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch of a pass, as `Trainer.train_step` and `Trainer.evaluate_step` get it.
+
+    Attributes
+    ----------
+    x, y:
+        This process's rows of the batch, checked and on the trainer's device.
+    step:
+        The batch's index within the epoch (0-based).
+    rows:
+        The batch's rows over all processes (``len(x)`` unless launched by torchrun).
+    stream:
+        The pass's carried recurrent state (`seqlab.models.inference.Stream`): fresh for
+        each batch of a stateless trainer, continued batch to batch by a stateful one.
+    """
+
+    x: torch.Tensor
+    y: torch.Tensor
+    step: int
+    rows: int
+    stream: Stream
+
+    def forward(self, model: nn.Module) -> torch.Tensor:
+        """``model``'s raw output for `x`, the carried state passed in and kept (detached)."""
+        return self.stream(model, self.x)
 
 
 class Trainer:
@@ -121,6 +155,9 @@ class Trainer:
         `seqlab.train.precision`).
     callbacks:
         Callbacks notified by every `fit` (before those passed to `fit` itself).
+
+    A subclass changes one batch's work by overriding `train_step` (or `evaluate_step`);
+    callbacks see the trainer through `seqlab.train.view.TrainerView`.
     """
 
     def __init__(self, model: nn.Module, config: TrainerConfig | None = None, *,
@@ -252,10 +289,42 @@ class Trainer:
         Launched by torchrun, the batches are divided among the processes (see
         `seqlab.train.distributed`); `batch_size` stays the global batch.
 
-        Everything besides the optimizer steps is a callback on one notification path, in
-        this order: the divergence guard, validation, the history record, progress, then
-        the trainer's callbacks, those passed here and those of `watch_training` blocks.
+        Each batch goes through `train_step` (a subclass may override it). Everything
+        besides the steps is a callback on one notification path, in this order: the
+        divergence guard, validation, the history record, progress, then the trainer's
+        callbacks, those passed here and those of `watch_training` blocks.
         """
+        epochs, batch_size, shuffle, verbose = self._fit_settings(
+            epochs, batch_size, shuffle, verbose, validation_split, checkpoint_every)
+        feed, validation_data = self._feed(x, y, epochs, batch_size, shuffle,
+                                           validation_split, validation_data)
+        rng = self._seed_generators()
+        guard = self._divergence_guard(feed, batch_size)
+        progress = ProgressReporter(verbose if self.world.main else 0, epochs, feed.steps or 0)
+        self._callbacks = self._assemble_callbacks(guard, validation_data, batch_size,
+                                                   progress, callbacks)
+        self.history_, self.events_ = History(), []
+        self.stop_training = self._reset_requested = False
+        run = RunState(self, guard=guard, feed=feed, callbacks=self._callbacks,
+                       scaler=self.precision.scaler, config=self.config, rng=rng,
+                       path=checkpoint, every=checkpoint_every,
+                       fit_args={"epochs": epochs, "batch_size": batch_size,
+                                 "shuffle": bool(shuffle)})
+        with self._running(run, progress):
+            self._notify("on_train_begin", {"epochs": epochs, "steps": feed.steps,
+                                            "samples": feed.samples})
+            if resume_from is not None:
+                run.resume(resume_from)
+            self._run_epochs(feed, run, epochs)
+        self._notify("on_train_end", self.history_.last())
+        return self.history_
+
+    # The named steps of `fit`, in the order it takes them.
+    def _fit_settings(self, epochs: int | None, batch_size: int | None, shuffle: bool | None,
+                      verbose: int, validation_split: float, checkpoint_every: int | None,
+                      ) -> tuple[int, int, bool, int]:
+        """The fit's arguments checked, with the config's values (then the defaults) for
+        those not given: (epochs, batch_size, shuffle, verbose)."""
         epochs = check_int("epochs", _first(epochs, self.config.epochs, 1), "Trainer.fit",
                            low=1)
         batch_size = check_int("batch_size", _first(batch_size, self.config.batch_size, 32),
@@ -278,12 +347,20 @@ class Trainer:
                 + ("a multiple of the process count for a stateful trainer (each process "
                    "carries the state of its own streams)." if self.stateful else
                    "at least the process count."))
+        return epochs, batch_size, bool(shuffle), verbose
+
+    def _feed(self, x: Any, y: Any, epochs: int, batch_size: int, shuffle: bool,
+              validation_split: float, validation_data: tuple[Any, Any] | None,
+              ) -> tuple[_Feed, tuple[Column, Column] | None]:
+        """The training data adapted to batches (arrays checked and put on the device, or
+        an iterable of batches checked as it is read), and the validation pair checked:
+        `validation_data`, or the last `validation_split` of the samples."""
         if is_batch_iterable(x):
             if y is not None or validation_split:
                 raise ValidationError(
                     "Trainer.fit got an iterable of batches as `x`: each batch is an (x, y) "
                     "pair, so leave `y` and `validation_split` out (pass validation_data).")
-            feed: _Feed = _IterableFeed(self, x, epochs)
+            feed: _Feed = IterableFeed(self.world, x, epochs, self._prepare_batch)
         else:
             if y is None:
                 raise ValidationError("Trainer.fit needs `y` (the targets) beside an array `x`; "
@@ -300,61 +377,81 @@ class Trainer:
                 validation_data = (rows_of(x, slice(-n_val, None)),
                                    rows_of(y, slice(-n_val, None)))
                 x, y = rows_of(x, slice(None, -n_val)), rows_of(y, slice(None, -n_val))
-            feed = _ArrayFeed(self, x, y, self._batch_plan(len(x), batch_size, shuffle=shuffle))
+            feed = ArrayFeed(self.world, x, y,
+                             self._batch_plan(len(x), batch_size, shuffle=shuffle))
         if validation_data is not None:
             validation_data = self._validation_pair(validation_data)
+        return feed, validation_data
+
+    def _prepare_batch(self, x: Any, y: Any, name: str, check_shape: bool,
+                       ) -> tuple[Column, Column]:
+        """One batch of an iterable, checked and converted as arrays given to `fit` are."""
+        x = self._inputs(x, name)
+        return x, self._targets(y, x, check_shape=check_shape)
+
+    def _seed_generators(self) -> np.random.Generator:
+        """Seed torch (dropout; each process its own masks) and return the generator the
+        batch plans are drawn from (all processes agree on the seed)."""
         seed = self.world.same_seed(self.seed)
         if seed is not None:
-            torch.manual_seed(seed + self.world.rank)  # each process its own dropout masks
-        rng = np.random.default_rng(seed)
+            torch.manual_seed(seed + self.world.rank)
+        return np.random.default_rng(seed)
 
+    def _divergence_guard(self, feed: _Feed, batch_size: int) -> DivergenceGuard:
+        """The guard against a diverging loss, with the untrained model's loss on one batch
+        as its best loss when spikes are watched: a first epoch that explodes is a spike
+        too, and the starting weights are the good state to return to."""
         guard = DivergenceGuard(self, self.on_divergence, self.spike_factor,
                                 self.max_rollbacks, lr_factor=0.5)
         probe = feed.probe(batch_size)
         if self.spike_factor is not None and probe is not None:
-            # The untrained model's loss on one batch: a first epoch that explodes is a
-            # spike too, and the starting weights are the good state to return to.
             guard.best_loss = self._evaluate(*probe, batch_size)["loss"]
-        progress = ProgressReporter(verbose if self.world.main else 0, epochs, feed.steps or 0)
+        return guard
+
+    def _assemble_callbacks(self, guard: DivergenceGuard,
+                            validation_data: tuple[Column, Column] | None, batch_size: int,
+                            progress: ProgressReporter, callbacks: Iterable[Callback],
+                            ) -> list[Callback]:
+        """Every callback of the fit in notification order (see `fit`), each once."""
         steps: list[Callback] = [guard]
         if validation_data is not None:
-            steps.append(Validation(validation_data, batch_size))
+            steps.append(Validation(partial(self._evaluate, *validation_data, batch_size)))
         steps += [RecordEpoch(), progress]
-        self._callbacks = _unique([*steps, *self.callbacks, *callbacks, *watching()])
-        self.history_, self.events_ = History(), []
-        self.stop_training = self._reset_requested = False
-        run = _Run(self, guard, feed, rng, checkpoint, checkpoint_every,
-                   {"epochs": epochs, "batch_size": batch_size, "shuffle": bool(shuffle)})
+        return _unique([*steps, *self.callbacks, *callbacks, *watching()])
+
+    @contextmanager
+    def _running(self, run: RunState, progress: ProgressReporter) -> Iterator[None]:
+        """The callbacks told their trainer, SIGINT/SIGTERM armed (with a checkpoint), the
+        callbacks' evaluation contexts gathered; all undone when training ends or fails."""
         for callback in self._callbacks:
             callback.set_trainer(self)
         disarm = run.arm_signals()
         self._evaluating = [c for c in self._callbacks
                             if type(c).evaluating is not Callback.evaluating]
         try:
-            self._notify("on_train_begin", {"epochs": epochs, "steps": feed.steps,
-                                            "samples": feed.samples})
-            if resume_from is not None:
-                run.resume(resume_from)
-            watchers = [c for c in self._callbacks if c.watches_batches]
-            while run.epoch < epochs:
-                self._notify("on_epoch_begin", run.epoch)
-                self.model.train()
-                batches = feed.epoch(run.epoch_plan(), run.batch)
-                logs = self._run_epoch(batches, train=True, watchers=watchers, run=run)
-                try:
-                    self._notify("on_epoch_end", run.epoch, {"epoch": run.epoch + 1, **logs})
-                except RepeatEpoch:
-                    run.repeat_epoch()
-                    continue
-                run.next_epoch()
-                if self.stop_training:
-                    break
+            yield
         finally:
             disarm()
             progress.close()
             self._evaluating = []
-        self._notify("on_train_end", self.history_.last())
-        return self.history_
+
+    def _run_epochs(self, feed: _Feed, run: RunState, epochs: int) -> None:
+        """Train epoch by epoch until `epochs` are done or a callback stops training; an
+        epoch the divergence guard rolled back (`RepeatEpoch`) is run again."""
+        watchers = [c for c in self._callbacks if c.watches_batches]
+        while run.epoch < epochs:
+            self._notify("on_epoch_begin", run.epoch)
+            self.model.train()
+            batches = feed.epoch(run.epoch_plan(), run.batch)
+            logs = self._run_epoch(batches, train=True, watchers=watchers, run=run)
+            try:
+                self._notify("on_epoch_end", run.epoch, {"epoch": run.epoch + 1, **logs})
+            except RepeatEpoch:
+                run.repeat_epoch()
+                continue
+            run.next_epoch()
+            if self.stop_training:
+                break
 
     def _notify(self, hook: str, *args: Any) -> None:
         for callback in self._callbacks:
@@ -378,38 +475,77 @@ class Trainer:
             return batches
         return plan
 
+    # ------------------------------------------------------------------- steps
+    def train_step(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """One optimizer step on `batch`; returns ``(loss, output)``. Override it to change
+        what training minimises.
+
+        The default runs the model under the precision's autocast (`Batch.forward` carries
+        the recurrent state of a stateful trainer), takes the loss, adds the l1/l2 weight
+        penalty, and calls `optimizer_step`. An override may do anything a step needs; for
+        one more loss term::
+
+            class SmoothTrainer(Trainer):
+                def train_step(self, batch):
+                    with self.precision.autocast():
+                        output = batch.forward(self.model)
+                        loss = self.loss_fn(output, batch.y)
+                    loss = loss + 0.1 * output.diff(dim=1).pow(2).mean()
+                    self.optimizer_step(loss, batch)
+                    return loss, output
+
+        What the step returns is what the epoch reports: its ``loss`` is the sample-weighted
+        mean of the returned losses (the divergence guard watches that number), and the
+        metrics are computed from the returned outputs against ``batch.y``. Validation and
+        `evaluate` go through `evaluate_step` instead.
+        """
+        with self.precision.autocast():
+            output = batch.forward(self.model)
+            loss = self.loss_fn(output, batch.y)
+        if self.l1 or self.l2:
+            loss = loss + self.weight_penalty()
+        self.optimizer_step(loss, batch)
+        return loss, output
+
+    def evaluate_step(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """The loss and output on `batch` without training (runs under ``torch.no_grad``
+        with the model in eval mode); returns ``(loss, output)``. Override it together
+        with `train_step` when validation must score the same objective."""
+        with self.precision.autocast():
+            output = batch.forward(self.model)
+            return self.loss_fn(output, batch.y), output
+
+    def optimizer_step(self, loss: torch.Tensor, batch: Batch) -> None:
+        """Backpropagate `loss` and step the optimizer: gradients zeroed first, scaled for
+        mixed precision, averaged over the processes of a torchrun launch (weighted by
+        `batch`'s share of the rows) and clipped to ``clip_grad_norm``."""
+        self.optimizer.zero_grad(set_to_none=True)
+        sync = None
+        if self.world.parallel:
+            sync = partial(self.world.average_gradients, self.model, len(batch.x) / batch.rows)
+        self.precision.step(loss, self.optimizer, self.model, self.clip_grad_norm, sync)
+
     def _run_epoch(self, batches: Iterable[tuple[int, torch.Tensor, torch.Tensor, int]], *,
                    train: bool, watchers: Sequence[Callback] = (),
-                   run: _Run | None = None) -> dict[str, float]:
-        """One pass over `batches` (step, x, y, rows over all processes), training (an
-        optimizer step per batch) or evaluating; returns the loss and metrics averaged
-        over the samples seen. Sums stay on the device, so nothing waits for it batch by
-        batch unless a callback watches batches, a checkpoint is armed or processes must
-        agree on stopping."""
+                   run: RunState | None = None) -> dict[str, float]:
+        """One pass over `batches` (step, x, y, rows over all processes) through
+        `train_step` or `evaluate_step`; returns the loss and metrics averaged over the
+        samples seen. Sums stay on the device, so nothing waits for it batch by batch
+        unless a callback watches batches, a checkpoint is armed or processes must agree
+        on stopping."""
         stream = Stream(self.stateful)  # every pass starts a fresh state
-        totals = _Totals(self)
+        totals = EpochTotals(self.world, self.metric_fns, self.device)
         if run is not None:
             run.attach(stream, totals)
-        penalised, clip = bool(self.l1 or self.l2), self.clip_grad_norm
-        autocast = self.precision.autocast
+        step_of = self.train_step if train else self.evaluate_step
         world = self.world
         look_each_batch = bool(watchers) or (run is not None and run.looks_each_batch)
         for step, xb, yb, n_global in batches:
-            with autocast():
-                output = stream(self.model, xb)
-                loss = self.loss_fn(output, yb)
-            if train:  # one optimizer step (settings read once above: this loop is hot)
-                if penalised:
-                    loss = loss + self._weight_penalty()
-                self.optimizer.zero_grad(set_to_none=True)
-                sync = None
-                if world.parallel:
-                    sync = partial(world.average_gradients, self.model, len(xb) / n_global)
-                self.precision.step(loss, self.optimizer, self.model, clip, sync)
-                if step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and world.any(
-                        int(not bool(torch.isfinite(loss))))[0]:
-                    totals.add(loss, None, yb, len(xb))
-                    break  # the epoch is lost: stop spending time on it
+            loss, output = step_of(Batch(xb, yb, step, n_global, stream))
+            if train and step % NONFINITE_CHECK_EVERY == NONFINITE_CHECK_EVERY - 1 and world.any(
+                    int(not bool(torch.isfinite(loss))))[0]:
+                totals.add(loss, None, yb, len(xb))
+                break  # the epoch is lost: stop spending time on it
             with torch.no_grad():
                 totals.add(loss, output.detach(), yb, len(xb))
             if look_each_batch:
@@ -428,7 +564,9 @@ class Trainer:
     _callbacks: list[Callback] = []
     _evaluating: list[Callback] = []
 
-    def _weight_penalty(self) -> torch.Tensor:
+    def weight_penalty(self) -> torch.Tensor:
+        """``l1 * sum|w| + l2 * sum w**2`` over the weight matrices (not biases): the term
+        the default `train_step` adds to the loss when ``l1`` or ``l2`` is set."""
         penalty = torch.zeros((), device=self.device)
         for parameter in self.model.parameters():
             if parameter.dim() >= 2:  # weight matrices, as Keras' kernel regularisers
@@ -460,7 +598,7 @@ class Trainer:
             yield
 
     def _evaluate(self, x: Column, y: Column, batch_size: int) -> dict[str, float]:
-        feed = _ArrayFeed(self, x, y, self._batch_plan(len(x), batch_size, evaluating=True))
+        feed = ArrayFeed(self.world, x, y, self._batch_plan(len(x), batch_size, evaluating=True))
         with torch.no_grad(), eval_mode(self.model), self.evaluation_weights():
             return self._run_epoch(feed.epoch(feed.plan(None), 0), train=False)
 

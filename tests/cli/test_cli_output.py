@@ -1,0 +1,123 @@
+"""One output path (seqlab.cli.output): under --quiet every command prints its result and
+nothing else, and the commands that train many models show a line per fit, not per epoch.
+
+(forecast and backtest move onto this path with the forecasting rewrite.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import seqlab
+from seqlab.cli.app import run_cli
+from seqlab.problems.corpora import corpus_path
+
+
+def _seqlab(capsys, *argv: str) -> tuple[str, str]:
+    code = run_cli(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, (argv, out, err)
+    return out, err
+
+
+def _quiet(capsys, *argv: str) -> list[str]:
+    """stdout's lines of ``seqlab --quiet ARGV``, checking that stderr stayed empty."""
+    out, err = _seqlab(capsys, "--quiet", *argv)
+    assert err == "", (argv, err)
+    return out.splitlines()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """A series CSV and a bundle trained on it (quietly)."""
+    folder = tmp_path_factory.mktemp("output")
+    values = 10 + np.sin(np.arange(80) / 3) + np.random.default_rng(0).normal(0, 0.05, 80)
+    (folder / "s.csv").write_text("sales\n" + "".join(f"{v:.4f}\n" for v in values))
+    assert run_cli(["--quiet", "train", str(folder / "s.csv"), "--units", "4", "--epochs",
+                    "2", "--out", str(folder / "m")]) == 0
+    return folder
+
+
+def test_quiet_train_predict_inspect_export_update_print_only_their_results(
+        workspace, capsys, tmp_path):
+    data, bundle = str(workspace / "s.csv"), str(workspace / "m")
+    (line,) = _quiet(capsys, "train", data, "--units", "4", "--epochs", "2",
+                     "--out", str(tmp_path / "m"))
+    assert line.startswith("trained on 80 rows")
+
+    table = _quiet(capsys, "predict", bundle, data, "--last")
+    assert table[0].startswith("step,") and len(table) == 2
+
+    shown = _quiet(capsys, "inspect", bundle)
+    assert shown[0].startswith(f"bundle {bundle} (version")
+
+    (wrote,) = _quiet(capsys, "export", bundle, "--format", "torchscript",
+                      "--out", str(tmp_path / "m.pt"))
+    assert wrote == f"wrote {tmp_path / 'm.pt'}"
+
+    lines = _quiet(capsys, "update", bundle, data, data, "--repeats", "1", "--epochs", "1",
+                   "--extra-epochs", "1", "--dry-run")
+    assert lines[0].startswith("champion RMSE") and lines[-1].startswith("dry run:")
+    assert not any("fit " in line or "Epoch" in line for line in lines)
+
+
+def test_quiet_repeat_tune_run_diagnose_report_recipes_print_only_their_results(
+        capsys, tmp_path):
+    lines = _quiet(capsys, "repeat", "alphabet-dense-window", "--quick", "--epochs", "1",
+                   "--repeats", "2")
+    assert lines and not any(line.startswith(">") for line in lines)  # no per-run lines
+    assert any("CI of the mean" in line for line in lines)
+
+    lines = _quiet(capsys, "tune", "--grid", "units=1,2", "--repeats", "1", "--epochs", "2")
+    assert lines[-1].startswith("best: ") and not any(line.startswith(">") for line in lines)
+
+    run_dir = tmp_path / "run"
+    lines = _quiet(capsys, "run", "diagnose-underfit", "--out", str(run_dir))
+    assert lines[0].startswith("diagnose-underfit (") and lines[-1].endswith(" s")
+
+    lines = _quiet(capsys, "diagnose", str(run_dir))
+    assert lines == ["run 1: " + lines[0][len("run 1: "):], "verdict: underfit"]
+
+    assert _quiet(capsys, "report", str(run_dir)) == [str(run_dir / "report.html")]
+
+    names = _quiet(capsys, "recipes")
+    assert len(names) > 10 and all(line.count("\t") == 2 for line in names)
+
+    assert _quiet(capsys, "--version") == [f"seqlab {seqlab.__version__}"]
+
+
+def test_quiet_train_text_and_generate_print_only_their_results(capsys, tmp_path):
+    text = tmp_path / "play.txt"
+    text.write_text(corpus_path("tinyshakespeare").read_text()[:4000])
+    (line,) = _quiet(capsys, "train-text", str(text), "--out", str(tmp_path / "m"), "--units",
+                     "8", "--epochs", "1", "--steps", "3", "--seq-len", "16", "--batch-size",
+                     "8", "--sample-length", "20")
+    assert line.startswith("trained 1 epoch(s) (--steps ran out)")
+    out, err = _seqlab(capsys, "--quiet", "generate", str(tmp_path / "m"), "--prime", "First",
+                       "--length", "20", "--seed", "1")
+    assert err == "" and out.startswith("First") and len(out) == 5 + 20 + 1  # text, newline
+
+
+def test_multi_fit_commands_show_a_line_per_fit_not_per_epoch(workspace, capsys):
+    out, err = _seqlab(capsys, "repeat", "alphabet-dense-window", "--quick", "--epochs", "3",
+                       "--repeats", "2")
+    fits = [line for line in err.splitlines() if line.startswith("repeat: fit ")]
+    assert [line.split(" done")[0] for line in fits] == ["repeat: fit 1", "repeat: fit 2"]
+    assert "3 epoch(s)" in fits[0] and "loss " in fits[0]
+    assert "Epoch" not in err
+    assert any("CI of the mean" in line for line in out.splitlines())
+
+    data, bundle = str(workspace / "s.csv"), str(workspace / "m")
+    out, err = _seqlab(capsys, "update", bundle, data, data, "--repeats", "1", "--epochs", "2",
+                       "--extra-epochs", "2", "--dry-run")
+    fits = [line for line in err.splitlines() if line.startswith("update: fit ")]
+    assert len(fits) >= 2 and "Epoch" not in err
+    assert len(err.splitlines()) < 30
+
+
+def test_a_single_fit_command_still_shows_a_line_per_epoch(workspace, capsys, tmp_path):
+    _, err = _seqlab(capsys, "train", str(workspace / "s.csv"), "--units", "4", "--epochs", "2",
+                     "--out", str(tmp_path / "m"))
+    assert [line.split(" - ")[0] for line in err.splitlines()] == [
+        "train: Epoch 1/2", "train: Epoch 2/2"]
