@@ -42,6 +42,7 @@ from seqlab.train.losses import DEFAULT_LOSS, LOSS_TASKS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
 from seqlab.train.precision import Precision, resolve_device
+from seqlab.train.threads import use_threads
 
 
 def _as_array(data: Any, name: str = "x") -> np.ndarray:
@@ -328,6 +329,7 @@ class Trainer:
         for callback in self._callbacks:
             callback.set_trainer(self)
         disarm = run.arm_signals()
+        restore_threads = use_threads(self.model, batch_size)  # 1 for tiny models
         self._evaluating = [c for c in self._callbacks
                             if type(c).evaluating is not Callback.evaluating]
         try:
@@ -350,6 +352,7 @@ class Trainer:
                 if self.stop_training:
                     break
         finally:
+            restore_threads()
             disarm()
             progress.close()
             self._evaluating = []
