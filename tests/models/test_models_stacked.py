@@ -49,7 +49,7 @@ def test_members_compute_what_each_model_computes_alone(name):
         assert torch.allclose(y[k], alone, atol=1e-5), name
         alone.square().sum().backward()
         for pname, parameter in model.named_parameters():
-            assert torch.allclose(stacked.weight(pname).grad[k], parameter.grad, atol=1e-5,
+            assert torch.allclose(stacked.grad(pname)[k], parameter.grad, atol=1e-5,
                                   rtol=1e-4), (name, pname)
 
 

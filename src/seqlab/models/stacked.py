@@ -73,11 +73,21 @@ class StackedNet(nn.Module):
                 f"{spec.architecture!r}. Train such models one at a time.")
         self.spec, self.members = spec, members
         template = build(spec)
-        self.names = [name for name, _ in template.named_parameters()]
-        self.weights = nn.ParameterDict({
-            _key(name): nn.Parameter(p.detach().unsqueeze(0).repeat(
-                members, *([1] * p.dim())).clone())
-            for name, p in template.named_parameters()})
+        # Every member's weights are one row of `flat`; each named weight is a view of a
+        # slice of it, so the optimizer, clipping and penalties are a few operations on
+        # one tensor rather than a few per weight.
+        self.names: list[str] = []
+        self.layout: dict[str, tuple[int, int, torch.Size]] = {}
+        offset = 0
+        matrices = []
+        for name, p in template.named_parameters():
+            self.names.append(name)
+            self.layout[name] = (offset, offset + p.numel(), p.shape)
+            matrices.append(torch.full((p.numel(),), p.dim() >= 2))
+            offset += p.numel()
+        self.flat = nn.Parameter(torch.cat([p.detach().reshape(-1)
+                                            for p in template.parameters()]).repeat(members, 1))
+        self.register_buffer("matrix_mask", torch.cat(matrices), persistent=False)
 
     @classmethod
     def from_models(cls, models: Sequence[nn.Module]) -> StackedNet:
@@ -85,22 +95,31 @@ class StackedNet(nn.Module):
         spec = models[0].spec
         stacked = cls(spec, len(models))
         with torch.no_grad():
-            for name in stacked.names:
-                values = [dict(m.named_parameters())[name].detach() for m in models]
-                stacked.weights[_key(name)].copy_(torch.stack(values))
+            for k, model in enumerate(models):
+                named = dict(model.named_parameters())
+                stacked.flat[k].copy_(torch.cat([named[name].detach().reshape(-1).cpu()
+                                                 for name in stacked.names]))
         return stacked.to(next(models[0].parameters()).device)
 
     def member(self, k: int) -> nn.Module:
         """Member `k` as the ordinary model `build(spec)` makes, with its weights."""
-        model = build(self.spec)
+        model = build(self.spec).to(self.flat.device)
         with torch.no_grad():
             for name, parameter in model.named_parameters():
-                parameter.copy_(self.weights[_key(name)][k])
-        return model.to(self.weights[_key(self.names[0])].device)
+                parameter.copy_(self.weight(name)[k])
+        return model
 
     def weight(self, name: str) -> torch.Tensor:
-        """The stacked parameter of the ordinary model's parameter `name`."""
-        return self.weights[_key(name)]
+        """The stacked ``(K, ...)`` view of the ordinary model's parameter `name`."""
+        start, stop, shape = self.layout[name]
+        return self.flat[:, start:stop].view(self.members, *shape)
+
+    def grad(self, name: str) -> torch.Tensor | None:
+        """The stacked gradient of parameter `name` (None before a backward pass)."""
+        if self.flat.grad is None:
+            return None
+        start, stop, shape = self.layout[name]
+        return self.flat.grad[:, start:stop].view(self.members, *shape)
 
     # ----------------------------------------------------------------- forward
     def forward(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
