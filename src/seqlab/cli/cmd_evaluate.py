@@ -96,6 +96,9 @@ def register(app: typer.Typer) -> None:
         confidence: Annotated[float, typer.Option(help="Level of the mean's CI.")] = 0.95,
         out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
                                                  show_default="none")] = None,
+        sequential: Annotated[bool, typer.Option(
+            "--sequential", help="Train the runs one after another instead of together as "
+                                 "one batched model (same scores, to float rounding).")] = False,
         as_json: JSON_OPTION = False,
     ) -> None:
         """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
@@ -107,7 +110,7 @@ def register(app: typer.Typer) -> None:
         echo = _echo_to(as_json)
         experiment = load_experiment_target(target, quick=quick, epochs=epochs)
         result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
-                        confidence=confidence, echo=chatter(as_json))
+                        confidence=confidence, echo=chatter(as_json), sequential=sequential)
         if out is not None:
             from seqlab.runs import write_run_dir
 
@@ -161,6 +164,10 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
         out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
                                                  show_default="none")] = None,
+        sequential: Annotated[bool, typer.Option(
+            "--sequential", help="Train every run on its own instead of training runs that "
+                                 "share an architecture together as one batched model.")
+        ] = False,
         as_json: JSON_OPTION = False,
     ) -> None:
         """Grid/random/Optuna search over spec, trainer and fit fields; prints a describe
@@ -181,7 +188,8 @@ def register(app: typer.Typer) -> None:
         result = tune(ConfigExperiment(base, overrides), space, backend=backend,
                       repeats=repeats, seed=seed, n_trials=n_trials, max_trials=trials,
                       workers=workers, direction=direction, storage=storage,
-                      study_name=study_name, prune=prune, echo=chatter(as_json))
+                      study_name=study_name, prune=prune, echo=chatter(as_json),
+                      sequential=sequential)
         if out is not None:
             from seqlab.runs import write_run_dir
 

@@ -137,13 +137,16 @@ class BatchedTrainer:
     config:
         One `TrainerConfig` for all, or one per member differing only in
         `MEMBER_SETTINGS` (a tuning grid's learning rates, say).
+    models:
+        The members' starting models (built from `spec`), when not ``build(spec, seed=)``'s
+        for each seed; they are copied, not trained in place (see `hand_over`).
     device:
         As `Trainer`'s.
     """
 
     def __init__(self, spec: ModelSpec, seeds: Sequence[int],
                  config: TrainerConfig | Sequence[TrainerConfig] | None = None, *,
-                 device: str = "auto"):
+                 models: Sequence[torch.nn.Module] | None = None, device: str = "auto"):
         if not isinstance(spec, ModelSpec):
             raise ValidationError(f"The 'spec' parameter of BatchedTrainer must be a "
                                   f"ModelSpec. Got {type(spec).__name__} instead.")
@@ -166,16 +169,21 @@ class BatchedTrainer:
                 f"{shared.precision!r}; train them one at a time with Trainer.")
         self.spec, self.seeds = spec, seeds
         # Member 0's ordinary trainer checks and converts data as a lone training would.
-        self._reference = Trainer(build(spec, seed=seeds[0]), self.configs[0], device=device)
+        if models is not None and len(models) != len(seeds):
+            raise ValidationError(f"BatchedTrainer got {len(models)} models for {len(seeds)} "
+                                  f"seeds; give one per seed.")
+        first = build(spec, seed=seeds[0]) if models is None else copy.deepcopy(models[0])
+        self._reference = Trainer(first, self.configs[0], device=device)
         self.device = self._reference.device
         self.task = self._reference.task
         self.loss_fn = get_loss(shared.loss or DEFAULT_LOSS[self.task])
         self.metric_names = list(DEFAULT_METRICS[self.task] if shared.metrics is None
                                  else shared.metrics)
         self.metric_fns = {name: get_metric(name, self.task) for name in self.metric_names}
-        models = [self._reference.model] + [build(spec, seed=s).to(self.device)
-                                            for s in seeds[1:]]
-        self.net = StackedNet.from_models(models).to(self.device)
+        members = [self._reference.model] + (
+            [build(spec, seed=s).to(self.device) for s in seeds[1:]] if models is None
+            else [m.to(self.device) for m in models[1:]])
+        self.net = StackedNet.from_models(members).to(self.device)
         self.shared = shared
         self.optimizer = StackedOptimizer(shared.optimizer, [("flat", self.net.flat)],
                                           [c.lr for c in self.configs], shared.momentum,
@@ -550,17 +558,27 @@ class BatchedTrainer:
         on alone."""
         trainers = []
         for k in range(self.members):
-            model = self.net.member(k)
-            trainer = Trainer(model, self.configs[k], device=str(self.device))
-            trainer.lr = float(self.optimizer.lr[k])
-            named = dict(model.named_parameters())
-            parameters = [(named[name], self.net.layout[name][:2]) for name in self.net.names]
-            for parameter, state in self.optimizer.member_state(k, parameters).items():
-                trainer.optimizer.state[parameter] = state
-            trainer.history_ = self.histories_[k]
-            trainer.events_ = list(self.events_[k])
+            trainer = Trainer(build(self.spec), self.configs[k], device=str(self.device))
+            self.hand_over(k, trainer)
             trainers.append(trainer)
         return trainers
+
+    def hand_over(self, k: int, trainer: Trainer) -> None:
+        """Put member `k` into `trainer` (whose model is built from the spec): its weights
+        (copied into the model in place), learning rate, optimizer state, history and
+        events, as if `trainer` had trained it alone."""
+        model = trainer.model
+        named = dict(model.named_parameters())
+        with torch.no_grad():
+            for name in self.net.names:
+                named[name].copy_(self.net.weight(name)[k])
+        trainer.lr = float(self.optimizer.lr[k])
+        parameters = [(named[name], self.net.layout[name][:2]) for name in self.net.names]
+        trainer.optimizer.state.clear()
+        for parameter, state in self.optimizer.member_state(k, parameters).items():
+            trainer.optimizer.state[parameter] = state
+        trainer.history_ = self.histories_[k]
+        trainer.events_ = list(self.events_[k])
 
 
 def train_members(spec: ModelSpec, seeds: Sequence[int], x: Any, y: Any,
