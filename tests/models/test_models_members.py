@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from seqlab.models import ModelSpec, build
-from seqlab.models.stacked import StackedNet, supports
+from seqlab.models.members import StackedNet, supports
 
 K = 3
 
