@@ -29,6 +29,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from seqlab.errors import ValidationError
+from seqlab.models._member_lstm import member_lstm
 from seqlab.models.building import build
 from seqlab.models.spec import ModelSpec
 
@@ -228,14 +229,11 @@ class StackedNet(nn.Module):
             h, c = state if state is not None else (zeros, zeros)
         else:
             h = state if state is not None else zeros
+        if cell == "lstm":
+            return member_lstm(pre, w_hh, h, c)
         outputs = []
         for t in range(steps):
-            if cell == "lstm":
-                gates = torch.baddbmm(pre[:, :, t], h, w_hh_t)
-                i, f, g, o = gates.chunk(4, dim=-1)
-                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-                h = torch.sigmoid(o) * torch.tanh(c)
-            elif cell == "gru":
+            if cell == "gru":
                 recurrent = torch.baddbmm(b_hh.unsqueeze(1), h, w_hh_t)
                 x_r, x_z, x_n = pre[:, :, t].chunk(3, dim=-1)
                 h_r, h_z, h_n = recurrent.chunk(3, dim=-1)
@@ -246,8 +244,7 @@ class StackedNet(nn.Module):
             else:
                 h = torch.tanh(torch.baddbmm(pre[:, :, t], h, w_hh_t))
             outputs.append(h)
-        output = torch.stack(outputs, dim=2)
-        return output, ((h, c) if cell == "lstm" else h)
+        return torch.stack(outputs, dim=2), h
 
     def _last_step(self, h: torch.Tensor) -> torch.Tensor:
         if not self.spec.bidirectional:
