@@ -48,8 +48,8 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.batching import minibatches, stateful_layout
 from seqlab.errors import TrainingDivergedError, ValidationError
 from seqlab.models.building import build, detach_state
-from seqlab.models.spec import ModelSpec
 from seqlab.models.members import StackedNet, supports
+from seqlab.models.spec import ModelSpec
 from seqlab.train import losses as losses_module
 from seqlab.train._stacked_optim import StackedOptimizer
 from seqlab.train.callbacks import Callback
