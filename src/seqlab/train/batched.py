@@ -245,7 +245,7 @@ class BatchedTrainer:
         k_members = self.members
         owner = "BatchedTrainer.fit"
         counts = (list(epochs) if isinstance(epochs, Sequence)
-                  else [epochs if epochs is not None else shared.epochs or 1] * k_members)
+                  else [epochs if epochs is not None else c.epochs or 1 for c in self.configs])
         counts = [check_int("epochs", e, owner, low=1) for e in counts]
         if len(counts) != k_members:
             raise ValidationError(f"The 'epochs' parameter of {owner} must be one count or "
