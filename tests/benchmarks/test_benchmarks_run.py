@@ -120,3 +120,17 @@ def test_the_processes_benchmark_reports_a_speedup_between_its_two_runs(runner):
     assert line["speedup"] == 1.7 and line["benchmark"] == "train-text-processes"
     assert list(line) == ["benchmark", "tokens_per_second_1", "tokens_per_second_2", "speedup",
                           "cores"]
+
+
+def test_repeats_and_threads_benchmarks_are_found_and_report_their_ratios(runner):
+    found = runner.benchmarks()
+    assert {"repeats", "threads"} <= set(found)
+    seconds = {"a": {10: {"batched": 2.0, "sequential": 10.0},
+                     30: {"batched": 3.0, "sequential": 30.0}},
+               "b": {10: {"batched": 2.0, "sequential": 6.0},
+                     30: {"batched": 7.0, "sequential": 40.0}}}
+    line = found["repeats"].RepeatsResult(seconds).line()
+    assert list(line)[:3] == ["benchmark", "speedup_10", "speedup_30"]
+    assert line["speedup_10"] == 4.0 and line["speedup_30"] == 7.0  # totals, not means
+    threads = found["threads"].ThreadsResult(8.0, 2.0, 2, 1).line()
+    assert threads["ratio"] == 4.0 and threads["seqlab_threads"] == 1

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from seqlab.cli import app
@@ -19,10 +20,14 @@ def test_repeat_with_two_workers_gives_the_same_scores_as_one(tmp_path):
     config = tmp_path / "toy.json"
     config.write_text(json.dumps(toy_config(epochs=10)))
     args = ["repeat", str(config), "--repeats", "2", "--seed", "3", "--json"]
-    one = _last_json(runner.invoke(app, [*args, "--workers", "1"]))
+    one = _last_json(runner.invoke(app, [*args, "--workers", "1", "--sequential"]))
     two = _last_json(runner.invoke(app, [*args, "--workers", "2"]))
     assert one["scores"] == two["scores"] and one["seeds"] == [3, 4]
     assert {"mean", "std", "min", "q25", "median", "q75", "max", "ci_low", "ci_high"} <= set(one)
+    # Trained together as one batched model (the default), to float rounding.
+    batched = _last_json(runner.invoke(app, [*args, "--workers", "1"]))
+    for key in ("scores", "mean", "std", "median"):
+        assert batched[key] == pytest.approx(one[key], rel=1e-5), key
 
 
 def test_repeat_a_recipe_prints_a_describe_table(tmp_path):

@@ -69,3 +69,14 @@ def test_optuna_backend_stores_and_resumes_a_study(tmp_path):
                    storage=storage, study_name="s")
     assert len(resumed.params) == 5
     assert resumed.params[:3] == first.params
+
+
+def test_a_learning_rate_grid_trains_as_one_batched_model_with_the_sequential_scores():
+    from seqlab.recipes.diagnose import toy_config
+
+    config = toy_config(epochs=5)
+    together = tune(config, {"lr": [0.001, 0.01]}, repeats=2)
+    alone = tune(config, {"lr": [0.001, 0.01]}, repeats=2, sequential=True)
+    for ours, theirs in zip(together.scores, alone.scores, strict=True):
+        assert ours == pytest.approx(theirs, rel=1e-5)
+    assert together.scores[0] != together.scores[1]  # the rates did differ per member

@@ -39,9 +39,10 @@ def configure(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print seqlab's version and exit.")] = False,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's "
-                                                "choice). Tiny models on a busy machine run "
-                                                "fastest with 1.", show_default=False)] = None,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: chosen "
+                                                "per model: 1 for small models, up to the "
+                                                "idle cores for large steps).",
+                                                show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the result: no progress "
                                         "or other lines (errors and warnings still show).")]
     = False,
@@ -55,11 +56,9 @@ def configure(
     terminal, a line per epoch otherwise.
     """
     if threads is not None:
-        import torch
+        from seqlab.train.threads import set_threads
 
-        from seqlab._validation import check_int
-
-        torch.set_num_threads(check_int("threads", threads, "seqlab", low=1, high=1024))
+        set_threads(threads)
     if quiet and verbose:
         raise ValidationError("--quiet and --verbose contradict each other; give one.")
     output.state.verbosity = (output.QUIET if quiet else

@@ -91,6 +91,9 @@ def _repeat(
     = library_default(_library_repeat, "confidence"),
     out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
                                              show_default="none")] = None,
+    sequential: Annotated[bool, typer.Option(
+        "--sequential", help="Train the runs one after another instead of together as "
+                             "one batched model (same scores, to float rounding).")] = False,
     as_json: JSON_OPTION = False,
 ) -> None:
     """Run a recipe or config N times with seeds seed..seed+N-1 and summarise the scores
@@ -103,7 +106,7 @@ def _repeat(
     screen = output(as_json)
     experiment = load_experiment_target(target, quick=quick, epochs=epochs)
     result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
-                    confidence=confidence, echo=screen.progress())
+                    confidence=confidence, echo=screen.progress(), sequential=sequential)
     if out is not None:
         from seqlab.runs import write_run_dir
 
@@ -157,6 +160,10 @@ def _tune(
     = library_default(_library_tune, "seed"),
     out: Annotated[Path | None, typer.Option(help="Write a run directory here.",
                                              show_default="none")] = None,
+    sequential: Annotated[bool, typer.Option(
+        "--sequential", help="Train every run on its own instead of training runs that "
+                             "share an architecture together as one batched model.")
+    ] = False,
     as_json: JSON_OPTION = False,
 ) -> None:
     """Grid/random/Optuna search over spec, trainer and fit fields; prints a describe
@@ -177,7 +184,8 @@ def _tune(
     result = tune(ConfigExperiment(base, overrides), space, backend=backend,
                   repeats=repeats, seed=seed, n_trials=n_trials, max_trials=trials,
                   workers=workers, direction=direction, storage=storage,
-                  study_name=study_name, prune=prune, echo=screen.progress())
+                  study_name=study_name, prune=prune, echo=screen.progress(),
+                  sequential=sequential)
     if out is not None:
         from seqlab.runs import write_run_dir
 

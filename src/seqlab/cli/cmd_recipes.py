@@ -58,6 +58,9 @@ def _run(
     as_json: JSON_OPTION = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when the criterion "
                                          "fails.")] = False,
+    sequential: Annotated[bool, typer.Option(
+        "--sequential", help="Train the repeats one after another instead of together as "
+                             "one batched model (same results, to float rounding).")] = False,
 ) -> None:
     """Run a recipe and print its result beside the document's.
 
@@ -83,7 +86,8 @@ def _run(
                             name=f"{name}-seed{run_seed}", hparams=hparams)
 
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
-                 options=options, echo=screen.note, callbacks=callbacks)
+                 options=options, echo=screen.note, callbacks=callbacks,
+                 sequential=sequential)
     if out is not None:
         from seqlab.runs import write_run_dir
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.models import ModelSpec, build
 from seqlab.train import History, Trainer, TrainerConfig
 
-__all__ = ["ConfigExperiment", "load_config", "apply_overrides", "TUNABLE"]
+__all__ = ["ConfigExperiment", "load_config", "apply_overrides", "run_many", "TUNABLE"]
 
 _FIT_KEYS = ("epochs", "batch_size", "shuffle")
 #: The `TrainerConfig` fields a config's ``trainer`` section may set (the seed comes from
@@ -119,7 +120,19 @@ class ConfigExperiment:
 
     def run(self, seed: int) -> tuple[float, History]:
         """Train once with `seed`; return (score, history)."""
-        config = apply_overrides(self.config, self.overrides)
+        spec, trainer_config, fit, (x, y), validation = self._prepare(self.overrides, seed)
+        trainer = Trainer(build(spec, seed=seed), trainer_config)
+        history = trainer.fit(x, y, validation_data=validation, verbose=0, **fit)
+        return self._score(history), history
+
+    def run_seeds(self, seeds: list[int]) -> list[float]:
+        """The score of a training with each of `seeds`, all trained together as one
+        batched model (see `run_many`)."""
+        return run_many(self.config, [(self.overrides, seed) for seed in seeds])
+
+    def _prepare(self, overrides: dict[str, Any], seed: int) -> tuple[Any, ...]:
+        """(spec, trainer config, fit settings, (x, y), validation pair) of one run."""
+        config = apply_overrides(self.config, overrides)
         unknown = sorted(set(config) - {"spec", "trainer", "fit", "data", "score", "base_dir",
                                         "name"})
         if unknown:
@@ -136,16 +149,17 @@ class ConfigExperiment:
         if unknown:
             raise UnknownNameError("trainer setting", unknown[0], _TRAINER_KEYS)
         trainer_config = TrainerConfig.from_dict(settings).replace(seed=seed)
-        trainer = Trainer(build(spec, seed=seed), trainer_config)
         fit = {"epochs": 100, "batch_size": 32, **config["fit"]}
-        history = trainer.fit(x, y, validation_data=(x_val, y_val), verbose=0, **fit)
-        score_name = config.get("score", "val_loss")
+        return spec, trainer_config, fit, (x, y), (x_val, y_val)
+
+    def _score(self, history: History) -> float:
+        score_name = self.config.get("score", "val_loss")
         key = score_name if score_name.startswith("val_") else f"val_{score_name}"
         last = history.last()
         if key not in last:
             raise UnknownNameError("score", score_name,
                                    [k for k in last if k.startswith("val_")])
-        return float(last[key]), history
+        return float(last[key])
 
     def _data(self, config: dict[str, Any]):
         data = config["data"]
@@ -172,3 +186,35 @@ class ConfigExperiment:
             "`data` must hold `train` and `validation` ({x, y} arrays), an `npz` file, or a "
             f"`series` with a `window`; got keys {sorted(data)}."
         )
+
+
+def run_many(config: dict[str, Any], jobs: list[tuple[dict[str, Any], int]]) -> list[float]:
+    """The score of each ``(overrides, seed)`` job of `config`, in order.
+
+    Jobs whose models share an architecture and every setting but the seed, learning
+    rate and epochs (repeats; a grid over ``lr`` or ``epochs``) train together as members
+    of one `seqlab.train.batched.BatchedTrainer`: the same scores as one by one, to float
+    rounding. Other jobs train one at a time.
+    """
+    from seqlab.train.batched import MEMBER_SETTINGS, train_members
+
+    experiment = ConfigExperiment(config)
+    prepared = [experiment._prepare(overrides, seed) for overrides, seed in jobs]
+    groups: dict[str, list[int]] = {}
+    for index, (spec, trainer_config, fit, _, _) in enumerate(prepared):
+        shared = {k: v for k, v in trainer_config.to_dict().items() if k not in MEMBER_SETTINGS}
+        data = apply_overrides(config, jobs[index][0]).get("data")
+        key = repr((spec.to_dict(), sorted(shared.items()),
+                    sorted((k, v) for k, v in fit.items() if k != "epochs"), data))
+        groups.setdefault(key, []).append(index)
+    scores: list[float] = [math.nan] * len(jobs)
+    for indices in groups.values():
+        spec, _, fit, (x, y), validation = prepared[indices[0]]
+        trainers = train_members(
+            spec, [prepared[i][1].seed for i in indices], x, y, validation,
+            config=[prepared[i][1] for i in indices],
+            epochs=[int(prepared[i][2]["epochs"]) for i in indices],
+            batch_size=fit.get("batch_size"), shuffle=fit.get("shuffle"))
+        for index, trainer in zip(indices, trainers, strict=True):
+            scores[index] = experiment._score(trainer.history_)
+    return scores

@@ -14,7 +14,7 @@ from typing import Any
 
 from seqlab._validation import check_int, check_seed
 from seqlab.errors import ValidationError
-from seqlab.evaluate._parallel import run_jobs
+from seqlab.evaluate._parallel import one_thread, run_jobs
 from seqlab.evaluate.stats import Summary, summarize
 
 __all__ = ["RepeatResult", "repeat", "each_seed"]
@@ -76,6 +76,7 @@ def repeat(
     confidence: float = 0.95,
     label: str | None = None,
     echo: Callable[[str], None] | None = None,
+    sequential: bool = False,
 ) -> RepeatResult:
     """Run ``experiment(seed)`` for seeds seed, seed+1, …, seed+repeats-1 and summarise.
 
@@ -85,6 +86,11 @@ def repeat(
     line per finished repeat. `label` names the score (the box plot's axis); by default
     the experiment's ``metric`` attribute (`ConfigExperiment` and recipes have one), else
     ``"score"``.
+
+    An experiment with a ``run_seeds(seeds) -> scores`` method (recipes and
+    `ConfigExperiment`) trains all repeats together as one batched model
+    (`seqlab.train.batched`: the same scores as one by one, to float rounding) when
+    ``workers == 1``; `sequential` runs them one after another instead.
     """
     if not callable(experiment):
         raise ValidationError(
@@ -100,7 +106,15 @@ def repeat(
         if echo is not None:
             echo(f"> {index + 1}/{repeats} seed={seeds[index]}: {label}={float(score):.6g}")
 
-    raw = each_seed(experiment, repeats=repeats, seed=seed, workers=workers, on_result=progress)
+    together = getattr(experiment, "run_seeds", None)
+    if together is not None and workers == 1 and repeats > 1 and not sequential:
+        with one_thread():  # as each_seed runs each repeat
+            raw = together(seeds)
+        for index, score in enumerate(raw):
+            progress(index, score)
+    else:
+        raw = each_seed(experiment, repeats=repeats, seed=seed, workers=workers,
+                        on_result=progress)
     scores = []
     for s, value in zip(seeds, raw, strict=True):
         try:

@@ -291,6 +291,7 @@ def tune(
     study_name: str | None = None,
     prune: bool = True,
     echo: Callable[[str], None] | None = None,
+    sequential: bool = False,
 ) -> TuneResult:
     """Search `space`, scoring each configuration with `repeats` runs (seeds seed, seed+1 …).
 
@@ -316,6 +317,11 @@ def tune(
     must draw differently, and their order is a matter of timing); each configuration's
     scores still come from the fixed seeds. The result holds every completed trial of the
     study; `TuneResult.trials` counts trials by outcome.
+
+    For a config searched by grid or random with ``workers=1``, the runs whose
+    configurations share an architecture (they differ only in seed, ``lr`` or ``epochs``)
+    train together as one batched model (`seqlab.train.batched`: the same scores as one
+    by one, to float rounding); `sequential` trains every run on its own instead.
     """
     backend = check_choice("backend", backend, "tune", BACKENDS)
     repeats = check_int("repeats", repeats, "tune", low=1)
@@ -365,7 +371,16 @@ def tune(
             echo(f"> {index % repeats + 1}/{repeats} {label_of(params)} seed={s}: "
                  f"score={float(score):.6g}")
 
-    flat = run_jobs(fn, jobs, workers=workers, owner="tune", on_result=progress)
+    if isinstance(fn, _ConfigObjective) and workers == 1 and not sequential:
+        from seqlab.evaluate._parallel import one_thread
+        from seqlab.evaluate.experiment import run_many
+
+        with one_thread():  # as run_jobs runs each job
+            flat = run_many(fn.config, jobs)
+        for index, score in enumerate(flat):
+            progress(index, score)
+    else:
+        flat = run_jobs(fn, jobs, workers=workers, owner="tune", on_result=progress)
     scores = [[float(v) for v in flat[i * repeats:(i + 1) * repeats]]
               for i in range(len(configs))]
     return TuneResult(configs, scores, seeds, direction, metric=_metric_of(objective))

@@ -35,6 +35,10 @@ class RunContext:
     #: Extra training callbacks from the command line (e.g. TensorBoard): every fit of
     #: the run notifies them, also fits inside library functions (see `run`).
     callbacks: list[Any] = field(default_factory=list)
+    #: Set when the run's repeats train in lockstep (`seqlab.recipes._lockstep`): the
+    #: trainers this context makes then train together with the other repeats'.
+    lockstep: Any = None
+    index: int = 0
 
     def trainer(self, model: Any, config: TrainerConfig | None = None, *, record: bool = True,
                 **settings: Any) -> Trainer:
@@ -43,6 +47,11 @@ class RunContext:
         one history, so ``--out`` writes them with the learning curves."""
         settings.setdefault("seed", self.seed)
         callbacks = [_RecordEpochs(self)] if record else []
+        if self.lockstep is not None:
+            from seqlab.recipes._lockstep import GatheredTrainer
+
+            return GatheredTrainer(model, config, callbacks=callbacks, lockstep=self.lockstep,
+                                   index=self.index, **settings)
         return Trainer(model, config, callbacks=callbacks, **settings)
 
     def record_history(self, history: Any) -> None:
@@ -220,12 +229,19 @@ def run(
     options: dict[str, Any] | None = None,
     echo: Callable[[str], None] = print,
     callbacks: Callable[[int], list[Any]] | None = None,
+    sequential: bool = False,
 ) -> RecipeResult:
     """Run recipe `name` `repeats` times with seeds seed, seed+1, … and judge the results.
 
     `callbacks(seed)` returns extra training callbacks for the repeat with that seed; every
     fit of that repeat notifies them, those of library functions a recipe calls included
     (not those in worker processes).
+
+    The repeats train together: each runs until its `Trainer.fit`, and the fits of all
+    repeats that share an architecture and settings train as members of one
+    `seqlab.train.batched.BatchedTrainer` (same results as one by one, to float
+    rounding; see `seqlab.recipes._lockstep`). `sequential` runs them one after another
+    instead (so do runs with `callbacks`).
     """
     recipe = get(name)
     repeats = check_int("repeats", repeats, "run", low=1)
@@ -240,8 +256,9 @@ def run(
         out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
-    def run_once(run_seed: int) -> Outcome:
-        context = RunContext(run_seed, quick, epochs, out_dir, dict(options or {}), echo)
+    def run_once(run_seed: int, lockstep: Any = None) -> Outcome:
+        context = RunContext(run_seed, quick, epochs, out_dir, dict(options or {}), echo,
+                             lockstep=lockstep, index=run_seed - seed)
         if callbacks is not None:
             context.callbacks = list(callbacks(run_seed))
         with watch_training(context.callbacks):
@@ -254,8 +271,17 @@ def run(
         echo(f"[{name}] repeat {index + 1}/{repeats} (seed {seed + index}): "
              f"{recipe.metric} = {shown}")
 
-    outcomes = each_seed(run_once, repeats=repeats, seed=seed, on_result=report,
-                         single_thread=False, owner="run")
+    if repeats > 1 and not sequential and callbacks is None:
+        from seqlab.recipes._lockstep import Lockstep
+
+        lockstep = Lockstep()
+        outcomes = lockstep.run([lambda s=seed + i: run_once(s, lockstep)
+                                 for i in range(repeats)])
+        for index, outcome in enumerate(outcomes):
+            report(index, outcome)
+    else:
+        outcomes = each_seed(run_once, repeats=repeats, seed=seed, on_result=report,
+                             single_thread=False, owner="run")
     judge = recipe.quick_criterion if quick and recipe.quick_criterion else recipe.passes
     return RecipeResult(recipe, outcomes, bool(judge(outcomes)), time.perf_counter() - started,
                         quick)
@@ -278,12 +304,19 @@ class RecipeExperiment:
 
     def __call__(self, seed: int) -> float:
         """Run the recipe once with `seed` (quietly) and return its metric value."""
-        result = run(self.name, seed=seed, quick=self.quick, epochs=self.epochs,
-                     options=dict(self.options), echo=lambda line: None)
-        value = result.outcomes[0].value
+        return self.run_seeds([seed])[0]
+
+    def run_seeds(self, seeds: list[int]) -> list[float]:
+        """The metric of a run with each of `seeds` (consecutive), trained together (see
+        `run`)."""
+        result = run(self.name, repeats=len(seeds), seed=seeds[0], quick=self.quick,
+                     epochs=self.epochs, options=dict(self.options), echo=lambda line: None)
+        return [self._number(outcome.value) for outcome in result.outcomes]
+
+    def _number(self, value: float | str) -> float:
         if isinstance(value, str):
             raise ValidationError(
-                f"Recipe {self.name!r} reports a categorical {result.recipe.metric!r} "
+                f"Recipe {self.name!r} reports a categorical {self.metric!r} "
                 f"({value!r}), which cannot be averaged over repeats; use `seqlab run "
                 f"{self.name} --repeats N` to count its values."
             )

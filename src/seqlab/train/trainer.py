@@ -48,6 +48,7 @@ from seqlab.train.losses import DEFAULT_LOSS, LOSS_TASKS, get_loss
 from seqlab.train.metrics import DEFAULT_METRICS, get_metric
 from seqlab.train.optimizers import make_optimizer
 from seqlab.train.precision import Precision, resolve_device
+from seqlab.train.threads import use_threads
 
 
 def _as_array(data: Any, name: str = "x") -> np.ndarray:
@@ -310,7 +311,7 @@ class Trainer:
                        path=checkpoint, every=checkpoint_every,
                        fit_args={"epochs": epochs, "batch_size": batch_size,
                                  "shuffle": bool(shuffle)})
-        with self._running(run, progress):
+        with self._running(run, progress, batch_size):
             self._notify("on_train_begin", {"epochs": epochs, "steps": feed.steps,
                                             "samples": feed.samples})
             if resume_from is not None:
@@ -420,17 +421,21 @@ class Trainer:
         return _unique([*steps, *self.callbacks, *callbacks, *watching()])
 
     @contextmanager
-    def _running(self, run: RunState, progress: ProgressReporter) -> Iterator[None]:
+    def _running(self, run: RunState, progress: ProgressReporter,
+                 batch_size: int) -> Iterator[None]:
         """The callbacks told their trainer, SIGINT/SIGTERM armed (with a checkpoint), the
-        callbacks' evaluation contexts gathered; all undone when training ends or fails."""
+        threads chosen for the model's step, the callbacks' evaluation contexts gathered; all
+        undone when training ends or fails."""
         for callback in self._callbacks:
             callback.set_trainer(self)
         disarm = run.arm_signals()
+        restore_threads = use_threads(self.model, batch_size)  # 1 for tiny models
         self._evaluating = [c for c in self._callbacks
                             if type(c).evaluating is not Callback.evaluating]
         try:
             yield
         finally:
+            restore_threads()
             disarm()
             progress.close()
             self._evaluating = []
@@ -663,6 +668,15 @@ class Trainer:
         self.model.load_state_dict(weights)
 
     # --------------------------------------------------------------- validation
+    def check_inputs(self, x: Any, name: str = "x") -> Column:
+        """`x` checked and converted as `fit` takes it (for trainers built on this one,
+        such as `seqlab.train.batched`)."""
+        return self._inputs(x, name)
+
+    def check_targets(self, y: Any, x: Column, check_shape: bool = True) -> Column:
+        """`y` checked against the inputs `x` and converted as `fit` takes it."""
+        return self._targets(y, x, check_shape)
+
     def _inputs(self, x: Any, name: str) -> Column:
         array = _as_array(x, name)
         spec = getattr(self.model, "spec", None)
