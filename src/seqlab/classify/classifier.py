@@ -1,0 +1,424 @@
+"""`SequenceClassifier`: labelled sequences of any length in, a model chosen by
+validation out, scikit-learn shaped (fit / predict / predict_proba / score)."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from seqlab._validation import check_choice, check_float, check_int, check_seed
+from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
+from seqlab.classify.metrics import ClassificationReport, classification_report
+from seqlab.classify.nets import NETWORKS, build_network
+from seqlab.errors import NotFittedError, ValidationError
+from seqlab.train.callbacks import Callback
+
+__all__ = ["SequenceClassifier", "MODELS", "TOKENS", "TRUNCATING"]
+
+MODELS = ("auto", "rocket", *NETWORKS)
+"""Model names: ``auto`` chooses among the others by validation accuracy."""
+
+TOKENS = ("char", "word")
+"""How a text is split into tokens."""
+
+TRUNCATING = ("post", "pre")
+"""Where sequences longer than `max_length` lose steps: at the end (``post``: the first
+`max_length` steps are kept) or at the start (``pre``: the last ones are kept)."""
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+class _TimeLimit(Callback):
+    """Stop a fit at the end of the first epoch after `deadline` (time.monotonic)."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        if time.monotonic() > self.deadline:
+            self.trainer.stop_training = True
+
+
+class SequenceClassifier:
+    """Classify sequences of any length: numeric ``(steps, channels)`` sequences or texts.
+
+    `fit` standardises each channel, pads (after the end; the models mask the padding, so
+    a prediction never depends on it) and truncates to `max_length`, holds out a
+    stratified `validation` fraction, and tries the candidate models, keeping the one
+    with the best validation accuracy (``model_`` names it):
+
+    - ``rocket``: random convolution kernels (MiniRocket's idea) and a ridge classifier;
+      refitted on all the training data once chosen;
+    - ``lstm-fcn``: the book's convolutional front end made fully convolutional, beside
+      a masked LSTM (LSTM-FCN);
+    - ``lstm``, ``gru``, ``bilstm``: one masked recurrent layer.
+
+    Networks train with Adam, class weights (inverse class frequency), early stopping on
+    the validation loss with the best weights kept, within `time_budget` seconds in all.
+    With ``model="auto"`` the networks are skipped once a candidate validates at 100%,
+    and the plain recurrent ones on sequences longer than 400 steps (where they lose).
+
+    Parameters
+    ----------
+    model:
+        One of `MODELS`, or a list of candidates (or their names separated by commas).
+    max_length:
+        Steps kept per sequence (None: the longest training sequence).
+    truncating:
+        ``post`` keeps the first `max_length` steps, ``pre`` the last ones.
+    tokens:
+        For texts: ``char`` or ``word`` tokens.
+    validation:
+        Fraction of each class held out to choose the model.
+    time_budget:
+        Seconds for training the networks, all candidates together.
+    epochs, patience, batch_size, units:
+        Most epochs, early-stopping patience, batch size and recurrent units of networks.
+    features:
+        About how many random-kernel features ``rocket`` uses.
+    seed:
+        Seeds the split, the kernels and the networks.
+    log:
+        Called with a line of progress per candidate (None: silent).
+    """
+
+    def __init__(self, model: str | list[str] = "auto", *, max_length: int | None = None,
+                 truncating: str = "post", tokens: str = "char", validation: float = 0.25,
+                 time_budget: float = 60.0, epochs: int = 300, patience: int = 30,
+                 batch_size: int = 32, units: int = 64, features: int = 10_000, seed: int = 0,
+                 log: Callable[[str], None] | None = None):
+        self.model = model
+        self.max_length = max_length
+        self.truncating = truncating
+        self.tokens = tokens
+        self.validation = validation
+        self.time_budget = time_budget
+        self.epochs = epochs
+        self.patience = patience
+        self.batch_size = batch_size
+        self.units = units
+        self.features = features
+        self.seed = seed
+        self.log = log
+
+    # ------------------------------------------------------------------ validation
+    def _check_params(self) -> list[str]:
+        owner = "SequenceClassifier"
+        names = ([n.strip() for n in self.model.split(",")] if isinstance(self.model, str)
+                 else list(self.model))
+        if not names:
+            raise ValidationError("The 'model' parameter of SequenceClassifier must name at "
+                                  "least one model; got an empty list.")
+        for name in names:
+            check_choice("model", name, owner, MODELS)
+        if "auto" in names and len(names) > 1:
+            raise ValidationError("The 'model' parameter of SequenceClassifier is 'auto' or a "
+                                  f"list of models, not both; got {names}.")
+        if self.max_length is not None:
+            check_int("max_length", self.max_length, owner, low=1)
+        check_choice("truncating", self.truncating, owner, TRUNCATING)
+        check_choice("tokens", self.tokens, owner, TOKENS)
+        check_float("validation", self.validation, owner, low=0.0, high=0.5, low_open=True)
+        check_float("time_budget", self.time_budget, owner, low=0.0)
+        check_int("epochs", self.epochs, owner, low=1)
+        check_int("patience", self.patience, owner, low=0)
+        check_int("batch_size", self.batch_size, owner, low=1)
+        check_int("units", self.units, owner, low=1, high=4096)
+        check_int("features", self.features, owner, low=168, high=200_000)
+        check_seed(self.seed, owner)
+        return names
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError("This SequenceClassifier is not fitted yet: call `fit(X, y)` "
+                                 "first (or load a saved one with seqlab.classify.load).")
+
+    # --------------------------------------------------------------------- inputs
+    def _sequences(self, x: Any, what: str) -> tuple[str, list[Any]]:
+        """('values', [(steps, channels) float arrays]) or ('text', [strings])."""
+        if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+            if x.ndim == 2:
+                x = x[:, :, None]
+            if x.ndim != 3:
+                raise ValidationError(f"`{what}` must be (sequences, steps, channels) or "
+                                      f"(sequences, steps); got shape {x.shape}.")
+            return "values", [np.asarray(s, dtype=np.float64) for s in x]
+        items = list(x)
+        if not items:
+            raise ValidationError(f"`{what}` holds no sequences.")
+        if all(isinstance(s, str) for s in items):
+            return "text", items
+        out = []
+        for i, s in enumerate(items):
+            try:
+                array = np.asarray(s, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValidationError(f"`{what}`: sequence {i} is not numbers (got "
+                                      f"{type(s).__name__}); give (steps, channels) arrays, "
+                                      f"or strings for text.") from None
+            if array.ndim == 1:
+                array = array[:, None]
+            if array.ndim != 2 or len(array) == 0:
+                raise ValidationError(f"`{what}`: sequence {i} has shape {array.shape}; "
+                                      f"expected (steps, channels) with at least one step.")
+            out.append(array)
+        return "values", out
+
+    def _tokenise(self, text: str) -> list[str]:
+        return list(text) if self.tokens == "char" else _WORD.findall(text.lower())
+
+    def _encode(self, kind: str, sequences: list[Any], what: str) -> tuple[np.ndarray,
+                                                                          np.ndarray]:
+        """Padded ``(n, steps, channels + 1)`` float32 array (last channel: the mask) and
+        the lengths."""
+        if kind != self.kind_:
+            raise ValidationError(f"`{what}` holds {kind}, but this classifier was fitted on "
+                                  f"{self.kind_}.")
+        if kind == "text":
+            ids = [[self.vocabulary_.get(t, 1) for t in self._tokenise(s)] or [1]
+                   for s in sequences]
+            sequences = [np.asarray(s, dtype=np.float64)[:, None] for s in ids]
+        else:
+            for i, s in enumerate(sequences):
+                if s.shape[1] != self.channels_:
+                    raise ValidationError(f"`{what}`: sequence {i} has {s.shape[1]} channel(s); "
+                                          f"the classifier was fitted on {self.channels_}.")
+                if not np.isfinite(s).all():
+                    step, channel = (int(v) for v in np.argwhere(~np.isfinite(s))[0])
+                    raise ValidationError(f"`{what}`: sequence {i} has a missing or non-finite "
+                                          f"value at step {step + 1}, channel {channel + 1}; "
+                                          f"fill missing values first (fill= when reading).")
+            sequences = [(s - self.mean_) / self.scale_ for s in sequences]
+        lengths = np.array([min(len(s), self.max_length_) for s in sequences], dtype=np.int64)
+        steps = int(lengths.max())
+        width = sequences[0].shape[1]
+        batch = np.zeros((len(sequences), steps, width + 1), dtype=np.float32)
+        for i, s in enumerate(sequences):
+            kept = s[-lengths[i]:] if self.truncating == "pre" else s[:lengths[i]]
+            batch[i, :lengths[i], :width] = kept
+            batch[i, :lengths[i], width] = 1.0
+        return batch, lengths
+
+    def _labels(self, y: Any, n: int) -> np.ndarray:
+        labels = np.asarray(y)
+        if labels.ndim != 1 or len(labels) != n:
+            raise ValidationError(f"`y` must hold one label per sequence: {n} sequence(s), "
+                                  f"but y has shape {labels.shape}.")
+        if labels.dtype.kind == "f":
+            if not np.isfinite(labels).all() or (labels != np.round(labels)).any():
+                raise ValidationError("`y` holds non-integer or missing numbers; labels are "
+                                      "strings or integers.")
+            labels = labels.astype(np.int64)
+        if labels.dtype.kind == "O":
+            labels = labels.astype(str)
+        return labels
+
+    # ------------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any) -> SequenceClassifier:
+        """Fit on sequences `X` (a list of ``(steps, channels)`` arrays of any lengths,
+        an ``(n, steps[, channels])`` array, or a list of strings) and labels `y`."""
+        names = self._check_params()
+        started = time.monotonic()
+        kind, sequences = self._sequences(X, "X")
+        labels = self._labels(y, len(sequences))
+        counts = Counter(labels.tolist())
+        if len(counts) < 2:
+            raise ValidationError(f"The training data has a single class ({next(iter(counts))!r} "
+                                  f"for all {len(labels)} sequences); classification needs at "
+                                  f"least two.")
+        lonely = sorted(str(c) for c, k in counts.items() if k < 2)
+        if lonely:
+            raise ValidationError(f"Class(es) {', '.join(repr(c) for c in lonely)} have a single "
+                                  f"example; each class needs at least two (one to train on, "
+                                  f"one to validate). Add examples or drop the class.")
+        self.classes_ = np.array(sorted(counts), dtype=labels.dtype)
+        target = np.searchsorted(self.classes_, labels)
+        self.kind_ = kind
+        if kind == "text":
+            tokens = Counter(t for s in sequences for t in self._tokenise(s))
+            self.vocabulary_ = {t: i + 2 for i, (t, _) in enumerate(tokens.most_common(20_000))}
+            self.channels_ = 1
+            lengths = [len(self._tokenise(s)) for s in sequences]
+        else:
+            self.vocabulary_ = None
+            self.channels_ = sequences[0].shape[1]
+            for i, s in enumerate(sequences):
+                if s.shape[1] != self.channels_:
+                    raise ValidationError(f"`X`: sequence {i} has {s.shape[1]} channel(s) but "
+                                          f"sequence 0 has {self.channels_}; every sequence "
+                                          f"needs the same channels.")
+                if not np.isfinite(s).all():
+                    step, channel = (int(v) for v in np.argwhere(~np.isfinite(s))[0])
+                    raise ValidationError(f"`X`: sequence {i} has a missing or non-finite value "
+                                          f"at step {step + 1}, channel {channel + 1}; fill "
+                                          f"missing values first (fill= when reading).")
+            stacked = np.concatenate(sequences, axis=0)
+            self.mean_ = stacked.mean(0)
+            self.scale_ = np.where(stacked.std(0) > 1e-12, stacked.std(0), 1.0)
+            lengths = [len(s) for s in sequences]
+        self.max_length_ = int(self.max_length or max(lengths))
+        self._say(f"{len(sequences)} sequences, {len(self.classes_)} classes, lengths "
+                  f"{min(lengths)}-{max(lengths)}: max length {self.max_length_} (truncating "
+                  f"'{self.truncating}', padding after the end, masked)")
+        x, lens = self._encode(kind, sequences, "X")
+        train, held = self._split(target)
+        candidates = self._candidates(names, kind)
+        self.validation_scores_: dict[str, float] = {}
+        fitted: dict[str, Any] = {}
+        networks = [c for c in candidates if c != "rocket"]
+        deadline = time.monotonic() + float(self.time_budget)
+        for name in candidates:
+            if self.validation_scores_ and max(self.validation_scores_.values()) >= 1.0 \
+                    and names == ["auto"]:
+                self._say(f"{name}: skipped (a candidate already validates at 100%)")
+                continue
+            if name != "rocket" and time.monotonic() >= deadline and fitted:
+                self._say(f"{name}: skipped (time budget of {self.time_budget:g} s spent)")
+                continue
+            begin = time.monotonic()
+            if name == "rocket":
+                model = self._fit_rocket(x[train], lens[train], target[train])
+                proba = self._rocket_proba(model, x[held], lens[held])
+            else:
+                left = networks[networks.index(name):]
+                share = max(1.0, (deadline - time.monotonic()) / len(left))
+                model = self._fit_network(name, x, target, train, held,
+                                          time.monotonic() + share)
+                proba = self._network_proba(model, x[held])
+            score = float((proba.argmax(1) == target[held]).mean())
+            self.validation_scores_[name] = score
+            fitted[name] = model
+            self._say(f"{name}: validation accuracy {score:.4f} ({time.monotonic() - begin:.1f} s)")
+        best = max(self.validation_scores_, key=lambda k: self.validation_scores_[k])
+        self.model_ = best
+        if best == "rocket":
+            fitted[best] = self._fit_rocket(x, lens, target)  # all the training data
+        self.estimator_ = fitted[best]
+        self.fit_seconds_ = time.monotonic() - started
+        self._say(f"chosen: {best} (validation accuracy {self.validation_scores_[best]:.4f})")
+        return self
+
+    def _say(self, line: str) -> None:
+        if self.log is not None:
+            self.log(line)
+
+    def _candidates(self, names: list[str], kind: str) -> list[str]:
+        if names != ["auto"]:
+            if kind == "text" and "rocket" in names:
+                raise ValidationError("The 'rocket' model reads numeric sequences; for text "
+                                      "choose among " + ", ".join(NETWORKS) + ".")
+            return names
+        if kind == "text":
+            return ["bilstm", "gru", "lstm-fcn"]
+        if self.max_length_ > 400:
+            return ["rocket", "lstm-fcn"]
+        return ["rocket", "lstm-fcn", "bilstm", "gru", "lstm"]
+
+    def _split(self, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(self.seed)
+        train, held = [], []
+        for k in range(len(self.classes_)):
+            members = rng.permutation(np.flatnonzero(target == k))
+            n_held = min(len(members) - 1, max(1, int(round(self.validation * len(members)))))
+            held.extend(members[:n_held])
+            train.extend(members[n_held:])
+        return np.sort(np.array(train)), np.sort(np.array(held))
+
+    # ----------------------------------------------------------------- candidates
+    def _fit_rocket(self, x: np.ndarray, lengths: np.ndarray, target: np.ndarray
+                    ) -> tuple[RandomKernelFeatures, RidgeClassifier]:
+        values = x[..., :-1]
+        kernels = RandomKernelFeatures(self.features, seed=self.seed).fit(values, lengths)
+        ridge = RidgeClassifier(seed=self.seed).fit(kernels.transform(values, lengths), target,
+                                                    len(self.classes_))
+        return kernels, ridge
+
+    @staticmethod
+    def _rocket_proba(model: tuple[RandomKernelFeatures, RidgeClassifier], x: np.ndarray,
+                      lengths: np.ndarray) -> np.ndarray:
+        kernels, ridge = model
+        return ridge.predict_proba(kernels.transform(x[..., :-1], lengths))
+
+    def _fit_network(self, name: str, x: np.ndarray, target: np.ndarray, train: np.ndarray,
+                     held: np.ndarray, deadline: float) -> torch.nn.Module:
+        from seqlab.train import EarlyStopping, Trainer
+
+        torch.manual_seed(self.seed)
+        vocabulary = len(self.vocabulary_) + 2 if self.kind_ == "text" else None
+        net = build_network(name, self.channels_, len(self.classes_), vocabulary, self.units)
+        counts = np.bincount(target[train], minlength=len(self.classes_)).astype(np.float32)
+        weight = torch.as_tensor(len(train) / (len(counts) * np.maximum(counts, 1)))
+
+        def loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            return F.cross_entropy(logits, y.reshape(-1).long(), weight=weight.to(logits.device))
+
+        trainer = Trainer(net, task="multiclass", loss=loss, metrics=["accuracy"], seed=self.seed,
+                          device="cpu")
+        trainer.fit(x[train], target[train], epochs=self.epochs,
+                    batch_size=min(self.batch_size, len(train)),
+                    validation_data=(x[held], target[held]), verbose=0,
+                    callbacks=[EarlyStopping("val_loss", patience=self.patience,
+                                             restore_best_weights=True), _TimeLimit(deadline)])
+        return trainer.model.cpu().eval()
+
+    @staticmethod
+    def _network_proba(model: torch.nn.Module, x: np.ndarray, batch: int = 256) -> np.ndarray:
+        model.eval()
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(x), batch):
+                # Each chunk is cut to its own longest sequence: less padding, same answers.
+                xb = torch.as_tensor(x[start:start + batch])
+                steps = int(xb[..., -1].sum(1).max().item())
+                logits, _ = model(xb[:, :max(1, steps)])
+                out.append(torch.softmax(logits, dim=1))
+        return torch.cat(out).numpy()
+
+    # -------------------------------------------------------------------- predict
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities ``(n, classes)``, columns in the order of ``classes_``."""
+        self._check_fitted()
+        kind, sequences = self._sequences(X, "X")
+        x, lengths = self._encode(kind, sequences, "X")
+        if self.model_ == "rocket":
+            return self._rocket_proba(self.estimator_, x, lengths)
+        return self._network_proba(self.estimator_, x)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most likely class of each sequence (labels as given to `fit`)."""
+        return self.classes_[self.predict_proba(X).argmax(1)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy on (X, y)."""
+        return self.report(X, y).accuracy
+
+    def report(self, X: Any, y: Any) -> ClassificationReport:
+        """Accuracy, balanced accuracy, macro F1, confusion matrix and per-class precision
+        and recall on (X, y). A label in `y` unseen in training is a `ValidationError`."""
+        self._check_fitted()
+        labels = self._labels(y, len(X))
+        known = {str(c) for c in self.classes_}
+        unseen = sorted({str(v) for v in labels.tolist()} - known)
+        if unseen:
+            raise ValidationError(f"Label(s) {', '.join(repr(u) for u in unseen)} were not in the "
+                                  f"training data (classes: {', '.join(sorted(known))}); a "
+                                  f"classifier can only predict the classes it was trained on.")
+        return classification_report(labels.tolist(), self.predict(X).tolist(),
+                                     self.classes_.tolist())
+
+    def describe(self) -> dict[str, Any]:
+        """What was fitted, as plain values: the chosen model, validation scores, classes,
+        max length."""
+        self._check_fitted()
+        return {"model": self.model_, "validation_accuracy": dict(self.validation_scores_),
+                "classes": self.classes_.tolist(), "max_length": self.max_length_,
+                "kind": self.kind_, "channels": self.channels_,
+                "fit_seconds": getattr(self, "fit_seconds_", math.nan)}
