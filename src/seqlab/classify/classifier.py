@@ -394,7 +394,8 @@ class SequenceClassifier:
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class of each sequence (labels as given to `fit`)."""
-        return self.classes_[self.predict_proba(X).argmax(1)]
+        probabilities = self.predict_proba(X)
+        return self.classes_[probabilities.argmax(1)]
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy on (X, y)."""
