@@ -3,12 +3,11 @@ and saves to JSON + safetensors that reload to the same predictions."""
 
 import numpy as np
 import pytest
+from classify_sequences import shapes
 
 from seqlab.classify import SequenceClassifier
 from seqlab.classify.persist import load, save
 from seqlab.errors import BundleError, NotFittedError, ValidationError
-
-from classify_sequences import shapes
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

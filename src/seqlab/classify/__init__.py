@@ -9,6 +9,7 @@ and safetensors (never pickle). The command line is ``seqlab classify``.
 
 from seqlab.classify.classifier import MODELS, TOKENS, TRUNCATING, SequenceClassifier
 from seqlab.classify.metrics import ClassificationReport, classification_report, plot_confusion
+from seqlab.classify.persist import load, save
 from seqlab.classify.readers import (
     FILLS,
     FORMATS,
@@ -22,4 +23,5 @@ from seqlab.classify.readers import (
 
 __all__ = ["SequenceClassifier", "MODELS", "TOKENS", "TRUNCATING", "ClassificationReport",
            "classification_report", "plot_confusion", "LabelledSequences", "read_labelled",
-           "read_ts", "read_wide_csv", "read_long_csv", "read_text_csv", "FORMATS", "FILLS"]
+           "read_ts", "read_wide_csv", "read_long_csv", "read_text_csv", "FORMATS", "FILLS",
+           "save", "load"]

@@ -36,6 +36,15 @@ TRUNCATING = ("post", "pre")
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 
+def _label_order(label: Any) -> tuple[int, Any]:
+    """Labels in order: numbers written as text ("2" before "10") by value, then the rest
+    as text."""
+    try:
+        return (0, float(label))
+    except (TypeError, ValueError):
+        return (1, str(label))
+
+
 class _TimeLimit(Callback):
     """Stop a fit at the end of the first epoch after `deadline` (time.monotonic)."""
 
@@ -63,8 +72,10 @@ class SequenceClassifier:
 
     Networks train with Adam, class weights (inverse class frequency), early stopping on
     the validation loss with the best weights kept, within `time_budget` seconds in all.
-    With ``model="auto"`` the networks are skipped once a candidate validates at 100%,
-    and the plain recurrent ones on sequences longer than 400 steps (where they lose).
+    A later candidate replaces an earlier one only when it validates better by more than
+    one validation sequence. With ``model="auto"`` the networks are skipped once a
+    candidate validates at 100%, and the plain recurrent ones on sequences longer than
+    400 steps (where they lose).
 
     Parameters
     ----------
@@ -79,7 +90,8 @@ class SequenceClassifier:
     validation:
         Fraction of each class held out to choose the model.
     time_budget:
-        Seconds for training the networks, all candidates together.
+        Seconds the search may take: a candidate that would start after it is skipped
+        (the first always runs), and each network stops training at its share of it.
     epochs, patience, batch_size, units:
         Most epochs, early-stopping patience, batch size and recurrent units of networks.
     features:
@@ -239,8 +251,9 @@ class SequenceClassifier:
             raise ValidationError(f"Class(es) {', '.join(repr(c) for c in lonely)} have a single "
                                   f"example; each class needs at least two (one to train on, "
                                   f"one to validate). Add examples or drop the class.")
-        self.classes_ = np.array(sorted(counts), dtype=labels.dtype)
-        target = np.searchsorted(self.classes_, labels)
+        self.classes_ = np.array(sorted(counts, key=_label_order), dtype=labels.dtype)
+        position = {c: k for k, c in enumerate(self.classes_.tolist())}
+        target = np.array([position[v] for v in labels.tolist()], dtype=np.int64)
         self.kind_ = kind
         if kind == "text":
             tokens = Counter(t for s in sequences for t in self._tokenise(s))
@@ -275,18 +288,30 @@ class SequenceClassifier:
         fitted: dict[str, Any] = {}
         networks = [c for c in candidates if c != "rocket"]
         deadline = time.monotonic() + float(self.time_budget)
+        # A later candidate must beat the best so far by more than one validation sequence
+        # (and 1%): on small validation sets, a tie or a single sequence is noise, and the
+        # earlier candidates are the faster and steadier ones.
+        margin = max(0.01, 1.0 / len(held))
+        best: str | None = None
+        features = None
         for name in candidates:
-            if self.validation_scores_ and max(self.validation_scores_.values()) >= 1.0 \
-                    and names == ["auto"]:
+            if best is not None and self.validation_scores_[best] >= 1.0 and names == ["auto"]:
                 self._say(f"{name}: skipped (a candidate already validates at 100%)")
                 continue
-            if name != "rocket" and time.monotonic() >= deadline and fitted:
+            if best is not None and time.monotonic() >= deadline:
                 self._say(f"{name}: skipped (time budget of {self.time_budget:g} s spent)")
                 continue
             begin = time.monotonic()
             if name == "rocket":
-                model = self._fit_rocket(x[train], lens[train], target[train])
-                proba = self._rocket_proba(model, x[held], lens[held])
+                # The kernels' biases are quantiles of unlabelled training outputs, so one
+                # transform of all the training data serves validation and the final fit.
+                kernels = RandomKernelFeatures(self.features, seed=self.seed).fit(
+                    x[..., :-1], lens)
+                features = kernels.transform(x[..., :-1], lens)
+                ridge = RidgeClassifier(seed=self.seed).fit(features[train], target[train],
+                                                            len(self.classes_))
+                model: Any = (kernels, ridge)
+                proba = ridge.predict_proba(features[held])
             else:
                 left = networks[networks.index(name):]
                 share = max(1.0, (deadline - time.monotonic()) / len(left))
@@ -297,10 +322,14 @@ class SequenceClassifier:
             self.validation_scores_[name] = score
             fitted[name] = model
             self._say(f"{name}: validation accuracy {score:.4f} ({time.monotonic() - begin:.1f} s)")
-        best = max(self.validation_scores_, key=lambda k: self.validation_scores_[k])
+            if best is None or score > self.validation_scores_[best] + margin - 1e-9:
+                best = name
+        assert best is not None
         self.model_ = best
-        if best == "rocket":
-            fitted[best] = self._fit_rocket(x, lens, target)  # all the training data
+        if best == "rocket":  # refitted on all the training data
+            kernels = fitted[best][0]
+            fitted[best] = (kernels, RidgeClassifier(seed=self.seed).fit(
+                features, target, len(self.classes_)))
         self.estimator_ = fitted[best]
         self.fit_seconds_ = time.monotonic() - started
         self._say(f"chosen: {best} (validation accuracy {self.validation_scores_[best]:.4f})")
@@ -333,14 +362,6 @@ class SequenceClassifier:
         return np.sort(np.array(train)), np.sort(np.array(held))
 
     # ----------------------------------------------------------------- candidates
-    def _fit_rocket(self, x: np.ndarray, lengths: np.ndarray, target: np.ndarray
-                    ) -> tuple[RandomKernelFeatures, RidgeClassifier]:
-        values = x[..., :-1]
-        kernels = RandomKernelFeatures(self.features, seed=self.seed).fit(values, lengths)
-        ridge = RidgeClassifier(seed=self.seed).fit(kernels.transform(values, lengths), target,
-                                                    len(self.classes_))
-        return kernels, ridge
-
     @staticmethod
     def _rocket_proba(model: tuple[RandomKernelFeatures, RidgeClassifier], x: np.ndarray,
                       lengths: np.ndarray) -> np.ndarray:

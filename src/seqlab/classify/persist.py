@@ -22,12 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from safetensors.torch import save as tensors_to_bytes
 
 from seqlab._io import check_output_path
-from seqlab.bundle.files import DEFAULT_LIMITS, Limits, member_path, read_json, write_bytes, \
-    write_json
+from seqlab.bundle.files import (
+    DEFAULT_LIMITS,
+    Limits,
+    member_path,
+    read_json,
+    write_bytes,
+    write_json,
+)
 from seqlab.bundle.tensors import load_tensors
 from seqlab.classify.classifier import MODELS, SequenceClassifier
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
