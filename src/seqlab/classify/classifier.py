@@ -104,7 +104,7 @@ class SequenceClassifier:
 
     def __init__(self, model: str | list[str] = "auto", *, max_length: int | None = None,
                  truncating: str = "post", tokens: str = "char", validation: float = 0.25,
-                 time_budget: float = 60.0, epochs: int = 300, patience: int = 30,
+                 time_budget: float = 30.0, epochs: int = 300, patience: int = 30,
                  batch_size: int = 32, units: int = 64, features: int = 10_000, seed: int = 0,
                  log: Callable[[str], None] | None = None):
         self.model = model

@@ -77,8 +77,8 @@ def _classify(
     truncating: Annotated[str, typer.Option(help="post keeps the first max-length steps, pre "
                                             "the last.")] = "post",
     tokens: Annotated[str, typer.Option(help="Text tokens: char or word.")] = "char",
-    time_budget: Annotated[float, typer.Option(help="Seconds for training networks, all "
-                                               "candidates together.")] = 60.0,
+    time_budget: Annotated[float, typer.Option(help="Seconds the model search may take (a "
+                                               "candidate due after it is skipped).")] = 30.0,
     seed: Annotated[int, typer.Option(help="Seed of the split, kernels and networks.")] = 0,
     plot: Annotated[Path | None, typer.Option(help="PNG of TEST's confusion matrix.",
                                               show_default="none")] = None,
