@@ -23,7 +23,7 @@ def test_random_kernels_learn_a_shape_placed_anywhere(seed):
 def test_lstm_fcn_learns_the_shapes_too(seed):
     x, y = shapes(20, seed=seed, low=24, high=36)
     x_test, y_test = shapes(20, seed=7 + seed, low=24, high=36)
-    model = SequenceClassifier("lstm-fcn", seed=seed, time_budget=10, epochs=12,
+    model = SequenceClassifier("lstm-fcn", seed=seed, time_budget=300, epochs=12,
                                patience=5).fit(x, y)
     assert model.score(x_test, y_test) >= 0.8  # 1.0 on seeds 0-2 when written
 
@@ -96,6 +96,15 @@ def test_text_classification_by_characters():
         kind = rng.integers(2)
         texts.append(" ".join(rng.choice(good if kind else bad, size=rng.integers(1, 4))))
         labels.append("pos" if kind else "neg")
-    model = SequenceClassifier("bilstm", tokens="word", epochs=30, time_budget=20).fit(
+    model = SequenceClassifier("bilstm", tokens="word", epochs=30, time_budget=300).fit(
         texts[:30], labels[:30])
     assert model.score(texts[30:], labels[30:]) >= 0.8
+
+
+def test_candidates_due_after_the_time_budget_are_skipped():
+    x, y = shapes(8, seed=1)
+    lines = []
+    model = SequenceClassifier("rocket,gru", features=500, time_budget=0,
+                               log=lines.append).fit(x, y)
+    assert model.model_ == "rocket" and list(model.validation_scores_) == ["rocket"]
+    assert "gru: skipped (time budget of 0 s spent)" in lines
