@@ -141,8 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     names = args.only or [*PANEL, *(EXTRA if args.extra else ())]
-    if "minirocket" in args.contenders:  # numba compiles on the first call: not timed
-        run_minirocket(load("ItalyPowerDemand"), 0)
+    if "minirocket" in args.contenders:  # numba compiles on the first calls: not timed
+        for warm_up in ("ItalyPowerDemand", "BasicMotions"):  # univariate and multivariate
+            run_minirocket(load(warm_up), 0)
     results: dict[str, dict[str, dict]] = {}
     for name in names:
         data = load(name)
