@@ -58,6 +58,12 @@ def test_ts_multivariate_unequal_length_with_missing_values(tmp_path):
     assert read_labelled(path, fill="zero").sequences[1][1, 0] == 0
 
 
+def test_ts_variable_length_question_marks_after_the_end_are_padding(tmp_path):
+    text = MULTIVARIATE.replace("7,8:9,10:1", "7,8,?,?:9,10,?,?:1")
+    data = read_labelled(_write(tmp_path / "p.ts", text), fill="ffill")
+    assert data.sequences[2].shape == (2, 2)
+
+
 def test_wide_csv_with_blank_cells_after_shorter_sequences(tmp_path):
     path = _write(tmp_path / "w.csv", "label,t0,t1,t2,t3\na,1,2,3,4\nb,5,6,,\n7,8,9,10,11\n")
     data = read_labelled(path)

@@ -82,15 +82,18 @@ class RandomKernelFeatures:
                     mask[k, rng.choice(channels, size=min(channels, max(1, size)),
                                        replace=False)] = 1.0
                 state.channel_masks.append(mask)
-                examples = rng.integers(0, n, size=84)
-                out = self._convolve(torch.as_tensor(data[examples], dtype=torch.float32), d,
-                                     mask)  # (84 examples, 84 kernels, T)
-                quantiles = (np.arange(1, per + 1) * _GOLDEN + rng.uniform()) % 1
+                examples = rng.integers(0, n, size=84)  # one training example per kernel
+                quantiles = torch.as_tensor((np.arange(1, per + 1) * _GOLDEN + rng.uniform())
+                                            % 1, dtype=torch.float32)
                 biases = torch.empty(84, per)
-                for k in range(84):
-                    valid = out[k, k, : max(1, int(lens[examples[k]]))]
-                    biases[k] = torch.quantile(valid, torch.as_tensor(quantiles,
-                                                                      dtype=torch.float32))
+                step = self._batch(data.shape[1])
+                for first in range(0, 84, step):
+                    ks = range(first, min(84, first + step))
+                    out = self._convolve(torch.as_tensor(data[examples[list(ks)]],
+                                                         dtype=torch.float32), d, mask)
+                    for i, k in enumerate(ks):
+                        valid = out[i, k, : max(1, int(lens[examples[k]]))]
+                        biases[k] = torch.quantile(valid, quantiles)
                 state.biases.append(biases)
             self.views_.append(state)
         return self
@@ -108,30 +111,36 @@ class RandomKernelFeatures:
         return diff, lens
 
     def _convolve(self, x: torch.Tensor, dilation: int, mask: torch.Tensor) -> torch.Tensor:
-        # x (n, T, C) -> (n, 84, T): each kernel's output, summed over its channel subset.
-        # A kernel is 2 at three of its nine taps and -1 at the others, so its output is
-        # 3 * (sum of its three shifted copies) - (sum of all nine): additions only.
+        # x (n, T, C) -> (n, 84, T): each kernel's output on the sum of its channel subset
+        # (convolution is linear, so summing the channels first is the same and costs no
+        # memory per channel). A kernel is 2 at three of its nine taps and -1 at the others,
+        # so its output is 3 * (sum of its three shifted copies) - (sum of all nine).
         # "Same" zero padding: the steps after a sequence's end are zeros in the batch too,
         # so its valid outputs match those of the sequence alone.
-        n, steps, channels = x.shape
-        xc = x.permute(0, 2, 1)  # (n, C, T)
-        padded = F.pad(xc, (4 * dilation, 4 * dilation))
+        steps = x.shape[1]
+        combined = torch.einsum("ntc,kc->knt", x, mask)  # (84, n, T)
+        padded = F.pad(combined, (4 * dilation, 4 * dilation))
         shifted = torch.stack([padded[..., j * dilation: j * dilation + steps]
-                               for j in range(9)])  # (9, n, C, T)
-        total = shifted.sum(0)
-        out = 3 * shifted[_COMBOS].sum(1) - total  # (84, n, C, T)
-        if channels == 1:
-            return out[:, :, 0, :].permute(1, 0, 2) * mask[:, 0][None, :, None]
-        return torch.einsum("knct,kc->nkt", out, mask)
+                               for j in range(9)])  # (9, 84, n, T)
+        chosen = shifted[_COMBOS, torch.arange(84)[:, None]]  # (84, 3, n, T)
+        out = 3 * chosen.sum(1) - shifted.sum(0)
+        return out.permute(1, 0, 2)
+
+    @staticmethod
+    def _batch(steps: int) -> int:
+        # About 4 million outputs per dilation at once: (9 shifted copies) x 84 kernels x
+        # batch x steps floats stay within a few hundred MB whatever the length.
+        return int(max(1, min(256, 4_000_000 // (84 * max(1, steps)))))
 
     # -------------------------------------------------------------------- transform
-    def transform(self, x: np.ndarray, lengths: np.ndarray, batch: int = 64) -> np.ndarray:
+    def transform(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """The features of padded `x` ``(n, steps, channels)`` with `lengths`: an
         ``(n, features)`` float32 array."""
         parts = []
         for view, state in enumerate(self.views_):
             data, lens = self._view(x, lengths, view)
             chunks = []
+            batch = self._batch(data.shape[1])
             for start in range(0, len(data), batch):
                 xb = torch.as_tensor(data[start:start + batch], dtype=torch.float32)
                 lb = torch.as_tensor(lens[start:start + batch])

@@ -219,7 +219,11 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
             raise ValidationError(f"{where}: its channels have different lengths "
                                   f"({', '.join(str(len(c)) for c in channels)}); the channels "
                                   f"of one sequence must have one length.")
-        sequences.append(np.array(channels, dtype=np.float64).T.reshape(-1, dims))
+        values = np.array(channels, dtype=np.float64).T.reshape(-1, dims)
+        if not equal:  # variable length: '?' after a sequence's last value only pads it
+            finite = np.flatnonzero(np.isfinite(values).any(axis=1))
+            values = values[:finite[-1] + 1] if len(finite) else values
+        sequences.append(values)
     if not sequences:
         raise ValidationError(f"{path} has no sequences after @data.")
     if labels and len(labels) != len(sequences):
