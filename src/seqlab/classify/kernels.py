@@ -32,6 +32,9 @@ _GOLDEN = (math.sqrt(5) - 1) / 2
 _COMBOS = torch.tensor(list(itertools.combinations(range(9), 3)))
 """The 84 ways to place the three taps of weight 2 among a kernel's nine."""
 
+_TAPS = torch.full((84, 9), -1.0).scatter_(1, _COMBOS, 2.0)
+"""Each kernel's nine weights: 2 at its three chosen taps, -1 elsewhere (summing to 0)."""
+
 
 @dataclass
 class _View:
@@ -120,10 +123,10 @@ class RandomKernelFeatures:
         steps = x.shape[1]
         combined = torch.einsum("ntc,kc->knt", x, mask)  # (84, n, T)
         padded = F.pad(combined, (4 * dilation, 4 * dilation))
-        shifted = torch.stack([padded[..., j * dilation: j * dilation + steps]
-                               for j in range(9)])  # (9, 84, n, T)
-        chosen = shifted[_COMBOS, torch.arange(84)[:, None]]  # (84, 3, n, T)
-        out = 3 * chosen.sum(1) - shifted.sum(0)
+        out = torch.zeros_like(combined)
+        for j in range(9):  # nine multiply-adds over views, no copies of the shifted data
+            out.addcmul_(_TAPS[:, j, None, None],
+                         padded[..., j * dilation: j * dilation + steps])
         return out.permute(1, 0, 2)
 
     @staticmethod
@@ -151,13 +154,15 @@ class RandomKernelFeatures:
                                            strict=True):
                     with torch.no_grad():
                         out = self._convolve(xb, d, mask)  # (b, 84, T)
-                        # PPV by sorting: the number of outputs above a bias is T minus its
-                        # insertion point; padded steps sort first and never count.
-                        ordered = out.masked_fill(padding, -math.inf).sort(-1).values
-                        below = torch.searchsorted(
+                        # Padded steps become -inf, below every bias, so they never count.
+                        out = out.masked_fill(padding, -math.inf)
+                        # Sorted once, each bias is a binary search (faster than comparing
+                        # every output with every bias, even for a dozen biases).
+                        ordered = out.sort(-1).values
+                        above = out.shape[-1] - torch.searchsorted(
                             ordered, biases[None].expand(len(xb), -1, -1).contiguous(),
                             right=True)
-                        ppv = (out.shape[-1] - below).float() / count
+                        ppv = above.float() / count
                     cols.append(ppv.reshape(len(xb), -1))
                 chunks.append(torch.cat(cols, dim=1))
             parts.append(torch.cat(chunks, dim=0))
