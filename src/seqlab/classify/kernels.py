@@ -68,7 +68,8 @@ class RandomKernelFeatures:
         rng = np.random.default_rng(self.seed)
         n, _, channels = x.shape
         self.channels_ = channels
-        reference = int(max(9, np.median(lengths)))
+        # Dilations span the longest sequence, as they would on data padded to one length.
+        reference = int(max(9, np.max(lengths)))
         self.views_ = []
         for view in range(2):
             data, lens = self._view(x, lengths, view)
