@@ -67,11 +67,18 @@ def test_unfitted_and_bad_parameters():
 @pytest.mark.parametrize("model", ["rocket", "gru"])
 def test_saved_classifier_reloads_to_the_same_probabilities(tmp_path, model):
     x, y = shapes(10, seed=5, low=20, high=40)
-    fitted = SequenceClassifier(model, features=1000, epochs=3, time_budget=10).fit(x, y)
+    fitted = SequenceClassifier(model, features=1000, epochs=3, members=2,
+                                time_budget=300).fit(x, y)
+    assert len(fitted.members_) == 2  # a seed ensemble of two, averaged
+    alone = fitted._network_proba(fitted.members_[0], fitted._encode(
+        "values", x, "X")[0]) if model == "gru" else None
     save(fitted, tmp_path / "c.bundle", reader={"format": "wide"})
     loaded = load(tmp_path / "c.bundle")
     np.testing.assert_allclose(loaded.predict_proba(x), fitted.predict_proba(x), atol=1e-6)
     assert loaded.model_ == model and loaded.reader_ == {"format": "wide"}
+    assert len(loaded.members_) == 2
+    if alone is not None:
+        assert not np.allclose(alone, fitted.predict_proba(x), atol=1e-4)
     (tmp_path / "c.bundle" / "classifier.json").write_text('{"format": "other"}')
     with pytest.raises(BundleError, match="not a seqlab classifier document"):
         load(tmp_path / "c.bundle")

@@ -98,6 +98,9 @@ class SequenceClassifier:
         Most epochs, early-stopping patience, batch size and recurrent units of networks.
     features:
         About how many random-kernel features ``rocket`` uses.
+    members:
+        Seeds of the chosen model whose probabilities are averaged (a small seed
+        ensemble); the seeds after the first are fitted only while `time_budget` lasts.
     seed:
         Seeds the split, the kernels and the networks.
     log:
@@ -107,7 +110,8 @@ class SequenceClassifier:
     def __init__(self, model: str | list[str] = "auto", *, max_length: int | None = None,
                  truncating: str = "post", tokens: str = "char", validation: float = 0.25,
                  time_budget: float = 30.0, epochs: int = 300, patience: int = 30,
-                 batch_size: int = 32, units: int = 64, features: int = 10_000, seed: int = 0,
+                 batch_size: int = 32, units: int = 64, features: int = 10_000,
+                 members: int = 3, seed: int = 0,
                  log: Callable[[str], None] | None = None):
         self.model = model
         self.max_length = max_length
@@ -120,6 +124,7 @@ class SequenceClassifier:
         self.batch_size = batch_size
         self.units = units
         self.features = features
+        self.members = members
         self.seed = seed
         self.log = log
 
@@ -147,6 +152,7 @@ class SequenceClassifier:
         check_int("batch_size", self.batch_size, owner, low=1)
         check_int("units", self.units, owner, low=1, high=4096)
         check_int("features", self.features, owner, low=168, high=200_000)
+        check_int("members", self.members, owner, low=1, high=20)
         check_seed(self.seed, owner)
         return names
 
@@ -296,6 +302,7 @@ class SequenceClassifier:
         margin = max(0.01, 1.0 / len(held))
         best: str | None = None
         features = None
+        durations: dict[str, float] = {}
         for name in candidates:
             if best is not None and self.validation_scores_[best] >= 1.0 and names == ["auto"]:
                 self._say(f"{name}: skipped (a candidate already validates at 100%)")
@@ -323,6 +330,7 @@ class SequenceClassifier:
             score = float((proba.argmax(1) == target[held]).mean())
             self.validation_scores_[name] = score
             fitted[name] = model
+            durations[name] = time.monotonic() - begin
             self._say(f"{name}: validation accuracy {score:.4f} ({time.monotonic() - begin:.1f} s)")
             if best is None or score > self.validation_scores_[best] + margin - 1e-9:
                 best = name
@@ -333,9 +341,34 @@ class SequenceClassifier:
             fitted[best] = (kernels, RidgeClassifier(seed=self.seed).fit(
                 features, target, len(self.classes_)))
         self.estimator_ = fitted[best]
+        self.members_ = [self.estimator_]
+        self._add_members(best, x, lens, target, train, held, deadline, durations[best])
         self.fit_seconds_ = time.monotonic() - started
-        self._say(f"chosen: {best} (validation accuracy {self.validation_scores_[best]:.4f})")
+        self._say(f"chosen: {best} (validation accuracy {self.validation_scores_[best]:.4f}"
+                  f"{f', {len(self.members_)} seeds averaged' if len(self.members_) > 1 else ''})")
         return self
+
+    def _add_members(self, best: str, x: np.ndarray, lens: np.ndarray, target: np.ndarray,
+                     train: np.ndarray, held: np.ndarray, deadline: float,
+                     estimate: float) -> None:
+        # More seeds of the chosen model, averaged: each only when its fit (estimated by the
+        # last one's) ends within the time budget.
+        for member in range(1, self.members):
+            begin = time.monotonic()
+            if begin + estimate > deadline:
+                self._say(f"seed ensemble: {len(self.members_)} member(s) (the time budget "
+                          f"leaves no room for more)")
+                return
+            seed = self.seed + 1000 * member
+            if best == "rocket":
+                kernels = RandomKernelFeatures(self.features, seed=seed).fit(x[..., :-1], lens)
+                ridge = RidgeClassifier(seed=seed).fit(kernels.transform(x[..., :-1], lens),
+                                                       target, len(self.classes_))
+                self.members_.append((kernels, ridge))
+            else:
+                self.members_.append(self._fit_network(best, x, target, train, held, deadline,
+                                                       seed=seed))
+            estimate = time.monotonic() - begin
 
     def _say(self, line: str) -> None:
         if self.log is not None:
@@ -371,10 +404,12 @@ class SequenceClassifier:
         return ridge.predict_proba(kernels.transform(x[..., :-1], lengths))
 
     def _fit_network(self, name: str, x: np.ndarray, target: np.ndarray, train: np.ndarray,
-                     held: np.ndarray, deadline: float) -> torch.nn.Module:
+                     held: np.ndarray, deadline: float, seed: int | None = None
+                     ) -> torch.nn.Module:
         from seqlab.train import EarlyStopping, Trainer
 
-        torch.manual_seed(self.seed)
+        seed = self.seed if seed is None else seed
+        torch.manual_seed(seed)
         vocabulary = len(self.vocabulary_) + 2 if self.kind_ == "text" else None
         net = build_network(name, self.channels_, len(self.classes_), vocabulary, self.units)
         counts = np.bincount(target[train], minlength=len(self.classes_)).astype(np.float32)
@@ -383,7 +418,7 @@ class SequenceClassifier:
         def loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
             return F.cross_entropy(logits, y.reshape(-1).long(), weight=weight.to(logits.device))
 
-        trainer = Trainer(net, task="multiclass", loss=loss, metrics=["accuracy"], seed=self.seed,
+        trainer = Trainer(net, task="multiclass", loss=loss, metrics=["accuracy"], seed=seed,
                           device="cpu")
         trainer.fit(x[train], target[train], epochs=self.epochs,
                     batch_size=min(self.batch_size, len(train)),
@@ -411,9 +446,10 @@ class SequenceClassifier:
         self._check_fitted()
         kind, sequences = self._sequences(X, "X")
         x, lengths = self._encode(kind, sequences, "X")
+        members = getattr(self, "members_", [self.estimator_])
         if self.model_ == "rocket":
-            return self._rocket_proba(self.estimator_, x, lengths)
-        return self._network_proba(self.estimator_, x)
+            return np.mean([self._rocket_proba(m, x, lengths) for m in members], axis=0)
+        return np.mean([self._network_proba(m, x) for m in members], axis=0)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class of each sequence (labels as given to `fit`)."""

@@ -7,7 +7,8 @@ A classifier bundle is a folder::
       classifier.json       settings, classes (in their order), standardisation, the
                             vocabulary of a text model, the chosen model and its plain
                             settings, validation scores, how the data file was read
-      weights.safetensors   the chosen model's tensors (kernels and ridge, or a network)
+      weights.safetensors   the tensors of each seed of the chosen model (kernels and ridge,
+                            or a network), prefixed m0., m1., ...
 
 Files are read through seqlab.bundle's checks (size caps, strict JSON, a safetensors
 header checked before any tensor exists). The folder is written beside the target and
@@ -36,7 +37,7 @@ from seqlab.bundle.files import (
 from seqlab.bundle.tensors import load_tensors
 from seqlab.classify.classifier import MODELS, SequenceClassifier
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
-from seqlab.classify.nets import NETWORKS, build_network
+from seqlab.classify.nets import build_network
 from seqlab.errors import BundleError
 
 __all__ = ["save", "load", "is_classifier_bundle", "FORMAT", "FORMAT_VERSION", "DOCUMENT"]
@@ -46,7 +47,7 @@ FORMAT_VERSION = 1
 DOCUMENT = "classifier.json"
 WEIGHTS = "weights.safetensors"
 _PARAMS = ("model", "max_length", "truncating", "tokens", "validation", "time_budget",
-           "epochs", "patience", "batch_size", "units", "features", "seed")
+           "epochs", "patience", "batch_size", "units", "features", "members", "seed")
 
 
 def is_classifier_bundle(path: str | Path) -> bool:
@@ -76,16 +77,19 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
     classifier._check_fitted()
     path = check_target(path)
     c = classifier
-    if c.model_ == "rocket":
-        kernels, ridge = c.estimator_
-        kernel_config, tensors = kernels.state()
-        ridge_config, ridge_tensors = ridge.state()
-        estimator = {"kernels": kernel_config, "ridge": ridge_config}
-        tensors = {**tensors, **ridge_tensors}
-    else:
-        estimator = {"network": c.model_}
-        tensors = {f"net.{k}": v.detach().cpu().contiguous()
-                   for k, v in c.estimator_.state_dict().items()}
+    estimators, tensors = [], {}
+    for i, member in enumerate(getattr(c, "members_", [c.estimator_])):
+        prefix = f"m{i}."
+        if c.model_ == "rocket":
+            kernels, ridge = member
+            kernel_config, kernel_tensors = kernels.state()
+            ridge_config, ridge_tensors = ridge.state()
+            estimators.append({"kernels": kernel_config, "ridge": ridge_config})
+            tensors.update({prefix + k: v for k, v in {**kernel_tensors, **ridge_tensors}.items()})
+        else:
+            estimators.append({"network": c.model_})
+            tensors.update({f"{prefix}net.{k}": v.detach().cpu().contiguous()
+                            for k, v in member.state_dict().items()})
     doc = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "params": {k: getattr(c, k) for k in _PARAMS},
@@ -96,7 +100,7 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
         "vocabulary": None if c.vocabulary_ is None else
         sorted(c.vocabulary_, key=c.vocabulary_.get),
         "chosen": c.model_, "validation_accuracy": dict(c.validation_scores_),
-        "estimator": estimator, "reader": reader or {},
+        "members": estimators, "reader": reader or {},
     }
     staging = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     staging.mkdir(parents=True)
@@ -177,25 +181,32 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassi
     classifier.validation_scores_ = {str(k): float(v) for k, v in
                                      _field(doc, "validation_accuracy", dict, file).items()}
     classifier.reader_ = _field(doc, "reader", dict, file)
-    estimator = _field(doc, "estimator", dict, file)
+    members = _field(doc, "members", list, file)
+    if not 1 <= len(members) <= 20 or not all(isinstance(m, dict) for m in members):
+        raise BundleError(f"{file}: 'members' must list 1 to 20 model descriptions.", file)
     tensors = load_tensors(member_path(root, WEIGHTS, "weights"), limits)
-    try:
-        if chosen == "rocket":
-            classifier.estimator_ = (
-                RandomKernelFeatures.from_state(estimator["kernels"], tensors),
-                RidgeClassifier.from_state(estimator["ridge"], tensors))
-        else:
-            if estimator.get("network") not in NETWORKS:
-                raise BundleError(f"{file}: unknown network {estimator.get('network')!r}.", file)
-            vocabulary = len(classifier.vocabulary_) + 2 if classifier.kind_ == "text" else None
-            net = build_network(chosen, classifier.channels_, len(classes), vocabulary,
-                                classifier.units)
-            state = {k[4:]: v for k, v in tensors.items() if k.startswith("net.")}
-            net.load_state_dict(state, strict=True)
-            classifier.estimator_ = net.eval()
-    except (KeyError, TypeError, RuntimeError, ValueError) as error:
-        if isinstance(error, BundleError):
-            raise
-        raise BundleError(f"{root}: the weights do not fit the model the document describes "
-                          f"({type(error).__name__}: {str(error)[:200]}).", root) from None
+    classifier.members_ = []
+    for i, estimator in enumerate(members):
+        mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
+        try:
+            if chosen == "rocket":
+                classifier.members_.append((
+                    RandomKernelFeatures.from_state(estimator["kernels"], mine),
+                    RidgeClassifier.from_state(estimator["ridge"], mine)))
+            else:
+                if estimator.get("network") != chosen:
+                    raise BundleError(f"{file}: member {i} is {estimator.get('network')!r}, "
+                                      f"not the chosen {chosen!r}.", file)
+                vocabulary = len(classifier.vocabulary_) + 2 if classifier.kind_ == "text" \
+                    else None
+                net = build_network(chosen, classifier.channels_, len(classes), vocabulary,
+                                    classifier.units)
+                state = {k[4:]: v for k, v in mine.items() if k.startswith("net.")}
+                net.load_state_dict(state, strict=True)
+                classifier.members_.append(net.eval())
+        except (KeyError, TypeError, RuntimeError, ValueError) as error:
+            raise BundleError(f"{root}: the weights of member {i} do not fit the model the "
+                              f"document describes ({type(error).__name__}: "
+                              f"{str(error)[:200]}).", root) from None
+    classifier.estimator_ = classifier.members_[0]
     return classifier
