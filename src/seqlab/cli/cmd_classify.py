@@ -79,6 +79,9 @@ def _classify(
     tokens: Annotated[str, typer.Option(help="Text tokens: char or word.")] = "char",
     time_budget: Annotated[float, typer.Option(help="Seconds the model search may take (a "
                                                "candidate due after it is skipped).")] = 30.0,
+    members: Annotated[int, typer.Option(help="Seeds of the chosen model averaged (those after "
+                                         "the first only while the time budget lasts).")]
+    = 3,
     seed: Annotated[int, typer.Option(help="Seed of the split, kernels and networks.")] = 0,
     plot: Annotated[Path | None, typer.Option(help="PNG of TEST's confusion matrix.",
                                               show_default="none")] = None,
@@ -112,7 +115,8 @@ def _classify(
         raise ValidationError(f"--test {test} holds {test_data.kind} but {train} holds "
                               f"{data.kind}; give both in one format.")
     classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
-                                    tokens=tokens, time_budget=time_budget, seed=seed, log=_say)
+                                    tokens=tokens, time_budget=time_budget, members=members,
+                                    seed=seed, log=_say)
     _options.label_progress("classify")
     classifier.fit(data.sequences, data.labels)
     report = None
@@ -131,6 +135,7 @@ def _classify(
         _options.print_json({
             "train": str(train), "sequences": len(data), "classes": classifier.classes_.tolist(),
             "max_length": classifier.max_length_, "model": classifier.model_,
+            "members": len(classifier.members_),
             "validation_accuracy": classifier.validation_scores_,
             "test": None if test is None else str(test),
             "metrics": None if report is None else report.to_dict(),
@@ -139,7 +144,9 @@ def _classify(
             "seconds": seconds})
         return
     echo = typer.echo
-    echo(f"model: {classifier.model_} (validation accuracy "
+    seeds = len(classifier.members_)
+    ensemble = f" x {seeds} seeds" if seeds > 1 else ""
+    echo(f"model: {classifier.model_}{ensemble} (validation accuracy "
          f"{classifier.validation_scores_[classifier.model_]:.4f}; chosen among "
          f"{', '.join(f'{k} {v:.4f}' for k, v in classifier.validation_scores_.items())})")
     echo(f"trained on {len(data)} sequences of {train}, {len(classifier.classes_)} classes, "
