@@ -14,7 +14,7 @@ from seqlab.errors import BundleError, NotFittedError, ValidationError
 def test_random_kernels_learn_a_shape_placed_anywhere(seed):
     x, y = shapes(30, seed=seed)
     x_test, y_test = shapes(30, seed=100 + seed)
-    model = SequenceClassifier("rocket", seed=seed, features=2000).fit(x, y)
+    model = SequenceClassifier("rocket", seed=seed, features=2000, members=1).fit(x, y)
     assert model.model_ == "rocket"
     assert model.score(x_test, y_test) >= 0.9  # chance is 1/3
 
@@ -24,7 +24,7 @@ def test_lstm_fcn_learns_the_shapes_too(seed):
     x, y = shapes(20, seed=seed, low=24, high=36)
     x_test, y_test = shapes(20, seed=7 + seed, low=24, high=36)
     model = SequenceClassifier("lstm-fcn", seed=seed, time_budget=300, epochs=12,
-                               patience=5).fit(x, y)
+                               patience=5, members=1).fit(x, y)
     assert model.score(x_test, y_test) >= 0.8  # 1.0 on seeds 0-2 when written
 
 
@@ -42,7 +42,7 @@ def test_probabilities_report_and_integer_labels():
     x, y = shapes(15, seed=4)
     codes = {"bump": 3, "dip": 10, "wiggle": 7}
     labels = [codes[v] for v in y]
-    model = SequenceClassifier("rocket", features=1000).fit(x, labels)
+    model = SequenceClassifier("rocket", features=1000, members=1).fit(x, labels)
     assert model.classes_.tolist() == [3, 7, 10]
     proba = model.predict_proba(x[:5])
     assert proba.shape == (5, 3) and np.allclose(proba.sum(1), 1, atol=1e-5)
@@ -86,7 +86,7 @@ def test_saved_classifier_reloads_to_the_same_probabilities(tmp_path, model):
 
 def test_save_refuses_to_replace_a_folder_that_is_not_a_classifier(tmp_path):
     x, y = shapes(5, seed=0)
-    fitted = SequenceClassifier("rocket", features=500).fit(x, y)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
     with pytest.raises(BundleError, match="not a classifier bundle"):
@@ -103,7 +103,8 @@ def test_text_classification_by_characters():
         kind = rng.integers(2)
         texts.append(" ".join(rng.choice(good if kind else bad, size=rng.integers(1, 4))))
         labels.append("pos" if kind else "neg")
-    model = SequenceClassifier("bilstm", tokens="word", epochs=30, time_budget=300).fit(
+    model = SequenceClassifier("bilstm", tokens="word", epochs=30, time_budget=300,
+                               members=1).fit(
         texts[:30], labels[:30])
     assert model.score(texts[30:], labels[30:]) >= 0.8
 
