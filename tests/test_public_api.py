@@ -56,6 +56,11 @@ PUBLIC = {
         BacktestResult FitReport Forecaster METHODS SeriesData backtest backtest_figure load
         prepare read_csv read_future_covariates save
     """,
+    "seqlab.classify": """
+        ClassificationReport FILLS FORMATS LabelledSequences MODELS SequenceClassifier TOKENS
+        TRUNCATING classification_report load plot_confusion read_labelled read_long_csv
+        read_text_csv read_ts read_wide_csv save
+    """,
     "seqlab.runs": """
         RunDir RunRecord read_run_dir write_report write_run_dir
     """,

@@ -82,7 +82,8 @@ def test_the_commands_that_produce_a_result_have_json():
     with_json = {name for name, command in commands.items()
                  if any("--json" in p.opts for p in command.params)}
     assert with_json == {"run", "train", "update", "repeat", "tune",
-                         "diagnose", "forecast", "backtest", "inspect", "train-text"}
+                         "diagnose", "forecast", "backtest", "inspect", "train-text",
+                         "classify"}
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,7 @@ def workspace(tmp_path_factory):
     _sales(folder / "sales.csv")
     (folder / "toy.json").write_text(json.dumps(toy_config(epochs=2)))
     (folder / "play.txt").write_text("to be or not to be, that is the question. " * 60)
+    (folder / "shapes.csv").write_text("label,t0,t1,t2,t3\n" + "up,1,2,3,4\ndown,4,3,2,1\n" * 4)
     return folder
 
 
@@ -113,6 +115,8 @@ JSON_COMMANDS = {
     "train-text": lambda w: ["train-text", w / "play.txt", "--out", w / "lm", "--units", "8",
                              "--epochs", "1", "--seq-len", "8", "--batch-size", "4",
                              "--sample-length", "0"],
+    "classify": lambda w: ["classify", w / "shapes.csv", "--test", w / "shapes.csv", "--model",
+                           "rocket"],
 }
 
 

@@ -222,6 +222,13 @@ def _predict(
         else:
             atomic_write(output, table)
         return
+    from seqlab.classify.persist import is_classifier_bundle
+
+    if is_classifier_bundle(bundle):
+        from seqlab.cli.cmd_classify import predict_bundle
+
+        write_rows(output, *predict_bundle(bundle, input))
+        return
     loaded = load(bundle)
     on_device(loaded.model, device)
     if loaded.pipeline.mode == "sequences":

@@ -1,0 +1,109 @@
+"""Classification results a user can read: accuracy, balanced accuracy, macro F1, the
+confusion matrix and per-class precision and recall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ClassificationReport", "classification_report", "plot_confusion"]
+
+
+@dataclass
+class ClassificationReport:
+    """Scores of predictions against true labels.
+
+    `confusion[i][j]` counts sequences of class ``classes[i]`` predicted as ``classes[j]``.
+    A class never predicted has precision 0 (and never present, recall 0).
+    """
+
+    classes: list[Any]
+    confusion: list[list[int]]
+    accuracy: float
+    balanced_accuracy: float
+    macro_f1: float
+    precision: dict[str, float]
+    recall: dict[str, float]
+    support: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values."""
+        return {"accuracy": self.accuracy, "balanced_accuracy": self.balanced_accuracy,
+                "macro_f1": self.macro_f1, "classes": [str(c) for c in self.classes],
+                "confusion": self.confusion, "precision": self.precision,
+                "recall": self.recall, "support": self.support}
+
+    def table(self) -> str:
+        """The confusion matrix (rows: true class, columns: predicted) with each class's
+        precision and recall, as aligned text."""
+        names = [str(c) for c in self.classes]
+        width = max(8, *(len(n) for n in names)) + 1
+        lines = ["true \\ predicted".ljust(width) + "".join(n.rjust(width) for n in names)
+                 + "  precision  recall  support"]
+        for name, row in zip(names, self.confusion, strict=True):
+            lines.append(name.ljust(width) + "".join(str(v).rjust(width) for v in row)
+                         + f"  {self.precision[name]:9.3f}  {self.recall[name]:6.3f}"
+                         + f"  {self.support[name]:7d}")
+        return "\n".join(lines)
+
+
+def classification_report(true: Any, predicted: Any, classes: list[Any]) -> ClassificationReport:
+    """Score `predicted` labels against `true` ones over `classes` (the stored order)."""
+    index = {str(c): k for k, c in enumerate(classes)}
+    t = np.array([index[str(v)] for v in true], dtype=np.int64)
+    p = np.array([index[str(v)] for v in predicted], dtype=np.int64)
+    k = len(classes)
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (t, p), 1)
+    hits = np.diag(confusion).astype(float)
+    predicted_count = confusion.sum(0)
+    support = confusion.sum(1)
+    precision = np.divide(hits, predicted_count, out=np.zeros(k), where=predicted_count > 0)
+    recall = np.divide(hits, support, out=np.zeros(k), where=support > 0)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(k),
+                   where=(precision + recall) > 0)
+    present = support > 0
+    names = [str(c) for c in classes]
+    return ClassificationReport(
+        classes=list(classes), confusion=confusion.tolist(),
+        accuracy=float(hits.sum() / max(1, len(t))),
+        balanced_accuracy=float(recall[present].mean()) if present.any() else 0.0,
+        macro_f1=float(f1[present].mean()) if present.any() else 0.0,
+        precision=dict(zip(names, map(float, precision), strict=True)),
+        recall=dict(zip(names, map(float, recall), strict=True)),
+        support=dict(zip(names, map(int, support), strict=True)))
+
+
+def plot_confusion(report: ClassificationReport, path: str | Path, title: str = "") -> Path:
+    """Write the confusion matrix of `report` as a PNG at `path`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from seqlab._io import atomic_savefig
+
+    matrix = np.array(report.confusion)
+    names = [str(c) for c in report.classes]
+    size = 2.5 + 0.45 * len(names)
+    figure, axes = plt.subplots(figsize=(size + 1, size))
+    image = axes.imshow(matrix, cmap="Blues")
+    figure.colorbar(image, ax=axes)
+    axes.set_xticks(range(len(names)), names, rotation=45, ha="right")
+    axes.set_yticks(range(len(names)), names)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(title or f"accuracy {report.accuracy:.3f}")
+    limit = matrix.max() / 2 if matrix.size else 0
+    for i in range(len(names)):
+        for j in range(len(names)):
+            axes.text(j, i, str(matrix[i, j]), ha="center", va="center",
+                      color="white" if matrix[i, j] > limit else "black")
+    figure.tight_layout()
+    try:
+        return atomic_savefig(figure, path)
+    finally:
+        plt.close(figure)

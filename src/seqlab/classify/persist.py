@@ -1,0 +1,212 @@
+"""Saving and loading a fitted `SequenceClassifier` as plain files, never running code
+from them.
+
+A classifier bundle is a folder::
+
+    BUNDLE/
+      classifier.json       settings, classes (in their order), standardisation, the
+                            vocabulary of a text model, the chosen model and its plain
+                            settings, validation scores, how the data file was read
+      weights.safetensors   the tensors of each seed of the chosen model (kernels and ridge,
+                            or a network), prefixed m0., m1., ...
+
+Files are read through seqlab.bundle's checks (size caps, strict JSON, a safetensors
+header checked before any tensor exists). The folder is written beside the target and
+swapped in at the end, so a reader sees the old bundle or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors.torch import save as tensors_to_bytes
+
+from seqlab._io import check_output_path
+from seqlab.bundle.files import (
+    DEFAULT_LIMITS,
+    Limits,
+    member_path,
+    read_json,
+    write_bytes,
+    write_json,
+)
+from seqlab.bundle.tensors import load_tensors
+from seqlab.classify.classifier import MODELS, SequenceClassifier
+from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
+from seqlab.classify.nets import build_network
+from seqlab.errors import BundleError
+
+__all__ = ["save", "load", "is_classifier_bundle", "FORMAT", "FORMAT_VERSION", "DOCUMENT"]
+
+FORMAT = "seqlab-classifier"
+FORMAT_VERSION = 1
+DOCUMENT = "classifier.json"
+WEIGHTS = "weights.safetensors"
+_PARAMS = ("model", "max_length", "truncating", "tokens", "validation", "time_budget",
+           "epochs", "patience", "batch_size", "units", "features", "members", "seed")
+
+
+def is_classifier_bundle(path: str | Path) -> bool:
+    """Whether `path` is a folder holding a classifier bundle."""
+    return (Path(path) / DOCUMENT).is_file()
+
+
+def check_target(path: str | Path) -> Path:
+    """Fail early, before fitting, when a classifier bundle cannot be written at `path`:
+    an unwritable place, a file, or a folder that is not a classifier bundle (a user's
+    folder is never replaced)."""
+    path = check_output_path(path, "classifier bundle", folder=True)
+    if path.is_symlink() or path.is_file():
+        raise BundleError(f"The bundle path {path} is a file (or a link); a classifier bundle "
+                          f"is a folder. Choose another path.", path)
+    if path.is_dir() and not is_classifier_bundle(path) and any(path.iterdir()):
+        raise BundleError(f"The bundle path {path} is a folder that is not a classifier bundle "
+                          f"(no {DOCUMENT}); refusing to replace it. Choose a new path.", path)
+    return path
+
+
+def save(classifier: SequenceClassifier, path: str | Path, *,
+         reader: dict[str, Any] | None = None) -> Path:
+    """Write the fitted `classifier` to the folder `path` (replacing a classifier bundle
+    there, never another folder). `reader` records how its data file was read (format,
+    label column, fill), so ``seqlab predict`` reads new files the same way."""
+    classifier._check_fitted()
+    path = check_target(path)
+    c = classifier
+    estimators, tensors = [], {}
+    for i, member in enumerate(getattr(c, "members_", [c.estimator_])):
+        prefix = f"m{i}."
+        if c.model_ == "rocket":
+            kernels, ridge = member
+            kernel_config, kernel_tensors = kernels.state()
+            ridge_config, ridge_tensors = ridge.state()
+            estimators.append({"kernels": kernel_config, "ridge": ridge_config})
+            tensors.update({prefix + k: v for k, v in {**kernel_tensors, **ridge_tensors}.items()})
+        else:
+            estimators.append({"network": c.model_})
+            tensors.update({f"{prefix}net.{k}": v.detach().cpu().contiguous()
+                            for k, v in member.state_dict().items()})
+    doc = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "params": {k: getattr(c, k) for k in _PARAMS},
+        "classes": c.classes_.tolist(),
+        "kind": c.kind_, "channels": c.channels_, "max_length": c.max_length_,
+        "mean": None if c.kind_ == "text" else np.asarray(c.mean_).tolist(),
+        "scale": None if c.kind_ == "text" else np.asarray(c.scale_).tolist(),
+        "vocabulary": None if c.vocabulary_ is None else
+        sorted(c.vocabulary_, key=c.vocabulary_.get),
+        "chosen": c.model_, "validation_accuracy": dict(c.validation_scores_),
+        "members": estimators, "reader": reader or {},
+    }
+    staging = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    staging.mkdir(parents=True)
+    try:
+        write_json(staging / DOCUMENT, doc)
+        write_bytes(staging / WEIGHTS, tensors_to_bytes(
+            {k: v.contiguous() for k, v in tensors.items()}))
+        if path.exists():
+            check_target(path)
+            old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
+            path.rename(old)
+            staging.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(path)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return path
+
+
+def _field(doc: dict[str, Any], key: str, kinds: Any, file: Path) -> Any:
+    if key not in doc or not isinstance(doc[key], kinds):
+        raise BundleError(f"{file}: field {key!r} is missing or malformed (got "
+                          f"{doc.get(key)!r:.60}).", file)
+    return doc[key]
+
+
+def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassifier:
+    """The `SequenceClassifier` saved at `path`, ready to predict; nothing in the files is
+    executed, and every field is checked."""
+    root = Path(path)
+    if not root.is_dir():
+        raise BundleError(f"The classifier bundle {root} does not exist or is not a folder.",
+                          root)
+    file = member_path(root, DOCUMENT, "classifier document")
+    doc = read_json(file, limits)
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BundleError(f"{file} is not a seqlab classifier document (format "
+                          f"{doc.get('format') if isinstance(doc, dict) else None!r}, expected "
+                          f"{FORMAT!r}).", file)
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise BundleError(f"{file} has format_version {doc.get('format_version')!r}; this "
+                          f"seqlab reads {FORMAT_VERSION}. Upgrade seqlab.", file)
+    params = _field(doc, "params", dict, file)
+    unknown = sorted(set(params) - set(_PARAMS))
+    if unknown:
+        raise BundleError(f"{file}: unknown settings {unknown}.", file)
+    classifier = SequenceClassifier(**params)
+    classifier._check_params()
+    classes = _field(doc, "classes", list, file)
+    if len(classes) < 2 or not all(isinstance(c, (str, int)) and not isinstance(c, bool)
+                                   for c in classes):
+        raise BundleError(f"{file}: 'classes' must list two or more strings or integers.", file)
+    classifier.classes_ = np.array(classes)
+    classifier.kind_ = _field(doc, "kind", str, file)
+    if classifier.kind_ not in ("values", "text"):
+        raise BundleError(f"{file}: 'kind' is {classifier.kind_!r}; expected values or text.",
+                          file)
+    classifier.channels_ = _field(doc, "channels", int, file)
+    classifier.max_length_ = _field(doc, "max_length", int, file)
+    if classifier.kind_ == "values":
+        classifier.mean_ = np.array(_field(doc, "mean", list, file), dtype=np.float64)
+        classifier.scale_ = np.array(_field(doc, "scale", list, file), dtype=np.float64)
+        if classifier.mean_.shape != (classifier.channels_,) or \
+                classifier.scale_.shape != (classifier.channels_,):
+            raise BundleError(f"{file}: 'mean' and 'scale' need {classifier.channels_} "
+                              f"value(s) each.", file)
+        classifier.vocabulary_ = None
+    else:
+        tokens = _field(doc, "vocabulary", list, file)
+        classifier.vocabulary_ = {str(t): i + 2 for i, t in enumerate(tokens)}
+    chosen = _field(doc, "chosen", str, file)
+    if chosen not in MODELS or chosen == "auto":
+        raise BundleError(f"{file}: 'chosen' is {chosen!r}; expected one of "
+                          f"{', '.join(MODELS[1:])}.", file)
+    classifier.model_ = chosen
+    classifier.validation_scores_ = {str(k): float(v) for k, v in
+                                     _field(doc, "validation_accuracy", dict, file).items()}
+    classifier.reader_ = _field(doc, "reader", dict, file)
+    members = _field(doc, "members", list, file)
+    if not 1 <= len(members) <= 20 or not all(isinstance(m, dict) for m in members):
+        raise BundleError(f"{file}: 'members' must list 1 to 20 model descriptions.", file)
+    tensors = load_tensors(member_path(root, WEIGHTS, "weights"), limits)
+    classifier.members_ = []
+    for i, estimator in enumerate(members):
+        mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
+        try:
+            if chosen == "rocket":
+                classifier.members_.append((
+                    RandomKernelFeatures.from_state(estimator["kernels"], mine),
+                    RidgeClassifier.from_state(estimator["ridge"], mine)))
+            else:
+                if estimator.get("network") != chosen:
+                    raise BundleError(f"{file}: member {i} is {estimator.get('network')!r}, "
+                                      f"not the chosen {chosen!r}.", file)
+                vocabulary = len(classifier.vocabulary_) + 2 if classifier.kind_ == "text" \
+                    else None
+                net = build_network(chosen, classifier.channels_, len(classes), vocabulary,
+                                    classifier.units)
+                state = {k[4:]: v for k, v in mine.items() if k.startswith("net.")}
+                net.load_state_dict(state, strict=True)
+                classifier.members_.append(net.eval())
+        except (KeyError, TypeError, RuntimeError, ValueError) as error:
+            raise BundleError(f"{root}: the weights of member {i} do not fit the model the "
+                              f"document describes ({type(error).__name__}: "
+                              f"{str(error)[:200]}).", root) from None
+    classifier.estimator_ = classifier.members_[0]
+    return classifier

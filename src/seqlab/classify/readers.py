@@ -1,0 +1,452 @@
+"""Reading labelled sequences from the files users have: UCR/UEA ``.ts``, wide CSV, long
+CSV and text CSV.
+
+Every reader returns a `LabelledSequences`: one ``(steps, channels)`` float array per
+sequence (or a string, for text) and one label per sequence. Problems are
+`ValidationError`s that name the file, the line and what was expected; a missing value
+(``?`` in ``.ts``, an empty or ``NaN`` cell in a CSV inside a sequence) is an error unless a
+`fill` is given (see `fill_missing`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from seqlab._io import read_text
+from seqlab.errors import ValidationError
+
+__all__ = ["LabelledSequences", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
+           "read_text_csv", "fill_missing", "FORMATS", "FILLS"]
+
+FORMATS = ("auto", "ts", "wide", "long", "text")
+"""The file formats `read_labelled` reads (``auto``: from the extension and header)."""
+
+FILLS = ("ffill", "zero", "mean")
+"""Ways to fill missing values: carry the last value forward (the first ones backward),
+zeros, or the channel's mean over the file."""
+
+_MISSING = {"", "?", "nan", "NaN", "NA", "N/A", "null"}
+
+
+@dataclass
+class LabelledSequences:
+    """Sequences and their labels as read from a file.
+
+    `sequences` holds ``(steps, channels)`` float arrays (lengths may differ) or, for text,
+    strings; `labels` one label (str) per sequence, or None when the file has none;
+    `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names.
+    """
+
+    sequences: list[Any]
+    labels: list[str] | None
+    source: str
+    kind: str = "values"
+    channels: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+    def lengths(self) -> np.ndarray:
+        """The number of steps (characters, for text) of each sequence."""
+        return np.array([len(s) for s in self.sequences], dtype=np.int64)
+
+
+def _number(text: str, where: str) -> float:
+    text = text.strip()
+    if text in _MISSING:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise ValidationError(f"{where}: {text[:40]!r} is not a number (expected a number, or "
+                              f"'?' / an empty cell for a missing value).") from None
+
+
+def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences:
+    """`data` with its missing values filled by `fill` (one of `FILLS`), or a
+    `ValidationError` naming the first missing value when `fill` is None."""
+    if data.kind != "values":
+        return data
+    if fill is not None and fill not in FILLS:
+        raise ValidationError(f"The `fill` option must be one of {', '.join(FILLS)} (or none); "
+                              f"got {fill!r}.")
+    bad = [i for i, s in enumerate(data.sequences) if not np.isfinite(s).all()]
+    if not bad:
+        return data
+    if fill is None:
+        first = data.sequences[bad[0]]
+        step, channel = (int(v) for v in np.argwhere(~np.isfinite(first))[0])
+        raise ValidationError(
+            f"{data.source}: sequence {bad[0] + 1} (label {_label_of(data, bad[0])}) has a missing "
+            f"or non-finite value at step {step + 1}, channel {channel + 1} ({len(bad)} "
+            f"sequence(s) have some). Fill them with --fill {'/'.join(FILLS)} (fill= in the "
+            f"library) or clean the file.")
+    out = [s.copy() for s in data.sequences]
+    if fill == "mean":
+        stacked = np.concatenate(out, axis=0)
+        with np.errstate(invalid="ignore"):
+            means = np.nanmean(np.where(np.isfinite(stacked), stacked, np.nan), axis=0)
+        means = np.where(np.isfinite(means), means, 0.0)
+    for i in bad:
+        s = out[i]
+        missing = ~np.isfinite(s)
+        if fill == "zero":
+            s[missing] = 0.0
+        elif fill == "mean":
+            s[missing] = np.broadcast_to(means, s.shape)[missing]
+        else:
+            for c in range(s.shape[1]):
+                column = s[:, c]
+                ok = np.flatnonzero(np.isfinite(column))
+                if len(ok) == 0:
+                    column[:] = 0.0
+                    continue
+                # Forward fill, then the leading gap takes the first value.
+                index = np.maximum.accumulate(np.where(np.isfinite(column),
+                                                       np.arange(len(column)), -1))
+                column[:] = column[np.where(index < 0, ok[0], index)]
+    return LabelledSequences(out, data.labels, data.source, data.kind, data.channels)
+
+
+def _label_of(data: LabelledSequences, i: int) -> str:
+    return repr(data.labels[i]) if data.labels is not None else "none"
+
+
+def _lines(path: Path) -> list[str]:
+    text = read_text(path, "data file")
+    if not text.strip():
+        raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
+    return text.splitlines()
+
+
+# ------------------------------------------------------------------------------ .ts
+
+
+_TUPLE = re.compile(r"\(([^()]*)\)")
+
+
+def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
+    """Read a UCR/UEA ``.ts`` file (the format of sktime and aeon): univariate or
+    multivariate, equal or unequal length, ``?`` for missing values.
+
+    The header's ``@dimensions``/``@univariate``, ``@equalLength``, ``@seriesLength`` and
+    ``@classLabel`` are checked against every data line. With `labelled` False a line may
+    lack its label (data to predict on).
+    """
+    path = Path(path)
+    lines = _lines(path)
+    header: dict[str, str] = {}
+    start = None
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not line.startswith("@"):
+            raise ValidationError(f"{path}, line {number}: expected a header line starting "
+                                  f"with '@' (or '#' for a comment) before @data; got "
+                                  f"{line[:40]!r}.")
+        key, _, value = line[1:].partition(" ")
+        key = key.lower()
+        if key == "data":
+            start = number
+            break
+        header[key] = value.strip()
+    if start is None:
+        raise ValidationError(f"{path} has no @data line; a .ts file has a header of @ lines, "
+                              f"then @data, then one sequence a line.")
+    if "targetlabel" in header and header["targetlabel"].split()[:1] == ["true"]:
+        raise ValidationError(f"{path} is a regression .ts file (@targetLabel true); seqlab "
+                              f"classify needs class labels (@classLabel true ...).")
+    class_field = header.get("classlabel", "true").split()
+    has_labels = class_field[:1] == ["true"]
+    declared_classes = class_field[1:] if has_labels else []
+    dims: int | None = None
+    if "dimensions" in header:
+        try:
+            dims = int(header["dimensions"])
+        except ValueError:
+            raise ValidationError(f"{path}: @dimensions {header['dimensions']!r} is not a "
+                                  f"whole number.") from None
+    elif header.get("univariate", "").lower() == "true":
+        dims = 1
+    equal = header.get("equallength", "true").lower() != "false"
+    declared_length = header.get("serieslength")
+    timestamps = header.get("timestamps", "false").lower() == "true"
+    sequences: list[np.ndarray] = []
+    labels: list[str] = []
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{path}, line {number}"
+        fields = line.split(":")
+        if has_labels and (labelled or (dims is not None and len(fields) == dims + 1)):
+            if len(fields) < 2:
+                raise ValidationError(f"{where}: no class label (expected the values, then ':' "
+                                      f"and the label, as @classLabel true says).")
+            label = fields[-1].strip()
+            fields = fields[:-1]
+            if not label:
+                raise ValidationError(f"{where}: the class label is empty.")
+            if declared_classes and label not in declared_classes:
+                raise ValidationError(f"{where}: label {label!r} is not among the classes the "
+                                      f"header declares ({' '.join(declared_classes)}).")
+            labels.append(label)
+        if dims is None:
+            dims = len(fields)
+        if len(fields) != dims:
+            raise ValidationError(f"{where}: {len(fields)} channel(s) (fields separated by ':'), "
+                                  f"but the file has {dims} (@dimensions or the first line); "
+                                  f"every sequence needs the same channels.")
+        channels = []
+        for c, field in enumerate(fields):
+            if timestamps or field.lstrip().startswith("("):
+                items = [t.split(",")[-1] for t in _TUPLE.findall(field)]
+            else:
+                items = field.split(",")
+            channels.append([_number(v, f"{where}, channel {c + 1}, value {k + 1}")
+                             for k, v in enumerate(items)])
+        lengths = {len(c) for c in channels}
+        if len(lengths) != 1:
+            raise ValidationError(f"{where}: its channels have different lengths "
+                                  f"({', '.join(str(len(c)) for c in channels)}); the channels "
+                                  f"of one sequence must have one length.")
+        values = np.array(channels, dtype=np.float64).T.reshape(-1, dims)
+        if not equal:  # variable length: '?' after a sequence's last value only pads it
+            finite = np.flatnonzero(np.isfinite(values).any(axis=1))
+            values = values[:finite[-1] + 1] if len(finite) else values
+        sequences.append(values)
+    if not sequences:
+        raise ValidationError(f"{path} has no sequences after @data.")
+    if labels and len(labels) != len(sequences):
+        raise ValidationError(f"{path}: some lines have a class label and some do not; give "
+                              f"every line its label (or none, to predict).")
+    if equal:
+        lengths = sorted({len(s) for s in sequences})
+        if len(lengths) > 1:
+            first = next(i for i, s in enumerate(sequences) if len(s) != len(sequences[0]))
+            raise ValidationError(
+                f"{path}: the header says @equalLength true, but sequences have {len(lengths)} "
+                f"different lengths ({lengths[0]} to {lengths[-1]}; sequence {first + 1} has "
+                f"{len(sequences[first])}, the first {len(sequences[0])}). Declare "
+                f"@equalLength false for variable-length data.")
+        if declared_length and declared_length.isdigit() and lengths[0] != int(declared_length):
+            raise ValidationError(f"{path}: @seriesLength {declared_length}, but the sequences "
+                                  f"have {lengths[0]} values.")
+    return LabelledSequences(sequences, labels or None, str(path), "values",
+                             [f"dim_{c}" for c in range(dims or 1)])
+
+
+# ------------------------------------------------------------------------------ CSV
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = [row for row in csv.reader(io.StringIO("\n".join(_lines(path))))]
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
+    return rows
+
+
+_LABEL_NAMES = ("label", "class", "target", "y")
+
+
+def _find(header: list[str], names: tuple[str, ...], given: str | None, path: Path,
+          what: str) -> int | None:
+    lowered = [h.strip().lower() for h in header]
+    if given is not None:
+        if given.lower() not in lowered:
+            raise ValidationError(f"{path}: no {what} column {given!r}; the header has "
+                                  f"{', '.join(header)}.")
+        return lowered.index(given.lower())
+    for name in names:
+        if name in lowered:
+            return lowered.index(name)
+    return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text.strip() in _MISSING
+    return True
+
+
+def read_wide_csv(path: str | Path, *, label: str | None = None,
+                  labelled: bool = True) -> LabelledSequences:
+    """Read a wide CSV: one sequence a row, a label column and one column per step; a
+    shorter sequence ends with blank cells.
+
+    The label column is `label`, else a column named label/class/target/y, else the first
+    column. A header row is optional (a first row whose step cells are not numbers).
+    A blank cell followed by a value is a missing value, not the end of the sequence.
+    """
+    path = Path(path)
+    rows = _rows(path)
+    width = max(len(r) for r in rows)
+    first = rows[0]
+    has_header = not all(_is_number(c) for c in first[1:]) or label is not None
+    header = first if has_header else [f"c{k}" for k in range(width)]
+    body = rows[1:] if has_header else rows
+    start_line = 2 if has_header else 1
+    if not body:
+        raise ValidationError(f"The data file {path} has a header but no sequences.")
+    position = _find(header, _LABEL_NAMES, label, path, "label")
+    if position is None:
+        position = 0
+    if has_header and width > len(header):
+        bad = next(i for i, r in enumerate(body) if len(r) > len(header))
+        raise ValidationError(f"{path}, line {bad + start_line}: {len(body[bad])} fields, more "
+                              f"than the header's {len(header)}.")
+    sequences, labels = [], []
+    for i, row in enumerate(body):
+        where = f"{path}, line {i + start_line}"
+        cells = list(row) + [""] * (width - len(row))
+        tag = cells.pop(position).strip() if position < len(cells) else ""
+        if labelled and not tag:
+            raise ValidationError(f"{where}: the label is missing (column "
+                                  f"{header[position]!r}).")
+        while cells and not cells[-1].strip():
+            cells.pop()  # blank cells after the sequence's end
+        if not cells:
+            raise ValidationError(f"{where}: the sequence has no values.")
+        values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
+        sequences.append(np.array(values, dtype=np.float64).reshape(-1, 1))
+        labels.append(tag)
+    has_labels = labelled or any(labels)
+    return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
+                             ["value"])
+
+
+def read_long_csv(path: str | Path, *, label: str | None = None,
+                  labelled: bool = True) -> LabelledSequences:
+    """Read a long CSV: a header ``sequence, step, <one column per channel>, label`` and one
+    row per step. Rows of a sequence may come in any order (they are sorted by step);
+    a sequence's label must be the same on all its rows."""
+    path = Path(path)
+    rows = _rows(path)
+    header = [h.strip() for h in rows[0]]
+    seq_at = _find(header, ("sequence", "id", "series"), None, path, "sequence")
+    step_at = _find(header, ("step", "time", "t"), None, path, "step")
+    if seq_at is None or step_at is None:
+        raise ValidationError(f"{path}: a long CSV needs a header with 'sequence' and 'step' "
+                              f"columns (sequence, step, <channels>, label); got "
+                              f"{', '.join(header)}.")
+    label_at = _find(header, _LABEL_NAMES, label, path, "label")
+    if label_at is None and labelled:
+        raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
+                              f"the header {', '.join(header)}.")
+    channel_at = [k for k in range(len(header)) if k not in (seq_at, step_at, label_at)]
+    if not channel_at:
+        raise ValidationError(f"{path}: no value columns besides sequence, step and label.")
+    groups: dict[str, list[tuple[float, list[float], str, int]]] = {}
+    for i, row in enumerate(rows[1:], 2):
+        where = f"{path}, line {i}"
+        if len(row) != len(header):
+            raise ValidationError(f"{where}: {len(row)} fields, but the header has "
+                                  f"{len(header)}.")
+        step = _number(row[step_at], f"{where}, column {header[step_at]!r}")
+        if not math.isfinite(step):
+            raise ValidationError(f"{where}: the step is missing.")
+        tag = row[label_at].strip() if label_at is not None else ""
+        if labelled and not tag:
+            raise ValidationError(f"{where}: the label is missing.")
+        values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
+        groups.setdefault(row[seq_at].strip(), []).append((step, values, tag, i))
+    if not groups:
+        raise ValidationError(f"The data file {path} has a header but no rows.")
+    sequences, labels = [], []
+    for name, items in groups.items():
+        items.sort(key=lambda item: item[0])
+        steps = [item[0] for item in items]
+        if len(set(steps)) != len(steps):
+            dup = next(s for s in steps if steps.count(s) > 1)
+            raise ValidationError(f"{path}: sequence {name!r} has step {dup:g} twice.")
+        tags = {item[2] for item in items}
+        if len(tags) > 1:
+            raise ValidationError(f"{path}: sequence {name!r} has several labels "
+                                  f"({', '.join(sorted(tags))}); a sequence has one label.")
+        sequences.append(np.array([item[1] for item in items], dtype=np.float64))
+        labels.append(tags.pop())
+    has_labels = label_at is not None and (labelled or any(labels))
+    return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
+                             [header[k] for k in channel_at])
+
+
+def read_text_csv(path: str | Path, *, label: str | None = None,
+                  labelled: bool = True) -> LabelledSequences:
+    """Read a text CSV: a header with a ``text`` column and a label column, one document a
+    row (for sentiment-style tasks)."""
+    path = Path(path)
+    rows = _rows(path)
+    header = [h.strip() for h in rows[0]]
+    text_at = _find(header, ("text",), None, path, "text")
+    if text_at is None:
+        raise ValidationError(f"{path}: a text CSV needs a 'text' column; the header has "
+                              f"{', '.join(header)}.")
+    label_at = _find(header, _LABEL_NAMES, label, path, "label")
+    if label_at is None and labelled:
+        raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
+                              f"the header {', '.join(header)}.")
+    texts, labels = [], []
+    for i, row in enumerate(rows[1:], 2):
+        if len(row) != len(header):
+            raise ValidationError(f"{path}, line {i}: {len(row)} fields, but the header has "
+                                  f"{len(header)} (quote texts that hold commas).")
+        tag = row[label_at].strip() if label_at is not None else ""
+        if labelled and not tag:
+            raise ValidationError(f"{path}, line {i}: the label is missing.")
+        if not row[text_at].strip():
+            raise ValidationError(f"{path}, line {i}: the text is empty.")
+        texts.append(row[text_at])
+        labels.append(tag)
+    if not texts:
+        raise ValidationError(f"The data file {path} has a header but no rows.")
+    has_labels = label_at is not None and (labelled or any(labels))
+    return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None)
+
+
+def detect_format(path: str | Path) -> str:
+    """The format of `path`: ``ts`` by extension, else ``text``, ``long`` or ``wide`` by
+    its CSV header."""
+    path = Path(path)
+    if path.suffix.lower() == ".ts":
+        return "ts"
+    rows = _rows(path)
+    lowered = {h.strip().lower() for h in rows[0]}
+    if "text" in lowered:
+        return "text"
+    if "sequence" in lowered and "step" in lowered:
+        return "long"
+    return "wide"
+
+
+def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
+                  fill: str | None = None, labelled: bool = True) -> LabelledSequences:
+    """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
+    values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
+    absent (data to predict on)."""
+    if format not in FORMATS:
+        raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
+                              f"{format!r}.")
+    path = Path(path)
+    if format == "auto":
+        format = detect_format(path)
+    if format == "ts":
+        data = read_ts(path, labelled=labelled)
+    elif format == "wide":
+        data = read_wide_csv(path, label=label, labelled=labelled)
+    elif format == "long":
+        data = read_long_csv(path, label=label, labelled=labelled)
+    else:
+        data = read_text_csv(path, label=label, labelled=labelled)
+    return fill_missing(data, fill)

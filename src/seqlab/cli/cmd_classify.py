@@ -1,0 +1,170 @@
+"""`seqlab classify`: labelled sequences from a file in, a classifier chosen by validation
+out, scored on a test file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from seqlab.cli import _options
+from seqlab.errors import ValidationError
+
+
+def _say(line: str) -> None:
+    if _options.state.verbosity > _options.QUIET:
+        print(line, file=sys.stderr, flush=True)
+
+
+def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[Any]]]:
+    """The predictions CSV of `classifier` on read `data`: a row per sequence with its
+    number, the predicted label, the true label when the file has one, then a probability
+    per class (``p_<class>``, in the stored class order)."""
+    probabilities = classifier.predict_proba(data.sequences)
+    labels = classifier.classes_[probabilities.argmax(1)]
+    header = ["sequence", "label"] + (["true"] if data.labels is not None else []) + \
+        [f"p_{c}" for c in classifier.classes_.tolist()]
+    rows = []
+    for i, (label, row) in enumerate(zip(labels.tolist(), probabilities, strict=True)):
+        true = [data.labels[i]] if data.labels is not None else []
+        rows.append([i + 1, label, *true, *(round(float(p), 6) for p in row)])
+    return header, rows
+
+
+def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[Any]]]:
+    """Rows for `seqlab predict BUNDLE NEW` on a classifier bundle: NEW is read as the
+    training file was (its labels, if any, are shown beside the predictions)."""
+    from seqlab.classify import read_labelled
+    from seqlab.classify.persist import load
+
+    classifier = load(bundle)
+    reader = classifier.reader_
+    data = read_labelled(data_file, format=reader.get("format", "auto"),
+                         label=reader.get("label"), fill=reader.get("fill"), labelled=False)
+    return prediction_rows(classifier, data)
+
+
+def _classify(
+    train: Annotated[Path, typer.Argument(help="Labelled sequences: .ts (UCR/UEA), wide CSV "
+                                          "(label + one column per step), long CSV (sequence, "
+                                          "step, channels..., label) or text CSV (text, "
+                                          "label).")],
+    test: Annotated[Path | None, typer.Option(help="Labelled sequences to score the "
+                                              "classifier on (same format).",
+                                              show_default="none")] = None,
+    out: Annotated[Path | None, typer.Option(help="Save the classifier as a bundle folder "
+                                             "(seqlab predict BUNDLE NEW uses it).",
+                                             show_default="not saved")] = None,
+    predictions: Annotated[Path | None, typer.Option(help="Write TEST's predictions here "
+                                                     "(CSV: label, then a probability per "
+                                                     "class).", show_default="none")] = None,
+    format: Annotated[str, typer.Option(help="auto, ts, wide, long or text.")] = "auto",
+    label: Annotated[str | None, typer.Option(help="Label column of a CSV.",
+                                              show_default="label/class/target/y, else the "
+                                              "first column")] = None,
+    fill: Annotated[str | None, typer.Option(help="Fill missing values: ffill, zero or mean.",
+                                             show_default="none: an error naming the "
+                                             "first")] = None,
+    model: Annotated[str, typer.Option(help="auto (chosen by validation), rocket, lstm-fcn, "
+                                       "lstm, gru or bilstm; or several, comma-separated.")]
+    = "auto",
+    max_length: Annotated[int | None, typer.Option(help="Steps kept per sequence.",
+                                                   show_default="the longest training "
+                                                   "sequence")] = None,
+    truncating: Annotated[str, typer.Option(help="post keeps the first max-length steps, pre "
+                                            "the last.")] = "post",
+    tokens: Annotated[str, typer.Option(help="Text tokens: char or word.")] = "char",
+    time_budget: Annotated[float, typer.Option(help="Seconds the model search may take (a "
+                                               "candidate due after it is skipped).")] = 30.0,
+    members: Annotated[int, typer.Option(help="Seeds of the chosen model averaged (those after "
+                                         "the first only while the time budget lasts).")]
+    = 3,
+    seed: Annotated[int, typer.Option(help="Seed of the split, kernels and networks.")] = 0,
+    plot: Annotated[Path | None, typer.Option(help="PNG of TEST's confusion matrix.",
+                                              show_default="none")] = None,
+    as_json: _options.JSON_OPTION = False,
+) -> None:
+    """Train a sequence classifier on TRAIN and score it on --test.
+
+    Sequences may differ in length: they are padded after their end and the models mask
+    the padding. The model (random convolution kernels with a ridge classifier, LSTM-FCN,
+    or a masked LSTM/GRU/bidirectional LSTM) is chosen on a stratified validation split of
+    TRAIN, and named in the output. With --test: accuracy, balanced accuracy, macro F1,
+    per-class precision and recall and the confusion matrix.
+    """
+    from seqlab._io import check_output_path
+    from seqlab.classify import SequenceClassifier, plot_confusion, read_labelled
+    from seqlab.classify.persist import check_target, save
+    from seqlab.lifecycle import write_rows
+
+    started = time.monotonic()
+    if (predictions is not None or plot is not None) and test is None:
+        raise ValidationError("--predictions and --plot describe the test file; give it with "
+                              "--test TEST.")
+    for path, what in ((predictions, "predictions"), (plot, "plot")):
+        if path is not None:
+            check_output_path(path, what)
+    if out is not None:
+        check_target(out)
+    data = read_labelled(train, format=format, label=label, fill=fill)
+    test_data = read_labelled(test, format=format, label=label, fill=fill) if test else None
+    if test_data is not None and test_data.kind != data.kind:
+        raise ValidationError(f"--test {test} holds {test_data.kind} but {train} holds "
+                              f"{data.kind}; give both in one format.")
+    classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
+                                    tokens=tokens, time_budget=time_budget, members=members,
+                                    seed=seed, log=_say)
+    _options.label_progress("classify")
+    classifier.fit(data.sequences, data.labels)
+    report = None
+    if test_data is not None:
+        report = classifier.report(test_data.sequences, test_data.labels)
+        if predictions is not None:
+            header, rows = prediction_rows(classifier, test_data)
+            write_rows(predictions, header, rows)
+        if plot is not None:
+            plot_confusion(report, plot, title=f"{test.name}: {classifier.model_}, accuracy "
+                                                f"{report.accuracy:.3f}")
+    if out is not None:
+        save(classifier, out, reader={"format": format, "label": label, "fill": fill})
+    seconds = time.monotonic() - started
+    if as_json:
+        _options.print_json({
+            "train": str(train), "sequences": len(data), "classes": classifier.classes_.tolist(),
+            "max_length": classifier.max_length_, "model": classifier.model_,
+            "members": len(classifier.members_),
+            "validation_accuracy": classifier.validation_scores_,
+            "test": None if test is None else str(test),
+            "metrics": None if report is None else report.to_dict(),
+            "bundle": None if out is None else str(out),
+            "predictions": None if predictions is None else str(predictions),
+            "seconds": seconds})
+        return
+    echo = typer.echo
+    seeds = len(classifier.members_)
+    ensemble = f" x {seeds} seeds" if seeds > 1 else ""
+    echo(f"model: {classifier.model_}{ensemble} (validation accuracy "
+         f"{classifier.validation_scores_[classifier.model_]:.4f}; chosen among "
+         f"{', '.join(f'{k} {v:.4f}' for k, v in classifier.validation_scores_.items())})")
+    echo(f"trained on {len(data)} sequences of {train}, {len(classifier.classes_)} classes, "
+         f"max length {classifier.max_length_}")
+    if report is not None:
+        echo(f"test {test}: accuracy {report.accuracy:.4f}, balanced accuracy "
+             f"{report.balanced_accuracy:.4f}, macro F1 {report.macro_f1:.4f} "
+             f"({len(test_data)} sequences)")
+        echo(report.table())
+    if predictions is not None:
+        echo(f"predictions written to {predictions}")
+    if plot is not None:
+        echo(f"confusion matrix drawn in {plot}")
+    if out is not None:
+        echo(f"bundle written to {out} (seqlab predict {out} NEW.csv)")
+    echo(f"{seconds:.1f} s")
+
+
+def register(app: typer.Typer) -> None:
+    """Add classify to the `seqlab` command."""
+    app.command("classify")(_classify)

@@ -1,0 +1,118 @@
+"""SequenceClassifier learns from variable-length sequences, chooses by validation, scores,
+and saves to JSON + safetensors that reload to the same predictions."""
+
+import numpy as np
+import pytest
+from classify_sequences import shapes
+
+from seqlab.classify import SequenceClassifier
+from seqlab.classify.persist import load, save
+from seqlab.errors import BundleError, NotFittedError, ValidationError
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_kernels_learn_a_shape_placed_anywhere(seed):
+    x, y = shapes(30, seed=seed)
+    x_test, y_test = shapes(30, seed=100 + seed)
+    model = SequenceClassifier("rocket", seed=seed, features=2000, members=1).fit(x, y)
+    assert model.model_ == "rocket"
+    assert model.score(x_test, y_test) >= 0.9  # chance is 1/3
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lstm_fcn_learns_the_shapes_too(seed):
+    x, y = shapes(20, seed=seed, low=24, high=36)
+    x_test, y_test = shapes(20, seed=7 + seed, low=24, high=36)
+    model = SequenceClassifier("lstm-fcn", seed=seed, time_budget=300, epochs=12,
+                               patience=5, members=1).fit(x, y)
+    assert model.score(x_test, y_test) >= 0.8  # 1.0 on seeds 0-2 when written
+
+
+def test_auto_names_its_choice_and_records_every_score():
+    x, y = shapes(20, seed=3)
+    lines = []
+    model = SequenceClassifier(seed=0, features=2000, time_budget=5, log=lines.append).fit(x, y)
+    assert model.model_ in model.validation_scores_
+    assert model.validation_scores_[model.model_] == max(model.validation_scores_.values())
+    assert any(line.startswith("chosen: " + model.model_) for line in lines)
+    assert any("max length 80" in line for line in lines)
+
+
+def test_probabilities_report_and_integer_labels():
+    x, y = shapes(15, seed=4)
+    codes = {"bump": 3, "dip": 10, "wiggle": 7}
+    labels = [codes[v] for v in y]
+    model = SequenceClassifier("rocket", features=1000, members=1).fit(x, labels)
+    assert model.classes_.tolist() == [3, 7, 10]
+    proba = model.predict_proba(x[:5])
+    assert proba.shape == (5, 3) and np.allclose(proba.sum(1), 1, atol=1e-5)
+    assert set(model.predict(x).tolist()) <= {3, 7, 10}
+    report = model.report(x, labels)
+    assert report.confusion and sum(map(sum, report.confusion)) == len(x)
+    assert 0 <= report.balanced_accuracy <= 1 and set(report.recall) == {"3", "7", "10"}
+    with pytest.raises(ValidationError, match=r"Label\(s\) '4' were not in the training data"):
+        model.report(x[:2], [3, 4])
+
+
+def test_unfitted_and_bad_parameters():
+    with pytest.raises(NotFittedError, match="call `fit"):
+        SequenceClassifier().predict([np.zeros((3, 1))])
+    x, y = shapes(5, seed=0)
+    with pytest.raises(ValidationError, match="'validation' parameter"):
+        SequenceClassifier(validation=0.9).fit(x, y)
+    with pytest.raises(ValidationError, match="Unknown 'model'"):
+        SequenceClassifier("transformer").fit(x, y)
+
+
+@pytest.mark.parametrize("model", ["rocket", "gru"])
+def test_saved_classifier_reloads_to_the_same_probabilities(tmp_path, model):
+    x, y = shapes(10, seed=5, low=20, high=40)
+    fitted = SequenceClassifier(model, features=1000, epochs=3, members=2,
+                                time_budget=300).fit(x, y)
+    assert len(fitted.members_) == 2  # a seed ensemble of two, averaged
+    alone = fitted._network_proba(fitted.members_[0], fitted._encode(
+        "values", x, "X")[0]) if model == "gru" else None
+    save(fitted, tmp_path / "c.bundle", reader={"format": "wide"})
+    loaded = load(tmp_path / "c.bundle")
+    np.testing.assert_allclose(loaded.predict_proba(x), fitted.predict_proba(x), atol=1e-6)
+    assert loaded.model_ == model and loaded.reader_ == {"format": "wide"}
+    assert len(loaded.members_) == 2
+    if alone is not None:
+        assert not np.allclose(alone, fitted.predict_proba(x), atol=1e-4)
+    (tmp_path / "c.bundle" / "classifier.json").write_text('{"format": "other"}')
+    with pytest.raises(BundleError, match="not a seqlab classifier document"):
+        load(tmp_path / "c.bundle")
+
+
+def test_save_refuses_to_replace_a_folder_that_is_not_a_classifier(tmp_path):
+    x, y = shapes(5, seed=0)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(BundleError, match="not a classifier bundle"):
+        save(fitted, tmp_path / "mine")
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_text_classification_by_characters():
+    rng = np.random.default_rng(0)
+    good = ["great", "lovely", "fine", "superb", "nice"]
+    bad = ["awful", "dreadful", "poor", "terrible", "bleak"]
+    texts, labels = [], []
+    for _ in range(40):
+        kind = rng.integers(2)
+        texts.append(" ".join(rng.choice(good if kind else bad, size=rng.integers(1, 4))))
+        labels.append("pos" if kind else "neg")
+    model = SequenceClassifier("bilstm", tokens="word", epochs=30, time_budget=300,
+                               members=1).fit(
+        texts[:30], labels[:30])
+    assert model.score(texts[30:], labels[30:]) >= 0.8
+
+
+def test_candidates_due_after_the_time_budget_are_skipped():
+    x, y = shapes(8, seed=1)
+    lines = []
+    model = SequenceClassifier("rocket,gru", features=500, time_budget=0,
+                               log=lines.append).fit(x, y)
+    assert model.model_ == "rocket" and list(model.validation_scores_) == ["rocket"]
+    assert "gru: skipped (time budget of 0 s spent)" in lines

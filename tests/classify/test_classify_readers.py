@@ -1,0 +1,124 @@
+"""Reading labelled sequences: .ts (written by hand to the format's spec), wide, long and
+text CSV, and the clear errors bad files get."""
+
+import numpy as np
+import pytest
+
+from seqlab.classify import SequenceClassifier, read_labelled
+from seqlab.errors import ValidationError
+
+UNIVARIATE = """# A comment line
+@problemName Tiny
+@timeStamps false
+@missing false
+@univariate true
+@equalLength true
+@seriesLength 4
+@classLabel true up down
+@data
+1,2,3,4:up
+4,3,2,1:down
+0.5,1.5,2.5,3.5:up
+"""
+
+MULTIVARIATE = """@problemName TinyMulti
+@timeStamps false
+@missing true
+@univariate false
+@dimensions 2
+@equalLength false
+@classLabel true 1 2
+@data
+1,2,3:4,5,6:1
+1,?,3,4,5:6,7,8,9,10:2
+7,8:9,10:1
+"""
+
+
+def _write(path, text):
+    path.write_text(text)
+    return path
+
+
+def test_ts_univariate_equal_length(tmp_path):
+    data = read_labelled(_write(tmp_path / "a.ts", UNIVARIATE))
+    assert data.labels == ["up", "down", "up"]
+    assert [s.shape for s in data.sequences] == [(4, 1)] * 3
+    np.testing.assert_array_equal(data.sequences[1][:, 0], [4, 3, 2, 1])
+
+
+def test_ts_multivariate_unequal_length_with_missing_values(tmp_path):
+    path = _write(tmp_path / "m.ts", MULTIVARIATE)
+    with pytest.raises(ValidationError, match=r"m\.ts: sequence 2 .*step 2, channel 1.*--fill"):
+        read_labelled(path)
+    data = read_labelled(path, fill="ffill")
+    assert [s.shape for s in data.sequences] == [(3, 2), (5, 2), (2, 2)]
+    np.testing.assert_array_equal(data.sequences[1][:, 0], [1, 1, 3, 4, 5])
+    np.testing.assert_array_equal(data.sequences[1][:, 1], [6, 7, 8, 9, 10])
+    assert read_labelled(path, fill="zero").sequences[1][1, 0] == 0
+
+
+def test_ts_variable_length_question_marks_after_the_end_are_padding(tmp_path):
+    text = MULTIVARIATE.replace("7,8:9,10:1", "7,8,?,?:9,10,?,?:1")
+    data = read_labelled(_write(tmp_path / "p.ts", text), fill="ffill")
+    assert data.sequences[2].shape == (2, 2)
+
+
+def test_wide_csv_with_blank_cells_after_shorter_sequences(tmp_path):
+    path = _write(tmp_path / "w.csv", "label,t0,t1,t2,t3\na,1,2,3,4\nb,5,6,,\n7,8,9,10,11\n")
+    data = read_labelled(path)
+    assert data.labels == ["a", "b", "7"]
+    assert [len(s) for s in data.sequences] == [4, 2, 4]
+
+
+def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
+    path = _write(tmp_path / "l.csv", "sequence,step,x,y,label\ns1,1,2,20,up\ns1,0,1,10,up\n"
+                  "s2,0,5,50,down\ns2,1,6,60,down\ns2,2,7,70,down\n")
+    data = read_labelled(path)
+    assert data.channels == ["x", "y"] and data.labels == ["up", "down"]
+    np.testing.assert_array_equal(data.sequences[0], [[1, 10], [2, 20]])
+    assert data.sequences[1].shape == (3, 2)
+
+
+def test_text_csv(tmp_path):
+    path = _write(tmp_path / "t.csv", 'text,label\n"good, very good",pos\nbad film,neg\n')
+    data = read_labelled(path)
+    assert data.kind == "text" and data.sequences == ["good, very good", "bad film"]
+
+
+@pytest.mark.parametrize("name,text,message", [
+    ("ragged.ts", UNIVARIATE.replace("4,3,2,1:down", "4,3,2:down"),
+     r"ragged\.ts: the header says @equalLength true.*sequence 2 has 3"),
+    ("channels.ts", MULTIVARIATE.replace("7,8:9,10:1", "7,8:1"),
+     r"channels\.ts, line 11: 1 channel\(s\).*the file has 2"),
+    ("nolabel.ts", UNIVARIATE.replace("4,3,2,1:down", "4,3,2,1"),
+     r"nolabel\.ts, line 11: no class label"),
+    ("empty.csv", "", r"empty\.csv is empty"),
+    ("gap.csv", "label,t0,t1,t2\na,1,,3\nb,1,2,3\n", r"gap\.csv: sequence 1 .*step 2"),
+    ("nan.ts", UNIVARIATE.replace("1,2,3,4:up", "1,nan,3,4:up"), r"nan\.ts: sequence 1"),
+    ("missing_label.csv", "label,t0,t1\na,1,2\n,3,4\n",
+     r"missing_label\.csv, line 3: the label is missing"),
+    ("two_labels.csv", "sequence,step,x,label\ns,0,1,a\ns,1,2,b\n",
+     r"two_labels\.csv: sequence 's' has several labels"),
+])
+def test_bad_files_get_errors_that_name_the_file_and_place(tmp_path, name, text, message):
+    with pytest.raises(ValidationError, match=message):
+        read_labelled(_write(tmp_path / name, text))
+
+
+def test_a_single_class_and_a_class_with_one_example_are_refused():
+    five = [np.zeros((5, 1)) + i for i in range(5)]
+    with pytest.raises(ValidationError, match=r"single class \('a' for all 5"):
+        SequenceClassifier().fit(five, ["a"] * 5)
+    with pytest.raises(ValidationError, match=r"Class\(es\) 'c' have a single example"):
+        SequenceClassifier().fit(five, ["a", "a", "b", "b", "c"])
+
+
+def test_inconsistent_channels_and_missing_values_in_arrays_are_refused():
+    with pytest.raises(ValidationError, match=r"sequence 1 has 2 channel\(s\) but sequence 0 "
+                                              r"has 1"):
+        SequenceClassifier().fit([np.zeros((5, 1)), np.zeros((5, 2))] * 2, ["a", "a", "b", "b"])
+    bad = [np.zeros((5, 1)) for _ in range(4)]
+    bad[2][3, 0] = np.nan
+    with pytest.raises(ValidationError, match=r"sequence 2 has a missing .* step 4"):
+        SequenceClassifier().fit(bad, ["a", "a", "b", "b"])

@@ -1,0 +1,72 @@
+"""`seqlab classify` and `seqlab predict` on a classifier bundle, from the shell."""
+
+import csv
+import json
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from seqlab.cli import app
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parents[1] / "classify"))
+from classify_sequences import shapes  # noqa: E402
+
+runner = CliRunner()
+
+
+def _wide(path, sequences, labels):
+    width = max(len(s) for s in sequences)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["label"] + [f"t{k}" for k in range(width)])
+        for s, label in zip(sequences, labels, strict=True):
+            writer.writerow([label] + [f"{v:.4f}" for v in s[:, 0]])
+    return path
+
+
+def test_classify_then_predict_round_trip(tmp_path):
+    sequences, labels = shapes(12, seed=0, low=30, high=50)
+    train = _wide(tmp_path / "train.csv", sequences, labels)
+    test = _wide(tmp_path / "test.csv", *shapes(8, seed=1, low=30, high=50))
+    result = runner.invoke(app, ["classify", str(train), "--test", str(test), "--model",
+                                 "rocket", "--out", str(tmp_path / "c.bundle"), "--predictions",
+                                 str(tmp_path / "p.csv"), "--plot", str(tmp_path / "cm.png"),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout.strip().splitlines()[-1])
+    assert doc["model"] == "rocket" and doc["classes"] == ["bump", "dip", "wiggle"]
+    assert doc["max_length"] == max(len(s) for s in sequences) and doc["metrics"]["accuracy"] >= 0.8
+    assert len(doc["metrics"]["confusion"]) == 3
+    assert (tmp_path / "cm.png").read_bytes()[:4] == b"\x89PNG"
+    with open(tmp_path / "p.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["sequence", "label", "true", "p_bump", "p_dip", "p_wiggle"]
+    assert len(rows) == 24
+    again = runner.invoke(app, ["predict", str(tmp_path / "c.bundle"), str(test), "--out",
+                                str(tmp_path / "again.csv")])
+    assert again.exit_code == 0, again.output
+    with open(tmp_path / "again.csv") as handle:
+        assert list(csv.DictReader(handle)) == rows
+
+
+def test_classify_prints_the_model_and_the_confusion_table(tmp_path):
+    train = _wide(tmp_path / "train.csv", *shapes(10, seed=2))
+    result = runner.invoke(app, ["classify", str(train), "--test", str(train), "--model",
+                                 "rocket"])
+    assert result.exit_code == 0, result.output
+    assert "model: rocket" in result.stdout and "true \\ predicted" in result.stdout
+    assert "balanced accuracy" in result.stdout
+
+
+@pytest.mark.parametrize("test_text,message", [
+    ("label,t0,t1\nbump,1,2\n,3,4\n", "line 3: the label is missing"),
+    ("label,t0,t1\nbump,1,2\nsquare,3,4\n", "Label(s) 'square' were not in the training"),
+])
+def test_bad_test_files_are_clear_errors(tmp_path, test_text, message):
+    train = _wide(tmp_path / "train.csv", *shapes(5, seed=2))
+    (tmp_path / "test.csv").write_text(test_text)
+    result = runner.invoke(app, ["classify", str(train), "--test", str(tmp_path / "test.csv"),
+                                 "--model", "rocket"])
+    assert result.exit_code != 0
+    assert message in str(result.exception) + result.output
