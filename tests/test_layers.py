@@ -17,7 +17,7 @@ LAYERS = {
     1: ("data", "models"),
     2: ("train", "generate", "problems"),
     3: ("bundle", "evaluate", "plots"),
-    4: ("forecast", "lifecycle", "runs"),
+    4: ("forecast", "classify", "lifecycle", "runs"),
     5: ("recipes",),
     6: ("cli", "__main__"),
 }

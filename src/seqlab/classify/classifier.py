@@ -129,7 +129,9 @@ class SequenceClassifier:
         self.log = log
 
     # ------------------------------------------------------------------ validation
-    def _check_params(self) -> list[str]:
+    def check_params(self) -> list[str]:
+        """Check every parameter (a clear error naming the first bad one) and return the
+        model names asked for."""
         owner = "SequenceClassifier"
         names = ([n.strip() for n in self.model.split(",")] if isinstance(self.model, str)
                  else list(self.model))
@@ -156,7 +158,8 @@ class SequenceClassifier:
         check_seed(self.seed, owner)
         return names
 
-    def _check_fitted(self) -> None:
+    def check_fitted(self) -> None:
+        """Raise `NotFittedError` unless `fit` (or `load`) has run."""
         if not hasattr(self, "model_"):
             raise NotFittedError("This SequenceClassifier is not fitted yet: call `fit(X, y)` "
                                  "first (or load a saved one with seqlab.classify.load).")
@@ -245,7 +248,7 @@ class SequenceClassifier:
     def fit(self, X: Any, y: Any) -> SequenceClassifier:
         """Fit on sequences `X` (a list of ``(steps, channels)`` arrays of any lengths,
         an ``(n, steps[, channels])`` array, or a list of strings) and labels `y`."""
-        names = self._check_params()
+        names = self.check_params()
         started = time.monotonic()
         kind, sequences = self._sequences(X, "X")
         labels = self._labels(y, len(sequences))
@@ -454,7 +457,7 @@ class SequenceClassifier:
     # -------------------------------------------------------------------- predict
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities ``(n, classes)``, columns in the order of ``classes_``."""
-        self._check_fitted()
+        self.check_fitted()
         kind, sequences = self._sequences(X, "X")
         x, lengths = self._encode(kind, sequences, "X")
         members = getattr(self, "members_", [self.estimator_])
@@ -474,7 +477,7 @@ class SequenceClassifier:
     def report(self, X: Any, y: Any) -> ClassificationReport:
         """Accuracy, balanced accuracy, macro F1, confusion matrix and per-class precision
         and recall on (X, y). A label in `y` unseen in training is a `ValidationError`."""
-        self._check_fitted()
+        self.check_fitted()
         labels = self._labels(y, len(X))
         known = {str(c) for c in self.classes_}
         unseen = sorted({str(v) for v in labels.tolist()} - known)
@@ -488,7 +491,7 @@ class SequenceClassifier:
     def describe(self) -> dict[str, Any]:
         """What was fitted, as plain values: the chosen model, validation scores, classes,
         max length."""
-        self._check_fitted()
+        self.check_fitted()
         return {"model": self.model_, "validation_accuracy": dict(self.validation_scores_),
                 "classes": self.classes_.tolist(), "max_length": self.max_length_,
                 "kind": self.kind_, "channels": self.channels_,

@@ -74,7 +74,7 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
     """Write the fitted `classifier` to the folder `path` (replacing a classifier bundle
     there, never another folder). `reader` records how its data file was read (format,
     label column, fill), so ``seqlab predict`` reads new files the same way."""
-    classifier._check_fitted()
+    classifier.check_fitted()
     path = check_target(path)
     c = classifier
     estimators, tensors = [], {}
@@ -150,7 +150,7 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassi
     if unknown:
         raise BundleError(f"{file}: unknown settings {unknown}.", file)
     classifier = SequenceClassifier(**params)
-    classifier._check_params()
+    classifier.check_params()
     classes = _field(doc, "classes", list, file)
     if len(classes) < 2 or not all(isinstance(c, (str, int)) and not isinstance(c, bool)
                                    for c in classes):

@@ -3,20 +3,15 @@ out, scored on a test file."""
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from seqlab.cli import _options
+from seqlab.cli._options import JSON_OPTION
+from seqlab.cli.output import Output, add_command, label_progress
 from seqlab.errors import ValidationError
-
-
-def _say(line: str) -> None:
-    if _options.state.verbosity > _options.QUIET:
-        print(line, file=sys.stderr, flush=True)
 
 
 def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[Any]]]:
@@ -85,7 +80,7 @@ def _classify(
     seed: Annotated[int, typer.Option(help="Seed of the split, kernels and networks.")] = 0,
     plot: Annotated[Path | None, typer.Option(help="PNG of TEST's confusion matrix.",
                                               show_default="none")] = None,
-    as_json: _options.JSON_OPTION = False,
+    as_json: JSON_OPTION = False,
 ) -> None:
     """Train a sequence classifier on TRAIN and score it on --test.
 
@@ -101,6 +96,7 @@ def _classify(
     from seqlab.lifecycle import write_rows
 
     started = time.monotonic()
+    shown = Output(as_json)
     if (predictions is not None or plot is not None) and test is None:
         raise ValidationError("--predictions and --plot describe the test file; give it with "
                               "--test TEST.")
@@ -116,8 +112,8 @@ def _classify(
                               f"{data.kind}; give both in one format.")
     classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
                                     tokens=tokens, time_budget=time_budget, members=members,
-                                    seed=seed, log=_say)
-    _options.label_progress("classify")
+                                    seed=seed, log=shown.progress())
+    label_progress("classify")
     classifier.fit(data.sequences, data.labels)
     report = None
     if test_data is not None:
@@ -132,7 +128,7 @@ def _classify(
         save(classifier, out, reader={"format": format, "label": label, "fill": fill})
     seconds = time.monotonic() - started
     if as_json:
-        _options.print_json({
+        shown.json({
             "train": str(train), "sequences": len(data), "classes": classifier.classes_.tolist(),
             "max_length": classifier.max_length_, "model": classifier.model_,
             "members": len(classifier.members_),
@@ -143,7 +139,7 @@ def _classify(
             "predictions": None if predictions is None else str(predictions),
             "seconds": seconds})
         return
-    echo = typer.echo
+    echo = shown.result
     seeds = len(classifier.members_)
     ensemble = f" x {seeds} seeds" if seeds > 1 else ""
     echo(f"model: {classifier.model_}{ensemble} (validation accuracy "
@@ -157,14 +153,14 @@ def _classify(
              f"({len(test_data)} sequences)")
         echo(report.table())
     if predictions is not None:
-        echo(f"predictions written to {predictions}")
+        shown.note(f"predictions written to {predictions}")
     if plot is not None:
-        echo(f"confusion matrix drawn in {plot}")
+        shown.note(f"confusion matrix drawn in {plot}")
     if out is not None:
-        echo(f"bundle written to {out} (seqlab predict {out} NEW.csv)")
-    echo(f"{seconds:.1f} s")
+        shown.note(f"bundle written to {out} (seqlab predict {out} NEW.csv)")
+    shown.note(f"{seconds:.1f} s")
 
 
 def register(app: typer.Typer) -> None:
     """Add classify to the `seqlab` command."""
-    app.command("classify")(_classify)
+    add_command(app, "classify", _classify)

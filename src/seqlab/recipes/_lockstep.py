@@ -13,6 +13,7 @@ outside `fit` (seeding, drawing data, plotting) can interleave with another's.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ def _group_key(call: _FitCall) -> Any:
         return None
     from seqlab.train.callbacks import watching
 
-    if watching():  # a --tensorboard or other watcher wants every training's batches
+    if any(w.watches_batches for w in watching()):  # it wants every training's batches
         return None
     settings = {k: v for k, v in trainer.config.to_dict().items() if k not in MEMBER_SETTINGS}
     validation = kwargs.get("validation_data")
@@ -113,7 +114,21 @@ def _train_together(calls: list[_FitCall]) -> list[Any]:
             for record in trainer.history_.records:
                 callback.on_epoch_end(record["epoch"] - 1, dict(record))
         histories.append(trainer.history_)
+        _tell_watchers(trainer, epochs[k])
     return histories
+
+
+def _tell_watchers(trainer: Any, epochs: int) -> None:
+    """The command's fit-level watchers (a line per fit) hear of a member's fit as if it
+    had trained alone: its start, its epochs' logs and its end."""
+    from seqlab.train.callbacks import watching
+
+    for watcher in watching():
+        watcher.set_trainer(trainer)
+        watcher.on_train_begin({"epochs": epochs, "steps": None, "samples": None})
+        for record in trainer.history_.records:
+            watcher.on_epoch_end(record["epoch"] - 1, dict(record))
+        watcher.on_train_end(trainer.history_.last())
 
 
 class Lockstep:
@@ -141,7 +156,10 @@ class Lockstep:
                     self._running -= 1
                     self._flush()
 
-        threads = [threading.Thread(target=work, args=(i,), daemon=True)
+        # Each thread runs in a copy of the caller's context, so the command's watchers
+        # (`watch_training`) see the repeats' fits.
+        contexts = [contextvars.copy_context() for _ in jobs]
+        threads = [threading.Thread(target=contexts[i].run, args=(work, i), daemon=True)
                    for i in range(len(jobs))]
         for thread in threads:
             thread.start()
