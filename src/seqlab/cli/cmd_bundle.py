@@ -22,15 +22,14 @@ from seqlab.cli.output import Output, add_command
 from seqlab.errors import ValidationError
 from seqlab.lifecycle.updating import update as _library_update
 
-_TRAIN_DEFAULTS = {"n_in": 3, "n_out": 1, "units": 32, "cell": "lstm", "epochs": 100,
-                   "batch_size": 32, "seed": 0, "scale": "minmax", "device": "auto",
-                   "precision": "32"}
-"""ForecastConfig's defaults, shown in `train --help` (the options themselves default to
-None so that a --config file's settings apply unless an option is given)."""
-
-
 def _shown(name: str) -> str:
-    return str(_TRAIN_DEFAULTS[name])
+    """`ForecastConfig`'s default of `name`, shown in `train --help` (the options themselves
+    default to None so that a --config file's settings apply unless an option is given)."""
+    from dataclasses import fields
+
+    from seqlab.lifecycle import ForecastConfig
+
+    return str(next(f.default for f in fields(ForecastConfig) if f.name == name))
 
 
 def _train(
