@@ -267,3 +267,14 @@ def test_a_process_pool_gives_the_same_forecasts_as_one_process():
     alone = Forecaster(3, workers=1, **options).fit(frame).predict()
     pooled = Forecaster(3, workers=2, **options).fit(frame).predict()
     pd.testing.assert_frame_equal(alone, pooled)
+
+
+def test_a_bundle_forecasts_its_own_data_as_the_fit_did(tmp_path):
+    """Forecasting the fitted data again from the bundle refits each model with what the
+    fit chose (AutoARIMA's order included), so it repeats the fit's forecasts."""
+    fitted = Forecaster(horizon=4, **{**FAST, "methods": ["arima", "ets", "theta"]}
+                        ).fit(monthly(60))
+    assert "arima" in fitted.weights_["sales"] and fitted.arima_["sales"]["order"]
+    save(fitted, tmp_path / "m")
+    again = load(tmp_path / "m").predict(data=monthly(60))
+    np.testing.assert_allclose(again["forecast"], fitted.predict()["forecast"], rtol=1e-6)

@@ -97,6 +97,7 @@ class _SeriesFit:
     final: dict[str, np.ndarray]
     scales: np.ndarray
     failed: list[str]
+    arima: dict | None = None
 
 
 def _classical_work(args: tuple) -> _SeriesFit:
@@ -107,11 +108,14 @@ def _classical_work(args: tuple) -> _SeriesFit:
     validation: dict[str, np.ndarray] = {}
     final: dict[str, np.ndarray] = {}
     failed = []
+    arima = None
     for name in names:
         # AutoARIMA searches its order once, on the first window; the later windows and
         # the final fit estimate that order again (the search is most of its time).
         spec = arima_spec(y[:origins[0] + 1] if len(origins) else y, m) \
             if name == "arima" else None
+        if name == "arima":
+            arima = spec
         paths, ok = [], True
         for o in origins:
             path, fitted = safe_forecast(name, y[:o + 1], h_val, m, spec)
@@ -125,7 +129,7 @@ def _classical_work(args: tuple) -> _SeriesFit:
             validation[name] = np.asarray(paths)
         final[name] = path
     scales = np.array([selection.mase_scale(y[:o + 1], m) for o in origins])
-    return _SeriesFit(validation, final, scales, failed)
+    return _SeriesFit(validation, final, scales, failed, arima)
 
 
 class Forecaster:
@@ -390,6 +394,8 @@ class Forecaster:
         elif self.lstm_ is not None:
             self.lstm_ = None  # no series uses it: nothing to keep
         self.weights_ = weights
+        self.arima_ = {k: fits[k].arima if k in fits and "arima" in weights[k] else None
+                       for k in series}
         self.methods_ = {k: _label(w, validated=k in validation) for k, w in weights.items()}
         self.paths_ = {k: selection.weighted(finals[k], weights[k]) for k in series}
         methods = self.methods_
@@ -576,7 +582,9 @@ class Forecaster:
         out = {}
         for name, y in series.items():
             parts = {member: lstm_part[name] if member == "lstm"
-                     else safe_forecast(member, y, H, m)[0] for member in self.weights_[name]}
+                     else safe_forecast(member, y, H, m,
+                                        self.arima_.get(name) if member == "arima" else None)[0]
+                     for member in self.weights_[name]}
             out[name] = selection.weighted(parts, self.weights_[name])
         return out
 

@@ -85,6 +85,9 @@ def _document(f: Forecaster) -> dict[str, Any]:
         "future_covariates": list(f.future_names_),
         "methods": f.methods_,
         "weights": f.weights_,
+        "arima": {k: None if v is None else {**v, "order": list(v["order"]),
+                                             "seasonal_order": list(v["seasonal_order"])}
+                  for k, v in f.arima_.items()},
         "paths": {k: [float(v) for v in f.paths_[k]] for k in f.series_names_},
         "scales": {k: float(f.scales_[k]) for k in f.series_names_},
         "nonnegative": {k: bool(f.nonnegative_[k]) for k in f.series_names_},
@@ -205,6 +208,26 @@ def _floats(where: Path, field: str, v: Any, n: int, *, nullable: bool = False,
     return np.array([np.nan if x is None else float(x) for x in v])
 
 
+def _check_arima(where: Path, doc: Any, series: list[str]) -> dict[str, dict | None]:
+    keys = {"order", "seasonal_order", "season_length", "include_mean", "include_drift"}
+
+    def orders(v: Any) -> bool:
+        return isinstance(v, list) and len(v) == 3 and all(_is_int(x, 0) and x <= 10 for x in v)
+
+    _check(where, isinstance(doc, dict) and list(doc) == series and all(
+        v is None or (isinstance(v, dict) and set(v) == keys and orders(v["order"])
+                      and orders(v["seasonal_order"]) and _is_int(v["season_length"], 1)
+                      and v["season_length"] <= 10_000
+                      and isinstance(v["include_mean"], bool)
+                      and isinstance(v["include_drift"], bool))
+        for v in doc.values()), "arima", doc,
+        "one entry per series: null, or an ARIMA order (p, d, q up to 10), seasonal order, "
+        "season length and the mean and drift flags")
+    return {k: None if v is None else {**v, "order": tuple(v["order"]),
+                                       "seasonal_order": tuple(v["seasonal_order"])}
+            for k, v in doc.items()}
+
+
 def _check_lstm(where: Path, doc: Any, horizon: int, series: list[str]) -> LSTMHybrid:
     keys = {*_LSTM, "transforms"}
     _check(where, isinstance(doc, dict) and set(doc) == keys, "lstm", doc,
@@ -240,7 +263,7 @@ def _read_version(folder: Path) -> Forecaster:
         raise BundleError(f"{folder}: not a forecasting bundle (no {DOCUMENT}).", str(folder))
     doc = read_json(where)
     keys = {"format", "format_version", "params", "freq", "season_length", "series",
-            "future_covariates", "methods", "weights",
+            "future_covariates", "methods", "weights", "arima",
             "paths", "scales", "nonnegative", "errors", "unit_halfwidth", "report", "lstm",
             "data"}
     if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
@@ -278,6 +301,7 @@ def _read_version(folder: Path) -> Forecaster:
         and abs(sum(w.values()) - 1) < 1e-6 for w in weights.values()), "weights",
         weights, f"one object per series, model ({', '.join(METHODS)}) -> weight in (0, 1], "
         "summing to 1")
+    f.arima_ = _check_arima(where, doc["arima"], series)
     for key in ("paths", "scales", "nonnegative"):
         _check(where, isinstance(doc[key], dict) and list(doc[key]) == series, key,
                doc[key] if not isinstance(doc[key], dict) else list(doc[key]),
