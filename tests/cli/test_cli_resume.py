@@ -93,7 +93,8 @@ def test_resume_with_other_settings_or_without_a_checkpoint_is_refused(tmp_path)
     other = subprocess.run([*command, "--lr", "0.01", "--resume"], capture_output=True,
                            text=True, cwd=tmp_path, env=_env(tmp_path), timeout=300)
     assert other.returncode == 2
-    assert "lr 0.005 then, 0.01 now" in other.stderr and "Traceback" not in other.stderr
+    assert "lr 0.008 then, 0.01 now" in other.stderr and "Traceback" not in other.stderr
+    assert "add --lr 0.008)" in other.stderr  # what resumes it
 
 
 def test_train_interrupted_then_resumed_ends_identical(tmp_path):

@@ -69,11 +69,25 @@ def test_with_a_moving_average_the_checks_and_the_kept_weights_are_the_average(p
     assert [c.loss for c in run.checks] != pytest.approx([c.loss for c in plain.checks])
 
 
-def test_each_epoch_reports_held_out_loss_and_a_sample(play):
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_average_warmed_up_is_not_held_back_by_the_untrained_weights(play, seed):
+    # 84 batches an epoch: without the warm-up 0.998 ** 84 = 0.85 of the average is still
+    # the untrained weights after it; with it, almost none.
+    config = small(epochs=1, seed=seed)
+    warm = train_text(play, config, echo=lambda line: None)
+    cold = train_text(play, replace(config, ema_warmup=False), echo=lambda line: None)
+    assert warm.trainer.history_["loss"] == cold.trainer.history_["loss"]  # same training
+    assert warm.checks[-1].loss < cold.checks[-1].loss - 0.3, (warm.checks, cold.checks)
+
+
+@pytest.mark.parametrize("checks, labels", [
+    (None, ["1", "2"]),  # the default: one check an epoch, at its end
+    (4, ["0.25", "0.50", "0.75", "1", "1.25", "1.50", "1.75", "2"])])
+def test_each_epoch_reports_held_out_loss_and_a_sample(play, checks, labels):
     lines: list[str] = []
-    train_text(play, small(epochs=2), echo=lines.append)
-    assert [at for at, _ in reported(lines)] == ["0.25", "0.50", "0.75", "1", "1.25", "1.50",
-                                                 "1.75", "2"]
+    more = {} if checks is None else {"checks_per_epoch": checks}
+    train_text(play, small(epochs=2, **more), echo=lines.append)
+    assert [at for at, _ in reported(lines)] == labels
     assert all("perplexity" in line for line in lines if line.startswith("epoch "))
     assert sum("sample at T=0.5" in line for line in lines) == 2
 
@@ -153,20 +167,66 @@ def test_a_sequence_dropout_mask_trains_and_is_kept_in_the_bundle(play, tmp_path
     assert len(generate_text(bundle.model, run.corpus.vocab, "ROMEO", 30, seed=seed)) == 30
 
 
-def test_a_checkpoint_recorded_before_a_setting_existed_resumes_at_its_default(play, tmp_path):
+OLD_DEFAULTS = dict(lr=5e-3, dropout_mask="step", ema=0.0, checks_per_epoch=4)
+"""train-text's defaults before the best-known settings became them."""
+
+
+def test_the_defaults_are_the_best_known_settings():
+    config = TextTrainingConfig()
+    assert (config.dropout_mask, config.lr, config.ema, config.ema_warmup,
+            config.checks_per_epoch) == ("sequence", 8e-3, 0.998, True, 1)
+
+
+def _record_as_before(play, folder, config, *removed):
+    """The settings file of a run started with `config` by a seqlab that had not yet the
+    settings `removed`."""
     import json
 
     from seqlab.recipes.text_training import _RUN_FILE, _match_run_settings
 
-    folder = tmp_path / "lm.checkpoint"
-    _match_run_settings(folder, small(), play, resume=False, main=True)
+    _match_run_settings(folder, config, play, resume=False, main=True)
     record = json.loads((folder / _RUN_FILE).read_text())
-    del record["dropout_mask"]  # as a run started before the setting was added recorded it
+    for name in removed:
+        del record[name]
     (folder / _RUN_FILE).write_text(json.dumps(record))
-    _match_run_settings(folder, small(), play, resume=True, main=True)
+
+
+def test_a_checkpoint_recorded_before_a_setting_existed_resumes_as_it_was_then(play, tmp_path):
+    from seqlab.recipes.text_training import _match_run_settings
+
+    folder = tmp_path / "lm.checkpoint"
+    # Started before dropout_mask, ema and ema_warmup existed: a fresh mask every step and
+    # no average.
+    _record_as_before(play, folder, small(**OLD_DEFAULTS), "dropout_mask", "ema",
+                      "ema_warmup")
+    _match_run_settings(folder, small(**OLD_DEFAULTS), play, resume=True, main=True)
+    # Without the average its warm-up changes nothing, so either value resumes it.
+    _match_run_settings(folder, small(**OLD_DEFAULTS, ema_warmup=False), play, resume=True,
+                        main=True)
     with pytest.raises(ValidationError, match=r"dropout_mask 'step' then, 'sequence' now"):
-        _match_run_settings(folder, small(dropout_mask="sequence"), play, resume=True,
-                            main=True)
+        _match_run_settings(folder, small(**{**OLD_DEFAULTS, "dropout_mask": "sequence"}),
+                            play, resume=True, main=True)
+    # An average started before the warm-up existed ran without one.
+    _record_as_before(play, folder, small(ema=0.99), "ema_warmup")
+    with pytest.raises(ValidationError, match=r"ema_warmup False then, True now.*"
+                                              r"add --no-ema-warmup\)"):
+        _match_run_settings(folder, small(ema=0.99), play, resume=True, main=True)
+    _match_run_settings(folder, small(ema=0.99, ema_warmup=False), play, resume=True,
+                        main=True)
+
+
+def test_a_run_started_with_the_old_defaults_names_the_options_that_resume_it(play, tmp_path):
+    from seqlab.recipes.text_training import _match_run_settings
+
+    folder = tmp_path / "lm.checkpoint"
+    _record_as_before(play, folder, small(**OLD_DEFAULTS), "ema_warmup")
+    with pytest.raises(ValidationError) as refused:
+        _match_run_settings(folder, small(), play, resume=True, main=True)
+    message = str(refused.value)
+    assert "lr 0.005 then, 0.008 now" in message and "ema 0.0 then, 0.998 now" in message
+    assert message.endswith("(seqlab's defaults may have changed since it started: add --lr "
+                            "0.005 --dropout-mask step --ema 0.0 --checks-per-epoch 4).")
+    _match_run_settings(folder, small(**OLD_DEFAULTS), play, resume=True, main=True)
 
 
 def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):

@@ -444,6 +444,81 @@ def test_average_weights_starts_a_rolled_back_epoch_from_its_first_average():
 def test_average_weights_checks_its_decay():
     with pytest.raises(ValueError, match="'decay'"):
         AverageWeights(1.0)
+    with pytest.raises(ValueError, match="'warmup'.*bool.*Got 1"):
+        AverageWeights(0.9, warmup=1)
+
+
+def test_average_weights_warm_up_grows_the_decay_as_tensorflows_num_updates():
+    record = RecordWeights()
+    x, y = data(16)
+    trainer = make_trainer(lr=0.05)
+    trainer.fit(x, y, epochs=3, batch_size=4, verbose=0,
+                callbacks=[record, AverageWeights(0.8, warmup=True)])
+    expected = dict(record.steps[0])
+    decays = []
+    for t, weights in enumerate(record.steps[1:]):
+        decay = min(0.8, (1 + t) / (10 + t))  # 0.1, 0.18, ... then 0.8 from t = 35
+        decays.append(decay)
+        expected = {k: decay * expected[k] + (1 - decay) * weights[k] for k in expected}
+    assert decays[0] == pytest.approx(0.1) and decays[-1] < 0.8  # 12 steps: all warm-up
+    for name, value in trainer.get_weights().items():
+        torch.testing.assert_close(value, expected[name])
+
+
+def test_average_weights_warm_up_leaves_almost_nothing_of_the_untrained_weights():
+    trainer = make_trainer()
+    start = {k: v.clone() for k, v in trainer.get_weights().items()}
+    shares = {}
+    for warmup in (False, True):
+        average = AverageWeights(0.998, warmup=warmup)
+        average.set_trainer(trainer)
+        trainer.set_weights(start)
+        average.on_train_begin({})
+        average.on_epoch_begin(0)
+        with torch.no_grad():
+            for parameter in trainer.model.parameters():
+                parameter.add_(1.0)  # trained weights: the start plus one
+        for batch in range(100):
+            average.on_batch_end(batch, {})
+        # What is left of the start in the average: 1 - (average - start).
+        name = next(iter(start))
+        left = 1 - (average.average[0] - start[name]).mean().item()
+        shares[warmup] = left
+    assert shares[False] == pytest.approx(0.998 ** 100, rel=1e-4)  # 0.82
+    assert shares[True] < 1e-7
+
+
+def test_average_weights_rolls_its_step_count_back_with_the_average():
+    trainer = make_trainer()
+    average = AverageWeights(0.99, warmup=True)
+    average.set_trainer(trainer)
+    average.on_train_begin({})
+    average.on_epoch_begin(0)
+    for batch in range(3):
+        average.on_batch_end(batch, {})
+    average.on_epoch_begin(1)
+    average.on_batch_end(0, {})
+    assert average.steps == 4
+    average.on_epoch_begin(1)  # epoch 1 again: a roll-back
+    assert average.steps == 3 and average.current_decay() == pytest.approx(4 / 13)
+
+
+def test_an_average_checkpointed_without_a_step_count_resumes_as_it_ran():
+    trainer = make_trainer()
+    saved = AverageWeights(0.9)
+    saved.set_trainer(trainer)
+    saved.on_train_begin({})
+    state = saved.state_dict()
+    assert state["steps"] == 0
+    del state["steps"], state["epoch_start_steps"]  # as seqlab wrote it before the warm-up
+    for warmup in (False, True):
+        resumed = AverageWeights(0.9, warmup=warmup)
+        resumed.set_trainer(trainer)
+        resumed.on_train_begin({})
+        resumed.load_state_dict(state)
+        assert resumed.current_decay() == 0.9  # no warm-up: that average had none
+    with pytest.raises(ValueError, match="'steps'.*Got -1"):
+        resumed.load_state_dict({**state, "steps": -1})
 
 
 def test_reduce_lr_on_plateau_lowers_lr_after_patience():

@@ -27,7 +27,8 @@ def _stateful_char_model(seed):
     trainer = Trainer(build(spec, seed=seed), optimizer="adamw", lr=5e-3, weight_decay=0.1,
                       stateful=True, seed=seed, clip_grad_norm=1.0, device="cpu")
     data = dict(x=IDS, y=NEXT, epochs=3, batch_size=8, validation_data=(IDS[:16], NEXT[:16]))
-    return trainer, data, lambda: [CosineDecay(total_steps=30), AverageWeights(0.9)]
+    return trainer, data, lambda: [CosineDecay(total_steps=30),
+                                   AverageWeights(0.9, warmup=True)]
 
 
 def _shuffled_regressor(seed):
@@ -89,6 +90,34 @@ def test_a_run_interrupted_at_a_random_batch_resumes_to_identical_weights(tmp_pa
                resume_from=tmp_path / "ckpt", checkpoint=tmp_path / "ckpt")
     for name, tensor in _weights(whole).items():
         assert torch.equal(tensor, second.model.state_dict()[name]), (name, epoch, batch)
+    assert _records(second.history_) == _records(whole.history_)
+
+
+def test_a_checkpoint_whose_average_has_no_step_count_still_resumes_exactly(tmp_path):
+    """A checkpoint seqlab wrote before AverageWeights counted its steps (and had no
+    warm-up) resumes to the weights of the run never interrupted."""
+    import json
+
+    def extra():
+        return [CosineDecay(total_steps=30), AverageWeights(0.9)]
+
+    whole, data, _ = _stateful_char_model(3)
+    whole.fit(**data, callbacks=extra(), verbose=0)
+    first, _, _ = _stateful_char_model(3)
+    with pytest.raises(TrainingInterrupted):
+        first.fit(**data, callbacks=[*extra(), SignalAt(1, 5)], verbose=0,
+                  checkpoint=tmp_path / "ckpt")
+    document = tmp_path / "ckpt" / "checkpoint.json"
+    saved = json.loads(document.read_text())
+    [average] = [entry for entry in saved["callbacks"] if entry["class"] == "AverageWeights"]
+    for key in ("steps", "epoch_start_steps"):
+        del average["state"]["dict"][key]
+    document.write_text(json.dumps(saved))
+    second, _, _ = _stateful_char_model(3)
+    second.fit(**data, callbacks=[*extra(), SignalAt(-1, -1)], verbose=0,
+               resume_from=tmp_path / "ckpt")
+    for name, tensor in _weights(whole).items():
+        assert torch.equal(tensor, second.model.state_dict()[name]), name
     assert _records(second.history_) == _records(whole.history_)
 
 

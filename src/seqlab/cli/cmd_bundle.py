@@ -22,6 +22,7 @@ from seqlab.cli.output import Output, add_command
 from seqlab.errors import ValidationError
 from seqlab.lifecycle.updating import update as _library_update
 
+
 def _shown(name: str) -> str:
     """`ForecastConfig`'s default of `name`, shown in `train --help` (the options themselves
     default to None so that a --config file's settings apply unless an option is given)."""
