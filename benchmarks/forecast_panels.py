@@ -365,8 +365,8 @@ def evaluate(panel: Panel, layout: str, seed: int, workers: int, directory: Path
     chosen: dict[str, int] = {}
     for method in results["seqlab"].chosen.values():
         chosen[method] = chosen.get(method, 0) + 1
-    best = min(CLASSICAL, key=lambda k: summary[k]["owa"]) if set(CLASSICAL) <= set(
-        summary) else None
+    ran = [k for k in CLASSICAL if k in summary]
+    best = min(ran, key=lambda k: summary[k]["owa"]) if ran else None
     return {"panel": panel.name, "series": len(panel.history), "horizon": panel.horizon,
             "layout": layout, "unscorable": summary.pop("_unscorable"),
             "methods": summary,
@@ -413,8 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None,
                         help="processes for seqlab and statsforecast (default: CPU count)")
     parser.add_argument("--quick", action="store_true", help="200 synthetic series")
-    parser.add_argument("--no-classical", action="store_true",
-                        help="leave out AutoETS, AutoARIMA and AutoTheta")
+    parser.add_argument("--classical", default=",".join(CLASSICAL),
+                        help="statsforecast models to run beside seqlab, comma-separated "
+                             "(default ets,arima,theta; '' for none: AutoARIMA is the slow one)")
     parser.add_argument("--json", action="store_true",
                         help="the readable report on stderr, only the JSON line on stdout")
     args = parser.parse_args(argv)
@@ -433,7 +434,10 @@ def main(argv: list[str] | None = None) -> int:
         panels.append(synthetic_panel(args.series, args.seed, args.freq, args.horizon))
     if args.panel in ("real", "all"):
         panels.extend(real_panels(args.horizon))
-    classical = () if args.no_classical else CLASSICAL
+    classical = tuple(k for k in args.classical.split(",") if k)
+    unknown = [k for k in classical if k not in CLASSICAL]
+    if unknown:
+        parser.error(f"--classical names {unknown}; choose among {list(CLASSICAL)}")
     results = []
     with tempfile.TemporaryDirectory() as directory:
         for panel in panels:
