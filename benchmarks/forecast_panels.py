@@ -296,15 +296,24 @@ def score(panel: Panel, results: dict[str, MethodResult]) -> dict[str, dict]:
                 continue
             per[method][name] = mase_smape(panel, name, f)
     scorable = [k for k in names if math.isfinite(per["snaive"][k][0])]
-    base_mase = float(np.mean([per["snaive"][k][0] for k in scorable]))
-    base_smape = float(np.mean([per["snaive"][k][1] for k in scorable]))
+    # sMAPE is 200 wherever an intermittent series' truth is 0 and its forecast is not:
+    # the OWA without those series is reported beside the OWA of all.
+    regular = [k for k in scorable if "intermittent" not in panel.kinds.get(k, "")]
+
+    def owa_of(method: str, keys: list[str]) -> float:
+        # A refused series is scored by the naive forecast, as a user would fall back to it.
+        scores = np.array([per[method].get(k, per["naive"][k]) for k in keys])
+        base = np.array([per["snaive"][k] for k in keys])
+        return float(0.5 * (scores[:, 1].mean() / base[:, 1].mean()
+                            + scores[:, 0].mean() / base[:, 0].mean()))
+
     summary = {}
     for method, result in results.items():
-        # A refused series is scored by the naive forecast, as a user would fall back to it.
         scores = [per[method].get(k, per["naive"][k]) for k in scorable]
         mase_v = [s[0] for s in scores]
         smape_v = [s[1] for s in scores]
-        row = {"owa": 0.5 * (np.mean(smape_v) / base_smape + np.mean(mase_v) / base_mase),
+        row = {"owa": owa_of(method, scorable),
+               "owa_regular": owa_of(method, regular) if regular else None,
                "mean_mase": float(np.mean(mase_v)), "median_mase": statistics.median(mase_v),
                "mean_smape": float(np.mean(smape_v)),
                "refused": len(names) - len(per[method]),
@@ -372,8 +381,8 @@ def evaluate(panel: Panel, layout: str, seed: int, workers: int, directory: Path
             "methods": summary,
             "seqlab_chose": dict(sorted(chosen.items(), key=lambda kv: -kv[1])),
             "best_classical": best,
-            "seqlab_beats_best_classical": (summary["seqlab"]["owa"] <= summary[best]["owa"]
-                                            if best else None),
+            "seqlab_beats_best_classical": (bool(summary["seqlab"]["owa"]
+                                                 <= summary[best]["owa"]) if best else None),
             "by_kind": by_kind(panel, per, scorable) if len(set(panel.kinds.values())) > 1
             else {}}
 
@@ -382,11 +391,13 @@ def print_result(result: dict, say) -> None:
     """The readable table of one panel."""
     say(f"\n{result['panel']} ({result['series']} series, {result['layout']}, H="
         f"{result['horizon']}, {result['unscorable']} unscorable)")
-    say(f"{'method':8s} {'OWA':>6s} {'medMASE':>8s} {'sMAPE':>7s} {'refused':>7s} "
-        f"{'cov80':>6s} {'seconds':>8s}")
+    say(f"{'method':8s} {'OWA':>6s} {'OWA*':>6s} {'medMASE':>8s} {'sMAPE':>7s} "
+        f"{'refused':>7s} {'cov80':>6s} {'seconds':>8s}   (OWA*: without intermittent series)")
     for method, s in result["methods"].items():
         cov = s.get("coverage_80")
-        say(f"{method:8s} {s['owa']:6.3f} {s['median_mase']:8.3f} {s['mean_smape']:7.2f} "
+        regular = "" if s["owa_regular"] is None else f"{s['owa_regular']:6.3f}"
+        say(f"{method:8s} {s['owa']:6.3f} {regular:>6s} {s['median_mase']:8.3f} "
+            f"{s['mean_smape']:7.2f} "
             f"{s['refused']:7d} {'' if cov is None else f'{cov:.1%}':>6s} "
             f"{s['seconds']:8.1f}")
     say(f"seqlab chose: {result['seqlab_chose']}")

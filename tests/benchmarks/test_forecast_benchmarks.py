@@ -81,6 +81,7 @@ def test_scores_follow_m4s_owa_and_count_refusals(panels):
                                      upper={k: v + width[k] for k, v in perfect.items()}),
         "partial": _result(panels, panel, partial)})
     assert summary["snaive"]["owa"] == pytest.approx(1.0)
+    assert summary["snaive"]["owa_regular"] == pytest.approx(1.0)
     assert summary["perfect"]["owa"] == 0 and summary["perfect"]["refused"] == 0
     assert summary["perfect"]["coverage_80"] == 1.0
     assert summary["partial"]["refused"] == 10
