@@ -2,7 +2,7 @@
 
     python benchmarks/forecast_panels.py [--panel synthetic|real|all] [--series N]
         [--seed S] [--freq MS|QS|YS] [--layout long|wide] [--horizon H] [--workers W]
-        [--quick] [--json]
+        [--classical ets,arima,theta] [--quick] [--json]
 
 Development data built from what anyone may use freely:
 
