@@ -283,7 +283,8 @@ def test_many_series_read_fast_wide_and_long(tmp_path):
     ("B", ["weekday_sin", "weekday_cos", "year_sin", "year_cos"]),
     ("h", ["hour_sin", "hour_cos", "weekday_sin", "weekday_cos"]), ("YS", []), ("YE", [])])
 def test_calendar_features_follow_the_frequency(freq, columns):
-    index = pd.date_range("2020-01-01", periods=400, freq=freq)
+    # 400 years would pass pandas 2's last date (2262)
+    index = pd.date_range("2020-01-01", periods=40 if freq.startswith("Y") else 400, freq=freq)
     features = calendar_features(index, freq)
     assert list(features.columns) == columns and features.index.equals(index)
     assert ((features >= -1) & (features <= 1)).all().all()

@@ -312,7 +312,8 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
         tmp_path, cli, forecasting_bundle):
     bundle, data = forecasting_bundle
     predicted = cli("predict", bundle, data)
-    assert predicted.code == 0 and predicted.out.splitlines()[0] == "date,series,forecast,lower,upper"
+    assert predicted.code == 0
+    assert predicted.out.splitlines()[0] == "date,series,forecast,lower,upper,method"
     assert len(predicted.out.splitlines()) == 7
     assert_one_line_error(cli("update", bundle, data, data), 2,
                           r"is a forecasting bundle .* refitted rather than updated")

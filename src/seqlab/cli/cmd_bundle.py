@@ -175,9 +175,9 @@ def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]
 
 
 def _is_forecasting_bundle(path: Path) -> bool:
-    from seqlab.forecast.persist import DOCUMENT
+    from seqlab.forecast.persist import is_forecasting_bundle
 
-    return (Path(path) / DOCUMENT).is_file()
+    return is_forecasting_bundle(path)
 
 
 def _plain(value: Any) -> Any:

@@ -31,7 +31,8 @@ from seqlab.forecast.forecaster import LABELS, METHODS, FitReport, Forecaster
 from seqlab.forecast.lstm import LSTMHybrid
 from seqlab.forecast.transforms import SeriesTransform
 
-__all__ = ["save", "load", "check_target", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save", "load", "check_target", "is_forecasting_bundle", "FORMAT",
+           "FORMAT_VERSION"]
 
 FORMAT = "seqlab-forecaster"
 FORMAT_VERSION = 2
@@ -54,6 +55,18 @@ def _is_store(path: Path) -> bool:
     return (path / store.POINTER).exists()
 
 
+def is_forecasting_bundle(path: str | Path) -> bool:
+    """Whether `path` holds a forecasting bundle (its live version has a forecast.json)."""
+    path = Path(path)
+    if (path / DOCUMENT).is_file():
+        return True
+    try:
+        live = store.live_version(path)
+    except BundleError:
+        return False
+    return live is not None and (path / live / DOCUMENT).is_file()
+
+
 def check_target(path: str | Path) -> Path:
     """Fail early, before fitting, when a forecasting bundle cannot be written at `path`:
     an unwritable place, a file, or a folder that is not a forecasting bundle (a user's
@@ -64,7 +77,8 @@ def check_target(path: str | Path) -> Path:
                           f"is a folder. Choose another path.", path)
     if path.is_dir() and not _is_store(path) and any(path.iterdir()):
         raise BundleError(f"The bundle path {path} is a folder that is not a forecasting "
-                          f"bundle; refusing to replace it. Choose a new path.", path)
+                          f"bundle (no {DOCUMENT}); refusing to replace it. Choose a new path.",
+                          path)
     return path
 
 

@@ -179,11 +179,17 @@ def _write_pair(folder: Path, document: dict[str, Any], tensors: dict[str, torch
     _remove_stale(folder, keep=name)
 
 
+_SAFETENSORS_STAGING = re.compile(r"\.tmp[A-Za-z0-9]{6}")
+
+
 def _remove_stale(folder: Path, keep: str) -> None:
     """Delete the tensor files the JSON no longer names and staging files a killed write
     left (one writer per checkpoint folder: nothing here is another write's)."""
     for child in folder.iterdir():
-        staging = child.name.startswith(".checkpoint") and child.is_file()  # _replace_into's
+        # _replace_into's staging, and safetensors' own (".tmp" and 6 characters, from the
+        # Rust tempfile crate it writes through), left by a write killed midway
+        staging = child.is_file() and (child.name.startswith(".checkpoint")
+                                       or _SAFETENSORS_STAGING.fullmatch(child.name) is not None)
         if staging or (_TENSOR_NAME.match(child.name) and child.name != keep):
             child.unlink(missing_ok=True)
 

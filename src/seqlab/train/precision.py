@@ -13,6 +13,7 @@ CPU with AVX-512 BF16 or AMX) and float32 elsewhere, where emulated bf16 would b
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
@@ -96,6 +97,21 @@ def _cpu_has_fast_bf16() -> bool:
     return False
 
 
+@functools.cache
+def cpu_bf16_available() -> bool:
+    """Whether torch's CPU recurrent kernels take bf16 on this machine: one small LSTM step
+    forward and backward under bf16 autocast (oneDNN refuses bf16 on CPUs without
+    AVX-512: "could not create a primitive descriptor")."""
+    try:
+        layer = nn.LSTM(2, 2, batch_first=True)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out, _ = layer(torch.ones(1, 2, 2))
+        out.float().sum().backward()
+    except RuntimeError:
+        return False
+    return True
+
+
 def resolve_precision(precision: str, device: torch.device) -> str:
     """`precision`, with ``auto`` made ``bf16`` where `device` computes in bf16 natively
     and ``32`` elsewhere."""
@@ -115,11 +131,17 @@ class Precision:
         if precision not in PRECISIONS:
             raise ValidationError(f"The 'precision' parameter must be one of "
                                   f"{list(PRECISIONS)}. Got {precision!r} instead.")
+        asked = precision
         precision = resolve_precision(precision, device)
         if precision == "16" and device.type != "cuda":
             raise ValidationError(
                 f"precision '16' (float16 with a gradient scaler) needs a CUDA device; this "
                 f"run is on {device.type}. Use precision='bf16' on the CPU.")
+        if asked == "bf16" and device.type == "cpu" and not cpu_bf16_available():
+            raise ValidationError(
+                "precision 'bf16' is not available on this CPU: torch's recurrent kernels "
+                "refuse bf16 without AVX-512. Use precision='32', or 'auto' (bf16 only where "
+                "the CPU computes it natively).")
         self.name = precision
         self.device = device
         self.dtype = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}[precision]
