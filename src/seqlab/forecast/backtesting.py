@@ -25,7 +25,7 @@ import pandas as pd
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast.data import SeriesData, prepare
-from seqlab.forecast.forecaster import Forecaster, _names, _series_index, _series_values
+from seqlab.forecast.forecaster import Forecaster
 from seqlab.forecast.metrics import coverage, rmse, smape
 from seqlab.forecast.models import CLASSICAL, safe_forecast
 from seqlab.forecast.selection import mase_scale
@@ -99,7 +99,7 @@ def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
     """`sd` with each series ending after its first `cuts[name]` points."""
     values = sd.values.copy()
     for name, cut in cuts.items():
-        index = _series_index(sd, name)
+        index = sd.series(name).index
         if cut < len(index):
             values.loc[index[cut]:, name] = np.nan
     keep = [name for name in values.columns if values[name].notna().any()]
@@ -133,7 +133,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                                                   "value_column") if k in forecaster_params}
     sd = data if isinstance(data, SeriesData) else prepare(data, **read)
     m = sd.season_length
-    series = {name: _series_values(sd, name) for name in _names(sd)}
+    series = {name: sd.series(name).to_numpy(float) for name in sd.names}
     longest = max(len(y) for y in series.values())
     if longest - horizon - (origins - 1) * step < MIN_HISTORY:
         raise ValidationError(
@@ -169,7 +169,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
         for name, cut in cuts.items():
             y = series[name]
             hist, truth = y[:cut], y[cut:cut + horizon]
-            dates = _series_index(sd, name)[cut:cut + horizon]
+            dates = sd.series(name).index[cut:cut + horizon]
             scale = mase_scale(hist, m)
             for method in methods:
                 lo = hi = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -84,10 +85,7 @@ class FitReport:
 
     def method_counts(self) -> dict[str, int]:
         """How many series each method forecast."""
-        counts: dict[str, int] = {}
-        for method in self.methods.values():
-            counts[method] = counts.get(method, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return _counts(self.methods)
 
 
 @dataclass
@@ -269,13 +267,13 @@ class Forecaster:
         the point, known-future ones (and the calendar) H steps after it, so that the
         window ending at the last point sees the whole horizon's values."""
         known = list(future.names) if future is not None else []
-        if not (self.calendar or _covariate_names(sd)):
+        if not (self.calendar or sd.covariate_names):
             return None
         out = {}
         for name in names:
-            index = _series_index(sd, name)
+            index = sd.series(name).index
             columns = []
-            past = sd.covariates_of(name) if hasattr(sd, "covariates_of") else None
+            past = sd.covariates_of(name)
             if past is not None:
                 for column in past.columns:
                     values = past[column].to_numpy(float)
@@ -298,22 +296,21 @@ class Forecaster:
         self._check_params()
         sd = self._read(data)
         H, m = self.horizon, sd.season_length
-        series = {name: _series_values(sd, name) for name in _names(sd)}
+        series = {name: sd.series(name).to_numpy(float) for name in sd.names}
         future = self._future(sd, future_source, H)
         self.future_names_ = [] if future is None else list(future.names)
         self.freq_ = sd.freq
         self.season_length_ = m
         self.series_names_ = list(series)
-        self.last_dates_ = {k: _last_label(sd, k) for k in series}
         self.data_ = sd
         allowed = list(self.methods or METHODS)
         windows = selection.WINDOWS
         if len(series) >= SCALE_FROM and self.methods is None:
             allowed = [k for k in allowed if k not in SLOW_METHODS]
             windows = 2
-        notes: list[str] = list(getattr(sd, "notes", []) or [])
-        if _covariate_names(sd) and "lstm" in allowed:
-            notes.append("covariates " + ", ".join(map(str, _covariate_names(sd))) + " feed the "
+        notes: list[str] = list(sd.notes)
+        if sd.covariate_names and "lstm" in allowed:
+            notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
                          "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
                                            if self.future_names_ else "past-only") + ")")
         if windows < selection.WINDOWS:
@@ -529,7 +526,7 @@ class Forecaster:
         else:
             sd = self._read_new(data)
             paths = self._forecast_anew(sd, H, future_covariates)
-            scales = {k: _interval_scale(_series_values(sd, k), sd.season_length)
+            scales = {k: _interval_scale(sd.series(k).to_numpy(float), sd.season_length)
                       for k in self.series_names_}
         unit = (self.unit_halfwidth_ if level == self.level and H <= len(self.unit_halfwidth_)
                 else selection.conformal_halfwidths(self.errors_, level, H))[:H]
@@ -540,7 +537,7 @@ class Forecaster:
             lower, upper = point - width, point + width
             if self.nonnegative_.get(name, False):
                 point, lower, upper = (np.maximum(v, 0.0) for v in (point, lower, upper))
-            dates = future_index(_series_index(sd, name), sd.freq, H)
+            dates = future_index(sd.series(name).index, sd.freq, H)
             frames.append(pd.DataFrame({"date": dates, "series": name, "forecast": point,
                                         "lower": lower, "upper": upper,
                                         "method": self.methods_[name]}))
@@ -553,7 +550,7 @@ class Forecaster:
                        ) -> dict[str, np.ndarray]:
         """Each series' chosen method run again on `sd` (new data or a longer horizon)."""
         m = sd.season_length
-        series = {k: _series_values(sd, k) for k in self.series_names_}
+        series = {k: sd.series(k).to_numpy(float) for k in self.series_names_}
         lstm_part: dict[str, np.ndarray] = {}
         uses_lstm = [k for k in series if "lstm" in self.weights_[k]]
         if uses_lstm:
@@ -601,7 +598,7 @@ class Forecaster:
 
     def _read_new(self, data: Any) -> SeriesData:
         sd = data if isinstance(data, SeriesData) else self.read(data)
-        present = _names(sd)
+        present = sd.names
         missing = [c for c in self.series_names_ if c not in present]
         if missing:
             raise ValidationError(f"The new data lack the series {missing[:5]} the model was "
@@ -633,34 +630,10 @@ def processes() -> World:
     return World()
 
 
-def _names(sd: SeriesData) -> list[str]:
-    return list(sd.names) if hasattr(sd, "names") else [str(c) for c in sd.values.columns]
-
-
-def _covariate_names(sd: SeriesData) -> list[str]:
-    return list(getattr(sd, "covariate_names", None) or [])
-
-
-def _series_values(sd: SeriesData, name: str) -> np.ndarray:
-    if hasattr(sd, "series"):
-        return sd.series(name).to_numpy(float)
-    return sd.values[name].dropna().to_numpy(float)
-
-
-def _series_index(sd: SeriesData, name: str) -> pd.Index:
-    if hasattr(sd, "series"):
-        return sd.series(name).index
-    return sd.values[name].dropna().index
-
-
 def _interval_scale(y: np.ndarray, m: int) -> float:
     """The unit of a series' interval: its MASE scale; 0 for a constant history (whose
     forecast is that constant, with a zero-width interval)."""
     return 0.0 if len(y) > 1 and np.ptp(y) == 0 else selection.mase_scale(y, m)
-
-
-def _last_label(sd: SeriesData, name: str) -> str:
-    return str(_series_index(sd, name)[-1])
 
 
 def _label(weights: dict[str, float], *, validated: bool) -> str:
@@ -681,11 +654,13 @@ def _ladder(final: dict[str, np.ndarray]) -> dict[str, float]:
     return {k: 1.0 / len(fitted) for k in fitted}
 
 
+def _counts(methods: dict[str, str]) -> dict[str, int]:
+    """How many series each method forecast, most used first."""
+    counts = Counter(methods.values())
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _describe(methods: dict[str, str]) -> str:
-    counts: dict[str, int] = {}
-    for method in methods.values():
-        counts[method] = counts.get(method, 0) + 1
     if len(methods) == 1:
         return next(iter(methods.values()))
-    return ", ".join(f"{k} ({v} series)" for k, v in
-                     sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ", ".join(f"{k} ({v} series)" for k, v in _counts(methods).items())

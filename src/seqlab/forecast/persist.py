@@ -372,7 +372,6 @@ def _read_version(folder: Path) -> Forecaster:
     f.unit_halfwidth_ = unit
     f.report_ = report
     f.lstm_ = hybrid
-    f.last_dates_ = {}
     return f
 
 
