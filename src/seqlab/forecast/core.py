@@ -1,4 +1,4 @@
-"""The neural part: level-normalised windows, small LSTMs, direct or recursive multi-step.
+"""The neural part: level-normalised windows, small LSTMs forecasting every step at once.
 
 Every series is first mapped by its `SeriesTransform` (log, deseasonalised, scaled), so what
 is left for the network is the local trend and its dynamics. Each window is normalised by
@@ -24,9 +24,6 @@ from seqlab.train.trainer import Trainer
 
 __all__ = ["CoreSettings", "windows", "train_member", "predict_paths"]
 
-STRATEGIES = ("direct", "recursive")
-"""direct: all steps at once; recursive: one step fed back."""
-
 
 @dataclass
 class CoreSettings:
@@ -34,7 +31,6 @@ class CoreSettings:
 
     window: int
     horizon: int
-    strategy: str = "direct"
     units: int = 32
     cell: str = "lstm"
     lr: float = 3e-3
@@ -44,12 +40,8 @@ class CoreSettings:
     min_epochs: int = 0
     covariates: int = 0
 
-    @property
-    def outputs(self) -> int:
-        return 1 if self.strategy == "recursive" else self.horizon
-
     def spec(self) -> ModelSpec:
-        return ModelSpec(input_size=1 + self.covariates, output_size=self.outputs,
+        return ModelSpec(input_size=1 + self.covariates, output_size=self.horizon,
                          cell=self.cell, units=[self.units], timesteps=self.window)
 
 
@@ -109,30 +101,8 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
 
 
 @torch.no_grad()
-def predict_paths(models: list[torch.nn.Module], settings: CoreSettings, x: np.ndarray,
-                  horizon: int) -> np.ndarray:
-    """Each member's path for each window: ``(members, n, horizon)``, relative to the level.
-
-    A direct model answers its trained horizon at once (a shorter `horizon` is cut from it);
-    a recursive one feeds its one-step forecasts back, so any horizon works. Recursive
-    forecasting with covariates would need their future values and is not offered.
-    """
-    out = []
-    for model in models:
-        if settings.strategy != "recursive":
-            y = model(torch.as_tensor(x, dtype=torch.float32))[0].numpy()
-            out.append(y[:, :horizon])
-            continue
-        window = torch.as_tensor(x, dtype=torch.float32).clone()
-        offset = torch.zeros(len(x))
-        path = []
-        for _ in range(horizon):
-            step = model(window)[0][:, 0]
-            path.append((step + offset).numpy())
-            # re-normalise the window by its new last level so inputs look like training ones
-            shifted = torch.cat([window[:, 1:, 0], (window[:, -1, 0] + step)[:, None]], dim=1)
-            level = shifted[:, -1:]
-            window = (shifted - level)[:, :, None]
-            offset = offset + step
-        out.append(np.stack(path, axis=1))
-    return np.asarray(out)
+def predict_paths(models: list[torch.nn.Module], x: np.ndarray, horizon: int) -> np.ndarray:
+    """Each member's path for each window: ``(members, n, horizon)``, relative to the level
+    (the trained horizon, cut to `horizon` when that is shorter)."""
+    inputs = torch.as_tensor(x, dtype=torch.float32)
+    return np.asarray([model(inputs)[0].numpy()[:, :horizon] for model in models])

@@ -64,7 +64,7 @@ class LSTMHybrid:
     epochs: int = 0
 
     def settings(self) -> CoreSettings:
-        return CoreSettings(window=self.window, horizon=self.horizon, strategy="direct",
+        return CoreSettings(window=self.window, horizon=self.horizon,
                             units=self.units, lr=self.lr, max_epochs=self.max_epochs,
                             patience=self.patience, min_epochs=self.min_epochs,
                             covariates=self.inputs)
@@ -124,10 +124,12 @@ class LSTMHybrid:
                                           (xv[keep], yv[keep]) if keep.any() else None)
             models.append(model)
             epochs.append(best)
-        self.epochs = max(1, int(round(float(np.median(epochs)) * (
-            sum(len(v) for v in self._train_origins(u, {k: len(u[k]) - 1 for k in u}).values())
-            / max(1, len(x))))))
-        paths = np.median(predict_paths(models, s, xv, self.horizon), axis=0)
+        # The final fit trains on more windows (up to each series' end) for as many steps
+        # an epoch, so it gets proportionally more epochs.
+        final = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
+        final_windows = sum(len(v) for v in final.values())
+        self.epochs = max(1, round(float(np.median(epochs)) * final_windows / max(1, len(x))))
+        paths = np.median(predict_paths(models, xv, self.horizon), axis=0)
         out, row = {}, 0
         for name in names:
             count = len(origins[name])
@@ -158,7 +160,7 @@ class LSTMHybrid:
         names = list(u)
         x, _ = windows([u[k] for k in names], self._scaled(inputs, names), self.window, 1,
                        [np.array([len(u[k]) - 1]) for k in names])
-        paths = np.median(predict_paths(self.models, self.settings(), x, self.horizon), axis=0)
+        paths = np.median(predict_paths(self.models, x, self.horizon), axis=0)
         return {name: self._to_original(name, u[name][-1] + paths[i][:horizon], len(u[name]))
                 for i, name in enumerate(names)}
 
