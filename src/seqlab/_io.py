@@ -22,7 +22,7 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_json_file", "read_toml_file", "read_config_file", "atomic_write",
+__all__ = ["read_text", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
            "atomic_savefig", "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -151,6 +151,21 @@ def atomic_savefig(figure: Any, path: str | Path, **options: Any) -> Path:
     fmt = Path(path).suffix.lstrip(".").lower() or "png"
     figure.savefig(buffer, format=fmt, **options)
     return atomic_write(path, buffer.getvalue())
+
+
+def fsync_dir(path: str | Path) -> None:
+    """Flush a folder's entries to disk (so a rename inside it survives a crash); a no-op
+    where folders cannot be opened or synced."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:  # not supported on this platform: the renames still hold
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def cache_dir() -> Path:

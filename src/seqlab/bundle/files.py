@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seqlab._io import fsync_dir
 from seqlab.errors import BundleError
 
 __all__ = ["Limits", "DEFAULT_LIMITS", "check_member_name", "member_path", "read_json", "sha256_of", "write_bytes",
@@ -123,20 +124,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(2**20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries to disk (so a rename inside it survives a crash)."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:  # not supported on this platform
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

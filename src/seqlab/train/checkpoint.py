@@ -31,7 +31,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from seqlab._io import read_json_file
+from seqlab._io import fsync_dir, read_json_file
 from seqlab.errors import CheckpointError, OutputError, ValidationError
 
 __all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "changed_settings", "split_tensors", "join_tensors", "write_checkpoint",
@@ -121,19 +121,6 @@ def _fsync(path: str | Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:  # a platform whose folders cannot be opened: the renames still hold
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
 def _replace_into(folder: Path, name: str, write: Any) -> None:
     """``write(temporary)``, flushed, then renamed to `name`; a failure is an `OSError`
     naming the file (safetensors reports one as a SafetensorError with an OS error code)."""
@@ -175,7 +162,7 @@ def _write_pair(folder: Path, document: dict[str, Any], tensors: dict[str, torch
     except BaseException:
         (folder / name).unlink(missing_ok=True)  # the previous pair stays the checkpoint
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     _remove_stale(folder, keep=name)
 
 
