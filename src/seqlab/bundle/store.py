@@ -170,6 +170,17 @@ def live_version(path: str | Path) -> str | None:
         return None
 
 
+def holds(path: str | Path, name: str) -> bool:
+    """Whether the bundle at `path` holds the file `name`: in its live version when it is
+    a store, else in the folder itself (what tells a forecasting or classifier bundle from
+    a model bundle)."""
+    path = Path(path)
+    if (path / name).is_file():
+        return True
+    live = live_version(path)
+    return live is not None and (path / live / name).is_file()
+
+
 def lock_path(path: str | Path) -> Path:
     """The lock file writers of the bundle `path` hold: ``.<name>.lock`` beside it."""
     path = Path(os.path.abspath(path))

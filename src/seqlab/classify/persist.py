@@ -11,14 +11,13 @@ A classifier bundle is a folder::
                             or a network), prefixed m0., m1., ...
 
 Files are read through seqlab.bundle's checks (size caps, strict JSON, a safetensors
-header checked before any tensor exists). The folder is written beside the target and
-swapped in at the end, so a reader sees the old bundle or the new one, never half of each.
+header checked before any tensor exists). The folder is a bundle store
+(`seqlab.bundle.store`): each save writes a whole version and makes it live atomically
+under the writer lock, so a reader sees the old bundle or the new one, never half of each.
 """
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ import numpy as np
 from safetensors.torch import save as tensors_to_bytes
 
 from seqlab._io import check_output_path
+from seqlab.bundle import store
 from seqlab.bundle.files import (
     DEFAULT_LIMITS,
     Limits,
@@ -52,7 +52,7 @@ _PARAMS = ("model", "max_length", "truncating", "tokens", "validation", "time_bu
 
 def is_classifier_bundle(path: str | Path) -> bool:
     """Whether `path` is a folder holding a classifier bundle."""
-    return (Path(path) / DOCUMENT).is_file()
+    return store.holds(path, DOCUMENT)
 
 
 def check_target(path: str | Path) -> Path:
@@ -102,23 +102,12 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
         "chosen": c.model_, "validation_accuracy": dict(c.validation_scores_),
         "members": estimators, "reader": reader or {},
     }
-    staging = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    staging.mkdir(parents=True)
-    try:
-        write_json(staging / DOCUMENT, doc)
-        write_bytes(staging / WEIGHTS, tensors_to_bytes(
+    def write(folder: Path) -> None:
+        write_json(folder / DOCUMENT, doc)
+        write_bytes(folder / WEIGHTS, tensors_to_bytes(
             {k: v.contiguous() for k, v in tensors.items()}))
-        if path.exists():
-            check_target(path)
-            old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
-            path.rename(old)
-            staging.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(path)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+
+    store.write_version(path, write)
     return path
 
 
@@ -136,6 +125,10 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassi
     if not root.is_dir():
         raise BundleError(f"The classifier bundle {root} does not exist or is not a folder.",
                           root)
+    return store.read_live(root, lambda folder: _read(folder, limits))
+
+
+def _read(root: Path, limits: Limits) -> SequenceClassifier:
     file = member_path(root, DOCUMENT, "classifier document")
     doc = read_json(file, limits)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:

@@ -57,14 +57,7 @@ def _is_store(path: Path) -> bool:
 
 def is_forecasting_bundle(path: str | Path) -> bool:
     """Whether `path` holds a forecasting bundle (its live version has a forecast.json)."""
-    path = Path(path)
-    if (path / DOCUMENT).is_file():
-        return True
-    try:
-        live = store.live_version(path)
-    except BundleError:
-        return False
-    return live is not None and (path / live / DOCUMENT).is_file()
+    return store.holds(path, DOCUMENT)
 
 
 def check_target(path: str | Path) -> Path:
