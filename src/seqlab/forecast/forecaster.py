@@ -18,8 +18,9 @@ import math
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,9 @@ from seqlab.forecast.lstm import LSTMHybrid, lstm_needs, lstm_window
 from seqlab.forecast.models import (
     CLASSICAL,
     INTERMITTENT,
-    arima_spec,
+    SEARCHED,
     is_intermittent,
+    model_spec,
     safe_forecast,
 )
 from seqlab.train.distributed import World, world
@@ -109,10 +111,13 @@ def _classical_work(args: tuple) -> _SeriesFit:
     failed = []
     arima = None
     for name in names:
-        # AutoARIMA searches its order once, on the first window; the later windows and
-        # the final fit estimate that order again (the search is most of its time).
-        spec = arima_spec(y[:origins[0] + 1] if len(origins) else y, m) \
-            if name == "arima" else None
+        # AutoARIMA and AutoETS search their specification once, on the first window; the
+        # later windows fit that specification again (the search is most of their time).
+        # AutoARIMA's final fit does too (its order is kept for refits: `arima_`); AutoETS
+        # searches again on the whole history.
+        spec = None
+        if name in SEARCHED and (len(origins) or name == "arima"):
+            spec = model_spec(name, y[:origins[0] + 1] if len(origins) else y, m)
         if name == "arima":
             arima = spec
         paths, ok = [], True
@@ -120,7 +125,7 @@ def _classical_work(args: tuple) -> _SeriesFit:
             path, fitted = safe_forecast(name, y[:o + 1], h_val, m, spec)
             ok = ok and fitted
             paths.append(path)
-        path, fitted = safe_forecast(name, y, horizon, m, spec)
+        path, fitted = safe_forecast(name, y, horizon, m, spec if name == "arima" else None)
         if not (ok and fitted):
             failed.append(name)
             continue
@@ -326,13 +331,8 @@ class Forecaster:
         errors: dict[str, np.ndarray] = {}
         window_counts = {k: p.windows for k, p in plans.items()}
 
-        # The global LSTM: every series long enough for its windows and validation.
-        lstm_paths: dict[str, np.ndarray] = {}
-        self.lstm_: LSTMHybrid | None = None
-        if "lstm" in allowed:
-            lstm_paths = self._validate_lstm(series, plans, m, notes, say, sd, future)
-
-        # The classical models, per series (in a process pool for large files).
+        # The classical models, per series: started first, in a process pool for large
+        # files, so that they run while this process trains the global LSTM.
         classical = [k for k in allowed if k in CLASSICAL]
         jobs = {}
         for name, y in series.items():
@@ -343,7 +343,16 @@ class Forecaster:
             jobs[name] = (y, H, m, plans[name].origins, plans[name].horizon, names)
         say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
             f"validation")
-        fits = self._run_classical(jobs, say)
+        with self._classical(jobs, say) as pending:
+            # The global LSTM: every series long enough for its windows and validation.
+            # Its final ensemble is trained at once: every series it validated on weighs
+            # it in (the weights are inverse errors), so it is needed unless it failed.
+            lstm_paths: dict[str, np.ndarray] = {}
+            self.lstm_: LSTMHybrid | None = None
+            if "lstm" in allowed:
+                lstm_paths = self._validate_lstm(series, plans, m, notes, say, sd, future)
+            lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
+            fits = pending.results()
 
         weights: dict[str, dict[str, float]] = {}
         for name, y in series.items():
@@ -380,16 +389,10 @@ class Forecaster:
                 err = np.clip((chosen - truth) / fit.scales[:, None], -1e6, 1e6)
                 errors[name] = np.pad(err, ((0, 0), (0, H - plan.horizon)),
                                       constant_values=np.nan)
-        needs_lstm = [k for k, w in weights.items() if "lstm" in w]
-        if needs_lstm and self.lstm_ is not None:
-            say(f"training the final LSTM ensemble ({self.members} members, "
-                f"{self.lstm_.epochs} epochs) on {len(self.lstm_.transforms)} series")
-            lstm_series = {k: series[k] for k in self.lstm_.transforms}
-            inputs = self._inputs(sd, list(lstm_series), future, H)
-            self.lstm_.fit_final(lstm_series, inputs)
-            for name, path in self.lstm_.forecast(lstm_series, H, inputs).items():
+        if any("lstm" in w for w in weights.values()):
+            for name, path in lstm_finals.items():
                 finals[name]["lstm"] = path
-        elif self.lstm_ is not None:
+        else:
             self.lstm_ = None  # no series uses it: nothing to keep
         self.weights_ = weights
         self.arima_ = {k: fits[k].arima if k in fits and "arima" in weights[k] else None
@@ -436,36 +439,48 @@ class Forecaster:
         self.lstm_ = hybrid
         return paths
 
-    def _run_classical(self, jobs: dict[str, tuple], say: Callable[[str], None]
-                       ) -> dict[str, _SeriesFit]:
+    def _final_lstm(self, series: dict[str, np.ndarray], sd: SeriesData,
+                    future: FutureCovariates | None, say: Callable[[str], None]
+                    ) -> dict[str, np.ndarray]:
+        """Train the LSTM hybrid's final ensemble on every series it validated on; return
+        their forecasts."""
+        if self.lstm_ is None:
+            return {}
+        H = self.horizon
+        say(f"training the final LSTM ensemble ({self.members} members, "
+            f"{self.lstm_.epochs} epochs) on {len(self.lstm_.transforms)} series")
+        lstm_series = {k: series[k] for k in self.lstm_.transforms}
+        inputs = self._inputs(sd, list(lstm_series), future, H)
+        self.lstm_.fit_final(lstm_series, inputs)
+        return self.lstm_.forecast(lstm_series, H, inputs)
+
+    @contextmanager
+    def _classical(self, jobs: dict[str, tuple], say: Callable[[str], None]
+                   ) -> Iterator[_Pending]:
+        """The classical models' work on every series, started now: in a process pool
+        (large files, workers permitting) it runs while the caller trains the LSTM;
+        otherwise, and under torchrun, it runs when the results are asked for."""
         ranks = processes()
-        if ranks.parallel:
-            return self._run_classical_shared(jobs, ranks, say)
         workers = self.workers
         if workers is None:
             workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
         workers = max(1, min(workers, len(jobs)))
-        names = list(jobs)
-        out: dict[str, _SeriesFit] = {}
-        report_every = max(1, len(names) // 10)
-        if workers == 1:
-            for i, name in enumerate(names, 1):
-                out[name] = _classical_work(jobs[name])
-                if i % report_every == 0 and len(names) > 1:
-                    say(f"  {i}/{len(names)} series scored")
-            return out
+        if ranks.parallel or workers == 1:
+            yield _Pending(lambda: self._run_classical_shared(jobs, ranks, say)
+                           if ranks.parallel else _run_serially(jobs, say))
+            return
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
+        names = list(jobs)
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             chunk = max(1, len(names) // (workers * 8))
-            for i, (name, fit) in enumerate(
-                    zip(names, pool.map(_classical_work, [jobs[k] for k in names],
-                                        chunksize=chunk), strict=True), 1):
-                out[name] = fit
-                if i % report_every == 0:
-                    say(f"  {i}/{len(names)} series scored ({workers} processes)")
-        return out
+            started = pool.map(_classical_work, [jobs[k] for k in names], chunksize=chunk)
+            try:
+                yield _Pending(lambda: _collect(names, started, say, f" ({workers} processes)"))
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # e.g. the LSTM failed
+                raise
 
     def _run_classical_shared(self, jobs: dict[str, tuple], ranks: Any,
                               say: Callable[[str], None]) -> dict[str, _SeriesFit]:
@@ -622,6 +637,33 @@ class Forecaster:
 
 
 # ------------------------------------------------------------------ helpers
+class _Pending:
+    """Classical results that are being (or will be) computed; `results` waits for them."""
+
+    def __init__(self, wait: Callable[[], dict[str, _SeriesFit]]):
+        self._wait = wait
+
+    def results(self) -> dict[str, _SeriesFit]:
+        """Every series' fit, in the order of the jobs."""
+        return self._wait()
+
+
+def _collect(names: list[str], fits: Iterator[_SeriesFit], say: Callable[[str], None],
+             how: str = "") -> dict[str, _SeriesFit]:
+    out: dict[str, _SeriesFit] = {}
+    report_every = max(1, len(names) // 10)
+    for i, (name, fit) in enumerate(zip(names, fits, strict=True), 1):
+        out[name] = fit
+        if i % report_every == 0 and len(names) > 1:
+            say(f"  {i}/{len(names)} series scored{how}")
+    return out
+
+
+def _run_serially(jobs: dict[str, tuple], say: Callable[[str], None]
+                  ) -> dict[str, _SeriesFit]:
+    return _collect(list(jobs), (_classical_work(jobs[k]) for k in jobs), say)
+
+
 def processes() -> World:
     """The torchrun processes this fit runs in (one, alone): joined only when a launcher
     set WORLD_SIZE above 1, so a plain fit never touches torch.distributed."""

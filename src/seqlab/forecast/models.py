@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 __all__ = ["CLASSICAL", "INTERMITTENT", "point_forecast", "naive", "seasonal_naive",
-           "usable_season", "ModelFailure"]
+           "usable_season", "ModelFailure", "model_spec", "SEARCHED"]
 
 CLASSICAL = ("naive", "seasonal_naive", "ets", "arima", "theta", "ces")
 """The classical candidates every series with a validation window is scored on."""
@@ -27,6 +27,13 @@ INTERMITTENT = ("croston", "adida")
 ARIMA_MAX_POINTS = 240
 """AutoARIMA reads at most the last this many points: its order search grows quickly with
 the length, and decades-old points say little about the next steps."""
+APPROXIMATE_FROM = 150
+"""From this many points (or seasons longer than 12) AutoARIMA scores candidate orders by
+the conditional sum of squares while it searches, as R's auto.arima does by default: the
+search is several times faster and the order it finds nearly always the same."""
+SEARCHED = ("arima", "ets")
+"""The models whose specification (ARIMA order, ETS components) is searched once per series
+by `model_spec` and fitted again on other windows (the search is most of their time)."""
 MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "croston": 2, "adida": 2}
 """The fewest points each statistical model is tried on (fewer: the naive forecast)."""
 
@@ -54,12 +61,13 @@ def usable_season(n: int, m: int) -> int:
     return m if m > 1 and n >= 2 * m + 1 else 1
 
 
-def _statsforecast(name: str, m: int) -> object:
+def _statsforecast(name: str, m: int, n: int) -> object:
     from statsforecast import models as sf
 
     builders: dict[str, Callable[[], object]] = {
         "ets": lambda: sf.AutoETS(season_length=m),
-        "arima": lambda: sf.AutoARIMA(season_length=m),
+        "arima": lambda: sf.AutoARIMA(season_length=m,
+                                      approximation=n >= APPROXIMATE_FROM or m > 12),
         "theta": lambda: sf.AutoTheta(season_length=m),
         "ces": lambda: sf.AutoCES(season_length=m),
         "croston": lambda: sf.CrostonOptimized(),
@@ -72,7 +80,8 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
                    spec: dict | None = None) -> np.ndarray:
     """`horizon` point forecasts of model `name` fitted on `y` (raises `ModelFailure`).
 
-    `spec` (arima only, from `arima_spec`): fit that order again instead of searching."""
+    `spec` (arima and ets, from `model_spec`): fit that specification again instead of
+    searching."""
     y = np.asarray(y, dtype=float)
     if name == "naive":
         return naive(y, horizon)
@@ -85,12 +94,14 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
     if name == "arima":
         y = y[-ARIMA_MAX_POINTS:]
     season = usable_season(len(y), m)
+    if spec and name == "ets" and spec["season_length"] != season:
+        spec = None  # a window too short for the season the search found: search again
     # statsforecast's models work best on values near 1: scale by the mean absolute value.
     scale = float(np.mean(np.abs(y))) or 1.0
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            model = _fixed_arima(spec) if spec else _statsforecast(name, season)
+            model = _fixed(name, spec) if spec else _statsforecast(name, season, len(y))
             result = model.forecast(y=y / scale, h=horizon)  # type: ignore[attr-defined]
     except Exception as error:  # statsforecast raises many kinds on degenerate series
         raise ModelFailure(f"{name} could not fit: {type(error).__name__}: "
@@ -104,19 +115,28 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
     return path
 
 
-def arima_spec(y: np.ndarray, m: int) -> dict | None:
-    """The order AutoARIMA finds for `y` (with its mean and drift terms), to fit again on
-    other windows of the same series without searching (a search is most of its time)."""
-    from statsforecast.models import AutoARIMA
+def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
+    """The specification AutoARIMA (order, mean and drift terms) or AutoETS (error, trend
+    and season components, damping) finds for `y`, to fit again on other windows of the
+    same series without searching; None when the search fails or `y` is too short."""
+    from statsforecast.models import AutoETS
 
-    y = np.asarray(y, dtype=float)[-ARIMA_MAX_POINTS:]
-    if len(y) < MIN_POINTS["arima"] or np.ptp(y) == 0:
+    y = np.asarray(y, dtype=float)
+    if name == "arima":
+        y = y[-ARIMA_MAX_POINTS:]
+    if len(y) < MIN_POINTS[name] or np.ptp(y) == 0:
         return None
+    season = usable_season(len(y), m)
     scale = float(np.mean(np.abs(y))) or 1.0
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            model = AutoARIMA(season_length=usable_season(len(y), m)).fit(y / scale)
+            if name == "ets":
+                components = AutoETS(season_length=season).fit(y / scale).model_["components"]
+                return {"model": "".join(components[:3]),
+                        "damped": len(components) > 3 and components[3] == "D",
+                        "season_length": season}
+            model = _statsforecast("arima", season, len(y)).fit(y / scale)  # type: ignore
     except Exception:  # the search failed: the caller searches again per window
         return None
     p, q, sp, sq, season, d, sd = (int(v) for v in model.model_["arma"])
@@ -125,9 +145,17 @@ def arima_spec(y: np.ndarray, m: int) -> dict | None:
             "include_mean": "intercept" in coef, "include_drift": "drift" in coef}
 
 
-def _fixed_arima(spec: dict) -> object:
-    from statsforecast.models import ARIMA
+def arima_spec(y: np.ndarray, m: int) -> dict | None:
+    """`model_spec` for AutoARIMA."""
+    return model_spec("arima", y, m)
 
+
+def _fixed(name: str, spec: dict) -> object:
+    from statsforecast.models import ARIMA, AutoETS
+
+    if name == "ets":
+        return AutoETS(season_length=spec["season_length"], model=spec["model"],
+                       damped=spec["damped"])
     return ARIMA(order=spec["order"], season_length=spec["season_length"],
                  seasonal_order=spec["seasonal_order"], include_mean=spec["include_mean"],
                  include_drift=spec["include_drift"])
@@ -142,8 +170,7 @@ def is_intermittent(y: np.ndarray) -> bool:
 def safe_forecast(name: str, y: np.ndarray, horizon: int, m: int,
                   spec: dict | None = None) -> tuple[np.ndarray, bool]:
     """`point_forecast`, or the naive forecast when the model fails; the flag says whether
-    the model itself answered. With an arima `spec` that fails to fit, the order is searched
-    again."""
+    the model itself answered. With a `spec` that fails to fit, the model searches again."""
     try:
         return point_forecast(name, y, horizon, m, spec), True
     except ModelFailure:
