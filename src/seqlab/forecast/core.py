@@ -7,6 +7,11 @@ and the network predicts the next values relative to that level. Windows of all 
 into one pool (one global model: cross-learning). A model is a median ensemble of small
 LSTMs trained with different seeds, each stopped early on a time-ordered validation split
 and keeping its best weights.
+
+`train_ensemble` trains the members together as one batched model
+(`seqlab.train.batched.BatchedTrainer`): each member ends where `train_member` would take
+it alone (its initial weights, data order, early stopping and restored best weights), to
+float rounding, in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ import torch
 
 from seqlab.models.building import build
 from seqlab.models.spec import ModelSpec
-from seqlab.train.callbacks import EarlyStopping
+from seqlab.train.batched import BatchedTrainer, can_batch
+from seqlab.train.callbacks import EarlyStopping, KeepBest
+from seqlab.train.config import TrainerConfig
 from seqlab.train.trainer import Trainer
 
-__all__ = ["CoreSettings", "windows", "train_member", "predict_paths"]
+__all__ = ["CoreSettings", "windows", "train_member", "train_ensemble", "predict_paths"]
 
 
 @dataclass
@@ -70,6 +77,26 @@ def windows(series: list[np.ndarray], covariates: list[np.ndarray | None], windo
     return np.asarray(xs, np.float32), np.asarray(ys, np.float32)
 
 
+def _config(settings: CoreSettings, seed: int) -> TrainerConfig:
+    """How a member trains: Adam on the absolute error, gradients clipped to norm 1."""
+    return TrainerConfig(loss="mae", optimizer="adam", lr=settings.lr, seed=seed,
+                         clip_grad_norm=1.0)
+
+
+def _batch_size(settings: CoreSettings, samples: int) -> int:
+    """About ten steps an epoch whatever the data size: short series get small batches
+    (and enough updates), long ones large batches (and bounded time)."""
+    if samples > 40:
+        return int(min(512, max(8, settings.batch_size, math.ceil(samples / 10))))
+    return max(4, math.ceil(samples / 4))
+
+
+def _warm_epochs(settings: CoreSettings) -> int:
+    """Epochs trained before early stopping may pick weights. A few validation points can
+    favour a barely trained net (one that forecasts the average drift) by chance."""
+    return min(settings.min_epochs, settings.max_epochs - 1)
+
+
 def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray,
                  validation: tuple[np.ndarray, np.ndarray] | None,
                  epochs: int | None = None) -> tuple[torch.nn.Module, int, float]:
@@ -79,16 +106,10 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
     loss (NaN without validation).
     """
     model = build(settings.spec(), seed=seed)
-    trainer = Trainer(model, loss="mae", optimizer="adam", lr=settings.lr, seed=seed,
-                      clip_grad_norm=1.0)
-    # About ten steps an epoch whatever the data size: short series get small batches (and
-    # enough updates), long ones large batches (and bounded time).
-    batch = int(min(512, max(8, settings.batch_size, math.ceil(len(x) / 10)))) \
-        if len(x) > 40 else max(4, math.ceil(len(x) / 4))
+    trainer = Trainer(model, _config(settings, seed))
+    batch = _batch_size(settings, len(x))
     if validation is not None and len(validation[0]):
-        # A few validation points can favour a barely trained net (one that forecasts the
-        # average drift) by chance: early stopping may only pick weights after min_epochs.
-        first = min(settings.min_epochs, settings.max_epochs - 1)
+        first = _warm_epochs(settings)
         if first > 0:
             trainer.fit(x, y, epochs=first, batch_size=batch, verbose=0)
         stop = EarlyStopping(patience=settings.patience, restore_best_weights=True)
@@ -98,6 +119,49 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
         return model.eval(), best, float(stop.best)
     trainer.fit(x, y, epochs=epochs or settings.max_epochs, batch_size=batch, verbose=0)
     return model.eval(), epochs or settings.max_epochs, float("nan")
+
+
+def train_ensemble(settings: CoreSettings, seeds: list[int], x: np.ndarray, y: np.ndarray,
+                   validation: tuple[np.ndarray, np.ndarray] | None,
+                   epochs: int | None = None, *, sequential: bool = False
+                   ) -> tuple[list[torch.nn.Module], list[int], list[float]]:
+    """One member per seed, as `train_member` trains each: the models, the epochs that gave
+    their weights, and their best validation losses (NaN without validation).
+
+    The members train together as one `BatchedTrainer` (the same warm phase, then early
+    stopping per member with its best weights restored, or the same fixed epochs); the
+    results equal `train_member`'s to float rounding. ``sequential=True`` (or a single
+    seed) trains them one after another with `train_member` instead.
+    """
+    seeds = [int(seed) for seed in seeds]
+    spec = settings.spec()
+    if sequential or len(seeds) < 2 or not can_batch(spec, _config(settings, seeds[0])):
+        trained = [train_member(settings, seed, x, y, validation, epochs) for seed in seeds]
+        return ([m for m, _, _ in trained], [b for _, b, _ in trained],
+                [v for _, _, v in trained])
+    batched = BatchedTrainer(spec, seeds, [_config(settings, seed) for seed in seeds])
+    batch = _batch_size(settings, len(x))
+    if validation is not None and len(validation[0]):
+        first = _warm_epochs(settings)
+        if first > 0:
+            batched.fit(x, y, epochs=first, batch_size=batch)
+        stop = EarlyStopping(patience=settings.patience, restore_best_weights=True)
+        batched.fit(x, y, epochs=settings.max_epochs - first, batch_size=batch,
+                    validation_data=validation, callbacks=[stop])
+        best_epochs, best_losses = [], []
+        for history in batched.histories_:
+            # The member's copy of `stop` is the batched trainer's: its best epoch is found
+            # again from the member's history by the same rule.
+            best = KeepBest(stop.min_delta)
+            for epoch, loss in enumerate(history["val_loss"]):
+                best.offer(float(loss), epoch)
+            best_epochs.append(first + (best.at or 0) + 1)
+            best_losses.append(float(best.value))
+        return [m.eval() for m in batched.models()], best_epochs, best_losses
+    count = epochs or settings.max_epochs
+    batched.fit(x, y, epochs=count, batch_size=batch)
+    return ([m.eval() for m in batched.models()], [count] * len(seeds),
+            [float("nan")] * len(seeds))
 
 
 @torch.no_grad()
