@@ -15,7 +15,13 @@ from forecast_series import FAST, monthly
 
 from seqlab.errors import ValidationError
 from seqlab.forecast import Forecaster
-from seqlab.forecast.core import CoreSettings, predict_paths, train_ensemble, train_member
+from seqlab.forecast.core import (
+    BATCHED_ROWS,
+    CoreSettings,
+    predict_paths,
+    train_ensemble,
+    train_member,
+)
 from seqlab.train.batched import BatchedTrainer
 
 WEIGHTS, LOSSES, PATHS = 1e-4, 1e-5, 1e-4
@@ -38,6 +44,20 @@ def _windows(seed, n=60, window=6, horizon=3, covariates=0):
     return (x[:cut], y[:cut]), (x[cut:], y[cut:])
 
 
+@pytest.fixture
+def batched_fits(monkeypatch):
+    """How many times `BatchedTrainer.fit` ran: the comparisons below must compare the
+    batched path, not the sequential one twice."""
+    calls = []
+    original = BatchedTrainer.fit
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.members)
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(BatchedTrainer, "fit", counted)
+    return calls
+
+
 def _same_models(ours, alone):
     for (name, a), b in zip(ours.state_dict().items(), alone.state_dict().values(),
                             strict=True):
@@ -45,13 +65,14 @@ def _same_models(ours, alone):
 
 
 @pytest.mark.parametrize("covariates", [0, 2])
-def test_early_stopped_members_match_their_seeds_trained_alone(covariates):
+def test_early_stopped_members_match_their_seeds_trained_alone(covariates, batched_fits):
     (x, y), (xv, yv) = _windows(covariates, covariates=covariates)
     # A short patience and a warm phase: members stop at different epochs, after min_epochs.
     settings = CoreSettings(window=6, horizon=3, units=8, lr=0.01, max_epochs=25,
                             patience=3, min_epochs=4, covariates=covariates)
     seeds = [3, 4, 5]
     models, epochs, losses = train_ensemble(settings, seeds, x, y, (xv, yv))
+    assert batched_fits == [3, 3]  # the warm phase, then early stopping
     alone = [train_member(settings, seed, x, y, (xv, yv)) for seed in seeds]
     assert epochs == [best for _, best, _ in alone]
     assert all(settings.min_epochs < e <= settings.max_epochs for e in epochs)
@@ -64,12 +85,13 @@ def test_early_stopped_members_match_their_seeds_trained_alone(covariates):
 
 
 @pytest.mark.parametrize("covariates", [0, 1])
-def test_fixed_epoch_members_match_their_seeds_trained_alone(covariates):
+def test_fixed_epoch_members_match_their_seeds_trained_alone(covariates, batched_fits):
     (x, y), (xv, _) = _windows(10 + covariates, covariates=covariates)
     settings = CoreSettings(window=6, horizon=3, units=8, lr=0.01, max_epochs=25,
                             covariates=covariates)
     seeds = [0, 1, 2, 7]
     models, epochs, losses = train_ensemble(settings, seeds, x, y, None, 6)
+    assert batched_fits == [4]
     assert epochs == [6] * 4 and all(np.isnan(losses))
     for seed, ours in zip(seeds, models, strict=True):
         model, best, _ = train_member(settings, seed, x, y, None, 6)
@@ -80,9 +102,12 @@ def test_fixed_epoch_members_match_their_seeds_trained_alone(covariates):
                                       for s in seeds], xv, 3), atol=PATHS)
 
 
-def test_sequential_or_a_single_seed_trains_without_the_batched_trainer(monkeypatch):
+def test_sequential_a_single_seed_or_large_steps_train_without_the_batched_trainer(
+        monkeypatch):
     (x, y), (xv, yv) = _windows(0)
     settings = CoreSettings(window=6, horizon=3, units=4, max_epochs=3, patience=2)
+    many = (np.tile(x, (15, 1, 1)), np.tile(y, (15, 1)))  # 720 windows: 72 a step
+    assert len(x) <= 10 * BATCHED_ROWS < len(many[0])
 
     def refuse(*args, **kwargs):
         raise AssertionError("the batched trainer was used")
@@ -91,11 +116,13 @@ def test_sequential_or_a_single_seed_trains_without_the_batched_trainer(monkeypa
     assert len(models) == 2 and len(epochs) == 2
     models, epochs, _ = train_ensemble(settings, [5], x, y, None, 2)
     _same_models(models[0], train_member(settings, 5, x, y, None, 2)[0])
+    models, _, _ = train_ensemble(settings, [0, 1], *many, None, 1)
+    assert len(models) == 2
     with pytest.raises(AssertionError, match="batched trainer was used"):
         train_ensemble(settings, [0, 1], x, y, None, 2)
 
 
-def test_forecaster_gives_the_same_forecasts_batched_or_sequential():
+def test_forecaster_gives_the_same_forecasts_batched_or_sequential(batched_fits):
     # Short trainings: over long ones, Adam's normalised steps and the absolute error's
     # sign gradient let rounding differences grow epoch by epoch (seen here: 1e-6 in the
     # weights after 12 epochs, 1e-2 after 17), as they would between two machines.
@@ -105,7 +132,9 @@ def test_forecaster_gives_the_same_forecasts_batched_or_sequential():
     options = {**FAST, "members": 3, "methods": ["lstm"], "max_epochs": 6, "patience": 3,
                "min_epochs": 2}
     batched = Forecaster(4, **options).fit(frame)
+    assert batched_fits == [2, 2, 3]  # validation: warm phase, early stopping; final fit
     sequential = Forecaster(4, sequential=True, **options).fit(frame)
+    assert len(batched_fits) == 3
     assert batched.lstm_.epochs == sequential.lstm_.epochs
     ours, theirs = batched.predict(), sequential.predict()
     assert (ours["method"] == "lstm").all()

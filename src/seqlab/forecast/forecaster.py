@@ -163,7 +163,7 @@ class Forecaster:
         the season, the horizon and the series' lengths.
     sequential:
         Train the LSTM hybrid's members one after another instead of together as one
-        batched model (same results, to float rounding).
+        batched model where that is faster (same results, to float rounding).
     """
 
     def __init__(self, horizon: int, *, level: float = 0.8, methods: list[str] | None = None,

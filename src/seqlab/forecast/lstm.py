@@ -3,8 +3,8 @@
 Each series goes to the model's space through its own `SeriesTransform` (log, classical
 season, scale); windows of all series, normalised by their last level, train one median
 ensemble of small LSTMs that forecasts the whole horizon at once (`seqlab.forecast.core`);
-the members of an ensemble train together as one batched model (``sequential=True``: one
-after another, same results to float rounding). For validation the ensemble is trained on each series' points up to its first validation
+the members of an ensemble train together as one batched model where that is faster
+(``sequential=True``: one after another; same results to float rounding). For validation the ensemble is trained on each series' points up to its first validation
 origin and forecasts every window from there; the final ensemble is trained on everything
 for the epochs validation found.
 """
@@ -49,7 +49,7 @@ class LSTMHybrid:
     """The global model's settings and, once fitted, its members and transforms.
 
     ``sequential=True`` trains the members one after another instead of as one batched
-    model (for comparison; not stored in bundles).
+    model where that is faster (for comparison; not stored in bundles).
     """
 
     horizon: int
