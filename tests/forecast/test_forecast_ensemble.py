@@ -13,6 +13,7 @@ import pytest
 import torch
 from forecast_series import FAST, monthly
 
+import seqlab.forecast.core as core
 from seqlab.errors import ValidationError
 from seqlab.forecast import Forecaster
 from seqlab.forecast.core import (
@@ -118,6 +119,10 @@ def test_sequential_a_single_seed_or_large_steps_train_without_the_batched_train
     _same_models(models[0], train_member(settings, 5, x, y, None, 2)[0])
     models, _, _ = train_ensemble(settings, [0, 1], *many, None, 1)
     assert len(models) == 2
+    # Under torchrun each member's Trainer trains data-parallel; the batched one cannot.
+    monkeypatch.setattr(core, "_data_parallel", lambda: True)
+    assert len(train_ensemble(settings, [0, 1], x, y, None, 1)[0]) == 2
+    monkeypatch.setattr(core, "_data_parallel", lambda: False)
     with pytest.raises(AssertionError, match="batched trainer was used"):
         train_ensemble(settings, [0, 1], x, y, None, 2)
 

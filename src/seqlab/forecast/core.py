@@ -17,6 +17,7 @@ weights, data order, early stopping and restored best weights), to float roundin
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,6 +101,12 @@ def _batch_size(settings: CoreSettings, samples: int) -> int:
     return max(4, math.ceil(samples / 4))
 
 
+def _data_parallel() -> bool:
+    """Whether this runs under a launcher's several processes (``WORLD_SIZE`` above 1),
+    read without joining them: the members' `Trainer`s join with their own device."""
+    return int(os.environ.get("WORLD_SIZE", "1") or 1) > 1
+
+
 def _warm_epochs(settings: CoreSettings) -> int:
     """Epochs trained before early stopping may pick weights. A few validation points can
     favour a barely trained net (one that forecasts the average drift) by chance."""
@@ -140,13 +147,14 @@ def train_ensemble(settings: CoreSettings, seeds: list[int], x: np.ndarray, y: n
     The members train together as one `BatchedTrainer` (the same warm phase, then early
     stopping per member with its best weights restored, or the same fixed epochs) when
     a step holds at most `BATCHED_ROWS` windows; the results equal `train_member`'s to
-    float rounding. ``sequential=True``, a single seed or larger steps train them one
-    after another with `train_member` instead.
+    float rounding. ``sequential=True``, a single seed, larger steps or torchrun
+    processes (where each `Trainer` divides its batches among them, which the batched
+    trainer does not) train them one after another with `train_member` instead.
     """
     seeds = [int(seed) for seed in seeds]
     spec = settings.spec()
     batch = _batch_size(settings, len(x))
-    if sequential or len(seeds) < 2 or batch > BATCHED_ROWS \
+    if sequential or len(seeds) < 2 or batch > BATCHED_ROWS or _data_parallel() \
             or not can_batch(spec, _config(settings, seeds[0])):
         trained = [train_member(settings, seed, x, y, validation, epochs) for seed in seeds]
         return ([m for m, _, _ in trained], [b for _, b, _ in trained],
