@@ -4,7 +4,7 @@ after another.
 `Forecaster` (its defaults: 5 members, 2 of them for validation; only the LSTM hybrid
 among the methods, one process) is fitted on two panels of 20 synthetic series, in this
 process on one thread, with ``sequential=True`` and with its default (members batched
-where a training step holds at most `seqlab.forecast.core.BATCHED_ROWS` windows):
+where a step's windows times units are at most `seqlab.forecast.core.BATCHED_WORK`):
 
 - ``short``: yearly series of 25 to 45 points (steps of about 50 windows: batched);
 - ``long``: monthly series of 96 to 144 points (steps of about 200 windows: the default
@@ -109,8 +109,8 @@ def run_benchmark(quick: bool, seed: int) -> EnsemblesResult:
     count = 8 if quick else 20
     seconds: dict[str, dict[str, float]] = {}
     details: dict[str, Any] = {"series": count, "threads": 1, "torch": torch.__version__,
-                               "batched_rows": core_module.BATCHED_ROWS}
-    rows = core_module.BATCHED_ROWS
+                               "batched_work": core_module.BATCHED_WORK}
+    work = core_module.BATCHED_WORK
     reuse: dict[str, Any] = {}  # the long panel's sequential run serves long_forced too
     with one_thread():
         _fit(panel(2, seed + 1, True), 4, False, True, seed)  # warm up imports
@@ -123,11 +123,11 @@ def run_benchmark(quick: bool, seed: int) -> EnsemblesResult:
                 if force and sequential:
                     seconds[name][way], tables[way] = reuse["seconds"], reuse["table"]
                     continue
-                core_module.BATCHED_ROWS = 10**9 if force else rows
+                core_module.BATCHED_WORK = 10**9 if force else work
                 try:
                     lstm, fit, tables[way] = _fit(frame, horizon, sequential, quick, seed)
                 finally:
-                    core_module.BATCHED_ROWS = rows
+                    core_module.BATCHED_WORK = work
                 seconds[name][way] = lstm
                 details[f"{name}_{way}_fit_seconds"] = round(fit, 3)
             if name == "long":

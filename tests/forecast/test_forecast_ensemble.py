@@ -17,7 +17,7 @@ import seqlab.forecast.core as core
 from seqlab.errors import ValidationError
 from seqlab.forecast import Forecaster
 from seqlab.forecast.core import (
-    BATCHED_ROWS,
+    BATCHED_WORK,
     CoreSettings,
     predict_paths,
     train_ensemble,
@@ -107,8 +107,8 @@ def test_sequential_a_single_seed_or_large_steps_train_without_the_batched_train
         monkeypatch):
     (x, y), (xv, yv) = _windows(0)
     settings = CoreSettings(window=6, horizon=3, units=4, max_epochs=3, patience=2)
-    many = (np.tile(x, (15, 1, 1)), np.tile(y, (15, 1)))  # 720 windows: 72 a step
-    assert len(x) <= 10 * BATCHED_ROWS < len(many[0])
+    wide = CoreSettings(window=6, horizon=3, units=72, max_epochs=3, patience=2)
+    assert 32 * settings.units <= BATCHED_WORK < 32 * wide.units  # 32 windows a step
 
     def refuse(*args, **kwargs):
         raise AssertionError("the batched trainer was used")
@@ -117,7 +117,7 @@ def test_sequential_a_single_seed_or_large_steps_train_without_the_batched_train
     assert len(models) == 2 and len(epochs) == 2
     models, epochs, _ = train_ensemble(settings, [5], x, y, None, 2)
     _same_models(models[0], train_member(settings, 5, x, y, None, 2)[0])
-    models, _, _ = train_ensemble(settings, [0, 1], *many, None, 1)
+    models, _, _ = train_ensemble(wide, [0, 1], x, y, None, 1)
     assert len(models) == 2
     # Under torchrun each member's Trainer trains data-parallel; the batched one cannot.
     monkeypatch.setattr(core, "_data_parallel", lambda: True)

@@ -9,8 +9,8 @@ LSTMs trained with different seeds, each stopped early on a time-ordered validat
 and keeping its best weights.
 
 `train_ensemble` trains the members together as one batched model
-(`seqlab.train.batched.BatchedTrainer`) where that is faster (small batches, see
-`BATCHED_ROWS`): each member ends where `train_member` would take it alone (its initial
+(`seqlab.train.batched.BatchedTrainer`) where that is faster (small steps, see
+`BATCHED_WORK`): each member ends where `train_member` would take it alone (its initial
 weights, data order, early stopping and restored best weights), to float rounding.
 """
 
@@ -31,15 +31,17 @@ from seqlab.train.config import TrainerConfig
 from seqlab.train.trainer import Trainer
 
 __all__ = ["CoreSettings", "windows", "train_member", "train_ensemble", "predict_paths",
-           "BATCHED_ROWS"]
+           "BATCHED_WORK"]
 
-BATCHED_ROWS = 64
-"""Most windows a training step may hold for `train_ensemble` to batch the members. The
-batched trainer wins where torch's per-operation overhead is the cost, and loses where
-arithmetic is: its recurrence runs step by step, torch's LSTM kernel is fused. Measured on
-one thread (window 12, 32 units, 8 epochs; a loaded 2-core machine): 5 members at 32 rows a
-step 1.6x faster, at 60 rows 1.2x, at 120 rows 0.88x, at 500 rows 0.67x; 2 members 1.17x
-at 32 rows, 0.9x at 60."""
+BATCHED_WORK = 64 * 32
+"""Most windows times units a training step may hold for `train_ensemble` to batch the
+members (64 windows of the default 32 units). The batched trainer wins where torch's
+per-operation overhead is the cost and loses where arithmetic is: its recurrence runs step
+by step, torch's LSTM kernel is fused. Measured on one thread (window 12, 8 epochs, a
+loaded 2-core machine), sequential over batched seconds for 5 members: 32 units at 32
+windows a step 1.6x, at 60 1.2x, at 120 0.88x, at 500 0.67x; 16 units at 120 windows
+1.3x, at 240 0.89x; 8 units at 120 1.6x; 64 units at 32 1.05x; 128 units at 32 0.9x.
+For 2 members: 32 units at 32 windows 1.17x, at 60 0.91x; 16 units at 32 1.6x."""
 
 
 @dataclass
@@ -146,15 +148,16 @@ def train_ensemble(settings: CoreSettings, seeds: list[int], x: np.ndarray, y: n
 
     The members train together as one `BatchedTrainer` (the same warm phase, then early
     stopping per member with its best weights restored, or the same fixed epochs) when
-    a step holds at most `BATCHED_ROWS` windows; the results equal `train_member`'s to
-    float rounding. ``sequential=True``, a single seed, larger steps or torchrun
-    processes (where each `Trainer` divides its batches among them, which the batched
-    trainer does not) train them one after another with `train_member` instead.
+    a step's windows times units are at most `BATCHED_WORK`; the results equal
+    `train_member`'s to float rounding. ``sequential=True``, a single seed, larger steps
+    or torchrun processes (where each `Trainer` divides its batches among them, which the
+    batched trainer does not) train them one after another with `train_member` instead.
     """
     seeds = [int(seed) for seed in seeds]
     spec = settings.spec()
     batch = _batch_size(settings, len(x))
-    if sequential or len(seeds) < 2 or batch > BATCHED_ROWS or _data_parallel() \
+    if sequential or len(seeds) < 2 or batch * settings.units > BATCHED_WORK \
+            or _data_parallel() \
             or not can_batch(spec, _config(settings, seeds[0])):
         trained = [train_member(settings, seed, x, y, validation, epochs) for seed in seeds]
         return ([m for m, _, _ in trained], [b for _, b, _ in trained],
