@@ -14,10 +14,16 @@ The line reports the seconds of the LSTM training (every `train_ensemble` call) 
 ratios sequential over batched; the details carry each fit's seconds and the largest
 forecast difference relative to the series' scale. ``--quick``: 8 series a panel and at
 most 20 epochs.
+
+The classifier's seed ensemble is not batched; ``classify_recurrence`` says why: the
+forward and backward pass of K of its LSTMs (64 units, batch 32, 24 to 150 steps, K = 2
+and 4) as torch's kernel once per member against the batched trainer's members' LSTM
+(`seqlab.models._member_lstm`), the lowest and highest ratio in the line.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +36,7 @@ import seqlab.forecast.core as core_module
 import seqlab.forecast.lstm as lstm_module
 from seqlab.evaluate._parallel import one_thread
 from seqlab.forecast import Forecaster
+from seqlab.models._member_lstm import member_lstm
 
 NAME = "ensembles"
 
@@ -46,20 +53,28 @@ class EnsemblesResult:
         return self.seconds[panel]["sequential"] / self.seconds[panel]["batched"]
 
     def line(self) -> dict[str, Any]:
-        """benchmark, the ratio per panel, then every time."""
+        """benchmark, the ratio per panel, the classifier recurrence's, then every time."""
         line: dict[str, Any] = {"benchmark": NAME}
         line.update({f"{panel}_speedup": round(self.ratio(panel), 2) for panel in self.seconds})
+        ratios = self.details.get("classify_recurrence", {}).values()
+        if ratios:
+            line["classify_recurrence_speedup_min"] = round(min(ratios), 2)
+            line["classify_recurrence_speedup_max"] = round(max(ratios), 2)
         for panel, times in self.seconds.items():
             for way, value in times.items():
                 line[f"{panel}_{way}_seconds"] = round(value, 3)
         return line
 
     def summary(self) -> str:
-        """One line per panel."""
-        return "\n".join(
-            f"{NAME}: forecaster LSTM training, {panel} panel: batched {t['batched']:.2f} s, "
-            f"sequential {t['sequential']:.2f} s, speed-up {self.ratio(panel):.2f}x"
-            for panel, t in self.seconds.items())
+        """One line per panel, and one for the classifier's recurrence."""
+        lines = [f"{NAME}: forecaster LSTM training, {panel} panel: batched "
+                 f"{t['batched']:.2f} s, sequential {t['sequential']:.2f} s, speed-up "
+                 f"{self.ratio(panel):.2f}x" for panel, t in self.seconds.items()]
+        ratios = self.details.get("classify_recurrence", {})
+        if ratios:
+            lines.append(f"{NAME}: classifier-sized LSTM members batched: speed-up "
+                         f"{min(ratios.values()):.2f}x to {max(ratios.values()):.2f}x")
+        return "\n".join(lines)
 
 
 def panel(count: int, seed: int, short: bool) -> pd.DataFrame:
@@ -104,6 +119,37 @@ def _fit(frame: pd.DataFrame, horizon: int, sequential: bool, quick: bool, seed:
     return spent[0], seconds, forecaster.predict()
 
 
+def classify_recurrence(members: int, steps: int, seed: int, repeats: int = 5) -> float:
+    """Sequential over batched seconds of `members` classifier-sized LSTMs' forward and
+    backward pass (64 units, batch 32, one input channel, `steps` steps)."""
+    torch.manual_seed(seed)
+    batch, units = 32, 64
+    lstms = [torch.nn.LSTM(1, units, batch_first=True) for _ in range(members)]
+    x = torch.randn(batch, steps, 1)
+    w_ih = torch.randn(members, 4 * units, 1, requires_grad=True)
+    w_hh = (torch.randn(members, 4 * units, units) * 0.1).requires_grad_()
+    bias = torch.zeros(members, 4 * units, requires_grad=True)
+
+    def alone() -> None:
+        for lstm in lstms:
+            lstm(x)[0].sum().backward()
+
+    def together() -> None:
+        pre = torch.baddbmm(bias.unsqueeze(1), x.reshape(1, -1, 1).expand(members, -1, 1),
+                            w_ih.transpose(1, 2)).reshape(members, batch, steps, -1)
+        zeros = torch.zeros(members, batch, units)
+        member_lstm(pre, w_hh, zeros, zeros)[0].sum().backward()
+    best = {}
+    for _ in range(2):
+        for name, step in (("alone", alone), ("together", together)):
+            step()
+            started = time.perf_counter()
+            for _ in range(repeats):
+                step()
+            best[name] = min(best.get(name, math.inf), time.perf_counter() - started)
+    return best["alone"] / best["together"]
+
+
 def run_benchmark(quick: bool, seed: int) -> EnsemblesResult:
     """Fit both panels each way (see the module docstring)."""
     count = 8 if quick else 20
@@ -136,6 +182,9 @@ def run_benchmark(quick: bool, seed: int) -> EnsemblesResult:
             scale = float(np.abs(theirs["forecast"].to_numpy()).max())
             details[f"{name}_largest_forecast_difference_relative"] = float(np.abs(
                 ours["forecast"].to_numpy() - theirs["forecast"].to_numpy()).max()) / scale
+        details["classify_recurrence"] = {
+            f"K{members}_T{steps}": round(classify_recurrence(members, steps, seed), 3)
+            for members in (2, 4) for steps in (24, 50, 150)}
     return EnsemblesResult(seconds, details)
 
 
