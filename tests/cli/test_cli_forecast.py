@@ -89,3 +89,21 @@ def test_forecast_with_model_refuses_out_instead_of_saying_it_wrote_it(tmp_path)
                                 "--out", str(tmp_path / "copy")])
     assert again.exit_code != 0 and "--out" in str(again.exception)
     assert not (tmp_path / "copy").exists()
+
+
+def test_sequential_reaches_the_forecaster_of_forecast_and_backtest(tmp_path, monkeypatch):
+    from seqlab.forecast import Forecaster
+
+    seen = []
+
+    def fit(self, *args, **kwargs):
+        seen.append(self.sequential)
+        raise RuntimeError("fit reached")
+    monkeypatch.setattr(Forecaster, "fit", fit)
+    data = _csv(tmp_path / "sales.csv", n=72)
+    for args in (["forecast", str(data), "--horizon", "4"],
+                 ["backtest", str(data), "--horizon", "6", "--origins", "1", "--no-plot"]):
+        for extra, expected in (([], False), (["--sequential"], True)):
+            result = runner.invoke(app, args + extra)
+            assert "fit reached" in str(result.exception), result.output
+            assert seen.pop() is expected

@@ -26,6 +26,9 @@ _COVS = typer.Option(help="Column used as an input of the LSTM hybrid, not forec
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
 _MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
 _SEED = typer.Option(help="Seed of the first ensemble member.")
+_SEQUENTIAL = typer.Option(
+    "--sequential", help="Train the ensemble's members one after another instead of together "
+                         "as one batched model (same results, to float rounding).")
 
 
 _ID = typer.Option("--id-column", help="Long files: the column naming each series.",
@@ -77,6 +80,7 @@ def _forecast(
     members: Annotated[int, _MEMBERS] = 5,
     workers: Annotated[int | None, _WORKERS] = None,
     seed: Annotated[int, _SEED] = 0,
+    sequential: Annotated[bool, _SEQUENTIAL] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (methods, "
                                           "notes, forecasts) instead of the CSV.")] = False,
     output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
@@ -119,7 +123,8 @@ def _forecast(
                                 methods=_method_list(methods), workers=workers,
                                 date_column=date_column, freq=freq, fill=fill,
                                 covariates=covariates, id_column=id_column,
-                                value_column=value_column, calendar=calendar)
+                                value_column=value_column, calendar=calendar,
+                                sequential=sequential)
         main = processes().main
         forecaster.fit(data, future_covariates=future_covariates,
                        progress=note if main else None)
@@ -175,6 +180,7 @@ def _backtest(
     members: Annotated[int, _MEMBERS] = 5,
     workers: Annotated[int | None, _WORKERS] = None,
     seed: Annotated[int, _SEED] = 0,
+    sequential: Annotated[bool, _SEQUENTIAL] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one strict JSON object.")]
     = False,
 ) -> None:
@@ -193,7 +199,8 @@ def _backtest(
         read["value_column"] = value_column
     outcome = backtest(read_csv(data, **read), horizon, origins, step=step, refit=refit,
                        methods=_method_list(methods), level=level, members=members,
-                       seed=seed, workers=workers, progress=shown.progress())
+                       seed=seed, workers=workers, sequential=sequential,
+                       progress=shown.progress())
     if plot is not None and not no_plot:
         atomic_savefig(backtest_figure(outcome), plot, dpi=100)
     if as_json:

@@ -7,11 +7,17 @@ and the network predicts the next values relative to that level. Windows of all 
 into one pool (one global model: cross-learning). A model is a median ensemble of small
 LSTMs trained with different seeds, each stopped early on a time-ordered validation split
 and keeping its best weights.
+
+`train_ensemble` trains the members together as one batched model
+(`seqlab.train.batched.BatchedTrainer`) where that is faster (small steps, see
+`BATCHED_WORK`): each member ends where `train_member` would take it alone (its initial
+weights, data order, early stopping and restored best weights), to float rounding.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,10 +25,23 @@ import torch
 
 from seqlab.models.building import build
 from seqlab.models.spec import ModelSpec
-from seqlab.train.callbacks import EarlyStopping
+from seqlab.train.batched import BatchedTrainer, can_batch
+from seqlab.train.callbacks import EarlyStopping, KeepBest
+from seqlab.train.config import TrainerConfig
 from seqlab.train.trainer import Trainer
 
-__all__ = ["CoreSettings", "windows", "train_member", "predict_paths"]
+__all__ = ["CoreSettings", "windows", "train_member", "train_ensemble", "predict_paths",
+           "BATCHED_WORK"]
+
+BATCHED_WORK = 64 * 32
+"""Most windows times units a training step may hold for `train_ensemble` to batch the
+members (64 windows of the default 32 units). The batched trainer wins where torch's
+per-operation overhead is the cost and loses where arithmetic is: its recurrence runs step
+by step, torch's LSTM kernel is fused. Measured on one thread (window 12, 8 epochs, a
+loaded 2-core machine), sequential over batched seconds for 5 members: 32 units at 32
+windows a step 1.6x, at 60 1.2x, at 120 0.88x, at 500 0.67x; 16 units at 120 windows
+1.3x, at 240 0.89x; 8 units at 120 1.6x; 64 units at 32 1.05x; 128 units at 32 0.9x.
+For 2 members: 32 units at 32 windows 1.17x, at 60 0.91x; 16 units at 32 1.6x."""
 
 
 @dataclass
@@ -70,6 +89,32 @@ def windows(series: list[np.ndarray], covariates: list[np.ndarray | None], windo
     return np.asarray(xs, np.float32), np.asarray(ys, np.float32)
 
 
+def _config(settings: CoreSettings, seed: int) -> TrainerConfig:
+    """How a member trains: Adam on the absolute error, gradients clipped to norm 1."""
+    return TrainerConfig(loss="mae", optimizer="adam", lr=settings.lr, seed=seed,
+                         clip_grad_norm=1.0)
+
+
+def _batch_size(settings: CoreSettings, samples: int) -> int:
+    """About ten steps an epoch whatever the data size: short series get small batches
+    (and enough updates), long ones large batches (and bounded time)."""
+    if samples > 40:
+        return int(min(512, max(8, settings.batch_size, math.ceil(samples / 10))))
+    return max(4, math.ceil(samples / 4))
+
+
+def _data_parallel() -> bool:
+    """Whether this runs under a launcher's several processes (``WORLD_SIZE`` above 1),
+    read without joining them: the members' `Trainer`s join with their own device."""
+    return int(os.environ.get("WORLD_SIZE", "1") or 1) > 1
+
+
+def _warm_epochs(settings: CoreSettings) -> int:
+    """Epochs trained before early stopping may pick weights. A few validation points can
+    favour a barely trained net (one that forecasts the average drift) by chance."""
+    return min(settings.min_epochs, settings.max_epochs - 1)
+
+
 def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray,
                  validation: tuple[np.ndarray, np.ndarray] | None,
                  epochs: int | None = None) -> tuple[torch.nn.Module, int, float]:
@@ -79,16 +124,10 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
     loss (NaN without validation).
     """
     model = build(settings.spec(), seed=seed)
-    trainer = Trainer(model, loss="mae", optimizer="adam", lr=settings.lr, seed=seed,
-                      clip_grad_norm=1.0)
-    # About ten steps an epoch whatever the data size: short series get small batches (and
-    # enough updates), long ones large batches (and bounded time).
-    batch = int(min(512, max(8, settings.batch_size, math.ceil(len(x) / 10)))) \
-        if len(x) > 40 else max(4, math.ceil(len(x) / 4))
+    trainer = Trainer(model, _config(settings, seed))
+    batch = _batch_size(settings, len(x))
     if validation is not None and len(validation[0]):
-        # A few validation points can favour a barely trained net (one that forecasts the
-        # average drift) by chance: early stopping may only pick weights after min_epochs.
-        first = min(settings.min_epochs, settings.max_epochs - 1)
+        first = _warm_epochs(settings)
         if first > 0:
             trainer.fit(x, y, epochs=first, batch_size=batch, verbose=0)
         stop = EarlyStopping(patience=settings.patience, restore_best_weights=True)
@@ -98,6 +137,53 @@ def train_member(settings: CoreSettings, seed: int, x: np.ndarray, y: np.ndarray
         return model.eval(), best, float(stop.best)
     trainer.fit(x, y, epochs=epochs or settings.max_epochs, batch_size=batch, verbose=0)
     return model.eval(), epochs or settings.max_epochs, float("nan")
+
+
+def train_ensemble(settings: CoreSettings, seeds: list[int], x: np.ndarray, y: np.ndarray,
+                   validation: tuple[np.ndarray, np.ndarray] | None,
+                   epochs: int | None = None, *, sequential: bool = False
+                   ) -> tuple[list[torch.nn.Module], list[int], list[float]]:
+    """One member per seed, as `train_member` trains each: the models, the epochs that gave
+    their weights, and their best validation losses (NaN without validation).
+
+    The members train together as one `BatchedTrainer` (the same warm phase, then early
+    stopping per member with its best weights restored, or the same fixed epochs) when
+    a step's windows times units are at most `BATCHED_WORK`; the results equal
+    `train_member`'s to float rounding. ``sequential=True``, a single seed, larger steps
+    or torchrun processes (where each `Trainer` divides its batches among them, which the
+    batched trainer does not) train them one after another with `train_member` instead.
+    """
+    seeds = [int(seed) for seed in seeds]
+    spec = settings.spec()
+    batch = _batch_size(settings, len(x))
+    if sequential or len(seeds) < 2 or batch * settings.units > BATCHED_WORK \
+            or _data_parallel() \
+            or not can_batch(spec, _config(settings, seeds[0])):
+        trained = [train_member(settings, seed, x, y, validation, epochs) for seed in seeds]
+        return ([m for m, _, _ in trained], [b for _, b, _ in trained],
+                [v for _, _, v in trained])
+    batched = BatchedTrainer(spec, seeds, [_config(settings, seed) for seed in seeds])
+    if validation is not None and len(validation[0]):
+        first = _warm_epochs(settings)
+        if first > 0:
+            batched.fit(x, y, epochs=first, batch_size=batch)
+        stop = EarlyStopping(patience=settings.patience, restore_best_weights=True)
+        batched.fit(x, y, epochs=settings.max_epochs - first, batch_size=batch,
+                    validation_data=validation, callbacks=[stop])
+        best_epochs, best_losses = [], []
+        for history in batched.histories_:
+            # The member's copy of `stop` is the batched trainer's: its best epoch is found
+            # again from the member's history by the same rule.
+            best = KeepBest(stop.min_delta)
+            for epoch, loss in enumerate(history["val_loss"]):
+                best.offer(float(loss), epoch)
+            best_epochs.append(first + (best.at or 0) + 1)
+            best_losses.append(float(best.value))
+        return [m.eval() for m in batched.models()], best_epochs, best_losses
+    count = epochs or settings.max_epochs
+    batched.fit(x, y, epochs=count, batch_size=batch)
+    return ([m.eval() for m in batched.models()], [count] * len(seeds),
+            [float("nan")] * len(seeds))
 
 
 @torch.no_grad()

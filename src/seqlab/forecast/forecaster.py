@@ -166,6 +166,9 @@ class Forecaster:
     units, window, max_epochs, patience, min_epochs, lr:
         The LSTM hybrid's network and training; ``window=None`` picks the input length from
         the season, the horizon and the series' lengths.
+    sequential:
+        Train the LSTM hybrid's members one after another instead of together as one
+        batched model where that is faster (same results, to float rounding).
     """
 
     def __init__(self, horizon: int, *, level: float = 0.8, methods: list[str] | None = None,
@@ -176,7 +179,7 @@ class Forecaster:
                  value_column: str | None = None, calendar: bool = False,
                  units: int = 32, window: int | None = None,
                  max_epochs: int = 80, patience: int = 10, min_epochs: int = 10,
-                 lr: float = 3e-3):
+                 lr: float = 3e-3, sequential: bool = False):
         self.horizon = horizon
         self.level = level
         self.methods = methods
@@ -197,6 +200,7 @@ class Forecaster:
         self.patience = patience
         self.min_epochs = min_epochs
         self.lr = lr
+        self.sequential = sequential
 
     # ------------------------------------------------------------------ checks
     def _check_params(self) -> None:
@@ -224,6 +228,9 @@ class Forecaster:
         check_int("patience", self.patience, owner, low=1)
         check_int("min_epochs", self.min_epochs, owner, low=0)
         check_float("lr", self.lr, owner, low=0.0, low_open=True)
+        if not isinstance(self.sequential, bool):
+            raise ValidationError(f"The 'sequential' parameter of Forecaster must be a bool. "
+                                  f"Got {self.sequential!r} instead.")
 
     def _read_options(self) -> dict[str, Any]:
         options: dict[str, Any] = dict(date_column=self.date_column, freq=self.freq,
@@ -432,7 +439,8 @@ class Forecaster:
         say(f"validating the LSTM hybrid on {len(eligible)} series (window {window})")
         hybrid = LSTMHybrid(horizon=H, window=window, season_length=m, members=self.members,
                             units=self.units, lr=self.lr, max_epochs=self.max_epochs,
-                            patience=self.patience, min_epochs=self.min_epochs, seed=self.seed)
+                            patience=self.patience, min_epochs=self.min_epochs, seed=self.seed,
+                            sequential=self.sequential)
         paths = hybrid.validate(eligible, {k: plans[k].origins for k in eligible},
                                 {k: plans[k].horizon for k in eligible},
                                 self._inputs(sd, list(eligible), future, H))

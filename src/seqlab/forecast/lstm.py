@@ -2,8 +2,9 @@
 
 Each series goes to the model's space through its own `SeriesTransform` (log, classical
 season, scale); windows of all series, normalised by their last level, train one median
-ensemble of small LSTMs that forecasts the whole horizon at once (`seqlab.forecast.core`).
-For validation the ensemble is trained on each series' points up to its first validation
+ensemble of small LSTMs that forecasts the whole horizon at once (`seqlab.forecast.core`);
+the members of an ensemble train together as one batched model where that is faster
+(``sequential=True``: one after another; same results to float rounding). For validation the ensemble is trained on each series' points up to its first validation
 origin and forecasts every window from there; the final ensemble is trained on everything
 for the epochs validation found.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from seqlab.forecast.core import CoreSettings, predict_paths, train_member, windows
+from seqlab.forecast.core import CoreSettings, predict_paths, train_ensemble, windows
 from seqlab.forecast.transforms import SeriesTransform, fit_transform
 
 __all__ = ["LSTMHybrid", "lstm_window", "TOTAL_WINDOWS"]
@@ -45,7 +46,11 @@ def lstm_needs(window: int, horizon: int, plan_span: int) -> int:
 
 @dataclass
 class LSTMHybrid:
-    """The global model's settings and, once fitted, its members and transforms."""
+    """The global model's settings and, once fitted, its members and transforms.
+
+    ``sequential=True`` trains the members one after another instead of as one batched
+    model where that is faster (for comparison; not stored in bundles).
+    """
 
     horizon: int
     window: int
@@ -62,6 +67,7 @@ class LSTMHybrid:
     transforms: dict[str, SeriesTransform] = field(default_factory=dict)
     models: list[torch.nn.Module] = field(default_factory=list)
     epochs: int = 0
+    sequential: bool = False
 
     def settings(self) -> CoreSettings:
         return CoreSettings(window=self.window, horizon=self.horizon,
@@ -118,12 +124,10 @@ class LSTMHybrid:
         # horizon) are NaN: the loss sees only the real ones.
         keep = ~np.isnan(yv).any(axis=1)
         s = self.settings()
-        models, epochs = [], []
-        for k in range(min(self.members, SELECTION_MEMBERS)):
-            model, best, _ = train_member(s, self.seed + k, x, y,
-                                          (xv[keep], yv[keep]) if keep.any() else None)
-            models.append(model)
-            epochs.append(best)
+        seeds = [self.seed + k for k in range(min(self.members, SELECTION_MEMBERS))]
+        models, epochs, _ = train_ensemble(s, seeds, x, y,
+                                           (xv[keep], yv[keep]) if keep.any() else None,
+                                           sequential=self.sequential)
         # The final fit trains on more windows (up to each series' end) for as many steps
         # an epoch, so it gets proportionally more epochs.
         final = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
@@ -149,8 +153,9 @@ class LSTMHybrid:
         x, y = windows([u[k] for k in names], self._scaled(inputs, names), self.window,
                        self.horizon, [train[k] for k in names])
         s = self.settings()
-        self.models = [train_member(s, self.seed + k, x, y, None, self.epochs)[0]
-                       for k in range(self.members)]
+        seeds = [self.seed + k for k in range(self.members)]
+        self.models = train_ensemble(s, seeds, x, y, None, self.epochs,
+                                     sequential=self.sequential)[0]
         return self
 
     def forecast(self, series: dict[str, np.ndarray], horizon: int,
