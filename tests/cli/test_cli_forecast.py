@@ -91,6 +91,18 @@ def test_forecast_with_model_refuses_out_instead_of_saying_it_wrote_it(tmp_path)
     assert not (tmp_path / "copy").exists()
 
 
+def test_forecast_refuses_out_naming_a_table_file_before_fitting(tmp_path):
+    """--out saves a bundle folder: `--out forecasts.csv` means --forecasts, and saying so
+    beats a folder called forecasts.csv after minutes of fitting."""
+    data = _csv(tmp_path / "sales.csv")
+    result = runner.invoke(app, ["forecast", str(data), "--horizon", "2", "--methods", "theta",
+                                 "--out", str(tmp_path / "forecasts.csv")])
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert "--forecasts" in message and "forecasts.csv" in message
+    assert not (tmp_path / "forecasts.csv").exists()
+
+
 def test_sequential_reaches_the_forecaster_of_forecast_and_backtest(tmp_path, monkeypatch):
     from seqlab.forecast import Forecaster
 

@@ -42,6 +42,10 @@ _WORKERS = typer.Option(help="Processes for the per-series work.",
                         show_default="the CPU count from 8 series on, else 1")
 
 
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".parquet", ".xlsx")
+"""Names --out refuses: a user who wants the forecasts' table means --forecasts."""
+
+
 def _method_list(methods: list[str] | None) -> list[str] | None:
     if not methods:
         return None
@@ -108,6 +112,10 @@ def _forecast(
                               "saved one only forecasts (nothing new to save). Drop --out, or "
                               "drop --model to fit anew.")
     if out is not None:
+        if out.suffix.lower() in _TABLE_SUFFIXES:
+            raise ValidationError(f"--out saves the fitted forecaster as a bundle folder; "
+                                  f"{str(out)!r} names a table file. Write the forecasts with "
+                                  f"--forecasts {out}, or give --out a folder name.")
         check_target(out)
     shown = Output(as_json or output is None)  # the CSV on stdout: every other line on stderr
     note = shown.progress()
