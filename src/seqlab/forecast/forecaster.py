@@ -49,6 +49,7 @@ from seqlab.forecast.models import (
     is_intermittent,
     model_spec,
     safe_forecast,
+    usable_season,
 )
 from seqlab.train.distributed import World, world
 
@@ -111,13 +112,17 @@ def _classical_work(args: tuple) -> _SeriesFit:
     failed = []
     arima = None
     for name in names:
-        # AutoARIMA and AutoETS search their specification once, on the first window; the
-        # later windows fit that specification again (the search is most of their time).
-        # AutoARIMA's final fit does too (its order is kept for refits: `arima_`); AutoETS
-        # searches again on the whole history.
+        # AutoARIMA and AutoETS search their specification once, on the first window that
+        # can hold the season the whole series will; the later windows fit that
+        # specification again (the search is most of their time). AutoARIMA's final fit
+        # does too (its order is kept for refits: `arima_`); AutoETS searches again on the
+        # whole history.
         spec = None
-        if name in SEARCHED and (len(origins) or name == "arima"):
-            spec = model_spec(name, y[:origins[0] + 1] if len(origins) else y, m)
+        if name in SEARCHED:
+            season = usable_season(len(y), m)
+            first = next((o for o in origins if usable_season(o + 1, m) == season), None)
+            if first is not None or name == "arima":
+                spec = model_spec(name, y if first is None else y[:first + 1], m)
         if name == "arima":
             arima = spec
         paths, ok = [], True
@@ -330,7 +335,7 @@ class Forecaster:
                          f"{' and '.join(SLOW_METHODS)} (pass methods to choose)")
         if sd.filled:
             notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
-        plans = {k: selection.plan_validation(len(y), H, windows=windows)
+        plans = {k: selection.plan_validation(len(y), H, windows=windows, season_length=m)
                  for k, y in series.items()}
         methods: dict[str, str] = {}
         finals: dict[str, dict[str, np.ndarray]] = {}

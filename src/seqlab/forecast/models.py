@@ -94,8 +94,8 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
     if name == "arima":
         y = y[-ARIMA_MAX_POINTS:]
     season = usable_season(len(y), m)
-    if spec and name == "ets" and spec["season_length"] != season:
-        spec = None  # a window too short for the season the search found: search again
+    if spec and spec["season_length"] != season:
+        spec = None  # found with another season (a shorter window): search again
     # statsforecast's models work best on values near 1: scale by the mean absolute value.
     scale = float(np.mean(np.abs(y))) or 1.0
     try:

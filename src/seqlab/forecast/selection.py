@@ -53,16 +53,26 @@ class ValidationPlan:
 
 
 def plan_validation(n: int, horizon: int, *, windows: int = WINDOWS,
-                    step: int | None = None) -> ValidationPlan:
+                    step: int | None = None, season_length: int = 1) -> ValidationPlan:
     """Up to `windows` origins for a series of `n` points, `step` apart (default: a third
     of the horizon, at least 1), the last one `horizon` points before the end (less when the
     series is too short for a whole horizon after `MIN_TRAIN` points: then the validation
-    horizon shrinks; with no room at all, no windows)."""
+    horizon shrinks; with no room at all, no windows).
+
+    With a season (`season_length` above 1) and room for it, the default step shrinks so
+    that every origin leaves two seasons and a point to fit on, as the whole series does:
+    otherwise a short seasonal series (54 monthly points, horizon 18) is validated on
+    windows where no model can estimate the season it will use at the end."""
     h = min(horizon, n - MIN_TRAIN)
     if h < 1:
         return ValidationPlan(np.zeros(0, dtype=int), 0)
-    step = step or max(1, horizon // 3)
     last = n - 1 - h
+    if step is None:
+        step = max(1, horizon // 3)
+        seasonal_fit = 2 * season_length + 1
+        if season_length > 1 and windows > 1 and last + 1 >= seasonal_fit:
+            room = (last + 1 - seasonal_fit) // (windows - 1)
+            step = max(1, min(step, room))
     origins = [last - k * step for k in range(windows) if last - k * step + 1 >= MIN_TRAIN]
     return ValidationPlan(np.asarray(origins[::-1], dtype=int), h)
 
