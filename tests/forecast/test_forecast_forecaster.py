@@ -273,8 +273,8 @@ def test_a_bundle_forecasts_its_own_data_as_the_fit_did(tmp_path):
     """Forecasting the fitted data again from the bundle refits each model with what the
     fit chose (AutoARIMA's order included), so it repeats the fit's forecasts."""
     fitted = Forecaster(horizon=4, **{**FAST, "methods": ["arima", "ets", "theta"]}
-                        ).fit(monthly(60))
+                        ).fit(monthly(90))
     assert "arima" in fitted.weights_["sales"] and fitted.arima_["sales"]["order"]
     save(fitted, tmp_path / "m")
-    again = load(tmp_path / "m").predict(data=monthly(60))
+    again = load(tmp_path / "m").predict(data=monthly(90))
     np.testing.assert_allclose(again["forecast"], fitted.predict()["forecast"], rtol=1e-6)

@@ -1,6 +1,7 @@
 """Validation plans and the statistical models' searched specifications."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from forecast_series import monthly
 
@@ -26,11 +27,29 @@ def test_the_step_stays_a_third_of_the_horizon_where_the_season_fits_anyway():
     assert np.array_equal(short.origins, plan_validation(30, 18).origins)
 
 
-def test_arima_on_a_short_seasonal_series_keeps_the_season_of_the_whole_series():
-    """The order is searched on a window that can hold the season (54 monthly points,
-    horizon 18): found on 12 points it was non-seasonal, and so was the final forecast."""
-    fitted = Forecaster(horizon=18, methods=["arima"], members=1).fit(monthly(54))
+def test_arima_on_a_short_series_searches_its_order_on_the_whole_series():
+    """54 monthly points, horizon 18: the order is searched again for the final forecast
+    (found on the first window, 12 points, it was non-seasonal, and so was the forecast)."""
+    y = monthly(54)
+    fitted = Forecaster(horizon=18, methods=["arima"], members=1).fit(y)
+    assert fitted.arima_["sales"] is None
+    np.testing.assert_allclose(fitted.paths_["sales"],
+                               point_forecast("arima", y.to_numpy(), 18, 12), rtol=1e-6)
+
+
+def test_arima_on_a_long_series_keeps_an_order_found_with_the_season():
+    fitted = Forecaster(horizon=18, methods=["arima"], members=1).fit(monthly(120))
     assert fitted.arima_["sales"]["season_length"] == 12
+
+
+def test_short_yearly_series_are_validated_on_every_model_that_fits_them():
+    """13 yearly points: CES cannot fit the first window (4 points) but fits the others and
+    the whole series, so it is scored (naive where it failed), not left out."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(100 * np.exp(0.05 * np.arange(13) + rng.normal(0, 0.02, 13)), name="gdp",
+                  index=pd.date_range("2000-01-01", periods=13, freq="YS"))
+    fitted = Forecaster(horizon=6, members=1).fit(y)
+    assert {"ets", "arima", "theta", "ces"} <= set(fitted.report_.validation["gdp"])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

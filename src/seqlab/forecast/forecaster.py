@@ -71,6 +71,9 @@ order search is 85% of the per-series time: 0.87 CPU-s a fit at 120 monthly poin
 0.10 for AutoETS and 0.01 for AutoTheta and AutoCES) is left out and each series is
 validated on 2 windows."""
 SLOW_METHODS = ("arima",)
+SPEC_FROM = 60
+"""Points from which a window's searched ARIMA order or ETS form is fitted again on the
+later windows instead of searched anew (a search on fewer points is quick)."""
 
 
 @dataclass
@@ -112,26 +115,28 @@ def _classical_work(args: tuple) -> _SeriesFit:
     failed = []
     arima = None
     for name in names:
-        # AutoARIMA and AutoETS search their specification once, on the first window that
-        # can hold the season the whole series will; the later windows fit that
-        # specification again (the search is most of their time). AutoARIMA's final fit
-        # does too (its order is kept for refits: `arima_`); AutoETS searches again on the
-        # whole history.
+        # On long series AutoARIMA and AutoETS search their specification once, on the
+        # first window that holds the season the whole series does; the later windows fit
+        # that specification again (the search is most of their time). AutoARIMA's final
+        # fit does too (its order is kept for refits: `arima_`); AutoETS searches again on
+        # the whole history. Short series, where a search is cheap, search every time.
         spec = None
         if name in SEARCHED:
             season = usable_season(len(y), m)
             first = next((o for o in origins if usable_season(o + 1, m) == season), None)
-            if first is not None or name == "arima":
-                spec = model_spec(name, y if first is None else y[:first + 1], m)
+            if first is not None and first + 1 >= SPEC_FROM:
+                spec = model_spec(name, y[:first + 1], m)
         if name == "arima":
             arima = spec
-        paths, ok = [], True
+        paths, fitted_windows = [], 0
         for o in origins:
             path, fitted = safe_forecast(name, y[:o + 1], h_val, m, spec)
-            ok = ok and fitted
+            fitted_windows += fitted
             paths.append(path)
         path, fitted = safe_forecast(name, y, horizon, m, spec if name == "arima" else None)
-        if not (ok and fitted):
+        # A model that fits the whole series but not some (shorter) windows is scored with
+        # the naive forecast it falls back to there; one that fits no window is left out.
+        if not fitted or (len(origins) and not fitted_windows):
             failed.append(name)
             continue
         if len(origins):
