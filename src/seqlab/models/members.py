@@ -29,7 +29,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from seqlab.errors import ValidationError
-from seqlab.models._member_lstm import member_lstm
+from seqlab.models._member_lstm import member_lstm, to_ifog
 from seqlab.models.building import build
 from seqlab.models.spec import ModelSpec
 
@@ -220,17 +220,16 @@ class StackedNet(nn.Module):
         k, batch, steps, _ = x.shape
         units = w_hh.shape[-1]
         w_hh_t = w_hh.transpose(1, 2)
+        zeros = x.new_zeros(k, batch, units)
+        if cell == "lstm":
+            h, c = state if state is not None else (zeros, zeros)
+            pre = _linear(x, to_ifog(w_ih), to_ifog(b_ih + b_hh))
+            return member_lstm(pre, to_ifog(w_hh), h, c)
         if cell == "gru":
             pre = _linear(x, w_ih, b_ih)  # the recurrent bias sits inside r * (...) for n
         else:
             pre = _linear(x, w_ih, b_ih + b_hh)
-        zeros = x.new_zeros(k, batch, units)
-        if cell == "lstm":
-            h, c = state if state is not None else (zeros, zeros)
-        else:
-            h = state if state is not None else zeros
-        if cell == "lstm":
-            return member_lstm(pre, w_hh, h, c)
+        h = state if state is not None else zeros
         outputs = []
         for t in range(steps):
             if cell == "gru":
