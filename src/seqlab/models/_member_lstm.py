@@ -33,34 +33,39 @@ import torch
 __all__ = ["member_lstm", "to_ifog"]
 
 
-def _run(pre: torch.Tensor, w_hh: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor,
+def _run(x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor,
          keep: bool) -> tuple[torch.Tensor, ...]:
-    """The forward loop over ``pre`` ``(K, batch, time, 4H)`` (gates i, f, o, g) and
-    ``w_hh`` ``(K, 4H, H)`` in that order. Returns the time-major outputs ``(time, K,
-    batch, H)``, the cells, and when `keep` what the backward pass reads: the activated
-    gates, the ``a`` factors and ``q``."""
-    k, batch, steps, four = pre.shape
+    """The forward loop over ``x`` ``(K, batch, time, I)`` with ``weights`` ``(K, 4H, H +
+    I + 1)``: ``[W_hh | W_ih | bias]``, gates in the order i, f, o, g. Returns ``hx``
+    ``(time + 1, K, batch, H + I + 1)`` (step t: ``[h_{t-1}, x_t, 1]``; the outputs are
+    its ``h`` columns from step 1 on), the cells, and when `keep` what the backward pass
+    reads: the activated gates, the ``a`` factors and ``q``."""
+    k, batch, steps, inputs = x.shape
+    four, width = weights.shape[1:]
     units = four // 4
-    w_t = w_hh.transpose(1, 2).contiguous()
-    gates = torch.empty(steps, k, batch, four, dtype=pre.dtype, device=pre.device)
-    gates.copy_(pre.permute(2, 0, 1, 3))
-    hs = torch.empty(steps, k, batch, units, dtype=pre.dtype, device=pre.device)
-    cells = torch.empty_like(hs)
-    tanhs = torch.empty_like(hs)
+    w_t = weights.transpose(1, 2).contiguous()
+    options = {"dtype": x.dtype, "device": x.device}
+    hx = torch.empty(steps + 1, k, batch, width, **options)
+    hx[0, ..., :units] = h0
+    hx[:steps, ..., units:units + inputs] = x.permute(2, 0, 1, 3)
+    hx[..., units + inputs:] = 1.0
+    gates = torch.empty(steps, k, batch, four, **options)
+    cells = torch.empty(steps, k, batch, units, **options)
+    tanhs = torch.empty_like(cells)
     # Every per-step view is made once here (one call per buffer, not one per step).
-    zs, sigmoids, candidates = (gates.unbind(0), gates[..., :3 * units].unbind(0),
-                                gates[..., 3 * units:].unbind(0))
+    rows, sigmoids, candidates = (gates.unbind(0), gates[..., :3 * units].unbind(0),
+                                  gates[..., 3 * units:].unbind(0))
     ins, forgets, outs = (gates[..., j * units:(j + 1) * units].unbind(0) for j in range(3))
-    loop = zip(zs, sigmoids, candidates, ins, forgets, outs, hs.unbind(0), cells.unbind(0),
-               tanhs.unbind(0), strict=True)
+    loop = zip(hx.unbind(0), rows, sigmoids, candidates, ins, forgets, outs,
+               hx[1:, ..., :units].unbind(0), cells.unbind(0), tanhs.unbind(0), strict=False)
     a = q = None
     if keep:
-        a, q = torch.empty_like(gates), torch.empty_like(hs)
-        a_steps, a_candidates, q_steps = a.unbind(0), a[..., 3 * units:].unbind(0), q.unbind(0)
+        a, q = torch.empty_like(gates), torch.empty_like(cells)
+        a_steps, q_steps = a.unbind(0), q.unbind(0)
         ones = torch.ones_like(h0)
-    h, c = h0, c0
-    for t, (z, sigmoid, g, i, f, o, h_t, c_t, tc) in enumerate(loop):
-        z.baddbmm_(h, w_t)
+    c = c0
+    for t, (hx_t, z, sigmoid, g, i, f, o, h_t, c_t, tc) in enumerate(loop):
+        torch.bmm(hx_t, w_t, out=z)
         sigmoid.sigmoid_()
         g.tanh_()
         torch.mul(f, c, out=c_t)
@@ -70,47 +75,49 @@ def _run(pre: torch.Tensor, w_hh: torch.Tensor, h0: torch.Tensor, c0: torch.Tens
         if keep:
             # d(pre) = [dc, dc, dh, dc] * a: each gate's derivative (s * (1 - s) for the
             # sigmoids, 1 - g^2 for g) times what multiplies the gate (g, c, tanh(c), i).
-            a_t = a_steps[t]
-            torch.addcmul(z, z, z, value=-1, out=a_t)
-            torch.addcmul(ones, g, g, value=-1, out=a_candidates[t])
+            a_t = torch.cat([sigmoid, ones], -1, out=a_steps[t])
+            a_t.addcmul_(z, z, value=-1)
             a_t.mul_(torch.cat([g, c, tc, i], -1))
             torch.addcmul(o, h_t, tc, value=-1, out=q_steps[t])  # o * (1 - tanh(c)^2)
-        h, c = h_t, c_t
-    return hs, cells, gates, a, q
+        c = c_t
+    return hx, cells, gates, a, q
 
 
 class _MemberLSTM(torch.autograd.Function):
     @staticmethod
-    def forward(ctx: Any, pre: torch.Tensor, w_hh: torch.Tensor, h0: torch.Tensor,
+    def forward(ctx: Any, x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor,
                 c0: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        hs, cells, gates, a, q = _run(pre, w_hh, h0, c0, keep=True)
-        ctx.save_for_backward(w_hh, h0, hs, gates, a, q)
-        return hs.permute(1, 2, 0, 3), hs[-1].clone(), cells[-1].clone()
+        hx, cells, gates, a, q = _run(x, weights, h0, c0, keep=True)
+        ctx.save_for_backward(weights, hx, gates, a, q)
+        ctx.inputs = x.shape[-1]
+        units = h0.shape[-1]
+        return (hx[1:, ..., :units].permute(1, 2, 0, 3), hx[-1, ..., :units].clone(),
+                cells[-1].clone())
 
     @staticmethod
     def backward(ctx: Any, d_out: torch.Tensor, d_h: torch.Tensor, d_c: torch.Tensor
                  ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        w_hh, h0, hs, gates, a, q = ctx.saved_tensors
-        steps, k, batch, units = hs.shape
+        weights, hx, gates, a, q = ctx.saved_tensors
+        steps, k, batch, four = gates.shape
+        units, inputs = four // 4, ctx.inputs
         d_outs = d_out.permute(2, 0, 1, 3).unbind(0)
-        d_pre = torch.empty_like(gates)  # time-major, as the gates
-        d_pres, a_steps, q_steps = d_pre.unbind(0), a.unbind(0), q.unbind(0)
+        # Per step: d(pre) @ [W_hh | W_ih | bias] is [d h_{t-1}, d x_t, -] in one product,
+        # and the weights' gradient d(pre)^T @ [h_{t-1}, x_t, 1] is summed in place.
+        d_hx = torch.empty(steps, k, batch, weights.shape[-1], dtype=hx.dtype,
+                           device=hx.device)
+        d_weights = torch.zeros_like(weights)
+        d_p = torch.empty(k, batch, four, dtype=hx.dtype, device=hx.device)
         forgets = gates[..., units:2 * units].unbind(0)
+        hxs, a_steps, q_steps, d_hxs = hx.unbind(0), a.unbind(0), q.unbind(0), d_hx.unbind(0)
         for t in range(steps - 1, -1, -1):
             d_h = d_h + d_outs[t]
             d_c = torch.addcmul(d_c, d_h, q_steps[t])
-            d_p = torch.cat([d_c, d_c, d_h, d_c], -1, out=d_pres[t]).mul_(a_steps[t])
-            d_h = torch.bmm(d_p, w_hh)
+            torch.cat([d_c, d_c, d_h, d_c], -1, out=d_p).mul_(a_steps[t])
+            d_weights.baddbmm_(d_p.transpose(1, 2), hxs[t])
+            d_h = torch.bmm(d_p, weights, out=d_hxs[t])[..., :units]
             d_c = d_c * forgets[t]
-        # The recurrent weights' gradient: every step's d(pre)^T @ h_{t-1}, in one product
-        # over member-major copies (the returned d(pre) is that copy too).
-        d_pre = d_pre.permute(1, 2, 0, 3).contiguous()  # (K, batch, time, 4H)
-        h_prev = torch.empty(k, batch, steps, units, dtype=hs.dtype, device=hs.device)
-        h_prev[:, :, 0] = h0
-        h_prev[:, :, 1:] = hs[:-1].permute(1, 2, 0, 3)
-        d_w = torch.bmm(d_pre.view(k, batch * steps, 4 * units).transpose(1, 2),
-                        h_prev.view(k, batch * steps, units))
-        return d_pre, d_w, d_h, d_c
+        d_x = d_hx[..., units:units + inputs].permute(1, 2, 0, 3)
+        return d_x, d_weights, d_h, d_c
 
 
 _TO_IFOG = (0, 1, 3, 2)  # torch's gate blocks i, f, g, o -> i, f, o, g
@@ -124,16 +131,19 @@ def to_ifog(weight: torch.Tensor) -> torch.Tensor:
     return torch.cat([blocks[j] for j in _TO_IFOG], 1)
 
 
-def member_lstm(pre: torch.Tensor, w_hh: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor
+def member_lstm(x: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor, bias: torch.Tensor,
+                h0: torch.Tensor, c0: torch.Tensor
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-    """K members' LSTM over ``pre`` ``(K, batch, time, 4H)`` (the input projection with
-    both biases) with recurrent weights ``w_hh`` ``(K, 4H, H)``, both with the gates in
-    the order i, f, o, g (`to_ifog`), from state (h0, c0) ``(K, batch, H)``: outputs
-    ``(K, batch, time, H)`` and the final (h, c)."""
+    """K members' LSTM over ``x`` ``(K, batch, time, I)`` with weights ``w_ih`` ``(K, 4H,
+    I)``, ``w_hh`` ``(K, 4H, H)`` and ``bias`` ``(K, 4H)`` (both of torch's biases), all
+    with the gates in the order i, f, o, g (`to_ifog`), from state (h0, c0) ``(K, batch,
+    H)``: outputs ``(K, batch, time, H)`` and the final (h, c)."""
+    weights = torch.cat([w_hh, w_ih, bias.unsqueeze(-1)], -1)
+    units = h0.shape[-1]
     if not torch.is_grad_enabled() or not any(
-            t.requires_grad for t in (pre, w_hh, h0, c0)):
+            t.requires_grad for t in (x, weights, h0, c0)):
         with torch.no_grad():
-            hs, cells, _, _, _ = _run(pre, w_hh, h0, c0, keep=False)
-        return hs.permute(1, 2, 0, 3), (hs[-1], cells[-1])
-    out, h, c = _MemberLSTM.apply(pre, w_hh, h0, c0)
+            hx, cells, _, _, _ = _run(x, weights, h0, c0, keep=False)
+        return hx[1:, ..., :units].permute(1, 2, 0, 3), (hx[-1, ..., :units], cells[-1])
+    out, h, c = _MemberLSTM.apply(x, weights, h0, c0)
     return out, (h, c)

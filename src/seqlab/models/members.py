@@ -223,8 +223,7 @@ class StackedNet(nn.Module):
         zeros = x.new_zeros(k, batch, units)
         if cell == "lstm":
             h, c = state if state is not None else (zeros, zeros)
-            pre = _linear(x, to_ifog(w_ih), to_ifog(b_ih + b_hh))
-            return member_lstm(pre, to_ifog(w_hh), h, c)
+            return member_lstm(x, to_ifog(w_ih), to_ifog(w_hh), to_ifog(b_ih + b_hh), h, c)
         if cell == "gru":
             pre = _linear(x, w_ih, b_ih)  # the recurrent bias sits inside r * (...) for n
         else:
