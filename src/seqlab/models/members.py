@@ -7,8 +7,9 @@ arithmetic, so K of them cost about K times one. Here every weight of the ordina
 ``weight_ih`` of ``(4H, I)`` becomes ``(K, 4H, I)``), and each layer is written as
 batched matrix products over the members (`torch.baddbmm`): a step of K members costs
 about what a step of one does. Torch's fused recurrent kernels cannot batch over weights,
-so the recurrences are written out step by step here (same gate order and formulas as
-torch's LSTM, GRU and SimpleRNN, so the numbers agree to float rounding).
+so the recurrences are written out step by step here (torch's formulas for LSTM, GRU and
+SimpleRNN, so the numbers agree to float rounding; the LSTM's, with its backward pass
+written out, is `seqlab.models._member_lstm`).
 
 Inputs and outputs carry the member axis first: ``x`` is ``(K, batch, ...)`` (each member
 its own rows), the output ``(K, batch, ...)``. Members are built from, and taken apart
