@@ -127,13 +127,19 @@ class _MemberLSTM(torch.autograd.Function):
 
 
 _TO_IFOG = (0, 1, 3, 2)  # torch's gate blocks i, f, g, o -> i, f, o, g
+_ORDERS: dict[tuple[int, str], torch.Tensor] = {}
 
 
 def to_ifog(weight: torch.Tensor) -> torch.Tensor:
     """A stacked LSTM weight or bias ``(K, 4H, ...)`` with its gate blocks reordered from
-    torch's i, f, g, o to the i, f, o, g `member_lstm` computes in (a small copy)."""
-    blocks = weight.chunk(4, 1)
-    return torch.cat([blocks[j] for j in _TO_IFOG], 1)
+    torch's i, f, g, o to the i, f, o, g `member_lstm` computes in (one small gather)."""
+    four = weight.shape[1]
+    key = (four, str(weight.device))
+    if key not in _ORDERS:
+        units = four // 4
+        _ORDERS[key] = torch.cat([torch.arange(j * units, (j + 1) * units)
+                                  for j in _TO_IFOG]).to(weight.device)
+    return weight.index_select(1, _ORDERS[key])
 
 
 def member_lstm(x: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor, bias: torch.Tensor,

@@ -113,8 +113,20 @@ class StackedNet(nn.Module):
 
     def weight(self, name: str) -> torch.Tensor:
         """The stacked ``(K, ...)`` view of the ordinary model's parameter `name`."""
+        if self._views is not None:
+            return self._views[name]
         start, stop, shape = self.layout[name]
         return self.flat[:, start:stop].view(self.members, *shape)
+
+    _views: dict[str, torch.Tensor] | None = None
+
+    def _split(self) -> dict[str, torch.Tensor]:
+        """Every weight's view from one ``split`` of `flat`: its backward is one ``cat`` of
+        the gradients, where a slice per weight would zero-fill and add a gradient the size
+        of all K members' weights for each weight."""
+        sizes = [stop - start for start, stop, _ in self.layout.values()]
+        return {name: part.view(self.members, *shape) for (name, (_, _, shape)), part
+                in zip(self.layout.items(), self.flat.split(sizes, 1), strict=True)}
 
     def grad(self, name: str) -> torch.Tensor | None:
         """The stacked gradient of parameter `name` (None before a backward pass)."""
@@ -127,6 +139,13 @@ class StackedNet(nn.Module):
     def forward(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
         """``(K, batch, ...)`` inputs -> ``(K, batch, ...)`` raw outputs and the state (per
         layer: ``(K, directions, batch, units)``, a pair for LSTM)."""
+        self._views = self._split()
+        try:
+            return self._forward(x, state)
+        finally:
+            self._views = None
+
+    def _forward(self, x: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         if self.spec.architecture == "mlp_window":
             return self._mlp(x), None
         spec = self.spec

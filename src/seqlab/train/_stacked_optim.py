@@ -108,8 +108,8 @@ class StackedOptimizer:
             # Corrections in float64, as torch computes them from a Python step count.
             correction1 = _per_member(1 - beta1 ** self.steps, p)
             correction2 = _per_member((1 - beta2 ** self.steps).sqrt(), p)
-            denominator = (v.sqrt() / correction2).add_(_EPS)
-            p.sub_(lr / correction1 * m / denominator)
+            denominator = v.sqrt().div_(correction2).add_(_EPS)
+            p.sub_(m.div(denominator).mul_(lr / correction1))  # torch: addcdiv_(m, denom, -step)
         elif name == "sgd":
             if self.momentum:
                 buffer = state.get("momentum_buffer")
