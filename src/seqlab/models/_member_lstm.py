@@ -24,8 +24,9 @@ the fact:
 - the backward loop is 7 small operations a step: one product gives ``d h_{t-1}`` and
   ``d x_t`` together, and the weights' gradient is summed in place step by step.
 
-Gates are computed in the order i, f, o, g (sigmoids first, so two activation calls a
-step); `to_ifog` reorders torch's (i, f, g, o) in the small weights. The formulas are
+Gates keep torch's order i, f, g, o: one ``sigmoid`` over all four (the candidate's
+slot is not used) and one ``tanh`` of the candidate into a buffer of its own are two
+activation calls a step without reordering any weight. The formulas are
 torch's LSTM: ``c' = f*c + i*g``, ``h' = o*tanh(c')``, the gates ``x @ W_ih^T + b_ih +
 b_hh + h @ W_hh^T``; only the order of the sums differs, so results agree with torch's
 kernel to float rounding.
@@ -37,16 +38,16 @@ from typing import Any
 
 import torch
 
-__all__ = ["member_lstm", "to_ifog"]
+__all__ = ["member_lstm"]
 
 
 def _run(x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor,
          keep: bool) -> tuple[torch.Tensor, ...]:
     """The forward loop over ``x`` ``(K, batch, time, I)`` with ``weights`` ``(K, 4H, H +
-    I + 1)``: ``[W_hh | W_ih | bias]``, gates in the order i, f, o, g. Returns ``hx``
+    I + 1)``: ``[W_hh | W_ih | bias]``, torch's gate order i, f, g, o. Returns ``hx``
     ``(time + 1, K, batch, H + I + 1)`` (step t: ``[h_{t-1}, x_t, 1]``; the outputs are
     its ``h`` columns from step 1 on), the cells, and when `keep` what the backward pass
-    reads: the activated gates, the ``a`` factors and ``q``."""
+    reads: the gates' sigmoids, the ``a`` factors and ``q``."""
     k, batch, steps, inputs = x.shape
     four, width = weights.shape[1:]
     units = four // 4
@@ -58,18 +59,17 @@ def _run(x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor, c0: torch.Ten
     hx[..., units + inputs:] = 1.0
     gates = torch.empty(steps, k, batch, four, **options)
     cells = torch.empty(steps, k, batch, units, **options)
-    tanhs = torch.empty_like(cells)
+    tanhs, candidates = torch.empty_like(cells), torch.empty_like(cells)
     # Every per-step view is made once here (one call per buffer, not one per step).
-    rows, sigmoids, candidates = (gates.unbind(0), gates[..., :3 * units].unbind(0),
-                                  gates[..., 3 * units:].unbind(0))
-    ins, forgets, outs = (gates[..., j * units:(j + 1) * units].unbind(0) for j in range(3))
-    loop = zip(hx.unbind(0), rows, sigmoids, candidates, ins, forgets, outs,
+    i_all, f_all, z_g, o_all = gates.view(steps, k, batch, 4, units).unbind(3)
+    loop = zip(hx.unbind(0), gates.unbind(0), z_g.unbind(0), candidates.unbind(0),
+               i_all.unbind(0), f_all.unbind(0), o_all.unbind(0),
                hx[1:, ..., :units].unbind(0), cells.unbind(0), tanhs.unbind(0), strict=False)
     c = c0
-    for hx_t, z, sigmoid, g, i, f, o, h_t, c_t, tc in loop:
+    for hx_t, z, z_g_t, g, i, f, o, h_t, c_t, tc in loop:
         torch.bmm(hx_t, w_t, out=z)
-        sigmoid.sigmoid_()
-        g.tanh_()
+        torch.tanh(z_g_t, out=g)
+        z.sigmoid_()  # the candidate's slot too: cheaper than slicing it out
         torch.mul(f, c, out=c_t)
         c_t.addcmul_(i, g)
         torch.tanh(c_t, out=tc)
@@ -77,19 +77,18 @@ def _run(x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor, c0: torch.Ten
         c = c_t
     a = q = None
     if keep:
-        # d(pre) = [dc, dc, dh, dc] * a: each gate's derivative (s * (1 - s) for the
-        # sigmoids, 1 - g^2 for g) times what multiplies the gate (g, c_{t-1}, tanh(c), i),
+        # d(pre) = [dc, dc, dc, dh] * a: each gate's derivative (s * (1 - s) for the
+        # sigmoids, 1 - g^2 for g) times what multiplies the gate (g, c_{t-1}, i, tanh(c)),
         # for all steps at once (a few passes instead of a few small operations a step).
         a = torch.addcmul(gates, gates, gates, value=-1)
-        i, f, o, g = gates.view(steps, k, batch, 4, units).unbind(3)
-        a_i, a_f, a_o, a_g = a.view(steps, k, batch, 4, units).unbind(3)
-        a_i.mul_(g)
+        a_i, a_f, a_g, a_o = a.view(steps, k, batch, 4, units).unbind(3)
+        a_i.mul_(candidates)
         a_f[0].mul_(c0)
         a_f[1:].mul_(cells[:-1])
         a_o.mul_(tanhs)
-        torch.mul(g, g, out=a_g)
-        torch.addcmul(i, i, a_g, value=-1, out=a_g)
-        q = torch.addcmul(o, hx[1:, ..., :units], tanhs, value=-1)  # o * (1 - tanh(c)^2)
+        torch.mul(candidates, candidates, out=a_g)
+        torch.addcmul(i_all, i_all, a_g, value=-1, out=a_g)
+        q = torch.addcmul(o_all, hx[1:, ..., :units], tanhs, value=-1)  # o (1 - tanh(c)^2)
     return hx, cells, gates, a, q
 
 
@@ -122,7 +121,7 @@ class _MemberLSTM(torch.autograd.Function):
         for t in range(steps - 1, -1, -1):
             d_h = d_h + d_outs[t]
             d_c = torch.addcmul(d_c, d_h, q_steps[t])
-            torch.cat([d_c, d_c, d_h, d_c], -1, out=d_p).mul_(a_steps[t])
+            torch.cat([d_c, d_c, d_c, d_h], -1, out=d_p).mul_(a_steps[t])
             d_weights.baddbmm_(d_p.transpose(1, 2), hxs[t])
             d_h = torch.bmm(d_p, weights, out=d_hxs[t])[..., :units]
             d_c = d_c * forgets[t]
@@ -130,29 +129,13 @@ class _MemberLSTM(torch.autograd.Function):
         return d_x, d_weights, d_h, d_c
 
 
-_TO_IFOG = (0, 1, 3, 2)  # torch's gate blocks i, f, g, o -> i, f, o, g
-_ORDERS: dict[tuple[int, str], torch.Tensor] = {}
-
-
-def to_ifog(weight: torch.Tensor) -> torch.Tensor:
-    """A stacked LSTM weight or bias ``(K, 4H, ...)`` with its gate blocks reordered from
-    torch's i, f, g, o to the i, f, o, g `member_lstm` computes in (one small gather)."""
-    four = weight.shape[1]
-    key = (four, str(weight.device))
-    if key not in _ORDERS:
-        units = four // 4
-        _ORDERS[key] = torch.cat([torch.arange(j * units, (j + 1) * units)
-                                  for j in _TO_IFOG]).to(weight.device)
-    return weight.index_select(1, _ORDERS[key])
-
-
 def member_lstm(x: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor, bias: torch.Tensor,
                 h0: torch.Tensor, c0: torch.Tensor
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
     """K members' LSTM over ``x`` ``(K, batch, time, I)`` with weights ``w_ih`` ``(K, 4H,
-    I)``, ``w_hh`` ``(K, 4H, H)`` and ``bias`` ``(K, 4H)`` (both of torch's biases), all
-    with the gates in the order i, f, o, g (`to_ifog`), from state (h0, c0) ``(K, batch,
-    H)``: outputs ``(K, batch, time, H)`` and the final (h, c)."""
+    I)``, ``w_hh`` ``(K, 4H, H)`` and ``bias`` ``(K, 4H)`` (both of torch's biases), gates
+    in torch's order, from state (h0, c0) ``(K, batch, H)``: outputs ``(K, batch, time,
+    H)`` and the final (h, c)."""
     weights = torch.cat([w_hh, w_ih, bias.unsqueeze(-1)], -1)
     units = h0.shape[-1]
     if not torch.is_grad_enabled() or not any(

@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from seqlab.errors import ValidationError
-from seqlab.models._member_lstm import member_lstm, to_ifog
+from seqlab.models._member_lstm import member_lstm
 from seqlab.models.building import build
 from seqlab.models.spec import ModelSpec
 
@@ -243,7 +243,7 @@ class StackedNet(nn.Module):
         zeros = x.new_zeros(k, batch, units)
         if cell == "lstm":
             h, c = state if state is not None else (zeros, zeros)
-            return member_lstm(x, to_ifog(w_ih), to_ifog(w_hh), to_ifog(b_ih + b_hh), h, c)
+            return member_lstm(x, w_ih, w_hh, b_ih + b_hh, h, c)
         if cell == "gru":
             pre = _linear(x, w_ih, b_ih)  # the recurrent bias sits inside r * (...) for n
         else:
