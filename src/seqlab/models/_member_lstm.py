@@ -24,9 +24,11 @@ the fact:
 - the backward loop is 7 small operations a step: one product gives ``d h_{t-1}`` and
   ``d x_t`` together, and the weights' gradient is summed in place step by step.
 
-Gates keep torch's order i, f, g, o: one ``sigmoid`` over all four (the candidate's
-slot is not used) and one ``tanh`` of the candidate into a buffer of its own are two
-activation calls a step without reordering any weight. The formulas are
+Gates keep torch's order i, f, g, o, with one ``sigmoid`` a step over all four: the
+candidate's rows of the weights are doubled, so its slot holds ``sigmoid(2x)`` and its
+``tanh(x) = 2 sigmoid(2x) - 1`` is one cheap ``lerp`` (a ``tanh`` costs 3 to 4 times a
+``sigmoid`` per element on the CPUs measured; the identity is within 2e-7 of torch's
+``tanh``, float rounding). The formulas are
 torch's LSTM: ``c' = f*c + i*g``, ``h' = o*tanh(c')``, the gates ``x @ W_ih^T + b_ih +
 b_hh + h @ W_hh^T``; only the order of the sums differs, so results agree with torch's
 kernel to float rounding.
@@ -52,6 +54,11 @@ def _run(x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor, c0: torch.Ten
     four, width = weights.shape[1:]
     units = four // 4
     w_t = weights.transpose(1, 2).contiguous()
+    # The candidate's pre-activation doubled (exactly: a power of two), so the one sigmoid
+    # a step gives sigmoid(2x) in its slot and tanh(x) = 2 sigmoid(2x) - 1 is one cheap
+    # lerp: tanh costs 3 to 4 times a sigmoid on the CPUs measured. Within 2e-7 of tanh.
+    w_t[..., 2 * units:3 * units] *= 2.0
+    minus, plus = x.new_tensor(-1.0), x.new_tensor(1.0)
     options = {"dtype": x.dtype, "device": x.device}
     hx = torch.empty(steps + 1, k, batch, width, **options)
     hx[0, ..., :units] = h0
@@ -68,8 +75,8 @@ def _run(x: torch.Tensor, weights: torch.Tensor, h0: torch.Tensor, c0: torch.Ten
     c = c0
     for hx_t, z, z_g_t, g, i, f, o, h_t, c_t, tc in loop:
         torch.bmm(hx_t, w_t, out=z)
-        torch.tanh(z_g_t, out=g)
-        z.sigmoid_()  # the candidate's slot too: cheaper than slicing it out
+        z.sigmoid_()
+        torch.lerp(minus, plus, z_g_t, out=g)  # 2 sigmoid(2x) - 1 = tanh(x)
         torch.mul(f, c, out=c_t)
         c_t.addcmul_(i, g)
         torch.tanh(c_t, out=tc)
