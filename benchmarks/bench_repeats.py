@@ -10,6 +10,26 @@ carry the largest difference).
 
 Sequential times at K = 30 are measured too (no extrapolation), so a full run takes
 several minutes; ``--quick`` trains fewer epochs and samples.
+
+Where the batched damped-sine time went (profiled at K = 10 with cProfile over every
+repeat's thread, one thread, a lightly loaded 2-core machine; 12.1 s in all): the batched
+fit 7.9 s, of which the stacked LSTM's forward 3.1 s and its hand-written backward
+3.1 s; each repeat's figure, drawn and thrown away when there is no ``--out``, 2.7 s;
+each repeat's `evaluate` on 1,000 waves, one model at a time, 1.2 s; making the data
+0.09 s (already vectorised); the stacked optimizer, loss and batch gathering under
+0.5 s. Inside the LSTM the arithmetic was not the cost: torch.profiler at K = 30 put a
+quarter of a training step in ``cat``/``stack`` and most of the rest in elementwise
+products over whole-sequence tensors (``(K, batch, time, 4H)``, megabytes each, copied at
+about 2 GB/s here) built after the loops. Now every step writes into preallocated
+buffers, the input projection joins the recurrent product, and backward reads factors
+computed in a few passes after the forward loop (`seqlab.models._member_lstm`); the
+candidate's ``tanh`` comes from the step's one ``sigmoid`` (``tanh`` costs 3.4 ns an
+element on this CPU against 1 ns for ``sigmoid``); Adam runs in torch's fused kernel when
+the members share a rate and a step count; the repeats' evaluations run as one stacked
+forward (`BatchedTrainer.evaluate`, gathered in lockstep); the figure is drawn only
+when written. At K = 30 the batched damped-sine run then spends about 80% of its time in
+the stacked LSTM's forward and backward, some 40% of that in the members' small batched
+matrix products (about 1.4 us per member's product a step): arithmetic that grows with K.
 """
 
 from __future__ import annotations
@@ -65,11 +85,13 @@ class RepeatsResult:
 
 
 def _time(recipe: str, k: int, epochs: int, quick: bool, sequential: bool,
-          seed: int) -> tuple[float, list[float]]:
-    started = time.perf_counter()
+          seed: int) -> tuple[float, float, list[float]]:
+    """Wall seconds, this process's CPU seconds and the scores of one run."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = run_recipe(recipe, repeats=k, seed=seed, quick=quick, epochs=epochs,
                  echo=lambda line: None, sequential=sequential)
-    return time.perf_counter() - started, [float(v) for v in result.values]
+    return (time.perf_counter() - started, time.process_time() - cpu,
+            [float(v) for v in result.values])
 
 
 def run_benchmark(quick: bool, seed: int) -> RepeatsResult:
@@ -77,19 +99,26 @@ def run_benchmark(quick: bool, seed: int) -> RepeatsResult:
     plans = {"alphabet-window-timesteps": (10 if quick else 100, False),
              "damped-sine": (1, True)}  # the book's 1 epoch; quick: 3,000 waves
     seconds: dict[str, dict[int, dict[str, float]]] = {}
-    differences = {}
+    differences, cpu = {}, {}
     with one_thread():
         _time("alphabet-window-timesteps", 2, 1, True, False, seed)  # warm up imports
         for recipe, (epochs, recipe_quick) in plans.items():
             seconds[recipe] = {}
             for k in COUNTS:
-                batched, together = _time(recipe, k, epochs, recipe_quick or quick, False, seed)
-                sequential, alone = _time(recipe, k, epochs, recipe_quick or quick, True, seed)
+                batched, batched_cpu, together = _time(recipe, k, epochs,
+                                                       recipe_quick or quick, False, seed)
+                sequential, sequential_cpu, alone = _time(recipe, k, epochs,
+                                                          recipe_quick or quick, True, seed)
                 seconds[recipe][k] = {"batched": batched, "sequential": sequential}
+                # On a shared machine the wall seconds carry the others' load; the CPU
+                # seconds (one thread) show the work each way did.
+                cpu[f"{recipe}_{k}"] = {"batched": round(batched_cpu, 3),
+                                        "sequential": round(sequential_cpu, 3)}
                 differences[f"{recipe}_{k}"] = max(abs(a - b) for a, b in zip(
                     together, alone, strict=True))
     return RepeatsResult(seconds, {"largest_score_difference": differences,
-                                   "threads": 1, "torch": torch.__version__})
+                                   "cpu_seconds": cpu, "threads": 1,
+                                   "torch": torch.__version__})
 
 
 def run(quick: bool = False, device: str = "cpu", seed: int = 0) -> RepeatsResult:

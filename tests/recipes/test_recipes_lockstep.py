@@ -32,6 +32,40 @@ def test_repeats_in_lockstep_match_repeats_one_by_one(name, monkeypatch):
             assert a["loss"] == pytest.approx(b["loss"], rel=1e-5)
 
 
+def test_repeats_evaluate_together_with_the_scores_of_one_by_one(monkeypatch):
+    import numpy as np
+
+    from seqlab.models import ModelSpec, build
+    from seqlab.train import Trainer
+
+    scored = []
+    original = BatchedTrainer.evaluate
+
+    def spy(self, *args, **kwargs):
+        scored.append(self.members)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BatchedTrainer, "evaluate", spy)
+    spec = ModelSpec(1, 1, units=[4])
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 9, 5, 1)).astype(np.float32)  # one test set per repeat
+    y = x.sum(2) * 0.2
+    lockstep = _lockstep.Lockstep()
+
+    def job(k):
+        def run_one():
+            trainer = _lockstep.GatheredTrainer(build(spec, seed=k), lockstep=lockstep,
+                                                index=k, seed=k)
+            return trainer, trainer.evaluate(x[k], y[k], batch_size=4)
+        return run_one
+
+    results = lockstep.run([job(k) for k in range(3)])
+    assert scored == [3]  # the three evaluations ran as one
+    for k, (trainer, scores) in enumerate(results):
+        alone = Trainer.evaluate(trainer, x[k], y[k], batch_size=4)
+        assert scores == pytest.approx(alone, rel=1e-5)
+
+
 def test_a_repeat_that_fails_raises_after_the_others_end():
     lockstep = _lockstep.Lockstep()
     ended = []

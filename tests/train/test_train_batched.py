@@ -58,6 +58,24 @@ def test_stateless_members_match_their_seeds_trained_alone():
                              validation_data=(x_val, y_val)))
 
 
+def test_evaluate_scores_each_member_as_its_trainer_alone():
+    spec = ModelSpec(2, 1, units=[6, 5], return_sequences=False)
+    x, y = _data(0)
+    batched = BatchedTrainer(spec, [3, 4, 5], TrainerConfig(lr=0.01, metrics=["mae"]))
+    batched.fit(x, y, epochs=2, batch_size=5)
+    tests = [_data(10 + k, n=13) for k in range(3)]  # each member its own, 13 = 2 * 5 + 3
+    scores = batched.evaluate([t[0] for t in tests], [t[1] for t in tests], batch_size=5)
+    shared = batched.evaluate(*tests[0], batch_size=5)
+    for k, trainer in enumerate(batched.trainers()):
+        alone = trainer.evaluate(*tests[k], batch_size=5)
+        assert set(scores[k]) == set(alone) == {"loss", "mae"}
+        for key, value in alone.items():
+            assert math.isclose(scores[k][key], value, rel_tol=LOGS, abs_tol=1e-7), key
+            assert math.isclose(shared[k][key], trainer.evaluate(*tests[0], batch_size=5)[key],
+                                rel_tol=LOGS, abs_tol=1e-7), key
+    assert scores[0] != scores[1]  # each member scored with its own weights and data
+
+
 def test_stateful_members_carry_their_own_state_as_alone():
     spec = ModelSpec(1, 1, cell="gru", units=[5, 4])
     series = np.sin(np.arange(61) * 0.3).astype(np.float32)

@@ -7,8 +7,9 @@ arithmetic, so K of them cost about K times one. Here every weight of the ordina
 ``weight_ih`` of ``(4H, I)`` becomes ``(K, 4H, I)``), and each layer is written as
 batched matrix products over the members (`torch.baddbmm`): a step of K members costs
 about what a step of one does. Torch's fused recurrent kernels cannot batch over weights,
-so the recurrences are written out step by step here (same gate order and formulas as
-torch's LSTM, GRU and SimpleRNN, so the numbers agree to float rounding).
+so the recurrences are written out step by step here (torch's formulas for LSTM, GRU and
+SimpleRNN, so the numbers agree to float rounding; the LSTM's, with its backward pass
+written out, is `seqlab.models._member_lstm`).
 
 Inputs and outputs carry the member axis first: ``x`` is ``(K, batch, ...)`` (each member
 its own rows), the output ``(K, batch, ...)``. Members are built from, and taken apart
@@ -112,8 +113,20 @@ class StackedNet(nn.Module):
 
     def weight(self, name: str) -> torch.Tensor:
         """The stacked ``(K, ...)`` view of the ordinary model's parameter `name`."""
+        if self._views is not None:
+            return self._views[name]
         start, stop, shape = self.layout[name]
         return self.flat[:, start:stop].view(self.members, *shape)
+
+    _views: dict[str, torch.Tensor] | None = None
+
+    def _split(self) -> dict[str, torch.Tensor]:
+        """Every weight's view from one ``split`` of `flat`: its backward is one ``cat`` of
+        the gradients, where a slice per weight would zero-fill and add a gradient the size
+        of all K members' weights for each weight."""
+        sizes = [stop - start for start, stop, _ in self.layout.values()]
+        return {name: part.view(self.members, *shape) for (name, (_, _, shape)), part
+                in zip(self.layout.items(), self.flat.split(sizes, 1), strict=True)}
 
     def grad(self, name: str) -> torch.Tensor | None:
         """The stacked gradient of parameter `name` (None before a backward pass)."""
@@ -126,6 +139,13 @@ class StackedNet(nn.Module):
     def forward(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
         """``(K, batch, ...)`` inputs -> ``(K, batch, ...)`` raw outputs and the state (per
         layer: ``(K, directions, batch, units)``, a pair for LSTM)."""
+        self._views = self._split()
+        try:
+            return self._forward(x, state)
+        finally:
+            self._views = None
+
+    def _forward(self, x: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         if self.spec.architecture == "mlp_window":
             return self._mlp(x), None
         spec = self.spec
@@ -220,17 +240,15 @@ class StackedNet(nn.Module):
         k, batch, steps, _ = x.shape
         units = w_hh.shape[-1]
         w_hh_t = w_hh.transpose(1, 2)
+        zeros = x.new_zeros(k, batch, units)
+        if cell == "lstm":
+            h, c = state if state is not None else (zeros, zeros)
+            return member_lstm(x, w_ih, w_hh, b_ih + b_hh, h, c)
         if cell == "gru":
             pre = _linear(x, w_ih, b_ih)  # the recurrent bias sits inside r * (...) for n
         else:
             pre = _linear(x, w_ih, b_ih + b_hh)
-        zeros = x.new_zeros(k, batch, units)
-        if cell == "lstm":
-            h, c = state if state is not None else (zeros, zeros)
-        else:
-            h = state if state is not None else zeros
-        if cell == "lstm":
-            return member_lstm(pre, w_hh, h, c)
+        h = state if state is not None else zeros
         outputs = []
         for t in range(steps):
             if cell == "gru":

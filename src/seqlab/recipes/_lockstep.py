@@ -2,12 +2,14 @@
 
 A recipe is ordinary Python (`run_once(context)`: make data, build, fit, evaluate), so
 seqlab cannot see its models ahead of time. Instead each repeat runs in its own thread,
-one at a time: a repeat runs until its trainer's `fit`, where it waits; when every repeat
-still running waits in `fit`, the waiting calls that can train together (one spec, one
-set of shared settings, data of one shape, no extra callbacks) are trained as members of
-one `BatchedTrainer`, the others one after another, and each repeat continues with its
-own trainer holding its member's weights, history, events and optimizer state, as if it
-had trained alone. Only one repeat runs Python at a time, so nothing a recipe does
+one at a time: a repeat runs until its trainer's `fit` (or `evaluate`), where it waits;
+when every repeat still running waits, the waiting calls that can train together (one
+spec, one set of shared settings, data of one shape, no extra callbacks) are trained as
+members of one `BatchedTrainer`, the others one after another, and each repeat continues
+with its own trainer holding its member's weights, history, events and optimizer state,
+as if it had trained alone. Likewise the repeats' `evaluate` calls on data of one shape
+are scored in one stacked forward pass a batch (`BatchedTrainer.evaluate`) rather than
+one model after another. Only one repeat runs Python at a time, so nothing a recipe does
 outside `fit` (seeding, drawing data, plotting) can interleave with another's.
 """
 
@@ -36,6 +38,7 @@ class _FitCall:
     y: Any
     kwargs: dict[str, Any] = field(default_factory=dict)
     key: Any = None
+    evaluating: bool = False  # an `evaluate` call, not a `fit`
 
 
 class GatheredTrainer(Trainer):
@@ -52,6 +55,12 @@ class GatheredTrainer(Trainer):
         call.key = _group_key(call)  # in this repeat's thread: it sees its own watchers
         return self._lockstep.fit(self._index, call)
 
+    def evaluate(self, x: Any, y: Any, *, batch_size: int | None = None) -> dict[str, float]:
+        """`Trainer.evaluate`, gathered with the other repeats' evaluations."""
+        call = _FitCall(self, x, y, {"batch_size": batch_size}, evaluating=True)
+        call.key = _evaluation_key(call)
+        return self._lockstep.fit(self._index, call)
+
 
 _ALONE = object()  # a fit's result: train alone, in the repeat's own thread
 
@@ -60,6 +69,8 @@ _PLAIN_FIT = {"epochs", "batch_size", "shuffle", "validation_data", "validation_
 
 
 def _alone(call: _FitCall) -> Any:
+    if call.evaluating:
+        return Trainer.evaluate(call.trainer, call.x, call.y, **call.kwargs)
     return Trainer.fit(call.trainer, call.x, call.y, **call.kwargs)
 
 
@@ -87,6 +98,29 @@ def _group_key(call: _FitCall) -> Any:
             _shape(call.x), _shape(call.y), kwargs.get("batch_size"), kwargs.get("shuffle"),
             kwargs.get("validation_split", 0.0),
             None if validation is None else (_shape(validation[0]), _shape(validation[1])))
+
+
+def _evaluation_key(call: _FitCall) -> Any:
+    """What evaluate calls must share to be scored together (None: alone)."""
+    trainer = call.trainer
+    spec = getattr(trainer.model, "spec", None)
+    if (spec is None or not can_batch(spec, trainer.config) or trainer.config.seed is None
+            or trainer.world.parallel or trainer._evaluating or is_batch_iterable(call.x)):
+        return None
+    settings = {k: v for k, v in trainer.config.to_dict().items() if k not in MEMBER_SETTINGS}
+    return ("evaluate", repr(spec.to_dict()), repr(sorted(settings.items())),
+            str(trainer.device), _shape(call.x), _shape(call.y),
+            call.kwargs.get("batch_size"))
+
+
+def _evaluate_together(calls: list[_FitCall]) -> list[dict[str, float]]:
+    """Score `calls` (one group) with their trainers' models stacked; each call's scores."""
+    trainers = [c.trainer for c in calls]
+    batched = BatchedTrainer(trainers[0].model.spec, [t.config.seed for t in trainers],
+                             [t.config for t in trainers], models=[t.model for t in trainers],
+                             device=str(trainers[0].device))
+    return batched.evaluate([c.x for c in calls], [c.y for c in calls],
+                            batch_size=calls[0].kwargs.get("batch_size"))
 
 
 def _train_together(calls: list[_FitCall]) -> list[Any]:
@@ -198,9 +232,10 @@ class Lockstep:
             if len(calls) == 1:
                 self._results[indices[0]] = (True, _ALONE)
                 continue
+            together = _evaluate_together if calls[0].evaluating else _train_together
             try:
-                for index, history in zip(indices, _train_together(calls), strict=True):
-                    self._results[index] = (True, history)
+                for index, result in zip(indices, together(calls), strict=True):
+                    self._results[index] = (True, result)
             except Exception as error:
                 for index in indices:
                     self._results[index] = (False, error)

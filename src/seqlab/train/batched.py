@@ -365,6 +365,17 @@ class BatchedTrainer:
             raise failed[0]
         return self.histories_
 
+    def evaluate(self, x: Any, y: Any, *, batch_size: int | None = None
+                 ) -> list[dict[str, float]]:
+        """Every member's loss and metrics on (x, y), without training, in one stacked
+        forward pass a batch: what `Trainer.evaluate` returns for each member alone (to
+        float rounding). `x` and `y` are one array each or one per member, as in `fit`."""
+        batch_size = check_int("batch_size", batch_size or 32, "BatchedTrainer.evaluate",
+                               low=1)
+        xs, x_per = self._member_data(x, "x")
+        ys, y_per = self._member_data(y, "y", xs, x_per)
+        return self._evaluate_all(xs, ys, x_per, y_per, batch_size)
+
     def _batch(self, data: torch.Tensor, per_member: bool, index: torch.Tensor) -> torch.Tensor:
         """Rows `index` ((K, B) of sample numbers) of each member's data: (K, B, ...)."""
         if per_member:
