@@ -105,7 +105,7 @@ def _evaluation_key(call: _FitCall) -> Any:
     trainer = call.trainer
     spec = getattr(trainer.model, "spec", None)
     if (spec is None or not can_batch(spec, trainer.config) or trainer.config.seed is None
-            or trainer.world.parallel or trainer._evaluating or is_batch_iterable(call.x)):
+            or trainer.world.parallel or trainer.swaps_evaluation_weights or is_batch_iterable(call.x)):
         return None
     settings = {k: v for k, v in trainer.config.to_dict().items() if k not in MEMBER_SETTINGS}
     return ("evaluate", repr(spec.to_dict()), repr(sorted(settings.items())),

@@ -593,6 +593,12 @@ class Trainer:
         batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
         return self._evaluate(x, self._targets(y, x), batch_size)
 
+    @property
+    def swaps_evaluation_weights(self) -> bool:
+        """Whether evaluations now see weights other than the model's own (a callback such
+        as `AverageWeights` puts its average in place during `fit`)."""
+        return bool(self._evaluating)
+
     @contextmanager
     def evaluation_weights(self) -> Iterator[None]:
         """The weights evaluations see: during `fit`, those the callbacks put in place
