@@ -12,13 +12,17 @@ counts four times as much, and a combination of the good ones stands in for a si
 Combinations won the M3 and M4 competitions, and on our development panel this weighting
 beat picking the best-scoring candidate (OWA 0.621 against 0.639 with five windows, 0.626
 against 0.661 with three): with few windows, the best-scoring model is often best by
-chance. Five windows rather than three also held the 80% intervals' coverage at 76.5%
-instead of 70%.
+chance.
 
 Intervals are conformal: the chosen forecast's scaled validation errors, pooled over series,
 windows and steps after dividing by each step's mean error, give one quantile at the
-split-conformal level; a series' half-width at step h is that quantile times the step's
-mean error times the series' own scale.
+split-conformal level (every error a calibration score); a series' half-width at step h is
+that quantile times the step's mean error times the series' own scale. They assume the
+held-out future errs like the validated past: on the development panel, the 80% intervals
+held 82% of the truths on the 16 series without a break in their held-out years, 75% to 82%
+on short yearly and monthly stretches and 80% on a file of 150 series, but on the nine
+quarterly macrodata series that end in the 2008-09 recession (errors 5 to 12 times their
+validation errors) a quarter at most.
 """
 
 from __future__ import annotations
