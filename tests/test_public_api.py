@@ -13,7 +13,7 @@ PUBLIC = {
     "seqlab.errors": """
         BundleError CheckpointError DivergenceWarning NotFittedError OutputError
         ProcessGroupError SeqlabError StatefulLayoutError TrainingDivergedError
-        TrainingInterrupted UnknownNameError ValidationError
+        TrainingInterrupted UnknownNameError ValidationError WorkerError
     """,
     "seqlab.data": """
         EncodeStep LabelStep MinMaxScaler PadStep Pipeline ScaleStep StandardScaler

@@ -14,6 +14,7 @@ Hierarchy::
     ├── OutputError (also OSError)             a result could not be written (disk full,
     │                                          permission, missing folder)
     ├── ProcessGroupError (also RuntimeError)  another data-parallel process died or stalled
+    ├── WorkerError (also RuntimeError)        a pool of worker processes stopped early
     └── TrainingInterrupted                    SIGINT/SIGTERM stopped training after a
                                                checkpoint was written
 
@@ -41,6 +42,7 @@ __all__ = [
     "OutputError",
     "ProcessGroupError",
     "TrainingInterrupted",
+    "WorkerError",
 ]
 
 
@@ -133,6 +135,13 @@ class OutputError(SeqlabError, OSError):
 class ProcessGroupError(SeqlabError, RuntimeError):
     """Another process of a data-parallel run (torchrun) died, was killed or stopped
     answering, so this one stopped too instead of waiting for it for ever."""
+
+    exit_code = 1
+
+
+class WorkerError(SeqlabError, RuntimeError):
+    """A pool of worker processes (`Forecaster(workers=...)`, `--workers`) stopped before its
+    work was done: a worker was killed, ran out of memory, or could not start."""
 
     exit_code = 1
 

@@ -278,3 +278,22 @@ def test_a_bundle_forecasts_its_own_data_as_the_fit_did(tmp_path):
     save(fitted, tmp_path / "m")
     again = load(tmp_path / "m").predict(data=monthly(90))
     np.testing.assert_allclose(again["forecast"], fitted.predict()["forecast"], rtol=1e-6)
+
+
+def test_a_script_without_a_main_guard_is_told_why_its_workers_stopped(tmp_path):
+    """The pool's workers import the script again (spawn): without the guard each one
+    starts fitting too and dies. The error says so instead of BrokenProcessPool."""
+    import subprocess
+    import sys
+
+    frame = pd.DataFrame({f"s{k}": monthly(40, seed=k).to_numpy() for k in range(8)},
+                         index=monthly(40).index)
+    frame.to_csv(tmp_path / "panel.csv", index_label="date")
+    script = tmp_path / "fit_panel.py"
+    script.write_text("from seqlab.forecast import Forecaster\n"
+                      f"Forecaster(3, workers=2, methods=['theta', 'naive'])"
+                      f".fit({str(tmp_path / 'panel.csv')!r})\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "WorkerError" in done.stderr and '__name__ == "__main__"' in done.stderr

@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ import pandas as pd
 import torch
 
 from seqlab._validation import check_float, check_int
-from seqlab.errors import NotFittedError, ValidationError
+from seqlab.errors import NotFittedError, ValidationError, WorkerError
 from seqlab.forecast import selection
 from seqlab.forecast.data import (
     FutureCovariates,
@@ -494,8 +495,19 @@ class Forecaster:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             chunk = max(1, len(names) // (workers * 8))
             started = pool.map(_classical_work, [jobs[k] for k in names], chunksize=chunk)
+            def wait() -> dict[str, _SeriesFit]:
+                try:
+                    return _collect(names, started, say, f" ({workers} processes)")
+                except BrokenProcessPool as error:
+                    raise WorkerError(
+                        f"The {workers} worker processes scoring the series stopped before "
+                        f"they were done (killed, out of memory, or unable to start). A "
+                        f"script that fits {PARALLEL_FROM} or more series must call fit "
+                        f"under `if __name__ == \"__main__\":` (each worker imports the "
+                        f"script again), or pass workers=1.") from error
+
             try:
-                yield _Pending(lambda: _collect(names, started, say, f" ({workers} processes)"))
+                yield _Pending(wait)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)  # e.g. the LSTM failed
                 raise
