@@ -53,9 +53,10 @@ if config["mode"] == "rounds":  # save once per path, released together at share
         folder = save(model, path, metadata={"value": value}, replaces=seen)
         print(json.dumps({"version": folder.name, "replaces": seen, "value": value,
                           "path": path}), flush=True)
-else:  # save in a loop until killed or out of time
+else:  # save in a loop until killed, out of time or done with its saves
     step, deadline = config["start"], time.time() + config.get("seconds", 1e9)
-    while time.time() < deadline:
+    last = step + config.get("saves", 10**12)
+    while time.time() < deadline and step < last:
         fill(step)
         save(model, config["path"], metadata={"value": step}, keep_previous=step % 3 == 0)
         step += 1
@@ -219,7 +220,10 @@ def test_cli_writers_at_once(tmp_path, pairs):
 def test_readers_beside_a_saving_loop_never_fail(tmp_path):
     path = tmp_path / "live"
     save(build(_SPEC, seed=0), path, metadata={"value": 0})  # uniform weights are not needed
-    writer = _writer({"mode": "loop", "path": str(path), "start": 1, "seconds": 2.5})
+    # A count of saves, not a time window: on a loaded machine a 2.5 s window held one
+    # save (CI failed with 76 loads beside it and one version seen).
+    writer = _writer({"mode": "loop", "path": str(path), "start": 1, "saves": 40,
+                      "seconds": 120})
     _ready(writer)
     loads, failures, seen = 0, [], set()
     try:
@@ -236,7 +240,7 @@ def test_readers_beside_a_saving_loop_never_fail(tmp_path):
         writer.kill()
         writer.communicate()
     assert failures == []
-    assert loads >= 20 and len(seen) >= 5, (loads, len(seen))
+    assert writer.returncode == 0 and loads >= 10 and len(seen) >= 5, (loads, len(seen))
 
 
 def test_a_lock_held_elsewhere_times_out_with_a_clear_error(tmp_path):
