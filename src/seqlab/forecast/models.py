@@ -145,11 +145,6 @@ def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
             "include_mean": "intercept" in coef, "include_drift": "drift" in coef}
 
 
-def arima_spec(y: np.ndarray, m: int) -> dict | None:
-    """`model_spec` for AutoARIMA."""
-    return model_spec("arima", y, m)
-
-
 def _fixed(name: str, spec: dict) -> object:
     from statsforecast.models import ARIMA, AutoETS
 
