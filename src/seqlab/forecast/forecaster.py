@@ -361,7 +361,7 @@ class Forecaster:
             jobs[name] = (y, H, m, plans[name].origins, plans[name].horizon, names)
         say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
             f"validation")
-        with self._classical(jobs, say) as pending:
+        with self._classical(jobs, say) as classical_results:
             # The global LSTM: every series long enough for its windows and validation.
             # Its final ensemble is trained at once: every series it validated on weighs
             # it in (the weights are inverse errors), so it is needed unless it failed.
@@ -370,7 +370,7 @@ class Forecaster:
             if "lstm" in allowed:
                 lstm_paths = self._validate_lstm(series, plans, m, notes, say, sd, future)
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
-            fits = pending.results()
+            fits = classical_results()
 
         weights: dict[str, dict[str, float]] = {}
         for name, y in series.items():
@@ -475,18 +475,19 @@ class Forecaster:
 
     @contextmanager
     def _classical(self, jobs: dict[str, tuple], say: Callable[[str], None]
-                   ) -> Iterator[_Pending]:
-        """The classical models' work on every series, started now: in a process pool
-        (large files, workers permitting) it runs while the caller trains the LSTM;
-        otherwise, and under torchrun, it runs when the results are asked for."""
+                   ) -> Iterator[Callable[[], dict[str, _SeriesFit]]]:
+        """The classical models' work on every series, started now; yields the function
+        that waits for every series' fit. In a process pool (large files, workers
+        permitting) the work runs while the caller trains the LSTM; otherwise, and under
+        torchrun, when the function is called."""
         ranks = processes()
         workers = self.workers
         if workers is None:
             workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
         workers = max(1, min(workers, len(jobs)))
         if ranks.parallel or workers == 1:
-            yield _Pending(lambda: self._run_classical_shared(jobs, ranks, say)
-                           if ranks.parallel else _run_serially(jobs, say))
+            yield (lambda: self._run_classical_shared(jobs, ranks, say)
+                   if ranks.parallel else _run_serially(jobs, say))
             return
         import multiprocessing
 
@@ -507,7 +508,7 @@ class Forecaster:
                         f"script again), or pass workers=1.") from error
 
             try:
-                yield _Pending(wait)
+                yield wait
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)  # e.g. the LSTM failed
                 raise
@@ -667,17 +668,6 @@ class Forecaster:
 
 
 # ------------------------------------------------------------------ helpers
-class _Pending:
-    """Classical results that are being (or will be) computed; `results` waits for them."""
-
-    def __init__(self, wait: Callable[[], dict[str, _SeriesFit]]):
-        self._wait = wait
-
-    def results(self) -> dict[str, _SeriesFit]:
-        """Every series' fit, in the order of the jobs."""
-        return self._wait()
-
-
 def _collect(names: list[str], fits: Iterator[_SeriesFit], say: Callable[[str], None],
              how: str = "") -> dict[str, _SeriesFit]:
     out: dict[str, _SeriesFit] = {}
