@@ -1,5 +1,7 @@
 """Validation plans and the statistical models' searched specifications."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,24 +9,39 @@ from forecast_series import monthly
 
 from seqlab.forecast import Forecaster
 from seqlab.forecast.models import model_spec, point_forecast
-from seqlab.forecast.selection import WINDOWS, plan_validation
+from seqlab.forecast.selection import FIT_SHARE, MIN_HORIZON, WINDOWS, plan_validation
 
 
 @pytest.mark.parametrize("n, horizon, m", [(54, 18, 12), (40, 8, 4), (72, 18, 12),
-                                           (26, 6, 4)])
-def test_a_short_seasonal_series_is_validated_where_its_season_can_be_fitted(n, horizon, m):
+                                           (26, 6, 4), (13, 6, 1), (18, 6, 1), (24, 6, 1),
+                                           (32, 8, 4), (60, 18, 12)])
+def test_a_short_series_is_validated_on_windows_that_leave_most_of_it(n, horizon, m):
     plan = plan_validation(n, horizon, season_length=m)
-    assert plan.windows == WINDOWS and plan.horizon == horizon
-    assert plan.origins[-1] == n - 1 - horizon
-    assert plan.origins[0] + 1 >= 2 * m + 1  # every window holds two seasons and a point
+    assert plan.windows == WINDOWS
+    assert MIN_HORIZON <= plan.horizon <= horizon
+    assert plan.origins[-1] == n - 1 - plan.horizon
+    # The share of the series left to fit on gives way only to the shortest horizon.
+    assert plan.origins[0] + 1 >= math.ceil(FIT_SHARE * n) or plan.horizon == MIN_HORIZON
+    if m > 1:
+        assert plan.origins[0] + 1 >= 2 * m + 1  # every window holds two seasons and a point
     assert np.all(np.diff(plan.origins) >= 1)
 
 
-def test_the_step_stays_a_third_of_the_horizon_where_the_season_fits_anyway():
+def test_the_validation_horizon_shrinks_only_when_a_step_of_one_leaves_too_little():
+    """13 yearly points, horizon 6: scored 2 steps ahead from 7 to 11 points, not 6 steps
+    ahead from 3 to 7 (where AutoARIMA could not fit and was weighted down)."""
+    plan = plan_validation(13, 6)
+    assert plan.horizon == 2 and plan.origins.tolist() == [6, 7, 8, 9, 10]
+    roomy = plan_validation(44, 6)  # a step of 1 makes room
+    assert roomy.horizon == 6 and np.all(np.diff(roomy.origins) == 1)
+    assert plan_validation(126, 18, season_length=12).horizon == 18
+    assert plan_validation(5, 6).horizon == 1  # no room for MIN_HORIZON after 4 points
+
+
+def test_the_step_stays_a_third_of_the_horizon_where_the_series_is_long():
     assert np.all(np.diff(plan_validation(200, 18, season_length=12).origins) == 6)
-    assert np.all(np.diff(plan_validation(54, 18).origins) == 6)  # no season: unchanged
-    short = plan_validation(30, 18, season_length=12)  # too short for a seasonal window
-    assert np.array_equal(short.origins, plan_validation(30, 18).origins)
+    assert np.all(np.diff(plan_validation(300, 18).origins) == 6)
+    assert np.all(np.diff(plan_validation(60, 6).origins) == 2)
 
 
 def test_arima_on_a_short_series_searches_its_order_on_the_whole_series():

@@ -434,8 +434,9 @@ class Forecaster:
                        say: Callable[[str], None], sd: SeriesData,
                        future: FutureCovariates | None) -> dict[str, np.ndarray]:
         H = self.horizon
-        full = {k: y for k, y in series.items()
-                if plans[k].windows and plans[k].horizon == H and np.ptp(y) > 0}
+        # A short series validated on fewer steps than the horizon (see `plan_validation`)
+        # takes part too: the LSTM's targets past its end are left out of the loss.
+        full = {k: y for k, y in series.items() if plans[k].windows and np.ptp(y) > 0}
         if not full:
             return {}
         window = self.window or lstm_window([len(y) for y in full.values()], H, m)
