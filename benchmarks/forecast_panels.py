@@ -1,6 +1,6 @@
 """Score `seqlab.forecast.Forecaster` on many-series panels, beside statsforecast.
 
-    python benchmarks/forecast_panels.py [--panel synthetic|real|all] [--series N]
+    python benchmarks/forecast_panels.py [--panel synthetic|real|public|all] [--series N]
         [--seed S] [--freq MS|QS|YS] [--layout long|wide] [--horizon H] [--workers W]
         [--classical ets,arima,theta] [--quick] [--json]
 
@@ -12,7 +12,12 @@ Development data built from what anyone may use freely:
   20 points of history) and ragged starts and ends (each series on its own stretch of the
   calendar);
 - statsmodels' bundled real series (those of `forecast_panel.real_series`) as a small real
-  panel, one file per frequency.
+  panel, one file per frequency;
+- public panels of real short series (`--panel public`): statsmodels' fertility rates of
+  the countries with complete data, 1960-2013 (54 yearly points, and the same cut to the
+  last 19 and 24: 13 and 18 points of history), and the 181 yearly series of the M1
+  competition (15 to 58 points, ragged) that aeon bundles, where aeon is installed
+  (`pip install -e .[classify-bench]`).
 
 Each panel is written the way a user brings it (`--layout long`: ``unique_id,ds,y`` rows;
 `--layout wide`: a ``ds`` column and one column per series, blank before a series starts
@@ -164,6 +169,62 @@ def real_panels(horizon: int | None = None) -> list[Panel]:
         panel.truth[name] = s.to_numpy(float)[-H:]
         panel.kinds[name] = "real"
     return list(groups.values())
+
+
+def public_panels(horizon: int | None = None) -> list[Panel]:
+    """Real yearly panels anyone may use: fertility rates per country (whole, and its last
+    19 and 24 years) and M1's yearly series (when aeon is installed); the last H points of
+    each series (6 by default) held out."""
+    import statsmodels.api as sm
+
+    H = horizon or HOLDOUT["YS"]
+    table = sm.datasets.fertility.load_pandas().data.set_index("Country Code")
+    years = [c for c in table.columns if str(c).isdigit()]
+    rates = table[years].astype(float).dropna(axis=1, how="all").dropna()
+    rates = rates[rates.std(axis=1) > 0]
+    index = pd.date_range(f"{rates.columns[0]}-01-01", periods=rates.shape[1], freq="YS")
+    panels = []
+    for keep in (None, 24, 19):
+        panel = Panel(f"fertility{'' if keep is None else f'-{keep}'}", "YS", H, {}, {})
+        for code, row in rates.iterrows():
+            s = pd.Series(row.to_numpy(float), index=index).iloc[-(keep or len(index)):]
+            panel.history[str(code)] = s.iloc[:-H]
+            panel.truth[str(code)] = s.to_numpy(float)[-H:]
+            panel.kinds[str(code)] = "real"
+        panels.append(panel)
+    m1 = m1_yearly(H)
+    return panels + ([m1] if m1 is not None else [])
+
+
+def m1_yearly(horizon: int) -> Panel | None:
+    """M1's 181 yearly series from the file aeon bundles (None without aeon); the one whose
+    start year is unknown (written as year 0) is left out."""
+    try:
+        import aeon.datasets
+    except ImportError:
+        return None
+    files = sorted(Path(aeon.datasets.__file__).parent.glob("data/m1_yearly_dataset/*.tsf"))
+    if not files:
+        return None
+    panel = Panel("m1-yearly", "YS", horizon, {}, {})
+    reading = False
+    for line in files[0].read_text(encoding="latin-1").splitlines():
+        line = line.strip()
+        if line.lower() == "@data":
+            reading = True
+            continue
+        if not reading or not line:
+            continue
+        name, start, values = line.split(":", 2)
+        year = int(start[:4])
+        y = np.array([float(v) for v in values.split(",")])
+        if year < 1800 or len(y) <= horizon + 2:
+            continue
+        s = pd.Series(y, index=pd.date_range(f"{year}-01-01", periods=len(y), freq="YS"))
+        panel.history[name] = s.iloc[:-horizon]
+        panel.truth[name] = y[-horizon:]
+        panel.kinds[name] = "real"
+    return panel
 
 
 def long_frame(panel: Panel) -> pd.DataFrame:
@@ -412,7 +473,8 @@ def print_result(result: dict, say) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, build and score the panels, print the JSON line last."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--panel", choices=["synthetic", "real", "all"], default="all")
+    parser.add_argument("--panel", choices=["synthetic", "real", "public", "all"],
+                        default="all", help="all: synthetic and real (public is separate)")
     parser.add_argument("--series", type=int, default=3000,
                         help="series in the synthetic panel (default 3000)")
     parser.add_argument("--seed", type=int, default=0, help="of the panel and of seqlab")
@@ -445,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         panels.append(synthetic_panel(args.series, args.seed, args.freq, args.horizon))
     if args.panel in ("real", "all"):
         panels.extend(real_panels(args.horizon))
+    if args.panel == "public":
+        panels.extend(public_panels(args.horizon))
     classical = tuple(k for k in args.classical.split(",") if k)
     unknown = [k for k in classical if k not in CLASSICAL]
     if unknown:

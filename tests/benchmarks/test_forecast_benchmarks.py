@@ -45,6 +45,21 @@ def test_the_synthetic_panel_mixes_short_intermittent_and_ragged_series(panels):
         assert kind in kinds
 
 
+def test_the_public_panels_hold_out_six_years_of_real_yearly_series(panels):
+    found = {p.name: p for p in panels.public_panels()}
+    lengths = {"fertility-19": 13, "fertility-24": 18}
+    for name in ("fertility", "fertility-24", "fertility-19"):
+        panel = found[name]
+        assert len(panel.history) > 150 and panel.season_length == 1
+        assert all(len(t) == 6 and np.all(np.isfinite(t)) for t in panel.truth.values())
+        if name in lengths:
+            assert {len(s) for s in panel.history.values()} == {lengths[name]}
+    if "m1-yearly" in found:  # aeon installed
+        m1 = found["m1-yearly"]
+        assert 150 <= len(m1.history) <= 181
+        assert len({s.index[0] for s in m1.history.values()}) > 10  # ragged starts
+
+
 @pytest.mark.parametrize("freq,horizon", [("QS", 8), ("YS", 6)])
 def test_other_frequencies_hold_out_the_m4_horizon(panels, freq, horizon):
     panel = panels.synthetic_panel(20, seed=0, freq=freq)
