@@ -9,7 +9,13 @@ from forecast_series import monthly
 
 from seqlab.forecast import Forecaster
 from seqlab.forecast.models import model_spec, point_forecast
-from seqlab.forecast.selection import FIT_SHARE, MIN_HORIZON, WINDOWS, plan_validation
+from seqlab.forecast.selection import (
+    FIT_SHARE,
+    MIN_HORIZON,
+    WINDOWS,
+    conformal_halfwidths,
+    plan_validation,
+)
 
 
 @pytest.mark.parametrize("n, horizon, m", [(54, 18, 12), (40, 8, 4), (72, 18, 12),
@@ -85,3 +91,25 @@ def test_a_specification_found_with_another_season_is_searched_again():
     assert short_spec is not None and short_spec["season_length"] == 1
     np.testing.assert_allclose(point_forecast("ets", y, 12, 12, short_spec),
                                point_forecast("ets", y, 12, 12), rtol=1e-9)
+
+
+def test_intervals_widen_past_the_steps_a_short_series_was_validated_on():
+    """Validated 2 steps ahead (the other steps NaN), the half-widths of steps 3 to 6 grow
+    with the square root of the step instead of staying at step 2's."""
+    rng = np.random.default_rng(0)
+    errors = np.full((5, 6), np.nan)
+    errors[:, :2] = rng.normal(0, [1.0, 1.5], size=(5, 2))
+    width = conformal_halfwidths(errors, 0.8, 6)
+    np.testing.assert_allclose(width[2:], width[1] * np.sqrt(np.arange(3, 7) / 2))
+    full = conformal_halfwidths(errors[:, :2], 0.8, 6)  # the same errors, unpadded
+    np.testing.assert_allclose(width, full)
+
+
+def test_a_short_series_forecast_has_intervals_that_widen_with_the_horizon():
+    rng = np.random.default_rng(1)
+    y = pd.Series(50 + np.cumsum(rng.normal(1, 2, 14)), name="units",
+                  index=pd.date_range("2000-01-01", periods=14, freq="YS"))
+    fitted = Forecaster(horizon=6, members=1).fit(y)
+    table = fitted.predict()
+    width = (table["upper"] - table["lower"]).to_numpy()
+    assert np.all(np.diff(width) > 0)

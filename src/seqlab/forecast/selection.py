@@ -143,15 +143,19 @@ def conformal_halfwidths(errors: np.ndarray, level: float, horizon: int) -> np.n
     ``(windows, steps)`` (NaN where a window had no such step) pooled over the panel.
 
     Each step's mean absolute error (made non-decreasing) spreads the pooled quantile over
-    the steps; steps past the validated ones grow with the square root of the step. With no
-    errors at all, the half-width of a random walk with unit steps at the normal quantile.
+    the steps; steps past the validated ones (beyond every window's horizon, or NaN in
+    every window) grow with the square root of the step. With no errors at all, the
+    half-width of a random walk with unit steps at the normal quantile.
     """
     e = np.abs(np.asarray(errors, dtype=float))
     steps = np.arange(1, horizon + 1)
     if e.size == 0 or not np.isfinite(e).any():
         z = _normal_quantile(0.5 + level / 2)
         return z * 1.25 * np.sqrt(steps)  # MAE 1 per step ~ standard deviation 1.25
-    width = e.shape[1]
+    # Steps no window reached (a short series validated on fewer steps than the horizon)
+    # are not validated: they grow from the last validated one like the steps past it.
+    width = int(np.flatnonzero(np.isfinite(e).any(axis=0))[-1]) + 1
+    e = e[:, :width]
     spread = np.array([np.nanmean(e[:, k]) if np.isfinite(e[:, k]).any() else np.nan
                        for k in range(width)])
     spread = _fill_forward(spread)
