@@ -37,12 +37,13 @@ def test_predict_is_long_form_with_future_dates_in_original_units(fitted):
 def test_every_candidate_is_scored_and_weighted_by_its_validation_error(fitted):
     summary = fitted.summary()
     scores = summary["validation"]["sales"]
-    assert {"lstm", "ets", "arima", "theta", "ces", "naive", "seasonal_naive",
+    assert {"lstm", "ets", "arima", "arima_log", "theta", "ces", "naive", "seasonal_naive",
             "ensemble"} <= set(scores)
     assert summary["validation_windows"]["sales"] == 5
     assert summary["series_methods"]["sales"] == "ensemble"
     weights = summary["weights"]["sales"]
-    assert set(weights) == {"lstm", "ets", "arima", "theta", "ces"}  # the naives only score
+    assert set(weights) == {"lstm", "ets", "arima", "arima_log", "theta",
+                            "ces"}  # the naives only score
     assert sum(weights.values()) == pytest.approx(1.0, abs=1e-5)
     # inverse squared errors: a model that validates better weighs more
     ranked = sorted(weights, key=lambda k: scores[k])

@@ -8,7 +8,7 @@ import pytest
 from forecast_series import monthly
 
 from seqlab.forecast import Forecaster
-from seqlab.forecast.models import model_spec, point_forecast
+from seqlab.forecast.models import ModelFailure, model_spec, point_forecast, safe_forecast
 from seqlab.forecast.selection import (
     FIT_SHARE,
     MIN_HORIZON,
@@ -113,3 +113,28 @@ def test_a_short_series_forecast_has_intervals_that_widen_with_the_horizon():
     table = fitted.predict()
     width = (table["upper"] - table["lower"]).to_numpy()
     assert np.all(np.diff(width) > 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_arima_on_the_logarithm_follows_growth_in_proportion(seed):
+    """Growth of 6% a year with 2% noise, 30 points: ARIMA on the logarithm extrapolates the
+    curve; on the values a straight line (or a drift) falls behind it."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(36)
+    y = 100 * np.exp(0.06 * t + rng.normal(0, 0.02, 36).cumsum() * 0.3)
+    history, truth = y[:30], y[30:]
+    logged = point_forecast("arima_log", history, 6, 1)
+    plain = point_forecast("arima", history, 6, 1)
+    assert np.mean(np.abs(logged - truth)) < np.mean(np.abs(plain - truth))
+    spec = model_spec("arima_log", history, 1)
+    np.testing.assert_allclose(point_forecast("arima_log", history, 6, 1, spec), logged,
+                               rtol=1e-6)
+
+
+def test_arima_on_the_logarithm_refuses_values_at_or_below_zero():
+    y = np.linspace(-5, 20, 30)
+    with pytest.raises(ModelFailure, match="above zero"):
+        point_forecast("arima_log", y, 6, 1)
+    assert model_spec("arima_log", y, 1) is None
+    path, fitted = safe_forecast("arima_log", y, 6, 1)
+    assert not fitted and np.all(path == y[-1])  # the naive fallback

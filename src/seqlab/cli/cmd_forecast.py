@@ -36,7 +36,8 @@ _ID = typer.Option("--id-column", help="Long files: the column naming each serie
 _VALUE = typer.Option("--value-column", help="Long files: the column of values.",
                       show_default="detected")
 _METHODS = typer.Option(help="Methods to choose among per series (repeat or comma-separate): "
-                        "lstm, naive, seasonal_naive, ets, arima, theta, ces, croston, adida.",
+                        "lstm, naive, seasonal_naive, ets, arima, arima_log, theta, ces, "
+                        "croston, adida.",
                         show_default="all")
 _WORKERS = typer.Option(help="Processes for the per-series work.",
                         show_default="the CPU count from 8 series on, else 1")
@@ -170,7 +171,7 @@ def _backtest(
                                              show_default="HORIZON")] = None,
     methods: Annotated[list[str] | None, typer.Option(
         help="Methods to score (repeat or comma-separate): seqlab, naive, seasonal_naive, "
-             "ets, arima, theta, ces.",
+             "ets, arima, arima_log, theta, ces.",
         show_default="seqlab, naive, seasonal_naive, ets, arima, theta")] = None,
     refit: Annotated[bool, typer.Option(help="Refit seqlab at every origin (--no-refit: fit "
                                         "once at the first origin, then only forecast).")]

@@ -67,11 +67,11 @@ and the plain mean of the statistical models that fit a series too short to vali
 PARALLEL_FROM = 8
 """Series from which the per-series work goes to a process pool (workers permitting)."""
 SCALE_FROM = 1000
-"""Series from which a file counts as large: unless `methods` says otherwise, AutoARIMA (its
-order search is 85% of the per-series time: 0.87 CPU-s a fit at 120 monthly points, against
-0.10 for AutoETS and 0.01 for AutoTheta and AutoCES) is left out and each series is
-validated on 2 windows."""
-SLOW_METHODS = ("arima",)
+"""Series from which a file counts as large: unless `methods` says otherwise, AutoARIMA (on
+the values and on their logarithm; its order search is 85% of the per-series time: 0.87
+CPU-s a fit at 120 monthly points, against 0.10 for AutoETS and 0.01 for AutoTheta and
+AutoCES) is left out and each series is validated on 2 windows."""
+SLOW_METHODS = ("arima", "arima_log")
 SPEC_FROM = 60
 """Points from which a window's searched ARIMA order or ETS form is fitted again on the
 later windows instead of searched anew (a search on fewer points is quick)."""
@@ -119,8 +119,9 @@ def _classical_work(args: tuple) -> _SeriesFit:
         # On long series AutoARIMA and AutoETS search their specification once, on the
         # first window that holds the season the whole series does; the later windows fit
         # that specification again (the search is most of their time). AutoARIMA's final
-        # fit does too (its order is kept for refits: `arima_`); AutoETS searches again on
-        # the whole history. Short series, where a search is cheap, search every time.
+        # fits do too (the order on the values is kept for refits: `arima_`); AutoETS
+        # searches again on the whole history. Short series, where a search is cheap,
+        # search every time.
         spec = None
         if name in SEARCHED:
             season = usable_season(len(y), m)
@@ -134,7 +135,8 @@ def _classical_work(args: tuple) -> _SeriesFit:
             path, fitted = safe_forecast(name, y[:o + 1], h_val, m, spec)
             fitted_windows += fitted
             paths.append(path)
-        path, fitted = safe_forecast(name, y, horizon, m, spec if name == "arima" else None)
+        path, fitted = safe_forecast(name, y, horizon, m,
+                                     spec if name in ("arima", "arima_log") else None)
         # A model that fits the whole series but not some (shorter) windows is scored with
         # the naive forecast it falls back to there; one that fits no window is left out.
         if not fitted or (len(origins) and not fitted_windows):

