@@ -122,3 +122,18 @@ def test_inconsistent_channels_and_missing_values_in_arrays_are_refused():
     bad[2][3, 0] = np.nan
     with pytest.raises(ValidationError, match=r"sequence 2 has a missing .* step 4"):
         SequenceClassifier().fit(bad, ["a", "a", "b", "b"])
+
+
+def test_new_sequences_must_match_the_fitted_channels_and_be_finite():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(6, 2)) for _ in range(8)]
+    fitted = SequenceClassifier(model="lstm", epochs=2, members=1, units=4).fit(
+        X, ["a", "b"] * 4)
+    with pytest.raises(ValidationError, match=r"`X`: sequence 1 has 3 channel\(s\) but the "
+                                              r"classifier was fitted on 2"):
+        fitted.predict([np.zeros((6, 2)), np.zeros((6, 3))])
+    bad = [np.zeros((6, 2)), np.zeros((6, 2))]
+    bad[1][4, 1] = np.inf
+    with pytest.raises(ValidationError, match=r"sequence 1 has a missing or non-finite value "
+                                              r"at step 5, channel 2"):
+        fitted.predict(bad)

@@ -45,6 +45,21 @@ def _label_order(label: Any) -> tuple[int, Any]:
         return (1, str(label))
 
 
+def _check_values(sequences: list[np.ndarray], channels: int, what: str,
+                  expected: str) -> None:
+    """Every sequence of `what` has `channels` channels (`expected` says why) and only finite
+    values."""
+    for i, s in enumerate(sequences):
+        if s.shape[1] != channels:
+            raise ValidationError(f"`{what}`: sequence {i} has {s.shape[1]} channel(s) "
+                                  f"{expected}.")
+        if not np.isfinite(s).all():
+            step, channel = (int(v) for v in np.argwhere(~np.isfinite(s))[0])
+            raise ValidationError(f"`{what}`: sequence {i} has a missing or non-finite value "
+                                  f"at step {step + 1}, channel {channel + 1}; fill missing "
+                                  f"values first (fill= when reading).")
+
+
 class _TimeLimit(Callback):
     """Stop a fit once `deadline` (time.monotonic) passes, mid-epoch if need be (an epoch
     of a large set can take longer than a network's whole share); the epoch's end still
@@ -210,15 +225,8 @@ class SequenceClassifier:
                    for s in sequences]
             sequences = [np.asarray(s, dtype=np.float64)[:, None] for s in ids]
         else:
-            for i, s in enumerate(sequences):
-                if s.shape[1] != self.channels_:
-                    raise ValidationError(f"`{what}`: sequence {i} has {s.shape[1]} channel(s); "
-                                          f"the classifier was fitted on {self.channels_}.")
-                if not np.isfinite(s).all():
-                    step, channel = (int(v) for v in np.argwhere(~np.isfinite(s))[0])
-                    raise ValidationError(f"`{what}`: sequence {i} has a missing or non-finite "
-                                          f"value at step {step + 1}, channel {channel + 1}; "
-                                          f"fill missing values first (fill= when reading).")
+            _check_values(sequences, self.channels_, what,
+                          f"but the classifier was fitted on {self.channels_}")
             sequences = [(s - self.mean_) / self.scale_ for s in sequences]
         lengths = np.array([min(len(s), self.max_length_) for s in sequences], dtype=np.int64)
         steps = int(lengths.max())
@@ -274,16 +282,9 @@ class SequenceClassifier:
         else:
             self.vocabulary_ = None
             self.channels_ = sequences[0].shape[1]
-            for i, s in enumerate(sequences):
-                if s.shape[1] != self.channels_:
-                    raise ValidationError(f"`X`: sequence {i} has {s.shape[1]} channel(s) but "
-                                          f"sequence 0 has {self.channels_}; every sequence "
-                                          f"needs the same channels.")
-                if not np.isfinite(s).all():
-                    step, channel = (int(v) for v in np.argwhere(~np.isfinite(s))[0])
-                    raise ValidationError(f"`X`: sequence {i} has a missing or non-finite value "
-                                          f"at step {step + 1}, channel {channel + 1}; fill "
-                                          f"missing values first (fill= when reading).")
+            _check_values(sequences, self.channels_, "X",
+                          f"but sequence 0 has {self.channels_}; every sequence needs the "
+                          f"same channels")
             stacked = np.concatenate(sequences, axis=0)
             self.mean_ = stacked.mean(0)
             self.scale_ = np.where(stacked.std(0) > 1e-12, stacked.std(0), 1.0)
