@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from seqlab.bundle import load
+from seqlab.errors import BundleError
 
 _WRITER = """
 import sys, torch
@@ -56,3 +57,24 @@ def test_sigkill_during_checkpointing_never_leaves_a_broken_bundle(tmp_path):
         last_step = step
         start = step + 1000  # the next writer's steps are distinguishable
     assert last_step >= 3000
+
+
+def test_a_bundle_of_one_kind_is_never_replaced_by_another(tmp_path):
+    from seqlab.classify.persist import check_target as classifier_target
+    from seqlab.forecast.persist import check_target as forecast_target
+
+    classifier = tmp_path / "clf"
+    classifier.mkdir()
+    (classifier / "classifier.json").write_text("{}")
+    assert classifier_target(classifier) == classifier  # its own kind: replaced
+    with pytest.raises(BundleError, match=r"not a forecasting bundle \(no forecast.json\)"):
+        forecast_target(classifier)
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "notes.txt").write_text("keep me")
+    for check in (classifier_target, forecast_target):
+        with pytest.raises(BundleError, match="refusing to replace it"):
+            check(user)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert forecast_target(empty) == empty and forecast_target(tmp_path / "new").name == "new"

@@ -57,6 +57,7 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
+from seqlab._io import check_output_path
 from seqlab.bundle.files import fsync_dir, read_json, write_json
 from seqlab.errors import BundleError, OutputError, SeqlabError
 
@@ -179,6 +180,21 @@ def holds(path: str | Path, name: str) -> bool:
         return True
     live = live_version(path)
     return live is not None and (path / live / name).is_file()
+
+
+def check_target(path: str | Path, what: str, document: str) -> Path:
+    """Fail early, before fitting, when a `what` (e.g. "forecasting bundle", a store whose
+    live version holds `document`) cannot be written at `path`: an unwritable place, a file,
+    or a folder with something else in it. A user's folder, or a bundle of another kind, is
+    never replaced."""
+    path = check_output_path(path, what, folder=True)
+    if path.is_symlink() or path.is_file():
+        raise BundleError(f"The bundle path {path} is a file (or a link); a {what} is a "
+                          f"folder. Choose another path.", path)
+    if path.is_dir() and not holds(path, document) and any(path.iterdir()):
+        raise BundleError(f"The bundle path {path} is a folder that is not a {what} (no "
+                          f"{document}); refusing to replace it. Choose a new path.", path)
+    return path
 
 
 def lock_path(path: str | Path) -> Path:

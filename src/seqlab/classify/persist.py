@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 from safetensors.torch import save as tensors_to_bytes
 
-from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import (
     DEFAULT_LIMITS,
@@ -56,17 +55,10 @@ def is_classifier_bundle(path: str | Path) -> bool:
 
 
 def check_target(path: str | Path) -> Path:
-    """Fail early, before fitting, when a classifier bundle cannot be written at `path`:
-    an unwritable place, a file, or a folder that is not a classifier bundle (a user's
-    folder is never replaced)."""
-    path = check_output_path(path, "classifier bundle", folder=True)
-    if path.is_symlink() or path.is_file():
-        raise BundleError(f"The bundle path {path} is a file (or a link); a classifier bundle "
-                          f"is a folder. Choose another path.", path)
-    if path.is_dir() and not is_classifier_bundle(path) and any(path.iterdir()):
-        raise BundleError(f"The bundle path {path} is a folder that is not a classifier bundle "
-                          f"(no {DOCUMENT}); refusing to replace it. Choose a new path.", path)
-    return path
+    """Fail early, before fitting, when a classifier bundle cannot be written at `path`
+    (see `seqlab.bundle.store.check_target`: a folder that is not a classifier bundle is
+    never replaced)."""
+    return store.check_target(path, "classifier bundle", DOCUMENT)
 
 
 def save(classifier: SequenceClassifier, path: str | Path, *,

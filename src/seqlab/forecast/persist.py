@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from seqlab import bundle as bundles
-from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import read_json, write_json
 from seqlab.errors import BundleError
@@ -51,28 +50,16 @@ def _dates(index: pd.Index) -> list[Any]:
     return [int(i) for i in index]
 
 
-def _is_store(path: Path) -> bool:
-    return (path / store.POINTER).exists()
-
-
 def is_forecasting_bundle(path: str | Path) -> bool:
     """Whether `path` holds a forecasting bundle (its live version has a forecast.json)."""
     return store.holds(path, DOCUMENT)
 
 
 def check_target(path: str | Path) -> Path:
-    """Fail early, before fitting, when a forecasting bundle cannot be written at `path`:
-    an unwritable place, a file, or a folder that is not a forecasting bundle (a user's
-    folder is never replaced)."""
-    path = check_output_path(path, "forecasting bundle", folder=True)
-    if path.is_symlink() or path.is_file():
-        raise BundleError(f"The bundle path {path} is a file (or a link); a forecasting bundle "
-                          f"is a folder. Choose another path.", path)
-    if path.is_dir() and not _is_store(path) and any(path.iterdir()):
-        raise BundleError(f"The bundle path {path} is a folder that is not a forecasting "
-                          f"bundle (no {DOCUMENT}); refusing to replace it. Choose a new path.",
-                          path)
-    return path
+    """Fail early, before fitting, when a forecasting bundle cannot be written at `path`
+    (see `seqlab.bundle.store.check_target`: a folder that is not a forecasting bundle is
+    never replaced)."""
+    return store.check_target(path, "forecasting bundle", DOCUMENT)
 
 
 def _nullable(values: np.ndarray) -> list[float | None]:
