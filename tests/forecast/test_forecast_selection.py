@@ -12,8 +12,10 @@ from seqlab.forecast.models import ModelFailure, model_spec, point_forecast, saf
 from seqlab.forecast.selection import (
     FIT_SHARE,
     MIN_HORIZON,
+    PRIOR_SERIES,
     WINDOWS,
     conformal_halfwidths,
+    panel_prior,
     plan_validation,
 )
 
@@ -138,3 +140,37 @@ def test_arima_on_the_logarithm_refuses_values_at_or_below_zero():
     assert model_spec("arima_log", y, 1) is None
     path, fitted = safe_forecast("arima_log", y, 6, 1)
     assert not fitted and np.all(path == y[-1])  # the naive fallback
+
+
+def test_the_panel_prior_weighs_how_each_model_fared_across_the_file():
+    assert panel_prior({"a": {"ets": 1.0, "arima": 3.0}}) == {}  # one series: no prior
+    n = 60
+    scores = {f"s{i}": {"arima": 1.0, "ets": 3.0, "theta": 1.0 if i % 2 else 5.0}
+              for i in range(n)}
+    prior = panel_prior(scores)
+    power = n / (n + PRIOR_SERIES)
+    assert prior["arima"] == pytest.approx(1.0)  # the best everywhere
+    assert prior["ets"] == pytest.approx(3.0 ** power)
+    assert prior["theta"] == pytest.approx(3.0 ** power)  # best on half, 5x on half
+    few = panel_prior({k: scores[k] for k in ("s0", "s1")})
+    assert 1.0 < few["ets"] < prior["ets"]  # two series say less than sixty
+    assert panel_prior({"a": {"x": 1.0, "y": 1e9}, "b": {"x": 1.0, "y": 1.0}})["y"] == \
+        pytest.approx(5.5 ** (2 / (2 + PRIOR_SERIES)))  # relative scores capped at 10
+
+
+def test_in_a_file_a_model_that_fails_everywhere_else_weighs_less_on_each_series():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({f"s{i}": 100 + np.cumsum(rng.normal(0.5, 1, 40))
+                          for i in range(12)},
+                         index=pd.date_range("1980-01-01", periods=40, freq="YS"))
+    fitted = Forecaster(horizon=6, methods=["naive", "ets", "arima", "theta"],
+                        workers=1).fit(frame)
+    prior = panel_prior({k: {m: v for m, v in s.items() if m in ("ets", "arima", "theta")}
+                         for k, s in fitted.report_.validation.items()})
+    for name, scores in fitted.report_.validation.items():
+        raw = {m: scores[m] for m in ("ets", "arima", "theta")}
+        expected = {m: v * prior[m] for m, v in raw.items()}
+        total = sum(v ** -2 for v in expected.values())
+        for m, v in expected.items():
+            assert fitted.weights_[name][m] == pytest.approx(v ** -2 / total, rel=1e-3)
+    assert list(fitted.weights_) == list(frame.columns)

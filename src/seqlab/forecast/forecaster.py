@@ -375,6 +375,8 @@ class Forecaster:
             fits = classical_results()
 
         weights: dict[str, dict[str, float]] = {}
+        pools: dict[str, dict[str, float]] = {}
+        scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
         for name, y in series.items():
             if len(y) <= 2 or np.ptp(y) == 0:
                 weights[name] = {"naive": 1.0}
@@ -398,17 +400,25 @@ class Forecaster:
             truth = np.array([y[o + 1:o + 1 + plan.horizon] for o in plan.origins])
             scores = {k: selection.score(v, truth, fit.scales) for k, v in paths.items()}
             scores = {k: v for k, v in scores.items() if math.isfinite(v)}
-            pool = {k: v for k, v in scores.items() if k not in NAIVES} or scores
-            weights[name] = (selection.inverse_error_weights(pool) if pool
-                             else {"naive": 1.0})
             validation[name] = {k: round(v, 6) for k, v in scores.items()}
-            if pool:
-                chosen = selection.weighted(paths, weights[name])
-                validation[name]["ensemble"] = round(
-                    selection.score(chosen, truth, fit.scales), 6)
-                err = np.clip((chosen - truth) / fit.scales[:, None], -1e6, 1e6)
-                errors[name] = np.pad(err, ((0, 0), (0, H - plan.horizon)),
-                                      constant_values=np.nan)
+            pools[name] = {k: v for k, v in scores.items() if k not in NAIVES} or scores
+            scored[name] = (paths, truth, fit.scales)
+        # A file's series inform each other's choice: each model's scores are multiplied by
+        # how it fared across the file (`selection.panel_prior`).
+        prior = selection.panel_prior({k: v for k, v in pools.items() if v})
+        for name, pool in pools.items():
+            paths, truth, scales = scored[name]
+            if not pool:
+                weights[name] = {"naive": 1.0}
+                continue
+            weights[name] = selection.inverse_error_weights(
+                {k: v * prior.get(k, 1.0) for k, v in pool.items()})
+            chosen = selection.weighted(paths, weights[name])
+            validation[name]["ensemble"] = round(selection.score(chosen, truth, scales), 6)
+            err = np.clip((chosen - truth) / scales[:, None], -1e6, 1e6)
+            errors[name] = np.pad(err, ((0, 0), (0, H - truth.shape[1])),
+                                  constant_values=np.nan)
+        weights = {k: weights[k] for k in series}
         if any("lstm" in w for w in weights.values()):
             for name, path in lstm_finals.items():
                 finals[name]["lstm"] = path

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
-           "weighted", "conformal_halfwidths"]
+           "weighted", "conformal_halfwidths", "panel_prior"]
 
 WINDOWS = 5
 """Rolling origins per series (fewer when the series is short)."""
@@ -49,6 +49,8 @@ MIN_HORIZON = 2
 """The shortest validation horizon a short series is scored on (where it has the room)."""
 POWER = 2
 """Weights are proportional to score ** -POWER."""
+PRIOR_SERIES = 30
+"""How many series a file needs for its panel prior to count half (`panel_prior`)."""
 
 
 @dataclass
@@ -136,6 +138,32 @@ def inverse_error_weights(scores: dict[str, float], power: float = POWER
     raw = {k: float(v) ** -power for k, v in scores.items()}
     total = sum(raw.values())
     return {k: v / total for k, v in raw.items()}
+
+
+def panel_prior(scores: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Each model's factor on its validation scores in a file of several series: its mean
+    relative score over the file (its score over the best one's on each series, capped at
+    10), to the power ``n / (n + PRIOR_SERIES)`` for `n` series; none for a single series.
+
+    A few windows of one series often rank the models by chance; across a file, a model
+    that is usually far from the best (or usually the best) is so on this series too, and
+    the more series, the more the file says. Measured on the captured candidates of whole
+    files (OWA against seasonal naive, without -> with): the fertility rates of 80 countries,
+    13 and 18 yearly points, 0.584 -> 0.560 and 0.584 -> 0.556 (AutoARIMA alone 0.580 and
+    0.563), 46 points 0.664 -> 0.611; M1 yearly 0.706 -> 0.704; 60 monthly synthetic series
+    0.601 -> 0.600; small files a little worse (Grunfeld, 33 series, 0.739 -> 0.744; 5
+    copper series 0.938 -> 0.947).
+    """
+    n = len(scores)
+    if n < 2:
+        return {}
+    relative: dict[str, list[float]] = {}
+    for per_model in scores.values():
+        best = max(min(per_model.values()), 1e-12)
+        for k, v in per_model.items():
+            relative.setdefault(k, []).append(min(v / best, 10.0))
+    power = n / (n + PRIOR_SERIES)
+    return {k: float(np.mean(v)) ** power for k, v in relative.items()}
 
 
 def conformal_halfwidths(errors: np.ndarray, level: float, horizon: int) -> np.ndarray:
