@@ -14,7 +14,8 @@ counts four times as much, and a combination of the good ones stands in for a si
 Combinations won the M3 and M4 competitions, and on our development panel this weighting
 beat picking the best-scoring candidate (OWA 0.621 against 0.639 with five windows, 0.626
 against 0.661 with three): with few windows, the best-scoring model is often best by
-chance.
+chance. In a file of several series, `panel_prior` scales each model's scores by how it
+fared across the file first.
 
 Intervals are conformal: the chosen forecast's scaled validation errors, pooled over series,
 windows and steps after dividing by each step's mean error, give one quantile at the
