@@ -140,9 +140,10 @@ def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
 
     y = np.asarray(y, dtype=float)
     if name in LOGGED:
-        if np.min(y) <= 0:
+        try:
+            return model_spec(LOGGED[name], _logged(name, y), m)
+        except ModelFailure:  # a value at or below zero
             return None
-        return model_spec(LOGGED[name], np.log(y), m)
     if name == "arima":
         y = y[-ARIMA_MAX_POINTS:]
     if len(y) < MIN_POINTS[name] or np.ptp(y) == 0:
