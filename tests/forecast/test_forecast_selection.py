@@ -15,6 +15,8 @@ from seqlab.forecast.selection import (
     PRIOR_SERIES,
     WINDOWS,
     conformal_halfwidths,
+    inverse_error_weights,
+    out_of_window_errors,
     panel_prior,
     plan_validation,
 )
@@ -95,16 +97,70 @@ def test_a_specification_found_with_another_season_is_searched_again():
                                point_forecast("ets", y, 12, 12), rtol=1e-9)
 
 
-def test_intervals_widen_past_the_steps_a_short_series_was_validated_on():
-    """Validated 2 steps ahead (the other steps NaN), the half-widths of steps 3 to 6 grow
-    with the square root of the step instead of staying at step 2's."""
-    rng = np.random.default_rng(0)
-    errors = np.full((5, 6), np.nan)
-    errors[:, :2] = rng.normal(0, [1.0, 1.5], size=(5, 2))
-    width = conformal_halfwidths(errors, 0.8, 6)
-    np.testing.assert_allclose(width[2:], width[1] * np.sqrt(np.arange(3, 7) / 2))
-    full = conformal_halfwidths(errors[:, :2], 0.8, 6)  # the same errors, unpadded
-    np.testing.assert_allclose(width, full)
+def _growing_errors(powers_of_step: float, steps: int = 3, windows: int = 40,
+                    horizon: int = 6, seed: int = 0) -> np.ndarray:
+    """Scaled errors whose size grows as step ** power over the validated `steps`; NaN
+    beyond them (the other steps of the horizon were not validated)."""
+    rng = np.random.default_rng(seed)
+    errors = np.full((windows, horizon), np.nan)
+    shape = np.arange(1, steps + 1) ** powers_of_step
+    errors[:, :steps] = rng.choice([-1.0, 1.0], size=(windows, steps)) * shape
+    return errors
+
+
+@pytest.mark.parametrize("power, expected", [(0.0, 0.5), (0.5, 0.5), (0.8, 0.8), (1.0, 1.0),
+                                             (2.0, 1.0)])
+def test_steps_past_the_validated_ones_grow_as_the_validated_steps_did(power, expected):
+    """Validated 3 steps ahead of 6, the half-widths of steps 4 to 6 grow from step 3's
+    with the power of the step the validated errors grew with, between a random walk's
+    0.5 and an uncertain trend's 1."""
+    width = conformal_halfwidths(_growing_errors(power), 0.8, 6)
+    np.testing.assert_allclose(width[3:], width[2] * (np.arange(4, 7) / 3) ** expected)
+    assert np.all(np.diff(width) >= 0)
+
+
+def test_padding_with_unvalidated_steps_changes_nothing():
+    errors = _growing_errors(0.7)
+    np.testing.assert_allclose(conformal_halfwidths(errors, 0.8, 6),
+                               conformal_halfwidths(errors[:, :3], 0.8, 6))
+
+
+def test_steps_that_few_windows_reached_are_extrapolated_not_measured():
+    """In a file whose short series were validated 2 steps ahead, the few long series that
+    reach steps 3 to 6 (and err little there) do not set those steps' widths: they grow
+    from step 2 as the validated steps did."""
+    short = _growing_errors(1.0, steps=2, windows=30)
+    long_ = np.tile(np.array([[0.1, 0.1, 0.1, 0.1, 0.1, 0.1]]), (10, 1))
+    width = conformal_halfwidths(np.vstack([short, long_]), 0.8, 6)
+    alone = conformal_halfwidths(np.vstack([short, np.where(np.arange(6) < 2, long_,
+                                                            np.nan)]), 0.8, 6)
+    np.testing.assert_allclose(width, alone)
+    assert width[5] > 2.5 * width[1]
+
+
+def test_window_errors_come_from_weights_found_on_the_other_windows():
+    """Model a is exact on window 0 and far off on window 1, b the reverse: weighted on
+    both windows, each window's error mixes the two; weighted on the other window alone,
+    each window is forecast by the model that is wrong there."""
+    truth = np.zeros((2, 3))
+    scales = np.ones(2)
+    paths = {"a": np.array([[0.0, 0.0, 0.0], [4.0, 4.0, 4.0]]),
+             "b": np.array([[4.0, 4.0, 4.0], [0.0, 0.0, 0.0]])}
+    errors = out_of_window_errors(paths, truth, scales)
+    np.testing.assert_allclose(np.abs(errors), 4.0)
+    in_sample = inverse_error_weights({k: np.mean(np.abs(v - truth)) for k, v in paths.items()})
+    assert in_sample == {"a": 0.5, "b": 0.5}  # the in-sample mix errs by 2 on each window
+
+
+def test_window_errors_of_one_window_use_its_own_weights_and_the_factors():
+    truth = np.array([[1.0, 2.0]])
+    scales = np.array([2.0])
+    paths = {"a": np.array([[2.0, 3.0]]), "b": np.array([[3.0, 5.0]])}
+    plain = out_of_window_errors(paths, truth, scales)
+    w = inverse_error_weights({"a": 0.5, "b": 1.25})
+    np.testing.assert_allclose(plain, ((w["a"] * paths["a"] + w["b"] * paths["b"]) - truth) / 2)
+    favoured = out_of_window_errors(paths, truth, scales, {"a": 10.0})  # a scores 10x worse
+    assert np.all(np.abs(favoured) > np.abs(plain))
 
 
 def test_a_short_series_forecast_has_intervals_that_widen_with_the_horizon():

@@ -415,7 +415,8 @@ class Forecaster:
                 {k: v * prior.get(k, 1.0) for k, v in pool.items()})
             chosen = selection.weighted(paths, weights[name])
             validation[name]["ensemble"] = round(selection.score(chosen, truth, scales), 6)
-            err = np.clip((chosen - truth) / scales[:, None], -1e6, 1e6)
+            err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales,
+                                                 prior)
             errors[name] = np.pad(err, ((0, 0), (0, H - truth.shape[1])),
                                   constant_values=np.nan)
         weights = {k: weights[k] for k in series}

@@ -20,7 +20,9 @@ fared across the file first.
 Intervals are conformal: the chosen forecast's scaled validation errors, pooled over series,
 windows and steps after dividing by each step's mean error, give one quantile at the
 split-conformal level (every error a calibration score); a series' half-width at step h is
-that quantile times the step's mean error times the series' own scale. They assume the
+that quantile times the step's mean error times the series' own scale. Each window's errors
+are those of the forecast weighted on the other windows (`out_of_window_errors`), and steps
+past the validated ones grow as the validated steps did. They assume the
 held-out future errs like the validated past: on the development panel, the 80% intervals
 held 82% of the truths on the 16 series without a break in their held-out years, 75% to 82%
 on short yearly and monthly stretches and 80% on a file of 150 series, but on the nine
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
-           "weighted", "conformal_halfwidths", "panel_prior"]
+           "weighted", "conformal_halfwidths", "panel_prior", "out_of_window_errors"]
 
 WINDOWS = 5
 """Rolling origins per series (fewer when the series is short)."""
@@ -167,13 +169,41 @@ def panel_prior(scores: dict[str, dict[str, float]]) -> dict[str, float]:
     return {k: float(np.mean(v)) ** power for k, v in relative.items()}
 
 
+def out_of_window_errors(paths: dict[str, np.ndarray], truth: np.ndarray, scales: np.ndarray,
+                         factors: dict[str, float] | None = None) -> np.ndarray:
+    """The scaled errors ``(windows, h)`` of the weighted forecast of `paths` (the models'
+    validation paths, ``(windows, h)`` each) on each window, its weights found on the other
+    windows (`inverse_error_weights` of their scores, times `factors`, a panel prior); one
+    window alone is weighted on itself.
+
+    Weights found on the windows they are then scored on fit those windows' chance ups and
+    downs, so the errors understate the errors to come, and intervals built from them are
+    too narrow: measured on nine panels, the 80% intervals held 0.5 to 3.3 points more of
+    the truths this way (fertility rates of 192 countries 75.8% -> 76.9%, M1 yearly 69.5%
+    -> 71.4%, 54-point monthly stretches 81.7% -> 85.0%).
+    """
+    factors = factors or {}
+    count = truth.shape[0]
+
+    def chosen(rows: list[int], on: int) -> np.ndarray:
+        scores = {k: score(v[rows], truth[rows], scales[rows]) * factors.get(k, 1.0)
+                  for k, v in paths.items()}
+        w = inverse_error_weights(scores)
+        return weighted({k: paths[k][on] for k in w}, w)
+
+    everything = list(range(count))
+    rows = [chosen([r for r in everything if r != j] if count > 1 else everything, j)
+            for j in everything]
+    return np.clip((np.asarray(rows) - truth) / scales[:, None], -1e6, 1e6)
+
+
 def conformal_halfwidths(errors: np.ndarray, level: float, horizon: int) -> np.ndarray:
     """Half-widths per step, in units of a series' scale, from scaled validation errors
     ``(windows, steps)`` (NaN where a window had no such step) pooled over the panel.
 
     Each step's mean absolute error (made non-decreasing) spreads the pooled quantile over
-    the steps; steps past the validated ones (beyond every window's horizon, or NaN in
-    every window) grow with the square root of the step. With no errors at all, the
+    the steps; steps past the validated ones (those fewer than half the windows reached)
+    grow as the validated steps did (`_growth`). With no errors at all, the
     half-width of a random walk with unit steps at the normal quantile.
     """
     e = np.abs(np.asarray(errors, dtype=float))
@@ -181,14 +211,15 @@ def conformal_halfwidths(errors: np.ndarray, level: float, horizon: int) -> np.n
     if e.size == 0 or not np.isfinite(e).any():
         z = _normal_quantile(0.5 + level / 2)
         return z * 1.25 * np.sqrt(steps)  # MAE 1 per step ~ standard deviation 1.25
-    # Steps no window reached (a short series validated on fewer steps than the horizon)
-    # are not validated: they grow from the last validated one like the steps past it.
-    width = int(np.flatnonzero(np.isfinite(e).any(axis=0))[-1]) + 1
+    # Steps fewer than half the windows reached (the short series of a file are validated
+    # on fewer steps than the horizon) are not validated: the windows that reach them are
+    # those of the longer series, which err less, so those steps' mean errors would be too
+    # small (M1 yearly, 156 of 181 series validated 2 steps ahead: 71.4% -> 72.9% held).
+    # They grow from the last validated step like the steps past the horizon.
+    counts = np.isfinite(e).sum(axis=0)
+    width = int(np.flatnonzero(counts * 2 >= counts.max())[-1]) + 1
     e = e[:, :width]
-    spread = np.array([np.nanmean(e[:, k]) if np.isfinite(e[:, k]).any() else np.nan
-                       for k in range(width)])
-    spread = _fill_forward(spread)
-    spread = np.maximum.accumulate(np.maximum(spread, 1e-9))
+    spread = np.maximum.accumulate(np.maximum(np.nanmean(e, axis=0), 1e-9))
     pooled = (e / spread)[np.isfinite(e)]
     # Every (window, step) error is a calibration score. Counting windows instead (5 for a
     # series alone) made the correction take the largest error: on the development
@@ -199,16 +230,21 @@ def conformal_halfwidths(errors: np.ndarray, level: float, horizon: int) -> np.n
     q = float(np.quantile(pooled, corrected))
     known = len(spread)
     scale = np.where(steps <= known, spread[np.minimum(steps, known) - 1],
-                     spread[-1] * np.sqrt(steps / known))
+                     spread[-1] * (steps / known) ** _growth(spread))
     return q * scale
 
 
-def _fill_forward(values: np.ndarray) -> np.ndarray:
-    out = values.copy()
-    for k in range(1, len(out)):
-        if not np.isfinite(out[k]):
-            out[k] = out[k - 1]
-    return out
+def _growth(spread: np.ndarray) -> float:
+    """The power of the step with which the validated steps' mean errors grew (from the
+    first to the last), between 0.5 (a random walk's errors) and 1 (an uncertain trend's);
+    0.5 with one validated step. On short yearly series validated 2 steps ahead of a
+    horizon of 6 it lets the far steps widen as they err: the 80% intervals held 70.6% ->
+    74.7% (fertility rates, 13 points) and 70.5% -> 76.0% (18 points), 79.2% -> 82.8% on
+    yearly stretches of 13 and 18 points."""
+    known = len(spread)
+    if known < 2:
+        return 0.5
+    return float(np.clip(math.log(spread[-1] / spread[0]) / math.log(known), 0.5, 1.0))
 
 
 def _normal_quantile(p: float) -> float:
