@@ -149,6 +149,78 @@ def _classical_work(args: tuple) -> _SeriesFit:
     return _SeriesFit(validation, final, scales, failed, arima)
 
 
+def _classical_jobs(series: dict[str, np.ndarray], plans: dict[str, Any], allowed: list[str],
+                    H: int, m: int) -> dict[str, tuple]:
+    """The `_classical_work` of each series that is neither constant nor of 1 or 2 points:
+    the classical candidates allowed, and the intermittent-demand ones for series with
+    many zeros."""
+    classical = [k for k in allowed if k in CLASSICAL]
+    intermittent = [k for k in allowed if k in INTERMITTENT]
+    return {name: (y, H, m, plans[name].origins, plans[name].horizon,
+                   classical + (intermittent if is_intermittent(y) else []))
+            for name, y in series.items() if np.ptp(y) > 0 and len(y) > 2}
+
+
+@dataclass
+class _Choice:
+    """One series' outcome of the validation: its weight per method, the final forecasts
+    they weigh, whether it was validated, its scores, and the chosen forecast's
+    out-of-window errors ``(windows, horizon)`` for the intervals (None unvalidated)."""
+
+    weights: dict[str, float]
+    final: dict[str, np.ndarray]
+    validated: bool = False
+    validation: dict[str, float] = field(default_factory=dict)
+    errors: np.ndarray | None = None
+
+
+def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str, _SeriesFit],
+            lstm_paths: dict[str, np.ndarray], H: int, notes: list[str]) -> dict[str, _Choice]:
+    """Each series' weights: its candidates' validation scores (the naives only where
+    nothing else scored), times the file's panel prior (`selection.panel_prior`), weighted
+    by `selection.inverse_error_weights`. A series too short to validate goes down the
+    ladder; one of 1 or 2 points, or constant, is forecast flat."""
+    choices: dict[str, _Choice] = {}
+    scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict]] = {}
+    for name, y in series.items():
+        if len(y) <= 2 or np.ptp(y) == 0:
+            choices[name] = _Choice({"naive": 1.0}, {"naive": np.full(H, float(y[-1]))})
+            notes.append(f"{name!r} has {len(y)} point(s): forecast flat (naive)"
+                         if len(y) <= 2 else f"{name!r} is constant: forecast as {y[-1]:g}")
+            continue
+        fit = fits[name]
+        fit.final.setdefault("naive", np.full(H, float(y[-1])))
+        plan = plans[name]
+        if plan.windows == 0:
+            choices[name] = _Choice(_ladder(fit.final), fit.final)
+            notes.append(f"{name!r} has {len(y)} points, too few to validate on: forecast "
+                         f"by {_label(choices[name].weights, validated=False)}")
+            continue
+        paths = dict(fit.validation)
+        if name in lstm_paths and np.all(np.isfinite(lstm_paths[name])):
+            paths["lstm"] = lstm_paths[name]
+        truth = np.array([y[o + 1:o + 1 + plan.horizon] for o in plan.origins])
+        scores = {k: selection.score(v, truth, fit.scales) for k, v in paths.items()}
+        scores = {k: v for k, v in scores.items() if math.isfinite(v)}
+        choices[name] = _Choice({"naive": 1.0}, fit.final, True,
+                                {k: round(v, 6) for k, v in scores.items()})
+        pool = {k: v for k, v in scores.items() if k not in NAIVES} or scores
+        if pool:
+            scored[name] = (paths, truth, fit.scales, pool)
+    # A file's series inform each other's choice: each model's scores are multiplied by
+    # how it fared across the file.
+    prior = selection.panel_prior({k: s[3] for k, s in scored.items()})
+    for name, (paths, truth, scales, pool) in scored.items():
+        choice = choices[name]
+        choice.weights = selection.inverse_error_weights(
+            {k: v * prior.get(k, 1.0) for k, v in pool.items()})
+        chosen = selection.weighted(paths, choice.weights)
+        choice.validation["ensemble"] = round(selection.score(chosen, truth, scales), 6)
+        err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior)
+        choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
+    return choices
+
+
 class Forecaster:
     """Forecast every series of a file `horizon` steps ahead, with prediction intervals.
 
@@ -328,39 +400,14 @@ class Forecaster:
         self.season_length_ = m
         self.series_names_ = list(series)
         self.data_ = sd
-        allowed = list(self.methods or METHODS)
-        windows = selection.WINDOWS
-        if len(series) >= SCALE_FROM and self.methods is None:
-            allowed = [k for k in allowed if k not in SLOW_METHODS]
-            windows = 2
-        notes: list[str] = list(sd.notes)
-        if sd.covariate_names and "lstm" in allowed:
-            notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
-                         "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
-                                           if self.future_names_ else "past-only") + ")")
-        if windows < selection.WINDOWS:
-            notes.append(f"{len(series)} series: validated on {windows} windows, without "
-                         f"{' and '.join(SLOW_METHODS)} (pass methods to choose)")
-        if sd.filled:
-            notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
+        allowed, windows, notes = self._candidates(sd, len(series))
         plans = {k: selection.plan_validation(len(y), H, windows=windows, season_length=m)
                  for k, y in series.items()}
-        methods: dict[str, str] = {}
-        finals: dict[str, dict[str, np.ndarray]] = {}
-        validation: dict[str, dict[str, float]] = {}
-        errors: dict[str, np.ndarray] = {}
         window_counts = {k: p.windows for k, p in plans.items()}
 
         # The classical models, per series: started first, in a process pool for large
         # files, so that they run while this process trains the global LSTM.
-        classical = [k for k in allowed if k in CLASSICAL]
-        jobs = {}
-        for name, y in series.items():
-            if np.ptp(y) == 0 or len(y) <= 2:
-                continue
-            names = classical + ([k for k in allowed if k in INTERMITTENT]
-                                 if is_intermittent(y) else [])
-            jobs[name] = (y, H, m, plans[name].origins, plans[name].horizon, names)
+        jobs = _classical_jobs(series, plans, allowed, H, m)
         say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
             f"validation")
         with self._classical(jobs, say) as classical_results:
@@ -374,52 +421,10 @@ class Forecaster:
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
             fits = classical_results()
 
-        weights: dict[str, dict[str, float]] = {}
-        pools: dict[str, dict[str, float]] = {}
-        scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
-        for name, y in series.items():
-            if len(y) <= 2 or np.ptp(y) == 0:
-                weights[name] = {"naive": 1.0}
-                finals[name] = {"naive": np.full(H, float(y[-1]))}
-                notes.append(f"{name!r} has {len(y)} point(s): forecast flat (naive)"
-                             if len(y) <= 2 else
-                             f"{name!r} is constant: forecast as {y[-1]:g}")
-                continue
-            fit = fits[name]
-            fit.final.setdefault("naive", np.full(H, float(y[-1])))
-            finals[name] = fit.final
-            plan = plans[name]
-            if plan.windows == 0:
-                weights[name] = _ladder(fit.final)
-                notes.append(f"{name!r} has {len(y)} points, too few to validate on: "
-                             f"forecast by {_label(weights[name], validated=False)}")
-                continue
-            paths = dict(fit.validation)
-            if name in lstm_paths and np.all(np.isfinite(lstm_paths[name])):
-                paths["lstm"] = lstm_paths[name]
-            truth = np.array([y[o + 1:o + 1 + plan.horizon] for o in plan.origins])
-            scores = {k: selection.score(v, truth, fit.scales) for k, v in paths.items()}
-            scores = {k: v for k, v in scores.items() if math.isfinite(v)}
-            validation[name] = {k: round(v, 6) for k, v in scores.items()}
-            pools[name] = {k: v for k, v in scores.items() if k not in NAIVES} or scores
-            scored[name] = (paths, truth, fit.scales)
-        # A file's series inform each other's choice: each model's scores are multiplied by
-        # how it fared across the file (`selection.panel_prior`).
-        prior = selection.panel_prior({k: v for k, v in pools.items() if v})
-        for name, pool in pools.items():
-            paths, truth, scales = scored[name]
-            if not pool:
-                weights[name] = {"naive": 1.0}
-                continue
-            weights[name] = selection.inverse_error_weights(
-                {k: v * prior.get(k, 1.0) for k, v in pool.items()})
-            chosen = selection.weighted(paths, weights[name])
-            validation[name]["ensemble"] = round(selection.score(chosen, truth, scales), 6)
-            err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales,
-                                                 prior)
-            errors[name] = np.pad(err, ((0, 0), (0, H - truth.shape[1])),
-                                  constant_values=np.nan)
-        weights = {k: weights[k] for k in series}
+        choices = _choose(series, plans, fits, lstm_paths, H, notes)
+        weights = {k: c.weights for k, c in choices.items()}
+        finals = {k: c.final for k, c in choices.items()}
+        validation = {k: c.validation for k, c in choices.items() if c.validated}
         if any("lstm" in w for w in weights.values()):
             for name, path in lstm_finals.items():
                 finals[name]["lstm"] = path
@@ -433,7 +438,8 @@ class Forecaster:
         methods = self.methods_
         self.scales_ = {k: _interval_scale(y, m) for k, y in series.items()}
         self.nonnegative_ = {k: bool(np.min(y) >= 0) for k, y in series.items()}
-        pooled = np.concatenate(list(errors.values())) if errors else np.zeros((0, H))
+        errors = [c.errors for c in choices.values() if c.errors is not None]
+        pooled = np.concatenate(errors) if errors else np.zeros((0, H))
         self.errors_ = pooled
         self.unit_halfwidth_ = selection.conformal_halfwidths(pooled, self.level, H)
         report = FitReport(_describe(methods), methods, validation, window_counts,
@@ -442,6 +448,27 @@ class Forecaster:
                             for k, w in weights.items()})
         self.report_ = report
         return self
+
+    def _candidates(self, sd: SeriesData, count: int) -> tuple[list[str], int, list[str]]:
+        """The methods to score, the validation windows per series, and the fit's first
+        notes: a large file (`SCALE_FROM`) leaves out `SLOW_METHODS` and validates on 2
+        windows unless `methods` was given."""
+        allowed = list(self.methods or METHODS)
+        windows = selection.WINDOWS
+        if count >= SCALE_FROM and self.methods is None:
+            allowed = [k for k in allowed if k not in SLOW_METHODS]
+            windows = 2
+        notes: list[str] = list(sd.notes)
+        if sd.covariate_names and "lstm" in allowed:
+            notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
+                         "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
+                                           if self.future_names_ else "past-only") + ")")
+        if windows < selection.WINDOWS:
+            notes.append(f"{count} series: validated on {windows} windows, without "
+                         f"{' and '.join(SLOW_METHODS)} (pass methods to choose)")
+        if sd.filled:
+            notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
+        return allowed, windows, notes
 
     def _validate_lstm(self, series: dict[str, np.ndarray], plans, m: int, notes: list[str],
                        say: Callable[[str], None], sd: SeriesData,
