@@ -149,7 +149,8 @@ def test_window_errors_come_from_weights_found_on_the_other_windows():
     errors = out_of_window_errors(paths, truth, scales)
     np.testing.assert_allclose(np.abs(errors), 4.0)
     in_sample = inverse_error_weights({k: np.mean(np.abs(v - truth)) for k, v in paths.items()})
-    assert in_sample == {"a": 0.5, "b": 0.5}  # the in-sample mix errs by 2 on each window
+    mixed = in_sample["a"] * paths["a"] + in_sample["b"] * paths["b"]
+    np.testing.assert_allclose(np.abs(mixed - truth), 2.0)  # what in-sample weights show
 
 
 def test_window_errors_of_one_window_use_its_own_weights_and_the_factors():
@@ -159,8 +160,57 @@ def test_window_errors_of_one_window_use_its_own_weights_and_the_factors():
     plain = out_of_window_errors(paths, truth, scales)
     w = inverse_error_weights({"a": 0.5, "b": 1.25})
     np.testing.assert_allclose(plain, ((w["a"] * paths["a"] + w["b"] * paths["b"]) - truth) / 2)
-    favoured = out_of_window_errors(paths, truth, scales, {"a": 10.0})  # a scores 10x worse
-    assert np.all(np.abs(favoured) > np.abs(plain))
+    penalised = out_of_window_errors(paths, truth, scales, {"a": 10.0})  # a scores 10x worse
+    assert np.all(np.abs(penalised) > np.abs(plain))
+
+
+def test_window_errors_need_a_model():
+    with pytest.raises(ValueError, match="at least one model"):
+        out_of_window_errors({}, np.zeros((2, 3)), np.ones(2))
+
+
+def test_an_exact_first_step_lets_the_far_steps_grow_like_a_trend():
+    errors = np.full((10, 6), np.nan)
+    errors[:, 0] = 0.0
+    errors[:, 1] = np.tile([1.0, -1.0], 5)
+    width = conformal_halfwidths(errors, 0.8, 6)
+    np.testing.assert_allclose(width[2:], width[1] * np.arange(3, 7) / 2)
+    assert np.all(np.isfinite(width))
+
+
+def test_a_step_without_errors_between_validated_ones_takes_the_step_before():
+    """Errors read from a bundle may lack a step that later steps have: its mean error is
+    the step before's, not NaN (which would make every half-width NaN)."""
+    errors = np.full((8, 4), np.nan)
+    errors[:, 0] = np.tile([1.0, -1.0], 4)
+    errors[:, 2] = np.tile([2.0, -2.0], 4)
+    width = conformal_halfwidths(errors, 0.8, 4)
+    assert np.all(np.isfinite(width)) and width[1] == width[0] and width[2] > width[1]
+
+
+def test_a_fit_pools_each_series_out_of_window_errors_for_its_intervals(monkeypatch):
+    """The fit's pooled errors are, series after series, the out-of-window errors of each
+    validated series' candidates, padded with NaN to the horizon."""
+    from seqlab.forecast import selection
+
+    seen = []
+
+    def recording(paths, truth, scales, factors=None):
+        errors = out_of_window_errors(paths, truth, scales, factors)
+        seen.append((sorted(paths), errors))
+        return errors
+
+    monkeypatch.setattr(selection, "out_of_window_errors", recording)
+    rng = np.random.default_rng(3)
+    index = pd.date_range("2000-01-01", periods=30, freq="YS")
+    frame = pd.DataFrame({f"s{k}": 50 + np.cumsum(rng.normal(k % 3, 2, 30)) for k in range(3)},
+                         index=index)
+    fitted = Forecaster(horizon=4, methods=["naive", "theta", "ets"], members=1).fit(frame)
+    assert [models for models, _ in seen] == [["ets", "theta"]] * 3  # the naives sit out
+    expected = np.concatenate([np.pad(e, ((0, 0), (0, 4 - e.shape[1])), constant_values=np.nan)
+                               for _, e in seen])
+    np.testing.assert_array_equal(fitted.errors_, expected)
+    assert fitted.errors_.shape[0] == sum(fitted.report_.windows.values())
 
 
 def test_a_short_series_forecast_has_intervals_that_widen_with_the_horizon():
