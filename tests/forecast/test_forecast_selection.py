@@ -280,3 +280,36 @@ def test_in_a_file_a_model_that_fails_everywhere_else_weighs_less_on_each_series
         for m, v in expected.items():
             assert fitted.weights_[name][m] == pytest.approx(v ** -2 / total, rel=1e-3)
     assert list(fitted.weights_) == list(frame.columns)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_in_a_large_file_ets_final_fit_reuses_the_form_found_on_a_window(seed):
+    """`reuse` names the models whose final fit refits the specification searched on the
+    first window; without it AutoETS searches again on the whole history."""
+    from seqlab.forecast.forecaster import _classical_work
+
+    y = monthly(108, seed=seed).to_numpy()
+    plan = plan_validation(len(y), 12, windows=2, season_length=12)
+    spec = model_spec("ets", y[:plan.origins[0] + 1], 12)
+    reused = _classical_work((y, 12, 12, plan.origins, plan.horizon, ["ets"], ("ets",)))
+    searched = _classical_work((y, 12, 12, plan.origins, plan.horizon, ["ets"], ()))
+    np.testing.assert_allclose(reused.final["ets"], point_forecast("ets", y, 12, 12, spec))
+    np.testing.assert_allclose(searched.final["ets"], point_forecast("ets", y, 12, 12))
+    np.testing.assert_allclose(reused.validation["ets"], searched.validation["ets"])
+
+
+def test_a_large_file_is_validated_on_fewer_windows_without_the_slow_models(monkeypatch):
+    from seqlab.forecast import forecaster
+
+    monkeypatch.setattr(forecaster, "SCALE_FROM", 3)
+    seen = []
+    work = forecaster._classical_work
+    monkeypatch.setattr(forecaster, "_classical_work",
+                        lambda args: seen.append(args) or work(args))
+    frame = pd.DataFrame({f"s{k}": monthly(60, seed=k).to_numpy() for k in range(3)},
+                         index=monthly(60).index)
+    fitted = Forecaster(horizon=6, members=1, max_epochs=2, min_epochs=1,
+                        workers=1).fit(frame)
+    assert set(fitted.report_.windows.values()) == {forecaster.SCALE_WINDOWS}
+    assert any("validated on" in note for note in fitted.report_.notes)
+    assert seen and all("arima" not in args[5] and "ets" in args[6] for args in seen)

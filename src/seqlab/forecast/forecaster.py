@@ -70,8 +70,14 @@ SCALE_FROM = 1000
 """Series from which a file counts as large: unless `methods` says otherwise, AutoARIMA (on
 the values and on their logarithm; its order search is 85% of the per-series time: 0.87
 CPU-s a fit at 120 monthly points, against 0.10 for AutoETS and 0.01 for AutoTheta and
-AutoCES) is left out and each series is validated on 2 windows."""
+AutoCES) is left out, each series is validated on `SCALE_WINDOWS` windows, and AutoETS's
+final fit reuses the form it found on a window instead of searching again."""
+SCALE_WINDOWS = 2
+"""Validation windows per series in a large file."""
 SLOW_METHODS = ("arima", "arima_log")
+FINAL_REUSES = ("arima", "arima_log")
+"""The models whose final fit reuses the specification searched on a window (AutoETS's
+too in a large file); the others search again on the whole history."""
 SPEC_FROM = 60
 """Points from which a window's searched ARIMA order or ETS form is fitted again on the
 later windows instead of searched anew (a search on fewer points is quick)."""
@@ -109,7 +115,7 @@ class _SeriesFit:
 def _classical_work(args: tuple) -> _SeriesFit:
     """Validation and final forecasts of the classical models for one series (picklable,
     for the process pool)."""
-    y, horizon, m, origins, h_val, names = args
+    y, horizon, m, origins, h_val, names, reuse = args
     torch.set_num_threads(1)
     validation: dict[str, np.ndarray] = {}
     final: dict[str, np.ndarray] = {}
@@ -120,8 +126,8 @@ def _classical_work(args: tuple) -> _SeriesFit:
         # first window that holds the season the whole series does; the later windows fit
         # that specification again (the search is most of their time). AutoARIMA's final
         # fits do too (the order on the values is kept for refits: `arima_`); AutoETS
-        # searches again on the whole history. Short series, where a search is cheap,
-        # search every time.
+        # searches again on the whole history except in a large file (`reuse`). Short
+        # series, where a search is cheap, search every time.
         spec = None
         if name in SEARCHED:
             season = usable_season(len(y), m)
@@ -135,8 +141,7 @@ def _classical_work(args: tuple) -> _SeriesFit:
             path, fitted = safe_forecast(name, y[:o + 1], h_val, m, spec)
             fitted_windows += fitted
             paths.append(path)
-        path, fitted = safe_forecast(name, y, horizon, m,
-                                     spec if name in ("arima", "arima_log") else None)
+        path, fitted = safe_forecast(name, y, horizon, m, spec if name in reuse else None)
         # A model that fits the whole series but not some (shorter) windows is scored with
         # the naive forecast it falls back to there; one that fits no window is left out.
         if not fitted or (len(origins) and not fitted_windows):
@@ -150,14 +155,14 @@ def _classical_work(args: tuple) -> _SeriesFit:
 
 
 def _classical_jobs(series: dict[str, np.ndarray], plans: dict[str, Any], allowed: list[str],
-                    H: int, m: int) -> dict[str, tuple]:
+                    H: int, m: int, reuse: tuple[str, ...]) -> dict[str, tuple]:
     """The `_classical_work` of each series that is neither constant nor of 1 or 2 points:
     the classical candidates allowed, and the intermittent-demand ones for series with
-    many zeros."""
+    many zeros; `reuse`: the models whose final fit reuses their searched specification."""
     classical = [k for k in allowed if k in CLASSICAL]
     intermittent = [k for k in allowed if k in INTERMITTENT]
     return {name: (y, H, m, plans[name].origins, plans[name].horizon,
-                   classical + (intermittent if is_intermittent(y) else []))
+                   classical + (intermittent if is_intermittent(y) else []), reuse)
             for name, y in series.items() if np.ptp(y) > 0 and len(y) > 2}
 
 
@@ -407,7 +412,9 @@ class Forecaster:
 
         # The classical models, per series: started first, in a process pool for large
         # files, so that they run while this process trains the global LSTM.
-        jobs = _classical_jobs(series, plans, allowed, H, m)
+        large = windows < selection.WINDOWS
+        jobs = _classical_jobs(series, plans, allowed, H, m,
+                               FINAL_REUSES + (("ets",) if large else ()))
         say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
             f"validation")
         with self._classical(jobs, say) as classical_results:
@@ -451,13 +458,13 @@ class Forecaster:
 
     def _candidates(self, sd: SeriesData, count: int) -> tuple[list[str], int, list[str]]:
         """The methods to score, the validation windows per series, and the fit's first
-        notes: a large file (`SCALE_FROM`) leaves out `SLOW_METHODS` and validates on 2
-        windows unless `methods` was given."""
+        notes: a large file (`SCALE_FROM`) leaves out `SLOW_METHODS` and validates on
+        `SCALE_WINDOWS` windows unless `methods` was given."""
         allowed = list(self.methods or METHODS)
         windows = selection.WINDOWS
         if count >= SCALE_FROM and self.methods is None:
             allowed = [k for k in allowed if k not in SLOW_METHODS]
-            windows = 2
+            windows = SCALE_WINDOWS
         notes: list[str] = list(sd.notes)
         if sd.covariate_names and "lstm" in allowed:
             notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
