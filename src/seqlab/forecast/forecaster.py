@@ -405,16 +405,14 @@ class Forecaster:
         self.season_length_ = m
         self.series_names_ = list(series)
         self.data_ = sd
-        allowed, windows, notes = self._candidates(sd, len(series))
+        allowed, windows, reuse, notes = self._candidates(sd, len(series))
         plans = {k: selection.plan_validation(len(y), H, windows=windows, season_length=m)
                  for k, y in series.items()}
         window_counts = {k: p.windows for k, p in plans.items()}
 
         # The classical models, per series: started first, in a process pool for large
         # files, so that they run while this process trains the global LSTM.
-        large = windows < selection.WINDOWS
-        jobs = _classical_jobs(series, plans, allowed, H, m,
-                               FINAL_REUSES + (("ets",) if large else ()))
+        jobs = _classical_jobs(series, plans, allowed, H, m, reuse)
         say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
             f"validation")
         with self._classical(jobs, say) as classical_results:
@@ -456,26 +454,27 @@ class Forecaster:
         self.report_ = report
         return self
 
-    def _candidates(self, sd: SeriesData, count: int) -> tuple[list[str], int, list[str]]:
-        """The methods to score, the validation windows per series, and the fit's first
-        notes: a large file (`SCALE_FROM`) leaves out `SLOW_METHODS` and validates on
-        `SCALE_WINDOWS` windows unless `methods` was given."""
-        allowed = list(self.methods or METHODS)
-        windows = selection.WINDOWS
-        if count >= SCALE_FROM and self.methods is None:
-            allowed = [k for k in allowed if k not in SLOW_METHODS]
-            windows = SCALE_WINDOWS
+    def _candidates(self, sd: SeriesData, count: int
+                    ) -> tuple[list[str], int, tuple[str, ...], list[str]]:
+        """The methods to score, the validation windows per series, the models whose final
+        fit reuses their searched specification, and the fit's first notes: a large file
+        (`SCALE_FROM`) leaves out `SLOW_METHODS`, validates on `SCALE_WINDOWS` windows and
+        reuses AutoETS's form too, unless `methods` was given."""
+        large = count >= SCALE_FROM and self.methods is None
+        allowed = [k for k in self.methods or METHODS if not (large and k in SLOW_METHODS)]
+        windows = SCALE_WINDOWS if large else selection.WINDOWS
+        reuse = FINAL_REUSES + (("ets",) if large else ())
         notes: list[str] = list(sd.notes)
         if sd.covariate_names and "lstm" in allowed:
             notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
                          "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
                                            if self.future_names_ else "past-only") + ")")
-        if windows < selection.WINDOWS:
+        if large:
             notes.append(f"{count} series: validated on {windows} windows, without "
                          f"{' and '.join(SLOW_METHODS)} (pass methods to choose)")
         if sd.filled:
             notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
-        return allowed, windows, notes
+        return allowed, windows, reuse, notes
 
     def _validate_lstm(self, series: dict[str, np.ndarray], plans, m: int, notes: list[str],
                        say: Callable[[str], None], sd: SeriesData,
