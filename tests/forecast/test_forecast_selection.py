@@ -108,14 +108,19 @@ def _growing_errors(powers_of_step: float, steps: int = 3, windows: int = 40,
     return errors
 
 
-@pytest.mark.parametrize("power, expected", [(0.0, 0.5), (0.5, 0.5), (0.8, 0.8), (1.0, 1.0),
-                                             (2.0, 1.0)])
-def test_steps_past_the_validated_ones_grow_as_the_validated_steps_did(power, expected):
-    """Validated 3 steps ahead of 6, the half-widths of steps 4 to 6 grow from step 3's
-    with the power of the step the validated errors grew with, between a random walk's
-    0.5 and an uncertain trend's 1."""
+@pytest.mark.parametrize("power, expected", [
+    (1.0, [4.0, 5.0, 6.0]),                       # errors on a line through 0: in proportion
+    (0.8, 3 ** 0.8 + np.arange(1, 4) * (3 ** 0.8 - 1) / 2),   # on the line, below proportion
+    (0.0, np.sqrt(np.arange(4, 7) / 3)),          # flat: a random walk's square root
+    (0.2, 3 ** 0.2 * np.sqrt(np.arange(4, 7) / 3)),  # the line under the square root
+    (2.0, 9 * np.arange(4, 7) / 3),               # steeper than proportion: in proportion
+])
+def test_steps_past_the_validated_ones_grow_along_the_validated_steps_line(power, expected):
+    """Validated 3 steps ahead of 6 (mean errors step ** power), the mean errors of steps
+    4 to 6 continue the line through step 1's and step 3's, kept between a random walk's
+    growth from step 3 and growth in proportion to the step."""
     width = conformal_halfwidths(_growing_errors(power), 0.8, 6)
-    np.testing.assert_allclose(width[3:], width[2] * (np.arange(4, 7) / 3) ** expected)
+    np.testing.assert_allclose(width[3:] / width[2], np.asarray(expected) / 3 ** power)
     assert np.all(np.diff(width) >= 0)
 
 
