@@ -59,6 +59,9 @@ FORECAST_DATA_CASES = {
     "long-text-values": ("unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,two\n"
                          "B,2020-01-01,4\nB,2020-02-01,5\n",
                          r"'y' holds numbers and 1 cell.*'two' at 2020-02-01 of series 'A'"),
+    # A header without rows ended in "unexpected IndexError" (exit 1, 'a bug in seqlab').
+    "header-only": ("date,a,b\n", r"no rows \(only the columns \['date', 'a', 'b'\]\)"),
+    "long-header-only": ("unique_id,ds,y\n", r"no rows"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

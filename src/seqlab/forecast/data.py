@@ -358,6 +358,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                               f"got {fill!r}.")
     frame = _as_frame(data)
     frame, index_column = _index_column(frame)
+    if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from
+        raise ValidationError(f"The data hold no rows (only the columns "
+                              f"{list(frame.columns)[:10]}); at least one row of dates and "
+                              "values is needed.")
     date_column = date_column if date_column is not None else index_column
     if date_column is not None and date_column not in frame.columns:
         raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
