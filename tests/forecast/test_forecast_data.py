@@ -93,6 +93,17 @@ def test_unreadable_files_and_repeated_columns_are_refused(write_csv, tmp_path):
         read_csv(write_csv(text))
 
 
+def test_old_mac_line_endings_are_read(write_csv):
+    # Lines ended by a carriage return alone used to stop the header check with an
+    # unexpected csv.Error ("new-line character seen in unquoted field").
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    data = read_csv(write_csv(_csv(dates, range(6)).replace("\n", "\r")))
+    assert data.names == ["value"] and data.freq == "MS" and list(data.series("value")) == \
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    with pytest.raises(ValidationError, match=r"names column\(s\) \['a'\] more than once"):
+        read_csv(write_csv("date,a,a\r2020-01-01,1,2\r2020-02-01,1,2\r"))
+
+
 def test_all_missing_column_is_refused(write_csv):
     dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
     text = "date,a,b\n" + "".join(f"{d},{i},\n" for i, d in enumerate(dates))

@@ -62,6 +62,10 @@ FORECAST_DATA_CASES = {
     # A header without rows ended in "unexpected IndexError" (exit 1, 'a bug in seqlab').
     "header-only": ("date,a,b\n", r"no rows \(only the columns \['date', 'a', 'b'\]\)"),
     "long-header-only": ("unique_id,ds,y\n", r"no rows"),
+    # An unclosed quote in the header ended in "unexpected Error: field larger than field
+    # limit" (exit 1).
+    "unclosed-quote-in-header": ('date,"sales\n' + "2020-01-01,1\n" * 20_000,
+                                 r"header of .*data.csv' as CSV: field larger than field limit"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

@@ -434,7 +434,11 @@ def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
     """The table of the CSV file `path` (UTF-8, distinct column names)."""
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
-    header = next(csv.reader(io.StringIO(text)), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])  # any line ending
+    except csv.Error as error:  # e.g. a quote opened in the header and never closed
+        raise ValidationError(f"Could not read the header of {str(path)!r} as CSV: "
+                              f"{error}.") from None
     repeated = sorted(name for name, count in Counter(header).items() if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
