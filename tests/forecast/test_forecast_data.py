@@ -104,6 +104,15 @@ def test_old_mac_line_endings_are_read(write_csv):
         read_csv(write_csv("date,a,a\r2020-01-01,1,2\r2020-02-01,1,2\r"))
 
 
+def test_a_trailing_comma_on_every_row_is_dropped(write_csv):
+    # It used to shift the columns (pandas took the dates as the index): "The date column
+    # 'date' has values that are not dates: 0, 1, 2 ...".
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    data = read_csv(write_csv(_csv(dates, range(6)).replace("\n", ",\n").replace(
+        "value,", "value", 1)))
+    assert data.names == ["value"] and data.freq == "MS" and data.series("value").iloc[-1] == 5.0
+
+
 def test_all_missing_column_is_refused(write_csv):
     dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
     text = "date,a,b\n" + "".join(f"{d},{i},\n" for i, d in enumerate(dates))

@@ -65,7 +65,18 @@ FORECAST_DATA_CASES = {
     # An unclosed quote in the header ended in "unexpected Error: field larger than field
     # limit" (exit 1).
     "unclosed-quote-in-header": ('date,"sales\n' + "2020-01-01,1\n" * 20_000,
-                                 r"header of .*data.csv' as CSV: field larger than field limit"),
+                                 r"first lines of .*data.csv' as CSV: field larger than field limit"),
+    # A semicolon-separated file with decimal commas forecast a series named 'date;sales'
+    # made of the digits after each comma, over step numbers; exit 0.
+    "semicolon-and-decimal-commas": (_monthly({"sales": _GOOD}).replace(",", ";").replace(
+        ".", ","), r"looks separated by ';', not commas \(its header is 'date;sales'\)"),
+    "tab-separated": (_monthly({"sales": _GOOD}).replace(",", "\t"),
+                      r"looks separated by '\\t'"),
+    # One cell more on every row than the header names: pandas took the dates as the index,
+    # and the message said the values 100.0, 104.79 ... were 'not dates'.
+    "a-cell-more-on-every-row": ("date,sales\n" + "".join(
+        f"2020-{m:02d}-01,{m},{2 * m}\n" for m in range(1, 13)),
+        r"its rows hold more cells than its header names columns \(2: \['date', 'sales'\]\)"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -435,18 +436,37 @@ def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")), [])  # any line ending
+        rows = csv.reader(io.StringIO(text, newline=""))  # any line ending
+        header, first = next(rows, []), next(rows, [])
     except csv.Error as error:  # e.g. a quote opened in the header and never closed
-        raise ValidationError(f"Could not read the header of {str(path)!r} as CSV: "
+        raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "
                               f"{error}.") from None
     repeated = sorted(name for name, count in Counter(header).items() if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
                               f"names must be distinct.")
+    separator = next((s for s in (";", "\t", "|") if len(header) == 1 and s in header[0]
+                      and len(first) <= 2 and s in "".join(first)), None)
+    if separator is not None:  # pandas would read one column of 'date;value' text
+        raise ValidationError(
+            f"{path} looks separated by {separator!r}, not commas (its header is "
+            f"{header[0]!r}); seqlab reads comma-separated files: save it with ',' between "
+            "the cells (and '.' as the decimal point).")
     try:
-        return pd.read_csv(io.StringIO(text), low_memory=False)
+        with warnings.catch_warnings():
+            # Rows with one cell more than the header: pandas would quietly take the first
+            # column as the index (every name then sits over the next column's values), or
+            # with index_col=False drop the last cells; a trailing comma alone is dropped.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), low_memory=False, index_col=False)
+    except pd.errors.ParserWarning:
+        raise ValidationError(
+            f"Could not read {str(path)!r} as CSV: its rows hold more cells than its header "
+            f"names columns ({len(header)}: {header[:5]}{' ...' if len(header) > 5 else ''})."
+            " Name every column in the header, or remove the extra cells.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ValidationError(f"Could not read {str(path)!r} as CSV: {error}") from None
+        raise ValidationError(f"Could not read {str(path)!r} as CSV: "
+                              f"{str(error).strip()}") from None
 
 
 def read_csv(path: str | Path, **options: Any) -> SeriesData:
