@@ -220,6 +220,21 @@ def test_daylight_saving_offsets_are_read(write_csv):
     assert data.freq == "D" and data.values.index[-1] == pd.Timestamp("2021-03-29")
 
 
+def test_day_first_dates_are_read_day_first(write_csv):
+    # '13/01/2018' was read day first and '01/02/2018' month first in one column, so a
+    # day-first daily file was refused as "not sorted" (2018-01-13 after 2018-12-01).
+    dates = pd.date_range("2018-01-01", periods=40, freq="D")
+    for written in ("%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y"):
+        text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(dates))
+        data = read_csv(write_csv(text))
+        assert data.freq == "D" and list(data.values.index) == list(dates), written
+        assert data.series("v").loc["2018-02-01"] == 31.0
+    mixed = "date,v\n13/01/2018,1\n14/01/2018,2\n01/15/2018,3\n"
+    with pytest.raises(ValidationError, match=r"'date' mixes day-first and month-first dates: "
+                                              r"'13/01/2018' and '01/15/2018'"):
+        read_csv(write_csv(mixed))
+
+
 @pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),
                                          ("1e-310", "1e-310"), ("-2e-39", "-2e-39")])
 def test_values_float32_cannot_hold_are_refused(write_csv, cell, shown):

@@ -45,9 +45,28 @@ def _listing(items: list[str], limit: int = 5) -> str:
 
 # -- dates -------------------------------------------------------------------------------
 
-def _text_dates(texts: pd.Series) -> pd.DatetimeIndex:
+def _day_first(texts: pd.Series, name: str) -> bool:
+    """Whether numeric dates such as '13/01/2020' are written day first: some have a first
+    number above 12 and none a second one. Month first otherwise (pandas' default, which
+    an ambiguous column such as '01/02/2020', '01/03/2020' is read by)."""
+    parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}(?:$|[ T])").dropna()
+    if parts.empty:
+        return False
+    over = parts.astype(int) > 12
+    day_first, month_first = bool(over[0].any()), bool(over[1].any())
+    if day_first and month_first:
+        raise ValidationError(
+            f"The date column {name!r} mixes day-first and month-first dates: "
+            f"{texts[over[0].reindex(texts.index, fill_value=False)].iloc[0]!r} and "
+            f"{texts[over[1].reindex(texts.index, fill_value=False)].iloc[0]!r}. Write "
+            "them one way, best as YYYY-MM-DD.")
+    return day_first
+
+
+def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
-    resolved as the docstring of `parse_dates` says."""
+    resolved as the docstring of `parse_dates` says; numeric dates are all read day first
+    or all month first (`_day_first`)."""
     texts = texts.astype(str).str.strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -55,7 +74,7 @@ def _text_dates(texts: pd.Series) -> pd.DatetimeIndex:
         retry = parsed.isna()
         if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
-                                           utc=True)
+                                           dayfirst=_day_first(texts[retry], name), utc=True)
     has_offset = texts.str.contains(r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
     utc = pd.DatetimeIndex(parsed).tz_localize(None)
     if not has_offset.any():
@@ -94,7 +113,7 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
             return pd.DatetimeIndex(years.to_numpy()[codes])
         return pd.Index(column.to_numpy(dtype=np.int64), name=None)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)))
+    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name)
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
     missing = int((codes < 0).sum())
     if bad_uniques or missing:
