@@ -77,6 +77,14 @@ FORECAST_DATA_CASES = {
     "a-cell-more-on-every-row": ("date,sales\n" + "".join(
         f"2020-{m:02d}-01,{m},{2 * m}\n" for m in range(1, 13)),
         r"its rows hold more cells than its header names columns \(2: \['date', 'sales'\]\)"),
+    # One empty cell in a column of years made pandas read it as floats, and the message
+    # called every year 'not a date': "1990.0, 1991.0, 1992.0 ... and 1 empty cell(s)".
+    "year-column-with-an-empty-cell": ("year,sales\n" + "".join(
+        f"{'' if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
+        r"'year' has values that are not dates: 1 empty cell\(s\)\. Fix them"),
+    "year-column-with-a-fraction": ("year,sales\n" + "".join(
+        f"{y + 0.5 if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
+        r"'year' has values that are not dates: 1995\.5\. Fix them"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

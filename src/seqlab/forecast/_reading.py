@@ -103,9 +103,12 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
         return _zoned(pd.DatetimeIndex(column))
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
-    if pd.api.types.is_float_dtype(column) and column.notna().all() and (
-            column == column.round()).all():
-        column = column.astype(np.int64)  # 1959.0, 1960.0 ... (years read as floats)
+    if pd.api.types.is_float_dtype(column):  # years or steps read as floats: 1959.0 ...
+        missing = column.isna().to_numpy()
+        fractions = column[~missing & (column != column.round()).to_numpy()]
+        if missing.any() or len(fractions):
+            _not_dates(name, list(dict.fromkeys(fractions)), int(missing.sum()))
+        column = column.astype(np.int64)
     if pd.api.types.is_integer_dtype(column):
         if column.between(1000, 2999).all():
             codes, uniques = pd.factorize(column)
@@ -117,13 +120,19 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
     missing = int((codes < 0).sum())
     if bad_uniques or missing:
-        shown = ", ".join(repr(v) for v in bad_uniques[:5])
-        raise ValidationError(
-            f"The date column {name!r} has values that are not dates: "
-            f"{shown}{' and ' if shown and missing else ''}"
-            f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
-            "column with `date_column` (--date-column).")
+        _not_dates(name, bad_uniques, missing)
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
+
+
+def _not_dates(name: str, bad: list, missing: int) -> None:
+    """Raise the error naming the first `bad` values and the `missing` cells of the date
+    column `name`."""
+    shown = ", ".join(repr(v) for v in bad[:5])
+    raise ValidationError(
+        f"The date column {name!r} has values that are not dates: "
+        f"{shown}{' and ' if shown and missing else ''}"
+        f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
+        "column with `date_column` (--date-column).")
 
 
 def _zoned(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
