@@ -145,6 +145,21 @@ def test_long_file_with_integer_steps_and_numeric_ids(write_csv):
     assert data.spans["8"] == (0, 8)
 
 
+def test_ids_that_look_like_numbers_keep_their_text(write_csv):
+    # pandas read '007' and '7' as the number 7 (one series, then "pairs appear more than
+    # once"), and SKUs such as 00123 came out named '123'.
+    data = read_csv(write_csv(_long_text({"007": [1, 2, 3], "7": [4, 5, 6], "1.0": [7, 8]})))
+    assert data.names == ["007", "7", "1.0"] and list(data.series("007")) == [1, 2, 3]
+    text = _long_text({"00123": [1, 2], "00456": [3, 4]}, header="store,ds,y,price")
+    text = text.replace(",1\n", ",1,9\n").replace(",2\n", ",2,9\n").replace(
+        ",3\n", ",3,9\n").replace(",4\n", ",4,9\n")
+    data = read_csv(write_csv(text), id_column="store", covariates=["price"])
+    assert data.names == ["00123", "00456"]
+    future = "store,ds,price\n00123,2020-03-01,5\n00456,2020-03-01,6\n"
+    covs = read_future_covariates(write_csv(future, "future.csv"), data, 1)
+    assert list(covs.of("00456")["price"]) == [6]
+
+
 def test_short_series_are_read_not_refused(write_csv):
     data = read_csv(write_csv(_long_text({"one": [5], "two": [1, 2], "long": list(range(30))})))
     assert list(data.series("one")) == [5] and list(data.series("two")) == [1, 2]

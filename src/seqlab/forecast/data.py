@@ -34,6 +34,7 @@ from seqlab._io import read_text
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import (
+    ID_NAMES,
     LongLayout,
     check_finite_float32,
     classify,
@@ -431,8 +432,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                       notes=notes, id_column=layout.id_column if layout else None)
 
 
-def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
-    """The table of the CSV file `path` (UTF-8, distinct column names)."""
+def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
+                ) -> pd.DataFrame:
+    """The table of the CSV file `path` (UTF-8, distinct column names). The columns named
+    in `ids` or like an id (``unique_id``, ``sku`` ...) are read as text: ids such as
+    '007' or '1.0' are names, not numbers ('7', '1')."""
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
     try:
@@ -458,7 +462,10 @@ def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
             # column as the index (every name then sits over the next column's values), or
             # with index_col=False drop the last cells; a trailing comma alone is dropped.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(io.StringIO(text), low_memory=False, index_col=False)
+            text_columns = {c: str for c in header if c in ids
+                            or c.strip().lower() in ID_NAMES}
+            return pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
+                               dtype=text_columns or None)
     except pd.errors.ParserWarning:
         raise ValidationError(
             f"Could not read {str(path)!r} as CSV: its rows hold more cells than its header "
@@ -472,7 +479,7 @@ def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
 def read_csv(path: str | Path, **options: Any) -> SeriesData:
     """Read a CSV file and `prepare` it (options: those of `prepare`: date_column, freq,
     fill, covariates, season_length, min_length, id_column, value_column)."""
-    return prepare(_read_frame(path, "data file"), **options)
+    return prepare(_read_frame(path, "data file", (options.get("id_column"),)), **options)
 
 
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
@@ -573,8 +580,10 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     them; dates outside those horizons are ignored.
     """
     horizon = check_int("horizon", horizon, "read_future_covariates", low=1)
-    frame = _read_frame(source, "future covariates file") if not isinstance(
-        source, pd.DataFrame) else _as_frame(source)
+    if isinstance(source, pd.DataFrame):
+        frame = _as_frame(source)
+    else:
+        frame = _read_frame(source, "future covariates file", (id_column, data.id_column))
     frame, index_column = _index_column(frame)
     columns = list(frame.columns)
     for option, value in (("date_column", date_column), ("id_column", id_column)):
