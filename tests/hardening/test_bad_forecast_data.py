@@ -85,6 +85,10 @@ FORECAST_DATA_CASES = {
     "year-column-with-a-fraction": ("year,sales\n" + "".join(
         f"{y + 0.5 if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
         r"'year' has values that are not dates: 1995\.5\. Fix them"),
+    # A file of one row was taken as yearly (the first grid tried): a monthly figure was
+    # forecast for the next years; exit 0.
+    "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",
+                             r"one date \(2020-03-01\), which shows no frequency; pass `freq`"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

@@ -186,6 +186,10 @@ def _candidate_freqs(first: pd.Timestamp) -> list[str]:
 def infer_freq(index: pd.DatetimeIndex) -> str:
     """The frequency of sorted, distinct dates; gaps allowed (the coarsest regular grid that
     holds every date and is at most four times as long)."""
+    if len(index) == 1:  # every grid holds one date: the first candidate would be chosen
+        raise ValidationError(
+            f"The data have one date ({label(index[0])}), which shows no frequency; pass "
+            "`freq` (--freq), e.g. 'MS', 'QS', 'D', to say when the next values fall.")
     if len(index) >= 3:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas 3 announces an offset return type
