@@ -66,8 +66,9 @@ def test_duplicate_dates_are_refused(write_csv):
 
 def test_dates_out_of_order_are_refused(write_csv):
     dates = ["2020-01-01", "2020-03-01", "2020-02-01", "2020-04-01"]
-    with pytest.raises(ValidationError, match="increase.*Sort"):
-        read_csv(write_csv(_csv(dates, range(4))))
+    with pytest.raises(ValidationError, match=r"increase.*row 2 \(2020-02-01\) comes before "
+                                              r"the row above it \(2020-03-01\)\. Sort"):
+        read_csv(write_csv(_csv(dates, range(4))))  # dates as elsewhere, without 00:00:00
 
 
 def test_unparseable_dates_are_named(write_csv):

@@ -195,8 +195,9 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
         raise ValidationError(
-            f"The dates must increase (oldest first); row {where} ({index[where]}) comes "
-            f"before the row above it ({index[where - 1]}). Sort the data by date.")
+            f"The dates must increase (oldest first); row {where} ({label(index[where])}) "
+            f"comes before the row above it ({label(index[where - 1])}). Sort the data by "
+            "date.")
     keep = [value_column] if value_column is not None else list(frame.columns)
     keep = [c for c in keep if c not in covariates and c != date]
     kinds = classify(frame, keep + covariates, lambda row: label(index[row]),
