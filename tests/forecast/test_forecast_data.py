@@ -66,8 +66,9 @@ def test_duplicate_dates_are_refused(write_csv):
 
 def test_dates_out_of_order_are_refused(write_csv):
     dates = ["2020-01-01", "2020-03-01", "2020-02-01", "2020-04-01"]
-    with pytest.raises(ValidationError, match="increase.*Sort"):
-        read_csv(write_csv(_csv(dates, range(4))))
+    with pytest.raises(ValidationError, match=r"increase.*row 2 \(2020-02-01\) comes before "
+                                              r"the row above it \(2020-03-01\)\. Sort"):
+        read_csv(write_csv(_csv(dates, range(4))))  # dates as elsewhere, without 00:00:00
 
 
 def test_unparseable_dates_are_named(write_csv):
@@ -91,6 +92,26 @@ def test_unreadable_files_and_repeated_columns_are_refused(write_csv, tmp_path):
     text = "date,sales,sales\n" + "".join(f"{d},{i},{i}\n" for i, d in enumerate(dates))
     with pytest.raises(ValidationError, match=r"\['sales'\] more than once"):
         read_csv(write_csv(text))
+
+
+def test_old_mac_line_endings_are_read(write_csv):
+    # Lines ended by a carriage return alone used to stop the header check with an
+    # unexpected csv.Error ("new-line character seen in unquoted field").
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    data = read_csv(write_csv(_csv(dates, range(6)).replace("\n", "\r")))
+    assert data.names == ["value"] and data.freq == "MS" and list(data.series("value")) == \
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    with pytest.raises(ValidationError, match=r"names column\(s\) \['a'\] more than once"):
+        read_csv(write_csv("date,a,a\r2020-01-01,1,2\r2020-02-01,1,2\r"))
+
+
+def test_a_trailing_comma_on_every_row_is_dropped(write_csv):
+    # It used to shift the columns (pandas took the dates as the index): "The date column
+    # 'date' has values that are not dates: 0, 1, 2 ...".
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    data = read_csv(write_csv(_csv(dates, range(6)).replace("\n", ",\n").replace(
+        "value,", "value", 1)))
+    assert data.names == ["value"] and data.freq == "MS" and data.series("value").iloc[-1] == 5.0
 
 
 def test_all_missing_column_is_refused(write_csv):

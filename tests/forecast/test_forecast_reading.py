@@ -145,6 +145,21 @@ def test_long_file_with_integer_steps_and_numeric_ids(write_csv):
     assert data.spans["8"] == (0, 8)
 
 
+def test_ids_that_look_like_numbers_keep_their_text(write_csv):
+    # pandas read '007' and '7' as the number 7 (one series, then "pairs appear more than
+    # once"), and SKUs such as 00123 came out named '123'.
+    data = read_csv(write_csv(_long_text({"007": [1, 2, 3], "7": [4, 5, 6], "1.0": [7, 8]})))
+    assert data.names == ["007", "7", "1.0"] and list(data.series("007")) == [1, 2, 3]
+    text = _long_text({"00123": [1, 2], "00456": [3, 4]}, header="store,ds,y,price")
+    text = text.replace(",1\n", ",1,9\n").replace(",2\n", ",2,9\n").replace(
+        ",3\n", ",3,9\n").replace(",4\n", ",4,9\n")
+    data = read_csv(write_csv(text), id_column="store", covariates=["price"])
+    assert data.names == ["00123", "00456"]
+    future = "store,ds,price\n00123,2020-03-01,5\n00456,2020-03-01,6\n"
+    covs = read_future_covariates(write_csv(future, "future.csv"), data, 1)
+    assert list(covs.of("00456")["price"]) == [6]
+
+
 def test_short_series_are_read_not_refused(write_csv):
     data = read_csv(write_csv(_long_text({"one": [5], "two": [1, 2], "long": list(range(30))})))
     assert list(data.series("one")) == [5] and list(data.series("two")) == [1, 2]
@@ -218,6 +233,21 @@ def test_daylight_saving_offsets_are_read(write_csv):
             "A,2021-03-29T00:00:00+02:00,3\nB,2021-03-29T00:00:00+02:00,4\n")
     data = read_csv(write_csv(long, "long.csv"))
     assert data.freq == "D" and data.values.index[-1] == pd.Timestamp("2021-03-29")
+
+
+def test_day_first_dates_are_read_day_first(write_csv):
+    # '13/01/2018' was read day first and '01/02/2018' month first in one column, so a
+    # day-first daily file was refused as "not sorted" (2018-01-13 after 2018-12-01).
+    dates = pd.date_range("2018-01-01", periods=40, freq="D")
+    for written in ("%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y"):
+        text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(dates))
+        data = read_csv(write_csv(text))
+        assert data.freq == "D" and list(data.values.index) == list(dates), written
+        assert data.series("v").loc["2018-02-01"] == 31.0
+    mixed = "date,v\n13/01/2018,1\n14/01/2018,2\n01/15/2018,3\n"
+    with pytest.raises(ValidationError, match=r"'date' mixes day-first and month-first dates: "
+                                              r"'13/01/2018' and '01/15/2018'"):
+        read_csv(write_csv(mixed))
 
 
 @pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),

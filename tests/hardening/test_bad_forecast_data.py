@@ -59,6 +59,36 @@ FORECAST_DATA_CASES = {
     "long-text-values": ("unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,two\n"
                          "B,2020-01-01,4\nB,2020-02-01,5\n",
                          r"'y' holds numbers and 1 cell.*'two' at 2020-02-01 of series 'A'"),
+    # A header without rows ended in "unexpected IndexError" (exit 1, 'a bug in seqlab').
+    "header-only": ("date,a,b\n", r"no rows \(only the columns \['date', 'a', 'b'\]\)"),
+    "long-header-only": ("unique_id,ds,y\n", r"no rows"),
+    # An unclosed quote in the header ended in "unexpected Error: field larger than field
+    # limit" (exit 1).
+    "unclosed-quote-in-header": ('date,"sales\n' + "2020-01-01,1\n" * 20_000,
+                                 r"first lines of .*data.csv' as CSV: field larger than field limit"),
+    # A semicolon-separated file with decimal commas forecast a series named 'date;sales'
+    # made of the digits after each comma, over step numbers; exit 0.
+    "semicolon-and-decimal-commas": (_monthly({"sales": _GOOD}).replace(",", ";").replace(
+        ".", ","), r"looks separated by ';', not commas \(its header is 'date;sales'\)"),
+    "tab-separated": (_monthly({"sales": _GOOD}).replace(",", "\t"),
+                      r"looks separated by '\\t'"),
+    # One cell more on every row than the header names: pandas took the dates as the index,
+    # and the message said the values 100.0, 104.79 ... were 'not dates'.
+    "a-cell-more-on-every-row": ("date,sales\n" + "".join(
+        f"2020-{m:02d}-01,{m},{2 * m}\n" for m in range(1, 13)),
+        r"its rows hold more cells than its header names columns \(2: \['date', 'sales'\]\)"),
+    # One empty cell in a column of years made pandas read it as floats, and the message
+    # called every year 'not a date': "1990.0, 1991.0, 1992.0 ... and 1 empty cell(s)".
+    "year-column-with-an-empty-cell": ("year,sales\n" + "".join(
+        f"{'' if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
+        r"'year' has values that are not dates: 1 empty cell\(s\)\. Fix them"),
+    "year-column-with-a-fraction": ("year,sales\n" + "".join(
+        f"{y + 0.5 if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
+        r"'year' has values that are not dates: 1995\.5\. Fix them"),
+    # A file of one row was taken as yearly (the first grid tried): a monthly figure was
+    # forecast for the next years; exit 0.
+    "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",
+                             r"one date \(2020-03-01\), which shows no frequency; pass `freq`"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

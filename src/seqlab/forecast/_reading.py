@@ -45,9 +45,28 @@ def _listing(items: list[str], limit: int = 5) -> str:
 
 # -- dates -------------------------------------------------------------------------------
 
-def _text_dates(texts: pd.Series) -> pd.DatetimeIndex:
+def _day_first(texts: pd.Series, name: str) -> bool:
+    """Whether numeric dates such as '13/01/2020' are written day first: some have a first
+    number above 12 and none a second one. Month first otherwise (pandas' default, which
+    an ambiguous column such as '01/02/2020', '01/03/2020' is read by)."""
+    parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}(?:$|[ T])").dropna()
+    if parts.empty:
+        return False
+    over = parts.astype(int) > 12
+    day_first, month_first = bool(over[0].any()), bool(over[1].any())
+    if day_first and month_first:
+        raise ValidationError(
+            f"The date column {name!r} mixes day-first and month-first dates: "
+            f"{texts[over[0].reindex(texts.index, fill_value=False)].iloc[0]!r} and "
+            f"{texts[over[1].reindex(texts.index, fill_value=False)].iloc[0]!r}. Write "
+            "them one way, best as YYYY-MM-DD.")
+    return day_first
+
+
+def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
-    resolved as the docstring of `parse_dates` says."""
+    resolved as the docstring of `parse_dates` says; numeric dates are all read day first
+    or all month first (`_day_first`)."""
     texts = texts.astype(str).str.strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -55,7 +74,7 @@ def _text_dates(texts: pd.Series) -> pd.DatetimeIndex:
         retry = parsed.isna()
         if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
-                                           utc=True)
+                                           dayfirst=_day_first(texts[retry], name), utc=True)
     has_offset = texts.str.contains(r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
     utc = pd.DatetimeIndex(parsed).tz_localize(None)
     if not has_offset.any():
@@ -84,9 +103,12 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
         return _zoned(pd.DatetimeIndex(column))
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
-    if pd.api.types.is_float_dtype(column) and column.notna().all() and (
-            column == column.round()).all():
-        column = column.astype(np.int64)  # 1959.0, 1960.0 ... (years read as floats)
+    if pd.api.types.is_float_dtype(column):  # years or steps read as floats: 1959.0 ...
+        missing = column.isna().to_numpy()
+        fractions = column[~missing & (column != column.round()).to_numpy()]
+        if missing.any() or len(fractions):
+            _not_dates(name, list(dict.fromkeys(fractions)), int(missing.sum()))
+        column = column.astype(np.int64)
     if pd.api.types.is_integer_dtype(column):
         if column.between(1000, 2999).all():
             codes, uniques = pd.factorize(column)
@@ -94,17 +116,23 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
             return pd.DatetimeIndex(years.to_numpy()[codes])
         return pd.Index(column.to_numpy(dtype=np.int64), name=None)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)))
+    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name)
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
     missing = int((codes < 0).sum())
     if bad_uniques or missing:
-        shown = ", ".join(repr(v) for v in bad_uniques[:5])
-        raise ValidationError(
-            f"The date column {name!r} has values that are not dates: "
-            f"{shown}{' and ' if shown and missing else ''}"
-            f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
-            "column with `date_column` (--date-column).")
+        _not_dates(name, bad_uniques, missing)
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
+
+
+def _not_dates(name: str, bad: list, missing: int) -> None:
+    """Raise the error naming the first `bad` values and the `missing` cells of the date
+    column `name`."""
+    shown = ", ".join(repr(v) for v in bad[:5])
+    raise ValidationError(
+        f"The date column {name!r} has values that are not dates: "
+        f"{shown}{' and ' if shown and missing else ''}"
+        f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
+        "column with `date_column` (--date-column).")
 
 
 def _zoned(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -158,6 +186,10 @@ def _candidate_freqs(first: pd.Timestamp) -> list[str]:
 def infer_freq(index: pd.DatetimeIndex) -> str:
     """The frequency of sorted, distinct dates; gaps allowed (the coarsest regular grid that
     holds every date and is at most four times as long)."""
+    if len(index) == 1:  # every grid holds one date: the first candidate would be chosen
+        raise ValidationError(
+            f"The data have one date ({label(index[0])}), which shows no frequency; pass "
+            "`freq` (--freq), e.g. 'MS', 'QS', 'D', to say when the next values fall.")
     if len(index) >= 3:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas 3 announces an offset return type

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +34,7 @@ from seqlab._io import read_text
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import (
+    ID_NAMES,
     LongLayout,
     check_finite_float32,
     classify,
@@ -193,8 +195,9 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
         raise ValidationError(
-            f"The dates must increase (oldest first); row {where} ({index[where]}) comes "
-            f"before the row above it ({index[where - 1]}). Sort the data by date.")
+            f"The dates must increase (oldest first); row {where} ({label(index[where])}) "
+            f"comes before the row above it ({label(index[where - 1])}). Sort the data by "
+            "date.")
     keep = [value_column] if value_column is not None else list(frame.columns)
     keep = [c for c in keep if c not in covariates and c != date]
     kinds = classify(frame, keep + covariates, lambda row: label(index[row]),
@@ -358,6 +361,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                               f"got {fill!r}.")
     frame = _as_frame(data)
     frame, index_column = _index_column(frame)
+    if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from
+        raise ValidationError(f"The data hold no rows (only the columns "
+                              f"{list(frame.columns)[:10]}); at least one row of dates and "
+                              "values is needed.")
     date_column = date_column if date_column is not None else index_column
     if date_column is not None and date_column not in frame.columns:
         raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
@@ -426,25 +433,54 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                       notes=notes, id_column=layout.id_column if layout else None)
 
 
-def _read_frame(path: str | Path, what: str) -> pd.DataFrame:
-    """The table of the CSV file `path` (UTF-8, distinct column names)."""
+def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
+                ) -> pd.DataFrame:
+    """The table of the CSV file `path` (UTF-8, distinct column names). The columns named
+    in `ids` or like an id (``unique_id``, ``sku`` ...) are read as text: ids such as
+    '007' or '1.0' are names, not numbers ('7', '1')."""
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
-    header = next(csv.reader(io.StringIO(text)), [])
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""))  # any line ending
+        header, first = next(rows, []), next(rows, [])
+    except csv.Error as error:  # e.g. a quote opened in the header and never closed
+        raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "
+                              f"{error}.") from None
     repeated = sorted(name for name, count in Counter(header).items() if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
                               f"names must be distinct.")
+    separator = next((s for s in (";", "\t", "|") if len(header) == 1 and s in header[0]
+                      and len(first) <= 2 and s in "".join(first)), None)
+    if separator is not None:  # pandas would read one column of 'date;value' text
+        raise ValidationError(
+            f"{path} looks separated by {separator!r}, not commas (its header is "
+            f"{header[0]!r}); seqlab reads comma-separated files: save it with ',' between "
+            "the cells (and '.' as the decimal point).")
     try:
-        return pd.read_csv(io.StringIO(text), low_memory=False)
+        with warnings.catch_warnings():
+            # Rows with one cell more than the header: pandas would quietly take the first
+            # column as the index (every name then sits over the next column's values), or
+            # with index_col=False drop the last cells; a trailing comma alone is dropped.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            text_columns = {c: str for c in header if c in ids
+                            or c.strip().lower() in ID_NAMES}
+            return pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
+                               dtype=text_columns or None)
+    except pd.errors.ParserWarning:
+        raise ValidationError(
+            f"Could not read {str(path)!r} as CSV: its rows hold more cells than its header "
+            f"names columns ({len(header)}: {header[:5]}{' ...' if len(header) > 5 else ''})."
+            " Name every column in the header, or remove the extra cells.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ValidationError(f"Could not read {str(path)!r} as CSV: {error}") from None
+        raise ValidationError(f"Could not read {str(path)!r} as CSV: "
+                              f"{str(error).strip()}") from None
 
 
 def read_csv(path: str | Path, **options: Any) -> SeriesData:
     """Read a CSV file and `prepare` it (options: those of `prepare`: date_column, freq,
     fill, covariates, season_length, min_length, id_column, value_column)."""
-    return prepare(_read_frame(path, "data file"), **options)
+    return prepare(_read_frame(path, "data file", (options.get("id_column"),)), **options)
 
 
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
@@ -545,8 +581,10 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     them; dates outside those horizons are ignored.
     """
     horizon = check_int("horizon", horizon, "read_future_covariates", low=1)
-    frame = _read_frame(source, "future covariates file") if not isinstance(
-        source, pd.DataFrame) else _as_frame(source)
+    if isinstance(source, pd.DataFrame):
+        frame = _as_frame(source)
+    else:
+        frame = _read_frame(source, "future covariates file", (id_column, data.id_column))
     frame, index_column = _index_column(frame)
     columns = list(frame.columns)
     for option, value in (("date_column", date_column), ("id_column", id_column)):
