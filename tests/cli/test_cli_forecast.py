@@ -119,3 +119,29 @@ def test_sequential_reaches_the_forecaster_of_forecast_and_backtest(tmp_path, mo
             result = runner.invoke(app, args + extra)
             assert "fit reached" in str(result.exception), result.output
             assert seen.pop() is expected
+
+
+def test_forecast_with_model_reads_new_columns_where_told_and_refuses_another_freq(tmp_path):
+    """With --model, --date-column says where the new file's dates are (its columns may be
+    named otherwise than the fitted file's); a --freq or --covariates other than the
+    model's is refused instead of ignored."""
+    data = _csv(tmp_path / "sales.csv")
+    fitted = runner.invoke(app, ["forecast", str(data), "--horizon", "2", "--methods", "theta",
+                                 "--out", str(tmp_path / "model"), "--date-column", "month"])
+    assert fitted.exit_code == 0, fitted.output
+    frame = pd.read_csv(data).rename(columns={"month": "period"})
+    frame.to_csv(tmp_path / "renamed.csv", index=False)
+    model = ["--model", str(tmp_path / "model")]
+    unnamed = runner.invoke(app, ["forecast", str(tmp_path / "renamed.csv"), *model])
+    assert unnamed.exit_code != 0 and "'month'" in str(unnamed.exception)
+    named = runner.invoke(app, ["forecast", str(tmp_path / "renamed.csv"), *model,
+                                "--date-column", "period", "--json"])
+    assert named.exit_code == 0, named.output
+    assert json.loads(named.stdout)["forecasts"][0]["date"].startswith("2023-01-01")
+    for option, value in (("--freq", "QS"), ("--covariates", "sales")):
+        refused = runner.invoke(app, ["forecast", str(data), *model, option, value])
+        said = str(refused.exception)
+        assert refused.exit_code != 0 and f"'{option[2:]}' parameter" in said
+        assert "fitted with" in said
+    same = runner.invoke(app, ["forecast", str(data), *model, "--freq", "MS"])
+    assert same.exit_code == 0, same.output

@@ -71,7 +71,8 @@ def test_without_refit_fits_once():
 
 
 def test_too_many_origins_is_a_clear_error():
-    with pytest.raises(ValidationError, match=r"origin\(s\).*leave.*points"):
+    with pytest.raises(ValidationError, match=r"7 origin\(s\) 6 apart with horizon 6 need "
+                                            r"series of at least 45 points.*longest has 40"):
         backtest(monthly(40), horizon=6, origins=7, **FAST)
 
 

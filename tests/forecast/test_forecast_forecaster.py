@@ -82,6 +82,16 @@ def test_short_series_are_forecast_not_refused(n, horizon, freq):
         assert any("forecast flat" in note for note in fitted.report_.notes)
 
 
+@pytest.mark.parametrize("horizon, noted", [(30, True), (24, False), (6, False)])
+def test_a_horizon_longer_than_every_series_is_forecast_with_a_note(horizon, noted):
+    fitted = Forecaster(horizon=horizon, **FAST).fit(monthly(24))
+    assert len(fitted.predict()) == horizon
+    said = [n for n in fitted.report_.notes if "longer than the longest series" in n]
+    assert bool(said) == noted
+    if noted:
+        assert f"({horizon})" in said[0] and "(24 points)" in said[0]
+
+
 def test_methods_restrict_the_candidates_and_lstm_can_be_forced():
     only = Forecaster(horizon=4, **{**FAST, "methods": ["theta", "naive"]}).fit(monthly(60))
     assert set(only.summary()["validation"]["sales"]) == {"theta", "naive", "ensemble"}

@@ -97,7 +97,9 @@ def _forecast(
     a naive forecast; series too short to validate on go down a ladder of simpler methods,
     never refused. Output columns: date, series, forecast, lower, upper, method (original
     units, each series from its own last date). With --model BUNDLE, DATA is new data for a
-    saved forecaster. --out saves the forecaster (a bundle); --forecasts writes the table.
+    saved forecaster, read as the fitted data were (--date-column, --id-column and
+    --value-column say where its columns are, if named otherwise). --out saves the
+    forecaster (a bundle); --forecasts writes the table.
     """
     from seqlab._io import atomic_write, check_output_path
     from seqlab.forecast import Forecaster, load, save
@@ -122,7 +124,9 @@ def _forecast(
     note = shown.progress()
     if model is not None:
         forecaster = load(model)
-        table = forecaster.predict(horizon, data=forecaster.read(data, fill=fill), level=level,
+        new = forecaster.read(data, fill=fill, date_column=date_column, id_column=id_column,
+                              value_column=value_column, freq=freq, covariates=covariates)
+        table = forecaster.predict(horizon, data=new, level=level,
                                    future_covariates=future_covariates)
     else:
         if horizon is None:

@@ -136,11 +136,11 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
     series = {name: sd.series(name).to_numpy(float) for name in sd.names}
     longest = max(len(y) for y in series.values())
     if longest - horizon - (origins - 1) * step < MIN_HISTORY:
+        needs = MIN_HISTORY + horizon + (origins - 1) * step
         raise ValidationError(
-            f"{origins} origin(s) {step} apart with horizon {horizon} leave "
-            f"{longest - horizon - (origins - 1) * step} points before the first origin of "
-            f"the longest series; at least {MIN_HISTORY} are needed. Use fewer origins, a "
-            "shorter horizon or more data.")
+            f"{origins} origin(s) {step} apart with horizon {horizon} need series of at "
+            f"least {needs} points ({MIN_HISTORY} before the first origin); the longest "
+            f"has {longest}. Use fewer origins, a shorter horizon or more data.")
     notes: list[str] = []
     level = forecaster_params.get("level", 0.8)
     rows = []

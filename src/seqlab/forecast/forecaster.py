@@ -474,6 +474,11 @@ class Forecaster:
                          f"{' and '.join(SLOW_METHODS)} (pass methods to choose)")
         if sd.filled:
             notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
+        longest = max((b - a + 1 for a, b in sd.spans.values()), default=0)
+        if self.horizon > longest:
+            notes.append(f"the horizon ({self.horizon}) is longer than the longest series "
+                         f"({longest} points): the far steps extrapolate far beyond what the "
+                         "data show, and their intervals are guesses")
         return allowed, windows, reuse, notes
 
     def _validate_lstm(self, series: dict[str, np.ndarray], plans, m: int, notes: list[str],
@@ -679,12 +684,30 @@ class Forecaster:
             out[name] = selection.weighted(parts, self.weights_[name])
         return out
 
-    def read(self, source: Any, *, fill: str | None = None) -> SeriesData:
-        """Read new data (a CSV path, a frame, an array) the way the fitted data were read."""
+    def read(self, source: Any, *, fill: str | None = None, date_column: str | None = None,
+             id_column: str | None = None, value_column: str | None = None,
+             freq: str | None = None, covariates: list[str] | None = None) -> SeriesData:
+        """Read new data (a CSV path, a frame, an array) the way the fitted data were read.
+
+        `date_column`, `id_column` and `value_column` name where the new data hold what the
+        fitted data held, where their columns are named otherwise; `freq` and `covariates`,
+        which the model was fitted with, may only be repeated."""
         self.check_fitted()
+        for name, given, fitted in (
+                ("freq", freq, self.freq_),
+                ("covariates", None if covariates is None else list(covariates),
+                 list(self.covariates or []))):
+            if given is not None and given != fitted:
+                raise ValidationError(
+                    f"The {name!r} parameter is {given!r}, but the model was fitted with "
+                    f"{fitted!r}; new data are read as the fitted data were. Drop it, or fit "
+                    "a new model.")
         options = self._read_options()
         options.update(freq=self.freq_, fill=fill or self.fill,
                        season_length=self.season_length_)
+        options.update({k: v for k, v in (("date_column", date_column),
+                                          ("id_column", id_column),
+                                          ("value_column", value_column)) if v is not None})
         if isinstance(source, (str, Path)):
             return read_csv(source, **options)
         return prepare(source, **options)
