@@ -37,6 +37,28 @@ def test_integer_steps_are_not_dates(write_csv):
     assert data.freq is None and data.values.index[0] == 0 and len(data.values) == 50
 
 
+@pytest.mark.parametrize("times, freq, first", [
+    (range(1990, 2020), "YS", pd.Timestamp("1990-01-01")),   # years, under any name
+    (range(1960, 2020, 2), "2YS", pd.Timestamp("1960-01-01")),  # every other year
+    (range(1, 31), None, 1),                                 # time steps
+])
+def test_a_first_column_counting_steps_is_the_time_not_a_series(write_csv, times, freq,
+                                                                 first):
+    data = read_csv(write_csv(_csv(times, 100 + np.sin(np.arange(30.0)), "t,sales")))
+    assert data.names == ["sales"] and data.values.index[0] == first
+    assert (data.freq or "").startswith(freq or "") and (freq is not None) == bool(data.freq)
+
+
+@pytest.mark.parametrize("first_column", [
+    [1990 + k + (k % 3 == 0) for k in range(30)],    # rises unevenly
+    [1990.5 + k for k in range(30)],                 # not whole numbers
+    [2019 - k for k in range(30)],                   # falls
+])
+def test_a_first_column_that_does_not_count_steps_stays_a_series(write_csv, first_column):
+    data = read_csv(write_csv(_csv(first_column, 100 + np.sin(np.arange(30.0)), "t,sales")))
+    assert data.names == ["t", "sales"] and data.values.index[0] == 0
+
+
 def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
     dates = list(pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
     del dates[7], dates[12]
