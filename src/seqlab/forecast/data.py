@@ -360,6 +360,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
                               f"got {fill!r}.")
     frame = _as_frame(data)
+    if freq is None and len(frame) == 1 and isinstance(frame.index, pd.DatetimeIndex):
+        freq = frame.index.freqstr  # one date shows no frequency; its index may carry one
     frame, index_column = _index_column(frame)
     if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from
         raise ValidationError(f"The data hold no rows (only the columns "
