@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from seqlab.errors import ValidationError
+from seqlab.forecast._reading import parse_dates
 from seqlab.forecast.data import (
     SeriesData,
     calendar_features,
@@ -248,6 +249,40 @@ def test_day_first_dates_are_read_day_first(write_csv):
     with pytest.raises(ValidationError, match=r"'date' mixes day-first and month-first dates: "
                                               r"'13/01/2018' and '01/15/2018'"):
         read_csv(write_csv(mixed))
+
+
+@pytest.mark.parametrize("written", ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"])
+def test_ambiguous_monthly_and_quarterly_dates_written_day_first(write_csv, written):
+    # Every date ambiguous ('01/02/2018' ... '01/12/2018') was read month first: a monthly
+    # file became eleven consecutive January days, forecast daily.
+    months = pd.date_range("2018-02-01", periods=11, freq="MS")
+    text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(months))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(months)
+    quarters = pd.date_range("2017-01-01", periods=8, freq="QS")
+    text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(quarters))
+    data = read_csv(write_csv(text, "quarterly.csv"))
+    assert data.freq.startswith("QS") and list(data.values.index) == list(quarters)
+    long = "unique_id,ds,y\n" + "".join(f"{k},{d:{written}},{i}\n" for k in "AB"
+                                        for i, d in enumerate(months[:4]))
+    data = read_csv(write_csv(long, "long.csv"))  # repeated dates: one day of the month
+    assert data.freq == "MS" and list(data.values.index) == list(months[:4])
+
+
+@pytest.mark.parametrize("dates, read", [
+    # the second number constant, the first varying: month first, monthly
+    (["02/01/2018", "03/01/2018", "04/01/2018"], ["2018-02-01", "2018-03-01", "2018-04-01"]),
+    # both varying: month first, pandas' default
+    (["01/02/2018", "02/03/2018", "03/04/2018"], ["2018-01-02", "2018-02-03", "2018-03-04"]),
+    # both constant (only the year varies): month first
+    (["01/02/2018", "01/02/2019", "01/02/2020"], ["2018-01-02", "2019-01-02", "2020-01-02"]),
+    (["01/02/2018"], ["2018-01-02"]),
+    # a day above 12 decides, whatever stays constant
+    (["13/01/2018", "13/02/2018"], ["2018-01-13", "2018-02-13"]),
+    (["01/13/2018", "02/13/2018"], ["2018-01-13", "2018-02-13"])])
+def test_ambiguous_dates_take_the_constant_number_as_the_day(dates, read):
+    parsed = parse_dates(pd.Series(dates * 2), "date")  # repeated, as in a long file
+    assert list(parsed) == [pd.Timestamp(d) for d in read * 2]
 
 
 @pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),

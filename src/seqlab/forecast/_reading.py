@@ -46,13 +46,21 @@ def _listing(items: list[str], limit: int = 5) -> str:
 # -- dates -------------------------------------------------------------------------------
 
 def _day_first(texts: pd.Series, name: str) -> bool:
-    """Whether numeric dates such as '13/01/2020' are written day first: some have a first
-    number above 12 and none a second one. Month first otherwise (pandas' default, which
-    an ambiguous column such as '01/02/2020', '01/03/2020' is read by)."""
+    """Whether numeric dates such as '13/01/2020' are written day first.
+
+    Day first when some have a first number above 12 and none a second one; month first
+    when some have a second number above 12 (both is an error naming one of each). When
+    every date is ambiguous ('01/02/2020', '01/03/2020' ...), the number that stays the
+    same across the column is taken as the day, since the dates of a monthly or quarterly
+    file fall on one day of the month: day first when the first number is constant and
+    the second varies, month first when the second is constant and the first varies, and
+    month first (pandas' default) when neither or both are constant.
+    """
     parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}(?:$|[ T])").dropna()
     if parts.empty:
         return False
-    over = parts.astype(int) > 12
+    parts = parts.astype(int)
+    over = parts > 12
     day_first, month_first = bool(over[0].any()), bool(over[1].any())
     if day_first and month_first:
         raise ValidationError(
@@ -60,7 +68,11 @@ def _day_first(texts: pd.Series, name: str) -> bool:
             f"{texts[over[0].reindex(texts.index, fill_value=False)].iloc[0]!r} and "
             f"{texts[over[1].reindex(texts.index, fill_value=False)].iloc[0]!r}. Write "
             "them one way, best as YYYY-MM-DD.")
-    return day_first
+    if day_first or month_first:
+        return day_first
+    # Every date ambiguous: a monthly file written day first ('01/02/2018', '01/03/2018'
+    # ...) was read as consecutive January days.
+    return parts[0].nunique() == 1 and parts[1].nunique() > 1
 
 
 def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
