@@ -285,6 +285,51 @@ def test_ambiguous_dates_take_the_constant_number_as_the_day(dates, read):
     assert list(parsed) == [pd.Timestamp(d) for d in read * 2]
 
 
+def test_yyyymm_and_yyyymmdd_integers_are_months_and_days(write_csv):
+    # Statistical offices export months as 201801 and days as 20180101: read as step
+    # numbers, 201801 ... 201912 was refused for 'missing dates 201813 ...', and days
+    # became plain steps forecast without dates.
+    months = pd.date_range("2018-01-01", periods=24, freq="MS")
+    text = "period,v\n" + "".join(f"{d:%Y%m},{i}\n" for i, d in enumerate(months))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(months)
+    floats = text.replace(",", ".0,").replace("period.0,", "period,")  # 201801.0 ...
+    data = read_csv(write_csv(floats, "floats.csv"))
+    assert data.freq == "MS" and list(data.values.index) == list(months)
+    days = pd.date_range("2018-01-20", periods=40, freq="D")  # across a month's end
+    text = "date,v\n" + "".join(f"{d:%Y%m%d},{i}\n" for i, d in enumerate(days))
+    data = read_csv(write_csv(text, "daily.csv"))
+    assert data.freq == "D" and list(data.values.index) == list(days)
+    long = "unique_id,ds,y\n" + "".join(f"{k},{d:%Y%m},{i}\n" for k in "AB"
+                                        for i, d in enumerate(months[:5]))
+    data = read_csv(write_csv(long, "long.csv"))
+    assert data.freq == "MS" and list(data.values.index) == list(months[:5])
+
+
+@pytest.mark.parametrize("values", [
+    [1, 2, 3], [0, 5, 10],  # steps
+    [200001, 200002, 200013],  # 6 digits, not all months 01-12
+    [300001, 300002], [99912, 100001],  # 6 digits, a year outside 1000-2999 (or 5 digits)
+    [201801, 20180101],  # 6 and 8 digits together
+    [20180228, 20180229],  # 8 digits, not every one a calendar date
+    [10000000, 10000001]])
+def test_other_integers_stay_step_numbers(values):
+    parsed = parse_dates(pd.Series(values), "t")
+    assert not isinstance(parsed, pd.DatetimeIndex) and list(parsed) == values
+    floats = parse_dates(pd.Series(values, dtype=float), "t")
+    assert not isinstance(floats, pd.DatetimeIndex) and list(floats) == values
+
+
+def test_integer_dates_keep_years_and_refuse_empty_cells():
+    assert list(parse_dates(pd.Series([1999, 2000, 1999]), "year")) == [
+        pd.Timestamp("1999"), pd.Timestamp("2000"), pd.Timestamp("1999")]
+    assert list(parse_dates(pd.Series([201812.0, 201901.0]), "period")) == [
+        pd.Timestamp("2018-12-01"), pd.Timestamp("2019-01-01")]
+    with pytest.raises(ValidationError, match=r"'period' has values that are not dates: "
+                                              r"201901\.5 and 1 empty cell\(s\)"):
+        parse_dates(pd.Series([201812.0, 201901.5, np.nan]), "period")
+
+
 @pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),
                                          ("1e-310", "1e-310"), ("-2e-39", "-2e-39")])
 def test_values_float32_cannot_hold_are_refused(write_csv, cell, shown):
