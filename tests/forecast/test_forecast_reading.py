@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from seqlab.errors import ValidationError
+from seqlab.forecast._reading import parse_dates
 from seqlab.forecast.data import (
     SeriesData,
     calendar_features,
@@ -248,6 +249,85 @@ def test_day_first_dates_are_read_day_first(write_csv):
     with pytest.raises(ValidationError, match=r"'date' mixes day-first and month-first dates: "
                                               r"'13/01/2018' and '01/15/2018'"):
         read_csv(write_csv(mixed))
+
+
+@pytest.mark.parametrize("written", ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"])
+def test_ambiguous_monthly_and_quarterly_dates_written_day_first(write_csv, written):
+    # Every date ambiguous ('01/02/2018' ... '01/12/2018') was read month first: a monthly
+    # file became eleven consecutive January days, forecast daily.
+    months = pd.date_range("2018-02-01", periods=11, freq="MS")
+    text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(months))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(months)
+    quarters = pd.date_range("2017-01-01", periods=8, freq="QS")
+    text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(quarters))
+    data = read_csv(write_csv(text, "quarterly.csv"))
+    assert data.freq.startswith("QS") and list(data.values.index) == list(quarters)
+    long = "unique_id,ds,y\n" + "".join(f"{k},{d:{written}},{i}\n" for k in "AB"
+                                        for i, d in enumerate(months[:4]))
+    data = read_csv(write_csv(long, "long.csv"))  # repeated dates: one day of the month
+    assert data.freq == "MS" and list(data.values.index) == list(months[:4])
+
+
+@pytest.mark.parametrize("dates, read", [
+    # the second number constant, the first varying: month first, monthly
+    (["02/01/2018", "03/01/2018", "04/01/2018"], ["2018-02-01", "2018-03-01", "2018-04-01"]),
+    # both varying: month first, pandas' default
+    (["01/02/2018", "02/03/2018", "03/04/2018"], ["2018-01-02", "2018-02-03", "2018-03-04"]),
+    # both constant (only the year varies): month first
+    (["01/02/2018", "01/02/2019", "01/02/2020"], ["2018-01-02", "2019-01-02", "2020-01-02"]),
+    (["01/02/2018"], ["2018-01-02"]),
+    # a day above 12 decides, whatever stays constant
+    (["13/01/2018", "13/02/2018"], ["2018-01-13", "2018-02-13"]),
+    (["01/13/2018", "02/13/2018"], ["2018-01-13", "2018-02-13"])])
+def test_ambiguous_dates_take_the_constant_number_as_the_day(dates, read):
+    parsed = parse_dates(pd.Series(dates * 2), "date")  # repeated, as in a long file
+    assert list(parsed) == [pd.Timestamp(d) for d in read * 2]
+
+
+def test_yyyymm_and_yyyymmdd_integers_are_months_and_days(write_csv):
+    # Statistical offices export months as 201801 and days as 20180101: read as step
+    # numbers, 201801 ... 201912 was refused for 'missing dates 201813 ...', and days
+    # became plain steps forecast without dates.
+    months = pd.date_range("2018-01-01", periods=24, freq="MS")
+    text = "period,v\n" + "".join(f"{d:%Y%m},{i}\n" for i, d in enumerate(months))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(months)
+    floats = text.replace(",", ".0,").replace("period.0,", "period,")  # 201801.0 ...
+    data = read_csv(write_csv(floats, "floats.csv"))
+    assert data.freq == "MS" and list(data.values.index) == list(months)
+    days = pd.date_range("2018-01-20", periods=40, freq="D")  # across a month's end
+    text = "date,v\n" + "".join(f"{d:%Y%m%d},{i}\n" for i, d in enumerate(days))
+    data = read_csv(write_csv(text, "daily.csv"))
+    assert data.freq == "D" and list(data.values.index) == list(days)
+    long = "unique_id,ds,y\n" + "".join(f"{k},{d:%Y%m},{i}\n" for k in "AB"
+                                        for i, d in enumerate(months[:5]))
+    data = read_csv(write_csv(long, "long.csv"))
+    assert data.freq == "MS" and list(data.values.index) == list(months[:5])
+
+
+@pytest.mark.parametrize("values", [
+    [1, 2, 3], [0, 5, 10],  # steps
+    [200001, 200002, 200013],  # 6 digits, not all months 01-12
+    [300001, 300002], [99912, 100001],  # 6 digits, a year outside 1000-2999 (or 5 digits)
+    [201801, 20180101],  # 6 and 8 digits together
+    [20180228, 20180229],  # 8 digits, not every one a calendar date
+    [10000000, 10000001]])
+def test_other_integers_stay_step_numbers(values):
+    parsed = parse_dates(pd.Series(values), "t")
+    assert not isinstance(parsed, pd.DatetimeIndex) and list(parsed) == values
+    floats = parse_dates(pd.Series(values, dtype=float), "t")
+    assert not isinstance(floats, pd.DatetimeIndex) and list(floats) == values
+
+
+def test_integer_dates_keep_years_and_refuse_empty_cells():
+    assert list(parse_dates(pd.Series([1999, 2000, 1999]), "year")) == [
+        pd.Timestamp("1999"), pd.Timestamp("2000"), pd.Timestamp("1999")]
+    assert list(parse_dates(pd.Series([201812.0, 201901.0]), "period")) == [
+        pd.Timestamp("2018-12-01"), pd.Timestamp("2019-01-01")]
+    with pytest.raises(ValidationError, match=r"'period' has values that are not dates: "
+                                              r"201901\.5 and 1 empty cell\(s\)"):
+        parse_dates(pd.Series([201812.0, 201901.5, np.nan]), "period")
 
 
 @pytest.mark.parametrize("cell, shown", [("-1e308", "-1e+308"), ("1e39", "1e+39"),

@@ -122,6 +122,23 @@ def test_daylight_saving_offsets_forecast_on_their_days(tmp_path, cli):
     assert [line.split(",")[0] for line in lines[1:3]] == ["2021-04-11", "2021-04-12"]
 
 
+@pytest.mark.parametrize("written, freq, first", [("%Y%m", "MS", "2020-01-01"),
+                                                   ("%Y%m%d", "D", "2018-03-02")])
+def test_yyyymm_and_yyyymmdd_dates_forecast_with_dates(tmp_path, cli, written, freq, first):
+    # 201801 ... 201912 was refused for 'missing dates 201813 ...'; 20180101 ... was
+    # forecast as step numbers, without dates.
+    dates = pd.date_range("2018-01-01", periods=24 if freq == "MS" else 60, freq=freq)
+    path = tmp_path / "export.csv"
+    path.write_text("period,sales\n" + "".join(f"{d:{written}},{100 + i % 7}\n"
+                                               for i, d in enumerate(dates)))
+    result = cli("forecast", path, "--horizon", 3, "--methods", "theta")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("date,series,forecast")
+    assert [line.split(",")[0] for line in lines[1:4]] == [
+        f"{d:%Y-%m-%d}" for d in pd.date_range(first, periods=3, freq=freq)]
+
+
 @pytest.mark.parametrize("layout", ["wide", pytest.param("long", marks=pytest.mark.slow)])
 def test_ten_thousand_series_read_in_seconds(tmp_path, layout):
     # A wide file of 10,000 series showed nothing for minutes; the reading itself is

@@ -46,13 +46,21 @@ def _listing(items: list[str], limit: int = 5) -> str:
 # -- dates -------------------------------------------------------------------------------
 
 def _day_first(texts: pd.Series, name: str) -> bool:
-    """Whether numeric dates such as '13/01/2020' are written day first: some have a first
-    number above 12 and none a second one. Month first otherwise (pandas' default, which
-    an ambiguous column such as '01/02/2020', '01/03/2020' is read by)."""
+    """Whether numeric dates such as '13/01/2020' are written day first.
+
+    Day first when some have a first number above 12 and none a second one; month first
+    when some have a second number above 12 (both is an error naming one of each). When
+    every date is ambiguous ('01/02/2020', '01/03/2020' ...), the number that stays the
+    same across the column is taken as the day, since the dates of a monthly or quarterly
+    file fall on one day of the month: day first when the first number is constant and
+    the second varies, month first when the second is constant and the first varies, and
+    month first (pandas' default) when neither or both are constant.
+    """
     parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}(?:$|[ T])").dropna()
     if parts.empty:
         return False
-    over = parts.astype(int) > 12
+    parts = parts.astype(int)
+    over = parts > 12
     day_first, month_first = bool(over[0].any()), bool(over[1].any())
     if day_first and month_first:
         raise ValidationError(
@@ -60,7 +68,11 @@ def _day_first(texts: pd.Series, name: str) -> bool:
             f"{texts[over[0].reindex(texts.index, fill_value=False)].iloc[0]!r} and "
             f"{texts[over[1].reindex(texts.index, fill_value=False)].iloc[0]!r}. Write "
             "them one way, best as YYYY-MM-DD.")
-    return day_first
+    if day_first or month_first:
+        return day_first
+    # Every date ambiguous: a monthly file written day first ('01/02/2018', '01/03/2018'
+    # ...) was read as consecutive January days.
+    return parts[0].nunique() == 1 and parts[1].nunique() > 1
 
 
 def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
@@ -90,31 +102,32 @@ def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
 def parse_dates(column: pd.Series, name: str) -> pd.Index:
     """The dates of `column` as a DatetimeIndex (time-zone free).
 
-    A column of years (integers 1000-2999) gives yearly dates; any other integer column
-    (0, 1, 2 ...) gives plain step numbers (an integer Index). Dates with UTC offsets
-    (``2021-03-28T00:00+01:00``, then ``+02:00`` after the change to summer time) are read
-    as the wall-clock time written in the file when the data are daily or coarser (a
-    series stamped at local midnight stays on its days), and converted to UTC when the
-    steps are shorter than a day (hourly data then keep a regular grid across the changes,
-    where wall-clock time would repeat or skip an hour). Each distinct value is parsed
-    once, so long files with repeated dates read fast.
+    A column of years (integers 1000-2999) gives yearly dates, one of YYYYMM or YYYYMMDD
+    integers (201801, 20180131) monthly or daily ones (`_integer_dates`); any other
+    integer column (0, 1, 2 ...) gives plain step numbers (an integer Index). Dates with
+    UTC offsets (``2021-03-28T00:00+01:00``, then ``+02:00`` after the change to summer
+    time) are read as the wall-clock time written in the file when the data are daily or
+    coarser (a series stamped at local midnight stays on its days), and converted to UTC
+    when the steps are shorter than a day (hourly data then keep a regular grid across the
+    changes, where wall-clock time would repeat or skip an hour). Each distinct value is
+    parsed once, so long files with repeated dates read fast.
     """
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         return _zoned(pd.DatetimeIndex(column))
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
-    if pd.api.types.is_float_dtype(column):  # years or steps read as floats: 1959.0 ...
+    if pd.api.types.is_float_dtype(column):  # years, steps ... read as floats: 1959.0
         missing = column.isna().to_numpy()
         fractions = column[~missing & (column != column.round()).to_numpy()]
         if missing.any() or len(fractions):
             _not_dates(name, list(dict.fromkeys(fractions)), int(missing.sum()))
         column = column.astype(np.int64)
     if pd.api.types.is_integer_dtype(column):
-        if column.between(1000, 2999).all():
-            codes, uniques = pd.factorize(column)
-            years = pd.to_datetime(pd.Series(uniques).astype(str), format="%Y")
-            return pd.DatetimeIndex(years.to_numpy()[codes])
-        return pd.Index(column.to_numpy(dtype=np.int64), name=None)
+        codes, uniques = pd.factorize(column)
+        dates = _integer_dates(np.asarray(uniques, dtype=np.int64))
+        if dates is None:
+            return pd.Index(column.to_numpy(dtype=np.int64), name=None)
+        return pd.DatetimeIndex(dates.to_numpy()[codes])
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name)
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
@@ -122,6 +135,29 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
     if bad_uniques or missing:
         _not_dates(name, bad_uniques, missing)
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
+
+
+def _integer_dates(values: np.ndarray) -> pd.DatetimeIndex | None:
+    """Distinct integers read as dates, or None when they are step numbers.
+
+    Years when every value is 1000-2999 (1959 is 1959-01-01); YYYYMM when every value has
+    6 digits, a year 1000-2999 and a month 01-12 (201803 is 2018-03-01); YYYYMMDD when
+    every value has 8 digits and is a calendar date (20180331). Statistical offices export
+    months and days so; read as step numbers, 201812 was followed by 'missing' 201813.
+    """
+    if ((values >= 1000) & (values <= 2999)).all():
+        form = "%Y"
+    elif ((values >= 100_000) & (values <= 299_999)).all() and (
+            (values % 100 >= 1) & (values % 100 <= 12)).all():
+        form = "%Y%m"
+    elif ((values >= 10_000_000) & (values <= 99_999_999)).all():
+        form = "%Y%m%d"
+    else:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(pd.Series(values.astype(str)), format=form, errors="coerce")
+    return None if parsed.isna().any() else pd.DatetimeIndex(parsed)
 
 
 def _not_dates(name: str, bad: list, missing: int) -> None:
