@@ -41,6 +41,10 @@ def test_integer_steps_are_not_dates(write_csv):
     (range(1990, 2020), "YS", pd.Timestamp("1990-01-01")),   # years, under any name
     (range(1960, 2020, 2), "2YS", pd.Timestamp("1960-01-01")),  # every other year
     (range(1, 31), None, 1),                                 # time steps
+    ([int(d) for d in pd.date_range("2018-11-01", periods=30, freq="MS").strftime("%Y%m")],
+     "MS", pd.Timestamp("2018-11-01")),                    # YYYYMM across a year's end
+    ([int(d) for d in pd.date_range("2020-01-30", periods=30).strftime("%Y%m%d")], "D",
+     pd.Timestamp("2020-01-30")),                           # YYYYMMDD across a month's end
 ])
 def test_a_first_column_counting_steps_is_the_time_not_a_series(write_csv, times, freq,
                                                                  first):
@@ -53,6 +57,7 @@ def test_a_first_column_counting_steps_is_the_time_not_a_series(write_csv, times
     [1990 + k + (k % 3 == 0) for k in range(30)],    # rises unevenly
     [1990.5 + k for k in range(30)],                 # not whole numbers
     [2019 - k for k in range(30)],                   # falls
+    [201811 + k * (k + 1) for k in range(30)],       # 6 digits rising unevenly, not months
 ])
 def test_a_first_column_that_does_not_count_steps_stays_a_series(write_csv, first_column):
     data = read_csv(write_csv(_csv(first_column, 100 + np.sin(np.arange(30.0)), "t,sales")))

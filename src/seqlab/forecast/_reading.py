@@ -188,7 +188,8 @@ def _intraday(utc: pd.DatetimeIndex) -> bool:
 def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
     """The column named like a date (``date``, ``ds`` ...), else the first column whose
     values are datetimes or mostly parse as dates, else a first column of whole numbers
-    rising by one constant step (`_counts_steps`) beside others; None when there is none."""
+    rising by one constant step or of rising YYYYMM or YYYYMMDD dates (`_is_time_axis`)
+    beside others; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
     named = [c for c in columns if str(c).strip().lower() in DATE_NAMES]
     if named:
@@ -207,21 +208,25 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
                                         utc=True)
             if parsed.notna().mean() > 0.9:
                 return column
-    if len(columns) >= 2 and _counts_steps(frame[columns[0]]):
-        return columns[0]  # 't' or 'yr' holding 1990, 1991 ... is the time, not a series
+    if len(columns) >= 2 and _is_time_axis(frame[columns[0]]):
+        return columns[0]  # 't' holding 1990, 1991 ... or 201811, 201812, 201901 ...
     return None
 
 
-def _counts_steps(column: pd.Series) -> bool:
+def _is_time_axis(column: pd.Series) -> bool:
     """Whether a column holds whole numbers rising by one constant step (years, time
-    steps): the time axis of a file, where no column is named or written like dates."""
+    steps), or rising YYYYMM or YYYYMMDD dates (`_integer_dates`): the time axis of a
+    file, where no column is named or written like dates."""
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
     values = column.to_numpy(dtype=float)
     if len(values) < 3 or not np.isfinite(values).all() or (values != np.round(values)).any():
         return False
     steps = np.diff(values)
-    return bool(steps[0] >= 1 and (steps == steps[0]).all())
+    if steps[0] >= 1 and (steps == steps[0]).all():
+        return True
+    return bool((steps > 0).all() and values.min() >= 100_000
+                and _integer_dates(values.astype(np.int64)) is not None)
 
 
 def _candidate_freqs(first: pd.Timestamp) -> list[str]:
