@@ -172,6 +172,17 @@ def test_bundle_round_trip_forecasts_the_same_and_from_new_data(tmp_path):
     assert all(p.stat().st_size == 0 for p in files if p.suffix == ".lock")
 
 
+def test_new_data_with_series_the_model_does_not_know_warn_and_forecast_the_known():
+    fitted = Forecaster(horizon=3, **{**FAST, "methods": ["theta", "naive"]}).fit(monthly(48))
+    newer = pd.DataFrame({"sales": monthly(60).to_numpy(), "returns": monthly(60, seed=3)
+                          .to_numpy()}, index=monthly(60).index)
+    with pytest.warns(UserWarning, match=r"1 series the model was not fitted on \('returns'\)"):
+        table = fitted.predict(data=newer)
+    assert set(table["series"]) == {"sales"} and len(table) == 3
+    with pytest.raises(ValidationError, match="lack the series"):
+        fitted.predict(data=newer[["returns"]])
+
+
 def test_saving_again_replaces_the_bundle_and_never_a_users_folder(fitted, tmp_path):
     save(fitted, tmp_path / "model")
     save(fitted, tmp_path / "model")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -719,6 +720,12 @@ class Forecaster:
         if missing:
             raise ValidationError(f"The new data lack the series {missing[:5]} the model was "
                                   f"fitted on; their series: {present[:10]}.")
+        unknown = [c for c in present if c not in self.series_names_]
+        if unknown:
+            warnings.warn(f"The new data hold {len(unknown)} series the model was not fitted "
+                          f"on ({', '.join(map(repr, unknown[:5]))}"
+                          f"{' ...' if len(unknown) > 5 else ''}): not forecast. Fit a new "
+                          "model to forecast them.", UserWarning, stacklevel=3)
         return sd
 
     def summary(self) -> dict[str, Any]:
