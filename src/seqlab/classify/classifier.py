@@ -34,6 +34,7 @@ TRUNCATING = ("post", "pre")
 `max_length` steps are kept) or at the start (``pre``: the last ones are kept)."""
 
 _WORD = re.compile(r"\w+|[^\w\s]")
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _label_order(label: Any) -> tuple[int, Any]:
@@ -48,7 +49,8 @@ def _label_order(label: Any) -> tuple[int, Any]:
 def _check_values(sequences: list[np.ndarray], channels: int, what: str,
                   expected: str) -> None:
     """Every sequence of `what` has `channels` channels (`expected` says why) and only finite
-    values."""
+    values that float32 holds (the models compute in float32, and larger values would turn
+    their channel into zeros or infinities)."""
     for i, s in enumerate(sequences):
         if s.shape[1] != channels:
             raise ValidationError(f"`{what}`: sequence {i} has {s.shape[1]} channel(s) "
@@ -58,6 +60,11 @@ def _check_values(sequences: list[np.ndarray], channels: int, what: str,
             raise ValidationError(f"`{what}`: sequence {i} has a missing or non-finite value "
                                   f"at step {step + 1}, channel {channel + 1}; fill missing "
                                   f"values first (fill= when reading).")
+        if np.abs(s).max(initial=0.0) > _FLOAT32_MAX:
+            step, channel = (int(v) for v in np.argwhere(np.abs(s) > _FLOAT32_MAX)[0])
+            raise ValidationError(f"`{what}`: sequence {i} has {s[step, channel]:.4g} at step "
+                                  f"{step + 1}, channel {channel + 1}, beyond what float32 holds "
+                                  f"(±{_FLOAT32_MAX:.3g}); rescale the values first.")
 
 
 class _TimeLimit(Callback):

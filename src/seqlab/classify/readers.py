@@ -24,7 +24,7 @@ from seqlab._io import read_text
 from seqlab.errors import ValidationError
 
 __all__ = ["LabelledSequences", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
-           "read_text_csv", "fill_missing", "FORMATS", "FILLS"]
+           "read_text_csv", "fill_missing", "match_channels", "FORMATS", "FILLS"]
 
 FORMATS = ("auto", "ts", "wide", "long", "text")
 """The file formats `read_labelled` reads (``auto``: from the extension and header)."""
@@ -35,6 +35,11 @@ zeros, or the channel's mean over the file."""
 
 _MISSING = {"", "?", "nan", "NaN", "NA", "N/A", "null"}
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest magnitude a value may have: the models compute in float32, and a larger
+value (or one whose square overflows the channel's standard deviation) would turn the
+whole channel into zeros or infinities."""
+
 
 @dataclass
 class LabelledSequences:
@@ -42,7 +47,8 @@ class LabelledSequences:
 
     `sequences` holds ``(steps, channels)`` float arrays (lengths may differ) or, for text,
     strings; `labels` one label (str) per sequence, or None when the file has none;
-    `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names.
+    `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names;
+    `label_column` the header's name of a wide CSV's label column (None without a header).
     """
 
     sequences: list[Any]
@@ -50,6 +56,7 @@ class LabelledSequences:
     source: str
     kind: str = "values"
     channels: list[str] | None = None
+    label_column: str | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -64,10 +71,15 @@ def _number(text: str, where: str) -> float:
     if text in _MISSING:
         return math.nan
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise ValidationError(f"{where}: {text[:40]!r} is not a number (expected a number, or "
                               f"'?' / an empty cell for a missing value).") from None
+    # '1e400' reads as inf but is a huge number, not the missing value 'inf' spells.
+    if abs(value) > FLOAT32_MAX and (math.isfinite(value) or "inf" not in text.lower()):
+        raise ValidationError(f"{where}: {text[:40]!r} is beyond what float32 holds "
+                              f"(±{FLOAT32_MAX:.3g}); rescale the values first.")
+    return value
 
 
 def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences:
@@ -113,7 +125,45 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
                 index = np.maximum.accumulate(np.where(np.isfinite(column),
                                                        np.arange(len(column)), -1))
                 column[:] = column[np.where(index < 0, ok[0], index)]
-    return LabelledSequences(out, data.labels, data.source, data.kind, data.channels)
+    return LabelledSequences(out, data.labels, data.source, data.kind, data.channels,
+                             data.label_column)
+
+
+def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int | None,
+                   against: str) -> LabelledSequences:
+    """`data` checked against what a classifier was trained on (`against` names it): the
+    same `kind`, and the same number of `channels` (names, or a count when the names are
+    unknown). A long CSV's channel columns are matched by name: the same names in another
+    order are put in the training order, and names that only partly agree are an error.
+    (Names that share nothing, such as a wide CSV's ``value`` and a .ts file's ``dim_0``,
+    come from different formats and are matched by position.)"""
+    if data.kind != kind:
+        raise ValidationError(f"{data.source} holds {data.kind} but {against} holds {kind}; "
+                              f"give both in one format.")
+    if kind != "values" or channels is None:
+        return data
+    names = list(data.channels or [])
+    count = channels if isinstance(channels, int) else len(channels)
+    width = data.sequences[0].shape[1] if data.sequences else len(names)
+    if width != count:
+        known = "" if isinstance(channels, int) else f" ({', '.join(channels)})"
+        raise ValidationError(f"{data.source} has {width} channel(s) ({', '.join(names)}) but "
+                              f"{against} has {count}{known}; give the same channels.")
+    if isinstance(channels, int) or names == list(channels):
+        return data
+    if len(set(names)) != len(names) or len(set(channels)) != len(channels):
+        return data
+    if set(names) == set(channels):
+        order = [names.index(c) for c in channels]
+        return LabelledSequences([s[:, order] for s in data.sequences], data.labels,
+                                 data.source, data.kind, list(channels), data.label_column)
+    if set(names) & set(channels):
+        missing = [c for c in channels if c not in names]
+        extra = [c for c in names if c not in channels]
+        raise ValidationError(f"{data.source} has channel(s) {', '.join(extra)} where {against} "
+                              f"has {', '.join(missing)}; give the channels it was trained "
+                              f"on ({', '.join(channels)}).")
+    return data
 
 
 def _label_of(data: LabelledSequences, i: int) -> str:
@@ -131,6 +181,9 @@ def _lines(path: Path) -> list[str]:
 
 
 _TUPLE = re.compile(r"\(([^()]*)\)")
+_OUTSIDE_TUPLES = re.compile(r":(?![^()]*\))")
+"""A ':' between channels, not one inside a ``(timestamp,value)`` tuple such as
+``(2007-01-01 00:00:00,241.97)``."""
 
 
 def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
@@ -168,6 +221,10 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
     class_field = header.get("classlabel", "true").split()
     has_labels = class_field[:1] == ["true"]
     declared_classes = class_field[1:] if has_labels else []
+    if labelled and not has_labels:
+        raise ValidationError(f"{path}: the header says @classLabel {' '.join(class_field)}, so "
+                              f"its sequences have no class labels; training and scoring need "
+                              f"labelled sequences (@classLabel true, then the classes).")
     dims: int | None = None
     if "dimensions" in header:
         try:
@@ -187,7 +244,7 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
         if not line or line.startswith("#"):
             continue
         where = f"{path}, line {number}"
-        fields = line.split(":")
+        fields = _OUTSIDE_TUPLES.split(line) if timestamps or "(" in line else line.split(":")
         if has_labels and (labelled or (dims is not None and len(fields) == dims + 1)):
             if len(fields) < 2:
                 raise ValidationError(f"{where}: no class label (expected the values, then ':' "
@@ -249,7 +306,17 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    rows = [row for row in csv.reader(io.StringIO("\n".join(_lines(path))))]
+    text = "\n".join(_lines(path))
+    # csv refuses a field over 128 KiB (a long review, a long sequence's cell); the file was
+    # read whole already, so no field can be longer than it.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise ValidationError(f"{path} is not a readable CSV file: {error}.") from None
+    finally:
+        csv.field_size_limit(limit)
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
@@ -257,13 +324,19 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 _LABEL_NAMES = ("label", "class", "target", "y")
+_SEQUENCE_NAMES = ("sequence", "id", "series")
+_STEP_NAMES = ("step", "time", "t")
 
 
 def _find(header: list[str], names: tuple[str, ...], given: str | None, path: Path,
-          what: str) -> int | None:
+          what: str, required: bool = True) -> int | None:
+    """The position of the column `given` (an error when absent, unless not `required`),
+    else of the first of `names` in `header`, else None."""
     lowered = [h.strip().lower() for h in header]
     if given is not None:
         if given.lower() not in lowered:
+            if not required:
+                return None
             raise ValidationError(f"{path}: no {what} column {given!r}; the header has "
                                   f"{', '.join(header)}.")
         return lowered.index(given.lower())
@@ -286,6 +359,9 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     """Read a wide CSV: one sequence a row, a label column and one column per step; a
     shorter sequence ends with blank cells.
 
+    With `labelled` False (data to predict on) and a `label` column the header lacks,
+    every column holds values.
+
     The label column is `label`, else a column named label/class/target/y, else the first
     column. A header row is optional (a first row whose step cells are not numbers).
     A blank cell followed by a value is a missing value, not the end of the sequence.
@@ -293,16 +369,36 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     path = Path(path)
     rows = _rows(path)
     width = max(len(r) for r in rows)
+    if width < 2:  # a label and no values: most often a file separated by ';' or tabs
+        first = rows[0][0]
+        other = next((sep for sep in (";", "\t", "|") if sep in first), None)
+        hint = (f"; its fields seem separated by {other!r}: re-save it with commas" if other
+                else "")
+        raise ValidationError(f"{path}: every line has a single field (line 1 is "
+                              f"{first[:60]!r}); a wide CSV has a label column and one column "
+                              f"per step, separated by commas{hint}.")
     first = rows[0]
-    has_header = not all(_is_number(c) for c in first[1:]) or label is not None
+    # A header row has a step cell that is no number, or names the label column: step
+    # columns named 0, 1, 2 ... (as pandas writes a frame's integer columns) are a header.
+    has_header = (not all(_is_number(c) for c in first[1:]) or (label is not None and labelled)
+                  or first[0].strip().lower() in _LABEL_NAMES)
     header = first if has_header else [f"c{k}" for k in range(width)]
     body = rows[1:] if has_header else rows
     start_line = 2 if has_header else 1
     if not body:
         raise ValidationError(f"The data file {path} has a header but no sequences.")
-    position = _find(header, _LABEL_NAMES, label, path, "label")
-    if position is None:
-        position = 0
+    # Unlabelled data (to predict on) with a header that lacks the `label` column has no
+    # labels; else the label is the first column.
+    position = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
+    if position is None and (label is None or not has_header and
+                             not all(_is_number(r[0]) for r in body)):
+        position = 0  # (without a header, a first column of words is labels still)
+    if has_header and position != 0 and not header[0].strip() and \
+            any(h.strip() for k, h in enumerate(header) if k not in (0, position)):
+        raise ValidationError(f"{path}: column 1 of the header has no name while the step "
+                              f"columns have names; it looks like a row index (pandas writes "
+                              f"one unless index=False), which would be read as each "
+                              f"sequence's first step. Drop the column or name it.")
     if has_header and width > len(header):
         bad = next(i for i, r in enumerate(body) if len(r) > len(header))
         raise ValidationError(f"{path}, line {bad + start_line}: {len(body[bad])} fields, more "
@@ -311,7 +407,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     for i, row in enumerate(body):
         where = f"{path}, line {i + start_line}"
         cells = list(row) + [""] * (width - len(row))
-        tag = cells.pop(position).strip() if position < len(cells) else ""
+        tag = (cells.pop(position).strip() if position is not None and position < len(cells)
+               else "")
         if labelled and not tag:
             raise ValidationError(f"{where}: the label is missing (column "
                                   f"{header[position]!r}).")
@@ -324,7 +421,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         labels.append(tag)
     has_labels = labelled or any(labels)
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
-                             ["value"])
+                             ["value"], header[position] if has_header and position is not None
+                             else None)
 
 
 def read_long_csv(path: str | Path, *, label: str | None = None,
@@ -335,13 +433,13 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     path = Path(path)
     rows = _rows(path)
     header = [h.strip() for h in rows[0]]
-    seq_at = _find(header, ("sequence", "id", "series"), None, path, "sequence")
-    step_at = _find(header, ("step", "time", "t"), None, path, "step")
+    seq_at = _find(header, _SEQUENCE_NAMES, None, path, "sequence")
+    step_at = _find(header, _STEP_NAMES, None, path, "step")
     if seq_at is None or step_at is None:
         raise ValidationError(f"{path}: a long CSV needs a header with 'sequence' and 'step' "
                               f"columns (sequence, step, <channels>, label); got "
                               f"{', '.join(header)}.")
-    label_at = _find(header, _LABEL_NAMES, label, path, "label")
+    label_at = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
@@ -393,7 +491,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     if text_at is None:
         raise ValidationError(f"{path}: a text CSV needs a 'text' column; the header has "
                               f"{', '.join(header)}.")
-    label_at = _find(header, _LABEL_NAMES, label, path, "label")
+    label_at = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
@@ -416,8 +514,9 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
 
 
 def detect_format(path: str | Path) -> str:
-    """The format of `path`: ``ts`` by extension, else ``text``, ``long`` or ``wide`` by
-    its CSV header."""
+    """The format of `path`: ``ts`` by extension, else ``text`` (a ``text`` column),
+    ``long`` (a sequence column, named sequence/id/series, and a step column, named
+    step/time/t) or ``wide`` by its CSV header."""
     path = Path(path)
     if path.suffix.lower() == ".ts":
         return "ts"
@@ -425,7 +524,9 @@ def detect_format(path: str | Path) -> str:
     lowered = {h.strip().lower() for h in rows[0]}
     if "text" in lowered:
         return "text"
-    if "sequence" in lowered and "step" in lowered:
+    # The names read_long_csv accepts: an 'id, time, ...' file is long too, not a wide file
+    # whose rows are (id, time, value) sequences of three steps.
+    if lowered & set(_SEQUENCE_NAMES) and lowered & set(_STEP_NAMES):
         return "long"
     return "wide"
 

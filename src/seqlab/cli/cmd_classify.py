@@ -34,11 +34,21 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     training file was (its labels, if any, are shown beside the predictions)."""
     from seqlab.classify import read_labelled
     from seqlab.classify.persist import load
+    from seqlab.classify.readers import match_channels
 
     classifier = load(bundle)
-    reader = classifier.reader_
+    reader = {k: v for k, v in classifier.reader_.items() if isinstance(v, (str, list))}
+    # A wide CSV's label column as training's header named it: NEW lacking that column
+    # has no labels, and its first column is a step, not a label.
+    label = reader.get("label") or reader.get("label_column")
     data = read_labelled(data_file, format=reader.get("format", "auto"),
-                         label=reader.get("label"), fill=reader.get("fill"), labelled=False)
+                         label=label if isinstance(label, str) else None,
+                         fill=reader.get("fill"), labelled=False)
+    names = reader.get("channels")
+    known = (isinstance(names, list) and len(names) == classifier.channels_
+             and all(isinstance(n, str) for n in names))
+    data = match_channels(data, classifier.kind_, names if known else classifier.channels_,
+                          f"the classifier bundle {bundle}")
     return prediction_rows(classifier, data)
 
 
@@ -93,6 +103,7 @@ def _classify(
     from seqlab._io import check_output_path
     from seqlab.classify import SequenceClassifier, plot_confusion, read_labelled
     from seqlab.classify.persist import check_target, save
+    from seqlab.classify.readers import match_channels
     from seqlab.lifecycle import write_rows
 
     started = time.monotonic()
@@ -107,9 +118,8 @@ def _classify(
         check_target(out)
     data = read_labelled(train, format=format, label=label, fill=fill)
     test_data = read_labelled(test, format=format, label=label, fill=fill) if test else None
-    if test_data is not None and test_data.kind != data.kind:
-        raise ValidationError(f"--test {test} holds {test_data.kind} but {train} holds "
-                              f"{data.kind}; give both in one format.")
+    if test_data is not None:  # before training: the same kind and channels as TRAIN
+        test_data = match_channels(test_data, data.kind, data.channels, f"{train}")
     classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
                                     tokens=tokens, time_budget=time_budget, members=members,
                                     seed=seed, log=shown.progress())
@@ -125,7 +135,9 @@ def _classify(
             plot_confusion(report, plot, title=f"{test.name}: {classifier.model_}, accuracy "
                                                 f"{report.accuracy:.3f}")
     if out is not None:
-        save(classifier, out, reader={"format": format, "label": label, "fill": fill})
+        save(classifier, out, reader={"format": format, "label": label, "fill": fill,
+                                      "label_column": data.label_column,
+                                      "channels": data.channels})
     seconds = time.monotonic() - started
     if as_json:
         shown.json({
