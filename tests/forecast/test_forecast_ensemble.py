@@ -151,3 +151,17 @@ def test_forecaster_gives_the_same_forecasts_batched_or_sequential(batched_fits)
 def test_sequential_must_be_a_bool():
     with pytest.raises(ValidationError, match="'sequential' parameter of Forecaster"):
         Forecaster(3, sequential="yes").fit(monthly(40))
+
+
+@pytest.mark.parametrize("count, each", [(100, 97), (3_000, 4), (6_000, 2), (20_000, 1)])
+def test_the_lstm_trains_on_at_most_total_windows_or_one_a_series(count, each):
+    """An epoch's windows are bounded by TOTAL_WINDOWS (the most recent of each series),
+    at least one a series: at 10,000 series an epoch is no longer than at 3,000."""
+    from seqlab.forecast.lstm import MAX_WINDOWS, TOTAL_WINDOWS, LSTMHybrid
+
+    hybrid = LSTMHybrid(horizon=12, window=12, season_length=12)
+    u = {f"s{k}": np.zeros(120) for k in range(count)}
+    origins = hybrid._train_origins(u, {k: 119 for k in u})
+    assert {len(v) for v in origins.values()} == {min(each, MAX_WINDOWS)}
+    assert sum(len(v) for v in origins.values()) <= max(TOTAL_WINDOWS, count)
+    assert all(v[-1] == 119 - 12 for v in origins.values())  # the most recent windows

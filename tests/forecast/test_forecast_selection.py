@@ -317,4 +317,22 @@ def test_a_large_file_is_validated_on_fewer_windows_without_the_slow_models(monk
                         workers=1).fit(frame)
     assert set(fitted.report_.windows.values()) == {forecaster.SCALE_WINDOWS}
     assert any("validated on" in note for note in fitted.report_.notes)
-    assert seen and all("arima" not in args[5] and "ets" in args[6] for args in seen)
+    assert seen and all("arima" not in args.names and "ets" in args.reuse for args in seen)
+    assert all(args.ets_forms == forecaster.SCALE_ETS_FORMS for args in seen)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ets_searches_only_the_forms_it_is_given(seed):
+    """A large file's AutoETS searches additive errors only: the form found, refitted on
+    every window and for the final forecast, has an additive error."""
+    from seqlab.forecast.forecaster import _classical_work, _Work
+
+    y = monthly(108, seed=seed, noise=0.05).to_numpy()
+    spec = model_spec("ets", y[:80], 12, "AZZ")
+    assert spec["model"][0] == "A"
+    assert model_spec("ets", y[:80], 12, "MZZ")["model"][0] == "M"
+    plan = plan_validation(len(y), 12, windows=2, season_length=12)
+    first = model_spec("ets", y[:plan.origins[0] + 1], 12, "AZZ")
+    work = _classical_work(_Work(y, 12, 12, plan.origins, plan.horizon, ["ets"], ("ets",),
+                                 "AZZ"))
+    np.testing.assert_allclose(work.final["ets"], point_forecast("ets", y, 12, 12, first))

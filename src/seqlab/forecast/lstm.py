@@ -23,7 +23,8 @@ __all__ = ["LSTMHybrid", "lstm_window", "TOTAL_WINDOWS"]
 
 TOTAL_WINDOWS = 12_000
 """Training windows over the whole panel (the most recent of each series): bounds the time
-of one epoch on files of thousands of series."""
+of one epoch on files of thousands of series (beyond 12,000 series, one window each). At
+least 4 windows a series made the LSTM's time grow with the series from 3,000 series."""
 MAX_WINDOWS = 400
 """Training windows per series at most (the most recent): bounds the time on long series."""
 SELECTION_MEMBERS = 2
@@ -99,7 +100,7 @@ class LSTMHybrid:
 
     def _train_origins(self, u: dict[str, np.ndarray], cutoffs: dict[str, int]
                        ) -> dict[str, np.ndarray]:
-        cap = min(MAX_WINDOWS, max(4, TOTAL_WINDOWS // max(1, len(u))))
+        cap = min(MAX_WINDOWS, max(1, TOTAL_WINDOWS // max(1, len(u))))
         return {k: np.arange(self.window - 1, cutoffs[k] - self.horizon + 1)[-cap:]
                 for k in u}
 

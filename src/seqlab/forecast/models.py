@@ -39,6 +39,9 @@ APPROXIMATE_FROM = 150
 """From this many points (or seasons longer than 12) AutoARIMA scores candidate orders by
 the conditional sum of squares while it searches, as R's auto.arima does by default: the
 search is several times faster and the order it finds nearly always the same."""
+ETS_FORMS = "ZZZ"
+"""The ETS forms AutoETS searches by default: every error, trend and season component
+(``Z``: any; 15 forms with a season, damped trends included)."""
 SEARCHED = ("arima", "arima_log", "ets")
 """The models whose specification (ARIMA order, ETS components) is searched once per series
 by `model_spec` and fitted again on other windows (the search is most of their time)."""
@@ -70,11 +73,11 @@ def usable_season(n: int, m: int) -> int:
     return m if m > 1 and n >= 2 * m + 1 else 1
 
 
-def _statsforecast(name: str, m: int, n: int) -> object:
+def _statsforecast(name: str, m: int, n: int, forms: str = ETS_FORMS) -> object:
     from statsforecast import models as sf
 
     builders: dict[str, Callable[[], object]] = {
-        "ets": lambda: sf.AutoETS(season_length=m),
+        "ets": lambda: sf.AutoETS(season_length=m, model=forms),
         "arima": lambda: sf.AutoARIMA(season_length=m,
                                       approximation=n >= APPROXIMATE_FROM or m > 12),
         "theta": lambda: sf.AutoTheta(season_length=m),
@@ -86,11 +89,11 @@ def _statsforecast(name: str, m: int, n: int) -> object:
 
 
 def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
-                   spec: dict | None = None) -> np.ndarray:
+                   spec: dict | None = None, forms: str = ETS_FORMS) -> np.ndarray:
     """`horizon` point forecasts of model `name` fitted on `y` (raises `ModelFailure`).
 
     `spec` (arima and ets, from `model_spec`): fit that specification again instead of
-    searching."""
+    searching; `forms`: the ETS forms AutoETS searches among (`ETS_FORMS`)."""
     y = np.asarray(y, dtype=float)
     if name == "naive":
         return naive(y, horizon)
@@ -118,7 +121,7 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            model = _fixed(name, spec) if spec else _statsforecast(name, season, len(y))
+            model = _fixed(name, spec) if spec else _statsforecast(name, season, len(y), forms)
             result = model.forecast(y=y / scale, h=horizon)  # type: ignore[attr-defined]
     except Exception as error:  # statsforecast raises many kinds on degenerate series
         raise ModelFailure(f"{name} could not fit: {type(error).__name__}: "
@@ -132,10 +135,11 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
     return path
 
 
-def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
+def model_spec(name: str, y: np.ndarray, m: int, forms: str = ETS_FORMS) -> dict | None:
     """The specification AutoARIMA (order, mean and drift terms) or AutoETS (error, trend
-    and season components, damping) finds for `y`, to fit again on other windows of the
-    same series without searching; None when the search fails or `y` is too short."""
+    and season components, damping, among `forms`) finds for `y`, to fit again on other
+    windows of the same series without searching; None when the search fails or `y` is
+    too short."""
     from statsforecast.models import AutoETS
 
     y = np.asarray(y, dtype=float)
@@ -154,7 +158,8 @@ def model_spec(name: str, y: np.ndarray, m: int) -> dict | None:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             if name == "ets":
-                components = AutoETS(season_length=season).fit(y / scale).model_["components"]
+                components = AutoETS(season_length=season, model=forms).fit(
+                    y / scale).model_["components"]
                 return {"model": "".join(components[:3]),
                         "damped": len(components) > 3 and components[3] == "D",
                         "season_length": season}
@@ -193,14 +198,14 @@ def is_intermittent(y: np.ndarray) -> bool:
 
 
 def safe_forecast(name: str, y: np.ndarray, horizon: int, m: int,
-                  spec: dict | None = None) -> tuple[np.ndarray, bool]:
+                  spec: dict | None = None, forms: str = ETS_FORMS) -> tuple[np.ndarray, bool]:
     """`point_forecast`, or the naive forecast when the model fails; the flag says whether
     the model itself answered. With a `spec` that fails to fit, the model searches again."""
     try:
-        return point_forecast(name, y, horizon, m, spec), True
+        return point_forecast(name, y, horizon, m, spec, forms), True
     except ModelFailure:
         if spec is not None:
-            return safe_forecast(name, y, horizon, m)
+            return safe_forecast(name, y, horizon, m, forms=forms)
         return naive(y, horizon), False
 
 
