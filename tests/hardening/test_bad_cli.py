@@ -327,6 +327,36 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
                               "f.csv"), 2, r"the folder .*no does not exist")
 
 
+def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(
+        tmp_path, cli, forecasting_bundle, series_csv, text_bundle):
+    """train and train-text --out onto a forecasting bundle replaced it with their model and
+    dropped its version (exit 0, the fitted forecaster lost); generate and inspect said it
+    'lacks its manifest file'."""
+    import shutil
+
+    from seqlab.bundle import save
+    from seqlab.errors import BundleError
+    from seqlab.forecast.persist import is_forecasting_bundle
+
+    original, data = forecasting_bundle
+    bundle = tmp_path / "fm"
+    shutil.copytree(original, bundle)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcdefgh " * 200)
+    refused = r"fm is a forecasting bundle .*not a model bundle; refusing to replace it"
+    assert_one_line_error(cli("train-text", corpus, "--out", bundle, "--epochs", 1, "--seq-len",
+                              8, "--batch-size", 4, "--units", 4, "--sample-length", 0), 2,
+                          refused)
+    assert_one_line_error(_train(cli, series_csv, "--out", bundle), 2, refused)
+    with pytest.raises(BundleError, match=refused):
+        save(load(text_bundle).model, bundle)
+    assert is_forecasting_bundle(bundle) and cli("predict", bundle, data).code == 0
+    for command in ("generate", "inspect"):
+        assert_one_line_error(cli(command, bundle), 2,
+                              r"fm is a forecasting bundle \(written by seqlab forecast --out; "
+                              r"seqlab.forecast.load reads it\), not a model bundle")
+
+
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks a CPU-only machine")
 def test_a_device_or_precision_this_machine_lacks_is_one_line(tmp_path, cli, series_csv):
     assert_one_line_error(_train(cli, series_csv, "--device", "cuda", "--out", tmp_path / "m"),
