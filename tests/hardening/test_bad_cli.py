@@ -119,6 +119,16 @@ def test_bad_generate_options(cli, text_bundle, options, message):
     assert_one_line_error(cli("generate", text_bundle, *options), 2, message)
 
 
+def test_generate_at_a_vanishing_temperature_is_greedy_not_a_crash(cli, text_bundle):
+    """--temperature 5e-324 (a positive float, so allowed) overflowed the scaled logits and
+    torch.multinomial raised on NaN probabilities: exit 1, 'a bug in seqlab'."""
+    greedy = cli("generate", text_bundle, "--temperature", 0, "--length", 30)
+    assert greedy.code == 0
+    for tiny in ("5e-324", "1e-310"):
+        result = cli("generate", text_bundle, "--temperature", tiny, "--length", 30, "--seed", 1)
+        assert (result.code, result.out) == (0, greedy.out), result.err
+
+
 def test_generate_from_a_series_bundle_says_it_is_no_text_model(cli, series_bundle):
     assert_one_line_error(cli("generate", series_bundle), 2, r"has no vocabulary")
 

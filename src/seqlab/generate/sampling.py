@@ -34,7 +34,12 @@ def sample_next(
     logits = logits.detach().reshape(-1).double()
     if temperature == 0.0:
         return int(logits.argmax())
-    logits = logits / temperature
+    scaled = logits / temperature
+    if torch.isfinite(logits).all() and not torch.isfinite(scaled).all():
+        # A temperature so small (5e-324, say) that the scaled logits overflow: in the limit
+        # sampling is greedy, where softmax would return NaN probabilities.
+        return int(logits.argmax())
+    logits = scaled
     if top_k is not None:
         top_k = check_int("top_k", top_k, "sample_next", low=1)
         if top_k < logits.numel():
