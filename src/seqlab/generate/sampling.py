@@ -110,7 +110,29 @@ def generate_text(
 ) -> str:
     """`length` characters continuing `prime`; a symbol outside the vocabulary is an error
     naming it (or maps to the vocabulary's `unknown` symbol, when it has one)."""
+    if vocab.unknown is None:
+        _check_prime(vocab, prime)
     ids = vocab.encode(prime).tolist()
     new = generate_ids(model, ids, length, temperature=temperature, top_k=top_k, seed=seed,
                        window=window)
     return vocab.decode_str(new)
+
+
+_LISTED = 5
+_KNOWN_LISTED = 80
+
+
+def _check_prime(vocab: Vocabulary, prime: str) -> None:
+    """A prime holding characters the model never saw is refused, naming them and the
+    characters the model does know (the model cannot read the others: it has no id for
+    them)."""
+    unseen = [(position, char) for position, char in enumerate(prime) if char not in vocab]
+    if not unseen:
+        return
+    shown = ", ".join(f"{char!r} at position {position}" for position, char in unseen[:_LISTED])
+    more = f" and {len(unseen) - _LISTED} more" if len(unseen) > _LISTED else ""
+    known = "".join(str(symbol) for symbol in list(vocab)[:_KNOWN_LISTED])
+    rest = f" and {len(vocab) - _KNOWN_LISTED} more" if len(vocab) > _KNOWN_LISTED else ""
+    raise ValidationError(
+        f"The prime holds {len(unseen)} character(s) the model was not trained on: {shown}"
+        f"{more}. Start from characters of its vocabulary of {len(vocab)}: {known!r}{rest}.")
