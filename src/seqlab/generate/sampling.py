@@ -110,6 +110,13 @@ def generate_text(
 ) -> str:
     """`length` characters continuing `prime`; a symbol outside the vocabulary is an error
     naming it (or maps to the vocabulary's `unknown` symbol, when it has one)."""
+    spec = getattr(model, "spec", None)
+    predicts = getattr(spec, "output_size", None)
+    if isinstance(predicts, int) and predicts != len(vocab):
+        raise ValidationError(
+            f"The vocabulary has {len(vocab)} symbols but the model predicts one of "
+            f"{predicts}: they do not belong together (a vocabulary edited or taken from "
+            f"another model), so its ids could not be read back as text.")
     if vocab.unknown is None:
         _check_prime(vocab, prime)
     ids = vocab.encode(prime).tolist()
