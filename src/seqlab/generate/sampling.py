@@ -32,10 +32,15 @@ def sample_next(
     """
     temperature = check_float("temperature", temperature, "sample_next", low=0.0)
     logits = logits.detach().reshape(-1).double()
+    if not torch.isfinite(logits).all():
+        raise ValidationError(
+            "The model's scores for the next symbol hold NaN or infinity (weights so large "
+            "that its output overflows): no symbol can be chosen from them. Retrain the model "
+            "(or roll its bundle back to the previous version).")
     if temperature == 0.0:
         return int(logits.argmax())
     scaled = logits / temperature
-    if torch.isfinite(logits).all() and not torch.isfinite(scaled).all():
+    if not torch.isfinite(scaled).all():
         # A temperature so small (5e-324, say) that the scaled logits overflow: in the limit
         # sampling is greedy, where softmax would return NaN probabilities.
         return int(logits.argmax())
