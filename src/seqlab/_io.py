@@ -22,7 +22,7 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
+__all__ = ["read_text", "check_not_utf16", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
            "atomic_savefig", "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -38,6 +38,7 @@ def read_text(path: str | Path, what: str = "input file") -> str:
     except OSError as error:
         raise ValidationError(f"The {what} {path} cannot be read: "
                               f"{error.strerror or error}.") from None
+    check_not_utf16(data[:4], path, what)
     if b"\x00" in data:
         raise ValidationError(f"The {what} {path} is binary (it holds NUL bytes, first at byte "
                               f"{data.index(0)}); expected UTF-8 text.")
@@ -47,6 +48,21 @@ def read_text(path: str | Path, what: str = "input file") -> str:
         raise ValidationError(
             f"The {what} {path} is not valid UTF-8 (byte {data[error.start]:#04x} at position "
             f"{error.start}); re-save it as UTF-8.") from None
+
+
+_WIDE_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+               (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def check_not_utf16(head: bytes, path: str | Path, what: str) -> None:
+    """Refuse a file whose first bytes `head` are a UTF-16 or UTF-32 byte-order mark (as
+    Windows' Notepad and PowerShell write 'Unicode' text), naming the encoding: its NUL
+    bytes would otherwise have it called binary."""
+    for mark, encoding in _WIDE_MARKS:
+        if head.startswith(mark):
+            raise ValidationError(f"The {what} {path} is {encoding} text (it starts with a "
+                                  f"{encoding} byte-order mark); expected UTF-8. Re-save it "
+                                  f"as UTF-8.")
 
 
 def read_json_file(path: str | Path, what: str = "JSON file") -> Any:

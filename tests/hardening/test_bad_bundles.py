@@ -157,6 +157,39 @@ def test_text_bundle_with_a_vocabulary_larger_than_the_model_is_refused(text_bun
         load(path)
 
 
+def test_text_bundle_with_a_vocabulary_smaller_than_the_model_is_refused_by_generate(
+        text_bundle, copy_of, cli):
+    """With the last symbols cut from the vocabulary, generate sampled ids it could not
+    decode and failed after the whole text with Vocabulary.decode's 'got id 7 at position
+    1, outside the vocabulary's range' (or printed text when no such id came up)."""
+    path, folder = copy_of(text_bundle)
+
+    def fewer_symbols(doc: dict) -> None:
+        step = next(s for s in doc["steps"] if s["type"] == "encode")
+        step["state"]["symbols"] = step["state"]["symbols"][:-3]
+
+    edit_json("pipeline.json", fewer_symbols)(folder)
+    for temperature in (0, 1):
+        assert_one_line_error(cli("generate", path, "--prime", "a", "--temperature", temperature,
+                                  "--length", 5), 2,
+                              r"The vocabulary has 25 symbols but the model predicts one of 28")
+
+
+def test_text_bundle_whose_output_overflows_is_refused_by_generate(text_bundle, copy_of, cli):
+    """Finite head weights of 3e38 pass load's check for NaN and infinity, but the model's
+    scores overflow: generate failed with torch.multinomial's 'probability tensor contains
+    either inf, nan' as 'a bug in seqlab' (exit 1), and printed text at --temperature 0."""
+    path, folder = copy_of(text_bundle)
+    tensors = load_file(str(folder / "weights.safetensors"))
+    tensors = {name: tensor.clone() for name, tensor in tensors.items()}
+    tensors["head.weight"].fill_(3e38)
+    save_file(tensors, str(folder / "weights.safetensors"))
+    rehash(folder)
+    for temperature in (0, 0.5):
+        assert_one_line_error(cli("generate", path, "--temperature", temperature, "--length", 5),
+                              2, r"The model's scores for the next symbol hold NaN or infinity")
+
+
 def test_a_sound_bundle_still_loads_and_predicts_finite_values(series_bundle):
     bundle = load(series_bundle)
     assert torch.isfinite(torch.as_tensor(bundle.predictor.predict(sine(20)))).all()

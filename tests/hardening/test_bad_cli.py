@@ -110,13 +110,28 @@ GENERATE_CASES = {
     "length-negative": (["--length", -1], r"'length' parameter"),
     "temperature-negative": (["--temperature", -1], r"'temperature'"),
     "top-k-zero": (["--top-k", 0], r"'top_k'"),
-    "prime-unknown-symbols": (["--prime", "\u2603"], r"\u2603|not in the vocabulary"),
+    # Named with the characters the model knows, not with Vocabulary's API advice
+    # ("give Vocabulary an unknown= symbol"), which no user of a trained model can follow.
+    "prime-unknown-symbols": (["--prime", "the \u2603"],
+                              r"The prime holds 1 character\(s\) the model was not trained on: "
+                              r"'\u2603' at position 4\. Start from characters of its vocabulary "
+                              r"of 28: ' \.abcdefghijklmnopqrstuvwxyz'\.$"),
 }
 
 
 @pytest.mark.parametrize("options,message", GENERATE_CASES.values(), ids=GENERATE_CASES)
 def test_bad_generate_options(cli, text_bundle, options, message):
     assert_one_line_error(cli("generate", text_bundle, *options), 2, message)
+
+
+def test_generate_at_a_vanishing_temperature_is_greedy_not_a_crash(cli, text_bundle):
+    """--temperature 5e-324 (a positive float, so allowed) overflowed the scaled logits and
+    torch.multinomial raised on NaN probabilities: exit 1, 'a bug in seqlab'."""
+    greedy = cli("generate", text_bundle, "--temperature", 0, "--length", 30)
+    assert greedy.code == 0
+    for tiny in ("5e-324", "1e-310"):
+        result = cli("generate", text_bundle, "--temperature", tiny, "--length", 30, "--seed", 1)
+        assert (result.code, result.out) == (0, greedy.out), result.err
 
 
 def test_generate_from_a_series_bundle_says_it_is_no_text_model(cli, series_bundle):
@@ -325,6 +340,36 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
     assert (photos / "cat.jpg").read_text() == "meow"
     assert_one_line_error(cli("forecast", data, "--horizon", 6, "--forecasts", tmp_path / "no" /
                               "f.csv"), 2, r"the folder .*no does not exist")
+
+
+def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(
+        tmp_path, cli, forecasting_bundle, series_csv, text_bundle):
+    """train and train-text --out onto a forecasting bundle replaced it with their model and
+    dropped its version (exit 0, the fitted forecaster lost); generate and inspect said it
+    'lacks its manifest file'."""
+    import shutil
+
+    from seqlab.bundle import save
+    from seqlab.errors import BundleError
+    from seqlab.forecast.persist import is_forecasting_bundle
+
+    original, data = forecasting_bundle
+    bundle = tmp_path / "fm"
+    shutil.copytree(original, bundle)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcdefgh " * 200)
+    refused = r"fm is a forecasting bundle .*not a model bundle; refusing to replace it"
+    assert_one_line_error(cli("train-text", corpus, "--out", bundle, "--epochs", 1, "--seq-len",
+                              8, "--batch-size", 4, "--units", 4, "--sample-length", 0), 2,
+                          refused)
+    assert_one_line_error(_train(cli, series_csv, "--out", bundle), 2, refused)
+    with pytest.raises(BundleError, match=refused):
+        save(load(text_bundle).model, bundle)
+    assert is_forecasting_bundle(bundle) and cli("predict", bundle, data).code == 0
+    for command in ("generate", "inspect"):
+        assert_one_line_error(cli(command, bundle), 2,
+                              r"fm is a forecasting bundle \(written by seqlab forecast --out; "
+                              r"seqlab.forecast.load reads it\), not a model bundle")
 
 
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks a CPU-only machine")

@@ -16,6 +16,7 @@ GOOD_HEAD = b"t,sales\n0,1.5\n1,2.5\n"
 
 CSV_CASES = {
     "latin1": (b"t,sales\n0,caf\xe9\n", ["sales"], r"not valid UTF-8 \(byte 0xe9"),
+    "utf16": ("t,sales\n0,1\n".encode("utf-16"), ["sales"], r"is UTF-16 text"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", None, r"is binary \(it holds NUL bytes"),
     "empty-file": (b"", ["sales"], r"is empty; expected a header"),
     "blank-lines-only": (b"\n\n\n", ["sales"], r"is empty; expected a header"),
@@ -97,6 +98,12 @@ TEXT_CASES = {
     "binary-text": (b"PK\x03\x04\x00\x00", r"is binary"),
     "empty-text": (b"", r"is empty"),
     "bom-only-text": (b"\xef\xbb\xbf", r"is empty"),
+    # Windows' "Unicode" text: its NUL bytes had it called binary.
+    "utf16-text": ("caf\u00e9 au lait".encode("utf-16"),
+                   r"is UTF-16 text \(it starts with a UTF-16 byte-order mark\); expected "
+                   r"UTF-8\. Re-save it as UTF-8\."),
+    "utf16-big-endian-text": (b"\xfe\xff" + "abc".encode("utf-16-be"), r"is UTF-16 text"),
+    "utf32-text": ("abc".encode("utf-32"), r"is UTF-32 text"),
 }
 
 
@@ -162,3 +169,15 @@ def test_bad_files_at_the_command_line_are_one_line_and_exit_2(tmp_path, cli, se
     else:
         result = cli("predict", series_bundle, data)
     assert_one_line_error(result, 2, message)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_train_text_names_a_utf16_or_utf32_text_rather_than_calling_it_binary(tmp_path, cli,
+                                                                              encoding):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_bytes(("abcdefgh " * 200).encode(encoding))
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--sample-length", 0, "--out", tmp_path / "lm")
+    assert_one_line_error(result, 2, rf"corpus.txt is {encoding.upper()} text \(it starts with "
+                                     rf"a {encoding.upper()} byte-order mark\); expected UTF-8")
+    assert not (tmp_path / "lm").exists()

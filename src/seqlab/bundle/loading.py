@@ -286,6 +286,10 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
 
 
 def _load_version(path: Path, folder: Path, limits: Limits) -> Bundle:
+    kind = store.other_kind(folder)
+    if kind is not None:
+        raise BundleError(f"{path} is {kind}, not a model bundle (seqlab train, seqlab "
+                          f"train-text, seqlab.bundle.save): it has no {store.MANIFEST}.", path)
     manifest_file = member_path(folder, store.MANIFEST, "manifest")
     manifest = _check_manifest(read_json(manifest_file, limits), manifest_file)
     files = manifest["files"]

@@ -77,7 +77,17 @@ def check_target(path: str | Path) -> Path:
     if path.is_dir() and not (path / store.POINTER).exists() and any(path.iterdir()):
         raise BundleError(f"The bundle path {path} is a folder that is not a seqlab bundle; "
                           f"refusing to write into it. Choose a new path.", path)
+    _refuse_other_kind(path)
     return path
+
+
+def _refuse_other_kind(path: Path) -> None:
+    """A model bundle never replaces a bundle of another kind (a forecasting or classifier
+    bundle): its version would be dropped as the one replaced, and the work lost."""
+    kind = store.other_kind(path)
+    if kind is not None:
+        raise BundleError(f"The bundle path {path} is {kind}, not a model bundle; refusing "
+                          f"to replace it. Choose a new path.", path)
 
 
 def save(
@@ -129,6 +139,7 @@ def save(
     ``rollback``) whatever `keep_previous` says. Staging left by a killed save is removed by
     the next one. Returns the folder of the new version.
     """
+    _refuse_other_kind(Path(path))
     if isinstance(model, Trainer):
         trainer = model
         model = trainer.model

@@ -63,7 +63,8 @@ from seqlab.errors import BundleError, OutputError, SeqlabError
 
 __all__ = ["POINTER", "MANIFEST", "STORE_FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT", "resolve",
            "write_version", "rollback", "read_pointer", "live_version", "read_live",
-           "lock_path", "staging_folder", "remove_stale_staging", "STALE_STAGING_AGE"]
+           "lock_path", "staging_folder", "remove_stale_staging", "STALE_STAGING_AGE",
+           "other_kind"]
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
@@ -180,6 +181,28 @@ def holds(path: str | Path, name: str) -> bool:
         return True
     live = live_version(path)
     return live is not None and (path / live / name).is_file()
+
+
+OTHER_KINDS = {
+    "forecast.json": "a forecasting bundle (written by seqlab forecast --out; "
+                     "seqlab.forecast.load reads it)",
+    "classifier.json": "a classifier bundle (written by seqlab classify --out; "
+                       "seqlab.classify.load reads it)",
+}
+"""The documents that tell the bundles of other kinds (stores whose live version holds
+one of them, and no ``manifest.json``) from model bundles, and what each kind is."""
+
+
+def other_kind(path: str | Path) -> str | None:
+    """What the bundle at `path` is when it is not a model bundle but a bundle of another
+    kind (see `OTHER_KINDS`), else None: a model bundle, no bundle, or nothing there."""
+    try:
+        if holds(path, MANIFEST):
+            return None
+        return next((kind for document, kind in OTHER_KINDS.items() if holds(path, document)),
+                    None)
+    except OSError:
+        return None
 
 
 def check_target(path: str | Path, what: str, document: str) -> Path:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import atomic_write, read_json_file
+from seqlab._io import atomic_write, check_not_utf16, read_json_file
 from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import OutputError, ValidationError
@@ -51,6 +51,8 @@ def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | No
         while True:
             block = handle.read(_CHUNK_BYTES)
             final = not block
+            if done == 0:
+                check_not_utf16(block[:4], source, "text file")
             if b"\x00" in block:
                 raise ValidationError(f"The text file {source} is binary (it holds NUL bytes "
                                       f"near byte {done + block.index(0)}); expected UTF-8 text.")

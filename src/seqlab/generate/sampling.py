@@ -32,9 +32,19 @@ def sample_next(
     """
     temperature = check_float("temperature", temperature, "sample_next", low=0.0)
     logits = logits.detach().reshape(-1).double()
+    if not torch.isfinite(logits).all():
+        raise ValidationError(
+            "The model's scores for the next symbol hold NaN or infinity (weights so large "
+            "that its output overflows): no symbol can be chosen from them. Retrain the model "
+            "(or roll its bundle back to the previous version).")
     if temperature == 0.0:
         return int(logits.argmax())
-    logits = logits / temperature
+    scaled = logits / temperature
+    if not torch.isfinite(scaled).all():
+        # A temperature so small (5e-324, say) that the scaled logits overflow: in the limit
+        # sampling is greedy, where softmax would return NaN probabilities.
+        return int(logits.argmax())
+    logits = scaled
     if top_k is not None:
         top_k = check_int("top_k", top_k, "sample_next", low=1)
         if top_k < logits.numel():
@@ -105,7 +115,36 @@ def generate_text(
 ) -> str:
     """`length` characters continuing `prime`; a symbol outside the vocabulary is an error
     naming it (or maps to the vocabulary's `unknown` symbol, when it has one)."""
+    spec = getattr(model, "spec", None)
+    predicts = getattr(spec, "output_size", None)
+    if isinstance(predicts, int) and predicts != len(vocab):
+        raise ValidationError(
+            f"The vocabulary has {len(vocab)} symbols but the model predicts one of "
+            f"{predicts}: they do not belong together (a vocabulary edited or taken from "
+            f"another model), so its ids could not be read back as text.")
+    if vocab.unknown is None:
+        _check_prime(vocab, prime)
     ids = vocab.encode(prime).tolist()
     new = generate_ids(model, ids, length, temperature=temperature, top_k=top_k, seed=seed,
                        window=window)
     return vocab.decode_str(new)
+
+
+_LISTED = 5
+_KNOWN_LISTED = 80
+
+
+def _check_prime(vocab: Vocabulary, prime: str) -> None:
+    """A prime holding characters the model never saw is refused, naming them and the
+    characters the model does know (the model cannot read the others: it has no id for
+    them)."""
+    unseen = [(position, char) for position, char in enumerate(prime) if char not in vocab]
+    if not unseen:
+        return
+    shown = ", ".join(f"{char!r} at position {position}" for position, char in unseen[:_LISTED])
+    more = f" and {len(unseen) - _LISTED} more" if len(unseen) > _LISTED else ""
+    known = "".join(str(symbol) for symbol in list(vocab)[:_KNOWN_LISTED])
+    rest = f" and {len(vocab) - _KNOWN_LISTED} more" if len(vocab) > _KNOWN_LISTED else ""
+    raise ValidationError(
+        f"The prime holds {len(unseen)} character(s) the model was not trained on: {shown}"
+        f"{more}. Start from characters of its vocabulary of {len(vocab)}: {known!r}{rest}.")
