@@ -58,6 +58,7 @@ def test_a_first_column_counting_steps_is_the_time_not_a_series(write_csv, times
     [1990.5 + k for k in range(30)],                 # not whole numbers
     [2019 - k for k in range(30)],                   # falls
     [201811 + k * (k + 1) for k in range(30)],       # 6 digits rising unevenly, not months
+    [10 * (k + 1) for k in range(30)],               # rises by 10: steps would miss 11-19
 ])
 def test_a_first_column_that_does_not_count_steps_stays_a_series(write_csv, first_column):
     data = read_csv(write_csv(_csv(first_column, 100 + np.sin(np.arange(30.0)), "t,sales")))
@@ -176,3 +177,12 @@ def test_infinite_values_are_refused(write_csv):
     dates = pd.date_range("2020-01-01", periods=5, freq="MS").strftime("%Y-%m-%d")
     with pytest.raises(ValidationError, match="Infinite values at 2020-03-01"):
         read_csv(write_csv(_csv(dates, [1, 2, "inf", 4, 5])))
+
+
+@pytest.mark.parametrize("name", ["series", "item", "id"])
+def test_a_wide_series_named_like_an_id_is_a_series(write_csv, name):
+    """Id-like columns are read as text (ids such as 007 keep their zeros); one whose
+    values are numbers is a series all the same, repeats or not."""
+    data = read_csv(write_csv(_csv(pd.date_range("2020-01-01", periods=6, freq="MS")
+                                   .strftime("%Y-%m-%d"), [5, 3, 5, 4, 6, 5], f"date,{name}")))
+    assert data.names == [name] and list(data.series(name)) == [5, 3, 5, 4, 6, 5]

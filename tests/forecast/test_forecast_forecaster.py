@@ -183,6 +183,18 @@ def test_new_data_with_series_the_model_does_not_know_warn_and_forecast_the_know
         fitted.predict(data=newer[["returns"]])
 
 
+@pytest.mark.parametrize("freq, same", [("QS", True), ("QS-JAN", True), ("MS", False)])
+def test_new_data_may_repeat_the_models_frequency_under_any_of_its_names(freq, same):
+    quarterly = pd.Series(monthly(40).to_numpy(),
+                          index=pd.date_range("2010-01-01", periods=40, freq="QS"))
+    fitted = Forecaster(horizon=2, **{**FAST, "methods": ["theta"]}, freq="QS").fit(quarterly)
+    if same:
+        assert fitted.read(quarterly.to_frame("sales"), freq=freq).freq == fitted.freq_
+    else:
+        with pytest.raises(ValidationError, match=r"'freq' parameter is 'MS'.*fitted with"):
+            fitted.read(quarterly.to_frame("sales"), freq=freq)
+
+
 def test_saving_again_replaces_the_bundle_and_never_a_users_folder(fitted, tmp_path):
     save(fitted, tmp_path / "model")
     save(fitted, tmp_path / "model")

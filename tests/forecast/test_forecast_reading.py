@@ -3,6 +3,7 @@ future covariates."""
 
 import re
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,8 @@ def test_ids_that_look_like_numbers_keep_their_text(write_csv):
     # once"), and SKUs such as 00123 came out named '123'.
     data = read_csv(write_csv(_long_text({"007": [1, 2, 3], "7": [4, 5, 6], "1.0": [7, 8]})))
     assert data.names == ["007", "7", "1.0"] and list(data.series("007")) == [1, 2, 3]
+    after_a_blank_line = "\n" + _long_text({"007": [1, 2, 3], "7": [4, 5, 6]})
+    assert read_csv(write_csv(after_a_blank_line, "blank.csv")).names == ["007", "7"]
     text = _long_text({"00123": [1, 2], "00456": [3, 4]}, header="store,ds,y,price")
     text = text.replace(",1\n", ",1,9\n").replace(",2\n", ",2,9\n").replace(
         ",3\n", ",3,9\n").replace(",4\n", ",4,9\n")
@@ -252,10 +255,10 @@ def test_day_first_dates_are_read_day_first(write_csv):
 
 
 @pytest.mark.parametrize("written", ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"])
-def test_ambiguous_monthly_and_quarterly_dates_written_day_first(write_csv, written):
-    # Every date ambiguous ('01/02/2018' ... '01/12/2018') was read month first: a monthly
-    # file became eleven consecutive January days, forecast daily.
-    months = pd.date_range("2018-02-01", periods=11, freq="MS")
+def test_ambiguous_monthly_and_quarterly_dates_over_years_are_day_first(write_csv, written):
+    # Every date ambiguous ('01/02/2018' ... '01/07/2019') was read month first: a monthly
+    # file became the first days of January of each year.
+    months = pd.date_range("2018-02-01", periods=18, freq="MS")
     text = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(months))
     data = read_csv(write_csv(text))
     assert data.freq == "MS" and list(data.values.index) == list(months)
@@ -264,9 +267,24 @@ def test_ambiguous_monthly_and_quarterly_dates_written_day_first(write_csv, writ
     data = read_csv(write_csv(text, "quarterly.csv"))
     assert data.freq.startswith("QS") and list(data.values.index) == list(quarters)
     long = "unique_id,ds,y\n" + "".join(f"{k},{d:{written}},{i}\n" for k in "AB"
-                                        for i, d in enumerate(months[:4]))
+                                        for i, d in enumerate(months[9:13]))
     data = read_csv(write_csv(long, "long.csv"))  # repeated dates: one day of the month
-    assert data.freq == "MS" and list(data.values.index) == list(months[:4])
+    assert data.freq == "MS" and list(data.values.index) == list(months[9:13])
+
+
+@pytest.mark.parametrize("dates, read", [
+    # ten days of January written month first, or the first days of ten months written
+    # day first: read month first, as pandas does, with a warning
+    ([f"01/{k:02d}/2020" for k in range(1, 11)], pd.date_range("2020-01-01", periods=10)),
+    # hours of two days: the constant day rule is for dates without a time
+    ([f"01/{d:02d}/2020 {h:02d}:00" for d in (1, 2) for h in range(24)],
+     pd.date_range("2020-01-01", periods=48, freq="h")),
+])
+def test_dates_that_read_both_ways_within_a_year_are_month_first_with_a_warning(dates,
+                                                                              read):
+    with pytest.warns(UserWarning, match=r"read day first or month first alike.*'01/02/2020"):
+        parsed = parse_dates(pd.Series(dates), "date")
+    assert list(parsed) == list(read)
 
 
 @pytest.mark.parametrize("dates, read", [
@@ -277,11 +295,15 @@ def test_ambiguous_monthly_and_quarterly_dates_written_day_first(write_csv, writ
     # both constant (only the year varies): month first
     (["01/02/2018", "01/02/2019", "01/02/2020"], ["2018-01-02", "2019-01-02", "2020-01-02"]),
     (["01/02/2018"], ["2018-01-02"]),
+    # the first number constant, the second and the year varying: day first
+    (["01/11/2018", "01/12/2018", "01/01/2019"], ["2018-11-01", "2018-12-01", "2019-01-01"]),
     # a day above 12 decides, whatever stays constant
     (["13/01/2018", "13/02/2018"], ["2018-01-13", "2018-02-13"]),
     (["01/13/2018", "02/13/2018"], ["2018-01-13", "2018-02-13"])])
 def test_ambiguous_dates_take_the_constant_number_as_the_day(dates, read):
-    parsed = parse_dates(pd.Series(dates * 2), "date")  # repeated, as in a long file
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the month-first cases warn (tested above)
+        parsed = parse_dates(pd.Series(dates * 2), "date")  # repeated, as in a long file
     assert list(parsed) == [pd.Timestamp(d) for d in read * 2]
 
 

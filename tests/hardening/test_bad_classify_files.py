@@ -89,6 +89,9 @@ def test_integer_step_names_are_a_header_not_a_sequence(tmp_path):
         data = read_labelled(path, labelled=labelled)
         assert data.labels == ["up", "down", "up", "down"]
         np.testing.assert_array_equal(data.sequences[0][:, 0], [0, 1, 2, 3])
+    # without a header, a first label spelled like a label column's name is a label
+    path.write_text("y,1,2,3,4\nn,2,3,4,5\ny,1,2,3,3\nn,5,4,3,2\n")
+    assert read_labelled(path).labels == ["y", "n", "y", "n"]
 
 
 def test_a_long_csv_with_id_and_time_columns_is_read_as_long(tmp_path):

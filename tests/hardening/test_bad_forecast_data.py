@@ -85,6 +85,10 @@ FORECAST_DATA_CASES = {
     "year-column-with-a-fraction": ("year,sales\n" + "".join(
         f"{y + 0.5 if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
         r"'year' has values that are not dates: 1995\.5\. Fix them"),
+    # An infinite year ended in pandas' IntCastingNaNError, "a bug in seqlab" (exit 1).
+    "year-column-with-inf": ("year,sales\n" + "".join(
+        f"{'inf' if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
+        r"'year' has values that are not dates: inf\. Fix them"),
     # A file of one row was taken as yearly (the first grid tried): a monthly figure was
     # forecast for the next years; exit 0.
     "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",

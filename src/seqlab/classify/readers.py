@@ -380,8 +380,9 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     first = rows[0]
     # A header row has a step cell that is no number, or names the label column: step
     # columns named 0, 1, 2 ... (as pandas writes a frame's integer columns) are a header.
+    integer_names = [c.strip() for c in first[1:]] == [str(k) for k in range(len(first) - 1)]
     has_header = (not all(_is_number(c) for c in first[1:]) or (label is not None and labelled)
-                  or first[0].strip().lower() in _LABEL_NAMES)
+                  or (integer_names and first[0].strip().lower() in _LABEL_NAMES))
     header = first if has_header else [f"c{k}" for k in range(width)]
     body = rows[1:] if has_header else rows
     start_line = 2 if has_header else 1

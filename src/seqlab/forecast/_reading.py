@@ -50,17 +50,17 @@ def _day_first(texts: pd.Series, name: str) -> bool:
 
     Day first when some have a first number above 12 and none a second one; month first
     when some have a second number above 12 (both is an error naming one of each). When
-    every date is ambiguous ('01/02/2020', '01/03/2020' ...), the number that stays the
-    same across the column is taken as the day, since the dates of a monthly or quarterly
-    file fall on one day of the month: day first when the first number is constant and
-    the second varies, month first when the second is constant and the first varies, and
-    month first (pandas' default) when neither or both are constant.
+    every date is ambiguous ('01/02/2020', '01/03/2020' ...), dates without a time whose
+    first number stays the same while the second varies, over several years, are day first:
+    read month first they would be the first days of January of each year, where day first
+    they are a monthly or quarterly file's. Otherwise month first (pandas' default), with a
+    warning where the two readings differ (a year of such dates may be either).
     """
-    parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}(?:$|[ T])").dropna()
+    parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:$|[ T])").dropna()
     if parts.empty:
         return False
     parts = parts.astype(int)
-    over = parts > 12
+    over = parts[[0, 1]] > 12
     day_first, month_first = bool(over[0].any()), bool(over[1].any())
     if day_first and month_first:
         raise ValidationError(
@@ -70,9 +70,16 @@ def _day_first(texts: pd.Series, name: str) -> bool:
             "them one way, best as YYYY-MM-DD.")
     if day_first or month_first:
         return day_first
-    # Every date ambiguous: a monthly file written day first ('01/02/2018', '01/03/2018'
-    # ...) was read as consecutive January days.
-    return parts[0].nunique() == 1 and parts[1].nunique() > 1
+    timed = texts.str.contains(r"\d[ T]\d", regex=True).any()
+    if not timed and parts[0].nunique() == 1 and parts[1].nunique() > 1 \
+            and parts[2].nunique() > 1:
+        return True
+    if (parts[0] != parts[1]).any():
+        example = texts[parts.index[(parts[0] != parts[1]).to_numpy()][0]]
+        warnings.warn(f"The dates of column {name!r} read day first or month first alike "
+                      f"(such as {example!r}); they are read month first. Write them as "
+                      "YYYY-MM-DD if they are day first.", UserWarning, stacklevel=2)
+    return False
 
 
 def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
@@ -83,10 +90,13 @@ def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
-        retry = parsed.isna()
-        if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
+    retry = parsed.isna()
+    if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
+        day_first = _day_first(texts[retry], name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
-                                           dayfirst=_day_first(texts[retry], name), utc=True)
+                                           dayfirst=day_first, utc=True)
     has_offset = texts.str.contains(r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
     utc = pd.DatetimeIndex(parsed).tz_localize(None)
     if not has_offset.any():
@@ -118,7 +128,8 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
         return pd.DatetimeIndex(column)
     if pd.api.types.is_float_dtype(column):  # years, steps ... read as floats: 1959.0
         missing = column.isna().to_numpy()
-        fractions = column[~missing & (column != column.round()).to_numpy()]
+        fractions = column[~missing & (~np.isfinite(column) | (column != column.round()))
+                           .to_numpy()]  # 1959.5, inf
         if missing.any() or len(fractions):
             _not_dates(name, list(dict.fromkeys(fractions)), int(missing.sum()))
         column = column.astype(np.int64)
@@ -188,8 +199,8 @@ def _intraday(utc: pd.DatetimeIndex) -> bool:
 def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
     """The column named like a date (``date``, ``ds`` ...), else the first column whose
     values are datetimes or mostly parse as dates, else a first column of whole numbers
-    rising by one constant step or of rising YYYYMM or YYYYMMDD dates (`_is_time_axis`)
-    beside others; None when there is none."""
+    rising by one, of years rising evenly or of rising YYYYMM or YYYYMMDD dates
+    (`_is_time_axis`) beside others; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
     named = [c for c in columns if str(c).strip().lower() in DATE_NAMES]
     if named:
@@ -214,19 +225,21 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
 
 
 def _is_time_axis(column: pd.Series) -> bool:
-    """Whether a column holds whole numbers rising by one constant step (years, time
-    steps), or rising YYYYMM or YYYYMMDD dates (`_integer_dates`): the time axis of a
-    file, where no column is named or written like dates."""
+    """Whether a column holds whole numbers rising by one (years, time steps), years
+    rising evenly (1960, 1965 ...), or rising YYYYMM or YYYYMMDD dates (`_integer_dates`):
+    the time axis of a file, where no column is named or written like dates. (10, 20, 30
+    ... is a series: as steps the grid would miss 11 to 19.)"""
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
     values = column.to_numpy(dtype=float)
     if len(values) < 3 or not np.isfinite(values).all() or (values != np.round(values)).any():
         return False
     steps = np.diff(values)
-    if steps[0] >= 1 and (steps == steps[0]).all():
+    if (steps == 1).all():
         return True
-    return bool((steps > 0).all() and values.min() >= 100_000
-                and _integer_dates(values.astype(np.int64)) is not None)
+    if not (steps > 0).all() or _integer_dates(values.astype(np.int64)) is None:
+        return False
+    return bool(values.min() >= 100_000 or (steps == steps[0]).all())  # years: evenly
 
 
 def _candidate_freqs(first: pd.Timestamp) -> list[str]:
@@ -399,9 +412,11 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     dates_repeat = date is not None and bool(frame[date].duplicated().any())
     if id_column is None and named_ids:
         # A column named like an id is one when the dates repeat, or when it holds text
-        # whose values repeat (not row numbers, nor a series that happens to be so named).
+        # whose values repeat (not row numbers, nor a series that happens to be so named:
+        # numbers read as text, as id-like columns are, are such a series).
         repeating = [c for c in named_ids if dates_repeat or (
-            is_text(frame[c]) and frame[c].duplicated().any())]
+            is_text(frame[c]) and frame[c].duplicated().any()
+            and pd.to_numeric(frame[c], errors="coerce").isna().any())]
         if len(repeating) > 1:
             raise ValidationError(f"Columns {repeating} could each name the series; pass the "
                                   "one with `id_column` (--id-column).")

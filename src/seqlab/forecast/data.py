@@ -443,7 +443,8 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
     try:
-        rows = csv.reader(io.StringIO(text, newline=""))  # any line ending
+        rows = (row for row in csv.reader(io.StringIO(text, newline=""))  # any line ending
+                if any(cell.strip() for cell in row))  # blank lines, as pandas skips them
         header, first = next(rows, []), next(rows, [])
     except csv.Error as error:  # e.g. a quote opened in the header and never closed
         raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "

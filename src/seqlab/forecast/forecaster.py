@@ -148,6 +148,18 @@ class _Work(NamedTuple):
     ets_forms: str = ETS_FORMS
 
 
+def _offset(freq: str | None) -> Any:
+    """The pandas offset `freq` names ('QS' and 'QS-JAN' alike), None for None; a name
+    pandas does not know is a `ValidationError`."""
+    if freq is None:
+        return None
+    try:
+        return pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        raise ValidationError(f"The 'freq' parameter is {freq!r}, which is not a pandas "
+                              "frequency (e.g. 'MS', 'QS', 'W-SUN', 'D').") from None
+
+
 def _classical_work(args: tuple) -> _SeriesFit:
     """Validation and final forecasts of the classical models for one series (`_Work`)."""
     y, horizon, m, origins, h_val, names, reuse, forms = _Work(*args)
@@ -732,14 +744,14 @@ class Forecaster:
         which the model was fitted with, may only be repeated."""
         self.check_fitted()
         for name, given, fitted in (
-                ("freq", freq, self.freq_),
+                ("freq", _offset(freq), _offset(self.freq_)),
                 ("covariates", None if covariates is None else list(covariates),
                  list(self.covariates or []))):
             if given is not None and given != fitted:
                 raise ValidationError(
-                    f"The {name!r} parameter is {given!r}, but the model was fitted with "
-                    f"{fitted!r}; new data are read as the fitted data were. Drop it, or fit "
-                    "a new model.")
+                    f"The {name!r} parameter is {freq if name == 'freq' else given!r}, but "
+                    f"the model was fitted with {self.freq_ if name == 'freq' else fitted!r}; "
+                    "new data are read as the fitted data were. Drop it, or fit a new model.")
         options = self._read_options()
         options.update(freq=self.freq_, fill=fill or self.fill,
                        season_length=self.season_length_)
