@@ -12,6 +12,7 @@ process therefore leave the old file (or none), never a truncated or empty one.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -22,7 +23,7 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "check_not_utf16", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
+__all__ = ["read_text", "csv_rows", "check_not_utf16", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
            "atomic_savefig", "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -52,6 +53,20 @@ def read_text(path: str | Path, what: str = "input file") -> str:
 
 _WIDE_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
                (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def csv_rows(text: str, path: str | Path) -> list[list[str]]:
+    """The rows of CSV `text` (read from `path`), any line ending. csv refuses a field
+    over 128 KiB (a long review, a huge cell), which this text, read whole already, may
+    hold: the limit is its length here. A malformed file is a `ValidationError`."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ValidationError(f"{path} is not a readable CSV file: {error}.") from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def check_not_utf16(head: bytes, path: str | Path, what: str) -> None:

@@ -181,3 +181,12 @@ def test_train_text_names_a_utf16_or_utf32_text_rather_than_calling_it_binary(tm
     assert_one_line_error(result, 2, rf"corpus.txt is {encoding.upper()} text \(it starts with "
                                      rf"a {encoding.upper()} byte-order mark\); expected UTF-8")
     assert not (tmp_path / "lm").exists()
+
+
+def test_a_table_cell_over_128_kib_is_read_not_a_crash(tmp_path):
+    """csv refuses fields over 128 KiB by default: a long note beside the numbers ended
+    `train` and `predict` with "unexpected Error ... a bug in seqlab" (exit 1)."""
+    path = tmp_path / "notes.csv"
+    path.write_text("a,note\n1," + "x" * 200_000 + "\n2,short\n")
+    values, names = read_columns(path)
+    assert names == ["a"] and list(values) == [1.0, 2.0]

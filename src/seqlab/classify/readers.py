@@ -10,8 +10,6 @@ sequence (or a string, for text) and one label per sequence. Problems are
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import read_text
+from seqlab._io import csv_rows, read_text
 from seqlab.errors import ValidationError
 
 __all__ = ["LabelledSequences", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
@@ -306,18 +304,8 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    text = "\n".join(_lines(path))
-    # csv refuses a field over 128 KiB (a long review, a long sequence's cell); the file was
-    # read whole already, so no field can be longer than it.
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
-    try:
-        rows = [row for row in csv.reader(io.StringIO(text))]
-    except csv.Error as error:
-        raise ValidationError(f"{path} is not a readable CSV file: {error}.") from None
-    finally:
-        csv.field_size_limit(limit)
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    rows = [row for row in csv_rows("\n".join(_lines(path)), path)
+            if any(cell.strip() for cell in row)]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
     return rows

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import atomic_write, read_text
+from seqlab._io import atomic_write, csv_rows, read_text
 from seqlab.errors import ValidationError
 
 __all__ = ["read_columns", "read_sequences", "write_rows", "is_jsonl"]
@@ -69,7 +69,7 @@ def number(value: Any, where: str) -> float:
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    lines = list(csv.reader(io.StringIO(read_text(path), newline="")))
+    lines = csv_rows(read_text(path), path)
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
     if not numbered:
         raise ValidationError(f"{path} is empty; expected a header line and rows.")
