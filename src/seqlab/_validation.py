@@ -29,6 +29,9 @@ def check_int(
 
 MAX_SEED = 2**63 - 1
 """The largest seed every random generator seqlab seeds (numpy's and torch's) accepts."""
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest magnitude a value read from a user's data may have: the models compute in
+float32, where a larger value overflows (a channel of it turns into zeros or infinities)."""
 
 
 def check_seed(value: Any, owner: str, name: str = "seed") -> int:

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from seqlab._validation import check_choice, check_float, check_int, check_seed
+from seqlab._validation import FLOAT32_MAX, check_choice, check_float, check_int, check_seed
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.metrics import ClassificationReport, classification_report
 from seqlab.classify.nets import NETWORKS, build_network
@@ -34,7 +34,6 @@ TRUNCATING = ("post", "pre")
 `max_length` steps are kept) or at the start (``pre``: the last ones are kept)."""
 
 _WORD = re.compile(r"\w+|[^\w\s]")
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _label_order(label: Any) -> tuple[int, Any]:
@@ -60,11 +59,11 @@ def _check_values(sequences: list[np.ndarray], channels: int, what: str,
             raise ValidationError(f"`{what}`: sequence {i} has a missing or non-finite value "
                                   f"at step {step + 1}, channel {channel + 1}; fill missing "
                                   f"values first (fill= when reading).")
-        if np.abs(s).max(initial=0.0) > _FLOAT32_MAX:
-            step, channel = (int(v) for v in np.argwhere(np.abs(s) > _FLOAT32_MAX)[0])
+        if np.abs(s).max(initial=0.0) > FLOAT32_MAX:
+            step, channel = (int(v) for v in np.argwhere(np.abs(s) > FLOAT32_MAX)[0])
             raise ValidationError(f"`{what}`: sequence {i} has {s[step, channel]:.4g} at step "
                                   f"{step + 1}, channel {channel + 1}, beyond what float32 holds "
-                                  f"(±{_FLOAT32_MAX:.3g}); rescale the values first.")
+                                  f"(±{FLOAT32_MAX:.3g}); rescale the values first.")
 
 
 class _TimeLimit(Callback):

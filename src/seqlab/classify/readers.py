@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import csv_rows, read_text
+from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
 __all__ = ["LabelledSequences", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
@@ -33,10 +34,6 @@ zeros, or the channel's mean over the file."""
 
 _MISSING = {"", "?", "nan", "NaN", "NA", "N/A", "null"}
 
-FLOAT32_MAX = float(np.finfo(np.float32).max)
-"""The largest magnitude a value may have: the models compute in float32, and a larger
-value (or one whose square overflows the channel's standard deviation) would turn the
-whole channel into zeros or infinities."""
 
 
 @dataclass

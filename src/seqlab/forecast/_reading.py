@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
 DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week", "day",
@@ -25,7 +26,6 @@ VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
 
 # float32 is what the models compute in: values beyond it overflow, values below its
 # smallest normal number lose their precision and become flat forecasts.
-FLOAT32_MAX = float(np.finfo(np.float32).max)
 FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 _RANGE = (f"numbers of magnitude between {FLOAT32_TINY:.2g} and {FLOAT32_MAX:.3g} (or 0), "
           "what float32 holds")

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import atomic_write, csv_rows, read_text
+from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
 __all__ = ["read_columns", "read_sequences", "write_rows", "is_jsonl"]
 
-FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def is_jsonl(path: str | Path) -> bool:
