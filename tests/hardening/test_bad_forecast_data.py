@@ -28,6 +28,12 @@ def _monthly(columns: dict[str, list[str]]) -> str:
 _GOOD = [f"{100 + 10 * np.sin(i / 2):.3f}" for i in range(36)]
 
 
+def _years_with(cell: str) -> str:
+    """A column of years 1990-2001 beside sales, with `cell` where 1995 should be."""
+    return "year,sales\n" + "".join(f"{cell if y == 1995 else y},{y - 1980}\n"
+                                    for y in range(1990, 2002))
+
+
 def _with(cells: dict[int, str], column: list[str] = _GOOD) -> list[str]:
     return [cells.get(i, v) for i, v in enumerate(column)]
 
@@ -79,16 +85,13 @@ FORECAST_DATA_CASES = {
         r"its rows hold more cells than its header names columns \(2: \['date', 'sales'\]\)"),
     # One empty cell in a column of years made pandas read it as floats, and the message
     # called every year 'not a date': "1990.0, 1991.0, 1992.0 ... and 1 empty cell(s)".
-    "year-column-with-an-empty-cell": ("year,sales\n" + "".join(
-        f"{'' if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
-        r"'year' has values that are not dates: 1 empty cell\(s\)\. Fix them"),
-    "year-column-with-a-fraction": ("year,sales\n" + "".join(
-        f"{y + 0.5 if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
-        r"'year' has values that are not dates: 1995\.5\. Fix them"),
+    "year-column-with-an-empty-cell": (
+        _years_with(""), r"'year' has values that are not dates: 1 empty cell\(s\)\. Fix them"),
+    "year-column-with-a-fraction": (
+        _years_with("1995.5"), r"'year' has values that are not dates: 1995\.5\. Fix them"),
     # An infinite year ended in pandas' IntCastingNaNError, "a bug in seqlab" (exit 1).
-    "year-column-with-inf": ("year,sales\n" + "".join(
-        f"{'inf' if y == 1995 else y},{y - 1980}\n" for y in range(1990, 2002)),
-        r"'year' has values that are not dates: inf\. Fix them"),
+    "year-column-with-inf": (
+        _years_with("inf"), r"'year' has values that are not dates: inf\. Fix them"),
     # A file of one row was taken as yearly (the first grid tried): a monthly figure was
     # forecast for the next years; exit 0.
     "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",
