@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from seqlab._io import strict_json
 from seqlab.cli import app
-from seqlab.cli._options import hoist_global_options
+from seqlab.cli._options import hoist_global_options, reflow
 from seqlab.cli.output import dumps
 from seqlab.recipes.diagnose import toy_config
 
@@ -66,6 +66,33 @@ def test_train_help_shows_the_forecaster_defaults():
     text = " ".join(result.output.split())
     for default in ("[default: (3)]", "[default: (100)]", "[default: (model.bundle)]"):
         assert default in text, default
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source_lines():
+    """A docstring's lines (up to 100 characters) used to keep their breaks, so on an
+    80-column terminal every paragraph read ragged: a full line, then a word or two."""
+    result = runner.invoke(app, ["forecast", "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.output.split("\n")
+    intro = lines[lines.index(next(line for line in lines if "Each series" in line)):]
+    intro = intro[:next(k for k, line in enumerate(intro) if not line.strip())]
+    assert len(intro) >= 4 and all(len(line.strip()) > 60 for line in intro[:-1]), intro
+
+
+def test_reflow_joins_lines_but_keeps_indented_lines_bullets_and_paragraphs():
+    text = """First line
+    of a summary.
+
+    A paragraph
+    broken here, --an-option then.
+    - a bullet
+    - another
+    1. numbered
+        indented
+    """
+    assert reflow(text) == ("First line of a summary.\n\nA paragraph broken here, "
+                            "--an-option then.\n- a bullet\n- another\n1. numbered\n"
+                            "    indented")
 
 
 # ---------------------------------------------------------------------------- --json

@@ -6,6 +6,8 @@ hidden aliases that warn. What commands print, and at which verbosity, is
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -94,10 +96,38 @@ def hoist_global_options(args: list[str], commands: dict[str, Any]) -> list[str]
 
 
 class SeqlabGroup(TyperGroup):
-    """The root command: global options may also follow the command."""
+    """The root command: global options may also follow the command, and each command's
+    help reads as paragraphs that wrap to the terminal (`reflow`)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(list(args), self.commands))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.help:
+            command.help = reflow(command.help)
+        return command
+
+
+_LINE_STARTS = re.compile(r"\s|[-*] |\d+[.)] ")
+"""Lines that keep their own line in `reflow`: indented ones, bullets, numbered items."""
+
+
+def reflow(text: str) -> str:
+    """`text` (a docstring) with the line breaks inside each paragraph joined, so that the
+    help wraps to the terminal's width instead of breaking where the source did; indented
+    lines, bullets and numbered items keep their breaks."""
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = paragraph.split("\n")
+        joined = [lines[0]]
+        for line in lines[1:]:
+            if _LINE_STARTS.match(line) or _LINE_STARTS.match(joined[-1]):
+                joined.append(line)
+            else:
+                joined[-1] += " " + line
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
 
 
 DEVICE_OPTION = Annotated[str, typer.Option(
