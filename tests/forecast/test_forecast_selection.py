@@ -89,6 +89,30 @@ def test_an_ets_specification_refits_to_the_searched_forecast(seed):
     np.testing.assert_allclose(refitted, searched, rtol=1e-3)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("name", "forms"), [("theta", {"STM", "OTM", "DSTM", "DOTM"}),
+                                             ("ces", {"N", "S", "P", "F"})])
+def test_a_theta_or_ces_specification_refits_to_the_searched_forecast(name, forms, seed):
+    """AutoTheta's theta model and AutoCES's season type, searched once, give the searched
+    forecast when fitted again, and a forecast of their own on a later window."""
+    y = monthly(100, seed=seed, noise=0.05).to_numpy()
+    spec = model_spec(name, y[:80], 12)
+    assert spec is not None and spec["season_length"] == 12 and spec["model"] in forms
+    np.testing.assert_allclose(point_forecast(name, y[:80], 12, 12, spec),
+                               point_forecast(name, y[:80], 12, 12), rtol=1e-6)
+    later = point_forecast(name, y, 12, 12, spec)
+    assert np.all(np.isfinite(later)) and not np.allclose(later, y[-12:])
+
+
+def test_a_searched_theta_model_is_the_one_refitted():
+    """The refit really fits the named model: another theta model gives another forecast."""
+    y = monthly(100, seed=3, noise=0.05).to_numpy()
+    spec = model_spec("theta", y, 12)
+    other = {**spec, "model": "STM" if spec["model"] != "STM" else "DOTM"}
+    assert not np.allclose(point_forecast("theta", y, 12, 12, other),
+                           point_forecast("theta", y, 12, 12, spec), rtol=1e-4)
+
+
 def test_a_specification_found_with_another_season_is_searched_again():
     y = monthly(90).to_numpy()
     short_spec = model_spec("ets", y[:20], 12)  # 20 points: no season
@@ -288,19 +312,25 @@ def test_in_a_file_a_model_that_fails_everywhere_else_weighs_less_on_each_series
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_in_a_large_file_ets_final_fit_reuses_the_form_found_on_a_window(seed):
+@pytest.mark.parametrize("name", ["ets", "theta", "ces"])
+def test_in_a_large_file_the_final_fit_reuses_the_specification_found_on_a_window(name,
+                                                                                  seed):
     """`reuse` names the models whose final fit refits the specification searched on the
-    first window; without it AutoETS searches again on the whole history."""
+    first window; without it the model searches again on the whole history. Either way the
+    later windows refit the first window's specification."""
     from seqlab.forecast.forecaster import _classical_work
 
-    y = monthly(108, seed=seed).to_numpy()
+    y = monthly(108, seed=seed, noise=0.05).to_numpy()
     plan = plan_validation(len(y), 12, windows=2, season_length=12)
-    spec = model_spec("ets", y[:plan.origins[0] + 1], 12)
-    reused = _classical_work((y, 12, 12, plan.origins, plan.horizon, ["ets"], ("ets",)))
-    searched = _classical_work((y, 12, 12, plan.origins, plan.horizon, ["ets"], ()))
-    np.testing.assert_allclose(reused.final["ets"], point_forecast("ets", y, 12, 12, spec))
-    np.testing.assert_allclose(searched.final["ets"], point_forecast("ets", y, 12, 12))
-    np.testing.assert_allclose(reused.validation["ets"], searched.validation["ets"])
+    spec = model_spec(name, y[:plan.origins[0] + 1], 12)
+    reused = _classical_work((y, 12, 12, plan.origins, plan.horizon, [name], (name,)))
+    searched = _classical_work((y, 12, 12, plan.origins, plan.horizon, [name], ()))
+    np.testing.assert_allclose(reused.final[name], point_forecast(name, y, 12, 12, spec))
+    np.testing.assert_allclose(searched.final[name], point_forecast(name, y, 12, 12))
+    np.testing.assert_allclose(reused.validation[name], searched.validation[name])
+    last = plan.origins[-1]
+    np.testing.assert_allclose(reused.validation[name][-1],
+                               point_forecast(name, y[:last + 1], plan.horizon, 12, spec))
 
 
 def test_a_large_file_is_validated_on_fewer_windows_without_the_slow_models(monkeypatch):
@@ -317,7 +347,8 @@ def test_a_large_file_is_validated_on_fewer_windows_without_the_slow_models(monk
                         workers=1).fit(frame)
     assert set(fitted.report_.windows.values()) == {forecaster.SCALE_WINDOWS}
     assert any("validated on" in note for note in fitted.report_.notes)
-    assert seen and all("arima" not in args.names and "ets" in args.reuse for args in seen)
+    assert seen and all("arima" not in args.names and
+                        {"ets", "theta", "ces"} <= set(args.reuse) for args in seen)
     assert all(args.ets_forms == forecaster.SCALE_ETS_FORMS for args in seen)
 
 

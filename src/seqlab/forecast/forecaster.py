@@ -73,8 +73,8 @@ SCALE_FROM = 1000
 the values and on their logarithm; its order search is 85% of the per-series time: 0.87
 CPU-s a fit at 120 monthly points, against 0.10 for AutoETS and 0.01 for AutoTheta and
 AutoCES) is left out, each series is validated on `SCALE_WINDOWS` windows, AutoETS
-searches the forms of `SCALE_ETS_FORMS` only, and its final fit reuses the form it found on
-a window instead of searching again."""
+searches the forms of `SCALE_ETS_FORMS` only, and the final fits of `SCALE_REUSES` reuse
+the specification found on a window instead of searching again."""
 SCALE_WINDOWS = 2
 """Validation windows per series in a large file."""
 SCALE_ETS_FORMS = "AZZ"
@@ -85,8 +85,10 @@ need multiplicative errors; Theta and the LSTM still follow those. On the scale
 benchmark's 1,000 series, OWA 0.987 either way, 320 -> 216 s under load."""
 SLOW_METHODS = ("arima", "arima_log")
 FINAL_REUSES = ("arima", "arima_log")
-"""The models whose final fit reuses the specification searched on a window (AutoETS's
-too in a large file); the others search again on the whole history."""
+"""The models whose final fit reuses the specification searched on a window; the others
+search again on the whole history."""
+SCALE_REUSES = ("ets", "theta", "ces")
+"""The models whose final fit reuses the searched specification too in a large file."""
 SPEC_FROM = 60
 """Points from which a window's searched ARIMA order or ETS form is fitted again on the
 later windows instead of searched anew (a search on fewer points is quick)."""
@@ -169,12 +171,13 @@ def _classical_work(args: tuple) -> _SeriesFit:
     failed = []
     arima = None
     for name in names:
-        # On long series AutoARIMA and AutoETS search their specification once, on the
-        # first window that holds the season the whole series does; the later windows fit
-        # that specification again (the search is most of their time). AutoARIMA's final
-        # fits do too (the order on the values is kept for refits: `arima_`); AutoETS
-        # searches again on the whole history except in a large file (`reuse`). Short
-        # series, where a search is cheap, search every time.
+        # On long series the searched models (AutoARIMA, AutoETS, AutoTheta, AutoCES)
+        # search their specification once, on the first window that holds the season the
+        # whole series does; the later windows fit that specification again (the search is
+        # most of their time). AutoARIMA's final fits do too (the order on the values is
+        # kept for refits: `arima_`); the others search again on the whole history except
+        # in a large file (`reuse`). Short series, where a search is cheap, search every
+        # time.
         spec = None
         if name in SEARCHED:
             season = usable_season(len(y), m)
@@ -508,10 +511,10 @@ class Forecaster:
     def _candidates(self, sd: SeriesData, count: int) -> tuple[_Search, list[str]]:
         """How the fit searches, and its first notes: a large file (`SCALE_FROM`) leaves out
         `SLOW_METHODS`, validates on `SCALE_WINDOWS` windows, searches `SCALE_ETS_FORMS`
-        and reuses AutoETS's form too, unless `methods` was given."""
+        and reuses the specifications of `SCALE_REUSES` too, unless `methods` was given."""
         large = count >= SCALE_FROM and self.methods is None
         allowed = [k for k in self.methods or METHODS if not (large and k in SLOW_METHODS)]
-        search = _Search(allowed, SCALE_WINDOWS, FINAL_REUSES + ("ets",), SCALE_ETS_FORMS) \
+        search = _Search(allowed, SCALE_WINDOWS, FINAL_REUSES + SCALE_REUSES, SCALE_ETS_FORMS) \
             if large else _Search(allowed, selection.WINDOWS)
         notes: list[str] = list(sd.notes)
         if sd.covariate_names and "lstm" in allowed:

@@ -42,9 +42,10 @@ search is several times faster and the order it finds nearly always the same."""
 ETS_FORMS = "ZZZ"
 """The ETS forms AutoETS searches by default: every error, trend and season component
 (``Z``: any; 15 forms with a season, damped trends included)."""
-SEARCHED = ("arima", "arima_log", "ets")
-"""The models whose specification (ARIMA order, ETS components) is searched once per series
-by `model_spec` and fitted again on other windows (the search is most of their time)."""
+SEARCHED = ("arima", "arima_log", "ets", "theta", "ces")
+"""The models whose specification (ARIMA order, ETS components, theta model, CES season
+type) is searched once per series by `model_spec` and fitted again on other windows (the
+search is most of their time)."""
 MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "arima_log": 3, "croston": 2,
               "adida": 2}
 """The fewest points each statistical model is tried on (fewer: the naive forecast)."""
@@ -136,12 +137,10 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
 
 
 def model_spec(name: str, y: np.ndarray, m: int, forms: str = ETS_FORMS) -> dict | None:
-    """The specification AutoARIMA (order, mean and drift terms) or AutoETS (error, trend
-    and season components, damping, among `forms`) finds for `y`, to fit again on other
-    windows of the same series without searching; None when the search fails or `y` is
-    too short."""
-    from statsforecast.models import AutoETS
-
+    """The specification a model of `SEARCHED` finds for `y`, to fit again on other windows
+    of the same series without searching: AutoARIMA's order and its mean and drift terms,
+    AutoETS's error, trend and season components and damping (among `forms`), AutoTheta's
+    theta model, AutoCES's season type. None when the search fails or `y` is too short."""
     y = np.asarray(y, dtype=float)
     if name in LOGGED:
         try:
@@ -157,19 +156,31 @@ def model_spec(name: str, y: np.ndarray, m: int, forms: str = ETS_FORMS) -> dict
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            if name == "ets":
-                components = AutoETS(season_length=season, model=forms).fit(
-                    y / scale).model_["components"]
-                return {"model": "".join(components[:3]),
-                        "damped": len(components) > 3 and components[3] == "D",
-                        "season_length": season}
-            model = _statsforecast("arima", season, len(y)).fit(y / scale)  # type: ignore
+            found = _statsforecast(name, season, len(y), forms).fit(y / scale)  # type: ignore
     except Exception:  # the search failed: the caller searches again per window
         return None
-    p, q, sp, sq, season, d, sd = (int(v) for v in model.model_["arma"])
-    coef = model.model_["coef"]
+    return {"season_length": season, **_SPECIFICATION[name](found.model_)}
+
+
+def _arima_spec(fitted: dict) -> dict:
+    p, q, sp, sq, season, d, sd = (int(v) for v in fitted["arma"])
+    coef = fitted["coef"]
     return {"order": (p, d, q), "seasonal_order": (sp, sd, sq), "season_length": season,
             "include_mean": "intercept" in coef, "include_drift": "drift" in coef}
+
+
+def _ets_spec(fitted: dict) -> dict:
+    components = fitted["components"]
+    return {"model": "".join(components[:3]),
+            "damped": len(components) > 3 and components[3] == "D"}
+
+
+_SPECIFICATION: dict[str, Callable[[dict], dict]] = {
+    "arima": _arima_spec, "ets": _ets_spec,
+    "theta": lambda fitted: {"model": str(fitted["modeltype"])},
+    "ces": lambda fitted: {"model": str(fitted["seasontype"])},
+}
+"""How each searched model's fitted state names the specification it chose."""
 
 
 def _logged(name: str, y: np.ndarray) -> np.ndarray:
@@ -181,11 +192,15 @@ def _logged(name: str, y: np.ndarray) -> np.ndarray:
 
 
 def _fixed(name: str, spec: dict) -> object:
-    from statsforecast.models import ARIMA, AutoETS
+    from statsforecast.models import ARIMA, AutoCES, AutoETS, AutoTheta
 
     if name == "ets":
         return AutoETS(season_length=spec["season_length"], model=spec["model"],
                        damped=spec["damped"])
+    if name == "theta":
+        return AutoTheta(season_length=spec["season_length"], model=spec["model"])
+    if name == "ces":
+        return AutoCES(season_length=spec["season_length"], model=spec["model"])
     return ARIMA(order=spec["order"], season_length=spec["season_length"],
                  seasonal_order=spec["seasonal_order"], include_mean=spec["include_mean"],
                  include_drift=spec["include_drift"])
