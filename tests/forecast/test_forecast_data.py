@@ -133,6 +133,21 @@ def test_old_mac_line_endings_are_read(write_csv):
         read_csv(write_csv("date,a,a\r2020-01-01,1,2\r2020-02-01,1,2\r"))
 
 
+def test_spaces_around_column_names_and_before_cells_are_dropped(write_csv):
+    # 'date, sales' used to name a series ' sales', and '--value-column y' was refused for
+    # a long file headed 'unique_id , ds , y' ("the columns are ['unique_id ', ' ds ' ...").
+    dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    wide = read_csv(write_csv("date, sales\n" + "".join(f"{d}, {i}\n"
+                                                        for i, d in enumerate(dates))))
+    assert wide.names == ["sales"] and list(wide.series("sales")) == [0, 1, 2, 3, 4, 5]
+    rows = "".join(f"{k}, {d}, {i}\n" for k in ("a", "b") for i, d in enumerate(dates))
+    long = read_csv(write_csv("unique_id , ds , y\n" + rows), id_column="unique_id",
+                    date_column="ds", value_column="y")
+    assert long.names == ["a", "b"] and long.freq == "MS"
+    with pytest.raises(ValidationError, match=r"names column\(s\) \['a'\] more than once"):
+        read_csv(write_csv("date,a, a\n2020-01-01,1,2\n2020-02-01,1,2\n"))
+
+
 def test_a_trailing_comma_on_every_row_is_dropped(write_csv):
     # It used to shift the columns (pandas took the dates as the index): "The date column
     # 'date' has values that are not dates: 0, 1, 2 ...".

@@ -437,9 +437,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
 
 def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                 ) -> pd.DataFrame:
-    """The table of the CSV file `path` (UTF-8, distinct column names). The columns named
-    in `ids` or like an id (``unique_id``, ``sku`` ...) are read as text: ids such as
-    '007' or '1.0' are names, not numbers ('7', '1')."""
+    """The table of the CSV file `path` (UTF-8, distinct column names; spaces around names
+    and before cells dropped). The columns named in `ids` or like an id (``unique_id``,
+    ``sku`` ...) are read as text: ids such as '007' or '1.0' are names, not numbers ('7',
+    '1')."""
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
     try:
@@ -449,6 +450,7 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     except csv.Error as error:  # e.g. a quote opened in the header and never closed
         raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "
                               f"{error}.") from None
+    header = [name.strip() for name in header]  # 'date, sales' names 'sales'
     repeated = sorted(name for name, count in Counter(header).items() if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
@@ -466,9 +468,10 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             # column as the index (every name then sits over the next column's values), or
             # with index_col=False drop the last cells; a trailing comma alone is dropped.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            text_columns = {c: str for c in header if c in ids
-                            or c.strip().lower() in ID_NAMES}
+            text_columns = {c: str for c in header if c in ids or c.lower() in ID_NAMES}
             return pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
+                               header=0, skipinitialspace=True,
+                               names=[c or f"Unnamed: {k}" for k, c in enumerate(header)],
                                dtype=text_columns or None)
     except pd.errors.ParserWarning:
         raise ValidationError(
