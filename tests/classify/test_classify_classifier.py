@@ -116,3 +116,21 @@ def test_candidates_due_after_the_time_budget_are_skipped():
                                log=lines.append).fit(x, y)
     assert model.model_ == "rocket" and list(model.validation_scores_) == ["rocket"]
     assert "gru: skipped (time budget of 0 s spent)" in lines
+
+
+def test_sequences_longer_than_any_fitted_one_are_cut_with_a_warning():
+    """They used to lose their last steps without a word; a max_length the user chose cuts
+    as asked, silently."""
+    x, y = shapes(10, seed=4, low=20, high=30)
+    model = SequenceClassifier("rocket", seed=0, features=500, members=1).fit(x, y)
+    longer, _ = shapes(3, seed=5, low=40, high=50)
+    steps = model.max_length_
+    assert steps == max(len(s) for s in x)
+    with pytest.warns(UserWarning, match=rf"9 of the 9 sequences in `X` are longer than the "
+                                         rf"longest the classifier was fitted on \({steps} "
+                                         rf"steps\); only their first {steps}"):
+        model.predict(longer)
+    model.predict(x)  # no longer than fitted: no warning (warnings are errors here)
+    chosen = SequenceClassifier("rocket", seed=0, features=500, members=1,
+                                max_length=25).fit(x, y)
+    chosen.predict(longer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -105,7 +106,8 @@ class SequenceClassifier:
     model:
         One of `MODELS`, or a list of candidates (or their names separated by commas).
     max_length:
-        Steps kept per sequence (None: the longest training sequence).
+        Steps kept per sequence (None: the longest training sequence; longer sequences
+        to predict on are then cut with a warning).
     truncating:
         ``post`` keeps the first `max_length` steps, ``pre`` the last ones.
     tokens:
@@ -234,6 +236,14 @@ class SequenceClassifier:
             _check_values(sequences, self.channels_, what,
                           f"but the classifier was fitted on {self.channels_}")
             sequences = [(s - self.mean_) / self.scale_ for s in sequences]
+        longer = sum(len(s) > self.max_length_ for s in sequences)
+        if longer and self.max_length is None:  # a max_length the user set cuts as asked
+            kept = "first" if self.truncating == "post" else "last"
+            warnings.warn(f"{longer} of the {len(sequences)} sequences in `{what}` are longer "
+                          f"than the longest the classifier was fitted on ({self.max_length_} "
+                          f"steps); only their {kept} {self.max_length_} steps are read. Fit "
+                          "with max_length= (--max-length) to choose.", UserWarning,
+                          stacklevel=3)
         lengths = np.array([min(len(s), self.max_length_) for s in sequences], dtype=np.int64)
         steps = int(lengths.max())
         width = sequences[0].shape[1]
