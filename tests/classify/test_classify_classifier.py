@@ -126,7 +126,7 @@ def test_sequences_longer_than_any_fitted_one_are_cut_with_a_warning():
     longer, _ = shapes(3, seed=5, low=40, high=50)
     steps = model.max_length_
     assert steps == max(len(s) for s in x)
-    with pytest.warns(UserWarning, match=rf"9 of the 9 sequences in `X` are longer than the "
+    with pytest.warns(UserWarning, match=rf"9 of the 9 sequences to classify are longer than the "
                                          rf"longest the classifier was fitted on \({steps} "
                                          rf"steps\); only their first {steps}"):
         model.predict(longer)

@@ -239,7 +239,7 @@ class SequenceClassifier:
         longer = sum(len(s) > self.max_length_ for s in sequences)
         if longer and self.max_length is None:  # a max_length the user set cuts as asked
             kept = "first" if self.truncating == "post" else "last"
-            warnings.warn(f"{longer} of the {len(sequences)} sequences in `{what}` are longer "
+            warnings.warn(f"{longer} of the {len(sequences)} sequences to classify are longer "
                           f"than the longest the classifier was fitted on ({self.max_length_} "
                           f"steps); only their {kept} {self.max_length_} steps are read. Fit "
                           "with max_length= (--max-length) to choose.", UserWarning,
