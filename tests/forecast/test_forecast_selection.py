@@ -69,6 +69,29 @@ def test_arima_on_a_long_series_keeps_an_order_found_with_the_season():
     assert fitted.arima_["sales"]["season_length"] == 12
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_plain_series_of_30_to_60_points_reuses_the_order_found_on_its_first_window(seed):
+    """Without a season, a first window of 30 points or more searches the ARIMA order once;
+    the later windows and the final forecast refit it. Below 30 every window searches."""
+    from seqlab.forecast.forecaster import SPEC_FROM, _classical_work
+
+    rng = np.random.default_rng(seed)
+    y = 100 + np.cumsum(rng.normal(0.5, 1.0, 46))
+    plan = plan_validation(len(y), 6, season_length=1)
+    first = plan.origins[0] + 1
+    assert SPEC_FROM["plain"] <= first < SPEC_FROM["seasonal"]
+    spec = model_spec("arima", y[:first], 1)
+    work = _classical_work((y, 6, 1, plan.origins, plan.horizon, ["arima"]))
+    assert work.arima == spec
+    np.testing.assert_allclose(work.final["arima"], point_forecast("arima", y, 6, 1, spec))
+    np.testing.assert_allclose(
+        work.validation["arima"],
+        [point_forecast("arima", y[:o + 1], plan.horizon, 1, spec) for o in plan.origins])
+    short = y[:24]
+    plan = plan_validation(len(short), 6, season_length=1)
+    assert _classical_work((short, 6, 1, plan.origins, plan.horizon, ["arima"])).arima is None
+
+
 def test_short_yearly_series_are_validated_on_every_model_that_fits_them():
     """13 yearly points: CES cannot fit the first window (4 points) but fits the others and
     the whole series, so it is scored (naive where it failed), not left out."""
