@@ -390,3 +390,16 @@ def test_ets_searches_only_the_forms_it_is_given(seed):
     work = _classical_work(_Work(y, 12, 12, plan.origins, plan.horizon, ["ets"], ("ets",),
                                  "AZZ"))
     np.testing.assert_allclose(work.final["ets"], point_forecast("ets", y, 12, 12, first))
+
+
+def test_a_search_whose_model_names_no_specification_is_a_failed_search():
+    """Values one unit in the last place apart are constant once scaled: AutoCES fits a
+    naive model there, which names no season type. That ended the whole fit with a
+    KeyError; it is a failed search (None), and the windows search again."""
+    rng = np.random.default_rng(0)
+    while True:
+        a = rng.uniform(0.1, 1000)
+        y = np.array([np.nextafter(a, np.inf)] + [a] * 35)
+        if np.ptp(y / np.mean(np.abs(y))) == 0 < np.ptp(y):
+            break
+    assert model_spec("ces", y, 1) is None

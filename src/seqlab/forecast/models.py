@@ -93,8 +93,8 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
                    spec: dict | None = None, forms: str = ETS_FORMS) -> np.ndarray:
     """`horizon` point forecasts of model `name` fitted on `y` (raises `ModelFailure`).
 
-    `spec` (arima and ets, from `model_spec`): fit that specification again instead of
-    searching; `forms`: the ETS forms AutoETS searches among (`ETS_FORMS`)."""
+    `spec` (a model of `SEARCHED`, from `model_spec`): fit that specification again
+    instead of searching; `forms`: the ETS forms AutoETS searches among (`ETS_FORMS`)."""
     y = np.asarray(y, dtype=float)
     if name == "naive":
         return naive(y, horizon)
@@ -157,9 +157,11 @@ def model_spec(name: str, y: np.ndarray, m: int, forms: str = ETS_FORMS) -> dict
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             found = _statsforecast(name, season, len(y), forms).fit(y / scale)  # type: ignore
+            # (On values it finds constant, AutoCES fits a naive model, which names no
+            # season type: a KeyError, handled as a failed search.)
+            return {"season_length": season, **_SPECIFICATION[name](found.model_)}
     except Exception:  # the search failed: the caller searches again per window
         return None
-    return {"season_length": season, **_SPECIFICATION[name](found.model_)}
 
 
 def _arima_spec(fitted: dict) -> dict:
