@@ -146,6 +146,11 @@ def test_spaces_around_column_names_and_before_cells_are_dropped(write_csv):
     assert long.names == ["a", "b"] and long.freq == "MS"
     with pytest.raises(ValidationError, match=r"names column\(s\) \['a'\] more than once"):
         read_csv(write_csv("date,a, a\n2020-01-01,1,2\n2020-02-01,1,2\n"))
+    # A quoted name after the space is split as pandas splits it: 'x,y' is one column.
+    quoted = read_csv(write_csv('date, "x,y", "sales"\n' + "".join(
+        f'{d}, {i}, "{2 * i}"\n' for i, d in enumerate(dates))))
+    assert quoted.names == ["x,y", "sales"] and list(quoted.series("sales")) == \
+        [0, 2, 4, 6, 8, 10]
 
 
 def test_a_trailing_comma_on_every_row_is_dropped(write_csv):

@@ -444,14 +444,18 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
     try:
-        rows = (row for row in csv.reader(io.StringIO(text, newline=""))  # any line ending
+        # Split as pandas will (skipinitialspace): names and cells alike lose the spaces
+        # after a comma, so 'date, "sales"' names 'sales'.
+        rows = (row for row in csv.reader(io.StringIO(text, newline=""),  # any line ending
+                                          skipinitialspace=True)
                 if any(cell.strip() for cell in row))  # blank lines, as pandas skips them
         header, first = next(rows, []), next(rows, [])
     except csv.Error as error:  # e.g. a quote opened in the header and never closed
         raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "
                               f"{error}.") from None
-    header = [name.strip() for name in header]  # 'date, sales' names 'sales'
-    repeated = sorted(name for name, count in Counter(header).items() if count > 1)
+    names = [name.strip() for name in header]
+    repeated = sorted(name for name, count in Counter(filter(None, names)).items()
+                      if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
                               f"names must be distinct.")
@@ -468,11 +472,13 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             # column as the index (every name then sits over the next column's values), or
             # with index_col=False drop the last cells; a trailing comma alone is dropped.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            text_columns = {c: str for c in header if c in ids or c.lower() in ID_NAMES}
-            return pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
-                               header=0, skipinitialspace=True,
-                               names=[c or f"Unnamed: {k}" for k, c in enumerate(header)],
-                               dtype=text_columns or None)
+            text_columns = {raw: str for raw, name in zip(header, names, strict=True)
+                            if name in ids or name.lower() in ID_NAMES}
+            frame = pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
+                                skipinitialspace=True, dtype=text_columns or None)
+        # 'unique_id , ds' names 'unique_id' and 'ds' (an empty name stays 'Unnamed: k').
+        return frame.rename(columns=lambda name: name.strip() if isinstance(name, str)
+                            else name)
     except pd.errors.ParserWarning:
         raise ValidationError(
             f"Could not read {str(path)!r} as CSV: its rows hold more cells than its header "
