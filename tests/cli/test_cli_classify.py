@@ -3,6 +3,7 @@
 import csv
 import json
 import sys
+import warnings
 
 import pytest
 from typer.testing import CliRunner
@@ -28,7 +29,8 @@ def _wide(path, sequences, labels):
 def test_classify_then_predict_round_trip(tmp_path):
     sequences, labels = shapes(12, seed=0, low=30, high=50)
     train = _wide(tmp_path / "train.csv", sequences, labels)
-    test = _wide(tmp_path / "test.csv", *shapes(8, seed=1, low=30, high=50))
+    longest = max(len(s) for s in sequences)  # longer test sequences draw a warning
+    test = _wide(tmp_path / "test.csv", *shapes(8, seed=1, low=30, high=longest))
     result = runner.invoke(app, ["classify", str(train), "--test", str(test), "--model",
                                  "rocket", "--out", str(tmp_path / "c.bundle"), "--predictions",
                                  str(tmp_path / "p.csv"), "--plot", str(tmp_path / "cm.png"),
@@ -48,6 +50,20 @@ def test_classify_then_predict_round_trip(tmp_path):
     assert again.exit_code == 0, again.output
     with open(tmp_path / "again.csv") as handle:
         assert list(csv.DictReader(handle)) == rows
+
+
+def test_test_sequences_longer_than_the_training_ones_draw_one_warning(tmp_path):
+    """The test set is encoded twice (scores, then predictions): one warning, not two, under
+    Python's default filter (the CLI's)."""
+    train = _wide(tmp_path / "train.csv", *shapes(8, seed=0, low=20, high=30))
+    test = _wide(tmp_path / "test.csv", *shapes(4, seed=1, low=40, high=50))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        result = runner.invoke(app, ["classify", str(train), "--test", str(test), "--model",
+                                     "rocket", "--predictions", str(tmp_path / "p.csv")])
+    assert result.exit_code == 0, result.output
+    cut = [w for w in caught if "sequences to classify are longer" in str(w.message)]
+    assert len(cut) == 1 and "12 of the 12 sequences" in str(cut[0].message)
 
 
 def test_classify_prints_the_model_and_the_confusion_table(tmp_path):

@@ -243,7 +243,7 @@ class SequenceClassifier:
                           f"than the longest the classifier was fitted on ({self.max_length_} "
                           f"steps); only their {kept} {self.max_length_} steps are read. Fit "
                           "with max_length= (--max-length) to choose.", UserWarning,
-                          stacklevel=3)
+                          stacklevel=2)  # predict_proba: one place, so Python shows it once
         lengths = np.array([min(len(s), self.max_length_) for s in sequences], dtype=np.int64)
         steps = int(lengths.max())
         width = sequences[0].shape[1]
