@@ -104,8 +104,9 @@ class SeqlabGroup(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
-        if command is not None and command.help:
+        if command is not None and command.help and not getattr(command, "reflowed", False):
             command.help = reflow(command.help)
+            command.reflowed = True  # once: a second pass would dedent indented lines again
         return command
 
 
