@@ -1,7 +1,7 @@
 """Score `seqlab.forecast.Forecaster` on many-series panels, beside statsforecast.
 
     python benchmarks/forecast_panels.py [--panel synthetic|real|public|all] [--series N]
-        [--seed S] [--freq MS|QS|YS] [--layout long|wide] [--horizon H] [--workers W]
+        [--seed S] [--freq MS|QS|YS|W-SUN|D] [--layout long|wide] [--horizon H] [--workers W]
         [--classical ets,arima,theta] [--quick] [--json]
 
 Development data built from what anyone may use freely:
@@ -21,16 +21,16 @@ Development data built from what anyone may use freely:
 
 Each panel is written the way a user brings it (`--layout long`: ``unique_id,ds,y`` rows;
 `--layout wide`: a ``ds`` column and one column per series, blank before a series starts
-and after it ends) with the last H points of every series held out, as in M4 (18 monthly,
-8 quarterly, 6 yearly, or `--horizon`). seqlab forecasts each file in one call, as a user
-would: ``Forecaster(horizon=H).fit(path)`` then ``.predict()``. Beside it, in the same run,
-statsforecast's AutoETS, AutoARIMA and AutoTheta (each through the `StatsForecast` class on
-the long frame, `--workers` processes, naive as the fallback of a failed fit) and naive and
-seasonal naive. Reported per method: OWA (M4's: the mean of sMAPE and MASE, each averaged
-over the series and divided by seasonal naive's), median MASE, the series refused (no finite
-forecast; seqlab must refuse none), the coverage of 80% intervals, the seconds, and for
-seqlab the methods it chose (counts) and the mean MASE per kind of series. The last line
-printed is one JSON object.
+and after it ends) with the last H points of every series held out, as in M4 (18 monthly, 8
+quarterly, 6 yearly, 13 weekly, 14 daily, or `--horizon`). seqlab forecasts each file in
+one call, as a user would: ``Forecaster(horizon=H).fit(path)`` then ``.predict()``. Beside
+it, in the same run, statsforecast's AutoETS, AutoARIMA and AutoTheta (each through the
+`StatsForecast` class on the long frame, `--workers` processes, naive as the fallback of a
+failed fit) and naive and seasonal naive. Reported per method: OWA (M4's: the mean of sMAPE
+and MASE, each averaged over the series and divided by seasonal naive's), median MASE, the
+series refused (no finite forecast; seqlab must refuse none), the coverage of 80%
+intervals, the seconds, and for seqlab the methods it chose (counts) and the mean MASE per
+kind of series. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HOLDOUT = {"MS": 18, "QS": 8, "YS": 6}
-SEASON = {"MS": 12, "QS": 4, "YS": 1}
-LENGTHS = {"MS": (24, 216), "QS": (12, 96), "YS": (8, 45)}
+HOLDOUT = {"MS": 18, "QS": 8, "YS": 6, "W-SUN": 13, "D": 14}
+SEASON = {"MS": 12, "QS": 4, "YS": 1, "W-SUN": 52, "D": 7}
+LENGTHS = {"MS": (24, 216), "QS": (12, 96), "YS": (8, 45), "W-SUN": (60, 260), "D": (60, 400)}
 """History lengths (fewest, most) of the series that are not short, per frequency."""
 CLASSICAL = ("ets", "arima", "theta")
 LEVEL = 80
@@ -128,13 +128,14 @@ def _one_series(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, s
 
 def synthetic_panel(series: int, seed: int = 0, freq: str = "MS",
                     horizon: int | None = None) -> Panel:
-    """`series` synthetic series of frequency `freq` (MS, QS or YS); see the module
+    """`series` synthetic series of frequency `freq` (MS, QS, YS, W-SUN or D); see the module
     docstring. Each series has its own history length, start and end (ragged), and its
     last `horizon` points (M4's by default) held out."""
     rng = np.random.default_rng(seed)
     m, H = SEASON[freq], horizon or HOLDOUT[freq]
     low, high = LENGTHS[freq]
-    calendar = pd.date_range("1980-01-01", periods=high + H + 60, freq=freq)
+    early = 4 * max(m, 1)  # the most steps a ragged series ends before the file does
+    calendar = pd.date_range("1980-01-01", periods=high + H + max(60, early + 12), freq=freq)
     history, truth, kinds = {}, {}, {}
     for i in range(series):
         short = rng.random() < 0.15
@@ -144,8 +145,8 @@ def synthetic_panel(series: int, seed: int = 0, freq: str = "MS",
             y[0] += 1.0 + rng.poisson(5)
         if short:
             kind = "short/" + kind
-        # Ragged: half the series end before the last date of the file, up to 4 years early.
-        end = len(calendar) - (0 if rng.random() < 0.5 else int(rng.integers(1, 4 * max(m, 1))))
+        # Ragged: half the series end before the last date of the file, up to 4 seasons early.
+        end = len(calendar) - (0 if rng.random() < 0.5 else int(rng.integers(1, early)))
         dates = calendar[end - n - H:end]
         name = f"s{i:05d}"
         history[name] = pd.Series(np.round(y[:n], 4), index=dates[:n])
@@ -482,7 +483,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="frequency of the synthetic panel")
     parser.add_argument("--layout", choices=["long", "wide"], default="long")
     parser.add_argument("--horizon", type=int, default=None,
-                        help="held-out points (default M4's: 18 monthly, 8 quarterly, 6 yearly)")
+                        help="held-out points (default M4's: 18 monthly, 8 quarterly, 6 yearly, "
+                             "13 weekly, 14 daily)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes for seqlab and statsforecast (default: CPU count)")
     parser.add_argument("--quick", action="store_true", help="200 synthetic series")
