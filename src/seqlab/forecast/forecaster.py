@@ -168,6 +168,14 @@ def _offset(freq: str | None) -> Any:
                               "frequency (e.g. 'MS', 'QS', 'W-SUN', 'D').") from None
 
 
+def _not_as_fitted(name: str, given: Any, fitted: Any) -> ValidationError:
+    """The error for a reading option of `read` given otherwise than the model was fitted
+    with."""
+    return ValidationError(f"The {name!r} parameter is {given!r}, but the model was fitted "
+                           f"with {fitted!r}; new data are read as the fitted data were. Drop "
+                           "it, or fit a new model.")
+
+
 def _classical_work(args: tuple) -> _SeriesFit:
     """Validation and final forecasts of the classical models for one series (`_Work`)."""
     y, horizon, m, origins, h_val, names, reuse, forms = _Work(*args)
@@ -752,15 +760,11 @@ class Forecaster:
         fitted data held, where their columns are named otherwise; `freq` and `covariates`,
         which the model was fitted with, may only be repeated."""
         self.check_fitted()
-        for name, given, fitted in (
-                ("freq", _offset(freq), _offset(self.freq_)),
-                ("covariates", None if covariates is None else list(covariates),
-                 list(self.covariates or []))):
-            if given is not None and given != fitted:
-                raise ValidationError(
-                    f"The {name!r} parameter is {freq if name == 'freq' else given!r}, but "
-                    f"the model was fitted with {self.freq_ if name == 'freq' else fitted!r}; "
-                    "new data are read as the fitted data were. Drop it, or fit a new model.")
+        fitted_covariates = list(self.covariates or [])
+        if freq is not None and _offset(freq) != _offset(self.freq_):  # 'QS' is 'QS-JAN'
+            raise _not_as_fitted("freq", freq, self.freq_)
+        if covariates is not None and list(covariates) != fitted_covariates:
+            raise _not_as_fitted("covariates", list(covariates), fitted_covariates)
         options = self._read_options()
         options.update(freq=self.freq_, fill=fill or self.fill,
                        season_length=self.season_length_)
