@@ -35,7 +35,6 @@ zeros, or the channel's mean over the file."""
 _MISSING = {"", "?", "nan", "NaN", "NA", "N/A", "null"}
 
 
-
 @dataclass
 class LabelledSequences:
     """Sequences and their labels as read from a file.

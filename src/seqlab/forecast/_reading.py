@@ -74,8 +74,9 @@ def _day_first(texts: pd.Series, name: str) -> bool:
     if not timed and parts[0].nunique() == 1 and parts[1].nunique() > 1 \
             and parts[2].nunique() > 1:
         return True
-    if (parts[0] != parts[1]).any():
-        example = texts[parts.index[(parts[0] != parts[1]).to_numpy()][0]]
+    differ = (parts[0] != parts[1]).to_numpy()
+    if differ.any():
+        example = texts[parts.index[differ][0]]
         warnings.warn(f"The dates of column {name!r} read day first or month first alike "
                       f"(such as {example!r}); they are read month first. Write them as "
                       "YYYY-MM-DD if they are day first.", UserWarning, stacklevel=2)

@@ -92,12 +92,12 @@ SCALE_REUSES = ("ets", "theta", "ces")
 SPEC_FROM = {"seasonal": 60, "plain": 30}
 """Points (of the first window, with and without a season) from which a window's searched
 specification is fitted again on the later windows instead of searched anew. Without a
-season, 30: AutoARIMA's order searches at every window
-(twice, on the values and on their logarithm) were most of the time of yearly series of
-30 to 60 points, and reusing them made statsmodels' 192 fertility series of 46 points 3
-times faster and better (OWA 0.487 -> 0.454; M1 yearly 0.704 -> 0.703, the development
-panel 0.620 either way). With a season it stays 60: orders found on 40 monthly points
-forecast 54-point monthly stretches worse (OWA 0.700 -> 0.804)."""
+season, 30: AutoARIMA's order searches at every window (twice, on the values and on their
+logarithm) were most of the time of yearly series of 30 to 60 points, and reusing them made
+statsmodels' 192 fertility series of 46 points 3 times faster and better (OWA 0.487 ->
+0.454; M1 yearly 0.704 -> 0.703, the development panel 0.620 either way). With a season it
+stays 60: orders found on 40 monthly points forecast 54-point monthly stretches worse (OWA
+0.700 -> 0.804)."""
 
 
 @dataclass

@@ -25,7 +25,6 @@ from seqlab.errors import ValidationError
 __all__ = ["read_columns", "read_sequences", "write_rows", "is_jsonl"]
 
 
-
 def is_jsonl(path: str | Path) -> bool:
     """True for .jsonl / .ndjson / .json files (read and written as JSON lines)."""
     return Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
