@@ -12,13 +12,17 @@ from seqlab.forecast.models import ModelFailure, model_spec, point_forecast, saf
 from seqlab.forecast.selection import (
     FIT_SHARE,
     MIN_HORIZON,
+    PICK_INTERMITTENT,
     PRIOR_SERIES,
     WINDOWS,
+    best_weights,
     conformal_halfwidths,
     inverse_error_weights,
     out_of_window_errors,
     panel_prior,
     plan_validation,
+    score,
+    zero_aware_score,
 )
 
 
@@ -216,6 +220,48 @@ def test_window_errors_of_one_window_use_its_own_weights_and_the_factors():
     assert np.all(np.abs(penalised) > np.abs(plain))
 
 
+def test_best_weights_put_everything_on_the_lowest_score():
+    assert best_weights({"a": 0.8, "b": 0.3, "c": 0.5}) == {"b": 1.0}
+    assert best_weights({"a": 0.0, "b": 0.0}) == {"a": 1.0}
+    with pytest.raises(ValueError, match="at least one score"):
+        best_weights({})
+
+
+def test_window_errors_of_a_pick_come_from_the_model_best_on_the_other_windows():
+    """Each window is forecast by the one model that scores best on the other windows,
+    never by a mixture: window 0 by b (mean error 1 on windows 1 and 2, a's 1.5), window
+    1 by b (0.5 against 1.5), window 2 by a (exact on windows 0 and 1)."""
+    truth = np.zeros((3, 2))
+    scales = np.ones(3)
+    paths = {"a": np.array([[0.0, 0.0], [0.0, 0.0], [3.0, 3.0]]),
+             "b": np.array([[1.0, 1.0], [2.0, 2.0], [0.0, 0.0]])}
+    errors = out_of_window_errors(paths, truth, scales, rule=PICK_INTERMITTENT)
+    np.testing.assert_allclose(errors, [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    mixed = out_of_window_errors(paths, truth, scales)
+    assert 0.0 < mixed[1, 0] < 2.0  # a weighted mean forecasts between the two
+
+
+def test_the_recent_median_reads_the_last_season_or_at_least_eight_points():
+    y = np.array([9.0] * 20 + [0, 0, 0, 5, 5, 0, 0, 0, 7, 0, 0, 0])
+    np.testing.assert_array_equal(point_forecast("median", y, 3, 12), [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(point_forecast("median", y, 2, 4), [0.0, 0.0])  # 8 points
+    np.testing.assert_array_equal(point_forecast("median", y, 2, 24), [8.0, 8.0])  # 24 points
+    np.testing.assert_array_equal(point_forecast("median", y, 1, 40), [9.0])  # all 32
+
+
+def test_the_intermittent_score_adds_smape_which_counts_any_demand_forecast_in_a_quiet_period():
+    truth = np.array([[0.0, 4.0, 4.0, 4.0]])
+    scales = np.array([2.0])
+    zero = np.zeros((1, 4))
+    little = np.full((1, 4), 0.5)
+    assert score(little, truth, scales) < score(zero, truth, scales)  # MASE prefers a little
+    assert zero_aware_score(zero, truth, scales) == pytest.approx(1.5 + 1.5)  # sMAPE 2, 3x
+    assert zero_aware_score(little, truth, scales) == pytest.approx(
+        score(little, truth, scales) + (2 + 3 * 7 / 4.5) / 4)
+    assert zero_aware_score(zero, truth, scales) < zero_aware_score(little, truth, scales)
+    assert zero_aware_score(truth, truth, scales) == 0.0
+
+
 def test_window_errors_need_a_model():
     with pytest.raises(ValueError, match="at least one model"):
         out_of_window_errors({}, np.zeros((2, 3)), np.ones(2))
@@ -247,8 +293,8 @@ def test_a_fit_pools_each_series_out_of_window_errors_for_its_intervals(monkeypa
 
     seen = []
 
-    def recording(paths, truth, scales, factors=None):
-        errors = out_of_window_errors(paths, truth, scales, factors)
+    def recording(paths, truth, scales, factors=None, rule=None):
+        errors = out_of_window_errors(paths, truth, scales, factors, rule)
         seen.append((sorted(paths), errors))
         return errors
 

@@ -249,10 +249,12 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
             lstm_paths: dict[str, np.ndarray], H: int, notes: list[str]) -> dict[str, _Choice]:
     """Each series' weights: its candidates' validation scores (the naives only where
     nothing else scored), times the file's panel prior (`selection.panel_prior`), weighted
-    by `selection.inverse_error_weights`. A series too short to validate goes down the
+    by `selection.inverse_error_weights` (an intermittent series: scored with sMAPE too,
+    the best alone, `selection.PICK_INTERMITTENT`). A series too short to validate goes down the
     ladder; one of 1 or 2 points, or constant, is forecast flat."""
     choices: dict[str, _Choice] = {}
-    scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict]] = {}
+    scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict,
+                            selection.Rule]] = {}
     for name, y in series.items():
         if len(y) <= 2 or np.ptp(y) == 0:
             choices[name] = _Choice({"naive": 1.0}, {"naive": np.full(H, float(y[-1]))})
@@ -275,19 +277,21 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         scores = {k: v for k, v in scores.items() if math.isfinite(v)}
         choices[name] = _Choice({"naive": 1.0}, fit.final, True,
                                 {k: round(v, 6) for k, v in scores.items()})
-        pool = {k: v for k, v in scores.items() if k not in NAIVES} or scores
+        rule = selection.PICK_INTERMITTENT if is_intermittent(y) else selection.COMBINE
+        pool = {k: rule.score(paths[k], truth, fit.scales)
+                for k in [k for k in scores if k not in NAIVES] or scores}
         if pool:
-            scored[name] = (paths, truth, fit.scales, pool)
+            scored[name] = (paths, truth, fit.scales, pool, rule)
     # A file's series inform each other's choice: each model's scores are multiplied by
     # how it fared across the file.
     prior = selection.panel_prior({k: s[3] for k, s in scored.items()})
-    for name, (paths, truth, scales, pool) in scored.items():
+    for name, (paths, truth, scales, pool, rule) in scored.items():
         choice = choices[name]
-        choice.weights = selection.inverse_error_weights(
-            {k: v * prior.get(k, 1.0) for k, v in pool.items()})
+        choice.weights = rule.weigh({k: v * prior.get(k, 1.0) for k, v in pool.items()})
         chosen = selection.weighted(paths, choice.weights)
         choice.validation["ensemble"] = round(selection.score(chosen, truth, scales), 6)
-        err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior)
+        err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior,
+                                             rule)
         choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
     return choices
 

@@ -15,7 +15,9 @@ Combinations won the M3 and M4 competitions, and on our development panel this w
 beat picking the best-scoring candidate (OWA 0.621 against 0.639 with five windows, 0.626
 against 0.661 with three): with few windows, the best-scoring model is often best by
 chance. In a file of several series, `panel_prior` scales each model's scores by how it
-fared across the file first.
+fared across the file first. Intermittent series (many zeros) are the exception: each is
+scored with sMAPE beside MASE and takes its best model alone (`PICK_INTERMITTENT`), since a
+mean of forecasts forecasts demand wherever one of them does.
 
 Intervals are conformal: the chosen forecast's scaled validation errors, pooled over series,
 windows and steps after dividing by each step's mean error, give one quantile at the
@@ -34,11 +36,13 @@ validation errors) a quarter at most.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
+           "best_weights", "zero_aware_score", "Rule", "COMBINE", "PICK_INTERMITTENT",
            "weighted", "conformal_halfwidths", "panel_prior", "out_of_window_errors"]
 
 WINDOWS = 5
@@ -144,6 +148,52 @@ def inverse_error_weights(scores: dict[str, float], power: float = POWER
     return {k: v / total for k, v in raw.items()}
 
 
+def best_weights(scores: dict[str, float]) -> dict[str, float]:
+    """All the weight on the best-scoring model (the first of a tie)."""
+    if not scores:
+        raise ValueError("best_weights needs at least one score")
+    return {min(scores, key=scores.__getitem__): 1.0}
+
+
+def zero_aware_score(paths: np.ndarray, truth: np.ndarray, scales: np.ndarray) -> float:
+    """`score` plus the mean sMAPE as a fraction (0 to 2; 0 where forecast and truth are
+    both 0): a forecast of a little demand in a period without any is as wrong as can be
+    by sMAPE and nearly right by MASE."""
+    paths, truth = np.asarray(paths, float), np.asarray(truth, float)
+    size = np.abs(paths) + np.abs(truth)
+    smape = np.divide(2 * np.abs(paths - truth), size, out=np.zeros_like(size),
+                      where=size > 0)
+    return score(paths, truth, scales) + float(np.mean(smape))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a series' candidates are scored on its windows and weighted by their scores."""
+
+    score: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
+    weigh: Callable[[dict[str, float]], dict[str, float]]
+
+
+COMBINE = Rule(score, inverse_error_weights)
+"""The rule of most series: MASE, and the mean weighted by inverse squared scores."""
+PICK_INTERMITTENT = Rule(zero_aware_score, best_weights)
+"""The rule of intermittent series: MASE plus sMAPE, and the best model alone.
+
+Their errors are absolute, so the best forecast of a period without demand is 0, which a
+mean of forecasts is only where every model forecast 0: one model that forecasts a little
+demand everywhere makes the mean do so. And MASE barely tells such a model from one that
+forecasts 0 where sMAPE tells them apart fully. Measured on captured fits of synthetic
+intermittent panels (40 series each of six kinds: independent orders, low counts, seasonal,
+trending and lumpy demand, demand that dies out) with `recent_median` among the candidates,
+OWA against seasonal naive fell on all 18 panels: weekly 0.78-1.70 -> 0.52-0.81, monthly
+0.91-1.86 -> 0.78-1.22, daily 1.01-3.60 -> 0.72-2.05 (demand that dies out stays the worst:
+most of those series have too few zeros over their whole history to count as intermittent).
+The median in the weighted mean alone changed little (weekly independent orders 1.39 ->
+1.30); the pick scored by MASE alone often took the LSTM's small forecasts of demand
+(daily independent orders 1.45, against 0.84 with sMAPE); letting the naives into the pick
+was no better on average and worse on lumpy daily demand (0.72 -> 1.07)."""
+
+
 def panel_prior(scores: dict[str, dict[str, float]]) -> dict[str, float]:
     """Each model's factor on its validation scores in a file of several series: its mean
     relative score over the file (its score over the best one's on each series, capped at
@@ -171,11 +221,13 @@ def panel_prior(scores: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def out_of_window_errors(paths: dict[str, np.ndarray], truth: np.ndarray, scales: np.ndarray,
-                         factors: dict[str, float] | None = None) -> np.ndarray:
+                         factors: dict[str, float] | None = None, rule: Rule | None = None
+                         ) -> np.ndarray:
     """The scaled errors ``(windows, h)`` of the weighted forecast of `paths` (the models'
     validation paths, ``(windows, h)`` each) on each window, its weights found on the other
-    windows (`inverse_error_weights` of their scores, times `factors`: a panel prior, which
-    the caller found on every window of the file); one window alone is weighted on itself.
+    windows by `rule` (default `COMBINE`: `inverse_error_weights` of their scores), the
+    scores times `factors` (a panel prior, which the caller found on every window of the
+    file); one window alone is weighted on itself.
 
     Weights found on the windows they are then scored on fit those windows' chance ups and
     downs, so the errors understate the errors to come, and intervals built from them are
@@ -186,12 +238,13 @@ def out_of_window_errors(paths: dict[str, np.ndarray], truth: np.ndarray, scales
     if not paths:
         raise ValueError("out_of_window_errors needs at least one model's paths")
     factors = factors or {}
+    rule = rule or COMBINE
     count = truth.shape[0]
 
     def chosen(rows: list[int], on: int) -> np.ndarray:
-        scores = {k: score(v[rows], truth[rows], scales[rows]) * factors.get(k, 1.0)
+        scores = {k: rule.score(v[rows], truth[rows], scales[rows]) * factors.get(k, 1.0)
                   for k, v in paths.items()}
-        w = inverse_error_weights(scores)
+        w = rule.weigh(scores)
         return weighted({k: paths[k][on] for k in w}, w)
 
     everything = list(range(count))
