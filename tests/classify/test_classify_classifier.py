@@ -134,3 +134,21 @@ def test_sequences_longer_than_any_fitted_one_are_cut_with_a_warning():
     chosen = SequenceClassifier("rocket", seed=0, features=500, members=1,
                                 max_length=25).fit(x, y)
     chosen.predict(longer)
+
+
+@pytest.mark.parametrize("classes", [["1", "01", "2"], ["a-rather-long-class-name", "b"]])
+def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
+    import re
+
+    from seqlab.classify.metrics import classification_report
+
+    true = [c for c in classes for _ in range(3)]
+    predicted = true[1:] + true[:1]
+    header, *rows = classification_report(true, predicted, classes).table().splitlines()
+
+    def right_edges(line: str, skip: int) -> list[int]:
+        return [m.end() for m in re.finditer(r"\S+", line)][skip:]
+
+    assert [row.split()[0] for row in rows] == classes
+    for row in rows:  # each count and score ends where its column's name ends
+        assert right_edges(row, 1) == right_edges(header, 3)  # after "true \ predicted"

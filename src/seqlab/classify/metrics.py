@@ -40,11 +40,13 @@ class ClassificationReport:
         """The confusion matrix (rows: true class, columns: predicted) with each class's
         precision and recall, as aligned text."""
         names = [str(c) for c in self.classes]
+        corner = "true \\ predicted"
+        first = max(len(corner), *(len(n) for n in names)) + 1
         width = max(8, *(len(n) for n in names)) + 1
-        lines = ["true \\ predicted".ljust(width) + "".join(n.rjust(width) for n in names)
+        lines = [corner.ljust(first) + "".join(n.rjust(width) for n in names)
                  + "  precision  recall  support"]
         for name, row in zip(names, self.confusion, strict=True):
-            lines.append(name.ljust(width) + "".join(str(v).rjust(width) for v in row)
+            lines.append(name.ljust(first) + "".join(str(v).rjust(width) for v in row)
                          + f"  {self.precision[name]:9.3f}  {self.recall[name]:6.3f}"
                          + f"  {self.support[name]:7d}")
         return "\n".join(lines)
