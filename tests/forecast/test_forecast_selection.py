@@ -15,6 +15,7 @@ from seqlab.forecast.selection import (
     PICK_INTERMITTENT,
     PRIOR_SERIES,
     WINDOWS,
+    Rule,
     best_weights,
     conformal_halfwidths,
     inverse_error_weights,
@@ -223,8 +224,10 @@ def test_window_errors_of_one_window_use_its_own_weights_and_the_factors():
 def test_best_weights_put_everything_on_the_lowest_score():
     assert best_weights({"a": 0.8, "b": 0.3, "c": 0.5}) == {"b": 1.0}
     assert best_weights({"a": 0.0, "b": 0.0}) == {"a": 1.0}
-    with pytest.raises(ValueError, match="at least one score"):
-        best_weights({})
+    assert best_weights({"a": math.nan, "b": 2.0}) == {"b": 1.0}
+    for empty in ({}, {"a": math.nan}):
+        with pytest.raises(ValueError, match="at least one finite score"):
+            best_weights(empty)
 
 
 def test_window_errors_of_a_pick_come_from_the_model_best_on_the_other_windows():
@@ -241,11 +244,27 @@ def test_window_errors_of_a_pick_come_from_the_model_best_on_the_other_windows()
     assert 0.0 < mixed[1, 0] < 2.0  # a weighted mean forecasts between the two
 
 
+def test_a_pick_for_intermittent_series_is_made_by_mase_plus_smape():
+    """b forecasts a little demand everywhere: nearer the orders than a's zeros by MASE,
+    wrong in every quiet period by sMAPE. Picked on the other windows by MASE alone, every
+    window would be forecast by b; by MASE plus sMAPE, by a."""
+    truth = np.array([[0.0, 4.0, 4.0, 4.0]] * 3)
+    scales = np.full(3, 2.0)  # as in the test above: a scores 3.0, b 3.04
+    paths = {"a": np.zeros((3, 4)), "b": np.full((3, 4), 0.5)}
+    errors = out_of_window_errors(paths, truth, scales, rule=PICK_INTERMITTENT)
+    np.testing.assert_allclose(errors, (np.zeros((3, 4)) - truth) / 2)
+    by_mase = out_of_window_errors(paths, truth, scales,
+                                   rule=Rule(score, PICK_INTERMITTENT.weigh))
+    np.testing.assert_allclose(by_mase, (np.full((3, 4), 0.5) - truth) / 2)
+
+
 def test_the_recent_median_reads_the_last_season_or_at_least_eight_points():
     y = np.array([9.0] * 20 + [0, 0, 0, 5, 5, 0, 0, 0, 7, 0, 0, 0])
     np.testing.assert_array_equal(point_forecast("median", y, 3, 12), [0.0, 0.0, 0.0])
+    half = np.array([0.0, 0, 0, 0, 3, 5, 6, 7])  # an even count: the lower middle value
+    np.testing.assert_array_equal(point_forecast("median", half, 2, 1), [0.0, 0.0])
     np.testing.assert_array_equal(point_forecast("median", y, 2, 4), [0.0, 0.0])  # 8 points
-    np.testing.assert_array_equal(point_forecast("median", y, 2, 24), [8.0, 8.0])  # 24 points
+    np.testing.assert_array_equal(point_forecast("median", y, 2, 24), [7.0, 7.0])  # 24 points
     np.testing.assert_array_equal(point_forecast("median", y, 1, 40), [9.0])  # all 32
 
 
@@ -255,7 +274,8 @@ def test_the_intermittent_score_adds_smape_which_counts_any_demand_forecast_in_a
     zero = np.zeros((1, 4))
     little = np.full((1, 4), 0.5)
     assert score(little, truth, scales) < score(zero, truth, scales)  # MASE prefers a little
-    assert zero_aware_score(zero, truth, scales) == pytest.approx(1.5 + 1.5)  # sMAPE 2, 3x
+    # MASE 3 / 2; sMAPE 2 in each of the three periods with orders, 0 in the quiet one
+    assert zero_aware_score(zero, truth, scales) == pytest.approx(1.5 + 1.5)
     assert zero_aware_score(little, truth, scales) == pytest.approx(
         score(little, truth, scales) + (2 + 3 * 7 / 4.5) / 4)
     assert zero_aware_score(zero, truth, scales) < zero_aware_score(little, truth, scales)

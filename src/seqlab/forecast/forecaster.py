@@ -4,7 +4,8 @@ An orchestrator over interchangeable models, as statsforecast's is: the global L
 (`seqlab.forecast.lstm`, one model over all series), the statistical models and the naives
 (`seqlab.forecast.models`), and combinations of them (`seqlab.forecast.selection`). Each
 series is scored by rolling-origin validation over several windows and forecast by the
-candidate that scored best on it. Series too short for validation go down a ladder instead
+candidates weighted by their scores (an intermittent series: by the one that scored best).
+Series too short for validation go down a ladder instead
 of being refused: a combination of the statistical models that can fit them, then naive
 (one or two points: a flat forecast). The per-series work runs in a process pool
 (`workers`); the LSTM trains once, batched over every series long enough for it. Under
@@ -48,6 +49,7 @@ from seqlab.forecast.models import (
     CLASSICAL,
     ETS_FORMS,
     INTERMITTENT,
+    INTERMITTENT_ZEROS,
     SEARCHED,
     is_intermittent,
     model_spec,
@@ -249,9 +251,10 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
             lstm_paths: dict[str, np.ndarray], H: int, notes: list[str]) -> dict[str, _Choice]:
     """Each series' weights: its candidates' validation scores (the naives only where
     nothing else scored), times the file's panel prior (`selection.panel_prior`), weighted
-    by `selection.inverse_error_weights` (an intermittent series: scored with sMAPE too,
-    the best alone, `selection.PICK_INTERMITTENT`). A series too short to validate goes down the
-    ladder; one of 1 or 2 points, or constant, is forecast flat."""
+    by `selection.inverse_error_weights`; an intermittent series takes the one model that
+    scores best by MASE plus sMAPE, its paths clipped at 0 as its forecast will be
+    (`selection.PICK_INTERMITTENT`). A series too short to validate goes down the ladder;
+    one of 1 or 2 points, or constant, is forecast flat."""
     choices: dict[str, _Choice] = {}
     scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict,
                             selection.Rule]] = {}
@@ -272,27 +275,36 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         paths = dict(fit.validation)
         if name in lstm_paths and np.all(np.isfinite(lstm_paths[name])):
             paths["lstm"] = lstm_paths[name]
+        rule = selection.PICK_INTERMITTENT if is_intermittent(y) else selection.COMBINE
+        if rule is selection.PICK_INTERMITTENT:  # scored as delivered: clipped at 0
+            paths = {k: np.maximum(v, 0.0) for k, v in paths.items()}
         truth = np.array([y[o + 1:o + 1 + plan.horizon] for o in plan.origins])
         scores = {k: selection.score(v, truth, fit.scales) for k, v in paths.items()}
         scores = {k: v for k, v in scores.items() if math.isfinite(v)}
         choices[name] = _Choice({"naive": 1.0}, fit.final, True,
                                 {k: round(v, 6) for k, v in scores.items()})
-        rule = selection.PICK_INTERMITTENT if is_intermittent(y) else selection.COMBINE
-        pool = {k: rule.score(paths[k], truth, fit.scales)
-                for k in [k for k in scores if k not in NAIVES] or scores}
+        pool = [k for k in scores if k not in NAIVES] or list(scores)
         if pool:
-            scored[name] = (paths, truth, fit.scales, pool, rule)
+            scored[name] = (paths, truth, fit.scales,
+                            {k: rule.score(paths[k], truth, fit.scales) for k in pool}, rule)
     # A file's series inform each other's choice: each model's scores are multiplied by
-    # how it fared across the file.
-    prior = selection.panel_prior({k: s[3] for k, s in scored.items()})
+    # how it fared across the series of the file scored by the same rule.
+    priors = {rule: selection.panel_prior({k: s[3] for k, s in scored.items() if s[4] is rule})
+              for rule in (selection.COMBINE, selection.PICK_INTERMITTENT)}
+    picked = 0
     for name, (paths, truth, scales, pool, rule) in scored.items():
-        choice = choices[name]
+        choice, prior = choices[name], priors[rule]
         choice.weights = rule.weigh({k: v * prior.get(k, 1.0) for k, v in pool.items()})
         chosen = selection.weighted(paths, choice.weights)
         choice.validation["ensemble"] = round(selection.score(chosen, truth, scales), 6)
         err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior,
                                              rule)
         choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
+        picked += rule is selection.PICK_INTERMITTENT
+    if picked:
+        notes.append(f"{picked} intermittent series ({INTERMITTENT_ZEROS:.0%} zeros or more): "
+                     "each forecast by the one model that scored best by MASE plus sMAPE, not "
+                     "a weighted mean")
     return choices
 
 
