@@ -126,6 +126,17 @@ def test_classical_methods_alone_and_unknown_methods():
         backtest(monthly(60), horizon=4, methods=["magic"])
 
 
+def test_the_intermittent_demand_models_are_scored_alone_on_any_series():
+    rng = np.random.default_rng(0)
+    orders = np.where(rng.random(60) < 0.3, rng.integers(1, 9, 60), 0).astype(float)
+    series = pd.Series(orders, index=pd.date_range("2015-01-01", periods=60, freq="MS"))
+    r = backtest(series, horizon=4, origins=2, methods=["croston", "adida", "median"])
+    assert set(r.metrics) == {"croston", "adida", "median"}
+    assert all(math.isfinite(r.metrics[k]["mase"]) for k in r.metrics)
+    # the median of mostly quiet months is 0; Croston's mean demand is not
+    assert r.metrics["median"]["smape"] < r.metrics["croston"]["smape"]
+
+
 def test_progress_is_one_line_per_origin():
     lines = []
     backtest(monthly(60), horizon=4, origins=3, methods=["seqlab", "naive"], progress=lines.append,

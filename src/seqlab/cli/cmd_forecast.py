@@ -93,8 +93,9 @@ def _forecast(
     """Forecast the next HORIZON values of every series in DATA, with prediction intervals.
 
     Each series is forecast by the method that validates best on it (rolling origins):
-    the global LSTM hybrid, a statistical model (ETS, ARIMA, Theta, CES), a combination, or
-    a naive forecast; series too short to validate on go down a ladder of simpler methods,
+    the global LSTM hybrid, a statistical model (ETS, ARIMA, Theta, CES; for intermittent
+    demand also Croston, ADIDA or the recent median), a combination, or a naive forecast;
+    series too short to validate on go down a ladder of simpler methods,
     never refused. Output columns: date, series, forecast, lower, upper, method (original
     units, each series from its own last date). With --model BUNDLE, DATA is new data for a
     saved forecaster, read as the fitted data were (--date-column, --id-column and
@@ -175,7 +176,7 @@ def _backtest(
                                              show_default="HORIZON")] = None,
     methods: Annotated[list[str] | None, typer.Option(
         help="Methods to score (repeat or comma-separate): seqlab, naive, seasonal_naive, "
-             "ets, arima, arima_log, theta, ces.",
+             "ets, arima, arima_log, theta, ces, croston, adida, median.",
         show_default="seqlab, naive, seasonal_naive, ets, arima, theta")] = None,
     refit: Annotated[bool, typer.Option(help="Refit seqlab at every origin (--no-refit: fit "
                                         "once at the first origin, then only forecast).")]

@@ -1,5 +1,6 @@
 """Rolling-origin evaluation of any forecasting method: seqlab's forecaster, the classical
-models (statsforecast's AutoETS, AutoARIMA, AutoTheta, AutoCES), naive and seasonal naive.
+models (statsforecast's AutoETS, AutoARIMA, AutoTheta, AutoCES), naive and seasonal naive,
+and the intermittent-demand models (Croston, ADIDA, the recent median) on any series.
 
 For each of `origins` forecast origins (the last one `horizon` points before a series' own
 end, each earlier one `step` points before the next), everything up to the origin is
@@ -27,12 +28,12 @@ from seqlab.errors import ValidationError
 from seqlab.forecast.data import SeriesData, prepare
 from seqlab.forecast.forecaster import Forecaster
 from seqlab.forecast.metrics import coverage, rmse, smape
-from seqlab.forecast.models import CLASSICAL, safe_forecast
+from seqlab.forecast.models import CLASSICAL, INTERMITTENT, safe_forecast
 from seqlab.forecast.selection import mase_scale
 
 __all__ = ["backtest", "BacktestResult", "BACKTEST_METHODS", "DEFAULT_METHODS"]
 
-BACKTEST_METHODS = ("seqlab", *CLASSICAL)
+BACKTEST_METHODS = ("seqlab", *CLASSICAL, *INTERMITTENT)
 """Methods a backtest can score."""
 DEFAULT_METHODS = ("seqlab", "naive", "seasonal_naive", "ets", "arima", "theta")
 MIN_HISTORY = 3
