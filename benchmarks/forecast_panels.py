@@ -395,9 +395,11 @@ def score(panel: Panel, results: dict[str, MethodResult]) -> dict[str, dict]:
 
 
 def by_kind(panel: Panel, per: dict[str, dict[str, tuple[float, float]]],
-            scorable: list[str]) -> dict[str, dict[str, float]]:
+            scorable: list[str], seqlab: MethodResult | None = None
+            ) -> dict[str, dict[str, float]]:
     """Mean MASE per method for each coarse kind of series (short, intermittent, the
-    trend kinds, seasonal or not), to show where a method is weak."""
+    trend kinds, seasonal or not), to show where a method is weak; with `seqlab`'s result,
+    also the share of the truths its intervals held in each (``cov80``)."""
     groups: dict[str, list[str]] = {}
     for k in scorable:
         kind = panel.kinds.get(k, "")
@@ -415,6 +417,10 @@ def by_kind(panel: Panel, per: dict[str, dict[str, tuple[float, float]]],
         out[tag] = {"series": len(keys), **{
             method: round(float(np.mean([p.get(k, per["naive"][k])[0] for k in keys])), 3)
             for method, p in per.items()}}
+        held = [(panel.truth[k] >= seqlab.lower[k]) & (panel.truth[k] <= seqlab.upper[k])
+                for k in keys if seqlab is not None and k in seqlab.lower]
+        if held:
+            out[tag]["cov80"] = round(float(np.mean(np.concatenate(held))), 3)
     return out
 
 
@@ -445,7 +451,8 @@ def evaluate(panel: Panel, layout: str, seed: int, workers: int, directory: Path
             "best_classical": best,
             "seqlab_beats_best_classical": (bool(summary["seqlab"]["owa"]
                                                  <= summary[best]["owa"]) if best else None),
-            "by_kind": by_kind(panel, per, scorable) if len(set(panel.kinds.values())) > 1
+            "by_kind": by_kind(panel, per, scorable, results["seqlab"])
+            if len(set(panel.kinds.values())) > 1
             else {}}
 
 
@@ -464,11 +471,12 @@ def print_result(result: dict, say) -> None:
             f"{s['seconds']:8.1f}")
     say(f"seqlab chose: {result['seqlab_chose']}")
     if result["by_kind"]:
-        methods = [k for k in next(iter(result["by_kind"].values())) if k != "series"]
-        say("mean MASE by kind: " + " ".join(f"{m:>7s}" for m in methods))
+        methods = [k for k in result["methods"] if k in next(iter(result["by_kind"].values()))]
+        say("mean MASE by kind: " + " ".join(f"{m:>7s}" for m in methods) + "  seqlab cov80")
         for tag, row in result["by_kind"].items():
             say(f"  {tag:14s} {row['series']:5d} " + " ".join(f"{row[m]:7.3f}"
-                                                           for m in methods))
+                                                           for m in methods)
+                + (f"  {row['cov80']:11.1%}" if "cov80" in row else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
