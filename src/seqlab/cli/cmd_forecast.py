@@ -95,12 +95,12 @@ def _forecast(
     Each series is forecast by the method that validates best on it (rolling origins):
     the global LSTM hybrid, a statistical model (ETS, ARIMA, Theta, CES; for intermittent
     demand also Croston, ADIDA or the recent median), a combination, or a naive forecast;
-    series too short to validate on go down a ladder of simpler methods,
-    never refused. Output columns: date, series, forecast, lower, upper, method (original
-    units, each series from its own last date). With --model BUNDLE, DATA is new data for a
-    saved forecaster, read as the fitted data were (--date-column, --id-column and
-    --value-column say where its columns are, if named otherwise). --out saves the
-    forecaster (a bundle); --forecasts writes the table.
+    series too short to validate on go down a ladder of simpler methods, never refused.
+    Output columns: date, series, forecast, lower, upper, method (original units, each
+    series from its own last date). With --model BUNDLE, DATA is new data for a saved
+    forecaster, read as the fitted data were (--date-column, --id-column and --value-column
+    say where its columns are, if named otherwise). --out saves the forecaster (a bundle);
+    --forecasts writes the table.
     """
     from seqlab._io import atomic_write, check_output_path
     from seqlab.forecast import Forecaster, load, save

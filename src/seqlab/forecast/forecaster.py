@@ -5,9 +5,8 @@ An orchestrator over interchangeable models, as statsforecast's is: the global L
 (`seqlab.forecast.models`), and combinations of them (`seqlab.forecast.selection`). Each
 series is scored by rolling-origin validation over several windows and forecast by the
 candidates weighted by their scores (an intermittent series: by the one that scored best).
-Series too short for validation go down a ladder instead
-of being refused: a combination of the statistical models that can fit them, then naive
-(one or two points: a flat forecast). The per-series work runs in a process pool
+Series too short for validation go down a ladder instead of being refused: a combination of
+the statistical models that can fit them, then naive (one or two points: a flat forecast). The per-series work runs in a process pool
 (`workers`); the LSTM trains once, batched over every series long enough for it. Under
 torchrun the series are divided among the processes, the LSTM trains data-parallel, and
 rank 0 alone writes.
