@@ -258,6 +258,21 @@ def test_a_pick_for_intermittent_series_is_made_by_mase_plus_smape():
     np.testing.assert_allclose(by_mase, (np.full((3, 4), 0.5) - truth) / 2)
 
 
+def test_a_series_is_intermittent_by_its_zeros_overall_or_in_its_last_quarter():
+    from seqlab.forecast.models import is_intermittent
+
+    rng = np.random.default_rng(0)
+    steady = rng.poisson(4.0, 80).astype(float) + 1  # no zeros
+    dying = steady.copy()
+    dying[-20:] = np.where(np.arange(20) % 4 == 0, 1.0, 0.0)  # 15 zeros of 80, 15 of 20
+    assert not is_intermittent(steady)
+    assert np.mean(dying == 0) < 0.3 and is_intermittent(dying)
+    orders = np.where(np.arange(80) % 3 == 0, 5.0, 0.0)  # two thirds zeros throughout
+    assert is_intermittent(orders)
+    assert not is_intermittent(np.concatenate([[-1.0], orders[1:]]))  # negative: not demand
+    assert not is_intermittent(orders[:7])  # too few points to say
+
+
 def test_the_recent_median_reads_the_last_season_or_at_least_eight_points():
     y = np.array([9.0] * 20 + [0, 0, 0, 5, 5, 0, 0, 0, 7, 0, 0, 0])
     np.testing.assert_array_equal(point_forecast("median", y, 3, 12), [0.0, 0.0, 0.0])

@@ -301,9 +301,9 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
         picked += rule is selection.PICK_INTERMITTENT
     if picked:
-        notes.append(f"{picked} intermittent series ({INTERMITTENT_ZEROS:.0%} zeros or more): "
-                     "each forecast by the one model that scored best by MASE plus sMAPE, not "
-                     "a weighted mean")
+        notes.append(f"{picked} intermittent series ({INTERMITTENT_ZEROS:.0%} zeros or more, "
+                     "overall or in the last quarter): each forecast by the one model that "
+                     "scored best by MASE plus sMAPE, not a weighted mean")
     return choices
 
 

@@ -234,10 +234,14 @@ def _fixed(name: str, spec: dict) -> object:
 
 
 def is_intermittent(y: np.ndarray) -> bool:
-    """At least `INTERMITTENT_ZEROS` zeros and no negative values, over 8 points or more:
-    intermittent demand (Croston's territory)."""
+    """No negative values, 8 points or more, and at least `INTERMITTENT_ZEROS` zeros over
+    the whole series or over its last quarter (at least 8 points): intermittent demand
+    (Croston's territory), or demand that is dying out."""
     y = np.asarray(y, float)
-    return bool(len(y) >= 8 and np.all(y >= 0) and np.mean(y == 0) >= INTERMITTENT_ZEROS)
+    if len(y) < 8 or np.any(y < 0):
+        return False
+    recent = y[-max(MEDIAN_POINTS, len(y) // 4):]
+    return bool(max(np.mean(y == 0), np.mean(recent == 0)) >= INTERMITTENT_ZEROS)
 
 
 def safe_forecast(name: str, y: np.ndarray, horizon: int, m: int,
