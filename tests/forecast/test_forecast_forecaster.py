@@ -11,6 +11,7 @@ from forecast_series import FAST, monthly
 from seqlab.errors import BundleError, NotFittedError, ValidationError
 from seqlab.forecast import METHODS, Forecaster, load, save
 from seqlab.forecast.forecaster import LABELS
+from seqlab.forecast.metrics import smape
 
 CHOICES = set(METHODS) | set(LABELS)
 
@@ -146,6 +147,17 @@ def test_intermittent_series_is_forecast_by_its_best_validated_model_alone():
     assert (table["lower"] >= 0).all() and (table["forecast"] >= 0).all()
 
 
+def test_a_tie_between_models_that_all_forecast_quiet_windows_goes_to_the_median():
+    """Every window's history is zeros, so every model forecasts 0 there and all tie; after
+    the one order only the median goes on forecasting 0."""
+    series = pd.Series([0.0] * 30 + [5.0],
+                       index=pd.date_range("2015-01-01", periods=31, freq="MS"))
+    fitted = Forecaster(horizon=4, **{**FAST, "methods": ["naive", "ets", "theta",
+                                                          "median"]}).fit(series)
+    assert fitted.summary()["weights"]["value"] == {"median": 1.0}
+    assert (fitted.predict()["forecast"] == 0.0).all()
+
+
 def test_intermittent_demand_is_forecast_closer_than_by_crostons_mean():
     """Over four files of four intermittent series (mostly months without orders), the
     forecasts err less than CrostonOptimized's (whose mean demand misses every month
@@ -179,11 +191,7 @@ def _mae(forecasts, truths) -> float:
 
 
 def _smape(forecasts, truths) -> float:
-    """Mean sMAPE (0 to 2; 0 where forecast and truth are both 0)."""
-    f, t = np.concatenate(forecasts), np.concatenate(truths)
-    size = np.abs(f) + np.abs(t)
-    return float(np.mean(np.divide(2 * np.abs(f - t), size, out=np.zeros_like(size),
-                                   where=size > 0)))
+    return smape(np.concatenate(truths), np.concatenate(forecasts))
 
 
 def test_errors_name_the_parameter():

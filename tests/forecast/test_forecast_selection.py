@@ -271,6 +271,10 @@ def test_a_series_is_intermittent_by_its_zeros_overall_or_in_its_last_quarter():
     assert is_intermittent(orders)
     assert not is_intermittent(np.concatenate([[-1.0], orders[1:]]))  # negative: not demand
     assert not is_intermittent(orders[:7])  # too few points to say
+    # quiet winters (a quarter of the months) are not intermittent demand, wherever the
+    # data end in the season: the last quarter is read in whole seasons
+    winters = np.where(np.arange(48) % 12 >= 9, 0.0, 10.0 + np.arange(48))
+    assert all(not is_intermittent(winters[:n], 12) for n in range(24, 49))
 
 
 def test_the_recent_median_reads_the_last_season_or_at_least_eight_points():

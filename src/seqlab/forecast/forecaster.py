@@ -228,7 +228,7 @@ def _classical_jobs(series: dict[str, np.ndarray], plans: dict[str, Any], search
     classical = [k for k in search.allowed if k in CLASSICAL]
     intermittent = [k for k in search.allowed if k in INTERMITTENT]
     return {name: _Work(y, H, m, plans[name].origins, plans[name].horizon,
-                        classical + (intermittent if is_intermittent(y) else []),
+                        (intermittent if is_intermittent(y, m) else []) + classical,
                         search.reuse, search.ets_forms)
             for name, y in series.items() if np.ptp(y) > 0 and len(y) > 2}
 
@@ -247,12 +247,13 @@ class _Choice:
 
 
 def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str, _SeriesFit],
-            lstm_paths: dict[str, np.ndarray], H: int, notes: list[str]) -> dict[str, _Choice]:
+            lstm_paths: dict[str, np.ndarray], H: int, m: int, notes: list[str]
+            ) -> dict[str, _Choice]:
     """Each series' weights: its candidates' validation scores (the naives only where
-    nothing else scored), times the file's panel prior (`selection.panel_prior`), weighted
-    by `selection.inverse_error_weights`; an intermittent series takes the one model that
-    scores best by MASE plus sMAPE, its paths clipped at 0 as its forecast will be
-    (`selection.PICK_INTERMITTENT`). A series too short to validate goes down the ladder;
+    nothing else scored), times the panel prior (`selection.panel_prior`) of the file's
+    series under the same rule, weighted by `selection.inverse_error_weights`; an
+    intermittent series takes the one model that scores best by MASE plus sMAPE, its paths
+    clipped at 0 as its forecast will be (`selection.PICK_INTERMITTENT`). A series too short to validate goes down the ladder;
     one of 1 or 2 points, or constant, is forecast flat."""
     choices: dict[str, _Choice] = {}
     scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict,
@@ -274,7 +275,7 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         paths = dict(fit.validation)
         if name in lstm_paths and np.all(np.isfinite(lstm_paths[name])):
             paths["lstm"] = lstm_paths[name]
-        rule = selection.PICK_INTERMITTENT if is_intermittent(y) else selection.COMBINE
+        rule = selection.PICK_INTERMITTENT if is_intermittent(y, m) else selection.COMBINE
         if rule is selection.PICK_INTERMITTENT:  # scored as delivered: clipped at 0
             paths = {k: np.maximum(v, 0.0) for k, v in paths.items()}
         truth = np.array([y[o + 1:o + 1 + plan.horizon] for o in plan.origins])
@@ -509,7 +510,7 @@ class Forecaster:
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
             fits = classical_results()
 
-        choices = _choose(series, plans, fits, lstm_paths, H, notes)
+        choices = _choose(series, plans, fits, lstm_paths, H, m, notes)
         weights = {k: c.weights for k, c in choices.items()}
         finals = {k: c.final for k, c in choices.items()}
         validation = {k: c.validation for k, c in choices.items() if c.validated}
