@@ -381,9 +381,7 @@ def score(panel: Panel, results: dict[str, MethodResult]) -> dict[str, dict]:
                "refused": len(names) - len(per[method]),
                "seconds": result.seconds}
         if result.lower:
-            inside = [(panel.truth[k] >= result.lower[k]) & (panel.truth[k] <= result.upper[k])
-                      for k in names if k in result.lower]
-            row["coverage_80"] = float(np.mean(np.concatenate(inside))) if inside else None
+            row["coverage_80"] = held(panel, result, names)
         if result.error:
             row["error"] = result.error
         summary[method] = {k: (round(v, 4) if isinstance(v, float) else v)
@@ -392,6 +390,14 @@ def score(panel: Panel, results: dict[str, MethodResult]) -> dict[str, dict]:
     summary["_scorable"] = scorable
     summary["_per"] = per
     return summary
+
+
+def held(panel: Panel, result: MethodResult, keys: list[str]) -> float | None:
+    """The share of the truths of series `keys` inside `result`'s intervals (None: none
+    of them has an interval)."""
+    inside = [(panel.truth[k] >= result.lower[k]) & (panel.truth[k] <= result.upper[k])
+              for k in keys if k in result.lower]
+    return float(np.mean(np.concatenate(inside))) if inside else None
 
 
 def by_kind(panel: Panel, per: dict[str, dict[str, tuple[float, float]]],
@@ -417,10 +423,9 @@ def by_kind(panel: Panel, per: dict[str, dict[str, tuple[float, float]]],
         out[tag] = {"series": len(keys), **{
             method: round(float(np.mean([p.get(k, per["naive"][k])[0] for k in keys])), 3)
             for method, p in per.items()}}
-        held = [(panel.truth[k] >= seqlab.lower[k]) & (panel.truth[k] <= seqlab.upper[k])
-                for k in keys if seqlab is not None and k in seqlab.lower]
-        if held:
-            out[tag]["cov80"] = round(float(np.mean(np.concatenate(held))), 3)
+        share = held(panel, seqlab, keys) if seqlab is not None else None
+        if share is not None:
+            out[tag]["cov80"] = round(share, 3)
     return out
 
 
@@ -476,7 +481,7 @@ def print_result(result: dict, say) -> None:
         for tag, row in result["by_kind"].items():
             say(f"  {tag:14s} {row['series']:5d} " + " ".join(f"{row[m]:7.3f}"
                                                            for m in methods)
-                + (f"  {row['cov80']:11.1%}" if "cov80" in row else ""))
+                + (f"  {row['cov80']:12.1%}" if "cov80" in row else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.forecast.metrics import smape
+
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
            "best_weights", "zero_aware_score", "Rule", "COMBINE", "PICK_INTERMITTENT",
            "weighted", "conformal_halfwidths", "panel_prior", "out_of_window_errors"]
@@ -160,11 +162,7 @@ def zero_aware_score(paths: np.ndarray, truth: np.ndarray, scales: np.ndarray) -
     """`score` plus the mean sMAPE as a fraction (0 to 2; 0 where forecast and truth are
     both 0): a forecast of a little demand in a period without any is as wrong as can be
     by sMAPE and nearly right by MASE."""
-    paths, truth = np.asarray(paths, float), np.asarray(truth, float)
-    size = np.abs(paths) + np.abs(truth)
-    smape = np.divide(2 * np.abs(paths - truth), size, out=np.zeros_like(size),
-                      where=size > 0)
-    return score(paths, truth, scales) + float(np.mean(smape))
+    return score(paths, truth, scales) + smape(truth, paths) / 100
 
 
 @dataclass(frozen=True)
