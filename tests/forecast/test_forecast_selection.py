@@ -10,6 +10,7 @@ from forecast_series import monthly
 from seqlab.forecast import Forecaster
 from seqlab.forecast.models import ModelFailure, model_spec, point_forecast, safe_forecast
 from seqlab.forecast.selection import (
+    COMBINE,
     FIT_SHARE,
     MIN_HORIZON,
     PICK_INTERMITTENT,
@@ -332,7 +333,7 @@ def test_a_fit_pools_each_series_out_of_window_errors_for_its_intervals(monkeypa
 
     seen = []
 
-    def recording(paths, truth, scales, factors=None, rule=None):
+    def recording(paths, truth, scales, factors=None, rule=COMBINE):
         errors = out_of_window_errors(paths, truth, scales, factors, rule)
         seen.append((sorted(paths), errors))
         return errors

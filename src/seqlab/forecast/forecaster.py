@@ -6,10 +6,10 @@ An orchestrator over interchangeable models, as statsforecast's is: the global L
 series is scored by rolling-origin validation over several windows and forecast by the
 candidates weighted by their scores (an intermittent series: by the one that scored best).
 Series too short for validation go down a ladder instead of being refused: a combination of
-the statistical models that can fit them, then naive (one or two points: a flat forecast). The per-series work runs in a process pool
-(`workers`); the LSTM trains once, batched over every series long enough for it. Under
-torchrun the series are divided among the processes, the LSTM trains data-parallel, and
-rank 0 alone writes.
+the statistical models that can fit them, then naive (one or two points: a flat forecast).
+The per-series work runs in a process pool (`workers`); the LSTM trains once, batched over
+every series long enough for it. Under torchrun the series are divided among the
+processes, the LSTM trains data-parallel, and rank 0 alone writes.
 """
 
 from __future__ import annotations
@@ -253,8 +253,9 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
     nothing else scored), times the panel prior (`selection.panel_prior`) of the file's
     series under the same rule, weighted by `selection.inverse_error_weights`; an
     intermittent series takes the one model that scores best by MASE plus sMAPE, its paths
-    clipped at 0 as its forecast will be (`selection.PICK_INTERMITTENT`). A series too short to validate goes down the ladder;
-    one of 1 or 2 points, or constant, is forecast flat."""
+    clipped at 0 as its forecast will be (`selection.PICK_INTERMITTENT`). A series too
+    short to validate goes down the ladder; one of 1 or 2 points, or constant, is forecast
+    flat."""
     choices: dict[str, _Choice] = {}
     scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict,
                             selection.Rule]] = {}
@@ -291,7 +292,6 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
     # how it fared across the series of the file scored by the same rule.
     priors = {rule: selection.panel_prior({k: s[3] for k, s in scored.items() if s[4] is rule})
               for rule in (selection.COMBINE, selection.PICK_INTERMITTENT)}
-    picked = 0
     for name, (paths, truth, scales, pool, rule) in scored.items():
         choice, prior = choices[name], priors[rule]
         choice.weights = rule.weigh({k: v * prior.get(k, 1.0) for k, v in pool.items()})
@@ -300,7 +300,7 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior,
                                              rule)
         choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
-        picked += rule is selection.PICK_INTERMITTENT
+    picked = sum(s[4] is selection.PICK_INTERMITTENT for s in scored.values())
     if picked:
         notes.append(f"{picked} intermittent series ({INTERMITTENT_ZEROS:.0%} zeros or more, "
                      "overall or in the last quarter): each forecast by the one model that "

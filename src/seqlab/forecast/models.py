@@ -244,9 +244,8 @@ def is_intermittent(y: np.ndarray, m: int = 1) -> bool:
     y = np.asarray(y, float)
     if len(y) < 8 or np.any(y < 0):
         return False
-    recent = max(MEDIAN_POINTS, len(y) // 4)
-    if m > 1:
-        recent = -(-recent // m) * m
+    season = max(m, 1)
+    recent = math.ceil(max(MEDIAN_POINTS, len(y) // 4) / season) * season
     return bool(max(np.mean(y == 0), np.mean(y[-recent:] == 0)) >= INTERMITTENT_ZEROS)
 
 

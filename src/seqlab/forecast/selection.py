@@ -189,8 +189,8 @@ on all 18 panels: weekly 0.65-1.62 -> 0.52-0.80, monthly 0.91-1.82 -> 0.78-1.05,
 1.01-2.91 -> 0.72-1.01 (demand that dies out: 0.65 -> 0.58, 1.22 -> 0.98 and 2.91 -> 0.92,
 once a series with 30% zeros in its last quarter counts as intermittent; 0.55, 1.14 and
 1.82 while only its whole history counted, too few zeros in most). The median in the
-weighted mean instead changed little (weekly independent orders 1.33 -> 1.30); the pick by MASE
-alone often took the LSTM's small forecasts of demand (daily independent orders 1.24,
+weighted mean instead changed little (weekly independent orders 1.33 -> 1.30); the pick by
+MASE alone often took the LSTM's small forecasts of demand (daily independent orders 1.24,
 against 0.84; monthly seasonal demand 1.46 against 1.05); letting the naives into the pick
 was worse on average (mean OWA 0.888 against 0.864) and on lumpy daily demand 1.07."""
 
@@ -222,11 +222,11 @@ def panel_prior(scores: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def out_of_window_errors(paths: dict[str, np.ndarray], truth: np.ndarray, scales: np.ndarray,
-                         factors: dict[str, float] | None = None, rule: Rule | None = None
+                         factors: dict[str, float] | None = None, rule: Rule = COMBINE
                          ) -> np.ndarray:
     """The scaled errors ``(windows, h)`` of the weighted forecast of `paths` (the models'
     validation paths, ``(windows, h)`` each) on each window, its weights found on the other
-    windows by `rule` (default `COMBINE`: `inverse_error_weights` of their scores), the
+    windows by `rule` (`COMBINE`: `inverse_error_weights` of their scores), the
     scores times `factors` (a panel prior, which the caller found on every window of the
     file); one window alone is weighted on itself.
 
@@ -239,7 +239,6 @@ def out_of_window_errors(paths: dict[str, np.ndarray], truth: np.ndarray, scales
     if not paths:
         raise ValueError("out_of_window_errors needs at least one model's paths")
     factors = factors or {}
-    rule = rule or COMBINE
     count = truth.shape[0]
 
     def chosen(rows: list[int], on: int) -> np.ndarray:
