@@ -134,6 +134,12 @@ def _names(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(s, str) for s in v) and len(set(v)) == len(v)
 
 
+def _per_series(v: Any, series: list[str]) -> bool:
+    """Whether `v` is an object with one entry per series (in any order: the document's keys
+    are written sorted, the series in the file's order)."""
+    return isinstance(v, dict) and len(v) == len(series) and set(v) == set(series)
+
+
 def _check(where: Path, ok: bool, field: str, value: Any, expected: str) -> None:
     if not ok:
         raise _fail(where, f"field {field!r} must be {expected}; got {str(value)[:100]!r}.")
@@ -208,7 +214,7 @@ def _check_arima(where: Path, doc: Any, series: list[str]) -> dict[str, dict | N
     def orders(v: Any) -> bool:
         return isinstance(v, list) and len(v) == 3 and all(_is_int(x, 0) and x <= 10 for x in v)
 
-    _check(where, isinstance(doc, dict) and list(doc) == series and all(
+    _check(where, _per_series(doc, series) and all(
         v is None or (isinstance(v, dict) and set(v) == keys and orders(v["order"])
                       and orders(v["seasonal_order"]) and _is_int(v["season_length"], 1)
                       and v["season_length"] <= 10_000
@@ -217,9 +223,9 @@ def _check_arima(where: Path, doc: Any, series: list[str]) -> dict[str, dict | N
         for v in doc.values()), "arima", doc,
         "one entry per series: null, or an ARIMA order (p, d, q up to 10), seasonal order, "
         "season length and the mean and drift flags")
-    return {k: None if v is None else {**v, "order": tuple(v["order"]),
-                                       "seasonal_order": tuple(v["seasonal_order"])}
-            for k, v in doc.items()}
+    return {k: None if (v := doc[k]) is None else {**v, "order": tuple(v["order"]),
+                                                   "seasonal_order": tuple(v["seasonal_order"])}
+            for k in series}
 
 
 def _check_lstm(where: Path, doc: Any, horizon: int, series: list[str]) -> LSTMHybrid:
@@ -285,11 +291,11 @@ def _read_version(folder: Path) -> Forecaster:
     _check(where, _names(series) and len(series) > 0, "series", series,
            "a non-empty list of unique names")
     methods = doc["methods"]
-    _check(where, isinstance(methods, dict) and list(methods) == series and all(
+    _check(where, _per_series(methods, series) and all(
         v in _CHOICES for v in methods.values()), "methods", methods,
         f"one method per series, among {list(_CHOICES)}")
     weights = doc["weights"]
-    _check(where, isinstance(weights, dict) and list(weights) == series and all(
+    _check(where, _per_series(weights, series) and all(
         isinstance(w, dict) and w and all(k in METHODS and _is_num(v) and 0 < v <= 1
                                           for k, v in w.items())
         and abs(sum(w.values()) - 1) < 1e-6 for w in weights.values()), "weights",
@@ -297,7 +303,7 @@ def _read_version(folder: Path) -> Forecaster:
         "summing to 1")
     f.arima_ = _check_arima(where, doc["arima"], series)
     for key in ("paths", "scales", "nonnegative"):
-        _check(where, isinstance(doc[key], dict) and list(doc[key]) == series, key,
+        _check(where, _per_series(doc[key], series), key,
                doc[key] if not isinstance(doc[key], dict) else list(doc[key]),
                "one entry per series")
     paths = {k: _floats(where, f"paths.{k}", doc["paths"][k], H) for k in series}
@@ -343,11 +349,11 @@ def _read_version(folder: Path) -> Forecaster:
     f.freq_ = doc["freq"]
     f.season_length_ = doc["season_length"]
     f.series_names_ = series
-    f.methods_ = dict(methods)
-    f.weights_ = {k: {m: float(v) for m, v in w.items()} for k, w in weights.items()}
+    f.methods_ = {k: methods[k] for k in series}
+    f.weights_ = {k: {m: float(v) for m, v in weights[k].items()} for k in series}
     f.paths_ = paths
     f.scales_ = scales
-    f.nonnegative_ = dict(doc["nonnegative"])
+    f.nonnegative_ = {k: doc["nonnegative"][k] for k in series}
     f.errors_ = err
     f.unit_halfwidth_ = unit
     f.report_ = report
@@ -377,7 +383,7 @@ def _check_data(where: Path, data: Any, freq: str | None, m: int,
         _check(where, regular, "data.index", data["index"][:3],
                f"regular dates at frequency {freq}")
     values = data["values"]
-    _check(where, isinstance(values, dict) and list(values) == series, "data.values",
+    _check(where, _per_series(values, series), "data.values",
            list(values) if isinstance(values, dict) else values, "one column per series")
     table = pd.DataFrame({k: _floats(where, f"data.values.{k}", values[k], n, nullable=True)
                           for k in series}, index=index, dtype=float)
