@@ -12,6 +12,7 @@ from seqlab.errors import BundleError, NotFittedError, ValidationError
 from seqlab.forecast import METHODS, Forecaster, load, save
 from seqlab.forecast.forecaster import LABELS
 from seqlab.forecast.metrics import smape
+from seqlab.forecast.selection import FULL, SHORT, conformal_halfwidths, grouped_halfwidths
 
 CHOICES = set(METHODS) | set(LABELS)
 
@@ -270,8 +271,11 @@ def _document(root):
     (("methods", "sales"), "magic", "methods"),
     (("paths", "sales"), [1.0], "paths.sales"),
     (("scales", "sales"), -1, "scales"),
-    (("unit_halfwidth",), [1e308] * 6, "unit_halfwidth"),
-    (("errors",), [[1.0]], "errors"),
+    (("unit_halfwidth", "full"), [1e308] * 6, "unit_halfwidth.full"),
+    (("unit_halfwidth",), [1.0] * 6, "unit_halfwidth"),
+    (("errors", "full"), [[1.0]], "errors.full"),
+    (("errors", "short"), [], "errors"),
+    (("interval_groups", "sales"), "middle", "interval_groups"),
     (("report", "seconds"), "soon", "report.seconds"),
     (("data", "index"), ["not a date"] * 72, "data.index"),
     (("format_version",), 1, "earlier seqlab"),
@@ -302,6 +306,48 @@ def test_a_bundle_of_series_named_out_of_sorted_order_reloads_in_the_files_order
     assert again.series_names_ == ["s2", "s10", "b", "a"]
     assert list(again.methods_) == list(again.weights_) == again.series_names_
     assert again.predict().equals(fitted.predict())
+
+
+def test_a_bundle_of_format_2_loads_with_its_pooled_intervals(fitted, tmp_path):
+    save(fitted, tmp_path / "model")
+    path = _document(tmp_path / "model")
+    doc = json.loads(path.read_text())
+    assert doc["format_version"] == 3 and doc["interval_groups"] == {"sales": "full"}
+    doc.update(format_version=2, errors=doc["errors"]["full"],
+               unit_halfwidth=doc["unit_halfwidth"]["full"])
+    del doc["interval_groups"]
+    path.write_text(json.dumps(doc))
+    old = load(tmp_path / "model")
+    assert old.interval_groups_ == {"sales": "full"}
+    assert old.predict().equals(fitted.predict())
+    assert old.predict(level=0.5).equals(fitted.predict(level=0.5))
+
+
+def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path):
+    rng = np.random.default_rng(5)
+    n, short = 96, 14
+    frame = pd.DataFrame(index=pd.date_range("2010-01-01", periods=n, freq="MS"))
+    for k in range(8):
+        frame[f"long{k}"] = monthly(n, seed=k).to_numpy()
+    for k in range(12):
+        frame[f"short{k}"] = np.r_[np.full(n - short, np.nan),
+                                   100 + np.cumsum(rng.normal(0, 5, short))]
+    fitted = Forecaster(horizon=6, methods=["naive", "theta", "ets"], members=1).fit(frame)
+    groups = fitted.interval_groups_
+    assert {k for k, g in groups.items() if g == SHORT} == {f"short{k}" for k in range(12)}
+    assert any("intervals of the 12 series validated on fewer steps" in note
+               for note in fitted.report_.notes)
+    units = grouped_halfwidths(fitted.errors_, 0.8, 6)
+    pooled = conformal_halfwidths(np.concatenate(list(fitted.errors_.values())), 0.8, 6)
+    assert not np.allclose(units[SHORT], pooled) and not np.allclose(units[FULL], pooled)
+    table = fitted.predict()
+    for name, rows in table.groupby("series"):
+        half = (rows["upper"] - rows["forecast"]).to_numpy()  # lower may be clipped at 0
+        np.testing.assert_allclose(half, units[groups[name]] * fitted.scales_[name])
+    save(fitted, tmp_path / "model")
+    again = load(tmp_path / "model")
+    assert again.predict().equals(table)
+    assert again.predict(level=0.9).equals(fitted.predict(level=0.9))
 
 
 def _promotions(seed, n=120, horizon=6):

@@ -12,13 +12,18 @@ from seqlab.forecast.models import ModelFailure, model_spec, point_forecast, saf
 from seqlab.forecast.selection import (
     COMBINE,
     FIT_SHARE,
+    FULL,
+    GROUP_LEAST,
     MIN_HORIZON,
     PICK_INTERMITTENT,
     PRIOR_SERIES,
+    SHORT,
     WINDOWS,
     Rule,
     best_weights,
     conformal_halfwidths,
+    grouped_halfwidths,
+    interval_group,
     inverse_error_weights,
     out_of_window_errors,
     panel_prior,
@@ -326,6 +331,50 @@ def test_a_step_without_errors_between_validated_ones_takes_the_step_before():
     assert np.all(np.isfinite(width)) and width[1] == width[0] and width[2] > width[1]
 
 
+def test_a_series_validated_on_fewer_steps_than_the_horizon_is_in_the_short_group():
+    assert interval_group(6, 6) == FULL
+    assert interval_group(8, 6) == FULL
+    assert interval_group(2, 6) == SHORT
+    assert interval_group(0, 6) == SHORT  # not validated at all
+
+
+def _errors(rng, windows, spread, steps=4, validated=4):
+    e = rng.normal(0, spread, (windows, steps))
+    e[:, validated:] = np.nan
+    return e
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_each_group_with_enough_windows_is_calibrated_on_its_own_errors(seed):
+    rng = np.random.default_rng(seed)
+    errors = {FULL: _errors(rng, 200, 1.0), SHORT: _errors(rng, 60, 3.0, validated=2)}
+    units = grouped_halfwidths(errors, 0.8, 4)
+    for group, e in errors.items():
+        np.testing.assert_array_equal(units[group], conformal_halfwidths(e, 0.8, 4))
+    pooled = conformal_halfwidths(np.concatenate(list(errors.values())), 0.8, 4)
+    # The short series err three times as much: pooled, their intervals were too narrow
+    # and the long series' too wide.
+    assert np.all(units[SHORT] > pooled) and np.all(units[FULL] < pooled)
+    # Each group's 80% half-width holds about 80% of fresh errors of its kind.
+    fresh = {FULL: _errors(rng, 2000, 1.0), SHORT: _errors(rng, 2000, 3.0)}
+    for group, e in fresh.items():
+        held = np.mean(np.abs(e[:, :2]) <= units[group][:2])
+        assert 0.74 <= held <= 0.88, (group, held)
+
+
+def test_a_group_with_few_windows_or_a_file_of_one_group_takes_the_pooled_half_widths():
+    rng = np.random.default_rng(0)
+    errors = {FULL: _errors(rng, 200, 1.0), SHORT: _errors(rng, GROUP_LEAST - 1, 3.0)}
+    units = grouped_halfwidths(errors, 0.8, 4)
+    pooled = conformal_halfwidths(np.concatenate(list(errors.values())), 0.8, 4)
+    np.testing.assert_array_equal(units[SHORT], pooled)
+    np.testing.assert_array_equal(units[FULL], conformal_halfwidths(errors[FULL], 0.8, 4))
+    alone = grouped_halfwidths({SHORT: errors[SHORT]}, 0.8, 4)
+    np.testing.assert_array_equal(alone[SHORT], conformal_halfwidths(errors[SHORT], 0.8, 4))
+    empty = grouped_halfwidths({FULL: errors[FULL], SHORT: np.zeros((0, 4))}, 0.8, 4)
+    np.testing.assert_array_equal(empty[SHORT], conformal_halfwidths(errors[FULL], 0.8, 4))
+
+
 def test_a_fit_pools_each_series_out_of_window_errors_for_its_intervals(monkeypatch):
     """The fit's pooled errors are, series after series, the out-of-window errors of each
     validated series' candidates, padded with NaN to the horizon."""
@@ -347,8 +396,11 @@ def test_a_fit_pools_each_series_out_of_window_errors_for_its_intervals(monkeypa
     assert [models for models, _ in seen] == [["ets", "theta"]] * 3  # the naives sit out
     expected = np.concatenate([np.pad(e, ((0, 0), (0, 4 - e.shape[1])), constant_values=np.nan)
                                for _, e in seen])
-    np.testing.assert_array_equal(fitted.errors_, expected)
-    assert fitted.errors_.shape[0] == sum(fitted.report_.windows.values())
+    # 30 points leave room to validate 3 steps of the 4: every series is in the short group.
+    assert fitted.interval_groups_ == {k: selection.SHORT for k in frame}
+    assert list(fitted.errors_) == [selection.SHORT]
+    np.testing.assert_array_equal(fitted.errors_[selection.SHORT], expected)
+    assert fitted.errors_[selection.SHORT].shape[0] == sum(fitted.report_.windows.values())
 
 
 def test_a_short_series_forecast_has_intervals_that_widen_with_the_horizon():

@@ -51,8 +51,9 @@ CRAFTED = {
     "index-not-a-date": (_set(("data", "index", 0), "the day after"), r"data.index"),
     "index-out-of-range": (_set(("data", "index", 0), "99999-01-01"), r"data.index"),
     # Stored validation errors of 1e308 gave exit 0 with empty lower/upper cells.
-    "errors-1e308": (_set(("errors",), [[1e308, 1, 1]] * 3), r"errors"),
-    "halfwidth-1e308": (_set(("unit_halfwidth",), [1e308] * 3), r"unit_halfwidth"),
+    "errors-1e308": (_set(("errors", "full"), [[1e308, 1, 1]] * 3), r"errors.full"),
+    "halfwidth-1e308": (_set(("unit_halfwidth", "full"), [1e308] * 3),
+                        r"unit_halfwidth.full"),
     "path-nan": (_set(("paths", "value"), [1.0, None, 2.0]), r"paths.value"),
     "method-unknown": (_set(("methods", "value"), "exec"), r"methods"),
     "lstm-without-settings": (_set(("weights", "value"), {"lstm": 1.0}), r"'lstm'"),

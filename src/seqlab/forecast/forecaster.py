@@ -246,6 +246,18 @@ class _Choice:
     errors: np.ndarray | None = None
 
 
+def _interval_errors(choices: dict[str, _Choice], plans: dict[str, Any], H: int
+                     ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+    """Each series' interval group (`selection.interval_group`: validated on every step of
+    the horizon or not) and each group's out-of-window errors, stacked ``(windows, H)``."""
+    groups = {k: selection.interval_group(plans[k].horizon if c.errors is not None else 0, H)
+              for k, c in choices.items()}
+    errors = {g: np.concatenate([np.zeros((0, H))] + [
+                  c.errors for k, c in choices.items() if groups[k] == g and c.errors is not None])
+              for g in sorted(set(groups.values()))}
+    return groups, errors
+
+
 def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str, _SeriesFit],
             lstm_paths: dict[str, np.ndarray], H: int, m: int, notes: list[str]
             ) -> dict[str, _Choice]:
@@ -527,10 +539,14 @@ class Forecaster:
         methods = self.methods_
         self.scales_ = {k: _interval_scale(y, m) for k, y in series.items()}
         self.nonnegative_ = {k: bool(np.min(y) >= 0) for k, y in series.items()}
-        errors = [c.errors for c in choices.values() if c.errors is not None]
-        pooled = np.concatenate(errors) if errors else np.zeros((0, H))
-        self.errors_ = pooled
-        self.unit_halfwidth_ = selection.conformal_halfwidths(pooled, self.level, H)
+        self.interval_groups_, self.errors_ = _interval_errors(choices, plans, H)
+        self.unit_halfwidth_ = selection.grouped_halfwidths(self.errors_, self.level, H)
+        alone = {g for g, e in self.errors_.items()
+                 if len(self.errors_) > 1 and len(e) >= selection.GROUP_LEAST}
+        if selection.SHORT in alone:
+            short = sum(g == selection.SHORT for g in self.interval_groups_.values())
+            notes.append(f"the intervals of the {short} series validated on fewer steps than "
+                         f"the horizon are calibrated on their own errors")
         report = FitReport(_describe(methods), methods, validation, window_counts,
                            self._lstm_summary(), time.perf_counter() - started, notes,
                            {k: {m: round(v, 6) for m, v in w.items()}
@@ -709,12 +725,13 @@ class Forecaster:
             paths = self._forecast_anew(sd, H, future_covariates)
             scales = {k: _interval_scale(sd.series(k).to_numpy(float), sd.season_length)
                       for k in self.series_names_}
-        unit = (self.unit_halfwidth_ if level == self.level and H <= len(self.unit_halfwidth_)
-                else selection.conformal_halfwidths(self.errors_, level, H))[:H]
+        stored = len(next(iter(self.unit_halfwidth_.values())))
+        units = (self.unit_halfwidth_ if level == self.level and H <= stored
+                 else selection.grouped_halfwidths(self.errors_, level, H))
         frames = []
         for name in self.series_names_:
             point = np.asarray(paths[name], float)[:H]
-            width = unit * scales[name]
+            width = units[self.interval_groups_[name]][:H] * scales[name]
             lower, upper = point - width, point + width
             if self.nonnegative_.get(name, False):
                 point, lower, upper = (np.maximum(v, 0.0) for v in (point, lower, upper))

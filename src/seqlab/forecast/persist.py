@@ -4,7 +4,8 @@ A forecasting bundle is a bundle store (`seqlab.bundle.store`: versions swapped 
 atomically under the writer lock, stale staging removed); its live version holds::
 
     forecast.json      settings, the method chosen per series, the forecasts, the scaled
-                       validation errors (for the intervals), the fit report, the LSTM
+                       validation errors and half-widths of each interval group (format 3;
+                       format 2 stored one group, and is still read), the fit report, the LSTM
                        hybrid's settings and transforms, and the fitted data (to forecast
                        from the bundle alone); checked field by field on load
     members/0 ... k    the LSTM hybrid's ensemble members, one seqlab bundle each (spec
@@ -28,13 +29,14 @@ from seqlab.errors import BundleError
 from seqlab.forecast.data import SeriesData
 from seqlab.forecast.forecaster import LABELS, METHODS, FitReport, Forecaster
 from seqlab.forecast.lstm import LSTMHybrid
+from seqlab.forecast.selection import FULL, SHORT
 from seqlab.forecast.transforms import SeriesTransform
 
 __all__ = ["save", "load", "check_target", "is_forecasting_bundle", "FORMAT",
            "FORMAT_VERSION"]
 
 FORMAT = "seqlab-forecaster"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DOCUMENT = "forecast.json"
 _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_column", "freq",
            "fill", "covariates", "season_length", "id_column", "value_column", "calendar", "units",
@@ -85,8 +87,9 @@ def _document(f: Forecaster) -> dict[str, Any]:
         "paths": {k: [float(v) for v in f.paths_[k]] for k in f.series_names_},
         "scales": {k: float(f.scales_[k]) for k in f.series_names_},
         "nonnegative": {k: bool(f.nonnegative_[k]) for k in f.series_names_},
-        "errors": [_nullable(row) for row in f.errors_],
-        "unit_halfwidth": [float(v) for v in f.unit_halfwidth_],
+        "interval_groups": {k: f.interval_groups_[k] for k in f.series_names_},
+        "errors": {g: [_nullable(row) for row in e] for g, e in f.errors_.items()},
+        "unit_halfwidth": {g: [float(v) for v in u] for g, u in f.unit_halfwidth_.items()},
         "report": asdict(f.report_),
         "lstm": None if lstm is None else {
             **{k: getattr(lstm, k) for k in _LSTM},
@@ -263,12 +266,14 @@ def _read_version(folder: Path) -> Forecaster:
         raise BundleError(f"{folder}: not a forecasting bundle (no {DOCUMENT}).", str(folder))
     doc = read_json(where)
     keys = {"format", "format_version", "params", "freq", "season_length", "series",
-            "future_covariates", "methods", "weights", "arima",
-            "paths", "scales", "nonnegative", "errors", "unit_halfwidth", "report", "lstm",
+            "future_covariates", "methods", "weights", "arima", "paths", "scales",
+            "nonnegative", "interval_groups", "errors", "unit_halfwidth", "report", "lstm",
             "data"}
     if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
         raise _fail(where, "this forecasting bundle was written by an earlier seqlab (format "
                     "1); fit it again with `seqlab forecast DATA --horizon H --out BUNDLE`.")
+    if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 2:
+        doc = _from_format_2(doc)
     _check(where, isinstance(doc, dict) and set(doc) == keys, "(top level)",
            list(doc) if isinstance(doc, dict) else doc, f"an object with exactly {sorted(keys)}")
     _check(where, doc["format"] == FORMAT, "format", doc["format"], repr(FORMAT))
@@ -313,15 +318,7 @@ def _read_version(folder: Path) -> Forecaster:
            "an object series -> number >= 0")
     _check(where, all(isinstance(v, bool) for v in doc["nonnegative"].values()),
            "nonnegative", doc["nonnegative"], "an object series -> bool")
-    errors = doc["errors"]
-    _check(where, isinstance(errors, list), "errors", errors, "a list of rows")
-    # Validation errors and half-widths are in units of each series' scale (MASE): beyond
-    # a million scales they can only be a crafted or corrupted bundle.
-    err = np.array([_floats(where, "errors[]", row, H, nullable=True, bound=1e6)
-                    for row in errors]).reshape(-1, H)
-    unit = _floats(where, "unit_halfwidth", doc["unit_halfwidth"], H, bound=1e6)
-    _check(where, bool(np.all(unit >= 0)), "unit_halfwidth", doc["unit_halfwidth"],
-           "non-negative numbers")
+    groups, err, unit = _check_intervals(where, doc, series, H)
     report = _check_report(where, doc["report"], series)
     uses_lstm = any("lstm" in w for w in weights.values())
     hybrid = None
@@ -354,11 +351,49 @@ def _read_version(folder: Path) -> Forecaster:
     f.paths_ = paths
     f.scales_ = scales
     f.nonnegative_ = {k: doc["nonnegative"][k] for k in series}
+    f.interval_groups_ = groups
     f.errors_ = err
     f.unit_halfwidth_ = unit
     f.report_ = report
     f.lstm_ = hybrid
     return f
+
+
+def _from_format_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """A format-2 document as format 3: its pooled errors and half-widths one group of every
+    series (`selection.FULL`), as format 2 calibrated them."""
+    series = doc.get("series")
+    return {**doc, "format_version": FORMAT_VERSION,
+            "interval_groups": {k: FULL for k in series} if isinstance(series, list) else None,
+            "errors": {FULL: doc.get("errors")},
+            "unit_halfwidth": {FULL: doc.get("unit_halfwidth")}}
+
+
+def _check_intervals(where: Path, doc: dict[str, Any], series: list[str], H: int
+                     ) -> tuple[dict[str, str], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The interval groups of the series, and each group's scaled validation errors and
+    half-widths."""
+    groups = doc["interval_groups"]
+    _check(where, _per_series(groups, series) and all(g in (FULL, SHORT) for g in groups.values()),
+           "interval_groups", groups, f"one group per series, {FULL!r} or {SHORT!r}")
+    used = sorted(set(groups.values()))
+    errors, units = doc["errors"], doc["unit_halfwidth"]
+    for key, value in (("errors", errors), ("unit_halfwidth", units)):
+        _check(where, isinstance(value, dict) and sorted(value) == used, key,
+               list(value) if isinstance(value, dict) else value,
+               f"an object with one entry per interval group, {used}")
+    # Validation errors and half-widths are in units of each series' scale (MASE): beyond
+    # a million scales they can only be a crafted or corrupted bundle.
+    err, unit = {}, {}
+    for g in used:
+        rows = errors[g]
+        _check(where, isinstance(rows, list), f"errors.{g}", rows, "a list of rows")
+        err[g] = np.array([_floats(where, f"errors.{g}[]", row, H, nullable=True, bound=1e6)
+                           for row in rows]).reshape(-1, H)
+        unit[g] = _floats(where, f"unit_halfwidth.{g}", units[g], H, bound=1e6)
+        _check(where, bool(np.all(unit[g] >= 0)), f"unit_halfwidth.{g}", units[g],
+               "non-negative numbers")
+    return {k: groups[k] for k in series}, err, unit
 
 
 def _check_data(where: Path, data: Any, freq: str | None, m: int,
