@@ -300,27 +300,46 @@ def test_a_bundle_of_series_named_out_of_sorted_order_reloads_in_the_files_order
     frame = pd.DataFrame({name: monthly(48, seed=k).to_numpy()
                           for k, name in enumerate(["s2", "s10", "b", "a"])},
                          index=pd.date_range("2015-01-01", periods=48, freq="MS"))
-    fitted = Forecaster(horizon=3, methods=["naive", "theta"], members=1).fit(frame)
+    fitted = Forecaster(horizon=3, methods=["theta", "ets", "arima"], members=1).fit(frame)
     save(fitted, tmp_path / "model")
     again = load(tmp_path / "model")
-    assert again.series_names_ == ["s2", "s10", "b", "a"]
-    assert list(again.methods_) == list(again.weights_) == again.series_names_
+    names = ["s2", "s10", "b", "a"]
+    assert again.series_names_ == names
+    assert list(again.methods_) == list(again.weights_) == list(again.arima_) == names
+    assert list(again.report_.methods) == list(again.report_.weights) == names
+    assert again.summary()["series_methods"] == fitted.summary()["series_methods"]
     assert again.predict().equals(fitted.predict())
+    # refitted from the stored weights (sorted in the document): the same forecast
+    assert again.predict(horizon=5).equals(fitted.predict(horizon=5))
+
+
+def _as_format_2(path):
+    """Rewrite the bundle document at `path` as format 2 wrote it: one pool of errors and
+    one set of half-widths for every series."""
+    doc = json.loads(path.read_text())
+    assert doc["format_version"] == 3
+    doc.update(format_version=2, errors=sum(doc["errors"].values(), []),
+               unit_halfwidth=doc["unit_halfwidth"]["full"])
+    del doc["interval_groups"]
+    path.write_text(json.dumps(doc))
+    return doc
 
 
 def test_a_bundle_of_format_2_loads_with_its_pooled_intervals(fitted, tmp_path):
     save(fitted, tmp_path / "model")
     path = _document(tmp_path / "model")
-    doc = json.loads(path.read_text())
-    assert doc["format_version"] == 3 and doc["interval_groups"] == {"sales": "full"}
-    doc.update(format_version=2, errors=doc["errors"]["full"],
-               unit_halfwidth=doc["unit_halfwidth"]["full"])
-    del doc["interval_groups"]
-    path.write_text(json.dumps(doc))
+    assert json.loads(path.read_text())["interval_groups"] == {"sales": "full"}
+    doc = _as_format_2(path)
     old = load(tmp_path / "model")
     assert old.interval_groups_ == {"sales": "full"}
     assert old.predict().equals(fitted.predict())
     assert old.predict(level=0.5).equals(fitted.predict(level=0.5))
+    for change, field in (({"series": [["sales"]]}, "series"),
+                          ({"format_version": 2.0}, "top level"),
+                          ({"interval_groups": {"sales": "full"}}, "format_version")):
+        path.write_text(json.dumps({**doc, **change}))
+        with pytest.raises(BundleError, match=field):
+            load(tmp_path / "model")
 
 
 def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path):
@@ -344,10 +363,24 @@ def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path
     for name, rows in table.groupby("series"):
         half = (rows["upper"] - rows["forecast"]).to_numpy()  # lower may be clipped at 0
         np.testing.assert_allclose(half, units[groups[name]] * fitted.scales_[name])
+    longer = fitted.predict(horizon=9)
+    units = grouped_halfwidths(fitted.errors_, 0.8, 9)
+    for name, rows in longer.groupby("series"):
+        half = (rows["upper"] - rows["forecast"]).to_numpy()
+        np.testing.assert_allclose(half, units[groups[name]] * fitted.scales_[name])
     save(fitted, tmp_path / "model")
     again = load(tmp_path / "model")
     assert again.predict().equals(table)
     assert again.predict(level=0.9).equals(fitted.predict(level=0.9))
+    assert again.predict(horizon=9).equals(longer)
+    # Saved as format 2 would have saved it, it loads as one pool of errors.
+    _as_format_2(_document(tmp_path / "model"))
+    pooled_units = conformal_halfwidths(np.concatenate(list(fitted.errors_.values())), 0.8, 9)
+    old = load(tmp_path / "model")
+    assert set(old.interval_groups_.values()) == {FULL}
+    for name, rows in old.predict(horizon=9, level=0.8).groupby("series"):
+        half = (rows["upper"] - rows["forecast"]).to_numpy()
+        np.testing.assert_allclose(half, pooled_units * fitted.scales_[name])
 
 
 def _promotions(seed, n=120, horizon=6):

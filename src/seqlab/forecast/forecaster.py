@@ -544,7 +544,8 @@ class Forecaster:
         alone = {g for g, e in self.errors_.items()
                  if len(self.errors_) > 1 and len(e) >= selection.GROUP_LEAST}
         if selection.SHORT in alone:
-            short = sum(g == selection.SHORT for g in self.interval_groups_.values())
+            short = sum(g == selection.SHORT and k in validation
+                        for k, g in self.interval_groups_.items())
             notes.append(f"the intervals of the {short} series validated on fewer steps than "
                          f"the horizon are calibrated on their own errors")
         report = FitReport(_describe(methods), methods, validation, window_counts,

@@ -185,7 +185,8 @@ def _check_report(where: Path, r: Any, series: list[str]) -> FitReport:
     _check(where, isinstance(r["model"], str), "report.model", r["model"], "a string")
     _check(where, isinstance(r["methods"], dict) and set(r["methods"]) == set(series),
            "report.methods", r["methods"], "one method per series")
-    _check(where, isinstance(r["weights"], dict), "report.weights", r["weights"], "an object")
+    _check(where, isinstance(r["weights"], dict) and set(r["weights"]) <= set(series),
+           "report.weights", r["weights"], "an object series -> weights")
     _check(where, isinstance(r["validation"], dict) and all(
         k in series and isinstance(v, dict) and all(
             c in _CHOICES and _is_num(x) for c, x in v.items())
@@ -199,7 +200,10 @@ def _check_report(where: Path, r: Any, series: list[str]) -> FitReport:
            "a finite number >= 0")
     _check(where, isinstance(r["notes"], list) and all(isinstance(s, str) for s in r["notes"]),
            "report.notes", r["notes"], "a list of strings")
-    return FitReport(**r)
+    # The document's keys are sorted: the per-series entries go back to the file's order.
+    ordered = {k: {n: r[k][n] for n in series if n in r[k]}
+               for k in ("methods", "validation", "windows", "weights")}
+    return FitReport(**{**r, **ordered})
 
 
 def _floats(where: Path, field: str, v: Any, n: int, *, nullable: bool = False,
@@ -272,13 +276,16 @@ def _read_version(folder: Path) -> Forecaster:
     if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
         raise _fail(where, "this forecasting bundle was written by an earlier seqlab (format "
                     "1); fit it again with `seqlab forecast DATA --horizon H --out BUNDLE`.")
-    if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 2:
+    if (isinstance(doc, dict) and doc.get("format") == FORMAT
+            and _is_int(doc.get("format_version")) and doc["format_version"] == 2
+            and "interval_groups" not in doc):
         doc = _from_format_2(doc)
     _check(where, isinstance(doc, dict) and set(doc) == keys, "(top level)",
            list(doc) if isinstance(doc, dict) else doc, f"an object with exactly {sorted(keys)}")
     _check(where, doc["format"] == FORMAT, "format", doc["format"], repr(FORMAT))
     _check(where, doc["format_version"] == FORMAT_VERSION, "format_version",
-           doc["format_version"], f"{FORMAT_VERSION} (a newer seqlab wrote this bundle?)")
+           doc["format_version"], f"{FORMAT_VERSION}, or 2 in the previous format's layout "
+           "(a newer seqlab wrote this bundle?)")
     params = _check_params(where, doc["params"])
     H = params["horizon"]
     f = Forecaster(**params)
@@ -364,7 +371,7 @@ def _from_format_2(doc: dict[str, Any]) -> dict[str, Any]:
     series (`selection.FULL`), as format 2 calibrated them."""
     series = doc.get("series")
     return {**doc, "format_version": FORMAT_VERSION,
-            "interval_groups": {k: FULL for k in series} if isinstance(series, list) else None,
+            "interval_groups": {k: FULL for k in series} if _names(series) else None,
             "errors": {FULL: doc.get("errors")},
             "unit_halfwidth": {FULL: doc.get("unit_halfwidth")}}
 

@@ -27,12 +27,13 @@ are those of the forecast weighted on the other windows (`out_of_window_errors`)
 past the validated ones continue the line of the validated steps' mean errors (`_beyond`).
 In a file with both, the series validated on every step of the horizon and the short ones
 validated on fewer are calibrated apart (`grouped_halfwidths`), each group on its own
-errors where it has `GROUP_LEAST` windows. They assume the held-out future errs like the
-validated past: on the development panel, the 80% intervals held 83% of the truths on the 16 series without a break in their
-held-out years, 87% and 88% on short yearly and monthly stretches, 77% to 78% on the
-public yearly panels of fertility rates and 75% on M1's yearly series, but on the nine
-quarterly macrodata series that end in the 2008-09 recession (errors 5 to 12 times their
-validation errors) a quarter at most.
+errors where it has `GROUP_LEAST` windows (else on the whole file's). They assume the
+held-out future errs like the validated past: on the development panel, the 80% intervals
+held 83% of the truths on the 16 series without a break in their held-out years, 87% and
+88% on short yearly and monthly stretches, 77% to 78% on the public yearly panels of
+fertility rates and 75% on M1's yearly series, but on the nine quarterly macrodata series
+that end in the 2008-09 recession (errors 5 to 12 times their validation errors) a quarter
+at most.
 """
 
 from __future__ import annotations
@@ -137,8 +138,10 @@ def mase_scale(y: np.ndarray, m: int) -> float:
 
 
 def weighted(paths: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    """The weighted mean of `paths` (arrays of one shape) by `weights` (summing to 1)."""
-    return sum(w * np.asarray(paths[k], dtype=float) for k, w in weights.items())
+    """The weighted mean of `paths` (arrays of one shape) by `weights` (summing to 1), added
+    up in the order of the models' names, whatever the order of `weights` (a reloaded
+    bundle's are sorted), so that the same weights always give the same forecast."""
+    return sum(weights[k] * np.asarray(paths[k], dtype=float) for k in sorted(weights))
 
 
 def score(paths: np.ndarray, truth: np.ndarray, scales: np.ndarray) -> float:
