@@ -65,6 +65,25 @@ def test_a_first_column_that_does_not_count_steps_stays_a_series(write_csv, firs
     assert data.names == ["t", "sales"] and data.values.index[0] == 0
 
 
+def test_row_numbers_saved_with_a_table_are_dropped_not_forecast(write_csv):
+    # A table saved with pandas' to_csv, index and all: ',date,sales,...' over 0, 1, 2 ...
+    frame = pd.DataFrame({"date": pd.date_range("2015-01-01", periods=30, freq="MS"),
+                          "sales": 100 + np.sin(np.arange(30.0)),
+                          "returns": np.r_[[np.nan] * 10, np.arange(20.0)]})
+    wide = read_csv(write_csv(frame.to_csv()))
+    assert wide.names == ["sales", "returns"] and wide.freq == "MS"
+    assert any("'Unnamed: 0'" in note and "row numbers" in note for note in wide.notes)
+    long = pd.DataFrame({"unique_id": ["a"] * 30 + ["b"] * 30,
+                         "ds": list(frame["date"]) * 2, "y": np.arange(60.0)})
+    assert read_csv(write_csv(long.to_csv(), "long.csv")).names == ["a", "b"]
+    # Numbers under an empty header that are not the rows' own are a series.
+    kept = read_csv(write_csv(frame.set_index(np.arange(30) * 2).to_csv(), "kept.csv"))
+    assert kept.names == ["Unnamed: 0", "sales", "returns"] and not kept.notes
+    # Without dates, the steps are those of the file without the row numbers.
+    steps = read_csv(write_csv(frame[["sales"]].to_csv(), "steps.csv"))
+    assert steps.names == ["sales"] and steps.freq is None and steps.values.index[0] == 0
+
+
 def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
     dates = list(pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
     del dates[7], dates[12]

@@ -162,6 +162,19 @@ def _as_frame(data: Any) -> pd.DataFrame:
     return frame
 
 
+def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` without a column of row numbers under an empty header (pandas' name for it,
+    'Unnamed: 0': the index a table saved with `to_csv` carries unless `index=False`), and
+    a note naming each dropped: 0 to n-1 in order, it is no series (and as the time of a
+    file without dates, the steps it would give are those a file without it has)."""
+    dropped = [name for name in frame.columns
+               if name.startswith("Unnamed: ") and pd.api.types.is_integer_dtype(frame[name])
+               and np.array_equal(frame[name].to_numpy(), np.arange(len(frame)))]
+    notes = [f"dropped the column {name!r}: row numbers under an empty header (an index "
+             "saved with the table), not a series" for name in dropped]
+    return frame.drop(columns=dropped), notes
+
+
 def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """A frame indexed by dates gets them back as a column (its name returned)."""
     if not isinstance(frame.index, pd.DatetimeIndex):
@@ -363,6 +376,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     if freq is None and len(frame) == 1 and isinstance(frame.index, pd.DatetimeIndex):
         freq = frame.index.freqstr  # one date shows no frequency; its index may carry one
     frame, index_column = _index_column(frame)
+    frame, dropped = _row_numbers(frame)
     if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from
         raise ValidationError(f"The data hold no rows (only the columns "
                               f"{list(frame.columns)[:10]}); at least one row of dates and "
@@ -391,6 +405,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                                   "covariate.")
         index, names, values, per_series, notes = _long(frame, layout, covariates)
         shared = None
+    notes = dropped + notes
     grid, freq, positions = _grid(index, freq)
     values = _spread(values, positions, len(grid))
     mask = ~np.isnan(values)
