@@ -124,12 +124,19 @@ def read_config_file(path: str | Path, what: str = "config file") -> dict[str, A
     return read_toml_file(path, what)
 
 
-def check_output_path(path: str | Path, what: str = "output", *, folder: bool = False) -> Path:
+def check_output_path(path: str | Path, what: str = "output", *, folder: bool = False,
+                      inputs: tuple[str | Path | None, ...] = ()) -> Path:
     """Fail early, before any work, when `path` cannot be written: its folder is missing,
-    is not a folder, or is not writable; or `path` itself is a folder. With `folder`, the
+    is not a folder, or is not writable; or `path` itself is a folder; or it is one of the
+    command's `inputs` (writing there would replace the user's data). With `folder`, the
     result is a folder that may exist and whose missing parents are made later. The error
     is a `ValidationError`: the path given is bad input."""
     path = Path(path)
+    for source in inputs:
+        if source is not None and path.exists() and Path(source).exists() \
+                and path.resolve() == Path(source).resolve():
+            raise ValidationError(f"The {what} path {path} is the input file {source}; writing "
+                                  "there would replace your data. Name another file.")
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir() and not folder:
         raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")

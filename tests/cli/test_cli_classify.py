@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from seqlab.cli import app
+from seqlab.errors import ValidationError
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parents[1] / "classify"))
 from classify_sequences import shapes  # noqa: E402
@@ -86,3 +87,14 @@ def test_bad_test_files_are_clear_errors(tmp_path, test_text, message):
                                  "--model", "rocket"])
     assert result.exit_code != 0
     assert message in str(result.exception) + result.output
+
+
+def test_predictions_onto_the_test_file_are_refused_and_the_file_kept(tmp_path):
+    train = _wide(tmp_path / "train.csv", *shapes(8, seed=0))
+    test = _wide(tmp_path / "test.csv", *shapes(4, seed=1))
+    before = test.read_text()
+    result = runner.invoke(app, ["classify", str(train), "--test", str(test), "--model",
+                                 "rocket", "--predictions", str(test)])
+    assert isinstance(result.exception, ValidationError)
+    assert "is the input file" in str(result.exception)
+    assert test.read_text() == before

@@ -83,6 +83,23 @@ def test_forecast_with_model_and_out_is_refused_not_claimed(forecasting_bundle, 
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize("argv", [
+    lambda t, b: ["forecast", t / "new.csv", "--model", b, "--forecasts", t / "new.csv"],
+    lambda t, b: ["forecast", t / "new.csv", "--horizon", 2, "--methods", "naive",
+                  "--forecasts", t / "new.csv"],
+    lambda t, b: ["backtest", t / "new.csv", "--horizon", 2, "--methods", "naive",
+                  "--plot", t / "new.csv"],
+], ids=["model-forecasts", "forecasts", "backtest-plot"])
+def test_an_output_onto_the_data_file_is_refused_and_the_data_kept(forecasting_bundle,
+                                                                    tmp_path, cli, argv):
+    # `forecast DATA --forecasts DATA` replaced the user's data with the forecasts.
+    data = tmp_path / "new.csv"
+    text = "date,value\n" + "".join(f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13))
+    data.write_text(text)
+    assert_one_line_error(cli(*argv(tmp_path, forecasting_bundle)), 2, r"is the input file")
+    assert data.read_text() == text
+
+
 def test_backtest_of_a_constant_series_scores_finite_errors(tmp_path, cli):
     # A constant series gave MASE inf for every method and "seqlab wins: MASE inf against
     # naive inf".

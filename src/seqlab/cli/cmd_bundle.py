@@ -207,10 +207,7 @@ def _predict(
 
     output = alias(out, output, "--output", "write --out FILE", "The output file")
     if output is not None:
-        check_output_path(output, "output")
-        if output.exists() and input.exists() and output.resolve() == input.resolve():
-            raise ValidationError(f"--out {output} is the input file; writing there would "
-                                  f"replace your data. Name another file.")
+        check_output_path(output, "output", inputs=(input,))
     if _is_forecasting_bundle(bundle):
         from seqlab._io import atomic_write
         from seqlab.forecast import load as load_forecaster

@@ -113,7 +113,7 @@ def _classify(
                               "--test TEST.")
     for path, what in ((predictions, "predictions"), (plot, "plot")):
         if path is not None:
-            check_output_path(path, what)
+            check_output_path(path, what, inputs=(train, test))
     if out is not None:
         check_target(out)
     data = read_labelled(train, format=format, label=label, fill=fill)

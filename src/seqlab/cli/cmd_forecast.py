@@ -110,7 +110,7 @@ def _forecast(
     output = alias(forecasts, output, "forecast --output",
                    "write the forecasts with --forecasts FILE", "The forecasts file")
     if output is not None:
-        check_output_path(output, "output")
+        check_output_path(output, "output", inputs=(data, future_covariates))
     if model is not None and out is not None:
         raise ValidationError("--out saves a newly fitted forecaster; with --model BUNDLE the "
                               "saved one only forecasts (nothing new to save). Drop --out, or "
@@ -204,7 +204,7 @@ def _backtest(
     from seqlab.forecast import backtest, backtest_figure, read_csv
 
     if plot is not None and not no_plot:
-        check_output_path(plot, "plot")
+        check_output_path(plot, "plot", inputs=(data,))
     shown = Output(as_json)
     read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates)
     if id_column is not None:
