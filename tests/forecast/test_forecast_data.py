@@ -84,6 +84,20 @@ def test_row_numbers_saved_with_a_table_are_dropped_not_forecast(write_csv):
     assert steps.names == ["sales"] and steps.freq is None and steps.values.index[0] == 0
 
 
+@pytest.mark.parametrize("header, cells, part", [
+    ("Date,Time,Load", [(d.strftime("%Y-%m-%d"), d.strftime("%H:%M")) for d in
+                        pd.date_range("2021-01-01", periods=72, freq="h")], "times of day"),
+    ("year,month,sales", [(str(d.year), d.strftime("%b")) for d in
+                          pd.date_range("2018-01-01", periods=30, freq="MS")], "month names"),
+])
+def test_a_date_split_over_two_columns_is_refused_not_read_as_made_up_series(
+        write_csv, header, cells, part):
+    # The hours 00:00 ... 23:00 (or Jan ... Dec) were read as the ids of 24 (12) series.
+    text = header + "\n" + "".join(f"{a},{b},{k}\n" for k, (a, b) in enumerate(cells))
+    with pytest.raises(ValidationError, match=f"holds {part}, not names of series.*Join"):
+        read_csv(write_csv(text))
+
+
 def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
     dates = list(pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
     del dates[7], dates[12]

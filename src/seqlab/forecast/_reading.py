@@ -393,6 +393,24 @@ def _named(columns: list[str], names: tuple[str, ...]) -> list[str]:
     return [c for c in columns if str(c).strip().lower() in names]
 
 
+_MONTHS = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
+           .strftime("%b").tolist() + pd.date_range("2000-01-01", periods=12, freq="MS")
+           .strftime("%B").tolist()}
+
+
+def _part_of_a_date(column: pd.Series) -> str | None:
+    """'times of day' or 'month names' when every value of the text `column` is one (a date
+    written over two columns), else None."""
+    values = column.dropna().astype(str).str.strip()
+    if values.empty:
+        return None
+    if values.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?").all():
+        return "times of day"
+    if values.str.lower().str.rstrip(".").isin(_MONTHS).all():
+        return "month names"
+    return None
+
+
 def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
                 value_column: str | None, covariates: list[str]) -> LongLayout | None:
     """The long layout of `frame` (one row per series and date), or None for a wide file.
@@ -438,6 +456,14 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                    "no text column names the series")
                 + ": pass `id_column` (--id-column) and `value_column` (--value-column).")
         id_column = text[0]
+        part = _part_of_a_date(frame[id_column])
+        if part is not None:
+            raise ValidationError(
+                f"The column {id_column!r} holds {part}, not names of series: the dates "
+                f"seem split over {date!r} and {id_column!r}, which made the dates repeat. "
+                "Join them into one date column (such as '2021-01-31 13:00' or '2021-01'), "
+                "or, if the file does hold one row per series and date, name the id column "
+                "with `id_column` (--id-column).")
     if date is None:
         others = [c for c in columns if c not in (id_column, value_column, *covariates)]
         if value_column is None or len(others) != 1:
