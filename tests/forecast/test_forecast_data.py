@@ -98,6 +98,19 @@ def test_a_date_split_over_two_columns_is_refused_not_read_as_made_up_series(
         read_csv(write_csv(text))
 
 
+@pytest.mark.parametrize("cell", ['"1,{k:03d}"', "{k}%", "$ {k}.00"])
+def test_numbers_written_for_people_are_refused_not_left_out(write_csv, cell):
+    # A column of '1,234' (or 5%, $5.00) was left out with a note, and only the other
+    # series forecast.
+    text = "date,sales,visits\n" + "".join(
+        f"2020-{m:02d}-01,{cell.format(k=m)},{m}\n" for m in range(1, 13))
+    with pytest.raises(ValidationError, match=r"'sales' must hold numbers.*without thousands"):
+        read_csv(write_csv(text))
+    words = "date,sales,comment\n" + "".join(
+        f"2020-{m:02d}-01,{m},{'fine' if m % 2 else 'so so'}\n" for m in range(1, 13))
+    assert read_csv(write_csv(words, "words.csv")).names == ["sales"]  # text stays text
+
+
 def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
     dates = list(pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
     del dates[7], dates[12]
