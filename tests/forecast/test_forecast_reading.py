@@ -272,6 +272,17 @@ def test_ambiguous_monthly_and_quarterly_dates_over_years_are_day_first(write_cs
     assert data.freq == "MS" and list(data.values.index) == list(months[9:13])
 
 
+def test_dates_written_with_dots_are_day_first_without_a_warning():
+    # '01.02.2021' ... '01.12.2021' (a year of months) were read as days of January.
+    dates = pd.Series([f"01.{m:02d}.2021" for m in range(1, 13)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parsed = parse_dates(dates, "date")
+    assert list(parsed) == list(pd.date_range("2021-01-01", periods=12, freq="MS"))
+    days = parse_dates(pd.Series([f"{d:02d}.01.2021" for d in range(1, 11)]), "date")
+    assert list(days) == list(pd.date_range("2021-01-01", periods=10))
+
+
 @pytest.mark.parametrize("dates, read", [
     # ten days of January written month first, or the first days of ten months written
     # day first: read month first, as pandas does, with a warning

@@ -53,8 +53,10 @@ def _day_first(texts: pd.Series, name: str) -> bool:
     every date is ambiguous ('01/02/2020', '01/03/2020' ...), dates without a time whose
     first number stays the same while the second varies, over several years, are day first:
     read month first they would be the first days of January of each year, where day first
-    they are a monthly or quarterly file's. Otherwise month first (pandas' default), with a
-    warning where the two readings differ (a year of such dates may be either).
+    they are a monthly or quarterly file's. Dates written with dots ('01.02.2021') are day
+    first, as the countries that write them so read them. Otherwise month first (pandas'
+    default), with a warning where the two readings differ (a year of such dates may be
+    either).
     """
     parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:$|[ T])").dropna()
     if parts.empty:
@@ -70,6 +72,8 @@ def _day_first(texts: pd.Series, name: str) -> bool:
             "them one way, best as YYYY-MM-DD.")
     if day_first or month_first:
         return day_first
+    if texts[parts.index].str.match(r"^\d{1,2}\.\d{1,2}\.").all():
+        return True  # 01.02.2021: dots are written day first (month first uses slashes)
     timed = texts.str.contains(r"\d[ T]\d", regex=True).any()
     if not timed and parts[0].nunique() == 1 and parts[1].nunique() > 1 \
             and parts[2].nunique() > 1:
