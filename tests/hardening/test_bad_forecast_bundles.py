@@ -83,6 +83,17 @@ def test_forecast_with_model_and_out_is_refused_not_claimed(forecasting_bundle, 
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize("option", [["--methods", "naive"], ["--members", 3], ["--seed", 4],
+                                    ["--calendar"]])
+def test_fitting_options_with_a_saved_forecaster_are_refused_not_ignored(
+        forecasting_bundle, tmp_path, cli, option):
+    data = tmp_path / "new.csv"
+    data.write_text("date,value\n" + "".join(
+        f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13)))
+    result = cli("forecast", data, "--model", forecasting_bundle, *option)
+    assert_one_line_error(result, 2, rf"{option[0]} choose\(s\) how a forecaster is fitted")
+
+
 @pytest.mark.parametrize("argv", [
     lambda t, b: ["forecast", t / "new.csv", "--model", b, "--forecasts", t / "new.csv"],
     lambda t, b: ["forecast", t / "new.csv", "--horizon", 2, "--methods", "naive",

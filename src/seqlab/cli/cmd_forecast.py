@@ -111,6 +111,13 @@ def _forecast(
                    "write the forecasts with --forecasts FILE", "The forecasts file")
     if output is not None:
         check_output_path(output, "output", inputs=(data, future_covariates))
+    fitting = [option for option, given in (("--methods", methods is not None),
+                                            ("--members", members != 5), ("--seed", seed != 0),
+                                            ("--calendar", calendar)) if given]
+    if model is not None and fitting:
+        raise ValidationError(f"{', '.join(fitting)} choose(s) how a forecaster is fitted; "
+                              "with --model BUNDLE the saved one forecasts as it was fitted. "
+                              "Drop them, or drop --model to fit anew.")
     if model is not None and out is not None:
         raise ValidationError("--out saves a newly fitted forecaster; with --model BUNDLE the "
                               "saved one only forecasts (nothing new to save). Drop --out, or "
