@@ -111,6 +111,19 @@ def test_numbers_written_for_people_are_refused_not_left_out(write_csv, cell):
     assert read_csv(write_csv(words, "words.csv")).names == ["sales"]  # text stays text
 
 
+def test_years_beside_month_numbers_are_refused_with_how_to_join_them(write_csv):
+    # The advice was to name an id column, which reads the months as 12 made-up series.
+    months = pd.date_range("2018-01-01", periods=30, freq="MS")
+    text = "year,month,sales\n" + "".join(f"{d.year},{d.month},{k}\n"
+                                          for k, d in enumerate(months))
+    with pytest.raises(ValidationError, match=r"'month' counts 1, 2.*join them") as caught:
+        read_csv(write_csv(text))
+    assert "id_column" not in str(caught.value)
+    repeated = "date,sales\n" + "".join(f"2020-01-0{1 + k // 2},{k}\n" for k in range(6))
+    with pytest.raises(ValidationError, match=r"appear more than once.*id_column"):
+        read_csv(write_csv(repeated, "repeated.csv"))
+
+
 def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
     dates = list(pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
     del dates[7], dates[12]

@@ -186,6 +186,16 @@ def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     return frame, name
 
 
+def _counts_within_a_year(column: pd.Series) -> bool:
+    """Whether `column` holds whole numbers from 1 to at most 12 that start again at 1 (the
+    months or quarters of a date split over two columns)."""
+    if not pd.api.types.is_integer_dtype(column) or len(column) < 4:
+        return False
+    values = column.to_numpy()
+    return bool(values.min() == 1 and 4 <= values.max() <= 12 and np.all(
+        (np.diff(values) == 1) | (values[1:] == 1)))
+
+
 def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
           covariates: list[str]) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
                                            list[str]]:
@@ -200,10 +210,16 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     duplicated = index[index.duplicated()]
     if len(duplicated):
         shown = ", ".join(label(d) for d in duplicated.unique()[:5])
+        part = next((c for c in frame.columns if c != date and _counts_within_a_year(frame[c])),
+                    None)
         raise ValidationError(
             f"The dates must be unique; these appear more than once: {shown}"
-            f"{' ...' if duplicated.nunique() > 5 else ''}. If the file holds one row per "
-            "series and date (long form), name its id column with `id_column` (--id-column).")
+            f"{' ...' if duplicated.nunique() > 5 else ''}. "
+            + (f"The column {part!r} counts 1, 2, ... within each date, as months or "
+               f"quarters do: if the dates are split over {date!r} and {part!r}, join them "
+               "into one date column (such as '2021-01')." if part is not None and date else
+               "If the file holds one row per series and date (long form), name its id "
+               "column with `id_column` (--id-column)."))
     if not index.is_monotonic_increasing:
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
