@@ -541,13 +541,12 @@ class Forecaster:
         self.nonnegative_ = {k: bool(np.min(y) >= 0) for k, y in series.items()}
         self.interval_groups_, self.errors_ = _interval_errors(choices, plans, H)
         self.unit_halfwidth_ = selection.grouped_halfwidths(self.errors_, self.level, H)
-        alone = {g for g, e in self.errors_.items()
-                 if len(self.errors_) > 1 and len(e) >= selection.GROUP_LEAST}
-        if selection.SHORT in alone:
+        if selection.SHORT in selection.calibrated_apart(self.errors_):
             short = sum(g == selection.SHORT and k in validation
                         for k, g in self.interval_groups_.items())
             notes.append(f"the intervals of the {short} series validated on fewer steps than "
-                         f"the horizon are calibrated on their own errors")
+                         f"the horizon are calibrated apart, on their own errors where those "
+                         f"are wider than the file's")
         report = FitReport(_describe(methods), methods, validation, window_counts,
                            self._lstm_summary(), time.perf_counter() - started, notes,
                            {k: {m: round(v, 6) for m, v in w.items()}

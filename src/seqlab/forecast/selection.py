@@ -49,6 +49,7 @@ from seqlab.forecast.metrics import smape
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
            "best_weights", "zero_aware_score", "Rule", "COMBINE", "PICK_INTERMITTENT",
            "weighted", "conformal_halfwidths", "interval_group", "grouped_halfwidths",
+           "calibrated_apart",
            "panel_prior", "out_of_window_errors"]
 
 WINDOWS = 5
@@ -332,13 +333,18 @@ def grouped_halfwidths(errors: dict[str, np.ndarray], level: float, horizon: int
     file's 23 long series, the smaller group, held 68% on their own errors, 82% on the
     file's.
     """
-    pooled = np.concatenate([e.reshape(-1, e.shape[-1]) for e in errors.values()]) \
-        if errors else np.zeros((0, horizon))
+    pooled = np.concatenate(list(errors.values())) if errors else np.zeros((0, horizon))
     whole = conformal_halfwidths(pooled, level, horizon)
-    if len(errors) < 2:
-        return {g: whole for g in errors}
-    return {g: np.maximum(conformal_halfwidths(e, level, horizon), whole) if len(e) >= least
+    apart = calibrated_apart(errors, least)
+    return {g: np.maximum(conformal_halfwidths(e, level, horizon), whole) if g in apart
             else whole for g, e in errors.items()}
+
+
+def calibrated_apart(errors: dict[str, np.ndarray], least: int = GROUP_LEAST) -> set[str]:
+    """The groups of `errors` (group -> ``(windows, steps)``) that `grouped_halfwidths`
+    calibrates on their own errors: in a file of two groups or more, those with `least`
+    windows or more."""
+    return {g for g, e in errors.items() if len(errors) > 1 and len(e) >= least}
 
 
 def _beyond(spread: np.ndarray, steps: np.ndarray) -> np.ndarray:
