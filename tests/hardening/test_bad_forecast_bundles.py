@@ -61,23 +61,27 @@ CRAFTED = {
 }
 
 
+def _new_data(tmp_path):
+    """A year of new monthly values for the bundle's series, as `new.csv`."""
+    data = tmp_path / "new.csv"
+    data.write_text("date,value\n" + "".join(
+        f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13)))
+    return data
+
+
 @pytest.mark.parametrize("change,message", CRAFTED.values(), ids=CRAFTED)
 def test_crafted_forecasting_bundles_are_refused(forecasting_bundle, tmp_path, cli, change,
                                                  message):
     bundle = _tampered(forecasting_bundle, tmp_path, change)
     with pytest.raises(BundleError, match=message):
         load(bundle)
-    data = tmp_path / "new.csv"
-    data.write_text("date,value\n" + "".join(
-        f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13)))
+    data = _new_data(tmp_path)
     assert_one_line_error(cli("forecast", data, "--model", bundle), 2, message)
 
 
 def test_forecast_with_model_and_out_is_refused_not_claimed(forecasting_bundle, tmp_path, cli):
     # `forecast --model B --out X` printed "bundle written to X" and wrote nothing.
-    data = tmp_path / "new.csv"
-    data.write_text("date,value\n" + "".join(
-        f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13)))
+    data = _new_data(tmp_path)
     result = cli("forecast", data, "--model", forecasting_bundle, "--out", tmp_path / "x")
     assert_one_line_error(result, 2, r"--out saves a newly fitted forecaster")
     assert not (tmp_path / "x").exists()
@@ -87,9 +91,7 @@ def test_forecast_with_model_and_out_is_refused_not_claimed(forecasting_bundle, 
                                     ["--calendar"]])
 def test_fitting_options_with_a_saved_forecaster_are_refused_not_ignored(
         forecasting_bundle, tmp_path, cli, option):
-    data = tmp_path / "new.csv"
-    data.write_text("date,value\n" + "".join(
-        f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13)))
+    data = _new_data(tmp_path)
     result = cli("forecast", data, "--model", forecasting_bundle, *option)
     assert_one_line_error(result, 2, rf"{option[0]} choose\(s\) how a forecaster is fitted")
 
@@ -104,9 +106,8 @@ def test_fitting_options_with_a_saved_forecaster_are_refused_not_ignored(
 def test_an_output_onto_the_data_file_is_refused_and_the_data_kept(forecasting_bundle,
                                                                     tmp_path, cli, argv):
     # `forecast DATA --forecasts DATA` replaced the user's data with the forecasts.
-    data = tmp_path / "new.csv"
-    text = "date,value\n" + "".join(f"2019-{m:02d}-01,{100 + m}\n" for m in range(1, 13))
-    data.write_text(text)
+    data = _new_data(tmp_path)
+    text = data.read_text()
     assert_one_line_error(cli(*argv(tmp_path, forecasting_bundle)), 2, r"is the input file")
     assert data.read_text() == text
 
