@@ -333,14 +333,15 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
         present = series.notna().to_numpy()
         numbers = converted.notna().to_numpy()
         bad = present & ~numbers
+        if not bad.any():
+            frame[column] = converted.astype(float)
+            numeric.append(column)
+            continue
         # Numbers written for people ('1,234', '5%', '$5.00') are meant as numbers: such a
         # column is a series with bad cells, not text to leave out.
         dressed = pd.to_numeric(series.astype(str).str.replace(_DRESSING, "", regex=True),
                                 errors="coerce").notna().to_numpy() & bad
-        if not bad.any():
-            frame[column] = converted.astype(float)
-            numeric.append(column)
-        elif column in protect or 2 * (numbers | dressed).sum() >= present.sum():
+        if column in protect or 2 * (numbers | dressed).sum() >= present.sum():
             rows = np.flatnonzero(bad)
             cells = ", ".join(f"{series.iloc[i]!r} at {where(i)}" for i in rows[:3])
             held = "holds numbers and" if numbers.any() else "must hold numbers; it has"
@@ -350,8 +351,7 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                 "cells (an empty cell is a missing value)"
                 + ("; write numbers plainly, without thousands separators, % or currency "
                    "signs (1234.5, not '1,234.5')." if dressed.any() else "."))
-        else:
-            text.append(column)
+        text.append(column)
     return Columns(numeric, text)
 
 
