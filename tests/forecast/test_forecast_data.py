@@ -84,6 +84,84 @@ def test_row_numbers_saved_with_a_table_are_dropped_not_forecast(write_csv):
     assert steps.names == ["sales"] and steps.freq is None and steps.values.index[0] == 0
 
 
+def test_blank_rows_and_a_trailing_comma_saved_by_a_spreadsheet_are_dropped(write_csv):
+    # ',,,' rows under the data (rows once used) and a comma at the end of every line made
+    # the date column 'have values that are not dates: 2 empty cell(s)'.
+    dates = pd.date_range("2019-01-01", periods=24, freq="MS")
+    lines = [f"{d:%Y-%m-%d},{k},{2 * k},\n" for k, d in enumerate(dates)]
+    body = "".join(lines[:10]) + ",,,\n" + "".join(lines[10:]) + ",,,\n,,,\n"
+    data = read_csv(write_csv("date,a,b,\n" + body))
+    assert data.names == ["a", "b"] and list(data.values.index) == list(dates)
+    assert data.series("b").tolist() == [2.0 * k for k in range(24)]
+    assert any("'Unnamed: 3'" in n and "empty" in n for n in data.notes)
+    assert any("dropped 3 empty row(s)" in n for n in data.notes)
+    # Without dates a blank row is a missing step, reported as a gap, not closed up.
+    with pytest.raises(ValidationError, match="missing"):
+        read_csv(write_csv("a,b\n1,2\n2,3\n,\n4,5\n5,6\n", "steps.csv"))
+    # A named column with nothing in it is still an error, not dropped.
+    with pytest.raises(ValidationError, match=r"\['c'\] hold no values"):
+        read_csv(write_csv("date,a,c\n" + "".join(f"{d:%Y-%m-%d},{k},\n"
+                                                    for k, d in enumerate(dates)), "c.csv"))
+    with pytest.raises(ValidationError, match="hold no rows"):
+        read_csv(write_csv("date,a\n,\n,\n", "blank.csv"))
+
+
+def test_the_dates_are_taken_from_the_column_written_as_dates_not_a_month_number(write_csv):
+    # 'month,date,sales' took the month numbers (named like a date, and first) as the
+    # dates: refused as duplicate dates; then 'month' became a series of its own.
+    dates = pd.date_range("2018-01-01", periods=30, freq="MS")
+    text = "month,date,sales\n" + "".join(f"{d.month},{d:%Y-%m-%d},{100 + k}\n"
+                                          for k, d in enumerate(dates))
+    data = read_csv(write_csv(text))
+    assert data.names == ["sales"] and list(data.values.index) == list(dates)
+    assert any("'month' is named like a part of the dates ('date')" in n for n in data.notes)
+    named = read_csv(write_csv(text, "named.csv"), value_column="month", date_column="date")
+    assert data.freq == named.freq == "MS" and named.names == ["month"]
+
+
+@pytest.mark.parametrize("written", ["%b-%y", "%B %y", "%b '%y"])
+def test_months_written_as_a_spreadsheet_shows_them_are_months(write_csv, written):
+    # 'Jan-18' (Excel's mmm-yy) was refused as 'not dates' (or read as year 1, day 18).
+    dates = pd.date_range("1998-07-01", periods=30, freq="MS")  # across 1999 -> 2000
+    for header in ("month", "when"):  # named like a date, and detected by its values
+        text = f"{header},sales\n" + "".join(f"{d.strftime(written)},{k}\n"
+                                             for k, d in enumerate(dates))
+        data = read_csv(write_csv(text))
+        assert data.freq == "MS" and list(data.values.index) == list(dates), header
+        assert data.names == ["sales"]
+
+
+def test_spreadsheet_serial_days_in_a_date_column_are_dates(write_csv):
+    # A date column saved without its format holds days since 1899-12-30: daily files were
+    # forecast as steps 43101, 43102 ..., and monthly ones refused for 1030 missing dates.
+    for freq, count in (("D", 60), ("MS", 36)):
+        dates = pd.date_range("2018-01-01", periods=count, freq=freq)
+        serial = (dates - pd.Timestamp("1899-12-30")).days
+        text = "date,sales\n" + "".join(f"{s},{k}\n" for k, s in enumerate(serial))
+        data = read_csv(write_csv(text, f"{freq}.csv"))
+        assert data.freq == freq and list(data.values.index) == list(dates)
+        assert any("43101" in n and "spreadsheet serial days" in n and "2018-01-01" in n
+                   for n in data.notes)
+    # Other names, and numbers outside the range of such days, stay step numbers.
+    text = "t,sales\n" + "".join(f"{43101 + k},{k}\n" for k in range(30))
+    assert read_csv(write_csv(text, "t.csv")).values.index[0] == 43101
+    text = "date,sales\n" + "".join(f"{k},{k}\n" for k in range(30))
+    assert read_csv(write_csv(text, "steps.csv")).values.index[0] == 0
+
+
+def test_dates_read_in_utc_say_so(write_csv):
+    stamps = pd.date_range("2021-03-27 12:00", periods=30, freq="h", tz="Europe/Berlin")
+    text = "time,load\n" + "".join(f"{s.isoformat()},{k}\n" for k, s in enumerate(stamps))
+    data = read_csv(write_csv(text))
+    assert data.freq == "h" and any("UTC" in n for n in data.notes)
+    days = pd.date_range("2021-03-20", periods=20, freq="D", tz="Europe/Berlin")
+    text = "time,load\n" + "".join(f"{s.isoformat()},{k}\n" for k, s in enumerate(days))
+    assert not any("UTC" in n for n in read_csv(write_csv(text, "days.csv")).notes)
+    utc = "time,load\n" + "".join(f"{s.tz_convert('UTC').isoformat()},{k}\n"
+                                  for k, s in enumerate(stamps))
+    assert not any("UTC" in n for n in read_csv(write_csv(utc, "utc.csv")).notes)
+
+
 @pytest.mark.parametrize("header, cells, part", [
     ("Date,Time,Load", [(d.strftime("%Y-%m-%d"), d.strftime("%H:%M")) for d in
                         pd.date_range("2021-01-01", periods=72, freq="h")], "times of day"),
@@ -153,7 +231,8 @@ def test_duplicate_dates_are_refused(write_csv):
 
 def test_dates_out_of_order_are_refused(write_csv):
     dates = ["2020-01-01", "2020-03-01", "2020-02-01", "2020-04-01"]
-    with pytest.raises(ValidationError, match=r"increase.*row 2 \(2020-02-01\) comes before "
+    with pytest.raises(ValidationError, match=r"increase.*row 3 of the data \(the first below "
+                                              r"the header being 1\), 2020-02-01, comes before "
                                               r"the row above it \(2020-03-01\)\. Sort"):
         read_csv(write_csv(_csv(dates, range(4))))  # dates as elsewhere, without 00:00:00
 

@@ -222,6 +222,10 @@ def test_bundle_round_trip_forecasts_the_same_and_from_new_data(tmp_path):
     table = loaded.predict(data=newer)
     assert table["date"].iloc[0] == pd.Timestamp("2022-01-01")
     assert np.isfinite(table["forecast"]).all()
+    window = loaded.lstm_.window
+    with pytest.raises(ValidationError, match=rf"have {window - 1} points; at least {window} "
+                                              r"are needed.*latest points"):
+        loaded.predict(data=newer.iloc[-(window - 1):])
     # the bundle is plain files: JSON + safetensors only (and the writers' empty lock files)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert {p.suffix for p in files} <= {".json", ".safetensors", "", ".lock"}

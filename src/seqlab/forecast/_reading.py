@@ -87,6 +87,55 @@ def _day_first(texts: pd.Series, name: str) -> bool:
     return False
 
 
+_MONTH_YEAR = r"^([A-Za-z]{3,9})[-/ ']+(\d{2})$"
+
+
+def _month_year(texts: pd.Series) -> pd.Series:
+    """Dates written as a month's name and a two-digit year ('Jan-18', 'March 21': how
+    spreadsheets show a column of months) as the first day of the month, NaT elsewhere.
+    pandas reads 'Jan-18' as year 1, day 18, or not at all."""
+    parts = texts.str.extract(_MONTH_YEAR)
+    joined = parts[0].str.cat(parts[1], sep="-")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        short = pd.to_datetime(joined, format="%b-%y", errors="coerce", utc=True)
+        long = pd.to_datetime(joined, format="%B-%y", errors="coerce", utc=True)
+    return short.fillna(long)
+
+
+_OFFSET = r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$"
+_UTC_OFFSET = r"(?:Z|[+-]00:?00)$"
+
+
+def date_notes(column: pd.Series, name: str, index: pd.Index) -> list[str]:
+    """What a user should know of how `parse_dates` read the column `name` as `index`:
+    whole numbers read as spreadsheet serial days (`is_serial_day`), and dates with UTC
+    offsets other than 0 read in UTC (steps shorter than a day), the forecasts' dates
+    then in UTC too."""
+    if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
+        return []
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        whole = column.dropna().to_numpy()
+        if is_serial_day(whole, name):
+            return [f"read the column {name!r} (whole numbers {int(whole.min())} to "
+                    f"{int(whole.max())}) as spreadsheet serial days: {label(index.min())} "
+                    f"to {label(index.max())}"]
+        return []
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        zoned = str(column.dtype.tz) not in ("UTC", "utc")
+    elif is_text(column):
+        texts = pd.Series(column.dropna().unique(), dtype=object).astype(str).str.strip()
+        zoned = bool((texts.str.contains(_OFFSET, regex=True)
+                      & ~texts.str.contains(_UTC_OFFSET, regex=True)).any())
+    else:
+        zoned = False
+    if zoned and _intraday(index.dropna()):
+        return [f"the dates of {name!r} carry UTC offsets: read in UTC, so that the steps "
+                "stay regular across daylight-saving changes; the forecasts are dated in "
+                "UTC too"]
+    return []
+
+
 def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
     resolved as the docstring of `parse_dates` says; numeric dates are all read day first
@@ -96,13 +145,16 @@ def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
     retry = parsed.isna()
+    if retry.any():
+        parsed[retry] = _month_year(texts[retry])
+        retry = parsed.isna()
     if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
         day_first = _day_first(texts[retry], name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
                                            dayfirst=day_first, utc=True)
-    has_offset = texts.str.contains(r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
+    has_offset = texts.str.contains(_OFFSET, regex=True)
     utc = pd.DatetimeIndex(parsed).tz_localize(None)
     if not has_offset.any():
         return utc
@@ -140,7 +192,7 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
         column = column.astype(np.int64)
     if pd.api.types.is_integer_dtype(column):
         codes, uniques = pd.factorize(column)
-        dates = _integer_dates(np.asarray(uniques, dtype=np.int64))
+        dates = _integer_dates(np.asarray(uniques, dtype=np.int64), name)
         if dates is None:
             return pd.Index(column.to_numpy(dtype=np.int64), name=None)
         return pd.DatetimeIndex(dates.to_numpy()[codes])
@@ -153,14 +205,31 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
 
 
-def _integer_dates(values: np.ndarray) -> pd.DatetimeIndex | None:
+_SERIAL_NAMES = ("date", "ds", "day", "datetime", "timestamp")
+_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-10
+_SERIAL_ORIGIN = pd.Timestamp("1899-12-30")
+
+
+def is_serial_day(values: np.ndarray, name: str) -> bool:
+    """Whether the integers `values` of the column `name` are spreadsheet serial days
+    (days since 1899-12-30, what a date cell holds in Excel and LibreOffice, 43101 being
+    2018-01-01): the column is named as a date (`_SERIAL_NAMES`) and every value lies in
+    `_SERIAL_RANGE`. Saved without their date format, a column of dates becomes these."""
+    return str(name).strip().lower() in _SERIAL_NAMES and len(values) > 0 and bool(
+        ((values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])).all())
+
+
+def _integer_dates(values: np.ndarray, name: str = "") -> pd.DatetimeIndex | None:
     """Distinct integers read as dates, or None when they are step numbers.
 
     Years when every value is 1000-2999 (1959 is 1959-01-01); YYYYMM when every value has
     6 digits, a year 1000-2999 and a month 01-12 (201803 is 2018-03-01); YYYYMMDD when
-    every value has 8 digits and is a calendar date (20180331). Statistical offices export
-    months and days so; read as step numbers, 201812 was followed by 'missing' 201813.
+    every value has 8 digits and is a calendar date (20180331); spreadsheet serial days in
+    a column named as a date (`is_serial_day`). Statistical offices export months and days
+    so; read as step numbers, 201812 was followed by 'missing' 201813.
     """
+    if is_serial_day(values, name):
+        return pd.DatetimeIndex(_SERIAL_ORIGIN + pd.to_timedelta(values, unit="D"))
     if ((values >= 1000) & (values <= 2999)).all():
         form = "%Y"
     elif ((values >= 100_000) & (values <= 299_999)).all() and (
@@ -202,31 +271,38 @@ def _intraday(utc: pd.DatetimeIndex) -> bool:
 
 
 def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
-    """The column named like a date (``date``, ``ds`` ...), else the first column whose
-    values are datetimes or mostly parse as dates, else a first column of whole numbers
-    rising by one, of years rising evenly or of rising YYYYMM or YYYYMMDD dates
+    """The column named like a date (``date``, ``ds`` ...; of several, the first written as
+    dates, so that 'month, date' takes the dates, not the month numbers), else the first
+    column whose values are datetimes or mostly parse as dates, else a first column of whole
+    numbers rising by one, of years rising evenly or of rising YYYYMM or YYYYMMDD dates
     (`_is_time_axis`) beside others; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
     named = [c for c in columns if str(c).strip().lower() in DATE_NAMES]
     if named:
-        return named[0]
-    for column in columns:
-        series = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            return column
-        if is_text(series):
-            sample = pd.Series(series.dropna().unique()[:200], dtype=object)
-            if len(sample) == 0:
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(sample.astype(str), errors="coerce", format="mixed",
-                                        utc=True)
-            if parsed.notna().mean() > 0.9:
-                return column
+        return next((c for c in named if _written_as_dates(frame[c])), named[0]) \
+            if len(named) > 1 else named[0]
+    written = next((c for c in columns if _written_as_dates(frame[c])), None)
+    if written is not None:
+        return written
     if len(columns) >= 2 and _is_time_axis(frame[columns[0]]):
         return columns[0]  # 't' holding 1990, 1991 ... or 201811, 201812, 201901 ...
     return None
+
+
+def _written_as_dates(column: pd.Series) -> bool:
+    """Whether `column` holds datetimes, or text of which most (over 90% of the first 200
+    distinct values) parse as dates."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return True
+    if not is_text(column):
+        return False
+    sample = pd.Series(column.dropna().unique()[:200], dtype=object).astype(str)
+    if len(sample) == 0:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)
+    return bool(parsed.fillna(_month_year(sample)).notna().mean() > 0.9)
 
 
 def _is_time_axis(column: pd.Series) -> bool:

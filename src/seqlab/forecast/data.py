@@ -34,10 +34,12 @@ from seqlab._io import read_text
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import (
+    DATE_NAMES,
     ID_NAMES,
     LongLayout,
     check_finite_float32,
     classify,
+    date_notes,
     detect_date_column,
     detect_long,
     infer_freq,
@@ -175,6 +177,23 @@ def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame.drop(columns=dropped), notes
 
 
+def _empty_rows_and_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` without its empty rows (every cell blank: ',,,' as spreadsheets save rows
+    they once used) and its empty columns under an empty header (a comma at the end of
+    every line), and a note for each kind dropped. An empty column with a name stays:
+    that a named series holds nothing is an error to report, not to hide."""
+    blank = [name for name in frame.columns
+             if name.startswith("Unnamed: ") and frame[name].isna().all()]
+    frame = frame.drop(columns=blank)
+    empty = frame.isna().all(axis=1).to_numpy() if len(frame.columns) else \
+        np.zeros(len(frame), dtype=bool)
+    notes = [f"dropped the column {name!r}: empty, under an empty header" for name in blank]
+    if empty.any():
+        frame = frame[~empty]
+        notes.append(f"dropped {int(empty.sum())} empty row(s) (every cell blank)")
+    return frame, notes
+
+
 def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """A frame indexed by dates gets them back as a column (its name returned)."""
     if not isinstance(frame.index, pd.DatetimeIndex):
@@ -201,8 +220,10 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
                                            list[str]]:
     """A wide table: its dates (or steps), series names, values and shared covariates."""
     date = date_column or detect_date_column(frame)
+    notes: list[str] = []
     if date is not None:
         index = parse_dates(frame[date], date)
+        notes = date_notes(frame[date], date, index)
     elif pd.api.types.is_integer_dtype(frame.index):
         index = pd.Index(frame.index.to_numpy(dtype=np.int64))
     else:
@@ -224,15 +245,21 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
         raise ValidationError(
-            f"The dates must increase (oldest first); row {where} ({label(index[where])}) "
-            f"comes before the row above it ({label(index[where - 1])}). Sort the data by "
-            "date.")
+            f"The dates must increase (oldest first); row {where + 1} of the data (the first "
+            f"below the header being 1), {label(index[where])}, comes before the row above "
+            f"it ({label(index[where - 1])}). Sort the data by date.")
     keep = [value_column] if value_column is not None else list(frame.columns)
     keep = [c for c in keep if c not in covariates and c != date]
+    # 'month' beside 'date' (a part of the date, written out for people) is no series.
+    calendar = [c for c in keep if date is not None and c != value_column
+                and c.strip().lower() in DATE_NAMES]
+    keep = [c for c in keep if c not in calendar]
     kinds = classify(frame, keep + covariates, lambda row: label(index[row]),
                      protect=tuple(covariates) + ((value_column,) if value_column else ()))
     targets = [c for c in kinds.numeric if c not in covariates]
-    notes = [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
+    notes += [f"column {c!r} is named like a part of the dates ({date!r}), not a series: "
+              "left out" for c in calendar]
+    notes += [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
     if not targets:
         raise ValidationError(f"No numeric value column to forecast among {keep}"
                               + (" (the others are covariates)" if covariates else "") + ".")
@@ -249,6 +276,7 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str]
           ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
     """A long table pivoted: its distinct dates, series names, values and covariates."""
     dates = parse_dates(frame[layout.date_column], layout.date_column)
+    read_as = date_notes(frame[layout.date_column], layout.date_column, dates)
     ids = frame[layout.id_column]
 
     def where(row: int) -> str:
@@ -264,8 +292,8 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str]
         check_finite_float32(values[:, 1:], covariates, where, "covariate")
     table[layout.id_column] = frame[layout.id_column].to_numpy()
     names, index, pivoted = pivot_long(table, layout, dates, used)
-    notes = [f"column {c!r} of the long file is neither the value ({layout.value_column!r}) "
-             "nor a covariate: left out" for c in rest]
+    notes = read_as + [f"column {c!r} of the long file is neither the value "
+                       f"({layout.value_column!r}) nor a covariate: left out" for c in rest]
     return index, names, pivoted[layout.value_column], {c: pivoted[c] for c in covariates}, \
         notes
 
@@ -393,6 +421,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         freq = frame.index.freqstr  # one date shows no frequency; its index may carry one
     frame, index_column = _index_column(frame)
     frame, dropped = _row_numbers(frame)
+    frame, emptied = _empty_rows_and_columns(frame)
+    dropped += emptied
     if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from
         raise ValidationError(f"The data hold no rows (only the columns "
                               f"{list(frame.columns)[:10]}); at least one row of dates and "

@@ -762,8 +762,11 @@ class Forecaster:
             short = [k for k in uses_lstm if len(series[k]) < self.lstm_.window]
             if short:
                 raise ValidationError(
-                    f"The new data of {short[0]!r} have {len(series[short[0]])} points; the "
-                    f"LSTM hybrid reads windows of {self.lstm_.window}.")
+                    f"The new data of {short[0]!r} have {len(series[short[0]])} points; at "
+                    f"least {self.lstm_.window} are needed, as the LSTM hybrid that forecasts "
+                    f"it reads windows of {self.lstm_.window} points"
+                    + (f" ({len(short)} series are this short)" if len(short) > 1 else "")
+                    + ". Give the latest points of each series, as many as that or more.")
             if self.future_names_ and future_source is None:
                 raise ValidationError(
                     "The LSTM hybrid was fitted with the future values of "
