@@ -145,3 +145,10 @@ def test_forecast_with_model_reads_new_columns_where_told_and_refuses_another_fr
         assert "fitted with" in said
     same = runner.invoke(app, ["forecast", str(data), *model, "--freq", "MS"])
     assert same.exit_code == 0, same.output
+    # The notes are the new data's reading, not the fit's (which read another file).
+    frame.assign(comment="checked").to_csv(tmp_path / "noted.csv", index=False)
+    noted = runner.invoke(app, ["forecast", str(tmp_path / "noted.csv"), *model,
+                                "--date-column", "period", "--json"])
+    notes = json.loads(noted.stdout)["notes"]
+    assert noted.exit_code == 0 and len(notes) == 1 and "'comment'" in notes[0], notes
+    assert json.loads(named.stdout)["notes"] == []

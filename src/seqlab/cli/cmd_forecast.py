@@ -157,6 +157,8 @@ def _forecast(
     if output is not None:
         atomic_write(output, table.to_csv(index=False))
     summary = forecaster.summary()
+    if model is not None:  # the fit's notes are the bundle's; these are the new data's
+        summary["notes"] = list(new.notes)
     if as_json:
         doc = {**summary, "forecasts": json.loads(table.to_json(orient="records",
                                                                 date_format="iso"))}
