@@ -26,6 +26,8 @@ _COVS = typer.Option(help="Column used as an input of the LSTM hybrid, not forec
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
 _MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
 _SEED = typer.Option(help="Seed of the first ensemble member.")
+MEMBERS, SEED = 5, 0
+"""The defaults of --members and --seed (`forecast --model` refuses any other value)."""
 _SEQUENTIAL = typer.Option(
     "--sequential", help="Train the ensemble's members one after another instead of together "
                          "as one batched model (same results, to float rounding).")
@@ -82,9 +84,9 @@ def _forecast(
     = False,
     level: Annotated[float, _LEVEL] = 0.8,
     methods: Annotated[list[str] | None, _METHODS] = None,
-    members: Annotated[int, _MEMBERS] = 5,
+    members: Annotated[int, _MEMBERS] = MEMBERS,
     workers: Annotated[int | None, _WORKERS] = None,
-    seed: Annotated[int, _SEED] = 0,
+    seed: Annotated[int, _SEED] = SEED,
     sequential: Annotated[bool, _SEQUENTIAL] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (methods, "
                                           "notes, forecasts) instead of the CSV.")] = False,
@@ -112,7 +114,8 @@ def _forecast(
     if output is not None:
         check_output_path(output, "output", inputs=(data, future_covariates))
     fitting = [option for option, given in (("--methods", methods is not None),
-                                            ("--members", members != 5), ("--seed", seed != 0),
+                                            ("--members", members != MEMBERS),
+                                            ("--seed", seed != SEED),
                                             ("--calendar", calendar)) if given]
     if model is not None and fitting:
         raise ValidationError(f"{', '.join(fitting)} choose(s) how a forecaster is fitted; "
@@ -200,9 +203,9 @@ def _backtest(
     fill: Annotated[str | None, _FILL] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
     level: Annotated[float, _LEVEL] = 0.8,
-    members: Annotated[int, _MEMBERS] = 5,
+    members: Annotated[int, _MEMBERS] = MEMBERS,
     workers: Annotated[int | None, _WORKERS] = None,
-    seed: Annotated[int, _SEED] = 0,
+    seed: Annotated[int, _SEED] = SEED,
     sequential: Annotated[bool, _SEQUENTIAL] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one strict JSON object.")]
     = False,
