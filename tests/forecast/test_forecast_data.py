@@ -1,5 +1,7 @@
 """Reading series: dates detected, frequency inferred, every bad input a clear error."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,7 +121,7 @@ def test_the_dates_are_taken_from_the_column_written_as_dates_not_a_month_number
     assert data.freq == named.freq == "MS" and named.names == ["month"]
 
 
-@pytest.mark.parametrize("written", ["%b-%y", "%B %y", "%b '%y"])
+@pytest.mark.parametrize("written", ["%b-%y", "%B-%y", "%b '%y", "%b/%y"])
 def test_months_written_as_a_spreadsheet_shows_them_are_months(write_csv, written):
     # 'Jan-18' (Excel's mmm-yy) was refused as 'not dates' (or read as year 1, day 18).
     dates = pd.date_range("1998-07-01", periods=30, freq="MS")  # across 1999 -> 2000
@@ -147,6 +149,73 @@ def test_spreadsheet_serial_days_in_a_date_column_are_dates(write_csv):
     assert read_csv(write_csv(text, "t.csv")).values.index[0] == 43101
     text = "date,sales\n" + "".join(f"{k},{k}\n" for k in range(30))
     assert read_csv(write_csv(text, "steps.csv")).values.index[0] == 0
+
+
+@pytest.mark.parametrize("header", ["month", "time", "Datum", "week"])
+def test_serial_days_under_other_date_names_are_dates(write_csv, header):
+    # 'month' of serial days was refused for '1030 missing dates', with --fill advised;
+    # 'time' was read as steps, 'Datum' forecast as a series.
+    dates = pd.date_range("2018-01-01", periods=36, freq="MS")
+    serial = (dates - pd.Timestamp("1899-12-30")).days
+    text = f"{header},sales\n" + "".join(f"{v},{k}\n" for k, v in enumerate(serial))
+    data = read_csv(write_csv(text))
+    assert data.names == ["sales"] and data.freq == "MS" and list(data.values.index) == list(dates)
+
+
+@pytest.mark.parametrize("written, freq, first", [
+    (lambda d: f"{d.year} Q{d.quarter}", "QS", "2015-01-01"),     # ONS
+    (lambda d: f"Q{d.quarter} {d.year}", "QS", "2015-01-01"),
+    (lambda d: f"Q{d.quarter}-{d:%y}", "QS", "2015-01-01"),
+    (lambda d: f"{d.year}:Q{d.quarter}", "QS", "2015-01-01"),
+    (lambda d: f"{d.year}M{d.month:02d}", "MS", "2015-01-01"),    # Eurostat
+    (lambda d: f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}", "W-MON", "2015-01-05"),
+])
+def test_periods_as_statistics_offices_write_them_are_dates(write_csv, written, freq, first):
+    # Each was refused as 'not dates' under a date's name, and under another name left out
+    # as text, the series then forecast over step numbers.
+    dates = pd.date_range("2015-01-01", periods=30, freq=freq)
+    for header in ("period", "when"):
+        text = f"{header},sales\n" + "".join(f"{written(d)},{k}\n" for k, d in enumerate(dates))
+        data = read_csv(write_csv(text))
+        assert data.names == ["sales"] and list(data.values.index) == list(dates), header
+        assert data.values.index[0] == pd.Timestamp(first) and data.season_length == {
+            "QS": 4, "MS": 12, "W-MON": 52}[freq]
+
+
+def test_trading_days_are_business_days_and_holidays_are_their_gaps(write_csv):
+    # Prices on trading days were read as daily with every weekend missing, and --fill
+    # (the advice) invented weekend prices, forecast for Saturdays too.
+    days = pd.bdate_range("2023-11-01", periods=60)
+    text = "Date,Close\n" + "".join(f"{d:%Y-%m-%d},{100 + k}\n" for k, d in enumerate(days))
+    data = read_csv(write_csv(text))
+    assert data.freq == "B" and data.season_length == 5 and len(data.values) == 60
+    holidays = "".join(f"{d:%Y-%m-%d},{100 + k}\n" for k, d in enumerate(days)
+                       if d != pd.Timestamp("2023-11-23"))
+    with pytest.raises(ValidationError, match=r"1 date\(s\) are missing.*2023-11-23"):
+        read_csv(write_csv("Date,Close\n" + holidays, "holidays.csv"))
+    daily = pd.date_range("2023-11-01", periods=60)  # weekends held: still daily
+    text = "Date,v\n" + "".join(f"{d:%Y-%m-%d},{k}\n" for k, d in enumerate(daily))
+    assert read_csv(write_csv(text, "daily.csv")).freq == "D"
+
+
+def test_row_names_of_r_and_of_a_filtered_frame_are_dropped(write_csv):
+    # R's write.csv numbers its rows from 1, and a filtered pandas frame keeps its old
+    # index (12, 13 ...): both were forecast as a series 'Unnamed: 0'.
+    dates = pd.date_range("2018-01-01", periods=36, freq="MS")
+    for first in (1, 12):
+        text = '"","date","a"\n' + "".join(f'"{first + k}","{d:%Y-%m-%d}",{100 + k % 5}\n'
+                                          for k, d in enumerate(dates))
+        data = read_csv(write_csv(text, f"r{first}.csv"))
+        assert data.names == ["a"] and any("'Unnamed: 0'" in n for n in data.notes), first
+
+
+def test_first_days_of_months_written_month_first_over_years_do_not_warn(write_csv):
+    dates = pd.date_range("2018-01-01", periods=36, freq="MS")
+    text = "date,sales\n" + "".join(f"{d.month}/1/{d.year},{k}\n" for k, d in enumerate(dates))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(dates)
 
 
 def test_dates_read_in_utc_say_so(write_csv):

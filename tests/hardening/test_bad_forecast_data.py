@@ -96,6 +96,44 @@ FORECAST_DATA_CASES = {
     # forecast for the next years; exit 0.
     "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",
                              r"one date \(2020-03-01\), which shows no frequency; pass `freq`"),
+    # Decimal commas split the first row of a two-series file into more cells than the
+    # header's one: the message blamed the rows' extra cells.
+    "semicolons-two-series-and-decimal-commas": (
+        _monthly({"a": _GOOD, "b": _GOOD}).replace(",", ";").replace(".", ","),
+        r"looks separated by ';', not commas \(its header is 'date;a;b'\)"),
+    # Year beside Q1 ... Q4 (or BLS's M01 ... M12) was read as a long file of four (twelve)
+    # yearly series named Q1 ... Q4; exit 0.
+    "year-beside-quarter-labels": (
+        "Year,Quarter,GDP\n" + "".join(f"{y},Q{q},{y + q}\n" for y in range(2015, 2024)
+                                       for q in range(1, 5)),
+        r"'Quarter' holds periods of the year, not names of series: the dates seem split "
+        r"over 'Year' and 'Quarter'"),
+    "bls-series-year-period": (
+        "series_id,year,period,value\n" + "".join(
+            f"{k},{y},M{m:02d},{y + m}\n" for k in ("CUUR0000SA0", "CUUR0000SA0E")
+            for y in range(2018, 2021) for m in range(1, 13)),
+        r"appear more than once.*'period' holds periods of the year: the dates seem split "
+        r"over 'year' and 'period'\. Join them"),
+    # store_id beside item_id: 'drop or aggregate the repeated rows' would have summed
+    # the stores (or lost all but one).
+    "two-id-columns": (
+        "store_id,item_id,date,sales\n" + "".join(
+            f"{s},{i},2018-{m:02d}-01,{m}\n" for s in ("CA_1", "TX_1") for i in ("F1", "F2")
+            for m in range(1, 13)),
+        r"'store_id' tells the repeated rows apart: if each \(store_id, item_id\) pair is a "
+        r"series, join the two into one id column"),
+    "year-beside-week-numbers": (
+        "year,week,sales\n" + "".join(f"{y},{w},{w}\n" for y in (2020, 2021)
+                                      for w in range(1, 53)),
+        r"'week' counts 1, 2, \.\.\. within each date, as months, quarters or weeks do"),
+    # The World Bank's layout (a row per country, a column per year) forecast 30 'series'
+    # named 1990 ... 2019 of 3 points each, over step numbers; exit 0.
+    "dates-across-one-row-per-series": (
+        "country," + ",".join(str(y) for y in range(1990, 2020)) + "\n" + "".join(
+            f"{c}," + ",".join(str(100 + k + y) for y in range(30)) + "\n"
+            for k, c in enumerate(("Aruba", "Chad", "Peru"))),
+        r"columns are named by dates \(1990, 1991, 1992 \.\.\. 2019\): the file holds one "
+        r"row per series"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

@@ -19,7 +19,7 @@ from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
 DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week", "day",
-              "quarter", "year")
+              "quarter", "year", "datum", "fecha")
 ID_NAMES = ("unique_id", "id", "series", "series_id", "item_id", "sku", "ts_id", "key",
             "uid", "item", "series_name")
 VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
@@ -53,7 +53,8 @@ def _day_first(texts: pd.Series, name: str) -> bool:
     every date is ambiguous ('01/02/2020', '01/03/2020' ...), dates without a time whose
     first number stays the same while the second varies, over several years, are day first:
     read month first they would be the first days of January of each year, where day first
-    they are a monthly or quarterly file's. Dates written with dots ('01.02.2021') are day
+    they are a monthly or quarterly file's; likewise, dates whose second number stays the
+    same are month first, without a warning ('1/1/2018', '2/1/2018' ...). Dates written with dots ('01.02.2021') are day
     first, as the countries that write them so read them. Otherwise month first (pandas'
     default), with a warning where the two readings differ (a year of such dates may be
     either).
@@ -75,9 +76,11 @@ def _day_first(texts: pd.Series, name: str) -> bool:
     if texts[parts.index].str.match(r"^\d{1,2}\.\d{1,2}\.").all():
         return True  # 01.02.2021: dots are written day first (month first uses slashes)
     timed = texts.str.contains(r"\d[ T]\d", regex=True).any()
-    if not timed and parts[0].nunique() == 1 and parts[1].nunique() > 1 \
-            and parts[2].nunique() > 1:
-        return True
+    if not timed and parts[2].nunique() > 1:
+        if parts[0].nunique() == 1 and parts[1].nunique() > 1:
+            return True
+        if parts[1].nunique() == 1 and parts[0].nunique() > 1:
+            return False  # 1/1/2018, 2/1/2018 ...: the first days of months, month first
     differ = (parts[0] != parts[1]).to_numpy()
     if differ.any():
         example = texts[parts.index[differ][0]]
@@ -87,15 +90,17 @@ def _day_first(texts: pd.Series, name: str) -> bool:
     return False
 
 
-_MONTH_YEAR = r"^([A-Za-z]{3,9})[-/ ']+(\d{2})$"
+_MONTH_YEAR = r"^([A-Za-z]{3,9})(?:[-/]|\s*')(\d{2})$"
 
 
 def _month_year(texts: pd.Series) -> pd.Series:
-    """Dates written as a month's name and a two-digit year ('Jan-18', 'March 21': how
-    spreadsheets show a column of months) as the first day of the month, NaT elsewhere.
-    pandas reads 'Jan-18' as year 1, day 18, or not at all."""
+    """Dates written as a month's name and a two-digit year ('Jan-18', 'Sept-18', "Jan
+    '18": how spreadsheets show a column of months) as the first day of the month, NaT
+    elsewhere. pandas reads 'Jan-18' as year 1, day 18, or not at all. ('Jan 18', with a
+    space, is as likely the 18th of January: left to pandas.)"""
     parts = texts.str.extract(_MONTH_YEAR)
-    joined = parts[0].str.cat(parts[1], sep="-")
+    names = parts[0].str.replace(r"^(?i:sept)$", "Sep", regex=True)
+    joined = names.str.cat(parts[1], sep="-")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         short = pd.to_datetime(joined, format="%b-%y", errors="coerce", utc=True)
@@ -136,6 +141,56 @@ def date_notes(column: pd.Series, name: str, index: pd.Index) -> list[str]:
     return []
 
 
+_PERIOD_FORMS = (
+    (r"^(?P<y>\d{4})\s*[-:/ ]?\s*[Qq](?P<q>[1-4])$", "quarter"),     # 2015 Q1, 2015:Q1
+    (r"^[Qq](?P<q>[1-4])\s*[-/ ]?\s*(?P<y>\d{4})$", "quarter"),      # Q1 2015
+    (r"^[Qq](?P<q>[1-4])\s*[-/ ']\s*(?P<yy>\d{2})$", "quarter"),     # Q1-15
+    (r"^(?P<y>\d{4})\s*[Mm](?P<m>0[1-9]|1[0-2])$", "month"),         # 2015M01 (Eurostat)
+    (r"^(?P<y>\d{4})-?[Ww](?P<w>0[1-9]|[1-4]\d|5[0-3])$", "week"),   # 2020-W01 (ISO 8601)
+)
+
+
+def _periods(texts: pd.Series) -> pd.Series:
+    """Quarters, months and ISO weeks as statistics offices write them ('2015 Q1',
+    'Q1 2015', 'Q1-15', '2015M01', '2020-W01') as the first day of the period (an ISO
+    week's Monday), NaT elsewhere; pandas reads none of them."""
+    out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
+    for pattern, kind in _PERIOD_FORMS:
+        parts = texts.str.extract(pattern).dropna(how="all")
+        parts = parts[out.loc[parts.index].isna()] if len(parts) else parts
+        if parts.empty:
+            continue
+        years = (parts["y"] if "y" in parts else "20" + parts["yy"]).astype(int)
+        if kind == "week":
+            text = years.astype(str) + "-W" + parts["w"] + "-1"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out[parts.index] = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce",
+                                                  utc=True)
+            continue
+        months = (parts["q"].astype(int) - 1) * 3 + 1 if kind == "quarter" else \
+            parts["m"].astype(int)
+        out[parts.index] = pd.to_datetime(pd.DataFrame({"year": years, "month": months,
+                                                        "day": 1}), utc=True)
+    return out
+
+
+def _spelled_dates(texts: pd.Series) -> pd.Series:
+    """The dates pandas does not read: `_month_year` and `_periods`; NaT elsewhere."""
+    return _month_year(texts).fillna(_periods(texts))
+
+
+def names_dates(texts: pd.Series) -> pd.Series:
+    """Which of `texts` (column names) are dates: ISO 8601 ('1990', '2018-01') or spelled
+    as `_spelled_dates` reads them ('2018M01', 'Jan-18'); never a plain number below 1000
+    ('1', '12': series numbered)."""
+    texts = texts.astype(str).str.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iso = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
+    return iso.notna() | _spelled_dates(texts).notna()
+
+
 def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
     resolved as the docstring of `parse_dates` says; numeric dates are all read day first
@@ -146,7 +201,7 @@ def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
         parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
     retry = parsed.isna()
     if retry.any():
-        parsed[retry] = _month_year(texts[retry])
+        parsed[retry] = _spelled_dates(texts[retry])
         retry = parsed.isna()
     if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
         day_first = _day_first(texts[retry], name)
@@ -205,8 +260,8 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
 
 
-_SERIAL_NAMES = ("date", "ds", "day", "datetime", "timestamp")
-_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-10
+_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name != "year")
+_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-11
 _SERIAL_ORIGIN = pd.Timestamp("1899-12-30")
 
 
@@ -302,7 +357,7 @@ def _written_as_dates(column: pd.Series) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)
-    return bool(parsed.fillna(_month_year(sample)).notna().mean() > 0.9)
+    return bool(parsed.fillna(_spelled_dates(sample)).notna().mean() > 0.9)
 
 
 def _is_time_axis(column: pd.Series) -> bool:
@@ -329,8 +384,9 @@ def _candidate_freqs(first: pd.Timestamp) -> list[str]:
     q_end = pd.Timestamp(2000, (first.month - 1) % 3 + 10, 1).strftime("%b").upper() \
         if (first.month - 1) % 3 + 10 <= 12 else "DEC"
     day = first.strftime("%a").upper()
+    weekdays = ["B"] if first.dayofweek < 5 else []  # trading days: weekends never held
     return [f"YS-{month}", f"YE-{month}", f"QS-{q_anchor}", f"QE-{q_end}", "MS", "ME",
-            f"W-{day}", "D", "h", "min", "s"]
+            f"W-{day}", *weekdays, "D", "h", "min", "s"]
 
 
 def infer_freq(index: pd.DatetimeIndex) -> str:
@@ -488,9 +544,31 @@ _MONTHS = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
            .strftime("%B").tolist()}
 
 
+def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
+                        layout: LongLayout) -> str:
+    """What to do about repeated (id, date) pairs (`key`, one per row): where a column of
+    `others` tells them apart, join it with the date (`_part_of_a_date`: 'period' holding
+    M01 ... beside 'year') or with the id ('store_id' beside 'item_id': each pair is a
+    series); otherwise drop or aggregate them."""
+    for column in (others.columns if others is not None else []):
+        told = pd.Series(key).astype(str).str.cat(others[column].astype(str).to_numpy(),
+                                                  sep="|")
+        if told.duplicated().any():
+            continue
+        part = _part_of_a_date(others[column]) if is_text(others[column]) else None
+        if part is not None:
+            return (f"The column {column!r} holds {part}: the dates seem split over "
+                    f"{layout.date_column!r} and {column!r}. Join them into one date column "
+                    "(such as '2021-01' or '2021Q1').")
+        return (f"The column {column!r} tells the repeated rows apart: if each "
+                f"({column}, {layout.id_column}) pair is a series, join the two into one id "
+                "column (one value per pair) and name it with `id_column` (--id-column).")
+    return "Drop or aggregate the repeated rows."
+
+
 def _part_of_a_date(column: pd.Series) -> str | None:
-    """'times of day' or 'month names' when every value of the text `column` is one (a date
-    written over two columns), else None."""
+    """'times of day', 'month names' or 'periods of the year' (`_PERIOD_LABEL`) when every
+    value of the text `column` is one (a date written over two columns), else None."""
     values = column.dropna().astype(str).str.strip()
     if values.empty:
         return None
@@ -498,7 +576,14 @@ def _part_of_a_date(column: pd.Series) -> str | None:
         return "times of day"
     if values.str.lower().str.rstrip(".").isin(_MONTHS).all():
         return "month names"
+    if values.str.fullmatch(_PERIOD_LABEL, case=False).all():
+        return "periods of the year"
     return None
+
+
+_PERIOD_LABEL = r"(?:Q|Qtr|Quarter|H|S|M|W|Wk|Week)\s*\d{1,2}"
+"""A quarter, half, month or week written without its year: Q1, Qtr1, H2, M01 (the US
+Bureau of Labor Statistics' months), W02."""
 
 
 def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
@@ -583,12 +668,15 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
 
 
 def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
-               columns: list[str]) -> tuple[list[str], pd.Index, dict[str, np.ndarray]]:
+               columns: list[str], others: pd.DataFrame | None = None
+               ) -> tuple[list[str], pd.Index, dict[str, np.ndarray]]:
     """Pivot the long `frame` (its dates parsed as `dates`) to one column per series.
 
     Returns the series names (ids as str, in order of first appearance), the sorted
     distinct dates, and for each of `columns` a (dates, series) array, NaN where a series
-    has no row. Duplicate (id, date) pairs are an error naming the first few."""
+    has no row. Duplicate (id, date) pairs are an error naming the first few, and the
+    column of `others` (the file's columns left out) that tells the repeated rows apart,
+    if one does (`_repeats_told_apart`)."""
     ids = frame[layout.id_column]
     if ids.isna().any():
         row = int(np.flatnonzero(ids.isna().to_numpy())[0])
@@ -607,7 +695,8 @@ def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
         raise ValidationError(
             f"Each series may have one row per date; {len(pairs)} (series, date) pair(s) "
             f"appear more than once in columns {layout.id_column!r} and "
-            f"{layout.date_column!r}: {shown}. Drop or aggregate the repeated rows.")
+            f"{layout.date_column!r}: {shown}. "
+            + _repeats_told_apart(others, key, layout))
     names = [str(v) for v in id_uniques]
     tables = {}
     for column in columns:

@@ -44,6 +44,7 @@ from seqlab.forecast._reading import (
     detect_long,
     infer_freq,
     label,
+    names_dates,
     parse_dates,
     pivot_long,
     take,
@@ -166,12 +167,14 @@ def _as_frame(data: Any) -> pd.DataFrame:
 
 def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """`frame` without a column of row numbers under an empty header (pandas' name for it,
-    'Unnamed: 0': the index a table saved with `to_csv` carries unless `index=False`), and
-    a note naming each dropped: 0 to n-1 in order, it is no series (and as the time of a
-    file without dates, the steps it would give are those a file without it has)."""
+    'Unnamed: 0': the index a table saved with `to_csv` carries unless `index=False`, or
+    the row names R's `write.csv` writes), and a note naming each dropped: whole numbers
+    rising by one (0 to n-1 from pandas, 1 to n from R, 12, 13 ... from a filtered frame),
+    they are no series (and as the time of a file without dates, the steps they would give
+    are those a file without them has, counted from 0)."""
     dropped = [name for name in frame.columns
                if name.startswith("Unnamed: ") and pd.api.types.is_integer_dtype(frame[name])
-               and np.array_equal(frame[name].to_numpy(), np.arange(len(frame)))]
+               and len(frame) > 1 and (np.diff(frame[name].to_numpy()) == 1).all()]
     notes = [f"dropped the column {name!r}: row numbers under an empty header (an index "
              "saved with the table), not a series" for name in dropped]
     return frame.drop(columns=dropped), notes
@@ -206,13 +209,22 @@ def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
 
 
 def _counts_within_a_year(column: pd.Series) -> bool:
-    """Whether `column` holds whole numbers from 1 to at most 12 that start again at 1 (the
-    months or quarters of a date split over two columns)."""
+    """Whether `column` holds whole numbers from 1 to at most 53 that start again at 1 (the
+    months, quarters or weeks of a date split over two columns)."""
     if not pd.api.types.is_integer_dtype(column) or len(column) < 4:
         return False
     values = column.to_numpy()
-    return bool(values.min() == 1 and 4 <= values.max() <= 12 and np.all(
+    return bool(values.min() == 1 and 4 <= values.max() <= 53 and np.all(
         (np.diff(values) == 1) | (values[1:] == 1)))
+
+
+def _dates_across(frame: pd.DataFrame) -> list[str]:
+    """The column names that are dates, where most (four in five, at least 3) are: a file
+    laid out with the dates across and one row per series (as the World Bank, Eurostat
+    and the OECD publish), which read as columns would forecast each date as a series."""
+    names = pd.Series([str(c).strip() for c in frame.columns], dtype=object)
+    dated = names_dates(names)
+    return list(names[dated]) if dated.sum() >= 3 and dated.mean() >= 0.8 else []
 
 
 def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
@@ -224,6 +236,11 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     if date is not None:
         index = parse_dates(frame[date], date)
         notes = date_notes(frame[date], date, index)
+    elif across := _dates_across(frame):
+        raise ValidationError(
+            f"The columns are named by dates ({', '.join(across[:3])} ... {across[-1]}): the "
+            "file holds one row per series with the dates across. Turn it so that each "
+            "series is a column and each date a row (or write it long: id,date,value).")
     elif pd.api.types.is_integer_dtype(frame.index):
         index = pd.Index(frame.index.to_numpy(dtype=np.int64))
     else:
@@ -236,8 +253,8 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         raise ValidationError(
             f"The dates must be unique; these appear more than once: {shown}"
             f"{' ...' if duplicated.nunique() > 5 else ''}. "
-            + (f"The column {part!r} counts 1, 2, ... within each date, as months or "
-               f"quarters do: if the dates are split over {date!r} and {part!r}, join them "
+            + (f"The column {part!r} counts 1, 2, ... within each date, as months, "
+               f"quarters or weeks do: if the dates are split over {date!r} and {part!r}, join them "
                "into one date column (such as '2021-01')." if part is not None and date else
                "If the file holds one row per series and date (long form), name its id "
                "column with `id_column` (--id-column)."))
@@ -291,7 +308,7 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str]
     if covariates:
         check_finite_float32(values[:, 1:], covariates, where, "covariate")
     table[layout.id_column] = frame[layout.id_column].to_numpy()
-    names, index, pivoted = pivot_long(table, layout, dates, used)
+    names, index, pivoted = pivot_long(table, layout, dates, used, frame[rest])
     notes = read_as + [f"column {c!r} of the long file is neither the value "
                        f"({layout.value_column!r}) nor a covariate: left out" for c in rest]
     return index, names, pivoted[layout.value_column], {c: pivoted[c] for c in covariates}, \
@@ -520,8 +537,10 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
                               f"names must be distinct.")
+    # The first row split by the same separator as the header, whatever commas (decimal
+    # commas: '1000,25') split it into.
     separator = next((s for s in (";", "\t", "|") if len(header) == 1 and s in header[0]
-                      and len(first) <= 2 and s in "".join(first)), None)
+                      and ",".join(first).count(s) == header[0].count(s)), None)
     if separator is not None:  # pandas would read one column of 'date;value' text
         raise ValidationError(
             f"{path} looks separated by {separator!r}, not commas (its header is "
