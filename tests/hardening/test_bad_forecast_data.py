@@ -86,7 +86,12 @@ FORECAST_DATA_CASES = {
     # One empty cell in a column of years made pandas read it as floats, and the message
     # called every year 'not a date': "1990.0, 1991.0, 1992.0 ... and 1 empty cell(s)".
     "year-column-with-an-empty-cell": (
-        _years_with(""), r"'year' has values that are not dates: 1 empty cell\(s\)\. Fix them"),
+        _years_with(""), r"'year' has values that are not dates: 1 empty cell\(s\), the first "
+                         r"in row 6 of the data \(the first below the header being 1\)\. Fix"),
+    # A title above the header was named the one column, and the message blamed the rows.
+    "a-title-above-the-header": ("Monthly sales report\n" + _monthly({"a": _GOOD}),
+                                 r"names one column \('Monthly sales report'\) above a line of "
+                                 r"2 cells \(date, a\): if it is a title, remove it"),
     "year-column-with-a-fraction": (
         _years_with("1995.5"), r"'year' has values that are not dates: 1995\.5\. Fix them"),
     # An infinite year ended in pandas' IntCastingNaNError, "a bug in seqlab" (exit 1).

@@ -243,7 +243,7 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
         fractions = column[~missing & (~np.isfinite(column) | (column != column.round()))
                            .to_numpy()]  # 1959.5, inf
         if missing.any() or len(fractions):
-            _not_dates(name, list(dict.fromkeys(fractions)), int(missing.sum()))
+            _not_dates(name, list(dict.fromkeys(fractions)), missing)
         column = column.astype(np.int64)
     if pd.api.types.is_integer_dtype(column):
         codes, uniques = pd.factorize(column)
@@ -254,8 +254,8 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name)
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
-    missing = int((codes < 0).sum())
-    if bad_uniques or missing:
+    missing = codes < 0
+    if bad_uniques or missing.any():
         _not_dates(name, bad_uniques, missing)
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
 
@@ -300,14 +300,16 @@ def _integer_dates(values: np.ndarray, name: str = "") -> pd.DatetimeIndex | Non
     return None if parsed.isna().any() else pd.DatetimeIndex(parsed)
 
 
-def _not_dates(name: str, bad: list, missing: int) -> None:
-    """Raise the error naming the first `bad` values and the `missing` cells of the date
-    column `name`."""
+def _not_dates(name: str, bad: list, missing: np.ndarray) -> None:
+    """Raise the error naming the first `bad` values and the `missing` cells (a mask over
+    the rows) of the date column `name`, with the row of the first empty one."""
     shown = ", ".join(repr(v) for v in bad[:5])
+    count = int(missing.sum())
+    empty = (f"{count} empty cell(s), the first in row {int(np.argmax(missing)) + 1} of the "
+             "data (the first below the header being 1)") if count else ""
     raise ValidationError(
         f"The date column {name!r} has values that are not dates: "
-        f"{shown}{' and ' if shown and missing else ''}"
-        f"{f'{missing} empty cell(s)' if missing else ''}. Fix them, or name the right "
+        f"{shown}{' and ' if shown and count else ''}{empty}. Fix them, or name the right "
         "column with `date_column` (--date-column).")
 
 

@@ -546,6 +546,13 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             f"{path} looks separated by {separator!r}, not commas (its header is "
             f"{header[0]!r}); seqlab reads comma-separated files: save it with ',' between "
             "the cells (and '.' as the decimal point).")
+    if len(first) > 1 and sum(map(bool, names)) == 1 and names[0] and all(
+            cell.strip() for cell in first):
+        raise ValidationError(  # pandas would take the title for the one column's name
+            f"The first line of {path} names one column ({names[0]!r}) above a line of "
+            f"{len(first)} cells ({', '.join(first[:3])}{' ...' if len(first) > 3 else ''}): "
+            "if it is a title, remove it; the first line must be the header that names the "
+            "columns.")
     try:
         with warnings.catch_warnings():
             # Rows with one cell more than the header: pandas would quietly take the first
