@@ -139,6 +139,19 @@ FORECAST_DATA_CASES = {
             for k, c in enumerate(("Aruba", "Chad", "Peru"))),
         r"columns are named by dates \(1990, 1991, 1992 \.\.\. 2019\): the file holds one "
         r"row per series"),
+    # Negatives in brackets, a spreadsheet's accounting zero ' - ' or a statistics office's
+    # '..' in most cells: the column was left out as text (or 'no numeric value column').
+    "negatives-in-brackets": (
+        _monthly({"a": _GOOD, "profit": [f"({v})" if i % 3 else v for i, v in
+                                        enumerate(_GOOD)]}),
+        r"'profit' holds numbers and 24 cell\(s\).*write negatives with a minus sign"),
+    "accounting-zeros": (
+        _monthly({"a": _GOOD, "widgets": [" -  " if i % 4 else v for i, v in enumerate(_GOOD)]}),
+        r"'widgets' holds numbers and 27 cell\(s\).*write 0 where '-' is a spreadsheet's "
+        r"accounting zero"),
+    "missing-values-marked-with-dots": (
+        _monthly({"a": _GOOD, "b": [".." if i < 30 else v for i, v in enumerate(_GOOD)]}),
+        r"'b' holds numbers and 30 cell\(s\) that are not numbers: '\.\.' at 2015-01-01"),
     "gap-inside-a-ragged-series": ("date,a,b\n2020-01-01,1,\n2020-02-01,2,5\n2020-03-01,3,\n"
                                    "2020-04-01,4,7\n",
                                    r"1 date\(s\) are missing.*2020-03-01 \(in the series 'b'\)"),

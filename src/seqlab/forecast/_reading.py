@@ -434,6 +434,13 @@ class Columns:
 
 _DRESSING = r"[,\s%$€£¥]"
 """What people write around numbers: thousands separators, spaces, %, currency signs."""
+_BRACKETED = r"^\s*\(\s*([^()]*\d[^()]*?)\s*\)\s*$"
+"""A negative number as accountants write it: (1,121.50)."""
+_MARKERS = frozenset({"-", "--", "..", "...", ":", "?", "—", "–", "#DIV/0!", "#VALUE!", "#REF!",
+                      "#NUM!", "#NAME?", "#NULL!"})
+"""What files hold for a missing number besides an empty cell (pandas reads NA, n/a, NULL,
+#N/A ... as missing itself): statistics offices' '..' and ':', a spreadsheet's errors, and
+'-', which a spreadsheet's accounting format also shows for 0."""
 
 
 def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str],
@@ -473,18 +480,31 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
             continue
         # Numbers written for people ('1,234', '5%', '$5.00') are meant as numbers: such a
         # column is a series with bad cells, not text to leave out.
-        dressed = pd.to_numeric(series.astype(str).str.replace(_DRESSING, "", regex=True),
+        # So are negatives in brackets, and a column of numbers and missing-value markers
+        # ('..', ':', '-') is a series with missing values, however many.
+        texts = series.astype(str)
+        bracketed = texts.str.fullmatch(_BRACKETED).to_numpy() & bad
+        dressed = pd.to_numeric(texts.str.replace(_BRACKETED, r"-\1", regex=True)
+                                .str.replace(_DRESSING, "", regex=True),
                                 errors="coerce").notna().to_numpy() & bad
-        if column in protect or 2 * (numbers | dressed).sum() >= present.sum():
+        marked = texts.str.strip().isin(_MARKERS).to_numpy() & bad
+        meant = numbers | dressed
+        if column in protect or (meant.any() and 2 * meant.sum() >= (present & ~marked).sum()):
             rows = np.flatnonzero(bad)
             cells = ", ".join(f"{series.iloc[i]!r} at {where(i)}" for i in rows[:3])
             held = "holds numbers and" if numbers.any() else "must hold numbers; it has"
+            advice = [text for text, given in (
+                ("write numbers plainly, without thousands separators, % or currency signs "
+                 "(1234.5, not '1,234.5')", (dressed & ~bracketed).any()),
+                ("write negatives with a minus sign (-1121.5, not '(1121.5)')",
+                 bracketed.any()),
+                ("write 0 where '-' is a spreadsheet's accounting zero",
+                 texts.str.strip().eq("-").to_numpy().any())) if given]
             raise ValidationError(
                 f"The column {column!r} {held} {int(bad.sum())} cell(s) that are not "
                 f"numbers: {cells}{' ...' if len(rows) > 3 else ''}. Fix or empty those "
                 "cells (an empty cell is a missing value)"
-                + ("; write numbers plainly, without thousands separators, % or currency "
-                   "signs (1234.5, not '1,234.5')." if dressed.any() else "."))
+                + "".join(f"; {text}" for text in advice) + ".")
         text.append(column)
     return Columns(numeric, text)
 
