@@ -287,15 +287,44 @@ def test_dates_written_with_dots_are_day_first_without_a_warning():
     # ten days of January written month first, or the first days of ten months written
     # day first: read month first, as pandas does, with a warning
     ([f"01/{k:02d}/2020" for k in range(1, 11)], pd.date_range("2020-01-01", periods=10)),
-    # hours of two days: the constant day rule is for dates without a time
-    ([f"01/{d:02d}/2020 {h:02d}:00" for d in (1, 2) for h in range(24)],
-     pd.date_range("2020-01-01", periods=48, freq="h")),
+    # with a time, both readings regular (ten days, or the first days of ten months)
+    ([f"01/{d:02d}/2020 00:00" for d in range(1, 11)], pd.date_range("2020-01-01", periods=10)),
 ])
 def test_dates_that_read_both_ways_within_a_year_are_month_first_with_a_warning(dates,
                                                                               read):
     with pytest.warns(UserWarning, match=r"read day first or month first alike.*'01/02/2020"):
         parsed = parse_dates(pd.Series(dates), "date")
     assert list(parsed) == list(read)
+
+
+@pytest.mark.parametrize("written, freq", [
+    ("%d/%m/%Y %H:%M", "h"),   # five days of hours, day first: month first, no grid
+    ("%m/%d/%Y %H:%M", "h"),
+    ("%d/%m/%Y", "D"),         # twelve days of March: month first, the 3rd of each month
+    ("%m/%d/%Y", "D"),
+])
+def test_ambiguous_dates_take_the_reading_on_a_regular_grid_without_a_warning(written, freq):
+    # Five days of hours written '01/03/2021 00:00' were read month first (the 3rd of
+    # January ... May): 'could not infer the frequency', and --freq h then reported 2784
+    # missing hours.
+    dates = pd.date_range("2021-03-01", periods=120 if freq == "h" else 12, freq=freq)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parsed = parse_dates(pd.Series(dates.strftime(written)), "date")
+    assert list(parsed) == list(dates)
+
+
+def test_ambiguous_dates_are_read_on_the_grid_of_a_given_freq():
+    # New data for a model fitted on day-first months, within one year ('01/02/2021' ...,
+    # which reads as ten days of January too), were read month first and refused for not
+    # following the model's frequency, which --model does not let one change.
+    written = [f"01/{m:02d}/2021" for m in range(1, 11)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        months = parse_dates(pd.Series(written), "date", "MS")
+        days = parse_dates(pd.Series(written), "date", "D")
+    assert list(months) == list(pd.date_range("2021-01-01", periods=10, freq="MS"))
+    assert list(days) == list(pd.date_range("2021-01-01", periods=10, freq="D"))
 
 
 @pytest.mark.parametrize("dates, read", [

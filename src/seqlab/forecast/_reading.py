@@ -45,19 +45,22 @@ def _listing(items: list[str], limit: int = 5) -> str:
 
 # -- dates -------------------------------------------------------------------------------
 
-def _day_first(texts: pd.Series, name: str) -> bool:
+def _day_first(texts: pd.Series, name: str, freq: str | None = None) -> bool:
     """Whether numeric dates such as '13/01/2020' are written day first.
 
     Day first when some have a first number above 12 and none a second one; month first
-    when some have a second number above 12 (both is an error naming one of each). When
-    every date is ambiguous ('01/02/2020', '01/03/2020' ...), dates without a time whose
-    first number stays the same while the second varies, over several years, are day first:
-    read month first they would be the first days of January of each year, where day first
-    they are a monthly or quarterly file's; likewise, dates whose second number stays the
-    same are month first, without a warning ('1/1/2018', '2/1/2018' ...). Dates written with dots ('01.02.2021') are day
-    first, as the countries that write them so read them. Otherwise month first (pandas'
-    default), with a warning where the two readings differ (a year of such dates may be
-    either).
+    when some have a second number above 12 (both is an error naming one of each). Dates
+    written with dots ('01.02.2021') are day first, as the countries that write them so
+    read them. When every date is ambiguous ('01/02/2020', '01/03/2020' ...), the reading
+    that puts the dates on a regular grid (of `freq` when given: new data for a fitted
+    model; else `infer_freq`'s) where the other does not: five
+    days of hours written '01/03/2021 00:00' ... are hourly day first, and the first days
+    of Jan ... Dec in no order month first. Where both readings are regular, or neither,
+    dates without a time whose first number stays the same while the second varies, over
+    several years, are day first (read month first they would be the first days of
+    January of each year), and those whose second number stays the same month first
+    ('1/1/2018', '2/1/2018' ...). Otherwise month first (pandas' default), with a warning
+    where the two readings differ (a year of such dates may be either).
     """
     parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:$|[ T])").dropna()
     if parts.empty:
@@ -75,6 +78,9 @@ def _day_first(texts: pd.Series, name: str) -> bool:
         return day_first
     if texts[parts.index].str.match(r"^\d{1,2}\.\d{1,2}\.").all():
         return True  # 01.02.2021: dots are written day first (month first uses slashes)
+    regular = [_regular(texts, first, freq) for first in (True, False)]
+    if regular[0] != regular[1]:
+        return regular[0]
     timed = texts.str.contains(r"\d[ T]\d", regex=True).any()
     if not timed and parts[2].nunique() > 1:
         if parts[0].nunique() == 1 and parts[1].nunique() > 1:
@@ -88,6 +94,30 @@ def _day_first(texts: pd.Series, name: str) -> bool:
                       f"(such as {example!r}); they are read month first. Write them as "
                       "YYYY-MM-DD if they are day first.", UserWarning, stacklevel=2)
     return False
+
+
+def _regular(texts: pd.Series, day_first: bool, freq: str | None = None) -> bool:
+    """Whether `texts`, read day first or not, are dates on a regular grid, with some gaps
+    (at most four times as long as the dates, as `infer_freq` allows): the grid of `freq`
+    where given, else one `infer_freq` finds for three or more dates."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dates = pd.to_datetime(texts, errors="coerce", format="mixed", dayfirst=day_first,
+                               utc=True)
+    index = pd.DatetimeIndex(dates.dropna().unique()).sort_values().tz_localize(None)
+    if freq is not None and len(index):
+        try:
+            grid = pd.date_range(index[0], index[-1], freq=freq)
+        except ValueError:  # not a frequency: the grid check will say so
+            return False
+        return len(grid) <= 4 * len(index) and bool(index.isin(grid).all())
+    if len(index) < 3:
+        return False
+    try:
+        infer_freq(index)
+    except ValidationError:
+        return False
+    return True
 
 
 _MONTH_YEAR = r"^([A-Za-z]{3,9})(?:[-/]|\s*')(\d{2})$"
@@ -191,7 +221,8 @@ def names_dates(texts: pd.Series) -> pd.Series:
     return iso.notna() | _spelled_dates(texts).notna()
 
 
-def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
+def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
+                ) -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
     resolved as the docstring of `parse_dates` says; numeric dates are all read day first
     or all month first (`_day_first`)."""
@@ -204,7 +235,7 @@ def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
         parsed[retry] = _spelled_dates(texts[retry])
         retry = parsed.isna()
     if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
-        day_first = _day_first(texts[retry], name)
+        day_first = _day_first(texts[retry], name, freq)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
@@ -221,7 +252,7 @@ def _text_dates(texts: pd.Series, name: str = "date") -> pd.DatetimeIndex:
     return utc if _intraday(utc.dropna()) else wall
 
 
-def parse_dates(column: pd.Series, name: str) -> pd.Index:
+def parse_dates(column: pd.Series, name: str, freq: str | None = None) -> pd.Index:
     """The dates of `column` as a DatetimeIndex (time-zone free).
 
     A column of years (integers 1000-2999) gives yearly dates, one of YYYYMM or YYYYMMDD
@@ -231,8 +262,9 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
     time) are read as the wall-clock time written in the file when the data are daily or
     coarser (a series stamped at local midnight stays on its days), and converted to UTC
     when the steps are shorter than a day (hourly data then keep a regular grid across the
-    changes, where wall-clock time would repeat or skip an hour). Each distinct value is
-    parsed once, so long files with repeated dates read fast.
+    changes, where wall-clock time would repeat or skip an hour). Dates that read day
+    first or month first alike are read on the grid of `freq` where given (`_day_first`).
+    Each distinct value is parsed once, so long files with repeated dates read fast.
     """
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         return _zoned(pd.DatetimeIndex(column))
@@ -252,7 +284,7 @@ def parse_dates(column: pd.Series, name: str) -> pd.Index:
             return pd.Index(column.to_numpy(dtype=np.int64), name=None)
         return pd.DatetimeIndex(dates.to_numpy()[codes])
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name)
+    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name, freq)
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
     missing = codes < 0
     if bad_uniques or missing.any():

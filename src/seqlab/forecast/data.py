@@ -228,13 +228,13 @@ def _dates_across(frame: pd.DataFrame) -> list[str]:
 
 
 def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
-          covariates: list[str]) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
+          covariates: list[str], freq: str | None) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
                                            list[str]]:
     """A wide table: its dates (or steps), series names, values and shared covariates."""
     date = date_column or detect_date_column(frame)
     notes: list[str] = []
     if date is not None:
-        index = parse_dates(frame[date], date)
+        index = parse_dates(frame[date], date, freq)
         notes = date_notes(frame[date], date, index)
     elif across := _dates_across(frame):
         raise ValidationError(
@@ -289,10 +289,10 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     return index, targets, values, shared, notes
 
 
-def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str]
+def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None
           ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
     """A long table pivoted: its distinct dates, series names, values and covariates."""
-    dates = parse_dates(frame[layout.date_column], layout.date_column)
+    dates = parse_dates(frame[layout.date_column], layout.date_column, freq)
     read_as = date_notes(frame[layout.date_column], layout.date_column, dates)
     ids = frame[layout.id_column]
 
@@ -460,13 +460,13 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                              value_column=value_column, covariates=covariates)
     if layout is None:
         index, names, values, shared, notes = _wide(frame, date_column, value_column,
-                                                    covariates)
+                                                    covariates, freq)
         per_series: dict[str, np.ndarray] = {}
     else:
         if layout.value_column in covariates:
             raise ValidationError(f"The value column {layout.value_column!r} cannot also be a "
                                   "covariate.")
-        index, names, values, per_series, notes = _long(frame, layout, covariates)
+        index, names, values, per_series, notes = _long(frame, layout, covariates, freq)
         shared = None
     notes = dropped + notes
     grid, freq, positions = _grid(index, freq)
@@ -714,7 +714,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             "(--covariates) so the model learns from their past values too.")
     if not names:
         raise ValidationError("The future covariates file holds no covariate column.")
-    dates = parse_dates(frame[date], date)
+    dates = parse_dates(frame[date], date, data.freq)
     if (data.freq is None) != (not isinstance(dates, pd.DatetimeIndex)):
         raise ValidationError(
             f"The future covariates' column {date!r} holds "
