@@ -152,3 +152,8 @@ def test_forecast_with_model_reads_new_columns_where_told_and_refuses_another_fr
     notes = json.loads(noted.stdout)["notes"]
     assert noted.exit_code == 0 and len(notes) == 1 and "'comment'" in notes[0], notes
     assert json.loads(named.stdout)["notes"] == []
+    frame.drop(index=[30]).to_csv(tmp_path / "gap.csv", index=False)
+    filled = runner.invoke(app, ["forecast", str(tmp_path / "gap.csv"), *model,
+                                 "--date-column", "period", "--fill", "interpolate", "--json"])
+    assert filled.exit_code == 0, filled.output
+    assert json.loads(filled.stdout)["notes"] == ["filled 1 missing date(s) with interpolate"]

@@ -116,9 +116,17 @@ def test_the_dates_are_taken_from_the_column_written_as_dates_not_a_month_number
                                           for k, d in enumerate(dates))
     data = read_csv(write_csv(text))
     assert data.names == ["sales"] and list(data.values.index) == list(dates)
-    assert any("'month' is named like a part of the dates ('date')" in n for n in data.notes)
+    assert any("'month' holds the month of each date ('date')" in n for n in data.notes)
     named = read_csv(write_csv(text, "named.csv"), value_column="month", date_column="date")
     assert data.freq == named.freq == "MS" and named.names == ["month"]
+    # A series that only bears such a name is forecast: numbers that are not the dates'
+    # months, and floats.
+    for values in ([(k * 7) % 12 + 1 for k in range(30)], [k + 0.5 for k in range(30)]):
+        text = "date,month,sales\n" + "".join(f"{d:%Y-%m-%d},{v},{k}\n" for k, (d, v) in
+                                              enumerate(zip(dates, values, strict=True)))
+        assert read_csv(write_csv(text, "series.csv")).names == ["month", "sales"]
+    week = pd.Series(np.arange(30.0), index=dates, name="week")
+    assert prepare(week).names == ["week"]
 
 
 @pytest.mark.parametrize("written", ["%b-%y", "%B-%y", "%b '%y", "%b/%y"])
@@ -144,17 +152,19 @@ def test_spreadsheet_serial_days_in_a_date_column_are_dates(write_csv):
         assert data.freq == freq and list(data.values.index) == list(dates)
         assert any("43101" in n and "spreadsheet serial days" in n and "2018-01-01" in n
                    for n in data.notes)
-    # Other names, and numbers outside the range of such days, stay step numbers.
-    text = "t,sales\n" + "".join(f"{43101 + k},{k}\n" for k in range(30))
-    assert read_csv(write_csv(text, "t.csv")).values.index[0] == 43101
+    # Other names ('time' counts steps or seconds as often), and numbers outside the range
+    # of such days, stay step numbers.
+    for name in ("t", "time"):
+        text = f"{name},sales\n" + "".join(f"{43101 + k},{k}\n" for k in range(30))
+        assert read_csv(write_csv(text, "t.csv")).values.index[0] == 43101
     text = "date,sales\n" + "".join(f"{k},{k}\n" for k in range(30))
     assert read_csv(write_csv(text, "steps.csv")).values.index[0] == 0
 
 
-@pytest.mark.parametrize("header", ["month", "time", "Datum", "week"])
+@pytest.mark.parametrize("header", ["month", "period", "Datum", "week"])
 def test_serial_days_under_other_date_names_are_dates(write_csv, header):
     # 'month' of serial days was refused for '1030 missing dates', with --fill advised;
-    # 'time' was read as steps, 'Datum' forecast as a series.
+    # 'Datum' was forecast as a series.
     dates = pd.date_range("2018-01-01", periods=36, freq="MS")
     serial = (dates - pd.Timestamp("1899-12-30")).days
     text = f"{header},sales\n" + "".join(f"{v},{k}\n" for k, v in enumerate(serial))
@@ -207,6 +217,21 @@ def test_row_names_of_r_and_of_a_filtered_frame_are_dropped(write_csv):
                                           for k, d in enumerate(dates))
         data = read_csv(write_csv(text, f"r{first}.csv"))
         assert data.names == ["a"] and any("'Unnamed: 0'" in n for n in data.notes), first
+
+
+def test_what_only_resembles_a_title_row_numbers_or_dates_across_is_read_as_before(write_csv):
+    # Unquoted thousands under a one-name header: the rows' extra cells, not a title.
+    with pytest.raises(ValidationError, match="rows hold more cells than its header"):
+        read_csv(write_csv("sales\n1,234\n2,345\n"))
+    # Series named by years in a file of steps (no column of names): series.
+    steps = read_csv(write_csv("2019,2020,2021\n" + "".join(f"{k / 3},{k + 1.5},{k % 4}\n"
+                                                            for k in range(12)), "steps.csv"))
+    assert steps.names == ["2019", "2020", "2021"] and steps.freq is None
+    # A counter under an empty header that is not the first column: a series.
+    dates = pd.date_range("2020-01-01", periods=12, freq="MS")
+    text = "date,,sales\n" + "".join(f"{d:%Y-%m-%d},{100 + k},{k % 5}\n"
+                                     for k, d in enumerate(dates))
+    assert read_csv(write_csv(text, "counter.csv")).names == ["Unnamed: 1", "sales"]
 
 
 def test_first_days_of_months_written_month_first_over_years_do_not_warn(write_csv):

@@ -311,7 +311,11 @@ def test_ambiguous_dates_take_the_reading_on_a_regular_grid_without_a_warning(wr
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         parsed = parse_dates(pd.Series(dates.strftime(written)), "date")
+        # Hours of two days (Jan 1 and 2, or Jan 1 and Feb 1): warned before, month first.
+        hours = parse_dates(pd.Series([f"01/{d:02d}/2020 {h:02d}:00" for d in (1, 2)
+                                       for h in range(24)]), "date")
     assert list(parsed) == list(dates)
+    assert list(hours) == list(pd.date_range("2020-01-01", periods=48, freq="h"))
 
 
 def test_ambiguous_dates_are_read_on_the_grid_of_a_given_freq():
@@ -444,6 +448,19 @@ def test_many_series_read_fast_wide_and_long(tmp_path):
         elapsed = time.process_time() - start
         assert data.values.shape == (t, n) and data.spans["s3"] == (t // 2, t - 1)
         assert elapsed < 3, (name, elapsed)  # about 0.2 s
+
+
+@pytest.mark.parametrize("written", ["%d/%m/%Y", "%m/%d/%Y"])
+def test_ambiguous_dates_over_decades_read_fast(tmp_path, written):
+    # Thirty years of months written '01/02/1990' (day first) or '2/1/1990' (month first)
+    # read in 20 s and 7.6 GB: the other reading was tried on a grid of seconds over decades.
+    dates = pd.date_range("1990-01-01", periods=360, freq="MS")
+    text = "date,v\n" + "".join(f"{d.strftime(written)},{k}\n" for k, d in enumerate(dates))
+    (tmp_path / "data.csv").write_text(text)
+    start = time.process_time()
+    data = read_csv(tmp_path / "data.csv")
+    elapsed = time.process_time() - start
+    assert list(data.values.index) == list(dates) and elapsed < 2, elapsed  # about 0.05 s
 
 
 # -- calendar features -----------------------------------------------------------------

@@ -127,6 +127,18 @@ FORECAST_DATA_CASES = {
             for m in range(1, 13)),
         r"'store_id' tells the repeated rows apart: if each \(store_id, item_id\) pair is a "
         r"series, join the two into one id column"),
+    # A price that differs between the repeated rows is no second id: no advice to join.
+    "repeated-rows-told-apart-by-a-price": (
+        "unique_id,ds,y,price\n" + "".join(f"a,2020-01-{d:02d},{d},{d + 0.5}\n"
+                                            for d in (1, 2, 3, 3, 4)),
+        r"\('a', 2020-01-03\)\. Drop or aggregate the repeated rows\."),
+    # Months without a year, or a week 53 that the year lacks: not dates.
+    "days-of-one-month-without-a-year": (
+        "date,v\n" + "".join(f"Jan-{d:02d},{d}\n" for d in range(1, 11)),
+        r"'date' has values that are not dates: 'Jan-01', 'Jan-02'"),
+    "a-week-53-the-year-lacks": (
+        "date,v\n" + "".join(f"2021-W{w:02d},{w}\n" for w in range(50, 54)),
+        r"'date' has values that are not dates: '2021-W53'"),
     "year-beside-week-numbers": (
         "year,week,sales\n" + "".join(f"{y},{w},{w}\n" for y in (2020, 2021)
                                       for w in range(1, 53)),

@@ -127,8 +127,11 @@ def _month_year(texts: pd.Series) -> pd.Series:
     """Dates written as a month's name and a two-digit year ('Jan-18', 'Sept-18', "Jan
     '18": how spreadsheets show a column of months) as the first day of the month, NaT
     elsewhere. pandas reads 'Jan-18' as year 1, day 18, or not at all. ('Jan 18', with a
-    space, is as likely the 18th of January: left to pandas.)"""
+    space, is as likely the 18th of January: left to pandas; so are 'Jan-01', 'Jan-02',
+    'Jan-03' ..., one month's name throughout, which may be its days.)"""
     parts = texts.str.extract(_MONTH_YEAR)
+    if parts[0].dropna().str[:3].str.lower().nunique() == 1 and parts[1].nunique() > 2:
+        return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
     names = parts[0].str.replace(r"^(?i:sept)$", "Sep", regex=True)
     joined = names.str.cat(parts[1], sep="-")
     with warnings.catch_warnings():
@@ -195,8 +198,11 @@ def _periods(texts: pd.Series) -> pd.Series:
             text = years.astype(str) + "-W" + parts["w"] + "-1"
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out[parts.index] = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce",
-                                                  utc=True)
+                mondays = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce", utc=True)
+            # Week 53 of a year of 52 weeks would be week 1 of the next: not a date.
+            real = mondays.dt.isocalendar().week.astype("float").to_numpy() == \
+                parts["w"].astype(int).to_numpy()
+            out[parts.index] = mondays.where(real)
             continue
         months = (parts["q"].astype(int) - 1) * 3 + 1 if kind == "quarter" else \
             parts["m"].astype(int)
@@ -252,7 +258,8 @@ def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
     return utc if _intraday(utc.dropna()) else wall
 
 
-def parse_dates(column: pd.Series, name: str, freq: str | None = None) -> pd.Index:
+def parse_dates(column: pd.Series, name: str, freq: str | None = None,
+                rows: np.ndarray | None = None) -> pd.Index:
     """The dates of `column` as a DatetimeIndex (time-zone free).
 
     A column of years (integers 1000-2999) gives yearly dates, one of YYYYMM or YYYYMMDD
@@ -264,6 +271,7 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None) -> pd.Ind
     when the steps are shorter than a day (hourly data then keep a regular grid across the
     changes, where wall-clock time would repeat or skip an hour). Dates that read day
     first or month first alike are read on the grid of `freq` where given (`_day_first`).
+    `rows`: each cell's row in the file (its position by default), for the messages.
     Each distinct value is parsed once, so long files with repeated dates read fast.
     """
     if isinstance(column.dtype, pd.DatetimeTZDtype):
@@ -275,7 +283,7 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None) -> pd.Ind
         fractions = column[~missing & (~np.isfinite(column) | (column != column.round()))
                            .to_numpy()]  # 1959.5, inf
         if missing.any() or len(fractions):
-            _not_dates(name, list(dict.fromkeys(fractions)), missing)
+            _not_dates(name, list(dict.fromkeys(fractions)), missing, rows)
         column = column.astype(np.int64)
     if pd.api.types.is_integer_dtype(column):
         codes, uniques = pd.factorize(column)
@@ -288,11 +296,13 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None) -> pd.Ind
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
     missing = codes < 0
     if bad_uniques or missing.any():
-        _not_dates(name, bad_uniques, missing)
+        _not_dates(name, bad_uniques, missing, rows)
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
 
 
-_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name != "year")
+_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name not in ("year", "quarter", "time"))
+"""Names under which whole numbers may be spreadsheet serial days: not 'time', which as
+often counts steps or seconds (21600 is 6 a.m.)."""
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-11
 _SERIAL_ORIGIN = pd.Timestamp("1899-12-30")
 
@@ -332,12 +342,15 @@ def _integer_dates(values: np.ndarray, name: str = "") -> pd.DatetimeIndex | Non
     return None if parsed.isna().any() else pd.DatetimeIndex(parsed)
 
 
-def _not_dates(name: str, bad: list, missing: np.ndarray) -> None:
+def _not_dates(name: str, bad: list, missing: np.ndarray, rows: np.ndarray | None) -> None:
     """Raise the error naming the first `bad` values and the `missing` cells (a mask over
-    the rows) of the date column `name`, with the row of the first empty one."""
+    the rows) of the date column `name`, with the row of the first empty one (its
+    position, or its entry of `rows`)."""
     shown = ", ".join(repr(v) for v in bad[:5])
     count = int(missing.sum())
-    empty = (f"{count} empty cell(s), the first in row {int(np.argmax(missing)) + 1} of the "
+    first = int(np.argmax(missing))
+    row = int(rows[first]) if rows is not None else first
+    empty = (f"{count} empty cell(s), the first in row {row + 1} of the "
              "data (the first below the header being 1)") if count else ""
     raise ValidationError(
         f"The date column {name!r} has values that are not dates: "
@@ -412,6 +425,16 @@ def _is_time_axis(column: pd.Series) -> bool:
     return bool(values.min() >= 100_000 or (steps == steps[0]).all())  # years: evenly
 
 
+_SHORTEST_STEP = {"YS": pd.Timedelta(days=365), "YE": pd.Timedelta(days=365),
+                  "QS": pd.Timedelta(days=89), "QE": pd.Timedelta(days=89),
+                  "MS": pd.Timedelta(days=28), "ME": pd.Timedelta(days=28),
+                  "W": pd.Timedelta(days=7), "B": pd.Timedelta(days=7) / 5,
+                  "D": pd.Timedelta(days=1), "h": pd.Timedelta(hours=1),
+                  "min": pd.Timedelta(minutes=1), "s": pd.Timedelta(seconds=1)}
+"""The shortest step of each of `_candidate_freqs` (a business day's on average: five a
+week), which bounds the length of its grid over a span."""
+
+
 def _candidate_freqs(first: pd.Timestamp) -> list[str]:
     month = first.strftime("%b").upper()
     q_anchor = pd.Timestamp(2000, (first.month - 1) % 3 + 1, 1).strftime("%b").upper()
@@ -436,7 +459,12 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
             freq = pd.infer_freq(index)
         if freq is not None:
             return freq if isinstance(freq, str) else freq.freqstr
+    span = index[-1] - index[0]
     for freq in _candidate_freqs(index[0]):
+        # A grid far too long is known from its step before it is built (seconds over
+        # decades would take gigabytes).
+        if span / _SHORTEST_STEP[freq.split("-")[0]] + 1 > 4 * len(index):
+            continue
         try:
             grid = pd.date_range(index[0], index[-1], freq=freq)
         except ValueError:
@@ -602,18 +630,27 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
                         layout: LongLayout) -> str:
     """What to do about repeated (id, date) pairs (`key`, one per row): where a column of
     `others` tells them apart, join it with the date (`_part_of_a_date`: 'period' holding
-    M01 ... beside 'year') or with the id ('store_id' beside 'item_id': each pair is a
-    series); otherwise drop or aggregate them."""
+    M01 ... beside 'year') or, where it holds names that recur over the dates, with the id
+    ('store_id' beside 'item_id': each pair is a series); otherwise drop or aggregate
+    them."""
     for column in (others.columns if others is not None else []):
         told = pd.Series(key).astype(str).str.cat(others[column].astype(str).to_numpy(),
                                                   sep="|")
         if told.duplicated().any():
             continue
-        part = _part_of_a_date(others[column]) if is_text(others[column]) else None
+        values = others[column]
+        if not is_text(values):
+            continue
+        part = _part_of_a_date(values)
         if part is not None:
             return (f"The column {column!r} holds {part}: the dates seem split over "
                     f"{layout.date_column!r} and {column!r}. Join them into one date column "
                     "(such as '2021-01' or '2021Q1').")
+        # Names that recur over the dates (a store beside an item), not numbers, dates (a
+        # revision time) or a value unique to each row.
+        if pd.to_numeric(values, errors="coerce").notna().any() or \
+                2 * values.nunique() > len(values) or _written_as_dates(values):
+            continue
         return (f"The column {column!r} tells the repeated rows apart: if each "
                 f"({column}, {layout.id_column}) pair is a series, join the two into one id "
                 "column (one value per pair) and name it with `id_column` (--id-column).")

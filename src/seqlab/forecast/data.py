@@ -34,7 +34,6 @@ from seqlab._io import read_text
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import (
-    DATE_NAMES,
     ID_NAMES,
     LongLayout,
     check_finite_float32,
@@ -43,6 +42,7 @@ from seqlab.forecast._reading import (
     detect_date_column,
     detect_long,
     infer_freq,
+    is_text,
     label,
     names_dates,
     parse_dates,
@@ -166,13 +166,13 @@ def _as_frame(data: Any) -> pd.DataFrame:
 
 
 def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """`frame` without a column of row numbers under an empty header (pandas' name for it,
-    'Unnamed: 0': the index a table saved with `to_csv` carries unless `index=False`, or
-    the row names R's `write.csv` writes), and a note naming each dropped: whole numbers
+    """`frame` without a first column of row numbers under an empty header (pandas' name
+    for it, 'Unnamed: 0': the index a table saved with `to_csv` carries unless
+    `index=False`, or the row names R's `write.csv` writes), and a note: whole numbers
     rising by one (0 to n-1 from pandas, 1 to n from R, 12, 13 ... from a filtered frame),
     they are no series (and as the time of a file without dates, the steps they would give
     are those a file without them has, counted from 0)."""
-    dropped = [name for name in frame.columns
+    dropped = [name for name in frame.columns[:1]  # where to_csv and write.csv put them
                if name.startswith("Unnamed: ") and pd.api.types.is_integer_dtype(frame[name])
                and len(frame) > 1 and (np.diff(frame[name].to_numpy()) == 1).all()]
     notes = [f"dropped the column {name!r}: row numbers under an empty header (an index "
@@ -180,21 +180,31 @@ def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame.drop(columns=dropped), notes
 
 
-def _empty_rows_and_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """`frame` without its empty rows (every cell blank: ',,,' as spreadsheets save rows
-    they once used) and its empty columns under an empty header (a comma at the end of
-    every line), and a note for each kind dropped. An empty column with a name stays:
-    that a named series holds nothing is an error to report, not to hide."""
+def _blank_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` without its empty columns under an empty header (a comma at the end of every
+    line), and a note for each. An empty column with a name stays: that a named series
+    holds nothing is an error to report, not to hide."""
     blank = [name for name in frame.columns
              if name.startswith("Unnamed: ") and frame[name].isna().all()]
-    frame = frame.drop(columns=blank)
+    notes = [f"dropped the column {name!r}: empty, under an empty header" for name in blank]
+    return frame.drop(columns=blank), notes
+
+
+def _blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """`frame` without its empty rows (every cell blank: ',,,' as spreadsheets save rows
+    they once used; in a file with dates, a row without a date is no data), the positions
+    of the rows kept (for messages that count the file's rows), and a note."""
     empty = frame.isna().all(axis=1).to_numpy() if len(frame.columns) else \
         np.zeros(len(frame), dtype=bool)
-    notes = [f"dropped the column {name!r}: empty, under an empty header" for name in blank]
-    if empty.any():
-        frame = frame[~empty]
-        notes.append(f"dropped {int(empty.sum())} empty row(s) (every cell blank)")
-    return frame, notes
+    rows = np.flatnonzero(~empty)
+    if not empty.any():
+        return frame, rows, []
+    if empty.all():
+        raise ValidationError(f"The data hold no rows with values (only the columns "
+                              f"{list(frame.columns)[:10]} and {len(frame)} empty row(s)); "
+                              "at least one row of dates and values is needed.")
+    return frame[~empty], rows, [f"dropped {int(empty.sum())} empty row(s) (every cell "
+                                 "blank)"]
 
 
 def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
@@ -219,26 +229,45 @@ def _counts_within_a_year(column: pd.Series) -> bool:
 
 
 def _dates_across(frame: pd.DataFrame) -> list[str]:
-    """The column names that are dates, where most (four in five, at least 3) are: a file
-    laid out with the dates across and one row per series (as the World Bank, Eurostat
-    and the OECD publish), which read as columns would forecast each date as a series."""
+    """The column names that are dates, where most (four in five, at least 3) are and a
+    column of text names the rows: a file laid out with the dates across and one row per
+    series (as the World Bank, Eurostat and the OECD publish), which read as columns would
+    forecast each date as a series."""
     names = pd.Series([str(c).strip() for c in frame.columns], dtype=object)
-    dated = names_dates(names)
-    return list(names[dated]) if dated.sum() >= 3 and dated.mean() >= 0.8 else []
+    dated = names_dates(names).to_numpy()
+    labelled = any(is_text(frame[c]) for c, d in zip(frame.columns, dated, strict=True)
+                   if not d)  # the series' names: a country, an indicator
+    return list(names[dated]) if labelled and dated.sum() >= 3 and dated.mean() >= 0.8 \
+        else []
+
+
+def _date_part(column: pd.Series, name: str, index: pd.Index) -> bool:
+    """Whether `column`, named as a part of a date (year, quarter, month, week, day), holds
+    that part of the dates `index` (1, 2, ... 12 for 'month'), as a file may write it out
+    for people beside the dates: no series."""
+    if not isinstance(index, pd.DatetimeIndex) or not pd.api.types.is_integer_dtype(column):
+        return False
+    parts = {"year": index.year, "quarter": index.quarter, "month": index.month,
+             "day": index.day, "week": index.isocalendar().week}
+    part = parts.get(str(name).strip().lower())
+    return part is not None and np.array_equal(np.asarray(part, dtype=np.int64),
+                                                column.to_numpy(dtype=np.int64))
 
 
 def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
-          covariates: list[str], freq: str | None) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
+          covariates: list[str], freq: str | None, rows: np.ndarray) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
                                            list[str]]:
-    """A wide table: its dates (or steps), series names, values and shared covariates."""
+    """A wide table: its dates (or steps), series names, values and shared covariates
+    (`rows`: each row's position in the file, for messages)."""
     date = date_column or detect_date_column(frame)
     notes: list[str] = []
     if date is not None:
-        index = parse_dates(frame[date], date, freq)
+        index = parse_dates(frame[date], date, freq, rows)
         notes = date_notes(frame[date], date, index)
     elif across := _dates_across(frame):
         raise ValidationError(
-            f"The columns are named by dates ({', '.join(across[:3])} ... {across[-1]}): the "
+            f"The columns are named by dates ({', '.join(across[:3])}"
+            f"{f' ... {across[-1]}' if len(across) > 3 else ''}): the "
             "file holds one row per series with the dates across. Turn it so that each "
             "series is a column and each date a row (or write it long: id,date,value).")
     elif pd.api.types.is_integer_dtype(frame.index):
@@ -262,20 +291,19 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
         raise ValidationError(
-            f"The dates must increase (oldest first); row {where + 1} of the data (the first "
+            f"The dates must increase (oldest first); row {rows[where] + 1} of the data (the first "
             f"below the header being 1), {label(index[where])}, comes before the row above "
             f"it ({label(index[where - 1])}). Sort the data by date.")
     keep = [value_column] if value_column is not None else list(frame.columns)
     keep = [c for c in keep if c not in covariates and c != date]
     # 'month' beside 'date' (a part of the date, written out for people) is no series.
-    calendar = [c for c in keep if date is not None and c != value_column
-                and c.strip().lower() in DATE_NAMES]
+    calendar = [c for c in keep if c != value_column and _date_part(frame[c], c, index)]
     keep = [c for c in keep if c not in calendar]
     kinds = classify(frame, keep + covariates, lambda row: label(index[row]),
                      protect=tuple(covariates) + ((value_column,) if value_column else ()))
     targets = [c for c in kinds.numeric if c not in covariates]
-    notes += [f"column {c!r} is named like a part of the dates ({date!r}), not a series: "
-              "left out" for c in calendar]
+    notes += [f"column {c!r} holds the {c.strip().lower()} of each date ({date!r}), not a "
+              "series: left out" for c in calendar]
     notes += [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
     if not targets:
         raise ValidationError(f"No numeric value column to forecast among {keep}"
@@ -289,10 +317,10 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     return index, targets, values, shared, notes
 
 
-def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None
-          ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
+def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None,
+          rows: np.ndarray) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
     """A long table pivoted: its distinct dates, series names, values and covariates."""
-    dates = parse_dates(frame[layout.date_column], layout.date_column, freq)
+    dates = parse_dates(frame[layout.date_column], layout.date_column, freq, rows)
     read_as = date_notes(frame[layout.date_column], layout.date_column, dates)
     ids = frame[layout.id_column]
 
@@ -438,7 +466,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         freq = frame.index.freqstr  # one date shows no frequency; its index may carry one
     frame, index_column = _index_column(frame)
     frame, dropped = _row_numbers(frame)
-    frame, emptied = _empty_rows_and_columns(frame)
+    frame, emptied = _blank_columns(frame)
     dropped += emptied
     if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from
         raise ValidationError(f"The data hold no rows (only the columns "
@@ -448,6 +476,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     if date_column is not None and date_column not in frame.columns:
         raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
                               f"not a column; the columns are {list(frame.columns)}.")
+    rows = np.arange(len(frame))  # the file's rows, counted in messages
+    if date_column is not None or id_column is not None or \
+            detect_date_column(frame) is not None:  # without dates, a blank row is a gap
+        frame, rows, blank = _blank_rows(frame)
+        dropped += blank
     covariates = list(covariates or [])
     unknown = [c for c in covariates if c not in frame.columns or c == date_column]
     if unknown:
@@ -460,13 +493,14 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                              value_column=value_column, covariates=covariates)
     if layout is None:
         index, names, values, shared, notes = _wide(frame, date_column, value_column,
-                                                    covariates, freq)
+                                                    covariates, freq, rows)
         per_series: dict[str, np.ndarray] = {}
     else:
         if layout.value_column in covariates:
             raise ValidationError(f"The value column {layout.value_column!r} cannot also be a "
                                   "covariate.")
-        index, names, values, per_series, notes = _long(frame, layout, covariates, freq)
+        index, names, values, per_series, notes = _long(frame, layout, covariates, freq,
+                                                        rows)
         shared = None
     notes = dropped + notes
     grid, freq, positions = _grid(index, freq)
@@ -513,6 +547,14 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                       notes=notes, id_column=layout.id_column if layout else None)
 
 
+def _names_columns(cells: list[str]) -> bool:
+    """Whether a row of `cells` reads as a header: every cell a name, none empty, a number
+    or a date."""
+    texts = pd.Series([cell.strip() for cell in cells], dtype=object)
+    return bool(texts.str.len().gt(0).all() and pd.to_numeric(texts, errors="coerce").isna().all()
+                and not names_dates(texts).any())
+
+
 def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                 ) -> pd.DataFrame:
     """The table of the CSV file `path` (UTF-8, distinct column names; spaces around names
@@ -546,9 +588,8 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             f"{path} looks separated by {separator!r}, not commas (its header is "
             f"{header[0]!r}); seqlab reads comma-separated files: save it with ',' between "
             "the cells (and '.' as the decimal point).")
-    if len(first) > 1 and sum(map(bool, names)) == 1 and names[0] and all(
-            cell.strip() for cell in first):
-        raise ValidationError(  # pandas would take the title for the one column's name
+    if len(first) > 1 and sum(map(bool, names)) == 1 and names[0] and _names_columns(first):
+        raise ValidationError(  # pandas would take a title for the one column's name
             f"The first line of {path} names one column ({names[0]!r}) above a line of "
             f"{len(first)} cells ({', '.join(first[:3])}{' ...' if len(first) > 3 else ''}): "
             "if it is a title, remove it; the first line must be the header that names the "
