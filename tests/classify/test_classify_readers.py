@@ -80,6 +80,54 @@ def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
     assert data.sequences[1].shape == (3, 2)
 
 
+@pytest.mark.parametrize("separator, suffix", [("\t", ".tsv"), ("  ", ".txt")])
+def test_the_ucr_archives_tab_and_space_separated_files_are_read(tmp_path, separator, suffix):
+    # The archive's own formats (2018: .tsv; 2015: .txt, spaces) were refused.
+    lines = ["1\t0.5\t1.5\t2.5", "2\t3\t2\t1", "1\t0.25\t1\t2"]
+    text = "\n".join(line.replace("\t", separator) for line in lines) + "\n"
+    data = read_labelled(_write(tmp_path / f"u{suffix}", text))
+    assert data.labels == ["1", "2", "1"]
+    np.testing.assert_array_equal(data.sequences[0][:, 0], [0.5, 1.5, 2.5])
+
+
+@pytest.mark.parametrize("names", [("id", "timestamp"), ("series_id", "time"),
+                                   ("sample", "t"), ("case_id", "reading_id")])
+def test_long_csv_under_other_names_and_with_dates_as_steps(tmp_path, names):
+    # 'id,timestamp,value,label' was read as a wide file: every row a 3-step sequence.
+    rows = [f"{s},2024-01-0{k + 1} 00:00:00,{v + k},{lab}" for s, v, lab in
+            (("a", 1, "up"), ("b", 9, "down")) for k in (2, 0, 1)]
+    path = _write(tmp_path / "l.csv", ",".join([*names, "value", "label"]) + "\n"
+                  + "\n".join(rows) + "\n")
+    data = read_labelled(path)
+    assert data.labels == ["up", "down"] and data.channels == ["value"]
+    np.testing.assert_array_equal(data.sequences[0][:, 0], [1, 2, 3])  # sorted by date
+    numeric = _write(tmp_path / "n.csv", "sample,reading_id,value,label\na,1,5,x\na,0,4,x\n")
+    np.testing.assert_array_equal(read_labelled(numeric).sequences[0][:, 0], [4, 5])
+
+
+def test_wide_csv_headers_paddings_commas_and_labels_as_pandas_and_r_write_them(tmp_path):
+    steps = ",".join(str(k) for k in range(1, 11))
+    body = "".join(f"{'ab'[i % 2]},{','.join(str(i + k) for k in range(10))}\n"
+                   for i in range(4))
+    # step columns 1..10 (or 0..9) under any label name: a header, not a sequence
+    for header in (f"species,{steps}", "0," + ",".join(str(k) for k in range(1, 11))):
+        data = read_labelled(_write(tmp_path / "h.csv", header + "\n" + body))
+        assert data.labels == ["a", "b", "a", "b"] and len(data) == 4, header
+    # NA (R) or nan (numpy) after a shorter sequence's end pads it, as a blank does
+    data = read_labelled(_write(tmp_path / "na.csv", "label,t0,t1,t2\na,1,2,NA\nb,1,nan,nan\n"))
+    assert [len(x) for x in data.sequences] == [2, 1]
+    # a comma at the end of every data line (not the header's)
+    data = read_labelled(_write(tmp_path / "c.csv", "label,t0,t1\na,1,2,\nb,3,4,\n"))
+    assert [len(x) for x in data.sequences] == [2, 2]
+    # labels written 1.0, 2.0 (pandas, after a missing value) are the classes 1, 2
+    data = read_labelled(_write(tmp_path / "f.csv", "1.0,1,2\n2.0,3,4\n1,5,6\n"))
+    assert data.labels == ["1", "2", "1"]
+    # the label last, by number, in a file without a header
+    data = read_labelled(_write(tmp_path / "l.csv", "0.5,1.5,0\n2.5,3.5,1\n"), label="-1")
+    assert data.labels == ["0", "1"]
+    np.testing.assert_array_equal(data.sequences[1][:, 0], [2.5, 3.5])
+
+
 def test_text_csv(tmp_path):
     path = _write(tmp_path / "t.csv", 'text,label\n"good, very good",pos\nbad film,neg\n')
     data = read_labelled(path)

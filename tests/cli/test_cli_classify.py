@@ -78,7 +78,8 @@ def test_classify_prints_the_model_and_the_confusion_table(tmp_path):
 
 @pytest.mark.parametrize("test_text,message", [
     ("label,t0,t1\nbump,1,2\n,3,4\n", "line 3: the label is missing"),
-    ("label,t0,t1\nbump,1,2\nsquare,3,4\n", "Label(s) 'square' were not in the training"),
+    # checked before training (it was after, the time budget spent)
+    ("label,t0,t1\nbump,1,2\nsquare,3,4\n", "has label(s) 'square' that"),
 ])
 def test_bad_test_files_are_clear_errors(tmp_path, test_text, message):
     train = _wide(tmp_path / "train.csv", *shapes(5, seed=2))
@@ -87,6 +88,7 @@ def test_bad_test_files_are_clear_errors(tmp_path, test_text, message):
                                  "--model", "rocket"])
     assert result.exit_code != 0
     assert message in str(result.exception) + result.output
+    assert "model:" not in result.output and "rocket:" not in result.output  # nothing trained
 
 
 def test_predictions_onto_the_test_file_are_refused_and_the_file_kept(tmp_path):
@@ -98,3 +100,19 @@ def test_predictions_onto_the_test_file_are_refused_and_the_file_kept(tmp_path):
     assert isinstance(result.exception, ValidationError)
     assert "is the input file" in str(result.exception)
     assert test.read_text() == before
+
+
+def test_a_long_csvs_channels_are_named_in_the_output(tmp_path):
+    # An id or a metadata column beside the values is read as one more channel: the output
+    # says which columns were read as channels.
+    sequences, labels = shapes(10, seed=3)
+    rows = ["sample,time,value,subject,label"] + [
+        f"{i},{k},{v:.4f},{i % 3},{label}" for i, (s, label) in
+        enumerate(zip(sequences, labels, strict=True)) for k, v in enumerate(s[:, 0])]
+    (tmp_path / "l.csv").write_text("\n".join(rows) + "\n")
+    result = runner.invoke(app, ["classify", str(tmp_path / "l.csv"), "--model", "rocket"])
+    assert result.exit_code == 0, result.output
+    assert "2 channels (value, subject)" in result.stdout
+    doc = runner.invoke(app, ["classify", str(tmp_path / "l.csv"), "--model", "rocket",
+                              "--json"])
+    assert json.loads(doc.stdout.strip().splitlines()[-1])["channels"] == ["value", "subject"]

@@ -56,10 +56,24 @@ BAD_FILES = {
                            r"line 2, step 4: '-1e400' is beyond what float32"),
     "beyond-float32-ts": ("a.ts", "@univariate true\n@classLabel true a b\n@data\n1,2:a\n"
                                   "1,5e38:b\n", r"a\.ts, line 5, channel 1, value 2: '5e38'"),
-    # Every line one field: it said 'line 1: the sequence has no values'.
+    # Every line one field: it said 'line 1: the sequence has no values'; with decimal
+    # commas (several fields a line) it blamed the first line's values.
     "semicolons": ("a.csv", WIDE.replace(",", ";"),
-                   r"every line has a single field .*separated by ';': re-save it with commas"),
-    "tabs": ("a.csv", WIDE.replace(",", "\t"), r"single field .*separated by '\\t'"),
+                   r"line 1 is 'label;t0;t1;t2;t3'.*separated by ';': re-save it with commas"),
+    "semicolons-and-decimal-commas": (
+        "a.csv", WIDE.replace(",", ";").replace("0.5", "0,5").replace("1.5", "1,5"),
+        r"line 1 is 'label;t0;t1;t2;t3'.*separated by ';': re-save it with commas \(and '\.'"),
+    # Headerless, the label last (the MIT-BIH heartbeat files): 'Class(es) '-3.259e-02',
+    # ... have a single example', hundreds of them.
+    "measurements-taken-for-labels": (
+        "a.csv", "".join(f"{k / 7 + 0.01:.4f},{k % 5},{k % 3},{k % 2}\n" for k in range(40)),
+        r"the labels \(column 1, 'c0'\) are 40 distinct fractions .*--label"),
+    # A named row index (to_csv after index.name = 'id') was each sequence's first step.
+    "a-named-index-column": ("a.csv", "id," + WIDE.replace("\nup", "\n0,up", 1).replace(
+        "\ndown,3", "\n1,down,3").replace("\nup,0,1,2,4", "\n2,up,0,1,2,4").replace(
+        "\ndown,4", "\n3,down,4"), r"the column 'id' names each row or sequence"),
+    "pandas-index-in-a-long-csv": ("a.csv", "," + _long().replace("\n", "\n0,").rstrip("0,"),
+                                   r"column 1 of the header has no name.*read as a channel"),
     # pandas' to_csv writes the row index as a first, unnamed column: it was read as each
     # sequence's first step.
     "pandas-index": ("a.csv", "," + WIDE.replace("\nup", "\n0,up", 1).replace(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -308,8 +309,14 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 _LABEL_NAMES = ("label", "class", "target", "y")
-_SEQUENCE_NAMES = ("sequence", "id", "series")
-_STEP_NAMES = ("step", "time", "t")
+_SEQUENCE_NAMES = ("sequence", "id", "series", "sequence_id", "series_id", "sample",
+                   "sample_id", "case_id", "instance", "instance_id", "unique_id")
+_STEP_NAMES = ("step", "time", "t", "timestep", "time_step", "timestamp", "reading_id", "ds",
+               "date", "datetime")
+_INDEX_NAMES = _SEQUENCE_NAMES + ("index", "idx", "row", "row_id")
+"""Names of a column that says which row or sequence it is: no step of a wide CSV."""
+_POSITION = re.compile(r"-?[1-9]\d*")
+"""A label column given by position (1 the first, -1 the last) for a file without a header."""
 
 
 def _find(header: list[str], names: tuple[str, ...], given: str | None, path: Path,
@@ -338,35 +345,76 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _split_plainly(rows: list[list[str]]) -> list[list[str]] | None:
+    """`rows` of one field each re-split on tabs or runs of spaces (the UCR archive's .tsv
+    and .txt files), where that gives every row two numbers or more; else None."""
+    lines = [row[0].strip() for row in rows]
+    for pattern in (r"\t", r"\s+"):
+        split = [re.split(pattern, line) for line in lines]
+        if all(len(cells) >= 2 for cells in split) and all(
+                _is_number(c) for cells in split[1:] for c in cells[1:]):
+            return split
+    return None
+
+
+def _label_position(label: str | None, width: int) -> int | None:
+    """The position of a label column given by number (`_POSITION`), else None."""
+    if label is None or not _POSITION.fullmatch(label.strip()):
+        return None
+    number = int(label)
+    position = number - 1 if number > 0 else width + number
+    if not 0 <= position < width:
+        raise ValidationError(f"The label column number {number} is outside the file's "
+                              f"{width} columns (1 the first, -1 the last).")
+    return position
+
+
 def read_wide_csv(path: str | Path, *, label: str | None = None,
                   labelled: bool = True) -> LabelledSequences:
     """Read a wide CSV: one sequence a row, a label column and one column per step; a
-    shorter sequence ends with blank cells.
+    shorter sequence ends with blank (or missing: NA, nan, ?) cells.
 
     With `labelled` False (data to predict on) and a `label` column the header lacks,
     every column holds values.
 
-    The label column is `label`, else a column named label/class/target/y, else the first
-    column. A header row is optional (a first row whose step cells are not numbers).
-    A blank cell followed by a value is a missing value, not the end of the sequence.
+    The label column is `label` (a name, or for a file without a header a number: 1 the
+    first column, -1 the last), else a column named label/class/target/y, else the first
+    column. A header row is optional (a first row whose step cells are not numbers, or are
+    0, 1, 2 ... or 1, 2, 3 ..., as pandas writes a frame's integer columns). A blank cell
+    followed by a value is a missing value, not the end of the sequence. Files of one
+    field a line separated by tabs or spaces (the UCR archive's) are split on them.
     """
     path = Path(path)
     rows = _rows(path)
     width = max(len(r) for r in rows)
-    if width < 2:  # a label and no values: most often a file separated by ';' or tabs
-        first = rows[0][0]
-        other = next((sep for sep in (";", "\t", "|") if sep in first), None)
-        hint = (f"; its fields seem separated by {other!r}: re-save it with commas" if other
-                else "")
-        raise ValidationError(f"{path}: every line has a single field (line 1 is "
-                              f"{first[:60]!r}); a wide CSV has a label column and one column "
-                              f"per step, separated by commas{hint}.")
+    if width < 2:
+        plain = _split_plainly(rows)
+        if plain is not None:
+            rows, width = plain, max(len(r) for r in plain)
+    first_cell = rows[0][0]
+    if width < 2 or (";" in first_cell and not _is_number(first_cell)
+                     and all(";" in r[0] for r in rows[:5])):
+        # a label and no values: most often a file separated by ';' (decimal commas then
+        # split its lines into a few fields)
+        other = next((sep for sep in (";", "\t", "|") if sep in first_cell), None)
+        hint = (f"; its fields seem separated by {other!r}: re-save it with commas (and '.' "
+                "as the decimal point)" if other else "")
+        raise ValidationError(f"{path}: line 1 is {first_cell[:60]!r}; a wide CSV has a label "
+                              f"column and one column per step, separated by commas{hint}.")
     first = rows[0]
+    by_number = _label_position(label, width)
     # A header row has a step cell that is no number, or names the label column: step
-    # columns named 0, 1, 2 ... (as pandas writes a frame's integer columns) are a header.
-    integer_names = [c.strip() for c in first[1:]] == [str(k) for k in range(len(first) - 1)]
-    has_header = (not all(_is_number(c) for c in first[1:]) or (label is not None and labelled)
-                  or (integer_names and first[0].strip().lower() in _LABEL_NAMES))
+    # columns named 0, 1, 2 ... (as pandas writes a frame's integer columns) beside a
+    # label column's name are a header too, and so are 0, 1, 2 ... or 1, 2, 3 ... over 8
+    # steps or more whatever the first cell (a frame read with header=None, saved with
+    # its column numbers), where a sequence of data would rarely count so.
+    numbered = [c.strip() for c in first[1:]]
+    from_zero = numbered == [str(k) for k in range(len(numbered))]
+    counted = (from_zero or numbered == [str(k) for k in range(1, len(numbered) + 1)]) \
+        and len(numbered) >= 8
+    has_header = (not all(_is_number(c) for c in first[1:]) or counted
+                  or (from_zero and first[0].strip().lower() in _LABEL_NAMES)
+                  or (label is not None and by_number is None and labelled))
     header = first if has_header else [f"c{k}" for k in range(width)]
     body = rows[1:] if has_header else rows
     start_line = 2 if has_header else 1
@@ -374,20 +422,32 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         raise ValidationError(f"The data file {path} has a header but no sequences.")
     # Unlabelled data (to predict on) with a header that lacks the `label` column has no
     # labels; else the label is the first column.
-    position = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
+    position = by_number if by_number is not None else _find(
+        header, _LABEL_NAMES, label, path, "label", required=labelled)
     if position is None and (label is None or not has_header and
                              not all(_is_number(r[0]) for r in body)):
         position = 0  # (without a header, a first column of words is labels still)
-    if has_header and position != 0 and not header[0].strip() and \
+    if has_header and not header[0].strip() and \
             any(h.strip() for k, h in enumerate(header) if k not in (0, position)):
         raise ValidationError(f"{path}: column 1 of the header has no name while the step "
                               f"columns have names; it looks like a row index (pandas writes "
                               f"one unless index=False), which would be read as each "
-                              f"sequence's first step. Drop the column or name it.")
+                              f"sequence's first step. Drop the column.")
+    named = [h for k, h in enumerate(header) if has_header and k != position
+             and h.strip().lower() in _INDEX_NAMES]
+    if named:
+        raise ValidationError(f"{path}: the column {named[0]!r} names each row or sequence; "
+                              f"in a wide CSV every column but the label is a step, so it "
+                              f"would be read as one. Drop the column (pandas: "
+                              f"to_csv(index=False)).")
     if has_header and width > len(header):
-        bad = next(i for i, r in enumerate(body) if len(r) > len(header))
-        raise ValidationError(f"{path}, line {bad + start_line}: {len(body[bad])} fields, more "
-                              f"than the header's {len(header)}.")
+        extra = [(i, r) for i, r in enumerate(body) if any(c.strip() for c in r[len(header):])]
+        if extra:
+            bad, row = extra[0]
+            raise ValidationError(f"{path}, line {bad + start_line}: {len(row)} fields, more "
+                                  f"than the header's {len(header)}.")
+        body = [r[:len(header)] for r in body]  # a comma at the end of each line
+        width = len(header)
     sequences, labels = [], []
     for i, row in enumerate(body):
         where = f"{path}, line {i + start_line}"
@@ -397,24 +457,44 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         if labelled and not tag:
             raise ValidationError(f"{where}: the label is missing (column "
                                   f"{header[position]!r}).")
-        while cells and not cells[-1].strip():
-            cells.pop()  # blank cells after the sequence's end
+        while cells and cells[-1].strip() in _MISSING:
+            cells.pop()  # blank or NA cells after the sequence's end
         if not cells:
             raise ValidationError(f"{where}: the sequence has no values.")
         values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
         sequences.append(np.array(values, dtype=np.float64).reshape(-1, 1))
         labels.append(tag)
+    if labelled and label is None and _measured(labels):
+        raise ValidationError(
+            f"{path}: the labels (column {position + 1}, {header[position]!r}) are "
+            f"{len(set(labels))} distinct fractions such as {labels[0]!r}: measurements, not "
+            f"classes. Name the label column with --label (a name, or for a file without a "
+            f"header its number: -1 the last, as in the MIT-BIH heartbeat files).")
     has_labels = labelled or any(labels)
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              ["value"], header[position] if has_header and position is not None
                              else None)
 
 
+def _measured(labels: list[str]) -> bool:
+    """Whether `labels` look like a column of measurements taken for labels: numbers, some
+    of them fractions, more than half of them distinct (and more than 20)."""
+    try:
+        values = [float(v) for v in labels]
+    except ValueError:
+        return False
+    distinct = len(set(values))
+    return distinct > 20 and 2 * distinct > len(values) and any(
+        not v.is_integer() for v in values if math.isfinite(v))
+
+
 def read_long_csv(path: str | Path, *, label: str | None = None,
                   labelled: bool = True) -> LabelledSequences:
     """Read a long CSV: a header ``sequence, step, <one column per channel>, label`` and one
-    row per step. Rows of a sequence may come in any order (they are sorted by step);
-    a sequence's label must be the same on all its rows."""
+    row per step (the sequence column may be named id, sample, case_id ..., the step column
+    time, timestamp, reading_id ...: `_SEQUENCE_NAMES`, `_STEP_NAMES`). Steps are numbers
+    or dates; rows of a sequence may come in any order (they are sorted by step); a
+    sequence's label must be the same on all its rows."""
     path = Path(path)
     rows = _rows(path)
     header = [h.strip() for h in rows[0]]
@@ -424,6 +504,10 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         raise ValidationError(f"{path}: a long CSV needs a header with 'sequence' and 'step' "
                               f"columns (sequence, step, <channels>, label); got "
                               f"{', '.join(header)}.")
+    if not header[0]:
+        raise ValidationError(f"{path}: column 1 of the header has no name; it looks like a "
+                              f"row index (pandas writes one unless index=False), which would "
+                              f"be read as a channel. Drop the column.")
     label_at = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
@@ -431,14 +515,14 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     channel_at = [k for k in range(len(header)) if k not in (seq_at, step_at, label_at)]
     if not channel_at:
         raise ValidationError(f"{path}: no value columns besides sequence, step and label.")
-    groups: dict[str, list[tuple[float, list[float], str, int]]] = {}
+    groups: dict[str, list[tuple[str, list[float], str, int]]] = {}
     for i, row in enumerate(rows[1:], 2):
         where = f"{path}, line {i}"
         if len(row) != len(header):
             raise ValidationError(f"{where}: {len(row)} fields, but the header has "
                                   f"{len(header)}.")
-        step = _number(row[step_at], f"{where}, column {header[step_at]!r}")
-        if not math.isfinite(step):
+        step = row[step_at].strip()
+        if step in _MISSING:
             raise ValidationError(f"{where}: the step is missing.")
         tag = row[label_at].strip() if label_at is not None else ""
         if labelled and not tag:
@@ -447,22 +531,46 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         groups.setdefault(row[seq_at].strip(), []).append((step, values, tag, i))
     if not groups:
         raise ValidationError(f"The data file {path} has a header but no rows.")
+    order = _step_order([item for items in groups.values() for item in items], path,
+                        header[step_at])
     sequences, labels = [], []
     for name, items in groups.items():
-        items.sort(key=lambda item: item[0])
-        steps = [item[0] for item in items]
+        keyed = sorted(((order[item[0]], item) for item in items), key=lambda pair: pair[0])
+        steps = [key for key, _ in keyed]
         if len(set(steps)) != len(steps):
-            dup = next(s for s in steps if steps.count(s) > 1)
-            raise ValidationError(f"{path}: sequence {name!r} has step {dup:g} twice.")
+            dup = next(item[0] for key, item in keyed if steps.count(key) > 1)
+            raise ValidationError(f"{path}: sequence {name!r} has step {dup} twice.")
         tags = {item[2] for item in items}
         if len(tags) > 1:
             raise ValidationError(f"{path}: sequence {name!r} has several labels "
                                   f"({', '.join(sorted(tags))}); a sequence has one label.")
-        sequences.append(np.array([item[1] for item in items], dtype=np.float64))
+        sequences.append(np.array([item[1] for _, item in keyed], dtype=np.float64))
         labels.append(tags.pop())
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [header[k] for k in channel_at])
+
+
+def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
+                column: str) -> dict[str, float]:
+    """Each distinct step (the first field of `items`) as a number to sort by: the number
+    it is, or, where the steps are not all numbers, the time of the date it is."""
+    distinct = list(dict.fromkeys(item[0] for item in items))
+    try:
+        return {step: float(step) for step in distinct}
+    except ValueError:
+        pass
+    import pandas as pd  # dates are the rarer case: pandas only then
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        times = pd.to_datetime(pd.Series(distinct), format="mixed", errors="coerce", utc=True)
+    if times.isna().any():
+        bad = distinct[int(np.argmax(times.isna().to_numpy()))]
+        line = next(item[3] for item in items if item[0] == bad)
+        raise ValidationError(f"{path}, line {line}, column {column!r}: {bad[:40]!r} is neither "
+                              f"a number nor a date (the steps must be one or the other).")
+    return dict(zip(distinct, times.astype("int64").to_numpy(dtype=float), strict=True))
 
 
 def read_text_csv(path: str | Path, *, label: str | None = None,
@@ -535,4 +643,20 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         data = read_long_csv(path, label=label, labelled=labelled)
     else:
         data = read_text_csv(path, label=label, labelled=labelled)
+    if data.labels is not None:
+        data.labels = _whole_labels(data.labels)
     return fill_missing(data, fill)
+
+
+def _whole_labels(labels: list[str]) -> list[str]:
+    """`labels` with whole numbers written as floats ('1.0', '2.0', as pandas writes an
+    integer column that had a missing value) written as integers ('1', '2'), where every
+    label is a number: else a file of 1.0/2.0 and one of 1/2 would hold different classes."""
+    numbers = []
+    for text in labels:
+        try:
+            numbers.append(float(text))
+        except ValueError:
+            return labels
+    return [str(int(v)) if v.is_integer() and not text.isdigit() else text
+            for text, v in zip(labels, numbers, strict=True)]

@@ -67,7 +67,9 @@ def _classify(
                                                      "(CSV: label, then a probability per "
                                                      "class).", show_default="none")] = None,
     format: Annotated[str, typer.Option(help="auto, ts, wide, long or text.")] = "auto",
-    label: Annotated[str | None, typer.Option(help="Label column of a CSV.",
+    label: Annotated[str | None, typer.Option(help="Label column of a CSV: its name, or in "
+                                              "a file without a header its number (1 the "
+                                              "first, -1 the last).",
                                               show_default="label/class/target/y, else the "
                                               "first column")] = None,
     fill: Annotated[str | None, typer.Option(help="Fill missing values: ffill, zero or mean.",
@@ -118,8 +120,14 @@ def _classify(
         check_target(out)
     data = read_labelled(train, format=format, label=label, fill=fill)
     test_data = read_labelled(test, format=format, label=label, fill=fill) if test else None
-    if test_data is not None:  # before training: the same kind and channels as TRAIN
+    if test_data is not None:  # before training: the same kind, channels and classes
         test_data = match_channels(test_data, data.kind, data.channels, f"{train}")
+        unseen = sorted(set(test_data.labels or []) - set(data.labels or []))
+        if unseen:
+            raise ValidationError(
+                f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
+                f"(its classes: {', '.join(sorted(set(data.labels or [])))}); a classifier "
+                "only predicts the classes it was trained on.")
     classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
                                     tokens=tokens, time_budget=time_budget, members=members,
                                     seed=seed, log=shown.progress())
@@ -142,6 +150,7 @@ def _classify(
     if as_json:
         shown.json({
             "train": str(train), "sequences": len(data), "classes": classifier.classes_.tolist(),
+            "channels": data.channels,
             "max_length": classifier.max_length_, "model": classifier.model_,
             "members": len(classifier.members_),
             "validation_accuracy": classifier.validation_scores_,
@@ -157,8 +166,10 @@ def _classify(
     echo(f"model: {classifier.model_}{ensemble} (validation accuracy "
          f"{classifier.validation_scores_[classifier.model_]:.4f}; chosen among "
          f"{', '.join(f'{k} {v:.4f}' for k, v in classifier.validation_scores_.items())})")
+    channels = data.channels or []
     echo(f"trained on {len(data)} sequences of {train}, {len(classifier.classes_)} classes, "
-         f"max length {classifier.max_length_}")
+         f"max length {classifier.max_length_}"
+         + (f", {len(channels)} channels ({', '.join(channels)})" if len(channels) > 1 else ""))
     if report is not None:
         echo(f"test {test}: accuracy {report.accuracy:.4f}, balanced accuracy "
              f"{report.balanced_accuracy:.4f}, macro F1 {report.macro_f1:.4f} "
