@@ -524,6 +524,10 @@ def test_future_covariates_cover_each_series_horizon(write_csv, ragged_with_pric
         read_future_covariates(huge, data, 2)
     with pytest.raises(ValidationError, match="'horizon' parameter"):
         read_future_covariates(path, data, 0)
+    # saved by pandas or a spreadsheet: an index, a trailing comma, blank rows
+    saved = write_csv(",date,price,\n0,2020-03-01,30,\n1,2020-04-01,40,\n,,,\n2,2020-05-01,50,\n"
+                      ",,,\n", "saved.csv")
+    assert list(read_future_covariates(saved, data, 2).of("a")["price"]) == [40, 50]
     off = write_csv("date,price\n2020-03-01,30\n2020-04-15,40\n2020-05-01,50\n", "off.csv")
     with pytest.raises(ValidationError, match="2020-04-15 does not follow the data's "
                                               "frequency 'MS'"):

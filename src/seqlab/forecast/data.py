@@ -172,9 +172,16 @@ def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     rising by one (0 to n-1 from pandas, 1 to n from R, 12, 13 ... from a filtered frame),
     they are no series (and as the time of a file without dates, the steps they would give
     are those a file without them has, counted from 0)."""
+    filled = ~frame.isna().all(axis=1).to_numpy()  # blank rows are no rows of the table
+
+    def counts_rows(column: pd.Series) -> bool:
+        values = column.to_numpy()[filled]
+        return (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+                and len(values) > 1 and bool(np.isfinite(values).all())
+                and bool((np.diff(values) == 1).all()) and float(values[0]).is_integer())
+
     dropped = [name for name in frame.columns[:1]  # where to_csv and write.csv put them
-               if name.startswith("Unnamed: ") and pd.api.types.is_integer_dtype(frame[name])
-               and len(frame) > 1 and (np.diff(frame[name].to_numpy()) == 1).all()]
+               if name.startswith("Unnamed: ") and counts_rows(frame[name])]
     notes = [f"dropped the column {name!r}: row numbers under an empty header (an index "
              "saved with the table), not a series" for name in dropped]
     return frame.drop(columns=dropped), notes
@@ -726,6 +733,9 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     else:
         frame = _read_frame(source, "future covariates file", (id_column, data.id_column))
     frame, index_column = _index_column(frame)
+    # Read as the data are: without a saved index, empty columns or blank rows.
+    frame = _row_numbers(_blank_columns(frame)[0])[0]
+    frame, rows, _ = _blank_rows(frame)
     columns = list(frame.columns)
     for option, value in (("date_column", date_column), ("id_column", id_column)):
         if value is not None and value not in columns:
@@ -755,7 +765,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             "(--covariates) so the model learns from their past values too.")
     if not names:
         raise ValidationError("The future covariates file holds no covariate column.")
-    dates = parse_dates(frame[date], date, data.freq)
+    dates = parse_dates(frame[date], date, data.freq, rows)
     if (data.freq is None) != (not isinstance(dates, pd.DatetimeIndex)):
         raise ValidationError(
             f"The future covariates' column {date!r} holds "
