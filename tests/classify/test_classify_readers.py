@@ -90,6 +90,11 @@ def test_the_ucr_archives_tab_and_space_separated_files_are_read(tmp_path, separ
     np.testing.assert_array_equal(data.sequences[0][:, 0], [0.5, 1.5, 2.5])
 
 
+def test_a_tab_separated_file_with_a_header_and_labels_last_is_read(tmp_path):
+    data = read_labelled(_write(tmp_path / "t.tsv", "t0\tt1\tlabel\n1\t2\tup\n3\t4\tdown\n"))
+    assert data.labels == ["up", "down"] and data.label_column == "label"
+
+
 @pytest.mark.parametrize("names", [("id", "timestamp"), ("series_id", "time"),
                                    ("sample", "t"), ("case_id", "reading_id")])
 def test_long_csv_under_other_names_and_with_dates_as_steps(tmp_path, names):
@@ -103,6 +108,10 @@ def test_long_csv_under_other_names_and_with_dates_as_steps(tmp_path, names):
     np.testing.assert_array_equal(data.sequences[0][:, 0], [1, 2, 3])  # sorted by date
     numeric = _write(tmp_path / "n.csv", "sample,reading_id,value,label\na,1,5,x\na,0,4,x\n")
     np.testing.assert_array_equal(read_labelled(numeric).sequences[0][:, 0], [4, 5])
+    # dates written day first are read so as a column, not one by one (12/01 was Dec 1)
+    day_first = _write(tmp_path / "d.csv", "id,date,value,label\na,12/01/2024,1,x\n"
+                       "a,13/01/2024,2,x\na,01/02/2024,3,x\n")
+    np.testing.assert_array_equal(read_labelled(day_first).sequences[0][:, 0], [1, 2, 3])
 
 
 def test_wide_csv_headers_paddings_commas_and_labels_as_pandas_and_r_write_them(tmp_path):
@@ -122,10 +131,24 @@ def test_wide_csv_headers_paddings_commas_and_labels_as_pandas_and_r_write_them(
     # labels written 1.0, 2.0 (pandas, after a missing value) are the classes 1, 2
     data = read_labelled(_write(tmp_path / "f.csv", "1.0,1,2\n2.0,3,4\n1,5,6\n"))
     assert data.labels == ["1", "2", "1"]
-    # the label last, by number, in a file without a header
+    # the label last, by number, in a file without a header (words too, and commas after)
     data = read_labelled(_write(tmp_path / "l.csv", "0.5,1.5,0\n2.5,3.5,1\n"), label="-1")
-    assert data.labels == ["0", "1"]
+    assert data.labels == ["0", "1"] and data.columns == 3
     np.testing.assert_array_equal(data.sequences[1][:, 0], [2.5, 3.5])
+    data = read_labelled(_write(tmp_path / "w.csv", "0.1,0.2,up,\n0.3,0.4,down,\n"), label="-1")
+    assert data.labels == ["up", "down"] and len(data) == 2
+    # a number that is also a header's name is the name (pandas' header=None, saved)
+    header = ",".join(str(k) for k in range(11))
+    body = "".join(",".join(f"{k + j / 10:.1f}" for j in range(10)) + f",{k % 2}\n"
+                   for k in range(4))
+    data = read_labelled(_write(tmp_path / "p.csv", header + "\n" + body), label="10")
+    assert data.labels == ["0", "1", "0", "1"] and data.label_column == "10"
+    # an unnamed first column of labels (not a row index) is the label column
+    data = read_labelled(_write(tmp_path / "u.csv", ",t0,t1\nup,1,2\ndown,3,4\n"))
+    assert data.labels == ["up", "down"]
+    # '?' after the last value stays a missing value, as in .ts files
+    with pytest.raises(ValidationError, match="missing or non-finite value at step 3"):
+        read_labelled(_write(tmp_path / "q.csv", "label,t0,t1,t2\na,1,2,?\n"))
 
 
 def test_text_csv(tmp_path):

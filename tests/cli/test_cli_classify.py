@@ -116,3 +116,28 @@ def test_a_long_csvs_channels_are_named_in_the_output(tmp_path):
     doc = runner.invoke(app, ["classify", str(tmp_path / "l.csv"), "--model", "rocket",
                               "--json"])
     assert json.loads(doc.stdout.strip().splitlines()[-1])["channels"] == ["value", "subject"]
+
+
+def test_a_bundle_trained_with_the_label_last_by_number_predicts_new_data_with_or_without_it(
+        tmp_path):
+    # Trained with --label -1 on a headerless file, predict took the last value of
+    # unlabelled new data for its label (and dropped it from the sequence).
+    sequences, labels = shapes(8, seed=4, low=20, high=20)
+    lines = [",".join(f"{v:.4f}" for v in s[:, 0]) + f",{label}"
+             for s, label in zip(sequences, labels, strict=True)]
+    (tmp_path / "train.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "new.csv").write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--label", "-1",
+                                 "--model", "rocket", "--out", str(tmp_path / "b")])
+    assert fitted.exit_code == 0, fitted.output
+    for name, true in (("new.csv", [""] * len(lines)), ("train.csv", list(labels))):
+        out = tmp_path / f"p-{name}"
+        result = runner.invoke(app, ["predict", str(tmp_path / "b"), str(tmp_path / name),
+                                     "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        with open(out) as handle:
+            rows = list(csv.DictReader(handle))
+        assert [row.get("true", "") for row in rows] == true, name
+    (tmp_path / "odd.csv").write_text("1,2,3\n4,5,6\n")
+    odd = runner.invoke(app, ["predict", str(tmp_path / "b"), str(tmp_path / "odd.csv")])
+    assert odd.exit_code != 0 and "where the training file had 21" in str(odd.exception)

@@ -61,13 +61,21 @@ BAD_FILES = {
     "semicolons": ("a.csv", WIDE.replace(",", ";"),
                    r"line 1 is 'label;t0;t1;t2;t3'.*separated by ';': re-save it with commas"),
     "semicolons-and-decimal-commas": (
-        "a.csv", WIDE.replace(",", ";").replace("0.5", "0,5").replace("1.5", "1,5"),
-        r"line 1 is 'label;t0;t1;t2;t3'.*separated by ';': re-save it with commas \(and '\.'"),
+        "a.csv", "label;t0;t1\nup;0,5;1,5\ndown;1,5;0,5\n",
+        r"line 1 is 'label;t0;t1'.*separated by ';': re-save it with commas \(and '\.'"),
+    "semicolons-decimal-commas-no-header": (
+        "a.csv", "1,5;0,25;0,75\n0,5;1,25;1,5\n",
+        r"line 1 is '1,5;0,25;0,75'.*separated by ';': re-save it with commas"),
+    # A long CSV whose sequences all have one step is a wide file with an id and a date
+    # (each row read as a sequence of one step with every value a channel).
+    "one-step-sequences": ("a.csv", "id,date,label,v0,v1\n1,2024-01-01,a,1,2\n"
+                                    "2,2024-01-01,b,3,4\n",
+                           r"every sequence \('id'\) has one step \('date'\)"),
     # Headerless, the label last (the MIT-BIH heartbeat files): 'Class(es) '-3.259e-02',
     # ... have a single example', hundreds of them.
     "measurements-taken-for-labels": (
         "a.csv", "".join(f"{k / 7 + 0.01:.4f},{k % 5},{k % 3},{k % 2}\n" for k in range(40)),
-        r"the labels \(column 1, 'c0'\) are 40 distinct fractions .*--label"),
+        r"the labels \(column 1\) are 40 distinct fractions .*--label"),
     # A named row index (to_csv after index.name = 'id') was each sequence's first step.
     "a-named-index-column": ("a.csv", "id," + WIDE.replace("\nup", "\n0,up", 1).replace(
         "\ndown,3", "\n1,down,3").replace("\nup,0,1,2,4", "\n2,up,0,1,2,4").replace(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,9 @@ FILLS = ("ffill", "zero", "mean")
 zeros, or the channel's mean over the file."""
 
 _MISSING = {"", "?", "nan", "NaN", "NA", "N/A", "null"}
+_PADDING = _MISSING - {"?"}
+"""What pads a wide CSV's shorter sequence after its end, as R and numpy write them ('?'
+stays a missing value, as in .ts files)."""
 
 
 @dataclass
@@ -43,7 +45,8 @@ class LabelledSequences:
     `sequences` holds ``(steps, channels)`` float arrays (lengths may differ) or, for text,
     strings; `labels` one label (str) per sequence, or None when the file has none;
     `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names;
-    `label_column` the header's name of a wide CSV's label column (None without a header).
+    `label_column` the header's name of a wide CSV's label column (None without a header);
+    `columns` a wide CSV's width (its label column included).
     """
 
     sequences: list[Any]
@@ -52,6 +55,7 @@ class LabelledSequences:
     kind: str = "values"
     channels: list[str] | None = None
     label_column: str | None = None
+    columns: int | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -121,7 +125,7 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
                                                        np.arange(len(column)), -1))
                 column[:] = column[np.where(index < 0, ok[0], index)]
     return LabelledSequences(out, data.labels, data.source, data.kind, data.channels,
-                             data.label_column)
+                             data.label_column, data.columns)
 
 
 def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int | None,
@@ -151,7 +155,8 @@ def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int
     if set(names) == set(channels):
         order = [names.index(c) for c in channels]
         return LabelledSequences([s[:, order] for s in data.sequences], data.labels,
-                                 data.source, data.kind, list(channels), data.label_column)
+                                 data.source, data.kind, list(channels), data.label_column,
+                                 data.columns)
     if set(names) & set(channels):
         missing = [c for c in channels if c not in names]
         extra = [c for c in names if c not in channels]
@@ -347,12 +352,13 @@ def _is_number(text: str) -> bool:
 
 def _split_plainly(rows: list[list[str]]) -> list[list[str]] | None:
     """`rows` of one field each re-split on tabs or runs of spaces (the UCR archive's .tsv
-    and .txt files), where that gives every row two numbers or more; else None."""
+    and .txt files), where that gives every row two cells or more, all numbers but one
+    (the label) after the first row; else None."""
     lines = [row[0].strip() for row in rows]
     for pattern in (r"\t", r"\s+"):
         split = [re.split(pattern, line) for line in lines]
         if all(len(cells) >= 2 for cells in split) and all(
-                _is_number(c) for cells in split[1:] for c in cells[1:]):
+                sum(not _is_number(c) for c in cells) <= 1 for cells in split[1:]):
             return split
     return None
 
@@ -369,65 +375,108 @@ def _label_position(label: str | None, width: int) -> int | None:
     return position
 
 
+def _counts(cells: list[str], start: int) -> bool:
+    """Whether `cells` are the whole numbers start, start + 1, ..."""
+    return [c.strip() for c in cells] == [str(k) for k in range(start, start + len(cells))]
+
+
+def _trailing_comma(rows: list[list[str]]) -> list[list[str]]:
+    """`rows` without a last column that is empty on every row (a comma at the end of
+    every line)."""
+    width = max(len(r) for r in rows)
+    if width > 1 and all(len(r) == width and not r[-1].strip() for r in rows):
+        return [r[:-1] for r in rows]
+    return rows
+
+
 def read_wide_csv(path: str | Path, *, label: str | None = None,
-                  labelled: bool = True) -> LabelledSequences:
+                  labelled: bool = True, columns: int | None = None) -> LabelledSequences:
     """Read a wide CSV: one sequence a row, a label column and one column per step; a
-    shorter sequence ends with blank (or missing: NA, nan, ?) cells.
+    shorter sequence ends with blank cells (or NA, nan: R and numpy pad so; '?' is a
+    missing value).
 
     With `labelled` False (data to predict on) and a `label` column the header lacks,
-    every column holds values.
+    every column holds values; with a label given by number, `columns` (the training
+    file's width) says whether the new file has the label column (as wide) or not (one
+    column fewer).
 
-    The label column is `label` (a name, or for a file without a header a number: 1 the
-    first column, -1 the last), else a column named label/class/target/y, else the first
-    column. A header row is optional (a first row whose step cells are not numbers, or are
-    0, 1, 2 ... or 1, 2, 3 ..., as pandas writes a frame's integer columns). A blank cell
+    The label column is `label` (a name; in a file without a header, or whose header has
+    no such name, a number: 1 the first column, -1 the last), else a column named
+    label/class/target/y, else the first column. A header row is optional (a first row
+    whose step cells are not numbers, or are 0, 1, 2 ... beside a label column's name, or
+    a row counting 0, 1, 2 ... or 1, 2, 3 ... over 9 columns or more). A blank cell
     followed by a value is a missing value, not the end of the sequence. Files of one
     field a line separated by tabs or spaces (the UCR archive's) are split on them.
     """
     path = Path(path)
     rows = _rows(path)
     width = max(len(r) for r in rows)
-    if width < 2:
+    single = width < 2
+    if single:
         plain = _split_plainly(rows)
         if plain is not None:
             rows, width = plain, max(len(r) for r in plain)
-    first_cell = rows[0][0]
-    if width < 2 or (";" in first_cell and not _is_number(first_cell)
-                     and all(";" in r[0] for r in rows[:5])):
+    rows = _trailing_comma(rows)
+    width = max(len(r) for r in rows)
+    joined = [",".join(r) for r in rows[:5]]
+    if width < 2 or all(";" in line for line in joined) and \
+            not all(_is_number(c) for c in rows[0]):
         # a label and no values: most often a file separated by ';' (decimal commas then
         # split its lines into a few fields)
-        other = next((sep for sep in (";", "\t", "|") if sep in first_cell), None)
+        other = next((sep for sep in (";", "\t", "|") if sep in joined[0]), None)
         hint = (f"; its fields seem separated by {other!r}: re-save it with commas (and '.' "
-                "as the decimal point)" if other else "")
-        raise ValidationError(f"{path}: line 1 is {first_cell[:60]!r}; a wide CSV has a label "
-                              f"column and one column per step, separated by commas{hint}.")
+                "as the decimal point)" if other == ";" else
+                f"; its fields seem separated by {other!r}: re-save it with commas"
+                if other else "")
+        raise ValidationError(f"{path}: line 1 is {joined[0][:60]!r}"
+                              + (" (every line a single field)" if single else "")
+                              + f"; a wide CSV has a label column and one column per step, "
+                              f"separated by commas{hint}.")
     first = rows[0]
-    by_number = _label_position(label, width)
+    if label is not None and label.strip() == "0" and "0" not in [c.strip() for c in first]:
+        raise ValidationError("The label column number 0 names no column: columns are "
+                              "numbered from 1 (-1 the last).")
     # A header row has a step cell that is no number, or names the label column: step
     # columns named 0, 1, 2 ... (as pandas writes a frame's integer columns) beside a
-    # label column's name are a header too, and so are 0, 1, 2 ... or 1, 2, 3 ... over 8
-    # steps or more whatever the first cell (a frame read with header=None, saved with
-    # its column numbers), where a sequence of data would rarely count so.
-    numbered = [c.strip() for c in first[1:]]
-    from_zero = numbered == [str(k) for k in range(len(numbered))]
-    counted = (from_zero or numbered == [str(k) for k in range(1, len(numbered) + 1)]) \
-        and len(numbered) >= 8
-    has_header = (not all(_is_number(c) for c in first[1:]) or counted
-                  or (from_zero and first[0].strip().lower() in _LABEL_NAMES)
+    # label column's name are a header too, and so is a first row of 9 columns or more
+    # counting 0, 1, 2 ... or 1, 2, 3 ... across every column (a frame read with
+    # header=None, saved with its column numbers) or after a name ('species'), where a
+    # sequence would rarely count so.
+    counted = len(first) >= 9 and (_counts(first, 0) or _counts(first, 1) or (
+        not _is_number(first[0]) and (_counts(first[1:], 0) or _counts(first[1:], 1))))
+    named_label = label is not None and any(c.strip().lower() == label.strip().lower()
+                                            for c in first)
+    looks_named = counted or (_counts(first[1:], 0) and first[0].strip().lower()
+                              in _LABEL_NAMES)
+    by_number = None if named_label and (looks_named or not all(
+        _is_number(c) for c in first)) else _label_position(label, width)
+    skip = by_number if by_number is not None else 0  # the label's cell may be a word
+    steps_named = not all(_is_number(c) for k, c in enumerate(first) if k != skip)
+    has_header = (steps_named or looks_named
                   or (label is not None and by_number is None and labelled))
     header = first if has_header else [f"c{k}" for k in range(width)]
     body = rows[1:] if has_header else rows
     start_line = 2 if has_header else 1
     if not body:
         raise ValidationError(f"The data file {path} has a header but no sequences.")
+    unlabelled = False
+    if by_number is not None and not labelled and columns is not None:
+        if width == columns - 1:
+            by_number, unlabelled = None, True  # new data without the label column
+        elif width != columns:
+            raise ValidationError(
+                f"{path} has {width} columns where the training file had {columns}, its "
+                f"label in column {label}: give new data as wide, or one column fewer "
+                "(without the labels).")
     # Unlabelled data (to predict on) with a header that lacks the `label` column has no
     # labels; else the label is the first column.
-    position = by_number if by_number is not None else _find(
+    position = by_number if by_number is not None or unlabelled else _find(
         header, _LABEL_NAMES, label, path, "label", required=labelled)
-    if position is None and (label is None or not has_header and
-                             not all(_is_number(r[0]) for r in body)):
+    if position is None and not unlabelled and (label is None or not has_header and
+                                                not all(_is_number(r[0]) for r in body)):
         position = 0  # (without a header, a first column of words is labels still)
-    if has_header and not header[0].strip() and \
+    counter = position == 0 and _whole_and_distinct([r[0] for r in body])
+    if has_header and not header[0].strip() and (position != 0 or counter) and \
             any(h.strip() for k, h in enumerate(header) if k not in (0, position)):
         raise ValidationError(f"{path}: column 1 of the header has no name while the step "
                               f"columns have names; it looks like a row index (pandas writes "
@@ -441,12 +490,13 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                               f"would be read as one. Drop the column (pandas: "
                               f"to_csv(index=False)).")
     if has_header and width > len(header):
-        extra = [(i, r) for i, r in enumerate(body) if any(c.strip() for c in r[len(header):])]
+        extra = [(i, r) for i, r in enumerate(body)
+                 if any(c.strip() not in _PADDING for c in r[len(header):])]
         if extra:
             bad, row = extra[0]
             raise ValidationError(f"{path}, line {bad + start_line}: {len(row)} fields, more "
                                   f"than the header's {len(header)}.")
-        body = [r[:len(header)] for r in body]  # a comma at the end of each line
+        body = [r[:len(header)] for r in body]  # a comma at the end of lines, or NA
         width = len(header)
     sequences, labels = [], []
     for i, row in enumerate(body):
@@ -457,23 +507,34 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         if labelled and not tag:
             raise ValidationError(f"{where}: the label is missing (column "
                                   f"{header[position]!r}).")
-        while cells and cells[-1].strip() in _MISSING:
+        while cells and cells[-1].strip() in _PADDING:
             cells.pop()  # blank or NA cells after the sequence's end
         if not cells:
             raise ValidationError(f"{where}: the sequence has no values.")
         values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
         sequences.append(np.array(values, dtype=np.float64).reshape(-1, 1))
         labels.append(tag)
-    if labelled and label is None and _measured(labels):
+    if labelled and label is None and _measured(labels) and not (
+            has_header and header[position].strip().lower() in _LABEL_NAMES):
         raise ValidationError(
-            f"{path}: the labels (column {position + 1}, {header[position]!r}) are "
+            f"{path}: the labels (column {position + 1}"
+            + (f", {header[position]!r}" if has_header else "") + f") are "
             f"{len(set(labels))} distinct fractions such as {labels[0]!r}: measurements, not "
             f"classes. Name the label column with --label (a name, or for a file without a "
             f"header its number: -1 the last, as in the MIT-BIH heartbeat files).")
     has_labels = labelled or any(labels)
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              ["value"], header[position] if has_header and position is not None
-                             else None)
+                             else None, width)
+
+
+def _whole_and_distinct(cells: list[str]) -> bool:
+    """Whether `cells` are distinct whole numbers (a row index), not labels."""
+    try:
+        values = [float(c) for c in cells]
+    except ValueError:
+        return False
+    return len(set(values)) == len(values) and all(v.is_integer() for v in values)
 
 
 def _measured(labels: list[str]) -> bool:
@@ -546,6 +607,12 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
                                   f"({', '.join(sorted(tags))}); a sequence has one label.")
         sequences.append(np.array([item[1] for _, item in keyed], dtype=np.float64))
         labels.append(tags.pop())
+    if len(sequences) > 1 and all(len(x) == 1 for x in sequences):
+        raise ValidationError(
+            f"{path}: every sequence ({header[seq_at]!r}) has one step ({header[step_at]!r}): "
+            f"read as long, each row would be a sequence of one step. If each row is a "
+            f"sequence with its steps across (a wide CSV), drop the "
+            f"{header[seq_at]!r} and {header[step_at]!r} columns, or give --format wide.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [header[k] for k in channel_at])
@@ -554,23 +621,29 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
 def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
                 column: str) -> dict[str, float]:
     """Each distinct step (the first field of `items`) as a number to sort by: the number
-    it is, or, where the steps are not all numbers, the time of the date it is."""
+    it is, or, where the steps are not all numbers, the time of the date it is, the whole
+    column read one way (day first or month first: `seqlab.forecast`'s date reading)."""
     distinct = list(dict.fromkeys(item[0] for item in items))
     try:
-        return {step: float(step) for step in distinct}
+        numbers = {step: float(step) for step in distinct}
     except ValueError:
-        pass
+        numbers = None
+    if numbers is not None:
+        bad = next((step for step, v in numbers.items() if not math.isfinite(v)), None)
+        if bad is not None:
+            line = next(item[3] for item in items if item[0] == bad)
+            raise ValidationError(f"{path}, line {line}: the step is missing ({bad!r}).")
+        return numbers
     import pandas as pd  # dates are the rarer case: pandas only then
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        times = pd.to_datetime(pd.Series(distinct), format="mixed", errors="coerce", utc=True)
-    if times.isna().any():
-        bad = distinct[int(np.argmax(times.isna().to_numpy()))]
-        line = next(item[3] for item in items if item[0] == bad)
-        raise ValidationError(f"{path}, line {line}, column {column!r}: {bad[:40]!r} is neither "
-                              f"a number nor a date (the steps must be one or the other).")
-    return dict(zip(distinct, times.astype("int64").to_numpy(dtype=float), strict=True))
+    from seqlab.forecast._reading import parse_dates
+
+    try:
+        times = parse_dates(pd.Series(distinct, dtype=object), column)
+    except ValidationError as error:
+        raise ValidationError(f"{path}: the steps of column {column!r} are neither all numbers "
+                              f"nor all dates ({error})") from None
+    return dict(zip(distinct, np.asarray(times.asi8, dtype=float), strict=True))
 
 
 def read_text_csv(path: str | Path, *, label: str | None = None,
@@ -608,8 +681,9 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
 
 def detect_format(path: str | Path) -> str:
     """The format of `path`: ``ts`` by extension, else ``text`` (a ``text`` column),
-    ``long`` (a sequence column, named sequence/id/series, and a step column, named
-    step/time/t) or ``wide`` by its CSV header."""
+    ``long`` (a sequence column, named as `_SEQUENCE_NAMES`: sequence, id, sample ..., and
+    a step column, named as `_STEP_NAMES`: step, time, timestamp ...) or ``wide`` by its
+    CSV header."""
     path = Path(path)
     if path.suffix.lower() == ".ts":
         return "ts"
@@ -625,10 +699,12 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
-                  fill: str | None = None, labelled: bool = True) -> LabelledSequences:
+                  fill: str | None = None, labelled: bool = True,
+                  columns: int | None = None) -> LabelledSequences:
     """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
-    absent (data to predict on)."""
+    absent (data to predict on); `columns` is then the training file's width, for a wide
+    CSV whose label was given by number (`read_wide_csv`)."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
@@ -638,7 +714,7 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     if format == "ts":
         data = read_ts(path, labelled=labelled)
     elif format == "wide":
-        data = read_wide_csv(path, label=label, labelled=labelled)
+        data = read_wide_csv(path, label=label, labelled=labelled, columns=columns)
     elif format == "long":
         data = read_long_csv(path, label=label, labelled=labelled)
     else:

@@ -41,9 +41,11 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     # A wide CSV's label column as training's header named it: NEW lacking that column
     # has no labels, and its first column is a step, not a label.
     label = reader.get("label") or reader.get("label_column")
+    columns = classifier.reader_.get("columns")
     data = read_labelled(data_file, format=reader.get("format", "auto"),
                          label=label if isinstance(label, str) else None,
-                         fill=reader.get("fill"), labelled=False)
+                         fill=reader.get("fill"), labelled=False,
+                         columns=columns if isinstance(columns, int) else None)
     names = reader.get("channels")
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
@@ -145,6 +147,7 @@ def _classify(
     if out is not None:
         save(classifier, out, reader={"format": format, "label": label, "fill": fill,
                                       "label_column": data.label_column,
+                                      "columns": data.columns,
                                       "channels": data.channels})
     seconds = time.monotonic() - started
     if as_json:
