@@ -318,6 +318,19 @@ def test_ambiguous_dates_take_the_reading_on_a_regular_grid_without_a_warning(wr
     assert list(hours) == list(pd.date_range("2020-01-01", periods=48, freq="h"))
 
 
+@pytest.mark.parametrize("written", ["%d/%m/%y", "%b-%y"])
+def test_two_digit_years_of_the_last_century_stay_there(written):
+    # '01/01/60' ... '01/12/74' was read as 2060 ... 2074, and 'Jan-60' ... 'Dec-74' as
+    # 2060 ... 2068 then 1969: refused as unsorted.
+    dates = pd.date_range("1960-01-01", periods=180, freq="MS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = parse_dates(pd.Series(dates.strftime(written)), "date")
+    assert list(parsed) == list(dates)
+    recent = pd.date_range("2019-01-01", periods=24, freq="MS")  # this century's stay
+    assert list(parse_dates(pd.Series(recent.strftime("%b-%y")), "date")) == list(recent)
+
+
 def test_ambiguous_dates_are_read_on_the_grid_of_a_given_freq():
     # New data for a model fitted on day-first months, within one year ('01/02/2021' ...,
     # which reads as ten days of January too), were read month first and refused for not

@@ -227,6 +227,26 @@ def names_dates(texts: pd.Series) -> pd.Series:
     return iso.notna() | _spelled_dates(texts).notna()
 
 
+def _last_century(texts: pd.Series, parsed: pd.Series) -> pd.Series:
+    """`parsed` with dates written with a two-digit year ('01/01/60', 'Jan-60') that fell
+    more than `_FUTURE_YEARS` years after today moved a century back: pandas puts 00-68
+    in the 2000s, so a series from 1960 read as 2060 to 2068, then 1969 (and 'not
+    sorted'). Data to forecast lie in the past (a future covariate's dates, in the next
+    few years)."""
+    two_digit = ~texts.str.contains(r"\d{4}", regex=True).to_numpy()
+    if not two_digit.any():
+        return parsed
+    cutoff = pd.Timestamp.now(tz="UTC") + pd.DateOffset(years=_FUTURE_YEARS)
+    late = two_digit & (parsed > cutoff).to_numpy()
+    if late.any():
+        parsed = parsed.copy()
+        parsed[late] = parsed[late] - pd.DateOffset(years=100)
+    return parsed
+
+
+_FUTURE_YEARS = 20
+
+
 def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
                 ) -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
@@ -246,6 +266,7 @@ def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
             warnings.simplefilter("ignore")
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
                                            dayfirst=day_first, utc=True)
+    parsed = _last_century(texts, parsed)
     has_offset = texts.str.contains(_OFFSET, regex=True)
     utc = pd.DatetimeIndex(parsed).tz_localize(None)
     if not has_offset.any():
