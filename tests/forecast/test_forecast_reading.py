@@ -574,3 +574,27 @@ def test_future_covariates_per_series_in_long_files(write_csv):
     stranger = future + "C,2020-03-01,1\n"
     with pytest.raises(ValidationError, match=r"series the data does not have: \['C'\]"):
         read_future_covariates(write_csv(stranger, "c.csv"), data, 2)
+
+
+def test_several_id_columns_name_each_series_together(write_csv):
+    # A store beside an item (M5's layout): refused as repeated (item, date) rows, with
+    # advice to join the columns by hand.
+    rows = ["store_id,item_id,date,sales"] + [
+        f"{store},{item},2020-{m:02d}-01,{m + (5 if store == 'TX' else 0)}"
+        for store in ("CA", "TX") for item in ("007", "F2") for m in range(1, 13)]
+    path = write_csv("\n".join(rows) + "\n")
+    data = read_csv(path, id_column="store_id,item_id")
+    assert data.names == ["CA/007", "CA/F2", "TX/007", "TX/F2"]  # '007' kept as text
+    assert data.series("TX/F2").iloc[0] == 6 and data.id_column == "store_id/item_id"
+    with pytest.raises(ValidationError, match=r"\['shop'\] are not columns of the data"):
+        read_csv(path, id_column="shop,item_id")
+    # future covariates per series, with the same two columns
+    rows = ["store_id,item_id,date,price,sales"] + [
+        f"{store},{item},2020-{m:02d}-01,{m},{m}" for store in ("CA", "TX")
+        for item in ("A", "B") for m in range(1, 13)]
+    data = read_csv(write_csv("\n".join(rows) + "\n", "c.csv"), id_column="store_id,item_id",
+                    covariates=["price"])
+    future = write_csv("store_id,item_id,date,price\n" + "".join(
+        f"{store},{item},2021-0{m}-01,{10 * m}\n" for store in ("CA", "TX") for item in "AB"
+        for m in (1, 2)), "future.csv")
+    assert list(read_future_covariates(future, data, 2).of("TX/B")["price"]) == [10, 20]

@@ -126,7 +126,8 @@ FORECAST_DATA_CASES = {
             f"{s},{i},2018-{m:02d}-01,{m}\n" for s in ("CA_1", "TX_1") for i in ("F1", "F2")
             for m in range(1, 13)),
         r"'store_id' tells the repeated rows apart: if each \(store_id, item_id\) pair is a "
-        r"series, join the two into one id column"),
+        r"series, name both as the id: id_column='store_id,item_id' \(--id-column "
+        r"store_id,item_id\)"),
     # A price that differs between the repeated rows is no second id: no advice to join.
     "repeated-rows-told-apart-by-a-price": (
         "unique_id,ds,y,price\n" + "".join(f"a,2020-01-{d:02d},{d},{d + 0.5}\n"

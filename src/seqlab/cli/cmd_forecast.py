@@ -33,7 +33,8 @@ _SEQUENTIAL = typer.Option(
                          "as one batched model (same results, to float rounding).")
 
 
-_ID = typer.Option("--id-column", help="Long files: the column naming each series.",
+_ID = typer.Option("--id-column", help="Long files: the column naming each series (or "
+                   "several, comma-separated, such as store_id,item_id: joined with '/').",
                    show_default="detected")
 _VALUE = typer.Option("--value-column", help="Long files: the column of values.",
                       show_default="detected")

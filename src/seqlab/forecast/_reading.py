@@ -672,9 +672,10 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
         if pd.to_numeric(values, errors="coerce").notna().any() or \
                 2 * values.nunique() > len(values) or _written_as_dates(values):
             continue
+        both = f"{column},{layout.id_column}"
         return (f"The column {column!r} tells the repeated rows apart: if each "
-                f"({column}, {layout.id_column}) pair is a series, join the two into one id "
-                "column (one value per pair) and name it with `id_column` (--id-column).")
+                f"({column}, {layout.id_column}) pair is a series, name both as the id: "
+                f"id_column={both!r} (--id-column {both}).")
     return "Drop or aggregate the repeated rows."
 
 

@@ -187,6 +187,36 @@ def _row_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame.drop(columns=dropped), notes
 
 
+ID_SEPARATOR = "/"
+"""What joins the cells of several id columns into one series name ('CA_1/FOODS_1_001')."""
+
+
+def _joined_ids(frame: pd.DataFrame, id_column: str | None, *, split: str = ","
+                ) -> tuple[pd.DataFrame, str | None]:
+    """`frame` with the id columns that `id_column` names together ('store_id,item_id';
+    parts split at `split`) joined into one ('store_id/item_id', each cell
+    'CA_1/FOODS_1_001'), and that column's name; `frame` and `id_column` as they are when
+    it names one column. Files of many series often name a series by two columns or more
+    (a store and an item)."""
+    if id_column is None or split not in id_column or id_column in frame.columns:
+        return frame, id_column
+    parts = [part.strip() for part in id_column.split(split)]
+    missing = [part for part in parts if part not in frame.columns]
+    if missing or len(set(parts)) < len(parts):
+        raise ValidationError(f"The 'id_column' parameter names {parts}: "
+                              + (f"{missing} are not columns of the data" if missing else
+                                 "a column twice") + f"; the columns are {list(frame.columns)}.")
+    name = ID_SEPARATOR.join(parts)
+    joined = frame[parts[0]].astype(str)
+    for part in parts[1:]:
+        joined = joined.str.cat(frame[part].astype(str), sep=ID_SEPARATOR)
+    joined[frame[parts].isna().any(axis=1)] = np.nan  # an empty id cell stays an error
+    at = list(frame.columns).index(parts[0])
+    frame = frame.drop(columns=parts)
+    frame.insert(min(at, len(frame.columns)), name, joined)
+    return frame, name
+
+
 def _blank_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """`frame` without its empty columns under an empty header (a comma at the end of every
     line), and a note for each. An empty column with a name stays: that a named series
@@ -459,7 +489,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
 
     `date_column`, `id_column`, `value_column`: the columns holding the dates, the series
     ids and the values (detected when not given; naming `id_column` or `value_column`
-    reads the data as long). `freq`: the pandas frequency (inferred when not given).
+    reads the data as long; `id_column` may name several, comma-separated: 'store,item'
+    names each series 'CA_1/FOODS_1', `_joined_ids`). `freq`: the pandas frequency (inferred when not given).
     `fill`: 'interpolate' or 'ffill' to fill gaps inside a series. `covariates`: columns
     that are inputs, not series (one per series in a long file). `season_length`: the
     season (from the frequency when not given). `min_length`: the fewest points a series
@@ -494,6 +525,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'covariates' parameter names {unknown}, not columns of the "
                               f"data; the columns are "
                               f"{[c for c in frame.columns if c != date_column]}.")
+    frame, id_column = _joined_ids(frame, id_column)
     layout = None
     if isinstance(data, pd.DataFrame):
         layout = detect_long(frame, date_column=date_column, id_column=id_column,
@@ -607,8 +639,10 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             # column as the index (every name then sits over the next column's values), or
             # with index_col=False drop the last cells; a trailing comma alone is dropped.
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            named = {part.strip() for given in ids if given
+                     for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
             text_columns = {raw: str for raw, name in zip(header, names, strict=True)
-                            if name in ids or name.lower() in ID_NAMES}
+                            if name in named or name.lower() in ID_NAMES}
             frame = pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
                                 skipinitialspace=True, dtype=text_columns or None)
         # 'unique_id , ds' names 'unique_id' and 'ds' (an empty name stays 'Unnamed: k').
@@ -736,6 +770,13 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     # Read as the data are: without a saved index, empty columns or blank rows.
     frame = _row_numbers(_blank_columns(frame)[0])[0]
     frame, rows, _ = _blank_rows(frame)
+    frame, id_column = _joined_ids(frame, id_column)
+    if id_column is None and data.id_column is not None:  # the data's ids, joined alike
+        frame, joined = _joined_ids(frame, data.id_column, split=ID_SEPARATOR) \
+            if data.id_column not in frame.columns and all(
+                part in frame.columns for part in data.id_column.split(ID_SEPARATOR)) \
+            else (frame, None)
+        id_column = joined
     columns = list(frame.columns)
     for option, value in (("date_column", date_column), ("id_column", id_column)):
         if value is not None and value not in columns:
