@@ -1,11 +1,13 @@
 """Token files: a corpus encoded once, streaming, into memory-mapped ids."""
 
+import os
+
 import numpy as np
 import pytest
 
 from seqlab.data import tokens
 from seqlab.data.text import TextCorpus
-from seqlab.data.tokens import TokenFile, encode_corpus
+from seqlab.data.tokens import TokenFile, cached_token_file, encode_corpus
 from seqlab.errors import ValidationError
 
 TEXT = "Ünïcode straße — naïve café. " * 50 + "Δ末"
@@ -61,3 +63,42 @@ def test_a_token_file_whose_parts_disagree_is_refused(tmp_path):
     (tmp_path / "c.json").write_text('{"format": "other"}')
     with pytest.raises(ValidationError, match="not a seqlab token file"):
         TokenFile.open(tmp_path / "c")
+
+
+def test_windows_line_endings_and_stray_bom_read_as_the_unix_text(tmp_path, monkeypatch):
+    # '\r\n' became '\r' plus '\n': one symbol more, and '\r' sampled into generated text.
+    text = "one line\ntwo lines\n\nend\n" * 40
+    unix = encode_corpus(_write(tmp_path / "u.txt", text.encode()), tmp_path / "u")
+    monkeypatch.setattr(tokens, "_CHUNK_BYTES", 9)  # a CR at the end of a piece, its LF after
+    for name, data in (("crlf", text.replace("\n", "\r\n").encode()),
+                       ("cr", text.replace("\n", "\r").encode()),
+                       ("bom", b"\xef\xbb\xbf" + text[:200].encode() + b"\xef\xbb\xbf"
+                        + text[200:].encode())):
+        read = encode_corpus(_write(tmp_path / f"{name}.txt", data), tmp_path / name)
+        assert read.vocab.symbols == unix.vocab.symbols, name
+        np.testing.assert_array_equal(np.asarray(read.ids), np.asarray(unix.ids))
+
+
+def test_a_text_cut_inside_a_character_and_a_bad_byte_after_a_bom_are_named(tmp_path):
+    cut = "café ".encode() * 50 + "日".encode()[:2]
+    with pytest.raises(ValidationError, match=r"near byte 300 \(its end\): it ends in the "
+                                              r"middle of a character \(its last 2"):
+        encode_corpus(_write(tmp_path / "cut.txt", cut), tmp_path / "cut")
+    with pytest.raises(ValidationError, match="not valid UTF-8 near byte 6"):
+        encode_corpus(_write(tmp_path / "b.txt", b"\xef\xbb\xbfabc\xffdef"), tmp_path / "b")
+
+
+def test_a_text_rewritten_to_its_size_and_time_is_encoded_again(tmp_path):
+    # cp -p, rsync -t or tar x give a changed file back its modification time.
+    path = _write(tmp_path / "t.txt", b"abcabcabc " * 30)
+    first = cached_token_file(path, tmp_path / "cache")
+    stat = path.stat()
+    path.write_bytes(b"xyzxyzxyz " * 30)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = cached_token_file(path, tmp_path / "cache")
+    assert set(first.vocab.symbols) == set("abc ") and set(again.vocab.symbols) == set("xyz ")
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path

@@ -381,3 +381,20 @@ def test_a_device_or_precision_this_machine_lacks_is_one_line(tmp_path, cli, ser
     assert_one_line_error(_train(cli, series_csv, "--device", "tpu", "--out", tmp_path / "m"),
                           2, r"Unknown 'device' of ForecastConfig 'tpu'")
     assert not (tmp_path / "m").exists()
+
+
+def test_a_model_of_series_is_never_replaced_by_a_text_model(tmp_path, cli, series_bundle):
+    """train-text --out onto a `seqlab train` bundle replaced the model of series with a
+    text model (exit 0); predict then said symbols were not in the vocabulary."""
+    import shutil
+
+    bundle = tmp_path / "series"
+    shutil.copytree(series_bundle, bundle)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("abcdefgh " * 200)
+    before = (bundle / "CURRENT").read_text()
+    assert_one_line_error(cli("train-text", corpus, "--out", bundle, "--epochs", 1, "--seq-len",
+                              8, "--batch-size", 4, "--units", 4, "--sample-length", 0), 2,
+                          r"series holds a model of series \(no vocabulary\), not a text model; "
+                          r"refusing to replace it")
+    assert (bundle / "CURRENT").read_text() == before

@@ -42,27 +42,42 @@ def _id_dtype(n_symbols: int) -> str:
 
 
 def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | None):
-    """The text of `source` in pieces, decoded incrementally (a BOM dropped); progress is
-    called with (bytes read, total bytes)."""
+    """The text of `source` in pieces, decoded incrementally, as Python's text mode reads
+    it: a BOM dropped (and any stray one a concatenation left inside), line endings
+    '\\r\\n' and '\\r' read as '\\n' (a Windows file trains the model a Unix one does, not
+    one more symbol); progress is called with (bytes read, total bytes)."""
     total = source.stat().st_size
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     done = 0
+    carry = ""  # a CR that ended the last piece: its LF may start the next
     with open(source, "rb") as handle:
         while True:
             block = handle.read(_CHUNK_BYTES)
             final = not block
+            bom = 0
             if done == 0:
                 check_not_utf16(block[:4], source, "text file")
+                bom = 3 if block.startswith(codecs.BOM_UTF8) else 0
             if b"\x00" in block:
                 raise ValidationError(f"The text file {source} is binary (it holds NUL bytes "
                                       f"near byte {done + block.index(0)}); expected UTF-8 text.")
             pending = len(decoder.getstate()[0])  # bytes held back from the last block
             try:
-                text = decoder.decode(block, final=final)
+                text = carry + decoder.decode(block, final=final)
             except UnicodeDecodeError as error:
+                if final and error.reason == "unexpected end of data":
+                    raise ValidationError(
+                        f"The text file {source} is not valid UTF-8 near byte "
+                        f"{done - pending + error.start + bom} (its end): it ends in the "
+                        f"middle of a character (its last {error.end - error.start} "
+                        "byte(s)), as a file cut short by `head -c` does (drop those bytes), "
+                        "or it is in another encoding (re-save it as UTF-8).") from None
                 raise ValidationError(
                     f"The text file {source} is not valid UTF-8 near byte "
-                    f"{done - pending + error.start}; re-save it as UTF-8.") from None
+                    f"{done - pending + error.start + bom}; re-save it as UTF-8.") from None
+            carry = "\r" if text.endswith("\r") and not final else ""
+            text = text[:-1] if carry else text
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
             done += len(block)
             if progress is not None:
                 progress(done, total)
@@ -179,13 +194,18 @@ class TokenFile:
 def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = False,
                       progress: Callable[[int, int], None] | None = None) -> TokenFile:
     """The token file of the text file `source` in `folder`, encoded on first use and
-    reused while the source keeps its path, size and modification time."""
+    reused while the source keeps its path, size, inode, and modification and change
+    times."""
     source = Path(source)
     if not source.is_file():
         raise ValidationError(f"The text file {source} does not exist or is not a file "
                               f"(a folder, a pipe or a device cannot be read as text).")
     stat = source.stat()
-    key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{lower}"
+    # The inode and change time too: a file rewritten to the same size and given back its
+    # modification time (cp -p, rsync -t, tar x) is another text. 'lf': line endings read
+    # as '\n' (token files encoded before kept '\r').
+    key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+                         f"{stat.st_ino}|{stat.st_ctime_ns}|{lower}|lf"
                          .encode()).hexdigest()[:24]
     target = Path(folder) / key
     try:

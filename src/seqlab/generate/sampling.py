@@ -6,6 +6,8 @@ the carried state. No window is re-encoded per symbol and no full batch is neede
 
 from __future__ import annotations
 
+import unicodedata
+
 import torch
 from torch import nn
 
@@ -122,6 +124,7 @@ def generate_text(
             f"The vocabulary has {len(vocab)} symbols but the model predicts one of "
             f"{predicts}: they do not belong together (a vocabulary edited or taken from "
             f"another model), so its ids could not be read back as text.")
+    prime = _in_the_vocabularys_form(vocab, prime)
     if vocab.unknown is None:
         _check_prime(vocab, prime)
     ids = vocab.encode(prime).tolist()
@@ -132,6 +135,20 @@ def generate_text(
 
 _LISTED = 5
 _KNOWN_LISTED = 80
+
+
+def _in_the_vocabularys_form(vocab: Vocabulary, prime: str) -> str:
+    """`prime` in the Unicode normal form (composed 'é' or 'e' and a combining accent) in
+    which every character is in `vocab`, where only one form is: a text saved decomposed
+    (as macOS file names and some exports are) trains on the accent apart, and a prime
+    typed composed would be refused."""
+    if all(char in vocab for char in prime):
+        return prime
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, prime)
+        if all(char in vocab for char in other):
+            return other
+    return prime
 
 
 def _check_prime(vocab: Vocabulary, prime: str) -> None:

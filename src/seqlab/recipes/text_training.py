@@ -30,7 +30,7 @@ from seqlab._validation import MAX_SEED
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import stream_chunks
 from seqlab.data.tokens import TokenFile, cached_token_file
-from seqlab.errors import ValidationError
+from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS, DROPOUT_MASKS
@@ -244,6 +244,22 @@ ENCODE_QUIETLY_BELOW = 2 * 50_000_000
 """Texts under 50 MB (two passes of reading) are encoded without progress lines."""
 
 
+def _refuse_a_model_of_series(out: Path) -> None:
+    """A text model never replaces a model bundle without a vocabulary (one `seqlab train`
+    fitted on series): the save would drop that model, the work lost."""
+    from seqlab.bundle import load, store
+
+    if not store.holds(out, store.MANIFEST):
+        return
+    try:
+        loaded = load(out)
+    except SeqlabError:
+        return  # not a loadable bundle: check_target and save say what is wrong
+    if not any(isinstance(step, EncodeStep) for step in loaded.pipeline.steps):
+        raise BundleError(f"The bundle path {out} holds a model of series (no vocabulary), not "
+                          f"a text model; refusing to replace it. Choose a new path.", out)
+
+
 def train_text(
     path: str | Path, config: TextTrainingConfig | None = None, *,
     out: str | Path | None = None, echo: Callable[[str], None] = print,
@@ -276,6 +292,8 @@ def train_text(
         from seqlab.bundle import check_target
 
         check_target(out)
+        if not resume:
+            _refuse_a_model_of_series(Path(out))
     started = time.perf_counter()
     if world.main:
         corpus = cached_token_file(path, cache_dir() / "tokens", lower=config.lower,
