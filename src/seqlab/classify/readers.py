@@ -622,7 +622,7 @@ def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
                 column: str) -> dict[str, float]:
     """Each distinct step (the first field of `items`) as a number to sort by: the number
     it is, or, where the steps are not all numbers, the time of the date it is, the whole
-    column read one way (day first or month first: `seqlab.forecast`'s date reading)."""
+    column read one way (day first or month first: `seqlab.forecast.data.parse_dates`)."""
     distinct = list(dict.fromkeys(item[0] for item in items))
     try:
         numbers = {step: float(step) for step in distinct}
@@ -636,7 +636,7 @@ def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
         return numbers
     import pandas as pd  # dates are the rarer case: pandas only then
 
-    from seqlab.forecast._reading import parse_dates
+    from seqlab.forecast.data import parse_dates
 
     try:
         times = parse_dates(pd.Series(distinct, dtype=object), column)

@@ -51,7 +51,7 @@ from seqlab.forecast._reading import (
 )
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
-           "calendar_features", "season_length_of", "future_index", "FILLS"]
+           "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS"]
 
 FILLS = ("interpolate", "ffill")
 
