@@ -305,6 +305,8 @@ def test_gap_is_an_error_that_lists_the_missing_dates(write_csv):
         read_csv(path)
     filled = read_csv(path, fill="interpolate")
     assert len(filled.values) == 30 and filled.filled == ["2020-08-01", "2021-02-01"]
+    assert filled.filled_notes("interpolate") == ["filled 2 missing date(s) with interpolate"]
+    assert read_csv(write_csv(_csv(dates[:7], range(7)), "whole.csv")).filled_notes("ffill") == []
     assert filled.values.iloc[7, 0] == pytest.approx(6.5)
     assert read_csv(path, fill="ffill").values.iloc[7, 0] == 6
 

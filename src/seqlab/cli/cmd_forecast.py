@@ -162,8 +162,7 @@ def _forecast(
         atomic_write(output, table.to_csv(index=False))
     summary = forecaster.summary()
     if model is not None:  # the fit's notes are the bundle's; these are the new data's
-        summary["notes"] = list(new.notes) + (
-            [f"filled {len(new.filled)} missing date(s) with {fill}"] if new.filled else [])
+        summary["notes"] = list(new.notes) + new.filled_notes(fill)
     if as_json:
         doc = {**summary, "forecasts": json.loads(table.to_json(orient="records",
                                                                 date_format="iso"))}

@@ -78,6 +78,10 @@ class SeriesData:
     notes: list[str] = field(default_factory=list)
     id_column: str | None = None
 
+    def filled_notes(self, fill: str | None) -> list[str]:
+        """The note on the dates filled (by `fill`), or none when none were."""
+        return [f"filled {len(self.filled)} missing date(s) with {fill}"] if self.filled else []
+
     @property
     def names(self) -> list[str]:
         """The series' names (the column names of `values`)."""

@@ -571,8 +571,7 @@ class Forecaster:
             notes.append(f"{count} series: validated on {search.windows} windows, without "
                          f"{' and '.join(SLOW_METHODS)}, ETS forms {search.ets_forms} (pass "
                          "methods to choose)")
-        if sd.filled:
-            notes.append(f"filled {len(sd.filled)} missing date(s) with {self.fill}")
+        notes += sd.filled_notes(self.fill)
         longest = max((b - a + 1 for a, b in sd.spans.values()), default=0)
         if self.horizon > longest:
             notes.append(f"the horizon ({self.horizon}) is longer than the longest series "
