@@ -329,6 +329,14 @@ def test_two_digit_years_of_the_last_century_stay_there(written):
     assert list(parsed) == list(dates)
     recent = pd.date_range("2019-01-01", periods=24, freq="MS")  # this century's stay
     assert list(parse_dates(pd.Series(recent.strftime("%b-%y")), "date")) == list(recent)
+    soon = pd.date_range("2029-01-01", periods=24, freq="MS")  # and the next few years'
+    assert list(parse_dates(pd.Series(soon.strftime("%b-%y")), "date")) == list(soon)
+    # decided for the column: 1940 ... 1979, where '40' ... '46' alone would stay 2040s
+    old = pd.date_range("1940-01-01", periods=480, freq="MS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = parse_dates(pd.Series(old.strftime(written)), "date")
+    assert list(parsed) == list(old)
 
 
 def test_ambiguous_dates_are_read_on_the_grid_of_a_given_freq():
@@ -588,6 +596,17 @@ def test_several_id_columns_name_each_series_together(write_csv):
     assert data.series("TX/F2").iloc[0] == 6 and data.id_column == "store_id/item_id"
     with pytest.raises(ValidationError, match=r"\['shop'\] are not columns of the data"):
         read_csv(path, id_column="shop,item_id")
+    with pytest.raises(ValidationError, match=r"'date' \(the date column\) among the columns"):
+        read_csv(path, id_column="store_id,date", date_column="date")
+    # cells holding the separator would join two series into one name
+    clash = write_csv("a,b,date,y\nA/B,C,2020-01-01,1\nA,B/C,2020-02-01,2\n", "clash.csv")
+    with pytest.raises(ValidationError, match=r"join two series into one name 'A/B/C'"):
+        read_csv(clash, id_column="a,b")
+    # rows a third column tells apart: the advice names the three columns
+    rows = ["dept,store_id,item_id,date,sales"] + [
+        f"{d},CA,F1,2020-{m:02d}-01,{m}" for d in ("x", "y") for m in range(1, 13)]
+    with pytest.raises(ValidationError, match=r"--id-column dept,store_id,item_id\)"):
+        read_csv(write_csv("\n".join(rows) + "\n", "dept.csv"), id_column="store_id,item_id")
     # future covariates per series, with the same two columns
     rows = ["store_id,item_id,date,price,sales"] + [
         f"{store},{item},2020-{m:02d}-01,{m},{m}" for store in ("CA", "TX")

@@ -14,3 +14,6 @@ def test_a_prime_takes_the_unicode_form_of_the_vocabulary():
     composed = Vocabulary(sorted(set("café crème")))
     assert _in_the_vocabularys_form(composed, "cafe\u0301") == "café"
     assert _in_the_vocabularys_form(composed, "caf\u2603") == "caf\u2603"  # left to refuse
+    # a prime typed with Windows line endings, for a text read with '\n' ones
+    lines = Vocabulary(sorted(set("ab\n")))
+    assert _in_the_vocabularys_form(lines, "a\r\nb\rb") == "a\nb\nb"

@@ -42,10 +42,10 @@ def _id_dtype(n_symbols: int) -> str:
 
 
 def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | None):
-    """The text of `source` in pieces, decoded incrementally, as Python's text mode reads
-    it: a BOM dropped (and any stray one a concatenation left inside), line endings
-    '\\r\\n' and '\\r' read as '\\n' (a Windows file trains the model a Unix one does, not
-    one more symbol); progress is called with (bytes read, total bytes)."""
+    """The text of `source` in pieces, decoded incrementally: line endings '\\r\\n' and
+    '\\r' read as '\\n', as Python's text mode reads them (a Windows file trains the model
+    a Unix one does, not one more symbol), and BOMs dropped, the leading one and any a
+    concatenation left inside; progress is called with (bytes read, total bytes)."""
     total = source.stat().st_size
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     done = 0

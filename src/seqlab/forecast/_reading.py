@@ -228,19 +228,23 @@ def names_dates(texts: pd.Series) -> pd.Series:
 
 
 def _last_century(texts: pd.Series, parsed: pd.Series) -> pd.Series:
-    """`parsed` with dates written with a two-digit year ('01/01/60', 'Jan-60') that fell
-    more than `_FUTURE_YEARS` years after today moved a century back: pandas puts 00-68
-    in the 2000s, so a series from 1960 read as 2060 to 2068, then 1969 (and 'not
-    sorted'). Data to forecast lie in the past (a future covariate's dates, in the next
-    few years)."""
+    """`parsed` with dates written with a two-digit year ('01/01/60', 'Jan-60') moved a
+    century back where one of them fell more than `_FUTURE_YEARS` years after today: then
+    every one after today is of the last century. pandas puts 00-68 in the 2000s, so a
+    series from 1960 read as 2060 to 2068, then 1969 (and 'not sorted'). Data to forecast
+    lie in the past (a future covariate's dates, in the next few years: 'Jan-30' stays
+    2030)."""
     two_digit = ~texts.str.contains(r"\d{4}", regex=True).to_numpy()
     if not two_digit.any():
         return parsed
-    cutoff = pd.Timestamp.now(tz="UTC") + pd.DateOffset(years=_FUTURE_YEARS)
-    late = two_digit & (parsed > cutoff).to_numpy()
-    if late.any():
-        parsed = parsed.copy()
-        parsed[late] = parsed[late] - pd.DateOffset(years=100)
+    now = pd.Timestamp.now(tz="UTC")
+    if not (two_digit & (parsed > now + pd.DateOffset(years=_FUTURE_YEARS)).to_numpy()).any():
+        return parsed
+    # Decided for the column: with one such date, every two-digit date after today is of
+    # the last century (1940 ... 1979 read as 2040 ... 2046, then 1947: unsorted).
+    late = two_digit & (parsed > now).to_numpy()
+    parsed = parsed.copy()
+    parsed[late] = parsed[late] - pd.DateOffset(years=100)
     return parsed
 
 
@@ -672,7 +676,7 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
         if pd.to_numeric(values, errors="coerce").notna().any() or \
                 2 * values.nunique() > len(values) or _written_as_dates(values):
             continue
-        both = f"{column},{layout.id_column}"
+        both = f"{column},{layout.id_column.replace('/', ',')}"  # ids joined: their columns
         return (f"The column {column!r} tells the repeated rows apart: if each "
                 f"({column}, {layout.id_column}) pair is a series, name both as the id: "
                 f"id_column={both!r} (--id-column {both}).")

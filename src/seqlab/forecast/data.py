@@ -215,6 +215,14 @@ def _joined_ids(frame: pd.DataFrame, id_column: str | None, *, split: str = ","
     for part in parts[1:]:
         joined = joined.str.cat(frame[part].astype(str), sep=ID_SEPARATOR)
     joined[frame[parts].isna().any(axis=1)] = np.nan  # an empty id cell stays an error
+    pairs = frame[parts].astype(str).drop_duplicates()
+    if len(pairs) != joined.nunique():  # 'A/B' + 'C' and 'A' + 'B/C' both 'A/B/C'
+        clash = pairs.assign(name=pairs.agg(ID_SEPARATOR.join, axis=1))
+        clash = clash[clash["name"].duplicated(keep=False)].head(2)
+        raise ValidationError(
+            f"The id columns {parts} join two series into one name "
+            f"{clash['name'].iloc[0]!r}: {clash[parts].to_dict('records')}. Their cells "
+            f"hold {ID_SEPARATOR!r}, which joins them: replace it in those cells.")
     at = list(frame.columns).index(parts[0])
     frame = frame.drop(columns=parts)
     frame.insert(min(at, len(frame.columns)), name, joined)
@@ -529,6 +537,14 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'covariates' parameter names {unknown}, not columns of the "
                               f"data; the columns are "
                               f"{[c for c in frame.columns if c != date_column]}.")
+    if id_column is not None and "," in id_column and id_column not in frame.columns:
+        roles = {date_column: "date", value_column: "value", **{c: "covariate"
+                                                                for c in covariates}}
+        taken = [f"{p.strip()!r} (the {roles[p.strip()]} column)"
+                 for p in id_column.split(",") if p.strip() in roles]
+        if taken:
+            raise ValidationError(f"The 'id_column' parameter names {taken[0]} among the "
+                                  "columns that name each series; name other columns.")
     frame, id_column = _joined_ids(frame, id_column)
     layout = None
     if isinstance(data, pd.DataFrame):
