@@ -383,18 +383,23 @@ def test_a_device_or_precision_this_machine_lacks_is_one_line(tmp_path, cli, ser
     assert not (tmp_path / "m").exists()
 
 
-def test_a_model_of_series_is_never_replaced_by_a_text_model(tmp_path, cli, series_bundle):
+def test_a_model_of_series_and_a_text_model_never_replace_each_other(
+        tmp_path, cli, series_bundle, text_bundle, series_csv):
     """train-text --out onto a `seqlab train` bundle replaced the model of series with a
-    text model (exit 0); predict then said symbols were not in the vocabulary."""
+    text model (exit 0; predict then said symbols were not in the vocabulary), and train
+    --out onto a text model replaced it with a model of series."""
     import shutil
 
-    bundle = tmp_path / "series"
-    shutil.copytree(series_bundle, bundle)
+    series, text = tmp_path / "series", tmp_path / "text"
+    shutil.copytree(series_bundle, series)
+    shutil.copytree(text_bundle, text)
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("abcdefgh " * 200)
-    before = (bundle / "CURRENT").read_text()
-    assert_one_line_error(cli("train-text", corpus, "--out", bundle, "--epochs", 1, "--seq-len",
+    before = [(folder / "CURRENT").read_text() for folder in (series, text)]
+    assert_one_line_error(cli("train-text", corpus, "--out", series, "--epochs", 1, "--seq-len",
                               8, "--batch-size", 4, "--units", 4, "--sample-length", 0), 2,
-                          r"series holds a model of series \(no vocabulary\), not a text model; "
-                          r"refusing to replace it")
-    assert (bundle / "CURRENT").read_text() == before
+                          r"series holds a model of series, not a text model; refusing to "
+                          r"replace it")
+    assert_one_line_error(_train(cli, series_csv, "--out", text), 2,
+                          r"text holds a text model, not a model of series; refusing")
+    assert [(folder / "CURRENT").read_text() for folder in (series, text)] == before

@@ -10,7 +10,7 @@ the version kept by ``save(..., keep_previous=True)`` live again.
 from seqlab.bundle.files import Limits
 from seqlab.bundle.loading import Bundle, load
 from seqlab.bundle.predictor import Predictor
-from seqlab.bundle.saving import check_target, save  # noqa: F401  (CLI helper)
+from seqlab.bundle.saving import check_replaces_alike, check_target, save  # noqa: F401
 from seqlab.bundle.schema import trainer_config_of  # noqa: F401  (older callers)
 from seqlab.bundle.store import rollback
 

@@ -3,6 +3,7 @@ a folder of plain files (JSON and safetensors), written atomically, one writer a
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
-__all__ = ["save", "check_target", "FORMAT", "FORMAT_VERSION", "FILE_NAMES"]
+__all__ = ["save", "check_target", "check_replaces_alike", "TEXT_MODEL", "FORMAT",
+           "FORMAT_VERSION", "FILE_NAMES"]
 
 FORMAT = "seqlab-bundle"
 FORMAT_VERSION = 1
@@ -79,6 +81,32 @@ def check_target(path: str | Path) -> Path:
                           f"refusing to write into it. Choose a new path.", path)
     _refuse_other_kind(path)
     return path
+
+
+TEXT_MODEL = "char-lm"
+"""The `kind` a text model's manifest metadata records (`seqlab train-text`)."""
+
+
+def check_replaces_alike(path: str | Path, text: bool) -> None:
+    """Refuse, before training, to replace the model bundle at `path` with a model of the
+    other task: a text model (`text`) never replaces a model of series, nor a model of
+    series a text model; the save would drop the model there and the work be lost. Read
+    from the live version's manifest (its metadata's `kind`), without loading weights."""
+    path = Path(path)
+    try:
+        if not store.holds(path, store.MANIFEST):
+            return
+        manifest = store.read_live(path, lambda folder: json.loads(
+            (folder / store.MANIFEST).read_text(encoding="utf-8")))
+    except (SeqlabError, OSError, ValueError):
+        return  # not a readable bundle: check_target and save say what is wrong
+    metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
+    there = isinstance(metadata, dict) and metadata.get("kind") == TEXT_MODEL
+    if there != text:
+        held, new = ("a text model", "a model of series") if there else \
+            ("a model of series", "a text model")
+        raise BundleError(f"The bundle path {path} holds {held}, not {new}; refusing to "
+                          f"replace it. Choose a new path.", path)
 
 
 def _refuse_other_kind(path: Path) -> None:

@@ -88,7 +88,7 @@ def _train(
     exactly where it stopped (of several interrupted runs, the one checkpointed last).
     """
     from seqlab._io import read_config_file
-    from seqlab.bundle import check_target, save, store, trainer_config_of
+    from seqlab.bundle import check_replaces_alike, check_target, save, store, trainer_config_of
     from seqlab.bundle import load as load_bundle
     from seqlab.lifecycle import ForecastConfig, read_columns, rmse, train_forecaster
 
@@ -107,6 +107,7 @@ def _train(
         raise ValidationError("seqlab train needs the data: seqlab train DATA (or csv = '...' "
                               "in --config).")
     check_target(target)
+    check_replaces_alike(target, text=False)
     if isinstance(columns, str):
         columns = [columns]
     forecast = ForecastConfig.from_dict(settings)

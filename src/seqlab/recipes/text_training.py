@@ -30,7 +30,7 @@ from seqlab._validation import MAX_SEED
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import stream_chunks
 from seqlab.data.tokens import TokenFile, cached_token_file
-from seqlab.errors import BundleError, SeqlabError, ValidationError
+from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
 from seqlab.models import ModelSpec, build
 from seqlab.models.spec import CELLS, DROPOUT_MASKS
@@ -244,22 +244,6 @@ ENCODE_QUIETLY_BELOW = 2 * 50_000_000
 """Texts under 50 MB (two passes of reading) are encoded without progress lines."""
 
 
-def _refuse_a_model_of_series(out: Path) -> None:
-    """A text model never replaces a model bundle without a vocabulary (one `seqlab train`
-    fitted on series): the save would drop that model, the work lost."""
-    from seqlab.bundle import load, store
-
-    if not store.holds(out, store.MANIFEST):
-        return
-    try:
-        loaded = load(out)
-    except SeqlabError:
-        return  # not a loadable bundle: check_target and save say what is wrong
-    if not any(isinstance(step, EncodeStep) for step in loaded.pipeline.steps):
-        raise BundleError(f"The bundle path {out} holds a model of series (no vocabulary), not "
-                          f"a text model; refusing to replace it. Choose a new path.", out)
-
-
 def train_text(
     path: str | Path, config: TextTrainingConfig | None = None, *,
     out: str | Path | None = None, echo: Callable[[str], None] = print,
@@ -289,11 +273,10 @@ def train_text(
         raise ValidationError("train_text(resume=True) needs the checkpoint folder: pass `out` "
                               "or `checkpoint`.")
     if out is not None and world.main:
-        from seqlab.bundle import check_target
+        from seqlab.bundle import check_replaces_alike, check_target
 
         check_target(out)
-        if not resume:
-            _refuse_a_model_of_series(Path(out))
+        check_replaces_alike(out, text=True)
     started = time.perf_counter()
     if world.main:
         corpus = cached_token_file(path, cache_dir() / "tokens", lower=config.lower,
@@ -362,10 +345,10 @@ def train_text(
                     checkpoint_every=config.checkpoint_every or None,
                     resume_from=checkpoint if resume else None)
         if out is not None and world.main:
-            from seqlab.bundle import save
+            from seqlab.bundle.saving import TEXT_MODEL, save
 
             save(trainer, out, pipeline=text_pipeline(corpus), replaces=replaces,
-                 metadata={"kind": "char-lm", "source": Path(path).name,
+                 metadata={"kind": TEXT_MODEL, "source": Path(path).name,
                            **{k: v for k, v in asdict(config).items() if v is not None}})
             say(f"bundle written to {out}")
         if run_folder is not None:
