@@ -99,6 +99,12 @@ def test_a_text_rewritten_to_its_size_and_time_is_encoded_again(tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     again = cached_token_file(path, tmp_path / "cache")
     assert set(first.vocab.symbols) == set("abc ") and set(again.vocab.symbols) == set("xyz ")
+    # the older encoding is removed, not left to pile up; another text's and case's stay
+    other = cached_token_file(_write(tmp_path / "o.txt", b"other text"), tmp_path / "cache")
+    lowered = cached_token_file(path, tmp_path / "cache", lower=True)
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert kept == sorted(f"{t.path.name}{suffix}" for t in (again, other, lowered)
+                          for suffix in (".bin", ".json")), kept
 
 
 def _write(path, data: bytes):

@@ -131,7 +131,8 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
         Path(temporary).unlink(missing_ok=True)
     meta = {"format": TOKEN_FORMAT, "format_version": TOKEN_FORMAT_VERSION,
             "symbols": [chr(c) for c in ordered], "dtype": dtype, "length": length,
-            "lower": lower, "source": source.name, "source_bytes": size}
+            "lower": lower, "source": source.name, "source_bytes": size,
+            "source_path": str(source.resolve())}
     atomic_write(target.with_name(target.name + ".json"), json.dumps(meta))
     return TokenFile.open(target)
 
@@ -195,7 +196,7 @@ def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = F
                       progress: Callable[[int, int], None] | None = None) -> TokenFile:
     """The token file of the text file `source` in `folder`, encoded on first use and
     reused while the source keeps its path, size, inode, and modification and change
-    times."""
+    times; encoding it anew removes the older token files of that path."""
     source = Path(source)
     if not source.is_file():
         raise ValidationError(f"The text file {source} does not exist or is not a file "
@@ -219,4 +220,22 @@ def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = F
     except OSError as error:
         raise OutputError(f"Could not create the token cache {folder}: "
                           f"{error.strerror or error}.") from None
-    return encode_corpus(source, target, lower=lower, progress=progress)
+    encoded = encode_corpus(source, target, lower=lower, progress=progress)
+    _drop_older_encodings(Path(folder), key, encoded.meta)
+    return encoded
+
+
+def _drop_older_encodings(folder: Path, key: str, meta: dict) -> None:
+    """Remove the cache's other token files of the same text (path and case): encodings
+    of what the file held before, which would otherwise pile up, each as large as it."""
+    for other in folder.glob("*.json"):
+        if other.stem == key:
+            continue
+        try:
+            doc = json.loads(other.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and doc.get("source_path") == meta["source_path"] \
+                and doc.get("lower") == meta["lower"]:
+            other.with_name(other.stem + ".bin").unlink(missing_ok=True)
+            other.unlink(missing_ok=True)
