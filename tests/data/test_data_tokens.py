@@ -78,6 +78,8 @@ def test_windows_line_endings_and_stray_bom_read_as_the_unix_text(tmp_path, monk
         read = encode_corpus(_write(tmp_path / f"{name}.txt", data), tmp_path / name)
         assert read.vocab.symbols == unix.vocab.symbols, name
         np.testing.assert_array_equal(np.asarray(read.ids), np.asarray(unix.ids))
+        in_memory = TextCorpus.from_file(tmp_path / f"{name}.txt")  # the API reads alike
+        assert in_memory.text == text, name
 
 
 def test_a_text_cut_inside_a_character_and_a_bad_byte_after_a_bom_are_named(tmp_path):

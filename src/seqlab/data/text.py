@@ -17,13 +17,21 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 
-__all__ = ["TextCorpus", "load_text", "next_symbol_windows", "sequence_windows", "stream_chunks"]
+__all__ = ["TextCorpus", "load_text", "plain_text", "next_symbol_windows", "sequence_windows",
+           "stream_chunks"]
+
+
+def plain_text(text: str) -> str:
+    """`text` as a text file is read for training: line endings '\\r\\n' and '\\r' as
+    '\\n' (as Python's text mode reads them) and byte-order marks dropped, so the same text
+    trains the same model whatever saved it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
 
 
 def load_text(path: str | Path, *, lower: bool = False) -> str:
-    """Read a UTF-8 text file (a byte-order mark dropped); a missing, binary or undecodable
-    file is a clear error."""
-    text = read_text(path, "text file")
+    """Read a UTF-8 text file as `plain_text` (line endings as '\\n', byte-order marks
+    dropped); a missing, binary or undecodable file is a clear error."""
+    text = plain_text(read_text(path, "text file"))
     if not text:
         raise ValidationError(f"Text file {str(path)!r} is empty.")
     return text.lower() if lower else text

@@ -27,6 +27,7 @@ import numpy as np
 from seqlab._io import atomic_write, check_not_utf16, read_json_file
 from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
+from seqlab.data.text import plain_text
 from seqlab.errors import OutputError, ValidationError
 
 __all__ = ["TokenFile", "encode_corpus", "cached_token_file", "TOKEN_FORMAT"]
@@ -77,7 +78,7 @@ def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | No
                     f"{done - pending + error.start + bom}; re-save it as UTF-8.") from None
             carry = "\r" if text.endswith("\r") and not final else ""
             text = text[:-1] if carry else text
-            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+            text = plain_text(text)
             done += len(block)
             if progress is not None:
                 progress(done, total)
