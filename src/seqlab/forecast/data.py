@@ -304,8 +304,8 @@ def _date_part(column: pd.Series, name: str, index: pd.Index) -> bool:
 
 
 def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
-          covariates: list[str], freq: str | None, rows: np.ndarray) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None,
-                                           list[str]]:
+          covariates: list[str], freq: str | None, rows: np.ndarray
+          ) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None, list[str]]:
     """A wide table: its dates (or steps), series names, values and shared covariates
     (`rows`: each row's position in the file, for messages)."""
     date = date_column or detect_date_column(frame)
@@ -332,8 +332,9 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
             f"The dates must be unique; these appear more than once: {shown}"
             f"{' ...' if duplicated.nunique() > 5 else ''}. "
             + (f"The column {part!r} counts 1, 2, ... within each date, as months, "
-               f"quarters or weeks do: if the dates are split over {date!r} and {part!r}, join them "
-               "into one date column (such as '2021-01')." if part is not None and date else
+               f"quarters or weeks do: if the dates are split over {date!r} and {part!r}, "
+               "join them into one date column (such as '2021-01')." if part is not None
+               and date else
                "If the file holds one row per series and date (long form), name its id "
                "column with `id_column` (--id-column)."))
     if not index.is_monotonic_increasing:
@@ -367,7 +368,8 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
 
 
 def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None,
-          rows: np.ndarray) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
+          rows: np.ndarray
+          ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
     """A long table pivoted: its distinct dates, series names, values and covariates."""
     dates = parse_dates(frame[layout.date_column], layout.date_column, freq, rows)
     read_as = date_notes(frame[layout.date_column], layout.date_column, dates)
@@ -502,11 +504,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     `date_column`, `id_column`, `value_column`: the columns holding the dates, the series
     ids and the values (detected when not given; naming `id_column` or `value_column`
     reads the data as long; `id_column` may name several, comma-separated: 'store,item'
-    names each series 'CA_1/FOODS_1', `_joined_ids`). `freq`: the pandas frequency (inferred when not given).
-    `fill`: 'interpolate' or 'ffill' to fill gaps inside a series. `covariates`: columns
-    that are inputs, not series (one per series in a long file). `season_length`: the
-    season (from the frequency when not given). `min_length`: the fewest points a series
-    may have.
+    names each series 'CA_1/FOODS_1', `_joined_ids`). `freq`: the pandas frequency
+    (inferred when not given). `fill`: 'interpolate' or 'ffill' to fill gaps inside a
+    series. `covariates`: columns that are inputs, not series (one per series in a long
+    file). `season_length`: the season (from the frequency when not given). `min_length`:
+    the fewest points a series may have.
     """
     if fill is not None and fill not in FILLS:
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
