@@ -598,6 +598,10 @@ def test_several_id_columns_name_each_series_together(write_csv):
         read_csv(path, id_column="shop,item_id")
     with pytest.raises(ValidationError, match=r"'date' \(the date column\) among the columns"):
         read_csv(path, id_column="store_id,date", date_column="date")
+    # an empty id cell is named as such (it crashed the check for names that clash)
+    empty = write_csv("a,b,date,y\nA,x,2020-01-01,1\n,x,2020-02-01,2\n", "empty.csv")
+    with pytest.raises(ValidationError, match=r"'a/b' has empty cells \(first at 2020-02-01\)"):
+        read_csv(empty, id_column="a,b")
     # cells holding the separator would join two series into one name
     clash = write_csv("a,b,date,y\nA/B,C,2020-01-01,1\nA,B/C,2020-02-01,2\n", "clash.csv")
     with pytest.raises(ValidationError, match=r"join two series into one name 'A/B/C'"):

@@ -214,8 +214,9 @@ def _joined_ids(frame: pd.DataFrame, id_column: str | None, *, split: str = ","
     joined = frame[parts[0]].astype(str)
     for part in parts[1:]:
         joined = joined.str.cat(frame[part].astype(str), sep=ID_SEPARATOR)
-    joined[frame[parts].isna().any(axis=1)] = np.nan  # an empty id cell stays an error
-    pairs = frame[parts].astype(str).drop_duplicates()
+    empty = frame[parts].isna().any(axis=1)
+    joined[empty] = np.nan  # an empty id cell stays an error (`pivot_long` names it)
+    pairs = frame.loc[~empty, parts].astype(str).drop_duplicates()
     if len(pairs) != joined.nunique():  # 'A/B' + 'C' and 'A' + 'B/C' both 'A/B/C'
         clash = pairs.assign(name=pairs.agg(ID_SEPARATOR.join, axis=1))
         clash = clash[clash["name"].duplicated(keep=False)].head(2)
