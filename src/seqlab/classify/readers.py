@@ -490,12 +490,11 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                               f"would be read as one. Drop the column (pandas: "
                               f"to_csv(index=False)).")
     if has_header and width > len(header):
-        extra = [(i, r) for i, r in enumerate(body)
-                 if any(c.strip() not in _PADDING for c in r[len(header):])]
-        if extra:
-            bad, row = extra[0]
-            raise ValidationError(f"{path}, line {bad + start_line}: {len(row)} fields, more "
-                                  f"than the header's {len(header)}.")
+        bad = next((i for i, r in enumerate(body)
+                    if any(c.strip() not in _PADDING for c in r[len(header):])), None)
+        if bad is not None:
+            raise ValidationError(f"{path}, line {bad + start_line}: {len(body[bad])} fields, "
+                                  f"more than the header's {len(header)}.")
         body = [r[:len(header)] for r in body]  # a comma at the end of lines, or NA
         width = len(header)
     sequences, labels = [], []
@@ -528,21 +527,26 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                              else None, width)
 
 
+def _floats(cells: list[str]) -> list[float] | None:
+    """`cells` as numbers, or None when one is not a number."""
+    try:
+        return [float(c) for c in cells]
+    except ValueError:
+        return None
+
+
 def _whole_and_distinct(cells: list[str]) -> bool:
     """Whether `cells` are distinct whole numbers (a row index), not labels."""
-    try:
-        values = [float(c) for c in cells]
-    except ValueError:
-        return False
-    return len(set(values)) == len(values) and all(v.is_integer() for v in values)
+    values = _floats(cells)
+    return values is not None and len(set(values)) == len(values) and all(
+        v.is_integer() for v in values)
 
 
 def _measured(labels: list[str]) -> bool:
     """Whether `labels` look like a column of measurements taken for labels: numbers, some
     of them fractions, more than half of them distinct (and more than 20)."""
-    try:
-        values = [float(v) for v in labels]
-    except ValueError:
+    values = _floats(labels)
+    if values is None:
         return False
     distinct = len(set(values))
     return distinct > 20 and 2 * distinct > len(values) and any(
@@ -728,11 +732,8 @@ def _whole_labels(labels: list[str]) -> list[str]:
     """`labels` with whole numbers written as floats ('1.0', '2.0', as pandas writes an
     integer column that had a missing value) written as integers ('1', '2'), where every
     label is a number: else a file of 1.0/2.0 and one of 1/2 would hold different classes."""
-    numbers = []
-    for text in labels:
-        try:
-            numbers.append(float(text))
-        except ValueError:
-            return labels
+    numbers = _floats(labels)
+    if numbers is None:
+        return labels
     return [str(int(v)) if v.is_integer() and not text.isdigit() else text
             for text, v in zip(labels, numbers, strict=True)]
