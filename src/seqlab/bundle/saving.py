@@ -3,7 +3,6 @@ a folder of plain files (JSON and safetensors), written atomically, one writer a
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from safetensors.torch import save as safetensors_bytes
 from torch import nn
 
 import seqlab
-from seqlab._io import check_output_path
+from seqlab._io import check_output_path, read_json_file
 from seqlab.bundle import store
 from seqlab.bundle.files import sha256_of, to_plain_json, write_bytes, write_json
 from seqlab.bundle.optim import split_optimizer_state
@@ -96,9 +95,9 @@ def check_replaces_alike(path: str | Path, text: bool) -> None:
     try:
         if not store.holds(path, store.MANIFEST):
             return
-        manifest = store.read_live(path, lambda folder: json.loads(
-            (folder / store.MANIFEST).read_text(encoding="utf-8")))
-    except (SeqlabError, OSError, ValueError):
+        manifest = store.read_live(path, lambda folder: read_json_file(
+            folder / store.MANIFEST, "bundle manifest"))
+    except (SeqlabError, OSError):
         return  # not a readable bundle: check_target and save say what is wrong
     metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
     there = isinstance(metadata, dict) and metadata.get("kind") == TEXT_MODEL

@@ -233,8 +233,8 @@ def _drop_older_encodings(folder: Path, key: str, meta: dict) -> None:
         if other.stem == key:
             continue
         try:
-            doc = json.loads(other.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            doc = read_json_file(other, "token file")
+        except (ValidationError, OSError):
             continue
         if isinstance(doc, dict) and doc.get("source_path") == meta["source_path"] \
                 and doc.get("lower") == meta["lower"]:
