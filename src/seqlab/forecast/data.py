@@ -794,12 +794,9 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     frame = _row_numbers(_blank_columns(frame)[0])[0]
     frame, rows, _ = _blank_rows(frame)
     frame, id_column = _joined_ids(frame, id_column)
-    if id_column is None and data.id_column is not None:  # the data's ids, joined alike
-        frame, joined = _joined_ids(frame, data.id_column, split=ID_SEPARATOR) \
-            if data.id_column not in frame.columns and all(
-                part in frame.columns for part in data.id_column.split(ID_SEPARATOR)) \
-            else (frame, None)
-        id_column = joined
+    parts = data.id_column.split(ID_SEPARATOR) if data.id_column is not None else []
+    if id_column is None and all(part in frame.columns for part in parts):
+        frame, id_column = _joined_ids(frame, data.id_column, split=ID_SEPARATOR)  # alike
     columns = list(frame.columns)
     for option, value in (("date_column", date_column), ("id_column", id_column)):
         if value is not None and value not in columns:
