@@ -572,7 +572,8 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
         dressed = pd.to_numeric(texts.str.replace(_BRACKETED, r"-\1", regex=True)
                                 .str.replace(_DRESSING, "", regex=True),
                                 errors="coerce").notna().to_numpy() & bad
-        marked = texts.str.strip().isin(_MARKERS).to_numpy() & bad
+        stripped = texts.str.strip()
+        marked = stripped.isin(_MARKERS).to_numpy() & bad
         meant = numbers | dressed
         if column in protect or (meant.any() and 2 * meant.sum() >= (present & ~marked).sum()):
             rows = np.flatnonzero(bad)
@@ -584,7 +585,7 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                 ("write negatives with a minus sign (-1121.5, not '(1121.5)')",
                  bracketed.any()),
                 ("write 0 where '-' is a spreadsheet's accounting zero",
-                 texts.str.strip().eq("-").to_numpy().any())) if given]
+                 stripped.eq("-").to_numpy().any())) if given]
             raise ValidationError(
                 f"The column {column!r} {held} {int(bad.sum())} cell(s) that are not "
                 f"numbers: {cells}{' ...' if len(rows) > 3 else ''}. Fix or empty those "
@@ -659,12 +660,9 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
     ('store_id' beside 'item_id': each pair is a series); otherwise drop or aggregate
     them."""
     for column in (others.columns if others is not None else []):
-        told = pd.Series(key).astype(str).str.cat(others[column].astype(str).to_numpy(),
-                                                  sep="|")
-        if told.duplicated().any():
-            continue
         values = others[column]
-        if not is_text(values):
+        if not is_text(values) or pd.DataFrame({"key": key, "told": values.to_numpy()}
+                                               ).duplicated().any():
             continue
         part = _part_of_a_date(values)
         if part is not None:
