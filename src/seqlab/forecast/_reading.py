@@ -53,9 +53,9 @@ def _day_first(texts: pd.Series, name: str, freq: str | None = None) -> bool:
     written with dots ('01.02.2021') are day first, as the countries that write them so
     read them. When every date is ambiguous ('01/02/2020', '01/03/2020' ...), the reading
     that puts the dates on a regular grid (of `freq` when given: new data for a fitted
-    model; else `infer_freq`'s) where the other does not: five
-    days of hours written '01/03/2021 00:00' ... are hourly day first, and the first days
-    of Jan ... Dec in no order month first. Where both readings are regular, or neither,
+    model; else `infer_freq`'s) where the other does not: five days of hours written
+    '01/03/2021 00:00' ... are hourly day first, and the first days of Jan ... Dec in no
+    order month first. Where both readings are regular, or neither,
     dates without a time whose first number stays the same while the second varies, over
     several years, are day first (read month first they would be the first days of
     January of each year), and those whose second number stays the same month first
