@@ -13,7 +13,7 @@ import seqlab
 ROOT = Path(seqlab.__file__).parent
 
 LAYERS = {
-    0: ("__init__", "errors", "_validation", "_settings", "_io"),
+    0: ("__init__", "errors", "_validation", "_settings", "_io", "_separators"),
     1: ("data", "models"),
     2: ("train", "generate", "problems"),
     3: ("bundle", "evaluate", "plots"),

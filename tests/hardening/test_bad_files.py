@@ -145,6 +145,17 @@ def test_subnormal_values_are_numbers_not_reported_as_nan(tmp_path):
         assert np.isfinite(scaler.fit_transform(values)).all()
 
 
+@pytest.mark.parametrize("written", ["t;sales\n0;1,5\n1;2,25\n2;1.003,5\n",
+                                     "t\tsales\n0\t1.5\n1\t2.25\n2\t1003.5\n"],
+                         ids=["semicolons-and-decimal-commas", "tabs"])
+def test_a_table_separated_otherwise_reads_as_the_comma_table(tmp_path, written):
+    path = tmp_path / "sales.csv"
+    path.write_text(written)
+    values, names = read_columns(path, ["sales"])
+    assert names == ["sales"]
+    np.testing.assert_array_equal(values, [1.5, 2.25, 1003.5])
+
+
 CLI_FILE_CASES = {
     "train-latin1": (b"t,sales\n0,caf\xe9\n", "train", r"not valid UTF-8"),
     "train-duplicate-columns": (b"t,sales,sales\n0,1,2\n", "train", r"more than once"),

@@ -72,12 +72,18 @@ FORECAST_DATA_CASES = {
     # limit" (exit 1).
     "unclosed-quote-in-header": ('date,"sales\n' + "2020-01-01,1\n" * 20_000,
                                  r"first lines of .*data.csv' as CSV: field larger than field limit"),
-    # A semicolon-separated file with decimal commas forecast a series named 'date;sales'
-    # made of the digits after each comma, over step numbers; exit 0.
-    "semicolon-and-decimal-commas": (_monthly({"sales": _GOOD}).replace(",", ";").replace(
-        ".", ","), r"looks separated by ';', not commas \(its header is 'date;sales'\)"),
-    "tab-separated": (_monthly({"sales": _GOOD}).replace(",", "\t"),
-                      r"looks separated by '\\t'"),
+    # Semicolon files are read (tests/forecast/test_forecast_separators.py), except where
+    # their cells leave the numbers open: decimal commas beside decimal points ...
+    "semicolons-mixed-decimal-marks": (
+        _monthly({"sales": _with({4: "104.5"})}).replace(",", ";").replace(
+            ".", ",").replace("104,5", "104.5"),
+        r"the column 'sales' mixes decimal commas \('100,000'\) and decimal points "
+        r"\('104.5'\)"),
+    # ... and, without a decimal comma anywhere, numbers like 1.234 (thousands or decimals).
+    "semicolons-thousands-or-decimals": (
+        "date;units\n" + "".join(f"2020-{m:02d}-01;{m}.{m * 37 % 1000:03d}\n"
+                                 for m in range(1, 13)),
+        r"the column 'units' holds numbers like '1.037', which may be thousands \(1037\)"),
     # One cell more on every row than the header names: pandas took the dates as the index,
     # and the message said the values 100.0, 104.79 ... were 'not dates'.
     "a-cell-more-on-every-row": ("date,sales\n" + "".join(
@@ -101,11 +107,6 @@ FORECAST_DATA_CASES = {
     # forecast for the next years; exit 0.
     "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",
                              r"one date \(2020-03-01\), which shows no frequency; pass `freq`"),
-    # Decimal commas split the first row of a two-series file into more cells than the
-    # header's one: the message blamed the rows' extra cells.
-    "semicolons-two-series-and-decimal-commas": (
-        _monthly({"a": _GOOD, "b": _GOOD}).replace(",", ";").replace(".", ","),
-        r"looks separated by ';', not commas \(its header is 'date;a;b'\)"),
     # Year beside Q1 ... Q4 (or BLS's M01 ... M12) was read as a long file of four (twelve)
     # yearly series named Q1 ... Q4; exit 0.
     "year-beside-quarter-labels": (

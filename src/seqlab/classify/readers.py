@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import csv_rows, read_text
+from seqlab._separators import with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
@@ -306,8 +307,10 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    rows = [row for row in csv_rows("\n".join(_lines(path)), path)
-            if any(cell.strip() for cell in row)]
+    """The non-blank rows of the CSV file `path`; a file separated by semicolons (decimal
+    commas read), tabs or bars is split by its separator (`seqlab._separators`)."""
+    text, _ = with_commas("\n".join(_lines(path)), str(path))
+    rows = [row for row in csv_rows(text, path) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
     return rows

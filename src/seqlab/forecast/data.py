@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab._io import read_text
+from seqlab._separators import with_commas
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import (
@@ -625,31 +626,15 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     '1')."""
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
-    try:
-        # Split as pandas will (skipinitialspace): names and cells alike lose the spaces
-        # after a comma, so 'date, "sales"' names 'sales'.
-        rows = (row for row in csv.reader(io.StringIO(text, newline=""),  # any line ending
-                                          skipinitialspace=True)
-                if any(cell.strip() for cell in row))  # blank lines, as pandas skips them
-        header, first = next(rows, []), next(rows, [])
-    except csv.Error as error:  # e.g. a quote opened in the header and never closed
-        raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "
-                              f"{error}.") from None
+    # pandas would read one column of 'date;value' text
+    text, read_as = with_commas(text, str(path))
+    header, first = _first_rows(text, path)
     names = [name.strip() for name in header]
     repeated = sorted(name for name, count in Counter(filter(None, names)).items()
                       if count > 1)
     if repeated:  # pandas would quietly rename the second one 'name.1'
         raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
                               f"names must be distinct.")
-    # The first row split by the same separator as the header, whatever commas (decimal
-    # commas: '1000,25') split it into.
-    separator = next((s for s in (";", "\t", "|") if len(header) == 1 and s in header[0]
-                      and ",".join(first).count(s) == header[0].count(s)), None)
-    if separator is not None:  # pandas would read one column of 'date;value' text
-        raise ValidationError(
-            f"{path} looks separated by {separator!r}, not commas (its header is "
-            f"{header[0]!r}); seqlab reads comma-separated files: save it with ',' between "
-            "the cells (and '.' as the decimal point).")
     if len(first) > 1 and sum(map(bool, names)) == 1 and names[0] and _names_columns(first):
         raise ValidationError(  # pandas would take a title for the one column's name
             f"The first line of {path} names one column ({names[0]!r}) above a line of "
@@ -669,8 +654,11 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             frame = pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
                                 skipinitialspace=True, dtype=text_columns or None)
         # 'unique_id , ds' names 'unique_id' and 'ds' (an empty name stays 'Unnamed: k').
-        return frame.rename(columns=lambda name: name.strip() if isinstance(name, str)
-                            else name)
+        frame = frame.rename(columns=lambda name: name.strip() if isinstance(name, str)
+                             else name)
+        if read_as:
+            frame.attrs["read_as"] = read_as
+        return frame
     except pd.errors.ParserWarning:
         raise ValidationError(
             f"Could not read {str(path)!r} as CSV: its rows hold more cells than its header "
@@ -681,10 +669,29 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                               f"{str(error).strip()}") from None
 
 
+def _first_rows(text: str, path: Path) -> tuple[list[str], list[str]]:
+    """The header and the first row of CSV `text`, split at commas (blank lines skipped)."""
+    try:
+        # Split as pandas will (skipinitialspace): names and cells alike lose the spaces
+        # after a comma, so 'date, "sales"' names 'sales'.
+        rows = (row for row in csv.reader(io.StringIO(text, newline=""),  # any line ending
+                                          skipinitialspace=True)
+                if any(cell.strip() for cell in row))  # blank lines, as pandas skips them
+        return next(rows, []), next(rows, [])
+    except csv.Error as error:  # e.g. a quote opened in the header and never closed
+        raise ValidationError(f"Could not read the first lines of {str(path)!r} as CSV: "
+                              f"{error}.") from None
+
+
 def read_csv(path: str | Path, **options: Any) -> SeriesData:
     """Read a CSV file and `prepare` it (options: those of `prepare`: date_column, freq,
-    fill, covariates, season_length, min_length, id_column, value_column)."""
-    return prepare(_read_frame(path, "data file", (options.get("id_column"),)), **options)
+    fill, covariates, season_length, min_length, id_column, value_column). A file separated
+    by semicolons, tabs or bars is read too (`_separators`), with a note."""
+    frame = _read_frame(path, "data file", (options.get("id_column"),))
+    data = prepare(frame, **options)
+    if "read_as" in frame.attrs:
+        data.notes.insert(0, f"{Path(path).name}: {frame.attrs['read_as']}")
+    return data
 
 
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:

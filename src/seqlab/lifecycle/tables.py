@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import atomic_write, csv_rows, read_text
+from seqlab._separators import with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
@@ -68,7 +69,10 @@ def number(value: Any, where: str) -> float:
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    lines = csv_rows(read_text(path), path)
+    """The header and the numbered non-blank rows of the CSV file `path` (separated by
+    commas, or by semicolons, tabs or bars: `seqlab._separators`)."""
+    text, _ = with_commas(read_text(path), str(path))
+    lines = csv_rows(text, path)
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
     if not numbered:
         raise ValidationError(f"{path} is empty; expected a header line and rows.")

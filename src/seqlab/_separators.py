@@ -1,0 +1,132 @@
+"""Files separated by semicolons, tabs or bars, as spreadsheets in many locales save them,
+rewritten as the comma-separated text the CSV readers take (forecast and classify).
+
+Where Excel's list separator is ';' (most of continental Europe and Latin America) its CSV
+files are separated by semicolons and write decimal commas, ``01.02.2020;1234,5``. Such a
+file is read when its cells say how: `separator_of` finds the separator from the header
+and the first row, and `as_commas` turns the numbers of a file that writes decimal commas
+anywhere into ``1234.5`` (a dot between groups of three digits there is a thousands
+separator: ``1.234,5``). It refuses what the cells leave open: a column that mixes decimal
+commas and decimal points, and a file without decimal commas whose column holds only
+numbers like ``1.234`` (thousands, or three decimals).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
+
+from seqlab.errors import ValidationError
+
+__all__ = ["SEPARATORS", "separator_of", "as_commas", "with_commas"]
+
+SEPARATORS = (";", "\t", "|")
+"""The separators other than commas that files are read with."""
+
+_INTEGER = re.compile(r"[-+]?\d+")
+_DECIMAL_COMMA = re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+")
+_DECIMAL_POINT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def with_commas(text: str, name: str) -> tuple[str, str | None]:
+    """CSV `text` separated by commas: as it is (and no note), or rewritten by `as_commas`
+    from the separator `separator_of` finds (and a note of how it was read)."""
+    separator = separator_of(text)
+    return (text, None) if separator is None else as_commas(text, separator, name)
+
+
+def separator_of(text: str) -> str | None:
+    """The separator of CSV `text` when it is one of `SEPARATORS`: it splits the first two
+    rows (quoted cells may hold it) into as many cells, two or more, where commas leave the
+    first row one cell or split it inside the separator's cells (decimal commas:
+    ``1,5;0,25``). None otherwise."""
+    def first_rows(delimiter: str) -> list[list[str]]:
+        with _fields_as_long_as(text):
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            return list(islice((row for row in rows if any(c.strip() for c in row)), 2))
+
+    try:
+        first = next(iter(first_rows(",")), [])
+        for separator in SEPARATORS:
+            rows = first_rows(separator)
+            if (len(first) == 1 or any(separator in cell for cell in first)) and \
+                    len(rows[0]) > 1 and all(len(row) == len(rows[0]) for row in rows):
+                return separator
+    except csv.Error:  # a quote never closed: the comma reader says so
+        return None
+    return None
+
+
+def as_commas(text: str, separator: str, name: str) -> tuple[str, str]:
+    """`text` separated by `separator`, rewritten as comma-separated text with decimal
+    points, and a note of how it was read (`name` names the file in messages)."""
+    with _fields_as_long_as(text):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    body = rows[1:]  # the first row may be a header: its names never decide a column
+    commas = any(_DECIMAL_COMMA.fullmatch(cell.strip()) for row in rows for cell in row)
+    width = max(map(len, rows), default=0)
+    for j in range(width):
+        cells = [row[j].strip() for row in body if j < len(row) and row[j].strip()]
+        column = rows[0][j].strip() if j < len(rows[0]) else f"{j + 1}"
+        if commas and _numbers_with_commas(cells, column, name):
+            for row in rows:
+                if j < len(row) and _written_with_commas(row[j].strip()):
+                    row[j] = row[j].strip().replace(".", "").replace(",", ".")
+        elif not commas:
+            _check_points(cells, column, name)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    shown = {"\t": "tabs", ";": "semicolons", "|": "'|'"}[separator]
+    return out.getvalue(), (f"read as separated by {shown}"
+                            + (" with decimal commas" if commas else ""))
+
+
+@contextmanager
+def _fields_as_long_as(text: str) -> Iterator[None]:
+    """csv refuses a field over 128 KiB, which `text` (read whole already) may hold."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _numbers_with_commas(cells: list[str], column: str, name: str) -> bool:
+    """Whether a column of a file with decimal commas holds numbers written so (whole
+    numbers count, as do thousands grouped by dots); a column that also holds numbers with
+    a decimal point is refused. Other columns (dates, names) are left as they are."""
+    if cells and all(map(_written_with_commas, cells)):
+        return True
+    points = [c for c in cells if _DECIMAL_POINT.fullmatch(c) and not _GROUPED.fullmatch(c)]
+    if points and any(_DECIMAL_COMMA.fullmatch(c) for c in cells):
+        first = next(c for c in cells if _DECIMAL_COMMA.fullmatch(c))
+        raise ValidationError(
+            f"{name}: the column {column!r} mixes decimal commas ({first!r}) and decimal "
+            f"points ({points[0]!r}), so its numbers cannot be read safely. Write them all "
+            "one way.")
+    return False
+
+
+def _written_with_commas(cell: str) -> bool:
+    """Whether `cell` is a number as a file with decimal commas writes it."""
+    return bool(_DECIMAL_COMMA.fullmatch(cell) or _GROUPED.fullmatch(cell)
+                or _INTEGER.fullmatch(cell))
+
+
+def _check_points(cells: list[str], column: str, name: str) -> None:
+    """Refuse a column of a file without decimal commas that holds only whole numbers and
+    numbers like ``1.234``: thousands in the locales that write ';', three decimals in
+    others."""
+    grouped = [c for c in cells if _GROUPED.fullmatch(c)]
+    if grouped and all(_GROUPED.fullmatch(c) or _INTEGER.fullmatch(c) for c in cells):
+        raise ValidationError(
+            f"{name}: the column {column!r} holds numbers like {grouped[0]!r}, which may be "
+            f"thousands ({grouped[0].replace('.', '')}) or decimals; the file writes no "
+            "decimal commas to tell. Save it with ',' between the cells, '.' as the decimal "
+            "point and no thousands separators.")

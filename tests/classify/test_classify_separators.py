@@ -1,0 +1,47 @@
+"""Labelled-sequence CSVs separated by semicolons (with decimal commas), tabs or bars are
+read as the same file separated by commas; a column mixing decimal commas and points is
+refused (tests/hardening/test_bad_classify_files.py)."""
+
+import numpy as np
+import pytest
+
+from seqlab.classify import read_labelled
+
+COMMAS = "label,t0,t1,t2\nup,0.5,1.25,2\ndown,2.5,1.5,0.75\nup,0.25,1,2.5\n"
+
+
+def _read(tmp_path, name, text, **options):
+    path = tmp_path / name
+    path.write_text(text)
+    return read_labelled(path, **options)
+
+
+def _same(one, two):
+    assert one.labels == two.labels and one.channels == two.channels
+    assert len(one) == len(two)
+    for a, b in zip(one.sequences, two.sequences, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("separator, decimal", [(";", ","), (";", "."), ("\t", "."),
+                                                ("|", ".")])
+def test_wide_file_with_another_separator_reads_as_the_comma_file(tmp_path, separator,
+                                                                   decimal):
+    text = COMMAS.replace(",", separator).replace(".", decimal)
+    _same(_read(tmp_path, "other.csv", text), _read(tmp_path, "plain.csv", COMMAS))
+
+
+def test_headerless_semicolon_file_with_decimal_commas_and_the_label_last(tmp_path):
+    text = "0,5;1,25;2;0\n2,5;1,5;0,75;1\n"
+    data = _read(tmp_path, "beats.csv", text, label="-1")
+    assert data.labels == ["0", "1"]
+    np.testing.assert_array_equal(data.sequences[0].ravel(), [0.5, 1.25, 2.0])
+
+
+def test_long_semicolon_file_with_decimal_commas(tmp_path):
+    rows = ["sequence;step;value;label"] + [
+        f"{s};{t};{s + t / 4:.2f};{'ab'[s % 2]}".replace(".", ",")
+        for s in range(4) for t in range(3)]
+    data = _read(tmp_path, "long.csv", "\n".join(rows) + "\n")
+    assert data.labels == ["a", "b", "a", "b"]
+    np.testing.assert_allclose(data.sequences[3].ravel(), [3.0, 3.25, 3.5])

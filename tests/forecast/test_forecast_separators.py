@@ -1,0 +1,146 @@
+"""Files separated by semicolons (with decimal commas), tabs or bars are read as the same
+file separated by commas would be, with a note; the cells that leave a number open are
+refused (tests/hardening/test_bad_forecast_data.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from seqlab._separators import as_commas, separator_of, with_commas
+from seqlab.cli import app
+from seqlab.errors import ValidationError
+from seqlab.forecast import Forecaster
+from seqlab.forecast.data import read_csv, read_future_covariates
+
+DATES = pd.date_range("2018-01-01", periods=36, freq="MS")
+VALUES = {"north": 1200 + 35 * np.sin(np.arange(36) / 2) + np.arange(36) * 4.25,
+          "south": 80 + 7.5 * np.cos(np.arange(36) / 3)}
+
+
+def _frame(dates: pd.Index = DATES) -> pd.DataFrame:
+    return pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), **VALUES})
+
+
+def _same_as_commas(tmp_path, written: str):
+    plain = tmp_path / "plain.csv"
+    _frame().to_csv(plain, index=False)
+    path = tmp_path / "other.csv"
+    path.write_text(written, encoding="utf-8")
+    return read_csv(plain), read_csv(path)
+
+
+def test_semicolons_with_decimal_commas_and_dotted_dates_read_as_the_comma_file(tmp_path):
+    written = pd.DataFrame({"Datum": DATES.strftime("%d.%m.%Y"), **VALUES}).to_csv(
+        sep=";", decimal=",", index=False)
+    assert written.splitlines()[1].startswith("01.01.2018;1200,0;")
+    plain, read = _same_as_commas(tmp_path, written)
+    assert list(read.values.columns) == ["north", "south"]
+    np.testing.assert_allclose(read.values.to_numpy(), plain.values.to_numpy())
+    assert read.values.index.equals(plain.values.index) and read.freq == plain.freq
+    assert read.notes[0] == "other.csv: read as separated by semicolons with decimal commas"
+
+
+@pytest.mark.parametrize("separator, shown", [("\t", "tabs"), ("|", "'|'"),
+                                              (";", "semicolons")])
+def test_other_separators_with_decimal_points_read_as_the_comma_file(tmp_path, separator,
+                                                                      shown):
+    plain, read = _same_as_commas(tmp_path, _frame().to_csv(sep=separator, index=False))
+    np.testing.assert_allclose(read.values.to_numpy(), plain.values.to_numpy())
+    assert read.notes[0] == f"other.csv: read as separated by {shown}"
+
+
+def test_thousands_dots_beside_decimal_commas_are_thousands(tmp_path):
+    path = tmp_path / "sales.csv"
+    path.write_text("date;sales\n" + "".join(
+        f"2020-{m:02d}-01;{1 + m // 7}.{37 * m:03d},5\n" for m in range(1, 13)))
+    sales = read_csv(path).values["sales"].to_numpy()
+    np.testing.assert_allclose(sales, [1000 * (1 + m // 7) + 37 * m + 0.5
+                                       for m in range(1, 13)])
+
+
+def test_long_file_with_semicolons_keeps_ids_as_text_and_quoted_separators(tmp_path):
+    rows = ["unique_id;ds;y"] + [f'"{sid}";{d:%Y-%m-%d};{v:.2f}'.replace(".", ",")
+                                 for sid, base in (("A;1", 10.0), ("007", 50.5))
+                                 for d, v in zip(DATES[:24], base + np.arange(24) * 0.5,
+                                                 strict=True)]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(rows) + "\n")
+    data = read_csv(path)
+    assert sorted(data.values.columns) == ["007", "A;1"]
+    np.testing.assert_allclose(data.values["007"].to_numpy(), 50.5 + np.arange(24) * 0.5)
+
+
+def test_forecast_of_a_semicolon_file_equals_that_of_the_comma_file(tmp_path):
+    plain = tmp_path / "plain.csv"
+    _frame().to_csv(plain, index=False)
+    semi = tmp_path / "semi.csv"
+    semi.write_text(_frame().to_csv(sep=";", decimal=",", index=False))
+    kwargs = {"horizon": 6, "methods": ["ets", "theta"], "seed": 0}
+    one = Forecaster(**kwargs).fit(str(plain)).predict()
+    two = Forecaster(**kwargs).fit(str(semi)).predict()
+    pd.testing.assert_frame_equal(one, two, check_like=True)
+    assert any("semicolons with decimal commas" in note for note in
+               Forecaster(**kwargs).fit(str(semi)).report_.notes)
+
+
+def test_future_covariates_file_with_semicolons_is_read(tmp_path):
+    history = tmp_path / "history.csv"
+    pd.DataFrame({"date": DATES.strftime("%Y-%m-%d"), "sales": VALUES["north"],
+                  "price": np.linspace(9.5, 11, 36)}).to_csv(history, index=False)
+    future = tmp_path / "future.csv"
+    ahead = pd.date_range(DATES[-1], periods=4, freq="MS")[1:]
+    future.write_text("date;price\n" + "".join(f"{d:%Y-%m-%d};11,{k}5\n"
+                                               for k, d in enumerate(ahead)))
+    data = read_csv(history, covariates=["price"])
+    table = read_future_covariates(future, data, 3)
+    np.testing.assert_allclose(table.table["price"].to_numpy(), [11.05, 11.15, 11.25])
+
+
+def test_cli_forecast_notes_the_separator(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text(_frame().to_csv(sep=";", decimal=",", index=False))
+    result = CliRunner().invoke(app, ["forecast", str(path), "--horizon", "3", "--methods",
+                                      "theta"])
+    assert result.exit_code == 0, result.output
+    assert "note: semi.csv: read as separated by semicolons with decimal commas" in (
+        result.output)
+
+
+def test_separator_of_needs_the_header_and_first_row_to_agree():
+    assert separator_of("date;sales\n2020-01-01;1,5\n") == ";"
+    assert separator_of("\n\nid;v\n\n\"a;b\";2\n") == ";"  # blank lines, a quoted ';'
+    assert separator_of("date\tsales\n2020-01-01\t1.5\n") == "\t"
+    assert separator_of("date;sales\n") == ";"
+    assert separator_of("1,5;0,25;0,75\n0,5;1,25;1,5\n") == ";"  # no header: commas split
+    assert separator_of('name,value\n"a;b",1\n') is None  # a ';' inside a quoted cell
+    assert separator_of("date,a;b\n2020-01-01,1\n") is None  # commas split it
+    assert separator_of("date;a;b\n2020-01-01;1\n") is None  # the first row disagrees
+    assert separator_of("sales\n1.5\n") is None
+    assert separator_of("") is None
+
+
+def test_as_commas_leaves_text_columns_and_converts_only_numbers():
+    text, note = as_commas('date;name;v\n01.02.2020;"x, y";1.234,5\n02.02.2020;z;-7\n', ";",
+                           "f.csv")
+    assert text == 'date,name,v\n01.02.2020,"x, y",1234.5\n02.02.2020,z,-7\n'
+    assert note == "read as separated by semicolons with decimal commas"
+
+
+@pytest.mark.parametrize("cells, pattern", [
+    (["1,5", "2.5"], r"'v' mixes decimal commas \('1,5'\) and decimal points \('2.5'\)"),
+    (["1.500", "2"], r"'v' holds numbers like '1.500', which may be thousands \(1500\)"),
+])
+def test_as_commas_refuses_numbers_it_cannot_read_safely(cells, pattern):
+    text = "v\n" + "\n".join(cells) + "\n"
+    with pytest.raises(ValidationError, match=pattern):
+        as_commas(text, ";", "f.csv")
+
+
+def test_a_cell_over_128_kib_is_read_not_a_csv_error():
+    text, note = with_commas("id;text\n1;" + "x" * 200_000 + "\n", "f.csv")
+    assert text == "id,text\n1," + "x" * 200_000 + "\n"
+    assert note == "read as separated by semicolons"
+    assert with_commas("id,text\n1,a;b\n", "f.csv") == ("id,text\n1,a;b\n", None)
