@@ -28,56 +28,84 @@ SEPARATORS = (";", "\t", "|")
 """The separators other than commas that files are read with."""
 
 _INTEGER = re.compile(r"[-+]?\d+")
-_DECIMAL_COMMA = re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+")
-_GROUPED = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+")
-_DECIMAL_POINT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_EXPONENT = r"(?:[eE][-+]?\d+)?"
+_DECIMAL_COMMA = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+" + _EXPONENT)
+_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+")
+_COMMA_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+")
+_DECIMAL_POINT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)" + _EXPONENT)
+_MISSING = {"", "?", "-", "na", "n/a", "nan", "null", "none", "#n/a"}
+"""Cells that say a value is missing (compared lower-cased): they decide no column."""
 
 
-def with_commas(text: str, name: str) -> tuple[str, str | None]:
+def with_commas(text: str, name: str, keep: set[str] | frozenset[str] = frozenset()
+                ) -> tuple[str, str | None]:
     """CSV `text` separated by commas: as it is (and no note), or rewritten by `as_commas`
-    from the separator `separator_of` finds (and a note of how it was read)."""
+    from the separator `separator_of` finds (and a note of how it was read); the columns
+    whose (lower-cased) names are in `keep` (ids) are left as they are."""
     separator = separator_of(text)
-    return (text, None) if separator is None else as_commas(text, separator, name)
+    return (text, None) if separator is None else as_commas(text, separator, name, keep)
 
 
 def separator_of(text: str) -> str | None:
     """The separator of CSV `text` when it is one of `SEPARATORS`: it splits the first two
     rows (quoted cells may hold it) into as many cells, two or more, where commas leave the
-    first row one cell or split it inside the separator's cells (decimal commas:
-    ``1,5;0,25``). None otherwise."""
+    first row one cell, or split the rows unevenly inside the separator's cells, or split
+    them evenly into what reads, split by the separator, as numbers with decimal commas
+    only (``1,5;0,25`` without a header). None otherwise."""
     def first_rows(delimiter: str) -> list[list[str]]:
         with _fields_as_long_as(text):
-            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                              skipinitialspace=True)
             return list(islice((row for row in rows if any(c.strip() for c in row)), 2))
 
     try:
-        first = next(iter(first_rows(",")), [])
+        commas = first_rows(",")
+        if not commas:
+            return None
+        even = len(commas[0]) > 1 and all(len(row) == len(commas[0]) for row in commas)
         for separator in SEPARATORS:
             rows = first_rows(separator)
-            if (len(first) == 1 or any(separator in cell for cell in first)) and \
-                    len(rows[0]) > 1 and all(len(row) == len(rows[0]) for row in rows):
+            if len(rows[0]) < 2 or any(len(row) != len(rows[0]) for row in rows):
+                continue
+            if len(commas[0]) == 1 or (not even and any(separator in cell
+                                                        for cell in commas[0])):
+                return separator
+            if even and all(_written_with_commas(c.strip()) for row in rows for c in row
+                            if c.strip()):
                 return separator
     except csv.Error:  # a quote never closed: the comma reader says so
         return None
     return None
 
 
-def as_commas(text: str, separator: str, name: str) -> tuple[str, str]:
+def as_commas(text: str, separator: str, name: str,
+              keep: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
     """`text` separated by `separator`, rewritten as comma-separated text with decimal
-    points, and a note of how it was read (`name` names the file in messages)."""
-    with _fields_as_long_as(text):
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    body = rows[1:]  # the first row may be a header: its names never decide a column
+    points, and a note of how it was read (`name` names the file in messages; the columns
+    named in `keep`, lower-cased, are left as they are)."""
+    try:
+        with _fields_as_long_as(text):
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator,
+                                   skipinitialspace=True, strict=True))
+    except csv.Error as error:  # a quote never closed, a quote inside a cell
+        raise ValidationError(f"Could not read {name!r} as CSV separated by "
+                              f"{separator!r}: {error}.") from None
+    top = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    header = rows[top] if rows else []
+    body = rows[top + 1:]  # the first row may be a header: its names never decide a column
     commas = any(_DECIMAL_COMMA.fullmatch(cell.strip()) for row in rows for cell in row)
     width = max(map(len, rows), default=0)
     for j in range(width):
-        cells = [row[j].strip() for row in body if j < len(row) and row[j].strip()]
-        column = rows[0][j].strip() if j < len(rows[0]) else f"{j + 1}"
-        if commas and _numbers_with_commas(cells, column, name):
+        column = header[j].strip() if j < len(header) else f"{j + 1}"
+        if column.lower() in keep:
+            continue
+        cells = [c for c in (row[j].strip() for row in body if j < len(row))
+                 if c.lower() not in _MISSING]
+        if commas and _numbers_with_commas(cells, column, name, separator):
             for row in rows:
                 if j < len(row) and _written_with_commas(row[j].strip()):
                     row[j] = row[j].strip().replace(".", "").replace(",", ".")
-        elif not commas:
+        elif not commas and separator == ";":
             _check_points(cells, column, name)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
@@ -97,11 +125,20 @@ def _fields_as_long_as(text: str) -> Iterator[None]:
         csv.field_size_limit(limit)
 
 
-def _numbers_with_commas(cells: list[str], column: str, name: str) -> bool:
+def _numbers_with_commas(cells: list[str], column: str, name: str, separator: str) -> bool:
     """Whether a column of a file with decimal commas holds numbers written so (whole
-    numbers count, as do thousands grouped by dots); a column that also holds numbers with
-    a decimal point is refused. Other columns (dates, names) are left as they are."""
+    numbers count, as do thousands grouped by dots; missing-value cells are left out of
+    `cells`); a column that also holds numbers with a decimal point, or, where the
+    separator is no ';', only numbers like ``1,234`` (thousands there, or three decimals),
+    is refused. Other columns (dates, names) are left as they are."""
     if cells and all(map(_written_with_commas, cells)):
+        grouped = [c for c in cells if _COMMA_GROUPED.fullmatch(c)]
+        if separator != ";" and grouped and all(_COMMA_GROUPED.fullmatch(c)
+                                                or _INTEGER.fullmatch(c) for c in cells):
+            raise ValidationError(
+                f"{name}: the column {column!r} holds numbers like {grouped[0]!r}, which may "
+                f"be thousands ({grouped[0].replace(',', '')}) or decimals. Save the file "
+                "with '.' as the decimal point and no thousands separators.")
         return True
     points = [c for c in cells if _DECIMAL_POINT.fullmatch(c) and not _GROUPED.fullmatch(c)]
     if points and any(_DECIMAL_COMMA.fullmatch(c) for c in cells):
@@ -120,8 +157,8 @@ def _written_with_commas(cell: str) -> bool:
 
 
 def _check_points(cells: list[str], column: str, name: str) -> None:
-    """Refuse a column of a file without decimal commas that holds only whole numbers and
-    numbers like ``1.234``: thousands in the locales that write ';', three decimals in
+    """Refuse a column of a ';' file without decimal commas that holds only whole numbers
+    and numbers like ``1.234``: thousands in the locales that write ';', three decimals in
     others."""
     grouped = [c for c in cells if _GROUPED.fullmatch(c)]
     if grouped and all(_GROUPED.fullmatch(c) or _INTEGER.fullmatch(c) for c in cells):

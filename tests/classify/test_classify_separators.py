@@ -45,3 +45,10 @@ def test_long_semicolon_file_with_decimal_commas(tmp_path):
     data = _read(tmp_path, "long.csv", "\n".join(rows) + "\n")
     assert data.labels == ["a", "b", "a", "b"]
     np.testing.assert_allclose(data.sequences[3].ravel(), [3.0, 3.25, 3.5])
+
+
+def test_a_missing_value_in_a_semicolon_file_leaves_its_column_read(tmp_path):
+    text = "label;t0;t1;t2\nup;0,5;1,25;2\ndown;2,5;?;0,75\nup;0,25;1;2,5\n"
+    data = _read(tmp_path, "gap.csv", text, fill="zero")
+    np.testing.assert_array_equal(data.sequences[0].ravel(), [0.5, 1.25, 2.0])
+    np.testing.assert_array_equal(data.sequences[1].ravel(), [2.5, 0.0, 0.75])

@@ -144,3 +144,61 @@ def test_a_cell_over_128_kib_is_read_not_a_csv_error():
     assert text == "id,text\n1," + "x" * 200_000 + "\n"
     assert note == "read as separated by semicolons"
     assert with_commas("id,text\n1,a;b\n", "f.csv") == ("id,text\n1,a;b\n", None)
+
+
+def _rows(header: str, cells: list[str]) -> str:
+    return header + "\n" + "".join(f"2020-01-{d:02d}{c}\n" for d, c in
+                                   enumerate(cells, start=1))
+
+
+@pytest.mark.parametrize("text", [
+    _rows("date,value\t", [",1.5\t", ",2.5\t", ",3.5\t"]),  # a tab at each line's end
+    _rows("date,\tvalue", [",\t1.5", ",\t2.5", ",\t3.5"]),  # columns aligned by tabs
+    _rows('date,value,"notes; comments"', [',1.5,"late; rain"', ",2.5,ok", ",3.5,ok"]),
+    _rows("date,value|EUR", [",1.5", ",2.5", ",3.5"]),
+])
+def test_comma_files_holding_other_separators_stay_comma_files(text):
+    assert separator_of(text) is None
+
+
+def test_review_cases_read_as_meant(tmp_path):
+    cases = {  # text -> the values read
+        "\n" + _rows("date;value", [";1,5", ";2,5", ";3,5"]): [1.5, 2.5, 3.5],  # blank first
+        _rows("date;value", [";1,5E+03", ";2,5", ";3,5"]): [1500.0, 2.5, 3.5],
+        _rows('date; "value"', ['; "1,5"', '; "2,5"', '; "3,5"']): [1.5, 2.5, 3.5],
+        _rows("date;p;q", [";1,5;0.125", ";2,5;0.225", ";3,5;0.325"]): [0.125, 0.225, 0.325],
+        _rows("date\tvalue", ["\t0.125", "\t0.225", "\t0.325"]): [0.125, 0.225, 0.325],
+    }
+    for k, (text, expected) in enumerate(cases.items()):
+        path = tmp_path / f"case{k}.csv"
+        path.write_text(text)
+        got = read_csv(path).values.iloc[:, -1].to_numpy()
+        np.testing.assert_allclose(got, expected, err_msg=repr(text))
+
+
+def test_a_missing_value_marker_leaves_the_column_read_with_decimal_commas(tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_text(_rows("date;value", [";1,5", ";NA", ";3,5", ";4,5"]))
+    np.testing.assert_allclose(read_csv(path, fill="interpolate").values["value"],
+                               [1.5, 2.5, 3.5, 4.5])
+
+
+def test_id_columns_are_names_not_numbers_in_a_semicolon_file(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("unique_id;ds;y\n" + "".join(
+        f"{sid};2020-01-{d:02d};{d},5\n" for sid in ("10.001", "10.002") for d in (1, 2, 3)))
+    assert sorted(read_csv(path).values.columns) == ["10.001", "10.002"]
+
+
+@pytest.mark.parametrize("text, pattern", [
+    (_rows("date;value;note", [";1,5;x", ';2,5;"oops', ";3,5;x"]),
+     r"as CSV separated by ';': unexpected end of data"),
+    (_rows("date\tvalue", ["\t1,234", "\t2,500", "\t3,125"]),
+     r"'value' holds numbers like '1,234', which may be thousands \(1234\)"),
+])
+def test_a_quote_never_closed_or_comma_thousands_in_a_tab_file_are_refused(tmp_path, text,
+                                                                           pattern):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(ValidationError, match=pattern):
+        read_csv(path)

@@ -626,8 +626,11 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     '1')."""
     path = Path(path)
     text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
-    # pandas would read one column of 'date;value' text
-    text, read_as = with_commas(text, str(path))
+    named = {part.strip() for given in ids if given
+             for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
+    # pandas would read one column of 'date;value' text; ids such as '10.001' stay names
+    text, read_as = with_commas(text, str(path), {n.lower() for n in named if n}
+                                | {n.lower() for n in ID_NAMES})
     header, first = _first_rows(text, path)
     names = [name.strip() for name in header]
     repeated = sorted(name for name, count in Counter(filter(None, names)).items()
@@ -647,8 +650,6 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             # column as the index (every name then sits over the next column's values), or
             # with index_col=False drop the last cells; a trailing comma alone is dropped.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            named = {part.strip() for given in ids if given
-                     for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
             text_columns = {raw: str for raw, name in zip(header, names, strict=True)
                             if name in named or name.lower() in ID_NAMES}
             frame = pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
