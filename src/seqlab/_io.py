@@ -1,8 +1,9 @@
 """Reading users' files and writing results safely, with errors that name the file.
 
 `read_text` reads a user's text file: UTF-8 (a byte-order mark is dropped, not read as
-a character), never a binary file, and every failure a `ValidationError` that says what
-was wrong and where.
+a character), never a binary file (workbooks, Parquet and gzip files named as such), and
+every failure a `ValidationError` that says what was wrong and where. `read_table_text`
+reads a CSV file the same way, or as Windows-1252 (with a note) where Excel wrote it so.
 
 Every file seqlab writes for a user (tables, figures, reports, run records) goes through
 `atomic_write`: the bytes land in a temporary file beside the target, are flushed to
@@ -23,13 +24,57 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "csv_rows", "check_not_utf16", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
+__all__ = ["read_text", "read_table_text", "csv_rows", "check_not_utf16", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
            "atomic_savefig", "check_output_path", "cache_dir", "strict_json"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
     """The text of the UTF-8 file `path`, without a leading byte-order mark."""
     path = Path(path)
+    data = _text_bytes(path, what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, what, data, error) from None
+
+
+def read_table_text(path: str | Path, what: str = "data file") -> tuple[str, str | None]:
+    """The text of the CSV file `path` and a note: UTF-8 as `read_text` reads it (no
+    note), or, where it is not UTF-8 but is Windows-1252 (what Excel's "CSV (Comma
+    delimited)" writes on Western-European Windows: 'Umsatz (€)', 'Température'), that,
+    with a note naming the first character read so. Digits, separators and signs are the
+    same bytes in both, so no number is read differently; only letters beyond ASCII could
+    be, in a file of another code page."""
+    path = Path(path)
+    data = _text_bytes(path, what)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        failure = error
+    try:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
+    except UnicodeDecodeError:
+        raise _not_utf8(path, what, data, failure) from None
+    at = failure.start
+    shown = data[at:at + 1].decode("cp1252")  # one byte is one character in Windows-1252
+    return text, (f"{path.name} is not UTF-8: read as Windows-1252 (byte {data[at]:#04x} at "
+                  f"position {at} as {shown!r}); re-save it as UTF-8 if that is not the "
+                  "character meant")
+
+
+_FORMATS = ((b"PK\x03\x04", "a zip archive (an Excel .xlsx or OpenDocument .ods workbook is "
+                             "one)", "save the sheet as CSV UTF-8"),
+            (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)",
+             "save the sheet as CSV UTF-8"),
+            (b"PAR1", "a Parquet file", "write it as CSV (pandas: frame.to_csv(path))"),
+            (b"\x1f\x8b", "compressed with gzip", "decompress it first (gunzip)"),
+            (b"SQLite format 3\x00", "an SQLite database", "export the table as CSV"))
+"""Binary formats users give for a text file: (first bytes, what the file is, advice)."""
+
+
+def _text_bytes(path: Path, what: str) -> bytes:
+    """The bytes of the text file `path`: it exists, is a readable file, and is no UTF-16,
+    UTF-32 or binary file (a workbook, Parquet or gzip file is named as such)."""
     if not path.exists():
         raise ValidationError(f"The {what} {path} does not exist.")
     if not path.is_file():
@@ -40,15 +85,20 @@ def read_text(path: str | Path, what: str = "input file") -> str:
         raise ValidationError(f"The {what} {path} cannot be read: "
                               f"{error.strerror or error}.") from None
     check_not_utf16(data[:4], path, what)
+    for magic, kind, advice in _FORMATS:
+        if data.startswith(magic):
+            raise ValidationError(f"The {what} {path} is {kind}, not text; {advice}.")
     if b"\x00" in data:
         raise ValidationError(f"The {what} {path} is binary (it holds NUL bytes, first at byte "
                               f"{data.index(0)}); expected UTF-8 text.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"The {what} {path} is not valid UTF-8 (byte {data[error.start]:#04x} at position "
-            f"{error.start}); re-save it as UTF-8.") from None
+    return data
+
+
+def _not_utf8(path: Path, what: str, data: bytes, error: UnicodeDecodeError
+              ) -> ValidationError:
+    return ValidationError(
+        f"The {what} {path} is not valid UTF-8 (byte {data[error.start]:#04x} at position "
+        f"{error.start}); re-save it as UTF-8.")
 
 
 _WIDE_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),

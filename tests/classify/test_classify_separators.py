@@ -52,3 +52,9 @@ def test_a_missing_value_in_a_semicolon_file_leaves_its_column_read(tmp_path):
     data = _read(tmp_path, "gap.csv", text, fill="zero")
     np.testing.assert_array_equal(data.sequences[0].ravel(), [0.5, 1.25, 2.0])
     np.testing.assert_array_equal(data.sequences[1].ravel(), [2.5, 0.0, 0.75])
+
+
+def test_a_windows_1252_file_keeps_its_labels_letters(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_bytes("label;t0;t1\nMüll;0,5;1\nGlas;1,5;0\n".encode("cp1252"))
+    assert read_labelled(path).labels == ["Müll", "Glas"]

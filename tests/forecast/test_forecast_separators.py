@@ -202,3 +202,17 @@ def test_a_quote_never_closed_or_comma_thousands_in_a_tab_file_are_refused(tmp_p
     path.write_text(text)
     with pytest.raises(ValidationError, match=pattern):
         read_csv(path)
+
+
+def test_an_excel_file_in_windows_1252_with_semicolons_is_read_with_two_notes(tmp_path):
+    path = tmp_path / "umsatz.csv"
+    path.write_bytes(("Datum;Umsatz (€);Kosten (€)\n" + "".join(
+        f"{d:%d.%m.%Y};1.{k:03d}.{k:03d},5;{k},25\n" for k, d in enumerate(DATES))
+    ).encode("cp1252"))
+    data = read_csv(path)
+    assert list(data.values.columns) == ["Umsatz (€)", "Kosten (€)"]
+    np.testing.assert_allclose(data.values["Umsatz (€)"].iloc[:2], [1_000_000.5, 1_001_001.5])
+    assert data.notes[:2] == [
+        "umsatz.csv is not UTF-8: read as Windows-1252 (byte 0x80 at position 14 as '€'); "
+        "re-save it as UTF-8 if that is not the character meant",
+        "umsatz.csv: read as separated by semicolons with decimal commas"]

@@ -15,7 +15,15 @@ from seqlab.lifecycle import read_columns, read_sequences
 GOOD_HEAD = b"t,sales\n0,1.5\n1,2.5\n"
 
 CSV_CASES = {
-    "latin1": (b"t,sales\n0,caf\xe9\n", ["sales"], r"not valid UTF-8 \(byte 0xe9"),
+    # Windows-1252 is read (test_a_windows_1252_table_is_read); a byte it lacks is not.
+    "neither-utf8-nor-windows-1252": (b"t,sales\n0,caf\xe9\x81\n", ["sales"],
+                                     r"not valid UTF-8 \(byte 0xe9"),
+    "xlsx-workbook": (b"PK\x03\x04\x14\x00\x06\x00", ["sales"],
+                      r"is a zip archive \(an Excel \.xlsx .*save the sheet as CSV UTF-8"),
+    "xls-workbook": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ["sales"],
+                     r"is an Excel 97-2003 workbook \(\.xls\), not text"),
+    "parquet": (b"PAR1\x15\x04", ["sales"], r"is a Parquet file, not text; write it as CSV"),
+    "gzip": (b"\x1f\x8b\x08\x00", ["sales"], r"is compressed with gzip, not text"),
     "utf16": ("t,sales\n0,1\n".encode("utf-16"), ["sales"], r"is UTF-16 text"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", None, r"is binary \(it holds NUL bytes"),
     "empty-file": (b"", ["sales"], r"is empty; expected a header"),
@@ -95,7 +103,8 @@ def test_bad_sequence_files_are_a_validation_error(tmp_path, content, message):
 
 TEXT_CASES = {
     "latin1-text": (b"caf\xe9 au lait", r"not valid UTF-8 \(byte 0xe9 at position 3\)"),
-    "binary-text": (b"PK\x03\x04\x00\x00", r"is binary"),
+    "binary-text": (b"\x89PNG\r\n\x1a\n\x00\x00", r"is binary"),
+    "zip-text": (b"PK\x03\x04\x00\x00", r"is a zip archive"),
     "empty-text": (b"", r"is empty"),
     "bom-only-text": (b"\xef\xbb\xbf", r"is empty"),
     # Windows' "Unicode" text: its NUL bytes had it called binary.
@@ -156,8 +165,16 @@ def test_a_table_separated_otherwise_reads_as_the_comma_table(tmp_path, written)
     np.testing.assert_array_equal(values, [1.5, 2.25, 1003.5])
 
 
+def test_a_windows_1252_table_is_read(tmp_path):
+    path = tmp_path / "mesures.csv"
+    path.write_bytes("t;Température (°C)\n0;1,5\n1;2,5\n".encode("cp1252"))
+    values, names = read_columns(path, ["Température (°C)"])
+    assert names == ["Température (°C)"]
+    np.testing.assert_array_equal(values, [1.5, 2.5])
+
+
 CLI_FILE_CASES = {
-    "train-latin1": (b"t,sales\n0,caf\xe9\n", "train", r"not valid UTF-8"),
+    "train-not-utf8-nor-windows-1252": (b"t,sales\n0,\x81\n", "train", r"not valid UTF-8"),
     "train-duplicate-columns": (b"t,sales,sales\n0,1,2\n", "train", r"more than once"),
     "train-headerless": (b"1\n2\n3\n", "train", r"has no header"),
     "train-beyond-float32": (GOOD_HEAD + b"2,1e308\n", "train", r"beyond what float32"),

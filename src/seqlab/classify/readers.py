@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import csv_rows, read_text
+from seqlab._io import csv_rows, read_table_text
 from seqlab._separators import with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
@@ -172,7 +172,7 @@ def _label_of(data: LabelledSequences, i: int) -> str:
 
 
 def _lines(path: Path) -> list[str]:
-    text = read_text(path, "data file")
+    text, _ = read_table_text(path, "data file")  # UTF-8, or Excel's Windows-1252
     if not text.strip():
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
     return text.splitlines()

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from seqlab._io import read_text
+from seqlab._io import read_table_text
 from seqlab._separators import with_commas
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
@@ -625,12 +625,15 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     ``sku`` ...) are read as text: ids such as '007' or '1.0' are names, not numbers ('7',
     '1')."""
     path = Path(path)
-    text = read_text(path, what)  # UTF-8, no binary, no FIFO, the BOM dropped
+    # UTF-8 (or Excel's Windows-1252, with a note), no binary, no FIFO, the BOM dropped
+    text, encoding = read_table_text(path, what)
     named = {part.strip() for given in ids if given
              for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
     # pandas would read one column of 'date;value' text; ids such as '10.001' stay names
-    text, read_as = with_commas(text, str(path), {n.lower() for n in named if n}
-                                | {n.lower() for n in ID_NAMES})
+    text, separated = with_commas(text, str(path), {n.lower() for n in named if n}
+                                  | {n.lower() for n in ID_NAMES})
+    read_as = [note for note in (encoding, separated and f"{path.name}: {separated}")
+               if note]
     header, first = _first_rows(text, path)
     names = [name.strip() for name in header]
     repeated = sorted(name for name, count in Counter(filter(None, names)).items()
@@ -690,8 +693,7 @@ def read_csv(path: str | Path, **options: Any) -> SeriesData:
     by semicolons, tabs or bars is read too (`_separators`), with a note."""
     frame = _read_frame(path, "data file", (options.get("id_column"),))
     data = prepare(frame, **options)
-    if "read_as" in frame.attrs:
-        data.notes.insert(0, f"{Path(path).name}: {frame.attrs['read_as']}")
+    data.notes[:0] = frame.attrs.get("read_as", [])
     return data
 
 
