@@ -141,6 +141,59 @@ def test_months_written_as_a_spreadsheet_shows_them_are_months(write_csv, writte
         assert data.names == ["sales"]
 
 
+@pytest.mark.parametrize("written", ["%b %y", "%b. %Y"])
+def test_months_with_a_space_before_the_year_are_months(write_csv, written):
+    # 'Jan 18' with a space, as Excel shows mmm yy, was left out as text and the series
+    # forecast over step numbers, without a season.
+    dates = pd.date_range("2018-01-01", periods=30, freq="MS")
+    text = "Monat,sales\n" + "".join(f"{d.strftime(written)},{k}\n"
+                                     for k, d in enumerate(dates))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(dates)
+
+
+_MONTHS_IN = {  # a spreadsheet's months in other languages, Jan ... Dec
+    "de": "Jan Feb Mrz Apr Mai Jun Jul Aug Sep Okt Nov Dez",
+    "de-long": "Januar Februar März April Mai Juni Juli August September Oktober November "
+               "Dezember",
+    "fr": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
+    "es": "ene feb mar abr may jun jul ago sept oct nov dic",
+    "it": "gen feb mar apr mag giu lug ago set ott nov dic",
+    "nl": "jan feb mrt apr mei jun jul aug sep okt nov dec",
+    "pt": "jan fev mar abr mai jun jul ago set out nov dez",
+}
+
+
+@pytest.mark.parametrize("language", list(_MONTHS_IN))
+@pytest.mark.parametrize("year", ["%y", "%Y"])
+def test_months_named_in_other_languages_are_months(write_csv, language, year):
+    # 'Mrz 18' or 'janv. 2018' was left out as text: the series was forecast over step
+    # numbers, without its season, exit 0.
+    names = _MONTHS_IN[language].split()
+    dates = pd.date_range("2018-01-01", periods=30, freq="MS")
+    text = "Monat;Wert\n" + "".join(f"{names[d.month - 1]} {d.strftime(year)};{k},5\n"
+                                    for k, d in enumerate(dates))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(dates)
+    np.testing.assert_allclose(data.values["Wert"].to_numpy()[:2], [0.5, 1.5])
+
+
+def test_days_with_other_languages_month_names_are_days(write_csv):
+    dates = pd.date_range("2021-03-01", periods=20, freq="D")
+    text = "Datum,Wert\n" + "".join(f"{d.day}. {'März' if d.month == 3 else 'April'} "
+                                    f"{d.year},{k}\n" for k, d in enumerate(dates))
+    data = read_csv(write_csv(text))
+    assert data.freq == "D" and list(data.values.index) == list(dates)
+
+
+def test_words_like_a_month_name_are_not_read_as_dates():
+    from seqlab.forecast._reading import _in_english
+
+    texts = pd.Series(["Set 1", "mag", "out of stock", "Mai 2020", "Okt-19"])
+    assert _in_english(texts).tolist() == ["Set 1", "mag", "out of stock", "May 2020",
+                                           "Oct-19"]
+
+
 def test_spreadsheet_serial_days_in_a_date_column_are_dates(write_csv):
     # A date column saved without its format holds days since 1899-12-30: daily files were
     # forecast as steps 43101, 43102 ..., and monthly ones refused for 1030 missing dates.
@@ -340,8 +393,8 @@ def test_unparseable_dates_are_named(write_csv):
 
 
 def test_unreadable_files_and_repeated_columns_are_refused(write_csv, tmp_path):
-    latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes(b"date,value\n2020-01-01,caf\xe9\n")
+    latin1 = tmp_path / "latin1.csv"  # 0x81 is no character of Windows-1252 either
+    latin1.write_bytes(b"date,value\n2020-01-01,caf\xe9\x81\n")
     with pytest.raises(ValidationError, match=r"not valid UTF-8 \(byte 0xe9"):
         read_csv(latin1)
     binary = tmp_path / "binary.csv"

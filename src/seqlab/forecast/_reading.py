@@ -8,6 +8,7 @@ of 10,000 series or a million rows reads in a second or two. Every problem is a
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +19,18 @@ import pandas as pd
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
-DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week", "day",
-              "quarter", "year", "datum", "fecha")
+DATE_PART_NAMES = {
+    "year": ("year", "jahr", "année", "annee", "año", "anio", "anno", "jaar", "ano", "år"),
+    "quarter": ("quarter", "quartal", "trimestre", "kwartaal"),
+    "month": ("month", "monat", "mois", "mes", "mese", "maand", "mês", "måned", "månad"),
+    "week": ("week", "woche", "semaine", "semana", "settimana", "uge", "vecka"),
+    "day": ("day", "jour", "día", "dia", "giorno", "dag"),
+}
+"""Names of a column holding one part of a date, by the part, in English and in the
+languages whose month names `_MONTH_WORDS` reads."""
+DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "datum", "fecha",
+              "zeit", "periode", "periodo", "zeitraum", "période", "fecha_hora") + tuple(
+    name for names in DATE_PART_NAMES.values() for name in names)
 ID_NAMES = ("unique_id", "id", "series", "series_id", "item_id", "sku", "ts_id", "key",
             "uid", "item", "series_name")
 VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
@@ -120,15 +131,14 @@ def _regular(texts: pd.Series, day_first: bool, freq: str | None = None) -> bool
     return True
 
 
-_MONTH_YEAR = r"^([A-Za-z]{3,9})(?:[-/]|\s*')(\d{2})$"
+_MONTH_YEAR = r"^([A-Za-z]{3,9})\.?(?:\s*[-/]\s*|\s*'|\s+)(\d{2})$"
 
 
 def _month_year(texts: pd.Series) -> pd.Series:
     """Dates written as a month's name and a two-digit year ('Jan-18', 'Sept-18', "Jan
-    '18": how spreadsheets show a column of months) as the first day of the month, NaT
-    elsewhere. pandas reads 'Jan-18' as year 1, day 18, or not at all. ('Jan 18', with a
-    space, is as likely the 18th of January: left to pandas; so are 'Jan-01', 'Jan-02',
-    'Jan-03' ..., one month's name throughout, which may be its days.)"""
+    '18", 'Jan 18': how spreadsheets show a column of months) as the first day of the
+    month, NaT elsewhere. pandas reads 'Jan-18' as year 1, day 18, or not at all. ('Jan-01',
+    'Jan-02', 'Jan-03' ..., one month's name throughout, may be its days: NaT.)"""
     parts = texts.str.extract(_MONTH_YEAR)
     if parts[0].dropna().str[:3].str.lower().nunique() == 1 and parts[1].nunique() > 2:
         return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
@@ -139,6 +149,44 @@ def _month_year(texts: pd.Series) -> pd.Series:
         short = pd.to_datetime(joined, format="%b-%y", errors="coerce", utc=True)
         long = pd.to_datetime(joined, format="%B-%y", errors="coerce", utc=True)
     return short.fillna(long)
+
+
+_MONTH_WORDS = {
+    "Jan": ("januar", "jänner", "jän", "janvier", "janv", "enero", "ene", "gennaio", "gen",
+            "januari", "janeiro"),
+    "Feb": ("februar", "février", "fevrier", "févr", "fevr", "fév", "febrero", "febbraio",
+            "februari", "fevereiro", "fev"),
+    "Mar": ("märz", "mär", "mrz", "mars", "marzo", "maart", "mrt", "março"),
+    "Apr": ("avril", "avr", "abril", "abr", "aprile"),
+    "May": ("mai", "mayo", "maggio", "mag", "mei", "maio", "maj"),
+    "Jun": ("juni", "juin", "junio", "giugno", "giu", "junho"),
+    "Jul": ("juli", "juillet", "juil", "julio", "luglio", "lug", "julho"),
+    "Aug": ("août", "aout", "agosto", "ago", "augustus", "augusti"),
+    "Sep": ("septembre", "septiembre", "setiembre", "settembre", "sett", "set", "setembro"),
+    "Oct": ("oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"),
+    "Nov": ("novembre", "noviembre", "novembro"),
+    "Dec": ("dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre",
+            "dezembro"),
+}
+"""Month names and abbreviations as spreadsheets in German, French, Spanish, Italian,
+Dutch, Portuguese and the Scandinavian languages write them, by the English abbreviation
+pandas reads (the names these languages share with English are left out)."""
+_ENGLISH = {word: english for english, words in _MONTH_WORDS.items() for word in words}
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_ENGLISH, key=len, reverse=True))
+                         + r")\b\.?", re.IGNORECASE)
+
+
+def _in_english(texts: pd.Series) -> pd.Series:
+    """`texts` with other languages' month names (`_MONTH_WORDS`) written in English where
+    a text reads as a date: with a four-digit year ('März 2018', '1. März 2018',
+    '15 janv. 2020') or as a month and a two-digit year ('Mrz 18', 'janv.-18'). Other
+    texts are left as they are ('Set 1' stays a name)."""
+    texts = texts.astype(str)
+    translated = texts.str.replace(_MONTH_WORD, lambda m: _ENGLISH[m.group(1).lower()],
+                                   regex=True)
+    datelike = texts.str.contains(r"\d{4}", regex=True) | \
+        translated.str.strip().str.fullmatch(_MONTH_YEAR)
+    return translated.where(datelike & translated.ne(texts), texts)
 
 
 _OFFSET = r":\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d:?\d\d)$"
@@ -224,7 +272,7 @@ def names_dates(texts: pd.Series) -> pd.Series:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         iso = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
-    return iso.notna() | _spelled_dates(texts).notna()
+    return iso.notna() | _spelled_dates(_in_english(texts)).notna()
 
 
 def _last_century(texts: pd.Series, parsed: pd.Series) -> pd.Series:
@@ -255,8 +303,9 @@ def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
                 ) -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
     resolved as the docstring of `parse_dates` says; numeric dates are all read day first
-    or all month first (`_day_first`)."""
-    texts = texts.astype(str).str.strip()
+    or all month first (`_day_first`); other languages' month names are read
+    (`_in_english`)."""
+    texts = _in_english(texts.astype(str).str.strip())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
@@ -325,7 +374,8 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
 
 
-_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name not in ("year", "quarter", "time"))
+_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name not in (
+    "time", "zeit", *DATE_PART_NAMES["year"], *DATE_PART_NAMES["quarter"]))
 """Names under which whole numbers may be spreadsheet serial days: not 'time', which as
 often counts steps or seconds (21600 is 6 a.m.)."""
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-11
@@ -426,6 +476,7 @@ def _written_as_dates(column: pd.Series) -> bool:
     sample = pd.Series(column.dropna().unique()[:200], dtype=object).astype(str)
     if len(sample) == 0:
         return False
+    sample = _in_english(sample.str.strip())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)
@@ -649,7 +700,7 @@ def _named(columns: list[str], names: tuple[str, ...]) -> list[str]:
 
 _MONTHS = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
            .strftime("%b").tolist() + pd.date_range("2000-01-01", periods=12, freq="MS")
-           .strftime("%B").tolist()}
+           .strftime("%B").tolist()} | set(_ENGLISH)
 
 
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,

@@ -35,6 +35,7 @@ from seqlab._separators import with_commas
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import (
+    DATE_PART_NAMES,
     ID_NAMES,
     LongLayout,
     check_finite_float32,
@@ -300,7 +301,8 @@ def _date_part(column: pd.Series, name: str, index: pd.Index) -> bool:
         return False
     parts = {"year": index.year, "quarter": index.quarter, "month": index.month,
              "day": index.day, "week": index.isocalendar().week}
-    part = parts.get(str(name).strip().lower())
+    written = str(name).strip().lower()
+    part = next((parts[p] for p, names in DATE_PART_NAMES.items() if written in names), None)
     return part is not None and np.array_equal(np.asarray(part, dtype=np.int64),
                                                 column.to_numpy(dtype=np.int64))
 
