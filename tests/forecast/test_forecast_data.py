@@ -186,6 +186,28 @@ def test_days_with_other_languages_month_names_are_days(write_csv):
     assert data.freq == "D" and list(data.values.index) == list(dates)
 
 
+@pytest.mark.parametrize("written, freq, first", [
+    (lambda k: f"{(k % 12) + 1:02d}.{2009 + k // 12}", "MS", "2009-01-01"),  # 10.2010
+    (lambda k: f"{k % 4 + 1}. Quartal {2015 + k // 4}", "QS-OCT", "2015-01-01"),
+    (lambda k: f"KW{k + 1:02d} 2018", "W-MON", "2018-01-01"),
+    (lambda k: f"KW {k + 1}/2018", "W-MON", "2018-01-01"),
+])
+def test_german_months_quarters_and_calendar_weeks_are_dates(write_csv, written, freq, first):
+    # '01.2018' was read as the number 1.2018 and refused as 'not dates'; '1. Quartal 2015'
+    # and 'KW01 2018' were refused too.
+    text = "Monat,Wert\n" + "".join(f"{written(k)},{k}\n" for k in range(30))
+    data = read_csv(write_csv(text))
+    assert data.freq == freq and data.values.index[0] == pd.Timestamp(first)
+    assert len(data.values) == 30
+
+
+def test_numbers_like_a_month_and_year_are_dates_only_in_a_date_column(write_csv):
+    text = "step,value\n" + "".join(f"{k + 1},{(k % 12) + 1}.{2018 + k // 12}\n"
+                                    for k in range(24))
+    data = read_csv(write_csv(text))
+    assert data.names == ["value"] and data.values["value"].iloc[0] == pytest.approx(1.2018)
+
+
 def test_words_like_a_month_name_are_not_read_as_dates():
     from seqlab.forecast._reading import _in_english
 

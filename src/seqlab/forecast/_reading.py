@@ -228,6 +228,10 @@ _PERIOD_FORMS = (
     (r"^[Qq](?P<q>[1-4])\s*[-/ ']\s*(?P<yy>\d{2})$", "quarter"),     # Q1-15
     (r"^(?P<y>\d{4})\s*[Mm](?P<m>0[1-9]|1[0-2])$", "month"),         # 2015M01 (Eurostat)
     (r"^(?P<y>\d{4})-?[Ww](?P<w>0[1-9]|[1-4]\d|5[0-3])$", "week"),   # 2020-W01 (ISO 8601)
+    (r"^(?P<q>[1-4])\.?\s*(?:Quartal|Qu\.?|[Tt]rimestre|[Kk]wartaal)\s*(?P<y>\d{4})$",
+     "quarter"),                                                      # 1. Quartal 2015
+    (r"^(?:KW|Kw|kw)\s*(?P<w>0?[1-9]|[1-4]\d|5[0-3])\s*[-/ ]?\s*(?P<y>\d{4})$",
+     "week"),                                                         # KW01 2018, KW 1/2018
 )
 
 
@@ -243,7 +247,7 @@ def _periods(texts: pd.Series) -> pd.Series:
             continue
         years = (parts["y"] if "y" in parts else "20" + parts["yy"]).astype(int)
         if kind == "week":
-            text = years.astype(str) + "-W" + parts["w"] + "-1"
+            text = years.astype(str) + "-W" + parts["w"].str.zfill(2) + "-1"
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 mondays = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce", utc=True)
@@ -353,6 +357,9 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
     if pd.api.types.is_float_dtype(column):  # years, steps ... read as floats: 1959.0
+        months = _month_dot_year(column, name)
+        if months is not None:
+            return months
         missing = column.isna().to_numpy()
         fractions = column[~missing & (~np.isfinite(column) | (column != column.round()))
                            .to_numpy()]  # 1959.5, inf
@@ -389,6 +396,24 @@ def is_serial_day(values: np.ndarray, name: str) -> bool:
     `_SERIAL_RANGE`. Saved without their date format, a column of dates becomes these."""
     return str(name).strip().lower() in _SERIAL_NAMES and len(values) > 0 and bool(
         ((values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])).all())
+
+
+def _month_dot_year(column: pd.Series, name: str) -> pd.DatetimeIndex | None:
+    """Months written M.YYYY ('01.2018', '10.2018': German spreadsheets' months), which
+    pandas reads as the numbers 1.2018 and 10.2018, as the first day of each month, in a
+    column named like a date; None for other columns and numbers. ('10.2010' is 10.201:
+    the year is the fraction's first four digits, the zero pandas dropped restored.)"""
+    values = column.to_numpy(dtype=float)
+    if str(name).strip().lower() not in DATE_NAMES or not np.isfinite(values).all():
+        return None
+    month = np.floor(values)
+    year = np.round((values - month) * 10_000)
+    exact = np.abs((values - month) * 10_000 - year) < 1e-6
+    if not (exact.all() and ((month >= 1) & (month <= 12)).all()
+            and ((year >= 1000) & (year <= 2999)).all()):
+        return None
+    return pd.DatetimeIndex(pd.to_datetime(pd.DataFrame(
+        {"year": year.astype(int), "month": month.astype(int), "day": 1})))
 
 
 def _integer_dates(values: np.ndarray, name: str = "") -> pd.DatetimeIndex | None:
