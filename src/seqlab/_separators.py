@@ -6,9 +6,11 @@ files are separated by semicolons and write decimal commas, ``01.02.2020;1234,5`
 file is read when its cells say how: `separator_of` finds the separator from the header
 and the first row, and `as_commas` turns the numbers of a file that writes decimal commas
 anywhere into ``1234.5`` (a dot between groups of three digits there is a thousands
-separator: ``1.234,5``). It refuses what the cells leave open: a column that mixes decimal
-commas and decimal points, and a file without decimal commas whose column holds only
-numbers like ``1.234`` (thousands, or three decimals).
+separator: ``1.234,5``); id and label columns, dates and names are left as they are. It
+refuses what the cells leave open: a column that mixes decimal commas and decimal points,
+a ';' file without decimal commas whose column holds only numbers like ``1.234``, a tab or
+bar file whose column holds only numbers like ``1,234`` (thousands, or three decimals?),
+and a quote never closed.
 """
 
 from __future__ import annotations
