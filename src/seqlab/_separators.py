@@ -8,7 +8,7 @@ and the first row, and `as_commas` turns the numbers of a file that writes decim
 anywhere into ``1234.5`` (a dot between groups of three digits there is a thousands
 separator: ``1.234,5``); id and label columns, dates and names are left as they are. It
 refuses what the cells leave open: a column that mixes decimal commas and decimal points,
-a ';' file without decimal commas whose column holds only numbers like ``1.234``, a tab or
+a file without decimal commas whose column holds only numbers like ``1.234``, a tab or
 bar file whose column holds only numbers like ``1,234`` (thousands, or three decimals?),
 and a quote never closed.
 """
@@ -31,12 +31,19 @@ SEPARATORS = (";", "\t", "|")
 
 _INTEGER = re.compile(r"[-+]?\d+")
 _EXPONENT = r"(?:[eE][-+]?\d+)?"
-_DECIMAL_COMMA = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+" + _EXPONENT)
+_DECIMAL_COMMA = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+" + _EXPONENT
+                            + r"|(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+-")  # SAP: 366,10-
+_APOSTROPHES = re.compile(r"[-+]?[1-9]\d{0,2}(?:['’]\d{3})+(?:\.\d+)?")
+"""Thousands grouped by apostrophes, as Swiss spreadsheets write them: 10'062.90."""
 _GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+")
 _COMMA_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+")
 _DECIMAL_POINT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)" + _EXPONENT)
-_MISSING = {"", "?", "-", "na", "n/a", "nan", "null", "none", "#n/a"}
-"""Cells that say a value is missing (compared lower-cased): they decide no column."""
+_MISSING = {"", "?", "-", "na", "n/a", "nan", "-nan", "null", "none", "<na>", "#na", "#n/a",
+            "#n/a n/a", "#nv", "-1.#ind", "1.#ind", "-1.#qnan", "1.#qnan", ".", "..", "...",
+            ":", "x", "n.d.", "n.a.", "k.a."}
+"""Cells that say a value is missing (compared lower-cased): pandas' missing values,
+Excel's '#N/A' ('#NV' in German), statistics offices' markers. They decide no column (the
+readers then name those that are no missing value of theirs)."""
 
 
 def with_commas(text: str, name: str, keep: set[str] | frozenset[str] = frozenset()
@@ -49,35 +56,46 @@ def with_commas(text: str, name: str, keep: set[str] | frozenset[str] = frozense
 
 
 def separator_of(text: str) -> str | None:
-    """The separator of CSV `text` when it is one of `SEPARATORS`: it splits the first two
-    rows (quoted cells may hold it) into as many cells, two or more, where commas leave the
-    first row one cell, or split the rows unevenly inside the separator's cells, or split
-    them evenly into what reads, split by the separator, as numbers with decimal commas
-    only (``1,5;0,25`` without a header). None otherwise."""
-    def first_rows(delimiter: str) -> list[list[str]]:
-        with _fields_as_long_as(text):
-            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                              skipinitialspace=True)
-            return list(islice((row for row in rows if any(c.strip() for c in row)), 2))
+    """The separator of CSV `text` when it is one of `SEPARATORS`, else None (commas).
 
-    try:
-        commas = first_rows(",")
-        if not commas:
+    Each separator that splits the header into two cells or more reads the first
+    `_SAMPLE_ROWS` rows; the reading that splits every row into as many cells as the
+    header, and most of whose cells are clean (`_clean`: no other separator inside, but a
+    decimal comma), wins; commas win a tie. So a ';' file whose header names 'Menge, Stück'
+    is a ';' file, and a comma file with a tab at each line's end, columns aligned by tabs
+    or a ';' inside a quoted cell stays a comma file."""
+    best, best_key = None, None
+    for delimiter in (",", *SEPARATORS):
+        try:
+            with _fields_as_long_as(text):
+                reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                    skipinitialspace=True)
+                rows = list(islice((row for row in reader if any(c.strip() for c in row)),
+                                   _SAMPLE_ROWS))
+        except csv.Error:  # a quote never closed: the comma reader says so
             return None
-        even = len(commas[0]) > 1 and all(len(row) == len(commas[0]) for row in commas)
-        for separator in SEPARATORS:
-            rows = first_rows(separator)
-            if len(rows[0]) < 2 or any(len(row) != len(rows[0]) for row in rows):
-                continue
-            if len(commas[0]) == 1 or (not even and any(separator in cell
-                                                        for cell in commas[0])):
-                return separator
-            if even and all(_written_with_commas(c.strip()) for row in rows for c in row
-                            if c.strip()):
-                return separator
-    except csv.Error:  # a quote never closed: the comma reader says so
-        return None
-    return None
+        if not rows or (delimiter != "," and len(rows[0]) < 2):
+            continue
+        cells = [cell for row in rows for cell in row]
+        even = all(len(row) == len(rows[0]) for row in rows)
+        key = (even, sum(_clean(cell, delimiter) for cell in cells) / len(cells))
+        if best_key is None or key > best_key:
+            best, best_key = delimiter, key
+    return None if best == "," else best
+
+
+_SAMPLE_ROWS = 20
+"""The first rows (blank ones skipped) `separator_of` reads."""
+
+
+def _clean(cell: str, delimiter: str) -> bool:
+    """Whether `cell`, read with `delimiter`, holds none of the other separators (a comma
+    only as a decimal comma, where the delimiter is not one)."""
+    cell = cell.strip()
+    others = [d for d in (",", *SEPARATORS) if d != delimiter]
+    if delimiter != "," and _DECIMAL_COMMA.fullmatch(cell):
+        return True
+    return not any(d in cell for d in others)
 
 
 def as_commas(text: str, separator: str, name: str,
@@ -106,9 +124,14 @@ def as_commas(text: str, separator: str, name: str,
         if commas and _numbers_with_commas(cells, column, name, separator):
             for row in rows:
                 if j < len(row) and _written_with_commas(row[j].strip()):
-                    row[j] = row[j].strip().replace(".", "").replace(",", ".")
-        elif not commas and separator == ";":
+                    row[j] = _with_a_point(row[j].strip())
+        elif not commas:
             _check_points(cells, column, name)
+            if cells and all(_APOSTROPHES.fullmatch(c) or _DECIMAL_POINT.fullmatch(c)
+                             or _INTEGER.fullmatch(c) for c in cells):
+                for row in rows:
+                    if j < len(row) and _APOSTROPHES.fullmatch(row[j].strip()):
+                        row[j] = re.sub("['’]", "", row[j].strip())
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     shown = {"\t": "tabs", ";": "semicolons", "|": "'|'"}[separator]
@@ -128,28 +151,38 @@ def _fields_as_long_as(text: str) -> Iterator[None]:
 
 
 def _numbers_with_commas(cells: list[str], column: str, name: str, separator: str) -> bool:
-    """Whether a column of a file with decimal commas holds numbers written so (whole
-    numbers count, as do thousands grouped by dots; missing-value cells are left out of
-    `cells`); a column that also holds numbers with a decimal point, or, where the
-    separator is no ';', only numbers like ``1,234`` (thousands there, or three decimals),
-    is refused. Other columns (dates, names) are left as they are."""
-    if cells and all(map(_written_with_commas, cells)):
-        grouped = [c for c in cells if _COMMA_GROUPED.fullmatch(c)]
-        if separator != ";" and grouped and all(_COMMA_GROUPED.fullmatch(c)
-                                                or _INTEGER.fullmatch(c) for c in cells):
-            raise ValidationError(
-                f"{name}: the column {column!r} holds numbers like {grouped[0]!r}, which may "
-                f"be thousands ({grouped[0].replace(',', '')}) or decimals. Save the file "
-                "with '.' as the decimal point and no thousands separators.")
-        return True
+    """Whether a column of a file with decimal commas holds numbers written so: all its
+    cells (whole numbers count, as do thousands grouped by dots; missing-value cells are
+    left out of `cells`), or most of them and one with a decimal comma (the others, such
+    as '1.937,10-' or '(5,5)', are left for the readers to name, rather than every good
+    cell of the column). A column that also holds numbers with a decimal point, or, where
+    the separator is no ';', only numbers like ``1,234`` (thousands there, or three
+    decimals), is refused. Other columns (dates, names) are left as they are."""
     points = [c for c in cells if _DECIMAL_POINT.fullmatch(c) and not _GROUPED.fullmatch(c)]
-    if points and any(_DECIMAL_COMMA.fullmatch(c) for c in cells):
-        first = next(c for c in cells if _DECIMAL_COMMA.fullmatch(c))
+    commas = [c for c in cells if _DECIMAL_COMMA.fullmatch(c)]
+    if points and commas:
         raise ValidationError(
-            f"{name}: the column {column!r} mixes decimal commas ({first!r}) and decimal "
+            f"{name}: the column {column!r} mixes decimal commas ({commas[0]!r}) and decimal "
             f"points ({points[0]!r}), so its numbers cannot be read safely. Write them all "
             "one way.")
-    return False
+    written = sum(map(_written_with_commas, cells))
+    if not cells or written < len(cells) and not (commas and 2 * written > len(cells)):
+        return False
+    grouped = [c for c in cells if _COMMA_GROUPED.fullmatch(c)]
+    if separator != ";" and grouped and all(_COMMA_GROUPED.fullmatch(c)
+                                            or _INTEGER.fullmatch(c) for c in cells):
+        raise ValidationError(
+            f"{name}: the column {column!r} holds numbers like {grouped[0]!r}, which may be "
+            f"thousands ({grouped[0].replace(',', '')}) or decimals. Save the file with '.' "
+            "as the decimal point and no thousands separators.")
+    return True
+
+
+def _with_a_point(cell: str) -> str:
+    """A number written with a decimal comma (and dots between thousands, or SAP's minus
+    sign after it) written with a decimal point: '-1.234,5' and '1.234,5-' are '-1234.5'."""
+    sign = "-" if cell.endswith("-") else ""
+    return sign + cell.rstrip("-").replace(".", "").replace(",", ".")
 
 
 def _written_with_commas(cell: str) -> bool:
@@ -159,10 +192,12 @@ def _written_with_commas(cell: str) -> bool:
 
 
 def _check_points(cells: list[str], column: str, name: str) -> None:
-    """Refuse a column of a ';' file without decimal commas that holds only whole numbers
-    and numbers like ``1.234``: thousands in the locales that write ';', three decimals in
+    """Refuse a column of a file without decimal commas that holds only whole numbers and
+    numbers like ``1.234``: thousands in the locales that write ';', three decimals in
     others."""
     grouped = [c for c in cells if _GROUPED.fullmatch(c)]
+    # (In a tab or bar file too: German dates beside '1.234' say thousands, English ones
+    # three decimals; the cells alone cannot tell.)
     if grouped and all(_GROUPED.fullmatch(c) or _INTEGER.fullmatch(c) for c in cells):
         raise ValidationError(
             f"{name}: the column {column!r} holds numbers like {grouped[0]!r}, which may be "

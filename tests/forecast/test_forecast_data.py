@@ -186,19 +186,48 @@ def test_days_with_other_languages_month_names_are_days(write_csv):
     assert data.freq == "D" and list(data.values.index) == list(dates)
 
 
+_SPANISH = ("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+            "diciembre").split()
+_POLISH = "sty lut mar kwi maj cze lip sie wrz paź lis gru".split()
+
+
 @pytest.mark.parametrize("written, freq, first", [
     (lambda k: f"{(k % 12) + 1:02d}.{2009 + k // 12}", "MS", "2009-01-01"),  # 10.2010
     (lambda k: f"{k % 4 + 1}. Quartal {2015 + k // 4}", "QS-OCT", "2015-01-01"),
     (lambda k: f"KW{k + 1:02d} 2018", "W-MON", "2018-01-01"),
     (lambda k: f"KW {k + 1}/2018", "W-MON", "2018-01-01"),
+    (lambda k: f"2018-KW{k + 1:02d}", "W-MON", "2018-01-01"),
+    (lambda k: f"{2015 + k // 4}T{k % 4 + 1}", "QS-OCT", "2015-01-01"),      # INE
+    (lambda k: f"{2015 + k // 4}-T{k % 4 + 1}", "QS-OCT", "2015-01-01"),     # INSEE
+    (lambda k: f"T{k % 4 + 1}-{2015 + k // 4}", "QS-OCT", "2015-01-01"),
+    (lambda k: f"{k % 4 + 1}{'er' if k % 4 == 0 else 'e'} trimestre {2015 + k // 4}", "QS-OCT",
+     "2015-01-01"),
+    (lambda k: f"{2015 + k // 4} {k % 4 + 1}e kwartaal", "QS-OCT", "2015-01-01"),  # CBS
+    (lambda k: f"{_SPANISH[k % 12]} de {2018 + k // 12}", "MS", "2018-01-01"),
+    (lambda k: f"{_POLISH[k % 12]} {2018 + k // 12}", "MS", "2018-01-01"),
+    (lambda k: f"{k + 1} de marzo de 2021", "D", "2021-03-01"),
 ])
 def test_german_months_quarters_and_calendar_weeks_are_dates(write_csv, written, freq, first):
-    # '01.2018' was read as the number 1.2018 and refused as 'not dates'; '1. Quartal 2015'
-    # and 'KW01 2018' were refused too.
+    # '01.2018' was read as the number 1.2018 and refused as 'not dates'; '1. Quartal 2015',
+    # 'KW01 2018', Spanish 'enero de 2018' and INE's '2015T1' were refused too (INE's
+    # quarters read as months, and '--fill' advised), CBS's '2015 1e kwartaal' and Polish
+    # months left out as text, the series forecast over step numbers.
     text = "Monat,Wert\n" + "".join(f"{written(k)},{k}\n" for k in range(30))
     data = read_csv(write_csv(text))
     assert data.freq == freq and data.values.index[0] == pd.Timestamp(first)
     assert len(data.values) == 30
+
+
+@pytest.mark.parametrize("header", ["Buchungsdatum", "Berichtsmonat"])
+def test_german_compound_date_names_hold_serial_days_and_months(write_csv, header):
+    # A column 'Buchungsdatum' of serial days, or 'Berichtsmonat' of 01.2018 ..., was
+    # forecast as a second series over step numbers.
+    dates = pd.date_range("2018-01-01", periods=30, freq="MS")
+    cells = ((dates - pd.Timestamp("1899-12-30")).days.astype(str) if header.endswith("datum")
+             else dates.strftime("%m.%Y"))
+    text = f"{header},Wert\n" + "".join(f"{c},{k}\n" for k, c in enumerate(cells))
+    data = read_csv(write_csv(text))
+    assert data.names == ["Wert"] and list(data.values.index) == list(dates)
 
 
 def test_numbers_like_a_month_and_year_are_dates_only_in_a_date_column(write_csv):

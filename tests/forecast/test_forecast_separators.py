@@ -4,6 +4,8 @@ refused (tests/hardening/test_bad_forecast_data.py)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -216,3 +218,68 @@ def test_an_excel_file_in_windows_1252_with_semicolons_is_read_with_two_notes(tm
         "umsatz.csv is not UTF-8: read as Windows-1252 (byte 0x80 at position 14 as '€'); "
         "re-save it as UTF-8 if that is not the character meant",
         "umsatz.csv: read as separated by semicolons with decimal commas"]
+
+
+@pytest.mark.parametrize("header", ['Datum;"Menge, Stück"', "Datum;Menge, Stück",
+                                    "Datum\tUmsatz (EUR, netto)"])
+def test_a_comma_in_a_name_leaves_the_file_separated_by_its_separator(tmp_path, header):
+    # The header's comma made the file a comma file: the digits after each decimal comma
+    # were forecast as a series over step numbers (exit 0).
+    separator = "\t" if "\t" in header else ";"
+    path = tmp_path / "h.csv"
+    path.write_text(header + "\n" + "".join(f"{d:%d.%m.%Y}{separator}1.{k:03d},5\n"
+                                            for k, d in enumerate(DATES)))
+    data = read_csv(path)
+    assert data.freq == "MS" and len(data.names) == 1
+    np.testing.assert_allclose(data.values.iloc[:3, 0], [1000.5, 1001.5, 1002.5])
+
+
+@pytest.mark.parametrize("separator", ["\t", "|"])
+def test_thousands_or_three_decimals_in_a_tab_or_bar_file_are_refused(tmp_path, separator):
+    # '1.006' in a tab file beside German dates was read as 1.006, a thousandth of it.
+    path = tmp_path / "t.csv"
+    path.write_text(f"Datum{separator}Menge\n" + "".join(
+        f"{d:%d.%m.%Y}{separator}{1 + k // 30}.{k * 37 % 1000:03d}\n"
+        for k, d in enumerate(DATES)))
+    with pytest.raises(ValidationError, match=r"'Menge' holds numbers like '1.000'"):
+        read_csv(path)
+
+
+@pytest.mark.parametrize("marker, missing", [("<NA>", True), ("#N/A", True), ("#NV", False),
+                                             ("n.d.", False), (":", False), ("...", False)])
+def test_a_missing_value_marker_does_not_stop_its_column_being_read(tmp_path, marker,
+                                                                     missing):
+    # One '<NA>' let a column of '1.234' escape both the reading and the refusal (865 and
+    # 1.072 in one series); one '#NV' made the message blame every good cell. pandas'
+    # markers are missing values; the others are named, alone.
+    cells = [f"1.{k:03d},5" if k != 10 else marker for k in range(36)]
+    path = tmp_path / "m.csv"
+    path.write_text("Datum;Menge\n" + "".join(f"{d:%d.%m.%Y};{c}\n"
+                                              for d, c in zip(DATES, cells, strict=True)))
+    if not missing:
+        with pytest.raises(ValidationError, match=re.escape(
+                f"1 cell(s) that are not numbers: '{marker}' at 2018-11-01")):
+            read_csv(path)
+        return
+    values = read_csv(path, fill="interpolate").values["Menge"].to_numpy()
+    np.testing.assert_allclose(values[[0, 1, 10, 11]], [1000.5, 1001.5, 1010.5, 1011.5])
+
+
+def test_sap_trailing_minus_and_swiss_apostrophes_are_read(tmp_path):
+    sap = tmp_path / "sap.csv"
+    sap.write_text("Datum;Betrag\n" + "".join(f"{d:%d.%m.%Y};{k}.{k:03d},10{'-' * (k % 2)}\n"
+                                              for k, d in enumerate(DATES, start=1)))
+    np.testing.assert_allclose(read_csv(sap).values["Betrag"].iloc[:2], [-1001.1, 2002.1])
+    swiss = tmp_path / "swiss.csv"
+    swiss.write_text("Datum;Umsatz\n" + "".join(f"{d:%d.%m.%Y};1'{k:03d}.90\n"
+                                                for k, d in enumerate(DATES)))
+    np.testing.assert_allclose(read_csv(swiss).values["Umsatz"].iloc[:2], [1000.9, 1001.9])
+
+
+def test_backtest_reports_how_the_file_was_read(tmp_path):
+    from seqlab.forecast import backtest
+
+    path = tmp_path / "semi.csv"
+    path.write_text(_frame().to_csv(sep=";", decimal=",", index=False))
+    outcome = backtest(read_csv(path), 3, 2, methods=["naive"])
+    assert outcome.notes[0] == "semi.csv: read as separated by semicolons with decimal commas"

@@ -153,23 +153,26 @@ def _month_year(texts: pd.Series) -> pd.Series:
 
 _MONTH_WORDS = {
     "Jan": ("januar", "jänner", "jän", "janvier", "janv", "enero", "ene", "gennaio", "gen",
-            "januari", "janeiro"),
+            "januari", "janeiro", "sty", "styczeń"),
     "Feb": ("februar", "février", "fevrier", "févr", "fevr", "fév", "febrero", "febbraio",
-            "februari", "fevereiro", "fev"),
-    "Mar": ("märz", "mär", "mrz", "mars", "marzo", "maart", "mrt", "março"),
-    "Apr": ("avril", "avr", "abril", "abr", "aprile"),
+            "februari", "fevereiro", "fev", "lut", "luty"),
+    "Mar": ("märz", "mär", "mrz", "mars", "marts", "marzo", "maart", "mrt", "março",
+            "marzec"),
+    "Apr": ("avril", "avr", "abril", "abr", "aprile", "kwi", "kwiecień"),
     "May": ("mai", "mayo", "maggio", "mag", "mei", "maio", "maj"),
-    "Jun": ("juni", "juin", "junio", "giugno", "giu", "junho"),
-    "Jul": ("juli", "juillet", "juil", "julio", "luglio", "lug", "julho"),
-    "Aug": ("août", "aout", "agosto", "ago", "augustus", "augusti"),
-    "Sep": ("septembre", "septiembre", "setiembre", "settembre", "sett", "set", "setembro"),
-    "Oct": ("oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"),
-    "Nov": ("novembre", "noviembre", "novembro"),
+    "Jun": ("juni", "juin", "junio", "giugno", "giu", "junho", "cze", "czerwiec"),
+    "Jul": ("juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lip", "lipiec"),
+    "Aug": ("août", "aout", "agosto", "ago", "augustus", "augusti", "sie", "sierpień"),
+    "Sep": ("septembre", "septiembre", "setiembre", "settembre", "sett", "set", "setembro",
+            "wrz", "wrzesień"),
+    "Oct": ("oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "paź",
+            "październik"),
+    "Nov": ("novembre", "noviembre", "novembro", "lis", "listopad"),
     "Dec": ("dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre",
-            "dezembro"),
+            "dezembro", "desember", "des", "gru", "grudzień"),
 }
 """Month names and abbreviations as spreadsheets in German, French, Spanish, Italian,
-Dutch, Portuguese and the Scandinavian languages write them, by the English abbreviation
+Dutch, Portuguese, Polish and the Scandinavian languages write them, by the English abbreviation
 pandas reads (the names these languages share with English are left out)."""
 _ENGLISH = {word: english for english, words in _MONTH_WORDS.items() for word in words}
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_ENGLISH, key=len, reverse=True))
@@ -184,6 +187,9 @@ def _in_english(texts: pd.Series) -> pd.Series:
     texts = texts.astype(str)
     translated = texts.str.replace(_MONTH_WORD, lambda m: _ENGLISH[m.group(1).lower()],
                                    regex=True)
+    # 'enero de 2018', '1 de marzo de 2021', '1er mars 2021': the words between go.
+    translated = translated.where(translated.eq(texts), translated.str.replace(
+        r"(?i)\b(?:de|del)\s+|(?<=\d)(?:er|º|°)(?=\s)", "", regex=True))
     datelike = texts.str.contains(r"\d{4}", regex=True) | \
         translated.str.strip().str.fullmatch(_MONTH_YEAR)
     return translated.where(datelike & translated.ne(texts), texts)
@@ -228,10 +234,17 @@ _PERIOD_FORMS = (
     (r"^[Qq](?P<q>[1-4])\s*[-/ ']\s*(?P<yy>\d{2})$", "quarter"),     # Q1-15
     (r"^(?P<y>\d{4})\s*[Mm](?P<m>0[1-9]|1[0-2])$", "month"),         # 2015M01 (Eurostat)
     (r"^(?P<y>\d{4})-?[Ww](?P<w>0[1-9]|[1-4]\d|5[0-3])$", "week"),   # 2020-W01 (ISO 8601)
-    (r"^(?P<q>[1-4])\.?\s*(?:Quartal|Qu\.?|[Tt]rimestre|[Kk]wartaal)\s*(?P<y>\d{4})$",
-     "quarter"),                                                      # 1. Quartal 2015
+    (r"^(?P<y>\d{4})\s*[-:/ ]?\s*[Tt](?P<q>[1-4])$", "quarter"),      # 2015T1 (INE, INSEE)
+    (r"^[Tt](?P<q>[1-4])\s*[-/ ]?\s*(?P<y>\d{4})$", "quarter"),       # T1-2015
+    (r"^(?P<q>[1-4])\s*[QqTt]\s*(?P<y>\d{4})$", "quarter"),          # 1T2015
+    (r"^(?P<q>[1-4])(?:er|e|ème|º|°|o)?\.?\s*(?:Quartal|Qu\.?|[Tt]rimestre|[Kk]wartaal)"
+     r"\s*(?:del?\s+)?(?P<y>\d{4})$", "quarter"),            # 1. Quartal 2015, 1er trimestre
+    (r"^(?P<y>\d{4})\s+(?P<q>[1-4])(?:e|er|º|°)?\.?\s*(?:[Kk]wartaal|Quartal|[Tt]rimestre)$",
+     "quarter"),                                                      # 2015 1e kwartaal (CBS)
     (r"^(?:KW|Kw|kw)\s*(?P<w>0?[1-9]|[1-4]\d|5[0-3])\s*[-/ ]?\s*(?P<y>\d{4})$",
      "week"),                                                         # KW01 2018, KW 1/2018
+    (r"^(?P<y>\d{4})\s*[-/ ]?\s*(?:KW|Kw|kw)\s*(?P<w>0?[1-9]|[1-4]\d|5[0-3])$",
+     "week"),                                                         # 2018-KW01
 )
 
 
@@ -357,7 +370,7 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
     if pd.api.types.is_float_dtype(column):  # years, steps ... read as floats: 1959.0
-        months = _month_dot_year(column, name)
+        months = _month_dot_year(column)
         if months is not None:
             return months
         missing = column.isna().to_numpy()
@@ -383,6 +396,15 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
 
 _SERIAL_NAMES = tuple(name for name in DATE_NAMES if name not in (
     "time", "zeit", *DATE_PART_NAMES["year"], *DATE_PART_NAMES["quarter"]))
+_DATE_ENDINGS = ("datum", "monat")
+"""Endings of German compound names of a date column: Buchungsdatum, Berichtsmonat."""
+
+
+def named_like_a_date(name: object, names: tuple[str, ...] = DATE_NAMES) -> bool:
+    """Whether a column's `name` is one of `names` (`DATE_NAMES`), or a German compound
+    ending in one of `_DATE_ENDINGS`."""
+    written = str(name).strip().lower()
+    return written in names or written.endswith(_DATE_ENDINGS)
 """Names under which whole numbers may be spreadsheet serial days: not 'time', which as
 often counts steps or seconds (21600 is 6 a.m.)."""
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-11
@@ -394,17 +416,17 @@ def is_serial_day(values: np.ndarray, name: str) -> bool:
     (days since 1899-12-30, what a date cell holds in Excel and LibreOffice, 43101 being
     2018-01-01): the column is named as a date (`_SERIAL_NAMES`) and every value lies in
     `_SERIAL_RANGE`. Saved without their date format, a column of dates becomes these."""
-    return str(name).strip().lower() in _SERIAL_NAMES and len(values) > 0 and bool(
+    return named_like_a_date(name, _SERIAL_NAMES) and len(values) > 0 and bool(
         ((values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])).all())
 
 
-def _month_dot_year(column: pd.Series, name: str) -> pd.DatetimeIndex | None:
+def _month_dot_year(column: pd.Series) -> pd.DatetimeIndex | None:
     """Months written M.YYYY ('01.2018', '10.2018': German spreadsheets' months), which
-    pandas reads as the numbers 1.2018 and 10.2018, as the first day of each month, in a
-    column named like a date; None for other columns and numbers. ('10.2010' is 10.201:
+    pandas reads as the numbers 1.2018 and 10.2018, as the first day of each month (the
+    date column's values, every one such a month); None for other numbers. ('10.2010' is 10.201:
     the year is the fraction's first four digits, the zero pandas dropped restored.)"""
     values = column.to_numpy(dtype=float)
-    if str(name).strip().lower() not in DATE_NAMES or not np.isfinite(values).all():
+    if not np.isfinite(values).all():
         return None
     month = np.floor(values)
     year = np.round((values - month) * 10_000)
@@ -479,7 +501,7 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     numbers rising by one, of years rising evenly or of rising YYYYMM or YYYYMMDD dates
     (`_is_time_axis`) beside others; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
-    named = [c for c in columns if str(c).strip().lower() in DATE_NAMES]
+    named = [c for c in columns if named_like_a_date(c)]
     if named:
         return next((c for c in named if _written_as_dates(frame[c])), named[0]) \
             if len(named) > 1 else named[0]

@@ -142,7 +142,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
             f"{origins} origin(s) {step} apart with horizon {horizon} need series of at "
             f"least {needs} points ({MIN_HISTORY} before the first origin); the longest "
             f"has {longest}. Use fewer origins, a shorter horizon or more data.")
-    notes: list[str] = []
+    notes: list[str] = list(sd.notes)  # how the data were read: separators, dates left out
     level = forecaster_params.get("level", 0.8)
     rows = []
     model_name = ""
