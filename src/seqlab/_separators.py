@@ -47,12 +47,15 @@ readers then name those that are no missing value of theirs)."""
 
 
 def with_commas(text: str, name: str, keep: set[str] | frozenset[str] = frozenset()
-                ) -> tuple[str, str | None]:
+                ) -> tuple[str, str | None, str]:
     """CSV `text` separated by commas: as it is (and no note), or rewritten by `as_commas`
     from the separator `separator_of` finds (and a note of how it was read); the columns
-    whose (lower-cased) names are in `keep` (ids) are left as they are."""
+    whose (lower-cased) names are in `keep` (ids) are left as they are. Last, the file's
+    separator."""
     separator = separator_of(text)
-    return (text, None) if separator is None else as_commas(text, separator, name, keep)
+    if separator is None:
+        return text, None, ","
+    return (*as_commas(text, separator, name, keep), separator)
 
 
 def separator_of(text: str) -> str | None:

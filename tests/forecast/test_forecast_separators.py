@@ -142,10 +142,11 @@ def test_as_commas_refuses_numbers_it_cannot_read_safely(cells, pattern):
 
 
 def test_a_cell_over_128_kib_is_read_not_a_csv_error():
-    text, note = with_commas("id;text\n1;" + "x" * 200_000 + "\n", "f.csv")
+    text, note, separator = with_commas("id;text\n1;" + "x" * 200_000 + "\n", "f.csv")
+    assert separator == ";"
     assert text == "id,text\n1," + "x" * 200_000 + "\n"
     assert note == "read as separated by semicolons"
-    assert with_commas("id,text\n1,a;b\n", "f.csv") == ("id,text\n1,a;b\n", None)
+    assert with_commas("id,text\n1,a;b\n", "f.csv") == ("id,text\n1,a;b\n", None, ",")
 
 
 def _rows(header: str, cells: list[str]) -> str:
@@ -283,3 +284,17 @@ def test_backtest_reports_how_the_file_was_read(tmp_path):
     path.write_text(_frame().to_csv(sep=";", decimal=",", index=False))
     outcome = backtest(read_csv(path), 3, 2, methods=["naive"])
     assert outcome.notes[0] == "semi.csv: read as separated by semicolons with decimal commas"
+
+
+def test_dates_that_read_both_ways_are_day_first_in_a_semicolon_file(tmp_path):
+    # Twelve days of January written 01/01/2021 ... 12/01/2021 in a French ';' file were
+    # read as the months of 2021, month first as in a comma file.
+    days = pd.date_range("2021-01-01", periods=12, freq="D")
+    for separator, decimal, first in ((";", ",", True), (",", ".", False)):
+        path = tmp_path / f"d{first}.csv"
+        pd.DataFrame({"date": days.strftime("%d/%m/%Y"), "valeur": np.arange(12) + 0.5}
+                     ).to_csv(path, sep=separator, decimal=decimal, index=False)
+        read = "day" if first else "month"
+        with pytest.warns(UserWarning, match=f"they are read {read} first"):
+            data = read_csv(path)
+        assert data.freq == ("D" if first else "MS")

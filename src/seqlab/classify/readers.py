@@ -309,7 +309,7 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
 def _rows(path: Path) -> list[list[str]]:
     """The non-blank rows of the CSV file `path`; a file separated by semicolons (decimal
     commas read), tabs or bars is split by its separator (`seqlab._separators`)."""
-    text, _ = with_commas("\n".join(_lines(path)), str(path),
+    text, _, _ = with_commas("\n".join(_lines(path)), str(path),
                           set(_LABEL_NAMES + _INDEX_NAMES))
     rows = [row for row in csv_rows(text, path) if any(cell.strip() for cell in row)]
     if not rows:

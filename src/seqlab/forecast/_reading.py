@@ -56,7 +56,8 @@ def _listing(items: list[str], limit: int = 5) -> str:
 
 # -- dates -------------------------------------------------------------------------------
 
-def _day_first(texts: pd.Series, name: str, freq: str | None = None) -> bool:
+def _day_first(texts: pd.Series, name: str, freq: str | None = None,
+               usual: bool = False) -> bool:
     """Whether numeric dates such as '13/01/2020' are written day first.
 
     Day first when some have a first number above 12 and none a second one; month first
@@ -70,8 +71,10 @@ def _day_first(texts: pd.Series, name: str, freq: str | None = None) -> bool:
     dates without a time whose first number stays the same while the second varies, over
     several years, are day first (read month first they would be the first days of
     January of each year), and those whose second number stays the same month first
-    ('1/1/2018', '2/1/2018' ...). Otherwise month first (pandas' default), with a warning
-    where the two readings differ (a year of such dates may be either).
+    ('1/1/2018', '2/1/2018' ...). Otherwise `usual` (day first in a file separated by
+    ';', as Excel writes CSV where dates are day first; else month first, pandas'
+    default), with a warning where the two readings differ (a year of such dates may be
+    either).
     """
     parts = texts.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:$|[ T])").dropna()
     if parts.empty:
@@ -101,10 +104,11 @@ def _day_first(texts: pd.Series, name: str, freq: str | None = None) -> bool:
     differ = (parts[0] != parts[1]).to_numpy()
     if differ.any():
         example = texts[parts.index[differ][0]]
+        read, other = ("day", "month") if usual else ("month", "day")
         warnings.warn(f"The dates of column {name!r} read day first or month first alike "
-                      f"(such as {example!r}); they are read month first. Write them as "
-                      "YYYY-MM-DD if they are day first.", UserWarning, stacklevel=2)
-    return False
+                      f"(such as {example!r}); they are read {read} first. Write them as "
+                      f"YYYY-MM-DD if they are {other} first.", UserWarning, stacklevel=2)
+    return usual
 
 
 def _regular(texts: pd.Series, day_first: bool, freq: str | None = None) -> bool:
@@ -316,8 +320,8 @@ def _last_century(texts: pd.Series, parsed: pd.Series) -> pd.Series:
 _FUTURE_YEARS = 20
 
 
-def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
-                ) -> pd.DatetimeIndex:
+def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None,
+                usual_day_first: bool = False) -> pd.DatetimeIndex:
     """Parse distinct date strings. Offsets such as +01:00/+02:00 (daylight saving) are
     resolved as the docstring of `parse_dates` says; numeric dates are all read day first
     or all month first (`_day_first`); other languages' month names are read
@@ -331,7 +335,7 @@ def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
         parsed[retry] = _spelled_dates(texts[retry])
         retry = parsed.isna()
     if retry.any():  # '01/02/2020', 'Jan 2020', '1959Q1' ...
-        day_first = _day_first(texts[retry], name, freq)
+        day_first = _day_first(texts[retry], name, freq, usual_day_first)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed[retry] = pd.to_datetime(texts[retry], errors="coerce", format="mixed",
@@ -350,7 +354,7 @@ def _text_dates(texts: pd.Series, name: str = "date", freq: str | None = None
 
 
 def parse_dates(column: pd.Series, name: str, freq: str | None = None,
-                rows: np.ndarray | None = None) -> pd.Index:
+                rows: np.ndarray | None = None, *, usual_day_first: bool = False) -> pd.Index:
     """The dates of `column` as a DatetimeIndex (time-zone free).
 
     A column of years (integers 1000-2999) gives yearly dates, one of YYYYMM or YYYYMMDD
@@ -363,6 +367,8 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
     changes, where wall-clock time would repeat or skip an hour). Dates that read day
     first or month first alike are read on the grid of `freq` where given (`_day_first`).
     `rows`: each cell's row in the file (its position by default), for the messages.
+    `usual_day_first`: how dates that read both ways, and that nothing else decides, are
+    read (day first in a file separated by ';': `_day_first`).
     Each distinct value is parsed once, so long files with repeated dates read fast.
     """
     if isinstance(column.dtype, pd.DatetimeTZDtype):
@@ -386,7 +392,8 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
             return pd.Index(column.to_numpy(dtype=np.int64), name=None)
         return pd.DatetimeIndex(dates.to_numpy()[codes])
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name, freq)
+    parsed = _text_dates(pd.Series(np.asarray(uniques, dtype=object)), name, freq,
+                         usual_day_first)
     bad_uniques = [u for u, p in zip(uniques, parsed, strict=True) if pd.isna(p)]
     missing = codes < 0
     if bad_uniques or missing.any():

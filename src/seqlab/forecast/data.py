@@ -308,14 +308,15 @@ def _date_part(column: pd.Series, name: str, index: pd.Index) -> bool:
 
 
 def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
-          covariates: list[str], freq: str | None, rows: np.ndarray
+          covariates: list[str], freq: str | None, rows: np.ndarray, day_first: bool
           ) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray | None, list[str]]:
     """A wide table: its dates (or steps), series names, values and shared covariates
-    (`rows`: each row's position in the file, for messages)."""
+    (`rows`: each row's position in the file, for messages; `day_first`: how ambiguous
+    dates are read, `parse_dates`' `usual_day_first`)."""
     date = date_column or detect_date_column(frame)
     notes: list[str] = []
     if date is not None:
-        index = parse_dates(frame[date], date, freq, rows)
+        index = parse_dates(frame[date], date, freq, rows, usual_day_first=day_first)
         notes = date_notes(frame[date], date, index)
     elif across := _dates_across(frame):
         raise ValidationError(
@@ -372,10 +373,11 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
 
 
 def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None,
-          rows: np.ndarray
+          rows: np.ndarray, day_first: bool
           ) -> tuple[pd.Index, list[str], np.ndarray, dict[str, np.ndarray], list[str]]:
     """A long table pivoted: its distinct dates, series names, values and covariates."""
-    dates = parse_dates(frame[layout.date_column], layout.date_column, freq, rows)
+    dates = parse_dates(frame[layout.date_column], layout.date_column, freq, rows,
+                        usual_day_first=day_first)
     read_as = date_notes(frame[layout.date_column], layout.date_column, dates)
     ids = frame[layout.id_column]
 
@@ -518,6 +520,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
                               f"got {fill!r}.")
     frame = _as_frame(data)
+    day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     if freq is None and len(frame) == 1 and isinstance(frame.index, pd.DatetimeIndex):
         freq = frame.index.freqstr  # one date shows no frequency; its index may carry one
     frame, index_column = _index_column(frame)
@@ -558,14 +561,14 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                              value_column=value_column, covariates=covariates)
     if layout is None:
         index, names, values, shared, notes = _wide(frame, date_column, value_column,
-                                                    covariates, freq, rows)
+                                                    covariates, freq, rows, day_first)
         per_series: dict[str, np.ndarray] = {}
     else:
         if layout.value_column in covariates:
             raise ValidationError(f"The value column {layout.value_column!r} cannot also be a "
                                   "covariate.")
         index, names, values, per_series, notes = _long(frame, layout, covariates, freq,
-                                                        rows)
+                                                        rows, day_first)
         shared = None
     notes = dropped + notes
     grid, freq, positions = _grid(index, freq)
@@ -632,8 +635,8 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     named = {part.strip() for given in ids if given
              for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
     # pandas would read one column of 'date;value' text; ids such as '10.001' stay names
-    text, separated = with_commas(text, str(path), {n.lower() for n in named if n}
-                                  | {n.lower() for n in ID_NAMES})
+    text, separated, separator = with_commas(text, str(path), {n.lower() for n in named if n}
+                                             | {n.lower() for n in ID_NAMES})
     read_as = [note for note in (encoding, separated and f"{path.name}: {separated}")
                if note]
     header, first = _first_rows(text, path)
@@ -664,6 +667,8 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                              else name)
         if read_as:
             frame.attrs["read_as"] = read_as
+        if separator == ";":  # Excel's CSV where the comma is the decimal mark
+            frame.attrs["day_first"] = True
         return frame
     except pd.errors.ParserWarning:
         raise ValidationError(
@@ -838,7 +843,8 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             "(--covariates) so the model learns from their past values too.")
     if not names:
         raise ValidationError("The future covariates file holds no covariate column.")
-    dates = parse_dates(frame[date], date, data.freq, rows)
+    dates = parse_dates(frame[date], date, data.freq, rows,
+                        usual_day_first=bool(frame.attrs.get("day_first")))
     if (data.freq is None) != (not isinstance(dates, pd.DatetimeIndex)):
         raise ValidationError(
             f"The future covariates' column {date!r} holds "

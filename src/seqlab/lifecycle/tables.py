@@ -71,7 +71,7 @@ def number(value: Any, where: str) -> float:
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the numbered non-blank rows of the CSV file `path` (separated by
     commas, or by semicolons, tabs or bars: `seqlab._separators`)."""
-    text, _ = with_commas(read_table_text(path, "input file")[0], str(path))
+    text, _, _ = with_commas(read_table_text(path, "input file")[0], str(path))
     lines = csv_rows(text, path)
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
     if not numbered:
