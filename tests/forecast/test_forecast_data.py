@@ -206,9 +206,11 @@ _POLISH = "sty lut mar kwi maj cze lip sie wrz paź lis gru".split()
     (lambda k: f"{_SPANISH[k % 12]} de {2018 + k // 12}", "MS", "2018-01-01"),
     (lambda k: f"{_POLISH[k % 12]} {2018 + k // 12}", "MS", "2018-01-01"),
     (lambda k: f"{k + 1} de marzo de 2021", "D", "2021-03-01"),
+    (lambda k: f"{(k % 12) + 1:02d}.{18 + k // 12}", "MS", "2018-01-01"),  # 01.18
 ])
 def test_german_months_quarters_and_calendar_weeks_are_dates(write_csv, written, freq, first):
-    # '01.2018' was read as the number 1.2018 and refused as 'not dates'; '1. Quartal 2015',
+    # '01.2018' was read as the number 1.2018 and refused as 'not dates' ('01.18' as the
+    # months of 1800, or refused for an irregular grid); '1. Quartal 2015',
     # 'KW01 2018', Spanish 'enero de 2018' and INE's '2015T1' were refused too (INE's
     # quarters read as months, and '--fill' advised), CBS's '2015 1e kwartaal' and Polish
     # months left out as text, the series forecast over step numbers.

@@ -46,6 +46,7 @@ from seqlab.forecast._reading import (
     infer_freq,
     is_text,
     label,
+    named_like_a_date,
     names_dates,
     parse_dates,
     pivot_long,
@@ -660,11 +661,18 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             warnings.simplefilter("error", pd.errors.ParserWarning)
             text_columns = {raw: str for raw, name in zip(header, names, strict=True)
                             if name in named or name.lower() in ID_NAMES}
+            # Date columns as text too: '01.2018' would be the number 1.2018 (and '10.2010'
+            # 10.201); those holding only numbers are numbers again below.
+            dated = {raw: str for raw, name in zip(header, names, strict=True)
+                     if named_like_a_date(name) and raw not in text_columns}
             frame = pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
-                                skipinitialspace=True, dtype=text_columns or None)
+                                skipinitialspace=True,
+                                dtype={**text_columns, **dated} or None)
         # 'unique_id , ds' names 'unique_id' and 'ds' (an empty name stays 'Unnamed: k').
         frame = frame.rename(columns=lambda name: name.strip() if isinstance(name, str)
                              else name)
+        for raw in dated:
+            frame[raw.strip()] = _numbers_unless_months(frame[raw.strip()])
         if read_as:
             frame.attrs["read_as"] = read_as
         if separator == ";":  # Excel's CSV where the comma is the decimal mark
@@ -678,6 +686,16 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ValidationError(f"Could not read {str(path)!r} as CSV: "
                               f"{str(error).strip()}") from None
+
+
+def _numbers_unless_months(column: pd.Series) -> pd.Series:
+    """A date column read as text: numbers again where every cell is one, as pandas would
+    read them (years, YYYYMM, serial days), except months written '01.2018' or '01.18'."""
+    cells = column.dropna().astype(str).str.strip()
+    if len(cells) and cells.str.fullmatch(r"\d{1,2}\.(?:\d{2}|\d{4})").all():
+        return column
+    numbers = pd.to_numeric(column, errors="coerce")
+    return numbers if numbers.notna().sum() == column.notna().sum() else column
 
 
 def _first_rows(text: str, path: Path) -> tuple[list[str], list[str]]:
