@@ -18,6 +18,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ def read_table_text(path: str | Path, what: str = "data file") -> tuple[str, str
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         failure = error
+    if _UTF8_SEQUENCE.search(data):  # UTF-8 and another encoding mixed: neither reads it
+        raise _not_utf8(path, what, data, failure)
     try:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
     except UnicodeDecodeError:
@@ -62,6 +65,10 @@ def read_table_text(path: str | Path, what: str = "data file") -> tuple[str, str
                   "character meant")
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+"""A character of two to four bytes in UTF-8: a file holding one is no Windows-1252 file
+(where 'Ã©' would be two characters of the same bytes, rarely written)."""
 _FORMATS = ((b"PK\x03\x04", "a zip archive (an Excel .xlsx or OpenDocument .ods workbook is "
                              "one)", "save the sheet as CSV UTF-8"),
             (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)",
@@ -86,7 +93,8 @@ def _text_bytes(path: Path, what: str) -> bytes:
                               f"{error.strerror or error}.") from None
     check_not_utf16(data[:4], path, what)
     for magic, kind, advice in _FORMATS:
-        if data.startswith(magic):
+        # (A Parquet file ends as it starts; a CSV may start 'PAR1,PAR2'.)
+        if data.startswith(magic) and (magic != b"PAR1" or data.endswith(magic)):
             raise ValidationError(f"The {what} {path} is {kind}, not text; {advice}.")
     if b"\x00" in data:
         raise ValidationError(f"The {what} {path} is binary (it holds NUL bytes, first at byte "

@@ -37,6 +37,9 @@ _APOSTROPHES = re.compile(r"[-+]?[1-9]\d{0,2}(?:['’]\d{3})+(?:\.\d+)?")
 """Thousands grouped by apostrophes, as Swiss spreadsheets write them: 10'062.90."""
 _GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+")
 _GROUPED_ANYWHERE = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])")
+_EUROPEAN = re.compile(r"(?<![\d.])(?:\d{1,2}\.\d{1,2}\.\d{2,4}|[1-9]\d{0,2}(?:\.\d{3}){2,})"
+                       r"(?![\d.])")
+"""A date written 31.12.2020 or a number with two thousands dots: '.' is no decimal point."""
 _COMMA_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+")
 _DECIMAL_POINT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)" + _EXPONENT)
 _MISSING = {"", "?", "-", "na", "n/a", "nan", "-nan", "null", "none", "<na>", "#na", "#n/a",
@@ -120,6 +123,10 @@ def as_commas(text: str, separator: str, name: str,
     except csv.Error as error:  # a quote never closed, a quote inside a cell
         raise ValidationError(f"Could not read {name!r} as CSV separated by "
                               f"{separator!r}: {error}.") from None
+    # Where '1.234' may hold a thousands dot: a ';' file (Excel's where the comma is the
+    # decimal mark), or one with dates written 31.12.2020 or numbers like 1.234.567; a
+    # tab file of 21.375, 0.512 ... (the UCR archive's) writes decimal points.
+    thousands_dots = separator == ";" or bool(_EUROPEAN.search(text))
     top = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
     header = rows[top] if rows else []
     body = rows[top + 1:]  # the first row may be a header: its names never decide a column
@@ -135,7 +142,7 @@ def as_commas(text: str, separator: str, name: str,
             for row in rows:
                 if j < len(row) and _written_with_commas(row[j].strip()):
                     row[j] = _with_a_point(row[j].strip())
-        elif not commas:
+        elif not commas and thousands_dots:
             _check_points(cells, column, name)
             if cells and all(_APOSTROPHES.fullmatch(c) or _DECIMAL_POINT.fullmatch(c)
                              or _INTEGER.fullmatch(c) for c in cells):

@@ -58,3 +58,11 @@ def test_a_windows_1252_file_keeps_its_labels_letters(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_bytes("label;t0;t1\nMüll;0,5;1\nGlas;1,5;0\n".encode("cp1252"))
     assert read_labelled(path).labels == ["Müll", "Glas"]
+
+
+def test_a_ucr_tab_file_of_three_decimals_reads_as_decimals(tmp_path):
+    # Values such as 21.375 in a headerless tab file were refused as maybe thousands.
+    text = "1\t21.375\t22.125\t23.500\n2\t20.250\t21.000\t22.750\n1\t19.875\t20.500\t21.125\n"
+    data = _read(tmp_path, "ucr.tsv", text)
+    assert data.labels == ["1", "2", "1"]
+    np.testing.assert_array_equal(data.sequences[0].ravel(), [21.375, 22.125, 23.5])

@@ -546,3 +546,34 @@ def test_a_wide_series_named_like_an_id_is_a_series(write_csv, name):
     data = read_csv(write_csv(_csv(pd.date_range("2020-01-01", periods=6, freq="MS")
                                    .strftime("%Y-%m-%d"), [5, 3, 5, 4, 6, 5], f"date,{name}")))
     assert data.names == [name] and list(data.series(name)) == [5, 3, 5, 4, 6, 5]
+
+
+@pytest.mark.parametrize("text, index, names", [
+    ("time,value\n08.00,5\n09.00,7\n10.00,6\n11.00,8\n12.00,9\n", [8, 9, 10, 11, 12],
+     ["value"]),                                       # hours, not August ... of 2000
+    ("run,dia,load\n1,20,5.5\n2,21,6.1\n3,22,6.9\n4,23,7.4\n5,24,8.0\n", [1, 2, 3, 4, 5],
+     ["dia", "load"]),                                 # a diameter, not days
+    ("PAR1,PAR2\n1,2\n3,4\n5,6\n", [0, 1, 2], ["PAR1", "PAR2"]),  # a CSV, not Parquet
+])
+def test_ordinary_files_read_as_before_the_other_languages_came(write_csv, text, index, names):
+    # Review of the international readers: each was misread or refused on the way.
+    data = read_csv(write_csv(text))
+    assert list(data.values.index) == index and data.names == names
+
+
+@pytest.mark.parametrize("text", [
+    "date,value\nJan 01,1\nFeb 01,2\nMar 01,3\nApr 01,4\nMay 01,5\nJun 01,6\n",  # days
+    "date,value\n" + "".join(f"Mar {d},{d}\n" for d in range(25, 32)),
+    "day,value\n01.10,5\n02.10,7\n03.10,6\n04.10,8\n05.10,9\n",  # day.month, no year
+])
+def test_days_without_a_year_stay_refused(write_csv, text):
+    with pytest.raises(ValidationError, match="not dates"):
+        read_csv(write_csv(text))
+
+
+def test_a_utf8_file_with_one_latin1_byte_is_refused_not_misread(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("unique_id,ds,y\nCafé,2020-01-01,1\nCafé,2020-01-02,2\n".encode()
+                     + b"Z\xfcrich,2020-01-01,3\nZ\xfcrich,2020-01-02,4\n")
+    with pytest.raises(ValidationError, match=r"not valid UTF-8 \(byte 0xfc"):
+        read_csv(path)

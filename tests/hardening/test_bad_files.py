@@ -22,7 +22,7 @@ CSV_CASES = {
                       r"is a zip archive \(an Excel \.xlsx .*save the sheet as CSV UTF-8"),
     "xls-workbook": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ["sales"],
                      r"is an Excel 97-2003 workbook \(\.xls\), not text"),
-    "parquet": (b"PAR1\x15\x04", ["sales"], r"is a Parquet file, not text; write it as CSV"),
+    "parquet": (b"PAR1\x15\x04\x00PAR1", ["sales"], r"is a Parquet file, not text; write it as CSV"),
     "gzip": (b"\x1f\x8b\x08\x00", ["sales"], r"is compressed with gzip, not text"),
     "utf16": ("t,sales\n0,1\n".encode("utf-16"), ["sales"], r"is UTF-16 text"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", None, r"is binary \(it holds NUL bytes"),

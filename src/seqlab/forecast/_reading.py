@@ -28,9 +28,14 @@ DATE_PART_NAMES = {
 }
 """Names of a column holding one part of a date, by the part, in English and in the
 languages whose month names `_MONTH_WORDS` reads."""
-DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "datum", "fecha",
-              "zeit", "periode", "periodo", "zeitraum", "période", "fecha_hora") + tuple(
+PLAIN_DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week",
+                    "day", "quarter", "year", "datum", "fecha")
+"""Names that make a column the date column whatever it holds."""
+DATE_NAMES = PLAIN_DATE_NAMES + ("zeit", "periode", "periodo", "zeitraum", "période") + tuple(
     name for names in DATE_PART_NAMES.values() for name in names)
+"""Names of a date column. Those beyond `PLAIN_DATE_NAMES` (other languages' words, some
+of them English abbreviations too: 'dia' for a diameter, 'ano' for an anomaly) make a
+column the date column only where it holds dates (`_holds_dates`)."""
 ID_NAMES = ("unique_id", "id", "series", "series_id", "item_id", "sku", "ts_id", "key",
             "uid", "item", "series_name")
 VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
@@ -142,10 +147,21 @@ def _month_year(texts: pd.Series) -> pd.Series:
     """Dates written as a month's name and a two-digit year ('Jan-18', 'Sept-18', "Jan
     '18", 'Jan 18': how spreadsheets show a column of months) as the first day of the
     month, NaT elsewhere. pandas reads 'Jan-18' as year 1, day 18, or not at all. ('Jan-01',
-    'Jan-02', 'Jan-03' ..., one month's name throughout, may be its days: NaT.)"""
+    'Jan-02', 'Jan-03' ..., one month's name throughout, may be its days: NaT; so may 'Jan
+    01', 'Feb 01' ... with a space, unless the years change as months' would.)"""
     parts = texts.str.extract(_MONTH_YEAR)
+    none = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
     if parts[0].dropna().str[:3].str.lower().nunique() == 1 and parts[1].nunique() > 2:
-        return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
+        return none
+    # 'Jan 18' with a space may be the 18th of January: a month and a year only where a
+    # year recurs with several months and the years change ('Jan 18' ... 'Dec 18', 'Jan
+    # 19'); 'Jan 01', 'Feb 01' ... of one number, or 'Mar 25' ... 'Apr 08', are days.
+    spaced = texts.str.contains(r"^[A-Za-z]{3,9}\.?\s+\d{2}$", regex=True)
+    if spaced.any():
+        found = parts[spaced].dropna()
+        months_per_year = found.groupby(1)[0].nunique()
+        if found[1].nunique() < 2 or months_per_year.max() < 2:
+            parts[spaced] = np.nan
     names = parts[0].str.replace(r"^(?i:sept)$", "Sep", regex=True)
     joined = names.str.cat(parts[1], sep="-")
     with warnings.catch_warnings():
@@ -378,9 +394,6 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.DatetimeIndex(column)
     if pd.api.types.is_float_dtype(column):  # years, steps ... read as floats: 1959.0
-        months = _month_dot_year(column)
-        if months is not None:
-            return months
         missing = column.isna().to_numpy()
         fractions = column[~missing & (~np.isfinite(column) | (column != column.round()))
                            .to_numpy()]  # 1959.5, inf
@@ -427,24 +440,6 @@ def is_serial_day(values: np.ndarray, name: str) -> bool:
     `_SERIAL_RANGE`. Saved without their date format, a column of dates becomes these."""
     return named_like_a_date(name, _SERIAL_NAMES) and len(values) > 0 and bool(
         ((values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])).all())
-
-
-def _month_dot_year(column: pd.Series) -> pd.DatetimeIndex | None:
-    """Months written M.YYYY ('01.2018', '10.2018': German spreadsheets' months), which
-    pandas reads as the numbers 1.2018 and 10.2018, as the first day of each month (the
-    date column's values, every one such a month); None for other numbers. ('10.2010' is 10.201:
-    the year is the fraction's first four digits, the zero pandas dropped restored.)"""
-    values = column.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        return None
-    month = np.floor(values)
-    year = np.round((values - month) * 10_000)
-    exact = np.abs((values - month) * 10_000 - year) < 1e-6
-    if not (exact.all() and ((month >= 1) & (month <= 12)).all()
-            and ((year >= 1000) & (year <= 2999)).all()):
-        return None
-    return pd.DatetimeIndex(pd.to_datetime(pd.DataFrame(
-        {"year": year.astype(int), "month": month.astype(int), "day": 1})))
 
 
 def _integer_dates(values: np.ndarray, name: str = "") -> pd.DatetimeIndex | None:
@@ -510,7 +505,8 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     numbers rising by one, of years rising evenly or of rising YYYYMM or YYYYMMDD dates
     (`_is_time_axis`) beside others; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
-    named = [c for c in columns if named_like_a_date(c)]
+    named = [c for c in columns if named_like_a_date(c) and (
+        str(c).strip().lower() in PLAIN_DATE_NAMES or _holds_dates(frame[c], c))]
     if named:
         return next((c for c in named if _written_as_dates(frame[c])), named[0]) \
             if len(named) > 1 else named[0]
@@ -520,6 +516,19 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     if len(columns) >= 2 and _is_time_axis(frame[columns[0]]):
         return columns[0]  # 't' holding 1990, 1991 ... or 201811, 201812, 201901 ...
     return None
+
+
+def _holds_dates(column: pd.Series, name: object) -> bool:
+    """Whether `column` holds dates: text that `_written_as_dates`, or whole numbers that
+    `_integer_dates` reads as dates (years, YYYYMM, YYYYMMDD, serial days under `name`)."""
+    if _written_as_dates(column):
+        return True
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return False
+    values = column.dropna().to_numpy(dtype=float)
+    if len(values) == 0 or not np.isfinite(values).all() or (values != np.round(values)).any():
+        return False
+    return _integer_dates(np.unique(values).astype(np.int64), str(name)) is not None
 
 
 def _written_as_dates(column: pd.Series) -> bool:

@@ -672,7 +672,7 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
         frame = frame.rename(columns=lambda name: name.strip() if isinstance(name, str)
                              else name)
         for raw in dated:
-            frame[raw.strip()] = _numbers_unless_months(frame[raw.strip()])
+            frame[raw.strip()] = _numbers_unless_months(frame[raw.strip()], raw)
         if read_as:
             frame.attrs["read_as"] = read_as
         if separator == ";":  # Excel's CSV where the comma is the decimal mark
@@ -688,11 +688,17 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                               f"{str(error).strip()}") from None
 
 
-def _numbers_unless_months(column: pd.Series) -> pd.Series:
+def _numbers_unless_months(column: pd.Series, name: str) -> pd.Series:
     """A date column read as text: numbers again where every cell is one, as pandas would
-    read them (years, YYYYMM, serial days), except months written '01.2018' or '01.18'."""
+    read them (years, YYYYMM, serial days), except months written '01.2018' or '01.18' in
+    a column named neither for a time, a day, a week, a quarter nor a year: every first
+    number a month, and the years not all '00' (08.00 may be eight o'clock)."""
     cells = column.dropna().astype(str).str.strip()
-    if len(cells) and cells.str.fullmatch(r"\d{1,2}\.(?:\d{2}|\d{4})").all():
+    parts = cells.str.extract(r"^(0?[1-9]|1[0-2])\.(\d{2}|\d{4})$")
+    other = {"time", "zeit", "timestamp", "datetime", *DATE_PART_NAMES["day"],
+             *DATE_PART_NAMES["week"], *DATE_PART_NAMES["quarter"], *DATE_PART_NAMES["year"]}
+    if len(cells) and parts[0].notna().all() and not parts[1].eq("00").all() and \
+            name.strip().lower() not in other:
         return column
     numbers = pd.to_numeric(column, errors="coerce")
     return numbers if numbers.notna().sum() == column.notna().sum() else column
