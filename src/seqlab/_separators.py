@@ -31,8 +31,12 @@ SEPARATORS = (";", "\t", "|")
 
 _INTEGER = re.compile(r"[-+]?\d+")
 _EXPONENT = r"(?:[eE][-+]?\d+)?"
-_DECIMAL_COMMA = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+" + _EXPONENT
-                            + r"|(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+-")  # SAP: 366,10-
+_SPACES = "\u0020\u00a0\u202f"
+"""Spaces French and Nordic spreadsheets write between thousands (plain, no-break, narrow
+no-break): 10 062,9."""
+_THOUSANDS = rf"[1-9]\d{{0,2}}(?:\.\d{{3}})+|[1-9]\d{{0,2}}(?:[{_SPACES}]\d{{3}})+"
+_DECIMAL_COMMA = re.compile(rf"[-+]?(?:{_THOUSANDS}|\d*),\d+" + _EXPONENT
+                            + rf"|(?:{_THOUSANDS}|\d*),\d+-")  # SAP: 366,10-
 _APOSTROPHES = re.compile(r"[-+]?[1-9]\d{0,2}(?:['’]\d{3})+(?:\.\d+)?")
 """Thousands grouped by apostrophes, as Swiss spreadsheets write them: 10'062.90."""
 _GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+")
@@ -198,7 +202,8 @@ def _with_a_point(cell: str) -> str:
     """A number written with a decimal comma (and dots between thousands, or SAP's minus
     sign after it) written with a decimal point: '-1.234,5' and '1.234,5-' are '-1234.5'."""
     sign = "-" if cell.endswith("-") else ""
-    return sign + cell.rstrip("-").replace(".", "").replace(",", ".")
+    digits = re.sub(f"[.{_SPACES}]", "", cell.rstrip("-"))
+    return sign + digits.replace(",", ".")
 
 
 def _written_with_commas(cell: str) -> bool:

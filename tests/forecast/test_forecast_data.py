@@ -577,3 +577,13 @@ def test_a_utf8_file_with_one_latin1_byte_is_refused_not_misread(tmp_path):
                      + b"Z\xfcrich,2020-01-01,3\nZ\xfcrich,2020-01-02,4\n")
     with pytest.raises(ValidationError, match=r"not valid UTF-8 \(byte 0xfc"):
         read_csv(path)
+
+
+@pytest.mark.parametrize("written", ["Montag, {d}. März 2021", "Mo, {d:02d}.03.2021",
+                                     "lundi {d} mars 2021", "lunes, {d} de marzo de 2021"])
+def test_long_dates_with_a_weekday_in_other_languages_are_dates(write_csv, written):
+    # Excel's long date formats were refused as 'not dates' (the weekday is the same word
+    # for every test row here: only its place is read).
+    text = "Datum;Wert\n" + "".join(f"{written.format(d=d)};{d}\n" for d in range(1, 21))
+    data = read_csv(write_csv(text))
+    assert data.freq == "D" and data.values.index[0] == pd.Timestamp("2021-03-01")

@@ -298,3 +298,13 @@ def test_dates_that_read_both_ways_are_day_first_in_a_semicolon_file(tmp_path):
         with pytest.warns(UserWarning, match=f"they are read {read} first"):
             data = read_csv(path)
         assert data.freq == ("D" if first else "MS")
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_spaces_between_thousands_beside_decimal_commas_are_read(tmp_path, space):
+    # French Excel writes 10 062,9 (a no-break space between thousands): the column was
+    # refused, every cell named.
+    path = tmp_path / "ventes.csv"
+    path.write_text("date;ventes\n" + "".join(f"{d:%d/%m/%Y};1{space}{k:03d},9\n"
+                                              for k, d in enumerate(DATES)))
+    np.testing.assert_allclose(read_csv(path).values["ventes"].iloc[:2], [1000.9, 1001.9])

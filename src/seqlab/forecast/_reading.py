@@ -199,14 +199,26 @@ _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_ENGLISH, key=len, reverse=Tru
                          + r")\b\.?", re.IGNORECASE)
 
 
+_WEEKDAY = re.compile(
+    r"^(?:(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
+    r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|miercoles|jueves|"
+    r"viernes|sábado|sabado|domingo|lunedì|lunedi|martedì|martedi|mercoledì|mercoledi|"
+    r"giovedì|giovedi|venerdì|venerdi|sabato|domenica|maandag|dinsdag|woensdag|donderdag|"
+    r"vrijdag|zaterdag|zondag|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|"
+    r"quinta(?:-feira)?|sexta(?:-feira)?)\.?,?|(?:mo|di|mi|do|fr|sa|so)\.?,)\s+(?=\d)",
+    re.IGNORECASE)
+"""A weekday's name before a date ('Montag, 1. März 2021', 'Mo, 01.03.2021', 'lundi 1
+mars 2021'), as spreadsheets' long date formats write it in other languages."""
+
+
 def _in_english(texts: pd.Series) -> pd.Series:
-    """`texts` with other languages' month names (`_MONTH_WORDS`) written in English where
-    a text reads as a date: with a four-digit year ('März 2018', '1. März 2018',
+    """`texts` with other languages' month names (`_MONTH_WORDS`) written in English, and
+    their weekdays' names (`_WEEKDAY`) dropped, where a text reads as a date: with a four-digit year ('März 2018', '1. März 2018',
     '15 janv. 2020') or as a month and a two-digit year ('Mrz 18', 'janv.-18'). Other
     texts are left as they are ('Set 1' stays a name)."""
     texts = texts.astype(str)
-    translated = texts.str.replace(_MONTH_WORD, lambda m: _ENGLISH[m.group(1).lower()],
-                                   regex=True)
+    translated = texts.str.replace(_WEEKDAY, "", regex=True).str.replace(
+        _MONTH_WORD, lambda m: _ENGLISH[m.group(1).lower()], regex=True)
     # 'enero de 2018', '1 de marzo de 2021', '1er mars 2021': the words between go.
     translated = translated.where(translated.eq(texts), translated.str.replace(
         r"(?i)\b(?:de|del)\s+|(?<=\d)(?:er|º|°)(?=\s)", "", regex=True))
