@@ -25,8 +25,9 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_table_text", "csv_rows", "check_not_utf16", "read_json_file", "fsync_dir", "read_toml_file", "read_config_file", "atomic_write",
-           "atomic_savefig", "check_output_path", "cache_dir", "strict_json"]
+__all__ = ["read_text", "read_table_text", "csv_rows", "check_not_utf16", "read_json_file",
+           "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
+           "check_output_path", "cache_dir", "strict_json"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:

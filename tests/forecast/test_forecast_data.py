@@ -587,3 +587,10 @@ def test_long_dates_with_a_weekday_in_other_languages_are_dates(write_csv, writt
     text = "Datum;Wert\n" + "".join(f"{written.format(d=d)};{d}\n" for d in range(1, 21))
     data = read_csv(write_csv(text))
     assert data.freq == "D" and data.values.index[0] == pd.Timestamp("2021-03-01")
+
+
+def test_a_column_named_like_a_day_in_another_language_holding_numbers_is_a_series(write_csv):
+    # 'dia' (day in Portuguese, a diameter in English) holding 1250, 1300 ... is no years.
+    text = "run,dia,load\n" + "".join(f"{k},{1200 + 50 * k},{k}.5\n" for k in range(1, 7))
+    data = read_csv(write_csv(text))
+    assert data.names == ["dia", "load"] and list(data.values.index) == [1, 2, 3, 4, 5, 6]

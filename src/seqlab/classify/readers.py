@@ -310,7 +310,7 @@ def _rows(path: Path) -> list[list[str]]:
     """The non-blank rows of the CSV file `path`; a file separated by semicolons (decimal
     commas read), tabs or bars is split by its separator (`seqlab._separators`)."""
     text, _, _ = with_commas("\n".join(_lines(path)), str(path),
-                          set(_LABEL_NAMES + _INDEX_NAMES))
+                             set(_LABEL_NAMES + _INDEX_NAMES))
     rows = [row for row in csv_rows(text, path) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")

@@ -192,8 +192,8 @@ _MONTH_WORDS = {
             "dezembro", "desember", "des", "gru", "grudzień"),
 }
 """Month names and abbreviations as spreadsheets in German, French, Spanish, Italian,
-Dutch, Portuguese, Polish and the Scandinavian languages write them, by the English abbreviation
-pandas reads (the names these languages share with English are left out)."""
+Dutch, Portuguese, Polish and the Scandinavian languages write them, by the English
+abbreviation pandas reads (the names these languages share with English are left out)."""
 _ENGLISH = {word: english for english, words in _MONTH_WORDS.items() for word in words}
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_ENGLISH, key=len, reverse=True))
                          + r")\b\.?", re.IGNORECASE)
@@ -213,9 +213,10 @@ mars 2021'), as spreadsheets' long date formats write it in other languages."""
 
 def _in_english(texts: pd.Series) -> pd.Series:
     """`texts` with other languages' month names (`_MONTH_WORDS`) written in English, and
-    their weekdays' names (`_WEEKDAY`) dropped, where a text reads as a date: with a four-digit year ('März 2018', '1. März 2018',
-    '15 janv. 2020') or as a month and a two-digit year ('Mrz 18', 'janv.-18'). Other
-    texts are left as they are ('Set 1' stays a name)."""
+    their weekdays' names (`_WEEKDAY`) dropped, where a text reads as a date: with a
+    four-digit year ('März 2018', '1. März 2018', '15 janv. 2020') or as a month and a
+    two-digit year ('Mrz 18', 'janv.-18'). Other texts are left as they are ('Set 1' stays
+    a name)."""
     texts = texts.astype(str)
     translated = texts.str.replace(_WEEKDAY, "", regex=True).str.replace(
         _MONTH_WORD, lambda m: _ENGLISH[m.group(1).lower()], regex=True)
@@ -531,11 +532,14 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
 
 
 def _holds_dates(column: pd.Series, name: object) -> bool:
-    """Whether `column` holds dates: text that `_written_as_dates`, or whole numbers that
-    `_integer_dates` reads as dates (years, YYYYMM, YYYYMMDD, serial days under `name`)."""
+    """Whether `column` holds dates: text that `_written_as_dates`, or, unless `name` is a
+    month's, a week's or a day's, whole numbers that `_integer_dates` reads as dates (years,
+    YYYYMM, YYYYMMDD, serial days under `name`)."""
     if _written_as_dates(column):
         return True
-    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+    parts = {*DATE_PART_NAMES["month"], *DATE_PART_NAMES["week"], *DATE_PART_NAMES["day"]}
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) or \
+            str(name).strip().lower() in parts:  # 'dia' of 1200 ... is a diameter, not years
         return False
     values = column.dropna().to_numpy(dtype=float)
     if len(values) == 0 or not np.isfinite(values).all() or (values != np.round(values)).any():
