@@ -17,15 +17,21 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 
-__all__ = ["TextCorpus", "load_text", "plain_text", "next_symbol_windows", "sequence_windows",
-           "stream_chunks"]
+__all__ = ["TextCorpus", "load_text", "plain_text", "unix_newlines", "next_symbol_windows",
+           "sequence_windows", "stream_chunks"]
 
 
 def plain_text(text: str) -> str:
-    """`text` as a text file is read for training: line endings '\\r\\n' and '\\r' as
-    '\\n' (as Python's text mode reads them) and byte-order marks dropped, so the same text
-    trains the same model whatever saved it."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    """`text` as a text file is read for training: line endings as `unix_newlines` reads
+    them and byte-order marks dropped, so the same text trains the same model whatever
+    saved it."""
+    return unix_newlines(text).replace("\ufeff", "")
+
+
+def unix_newlines(text: str) -> str:
+    """`text` with its line endings '\\r\\n' and '\\r' as '\\n', as Python's text mode reads
+    them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_text(path: str | Path, *, lower: bool = False) -> str:

@@ -13,6 +13,7 @@ from torch import nn
 
 from seqlab._validation import check_float, check_int, check_seed
 from seqlab.data.encoding import Vocabulary
+from seqlab.data.text import unix_newlines
 from seqlab.errors import ValidationError
 from seqlab.models.inference import eval_mode
 
@@ -144,7 +145,7 @@ def _in_the_vocabularys_form(vocab: Vocabulary, prime: str) -> str:
     exports are) trains on the accent apart, and a prime typed composed would be
     refused."""
     if "\r" in prime and "\r" not in vocab:  # the text's line endings were read as '\n'
-        prime = prime.replace("\r\n", "\n").replace("\r", "\n")
+        prime = unix_newlines(prime)
     if all(char in vocab for char in prime):
         return prime
     for form in ("NFC", "NFD"):
