@@ -830,6 +830,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         frame = _as_frame(source)
     else:
         frame = _read_frame(source, "future covariates file", (id_column, data.id_column))
+    day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     frame, index_column = _index_column(frame)
     # Read as the data are: without a saved index, empty columns or blank rows.
     frame = _row_numbers(_blank_columns(frame)[0])[0]
@@ -867,8 +868,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             "(--covariates) so the model learns from their past values too.")
     if not names:
         raise ValidationError("The future covariates file holds no covariate column.")
-    dates = parse_dates(frame[date], date, data.freq, rows,
-                        usual_day_first=bool(frame.attrs.get("day_first")))
+    dates = parse_dates(frame[date], date, data.freq, rows, usual_day_first=day_first)
     if (data.freq is None) != (not isinstance(dates, pd.DatetimeIndex)):
         raise ValidationError(
             f"The future covariates' column {date!r} holds "
