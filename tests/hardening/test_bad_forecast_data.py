@@ -107,17 +107,18 @@ FORECAST_DATA_CASES = {
     # forecast for the next years; exit 0.
     "one-date-and-no-freq": ("date,sales\n2020-03-01,5\n",
                              r"one date \(2020-03-01\), which shows no frequency; pass `freq`"),
-    # Year beside Q1 ... Q4 (or BLS's M01 ... M12) was read as a long file of four (twelve)
-    # yearly series named Q1 ... Q4; exit 0.
-    "year-beside-quarter-labels": (
-        "Year,Quarter,GDP\n" + "".join(f"{y},Q{q},{y + q}\n" for y in range(2015, 2024)
-                                       for q in range(1, 5)),
-        r"'Quarter' holds periods of the year, not names of series: the dates seem split "
-        r"over 'Year' and 'Quarter'"),
-    "bls-series-year-period": (
+    # Year beside H1, H2 (or BLS's M01 ... M12 with M13, the year's mean) was read as a
+    # long file of yearly series named H1, H2; exit 0. Years beside months or quarters that
+    # make dates are joined (tests/forecast/test_forecast_date_parts.py).
+    "year-beside-half-year-labels": (
+        "Year,Half,GDP\n" + "".join(f"{y},H{q},{y + q}\n" for y in range(2015, 2024)
+                                    for q in range(1, 3)),
+        r"'Half' holds periods of the year, not names of series: the dates seem split "
+        r"over 'Year' and 'Half'"),
+    "bls-series-year-period-with-annual-means": (
         "series_id,year,period,value\n" + "".join(
             f"{k},{y},M{m:02d},{y + m}\n" for k in ("CUUR0000SA0", "CUUR0000SA0E")
-            for y in range(2018, 2021) for m in range(1, 13)),
+            for y in range(2018, 2021) for m in range(1, 14)),
         r"appear more than once.*'period' holds periods of the year: the dates seem split "
         r"over 'year' and 'period'\. Join them"),
     # store_id beside item_id: 'drop or aggregate the repeated rows' would have summed

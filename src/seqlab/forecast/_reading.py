@@ -35,7 +35,7 @@ DATE_NAMES = PLAIN_DATE_NAMES + ("zeit", "periode", "periodo", "zeitraum", "pér
     name for names in DATE_PART_NAMES.values() for name in names)
 """Names of a date column. Those beyond `PLAIN_DATE_NAMES` (other languages' words, some
 of them English abbreviations too: 'dia' for a diameter, 'ano' for an anomaly) make a
-column the date column only where it holds dates (`_holds_dates`)."""
+column the date column only where it holds dates (`holds_dates`)."""
 ID_NAMES = ("unique_id", "id", "series", "series_id", "item_id", "sku", "ts_id", "key",
             "uid", "item", "series_name")
 VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
@@ -194,8 +194,8 @@ _MONTH_WORDS = {
 """Month names and abbreviations as spreadsheets in German, French, Spanish, Italian,
 Dutch, Portuguese, Polish and the Scandinavian languages write them, by the English
 abbreviation pandas reads (the names these languages share with English are left out)."""
-_ENGLISH = {word: english for english, words in _MONTH_WORDS.items() for word in words}
-_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_ENGLISH, key=len, reverse=True))
+MONTHS_IN_ENGLISH = {word: english for english, words in _MONTH_WORDS.items() for word in words}
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTHS_IN_ENGLISH, key=len, reverse=True))
                          + r")\b\.?", re.IGNORECASE)
 
 
@@ -219,7 +219,7 @@ def _in_english(texts: pd.Series) -> pd.Series:
     a name)."""
     texts = texts.astype(str)
     translated = texts.str.replace(_WEEKDAY, "", regex=True).str.replace(
-        _MONTH_WORD, lambda m: _ENGLISH[m.group(1).lower()], regex=True)
+        _MONTH_WORD, lambda m: MONTHS_IN_ENGLISH[m.group(1).lower()], regex=True)
     # 'enero de 2018', '1 de marzo de 2021', '1er mars 2021': the words between go.
     translated = translated.where(translated.eq(texts), translated.str.replace(
         r"(?i)\b(?:de|del)\s+|(?<=\d)(?:er|º|°)(?=\s)", "", regex=True))
@@ -519,7 +519,7 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     (`_is_time_axis`) beside others; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
     named = [c for c in columns if named_like_a_date(c) and (
-        str(c).strip().lower() in PLAIN_DATE_NAMES or _holds_dates(frame[c], c))]
+        str(c).strip().lower() in PLAIN_DATE_NAMES or holds_dates(frame[c], c))]
     if named:
         return next((c for c in named if _written_as_dates(frame[c])), named[0]) \
             if len(named) > 1 else named[0]
@@ -531,7 +531,7 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     return None
 
 
-def _holds_dates(column: pd.Series, name: object) -> bool:
+def holds_dates(column: pd.Series, name: object) -> bool:
     """Whether `column` holds dates: text that `_written_as_dates`, or, unless `name` is a
     month's, a week's or a day's, whole numbers that `_integer_dates` reads as dates (years,
     YYYYMM, YYYYMMDD, serial days under `name`)."""
@@ -649,8 +649,9 @@ class Columns:
     text: list[str]
 
 
-_DRESSING = r"[,\s%$€£¥]"
-"""What people write around numbers: thousands separators, spaces, %, currency signs."""
+_DRESSING = r"[,'’\s%$€£¥]"
+"""What people write around numbers: thousands separators (commas, spaces, Swiss
+apostrophes), %, currency signs."""
 _BRACKETED = r"^\s*\(\s*([^()]*\d[^()]*?)\s*\)\s*$"
 """A negative number as accountants write it: (1,121.50)."""
 _MARKERS = frozenset({"-", "--", "..", "...", ":", "?", "—", "–", "#DIV/0!", "#VALUE!", "#REF!",
@@ -781,7 +782,7 @@ def _named(columns: list[str], names: tuple[str, ...]) -> list[str]:
 
 _MONTHS = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
            .strftime("%b").tolist() + pd.date_range("2000-01-01", periods=12, freq="MS")
-           .strftime("%B").tolist()} | set(_ENGLISH)
+           .strftime("%B").tolist()} | set(MONTHS_IN_ENGLISH)
 
 
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,

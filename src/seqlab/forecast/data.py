@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from seqlab._io import read_table_text
 from seqlab._separators import with_commas
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
+from seqlab.forecast._date_parts import join_date_parts
 from seqlab.forecast._reading import (
     DATE_PART_NAMES,
     ID_NAMES,
@@ -43,6 +45,7 @@ from seqlab.forecast._reading import (
     date_notes,
     detect_date_column,
     detect_long,
+    holds_dates,
     infer_freq,
     is_text,
     label,
@@ -258,6 +261,78 @@ def _blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, list[str
                               "at least one row of dates and values is needed.")
     return frame[~empty], rows, [f"dropped {int(empty.sum())} empty row(s) (every cell "
                                  "blank)"]
+
+
+_WORD = r"[^\W\d_]{3,}"
+"""Three letters or more in a row: a word ('Total', 'Quelle', 'idBank'), not a date's."""
+_MARGIN_LOOK = 20
+"""The most rows above or below the data read as notes (`_margins`)."""
+
+
+def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
+             ) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """`frame` without the rows of notes above and below its data, the positions of the
+    rows kept, and a note naming what was dropped.
+
+    Statistics offices write metadata above the data (INSEE's 'idBank', 'Dernière mise à
+    jour') and sources and footnotes below it ('Fuente: INE'); spreadsheets end with a
+    'Total' row. Such a row's cell in the date column (`date_column`, else the detected
+    one, else the first column) is a word and not a date; a footnote in another column
+    leaves that cell empty and the row holds words alone. Only unbroken runs of them at
+    the top and the bottom go (`_MARGIN_LOOK` at most each), and only where the rows left
+    hold dates: a row of words among the data stays, for the date reader to name.
+    """
+    date = date_column if date_column is not None else detect_date_column(frame)
+    date = date if date is not None else (frame.columns[0] if len(frame.columns) else None)
+    if date is None or len(frame) < 2 or not is_text(frame[date]):
+        return frame, rows, []
+
+    def is_note(row: int) -> bool | None:  # None: a blank row, dropped with its margin
+        cell = frame[date].iloc[row]
+        if pd.isna(cell):
+            cells = [str(c) for c in frame.iloc[row] if not pd.isna(c)]
+            return all(re.search(_WORD, c) and not _number(c) for c in cells) if cells \
+                else None
+        text = str(cell).strip()
+        return bool(re.search(_WORD, text)) and not bool(names_dates(pd.Series([text])).iloc[0])
+
+    def run(order: range) -> list[int]:
+        taken = []
+        for row in order:
+            if is_note(row) is False:
+                break
+            taken.append(row)
+        while taken and is_note(taken[-1]) is None:  # blank rows next to the data stay
+            taken.pop()
+        return taken
+
+    look = min(_MARGIN_LOOK, len(frame) - 1)
+    top = run(range(look))
+    bottom = run(range(len(frame) - 1, max(len(frame) - 1 - look, len(top) - 1), -1))
+    if not top and not bottom:
+        return frame, rows, []
+    above, below = len(top), len(bottom)
+    kept = frame.iloc[above:len(frame) - below]
+    column = _numbers_unless_months(kept[date].reset_index(drop=True), str(date))
+    if len(kept) == 0 or not holds_dates(column, date):
+        return frame, rows, []
+    kept = kept.copy()
+    kept[date] = column.to_numpy()
+
+    def shown(block: list[int]) -> str:
+        cells = [str(frame[date].iloc[r] if not pd.isna(frame[date].iloc[r])
+                     else frame.iloc[r].dropna().iloc[0]).strip()
+                 for r in sorted(block) if is_note(r)]
+        return ", ".join(repr(c) for c in cells[:3]) + (" ..." if len(cells) > 3 else "")
+
+    told = [f"{sum(bool(is_note(r)) for r in block)} row(s) {where} ({shown(block)})"
+            for where, block in (("above the data", top), ("below the data", bottom)) if block]
+    return kept, rows[above:len(rows) - below], [
+        f"dropped {' and '.join(told)}: notes, not dates in the column {date!r}"]
+
+
+def _number(text: str) -> bool:
+    return bool(pd.notna(pd.to_numeric(text.strip(), errors="coerce")))
 
 
 def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
@@ -537,9 +612,15 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
                               f"not a column; the columns are {list(frame.columns)}.")
     rows = np.arange(len(frame))  # the file's rows, counted in messages
+    frame, rows, dropped_notes = _margins(frame, date_column, rows)
+    dropped += dropped_notes
+    if date_column is None:
+        frame, joined = join_date_parts(frame)
+        dropped += joined
     if date_column is not None or id_column is not None or \
             detect_date_column(frame) is not None:  # without dates, a blank row is a gap
-        frame, rows, blank = _blank_rows(frame)
+        frame, kept, blank = _blank_rows(frame)
+        rows = rows[kept]
         dropped += blank
     covariates = list(covariates or [])
     unknown = [c for c in covariates if c not in frame.columns or c == date_column]

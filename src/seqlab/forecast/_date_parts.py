@@ -1,0 +1,126 @@
+"""Dates written over several columns, joined into one: a year column beside a month or
+a quarter column (``year,month,sales``; ``Jahr;Monat;Tag;Umsatz``), as statistics offices
+and spreadsheets often lay them out.
+
+`join_date_parts` joins them only where nothing else is a date column and every row's
+parts make a calendar date (a month 1-12 or named, in the languages `_reading` reads; a
+quarter 1-4 or 'Q1'; a day that its month has). Anything less clear is left to the
+reader's errors, which name the columns to join: weeks among them, which files number
+by different rules (ISO weeks from the Monday of the week holding January 4th, US weeks
+from January 1st), and a year's 53rd week would be a gap or a date twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from seqlab.forecast._reading import (
+    DATE_PART_NAMES,
+    MONTHS_IN_ENGLISH,
+    detect_date_column,
+    is_text,
+)
+
+__all__ = ["join_date_parts"]
+
+_ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                   "nov", "dec")
+_FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTH_NUMBERS = {**{name: k + 1 for k, name in enumerate(_ENGLISH_MONTHS)},
+                  **{name: k + 1 for k, name in enumerate(_FULL_MONTHS)}, "sept": 9,
+                  **{word: _ENGLISH_MONTHS.index(english.lower()) + 1
+                     for word, english in MONTHS_IN_ENGLISH.items()}}
+"""Month names (English, and the other languages' of `_reading._MONTH_WORDS`) by number."""
+_LABELS = {"month": r"M(\d{1,2})", "quarter": r"(?:Q|Qtr|Quarter|T)\s*(\d)"}
+"""A part written with its letter: M01 (the US Bureau of Labor Statistics' months), Q1 or
+T1 (trimestre)."""
+_DAY_NAMES = (*DATE_PART_NAMES["day"], "tag")
+"""Names of a day-of-the-month column beside a month column ('Tag' is German's too)."""
+_RANGES = {"month": (1, 12), "quarter": (1, 4), "day": (1, 31)}
+
+
+def join_date_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` with its date parts joined into one column named 'date' (or 'year-month'
+    ... where 'date' is taken) in the year column's place, and a note; `frame` as it is,
+    and no note, where it has no year column beside a month or a quarter column, where
+    another column holds the dates (the parts are then written out for people), or where a
+    row's parts make no date."""
+    year = next((c for c in frame.columns if _named(c, "year") and
+                 _numbers(frame[c], (1000, 2999)) is not None), None)
+    if year is None:
+        return frame, []
+    parts = {}
+    for part in ("month", "quarter"):
+        column = next((c for c in frame.columns if c != year and _named(c, part)), None)
+        if column is None:  # a column of month names or labels ('Period': M01, Q1)
+            column = next((c for c in frame.columns if c != year and is_text(frame[c])
+                           and _part(frame[c], part) is not None), None)
+        if column is not None and _part(frame[column], part) is not None:
+            parts[part] = column
+    if not parts:
+        return frame, []
+    part = "month" if "month" in parts else "quarter"  # the finer
+    day = next((c for c in frame.columns if part == "month" and str(c).strip().lower()
+                in _DAY_NAMES
+                and _numbers(frame[c], _RANGES["day"]) is not None), None)
+    used = [year, parts[part]] + ([day] if day is not None else [])
+    if detect_date_column(frame, exclude=tuple(used)) is not None:
+        return frame, []  # 'date, year, month': the dates are there
+    dates = _dates(_numbers(frame[year], (1000, 2999)), _part(frame[parts[part]], part), part,
+                   _numbers(frame[day], _RANGES["day"]) if day is not None else None)
+    if dates is None:
+        return frame, []
+    name = "date" if "date" not in frame.columns else "-".join(map(str, used))
+    joined = frame.drop(columns=used)
+    joined.insert(list(frame.columns).index(year), name, dates)
+    joined.attrs = dict(frame.attrs)
+    shown = " and ".join(repr(c) for c in used)
+    return joined, [f"joined the dates from the columns {shown} into one column {name!r}"]
+
+
+def _named(column: object, part: str) -> bool:
+    return str(column).strip().lower() in DATE_PART_NAMES[part]
+
+
+def _numbers(column: pd.Series, bounds: tuple[int, int]) -> np.ndarray | None:
+    """The whole numbers of `column` (numbers, or text of digits), or None where a cell is
+    empty, not a whole number or outside `bounds`."""
+    values = pd.to_numeric(column, errors="coerce")
+    if values.isna().any():
+        return None
+    values = values.to_numpy(dtype=float)
+    if (values != np.round(values)).any() or (values < bounds[0]).any() or \
+            (values > bounds[1]).any():
+        return None
+    return values.astype(np.int64)
+
+
+def _part(column: pd.Series, part: str) -> np.ndarray | None:
+    """The `part` (month or quarter) numbers of `column`: whole numbers in its range, months
+    by name, or labels such as 'M01', 'Q1'; None where a cell is none."""
+    numbers = _numbers(column, _RANGES[part])
+    if numbers is not None or not is_text(column) or column.isna().any():
+        return numbers
+    texts = column.astype(str).str.strip()
+    labelled = texts.str.extract("^" + _LABELS[part] + "$", flags=re.IGNORECASE)[0]
+    if labelled.notna().all():
+        return _numbers(labelled, _RANGES[part])
+    if part != "month":
+        return None
+    named = texts.str.lower().str.rstrip(".").map(_MONTH_NUMBERS)
+    return named.to_numpy(dtype=np.int64) if named.notna().all() else None
+
+
+def _dates(years: np.ndarray, parts: np.ndarray, part: str, days: np.ndarray | None
+           ) -> pd.DatetimeIndex | None:
+    """The dates of each row's `years` and `parts` (and `days` of a month), or None where
+    one makes no date (February 30th)."""
+    months = parts if part == "month" else 3 * (parts - 1) + 1
+    dates = pd.to_datetime(pd.DataFrame({"year": years, "month": months,
+                                         "day": days if days is not None else 1}),
+                           errors="coerce")
+    return None if dates.isna().any() else pd.DatetimeIndex(dates)

@@ -1,0 +1,89 @@
+"""Dates written over a year column and a month or quarter column are joined into one."""
+
+import pandas as pd
+import pytest
+
+from seqlab.errors import ValidationError
+from seqlab.forecast.data import prepare, read_csv
+
+MONTHS = pd.date_range("2018-01-01", periods=30, freq="MS")
+
+
+def _file(header, rows):
+    return header + "\n" + "".join(",".join(map(str, row)) + "\n" for row in rows)
+
+
+@pytest.mark.parametrize("header, month", [
+    ("year,month,sales", lambda d: d.month),
+    ("Year,Month,Sales", lambda d: d.strftime("%b")),
+    ("year,month,sales", lambda d: d.strftime("%B")),
+    ("year,period,sales", lambda d: f"M{d.month:02d}"),  # the US BLS's months
+    ("Jahr,Monat,Umsatz", lambda d: ["Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug",
+                                     "Sep", "Okt", "Nov", "Dez"][d.month - 1]),
+])
+def test_a_year_beside_a_month_is_read_as_monthly_dates(write_csv, header, month):
+    # Before, the months repeated within each year were refused as duplicate dates, or read
+    # as twelve series named by the months.
+    data = read_csv(write_csv(_file(header, [(d.year, month(d), k)
+                                             for k, d in enumerate(MONTHS)])))
+    year, part, value = header.split(",")
+    assert data.freq == "MS" and list(data.values.index) == list(MONTHS)
+    assert data.names == [value] and list(data.values[value]) == list(range(30))
+    assert any(f"joined the dates from the columns {year!r} and {part!r}" in n
+               for n in data.notes)
+
+
+@pytest.mark.parametrize("quarter", ["{q}", "Q{q}", "T{q}", "Qtr {q}"])
+def test_a_year_beside_a_quarter_is_read_as_quarterly_dates(write_csv, quarter):
+    rows = [(y, quarter.format(q=q), 10 * y + q) for y in range(2015, 2022) for q in range(1, 5)]
+    data = read_csv(write_csv(_file("year,quarter,gdp", rows)))
+    assert data.freq.startswith("QS") and data.values.index[0] == pd.Timestamp("2015-01-01")
+    assert data.values.index[-1] == pd.Timestamp("2021-10-01") and len(data.values) == 28
+
+
+def test_a_year_a_month_and_a_day_are_read_as_daily_dates_in_a_semicolon_file(write_csv):
+    days = pd.date_range("2021-01-01", periods=60, freq="D")
+    text = "Jahr;Monat;Tag;Umsatz\n" + "".join(f"{d.year};{d.month};{d.day};{k},5\n"
+                                               for k, d in enumerate(days))
+    data = read_csv(write_csv(text))
+    assert data.freq == "D" and list(data.values.index) == list(days)
+    assert list(data.values["Umsatz"]) == [k + 0.5 for k in range(60)]
+
+
+def test_a_long_file_with_split_dates_is_read_per_series(write_csv):
+    rows = [(store, d.year, d.month, k + (100 if store == "B" else 0))
+            for store in "AB" for k, d in enumerate(MONTHS)]
+    data = read_csv(write_csv(_file("store,year,month,sales", rows)))
+    assert data.names == ["A", "B"] and list(data.values.index) == list(MONTHS)
+    assert list(data.values["B"]) == [k + 100 for k in range(30)]
+
+
+def test_parts_written_out_beside_a_date_column_stay_out_of_the_dates(write_csv):
+    rows = [(d.strftime("%Y-%m-%d"), d.year, d.month, k) for k, d in enumerate(MONTHS)]
+    data = read_csv(write_csv(_file("date,year,month,sales", rows)))
+    assert list(data.values.index) == list(MONTHS) and data.names == ["sales"]
+    assert not any("joined" in n for n in data.notes)
+
+
+@pytest.mark.parametrize("rows, message", [
+    # February 30th is no date: the months are not joined, and the repeats are refused.
+    ([(2020, 2, day, day) for day in range(1, 31)], r"appear more than once"),
+    # Weeks are numbered by different rules (ISO or from January 1st): left to the user.
+    ([(y, w, w) for y in (2020, 2021) for w in range(1, 53)], r"'week' counts 1, 2"),
+    # A month 13 (the US BLS's annual mean) makes no date.
+    ([(y, f"M{m:02d}", m) for y in (2019, 2020) for m in range(1, 14)],
+     r"'period' holds periods of the year"),
+])
+def test_parts_that_make_no_date_are_refused_as_before(write_csv, rows, message):
+    header = {3: "year,period,sales", 4: "year,month,day,sales"}[len(rows[0])]
+    if "'week'" in message:
+        header = "year,week,sales"
+    with pytest.raises(ValidationError, match=message):
+        read_csv(write_csv(_file(header, rows)))
+
+
+def test_a_frame_with_split_dates_is_joined_like_a_file():
+    frame = pd.DataFrame({"year": MONTHS.year, "month": MONTHS.month, "y": range(30)})
+    data = prepare(frame)
+    assert data.freq == "MS" and list(data.values.index) == list(MONTHS)
+    assert list(frame.columns) == ["year", "month", "y"]  # the caller's frame untouched

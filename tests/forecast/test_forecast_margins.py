@@ -1,0 +1,77 @@
+"""Rows of notes above and below the data (metadata, sources, totals) are dropped with a
+note; a row of words among the data is still refused."""
+
+import pandas as pd
+import pytest
+
+from seqlab.errors import ValidationError
+from seqlab.forecast.data import read_csv
+
+MONTHS = pd.date_range("2015-01-01", periods=36, freq="MS")
+DATA = "".join(f"{d:%Y-%m};{100 + k},5\n" for k, d in enumerate(MONTHS))
+
+
+def _dropped(data):
+    return [n for n in data.notes if n.startswith("dropped") and "notes, not dates" in n]
+
+
+def test_metadata_above_the_data_is_dropped(write_csv):
+    # INSEE's downloads: a label, the series' id, the update time and 'Période' above.
+    text = ('"Libellé";"Indice des prix"\n"idBank";"001759970"\n'
+            '"Dernière mise à jour";"15/01/2021 08:45"\n"Période";""\n' + DATA)
+    data = read_csv(write_csv(text))
+    assert list(data.values.index) == list(MONTHS)
+    assert list(data.values["Indice des prix"]) == [100.5 + k for k in range(36)]
+    assert _dropped(data) == ["dropped 3 row(s) above the data ('idBank', 'Dernière mise à "
+                              "jour', 'Période'): notes, not dates in the column 'Libellé'"]
+
+
+@pytest.mark.parametrize("footer", [
+    "\nFuente: INE;\nNotas: datos provisionales;\n",
+    "Total;3.654,0\n",
+    ";\n;Quelle: Statistisches Bundesamt\n",  # a blank row, then a note in another column
+])
+def test_sources_and_totals_below_the_data_are_dropped(write_csv, footer):
+    data = read_csv(write_csv("Monat;Umsatz\n" + DATA + footer))
+    assert list(data.values.index) == list(MONTHS)
+    assert list(data.values["Umsatz"]) == [100.5 + k for k in range(36)]
+    assert len(_dropped(data)) == 1 and "below the data" in _dropped(data)[0]
+
+
+def test_a_short_yearly_file_under_metadata_is_read(write_csv):
+    # Too few dates among the rows for the first column to be detected as dates before.
+    years = "".join(f"{y},{k}\n" for k, y in enumerate(range(2005, 2018)))
+    text = "Series,Fertility rate\nCountry,Norway\nUnit,births per woman\n" \
+           "Source,Statistics Norway\n" + years
+    data = read_csv(write_csv(text))
+    assert data.freq.startswith("YS") and len(data.values) == 13
+    assert list(data.values["Fertility rate"]) == list(range(13))
+
+
+def test_words_among_the_data_are_still_refused(write_csv):
+    rows = DATA.splitlines(keepends=True)
+    text = "Monat;Umsatz\n" + "".join(rows[:10]) + "Umstellung;5,0\n" + "".join(rows[10:])
+    with pytest.raises(ValidationError, match=r"not dates: 'Umstellung'"):
+        read_csv(write_csv(text))
+
+
+def test_a_typo_in_the_last_date_is_refused_not_dropped(write_csv):
+    with pytest.raises(ValidationError, match=r"not dates: '2017-13'"):
+        read_csv(write_csv("Monat;Umsatz\n" + DATA + "2017-13;5,0\n"))
+
+
+def test_a_column_of_month_names_alone_is_not_read_as_notes(write_csv):
+    text = "month,sales\n" + "".join(f"{d:%B},{k}\n" for k, d in enumerate(MONTHS[:12]))
+    try:
+        data = read_csv(write_csv(text))
+    except ValidationError as error:
+        assert "dropped" not in str(error)
+    else:
+        assert len(data.values) == 12 and not _dropped(data)
+
+
+def test_a_long_file_with_a_source_line_below_is_read(write_csv):
+    rows = "".join(f"{s},{d:%Y-%m-%d},{k}\n" for s in "AB" for k, d in enumerate(MONTHS))
+    data = read_csv(write_csv("unique_id,ds,y\n" + rows + "Source: company records,,\n"))
+    assert data.names == ["A", "B"] and list(data.values.index) == list(MONTHS)
+    assert "below the data ('Source: company records')" in _dropped(data)[0]
