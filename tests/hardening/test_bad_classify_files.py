@@ -186,7 +186,7 @@ def test_arrays_beyond_float32_are_refused_by_the_classifier():
 
 def test_classify_refuses_huge_values_and_other_channels_before_training(tmp_path, cli):
     huge = tmp_path / "huge.csv"
-    huge.write_text(_wide().replace("up,", "up,1e300,", 1).replace(",t0", ",t0,extra"))
+    huge.write_text(_wide().replace("up,", "up,1e300,", 1).replace(",t0", ",t0,t00"))
     assert_one_line_error(cli("classify", huge, *FAST), 2, r"'1e300' is beyond what float32")
     train, test = tmp_path / "train.csv", tmp_path / "test.csv"
     train.write_text(_long(("x", "y")))

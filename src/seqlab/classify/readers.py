@@ -10,8 +10,10 @@ sequence (or a string, for text) and one label per sequence. Problems are
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,8 @@ class LabelledSequences:
     strings; `labels` one label (str) per sequence, or None when the file has none;
     `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names;
     `label_column` the header's name of a wide CSV's label column (None without a header);
-    `columns` a wide CSV's width (its label column included).
+    `columns` a wide CSV's width (its label column included); `notes` how the file was read
+    (its separator or encoding where not commas and UTF-8, a wide CSV's label column).
     """
 
     sequences: list[Any]
@@ -57,6 +60,7 @@ class LabelledSequences:
     channels: list[str] | None = None
     label_column: str | None = None
     columns: int | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -171,10 +175,13 @@ def _label_of(data: LabelledSequences, i: int) -> str:
     return repr(data.labels[i]) if data.labels is not None else "none"
 
 
-def _lines(path: Path) -> list[str]:
-    text, _ = read_table_text(path, "data file")  # UTF-8, or Excel's Windows-1252
+def _lines(path: Path, notes: list[str] | None = None) -> list[str]:
+    """The lines of `path`, UTF-8 or Excel's Windows-1252 (then with a note in `notes`)."""
+    text, encoding = read_table_text(path, "data file")
     if not text.strip():
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
+    if encoding and notes is not None:
+        notes.append(encoding)
     return text.splitlines()
 
 
@@ -306,11 +313,14 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
 # ------------------------------------------------------------------------------ CSV
 
 
-def _rows(path: Path) -> list[list[str]]:
+def _rows(path: Path, notes: list[str] | None = None) -> list[list[str]]:
     """The non-blank rows of the CSV file `path`; a file separated by semicolons (decimal
-    commas read), tabs or bars is split by its separator (`seqlab._separators`)."""
-    text, _, _ = with_commas("\n".join(_lines(path)), str(path),
-                             set(_LABEL_NAMES + _INDEX_NAMES))
+    commas read), tabs or bars is split by its separator (`seqlab._separators`), with a
+    note in `notes`, as is a file read as Windows-1252."""
+    text, separated, _ = with_commas("\n".join(_lines(path, notes)), str(path),
+                                     set(_LABEL_NAMES + _INDEX_NAMES))
+    if separated and notes is not None:
+        notes.append(f"{path.name}: {separated}")
     rows = [row for row in csv_rows(text, path) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
@@ -318,6 +328,9 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 _LABEL_NAMES = ("label", "class", "target", "y")
+_TEXT_NAMES = ("text", "review", "sentence", "comment", "content", "document", "message",
+               "tweet", "body")
+"""Names of a text CSV's text column (the first found)."""
 _SEQUENCE_NAMES = ("sequence", "id", "series", "sequence_id", "series_id", "sample",
                    "sample_id", "case_id", "instance", "instance_id", "unique_id")
 _STEP_NAMES = ("step", "time", "t", "timestep", "time_step", "timestamp", "reading_id", "ds",
@@ -413,7 +426,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     field a line separated by tabs or spaces (the UCR archive's) are split on them.
     """
     path = Path(path)
-    rows = _rows(path)
+    notes: list[str] = []
+    rows = _rows(path, notes)
     width = max(len(r) for r in rows)
     single = width < 2
     if single:
@@ -451,7 +465,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     named_label = label is not None and any(c.strip().lower() == label.strip().lower()
                                             for c in first)
     looks_named = counted or (_counts(first[1:], 0) and first[0].strip().lower()
-                              in _LABEL_NAMES)
+                              in _LABEL_NAMES) or _labels_a_header(rows)
     by_number = None if named_label and (looks_named or not all(
         _is_number(c) for c in first)) else _label_position(label, width)
     skip = by_number if by_number is not None else 0  # the label's cell may be a word
@@ -486,13 +500,32 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                               f"columns have names; it looks like a row index (pandas writes "
                               f"one unless index=False), which would be read as each "
                               f"sequence's first step. Drop the column.")
+    if has_header and by_number is None and not unlabelled:
+        position = _label_among_steps(header, position, label, path)
     named = [h for k, h in enumerate(header) if has_header and k != position
              and h.strip().lower() in _INDEX_NAMES]
     if named:
+        at = header.index(named[0])
+        cells = [r[at].strip() for r in body if len(r) > at]
+        if len(set(cells)) < len(cells):  # 's0, s0, s1 ...': a long file's sequence column
+            raise ValidationError(
+                f"{path}: the column {named[0]!r} repeats its values, as a long CSV's sequence "
+                f"column does (one row per step), but no column of its header "
+                f"({', '.join(header)}) is named as a step column ({', '.join(_STEP_NAMES[:6])}"
+                " ...). Rename the column that orders the steps 'step'.")
         raise ValidationError(f"{path}: the column {named[0]!r} names each row or sequence; "
                               f"in a wide CSV every column but the label is a step, so it "
                               f"would be read as one. Drop the column (pandas: "
                               f"to_csv(index=False)).")
+    stepped = [h for k, h in enumerate(header) if has_header and k != position
+               and h.strip().lower() in _STEP_NAMES]
+    if stepped:
+        raise ValidationError(
+            f"{path}: the column {stepped[0]!r} names the steps, so the file looks long (one "
+            f"row per step of a sequence), but no column of its header ({', '.join(header)}) "
+            f"is named as a long CSV's sequence column ({', '.join(_SEQUENCE_NAMES[:6])} "
+            "...). Rename the column that names each sequence 'sequence'; read as wide, every "
+            "row would be a sequence of its cells.")
     if has_header and width > len(header):
         bad = next((i for i, r in enumerate(body)
                     if any(c.strip() not in _PADDING for c in r[len(header):])), None)
@@ -507,9 +540,9 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         cells = list(row) + [""] * (width - len(row))
         tag = (cells.pop(position).strip() if position is not None and position < len(cells)
                else "")
-        if labelled and not tag:
+        if labelled and tag in _MISSING:
             raise ValidationError(f"{where}: the label is missing (column "
-                                  f"{header[position]!r}).")
+                                  f"{header[position]!r}{f': {tag!r}' if tag else ''}).")
         while cells and cells[-1].strip() in _PADDING:
             cells.pop()  # blank or NA cells after the sequence's end
         if not cells:
@@ -526,9 +559,67 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
             f"classes. Name the label column with --label (a name, or for a file without a "
             f"header its number: -1 the last, as in the MIT-BIH heartbeat files).")
     has_labels = labelled or any(labels)
+    if has_labels and position is not None and label is None and not (
+            has_header and header[position].strip().lower() in _LABEL_NAMES):
+        notes.append(f"{path.name}: labels read from column {position + 1} of {width}"
+                     + (f" ({header[position]!r})" if has_header else " (no header)")
+                     + "; --label names another (a name, or a number: -1 the last)")
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              ["value"], header[position] if has_header and position is not None
-                             else None, width)
+                             else None, width, notes)
+
+
+def _labels_a_header(rows: list[list[str]]) -> bool:
+    """Whether the first of `rows` is a header naming a label column (label, class ...)
+    above numbered steps (400, 410 ... nm): every other cell a number, and the label
+    name not found again in its column (a class 'y' would be)."""
+    first = [c.strip() for c in rows[0]]
+    named = [k for k, c in enumerate(first) if c.lower() in _LABEL_NAMES]
+    return len(named) == 1 and all(_is_number(c) and c not in _MISSING
+                                   for k, c in enumerate(first) if k != named[0]) and not any(
+        len(r) > named[0] and r[named[0]].strip() == first[named[0]] for r in rows[1:])
+
+
+def _step_stem(name: str) -> str | None:
+    """A step column's name without its numbers ('t#' of 't12', '#' of '400' or '0.5'); None
+    for a name without a digit."""
+    text = name.strip().lower()
+    if not re.search(r"\d", text):
+        return None
+    return "#" if _floats([text]) is not None else re.sub(r"\d+", "#", text)
+
+
+def _label_among_steps(header: list[str], position: int | None, label: str | None,
+                       path: Path) -> int | None:
+    """The label column of a wide CSV whose steps are named alike ('t0', 't1' ... or 400,
+    410 ...: `_step_stem`, half the columns or more, three at least): the one column named
+    otherwise where the label was found by neither `label` nor a label name (`position` is
+    then the first column, the default); an error for any other column named otherwise,
+    which would be read as a step. `position` where the steps are not named alike."""
+    stems = [_step_stem(h) for h in header]
+    counts = Counter(s for s in stems if s is not None)
+    if not counts:
+        return position
+    stem, count = counts.most_common(1)[0]
+    if count < 3 or 2 * count < len(header):
+        return position
+    others = [k for k, s in enumerate(stems) if s != stem  # ids: refused by the caller
+              and header[k].strip().lower() not in _INDEX_NAMES]
+    named = label is not None or (position is not None
+                                  and header[position].strip().lower() in _LABEL_NAMES)
+    if not named and len(others) == 1:
+        return others[0]
+    extra = [header[k] for k in others if k != position]
+    if extra:
+        steps = [h for k, h in enumerate(header) if stems[k] == stem]
+        raise ValidationError(
+            f"{path}: the column {extra[0]!r} is neither a step (the steps are "
+            f"{steps[0]!r} ... {steps[-1]!r}) nor the label "
+            + (f"({header[position]!r})" if position is not None else "")
+            + "; in a wide CSV every column but the label is a step, so it would be read as "
+            "one. Drop the column" + ("" if named else
+                                      ", or name the label column with --label") + ".")
+    return position
 
 
 def _floats(cells: list[str]) -> list[float] | None:
@@ -565,14 +656,18 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     or dates; rows of a sequence may come in any order (they are sorted by step); a
     sequence's label must be the same on all its rows."""
     path = Path(path)
-    rows = _rows(path)
+    notes: list[str] = []
+    rows = _rows(path, notes)
     header = [h.strip() for h in rows[0]]
     seq_at = _find(header, _SEQUENCE_NAMES, None, path, "sequence")
     step_at = _find(header, _STEP_NAMES, None, path, "step")
     if seq_at is None or step_at is None:
-        raise ValidationError(f"{path}: a long CSV needs a header with 'sequence' and 'step' "
-                              f"columns (sequence, step, <channels>, label); got "
-                              f"{', '.join(header)}.")
+        lacking = [f"a {what} column (named {', '.join(names[:8])} ...)" for what, names, at in
+                   (("sequence", _SEQUENCE_NAMES, seq_at), ("step", _STEP_NAMES, step_at))
+                   if at is None]
+        raise ValidationError(f"{path}: a long CSV (sequence, step, <channels>, label) needs "
+                              f"{' and '.join(lacking)}; the header has {', '.join(header)}. "
+                              "Rename the column(s) that hold them.")
     if not header[0]:
         raise ValidationError(f"{path}: column 1 of the header has no name; it looks like a "
                               f"row index (pandas writes one unless index=False), which would "
@@ -594,8 +689,8 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         if step in _MISSING:
             raise ValidationError(f"{where}: the step is missing.")
         tag = row[label_at].strip() if label_at is not None else ""
-        if labelled and not tag:
-            raise ValidationError(f"{where}: the label is missing.")
+        if labelled and tag in _MISSING:
+            raise ValidationError(f"{where}: the label is missing{f' ({tag!r})' if tag else ''}.")
         values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
         groups.setdefault(row[seq_at].strip(), []).append((step, values, tag, i))
     if not groups:
@@ -623,7 +718,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
             f"{header[seq_at]!r} and {header[step_at]!r} columns, or give --format wide.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
-                             [header[k] for k in channel_at])
+                             [header[k] for k in channel_at], notes=notes)
 
 
 def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
@@ -659,13 +754,19 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     """Read a text CSV: a header with a ``text`` column and a label column, one document a
     row (for sentiment-style tasks)."""
     path = Path(path)
-    rows = _rows(path)
+    notes: list[str] = []
+    rows = _rows(path, notes)
     header = [h.strip() for h in rows[0]]
-    text_at = _find(header, ("text",), None, path, "text")
+    text_at = _find(header, _TEXT_NAMES, None, path, "text")
     if text_at is None:
-        raise ValidationError(f"{path}: a text CSV needs a 'text' column; the header has "
-                              f"{', '.join(header)}.")
+        raise ValidationError(f"{path}: a text CSV needs a text column (named "
+                              f"{', '.join(_TEXT_NAMES)}); the header has {', '.join(header)}.")
     label_at = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
+    if label_at is None and label is None and labelled and len(header) == 2:
+        label_at = 1 - text_at  # 'review,sentiment': the other column
+        notes.append(f"{path.name}: labels read from the column {header[label_at]!r}, the "
+                     "one beside the "
+                     f"text ({header[text_at]!r})")
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
@@ -675,8 +776,9 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
             raise ValidationError(f"{path}, line {i}: {len(row)} fields, but the header has "
                                   f"{len(header)} (quote texts that hold commas).")
         tag = row[label_at].strip() if label_at is not None else ""
-        if labelled and not tag:
-            raise ValidationError(f"{path}, line {i}: the label is missing.")
+        if labelled and tag in _MISSING:
+            raise ValidationError(f"{path}, line {i}: the label is missing"
+                                  f"{f' ({tag!r})' if tag else ''}.")
         if not row[text_at].strip():
             raise ValidationError(f"{path}, line {i}: the text is empty.")
         texts.append(row[text_at])
@@ -684,7 +786,8 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     if not texts:
         raise ValidationError(f"The data file {path} has a header but no rows.")
     has_labels = label_at is not None and (labelled or any(labels))
-    return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None)
+    return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None,
+                             notes=notes)
 
 
 def detect_format(path: str | Path) -> str:
@@ -696,9 +799,15 @@ def detect_format(path: str | Path) -> str:
     if path.suffix.lower() == ".ts":
         return "ts"
     rows = _rows(path)
-    lowered = {h.strip().lower() for h in rows[0]}
+    lowered = [h.strip().lower() for h in rows[0]]
     if "text" in lowered:
         return "text"
+    # 'review,sentiment': a column so named that holds words, not numbers
+    worded = [k for k, h in enumerate(lowered) if h in _TEXT_NAMES]
+    if worded and any(len(r) > worded[0] and not _is_number(r[worded[0]])
+                      for r in rows[1:6]):
+        return "text"
+    lowered = set(lowered)
     # The names read_long_csv accepts: an 'id, time, ...' file is long too, not a wide file
     # whose rows are (id, time, value) sequences of three steps.
     if lowered & set(_SEQUENCE_NAMES) and lowered & set(_STEP_NAMES):

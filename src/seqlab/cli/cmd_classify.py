@@ -122,6 +122,8 @@ def _classify(
         check_target(out)
     data = read_labelled(train, format=format, label=label, fill=fill)
     test_data = read_labelled(test, format=format, label=label, fill=fill) if test else None
+    for line in data.notes + (test_data.notes if test_data is not None else []):
+        shown.note(f"note: {line}")  # how the files were read: separator, label column
     if test_data is not None:  # before training: the same kind, channels and classes
         test_data = match_channels(test_data, data.kind, data.channels, f"{train}")
         unseen = sorted(set(test_data.labels or []) - set(data.labels or []))

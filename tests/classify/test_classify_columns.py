@@ -1,0 +1,128 @@
+"""Which column of a labelled-sequence CSV holds the labels, the steps or the text: read
+from the header where it says so, refused where a column would be misread, and told in a
+note where the reader chose."""
+
+import numpy as np
+import pytest
+
+from seqlab.classify import read_labelled
+from seqlab.errors import ValidationError
+
+ROWS = [("bump", [0.1, 0.9, 0.2, 0.0]), ("dip", [0.0, -0.8, -0.1, 0.1]),
+        ("bump", [0.2, 1.1, 0.3, 0.1]), ("dip", [0.1, -0.9, 0.0, 0.0])]
+
+
+def _write(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _wide(header, label_last=False, label=lambda tag: tag):
+    lines = [",".join(header)]
+    for tag, values in ROWS:
+        cells = [f"{v}" for v in values]
+        lines.append(",".join(cells + [label(tag)] if label_last else [label(tag)] + cells))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_label_name_above_numbered_steps_is_a_header(tmp_path):
+    # 'label,400,410,...' (wavelengths) was a sequence labelled 'label'.
+    data = read_labelled(_write(tmp_path, _wide(["label", "400", "410", "420", "430"])))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.label_column == "label"
+    np.testing.assert_array_equal(data.sequences[0].ravel(), ROWS[0][1])
+
+
+def test_a_first_row_whose_label_recurs_is_data(tmp_path):
+    # Classes 'y' and 'n' without a header: the first row is a sequence of class 'y'.
+    text = _wide(["y", "0.5", "0.5", "0.5", "0.5"]).replace("bump", "y").replace("dip", "n")
+    data = read_labelled(_write(tmp_path, text))
+    assert len(data) == 5 and data.labels[:3] == ["y", "y", "n"]
+
+
+def test_the_one_column_named_unlike_the_steps_holds_the_labels(tmp_path):
+    # 't0,...,t3,category' took 't0' for the labels and the classes for the last step.
+    data = read_labelled(_write(tmp_path, _wide(["t0", "t1", "t2", "t3", "category"],
+                                                label_last=True)))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.label_column == "category"
+    np.testing.assert_array_equal(data.sequences[1].ravel(), ROWS[1][1])
+    assert any("labels read from column 5 of 5 ('category')" in n for n in data.notes)
+
+
+def test_a_label_named_so_gives_no_note(tmp_path):
+    data = read_labelled(_write(tmp_path, _wide(["label", "t0", "t1", "t2", "t3"])))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.notes == []
+
+
+@pytest.mark.parametrize("extra", ["patient", "age"])
+def test_a_column_beside_the_label_and_the_numbered_steps_is_refused(tmp_path, extra):
+    # 'patient,label,0,1,...' read the patient's number as every sequence's first step.
+    lines = [f"{extra},label,0,1,2,3"] + [f"{101 + k},{tag},{','.join(map(str, values))}"
+                                          for k, (tag, values) in enumerate(ROWS)]
+    with pytest.raises(ValidationError, match=rf"the column '{extra}' is neither a step "
+                                              r"\(the steps are '0' \.\.\. '3'\) nor the label"):
+        read_labelled(_write(tmp_path, "\n".join(lines) + "\n"))
+
+
+@pytest.mark.parametrize("marker", ["NA", "nan", "N/A", "null"])
+def test_a_missing_label_written_as_a_marker_is_refused_not_a_class(tmp_path, marker):
+    text = _wide(["label", "t0", "t1", "t2", "t3"]).replace("dip", marker, 1)
+    with pytest.raises(ValidationError, match=rf"line 3: the label is missing \(column 'label': "
+                                              rf"'{marker}'\)"):
+        read_labelled(_write(tmp_path, text))
+    long = "sequence,step,value,label\n" + "".join(
+        f"s{k},{t},{v},{marker if k == 1 else tag}\n" for k, (tag, values) in enumerate(ROWS)
+        for t, v in enumerate(values))
+    with pytest.raises(ValidationError, match=rf"line 6: the label is missing \('{marker}'\)"):
+        read_labelled(_write(tmp_path, long, "long.csv"))
+
+
+def test_a_long_file_without_a_sequence_column_name_is_refused_not_read_as_wide(tmp_path):
+    # 'subject,time,value,label' was read as wide: every row a sequence of 3 steps.
+    text = "subject,time,value,label\n" + "".join(
+        f"{k},{t},{v},{tag}\n" for k, (tag, values) in enumerate(ROWS)
+        for t, v in enumerate(values))
+    with pytest.raises(ValidationError, match=r"the column 'time' names the steps, so the file "
+                                              r"looks long.*Rename the column that names each "
+                                              r"sequence 'sequence'"):
+        read_labelled(_write(tmp_path, text))
+    renamed = read_labelled(_write(tmp_path, text.replace("subject", "sequence", 1), "ok.csv"))
+    assert len(renamed) == 4 and renamed.lengths().tolist() == [4, 4, 4, 4]
+
+
+def test_a_long_file_without_a_step_column_name_says_so(tmp_path):
+    text = "id,t_ms,value,label\n" + "".join(
+        f"s{k},{t},{v},{tag}\n" for k, (tag, values) in enumerate(ROWS)
+        for t, v in enumerate(values))
+    with pytest.raises(ValidationError, match=r"'id' repeats its values.*Rename the column "
+                                              r"that orders the steps 'step'"):
+        read_labelled(_write(tmp_path, text))
+    with pytest.raises(ValidationError, match=r"needs a step column \(named step, time"):
+        read_labelled(_write(tmp_path, text), format="long")
+
+
+@pytest.mark.parametrize("header", ["review,sentiment", "sentence,label", "text,target"])
+def test_a_text_csv_is_read_by_its_text_columns_name(tmp_path, header):
+    text = header + "\n" + "".join(f'"{words}",{tag}\n' for words, tag in [
+        ("so slow, I hated it", "neg"), ("loved it, a delight", "pos"),
+        ("dull and long", "neg"), ("great fun", "pos")])
+    data = read_labelled(_write(tmp_path, text))
+    assert data.kind == "text" and data.labels == ["neg", "pos", "neg", "pos"]
+    assert data.sequences[0] == "so slow, I hated it"
+    told = any("labels read from the column 'sentiment'" in n for n in data.notes)
+    assert told == (header == "review,sentiment")
+
+
+def test_classify_prints_how_it_read_the_files(tmp_path, capsys):
+    from seqlab.cli.app import run_cli
+
+    rows = ROWS * 4
+    text = "t0;t1;t2;t3;category\n" + "".join(
+        ";".join(f"{v}".replace(".", ",") for v in values) + f";{tag}\n" for tag, values in rows)
+    path = _write(tmp_path, text)
+    code = run_cli(["classify", str(path), "--model", "rocket", "--members", "1",
+                    "--time-budget", "5"])
+    shown = capsys.readouterr()
+    assert code == 0, shown.err
+    assert "note: data.csv: read as separated by semicolons with decimal commas" in shown.out
+    assert "note: data.csv: labels read from column 5 of 5 ('category')" in shown.out
