@@ -126,3 +126,24 @@ def test_classify_prints_how_it_read_the_files(tmp_path, capsys):
     assert code == 0, shown.err
     assert "note: data.csv: read as separated by semicolons with decimal commas" in shown.out
     assert "note: data.csv: labels read from column 5 of 5 ('category')" in shown.out
+
+
+def test_predictions_of_a_long_file_name_its_sequences_by_their_ids(tmp_path, capsys):
+    import csv
+
+    from seqlab.cli.app import run_cli
+
+    ids = ["u4", "u9", "u0", "u7"] * 3
+    text = "sequence,step,value,label\n" + "".join(
+        f"{name}{k},{t},{v},{tag}\n" for k, (name, (tag, values)) in
+        enumerate(zip(ids, ROWS * 3)) for t, v in enumerate(values))
+    train, test = _write(tmp_path, text, "train.csv"), _write(tmp_path, text, "test.csv")
+    out = tmp_path / "predictions.csv"
+    code = run_cli(["classify", str(train), "--test", str(test), "--predictions", str(out),
+                    "--model", "rocket", "--members", "1", "--time-budget", "5"])
+    assert code == 0, capsys.readouterr().err
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    # The ids in the file's order, not 1, 2, 3 ... (which could not be joined back).
+    assert [r["sequence"] for r in rows] == [f"{name}{k}" for k, name in enumerate(ids)]
+    assert [r["true"] for r in rows] == [tag for tag, _ in ROWS * 3]

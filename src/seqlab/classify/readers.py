@@ -50,7 +50,9 @@ class LabelledSequences:
     `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names;
     `label_column` the header's name of a wide CSV's label column (None without a header);
     `columns` a wide CSV's width (its label column included); `notes` how the file was read
-    (its separator or encoding where not commas and UTF-8, a wide CSV's label column).
+    (its separator or encoding where not commas and UTF-8, a wide CSV's label column);
+    `ids` each sequence's name in a long CSV's sequence column (None elsewhere: a sequence
+    is then known by its place in the file).
     """
 
     sequences: list[Any]
@@ -61,6 +63,7 @@ class LabelledSequences:
     label_column: str | None = None
     columns: int | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
+    ids: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -129,8 +132,7 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
                 index = np.maximum.accumulate(np.where(np.isfinite(column),
                                                        np.arange(len(column)), -1))
                 column[:] = column[np.where(index < 0, ok[0], index)]
-    return LabelledSequences(out, data.labels, data.source, data.kind, data.channels,
-                             data.label_column, data.columns)
+    return dataclasses.replace(data, sequences=out)
 
 
 def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int | None,
@@ -159,9 +161,8 @@ def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int
         return data
     if set(names) == set(channels):
         order = [names.index(c) for c in channels]
-        return LabelledSequences([s[:, order] for s in data.sequences], data.labels,
-                                 data.source, data.kind, list(channels), data.label_column,
-                                 data.columns)
+        return dataclasses.replace(data, sequences=[s[:, order] for s in data.sequences],
+                                   channels=list(channels))
     if set(names) & set(channels):
         missing = [c for c in channels if c not in names]
         extra = [c for c in names if c not in channels]
@@ -718,7 +719,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
             f"{header[seq_at]!r} and {header[step_at]!r} columns, or give --format wide.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
-                             [header[k] for k in channel_at], notes=notes)
+                             [header[k] for k in channel_at], notes=notes, ids=list(groups))
 
 
 def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,

@@ -16,8 +16,9 @@ from seqlab.errors import ValidationError
 
 def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[Any]]]:
     """The predictions CSV of `classifier` on read `data`: a row per sequence with its
-    number, the predicted label, the true label when the file has one, then a probability
-    per class (``p_<class>``, in the stored class order)."""
+    name (a long CSV's sequence id; elsewhere its number, 1 the first), the predicted label,
+    the true label when the file has one, then a probability per class (``p_<class>``, in
+    the stored class order)."""
     probabilities = classifier.predict_proba(data.sequences)
     labels = classifier.classes_[probabilities.argmax(1)]
     header = ["sequence", "label"] + (["true"] if data.labels is not None else []) + \
@@ -25,7 +26,8 @@ def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[An
     rows = []
     for i, (label, row) in enumerate(zip(labels.tolist(), probabilities, strict=True)):
         true = [data.labels[i]] if data.labels is not None else []
-        rows.append([i + 1, label, *true, *(round(float(p), 6) for p in row)])
+        name = data.ids[i] if data.ids is not None else i + 1
+        rows.append([name, label, *true, *(round(float(p), 6) for p in row)])
     return header, rows
 
 
