@@ -92,7 +92,7 @@ def _text_bytes(path: Path, what: str) -> bytes:
     except OSError as error:
         raise ValidationError(f"The {what} {path} cannot be read: "
                               f"{error.strerror or error}.") from None
-    check_not_utf16(data[:4], path, what)
+    check_not_utf16(data[:4096], path, what)
     for magic, kind, advice in _FORMATS:
         # (A Parquet file ends as it starts; a CSV may start 'PAR1,PAR2'.)
         if data.startswith(magic) and (magic != b"PAR1" or data.endswith(magic)):
@@ -101,6 +101,19 @@ def _text_bytes(path: Path, what: str) -> bytes:
         raise ValidationError(f"The {what} {path} is binary (it holds NUL bytes, first at byte "
                               f"{data.index(0)}); expected UTF-8 text.")
     return data
+
+
+def _utf16_without_mark(head: bytes) -> str | None:
+    """'UTF-16LE' or 'UTF-16BE' where the bytes `head` (a file's first, 2 or more) are
+    mostly Latin text so encoded without a byte-order mark: NUL at nearly every odd (or
+    even) position and nowhere else; None otherwise."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return None
+    for nul, other, name in ((odd, even, "UTF-16LE"), (even, odd, "UTF-16BE")):
+        if nul.count(0) >= 0.9 * len(nul) and other.count(0) == 0:
+            return name
+    return None
 
 
 def _not_utf8(path: Path, what: str, data: bytes, error: UnicodeDecodeError
@@ -129,14 +142,19 @@ def csv_rows(text: str, path: str | Path) -> list[list[str]]:
 
 
 def check_not_utf16(head: bytes, path: str | Path, what: str) -> None:
-    """Refuse a file whose first bytes `head` are a UTF-16 or UTF-32 byte-order mark (as
-    Windows' Notepad and PowerShell write 'Unicode' text), naming the encoding: its NUL
+    """Refuse a file whose first bytes `head` (a few thousand, for the second case) are a
+    UTF-16 or UTF-32 byte-order mark (as Windows' Notepad and PowerShell write 'Unicode'
+    text), or UTF-16 text without one (`_utf16_without_mark`), naming the encoding: its NUL
     bytes would otherwise have it called binary."""
     for mark, encoding in _WIDE_MARKS:
         if head.startswith(mark):
             raise ValidationError(f"The {what} {path} is {encoding} text (it starts with a "
                                   f"{encoding} byte-order mark); expected UTF-8. Re-save it "
                                   f"as UTF-8.")
+    wide = _utf16_without_mark(head) if b"\x00" in head else None
+    if wide:
+        raise ValidationError(f"The {what} {path} is {wide} text without a byte-order mark "
+                              "(every other byte NUL); expected UTF-8. Re-save it as UTF-8.")
 
 
 def read_json_file(path: str | Path, what: str = "JSON file") -> Any:

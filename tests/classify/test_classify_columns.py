@@ -136,7 +136,7 @@ def test_predictions_of_a_long_file_name_its_sequences_by_their_ids(tmp_path, ca
     ids = ["u4", "u9", "u0", "u7"] * 3
     text = "sequence,step,value,label\n" + "".join(
         f"{name}{k},{t},{v},{tag}\n" for k, (name, (tag, values)) in
-        enumerate(zip(ids, ROWS * 3)) for t, v in enumerate(values))
+        enumerate(zip(ids, ROWS * 3, strict=True)) for t, v in enumerate(values))
     train, test = _write(tmp_path, text, "train.csv"), _write(tmp_path, text, "test.csv")
     out = tmp_path / "predictions.csv"
     code = run_cli(["classify", str(train), "--test", str(test), "--predictions", str(out),

@@ -211,6 +211,24 @@ def test_train_text_names_a_utf16_or_utf32_text_rather_than_calling_it_binary(tm
     assert not (tmp_path / "lm").exists()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path, cli, encoding):
+    # Windows tools that write 'Unicode' text without a BOM: "binary (NUL bytes near byte 1)".
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_bytes(("Grüße, abcdefgh\n" * 200).encode(encoding))
+    table = tmp_path / "train.csv"
+    table.write_bytes("label,t0,t1\nup,0.5,1\ndown,1,0.5\n".encode(encoding))
+    name = encoding.upper().replace("-LE", "LE").replace("-BE", "BE")
+    message = rf"is {name} text without a byte-order mark \(every other byte NUL\)"
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--sample-length", 0, "--out", tmp_path / "lm")
+    assert_one_line_error(result, 2, rf"corpus.txt {message}")
+    assert_one_line_error(cli("classify", table), 2, rf"train.csv {message}")
+    binary = tmp_path / "data.csv"
+    binary.write_bytes(b"label,t0\nup,\x00\x01\x02\x03\n")  # NULs, but not every other byte
+    assert_one_line_error(cli("classify", binary), 2, r"is binary \(it holds NUL bytes")
+
+
 def test_a_table_cell_over_128_kib_is_read_not_a_crash(tmp_path):
     """csv refuses fields over 128 KiB by default: a long note beside the numbers ended
     `train` and `predict` with "unexpected Error ... a bug in seqlab" (exit 1)."""

@@ -57,7 +57,7 @@ def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | No
             final = not block
             bom = 0
             if done == 0:
-                check_not_utf16(block[:4], source, "text file")
+                check_not_utf16(block[:4096], source, "text file")
                 bom = 3 if block.startswith(codecs.BOM_UTF8) else 0
             if b"\x00" in block:
                 raise ValidationError(f"The text file {source} is binary (it holds NUL bytes "
