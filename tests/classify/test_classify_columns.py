@@ -147,3 +147,14 @@ def test_predictions_of_a_long_file_name_its_sequences_by_their_ids(tmp_path, ca
     # The ids in the file's order, not 1, 2, 3 ... (which could not be joined back).
     assert [r["sequence"] for r in rows] == [f"{name}{k}" for k, name in enumerate(ids)]
     assert [r["true"] for r in rows] == [tag for tag, _ in ROWS * 3]
+
+
+def test_a_ragged_headerless_file_takes_the_label_from_each_rows_end(tmp_path):
+    # With --label -1 the label was sought in the longest row's last column: the first row
+    # was taken for a header ("12 fields, more than the header's 11"), or a label missing.
+    lines = [",".join(map(str, values[:3 + k % 2])) + f",{tag}" for k, (tag, values) in
+             enumerate(ROWS)]
+    data = read_labelled(_write(tmp_path, "\n".join(lines) + "\n"), label="-1")
+    assert data.labels == ["bump", "dip", "bump", "dip"]
+    assert data.lengths().tolist() == [3, 4, 3, 4]
+    np.testing.assert_array_equal(data.sequences[1].ravel(), ROWS[1][1])

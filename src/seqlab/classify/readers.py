@@ -436,6 +436,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         if plain is not None:
             rows, width = plain, max(len(r) for r in plain)
     rows = _trailing_comma(rows)
+    rows = _labels_from_the_end(rows, label)
     width = max(len(r) for r in rows)
     joined = [",".join(r) for r in rows[:5]]
     if width < 2 or all(";" in line for line in joined) and \
@@ -568,6 +569,27 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              ["value"], header[position] if has_header and position is not None
                              else None, width, notes)
+
+
+def _labels_from_the_end(rows: list[list[str]], label: str | None) -> list[list[str]]:
+    """`rows` of different lengths with a label given by a negative number (`-1`: the last)
+    counted from each row's own last cell, moved to that place of the longest row (a
+    ragged file, label last, whose shorter sequences end before it: '0.4,0.1,bump' beside
+    '0.3,0.2,0.5,dip'); `rows` as they are otherwise."""
+    if label is None or not _POSITION.fullmatch(label.strip()) or int(label) > 0:
+        return rows
+    number = int(label)
+    cut = [r[:max((k + 1 for k, c in enumerate(r) if c.strip()), default=0)] for r in rows]
+    width = max(len(r) for r in cut)
+    if len({len(r) for r in cut}) == 1 or any(len(r) < -number for r in cut):
+        return rows
+    moved = []
+    for row in cut:
+        at = len(row) + number
+        rest = row[:at] + row[at + 1:]
+        rest += [""] * (width - 1 - len(rest))
+        moved.append(rest[:width + number] + [row[at]] + rest[width + number:])
+    return moved
 
 
 def _labels_a_header(rows: list[list[str]]) -> bool:
