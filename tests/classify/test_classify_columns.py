@@ -158,3 +158,48 @@ def test_a_ragged_headerless_file_takes_the_label_from_each_rows_end(tmp_path):
     assert data.labels == ["bump", "dip", "bump", "dip"]
     assert data.lengths().tolist() == [3, 4, 3, 4]
     np.testing.assert_array_equal(data.sequences[1].ravel(), ROWS[1][1])
+
+
+def test_a_headerless_file_of_numbers_ending_in_a_word_has_its_labels_last(tmp_path, capsys):
+    # Its first line was taken for a header: "line 2, step 5: 'dip' is not a number".
+    from seqlab.cli.app import run_cli
+
+    lines = [",".join(map(str, values)) + f",{tag}" for tag, values in ROWS * 3]
+    train = _write(tmp_path, "\n".join(lines) + "\n", "train.csv")
+    data = read_labelled(train)
+    assert len(data) == 12 and data.labels[:2] == ["bump", "dip"]
+    np.testing.assert_array_equal(data.sequences[0].ravel(), ROWS[0][1])
+    assert any("labels read from column 5 of 5 (no header)" in n for n in data.notes)
+    bundle = tmp_path / "model"
+    assert run_cli(["classify", str(train), "--model", "rocket", "--members", "1",
+                    "--time-budget", "5", "--out", str(bundle)]) == 0
+    new = _write(tmp_path, "\n".join(line.rsplit(",", 1)[0] for line in lines[:4]) + "\n",
+                 "new.csv")
+    for path, header in ((new, "sequence,label,p_bump,p_dip"),
+                         (train, "sequence,label,true,p_bump,p_dip")):
+        capsys.readouterr()
+        assert run_cli(["predict", str(bundle), str(path)]) == 0
+        shown = capsys.readouterr().out.splitlines()
+        assert shown[0] == header and len(shown) == (5 if path == new else 13)
+
+
+def test_labels_that_differ_only_in_case_are_two_classes_with_a_note(tmp_path):
+    text = _wide(["label", "t0", "t1", "t2", "t3"]).replace("bump", "Bump", 1)
+    data = read_labelled(_write(tmp_path, text))
+    assert sorted(set(data.labels)) == ["Bump", "bump", "dip"]
+    assert data.notes == ["data.csv: the labels 'Bump' and 'bump' differ only in case: they "
+                          "are different classes"]
+
+
+def test_a_missing_value_is_placed_by_line_or_by_id(tmp_path):
+    # "sequence 2 ... step 4" left the user to count rows (or a long file's ids).
+    text = _wide(["label", "t0", "t1", "t2", "t3"]).replace("-0.1", "", 1)
+    with pytest.raises(ValidationError, match=r"sequence 2 \(line 3, label 'dip'\) has a "
+                                              r"missing or non-finite value at step 3"):
+        read_labelled(_write(tmp_path, text))
+    long = "sequence,step,value,label\n" + "".join(
+        f"s{k},{t},{'' if (k, t) == (2, 1) else v},{tag}\n"
+        for k, (tag, values) in enumerate(ROWS) for t, v in enumerate(values))
+    with pytest.raises(ValidationError, match=r"sequence 's2' \(label 'bump'\) has a missing "
+                                              r"or non-finite value at step 2"):
+        read_labelled(_write(tmp_path, long, "long.csv"))

@@ -53,6 +53,9 @@ class LabelledSequences:
     (its separator or encoding where not commas and UTF-8, a wide CSV's label column);
     `ids` each sequence's name in a long CSV's sequence column (None elsewhere: a sequence
     is then known by its place in the file).
+    `label_number`: the label column of a wide CSV without a header found by the reader
+    (its labels last: '-1'), for new data to be read alike. `lines`: each sequence's line in a
+    wide CSV, for messages.
     """
 
     sequences: list[Any]
@@ -64,6 +67,8 @@ class LabelledSequences:
     columns: int | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
     ids: list[str] | None = None
+    label_number: str | None = None
+    lines: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -103,8 +108,10 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
     if fill is None:
         first = data.sequences[bad[0]]
         step, channel = (int(v) for v in np.argwhere(~np.isfinite(first))[0])
+        name = repr(data.ids[bad[0]]) if data.ids is not None else str(bad[0] + 1)
+        line = f"line {data.lines[bad[0]]}, " if data.lines is not None else ""
         raise ValidationError(
-            f"{data.source}: sequence {bad[0] + 1} (label {_label_of(data, bad[0])}) has a missing "
+            f"{data.source}: sequence {name} ({line}label {_label_of(data, bad[0])}) has a missing "
             f"or non-finite value at step {step + 1}, channel {channel + 1} ({len(bad)} "
             f"sequence(s) have some). Fill them with --fill {'/'.join(FILLS)} (fill= in the "
             f"library) or clean the file.")
@@ -436,6 +443,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         if plain is not None:
             rows, width = plain, max(len(r) for r in plain)
     rows = _trailing_comma(rows)
+    guessed = label is None and labelled and _words_last(rows)
+    label = "-1" if guessed else label  # a file without a header, its labels last
     rows = _labels_from_the_end(rows, label)
     width = max(len(r) for r in rows)
     joined = [",".join(r) for r in rows[:5]]
@@ -536,7 +545,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                                   f"more than the header's {len(header)}.")
         body = [r[:len(header)] for r in body]  # a comma at the end of lines, or NA
         width = len(header)
-    sequences, labels = [], []
+    sequences, labels, lines = [], [], []
     for i, row in enumerate(body):
         where = f"{path}, line {i + start_line}"
         cells = list(row) + [""] * (width - len(row))
@@ -552,6 +561,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
         sequences.append(np.array(values, dtype=np.float64).reshape(-1, 1))
         labels.append(tag)
+        lines.append(i + start_line)
     if labelled and label is None and _measured(labels) and not (
             has_header and header[position].strip().lower() in _LABEL_NAMES):
         raise ValidationError(
@@ -561,14 +571,28 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
             f"classes. Name the label column with --label (a name, or for a file without a "
             f"header its number: -1 the last, as in the MIT-BIH heartbeat files).")
     has_labels = labelled or any(labels)
-    if has_labels and position is not None and label is None and not (
+    if has_labels and position is not None and (label is None or guessed) and not (
             has_header and header[position].strip().lower() in _LABEL_NAMES):
         notes.append(f"{path.name}: labels read from column {position + 1} of {width}"
                      + (f" ({header[position]!r})" if has_header else " (no header)")
                      + "; --label names another (a name, or a number: -1 the last)")
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              ["value"], header[position] if has_header and position is not None
-                             else None, width, notes)
+                             else None, width, notes, label_number="-1" if guessed else None,
+                             lines=lines)
+
+
+def _words_last(rows: list[list[str]]) -> bool:
+    """Whether every one of `rows` (two or more) is numbers ending in one word, its label
+    ('0.1,0.5,0.2,bump'): a file without a header, its labels last (a header would name
+    its steps too)."""
+    def ends_in_a_word(row: list[str]) -> bool:
+        cells = [c.strip() for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        return len(cells) >= 2 and not _is_number(cells[-1]) and all(
+            _is_number(c) for c in cells[:-1])
+    return len(rows) >= 2 and all(ends_in_a_word(r) for r in rows)
 
 
 def _labels_from_the_end(rows: list[list[str]], label: str | None) -> list[list[str]]:
@@ -861,7 +885,19 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         data = read_text_csv(path, label=label, labelled=labelled)
     if data.labels is not None:
         data.labels = _whole_labels(data.labels)
+        data.notes += _alike(data.labels, path)
     return fill_missing(data, fill)
+
+
+def _alike(labels: list[str], path: Path) -> list[str]:
+    """A note naming the labels of `path` that differ only in case ('Bump', 'bump'): they
+    are different classes, which a typing slip would make too."""
+    spellings: dict[str, set[str]] = {}
+    for tag in labels:
+        spellings.setdefault(tag.casefold(), set()).add(tag)
+    alike = [sorted(group) for group in spellings.values() if len(group) > 1]
+    return [f"{path.name}: the labels {' and '.join(map(repr, group))} differ only in case: "
+            "they are different classes" for group in alike[:3]]
 
 
 def _whole_labels(labels: list[str]) -> list[str]:

@@ -149,7 +149,8 @@ def _classify(
             plot_confusion(report, plot, title=f"{test.name}: {classifier.model_}, accuracy "
                                                 f"{report.accuracy:.3f}")
     if out is not None:
-        save(classifier, out, reader={"format": format, "label": label, "fill": fill,
+        save(classifier, out, reader={"format": format, "label": label or data.label_number,
+                                      "fill": fill,
                                       "label_column": data.label_column,
                                       "columns": data.columns,
                                       "channels": data.channels})
