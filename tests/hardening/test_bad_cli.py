@@ -27,11 +27,14 @@ def _train(cli, csv, *options):
 TRAIN_CASES = {
     "units-too-many-parameters": (["--units", 100_000], r"too large: its spec describes "
                                                          r"40,\d{3},\d{3},\d{3} parameters"),
-    "units-zero": (["--units", 0], r"'units' parameter of ForecastConfig must be an int"),
+    # The option beside the library's parameter: the user typed --units, not units.
+    "units-zero": (["--units", 0], r"'units' parameter of ForecastConfig \(--units\) must be "
+                                   r"an int"),
+    "n-in-zero-with-equals": (["--n-in=0"], r"'n_in' parameter of \w+ \(--n-in\)"),
     "n-in-zero": (["--n-in", 0], r"'n_in' parameter"),
     "n-in-longer-than-series": (["--n-in", 500], r"n_in"),
     "epochs-zero": (["--epochs", 0], r"'epochs' parameter"),
-    "lr-nan": (["--lr", "nan"], r"'lr' parameter of ForecastConfig must be a finite float"),
+    "lr-nan": (["--lr", "nan"], r"'lr' parameter of ForecastConfig \(--lr\) must be a finite float"),
     "lr-negative": (["--lr", -1], r"'lr' parameter"),
     "seed-negative": (["--seed", -1], r"'seed' parameter"),
     "seed-beyond-generators": (["--seed", 10**20], r"'seed' parameter.*\[0, 9223372036854775807\]"),

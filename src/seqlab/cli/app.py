@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import importlib
 import pkgutil
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -155,7 +156,7 @@ file system."""
 def describe_error(error: BaseException) -> str:
     """One line a user can act on, for any exception that reaches the command line."""
     if isinstance(error, SeqlabError):
-        return str(error)
+        return _with_option(str(error))
     if isinstance(error, OSError):
         verb = "write" if error.errno in _WRITE_ERRORS else "access"
         where = f" {error.filename}" if error.filename else " a file"
@@ -165,6 +166,21 @@ def describe_error(error: BaseException) -> str:
                 "`--help` say what each option costs.")
     return (f"unexpected {type(error).__name__}: {error}. This is a bug in seqlab; run again "
             f"with SEQLAB_DEBUG=1 for the traceback and report it.")
+
+
+def _with_option(message: str) -> str:
+    """`message` with the command-line option beside the library parameter it names, where
+    the user gave that option: "The 'max_length' parameter of SequenceClassifier
+    (--max-length) must be ..."."""
+    from seqlab.cli import _resume
+
+    found = re.match(r"The '(\w+)' parameter of [\w.-]+", message)
+    if found is None:
+        return message
+    flag = "--" + found.group(1).replace("_", "-")
+    if not any(a == flag or a.startswith(flag + "=") for a in _resume.ARGV or []):
+        return message
+    return message.replace(found.group(0), f"{found.group(0)} ({flag})", 1)
 
 
 def main() -> None:
