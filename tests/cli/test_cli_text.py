@@ -63,3 +63,25 @@ def test_train_text_says_when_steps_ended_training(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "stopped after 5 batches (--steps)" in out
     assert "trained 1 epoch(s) (--steps ran out)" in out
+
+
+def test_generate_without_a_prime_starts_where_the_model_can(tmp_path, capsys):
+    # A model of digits could not start from the default 'the ': generate failed with "The
+    # prime holds 4 character(s) ..." though no prime was given.
+    from seqlab.cli.app import run_cli
+
+    for name, text in (("digits", "0123456789 " * 300), ("words", "the cat and the hat. " * 150)):
+        corpus = tmp_path / f"{name}.txt"
+        corpus.write_text(text)
+        assert run_cli(["train-text", str(corpus), "--out", str(tmp_path / name), "--units", "8",
+                        "--epochs", "1", "--steps", "3", "--seq-len", "8", "--batch-size", "8",
+                        "--sample-length", "0", "--device", "cpu"]) == 0
+        capsys.readouterr()
+        assert run_cli(["generate", str(tmp_path / name), "--length", "12", "--seed", "1"]) == 0
+        shown = capsys.readouterr()
+        generated = shown.out.rstrip("\n")
+        assert len(generated) == (13 if name == "digits" else 16)
+        assert set(generated) <= set(text)
+        assert ("the default prime 'the '" in shown.err) == (name == "digits")
+        if name == "words":
+            assert generated.startswith("the ")

@@ -69,9 +69,15 @@ _train_text.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
 ], return_annotation=None)
 
 
+DEFAULT_PRIME = "the "
+"""What `generate` starts from without --prime, where the model knows its characters."""
+
+
 def _generate(
     bundle: Annotated[Path, typer.Argument(help="A bundle written by train-text.")],
-    prime: Annotated[str, typer.Option(help="Text to start from.")] = "the ",
+    prime: Annotated[str | None, typer.Option(
+        help="Text to start from.", show_default=f"{DEFAULT_PRIME!r}, or the model's first "
+        "character where it never saw those")] = None,
     length: Annotated[int, typer.Option(help="Characters to generate.")] = 400,
     temperature: Annotated[float, typer.Option(help="0 is greedy; below 1 is safer, above "
                                                "1 more surprising.")] = 0.5,
@@ -91,9 +97,17 @@ def _generate(
     encoders = [s for s in loaded.pipeline.steps if isinstance(s, EncodeStep)]
     if not encoders:
         raise ValidationError(f"Bundle {str(bundle)!r} has no vocabulary: it is not a text model.")
-    text = generate_text(loaded.model, encoders[0].vocabulary_, prime, length,
+    vocabulary = encoders[0].vocabulary_
+    shown = Output()
+    if prime is None:
+        prime = DEFAULT_PRIME
+        if vocabulary.unknown is None and not all(char in vocabulary for char in prime):
+            prime = str(next(iter(vocabulary)))  # a model of another script, or of digits
+            shown.warn(f"started from {prime!r}: the model never saw every character of "
+                       f"the default prime {DEFAULT_PRIME!r} (--prime sets one)")
+    text = generate_text(loaded.model, vocabulary, prime, length,
                          temperature=temperature, top_k=top_k, seed=seed)
-    Output().result(prime + text)
+    shown.result(prime + text)
 
 
 def register(app: typer.Typer) -> None:
