@@ -203,3 +203,11 @@ def test_a_missing_value_is_placed_by_line_or_by_id(tmp_path):
     with pytest.raises(ValidationError, match=r"sequence 's2' \(label 'bump'\) has a missing "
                                               r"or non-finite value at step 2"):
         read_labelled(_write(tmp_path, long, "long.csv"))
+
+
+def test_a_quoted_decimal_comma_in_a_comma_file_is_refused_with_what_to_do(tmp_path):
+    text = 'label,t0,t1\nup,"0,038","1,5"\ndown,"1,2","0,5"\n'
+    with pytest.raises(ValidationError, match=r"line 2, step 1: '0,038' is not a number.*with "
+                                              r"a decimal comma, separate the file's fields by "
+                                              r"';'"):
+        read_labelled(_write(tmp_path, text))

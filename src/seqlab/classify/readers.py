@@ -85,8 +85,12 @@ def _number(text: str, where: str) -> float:
     try:
         value = float(text)
     except ValueError:
+        comma = re.fullmatch(r"[-+]?\d+,\d+", text) is not None  # '"0,038"' in a comma file
         raise ValidationError(f"{where}: {text[:40]!r} is not a number (expected a number, or "
-                              f"'?' / an empty cell for a missing value).") from None
+                              f"'?' / an empty cell for a missing value)"
+                              + ("; with a decimal comma, separate the file's fields by ';' "
+                                 "(as spreadsheets save CSV where the comma is the decimal "
+                                 "mark) or write a point" if comma else "") + ".") from None
     # '1e400' reads as inf but is a huge number, not the missing value 'inf' spells.
     if abs(value) > FLOAT32_MAX and (math.isfinite(value) or "inf" not in text.lower()):
         raise ValidationError(f"{where}: {text[:40]!r} is beyond what float32 holds "
