@@ -211,3 +211,36 @@ def test_a_quoted_decimal_comma_in_a_comma_file_is_refused_with_what_to_do(tmp_p
                                               r"a decimal comma, separate the file's fields by "
                                               r"';'"):
         read_labelled(_write(tmp_path, text))
+
+
+def test_columns_that_only_resemble_a_text_csv_or_a_header_are_read_as_before(tmp_path):
+    # A label column named 'body' (a body part) made the file a text CSV of the labels.
+    long = "id,time,x,body\n1,0,0.1,arm\n1,1,0.2,arm\n2,0,0.3,leg\n2,1,0.4,leg\n"
+    data = read_labelled(_write(tmp_path, long), label="body")
+    assert data.kind == "values" and data.labels == ["arm", "leg"]
+    # Steps named by two patterns (acc1 ..., gyr1 ...) are steps, not columns to refuse.
+    header = ["class"] + [f"acc{k}" for k in range(1, 3)] + [f"gyr{k}" for k in range(1, 3)]
+    data = read_labelled(_write(tmp_path, _wide(header), "imu.csv"))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.lengths().tolist() == [4] * 4
+    # A header naming its label with a word no row holds, last: a header, not a row.
+    text = _wide(["400", "410", "420", "430", "variety"], label_last=True)
+    data = read_labelled(_write(tmp_path, text, "spectra.csv"))
+    assert len(data) == 4 and data.label_column == "variety"
+
+
+def test_a_missing_label_at_the_end_stays_missing_with_the_label_given_last(tmp_path):
+    # '1,2,3,4,' took 4 for the label and left a sequence of three steps.
+    text = "0,1,2,3,0\n1,2,3,4,\n2,3,4,5,1\n1,1,1,1,1\n"
+    with pytest.raises(ValidationError, match=r"line 2: the label is missing"):
+        read_labelled(_write(tmp_path, text), label="-1")
+    padded = "".join(f"{r},{r + 1},{r + 2},{'bump' if r % 2 else 'dip'},,\n" for r in range(4))
+    data = read_labelled(_write(tmp_path, padded, "padded.csv"))
+    assert data.labels == ["dip", "bump", "dip", "bump"] and data.lengths().tolist() == [3] * 4
+
+
+def test_new_ragged_data_is_not_moved_when_it_holds_no_labels(tmp_path):
+    from seqlab.classify.readers import read_wide_csv
+
+    path = _write(tmp_path, "0.1,0.2,0.3,0.4\n0.5,0.6,0.7\n0.1,0.2,0.3,0.9\n")
+    data = read_wide_csv(path, label="-1", labelled=False, columns=5)
+    assert [s.ravel().tolist() for s in data.sequences][1] == [0.5, 0.6, 0.7]

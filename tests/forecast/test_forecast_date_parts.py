@@ -87,3 +87,20 @@ def test_a_frame_with_split_dates_is_joined_like_a_file():
     data = prepare(frame)
     assert data.freq == "MS" and list(data.values.index) == list(MONTHS)
     assert list(frame.columns) == ["year", "month", "y"]  # the caller's frame untouched
+
+
+@pytest.mark.parametrize("text, names", [
+    # Terminals T1 ... T4 (or M4's ids M1, M2) are series, not quarters (or months).
+    ("year,terminal,passengers\n" + "".join(f"{y},T{t},{t * 100 + y}\n" for y in (2018, 2019)
+                                            for t in (1, 2, 3, 4)), ["T1", "T2", "T3", "T4"]),
+    ("unique_id,year,y\n" + "".join(f"M{i},{y},{i * y % 7}\n" for i in (1, 2)
+                                    for y in range(2018, 2022)), ["M1", "M2"]),
+    # One row a year: the year is the date, and the month of the peak a series.
+    ("year,month,max_temp\n" + "".join(f"{y},{y * 7 % 12 + 1},{30 + y % 5}\n"
+                                       for y in range(1990, 2020)), ["month", "max_temp"]),
+])
+def test_columns_that_only_resemble_parts_of_dates_are_left_as_they_were(write_csv, text,
+                                                                         names):
+    data = read_csv(write_csv(text))
+    assert data.names == names and data.freq.startswith("YS")
+    assert not any("joined" in n for n in data.notes)

@@ -75,3 +75,19 @@ def test_a_long_file_with_a_source_line_below_is_read(write_csv):
     data = read_csv(write_csv("unique_id,ds,y\n" + rows + "Source: company records,,\n"))
     assert data.names == ["A", "B"] and list(data.values.index) == list(MONTHS)
     assert "below the data ('Source: company records')" in _dropped(data)[0]
+
+
+@pytest.mark.parametrize("form", ["%d-%b-%Y", "%b %d, %Y", "%d %B %Y"])
+def test_dates_written_with_month_names_are_data_not_notes(write_csv, form):
+    # Each such date held a word and read as no date to a test meant for column names:
+    # the first and last 20 rows were dropped as notes.
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    text = "date,sales\n" + "".join(f'"{d.strftime(form)}",{k}\n' for k, d in enumerate(days))
+    data = read_csv(write_csv(text + "Total,1770\n"))
+    assert list(data.values.index) == list(days) and data.values["sales"].iloc[-1] == 59
+    assert "below the data ('Total')" in _dropped(data)[0]
+
+
+def test_a_date_with_a_remark_is_refused_not_dropped(write_csv):
+    with pytest.raises(ValidationError, match=r"not dates: '2017-12 \(provisional\)'"):
+        read_csv(write_csv("Monat;Umsatz\n" + DATA + "2017-12 (provisional);5,0\n"))

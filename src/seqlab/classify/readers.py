@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -449,7 +448,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     rows = _trailing_comma(rows)
     guessed = label is None and labelled and _words_last(rows)
     label = "-1" if guessed else label  # a file without a header, its labels last
-    rows = _labels_from_the_end(rows, label)
+    if labelled:
+        rows = _labels_from_the_end(rows, label, padded=guessed)
     width = max(len(r) for r in rows)
     joined = [",".join(r) for r in rows[:5]]
     if width < 2 or all(";" in line for line in joined) and \
@@ -588,29 +588,39 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
 
 def _words_last(rows: list[list[str]]) -> bool:
     """Whether every one of `rows` (two or more) is numbers ending in one word, its label
-    ('0.1,0.5,0.2,bump'): a file without a header, its labels last (a header would name
-    its steps too)."""
+    ('0.1,0.5,0.2,bump'), the first row's a class of the others: a file without a header,
+    its labels last (a header would name its steps by words too, or its label column by
+    a word no row holds)."""
     def ends_in_a_word(row: list[str]) -> bool:
         cells = [c.strip() for c in row]
         while cells and not cells[-1]:
             cells.pop()
         return len(cells) >= 2 and not _is_number(cells[-1]) and all(
             _is_number(c) for c in cells[:-1])
-    return len(rows) >= 2 and all(ends_in_a_word(r) for r in rows)
+    def word(row: list[str]) -> str:
+        return next(c.strip() for c in reversed(row) if c.strip())
+
+    # a first row whose word is no class of the others is a header: '400,410,420,variety'
+    return len(rows) >= 2 and all(ends_in_a_word(r) for r in rows) and \
+        word(rows[0]) in {word(r) for r in rows[1:]}
 
 
-def _labels_from_the_end(rows: list[list[str]], label: str | None) -> list[list[str]]:
+def _labels_from_the_end(rows: list[list[str]], label: str | None, padded: bool = False
+                         ) -> list[list[str]]:
     """`rows` of different lengths with a label given by a negative number (`-1`: the last)
     counted from each row's own last cell, moved to that place of the longest row (a
     ragged file, label last, whose shorter sequences end before it: '0.4,0.1,bump' beside
-    '0.3,0.2,0.5,dip'); `rows` as they are otherwise."""
+    '0.3,0.2,0.5,dip'); `rows` as they are otherwise. Blank cells after a row's label count
+    only where `padded` (the labels are words, `_words_last`): in rows of one length a
+    blank last cell is a missing label ('1,2,3,4,'), not a row whose label is its 4."""
     if label is None or not _POSITION.fullmatch(label.strip()) or int(label) > 0:
         return rows
     number = int(label)
     cut = [r[:max((k + 1 for k, c in enumerate(r) if c.strip()), default=0)] for r in rows]
     width = max(len(r) for r in cut)
-    if len({len(r) for r in cut}) == 1 or any(len(r) < -number for r in cut):
-        return rows
+    if len({len(r) for r in (cut if padded else rows)}) == 1 or any(
+            len(r) < -number for r in cut):
+        return cut if padded and width < max(len(r) for r in rows) else rows
     moved = []
     for row in cut:
         at = len(row) + number
@@ -631,30 +641,24 @@ def _labels_a_header(rows: list[list[str]]) -> bool:
         len(r) > named[0] and r[named[0]].strip() == first[named[0]] for r in rows[1:])
 
 
-def _step_stem(name: str) -> str | None:
-    """A step column's name without its numbers ('t#' of 't12', '#' of '400' or '0.5'); None
-    for a name without a digit."""
-    text = name.strip().lower()
-    if not re.search(r"\d", text):
-        return None
-    return "#" if _floats([text]) is not None else re.sub(r"\d+", "#", text)
+def _numbered(name: str) -> bool:
+    """Whether `name` holds a digit, as a step column's does ('t12', '400', 'acc_3')."""
+    return re.search(r"\d", name) is not None
 
 
 def _label_among_steps(header: list[str], position: int | None, label: str | None,
                        path: Path) -> int | None:
-    """The label column of a wide CSV whose steps are named alike ('t0', 't1' ... or 400,
-    410 ...: `_step_stem`, half the columns or more, three at least): the one column named
-    otherwise where the label was found by neither `label` nor a label name (`position` is
-    then the first column, the default); an error for any other column named otherwise,
-    which would be read as a step. `position` where the steps are not named alike."""
-    stems = [_step_stem(h) for h in header]
-    counts = Counter(s for s in stems if s is not None)
-    if not counts:
-        return position
-    stem, count = counts.most_common(1)[0]
+    """The label column of a wide CSV whose steps are named with numbers ('t0', 't1' ...,
+    'acc1' ... 'gyr1' ..., or 400, 410 ...: `_numbered`, half the columns or more, three
+    at least): the one column named without a digit where the label was found by neither
+    `label` nor a label name (`position` is then the first column, the default); an error
+    for any other column named without a digit ('patient'), which would be read as a
+    step. `position` where the steps are not named with numbers."""
+    numbered = [_numbered(h) for h in header]
+    count = sum(numbered)
     if count < 3 or 2 * count < len(header):
         return position
-    others = [k for k, s in enumerate(stems) if s != stem  # ids: refused by the caller
+    others = [k for k, n in enumerate(numbered) if not n  # ids: refused by the caller
               and header[k].strip().lower() not in _INDEX_NAMES]
     named = label is not None or (position is not None
                                   and header[position].strip().lower() in _LABEL_NAMES)
@@ -662,7 +666,7 @@ def _label_among_steps(header: list[str], position: int | None, label: str | Non
         return others[0]
     extra = [header[k] for k in others if k != position]
     if extra:
-        steps = [h for k, h in enumerate(header) if stems[k] == stem]
+        steps = [h for k, h in enumerate(header) if numbered[k]]
         raise ValidationError(
             f"{path}: the column {extra[0]!r} is neither a step (the steps are "
             f"{steps[0]!r} ... {steps[-1]!r}) nor the label "
@@ -853,16 +857,16 @@ def detect_format(path: str | Path) -> str:
     lowered = [h.strip().lower() for h in rows[0]]
     if "text" in lowered:
         return "text"
-    # 'review,sentiment': a column so named that holds words, not numbers
-    worded = [k for k, h in enumerate(lowered) if h in _TEXT_NAMES]
-    if worded and any(len(r) > worded[0] and not _is_number(r[worded[0]])
-                      for r in rows[1:6]):
-        return "text"
-    lowered = set(lowered)
     # The names read_long_csv accepts: an 'id, time, ...' file is long too, not a wide file
     # whose rows are (id, time, value) sequences of three steps.
-    if lowered & set(_SEQUENCE_NAMES) and lowered & set(_STEP_NAMES):
+    if set(lowered) & set(_SEQUENCE_NAMES) and set(lowered) & set(_STEP_NAMES):
         return "long"
+    # 'review,sentiment': a column so named that holds sentences (three words or more),
+    # not a label or a note ('arm', 'ok') beside numbers
+    worded = [k for k, h in enumerate(lowered) if h in _TEXT_NAMES]
+    if worded and any(len(r) > worded[0] and len(r[worded[0]].split()) >= 3
+                      for r in rows[1:6]):
+        return "text"
     return "wide"
 
 

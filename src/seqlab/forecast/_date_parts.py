@@ -40,33 +40,39 @@ _LABELS = {"month": r"M(\d{1,2})", "quarter": r"(?:Q|Qtr|Quarter|T)\s*(\d)"}
 T1 (trimestre)."""
 _DAY_NAMES = (*DATE_PART_NAMES["day"], "tag")
 """Names of a day-of-the-month column beside a month column ('Tag' is German's too)."""
+_PERIOD_NAMES = ("period", "periode", "periodo", "période", "zeitraum")
+"""Names of a column that may hold a part of the year as a label or a month's name."""
 _RANGES = {"month": (1, 12), "quarter": (1, 4), "day": (1, 31)}
 
 
-def join_date_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
+                    ) -> tuple[pd.DataFrame, list[str]]:
     """`frame` with its date parts joined into one column named 'date' (or 'year-month'
     ... where 'date' is taken) in the year column's place, and a note; `frame` as it is,
-    and no note, where it has no year column beside a month or a quarter column, where
+    and no note, where it has no year column beside a month or a quarter column (columns
+    in `exclude`, the user's id, value and covariate columns, are none), where each year
+    has one row (the year is the date; a 'month' beside it is a series), where
     another column holds the dates (the parts are then written out for people), or where a
     row's parts make no date."""
-    year = next((c for c in frame.columns if _named(c, "year") and
+    columns = [c for c in frame.columns if c not in exclude]
+    year = next((c for c in columns if _named(c, "year") and
                  _numbers(frame[c], (1000, 2999)) is not None), None)
-    if year is None:
+    if year is None or not frame[year].duplicated().any():
         return frame, []
     parts = {}
     for part in ("month", "quarter"):
-        column = next((c for c in frame.columns if c != year and _named(c, part)), None)
-        if column is None:  # a column of month names or labels ('Period': M01, Q1)
-            column = next((c for c in frame.columns if c != year and is_text(frame[c])
-                           and _part(frame[c], part) is not None), None)
-        if column is not None and _part(frame[column], part) is not None:
+        # named so, or 'period' holding month names or labels (BLS's M01, Q1)
+        column = next((c for c in columns if c != year and (_named(c, part) or (
+            str(c).strip().lower() in _PERIOD_NAMES and is_text(frame[c])))
+            and _part(frame[c], part) is not None), None)
+        if column is not None:
             parts[part] = column
     if not parts:
         return frame, []
     part = "month" if "month" in parts else "quarter"  # the finer
-    day = next((c for c in frame.columns if part == "month" and str(c).strip().lower()
-                in _DAY_NAMES
-                and _numbers(frame[c], _RANGES["day"]) is not None), None)
+    day = next((c for c in columns if part == "month" and str(c).strip().lower()
+                in _DAY_NAMES and _numbers(frame[c], _RANGES["day"]) is not None
+                and frame[[year, parts[part]]].duplicated().any()), None)
     used = [year, parts[part]] + ([day] if day is not None else [])
     if detect_date_column(frame, exclude=tuple(used)) is not None:
         return frame, []  # 'date, year, month': the dates are there

@@ -521,9 +521,9 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     named = [c for c in columns if named_like_a_date(c) and (
         str(c).strip().lower() in PLAIN_DATE_NAMES or holds_dates(frame[c], c))]
     if named:
-        return next((c for c in named if _written_as_dates(frame[c])), named[0]) \
+        return next((c for c in named if written_as_dates(frame[c])), named[0]) \
             if len(named) > 1 else named[0]
-    written = next((c for c in columns if _written_as_dates(frame[c])), None)
+    written = next((c for c in columns if written_as_dates(frame[c])), None)
     if written is not None:
         return written
     if len(columns) >= 2 and _is_time_axis(frame[columns[0]]):
@@ -532,10 +532,10 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
 
 
 def holds_dates(column: pd.Series, name: object) -> bool:
-    """Whether `column` holds dates: text that `_written_as_dates`, or, unless `name` is a
+    """Whether `column` holds dates: text that `written_as_dates`, or, unless `name` is a
     month's, a week's or a day's, whole numbers that `_integer_dates` reads as dates (years,
     YYYYMM, YYYYMMDD, serial days under `name`)."""
-    if _written_as_dates(column):
+    if written_as_dates(column):
         return True
     parts = {*DATE_PART_NAMES["month"], *DATE_PART_NAMES["week"], *DATE_PART_NAMES["day"]}
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) or \
@@ -547,7 +547,7 @@ def holds_dates(column: pd.Series, name: object) -> bool:
     return _integer_dates(np.unique(values).astype(np.int64), str(name)) is not None
 
 
-def _written_as_dates(column: pd.Series) -> bool:
+def written_as_dates(column: pd.Series) -> bool:
     """Whether `column` holds datetimes, or text of which most (over 90% of the first 200
     distinct values) parse as dates."""
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -805,7 +805,7 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
         # Names that recur over the dates (a store beside an item), not numbers, dates (a
         # revision time) or a value unique to each row.
         if pd.to_numeric(values, errors="coerce").notna().any() or \
-                2 * values.nunique() > len(values) or _written_as_dates(values):
+                2 * values.nunique() > len(values) or written_as_dates(values):
             continue
         both = f"{column},{layout.id_column.replace('/', ',')}"  # ids joined: their columns
         return (f"The column {column!r} tells the repeated rows apart: if each "

@@ -54,6 +54,7 @@ from seqlab.forecast._reading import (
     parse_dates,
     pivot_long,
     take,
+    written_as_dates,
 )
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
@@ -264,7 +265,7 @@ def _blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, list[str
 
 
 _WORD = r"[^\W\d_]{3,}"
-"""Three letters or more in a row: a word ('Total', 'Quelle', 'idBank'), not a date's."""
+"""Three letters or more in a row: a word ('Total', 'Quelle', 'idBank')."""
 _MARGIN_LOOK = 20
 """The most rows above or below the data read as notes (`_margins`)."""
 
@@ -294,7 +295,10 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
             return all(re.search(_WORD, c) and not _number(c) for c in cells) if cells \
                 else None
         text = str(cell).strip()
-        return bool(re.search(_WORD, text)) and not bool(names_dates(pd.Series([text])).iloc[0])
+        # A label ('Total', 'Source: INE', 'Stand: 01.02.2021'), not a date with a remark
+        # ('2023-12 (provisional)'): that is refused by the date reader, naming it.
+        return bool(re.match(_WORD, text) or re.search(_WORD, text) and not
+                    re.search(r"\d", text)) and not written_as_dates(pd.Series([text]))
 
     def run(order: range) -> list[int]:
         taken = []
@@ -367,6 +371,42 @@ def _dates_across(frame: pd.DataFrame) -> list[str]:
                    if not d)  # the series' names: a country, an indicator
     return list(names[dated]) if labelled and dated.sum() >= 3 and dated.mean() >= 0.8 \
         else []
+
+
+def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A file with the dates across (`_dates_across`: a row per series, a column per date,
+    as the World Bank, Eurostat and the OECD publish) turned into one with a 'date' column
+    and a column per series, with a note; `frame` as it is, and no note, otherwise.
+
+    The series are named by the first text column whose values name every row once (a
+    country), else by the text columns joined with '/' where that names every row once
+    (a country and an indicator: 'Norway/Fertility rate'); where nothing does, the file is
+    left for the reader to refuse with how to turn it. The other columns are left out.
+    """
+    across = set(_dates_across(frame))
+    if not across:
+        return frame, []
+    dated = [c for c in frame.columns if str(c).strip() in across]
+    text = [c for c in frame.columns if c not in dated and is_text(frame[c])]
+    naming = next(([c] for c in text if frame[c].notna().all()
+                   and not frame[c].astype(str).str.strip().duplicated().any()), text)
+    if not naming or frame[naming].isna().any(axis=None):
+        return frame, []
+    names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
+                                            axis=1)
+    if names.duplicated().any():
+        return frame, []
+    turned = frame[dated].T.reset_index(drop=True)
+    turned.columns = list(names)
+    turned.insert(0, "date", [str(c).strip() for c in dated])
+    turned.attrs = dict(frame.attrs)
+    left = [c for c in frame.columns if c not in dated and c not in naming and not (
+        str(c).startswith("Unnamed: ") and frame[c].isna().all())]
+    return turned, [f"turned the file: a row per series (named by "
+                    f"{' and '.join(map(repr, naming))}) with the dates across "
+                    f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}), read as a date "
+                    "column and a column per series"] + [
+        f"column {c!r} left out: neither a date nor the series' name" for c in left]
 
 
 def _date_part(column: pd.Series, name: str, index: pd.Index) -> bool:
@@ -615,8 +655,13 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     frame, rows, dropped_notes = _margins(frame, date_column, rows)
     dropped += dropped_notes
     if date_column is None:
-        frame, joined = join_date_parts(frame)
+        frame, joined = join_date_parts(frame, (id_column, value_column, *(covariates or [])))
         dropped += joined
+    if date_column is None and id_column is None and value_column is None and \
+            detect_date_column(frame) is None:
+        frame, turned = _turned(frame)
+        dropped += turned
+        rows = np.arange(len(frame)) if turned else rows
     if date_column is not None or id_column is not None or \
             detect_date_column(frame) is not None:  # without dates, a blank row is a gap
         frame, kept, blank = _blank_rows(frame)
@@ -721,6 +766,8 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                                              | {n.lower() for n in ID_NAMES})
     read_as = [note for note in (encoding, separated and f"{path.name}: {separated}")
                if note]
+    text, preamble = _preamble(text)
+    read_as += preamble
     header, first = _first_rows(text, path)
     names = [name.strip() for name in header]
     repeated = sorted(name for name, count in Counter(filter(None, names)).items()
@@ -783,6 +830,49 @@ def _numbers_unless_months(column: pd.Series, name: str) -> pd.Series:
         return column
     numbers = pd.to_numeric(column, errors="coerce")
     return numbers if numbers.notna().sum() == column.notna().sum() else column
+
+
+_PREAMBLE_LOOK = 30
+"""The most lines read for lines of notes above a header (`_preamble`)."""
+
+
+def _preamble(text: str) -> tuple[str, list[str]]:
+    """CSV `text` without the short lines of notes above its header, and a note naming
+    them: a title, or a source and a date as the World Bank writes above its tables
+    ('"Data Source","World Development Indicators",'), which pandas would take for the
+    header (then "Expected 3 fields in line 5, saw 68"). The header is the first row as
+    wide as the widest of the first `_PREAMBLE_LOOK`, every row after it (of those) is as
+    wide, its first cell names a column (no number, no date) and at least half its cells
+    are filled; the rows above it fill at most half as many cells. `text` as it is, and no
+    note, otherwise."""
+    lines = text[:200_000].splitlines(keepends=True)[:_PREAMBLE_LOOK * 3]
+    reader = csv.reader(lines, skipinitialspace=True)
+    rows: list[tuple[int, list[str]]] = []  # (lines above the row, the row)
+    try:
+        above = 0
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((above, row))
+            above = reader.line_num
+            if len(rows) >= _PREAMBLE_LOOK:
+                break
+    except csv.Error:
+        return text, []
+    if len(rows) < 3:
+        return text, []
+    width = max(len(row) for _, row in rows)
+    at = next(k for k, (_, row) in enumerate(rows) if len(row) == width)
+    line, header = rows[at]
+    first = header[0].strip()
+    if at == 0 or width < 2 or any(len(row) != width for _, row in rows[at:]) or any(
+            2 * sum(bool(c.strip()) for c in row) > width for _, row in rows[:at]) or \
+            2 * sum(bool(c.strip()) for c in header) < width or not first or \
+            _number(first) or bool(names_dates(pd.Series([first])).iloc[0]):
+        return text, []
+    shown = [row[0].strip() for _, row in rows[:at]]
+    return text[sum(map(len, lines[:line])):], [
+        f"skipped {line} line(s) above the header ({', '.join(map(repr, shown[:3]))}"
+        f"{' ...' if len(shown) > 3 else ''}): notes, not columns"]
 
 
 def _first_rows(text: str, path: Path) -> tuple[list[str], list[str]]:

@@ -1,0 +1,70 @@
+"""Files laid out for people: lines of notes above the header are skipped, and a file with
+the dates across (a row per series) is turned, each with a note."""
+
+import pandas as pd
+import pytest
+
+from seqlab.errors import ValidationError
+from seqlab.forecast.data import read_csv
+
+YEARS = list(range(1990, 2020))
+
+
+def _across(names, header="country", starts=None):
+    starts = starts or [0] * len(names)
+    return f"{header}," + ",".join(map(str, YEARS)) + "\n" + "".join(
+        f"{name}," + ",".join("" if y < start else str(100 + 10 * k + y)
+                              for y in range(len(YEARS))) + "\n"
+        for k, (name, start) in enumerate(zip(names, starts, strict=True)))
+
+
+def test_a_file_with_the_dates_across_is_turned_into_a_column_per_series(write_csv):
+    # It was refused ("the file holds one row per series with the dates across").
+    data = read_csv(write_csv(_across(["Aruba", "Chad", "Peru"], starts=[0, 5, 2])))
+    assert data.names == ["Aruba", "Chad", "Peru"] and data.freq.startswith("YS")
+    assert list(data.values.index) == list(pd.date_range("1990", periods=30, freq="YS"))
+    assert data.spans["Chad"][0] == 5 and data.values["Peru"].iloc[-1] == 100 + 20 + 29
+    assert any(n.startswith("turned the file: a row per series (named by 'country')")
+               for n in data.notes)
+
+
+def test_series_named_by_two_columns_together_and_other_columns_left_out(write_csv):
+    text = "country,indicator,code," + ",".join(map(str, YEARS)) + "\n" + "".join(
+        f"{c},{i},{c[:2]}{i[:1]}," + ",".join(str(100 + y + len(i)) for y in range(30)) + "\n"
+        for c in ("Aruba", "Chad") for i in ("gdp", "population"))
+    data = read_csv(write_csv(text))
+    # 'code' names every row once too: it names the series.
+    assert data.names == ["Arg", "Arp", "Chg", "Chp"]
+    without = text.replace(",code", "").replace(",Arg,", ",").replace(",Arp,", ",") \
+        .replace(",Chg,", ",").replace(",Chp,", ",")
+    data = read_csv(write_csv(without, "two.csv"))
+    assert data.names == ["Aruba/gdp", "Aruba/population", "Chad/gdp", "Chad/population"]
+
+
+def test_lines_of_notes_above_the_header_are_skipped(write_csv):
+    # The World Bank's download: pandas failed "Expected 3 fields in line 5, saw 32".
+    text = ('"Data Source","World Development Indicators",\n\n'
+            '"Last Updated Date","2023-12-18",\n\n' + _across(["Aruba", "Chad"]))
+    data = read_csv(write_csv(text))
+    assert data.names == ["Aruba", "Chad"] and len(data.values) == 30
+    assert data.notes[0] == ("skipped 4 line(s) above the header ('Data Source', 'Last "
+                             "Updated Date'): notes, not columns")
+
+
+def test_a_title_above_a_monthly_file_is_skipped(write_csv):
+    months = pd.date_range("2020-01-01", periods=24, freq="MS")
+    text = "Monthly sales report\ndate,sales\n" + "".join(f"{d:%Y-%m-%d},{k}\n"
+                                                          for k, d in enumerate(months))
+    data = read_csv(write_csv(text))
+    assert data.names == ["sales"] and list(data.values.index) == list(months)
+    assert "skipped 1 line(s) above the header ('Monthly sales report')" in data.notes[0]
+
+
+@pytest.mark.parametrize("text", [
+    "sales\n1,234\n2,345\n3,456\n",  # unquoted thousands: the rows' extra cells, no title
+    "2020-01,5\n2020-02,6\n2020-03,7,8\n",  # a date first: no header to skip to
+])
+def test_what_is_no_title_is_not_skipped(write_csv, text):
+    with pytest.raises(ValidationError) as caught:
+        read_csv(write_csv(text))
+    assert "skipped" not in str(caught.value)
