@@ -244,3 +244,28 @@ def test_new_ragged_data_is_not_moved_when_it_holds_no_labels(tmp_path):
     path = _write(tmp_path, "0.1,0.2,0.3,0.4\n0.5,0.6,0.7\n0.1,0.2,0.3,0.9\n")
     data = read_wide_csv(path, label="-1", labelled=False, columns=5)
     assert [s.ravel().tolist() for s in data.sequences][1] == [0.5, 0.6, 0.7]
+
+
+def test_new_data_under_the_training_files_header_of_numbers_is_not_a_sequence(tmp_path,
+                                                                              capsys):
+    # 'seqlab predict' read a new file's header '400,410,...' as a sequence to classify.
+    from seqlab.cli.app import run_cli
+
+    steps = ["400", "410", "420", "430"]
+    train = _write(tmp_path, _wide(["label", *steps]) + "".join(
+        f"{tag}," + ",".join(map(str, values)) + "\n" for tag, values in ROWS * 2), "train.csv")
+    bundle = tmp_path / "model"
+    assert run_cli(["classify", str(train), "--model", "rocket", "--members", "1",
+                    "--time-budget", "5", "--out", str(bundle)]) == 0
+    rows = "".join(",".join(map(str, values)) + "\n" for _, values in ROWS)
+    new = _write(tmp_path, ",".join(steps) + "\n" + rows, "new.csv")
+    capsys.readouterr()
+    assert run_cli(["predict", str(bundle), str(new)]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == "sequence,label,p_bump,p_dip" and len(shown) == 1 + 4
+    # Without that header the same rows are four sequences too, and with a row of other
+    # numbers above them, five: only the training file's names make a header.
+    for text, count in ((rows, 4), ("1,2,3,4\n" + rows, 5)):
+        capsys.readouterr()
+        assert run_cli(["predict", str(bundle), str(_write(tmp_path, text, "plain.csv"))]) == 0
+        assert len(capsys.readouterr().out.splitlines()) == 1 + count

@@ -54,7 +54,8 @@ class LabelledSequences:
     is then known by its place in the file).
     `label_number`: the label column of a wide CSV without a header found by the reader
     (its labels last: '-1'), for new data to be read alike. `lines`: each sequence's line in a
-    wide CSV, for messages.
+    wide CSV, for messages; `steps`: the names a wide CSV's header gives its steps, for
+    new data to be known by (a header of numbers, such as wavelengths, is no sequence).
     """
 
     sequences: list[Any]
@@ -68,6 +69,7 @@ class LabelledSequences:
     ids: list[str] | None = None
     label_number: str | None = None
     lines: list[int] | None = None
+    steps: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -418,7 +420,8 @@ def _trailing_comma(rows: list[list[str]]) -> list[list[str]]:
 
 
 def read_wide_csv(path: str | Path, *, label: str | None = None,
-                  labelled: bool = True, columns: int | None = None) -> LabelledSequences:
+                  labelled: bool = True, columns: int | None = None,
+                  steps: list[str] | None = None) -> LabelledSequences:
     """Read a wide CSV: one sequence a row, a label column and one column per step; a
     shorter sequence ends with blank cells (or NA, nan: R and numpy pad so; '?' is a
     missing value).
@@ -426,7 +429,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     With `labelled` False (data to predict on) and a `label` column the header lacks,
     every column holds values; with a label given by number, `columns` (the training
     file's width) says whether the new file has the label column (as wide) or not (one
-    column fewer).
+    column fewer); a first row naming the training file's `steps` (with or without its
+    label column) is a header, even of numbers ('400,410,420').
 
     The label column is `label` (a name; in a file without a header, or whose header has
     no such name, a number: 1 the first column, -1 the last), else a column named
@@ -485,7 +489,10 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         _is_number(c) for c in first)) else _label_position(label, width)
     skip = by_number if by_number is not None else 0  # the label's cell may be a word
     steps_named = not all(_is_number(c) for k, c in enumerate(first) if k != skip)
-    has_header = (steps_named or looks_named
+    cells = [c.strip() for c in first]
+    known = steps is not None and (cells == steps or (len(cells) == len(steps) + 1 and any(
+        cells[:k] + cells[k + 1:] == steps for k in range(len(cells)))))
+    has_header = (steps_named or looks_named or known
                   or (label is not None and by_number is None and labelled))
     header = first if has_header else [f"c{k}" for k in range(width)]
     body = rows[1:] if has_header else rows
@@ -583,7 +590,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              ["value"], header[position] if has_header and position is not None
                              else None, width, notes, label_number="-1" if guessed else None,
-                             lines=lines)
+                             lines=lines, steps=[h.strip() for k, h in enumerate(header)
+                                                 if k != position] if has_header else None)
 
 
 def _words_last(rows: list[list[str]]) -> bool:
@@ -872,11 +880,13 @@ def detect_format(path: str | Path) -> str:
 
 def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
                   fill: str | None = None, labelled: bool = True,
-                  columns: int | None = None) -> LabelledSequences:
+                  columns: int | None = None, steps: list[str] | None = None
+                  ) -> LabelledSequences:
     """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
     absent (data to predict on); `columns` is then the training file's width, for a wide
-    CSV whose label was given by number (`read_wide_csv`)."""
+    CSV whose label was given by number, and `steps` its header's step names
+    (`read_wide_csv`)."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
@@ -886,7 +896,8 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     if format == "ts":
         data = read_ts(path, labelled=labelled)
     elif format == "wide":
-        data = read_wide_csv(path, label=label, labelled=labelled, columns=columns)
+        data = read_wide_csv(path, label=label, labelled=labelled, columns=columns,
+                             steps=steps)
     elif format == "long":
         data = read_long_csv(path, label=label, labelled=labelled)
     else:

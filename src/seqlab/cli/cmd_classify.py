@@ -44,10 +44,13 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     # has no labels, and its first column is a step, not a label.
     label = reader.get("label") or reader.get("label_column")
     columns = classifier.reader_.get("columns")
+    steps = reader.get("steps")
     data = read_labelled(data_file, format=reader.get("format", "auto"),
                          label=label if isinstance(label, str) else None,
                          fill=reader.get("fill"), labelled=False,
-                         columns=columns if isinstance(columns, int) else None)
+                         columns=columns if isinstance(columns, int) else None,
+                         steps=steps if isinstance(steps, list) and all(
+                             isinstance(n, str) for n in steps) else None)
     names = reader.get("channels")
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
@@ -152,7 +155,7 @@ def _classify(
         save(classifier, out, reader={"format": format, "label": label or data.label_number,
                                       "fill": fill,
                                       "label_column": data.label_column,
-                                      "columns": data.columns,
+                                      "columns": data.columns, "steps": data.steps,
                                       "channels": data.channels})
     seconds = time.monotonic() - started
     if as_json:
