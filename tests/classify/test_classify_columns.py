@@ -269,3 +269,12 @@ def test_new_data_under_the_training_files_header_of_numbers_is_not_a_sequence(t
         capsys.readouterr()
         assert run_cli(["predict", str(bundle), str(_write(tmp_path, text, "plain.csv"))]) == 0
         assert len(capsys.readouterr().out.splitlines()) == 1 + count
+
+
+def test_a_word_above_numbered_steps_names_the_label_column(tmp_path):
+    # 'species,400,410,...' was a sequence of class 'species' (400, 410 ... its values).
+    data = read_labelled(_write(tmp_path, _wide(["species", "400", "410", "420", "430"])))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.label_column == "species"
+    # Without a header the first row's class recurs below it: a row of data.
+    headerless = "".join(f"{tag}," + ",".join(map(str, values)) + "\n" for tag, values in ROWS)
+    assert len(read_labelled(_write(tmp_path, headerless, "plain.csv"))) == 4

@@ -639,14 +639,19 @@ def _labels_from_the_end(rows: list[list[str]], label: str | None, padded: bool 
 
 
 def _labels_a_header(rows: list[list[str]]) -> bool:
-    """Whether the first of `rows` is a header naming a label column (label, class ...)
-    above numbered steps (400, 410 ... nm): every other cell a number, and the label
-    name not found again in its column (a class 'y' would be)."""
+    """Whether the first of `rows` is a header naming its label column above numbered
+    steps ('label,400,410 ...', 'species,0.5,1.0 ...'): one cell a word, every other a
+    number, and that word not found again in its column (a class 'y' or 'setosa' would be:
+    a first row of data, in a file without a header) where the classes below it recur or
+    the word is a label name (label, class, target, y)."""
     first = [c.strip() for c in rows[0]]
-    named = [k for k, c in enumerate(first) if c.lower() in _LABEL_NAMES]
-    return len(named) == 1 and all(_is_number(c) and c not in _MISSING
-                                   for k, c in enumerate(first) if k != named[0]) and not any(
-        len(r) > named[0] and r[named[0]].strip() == first[named[0]] for r in rows[1:])
+    words = [k for k, c in enumerate(first) if not _is_number(c) or c in _MISSING]
+    if len(words) != 1:
+        return False
+    below = [r[words[0]].strip() for r in rows[1:] if len(r) > words[0]]
+    # A name no row holds, where the rows' classes recur (a label name: wherever)
+    return first[words[0]] not in below and (first[words[0]].lower() in _LABEL_NAMES
+                                             or len(set(below)) < len(below))
 
 
 def _numbered(name: str) -> bool:
