@@ -126,6 +126,14 @@ FORECAST_DATA_CASES = {
         r"'store_id' tells the repeated rows apart: if each \(store_id, item_id\) pair is a "
         r"series, name both as the id: id_column='store_id,item_id' \(--id-column "
         r"store_id,item_id\)"),
+    # Numbered stores beside items (Kaggle's store-item demand file): the stores were a
+    # candidate value column, and the message asked for --value-column alone.
+    "numbered-stores-beside-items": (
+        "date,store,item,sales\n" + "".join(
+            f"2018-{m:02d}-01,{s},{i},{10 * s + i + m}\n" for m in range(1, 13)
+            for s in (1, 2, 3) for i in (1, 2)),
+        r"repeats each \(item, date\) pair, and the column 'store' tells them apart: .*"
+        r"--id-column store,item --value-column sales"),
     # A price that differs between the repeated rows is no second id: no advice to join.
     "repeated-rows-told-apart-by-a-price": (
         "unique_id,ds,y,price\n" + "".join(f"a,2020-01-{d:02d},{d},{d + 0.5}\n"

@@ -904,6 +904,24 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         elif len(numeric) == 1:
             value_column = numeric[0]
         else:
+            # 'date,store,item,sales': a numeric column telling the repeated (item, date)
+            # pairs apart is a second id, not a candidate value.
+            # It holds as many values as the largest group of repeats (a store per row of
+            # an item's date), where a value column would hold many more.
+            keys = frame[[id_column, date]]
+            most = int(keys.value_counts().max()) if len(keys) else 0
+            told = [c for c in numeric if most > 1 and pd.api.types.is_integer_dtype(frame[c])
+                    and frame[c].nunique() == most
+                    and not pd.concat([keys, frame[c]], axis=1).duplicated().any()]
+            if len(told) == 1 and len(numeric) == 2:
+                both = f"{told[0]},{id_column}"
+                value = next(c for c in numeric if c != told[0])
+                raise ValidationError(
+                    f"The long file (series in {id_column!r}, dates in {date!r}) repeats "
+                    f"each ({id_column}, {date}) pair, and the column {told[0]!r} tells them "
+                    f"apart: if each ({told[0]}, {id_column}) pair is a series, name both as "
+                    f"the id and the values: --id-column {both} --value-column {value} "
+                    f"(id_column={both!r}, value_column={value!r}).")
             raise ValidationError(
                 f"The long file (series in {id_column!r}, dates in {date!r}) has "
                 f"{'no' if not numeric else 'several'} numeric column(s) that could hold the "
