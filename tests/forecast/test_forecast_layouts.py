@@ -68,3 +68,32 @@ def test_what_is_no_title_is_not_skipped(write_csv, text):
     with pytest.raises(ValidationError) as caught:
         read_csv(write_csv(text))
     assert "skipped" not in str(caught.value)
+
+
+def test_a_file_with_the_steps_across_is_turned_like_m4s_and_m5s(write_csv):
+    # M4's training files: an id, then V2, V3 ... with each series ending where its
+    # values do (its V28, V29 empty): refused as "columns that hold no values at all".
+    m4 = '"V1",' + ",".join(f'"V{k}"' for k in range(2, 30)) + "\n" + "".join(
+        f'"M{i}",' + ",".join(f'"{100 + k + i}"' if k < 20 + 2 * i else '""'
+                              for k in range(28)) + "\n" for i in (1, 2, 3))
+    data = read_csv(write_csv(m4))
+    assert data.names == ["M1", "M2", "M3"] and data.freq is None
+    assert {n: data.spans[n] for n in data.names} == {"M1": (0, 21), "M2": (0, 23),
+                                                      "M3": (0, 25)}
+    assert data.values["M2"].iloc[0] == 102
+    # M5's sales: ids, then d_1 ... d_40: forecast as 40 'series' d_1 ... of 3 points.
+    m5 = "id,item_id,store_id," + ",".join(f"d_{k}" for k in range(1, 41)) + "\n" + "".join(
+        f"HOBBIES_{i}_CA_1,HOBBIES_{i},CA_1," + ",".join(str((k + i) % 5) for k in range(40))
+        + "\n" for i in range(3))
+    data = read_csv(write_csv(m5, "m5.csv"))
+    assert data.names == ["HOBBIES_0_CA_1", "HOBBIES_1_CA_1", "HOBBIES_2_CA_1"]
+    assert len(data.values) == 40 and list(data.values["HOBBIES_1_CA_1"].iloc[:3]) == [1, 2, 3]
+    assert any("column 'store_id' left out" in n for n in data.notes)
+
+
+def test_rows_named_by_months_are_the_steps_of_a_wide_file_not_series(write_csv):
+    text = "month,s1,s2,s3\n" + "".join(f"{m},{k},{k + 1},{k + 2}\n" for k, m in enumerate(
+        ["January", "February", "March", "April"]))
+    with pytest.raises(ValidationError) as caught:
+        read_csv(write_csv(text))
+    assert "turned" not in str(caught.value)

@@ -195,6 +195,7 @@ _MONTH_WORDS = {
 Dutch, Portuguese, Polish and the Scandinavian languages write them, by the English
 abbreviation pandas reads (the names these languages share with English are left out)."""
 MONTHS_IN_ENGLISH = {word: english for english, words in _MONTH_WORDS.items() for word in words}
+"""Other languages' month words (lower case) by the English abbreviation pandas reads."""
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTHS_IN_ENGLISH, key=len, reverse=True))
                          + r")\b\.?", re.IGNORECASE)
 
@@ -780,9 +781,11 @@ def _named(columns: list[str], names: tuple[str, ...]) -> list[str]:
     return [c for c in columns if str(c).strip().lower() in names]
 
 
-_MONTHS = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
-           .strftime("%b").tolist() + pd.date_range("2000-01-01", periods=12, freq="MS")
-           .strftime("%B").tolist()} | set(MONTHS_IN_ENGLISH)
+MONTH_NAMES = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
+               .strftime("%b").tolist() + pd.date_range("2000-01-01", periods=12, freq="MS")
+               .strftime("%B").tolist()} | set(MONTHS_IN_ENGLISH)
+"""Months' names and abbreviations, lower case, in English and the languages
+`MONTHS_IN_ENGLISH` reads."""
 
 
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
@@ -822,7 +825,7 @@ def _part_of_a_date(column: pd.Series) -> str | None:
         return None
     if values.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?").all():
         return "times of day"
-    if values.str.lower().str.rstrip(".").isin(_MONTHS).all():
+    if values.str.lower().str.rstrip(".").isin(MONTH_NAMES).all():
         return "month names"
     if values.str.fullmatch(_PERIOD_LABEL, case=False).all():
         return "periods of the year"

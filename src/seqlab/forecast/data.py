@@ -39,6 +39,7 @@ from seqlab.forecast._date_parts import join_date_parts
 from seqlab.forecast._reading import (
     DATE_PART_NAMES,
     ID_NAMES,
+    MONTH_NAMES,
     LongLayout,
     check_finite_float32,
     classify,
@@ -375,7 +376,8 @@ def _dates_across(frame: pd.DataFrame) -> list[str]:
 
 def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """A file with the dates across (`_dates_across`: a row per series, a column per date,
-    as the World Bank, Eurostat and the OECD publish) turned into one with a 'date' column
+    as the World Bank, Eurostat and the OECD publish) or the steps across (`_steps_across`:
+    M4's V2, V3 ..., M5's d_1, d_2 ...) turned into one with a 'date' (or 'step') column
     and a column per series, with a note; `frame` as it is, and no note, otherwise.
 
     The series are named by the first text column whose values name every row once (a
@@ -384,9 +386,14 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     left for the reader to refuse with how to turn it. The other columns are left out.
     """
     across = set(_dates_across(frame))
-    if not across:
+    if across:
+        kind, dated = "date", [c for c in frame.columns if str(c).strip() in across]
+        labels: list[object] = [str(c).strip() for c in dated]
+    else:
+        kind, steps = "step", _steps_across(frame)
+        dated, labels = list(steps), list(steps.values())
+    if not dated:
         return frame, []
-    dated = [c for c in frame.columns if str(c).strip() in across]
     text = [c for c in frame.columns if c not in dated and is_text(frame[c])]
     naming = next(([c] for c in text if frame[c].notna().all()
                    and not frame[c].astype(str).str.strip().duplicated().any()), text)
@@ -394,19 +401,38 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return frame, []
     names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
                                             axis=1)
-    if names.duplicated().any():
-        return frame, []
+    if names.duplicated().any() or (kind == "step" and (
+            written_as_dates(names) or names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any())):
+        return frame, []  # rows named by dates or months are steps of a wide file
     turned = frame[dated].T.reset_index(drop=True)
     turned.columns = list(names)
-    turned.insert(0, "date", [str(c).strip() for c in dated])
+    turned.insert(0, kind, labels)
     turned.attrs = dict(frame.attrs)
     left = [c for c in frame.columns if c not in dated and c not in naming and not (
         str(c).startswith("Unnamed: ") and frame[c].isna().all())]
     return turned, [f"turned the file: a row per series (named by "
-                    f"{' and '.join(map(repr, naming))}) with the dates across "
-                    f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}), read as a date "
+                    f"{' and '.join(map(repr, naming))}) with the {kind}s across "
+                    f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}), read as a {kind} "
                     "column and a column per series"] + [
-        f"column {c!r} left out: neither a date nor the series' name" for c in left]
+        f"column {c!r} left out: neither a {kind} nor the series' name" for c in left]
+
+
+def _steps_across(frame: pd.DataFrame) -> dict[object, int]:
+    """The columns named as numbered steps (a common prefix and 1, 2, 3 ... in order: M4's
+    V2 ... V29, M5's d_1 ... d_1941), by column, with their numbers: three at least, all
+    but the text columns (and empty ones), and every one holding numbers or nothing; {}
+    otherwise."""
+    found = {c: re.fullmatch(r"([^\W\d]*_?)(\d+)", str(c).strip()) for c in frame.columns}
+    numbered = {c: m for c, m in found.items() if m and not is_text(frame[c])}
+    stems = {m.group(1) for m in numbered.values()}
+    if len(stems) != 1 or len(numbered) < 3:
+        return {}
+    others = [c for c in frame.columns if c not in numbered and not (
+        is_text(frame[c]) or frame[c].isna().all())]
+    numbers = [int(m.group(2)) for m in numbered.values()]
+    if others or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return {}
+    return dict(zip(numbered, numbers, strict=True))
 
 
 def _date_part(column: pd.Series, name: str, index: pd.Index) -> bool:
