@@ -104,3 +104,17 @@ def test_columns_that_only_resemble_parts_of_dates_are_left_as_they_were(write_c
     data = read_csv(write_csv(text))
     assert data.names == names and data.freq.startswith("YS")
     assert not any("joined" in n for n in data.notes)
+
+
+def test_a_quarter_written_out_beside_year_and_month_is_left_out(write_csv):
+    rows = [(d.year, d.quarter, d.month, k) for k, d in enumerate(MONTHS)]
+    data = read_csv(write_csv(_file("year,quarter,month,sales", rows)))
+    assert data.names == ["sales"] and list(data.values.index) == list(MONTHS)
+
+
+def test_days_without_their_day_column_are_not_joined_into_repeated_months(write_csv):
+    rows = [(2020, 1 + k // 10, k) for k in range(30)]  # ten rows a month, no day
+    with pytest.raises(ValidationError, match=r"these appear more than once: 2020-01-01\.") \
+            as caught:
+        read_csv(write_csv(_file("year,month,sales", rows)))
+    assert "2020-02-01" not in str(caught.value)  # dates the file never wrote, once joined

@@ -97,3 +97,30 @@ def test_rows_named_by_months_are_the_steps_of_a_wide_file_not_series(write_csv)
     with pytest.raises(ValidationError) as caught:
         read_csv(write_csv(text))
     assert "turned" not in str(caught.value)
+
+
+@pytest.mark.parametrize("names", [
+    ["Jan", "Feb", "Mar", "Apr"],  # a table of a year by month: one series, not four
+    ["KW01", "KW02", "KW03", "KW04"],
+    ["A", "B", "date", "C"],  # a series named 'date' would be taken for the dates
+])
+def test_rows_named_by_months_weeks_or_dates_are_not_turned(write_csv, names):
+    with pytest.raises(ValidationError, match=r"columns are named by dates"):
+        read_csv(write_csv(_across(names, header="")))
+
+
+def test_dates_across_newest_first_are_read_oldest_first(write_csv):
+    text = "country," + ",".join(map(str, YEARS[::-1])) + "\n" + "".join(
+        f"{c}," + ",".join(str(100 + k + y) for y in range(30))[::1] + "\n"
+        for k, c in enumerate(("Aruba", "Chad")))
+    data = read_csv(write_csv(text))
+    assert data.values.index[0] == pd.Timestamp("1990-01-01")
+    assert data.values["Aruba"].iloc[0] == 100 + 29 and data.values["Aruba"].iloc[-1] == 100
+
+
+def test_a_header_naming_fewer_columns_than_its_rows_is_not_skipped(write_csv):
+    # 'series,values' above 'A,1,2,3,4': a header with too few names, not a line of notes.
+    text = "series,values\n" + "".join(f"{s},{k},{k + 1},{k + 2},{k + 3}\n"
+                                       for k, s in enumerate("ABC"))
+    with pytest.raises(ValidationError, match=r"rows hold more cells than its header"):
+        read_csv(write_csv(text))

@@ -74,8 +74,12 @@ def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
                 in _DAY_NAMES and _numbers(frame[c], _RANGES["day"]) is not None
                 and frame[[year, parts[part]]].duplicated().any()), None)
     used = [year, parts[part]] + ([day] if day is not None else [])
-    if detect_date_column(frame, exclude=tuple(used)) is not None:
+    written_out = tuple(c for c in columns if any(_named(c, p) for p in DATE_PART_NAMES))
+    if detect_date_column(frame, exclude=tuple(used) + written_out) is not None:
         return frame, []  # 'date, year, month': the dates are there
+    if frame[used].duplicated().any() and not any(
+            is_text(frame[c]) for c in frame.columns if c not in used):
+        return frame, []  # repeats no column of names tells apart: days without their day
     dates = _dates(_numbers(frame[year], (1000, 2999)), _part(frame[parts[part]], part), part,
                    _numbers(frame[day], _RANGES["day"]) if day is not None else None)
     if dates is None:

@@ -791,7 +791,7 @@ MONTH_NAMES = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
                         layout: LongLayout) -> str:
     """What to do about repeated (id, date) pairs (`key`, one per row): where a column of
-    `others` tells them apart, join it with the date (`_part_of_a_date`: 'period' holding
+    `others` tells them apart, join it with the date (`part_of_a_date`: 'period' holding
     M01 ... beside 'year') or, where it holds names that recur over the dates, with the id
     ('store_id' beside 'item_id': each pair is a series); otherwise drop or aggregate
     them."""
@@ -800,7 +800,7 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
         if not is_text(values) or pd.DataFrame({"key": key, "told": values.to_numpy()}
                                                ).duplicated().any():
             continue
-        part = _part_of_a_date(values)
+        part = part_of_a_date(values)
         if part is not None:
             return (f"The column {column!r} holds {part}: the dates seem split over "
                     f"{layout.date_column!r} and {column!r}. Join them into one date column "
@@ -817,7 +817,7 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
     return "Drop or aggregate the repeated rows."
 
 
-def _part_of_a_date(column: pd.Series) -> str | None:
+def part_of_a_date(column: pd.Series) -> str | None:
     """'times of day', 'month names' or 'periods of the year' (`_PERIOD_LABEL`) when every
     value of the text `column` is one (a date written over two columns), else None."""
     values = column.dropna().astype(str).str.strip()
@@ -832,9 +832,9 @@ def _part_of_a_date(column: pd.Series) -> str | None:
     return None
 
 
-_PERIOD_LABEL = r"(?:Q|Qtr|Quarter|H|S|M|W|Wk|Week)\s*\d{1,2}"
+_PERIOD_LABEL = r"(?:Q|Qtr|Quarter|H|S|M|W|Wk|Week|KW)\s*\d{1,2}"
 """A quarter, half, month or week written without its year: Q1, Qtr1, H2, M01 (the US
-Bureau of Labor Statistics' months), W02."""
+Bureau of Labor Statistics' months), W02, KW02 (Kalenderwoche)."""
 
 
 def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
@@ -882,7 +882,7 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                    "no text column names the series")
                 + ": pass `id_column` (--id-column) and `value_column` (--value-column).")
         id_column = text[0]
-        part = _part_of_a_date(frame[id_column])
+        part = part_of_a_date(frame[id_column])
         if part is not None:
             raise ValidationError(
                 f"The column {id_column!r} holds {part}, not names of series: the dates "

@@ -53,6 +53,7 @@ from seqlab.forecast._reading import (
     named_like_a_date,
     names_dates,
     parse_dates,
+    part_of_a_date,
     pivot_long,
     take,
     written_as_dates,
@@ -401,12 +402,23 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return frame, []
     names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
                                             axis=1)
-    if names.duplicated().any() or (kind == "step" and (
-            written_as_dates(names) or names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any())):
-        return frame, []  # rows named by dates or months are steps of a wide file
+    if names.duplicated().any() or written_as_dates(names) or \
+            names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any() or (
+                kind == "date" and part_of_a_date(names)):
+        return frame, []  # rows named by dates, months or weeks: a table of a year by month
     turned = frame[dated].T.reset_index(drop=True)
     turned.columns = list(names)
-    turned.insert(0, kind, labels)
+    if any(named_like_a_date(n) for n in names):
+        return frame, []  # a series named 'date' or 'month' would be taken for the dates
+    column = kind if kind not in turned.columns else f"_{kind}"
+    turned.insert(0, column, labels)
+    if kind == "date":  # newest first, as some offices write them: oldest first here
+        try:
+            order = parse_dates(turned[column], column)
+        except ValidationError:
+            order = None
+        if order is not None and len(order) > 1 and order.is_monotonic_decreasing:
+            turned = turned.iloc[::-1].reset_index(drop=True)
     turned.attrs = dict(frame.attrs)
     left = [c for c in frame.columns if c not in dated and c not in naming and not (
         str(c).startswith("Unnamed: ") and frame[c].isna().all())]
@@ -871,7 +883,8 @@ def _preamble(text: str) -> tuple[str, list[str]]:
     wide, its first cell names a column (no number, no date) and at least half its cells
     are filled; the rows above it fill at most half as many cells. `text` as it is, and no
     note, otherwise."""
-    lines = text[:200_000].splitlines(keepends=True)[:_PREAMBLE_LOOK * 3]
+    # Lines end at '\n', '\r' or both only: a cell may hold a form feed or U+2028
+    lines = io.StringIO(text[:200_000], newline="").readlines()[:_PREAMBLE_LOOK * 3]
     reader = csv.reader(lines, skipinitialspace=True)
     rows: list[tuple[int, list[str]]] = []  # (lines above the row, the row)
     try:
@@ -890,8 +903,14 @@ def _preamble(text: str) -> tuple[str, list[str]]:
     at = next(k for k, (_, row) in enumerate(rows) if len(row) == width)
     line, header = rows[at]
     first = header[0].strip()
-    if at == 0 or width < 2 or any(len(row) != width for _, row in rows[at:]) or any(
-            2 * sum(bool(c.strip()) for c in row) > width for _, row in rows[:at]) or \
+    filled = [sum(bool(c.strip()) for c in row) for _, row in rows[:at]]
+    # A title (one cell a line), or a few cells set apart by a blank line as the World
+    # Bank writes them: 'series,values' right above 'A,1,2,3,4' is a header with too few
+    # names, which the reader refuses.
+    apart = at > 0 and line > rows[at - 1][0] + 1
+    if at == 0 or width < 2 or any(len(row) != width for _, row in rows[at:]) or not (
+            all(n == 1 for n in filled) or (apart and all(2 * n <= width and n <= 2
+                                                          for n in filled))) or \
             2 * sum(bool(c.strip()) for c in header) < width or not first or \
             _number(first) or bool(names_dates(pd.Series([first])).iloc[0]):
         return text, []
