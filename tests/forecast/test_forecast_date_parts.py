@@ -118,3 +118,35 @@ def test_days_without_their_day_column_are_not_joined_into_repeated_months(write
             as caught:
         read_csv(write_csv(_file("year,month,sales", rows)))
     assert "2020-02-01" not in str(caught.value)  # dates the file never wrote, once joined
+
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec"]
+
+
+def test_a_year_by_month_table_is_one_monthly_series(write_csv):
+    # 'Year,Jan,...,Dec,Annual' (the US BLS's tables, Box and Jenkins' airline table) was
+    # forecast as 13 yearly series named Jan ... Dec and Annual; exit 0.
+    text = "Year," + ",".join(MONTH_NAMES) + ",Annual\n" + "".join(
+        f"{y}," + ",".join(str(12 * (y - 2000) + k) for k in range(12)) + ",0\n"
+        for y in range(2000, 2010))
+    data = read_csv(write_csv(text))
+    assert data.names == ["value"] and data.freq == "MS"
+    assert list(data.values.index) == list(pd.date_range("2000-01-01", periods=120, freq="MS"))
+    assert list(data.values["value"]) == list(range(120))
+    assert any("column 'Annual' left out" in n for n in data.notes)
+    # The same table turned (a row per month, the years across) reads alike.
+    turned = "," + ",".join(map(str, range(2000, 2010))) + "\n" + "".join(
+        f"{m}," + ",".join(str(12 * (y - 2000) + k) for y in range(2000, 2010)) + "\n"
+        for k, m in enumerate(MONTH_NAMES))
+    data = read_csv(write_csv(turned, "turned.csv"))
+    assert data.names == ["value"] and list(data.values["value"]) == list(range(120))
+
+
+def test_quarters_across_with_a_country_per_row_are_a_quarterly_series_each(write_csv):
+    text = "country,year,Q1,Q2,Q3,Q4\n" + "".join(
+        f"{c},{y}," + ",".join(str(100 * k + 4 * (y - 2015) + q) for q in range(4)) + "\n"
+        for k, c in enumerate(("Chad", "Peru")) for y in range(2015, 2020))
+    data = read_csv(write_csv(text))
+    assert data.names == ["Chad", "Peru"] and data.freq.startswith("QS")
+    assert list(data.values["Peru"]) == [100 + i for i in range(20)]

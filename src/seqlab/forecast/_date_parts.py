@@ -24,7 +24,7 @@ from seqlab.forecast._reading import (
     is_text,
 )
 
-__all__ = ["join_date_parts"]
+__all__ = ["join_date_parts", "join_months_across"]
 
 _ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                    "nov", "dec")
@@ -134,3 +134,62 @@ def _dates(years: np.ndarray, parts: np.ndarray, part: str, days: np.ndarray | N
                                          "day": days if days is not None else 1}),
                            errors="coerce")
     return None if dates.isna().any() else pd.DatetimeIndex(dates)
+
+
+def join_months_across(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
+                       ) -> tuple[pd.DataFrame, list[str]]:
+    """A table of one row per year and one column per month (``Year,Jan,Feb,...,Dec``, as
+    statistics offices publish a monthly series; or per quarter: ``Year,Q1,...,Q4``) read
+    as a 'date' column and a 'value' column, one row per month, with a note; `frame` as it
+    is, and no note, where its columns do not name the twelve months (or four quarters)
+    once each beside a column of years (named so, or the first).
+
+    Text columns beside them name series (a country a row per year: a long file); other
+    columns (an annual mean or total) are left out with a note. Where the years repeat and
+    no text column tells the rows apart, nothing is read so.
+    """
+    columns = [c for c in frame.columns if c not in exclude]
+    found = {}
+    for part, count in (("month", 12), ("quarter", 4)):
+        named = {c: _header_part(c, part) for c in columns}
+        found = {n: c for c, n in named.items() if n is not None}
+        if sorted(found) == list(range(1, count + 1)) and \
+                sum(n is not None for n in named.values()) == count:
+            break
+        found = {}
+    if not found:
+        return frame, []
+    rest = [c for c in columns if c not in found.values()]
+    year = next((c for c in rest if (_named(c, "year") or c == columns[0])
+                 and _numbers(frame[c], (1000, 2999)) is not None), None)
+    if year is None:
+        return frame, []
+    ids = [c for c in rest if c != year and is_text(frame[c])]
+    if frame[[year, *ids]].duplicated().any():
+        return frame, []
+    left = [c for c in rest if c != year and c not in ids]
+    order = [found[k] for k in sorted(found)]
+    long = frame[[year, *ids, *order]].melt(id_vars=[year, *ids], value_vars=order,
+                                            var_name="_part", value_name="value")
+    numbers = long["_part"].map({c: k for k, c in found.items()}).to_numpy(dtype=np.int64)
+    months = numbers if part == "month" else 3 * (numbers - 1) + 1
+    long["date"] = pd.to_datetime(pd.DataFrame({
+        "year": _numbers(long[year], (1000, 2999)), "month": months, "day": 1}))
+    long = long.sort_values([*ids, "date"], kind="stable").reset_index(drop=True)
+    read = long[[*ids, "date", "value"]]
+    read.attrs = dict(frame.attrs)
+    shown = f"{order[0]!r} ... {order[-1]!r}"
+    return read, [f"read the {part}s across ({shown}) beside the years ({year!r}) as one "
+                  f"{part}ly series 'value'" + (f" per {' and '.join(map(repr, ids))}"
+                                                 if ids else "")] + [
+        f"column {c!r} left out: neither a {part} nor the year" for c in left]
+
+
+def _header_part(name: object, part: str) -> int | None:
+    """The month (1-12, by its name in English or the languages `_reading` reads) or the
+    quarter (1-4: Q1, Qtr 1, T1) a column's `name` is, else None."""
+    text = str(name).strip().lower().rstrip(".")
+    if part == "month":
+        return _MONTH_NUMBERS.get(text)
+    found = re.fullmatch(r"(?:q|qtr|quarter|t)\s*([1-4])", text)
+    return int(found.group(1)) if found else None

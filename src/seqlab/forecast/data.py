@@ -35,7 +35,7 @@ from seqlab._io import read_table_text
 from seqlab._separators import with_commas
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
-from seqlab.forecast._date_parts import join_date_parts
+from seqlab.forecast._date_parts import join_date_parts, join_months_across
 from seqlab.forecast._reading import (
     DATE_PART_NAMES,
     ID_NAMES,
@@ -402,6 +402,17 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return frame, []
     names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
                                             axis=1)
+    if kind == "date" and not names.duplicated().any():  # a year by month: Jan ... down
+        table = frame[dated].T.reset_index(drop=True)
+        table.columns = list(names)
+        table.insert(0, "year", labels)
+        table.attrs = dict(frame.attrs)
+        joined, notes = join_months_across(table)
+        if notes:
+            part = "month" if len(names) == 12 else "quarter"
+            return joined, [f"turned the file: a row per {part} ({names.iloc[0]!r} ... "
+                            f"{names.iloc[-1]!r}) with the years across ({labels[0]} ... "
+                            f"{labels[-1]}), read as one series 'value'"]
     if names.duplicated().any() or written_as_dates(names) or \
             names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any() or (
                 kind == "date" and part_of_a_date(names)):
@@ -693,7 +704,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     frame, rows, dropped_notes = _margins(frame, date_column, rows)
     dropped += dropped_notes
     if date_column is None:
-        frame, joined = join_date_parts(frame, (id_column, value_column, *(covariates or [])))
+        given = (id_column, value_column, *(covariates or []))
+        frame, joined = join_date_parts(frame, given)
+        if not joined:
+            frame, joined = join_months_across(frame, given)
+            rows = np.arange(len(frame)) if joined else rows  # a row per month now
         dropped += joined
     if date_column is None and id_column is None and value_column is None and \
             detect_date_column(frame) is None:
