@@ -150,3 +150,24 @@ def test_quarters_across_with_a_country_per_row_are_a_quarterly_series_each(writ
     data = read_csv(write_csv(text))
     assert data.names == ["Chad", "Peru"] and data.freq.startswith("QS")
     assert list(data.values["Peru"]) == [100 + i for i in range(20)]
+
+
+@pytest.mark.parametrize("text, names", [
+    # Station ids 1001, 1002 in a first column named 'id' are no years (1001 crashed).
+    ("id," + ",".join(MONTH_NAMES) + "\n" + "".join(
+        f"{1001 + r}," + ",".join(str(r + k) for k in range(12)) + "\n" for r in range(3)),
+     ["id", *MONTH_NAMES]),
+    # Income quintiles Q1 ... Q5 are no quarters.
+    ("year,Q1,Q2,Q3,Q4,Q5\n" + "".join(f"{y},1,2,3,4,5\n" for y in range(2010, 2020)),
+     ["Q1", "Q2", "Q3", "Q4", "Q5"]),
+])
+def test_what_only_resembles_a_year_by_month_table_is_read_as_before(write_csv, text, names):
+    assert read_csv(write_csv(text)).names == names
+
+
+def test_a_value_column_of_a_year_by_month_table_is_read_as_named(write_csv):
+    text = "Year," + ",".join(MONTH_NAMES) + ",Annual\n" + "".join(
+        f"{y}," + ",".join(str(k) for k in range(12)) + f",{y}\n" for y in range(2010, 2020))
+    data = read_csv(write_csv(text), value_column="Annual")
+    assert data.names == ["Annual"] and data.freq.startswith("YS")
+    assert read_csv(write_csv(text, "by_id.csv")).names == ["value"]

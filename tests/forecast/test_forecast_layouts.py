@@ -124,3 +124,23 @@ def test_a_header_naming_fewer_columns_than_its_rows_is_not_skipped(write_csv):
                                        for k, s in enumerate("ABC"))
     with pytest.raises(ValidationError, match=r"rows hold more cells than its header"):
         read_csv(write_csv(text))
+
+
+def test_a_note_per_step_of_a_wide_file_is_no_series_name(write_csv):
+    # 'x1,x2,x3,note' was turned into a series per note of three points each.
+    text = "x1,x2,x3,note\n" + "".join(f"{k + 0.5},{k + 1.5},{k * 2.5},{note}\n" for k, note in
+                                       enumerate(["start", "pump on", "valve open", "stop"]))
+    data = read_csv(write_csv(text))
+    assert data.names == ["x1", "x2", "x3"] and len(data.values) == 4
+
+
+def test_a_total_row_under_months_down_is_left_out_with_a_note(write_csv):
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+              "Dec"]
+    text = "Series,2019,2020,2021,2022\n" + "".join(
+        f"{m},{k},{12 + k},{24 + k},{36 + k}\n" for k, m in enumerate(months)) \
+        + "Total,66,210,354,498\n"
+    data = read_csv(write_csv(text))
+    assert list(data.values["value"]) == list(range(48))
+    assert data.notes[0].startswith("turned the file: a row per month ('Jan' ...)")
+    assert "row 'Total' left out: neither a month nor a year" in data.notes

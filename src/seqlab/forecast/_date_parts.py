@@ -136,35 +136,39 @@ def _dates(years: np.ndarray, parts: np.ndarray, part: str, days: np.ndarray | N
     return None if dates.isna().any() else pd.DatetimeIndex(dates)
 
 
-def join_months_across(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
+def join_months_across(frame: pd.DataFrame, id_column: str | None = None
                        ) -> tuple[pd.DataFrame, list[str]]:
     """A table of one row per year and one column per month (``Year,Jan,Feb,...,Dec``, as
     statistics offices publish a monthly series; or per quarter: ``Year,Q1,...,Q4``) read
     as a 'date' column and a 'value' column, one row per month, with a note; `frame` as it
     is, and no note, where its columns do not name the twelve months (or four quarters)
-    once each beside a column of years (named so, or the first).
+    once each beside a column of years (named so, or a first column without a name), or
+    where another column is named as a part beyond them (Q5 beside Q1 ... Q4: quintiles).
 
-    Text columns beside them name series (a country a row per year: a long file); other
-    columns (an annual mean or total) are left out with a note. Where the years repeat and
-    no text column tells the rows apart, nothing is read so.
+    Text columns beside them (and `id_column`) name series (a country a row per year: a
+    long file); other columns (an annual mean or total) are left out with a note. Where
+    the years repeat and no text column tells the rows apart, nothing is read so.
     """
-    columns = [c for c in frame.columns if c not in exclude]
+    columns = list(frame.columns)
     found = {}
     for part, count in (("month", 12), ("quarter", 4)):
         named = {c: _header_part(c, part) for c in columns}
         found = {n: c for c, n in named.items() if n is not None}
         if sorted(found) == list(range(1, count + 1)) and \
-                sum(n is not None for n in named.values()) == count:
+                sum(n is not None for n in named.values()) == count and \
+                not any(_header_part(c, part, any_number=True) for c in columns
+                        if named[c] is None):
             break
         found = {}
     if not found:
         return frame, []
     rest = [c for c in columns if c not in found.values()]
-    year = next((c for c in rest if (_named(c, "year") or c == columns[0])
-                 and _numbers(frame[c], (1000, 2999)) is not None), None)
+    unnamed = str(columns[0]).startswith("Unnamed: ") or not str(columns[0]).strip()
+    year = next((c for c in rest if (_named(c, "year") or (c == columns[0] and unnamed))
+                 and _numbers(frame[c], (1678, 2261)) is not None), None)
     if year is None:
         return frame, []
-    ids = [c for c in rest if c != year and is_text(frame[c])]
+    ids = [c for c in rest if c != year and (is_text(frame[c]) or c == id_column)]
     if frame[[year, *ids]].duplicated().any():
         return frame, []
     left = [c for c in rest if c != year and c not in ids]
@@ -185,11 +189,13 @@ def join_months_across(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
         f"column {c!r} left out: neither a {part} nor the year" for c in left]
 
 
-def _header_part(name: object, part: str) -> int | None:
+def _header_part(name: object, part: str, any_number: bool = False) -> int | None:
     """The month (1-12, by its name in English or the languages `_reading` reads) or the
-    quarter (1-4: Q1, Qtr 1, T1) a column's `name` is, else None."""
+    quarter (1-4: Q1, Qtr 1, T1) a column's `name` is, else None; with `any_number`, the
+    number of a name written as a quarter whatever it is (Q5: 5)."""
     text = str(name).strip().lower().rstrip(".")
     if part == "month":
-        return _MONTH_NUMBERS.get(text)
-    found = re.fullmatch(r"(?:q|qtr|quarter|t)\s*([1-4])", text)
-    return int(found.group(1)) if found else None
+        return None if any_number else _MONTH_NUMBERS.get(text)
+    found = re.fullmatch(r"(?:q|qtr|quarter|t)\s*(\d+)", text)
+    number = int(found.group(1)) if found else None
+    return number if any_number or (number is not None and 1 <= number <= 4) else None

@@ -384,7 +384,10 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     The series are named by the first text column whose values name every row once (a
     country), else by the text columns joined with '/' where that names every row once
     (a country and an indicator: 'Norway/Fertility rate'); where nothing does, the file is
-    left for the reader to refuse with how to turn it. The other columns are left out.
+    left for the reader to refuse with how to turn it. With the steps across, the names
+    must be ids (a column named as one, `ID_NAMES`, or numbered as M4's V1): a note per
+    row of a wide file ('x1,x2,x3,note') is no series' name. The other columns are left
+    out.
     """
     across = set(_dates_across(frame))
     if across:
@@ -409,16 +412,22 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         table.attrs = dict(frame.attrs)
         joined, notes = join_months_across(table)
         if notes:
-            part = "month" if len(names) == 12 else "quarter"
-            return joined, [f"turned the file: a row per {part} ({names.iloc[0]!r} ... "
-                            f"{names.iloc[-1]!r}) with the years across ({labels[0]} ... "
-                            f"{labels[-1]}), read as one series 'value'"]
+            part = "month" if "monthly" in notes[0] else "quarter"
+            return joined, [f"turned the file: a row per {part} ({names.iloc[0]!r} ...) with "
+                            f"the years across ({labels[0]} ... {labels[-1]}), read as one "
+                            "series 'value'"] + [n.replace("nor the year", "nor a year")
+                                                 .replace("column", "row")
+                                                 for n in notes[1:]]
     if names.duplicated().any() or written_as_dates(names) or \
             names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any() or (
                 kind == "date" and part_of_a_date(names)):
         return frame, []  # rows named by dates, months or weeks: a table of a year by month
     turned = frame[dated].T.reset_index(drop=True)
     turned.columns = list(names)
+    if kind == "step" and not (len(naming) == 1 and (
+            str(naming[0]).strip().lower() in ID_NAMES
+            or re.fullmatch(r"[^\W\d]*_?\d+", str(naming[0]).strip()))):
+        return frame, []  # 'x1,x2,x3,note': a note per step of a wide file, not series ids
     if any(named_like_a_date(n) for n in names):
         return frame, []  # a series named 'date' or 'month' would be taken for the dates
     column = kind if kind not in turned.columns else f"_{kind}"
@@ -706,8 +715,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     if date_column is None:
         given = (id_column, value_column, *(covariates or []))
         frame, joined = join_date_parts(frame, given)
-        if not joined:
-            frame, joined = join_months_across(frame, given)
+        if not joined and value_column is None and not covariates:
+            frame, joined = join_months_across(frame, id_column)
             rows = np.arange(len(frame)) if joined else rows  # a row per month now
         dropped += joined
     if date_column is None and id_column is None and value_column is None and \
