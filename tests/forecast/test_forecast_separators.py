@@ -308,3 +308,27 @@ def test_spaces_between_thousands_beside_decimal_commas_are_read(tmp_path, space
     path.write_text("date;ventes\n" + "".join(f"{d:%d/%m/%Y};1{space}{k:03d},9\n"
                                               for k, d in enumerate(DATES)))
     np.testing.assert_allclose(read_csv(path).values["ventes"].iloc[:2], [1000.9, 1001.9])
+
+
+def test_the_future_covariates_files_reading_is_told_in_the_fits_notes(tmp_path):
+    # A ';' file of future prices was read, but only the data file's notes were shown.
+    from seqlab.forecast import Forecaster
+    from seqlab.forecast.data import read_csv, read_future_covariates
+
+    dates = pd.date_range("2020-01-01", periods=40, freq="MS")
+    data_path = tmp_path / "sales.csv"
+    data_path.write_text("date,sales,price\n" + "".join(
+        f"{d:%Y-%m-%d},{100 + k % 12},{1 + k % 3}\n" for k, d in enumerate(dates)))
+    future_path = tmp_path / "future.csv"
+    future_path.write_text("date;price\n" + "".join(
+        f"{d:%Y-%m-%d};{1 + k % 3},5\n" for k, d in enumerate(
+            pd.date_range("2023-05-01", periods=3, freq="MS"))))
+    data = read_csv(data_path, covariates=["price"])
+    covs = read_future_covariates(future_path, data, 3)
+    assert covs.notes == ["future covariates: future.csv: read as separated by semicolons "
+                          "with decimal commas"]
+    assert list(covs.of("sales")["price"]) == [1.5, 2.5, 3.5]
+    fitted = Forecaster(horizon=3, members=1, max_epochs=2, min_epochs=1, seed=0,
+                        covariates=["price"]).fit(
+        data, future_covariates=future_path)
+    assert covs.notes[0] in fitted.summary()["notes"]

@@ -1032,12 +1032,14 @@ class FutureCovariates:
     ``table``: the values over the dates from the earliest series end + 1 to the latest
     series end + horizon: one column per covariate (shared by the series), or one per
     (covariate, series) pair when the file held a series id column. Use `of` for one
-    series' rows."""
+    series' rows. ``notes``: how the file was read (its separator or encoding where not
+    commas and UTF-8, lines of notes skipped)."""
 
     table: pd.DataFrame
     names: list[str]
     horizon: int
     starts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
 
     def of(self, name: str) -> pd.DataFrame:
         """The `horizon` rows after the last date of the series `name` (one column per
@@ -1070,6 +1072,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         frame = _as_frame(source)
     else:
         frame = _read_frame(source, "future covariates file", (id_column, data.id_column))
+    read_as = list(frame.attrs.get("read_as", []))
     day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     frame, index_column = _index_column(frame)
     # Read as the data are: without a saved index, empty columns or blank rows.
@@ -1177,7 +1180,8 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             blocks.append(values)
         columns = pd.MultiIndex.from_product([names, data.names], names=["covariate", "series"])
         table = pd.DataFrame(np.concatenate(blocks, axis=1), index=grid, columns=columns)
-    return FutureCovariates(table=table, names=names, horizon=horizon, starts=starts)
+    return FutureCovariates(table=table, names=names, horizon=horizon, starts=starts,
+                            notes=[f"future covariates: {n}" for n in read_as])
 
 
 def _future_gap(name: str, dates: pd.Index, series: str | None, horizon: int

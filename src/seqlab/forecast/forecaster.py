@@ -500,6 +500,7 @@ class Forecaster:
         self.series_names_ = list(series)
         self.data_ = sd
         search, notes = self._candidates(sd, len(series))
+        notes += future.notes if future is not None else []
         allowed = search.allowed
         plans = {k: selection.plan_validation(len(y), H, windows=search.windows,
                                               season_length=m)
