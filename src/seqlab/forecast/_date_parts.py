@@ -169,7 +169,7 @@ def join_months_across(frame: pd.DataFrame, id_column: str | None = None
     if year is None:
         return frame, []
     ids = [c for c in rest if c != year and (is_text(frame[c]) or c == id_column)]
-    if frame[[year, *ids]].duplicated().any():
+    if frame[[year, *ids]].duplicated().any() or {"date", "value", "_part"} & set(ids):
         return frame, []
     left = [c for c in rest if c != year and c not in ids]
     order = [found[k] for k in sorted(found)]

@@ -405,7 +405,8 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return frame, []
     names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
                                             axis=1)
-    if kind == "date" and not names.duplicated().any():  # a year by month: Jan ... down
+    if kind == "date" and not names.duplicated().any() and "year" not in set(names):
+        # a year by month: Jan ... down, the years across
         table = frame[dated].T.reset_index(drop=True)
         table.columns = list(names)
         table.insert(0, "year", labels)
