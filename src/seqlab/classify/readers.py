@@ -51,11 +51,11 @@ class LabelledSequences:
     `columns` a wide CSV's width (its label column included); `notes` how the file was read
     (its separator or encoding where not commas and UTF-8, a wide CSV's label column);
     `ids` each sequence's name in a long CSV's sequence column (None elsewhere: a sequence
-    is then known by its place in the file).
-    `label_number`: the label column of a wide CSV without a header found by the reader
-    (its labels last: '-1'), for new data to be read alike. `lines`: each sequence's line in a
-    wide CSV, for messages; `steps`: the names a wide CSV's header gives its steps, for
-    new data to be known by (a header of numbers, such as wavelengths, is no sequence).
+    is then known by its place in the file); `label_number` the label column of a wide
+    CSV without a header that the reader found (its labels last: '-1'), for new data to be
+    read alike; `lines` each sequence's line in a wide CSV, for messages; `steps` the
+    names a wide CSV's header gives its steps, for new data to be known by (a header of
+    numbers, such as wavelengths, is no sequence).
     """
 
     sequences: list[Any]
