@@ -157,6 +157,16 @@ def test_text_bundle_with_a_vocabulary_larger_than_the_model_is_refused(text_bun
         load(path)
 
 
+def test_predict_with_a_text_bundle_points_to_generate(text_bundle, cli, tmp_path):
+    """A table given to `seqlab predict` with a character model was refused with the
+    series models' "name the one(s) to read with --column"."""
+    table = tmp_path / "table.csv"
+    table.write_text("label,t0,t1\nup,1,2\ndown,3,4\n")
+    assert_one_line_error(cli("predict", text_bundle, table), 2,
+                          r"is a text model \(a character model from train-text\).*Use "
+                          r"`seqlab generate")
+
+
 def test_text_bundle_with_a_vocabulary_smaller_than_the_model_is_refused_by_generate(
         text_bundle, copy_of, cli):
     """With the last symbols cut from the vocabulary, generate sampled ids it could not

@@ -228,6 +228,12 @@ def _predict(
         write_rows(output, *predict_bundle(bundle, input))
         return
     loaded = load(bundle)
+    from seqlab.data.pipeline import EncodeStep
+
+    if any(isinstance(step, EncodeStep) for step in loaded.pipeline.steps):
+        raise ValidationError(f"{bundle} is a text model (a character model from "
+                              f"train-text): it continues text, it does not predict on "
+                              f"{input.name}. Use `seqlab generate {bundle} --prime TEXT`.")
     on_device(loaded.model, device)
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)
