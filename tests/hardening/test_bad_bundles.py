@@ -14,7 +14,7 @@ from hardening_support import assert_one_line_error, sine, write_csv
 from safetensors.torch import load_file, save_file
 
 from bundle_tampering import rehash
-from seqlab.bundle import load
+from seqlab.bundle import load, save
 from seqlab.errors import BundleError
 
 
@@ -165,6 +165,23 @@ def test_predict_with_a_text_bundle_points_to_generate(text_bundle, cli, tmp_pat
     assert_one_line_error(cli("predict", text_bundle, table), 2,
                           r"is a text model \(a character model from train-text\).*Use "
                           r"`seqlab generate")
+
+    # A classifier of symbol sequences (encoded, padded, labelled) is no text model.
+    from seqlab.data import EncodeStep, LabelStep, PadStep, Pipeline
+    from seqlab.models import ModelSpec, build
+    from seqlab.train import Trainer
+
+    pipeline = Pipeline([EncodeStep(), PadStep(maxlen=3), LabelStep()])
+    x, y = pipeline.fit_frame(["abc", "cba"] * 4, ["up", "down"] * 4)
+    spec = ModelSpec(len(pipeline.encoder.vocabulary_), 2, task="multiclass", units=[4],
+                     frontend="onehot")
+    trainer = Trainer(build(spec, seed=0), seed=0)
+    trainer.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    save(trainer, tmp_path / "words", pipeline=pipeline)
+    words = tmp_path / "words.jsonl"
+    words.write_text('"abc"\n"cba"\n')
+    result = cli("predict", tmp_path / "words", words)
+    assert result.code == 0 and result.out.splitlines()[0] == "label,p0,p1", result.err
 
 
 def test_text_bundle_with_a_vocabulary_smaller_than_the_model_is_refused_by_generate(

@@ -228,9 +228,8 @@ def _predict(
         write_rows(output, *predict_bundle(bundle, input))
         return
     loaded = load(bundle)
-    from seqlab.data.pipeline import EncodeStep
-
-    if any(isinstance(step, EncodeStep) for step in loaded.pipeline.steps):
+    if loaded.pipeline.encoder is not None and loaded.pipeline.mode != "sequences":
+        # symbols in, no padded sequences to classify: a character model from train-text
         raise ValidationError(f"{bundle} is a text model (a character model from "
                               f"train-text): it continues text, it does not predict on "
                               f"{input.name}. Use `seqlab generate {bundle} --prime TEXT`.")
