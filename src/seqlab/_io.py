@@ -20,12 +20,15 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_table_text", "csv_rows", "check_not_utf16", "read_json_file",
+__all__ = ["read_text", "read_table_text", "csv_rows", "fields_as_long_as", "check_not_utf16",
+           "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_output_path", "cache_dir", "strict_json"]
 
@@ -128,15 +131,23 @@ _WIDE_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
 
 
 def csv_rows(text: str, path: str | Path) -> list[list[str]]:
-    """The rows of CSV `text` (read from `path`), any line ending. csv refuses a field
-    over 128 KiB (a long review, a huge cell), which this text, read whole already, may
-    hold: the limit is its length here. A malformed file is a `ValidationError`."""
+    """The rows of CSV `text` (read from `path`), any line ending, fields of any length
+    (`fields_as_long_as`). A malformed file is a `ValidationError`."""
+    try:
+        with fields_as_long_as(text):
+            return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ValidationError(f"{path} is not a readable CSV file: {error}.") from None
+
+
+@contextmanager
+def fields_as_long_as(text: str) -> Iterator[None]:
+    """csv refuses a field over 128 KiB (a long review, a huge cell), which `text`, read
+    whole already, may hold: within this block the limit is its length."""
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise ValidationError(f"{path} is not a readable CSV file: {error}.") from None
+        yield
     finally:
         csv.field_size_limit(limit)
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 
+from seqlab._io import fields_as_long_as
 from seqlab.errors import ValidationError
 
 __all__ = ["SEPARATORS", "separator_of", "as_commas", "with_commas"]
@@ -78,7 +77,7 @@ def separator_of(text: str) -> str | None:
     best, best_key = None, None
     for delimiter in (",", *SEPARATORS):
         try:
-            with _fields_as_long_as(text):
+            with fields_as_long_as(text):
                 reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                     skipinitialspace=True)
                 rows = list(islice((row for row in reader if any(c.strip() for c in row)),
@@ -121,7 +120,7 @@ def as_commas(text: str, separator: str, name: str,
         # alone change, at the speed of str.replace.
         return text.replace(separator, ","), f"read as separated by {shown}"
     try:
-        with _fields_as_long_as(text):
+        with fields_as_long_as(text):
             rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator,
                                    skipinitialspace=True, strict=True))
     except csv.Error as error:  # a quote never closed, a quote inside a cell
@@ -157,17 +156,6 @@ def as_commas(text: str, separator: str, name: str,
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue(), (f"read as separated by {shown}"
                             + (" with decimal commas" if commas else ""))
-
-
-@contextmanager
-def _fields_as_long_as(text: str) -> Iterator[None]:
-    """csv refuses a field over 128 KiB, which `text` (read whole already) may hold."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _numbers_with_commas(cells: list[str], column: str, name: str, separator: str) -> bool:
