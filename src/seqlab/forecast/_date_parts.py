@@ -19,22 +19,15 @@ import pandas as pd
 
 from seqlab.forecast._reading import (
     DATE_PART_NAMES,
-    MONTHS_IN_ENGLISH,
+    MONTH_NUMBERS,
     detect_date_column,
     is_text,
 )
 
 __all__ = ["join_date_parts", "join_months_across"]
 
-_ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                   "nov", "dec")
-_FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
-_MONTH_NUMBERS = {**{name: k + 1 for k, name in enumerate(_ENGLISH_MONTHS)},
-                  **{name: k + 1 for k, name in enumerate(_FULL_MONTHS)}, "sept": 9,
-                  **{word: _ENGLISH_MONTHS.index(english.lower()) + 1
-                     for word, english in MONTHS_IN_ENGLISH.items()}}
-"""Month names (English, and the other languages' of `_reading._MONTH_WORDS`) by number."""
+_MONTH_NUMBERS = {**MONTH_NUMBERS, "sept": 9}
+"""`MONTH_NUMBERS` and 'Sept', as headers abbreviate September too."""
 _LABELS = {"month": r"M(\d{1,2})", "quarter": r"(?:Q|Qtr|Quarter|T)\s*(\d)"}
 """A part written with its letter: M01 (the US Bureau of Labor Statistics' months), Q1 or
 T1 (trimestre)."""

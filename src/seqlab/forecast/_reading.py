@@ -430,8 +430,6 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
     return pd.DatetimeIndex(parsed.to_numpy()[codes])
 
 
-_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name not in (
-    "time", "zeit", *DATE_PART_NAMES["year"], *DATE_PART_NAMES["quarter"]))
 _DATE_ENDINGS = ("datum", "monat")
 """Endings of German compound names of a date column: Buchungsdatum, Berichtsmonat."""
 
@@ -441,6 +439,10 @@ def named_like_a_date(name: object, names: tuple[str, ...] = DATE_NAMES) -> bool
     ending in one of `_DATE_ENDINGS`."""
     written = str(name).strip().lower()
     return written in names or written.endswith(_DATE_ENDINGS)
+
+
+_SERIAL_NAMES = tuple(name for name in DATE_NAMES if name not in (
+    "time", "zeit", *DATE_PART_NAMES["year"], *DATE_PART_NAMES["quarter"]))
 """Names under which whole numbers may be spreadsheet serial days: not 'time', which as
 often counts steps or seconds (21600 is 6 a.m.)."""
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 to 2119-01-11
@@ -781,11 +783,15 @@ def _named(columns: list[str], names: tuple[str, ...]) -> list[str]:
     return [c for c in columns if str(c).strip().lower() in names]
 
 
-MONTH_NAMES = {m.lower() for m in pd.date_range("2000-01-01", periods=12, freq="MS")
-               .strftime("%b").tolist() + pd.date_range("2000-01-01", periods=12, freq="MS")
-               .strftime("%B").tolist()} | set(MONTHS_IN_ENGLISH)
+_FIRSTS = pd.date_range("2000-01-01", periods=12, freq="MS")
+MONTH_NUMBERS = {**{first.strftime(form).lower(): first.month for first in _FIRSTS
+                    for form in ("%b", "%B")},
+                 **{word: _FIRSTS.strftime("%b").tolist().index(english) + 1
+                    for word, english in MONTHS_IN_ENGLISH.items()}}
 """Months' names and abbreviations, lower case, in English and the languages
-`MONTHS_IN_ENGLISH` reads."""
+`MONTHS_IN_ENGLISH` reads, by number (1 January)."""
+MONTH_NAMES = set(MONTH_NUMBERS)
+"""The names of `MONTH_NUMBERS`."""
 
 
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
