@@ -169,9 +169,7 @@ def join_months_across(frame: pd.DataFrame, id_column: str | None = None
     long = frame[[year, *ids, *order]].melt(id_vars=[year, *ids], value_vars=order,
                                             var_name="_part", value_name="value")
     numbers = long["_part"].map({c: k for k, c in found.items()}).to_numpy(dtype=np.int64)
-    months = numbers if part == "month" else 3 * (numbers - 1) + 1
-    long["date"] = pd.to_datetime(pd.DataFrame({
-        "year": _numbers(long[year], (1000, 2999)), "month": months, "day": 1}))
+    long["date"] = _dates(_numbers(long[year], (1678, 2261)), numbers, part, None)
     long = long.sort_values([*ids, "date"], kind="stable").reset_index(drop=True)
     read = long[[*ids, "date", "value"]]
     read.attrs = dict(frame.attrs)
