@@ -405,12 +405,13 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return frame, []
     names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
                                             axis=1)
+    turned = frame[dated].T.reset_index(drop=True)
+    turned.columns = list(names)
+    turned.attrs = dict(frame.attrs)
     if kind == "date" and not names.duplicated().any() and "year" not in set(names):
         # a year by month: Jan ... down, the years across
-        table = frame[dated].T.reset_index(drop=True)
-        table.columns = list(names)
+        table = turned.copy()
         table.insert(0, "year", labels)
-        table.attrs = dict(frame.attrs)
         joined, notes = join_months_across(table)
         if notes:
             part = "month" if "monthly" in notes[0] else "quarter"
@@ -423,8 +424,6 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any() or (
                 kind == "date" and part_of_a_date(names)):
         return frame, []  # rows named by dates, months or weeks: a table of a year by month
-    turned = frame[dated].T.reset_index(drop=True)
-    turned.columns = list(names)
     if kind == "step" and not (len(naming) == 1 and (
             str(naming[0]).strip().lower() in ID_NAMES
             or re.fullmatch(r"[^\W\d]*_?\d+", str(naming[0]).strip()))):
@@ -440,7 +439,6 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             order = None
         if order is not None and len(order) > 1 and order.is_monotonic_decreasing:
             turned = turned.iloc[::-1].reset_index(drop=True)
-    turned.attrs = dict(frame.attrs)
     left = [c for c in frame.columns if c not in dated and c not in naming and not (
         str(c).startswith("Unnamed: ") and frame[c].isna().all())]
     return turned, [f"turned the file: a row per series (named by "
