@@ -718,13 +718,15 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
             frame, joined = join_months_across(frame, id_column)
             rows = np.arange(len(frame)) if joined else rows  # a row per month now
         dropped += joined
-    if date_column is None and id_column is None and value_column is None and \
-            detect_date_column(frame) is None:
+    dated = date_column is not None or id_column is not None or \
+        detect_date_column(frame) is not None
+    if not dated and value_column is None:
         frame, turned = _turned(frame)
-        dropped += turned
-        rows = np.arange(len(frame)) if turned else rows
-    if date_column is not None or id_column is not None or \
-            detect_date_column(frame) is not None:  # without dates, a blank row is a gap
+        if turned:
+            dropped += turned
+            rows = np.arange(len(frame))
+            dated = detect_date_column(frame) is not None
+    if dated:  # without dates, a blank row is a gap
         frame, kept, blank = _blank_rows(frame)
         rows = rows[kept]
         dropped += blank
