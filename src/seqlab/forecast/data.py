@@ -24,7 +24,7 @@ import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +290,7 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
     if date is None or len(frame) < 2 or not is_text(frame[date]):
         return frame, rows, []
 
+    @cache  # asked again of the same rows by `run`, `shown` and the count
     def is_note(row: int) -> bool | None:  # None: a blank row, dropped with its margin
         cell = frame[date].iloc[row]
         if pd.isna(cell):
