@@ -534,15 +534,19 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     return None
 
 
+_SHORT_PARTS = frozenset({*DATE_PART_NAMES["month"], *DATE_PART_NAMES["week"],
+                          *DATE_PART_NAMES["day"]})
+"""Names of parts of a date shorter than a year, whose whole numbers are never dates."""
+
+
 def holds_dates(column: pd.Series, name: object) -> bool:
     """Whether `column` holds dates: text that `written_as_dates`, or, unless `name` is a
     month's, a week's or a day's, whole numbers that `_integer_dates` reads as dates (years,
     YYYYMM, YYYYMMDD, serial days under `name`)."""
     if written_as_dates(column):
         return True
-    parts = {*DATE_PART_NAMES["month"], *DATE_PART_NAMES["week"], *DATE_PART_NAMES["day"]}
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) or \
-            str(name).strip().lower() in parts:  # 'dia' of 1200 ... is a diameter, not years
+            str(name).strip().lower() in _SHORT_PARTS:  # 'dia' of 1200: a diameter, no years
         return False
     values = column.dropna().to_numpy(dtype=float)
     if len(values) == 0 or not np.isfinite(values).all() or (values != np.round(values)).any():

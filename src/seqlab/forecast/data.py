@@ -880,6 +880,13 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                               f"{str(error).strip()}") from None
 
 
+_NO_MONTHS = frozenset({"time", "zeit", "timestamp", "datetime", *DATE_PART_NAMES["day"],
+                        *DATE_PART_NAMES["week"], *DATE_PART_NAMES["quarter"],
+                        *DATE_PART_NAMES["year"]})
+"""Names of a column whose cells like '08.00' or '01.18' are no months (times of day,
+days, weeks, quarters, years): they stay numbers."""
+
+
 def _numbers_unless_months(column: pd.Series, name: str) -> pd.Series:
     """A date column read as text: numbers again where every cell is one, as pandas would
     read them (years, YYYYMM, serial days), except months written '01.2018' or '01.18' in
@@ -887,10 +894,8 @@ def _numbers_unless_months(column: pd.Series, name: str) -> pd.Series:
     number a month, and the years not all '00' (08.00 may be eight o'clock)."""
     cells = column.dropna().astype(str).str.strip()
     parts = cells.str.extract(r"^(0?[1-9]|1[0-2])\.(\d{2}|\d{4})$")
-    other = {"time", "zeit", "timestamp", "datetime", *DATE_PART_NAMES["day"],
-             *DATE_PART_NAMES["week"], *DATE_PART_NAMES["quarter"], *DATE_PART_NAMES["year"]}
     if len(cells) and parts[0].notna().all() and not parts[1].eq("00").all() and \
-            name.strip().lower() not in other:
+            name.strip().lower() not in _NO_MONTHS:
         return column
     numbers = pd.to_numeric(column, errors="coerce")
     return numbers if numbers.notna().sum() == column.notna().sum() else column
