@@ -159,3 +159,19 @@ def test_forecast_panels_quick_run_refuses_no_series(panels, capsys):
     assert set(methods) == {"naive", "snaive", "ets", "arima", "theta", "seqlab"}
     assert sum(line["panels"][0]["seqlab_chose"].values()) == 30
     assert pd.notna(methods["seqlab"]["owa"])
+
+
+@pytest.mark.parametrize("method", ["ets", "arima", "theta"])
+def test_the_panel_counts_the_truths_inside_statsforecasts_own_intervals(panels, method):
+    single = importlib.import_module("forecast_panel")
+    held = []
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        values = 50 + rng.normal(0, 2, 260)  # noise about a level: the truths are like the past
+        history, truth = values[:200], values[200:]
+        inside = single.classical_inside(method, history, truth, 1)
+        assert 0 <= inside <= len(truth)
+        held.append(inside / len(truth))
+    assert 0.65 <= np.mean(held) <= 0.95, held
+    far = single.classical_inside(method, history, truth + 100, 1)  # a break it cannot see
+    assert far == 0
