@@ -506,6 +506,10 @@ def test_a_large_file_is_validated_on_fewer_windows_without_the_slow_models(monk
     work = forecaster._classical_work
     monkeypatch.setattr(forecaster, "_classical_work",
                         lambda args: seen.append(args) or work(args))
+    factors = []
+    window = forecaster.lstm_window
+    monkeypatch.setattr(forecaster, "lstm_window",
+                        lambda *args: factors.append(args[3]) or window(*args))
     frame = pd.DataFrame({f"s{k}": monthly(60, seed=k).to_numpy() for k in range(3)},
                          index=monthly(60).index)
     fitted = Forecaster(horizon=6, members=1, max_epochs=2, min_epochs=1,
@@ -515,6 +519,7 @@ def test_a_large_file_is_validated_on_fewer_windows_without_the_slow_models(monk
     assert seen and all("arima" not in args.names and
                         {"ets", "theta", "ces"} <= set(args.reuse) for args in seen)
     assert all(args.ets_forms == forecaster.SCALE_ETS_FORMS for args in seen)
+    assert factors == [forecaster.SCALE_WINDOW_FACTOR]  # the LSTM's input: one season
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -545,3 +550,30 @@ def test_a_search_whose_model_names_no_specification_is_a_failed_search():
         if np.ptp(y / np.mean(np.abs(y))) == 0 < np.ptp(y):
             break
     assert model_spec("ces", y, 1) is None
+
+
+def test_the_lstm_reads_two_seasons_or_horizons_where_the_typical_series_allows():
+    from seqlab.forecast.lstm import WINDOW_FACTOR, lstm_window
+
+    assert WINDOW_FACTOR == 2
+    assert lstm_window([300], 6, 1) == 12  # two horizons of a long yearly series
+    assert lstm_window([300], 6, 1, factor=1) == 6
+    assert lstm_window([300] * 3, 18, 12) == 36  # two seasons (18 < 24: the horizon's 36)
+    assert lstm_window([300], 6, 12) == 24
+    assert lstm_window([72], 6, 12) == 20  # room for training windows: (72 - 12) // 3
+    assert lstm_window([72], 6, 12, factor=1) == 12
+    assert lstm_window([20], 6, 1) == 2  # a short series: the fewest inputs
+    # the lower quartile of the lengths decides: one long series among short ones does not
+    assert lstm_window([30, 30, 30, 400], 6, 1) == lstm_window([30], 6, 1) == 6
+
+
+def test_a_file_that_is_not_large_gives_the_lstm_two_seasons(monkeypatch):
+    from seqlab.forecast import forecaster
+
+    factors = []
+    window = forecaster.lstm_window
+    monkeypatch.setattr(forecaster, "lstm_window",
+                        lambda *args: factors.append(args[3]) or window(*args))
+    Forecaster(horizon=6, members=1, max_epochs=2, min_epochs=1, workers=1).fit(
+        monthly(60, seed=4))
+    assert factors == [2]

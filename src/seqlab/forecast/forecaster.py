@@ -43,7 +43,7 @@ from seqlab.forecast.data import (
     read_csv,
     read_future_covariates,
 )
-from seqlab.forecast.lstm import LSTMHybrid, lstm_needs, lstm_window
+from seqlab.forecast.lstm import WINDOW_FACTOR, LSTMHybrid, lstm_needs, lstm_window
 from seqlab.forecast.models import (
     CLASSICAL,
     ETS_FORMS,
@@ -84,6 +84,10 @@ third of the search time). An error's form changes the fit's weighting and the m
 intervals, not the shapes a point forecast may take, except that multiplicative seasons
 need multiplicative errors; Theta and the LSTM still follow those. On the scale
 benchmark's 1,000 series, OWA 0.987 either way, 320 -> 216 s under load."""
+SCALE_WINDOW_FACTOR = 1
+"""The LSTM's input length in a large file, in seasons or horizons (`lstm.WINDOW_FACTOR`
+elsewhere): the 10,000 series of the scale benchmark took 570 s of the 600 the issue
+allows, and a step of the recurrence costs in proportion to the input's length."""
 SLOW_METHODS = ("arima", "arima_log")
 FINAL_REUSES = ("arima", "arima_log")
 """The models whose final fit reuses the specification searched on a window; the others
@@ -133,13 +137,15 @@ class _SeriesFit:
 @dataclass(frozen=True)
 class _Search:
     """How a fit searches: the methods `allowed`, the validation `windows` per series, the
-    models whose final fit `reuse`s their searched specification, and the `ets_forms`
-    AutoETS searches among."""
+    models whose final fit `reuse`s their searched specification, the `ets_forms`
+    AutoETS searches among, and the LSTM's input length in seasons or horizons
+    (`lstm.WINDOW_FACTOR`)."""
 
     allowed: list[str]
     windows: int
     reuse: tuple[str, ...] = FINAL_REUSES
     ets_forms: str = ETS_FORMS
+    lstm_factor: int = WINDOW_FACTOR
 
 
 class _Work(NamedTuple):
@@ -519,7 +525,8 @@ class Forecaster:
             lstm_paths: dict[str, np.ndarray] = {}
             self.lstm_: LSTMHybrid | None = None
             if "lstm" in allowed:
-                lstm_paths = self._validate_lstm(series, plans, m, notes, say, sd, future)
+                lstm_paths = self._validate_lstm(series, plans, m, notes, say, sd, future,
+                                                 search.lstm_factor)
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
             fits = classical_results()
 
@@ -561,8 +568,8 @@ class Forecaster:
         and reuses the specifications of `SCALE_REUSES` too, unless `methods` was given."""
         large = count >= SCALE_FROM and self.methods is None
         allowed = [k for k in self.methods or METHODS if not (large and k in SLOW_METHODS)]
-        search = _Search(allowed, SCALE_WINDOWS, FINAL_REUSES + SCALE_REUSES, SCALE_ETS_FORMS) \
-            if large else _Search(allowed, selection.WINDOWS)
+        search = _Search(allowed, SCALE_WINDOWS, FINAL_REUSES + SCALE_REUSES, SCALE_ETS_FORMS,
+                         SCALE_WINDOW_FACTOR) if large else _Search(allowed, selection.WINDOWS)
         notes: list[str] = list(sd.notes)
         if sd.covariate_names and "lstm" in allowed:
             notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
@@ -570,8 +577,8 @@ class Forecaster:
                                            if self.future_names_ else "past-only") + ")")
         if large:
             notes.append(f"{count} series: validated on {search.windows} windows, without "
-                         f"{' and '.join(SLOW_METHODS)}, ETS forms {search.ets_forms} (pass "
-                         "methods to choose)")
+                         f"{' and '.join(SLOW_METHODS)}, ETS forms {search.ets_forms}, the "
+                         "LSTM's input one season or horizon long (pass methods to choose)")
         notes += sd.filled_notes(self.fill)
         longest = max((b - a + 1 for a, b in sd.spans.values()), default=0)
         if self.horizon > longest:
@@ -582,14 +589,15 @@ class Forecaster:
 
     def _validate_lstm(self, series: dict[str, np.ndarray], plans, m: int, notes: list[str],
                        say: Callable[[str], None], sd: SeriesData,
-                       future: FutureCovariates | None) -> dict[str, np.ndarray]:
+                       future: FutureCovariates | None, factor: int = WINDOW_FACTOR
+                       ) -> dict[str, np.ndarray]:
         H = self.horizon
         # A short series validated on fewer steps than the horizon (see `plan_validation`)
         # takes part too: the LSTM's targets past its end are left out of the loss.
         full = {k: y for k, y in series.items() if plans[k].windows and np.ptp(y) > 0}
         if not full:
             return {}
-        window = self.window or lstm_window([len(y) for y in full.values()], H, m)
+        window = self.window or lstm_window([len(y) for y in full.values()], H, m, factor)
         span = {k: int(len(y) - 1 - plans[k].origins[0]) for k, y in full.items()}
         eligible = {k: y for k, y in full.items()
                     if len(y) >= lstm_needs(window, H, span[k]) and np.all(np.isfinite(y))}
