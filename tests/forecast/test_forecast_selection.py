@@ -577,3 +577,22 @@ def test_a_file_that_is_not_large_gives_the_lstm_two_seasons(monkeypatch):
     Forecaster(horizon=6, members=1, max_epochs=2, min_epochs=1, workers=1).fit(
         monthly(60, seed=4))
     assert factors == [2]
+
+
+def test_series_too_short_for_four_inputs_leave_the_lstm_out_unless_asked_for():
+    from seqlab.forecast.lstm import MIN_WINDOW, lstm_window
+
+    history = monthly(40, seed=3)
+    assert lstm_window([40], 18, 12) < MIN_WINDOW
+    quick = {"members": 1, "max_epochs": 2, "min_epochs": 1, "workers": 1}
+    default = Forecaster(horizon=18, **quick).fit(history)
+    assert default.lstm_ is None
+    assert "lstm" not in default.summary()["validation"]["sales"]
+    assert any("too short for the LSTM hybrid" in note and "classical models only" in note
+               for note in default.summary()["notes"])
+    assert np.all(np.isfinite(default.predict()["forecast"]))
+    asked = Forecaster(horizon=18, window=2, **quick).fit(history)
+    assert "lstm" in asked.summary()["validation"]["sales"]
+    named = Forecaster(horizon=18, methods=["lstm", "ets"], **quick).fit(history)
+    assert "lstm" in named.summary()["validation"]["sales"]
+    assert not any("too short for the LSTM" in note for note in named.summary()["notes"])

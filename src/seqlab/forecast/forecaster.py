@@ -43,7 +43,7 @@ from seqlab.forecast.data import (
     read_csv,
     read_future_covariates,
 )
-from seqlab.forecast.lstm import WINDOW_FACTOR, LSTMHybrid, lstm_needs, lstm_window
+from seqlab.forecast.lstm import MIN_WINDOW, WINDOW_FACTOR, LSTMHybrid, lstm_needs, lstm_window
 from seqlab.forecast.models import (
     CLASSICAL,
     ETS_FORMS,
@@ -598,6 +598,11 @@ class Forecaster:
         if not full:
             return {}
         window = self.window or lstm_window([len(y) for y in full.values()], H, m, factor)
+        if window < MIN_WINDOW and self.window is None and self.methods is None:
+            notes.append(f"the series are too short for the LSTM hybrid: beside a horizon of "
+                         f"{H}, its inputs would be {window} points, fewer than {MIN_WINDOW} "
+                         "(name it in methods, --methods, to have it): classical models only")
+            return {}
         span = {k: int(len(y) - 1 - plans[k].origins[0]) for k, y in full.items()}
         eligible = {k: y for k, y in full.items()
                     if len(y) >= lstm_needs(window, H, span[k]) and np.all(np.isfinite(y))}
