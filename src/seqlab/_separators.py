@@ -69,7 +69,8 @@ def separator_of(text: str) -> str | None:
     """The separator of CSV `text` when it is one of `SEPARATORS`, else None (commas).
 
     Each separator that splits the header into two cells or more reads the first
-    `_SAMPLE_ROWS` rows; the reading that splits every row into as many cells as the
+    `_SAMPLE_ROWS` rows, less the lines of one cell above the header (`_titles`: a title
+    above a table); the reading that splits every row into as many cells as the
     header, and most of whose cells are clean (`_clean`: no other separator inside, but a
     decimal comma), wins; commas win a tie. So a ';' file whose header names 'Menge, Stück'
     is a ';' file, and a comma file with a tab at each line's end, columns aligned by tabs
@@ -84,6 +85,7 @@ def separator_of(text: str) -> str | None:
                                    _SAMPLE_ROWS))
         except csv.Error:  # a quote never closed: the comma reader says so
             return None
+        rows = rows[_titles(rows):]
         if not rows or (delimiter != "," and len(rows[0]) < 2):
             continue
         cells = [cell for row in rows for cell in row]
@@ -96,6 +98,18 @@ def separator_of(text: str) -> str | None:
 
 _SAMPLE_ROWS = 20
 """The first rows (blank ones skipped) `separator_of` reads."""
+_TITLE_ROWS = 5
+"""The most lines of one cell above a header that `_titles` counts as a title."""
+
+
+def _titles(rows: list[list[str]]) -> int:
+    """How many of the first `rows` (blank ones skipped) hold one cell above a row of two
+    or more (a title, a source line): none where there are more than `_TITLE_ROWS`, or no
+    row of two cells follows (a file of one column)."""
+    for i, row in enumerate(rows[:_TITLE_ROWS + 1]):
+        if sum(bool(c.strip()) for c in row) >= 2:
+            return i
+    return 0
 
 
 def _clean(cell: str, delimiter: str) -> bool:
@@ -130,7 +144,8 @@ def as_commas(text: str, separator: str, name: str,
     # decimal mark), or one with dates written 31.12.2020 or numbers like 1.234.567; a
     # tab file of 21.375, 0.512 ... (the UCR archive's) writes decimal points.
     thousands_dots = separator == ";" or bool(_EUROPEAN.search(text))
-    top = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    filled = [i for i, row in enumerate(rows) if any(c.strip() for c in row)]
+    top = filled[_titles([rows[i] for i in filled])] if filled else 0
     header = rows[top] if rows else []
     body = rows[top + 1:]  # the first row may be a header: its names never decide a column
     commas = any(_DECIMAL_COMMA.fullmatch(cell.strip()) for row in rows for cell in row)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from seqlab.classify import read_labelled
+from seqlab.errors import ValidationError
 
 COMMAS = "label,t0,t1,t2\nup,0.5,1.25,2\ndown,2.5,1.5,0.75\nup,0.25,1,2.5\n"
 
@@ -66,3 +67,13 @@ def test_a_ucr_tab_file_of_three_decimals_reads_as_decimals(tmp_path):
     data = _read(tmp_path, "ucr.tsv", text)
     assert data.labels == ["1", "2", "1"]
     np.testing.assert_array_equal(data.sequences[0].ravel(), [21.375, 22.125, 23.5])
+
+
+def test_a_title_above_a_semicolon_file_is_named_not_read_as_a_sequence(tmp_path):
+    path = tmp_path / "messreihe.csv"
+    rows = ["Messreihe A", "", "t1;t2;t3;t4;label"] + [
+        f"{k},5;{k + 1},25;{k},75;{k + 2},0;{'gut' if k % 2 else 'schlecht'}" for k in range(12)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"first 1 line\(s\) \('Messreihe A'\) hold one "
+                       r"cell above rows of 5: a title"):
+        read_labelled(path)

@@ -332,3 +332,27 @@ def test_the_future_covariates_files_reading_is_told_in_the_fits_notes(tmp_path)
                         covariates=["price"]).fit(
         data, future_covariates=future_path)
     assert covs.notes[0] in fitted.summary()["notes"]
+
+
+@pytest.mark.parametrize("title", ["Umsatz je Monat\n\n", "Umsatz, in Euro\n",
+                                   "Umsatz je Monat\nQuelle: Kasse\n\n"])
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_title_above_a_file_of_another_separator_is_skipped_not_read_with_commas(
+        tmp_path, title, separator):
+    """A title line has no separator; it once made a ';' file a comma file, whose
+    '2018-01-01;1200,0' split at the decimal comma (a series named '0', exit 0)."""
+    table = pd.DataFrame({"Datum": DATES.strftime("%Y-%m-%d"), **VALUES}).to_csv(
+        sep=separator, decimal="," if separator == ";" else ".", index=False)
+    assert separator_of(title + table) == separator
+    plain, other = _same_as_commas(tmp_path, title + table)
+    assert list(other.values.columns) == ["north", "south"]
+    np.testing.assert_allclose(other.values.to_numpy(), plain.values.to_numpy())
+    assert other.values.index.equals(plain.values.index)
+    assert any("above the header" in note for note in other.notes)
+
+
+def test_lines_of_one_cell_above_a_comma_file_leave_it_a_comma_file():
+    table = pd.DataFrame({"date": DATES.strftime("%Y-%m-%d"), **VALUES}).to_csv(index=False)
+    assert separator_of("Sales by month\n\n" + table) is None
+    # a file of one column is no title above a table: nothing to skip, commas
+    assert separator_of("Umsatz\n1200,5\n1300,25\n") is None

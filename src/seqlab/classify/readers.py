@@ -337,7 +337,25 @@ def _rows(path: Path, notes: list[str] | None = None) -> list[list[str]]:
     rows = [row for row in csv_rows(text, path) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
+    titles = _titles(rows)
+    if titles:
+        wide = next(len(row) for row in rows if sum(bool(c.strip()) for c in row) >= 2)
+        raise ValidationError(f"{path}: the first {titles} line(s) ({rows[0][0].strip()!r}) "
+                              f"hold one cell above rows of {wide}: a title or notes above "
+                              "the table? Delete the lines above the header.")
     return rows
+
+
+def _titles(rows: list[list[str]]) -> int:
+    """How many of the first `rows` hold one cell that is no number (a title, a source line)
+    above a row of two cells or more: 0 where there is no such row among the first six."""
+    for i, row in enumerate(rows[:6]):
+        filled = [c.strip() for c in row if c.strip()]
+        if len(filled) >= 2:
+            return i
+        if _is_number(filled[0]):
+            return 0
+    return 0
 
 
 _LABEL_NAMES = ("label", "class", "target", "y")
