@@ -90,22 +90,25 @@ def synthetic_series(seed: int = 123) -> dict[str, pd.Series]:
 
 def classical_inside(method: str, history: np.ndarray, truth: np.ndarray, m: int) -> int:
     """How many of `truth` statsforecast's own 80% interval of `method` (ets, arima, theta)
-    holds, fitted on `history` with the season `m` where two seasons fit (0 if it fails)."""
+    holds: the model `seqlab.forecast.models.point_forecast` scores, fitted as it fits it
+    (AutoARIMA on the last `ARIMA_MAX_POINTS`, the values divided by their mean absolute
+    value, the season where two seasons fit); 0 where the fit fails."""
     import warnings
 
-    from statsforecast import models as sf
+    from seqlab.forecast.models import ARIMA_MAX_POINTS, _statsforecast, usable_season
 
-    from seqlab.forecast.models import usable_season
-
-    season = usable_season(len(history), m)
-    model = {"ets": sf.AutoETS, "arima": sf.AutoARIMA, "theta": sf.AutoTheta}[method]
+    y = np.asarray(history, float)
+    y = y[-ARIMA_MAX_POINTS:] if method == "arima" else y
+    scale = float(np.mean(np.abs(y))) or 1.0
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            band = model(season_length=season).forecast(y=history, h=len(truth), level=[80])
+            model = _statsforecast(method, usable_season(len(y), m), len(y))
+            band = model.forecast(y=y / scale, h=len(truth), level=[80])  # type: ignore
     except Exception:  # a failed fit holds nothing
         return 0
-    return int(np.sum((truth >= band["lo-80"]) & (truth <= band["hi-80"])))
+    lower, upper = band["lo-80"] * scale, band["hi-80"] * scale
+    return int(np.sum((truth >= lower) & (truth <= upper)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -172,6 +172,6 @@ def test_the_panel_counts_the_truths_inside_statsforecasts_own_intervals(panels,
         inside = single.classical_inside(method, history, truth, 1)
         assert 0 <= inside <= len(truth)
         held.append(inside / len(truth))
-    assert 0.65 <= np.mean(held) <= 0.95, held
+    assert 0.6 <= np.mean(held) <= 0.95, held  # 80% intervals of a model that fits
     far = single.classical_inside(method, history, truth + 100, 1)  # a break it cannot see
     assert far == 0

@@ -558,7 +558,7 @@ def test_the_lstm_reads_two_seasons_or_horizons_where_the_typical_series_allows(
     assert WINDOW_FACTOR == 2
     assert lstm_window([300], 6, 1) == 12  # two horizons of a long yearly series
     assert lstm_window([300], 6, 1, factor=1) == 6
-    assert lstm_window([300] * 3, 18, 12) == 36  # two seasons (18 < 24: the horizon's 36)
+    assert lstm_window([300] * 3, 18, 12) == 36  # two horizons (18 > 12, the season)
     assert lstm_window([300], 6, 12) == 24
     assert lstm_window([72], 6, 12) == 20  # room for training windows: (72 - 12) // 3
     assert lstm_window([72], 6, 12, factor=1) == 12
@@ -567,7 +567,7 @@ def test_the_lstm_reads_two_seasons_or_horizons_where_the_typical_series_allows(
     assert lstm_window([30, 30, 30, 400], 6, 1) == lstm_window([30], 6, 1) == 6
 
 
-def test_a_file_that_is_not_large_gives_the_lstm_two_seasons(monkeypatch):
+def test_a_file_that_is_not_large_asks_for_two_seasons_or_horizons(monkeypatch):
     from seqlab.forecast import forecaster
 
     factors = []
@@ -596,3 +596,21 @@ def test_series_too_short_for_four_inputs_leave_the_lstm_out_unless_asked_for():
     named = Forecaster(horizon=18, methods=["lstm", "ets"], **quick).fit(history)
     assert "lstm" in named.summary()["validation"]["sales"]
     assert not any("too short for the LSTM" in note for note in named.summary()["notes"])
+
+
+def test_a_file_whose_typical_series_is_short_gives_the_lstm_its_long_series():
+    """A quarter of short series set the window below 4 for the whole file; the LSTM then
+    reads the series long enough for 4 inputs, with a window of theirs."""
+    short, long = monthly(40, seed=5), monthly(120, seed=6)
+    frame = pd.DataFrame({"a": np.r_[np.full(80, np.nan), short.to_numpy()],
+                          "b": np.r_[np.full(80, np.nan), monthly(40, seed=7).to_numpy()],
+                          "c": long.to_numpy(), "d": monthly(120, seed=8).to_numpy()},
+                         index=long.index)
+    fitted = Forecaster(horizon=18, members=1, max_epochs=2, min_epochs=1,
+                        workers=1).fit(frame)
+    validation = fitted.summary()["validation"]
+    assert "lstm" in validation["c"] and "lstm" in validation["d"]
+    assert "lstm" not in validation["a"] and "lstm" not in validation["b"]
+    assert fitted.summary()["lstm"]["window"] == 28  # (120 - 2 x 18) // 3
+    assert any("reads the 2 series long enough for 4 inputs" in note
+               for note in fitted.summary()["notes"])

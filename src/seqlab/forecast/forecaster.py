@@ -599,10 +599,21 @@ class Forecaster:
             return {}
         window = self.window or lstm_window([len(y) for y in full.values()], H, m, factor)
         if window < MIN_WINDOW and self.window is None and self.methods is None:
-            notes.append(f"the series are too short for the LSTM hybrid: beside a horizon of "
-                         f"{H}, its inputs would be {window} points, fewer than {MIN_WINDOW} "
-                         "(name it in methods, --methods, to have it): classical models only")
-            return {}
+            # The typical series leaves room for too few inputs: the LSTM reads the series
+            # that leave room for enough, the others are the classical models' alone.
+            roomy = {k: y for k, y in full.items()
+                     if lstm_window([len(y)], H, m, factor) >= MIN_WINDOW}
+            if not roomy:
+                notes.append(f"the series are too short for the LSTM hybrid: beside a horizon "
+                             f"of {H}, its inputs would be {window} points, fewer than "
+                             f"{MIN_WINDOW} (name it in methods, --methods, to have it): "
+                             "classical models only")
+                return {}
+            full = roomy
+            window = lstm_window([len(y) for y in full.values()], H, m, factor)
+            notes.append(f"the LSTM hybrid reads the {len(full)} series long enough for "
+                         f"{MIN_WINDOW} inputs or more (window {window}); the shorter ones "
+                         "are forecast by the classical models")
         span = {k: int(len(y) - 1 - plans[k].origins[0]) for k, y in full.items()}
         eligible = {k: y for k, y in full.items()
                     if len(y) >= lstm_needs(window, H, span[k]) and np.all(np.isfinite(y))}
