@@ -69,8 +69,8 @@ def separator_of(text: str) -> str | None:
     """The separator of CSV `text` when it is one of `SEPARATORS`, else None (commas).
 
     Each separator that splits the header into two cells or more reads the first
-    `_SAMPLE_ROWS` rows, less the lines of one cell above the header (`_titles`: a title
-    above a table); the reading that splits every row into as many cells as the
+    `_SAMPLE_ROWS` rows, less (for the other separators than commas) the lines of one cell
+    above the header (`_titles`: a title above a table); the reading that splits every row into as many cells as the
     header, and most of whose cells are clean (`_clean`: no other separator inside, but a
     decimal comma), wins; commas win a tie. So a ';' file whose header names 'Menge, Stück'
     is a ';' file, and a comma file with a tab at each line's end, columns aligned by tabs
@@ -85,7 +85,8 @@ def separator_of(text: str) -> str | None:
                                    _SAMPLE_ROWS))
         except csv.Error:  # a quote never closed: the comma reader says so
             return None
-        rows = rows[_titles(rows):]
+        if delimiter != ",":  # a comma file stays the default: a title decides nothing
+            rows = rows[_titles(rows):]
         if not rows or (delimiter != "," and len(rows[0]) < 2):
             continue
         cells = [cell for row in rows for cell in row]

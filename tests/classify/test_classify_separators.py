@@ -77,3 +77,28 @@ def test_a_title_above_a_semicolon_file_is_named_not_read_as_a_sequence(tmp_path
     with pytest.raises(ValidationError, match=r"first 1 line\(s\) \('Messreihe A'\) hold one "
                        r"cell above rows of 5: a title"):
         read_labelled(path)
+
+
+def test_a_header_naming_only_the_label_column_is_no_title(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text(",,,,label\n0.0,1.25,0.0,2,up\n0.5,2.25,0.75,3,down\n0.1,1.2,0.3,2,up\n",
+                    encoding="utf-8")
+    data = read_labelled(path)
+    assert list(data.labels) == ["up", "down", "up"]
+
+
+def test_a_text_of_one_column_with_a_comma_in_its_last_line_is_no_table_below_a_title(
+        tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("text\nI love it\nmeh\nnot great, not terrible\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as error:
+        read_labelled(path)
+    assert "title" not in str(error.value)
+
+
+def test_a_word_alone_above_sequences_is_named_as_a_title_or_an_empty_sequence(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("up\nup,0.0,0.5,1.0\ndown,1.0,0.5,0.2\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="a title or notes above the table, or "
+                                              "sequences without values"):
+        read_labelled(path)

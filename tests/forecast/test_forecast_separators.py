@@ -356,3 +356,12 @@ def test_lines_of_one_cell_above_a_comma_file_leave_it_a_comma_file():
     assert separator_of("Sales by month\n\n" + table) is None
     # a file of one column is no title above a table: nothing to skip, commas
     assert separator_of("Umsatz\n1200,5\n1300,25\n") is None
+
+
+def test_a_semicolon_header_over_names_with_a_comma_is_no_title():
+    """Read with commas, 'Ort;Wert' is one cell above rows of three: skipping it as a title
+    made the comma reading win (a series named '50'). Titles are skipped for the other
+    separators' readings only."""
+    text = "Ort;Wert\n" + "".join(f"Berlin, DE;12{k:02d},50\n" for k in range(12))
+    assert separator_of(text) == ";"
+    assert with_commas(text, "f.csv")[0].splitlines()[1] == '"Berlin, DE",1200.50'

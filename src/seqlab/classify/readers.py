@@ -339,23 +339,24 @@ def _rows(path: Path, notes: list[str] | None = None) -> list[list[str]]:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
     titles = _titles(rows)
     if titles:
-        wide = next(len(row) for row in rows if sum(bool(c.strip()) for c in row) >= 2)
         raise ValidationError(f"{path}: the first {titles} line(s) ({rows[0][0].strip()!r}) "
-                              f"hold one cell above rows of {wide}: a title or notes above "
-                              "the table? Delete the lines above the header.")
+                              f"hold one cell above rows of {len(rows[titles])}: a title or "
+                              "notes above the table, or sequences without values? Delete "
+                              "the lines above the header.")
     return rows
 
 
 def _titles(rows: list[list[str]]) -> int:
-    """How many of the first `rows` hold one cell that is no number (a title, a source line)
-    above a row of two cells or more: 0 where there is no such row among the first six."""
-    for i, row in enumerate(rows[:6]):
-        filled = [c.strip() for c in row if c.strip()]
-        if len(filled) >= 2:
-            return i
-        if _is_number(filled[0]):
-            return 0
-    return 0
+    """How many of the first `rows` (at most 5) are a single cell that is no number (a
+    title, a source line) above a table: two rows or more below them, each of two cells or
+    more. 0 otherwise (a text file of one column whose text holds a comma, a header naming only
+    the label column: ',,,label')."""
+    count = 0
+    while count < min(5, len(rows) - 1) and len(rows[count]) == 1 and \
+            not _is_number(rows[count][0].strip()):
+        count += 1
+    table = rows[count:]
+    return count if count and len(table) >= 2 and all(len(row) >= 2 for row in table) else 0
 
 
 _LABEL_NAMES = ("label", "class", "target", "y")
