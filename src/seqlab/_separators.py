@@ -70,11 +70,11 @@ def separator_of(text: str) -> str | None:
 
     Each separator that splits the header into two cells or more reads the first
     `_SAMPLE_ROWS` rows, less (for the other separators than commas) the lines of one cell
-    above the header (`_titles`: a title above a table); the reading that splits every row into as many cells as the
-    header, and most of whose cells are clean (`_clean`: no other separator inside, but a
-    decimal comma), wins; commas win a tie. So a ';' file whose header names 'Menge, Stück'
-    is a ';' file, and a comma file with a tab at each line's end, columns aligned by tabs
-    or a ';' inside a quoted cell stays a comma file."""
+    above the header (`_titles`: a title above a table); the reading that splits every row
+    into as many cells as the header, and most of whose cells are clean (`_clean`: no other
+    separator inside, but a decimal comma), wins; commas win a tie. So a ';' file whose
+    header names 'Menge, Stück' is a ';' file, and a comma file with a tab at each line's
+    end, columns aligned by tabs or a ';' inside a quoted cell stays a comma file."""
     best, best_key = None, None
     for delimiter in (",", *SEPARATORS):
         try:

@@ -349,8 +349,8 @@ def _rows(path: Path, notes: list[str] | None = None) -> list[list[str]]:
 def _titles(rows: list[list[str]]) -> int:
     """How many of the first `rows` (at most 5) are a single cell that is no number (a
     title, a source line) above a table: two rows or more below them, each of two cells or
-    more. 0 otherwise (a text file of one column whose text holds a comma, a header naming only
-    the label column: ',,,label')."""
+    more. 0 otherwise (a text file of one column whose text holds a comma, a header naming
+    only the label column: ',,,label')."""
     count = 0
     while count < min(5, len(rows) - 1) and len(rows[count]) == 1 and \
             not _is_number(rows[count][0].strip()):

@@ -54,14 +54,14 @@ which forecast worse)."""
 
 MIN_WINDOW = 4
 """The fewest points the LSTM hybrid reads by default: where the typical series leaves room
-for fewer (`lstm_window`), the fit leaves it out, unless `methods` names it or `window`
-is given. Two or three points show the network no dynamics the statistical models miss.
+for fewer (`lstm_window`), the LSTM reads only the series that leave room for this many
+(left out where none does), unless `methods` names it or `window` is given. Two or three
+points show the network no dynamics the statistical models miss.
 Measured at window 2 or 3 against leaving it out (OWA against seasonal naive, one seed):
 24 monthly stretches of 36 points, horizon 18, cut from 8 real and synthetic series, one
 a file, 0.590 -> 0.576; 192 fertility rates of 18 yearly points in one file, horizon 6,
-0.469 -> 0.460, 177 -> 124 s; those of 13 points 0.505 either way, 248 -> 60 s. Where only
-the typical series is that short, the LSTM reads the series that leave room for 4 inputs
-or more, with a window of theirs (`Forecaster._validate_lstm`)."""
+0.469 -> 0.460, 177 -> 124 s; those of 13 points 0.505 either way, 248 -> 60 s. The series
+it then reads set its window by their own lengths (`Forecaster._validate_lstm`)."""
 
 
 def lstm_window(lengths: list[int], horizon: int, m: int, factor: int = WINDOW_FACTOR) -> int:
