@@ -142,3 +142,13 @@ def test_progress_is_one_line_per_origin():
     backtest(monthly(60), horizon=4, origins=3, methods=["seqlab", "naive"], progress=lines.append,
              **FAST)
     assert len(lines) == 3 and lines[0].startswith("origin 1/3")
+
+
+def test_what_each_origins_fit_left_out_is_noted_with_its_origin():
+    """At an origin whose histories leave the LSTM room for fewer than 4 inputs it is left
+    out; the backtest says so, naming the origin, as the fit does."""
+    result = backtest(monthly(66, seed=2), horizon=18, origins=2, methods=("seqlab", "naive"),
+                      members=1, max_epochs=2, min_epochs=1, workers=1)
+    short = [n for n in result.notes if "too short for the LSTM hybrid" in n]
+    assert short and all(n.startswith("origin ") for n in short)
+    assert len(result.notes) == len(set(result.notes))
