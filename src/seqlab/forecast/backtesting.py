@@ -166,9 +166,9 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                 model_name = fitted.model_name_
                 ours = fitted.predict()
                 # What the fit chose or left out there (the LSTM on a short origin's
-                # histories); how the data were read is noted once, above.
-                notes += [f"origin {origins - k}: {line}" for line in fitted.report_.notes
-                          if line not in notes]
+                # histories). The truncated histories carry no reading notes: those are
+                # `sd.notes`, noted once, above.
+                notes += [f"origin {origins - k}: {line}" for line in fitted.report_.notes]
             else:
                 ours = fitted.predict(data=history)
         for name, cut in cuts.items():
