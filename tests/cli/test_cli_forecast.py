@@ -65,6 +65,24 @@ def test_backtest_prints_metrics_beside_baselines_and_strict_json(tmp_path):
     assert doc["verdict"]
 
 
+def test_backtest_candidates_restrict_what_seqlab_chooses_among(tmp_path):
+    """--candidates reaches each of seqlab's fits (as forecast --methods does); a name that
+    is no method, or candidates without seqlab among the methods scored, is refused before
+    any fit."""
+    data = _csv(tmp_path / "sales.csv", n=72)
+    args = ["backtest", str(data), "--horizon", "6", "--origins", "2", "--no-plot", "--json"]
+    result = runner.invoke(app, [*args, "--candidates", "theta", "--methods", "seqlab,naive"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["model"] == "theta" and set(doc["metrics"]) == {"seqlab", "naive"}
+    for extra, words in ((["--candidates", "thta"], ("'candidates'", "['thta']")),
+                         (["--candidates", "theta", "--methods", "naive"],
+                          ("'candidates'", "'seqlab' is not among"))):
+        result = runner.invoke(app, [*args, *extra])
+        assert result.exit_code != 0
+        assert all(word in str(result.exception) for word in words), result.exception
+
+
 def test_forecast_reads_a_long_file_and_writes_a_method_column(tmp_path):
     rows = ["unique_id,ds,y"]
     for name, n in (("north", 40), ("south", 30)):

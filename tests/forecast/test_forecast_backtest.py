@@ -152,3 +152,20 @@ def test_what_each_origins_fit_left_out_is_noted_with_its_origin():
     short = [n for n in result.notes if "too short for the LSTM hybrid" in n]
     assert short and all(n.startswith("origin ") for n in short)
     assert len(result.notes) == len(set(result.notes))
+
+
+@pytest.mark.parametrize("candidates, methods, words", [
+    (["lstm", "thta"], None, ("'candidates'", "['thta']")),
+    ("theta", None, ("'candidates'", "non-empty list")),
+    ([], None, ("'candidates'", "non-empty list")),
+    (["theta"], ["naive", "ets"], ("'candidates'", "'seqlab' is not among")),
+])
+def test_candidates_are_checked_before_any_fit(candidates, methods, words, monkeypatch):
+    from seqlab.forecast import Forecaster
+
+    def fit(self, *args, **kwargs):
+        raise AssertionError("fitted before the candidates were checked")
+    monkeypatch.setattr(Forecaster, "fit", fit)
+    with pytest.raises(ValidationError) as caught:
+        backtest(monthly(84), horizon=6, origins=2, candidates=candidates, methods=methods)
+    assert all(word in str(caught.value) for word in words), caught.value

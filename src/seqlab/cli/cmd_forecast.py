@@ -191,6 +191,11 @@ def _backtest(
         help="Methods to score (repeat or comma-separate): seqlab, naive, seasonal_naive, "
              "ets, arima, arima_log, theta, ces, croston, adida, median.",
         show_default="seqlab, naive, seasonal_naive, ets, arima, theta")] = None,
+    candidates: Annotated[list[str] | None, typer.Option(
+        help="The methods seqlab chooses among in each of its fits (repeat or "
+             "comma-separate; as forecast --methods): lstm, naive, seasonal_naive, ets, "
+             "arima, arima_log, theta, ces, croston, adida, median.",
+        show_default="all")] = None,
     refit: Annotated[bool, typer.Option(help="Refit seqlab at every origin (--no-refit: fit "
                                         "once at the first origin, then only forecast).")]
     = True,
@@ -225,7 +230,8 @@ def _backtest(
     if value_column is not None:
         read["value_column"] = value_column
     outcome = backtest(read_csv(data, **read), horizon, origins, step=step, refit=refit,
-                       methods=_method_list(methods), level=level, members=members,
+                       methods=_method_list(methods), candidates=_method_list(candidates),
+                       level=level, members=members,
                        seed=seed, workers=workers, sequential=sequential,
                        progress=shown.progress())
     if plot is not None and not no_plot:

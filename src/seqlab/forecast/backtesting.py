@@ -26,7 +26,7 @@ import pandas as pd
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast.data import SeriesData, prepare
-from seqlab.forecast.forecaster import Forecaster
+from seqlab.forecast.forecaster import Forecaster, check_methods
 from seqlab.forecast.metrics import coverage, rmse, smape
 from seqlab.forecast.models import CLASSICAL, INTERMITTENT, safe_forecast
 from seqlab.forecast.selection import mase_scale
@@ -129,6 +129,13 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
     if unknown or not methods:
         raise ValidationError(f"The 'methods' parameter names {unknown or methods}; a backtest "
                               f"scores methods among {list(BACKTEST_METHODS)}.")
+    if candidates is not None:
+        check_methods("candidates", candidates)
+    if candidates is not None and "seqlab" not in methods:
+        raise ValidationError(f"The 'candidates' parameter ({list(candidates)}) names what "
+                              f"seqlab chooses among, but 'seqlab' is not among the methods "
+                              f"scored ({methods}). Add seqlab to the methods, or drop the "
+                              "candidates.")
     read = {k: forecaster_params.pop(k) for k in ("date_column", "freq", "fill", "covariates",
                                                   "season_length", "id_column",
                                                   "value_column") if k in forecaster_params}

@@ -57,7 +57,7 @@ from seqlab.forecast.models import (
 )
 from seqlab.train.distributed import World, world
 
-__all__ = ["Forecaster", "FitReport", "METHODS"]
+__all__ = ["Forecaster", "FitReport", "METHODS", "check_methods"]
 
 METHODS = ("lstm", *CLASSICAL, *INTERMITTENT)
 """The single models a fit may use; `Forecaster(methods=...)` picks among them."""
@@ -161,6 +161,18 @@ class _Work(NamedTuple):
     names: list[str]
     reuse: tuple[str, ...] = FINAL_REUSES
     ets_forms: str = ETS_FORMS
+
+
+def check_methods(parameter: str, methods: Any) -> None:
+    """Refuse `methods` (the value of `parameter`) unless it is a non-empty list or tuple of
+    `METHODS`."""
+    if not isinstance(methods, (list, tuple)) or not methods:
+        raise ValidationError(f"The {parameter!r} parameter must be a non-empty list of "
+                              f"{list(METHODS)}; got {methods!r}.")
+    unknown = [k for k in methods if k not in METHODS]
+    if unknown:
+        raise ValidationError(f"The {parameter!r} parameter names {unknown}, which are not "
+                              f"forecasting methods; choose among {list(METHODS)}.")
 
 
 def _offset(freq: str | None) -> Any:
@@ -402,13 +414,7 @@ class Forecaster:
         if self.workers is not None:
             check_int("workers", self.workers, owner, low=1, high=256)
         if self.methods is not None:
-            if not isinstance(self.methods, (list, tuple)) or not self.methods:
-                raise ValidationError(f"The 'methods' parameter must be a non-empty list of "
-                                      f"{list(METHODS)}; got {self.methods!r}.")
-            unknown = [k for k in self.methods if k not in METHODS]
-            if unknown:
-                raise ValidationError(f"The 'methods' parameter names {unknown}, which are not "
-                                      f"forecasting methods; choose among {list(METHODS)}.")
+            check_methods("methods", self.methods)
         check_int("units", self.units, owner, low=1, high=1024)
         if self.window is not None:
             check_int("window", self.window, owner, low=1)
