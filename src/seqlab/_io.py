@@ -27,7 +27,7 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_table_text", "csv_rows", "fields_as_long_as", "check_not_utf16",
+__all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines", "fields_as_long_as", "check_not_utf16",
            "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_output_path", "cache_dir", "strict_json"]
@@ -133,11 +133,24 @@ _WIDE_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
 def csv_rows(text: str, path: str | Path) -> list[list[str]]:
     """The rows of CSV `text` (read from `path`), any line ending, fields of any length
     (`fields_as_long_as`). A malformed file is a `ValidationError`."""
+    return csv_rows_and_lines(text, path)[0]
+
+
+def csv_rows_and_lines(text: str, path: str | Path) -> tuple[list[list[str]], list[int]]:
+    """`csv_rows`, and the line of `text` (from 1) on which each row starts: a quoted field
+    may hold line breaks, so rows and lines need not match one to one."""
+    rows, lines = [], []
     try:
         with fields_as_long_as(text):
-            return list(csv.reader(io.StringIO(text, newline="")))
+            reader = csv.reader(io.StringIO(text, newline=""))
+            start = 1
+            for row in reader:
+                rows.append(row)
+                lines.append(start)
+                start = reader.line_num + 1
     except csv.Error as error:
         raise ValidationError(f"{path} is not a readable CSV file: {error}.") from None
+    return rows, lines
 
 
 @contextmanager

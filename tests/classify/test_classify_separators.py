@@ -69,14 +69,31 @@ def test_a_ucr_tab_file_of_three_decimals_reads_as_decimals(tmp_path):
     np.testing.assert_array_equal(data.sequences[0].ravel(), [21.375, 22.125, 23.5])
 
 
-def test_a_title_above_a_semicolon_file_is_named_not_read_as_a_sequence(tmp_path):
+def test_a_title_above_a_semicolon_file_is_skipped_with_a_note_not_read_as_a_sequence(
+        tmp_path):
     path = tmp_path / "messreihe.csv"
     rows = ["Messreihe A", "", "t1;t2;t3;t4;label"] + [
         f"{k},5;{k + 1},25;{k},75;{k + 2},0;{'gut' if k % 2 else 'schlecht'}" for k in range(12)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match=r"first 1 line\(s\) \('Messreihe A'\) hold one "
-                       r"cell above rows of 5: a title"):
-        read_labelled(path)
+    data = read_labelled(path)
+    assert len(data) == 12 and data.labels[:2] == ["schlecht", "gut"]
+    np.testing.assert_array_equal(data.sequences[1].ravel(), [1.5, 2.25, 1.75, 3.0])
+    assert data.lines[:2] == [4, 5]  # the file's own lines, the title and blank counted
+    assert any("skipped line(s) 1 above the table ('Messreihe A')" in note
+               for note in data.notes), data.notes
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("wide.csv", "Sensor log March 2024\n\nlabel,t1,t2\nup,1,2\n\n\ndown,1,x\n", 7),
+    ("long.csv", "Readings\nsequence,step,value,label\ns1,1,0.5,up\n\ns1,2,0.7,\n", 5),
+    ("text.csv", 'Reviews 2024\ntext,label\n"good,\nvery good",pos\n"",neg\n', 5),
+])
+def test_a_title_is_skipped_and_errors_name_the_files_own_lines(tmp_path, name, text, line):
+    """A title (one cell, set apart or not by blank lines) is skipped in every CSV layout,
+    and an error names the line of the file, counting the title, blank lines and the lines
+    of a quoted text that spans several."""
+    with pytest.raises(ValidationError, match=rf"{name}, line {line}[:,]"):
+        _read(tmp_path, name, text)
 
 
 def test_a_header_naming_only_the_label_column_is_no_title(tmp_path):
@@ -96,9 +113,12 @@ def test_a_text_of_one_column_with_a_comma_in_its_last_line_is_no_table_below_a_
     assert "title" not in str(error.value)
 
 
-def test_a_word_alone_above_sequences_is_named_as_a_title_or_an_empty_sequence(tmp_path):
+def test_a_label_alone_above_sequences_is_refused_as_a_sequence_without_values(tmp_path):
+    """A one-cell line that is a label of the rows below is no title to skip: it may be a
+    sequence whose values are missing, which skipping would drop unseen."""
     path = tmp_path / "data.csv"
-    path.write_text("up\nup,0.0,0.5,1.0\ndown,1.0,0.5,0.2\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="a title or notes above the table, or "
-                                              "sequences without values"):
+    path.write_text("\nup\nup,0.0,0.5,1.0\ndown,1.0,0.5,0.2\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"line 2 \('up'\) holds one cell above rows "
+                                              "of 4, and it is a label of theirs: a sequence "
+                                              "without values"):
         read_labelled(path)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import csv_rows, read_table_text
+from seqlab._io import csv_rows_and_lines, read_table_text
 from seqlab._separators import with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
@@ -326,24 +326,39 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
 # ------------------------------------------------------------------------------ CSV
 
 
-def _rows(path: Path, notes: list[str] | None = None) -> list[list[str]]:
-    """The non-blank rows of the CSV file `path`; a file separated by semicolons (decimal
-    commas read), tabs or bars is split by its separator (`seqlab._separators`), with a
-    note in `notes`, as is a file read as Windows-1252."""
+def _rows(path: Path, notes: list[str] | None = None
+          ) -> tuple[list[list[str]], list[int]]:
+    """The non-blank rows of the CSV file `path` and the line each starts on; a file
+    separated by semicolons (decimal commas read), tabs or bars is split by its separator
+    (`seqlab._separators`), with a note in `notes`, as is a file read as Windows-1252. A
+    title or notes above the table (`_titles`) are skipped with a note, unless a line of
+    them is a label of the rows below: then it may be a sequence without values, and the
+    file is refused."""
     text, separated, _ = with_commas("\n".join(_lines(path, notes)), str(path),
                                      set(_LABEL_NAMES + _INDEX_NAMES))
     if separated and notes is not None:
         notes.append(f"{path.name}: {separated}")
-    rows = [row for row in csv_rows(text, path) if any(cell.strip() for cell in row)]
+    read, numbers = csv_rows_and_lines(text, path)
+    kept = [k for k, row in enumerate(read) if any(cell.strip() for cell in row)]
+    rows, lines = [read[k] for k in kept], [numbers[k] for k in kept]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
     titles = _titles(rows)
-    if titles:
-        raise ValidationError(f"{path}: the first {titles} line(s) ({rows[0][0].strip()!r}) "
-                              f"hold one cell above rows of {len(rows[titles])}: a title or "
-                              "notes above the table, or sequences without values? Delete "
-                              "the lines above the header.")
-    return rows
+    if not titles:
+        return rows, lines
+    words = [rows[k][0].strip() for k in range(titles)]
+    ends = {row[k].strip().lower() for row in rows[titles:] for k in (0, -1)}
+    if any(word.lower() in ends for word in words):
+        raise ValidationError(f"{path}: line {lines[0]} ({words[0]!r}) holds one cell above "
+                              f"rows of {len(rows[titles])}, and it is a label of theirs: a "
+                              "sequence without values, or a title? Give the sequence its "
+                              "values, or delete the line.")
+    if notes is not None:
+        shown = "; ".join(repr(word[:40]) for word in words)
+        notes.append(f"{path.name}: skipped line(s) "
+                     f"{', '.join(str(k) for k in lines[:titles])} above the table ({shown}): "
+                     "a title or notes")
+    return rows[titles:], lines[titles:]
 
 
 def _titles(rows: list[list[str]]) -> int:
@@ -461,7 +476,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     """
     path = Path(path)
     notes: list[str] = []
-    rows = _rows(path, notes)
+    rows, row_lines = _rows(path, notes)
     width = max(len(r) for r in rows)
     single = width < 2
     if single:
@@ -515,7 +530,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                   or (label is not None and by_number is None and labelled))
     header = first if has_header else [f"c{k}" for k in range(width)]
     body = rows[1:] if has_header else rows
-    start_line = 2 if has_header else 1
+    body_lines = row_lines[1:] if has_header else row_lines
     if not body:
         raise ValidationError(f"The data file {path} has a header but no sequences.")
     unlabelled = False
@@ -571,13 +586,13 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         bad = next((i for i, r in enumerate(body)
                     if any(c.strip() not in _PADDING for c in r[len(header):])), None)
         if bad is not None:
-            raise ValidationError(f"{path}, line {bad + start_line}: {len(body[bad])} fields, "
+            raise ValidationError(f"{path}, line {body_lines[bad]}: {len(body[bad])} fields, "
                                   f"more than the header's {len(header)}.")
         body = [r[:len(header)] for r in body]  # a comma at the end of lines, or NA
         width = len(header)
     sequences, labels, lines = [], [], []
     for i, row in enumerate(body):
-        where = f"{path}, line {i + start_line}"
+        where = f"{path}, line {body_lines[i]}"
         cells = list(row) + [""] * (width - len(row))
         tag = (cells.pop(position).strip() if position is not None and position < len(cells)
                else "")
@@ -591,7 +606,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
         sequences.append(np.array(values, dtype=np.float64).reshape(-1, 1))
         labels.append(tag)
-        lines.append(i + start_line)
+        lines.append(body_lines[i])
     if labelled and label is None and _measured(labels) and not (
             has_header and header[position].strip().lower() in _LABEL_NAMES):
         raise ValidationError(
@@ -744,7 +759,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     sequence's label must be the same on all its rows."""
     path = Path(path)
     notes: list[str] = []
-    rows = _rows(path, notes)
+    rows, row_lines = _rows(path, notes)
     header = [h.strip() for h in rows[0]]
     seq_at = _find(header, _SEQUENCE_NAMES, None, path, "sequence")
     step_at = _find(header, _STEP_NAMES, None, path, "step")
@@ -767,7 +782,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     if not channel_at:
         raise ValidationError(f"{path}: no value columns besides sequence, step and label.")
     groups: dict[str, list[tuple[str, list[float], str, int]]] = {}
-    for i, row in enumerate(rows[1:], 2):
+    for i, row in zip(row_lines[1:], rows[1:], strict=True):
         where = f"{path}, line {i}"
         if len(row) != len(header):
             raise ValidationError(f"{where}: {len(row)} fields, but the header has "
@@ -842,7 +857,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     row (for sentiment-style tasks)."""
     path = Path(path)
     notes: list[str] = []
-    rows = _rows(path, notes)
+    rows, row_lines = _rows(path, notes)
     header = [h.strip() for h in rows[0]]
     text_at = _find(header, _TEXT_NAMES, None, path, "text")
     if text_at is None:
@@ -858,7 +873,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
     texts, labels = [], []
-    for i, row in enumerate(rows[1:], 2):
+    for i, row in zip(row_lines[1:], rows[1:], strict=True):
         if len(row) != len(header):
             raise ValidationError(f"{path}, line {i}: {len(row)} fields, but the header has "
                                   f"{len(header)} (quote texts that hold commas).")
@@ -885,7 +900,7 @@ def detect_format(path: str | Path) -> str:
     path = Path(path)
     if path.suffix.lower() == ".ts":
         return "ts"
-    rows = _rows(path)
+    rows, _ = _rows(path)
     lowered = [h.strip().lower() for h in rows[0]]
     if "text" in lowered:
         return "text"
