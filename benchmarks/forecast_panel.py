@@ -90,24 +90,14 @@ def synthetic_series(seed: int = 123) -> dict[str, pd.Series]:
 
 def classical_inside(method: str, history: np.ndarray, truth: np.ndarray, m: int) -> int:
     """How many of `truth` statsforecast's own 80% interval of `method` (ets, arima, theta)
-    holds: the model `seqlab.forecast.models.point_forecast` scores, fitted as it fits it
-    (AutoARIMA on the last `ARIMA_MAX_POINTS`, the values divided by their mean absolute
-    value, the season where two seasons fit); 0 where the fit fails."""
-    import warnings
+    holds, the model fitted as `seqlab.forecast.models.point_forecast` fits the one it
+    scores (`band_forecast`); 0 where the fit fails."""
+    from seqlab.forecast.models import ModelFailure, band_forecast
 
-    from seqlab.forecast.models import ARIMA_MAX_POINTS, _statsforecast, usable_season
-
-    y = np.asarray(history, float)
-    y = y[-ARIMA_MAX_POINTS:] if method == "arima" else y
-    scale = float(np.mean(np.abs(y))) or 1.0
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            model = _statsforecast(method, usable_season(len(y), m), len(y))
-            band = model.forecast(y=y / scale, h=len(truth), level=[80])  # type: ignore
-    except Exception:  # a failed fit holds nothing
+        _, lower, upper = band_forecast(method, history, len(truth), m, level=80)
+    except ModelFailure:  # a failed fit holds nothing
         return 0
-    lower, upper = band["lo-80"] * scale, band["hi-80"] * scale
     return int(np.sum((truth >= lower) & (truth <= upper)))
 
 

@@ -614,3 +614,29 @@ def test_a_file_whose_typical_series_is_short_gives_the_lstm_its_long_series():
     assert fitted.summary()["lstm"]["window"] == 28  # (120 - 2 x 18) // 3
     assert any("reads the 2 series long enough for 4 inputs" in note
                for note in fitted.summary()["notes"])
+
+
+@pytest.mark.parametrize("name", ["ets", "arima", "theta", "ces"])
+def test_band_forecast_is_the_point_forecast_with_statsforecasts_own_interval(name):
+    """The benchmark's classical intervals: the forecast `point_forecast` scores, fitted the
+    same way (scaled, AutoARIMA's last points), inside an interval that widens with the
+    level; a constant series has no width, and a model without one is named."""
+    from seqlab.forecast.models import band_forecast
+
+    y = monthly(60)
+    mean, lower, upper = band_forecast(name, y, 6, 12, level=80)
+    np.testing.assert_allclose(mean, point_forecast(name, y, 6, 12), rtol=1e-6)
+    assert np.all(lower < mean) and np.all(mean < upper)
+    _, wide_lower, wide_upper = band_forecast(name, y, 6, 12, level=95)
+    assert np.all(wide_upper - wide_lower > upper - lower)
+    flat = band_forecast(name, np.full(20, 3.0), 4, 1)
+    assert all(np.array_equal(part, np.full(4, 3.0)) for part in flat)
+    with pytest.raises(ModelFailure, match="needs at least"):
+        band_forecast(name, y[:2], 4, 1)
+
+
+def test_band_forecast_names_the_models_it_has_intervals_of():
+    from seqlab.forecast.models import band_forecast
+
+    with pytest.raises(ValueError, match="ets.*arima.*theta.*ces.*'naive'"):
+        band_forecast("naive", monthly(30), 3, 12)

@@ -19,7 +19,8 @@ from collections.abc import Callable
 import numpy as np
 
 __all__ = ["CLASSICAL", "INTERMITTENT", "LOGGED", "point_forecast", "naive", "seasonal_naive",
-           "usable_season", "recent_median", "ModelFailure", "model_spec", "SEARCHED"]
+           "usable_season", "recent_median", "ModelFailure", "model_spec", "SEARCHED",
+           "band_forecast", "BANDED"]
 
 CLASSICAL = ("naive", "seasonal_naive", "ets", "arima", "arima_log", "theta", "ces")
 """The classical candidates every series with a validation window is scored on."""
@@ -54,6 +55,8 @@ SEARCHED = ("arima", "arima_log", "ets", "theta", "ces")
 """The models whose specification (ARIMA order, ETS components, theta model, CES season
 type) is searched once per series by `model_spec` and fitted again on other windows (the
 search is most of their time)."""
+BANDED = ("ets", "arima", "theta", "ces")
+"""The models `band_forecast` gives statsforecast's own prediction interval of."""
 MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "arima_log": 3, "croston": 2,
               "adida": 2}
 """The fewest points each statistical model is tried on (fewer: the naive forecast)."""
@@ -140,6 +143,30 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
         raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
     if np.ptp(y) == 0:
         return naive(y, horizon)
+    return _fitted(name, y, horizon, m, spec, forms)["mean"]
+
+
+def band_forecast(name: str, y: np.ndarray, horizon: int, m: int, level: int = 80
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`horizon` point forecasts of the statistical model `name` (ets, arima, theta, ces)
+    fitted on `y` as `point_forecast` fits it, with statsforecast's own `level`% prediction
+    interval: (forecast, lower, upper). Raises `ModelFailure`, as `point_forecast` does."""
+    if name not in BANDED:
+        raise ValueError(f"band_forecast fits one of {list(BANDED)}; got {name!r}")
+    y = np.asarray(y, dtype=float)
+    if len(y) < MIN_POINTS[name]:
+        raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
+    if np.ptp(y) == 0:  # as point_forecast: the value itself, and nothing else possible
+        flat = naive(y, horizon)
+        return flat, flat.copy(), flat.copy()
+    result = _fitted(name, y, horizon, m, None, ETS_FORMS, level)
+    return result["mean"], result[f"lo-{level}"], result[f"hi-{level}"]
+
+
+def _fitted(name: str, y: np.ndarray, horizon: int, m: int, spec: dict | None, forms: str,
+            level: int | None = None) -> dict[str, np.ndarray]:
+    """statsforecast's forecast of model `name` on `y` (a series that varies), in `y`'s
+    units: ``mean``, and with a `level` its ``lo-level`` and ``hi-level``."""
     if name == "arima":
         y = y[-ARIMA_MAX_POINTS:]
     season = usable_season(len(y), m)
@@ -151,17 +178,20 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             model = _fixed(name, spec) if spec else _statsforecast(name, season, len(y), forms)
-            result = model.forecast(y=y / scale, h=horizon)  # type: ignore[attr-defined]
+            result = model.forecast(y=y / scale, h=horizon,  # type: ignore[attr-defined]
+                                    **({"level": [level]} if level is not None else {}))
     except Exception as error:  # statsforecast raises many kinds on degenerate series
         raise ModelFailure(f"{name} could not fit: {type(error).__name__}: "
                            f"{str(error)[:80]}") from None
-    path = np.asarray(result["mean"], dtype=float) * scale
+    out = {k: np.asarray(v, dtype=float) * scale for k, v in result.items()
+           if k == "mean" or level is not None and k in (f"lo-{level}", f"hi-{level}")}
+    path = out["mean"]
     if path.shape != (horizon,) or not np.all(np.isfinite(path)):
         raise ModelFailure(f"{name} gave a non-finite forecast")
     bound = 1e6 * max(1.0, float(np.max(np.abs(y))))
     if np.max(np.abs(path)) > bound:
         raise ModelFailure(f"{name} exploded (|forecast| > {bound:.3g})")
-    return path
+    return out
 
 
 def model_spec(name: str, y: np.ndarray, m: int, forms: str = ETS_FORMS) -> dict | None:
