@@ -83,6 +83,31 @@ def test_backtest_candidates_restrict_what_seqlab_chooses_among(tmp_path):
         assert all(word in str(result.exception) for word in words), result.exception
 
 
+def test_season_length_of_numbered_steps_found_or_given_and_kept_by_a_bundle(tmp_path):
+    """Steps that are numbers have no frequency to tell the season: it is found in the
+    data (with a note), --season-length gives another, and a saved forecaster keeps its
+    own (--season-length beside --model is refused, not ignored)."""
+    t = np.arange(1, 85)
+    shape = np.array([0, 3, 8, 12, 9, 4, -2, -8, -11, -7, -4, -2], float)
+    sales = 100 + 0.5 * t + shape[t % 12] + np.random.default_rng(2).normal(0, 1, 84)
+    data = tmp_path / "steps.csv"
+    pd.DataFrame({"t": t, "sales": sales}).to_csv(data, index=False)
+    args = ["forecast", str(data), "--horizon", "12", "--methods", "seasonal_naive", "--json"]
+    found = runner.invoke(app, [*args, "--out", str(tmp_path / "model")])
+    assert found.exit_code == 0, found.output
+    doc = json.loads(found.stdout)
+    assert doc["season_length"] == 12 and any("a season of 12 steps" in n for n in doc["notes"])
+    lagged = [r["forecast"] for r in doc["forecasts"]]
+    np.testing.assert_allclose(lagged, sales[-12:])  # the last season, repeated
+    given = json.loads(runner.invoke(app, [*args, "--season-length", "4"]).stdout)
+    assert given["season_length"] == 4
+    np.testing.assert_allclose([r["forecast"] for r in given["forecasts"]],
+                               np.tile(sales[-4:], 3))
+    again = runner.invoke(app, ["forecast", str(data), "--model", str(tmp_path / "model"),
+                                "--season-length", "4"])
+    assert again.exit_code != 0 and "--season-length" in str(again.exception)
+
+
 def test_forecast_reads_a_long_file_and_writes_a_method_column(tmp_path):
     rows = ["unique_id,ds,y"]
     for name, n in (("north", 40), ("south", 30)):

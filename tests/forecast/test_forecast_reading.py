@@ -133,8 +133,9 @@ def test_long_file_with_other_names_detected_or_named(write_csv):
     data = read_csv(write_csv(named, "named.csv"), id_column="k", date_column="t",
                     value_column="v")
     assert data.freq is None and data.names == ["x", "y"]
-    assert list(data.series("y")) == [3, 4, 5] and data.notes == [
-        "column 'w' of the long file is neither the value ('v') nor a covariate: left out"]
+    assert list(data.series("y")) == [3, 4, 5] and data.notes[0] == (
+        "column 'w' of the long file is neither the value ('v') nor a covariate: left out")
+    assert data.season_length == 1 and "steps are numbers" in data.notes[1]
 
 
 def test_long_file_with_integer_steps_and_numeric_ids(write_csv):

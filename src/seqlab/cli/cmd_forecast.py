@@ -24,6 +24,10 @@ _COVS = typer.Option(help="Column used as an input of the LSTM hybrid, not forec
                      "for several): past-only unless --future-covariates gives its future "
                      "values.", show_default="none")
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
+_SEASON = typer.Option("--season-length", help="Steps in a season (12 for months in a year, "
+                       "7 for days in a week; 1: none).",
+                       show_default="from the dates' frequency; for numbered steps, found in "
+                                    "the data")
 _MEMBERS = typer.Option(help="LSTMs in the median ensemble.")
 _SEED = typer.Option(help="Seed of the first ensemble member.")
 MEMBERS, SEED = 5, 0
@@ -75,6 +79,7 @@ def _forecast(
     value_column: Annotated[str | None, _VALUE] = None,
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
+    season_length: Annotated[int | None, _SEASON] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
     future_covariates: Annotated[Path | None, typer.Option(
         help="CSV of covariates' values over the horizon (a date column, the covariate "
@@ -117,7 +122,9 @@ def _forecast(
     fitting = [option for option, given in (("--methods", methods is not None),
                                             ("--members", members != MEMBERS),
                                             ("--seed", seed != SEED),
-                                            ("--calendar", calendar)) if given]
+                                            ("--calendar", calendar),
+                                            ("--season-length", season_length is not None))
+               if given]
     if model is not None and fitting:
         raise ValidationError(f"{', '.join(fitting)} choose(s) how a forecaster is fitted; "
                               "with --model BUNDLE the saved one forecasts as it was fitted. "
@@ -149,7 +156,7 @@ def _forecast(
                                 date_column=date_column, freq=freq, fill=fill,
                                 covariates=covariates, id_column=id_column,
                                 value_column=value_column, calendar=calendar,
-                                sequential=sequential)
+                                season_length=season_length, sequential=sequential)
         main = processes().main
         forecaster.fit(data, future_covariates=future_covariates,
                        progress=note if main else None)
@@ -207,6 +214,7 @@ def _backtest(
     value_column: Annotated[str | None, _VALUE] = None,
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
+    season_length: Annotated[int | None, _SEASON] = None,
     covariates: Annotated[list[str] | None, _COVS] = None,
     level: Annotated[float, _LEVEL] = 0.8,
     members: Annotated[int, _MEMBERS] = MEMBERS,
@@ -224,7 +232,8 @@ def _backtest(
     if plot is not None and not no_plot:
         check_output_path(plot, "plot", inputs=(data,))
     shown = Output(as_json)
-    read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates)
+    read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates,
+                season_length=season_length)
     if id_column is not None:
         read["id_column"] = id_column
     if value_column is not None:

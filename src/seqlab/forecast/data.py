@@ -58,6 +58,7 @@ from seqlab.forecast._reading import (
     take,
     written_as_dates,
 )
+from seqlab.forecast._season import CANDIDATES, season_in
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
            "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS"]
@@ -687,12 +688,15 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     names each series 'CA_1/FOODS_1', `_joined_ids`). `freq`: the pandas frequency
     (inferred when not given). `fill`: 'interpolate' or 'ffill' to fill gaps inside a
     series. `covariates`: columns that are inputs, not series (one per series in a long
-    file). `season_length`: the season (from the frequency when not given). `min_length`:
+    file). `season_length`: the season (from the frequency when not given; for steps that
+    are numbers, not dates, found in the data: `_season.season_in`). `min_length`:
     the fewest points a series may have.
     """
     if fill is not None and fill not in FILLS:
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
                               f"got {fill!r}.")
+    if season_length is not None:
+        check_int("season_length", season_length, "prepare", low=1)
     frame = _as_frame(data)
     day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     if freq is None and len(frame) == 1 and isinstance(frame.index, pd.DatetimeIndex):
@@ -799,11 +803,30 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         short = int(np.argmin(lengths))
         raise ValidationError(f"The series {names[short]!r} has {int(lengths[short])} points; "
                               f"at least {min_length} are needed.")
-    m = season_length if season_length is not None else season_length_of(freq)
     table = pd.DataFrame(values, index=grid, columns=names)
+    if season_length is not None:
+        m = season_length
+    elif freq is not None:
+        m = season_length_of(freq)
+    else:
+        m = _season_of_steps(table, notes)
     return SeriesData(values=table, covariates=covariate_table, freq=freq,
                       season_length=int(m), filled=[label(d) for d in grid[filled_rows]],
                       notes=notes, id_column=layout.id_column if layout else None)
+
+
+def _season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
+    """The season of series whose steps are numbers (`_season.season_in`), with a note."""
+    period, showing, tested = season_in([table[c].dropna().to_numpy() for c in table])
+    if period > 1:
+        notes.append(f"the steps are numbers, not dates: a season of {period} steps, found in "
+                     f"the data (shown by {showing} of {tested} series); season_length "
+                     "(--season-length) sets another, 1 for none")
+    else:
+        notes.append("the steps are numbers, not dates, and the data show no season of "
+                     f"{', '.join(map(str, CANDIDATES))} steps: none assumed; season_length "
+                     "(--season-length) gives one")
+    return period
 
 
 def _names_columns(cells: list[str]) -> bool:
