@@ -122,3 +122,46 @@ def test_a_label_alone_above_sequences_is_refused_as_a_sequence_without_values(t
                                               "of 4, and it is a label of theirs: a sequence "
                                               "without values"):
         read_labelled(path)
+
+
+@pytest.mark.parametrize("name, text, words", [
+    # a label in the column before a trailing comma is a label all the same
+    ("trailing.csv", "walk\n1,2,3,walk,\n4,5,6,run,\n7,8,9,walk,\n", ("line 1 ('walk')",)),
+    # the line named is the one that is a label, not the title above it
+    ("second.csv", "My data\nwalk\nwalk,1,2\nrun,3,4\nwalk,5,6\n", ("line 2 ('walk')",)),
+])
+def test_a_label_alone_is_refused_wherever_the_labels_are(tmp_path, name, text, words):
+    with pytest.raises(ValidationError) as error:
+        _read(tmp_path, name, text)
+    assert all(word in str(error.value) for word in words), error.value
+    assert "a label of theirs" in str(error.value)
+
+
+def test_a_known_column_name_alone_is_a_header_not_a_title(tmp_path):
+    """A one-column text file whose texts hold unquoted commas: the message is about the
+    commas, not a title skipped to read 'hello, world' as the header."""
+    with pytest.raises(ValidationError, match=r"line 2: 2 fields, but the header has 1 "
+                                              r"\(quote texts that hold commas\)"):
+        _read(tmp_path, "texts.csv", "text\nhello, world\nfoo, bar baz\n", format="text",
+              labelled=False)
+
+
+def test_an_excel_title_row_with_empty_cells_is_skipped(tmp_path):
+    data = _read(tmp_path, "excel.csv", "Titel;;\nlabel;a;b\nx;1,5;2\ny;2,5;3\n")
+    assert data.labels == ["x", "y"] and data.lines == [3, 4]
+    np.testing.assert_array_equal(data.sequences[0].ravel(), [1.5, 2.0])
+    assert any("skipped line(s) 1 above the table ('Titel')" in n for n in data.notes)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85"])
+def test_line_numbers_count_only_the_line_breaks_editors_count(tmp_path, separator):
+    """Unicode's line separators and form feeds inside a quoted text are no new lines
+    (str.splitlines would count them)."""
+    text = f'text,label\n"a{separator}b",pos\n"c",\n'
+    with pytest.raises(ValidationError, match=r"line 3: the label is missing"):
+        _read(tmp_path, "texts.csv", text)
+
+
+def test_a_single_field_file_names_its_first_line_below_blank_ones(tmp_path):
+    with pytest.raises(ValidationError, match=r"line 3 is 'A' \(every line a single field\)"):
+        _read(tmp_path, "single.csv", "\n\nA\nB\nC\n")

@@ -75,5 +75,24 @@ def test_a_given_season_or_dates_decide_without_a_look_at_the_data():
     assert given.season_length == 4 and not any("season" in n for n in given.notes)
     dated = prepare(pd.Series(y, index=pd.date_range("2010-01-01", periods=96, freq="QS")))
     assert dated.season_length == 4 and not any("season" in n for n in dated.notes)
-    with pytest.raises(ValidationError, match="'season_length'.*range \\[1, inf\\)"):
-        prepare(pd.DataFrame({"t": np.arange(1, 97), "sales": y}), season_length=0)
+    for wrong, bound in ((0, "1, 10000"), (10_001, "1, 10000")):
+        with pytest.raises(ValidationError, match=rf"'season_length'.*range \[{bound}\]"):
+            prepare(pd.DataFrame({"t": np.arange(1, 97), "sales": y}), season_length=wrong)
+
+
+def test_series_too_short_for_some_periods_are_told_which_were_looked_for():
+    """A note names only the periods the series were long enough to show, and says so where
+    they were too short for any."""
+    y = _seasonal(30, 12, seed=6)  # 29 differences: three periods of 4 or 7 steps, not 12
+    data = prepare(pd.DataFrame({"t": np.arange(30), "sales": y}))
+    assert data.season_length == 1
+    assert any("show no season of 4, 7 steps" in note for note in data.notes), data.notes
+    tiny = prepare(pd.DataFrame({"t": np.arange(6), "sales": [3.0, 1, 4, 1, 5, 9]}))
+    assert tiny.season_length == 1
+    assert any("too short to show a season" in note for note in tiny.notes), tiny.notes
+
+
+def test_a_missing_value_leaves_the_other_steps_in_their_place_in_the_period():
+    y = _seasonal(120, 12, seed=7)
+    y[[30, 61, 95]] = np.nan
+    assert season_of(y) == 12

@@ -195,7 +195,13 @@ def _lines(path: Path, notes: list[str] | None = None) -> list[str]:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
     if encoding and notes is not None:
         notes.append(encoding)
-    return text.splitlines()
+    # Line breaks as editors count them: str.splitlines would also break at form feeds and
+    # Unicode's line separators, which scraped texts hold inside their quotes.
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines[-1] == "" else lines  # the last line's break ends no line
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 # ------------------------------------------------------------------------------ .ts
@@ -347,12 +353,16 @@ def _rows(path: Path, notes: list[str] | None = None
     if not titles:
         return rows, lines
     words = [rows[k][0].strip() for k in range(titles)]
-    ends = {row[k].strip().lower() for row in rows[titles:] for k in (0, -1)}
-    if any(word.lower() in ends for word in words):
-        raise ValidationError(f"{path}: line {lines[0]} ({words[0]!r}) holds one cell above "
-                              f"rows of {len(rows[titles])}, and it is a label of theirs: a "
-                              "sequence without values, or a title? Give the sequence its "
-                              "values, or delete the line.")
+    ends = set()
+    for row in rows[titles:]:
+        filled = [cell.strip().lower() for cell in row if cell.strip()]
+        ends.update(filled[:1] + filled[-1:])  # where a label is: first or last
+    label = next((k for k, word in enumerate(words) if word.lower() in ends), None)
+    if label is not None:
+        raise ValidationError(f"{path}: line {lines[label]} ({words[label]!r}) holds one cell "
+                              f"above rows of {len(rows[titles])}, and it is a label of "
+                              "theirs: a sequence without values, or a title? Give the "
+                              "sequence its values, or delete the line.")
     if notes is not None:
         shown = "; ".join(repr(word[:40]) for word in words)
         notes.append(f"{path.name}: skipped line(s) "
@@ -362,13 +372,18 @@ def _rows(path: Path, notes: list[str] | None = None
 
 
 def _titles(rows: list[list[str]]) -> int:
-    """How many of the first `rows` (at most 5) are a single cell that is no number (a
-    title, a source line) above a table: two rows or more below them, each of two cells or
-    more. 0 otherwise (a text file of one column whose text holds a comma, a header naming
-    only the label column: ',,,label')."""
+    """How many of the first `rows` (at most 5) are a title, a source line or such above a
+    table: a first cell that is no number and no column name we know (`text`, `label` ...),
+    the others empty (Excel writes 'Title;;'), with two rows or more below them, each of
+    two cells or more. 0 otherwise (a text file of one column whose text holds a comma, a
+    header naming only the label column: ',,,label')."""
+    def alone(row: list[str]) -> bool:
+        first = row[0].strip()
+        return bool(first) and not any(cell.strip() for cell in row[1:]) and \
+            not _is_number(first) and first.lower() not in _COLUMN_NAMES
+
     count = 0
-    while count < min(5, len(rows) - 1) and len(rows[count]) == 1 and \
-            not _is_number(rows[count][0].strip()):
+    while count < min(5, len(rows) - 1) and alone(rows[count]):
         count += 1
     table = rows[count:]
     return count if count and len(table) >= 2 and all(len(row) >= 2 for row in table) else 0
@@ -384,6 +399,8 @@ _STEP_NAMES = ("step", "time", "t", "timestep", "time_step", "timestamp", "readi
                "date", "datetime")
 _INDEX_NAMES = _SEQUENCE_NAMES + ("index", "idx", "row", "row_id")
 """Names of a column that says which row or sequence it is: no step of a wide CSV."""
+_COLUMN_NAMES = frozenset(_LABEL_NAMES + _TEXT_NAMES + _STEP_NAMES + _INDEX_NAMES)
+"""The column names the readers look for: a header, never a title."""
 _POSITION = re.compile(r"-?[1-9]\d*")
 """A label column given by position (1 the first, -1 the last) for a file without a header."""
 
@@ -499,7 +516,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                 "as the decimal point)" if other == ";" else
                 f"; its fields seem separated by {other!r}: re-save it with commas"
                 if other else "")
-        raise ValidationError(f"{path}: line 1 is {joined[0][:60]!r}"
+        raise ValidationError(f"{path}: line {row_lines[0]} is {joined[0][:60]!r}"
                               + (" (every line a single field)" if single else "")
                               + f"; a wide CSV has a label column and one column per step, "
                               f"separated by commas{hint}.")

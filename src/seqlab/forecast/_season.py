@@ -47,11 +47,12 @@ def evidence(y: np.ndarray, period: int) -> tuple[float, float] | None:
     their variance the means per position explain, and the F test's p-value (small: a
     season). None where the differences hold fewer than three periods or do not vary."""
     d = np.diff(np.asarray(y, float))
-    d = d[np.isfinite(d)]
+    position = np.arange(len(d)) % period  # kept where a missing value leaves out a step
+    known = np.isfinite(d)
+    d, position = d[known], position[known]
     n = len(d)
     if n < 3 * period or np.ptp(d) == 0:
         return None
-    position = np.arange(n) % period
     means = np.bincount(position, d, period) / np.bincount(position, None, period)
     fitted = means[position]
     between = float(np.sum((fitted - d.mean()) ** 2))

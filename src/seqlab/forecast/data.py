@@ -61,7 +61,8 @@ from seqlab.forecast._reading import (
 from seqlab.forecast._season import CANDIDATES, season_in
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
-           "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS"]
+           "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS",
+           "MAX_SEASON"]
 
 FILLS = ("interpolate", "ffill")
 
@@ -140,6 +141,10 @@ class SeriesData:
             raise ValidationError(f"No series named {name!r}; the series are "
                                   f"{self.names[:10]}{' ...' if len(self.names) > 10 else ''}.")
         return self.spans[name]
+
+
+MAX_SEASON = 10_000
+"""The longest season a forecaster takes (and its bundle holds)."""
 
 
 def season_length_of(freq: str | None) -> int:
@@ -696,7 +701,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
                               f"got {fill!r}.")
     if season_length is not None:
-        check_int("season_length", season_length, "prepare", low=1)
+        check_int("season_length", season_length, "prepare", low=1, high=MAX_SEASON)
     frame = _as_frame(data)
     day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     if freq is None and len(frame) == 1 and isinstance(frame.index, pd.DatetimeIndex):
@@ -817,15 +822,22 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
 
 def _season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
     """The season of series whose steps are numbers (`_season.season_in`), with a note."""
-    period, showing, tested = season_in([table[c].dropna().to_numpy() for c in table])
+    series = [table[c].dropna().to_numpy() for c in table]
+    period, showing, tested = season_in(series)
+    longest = max((len(y) - 1 for y in series), default=0)  # the differences tested
+    periods = [p for p in CANDIDATES if longest >= 3 * p]
     if period > 1:
         notes.append(f"the steps are numbers, not dates: a season of {period} steps, found in "
                      f"the data (shown by {showing} of {tested} series); season_length "
                      "(--season-length) sets another, 1 for none")
-    else:
+    elif periods:
         notes.append("the steps are numbers, not dates, and the data show no season of "
-                     f"{', '.join(map(str, CANDIDATES))} steps: none assumed; season_length "
+                     f"{', '.join(map(str, periods))} steps: none assumed; season_length "
                      "(--season-length) gives one")
+    else:
+        notes.append(f"the steps are numbers, not dates, and the series are too short to "
+                     f"show a season (three of {CANDIDATES[0]} steps or more): none assumed; "
+                     "season_length (--season-length) gives one")
     return period
 
 

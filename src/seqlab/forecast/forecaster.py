@@ -35,6 +35,7 @@ from seqlab._validation import check_float, check_int
 from seqlab.errors import NotFittedError, ValidationError, WorkerError
 from seqlab.forecast import selection
 from seqlab.forecast.data import (
+    MAX_SEASON,
     FutureCovariates,
     SeriesData,
     calendar_features,
@@ -419,7 +420,7 @@ class Forecaster:
         if self.window is not None:
             check_int("window", self.window, owner, low=1)
         if self.season_length is not None:
-            check_int("season_length", self.season_length, owner, low=1)
+            check_int("season_length", self.season_length, owner, low=1, high=MAX_SEASON)
         check_int("max_epochs", self.max_epochs, owner, low=1)
         check_int("patience", self.patience, owner, low=1)
         check_int("min_epochs", self.min_epochs, owner, low=0)

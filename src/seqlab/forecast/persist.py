@@ -26,7 +26,7 @@ from seqlab import bundle as bundles
 from seqlab.bundle import store
 from seqlab.bundle.files import read_json, write_json
 from seqlab.errors import BundleError
-from seqlab.forecast.data import SeriesData
+from seqlab.forecast.data import MAX_SEASON, SeriesData
 from seqlab.forecast.forecaster import LABELS, METHODS, FitReport, Forecaster
 from seqlab.forecast.lstm import LSTMHybrid
 from seqlab.forecast.selection import FULL, SHORT
@@ -224,7 +224,7 @@ def _check_arima(where: Path, doc: Any, series: list[str]) -> dict[str, dict | N
     _check(where, _per_series(doc, series) and all(
         v is None or (isinstance(v, dict) and set(v) == keys and orders(v["order"])
                       and orders(v["seasonal_order"]) and _is_int(v["season_length"], 1)
-                      and v["season_length"] <= 10_000
+                      and v["season_length"] <= MAX_SEASON
                       and isinstance(v["include_mean"], bool)
                       and isinstance(v["include_drift"], bool))
         for v in doc.values()), "arima", doc,
@@ -297,8 +297,8 @@ def _read_version(folder: Path) -> Forecaster:
         except ValueError:
             raise _fail(where, f"field 'freq' is not a pandas frequency: {doc['freq']!r}.") \
                 from None
-    _check(where, _is_int(doc["season_length"], 1) and doc["season_length"] <= 10_000,
-           "season_length", doc["season_length"], "an int in [1, 10000]")
+    _check(where, _is_int(doc["season_length"], 1) and doc["season_length"] <= MAX_SEASON,
+           "season_length", doc["season_length"], f"an int in [1, {MAX_SEASON}]")
     series = doc["series"]
     _check(where, _names(series) and len(series) > 0, "series", series,
            "a non-empty list of unique names")
