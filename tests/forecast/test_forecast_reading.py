@@ -622,3 +622,30 @@ def test_several_id_columns_name_each_series_together(write_csv):
         f"{store},{item},2021-0{m}-01,{10 * m}\n" for store in ("CA", "TX") for item in "AB"
         for m in (1, 2)), "future.csv")
     assert list(read_future_covariates(future, data, 2).of("TX/B")["price"]) == [10, 20]
+
+
+def test_a_step_column_with_a_missing_step_is_the_time_axis_not_a_series(write_csv):
+    """'t' (or 'step' ...) skipping a step was read as a series of its own and forecast
+    beside the values; it is the time axis, whose missing step is named (and filled on
+    request) as a missing date is."""
+    text = "t,sales\n" + "".join(f"{t},{10 + t % 3}\n" for t in range(1, 13) if t != 4)
+    with pytest.raises(ValidationError, match=r"1 step\(s\) are missing or have missing "
+                                              r"values: 4 \(in the series 'sales'\)"):
+        read_csv(write_csv(text))
+    data = read_csv(write_csv(text, "filled.csv"), fill="interpolate")
+    assert data.names == ["sales"] and list(data.values.index) == list(range(1, 13))
+
+
+@pytest.mark.parametrize("name", ["step", "time"])
+def test_steps_that_count_by_more_than_one_are_refused_with_how_to_number_them(
+        write_csv, name):
+    text = f"{name},sales\n" + "".join(f"{10 * k},{k % 4}\n" for k in range(1, 9))
+    with pytest.raises(ValidationError, match=r"\(10, 20, 30 \.\.\.\) are 10 or a multiple of "
+                                              r"10 apart.*Number the steps 1, 2, 3"):
+        read_csv(write_csv(text))
+
+
+def test_a_first_column_counting_by_ten_under_another_name_is_still_a_series(write_csv):
+    text = "x,y\n" + "".join(f"{10 * k},{k % 4}\n" for k in range(1, 9))
+    data = read_csv(write_csv(text))
+    assert data.names == ["x", "y"]

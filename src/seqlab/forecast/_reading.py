@@ -529,9 +529,14 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     written = next((c for c in columns if written_as_dates(frame[c])), None)
     if written is not None:
         return written
-    if len(columns) >= 2 and _is_time_axis(frame[columns[0]]):
+    if len(columns) >= 2 and _is_time_axis(frame[columns[0]], columns[0]):
         return columns[0]  # 't' holding 1990, 1991 ... or 201811, 201812, 201901 ...
     return None
+
+
+STEP_NAMES = ("t", "step", "steps", "timestep", "time_step", "time_idx", "time_index", "tick")
+"""Names that make a first column of rising whole numbers the time axis, even where they
+skip some (missing steps, then named as such) or count by more than one (refused)."""
 
 
 _SHORT_PARTS = frozenset({*DATE_PART_NAMES["month"], *DATE_PART_NAMES["week"],
@@ -571,18 +576,19 @@ def written_as_dates(column: pd.Series) -> bool:
     return bool(parsed.fillna(_spelled_dates(sample)).notna().mean() > 0.9)
 
 
-def _is_time_axis(column: pd.Series) -> bool:
+def _is_time_axis(column: pd.Series, name: object = "") -> bool:
     """Whether a column holds whole numbers rising by one (years, time steps), years
     rising evenly (1960, 1965 ...), or rising YYYYMM or YYYYMMDD dates (`_integer_dates`):
-    the time axis of a file, where no column is named or written like dates. (10, 20, 30
-    ... is a series: as steps the grid would miss 11 to 19.)"""
+    the time axis of a file, where no column is named or written like dates. Named as steps
+    (`STEP_NAMES`: t, step ...), any rising whole numbers are. (Otherwise 10, 20, 30 ... is
+    a series: as steps the grid would miss 11 to 19.)"""
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
     values = column.to_numpy(dtype=float)
     if len(values) < 3 or not np.isfinite(values).all() or (values != np.round(values)).any():
         return False
     steps = np.diff(values)
-    if (steps == 1).all():
+    if (steps == 1).all() or (str(name).strip().lower() in STEP_NAMES and (steps > 0).all()):
         return True
     if not (steps > 0).all() or _integer_dates(values.astype(np.int64)) is None:
         return False

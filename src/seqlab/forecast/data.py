@@ -598,6 +598,14 @@ def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.n
                 f"{label(index[int(np.argmax(positions < 0))])}. Pass the right `freq` "
                 "(--freq).")
         return grid, grid.freqstr, positions
+    steps = np.diff(index.to_numpy(dtype=np.int64))
+    apart = int(np.gcd.reduce(steps)) if len(steps) else 1
+    if apart > 1:
+        raise ValidationError(
+            f"The steps ({', '.join(str(v) for v in index[:3])} ...) are {apart} or a multiple "
+            f"of {apart} apart; steps that are numbers are read 1 apart (1, 2, 3 ...), so "
+            f"{apart - 1} of every {apart} would be missing. Number the steps 1, 2, 3 ..., or "
+            "give dates.")
     grid = pd.RangeIndex(int(index[0]), int(index[-1]) + 1)
     return grid, None, index.to_numpy(dtype=np.int64) - int(index[0])
 
@@ -642,7 +650,8 @@ def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: st
     columns = np.flatnonzero(holes.any(axis=0))
     where = ", ".join(names[c] for c in columns[:5]) + (" ..." if len(columns) > 5
                                                                else "")
-    return (f"{len(labels)} date(s) are missing or have missing values: {shown} (in the "
+    unit = "date" if isinstance(grid, pd.DatetimeIndex) else "step"
+    return (f"{len(labels)} {unit}(s) are missing or have missing values: {shown} (in the "
             f"{what} {where}). Fill them with `fill='interpolate'` or `fill='ffill'` "
             "(--fill), or fix the data.")
 
