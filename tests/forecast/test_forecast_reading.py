@@ -649,3 +649,35 @@ def test_a_first_column_counting_by_ten_under_another_name_is_still_a_series(wri
     text = "x,y\n" + "".join(f"{10 * k},{k % 4}\n" for k in range(1, 9))
     data = read_csv(write_csv(text))
     assert data.names == ["x", "y"]
+
+
+@pytest.mark.parametrize("text", [
+    "t,value\n1,5\n2,6\n99999999999999,7\n",  # a grid of 1e14 rows: refused, not allocated
+    "step,loss\n" + "".join(f"{s},{1 / (s + 1):.4f}\n" for s in range(0, 3000, 100))
+    + "2999,0.0003\n",  # logged every 100 steps, then the last: most steps missing
+])
+def test_numbered_steps_mostly_missing_are_refused_not_filled(write_csv, text):
+    with pytest.raises(ValidationError, match=r"of which \d+ hold values.*most would be "
+                                              r"missing: number the steps 1, 2, 3"):
+        read_csv(write_csv(text), fill="interpolate")
+
+
+def test_series_far_apart_on_a_numbered_axis_are_no_gaps(write_csv):
+    text = "unique_id,ds,y\n" + "".join(f"A,{t},{t % 5}\n" for t in range(1, 21)) + "".join(
+        f"B,{t},{t % 7}\n" for t in range(1000, 1021))
+    data = read_csv(write_csv(text))
+    assert data.spans["A"] == (0, 19) and len(data.series("B")) == 21
+
+
+def test_a_step_counter_beside_year_and_month_leaves_them_to_date_the_rows(write_csv):
+    text = "t,year,month,sales\n" + "".join(
+        f"{t},{2020 + (t - 1) // 12},{(t - 1) % 12 + 1},{100 + t}\n" for t in range(1, 37)
+        if t != 5)
+    with pytest.raises(ValidationError, match=r"1 date\(s\) are missing.*2020-05-01"):
+        read_csv(write_csv(text))
+    filled = read_csv(write_csv(text, "filled.csv"), fill="interpolate")
+    assert filled.freq == "MS" and filled.filled_notes("interpolate") == [
+        "filled 1 missing date(s) with interpolate"]
+    steps = read_csv(write_csv("t,sales\n1,1\n2,2\n3,3\n5,5\n6,6\n7,7\n", "steps.csv"),
+                     fill="interpolate")
+    assert steps.filled_notes("interpolate") == ["filled 1 missing step(s) with interpolate"]

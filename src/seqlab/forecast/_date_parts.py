@@ -68,7 +68,8 @@ def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
                 and frame[[year, parts[part]]].duplicated().any()), None)
     used = [year, parts[part]] + ([day] if day is not None else [])
     written_out = tuple(c for c in columns if any(_named(c, p) for p in DATE_PART_NAMES))
-    if detect_date_column(frame, exclude=tuple(used) + written_out) is not None:
+    # (A counter of steps beside them, 't', is no date column: the parts date its rows.)
+    if detect_date_column(frame, exclude=tuple(used) + written_out, steps=False) is not None:
         return frame, []  # 'date, year, month': the dates are there
     if frame[used].duplicated().any() and not any(
             is_text(frame[c]) for c in frame.columns if c not in used):

@@ -116,6 +116,12 @@ def _day_first(texts: pd.Series, name: str, freq: str | None = None,
     return usual
 
 
+SPARSEST = 4
+"""The longest grid of dates or steps, in times the dates or steps it holds: a longer one
+is mostly gaps (another frequency, or steps that are not one apart), and would take memory
+in proportion."""
+
+
 def _regular(texts: pd.Series, day_first: bool, freq: str | None = None) -> bool:
     """Whether `texts`, read day first or not, are dates on a regular grid, with some gaps
     (at most four times as long as the dates, as `infer_freq` allows): the grid of `freq`
@@ -130,7 +136,7 @@ def _regular(texts: pd.Series, day_first: bool, freq: str | None = None) -> bool
             grid = pd.date_range(index[0], index[-1], freq=freq)
         except ValueError:  # not a frequency: the grid check will say so
             return False
-        return len(grid) <= 4 * len(index) and bool(index.isin(grid).all())
+        return len(grid) <= SPARSEST * len(index) and bool(index.isin(grid).all())
     if len(index) < 3:
         return False
     try:
@@ -514,12 +520,13 @@ def _intraday(utc: pd.DatetimeIndex) -> bool:
     return len(steps) > 0 and np.median(steps) < pd.Timedelta(hours=20) // unit
 
 
-def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
+def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = (),
+                       steps: bool = True) -> str | None:
     """The column named like a date (``date``, ``ds`` ...; of several, the first written as
     dates, so that 'month, date' takes the dates, not the month numbers), else the first
     column whose values are datetimes or mostly parse as dates, else a first column of whole
     numbers rising by one, of years rising evenly or of rising YYYYMM or YYYYMMDD dates
-    (`_is_time_axis`) beside others; None when there is none."""
+    (`_is_time_axis`) beside others, unless `steps` is False; None when there is none."""
     columns = [c for c in frame.columns if c not in exclude]
     named = [c for c in columns if named_like_a_date(c) and (
         str(c).strip().lower() in PLAIN_DATE_NAMES or holds_dates(frame[c], c))]
@@ -529,7 +536,7 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> st
     written = next((c for c in columns if written_as_dates(frame[c])), None)
     if written is not None:
         return written
-    if len(columns) >= 2 and _is_time_axis(frame[columns[0]], columns[0]):
+    if steps and len(columns) >= 2 and _is_time_axis(frame[columns[0]], columns[0]):
         return columns[0]  # 't' holding 1990, 1991 ... or 201811, 201812, 201901 ...
     return None
 
@@ -633,13 +640,13 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
     for freq in _candidate_freqs(index[0]):
         # A grid far too long is known from its step before it is built (seconds over
         # decades would take gigabytes).
-        if span / _SHORTEST_STEP[freq.split("-")[0]] + 1 > 4 * len(index):
+        if span / _SHORTEST_STEP[freq.split("-")[0]] + 1 > SPARSEST * len(index):
             continue
         try:
             grid = pd.date_range(index[0], index[-1], freq=freq)
         except ValueError:
             continue
-        if len(grid) <= 4 * len(index) and index.isin(grid).all():
+        if len(grid) <= SPARSEST * len(index) and index.isin(grid).all():
             return freq
     raise ValidationError(
         f"Could not infer the frequency of the dates ({label(index[0])} ... "

@@ -40,6 +40,7 @@ from seqlab.forecast._reading import (
     DATE_PART_NAMES,
     ID_NAMES,
     MONTH_NAMES,
+    SPARSEST,
     LongLayout,
     check_finite_float32,
     classify,
@@ -91,7 +92,9 @@ class SeriesData:
 
     def filled_notes(self, fill: str | None) -> list[str]:
         """The note on the dates filled (by `fill`), or none when none were."""
-        return [f"filled {len(self.filled)} missing date(s) with {fill}"] if self.filled else []
+        unit = "date" if self.freq is not None else "step"
+        return [f"filled {len(self.filled)} missing {unit}(s) with {fill}"] if self.filled \
+            else []
 
     @property
     def names(self) -> list[str]:
@@ -600,6 +603,9 @@ def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.n
         return grid, grid.freqstr, positions
     steps = np.diff(index.to_numpy(dtype=np.int64))
     apart = int(np.gcd.reduce(steps)) if len(steps) else 1
+    span = int(index[-1]) - int(index[0]) + 1
+    if apart == 1 and span > max(SPARSEST * len(index), LONGEST_SPARSE_GRID):
+        raise ValidationError(_sparse_steps(int(index[0]), int(index[-1]), len(index)))
     if apart > 1:
         raise ValidationError(
             f"The steps ({', '.join(str(v) for v in index[:3])} ...) are {apart} or a multiple "
@@ -608,6 +614,18 @@ def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.n
             "give dates.")
     grid = pd.RangeIndex(int(index[0]), int(index[-1]) + 1)
     return grid, None, index.to_numpy(dtype=np.int64) - int(index[0])
+
+
+LONGEST_SPARSE_GRID = 100_000
+"""The most steps a grid of numbered steps may run over where few of them hold values (a
+table of that many rows per series); within it, `SPARSEST` decides on the gaps inside the
+series (series far apart on the axis are no gaps)."""
+
+
+def _sparse_steps(first: int, last: int, held: int) -> str:
+    return (f"The steps run from {first} to {last}: {last - first + 1} steps, of which "
+            f"{held} hold values. Steps that are numbers are read one apart (1, 2, 3 ...), "
+            "so most would be missing: number the steps 1, 2, 3 ..., or give dates.")
 
 
 def _spread(array: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
@@ -796,6 +814,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
     holes = _holes(mask, first, last)
+    if freq is None and holes.sum() > (SPARSEST - 1) * mask.sum():
+        raise ValidationError(_sparse_steps(int(grid[0]), int(grid[-1]), int(mask.sum())))
     if holes.any():
         if fill is None:
             raise ValidationError(_holes_message(holes, grid, [repr(n) for n in names],
