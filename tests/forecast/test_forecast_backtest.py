@@ -145,7 +145,7 @@ def test_progress_is_one_line_per_origin():
 
 
 def test_what_each_origins_fit_left_out_is_noted_with_its_origin():
-    """At an origin whose histories leave the LSTM room for fewer than 4 inputs it is left
+    """At an origin whose histories leave the LSTM room for too few inputs it is left
     out; the backtest says so, naming the origin, as the fit does."""
     result = backtest(monthly(66, seed=2), horizon=18, origins=2, methods=("seqlab", "naive"),
                       members=1, max_epochs=2, min_epochs=1, workers=1)

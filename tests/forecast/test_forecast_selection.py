@@ -579,7 +579,7 @@ def test_a_file_that_is_not_large_asks_for_two_seasons_or_horizons(monkeypatch):
     assert factors == [2]
 
 
-def test_series_too_short_for_four_inputs_leave_the_lstm_out_unless_asked_for():
+def test_series_too_short_for_enough_inputs_leave_the_lstm_out_unless_asked_for():
     from seqlab.forecast.lstm import MIN_WINDOW, lstm_window
 
     history = monthly(40, seed=3)
@@ -599,8 +599,10 @@ def test_series_too_short_for_four_inputs_leave_the_lstm_out_unless_asked_for():
 
 
 def test_a_file_whose_typical_series_is_short_gives_the_lstm_its_long_series():
-    """A quarter of short series set the window below 4 for the whole file; the LSTM then
-    reads the series long enough for 4 inputs, with a window of theirs."""
+    """A quarter of short series set the window below `MIN_WINDOW` for the whole file; the
+    LSTM then reads the series long enough for that many inputs, with a window of theirs."""
+    from seqlab.forecast.lstm import MIN_WINDOW
+
     short, long = monthly(40, seed=5), monthly(120, seed=6)
     frame = pd.DataFrame({"a": np.r_[np.full(80, np.nan), short.to_numpy()],
                           "b": np.r_[np.full(80, np.nan), monthly(40, seed=7).to_numpy()],
@@ -612,7 +614,7 @@ def test_a_file_whose_typical_series_is_short_gives_the_lstm_its_long_series():
     assert "lstm" in validation["c"] and "lstm" in validation["d"]
     assert "lstm" not in validation["a"] and "lstm" not in validation["b"]
     assert fitted.summary()["lstm"]["window"] == 28  # (120 - 2 x 18) // 3
-    assert any("reads the 2 series long enough for 4 inputs" in note
+    assert any(f"reads the 2 series long enough for {MIN_WINDOW} inputs" in note
                for note in fitted.summary()["notes"])
 
 
