@@ -169,3 +169,28 @@ def test_candidates_are_checked_before_any_fit(candidates, methods, words, monke
     with pytest.raises(ValidationError) as caught:
         backtest(monthly(84), horizon=6, origins=2, candidates=candidates, methods=methods)
     assert all(word in str(caught.value) for word in words), caught.value
+
+
+def test_a_season_found_in_the_data_is_found_again_at_each_origin():
+    """Numbered steps whose season begins halfway: the whole series shows it, the first
+    origin's history does not, and that origin is forecast without it (the future would
+    otherwise choose its season), with a note."""
+    from seqlab.forecast.data import prepare
+
+    t = np.arange(1, 121)
+    shape = np.array([0, 3, 8, 12, 9, 4, -2, -8, -11, -7, -4, -2], float)
+    y = 100 + 0.5 * t + np.random.default_rng(0).normal(0, 1, 120)
+    y[60:] += 2 * shape[t[60:] % 12]
+    data = prepare(pd.DataFrame({"t": t, "sales": y}))
+    assert data.season_length == 12 and data.season_found
+    result = backtest(data, horizon=6, origins=2, step=48,
+                      methods=["seasonal_naive", "naive"])
+    assert any(n.startswith("origin 1: no season found in the histories (12 in the whole")
+               for n in result.notes), result.notes
+    f = result.forecasts.pivot_table(index=["origin", "date"], columns="method",
+                                     values="forecast")
+    np.testing.assert_allclose(f.loc[1, "seasonal_naive"], f.loc[1, "naive"])  # season 1
+    assert not np.allclose(f.loc[2, "seasonal_naive"], f.loc[2, "naive"])  # season 12
+    given = backtest(prepare(pd.DataFrame({"t": t, "sales": y}), season_length=12),
+                     horizon=6, origins=2, step=48, methods=["seasonal_naive", "naive"])
+    assert not any("found in the histories" in n for n in given.notes)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
-from seqlab.forecast.data import SeriesData, prepare
+from seqlab.forecast.data import SeriesData, prepare, season_of_steps
 from seqlab.forecast.forecaster import Forecaster, check_methods
 from seqlab.forecast.metrics import coverage, rmse, smape
 from seqlab.forecast.models import CLASSICAL, INTERMITTENT, safe_forecast
@@ -97,7 +97,8 @@ def _or_inf(value: float | None) -> float:
 
 
 def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
-    """`sd` with each series ending after its first `cuts[name]` points."""
+    """`sd` with each series ending after its first `cuts[name]` points (a season found in
+    the data found again in them)."""
     values = sd.values.copy()
     for name, cut in cuts.items():
         index = sd.series(name).index
@@ -107,8 +108,11 @@ def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
     values = values[keep]
     last = values.notna().any(axis=1).to_numpy().nonzero()[0][-1]
     values = values.iloc[:last + 1]
-    return SeriesData(values=values, covariates=None, freq=sd.freq,
-                      season_length=sd.season_length, filled=sd.filled)
+    # A season found in the data is found again in the histories: the whole series would
+    # tell an origin what only its future shows.
+    season = season_of_steps(values, []) if sd.season_found else sd.season_length
+    return SeriesData(values=values, covariates=None, freq=sd.freq, season_length=season,
+                      filled=sd.filled, season_found=sd.season_found)
 
 
 def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = None,
@@ -165,8 +169,13 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
             continue
         say(f"origin {origins - k}/{origins}: {len(cuts)} series, {len(methods)} method(s)")
         ours = None
+        history = _truncate(sd, cuts)
+        season = history.season_length
+        if season != m:
+            found = f"a season of {season} steps" if season > 1 else "no season"
+            notes.append(f"origin {origins - k}: {found} found in the histories ({m} in the "
+                         "whole series, which it may not see)")
         if "seqlab" in methods:
-            history = _truncate(sd, cuts)
             if refit or fitted is None:
                 fitted = Forecaster(horizon=horizon, methods=candidates,
                                     **forecaster_params).fit(history)
@@ -190,7 +199,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                     f = part["forecast"].to_numpy()
                     lo, hi = part["lower"].to_numpy(), part["upper"].to_numpy()
                 else:
-                    f = safe_forecast(method, hist, horizon, m)[0]
+                    f = safe_forecast(method, hist, horizon, season)[0]
                 for j in range(horizon):
                     rows.append({"origin": origins - k, "date": dates[j], "series": name,
                                  "method": method, "forecast": float(f[j]),

@@ -63,7 +63,7 @@ from seqlab.forecast._season import CANDIDATES, season_in
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
            "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS",
-           "MAX_SEASON"]
+           "MAX_SEASON", "season_of_steps"]
 
 FILLS = ("interpolate", "ffill")
 
@@ -80,6 +80,8 @@ class SeriesData:
     (covariate, series) pair (a two-level column index). ``filled``: the dates that were
     missing and were filled. ``notes``: what the reading left out and why (text columns,
     unused columns). ``id_column``: the id column of a long file (None for wide data).
+    ``season_found``: whether the season was found in the data (numbered steps, none given:
+    `season_of_steps`).
     """
 
     values: pd.DataFrame
@@ -89,6 +91,7 @@ class SeriesData:
     filled: list[str]
     notes: list[str] = field(default_factory=list)
     id_column: str | None = None
+    season_found: bool = False
 
     def filled_notes(self, fill: str | None) -> list[str]:
         """The note on the dates filled (by `fill`), or none when none were."""
@@ -843,14 +846,16 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     elif freq is not None:
         m = season_length_of(freq)
     else:
-        m = _season_of_steps(table, notes)
+        m = season_of_steps(table, notes)
     return SeriesData(values=table, covariates=covariate_table, freq=freq,
                       season_length=int(m), filled=[label(d) for d in grid[filled_rows]],
-                      notes=notes, id_column=layout.id_column if layout else None)
+                      notes=notes, id_column=layout.id_column if layout else None,
+                      season_found=season_length is None and freq is None)
 
 
-def _season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
-    """The season of series whose steps are numbers (`_season.season_in`), with a note."""
+def season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
+    """The season of the series of `table` (a column each, their steps numbers), found in
+    the data (`_season.season_in`), with a note in `notes`."""
     series = [table[c].dropna().to_numpy() for c in table]
     period, showing, tested = season_in(series)
     longest = max((len(y) - 1 for y in series), default=0)  # the differences tested
