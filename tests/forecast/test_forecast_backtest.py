@@ -194,3 +194,40 @@ def test_a_season_found_in_the_data_is_found_again_at_each_origin():
     given = backtest(prepare(pd.DataFrame({"t": t, "sales": y}), season_length=12),
                      horizon=6, origins=2, step=48, methods=["seasonal_naive", "naive"])
     assert not any("found in the histories" in n for n in given.notes)
+
+
+def test_series_too_short_for_an_origin_do_not_show_it_their_future():
+    """A series left out of an origin (too short to score there) is out of its histories
+    too: whole, its season, all after the origin, would choose the origin's season."""
+    from seqlab.forecast.data import prepare
+
+    rng = np.random.default_rng(1)
+    shape = np.array([0, 3, 8, 12, 9, 4, -2, -8, -11, -7, -4, -2], float)
+    a = pd.DataFrame({"unique_id": "A", "ds": np.arange(1, 121),
+                      "y": 100 + np.cumsum(rng.normal(0, 1, 120))})
+    b = pd.DataFrame({"unique_id": "B", "ds": np.arange(81, 121),
+                      "y": 50 + 3 * shape[np.arange(81, 121) % 12] + rng.normal(0, 1, 40)})
+    data = prepare(pd.concat([a, b]))
+    result = backtest(data, horizon=6, origins=3, step=24, methods=["seasonal_naive", "naive"])
+    assert any(n.startswith("origin 1: no season found in the histories")
+               for n in result.notes), result.notes
+
+
+def test_a_model_fitted_once_forecasts_later_origins_with_its_own_season(monkeypatch):
+    from seqlab.forecast import Forecaster
+    from seqlab.forecast.data import prepare
+
+    t = np.arange(1, 121)
+    shape = np.array([0, 3, 8, 12, 9, 4, -2, -8, -11, -7, -4, -2], float)
+    y = 100 + 0.5 * t + np.random.default_rng(0).normal(0, 1, 120)
+    y[60:] += 2 * shape[t[60:] % 12]
+    seen = []
+    predict = Forecaster.predict
+
+    def spy(self, *args, data=None, **kwargs):
+        seen.append(None if data is None else data.season_length)
+        return predict(self, *args, data=data, **kwargs)
+    monkeypatch.setattr(Forecaster, "predict", spy)
+    backtest(prepare(pd.DataFrame({"t": t, "sales": y})), horizon=6, origins=3, step=24,
+             methods=["seqlab", "naive"], candidates=["seasonal_naive"], refit=False)
+    assert seen[0] is None and seen[1:] == [1, 1]  # fitted at origin 1 with no season

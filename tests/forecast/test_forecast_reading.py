@@ -657,14 +657,15 @@ def test_a_first_column_counting_by_ten_under_another_name_is_still_a_series(wri
     + "2999,0.0003\n",  # logged every 100 steps, then the last: most steps missing
 ])
 def test_numbered_steps_mostly_missing_are_refused_not_filled(write_csv, text):
-    with pytest.raises(ValidationError, match=r"of which \d+ hold values.*most would be "
-                                              r"missing: number the steps 1, 2, 3"):
+    with pytest.raises(ValidationError, match=r"hold values at \d+ of \d+ steps.*most would "
+                                              r"be missing: number the steps 1, 2, 3"):
         read_csv(write_csv(text), fill="interpolate")
 
 
-def test_series_far_apart_on_a_numbered_axis_are_no_gaps(write_csv):
+@pytest.mark.parametrize("second", [1000, 150_001])
+def test_series_far_apart_on_a_numbered_axis_are_no_gaps(write_csv, second):
     text = "unique_id,ds,y\n" + "".join(f"A,{t},{t % 5}\n" for t in range(1, 21)) + "".join(
-        f"B,{t},{t % 7}\n" for t in range(1000, 1021))
+        f"B,{t},{t % 7}\n" for t in range(second, second + 21))
     data = read_csv(write_csv(text))
     assert data.spans["A"] == (0, 19) and len(data.series("B")) == 21
 
@@ -681,3 +682,13 @@ def test_a_step_counter_beside_year_and_month_leaves_them_to_date_the_rows(write
     steps = read_csv(write_csv("t,sales\n1,1\n2,2\n3,3\n5,5\n6,6\n7,7\n", "steps.csv"),
                      fill="interpolate")
     assert steps.filled_notes("interpolate") == ["filled 1 missing step(s) with interpolate"]
+
+
+@pytest.mark.parametrize("header, row", [
+    ("t,year,month,y", lambda t: f"{t},{2018 + (t - 1) // 12},{(t - 1) % 12 + 1},{100 + t}"),
+    ("year,month,t,y", lambda t: f"{2018 + (t - 1) // 12},{(t - 1) % 12 + 1},{t},{100 + t}"),
+])
+def test_a_step_counter_beside_the_date_parts_is_left_out_not_forecast(write_csv, header, row):
+    data = read_csv(write_csv(header + "\n" + "".join(row(t) + "\n" for t in range(1, 37))))
+    assert data.names == ["y"] and data.freq == "MS"
+    assert "column 't' counts the steps beside those dates: left out" in data.notes

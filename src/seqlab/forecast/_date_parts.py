@@ -79,11 +79,17 @@ def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
     if dates is None:
         return frame, []
     name = "date" if "date" not in frame.columns else "-".join(map(str, used))
-    joined = frame.drop(columns=used)
-    joined.insert(list(frame.columns).index(year), name, dates)
+    # A counter of the rows beside the parts ('t' = 1, 2, 3 ...) is no series to forecast.
+    counter = detect_date_column(frame, exclude=tuple(used) + written_out)
+    joined = frame.drop(columns=used + ([counter] if counter is not None else []))
+    joined.insert(list(frame.columns).index(year) - (
+        counter is not None and list(frame.columns).index(counter) < list(
+            frame.columns).index(year)), name, dates)
     joined.attrs = dict(frame.attrs)
     shown = " and ".join(repr(c) for c in used)
-    return joined, [f"joined the dates from the columns {shown} into one column {name!r}"]
+    return joined, [f"joined the dates from the columns {shown} into one column {name!r}"] + (
+        [f"column {counter!r} counts the steps beside those dates: left out"]
+        if counter is not None else [])
 
 
 def _named(column: object, part: str) -> bool:

@@ -17,7 +17,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -97,9 +97,10 @@ def _or_inf(value: float | None) -> float:
 
 
 def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
-    """`sd` with each series ending after its first `cuts[name]` points (a season found in
-    the data found again in them)."""
-    values = sd.values.copy()
+    """`sd` with each series ending after its first `cuts[name]` points, and without the
+    series `cuts` leaves out (too short to score there: whole, they would show the origin
+    its future); a season found in the data is found again in them."""
+    values = sd.values[[c for c in sd.values.columns if str(c) in cuts]].copy()
     for name, cut in cuts.items():
         index = sd.series(name).index
         if cut < len(index):
@@ -185,8 +186,9 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                 # histories). The truncated histories carry no reading notes: those are
                 # `sd.notes`, noted once, above.
                 notes += [f"origin {origins - k}: {line}" for line in fitted.report_.notes]
-            else:
-                ours = fitted.predict(data=history)
+            else:  # the fitted model reads new data with its own season
+                ours = fitted.predict(data=replace(history,
+                                                   season_length=fitted.season_length_))
         for name, cut in cuts.items():
             y = series[name]
             hist, truth = y[:cut], y[cut:cut + horizon]

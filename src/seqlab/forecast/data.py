@@ -586,9 +586,10 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: 
         notes
 
 
-def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.ndarray]:
-    """The regular grid from the first to the last of the sorted, distinct `index`, its
-    frequency, and where each date of `index` sits on it."""
+def _grid(index: pd.Index, freq: str | None, series: int = 1
+          ) -> tuple[pd.Index, str | None, np.ndarray]:
+    """The regular grid from the first to the last of the sorted, distinct `index` (of a
+    table of `series` columns), its frequency, and where each date of `index` sits on it."""
     if isinstance(index, pd.DatetimeIndex):
         if freq is None:
             freq = infer_freq(index)
@@ -607,8 +608,9 @@ def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.n
     steps = np.diff(index.to_numpy(dtype=np.int64))
     apart = int(np.gcd.reduce(steps)) if len(steps) else 1
     span = int(index[-1]) - int(index[0]) + 1
-    if apart == 1 and span > max(SPARSEST * len(index), LONGEST_SPARSE_GRID):
-        raise ValidationError(_sparse_steps(int(index[0]), int(index[-1]), len(index)))
+    if apart == 1 and span > SPARSEST * len(index) and span * series > LARGEST_SPARSE_GRID:
+        raise ValidationError(_sparse_steps(f"the steps run from {int(index[0])} to "
+                                            f"{int(index[-1])}", len(index), span))
     if apart > 1:
         raise ValidationError(
             f"The steps ({', '.join(str(v) for v in index[:3])} ...) are {apart} or a multiple "
@@ -619,16 +621,16 @@ def _grid(index: pd.Index, freq: str | None) -> tuple[pd.Index, str | None, np.n
     return grid, None, index.to_numpy(dtype=np.int64) - int(index[0])
 
 
-LONGEST_SPARSE_GRID = 100_000
-"""The most steps a grid of numbered steps may run over where few of them hold values (a
-table of that many rows per series); within it, `SPARSEST` decides on the gaps inside the
-series (series far apart on the axis are no gaps)."""
+LARGEST_SPARSE_GRID = 50_000_000
+"""The most cells (steps times series, 400 MB) a table of numbered steps may take where most
+steps hold no value; below it, the gaps inside the series decide (`SPARSEST`), and series
+far apart on the axis are no gaps."""
 
 
-def _sparse_steps(first: int, last: int, held: int) -> str:
-    return (f"The steps run from {first} to {last}: {last - first + 1} steps, of which "
-            f"{held} hold values. Steps that are numbers are read one apart (1, 2, 3 ...), "
-            "so most would be missing: number the steps 1, 2, 3 ..., or give dates.")
+def _sparse_steps(where: str, held: int, steps: int) -> str:
+    return (f"The data hold values at {held} of {steps} steps ({where}). Steps that are "
+            "numbers are read one apart (1, 2, 3 ...), so most would be missing: number "
+            "the steps 1, 2, 3 ..., give dates, or drop the blank rows between values.")
 
 
 def _spread(array: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
@@ -801,7 +803,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                                                         rows, day_first)
         shared = None
     notes = dropped + notes
-    grid, freq, positions = _grid(index, freq)
+    grid, freq, positions = _grid(index, freq, len(names))
     values = _spread(values, positions, len(grid))
     mask = ~np.isnan(values)
     has = mask.any(axis=0)
@@ -818,7 +820,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     filled_rows = np.zeros(len(grid), dtype=bool)
     holes = _holes(mask, first, last)
     if freq is None and holes.sum() > (SPARSEST - 1) * mask.sum():
-        raise ValidationError(_sparse_steps(int(grid[0]), int(grid[-1]), int(mask.sum())))
+        raise ValidationError(_sparse_steps("within the series' spans, counted per series",
+                                            int(mask.sum()), int(mask.sum() + holes.sum())))
     if holes.any():
         if fill is None:
             raise ValidationError(_holes_message(holes, grid, [repr(n) for n in names],
