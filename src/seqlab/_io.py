@@ -27,8 +27,8 @@ from typing import Any
 
 from seqlab.errors import OutputError, ValidationError
 
-__all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines", "fields_as_long_as", "check_not_utf16",
-           "read_json_file",
+__all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
+           "fields_as_long_as", "check_not_utf16", "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_output_path", "cache_dir", "strict_json"]
 

@@ -139,10 +139,6 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
         if not np.all(np.isfinite(path)) or np.max(path) > bound:
             raise ModelFailure(f"{name} exploded (forecast > {bound:.3g})")
         return path
-    if len(y) < MIN_POINTS[name]:
-        raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
-    if np.ptp(y) == 0:
-        return naive(y, horizon)
     return _fitted(name, y, horizon, m, spec, forms)["mean"]
 
 
@@ -153,20 +149,21 @@ def band_forecast(name: str, y: np.ndarray, horizon: int, m: int, level: int = 8
     interval: (forecast, lower, upper). Raises `ModelFailure`, as `point_forecast` does."""
     if name not in BANDED:
         raise ValueError(f"band_forecast fits one of {list(BANDED)}; got {name!r}")
-    y = np.asarray(y, dtype=float)
-    if len(y) < MIN_POINTS[name]:
-        raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
-    if np.ptp(y) == 0:  # as point_forecast: the value itself, and nothing else possible
-        flat = naive(y, horizon)
-        return flat, flat.copy(), flat.copy()
-    result = _fitted(name, y, horizon, m, None, ETS_FORMS, level)
+    result = _fitted(name, np.asarray(y, dtype=float), horizon, m, None, ETS_FORMS, level)
     return result["mean"], result[f"lo-{level}"], result[f"hi-{level}"]
 
 
 def _fitted(name: str, y: np.ndarray, horizon: int, m: int, spec: dict | None, forms: str,
             level: int | None = None) -> dict[str, np.ndarray]:
-    """statsforecast's forecast of model `name` on `y` (a series that varies), in `y`'s
-    units: ``mean``, and with a `level` its ``lo-level`` and ``hi-level``."""
+    """statsforecast's forecast of model `name` on `y`, in `y`'s units: ``mean``, and with a
+    `level` its ``lo-level`` and ``hi-level`` (a constant series: the value itself, with
+    no width)."""
+    if len(y) < MIN_POINTS[name]:
+        raise ModelFailure(f"{name} needs at least {MIN_POINTS[name]} points; got {len(y)}")
+    if np.ptp(y) == 0:
+        flat = naive(y, horizon)
+        bands = [f"lo-{level}", f"hi-{level}"] if level is not None else []
+        return {"mean": flat, **{k: flat.copy() for k in bands}}
     if name == "arima":
         y = y[-ARIMA_MAX_POINTS:]
     season = usable_season(len(y), m)
