@@ -22,6 +22,7 @@ from seqlab.forecast._reading import (
     MONTH_NUMBERS,
     detect_date_column,
     is_text,
+    step_column,
 )
 
 __all__ = ["join_date_parts", "join_months_across"]
@@ -68,8 +69,9 @@ def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
                 and frame[[year, parts[part]]].duplicated().any()), None)
     used = [year, parts[part]] + ([day] if day is not None else [])
     written_out = tuple(c for c in columns if any(_named(c, p) for p in DATE_PART_NAMES))
+    part_columns = tuple(used) + written_out
     # (A counter of steps beside them, 't', is no date column: the parts date its rows.)
-    if detect_date_column(frame, exclude=tuple(used) + written_out, steps=False) is not None:
+    if detect_date_column(frame, exclude=part_columns, steps=False) is not None:
         return frame, []  # 'date, year, month': the dates are there
     if frame[used].duplicated().any() and not any(
             is_text(frame[c]) for c in frame.columns if c not in used):
@@ -80,11 +82,11 @@ def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
         return frame, []
     name = "date" if "date" not in frame.columns else "-".join(map(str, used))
     # A counter of the rows beside the parts ('t' = 1, 2, 3 ...) is no series to forecast.
-    counter = detect_date_column(frame, exclude=tuple(used) + written_out)
-    joined = frame.drop(columns=used + ([counter] if counter is not None else []))
-    joined.insert(list(frame.columns).index(year) - (
-        counter is not None and list(frame.columns).index(counter) < list(
-            frame.columns).index(year)), name, dates)
+    counter = step_column(frame, exclude=part_columns)
+    dropped = used + ([counter] if counter is not None else [])
+    joined = frame.drop(columns=dropped)
+    at = list(frame.columns).index
+    joined.insert(at(year) - (counter is not None and at(counter) < at(year)), name, dates)
     joined.attrs = dict(frame.attrs)
     shown = " and ".join(repr(c) for c in used)
     return joined, [f"joined the dates from the columns {shown} into one column {name!r}"] + (

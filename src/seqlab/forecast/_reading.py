@@ -536,8 +536,16 @@ def detect_date_column(frame: pd.DataFrame, exclude: tuple[str, ...] = (),
     written = next((c for c in columns if written_as_dates(frame[c])), None)
     if written is not None:
         return written
-    if steps and len(columns) >= 2 and _is_time_axis(frame[columns[0]], columns[0]):
-        return columns[0]  # 't' holding 1990, 1991 ... or 201811, 201812, 201901 ...
+    return step_column(frame, exclude) if steps else None
+
+
+def step_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | None:
+    """The first column but those of `exclude`, where it counts the time (`_is_time_axis`:
+    't' holding 1, 2, 3 ..., 1990, 1991 ... or 201811, 201812, 201901 ...) beside others;
+    None otherwise."""
+    columns = [c for c in frame.columns if c not in exclude]
+    if len(columns) >= 2 and _is_time_axis(frame[columns[0]], columns[0]):
+        return columns[0]
     return None
 
 
