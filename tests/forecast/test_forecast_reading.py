@@ -692,3 +692,17 @@ def test_a_step_counter_beside_the_date_parts_is_left_out_not_forecast(write_csv
     data = read_csv(write_csv(header + "\n" + "".join(row(t) + "\n" for t in range(1, 37))))
     assert data.names == ["y"] and data.freq == "MS"
     assert "column 't' counts the steps beside those dates: left out" in data.notes
+
+
+@pytest.mark.parametrize("header", ["t,month,y,year", "month,y,year", "t,y,month,year"])
+def test_date_parts_after_the_values_are_joined_wherever_the_year_is(write_csv, header):
+    """The joined dates took the year's position among all the columns, beyond the end of
+    the columns kept where a part or a step counter came before it: an IndexError."""
+    cols = header.split(",")
+    rows = []
+    for t in range(1, 37):
+        cell = {"t": t, "year": 2018 + (t - 1) // 12, "month": (t - 1) % 12 + 1, "y": 100 + t}
+        rows.append(",".join(str(cell[c]) for c in cols))
+    data = read_csv(write_csv(header + "\n" + "\n".join(rows) + "\n"))
+    assert data.names == ["y"] and data.freq == "MS"
+    assert list(data.series("y")[:2]) == [101, 102]

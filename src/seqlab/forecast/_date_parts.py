@@ -85,8 +85,9 @@ def join_date_parts(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()
     counter = step_column(frame, exclude=part_columns)
     dropped = used + ([counter] if counter is not None else [])
     joined = frame.drop(columns=dropped)
-    at = list(frame.columns).index
-    joined.insert(at(year) - (counter is not None and at(counter) < at(year)), name, dates)
+    # the dates take the year's place among the columns kept
+    joined.insert([c for c in frame.columns if c not in dropped or c == year].index(year),
+                  name, dates)
     joined.attrs = dict(frame.attrs)
     shown = " and ".join(repr(c) for c in used)
     return joined, [f"joined the dates from the columns {shown} into one column {name!r}"] + (
