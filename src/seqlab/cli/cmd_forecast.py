@@ -198,11 +198,7 @@ def _backtest(
         help="Methods to score (repeat or comma-separate): seqlab, naive, seasonal_naive, "
              "ets, arima, arima_log, theta, ces, croston, adida, median.",
         show_default="seqlab, naive, seasonal_naive, ets, arima, theta")] = None,
-    candidates: Annotated[list[str] | None, typer.Option(
-        help="The methods seqlab chooses among in each of its fits (repeat or "
-             "comma-separate; as forecast --methods): lstm, naive, seasonal_naive, ets, "
-             "arima, arima_log, theta, ces, croston, adida, median.",
-        show_default="all")] = None,
+    candidates: Annotated[list[str] | None, _METHODS] = None,
     refit: Annotated[bool, typer.Option(help="Refit seqlab at every origin (--no-refit: fit "
                                         "once at the first origin, then only forecast).")]
     = True,

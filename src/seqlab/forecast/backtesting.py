@@ -105,8 +105,6 @@ def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
         index = sd.series(name).index
         if cut < len(index):
             values.loc[index[cut]:, name] = np.nan
-    keep = [name for name in values.columns if values[name].notna().any()]
-    values = values[keep]
     last = values.notna().any(axis=1).to_numpy().nonzero()[0][-1]
     values = values.iloc[:last + 1]
     # A season found in the data is found again in the histories: the whole series would
