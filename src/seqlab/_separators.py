@@ -23,7 +23,7 @@ from itertools import islice
 from seqlab._io import fields_as_long_as
 from seqlab.errors import ValidationError
 
-__all__ = ["SEPARATORS", "separator_of", "as_commas", "with_commas"]
+__all__ = ["SEPARATORS", "TITLE_ROWS", "separator_of", "as_commas", "with_commas"]
 
 SEPARATORS = (";", "\t", "|")
 """The separators other than commas that files are read with."""
@@ -99,15 +99,15 @@ def separator_of(text: str) -> str | None:
 
 _SAMPLE_ROWS = 20
 """The first rows (blank ones skipped) `separator_of` reads."""
-_TITLE_ROWS = 5
+TITLE_ROWS = 5
 """The most lines of one cell above a header that `_titles` counts as a title."""
 
 
 def _titles(rows: list[list[str]]) -> int:
     """How many of the first `rows` (blank ones skipped) hold one cell above a row of two
-    or more (a title, a source line): none where there are more than `_TITLE_ROWS`, or no
+    or more (a title, a source line): none where there are more than `TITLE_ROWS`, or no
     row of two cells follows (a file of one column)."""
-    for i, row in enumerate(rows[:_TITLE_ROWS + 1]):
+    for i, row in enumerate(rows[:TITLE_ROWS + 1]):
         if sum(bool(c.strip()) for c in row) >= 2:
             return i
     return 0

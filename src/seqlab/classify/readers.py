@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import csv_rows_and_lines, read_table_text
-from seqlab._separators import with_commas
+from seqlab._separators import TITLE_ROWS, with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
@@ -372,18 +372,19 @@ def _rows(path: Path, notes: list[str] | None = None
 
 
 def _titles(rows: list[list[str]]) -> int:
-    """How many of the first `rows` (at most 5) are a title, a source line or such above a
-    table: a first cell that is no number and no column name we know (`text`, `label` ...),
-    the others empty (Excel writes 'Title;;'), with two rows or more below them, each of
-    two cells or more. 0 otherwise (a text file of one column whose text holds a comma, a
-    header naming only the label column: ',,,label')."""
+    """How many of the first `rows` (at most `TITLE_ROWS`, as the separator's reading
+    skips) are a title, a source line or such above a table: a first cell that is no number
+    and no column name we know (`text`, `label` ...), the others empty (Excel writes
+    'Title;;'), with two rows or more below them, each of two cells or more. 0 otherwise (a
+    text file of one column whose text holds a comma, a header naming only the label
+    column: ',,,label')."""
     def alone(row: list[str]) -> bool:
         first = row[0].strip()
         return bool(first) and not any(cell.strip() for cell in row[1:]) and \
             not _is_number(first) and first.lower() not in _COLUMN_NAMES
 
     count = 0
-    while count < min(5, len(rows) - 1) and alone(rows[count]):
+    while count < min(TITLE_ROWS, len(rows) - 1) and alone(rows[count]):
         count += 1
     table = rows[count:]
     return count if count and len(table) >= 2 and all(len(row) >= 2 for row in table) else 0
