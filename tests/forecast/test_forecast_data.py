@@ -269,6 +269,38 @@ def test_spreadsheet_serial_days_in_a_date_column_are_dates(write_csv):
     assert read_csv(write_csv(text, "steps.csv")).values.index[0] == 0
 
 
+@pytest.mark.parametrize("header, unit, scale", [("timestamp", "seconds", 1),
+                                                 ("time", "seconds", 1),
+                                                 ("date", "milliseconds", 1000)])
+def test_unix_times_in_a_date_column_are_dates(write_csv, header, unit, scale):
+    # Logs and sensors write seconds (or milliseconds) since 1970: they were refused as
+    # steps '86400 or a multiple of 86400 apart', to be renumbered by hand.
+    for freq, count in (("D", 40), ("h", 72)):
+        dates = pd.date_range("2020-01-01", periods=count, freq=freq)
+        stamps = (dates - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1) * scale
+        text = f"{header},load\n" + "".join(f"{v},{k % 24}\n" for k, v in enumerate(stamps))
+        data = read_csv(write_csv(text, f"{freq}.csv"))
+        assert data.freq == freq and list(data.values.index) == list(dates)
+        assert any(f"Unix times in {unit}" in n and str(stamps[0]) in n and "UTC" in n
+                   for n in data.notes)
+
+
+def test_large_numbers_that_are_not_unix_times_stay_steps(write_csv):
+    # Not named as a date, or not whole minutes apart, or outside 1980-2100: no times.
+    cases = {"t": [1577836800 + 60 * k for k in range(30)],
+             "time": [1577836800 + k for k in range(30)],
+             "date": [3 * 10**10 + 60 * k for k in range(30)]}
+    for header, values in cases.items():
+        text = f"{header},load\n" + "".join(f"{v},{k}\n" for k, v in enumerate(values))
+        try:
+            data = read_csv(write_csv(text, f"{header}.csv"))
+        except ValidationError as error:  # steps 60 apart: refused as steps, not dates
+            assert "60 apart" in str(error) or "60 or a multiple" in str(error), header
+        else:
+            assert not isinstance(data.values.index, pd.DatetimeIndex), header
+            assert not any("Unix" in n for n in data.notes), header
+
+
 @pytest.mark.parametrize("header", ["month", "period", "Datum", "week"])
 def test_serial_days_under_other_date_names_are_dates(write_csv, header):
     # 'month' of serial days was refused for '1030 missing dates', with --fill advised;

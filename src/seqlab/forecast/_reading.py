@@ -241,7 +241,8 @@ _UTC_OFFSET = r"(?:Z|[+-]00:?00)$"
 
 def date_notes(column: pd.Series, name: str, index: pd.Index) -> list[str]:
     """What a user should know of how `parse_dates` read the column `name` as `index`:
-    whole numbers read as spreadsheet serial days (`is_serial_day`), and dates with UTC
+    whole numbers read as spreadsheet serial days (`is_serial_day`) or Unix times
+    (`unix_unit`), and dates with UTC
     offsets other than 0 read in UTC (steps shorter than a day), the forecasts' dates
     then in UTC too."""
     if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
@@ -252,6 +253,13 @@ def date_notes(column: pd.Series, name: str, index: pd.Index) -> list[str]:
             return [f"read the column {name!r} (whole numbers {int(whole.min())} to "
                     f"{int(whole.max())}) as spreadsheet serial days: {label(index.min())} "
                     f"to {label(index.max())}"]
+        unit = unix_unit(np.unique(whole).astype(np.int64), name) if len(whole) and (
+            whole == np.round(whole)).all() else None
+        if unit is not None:
+            return [f"read the column {name!r} (whole numbers {int(whole.min())} to "
+                    f"{int(whole.max())}) as Unix times in {'milli' if unit == 'ms' else ''}"
+                    f"seconds since 1970-01-01 UTC: {label(index.min())} to "
+                    f"{label(index.max())}, the forecasts dated in UTC too"]
         return []
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         zoned = str(column.dtype.tz) not in ("UTC", "utc")
@@ -464,17 +472,42 @@ def is_serial_day(values: np.ndarray, name: str) -> bool:
         ((values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])).all())
 
 
+_UNIX_SECONDS = (315_532_800, 4_102_444_800)  # 1980-01-01 to 2100-01-01
+_UNIX_UNITS = {"s": (1, 60), "ms": (1000, 60_000)}
+"""Unix times in seconds or milliseconds: their scale against `_UNIX_SECONDS`, and the
+steps (a whole minute) every difference between them is a multiple of."""
+
+
+def unix_unit(values: np.ndarray, name: str) -> str | None:
+    """'s' or 'ms' where the integers `values` of the column `name` are Unix times (seconds
+    or milliseconds since 1970-01-01 UTC, what logs, sensors and databases write): the
+    column is named as a date (`DATE_NAMES`), every value lies in 1980-2100 and they are
+    whole minutes apart (1577836800 and 1577923200: 2020-01-01 and a day later). None
+    otherwise: step numbers, IDs."""
+    if len(values) < 2 or not named_like_a_date(name):
+        return None
+    steps = np.diff(np.unique(values))
+    for unit, (scale, minute) in _UNIX_UNITS.items():
+        low, high = (bound * scale for bound in _UNIX_SECONDS)
+        if ((values >= low) & (values <= high)).all() and (steps % minute == 0).all():
+            return unit
+    return None
+
+
 def _integer_dates(values: np.ndarray, name: str = "") -> pd.DatetimeIndex | None:
     """Distinct integers read as dates, or None when they are step numbers.
 
     Years when every value is 1000-2999 (1959 is 1959-01-01); YYYYMM when every value has
     6 digits, a year 1000-2999 and a month 01-12 (201803 is 2018-03-01); YYYYMMDD when
-    every value has 8 digits and is a calendar date (20180331); spreadsheet serial days in
-    a column named as a date (`is_serial_day`). Statistical offices export months and days
+    every value has 8 digits and is a calendar date (20180331); spreadsheet serial days and
+    Unix times in a column named as a date (`is_serial_day`, `unix_unit`). Statistical offices export months and days
     so; read as step numbers, 201812 was followed by 'missing' 201813.
     """
     if is_serial_day(values, name):
         return pd.DatetimeIndex(_SERIAL_ORIGIN + pd.to_timedelta(values, unit="D"))
+    unit = unix_unit(values, name)
+    if unit is not None:
+        return pd.DatetimeIndex(pd.to_datetime(values, unit=unit))
     if ((values >= 1000) & (values <= 2999)).all():
         form = "%Y"
     elif ((values >= 100_000) & (values <= 299_999)).all() and (
