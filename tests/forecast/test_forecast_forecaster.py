@@ -148,6 +148,21 @@ def test_intermittent_series_is_forecast_by_its_best_validated_model_alone():
     assert (table["lower"] >= 0).all() and (table["forecast"] >= 0).all()
 
 
+def test_a_forecast_clipped_at_zero_keeps_a_band_above_it():
+    """A positive series falling to its floor is forecast below 0 by its trend: the forecast
+    is clipped at 0, and the band is built around that, not clipped to [0, 0]."""
+    rng = np.random.default_rng(12)
+    for seed in range(3):
+        y = np.maximum(0.5, 30 - np.arange(30) + rng.normal(0, 1, 30)).round(2)
+        series = pd.Series(y, index=pd.date_range("2020-01-01", periods=30, freq="MS"))
+        table = Forecaster(horizon=4, **{**FAST, "seed": seed,
+                                         "methods": ["naive", "ets", "theta", "arima"]}
+                           ).fit(series).predict()
+        assert (table["forecast"] >= 0).all() and (table["lower"] >= 0).all()
+        assert (table["upper"] > table["forecast"]).all(), table
+        assert (table["lower"] <= table["forecast"]).all()
+
+
 def test_a_tie_between_models_that_all_forecast_quiet_windows_goes_to_the_median():
     """Every window's history is zeros, so every model forecasts 0 there and all tie; after
     the one order only the median goes on forecasting 0."""

@@ -763,9 +763,15 @@ class Forecaster:
         for name in self.series_names_:
             point = np.asarray(paths[name], float)[:H]
             width = units[self.interval_groups_[name]][:H] * scales[name]
+            # A series that never went below 0 is forecast at 0 or above, the band around
+            # that forecast (clipping the band instead would shrink it to [0, 0] wherever
+            # the forecast fell below 0 by more than its width: certainty it never had).
+            nonnegative = self.nonnegative_.get(name, False)
+            if nonnegative:
+                point = np.maximum(point, 0.0)
             lower, upper = point - width, point + width
-            if self.nonnegative_.get(name, False):
-                point, lower, upper = (np.maximum(v, 0.0) for v in (point, lower, upper))
+            if nonnegative:
+                lower = np.maximum(lower, 0.0)
             dates = future_index(sd.series(name).index, sd.freq, H)
             frames.append(pd.DataFrame({"date": dates, "series": name, "forecast": point,
                                         "lower": lower, "upper": upper,
