@@ -622,3 +622,35 @@ def test_a_column_named_like_a_day_in_another_language_holding_numbers_is_a_seri
     text = "run,dia,load\n" + "".join(f"{k},{1200 + 50 * k},{k}.5\n" for k in range(1, 7))
     data = read_csv(write_csv(text))
     assert data.names == ["dia", "load"] and list(data.values.index) == [1, 2, 3, 4, 5, 6]
+
+
+def _weekly_long(starts: list[str]) -> str:
+    rows = ["id,week,qty"]
+    for k, start in enumerate(starts):
+        rows += [f"S{k},{d.date()},{50 + k + i % 5}"
+                 for i, d in enumerate(pd.date_range(start, periods=40, freq="7D"))]
+    return "\n".join(rows) + "\n"
+
+
+def test_weekly_series_on_different_weekdays_are_refused_naming_their_weekdays(write_csv):
+    # They shared a daily grid: refused for 277 missing dates, and --fill, as advised,
+    # invented six days of every seven and forecast daily dates.
+    path = write_csv(_weekly_long(["2023-01-01", "2023-01-04", "2023-01-06"]))
+    for fill in (None, "interpolate", "ffill"):
+        with pytest.raises(ValidationError, match=r"120 of the 822 dates.*'S0' W-SUN, 'S1' "
+                                                  r"W-WED, 'S2' W-FRI.*same weekday"):
+            read_csv(path, fill=fill)
+    # On one weekday they are read, each from its own start.
+    data = read_csv(write_csv(_weekly_long(["2023-01-01", "2023-01-15", "2023-02-05"]),
+                              "same.csv"))
+    assert data.freq == "W-SUN" and data.names == ["S0", "S1", "S2"]
+
+
+def test_a_frequency_far_finer_than_the_data_is_refused_even_with_fill(write_csv):
+    # Monthly values read with freq 'D' and --fill were forecast as daily steps, 29 of
+    # every 30 values invented.
+    dates = pd.date_range("2020-01-01", periods=24, freq="MS")
+    path = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(dates)))
+    with pytest.raises(ValidationError, match=r"24 of the 701 dates.*Each series is 'MS'"):
+        read_csv(path, freq="D", fill="interpolate")
+    assert read_csv(path).freq == "MS"

@@ -633,6 +633,38 @@ def _sparse_steps(where: str, held: int, steps: int) -> str:
             "the steps 1, 2, 3 ..., give dates, or drop the blank rows between values.")
 
 
+def _sparse_dates(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray, names: list[str]
+                  ) -> str:
+    """The error for series that hold values at few dates of the grid `freq` within their
+    spans (`SPARSEST`): filling them would invent most of their values. Names each series'
+    own frequency where they differ (weekly series on different weekdays share a daily
+    grid)."""
+    own = {}
+    for column, name in enumerate(names):
+        dates = grid[mask[:, column]]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = pd.infer_freq(dates) if len(dates) >= 3 else None
+        own[name] = found if found is None or isinstance(found, str) else found.freqstr
+    held, spans = int(mask.sum()), int(sum(np.ptp(np.flatnonzero(mask[:, c])) + 1
+                                           for c in range(mask.shape[1])))
+    message = (f"The series hold values at {held} of the {spans} dates of their spans on "
+               f"the grid {freq!r}: filling the others would invent most of the data.")
+    kinds = {f for f in own.values() if f is not None}
+    if None not in own.values() and len(kinds) > 1:
+        listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
+        message += (f" Each series is regular on a grid of its own ({listing}"
+                    f"{' ...' if len(own) > 6 else ''}), and no grid holds them all: put "
+                    "their dates on one grid (weekly series on the same weekday, e.g. the "
+                    "start of each week), or forecast them in separate files.")
+    elif None not in own.values() and len(kinds) == 1:
+        message += (f" Each series is {kinds.pop()!r}: pass that frequency (--freq), or "
+                    "leave it out to have it inferred.")
+    else:
+        message += " Pass the frequency of the data (--freq), or drop the stray dates."
+    return message
+
+
 def _spread(array: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
     if len(positions) == length and (positions == np.arange(length)).all():
         return array
@@ -819,9 +851,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
     holes = _holes(mask, first, last)
-    if freq is None and holes.sum() > (SPARSEST - 1) * mask.sum():
-        raise ValidationError(_sparse_steps("within the series' spans, counted per series",
-                                            int(mask.sum()), int(mask.sum() + holes.sum())))
+    if holes.sum() > (SPARSEST - 1) * mask.sum():
+        if freq is None:
+            raise ValidationError(_sparse_steps("within the series' spans, counted per series",
+                                                int(mask.sum()), int(mask.sum() + holes.sum())))
+        raise ValidationError(_sparse_dates(grid, freq, mask, names))
     if holes.any():
         if fill is None:
             raise ValidationError(_holes_message(holes, grid, [repr(n) for n in names],
