@@ -91,6 +91,27 @@ def test_a_file_with_the_steps_across_is_turned_like_m4s_and_m5s(write_csv):
     assert any("column 'store_id' left out" in n for n in data.notes)
 
 
+def test_m3s_layout_with_numbers_before_the_steps_is_turned(write_csv):
+    # M3's files give each series' length, horizon, start year and month before its steps
+    # 1, 2, 3 ...: those columns of numbers kept the file from being turned, and it was read
+    # as 34 series 'N', 'NF', '1' ... of 3 points each.
+    lengths = [24, 30, 20]
+    text = "Series,N,NF,Category,Starting Year,Starting Month," + ",".join(
+        str(k) for k in range(1, 31)) + "\n" + "".join(
+        f"N{1402 + i},{n},18,MICRO,{1990 + i},{i + 1}," + ",".join(
+            str(3000 + 10 * k + i) if k < n else "" for k in range(30)) + "\n"
+        for i, n in enumerate(lengths))
+    data = read_csv(write_csv(text))
+    assert data.names == ["N1402", "N1403", "N1404"]
+    assert [data.spans[n][1] - data.spans[n][0] + 1 for n in data.names] == lengths
+    assert data.values["N1403"].iloc[:2].tolist() == [3001, 3011]
+    assert sum("left out" in n for n in data.notes) == 5  # N, NF, Category, the start
+    # Numbers after the steps are no metadata of M3's: not turned.
+    text = "id," + ",".join(f"V{k}" for k in range(1, 6)) + ",price\n" + "".join(
+        f"s{i}," + ",".join(str(k + i) for k in range(5)) + f",{9.5 + i}\n" for i in range(3))
+    assert read_csv(write_csv(text, "after.csv")).names != ["s0", "s1", "s2"]
+
+
 def test_rows_named_by_months_are_the_steps_of_a_wide_file_not_series(write_csv):
     text = "month,s1,s2,s3\n" + "".join(f"{m},{k},{k + 1},{k + 2}\n" for k, m in enumerate(
         ["January", "February", "March", "April"]))

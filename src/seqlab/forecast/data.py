@@ -463,8 +463,9 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 def _steps_across(frame: pd.DataFrame) -> dict[object, int]:
     """The columns named as numbered steps (a common prefix and 1, 2, 3 ... in order: M4's
-    V2 ... V29, M5's d_1 ... d_1941), by column, with their numbers: three at least, all
-    but the text columns (and empty ones), and every one holding numbers or nothing; {}
+    V2 ... V29, M5's d_1 ... d_1941), by column, with their numbers: three at least, every
+    one holding numbers or nothing, and no other column of numbers among or after them
+    (M3's N, NF, Starting Year and Starting Month come before its steps 1, 2, 3 ...); {}
     otherwise."""
     found = {c: re.fullmatch(r"([^\W\d]*_?)(\d+)", str(c).strip()) for c in frame.columns}
     numbered = {c: m for c, m in found.items() if m and not is_text(frame[c])}
@@ -474,7 +475,10 @@ def _steps_across(frame: pd.DataFrame) -> dict[object, int]:
     others = [c for c in frame.columns if c not in numbered and not (
         is_text(frame[c]) or frame[c].isna().all())]
     numbers = [int(m.group(2)) for m in numbered.values()]
-    if others or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+    columns = list(frame.columns)
+    start = min(columns.index(c) for c in numbered)
+    if any(columns.index(c) > start for c in others) or \
+            numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         return {}
     return dict(zip(numbered, numbers, strict=True))
 
