@@ -1,6 +1,7 @@
 """Files laid out for people: lines of notes above the header are skipped, and a file with
 the dates across (a row per series) is turned, each with a note."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -165,3 +166,24 @@ def test_a_total_row_under_months_down_is_left_out_with_a_note(write_csv):
     assert list(data.values["value"]) == list(range(48))
     assert data.notes[0].startswith("turned the file: a row per month ('Jan' ...)")
     assert "row 'Total' left out: neither a month nor a year" in data.notes
+
+
+@pytest.mark.parametrize("described", [2, 3])
+def test_the_tourism_competitions_description_rows_are_dropped(write_csv, described):
+    # Its files give each series' length, first year (and quarter or month) above the
+    # values: those rows were read as values, a spike of 1995 in a series around 100.
+    lengths = [20, 16, 24]
+    columns = {}
+    for k, n in enumerate(lengths):
+        top = [n, 1995 + k, 1][:described]
+        columns[f"Q{k + 1}"] = top + [100.5 + i + k for i in range(n)] + [np.nan] * (24 - n)
+    data = read_csv(write_csv(pd.DataFrame(columns).to_csv(index=False)))
+    assert data.names == ["Q1", "Q2", "Q3"]
+    assert [data.spans[n][1] - data.spans[n][0] + 1 for n in data.names] == lengths
+    assert data.values["Q2"].iloc[0] == 101.5 and data.values.index[0] == 0
+    assert any(f"dropped the first {described} rows" in n for n in data.notes)
+    # A length that does not count the values below: values, read as they are.
+    columns["Q1"][0] = 21
+    data = read_csv(write_csv(pd.DataFrame(columns).to_csv(index=False), "kept.csv"))
+    assert data.values["Q1"].iloc[0] == 21
+    assert not any("dropped the first" in n for n in data.notes)

@@ -514,10 +514,19 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
             f"{f' ... {across[-1]}' if len(across) > 3 else ''}): the "
             "file holds one row per series with the dates across. Turn it so that each "
             "series is a column and each date a row (or write it long: id,date,value).")
-    elif pd.api.types.is_integer_dtype(frame.index):
-        index = pd.Index(frame.index.to_numpy(dtype=np.int64))
     else:
-        index = pd.RangeIndex(len(frame))
+        described = _description_rows(frame, value_column, covariates)
+        if described:
+            frame, rows = frame.iloc[described].reset_index(drop=True), rows[described]
+            period = " and first quarter or month" if described.start == 3 else ""
+            notes.append(f"dropped the first {described.start} rows: each series' length "
+                         f"(the values below them) and first year{period}, as the tourism "
+                         "competition's files write them; the series are read as steps 0, "
+                         "1, 2 ... from their first value")
+        if pd.api.types.is_integer_dtype(frame.index):
+            index = pd.Index(frame.index.to_numpy(dtype=np.int64))
+        else:
+            index = pd.RangeIndex(len(frame))
     duplicated = index[index.duplicated()]
     if len(duplicated):
         shown = ", ".join(label(d) for d in duplicated.unique()[:5])
@@ -560,6 +569,30 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         shared = take(frame, covariates)
         check_finite_float32(shared, covariates, lambda row: label(index[row]), "covariate")
     return index, targets, values, shared, notes
+
+
+def _description_rows(frame: pd.DataFrame, value_column: str | None, covariates: list[str]
+                      ) -> slice | None:
+    """The rows below the first 2 or 3 of a table without a time axis whose top rows describe
+    its series, as the tourism competition's files do: each series' length (the count of
+    its values below), its first year, and (3 rows) its first quarter or month. None where
+    the top rows are values."""
+    columns = [value_column] if value_column else [c for c in frame.columns
+                                                   if c not in covariates]
+    numbers = frame[columns].apply(pd.to_numeric, errors="coerce")
+    numbers = numbers.loc[:, numbers.notna().any()]
+    for count in (3, 2):
+        if len(numbers) <= count or numbers.iloc[:count].isna().any(axis=None):
+            continue
+        top = numbers.iloc[:count].to_numpy(dtype=float)
+        if (top != np.round(top)).any():
+            continue
+        lengths = numbers.iloc[count:].notna().sum().to_numpy()
+        periods_ok = count == 2 or ((top[2] >= 1) & (top[2] <= 12)).all()
+        if (top[0] == lengths).all() and ((top[1] >= 1000) & (top[1] <= 2999)).all() \
+                and periods_ok:
+            return slice(count, None)
+    return None
 
 
 def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None,
