@@ -171,6 +171,21 @@ def test_candidates_are_checked_before_any_fit(candidates, methods, words, monke
     assert all(word in str(caught.value) for word in words), caught.value
 
 
+@pytest.mark.parametrize("methods", [["naive", "ets"], ["seqlab", "naive"]])
+@pytest.mark.parametrize("params, words", [({"level": 1.5}, "'level'"),
+                                           ({"members": 0}, "'members'")])
+def test_seqlabs_settings_are_checked_before_any_work(methods, params, words, monkeypatch):
+    # Without seqlab among the methods, a level of 1.5 was accepted silently; with it, it
+    # was refused only once the first origin's fit began.
+    from seqlab.forecast import backtesting
+
+    def prepare(*args, **kwargs):
+        raise AssertionError("read before the settings were checked")
+    monkeypatch.setattr(backtesting, "prepare", prepare)
+    with pytest.raises(ValidationError, match=words):
+        backtest(monthly(84), horizon=6, origins=2, methods=methods, **params)
+
+
 def test_a_season_found_in_the_data_is_found_again_at_each_origin():
     """Numbered steps whose season begins halfway: the whole series shows it, the first
     origin's history does not, and that origin is forecast without it (the future would
