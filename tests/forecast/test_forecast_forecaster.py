@@ -430,6 +430,18 @@ def test_known_future_covariates_beat_past_only_ones_over_seeds():
     assert sum(better) >= 2, better
 
 
+def test_covariates_and_the_calendar_without_the_lstm_are_noted_as_unused():
+    # They feed only the LSTM: with methods that leave it out they were dropped silently.
+    data, _, _ = _promotions(0, n=48)
+    fitted = Forecaster(6, covariates=["promo"], calendar=True,
+                        **{**FAST, "methods": ["naive", "ets"]}).fit(data)
+    assert any("'promo' and the calendar feed only the LSTM hybrid" in n and "unused" in n
+               for n in fitted.report_.notes)
+    with_lstm = Forecaster(6, covariates=["promo"], **{**FAST, "methods": ["lstm", "ets"]}
+                           ).fit(data)
+    assert not any("unused" in n for n in with_lstm.report_.notes)
+
+
 def test_future_covariates_round_trip_and_are_needed_with_new_data(tmp_path):
     data, future, _ = _promotions(0, n=72)
     options = {**FAST, "methods": ["lstm"]}

@@ -582,6 +582,10 @@ class Forecaster:
             notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
                          "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
                                            if self.future_names_ else "past-only") + ")")
+        unused = [*map(repr, sd.covariate_names), *(["the calendar"] if self.calendar else [])]
+        if unused and "lstm" not in allowed:
+            notes.append(f"{' and '.join(unused)} feed only the LSTM hybrid, which the methods "
+                         "leave out: unused (add 'lstm' to the methods to use them)")
         if large:
             notes.append(f"{count} series: validated on {search.windows} windows, without "
                          f"{' and '.join(SLOW_METHODS)}, ETS forms {search.ets_forms}, the "
