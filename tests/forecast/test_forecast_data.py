@@ -654,3 +654,28 @@ def test_a_frequency_far_finer_than_the_data_is_refused_even_with_fill(write_csv
     with pytest.raises(ValidationError, match=r"24 of the 701 dates.*Each series is 'MS'"):
         read_csv(path, freq="D", fill="interpolate")
     assert read_csv(path).freq == "MS"
+
+
+def test_freds_dot_for_a_missing_value_is_read_as_missing_with_a_note(write_csv):
+    # FRED writes '.' where a value is not available (holidays, the quarter not yet out):
+    # such files were refused for 'cells that are not numbers'.
+    dates = pd.date_range("2010-01-01", periods=24, freq="QS")
+    cells = [str(100 + k) for k in range(23)] + ["."]
+    text = "observation_date,GDP\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells))
+    data = read_csv(write_csv(text))
+    assert data.spans["GDP"] == (0, 22) and data.values["GDP"].iloc[22] == 122
+    assert "read 1 cell(s) of 'GDP' holding '.' as missing values" in data.notes
+    # Inside a series they are gaps, filled only when asked.
+    cells[10] = "."
+    text = "observation_date,GDP\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells))
+    with pytest.raises(ValidationError, match=r"1 date\(s\) are missing.*2012-07-01"):
+        read_csv(write_csv(text, "gap.csv"))
+    filled = read_csv(write_csv(text, "gap.csv"), fill="interpolate")
+    assert filled.values["GDP"].iloc[10] == 110
+    # In a long file too, and a column of markers alone is no series.
+    long = "id,date,value,flag\n" + "".join(
+        f"{s},{d.date()},{'..' if k == 23 else 100 + k},..\n"
+        for s in ("a", "b") for k, d in enumerate(dates))
+    data = read_csv(write_csv(long, "long.csv"))
+    assert data.names == ["a", "b"] and data.spans["b"] == (0, 22)
+    assert any("holding '..' as missing values" in n for n in data.notes)

@@ -247,12 +247,14 @@ def test_thousands_or_three_decimals_in_a_tab_or_bar_file_are_refused(tmp_path, 
 
 
 @pytest.mark.parametrize("marker, missing", [("<NA>", True), ("#N/A", True), ("#NV", False),
-                                             ("n.d.", False), (":", False), ("...", False)])
+                                             ("n.d.", False), (":", True), ("...", True),
+                                             (".", True), ("..", True), ("-", False)])
 def test_a_missing_value_marker_does_not_stop_its_column_being_read(tmp_path, marker,
                                                                      missing):
     # One '<NA>' let a column of '1.234' escape both the reading and the refusal (865 and
     # 1.072 in one series); one '#NV' made the message blame every good cell. pandas'
-    # markers are missing values; the others are named, alone.
+    # markers and those that say a value is not available (FRED's '.', the OECD's '..',
+    # Eurostat's ':') are missing values; the others are named, alone.
     cells = [f"1.{k:03d},5" if k != 10 else marker for k in range(36)]
     path = tmp_path / "m.csv"
     path.write_text("Datum;Menge\n" + "".join(f"{d:%d.%m.%Y};{c}\n"

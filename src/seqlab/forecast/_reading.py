@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -704,10 +704,19 @@ def is_text(column: pd.Series) -> bool:
 
 @dataclass
 class Columns:
-    """The columns of a table sorted by what they hold."""
+    """The columns of a table sorted by what they hold, and the numeric columns' cells
+    that said a value is not available (`NOT_AVAILABLE`), read as missing: by column, the
+    markers and how many."""
 
     numeric: list[str]
     text: list[str]
+    not_available: dict[str, tuple[list[str], int]] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        """A note per numeric column whose markers were read as missing values."""
+        return [f"read {count} cell(s) of {column!r} holding "
+                f"{' or '.join(repr(m) for m in markers)} as missing values"
+                for column, (markers, count) in self.not_available.items()]
 
 
 _DRESSING = r"[,'’\s%$€£¥]"
@@ -715,11 +724,14 @@ _DRESSING = r"[,'’\s%$€£¥]"
 apostrophes), %, currency signs."""
 _BRACKETED = r"^\s*\(\s*([^()]*\d[^()]*?)\s*\)\s*$"
 """A negative number as accountants write it: (1,121.50)."""
-_MARKERS = frozenset({"-", "--", "..", "...", ":", "?", "—", "–", "#DIV/0!", "#VALUE!", "#REF!",
-                      "#NUM!", "#NAME?", "#NULL!"})
+NOT_AVAILABLE = frozenset({".", "..", "...", ":"})
+"""Cells that say a value is not available, read as missing values in a column of numbers:
+FRED's '.', the OECD's and the World Bank's '..', Eurostat's ':'."""
+_MARKERS = frozenset({"-", "--", "?", "—", "–", "#DIV/0!", "#VALUE!", "#REF!", "#NUM!",
+                      "#NAME?", "#NULL!"})
 """What files hold for a missing number besides an empty cell (pandas reads NA, n/a, NULL,
-#N/A ... as missing itself): statistics offices' '..' and ':', a spreadsheet's errors, and
-'-', which a spreadsheet's accounting format also shows for 0."""
+#N/A ... as missing itself) and `NOT_AVAILABLE`: a spreadsheet's errors, and '-', which a
+spreadsheet's accounting format also shows for 0. Named in the error they raise."""
 
 
 def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str],
@@ -732,6 +744,7 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
     is). Columns in ``protect`` (covariates, a long file's value column) must be numeric.
     """
     numeric, text = [], []
+    not_available: dict[str, tuple[list[str], int]] = {}
     dtypes = frame.dtypes
     for column in columns:
         dtype = dtypes[column]
@@ -749,13 +762,23 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
         if not is_text(series):
             text.append(column)
             continue
+        stated = series.astype(str).str.strip()
+        unavailable = (series.notna() & stated.isin(NOT_AVAILABLE)).to_numpy()
+        if unavailable.any():
+            series = series.mask(unavailable)
         converted = pd.to_numeric(series, errors="coerce")
         present = series.notna().to_numpy()
         numbers = converted.notna().to_numpy()
         bad = present & ~numbers
         if not bad.any():
+            if not numbers.any() and column not in protect:  # markers alone: no numbers
+                text.append(column)
+                continue
             frame[column] = converted.astype(float)
             numeric.append(column)
+            if unavailable.any():
+                not_available[column] = (sorted(set(stated[unavailable])),
+                                         int(unavailable.sum()))
             continue
         # Numbers written for people ('1,234', '5%', '$5.00') are meant as numbers: such a
         # column is a series with bad cells, not text to leave out.
@@ -786,7 +809,7 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                 "cells (an empty cell is a missing value)"
                 + "".join(f"; {text}" for text in advice) + ".")
         text.append(column)
-    return Columns(numeric, text)
+    return Columns(numeric, text, not_available)
 
 
 def check_finite_float32(values: np.ndarray, columns: list[str], where: Callable[[int], str],

@@ -558,6 +558,7 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     targets = [c for c in kinds.numeric if c not in covariates]
     notes += [f"column {c!r} holds the {c.strip().lower()} of each date ({date!r}), not a "
               "series: left out" for c in calendar]
+    notes += kinds.notes()
     notes += [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
     if not targets:
         raise ValidationError(f"No numeric value column to forecast among {keep}"
@@ -610,14 +611,14 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: 
     used = [layout.value_column, *covariates]
     rest = [c for c in frame.columns if c not in (layout.id_column, layout.date_column, *used)]
     table = frame[used].copy()
-    classify(table, used, where, protect=tuple(used))
+    marked = classify(table, used, where, protect=tuple(used)).notes()
     values = table.to_numpy(dtype=float)
     check_finite_float32(values[:, :1], [layout.value_column], where)
     if covariates:
         check_finite_float32(values[:, 1:], covariates, where, "covariate")
     table[layout.id_column] = frame[layout.id_column].to_numpy()
     names, index, pivoted = pivot_long(table, layout, dates, used, frame[rest])
-    notes = read_as + [f"column {c!r} of the long file is neither the value "
+    notes = read_as + marked + [f"column {c!r} of the long file is neither the value "
                        f"({layout.value_column!r}) nor a covariate: left out" for c in rest]
     return index, names, pivoted[layout.value_column], {c: pivoted[c] for c in covariates}, \
         notes
