@@ -661,13 +661,13 @@ def test_freds_dot_for_a_missing_value_is_read_as_missing_with_a_note(write_csv)
     # such files were refused for 'cells that are not numbers'.
     dates = pd.date_range("2010-01-01", periods=24, freq="QS")
     cells = [str(100 + k) for k in range(23)] + ["."]
-    text = "observation_date,GDP\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells))
+    text = "observation_date,GDP\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells, strict=True))
     data = read_csv(write_csv(text))
     assert data.spans["GDP"] == (0, 22) and data.values["GDP"].iloc[22] == 122
     assert "read 1 cell(s) of 'GDP' holding '.' as missing values" in data.notes
     # Inside a series they are gaps, filled only when asked.
     cells[10] = "."
-    text = "observation_date,GDP\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells))
+    text = "observation_date,GDP\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells, strict=True))
     with pytest.raises(ValidationError, match=r"1 date\(s\) are missing.*2012-07-01"):
         read_csv(write_csv(text, "gap.csv"))
     filled = read_csv(write_csv(text, "gap.csv"), fill="interpolate")
