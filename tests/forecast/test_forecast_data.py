@@ -679,3 +679,16 @@ def test_freds_dot_for_a_missing_value_is_read_as_missing_with_a_note(write_csv)
     data = read_csv(write_csv(long, "long.csv"))
     assert data.names == ["a", "b"] and data.spans["b"] == (0, 22)
     assert any("holding '..' as missing values" in n for n in data.notes)
+
+
+def test_a_frequency_the_dates_do_not_follow_names_the_one_they_do(write_csv):
+    # Month starts given --freq M (month ends) were refused with 'pass the right freq', and
+    # pandas' notice that 'M' is deprecated printed above it.
+    dates = pd.date_range("2020-01-01", periods=24, freq="MS")
+    path = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(dates)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValidationError, match=r"frequency 'M' \(2020-01-31, 2020-02-29 "
+                                                  r"\.\.\.\): e\.g\. 2020-01-01\. The dates "
+                                                  r"follow 'MS'"):
+            read_csv(path, freq="M")

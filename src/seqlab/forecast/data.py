@@ -632,16 +632,23 @@ def _grid(index: pd.Index, freq: str | None, series: int = 1
         if freq is None:
             freq = infer_freq(index)
         try:
-            grid = pd.date_range(index[0], index[-1], freq=freq)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pandas' notice that 'M' is now 'ME'
+                grid = pd.date_range(index[0], index[-1], freq=freq)
         except ValueError as error:
             raise ValidationError(f"The 'freq' parameter {freq!r} is not a pandas frequency "
                                   f"({error}); e.g. 'MS', 'QS', 'YS', 'W-SUN', 'D', 'h'.") from None
         positions = grid.get_indexer(index)
         if (positions < 0).any():
+            try:
+                own = f" The dates follow {infer_freq(index)!r}: pass that, or leave `freq` " \
+                      "out to have it inferred."
+            except ValidationError:
+                own = " Pass the right `freq` (--freq)."
             raise ValidationError(
-                f"The dates do not follow the frequency {freq!r}: e.g. "
-                f"{label(index[int(np.argmax(positions < 0))])}. Pass the right `freq` "
-                "(--freq).")
+                f"The dates do not follow the frequency {freq!r} ({label(grid[0])}, "
+                f"{label(grid[1]) if len(grid) > 1 else '...'} ...): e.g. "
+                f"{label(index[int(np.argmax(positions < 0))])}.{own}")
         return grid, grid.freqstr, positions
     steps = np.diff(index.to_numpy(dtype=np.int64))
     apart = int(np.gcd.reduce(steps)) if len(steps) else 1
