@@ -692,3 +692,23 @@ def test_a_frequency_the_dates_do_not_follow_names_the_one_they_do(write_csv):
                                                   r"\.\.\.\): e\.g\. 2020-01-01\. The dates "
                                                   r"follow 'MS'"):
             read_csv(path, freq="M")
+
+
+def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
+    # Local times repeat an hour at the end of summer time: the message advised naming an
+    # id column, as for a long file.
+    for day, repeated in (("2023-10-29", 2), ("2023-11-05", 1)):  # Europe, the US
+        hours = list(pd.date_range(f"{day} 00:00", periods=48, freq="h"))
+        hours.insert(repeated + 1, hours[repeated])
+        text = "Datum,Last\n" + "".join(f"{h:%d.%m.%Y %H:%M},{k}\n" for k, h in enumerate(hours))
+        with pytest.raises(ValidationError, match=r"appear more than once: .*0"
+                                                  f"{repeated}:00:00\\. An hour written twice "
+                                                  r"in a night .* UTC offsets"):
+            read_csv(write_csv(text))
+    # Repeated days are no clock change.
+    days = list(pd.date_range("2023-10-01", periods=30, freq="D"))
+    days.insert(5, days[4])
+    text = "date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(days))
+    with pytest.raises(ValidationError, match="id_column") as caught:
+        read_csv(write_csv(text, "days.csv"))
+    assert "summer time" not in str(caught.value)

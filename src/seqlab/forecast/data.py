@@ -538,7 +538,7 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
             + (f"The column {part!r} counts 1, 2, ... within each date, as months, "
                f"quarters or weeks do: if the dates are split over {date!r} and {part!r}, "
                "join them into one date column (such as '2021-01')." if part is not None
-               and date else
+               and date else _SET_BACK if _clocks_set_back(index, duplicated) else
                "If the file holds one row per series and date (long form), name its id "
                "column with `id_column` (--id-column)."))
     if not index.is_monotonic_increasing:
@@ -594,6 +594,21 @@ def _description_rows(frame: pd.DataFrame, value_column: str | None, covariates:
                 and periods_ok:
             return slice(count, None)
     return None
+
+
+_SET_BACK = ("An hour written twice in a night is what clocks set back at the end of "
+             "summer time write: give the times with their UTC offsets (02:00+02:00, then "
+             "02:00+01:00) or in UTC.")
+
+
+def _clocks_set_back(index: pd.Index, repeated: pd.Index) -> bool:
+    """Whether the `repeated` times of hourly (or finer) `index` each fall in the small hours
+    of a Sunday, when clocks go back an hour at the end of summer time."""
+    if not isinstance(index, pd.DatetimeIndex) or len(repeated) == 0:
+        return False
+    steps = np.diff(index.unique().asi8)
+    return bool(len(steps) and steps.min() <= pd.Timedelta(hours=1).value
+                and (repeated.dayofweek == 6).all() and (repeated.hour <= 3).all())
 
 
 def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None,
