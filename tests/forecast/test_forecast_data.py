@@ -712,3 +712,23 @@ def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     with pytest.raises(ValidationError, match="id_column") as caught:
         read_csv(write_csv(text, "days.csv"))
     assert "summer time" not in str(caught.value)
+
+
+def test_id_and_value_columns_that_hold_the_wrong_kind_are_refused_plainly(write_csv):
+    # --id-column naming the values gave '48 date(s) are missing ... in the series 47.5';
+    # --value-column naming the dates blamed the values' column for not holding dates.
+    dates = pd.date_range("2022-01-03", periods=12, freq="W-MON")
+    text = "store,date,sales\n" + "".join(f"{s},{d.date()},{50 + k + s / 10 + 0.05}\n"
+                                          for s in (1, 2) for k, d in enumerate(dates))
+    path = write_csv(text)
+    with pytest.raises(ValidationError, match=r"id column 'sales' holds decimals \(50\.15, "
+                                              r"51\.15, 52\.15 \.\.\.\), not names of series"):
+        read_csv(path, id_column="sales")
+    with pytest.raises(ValidationError, match=r"'value_column' parameter names 'date', which "
+                                              r"holds dates, not values"):
+        read_csv(path, value_column="date")
+    assert read_csv(path, id_column="store").names == ["1", "2"]
+    # Codes with a decimal point that name many rows each are ids.
+    coded = text.replace("store,", "section,").replace("\n1,", "\n1.1,").replace("\n2,",
+                                                                                 "\n2.1,")
+    assert read_csv(write_csv(coded, "coded.csv"), id_column="section").names == ["1.1", "2.1"]

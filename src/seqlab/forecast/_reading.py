@@ -936,6 +936,11 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         if name is not None and name not in columns:
             raise ValidationError(f"The '{option}' parameter names {name!r}, which is not a "
                                   f"column; the columns are {columns}.")
+    if value_column is not None and written_as_dates(frame[value_column]):
+        raise ValidationError(f"The 'value_column' parameter names {value_column!r}, which "
+                              "holds dates, not values to forecast: name the column of values "
+                              "(--value-column), and the dates' with `date_column` "
+                              "(--date-column) if it is not found.")
     named_ids = [] if id_column is not None else [
         c for c in _named(columns, ID_NAMES)
         if c not in covariates and c not in (date_column, value_column)]
@@ -1020,6 +1025,17 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     if value_column in (id_column, date) or id_column == date:
         raise ValidationError(f"The id, date and value columns must differ; got id "
                               f"{id_column!r}, date {date!r}, value {value_column!r}.")
+    ids = frame[id_column].dropna()
+    numbers = pd.to_numeric(ids, errors="coerce") if not pd.api.types.is_bool_dtype(ids) \
+        else ids.astype(float)
+    # Decimals that name a series each row or two are measurements (codes such as 3.1 name
+    # many rows each).
+    if len(ids) and numbers.notna().all() and (numbers != numbers.round()).any() \
+            and 2 * ids.nunique() > len(ids):
+        shown = ", ".join(f"{v:g}" for v in numbers.unique()[:3])
+        raise ValidationError(f"The id column {id_column!r} holds decimals ({shown} ...), not "
+                              "names of series: name the column that names each row's series "
+                              "with `id_column` (--id-column).")
     return LongLayout(id_column, date, value_column)
 
 
