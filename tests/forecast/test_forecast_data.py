@@ -1,5 +1,6 @@
 """Reading series: dates detected, frequency inferred, every bad input a clear error."""
 
+import re
 import warnings
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 
 from seqlab.errors import ValidationError
 from seqlab.forecast import prepare, read_csv
+from seqlab.forecast._reading import label
 from seqlab.forecast.data import season_length_of
 
 
@@ -732,3 +734,23 @@ def test_id_and_value_columns_that_hold_the_wrong_kind_are_refused_plainly(write
     coded = text.replace("store,", "section,").replace("\n1,", "\n1.1,").replace("\n2,",
                                                                                  "\n2.1,")
     assert read_csv(write_csv(coded, "coded.csv"), id_column="section").names == ["1.1", "2.1"]
+
+
+def test_a_date_off_the_grid_of_all_the_others_is_named(write_csv):
+    # One Tuesday among weekly Mondays: 'they fit no regular grid', with no hint of which.
+    for freq, stray in (("W-MON", pd.Timedelta(days=1)), ("MS", pd.Timedelta(days=14)),
+                        ("h", pd.Timedelta(minutes=30))):
+        dates = list(pd.date_range("2021-01-04", periods=60, freq=freq))
+        dates[30] += stray
+        text = "date,sales\n" + "".join(f"{d},{k}\n" for k, d in enumerate(dates))
+        with pytest.raises(ValidationError, match=f"All but 1 fit '{freq}': "
+                                                  f"{re.escape(label(dates[30]))} "):
+            read_csv(write_csv(text, f"{freq}.csv"))
+    # Dates on no grid at all get no such hint.
+    rng = np.random.default_rng(0)
+    days = pd.Timestamp("2021-01-01") + pd.to_timedelta(np.sort(rng.choice(3000, 40, False)),
+                                                         unit="D") * 7 / 3
+    text = "date,sales\n" + "".join(f"{d},{k}\n" for k, d in enumerate(days))
+    with pytest.raises(ValidationError, match="no regular") as caught:
+        read_csv(write_csv(text, "none.csv"))
+    assert "All but" not in str(caught.value)

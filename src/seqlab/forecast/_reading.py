@@ -692,7 +692,37 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
     raise ValidationError(
         f"Could not infer the frequency of the dates ({label(index[0])} ... "
         f"{label(index[-1])}, {len(index)} dates): they fit no regular yearly, quarterly, "
-        "monthly, weekly, daily or hourly grid. Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
+        "monthly, weekly, daily or hourly grid." + _strays(index)
+        + " Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
+
+
+def _strays(index: pd.DatetimeIndex) -> str:
+    """Where all but a few of the dates `index` fit one regular grid (through the first date
+    followed by the most common gap): that grid and the dates off it, else ''."""
+    if len(index) < 10:
+        return ""
+    gaps = np.diff(index.asi8)
+    anchor = index[int(np.argmax(gaps == pd.Series(gaps).mode().iloc[0]))]
+    best, off = None, None
+    for freq in _candidate_freqs(anchor):
+        if (index[-1] - anchor) / _SHORTEST_STEP[freq.split("-")[0]] + 1 > SPARSEST * len(index):
+            continue  # a grid far too long, known before it is built
+        try:
+            grid = pd.date_range(anchor, index[-1], freq=freq).union(
+                pd.date_range(end=anchor, periods=max(1, len(index)), freq=freq))
+        except ValueError:
+            continue
+        if len(grid) > SPARSEST * len(index) + 1:
+            continue
+        outside = index[~index.isin(grid)]
+        if 0 < len(outside) <= max(3, len(index) // 20) and (off is None
+                                                             or len(outside) < len(off)):
+            best, off = freq, outside
+    if best is None:
+        return ""
+    shown = ", ".join(label(d) for d in off[:5])
+    return (f" All but {len(off)} fit {best!r}: {shown}{' ...' if len(off) > 5 else ''} "
+            "(a date mistyped, or a row of another series?).")
 
 
 # -- numbers -----------------------------------------------------------------------------
