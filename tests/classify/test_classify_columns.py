@@ -278,3 +278,24 @@ def test_a_word_above_numbered_steps_names_the_label_column(tmp_path):
     # Without a header the first row's class recurs below it: a row of data.
     headerless = "".join(f"{tag}," + ",".join(map(str, values)) + "\n" for tag, values in ROWS)
     assert len(read_labelled(_write(tmp_path, headerless, "plain.csv"))) == 4
+
+
+@pytest.mark.parametrize("label_last", [False, True])
+def test_a_first_row_of_a_class_found_once_is_data(tmp_path, label_last):
+    # 'c,6.6,6.7,...' above rows of 'a' and 'b' was a header naming the label column 'c',
+    # and the sequence was dropped (label last too: '6.6,6.7,...,c').
+    rows = [("c", [6.6, 6.1, 6.9, 6.3])] + ROWS
+    text = "".join(",".join([*map(str, v), t] if label_last else [t, *map(str, v)]) + "\n"
+                   for t, v in rows)
+    path = _write(tmp_path, text)
+    data = read_labelled(path)
+    assert data.labels == ["c", "bump", "dip", "bump", "dip"] and data.label_column is None
+    np.testing.assert_array_equal(data.sequences[0].ravel(), rows[0][1])
+    # New data to predict on, read as the training file's was: five sequences too
+    from seqlab.classify.readers import read_wide_csv
+
+    new = read_wide_csv(path, label=data.label_number, labelled=False, columns=5)
+    assert len(new) == 5
+    # Numbers rising above rows that rise too are one of them, not step names
+    rising = "c,1,2,3,4\na,1,3,5,7\nb,2,4,6,8\na,0,1,2,3\n"
+    assert len(read_labelled(_write(tmp_path, rising, "rising.csv"))) == 4

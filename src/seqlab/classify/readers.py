@@ -648,9 +648,10 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
 
 def _words_last(rows: list[list[str]]) -> bool:
     """Whether every one of `rows` (two or more) is numbers ending in one word, its label
-    ('0.1,0.5,0.2,bump'), the first row's a class of the others: a file without a header,
-    its labels last (a header would name its steps by words too, or its label column by
-    a word no row holds)."""
+    ('0.1,0.5,0.2,bump'), the first row's a class of the others or its numbers no step
+    names (`_names_steps`): a file without a header, its labels last (a header would name
+    its steps by words too, or its label column by a word no row holds above numbers that
+    name the steps)."""
     def ends_in_a_word(row: list[str]) -> bool:
         cells = [c.strip() for c in row]
         while cells and not cells[-1]:
@@ -660,9 +661,18 @@ def _words_last(rows: list[list[str]]) -> bool:
     def word(row: list[str]) -> str:
         return next(c.strip() for c in reversed(row) if c.strip())
 
-    # a first row whose word is no class of the others is a header: '400,410,420,variety'
-    return len(rows) >= 2 and all(ends_in_a_word(r) for r in rows) and \
-        word(rows[0]) in {word(r) for r in rows[1:]}
+    # a first row whose word is no class of the others is a header where its numbers name
+    # steps: '400,410,420,variety'; numbers like the rows' below make it a row of a class
+    # found once ('0.3,0.1,0.5,rare')
+    if len(rows) < 2 or not all(ends_in_a_word(r) for r in rows):
+        return False
+    cells = [c.strip() for c in rows[0]]
+    while not cells[-1]:
+        cells.pop()
+    numbers = _floats(cells[:-1])  # blanks and '?' are no numbers: ',,,label' is a header
+    return word(rows[0]) in {word(r) for r in rows[1:]} or (
+        numbers is not None and all(map(math.isfinite, numbers))
+        and not _names_steps(cells, len(cells) - 1, rows[1:]))
 
 
 def _labels_from_the_end(rows: list[list[str]], label: str | None, padded: bool = False
@@ -693,9 +703,11 @@ def _labels_from_the_end(rows: list[list[str]], label: str | None, padded: bool 
 def _labels_a_header(rows: list[list[str]]) -> bool:
     """Whether the first of `rows` is a header naming its label column above numbered
     steps ('label,400,410 ...', 'species,0.5,1.0 ...'): one cell a word, every other a
-    number, and that word not found again in its column (a class 'y' or 'setosa' would be:
-    a first row of data, in a file without a header) where the classes below it recur or
-    the word is a label name (label, class, target, y)."""
+    number, those numbers step names (`_names_steps`), and that word not found again in
+    its column (a class 'y' or 'setosa' would be: a first row of data, in a file without a
+    header) where the classes below it recur or the word is a label name (label, class,
+    target, y). A word found once above numbers like the rows' below is a class found
+    once, on a first row of data."""
     first = [c.strip() for c in rows[0]]
     words = [k for k, c in enumerate(first) if not _is_number(c) or c in _MISSING]
     if len(words) != 1:
@@ -703,7 +715,22 @@ def _labels_a_header(rows: list[list[str]]) -> bool:
     below = [r[words[0]].strip() for r in rows[1:] if len(r) > words[0]]
     # A name no row holds, where the rows' classes recur (a label name: wherever)
     return first[words[0]] not in below and (first[words[0]].lower() in _LABEL_NAMES
-                                             or len(set(below)) < len(below))
+                                             or len(set(below)) < len(below)) and \
+        _names_steps(first, words[0], rows[1:])
+
+
+def _names_steps(cells: list[str], word: int, rows: list[list[str]]) -> bool:
+    """Whether `cells` but the one at `word` (a label's place) are numbers that name steps
+    (400, 410, 420 ...; 0.5, 1.0, 1.5 ...; 30, 20, 10 ...), not a sequence's values: two
+    or more, strictly increasing or decreasing, where fewer than half the `rows` below are
+    so ordered (in a file whose sequences rise, a rising first row is one of them)."""
+    def ordered(row: list[str]) -> bool:
+        numbers = [_floats([c]) for k, c in enumerate(row) if k != word]  # blanks left out
+        values = [v[0] for v in numbers if v is not None and math.isfinite(v[0])]
+        steps = np.diff(values)
+        return len(values) >= 2 and bool((steps > 0).all() or (steps < 0).all())
+
+    return ordered(cells) and 2 * sum(map(ordered, rows)) < len(rows)
 
 
 def _numbered(name: str) -> bool:
