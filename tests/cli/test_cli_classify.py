@@ -141,3 +141,38 @@ def test_a_bundle_trained_with_the_label_last_by_number_predicts_new_data_with_o
     (tmp_path / "odd.csv").write_text("1,2,3\n4,5,6\n")
     odd = runner.invoke(app, ["predict", str(tmp_path / "b"), str(tmp_path / "odd.csv")])
     assert odd.exit_code != 0 and "where the training file had 21" in str(odd.exception)
+
+
+def _predicted(tmp_path, bundle, name, text):
+    (tmp_path / name).write_text(text)
+    result = runner.invoke(app, ["predict", str(bundle), str(tmp_path / name)])
+    return result, list(csv.DictReader(result.stdout.splitlines()))
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_predict_reads_new_wide_data_in_the_training_files_layout(tmp_path, header):
+    # Trained on 'label,t0..t15' (or the same rows without a header), predict read a new
+    # file without a header as 17 steps (labels 0/1/2 its first), or 16 values without
+    # labels as a label and 15 steps; a 'date,value' file was predicted on.
+    sequences, labels = shapes(4, seed=5, low=16, high=16)
+    labels = [str(("bump", "dip", "wiggle").index(tag)) for tag in labels]
+    rows = [[tag] + [f"{v:.4f}" for v in s[:, 0]]
+            for s, tag in zip(sequences, labels, strict=True)]
+    head = "label," + ",".join(f"t{k}" for k in range(16)) + "\n" if header else ""
+    (tmp_path / "train.csv").write_text(head + "".join(",".join(r) + "\n" for r in rows))
+    bundle = tmp_path / "b"
+    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--model", "rocket",
+                                 "--members", "1", "--time-budget", "5", "--out", str(bundle)])
+    assert fitted.exit_code == 0, fitted.output
+    result, shown = _predicted(tmp_path, bundle, "new.csv",
+                               "".join(",".join(r) + "\n" for r in rows))
+    assert result.exit_code == 0 and [r["true"] for r in shown] == labels
+    result, shown = _predicted(tmp_path, bundle, "plain.csv",
+                               "".join(",".join(r[1:]) + "\n" for r in rows))
+    assert result.exit_code == 0 and len(shown) == len(rows) and "true" not in shown[0]
+    assert [r["label"] for r in shown] == [r["label"] for r in _predicted(
+        tmp_path, bundle, "again.csv", "".join(",".join(r) + "\n" for r in rows))[1]]
+    result, _ = _predicted(tmp_path, bundle, "dates.csv", "date,value\n2024-01-01,1\n"
+                           "2024-01-02,2\n")
+    assert result.exit_code != 0 and "2 columns where the training file had 17 (a label in " \
+        "column 1 and 16 steps)" in str(result.exception)

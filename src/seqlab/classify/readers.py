@@ -55,7 +55,8 @@ class LabelledSequences:
     CSV without a header that the reader found (its labels last: '-1'), for new data to be
     read alike; `lines` each sequence's line in a wide CSV, for messages; `steps` the
     names a wide CSV's header gives its steps, for new data to be known by (a header of
-    numbers, such as wavelengths, is no sequence).
+    numbers, such as wavelengths, is no sequence); `label_at` the place of a wide CSV's
+    label column (1 the first), for new data without a header to be read alike.
     """
 
     sequences: list[Any]
@@ -70,6 +71,7 @@ class LabelledSequences:
     label_number: str | None = None
     lines: list[int] | None = None
     steps: list[str] | None = None
+    label_at: int | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -473,16 +475,18 @@ def _trailing_comma(rows: list[list[str]]) -> list[list[str]]:
 
 def read_wide_csv(path: str | Path, *, label: str | None = None,
                   labelled: bool = True, columns: int | None = None,
-                  steps: list[str] | None = None) -> LabelledSequences:
+                  steps: list[str] | None = None, label_at: int | None = None
+                  ) -> LabelledSequences:
     """Read a wide CSV: one sequence a row, a label column and one column per step; a
     shorter sequence ends with blank cells (or NA, nan: R and numpy pad so; '?' is a
     missing value).
 
-    With `labelled` False (data to predict on) and a `label` column the header lacks,
-    every column holds values; with a label given by number, `columns` (the training
-    file's width) says whether the new file has the label column (as wide) or not (one
-    column fewer); a first row naming the training file's `steps` (with or without its
-    label column) is a header, even of numbers ('400,410,420').
+    With `labelled` False (data to predict on), `columns` is the training file's width:
+    the new file has the label column (as wide) or not (one column fewer), and any other
+    width is refused; without a header naming the `label` column, the label is where the
+    training file had it (`label_at`, 1 the first, or `label` given by number); a first
+    row naming the training file's `steps` (with or without its label column) is a header,
+    even of numbers ('400,410,420').
 
     The label column is `label` (a name; in a file without a header, or whose header has
     no such name, a number: 1 the first column, -1 the last), else a column named
@@ -539,7 +543,9 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                               in _LABEL_NAMES) or _labels_a_header(rows)
     by_number = None if named_label and (looks_named or not all(
         _is_number(c) for c in first)) else _label_position(label, width)
-    skip = by_number if by_number is not None else 0  # the label's cell may be a word
+    trained_at = label_at - 1 if label_at is not None and not labelled and \
+        columns == width and 0 < label_at <= width else None
+    skip = next(k for k in (by_number, trained_at, 0) if k is not None)  # a label may be a word
     steps_named = not all(_is_number(c) for k, c in enumerate(first) if k != skip)
     cells = [c.strip() for c in first]
     known = steps is not None and (cells == steps or (len(cells) == len(steps) + 1 and any(
@@ -552,14 +558,22 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     if not body:
         raise ValidationError(f"The data file {path} has a header but no sequences.")
     unlabelled = False
-    if by_number is not None and not labelled and columns is not None:
-        if width == columns - 1:
+    if not labelled and columns is not None:
+        # New data: the training file's layout, with or without its label column
+        names_label = has_header and label is not None and by_number is None and any(
+            h.strip().lower() == label.strip().lower() for h in header)
+        read = len(header) if has_header else width
+        if read == columns - 1 and not names_label:
             by_number, unlabelled = None, True  # new data without the label column
-        elif width != columns:
+        elif read != columns:
+            place = f"column {label}" if by_number is not None else (
+                f"column {label_at}" if label_at is not None else None)
             raise ValidationError(
-                f"{path} has {width} columns where the training file had {columns}, its "
-                f"label in column {label}: give new data as wide, or one column fewer "
-                "(without the labels).")
+                f"{path} has {read} columns where the training file had {columns} (a label"
+                + (f" in {place}" if place else "") + f" and {columns - 1} steps): give new "
+                "data as wide, or one column fewer (without the labels).")
+        elif by_number is None and not names_label and trained_at is not None:
+            by_number = trained_at  # a file without the header that named the label
     # Unlabelled data (to predict on) with a header that lacks the `label` column has no
     # labels; else the label is the first column.
     position = by_number if by_number is not None or unlabelled else _find(
@@ -643,7 +657,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                              ["value"], header[position] if has_header and position is not None
                              else None, width, notes, label_number="-1" if guessed else None,
                              lines=lines, steps=[h.strip() for k, h in enumerate(header)
-                                                 if k != position] if has_header else None)
+                                                 if k != position] if has_header else None,
+                             label_at=None if position is None else position + 1)
 
 
 def _words_last(rows: list[list[str]]) -> bool:
@@ -964,12 +979,12 @@ def detect_format(path: str | Path) -> str:
 
 def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
                   fill: str | None = None, labelled: bool = True,
-                  columns: int | None = None, steps: list[str] | None = None
-                  ) -> LabelledSequences:
+                  columns: int | None = None, steps: list[str] | None = None,
+                  label_at: int | None = None) -> LabelledSequences:
     """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
-    absent (data to predict on); `columns` is then the training file's width, for a wide
-    CSV whose label was given by number, and `steps` its header's step names
+    absent (data to predict on); `columns` is then the training file's width, `steps` its
+    header's step names and `label_at` its label column's place, for a wide CSV
     (`read_wide_csv`)."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
@@ -981,7 +996,7 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         data = read_ts(path, labelled=labelled)
     elif format == "wide":
         data = read_wide_csv(path, label=label, labelled=labelled, columns=columns,
-                             steps=steps)
+                             steps=steps, label_at=label_at)
     elif format == "long":
         data = read_long_csv(path, label=label, labelled=labelled)
     else:

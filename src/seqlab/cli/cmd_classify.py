@@ -43,14 +43,17 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     # A wide CSV's label column as training's header named it: NEW lacking that column
     # has no labels, and its first column is a step, not a label.
     label = reader.get("label") or reader.get("label_column")
-    columns = classifier.reader_.get("columns")
+    # and the training file's width and label column's place: NEW has that layout, with
+    # or without the label column
+    columns, label_at = (classifier.reader_.get(k) for k in ("columns", "label_at"))
     steps = reader.get("steps")
     data = read_labelled(data_file, format=reader.get("format", "auto"),
                          label=label if isinstance(label, str) else None,
                          fill=reader.get("fill"), labelled=False,
                          columns=columns if isinstance(columns, int) else None,
                          steps=steps if isinstance(steps, list) and all(
-                             isinstance(n, str) for n in steps) else None)
+                             isinstance(n, str) for n in steps) else None,
+                         label_at=label_at if type(label_at) is int else None)
     names = reader.get("channels")
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
@@ -156,6 +159,7 @@ def _classify(
                                       "fill": fill,
                                       "label_column": data.label_column,
                                       "columns": data.columns, "steps": data.steps,
+                                      "label_at": data.label_at,
                                       "channels": data.channels})
     seconds = time.monotonic() - started
     if as_json:
