@@ -299,3 +299,21 @@ def test_a_first_row_of_a_class_found_once_is_data(tmp_path, label_last):
     # Numbers rising above rows that rise too are one of them, not step names
     rising = "c,1,2,3,4\na,1,3,5,7\nb,2,4,6,8\na,0,1,2,3\n"
     assert len(read_labelled(_write(tmp_path, rising, "rising.csv"))) == 4
+
+
+@pytest.mark.parametrize("name", ["comment", "text"])
+def test_a_text_column_beside_numbered_steps_is_refused_naming_both_readings(tmp_path, name):
+    # 'label,t0,...,t3,comment' was read as a text CSV of the comments: the steps were
+    # left out without a word.
+    rows = "".join(f"{tag},{','.join(map(str, values))},checked by the nurse today\n"
+                   for tag, values in ROWS)
+    path = _write(tmp_path, f"label,t0,t1,t2,t3,{name}\n" + rows)
+    with pytest.raises(ValidationError, match=rf"the column '{name}' holds texts, but 4 other "
+                       r"columns \('t0' \.\.\. 't3'\) hold numbers.*--format text"):
+        read_labelled(path)
+    assert read_labelled(path, format="text").kind == "text"
+    # A text CSV with a number or two beside its texts (likes, a rating) is a text CSV
+    few = "".join(f"{tag},{k},{k % 5},checked by the nurse today\n"
+                  for k, (tag, _) in enumerate(ROWS))
+    assert read_labelled(_write(tmp_path, f"label,likes,stars,{name}\n" + few,
+                                "few.csv")).kind == "text"

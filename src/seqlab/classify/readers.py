@@ -956,14 +956,15 @@ def detect_format(path: str | Path) -> str:
     """The format of `path`: ``ts`` by extension, else ``text`` (a ``text`` column),
     ``long`` (a sequence column, named as `_SEQUENCE_NAMES`: sequence, id, sample ..., and
     a step column, named as `_STEP_NAMES`: step, time, timestamp ...) or ``wide`` by its
-    CSV header."""
+    CSV header. A text column beside columns of numbers that could be a wide CSV's steps
+    is refused (`_text_beside_steps`): neither reading is chosen unseen."""
     path = Path(path)
     if path.suffix.lower() == ".ts":
         return "ts"
     rows, _ = _rows(path)
     lowered = [h.strip().lower() for h in rows[0]]
     if "text" in lowered:
-        return "text"
+        return _text_beside_steps(path, rows, lowered.index("text"))
     # The names read_long_csv accepts: an 'id, time, ...' file is long too, not a wide file
     # whose rows are (id, time, value) sequences of three steps.
     if set(lowered) & set(_SEQUENCE_NAMES) and set(lowered) & set(_STEP_NAMES):
@@ -973,8 +974,30 @@ def detect_format(path: str | Path) -> str:
     worded = [k for k, h in enumerate(lowered) if h in _TEXT_NAMES]
     if worded and any(len(r) > worded[0] and len(r[worded[0]].split()) >= 3
                       for r in rows[1:6]):
-        return "text"
+        return _text_beside_steps(path, rows, worded[0])
     return "wide"
+
+
+def _text_beside_steps(path: Path, rows: list[list[str]], text_at: int) -> str:
+    """``text`` for a CSV whose column `text_at` holds texts, or an error where three
+    columns or more besides it (and besides a label or row index: `_LABEL_NAMES`,
+    `_INDEX_NAMES`) hold numbers on the first rows, as a wide CSV's steps do
+    ('label,t0,...,t5,comment'): read as text, those numbers would be left out unseen."""
+    header = [h.strip() for h in rows[0]]
+    shown = rows[1:6]
+    numeric = [h for k, h in enumerate(header)
+               if k != text_at and h.lower() not in _LABEL_NAMES + _INDEX_NAMES
+               and all(len(r) > k and _is_number(r[k]) for r in shown)
+               and any(r[k].strip() not in _MISSING for r in shown)]
+    if len(numeric) < 3:
+        return "text"
+    raise ValidationError(
+        f"{path}: the column {header[text_at]!r} holds texts, but {len(numeric)} other "
+        f"columns ({numeric[0]!r} ... {numeric[-1]!r}) hold numbers, as a wide CSV's steps "
+        f"do. Read as a text CSV, those numbers would be left out; read as wide, the texts "
+        f"would be steps. Give --format text (format='text' in the library) to classify "
+        f"the texts in {header[text_at]!r}, or drop that column to classify the numbers "
+        f"as a wide CSV.")
 
 
 def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
