@@ -317,3 +317,22 @@ def test_a_text_column_beside_numbered_steps_is_refused_naming_both_readings(tmp
                   for k, (tag, _) in enumerate(ROWS))
     assert read_labelled(_write(tmp_path, f"label,likes,stars,{name}\n" + few,
                                 "few.csv")).kind == "text"
+
+
+@pytest.mark.parametrize("tags", [("sit", "walk"), ("0", "1")])
+def test_a_y_channel_beside_x_and_z_is_no_label_column(tmp_path, tags):
+    # 'id,time,x,y,z,activity' took the channel 'y' for the labels ("'sit' is not a number").
+    rows = [f"{i},{k},{v},{v + 0.5 * k},{-v},{tags[i % 2]}" for i, (_, values) in
+            enumerate(ROWS) for k, v in enumerate(values)]
+    path = _write(tmp_path, "id,time,x,y,z,activity\n" + "\n".join(rows) + "\n")
+    data = read_labelled(path)
+    assert data.labels == [tags[0], tags[1]] * 2 and data.channels == ["x", "y", "z"]
+    assert data.label_column == "activity" and any("'y' varies" in n for n in data.notes)
+    # A 'y' with one value per sequence is the label still; --label chooses
+    labelled = "id,time,x,y\n" + "".join(f"{i},{k},{v},{tags[i % 2]}\n" for i, (_, values)
+                                          in enumerate(ROWS) for k, v in enumerate(values))
+    assert read_labelled(_write(tmp_path, labelled, "y.csv")).labels == [*tags, *tags]
+    with pytest.raises(ValidationError, match=r"column 'y' varies within a sequence.*"
+                       r"'activity', 'subject' each have one value per sequence"):
+        read_labelled(_write(tmp_path, "id,time,x,y,z,activity,subject\n" + "\n".join(
+            f"{r},s{r[0]}" for r in rows) + "\n", "two.csv"))

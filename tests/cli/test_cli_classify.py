@@ -176,3 +176,25 @@ def test_predict_reads_new_wide_data_in_the_training_files_layout(tmp_path, head
                            "2024-01-02,2\n")
     assert result.exit_code != 0 and "2 columns where the training file had 17 (a label in " \
         "column 1 and 16 steps)" in str(result.exception)
+
+
+def test_a_bundle_from_a_long_csv_predicts_new_data_without_its_label_column(tmp_path):
+    # Trained on 'sequence,step,x,y,label', predict took the channel 'y' of unlabelled
+    # 'sequence,step,x,y' for the labels ("sequence 's0' has several labels"; here, where
+    # y holds one value per sequence, its labels): the bundle names the label column.
+    sequences, labels = shapes(4, seed=6, low=14, high=14)
+    rows = [(f"s{i}", k, v, i / 10, tag) for i, (s, tag) in
+            enumerate(zip(sequences, labels, strict=True)) for k, v in enumerate(s[:, 0])]
+    (tmp_path / "train.csv").write_text("sequence,step,x,y,label\n" + "".join(
+        f"{name},{k},{x:.4f},{y:.4f},{tag}\n" for name, k, x, y, tag in rows))
+    (tmp_path / "new.csv").write_text("sequence,step,x,y\n" + "".join(
+        f"{name},{k},{x:.4f},{y:.4f}\n" for name, k, x, y, _ in rows))
+    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--model", "rocket",
+                                 "--members", "1", "--time-budget", "5",
+                                 "--out", str(tmp_path / "b")])
+    assert fitted.exit_code == 0, fitted.output
+    result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv",
+                               (tmp_path / "new.csv").read_text())
+    assert result.exit_code == 0, result.output
+    assert [r["sequence"] for r in shown] == [f"s{i}" for i in range(len(labels))]
+    assert "true" not in shown[0]

@@ -47,7 +47,8 @@ class LabelledSequences:
     `sequences` holds ``(steps, channels)`` float arrays (lengths may differ) or, for text,
     strings; `labels` one label (str) per sequence, or None when the file has none;
     `source` the file; `kind` ``"values"`` or ``"text"``; `channels` the channel names;
-    `label_column` the header's name of a wide CSV's label column (None without a header);
+    `label_column` the header's name of a wide or long CSV's label column (None without a
+    header);
     `columns` a wide CSV's width (its label column included); `notes` how the file was read
     (its separator or encoding where not commas and UTF-8, a wide CSV's label column);
     `ids` each sequence's name in a long CSV's sequence column (None elsewhere: a sequence
@@ -816,7 +817,9 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     row per step (the sequence column may be named id, sample, case_id ..., the step column
     time, timestamp, reading_id ...: `_SEQUENCE_NAMES`, `_STEP_NAMES`). Steps are numbers
     or dates; rows of a sequence may come in any order (they are sorted by step); a
-    sequence's label must be the same on all its rows."""
+    sequence's label must be the same on all its rows. A column ``y`` whose numbers vary
+    within a sequence is a channel beside ``x`` (and ``z``), not the label: the label is
+    then the one other column with one value per sequence (`_label_beside_y`)."""
     path = Path(path)
     notes: list[str] = []
     rows, row_lines = _rows(path, notes)
@@ -838,6 +841,13 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
+    if label is None and label_at is not None and header[label_at].lower() == "y":
+        label_at = _label_beside_y(header, rows[1:], (seq_at, step_at, label_at), labelled,
+                                   path, notes)
+    # Which column was taken for the labels, for errors where the reader chose it
+    chosen = "" if label is not None or label_at is None or header[label_at].lower() in \
+        set(_LABEL_NAMES) - {"y"} else (f" (labels read from column {header[label_at]!r}; "
+                                        "--label names another)")
     channel_at = [k for k in range(len(header)) if k not in (seq_at, step_at, label_at)]
     if not channel_at:
         raise ValidationError(f"{path}: no value columns besides sequence, step and label.")
@@ -853,7 +863,10 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         tag = row[label_at].strip() if label_at is not None else ""
         if labelled and tag in _MISSING:
             raise ValidationError(f"{where}: the label is missing{f' ({tag!r})' if tag else ''}.")
-        values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
+        try:
+            values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
+        except ValidationError as error:
+            raise ValidationError(f"{error}{chosen}") from None
         groups.setdefault(row[seq_at].strip(), []).append((step, values, tag, i))
     if not groups:
         raise ValidationError(f"The data file {path} has a header but no rows.")
@@ -869,7 +882,9 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         tags = {item[2] for item in items}
         if len(tags) > 1:
             raise ValidationError(f"{path}: sequence {name!r} has several labels "
-                                  f"({', '.join(sorted(tags))}); a sequence has one label.")
+                                  f"({', '.join(sorted(tags))}) in column "
+                                  f"{header[label_at]!r}; a sequence has one label"
+                                  + ("; --label names another column" if chosen else "") + ".")
         sequences.append(np.array([item[1] for _, item in keyed], dtype=np.float64))
         labels.append(tags.pop())
     if len(sequences) > 1 and all(len(x) == 1 for x in sequences):
@@ -880,7 +895,42 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
             f"{header[seq_at]!r} and {header[step_at]!r} columns, or give --format wide.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
-                             [header[k] for k in channel_at], notes=notes, ids=list(groups))
+                             [header[k] for k in channel_at],
+                             header[label_at] if label_at is not None else None,
+                             notes=notes, ids=list(groups))
+
+
+def _label_beside_y(header: list[str], rows: list[list[str]], at: tuple[int, int, int],
+                    labelled: bool, path: Path, notes: list[str]) -> int | None:
+    """The label column of a long CSV whose column ``y`` (`at`: the sequence, step and y
+    columns) the label names chose: ``y`` where it has one value per sequence; else,
+    ``y`` varying within a sequence (a channel beside x and z), the one other column with
+    one value per sequence (with a note in `notes`; an error where there are none or
+    several and the file is `labelled`; None, no labels, where it is not, unless that one
+    column holds words)."""
+    seq_at, _, y_at = at
+    rows = [r for r in rows if len(r) == len(header)]  # others: refused by the caller
+    def constant(k: int) -> bool:
+        seen: dict[str, str] = {}
+        return all(seen.setdefault(r[seq_at].strip(), r[k].strip()) == r[k].strip()
+                   for r in rows)
+
+    if constant(y_at):
+        return y_at
+    others = [k for k in range(len(header)) if k not in at and constant(k)]
+    if len(others) == 1 and (labelled or not all(_is_number(r[others[0]]) for r in rows)):
+        notes.append(f"{path.name}: labels read from column {header[others[0]]!r}: 'y' varies "
+                     "within a sequence, a channel; --label names another")
+        return others[0]
+    if not labelled:
+        return None
+    raise ValidationError(
+        f"{path}: the column 'y' varies within a sequence, a channel (beside "
+        f"{', '.join(h for k, h in enumerate(header) if k not in at and k not in others)}), "
+        "not the label, "
+        + ("and no other column has one value per sequence, as a label does" if not others else
+           f"and {', '.join(repr(header[k]) for k in others)} each have one value per "
+           "sequence") + "; name the label column with --label.")
 
 
 def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
