@@ -198,3 +198,24 @@ def test_a_bundle_from_a_long_csv_predicts_new_data_without_its_label_column(tmp
     assert result.exit_code == 0, result.output
     assert [r["sequence"] for r in shown] == [f"s{i}" for i in range(len(labels))]
     assert "true" not in shown[0]
+
+
+def test_a_bundle_from_a_ts_file_without_dimensions_predicts_on_it(tmp_path):
+    # Without @dimensions (or @univariate), predict read each line's label as one more
+    # channel ("its channels have different lengths (14, 14, 1)").
+    sequences, labels = shapes(4, seed=7, low=14, high=14, channels=2)
+    lines = [":".join(",".join(f"{v:.4f}" for v in s[:, c]) for c in range(2)) + f":{tag}"
+             for s, tag in zip(sequences, labels, strict=True)]
+    (tmp_path / "train.ts").write_text("@problemName shapes\n@classLabel true bump dip "
+                                       "wiggle\n@data\n" + "\n".join(lines) + "\n")
+    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.ts"), "--model", "rocket",
+                                 "--members", "1", "--time-budget", "5",
+                                 "--out", str(tmp_path / "b")])
+    assert fitted.exit_code == 0, fitted.output
+    result, shown = _predicted(tmp_path, tmp_path / "b", "same.ts",
+                               (tmp_path / "train.ts").read_text())
+    assert result.exit_code == 0, result.output
+    assert [r["true"] for r in shown] == labels
+    result, shown = _predicted(tmp_path, tmp_path / "b", "new.ts", "@data\n" + "\n".join(
+        line.rsplit(":", 1)[0] for line in lines) + "\n")
+    assert result.exit_code == 0 and len(shown) == len(lines) and "true" not in shown[0]

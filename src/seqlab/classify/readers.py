@@ -216,13 +216,16 @@ _OUTSIDE_TUPLES = re.compile(r":(?![^()]*\))")
 ``(2007-01-01 00:00:00,241.97)``."""
 
 
-def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
+def read_ts(path: str | Path, *, labelled: bool = True,
+            channels: int | None = None) -> LabelledSequences:
     """Read a UCR/UEA ``.ts`` file (the format of sktime and aeon): univariate or
     multivariate, equal or unequal length, ``?`` for missing values.
 
     The header's ``@dimensions``/``@univariate``, ``@equalLength``, ``@seriesLength`` and
     ``@classLabel`` are checked against every data line. With `labelled` False a line may
-    lack its label (data to predict on).
+    lack its label (data to predict on): a line of one field more than the channels
+    (``@dimensions``, ``@univariate``, else `channels`: those a classifier was trained on)
+    ends in its label.
     """
     path = Path(path)
     lines = _lines(path)
@@ -267,6 +270,7 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
     equal = header.get("equallength", "true").lower() != "false"
     declared_length = header.get("serieslength")
     timestamps = header.get("timestamps", "false").lower() == "true"
+    expected = dims if dims is not None else channels  # a line of one field more: labelled
     sequences: list[np.ndarray] = []
     labels: list[str] = []
     for number in range(start + 1, len(lines) + 1):
@@ -275,7 +279,7 @@ def read_ts(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
             continue
         where = f"{path}, line {number}"
         fields = _OUTSIDE_TUPLES.split(line) if timestamps or "(" in line else line.split(":")
-        if has_labels and (labelled or (dims is not None and len(fields) == dims + 1)):
+        if has_labels and (labelled or (expected is not None and len(fields) == expected + 1)):
             if len(fields) < 2:
                 raise ValidationError(f"{where}: no class label (expected the values, then ':' "
                                       f"and the label, as @classLabel true says).")
@@ -1053,12 +1057,14 @@ def _text_beside_steps(path: Path, rows: list[list[str]], text_at: int) -> str:
 def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
                   fill: str | None = None, labelled: bool = True,
                   columns: int | None = None, steps: list[str] | None = None,
-                  label_at: int | None = None) -> LabelledSequences:
+                  label_at: int | None = None, channels: int | None = None
+                  ) -> LabelledSequences:
     """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
     absent (data to predict on); `columns` is then the training file's width, `steps` its
     header's step names and `label_at` its label column's place, for a wide CSV
-    (`read_wide_csv`)."""
+    (`read_wide_csv`), and `channels` the channels a classifier was trained on, for a
+    ``.ts`` file whose header does not say them (`read_ts`)."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
@@ -1066,7 +1072,7 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     if format == "auto":
         format = detect_format(path)
     if format == "ts":
-        data = read_ts(path, labelled=labelled)
+        data = read_ts(path, labelled=labelled, channels=channels)
     elif format == "wide":
         data = read_wide_csv(path, label=label, labelled=labelled, columns=columns,
                              steps=steps, label_at=label_at)

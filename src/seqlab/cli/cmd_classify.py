@@ -53,7 +53,8 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
                          columns=columns if isinstance(columns, int) else None,
                          steps=steps if isinstance(steps, list) and all(
                              isinstance(n, str) for n in steps) else None,
-                         label_at=label_at if type(label_at) is int else None)
+                         label_at=label_at if type(label_at) is int else None,
+                         channels=classifier.channels_ if classifier.kind_ == "values" else None)
     names = reader.get("channels")
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
