@@ -85,3 +85,20 @@ def test_generate_without_a_prime_starts_where_the_model_can(tmp_path, capsys):
         assert ("the default prime 'the '" in shown.err) == (name == "digits")
         if name == "words":
             assert generated.startswith("the ")
+
+
+def test_generate_lower_cases_the_prime_of_a_model_trained_lower_cased(tmp_path, capsys):
+    # train-text --lower: generate --prime "Izmir" failed on the 'I' the model never saw.
+    from seqlab.cli.app import run_cli
+
+    corpus = tmp_path / "city.txt"
+    corpus.write_text("Izmir is a city by the sea. " * 100)
+    assert run_cli(["train-text", str(corpus), "--out", str(tmp_path / "m"), "--lower",
+                    "--units", "8", "--epochs", "1", "--steps", "3", "--seq-len", "8",
+                    "--batch-size", "8", "--sample-length", "0", "--device", "cpu"]) == 0
+    capsys.readouterr()
+    assert run_cli(["generate", str(tmp_path / "m"), "--prime", "Izmir", "--length", "10",
+                    "--seed", "1"]) == 0
+    shown = capsys.readouterr()
+    assert shown.out.startswith("izmir") and len(shown.out.rstrip("\n")) == 15
+    assert "lower-cased" in shown.err

@@ -87,7 +87,8 @@ def _generate(
                                              show_default="random")] = None,
     device: DEVICE_OPTION = "auto",
 ) -> None:
-    """Continue PRIME with text sampled from a character model bundle."""
+    """Continue PRIME with text sampled from a character model bundle (PRIME lower-cased
+    where the model was trained with --lower)."""
     from seqlab.bundle import load
     from seqlab.data.pipeline import EncodeStep
     from seqlab.generate.sampling import generate_text
@@ -99,6 +100,10 @@ def _generate(
         raise ValidationError(f"Bundle {str(bundle)!r} has no vocabulary: it is not a text model.")
     vocabulary = encoders[0].vocabulary_
     shown = Output()
+    if prime is not None and loaded.metadata.get("lower") is True and prime != prime.lower():
+        prime = prime.lower()  # as train-text --lower read its text (seqlab.data.text)
+        shown.warn(f"started from {prime!r}: the model was trained on lower-cased text "
+                   "(train-text --lower), so the prime is lower-cased too")
     if prime is None:
         prime = DEFAULT_PRIME
         if vocabulary.unknown is None and not all(char in vocabulary for char in prime):
