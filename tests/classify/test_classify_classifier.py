@@ -152,3 +152,28 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
     assert [row.split()[0] for row in rows] == classes
     for row in rows:  # each count and score ends where its column's name ends
         assert right_edges(row, 1) == right_edges(header, 3)  # after "true \ predicted"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda doc: doc["classes"].append("extra"), r"'classes' lists 3 classes, but the weights "
+     r"of member 0 score 2"),
+    (lambda doc: doc.update(max_length=0), r"'max_length' is 0; expected a whole number"),
+    (lambda doc: doc.update(scale=[0.0]), r"'scale' finite numbers above 0"),
+])
+def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_path, change,
+                                                                         message):
+    # Three class names for a two-class ridge wrote malformed predictions; a max_length or
+    # a scale of 0 was accepted.
+    import json
+
+    x, y = shapes(4, seed=1, low=16, high=20)
+    keep = [i for i, tag in enumerate(y) if tag != "wiggle"]
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(
+        [x[i] for i in keep], [y[i] for i in keep])
+    save(fitted, tmp_path / "c")
+    document = next((tmp_path / "c").rglob("classifier.json"))
+    doc = json.loads(document.read_text())
+    change(doc)
+    document.write_text(json.dumps(doc))
+    with pytest.raises(BundleError, match=message):
+        load(tmp_path / "c")

@@ -18,6 +18,7 @@ under the writer lock, so a reader sees the old bundle or the new one, never hal
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -147,13 +148,25 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                           file)
     classifier.channels_ = _field(doc, "channels", int, file)
     classifier.max_length_ = _field(doc, "max_length", int, file)
+    for key in ("channels", "max_length"):
+        if isinstance(doc[key], bool) or doc[key] < 1:
+            raise BundleError(f"{file}: {key!r} is {doc[key]!r}; expected a whole number, 1 "
+                              "or more.", file)
     if classifier.kind_ == "values":
-        classifier.mean_ = np.array(_field(doc, "mean", list, file), dtype=np.float64)
-        classifier.scale_ = np.array(_field(doc, "scale", list, file), dtype=np.float64)
+        try:
+            classifier.mean_ = np.array(_field(doc, "mean", list, file), dtype=np.float64)
+            classifier.scale_ = np.array(_field(doc, "scale", list, file), dtype=np.float64)
+        except (TypeError, ValueError):
+            raise BundleError(f"{file}: 'mean' and 'scale' must list numbers.", file) from None
         if classifier.mean_.shape != (classifier.channels_,) or \
                 classifier.scale_.shape != (classifier.channels_,):
             raise BundleError(f"{file}: 'mean' and 'scale' need {classifier.channels_} "
                               f"value(s) each.", file)
+        if not np.isfinite(classifier.mean_).all() or not (
+                np.isfinite(classifier.scale_) & (classifier.scale_ > 0)).all():
+            raise BundleError(f"{file}: 'mean' must hold finite numbers and 'scale' finite "
+                              f"numbers above 0 (got {classifier.scale_.tolist()!r:.60}).",
+                              file)
         classifier.vocabulary_ = None
     else:
         tokens = _field(doc, "vocabulary", list, file)
@@ -178,6 +191,7 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                 classifier.members_.append((
                     RandomKernelFeatures.from_state(estimator["kernels"], mine),
                     RidgeClassifier.from_state(estimator["ridge"], mine)))
+                _check_ridge(classifier.members_[-1][1], len(classes), i, file)
             else:
                 if estimator.get("network") != chosen:
                     raise BundleError(f"{file}: member {i} is {estimator.get('network')!r}, "
@@ -195,3 +209,23 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                               f"{str(error)[:200]}).", root) from None
     classifier.estimator_ = classifier.members_[0]
     return classifier
+
+
+def _check_ridge(ridge: RidgeClassifier, classes: int, member: int, file: Path) -> None:
+    """A `BundleError` unless member `member`'s `ridge` scores the document's `classes`
+    (its coefficients one column per class, its intercept one value each, its feature
+    standardisation one value per coefficient row, its softmax temperature above 0)."""
+    coef, intercept = ridge.coef_, ridge.intercept_
+    features = coef.shape[0] if coef.ndim == 2 else -1
+    if coef.ndim != 2 or coef.shape[1] != classes or tuple(intercept.shape) != (classes,):
+        raise BundleError(f"{file}: 'classes' lists {classes} classes, but the weights of "
+                          f"member {member} score {coef.shape[-1] if coef.ndim else 0} (ridge "
+                          f"coefficients {tuple(coef.shape)}, intercept "
+                          f"{tuple(intercept.shape)}); the document and the weights do not "
+                          "belong together.", file)
+    if tuple(ridge.mean_.shape) != (features,) or tuple(ridge.scale_.shape) != (features,):
+        raise BundleError(f"{file}: the ridge of member {member} standardises "
+                          f"{tuple(ridge.mean_.shape)} features but weighs {features}.", file)
+    if not math.isfinite(ridge.temperature_) or ridge.temperature_ <= 0:
+        raise BundleError(f"{file}: the ridge temperature of member {member} is "
+                          f"{ridge.temperature_!r}; expected a number above 0.", file)
