@@ -126,7 +126,9 @@ def _forecast(
                                             ("--season-length", season_length is not None))
                if given]
     if model is not None and fitting:
-        raise ValidationError(f"{', '.join(fitting)} choose(s) how a forecaster is fitted; "
+        raise ValidationError(f"{', '.join(fitting)} "
+                              f"{'chooses' if len(fitting) == 1 else 'choose'} how a "
+                              "forecaster is fitted; "
                               "with --model BUNDLE the saved one forecasts as it was fitted. "
                               "Drop them, or drop --model to fit anew.")
     if model is not None and out is not None:

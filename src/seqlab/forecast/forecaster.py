@@ -523,8 +523,9 @@ class Forecaster:
         # The classical models, per series: started first, in a process pool for large
         # files, so that they run while this process trains the global LSTM.
         jobs = _classical_jobs(series, plans, search, H, m)
-        say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
-            f"validation")
+        if jobs:
+            say(f"scoring {len(allowed)} method(s) on {len(jobs)} series by rolling-origin "
+                f"validation")
         with self._classical(jobs, say) as classical_results:
             # The global LSTM: every series long enough for its windows and validation.
             # Its final ensemble is trained at once: every series it validated on weighs
