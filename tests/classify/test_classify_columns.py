@@ -49,6 +49,20 @@ def test_the_one_column_named_unlike_the_steps_holds_the_labels(tmp_path):
     assert any("labels read from column 5 of 5 ('category')" in n for n in data.notes)
 
 
+def test_the_one_column_of_words_holds_the_labels_whatever_its_name(tmp_path):
+    # 'mon,...,fri,outcome' took 'mon' for the labels: "step 5: 'bump' is not a number".
+    data = read_labelled(_write(tmp_path, _wide(["mon", "tue", "wed", "thu", "outcome"],
+                                                label_last=True)))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.label_column == "outcome"
+    np.testing.assert_array_equal(data.sequences[2].ravel(), ROWS[2][1])
+    assert any("labels read from column 5 of 5 ('outcome')" in n for n in data.notes)
+    # Labels that are numbers name no column by their kind: the first, as before.
+    numbers = read_labelled(_write(tmp_path, _wide(["mon", "tue", "wed", "thu", "outcome"],
+                                                   label_last=True,
+                                                   label=lambda t: str(len(t))), "n.csv"))
+    assert numbers.label_column == "mon"
+
+
 def test_a_label_named_so_gives_no_note(tmp_path):
     data = read_labelled(_write(tmp_path, _wide(["label", "t0", "t1", "t2", "t3"])))
     assert data.labels == ["bump", "dip", "bump", "dip"] and data.notes == []
@@ -99,6 +113,17 @@ def test_a_long_file_without_a_step_column_name_says_so(tmp_path):
         read_labelled(_write(tmp_path, text))
     with pytest.raises(ValidationError, match=r"needs a step column \(named step, time"):
         read_labelled(_write(tmp_path, text), format="long")
+
+
+def test_a_long_file_read_as_wide_is_told_to_read_it_as_long(tmp_path):
+    # --format wide on 'sequence,step,x,label' said no column was named as a step column.
+    text = "sequence,step,x,label\n" + "".join(
+        f"s{k},{t},{v},{tag}\n" for k, (tag, values) in enumerate(ROWS)
+        for t, v in enumerate(values))
+    with pytest.raises(ValidationError, match=r"'sequence' and 'step' name each row's sequence "
+                                              r"and step: the file is a long CSV.*--format long"):
+        read_labelled(_write(tmp_path, text), format="wide")
+    assert len(read_labelled(_write(tmp_path, text))) == 4
 
 
 @pytest.mark.parametrize("header", ["review,sentiment", "sentence,label", "text,target"])

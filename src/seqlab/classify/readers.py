@@ -431,6 +431,15 @@ def _find(header: list[str], names: tuple[str, ...], given: str | None, path: Pa
     return None
 
 
+def _the_column_of_words(body: list[list[str]], width: int) -> int | None:
+    """The one column of a wide CSV's rows that holds words where every other holds numbers
+    (a label column with a name not among `_LABEL_NAMES`: 'outcome', 'species'), else
+    None."""
+    worded = [k for k in range(width)
+              if not all(_is_number(r[k]) for r in body if len(r) > k and r[k].strip())]
+    return worded[0] if len(worded) == 1 else None
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -583,6 +592,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     # labels; else the label is the first column.
     position = by_number if by_number is not None or unlabelled else _find(
         header, _LABEL_NAMES, label, path, "label", required=labelled)
+    if position is None and not unlabelled and label is None and has_header:
+        position = _the_column_of_words(body, width)  # 'mon,tue,wed,outcome'
     if position is None and not unlabelled and (label is None or not has_header and
                                                 not all(_is_number(r[0]) for r in body)):
         position = 0  # (without a header, a first column of words is labels still)
@@ -600,6 +611,13 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     if named:
         at = header.index(named[0])
         cells = [r[at].strip() for r in body if len(r) > at]
+        steps_at = [h for k, h in enumerate(header) if k != position
+                    and h.strip().lower() in _STEP_NAMES]
+        if len(set(cells)) < len(cells) and steps_at:
+            raise ValidationError(
+                f"{path}: the columns {named[0]!r} and {steps_at[0]!r} name each row's "
+                "sequence and step: the file is a long CSV (one row per step), not a wide "
+                "one. Read it as long (--format long, or leave --format out).")
         if len(set(cells)) < len(cells):  # 's0, s0, s1 ...': a long file's sequence column
             raise ValidationError(
                 f"{path}: the column {named[0]!r} repeats its values, as a long CSV's sequence "

@@ -82,7 +82,7 @@ def _classify(
                                               "a file without a header its number (1 the "
                                               "first, -1 the last).",
                                               show_default="label/class/target/y, else the "
-                                              "first column")] = None,
+                                              "one column of words, else the first")] = None,
     fill: Annotated[str | None, typer.Option(help="Fill missing values: ffill, zero or mean.",
                                              show_default="none: an error naming the "
                                              "first")] = None,
