@@ -121,3 +121,32 @@ def test_a_single_fit_command_still_shows_a_line_per_epoch(workspace, capsys, tm
                      "--out", str(tmp_path / "m"))
     assert [line.split(" - ")[0] for line in err.splitlines()] == [
         "train: Epoch 1/2", "train: Epoch 2/2"]
+
+
+def test_inspect_shows_forecasting_and_classifier_bundles(workspace, capsys, tmp_path):
+    # Both were refused as 'not a model bundle', though inspect says it shows a bundle.
+    import json
+
+    data = str(workspace / "s.csv")
+    _seqlab(capsys, "forecast", data, "--horizon", "3", "--methods", "naive,ets",
+            "--out", str(tmp_path / "f"))
+    shown = _quiet(capsys, "inspect", str(tmp_path / "f"))
+    assert shown[0] == f"forecasting bundle {tmp_path / 'f'}"
+    assert "  horizon: 3" in shown and any(s.startswith("  season_length:") for s in shown)
+    facts = json.loads("\n".join(_quiet(capsys, "inspect", str(tmp_path / "f"), "--json")))
+    assert facts["type"] == "forecasting" and facts["series"] == ["sales"]
+
+    rows = "".join(f"{tag}," + ",".join(f"{(k % 3) * 0.1 + (tag == 'b')}" for k in range(6))
+                   + "\n" for tag in "ab" * 8)
+    (tmp_path / "c.csv").write_text("label," + ",".join(f"t{k}" for k in range(6)) + "\n"
+                                    + rows)
+    _seqlab(capsys, "classify", str(tmp_path / "c.csv"), "--model", "rocket", "--members",
+            "1", "--time-budget", "5", "--out", str(tmp_path / "c"))
+    facts = json.loads("\n".join(_quiet(capsys, "inspect", str(tmp_path / "c"), "--json")))
+    assert facts["type"] == "classifier" and facts["classes"] == ["a", "b"]
+    assert facts["model"] == "rocket"
+
+
+def test_inspect_refuses_a_negative_history(workspace, capsys):
+    assert run_cli(["inspect", str(workspace / "m"), "--history", "-1"]) != 0
+    assert "'--history' option must be 0 or more" in capsys.readouterr().err

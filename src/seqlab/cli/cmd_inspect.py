@@ -10,6 +10,7 @@ import typer
 
 from seqlab.cli._options import JSON_OPTION
 from seqlab.cli.output import Output, add_command
+from seqlab.errors import ValidationError
 
 
 def _inspect(
@@ -17,10 +18,17 @@ def _inspect(
     history: Annotated[int, typer.Option(help="How many of the last epochs to show.")] = 5,
     as_json: JSON_OPTION = False,
 ) -> None:
-    """Show a bundle: its spec, layer summary, pipeline, training config and last epochs."""
-    from seqlab.bundle import load
+    """Show a bundle: a model bundle's spec, layer summary, pipeline, training config and
+    last epochs; a forecasting or classifier bundle's fit (methods, season, classes ...)."""
+    from seqlab.bundle import load, store
     from seqlab.models import summary
 
+    if history < 0:
+        raise ValidationError(f"The '--history' option must be 0 or more (epochs shown); got "
+                              f"{history}.")
+    if store.holds(bundle, "forecast.json") or store.holds(bundle, "classifier.json"):
+        _inspect_fitted(bundle, as_json)
+        return
     loaded = load(bundle)
     torch_count = summary(loaded.model, print_fn=None)
     keras = summary(loaded.model, keras_count=True, print_fn=None)
@@ -55,6 +63,30 @@ def _inspect(
                                         for k, v in record.items()))
     if loaded.metadata:
         screen.result("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
+
+
+def _inspect_fitted(bundle: Path, as_json: bool) -> None:
+    """Show a forecasting bundle's fit summary or a classifier bundle's description."""
+    from seqlab.bundle import store
+
+    if store.holds(bundle, "forecast.json"):
+        from seqlab.forecast import load as load_forecaster
+
+        kind, facts = "forecasting", load_forecaster(bundle).summary()
+    else:
+        from seqlab.classify import load as load_classifier
+
+        kind, facts = "classifier", load_classifier(bundle).describe()
+    screen = Output(as_json)
+    if as_json:
+        screen.json({"bundle": str(bundle), "type": kind, **facts}, default=str)
+        return
+    screen.result(f"{kind} bundle {bundle}")
+    for key, value in facts.items():
+        if key in ("weights", "validation") and isinstance(value, dict) and len(value) > 1 \
+                or isinstance(value, (dict, list)) and len(value) > 10:
+            value = f"({len(value)} entries; --json shows them)"
+        screen.result(f"  {key}: {value}")
 
 
 def _export(
