@@ -150,3 +150,21 @@ def test_inspect_shows_forecasting_and_classifier_bundles(workspace, capsys, tmp
 def test_inspect_refuses_a_negative_history(workspace, capsys):
     assert run_cli(["inspect", str(workspace / "m"), "--history", "-1"]) != 0
     assert "'--history' option must be 0 or more" in capsys.readouterr().err
+
+
+def test_predict_with_a_forecasting_bundle_refuses_model_options_and_writes_json_lines(
+        workspace, capsys, tmp_path):
+    # --last, --column and --device were ignored silently, and a .jsonl file got CSV.
+    import json
+
+    data = str(workspace / "s.csv")
+    _seqlab(capsys, "forecast", data, "--horizon", "3", "--methods", "naive,ets",
+            "--out", str(tmp_path / "f"))
+    for option in (["--last"], ["--column", "sales"], ["--device", "cpu"]):
+        assert run_cli(["predict", str(tmp_path / "f"), data, *option]) != 0
+        err = capsys.readouterr().err
+        assert f"{option[0]} applies to model bundles" in err and "forecasting bundle" in err
+    _quiet(capsys, "predict", str(tmp_path / "f"), data, "--out", str(tmp_path / "p.jsonl"))
+    rows = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert len(rows) == 3 and set(rows[0]) == {"date", "series", "forecast", "lower", "upper",
+                                               "method"}

@@ -209,20 +209,34 @@ def _predict(
     output = alias(out, output, "--output", "write --out FILE", "The output file")
     if output is not None:
         check_output_path(output, "output", inputs=(input,))
-    if _is_forecasting_bundle(bundle):
-        from seqlab._io import atomic_write
-        from seqlab.forecast import load as load_forecaster
-
-        forecaster = load_forecaster(bundle)
-        table = forecaster.predict(data=forecaster.read(input)).to_csv(index=False)
-        if output is None:
-            Output().result(table, end="")
-        else:
-            atomic_write(output, table)
-        return
     from seqlab.classify.persist import is_classifier_bundle
 
-    if is_classifier_bundle(bundle):
+    forecasting, classifier = _is_forecasting_bundle(bundle), is_classifier_bundle(bundle)
+    unused = [option for option, given in (("--column", bool(column)), ("--last", last),
+                                           ("--device", device != "auto")) if given]
+    if (forecasting or classifier) and unused:
+        raise ValidationError(
+            f"{', '.join(unused)} {'applies' if len(unused) == 1 else 'apply'} to model "
+            f"bundles; {bundle} is a {'forecasting' if forecasting else 'classifier'} bundle, "
+            "which reads the file as it was fitted on"
+            + (" and forecasts every series from its end" if forecasting else "")
+            + (". Drop it." if len(unused) == 1 else ". Drop them."))
+    if forecasting:
+        from seqlab._io import atomic_write
+        from seqlab.forecast import load as load_forecaster
+        from seqlab.lifecycle.tables import is_jsonl
+
+        forecaster = load_forecaster(bundle)
+        table = forecaster.predict(data=forecaster.read(input))
+        if output is None:
+            Output().result(table.to_csv(index=False), end="")
+        elif is_jsonl(output):
+            atomic_write(output, table.to_json(orient="records", lines=True,
+                                               date_format="iso"))
+        else:
+            atomic_write(output, table.to_csv(index=False))
+        return
+    if classifier:
         from seqlab.cli.cmd_classify import predict_bundle
 
         write_rows(output, *predict_bundle(bundle, input))
