@@ -61,6 +61,16 @@ def test_a_windows_1252_file_keeps_its_labels_letters(tmp_path):
     assert read_labelled(path).labels == ["Müll", "Glas"]
 
 
+def test_a_windows_1252_ts_file_is_noted_as_a_csv_is(tmp_path):
+    # A .ts file read as Windows-1252 gave no note, unlike a CSV.
+    path = tmp_path / "labels.ts"
+    path.write_bytes("@problemName Müll\n@univariate true\n@classLabel true Müll Glas\n"
+                     "@data\n0.5,1,2:Müll\n1.5,0,1:Glas\n".encode("cp1252"))
+    data = read_labelled(path)
+    assert data.labels == ["Müll", "Glas"]
+    assert any("not UTF-8: read as Windows-1252" in n for n in data.notes)
+
+
 def test_a_ucr_tab_file_of_three_decimals_reads_as_decimals(tmp_path):
     # Values such as 21.375 in a headerless tab file were refused as maybe thousands.
     text = "1\t21.375\t22.125\t23.500\n2\t20.250\t21.000\t22.750\n1\t19.875\t20.500\t21.125\n"

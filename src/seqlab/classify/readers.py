@@ -228,7 +228,8 @@ def read_ts(path: str | Path, *, labelled: bool = True,
     ends in its label.
     """
     path = Path(path)
-    lines = _lines(path)
+    notes: list[str] = []
+    lines = _lines(path, notes)
     header: dict[str, str] = {}
     start = None
     for number, raw in enumerate(lines, 1):
@@ -333,7 +334,8 @@ def read_ts(path: str | Path, *, labelled: bool = True,
             raise ValidationError(f"{path}: @seriesLength {declared_length}, but the sequences "
                                   f"have {lengths[0]} values.")
     return LabelledSequences(sequences, labels or None, str(path), "values",
-                             [f"dim_{c}" for c in range(dims or 1)])
+                             [f"dim_{c}" for c in range(dims or 1)],
+                             notes=notes)
 
 
 # ------------------------------------------------------------------------------ CSV
