@@ -349,7 +349,7 @@ def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(
         tmp_path, cli, forecasting_bundle, series_csv, text_bundle):
     """train and train-text --out onto a forecasting bundle replaced it with their model and
     dropped its version (exit 0, the fitted forecaster lost); generate and inspect said it
-    'lacks its manifest file'."""
+    'lacks its manifest file' (inspect now shows its fit)."""
     import shutil
 
     from seqlab.bundle import save
@@ -369,10 +369,11 @@ def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(
     with pytest.raises(BundleError, match=refused):
         save(load(text_bundle).model, bundle)
     assert is_forecasting_bundle(bundle) and cli("predict", bundle, data).code == 0
-    for command in ("generate", "inspect"):
-        assert_one_line_error(cli(command, bundle), 2,
-                              r"fm is a forecasting bundle \(written by seqlab forecast --out; "
-                              r"seqlab.forecast.load reads it\), not a model bundle")
+    assert_one_line_error(cli("generate", bundle), 2,
+                          r"fm is a forecasting bundle \(written by seqlab forecast --out; "
+                          r"seqlab.forecast.load reads it\), not a model bundle")
+    shown = cli("inspect", bundle)  # shown as what it is: its fit
+    assert shown.code == 0 and shown.out.startswith(f"forecasting bundle {bundle}")
 
 
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks a CPU-only machine")
