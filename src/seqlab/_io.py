@@ -30,6 +30,7 @@ from seqlab.errors import OutputError, ValidationError
 __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fields_as_long_as", "check_not_utf16", "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
+           "check_figure_path", "FIGURE_FORMATS",
            "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -280,6 +281,24 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+    return path
+
+
+FIGURE_FORMATS = ("png", "pdf", "svg", "svgz", "jpg", "jpeg", "eps", "ps", "tif", "tiff",
+                  "webp")
+"""The extensions a figure may be written in (matplotlib's formats; none means PNG)."""
+
+
+def check_figure_path(path: str | Path, what: str = "plot", *,
+                      inputs: tuple[str | Path | None, ...] = ()) -> Path:
+    """`check_output_path` for a figure, whose extension must also name one of
+    `FIGURE_FORMATS` (or be absent: PNG), checked before any work."""
+    path = check_output_path(path, what, inputs=inputs)
+    suffix = path.suffix.lstrip(".").lower()
+    if suffix and suffix not in FIGURE_FORMATS:
+        raise ValidationError(f"The {what} path {path} ends in .{suffix}, which is no picture "
+                              f"format; name a .png file (or {', '.join(FIGURE_FORMATS[1:4])} "
+                              "...).")
     return path
 
 

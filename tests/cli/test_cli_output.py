@@ -168,3 +168,17 @@ def test_predict_with_a_forecasting_bundle_refuses_model_options_and_writes_json
     rows = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
     assert len(rows) == 3 and set(rows[0]) == {"date", "series", "forecast", "lower", "upper",
                                                "method"}
+
+
+def test_backtest_checks_its_plot_and_settings_before_reading_or_fitting(capsys, tmp_path):
+    # A plot named .csv failed with 'unexpected ValueError ... a bug' after the whole run;
+    # a level of 1.5 was reported only after the file had been read (its errors first).
+    dates = [f"2020-{m:02d}-01" for m in range(1, 13)] * 2
+    (tmp_path / "dup.csv").write_text("date,sales\n" + "".join(f"{d},{k}\n"
+                                                               for k, d in enumerate(dates)))
+    assert run_cli(["backtest", str(tmp_path / "dup.csv"), "--horizon", "2", "--methods",
+                    "naive", "--plot", str(tmp_path / "plot.csv")]) != 0
+    assert "ends in .csv, which is no picture format" in capsys.readouterr().err
+    assert run_cli(["backtest", str(tmp_path / "dup.csv"), "--horizon", "2", "--methods",
+                    "naive", "--level", "1.5"]) != 0
+    assert "'level' parameter" in capsys.readouterr().err

@@ -639,9 +639,14 @@ def test_weekly_series_on_different_weekdays_are_refused_naming_their_weekdays(w
     # invented six days of every seven and forecast daily dates.
     path = write_csv(_weekly_long(["2023-01-01", "2023-01-04", "2023-01-06"]))
     for fill in (None, "interpolate", "ffill"):
-        with pytest.raises(ValidationError, match=r"120 of the 822 dates.*'S0' W-SUN, 'S1' "
-                                                  r"W-WED, 'S2' W-FRI.*same weekday"):
+        with pytest.raises(ValidationError, match=r"'S0' W-SUN, 'S1' W-WED, 'S2' W-FRI are "
+                                                  r"each regular.*grid 'D'.*same weekday"):
             read_csv(path, fill=fill)
+    # With a daily series beside them, the weekly ones are refused all the same.
+    daily = "".join(f"D,{d.date()},{k}\n" for k, d in enumerate(
+        pd.date_range("2023-01-01", periods=280, freq="D")))
+    with pytest.raises(ValidationError, match=r"'S0' W-SUN, 'S1' W-WED, 'S2' W-FRI"):
+        read_csv(write_csv(path.read_text() + daily, "with_daily.csv"), fill="ffill")
     # On one weekday they are read, each from its own start.
     data = read_csv(write_csv(_weekly_long(["2023-01-01", "2023-01-15", "2023-02-05"]),
                               "same.csv"))
@@ -653,9 +658,17 @@ def test_a_frequency_far_finer_than_the_data_is_refused_even_with_fill(write_csv
     # every 30 values invented.
     dates = pd.date_range("2020-01-01", periods=24, freq="MS")
     path = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(dates)))
-    with pytest.raises(ValidationError, match=r"24 of the 701 dates.*Each series is 'MS'"):
+    with pytest.raises(ValidationError, match=r"'sales' MS are each regular.*grid 'D'.*Pass "
+                                              r"their frequency \('MS', --freq\)"):
         read_csv(path, freq="D", fill="interpolate")
     assert read_csv(path).freq == "MS"
+    # Gaps without a grid of their own (trading hours, nights and weekends missing) are
+    # filled when asked, as before.
+    hours = [h for h in pd.date_range("2024-01-01", periods=24 * 28, freq="h")
+             if h.dayofweek < 5 and 9 <= h.hour <= 15]
+    text = "time,price\n" + "".join(f"{h},{k}\n" for k, h in enumerate(hours))
+    data = read_csv(write_csv(text, "hours.csv"), freq="h", fill="ffill")
+    assert data.freq == "h" and len(data.values) > 3 * len(hours)
 
 
 def test_freds_dot_for_a_missing_value_is_read_as_missing_with_a_note(write_csv):
@@ -754,3 +767,34 @@ def test_a_date_off_the_grid_of_all_the_others_is_named(write_csv):
     with pytest.raises(ValidationError, match="no regular") as caught:
         read_csv(write_csv(text, "none.csv"))
     assert "All but" not in str(caught.value)
+
+
+def test_the_reviews_edge_cases_of_the_new_reading_rules(write_csv):
+    months = pd.date_range("2023-02-01", periods=10, freq="MS")
+    ten = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(months)))
+    # A frequency none of whose dates falls in the data's span: no IndexError.
+    with pytest.raises(ValidationError, match=r"do not follow the frequency 'YS': e\.g\. "
+                                              r"2023-02-01\. The dates follow 'MS'"):
+        read_csv(ten, freq="YS")
+    # A placeholder column of '.' but for a few numbers is left out, as before.
+    dates = pd.date_range("2020-01-01", periods=40, freq="MS")
+    text = "date,sales,revised\n" + "".join(
+        f"{d.date()},{100 + k},{1 if k in (3, 17, 30) else '.'}\n" for k, d in enumerate(dates))
+    data = read_csv(write_csv(text, "placeholder.csv"))
+    assert data.names == ["sales"]
+    # No column of numbers: no description rows, and the error counts every bad cell.
+    text = "sales\n" + "".join(f'"1,{k:03d}"\n' for k in range(200, 208))
+    with pytest.raises(ValidationError, match=r"8 cell\(s\) that are not numbers: '1,200' at 0"):
+        read_csv(write_csv(text, "thousands.csv"))
+    # A midnight repeated in January is no change of the clocks.
+    hours = list(pd.date_range("2024-01-13 00:00", periods=48, freq="h"))
+    hours.insert(25, hours[24])
+    text = "time,load\n" + "".join(f"{h},{k}\n" for k, h in enumerate(hours))
+    with pytest.raises(ValidationError, match="appear more than once") as caught:
+        read_csv(write_csv(text, "overlap.csv"))
+    assert "summer time" not in str(caught.value)
+    # Product codes with a decimal point, a few rows each, are ids.
+    codes = [f"{a}.{b}" for a in range(1, 6) for b in range(1, 6)]
+    text = "id,date,value\n" + "".join(f"{c},{d.date()},{k + i}\n" for i, c in enumerate(codes)
+                                       for k, d in enumerate(months[:2 + i % 2]))
+    assert len(read_csv(write_csv(text, "codes.csv")).names) == 25

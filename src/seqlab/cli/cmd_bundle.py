@@ -301,9 +301,9 @@ def _update(
     from seqlab.lifecycle import read_columns, update
 
     if plot is not None:
-        from seqlab._io import check_output_path
+        from seqlab._io import check_figure_path
 
-        check_output_path(plot, "plot")
+        check_figure_path(plot, "plot")
     if _is_forecasting_bundle(bundle):
         raise ValidationError(
             f"{bundle} is a forecasting bundle (seqlab forecast --out). It chooses its settings "

@@ -224,11 +224,11 @@ def _backtest(
 ) -> None:
     """Rolling-origin backtest of seqlab beside the classical methods (MASE, sMAPE, RMSE,
     interval coverage where a method has intervals), per method and per series."""
-    from seqlab._io import atomic_savefig, check_output_path
-    from seqlab.forecast import backtest, backtest_figure, read_csv
+    from seqlab._io import atomic_savefig, check_figure_path
+    from seqlab.forecast import backtest, backtest_figure
 
     if plot is not None and not no_plot:
-        check_output_path(plot, "plot", inputs=(data,))
+        check_figure_path(plot, "plot", inputs=(data,))
     shown = Output(as_json)
     read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates,
                 season_length=season_length)
@@ -236,7 +236,7 @@ def _backtest(
         read["id_column"] = id_column
     if value_column is not None:
         read["value_column"] = value_column
-    outcome = backtest(read_csv(data, **read), horizon, origins, step=step, refit=refit,
+    outcome = backtest(data, horizon, origins, step=step, refit=refit, **read,
                        methods=_method_list(methods), candidates=_method_list(candidates),
                        level=level, members=members,
                        seed=seed, workers=workers, sequential=sequential,

@@ -801,7 +801,8 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
         numbers = converted.notna().to_numpy()
         bad = present & ~numbers
         if not bad.any():
-            if not numbers.any() and column not in protect:  # markers alone: no numbers
+            # Mostly markers (a placeholder column, '.' but for a few numbers): no series.
+            if column not in protect and unavailable.sum() >= numbers.sum():
                 text.append(column)
                 continue
             frame[column] = converted.astype(float)
@@ -1058,10 +1059,10 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     ids = frame[id_column].dropna()
     numbers = pd.to_numeric(ids, errors="coerce") if not pd.api.types.is_bool_dtype(ids) \
         else ids.astype(float)
-    # Decimals that name a series each row or two are measurements (codes such as 3.1 name
-    # many rows each).
-    if len(ids) and numbers.notna().all() and (numbers != numbers.round()).any() \
-            and 2 * ids.nunique() > len(ids):
+    # Decimals that name a series a row, nearly all different, are measurements (codes such
+    # as 3.1 name several rows each).
+    if len(ids) >= 5 and numbers.notna().all() and (numbers != numbers.round()).any() \
+            and ids.nunique() >= 0.9 * len(ids):
         shown = ", ".join(f"{v:g}" for v in numbers.unique()[:3])
         raise ValidationError(f"The id column {id_column!r} holds decimals ({shown} ...), not "
                               "names of series: name the column that names each row's series "

@@ -18,6 +18,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
-from seqlab.forecast.data import SeriesData, prepare, season_of_steps
+from seqlab.forecast.data import SeriesData, prepare, read_csv, season_of_steps
 from seqlab.forecast.forecaster import Forecaster, check_methods
 from seqlab.forecast.metrics import coverage, rmse, smape
 from seqlab.forecast.models import CLASSICAL, INTERMITTENT, safe_forecast
@@ -119,9 +120,11 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
              candidates: list[str] | None = None,
              progress: Callable[[str], None] | None = None, **forecaster_params: Any
              ) -> BacktestResult:
-    """Rolling-origin backtest of `methods` (default `DEFAULT_METHODS`). seqlab's
-    `Forecaster` chooses among `candidates` (its `methods`; None: all) and takes the other
-    `forecaster_params` (level, members, ...). `progress` receives one line per origin."""
+    """Rolling-origin backtest of `methods` (default `DEFAULT_METHODS`) on `data` (a CSV
+    path, read as `read_csv` reads it; a pandas Series or DataFrame; or `SeriesData`).
+    seqlab's `Forecaster` chooses among `candidates` (its `methods`; None: all) and takes
+    the other `forecaster_params` (level, members, ... and the reading options); they are
+    checked before the data are read. `progress` receives one line per origin."""
     started = time.perf_counter()
     say = progress or (lambda line: None)
     horizon = check_int("horizon", horizon, "backtest", low=1)
@@ -144,7 +147,8 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
     read = {k: forecaster_params.pop(k) for k in ("date_column", "freq", "fill", "covariates",
                                                   "season_length", "id_column",
                                                   "value_column") if k in forecaster_params}
-    sd = data if isinstance(data, SeriesData) else prepare(data, **read)
+    sd = data if isinstance(data, SeriesData) else read_csv(data, **read) \
+        if isinstance(data, (str, Path)) else prepare(data, **read)
     m = sd.season_length
     series = {name: sd.series(name).to_numpy(float) for name in sd.names}
     longest = max(len(y) for y in series.values())

@@ -582,6 +582,8 @@ def _description_rows(frame: pd.DataFrame, value_column: str | None, covariates:
                                                    if c not in covariates]
     numbers = frame[columns].apply(pd.to_numeric, errors="coerce")
     numbers = numbers.loc[:, numbers.notna().any()]
+    if numbers.shape[1] == 0:
+        return None
     for count in (3, 2):
         if len(numbers) <= count or numbers.iloc[:count].isna().any(axis=None):
             continue
@@ -602,13 +604,18 @@ _SET_BACK = ("An hour written twice in a night is what clocks set back at the en
 
 
 def _clocks_set_back(index: pd.Index, repeated: pd.Index) -> bool:
-    """Whether the `repeated` times of hourly (or finer) `index` each fall in the small hours
-    of a Sunday, when clocks go back an hour at the end of summer time."""
+    """Whether the `repeated` times of hourly (or finer) `index` each fall between 1 and 3
+    a.m. of a Sunday in March, April, October or November, at most one a year: when clocks
+    go back an hour at the end of summer time (in the north or the south)."""
     if not isinstance(index, pd.DatetimeIndex) or len(repeated) == 0:
         return False
     steps = np.diff(index.unique().asi8)
+    days = repeated.unique().normalize().unique()
     return bool(len(steps) and steps.min() <= pd.Timedelta(hours=1).value
-                and (repeated.dayofweek == 6).all() and (repeated.hour <= 3).all())
+                and (repeated.dayofweek == 6).all()
+                and ((repeated.hour >= 1) & (repeated.hour <= 3)).all()
+                and repeated.month.isin([3, 4, 10, 11]).all()
+                and len(days) == len(set(days.year)))
 
 
 def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: str | None,
@@ -660,9 +667,11 @@ def _grid(index: pd.Index, freq: str | None, series: int = 1
                       "out to have it inferred."
             except ValidationError:
                 own = " Pass the right `freq` (--freq)."
+            first = grid[:2]
+            form = "%Y-%m-%d" if (first == first.normalize()).all() else "%Y-%m-%d %H:%M"
+            shown = f" ({', '.join(first.strftime(form))} ...)" if len(grid) else ""
             raise ValidationError(
-                f"The dates do not follow the frequency {freq!r} ({label(grid[0])}, "
-                f"{label(grid[1]) if len(grid) > 1 else '...'} ...): e.g. "
+                f"The dates do not follow the frequency {freq!r}{shown}: e.g. "
                 f"{label(index[int(np.argmax(positions < 0))])}.{own}")
         return grid, grid.freqstr, positions
     steps = np.diff(index.to_numpy(dtype=np.int64))
@@ -693,36 +702,39 @@ def _sparse_steps(where: str, held: int, steps: int) -> str:
             "the steps 1, 2, 3 ..., give dates, or drop the blank rows between values.")
 
 
-def _sparse_dates(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray, names: list[str]
-                  ) -> str:
-    """The error for series that hold values at few dates of the grid `freq` within their
-    spans (`SPARSEST`): filling them would invent most of their values. Names each series'
-    own frequency where they differ (weekly series on different weekdays share a daily
-    grid)."""
-    own = {}
+def _refuse_coarser_series(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray,
+                           holes: np.ndarray, names: list[str]) -> None:
+    """Refuse series that are regular on a coarser grid of their own and hold values at few
+    dates of the grid `freq` within their spans (`SPARSEST`): filling them would invent most
+    of their values (weekly series on different weekdays share a daily grid; monthly data
+    read with freq 'D'). Series with irregular gaps (trading hours) are left to the gap
+    check and `fill`."""
+    own: dict[str, str] = {}
     for column, name in enumerate(names):
-        dates = grid[mask[:, column]]
+        held = int(mask[:, column].sum())
+        if held < 3 or holes[:, column].sum() <= (SPARSEST - 1) * held:
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            found = pd.infer_freq(dates) if len(dates) >= 3 else None
-        own[name] = found if found is None or isinstance(found, str) else found.freqstr
-    held, spans = int(mask.sum()), int(sum(np.ptp(np.flatnonzero(mask[:, c])) + 1
-                                           for c in range(mask.shape[1])))
-    message = (f"The series hold values at {held} of the {spans} dates of their spans on "
-               f"the grid {freq!r}: filling the others would invent most of the data.")
-    kinds = {f for f in own.values() if f is not None}
-    if None not in own.values() and len(kinds) > 1:
-        listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
-        message += (f" Each series is regular on a grid of its own ({listing}"
-                    f"{' ...' if len(own) > 6 else ''}), and no grid holds them all: put "
-                    "their dates on one grid (weekly series on the same weekday, e.g. the "
-                    "start of each week), or forecast them in separate files.")
-    elif None not in own.values() and len(kinds) == 1:
-        message += (f" Each series is {kinds.pop()!r}: pass that frequency (--freq), or "
-                    "leave it out to have it inferred.")
+            found = pd.infer_freq(grid[mask[:, column]])
+        if found is not None:
+            found = found if isinstance(found, str) else found.freqstr
+            if found != freq:
+                own[name] = found
+    if not own:
+        return
+    listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
+    message = (f"The series {listing}{' ...' if len(own) > 6 else ''} are each regular on a "
+               f"grid of their own, and hold values at few of the dates of the grid {freq!r} "
+               "within their spans: filling the others would invent most of their data.")
+    if len(set(own.values())) == 1 and len(own) == len(names):
+        message += (f" Pass their frequency ({next(iter(own.values()))!r}, --freq), or leave "
+                    "--freq out to have it inferred.")
     else:
-        message += " Pass the frequency of the data (--freq), or drop the stray dates."
-    return message
+        message += (" Put the dates on one grid (weekly series on the same weekday, e.g. the "
+                    "start of each week), or forecast series of different grids in separate "
+                    "files.")
+    raise ValidationError(message)
 
 
 def _spread(array: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
@@ -911,11 +923,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
     holes = _holes(mask, first, last)
-    if holes.sum() > (SPARSEST - 1) * mask.sum():
-        if freq is None:
-            raise ValidationError(_sparse_steps("within the series' spans, counted per series",
-                                                int(mask.sum()), int(mask.sum() + holes.sum())))
-        raise ValidationError(_sparse_dates(grid, freq, mask, names))
+    if freq is None and holes.sum() > (SPARSEST - 1) * mask.sum():
+        raise ValidationError(_sparse_steps("within the series' spans, counted per series",
+                                            int(mask.sum()), int(mask.sum() + holes.sum())))
+    if freq is not None:
+        _refuse_coarser_series(grid, freq, mask, holes, names)
     if holes.any():
         if fill is None:
             raise ValidationError(_holes_message(holes, grid, [repr(n) for n in names],

@@ -585,7 +585,9 @@ class Forecaster:
                                            if self.future_names_ else "past-only") + ")")
         unused = [*map(repr, sd.covariate_names), *(["the calendar"] if self.calendar else [])]
         if unused and "lstm" not in allowed:
-            notes.append(f"{' and '.join(unused)} feed only the LSTM hybrid, which the methods "
+            notes.append(f"{' and '.join(unused)} "
+                         f"{'feeds' if len(unused) == 1 else 'feed'} only the LSTM hybrid, "
+                         "which the methods "
                          "leave out: unused (add 'lstm' to the methods to use them)")
         if large:
             notes.append(f"{count} series: validated on {search.windows} windows, without "
