@@ -182,3 +182,24 @@ def test_backtest_checks_its_plot_and_settings_before_reading_or_fitting(capsys,
     assert run_cli(["backtest", str(tmp_path / "dup.csv"), "--horizon", "2", "--methods",
                     "naive", "--level", "1.5"]) != 0
     assert "'level' parameter" in capsys.readouterr().err
+
+
+def test_forecast_with_a_bundle_reports_the_horizon_level_and_notes_it_used(
+        workspace, capsys, tmp_path):
+    # --json gave the bundle's horizon and level, not those of the forecasts it printed.
+    import json
+
+    values = (workspace / "s.csv").read_text().splitlines()[1:]
+    months = [f"{2010 + k // 12}-{k % 12 + 1:02d}-01" for k in range(len(values))]
+    data = tmp_path / "dated.csv"
+    data.write_text("date,sales\n" + "".join(f"{d},{v}\n" for d, v in zip(months, values,
+                                                                          strict=True)))
+    _seqlab(capsys, "forecast", str(data), "--horizon", "3", "--methods", "naive,ets",
+            "--out", str(tmp_path / "f"))
+    latest = tmp_path / "latest.csv"
+    latest.write_text("date,sales\n" + "".join(data.read_text().splitlines(True)[-4:]))
+    out, _ = _seqlab(capsys, "forecast", str(latest), "--model", str(tmp_path / "f"),
+                     "--horizon", "5", "--level", "0.95", "--json")
+    doc = json.loads(out)
+    assert doc["horizon"] == 5 and doc["level"] == 0.95 and len(doc["forecasts"]) == 5
+    assert any("continue the fitted data" in n for n in doc["notes"])

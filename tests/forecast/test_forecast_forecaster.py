@@ -511,3 +511,54 @@ def test_a_script_without_a_main_guard_is_told_why_its_workers_stopped(tmp_path)
                           timeout=300, cwd=tmp_path)
     assert done.returncode != 0
     assert "WorkerError" in done.stderr and '__name__ == "__main__"' in done.stderr
+
+
+def _monthly_panel(n=48, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    dates = pd.date_range("2018-01-01", periods=n, freq="MS")
+    return pd.DataFrame({"a": 100 + 0.5 * t + 8 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n),
+                         "b": 50 + 6 * np.cos(2 * np.pi * t / 12) + rng.normal(0, 1, n)},
+                        index=dates)
+
+
+def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
+    # They were taken for the whole history: the season lost and the intervals 3 to 4
+    # times narrower, computed from 4 points.
+    full = _monthly_panel(52)
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "ets", "theta"]}).fit(full[:48])
+    whole = fitted.predict(data=full)
+    latest = fitted.predict(data=full[48:])
+    pd.testing.assert_frame_equal(whole, latest, check_like=True, check_exact=False)
+    assert any("continue the fitted data" in n for n in latest.attrs["notes"])
+    # A gap after the fitted data is refused; a revision of an old value is the new data's.
+    with pytest.raises(ValidationError, match=r"start at 2023-01-01, after a gap.*end at "
+                                              r"2021-12-01.*from 2022-01-01 on"):
+        fitted.predict(data=_monthly_panel(72)[60:].set_axis(
+            pd.date_range("2023-01-01", periods=12, freq="MS")))
+    revised = full.copy()
+    revised.iloc[0, 0] = 999.0
+    assert fitted.predict(data=revised).attrs["notes"] == []
+
+
+def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():
+    y = np.linspace(50, 5, 36)
+    dates = pd.date_range("2018-01-01", periods=42, freq="MS")
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "ets", "theta"]}).fit(
+        pd.Series(y, index=dates[:36], name="p"))
+    newer = pd.Series(np.concatenate([y, [2, -1, -4, -7, -10, -13]]), index=dates, name="p")
+    table = fitted.predict(data=newer)
+    assert (table["forecast"] < -10).all() and (table["lower"] < table["forecast"]).all()
+
+
+def test_periods_are_dates_and_new_data_of_another_frequency_are_refused_as_such():
+    # A PeriodIndex was read as step numbers: forecasts 'dated' 48, 49, 50.
+    panel = _monthly_panel(48)
+    periods = panel.set_axis(panel.index.to_period("M"))
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(periods)
+    assert fitted.freq_ == "MS" and fitted.season_length_ == 12
+    assert fitted.predict()["date"].iloc[0] == pd.Timestamp("2022-01-01")
+    quarterly = panel.resample("QS").mean()
+    with pytest.raises(ValidationError, match=r"new data's dates follow 'QS.*', the fitted "
+                                              r"data's 'MS'"):
+        fitted.predict(data=quarterly)

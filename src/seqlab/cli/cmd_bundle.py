@@ -311,7 +311,8 @@ def _update(
             f"--horizon H` compares it with the baselines on the data you have now, `seqlab "
             f"forecast ALL.csv --horizon H --out {bundle}` refits it on old and new data "
             f"together, and `seqlab forecast --model {bundle} NEW.csv` forecasts from new "
-            f"observations without refitting (a handful are enough).")
+            f"observations without refitting (the latest alone are enough: they continue "
+            f"the fitted history).")
     if rollback:
         live = roll_back(bundle)
         Output(as_json).result(f"rolled back: {bundle} now serves version {live}")

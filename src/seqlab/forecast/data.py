@@ -169,7 +169,8 @@ def season_length_of(freq: str | None) -> int:
 
 
 def _as_frame(data: Any) -> pd.DataFrame:
-    """`data` as a DataFrame with str column names; a DatetimeIndex becomes a column."""
+    """`data` as a DataFrame with str column names, periods (a PeriodIndex, a column of
+    periods) as the timestamps of their starts."""
     if isinstance(data, pd.Series):
         data = data.to_frame(name=data.name if data.name is not None else "value")
     if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
@@ -187,6 +188,11 @@ def _as_frame(data: Any) -> pd.DataFrame:
                               f"a numpy array; got {type(data).__name__}.")
     frame = data.copy(deep=False)
     frame.columns = [str(c) for c in frame.columns]
+    if isinstance(frame.index, pd.PeriodIndex):  # months as periods: dated by their starts
+        frame.index = frame.index.to_timestamp(how="start")
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.PeriodDtype):
+            frame[column] = frame[column].dt.to_timestamp(how="start")
     return frame
 
 

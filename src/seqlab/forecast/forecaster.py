@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -34,6 +34,7 @@ import torch
 from seqlab._validation import check_float, check_int
 from seqlab.errors import NotFittedError, ValidationError, WorkerError
 from seqlab.forecast import selection
+from seqlab.forecast._reading import label
 from seqlab.forecast.data import (
     MAX_SEASON,
     FutureCovariates,
@@ -745,13 +746,16 @@ class Forecaster:
         new data when the fit had them).
 
         Returns a long table ``date, series, forecast, lower, upper, method`` in the
-        original units; ``.attrs["model"]`` names the methods.
+        original units; ``.attrs`` hold its ``model`` (the methods), ``level``, ``horizon``
+        and, with `data`, the ``notes`` on how the new data were read (and joined to the
+        fitted history where they hold only the latest observations).
         """
         self.check_fitted()
         H = self.horizon if horizon is None else check_int("horizon", horizon, "predict", low=1)
         level = self.level if level is None else check_float("level", level, "predict",
                                                              low=0.0, high=0.999,
                                                              low_open=True)
+        nonnegative = self.nonnegative_
         if data is None:
             sd = self.data_
             paths = self.paths_
@@ -763,6 +767,7 @@ class Forecaster:
             paths = self._forecast_anew(sd, H, future_covariates)
             scales = {k: _interval_scale(sd.series(k).to_numpy(float), sd.season_length)
                       for k in self.series_names_}
+            nonnegative = {k: bool(sd.series(k).min() >= 0) for k in self.series_names_}
         stored = len(next(iter(self.unit_halfwidth_.values())))
         units = (self.unit_halfwidth_ if level == self.level and H <= stored
                  else selection.grouped_halfwidths(self.errors_, level, H))
@@ -773,11 +778,10 @@ class Forecaster:
             # A series that never went below 0 is forecast at 0 or above, the band around
             # that forecast (clipping the band instead would shrink it to [0, 0] wherever
             # the forecast fell below 0 by more than its width: certainty it never had).
-            nonnegative = self.nonnegative_.get(name, False)
-            if nonnegative:
+            if nonnegative.get(name, False):
                 point = np.maximum(point, 0.0)
             lower, upper = point - width, point + width
-            if nonnegative:
+            if nonnegative.get(name, False):
                 lower = np.maximum(lower, 0.0)
             dates = future_index(sd.series(name).index, sd.freq, H)
             frames.append(pd.DataFrame({"date": dates, "series": name, "forecast": point,
@@ -786,6 +790,8 @@ class Forecaster:
         out = pd.concat(frames, ignore_index=True)
         out.attrs["model"] = self.report_.model
         out.attrs["level"] = level
+        out.attrs["horizon"] = H
+        out.attrs["notes"] = list(sd.notes) if data is not None else []
         return out
 
     def _forecast_anew(self, sd: SeriesData, H: int, future_source: Any
@@ -851,9 +857,23 @@ class Forecaster:
         options.update({k: v for k, v in (("date_column", date_column),
                                           ("id_column", id_column),
                                           ("value_column", value_column)) if v is not None})
-        if isinstance(source, (str, Path)):
-            return read_csv(source, **options)
-        return prepare(source, **options)
+        reader = read_csv if isinstance(source, (str, Path)) else prepare
+        try:
+            return reader(source, **options)
+        except ValidationError:
+            if self.freq_ is None:
+                raise
+            try:  # at a frequency of their own?
+                own = reader(source, **{**options, "freq": None, "fill": None,
+                                        "season_length": None}).freq
+            except ValidationError:
+                own = None
+            if own is None or _offset(own) == _offset(self.freq_):
+                raise
+            raise ValidationError(
+                f"The new data's dates follow {own!r}, the fitted data's {self.freq_!r}: a "
+                "model forecasts at the frequency it was fitted at. Give data at "
+                f"{self.freq_!r}, or fit a new model on these.") from None
 
     def _read_new(self, data: Any) -> SeriesData:
         sd = data if isinstance(data, SeriesData) else self.read(data)
@@ -868,7 +888,42 @@ class Forecaster:
                           f"on ({', '.join(map(repr, unknown[:5]))}"
                           f"{' ...' if len(unknown) > 5 else ''}): not forecast. Fit a new "
                           "model to forecast them.", UserWarning, stacklevel=3)
-        return sd
+        return self._joined(sd)
+
+    def _joined(self, sd: SeriesData) -> SeriesData:
+        """New data that start after the fitted data do (the latest observations alone)
+        joined to the fitted history before them, with a note; the new values win where
+        both hold one (revisions). New data that leave a gap after the fitted data end are
+        refused: the models would read a history with a hole in it."""
+        joined: dict[str, pd.Series] = {}
+        extended = []
+        for name in self.series_names_:
+            new, old = sd.series(name), self.data_.series(name)
+            if len(old) == 0 or new.index[0] <= old.index[0]:
+                joined[name] = new
+                continue
+            follows = future_index(old.index, self.freq_, 1)[0]
+            if new.index[0] > follows:
+                raise ValidationError(
+                    f"The new data of {name!r} start at {label(new.index[0])}, after a gap: "
+                    f"the fitted data end at {label(old.index[-1])}. Give the observations "
+                    f"from {label(follows)} on (or the whole history), so that the history "
+                    "the models read has no hole.")
+            joined[name] = pd.concat([old[old.index < new.index[0]], new])
+            extended.append(name)
+        if not extended:
+            return sd
+        if sd.covariates is not None:
+            raise ValidationError(
+                f"The new data of {extended[0]!r} start after the fitted data do; with "
+                "covariates, give the whole history (the covariates of the fitted data are "
+                "not kept).")
+        table = pd.DataFrame(joined)
+        joined_sd = prepare(table, freq=self.freq_, season_length=sd.season_length)
+        note = (f"{len(extended)} series ({', '.join(map(repr, extended[:3]))}"
+                f"{' ...' if len(extended) > 3 else ''}) continue the fitted data: the new "
+                "observations joined to the fitted history before them")
+        return replace(joined_sd, notes=[*sd.notes, note], filled=sd.filled)
 
     def summary(self) -> dict[str, Any]:
         """Plain data about the fit: the method per series, the validation scores, notes."""
