@@ -30,7 +30,7 @@ from seqlab.errors import OutputError, ValidationError
 __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fields_as_long_as", "check_not_utf16", "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
-           "check_figure_path", "FIGURE_FORMATS",
+           "check_figure_path", "FIGURE_FORMATS", "umask_mode",
            "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -260,6 +260,15 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
     return path
 
 
+def umask_mode(folder: bool = False) -> int:
+    """The mode a file (or `folder`) made with `open` (or `mkdir`) gets under the process's
+    umask: what the temporary files and folders written in place of them, which
+    `tempfile` makes private (0600, 0700), are given before they take their place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if folder else 0o666) & ~mask
+
+
 def atomic_write(path: str | Path, data: bytes | str) -> Path:
     """Write `data` (text is UTF-8) to `path` all at once; raise `OutputError` naming the
     file when it cannot be written, leaving no partial file behind."""
@@ -273,6 +282,7 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
             file.write(payload)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, umask_mode())
         os.replace(temporary, path)
         temporary = None
     except OSError as error:

@@ -78,3 +78,32 @@ def test_a_bundle_of_one_kind_is_never_replaced_by_another(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert forecast_target(empty) == empty and forecast_target(tmp_path / "new").name == "new"
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_files_and_bundles_written_atomically_follow_the_umask(tmp_path, umask):
+    # Written through private temporary files and folders, they kept 0600 and 0700 under
+    # any umask: a forecast CSV or a bundle others on the machine could not read.
+    import stat
+
+    import numpy as np
+    import pandas as pd
+
+    from seqlab._io import atomic_write
+    from seqlab.forecast import Forecaster
+    from seqlab.forecast import save as save_forecaster
+
+    previous = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "out.csv", "a,b\n")
+        series = pd.Series(np.arange(30.0) % 7, index=pd.date_range("2020-01-01", periods=30))
+        fitted = Forecaster(2, methods=["naive", "ets"]).fit(series)
+        save_forecaster(fitted, tmp_path / "bundle")
+        save_forecaster(fitted, tmp_path / "bundle")  # a second version, in the store
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o666 & ~umask
+    folders = [tmp_path / "bundle", *(p for p in (tmp_path / "bundle").iterdir() if p.is_dir())]
+    assert len(folders) >= 2
+    for folder in folders:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask, folder

@@ -57,7 +57,7 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
-from seqlab._io import check_output_path
+from seqlab._io import check_output_path, umask_mode
 from seqlab.bundle.files import fsync_dir, read_json, write_json
 from seqlab.errors import BundleError, OutputError, SeqlabError
 
@@ -392,6 +392,7 @@ def _create(path: Path, writer: Callable[[Path], None]) -> Path:
     name = _new_version_name([])
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+        staging.chmod(umask_mode(folder=True))  # the bundle's folder, as mkdir makes one
     except OSError as error:
         raise _write_failed(path, error) from None
     try:
@@ -425,6 +426,7 @@ def _add_version(path: Path, writer: Callable[[Path], None], keep_previous: bool
     name = _new_version_name([p.name for p in path.iterdir() if _VERSION_NAME.match(p.name)])
     try:
         staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path))
+        staging.chmod(umask_mode(folder=True))  # the version's folder, as mkdir makes one
     except OSError as error:
         raise _write_failed(path, error) from None
     try:
