@@ -782,6 +782,8 @@ def test_the_reviews_edge_cases_of_the_new_reading_rules(write_csv):
         f"{d.date()},{100 + k},{1 if k in (3, 17, 30) else '.'}\n" for k, d in enumerate(dates))
     data = read_csv(write_csv(text, "placeholder.csv"))
     assert data.names == ["sales"]
+    assert any("'revised' holds more cells that say a value is not available" in n
+               for n in data.notes)
     # No column of numbers: no description rows, and the error counts every bad cell.
     text = "sales\n" + "".join(f'"1,{k:03d}"\n' for k in range(200, 208))
     with pytest.raises(ValidationError, match=r"8 cell\(s\) that are not numbers: '1,200' at 0"):
@@ -798,3 +800,12 @@ def test_the_reviews_edge_cases_of_the_new_reading_rules(write_csv):
     text = "id,date,value\n" + "".join(f"{c},{d.date()},{k + i}\n" for i, c in enumerate(codes)
                                        for k, d in enumerate(months[:2 + i % 2]))
     assert len(read_csv(write_csv(text, "codes.csv")).names) == 25
+
+
+def test_dates_after_the_data_end_are_noted_with_where_the_forecast_starts():
+    # A series ending in empty rows was forecast from its last value without a word.
+    series = pd.Series([*np.arange(22.0), np.nan, np.nan],
+                       index=pd.date_range("2020-01-01", periods=24, freq="MS"))
+    assert prepare(series).notes == ["the last 2 date(s) (2021-11-01 on) hold no values: "
+                                     "forecast from 2021-10-01, where the data end"]
+    assert not any("hold no values" in n for n in prepare(series.iloc[:22]).notes)

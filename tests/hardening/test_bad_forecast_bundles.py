@@ -93,7 +93,7 @@ def test_fitting_options_with_a_saved_forecaster_are_refused_not_ignored(
         forecasting_bundle, tmp_path, cli, option):
     data = _new_data(tmp_path)
     result = cli("forecast", data, "--model", forecasting_bundle, *option)
-    assert_one_line_error(result, 2, rf"{option[0]} choose\(s\) how a forecaster is fitted")
+    assert_one_line_error(result, 2, rf"{option[0]} chooses how a forecaster is fitted")
 
 
 @pytest.mark.parametrize("argv", [

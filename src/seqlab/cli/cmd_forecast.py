@@ -130,7 +130,8 @@ def _forecast(
                               f"{'chooses' if len(fitting) == 1 else 'choose'} how a "
                               "forecaster is fitted; "
                               "with --model BUNDLE the saved one forecasts as it was fitted. "
-                              "Drop them, or drop --model to fit anew.")
+                              f"Drop {'it' if len(fitting) == 1 else 'them'}, or drop --model "
+                              "to fit anew.")
     if model is not None and out is not None:
         raise ValidationError("--out saves a newly fitted forecaster; with --model BUNDLE the "
                               "saved one only forecasts (nothing new to save). Drop --out, or "

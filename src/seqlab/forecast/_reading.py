@@ -741,12 +741,16 @@ class Columns:
     numeric: list[str]
     text: list[str]
     not_available: dict[str, tuple[list[str], int]] = field(default_factory=dict)
+    placeholders: list[str] = field(default_factory=list)
 
     def notes(self) -> list[str]:
-        """A note per numeric column whose markers were read as missing values."""
+        """A note per numeric column whose markers were read as missing values, and per
+        column of `text` that holds markers more than numbers (left out)."""
         return [f"read {count} cell(s) of {column!r} holding "
                 f"{' or '.join(repr(m) for m in markers)} as missing values"
-                for column, (markers, count) in self.not_available.items()]
+                for column, (markers, count) in self.not_available.items()] + [
+            f"column {column!r} holds more cells that say a value is not available ('.', "
+            "'..', ':') than numbers: not a series, left out" for column in self.placeholders]
 
 
 _DRESSING = r"[,'’\s%$€£¥]"
@@ -773,7 +777,7 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
     error that names the column and the first bad cells (``where(row)`` says where a row
     is). Columns in ``protect`` (covariates, a long file's value column) must be numeric.
     """
-    numeric, text = [], []
+    numeric, text, placeholders = [], [], []
     not_available: dict[str, tuple[list[str], int]] = {}
     dtypes = frame.dtypes
     for column in columns:
@@ -804,6 +808,8 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
             # Mostly markers (a placeholder column, '.' but for a few numbers): no series.
             if column not in protect and unavailable.sum() >= numbers.sum():
                 text.append(column)
+                if numbers.any():
+                    placeholders.append(column)
                 continue
             frame[column] = converted.astype(float)
             numeric.append(column)
@@ -840,7 +846,7 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                 "cells (an empty cell is a missing value)"
                 + "".join(f"; {text}" for text in advice) + ".")
         text.append(column)
-    return Columns(numeric, text, not_available)
+    return Columns(numeric, text, not_available, placeholders)
 
 
 def check_finite_float32(values: np.ndarray, columns: list[str], where: Callable[[int], str],

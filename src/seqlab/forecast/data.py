@@ -565,7 +565,8 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
     notes += [f"column {c!r} holds the {c.strip().lower()} of each date ({date!r}), not a "
               "series: left out" for c in calendar]
     notes += kinds.notes()
-    notes += [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text]
+    notes += [f"column {c!r} is not numeric, not a series: left out" for c in kinds.text
+              if c not in kinds.placeholders]
     if not targets:
         raise ValidationError(f"No numeric value column to forecast among {keep}"
                               + (" (the others are covariates)" if covariates else "") + ".")
@@ -925,6 +926,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     last = len(mask) - 1 - mask[::-1].argmax(axis=0)
     # Rows before every series starts or after every series ends are not part of the data.
     keep, full = slice(int(first.min()), int(last.max()) + 1), len(grid)
+    if keep.stop < full:
+        unit = "date" if isinstance(grid, pd.DatetimeIndex) else "step"
+        notes.append(f"the last {full - keep.stop} {unit}(s) ({label(grid[keep.stop])} on) "
+                     f"hold no values: forecast from {label(grid[keep.stop - 1])}, where the "
+                     "data end")
     grid, values, mask = grid[keep], values[keep], mask[keep]
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
