@@ -361,3 +361,10 @@ def test_a_y_channel_beside_x_and_z_is_no_label_column(tmp_path, tags):
                        r"'activity', 'subject' each have one value per sequence"):
         read_labelled(_write(tmp_path, "id,time,x,y,z,activity,subject\n" + "\n".join(
             f"{r},s{r[0]}" for r in rows) + "\n", "two.csv"))
+
+
+def test_a_word_beyond_the_headers_columns_is_no_label_column(tmp_path):
+    # A row longer than the header, ending in a word, raised an IndexError.
+    text = "t1,gyr1,gyr2\n0.99,0.59,0.64\n0.89,0.57,0.1\nnan,1,5,bump\n-3,0.22,0.85\n"
+    with pytest.raises(ValidationError):
+        read_labelled(_write(tmp_path, text))

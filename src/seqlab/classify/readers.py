@@ -595,7 +595,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     position = by_number if by_number is not None or unlabelled else _find(
         header, _LABEL_NAMES, label, path, "label", required=labelled)
     if position is None and not unlabelled and label is None and has_header:
-        position = _the_column_of_words(body, width)  # 'mon,tue,wed,outcome'
+        position = _the_column_of_words(body, min(width, len(header)))  # mon,...,outcome
     if position is None and not unlabelled and (label is None or not has_header and
                                                 not all(_is_number(r[0]) for r in body)):
         position = 0  # (without a header, a first column of words is labels still)
