@@ -433,13 +433,22 @@ def _find(header: list[str], names: tuple[str, ...], given: str | None, path: Pa
     return None
 
 
-def _the_column_of_words(body: list[list[str]], width: int) -> int | None:
+def _the_column_of_words(header: list[str], body: list[list[str]], width: int) -> int | None:
     """The one column of a wide CSV's rows that holds words where every other holds numbers
-    (a label column with a name not among `_LABEL_NAMES`: 'outcome', 'species'), else
-    None."""
-    worded = [k for k in range(width)
-              if not all(_is_number(r[k]) for r in body if len(r) > k and r[k].strip())]
-    return worded[0] if len(worded) == 1 else None
+    (a label column with a name not among `_LABEL_NAMES`: 'outcome', 'species'), its cells
+    all words and its name none of a step's, a sequence's or a row index's; else None."""
+    def cells(k: int) -> list[str]:
+        return [r[k].strip() for r in body if len(r) > k and r[k].strip()]
+
+    worded = [k for k in range(width) if not all(_is_number(c) for c in cells(k))]
+    if len(worded) != 1:
+        return None
+    at = worded[0]
+    named = header[at].strip().lower() if at < len(header) else ""
+    if named in _STEP_NAMES + _SEQUENCE_NAMES + _INDEX_NAMES or any(
+            _is_number(c) and c not in _MISSING for c in cells(at)):
+        return None
+    return at
 
 
 def _is_number(text: str) -> bool:
@@ -595,7 +604,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     position = by_number if by_number is not None or unlabelled else _find(
         header, _LABEL_NAMES, label, path, "label", required=labelled)
     if position is None and not unlabelled and label is None and has_header:
-        position = _the_column_of_words(body, min(width, len(header)))  # mon,...,outcome
+        position = _the_column_of_words(header, body, min(width, len(header)))
     if position is None and not unlabelled and (label is None or not has_header and
                                                 not all(_is_number(r[0]) for r in body)):
         position = 0  # (without a header, a first column of words is labels still)
@@ -1063,7 +1072,8 @@ def _text_beside_steps(path: Path, rows: list[list[str]], text_at: int) -> str:
                if k != text_at and h.lower() not in _LABEL_NAMES + _INDEX_NAMES
                and all(len(r) > k and _is_number(r[k]) for r in shown)
                and any(r[k].strip() not in _MISSING for r in shown)]
-    if len(numeric) < 3:
+    worded = any(len(r) > text_at and not _is_number(r[text_at]) for r in shown)
+    if len(numeric) < 3 or not worded:  # (a 'text' column of numbers: read as before)
         return "text"
     raise ValidationError(
         f"{path}: the column {header[text_at]!r} holds texts, but {len(numeric)} other "
