@@ -203,3 +203,24 @@ def test_forecast_with_a_bundle_reports_the_horizon_level_and_notes_it_used(
     doc = json.loads(out)
     assert doc["horizon"] == 5 and doc["level"] == 0.95 and len(doc["forecasts"]) == 5
     assert any("continue the fitted data" in n for n in doc["notes"])
+
+
+def test_a_refitted_forecasting_bundle_keeps_the_fit_it_replaced_for_rollback(
+        workspace, capsys, tmp_path):
+    # forecast --out onto a forecasting bundle replaced it with no previous version.
+    import json
+
+    data, bundle = str(workspace / "s.csv"), str(tmp_path / "f")
+    for horizon in ("2", "3"):
+        _seqlab(capsys, "forecast", data, "--horizon", horizon, "--methods", "naive,ets",
+                "--out", bundle)
+
+    def horizon_of() -> int:
+        return json.loads("\n".join(_quiet(capsys, "inspect", bundle, "--json")))["horizon"]
+
+    assert horizon_of() == 3
+    (line,) = _quiet(capsys, "update", bundle, "--rollback")
+    assert line.startswith(f"rolled back: {bundle} now serves version")
+    assert horizon_of() == 2
+    _quiet(capsys, "update", bundle, "--rollback")  # and back again
+    assert horizon_of() == 3

@@ -304,6 +304,10 @@ def _update(
         from seqlab._io import check_figure_path
 
         check_figure_path(plot, "plot")
+    if rollback:  # any bundle store: a forecasting bundle keeps the fit a refit replaced
+        live = roll_back(bundle)
+        Output(as_json).result(f"rolled back: {bundle} now serves version {live}")
+        return
     if _is_forecasting_bundle(bundle):
         raise ValidationError(
             f"{bundle} is a forecasting bundle (seqlab forecast --out). It chooses its settings "
@@ -312,11 +316,8 @@ def _update(
             f"forecast ALL.csv --horizon H --out {bundle}` refits it on old and new data "
             f"together, and `seqlab forecast --model {bundle} NEW.csv` forecasts from new "
             f"observations without refitting (the latest alone are enough: they continue "
-            f"the fitted history).")
-    if rollback:
-        live = roll_back(bundle)
-        Output(as_json).result(f"rolled back: {bundle} now serves version {live}")
-        return
+            f"the fitted history); `seqlab update {bundle} --rollback` brings back the fit "
+            f"a refit replaced.")
     old = alias(old, old_option, "--old", "give the files as arguments: seqlab update BUNDLE "
                 "OLD NEW", "The old data file")
     new = alias(new, new_option, "--new", "give the files as arguments: seqlab update BUNDLE "

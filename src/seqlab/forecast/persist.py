@@ -103,8 +103,9 @@ def _document(f: Forecaster) -> dict[str, Any]:
 def save(forecaster: Forecaster, path: str | Path, *,
          timeout: float | None = store.DEFAULT_LOCK_TIMEOUT) -> Path:
     """Write `forecaster` (fitted) to the bundle `path` (a new version swapped in atomically
-    under the bundle's writer lock, so two writers never interleave); never replaces a
-    folder that is not a forecasting bundle."""
+    under the bundle's writer lock, so two writers never interleave; the version it
+    replaces is kept, for `seqlab update BUNDLE --rollback`); never replaces a folder that
+    is not a forecasting bundle."""
     forecaster.check_fitted()
     path = check_target(path)
     doc = _document(forecaster)
@@ -116,7 +117,7 @@ def save(forecaster: Forecaster, path: str | Path, *,
             bundles.save(model, folder / "members" / str(k),
                          metadata={"role": "seqlab.forecast LSTM hybrid member", "member": k})
 
-    store.write_version(path, write, timeout=timeout)
+    store.write_version(path, write, keep_previous=True, timeout=timeout)
     return path
 
 
