@@ -202,7 +202,7 @@ def test_forecast_with_a_bundle_reports_the_horizon_level_and_notes_it_used(
                      "--horizon", "5", "--level", "0.95", "--json")
     doc = json.loads(out)
     assert doc["horizon"] == 5 and doc["level"] == 0.95 and len(doc["forecasts"]) == 5
-    assert any("continue the fitted data" in n for n in doc["notes"])
+    assert any("joined to the fitted history" in n for n in doc["notes"])
 
 
 def test_a_refitted_forecasting_bundle_keeps_the_fit_it_replaced_for_rollback(

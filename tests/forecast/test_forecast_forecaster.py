@@ -531,7 +531,7 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     whole = fitted.predict(data=full)
     latest = fitted.predict(data=full[48:])
     pd.testing.assert_frame_equal(whole, latest, check_like=True, check_exact=False)
-    assert any("continue the fitted data" in n for n in latest.attrs["notes"])
+    assert any("joined to the fitted history" in n for n in latest.attrs["notes"])
     # A gap after the fitted data is refused; a revision of an old value is the new data's.
     with pytest.raises(ValidationError, match=r"start at 2023-01-01, after a gap.*end at "
                                               r"2021-12-01.*from 2022-01-01 on"):
@@ -540,6 +540,18 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     revised = full.copy()
     revised.iloc[0, 0] = 999.0
     assert fitted.predict(data=revised).attrs["notes"] == []
+    # A history rebased throughout, its first month dropped, is the new data's alone.
+    rebased = full.iloc[1:] * 10
+    assert fitted.predict(data=rebased).attrs["notes"] == []
+    assert not fitted.predict(data=rebased).equals(fitted.predict(data=full * 10))
+    # Dates against steps: refused, not a TypeError.
+    with pytest.raises(ValidationError, match="fitted on dates, and the new data hold no "
+                                              "dates"):
+        fitted.predict(data=full.reset_index(drop=True))
+    # Step numbers restart in every file: new data of steps are the whole history.
+    steps = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(
+        full[:48].reset_index(drop=True))
+    assert steps.predict(data=full.iloc[40:].reset_index(drop=True)).attrs["notes"] == []
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

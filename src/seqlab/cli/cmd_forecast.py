@@ -172,7 +172,8 @@ def _forecast(
         atomic_write(output, table.to_csv(index=False))
     summary = forecaster.summary()
     if model is not None:  # the fit's notes are the bundle's; these are the new data's
-        summary["notes"] = list(table.attrs["notes"]) + new.filled_notes(fill)
+        summary["notes"] = list(table.attrs["notes"]) + new.filled_notes(fill or
+                                                                         forecaster.fill)
         summary.update(horizon=table.attrs["horizon"], level=table.attrs["level"])
     if as_json:
         doc = {**summary, "forecasts": json.loads(table.to_json(orient="records",

@@ -806,7 +806,8 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
         bad = present & ~numbers
         if not bad.any():
             # Mostly markers (a placeholder column, '.' but for a few numbers): no series.
-            if column not in protect and unavailable.sum() >= numbers.sum():
+            # (Not in a few rows: the latest values, one not yet available.)
+            if column not in protect and unavailable.sum() >= max(numbers.sum(), 5):
                 text.append(column)
                 if numbers.any():
                     placeholders.append(column)

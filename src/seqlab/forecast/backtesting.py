@@ -143,7 +143,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                               f"scored ({methods}). Add seqlab to the methods, or drop the "
                               "candidates.")
     # seqlab's settings are checked before any work, whichever methods are scored.
-    Forecaster(horizon=horizon, methods=candidates, **forecaster_params)._check_params()
+    Forecaster(horizon=horizon, methods=candidates, **forecaster_params).check_params()
     read = {k: forecaster_params.pop(k) for k in ("date_column", "freq", "fill", "covariates",
                                                   "season_length", "id_column",
                                                   "value_column") if k in forecaster_params}

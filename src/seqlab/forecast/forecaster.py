@@ -407,7 +407,10 @@ class Forecaster:
         self.sequential = sequential
 
     # ------------------------------------------------------------------ checks
-    def _check_params(self) -> None:
+    def check_params(self) -> None:
+        """Refuse settings out of range (a `ValidationError` naming the parameter), before
+        any data are read: `fit` calls it first; `backtest` too, whichever methods it
+        scores."""
         owner = "Forecaster"
         check_int("horizon", self.horizon, owner, low=1)
         check_float("level", self.level, owner, low=0.0, high=0.999, low_open=True)
@@ -503,7 +506,7 @@ class Forecaster:
 
     def _fit(self, data: Any, future_source: Any, say: Callable[[str], None]) -> Forecaster:
         started = time.perf_counter()
-        self._check_params()
+        self.check_params()
         sd = self._read(data)
         H, m = self.horizon, sd.season_length
         series = {name: sd.series(name).to_numpy(float) for name in sd.names}
@@ -858,22 +861,32 @@ class Forecaster:
                                           ("id_column", id_column),
                                           ("value_column", value_column)) if v is not None})
         reader = read_csv if isinstance(source, (str, Path)) else prepare
-        try:
-            return reader(source, **options)
-        except ValidationError:
+
+        def another_frequency() -> ValidationError | None:
+            """The error for data whose dates follow a frequency of their own."""
             if self.freq_ is None:
-                raise
-            try:  # at a frequency of their own?
+                return None
+            try:
                 own = reader(source, **{**options, "freq": None, "fill": None,
                                         "season_length": None}).freq
             except ValidationError:
-                own = None
+                return None
             if own is None or _offset(own) == _offset(self.freq_):
-                raise
-            raise ValidationError(
+                return None
+            return ValidationError(
                 f"The new data's dates follow {own!r}, the fitted data's {self.freq_!r}: a "
                 "model forecasts at the frequency it was fitted at. Give data at "
-                f"{self.freq_!r}, or fit a new model on these.") from None
+                f"{self.freq_!r}, or fit a new model on these.")
+        try:
+            read = reader(source, **options)
+        except ValidationError:
+            error = another_frequency()
+            if error is None:
+                raise
+            raise error from None
+        if read.filled and (error := another_frequency()) is not None:  # filled in between
+            raise error
+        return read
 
     def _read_new(self, data: Any) -> SeriesData:
         sd = data if isinstance(data, SeriesData) else self.read(data)
@@ -891,16 +904,26 @@ class Forecaster:
         return self._joined(sd)
 
     def _joined(self, sd: SeriesData) -> SeriesData:
-        """New data that start after the fitted data do (the latest observations alone)
-        joined to the fitted history before them, with a note; the new values win where
-        both hold one (revisions). New data that leave a gap after the fitted data end are
-        refused: the models would read a history with a hole in it."""
+        """Dated new data that start after the fitted data do (the latest observations
+        alone) joined to the fitted history before them, with a note. Joined only where
+        they add to it: they start right after its end, or the values both hold agree (a
+        history revised or rebased throughout is the new data's alone). New data that
+        leave a gap after the fitted data end are refused: the models would read a history
+        with a hole in it."""
+        dated = isinstance(sd.values.index, pd.DatetimeIndex)
+        if dated != isinstance(self.data_.values.index, pd.DatetimeIndex):
+            raise ValidationError(
+                "The model was fitted on " + ("dates" if not dated else "numbered steps")
+                + ", and the new data hold " + ("dates" if dated else "no dates (steps)")
+                + ": give them as the fitted data were given.")
+        if not dated:  # step numbers restart at each file: no place after the fitted data
+            return sd
         joined: dict[str, pd.Series] = {}
         extended = []
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
+            joined[name] = new
             if len(old) == 0 or new.index[0] <= old.index[0]:
-                joined[name] = new
                 continue
             follows = future_index(old.index, self.freq_, 1)[0]
             if new.index[0] > follows:
@@ -909,20 +932,24 @@ class Forecaster:
                     f"the fitted data end at {label(old.index[-1])}. Give the observations "
                     f"from {label(follows)} on (or the whole history), so that the history "
                     "the models read has no hole.")
+            both = new.index.intersection(old.index)
+            if len(both) and not np.isclose(new[both], old[both], rtol=1e-6,
+                                            atol=0).mean() >= 0.5:
+                continue  # revised throughout: the new history alone
             joined[name] = pd.concat([old[old.index < new.index[0]], new])
             extended.append(name)
         if not extended:
             return sd
-        if sd.covariates is not None:
+        if sd.covariates is not None and self.lstm_ is not None and self.lstm_.inputs:
             raise ValidationError(
                 f"The new data of {extended[0]!r} start after the fitted data do; with "
                 "covariates, give the whole history (the covariates of the fitted data are "
                 "not kept).")
-        table = pd.DataFrame(joined)
-        joined_sd = prepare(table, freq=self.freq_, season_length=sd.season_length)
+        joined_sd = prepare(pd.DataFrame(joined), freq=self.freq_,
+                            season_length=sd.season_length)
         note = (f"{len(extended)} series ({', '.join(map(repr, extended[:3]))}"
-                f"{' ...' if len(extended) > 3 else ''}) continue the fitted data: the new "
-                "observations joined to the fitted history before them")
+                f"{' ...' if len(extended) > 3 else ''}): the new observations joined to the "
+                "fitted history before them")
         return replace(joined_sd, notes=[*sd.notes, note], filled=sd.filled)
 
     def summary(self) -> dict[str, Any]:
