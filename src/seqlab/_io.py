@@ -282,7 +282,11 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
             file.write(payload)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, umask_mode())
+        try:  # a file replaced keeps its mode (a private one stays private)
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = umask_mode()
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
         temporary = None
     except OSError as error:

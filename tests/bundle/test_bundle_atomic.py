@@ -107,3 +107,16 @@ def test_files_and_bundles_written_atomically_follow_the_umask(tmp_path, umask):
     assert len(folders) >= 2
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask, folder
+
+
+def test_a_file_replaced_atomically_keeps_its_mode(tmp_path):
+    # A private file rewritten became readable by all (the umask's mode, 0644).
+    import stat
+
+    from seqlab._io import atomic_write
+
+    path = tmp_path / "secret.csv"
+    path.write_text("a\n")
+    path.chmod(0o600)
+    atomic_write(path, "a,b\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_text() == "a,b\n"

@@ -224,3 +224,17 @@ def test_a_refitted_forecasting_bundle_keeps_the_fit_it_replaced_for_rollback(
     assert horizon_of() == 2
     _quiet(capsys, "update", bundle, "--rollback")  # and back again
     assert horizon_of() == 3
+
+
+def test_predict_with_a_forecasting_bundle_prints_how_it_read_the_new_data(
+        capsys, tmp_path):
+    # Its notes (the latest observations joined to the fitted history) were never shown.
+    months = [f"{2010 + k // 12}-{k % 12 + 1:02d}-01" for k in range(40)]
+    rows = [f"{d},{100 + k % 12 + k}\n" for k, d in enumerate(months)]
+    (tmp_path / "all.csv").write_text("date,sales\n" + "".join(rows[:36]))
+    (tmp_path / "latest.csv").write_text("date,sales\n" + "".join(rows[36:]))
+    _seqlab(capsys, "forecast", str(tmp_path / "all.csv"), "--horizon", "2", "--methods",
+            "naive,ets", "--out", str(tmp_path / "f"))
+    out, err = _seqlab(capsys, "predict", str(tmp_path / "f"), str(tmp_path / "latest.csv"))
+    assert out.startswith("date,series,forecast") and "note" not in out
+    assert "joined to the fitted history" in err

@@ -228,6 +228,8 @@ def _predict(
 
         forecaster = load_forecaster(bundle)
         table = forecaster.predict(data=forecaster.read(input))
+        for line in table.attrs["notes"]:  # on stderr: the CSV may be on stdout
+            Output(as_json=True).note(f"note: {line}")
         if output is None:
             Output().result(table.to_csv(index=False), end="")
         elif is_jsonl(output):
