@@ -120,3 +120,22 @@ def test_a_file_replaced_atomically_keeps_its_mode(tmp_path):
     path.chmod(0o600)
     atomic_write(path, "a,b\n")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_text() == "a,b\n"
+
+
+def test_checkpoints_and_best_weights_follow_the_umask(tmp_path):
+    # Written through mkstemp, they stayed 0600 whatever the umask.
+    import stat
+
+    from seqlab.train.callbacks import write_weights_atomically
+    from seqlab.train.checkpoint import write_checkpoint
+
+    previous = os.umask(0o022)
+    try:
+        write_weights_atomically({"w": torch.zeros(2)}, tmp_path / "best.safetensors")
+        write_checkpoint(tmp_path / "ckpt", {"epoch": 1}, {"w": torch.zeros(2)})
+    finally:
+        os.umask(previous)
+    files = [tmp_path / "best.safetensors", *(tmp_path / "ckpt").iterdir()]
+    assert len(files) >= 3
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path

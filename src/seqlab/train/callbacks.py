@@ -25,6 +25,7 @@ from typing import Any
 import torch
 from safetensors.torch import save_file
 
+from seqlab._io import umask_mode
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.errors import ValidationError
 from seqlab.train.view import TrainerView
@@ -557,6 +558,7 @@ def write_weights_atomically(tensors: dict[str, Any], path: str | Path) -> None:
     os.close(handle)
     try:
         save_file({k: v.contiguous() for k, v in tensors.items()}, temporary)
+        os.chmod(temporary, umask_mode())  # as open() would make it, not mkstemp's 0600
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

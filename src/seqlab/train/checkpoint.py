@@ -31,7 +31,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from seqlab._io import fsync_dir, read_json_file
+from seqlab._io import fsync_dir, read_json_file, umask_mode
 from seqlab.errors import CheckpointError, OutputError, ValidationError
 
 __all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "changed_settings", "split_tensors", "join_tensors", "write_checkpoint",
@@ -130,6 +130,7 @@ def _replace_into(folder: Path, name: str, write: Any) -> None:
         os.close(handle)
         write(temporary)
         _fsync(temporary)
+        os.chmod(temporary, umask_mode())  # as open() would make it, not mkstemp's 0600
         os.replace(temporary, folder / name)
         temporary = None
     except (OSError, SafetensorError) as error:
