@@ -20,14 +20,13 @@ def _inspect(
 ) -> None:
     """Show a bundle: a model bundle's spec, layer summary, pipeline, training config and
     last epochs; a forecasting or classifier bundle's fit (methods, season, classes ...)."""
-    from seqlab.bundle import load, store
+    from seqlab.bundle import load
     from seqlab.models import summary
 
     if history < 0:
         raise ValidationError(f"The '--history' option must be 0 or more (epochs shown); got "
                               f"{history}.")
-    if store.holds(bundle, "forecast.json") or store.holds(bundle, "classifier.json"):
-        _inspect_fitted(bundle, as_json)
+    if _inspect_fitted(bundle, as_json):
         return
     loaded = load(bundle)
     torch_count = summary(loaded.model, print_fn=None)
@@ -65,28 +64,33 @@ def _inspect(
         screen.result("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
 
 
-def _inspect_fitted(bundle: Path, as_json: bool) -> None:
-    """Show a forecasting bundle's fit summary or a classifier bundle's description."""
-    from seqlab.bundle import store
+def _inspect_fitted(bundle: Path, as_json: bool) -> bool:
+    """Show a forecasting bundle's fit summary or a classifier bundle's description; False
+    (nothing shown) for a bundle of neither kind."""
+    from seqlab.classify.persist import is_classifier_bundle
+    from seqlab.forecast.persist import is_forecasting_bundle
 
-    if store.holds(bundle, "forecast.json"):
+    if is_forecasting_bundle(bundle):
         from seqlab.forecast import load as load_forecaster
 
         kind, facts = "forecasting", load_forecaster(bundle).summary()
-    else:
+    elif is_classifier_bundle(bundle):
         from seqlab.classify import load as load_classifier
 
         kind, facts = "classifier", load_classifier(bundle).describe()
+    else:
+        return False
     screen = Output(as_json)
     if as_json:
         screen.json({"bundle": str(bundle), "type": kind, **facts}, default=str)
-        return
+        return True
     screen.result(f"{kind} bundle {bundle}")
     for key, value in facts.items():
         if key in ("weights", "validation") and isinstance(value, dict) and len(value) > 1 \
                 or isinstance(value, (dict, list)) and len(value) > 10:
             value = f"({len(value)} entries; --json shows them)"
         screen.result(f"  {key}: {value}")
+    return True
 
 
 def _export(
