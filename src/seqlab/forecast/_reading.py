@@ -671,17 +671,11 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
         raise ValidationError(
             f"The data have one date ({label(index[0])}), which shows no frequency; pass "
             "`freq` (--freq), e.g. 'MS', 'QS', 'D', to say when the next values fall.")
-    if len(index) >= 3:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pandas 3 announces an offset return type
-            freq = pd.infer_freq(index)
-        if freq is not None:
-            return freq if isinstance(freq, str) else freq.freqstr
-    span = index[-1] - index[0]
+    regular = strict_freq(index)
+    if regular is not None:
+        return regular
     for freq in _candidate_freqs(index[0]):
-        # A grid far too long is known from its step before it is built (seconds over
-        # decades would take gigabytes).
-        if span / _SHORTEST_STEP[freq.split("-")[0]] + 1 > SPARSEST * len(index):
+        if _too_long(index[0], index[-1], freq, len(index)):
             continue
         try:
             grid = pd.date_range(index[0], index[-1], freq=freq)
@@ -696,6 +690,24 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
         + " Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
 
 
+def strict_freq(index: pd.DatetimeIndex) -> str | None:
+    """The frequency of three or more sorted dates spaced without a gap (pandas'
+    `infer_freq`), as a string; None where they are fewer or not evenly spaced."""
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 3 announces an offset return type
+        freq = pd.infer_freq(index)
+    return freq if freq is None or isinstance(freq, str) else freq.freqstr
+
+
+def _too_long(first: pd.Timestamp, last: pd.Timestamp, freq: str, dates: int) -> bool:
+    """Whether the grid of `freq` from `first` to `last` would be longer than `SPARSEST`
+    times the `dates` it is to hold, known from its shortest step before it is built
+    (seconds over decades would take gigabytes)."""
+    return (last - first) / _SHORTEST_STEP[freq.split("-")[0]] + 1 > SPARSEST * dates
+
+
 def _strays(index: pd.DatetimeIndex) -> str:
     """Where all but a few of the dates `index` fit one regular grid (through the first date
     followed by the most common gap): that grid and the dates off it, else ''."""
@@ -705,8 +717,8 @@ def _strays(index: pd.DatetimeIndex) -> str:
     anchor = index[int(np.argmax(gaps == pd.Series(gaps).mode().iloc[0]))]
     best, off = None, None
     for freq in _candidate_freqs(anchor):
-        if (index[-1] - anchor) / _SHORTEST_STEP[freq.split("-")[0]] + 1 > SPARSEST * len(index):
-            continue  # a grid far too long, known before it is built
+        if _too_long(anchor, index[-1], freq, len(index)):
+            continue
         try:
             grid = pd.date_range(anchor, index[-1], freq=freq).union(
                 pd.date_range(end=anchor, periods=max(1, len(index)), freq=freq))

@@ -56,6 +56,7 @@ from seqlab.forecast._reading import (
     parse_dates,
     part_of_a_date,
     pivot_long,
+    strict_freq,
     take,
     written_as_dates,
 )
@@ -721,13 +722,9 @@ def _refuse_coarser_series(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray,
         held = int(mask[:, column].sum())
         if held < 3 or holes[:, column].sum() <= (SPARSEST - 1) * held:
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = pd.infer_freq(grid[mask[:, column]])
-        if found is not None:
-            found = found if isinstance(found, str) else found.freqstr
-            if found != freq:
-                own[name] = found
+        found = strict_freq(grid[mask[:, column]])
+        if found is not None and found != freq:
+            own[name] = found
     if not own:
         return
     listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
