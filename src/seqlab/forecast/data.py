@@ -96,9 +96,8 @@ class SeriesData:
 
     def filled_notes(self, fill: str | None) -> list[str]:
         """The note on the dates filled (by `fill`), or none when none were."""
-        unit = "date" if self.freq is not None else "step"
-        return [f"filled {len(self.filled)} missing {unit}(s) with {fill}"] if self.filled \
-            else []
+        return [f"filled {len(self.filled)} missing {_unit(self.values.index)}(s) with "
+                f"{fill}"] if self.filled else []
 
     @property
     def names(self) -> list[str]:
@@ -148,6 +147,12 @@ class SeriesData:
             raise ValidationError(f"No series named {name!r}; the series are "
                                   f"{self.names[:10]}{' ...' if len(self.names) > 10 else ''}.")
         return self.spans[name]
+
+
+def _unit(index: pd.Index) -> str:
+    """What one place of the time axis `index` is called in messages: a date, or a step
+    (numbered steps)."""
+    return "date" if isinstance(index, pd.DatetimeIndex) else "step"
 
 
 MAX_SEASON = 10_000
@@ -781,8 +786,7 @@ def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: st
     columns = np.flatnonzero(holes.any(axis=0))
     where = ", ".join(names[c] for c in columns[:5]) + (" ..." if len(columns) > 5
                                                                else "")
-    unit = "date" if isinstance(grid, pd.DatetimeIndex) else "step"
-    return (f"{len(labels)} {unit}(s) are missing or have missing values: {shown} (in the "
+    return (f"{len(labels)} {_unit(grid)}(s) are missing or have missing values: {shown} (in the "
             f"{what} {where}). Fill them with `fill='interpolate'` or `fill='ffill'` "
             "(--fill), or fix the data.")
 
@@ -924,10 +928,9 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     # Rows before every series starts or after every series ends are not part of the data.
     keep, full = slice(int(first.min()), int(last.max()) + 1), len(grid)
     if keep.stop < full:
-        unit = "date" if isinstance(grid, pd.DatetimeIndex) else "step"
-        notes.append(f"the last {full - keep.stop} {unit}(s) ({label(grid[keep.stop])} on) "
-                     f"hold no values: forecast from {label(grid[keep.stop - 1])}, where the "
-                     "data end")
+        notes.append(f"the last {full - keep.stop} {_unit(grid)}(s) ({label(grid[keep.stop])} "
+                     f"on) hold no values: forecast from {label(grid[keep.stop - 1])}, where "
+                     "the data end")
     grid, values, mask = grid[keep], values[keep], mask[keep]
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
