@@ -443,9 +443,8 @@ def _the_column_of_words(header: list[str], body: list[list[str]], width: int) -
     worded = [k for k in range(width) if not all(_is_number(c) for c in cells(k))]
     if len(worded) != 1:
         return None
-    at = worded[0]
-    named = header[at].strip().lower() if at < len(header) else ""
-    if named in _STEP_NAMES + _SEQUENCE_NAMES + _INDEX_NAMES or any(
+    at = worded[0]  # (`width` is the header's at most: every column has a name)
+    if header[at].strip().lower() in _STEP_NAMES + _INDEX_NAMES or any(
             _is_number(c) and c not in _MISSING for c in cells(at)):
         return None
     return at
@@ -619,14 +618,14 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         position = _label_among_steps(header, position, label, path)
     named = [h for k, h in enumerate(header) if has_header and k != position
              and h.strip().lower() in _INDEX_NAMES]
+    stepped = [h for k, h in enumerate(header) if has_header and k != position
+               and h.strip().lower() in _STEP_NAMES]
     if named:
         at = header.index(named[0])
         cells = [r[at].strip() for r in body if len(r) > at]
-        steps_at = [h for k, h in enumerate(header) if k != position
-                    and h.strip().lower() in _STEP_NAMES]
-        if len(set(cells)) < len(cells) and steps_at:
+        if len(set(cells)) < len(cells) and stepped:
             raise ValidationError(
-                f"{path}: the columns {named[0]!r} and {steps_at[0]!r} name each row's "
+                f"{path}: the columns {named[0]!r} and {stepped[0]!r} name each row's "
                 "sequence and step: the file is a long CSV (one row per step), not a wide "
                 "one. Read it as long (--format long, or leave --format out).")
         if len(set(cells)) < len(cells):  # 's0, s0, s1 ...': a long file's sequence column
@@ -639,8 +638,6 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                               f"in a wide CSV every column but the label is a step, so it "
                               f"would be read as one. Drop the column (pandas: "
                               f"to_csv(index=False)).")
-    stepped = [h for k, h in enumerate(header) if has_header and k != position
-               and h.strip().lower() in _STEP_NAMES]
     if stepped:
         raise ValidationError(
             f"{path}: the column {stepped[0]!r} names the steps, so the file looks long (one "
