@@ -143,6 +143,14 @@ def test_a_bundle_trained_with_the_label_last_by_number_predicts_new_data_with_o
     assert odd.exit_code != 0 and "where the training file had 21" in str(odd.exception)
 
 
+def _quick_bundle(train, bundle):
+    """Fit a classifier bundle on `train` as fast as the command allows (one rocket)."""
+    fitted = runner.invoke(app, ["classify", str(train), "--model", "rocket", "--members", "1",
+                                 "--time-budget", "5", "--out", str(bundle)])
+    assert fitted.exit_code == 0, fitted.output
+    return bundle
+
+
 def _predicted(tmp_path, bundle, name, text):
     (tmp_path / name).write_text(text)
     result = runner.invoke(app, ["predict", str(bundle), str(tmp_path / name)])
@@ -160,10 +168,7 @@ def test_predict_reads_new_wide_data_in_the_training_files_layout(tmp_path, head
             for s, tag in zip(sequences, labels, strict=True)]
     head = "label," + ",".join(f"t{k}" for k in range(16)) + "\n" if header else ""
     (tmp_path / "train.csv").write_text(head + "".join(",".join(r) + "\n" for r in rows))
-    bundle = tmp_path / "b"
-    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--model", "rocket",
-                                 "--members", "1", "--time-budget", "5", "--out", str(bundle)])
-    assert fitted.exit_code == 0, fitted.output
+    bundle = _quick_bundle(tmp_path / "train.csv", tmp_path / "b")
     result, shown = _predicted(tmp_path, bundle, "new.csv",
                                "".join(",".join(r) + "\n" for r in rows))
     assert result.exit_code == 0 and [r["true"] for r in shown] == labels
@@ -189,10 +194,7 @@ def test_a_bundle_from_a_long_csv_predicts_new_data_without_its_label_column(tmp
         f"{name},{k},{x:.4f},{y:.4f},{tag}\n" for name, k, x, y, tag in rows))
     (tmp_path / "new.csv").write_text("sequence,step,x,y\n" + "".join(
         f"{name},{k},{x:.4f},{y:.4f}\n" for name, k, x, y, _ in rows))
-    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--model", "rocket",
-                                 "--members", "1", "--time-budget", "5",
-                                 "--out", str(tmp_path / "b")])
-    assert fitted.exit_code == 0, fitted.output
+    _quick_bundle(tmp_path / "train.csv", tmp_path / "b")
     result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv",
                                (tmp_path / "new.csv").read_text())
     assert result.exit_code == 0, result.output
@@ -208,10 +210,7 @@ def test_a_bundle_from_a_ts_file_without_dimensions_predicts_on_it(tmp_path):
              for s, tag in zip(sequences, labels, strict=True)]
     (tmp_path / "train.ts").write_text("@problemName shapes\n@classLabel true bump dip "
                                        "wiggle\n@data\n" + "\n".join(lines) + "\n")
-    fitted = runner.invoke(app, ["classify", str(tmp_path / "train.ts"), "--model", "rocket",
-                                 "--members", "1", "--time-budget", "5",
-                                 "--out", str(tmp_path / "b")])
-    assert fitted.exit_code == 0, fitted.output
+    _quick_bundle(tmp_path / "train.ts", tmp_path / "b")
     result, shown = _predicted(tmp_path, tmp_path / "b", "same.ts",
                                (tmp_path / "train.ts").read_text())
     assert result.exit_code == 0, result.output
