@@ -159,6 +159,8 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
      r"of member 0 score 2"),
     (lambda doc: doc.update(max_length=0), r"'max_length' is 0; expected a whole number"),
     (lambda doc: doc.update(scale=[0.0]), r"'scale' finite numbers above 0"),
+    (lambda doc: doc.update(fit_seconds=-1), r"'fit_seconds' is -1; expected a number"),
+    (lambda doc: doc.update(fit_seconds="1.5"), r"'fit_seconds' is '1.5'; expected a number"),
 ])
 def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_path, change,
                                                                          message):
@@ -177,3 +179,22 @@ def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_pa
     document.write_text(json.dumps(doc))
     with pytest.raises(BundleError, match=message):
         load(tmp_path / "c")
+
+
+def test_a_reloaded_classifier_describes_its_fit_time_and_an_older_bundle_leaves_it_out(
+        tmp_path):
+    # The time was not saved: `seqlab inspect` showed 'fit_seconds: nan' for every bundle,
+    # and its --json printed NaN, which strict JSON readers refuse.
+    import json
+
+    x, y = shapes(4, seed=2, low=16, high=20)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    save(fitted, tmp_path / "c")
+    described = load(tmp_path / "c").describe()
+    assert described["fit_seconds"] == pytest.approx(fitted.fit_seconds_, abs=1e-3)
+    assert described["fit_seconds"] > 0
+    document = next((tmp_path / "c").rglob("classifier.json"))
+    doc = json.loads(document.read_text())
+    del doc["fit_seconds"]
+    document.write_text(json.dumps(doc))
+    assert "fit_seconds" not in load(tmp_path / "c").describe()

@@ -142,8 +142,10 @@ def test_inspect_shows_forecasting_and_classifier_bundles(workspace, capsys, tmp
                                     + rows)
     _seqlab(capsys, "classify", str(tmp_path / "c.csv"), "--model", "rocket", "--members",
             "1", "--time-budget", "5", "--out", str(tmp_path / "c"))
-    facts = json.loads("\n".join(_quiet(capsys, "inspect", str(tmp_path / "c"), "--json")))
+    facts = json.loads("\n".join(_quiet(capsys, "inspect", str(tmp_path / "c"), "--json")),
+                       parse_constant=lambda name: pytest.fail(f"not strict JSON: {name}"))
     assert facts["type"] == "classifier" and facts["classes"] == ["a", "b"]
+    assert facts["fit_seconds"] > 0
     assert facts["model"] == "rocket"
 
 

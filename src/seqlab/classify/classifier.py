@@ -3,7 +3,6 @@ validation out, scikit-learn shaped (fit / predict / predict_proba / score)."""
 
 from __future__ import annotations
 
-import math
 import re
 import time
 import warnings
@@ -507,9 +506,12 @@ class SequenceClassifier:
 
     def describe(self) -> dict[str, Any]:
         """What was fitted, as plain values: the chosen model, validation scores, classes,
-        max length."""
+        max length, and the seconds the fit took (left out where unknown: a bundle saved
+        before they were recorded)."""
         self.check_fitted()
-        return {"model": self.model_, "validation_accuracy": dict(self.validation_scores_),
-                "classes": self.classes_.tolist(), "max_length": self.max_length_,
-                "kind": self.kind_, "channels": self.channels_,
-                "fit_seconds": getattr(self, "fit_seconds_", math.nan)}
+        described = {"model": self.model_, "validation_accuracy": dict(self.validation_scores_),
+                     "classes": self.classes_.tolist(), "max_length": self.max_length_,
+                     "kind": self.kind_, "channels": self.channels_}
+        if hasattr(self, "fit_seconds_"):
+            described["fit_seconds"] = round(self.fit_seconds_, 3)
+        return described

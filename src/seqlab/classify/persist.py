@@ -6,7 +6,8 @@ A classifier bundle is a folder::
     BUNDLE/
       classifier.json       settings, classes (in their order), standardisation, the
                             vocabulary of a text model, the chosen model and its plain
-                            settings, validation scores, how the data file was read
+                            settings, validation scores, how the data file was read, the
+                            seconds the fit took
       weights.safetensors   the tensors of each seed of the chosen model (kernels and ridge,
                             or a network), prefixed m0., m1., ...
 
@@ -95,6 +96,8 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
         "chosen": c.model_, "validation_accuracy": dict(c.validation_scores_),
         "members": estimators, "reader": reader or {},
     }
+    if math.isfinite(getattr(c, "fit_seconds_", math.nan)):
+        doc["fit_seconds"] = round(c.fit_seconds_, 3)
     def write(folder: Path) -> None:
         write_json(folder / DOCUMENT, doc)
         write_bytes(folder / WEIGHTS, tensors_to_bytes(
@@ -179,6 +182,13 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     classifier.validation_scores_ = {str(k): float(v) for k, v in
                                      _field(doc, "validation_accuracy", dict, file).items()}
     classifier.reader_ = _field(doc, "reader", dict, file)
+    if "fit_seconds" in doc:  # optional: older bundles did not record it
+        seconds = doc["fit_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
+                not 0 <= seconds < math.inf:
+            raise BundleError(f"{file}: 'fit_seconds' is {seconds!r:.40}; expected a number "
+                              "of seconds, 0 or more.", file)
+        classifier.fit_seconds_ = float(seconds)
     members = _field(doc, "members", list, file)
     if not 1 <= len(members) <= 20 or not all(isinstance(m, dict) for m in members):
         raise BundleError(f"{file}: 'members' must list 1 to 20 model descriptions.", file)
