@@ -20,6 +20,7 @@ import math
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -264,9 +265,27 @@ def umask_mode(folder: bool = False) -> int:
     """The mode a file (or `folder`) made with `open` (or `mkdir`) gets under the process's
     umask: what the temporary files and folders written in place of them, which
     `tempfile` makes private (0600, 0700), are given before they take their place."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return (0o777 if folder else 0o666) & ~mask
+    return (0o777 if folder else 0o666) & ~_umask()
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask. Linux reports it in /proc; elsewhere it can only be read by
+    setting it, so it is set back at once, under a lock against this module's other
+    readers (a file another thread creates in that instant would get the mode 0)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0)
+        os.umask(mask)
+    return mask
 
 
 def atomic_write(path: str | Path, data: bytes | str) -> Path:

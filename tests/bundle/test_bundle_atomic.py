@@ -109,6 +109,37 @@ def test_files_and_bundles_written_atomically_follow_the_umask(tmp_path, umask):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask, folder
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_the_umask_is_read_without_being_set_where_the_system_reports_it(monkeypatch, umask):
+    # It was read by setting it to 0 for an instant: a file another thread created then
+    # (a data loader's, a logger's) was made readable and writable by all.
+    import builtins
+    import sys
+
+    from seqlab import _io
+
+    previous = os.umask(umask)
+    try:
+        if sys.platform.startswith("linux"):
+            def refuse(mask):
+                raise AssertionError(f"the umask was set to {mask:o}")
+            with monkeypatch.context() as patched:
+                patched.setattr(os, "umask", refuse)
+                assert _io.umask_mode() == 0o666 & ~umask
+                assert _io.umask_mode(folder=True) == 0o777 & ~umask
+        real_open = builtins.open
+
+        def no_proc(file, *args, **kwargs):
+            if str(file).startswith("/proc/"):
+                raise OSError("no /proc here")
+            return real_open(file, *args, **kwargs)
+        monkeypatch.setattr(builtins, "open", no_proc)
+        assert _io.umask_mode() == 0o666 & ~umask  # elsewhere: set and set back
+        assert os.umask(umask) == umask
+    finally:
+        os.umask(previous)
+
+
 def test_a_file_replaced_atomically_keeps_its_mode(tmp_path):
     # A private file rewritten became readable by all (the umask's mode, 0644).
     import stat
