@@ -2,6 +2,8 @@
 from the header where it says so, refused where a column would be misread, and told in a
 note where the reader chose."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -89,6 +91,24 @@ def test_a_missing_label_written_as_a_marker_is_refused_not_a_class(tmp_path, ma
         for t, v in enumerate(values))
     with pytest.raises(ValidationError, match=rf"line 6: the label is missing \('{marker}'\)"):
         read_labelled(_write(tmp_path, long, "long.csv"))
+    # A class may be named 'NA' (North America, not applicable): the message said only
+    # "missing", with no way to keep the class.
+    with pytest.raises(ValidationError, match=rf"if '{re.escape(marker)}' names a class, "
+                                              rf"write it otherwise in the file \(say "
+                                              rf"'{re.escape(marker)}_'\)"):
+        read_labelled(_write(tmp_path, text))
+    text = "text,label\nhello there,x\nbye now," + marker + "\n"
+    with pytest.raises(ValidationError, match=rf"line 3: the label is missing \('{marker}'\)\. "
+                                              r".*names a class"):
+        read_labelled(_write(tmp_path, text, "texts.csv"))
+
+
+def test_an_empty_or_unknown_label_is_not_told_it_may_be_a_class(tmp_path):
+    for marker in ["", "?"]:
+        text = _wide(["label", "t0", "t1", "t2", "t3"]).replace("dip", marker, 1)
+        with pytest.raises(ValidationError, match=r"the label is missing") as raised:
+            read_labelled(_write(tmp_path, text))
+        assert "names a class" not in str(raised.value)
 
 
 def test_a_long_file_without_a_sequence_column_name_is_refused_not_read_as_wide(tmp_path):

@@ -82,6 +82,20 @@ class LabelledSequences:
         return np.array([len(s) for s in self.sequences], dtype=np.int64)
 
 
+def _missing_label(where: str, tag: str, column: str | None = None) -> ValidationError:
+    """The error for a label cell that is empty or a missing-value marker; a marker that
+    is a word ('NA': North America, not applicable) may be a class, so it says how to
+    keep it one."""
+    said = (f"column {column!r}" + (f": {tag!r}" if tag else "") if column is not None
+            else repr(tag) if tag else "")
+    message = f"{where}: the label is missing{f' ({said})' if said else ''}."
+    if tag.strip("?"):
+        words = ", ".join(sorted(_PADDING - {""}))
+        message += (f" {words} are read as missing values; if {tag!r} names a class, "
+                    f"write it otherwise in the file (say {tag + '_'!r}).")
+    return ValidationError(message)
+
+
 def _number(text: str, where: str) -> float:
     text = text.strip()
     if text in _MISSING:
@@ -660,8 +674,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         tag = (cells.pop(position).strip() if position is not None and position < len(cells)
                else "")
         if labelled and tag in _MISSING:
-            raise ValidationError(f"{where}: the label is missing (column "
-                                  f"{header[position]!r}{f': {tag!r}' if tag else ''}).")
+            raise _missing_label(where, tag, header[position])
         while cells and cells[-1].strip() in _PADDING:
             cells.pop()  # blank or NA cells after the sequence's end
         if not cells:
@@ -892,7 +905,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
             raise ValidationError(f"{where}: the step is missing.")
         tag = row[label_at].strip() if label_at is not None else ""
         if labelled and tag in _MISSING:
-            raise ValidationError(f"{where}: the label is missing{f' ({tag!r})' if tag else ''}.")
+            raise _missing_label(where, tag)
         try:
             values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
         except ValidationError as error:
@@ -1019,8 +1032,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
                                   f"{len(header)} (quote texts that hold commas).")
         tag = row[label_at].strip() if label_at is not None else ""
         if labelled and tag in _MISSING:
-            raise ValidationError(f"{path}, line {i}: the label is missing"
-                                  f"{f' ({tag!r})' if tag else ''}.")
+            raise _missing_label(f"{path}, line {i}", tag)
         if not row[text_at].strip():
             raise ValidationError(f"{path}, line {i}: the text is empty.")
         texts.append(row[text_at])
