@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from seqlab.errors import OutputError, ValidationError
 __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fields_as_long_as", "check_not_utf16", "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
-           "check_figure_path", "FIGURE_FORMATS", "umask_mode",
+           "check_figure_path", "FIGURE_FORMATS", "umask_mode", "replace_atomically",
            "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -288,32 +288,42 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
-    """Write `data` (text is UTF-8) to `path` all at once; raise `OutputError` naming the
-    file when it cannot be written, leaving no partial file behind."""
+def replace_atomically(path: str | Path, write: Callable[[str], object]) -> None:
+    """Run ``write(temporary)`` on a temporary file beside `path`, flush it to disk, give
+    it `path`'s mode (a private file stays private) or, for a new file, the mode `open`
+    would give it (not `tempfile`'s 0600), then rename it onto `path`: a reader sees the
+    old file or the new one, never part of either. Errors propagate as they are raised;
+    the temporary file never stays."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    temporary = None
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                         dir=path.parent if str(path.parent) else ".")
+    os.close(handle)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent if str(path.parent) else ".")
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
-        try:  # a file replaced keeps its mode (a private one stays private)
+        write(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        try:
             mode = path.stat().st_mode & 0o777
         except OSError:
             mode = umask_mode()
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-        temporary = None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> Path:
+    """Write `data` (text is UTF-8) to `path` all at once (`replace_atomically`); raise
+    `OutputError` naming the file when it cannot be written, leaving no partial file
+    behind."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        replace_atomically(path, lambda temporary: Path(temporary).write_bytes(payload))
     except OSError as error:
         reason = error.strerror or str(error)
         raise OutputError(f"Could not write {path}: {reason}. Nothing was written.") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
     return path
 
 

@@ -13,8 +13,6 @@ validated and reported), as Keras does.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -25,7 +23,7 @@ from typing import Any
 import torch
 from safetensors.torch import save_file
 
-from seqlab._io import umask_mode
+from seqlab._io import replace_atomically
 from seqlab._validation import check_choice, check_float, check_int
 from seqlab.errors import ValidationError
 from seqlab.train.view import TrainerView
@@ -554,12 +552,5 @@ def write_weights_atomically(tensors: dict[str, Any], path: str | Path) -> None:
     """Write a safetensors file under a temporary name in the same folder, then rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        save_file({k: v.contiguous() for k, v in tensors.items()}, temporary)
-        os.chmod(temporary, umask_mode())  # as open() would make it, not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_atomically(path, lambda temporary: save_file(
+        {k: v.contiguous() for k, v in tensors.items()}, temporary))

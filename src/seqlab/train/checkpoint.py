@@ -23,7 +23,6 @@ import math
 import os
 import re
 import secrets
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from seqlab._io import fsync_dir, read_json_file, umask_mode
+from seqlab._io import fsync_dir, read_json_file, replace_atomically
 from seqlab.errors import CheckpointError, OutputError, ValidationError
 
 __all__ = ["CHECKPOINT_FORMAT", "checkpoint_folder", "changed_settings", "split_tensors", "join_tensors", "write_checkpoint",
@@ -116,23 +115,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync(path: str | Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
 def _replace_into(folder: Path, name: str, write: Any) -> None:
-    """``write(temporary)``, flushed, then renamed to `name`; a failure is an `OSError`
-    naming the file (safetensors reports one as a SafetensorError with an OS error code)."""
-    temporary = None
+    """``write(temporary)``, flushed, then renamed to `name` (`replace_atomically`); a
+    failure is an `OSError` naming the file (safetensors reports one as a SafetensorError with an OS error code)."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-        os.close(handle)
-        write(temporary)
-        _fsync(temporary)
-        os.chmod(temporary, umask_mode())  # as open() would make it, not mkstemp's 0600
-        os.replace(temporary, folder / name)
-        temporary = None
+        replace_atomically(folder / name, write)
     except (OSError, SafetensorError) as error:
         code = getattr(error, "errno", None)
         found = re.search(r"os error (\d+)", str(error))
@@ -140,9 +127,6 @@ def _replace_into(folder: Path, name: str, write: Any) -> None:
             code = int(found.group(1))
         why = os.strerror(code) if code else (getattr(error, "strerror", None) or str(error))
         raise OSError(code or 0, why, str(folder / name)) from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
 
 
 WRITE_ATTEMPTS = 3
