@@ -164,3 +164,13 @@ def test_members_must_share_all_settings_but_seed_rate_and_epochs():
     x, y = np.zeros((6, 3, 1), np.float32), np.zeros((6, 2, 1), np.float32)
     trainers = train_members(encoder, [0, 1], x, y, epochs=1, batch_size=3)
     assert [len(t.history_) for t in trainers] == [1, 1]  # trained one at a time instead
+
+
+@pytest.mark.parametrize("samples, split", [(40, 0.99), (1, 0.9)])
+def test_a_validation_split_that_leaves_nothing_to_train_on_is_refused(samples, split):
+    # It trained every member on zero samples and reported a loss of 0.0.
+    x = np.zeros((samples, 5, 2), dtype=np.float32)
+    with pytest.raises(ValidationError, match=r"'validation_split' parameter of "
+                                              r"BatchedTrainer\.fit .* leaves none to train on"):
+        BatchedTrainer(ModelSpec(2, 1, units=[4]), [0, 1]).fit(
+            x, np.zeros(samples), epochs=1, validation_split=split)

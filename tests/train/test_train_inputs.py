@@ -82,3 +82,36 @@ def test_a_generator_feeds_one_epoch_and_bad_batches_are_named():
     bad[2, 1, 0] = np.nan
     with pytest.raises(ValidationError, match="x of batch 1"):
         trainer.fit([pairs[0], (bad, TARGET[:8])], verbose=0)
+
+
+@pytest.mark.parametrize("task, outputs, bad, message", [
+    ("multiclass", 3, 5, r"`y` holds the class id 5, but the model has 3 classes: ids run "
+                         r"from 0 to 2\."),
+    ("multiclass", 3, -1, r"the class id -1, but the model has 3 classes"),
+    ("multiclass", 3, 2.5, r"the class id 2\.5; class ids are whole numbers from 0 to 2\."),
+    ("binary", 1, 2.0, r"`y` holds 2\.0; a binary task's targets are 0 or 1"),
+    ("binary", 1, -1.0, r"`y` holds -1\.0; a binary task's targets"),
+])
+def test_targets_outside_the_tasks_range_are_refused_before_training(task, outputs, bad,
+                                                                      message):
+    # An id past the classes was torch's IndexError 'Target 5 is out of bounds' mid-epoch;
+    # 2.5 was cast to class 2, and binary targets of 2 or -1 trained without a word.
+    from seqlab.train.batched import BatchedTrainer
+
+    x = rng.normal(size=(12, 4, 2)).astype(np.float32)
+    y = np.r_[np.zeros(11, dtype=type(bad)), bad]
+    spec = ModelSpec(2, outputs, units=[4], task=task)
+    with pytest.raises(ValidationError, match=message):
+        Trainer(build(spec, seed=0)).fit(x, y, epochs=1, verbose=0)
+    with pytest.raises(ValidationError, match=message):
+        BatchedTrainer(spec, [0, 1]).fit(x, y, epochs=1)
+
+
+def test_targets_in_range_still_train():
+    x = rng.normal(size=(12, 4, 2)).astype(np.float32)
+    ids = np.arange(12) % 3
+    for y in (ids, ids.astype(float), np.eye(3)[ids]):  # ids, whole floats, one-hot rows
+        Trainer(build(ModelSpec(2, 3, units=[4], task="multiclass"), seed=0)).fit(
+            x, y, epochs=1, verbose=0)
+    Trainer(build(ModelSpec(2, 1, units=[4], task="binary"), seed=0)).fit(
+        x, np.linspace(0, 1, 12), epochs=1, verbose=0)  # soft targets

@@ -268,7 +268,13 @@ class BatchedTrainer:
         xs, x_per = self._member_data(x, "x")
         ys, y_per = self._member_data(y, "y", xs, x_per)
         if validation_data is None and validation_split > 0:
-            n_val = max(1, int(round(xs.shape[int(x_per)] * validation_split)))
+            samples = xs.shape[int(x_per)]
+            n_val = max(1, int(round(samples * validation_split)))
+            if n_val >= samples:
+                raise ValidationError(
+                    f"The 'validation_split' parameter of {owner} ({validation_split}) holds "
+                    f"out {n_val} of {samples} sample(s) and leaves none to train on; pass "
+                    f"more samples or a smaller split.")
             cut = (slice(None),) * int(x_per)
             validation_data = (xs[(*cut, slice(-n_val, None))], ys[(*cut, slice(-n_val, None))])
             val_per = (x_per, y_per)

@@ -752,10 +752,37 @@ class Trainer:
             check_finite("y", array)
             target = torch.as_tensor(array, dtype=torch.float32, device=self.device)
         if check_shape:
-            self._check_target_shape(x, target)
+            classes = self._check_target_shape(x, target)
+            self._check_target_values(array, classes)
         return target
 
-    def _check_target_shape(self, x: Column, y: Column) -> None:
+    def _check_target_values(self, array: np.ndarray, classes: int | None) -> None:
+        """Class ids (where `classes` is the model's count) must be whole numbers from 0 to
+        classes - 1, and a binary task's targets probabilities from 0 to 1: torch raises an
+        IndexError on the first out of range, casts 2.5 to 2, and trains on 2.0 or -1."""
+        if array.size == 0 or array.dtype.kind not in "iubf" or \
+                self.task not in ("multiclass", "binary"):
+            return
+        low, high = array.min().item(), array.max().item()
+        if self.task == "binary":
+            if low < 0 or high > 1:
+                bad = low if low < 0 else high
+                raise ValidationError(f"`y` holds {bad!r}; a binary task's targets are 0 or 1 "
+                                      f"(or probabilities between).")
+        elif classes is not None:
+            whole = array.dtype.kind in "iub" or bool(np.all(np.mod(array, 1) == 0))
+            if not whole:
+                bad = array.flat[int(np.flatnonzero(np.mod(array, 1) != 0)[0])].item()
+                raise ValidationError(f"`y` holds the class id {bad!r}; class ids are whole "
+                                      f"numbers from 0 to {classes - 1}.")
+            if low < 0 or high >= classes:
+                bad = low if low < 0 else high
+                raise ValidationError(f"`y` holds the class id {bad!r}, but the model has "
+                                      f"{classes} classes: ids run from 0 to {classes - 1}.")
+
+    def _check_target_shape(self, x: Column, y: Column) -> int | None:
+        """Refuse targets the model's outputs cannot be scored against; the number of
+        classes where `y` holds class ids (one per output row of a multiclass model)."""
         with torch.no_grad(), eval_mode(self.model):
             output = self.model(x[:1])[0]
         per_sample = output.shape[1:]
@@ -772,6 +799,9 @@ class Trainer:
                 + (" (class ids or one-hot rows are accepted)." if self.task == "multiclass"
                    else ".")
             )
+        if self.task == "multiclass" and target == tuple(per_sample[:-1]):
+            return int(per_sample[-1])
+        return None
 
     def _validation_pair(self, data: tuple[Any, Any]) -> tuple[Column, Column]:
         if not isinstance(data, (tuple, list)) or len(data) != 2:
