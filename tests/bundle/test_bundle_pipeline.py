@@ -83,3 +83,30 @@ def test_bad_orders_and_step_objects_are_refused():
         Pipeline([WindowStep(2), PadStep()])
     with pytest.raises(ValidationError, match="must be a Step"):
         Pipeline([lambda x: x])
+
+
+def test_columns_that_do_not_name_the_datas_features_are_refused_at_fit():
+    # A pipeline naming 2 columns was fitted on a 1-feature series; the bundle saved from it
+    # could then not be loaded ("its scaler was fitted on 1 feature(s)").
+    with pytest.raises(ValidationError, match=r"'columns' parameter of Pipeline names 2 "
+                                              r"column\(s\) \['a', 'b'\] but the data have 1"):
+        Pipeline([ScaleStep(), WindowStep(4)], columns=["a", "b"]).fit(np.arange(20.0))
+    fitted = Pipeline([ScaleStep(), WindowStep(4)], columns=["a", "b"]).fit(
+        np.c_[np.arange(20.0), np.arange(20.0)])
+    assert fitted.window.n_in == 4
+
+
+def test_save_refuses_a_pipeline_its_model_cannot_take_and_writes_nothing(tmp_path):
+    # save wrote it and only load refused it: the training was lost with the bundle.
+    from seqlab.bundle import load, save
+    from seqlab.errors import BundleError
+    from seqlab.models import ModelSpec, build
+
+    pipeline = Pipeline([ScaleStep(), WindowStep(4)]).fit(np.c_[np.arange(20.0),
+                                                                np.arange(20.0)])
+    with pytest.raises(BundleError, match=r"Nothing was saved: .* gives the model 2 "
+                                          r"feature\(s\) a step but the spec's input_size is 1"):
+        save(build(ModelSpec(1, 1, units=[4])), tmp_path / "b", pipeline=pipeline)
+    assert not (tmp_path / "b").exists()
+    save(build(ModelSpec(2, 2, units=[4], timesteps=4)), tmp_path / "b", pipeline=pipeline)
+    assert load(tmp_path / "b").pipeline.window.n_in == 4

@@ -28,9 +28,14 @@ from seqlab.bundle.files import (
 from seqlab.bundle.optim import check_optimizer_doc, check_optimizer_header, restore_optimizer
 from seqlab.bundle.predictor import Predictor
 from seqlab.bundle.saving import FILE_NAMES, FORMAT, FORMAT_VERSION
-from seqlab.bundle.schema import check_history, check_metadata, check_trainer_config
+from seqlab.bundle.schema import (
+    check_history,
+    check_metadata,
+    check_pipeline_fits,
+    check_trainer_config,
+)
 from seqlab.bundle.tensors import check_shapes, load_tensors, read_header
-from seqlab.data.pipeline import Pipeline, ScaleStep
+from seqlab.data.pipeline import Pipeline
 from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.models.building import build, check_model_size
 from seqlab.models.spec import ARCHITECTURES, ModelSpec
@@ -220,43 +225,6 @@ def _model(spec: ModelSpec, file: Path, limits: Limits) -> nn.Module:
     model.load_state_dict(tensors, strict=True)
     model.eval()
     return model
-
-
-def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
-    """Refuse a pipeline that would feed the model windows, features or ids of another
-    shape than its spec was built for."""
-    window = pipeline.window
-    if window is not None and spec.timesteps is not None and window.n_in != spec.timesteps:
-        raise BundleError(
-            f"{file}: the pipeline frames windows of n_in={window.n_in} steps but the spec's "
-            f"model takes timesteps={spec.timesteps}; the bundle is inconsistent.", file)
-    features = len(pipeline.columns) if pipeline.columns else None
-    for step in pipeline.steps:
-        fitted = getattr(getattr(step, "scaler_", None), "n_features_in_", None)
-        if isinstance(step, ScaleStep) and fitted is not None:
-            if features is not None and fitted != features:
-                raise BundleError(
-                    f"{file}: the pipeline names {features} column(s) {pipeline.columns} but "
-                    f"its scaler was fitted on {fitted} feature(s).", file)
-            features = fitted
-    if window is not None and features is not None and not spec.takes_ids:
-        per_step = features * (window.n_in if window.as_features else 1)
-        if per_step != spec.input_size:
-            raise BundleError(
-                f"{file}: the pipeline gives the model {per_step} feature(s) a step but the "
-                f"spec's input_size is {spec.input_size}; the bundle is inconsistent.", file)
-        one_head = spec.architecture != "encoder_decoder" and not spec.return_sequences
-        if spec.task == "regression" and one_head and window.n_out * features != spec.output_size:
-            raise BundleError(
-                f"{file}: the pipeline forecasts n_out={window.n_out} step(s) of {features} "
-                f"feature(s) but the spec's head has output_size={spec.output_size}.", file)
-    encoder = pipeline.encoder
-    if encoder is not None and encoder.is_fitted() and spec.takes_ids:
-        symbols = len(encoder.vocabulary_)
-        if symbols > spec.input_size:
-            raise BundleError(
-                f"{file}: the pipeline's vocabulary has {symbols} symbols but the spec's model "
-                f"takes ids below input_size={spec.input_size}.", file)
 
 
 def _parse(file: Path, limits: Limits, parse: Any, what: str) -> Any:

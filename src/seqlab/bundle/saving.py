@@ -16,7 +16,7 @@ from seqlab._io import check_output_path, read_json_file
 from seqlab.bundle import store
 from seqlab.bundle.files import sha256_of, to_plain_json, write_bytes, write_json
 from seqlab.bundle.optim import split_optimizer_state
-from seqlab.bundle.schema import check_metadata, check_trainer_config
+from seqlab.bundle.schema import check_metadata, check_pipeline_fits, check_trainer_config
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import BundleError, OutputError, SeqlabError, ValidationError
 from seqlab.models.spec import ModelSpec
@@ -41,7 +41,7 @@ FILE_NAMES = {
 """Role -> file name inside a bundle version folder."""
 
 
-def _pipeline_doc(pipeline: Any) -> dict[str, Any] | None:
+def _pipeline_doc(pipeline: Any, spec: ModelSpec, path: Path) -> dict[str, Any] | None:
     if pipeline is None:
         return None
     if isinstance(pipeline, dict):
@@ -53,6 +53,10 @@ def _pipeline_doc(pipeline: Any) -> dict[str, Any] | None:
         raise BundleError(
             f"The 'pipeline' parameter of save must be a seqlab Pipeline (or its to_dict()); got "
             f"{type(pipeline).__name__}. Custom preprocessing code cannot travel in a bundle.")
+    try:  # load would refuse it: save nothing rather than a bundle that cannot be read
+        check_pipeline_fits(spec, pipeline, path)
+    except BundleError as error:
+        raise BundleError(f"Nothing was saved: {error}", path) from None
     return to_plain_json(pipeline.to_dict(), "pipeline")
 
 
@@ -184,7 +188,7 @@ def save(
             f"weights with safetensors and rebuild it yourself.")
     spec_doc = to_plain_json(spec.validate().to_dict(), "spec")
     weights = {k: v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}
-    docs: dict[str, Any] = {"spec": spec_doc, "pipeline": _pipeline_doc(pipeline)}
+    docs: dict[str, Any] = {"spec": spec_doc, "pipeline": _pipeline_doc(pipeline, spec, Path(path))}
     if trainer_config is not None:
         if not isinstance(trainer_config, TrainerConfig):
             plain = to_plain_json(trainer_config, "trainer_config")

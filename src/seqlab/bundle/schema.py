@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._settings import declared
+from seqlab.data.pipeline import Pipeline, ScaleStep
 from seqlab.errors import BundleError, ValidationError
+from seqlab.models.spec import ModelSpec
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 
-__all__ = ["check_trainer_config", "check_history", "check_metadata", "trainer_config_of"]
+__all__ = ["check_trainer_config", "check_history", "check_metadata", "trainer_config_of",
+           "check_pipeline_fits"]
 
 
 def check_trainer_config(config: Any, path: Path | str) -> TrainerConfig:
@@ -73,3 +76,40 @@ def check_metadata(data: Any, where: str) -> dict[str, Any]:
 def trainer_config_of(trainer: Any, **fit_args: Any) -> TrainerConfig:
     """Kept for older callers: ``trainer.settings(**fit_args)``."""
     return trainer.settings(**fit_args)
+
+
+def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
+    """Refuse a pipeline that would feed the model windows, features or ids of another
+    shape than its spec was built for."""
+    window = pipeline.window
+    if window is not None and spec.timesteps is not None and window.n_in != spec.timesteps:
+        raise BundleError(
+            f"{file}: the pipeline frames windows of n_in={window.n_in} steps but the spec's "
+            f"model takes timesteps={spec.timesteps}; the bundle is inconsistent.", file)
+    features = len(pipeline.columns) if pipeline.columns else None
+    for step in pipeline.steps:
+        fitted = getattr(getattr(step, "scaler_", None), "n_features_in_", None)
+        if isinstance(step, ScaleStep) and fitted is not None:
+            if features is not None and fitted != features:
+                raise BundleError(
+                    f"{file}: the pipeline names {features} column(s) {pipeline.columns} but "
+                    f"its scaler was fitted on {fitted} feature(s).", file)
+            features = fitted
+    if window is not None and features is not None and not spec.takes_ids:
+        per_step = features * (window.n_in if window.as_features else 1)
+        if per_step != spec.input_size:
+            raise BundleError(
+                f"{file}: the pipeline gives the model {per_step} feature(s) a step but the "
+                f"spec's input_size is {spec.input_size}; the bundle is inconsistent.", file)
+        one_head = spec.architecture != "encoder_decoder" and not spec.return_sequences
+        if spec.task == "regression" and one_head and window.n_out * features != spec.output_size:
+            raise BundleError(
+                f"{file}: the pipeline forecasts n_out={window.n_out} step(s) of {features} "
+                f"feature(s) but the spec's head has output_size={spec.output_size}.", file)
+    encoder = pipeline.encoder
+    if encoder is not None and encoder.is_fitted() and spec.takes_ids:
+        symbols = len(encoder.vocabulary_)
+        if symbols > spec.input_size:
+            raise BundleError(
+                f"{file}: the pipeline's vocabulary has {symbols} symbols but the spec's model "
+                f"takes ids below input_size={spec.input_size}.", file)

@@ -501,7 +501,15 @@ class Pipeline:
     # ------------------------------------------------------------------------ API
     def fit(self, x: Any, y: Any = None) -> Pipeline:
         """Fit every step on training data `x` (and the label step on targets `y`)."""
-        sequences = self._apply_values(self._sequences(x), fit=True)
+        raw = self._sequences(x)
+        if self.columns is not None and self.mode != "sequences" and self.encoder is None:
+            features = 1 if raw[0].ndim < 2 else raw[0].shape[-1]
+            if features != len(self.columns):
+                raise ValidationError(
+                    f"The 'columns' parameter of Pipeline names {len(self.columns)} column(s) "
+                    f"{self.columns} but the data have {features} feature(s); name one "
+                    f"column per feature.")
+        sequences = self._apply_values(raw, fit=True)
         pad = self._find(PadStep)
         if pad is not None:
             pad.fit(sequences)
