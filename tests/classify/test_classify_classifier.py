@@ -1,6 +1,8 @@
 """SequenceClassifier learns from variable-length sequences, chooses by validation, scores,
 and saves to JSON + safetensors that reload to the same predictions."""
 
+import re
+
 import numpy as np
 import pytest
 from classify_sequences import shapes
@@ -160,6 +162,10 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
     (lambda doc: doc.update(max_length=0), r"'max_length' is 0; expected a whole number"),
     (lambda doc: doc.update(scale=[0.0]), r"'scale' finite numbers above 0"),
     (lambda doc: doc.update(fit_seconds=-1), r"'fit_seconds' is -1; expected a number"),
+    (lambda doc: doc.update(classes=["bump", "bump"]), r"'classes' names a class twice"),
+    (lambda doc: doc.update(classes=["bump", 1]), r"'classes' must list .* all of one kind"),
+    (lambda doc: doc.update(validation_accuracy={"rocket": "abc"}),
+     r"'validation_accuracy' must map models to accuracies"),
     (lambda doc: doc.update(fit_seconds="1.5"), r"'fit_seconds' is '1.5'; expected a number"),
 ])
 def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_path, change,
@@ -198,3 +204,63 @@ def test_a_reloaded_classifier_describes_its_fit_time_and_an_older_bundle_leaves
     del doc["fit_seconds"]
     document.write_text(json.dumps(doc))
     assert "fit_seconds" not in load(tmp_path / "c").describe()
+
+
+def test_a_classifier_whose_weights_hold_nan_is_refused_on_load(tmp_path):
+    # It loaded and predicted NaN probabilities, every sequence the first class.
+    from safetensors.torch import load_file, save_file
+
+    x, y = shapes(4, seed=3, low=16, high=20)
+    save(SequenceClassifier("rocket", features=500, members=1).fit(x, y), tmp_path / "c")
+    weights = next((tmp_path / "c").rglob("weights.safetensors"))
+    tensors = load_file(weights)
+    name = next(k for k, v in tensors.items() if v.is_floating_point() and v.numel() > 1)
+    tensors[name].view(-1)[0] = float("nan")
+    save_file(tensors, weights)
+    with pytest.raises(BundleError, match=rf"the weights {re.escape(name)} hold NaN or "
+                                          r"infinite values"):
+        load(tmp_path / "c")
+
+
+def test_boolean_labels_round_trip_through_a_bundle(tmp_path):
+    # fit took True/False labels, save wrote them, and load refused the bundle it wrote.
+    x, y = shapes(4, seed=4, low=16, high=20)
+    flags = [tag == "bump" for tag in y]
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, flags)
+    save(fitted, tmp_path / "c")
+    loaded = load(tmp_path / "c")
+    assert loaded.classes_.tolist() == [False, True]
+    assert loaded.predict(x).tolist() == fitted.predict(x).tolist()
+    assert {type(v) for v in loaded.predict(x).tolist()} == {bool}
+
+
+@pytest.mark.parametrize("labels, message", [
+    (lambda y: [1 if t == "bump" else t for t in y], r"`y` mixes labels of 2 types \(.*int 1"),
+    (lambda y: [None if t == "bump" else t for t in y], r"`y` holds a missing label \(None\)"),
+    (lambda y: np.array([float("nan") if t == "bump" else t for t in y], dtype=object),
+     r"`y` holds a missing label \(nan\)"),
+    (lambda y: [[t] for t in y[:-1]] + [[y[-1], y[-1]]], r"a label of type list"),
+])
+def test_labels_of_mixed_or_missing_kinds_are_refused(labels, message):
+    # 1 beside 'a' became the class '1'; None became a class named 'None'.
+    x, y = shapes(4, seed=5, low=16, high=20)
+    with pytest.raises(ValidationError, match=message):
+        SequenceClassifier("rocket", features=500, members=1).fit(x, labels(list(y)))
+
+
+def test_integer_labels_given_as_objects_stay_integers():
+    x, y = shapes(4, seed=6, low=16, high=20)
+    codes = np.array([{"bump": 3, "dip": 10, "wiggle": 7}[t] for t in y], dtype=object)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, codes)
+    assert fitted.classes_.tolist() == [3, 7, 10] and fitted.classes_.dtype.kind == "i"
+
+
+@pytest.mark.parametrize("shape", [(0, 15, 2), (4, 0, 2), (4, 15, 0)])
+def test_empty_arrays_are_refused_naming_their_shape(shape):
+    # predict on (0, 15, 2) was numpy's 'zero-size array to reduction operation maximum';
+    # fit on (20, 0, 2) a torch RuntimeError after numpy warnings.
+    x, y = shapes(4, seed=7, low=16, high=20)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    with pytest.raises(ValidationError, match=rf"`X` has shape \({shape[0]}, {shape[1]}, "
+                                              rf"{shape[2]}\); expected at least one sequence"):
+        fitted.predict(np.zeros(shape))

@@ -36,6 +36,41 @@ TRUNCATING = ("post", "pre")
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 
+def _one_kind(values: list[Any]) -> np.ndarray:
+    """Labels given as objects (a list mixing types, a pandas object column) as one array
+    of strings, integers, whole numbers or booleans: a missing label (None, NaN, pandas'
+    NA) and a mix of strings and numbers are refused, where `np.asarray(..).astype(str)`
+    made None a class and 1 the string '1'."""
+    def kind(value: Any) -> type:
+        if isinstance(value, (bool, np.bool_)):
+            return bool
+        if isinstance(value, (int, np.integer)):
+            return int
+        if isinstance(value, (float, np.floating)):
+            return float
+        return str if isinstance(value, str) else type(value)
+    for i, value in enumerate(values):
+        if value is None or (kind(value) is float and not np.isfinite(value)) or \
+                type(value).__name__ in ("NAType", "NaTType"):
+            raise ValidationError(f"`y` holds a missing label ({value!r}) at position {i}; "
+                                  f"every sequence needs its class.")
+    kinds = {kind(v) for v in values}
+    if kinds <= {int, float}:
+        return np.asarray(values, dtype=np.float64 if float in kinds else np.int64)
+    if len(kinds) == 1 and kinds <= {str, bool}:
+        return np.asarray(values, dtype=str if kinds == {str} else bool)
+    strange = next((v for v in values if kind(v) not in (str, int, float, bool)), None)
+    if strange is not None:
+        raise ValidationError(f"`y` holds a label of type {type(strange).__name__} "
+                              f"({strange!r:.40}); labels are strings, integers or booleans.")
+    examples = {}
+    for value in values:
+        examples.setdefault(kind(value).__name__, value)
+    raise ValidationError(f"`y` mixes labels of {len(examples)} types "
+                          f"({', '.join(f'{k} {v!r}' for k, v in examples.items())}); labels "
+                          f"are all strings, all integers or all booleans.")
+
+
 def _label_order(label: Any) -> tuple[int, Any]:
     """Labels in order: numbers written as text ("2" before "10") by value, then the rest
     as text."""
@@ -195,6 +230,9 @@ class SequenceClassifier:
             if x.ndim != 3:
                 raise ValidationError(f"`{what}` must be (sequences, steps, channels) or "
                                       f"(sequences, steps); got shape {x.shape}.")
+            if 0 in x.shape:
+                raise ValidationError(f"`{what}` has shape {x.shape}; expected at least one "
+                                      f"sequence of at least one step and one channel.")
             return "values", [np.asarray(s, dtype=np.float64) for s in x]
         items = list(x)
         if not items:
@@ -211,9 +249,10 @@ class SequenceClassifier:
                                       f"or strings for text.") from None
             if array.ndim == 1:
                 array = array[:, None]
-            if array.ndim != 2 or len(array) == 0:
+            if array.ndim != 2 or 0 in array.shape:
                 raise ValidationError(f"`{what}`: sequence {i} has shape {array.shape}; "
-                                      f"expected (steps, channels) with at least one step.")
+                                      f"expected (steps, channels) with at least one step "
+                                      f"and one channel.")
             out.append(array)
         return "values", out
 
@@ -254,17 +293,18 @@ class SequenceClassifier:
         return batch, lengths
 
     def _labels(self, y: Any, n: int) -> np.ndarray:
-        labels = np.asarray(y)
+        # a list keeps each label's own type: np.asarray([1, 'a']) would make 1 the string '1'
+        labels = np.asarray(y, dtype=object) if isinstance(y, (list, tuple)) else np.asarray(y)
         if labels.ndim != 1 or len(labels) != n:
             raise ValidationError(f"`y` must hold one label per sequence: {n} sequence(s), "
                                   f"but y has shape {labels.shape}.")
+        if labels.dtype.kind == "O":
+            labels = _one_kind(labels.tolist())
         if labels.dtype.kind == "f":
             if not np.isfinite(labels).all() or (labels != np.round(labels)).any():
                 raise ValidationError("`y` holds non-integer or missing numbers; labels are "
                                       "strings or integers.")
             labels = labels.astype(np.int64)
-        if labels.dtype.kind == "O":
-            labels = labels.astype(str)
         return labels
 
     # ------------------------------------------------------------------------ fit
@@ -482,7 +522,8 @@ class SequenceClassifier:
         return np.mean([self._network_proba(m, x) for m in members], axis=0)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most likely class of each sequence (labels as given to `fit`)."""
+        """The most likely class of each sequence (labels as given to `fit`; whole numbers
+        given as floats come back as integers)."""
         probabilities = self.predict_proba(X)
         return self.classes_[probabilities.argmax(1)]
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 from safetensors.torch import save as tensors_to_bytes
 
 from seqlab.bundle import store
@@ -141,9 +142,13 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     classifier = SequenceClassifier(**params)
     classifier.check_params()
     classes = _field(doc, "classes", list, file)
-    if len(classes) < 2 or not all(isinstance(c, (str, int)) and not isinstance(c, bool)
-                                   for c in classes):
-        raise BundleError(f"{file}: 'classes' must list two or more strings or integers.", file)
+    kinds = {bool if isinstance(c, bool) else int if isinstance(c, int) else
+             str if isinstance(c, str) else None for c in classes}
+    if len(classes) < 2 or len(kinds) != 1 or None in kinds:
+        raise BundleError(f"{file}: 'classes' must list two or more strings, integers or "
+                          f"booleans, all of one kind.", file)
+    if len(set(classes)) < len(classes):
+        raise BundleError(f"{file}: 'classes' names a class twice ({classes!r:.80}).", file)
     classifier.classes_ = np.array(classes)
     classifier.kind_ = _field(doc, "kind", str, file)
     if classifier.kind_ not in ("values", "text"):
@@ -179,8 +184,12 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
         raise BundleError(f"{file}: 'chosen' is {chosen!r}; expected one of "
                           f"{', '.join(MODELS[1:])}.", file)
     classifier.model_ = chosen
-    classifier.validation_scores_ = {str(k): float(v) for k, v in
-                                     _field(doc, "validation_accuracy", dict, file).items()}
+    scores = _field(doc, "validation_accuracy", dict, file)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+               for v in scores.values()):
+        raise BundleError(f"{file}: 'validation_accuracy' must map models to accuracies "
+                          f"from 0 to 1 (got {scores!r:.60}).", file)
+    classifier.validation_scores_ = {str(k): float(v) for k, v in scores.items()}
     classifier.reader_ = _field(doc, "reader", dict, file)
     if "fit_seconds" in doc:  # optional: older bundles did not record it
         seconds = doc["fit_seconds"]
@@ -193,6 +202,11 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     if not 1 <= len(members) <= 20 or not all(isinstance(m, dict) for m in members):
         raise BundleError(f"{file}: 'members' must list 1 to 20 model descriptions.", file)
     tensors = load_tensors(member_path(root, WEIGHTS, "weights"), limits)
+    broken = sorted(k for k, v in tensors.items()
+                    if v.is_floating_point() and not bool(torch.isfinite(v).all()))
+    if broken:  # every prediction would be NaN, every class the first
+        raise BundleError(f"{root}: the weights {', '.join(broken[:3])} hold NaN or infinite "
+                          f"values; the bundle is damaged.", root)
     classifier.members_ = []
     for i, estimator in enumerate(members):
         mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
