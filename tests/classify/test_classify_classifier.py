@@ -264,3 +264,14 @@ def test_empty_arrays_are_refused_naming_their_shape(shape):
     with pytest.raises(ValidationError, match=rf"`X` has shape \({shape[0]}, {shape[1]}, "
                                               rf"{shape[2]}\); expected at least one sequence"):
         fitted.predict(np.zeros(shape))
+
+
+def test_numpy_numbers_as_settings_save_and_reload(tmp_path):
+    # SequenceClassifier(seed=np.int64(3)) fitted, then save raised json's TypeError.
+    x, y = shapes(4, seed=8, low=16, high=20)
+    fitted = SequenceClassifier("rocket", features=500, members=np.int64(1),
+                                seed=np.int64(3)).fit(x, y)
+    save(fitted, tmp_path / "c")
+    loaded = load(tmp_path / "c")
+    assert loaded.seed == 3 and type(loaded.seed) is int
+    np.testing.assert_array_equal(loaded.predict_proba(x), fitted.predict_proba(x))

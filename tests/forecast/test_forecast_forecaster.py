@@ -575,3 +575,18 @@ def test_periods_are_dates_and_new_data_of_another_frequency_are_refused_as_such
     with pytest.raises(ValidationError, match=r"new data's dates follow 'QS.*', the fitted "
                                               r"data's 'MS'"):
         fitted.predict(data=quarterly)
+
+
+def test_a_horizon_past_the_last_date_pandas_holds_is_refused_before_fitting():
+    # predict(horizon=100_000) on monthly data was pandas' OutOfBoundsDatetime, and
+    # Forecaster(horizon=10**6).fit(...) the same after fitting every model.
+    series = pd.Series(np.arange(48.0) + 100, name="s",
+                       index=pd.date_range("2012-01-01", periods=48, freq="MS"))
+    fitted = Forecaster(horizon=3, methods=["naive"], workers=1).fit(series)
+    with pytest.raises(ValidationError, match=r"A horizon of 100000 steps of 'MS' after "
+                                              r"2015-12-01.* passes 2262-04-11"):
+        fitted.predict(horizon=100_000)
+    with pytest.raises(ValidationError, match=r"A horizon of 5000 steps of 'MS'"):
+        Forecaster(horizon=5000, methods=["naive", "ets"], workers=1).fit(series)
+    steps = pd.Series(np.arange(48.0))
+    assert len(Forecaster(horizon=3, methods=["naive"]).fit(steps).predict(horizon=5000)) == 5000

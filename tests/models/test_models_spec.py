@@ -380,3 +380,20 @@ def test_a_state_for_the_wrong_number_of_layers_is_an_error():
     _, state = model(torch.randn(3, 2, 2))
     with pytest.raises(ValueError, match="zip"):
         model(torch.randn(3, 2, 2), state[:1])  # would silently skip the second layer
+
+
+def test_numpy_numbers_are_taken_as_pythons():
+    # Sizes computed from arrays passed validate() and then failed: torch refused
+    # units=[np.int64(4)] ('hidden_size should be of type int') and to_json np.int64(3).
+    import json
+
+    import numpy as np
+
+    spec = ModelSpec(np.int64(2), np.int64(3), units=[np.int64(4)], task="multiclass",
+                     dropout=np.float32(0.25), bidirectional=np.bool_(True))
+    assert json.loads(spec.to_json())["units"] == [4]
+    assert type(spec.input_size) is int and type(spec.dropout) is float
+    assert type(spec.bidirectional) is bool
+    assert build(spec).spec == ModelSpec(2, 3, units=[4], task="multiclass", dropout=0.25,
+                                         bidirectional=True)
+    assert type(spec.replace(units=[np.int32(5)]).units[0]) is int

@@ -33,6 +33,7 @@ from seqlab.bundle.files import (
     Limits,
     member_path,
     read_json,
+    to_plain_json,
     write_bytes,
     write_json,
 )
@@ -99,6 +100,8 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
     }
     if math.isfinite(getattr(c, "fit_seconds_", math.nan)):
         doc["fit_seconds"] = round(c.fit_seconds_, 3)
+    doc = to_plain_json(doc, "classifier")  # numpy numbers (a seed of np.int64) as JSON's
+
     def write(folder: Path) -> None:
         write_json(folder / DOCUMENT, doc)
         write_bytes(folder / WEIGHTS, tensors_to_bytes(

@@ -1166,11 +1166,18 @@ def read_csv(path: str | Path, **options: Any) -> SeriesData:
 
 
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
-    """The `horizon` dates (or integer positions) after the end of `index`."""
+    """The `horizon` dates (or integer positions) after the end of `index`; a
+    `ValidationError` where they pass the last date pandas can hold (2262-04-11)."""
     if freq is None:
         last = int(index[-1]) if len(index) else -1
         return pd.RangeIndex(last + 1, last + 1 + horizon)
-    return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
+    try:
+        return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise ValidationError(
+            f"A horizon of {horizon} steps of {freq!r} after {index[-1]} passes "
+            f"{pd.Timestamp.max.date()}, the last date pandas can hold; forecast fewer "
+            f"steps.") from None
 
 
 # -- inputs known ahead ------------------------------------------------------------------

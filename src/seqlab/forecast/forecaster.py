@@ -509,6 +509,8 @@ class Forecaster:
         self.check_params()
         sd = self._read(data)
         H, m = self.horizon, sd.season_length
+        latest = max(sd.names, key=lambda name: sd.series(name).index[-1])
+        future_index(sd.series(latest).index, sd.freq, H)  # dates pandas can hold, before fitting
         series = {name: sd.series(name).to_numpy(float) for name in sd.names}
         future = self._future(sd, future_source, H)
         self.future_names_ = [] if future is None else list(future.names)

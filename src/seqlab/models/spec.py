@@ -30,6 +30,12 @@ MAX_WIDTH = 2**24
 model as a whole is bounded by `seqlab.models.build`'s parameter limit."""
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds; anything else as it is."""
+    return value.item() if type(value).__module__ == "numpy" and hasattr(value, "item") and \
+        getattr(value, "ndim", None) == 0 else value
+
+
 @dataclass
 class ModelSpec:
     """Everything needed to build a model, as JSON-plain values.
@@ -124,6 +130,16 @@ class ModelSpec:
     pool_size: int = 2
     decoder_units: list[int] = field(default_factory=list)
     output_steps: int | None = None
+
+    def __post_init__(self) -> None:
+        # numpy numbers (a size computed from an array's shape) as Python's: torch's layers
+        # refuse np.int64 sizes and json cannot write them.
+        for spec_field in dataclasses.fields(self):
+            value = getattr(self, spec_field.name)
+            if isinstance(value, list):
+                setattr(self, spec_field.name, [_plain(v) for v in value])
+            else:
+                setattr(self, spec_field.name, _plain(value))
 
     def validate(self) -> ModelSpec:
         """Check every field; raise ValidationError naming the first bad one. Returns self."""
