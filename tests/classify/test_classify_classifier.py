@@ -275,3 +275,15 @@ def test_numpy_numbers_as_settings_save_and_reload(tmp_path):
     loaded = load(tmp_path / "c")
     assert loaded.seed == 3 and type(loaded.seed) is int
     np.testing.assert_array_equal(loaded.predict_proba(x), fitted.predict_proba(x))
+
+
+def test_a_data_frame_is_a_sequence_per_row():
+    # Iterated, a DataFrame gave its column names: "15 sequence(s), but y has shape (20,)".
+    import pandas as pd
+
+    x, y = shapes(4, seed=9, low=16, high=16)
+    frame = pd.DataFrame(np.stack([s[:, 0] for s in x]),
+                         columns=[f"t{i}" for i in range(16)])
+    by_frame = SequenceClassifier("rocket", features=500, members=1).fit(frame, y)
+    by_array = SequenceClassifier("rocket", features=500, members=1).fit(frame.to_numpy(), y)
+    np.testing.assert_array_equal(by_frame.predict_proba(frame), by_array.predict_proba(x))

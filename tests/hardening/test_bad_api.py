@@ -5,17 +5,20 @@ was expected, never a bare TypeError, ValueError, KeyError or a torch internal e
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hardening_support import sine
 
 from seqlab.bundle import load, save
-from seqlab.data import MinMaxScaler, StandardScaler, windows
+from seqlab.data import MinMaxScaler, StandardScaler, series_to_supervised, windows
 from seqlab.errors import BundleError, SeqlabError, ValidationError
+from seqlab.forecast import backtest
 from seqlab.generate.sampling import generate_ids
-from seqlab.lifecycle import ForecastConfig
+from seqlab.lifecycle import ForecastConfig, update
 from seqlab.models import ModelSpec, build
 from seqlab.recipes.text_training import TextTrainingConfig
 from seqlab.train import Trainer
+from seqlab.train.batched import BatchedTrainer
 
 
 def _model():
@@ -89,7 +92,48 @@ CASES = {
     "forecast-config-seed": (lambda: ForecastConfig(seed=10**30).validate(), r"'seed'"),
     "forecast-config-unknown": (lambda: ForecastConfig.from_dict({"epoch": 3}),
                                 r"Unknown forecaster setting\(s\) \['epoch'\]"),
+    # Each of the following was a raw TypeError, ValueError, IndexError or AttributeError,
+    # or (where said) a bad value taken silently.
+    "forecast-config-of-none": (lambda: ForecastConfig.from_dict(None),
+                                r"ForecastConfig.from_dict takes a dict of settings; got "
+                                r"NoneType"),
+    "spec-from-bad-json": (lambda: ModelSpec.from_json("{bad"),
+                           r"could not read the text as JSON"),
+    "spec-from-json-none": (lambda: ModelSpec.from_json(None), r"reads a JSON text; got NoneType"),
+    "spec-replace-unknown": (lambda: ModelSpec(1, 1).replace(foo=1),
+                             r"Unknown ModelSpec field\(s\) \['foo'\]"),
+    "supervised-dropnan-word": (lambda: series_to_supervised([1.0, 2.0, 3.0], dropnan="no"),
+                                r"'dropnan' parameter of series_to_supervised must be True or "
+                                r"False"),  # was taken as True
+    "generate-unknown-id": (lambda: generate_ids(_id_model(), [999], 3),
+                            r"The prime holds the id 999; this model's ids run from 0 to 4"),
+    "generate-window-negative": (lambda: generate_ids(_id_model(), [1], 3, window=-1),
+                                 r"'window' parameter of generate_ids"),  # was taken
+    "generate-from-values-model": (lambda: generate_ids(_model(), [0], 3),
+                                   r"needs a model that takes symbol ids"),
+    "batched-float-seeds": (lambda: BatchedTrainer(ModelSpec(1, 1), [1.9, 2.9]),
+                            r"'seed' parameter of BatchedTrainer .* Got 1.9"),  # became 1, 2
+    "batched-one-seed-not-a-list": (lambda: BatchedTrainer(ModelSpec(1, 1), 3),
+                                    r"'seeds' parameter of BatchedTrainer must be a list"),
+    "batched-config-dict": (lambda: BatchedTrainer(ModelSpec(1, 1), [0, 1], {"lr": 0.1}),
+                            r"'config' parameter of BatchedTrainer must be a TrainerConfig"),
+    "batched-epochs-string": (lambda: BatchedTrainer(ModelSpec(1, 1, units=[4]), [0]).fit(
+        *_xy(), epochs="12"), r"'epochs' parameter of BatchedTrainer.fit .* Got '12'"),
+    "batched-batch-size-zero": (lambda: BatchedTrainer(ModelSpec(1, 1, units=[4]), [0]).fit(
+        *_xy(), epochs=1, batch_size=0), r"'batch_size' parameter of BatchedTrainer.fit"),
+    "evaluate-batch-size-zero": (lambda: Trainer(_model()).evaluate(*_xy(), batch_size=0),
+                                 r"'batch_size' parameter of Trainer.evaluate"),  # ran with 32
+    "backtest-methods-string": (lambda: backtest(pd.Series(sine(30)), 3, 2, methods="naive"),
+                                r"got the string 'naive' \(write \['naive'\]\)"),
+    "update-strategies-string": (lambda: update("nowhere", sine(30), sine(30),
+                                                strategies="fresh-new"),
+                                 r"'strategies' parameter of update must be a list"),
 }
+
+
+def _id_model():
+    return build(ModelSpec(5, 5, units=[4], frontend="embedding", embedding_dim=3,
+                           task="multiclass"), seed=0)
 
 
 @pytest.mark.parametrize("call,message", CASES.values(), ids=CASES)
@@ -118,6 +162,10 @@ def test_predictor_refuses_nan_and_inf_as_training_does(series_bundle):
         with pytest.raises(ValidationError, match=r"`data` contains NaN or infinity \(first at "
                                                   r"index \(7,\)"):
             predictor.predict(series)
+        # A pandas Series was told its values 'scale to values beyond float32'.
+        with pytest.raises(ValidationError, match=r"`data` contains NaN or infinity \(first at "
+                                                  r"index \(7,\)"):
+            predictor.predict(pd.Series(series))
     with pytest.raises(ValidationError, match="scale to values beyond float32"):
         predictor.predict(sine(20) * 1e39)
 

@@ -115,3 +115,18 @@ def test_targets_in_range_still_train():
             x, y, epochs=1, verbose=0)
     Trainer(build(ModelSpec(2, 1, units=[4], task="binary"), seed=0)).fit(
         x, np.linspace(0, 1, 12), epochs=1, verbose=0)  # soft targets
+
+
+def test_targets_beyond_float32_are_refused_as_the_inputs_are():
+    # They became infinite in float32 and training stopped with TrainingDivergedError,
+    # advising a lower learning rate.
+    x = rng.normal(size=(12, 4, 2)).astype(np.float32)
+    with pytest.raises(ValidationError, match=r"`y` holds values beyond what float32 holds "
+                                              r"\(largest 1e\+300\); rescale it first"):
+        Trainer(build(ModelSpec(2, 1, units=[4]), seed=0)).fit(x, np.full(12, 1e300), epochs=1,
+                                                              verbose=0)
+    y = np.zeros(12)
+    y[3] = np.nan
+    with pytest.raises(ValidationError, match=r"`y` contains NaN or infinity \(first at index "
+                                              r"\(3,\)"):
+        Trainer(build(ModelSpec(2, 1, units=[4]), seed=0)).fit(x, y, epochs=1, verbose=0)

@@ -47,8 +47,9 @@ class Predictor:
     def transform(self, data: Any) -> np.ndarray:
         """The model inputs the pipeline makes of raw `data`; NaN or infinity in the data
         (or in what scaling makes of it) is refused, as training refuses it."""
-        if isinstance(data, (np.ndarray, list, tuple)) and self.pipeline.mode != "sequences":
-            raw = np.asarray(data)
+        if self.pipeline.mode != "sequences" and (
+                isinstance(data, (np.ndarray, list, tuple)) or hasattr(data, "to_numpy")):
+            raw = np.asarray(data.to_numpy() if hasattr(data, "to_numpy") else data)
             if raw.dtype.kind in "fc":
                 check_finite("data", raw)
         x = self.pipeline.transform(data)

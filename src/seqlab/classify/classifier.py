@@ -224,6 +224,8 @@ class SequenceClassifier:
     # --------------------------------------------------------------------- inputs
     def _sequences(self, x: Any, what: str) -> tuple[str, list[Any]]:
         """('values', [(steps, channels) float arrays]) or ('text', [strings])."""
+        if hasattr(x, "to_numpy") and getattr(x, "ndim", None) == 2:
+            x = x.to_numpy()  # a DataFrame: a row per sequence (iterating it gives its names)
         if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
             if x.ndim == 2:
                 x = x[:, :, None]

@@ -142,6 +142,9 @@ def series_to_supervised(
             f"series_to_supervised needs at least one column: n_in + n_out must be >= 1. "
             f"Got n_in={n_in}, n_out={n_out} instead."
         )
+    if not isinstance(dropnan, (bool, np.bool_)):
+        raise ValidationError(f"The 'dropnan' parameter of {owner} must be True or False. "
+                              f"Got {dropnan!r} instead.")
     arr = _as_series("data", data, owner)
     s2 = (arr[:, None] if arr.ndim == 1 else arr).astype(np.float64)
     n, n_vars = s2.shape
@@ -150,10 +153,11 @@ def series_to_supervised(
     columns: list[str] = []
     for j, shift in enumerate(shifts):
         block = values[:, j * n_vars : (j + 1) * n_vars]
-        # Column value at row r is data[r + shift] (pandas: df.shift(-shift)).
-        if shift < 0:
+        # Column value at row r is data[r + shift] (pandas: df.shift(-shift)); a shift as
+        # long as the series leaves the column empty.
+        if shift < 0 and -shift < n:
             block[-shift:] = s2[: n + shift]
-        else:
+        elif 0 <= shift < n:
             block[: n - shift] = s2[shift:]
         columns.extend(_lag_name(v + 1, shift) for v in range(n_vars))
     if dropnan:

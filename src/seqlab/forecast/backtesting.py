@@ -130,6 +130,10 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
     horizon = check_int("horizon", horizon, "backtest", low=1)
     origins = check_int("origins", origins, "backtest", low=1)
     step = horizon if step is None else check_int("step", step, "backtest", low=1)
+    if isinstance(methods, str):
+        raise ValidationError(f"The 'methods' parameter must be a list of methods among "
+                              f"{list(BACKTEST_METHODS)}; got the string {methods!r} (write "
+                              f"[{methods!r}]).")
     methods = list(DEFAULT_METHODS if methods is None else methods)
     unknown = [k for k in methods if k not in BACKTEST_METHODS]
     if unknown or not methods:

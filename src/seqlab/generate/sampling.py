@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -76,8 +77,21 @@ def generate_ids(
     length = check_int("length", length, "generate_ids", low=0)
     if seed is not None:
         check_seed(seed, "generate_ids")
+    if window is not None:
+        window = check_int("window", window, "generate_ids", low=1)
     if not prime:
         raise ValidationError("The prime text must hold at least one symbol.")
+    spec = getattr(model, "spec", None)
+    if spec is not None:
+        if not spec.takes_ids:
+            raise ValidationError(f"generate_ids needs a model that takes symbol ids (a "
+                                  f"'onehot' or 'embedding' frontend); this one takes "
+                                  f"{spec.input_size} real value(s) a step.")
+        bad = next((i for i in prime if not isinstance(i, (int, np.integer))
+                    or not 0 <= i < spec.input_size), None)
+        if bad is not None:
+            raise ValidationError(f"The prime holds the id {bad!r}; this model's ids run "
+                                  f"from 0 to {spec.input_size - 1}.")
     device = next(model.parameters()).device
     generator = torch.Generator(device="cpu")
     if seed is not None:

@@ -66,6 +66,9 @@ class ForecastConfig:
     def from_dict(cls, values: dict[str, Any]) -> ForecastConfig:
         """A config from plain values (dashes in keys read as underscores); unknown keys are
         an error naming the known ones."""
+        if not isinstance(values, dict):
+            raise ValidationError(f"ForecastConfig.from_dict takes a dict of settings; got "
+                                  f"{type(values).__name__}.")
         known = {f.name for f in dataclasses.fields(cls)}
         clean = {str(k).replace("-", "_"): v for k, v in values.items()}
         unknown = sorted(set(clean) - known)

@@ -166,6 +166,9 @@ def update(
     repeats = check_int("repeats", repeats, owner, low=1)
     check_float("lr_factor", lr_factor, owner, low=0.0, low_open=True)
     check_float("min_improvement", min_improvement, owner, low=0.0, high=0.99)
+    if isinstance(strategies, str) or not strategies:
+        raise ValidationError(f"The 'strategies' parameter of update must be a list of "
+                              f"strategies among {list(STRATEGIES)}; got {strategies!r}.")
     for name in strategies:
         if name not in STRATEGIES:
             raise ValidationError(f"Unknown update strategy {name!r}; known: {list(STRATEGIES)}.")

@@ -311,8 +311,21 @@ class ModelSpec:
     @classmethod
     def from_json(cls, text: str) -> ModelSpec:
         """Rebuild a spec from `to_json` output."""
-        return cls.from_dict(json.loads(text))
+        if not isinstance(text, (str, bytes, bytearray)):
+            raise ValidationError(f"ModelSpec.from_json reads a JSON text; got "
+                                  f"{type(text).__name__}.")
+        try:
+            config = json.loads(text)
+        except ValueError as error:
+            raise ValidationError(f"ModelSpec.from_json could not read the text as JSON: "
+                                  f"{error}.") from None
+        return cls.from_dict(config)
 
     def replace(self, **changes: Any) -> ModelSpec:
         """A copy with some fields changed (validated)."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValidationError(f"Unknown ModelSpec field(s) {unknown}. Known fields: "
+                                  f"{sorted(known)}.")
         return dataclasses.replace(self, **changes).validate()

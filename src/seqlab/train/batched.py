@@ -44,7 +44,7 @@ import torch
 from torch.func import vmap
 from torch.nn import functional as F
 
-from seqlab._validation import check_float, check_int
+from seqlab._validation import check_float, check_int, check_seed
 from seqlab.data.batching import minibatches, stateful_layout
 from seqlab.errors import TrainingDivergedError, ValidationError
 from seqlab.models.building import build, detach_state
@@ -150,10 +150,18 @@ class BatchedTrainer:
         if not isinstance(spec, ModelSpec):
             raise ValidationError(f"The 'spec' parameter of BatchedTrainer must be a "
                                   f"ModelSpec. Got {type(spec).__name__} instead.")
-        seeds = [int(s) for s in seeds]
+        if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (Sequence, np.ndarray)):
+            raise ValidationError(f"The 'seeds' parameter of BatchedTrainer must be a list of "
+                                  f"seeds, one per member; got {seeds!r:.40}.")
+        seeds = [check_seed(s, "BatchedTrainer") for s in seeds]
         if not seeds:
             raise ValidationError("The 'seeds' parameter of BatchedTrainer must name at least "
                                   "one seed. Got an empty list instead.")
+        given = list(config) if isinstance(config, Sequence) else [config]
+        if not all(c is None or isinstance(c, TrainerConfig) for c in given):
+            raise ValidationError(f"The 'config' parameter of BatchedTrainer must be a "
+                                  f"TrainerConfig or a list of them, one per seed; got "
+                                  f"{config!r:.60}.")
         configs = (list(config) if isinstance(config, Sequence)
                    else [config or TrainerConfig()] * len(seeds))
         if len(configs) != len(seeds):
@@ -244,14 +252,14 @@ class BatchedTrainer:
         shared = self.shared
         k_members = self.members
         owner = "BatchedTrainer.fit"
-        counts = (list(epochs) if isinstance(epochs, Sequence)
+        counts = (list(epochs) if isinstance(epochs, Sequence) and not isinstance(epochs, str)
                   else [epochs if epochs is not None else c.epochs or 1 for c in self.configs])
         counts = [check_int("epochs", e, owner, low=1) for e in counts]
         if len(counts) != k_members:
             raise ValidationError(f"The 'epochs' parameter of {owner} must be one count or "
                                   f"one per member ({k_members}); got {len(counts)}.")
-        batch_size = check_int("batch_size", batch_size or shared.batch_size or 32, owner,
-                               low=1)
+        batch_size = check_int("batch_size", shared.batch_size or 32 if batch_size is None
+                               else batch_size, owner, low=1)
         stateful = shared.stateful
         shuffle = shared.shuffle if shuffle is None else shuffle
         shuffle = (not stateful) if shuffle is None else shuffle
@@ -376,7 +384,8 @@ class BatchedTrainer:
         """Every member's loss and metrics on (x, y), without training, in one stacked
         forward pass a batch: what `Trainer.evaluate` returns for each member alone (to
         float rounding). `x` and `y` are one array each or one per member, as in `fit`."""
-        batch_size = check_int("batch_size", batch_size or 32, "BatchedTrainer.evaluate",
+        batch_size = check_int("batch_size", 32 if batch_size is None else batch_size,
+                               "BatchedTrainer.evaluate",
                                low=1)
         xs, x_per = self._member_data(x, "x")
         ys, y_per = self._member_data(y, "y", xs, x_per)

@@ -590,7 +590,8 @@ class Trainer:
         state is left untouched).
         """
         x = self._inputs(x, "x")
-        batch_size = check_int("batch_size", batch_size or 32, "Trainer.evaluate", low=1)
+        batch_size = check_int("batch_size", 32 if batch_size is None else batch_size,
+                               "Trainer.evaluate", low=1)
         return self._evaluate(x, self._targets(y, x), batch_size)
 
     @property
@@ -749,8 +750,12 @@ class Trainer:
             kind = torch.long if self.task == "multiclass" else torch.float32
             target = HostColumn(array, kind, self.device, "y")
         else:
-            check_finite("y", array)
             target = torch.as_tensor(array, dtype=torch.float32, device=self.device)
+            if not torch.isfinite(target).all():  # as for the inputs: one pass when sound
+                check_finite("y", array)
+                raise ValidationError(
+                    f"`y` holds values beyond what float32 holds (largest "
+                    f"{np.abs(array).max():.3g}); rescale it first.")
         if check_shape:
             classes = self._check_target_shape(x, target)
             self._check_target_values(array, classes)
