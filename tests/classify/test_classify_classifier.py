@@ -287,3 +287,10 @@ def test_a_data_frame_is_a_sequence_per_row():
     by_frame = SequenceClassifier("rocket", features=500, members=1).fit(frame, y)
     by_array = SequenceClassifier("rocket", features=500, members=1).fit(frame.to_numpy(), y)
     np.testing.assert_array_equal(by_frame.predict_proba(frame), by_array.predict_proba(x))
+
+
+def test_report_reads_sequences_from_a_generator():
+    # 'object of type generator has no len()'.
+    x, y = shapes(4, seed=10, low=16, high=20)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    assert fitted.report((s for s in x), y).accuracy == fitted.report(x, y).accuracy

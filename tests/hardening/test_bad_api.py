@@ -7,15 +7,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from hardening_support import sine
 
 from seqlab.bundle import load, save
-from seqlab.data import MinMaxScaler, StandardScaler, series_to_supervised, windows
+from seqlab.classify import SequenceClassifier
+from seqlab.data import (
+    MinMaxScaler,
+    ScaleStep,
+    StandardScaler,
+    pad_sequences,
+    series_to_supervised,
+    windows,
+)
 from seqlab.errors import BundleError, SeqlabError, ValidationError
+from seqlab.evaluate import summarize
 from seqlab.forecast import backtest
-from seqlab.generate.sampling import generate_ids
-from seqlab.lifecycle import ForecastConfig, update
-from seqlab.models import ModelSpec, build
+from seqlab.generate.sampling import generate_ids, sample_next
+from seqlab.lifecycle import ForecastConfig, train_forecaster, update
+from seqlab.models import ModelSpec, build, summary
 from seqlab.recipes.text_training import TextTrainingConfig
 from seqlab.train import Trainer
 from seqlab.train.batched import BatchedTrainer
@@ -128,6 +138,29 @@ CASES = {
     "update-strategies-string": (lambda: update("nowhere", sine(30), sine(30),
                                                 strategies="fresh-new"),
                                  r"'strategies' parameter of update must be a list"),
+    "pad-symbols": (lambda: pad_sequences([["a", "b"], ["c"]]),
+                    r"Element 0 of `sequences` passed to pad_sequences holds <U1 values"),
+    "pad-value-word": (lambda: pad_sequences([[1, 2], [3]], value="x"),
+                       r"'value' parameter of pad_sequences must be a number"),
+    "scale-step-range-words": (lambda: ScaleStep(feature_range=("a", "b")),
+                               r"'feature_range' parameter of ScaleStep"),
+    "scale-step-range-string": (lambda: ScaleStep(feature_range="ab"),
+                                r"'feature_range' parameter of ScaleStep"),  # was taken
+    "scaler-unknown-param": (lambda: MinMaxScaler.from_dict(
+        {"type": "MinMaxScaler", "params": {"foo": 1}}), r"'params' must be a dict of "
+                                                         r"\['feature_range'\]"),
+    "scaler-with-mean-word": (lambda: StandardScaler(with_mean="no"),
+                              r"'with_mean' parameter of StandardScaler"),  # was taken as True
+    "summary-of-a-number": (lambda: summary(5), r"summary takes a model .* got int"),
+    "set-other-weights": (lambda: Trainer(_model()).set_weights({"a": np.zeros(1)}),
+                          r"The weights are not this model's: missing .* unknown \['a'\]"),
+    "classifier-log-number": (lambda: SequenceClassifier(log=5).check_params(),
+                              r"'log' parameter of SequenceClassifier must be a function"),
+    "summarize-words": (lambda: summarize(["a"]), r"`scores` must be one or more finite"),
+    "sample-no-logits": (lambda: sample_next(torch.zeros(0)), r"needs at least one logit"),
+    "train-forecaster-words": (lambda: train_forecaster(["a", "b"] * 10,
+                                                        ForecastConfig(n_in=2, epochs=1)),
+                               r"'series' parameter of train_forecaster must hold numbers"),
 }
 
 

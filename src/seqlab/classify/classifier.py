@@ -213,6 +213,9 @@ class SequenceClassifier:
         check_int("features", self.features, owner, low=168, high=200_000)
         check_int("members", self.members, owner, low=1, high=20)
         check_seed(self.seed, owner)
+        if self.log is not None and not callable(self.log):
+            raise ValidationError(f"The 'log' parameter of {owner} must be a function taking "
+                                  f"a line (print, say) or None. Got {self.log!r} instead.")
         return names
 
     def check_fitted(self) -> None:
@@ -537,6 +540,7 @@ class SequenceClassifier:
         """Accuracy, balanced accuracy, macro F1, confusion matrix and per-class precision
         and recall on (X, y). A label in `y` unseen in training is a `ValidationError`."""
         self.check_fitted()
+        X = X if hasattr(X, "__len__") else list(X)  # a generator, read once
         labels = self._labels(y, len(X))
         known = {str(c) for c in self.classes_}
         unseen = sorted({str(v) for v in labels.tolist()} - known)

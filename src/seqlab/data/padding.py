@@ -69,6 +69,14 @@ def pad_sequences(
                 f"array); got {seq!r}. Encode text to ids first (see Vocabulary)."
             )
         arrays.append(np.asarray(seq))
+        if arrays[-1].dtype.kind not in "biuf" and arrays[-1].size:
+            raise ValidationError(
+                f"Element {i} of `sequences` passed to {owner} holds {arrays[-1].dtype} values "
+                f"({arrays[-1].flat[0]!r}); pad numbers. Encode symbols to ids first (see "
+                f"Vocabulary).")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise ValidationError(f"The 'value' parameter of {owner} must be a number. Got "
+                              f"{value!r} instead.")
     feature_shape: tuple[int, ...] | None = None
     for i, arr in enumerate(arrays):
         if arr.size == 0 and arr.ndim <= 1:

@@ -27,7 +27,7 @@ from seqlab._validation import check_choice, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.data.framing import windows
 from seqlab.data.padding import pad_sequences
-from seqlab.data.scaling import MinMaxScaler, StandardScaler
+from seqlab.data.scaling import MinMaxScaler, StandardScaler, _check_feature_range
 from seqlab.errors import NotFittedError, UnknownNameError, ValidationError
 
 __all__ = [
@@ -116,8 +116,8 @@ class ScaleStep(Step):
 
     def __init__(self, method: str = "minmax", feature_range: Any = (0, 1), targets: bool = True):
         self.method = check_choice("method", method, "ScaleStep", tuple(_SCALERS))
-        self.feature_range = [float(v) for v in feature_range] if isinstance(
-            feature_range, (list, tuple)) else feature_range
+        lo, hi = _check_feature_range(feature_range, "ScaleStep")
+        self.feature_range = [lo, hi]
         if not isinstance(targets, bool):
             raise ValidationError(
                 f"The 'targets' parameter of ScaleStep must be a bool. Got {targets!r} instead."

@@ -102,7 +102,13 @@ class _Scaler:
                 f"{cls.__name__}.from_dict expects the dict from {cls.__name__}.to_dict(). "
                 f"Got {data!r} instead."
             )
-        obj = cls(**data.get("params", {}))
+        params = data.get("params", {})
+        known = set(cls().get_params())
+        if not isinstance(params, dict) or set(params) - known:
+            raise ValidationError(
+                f"{cls.__name__}.from_dict: 'params' must be a dict of {sorted(known)}. Got "
+                f"{params!r:.80} instead.")
+        obj = cls(**params)
         fitted = data.get("fitted")
         if fitted:
             missing = [a for a in cls.fitted_attributes if a not in fitted]
@@ -136,7 +142,7 @@ class _Scaler:
         return obj
 
 
-def _check_feature_range(feature_range: Any) -> tuple[float, float]:
+def _check_feature_range(feature_range: Any, owner: str = "MinMaxScaler") -> tuple[float, float]:
     ok = isinstance(feature_range, (tuple, list)) and len(feature_range) == 2
     if ok:
         try:
@@ -147,7 +153,7 @@ def _check_feature_range(feature_range: Any) -> tuple[float, float]:
             ok = math.isfinite(lo) and math.isfinite(hi) and lo < hi
     if not ok:
         raise ValidationError(
-            f"The 'feature_range' parameter of MinMaxScaler must be a (min, max) pair of finite "
+            f"The 'feature_range' parameter of {owner} must be a (min, max) pair of finite "
             f"numbers with min < max. Got {feature_range!r} instead."
         )
     return lo, hi
@@ -214,6 +220,10 @@ class StandardScaler(_Scaler):
     fitted_attributes = ("mean_", "var_", "scale_")
 
     def __init__(self, *, with_mean: bool = True, with_std: bool = True):
+        for name, value in (("with_mean", with_mean), ("with_std", with_std)):
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValidationError(f"The {name!r} parameter of StandardScaler must be True "
+                                      f"or False. Got {value!r} instead.")
         self.with_mean = with_mean
         self.with_std = with_std
 

@@ -127,10 +127,14 @@ def summarize(scores: Sequence[float], confidence: float = 0.95) -> Summary:
         raise ValidationError(
             f"The 'confidence' parameter of summarize must be in (0, 1). Got {confidence!r}."
         )
-    values = np.asarray(list(scores), dtype=float)
-    if values.size == 0 or not np.isfinite(values).all():
+    scores = list(scores)
+    try:
+        values = np.asarray(scores, dtype=float)
+    except (TypeError, ValueError):
+        values = np.array([math.nan])
+    if values.ndim != 1 or values.size == 0 or not np.isfinite(values).all():
         raise ValidationError(
-            f"`scores` must be one or more finite numbers; got {list(scores)!r}."
+            f"`scores` must be one or more finite numbers; got {scores!r:.80}."
         )
     n = int(values.size)
     mean = float(values.mean())

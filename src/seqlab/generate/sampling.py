@@ -35,7 +35,11 @@ def sample_next(
     largest are excluded before sampling.
     """
     temperature = check_float("temperature", temperature, "sample_next", low=0.0)
+    if not isinstance(logits, torch.Tensor):
+        logits = torch.as_tensor(np.asarray(logits, dtype=np.float64))
     logits = logits.detach().reshape(-1).double()
+    if not len(logits):
+        raise ValidationError("sample_next needs at least one logit; got none.")
     if not torch.isfinite(logits).all():
         raise ValidationError(
             "The model's scores for the next symbol hold NaN or infinity (weights so large "

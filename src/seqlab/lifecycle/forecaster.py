@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import read_toml_file
-from seqlab._validation import check_choice, check_float, check_int, check_seed
+from seqlab._validation import (
+    as_numeric_array,
+    check_choice,
+    check_float,
+    check_int,
+    check_seed,
+)
 from seqlab.data.pipeline import Pipeline, ScaleStep, WindowStep
 from seqlab.errors import ValidationError
 from seqlab.models.building import build
@@ -97,7 +103,7 @@ def train_forecaster(series: Any, config: ForecastConfig, *, columns: list[str] 
     With `checkpoint` (a folder) the fit checkpoints at each epoch's end and on
     SIGINT/SIGTERM; ``resume=True`` continues from it (see `Trainer.fit`)."""
     config.validate()
-    arr = np.asarray(series, dtype=np.float64)
+    arr = as_numeric_array(series, "series", "train_forecaster").astype(np.float64)
     pipeline = Pipeline([ScaleStep(config.scale), WindowStep(config.n_in, config.n_out)],
                         columns=columns)
     x, y = pipeline.fit_frame(arr)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from torch import nn
 
+from seqlab.errors import ValidationError
 from seqlab.models.layers import GATES, merged_width
 from seqlab.models.spec import ModelSpec
 
@@ -68,6 +69,9 @@ def summary(
     gate, as Keras does (torch keeps two), so the book's totals can be checked. A
     user's own module without a ``spec`` is summarised by its direct children.
     """
+    if not isinstance(model, (nn.Module, ModelSpec)):
+        raise ValidationError(f"summary takes a model (a torch nn.Module) or a ModelSpec; got "
+                              f"{type(model).__name__}.")
     spec = model if isinstance(model, ModelSpec) else getattr(model, "spec", None)
     if spec is None:
         rows = [

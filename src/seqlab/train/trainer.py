@@ -671,7 +671,21 @@ class Trainer:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
     def set_weights(self, weights: dict[str, torch.Tensor]) -> None:
-        """Load weights from `get_weights` (or a safetensors file's tensors)."""
+        """Load weights from `get_weights` (or a safetensors file's tensors); weights of
+        another model (names or shapes that differ) are a `ValidationError` naming them."""
+        if not isinstance(weights, dict):
+            raise ValidationError(f"set_weights takes a dict of tensors (from get_weights); "
+                                  f"got {type(weights).__name__}.")
+        own = self.model.state_dict()
+        missing, unknown = sorted(set(own) - set(weights)), sorted(set(weights) - set(own))
+        shapes = [k for k in own if k in weights and tuple(getattr(weights[k], "shape", ()))
+                  != tuple(own[k].shape)]
+        if missing or unknown or shapes:
+            said = "; ".join(part for part in (
+                f"missing {missing[:3]}" if missing else "",
+                f"unknown {unknown[:3]}" if unknown else "",
+                f"of other shapes {shapes[:3]}" if shapes else "") if part)
+            raise ValidationError(f"The weights are not this model's: {said}.")
         self.model.load_state_dict(weights)
 
     # --------------------------------------------------------------- validation
