@@ -240,3 +240,30 @@ def test_predict_with_a_forecasting_bundle_prints_how_it_read_the_new_data(
     out, err = _seqlab(capsys, "predict", str(tmp_path / "f"), str(tmp_path / "latest.csv"))
     assert out.startswith("date,series,forecast") and "note" not in out
     assert "joined to the fitted history" in err
+
+
+def test_rollback_honours_dry_run_and_json_and_refuses_data(workspace, capsys, tmp_path):
+    # --dry-run rolled back all the same, --json printed a text line to stderr, and data
+    # files given with --rollback were ignored without a word.
+    import json
+
+    data, bundle = str(workspace / "s.csv"), str(tmp_path / "f")
+    for horizon in ("2", "3"):
+        _seqlab(capsys, "forecast", data, "--horizon", horizon, "--methods", "naive,ets",
+                "--out", bundle)
+
+    def horizon_of() -> int:
+        return json.loads("\n".join(_quiet(capsys, "inspect", bundle, "--json")))["horizon"]
+
+    pointer = json.loads(next(tmp_path.joinpath("f").glob("CURRENT")).read_text())
+    (line,) = _quiet(capsys, "update", bundle, "--rollback", "--dry-run")
+    assert line == (f"would roll back: {bundle} serves version {pointer['current']}; "
+                    f"--rollback would make {pointer['previous']} live (nothing changed)")
+    assert horizon_of() == 3
+    out, _ = _seqlab(capsys, "update", bundle, "--rollback", "--json")
+    assert json.loads(out) == {"bundle": bundle, "dry_run": False,
+                               "live": pointer["previous"], "previous": pointer["current"]}
+    assert horizon_of() == 2
+    assert run_cli(["update", bundle, data, data, "--rollback"]) == 2
+    assert "--rollback takes no data" in capsys.readouterr().err
+    assert horizon_of() == 2

@@ -482,9 +482,11 @@ def read_live(path: str | Path, read: Callable[[Path], T], *,
         lock.release()
 
 
-def rollback(path: str | Path, *, timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> str:
+def rollback(path: str | Path, *, timeout: float | None = DEFAULT_LOCK_TIMEOUT,
+             dry_run: bool = False) -> str:
     """Make the previous version live again (the current one becomes the previous, so a
-    second rollback undoes the first). Returns the name of the version now live.
+    second rollback undoes the first). Returns the name of the version now live (with
+    `dry_run`, the one that would be, changing nothing).
 
     Holds the bundle's writer lock like a save (waiting up to `timeout` seconds)."""
     path = Path(path)
@@ -498,7 +500,8 @@ def rollback(path: str | Path, *, timeout: float | None = DEFAULT_LOCK_TIMEOUT) 
             raise BundleError(f"{path} keeps no previous version to roll back to (only "
                               f"{doc['current']!r}).", path)
         _version_dir(path, doc["previous"])
-        _write_pointer(path, doc["previous"], doc["current"])
+        if not dry_run:
+            _write_pointer(path, doc["previous"], doc["current"])
     finally:
         lock.release()
     return doc["previous"]

@@ -258,6 +258,30 @@ def _predict(
     write_rows(output, header, rows)
 
 
+def _roll_back(bundle: Path, data: list[Path], *, dry_run: bool, as_json: bool) -> None:
+    """`update --rollback`: make the previous version live (with `dry_run`, only say which
+    it is); data files have no part in it, so they are refused rather than ignored."""
+    from seqlab.bundle import rollback as roll_back
+    from seqlab.bundle import store
+
+    if data:
+        raise ValidationError(f"--rollback takes no data ({', '.join(map(str, data))}): it "
+                              f"makes the version kept before the last promotion live again. "
+                              f"Run `seqlab update {bundle} OLD NEW` to update instead.")
+    served = store.live_version(Path(bundle))
+    live = roll_back(bundle, dry_run=dry_run)
+    screen = Output(as_json)
+    if as_json:
+        screen.json({"bundle": str(bundle), "dry_run": dry_run,  # the versions it leaves
+                     "live": served if dry_run else live,
+                     "previous": live if dry_run else served})
+    elif dry_run:
+        screen.result(f"would roll back: {bundle} serves version {served}; --rollback would "
+                      f"make {live} live (nothing changed)")
+    else:
+        screen.result(f"rolled back: {bundle} now serves version {live}")
+
+
 def _update(
     bundle: Annotated[Path, typer.Argument(help="The champion's bundle folder.")],
     old: Annotated[Path | None, typer.Argument(help="CSV of the data the champion was "
@@ -299,7 +323,6 @@ def _update(
     better, and the previous version is kept. `--rollback` makes that version live again.
     """
     from seqlab.bundle import load
-    from seqlab.bundle import rollback as roll_back
     from seqlab.lifecycle import read_columns, update
 
     if plot is not None:
@@ -307,8 +330,8 @@ def _update(
 
         check_figure_path(plot, "plot")
     if rollback:  # any bundle store: a forecasting bundle keeps the fit a refit replaced
-        live = roll_back(bundle)
-        Output(as_json).result(f"rolled back: {bundle} now serves version {live}")
+        _roll_back(bundle, [f for f in (old, new, old_option, new_option) if f is not None],
+                   dry_run=dry_run, as_json=as_json)
         return
     if _is_forecasting_bundle(bundle):
         raise ValidationError(
