@@ -243,6 +243,9 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir() and not folder:
         raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")
+    if folder and path.exists() and not path.is_dir():
+        raise ValidationError(f"The {what} path {path} is a file; name a folder to write "
+                              f"into.")
     existing = parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent

@@ -75,3 +75,35 @@ def test_bad_grid_is_a_clear_error():
     result = runner.invoke(app, ["tune", "--grid", "units"])
     assert result.exit_code != 0
     assert "NAME=V1,V2" in str(result.exception)
+
+
+def test_outputs_that_would_replace_an_input_or_a_record_are_refused_before_training(
+        tmp_path, capsys):
+    # repeat/tune --out exp replaced exp/config.json, the experiment itself, with the run's
+    # record; --out onto a file failed only after training ('File exists', exit 1); and
+    # report --out run/metrics.json wrote HTML over the run's metrics.
+    from seqlab.cli.app import run_cli
+
+    (tmp_path / "exp").mkdir()
+    config = tmp_path / "exp" / "config.json"
+    config.write_text(json.dumps(toy_config(epochs=2)))
+    before = config.read_text()
+    assert run_cli(["repeat", str(config), "--repeats", "2", "--out",
+                    str(tmp_path / "exp")]) == 2
+    assert "would write over with its own config.json" in capsys.readouterr().err
+    assert run_cli(["tune", str(config), "--grid", "units=1,2", "--repeats", "2", "--out",
+                    str(tmp_path / "exp")]) == 2
+    assert config.read_text() == before
+    (tmp_path / "afile").write_text("keep")
+    for argv in (["repeat", str(config), "--repeats", "2"], ["run", "echo", "--quick"]):
+        assert run_cli([*argv, "--out", str(tmp_path / "afile")]) == 2
+        assert "is a file; name a folder" in capsys.readouterr().err
+    assert (tmp_path / "afile").read_text() == "keep"
+    assert run_cli(["-q", "repeat", str(config), "--repeats", "2", "--out",
+                    str(tmp_path / "run")]) == 0
+    metrics = (tmp_path / "run" / "metrics.json").read_text()
+    for name in ("metrics.json", "report.pdf"):
+        assert run_cli(["report", str(tmp_path / "run"), "--out",
+                        str(tmp_path / "run" / name)]) == 2
+        assert "name a .html file" in capsys.readouterr().err
+    assert (tmp_path / "run" / "metrics.json").read_text() == metrics

@@ -102,7 +102,9 @@ def _repeat(
     from seqlab.evaluate.stats import describe_table
 
     if out is not None:
-        check_output_path(out, "run directory", folder=True)
+        from seqlab.runs._directory import check_run_folder
+
+        check_run_folder(out, inputs=(target,))
     screen = output(as_json)
     experiment = load_experiment_target(target, quick=quick, epochs=epochs)
     result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
@@ -172,7 +174,9 @@ def _tune(
 
     screen = output(as_json)
     if out is not None:
-        check_output_path(out, "run directory", folder=True)
+        from seqlab.runs._directory import check_run_folder
+
+        check_run_folder(out, inputs=(config,))
     space = _tune_space(grid_items, param_items)
     if config is None:
         from seqlab.recipes.diagnose import toy_config
@@ -237,9 +241,11 @@ def _report(
 ) -> None:
     """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
     from seqlab.runs import write_report
-
     if out is not None:
         check_output_path(out, "report")
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise ValidationError(f"The report {out} is an HTML page; name a .html file (a "
+                                  f"run directory's own records are .json and .png).")
     output().result(str(write_report(run_dir, out)))
 
 

@@ -66,12 +66,12 @@ def _run(
 
     Recipe-specific options follow as --name value (e.g. --merge sum).
     """
-    from seqlab._io import check_output_path
     from seqlab.recipes import run
+    from seqlab.runs._directory import check_run_folder
 
     options = parse_recipe_options(ctx.args)
     if out is not None:
-        check_output_path(out, "run directory", folder=True)
+        check_run_folder(out)
     check_trackers(tensorboard, mlflow)
 
     label_progress(name)

@@ -23,16 +23,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seqlab._io import atomic_savefig, atomic_write, read_json_file
+from seqlab._io import atomic_savefig, atomic_write, check_output_path, read_json_file
 from seqlab.errors import ValidationError
 from seqlab.evaluate.diagnosis import diagnosable, diagnose
 from seqlab.plots.curves import learning_curves
 from seqlab.train.history import History
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE",
-           "close_figure"]
+           "close_figure", "check_run_folder", "RECORD_NAMES"]
 
 CURVES_FIGURE = "learning_curves.png"
+RECORD_NAMES = re.compile(r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
+                          r"|report\.html|.*\.png", re.IGNORECASE)
+"""The names of the files a run (and its report) writes in its directory."""
+
+
+def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] = ()
+                     ) -> Path:
+    """`check_output_path` for a run directory, which must also not hold one of the
+    command's `inputs` under a name a run writes (``repeat exp/config.json --out exp``
+    replaced the experiment's config with the run's record)."""
+    path = check_output_path(path, "run directory", folder=True)
+    for source in inputs:
+        if source is None or not Path(source).is_file() or not path.is_dir():
+            continue
+        if Path(source).resolve().parent == path.resolve() and \
+                RECORD_NAMES.fullmatch(Path(source).name):
+            raise ValidationError(
+                f"The run directory {path} holds the input {source}, which the run would "
+                f"write over with its own {Path(source).name}; name another folder with "
+                f"--out.")
+    return path
 
 
 def close_figure(figure: Any) -> None:
