@@ -294,3 +294,17 @@ def test_report_reads_sequences_from_a_generator():
     x, y = shapes(4, seed=10, low=16, high=20)
     fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
     assert fitted.report((s for s in x), y).accuracy == fitted.report(x, y).accuracy
+
+
+def test_a_classifier_saved_over_another_can_keep_it_for_rollback(tmp_path):
+    # seqlab classify --out onto a bundle deleted the classifier it replaced.
+    from seqlab.bundle import rollback
+
+    x, y = shapes(4, seed=11, low=16, high=20)
+    first = SequenceClassifier("rocket", features=500, members=1, seed=0).fit(x, y)
+    second = SequenceClassifier("rocket", features=500, members=1, seed=1).fit(x, y)
+    save(first, tmp_path / "c")
+    save(second, tmp_path / "c", keep_previous=True)
+    assert load(tmp_path / "c").seed == 1
+    rollback(tmp_path / "c")
+    np.testing.assert_array_equal(load(tmp_path / "c").predict_proba(x), first.predict_proba(x))

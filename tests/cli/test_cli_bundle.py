@@ -103,3 +103,21 @@ def test_update_promotes_then_rollback_restores(tmp_path):
     result = runner.invoke(app, ["update", "--rollback", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert np.array_equal(load(tmp_path / "m").predict(new), before)
+
+
+def test_training_onto_a_bundle_keeps_the_model_it_replaces(tmp_path):
+    # The live version (and the one kept for --rollback) were deleted without a word, even
+    # for a model of another column and window.
+    _write_csv(tmp_path / "a.csv", _seasonal(60))
+    _write_csv(tmp_path / "b.csv", _seasonal(60, seed=1, level=5.0), column="other")
+    first = ["train", str(tmp_path / "a.csv"), "--column", "sales", "--n-in", "6", "--units",
+             "4", "--epochs", "2", "--out", str(tmp_path / "m")]
+    assert runner.invoke(app, first).exit_code == 0
+    result = runner.invoke(app, ["train", str(tmp_path / "b.csv"), "--column", "other",
+                                 "--units", "4", "--epochs", "2", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "kept as the previous version" in result.output
+    assert load(tmp_path / "m").pipeline.columns == ["other"]
+    assert runner.invoke(app, ["update", "--rollback", str(tmp_path / "m")]).exit_code == 0
+    restored = load(tmp_path / "m")
+    assert restored.pipeline.columns == ["sales"] and restored.pipeline.window.n_in == 6

@@ -66,9 +66,10 @@ def check_target(path: str | Path) -> Path:
 
 
 def save(classifier: SequenceClassifier, path: str | Path, *,
-         reader: dict[str, Any] | None = None) -> Path:
+         reader: dict[str, Any] | None = None, keep_previous: bool = False) -> Path:
     """Write the fitted `classifier` to the folder `path` (replacing a classifier bundle
-    there, never another folder). `reader` records how its data file was read (format,
+    there, never another folder; with `keep_previous`, the one replaced stays, for
+    ``seqlab.bundle.rollback``). `reader` records how its data file was read (format,
     label column, fill), so ``seqlab predict`` reads new files the same way."""
     classifier.check_fitted()
     path = check_target(path)
@@ -107,7 +108,7 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
         write_bytes(folder / WEIGHTS, tensors_to_bytes(
             {k: v.contiguous() for k, v in tensors.items()}))
 
-    store.write_version(path, write)
+    store.write_version(path, write, keep_previous=keep_previous)
     return path
 
 

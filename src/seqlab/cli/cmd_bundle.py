@@ -129,7 +129,7 @@ def _train(
         folder = save(trainer, target, pipeline=pipeline, optimizer=trainer,
                       trainer_config=trainer_config_of(trainer, epochs=forecast.epochs,
                                                        batch_size=forecast.batch_size),
-                      timeout=lock_timeout, replaces=replaces)
+                      timeout=lock_timeout, replaces=replaces, keep_previous=True)
         checkpoint.finish()  # finished: nothing left to resume
     saved = load_bundle(folder)
     error = rmse(saved.model, saved.pipeline, series)
@@ -150,6 +150,9 @@ def _train(
     if kept is not None and kept != replaces:
         screen.note(f"another process wrote {target} meanwhile; its version {kept} is kept as "
                     f"the previous one (seqlab update --rollback {target} restores it)")
+    elif kept is not None:
+        screen.note(f"the model it replaces is kept as the previous version (seqlab update "
+                    f"--rollback {target} restores it)")
 
 
 def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]]]:

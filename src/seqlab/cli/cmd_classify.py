@@ -162,7 +162,7 @@ def _classify(
                                       "label_column": data.label_column,
                                       "columns": data.columns, "steps": data.steps,
                                       "label_at": data.label_at,
-                                      "channels": data.channels})
+                                      "channels": data.channels}, keep_previous=True)
     seconds = time.monotonic() - started
     if as_json:
         shown.json({

@@ -348,6 +348,7 @@ def train_text(
             from seqlab.bundle.saving import TEXT_MODEL, save
 
             save(trainer, out, pipeline=text_pipeline(corpus), replaces=replaces,
+                 keep_previous=True,
                  metadata={"kind": TEXT_MODEL, "source": Path(path).name,
                            **{k: v for k, v in asdict(config).items() if v is not None}})
             say(f"bundle written to {out}")
