@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from seqlab._io import read_config_file
+from seqlab._validation import as_numeric_array, check_float, check_int
 from seqlab.data import windows
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.models import ModelSpec, build
@@ -60,6 +61,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
 
 def apply_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """A copy of `config` with tuning `overrides` (names from `TUNABLE`) applied."""
+    _check_sections(config)
     config = copy.deepcopy(config)
     spec = config.setdefault("spec", {})
     trainer = config.setdefault("trainer", {})
@@ -92,10 +94,42 @@ def apply_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[s
     return config
 
 
+def _check_sections(config: Any) -> None:
+    """Refuse a config whose sections are not of their kind (``"spec": "lstm"``, a list for
+    ``fit``, a number for ``score``), naming the section."""
+    if not isinstance(config, dict):
+        raise ValidationError(f"An experiment config is a table of sections (spec, trainer, "
+                              f"fit, data, score); got {type(config).__name__}.")
+    for section in ("spec", "trainer", "fit", "data"):
+        if section in config and not isinstance(config[section], dict):
+            raise ValidationError(f"The config's `{section}` section must be a table of "
+                                  f"settings; got {config[section]!r:.40}.")
+    if not isinstance(config.get("score", "val_loss"), str):
+        raise ValidationError(f"The config's `score` must name a metric (val_loss, say); got "
+                              f"{config['score']!r:.40}.")
+
+
+def _check_fit(fit: dict[str, Any]) -> dict[str, Any]:
+    """The ``fit`` section checked as `Trainer.fit` checks it, for the batched path too."""
+    unknown = sorted(set(fit) - set(_FIT_KEYS))
+    if unknown:
+        raise UnknownNameError("fit setting", unknown[0], _FIT_KEYS)
+    check_int("epochs", fit["epochs"], "the config's fit section", low=1)
+    check_int("batch_size", fit["batch_size"], "the config's fit section", low=1)
+    if fit.get("shuffle") is not None and not isinstance(fit["shuffle"], bool):
+        raise ValidationError(f"The 'shuffle' parameter of the config's fit section must be "
+                              f"true or false. Got {fit['shuffle']!r} instead.")
+    return fit
+
+
+def _numbers(values: Any, where: str) -> np.ndarray:
+    return as_numeric_array(values, where, "the config").astype(np.float32)
+
+
 def _arrays(part: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(part, dict) or "x" not in part or "y" not in part:
         raise ValidationError(f"`data.{where}` must be an object with `x` and `y` arrays.")
-    return np.asarray(part["x"], dtype=np.float32), np.asarray(part["y"], dtype=np.float32)
+    return _numbers(part["x"], f"data.{where}.x"), _numbers(part["y"], f"data.{where}.y")
 
 
 @dataclasses.dataclass
@@ -149,7 +183,7 @@ class ConfigExperiment:
         if unknown:
             raise UnknownNameError("trainer setting", unknown[0], _TRAINER_KEYS)
         trainer_config = TrainerConfig.from_dict(settings).replace(seed=seed)
-        fit = {"epochs": 100, "batch_size": 32, **config["fit"]}
+        fit = _check_fit({"epochs": 100, "batch_size": 32, **config["fit"]})
         return spec, trainer_config, fit, (x, y), (x_val, y_val)
 
     def _score(self, history: History) -> float:
@@ -164,10 +198,17 @@ class ConfigExperiment:
     def _data(self, config: dict[str, Any]):
         data = config["data"]
         if "series" in data:
-            series = np.asarray(data["series"], dtype=np.float32)
-            window = int(data.get("window", 1))
+            series = _numbers(data["series"], "data.series")
+            window = check_int("window", data.get("window", 1), "the config's data", low=1)
             x, y = windows(series, window)
-            n_val = max(1, int(round(len(x) * float(data.get("validation_fraction", 0.3)))))
+            fraction = check_float("validation_fraction", data.get("validation_fraction", 0.3),
+                                   "the config's data", low=0.0, high=1.0, low_open=True,
+                                   high_open=True)
+            n_val = max(1, int(round(len(x) * fraction)))
+            if n_val >= len(x):
+                raise ValidationError(f"The config's series gives {len(x)} window(s) of "
+                                      f"{window}; holding out {n_val} for validation leaves "
+                                      f"none to train on.")
             return (x[:-n_val], y[:-n_val]), (x[-n_val:], y[-n_val:])
         if "npz" in data:
             path = Path(data["npz"])
@@ -213,7 +254,7 @@ def run_many(config: dict[str, Any], jobs: list[tuple[dict[str, Any], int]]) -> 
         trainers = train_members(
             spec, [prepared[i][1].seed for i in indices], x, y, validation,
             config=[prepared[i][1] for i in indices],
-            epochs=[int(prepared[i][2]["epochs"]) for i in indices],
+            epochs=[prepared[i][2]["epochs"] for i in indices],
             batch_size=fit.get("batch_size"), shuffle=fit.get("shuffle"))
         for index, trainer in zip(indices, trainers, strict=True):
             scores[index] = experiment._score(trainer.history_)
