@@ -41,3 +41,25 @@ def test_each_seed_is_the_one_repeat_loop():
     assert each_seed(lambda s: s * 10, repeats=3, seed=4,
                      on_result=lambda i, r: seen.append((i, r))) == [40, 50, 60]
     assert seen == [(0, 40), (1, 50), (2, 60)]
+
+
+def test_a_bad_confidence_or_a_categorical_recipe_is_refused_before_any_training():
+    # Both were found only after every repeat had trained.
+    from seqlab.recipes.registry import RecipeExperiment
+
+    calls = []
+
+    def experiment(seed):
+        calls.append(seed)
+        return 1.0
+
+    with pytest.raises(ValidationError, match=r"'confidence' parameter of repeat"):
+        repeat(experiment, repeats=3, confidence=2)
+    with pytest.raises(ValidationError, match=r"'confidence' parameter of repeat"):
+        repeat(experiment, repeats=3, confidence=1.0)
+    assert calls == []
+    for name in ("diagnose-underfit", "diagnose-overfit"):
+        with pytest.raises(ValidationError, match=rf"Recipe '{name}' reports a categorical "
+                                                  r"'verdict'"):
+            RecipeExperiment(name, quick=True)
+    assert RecipeExperiment("echo", quick=True).metric == "accuracy"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from seqlab._validation import check_int, check_seed
+from seqlab._validation import check_float, check_int, check_seed
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import one_thread, run_jobs
 from seqlab.evaluate.stats import Summary, summarize
@@ -99,6 +99,8 @@ def repeat(
         )
     repeats = check_int("repeats", repeats, "repeat", low=1)
     seed = check_seed(seed, "repeat")
+    check_float("confidence", confidence, "repeat", low=0.0, high=1.0, low_open=True,
+                high_open=True)  # summarize's check, before the training rather than after
     seeds = [seed + i for i in range(repeats)]
     label = label or str(getattr(experiment, "metric", None) or "score")
 

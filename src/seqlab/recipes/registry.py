@@ -143,6 +143,8 @@ class Recipe:
     passes: Callable[[list[Outcome]], bool]
     quick_criterion: Callable[[list[Outcome]], bool] | None = None
     options: tuple[str, ...] = ()
+    categorical: bool = False
+    """Whether the metric is a word (a verdict, a best setting), not a number."""
 
 
 @dataclass
@@ -296,6 +298,14 @@ class RecipeExperiment:
     quick: bool = False
     epochs: int | None = None
     options: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        recipe = get(self.name)
+        if recipe.categorical:  # refused before training, not after it
+            raise ValidationError(
+                f"Recipe {self.name!r} reports a categorical {recipe.metric!r}, which cannot "
+                f"be averaged over repeats; use `seqlab run {self.name} --repeats N` to count "
+                f"its values.")
 
     @property
     def metric(self) -> str:
