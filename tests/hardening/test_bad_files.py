@@ -29,6 +29,9 @@ CSV_CASES = {
     "empty-file": (b"", ["sales"], r"is empty; expected a header"),
     "blank-lines-only": (b"\n\n\n", ["sales"], r"is empty; expected a header"),
     "header-only": (b"t,sales\n", ["sales"], r"holds no rows \(only a header\)"),
+    # A one-column file's empty cell is a blank line: it was dropped, shifting the series.
+    "one-column-blank-line": (b"sales\n1\n2\n\n4\n5\n\n", None,
+                              r"line 4 is empty \(a missing value in column 'sales'\)"),
     "duplicate-columns": (b"t,sales,sales\n0,1,2\n", ["sales"],
                           r"names column\(s\) \['sales'\] more than once"),
     "headerless-one-column": (b"1.5\n2.5\n3.5\n", None, r"has no header: its first line"),
@@ -236,3 +239,10 @@ def test_a_table_cell_over_128_kib_is_read_not_a_crash(tmp_path):
     path.write_text("a,note\n1," + "x" * 200_000 + "\n2,short\n")
     values, names = read_columns(path)
     assert names == ["a"] and list(values) == [1.0, 2.0]
+
+
+def test_blank_lines_after_a_one_column_series_are_not_values(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(b"sales\n1\n2\n3\n\n\n")
+    values, names = read_columns(path)
+    assert names == ["sales"] and values.tolist() == [1.0, 2.0, 3.0]

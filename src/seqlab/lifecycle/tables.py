@@ -96,6 +96,13 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                                   f"has {len(header)}.")
     if not rows:
         raise ValidationError(f"{path} holds no rows (only a header).")
+    if len(header) == 1:  # a blank line between values is an empty cell of the one column
+        last = rows[-1][0]
+        gap = next((n for n, row in enumerate(lines, start=1)
+                    if not row and rows[0][0] < n < last), None)
+        if gap is not None:
+            raise ValidationError(f"{path} line {gap} is empty (a missing value in column "
+                                  f"{header[0]!r}); fill or drop it first.")
     return header, rows
 
 
