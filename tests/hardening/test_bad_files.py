@@ -29,6 +29,11 @@ CSV_CASES = {
     "empty-file": (b"", ["sales"], r"is empty; expected a header"),
     "blank-lines-only": (b"\n\n\n", ["sales"], r"is empty; expected a header"),
     "header-only": (b"t,sales\n", ["sales"], r"holds no rows \(only a header\)"),
+    # "name the one(s) to read with --column" where none holds numbers.
+    "no-column-of-numbers": (b"a,b\nx,y\n", None, r"has no column of numbers \(its columns "
+                             r"are \['a', 'b'\], and line 2 holds \['x', 'y'\]\)"),
+    "columns-of-numbers": (b"t,sales\n0,1\n", None, r"has 2 columns of numbers \['t', "
+                           r"'sales'\]; name the one\(s\) to read with --column"),
     # A one-column file's empty cell is a blank line: it was dropped, shifting the series.
     "one-column-blank-line": (b"sales\n1\n2\n\n4\n5\n\n", None,
                               r"line 4 is empty \(a missing value in column 'sales'\)"),

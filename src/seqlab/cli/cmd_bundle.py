@@ -38,8 +38,8 @@ def _train(
                                                 "(or csv = '...' in --config).",
                                                 show_default=False)] = None,
     column: Annotated[list[str] | None, typer.Option(help="Column(s) to model (repeat for "
-                                                     "several).", show_default="all numeric "
-                                                     "columns")] = None,
+                                                     "several).", show_default="the one "
+                                                     "numeric column")] = None,
     n_in: Annotated[int | None, typer.Option(help="Past values per forecast.",
                                              show_default=_shown("n_in"))] = None,
     n_out: Annotated[int | None, typer.Option(help="Values forecast at once.",

@@ -120,9 +120,14 @@ def read_columns(path: str | Path, columns: list[str] | None = None) -> tuple[np
     header, rows = _csv_records(path)
     if columns is None:
         numeric = [c for j, c in enumerate(header) if _is_number(rows[0][1][j])]
+        if not numeric:
+            raise ValidationError(
+                f"{path} has no column of numbers (its columns are {header}, and line "
+                f"{rows[0][0]} holds {rows[0][1]}); a series is a column of numbers.")
         if len(numeric) != 1:
             raise ValidationError(
-                f"{path} has columns {header}; name the one(s) to read with --column.")
+                f"{path} has {len(numeric)} columns of numbers {numeric}; name the one(s) to "
+                f"read with --column.")
         columns = numeric
     _check_columns(path, columns, header)
     index = [header.index(c) for c in columns]
