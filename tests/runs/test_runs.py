@@ -36,3 +36,49 @@ def test_run_dir_round_trips_and_report_embeds_every_figure(tmp_path):
 def test_reading_a_folder_that_is_not_a_run_dir_says_how_to_make_one(tmp_path):
     with pytest.raises(ValidationError, match="seqlab run NAME --out"):
         read_run_dir(tmp_path)
+
+
+def _write_history(folder, records):
+    import json
+
+    folder.mkdir()
+    (folder / "history.json").write_text(json.dumps({"records": records}))
+    return folder
+
+
+def test_a_diverged_or_gapped_run_is_reported_undiagnosed_with_the_reason(tmp_path):
+    # One NaN epoch made the whole report fail ("holds NaN or infinity; cannot diagnose
+    # it"), and validation missing for some epochs was called NaN too.
+    from seqlab.evaluate import diagnose
+
+    nan = [{"epoch": i, "loss": 1 / i, "val_loss": float("nan") if i == 6 else 1 / i}
+           for i in range(1, 21)]
+    gap = [{"epoch": i, "loss": 1 / i, **({"val_loss": 2 / i} if i > 10 else {})}
+           for i in range(1, 21)]
+    for name, records, reason in [
+            ("nan", nan, "holds NaN or infinity (first at epoch 6)"),
+            ("gap", gap, "was not recorded at 10 of 20 epochs (first at epoch 1)")]:
+        folder = _write_history(tmp_path / name, records)
+        page = write_report(folder).read_text()
+        assert "run 1 is not diagnosed: The &#x27;val_loss&#x27; curve " + reason in page
+        assert page.count("data:image/png;base64,") == 1  # the curves are still shown
+        with pytest.raises(ValidationError, match=re.escape(reason)):
+            diagnose(read_run_dir(folder).histories[0])
+
+
+def test_damaged_records_name_the_file_and_a_damaged_metrics_file_spares_the_rest(tmp_path):
+    # Words in the loss curve were "a bug in seqlab"; a torn metrics.json stopped the
+    # diagnosis and the report, which the histories alone serve.
+    folder = _write_history(tmp_path / "words", [{"epoch": i, "loss": "abc", "val_loss": "x"}
+                                                 for i in range(1, 21)])
+    with pytest.raises(ValidationError, match=r"history.json is damaged: its 'loss' curve "
+                                              r"holds 'abc', not a number"):
+        read_run_dir(folder)
+    folder = _write_history(tmp_path / "torn", [{"epoch": i, "loss": 1 / i,
+                                                 "val_loss": 1 / i + 0.1}
+                                                for i in range(1, 21)])
+    (folder / "metrics.json").write_text("{")
+    record = read_run_dir(folder)
+    assert record.metrics == {} and len(record.histories) == 1
+    assert "metrics.json is not valid JSON" in record.problems[0]
+    assert "metrics.json is not valid JSON" in write_report(folder).read_text()

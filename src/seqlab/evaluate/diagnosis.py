@@ -108,9 +108,21 @@ def _curve(history: Any, key: str, given: Any) -> np.ndarray:
                 f"The history has no {key!r} curve (recorded: {list(keys)}). Train with "
                 f"validation data (validation_data= or validation_split=) to diagnose."
             ) from error
-    array = np.asarray(values, dtype=float).reshape(-1)
+    values = list(np.asarray(values, dtype=object).reshape(-1))
+    missing = [epoch for epoch, v in enumerate(values, start=1) if v is None]
+    if missing:
+        raise ValidationError(f"The {key!r} curve was not recorded at {len(missing)} of "
+                              f"{len(values)} epochs (first at epoch {missing[0]}); cannot "
+                              f"diagnose it.")
+    words = [v for v in values if isinstance(v, (str, bytes))]
+    if words:
+        raise ValidationError(f"The {key!r} curve holds {words[0]!r}, not a number; cannot "
+                              f"diagnose it.")
+    array = np.asarray(values, dtype=float)
     if not np.isfinite(array).all():
-        raise ValidationError(f"The {key!r} curve holds NaN or infinity; cannot diagnose it.")
+        first = int(np.flatnonzero(~np.isfinite(array))[0]) + 1
+        raise ValidationError(f"The {key!r} curve holds NaN or infinity (first at epoch "
+                              f"{first}); cannot diagnose it.")
     return array
 
 

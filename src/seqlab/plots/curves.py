@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,8 +21,13 @@ VAL_COLOR = palette.VALIDATION
 BEST_LABEL = "best epoch"
 
 
-def _floats(values: Sequence[Any]) -> list[float]:
-    """Plot values: an epoch that did not record the metric is a gap (NaN)."""
+def _floats(values: Sequence[Any], what: str) -> list[float]:
+    """Plot values: an epoch that did not record the metric is a gap (NaN); a value that
+    is not a number is a `ValidationError` naming `what`."""
+    bad = next((v for v in values if v is not None and (
+        isinstance(v, bool) or not isinstance(v, numbers.Real))), None)
+    if bad is not None:
+        raise ValidationError(f"{what} holds {bad!r:.40}, not a number.")
     return [math.nan if v is None else float(v) for v in values]
 
 
@@ -69,16 +75,17 @@ def learning_curves(
     plotted: list[float] = []
     alpha = 1.0 if len(runs) == 1 else 0.7
     for index, history in enumerate(runs):
+        run = f"Run {index + 1}" if len(runs) > 1 else "The run"
         try:
-            train = _floats(history[train_key])
+            train = _floats(history[train_key], f"{run}'s {train_key!r} curve")
         except KeyError as error:
-            raise ValidationError(f"History {index} has no {train_key!r} curve.") from error
+            raise ValidationError(f"{run} has no {train_key!r} curve.") from error
         epochs = list(range(start + 1, len(train) + 1))
         axes.plot(epochs, train[start:], color=palette.TRAIN, alpha=alpha,
                   label="train" if index == 0 else None)
         plotted += train[start:]
         try:
-            val = _floats(history[val_key])
+            val = _floats(history[val_key], f"{run}'s {val_key!r} curve")
         except KeyError:
             val = None
         if val is not None:

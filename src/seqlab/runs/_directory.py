@@ -151,6 +151,22 @@ class RunRecord:
     metrics: dict[str, Any]
     histories: list[History] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """Records that could not be read (a damaged config.json or metrics.json): the rest of
+    the run is still shown and diagnosed."""
+
+
+def _numeric_curves(history: History, file: Path) -> History:
+    """`history`, whose loss curves (``loss``, ``val_*``) must hold numbers (or nothing,
+    for an epoch that did not record one): the report and the diagnosis compute on them."""
+    for key in history.keys():
+        if key == "loss" or key.startswith("val_"):
+            bad = next((v for v in history[key] if v is not None and (
+                isinstance(v, bool) or not isinstance(v, (int, float)))), None)
+            if bad is not None:
+                raise ValidationError(f"The history {file} is damaged: its {key!r} curve "
+                                      f"holds {bad!r:.40}, not a number.")
+    return history
 
 
 def read_run_dir(path: str | Path) -> RunRecord:
@@ -164,11 +180,17 @@ def read_run_dir(path: str | Path) -> RunRecord:
             f"Create one with `seqlab run NAME --out {path}`."
         )
 
+    problems: list[str] = []
+
     def load(name: str) -> dict[str, Any]:
         file = path / name
-        doc = read_json_file(file, "run record") if file.exists() else {}
-        if not isinstance(doc, dict):
-            raise ValidationError(f"The run record {file} must hold a JSON object.")
+        try:
+            doc = read_json_file(file, "run record") if file.exists() else {}
+            if not isinstance(doc, dict):
+                raise ValidationError(f"The run record {file} must hold a JSON object.")
+        except ValidationError as error:
+            problems.append(str(error))
+            return {}
         return doc
 
     def order(file: Path) -> int:
@@ -177,6 +199,7 @@ def read_run_dir(path: str | Path) -> RunRecord:
 
     history_files = sorted((f for f in path.glob("history*.json")
                             if re.fullmatch(r"history(-\d+)?\.json", f.name)), key=order)
-    histories = [History.load(f) for f in history_files]
+    histories = [_numeric_curves(History.load(f), f) for f in history_files]
     figures = sorted(path.glob("*.png"))
-    return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures)
+    return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures,
+                     problems)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._io import atomic_write
+from seqlab.errors import ValidationError
 from seqlab.evaluate.diagnosis import diagnosable, diagnose, majority
 from seqlab.plots.curves import best_epoch, learning_curves
 from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
@@ -174,11 +175,17 @@ def render_report(run_dir: str | Path) -> str:
     """The HTML text of the report for `run_dir` (see `write_report`)."""
     record = read_run_dir(run_dir)
     title = str(record.config.get("recipe") or record.config.get("name") or record.path.name)
-    diagnoses = [(i, diagnose(h)) for i, h in enumerate(record.histories, start=1)
-                 if diagnosable(h)]
+    diagnoses, problems = [], list(record.problems)
+    for i, history in enumerate(record.histories, start=1):
+        if diagnosable(history):
+            try:
+                diagnoses.append((i, diagnose(history)))
+            except ValidationError as error:  # a diverged run: show it, undiagnosed
+                problems.append(f"run {i} is not diagnosed: {error}")
     parts = [f"<h1>seqlab run: {html.escape(title)}</h1>",
              f"<p>Run directory: <code>{html.escape(str(record.path))}</code></p>",
              *_summary(record, diagnoses)]
+    parts += [f'<p class="problem">{html.escape(p)}</p>' for p in problems]
     if record.histories:
         parts.append("<h2>Learning curves</h2>")
         curves = record.path / CURVES_FIGURE
