@@ -82,3 +82,22 @@ def test_damaged_records_name_the_file_and_a_damaged_metrics_file_spares_the_res
     assert record.metrics == {} and len(record.histories) == 1
     assert "metrics.json is not valid JSON" in record.problems[0]
     assert "metrics.json is not valid JSON" in write_report(folder).read_text()
+
+
+def test_a_run_written_over_another_leaves_none_of_its_records(tmp_path):
+    # The earlier run's figures, diagnosis and curves stayed, and the next report showed
+    # them as this run's.
+    from seqlab.plots import boxplot
+
+    folder = tmp_path / "run"
+    write_run_dir(folder, config={"name": "first"}, metrics={"accuracy": 0.5},
+                  histories=[_history(), _history(shift=0.1)],
+                  figures={"seed0": boxplot({"a": [1.0, 2.0]}),
+                           "seed1": boxplot({"a": [1.0, 2.0]})})
+    (folder / "notes.png").write_bytes(b"mine")  # not a run's: stays
+    assert (folder / "diagnosis.json").is_file() and (folder / "history-2.json").is_file()
+    write_run_dir(folder, config={"name": "second"}, figures={"seed5": boxplot({"b": [3.0]})})
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == [".seqlab-figures.json", "config.json", "notes.png", "seed5.png"]
+    page = write_report(folder).read_text()
+    assert "seed0" not in page and "seed5.png" in page

@@ -9,6 +9,7 @@ Layout (all JSON is plain, all figures PNG)::
       diagnosis.json       the learning-curve verdict of each run (when there is val_loss)
       learning_curves.png  train vs validation loss of every run
       *.png                any other figure (recipes write theirs here)
+      .seqlab-figures.json the figures this run wrote, which the next run here removes
 
 `seqlab report RUN_DIR` turns a run directory into one HTML page; `seqlab diagnose
 RUN_DIR` prints the verdicts again.
@@ -33,6 +34,8 @@ __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGUR
            "close_figure", "check_run_folder", "RECORD_NAMES"]
 
 CURVES_FIGURE = "learning_curves.png"
+FILES_RECORD = ".seqlab-figures.json"
+"""The figures a run wrote in its directory, for the next run there to remove."""
 RECORD_NAMES = re.compile(r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
                           r"|report\.html|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
@@ -77,6 +80,25 @@ class RunDir:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.histories: list[History] = []
+        self.written: set[str] = set()
+
+    def clear_previous(self) -> None:
+        """Remove what an earlier run wrote here (its records, and the figures its
+        `FILES_RECORD` lists), so that its curves and diagnosis are not taken for this
+        run's; files of other origins stay."""
+        earlier = {"config.json", "metrics.json", "diagnosis.json", "report.html",
+                   CURVES_FIGURE}
+        try:
+            listed = json.loads((self.path / FILES_RECORD).read_text(encoding="utf-8"))
+            earlier |= {n for n in listed if isinstance(n, str) and "/" not in n
+                        and "\\" not in n and RECORD_NAMES.fullmatch(n)}
+        except (OSError, ValueError, TypeError):
+            pass
+        for name in earlier:
+            (self.path / name).unlink(missing_ok=True)
+        for old in self.path.glob("history*.*"):
+            if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
+                old.unlink()
 
     def write_config(self, config: Mapping[str, Any]) -> Path:
         """Write config.json."""
@@ -103,13 +125,20 @@ class RunDir:
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         close_figure(figure)
+        self.written.add(path.name)
+        atomic_write(self.path / FILES_RECORD, json.dumps(sorted(self.written)))
         return path
 
     def finish(self) -> list[Any]:
         """Draw the learning curves and write diagnosis.json for histories with val_loss;
         returns the diagnoses."""
-        with_val = [h for h in self.histories if diagnosable(h)]
-        diagnoses = [diagnose(h) for h in with_val]
+        diagnoses = []
+        for history in self.histories:
+            if diagnosable(history):
+                try:
+                    diagnoses.append(diagnose(history))
+                except ValidationError:
+                    pass  # a diverged run (NaN losses): its curves are kept, undiagnosed
         if diagnoses:
             self._write_json("diagnosis.json", {"runs": [d.to_dict() for d in diagnoses]})
         if self.histories and any("loss" in h.keys() for h in self.histories):
@@ -130,8 +159,10 @@ def write_run_dir(
     histories: Sequence[History] = (),
     figures: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write a complete run directory in one call; returns its path."""
+    """Write a complete run directory in one call (replacing an earlier run's records
+    there); returns its path."""
     run = RunDir(path)
+    run.clear_previous()
     run.write_config(config)
     if metrics is not None:
         run.write_metrics(metrics)
