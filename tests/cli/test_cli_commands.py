@@ -124,6 +124,20 @@ def test_quick_text_output_does_not_pass_off_the_reduced_check_as_the_full_crite
     assert "criterion: median accuracy 100% ->" not in result.output
 
 
+def test_quick_json_and_repeats_name_the_check_that_judged_them():
+    # The JSON said "criterion": "median accuracy 100% ..." beside a quick check's PASSED at
+    # accuracy 0.45, and "at least 4 of 5 repeats -> PASSED" was printed after one repeat.
+    import json
+
+    result = runner.invoke(app, ["run", "alphabet-window-timesteps", "--quick", "--epochs", "2",
+                                 "--json"])
+    doc = json.loads(result.stdout.strip().splitlines()[-1])
+    assert doc["criterion"].startswith("the quick form's reduced check (a full run is judged")
+    result = runner.invoke(app, ["run", "diagnose-underfit", "--quick", "--epochs", "3"])
+    assert result.exit_code == 0, result.output
+    assert "(judged on 1 run) ->" in result.output
+
+
 def test_version_and_completion_options():
     import seqlab
 

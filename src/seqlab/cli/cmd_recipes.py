@@ -111,11 +111,7 @@ def _run(
                           f"run(s) [{values}]")
         screen.result(f"  document: {recipe.reference_text}")
         verdict = "PASSED" if result.passed else "FAILED"
-        if quick and recipe.quick_criterion is not None:
-            screen.result(f"  quick form's reduced check -> {verdict} (a full run is judged "
-                          f"by: {recipe.criterion})")
-        else:
-            screen.result(f"  criterion: {recipe.criterion} -> {verdict}")
+        screen.result(f"  criterion: {result.criterion} -> {verdict}")
         screen.result(f"  {result.seconds:.1f} s")
     if strict and not result.passed:
         raise typer.Exit(1)

@@ -170,6 +170,18 @@ class RecipeResult:
         return float(statistics.median(self.values))
 
     @property
+    def criterion(self) -> str:
+        """What `passed` judged, in words: the recipe's criterion, or in a quick run with
+        a reduced check of its own, that check (a quick run is not judged by the full
+        criterion it prints beside)."""
+        if self.quick and self.recipe.quick_criterion is not None:
+            return (f"the quick form's reduced check (a full run is judged by: "
+                    f"{self.recipe.criterion})")
+        runs = len(self.outcomes)
+        return self.recipe.criterion + (f" (judged on {runs} run{'s' * (runs != 1)})"
+                                        if self.quick else "")
+
+    @property
     def table(self) -> dict[str, float] | None:
         """Setting -> score of the repeats' tables (averaged over repeats), if any."""
         tables = [o.table for o in self.outcomes if o.table]
@@ -188,7 +200,7 @@ class RecipeResult:
             "reference": self.recipe.reference,
             "passed": self.passed,
             "seconds": round(self.seconds, 3),
-            "criterion": self.recipe.criterion,
+            "criterion": self.criterion,
             "quick": self.quick,
             "details": [o.details for o in self.outcomes],
             **({"table": self.table} if self.table is not None else {}),
