@@ -32,6 +32,7 @@ __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fields_as_long_as", "check_not_utf16", "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_figure_path", "FIGURE_FORMATS", "umask_mode", "replace_atomically",
+           "check_table_path", "TABLE_FORMATS",
            "check_output_path", "cache_dir", "strict_json"]
 
 
@@ -327,6 +328,26 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     except OSError as error:
         reason = error.strerror or str(error)
         raise OutputError(f"Could not write {path}: {reason}. Nothing was written.") from None
+    return path
+
+
+TABLE_FORMATS = (".csv", ".txt", ".jsonl", ".ndjson")
+"""The extensions a table of results may be written as (none means CSV): CSV, or JSON
+lines (one object per row) for .jsonl and .ndjson."""
+
+
+def check_table_path(path: str | Path, what: str = "output", *,
+                     inputs: tuple[str | Path | None, ...] = ()) -> Path:
+    """`check_output_path` for a table of results, whose extension must name one of
+    `TABLE_FORMATS` (or be absent: CSV), checked before any work: CSV text in a .xlsx,
+    or JSON lines in a .json (not JSON once there are two rows), misleads every reader."""
+    path = check_output_path(path, what, inputs=inputs)
+    suffix = path.suffix.lower()
+    if suffix and suffix not in TABLE_FORMATS:
+        raise ValidationError(f"The {what} {path} is a table, which seqlab writes as CSV "
+                              f"or as JSON lines (one object per row"
+                              f"{', not one JSON document' if suffix == '.json' else ''}); "
+                              f"name a file ending in {', '.join(TABLE_FORMATS)}.")
     return path
 
 

@@ -267,3 +267,22 @@ def test_rollback_honours_dry_run_and_json_and_refuses_data(workspace, capsys, t
     assert run_cli(["update", bundle, data, data, "--rollback"]) == 2
     assert "--rollback takes no data" in capsys.readouterr().err
     assert horizon_of() == 2
+
+
+def test_tables_are_written_under_a_table_extension_only(workspace, capsys, tmp_path):
+    # predict --out o.xlsx wrote CSV text into a .xlsx; --out o.json wrote JSON lines, not
+    # JSON; forecast --forecasts f.jsonl wrote CSV.
+    import json
+
+    data = str(workspace / "s.csv")
+    for name, said in (("o.xlsx", "is a table"), ("o.json", "not one JSON document")):
+        assert run_cli(["predict", str(workspace / "m"), data, "--out",
+                        str(tmp_path / name)]) == 2
+        assert said in capsys.readouterr().err and not (tmp_path / name).exists()
+        assert run_cli(["forecast", data, "--horizon", "2", "--methods", "naive",
+                        "--forecasts", str(tmp_path / name)]) == 2
+        assert said in capsys.readouterr().err
+    _seqlab(capsys, "forecast", data, "--horizon", "2", "--methods", "naive", "--forecasts",
+            str(tmp_path / "f.jsonl"))
+    rows = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text().splitlines()]
+    assert len(rows) == 2 and rows[0]["method"] == "naive"

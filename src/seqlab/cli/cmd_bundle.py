@@ -205,13 +205,13 @@ def _predict(
     For a series model, row `step` holds the forecasts of the values at positions
     step, step+1, ... of the input; the last row forecasts beyond its end.
     """
-    from seqlab._io import check_output_path
+    from seqlab._io import check_table_path
     from seqlab.bundle import load
     from seqlab.lifecycle import read_columns, read_sequences, write_rows
 
     output = alias(out, output, "--output", "write --out FILE", "The output file")
     if output is not None:
-        check_output_path(output, "output", inputs=(input,))
+        check_table_path(output, "output", inputs=(input,))
     from seqlab.classify.persist import is_classifier_bundle
 
     forecasting, classifier = _is_forecasting_bundle(bundle), is_classifier_bundle(bundle)
@@ -225,9 +225,8 @@ def _predict(
             + (" and forecasts every series from its end" if forecasting else "")
             + (". Drop it." if len(unused) == 1 else ". Drop them."))
     if forecasting:
-        from seqlab._io import atomic_write
+        from seqlab.cli.cmd_forecast import write_forecast_table
         from seqlab.forecast import load as load_forecaster
-        from seqlab.lifecycle.tables import is_jsonl
 
         forecaster = load_forecaster(bundle)
         table = forecaster.predict(data=forecaster.read(input))
@@ -235,11 +234,8 @@ def _predict(
             Output(as_json=True).note(f"note: {line}")
         if output is None:
             Output().result(table.to_csv(index=False), end="")
-        elif is_jsonl(output):
-            atomic_write(output, table.to_json(orient="records", lines=True,
-                                               date_format="iso"))
         else:
-            atomic_write(output, table.to_csv(index=False))
+            write_forecast_table(table, output)
         return
     if classifier:
         from seqlab.cli.cmd_classify import predict_bundle

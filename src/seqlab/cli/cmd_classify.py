@@ -113,7 +113,7 @@ def _classify(
     TRAIN, and named in the output. With --test: accuracy, balanced accuracy, macro F1,
     per-class precision and recall and the confusion matrix.
     """
-    from seqlab._io import check_figure_path, check_output_path
+    from seqlab._io import check_figure_path, check_table_path
     from seqlab.classify import SequenceClassifier, plot_confusion, read_labelled
     from seqlab.classify.persist import check_target, save
     from seqlab.classify.readers import match_channels
@@ -125,7 +125,7 @@ def _classify(
         raise ValidationError("--predictions and --plot describe the test file; give it with "
                               "--test TEST.")
     if predictions is not None:
-        check_output_path(predictions, "predictions", inputs=(train, test))
+        check_table_path(predictions, "predictions", inputs=(train, test))
     if plot is not None:
         check_figure_path(plot, "plot", inputs=(train, test))
     if out is not None:

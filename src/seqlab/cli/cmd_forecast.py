@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -110,7 +110,7 @@ def _forecast(
     say where its columns are, if named otherwise). --out saves the forecaster (a bundle);
     --forecasts writes the table.
     """
-    from seqlab._io import atomic_write, check_output_path
+    from seqlab._io import check_table_path
     from seqlab.forecast import Forecaster, load, save
     from seqlab.forecast.forecaster import processes
     from seqlab.forecast.persist import check_target
@@ -118,7 +118,7 @@ def _forecast(
     output = alias(forecasts, output, "forecast --output",
                    "write the forecasts with --forecasts FILE", "The forecasts file")
     if output is not None:
-        check_output_path(output, "output", inputs=(data, future_covariates))
+        check_table_path(output, "output", inputs=(data, future_covariates))
     fitting = [option for option, given in (("--methods", methods is not None),
                                             ("--members", members != MEMBERS),
                                             ("--seed", seed != SEED),
@@ -169,7 +169,7 @@ def _forecast(
         if out is not None:
             save(forecaster, out)
     if output is not None:
-        atomic_write(output, table.to_csv(index=False))
+        write_forecast_table(table, output)
     summary = forecaster.summary()
     if model is not None:  # the fit's notes are the bundle's; these are the new data's
         summary["notes"] = list(table.attrs["notes"]) + new.filled_notes(fill or
@@ -281,6 +281,18 @@ def _backtest(
     if plot is not None and not no_plot:
         shown.note(f"plot written to {plot}")
 
+
+
+def write_forecast_table(table: Any, path: Path) -> None:
+    """The forecast table to `path` all at once: JSON lines for .jsonl and .ndjson (dates
+    in ISO form), CSV otherwise."""
+    from seqlab._io import atomic_write
+    from seqlab.lifecycle.tables import is_jsonl
+
+    if is_jsonl(path):
+        atomic_write(path, table.to_json(orient="records", lines=True, date_format="iso"))
+    else:
+        atomic_write(path, table.to_csv(index=False))
 
 def register(app: typer.Typer) -> None:
     """Add forecast and backtest to the `seqlab` command."""
