@@ -121,3 +121,34 @@ def test_training_onto_a_bundle_keeps_the_model_it_replaces(tmp_path):
     assert runner.invoke(app, ["update", "--rollback", str(tmp_path / "m")]).exit_code == 0
     restored = load(tmp_path / "m")
     assert restored.pipeline.columns == ["sales"] and restored.pipeline.window.n_in == 6
+
+
+def test_config_paths_are_read_from_the_configs_folder_and_must_be_text(tmp_path):
+    # csv = "s.csv" was looked for in the current folder ("does not exist"), unlike repeat's
+    # and tune's configs; out = 5 was "a bug in seqlab".
+    folder = tmp_path / "exp"
+    folder.mkdir()
+    _write_csv(folder / "s.csv", _seasonal(40))
+    (folder / "run.toml").write_text('csv = "s.csv"\ncolumn = "sales"\nn_in = 4\nepochs = 1\n'
+                                     'units = 4\nout = "m"\n')
+    result = runner.invoke(app, ["train", "--config", str(folder / "run.toml")])
+    assert result.exit_code == 0, result.output
+    assert load(folder / "m").pipeline.columns == ["sales"]
+    (folder / "bad.toml").write_text('csv = "s.csv"\ncolumn = "sales"\nout = 5\n')
+    result = runner.invoke(app, ["train", "--config", str(folder / "bad.toml")])
+    assert result.exit_code != 0 and "out = 5 must be a path in quotes" in str(result.exception)
+
+
+def test_predict_on_json_lines_of_numbers_refuses_a_column_they_do_not_have(tmp_path):
+    # --column zzz was ignored (exit 0) on a file of bare numbers.
+    _write_csv(tmp_path / "s.csv", _seasonal(40))
+    assert runner.invoke(app, ["train", str(tmp_path / "s.csv"), "--column", "sales", "--n-in",
+                               "4", "--units", "4", "--epochs", "1",
+                               "--out", str(tmp_path / "m")]).exit_code == 0
+    (tmp_path / "n.jsonl").write_text("".join(f"{v}\n" for v in _seasonal(10)))
+    result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "n.jsonl"),
+                                 "--last", "--column", "zzz"])
+    assert result.exit_code != 0 and "there is no column 'zzz'" in str(result.exception)
+    result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "n.jsonl"),
+                                 "--last"])
+    assert result.exit_code == 0, result.output  # the bundle's own column need not be named

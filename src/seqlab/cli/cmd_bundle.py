@@ -95,6 +95,17 @@ def _train(
     data = alias(data, csv, "--csv", "give the data file as an argument: seqlab train DATA",
                  "The data file")
     settings: dict[str, Any] = read_config_file(config) if config is not None else {}
+    for key in ("csv", "out"):  # paths: text, and relative to the config file's folder
+        value = settings.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(f"{config}: {key} = {value!r} must be a path in quotes.")
+        if value is not None and config is not None and not Path(value).is_absolute():
+            settings[key] = str(Path(config).parent / value)
+    if settings.get("column") is not None and not (
+            isinstance(settings["column"], str) or isinstance(settings["column"], list)
+            and all(isinstance(c, str) for c in settings["column"])):
+        raise ValidationError(f"{config}: column = {settings['column']!r} must name a column "
+                              f"in quotes, or list several.")
     given = {"csv": data, "column": column or None, "n_in": n_in, "n_out": n_out,
              "units": units, "cell": cell, "epochs": epochs, "batch_size": batch_size, "lr": lr,
              "seed": seed, "scale": scale, "device": device, "precision": precision,
@@ -252,7 +263,7 @@ def _predict(
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)
     else:
-        data, _ = read_columns(input, column or loaded.pipeline.columns)
+        data, _ = read_columns(input, column or None, expected=loaded.pipeline.columns)
     header, rows = _rows(loaded, data, last)
     write_rows(output, header, rows)
 
@@ -349,9 +360,9 @@ def _update(
     if old is None or new is None:
         raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
                               "seqlab update BUNDLE --rollback).")
-    columns = column or load(bundle).pipeline.columns
-    old_series, _ = read_columns(old, columns)
-    new_series, _ = read_columns(new, columns)
+    expected = load(bundle).pipeline.columns
+    old_series, _ = read_columns(old, column or None, expected=expected)
+    new_series, _ = read_columns(new, column or None, expected=expected)
     report = update(bundle, old_series, new_series, repeats=repeats, epochs=epochs,
                     extra_epochs=extra_epochs, lr_factor=lr_factor, holdout=holdout,
                     min_improvement=min_improvement, seed=seed, promote=not dry_run, plot=plot)

@@ -106,17 +106,23 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
-def read_columns(path: str | Path, columns: list[str] | None = None) -> tuple[np.ndarray,
-                                                                             list[str]]:
+def read_columns(path: str | Path, columns: list[str] | None = None, *,
+                 expected: list[str] | None = None) -> tuple[np.ndarray, list[str]]:
     """The named numeric columns of a CSV (with a header) or JSON-lines file (one object per
     row, or one list of numbers per row), as an array (rows,) for one column or
     (rows, columns); also the column names.
 
-    Without `columns`, a file with one column (or one numeric column) is read as it is.
+    Without `columns`, a file with one column (or one numeric column) is read as it is;
+    `expected` names the columns to read then where the file has names (a bundle's own),
+    which JSON lines of bare numbers need not have.
     """
     path = Path(path)
     if is_jsonl(path):
-        return _read_json_columns(path, columns)
+        rows = _json_lines(path)
+        if columns is None and isinstance(rows[0][1], dict):
+            columns = expected
+        return _read_json_columns(path, columns, rows)
+    columns = columns if columns is not None else expected
     header, rows = _csv_records(path)
     if columns is None:
         numeric = [c for j, c in enumerate(header) if _is_number(rows[0][1][j])]
@@ -146,10 +152,15 @@ def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
         raise ValidationError(f"{path} has no column(s) {missing}; its columns are {header}.")
 
 
-def _read_json_columns(path: Path, columns: list[str] | None) -> tuple[np.ndarray, list[str]]:
-    rows = _json_lines(path)
+def _read_json_columns(path: Path, columns: list[str] | None,
+                       rows: list[tuple[int, Any]]) -> tuple[np.ndarray, list[str]]:
     first = rows[0][1]
     if not isinstance(first, dict):
+        if columns:  # bare numbers or lists have no fields to choose from
+            held = "lists" if isinstance(first, list) else "numbers"
+            raise ValidationError(f"{path} holds {held}, not objects with fields: there is "
+                                  f"no column {columns[0]!r} to read. Drop --column, or write "
+                                  f"an object a line ({json.dumps({columns[0]: 1.5})}).")
         width = len(first) if isinstance(first, list) else None
         values = []
         for line, row in rows:
