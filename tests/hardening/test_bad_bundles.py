@@ -220,3 +220,13 @@ def test_text_bundle_whose_output_overflows_is_refused_by_generate(text_bundle, 
 def test_a_sound_bundle_still_loads_and_predicts_finite_values(series_bundle):
     bundle = load(series_bundle)
     assert torch.isfinite(torch.as_tensor(bundle.predictor.predict(sine(20)))).all()
+
+
+def test_update_with_a_text_bundle_says_it_is_a_text_model(text_bundle, cli, tmp_path):
+    """It said "name the one(s) to read with --column"; the real reason came only once a
+    --column was given."""
+    table = tmp_path / "s.csv"
+    table.write_text("t,sales,other\n" + "".join(f"{i},{i % 5},{i % 3}\n" for i in range(30)))
+    assert_one_line_error(cli("update", text_bundle, table, table), 2,
+                          r"update works on series forecasters .* not one \(a text model: "
+                          r"seqlab train-text trains it anew\)")

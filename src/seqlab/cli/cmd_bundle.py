@@ -332,8 +332,8 @@ def _update(
     Strategies a-d run against a fair baseline; the winner is promoted only when it is
     better, and the previous version is kept. `--rollback` makes that version live again.
     """
-    from seqlab.bundle import load
     from seqlab.lifecycle import read_columns, update
+    from seqlab.lifecycle.updating import updatable
 
     if plot is not None:
         from seqlab._io import check_figure_path
@@ -360,7 +360,7 @@ def _update(
     if old is None or new is None:
         raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
                               "seqlab update BUNDLE --rollback).")
-    expected = load(bundle).pipeline.columns
+    expected = updatable(bundle).pipeline.columns  # a text model is told so, first
     old_series, _ = read_columns(old, column or None, expected=expected)
     new_series, _ = read_columns(new, column or None, expected=expected)
     report = update(bundle, old_series, new_series, repeats=repeats, epochs=epochs,

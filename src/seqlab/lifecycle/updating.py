@@ -34,7 +34,7 @@ from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 from seqlab.train.trainer import Trainer
 
-__all__ = ["update", "UpdateReport", "STRATEGIES", "BASELINE", "train_candidate"]
+__all__ = ["update", "updatable", "UpdateReport", "STRATEGIES", "BASELINE", "train_candidate"]
 
 STRATEGIES = {
     "continue-new": "(a) champion + extra epochs on new data",
@@ -119,6 +119,19 @@ def train_candidate(bundle: Bundle, strategy: str, old: np.ndarray, new: np.ndar
     return trainer, pipeline
 
 
+def updatable(bundle_path: str | Path) -> Any:
+    """The bundle at `bundle_path`, loaded, where `update` can work on it: a series
+    forecaster (a pipeline with a window step, regression); else a `ValidationError`."""
+    champion = load(bundle_path)
+    if champion.pipeline.window is None or champion.spec.task != "regression":
+        kind = (" (a text model: seqlab train-text trains it anew)"
+                if champion.pipeline.encoder is not None else "")
+        raise ValidationError(
+            f"update works on series forecasters (a pipeline with a window step, regression); "
+            f"the bundle at {bundle_path} is not one{kind}.")
+    return champion
+
+
 def update(
     bundle_path: str | Path,
     old: Any,
@@ -172,12 +185,8 @@ def update(
     for name in strategies:
         if name not in STRATEGIES:
             raise ValidationError(f"Unknown update strategy {name!r}; known: {list(STRATEGIES)}.")
-    champion = load(bundle_path)
+    champion = updatable(bundle_path)
     window = champion.pipeline.window
-    if window is None or champion.spec.task != "regression":
-        raise ValidationError(
-            f"update works on series forecasters (a pipeline with a window step, regression); "
-            f"the bundle at {bundle_path} is not one.")
     old = np.asarray(old, dtype=np.float64)
     new = np.asarray(new, dtype=np.float64)
     if len(new) < window.n_out:
