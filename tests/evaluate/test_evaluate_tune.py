@@ -80,3 +80,24 @@ def test_a_learning_rate_grid_trains_as_one_batched_model_with_the_sequential_sc
     for ours, theirs in zip(together.scores, alone.scores, strict=True):
         assert ours == pytest.approx(theirs, rel=1e-5)
     assert together.scores[0] != together.scores[1]  # the rates did differ per member
+
+
+def test_settings_the_grid_backend_would_ignore_are_refused():
+    # --n-trials, --storage and --study-name were accepted with the grid and did nothing.
+    def experiment(seed, **params):
+        return 1.0
+
+    for options, said in [({"n_trials": 5}, r"'n_trials' parameter of tune draws"),
+                          ({"storage": "x.db"}, r"'storage' and 'study_name' parameters"),
+                          ({"study_name": "s"}, r"'storage' and 'study_name' parameters")]:
+        with pytest.raises(ValidationError, match=said):
+            tune(experiment, {"units": [1, 2]}, backend="grid", **options)
+
+
+def test_a_grid_name_given_twice_is_refused_not_half_dropped():
+    # --grid units=1,2 --grid units=3,4 tried 3 and 4 only.
+    from seqlab.cli.cmd_evaluate import parse_grid
+
+    with pytest.raises(ValidationError, match=r"--grid gives units twice"):
+        parse_grid(["units=1,2", "units=3,4"])
+    assert parse_grid(["units=1,2", "lr=0.1"]) == {"units": [1, 2], "lr": [0.1]}

@@ -40,7 +40,12 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
             raise ValidationError(
                 f"--grid expects NAME=V1,V2,... (e.g. --grid units=1,5,10); got {item!r}."
             )
-        grid[name.strip().replace("-", "_")] = [_value(v) for v in values.split(",") if v]
+        key = name.strip().replace("-", "_")
+        if key in grid:
+            raise ValidationError(f"--grid gives {key} twice ({item!r} after "
+                                  f"{key}={','.join(map(str, grid[key]))}); list every value "
+                                  f"once: --grid {key}=V1,V2,...")
+        grid[key] = [_value(v) for v in values.split(",") if v]
     if not grid:
         raise ValidationError("seqlab tune needs at least one --grid NAME=V1,V2,...")
     return grid

@@ -328,6 +328,12 @@ def tune(
     seed = check_seed(seed, "tune")
     if n_trials is not None:
         n_trials = check_int("n_trials", n_trials, "tune", low=1)
+        if backend == "grid":
+            raise ValidationError("The 'n_trials' parameter of tune draws configurations for "
+                                  "the random or optuna backend; the grid tries every one.")
+    if backend != "optuna" and (storage is not None or study_name is not None):
+        raise ValidationError(f"The 'storage' and 'study_name' parameters of tune keep an "
+                              f"Optuna study; backend {backend!r} keeps none.")
     if max_trials is not None:
         if backend != "optuna":
             raise ValidationError(
