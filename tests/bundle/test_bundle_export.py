@@ -84,9 +84,10 @@ def test_stateless_forecaster_exports_without_state(tmp_path):
 def test_inspect_shows_spec_counts_pipeline_config_and_history(char_lm):
     result = runner.invoke(app, ["inspect", str(char_lm)])
     assert result.exit_code == 0, result.output
-    for expected in ('"units": [16, 16]', "Total params:", "Keras counts", "pipeline: ",
-                     "training config: ", "last 1 epoch(s) of 1"):
+    for expected in ('"units": [16, 16]', "Total params:", "(Keras convention: one bias per "
+                     "gate)", "pipeline: ", "training config: ", "last 1 epoch(s) of 1"):
         assert expected in result.output
+    assert result.output.count("one bias per gate") == 1  # it was said twice
     doc = json.loads(runner.invoke(app, ["inspect", str(char_lm), "--json"]).output)
     assert doc["parameters"] > doc["parameters_keras"] > 0
     assert doc["spec"]["units"] == [16, 16] and len(doc["history"]) == 1

@@ -152,3 +152,18 @@ def test_predict_on_json_lines_of_numbers_refuses_a_column_they_do_not_have(tmp_
     result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "n.jsonl"),
                                  "--last"])
     assert result.exit_code == 0, result.output  # the bundle's own column need not be named
+
+
+def test_predict_with_more_columns_than_the_model_was_trained_on_says_so(tmp_path):
+    # It answered with the scaler's internals ("MinMaxScaler was fitted on 1 feature(s)").
+    _write_csv(tmp_path / "s.csv", _seasonal(40))
+    assert runner.invoke(app, ["train", str(tmp_path / "s.csv"), "--column", "sales", "--n-in",
+                               "4", "--units", "4", "--epochs", "1",
+                               "--out", str(tmp_path / "m")]).exit_code == 0
+    (tmp_path / "two.csv").write_text("t,sales,other\n" + "".join(
+        f"{i},{i % 7},{i % 3}\n" for i in range(20)))
+    result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "two.csv"),
+                                 "--column", "sales", "--column", "other", "--last"])
+    assert result.exit_code != 0
+    assert "was trained on 1 column(s) ['sales']; --column names 2 (sales, other)" in \
+        str(result.exception)

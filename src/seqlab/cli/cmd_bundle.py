@@ -263,7 +263,12 @@ def _predict(
     if loaded.pipeline.mode == "sequences":
         data: Any = read_sequences(input)
     else:
-        data, _ = read_columns(input, column or None, expected=loaded.pipeline.columns)
+        fitted = loaded.pipeline.columns
+        if column and fitted is not None and len(column) != len(fitted):
+            raise ValidationError(f"{bundle} was trained on {len(fitted)} column(s) {fitted}; "
+                                  f"--column names {len(column)} ({', '.join(column)}). Name "
+                                  f"{len(fitted)}, in the same order.")
+        data, _ = read_columns(input, column or None, expected=fitted)
     header, rows = _rows(loaded, data, last)
     write_rows(output, header, rows)
 

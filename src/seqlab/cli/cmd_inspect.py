@@ -48,8 +48,7 @@ def _inspect(
                f"{loaded.manifest.get('created')} by seqlab "
                f"{loaded.manifest.get('seqlab_version')})")
     screen.result("\nspec: " + json.dumps(loaded.spec.to_dict(), sort_keys=True))
-    screen.result("\n" + str(torch_count))
-    screen.result(f"Keras counts {keras.total_params:,} (one bias per gate)")
+    screen.result("\n" + str(torch_count))  # its last line gives Keras' count where it differs
     steps = ", ".join(repr(step) for step in loaded.pipeline.steps) or "(none: model-ready "\
                                                                         "arrays)"
     screen.result(f"\npipeline: {steps}; columns {loaded.pipeline.columns}")
