@@ -154,6 +154,17 @@ def test_inspect_refuses_a_negative_history(workspace, capsys):
     assert "'--history' option must be 0 or more" in capsys.readouterr().err
 
 
+def test_inspect_refuses_history_for_a_bundle_without_epochs(workspace, capsys, tmp_path):
+    # --history was ignored for forecasting and classifier bundles.
+    _seqlab(capsys, "forecast", str(workspace / "s.csv"), "--horizon", "2", "--methods",
+            "naive", "--out", str(tmp_path / "f"))
+    assert run_cli(["inspect", str(tmp_path / "f"), "--history", "2"]) == 2
+    assert "is a forecasting bundle, which keeps no per-epoch history" in \
+        capsys.readouterr().err
+    assert run_cli(["inspect", str(tmp_path / "f")]) == 0
+    assert run_cli(["inspect", str(workspace / "m"), "--history", "1"]) == 0
+
+
 def test_predict_with_a_forecasting_bundle_refuses_model_options_and_writes_json_lines(
         workspace, capsys, tmp_path):
     # --last, --column and --device were ignored silently, and a .jsonl file got CSV.

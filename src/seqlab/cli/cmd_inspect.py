@@ -15,7 +15,8 @@ from seqlab.errors import ValidationError
 
 def _inspect(
     bundle: Annotated[Path, typer.Argument(help="A bundle folder.")],
-    history: Annotated[int, typer.Option(help="How many of the last epochs to show.")] = 5,
+    history: Annotated[int | None, typer.Option(help="How many of the last epochs to show "
+                                                "(model bundles).", show_default="5")] = None,
     as_json: JSON_OPTION = False,
 ) -> None:
     """Show a bundle: a model bundle's spec, layer summary, pipeline, training config and
@@ -23,11 +24,12 @@ def _inspect(
     from seqlab.bundle import load
     from seqlab.models import summary
 
-    if history < 0:
+    if history is not None and history < 0:
         raise ValidationError(f"The '--history' option must be 0 or more (epochs shown); got "
                               f"{history}.")
-    if _inspect_fitted(bundle, as_json):
+    if _inspect_fitted(bundle, as_json, history_given=history is not None):
         return
+    history = 5 if history is None else history
     loaded = load(bundle)
     torch_count = summary(loaded.model, print_fn=None)
     keras = summary(loaded.model, keras_count=True, print_fn=None)
@@ -63,17 +65,23 @@ def _inspect(
         screen.result("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
 
 
-def _inspect_fitted(bundle: Path, as_json: bool) -> bool:
+def _inspect_fitted(bundle: Path, as_json: bool, *, history_given: bool = False) -> bool:
     """Show a forecasting bundle's fit summary or a classifier bundle's description; False
-    (nothing shown) for a bundle of neither kind."""
+    (nothing shown) for a bundle of neither kind. `history_given`: --history was, which
+    such a bundle has no epochs for."""
     from seqlab.classify.persist import is_classifier_bundle
     from seqlab.forecast.persist import is_forecasting_bundle
 
-    if is_forecasting_bundle(bundle):
+    fitted = ("forecasting" if is_forecasting_bundle(bundle) else
+              "classifier" if is_classifier_bundle(bundle) else None)
+    if fitted and history_given:
+        raise ValidationError(f"--history shows a model bundle's last epochs; {bundle} is a "
+                              f"{fitted} bundle, which keeps no per-epoch history. Drop it.")
+    if fitted == "forecasting":
         from seqlab.forecast import load as load_forecaster
 
         kind, facts = "forecasting", load_forecaster(bundle).summary()
-    elif is_classifier_bundle(bundle):
+    elif fitted == "classifier":
         from seqlab.classify import load as load_classifier
 
         kind, facts = "classifier", load_classifier(bundle).describe()
