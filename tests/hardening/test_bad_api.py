@@ -210,3 +210,23 @@ def test_every_error_class_is_a_seqlab_error_with_an_exit_code():
         cls = getattr(errors, name)
         if isinstance(cls, type) and not issubclass(cls, Warning):
             assert issubclass(cls, SeqlabError) and cls.exit_code in (1, 2)
+
+
+def test_regression_bundles_and_updates_name_what_is_wrong(series_bundle, tmp_path):
+    # predict_classes said "predict_proba needs a classification model"; update with 2-D
+    # new data for a one-column champion was numpy's broadcasting ValueError; backtest
+    # with an unknown keyword was a TypeError from Forecaster.__init__.
+    import shutil
+
+    from seqlab.lifecycle import update
+
+    predictor = load(series_bundle).predictor
+    with pytest.raises(ValidationError, match=r"predict_classes needs a classification model"):
+        predictor.predict_classes(sine(20))
+    champion = tmp_path / "champion"
+    shutil.copytree(series_bundle, champion)
+    with pytest.raises(ValidationError, match=r"'new' parameter of update holds data of shape "
+                                              r"\(30, 2\); the champion reads 1 column"):
+        update(champion, sine(60), np.stack([sine(30)] * 2, axis=1), promote=False)
+    with pytest.raises(ValidationError, match=r"backtest got unknown setting\(s\) \['foo'\]"):
+        backtest(pd.Series(sine(30)), 3, 2, methods=["naive"], foo=1)

@@ -108,15 +108,18 @@ class Predictor:
 
     def predict_proba(self, data: Any) -> np.ndarray:
         """Class probabilities (classification models only)."""
-        if self.task == "regression":
-            raise ValidationError(
-                "predict_proba needs a classification model; this one is a regression model "
-                "(use predict).")
+        self._check_classifies("predict_proba")
         return self.outputs(data)
 
     def predict_classes(self, data: Any) -> np.ndarray:
         """The most likely class of each sample, decoded to its label or symbol."""
-        return self._finish(self.predict_proba(data))
+        self._check_classifies("predict_classes")
+        return self._finish(self.outputs(data))
+
+    def _check_classifies(self, method: str) -> None:
+        if self.task == "regression":
+            raise ValidationError(f"{method} needs a classification model; this one is a "
+                                  f"regression model (use predict).")
 
     def forecast(self, series: Any) -> np.ndarray:
         """The `n_out` values that follow the end of `series` (series pipelines only)."""

@@ -13,6 +13,7 @@ are always fitted at every origin (that is how they are used).
 
 from __future__ import annotations
 
+import inspect
 import math
 import statistics
 import time
@@ -147,6 +148,11 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                               f"scored ({methods}). Add seqlab to the methods, or drop the "
                               "candidates.")
     # seqlab's settings are checked before any work, whichever methods are scored.
+    unknown = sorted(set(forecaster_params) - set(inspect.signature(Forecaster).parameters))
+    if unknown:
+        raise ValidationError(f"backtest got unknown setting(s) {unknown}; besides its own it "
+                              f"takes the Forecaster's: "
+                              f"{', '.join(inspect.signature(Forecaster).parameters)}.")
     Forecaster(horizon=horizon, methods=candidates, **forecaster_params).check_params()
     read = {k: forecaster_params.pop(k) for k in ("date_column", "freq", "fill", "covariates",
                                                   "season_length", "id_column",

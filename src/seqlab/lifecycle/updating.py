@@ -22,7 +22,7 @@ import numpy as np
 from torch import nn
 
 from seqlab._io import atomic_savefig
-from seqlab._validation import check_float, check_int
+from seqlab._validation import as_numeric_array, check_float, check_int
 from seqlab.bundle import load, save
 from seqlab.bundle.loading import Bundle
 from seqlab.data.pipeline import Pipeline
@@ -187,8 +187,17 @@ def update(
             raise ValidationError(f"Unknown update strategy {name!r}; known: {list(STRATEGIES)}.")
     champion = updatable(bundle_path)
     window = champion.pipeline.window
-    old = np.asarray(old, dtype=np.float64)
-    new = np.asarray(new, dtype=np.float64)
+    old = as_numeric_array(old, "old", "update").astype(np.float64)
+    new = as_numeric_array(new, "new", "update").astype(np.float64)
+    fitted = [getattr(getattr(step, "scaler_", None), "n_features_in_", None)
+              for step in champion.pipeline.steps]
+    width = len(champion.pipeline.columns or []) or next((w for w in fitted if w), 1)
+    for name, data in (("old", old), ("new", new)):
+        got = 1 if data.ndim == 1 else data.shape[-1] if data.ndim == 2 else None
+        if got != width:
+            raise ValidationError(f"The '{name}' parameter of update holds data of shape "
+                                  f"{data.shape}; the champion reads {width} column(s) a step "
+                                  f"({'a 1-D series' if width == 1 else f'(steps, {width})'}).")
     if len(new) < window.n_out:
         raise ValidationError(
             f"The new data has {len(new)} step(s); the champion forecasts n_out={window.n_out} "
