@@ -26,7 +26,7 @@ from seqlab.forecast import backtest
 from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
-from seqlab.recipes.text_training import TextTrainingConfig
+from seqlab.recipes.text_training import TextTrainingConfig, train_text
 from seqlab.train import Trainer
 from seqlab.train.batched import BatchedTrainer
 
@@ -158,6 +158,9 @@ CASES = {
                               r"'log' parameter of SequenceClassifier must be a function"),
     "summarize-words": (lambda: summarize(["a"]), r"`scores` must be one or more finite"),
     "sample-no-logits": (lambda: sample_next(torch.zeros(0)), r"needs at least one logit"),
+    "train-text-config-dict": (lambda: train_text("nowhere.txt", {"units": 16}),
+                               r"'config' parameter of train_text must be a "
+                               r"TextTrainingConfig"),
     "train-forecaster-words": (lambda: train_forecaster(["a", "b"] * 10,
                                                         ForecastConfig(n_in=2, epochs=1)),
                                r"'series' parameter of train_forecaster must hold numbers"),
@@ -230,3 +233,13 @@ def test_regression_bundles_and_updates_name_what_is_wrong(series_bundle, tmp_pa
         update(champion, sine(60), np.stack([sine(30)] * 2, axis=1), promote=False)
     with pytest.raises(ValidationError, match=r"backtest got unknown setting\(s\) \['foo'\]"):
         backtest(pd.Series(sine(30)), 3, 2, methods=["naive"], foo=1)
+
+
+def test_a_recipe_run_into_a_file_is_refused_before_running(tmp_path):
+    # FileExistsError from mkdir.
+    from seqlab.recipes import run
+
+    (tmp_path / "afile").write_text("keep")
+    with pytest.raises(ValidationError, match=r"run directory path .*afile is a file"):
+        run("echo", quick=True, out=tmp_path / "afile")
+    assert (tmp_path / "afile").read_text() == "keep"

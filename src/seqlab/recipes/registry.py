@@ -267,6 +267,9 @@ def run(
             raise UnknownNameError(f"option of recipe {name!r}", key, recipe.options or ["(none)"])
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
+        from seqlab._io import check_output_path
+
+        check_output_path(out_dir, "run directory", folder=True)  # a file there, say
         out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 

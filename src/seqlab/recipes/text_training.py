@@ -266,6 +266,10 @@ def train_text(
     the finished run removes it. Under torchrun the streams are divided among
     the processes and only rank 0 prints and writes.
     """
+    if config is not None and not isinstance(config, TextTrainingConfig):
+        raise ValidationError(f"The 'config' parameter of train_text must be a "
+                              f"TextTrainingConfig (TextTrainingConfig(units=16), say); got "
+                              f"{type(config).__name__}.")
     config = (config or TextTrainingConfig()).validate()
     world = join_world(resolve_device(config.device))
     say = echo if world.main else (lambda line: None)
