@@ -218,9 +218,9 @@ def test_forecast_with_a_bundle_reports_the_horizon_level_and_notes_it_used(
     assert any("joined to the fitted history" in n for n in doc["notes"])
 
 
-def test_a_refitted_forecasting_bundle_keeps_the_fit_it_replaced_for_rollback(
-        workspace, capsys, tmp_path):
-    # forecast --out onto a forecasting bundle replaced it with no previous version.
+def _refitted_twice(workspace, capsys, tmp_path):
+    """A forecasting bundle fitted with horizon 2, then refitted with 3 (the data, the
+    bundle, and a function reading the live fit's horizon)."""
     import json
 
     data, bundle = str(workspace / "s.csv"), str(tmp_path / "f")
@@ -230,7 +230,13 @@ def test_a_refitted_forecasting_bundle_keeps_the_fit_it_replaced_for_rollback(
 
     def horizon_of() -> int:
         return json.loads("\n".join(_quiet(capsys, "inspect", bundle, "--json")))["horizon"]
+    return data, bundle, horizon_of
 
+
+def test_a_refitted_forecasting_bundle_keeps_the_fit_it_replaced_for_rollback(
+        workspace, capsys, tmp_path):
+    # forecast --out onto a forecasting bundle replaced it with no previous version.
+    data, bundle, horizon_of = _refitted_twice(workspace, capsys, tmp_path)
     assert horizon_of() == 3
     (line,) = _quiet(capsys, "update", bundle, "--rollback")
     assert line.startswith(f"rolled back: {bundle} now serves version")
@@ -258,14 +264,7 @@ def test_rollback_honours_dry_run_and_json_and_refuses_data(workspace, capsys, t
     # files given with --rollback were ignored without a word.
     import json
 
-    data, bundle = str(workspace / "s.csv"), str(tmp_path / "f")
-    for horizon in ("2", "3"):
-        _seqlab(capsys, "forecast", data, "--horizon", horizon, "--methods", "naive,ets",
-                "--out", bundle)
-
-    def horizon_of() -> int:
-        return json.loads("\n".join(_quiet(capsys, "inspect", bundle, "--json")))["horizon"]
-
+    data, bundle, horizon_of = _refitted_twice(workspace, capsys, tmp_path)
     pointer = json.loads(next(tmp_path.joinpath("f").glob("CURRENT")).read_text())
     (line,) = _quiet(capsys, "update", bundle, "--rollback", "--dry-run")
     assert line == (f"would roll back: {bundle} serves version {pointer['current']}; "
