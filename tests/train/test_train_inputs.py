@@ -130,3 +130,19 @@ def test_targets_beyond_float32_are_refused_as_the_inputs_are():
     with pytest.raises(ValidationError, match=r"`y` contains NaN or infinity \(first at index "
                                               r"\(3,\)"):
         Trainer(build(ModelSpec(2, 1, units=[4]), seed=0)).fit(x, y, epochs=1, verbose=0)
+
+
+def test_class_ids_in_a_memory_map_are_not_read_whole_to_check_their_range(tmp_path):
+    # A token file's ids (gigabytes, say) are checked batch by batch, not by a min/max
+    # pass over the whole map, which would page it all into memory.
+    from seqlab.data.text import stream_chunks
+    from seqlab.train.trainer import _maps_a_file
+
+    ids = np.memmap(tmp_path / "ids.bin", dtype=np.uint8, mode="w+", shape=(401,))
+    ids[:] = np.arange(401) % 5
+    x, y = stream_chunks(ids, 10, 4)
+    assert _maps_a_file(y) and not _maps_a_file(np.asarray(y).copy())
+    spec = ModelSpec(5, 5, units=[4], frontend="embedding", embedding_dim=3, task="multiclass",
+                     return_sequences=True)
+    history = Trainer(build(spec, seed=0)).fit(x, y, epochs=1, batch_size=4, verbose=0)
+    assert np.isfinite(history.last()["loss"])

@@ -113,6 +113,16 @@ class Batch:
         return self.stream(model, self.x)
 
 
+
+def _maps_a_file(array: np.ndarray) -> bool:
+    """Whether `array` is, or views, a memory-mapped file."""
+    seen = 0
+    while array is not None and seen < 32:  # views of views (as_strided: a DummyArray)
+        if isinstance(array, np.memmap):
+            return True
+        array, seen = getattr(array, "base", None), seen + 1
+    return False
+
 class Trainer:
     """Trains a sequence model and uses it.
 
@@ -780,8 +790,8 @@ class Trainer:
         classes - 1, and a binary task's targets probabilities from 0 to 1: torch raises an
         IndexError on the first out of range, casts 2.5 to 2, and trains on 2.0 or -1."""
         if array.size == 0 or array.dtype.kind not in "iubf" or \
-                self.task not in ("multiclass", "binary"):
-            return
+                self.task not in ("multiclass", "binary") or _maps_a_file(array):
+            return  # a memory map is not read whole here (a token file's ids, say)
         low, high = array.min().item(), array.max().item()
         if self.task == "binary":
             if low < 0 or high > 1:
