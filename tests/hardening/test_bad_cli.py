@@ -98,7 +98,8 @@ PREDICT_CASES = {
     "output-onto-the-input": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
                                             t / "sales.csv"], r"is the input file"),
     "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
-                                       "--column", "t"], r"feature"),
+                                       "--column", "t"],
+                         r"was trained on 1 column\(s\) \['sales'\]; --column names 2"),
 }
 
 
