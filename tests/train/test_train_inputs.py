@@ -146,3 +146,32 @@ def test_class_ids_in_a_memory_map_are_not_read_whole_to_check_their_range(tmp_p
                      return_sequences=True)
     history = Trainer(build(spec, seed=0)).fit(x, y, epochs=1, batch_size=4, verbose=0)
     assert np.isfinite(history.last()["loss"])
+
+
+def test_a_loss_or_step_of_ones_own_may_use_targets_outside_the_range():
+    # Hinge targets of -1 and 1, and -1 as "ignore this step", were refused once the range
+    # check came in; only seqlab's own losses read targets as class ids or probabilities.
+    x = rng.normal(size=(16, 5, 2)).astype(np.float32)
+
+    def hinge(output, target):
+        return torch.clamp(1 - output.reshape(-1) * target.reshape(-1), min=0).mean()
+
+    def ignoring(output, target):
+        return torch.nn.functional.cross_entropy(output.reshape(-1, 3),
+                                                 target.reshape(-1).long(), ignore_index=-1)
+
+    signs = np.where(np.arange(16) % 2, 1.0, -1.0)
+    Trainer(build(ModelSpec(2, 1, task="binary"), seed=0), loss=hinge).fit(
+        x, signs, epochs=1, verbose=0)
+    ids = np.random.default_rng(1).integers(-1, 3, (16, 5))
+    spec = ModelSpec(2, 3, task="multiclass", return_sequences=True)
+    Trainer(build(spec, seed=0), loss=ignoring).fit(x, ids, epochs=1, verbose=0)
+
+    class Masked(Trainer):
+        def train_step(self, batch):
+            return super().train_step(batch)
+
+    Masked(build(ModelSpec(2, 1, task="binary"), seed=0)).fit(x, signs, epochs=1, verbose=0)
+    with pytest.raises(ValidationError, match=r"`y` holds -1\.0; a binary task's targets"):
+        Trainer(build(ModelSpec(2, 1, task="binary"), seed=0)).fit(x, signs, epochs=1,
+                                                                   verbose=0)
