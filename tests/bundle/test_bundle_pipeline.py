@@ -110,3 +110,17 @@ def test_save_refuses_a_pipeline_its_model_cannot_take_and_writes_nothing(tmp_pa
     assert not (tmp_path / "b").exists()
     save(build(ModelSpec(2, 2, units=[4], timesteps=4)), tmp_path / "b", pipeline=pipeline)
     assert load(tmp_path / "b").pipeline.window.n_in == 4
+
+
+def test_a_standard_scale_step_needs_no_range_and_a_range_may_be_an_array():
+    # Bundles written with ScaleStep("standard", feature_range=None) stopped loading once
+    # the range was checked, and a numpy range was refused.
+    pipeline = Pipeline([ScaleStep("standard", feature_range=None), WindowStep(3)])
+    pipeline.fit(np.sin(np.arange(40) / 3))
+    again = Pipeline.from_dict(json.loads(json.dumps(pipeline.to_dict())))
+    assert again.steps[0].feature_range is None
+    np.testing.assert_array_equal(again.transform(np.arange(10.0)),
+                                  pipeline.transform(np.arange(10.0)))
+    assert ScaleStep(feature_range=np.array([-1, 1])).feature_range == [-1.0, 1.0]
+    with pytest.raises(ValidationError, match=r"'feature_range' parameter of ScaleStep"):
+        ScaleStep("minmax", feature_range=None)

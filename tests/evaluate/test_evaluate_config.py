@@ -42,6 +42,13 @@ def test_a_malformed_config_is_refused_naming_the_section(change, message):
         ConfigExperiment(config).run_seeds([0, 1])
 
 
+def test_null_fit_settings_take_their_defaults():
+    # "batch_size": null (the default, 32) was refused once the fit section was checked.
+    config = _with(lambda c: c["fit"].update(batch_size=None, shuffle=None))
+    assert len(ConfigExperiment(config).run_seeds([0, 1])) == 2
+    assert ConfigExperiment(config)(0) > 0
+
+
 def test_a_sound_config_trains_on_both_paths_alike():
     experiment = ConfigExperiment(copy.deepcopy(BASE))
     one_by_one = [experiment(seed) for seed in (0, 1)]

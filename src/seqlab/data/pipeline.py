@@ -116,8 +116,11 @@ class ScaleStep(Step):
 
     def __init__(self, method: str = "minmax", feature_range: Any = (0, 1), targets: bool = True):
         self.method = check_choice("method", method, "ScaleStep", tuple(_SCALERS))
-        lo, hi = _check_feature_range(feature_range, "ScaleStep")
-        self.feature_range = [lo, hi]
+        if feature_range is None and self.method == "standard":
+            self.feature_range = None  # standardising has no range (bundles so written)
+        else:
+            lo, hi = _check_feature_range(feature_range, "ScaleStep")
+            self.feature_range = [lo, hi]
         if not isinstance(targets, bool):
             raise ValidationError(
                 f"The 'targets' parameter of ScaleStep must be a bool. Got {targets!r} instead."

@@ -183,7 +183,8 @@ class ConfigExperiment:
         if unknown:
             raise UnknownNameError("trainer setting", unknown[0], _TRAINER_KEYS)
         trainer_config = TrainerConfig.from_dict(settings).replace(seed=seed)
-        fit = _check_fit({"epochs": 100, "batch_size": 32, **config["fit"]})
+        fit = _check_fit({"epochs": 100, "batch_size": 32,  # null: the default
+                          **{k: v for k, v in config["fit"].items() if v is not None}})
         return spec, trainer_config, fit, (x, y), (x_val, y_val)
 
     def _score(self, history: History) -> float:
