@@ -31,7 +31,8 @@ from seqlab.plots.curves import learning_curves
 from seqlab.train.history import History
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE",
-           "close_figure", "check_run_folder", "RECORD_NAMES"]
+           "close_figure", "check_run_folder", "clear_run_folder", "record_figure",
+           "RECORD_NAMES", "FILES_RECORD"]
 
 CURVES_FIGURE = "learning_curves.png"
 FILES_RECORD = ".seqlab-figures.json"
@@ -39,6 +40,41 @@ FILES_RECORD = ".seqlab-figures.json"
 RECORD_NAMES = re.compile(r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
                           r"|report\.html|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
+
+
+def record_figure(folder: str | Path, name: str) -> None:
+    """Add the figure `name` to the `FILES_RECORD` of the run folder `folder`, for the
+    next run there to remove (`clear_run_folder`)."""
+    record = Path(folder) / FILES_RECORD
+    names = set(_recorded(record)) | {name}
+    atomic_write(record, json.dumps(sorted(names)))
+
+
+def _recorded(record: Path) -> list[str]:
+    try:
+        listed = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [n for n in listed if isinstance(n, str) and Path(n).name == n
+            and RECORD_NAMES.fullmatch(n)] if isinstance(listed, list) else []
+
+
+def clear_run_folder(folder: str | Path) -> None:
+    """Before a run writes into `folder`: where an earlier run of seqlab wrote there (it
+    left a `FILES_RECORD`), remove its records and the figures it listed, so that its
+    curves and diagnosis are not taken for the new run's. A folder without that record
+    (a fresh one, or the user's own) is left as it is."""
+    folder = Path(folder)
+    record = folder / FILES_RECORD
+    if not record.is_file():
+        return
+    for name in {*_recorded(record), "config.json", "metrics.json", "diagnosis.json",
+                 "report.html"}:
+        (folder / name).unlink(missing_ok=True)
+    for old in folder.glob("history*.*"):
+        if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
+            old.unlink()
+    record.unlink(missing_ok=True)
 
 
 def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] = ()
@@ -80,25 +116,6 @@ class RunDir:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.histories: list[History] = []
-        self.written: set[str] = set()
-
-    def clear_previous(self) -> None:
-        """Remove what an earlier run wrote here (its records, and the figures its
-        `FILES_RECORD` lists), so that its curves and diagnosis are not taken for this
-        run's; files of other origins stay."""
-        earlier = {"config.json", "metrics.json", "diagnosis.json", "report.html",
-                   CURVES_FIGURE}
-        try:
-            listed = json.loads((self.path / FILES_RECORD).read_text(encoding="utf-8"))
-            earlier |= {n for n in listed if isinstance(n, str) and "/" not in n
-                        and "\\" not in n and RECORD_NAMES.fullmatch(n)}
-        except (OSError, ValueError, TypeError):
-            pass
-        for name in earlier:
-            (self.path / name).unlink(missing_ok=True)
-        for old in self.path.glob("history*.*"):
-            if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
-                old.unlink()
 
     def write_config(self, config: Mapping[str, Any]) -> Path:
         """Write config.json."""
@@ -125,8 +142,7 @@ class RunDir:
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         close_figure(figure)
-        self.written.add(path.name)
-        atomic_write(self.path / FILES_RECORD, json.dumps(sorted(self.written)))
+        record_figure(self.path, path.name)
         return path
 
     def finish(self) -> list[Any]:
@@ -159,10 +175,9 @@ def write_run_dir(
     histories: Sequence[History] = (),
     figures: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write a complete run directory in one call (replacing an earlier run's records
-    there); returns its path."""
+    """Write a complete run directory in one call; returns its path (`clear_run_folder`
+    first, before the run's work, removes an earlier run's records)."""
     run = RunDir(path)
-    run.clear_previous()
     run.write_config(config)
     if metrics is not None:
         run.write_metrics(metrics)
