@@ -276,6 +276,10 @@ def test_rollback_honours_dry_run_and_json_and_refuses_data(workspace, capsys, t
     assert horizon_of() == 2
     assert run_cli(["update", bundle, data, data, "--rollback"]) == 2
     assert "--rollback takes no data" in capsys.readouterr().err
+    assert run_cli(["update", bundle, "--rollback", "--repeats", "7", "--plot",
+                    str(tmp_path / "p.png")]) == 2
+    assert "--repeats, --plot set how an update trains; --rollback trains nothing" in \
+        capsys.readouterr().err
     assert horizon_of() == 2
 
 

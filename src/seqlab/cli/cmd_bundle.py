@@ -345,6 +345,19 @@ def _update(
 
         check_figure_path(plot, "plot")
     if rollback:  # any bundle store: a forecasting bundle keeps the fit a refit replaced
+        defaults = {name: library_default(_library_update, name) for name in
+                    ("repeats", "lr_factor", "holdout", "min_improvement", "seed")}
+        given = {"repeats": repeats, "lr_factor": lr_factor, "holdout": holdout,
+                 "min_improvement": min_improvement, "seed": seed}
+        unused = [f"--{name.replace('_', '-')}" for name, value in given.items()
+                  if value != defaults[name]]
+        unused += [option for option, value in (("--column", column), ("--epochs", epochs),
+                                                ("--extra-epochs", extra_epochs),
+                                                ("--plot", plot)) if value]
+        if unused:
+            raise ValidationError(f"{', '.join(unused)} {'sets' if len(unused) == 1 else 'set'}"
+                                  f" how an update trains; --rollback trains nothing. Drop "
+                                  f"{'it' if len(unused) == 1 else 'them'}.")
         _roll_back(bundle, [f for f in (old, new, old_option, new_option) if f is not None],
                    dry_run=dry_run, as_json=as_json)
         return

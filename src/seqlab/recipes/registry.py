@@ -181,8 +181,8 @@ class RecipeResult:
             return (f"the quick form's reduced check (a full run is judged by: "
                     f"{self.recipe.criterion})")
         runs = len(self.outcomes)
-        return self.recipe.criterion + (f" (judged on {runs} run{'s' * (runs != 1)})"
-                                        if self.quick else "")
+        return self.recipe.criterion + (f" (a quick run: the same rule, applied to its {runs} "
+                                        f"run{'s' * (runs != 1)})" if self.quick else "")
 
     @property
     def table(self) -> dict[str, float] | None:
