@@ -300,3 +300,6 @@ def test_tables_are_written_under_a_table_extension_only(workspace, capsys, tmp_
             str(tmp_path / "f.jsonl"))
     rows = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text().splitlines()]
     assert len(rows) == 2 and rows[0]["method"] == "naive"
+    out, _ = _seqlab(capsys, "forecast", data, "--horizon", "2", "--methods", "naive")
+    first = out.splitlines()[1].split(",")  # the CSV's digits, kept in the JSON lines
+    assert rows[0]["lower"] == pytest.approx(float(first[3]), rel=1e-14)

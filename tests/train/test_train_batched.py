@@ -174,3 +174,12 @@ def test_a_validation_split_that_leaves_nothing_to_train_on_is_refused(samples, 
                                               r"BatchedTrainer\.fit .* leaves none to train on"):
         BatchedTrainer(ModelSpec(2, 1, units=[4]), [0, 1]).fit(
             x, np.zeros(samples), epochs=1, validation_split=split)
+
+
+def test_seeds_may_come_as_an_array_or_a_tensor():
+    # BatchedTrainer(spec, torch.arange(2)) worked, then was refused as "not a list".
+    spec = ModelSpec(2, 1, units=[4])
+    assert BatchedTrainer(spec, torch.arange(2)).seeds == [0, 1]
+    assert BatchedTrainer(spec, np.arange(2)).seeds == [0, 1]
+    with pytest.raises(ValidationError, match=r"'seed' parameter of BatchedTrainer"):
+        BatchedTrainer(spec, torch.tensor([1.5]))

@@ -69,8 +69,9 @@ def _forecast(
     = None,
     out: Annotated[Path | None, typer.Option(help="Save the fitted forecaster as a bundle "
                                              "folder here.", show_default="not saved")] = None,
-    forecasts: Annotated[Path | None, typer.Option(help="Write the forecasts here as CSV.",
-                                                   show_default="stdout")] = None,
+    forecasts: Annotated[Path | None, typer.Option(
+        help="Write the forecasts here: CSV, or JSON lines for .jsonl.",
+        show_default="stdout")] = None,
     model: Annotated[Path | None, typer.Option(help="Forecast DATA (new observations) with "
                                                "this saved bundle instead of training.",
                                                show_default="train a new one")] = None,
@@ -290,7 +291,8 @@ def write_forecast_table(table: Any, path: Path) -> None:
     from seqlab.lifecycle.tables import is_jsonl
 
     if is_jsonl(path):
-        atomic_write(path, table.to_json(orient="records", lines=True, date_format="iso"))
+        atomic_write(path, table.to_json(orient="records", lines=True, date_format="iso",
+                                         double_precision=15))
     else:
         atomic_write(path, table.to_csv(index=False))
 

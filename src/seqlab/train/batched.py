@@ -150,10 +150,11 @@ class BatchedTrainer:
         if not isinstance(spec, ModelSpec):
             raise ValidationError(f"The 'spec' parameter of BatchedTrainer must be a "
                                   f"ModelSpec. Got {type(spec).__name__} instead.")
-        if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (Sequence, np.ndarray)):
+        if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
             raise ValidationError(f"The 'seeds' parameter of BatchedTrainer must be a list of "
                                   f"seeds, one per member; got {seeds!r:.40}.")
-        seeds = [check_seed(s, "BatchedTrainer") for s in seeds]
+        seeds = [check_seed(s.item() if hasattr(s, "item") else s, "BatchedTrainer")
+                 for s in seeds]  # a tensor's or an array's elements as numbers
         if not seeds:
             raise ValidationError("The 'seeds' parameter of BatchedTrainer must name at least "
                                   "one seed. Got an empty list instead.")
