@@ -62,7 +62,8 @@ PUBLIC = {
         read_text_csv read_ts read_wide_csv save
     """,
     "seqlab.runs": """
-        RunDir RunRecord read_run_dir write_report write_run_dir
+        RunDir RunRecord check_run_folder clear_run_folder read_run_dir record_figure
+        write_report write_run_dir
     """,
     "seqlab.recipes": """
         Outcome Recipe RecipeResult RunContext TextTrainingConfig get names run train_text

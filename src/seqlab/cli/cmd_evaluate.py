@@ -107,7 +107,7 @@ def _repeat(
     from seqlab.evaluate.stats import describe_table
 
     if out is not None:
-        from seqlab.runs._directory import check_run_folder, clear_run_folder
+        from seqlab.runs import check_run_folder, clear_run_folder
 
         check_run_folder(out, inputs=(target,))
         if out.is_dir():
@@ -181,7 +181,7 @@ def _tune(
 
     screen = output(as_json)
     if out is not None:
-        from seqlab.runs._directory import check_run_folder, clear_run_folder
+        from seqlab.runs import check_run_folder, clear_run_folder
 
         check_run_folder(out, inputs=(config,))
         if out.is_dir():

@@ -67,7 +67,7 @@ def _run(
     Recipe-specific options follow as --name value (e.g. --merge sum).
     """
     from seqlab.recipes import run
-    from seqlab.runs._directory import check_run_folder
+    from seqlab.runs import check_run_folder
 
     options = parse_recipe_options(ctx.args)
     if out is not None:

@@ -83,7 +83,7 @@ class RunContext:
         """Write a matplotlib figure as PNG into the run's `out` folder (if one was given)."""
         if self.out is None:
             return None
-        from seqlab.runs._directory import record_figure
+        from seqlab.runs import record_figure
 
         path = self.out / filename
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
@@ -271,7 +271,7 @@ def run(
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         from seqlab._io import check_output_path
-        from seqlab.runs._directory import clear_run_folder
+        from seqlab.runs import clear_run_folder
 
         check_output_path(out_dir, "run directory", folder=True)  # a file there, say
         out_dir.mkdir(parents=True, exist_ok=True)

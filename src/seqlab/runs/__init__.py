@@ -6,7 +6,16 @@ back, `write_report` turns it into ``report.html``. This package sits above `eva
 (diagnosis) and `plots` (figures), which it uses; neither of them knows it.
 """
 
-from seqlab.runs._directory import RunDir, RunRecord, read_run_dir, write_run_dir
+from seqlab.runs._directory import (
+    RunDir,
+    RunRecord,
+    check_run_folder,
+    clear_run_folder,
+    read_run_dir,
+    record_figure,
+    write_run_dir,
+)
 from seqlab.runs._report import write_report
 
-__all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "write_report"]
+__all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "write_report",
+           "check_run_folder", "clear_run_folder", "record_figure"]
