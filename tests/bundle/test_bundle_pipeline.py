@@ -122,5 +122,6 @@ def test_a_standard_scale_step_needs_no_range_and_a_range_may_be_an_array():
     np.testing.assert_array_equal(again.transform(np.arange(10.0)),
                                   pipeline.transform(np.arange(10.0)))
     assert ScaleStep(feature_range=np.array([-1, 1])).feature_range == [-1.0, 1.0]
-    with pytest.raises(ValidationError, match=r"'feature_range' parameter of ScaleStep"):
-        ScaleStep("minmax", feature_range=None)
+    for bad in (None, np.array(3)):
+        with pytest.raises(ValidationError, match=r"'feature_range' parameter of ScaleStep"):
+            ScaleStep("minmax", feature_range=bad)

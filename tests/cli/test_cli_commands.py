@@ -135,7 +135,8 @@ def test_quick_json_and_repeats_name_the_check_that_judged_them():
     assert doc["criterion"].startswith("the quick form's reduced check (a full run is judged")
     result = runner.invoke(app, ["run", "diagnose-underfit", "--quick", "--epochs", "3"])
     assert result.exit_code == 0, result.output
-    assert "(a quick run: the same rule, applied to its 1 run) ->" in result.output
+    assert "(a quick run: the same rule, applied to the quick run's results) ->" in \
+        result.output
 
 
 def test_version_and_completion_options():

@@ -88,33 +88,33 @@ def test_a_run_written_over_another_leaves_none_of_its_records(tmp_path):
     # The earlier run's figures, diagnosis and curves stayed, and the next report showed
     # them as this run's.
     from seqlab.plots import boxplot
-    from seqlab.runs._directory import clear_run_folder
 
     folder = tmp_path / "run"
     write_run_dir(folder, config={"name": "first"}, metrics={"accuracy": 0.5},
                   histories=[_history(), _history(shift=0.1)],
                   figures={"seed0": boxplot({"a": [1.0, 2.0]}),
                            "seed1": boxplot({"a": [1.0, 2.0]})})
+    write_report(folder)
     (folder / "notes.png").write_bytes(b"mine")  # not a run's: stays
     assert (folder / "diagnosis.json").is_file() and (folder / "history-2.json").is_file()
-    clear_run_folder(folder)  # what each command does before its work
     write_run_dir(folder, config={"name": "second"}, figures={"seed5": boxplot({"b": [3.0]})})
     left = sorted(p.name for p in folder.iterdir())
-    assert left == [".seqlab-figures.json", "config.json", "notes.png", "seed5.png"]
-    page = write_report(folder).read_text()
-    assert "seed0" not in page and "seed5.png" in page
+    assert left == [".seqlab-files.json", "config.json", "notes.png", "seed5.png"]
+    record = read_run_dir(folder)
+    assert record.metrics == {} and [f.name for f in record.figures] == ["notes.png",
+                                                                         "seed5.png"]
 
 
-def test_a_folder_no_run_wrote_keeps_every_file(tmp_path):
-    # report.html and diagnosis.json of the user's own were removed by the first run there.
-    from seqlab.runs._directory import clear_run_folder
-
+def test_files_no_run_wrote_are_kept(tmp_path):
+    # report.html and diagnosis.json of the user's own were removed by a run there.
     folder = tmp_path / "project"
     folder.mkdir()
-    for name in ("report.html", "diagnosis.json", "config.json", "learning_curves.png"):
+    for name in ("report.html", "diagnosis.json", "learning_curves.png", "data.csv"):
         (folder / name).write_text("mine")
-    clear_run_folder(folder)
-    assert sorted(p.read_text() for p in folder.iterdir()) == ["mine"] * 4
+    for run in ("first", "second"):
+        write_run_dir(folder, config={"name": run}, metrics={"score": 1.0})
+    for name in ("report.html", "diagnosis.json", "learning_curves.png", "data.csv"):
+        assert (folder / name).read_text() == "mine", name
 
 
 def test_a_recipes_own_figures_are_removed_by_the_next_run_there(tmp_path):
@@ -128,3 +128,16 @@ def test_a_recipes_own_figures_are_removed_by_the_next_run_there(tmp_path):
     figures = sorted(p.name for p in folder.glob("*.png"))
     assert "learning_curves_seed1.png" in figures
     assert "learning_curves_seed0.png" not in figures
+
+
+def test_a_command_that_fails_leaves_the_earlier_run_as_it_was(tmp_path):
+    # The folder was cleared before the command checked its input: a typo wiped it out.
+    from seqlab.cli.app import run_cli
+
+    folder = tmp_path / "r"
+    assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3",
+                    "--out", str(folder)]) == 0
+    before = sorted(p.name for p in folder.iterdir())
+    assert run_cli(["repeat", "nosuch-recipe", "--out", str(folder)]) == 2
+    assert run_cli(["tune", "--grid", "bogus", "--out", str(folder)]) == 2
+    assert sorted(p.name for p in folder.iterdir()) == before

@@ -107,11 +107,9 @@ def _repeat(
     from seqlab.evaluate.stats import describe_table
 
     if out is not None:
-        from seqlab.runs import check_run_folder, clear_run_folder
+        from seqlab.runs import check_run_folder
 
         check_run_folder(out, inputs=(target,))
-        if out.is_dir():
-            clear_run_folder(out)
     screen = output(as_json)
     experiment = load_experiment_target(target, quick=quick, epochs=epochs)
     result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
@@ -181,11 +179,9 @@ def _tune(
 
     screen = output(as_json)
     if out is not None:
-        from seqlab.runs import check_run_folder, clear_run_folder
+        from seqlab.runs import check_run_folder
 
         check_run_folder(out, inputs=(config,))
-        if out.is_dir():
-            clear_run_folder(out)
     space = _tune_space(grid_items, param_items)
     if config is None:
         from seqlab.recipes.diagnose import toy_config

@@ -284,15 +284,26 @@ def _backtest(
 
 
 
+def _plain(value: Any) -> Any:
+    """A table cell as JSON writes it: dates in ISO form, numpy numbers as Python's, a
+    missing value as null."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and value != value else value
+
+
 def write_forecast_table(table: Any, path: Path) -> None:
     """The forecast table to `path` all at once: JSON lines for .jsonl and .ndjson (dates
     in ISO form), CSV otherwise."""
     from seqlab._io import atomic_write
     from seqlab.lifecycle.tables import is_jsonl
 
-    if is_jsonl(path):
-        atomic_write(path, table.to_json(orient="records", lines=True, date_format="iso",
-                                         double_precision=15))
+    if is_jsonl(path):  # json's floats: every digit the CSV has (pandas keeps 15 places)
+        rows = (dict(zip(table.columns, (_plain(v) for v in row), strict=True))
+                for row in table.itertuples(index=False))
+        atomic_write(path, "".join(json.dumps(row, allow_nan=False) + "\n" for row in rows))
     else:
         atomic_write(path, table.to_csv(index=False))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -85,6 +86,7 @@ def _run(
             return trackers(tensorboard and tensorboard / f"{name}-seed{run_seed}", mlflow,
                             name=f"{name}-seed{run_seed}", hparams=hparams)
 
+    started = time.time()  # the figures the recipe writes from now on are this run's
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
                  options=options, echo=screen.note, callbacks=callbacks,
                  sequential=sequential)
@@ -96,7 +98,8 @@ def _run(
                                    "repeats": repeats, "seed": seed, "quick": quick,
                                    "epochs": epochs, "options": options},
                       metrics=result.to_json(),
-                      histories=[h for o in result.outcomes for h in o.histories])
+                      histories=[h for o in result.outcomes for h in o.histories],
+                      started=started)
     if as_json:
         screen.json(result.to_json())
     else:

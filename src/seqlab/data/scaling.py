@@ -143,7 +143,8 @@ class _Scaler:
 
 
 def _check_feature_range(feature_range: Any, owner: str = "MinMaxScaler") -> tuple[float, float]:
-    ok = isinstance(feature_range, (tuple, list, np.ndarray)) and len(feature_range) == 2
+    ok = (isinstance(feature_range, (tuple, list)) or isinstance(feature_range, np.ndarray)
+          and feature_range.ndim == 1) and len(feature_range) == 2
     if ok:
         try:
             lo, hi = float(feature_range[0]), float(feature_range[1])

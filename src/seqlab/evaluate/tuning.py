@@ -263,7 +263,8 @@ def _warmup(fn: Callable[..., Any]) -> int:
     if not isinstance(fn, _ConfigObjective):
         return 0
     fit = fn.config.get("fit") or {}
-    epochs = fit.get("epochs", 100) if isinstance(fit, Mapping) else 100
+    epochs = fit.get("epochs") if isinstance(fit, Mapping) else None
+    epochs = 100 if epochs is None else epochs  # null: the config's default, as fitted
     return int(epochs) // 4 if isinstance(epochs, (int, float)) else 0
 
 

@@ -83,11 +83,11 @@ class RunContext:
         """Write a matplotlib figure as PNG into the run's `out` folder (if one was given)."""
         if self.out is None:
             return None
-        from seqlab.runs import record_figure
+        from seqlab.runs import record_file
 
         path = self.out / filename
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
-        record_figure(self.out, path.name)
+        record_file(self.out, path.name)
         return path
 
     def epochs_or(self, faithful: int, quick: int) -> int:
@@ -180,9 +180,8 @@ class RecipeResult:
         if self.quick and self.recipe.quick_criterion is not None:
             return (f"the quick form's reduced check (a full run is judged by: "
                     f"{self.recipe.criterion})")
-        runs = len(self.outcomes)
-        return self.recipe.criterion + (f" (a quick run: the same rule, applied to its {runs} "
-                                        f"run{'s' * (runs != 1)})" if self.quick else "")
+        return self.recipe.criterion + (" (a quick run: the same rule, applied to the quick "
+                                        "run's results)" if self.quick else "")
 
     @property
     def table(self) -> dict[str, float] | None:
@@ -271,11 +270,8 @@ def run(
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         from seqlab._io import check_output_path
-        from seqlab.runs import clear_run_folder
-
         check_output_path(out_dir, "run directory", folder=True)  # a file there, say
         out_dir.mkdir(parents=True, exist_ok=True)
-        clear_run_folder(out_dir)  # an earlier run's figures, not to be taken for this one's
     started = time.perf_counter()
 
     def run_once(run_seed: int, lockstep: Any = None) -> Outcome:

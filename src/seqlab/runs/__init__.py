@@ -12,10 +12,10 @@ from seqlab.runs._directory import (
     check_run_folder,
     clear_run_folder,
     read_run_dir,
-    record_figure,
+    record_file,
     write_run_dir,
 )
 from seqlab.runs._report import write_report
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "write_report",
-           "check_run_folder", "clear_run_folder", "record_figure"]
+           "check_run_folder", "clear_run_folder", "record_file"]

@@ -9,7 +9,7 @@ Layout (all JSON is plain, all figures PNG)::
       diagnosis.json       the learning-curve verdict of each run (when there is val_loss)
       learning_curves.png  train vs validation loss of every run
       *.png                any other figure (recipes write theirs here)
-      .seqlab-figures.json the figures this run wrote, which the next run here removes
+      .seqlab-files.json   the files this run wrote, which the next run here removes
 
 `seqlab report RUN_DIR` turns a run directory into one HTML page; `seqlab diagnose
 RUN_DIR` prints the verdicts again.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,20 +32,20 @@ from seqlab.plots.curves import learning_curves
 from seqlab.train.history import History
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE",
-           "close_figure", "check_run_folder", "clear_run_folder", "record_figure",
+           "close_figure", "check_run_folder", "clear_run_folder", "record_file",
            "RECORD_NAMES", "FILES_RECORD"]
 
 CURVES_FIGURE = "learning_curves.png"
-FILES_RECORD = ".seqlab-figures.json"
-"""The figures a run wrote in its directory, for the next run there to remove."""
+FILES_RECORD = ".seqlab-files.json"
+"""The files a run wrote in its directory, for the next run there to remove."""
 RECORD_NAMES = re.compile(r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
                           r"|report\.html|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
 
 
-def record_figure(folder: str | Path, name: str) -> None:
-    """Add the figure `name` to the `FILES_RECORD` of the run folder `folder`, for the
-    next run there to remove (`clear_run_folder`)."""
+def record_file(folder: str | Path, name: str) -> None:
+    """Add `name` to the `FILES_RECORD` of the run folder `folder`: the files a run wrote
+    there, which the next run's `clear_run_folder` removes (and no other file)."""
     record = Path(folder) / FILES_RECORD
     names = set(_recorded(record)) | {name}
     atomic_write(record, json.dumps(sorted(names)))
@@ -59,22 +60,25 @@ def _recorded(record: Path) -> list[str]:
             and RECORD_NAMES.fullmatch(n)] if isinstance(listed, list) else []
 
 
-def clear_run_folder(folder: str | Path) -> None:
-    """Before a run writes into `folder`: where an earlier run of seqlab wrote there (it
-    left a `FILES_RECORD`), remove its records and the figures it listed, so that its
-    curves and diagnosis are not taken for the new run's. A folder without that record
-    (a fresh one, or the user's own) is left as it is."""
+def clear_run_folder(folder: str | Path, *, since: float | None = None) -> None:
+    """Remove the files an earlier run wrote in `folder` (those its `FILES_RECORD`
+    lists), so that its figures and diagnosis are not taken for the next run's; files
+    changed at or after `since` (a `time.time()`: this run's own, written during its
+    work) stay, and so does every file no run recorded (the user's own)."""
     folder = Path(folder)
     record = folder / FILES_RECORD
-    if not record.is_file():
-        return
-    for name in {*_recorded(record), "config.json", "metrics.json", "diagnosis.json",
-                 "report.html"}:
-        (folder / name).unlink(missing_ok=True)
-    for old in folder.glob("history*.*"):
-        if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
-            old.unlink()
-    record.unlink(missing_ok=True)
+    kept = []
+    for name in _recorded(record):
+        file = folder / name
+        try:
+            if since is not None and file.stat().st_mtime >= since:
+                kept.append(name)
+                continue
+        except OSError:
+            continue  # already gone
+        file.unlink(missing_ok=True)
+    if record.is_file():
+        atomic_write(record, json.dumps(sorted(kept)))
 
 
 def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] = ()
@@ -136,13 +140,15 @@ class RunDir:
             stem = f"history-{index}" if many else "history"
             history.save_json(self.path / f"{stem}.json")
             history.save_csv(self.path / f"{stem}.csv")
+            record_file(self.path, f"{stem}.json")
+            record_file(self.path, f"{stem}.csv")
 
     def add_figure(self, figure: Any, name: str) -> Path:
         """Save a matplotlib figure as NAME.png (and close it, if pyplot made it)."""
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         close_figure(figure)
-        record_figure(self.path, path.name)
+        record_file(self.path, path.name)
         return path
 
     def finish(self) -> list[Any]:
@@ -164,6 +170,7 @@ class RunDir:
     def _write_json(self, name: str, data: Any) -> Path:
         path = self.path / name
         atomic_write(path, json.dumps(_plain(data), indent=1))
+        record_file(self.path, name)
         return path
 
 
@@ -174,10 +181,13 @@ def write_run_dir(
     metrics: Mapping[str, Any] | None = None,
     histories: Sequence[History] = (),
     figures: Mapping[str, Any] | None = None,
+    started: float | None = None,
 ) -> Path:
-    """Write a complete run directory in one call; returns its path (`clear_run_folder`
-    first, before the run's work, removes an earlier run's records)."""
+    """Write a complete run directory in one call, replacing an earlier run's files there
+    (`clear_run_folder`; those written since `started`, a `time.time()` taken before the
+    run's work, are this run's and stay); returns its path."""
     run = RunDir(path)
+    clear_run_folder(run.path, since=time.time() if started is None else started)
     run.write_config(config)
     if metrics is not None:
         run.write_metrics(metrics)

@@ -20,7 +20,7 @@ from seqlab._io import atomic_write
 from seqlab.errors import ValidationError
 from seqlab.evaluate.diagnosis import diagnosable, diagnose, majority
 from seqlab.plots.curves import best_epoch, learning_curves
-from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir
+from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir, record_file
 
 __all__ = ["write_report", "render_report"]
 
@@ -227,4 +227,6 @@ def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
     curves, diagnosis, final metrics, last epoch, every PNG found there, the config) as one self-contained HTML file; default ``RUN_DIR/report.html``."""
     path = Path(out) if out is not None else Path(run_dir) / "report.html"
     atomic_write(path, render_report(run_dir))
+    if path.parent.resolve() == Path(run_dir).resolve():
+        record_file(run_dir, path.name)  # the next run there replaces it with its records
     return path

@@ -150,7 +150,7 @@ class BatchedTrainer:
         if not isinstance(spec, ModelSpec):
             raise ValidationError(f"The 'spec' parameter of BatchedTrainer must be a "
                                   f"ModelSpec. Got {type(spec).__name__} instead.")
-        if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        if not (isinstance(seeds, (list, tuple, range)) or getattr(seeds, "ndim", None) == 1):
             raise ValidationError(f"The 'seeds' parameter of BatchedTrainer must be a list of "
                                   f"seeds, one per member; got {seeds!r:.40}.")
         seeds = [check_seed(s.item() if hasattr(s, "item") else s, "BatchedTrainer")

@@ -792,9 +792,8 @@ class Trainer:
         if array.size == 0 or array.dtype.kind not in "iubf" or \
                 self.task not in ("multiclass", "binary") or _maps_a_file(array):
             return  # a memory map is not read whole here (a token file's ids, say)
-        if self.loss_fn is not get_loss(self.config.loss or DEFAULT_LOSS[self.task]) or \
-                type(self).train_step is not Trainer.train_step:
-            return  # a loss or step of the user's own may read other targets (-1 ignored)
+        if self.loss_fn is not get_loss(self.config.loss or DEFAULT_LOSS[self.task]):
+            return  # a loss of the user's own may read other targets (-1 ignored, say)
         low, high = array.min().item(), array.max().item()
         if self.task == "binary":
             if low < 0 or high > 1:
