@@ -509,8 +509,7 @@ class Forecaster:
         self.check_params()
         sd = self._read(data)
         H, m = self.horizon, sd.season_length
-        latest = max(sd.names, key=lambda name: sd.series(name).index[-1])
-        future_index(sd.series(latest).index, sd.freq, H)  # dates pandas can hold, before fitting
+        future_index(sd.values.index, sd.freq, H)  # from the latest end: dates pandas holds
         series = {name: sd.series(name).to_numpy(float) for name in sd.names}
         future = self._future(sd, future_source, H)
         self.future_names_ = [] if future is None else list(future.names)
@@ -559,8 +558,7 @@ class Forecaster:
         self.methods_ = {k: _label(w, validated=k in validation) for k, w in weights.items()}
         self.paths_ = {k: selection.weighted(finals[k], weights[k]) for k in series}
         methods = self.methods_
-        self.scales_ = {k: _interval_scale(y, m) for k, y in series.items()}
-        self.nonnegative_ = {k: bool(np.min(y) >= 0) for k, y in series.items()}
+        self.scales_, self.nonnegative_ = _scales_and_signs(series, m)
         self.interval_groups_, self.errors_ = _interval_errors(choices, plans, H)
         self.unit_halfwidth_ = selection.grouped_halfwidths(self.errors_, self.level, H)
         if selection.SHORT in selection.calibrated_apart(self.errors_):
@@ -770,9 +768,9 @@ class Forecaster:
         else:
             sd = self._read_new(data)
             paths = self._forecast_anew(sd, H, future_covariates)
-            scales = {k: _interval_scale(sd.series(k).to_numpy(float), sd.season_length)
-                      for k in self.series_names_}
-            nonnegative = {k: bool(sd.series(k).min() >= 0) for k in self.series_names_}
+            scales, nonnegative = _scales_and_signs(
+                {k: sd.series(k).to_numpy(float) for k in self.series_names_},
+                sd.season_length)
         stored = len(next(iter(self.unit_halfwidth_.values())))
         units = (self.unit_halfwidth_ if level == self.level and H <= stored
                  else selection.grouped_halfwidths(self.errors_, level, H))
@@ -993,6 +991,15 @@ def processes() -> World:
     if int(os.environ.get("WORLD_SIZE", "1") or 1) > 1:
         return world()
     return World()
+
+
+def _scales_and_signs(series: dict[str, np.ndarray], m: int
+                      ) -> tuple[dict[str, float], dict[str, bool]]:
+    """Each series' interval scale (`_interval_scale`) and whether it never went below 0
+    (its forecasts are then clipped at 0): of the fitted data, or of new data forecast
+    from."""
+    return ({k: _interval_scale(y, m) for k, y in series.items()},
+            {k: bool(np.min(y) >= 0) for k, y in series.items()})
 
 
 def _interval_scale(y: np.ndarray, m: int) -> float:
