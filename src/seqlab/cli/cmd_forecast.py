@@ -283,7 +283,6 @@ def _backtest(
         shown.note(f"plot written to {plot}")
 
 
-
 def _plain(value: Any) -> Any:
     """A table cell as JSON writes it: dates in ISO form, numpy numbers as Python's, a
     missing value as null."""
@@ -298,14 +297,14 @@ def write_forecast_table(table: Any, path: Path) -> None:
     """The forecast table to `path` all at once: JSON lines for .jsonl and .ndjson (dates
     in ISO form), CSV otherwise."""
     from seqlab._io import atomic_write
-    from seqlab.lifecycle.tables import is_jsonl
+    from seqlab.lifecycle.tables import is_jsonl, write_rows
 
     if is_jsonl(path):  # json's floats: every digit the CSV has (pandas keeps 15 places)
-        rows = (dict(zip(table.columns, (_plain(v) for v in row), strict=True))
-                for row in table.itertuples(index=False))
-        atomic_write(path, "".join(json.dumps(row, allow_nan=False) + "\n" for row in rows))
+        write_rows(path, list(table.columns),
+                   [[_plain(v) for v in row] for row in table.itertuples(index=False)])
     else:
         atomic_write(path, table.to_csv(index=False))
+
 
 def register(app: typer.Typer) -> None:
     """Add forecast and backtest to the `seqlab` command."""
