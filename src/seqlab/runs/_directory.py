@@ -43,11 +43,11 @@ RECORD_NAMES = re.compile(r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(js
 """The names of the files a run (and its report) writes in its directory."""
 
 
-def record_file(folder: str | Path, name: str) -> None:
-    """Add `name` to the `FILES_RECORD` of the run folder `folder`: the files a run wrote
+def record_file(folder: str | Path, *names: str) -> None:
+    """Add `names` to the `FILES_RECORD` of the run folder `folder`: the files a run wrote
     there, which the next run's `clear_run_folder` removes (and no other file)."""
     record = Path(folder) / FILES_RECORD
-    names = set(_recorded(record)) | {name}
+    names = set(_recorded(record)) | set(names)
     atomic_write(record, json.dumps(sorted(names)))
 
 
@@ -136,12 +136,14 @@ class RunDir:
             if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
                 old.unlink()
         many = len(self.histories) > 1
+        written = []
         for index, history in enumerate(self.histories, start=1):
             stem = f"history-{index}" if many else "history"
             history.save_json(self.path / f"{stem}.json")
             history.save_csv(self.path / f"{stem}.csv")
-            record_file(self.path, f"{stem}.json")
-            record_file(self.path, f"{stem}.csv")
+            written += [f"{stem}.json", f"{stem}.csv"]
+        if written:  # one write of the record, not one per file
+            record_file(self.path, *written)
 
     def add_figure(self, figure: Any, name: str) -> Path:
         """Save a matplotlib figure as NAME.png (and close it, if pyplot made it)."""
