@@ -234,6 +234,28 @@ def test_boolean_labels_round_trip_through_a_bundle(tmp_path):
     assert {type(v) for v in loaded.predict(x).tolist()} == {bool}
 
 
+@pytest.mark.parametrize("as_array", [True, False])
+def test_bytes_labels_are_read_as_text_and_round_trip_through_a_bundle(tmp_path, as_array):
+    # numpy's S array trained, then save refused the bytes classes and the fit was lost;
+    # a list of the same bytes was refused at fit.
+    x, y = shapes(4, seed=4, low=16, high=20)
+    encoded = [t.encode() for t in y]
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(
+        x, np.array(encoded) if as_array else encoded)
+    save(fitted, tmp_path / "c")
+    loaded = load(tmp_path / "c")
+    assert loaded.classes_.tolist() == sorted(set(y))
+    assert loaded.predict(x).tolist() == fitted.predict(x).tolist()
+    assert set(fitted.predict(x).tolist()) <= set(y)
+
+
+def test_bytes_labels_that_are_not_utf8_are_refused():
+    x, y = shapes(4, seed=4, low=16, high=20)
+    with pytest.raises(ValidationError, match=r"a bytes label that is not UTF-8 text"):
+        SequenceClassifier("rocket", features=500, members=1).fit(
+            x, np.array([b"\xff" + t.encode() for t in y]))
+
+
 @pytest.mark.parametrize("labels, message", [
     (lambda y: [1 if t == "bump" else t for t in y], r"`y` mixes labels of 2 types \(.*int 1"),
     (lambda y: [None if t == "bump" else t for t in y], r"`y` holds a missing label \(None\)"),

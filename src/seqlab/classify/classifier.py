@@ -71,6 +71,18 @@ def _one_kind(values: list[Any]) -> np.ndarray:
                           f"are all strings, all integers or all booleans.")
 
 
+def _decoded(label: Any) -> Any:
+    """A bytes label (h5py and numpy's `S` arrays give them) as the text it spells, so that
+    the classes are strings that a bundle can store and `predict` returns."""
+    if not isinstance(label, (bytes, np.bytes_)):
+        return label
+    try:
+        return bytes(label).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(f"`y` holds a bytes label that is not UTF-8 text ({label!r:.40}); "
+                              f"decode the labels to strings first.") from None
+
+
 def _label_order(label: Any) -> tuple[int, Any]:
     """Labels in order: numbers written as text ("2" before "10") by value, then the rest
     as text."""
@@ -304,7 +316,9 @@ class SequenceClassifier:
             raise ValidationError(f"`y` must hold one label per sequence: {n} sequence(s), "
                                   f"but y has shape {labels.shape}.")
         if labels.dtype.kind == "O":
-            labels = _one_kind(labels.tolist())
+            labels = _one_kind([_decoded(v) for v in labels.tolist()])
+        if labels.dtype.kind == "S":
+            labels = np.array([_decoded(v) for v in labels.tolist()], dtype=str)
         if labels.dtype.kind == "f":
             if not np.isfinite(labels).all() or (labels != np.round(labels)).any():
                 raise ValidationError("`y` holds non-integer or missing numbers; labels are "
@@ -315,7 +329,8 @@ class SequenceClassifier:
     # ------------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any) -> SequenceClassifier:
         """Fit on sequences `X` (a list of ``(steps, channels)`` arrays of any lengths,
-        an ``(n, steps[, channels])`` array, or a list of strings) and labels `y`."""
+        an ``(n, steps[, channels])`` array, or a list of strings) and labels `y` (all
+        strings, all integers or all booleans; bytes are read as UTF-8 strings)."""
         names = self.check_params()
         started = time.monotonic()
         kind, sequences = self._sequences(X, "X")
