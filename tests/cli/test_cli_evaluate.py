@@ -71,6 +71,29 @@ def test_run_out_writes_a_run_dir_then_diagnose_and_report(tmp_path):
     assert (run_dir / "report.html").read_text().count("data:image/png;base64,") == 2
 
 
+def test_a_folder_holding_files_of_a_runs_names_is_refused_unless_a_run_wrote_them(
+        tmp_path, capsys):
+    # run NAME --out . in a project folder wrote over the project's own config.json.
+    from seqlab.cli.app import run_cli
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name, text in (("config.json", '{"lr": 0.1}'), ("History.csv", "date,price\n")):
+        (project / name).write_text(text)
+    assert run_cli(["-q", "run", "echo", "--quick", "--out", str(project)]) == 2
+    message = capsys.readouterr().err
+    assert "holds History.csv, config.json, which a run would write over" in message
+    assert "not the folder of an earlier seqlab run" in message
+    assert (project / "config.json").read_text() == '{"lr": 0.1}'
+    assert (project / "History.csv").read_text() == "date,price\n"
+    # a folder an earlier run wrote, recorded or (before the record) named by its config
+    assert run_cli(["-q", "run", "echo", "--quick", "--out", str(tmp_path / "run")]) == 0
+    assert run_cli(["-q", "run", "echo", "--quick", "--out", str(tmp_path / "run")]) == 0
+    (tmp_path / "run" / ".seqlab-files.json").unlink()
+    assert run_cli(["-q", "run", "echo", "--quick", "--out", str(tmp_path / "run")]) == 0
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["command"] == "run"
+
+
 def test_bad_grid_is_a_clear_error():
     result = runner.invoke(app, ["tune", "--grid", "units"])
     assert result.exit_code != 0

@@ -38,8 +38,9 @@ __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGUR
 CURVES_FIGURE = "learning_curves.png"
 FILES_RECORD = ".seqlab-files.json"
 """The files a run wrote in its directory, for the next run there to remove."""
-RECORD_NAMES = re.compile(r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
-                          r"|report\.html|.*\.png", re.IGNORECASE)
+_FIXED_NAMES = (r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
+                r"|report\.html")
+RECORD_NAMES = re.compile(_FIXED_NAMES + r"|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
 
 
@@ -85,7 +86,9 @@ def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] 
                      ) -> Path:
     """`check_output_path` for a run directory, which must also not hold one of the
     command's `inputs` under a name a run writes (``repeat exp/config.json --out exp``
-    replaced the experiment's config with the run's record)."""
+    replaced the experiment's config with the run's record), nor, unless an earlier seqlab
+    run wrote it, any file of such a name (``run NAME --out .`` replaced a project's own
+    config.json)."""
     path = check_output_path(path, "run directory", folder=True)
     for source in inputs:
         if source is None or not Path(source).is_file() or not path.is_dir():
@@ -96,7 +99,28 @@ def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] 
                 f"The run directory {path} holds the input {source}, which the run would "
                 f"write over with its own {Path(source).name}; name another folder with "
                 f"--out.")
+    if path.is_dir() and not _earlier_run(path):
+        foreign = sorted(f.name for f in path.iterdir()
+                         if f.is_file() and re.fullmatch(_FIXED_NAMES, f.name, re.IGNORECASE))
+        if foreign:
+            raise ValidationError(
+                f"The folder {path} holds {', '.join(foreign)}, which a run would write "
+                f"over, and is not the folder of an earlier seqlab run; move "
+                f"{'them' if len(foreign) > 1 else 'it'} or name another folder with --out.")
     return path
+
+
+def _earlier_run(folder: Path) -> bool:
+    """Whether `folder` holds an earlier seqlab run: its `FILES_RECORD` lists a file, or
+    (a folder written before the record existed) its config.json is seqlab's, an object
+    naming the command that wrote it."""
+    if _recorded(folder / FILES_RECORD):
+        return True
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and isinstance(config.get("command"), str)
 
 
 def close_figure(figure: Any) -> None:
