@@ -103,6 +103,21 @@ def test_methods_restrict_the_candidates_and_lstm_can_be_forced():
     assert len(forced.lstm_.models) == FAST["members"]
 
 
+def test_new_data_too_short_for_the_lstm_say_how_to_continue_the_history():
+    history = monthly(60)
+    for fitted_on, new, advice in (
+            (history, history[-4:], r"as many as that or more\.$"),
+            (history.reset_index(drop=True), history[-4:].reset_index(drop=True),
+             r"or only the newest, with a step column that numbers them on after the "
+             r"fitted data's last step \(59\)")):
+        forced = Forecaster(horizon=4, **{**FAST, "methods": ["lstm"]}).fit(fitted_on)
+        if isinstance(new.index, pd.DatetimeIndex):  # dates after the fitted: joined
+            new = new.set_axis(new.index - pd.DateOffset(years=10))
+        with pytest.raises(ValidationError, match=r"The new data of 'sales' have 4 points; "
+                                                  r"at least \d+ are needed.*" + advice):
+            forced.predict(data=new)
+
+
 def test_several_series_each_get_a_method_and_their_own_units():
     a, b = monthly(60, seed=1), monthly(60, seed=2, level=1000, trend=-3)
     frame = pd.DataFrame({"north": a.to_numpy(), "south": b.to_numpy()}, index=a.index)
@@ -548,10 +563,18 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     with pytest.raises(ValidationError, match="fitted on dates, and the new data hold no "
                                               "dates"):
         fitted.predict(data=full.reset_index(drop=True))
-    # Step numbers restart in every file: new data of steps are the whole history.
-    steps = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(
-        full[:48].reset_index(drop=True))
-    assert steps.predict(data=full.iloc[40:].reset_index(drop=True)).attrs["notes"] == []
+    # Steps numbered from 0 again are the whole history; steps numbered on after the
+    # fitted data's (a step column) continue it, as dates do.
+    numbered = full.reset_index(drop=True)
+    steps = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(numbered[:48])
+    assert steps.predict(data=numbered.iloc[40:].reset_index(drop=True)).attrs["notes"] == []
+    on = steps.predict(data=numbered[48:])
+    pd.testing.assert_frame_equal(steps.predict(data=numbered), on, check_like=True,
+                                  check_exact=False)
+    assert on["date"].iloc[0] == 52 and any("joined" in n for n in on.attrs["notes"])
+    with pytest.raises(ValidationError, match=r"start at 50, after a gap.*end at 47.*from "
+                                              r"48 on"):
+        steps.predict(data=numbered[50:])
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

@@ -819,7 +819,12 @@ class Forecaster:
                     f"least {self.lstm_.window} are needed, as the LSTM hybrid that forecasts "
                     f"it reads windows of {self.lstm_.window} points"
                     + (f" ({len(short)} series are this short)" if len(short) > 1 else "")
-                    + ". Give the latest points of each series, as many as that or more.")
+                    + ". Give the latest points of each series, as many as that or more"
+                    + ("." if isinstance(sd.values.index, pd.DatetimeIndex) else
+                       "; or only the newest, with a step column that numbers them on after "
+                       f"the fitted data's last step ("
+                       f"{label(self.data_.series(short[0]).index[-1])}), to continue "
+                       "the fitted history."))
             if self.future_names_ and future_source is None:
                 raise ValidationError(
                     "The LSTM hybrid was fitted with the future values of "
@@ -904,8 +909,9 @@ class Forecaster:
         return self._joined(sd)
 
     def _joined(self, sd: SeriesData) -> SeriesData:
-        """Dated new data that start after the fitted data do (the latest observations
-        alone) joined to the fitted history before them, with a note. Joined only where
+        """New data that start after the fitted data do (the latest observations alone,
+        dated or numbered by a step column) joined to the fitted history before them, with
+        a note. Joined only where
         they add to it: they start right after its end, or the values both hold agree (a
         history revised or rebased throughout is the new data's alone). New data that
         leave a gap after the fitted data end are refused: the models would read a history
@@ -916,8 +922,6 @@ class Forecaster:
                 "The model was fitted on " + ("dates" if not dated else "numbered steps")
                 + ", and the new data hold " + ("dates" if dated else "no dates (steps)")
                 + ": give them as the fitted data were given.")
-        if not dated:  # step numbers restart at each file: no place after the fitted data
-            return sd
         joined: dict[str, pd.Series] = {}
         extended = []
         for name in self.series_names_:
