@@ -56,8 +56,31 @@ CRAFTED = {
                         r"unit_halfwidth.full"),
     "path-nan": (_set(("paths", "value"), [1.0, None, 2.0]), r"paths.value"),
     "method-unknown": (_set(("methods", "value"), "exec"), r"methods"),
-    "lstm-without-settings": (_set(("weights", "value"), {"lstm": 1.0}), r"'lstm'"),
+    "lstm-without-settings": (
+        lambda doc: [_set((*place, "value"), value)(doc) for place, value in (
+            (("weights",), {"lstm": 1.0}), (("report", "weights"), {"lstm": 1.0}),
+            (("methods",), "lstm"), (("report", "methods"), "lstm"))], r"'lstm'"),
     "weights-not-summing-to-one": (_set(("weights", "value"), {"theta": 0.5}), r"weights"),
+    # The method column said one model while the forecasts were another's.
+    "method-not-its-weights": (_set(("methods", "value"), "naive"),
+                               r"'methods' must be each series' model where its weights"),
+    "weights-not-its-method": (_set(("weights", "value"), {"naive": 1.0}),
+                               r"'methods' must be each series' model"),
+    "report-methods-differ": (_set(("report", "methods", "value"), "naive"),
+                              r"'report.methods' must be the document's methods"),
+    "report-weights-differ": (_set(("report", "weights", "value"), {"naive": 1.0}),
+                              r"'report.weights' must be the document's weights"),
+    # Dates out of order or twice were counted, not compared: the user's data was blamed.
+    "dates-swapped": (lambda doc: doc["data"]["index"].insert(2, doc["data"]["index"].pop(1)),
+                      r"'data.index' must be regular dates at frequency MS, each once"),
+    "date-twice": (lambda doc: doc["data"]["index"].__setitem__(2, doc["data"]["index"][1]),
+                   r"'data.index' must be regular dates at frequency MS, each once"),
+    # A time zone loaded, then failed as 'Cannot compare tz-naive and tz-aware'.
+    "dates-with-a-time-zone": (
+        lambda doc: doc["data"].__setitem__("index", [d + "+05:00" for d in doc["data"]["index"]]),
+        r"'data.index' must be dates without a time zone"),
+    # freq 'ns' between the stored ends built a grid of 1.5e17 dates.
+    "freq-of-nanoseconds": (_set(("freq",), "ns"), r"'data.index' must be regular dates"),
 }
 
 
@@ -125,3 +148,60 @@ def test_backtest_of_a_constant_series_scores_finite_errors(tmp_path, cli):
               "--no-plot")
     assert run.code == 0, run.err
     assert "inf" not in run.out
+
+
+@pytest.fixture(scope="module")
+def lstm_bundle(tmp_path_factory):
+    dates = pd.date_range("2015-01-01", periods=60, freq="MS")
+    t = np.arange(60)
+    series = pd.Series(100 + t + 10 * np.sin(2 * np.pi * t / 12), index=dates)
+    path = tmp_path_factory.mktemp("bundles") / "lstm"
+    save(Forecaster(3, methods=["lstm"], members=1, max_epochs=2, min_epochs=1).fit(series),
+         path)
+    return path
+
+
+def _first_transform(change):
+    return lambda doc: change(next(iter(doc["lstm"]["transforms"].values())))
+
+
+LSTM_CRAFTED = {
+    # Each changed the forecasts silently.
+    "lstm-season-length": (_set(("lstm", "season_length"), 7),
+                           r"'lstm.season_length' must be the bundle's season length, 12"),
+    "transform-season-length": (
+        _first_transform(lambda t: t.update(season_length=5, season=[0.1, 0, 0, 0, -0.1])),
+        r"'lstm.transforms.value.season_length' must be the bundle's season length, 12"),
+    "transform-season-1e300": (_first_transform(lambda t: t.update(season=[1e300] * 12)),
+                               r"on the log scale, a scale in \[1e-15, 50\]"),
+    "transform-scale-1e-300": (_first_transform(lambda t: t.update(scale=1e-300)),
+                               r"on the log scale, a scale in \[1e-15, 50\]"),
+}
+
+
+@pytest.mark.parametrize("change,message", LSTM_CRAFTED.values(), ids=LSTM_CRAFTED)
+def test_crafted_lstm_settings_of_forecasting_bundles_are_refused(lstm_bundle, tmp_path,
+                                                                  change, message):
+    doc = json.loads(next(lstm_bundle.rglob("forecast.json")).read_text())
+    assert next(iter(doc["lstm"]["transforms"].values()))["log"]  # the bounds' scale
+    with pytest.raises(BundleError, match=message):
+        load(_tampered(lstm_bundle, tmp_path, change))
+
+
+@pytest.mark.parametrize("linked", ["forecast.json", "members", "members/0"])
+def test_links_in_a_forecasting_bundle_are_refused_not_followed(lstm_bundle, tmp_path,
+                                                                linked):
+    # A linked document, members folder or member was read from wherever it pointed.
+    import shutil
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(lstm_bundle, elsewhere)
+    copy = _tampered(lstm_bundle, tmp_path, lambda doc: None)
+    target = next(p for p in copy.rglob("forecast.json")).parent / linked
+    source = next(p for p in elsewhere.rglob("forecast.json")).parent / linked
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    target.symlink_to(source)
+    with pytest.raises(BundleError, match=r"is a link or not a regular (file|folder); a "
+                                          r"bundle holds plain"):
+        load(copy)
+    load(elsewhere)  # the bundle linked to is sound

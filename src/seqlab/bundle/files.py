@@ -18,7 +18,8 @@ from typing import Any
 from seqlab._io import fsync_dir
 from seqlab.errors import BundleError
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "check_member_name", "member_path", "read_json", "sha256_of", "write_bytes",
+__all__ = ["Limits", "DEFAULT_LIMITS", "check_member_name", "member_path",
+           "member_folder", "read_json", "sha256_of", "write_bytes",
            "write_json", "fsync_dir", "to_plain_json"]
 
 _MEMBER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -57,17 +58,29 @@ def check_member_name(root: Path, name: Any, role: str) -> str:
 def member_path(root: Path, name: Any, role: str) -> Path:
     """The path of bundle member `name` inside `root`, refused unless it is a plain file name
     (see :func:`check_member_name`) of an existing regular file that is not a link."""
+    return _plain_member(root, name, role, folder=False)
+
+
+def member_folder(root: Path, name: Any, role: str) -> Path:
+    """The path of the folder `name` inside `root` (a bundle nested in another: a
+    forecaster's LSTM members), refused unless it is a plain name of an existing folder
+    that is not a link, so that nothing outside `root` is read through it."""
+    return _plain_member(root, name, role, folder=True)
+
+
+def _plain_member(root: Path, name: Any, role: str, *, folder: bool) -> Path:
     path = root / check_member_name(root, name, role)
+    kind = "folder" if folder else "file"
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise BundleError(f"The bundle {root} lacks its {role} file {name!r}.", path) from None
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        raise BundleError(f"The bundle {root} lacks its {role} {kind} {name!r}.", path) from None
+    if stat.S_ISLNK(info.st_mode) or not (stat.S_ISDIR if folder else stat.S_ISREG)(info.st_mode):
         raise BundleError(
-            f"The {role} file {path} is a link or not a regular file; a bundle holds plain "
-            f"files only.", path)
+            f"The {role} {kind} {path} is a link or not a regular {kind}; a bundle holds "
+            f"plain {kind}s only.", path)
     if path.resolve().parent != root.resolve():
-        raise BundleError(f"The {role} file {path} resolves outside the bundle {root}.", path)
+        raise BundleError(f"The {role} {kind} {path} resolves outside the bundle {root}.", path)
     return path
 
 

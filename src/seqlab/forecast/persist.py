@@ -15,6 +15,7 @@ atomically under the writer lock, stale staging removed); its live version holds
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pandas as pd
 
 from seqlab import bundle as bundles
 from seqlab.bundle import store
-from seqlab.bundle.files import read_json, write_json
+from seqlab.bundle.files import member_folder, member_path, read_json, write_json
 from seqlab.errors import BundleError
 from seqlab.forecast.data import MAX_SEASON, SeriesData
 from seqlab.forecast.forecaster import LABELS, METHODS, FitReport, Forecaster
@@ -44,6 +45,11 @@ _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_co
 _LSTM = ("horizon", "window", "season_length", "members", "units", "lr", "max_epochs",
          "patience", "min_epochs", "seed", "epochs", "inputs", "input_stats")
 _CHOICES = (*METHODS, *LABELS)
+LOG_BOUND = 50.0
+"""The largest log-scale step or seasonal index a forecasting bundle's LSTM transform may
+hold (e^50, 5e21 times): beyond it only a crafted or corrupted bundle."""
+LOG_SCALE_FLOOR = 1e-15
+"""The smallest log-scale step of such a transform (below float64's resolution of a log)."""
 
 
 def _dates(index: pd.Index) -> list[Any]:
@@ -236,7 +242,8 @@ def _check_arima(where: Path, doc: Any, series: list[str]) -> dict[str, dict | N
             for k in series}
 
 
-def _check_lstm(where: Path, doc: Any, horizon: int, series: list[str]) -> LSTMHybrid:
+def _check_lstm(where: Path, doc: Any, horizon: int, season_length: int, series: list[str]
+                ) -> LSTMHybrid:
     keys = {*_LSTM, "transforms"}
     _check(where, isinstance(doc, dict) and set(doc) == keys, "lstm", doc,
            f"null or an object with exactly {sorted(keys)}")
@@ -256,19 +263,29 @@ def _check_lstm(where: Path, doc: Any, horizon: int, series: list[str]) -> LSTMH
         else:
             _check(where, _is_int(doc[key], low), f"lstm.{key}", doc[key], f"an int >= {low}")
     _check(where, doc["horizon"] == horizon, "lstm.horizon", doc["horizon"], str(horizon))
+    _check(where, doc["season_length"] == season_length, "lstm.season_length",
+           doc["season_length"], f"the bundle's season length, {season_length}")
     transforms = doc["transforms"]
     _check(where, isinstance(transforms, dict) and transforms and set(transforms) <= set(series),
            "lstm.transforms", transforms, "an object series -> transform")
     hybrid = LSTMHybrid(**{k: doc[k] for k in _LSTM})
     hybrid.transforms = {k: SeriesTransform.from_dict(v, f"{where} lstm.transforms.{k}")
                          for k, v in transforms.items()}
+    for k, t in hybrid.transforms.items():
+        _check(where, t.season_length == season_length, f"lstm.transforms.{k}.season_length",
+               t.season_length, f"the bundle's season length, {season_length}")
+        _check(where, not t.log or (LOG_SCALE_FLOOR <= t.scale <= LOG_BOUND and all(
+            abs(v) <= LOG_BOUND for v in t.season)), f"lstm.transforms.{k}",
+            {"scale": t.scale, "season": t.season[:3]},
+            f"on the log scale, a scale in [{LOG_SCALE_FLOOR:g}, {LOG_BOUND:g}] and "
+            f"seasonal indices of at most {LOG_BOUND:g} in size")
     return hybrid
 
 
 def _read_version(folder: Path) -> Forecaster:
-    where = folder / DOCUMENT
-    if not where.is_file():
+    if not os.path.lexists(folder / DOCUMENT):
         raise BundleError(f"{folder}: not a forecasting bundle (no {DOCUMENT}).", str(folder))
+    where = member_path(folder, DOCUMENT, "forecasting document")
     doc = read_json(where)
     keys = {"format", "format_version", "params", "freq", "season_length", "series",
             "future_covariates", "methods", "weights", "arima", "paths", "scales",
@@ -314,6 +331,10 @@ def _read_version(folder: Path) -> Forecaster:
         and abs(sum(w.values()) - 1) < 1e-6 for w in weights.values()), "weights",
         weights, f"one object per series, model ({', '.join(METHODS)}) -> weight in (0, 1], "
         "summing to 1")
+    _check(where, all(methods[k] == next(iter(w)) if len(w) == 1 else methods[k] in LABELS
+                      for k, w in weights.items()), "methods", methods,
+           "each series' model where its weights name one, else "
+           + " or ".join(map(repr, LABELS)))
     f.arima_ = _check_arima(where, doc["arima"], series)
     for key in ("paths", "scales", "nonnegative"):
         _check(where, _per_series(doc[key], series), key,
@@ -328,16 +349,24 @@ def _read_version(folder: Path) -> Forecaster:
            "nonnegative", doc["nonnegative"], "an object series -> bool")
     groups, err, unit = _check_intervals(where, doc, series, H)
     report = _check_report(where, doc["report"], series)
+    _check(where, report.methods == {k: methods[k] for k in series}, "report.methods",
+           report.methods, "the document's methods")
+    _check(where, all(set(w) == set(weights[k]) and all(
+        abs(v - weights[k][m]) <= 1e-5 for m, v in w.items())
+        for k, w in report.weights.items()), "report.weights", report.weights,
+        "the document's weights")
     uses_lstm = any("lstm" in w for w in weights.values())
     hybrid = None
     if doc["lstm"] is not None:
-        hybrid = _check_lstm(where, doc["lstm"], H, series)
+        hybrid = _check_lstm(where, doc["lstm"], H, doc["season_length"], series)
+        members = member_folder(folder, "members", "LSTM members")
         for k in range(hybrid.members):
-            member = bundles.load(folder / "members" / str(k))
+            member_dir = member_folder(members, str(k), "LSTM member")
+            member = bundles.load(member_dir)
             spec = member.model.spec
             if (spec.input_size != 1 + hybrid.inputs or spec.output_size != H
                     or spec.timesteps != hybrid.window):
-                raise _fail(folder / "members" / str(k), "the member's model does not match "
+                raise _fail(member_dir, "the member's model does not match "
                             f"the LSTM settings (input {spec.input_size}, output "
                             f"{spec.output_size}, window {spec.timesteps}).")
             hybrid.models.append(member.model.eval())
@@ -420,11 +449,16 @@ def _check_data(where: Path, data: Any, freq: str | None, m: int,
                data["index"][:5], "ISO date strings")
         try:
             index = pd.DatetimeIndex(pd.to_datetime(data["index"], format="ISO8601"))
-            regular = len(index) == len(pd.date_range(index[0], index[-1], freq=freq))
         except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
             raise _fail(where, "field 'data.index' holds a value that is not a date.") from None
+        _check(where, index.tz is None, "data.index", data["index"][:3],
+               "dates without a time zone, as seqlab writes them")
+        try:  # built to the stored length: a crafted end never makes a longer grid
+            regular = index.equals(pd.date_range(index[0], periods=n, freq=freq))
+        except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+            regular = False
         _check(where, regular, "data.index", data["index"][:3],
-               f"regular dates at frequency {freq}")
+               f"regular dates at frequency {freq}, each once and in order")
     values = data["values"]
     _check(where, _per_series(values, series), "data.values",
            list(values) if isinstance(values, dict) else values, "one column per series")
