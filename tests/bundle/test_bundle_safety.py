@@ -216,6 +216,14 @@ def test_shape_bombs_are_refused_before_allocating(bundle, shape, header_len, ma
     _refused(bundle[0], match)
 
 
+def test_a_header_nested_past_the_recursion_limit_is_refused(bundle):
+    # json's RecursionError was "unexpected RecursionError ... a bug in seqlab".
+    header = b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    (bundle[1] / "weights.safetensors").write_bytes(struct.pack("<Q", len(header)) + header)
+    _rehash(bundle[1])
+    _refused(bundle[0], "its header nests deeper than any tensor table")
+
+
 def test_huge_spec_is_refused_before_building(bundle):
     # units=100000 would need 4e10 LSTM weights: counted from the spec, refused unbuilt.
     _edit_json(bundle[1], "spec.json", lambda d: d.update(units=[100_000]))

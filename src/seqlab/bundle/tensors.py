@@ -55,6 +55,8 @@ def read_header(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, tuple[
         header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise _fail(path, f"its header is not JSON ({error})") from None
+    except RecursionError:
+        raise _fail(path, "its header nests deeper than any tensor table") from None
     if not isinstance(header, dict):
         raise _fail(path, "its header is not a JSON object")
     header.pop("__metadata__", None)
