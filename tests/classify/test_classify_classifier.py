@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+import torch
 from classify_sequences import shapes
 
 from seqlab.classify import SequenceClassifier
@@ -167,6 +168,26 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
     (lambda doc: doc.update(validation_accuracy={"rocket": "abc"}),
      r"'validation_accuracy' must map models to accuracies"),
     (lambda doc: doc.update(fit_seconds="1.5"), r"'fit_seconds' is '1.5'; expected a number"),
+    # Each of these loaded: the dilations then failed at predict as 'unexpected
+    # RuntimeError' (1e9 tried to allocate 16 TB), 2.7 was read as 2 and "12" as [1, 2].
+    (lambda doc: doc["members"][0]["kernels"].update(dilations=[[1, 10**9], [1, 2]]),
+     r"random kernels of member 0 have dilations \[1, 1000000000\].* from 1 to 2 "),
+    (lambda doc: doc["members"][0]["kernels"].update(dilations=[[0, 2], [1, 2]]),
+     r"random kernels of member 0 have dilations \[0, 2\]"),
+    (lambda doc: doc["members"][0]["kernels"].update(dilations=[[1, 2.7], [1, 2]]),
+     r"view 0's dilations are \[1, 2.7\], not a list of whole numbers"),
+    (lambda doc: doc["members"][0]["kernels"].update(dilations="12"),
+     r"view 0's dilations are '1', not a list"),
+    (lambda doc: doc["members"][0]["kernels"].update(dilations=[[1, 2]]),
+     r"random kernels of member 0 read 1 channels in 1 views, where the classifier reads 1 "
+     r"in 2"),
+    (lambda doc: doc.update(max_length=3), r"have dilations .* from 1 to 1 "),
+    (lambda doc: doc.update(channels=2, mean=[0, 0], scale=[1, 1]), r"read 1 channels"),
+    # 1e-300 gave NaN probabilities, every sequence the first class; "0.01" was read.
+    (lambda doc: doc["members"][0]["ridge"].update(temperature=1e-300),
+     r"ridge temperature of member 0 is 1e-300; a fit chooses one from 0.001 to 1000"),
+    (lambda doc: doc["members"][0]["ridge"].update(temperature="0.01"),
+     r"the ridge temperature is '0.01', not a number"),
 ])
 def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_path, change,
                                                                          message):
@@ -220,6 +241,49 @@ def test_a_classifier_whose_weights_hold_nan_is_refused_on_load(tmp_path):
     with pytest.raises(BundleError, match=rf"the weights {re.escape(name)} hold NaN or "
                                           r"infinite values"):
         load(tmp_path / "c")
+
+
+@pytest.mark.parametrize("change, message", [
+    # Each loaded and predicted: a scale of 0 every sequence the first class, a negated one
+    # every prediction flipped; the shapes failed at predict as 'unexpected RuntimeError'.
+    (lambda t: t["m0.ridge.scale"].zero_(), r"scales a feature by 0.0; a fit keeps every "
+     r"scale at 9.9e-09 or more"),
+    (lambda t: t["m0.ridge.scale"].neg_(), r"scales a feature by -"),
+    (lambda t: t.update({"m0.kernels.0.0.biases": t["m0.kernels.0.0.biases"].repeat(1, 2)}),
+     r"have dilations .* and biases of shapes \{.*\}"),
+    (lambda t: t.update({"m0.kernels.0.0.mask": torch.ones(84, 3)}),
+     r"hold a channel mask of shape \(84, 3\)"),
+    (lambda t: t["m0.kernels.0.0.mask"].mul_(0.5), r"masks of 0s and 1s"),
+    (lambda t: t.update({k: t[k][:100].clone() for k in
+                         ("m0.ridge.coef", "m0.ridge.mean", "m0.ridge.scale")}),
+     r"make \d+ features, where the ridge weighs 100"),
+])
+def test_classifier_weights_no_fit_makes_are_refused_on_load(tmp_path, change, message):
+    from safetensors.torch import load_file, save_file
+
+    x, y = shapes(4, seed=3, low=16, high=20)
+    save(SequenceClassifier("rocket", features=500, members=1).fit(x, y), tmp_path / "c")
+    load(tmp_path / "c")
+    weights = next((tmp_path / "c").rglob("weights.safetensors"))
+    tensors = load_file(weights)
+    change(tensors)
+    save_file(tensors, weights)
+    with pytest.raises(BundleError, match=message):
+        load(tmp_path / "c")
+
+
+def test_probabilities_that_overflow_are_refused_not_read_as_the_first_class():
+    x, y = shapes(4, seed=3, low=16, high=20)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    fitted.members_[0][1].coef_ = fitted.members_[0][1].coef_ * 1e38
+    with pytest.raises(ValidationError, match=r"probabilities hold NaN or infinity"):
+        fitted.predict(x)
+
+
+def test_a_model_parameter_of_another_type_is_refused_by_name():
+    with pytest.raises(ValidationError, match=r"'model' parameter of SequenceClassifier must "
+                                              r"be a model's name or a list of names; got 5"):
+        SequenceClassifier(5).check_params()
 
 
 def test_boolean_labels_round_trip_through_a_bundle(tmp_path):

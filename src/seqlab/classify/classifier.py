@@ -202,6 +202,9 @@ class SequenceClassifier:
         """Check every parameter (a clear error naming the first bad one) and return the
         model names asked for."""
         owner = "SequenceClassifier"
+        if not isinstance(self.model, (str, list, tuple)):
+            raise ValidationError(f"The 'model' parameter of SequenceClassifier must be a "
+                                  f"model's name or a list of names; got {self.model!r:.40}.")
         names = ([n.strip() for n in self.model.split(",")] if isinstance(self.model, str)
                  else list(self.model))
         if not names:
@@ -538,8 +541,15 @@ class SequenceClassifier:
         x, lengths = self._encode(kind, sequences, "X")
         members = getattr(self, "members_", [self.estimator_])
         if self.model_ == "rocket":
-            return np.mean([self._rocket_proba(m, x, lengths) for m in members], axis=0)
-        return np.mean([self._network_proba(m, x) for m in members], axis=0)
+            probabilities = np.mean([self._rocket_proba(m, x, lengths) for m in members], axis=0)
+        else:
+            probabilities = np.mean([self._network_proba(m, x) for m in members], axis=0)
+        if not np.isfinite(probabilities).all():  # argmax would name the first class
+            raise ValidationError(
+                "The classifier's probabilities hold NaN or infinity (weights so large that "
+                "its scores overflow): no class can be chosen from them. Fit it again (or "
+                "roll its bundle back to the previous version).")
+        return probabilities
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class of each sequence (labels as given to `fit`; whole numbers

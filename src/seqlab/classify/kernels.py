@@ -189,7 +189,11 @@ class RandomKernelFeatures:
         self.channels_ = config["channels"]
         self.views_ = []
         for i, dilations in enumerate(config["dilations"]):
-            view = _View([int(d) for d in dilations])
+            if not isinstance(dilations, list) or not all(
+                    isinstance(d, int) and not isinstance(d, bool) for d in dilations):
+                raise ValueError(f"view {i}'s dilations are {dilations!r:.60}, not a list of "
+                                 "whole numbers")
+            view = _View(list(dilations))
             for j in range(len(dilations)):
                 view.channel_masks.append(tensors[f"kernels.{i}.{j}.mask"].float())
                 view.biases.append(tensors[f"kernels.{i}.{j}.biases"].float())
@@ -292,7 +296,10 @@ class RidgeClassifier:
                    ) -> RidgeClassifier:
         """The classifier `state` described."""
         self = cls(config["max_gram"], config["seed"])
-        self.alpha_, self.temperature_ = config["alpha"], float(config["temperature"])
+        temperature = config["temperature"]
+        if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
+            raise ValueError(f"the ridge temperature is {temperature!r:.40}, not a number")
+        self.alpha_, self.temperature_ = config["alpha"], float(temperature)
         self.mean_, self.scale_ = tensors["ridge.mean"], tensors["ridge.scale"]
         self.coef_, self.intercept_ = tensors["ridge.coef"], tensors["ridge.intercept"]
         return self

@@ -216,10 +216,11 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
         mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
         try:
             if chosen == "rocket":
-                classifier.members_.append((
-                    RandomKernelFeatures.from_state(estimator["kernels"], mine),
-                    RidgeClassifier.from_state(estimator["ridge"], mine)))
-                _check_ridge(classifier.members_[-1][1], len(classes), i, file)
+                kernels = RandomKernelFeatures.from_state(estimator["kernels"], mine)
+                ridge = RidgeClassifier.from_state(estimator["ridge"], mine)
+                _check_ridge(ridge, len(classes), i, file)
+                _check_kernels(kernels, classifier, ridge.coef_.shape[0], i, file, limits)
+                classifier.members_.append((kernels, ridge))
             else:
                 if estimator.get("network") != chosen:
                     raise BundleError(f"{file}: member {i} is {estimator.get('network')!r}, "
@@ -239,6 +240,14 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     return classifier
 
 
+TEMPERATURES = (1e-3, 1e3)
+"""The softmax temperatures a classifier bundle's ridge may hold: a fit chooses one from
+0.01 to 10."""
+SCALE_FLOOR = 9.9e-9
+"""The smallest feature scale of such a ridge: a fit clamps its scales at 1e-8 (a little
+less once stored as float32)."""
+
+
 def _check_ridge(ridge: RidgeClassifier, classes: int, member: int, file: Path) -> None:
     """A `BundleError` unless member `member`'s `ridge` scores the document's `classes`
     (its coefficients one column per class, its intercept one value each, its feature
@@ -254,6 +263,52 @@ def _check_ridge(ridge: RidgeClassifier, classes: int, member: int, file: Path) 
     if tuple(ridge.mean_.shape) != (features,) or tuple(ridge.scale_.shape) != (features,):
         raise BundleError(f"{file}: the ridge of member {member} standardises "
                           f"{tuple(ridge.mean_.shape)} features but weighs {features}.", file)
-    if not math.isfinite(ridge.temperature_) or ridge.temperature_ <= 0:
+    if not TEMPERATURES[0] <= ridge.temperature_ <= TEMPERATURES[1]:
         raise BundleError(f"{file}: the ridge temperature of member {member} is "
-                          f"{ridge.temperature_!r}; expected a number above 0.", file)
+                          f"{ridge.temperature_!r}; a fit chooses one from {TEMPERATURES[0]} "
+                          f"to {TEMPERATURES[1]}.", file)
+    if not bool((ridge.scale_ >= SCALE_FLOOR).all()):
+        raise BundleError(f"{file}: the ridge of member {member} scales a feature by "
+                          f"{float(ridge.scale_.min())!r}; a fit keeps every scale at "
+                          f"{SCALE_FLOOR:g} or more.", file)
+
+
+def _check_kernels(kernels: RandomKernelFeatures, classifier: SequenceClassifier,
+                   weighed: int, member: int, file: Path, limits: Limits) -> None:
+    """A `BundleError` unless member `member`'s random kernels are what a fit on the
+    document's channels and lengths makes: two views (the values and their differences),
+    each of whole dilations within the longest sequence, 84 kernels a dilation with a
+    channel mask of 0s and 1s and the same number of biases each, and as many features
+    in all as the ridge weighs (`weighed`)."""
+    def fail(what: str) -> BundleError:
+        return BundleError(f"{file}: the random kernels of member {member} {what}; the "
+                           "document and the weights do not belong together.", file)
+
+    if kernels.channels_ != classifier.channels_ or len(kernels.views_) != 2:
+        raise fail(f"read {kernels.channels_!r} channels in {len(kernels.views_)} views, "
+                   f"where the classifier reads {classifier.channels_} in 2")
+    # A fit's dilations span the longest sequence: at most (longest - 1) / 8.
+    widest = max(1, (max(9, classifier.max_length_) - 1) // 8)
+    features = 0
+    for view in kernels.views_:
+        per = {tuple(b.shape[1:]) for b in view.biases}
+        if not view.dilations or not all(1 <= d <= widest for d in view.dilations) or \
+                len(per) != 1:
+            raise fail(f"have dilations {view.dilations!r:.60} and biases of shapes {per}, "
+                       f"where a fit makes dilations from 1 to {widest} (the longest "
+                       "sequence's eighth), 84 kernels of the same number of biases each")
+        if 84 * (8 * max(view.dilations) + 1) > limits.max_elements:  # padding per sequence
+            raise fail(f"have a dilation of {max(view.dilations)}, whose padding alone "
+                       f"passes the cap of {limits.max_elements} elements; if the bundle "
+                       "is genuine, load it with larger `limits`")
+        for mask, biases in zip(view.channel_masks, view.biases, strict=True):
+            if tuple(mask.shape) != (84, classifier.channels_) or \
+                    biases.ndim != 2 or biases.shape[0] != 84 or biases.shape[1] < 1 or \
+                    not bool(((mask == 0) | (mask == 1)).all()):
+                raise fail(f"hold a channel mask of shape {tuple(mask.shape)} and biases of "
+                           f"shape {tuple(biases.shape)}, where a fit makes masks of 0s and "
+                           f"1s of shape (84, {classifier.channels_}) and biases of shape "
+                           "(84, at least 1)")
+            features += biases.numel()
+    if features != weighed:
+        raise fail(f"make {features} features, where the ridge weighs {weighed}")
