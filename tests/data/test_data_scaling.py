@@ -95,6 +95,46 @@ def test_json_round_trip(cls):
     assert restored.n_features_in_ == 2
 
 
+@pytest.mark.parametrize("cls", [MinMaxScaler, StandardScaler])
+@pytest.mark.parametrize("x", [
+    np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]]),
+    np.array([[0.1, -5.0], [0.1, 5.0], [0.1, 7.5]]),  # a constant feature
+    np.array([[1e-300, 1e100], [2e-300, -1e100]]),
+    np.array([[3.0, 3.0]]),
+])
+def test_every_fit_round_trips_through_the_statistics_checks(cls, x):
+    scaler = cls().fit(x)
+    restored = cls.from_dict(json.loads(json.dumps(scaler.to_dict())))
+    np.testing.assert_array_equal(restored.transform(x), scaler.transform(x))
+
+
+@pytest.mark.parametrize("cls, change, message", [
+    # A negated scale was loaded and flipped every prediction.
+    (MinMaxScaler, lambda f: f.update(scale_=[-0.5, 0.05]), r"'scale_' holds -0.5; a fit's "
+     r"scales are above 0"),
+    (StandardScaler, lambda f: f.update(scale_=[0.0, 1.0]), r"'scale_' holds 0.0"),
+    (MinMaxScaler, lambda f: f.update(data_max_=[9.0, 30.0]),
+     r"the fitted data_range_ and scale_ do not follow from one another"),
+    (MinMaxScaler, lambda f: f.update(min_=[0.0, 0.0]), r"the fitted min_ do not follow"),
+    (StandardScaler, lambda f: f.update(var_=[4.0, 4.0]), r"the fitted var_ and scale_ do "
+     r"not follow"),
+    (StandardScaler, lambda f: f.update(var_=[-1.0, 1.0]), r"var_ \(below 0\)"),
+    (StandardScaler, lambda f: f.update(n_samples_seen_="x"),
+     r"'n_samples_seen_' is 'x'; expected a count"),
+])
+def test_statistics_that_no_fit_makes_are_refused(cls, change, message):
+    state = cls().fit(np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]])).to_dict()
+    change(state["fitted"])
+    with pytest.raises(ValidationError, match=message):
+        cls.from_dict(json.loads(json.dumps(state)))
+
+
+def test_an_older_fits_constant_feature_with_a_rounding_variance_still_loads():
+    state = StandardScaler().fit(np.array([[0.1], [0.2]])).to_dict()
+    state["fitted"].update(mean_=[0.1], var_=[1.9e-34], scale_=[1.0])
+    assert StandardScaler.from_dict(state).transform([0.1]) == pytest.approx([0.0])
+
+
 def test_minmax_feature_range_round_trip():
     scaler = MinMaxScaler((-1, 1)).fit([1.0, 3.0])
     restored = MinMaxScaler.from_dict(json.loads(json.dumps(scaler.to_dict())))

@@ -73,6 +73,11 @@ class _Scaler:
             )
         return flat, shape, dtype
 
+    def _inconsistent(self) -> str:
+        """The fitted statistics (read back, not fitted) that contradict one another, named;
+        '' when they agree as `fit` computes them."""
+        return ""
+
     def fit_transform(self, x: Any) -> np.ndarray:
         """Fit to `x`, then return it transformed."""
         return self.fit(x).transform(x)
@@ -129,16 +134,25 @@ class _Scaler:
             if len({len(getattr(obj, a)) for a in cls.fitted_attributes}) != 1:
                 raise ValidationError(f"{cls.__name__}.from_dict: the fitted statistics "
                                       f"{list(cls.fitted_attributes)} differ in length.")
-            if not np.all(obj.scale_ != 0):
+            if not np.all(obj.scale_ > 0):
                 raise ValidationError(f"{cls.__name__}.from_dict: the fitted 'scale_' holds "
-                                      f"0, which would divide by zero.")
+                                      f"{float(obj.scale_.min())!r}; a fit's scales are above 0 (0 "
+                                      f"would divide by zero, a negative one flip the data).")
+            disagree = obj._inconsistent()
+            if disagree:
+                raise ValidationError(f"{cls.__name__}.from_dict: the fitted {disagree} do not "
+                                      f"follow from one another as a fit makes them.")
             first = fitted[cls.fitted_attributes[0]]
             obj.n_features_in_ = len(first)
             if fitted.get("n_features_in_", len(first)) != len(first):
                 raise ValidationError(
                     f"{cls.__name__}.from_dict: 'n_features_in_' is "
                     f"{fitted['n_features_in_']!r} but the statistics cover {len(first)}.")
-            obj.n_samples_seen_ = int(fitted.get("n_samples_seen_", 0))
+            seen = fitted.get("n_samples_seen_", 0)
+            if not isinstance(seen, (int, np.integer)) or isinstance(seen, bool) or seen < 0:
+                raise ValidationError(f"{cls.__name__}.from_dict: 'n_samples_seen_' is "
+                                      f"{seen!r:.40}; expected a count, 0 or more.")
+            obj.n_samples_seen_ = int(seen)
         return obj
 
 
@@ -158,6 +172,15 @@ def _check_feature_range(feature_range: Any, owner: str = "MinMaxScaler") -> tup
             f"numbers with min < max. Got {feature_range!r} instead."
         )
     return lo, hi
+
+
+def _disagreeing(checks: dict[str, tuple[np.ndarray, np.ndarray]]) -> str:
+    """The names of `checks` (name -> stored, derived) whose stored values are not the
+    derived ones, to float rounding; '' when all agree."""
+    bad = [name for name, (stored, derived) in checks.items()
+           if not np.allclose(stored, derived, rtol=1e-9, atol=1e-12 * np.abs(derived).max(
+               initial=1.0))]
+    return " and ".join(bad)
 
 
 class MinMaxScaler(_Scaler):
@@ -194,6 +217,14 @@ class MinMaxScaler(_Scaler):
         self.scale_ = (hi - lo) / safe_range
         self.min_ = lo - self.data_min_ * self.scale_
         return self
+
+    def _inconsistent(self) -> str:
+        lo, hi = _check_feature_range(self.feature_range)
+        span = self.data_max_ - self.data_min_
+        scale = np.where(span > 0, (hi - lo) / np.where(span > 0, span, 1.0), hi - lo)
+        checks = {"data_range_": (self.data_range_, span), "scale_": (self.scale_, scale),
+                  "min_": (self.min_, lo - self.data_min_ * self.scale_)}
+        return _disagreeing(checks)
 
     def transform(self, x: Any) -> np.ndarray:
         """Return `x` scaled with the fitted statistics (same shape as `x`)."""
@@ -244,6 +275,17 @@ class StandardScaler(_Scaler):
             self.mean_ = np.where(constant, flat[0], self.mean_)
             self.var_ = np.where(constant, 0.0, self.var_)
         return self
+
+    def _inconsistent(self) -> str:
+        if (self.var_ < 0).any():
+            return "var_ (below 0)"
+        scale = np.sqrt(self.var_)
+        # A constant feature's scale is 1, its variance 0 (or, from an older fit, the
+        # rounding error of its mean's square).
+        constant = (self.var_ == 0) | (scale <= 1e-12 * np.abs(self.mean_))
+        matches = np.isclose(self.scale_, scale, rtol=1e-9, atol=0) | \
+            ((self.scale_ == 1.0) & constant)
+        return "" if matches.all() else "var_ and scale_"
 
     def _center_scale(self) -> tuple[np.ndarray, np.ndarray]:
         center = self.mean_ if self.with_mean else np.zeros_like(self.mean_)
