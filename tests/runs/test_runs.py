@@ -141,3 +141,55 @@ def test_a_command_that_fails_leaves_the_earlier_run_as_it_was(tmp_path):
     assert run_cli(["repeat", "nosuch-recipe", "--out", str(folder)]) == 2
     assert run_cli(["tune", "--grid", "bogus", "--out", str(folder)]) == 2
     assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_figures_a_program_wrote_before_recording_its_run_stay(tmp_path):
+    # write_run_dir removed every recorded file older than its own call: the figures of a
+    # recipe run from Python, and a figure written through RunDir a moment before.
+    from seqlab.plots import boxplot
+    from seqlab.recipes import run
+    from seqlab.runs import RunDir
+
+    result = run("diagnose-underfit", quick=True, epochs=3, out=tmp_path / "exp",
+                 echo=lambda line: None)
+    figures = sorted(p.name for p in (tmp_path / "exp").glob("*.png"))
+    assert figures
+    write_run_dir(tmp_path / "exp", config={"recipe": "diagnose-underfit"},
+                  metrics=result.to_json())
+    assert set(figures) <= {p.name for p in (tmp_path / "exp").glob("*.png")}
+
+    RunDir(tmp_path / "exp2").add_figure(boxplot({"a": [1.0, 2.0]}), "predictions")
+    write_run_dir(tmp_path / "exp2", config={"name": "mine"}, metrics={"score": 1.0})
+    assert (tmp_path / "exp2" / "predictions.png").is_file()
+    # ... and the next run there replaces them, as any earlier run's records.
+    write_run_dir(tmp_path / "exp2", config={"name": "next"})
+    assert not (tmp_path / "exp2" / "predictions.png").exists()
+
+
+def test_a_run_stopped_half_way_leaves_its_figures_to_the_next_fresh_run(tmp_path):
+    from seqlab.plots import boxplot
+    from seqlab.runs import RunDir, begin_run
+
+    RunDir(tmp_path / "r").add_figure(boxplot({"a": [1.0]}), "partial")  # never finished
+    begin_run(tmp_path / "r", fresh=True)
+    write_run_dir(tmp_path / "r", config={"name": "whole"})
+    assert not (tmp_path / "r" / "partial.png").exists()
+
+
+def test_a_record_written_as_a_list_by_an_earlier_version_is_still_cleared(tmp_path):
+    folder = tmp_path / "r"
+    write_run_dir(folder, config={"name": "first"}, metrics={"score": 1.0})
+    (folder / ".seqlab-files.json").write_text('["config.json", "metrics.json"]')
+    write_run_dir(folder, config={"name": "second"})
+    assert not (folder / "metrics.json").exists()
+
+
+@pytest.mark.parametrize("name", ["sub/x", "../x", "", ".."])
+def test_a_figure_name_with_a_folder_is_refused(tmp_path, name):
+    # add_figure(fig, "sub/x") recorded "x.png", which the next run removed from the folder.
+    from seqlab.plots import boxplot
+    from seqlab.runs import RunDir
+
+    with pytest.raises(ValidationError, match=r"A figure's name is a file name in the run "
+                                              r"directory"):
+        RunDir(tmp_path / "r").add_figure(boxplot({"a": [1.0]}), name)

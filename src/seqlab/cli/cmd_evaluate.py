@@ -115,8 +115,9 @@ def _repeat(
     result = repeat(experiment, repeats=repeats, seed=seed, workers=workers,
                     confidence=confidence, echo=screen.progress(), sequential=sequential)
     if out is not None:
-        from seqlab.runs import write_run_dir
+        from seqlab.runs import begin_run, write_run_dir
 
+        begin_run(out, fresh=True)  # nothing there is this run's yet
         write_run_dir(out, config={"command": "repeat", "target": target,
                                    "repeats": repeats, "seed": seed, "workers": workers,
                                    "quick": quick, "epochs": epochs},
@@ -196,8 +197,9 @@ def _tune(
                   study_name=study_name, prune=prune, echo=screen.progress(),
                   sequential=sequential)
     if out is not None:
-        from seqlab.runs import write_run_dir
+        from seqlab.runs import begin_run, write_run_dir
 
+        begin_run(out, fresh=True)  # nothing there is this run's yet
         write_run_dir(out, config={"command": "tune", "config": config or "toy",
                                    "grid": space, "repeats": repeats, "epochs": epochs,
                                    "backend": backend, "seed": seed,

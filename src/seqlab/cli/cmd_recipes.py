@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -68,7 +67,7 @@ def _run(
     Recipe-specific options follow as --name value (e.g. --merge sum).
     """
     from seqlab.recipes import run
-    from seqlab.runs import check_run_folder
+    from seqlab.runs import begin_run, check_run_folder
 
     options = parse_recipe_options(ctx.args)
     if out is not None:
@@ -86,7 +85,8 @@ def _run(
             return trackers(tensorboard and tensorboard / f"{name}-seed{run_seed}", mlflow,
                             name=f"{name}-seed{run_seed}", hparams=hparams)
 
-    started = time.time()  # the figures the recipe writes from now on are this run's
+    if out is not None and out.is_dir():  # what was recorded there is an earlier run's
+        begin_run(out, fresh=True)
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
                  options=options, echo=screen.note, callbacks=callbacks,
                  sequential=sequential)
@@ -98,8 +98,7 @@ def _run(
                                    "repeats": repeats, "seed": seed, "quick": quick,
                                    "epochs": epochs, "options": options},
                       metrics=result.to_json(),
-                      histories=[h for o in result.outcomes for h in o.histories],
-                      started=started)
+                      histories=[h for o in result.outcomes for h in o.histories])
     if as_json:
         screen.json(result.to_json())
     else:

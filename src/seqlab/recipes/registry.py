@@ -270,8 +270,11 @@ def run(
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         from seqlab._io import check_output_path
+        from seqlab.runs import begin_run
+
         check_output_path(out_dir, "run directory", folder=True)  # a file there, say
         out_dir.mkdir(parents=True, exist_ok=True)
+        begin_run(out_dir)  # the figures it writes are this run's (or go on with one begun)
     started = time.perf_counter()
 
     def run_once(run_seed: int, lockstep: Any = None) -> Outcome:

@@ -9,6 +9,7 @@ back, `write_report` turns it into ``report.html``. This package sits above `eva
 from seqlab.runs._directory import (
     RunDir,
     RunRecord,
+    begin_run,
     check_run_folder,
     clear_run_folder,
     read_run_dir,
@@ -18,4 +19,4 @@ from seqlab.runs._directory import (
 from seqlab.runs._report import write_report
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "write_report",
-           "check_run_folder", "clear_run_folder", "record_file"]
+           "check_run_folder", "clear_run_folder", "record_file", "begin_run"]

@@ -10,6 +10,7 @@ Layout (all JSON is plain, all figures PNG)::
       learning_curves.png  train vs validation loss of every run
       *.png                any other figure (recipes write theirs here)
       .seqlab-files.json   the files this run wrote, which the next run here removes
+                           (and whether a run is under way: `begin_run`)
 
 `seqlab report RUN_DIR` turns a run directory into one HTML page; `seqlab diagnose
 RUN_DIR` prints the verdicts again.
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ from seqlab.train.history import History
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE",
            "close_figure", "check_run_folder", "clear_run_folder", "record_file",
-           "RECORD_NAMES", "FILES_RECORD"]
+           "RECORD_NAMES", "FILES_RECORD", "begin_run"]
 
 CURVES_FIGURE = "learning_curves.png"
 FILES_RECORD = ".seqlab-files.json"
@@ -44,42 +44,68 @@ RECORD_NAMES = re.compile(_FIXED_NAMES + r"|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
 
 
-def record_file(folder: str | Path, *names: str) -> None:
-    """Add `names` to the `FILES_RECORD` of the run folder `folder`: the files a run wrote
-    there, which the next run's `clear_run_folder` removes (and no other file)."""
-    record = Path(folder) / FILES_RECORD
-    names = set(_recorded(record)) | set(names)
-    atomic_write(record, json.dumps(sorted(names)))
-
-
-def _recorded(record: Path) -> list[str]:
-    try:
-        listed = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [n for n in listed if isinstance(n, str) and Path(n).name == n
-            and RECORD_NAMES.fullmatch(n)] if isinstance(listed, list) else []
-
-
-def clear_run_folder(folder: str | Path, *, since: float | None = None) -> None:
-    """Remove the files an earlier run wrote in `folder` (those its `FILES_RECORD`
-    lists), so that its figures and diagnosis are not taken for the next run's; files
-    changed at or after `since` (a `time.time()`: this run's own, written during its
-    work) stay, and so does every file no run recorded (the user's own)."""
+def begin_run(folder: str | Path, *, fresh: bool = False) -> None:
+    """Start a run in the run folder `folder`: the files the runs before it recorded
+    become the earlier runs' (`clear_run_folder` removes them), and the files recorded from
+    now on are this run's, until `write_run_dir` finishes it. Without `fresh`, a run that
+    is still open (begun by `recipes.run` or a `RunDir`, not yet written) goes on: its
+    figures stay. A command starting a run anew passes `fresh`, so that the files of a run
+    that stopped half-way are the earlier runs' too."""
     folder = Path(folder)
-    record = folder / FILES_RECORD
-    kept = []
-    for name in _recorded(record):
-        file = folder / name
-        try:
-            if since is not None and file.stat().st_mtime >= since:
-                kept.append(name)
-                continue
-        except OSError:
-            continue  # already gone
-        file.unlink(missing_ok=True)
-    if record.is_file():
-        atomic_write(record, json.dumps(sorted(kept)))
+    folder.mkdir(parents=True, exist_ok=True)
+    record = _read_record(folder)
+    if record["open"] and not fresh:
+        return
+    earlier = set(record["earlier"]) | set(record["files"])
+    _write_record(folder, {"files": [], "earlier": sorted(earlier), "open": True})
+
+
+def record_file(folder: str | Path, *names: str) -> None:
+    """Add `names` to the `FILES_RECORD` of the run folder `folder`: the files the run
+    wrote there, which the next run's `clear_run_folder` removes (and no other file)."""
+    record = _read_record(Path(folder))
+    record["files"] = sorted(set(record["files"]) | set(names))
+    record["earlier"] = sorted(set(record["earlier"]) - set(names))
+    _write_record(Path(folder), record)
+
+
+def _read_record(folder: Path) -> dict[str, Any]:
+    """The folder's record: this (or the last) run's `files`, the `earlier` runs' files not
+    yet removed, and whether a run is `open`. A record of seqlab 0.x (a list) is its last
+    run's files; a damaged or missing one is empty."""
+    try:
+        listed = json.loads((folder / FILES_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        listed = []
+    if isinstance(listed, list):
+        listed = {"files": listed}
+    if not isinstance(listed, dict):
+        listed = {}
+
+    def names(key: str) -> list[str]:
+        values = listed.get(key)
+        return [n for n in values if isinstance(n, str) and Path(n).name == n
+                and RECORD_NAMES.fullmatch(n)] if isinstance(values, list) else []
+
+    return {"files": names("files"), "earlier": names("earlier"),
+            "open": listed.get("open") is True}
+
+
+def _write_record(folder: Path, record: dict[str, Any]) -> None:
+    atomic_write(folder / FILES_RECORD, json.dumps(record))
+
+
+def clear_run_folder(folder: str | Path) -> None:
+    """Remove the files the earlier runs wrote in `folder` (those its `FILES_RECORD` lists
+    as theirs: see `begin_run`), so that their figures and diagnosis are not taken for this
+    run's; the files this run wrote stay, and so does every file no run recorded (the
+    user's own)."""
+    folder = Path(folder)
+    record = _read_record(folder)
+    for name in set(record["earlier"]) - set(record["files"]):
+        (folder / name).unlink(missing_ok=True)
+    if (folder / FILES_RECORD).is_file():
+        _write_record(folder, {**record, "earlier": []})
 
 
 def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] = ()
@@ -114,7 +140,8 @@ def _earlier_run(folder: Path) -> bool:
     """Whether `folder` holds an earlier seqlab run: its `FILES_RECORD` lists a file, or
     (a folder written before the record existed) its config.json is seqlab's, an object
     naming the command that wrote it."""
-    if _recorded(folder / FILES_RECORD):
+    record = _read_record(folder)
+    if record["files"] or record["earlier"]:
         return True
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -144,6 +171,7 @@ class RunDir:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.histories: list[History] = []
+        begin_run(self.path)  # or go on with the run already begun there
 
     def write_config(self, config: Mapping[str, Any]) -> Path:
         """Write config.json."""
@@ -171,6 +199,9 @@ class RunDir:
 
     def add_figure(self, figure: Any, name: str) -> Path:
         """Save a matplotlib figure as NAME.png (and close it, if pyplot made it)."""
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise ValidationError(f"A figure's name is a file name in the run directory; "
+                                  f"got {name!r}.")
         path = self.path / (name if name.endswith(".png") else f"{name}.png")
         atomic_savefig(figure, path, dpi=100, bbox_inches="tight")
         close_figure(figure)
@@ -207,13 +238,13 @@ def write_run_dir(
     metrics: Mapping[str, Any] | None = None,
     histories: Sequence[History] = (),
     figures: Mapping[str, Any] | None = None,
-    started: float | None = None,
 ) -> Path:
     """Write a complete run directory in one call, replacing an earlier run's files there
-    (`clear_run_folder`; those written since `started`, a `time.time()` taken before the
-    run's work, are this run's and stay); returns its path."""
+    (`clear_run_folder`: the files recorded since the run began, by `recipes.run`, a
+    `RunDir` or `begin_run`, are this run's and stay), and finish the run; returns its
+    path."""
     run = RunDir(path)
-    clear_run_folder(run.path, since=time.time() if started is None else started)
+    clear_run_folder(run.path)
     run.write_config(config)
     if metrics is not None:
         run.write_metrics(metrics)
@@ -221,6 +252,7 @@ def write_run_dir(
     for name, figure in (figures or {}).items():
         run.add_figure(figure, name)
     run.finish()
+    _write_record(run.path, {**_read_record(run.path), "open": False})
     return run.path
 
 
