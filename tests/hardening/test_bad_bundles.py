@@ -230,3 +230,36 @@ def test_update_with_a_text_bundle_says_it_is_a_text_model(text_bundle, cli, tmp
     assert_one_line_error(cli("update", text_bundle, table, table), 2,
                           r"update works on series forecasters .* not one \(a text model: "
                           r"seqlab train-text trains it anew\)")
+
+
+@pytest.mark.parametrize("labels, message", [
+    # 2 names for a 3-way head loaded, then failed at predict without naming the bundle;
+    # 5 names loaded and two of them were never predicted.
+    (["down", "up"], r"the spec's head scores 3 classes but the pipeline's label step names "
+                     r"only 2"),
+    (["a", "b", "c", "d", "e"], r"the pipeline's label step names 5 classes but the spec's "
+                                r"head scores only 3"),
+])
+def test_a_label_step_that_disagrees_with_the_head_is_refused(tmp_path, copy_of, labels,
+                                                              message):
+    from seqlab.data import EncodeStep, LabelStep, PadStep, Pipeline
+    from seqlab.models import ModelSpec, build
+    from seqlab.train import Trainer
+
+    pipeline = Pipeline([EncodeStep(), PadStep(maxlen=3), LabelStep()])
+    x, y = pipeline.fit_frame(["abc", "cba", "bca"] * 4, ["up", "down", "flat"] * 4)
+    spec = ModelSpec(len(pipeline.encoder.vocabulary_), 3, task="multiclass", units=[4],
+                     frontend="onehot")
+    trainer = Trainer(build(spec, seed=0), seed=0)
+    trainer.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    save(trainer, tmp_path / "made" / "words", pipeline=pipeline)
+    load(tmp_path / "made" / "words")
+    path, folder = copy_of(tmp_path / "made" / "words")
+
+    def relabel(doc: dict) -> None:
+        step = next(s for s in doc["steps"] if s["type"] == "labels")
+        step["state"]["symbols"] = labels
+
+    edit_json("pipeline.json", relabel)(folder)
+    with pytest.raises(BundleError, match=message):
+        load(path)

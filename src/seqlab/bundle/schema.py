@@ -113,3 +113,26 @@ def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None
             raise BundleError(
                 f"{file}: the pipeline's vocabulary has {symbols} symbols but the spec's model "
                 f"takes ids below input_size={spec.input_size}.", file)
+    _check_classes_fit(spec, pipeline, file)
+
+
+def _check_classes_fit(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
+    """Refuse a classifier whose head scores ids the pipeline cannot name (a class would
+    fail at predict, not naming the bundle), or whose label step names classes the head
+    never scores (they would never be predicted)."""
+    if spec.task not in ("multiclass", "binary"):
+        return
+    step = pipeline.labels or (pipeline.encoder if spec.task == "multiclass" else None)
+    if step is None or not step.is_fitted():
+        return
+    names = len(step.vocabulary_)
+    scored = spec.output_size if spec.task == "multiclass" else 2
+    what = "label step" if step is pipeline.labels else "vocabulary (the ids decode to symbols)"
+    if names < scored:
+        raise BundleError(
+            f"{file}: the spec's head scores {scored} classes but the pipeline's {what} names "
+            f"only {names}; the bundle is inconsistent.", file)
+    if step is pipeline.labels and names - (step.unknown is not None) > scored:
+        raise BundleError(
+            f"{file}: the pipeline's label step names {names} classes but the spec's head "
+            f"scores only {scored}; the bundle is inconsistent.", file)
