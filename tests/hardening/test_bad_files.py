@@ -34,6 +34,11 @@ CSV_CASES = {
                              r"are \['a', 'b'\], and line 2 holds \['x', 'y'\]\)"),
     "columns-of-numbers": (b"t,sales\n0,1\n", None, r"has 2 columns of numbers \['t', "
                            r"'sales'\]; name the one\(s\) to read with --column"),
+    # A gap or a word in the first row made the column 'no column of numbers'.
+    "first-cell-empty": (b"date,sales\n2020-01,\n2020-02,2\n2020-03,3\n", None,
+                         r"line 2, column 'sales' is empty"),
+    "first-cell-a-word": (b"date,sales\n2020-01,NA\n2020-02,2\n2020-03,3\n", None,
+                          r"line 2, column 'sales': 'NA' is not a number"),
     # A one-column file's empty cell is a blank line: it was dropped, shifting the series.
     "one-column-blank-line": (b"sales\n1\n2\n\n4\n5\n\n", None,
                               r"line 4 is empty \(a missing value in column 'sales'\)"),

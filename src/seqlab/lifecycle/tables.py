@@ -125,7 +125,7 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     columns = columns if columns is not None else expected
     header, rows = _csv_records(path)
     if columns is None:
-        numeric = [c for j, c in enumerate(header) if _is_number(rows[0][1][j])]
+        numeric = [c for j, c in enumerate(header) if _mostly_numbers([r[j] for _, r in rows])]
         if not numeric:
             raise ValidationError(
                 f"{path} has no column of numbers (its columns are {header}, and line "
@@ -142,6 +142,13 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
         for j, (k, column) in enumerate(zip(index, columns, strict=True)):
             values[i, j] = number(row[k].strip(), f"{path} line {line}, column {column!r}")
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
+
+
+def _mostly_numbers(cells: list[str]) -> bool:
+    """Whether a column is one of numbers: most of its filled cells are (a gap or a typo in
+    one row, the first included, leaves it so, and reading it then names that cell)."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and 2 * sum(_is_number(c) for c in filled) >= len(filled)
 
 
 def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
