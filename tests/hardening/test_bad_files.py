@@ -88,6 +88,10 @@ JSONL_CASES = {
     "field-missing": (b'{"sales": 1}\n{"price": 2}\n', r"line 2 has no field 'sales'"),
     "no-rows": (b"\n\n", r"holds no rows"),
     "strings-in-list": (b'["a", "b"]\n', r"line 1: 'a' is not a number"),
+    # Dropped, shifting the series, where the same blank line of a one-column CSV is refused.
+    "blank-line-among-numbers": (b"1.5\n2.5\n\n3.5\n\n", r"line 3 is empty \(a missing "
+                                                         r"value among rows of numbers\)"),
+    "blank-line-among-lists": (b"[1, 2]\n\n[3, 4]\n", r"line 2 is empty"),
 }
 
 

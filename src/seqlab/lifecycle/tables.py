@@ -169,6 +169,11 @@ def _read_json_columns(path: Path, columns: list[str] | None,
                                   f"no column {columns[0]!r} to read. Drop --column, or write "
                                   f"an object a line ({json.dumps({columns[0]: 1.5})}).")
         width = len(first) if isinstance(first, list) else None
+        gap = next((a + 1 for (a, _), (b, _) in zip(rows, rows[1:], strict=False) if b > a + 1),
+                   None)
+        if gap is not None:  # as in a one-column CSV: the rows are the series' steps
+            raise ValidationError(f"{path} line {gap} is empty (a missing value among rows of "
+                                  f"numbers); fill or drop it first.")
         values = []
         for line, row in rows:
             items = row if isinstance(row, list) else [row]
