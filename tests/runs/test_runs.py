@@ -193,3 +193,31 @@ def test_a_figure_name_with_a_folder_is_refused(tmp_path, name):
     with pytest.raises(ValidationError, match=r"A figure's name is a file name in the run "
                                               r"directory"):
         RunDir(tmp_path / "r").add_figure(boxplot({"a": [1.0]}), name)
+
+
+def test_diagnose_gives_the_verdict_of_the_sound_runs_beside_a_diverged_one(tmp_path, capsys):
+    # One NaN history made `seqlab diagnose` an error, with no verdict for the others, where
+    # the report showed it undiagnosed.
+    import json
+
+    from seqlab.cli.app import run_cli
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    sound = [{"epoch": i, "loss": 1 / i, "val_loss": 1 / i} for i in range(1, 21)]
+    diverged = [{**r, "val_loss": float("nan") if r["epoch"] == 6 else r["val_loss"]}
+                for r in sound]
+    for k, records in enumerate((diverged, sound, sound), start=1):
+        (folder / f"history-{k}.json").write_text(json.dumps({"records": records}))
+    assert run_cli(["diagnose", str(folder)]) == 0
+    shown = capsys.readouterr()
+    assert "run 1 is not diagnosed" in shown.err
+    assert "run 2: " in shown.out and "run 3: " in shown.out and "run 1:" not in shown.out
+    assert run_cli(["diagnose", str(folder), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["run"] for r in report["runs"]] == [2, 3]
+    assert report["not_diagnosed"][0].startswith("run 1 is not diagnosed")
+    (folder / "history-2.json").unlink()
+    (folder / "history-3.json").unlink()
+    assert run_cli(["diagnose", str(folder)]) == 2
+    assert "to diagnose (run 1 is not diagnosed" in capsys.readouterr().err

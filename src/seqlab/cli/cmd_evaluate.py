@@ -220,26 +220,29 @@ def _diagnose(
     as_json: JSON_OPTION = False,
 ) -> None:
     """Read the learning curves of a run directory: underfit, good fit or overfit."""
-    from seqlab.evaluate import diagnose_many, majority
-    from seqlab.evaluate.diagnosis import MIN_EPOCHS, diagnosable
+    from seqlab.evaluate import majority
+    from seqlab.evaluate.diagnosis import MIN_EPOCHS
     from seqlab.runs import read_run_dir
 
     record = read_run_dir(run_dir)
-    histories = [h for h in record.histories if diagnosable(h)]
-    if not histories:
+    numbered, problems = record.diagnoses()
+    if not numbered:
         raise ValidationError(
             f"{str(run_dir)!r} holds no history with a validation loss over at least "
-            f"{MIN_EPOCHS} epochs to diagnose."
-        )
-    diagnoses = diagnose_many(histories)
+            f"{MIN_EPOCHS} epochs to diagnose" + (f" ({problems[0]})" if problems else "")
+            + ".")
+    verdict = majority([d for _, d in numbered])
     screen = output(as_json)
+    for problem in problems:
+        screen.warn(problem)
     if as_json:
-        screen.json({"verdict": majority(diagnoses),
-                    "runs": [d.to_dict() for d in diagnoses]})
+        screen.json({"verdict": verdict,
+                     "runs": [{"run": i, **d.to_dict()} for i, d in numbered],
+                     "not_diagnosed": problems})
         return
-    for index, d in enumerate(diagnoses, start=1):
+    for index, d in numbered:
         screen.result(f"run {index}: {d}")
-    screen.result(f"verdict: {majority(diagnoses)}")
+    screen.result(f"verdict: {verdict}")
 
 def _report(
     run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],

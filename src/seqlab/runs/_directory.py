@@ -269,6 +269,18 @@ class RunRecord:
     """Records that could not be read (a damaged config.json or metrics.json): the rest of
     the run is still shown and diagnosed."""
 
+    def diagnoses(self) -> tuple[list[tuple[int, Any]], list[str]]:
+        """The diagnosis of each history that has one, numbered as the histories are (from
+        1), and why a diagnosable one has none (a diverged run: NaN losses)."""
+        numbered, problems = [], []
+        for i, history in enumerate(self.histories, start=1):
+            if diagnosable(history):
+                try:
+                    numbered.append((i, diagnose(history)))
+                except ValidationError as error:
+                    problems.append(f"run {i} is not diagnosed: {error}")
+        return numbered, problems
+
 
 def _numeric_curves(history: History, file: Path) -> History:
     """`history`, whose loss curves (``loss``, ``val_*``) must hold numbers (or nothing,

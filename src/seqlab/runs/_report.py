@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._io import atomic_write
-from seqlab.errors import ValidationError
-from seqlab.evaluate.diagnosis import diagnosable, diagnose, majority
+from seqlab.evaluate.diagnosis import majority
 from seqlab.plots.curves import best_epoch, learning_curves
 from seqlab.runs._directory import CURVES_FIGURE, close_figure, read_run_dir, record_file
 
@@ -175,13 +174,8 @@ def render_report(run_dir: str | Path) -> str:
     """The HTML text of the report for `run_dir` (see `write_report`)."""
     record = read_run_dir(run_dir)
     title = str(record.config.get("recipe") or record.config.get("name") or record.path.name)
-    diagnoses, problems = [], list(record.problems)
-    for i, history in enumerate(record.histories, start=1):
-        if diagnosable(history):
-            try:
-                diagnoses.append((i, diagnose(history)))
-            except ValidationError as error:  # a diverged run: show it, undiagnosed
-                problems.append(f"run {i} is not diagnosed: {error}")
+    diagnoses, undiagnosed = record.diagnoses()  # a diverged run: shown, undiagnosed
+    problems = [*record.problems, *undiagnosed]
     parts = [f"<h1>seqlab run: {html.escape(title)}</h1>",
              f"<p>Run directory: <code>{html.escape(str(record.path))}</code></p>",
              *_summary(record, diagnoses)]
