@@ -326,6 +326,11 @@ def test_bytes_labels_that_are_not_utf8_are_refused():
     (lambda y: np.array([float("nan") if t == "bump" else t for t in y], dtype=object),
      r"`y` holds a missing label \(nan\)"),
     (lambda y: [[t] for t in y[:-1]] + [[y[-1], y[-1]]], r"a label of type list"),
+    # A raw OverflowError ('Python int too large to convert to C long').
+    (lambda y: [10**20 if t == "bump" else 0 for t in y], r"an integer label beyond 64 bits "
+     r"\(100000000000000000000\); give such labels as strings"),
+    (lambda y: [0.5 if t == "bump" else 1.0 for t in y], r"labels are strings, integers or "
+     r"booleans"),
 ])
 def test_labels_of_mixed_or_missing_kinds_are_refused(labels, message):
     # 1 beside 'a' became the class '1'; None became a class named 'None'.

@@ -56,7 +56,12 @@ def _one_kind(values: list[Any]) -> np.ndarray:
                                   f"every sequence needs its class.")
     kinds = {kind(v) for v in values}
     if kinds <= {int, float}:
-        return np.asarray(values, dtype=np.float64 if float in kinds else np.int64)
+        try:
+            return np.asarray(values, dtype=np.float64 if float in kinds else np.int64)
+        except OverflowError:
+            raise ValidationError(f"`y` holds an integer label beyond 64 bits "
+                                  f"({max(values, key=abs)!r:.40}); give such labels as "
+                                  f"strings.") from None
     if len(kinds) == 1 and kinds <= {str, bool}:
         return np.asarray(values, dtype=str if kinds == {str} else bool)
     strange = next((v for v in values if kind(v) not in (str, int, float, bool)), None)
@@ -325,7 +330,7 @@ class SequenceClassifier:
         if labels.dtype.kind == "f":
             if not np.isfinite(labels).all() or (labels != np.round(labels)).any():
                 raise ValidationError("`y` holds non-integer or missing numbers; labels are "
-                                      "strings or integers.")
+                                      "strings, integers or booleans.")
             labels = labels.astype(np.int64)
         return labels
 
