@@ -125,6 +125,10 @@ CASES = {
                             r"'seed' parameter of BatchedTrainer .* Got 1.9"),  # became 1, 2
     "batched-one-seed-not-a-list": (lambda: BatchedTrainer(ModelSpec(1, 1), 3),
                                     r"'seeds' parameter of BatchedTrainer must be a list"),
+    "batched-seeds-a-string": (lambda: BatchedTrainer(ModelSpec(1, 1), "01"),
+                               r"'seeds' parameter of BatchedTrainer must be a list"),
+    "batched-seeds-a-dict": (lambda: BatchedTrainer(ModelSpec(1, 1), {0: 1}),
+                             r"'seeds' parameter of BatchedTrainer must be a list"),
     "batched-config-dict": (lambda: BatchedTrainer(ModelSpec(1, 1), [0, 1], {"lr": 0.1}),
                             r"'config' parameter of BatchedTrainer must be a TrainerConfig"),
     "batched-epochs-string": (lambda: BatchedTrainer(ModelSpec(1, 1, units=[4]), [0]).fit(
@@ -243,3 +247,10 @@ def test_a_recipe_run_into_a_file_is_refused_before_running(tmp_path):
     with pytest.raises(ValidationError, match=r"run directory path .*afile is a file"):
         run("echo", quick=True, out=tmp_path / "afile")
     assert (tmp_path / "afile").read_text() == "keep"
+
+
+@pytest.mark.parametrize("seeds", [lambda: (s for s in [3, 4]), lambda: map(int, "34"),
+                                   lambda: {3: "a", 4: "b"}.keys(), lambda: np.array([3, 4])])
+def test_batched_trainer_takes_seeds_from_any_iterable(seeds):
+    # A generator, map or dict keys were refused by the check that refuses a single seed.
+    assert BatchedTrainer(ModelSpec(1, 1, units=[2]), seeds()).seeds == [3, 4]

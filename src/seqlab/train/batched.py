@@ -35,7 +35,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -150,7 +150,8 @@ class BatchedTrainer:
         if not isinstance(spec, ModelSpec):
             raise ValidationError(f"The 'spec' parameter of BatchedTrainer must be a "
                                   f"ModelSpec. Got {type(spec).__name__} instead.")
-        if not (isinstance(seeds, (list, tuple, range)) or getattr(seeds, "ndim", None) == 1):
+        if isinstance(seeds, (str, bytes, Mapping)) or not isinstance(seeds, Iterable) or \
+                getattr(seeds, "ndim", 1) != 1:
             raise ValidationError(f"The 'seeds' parameter of BatchedTrainer must be a list of "
                                   f"seeds, one per member; got {seeds!r:.40}.")
         seeds = [check_seed(s.item() if hasattr(s, "item") else s, "BatchedTrainer")
