@@ -280,6 +280,9 @@ def test_rollback_honours_dry_run_and_json_and_refuses_data(workspace, capsys, t
                     str(tmp_path / "p.png")]) == 2
     assert "--repeats, --plot set how an update trains; --rollback trains nothing" in \
         capsys.readouterr().err
+    # ... given at their defaults too (--repeats 3 rolled back without a word).
+    assert run_cli(["update", bundle, "--rollback", "--repeats", "3", "--seed", "0"]) == 2
+    assert "--repeats, --seed set how an update trains" in capsys.readouterr().err
     assert horizon_of() == 2
 
 

@@ -307,23 +307,24 @@ def _update(
                                                      show_default="the bundle's")] = None,
     rollback: Annotated[bool, typer.Option(help="Make the previous version live again.")]
     = False,
-    repeats: Annotated[int, typer.Option(help="Trainings per strategy.")]
-    = library_default(_library_update, "repeats"),
+    repeats: Annotated[int | None, typer.Option(
+        help="Trainings per strategy.", show_default=str(library_default(_library_update, "repeats")))] = None,
     epochs: Annotated[int | None, typer.Option(help="Epochs of new models.",
                                                show_default="the champion's")] = None,
     extra_epochs: Annotated[int | None, typer.Option(help="Extra epochs when continuing.",
                                                      show_default="the champion's epochs")]
     = None,
-    lr_factor: Annotated[float, typer.Option(help="Learning-rate factor when continuing.")]
-    = library_default(_library_update, "lr_factor"),
-    holdout: Annotated[float, typer.Option(help="Most recent fraction of the new data used "
-                                           "to compare.")]
-    = library_default(_library_update, "holdout"),
-    min_improvement: Annotated[float, typer.Option(help="Required gain over champion and "
-                                                   "baseline.")]
-    = library_default(_library_update, "min_improvement"),
-    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")]
-    = library_default(_library_update, "seed"),
+    lr_factor: Annotated[float | None, typer.Option(
+        help="Learning-rate factor when continuing.",
+        show_default=str(library_default(_library_update, "lr_factor")))] = None,
+    holdout: Annotated[float | None, typer.Option(
+        help="Most recent fraction of the new data used to compare.",
+        show_default=str(library_default(_library_update, "holdout")))] = None,
+    min_improvement: Annotated[float | None, typer.Option(
+        help="Required gain over champion and baseline.",
+        show_default=str(library_default(_library_update, "min_improvement")))] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the first repeat.", show_default=str(library_default(_library_update, "seed")))] = None,
     dry_run: Annotated[bool, typer.Option(help="Compare only: say what would be promoted, "
                                           "change nothing.")] = False,
     plot: Annotated[Path | None, typer.Option(help="PNG of skill over time and the "
@@ -344,16 +345,13 @@ def _update(
         from seqlab._io import check_figure_path
 
         check_figure_path(plot, "plot")
+    training = {"repeats": repeats, "epochs": epochs, "extra_epochs": extra_epochs,
+                "lr_factor": lr_factor, "holdout": holdout,
+                "min_improvement": min_improvement, "seed": seed}
     if rollback:  # any bundle store: a forecasting bundle keeps the fit a refit replaced
-        defaults = {name: library_default(_library_update, name) for name in
-                    ("repeats", "lr_factor", "holdout", "min_improvement", "seed")}
-        given = {"repeats": repeats, "lr_factor": lr_factor, "holdout": holdout,
-                 "min_improvement": min_improvement, "seed": seed}
-        unused = [f"--{name.replace('_', '-')}" for name, value in given.items()
-                  if value != defaults[name]]
-        unused += [option for option, value in (("--column", column), ("--epochs", epochs),
-                                                ("--extra-epochs", extra_epochs),
-                                                ("--plot", plot)) if value]
+        unused = [f"--{name.replace('_', '-')}" for name, value in
+                  {**training, "column": column or None, "plot": plot}.items()
+                  if value is not None]
         if unused:
             raise ValidationError(f"{', '.join(unused)} {'sets' if len(unused) == 1 else 'set'}"
                                   f" how an update trains; --rollback trains nothing. Drop "
@@ -381,9 +379,8 @@ def _update(
     expected = updatable(bundle).pipeline.columns  # a text model is told so, first
     old_series, _ = read_columns(old, column or None, expected=expected)
     new_series, _ = read_columns(new, column or None, expected=expected)
-    report = update(bundle, old_series, new_series, repeats=repeats, epochs=epochs,
-                    extra_epochs=extra_epochs, lr_factor=lr_factor, holdout=holdout,
-                    min_improvement=min_improvement, seed=seed, promote=not dry_run, plot=plot)
+    report = update(bundle, old_series, new_series, promote=not dry_run, plot=plot,
+                    **{k: v for k, v in training.items() if v is not None})
     screen = Output(as_json)
     if as_json:
         screen.json({**report.to_dict(), "dry_run": dry_run})
