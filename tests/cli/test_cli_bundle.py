@@ -167,3 +167,10 @@ def test_predict_with_more_columns_than_the_model_was_trained_on_says_so(tmp_pat
     assert result.exit_code != 0
     assert "was trained on 1 column(s) ['sales']; --column names 2 (sales, other)" in \
         str(result.exception)
+    # update said "The 'old' parameter of update holds data of shape (20, 2)".
+    result = runner.invoke(app, ["update", str(tmp_path / "m"), str(tmp_path / "two.csv"),
+                                 str(tmp_path / "two.csv"), "--column", "sales", "--column",
+                                 "other"])
+    assert result.exit_code != 0
+    assert "was trained on 1 column(s) ['sales']; --column names 2 (sales, other)" in \
+        str(result.exception)

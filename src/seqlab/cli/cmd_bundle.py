@@ -264,13 +264,19 @@ def _predict(
         data: Any = read_sequences(input)
     else:
         fitted = loaded.pipeline.columns
-        if column and fitted is not None and len(column) != len(fitted):
-            raise ValidationError(f"{bundle} was trained on {len(fitted)} column(s) {fitted}; "
-                                  f"--column names {len(column)} ({', '.join(column)}). Name "
-                                  f"{len(fitted)}, in the same order.")
+        _check_column_count(bundle, column, fitted)
         data, _ = read_columns(input, column or None, expected=fitted)
     header, rows = _rows(loaded, data, last)
     write_rows(output, header, rows)
+
+
+def _check_column_count(bundle: Path, column: list[str] | None,
+                        fitted: list[str] | None) -> None:
+    """Refuse --column naming another number of columns than the bundle was trained on."""
+    if column and fitted is not None and len(column) != len(fitted):
+        raise ValidationError(f"{bundle} was trained on {len(fitted)} column(s) {fitted}; "
+                              f"--column names {len(column)} ({', '.join(column)}). Name "
+                              f"{len(fitted)}, in the same order.")
 
 
 def _roll_back(bundle: Path, data: list[Path], *, dry_run: bool, as_json: bool) -> None:
@@ -377,6 +383,7 @@ def _update(
         raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
                               "seqlab update BUNDLE --rollback).")
     expected = updatable(bundle).pipeline.columns  # a text model is told so, first
+    _check_column_count(bundle, column, expected)
     old_series, _ = read_columns(old, column or None, expected=expected)
     new_series, _ = read_columns(new, column or None, expected=expected)
     report = update(bundle, old_series, new_series, promote=not dry_run, plot=plot,
