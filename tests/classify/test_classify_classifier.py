@@ -399,3 +399,31 @@ def test_a_classifier_saved_over_another_can_keep_it_for_rollback(tmp_path):
     assert load(tmp_path / "c").seed == 1
     rollback(tmp_path / "c")
     np.testing.assert_array_equal(load(tmp_path / "c").predict_proba(x), first.predict_proba(x))
+
+
+@pytest.mark.parametrize("tokens, change, message", [
+    # Each loaded: 5 and [1] were read as the words '5' and '[1]'; a word in a character
+    # model never matched; a character vocabulary read as words predicted one class alone.
+    ("char", lambda doc: doc["vocabulary"].append(5), r"distinct characters"),
+    ("char", lambda doc: doc["vocabulary"].append("ab"), r"distinct characters"),
+    ("char", lambda doc: doc["vocabulary"].append(doc["vocabulary"][0]), r"distinct"),
+    ("char", lambda doc: doc["params"].update(tokens="word"), r"'vocabulary' must list "
+     r"distinct words \(the classifier splits texts into word tokens\)"),
+    ("word", lambda doc: doc["vocabulary"].append("Two words"), r"distinct words"),
+])
+def test_a_text_classifiers_vocabulary_is_checked_against_its_tokens(tmp_path, tokens,
+                                                                     change, message):
+    import json
+
+    texts = ["Good film!", "bad film.", "GREAT cast", "poor plot"] * 3
+    labels = ["pos", "neg", "pos", "neg"] * 3
+    fitted = SequenceClassifier("bilstm", tokens=tokens, epochs=1, members=1).fit(texts,
+                                                                                 labels)
+    save(fitted, tmp_path / "c")
+    load(tmp_path / "c")
+    document = next((tmp_path / "c").rglob("classifier.json"))
+    doc = json.loads(document.read_text())
+    change(doc)
+    document.write_text(json.dumps(doc))
+    with pytest.raises(BundleError, match=message):
+        load(tmp_path / "c")

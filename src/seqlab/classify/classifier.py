@@ -33,7 +33,8 @@ TRUNCATING = ("post", "pre")
 """Where sequences longer than `max_length` lose steps: at the end (``post``: the first
 `max_length` steps are kept) or at the start (``pre``: the last ones are kept)."""
 
-_WORD = re.compile(r"\w+|[^\w\s]")
+WORD = re.compile(r"\w+|[^\w\s]")
+"""A word token: a run of letters and digits, or one mark (texts are lower-cased first)."""
 
 
 def _one_kind(values: list[Any]) -> np.ndarray:
@@ -282,7 +283,7 @@ class SequenceClassifier:
         return "values", out
 
     def _tokenise(self, text: str) -> list[str]:
-        return list(text) if self.tokens == "char" else _WORD.findall(text.lower())
+        return list(text) if self.tokens == "char" else WORD.findall(text.lower())
 
     def _encode(self, kind: str, sequences: list[Any], what: str) -> tuple[np.ndarray,
                                                                           np.ndarray]:

@@ -38,7 +38,7 @@ from seqlab.bundle.files import (
     write_json,
 )
 from seqlab.bundle.tensors import load_tensors
-from seqlab.classify.classifier import MODELS, SequenceClassifier
+from seqlab.classify.classifier import MODELS, WORD, SequenceClassifier
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.nets import build_network
 from seqlab.errors import BundleError
@@ -182,7 +182,15 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
         classifier.vocabulary_ = None
     else:
         tokens = _field(doc, "vocabulary", list, file)
-        classifier.vocabulary_ = {str(t): i + 2 for i, t in enumerate(tokens)}
+        char = classifier.tokens == "char"
+        if not all(isinstance(t, str) and (len(t) == 1 if char else bool(
+                WORD.fullmatch(t)) and t == t.lower()) for t in tokens) \
+                or len(set(tokens)) < len(tokens):
+            raise BundleError(f"{file}: 'vocabulary' must list distinct "
+                              f"{'characters' if char else 'words'} (the classifier splits "
+                              f"texts into {classifier.tokens} tokens); got "
+                              f"{tokens!r:.80}.", file)
+        classifier.vocabulary_ = {t: i + 2 for i, t in enumerate(tokens)}
     chosen = _field(doc, "chosen", str, file)
     if chosen not in MODELS or chosen == "auto":
         raise BundleError(f"{file}: 'chosen' is {chosen!r}; expected one of "
