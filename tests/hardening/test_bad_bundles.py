@@ -157,6 +157,21 @@ def test_text_bundle_with_a_vocabulary_larger_than_the_model_is_refused(text_bun
         load(path)
 
 
+@pytest.mark.parametrize("symbol", ["ab", 5])
+def test_a_character_models_vocabulary_holds_characters(text_bundle, copy_of, symbol):
+    # 'ab' or 5 in place of a character loaded, and generate wrote them as text.
+    path, folder = copy_of(text_bundle)
+
+    def replace_last(doc: dict) -> None:
+        step = next(s for s in doc["steps"] if s["type"] == "encode")
+        step["state"]["symbols"][-1] = symbol
+
+    edit_json("pipeline.json", replace_last)(folder)
+    with pytest.raises(BundleError, match=rf"the vocabulary of a character model holds "
+                                          rf"{symbol!r}, not one character"):
+        load(path)
+
+
 def test_predict_with_a_text_bundle_points_to_generate(text_bundle, cli, tmp_path):
     """A table given to `seqlab predict` with a character model was refused with the
     series models' "name the one(s) to read with --column"."""
@@ -184,11 +199,12 @@ def test_predict_with_a_text_bundle_points_to_generate(text_bundle, cli, tmp_pat
     assert result.code == 0 and result.out.splitlines()[0] == "label,p0,p1", result.err
 
 
-def test_text_bundle_with_a_vocabulary_smaller_than_the_model_is_refused_by_generate(
+def test_text_bundle_with_a_vocabulary_smaller_than_the_model_is_refused_on_load(
         text_bundle, copy_of, cli):
     """With the last symbols cut from the vocabulary, generate sampled ids it could not
     decode and failed after the whole text with Vocabulary.decode's 'got id 7 at position
-    1, outside the vocabulary's range' (or printed text when no such id came up)."""
+    1, outside the vocabulary's range' (or printed text when no such id came up); it is
+    refused when loaded, as the head scores ids the vocabulary cannot name."""
     path, folder = copy_of(text_bundle)
 
     def fewer_symbols(doc: dict) -> None:
@@ -199,7 +215,8 @@ def test_text_bundle_with_a_vocabulary_smaller_than_the_model_is_refused_by_gene
     for temperature in (0, 1):
         assert_one_line_error(cli("generate", path, "--prime", "a", "--temperature", temperature,
                                   "--length", 5), 2,
-                              r"The vocabulary has 25 symbols but the model predicts one of 28")
+                              r"the spec's head scores 28 classes but the pipeline's "
+                              r"vocabulary \(the ids decode to symbols\) names only 25")
 
 
 def test_text_bundle_whose_output_overflows_is_refused_by_generate(text_bundle, copy_of, cli):

@@ -27,7 +27,7 @@ from seqlab.bundle.files import (
 )
 from seqlab.bundle.optim import check_optimizer_doc, check_optimizer_header, restore_optimizer
 from seqlab.bundle.predictor import Predictor
-from seqlab.bundle.saving import FILE_NAMES, FORMAT, FORMAT_VERSION
+from seqlab.bundle.saving import FILE_NAMES, FORMAT, FORMAT_VERSION, TEXT_MODEL
 from seqlab.bundle.schema import (
     check_history,
     check_metadata,
@@ -253,6 +253,17 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     return store.read_live(path, lambda folder: _load_version(path, folder, limits))
 
 
+def _check_characters(pipeline: Pipeline, file: Path) -> None:
+    """A character model's vocabulary holds characters: one each, as text."""
+    encoder = pipeline.encoder
+    if encoder is None or not encoder.is_fitted():
+        return
+    odd = [s for s in encoder.vocabulary_.symbols if not (isinstance(s, str) and len(s) == 1)]
+    if odd:
+        raise BundleError(f"{file}: the vocabulary of a character model holds {odd[0]!r:.40}, "
+                          f"not one character; the bundle is damaged.", file)
+
+
 def _load_version(path: Path, folder: Path, limits: Limits) -> Bundle:
     kind = store.other_kind(folder)
     if kind is not None:
@@ -269,6 +280,8 @@ def _load_version(path: Path, folder: Path, limits: Limits) -> Bundle:
         pipeline = _parse(verified["pipeline"], limits, Pipeline.from_dict, "pipeline")
     if "pipeline" in verified:
         check_pipeline_fits(spec, pipeline, verified["pipeline"])
+        if (manifest.get("metadata") or {}).get("kind") == TEXT_MODEL:
+            _check_characters(pipeline, verified["pipeline"])
     config = TrainerConfig(task=spec.task)
     if "trainer" in verified:
         config = check_trainer_config(read_json(verified["trainer"], limits), verified["trainer"])
