@@ -59,6 +59,23 @@ def set_scaler(**fitted):
     return change
 
 
+def poison_optimizer(entry: str, value: float):
+    def tamper(folder: Path) -> None:
+        tensors = load_file(str(folder / "optimizer.safetensors"))
+        name = next(k for k in sorted(tensors) if k.endswith("." + entry))
+        tensors[name] = tensors[name].clone()
+        tensors[name].view(-1)[0] = value
+        save_file(tensors, str(folder / "optimizer.safetensors"))
+        rehash(folder)
+    return tamper
+
+
+def set_group(**values):
+    def change(doc: dict) -> None:
+        doc["param_groups"][0].update(values)
+    return change
+
+
 def truncate_weights(folder: Path) -> None:
     data = (folder / "weights.safetensors").read_bytes()
     (folder / "weights.safetensors").write_bytes(data[: len(data) // 2])
@@ -113,6 +130,18 @@ SERIES_CASES = {
                           r"'scale_' holds 0"),
     "scaler-ragged-statistics": (edit_json("pipeline.json", set_scaler(min_=[0.0, 1.0])),
                                  r"differ in length"),
+    # Optimizer states that loaded and then diverged the next step ('lower the learning
+    # rate'), or trained uphill (maximize), or passed -1 as a learning rate to torch.
+    "optimizer-nan-moment": (poison_optimizer("exp_avg", float("nan")),
+                             r"'state.0.exp_avg' holds NaN or infinity"),
+    "optimizer-negative-square": (poison_optimizer("exp_avg_sq", -1.0),
+                                  r"'state.0.exp_avg_sq' holds a negative value"),
+    "optimizer-maximize": (edit_json("optimizer.json", set_group(maximize=True)),
+                           r"param group sets maximize to True"),
+    "optimizer-betas": (edit_json("optimizer.json", set_group(betas=[5.0, -1.0])),
+                        r"param group sets betas to \[5.0, -1.0\]"),
+    "optimizer-lr-negative": (edit_json("optimizer.json", set_group(lr=-1)),
+                              r"optimizer.json: the optimizer's param group sets lr to -1"),
     "unknown-step": (edit_json("pipeline.json", lambda d: d["steps"].append(
         {"type": "pickle", "params": {}})), r"pipeline.json"),
     "duplicate-keys": (write_raw("trainer.json", '{"lr": 0.1, "lr": 0.2}'),

@@ -6,6 +6,7 @@ loading checks every name, shape and value against the model before torch sees i
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import torch
 from torch import nn
 
 from seqlab.bundle.files import to_plain_json
-from seqlab.errors import BundleError
+from seqlab.errors import BundleError, ValidationError
 from seqlab.train.optimizers import DEFAULT_LR, make_optimizer, parameter_groups
 
 __all__ = ["optimizer_name", "split_optimizer_state", "check_optimizer_doc",
@@ -91,6 +92,10 @@ def check_optimizer_doc(doc: Any, model: nn.Module, path: Path) -> None:
     scalars = doc["scalars"]
     if not isinstance(scalars, dict) or not all(_plain_value(v) for v in scalars.values()):
         raise BundleError(f"{path}: scalars must be a dict of plain numbers.", path)
+    for name, value in scalars.items():
+        _check_state_value(f"state.{name}", value, path)
+    for group in groups:
+        _check_group(group, path)
 
 
 def _state_order(name: str, model: nn.Module) -> list[nn.Parameter]:
@@ -115,6 +120,48 @@ def check_optimizer_header(header: dict[str, tuple[str, tuple]], model: nn.Modul
                               f"but parameter {index} needs {list(want)}.", path)
 
 
+_NON_NEGATIVE = ("step", "exp_avg_sq", "max_exp_avg_sq", "square_avg", "sum")
+"""State entries that training only ever makes 0 or more (counts and squares)."""
+_GROUP_RANGES = {"lr": (0.0, False), "eps": (0.0, False), "weight_decay": (0.0, True),
+                 "momentum": (0.0, True), "dampening": (0.0, True), "alpha": (0.0, True),
+                 "lr_decay": (0.0, True), "initial_accumulator_value": (0.0, True)}
+"""Number entries of a param group that must be above (False) or at least (True) a floor."""
+
+
+def _check_state_value(name: str, value: Any, path: Path) -> None:
+    """A state entry training could have made: finite, and 0 or more where it counts steps
+    or sums squares (a NaN or a negative square diverged the next step)."""
+    try:
+        array = value.double() if isinstance(value, torch.Tensor) else torch.tensor(
+            value, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        array = torch.tensor(math.nan)
+    negative = name.rsplit(".", 1)[-1] in _NON_NEGATIVE and bool((array < 0).any())
+    if negative or not bool(torch.isfinite(array).all()):
+        raise BundleError(f"{path}: the optimizer state {name!r} holds "
+                          f"{'a negative value' if negative else 'NaN or infinity'}, which no "
+                          f"training makes; the bundle is damaged.", path)
+
+
+def _check_group(group: dict[str, Any], path: Path) -> None:
+    """A param group's settings within what seqlab trains with."""
+    bad = [key for key, (floor, inclusive) in _GROUP_RANGES.items() if key in group and not (
+        isinstance(group[key], (int, float)) and not isinstance(group[key], bool)
+        and math.isfinite(group[key]) and (group[key] >= floor if inclusive else
+                                          group[key] > floor))]
+    betas = group.get("betas")
+    if betas is not None and not (isinstance(betas, list) and len(betas) == 2 and all(
+            isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1
+            for b in betas)):
+        bad.append("betas")
+    if group.get("maximize", False) is not False:
+        bad.append("maximize")
+    if bad:
+        raise BundleError(f"{path}: the optimizer's param group sets {bad[0]} to "
+                          f"{group[bad[0]]!r:.40}, outside what training uses; the bundle is "
+                          f"damaged.", path)
+
+
 def restore_optimizer(doc: dict[str, Any], tensors: dict[str, torch.Tensor], model: nn.Module,
                       path: Path) -> torch.optim.Optimizer:
     """A registered optimizer over `model`'s parameters with the saved state loaded."""
@@ -130,9 +177,14 @@ def restore_optimizer(doc: dict[str, Any], tensors: dict[str, torch.Tensor], mod
         if not index.isdigit() or int(index) >= len(params) or key not in STATE_KEYS:
             raise BundleError(f"{path}: unexpected optimizer scalar {name!r}.", path)
         state.setdefault(int(index), {})[key] = value
+    for name, value in tensors.items():
+        _check_state_value(name, value, path)
     group = doc["param_groups"][0]
-    optimizer = make_optimizer(doc["name"], params, group.get("lr"), group.get("momentum", 0.0),
-                               group.get("weight_decay", 0.0))
+    try:
+        optimizer = make_optimizer(doc["name"], params, group.get("lr"),
+                                   group.get("momentum", 0.0), group.get("weight_decay", 0.0))
+    except ValidationError as error:
+        raise BundleError(f"{path}: {error}", path) from None
     try:
         optimizer.load_state_dict({"state": state, "param_groups": doc["param_groups"]})
     except (ValueError, KeyError, TypeError, RuntimeError) as error:

@@ -243,7 +243,7 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
         except (KeyError, TypeError, RuntimeError, ValueError) as error:
             raise BundleError(f"{root}: the weights of member {i} do not fit the model the "
                               f"document describes ({type(error).__name__}: "
-                              f"{str(error)[:200]}).", root) from None
+                              f"{' '.join(str(error).split())[:200]}).", root) from None
     classifier.estimator_ = classifier.members_[0]
     return classifier
 
