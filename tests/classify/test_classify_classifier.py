@@ -257,6 +257,9 @@ def test_a_classifier_whose_weights_hold_nan_is_refused_on_load(tmp_path):
     (lambda t: t.update({k: t[k][:100].clone() for k in
                          ("m0.ridge.coef", "m0.ridge.mean", "m0.ridge.scale")}),
      r"make \d+ features, where the ridge weighs 100"),
+    # A second member's weights beside the one the document describes were ignored.
+    (lambda t: t.update({"m1.ridge.coef": t["m0.ridge.coef"].clone()}),
+     r"the weights m1.ridge.coef belong to none of the 1 member\(s\)"),
 ])
 def test_classifier_weights_no_fit_makes_are_refused_on_load(tmp_path, change, message):
     from safetensors.torch import load_file, save_file

@@ -219,6 +219,12 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     if broken:  # every prediction would be NaN, every class the first
         raise BundleError(f"{root}: the weights {', '.join(broken[:3])} hold NaN or infinite "
                           f"values; the bundle is damaged.", root)
+    stray = sorted(k for k in tensors if not k.startswith(tuple(f"m{i}." for i in
+                                                              range(len(members)))))
+    if stray:  # another member's, or another file's
+        raise BundleError(f"{root}: the weights {', '.join(stray[:3])} belong to none of the "
+                          f"{len(members)} member(s) the document describes; the bundle is "
+                          "damaged.", root)
     classifier.members_ = []
     for i, estimator in enumerate(members):
         mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
