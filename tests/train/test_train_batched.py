@@ -183,7 +183,8 @@ def test_seeds_may_come_as_an_array_or_a_tensor():
     assert BatchedTrainer(spec, np.arange(2)).seeds == [0, 1]
     with pytest.raises(ValidationError, match=r"'seed' parameter of BatchedTrainer"):
         BatchedTrainer(spec, torch.tensor([1.5]))
-    for seeds in (torch.tensor(3), {0: 1, 2: 3}, {0, 1}, (s for s in range(2))):
+    for seeds in (torch.tensor(3), {0: 1, 2: 3}, {0, 1}, "01"):  # a set has no order
         with pytest.raises(ValidationError, match=r"'seeds' parameter of BatchedTrainer "
                                                   r"must be a list"):
             BatchedTrainer(spec, seeds)
+    assert BatchedTrainer(spec, (s for s in range(2))).seeds == [0, 1]

@@ -150,7 +150,8 @@ class BatchedTrainer:
         if not isinstance(spec, ModelSpec):
             raise ValidationError(f"The 'spec' parameter of BatchedTrainer must be a "
                                   f"ModelSpec. Got {type(spec).__name__} instead.")
-        if isinstance(seeds, (str, bytes, Mapping)) or not isinstance(seeds, Iterable) or \
+        if isinstance(seeds, (str, bytes, Mapping, set, frozenset)) or \
+                not isinstance(seeds, Iterable) or \
                 getattr(seeds, "ndim", 1) != 1:
             raise ValidationError(f"The 'seeds' parameter of BatchedTrainer must be a list of "
                                   f"seeds, one per member; got {seeds!r:.40}.")
