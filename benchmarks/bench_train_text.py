@@ -40,7 +40,7 @@ CORPORA = {
 }
 """Each corpus's target held-out losses and the settings its run uses beyond the
 defaults. Tiny-shakespeare: a 10-minute budget, the schedule planned over the whole
-epochs that fit in it rather than over the defaults' 8. The defaults themselves are the
+epochs that fit in it rather than over the defaults' 10. The defaults themselves are the
 settings this benchmark found best (one dropout mask per stream and chunk, a peak rate
 of 8e-3, a moving average of the weights with decay 0.998 as what is evaluated and kept,
 one held-out check an epoch; bf16 where the CPU has it)."""

@@ -57,7 +57,7 @@ class TextTrainingConfig:
     seq_len: int = setting(32, Int(1), "Steps per training chunk (the state carries on "
                                        "past it).")
     batch_size: int = setting(32, Int(1), "Parallel streams per batch.")
-    epochs: int = setting(8, Int(1), "Passes over the text.")
+    epochs: int = setting(10, Int(1), "Passes over the text.")
     lr: float = setting(8e-3, Float(0.0, low_open=True),
                         "Peak learning rate (cosine decay after every batch).")
     dropout: float = setting(0.3, Float(0.0, 0.9), "Dropout before the head.")
