@@ -909,13 +909,15 @@ class Forecaster:
         return self._joined(sd)
 
     def _joined(self, sd: SeriesData) -> SeriesData:
-        """New data that start after the fitted data do (the latest observations alone,
-        dated or numbered by a step column) joined to the fitted history before them, with
-        a note. Joined only where
+        """New data that start after the fitted data do (the latest observations alone)
+        joined to the fitted history before them, with a note. Dated data are joined where
         they add to it: they start right after its end, or the values both hold agree (a
-        history revised or rebased throughout is the new data's alone). New data that
-        leave a gap after the fitted data end are refused: the models would read a history
-        with a hole in it."""
+        history revised or rebased throughout is the new data's alone); a gap after the
+        fitted data's end is refused, as the models would read a history with a hole in it.
+        Numbered steps are joined only where a step column numbers them on from the step
+        after the fitted data's last: seqlab numbers steps from 0 when a file has no step
+        column, so an overlap or a gap may be another numbering (from 1, say), and such
+        data are the whole history, as all numbered data were before."""
         dated = isinstance(sd.values.index, pd.DatetimeIndex)
         if dated != isinstance(self.data_.values.index, pd.DatetimeIndex):
             raise ValidationError(
@@ -930,6 +932,8 @@ class Forecaster:
             if len(old) == 0 or new.index[0] <= old.index[0]:
                 continue
             follows = future_index(old.index, self.freq_, 1)[0]
+            if not dated and new.index[0] != follows:
+                continue
             if new.index[0] > follows:
                 raise ValidationError(
                     f"The new data of {name!r} start at {label(new.index[0])}, after a gap: "
