@@ -39,6 +39,9 @@ CSV_CASES = {
                          r"line 2, column 'sales' is empty"),
     "first-cell-a-word": (b"date,sales\n2020-01,NA\n2020-02,2\n2020-03,3\n", None,
                           r"line 2, column 'sales': 'NA' is not a number"),
+    # ... while a column mostly blank is still not one to read (it was trained around).
+    "sparse-flag-beside": (b"date,sales,promo\n2020-01,1,\n2020-02,2,1\n2020-03,3,\n"
+                           b"2020-04,,\n2020-05,5,\n", None, r"line 5, column 'sales' is empty"),
     # A one-column file's empty cell is a blank line: it was dropped, shifting the series.
     "one-column-blank-line": (b"sales\n1\n2\n\n4\n5\n\n", None,
                               r"line 4 is empty \(a missing value in column 'sales'\)"),

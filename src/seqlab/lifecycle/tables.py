@@ -145,10 +145,10 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
 
 
 def _mostly_numbers(cells: list[str]) -> bool:
-    """Whether a column is one of numbers: most of its filled cells are (a gap or a typo in
-    one row, the first included, leaves it so, and reading it then names that cell)."""
-    filled = [c for c in cells if c.strip()]
-    return bool(filled) and 2 * sum(_is_number(c) for c in filled) >= len(filled)
+    """Whether a column is one of numbers: at least half its cells are (a gap or a typo in
+    one row, the first included, leaves it so, and reading it then names that cell; a
+    column mostly blank, a flag set now and then, is not one)."""
+    return 2 * sum(_is_number(c) for c in cells) >= len(cells)
 
 
 def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
