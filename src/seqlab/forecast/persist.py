@@ -45,11 +45,14 @@ _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_co
 _LSTM = ("horizon", "window", "season_length", "members", "units", "lr", "max_epochs",
          "patience", "min_epochs", "seed", "epochs", "inputs", "input_stats")
 _CHOICES = (*METHODS, *LABELS)
-LOG_BOUND = 50.0
+LOG_BOUND = 1500.0
 """The largest log-scale step or seasonal index a forecasting bundle's LSTM transform may
-hold (e^50, 5e21 times): beyond it only a crafted or corrupted bundle."""
-LOG_SCALE_FLOOR = 1e-15
-"""The smallest log-scale step of such a transform (below float64's resolution of a log)."""
+hold: the logs of float64 numbers lie between -745 and 710, so no fit makes more (a flat
+series of values near 1e-23 has a step of 52, its mean log); beyond it only a crafted or
+corrupted bundle."""
+LOG_SCALE_FLOOR = 1e-16
+"""The smallest log-scale step of such a transform: the smallest log of a float64 other
+than 0 is 1.1e-16 (of 1 + 2.2e-16)."""
 
 
 def _dates(index: pd.Index) -> list[Any]:
