@@ -62,7 +62,7 @@ PUBLIC = {
         read_text_csv read_ts read_wide_csv save
     """,
     "seqlab.runs": """
-        RunDir RunRecord begin_run check_run_folder clear_run_folder read_run_dir record_file
+        RunDir RunRecord begin_run check_run_folder clear_run_folder end_run read_run_dir record_file
         write_report write_run_dir
     """,
     "seqlab.recipes": """

@@ -221,3 +221,36 @@ def test_diagnose_gives_the_verdict_of_the_sound_runs_beside_a_diverged_one(tmp_
     (folder / "history-3.json").unlink()
     assert run_cli(["diagnose", str(folder)]) == 2
     assert "to diagnose (run 1 is not diagnosed" in capsys.readouterr().err
+
+
+def test_a_run_ended_or_left_open_is_an_earlier_run_to_the_next_recipe_there(tmp_path):
+    # A RunDir finished without write_run_dir, or a recipe run from Python and not
+    # recorded, stayed open: every later run in the folder took their figures for its own.
+    from seqlab.plots import boxplot
+    from seqlab.recipes import run
+    from seqlab.runs import RunDir
+
+    folder = tmp_path / "d"
+    ended = RunDir(folder)
+    ended.add_figure(boxplot({"a": [1.0]}), "custom")
+    ended.finish()
+    run("diagnose-repeats", quick=True, epochs=3, out=folder, echo=lambda line: None)
+    left_open = {p.name for p in folder.glob("*.png")} - {"custom.png"}
+    assert left_open
+    result = run("diagnose-underfit", quick=True, epochs=3, out=folder, echo=lambda line: None)
+    write_run_dir(folder, config={"recipe": "diagnose-underfit"}, metrics=result.to_json())
+    figures = {p.name for p in folder.glob("*.png")}
+    assert "custom.png" not in figures and not (left_open - {"learning_curves.png"}) & figures
+
+
+def test_a_run_begun_by_another_process_is_an_earlier_run(tmp_path):
+    import json
+
+    from seqlab.plots import boxplot
+    from seqlab.runs import RunDir
+
+    RunDir(tmp_path / "d").add_figure(boxplot({"a": [1.0]}), "theirs")
+    record = tmp_path / "d" / ".seqlab-files.json"
+    record.write_text(json.dumps({**json.loads(record.read_text()), "owner": "123-456"}))
+    write_run_dir(tmp_path / "d", config={"name": "mine"})
+    assert not (tmp_path / "d" / "theirs.png").exists()

@@ -67,7 +67,7 @@ def _run(
     Recipe-specific options follow as --name value (e.g. --merge sum).
     """
     from seqlab.recipes import run
-    from seqlab.runs import begin_run, check_run_folder
+    from seqlab.runs import check_run_folder
 
     options = parse_recipe_options(ctx.args)
     if out is not None:
@@ -85,8 +85,6 @@ def _run(
             return trackers(tensorboard and tensorboard / f"{name}-seed{run_seed}", mlflow,
                             name=f"{name}-seed{run_seed}", hparams=hparams)
 
-    if out is not None and out.is_dir():  # what was recorded there is an earlier run's
-        begin_run(out, fresh=True)
     result = run(name, repeats=repeats, seed=seed, quick=quick, epochs=epochs, out=out,
                  options=options, echo=screen.note, callbacks=callbacks,
                  sequential=sequential)

@@ -274,7 +274,7 @@ def run(
 
         check_output_path(out_dir, "run directory", folder=True)  # a file there, say
         out_dir.mkdir(parents=True, exist_ok=True)
-        begin_run(out_dir)  # the figures it writes are this run's (or go on with one begun)
+        begin_run(out_dir, fresh=True)  # the figures it writes are this run's
     started = time.perf_counter()
 
     def run_once(run_seed: int, lockstep: Any = None) -> Outcome:

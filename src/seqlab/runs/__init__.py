@@ -12,6 +12,7 @@ from seqlab.runs._directory import (
     begin_run,
     check_run_folder,
     clear_run_folder,
+    end_run,
     read_run_dir,
     record_file,
     write_run_dir,
@@ -19,4 +20,5 @@ from seqlab.runs._directory import (
 from seqlab.runs._report import write_report
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "write_report",
-           "check_run_folder", "clear_run_folder", "record_file", "begin_run"]
+           "check_run_folder", "clear_run_folder", "record_file", "begin_run",
+           "end_run"]

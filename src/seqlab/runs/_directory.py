@@ -19,7 +19,9 @@ RUN_DIR` prints the verdicts again.
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +35,7 @@ from seqlab.train.history import History
 
 __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGURE",
            "close_figure", "check_run_folder", "clear_run_folder", "record_file",
-           "RECORD_NAMES", "FILES_RECORD", "begin_run"]
+           "RECORD_NAMES", "FILES_RECORD", "begin_run", "end_run"]
 
 CURVES_FIGURE = "learning_curves.png"
 FILES_RECORD = ".seqlab-files.json"
@@ -47,17 +49,30 @@ RECORD_NAMES = re.compile(_FIXED_NAMES + r"|.*\.png", re.IGNORECASE)
 def begin_run(folder: str | Path, *, fresh: bool = False) -> None:
     """Start a run in the run folder `folder`: the files the runs before it recorded
     become the earlier runs' (`clear_run_folder` removes them), and the files recorded from
-    now on are this run's, until `write_run_dir` finishes it. Without `fresh`, a run that
-    is still open (begun by `recipes.run` or a `RunDir`, not yet written) goes on: its
-    figures stay. A command starting a run anew passes `fresh`, so that the files of a run
-    that stopped half-way are the earlier runs' too."""
+    now on are this run's, until `RunDir.finish` (or `write_run_dir`) ends it. Without
+    `fresh`, a run this process began there and has not ended (by `recipes.run` or a
+    `RunDir`) goes on: its figures stay. A run begun by another process, one that stopped
+    half-way, is an earlier run; so is any open run when `fresh` is given."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     record = _read_record(folder)
-    if record["open"] and not fresh:
+    if record["open"] and not fresh and record["owner"] == _OWNER:
         return
     earlier = set(record["earlier"]) | set(record["files"])
-    _write_record(folder, {"files": [], "earlier": sorted(earlier), "open": True})
+    _write_record(folder, {"files": [], "earlier": sorted(earlier), "open": True,
+                           "owner": _OWNER})
+
+
+def end_run(folder: str | Path) -> None:
+    """End the run under way in `folder` (`begin_run`): the next run there starts anew,
+    and the files recorded since are the earlier runs' to it."""
+    record = _read_record(Path(folder))
+    if record["open"]:
+        _write_record(Path(folder), {**record, "open": False, "owner": None})
+
+
+_OWNER = f"{os.getpid()}-{time.time_ns()}"
+"""This process, as the owner of the runs it begins (a process id alone may come again)."""
 
 
 def record_file(folder: str | Path, *names: str) -> None:
@@ -88,7 +103,7 @@ def _read_record(folder: Path) -> dict[str, Any]:
                 and RECORD_NAMES.fullmatch(n)] if isinstance(values, list) else []
 
     return {"files": names("files"), "earlier": names("earlier"),
-            "open": listed.get("open") is True}
+            "open": listed.get("open") is True, "owner": listed.get("owner")}
 
 
 def _write_record(folder: Path, record: dict[str, Any]) -> None:
@@ -209,8 +224,8 @@ class RunDir:
         return path
 
     def finish(self) -> list[Any]:
-        """Draw the learning curves and write diagnosis.json for histories with val_loss;
-        returns the diagnoses."""
+        """Draw the learning curves and write diagnosis.json for histories with val_loss,
+        and end the run (`end_run`); returns the diagnoses."""
         diagnoses = []
         for history in self.histories:
             if diagnosable(history):
@@ -222,6 +237,7 @@ class RunDir:
             self._write_json("diagnosis.json", {"runs": [d.to_dict() for d in diagnoses]})
         if self.histories and any("loss" in h.keys() for h in self.histories):
             self.add_figure(learning_curves(self.histories), CURVES_FIGURE)
+        end_run(self.path)
         return diagnoses
 
     def _write_json(self, name: str, data: Any) -> Path:
@@ -252,7 +268,6 @@ def write_run_dir(
     for name, figure in (figures or {}).items():
         run.add_figure(figure, name)
     run.finish()
-    _write_record(run.path, {**_read_record(run.path), "open": False})
     return run.path
 
 
