@@ -15,7 +15,7 @@ from safetensors.torch import load_file, save_file
 
 from bundle_tampering import rehash
 from seqlab.bundle import load, save
-from seqlab.errors import BundleError
+from seqlab.errors import BundleError, ValidationError
 
 
 def edit_json(name: str, change):
@@ -278,34 +278,50 @@ def test_update_with_a_text_bundle_says_it_is_a_text_model(text_bundle, cli, tmp
                           r"seqlab train-text trains it anew\)")
 
 
-@pytest.mark.parametrize("labels, message", [
-    # 2 names for a 3-way head loaded, then failed at predict without naming the bundle;
-    # 5 names loaded and two of them were never predicted.
-    (["down", "up"], r"the spec's head scores 3 classes but the pipeline's label step names "
-                     r"only 2"),
-    (["a", "b", "c", "d", "e"], r"the pipeline's label step names 5 classes but the spec's "
-                                r"head scores only 3"),
-])
-def test_a_label_step_that_disagrees_with_the_head_is_refused(tmp_path, copy_of, labels,
-                                                              message):
+def _labelled_bundle(folder: Path, classes: list[str], head: int) -> Path:
+    """A sequence classifier bundle: a label step fitted on `classes`, a head of `head`."""
     from seqlab.data import EncodeStep, LabelStep, PadStep, Pipeline
     from seqlab.models import ModelSpec, build
     from seqlab.train import Trainer
 
     pipeline = Pipeline([EncodeStep(), PadStep(maxlen=3), LabelStep()])
-    x, y = pipeline.fit_frame(["abc", "cba", "bca"] * 4, ["up", "down", "flat"] * 4)
-    spec = ModelSpec(len(pipeline.encoder.vocabulary_), 3, task="multiclass", units=[4],
+    x, y = pipeline.fit_frame(["abc", "cba", "bca"] * 4, (classes * 12)[:12])
+    spec = ModelSpec(len(pipeline.encoder.vocabulary_), head, task="multiclass", units=[4],
                      frontend="onehot")
     trainer = Trainer(build(spec, seed=0), seed=0)
     trainer.fit(x, y, epochs=1, batch_size=4, verbose=0)
-    save(trainer, tmp_path / "made" / "words", pipeline=pipeline)
-    load(tmp_path / "made" / "words")
-    path, folder = copy_of(tmp_path / "made" / "words")
+    save(trainer, folder, pipeline=pipeline)
+    return folder
+
+
+def test_a_label_step_naming_classes_the_head_never_scores_is_refused(tmp_path, copy_of):
+    # Five names for a 3-way head loaded, and two of them were never predicted.
+    path, folder = copy_of(_labelled_bundle(tmp_path / "made" / "words",
+                                            ["up", "down", "flat"], 3))
 
     def relabel(doc: dict) -> None:
         step = next(s for s in doc["steps"] if s["type"] == "labels")
-        step["state"]["symbols"] = labels
+        step["state"]["symbols"] = ["a", "b", "c", "d", "e"]
 
     edit_json("pipeline.json", relabel)(folder)
-    with pytest.raises(BundleError, match=message):
+    with pytest.raises(BundleError, match=r"the pipeline's label step names 5 classes but "
+                                          r"the spec's head scores only 3"):
         load(path)
+
+
+def test_a_head_sized_for_classes_the_data_lacked_saves_and_says_so_if_one_is_predicted(
+        tmp_path):
+    # A head of 5 for the 3 classes of this split was refused at save, after training,
+    # and a predicted 4th class failed in Vocabulary.decode without naming the cause.
+    path = _labelled_bundle(tmp_path / "words", ["up", "down", "flat"], 5)
+    bundle = load(path)
+    bias = list(bundle.model.parameters())[-1]  # the head's, one a class
+    with torch.no_grad():
+        bias[0] = 100.0
+    assert set(bundle.predict(["abc", "cba"])) == {bundle.pipeline.labels.vocabulary_.symbols[0]}
+    with torch.no_grad():
+        bias[4] = 200.0
+    with pytest.raises(ValidationError, match=r"The model predicted class id 4, which its "
+                                              r"label step does not name: the head scores 5 "
+                                              r"classes, the labels it was fitted on were 3"):
+        bundle.predict(["abc"])

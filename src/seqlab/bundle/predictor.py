@@ -88,7 +88,17 @@ class Predictor:
                     "The model's outputs are not finite in the original units (they overflow "
                     "when unscaled); the input lies far outside what it was trained on.")
             return values
-        return self.pipeline.decode(self._class_ids(out))
+        ids = self._class_ids(out)
+        labels = self.pipeline.labels
+        if labels is not None and labels.is_fitted() and ids.size and \
+                int(ids.max()) >= len(labels.vocabulary_):
+            raise ValidationError(
+                f"The model predicted class id {int(ids.max())}, which its label step does not "
+                f"name: the head scores "
+                f"{out.shape[-1] if self.task == 'multiclass' else 2} classes, the labels it "
+                f"was fitted on were {len(labels.vocabulary_)}. Fit the label step on every "
+                f"class.")
+        return self.pipeline.decode(ids)
 
     def _class_ids(self, out: np.ndarray) -> np.ndarray:
         if self.task == "multiclass":

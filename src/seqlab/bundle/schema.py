@@ -117,9 +117,11 @@ def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None
 
 
 def _check_classes_fit(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
-    """Refuse a classifier whose head scores ids the pipeline cannot name (a class would
-    fail at predict, not naming the bundle), or whose label step names classes the head
-    never scores (they would never be predicted)."""
+    """Refuse a classifier whose label step names classes the head never scores (they
+    would never be predicted), or whose head scores ids its vocabulary cannot name (a next
+    symbol would fail at predict). A head scoring more classes than its label step names
+    is kept: it may be sized for classes the training data lacked (`Predictor` says so if
+    one of them is predicted)."""
     if spec.task not in ("multiclass", "binary"):
         return
     step = pipeline.labels or (pipeline.encoder if spec.task == "multiclass" else None)
@@ -128,7 +130,7 @@ def _check_classes_fit(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
     names = len(step.vocabulary_)
     scored = spec.output_size if spec.task == "multiclass" else 2
     what = "label step" if step is pipeline.labels else "vocabulary (the ids decode to symbols)"
-    if names < scored:
+    if names < scored and step is not pipeline.labels:
         raise BundleError(
             f"{file}: the spec's head scores {scored} classes but the pipeline's {what} names "
             f"only {names}; the bundle is inconsistent.", file)
