@@ -552,9 +552,10 @@ class SequenceClassifier:
             probabilities = np.mean([self._network_proba(m, x) for m in members], axis=0)
         if not np.isfinite(probabilities).all():  # argmax would name the first class
             raise ValidationError(
-                "The classifier's probabilities hold NaN or infinity (weights so large that "
-                "its scores overflow): no class can be chosen from them. Fit it again (or "
-                "roll its bundle back to the previous version).")
+                "The classifier's probabilities hold NaN or infinity (its scores overflow): "
+                "no class can be chosen from them. The inputs may lie far beyond the values "
+                "it was fitted on, or its weights may be damaged (fit it again, or roll its "
+                "bundle back to the previous version).")
         return probabilities
 
     def predict(self, X: Any) -> np.ndarray:
