@@ -193,19 +193,26 @@ def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_pa
                                                                          message):
     # Three class names for a two-class ridge wrote malformed predictions; a max_length or
     # a scale of 0 was accepted.
-    import json
 
     x, y = shapes(4, seed=1, low=16, high=20)
     keep = [i for i, tag in enumerate(y) if tag != "wiggle"]
     fitted = SequenceClassifier("rocket", features=500, members=1).fit(
         [x[i] for i in keep], [y[i] for i in keep])
-    save(fitted, tmp_path / "c")
-    document = next((tmp_path / "c").rglob("classifier.json"))
+    _refused_once_changed(fitted, tmp_path / "c", change, message)
+
+
+def _refused_once_changed(fitted, path, change, message):
+    """Save `fitted` at `path`, check it loads, `change` its document; load refuses it."""
+    import json
+
+    save(fitted, path)
+    load(path)
+    document = next(path.rglob("classifier.json"))
     doc = json.loads(document.read_text())
     change(doc)
     document.write_text(json.dumps(doc))
     with pytest.raises(BundleError, match=message):
-        load(tmp_path / "c")
+        load(path)
 
 
 def test_a_reloaded_classifier_describes_its_fit_time_and_an_older_bundle_leaves_it_out(
@@ -416,17 +423,9 @@ def test_a_classifier_saved_over_another_can_keep_it_for_rollback(tmp_path):
 ])
 def test_a_text_classifiers_vocabulary_is_checked_against_its_tokens(tmp_path, tokens,
                                                                      change, message):
-    import json
 
     texts = ["Good film!", "bad film.", "GREAT cast", "poor plot"] * 3
     labels = ["pos", "neg", "pos", "neg"] * 3
     fitted = SequenceClassifier("bilstm", tokens=tokens, epochs=1, members=1).fit(texts,
                                                                                  labels)
-    save(fitted, tmp_path / "c")
-    load(tmp_path / "c")
-    document = next((tmp_path / "c").rglob("classifier.json"))
-    doc = json.loads(document.read_text())
-    change(doc)
-    document.write_text(json.dumps(doc))
-    with pytest.raises(BundleError, match=message):
-        load(tmp_path / "c")
+    _refused_once_changed(fitted, tmp_path / "c", change, message)
