@@ -91,3 +91,21 @@ def test_dates_written_with_month_names_are_data_not_notes(write_csv, form):
 def test_a_date_with_a_remark_is_refused_not_dropped(write_csv):
     with pytest.raises(ValidationError, match=r"not dates: '2017-12 \(provisional\)'"):
         read_csv(write_csv("Monat;Umsatz\n" + DATA + "2017-12 (provisional);5,0\n"))
+
+
+def test_a_totals_row_without_a_label_is_dropped_as_one(write_csv):
+    # ',3654' under the data (a spreadsheet's sum, its label cell left empty) was refused:
+    # "the date column has values that are not dates: 1 empty cell(s)".
+    text = "month,north,south\n" + "".join(f"{d:%Y-%m},{10 + k},{k % 5}\n"
+                                           for k, d in enumerate(MONTHS))
+    total = f",{sum(10 + k for k in range(36))},{sum(k % 5 for k in range(36))}\n"
+    data = read_csv(write_csv(text + total))
+    assert list(data.values.index) == list(MONTHS) and data.values["north"].iloc[-1] == 45
+    assert "below the data ('total 990')" in _dropped(data)[0]
+
+
+@pytest.mark.parametrize("last", [",999\n", ",0\n", ",45\n"])
+def test_a_blank_date_beside_a_number_that_is_no_total_is_still_refused(write_csv, last):
+    text = "month,sales\n" + "".join(f"{d:%Y-%m},{10 + k}\n" for k, d in enumerate(MONTHS))
+    with pytest.raises(ValidationError, match=r"1 empty cell\(s\)"):
+        read_csv(write_csv(text + last))

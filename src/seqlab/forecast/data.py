@@ -305,7 +305,8 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
     jour') and sources and footnotes below it ('Fuente: INE'); spreadsheets end with a
     'Total' row. Such a row's cell in the date column (`date_column`, else the detected
     one, else the first column) is a word and not a date; a footnote in another column
-    leaves that cell empty and the row holds words alone. Only unbroken runs of them at
+    leaves that cell empty and the row holds words alone, and a totals row left without a
+    label holds the sums of the columns above it (`is_total`). Only unbroken runs of them at
     the top and the bottom go (`_MARGIN_LOOK` at most each), and only where the rows left
     hold dates: a row of words among the data stays, for the date reader to name.
     """
@@ -319,13 +320,25 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
         cell = frame[date].iloc[row]
         if pd.isna(cell):
             cells = [str(c) for c in frame.iloc[row] if not pd.isna(c)]
-            return all(re.search(_WORD, c) and not _number(c) for c in cells) if cells \
-                else None
+            return all(re.search(_WORD, c) and not _number(c) for c in cells) or \
+                is_total(row) if cells else None
         text = str(cell).strip()
         # A label ('Total', 'Source: INE', 'Stand: 01.02.2021'), not a date with a remark
         # ('2023-12 (provisional)'): that is refused by the date reader, naming it.
         return bool(re.match(_WORD, text) or re.search(_WORD, text) and not
                     re.search(r"\d", text)) and not written_as_dates(pd.Series([text]))
+
+    @cache
+    def is_total(row: int) -> bool:
+        """A spreadsheet's totals row left without a label: every cell but the date's a
+        number, each the sum of its column over the rows above (to 0.5%), not all 0."""
+        cells = frame.iloc[row].drop(date).dropna()
+        if row < 2 or cells.empty or not all(_number(str(c)) for c in cells):
+            return False
+        values = pd.to_numeric(cells.astype(str).str.strip())
+        sums = frame.iloc[:row][cells.index].apply(
+            lambda c: pd.to_numeric(c.astype(str).str.strip(), errors="coerce").sum())
+        return bool((values != 0).any() and np.allclose(values, sums, rtol=5e-3, atol=0))
 
     def run(order: range) -> list[int]:
         taken = []
@@ -352,8 +365,8 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
 
     def shown(block: list[int]) -> str:
         cells = [str(frame[date].iloc[r] if not pd.isna(frame[date].iloc[r])
-                     else frame.iloc[r].dropna().iloc[0]).strip()
-                 for r in sorted(block) if is_note(r)]
+                     else ("total " if is_total(r) else "") + str(frame.iloc[r].dropna().iloc[0])
+                     ).strip() for r in sorted(block) if is_note(r)]
         return ", ".join(repr(c) for c in cells[:3]) + (" ..." if len(cells) > 3 else "")
 
     told = [f"{sum(bool(is_note(r)) for r in block)} row(s) {where} ({shown(block)})"
