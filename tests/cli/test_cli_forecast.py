@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from seqlab.cli import app
@@ -38,7 +39,11 @@ def test_forecast_writes_csv_and_bundle_then_reuses_the_bundle(tmp_path):
     assert again.exit_code == 0, again.output
     doc = json.loads(again.stdout)
     assert doc["model"] == table["method"].iloc[0] and len(doc["forecasts"]) == 4
-    assert np.allclose([r["forecast"] for r in doc["forecasts"]], table["forecast"])
+    # As the CSV writes them: the day alone (not '2023-01-01T00:00:00.000') and every
+    # digit (pandas' to_json kept 10).
+    assert [r["date"] for r in doc["forecasts"]] == list(table["date"])
+    assert [r["forecast"] for r in doc["forecasts"]] == pytest.approx(list(table["forecast"]),
+                                                                     rel=1e-14)
 
 
 def test_forecast_gap_is_a_clear_error(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -177,8 +176,8 @@ def _forecast(
                                                                          forecaster.fill)
         summary.update(horizon=table.attrs["horizon"], level=table.attrs["level"])
     if as_json:
-        doc = {**summary, "forecasts": json.loads(table.to_json(orient="records",
-                                                                date_format="iso"))}
+        doc = {**summary, "forecasts": [dict(zip(table.columns, map(_plain, row), strict=True))
+                                        for row in table.itertuples(index=False)]}
         print_json(doc)
         return
     if output is None:
@@ -284,8 +283,11 @@ def _backtest(
 
 
 def _plain(value: Any) -> Any:
-    """A table cell as JSON writes it: dates in ISO form, numpy numbers as Python's, a
-    missing value as null."""
+    """A table cell as JSON writes it: dates in ISO form (the day alone at midnight, as
+    the CSV writes them), numpy numbers as Python's (every digit), a missing value as
+    null."""
+    if hasattr(value, "normalize") and value == value.normalize():
+        return value.date().isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):
@@ -294,8 +296,8 @@ def _plain(value: Any) -> Any:
 
 
 def write_forecast_table(table: Any, path: Path) -> None:
-    """The forecast table to `path` all at once: JSON lines for .jsonl and .ndjson (dates
-    in ISO form), CSV otherwise."""
+    """The forecast table to `path` all at once: JSON lines for .jsonl and .ndjson (cells
+    as `--json` writes them), CSV otherwise."""
     from seqlab._io import atomic_write
     from seqlab.lifecycle.tables import is_jsonl, write_rows
 
