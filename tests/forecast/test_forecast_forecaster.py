@@ -572,9 +572,15 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     pd.testing.assert_frame_equal(steps.predict(data=numbered), on, check_like=True,
                                   check_exact=False)
     assert on["date"].iloc[0] == 52 and any("joined" in n for n in on.attrs["notes"])
-    # Steps that overlap or leave a gap may be numbered otherwise (from 1): taken whole.
-    for later in (numbered[44:], numbered[50:], numbered.set_axis(range(1, 53))[40:]):
-        assert later.index[0] > 0 and steps.predict(data=later).attrs["notes"] == []
+    # Steps that overlap the fitted ones join where their values agree, as dates do; steps
+    # numbered otherwise (from 1) disagree and are the whole history; a gap may be another
+    # numbering: the whole history, with a note (it was refused as a gap in dates).
+    pd.testing.assert_frame_equal(steps.predict(data=numbered[44:]), on, check_like=True,
+                                  check_exact=False)
+    assert steps.predict(data=numbered.set_axis(range(1, 53))[40:]).attrs["notes"] == []
+    gap = steps.predict(data=numbered[50:]).attrs["notes"]
+    assert any("numbered past the fitted steps, so they are taken as the whole history"
+               in n for n in gap)
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

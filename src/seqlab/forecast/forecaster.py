@@ -914,10 +914,9 @@ class Forecaster:
         they add to it: they start right after its end, or the values both hold agree (a
         history revised or rebased throughout is the new data's alone); a gap after the
         fitted data's end is refused, as the models would read a history with a hole in it.
-        Numbered steps are joined only where a step column numbers them on from the step
-        after the fitted data's last: seqlab numbers steps from 0 when a file has no step
-        column, so an overlap or a gap may be another numbering (from 1, say), and such
-        data are the whole history, as all numbered data were before."""
+        Numbered steps are joined as dated ones are, but for a gap: seqlab numbers a file
+        without a step column from 0, so steps past the fitted ones may be another numbering
+        (from 1, say): such data are the whole history, with a note."""
         dated = isinstance(sd.values.index, pd.DatetimeIndex)
         if dated != isinstance(self.data_.values.index, pd.DatetimeIndex):
             raise ValidationError(
@@ -925,14 +924,17 @@ class Forecaster:
                 + ", and the new data hold " + ("dates" if dated else "no dates (steps)")
                 + ": give them as the fitted data were given.")
         joined: dict[str, pd.Series] = {}
-        extended = []
+        extended: list[str] = []
+        whole: list[str] = []
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
             joined[name] = new
             if len(old) == 0 or new.index[0] <= old.index[0]:
                 continue
             follows = future_index(old.index, self.freq_, 1)[0]
-            if not dated and new.index[0] != follows:
+            if not dated and new.index[0] > follows:  # another numbering, maybe
+                whole.append(f"{name!r} (from step {new.index[0]}; the fitted steps end at "
+                             f"{old.index[-1]})")
                 continue
             if new.index[0] > follows:
                 raise ValidationError(
@@ -946,6 +948,13 @@ class Forecaster:
                 continue  # revised throughout: the new history alone
             joined[name] = pd.concat([old[old.index < new.index[0]], new])
             extended.append(name)
+        if whole:
+            sd = replace(sd, notes=[*sd.notes, f"{len(whole)} series ({', '.join(whole[:2])}"
+                                    f"{' ...' if len(whole) > 2 else ''}): the new data are "
+                                    "numbered past the fitted steps, so they are taken as the "
+                                    "whole history, not joined to the fitted one (number them "
+                                    "on from the step after the fitted data's last to join "
+                                    "them)"])
         if not extended:
             return sd
         if sd.covariates is not None and self.lstm_ is not None and self.lstm_.inputs:
