@@ -173,9 +173,9 @@ LSTM_CRAFTED = {
         _first_transform(lambda t: t.update(season_length=5, season=[0.1, 0, 0, 0, -0.1])),
         r"'lstm.transforms.value.season_length' must be the bundle's season length, 12"),
     "transform-season-1e300": (_first_transform(lambda t: t.update(season=[1e300] * 12)),
-                               r"on the log scale, a scale in \[1e-16, 1500\]"),
+                               r"on the log scale, a scale in \[1e-30, 1500\]"),
     "transform-scale-1e-300": (_first_transform(lambda t: t.update(scale=1e-300)),
-                               r"on the log scale, a scale in \[1e-16, 1500\]"),
+                               r"on the log scale, a scale in \[1e-30, 1500\]"),
 }
 
 
@@ -207,14 +207,36 @@ def test_links_in_a_forecasting_bundle_are_refused_not_followed(lstm_bundle, tmp
     load(elsewhere)  # the bundle linked to is sound
 
 
-@pytest.mark.parametrize("size", [1e-23, 1e22])
-def test_a_fit_of_exactly_seasonal_values_far_from_1_saves_a_bundle_that_loads(tmp_path,
-                                                                               size):
+@pytest.mark.parametrize("pattern", [
     # Its log-scale step is the mean log of the values (52 at 1e-23), past a first bound
     # of 50: the fit saved a bundle that load then refused.
+    lambda t: 1e-23 * (1 + 0.5 * np.sin(2 * np.pi * t / 12)),
+    lambda t: 1e22 * (1 + 0.5 * np.sin(2 * np.pi * t / 12)),
+    # Exactly seasonal around 1: the step was the rounding left by the season, 2.6e-17.
+    lambda t: np.exp(0.05 * np.cos(2 * np.pi * t / 12)),
+])
+def test_a_fit_of_exactly_seasonal_values_saves_a_bundle_that_loads(tmp_path, pattern):
     dates = pd.date_range("2015-01-01", periods=48, freq="MS")
-    pattern = size * (1 + 0.5 * np.sin(2 * np.pi * np.arange(48) / 12))
     fitted = Forecaster(3, methods=["lstm"], members=1, max_epochs=2, min_epochs=1).fit(
-        pd.Series(pattern, index=dates, name="tiny"))
+        pd.Series(pattern(np.arange(48)), index=dates, name="tiny"))
     save(fitted, tmp_path / "b")
     assert load(tmp_path / "b").predict().shape[0] == 3
+
+
+def test_save_never_writes_a_bundle_that_load_refuses(forecasting_bundle, tmp_path,
+                                                      monkeypatch):
+    from seqlab.forecast import persist
+
+    fitted = load(forecasting_bundle)
+    written = persist._document
+
+    def contradicting(f):
+        doc = written(f)
+        doc["methods"] = {k: "naive" for k in doc["methods"]}  # not what the weights say
+        return doc
+
+    monkeypatch.setattr(persist, "_document", contradicting)
+    with pytest.raises(BundleError, match=r"nothing was saved, as the bundle would not load"):
+        save(fitted, tmp_path / "b")
+    with pytest.raises(BundleError):
+        load(tmp_path / "b")

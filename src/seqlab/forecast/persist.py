@@ -50,9 +50,10 @@ LOG_BOUND = 1500.0
 hold: the logs of float64 numbers lie between -745 and 710, so no fit makes more (a flat
 series of values near 1e-23 has a step of 52, its mean log); beyond it only a crafted or
 corrupted bundle."""
-LOG_SCALE_FLOOR = 1e-16
-"""The smallest log-scale step of such a transform: the smallest log of a float64 other
-than 0 is 1.1e-16 (of 1 + 2.2e-16)."""
+LOG_SCALE_FLOOR = 1e-30
+"""The smallest log-scale step of such a transform: a fit makes none below 1e-12 (older
+fits left the rounding of a flat series, 1e-17), and divided by it the logs stay within
+float32, which the LSTM reads."""
 
 
 def _dates(index: pd.Index) -> list[Any]:
@@ -125,6 +126,12 @@ def save(forecaster: Forecaster, path: str | Path, *,
         for k, model in enumerate(models):
             bundles.save(model, folder / "members" / str(k),
                          metadata={"role": "seqlab.forecast LSTM hybrid member", "member": k})
+        try:  # never a bundle that load refuses: the version is not swapped in
+            _read_version(folder)
+        except BundleError as error:
+            raise BundleError(f"{path}: nothing was saved, as the bundle would not load "
+                              f"({error}). This is a bug in seqlab; please report it.",
+                              str(path)) from None
 
     store.write_version(path, write, keep_previous=True, timeout=timeout)
     return path

@@ -142,7 +142,8 @@ def fit_transform(y: np.ndarray, season_length: int, *, log: bool | None = None,
         z = z - np.asarray(season)[np.arange(len(z)) % m]
     diffs = np.abs(np.diff(z))
     scale = float(diffs.mean()) if len(diffs) else 0.0
-    if not math.isfinite(scale) or scale <= 1e-12:
-        scale = float(np.abs(z).mean()) or 1.0
+    if not math.isfinite(scale) or scale <= 1e-12:  # flat: its size, unless rounding alone
+        level = float(np.abs(z).mean())
+        scale = level if level > 1e-12 else 1.0
     return SeriesTransform(log=log, season_length=m, season=season, scale=scale,
                            length=len(y))
