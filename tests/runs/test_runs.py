@@ -254,3 +254,24 @@ def test_a_run_begun_by_another_process_is_an_earlier_run(tmp_path):
     record.write_text(json.dumps({**json.loads(record.read_text()), "owner": "123-456"}))
     write_run_dir(tmp_path / "d", config={"name": "mine"})
     assert not (tmp_path / "d" / "theirs.png").exists()
+
+
+def test_a_users_own_records_beside_a_runs_files_are_refused_and_never_removed(
+        tmp_path, capsys):
+    # A recorded figure vouched for the whole folder: a project's own config.json beside it
+    # was written over; write_run_dir removed a user's own history-1.json, recorded or not.
+    from seqlab.cli.app import run_cli
+    from seqlab.recipes import run
+
+    folder = tmp_path / "d"
+    run("diagnose-repeats", quick=True, epochs=3, out=folder, echo=lambda line: None)
+    (folder / "config.json").write_text('{"my": "project"}')
+    assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3", "--out",
+                    str(folder)]) == 2
+    assert "holds config.json, which a run would write over" in capsys.readouterr().err
+    assert (folder / "config.json").read_text() == '{"my": "project"}'
+    mine = tmp_path / "e"
+    mine.mkdir()
+    (mine / "history-1.json").write_text("mine")
+    write_run_dir(mine, config={"name": "x"})
+    assert (mine / "history-1.json").read_text() == "mine"

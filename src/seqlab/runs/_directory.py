@@ -140,9 +140,8 @@ def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] 
                 f"The run directory {path} holds the input {source}, which the run would "
                 f"write over with its own {Path(source).name}; name another folder with "
                 f"--out.")
-    if path.is_dir() and not _earlier_run(path):
-        foreign = sorted(f.name for f in path.iterdir()
-                         if f.is_file() and re.fullmatch(_FIXED_NAMES, f.name, re.IGNORECASE))
+    if path.is_dir():
+        foreign = _foreign_records(path)
         if foreign:
             raise ValidationError(
                 f"The folder {path} holds {', '.join(foreign)}, which a run would write "
@@ -151,18 +150,26 @@ def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] 
     return path
 
 
-def _earlier_run(folder: Path) -> bool:
-    """Whether `folder` holds an earlier seqlab run: its `FILES_RECORD` lists a file, or
-    (a folder written before the record existed) its config.json is seqlab's, an object
-    naming the command that wrote it."""
-    record = _read_record(folder)
-    if record["files"] or record["earlier"]:
-        return True
+def _foreign_records(folder: Path) -> list[str]:
+    """The files in `folder` named as a run's records that no seqlab run wrote: those its
+    `FILES_RECORD` does not list, or, in a folder without a readable record (written
+    before the record existed), all of them unless its config.json is seqlab's (an object
+    naming the command that wrote it)."""
+    named = sorted(f.name for f in folder.iterdir()
+                   if f.is_file() and re.fullmatch(_FIXED_NAMES, f.name, re.IGNORECASE))
+    try:  # a damaged record is no record: the folder's config.json tells
+        json.loads((folder / FILES_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    else:
+        record = _read_record(folder)
+        return [n for n in named if n not in {*record["files"], *record["earlier"]}]
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(config, dict) and isinstance(config.get("command"), str)
+        return named
+    return [] if isinstance(config, dict) and isinstance(config.get("command"), str) \
+        else named
 
 
 def close_figure(figure: Any) -> None:
@@ -199,9 +206,10 @@ class RunDir:
     def add_histories(self, histories: Sequence[History]) -> None:
         """Write each history as JSON and CSV (history.* for one, history-K.* for many)."""
         self.histories.extend(histories)
-        for old in self.path.glob("history*.*"):
-            if re.fullmatch(r"history(-\d+)?\.(json|csv)", old.name):
-                old.unlink()
+        record = _read_record(self.path)
+        for name in {*record["files"], *record["earlier"]}:  # a run's, never the user's
+            if re.fullmatch(r"history(-\d+)?\.(json|csv)", name):
+                (self.path / name).unlink(missing_ok=True)
         many = len(self.histories) > 1
         written = []
         for index, history in enumerate(self.histories, start=1):
