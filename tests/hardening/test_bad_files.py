@@ -40,6 +40,9 @@ CSV_CASES = {
     "first-cell-a-word": (b"date,sales\n2020-01,NA\n2020-02,2\n2020-03,3\n", None,
                           r"line 2, column 'sales': 'NA' is not a number"),
     # ... while a column mostly blank is still not one to read (it was trained around).
+    # ... and a value column mostly blank names its first gap, not 'no column of numbers'.
+    "mostly-blank-values": (b"date,sales,note\n2020-01,1,x\n2020-02,,\n2020-03,,y\n"
+                            b"2020-04,4,\n2020-05,,\n", None, r"line 3, column 'sales' is empty"),
     "sparse-flag-beside": (b"date,sales,promo\n2020-01,1,\n2020-02,2,1\n2020-03,3,\n"
                            b"2020-04,,\n2020-05,5,\n", None, r"line 5, column 'sales' is empty"),
     # A one-column file's empty cell is a blank line: it was dropped, shifting the series.

@@ -126,6 +126,12 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     header, rows = _csv_records(path)
     if columns is None:
         numeric = [c for j, c in enumerate(header) if _mostly_numbers([r[j] for _, r in rows])]
+        filled = [[r[j] for _, r in rows if r[j].strip()] for j in range(len(header))]
+        gappy = [j for j, cells in enumerate(filled) if cells and _mostly_numbers(cells)]
+        if not numeric and len(gappy) == 1:  # numbers but for its gaps: name the first
+            for line, row in rows:
+                number(row[gappy[0]].strip(), f"{path} line {line}, column "
+                                              f"{header[gappy[0]]!r}")
         if not numeric:
             raise ValidationError(
                 f"{path} has no column of numbers (its columns are {header}, and line "
