@@ -104,8 +104,23 @@ def test_a_totals_row_without_a_label_is_dropped_as_one(write_csv):
     assert "below the data ('total 990')" in _dropped(data)[0]
 
 
-@pytest.mark.parametrize("last", [",999\n", ",0\n", ",45\n"])
-def test_a_blank_date_beside_a_number_that_is_no_total_is_still_refused(write_csv, last):
-    text = "month,sales\n" + "".join(f"{d:%Y-%m},{10 + k}\n" for k, d in enumerate(MONTHS))
+@pytest.mark.parametrize("values, last", [
+    ([10 + k for k in range(36)], ",999\n"),
+    ([10 + k for k in range(36)], ",0\n"),
+    ([10 + k for k in range(36)], ",45\n"),
+    # Each the sum of the values above, and data all the same (a review's cases).
+    ([0] * 30 + [3, 0, 2, 0, 0, 0], ",5\n"),  # mostly zeros
+    ([0] * 35 + [100], ",100\n"),  # a spike
+    ([2 ** k for k in range(15)], ",32768\n"),  # doubling
+])
+def test_a_blank_date_beside_a_number_that_is_no_total_is_still_refused(write_csv, values,
+                                                                          last):
+    text = "month,sales\n" + "".join(f"{d:%Y-%m},{v}\n" for d, v in zip(MONTHS, values))
     with pytest.raises(ValidationError, match=r"1 empty cell\(s\)"):
         read_csv(write_csv(text + last))
+
+
+def test_a_totals_row_must_fill_every_column(write_csv):
+    text = "month,a,b\n" + "".join(f"{d:%Y-%m},{k},{k + 1}\n" for k, d in enumerate(MONTHS))
+    with pytest.raises(ValidationError, match=r"1 empty cell\(s\)"):
+        read_csv(write_csv(text + f",,{sum(k + 1 for k in range(36))}\n"))

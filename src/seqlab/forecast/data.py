@@ -294,6 +294,8 @@ _WORD = r"[^\W\d_]{3,}"
 """Three letters or more in a row: a word ('Total', 'Quelle', 'idBank')."""
 _MARGIN_LOOK = 20
 """The most rows above or below the data read as notes (`_margins`)."""
+TOTAL_OVER_MAX = 3
+"""How many times its column's largest value a totals row without a label must be."""
 
 
 def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
@@ -331,14 +333,17 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
     @cache
     def is_total(row: int) -> bool:
         """A spreadsheet's totals row left without a label: every cell but the date's a
-        number, each the sum of its column over the rows above (to 0.5%), not all 0."""
-        cells = frame.iloc[row].drop(date).dropna()
-        if row < 2 or cells.empty or not all(_number(str(c)) for c in cells):
+        number, each the sum of its column over the rows above (to 0.5%) and at least
+        `TOTAL_OVER_MAX` times its largest value (a sum of many; a last value that merely
+        equals the sum above, a spike after zeros or a doubling, stays data)."""
+        cells = frame.iloc[row].drop(date)
+        if row < 3 or cells.isna().any() or not all(_number(str(c)) for c in cells):
             return False
         values = pd.to_numeric(cells.astype(str).str.strip())
-        sums = frame.iloc[:row][cells.index].apply(
-            lambda c: pd.to_numeric(c.astype(str).str.strip(), errors="coerce").sum())
-        return bool((values != 0).any() and np.allclose(values, sums, rtol=5e-3, atol=0))
+        above = frame.iloc[:row][cells.index].apply(
+            lambda c: pd.to_numeric(c.astype(str).str.strip(), errors="coerce"))
+        return bool(np.allclose(values, above.sum(), rtol=5e-3, atol=0) and (
+            values.abs() >= TOTAL_OVER_MAX * above.abs().max()).all() and (values != 0).all())
 
     def run(order: range) -> list[int]:
         taken = []
