@@ -205,3 +205,18 @@ def test_forecast_with_model_reads_new_columns_where_told_and_refuses_another_fr
                                  "--date-column", "period", "--fill", "interpolate", "--json"])
     assert filled.exit_code == 0, filled.output
     assert json.loads(filled.stdout)["notes"] == ["filled 1 missing date(s) with interpolate"]
+
+
+def test_json_dates_of_a_sub_daily_forecast_keep_one_form(tmp_path):
+    # Crossing midnight gave '2023-01-04', then '2023-01-04T01:00:00': two forms in a column.
+    hours = pd.date_range("2023-01-01", periods=72, freq="h")
+    data = tmp_path / "hourly.csv"
+    pd.DataFrame({"time": hours, "load": 5 + np.sin(np.arange(72) / 3)}).to_csv(data,
+                                                                               index=False)
+    result = runner.invoke(app, ["forecast", str(data), "--horizon", "3", "--methods",
+                                 "naive", "--json", "--forecasts", str(tmp_path / "f.jsonl")])
+    assert result.exit_code == 0, result.output
+    dates = [r["date"] for r in json.loads(result.stdout)["forecasts"]]
+    assert dates == ["2023-01-04T00:00:00", "2023-01-04T01:00:00", "2023-01-04T02:00:00"]
+    lines = (tmp_path / "f.jsonl").read_text().splitlines()
+    assert [json.loads(line)["date"] for line in lines] == dates

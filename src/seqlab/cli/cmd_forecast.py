@@ -176,8 +176,8 @@ def _forecast(
                                                                          forecaster.fill)
         summary.update(horizon=table.attrs["horizon"], level=table.attrs["level"])
     if as_json:
-        doc = {**summary, "forecasts": [dict(zip(table.columns, map(_plain, row), strict=True))
-                                        for row in table.itertuples(index=False)]}
+        doc = {**summary, "forecasts": [dict(zip(table.columns, row, strict=True))
+                                        for row in _json_rows(table)]}
         print_json(doc)
         return
     if output is None:
@@ -282,12 +282,19 @@ def _backtest(
         shown.note(f"plot written to {plot}")
 
 
+def _json_rows(table: Any) -> list[list[Any]]:
+    """The forecast table's rows with their cells as JSON writes them: dates in ISO form,
+    the day alone where every date of the table is at midnight (as the CSV writes them),
+    numpy numbers as Python's (every digit), a missing value as null."""
+    dates = table["date"]
+    if hasattr(dates, "dt"):
+        days = bool((dates == dates.dt.normalize()).all())
+        table = table.assign(date=[d.date().isoformat() if days else d.isoformat()
+                                   for d in dates])
+    return [[_plain(v) for v in row] for row in table.itertuples(index=False)]
+
+
 def _plain(value: Any) -> Any:
-    """A table cell as JSON writes it: dates in ISO form (the day alone at midnight, as
-    the CSV writes them), numpy numbers as Python's (every digit), a missing value as
-    null."""
-    if hasattr(value, "normalize") and value == value.normalize():
-        return value.date().isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):
@@ -302,8 +309,7 @@ def write_forecast_table(table: Any, path: Path) -> None:
     from seqlab.lifecycle.tables import is_jsonl, write_rows
 
     if is_jsonl(path):  # json's floats: every digit the CSV has (pandas keeps 15 places)
-        write_rows(path, list(table.columns),
-                   [[_plain(v) for v in row] for row in table.itertuples(index=False)])
+        write_rows(path, list(table.columns), _json_rows(table))
     else:
         atomic_write(path, table.to_csv(index=False))
 
