@@ -125,13 +125,8 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     columns = columns if columns is not None else expected
     header, rows = _csv_records(path)
     if columns is None:
-        numeric = [c for j, c in enumerate(header) if _mostly_numbers([r[j] for _, r in rows])]
-        filled = [[r[j] for _, r in rows if r[j].strip()] for j in range(len(header))]
-        gappy = [j for j, cells in enumerate(filled) if cells and _mostly_numbers(cells)]
-        if not numeric and len(gappy) == 1:  # numbers but for its gaps: name the first
-            for line, row in rows:
-                number(row[gappy[0]].strip(), f"{path} line {line}, column "
-                                              f"{header[gappy[0]]!r}")
+        numeric = [c for j, c in enumerate(header)
+                   if _of_numbers([r[j] for _, r in rows])]
         if not numeric:
             raise ValidationError(
                 f"{path} has no column of numbers (its columns are {header}, and line "
@@ -150,11 +145,14 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
 
 
-def _mostly_numbers(cells: list[str]) -> bool:
-    """Whether a column is one of numbers: at least half its cells are (a gap or a typo in
-    one row, the first included, leaves it so, and reading it then names that cell; a
-    column mostly blank, a flag set now and then, is not one)."""
-    return 2 * sum(_is_number(c) for c in cells) >= len(cells)
+def _of_numbers(cells: list[str]) -> bool:
+    """Whether a column is one of numbers, to read without --column: most of its filled
+    cells are numbers (a gap or a typo in any row, the first included, leaves it so, and
+    reading it then names that cell), unless it is a flag: mostly blank, its marks one
+    value or 0 and 1 (a promotion marked now and then)."""
+    filled = [c.strip() for c in cells if c.strip()]
+    flag = 2 * len(filled) < len(cells) and (len(set(filled)) == 1 or set(filled) <= {"0", "1"})
+    return bool(filled) and not flag and 2 * sum(_is_number(c) for c in filled) >= len(filled)
 
 
 def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
