@@ -275,3 +275,26 @@ def test_a_users_own_records_beside_a_runs_files_are_refused_and_never_removed(
     (mine / "history-1.json").write_text("mine")
     write_run_dir(mine, config={"name": "x"})
     assert (mine / "history-1.json").read_text() == "mine"
+
+
+@pytest.mark.parametrize("record", [None, "", "{", "null", "{}"])
+def test_a_folder_without_a_readable_record_has_its_seqlab_records_replaced(tmp_path, capsys,
+                                                                          record):
+    # Written before the record existed, or damaged since: the earlier run's histories
+    # stayed beside the next run's (4 runs diagnosed for 1), and after `report` the next
+    # run was refused for the folder's own config.json.
+    from seqlab.cli.app import run_cli
+
+    folder = tmp_path / "d"
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--repeats", "3", "--out",
+                    str(folder)]) == 0
+    assert (folder / "history-3.json").is_file()
+    if record is None:
+        (folder / ".seqlab-files.json").unlink()
+    else:
+        (folder / ".seqlab-files.json").write_text(record)
+    assert run_cli(["-q", "report", str(folder)]) == 0
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert not list(folder.glob("history-*.json")) and (folder / "history.json").is_file()
+    assert not (folder / "report.html").exists()

@@ -86,16 +86,18 @@ def record_file(folder: str | Path, *names: str) -> None:
 
 def _read_record(folder: Path) -> dict[str, Any]:
     """The folder's record: this (or the last) run's `files`, the `earlier` runs' files not
-    yet removed, and whether a run is `open`. A record of seqlab 0.x (a list) is its last
-    run's files; a damaged or missing one is empty."""
+    yet removed, whether a run is `open` and its `owner`. A record of an earlier version (a
+    list) is its last run's files; a missing or damaged one, the records a seqlab run left
+    there (`_seqlab_files`)."""
     try:
         listed = json.loads((folder / FILES_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        listed = []
+        listed = None
     if isinstance(listed, list):
         listed = {"files": listed}
-    if not isinstance(listed, dict):
-        listed = {}
+    if not isinstance(listed, dict) or "files" not in listed:  # none, or damaged: what a
+        # seqlab run left there is its own
+        listed = {"files": _seqlab_files(folder)}
 
     def names(key: str) -> list[str]:
         values = listed.get(key)
@@ -151,25 +153,27 @@ def check_run_folder(path: str | Path, *, inputs: tuple[str | Path | None, ...] 
 
 
 def _foreign_records(folder: Path) -> list[str]:
-    """The files in `folder` named as a run's records that no seqlab run wrote: those its
-    `FILES_RECORD` does not list, or, in a folder without a readable record (written
-    before the record existed), all of them unless its config.json is seqlab's (an object
-    naming the command that wrote it)."""
-    named = sorted(f.name for f in folder.iterdir()
-                   if f.is_file() and re.fullmatch(_FIXED_NAMES, f.name, re.IGNORECASE))
-    try:  # a damaged record is no record: the folder's config.json tells
-        json.loads((folder / FILES_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    else:
-        record = _read_record(folder)
-        return [n for n in named if n not in {*record["files"], *record["earlier"]}]
+    """The files in `folder` named as a run's records that no seqlab run wrote: those the
+    folder's record (`_read_record`) does not list."""
+    record = _read_record(folder)
+    return sorted(f.name for f in folder.iterdir()
+                  if f.is_file() and re.fullmatch(_FIXED_NAMES, f.name, re.IGNORECASE)
+                  and f.name not in {*record["files"], *record["earlier"]})
+
+
+def _seqlab_files(folder: Path) -> list[str]:
+    """In a folder without a readable record (written before the record existed, or
+    damaged since), the records a seqlab run left: if its config.json is seqlab's (an
+    object naming the command that wrote it), the files of its records' names and its
+    learning curves; else none."""
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return named
-    return [] if isinstance(config, dict) and isinstance(config.get("command"), str) \
-        else named
+        return []
+    if not (isinstance(config, dict) and isinstance(config.get("command"), str)):
+        return []
+    return sorted(f.name for f in folder.iterdir() if f.is_file() and (
+        re.fullmatch(_FIXED_NAMES, f.name) or f.name == CURVES_FIGURE))
 
 
 def close_figure(figure: Any) -> None:
