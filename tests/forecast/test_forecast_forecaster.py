@@ -577,10 +577,17 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     # numbering: the whole history, with a note (it was refused as a gap in dates).
     pd.testing.assert_frame_equal(steps.predict(data=numbered[44:]), on, check_like=True,
                                   check_exact=False)
-    assert steps.predict(data=numbered.set_axis(range(1, 53))[40:]).attrs["notes"] == []
-    gap = steps.predict(data=numbered[50:]).attrs["notes"]
-    assert any("numbered past the fitted steps, so they are taken as the whole history"
-               in n for n in gap)
+    for otherwise in (numbered.set_axis(range(1, 53))[40:], numbered[50:]):
+        assert any("numbered otherwise than the fitted ones, so the new data are taken as "
+                   "the whole history of every series" in n
+                   for n in steps.predict(data=otherwise).attrs["notes"])
+    # A run of zeros shifted by a step agrees with itself: not taken for the same numbering,
+    # and the file's other series then are not joined either.
+    sparse = numbered.assign(b=[5.0 if k % 13 == 0 else 0.0 for k in range(52)])
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(sparse[:48])
+    shifted = sparse.set_axis(range(1, 53))[30:]
+    assert fitted.predict(data=shifted).equals(fitted.predict(data=shifted.reset_index(
+        drop=True)).assign(date=lambda t: t["date"] + 31))
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

@@ -914,9 +914,11 @@ class Forecaster:
         they add to it: they start right after its end, or the values both hold agree (a
         history revised or rebased throughout is the new data's alone); a gap after the
         fitted data's end is refused, as the models would read a history with a hole in it.
-        Numbered steps are joined as dated ones are, but for a gap: seqlab numbers a file
-        without a step column from 0, so steps past the fitted ones may be another numbering
-        (from 1, say): such data are the whole history, with a note."""
+        Numbered steps are joined only where they continue the fitted steps or agree with
+        every fitted value they overlap (not all one value): seqlab numbers a file without a
+        step column from 0, so steps past the fitted ones or disagreeing may be another
+        numbering (from 1, say), and then the file's new data are the whole history of
+        every series, with a note."""
         dated = isinstance(sd.values.index, pd.DatetimeIndex)
         if dated != isinstance(self.data_.values.index, pd.DatetimeIndex):
             raise ValidationError(
@@ -943,18 +945,25 @@ class Forecaster:
                     f"from {label(follows)} on (or the whole history), so that the history "
                     "the models read has no hole.")
             both = new.index.intersection(old.index)
-            if len(both) and not np.isclose(new[both], old[both], rtol=1e-6,
-                                            atol=0).mean() >= 0.5:
+            agree = np.isclose(new[both], old[both], rtol=1e-6, atol=0)
+            if not dated and len(both) and not (agree.all() and new[both].nunique() > 1):
+                # steps numbered otherwise match only by chance (a run of zeros shifted)
+                whole.append(f"{name!r} (its steps {new.index[0]} to {both[-1]} disagree "
+                             f"with the fitted ones)")
+                continue
+            if len(both) and not agree.mean() >= 0.5:
                 continue  # revised throughout: the new history alone
             joined[name] = pd.concat([old[old.index < new.index[0]], new])
             extended.append(name)
+        if whole and not dated:  # a file's numbering is the file's: all taken whole
+            joined, extended = {name: sd.series(name) for name in self.series_names_}, []
         if whole:
             sd = replace(sd, notes=[*sd.notes, f"{len(whole)} series ({', '.join(whole[:2])}"
-                                    f"{' ...' if len(whole) > 2 else ''}): the new data are "
-                                    "numbered past the fitted steps, so they are taken as the "
-                                    "whole history, not joined to the fitted one (number them "
-                                    "on from the step after the fitted data's last to join "
-                                    "them)"])
+                                    f"{' ...' if len(whole) > 2 else ''}): the new steps may be "
+                                    "numbered otherwise than the fitted ones, so the new data "
+                                    "are taken as the whole history of every series, not "
+                                    "joined to the fitted one (number them as the fitted "
+                                    "steps were to join them)"])
         if not extended:
             return sd
         if sd.covariates is not None and self.lstm_ is not None and self.lstm_.inputs:
