@@ -115,7 +115,8 @@ def test_a_totals_row_without_a_label_is_dropped_as_one(write_csv):
 ])
 def test_a_blank_date_beside_a_number_that_is_no_total_is_still_refused(write_csv, values,
                                                                           last):
-    text = "month,sales\n" + "".join(f"{d:%Y-%m},{v}\n" for d, v in zip(MONTHS, values))
+    text = "month,sales\n" + "".join(f"{d:%Y-%m},{v}\n"
+                                      for d, v in zip(MONTHS, values, strict=False))
     with pytest.raises(ValidationError, match=r"1 empty cell\(s\)"):
         read_csv(write_csv(text + last))
 

@@ -133,6 +133,10 @@ def fit_transform(y: np.ndarray, season_length: int, *, log: bool | None = None,
     if log is None:
         log = bool(np.all(y > 0))
     z = np.log(y) if log else y.copy()
+    # Below this, a step or a level is rounding: relative to the values, not absolute (a
+    # series of 1e-13s has real steps of 1e-14; a season taken from logs near 0.05 leaves
+    # steps of 1e-17 that are none).
+    rounding = 1e-12 * float(np.abs(z).max()) if len(z) else 0.0
     season: list[float] = []
     m = max(1, int(season_length))
     if deseasonalise is None:
@@ -142,8 +146,8 @@ def fit_transform(y: np.ndarray, season_length: int, *, log: bool | None = None,
         z = z - np.asarray(season)[np.arange(len(z)) % m]
     diffs = np.abs(np.diff(z))
     scale = float(diffs.mean()) if len(diffs) else 0.0
-    if not math.isfinite(scale) or scale <= 1e-12:  # flat: its size, unless rounding alone
+    if not math.isfinite(scale) or scale <= rounding:  # flat: its size, unless rounding
         level = float(np.abs(z).mean())
-        scale = level if level > 1e-12 else 1.0
+        scale = level if level > rounding else 1.0
     return SeriesTransform(log=log, season_length=m, season=season, scale=scale,
                            length=len(y))
