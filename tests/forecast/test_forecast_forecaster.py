@@ -588,6 +588,20 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     shifted = sparse.set_axis(range(1, 53))[30:]
     assert fitted.predict(data=shifted).equals(fitted.predict(data=shifted.reset_index(
         drop=True)).assign(date=lambda t: t["date"] + 31))
+    # Numbered as fitted, they join: the last fitted step sent again, a constant series
+    # beside, one value revised (a review found each taken whole by a stricter first rule).
+    whole = fitted.predict(data=sparse)
+    for again in (sparse[47:],
+                  sparse[44:].assign(a=lambda f: f["a"].where(f.index != 45, f["a"] + 0.5))):
+        assert not any("numbered otherwise" in n
+                       for n in fitted.predict(data=again).attrs["notes"])
+    pd.testing.assert_frame_equal(fitted.predict(data=sparse[47:]), whole, check_like=True,
+                                  check_exact=False)
+    flat = numbered.assign(k=7.0)
+    with_flat = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(flat[:48])
+    pd.testing.assert_frame_equal(with_flat.predict(data=flat[44:]),
+                                  with_flat.predict(data=flat), check_like=True,
+                                  check_exact=False)
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

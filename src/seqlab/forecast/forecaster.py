@@ -908,17 +908,35 @@ class Forecaster:
                           "model to forecast them.", UserWarning, stacklevel=3)
         return self._joined(sd)
 
+    def _numbered_alike(self, sd: SeriesData) -> bool:
+        """Whether new numbered data number their steps as the fitted data did: over every
+        series, their values agree with the fitted ones at the same steps for at least half
+        the steps both hold, and more often than one step earlier or later (a run of zeros,
+        or a constant series, agrees whichever way it is shifted); true where nothing
+        overlaps."""
+        hits = {-1: [0, 0], 0: [0, 0], 1: [0, 0]}
+        for name in self.series_names_:
+            new, old = sd.series(name), self.data_.series(name)
+            for shift, (agree, count) in hits.items():
+                both = new.index.intersection(old.index + shift)
+                if len(both):
+                    same = np.isclose(new[both].to_numpy(), old[both - shift].to_numpy(),
+                                      rtol=1e-6, atol=0)
+                    hits[shift] = [agree + int(same.sum()), count + len(both)]
+        rate = {shift: agree / count if count else 0.0 for shift, (agree, count) in hits.items()}
+        return not hits[0][1] or (rate[0] >= 0.5 and rate[0] > max(rate[-1], rate[1]))
+
     def _joined(self, sd: SeriesData) -> SeriesData:
         """New data that start after the fitted data do (the latest observations alone)
         joined to the fitted history before them, with a note. Dated data are joined where
         they add to it: they start right after its end, or the values both hold agree (a
         history revised or rebased throughout is the new data's alone); a gap after the
         fitted data's end is refused, as the models would read a history with a hole in it.
-        Numbered steps are joined only where they continue the fitted steps or agree with
-        every fitted value they overlap (not all one value): seqlab numbers a file without a
-        step column from 0, so steps past the fitted ones or disagreeing may be another
-        numbering (from 1, say), and then the file's new data are the whole history of
-        every series, with a note."""
+        Numbered steps are joined as dated ones are where the file numbers them as the
+        fitted data did (`_numbered_alike`): seqlab numbers a file without a step column
+        from 0, so steps past the fitted ones, or steps whose values fit the fitted ones no
+        better than one step off, may be another numbering (from 1, say); then the file's
+        new data are the whole history of every series, with a note."""
         dated = isinstance(sd.values.index, pd.DatetimeIndex)
         if dated != isinstance(self.data_.values.index, pd.DatetimeIndex):
             raise ValidationError(
@@ -928,6 +946,7 @@ class Forecaster:
         joined: dict[str, pd.Series] = {}
         extended: list[str] = []
         whole: list[str] = []
+        aligned = dated or self._numbered_alike(sd)
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
             joined[name] = new
@@ -945,25 +964,23 @@ class Forecaster:
                     f"from {label(follows)} on (or the whole history), so that the history "
                     "the models read has no hole.")
             both = new.index.intersection(old.index)
-            agree = np.isclose(new[both], old[both], rtol=1e-6, atol=0)
-            if not dated and len(both) and not (agree.all() and new[both].nunique() > 1):
-                # steps numbered otherwise match only by chance (a run of zeros shifted)
-                whole.append(f"{name!r} (its steps {new.index[0]} to {both[-1]} disagree "
-                             f"with the fitted ones)")
+            if not aligned and len(both):
+                whole.append(f"{name!r} (its steps {new.index[0]} to {both[-1]} do not line "
+                             f"up with the fitted values)")
                 continue
-            if len(both) and not agree.mean() >= 0.5:
+            if len(both) and not np.isclose(new[both], old[both], rtol=1e-6,
+                                            atol=0).mean() >= 0.5:
                 continue  # revised throughout: the new history alone
             joined[name] = pd.concat([old[old.index < new.index[0]], new])
             extended.append(name)
-        if whole and not dated:  # a file's numbering is the file's: all taken whole
+        if whole and not dated:  # a file's numbering is the file's: every series whole
             joined, extended = {name: sd.series(name) for name in self.series_names_}, []
         if whole:
             sd = replace(sd, notes=[*sd.notes, f"{len(whole)} series ({', '.join(whole[:2])}"
                                     f"{' ...' if len(whole) > 2 else ''}): the new steps may be "
                                     "numbered otherwise than the fitted ones, so the new data "
                                     "are taken as the whole history of every series, not "
-                                    "joined to the fitted one (number them as the fitted "
-                                    "steps were to join them)"])
+                                    "joined to the fitted one"])
         if not extended:
             return sd
         if sd.covariates is not None and self.lstm_ is not None and self.lstm_.inputs:
