@@ -43,6 +43,9 @@ CSV_CASES = {
     # ... and a value column mostly blank names its first gap, not 'no column of numbers'.
     "mostly-blank-values": (b"date,sales,note\n2020-01,1,x\n2020-02,,\n2020-03,,y\n"
                             b"2020-04,4,\n2020-05,,\n", None, r"line 3, column 'sales' is empty"),
+    # A lone value column mostly blank, its values alike, is the series, not a flag.
+    "lone-sparse-values": (b"date,sales\n2020-01,5\n2020-02,\n2020-03,\n", None,
+                           r"line 3, column 'sales' is empty"),
     # A sparse value column beside a step column: which to read is asked, not guessed.
     "sparse-values-beside-steps": (b"step,sales\n1,5\n2,\n3,\n4,7\n5,\n", None,
                                    r"has 2 columns of numbers \['step', 'sales'\]"),

@@ -125,8 +125,9 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     columns = columns if columns is not None else expected
     header, rows = _csv_records(path)
     if columns is None:
-        numeric = [c for j, c in enumerate(header)
-                   if _of_numbers([r[j] for _, r in rows])]
+        kinds = {c: _of_numbers([r[j] for _, r in rows]) for j, c in enumerate(header)}
+        numeric = [c for c, kind in kinds.items() if kind == "numbers"] or \
+            [c for c, kind in kinds.items() if kind == "flag"]  # a lone one is the series
         if not numeric:
             raise ValidationError(
                 f"{path} has no column of numbers (its columns are {header}, and line "
@@ -145,14 +146,17 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
 
 
-def _of_numbers(cells: list[str]) -> bool:
-    """Whether a column is one of numbers, to read without --column: most of its filled
+def _of_numbers(cells: list[str]) -> str | None:
+    """What a column is, to read without --column: "numbers" where most of its filled
     cells are numbers (a gap or a typo in any row, the first included, leaves it so, and
-    reading it then names that cell), unless it is a flag: mostly blank, its marks one
-    value or 0 and 1 (a promotion marked now and then)."""
+    reading it then names that cell), "flag" where such a column is mostly blank and marked
+    with one value or 0 and 1 (a promotion now and then: left out beside a column of
+    numbers), None otherwise."""
     filled = [c.strip() for c in cells if c.strip()]
+    if not filled or 2 * sum(_is_number(c) for c in filled) < len(filled):
+        return None
     flag = 2 * len(filled) < len(cells) and (len(set(filled)) == 1 or set(filled) <= {"0", "1"})
-    return bool(filled) and not flag and 2 * sum(_is_number(c) for c in filled) >= len(filled)
+    return "flag" if flag else "numbers"
 
 
 def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
