@@ -298,3 +298,26 @@ def test_a_folder_without_a_readable_record_has_its_seqlab_records_replaced(tmp_
     capsys.readouterr()
     assert not list(folder.glob("history-*.json")) and (folder / "history.json").is_file()
     assert not (folder / "report.html").exists()
+
+
+def test_a_config_naming_another_command_is_the_users_and_an_old_runs_figures_go(
+        tmp_path, capsys):
+    # {"command": "make"} was taken for seqlab's, and the user's history-2.csv beside it
+    # was removed; an old run's learning_curves_seed2.png stayed when its record was lost.
+    from seqlab.cli.app import run_cli
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "config.json").write_text('{"command": "make", "jobs": 4}')
+    (mine / "history-2.csv").write_text("mine")
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(mine)]) == 2
+    assert "holds config.json, history-2.csv" in capsys.readouterr().err
+    assert (mine / "history-2.csv").read_text() == "mine"
+    old = tmp_path / "old"
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--repeats", "3", "--out",
+                    str(old)]) == 0
+    (old / ".seqlab-files.json").unlink()
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(old)]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in old.glob("learning_curves*.png")) == [
+        "learning_curves.png", "learning_curves_seed0.png"]

@@ -44,6 +44,8 @@ _FIXED_NAMES = (r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
                 r"|report\.html")
 RECORD_NAMES = re.compile(_FIXED_NAMES + r"|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
+RUN_COMMANDS = ("run", "repeat", "tune")
+"""The commands that write run folders, as their config.json names them."""
 
 
 def begin_run(folder: str | Path, *, fresh: bool = False) -> None:
@@ -164,16 +166,16 @@ def _foreign_records(folder: Path) -> list[str]:
 def _seqlab_files(folder: Path) -> list[str]:
     """In a folder without a readable record (written before the record existed, or
     damaged since), the records a seqlab run left: if its config.json is seqlab's (an
-    object naming the command that wrote it), the files of its records' names and its
-    learning curves; else none."""
+    object naming the command that wrote it, one of `RUN_COMMANDS`), the files of its
+    records' names and its learning curves (the recipes' own among them); else none."""
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    if not (isinstance(config, dict) and isinstance(config.get("command"), str)):
+    if not (isinstance(config, dict) and config.get("command") in RUN_COMMANDS):
         return []
     return sorted(f.name for f in folder.iterdir() if f.is_file() and (
-        re.fullmatch(_FIXED_NAMES, f.name) or f.name == CURVES_FIGURE))
+        re.fullmatch(_FIXED_NAMES + r"|learning_curves.*\.png", f.name, re.IGNORECASE)))
 
 
 def close_figure(figure: Any) -> None:
