@@ -332,12 +332,13 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
 
     @cache
     def is_total(row: int) -> bool:
-        """A spreadsheet's totals row left without a label: every cell but the date's a
-        number, each the sum of its column over the rows above (to 0.5%) and at least
-        `TOTAL_OVER_MAX` times its largest value (a sum of many; a last value that merely
-        equals the sum above, a spike after zeros or a doubling, stays data)."""
-        cells = frame.iloc[row].drop(date)
-        if row < 3 or cells.isna().any() or not all(_number(str(c)) for c in cells):
+        """A spreadsheet's totals row left without a label: its filled cells (a column not
+        summed, a price or an id, may be left blank) numbers, each the sum of its column
+        over the rows above (to 0.5%) and at least `TOTAL_OVER_MAX` times its largest value
+        (a sum of many; a last value that merely equals the sum above, a spike after zeros
+        or a doubling, stays data)."""
+        cells = frame.iloc[row].drop(date).dropna()
+        if row < 3 or cells.empty or not all(_number(str(c)) for c in cells):
             return False
         values = pd.to_numeric(cells.astype(str).str.strip())
         above = frame.iloc[:row][cells.index].apply(
