@@ -128,7 +128,9 @@ def _finite(v: Any) -> bool:
 
 def fit_transform(y: np.ndarray, season_length: int, *, log: bool | None = None,
                   deseasonalise: bool | None = None) -> SeriesTransform:
-    """Choose and fit the transform of one series (no missing values)."""
+    """Choose and fit the transform of one series (no missing values). Its step is the
+    mean absolute change; a series whose changes are below 1e-12 of its largest value (a
+    flat one, or one of -1e12 moving by 0.5) takes its mean size instead, or 1."""
     y = np.asarray(y, dtype=float)
     if log is None:
         log = bool(np.all(y > 0))
