@@ -585,9 +585,10 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     # and the file's other series then are not joined either.
     sparse = numbered.assign(b=[5.0 if k % 13 == 0 else 0.0 for k in range(52)])
     fitted = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(sparse[:48])
-    shifted = sparse.set_axis(range(1, 53))[30:]
-    assert fitted.predict(data=shifted).equals(fitted.predict(data=shifted.reset_index(
-        drop=True)).assign(date=lambda t: t["date"] + 31))
+    for off in (1, 2, 3):  # runs of zeros agree a step off, and two and three steps off
+        shifted = sparse.set_axis(range(off, 52 + off))[30:]
+        assert fitted.predict(data=shifted).equals(fitted.predict(data=shifted.reset_index(
+            drop=True)).assign(date=lambda t, o=off: t["date"] + 30 + o))
     # Numbered as fitted, they join: the last fitted step sent again, a constant series
     # beside, one value revised (a review found each taken whole by a stricter first rule).
     whole = fitted.predict(data=sparse)
@@ -640,3 +641,16 @@ def test_a_horizon_past_the_last_date_pandas_holds_is_refused_before_fitting():
         Forecaster(horizon=5000, methods=["naive", "ets"], workers=1).fit(series)
     steps = pd.Series(np.arange(48.0))
     assert len(Forecaster(horizon=3, methods=["naive"]).fit(steps).predict(horizon=5000)) == 5000
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_mostly_zero_series_numbered_a_few_steps_off_is_not_joined(seed):
+    # Its zeros agree at most shifts: numbered 2 or 3 steps off, it passed a comparison
+    # with one step either way and was joined, with duplicated steps and no note.
+    rng = np.random.default_rng(seed)
+    z = pd.DataFrame({"z": np.where(rng.random(60) < 0.15, rng.integers(1, 9, 60), 0.0)})
+    fitted = Forecaster(3, methods=["naive"], workers=1).fit(z[:48])
+    for off in (1, 2, 3):
+        for start in (20, 40):
+            notes = fitted.predict(data=z.set_axis(range(off, 60 + off))[start:]).attrs["notes"]
+            assert not any("joined to the fitted history" in n for n in notes), (off, start)

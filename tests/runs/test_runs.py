@@ -321,3 +321,24 @@ def test_a_config_naming_another_command_is_the_users_and_an_old_runs_figures_go
     capsys.readouterr()
     assert sorted(p.name for p in old.glob("learning_curves*.png")) == [
         "learning_curves.png", "learning_curves_seed0.png"]
+
+
+def test_a_legacy_run_folder_keeps_files_seqlab_never_names_so(tmp_path, capsys):
+    # History.csv and learning_curves_for_paper.png of the user's were taken for the old
+    # run's records and removed, where seqlab writes lower-case names of its own pattern.
+    from seqlab.cli.app import run_cli
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"command": "run"}')
+    (folder / "learning_curves_for_paper.png").write_text("mine")
+    (folder / "learning_curves_seed3.png").write_text("the old run's")
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(folder)]) == 0
+    assert (folder / "learning_curves_for_paper.png").read_text() == "mine"
+    assert not (folder / "learning_curves_seed3.png").exists()
+    (folder / ".seqlab-files.json").unlink()
+    (folder / "History.csv").write_text("mine")
+    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(folder)]) == 2
+    assert "holds History.csv" in capsys.readouterr().err
+    assert (folder / "History.csv").read_text() == "mine"
+

@@ -69,6 +69,9 @@ development panel, weighting them in made the panel worse: OWA 0.671 against 0.6
 LABELS = ("ensemble", "combo")
 """Method labels beside the single models: a validation-weighted mean of several models,
 and the plain mean of the statistical models that fit a series too short to validate."""
+NUMBERING_SHIFTS = 5
+"""How many steps either way new numbered data are compared at, to tell their numbering
+from another (`Forecaster._numbered_alike`)."""
 PARALLEL_FROM = 8
 """Series from which the per-series work goes to a process pool (workers permitting)."""
 SCALE_FROM = 1000
@@ -911,10 +914,10 @@ class Forecaster:
     def _numbered_alike(self, sd: SeriesData) -> bool:
         """Whether new numbered data number their steps as the fitted data did: over every
         series, their values agree with the fitted ones at the same steps for at least half
-        the steps both hold, and more often than one step earlier or later (a run of zeros,
-        or a constant series, agrees whichever way it is shifted); true where nothing
-        overlaps."""
-        hits = {-1: [0, 0], 0: [0, 0], 1: [0, 0]}
+        the steps both hold, and more often than up to `NUMBERING_SHIFTS` steps earlier or
+        later (a run of zeros, or a constant series, agrees whichever way it is shifted);
+        true where nothing overlaps."""
+        hits = {shift: [0, 0] for shift in range(-NUMBERING_SHIFTS, NUMBERING_SHIFTS + 1)}
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
             for shift, (agree, count) in hits.items():
@@ -924,7 +927,8 @@ class Forecaster:
                                       rtol=1e-6, atol=0)
                     hits[shift] = [agree + int(same.sum()), count + len(both)]
         rate = {shift: agree / count if count else 0.0 for shift, (agree, count) in hits.items()}
-        return not hits[0][1] or (rate[0] >= 0.5 and rate[0] > max(rate[-1], rate[1]))
+        return not hits[0][1] or (rate[0] >= 0.5 and all(
+            rate[0] > r for shift, r in rate.items() if shift))
 
     def _joined(self, sd: SeriesData) -> SeriesData:
         """New data that start after the fitted data do (the latest observations alone)

@@ -174,8 +174,8 @@ def _seqlab_files(folder: Path) -> list[str]:
         return []
     if not (isinstance(config, dict) and config.get("command") in RUN_COMMANDS):
         return []
-    return sorted(f.name for f in folder.iterdir() if f.is_file() and (
-        re.fullmatch(_FIXED_NAMES + r"|learning_curves.*\.png", f.name, re.IGNORECASE)))
+    return sorted(f.name for f in folder.iterdir() if f.is_file() and re.fullmatch(
+        _FIXED_NAMES + r"|learning_curves(_runs)?(_seed\d+)?\.png", f.name))  # as written
 
 
 def close_figure(figure: Any) -> None:
