@@ -40,8 +40,8 @@ __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGUR
 CURVES_FIGURE = "learning_curves.png"
 FILES_RECORD = ".seqlab-files.json"
 """The files a run wrote in its directory, for the next run there to remove."""
-_FIXED_NAMES = (r"(config|metrics|diagnosis)\.json|history(-\d+)?\.(json|csv)"
-                r"|report\.html")
+_HISTORY_NAMES = r"history(-\d+)?\.(json|csv)"
+_FIXED_NAMES = r"(config|metrics|diagnosis)\.json|" + _HISTORY_NAMES + r"|report\.html"
 RECORD_NAMES = re.compile(_FIXED_NAMES + r"|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
 RUN_COMMANDS = ("run", "repeat", "tune")
@@ -214,7 +214,7 @@ class RunDir:
         self.histories.extend(histories)
         record = _read_record(self.path)
         for name in {*record["files"], *record["earlier"]}:  # a run's, never the user's
-            if re.fullmatch(r"history(-\d+)?\.(json|csv)", name):
+            if re.fullmatch(_HISTORY_NAMES, name):
                 (self.path / name).unlink(missing_ok=True)
         many = len(self.histories) > 1
         written = []
@@ -240,13 +240,8 @@ class RunDir:
     def finish(self) -> list[Any]:
         """Draw the learning curves and write diagnosis.json for histories with val_loss,
         and end the run (`end_run`); returns the diagnoses."""
-        diagnoses = []
-        for history in self.histories:
-            if diagnosable(history):
-                try:
-                    diagnoses.append(diagnose(history))
-                except ValidationError:
-                    pass  # a diverged run (NaN losses): its curves are kept, undiagnosed
+        numbered, _ = _diagnosed(self.histories)  # a diverged run's curves stay, undiagnosed
+        diagnoses = [d for _, d in numbered]
         if diagnoses:
             self._write_json("diagnosis.json", {"runs": [d.to_dict() for d in diagnoses]})
         if self.histories and any("loss" in h.keys() for h in self.histories):
@@ -301,14 +296,20 @@ class RunRecord:
     def diagnoses(self) -> tuple[list[tuple[int, Any]], list[str]]:
         """The diagnosis of each history that has one, numbered as the histories are (from
         1), and why a diagnosable one has none (a diverged run: NaN losses)."""
-        numbered, problems = [], []
-        for i, history in enumerate(self.histories, start=1):
-            if diagnosable(history):
-                try:
-                    numbered.append((i, diagnose(history)))
-                except ValidationError as error:
-                    problems.append(f"run {i} is not diagnosed: {error}")
-        return numbered, problems
+        return _diagnosed(self.histories)
+
+
+def _diagnosed(histories: Sequence[History]) -> tuple[list[tuple[int, Any]], list[str]]:
+    """Each diagnosable history's diagnosis, numbered from 1 as the histories are, and why
+    one has none though it has the curves (a diverged run: NaN losses)."""
+    numbered, problems = [], []
+    for i, history in enumerate(histories, start=1):
+        if diagnosable(history):
+            try:
+                numbered.append((i, diagnose(history)))
+            except ValidationError as error:
+                problems.append(f"run {i} is not diagnosed: {error}")
+    return numbered, problems
 
 
 def _numeric_curves(history: History, file: Path) -> History:
