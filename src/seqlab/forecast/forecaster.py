@@ -939,7 +939,7 @@ class Forecaster:
         Numbered steps are joined as dated ones are where the file numbers them as the
         fitted data did (`_numbered_alike`): seqlab numbers a file without a step column
         from 0, so steps past the fitted ones, or steps whose values fit the fitted ones no
-        better than one step off, may be another numbering (from 1, say); then the file's
+        better than a few steps off, may be another numbering (from 1, say); then the file's
         new data are the whole history of every series, with a note."""
         dated = isinstance(sd.values.index, pd.DatetimeIndex)
         if dated != isinstance(self.data_.values.index, pd.DatetimeIndex):
