@@ -165,3 +165,64 @@ def test_the_lstm_trains_on_at_most_total_windows_or_one_a_series(count, each):
     assert {len(v) for v in origins.values()} == {min(each, MAX_WINDOWS)}
     assert sum(len(v) for v in origins.values()) <= max(TOTAL_WINDOWS, count)
     assert all(v[-1] == 119 - 12 for v in origins.values())  # the most recent windows
+
+
+def _hybrid_windows(count, length=60, seed=0, salt=0, noise=0.3):
+    """`_training_windows` of `count` random walks, with the plain windows beside them."""
+    from seqlab.forecast.core import windows
+    from seqlab.forecast.lstm import LSTMHybrid
+
+    hybrid = LSTMHybrid(horizon=6, window=8, season_length=1, seed=seed, noise=noise)
+    rng = np.random.default_rng(99)
+    u = {f"s{k}": np.cumsum(rng.normal(size=length)) for k in range(count)}
+    train = hybrid._train_origins(u, {k: length - 1 for k in u})
+    x, y, own = hybrid._training_windows(u, [None] * count, train, salt=salt)
+    plain = windows(list(u.values()), [None] * count, 8, 6, list(train.values()))
+    return x, y, own, plain, hybrid.copies({k: length - 1 for k in u})
+
+
+def test_a_small_file_trains_on_noisy_copies_of_its_series_after_its_own_windows():
+    """Each copy is the series plus Gaussian noise of the hybrid's `noise` in the model's
+    units: a window's difference from the series' own is that noise less the noise at its
+    last point (its level), so of variance 2 * noise**2."""
+    from seqlab.forecast.lstm import NOISY_COPIES
+
+    for noise in (0.3, 1.0):
+        x, y, own, (px, py), _ = _hybrid_windows(2, noise=noise)
+        assert own == len(px) and len(x) == (NOISY_COPIES + 1) * own
+        np.testing.assert_array_equal(x[:own], px)
+        np.testing.assert_array_equal(y[:own], py)
+        copies_x = x[own:].reshape(NOISY_COPIES, own, *px.shape[1:])
+        noise_seen = (copies_x - px[None])[..., :-1, 0]
+        assert np.all(copies_x[..., -1, 0] == 0)  # still normalised by their own last level
+        assert abs(noise_seen.std() / (np.sqrt(2) * noise) - 1) < 0.05
+        assert abs(noise_seen.mean()) < 0.05 * noise
+        assert not np.allclose(copies_x[0], copies_x[1])  # each copy has its own noise
+
+
+def test_a_hybrid_without_noise_trains_on_its_series_alone():
+    x, y, own, (px, py), _ = _hybrid_windows(2, noise=0.0)
+    np.testing.assert_array_equal(x, px)
+    np.testing.assert_array_equal(y, py)
+
+
+def test_noisy_copies_follow_the_seed_and_differ_between_validation_and_final():
+    x0 = _hybrid_windows(1, seed=0)[0]
+    np.testing.assert_array_equal(x0, _hybrid_windows(1, seed=0)[0])
+    assert not np.array_equal(x0, _hybrid_windows(1, seed=1)[0])
+    assert not np.array_equal(x0, _hybrid_windows(1, seed=0, salt=1)[0])
+
+
+@pytest.mark.parametrize("count, room, copies", [
+    (1, 10, 10), (50, 4, 4), (100, 1, 1), (200, 0, 1), (400, 0, 1)])
+def test_noisy_copies_fit_under_total_windows_and_are_at_least_one(count, room, copies):
+    """As many copies as the series' own windows leave room for under TOTAL_WINDOWS (here
+    47 windows a series, fewer from 256 series); one where none fit (the forecaster trains
+    the noisy hybrid there only where its methods name it)."""
+    from seqlab.forecast.lstm import TOTAL_WINDOWS
+
+    x, _, own, (px, _), fit = _hybrid_windows(count)
+    assert fit == room
+    assert own == min(47, TOTAL_WINDOWS // count) * count
+    assert len(x) == (copies + 1) * own
+    np.testing.assert_array_equal(x[:own], px)

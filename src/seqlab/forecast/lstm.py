@@ -12,6 +12,7 @@ for the epochs validation found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -19,7 +20,8 @@ import torch
 from seqlab.forecast.core import CoreSettings, predict_paths, train_ensemble, windows
 from seqlab.forecast.transforms import SeriesTransform, fit_transform
 
-__all__ = ["LSTMHybrid", "lstm_window", "TOTAL_WINDOWS", "WINDOW_FACTOR", "MIN_WINDOW"]
+__all__ = ["LSTMHybrid", "lstm_window", "TOTAL_WINDOWS", "WINDOW_FACTOR", "MIN_WINDOW",
+           "NOISY_COPIES", "NOISE_SCALE"]
 
 TOTAL_WINDOWS = 12_000
 """Training windows over the whole panel (the most recent of each series): bounds the time
@@ -29,6 +31,19 @@ MAX_WINDOWS = 400
 """Training windows per series at most (the most recent): bounds the time on long series."""
 SELECTION_MEMBERS = 2
 """Members trained for validation (the final ensemble has `members`)."""
+
+NOISY_COPIES = 10
+"""How many noisy copies of each series a hybrid with `noise` trains on besides the series,
+as many as fit under `TOTAL_WINDOWS` (`LSTMHybrid.copies`). A copy is the series plus
+Gaussian noise in the model's space, for training only: validation and forecasts read the
+series as they are. A short series gives a small net few windows, and it learns their
+noise; the copies show it the same dynamics under other noise (noise injection, a
+regulariser). The forecaster trains such a hybrid beside the plain one, as a second
+candidate (`lstm_noisy`), where the file leaves room for a copy."""
+
+NOISE_SCALE = 0.3
+"""The noise of the copies (`NOISY_COPIES`) in the model's units, where the series' mean
+absolute step is 1 (`seqlab.forecast.transforms`)."""
 
 
 WINDOW_FACTOR = 2
@@ -85,7 +100,8 @@ def lstm_needs(window: int, horizon: int, plan_span: int) -> int:
 class LSTMHybrid:
     """The global model's settings and, once fitted, its members and transforms.
 
-    ``sequential=True`` trains the members one after another instead of as one batched
+    ``noise > 0`` trains on noisy copies of the series besides the series (`NOISY_COPIES`,
+    here of that noise). ``sequential=True`` trains the members one after another instead of as one batched
     model where that is faster (for comparison; not stored in bundles).
     """
 
@@ -99,6 +115,7 @@ class LSTMHybrid:
     patience: int = 10
     min_epochs: int = 10
     seed: int = 0
+    noise: float = 0.0
     inputs: int = 0
     input_stats: list[list[float]] = field(default_factory=list)
     transforms: dict[str, SeriesTransform] = field(default_factory=dict)
@@ -134,11 +151,40 @@ class LSTMHybrid:
     def _space(self, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {k: self.transforms[k].forward(v) for k, v in series.items()}
 
-    def _train_origins(self, u: dict[str, np.ndarray], cutoffs: dict[str, int]
+    def _train_origins(self, u: dict[str, Any], cutoffs: dict[str, int]
                        ) -> dict[str, np.ndarray]:
         cap = min(MAX_WINDOWS, max(1, TOTAL_WINDOWS // max(1, len(u))))
         return {k: np.arange(self.window - 1, cutoffs[k] - self.horizon + 1)[-cap:]
                 for k in u}
+
+    def copies(self, cutoffs: dict[str, int]) -> int:
+        """How many noisy copies of each series fit beside the series under `TOTAL_WINDOWS`,
+        at most `NOISY_COPIES`, when each series' windows end at its cutoff (its last index
+        used); 0 where none fit. A hybrid with `noise` trains on these, at least one."""
+        own = sum(len(v) for v in self._train_origins(cutoffs, cutoffs).values())
+        return self._room(own)
+
+    @staticmethod
+    def _room(own: int) -> int:
+        return max(0, min(NOISY_COPIES, TOTAL_WINDOWS // max(1, own) - 1))
+
+    def _training_windows(self, u: dict[str, np.ndarray], cov: list[np.ndarray | None],
+                          train: dict[str, np.ndarray], salt: int
+                          ) -> tuple[np.ndarray, np.ndarray, int]:
+        """The windows at the `train` origins of each series, then those of its noisy copies
+        (`copies`): x, y and the count of the series' own windows."""
+        names = list(u)
+        series = [u[k] for k in names]
+        origins = [train[k] for k in names]
+        own = sum(len(o) for o in origins)
+        copies = max(1, self._room(own)) if self.noise > 0 else 0
+        if copies > 0:
+            rng = np.random.default_rng([self.seed, salt])
+            noisy = [v + rng.normal(0.0, self.noise, len(v))
+                     for _ in range(copies) for v in series]
+            series, cov, origins = series + noisy, cov * (copies + 1), origins * (copies + 1)
+        x, y = windows(series, cov, self.window, self.horizon, origins)
+        return x, y, own
 
     def validate(self, series: dict[str, np.ndarray], origins: dict[str, np.ndarray],
                  horizon_of: dict[str, int], inputs: dict[str, np.ndarray] | None = None
@@ -153,8 +199,7 @@ class LSTMHybrid:
         train = self._train_origins(u, cutoffs)
         names = list(u)
         cov = self._scaled(inputs, names)
-        x, y = windows([u[k] for k in names], cov, self.window, self.horizon,
-                       [train[k] for k in names])
+        x, y, own = self._training_windows(u, cov, train, salt=0)
         xv, yv = windows([u[k] for k in names], cov, self.window, self.horizon,
                          [origins[k] for k in names])
         # Validation targets past a series' end (its last windows are shorter than the
@@ -169,7 +214,7 @@ class LSTMHybrid:
         # an epoch, so it gets proportionally more epochs.
         final = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
         final_windows = sum(len(v) for v in final.values())
-        self.epochs = max(1, round(float(np.median(epochs)) * final_windows / max(1, len(x))))
+        self.epochs = max(1, round(float(np.median(epochs)) * final_windows / max(1, own)))
         paths = np.median(predict_paths(models, xv, self.horizon), axis=0)
         out, row = {}, 0
         for name in names:
@@ -187,8 +232,7 @@ class LSTMHybrid:
         u = self._space(series)
         train = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
         names = list(u)
-        x, y = windows([u[k] for k in names], self._scaled(inputs, names), self.window,
-                       self.horizon, [train[k] for k in names])
+        x, y, _ = self._training_windows(u, self._scaled(inputs, names), train, salt=1)
         s = self.settings()
         seeds = [self.seed + k for k in range(self.members)]
         self.models = train_ensemble(s, seeds, x, y, None, self.epochs,
