@@ -39,12 +39,12 @@ def test_predict_is_long_form_with_future_dates_in_original_units(fitted):
 def test_every_candidate_is_scored_and_weighted_by_its_validation_error(fitted):
     summary = fitted.summary()
     scores = summary["validation"]["sales"]
-    assert {"lstm", "ets", "arima", "arima_log", "theta", "ces", "naive", "seasonal_naive",
-            "ensemble"} <= set(scores)
+    assert {"lstm", "lstm_noisy", "ets", "arima", "arima_log", "theta", "ces", "naive",
+            "seasonal_naive", "ensemble"} <= set(scores)
     assert summary["validation_windows"]["sales"] == 5
     assert summary["series_methods"]["sales"] == "ensemble"
     weights = summary["weights"]["sales"]
-    assert set(weights) == {"lstm", "ets", "arima", "arima_log", "theta",
+    assert set(weights) == {"lstm", "lstm_noisy", "ets", "arima", "arima_log", "theta",
                             "ces"}  # the naives only score
     assert sum(weights.values()) == pytest.approx(1.0, abs=1e-5)
     # inverse squared errors: a model that validates better weighs more
@@ -352,7 +352,9 @@ def _as_format_2(path):
     """Rewrite the bundle document at `path` as format 2 wrote it: one pool of errors and
     one set of half-widths for every series."""
     doc = json.loads(path.read_text())
-    assert doc["format_version"] == 3
+    assert doc["format_version"] == 4
+    assert all("lstm_noisy" not in w for w in doc["weights"].values())
+    del doc["noisy_lstm"]
     doc.update(format_version=2, errors=sum(doc["errors"].values(), []),
                unit_halfwidth=doc["unit_halfwidth"]["full"])
     del doc["interval_groups"]
@@ -360,7 +362,14 @@ def _as_format_2(path):
     return doc
 
 
-def test_a_bundle_of_format_2_loads_with_its_pooled_intervals(fitted, tmp_path):
+@pytest.fixture(scope="module")
+def fitted_plain():
+    """A fit of the methods formats 2 and 3 knew (no noisy LSTM)."""
+    return Forecaster(horizon=6, **FAST).fit(monthly(72))
+
+
+def test_a_bundle_of_format_2_loads_with_its_pooled_intervals(fitted_plain, tmp_path):
+    fitted = fitted_plain
     save(fitted, tmp_path / "model")
     path = _document(tmp_path / "model")
     assert json.loads(path.read_text())["interval_groups"] == {"sales": "full"}
@@ -375,6 +384,72 @@ def test_a_bundle_of_format_2_loads_with_its_pooled_intervals(fitted, tmp_path):
         path.write_text(json.dumps({**doc, **change}))
         with pytest.raises(BundleError, match=field):
             load(tmp_path / "model")
+
+
+def test_a_bundle_of_format_3_loads_without_a_noisy_lstm(fitted_plain, tmp_path):
+    save(fitted_plain, tmp_path / "model")
+    path = _document(tmp_path / "model")
+    doc = json.loads(path.read_text())
+    assert doc["noisy_lstm"] is None and doc["lstm"] is not None
+    del doc["noisy_lstm"]
+    path.write_text(json.dumps({**doc, "format_version": 3}))
+    old = load(tmp_path / "model")
+    assert old.noisy_lstm_ is None and old.lstm_ is not None
+    assert old.predict().equals(fitted_plain.predict())
+    # Format 3 had no noisy LSTM: a format-3 document naming one is not of format 3.
+    path.write_text(json.dumps({**doc, "format_version": 3, "noisy_lstm": None}))
+    with pytest.raises(BundleError, match="format_version"):
+        load(tmp_path / "model")
+
+
+def test_both_lstm_hybrids_round_trip_and_forecast_new_data(fitted, tmp_path):
+    """The default fit weighs the LSTM trained on the series and the one trained on noisy
+    copies too: both are saved (members/, noisy_members/) and forecast again from new data
+    as they did."""
+    assert "lstm" in fitted.weights_["sales"] and "lstm_noisy" in fitted.weights_["sales"]
+    assert fitted.noisy_lstm_.noise > 0 and fitted.lstm_.noise == 0
+    save(fitted, tmp_path / "model")
+    folders = {p.name for p in (tmp_path / "model").rglob("*") if p.is_dir()}
+    assert {"members", "noisy_members"} <= folders
+    loaded = load(tmp_path / "model")
+    assert len(loaded.noisy_lstm_.models) == len(fitted.noisy_lstm_.models) == FAST["members"]
+    pd.testing.assert_frame_equal(loaded.predict(), fitted.predict())
+    newer = monthly(80)
+    pd.testing.assert_frame_equal(loaded.predict(data=newer), fitted.predict(data=newer))
+    # The two hybrids forecast differently: each one's members are its own.
+    both = fitted._forecast_anew(fitted.data_, 6, None)["sales"]
+    fitted.weights_["sales"], saved = {"lstm": 1.0}, fitted.weights_["sales"]
+    try:
+        plain = fitted._forecast_anew(fitted.data_, 6, None)["sales"]
+        fitted.weights_["sales"] = {"lstm_noisy": 1.0}
+        noisy = fitted._forecast_anew(fitted.data_, 6, None)["sales"]
+    finally:
+        fitted.weights_["sales"] = saved
+    assert not np.allclose(plain, noisy) and not np.allclose(both, plain)
+    # A document whose weights name the noisy LSTM needs its settings and members.
+    path = _document(tmp_path / "model")
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps({**doc, "noisy_lstm": None}))
+    with pytest.raises(BundleError, match="noisy_lstm.*'lstm_noisy'"):
+        load(tmp_path / "model")
+
+
+def test_a_large_file_trains_no_noisy_lstm_unless_its_methods_name_it(monkeypatch):
+    """Where the series' own windows fill TOTAL_WINDOWS there is no room for noisy copies:
+    by default the noisy hybrid is left out (its epochs would be longer than the plain
+    one's); named in the methods it trains on one copy."""
+    import seqlab.forecast.lstm as lstm
+
+    monkeypatch.setattr(lstm, "TOTAL_WINDOWS", 30)
+    quick = {**FAST, "members": 1, "max_epochs": 3, "min_epochs": 1}
+    default = Forecaster(horizon=6, **{**quick, "methods": None}).fit(monthly(72))
+    assert default.lstm_ is not None and default.noisy_lstm_ is None
+    assert "lstm_noisy" not in default.summary()["validation"]["sales"]
+    named = Forecaster(horizon=6, **{**quick, "methods": ["lstm_noisy", "ets"]}).fit(
+        monthly(72))
+    assert named.lstm_ is None and named.noisy_lstm_ is not None
+    assert "lstm_noisy" in named.summary()["validation"]["sales"]
+    assert named.summary()["lstm"]["noise"] == named.noisy_lstm_.noise
 
 
 def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path):

@@ -60,6 +60,11 @@ CRAFTED = {
         lambda doc: [_set((*place, "value"), value)(doc) for place, value in (
             (("weights",), {"lstm": 1.0}), (("report", "weights"), {"lstm": 1.0}),
             (("methods",), "lstm"), (("report", "methods"), "lstm"))], r"'lstm'"),
+    "noisy-lstm-without-settings": (
+        lambda doc: [_set((*place, "value"), value)(doc) for place, value in (
+            (("weights",), {"lstm_noisy": 1.0}), (("report", "weights"), {"lstm_noisy": 1.0}),
+            (("methods",), "lstm_noisy"), (("report", "methods"), "lstm_noisy"))],
+        r"'noisy_lstm' must be the LSTM settings, since a series uses 'lstm_noisy'"),
     "weights-not-summing-to-one": (_set(("weights", "value"), {"theta": 0.5}), r"weights"),
     # The method column said one model while the forecasts were another's.
     "method-not-its-weights": (_set(("methods", "value"), "naive"),
@@ -176,6 +181,12 @@ LSTM_CRAFTED = {
                                r"on the log scale, a scale in \[1e-30, 1500\]"),
     "transform-scale-1e-300": (_first_transform(lambda t: t.update(scale=1e-300)),
                                r"on the log scale, a scale in \[1e-30, 1500\]"),
+    # The noisy hybrid's settings are checked as the plain one's, under their own name.
+    "noisy-lstm-season-length": (
+        lambda doc: doc.__setitem__("noisy_lstm", {**doc["lstm"], "season_length": 7}),
+        r"'noisy_lstm.season_length' must be the bundle's season length, 12"),
+    "noisy-lstm-without-members": (
+        lambda doc: doc.__setitem__("noisy_lstm", doc["lstm"]), r"noisy_members"),
 }
 
 

@@ -42,8 +42,9 @@ _ID = typer.Option("--id-column", help="Long files: the column naming each serie
 _VALUE = typer.Option("--value-column", help="Long files: the column of values.",
                       show_default="detected")
 _METHODS = typer.Option(help="Methods to choose among per series (repeat or comma-separate): "
-                        "lstm, naive, seasonal_naive, ets, arima, arima_log, theta, ces, "
-                        "croston, adida, median.",
+                        "lstm, lstm_noisy (the LSTM trained on noisy copies too), naive, "
+                        "seasonal_naive, ets, arima, arima_log, theta, ces, croston, adida, "
+                        "median.",
                         show_default="all")
 _WORKERS = typer.Option(help="Processes for the per-series work.",
                         show_default="the CPU count from 8 series on, else 1")

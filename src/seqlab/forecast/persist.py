@@ -4,12 +4,14 @@ A forecasting bundle is a bundle store (`seqlab.bundle.store`: versions swapped 
 atomically under the writer lock, stale staging removed); its live version holds::
 
     forecast.json      settings, the method chosen per series, the forecasts, the scaled
-                       validation errors and half-widths of each interval group (format 3;
-                       format 2 stored one group, and is still read), the fit report, the LSTM
-                       hybrid's settings and transforms, and the fitted data (to forecast
-                       from the bundle alone); checked field by field on load
+                       validation errors and half-widths of each interval group, the fit
+                       report, the LSTM hybrids' settings and transforms, and the fitted data
+                       (to forecast from the bundle alone); checked field by field on load.
+                       Format 4; formats 2 (one interval group) and 3 (no noisy LSTM) are
+                       still read
     members/0 ... k    the LSTM hybrid's ensemble members, one seqlab bundle each (spec
                        JSON + safetensors), when a series chose it
+    noisy_members/...  the same of the hybrid trained on noisy copies (`lstm_noisy`)
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ __all__ = ["save", "load", "check_target", "is_forecasting_bundle", "FORMAT",
            "FORMAT_VERSION"]
 
 FORMAT = "seqlab-forecaster"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DOCUMENT = "forecast.json"
 _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_column", "freq",
            "fill", "covariates", "season_length", "id_column", "value_column", "calendar", "units",
@@ -78,9 +80,14 @@ def _nullable(values: np.ndarray) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in np.asarray(values, float)]
 
 
+def _hybrid_document(lstm: LSTMHybrid | None) -> dict[str, Any] | None:
+    return None if lstm is None else {
+        **{k: getattr(lstm, k) for k in _LSTM},
+        "transforms": {k: t.to_dict() for k, t in lstm.transforms.items()}}
+
+
 def _document(f: Forecaster) -> dict[str, Any]:
     sd = f.data_
-    lstm = f.lstm_
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -101,9 +108,8 @@ def _document(f: Forecaster) -> dict[str, Any]:
         "errors": {g: [_nullable(row) for row in e] for g, e in f.errors_.items()},
         "unit_halfwidth": {g: [float(v) for v in u] for g, u in f.unit_halfwidth_.items()},
         "report": asdict(f.report_),
-        "lstm": None if lstm is None else {
-            **{k: getattr(lstm, k) for k in _LSTM},
-            "transforms": {k: t.to_dict() for k, t in lstm.transforms.items()}},
+        "lstm": _hybrid_document(f.lstm_),
+        "noisy_lstm": _hybrid_document(f.noisy_lstm_),
         "data": {"index": _dates(sd.values.index),
                  "values": {k: _nullable(sd.values[k].to_numpy(float))
                             for k in sd.values.columns if str(k) in f.series_names_}},
@@ -119,13 +125,17 @@ def save(forecaster: Forecaster, path: str | Path, *,
     forecaster.check_fitted()
     path = check_target(path)
     doc = _document(forecaster)
-    models = [] if forecaster.lstm_ is None else forecaster.lstm_.models
+    models = {folder: [] if hybrid is None else hybrid.models
+              for folder, hybrid in (("members", forecaster.lstm_),
+                                     ("noisy_members", forecaster.noisy_lstm_))}
 
     def write(folder: Path) -> None:
         write_json(folder / DOCUMENT, doc)
-        for k, model in enumerate(models):
-            bundles.save(model, folder / "members" / str(k),
-                         metadata={"role": "seqlab.forecast LSTM hybrid member", "member": k})
+        for name, members in models.items():
+            for k, model in enumerate(members):
+                bundles.save(model, folder / name / str(k),
+                             metadata={"role": "seqlab.forecast LSTM hybrid member",
+                                       "member": k})
         try:  # never a bundle that load refuses: the version is not swapped in
             _read_version(folder)
         except BundleError as error:
@@ -252,10 +262,10 @@ def _check_arima(where: Path, doc: Any, series: list[str]) -> dict[str, dict | N
             for k in series}
 
 
-def _check_lstm(where: Path, doc: Any, horizon: int, season_length: int, series: list[str]
-                ) -> LSTMHybrid:
+def _check_lstm(where: Path, doc: Any, horizon: int, season_length: int, series: list[str],
+                field: str = "lstm") -> LSTMHybrid:
     keys = {*_LSTM, "transforms"}
-    _check(where, isinstance(doc, dict) and set(doc) == keys, "lstm", doc,
+    _check(where, isinstance(doc, dict) and set(doc) == keys, field, doc,
            f"null or an object with exactly {sorted(keys)}")
     for key in _LSTM:
         low = 0 if key in ("min_epochs", "seed", "inputs") else 1
@@ -265,30 +275,58 @@ def _check_lstm(where: Path, doc: Any, horizon: int, season_length: int, series:
                 isinstance(stats, list) and len(stats) == 2 and all(
                     isinstance(v, list) and len(v) == doc["inputs"]
                     and all(_is_num(x) for x in v) for v in stats)
-                and all(x > 0 for x in stats[1])), "lstm.input_stats", stats,
+                and all(x > 0 for x in stats[1])), f"{field}.input_stats", stats,
                 "[means, positive stds], one each per input ([] without inputs)")
         elif key == "lr":
-            _check(where, _is_num(doc[key]) and doc[key] > 0, "lstm.lr", doc[key],
+            _check(where, _is_num(doc[key]) and doc[key] > 0, f"{field}.lr", doc[key],
                    "a positive number")
         else:
-            _check(where, _is_int(doc[key], low), f"lstm.{key}", doc[key], f"an int >= {low}")
-    _check(where, doc["horizon"] == horizon, "lstm.horizon", doc["horizon"], str(horizon))
-    _check(where, doc["season_length"] == season_length, "lstm.season_length",
+            _check(where, _is_int(doc[key], low), f"{field}.{key}", doc[key], f"an int >= {low}")
+    _check(where, doc["horizon"] == horizon, f"{field}.horizon", doc["horizon"], str(horizon))
+    _check(where, doc["season_length"] == season_length, f"{field}.season_length",
            doc["season_length"], f"the bundle's season length, {season_length}")
     transforms = doc["transforms"]
     _check(where, isinstance(transforms, dict) and transforms and set(transforms) <= set(series),
-           "lstm.transforms", transforms, "an object series -> transform")
+           f"{field}.transforms", transforms, "an object series -> transform")
     hybrid = LSTMHybrid(**{k: doc[k] for k in _LSTM})
-    hybrid.transforms = {k: SeriesTransform.from_dict(v, f"{where} lstm.transforms.{k}")
+    hybrid.transforms = {k: SeriesTransform.from_dict(v, f"{where} {field}.transforms.{k}")
                          for k, v in transforms.items()}
     for k, t in hybrid.transforms.items():
-        _check(where, t.season_length == season_length, f"lstm.transforms.{k}.season_length",
+        _check(where, t.season_length == season_length, f"{field}.transforms.{k}.season_length",
                t.season_length, f"the bundle's season length, {season_length}")
         _check(where, not t.log or (LOG_SCALE_FLOOR <= t.scale <= LOG_BOUND and all(
-            abs(v) <= LOG_BOUND for v in t.season)), f"lstm.transforms.{k}",
+            abs(v) <= LOG_BOUND for v in t.season)), f"{field}.transforms.{k}",
             {"scale": t.scale, "season": t.season[:3]},
             f"on the log scale, a scale in [{LOG_SCALE_FLOOR:g}, {LOG_BOUND:g}] and "
             f"seasonal indices of at most {LOG_BOUND:g} in size")
+    return hybrid
+
+
+def _load_hybrid(where: Path, folder: Path, doc: dict[str, Any], field: str, members: str,
+                 method: str, weights: dict[str, dict[str, float]], H: int,
+                 series: list[str]) -> LSTMHybrid | None:
+    """The LSTM hybrid of `doc[field]` with its members from the folder `members`, checked
+    against the series whose weights name `method`; None where the document has none."""
+    users = [k for k, w in weights.items() if method in w]
+    _check(where, doc[field] is not None or not users, field, None,
+           f"the LSTM settings, since a series uses {method!r}")
+    if doc[field] is None:
+        return None
+    hybrid = _check_lstm(where, doc[field], H, doc["season_length"], series, field)
+    folder = member_folder(folder, members, "LSTM members")
+    for k in range(hybrid.members):
+        member_dir = member_folder(folder, str(k), "LSTM member")
+        member = bundles.load(member_dir)
+        spec = member.model.spec
+        if (spec.input_size != 1 + hybrid.inputs or spec.output_size != H
+                or spec.timesteps != hybrid.window):
+            raise _fail(member_dir, "the member's model does not match "
+                        f"the LSTM settings (input {spec.input_size}, output "
+                        f"{spec.output_size}, window {spec.timesteps}).")
+        hybrid.models.append(member.model.eval())
+    missing = [k for k in users if k not in hybrid.transforms]
+    _check(where, not missing, f"{field}.transforms", missing,
+           f"a transform for every series forecast with {method!r}")
     return hybrid
 
 
@@ -300,7 +338,7 @@ def _read_version(folder: Path) -> Forecaster:
     keys = {"format", "format_version", "params", "freq", "season_length", "series",
             "future_covariates", "methods", "weights", "arima", "paths", "scales",
             "nonnegative", "interval_groups", "errors", "unit_halfwidth", "report", "lstm",
-            "data"}
+            "noisy_lstm", "data"}
     if isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("format_version") == 1:
         raise _fail(where, "this forecasting bundle was written by an earlier seqlab (format "
                     "1); fit it again with `seqlab forecast DATA --horizon H --out BUNDLE`.")
@@ -308,12 +346,16 @@ def _read_version(folder: Path) -> Forecaster:
             and _is_int(doc.get("format_version")) and doc["format_version"] == 2
             and "interval_groups" not in doc):
         doc = _from_format_2(doc)
+    if (isinstance(doc, dict) and doc.get("format") == FORMAT
+            and _is_int(doc.get("format_version")) and doc["format_version"] == 3
+            and "noisy_lstm" not in doc):
+        doc = {**doc, "format_version": FORMAT_VERSION, "noisy_lstm": None}
     _check(where, isinstance(doc, dict) and set(doc) == keys, "(top level)",
            list(doc) if isinstance(doc, dict) else doc, f"an object with exactly {sorted(keys)}")
     _check(where, doc["format"] == FORMAT, "format", doc["format"], repr(FORMAT))
     _check(where, doc["format_version"] == FORMAT_VERSION, "format_version",
-           doc["format_version"], f"{FORMAT_VERSION}, or 2 in the previous format's layout "
-           "(a newer seqlab wrote this bundle?)")
+           doc["format_version"], f"{FORMAT_VERSION}, or 2 or 3 in the earlier formats' "
+           "layouts (a newer seqlab wrote this bundle?)")
     params = _check_params(where, doc["params"])
     H = params["horizon"]
     f = Forecaster(**params)
@@ -365,26 +407,9 @@ def _read_version(folder: Path) -> Forecaster:
         abs(v - weights[k][m]) <= 1e-5 for m, v in w.items())
         for k, w in report.weights.items()), "report.weights", report.weights,
         "the document's weights")
-    uses_lstm = any("lstm" in w for w in weights.values())
-    hybrid = None
-    if doc["lstm"] is not None:
-        hybrid = _check_lstm(where, doc["lstm"], H, doc["season_length"], series)
-        members = member_folder(folder, "members", "LSTM members")
-        for k in range(hybrid.members):
-            member_dir = member_folder(members, str(k), "LSTM member")
-            member = bundles.load(member_dir)
-            spec = member.model.spec
-            if (spec.input_size != 1 + hybrid.inputs or spec.output_size != H
-                    or spec.timesteps != hybrid.window):
-                raise _fail(member_dir, "the member's model does not match "
-                            f"the LSTM settings (input {spec.input_size}, output "
-                            f"{spec.output_size}, window {spec.timesteps}).")
-            hybrid.models.append(member.model.eval())
-        missing = [k for k, w in weights.items() if "lstm" in w and k not in hybrid.transforms]
-        _check(where, not missing, "lstm.transforms", missing,
-               "a transform for every series forecast with the LSTM")
-    _check(where, hybrid is not None or not uses_lstm, "lstm", None,
-           "the LSTM settings, since a series uses the LSTM")
+    f.lstm_ = _load_hybrid(where, folder, doc, "lstm", "members", "lstm", weights, H, series)
+    f.noisy_lstm_ = _load_hybrid(where, folder, doc, "noisy_lstm", "noisy_members",
+                                 "lstm_noisy", weights, H, series)
     future = doc["future_covariates"]
     _check(where, _names(future) and set(future) <= set(params["covariates"] or []),
            "future_covariates", future, "a list of the covariates' names")
@@ -402,15 +427,15 @@ def _read_version(folder: Path) -> Forecaster:
     f.errors_ = err
     f.unit_halfwidth_ = unit
     f.report_ = report
-    f.lstm_ = hybrid
     return f
 
 
 def _from_format_2(doc: dict[str, Any]) -> dict[str, Any]:
-    """A format-2 document as format 3: its pooled errors and half-widths one group of every
-    series (`selection.FULL`), as format 2 calibrated them."""
+    """A format-2 document as format 3 (which `_read_version` takes on to 4): its pooled
+    errors and half-widths one group of every series (`selection.FULL`), as format 2
+    calibrated them."""
     series = doc.get("series")
-    return {**doc, "format_version": FORMAT_VERSION,
+    return {**doc, "format_version": 3,
             "interval_groups": {k: FULL for k in series} if _names(series) else None,
             "errors": {FULL: doc.get("errors")},
             "unit_halfwidth": {FULL: doc.get("unit_halfwidth")}}
