@@ -434,13 +434,15 @@ def test_both_lstm_hybrids_round_trip_and_forecast_new_data(fitted, tmp_path):
         load(tmp_path / "model")
 
 
-def test_a_large_file_trains_no_noisy_lstm_unless_its_methods_name_it(monkeypatch):
-    """Where the series' own windows fill TOTAL_WINDOWS there is no room for noisy copies:
-    by default the noisy hybrid is left out (its epochs would be longer than the plain
-    one's); named in the methods it trains on one copy."""
+@pytest.mark.parametrize("total", [30, 300])
+def test_a_larger_file_trains_no_noisy_lstm_unless_its_methods_name_it(monkeypatch, total):
+    """Where the series' own windows leave no room for every noisy copy under TOTAL_WINDOWS
+    (here 33 windows, room for none at 30 and for 8 at 300) the noisy hybrid is left
+    out by default: the global model has windows enough of its own. Named in the methods
+    it trains on as many copies as fit, at least one."""
     import seqlab.forecast.lstm as lstm
 
-    monkeypatch.setattr(lstm, "TOTAL_WINDOWS", 30)
+    monkeypatch.setattr(lstm, "TOTAL_WINDOWS", total)
     quick = {**FAST, "members": 1, "max_epochs": 3, "min_epochs": 1}
     default = Forecaster(horizon=6, **{**quick, "methods": None}).fit(monthly(72))
     assert default.lstm_ is not None and default.noisy_lstm_ is None
