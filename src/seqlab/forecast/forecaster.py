@@ -691,7 +691,7 @@ class Forecaster:
         inputs = self._inputs(sd, list(eligible), future, H)
         paths = {}
         for method, hybrid in hybrids.items():
-            say(f"validating the LSTM hybrid{' on noisy copies' if hybrid.noise else ''} on "
+            say(f"validating the {'noisy-copies ' if hybrid.noise else ''}LSTM hybrid on "
                 f"{len(eligible)} series (window {window})")
             paths[method] = hybrid.validate(eligible, origins,
                                             {k: plans[k].horizon for k in eligible}, inputs)
@@ -706,8 +706,8 @@ class Forecaster:
         H = self.horizon
         out = {}
         for method, hybrid in self._hybrids().items():
-            say(f"training the final LSTM ensemble{' on noisy copies' if hybrid.noise else ''}"
-                f" ({self.members} members, {hybrid.epochs} epochs) on "
+            say(f"training the final {'noisy-copies ' if hybrid.noise else ''}LSTM ensemble "
+                f"({self.members} members, {hybrid.epochs} epochs) on "
                 f"{len(hybrid.transforms)} series")
             lstm_series = {k: series[k] for k in hybrid.transforms}
             inputs = self._inputs(sd, list(lstm_series), future, H)
