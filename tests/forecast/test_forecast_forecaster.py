@@ -355,6 +355,8 @@ def _as_format_2(path):
     assert doc["format_version"] == 4
     assert all("lstm_noisy" not in w for w in doc["weights"].values())
     del doc["noisy_lstm"]
+    if doc["lstm"] is not None:
+        del doc["lstm"]["noise"]
     doc.update(format_version=2, errors=sum(doc["errors"].values(), []),
                unit_halfwidth=doc["unit_halfwidth"]["full"])
     del doc["interval_groups"]
@@ -390,11 +392,11 @@ def test_a_bundle_of_format_3_loads_without_a_noisy_lstm(fitted_plain, tmp_path)
     save(fitted_plain, tmp_path / "model")
     path = _document(tmp_path / "model")
     doc = json.loads(path.read_text())
-    assert doc["noisy_lstm"] is None and doc["lstm"] is not None
-    del doc["noisy_lstm"]
+    assert doc["noisy_lstm"] is None and doc["lstm"]["noise"] == 0
+    del doc["noisy_lstm"], doc["lstm"]["noise"]
     path.write_text(json.dumps({**doc, "format_version": 3}))
     old = load(tmp_path / "model")
-    assert old.noisy_lstm_ is None and old.lstm_ is not None
+    assert old.noisy_lstm_ is None and old.lstm_.noise == 0
     assert old.predict().equals(fitted_plain.predict())
     # Format 3 had no noisy LSTM: a format-3 document naming one is not of format 3.
     path.write_text(json.dumps({**doc, "format_version": 3, "noisy_lstm": None}))
@@ -432,6 +434,20 @@ def test_both_lstm_hybrids_round_trip_and_forecast_new_data(fitted, tmp_path):
     path.write_text(json.dumps({**doc, "noisy_lstm": None}))
     with pytest.raises(BundleError, match="noisy_lstm.*'lstm_noisy'"):
         load(tmp_path / "model")
+    # Both are fitted on the same series, windows and transforms: a noisy one with other
+    # transforms (or, with members to match, another window) forecast on the plain one's.
+    doubled = {k: {**t, "scale": 2 * t["scale"]}
+               for k, t in doc["noisy_lstm"]["transforms"].items()}
+    for field, change, message in (
+            ("noisy_lstm", {"transforms": doubled}, "'noisy_lstm' must be the same window, "
+                                                    "inputs, input_stats, transforms as 'lstm'"),
+            ("noisy_lstm", {"noise": 0.0}, "'noisy_lstm.noise' must be a positive number"),
+            ("lstm", {"noise": 0.3}, "'lstm.noise' must be 0")):
+        path.write_text(json.dumps({**doc, field: {**doc[field], **change}}))
+        with pytest.raises(BundleError, match=message):
+            load(tmp_path / "model")
+    path.write_text(json.dumps(doc))
+    assert load(tmp_path / "model").noisy_lstm_.noise == fitted.noisy_lstm_.noise
 
 
 @pytest.mark.parametrize("total", [30, 300])
@@ -549,6 +565,18 @@ def test_future_covariates_round_trip_and_are_needed_with_new_data(tmp_path):
         loaded.predict(data=newer)
     table = loaded.predict(data=newer, future_covariates=later)
     assert table["date"].iloc[0] == pd.Timestamp("2016-07-01")
+
+
+@pytest.mark.parametrize("methods", [["lstm"], ["lstm_noisy"]])
+def test_new_data_continuing_the_history_with_covariates_ask_for_the_whole_history(methods):
+    # With the noisy LSTM alone this reached a numpy broadcasting error: the check looked at
+    # the plain LSTM only.
+    data, _, _ = _promotions(0, n=75)
+    fitted = Forecaster(6, covariates=["promo"], calendar=True,
+                        **{**FAST, "methods": methods}).fit(data.iloc[:72])
+    with pytest.raises(ValidationError, match="start after the fitted data do; with "
+                                              "covariates, give the whole history"):
+        fitted.predict(data=data.iloc[52:])
 
 
 def test_a_long_file_with_ragged_series_forecasts_each_from_its_own_end():

@@ -183,10 +183,12 @@ LSTM_CRAFTED = {
                                r"on the log scale, a scale in \[1e-30, 1500\]"),
     # The noisy hybrid's settings are checked as the plain one's, under their own name.
     "noisy-lstm-season-length": (
-        lambda doc: doc.__setitem__("noisy_lstm", {**doc["lstm"], "season_length": 7}),
+        lambda doc: doc.__setitem__("noisy_lstm", {**doc["lstm"], "season_length": 7,
+                                                   "noise": 0.3}),
         r"'noisy_lstm.season_length' must be the bundle's season length, 12"),
     "noisy-lstm-without-members": (
-        lambda doc: doc.__setitem__("noisy_lstm", doc["lstm"]), r"noisy_members"),
+        lambda doc: doc.__setitem__("noisy_lstm", {**doc["lstm"], "noise": 0.3}),
+        r"noisy_members"),
 }
 
 

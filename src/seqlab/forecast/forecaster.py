@@ -308,7 +308,7 @@ def _interval_errors(choices: dict[str, _Choice], plans: dict[str, Any], H: int
 
 
 def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str, _SeriesFit],
-            lstm_paths: dict[str, np.ndarray], H: int, m: int, notes: list[str]
+            lstm_paths: dict[str, dict[str, np.ndarray]], H: int, m: int, notes: list[str]
             ) -> dict[str, _Choice]:
     """Each series' weights: its candidates' validation scores (the naives only where
     nothing else scored), times the panel prior (`selection.panel_prior`) of the file's
@@ -895,12 +895,12 @@ class Forecaster:
             future = self._future(sd, future_source, self.horizon)
             inputs = self._inputs(sd, uses_lstm, future, self.horizon)
             for method, hybrid in hybrids.items():
-                if hybrid.inputs and inputs is None:
-                    raise ValidationError(
-                        "The LSTM hybrid was fitted with covariates; the new data lack them.")
                 users = [k for k in uses_lstm if method in self.weights_[k]]
                 if not users:
                     continue
+                if hybrid.inputs and inputs is None:
+                    raise ValidationError(
+                        "The LSTM hybrid was fitted with covariates; the new data lack them.")
                 lstm_part[method] = hybrid.forecast(
                     {k: series[k] for k in users}, H,
                     None if inputs is None else {k: inputs[k] for k in users})
@@ -1052,7 +1052,7 @@ class Forecaster:
                                     "joined to the fitted one"])
         if not extended:
             return sd
-        if sd.covariates is not None and self.lstm_ is not None and self.lstm_.inputs:
+        if sd.covariates is not None and any(h.inputs for h in self._hybrids().values()):
             raise ValidationError(
                 f"The new data of {extended[0]!r} start after the fitted data do; with "
                 "covariates, give the whole history (the covariates of the fitted data are "

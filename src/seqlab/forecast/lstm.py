@@ -39,7 +39,8 @@ Gaussian noise in the model's space, for training only: validation and forecasts
 series as they are. A short series gives a small net few windows, and it learns their
 noise; the copies show it the same dynamics under other noise (noise injection, a
 regulariser). The forecaster trains such a hybrid beside the plain one, as a second
-candidate (`lstm_noisy`), where the file leaves room for a copy."""
+candidate (`lstm_noisy`), where the file leaves room for all the copies
+(`seqlab.forecast.forecaster.LSTM_METHODS`)."""
 
 NOISE_SCALE = 0.3
 """The noise of the copies (`NOISY_COPIES`) in the model's units, where the series' mean

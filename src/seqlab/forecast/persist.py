@@ -45,7 +45,7 @@ _PARAMS = ("horizon", "level", "methods", "members", "seed", "workers", "date_co
            "fill", "covariates", "season_length", "id_column", "value_column", "calendar", "units",
            "window", "max_epochs", "patience", "min_epochs", "lr")
 _LSTM = ("horizon", "window", "season_length", "members", "units", "lr", "max_epochs",
-         "patience", "min_epochs", "seed", "epochs", "inputs", "input_stats")
+         "patience", "min_epochs", "seed", "noise", "epochs", "inputs", "input_stats")
 _CHOICES = (*METHODS, *LABELS)
 LOG_BOUND = 1500.0
 """The largest log-scale step or seasonal index a forecasting bundle's LSTM transform may
@@ -280,6 +280,10 @@ def _check_lstm(where: Path, doc: Any, horizon: int, season_length: int, series:
         elif key == "lr":
             _check(where, _is_num(doc[key]) and doc[key] > 0, f"{field}.lr", doc[key],
                    "a positive number")
+        elif key == "noise":  # the plain hybrid trains without noise, the noisy one with
+            noisy = field == "noisy_lstm"
+            _check(where, _is_num(doc[key]) and (doc[key] > 0 if noisy else doc[key] == 0),
+                   f"{field}.noise", doc[key], "a positive number" if noisy else "0")
         else:
             _check(where, _is_int(doc[key], low), f"{field}.{key}", doc[key], f"an int >= {low}")
     _check(where, doc["horizon"] == horizon, f"{field}.horizon", doc["horizon"], str(horizon))
@@ -349,7 +353,7 @@ def _read_version(folder: Path) -> Forecaster:
     if (isinstance(doc, dict) and doc.get("format") == FORMAT
             and _is_int(doc.get("format_version")) and doc["format_version"] == 3
             and "noisy_lstm" not in doc):
-        doc = {**doc, "format_version": FORMAT_VERSION, "noisy_lstm": None}
+        doc = _from_format_3(doc)
     _check(where, isinstance(doc, dict) and set(doc) == keys, "(top level)",
            list(doc) if isinstance(doc, dict) else doc, f"an object with exactly {sorted(keys)}")
     _check(where, doc["format"] == FORMAT, "format", doc["format"], repr(FORMAT))
@@ -410,6 +414,13 @@ def _read_version(folder: Path) -> Forecaster:
     f.lstm_ = _load_hybrid(where, folder, doc, "lstm", "members", "lstm", weights, H, series)
     f.noisy_lstm_ = _load_hybrid(where, folder, doc, "noisy_lstm", "noisy_members",
                                  "lstm_noisy", weights, H, series)
+    if f.lstm_ is not None and f.noisy_lstm_ is not None:
+        # A fit validates both on the same series and windows, with the same inputs.
+        same = ("window", "inputs", "input_stats", "transforms")
+        _check(where, all(doc["noisy_lstm"][k] == doc["lstm"][k] for k in same),
+               "noisy_lstm", {k: doc["noisy_lstm"][k] for k in same[:2]},
+               f"the same {', '.join(same)} as 'lstm' ({doc['lstm']['window']}, "
+               f"{doc['lstm']['inputs']}, ...)")
     future = doc["future_covariates"]
     _check(where, _names(future) and set(future) <= set(params["covariates"] or []),
            "future_covariates", future, "a list of the covariates' names")
@@ -428,6 +439,14 @@ def _read_version(folder: Path) -> Forecaster:
     f.unit_halfwidth_ = unit
     f.report_ = report
     return f
+
+
+def _from_format_3(doc: dict[str, Any]) -> dict[str, Any]:
+    """A format-3 document as format 4: no noisy LSTM, and the plain one without noise."""
+    lstm = doc.get("lstm")
+    if isinstance(lstm, dict) and "noise" not in lstm:
+        lstm = {**lstm, "noise": 0.0}
+    return {**doc, "format_version": FORMAT_VERSION, "lstm": lstm, "noisy_lstm": None}
 
 
 def _from_format_2(doc: dict[str, Any]) -> dict[str, Any]:
