@@ -686,8 +686,6 @@ class Forecaster:
         if noisy is not None and self.methods is None \
                 and noisy.copies({k: int(o[0]) for k, o in origins.items()}) < NOISY_COPIES:
             del hybrids["lstm_noisy"]  # a file with windows enough of its own
-            if not hybrids:
-                return {}
         inputs = self._inputs(sd, list(eligible), future, H)
         paths = {}
         for method, hybrid in hybrids.items():
@@ -864,7 +862,8 @@ class Forecaster:
         m = sd.season_length
         series = {k: sd.series(k).to_numpy(float) for k in self.series_names_}
         lstm_part: dict[str, dict[str, np.ndarray]] = {}
-        uses_lstm = [k for k in series if any(m in self.weights_[k] for m in LSTM_METHODS)]
+        uses_lstm = [k for k in series
+                     if any(method in self.weights_[k] for method in LSTM_METHODS)]
         if uses_lstm:
             if H > self.horizon:
                 raise ValidationError(
@@ -1042,14 +1041,12 @@ class Forecaster:
                 continue  # revised throughout: the new history alone
             joined[name] = pd.concat([old[old.index < new.index[0]], new])
             extended.append(name)
-        if whole and not dated:  # a file's numbering is the file's: every series whole
-            joined, extended = {name: sd.series(name) for name in self.series_names_}, []
-        if whole:
-            sd = replace(sd, notes=[*sd.notes, f"{len(whole)} series ({', '.join(whole[:2])}"
-                                    f"{' ...' if len(whole) > 2 else ''}): the new steps may be "
-                                    "numbered otherwise than the fitted ones, so the new data "
-                                    "are taken as the whole history of every series, not "
-                                    "joined to the fitted one"])
+        if whole:  # numbered data only: the numbering is the file's, so no series is joined
+            return replace(sd, notes=[*sd.notes, f"{len(whole)} series ({', '.join(whole[:2])}"
+                                      f"{' ...' if len(whole) > 2 else ''}): the new steps may "
+                                      "be numbered otherwise than the fitted ones, so the new "
+                                      "data are taken as the whole history of every series, "
+                                      "not joined to the fitted one"])
         if not extended:
             return sd
         if sd.covariates is not None and any(h.inputs for h in self._hybrids().values()):

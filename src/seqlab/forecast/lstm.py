@@ -102,8 +102,8 @@ class LSTMHybrid:
     """The global model's settings and, once fitted, its members and transforms.
 
     ``noise > 0`` trains on noisy copies of the series besides the series (`NOISY_COPIES`,
-    here of that noise). ``sequential=True`` trains the members one after another instead of as one batched
-    model where that is faster (for comparison; not stored in bundles).
+    here of that noise). ``sequential=True`` trains the members one after another instead
+    of as one batched model where that is faster (for comparison; not stored in bundles).
     """
 
     horizon: int
