@@ -410,6 +410,11 @@ def test_both_lstm_hybrids_round_trip_and_forecast_new_data(fitted, tmp_path):
     as they did."""
     assert "lstm" in fitted.weights_["sales"] and "lstm_noisy" in fitted.weights_["sales"]
     assert fitted.noisy_lstm_.noise > 0 and fitted.lstm_.noise == 0
+    # The summary describes the plain hybrid and, beside it, the noisy one's own settings.
+    described = fitted.summary()["lstm"]
+    assert "noise" not in described and described["epochs"] == fitted.lstm_.epochs
+    assert described["noisy"] == {"noise": fitted.noisy_lstm_.noise,
+                                  "epochs": fitted.noisy_lstm_.epochs}
     save(fitted, tmp_path / "model")
     folders = {p.name for p in (tmp_path / "model").rglob("*") if p.is_dir()}
     assert {"members", "noisy_members"} <= folders
