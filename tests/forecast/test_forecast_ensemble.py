@@ -213,6 +213,22 @@ def test_noisy_copies_follow_the_seed_and_differ_between_validation_and_final():
     assert not np.array_equal(x0, _hybrid_windows(1, seed=0, salt=1)[0])
 
 
+@pytest.mark.parametrize("length, copies", [(200, 10), (300, 7), (500, 5), (900, 5)])
+def test_a_long_series_trains_on_fewer_noisy_copies_under_noisy_windows(length, copies):
+    """A series with many windows of its own takes as many copies as fit beside them under
+    NOISY_WINDOWS (2,400; its own windows are at most MAX_WINDOWS, 400), though
+    TOTAL_WINDOWS leaves room for all NOISY_COPIES (`room`), so the forecaster still trains
+    the noisy hybrid by default."""
+    from seqlab.forecast.lstm import NOISY_COPIES, NOISY_WINDOWS, LSTMHybrid
+
+    x, _, own, (px, _), fit = _hybrid_windows(1, length=length)
+    assert fit == copies == min(NOISY_COPIES, NOISY_WINDOWS // own - 1)
+    assert len(x) == (copies + 1) * own
+    np.testing.assert_array_equal(x[:own], px)
+    hybrid = LSTMHybrid(horizon=6, window=8, season_length=1, noise=0.3)
+    assert hybrid.room({"s0": length - 1}) == NOISY_COPIES
+
+
 @pytest.mark.parametrize("count, room, copies", [
     (1, 10, 10), (50, 4, 4), (100, 1, 1), (200, 0, 1), (400, 0, 1)])
 def test_noisy_copies_fit_under_total_windows_and_are_at_least_one(count, room, copies):

@@ -684,7 +684,7 @@ class Forecaster:
         origins = {k: plans[k].origins for k in eligible}
         noisy = hybrids.get("lstm_noisy")
         if noisy is not None and self.methods is None \
-                and noisy.copies({k: int(o[0]) for k, o in origins.items()}) < NOISY_COPIES:
+                and noisy.room({k: int(o[0]) for k, o in origins.items()}) < NOISY_COPIES:
             del hybrids["lstm_noisy"]  # a file with windows enough of its own
         inputs = self._inputs(sd, list(eligible), future, H)
         paths = {}
