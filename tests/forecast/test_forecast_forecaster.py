@@ -667,7 +667,10 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     assert fitted.predict(data=revised).attrs["notes"] == []
     # A history rebased throughout, its first month dropped, is the new data's alone.
     rebased = full.iloc[1:] * 10
-    assert fitted.predict(data=rebased).attrs["notes"] == []
+    assert fitted.predict(data=rebased).attrs["notes"] == [
+        "2 series ('a' (47 of the 47 values both hold differ), 'b' (47 of the 47 values both "
+        "hold differ)): the new data restate the fitted dates with other values (revised or "
+        "rebased), so they are the whole history, the fitted values before them left out"]
     assert not fitted.predict(data=rebased).equals(fitted.predict(data=full * 10))
     # Dates against steps: refused, not a TypeError.
     with pytest.raises(ValidationError, match="fitted on dates, and the new data hold no "
@@ -713,6 +716,57 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     pd.testing.assert_frame_equal(with_flat.predict(data=flat[44:]),
                                   with_flat.predict(data=flat), check_like=True,
                                   check_exact=False)
+
+
+def test_new_data_revising_the_latest_values_join_the_history_and_say_so():
+    """The last fitted month sent again, revised, with the next one: the history is the
+    fitted one with that value revised (it was the two new points alone, silently: a flat
+    forecast with an interval 40 times narrower). New data that end before the fitted data
+    did are forecast from their end, with a note."""
+    full = _monthly_panel(50)
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "ets", "theta"]}).fit(full[:48])
+    update = full[47:49].copy()
+    update.iloc[0, 0] += 0.5
+    got = fitted.predict(data=update)
+    history = pd.concat([full[:47], update])
+    pd.testing.assert_frame_equal(got, fitted.predict(data=history), check_like=True,
+                                  check_exact=False)
+    assert got["date"].iloc[0] == pd.Timestamp("2022-02-01")
+    assert any("'a' (1 value(s) from 2021-12-01)" in n and "revised by the new data" in n
+               for n in got.attrs["notes"])
+    # Within the fitted history, agreeing: the forecast starts after the new data's end.
+    inside = fitted.predict(data=full[40:44])
+    pd.testing.assert_frame_equal(inside, fitted.predict(data=full[:44]), check_like=True,
+                                  check_exact=False)
+    assert inside["date"].iloc[0] == pd.Timestamp("2021-09-01")
+    assert any("'a' (to 2021-08-01; the fitted data to 2021-12-01)" in n
+               and "end before the fitted data did" in n for n in inside.attrs["notes"])
+
+
+def test_new_long_data_of_one_row_a_series_are_read_by_the_fitted_series_names(tmp_path):
+    """A monthly update of a long file, one row per series, 'a' a month ahead of 'b': its
+    dates do not repeat, so its layout alone reads as one wide series (it was refused as
+    'the dates must increase', or read as the series 'y'). The column that holds only the
+    fitted series' names is the id column, after a save and load too."""
+    rows = [("a", d, 100.0 + i) for i, d in enumerate(pd.date_range("2020-01-01", periods=24,
+                                                                    freq="MS"))]
+    rows += [("b", d, 50.0 + i) for i, d in enumerate(pd.date_range("2020-01-01", periods=23,
+                                                                    freq="MS"))]
+    fit_file = tmp_path / "fit.csv"
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(fit_file, index=False)
+    fitted = Forecaster(2, **{**FAST, "methods": ["naive", "theta"]}).fit(fit_file)
+    new_file = tmp_path / "new.csv"
+    new_file.write_text("unique_id,ds,y\na,2022-01-01,124\nb,2021-12-01,73\n")
+    save(fitted, tmp_path / "model")
+    for model in (fitted, load(tmp_path / "model")):
+        got = model.predict(data=new_file)
+        assert got.groupby("series")["date"].min().to_dict() == {
+            "a": pd.Timestamp("2022-02-01"), "b": pd.Timestamp("2022-01-01")}
+        assert any("joined to the fitted history" in n for n in got.attrs["notes"])
+    # A text column naming other series than the fitted ones is no id column.
+    new_file.write_text("unique_id,ds,y\nc,2022-01-01,124\nb,2021-12-01,73\n")
+    with pytest.raises(ValidationError, match="dates must increase"):
+        fitted.predict(data=new_file)
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

@@ -64,7 +64,7 @@ from seqlab.forecast._season import CANDIDATES, season_in
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
            "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS",
-           "MAX_SEASON", "season_of_steps"]
+           "MAX_SEASON", "season_of_steps", "id_column_of"]
 
 FILLS = ("interpolate", "ffill")
 
@@ -1182,6 +1182,26 @@ def read_csv(path: str | Path, **options: Any) -> SeriesData:
     data = prepare(frame, **options)
     data.notes[:0] = frame.attrs.get("read_as", [])
     return data
+
+
+def id_column_of(source: Any, names: list[str]) -> str | None:
+    """The one text column of `source` (a CSV path or a frame) whose values are all among
+    `names` (the series a model was fitted on): the id column of new long data whose layout
+    alone does not show it, one row per series with dates that do not repeat (the latest
+    month of each series, say). None where no column does, several do, or the source cannot
+    be read (its reading then says why)."""
+    try:
+        frame = (_read_frame(source, "data file") if isinstance(source, (str, Path))
+                 else source if isinstance(source, pd.DataFrame) else None)
+    except ValidationError:
+        return None
+    if frame is None or len(frame) == 0:
+        return None
+    known = set(map(str, names))
+    found = [str(c) for c in frame.columns if is_text(frame[c])
+             and set(frame[c].dropna().astype(str).str.strip()) <= known
+             and frame[c].notna().any()]
+    return found[0] if len(found) == 1 else None
 
 
 def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:

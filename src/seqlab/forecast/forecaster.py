@@ -41,6 +41,7 @@ from seqlab.forecast.data import (
     SeriesData,
     calendar_features,
     future_index,
+    id_column_of,
     prepare,
     read_csv,
     read_future_covariates,
@@ -932,6 +933,13 @@ class Forecaster:
         options.update({k: v for k, v in (("date_column", date_column),
                                           ("id_column", id_column),
                                           ("value_column", value_column)) if v is not None})
+        if options.get("id_column") is None and options.get("value_column") is None \
+                and len(self.series_names_) > 1:
+            # Long new data name the fitted series in a column, whose rows may not show it
+            # (one row per series, dates that do not repeat).
+            options["id_column"] = id_column_of(source, self.series_names_)
+            if options["id_column"] is None:
+                del options["id_column"]
         reader = read_csv if isinstance(source, (str, Path)) else prepare
 
         def another_frequency() -> ValidationError | None:
@@ -997,9 +1005,13 @@ class Forecaster:
     def _joined(self, sd: SeriesData) -> SeriesData:
         """New data that start after the fitted data do (the latest observations alone)
         joined to the fitted history before them, with a note. Dated data are joined where
-        they add to it: they start right after its end, or the values both hold agree (a
-        history revised or rebased throughout is the new data's alone); a gap after the
-        fitted data's end is refused, as the models would read a history with a hole in it.
+        they add to it: they start right after its end, or they restate some of its latest
+        values (revised ones replace the fitted ones, with a note) before new observations;
+        new data that restate mostly fitted dates, most of them with other values, are a
+        history revised or rebased throughout, the new data's alone (with a note). A gap
+        after the fitted data's end is refused, as the models would read a history with a
+        hole in it. New data that end before the fitted data did are forecast from their
+        end, with a note.
         Numbered steps are joined as dated ones are where the file numbers them as the
         fitted data did (`_numbered_alike`): seqlab numbers a file without a step column
         from 0, so steps past the fitted ones, or steps whose values fit the fitted ones no
@@ -1014,10 +1026,16 @@ class Forecaster:
         joined: dict[str, pd.Series] = {}
         extended: list[str] = []
         whole: list[str] = []
+        revised: list[str] = []
+        replaced: list[str] = []
+        earlier: list[str] = []
         aligned = dated or self._numbered_alike(sd)
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
             joined[name] = new
+            if len(old) and len(new) and new.index[-1] < old.index[-1] and aligned:
+                earlier.append(f"{name!r} (to {label(new.index[-1])}; the fitted data "
+                               f"to {label(old.index[-1])})")
             if len(old) == 0 or new.index[0] <= old.index[0]:
                 continue
             follows = future_index(old.index, self.freq_, 1)[0]
@@ -1036,9 +1054,16 @@ class Forecaster:
                 whole.append(f"{name!r} (its steps {new.index[0]} to {both[-1]} do not line "
                              f"up with the fitted values)")
                 continue
-            if len(both) and not np.isclose(new[both], old[both], rtol=1e-6,
-                                            atol=0).mean() >= 0.5:
-                continue  # revised throughout: the new history alone
+            same = np.isclose(new[both], old[both], rtol=1e-6, atol=0)
+            if len(both) and same.mean() < 0.5 and 2 * len(both) > len(new):
+                # Mostly the fitted dates again, mostly otherwise: a history revised or
+                # rebased throughout, the new data's alone.
+                replaced.append(f"{name!r} ({int((~same).sum())} of the {len(both)} values "
+                                "both hold differ)")
+                continue
+            if not same.all():  # the latest values revised, then new observations
+                revised.append(f"{name!r} ({int((~same).sum())} value(s) from "
+                               f"{label(both[~same][0])})")
             joined[name] = pd.concat([old[old.index < new.index[0]], new])
             extended.append(name)
         if whole:  # numbered data only: the numbering is the file's, so no series is joined
@@ -1047,8 +1072,19 @@ class Forecaster:
                                       "be numbered otherwise than the fitted ones, so the new "
                                       "data are taken as the whole history of every series, "
                                       "not joined to the fitted one"])
+        notes = [f"{len(items)} series ({', '.join(items[:2])}{' ...' if len(items) > 2 else ''})"
+                 f": {what}" for items, what in (
+                     (revised, "values the fitted data held, revised by the new data, which "
+                               "the history now holds"),
+                     (replaced, "the new data restate the fitted dates with other values "
+                                "(revised or rebased), so they are the whole history, the "
+                                "fitted values before them left out"),
+                     (earlier, "the new data end before the fitted data did, so the "
+                               "forecast starts after their last date, the fitted values "
+                               "after it left out"))
+                 if items]
         if not extended:
-            return sd
+            return replace(sd, notes=[*sd.notes, *notes]) if notes else sd
         if sd.covariates is not None and any(h.inputs for h in self._hybrids().values()):
             raise ValidationError(
                 f"The new data of {extended[0]!r} start after the fitted data do; with "
@@ -1059,7 +1095,7 @@ class Forecaster:
         note = (f"{len(extended)} series ({', '.join(map(repr, extended[:3]))}"
                 f"{' ...' if len(extended) > 3 else ''}): the new observations joined to the "
                 "fitted history before them")
-        return replace(joined_sd, notes=[*sd.notes, note], filled=sd.filled)
+        return replace(joined_sd, notes=[*sd.notes, note, *notes], filled=sd.filled)
 
     def summary(self) -> dict[str, Any]:
         """Plain data about the fit: the method per series, the validation scores, notes."""
