@@ -653,6 +653,31 @@ def test_weekly_series_on_different_weekdays_are_refused_naming_their_weekdays(w
     assert data.freq == "W-SUN" and data.names == ["S0", "S1", "S2"]
 
 
+def test_a_quarterly_series_beside_monthly_ones_is_refused_not_filled(write_csv):
+    # The error advised --fill, which then invented two of every three of its months and
+    # forecast it monthly.
+    monthly = [("m", d.date(), 50 + k % 3) for k, d in enumerate(
+        pd.date_range("2018-01-01", periods=24, freq="MS"))]
+    quarterly = [("q", d.date(), 50 + k % 2) for k, d in enumerate(
+        pd.date_range("2018-01-01", periods=12, freq="QS"))]
+    path = write_csv("unique_id,ds,y\n" + "".join(f"{i},{d},{v}\n"
+                                                  for i, d, v in monthly + quarterly))
+    for fill in (None, "interpolate"):
+        with pytest.raises(ValidationError, match=r"'q' QS-\w+ are each regular on a grid "
+                                                  r"of their own.*grid 'MS'.*one grid, or "
+                                                  r"forecast.*separate files"):
+            read_csv(path, fill=fill)
+    # A monthly series missing every other month is no grid of its own beside the others:
+    # its gaps are listed, to fill or fix.
+    gappy = [row for k, row in enumerate(monthly) if k % 2 == 0 or k > 18]
+    other = [("n", d.date(), k) for k, d in enumerate(
+        pd.date_range("2018-01-01", periods=24, freq="MS"))]
+    with pytest.raises(ValidationError, match=r"date\(s\) are missing"):
+        read_csv(write_csv("unique_id,ds,y\n" + "".join(f"{i},{d},{v}\n"
+                                                        for i, d, v in gappy + other),
+                           "gappy.csv"))
+
+
 def test_a_frequency_far_finer_than_the_data_is_refused_even_with_fill(write_csv):
     # Monthly values read with freq 'D' and --fill were forecast as daily steps, 29 of
     # every 30 values invented.

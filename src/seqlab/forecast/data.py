@@ -736,15 +736,15 @@ def _sparse_steps(where: str, held: int, steps: int) -> str:
 
 def _refuse_coarser_series(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray,
                            holes: np.ndarray, names: list[str]) -> None:
-    """Refuse series that are regular on a coarser grid of their own and hold values at few
-    dates of the grid `freq` within their spans (`SPARSEST`): filling them would invent most
-    of their values (weekly series on different weekdays share a daily grid; monthly data
-    read with freq 'D'). Series with irregular gaps (trading hours) are left to the gap
-    check and `fill`."""
+    """Refuse series that are regular on a coarser grid of their own and hold values at
+    fewer than half the dates of the grid `freq` within their spans: filling them would
+    invent most of their values (weekly series on different weekdays share a daily grid; a
+    quarterly series beside monthly ones; monthly data read with freq 'D'). Series with
+    irregular gaps (trading hours) are left to the gap check and `fill`."""
     own: dict[str, str] = {}
     for column, name in enumerate(names):
         held = int(mask[:, column].sum())
-        if held < 3 or holes[:, column].sum() <= (SPARSEST - 1) * held:
+        if held < 3 or holes[:, column].sum() <= held:
             continue
         found = strict_freq(grid[mask[:, column]])
         if found is not None and found != freq:
@@ -759,9 +759,11 @@ def _refuse_coarser_series(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray,
         message += (f" Pass their frequency ({next(iter(own.values()))!r}, --freq), or leave "
                     "--freq out to have it inferred.")
     else:
-        message += (" Put the dates on one grid (weekly series on the same weekday, e.g. the "
-                    "start of each week), or forecast series of different grids in separate "
-                    "files.")
+        weekly = any(f.startswith("W") for f in own.values())
+        message += (" Put the dates on one grid"
+                    + (" (weekly series on the same weekday, e.g. the start of each week)"
+                       if weekly else "")
+                    + ", or forecast series of different grids in separate files.")
     raise ValidationError(message)
 
 
