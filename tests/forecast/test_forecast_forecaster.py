@@ -769,6 +769,27 @@ def test_new_long_data_of_one_row_a_series_are_read_by_the_fitted_series_names(t
         fitted.predict(data=new_file)
 
 
+def test_new_data_may_leave_empty_a_column_the_fit_left_out(tmp_path):
+    """A comment column, text in the fitted file and left out, is empty in this month's
+    file: left out again with a note (it was refused as a column with no values). A fitted
+    series with no values is still refused."""
+    dates = pd.date_range("2019-01-01", periods=30, freq="MS")
+    text = "date,north,south,comment\n" + "".join(
+        f"{d.date()},{100 + k % 5},{50 + k % 3},{'promo week' if k == 3 else ''}\n"
+        for k, d in enumerate(dates))
+    (tmp_path / "fit.csv").write_text(text)
+    fitted = Forecaster(2, **{**FAST, "methods": ["naive", "theta"]}).fit(tmp_path / "fit.csv")
+    assert fitted.series_names_ == ["north", "south"]
+    (tmp_path / "new.csv").write_text("date,north,south,comment\n2021-07-01,101,50,\n"
+                                      "2021-08-01,99,51,\n")
+    got = fitted.predict(data=tmp_path / "new.csv")
+    assert set(got["series"]) == {"north", "south"}
+    assert any("left out the column(s) ['comment']: no values" in n for n in got.attrs["notes"])
+    (tmp_path / "new.csv").write_text("date,north,south\n2021-07-01,101,\n2021-08-01,99,\n")
+    with pytest.raises(ValidationError, match=r"\['south'\] hold no values at all"):
+        fitted.predict(data=tmp_path / "new.csv")
+
+
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():
     y = np.linspace(50, 5, 36)
     dates = pd.date_range("2018-01-01", periods=42, freq="MS")

@@ -849,7 +849,8 @@ def _per_series_covariates(tables: dict[str, np.ndarray], grid: pd.Index, names:
 def prepare(data: Any, *, date_column: str | None = None, freq: str | None = None,
             fill: str | None = None, covariates: list[str] | None = None,
             season_length: int | None = None, min_length: int = 1,
-            id_column: str | None = None, value_column: str | None = None) -> SeriesData:
+            id_column: str | None = None, value_column: str | None = None,
+            fitted_series: list[str] | None = None) -> SeriesData:
     """Check and regularise `data` (wide or long); see the module docstring.
 
     `date_column`, `id_column`, `value_column`: the columns holding the dates, the series
@@ -860,7 +861,9 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     series. `covariates`: columns that are inputs, not series (one per series in a long
     file). `season_length`: the season (from the frequency when not given; for steps that
     are numbers, not dates, found in the data: `_season.season_in`). `min_length`:
-    the fewest points a series may have.
+    the fewest points a series may have. `fitted_series`: the series of a model the data
+    are new data for; other columns that hold no values are left out with a note (a text
+    column the fit left out, empty this time), where without it they are an error.
     """
     if fill is not None and fill not in FILLS:
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
@@ -942,8 +945,15 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     has = mask.any(axis=0)
     if not has.all():
         empty = [n for n, h in zip(names, has, strict=True) if not h]
-        raise ValidationError(f"The column(s) {empty[:10]} hold no values at all (all "
-                              "missing). Drop them from the file.")
+        spare = [n for n in empty if fitted_series is not None and n not in fitted_series]
+        if len(spare) < len(empty):
+            raise ValidationError(f"The column(s) {[n for n in empty if n not in spare][:10]} "
+                                  "hold no values at all (all missing). Drop them from the "
+                                  "file.")
+        notes.append(f"left out the column(s) {spare[:10]}: no values, and no series the "
+                     "model was fitted on")
+        names, values, mask = [n for n in names if n not in spare], values[:, has], mask[:, has]
+        per_series = {c: t[:, has] for c, t in per_series.items()}
     first = mask.argmax(axis=0)
     last = len(mask) - 1 - mask[::-1].argmax(axis=0)
     # Rows before every series starts or after every series ends are not part of the data.

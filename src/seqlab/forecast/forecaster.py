@@ -929,7 +929,7 @@ class Forecaster:
             raise _not_as_fitted("covariates", list(covariates), fitted_covariates)
         options = self._read_options()
         options.update(freq=self.freq_, fill=fill or self.fill,
-                       season_length=self.season_length_)
+                       season_length=self.season_length_, fitted_series=self.series_names_)
         options.update({k: v for k, v in (("date_column", date_column),
                                           ("id_column", id_column),
                                           ("value_column", value_column)) if v is not None})
