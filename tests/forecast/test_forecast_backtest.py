@@ -50,6 +50,22 @@ def test_verdict_names_the_winner_plainly(result):
         assert verdict.startswith("Another method wins") and result.winner in verdict
 
 
+@pytest.mark.parametrize("scores, expected", [
+    ({"seqlab": 0.25840, "naive": 0.25838, "ets": 0.5}, "seqlab and naive tie: MASE 0.258."),
+    ({"seqlab": 0.25838, "naive": 0.25840, "ets": 0.2584}, "seqlab, naive and ets tie: MASE 0.258."),
+    ({"seqlab": 0.2590, "naive": 0.2584}, "Another method wins: naive has MASE 0.258"),
+    ({"seqlab": 0.2584, "naive": 0.2590}, "seqlab wins: MASE 0.258 against naive 0.259"),
+])
+def test_verdict_calls_a_difference_below_the_shown_precision_a_tie(scores, expected):
+    """MASE 0.25838 against 0.25840 named naive the winner, 'prefer naive', though both
+    showed 0.258."""
+    from seqlab.forecast.backtesting import BacktestResult
+
+    r = BacktestResult(3, 2, True, 0.8, "", {k: {"mase": v} for k, v in scores.items()},
+                       pd.DataFrame(), pd.DataFrame())
+    assert expected in r.verdict()
+
+
 def test_json_is_strict_even_with_infinite_metrics(result):
     doc = _strict(json.dumps(result.to_json(), allow_nan=False))
     assert doc["horizon"] == 6 and doc["origins"] == 2 and doc["refit"] is True
