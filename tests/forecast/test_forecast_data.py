@@ -653,6 +653,21 @@ def test_weekly_series_on_different_weekdays_are_refused_naming_their_weekdays(w
     assert data.freq == "W-SUN" and data.names == ["S0", "S1", "S2"]
 
 
+def test_spaces_around_an_id_are_no_part_of_it(write_csv):
+    # Unquoted, ' padded ' was read 'padded ' (the spaces before a cell dropped, not those
+    # after), and 'a ' was a series apart from ' a' and 'a'.
+    dates = [d.date() for d in pd.date_range("2020-01-01", periods=12, freq="MS")]
+    text = "unique_id,ds,y\n" + "".join(
+        f"{name},{d},{j}\n" for j, d in enumerate(dates)
+        for name in (" padded ", "a " if j % 2 else " a", '" b "' if j % 2 else "b"))
+    data = read_csv(write_csv(text))
+    assert sorted(data.names) == ["a", "b", "padded"]
+    assert not data.values.isna().any().any()  # each one series, every month
+    with pytest.raises(ValidationError, match="has empty cells"):
+        read_csv(write_csv('unique_id,ds,y\na,2020-01-01,1\nb,2020-01-01,2\n"  ",2020-02-01,3\n',
+                           "blank.csv"))
+
+
 def test_a_quarterly_series_beside_monthly_ones_is_refused_not_filled(write_csv):
     # The error advised --fill, which then invented two of every three of its months and
     # forecast it monthly.

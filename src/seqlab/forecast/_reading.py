@@ -1100,11 +1100,15 @@ def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
     column of `others` (the file's columns left out) that tells the repeated rows apart,
     if one does (`_repeats_told_apart`)."""
     ids = frame[layout.id_column]
-    if ids.isna().any():
-        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+    # Spaces around an id are no part of it (the reader drops those before a cell, not
+    # after: ' padded ' was 'padded ', and ' a' one series with 'a' but 'a ' another).
+    text = ids.astype(str).str.strip()
+    blank = (ids.isna() | (text == "")).to_numpy()
+    if blank.any():
+        row = int(np.flatnonzero(blank)[0])
         raise ValidationError(f"The id column {layout.id_column!r} has empty cells (first at "
                               f"{label(dates[row])}); every row needs its series id.")
-    id_codes, id_uniques = pd.factorize(ids.astype(str), sort=False)
+    id_codes, id_uniques = pd.factorize(text, sort=False)
     date_codes, date_uniques = pd.factorize(dates, sort=True)
     n_dates = len(date_uniques)
     key = id_codes.astype(np.int64) * n_dates + date_codes
