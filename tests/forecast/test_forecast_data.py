@@ -653,6 +653,23 @@ def test_weekly_series_on_different_weekdays_are_refused_naming_their_weekdays(w
     assert data.freq == "W-SUN" and data.names == ["S0", "S1", "S2"]
 
 
+def test_series_on_grids_of_their_own_that_fit_no_one_grid_are_named(write_csv):
+    # Monthly series dated at the months' starts beside ones dated at their ends fit no
+    # one grid: the error said only that the frequency could not be inferred.
+    starts = [("m", d.date(), 50 + k % 3) for k, d in enumerate(
+        pd.date_range("2018-01-01", periods=24, freq="MS"))]
+    ends = [("e", d.date(), 50 + k % 2) for k, d in enumerate(
+        pd.date_range("2018-01-31", periods=24, freq="ME"))]
+    path = write_csv("unique_id,ds,y\n" + "".join(f"{i},{d},{v}\n" for i, d, v in starts + ends))
+    with pytest.raises(ValidationError, match=r"grids of their own, not one: 'm' MS, 'e' ME\. "
+                                              r"Put the dates on one grid"):
+        read_csv(path)
+    # Dates that fit no grid in one series keep the frequency error.
+    with pytest.raises(ValidationError, match="Could not infer the frequency"):
+        read_csv(write_csv("date,a,b\n2020-01-01,1,2\n2020-01-09,2,3\n2020-03-17,3,4\n"
+                           "2020-03-20,4,5\n", "odd.csv"))
+
+
 def test_spaces_around_an_id_are_no_part_of_it(write_csv):
     # Unquoted, ' padded ' was read 'padded ' (the spaces before a cell dropped, not those
     # after), and 'a ' was a series apart from ' a' and 'a'.

@@ -734,6 +734,24 @@ def _sparse_steps(where: str, held: int, steps: int) -> str:
             "the steps 1, 2, 3 ..., give dates, or drop the blank rows between values.")
 
 
+def _own_grids(index: pd.Index, values: np.ndarray, names: list[str]
+               ) -> ValidationError | None:
+    """Where the dates of several series fit no one grid, the error naming the grid each
+    series follows when they follow regular grids of their own, not all the same (monthly
+    series dated at the months' starts beside ones dated at their ends); else None."""
+    if not isinstance(index, pd.DatetimeIndex) or len(names) < 2:
+        return None
+    own = {name: strict_freq(index[~np.isnan(values[:, k])]) for k, name in enumerate(names)}
+    if None in own.values() or len(set(own.values())) < 2:
+        return None
+    listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
+    return ValidationError(
+        f"The series follow regular grids of their own, not one: {listing}"
+        f"{' ...' if len(own) > 6 else ''}. Put the dates on one grid (every series dated "
+        "at the start of its months, say), or forecast series of different grids in "
+        "separate files.")
+
+
 def _refuse_coarser_series(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray,
                            holes: np.ndarray, names: list[str]) -> None:
     """Refuse series that are regular on a coarser grid of their own and hold values at
@@ -939,7 +957,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                                                         rows, day_first)
         shared = None
     notes = dropped + notes
-    grid, freq, positions = _grid(index, freq, len(names))
+    try:
+        grid, freq, positions = _grid(index, freq, len(names))
+    except ValidationError as error:
+        raise _own_grids(index, values, names) or error from None
     values = _spread(values, positions, len(grid))
     mask = ~np.isnan(values)
     has = mask.any(axis=0)
