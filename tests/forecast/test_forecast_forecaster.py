@@ -669,8 +669,14 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     rebased = full.iloc[1:] * 10
     assert fitted.predict(data=rebased).attrs["notes"] == [
         "2 series ('a' (47 of the 47 values both hold differ), 'b' (47 of the 47 values both "
-        "hold differ)): the new data restate the fitted dates with other values (revised or "
-        "rebased), so they are the whole history, the fitted values before them left out"]
+        "hold differ)): the new data restate the fitted dates with values far from the fitted "
+        "ones (a rebased history), so they are the whole history, the fitted values before "
+        "them left out"]
+    # Rebased with more new months than restated ones: still the new data's alone (a review
+    # found them spliced onto the old scale, ten times lower).
+    rebased_on = pd.concat([full.iloc[43:48] * 10, full.iloc[48:] * 10 + 5])
+    assert any("a rebased history" in n for n in fitted.predict(data=rebased_on).attrs["notes"])
+    assert fitted._read_new(rebased_on).series("a").index[0] == full.index[43]
     assert not fitted.predict(data=rebased).equals(fitted.predict(data=full * 10))
     # Dates against steps: refused, not a TypeError.
     with pytest.raises(ValidationError, match="fitted on dates, and the new data hold no "
@@ -734,6 +740,15 @@ def test_new_data_revising_the_latest_values_join_the_history_and_say_so():
     assert got["date"].iloc[0] == pd.Timestamp("2022-02-01")
     assert any("'a' (1 value(s) from 2021-12-01)" in n and "revised by the new data" in n
                for n in got.attrs["notes"])
+    # Two months revised, or two of three, then a new one: joined alike (a review found
+    # them taken whole, three or four points).
+    for revised_rows in ([0, 1], [0, 2]):
+        update = full[45:49].copy() if revised_rows == [0, 2] else full[46:49].copy()
+        update.iloc[revised_rows, :] += 3.0
+        history = pd.concat([full[:len(full[:49]) - len(update)], update])
+        pd.testing.assert_frame_equal(fitted.predict(data=update),
+                                      fitted.predict(data=history), check_like=True,
+                                      check_exact=False)
     # Within the fitted history, agreeing: the forecast starts after the new data's end.
     inside = fitted.predict(data=full[40:44])
     pd.testing.assert_frame_equal(inside, fitted.predict(data=full[:44]), check_like=True,
@@ -767,6 +782,17 @@ def test_new_long_data_of_one_row_a_series_are_read_by_the_fitted_series_names(t
     new_file.write_text("unique_id,ds,y\nc,2022-01-01,124\nb,2021-12-01,73\n")
     with pytest.raises(ValidationError, match="dates must increase"):
         fitted.predict(data=new_file)
+
+
+def test_new_wide_data_with_a_text_column_naming_series_stay_wide():
+    """A text column whose cells name fitted series ('best': a or b) in a wide file is no
+    id column: the fitted series are columns (a review found such files refused as long)."""
+    full = _monthly_panel(50)
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "theta"]}).fit(full[:48])
+    marked = full.assign(best=np.where(np.arange(50) % 2, "a", "b"))
+    got = fitted.predict(data=marked)
+    pd.testing.assert_frame_equal(got, fitted.predict(data=full), check_like=True,
+                                  check_exact=False)
 
 
 def test_new_data_may_leave_empty_a_column_the_fit_left_out(tmp_path):

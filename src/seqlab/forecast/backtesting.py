@@ -69,13 +69,13 @@ class BacktestResult:
         if "seqlab" not in self.metrics:
             return f"{winner} wins: MASE {self.metrics[winner]['mase']:.3f}."
         ours = self.metrics["seqlab"]["mase"]
-        tied = [k for k, v in self.metrics.items() if k != "seqlab" and v["mase"] is not None
-                and ours is not None and round(v["mase"], 3) == round(ours, 3)
-                and (k == winner or winner == "seqlab")]
-        if tied:  # apart by less than the MASE shown: no winner to name
-            names = ["seqlab", *tied]
-            return (f"{', '.join(names[:-1])} and {names[-1]} tie: MASE {ours:.3f}. On this "
-                    "data either will do.")
+        best = self.metrics[winner]["mase"]
+        tied = [k for k, v in self.metrics.items() if v["mase"] is not None
+                and best is not None and round(v["mase"], 3) == round(best, 3)]
+        if "seqlab" in tied and len(tied) > 1:  # apart by less than the MASE shown
+            names = ["seqlab", *(k for k in tied if k != "seqlab")]
+            return (f"{', '.join(names[:-1])} and {names[-1]} tie: MASE {best:.3f}. On this "
+                    f"data {'either' if len(names) == 2 else 'any of them'} will do.")
         if winner == "seqlab":
             others = ", ".join(f"{k} {v['mase']:.3f}" for k, v in self.metrics.items()
                                if k != "seqlab" and v["mase"] is not None)

@@ -1221,8 +1221,9 @@ def id_column_of(source: Any, names: list[str]) -> str | None:
     """The one text column of `source` (a CSV path or a frame) whose values are all among
     `names` (the series a model was fitted on): the id column of new long data whose layout
     alone does not show it, one row per series with dates that do not repeat (the latest
-    month of each series, say). None where no column does, several do, or the source cannot
-    be read (its reading then says why)."""
+    month of each series, say). None where a fitted series is a column (a wide file, whose
+    text columns are left out as ever), no column or several hold only those names, or the
+    source cannot be read (its reading then says why)."""
     try:
         frame = (_read_frame(source, "data file") if isinstance(source, (str, Path))
                  else source if isinstance(source, pd.DataFrame) else None)
@@ -1231,6 +1232,8 @@ def id_column_of(source: Any, names: list[str]) -> str | None:
     if frame is None or len(frame) == 0:
         return None
     known = set(map(str, names))
+    if known & {str(c).strip() for c in frame.columns}:
+        return None
     found = [str(c) for c in frame.columns if is_text(frame[c])
              and set(frame[c].dropna().astype(str).str.strip()) <= known
              and frame[c].notna().any()]

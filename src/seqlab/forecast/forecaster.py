@@ -99,6 +99,14 @@ and the plain mean of the statistical models that fit a series too short to vali
 NUMBERING_SHIFTS = 5
 """How many steps either way new numbered data are compared at, to tell their numbering
 from another (`Forecaster._numbered_alike`)."""
+REBASED_STEPS = 3
+"""New data that restate fitted values (`Forecaster._joined`) are a rebased history, the
+new data's alone, where they restate at least `REBASED_FROM` and move them, by the median,
+by more than this many of the series' mean absolute steps; smaller moves, or one or two
+values moved, are revisions of the fitted values, joined."""
+REBASED_FROM = 3
+"""The fewest restated values that can show a rebased history (`REBASED_STEPS`): one or two
+values far off are corrections."""
 PARALLEL_FROM = 8
 """Series from which the per-series work goes to a process pool (workers permitting)."""
 SCALE_FROM = 1000
@@ -1005,10 +1013,10 @@ class Forecaster:
     def _joined(self, sd: SeriesData) -> SeriesData:
         """New data that start after the fitted data do (the latest observations alone)
         joined to the fitted history before them, with a note. Dated data are joined where
-        they add to it: they start right after its end, or they restate some of its latest
-        values (revised ones replace the fitted ones, with a note) before new observations;
-        new data that restate mostly fitted dates, most of them with other values, are a
-        history revised or rebased throughout, the new data's alone (with a note). A gap
+        they add to it: they start right after its end, or they restate some of its values
+        (revised ones replace the fitted ones, with a note); new data that restate fitted
+        values far from what they were (`REBASED_STEPS`) are a rebased history, the new
+        data's alone (with a note). A gap
         after the fitted data's end is refused, as the models would read a history with a
         hole in it. New data that end before the fitted data did are forecast from their
         end, with a note.
@@ -1055,9 +1063,8 @@ class Forecaster:
                              f"up with the fitted values)")
                 continue
             same = np.isclose(new[both], old[both], rtol=1e-6, atol=0)
-            if len(both) and same.mean() < 0.5 and 2 * len(both) > len(new):
-                # Mostly the fitted dates again, mostly otherwise: a history revised or
-                # rebased throughout, the new data's alone.
+            moved = np.abs(new[both].to_numpy(float) - old[both].to_numpy(float))
+            if len(both) >= REBASED_FROM and np.median(moved) > REBASED_STEPS * _step(old):
                 replaced.append(f"{name!r} ({int((~same).sum())} of the {len(both)} values "
                                 "both hold differ)")
                 continue
@@ -1076,9 +1083,9 @@ class Forecaster:
                  f": {what}" for items, what in (
                      (revised, "values the fitted data held, revised by the new data, which "
                                "the history now holds"),
-                     (replaced, "the new data restate the fitted dates with other values "
-                                "(revised or rebased), so they are the whole history, the "
-                                "fitted values before them left out"),
+                     (replaced, "the new data restate the fitted dates with values far "
+                                "from the fitted ones (a rebased history), so they are the "
+                                "whole history, the fitted values before them left out"),
                      (earlier, "the new data end before the fitted data did, so the "
                                "forecast starts after their last date, the fitted values "
                                "after it left out"))
@@ -1145,6 +1152,15 @@ def _scales_and_signs(series: dict[str, np.ndarray], m: int
     from."""
     return ({k: _interval_scale(y, m) for k, y in series.items()},
             {k: bool(np.min(y) >= 0) for k, y in series.items()})
+
+
+def _step(y: pd.Series) -> float:
+    """A series' mean absolute step (its mean absolute value where it never moves; 1 where
+    that is 0 too): the unit `REBASED_STEPS` counts in."""
+    v = y.to_numpy(float)
+    steps = np.abs(np.diff(v))
+    unit = float(steps.mean()) if len(steps) else 0.0
+    return unit or float(np.abs(v).mean()) or 1.0
 
 
 def _interval_scale(y: np.ndarray, m: int) -> float:
