@@ -57,6 +57,9 @@ def test_verdict_names_the_winner_plainly(result):
     ({"seqlab": 0.2584, "naive": 0.2590}, "seqlab wins: MASE 0.258 against naive 0.259"),
     ({"seqlab": 0.25840, "naive": 0.25838, "theta": 0.25839},
      "seqlab, naive and theta tie: MASE 0.258. On this data any of them will do."),
+    # Without a MASE for seqlab (a TypeError before), or for any method.
+    ({"seqlab": None, "naive": 0.2584}, "naive has MASE 0.258, seqlab no MASE."),
+    ({"seqlab": None, "naive": None}, "No method could be scored by MASE"),
 ])
 def test_verdict_calls_a_difference_below_the_shown_precision_a_tie(scores, expected):
     """MASE 0.25838 against 0.25840 named naive the winner, 'prefer naive', though both

@@ -66,10 +66,12 @@ class BacktestResult:
     def verdict(self) -> str:
         """One plain sentence: does seqlab beat the other methods, or which one wins."""
         winner = self.winner
-        if "seqlab" not in self.metrics:
-            return f"{winner} wins: MASE {self.metrics[winner]['mase']:.3f}."
-        ours = self.metrics["seqlab"]["mase"]
         best = self.metrics[winner]["mase"]
+        if best is None:
+            return "No method could be scored by MASE on this data."
+        if "seqlab" not in self.metrics:
+            return f"{winner} wins: MASE {best:.3f}."
+        ours = self.metrics["seqlab"]["mase"]
         tied = [k for k, v in self.metrics.items() if v["mase"] is not None
                 and best is not None and round(v["mase"], 3) == round(best, 3)]
         if "seqlab" in tied and len(tied) > 1:  # apart by less than the MASE shown
@@ -80,8 +82,9 @@ class BacktestResult:
             others = ", ".join(f"{k} {v['mase']:.3f}" for k, v in self.metrics.items()
                                if k != "seqlab" and v["mase"] is not None)
             return f"seqlab wins: MASE {ours:.3f} against {others}."
-        return (f"Another method wins: {winner} has MASE {self.metrics[winner]['mase']:.3f}, "
-                f"seqlab {ours:.3f}. On this data prefer {winner}.")
+        theirs = "no MASE" if ours is None else f"{ours:.3f}"
+        return (f"Another method wins: {winner} has MASE {best:.3f}, seqlab {theirs}. On this "
+                f"data prefer {winner}.")
 
     def to_json(self) -> dict[str, Any]:
         """Plain, strict-JSON data (non-finite numbers become null)."""
