@@ -64,7 +64,7 @@ from seqlab.forecast._season import CANDIDATES, season_in
 
 __all__ = ["SeriesData", "FutureCovariates", "prepare", "read_csv", "read_future_covariates",
            "calendar_features", "season_length_of", "future_index", "parse_dates", "FILLS",
-           "MAX_SEASON", "season_of_steps", "id_column_of"]
+           "MAX_SEASON", "season_of_steps"]
 
 FILLS = ("interpolate", "ffill")
 
@@ -881,7 +881,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     are numbers, not dates, found in the data: `_season.season_in`). `min_length`:
     the fewest points a series may have. `fitted_series`: the series of a model the data
     are new data for; other columns that hold no values are left out with a note (a text
-    column the fit left out, empty this time), where without it they are an error.
+    column the fit left out, empty this time), where without it they are an error, and
+    the one text column holding only their names is the id column (`_naming_column`).
     """
     if fill is not None and fill not in FILLS:
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
@@ -900,6 +901,9 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         raise ValidationError(f"The data hold no rows (only the columns "
                               f"{list(frame.columns)[:10]}); at least one row of dates and "
                               "values is needed.")
+    if id_column is None and value_column is None and fitted_series is not None \
+            and len(fitted_series) > 1:
+        id_column = _naming_column(frame, fitted_series)
     date_column = date_column if date_column is not None else index_column
     if date_column is not None and date_column not in frame.columns:
         raise ValidationError(f"The 'date_column' parameter names {date_column!r}, which is "
@@ -1217,20 +1221,12 @@ def read_csv(path: str | Path, **options: Any) -> SeriesData:
     return data
 
 
-def id_column_of(source: Any, names: list[str]) -> str | None:
-    """The one text column of `source` (a CSV path or a frame) whose values are all among
-    `names` (the series a model was fitted on): the id column of new long data whose layout
-    alone does not show it, one row per series with dates that do not repeat (the latest
-    month of each series, say). None where a fitted series is a column (a wide file, whose
-    text columns are left out as ever), no column or several hold only those names, or the
-    source cannot be read (its reading then says why)."""
-    try:
-        frame = (_read_frame(source, "data file") if isinstance(source, (str, Path))
-                 else source if isinstance(source, pd.DataFrame) else None)
-    except ValidationError:
-        return None
-    if frame is None or len(frame) == 0:
-        return None
+def _naming_column(frame: pd.DataFrame, names: list[str]) -> str | None:
+    """The one text column of `frame` whose values are all among `names` (the series a
+    model was fitted on): the id column of new long data whose layout alone does not show
+    it, one row per series with dates that do not repeat (the latest month of each series,
+    say). None where a fitted series is a column (a wide file, whose text columns are left
+    out as ever), or no column or several hold only those names."""
     known = set(map(str, names))
     if known & {str(c).strip() for c in frame.columns}:
         return None

@@ -41,7 +41,6 @@ from seqlab.forecast.data import (
     SeriesData,
     calendar_features,
     future_index,
-    id_column_of,
     prepare,
     read_csv,
     read_future_covariates,
@@ -102,8 +101,9 @@ from another (`Forecaster._numbered_alike`)."""
 REBASED_STEPS = 3
 """New data that restate fitted values (`Forecaster._joined`) are a rebased history, the
 new data's alone, where they restate at least `REBASED_FROM` and move them, by the median,
-by more than this many of the series' mean absolute steps; smaller moves, or one or two
-values moved, are revisions of the fitted values, joined."""
+by more than this many of the series' mean absolute steps (`selection.mase_scale` at lag
+1); smaller moves, or one or two values moved, are revisions of the fitted values,
+joined."""
 REBASED_FROM = 3
 """The fewest restated values that can show a rebased history (`REBASED_STEPS`): one or two
 values far off are corrections."""
@@ -941,13 +941,6 @@ class Forecaster:
         options.update({k: v for k, v in (("date_column", date_column),
                                           ("id_column", id_column),
                                           ("value_column", value_column)) if v is not None})
-        if options.get("id_column") is None and options.get("value_column") is None \
-                and len(self.series_names_) > 1:
-            # Long new data name the fitted series in a column, whose rows may not show it
-            # (one row per series, dates that do not repeat).
-            options["id_column"] = id_column_of(source, self.series_names_)
-            if options["id_column"] is None:
-                del options["id_column"]
         reader = read_csv if isinstance(source, (str, Path)) else prepare
 
         def another_frequency() -> ValidationError | None:
@@ -1016,10 +1009,9 @@ class Forecaster:
         they add to it: they start right after its end, or they restate some of its values
         (revised ones replace the fitted ones, with a note); new data that restate fitted
         values far from what they were (`REBASED_STEPS`) are a rebased history, the new
-        data's alone (with a note). A gap
-        after the fitted data's end is refused, as the models would read a history with a
-        hole in it. New data that end before the fitted data did are forecast from their
-        end, with a note.
+        data's alone (with a note). A gap after the fitted data's end is refused, as the
+        models would read a history with a hole in it. New data that end before the fitted
+        data did are forecast from their end, with a note.
         Numbered steps are joined as dated ones are where the file numbers them as the
         fitted data did (`_numbered_alike`): seqlab numbers a file without a step column
         from 0, so steps past the fitted ones, or steps whose values fit the fitted ones no
@@ -1064,7 +1056,8 @@ class Forecaster:
                 continue
             same = np.isclose(new[both], old[both], rtol=1e-6, atol=0)
             moved = np.abs(new[both].to_numpy(float) - old[both].to_numpy(float))
-            if len(both) >= REBASED_FROM and np.median(moved) > REBASED_STEPS * _step(old):
+            if len(both) >= REBASED_FROM and np.median(moved) > REBASED_STEPS * \
+                    selection.mase_scale(old.to_numpy(float), 1):
                 replaced.append(f"{name!r} ({int((~same).sum())} of the {len(both)} values "
                                 "both hold differ)")
                 continue
@@ -1152,15 +1145,6 @@ def _scales_and_signs(series: dict[str, np.ndarray], m: int
     from."""
     return ({k: _interval_scale(y, m) for k, y in series.items()},
             {k: bool(np.min(y) >= 0) for k, y in series.items()})
-
-
-def _step(y: pd.Series) -> float:
-    """A series' mean absolute step (its mean absolute value where it never moves; 1 where
-    that is 0 too): the unit `REBASED_STEPS` counts in."""
-    v = y.to_numpy(float)
-    steps = np.abs(np.diff(v))
-    unit = float(steps.mean()) if len(steps) else 0.0
-    return unit or float(np.abs(v).mean()) or 1.0
 
 
 def _interval_scale(y: np.ndarray, m: int) -> float:
