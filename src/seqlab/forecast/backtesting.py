@@ -72,8 +72,8 @@ class BacktestResult:
         if "seqlab" not in self.metrics:
             return f"{winner} wins: MASE {best:.3f}."
         ours = self.metrics["seqlab"]["mase"]
-        tied = [k for k, v in self.metrics.items() if v["mase"] is not None
-                and best is not None and round(v["mase"], 3) == round(best, 3)]
+        tied = [k for k, v in self.metrics.items()
+                if v["mase"] is not None and round(v["mase"], 3) == round(best, 3)]
         if "seqlab" in tied and len(tied) > 1:  # apart by less than the MASE shown
             names = ["seqlab", *(k for k in tied if k != "seqlab")]
             return (f"{', '.join(names[:-1])} and {names[-1]} tie: MASE {best:.3f}. On this "

@@ -176,20 +176,25 @@ class LSTMHybrid:
         and `NOISY_WINDOWS`, at most `NOISY_COPIES`, when each series' windows end at its
         cutoff (its last index used); 0 where none fit. A hybrid with `noise` trains on
         these, at least one."""
-        own = sum(len(v) for v in self._train_origins(cutoffs, cutoffs).values())
-        return self._room(own, len(cutoffs))
+        return self._room(self._own(cutoffs), len(cutoffs))
 
     def room(self, cutoffs: dict[str, int]) -> int:
         """How many noisy copies of each series fit beside the series under `TOTAL_WINDOWS`
         alone, at most `NOISY_COPIES` (as `copies`): below `NOISY_COPIES`, the file has
         windows enough of its own."""
-        own = sum(len(v) for v in self._train_origins(cutoffs, cutoffs).values())
-        return max(0, min(NOISY_COPIES, TOTAL_WINDOWS // max(1, own) - 1))
+        return self._room(self._own(cutoffs))
+
+    def _own(self, cutoffs: dict[str, int]) -> int:
+        return sum(len(v) for v in self._train_origins(cutoffs, cutoffs).values())
 
     @staticmethod
-    def _room(own: int, count: int) -> int:
-        return max(0, min(NOISY_COPIES, TOTAL_WINDOWS // max(1, own) - 1,
-                          NOISY_WINDOWS * count // max(1, own) - 1))
+    def _room(own: int, count: int | None = None) -> int:
+        """Copies under `TOTAL_WINDOWS`, and under `NOISY_WINDOWS` where `count` (of series)
+        is given."""
+        limits = [NOISY_COPIES, TOTAL_WINDOWS // max(1, own) - 1]
+        if count is not None:
+            limits.append(NOISY_WINDOWS * count // max(1, own) - 1)
+        return max(0, min(limits))
 
     def _training_windows(self, u: dict[str, np.ndarray], cov: list[np.ndarray | None],
                           train: dict[str, np.ndarray], salt: int
