@@ -686,7 +686,11 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     # fitted data's (a step column) continue it, as dates do.
     numbered = full.reset_index(drop=True)
     steps = Forecaster(3, **{**FAST, "methods": ["naive", "ets"]}).fit(numbered[:48])
-    assert steps.predict(data=numbered.iloc[40:].reset_index(drop=True)).attrs["notes"] == []
+    assert steps.predict(data=numbered.iloc[40:].reset_index(drop=True)).attrs["notes"] == [
+        "2 series ('a' (12 of the fitted 48 steps), 'b' (12 of the fitted 48 steps)): the new "
+        "steps start where the fitted ones did, so the new data are the whole, shorter "
+        "history; to add observations to the fitted history, number their steps after its "
+        "last (a 'step' column)"]
     on = steps.predict(data=numbered[48:])
     pd.testing.assert_frame_equal(steps.predict(data=numbered), on, check_like=True,
                                   check_exact=False)
@@ -722,6 +726,35 @@ def test_new_data_holding_only_the_latest_points_continue_the_fitted_history():
     pd.testing.assert_frame_equal(with_flat.predict(data=flat[44:]),
                                   with_flat.predict(data=flat), check_like=True,
                                   check_exact=False)
+
+
+def test_the_latest_numbered_steps_alone_join_the_fitted_history(tmp_path):
+    """One or two rows of a file with a 'step' column, sent to a model fitted on numbered
+    steps: the step column was not recognised under 3 rows, so 'step' was read as a series
+    and the two values as the whole history, silently. And the latest fitted step sent
+    again, revised, with the next: taken whole as 'numbered otherwise' (one step is too
+    few to tell a numbering by)."""
+    rng = np.random.default_rng(3)
+    values = 20 + np.cumsum(rng.normal(0, 1, 41))
+    fitted_data = pd.DataFrame({"step": np.arange(1, 41), "a": values[:40]})
+    fitted_data.to_csv(tmp_path / "fit.csv", index=False)
+    fitted = Forecaster(3, **{**FAST, "methods": ["naive", "theta"]}).fit(tmp_path / "fit.csv")
+    whole = pd.DataFrame({"step": np.arange(1, 42), "a": values})
+    expected = fitted.predict(data=whole)
+    for rows in (whole[40:], whole[39:]):  # one new step; the last fitted one and one new
+        rows.to_csv(tmp_path / "new.csv", index=False)
+        got = fitted.predict(data=tmp_path / "new.csv")
+        pd.testing.assert_frame_equal(got, expected, check_like=True, check_exact=False)
+        assert list(got["date"]) == [42, 43, 44]
+        assert any("joined to the fitted history" in n for n in got.attrs["notes"])
+    revised = whole[39:].assign(a=lambda f: f["a"] + [0.7, 0.0])
+    got = fitted.predict(data=revised)
+    history = pd.concat([fitted_data[:39], revised])
+    pd.testing.assert_frame_equal(got, fitted.predict(data=history), check_like=True,
+                                  check_exact=False)
+    assert any("1 value(s) from 40" in n and "revised by the new data" in n
+               for n in got.attrs["notes"])
+    assert not any("numbered otherwise" in n for n in got.attrs["notes"])
 
 
 def test_new_data_revising_the_latest_values_join_the_history_and_say_so():

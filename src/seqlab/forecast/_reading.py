@@ -629,14 +629,19 @@ def _is_time_axis(column: pd.Series, name: object = "") -> bool:
     rising evenly (1960, 1965 ...), or rising YYYYMM or YYYYMMDD dates (`_integer_dates`):
     the time axis of a file, where no column is named or written like dates. Named as steps
     (`STEP_NAMES`: t, step ...), any rising whole numbers are. (Otherwise 10, 20, 30 ... is
-    a series: as steps the grid would miss 11 to 19.)"""
+    a series: as steps the grid would miss 11 to 19.) Unnamed, whole numbers rising by one
+    count the time from 3 rows on; named, from one row."""
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
     values = column.to_numpy(dtype=float)
-    if len(values) < 3 or not np.isfinite(values).all() or (values != np.round(values)).any():
+    if not len(values) or not np.isfinite(values).all() or (values != np.round(values)).any():
         return False
     steps = np.diff(values)
-    if (steps == 1).all() or (str(name).strip().lower() in STEP_NAMES and (steps > 0).all()):
+    if str(name).strip().lower() in STEP_NAMES and (steps > 0).all():
+        return True  # even in one or two rows: the latest steps, sent to a saved model
+    if len(values) < 3:
+        return False
+    if (steps == 1).all():
         return True
     if not (steps > 0).all() or _integer_dates(values.astype(np.int64)) is None:
         return False

@@ -989,7 +989,17 @@ class Forecaster:
         series, their values agree with the fitted ones at the same steps for at least half
         the steps both hold, and more often than up to `NUMBERING_SHIFTS` steps earlier or
         later (a run of zeros, or a constant series, agrees whichever way it is shifted);
-        true where nothing overlaps."""
+        true where nothing overlaps, and where every series restates fewer than
+        `REBASED_FROM` of its latest fitted steps and goes on past them (the latest values
+        revised, then new ones: too few to tell another numbering by)."""
+        latest = []
+        for name in self.series_names_:
+            new, old = sd.series(name), self.data_.series(name)
+            latest.append(len(new) > 0 and len(old) > 0 and old.index[0] < new.index[0]
+                          and new.index[-1] > old.index[-1]
+                          and len(new.index.intersection(old.index)) < REBASED_FROM)
+        if all(latest):
+            return True
         hits = {shift: [0, 0] for shift in range(-NUMBERING_SHIFTS, NUMBERING_SHIFTS + 1)}
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
@@ -1029,6 +1039,7 @@ class Forecaster:
         revised: list[str] = []
         replaced: list[str] = []
         earlier: list[str] = []
+        shorter: list[str] = []
         aligned = dated or self._numbered_alike(sd)
         for name in self.series_names_:
             new, old = sd.series(name), self.data_.series(name)
@@ -1037,6 +1048,8 @@ class Forecaster:
                 earlier.append(f"{name!r} (to {label(new.index[-1])}; the fitted data "
                                f"to {label(old.index[-1])})")
             if len(old) == 0 or new.index[0] <= old.index[0]:
+                if not dated and len(old) and len(new) < len(old):
+                    shorter.append(f"{name!r} ({len(new)} of the fitted {len(old)} steps)")
                 continue
             follows = future_index(old.index, self.freq_, 1)[0]
             if not dated and new.index[0] > follows:  # another numbering, maybe
@@ -1081,7 +1094,11 @@ class Forecaster:
                                 "whole history, the fitted values before them left out"),
                      (earlier, "the new data end before the fitted data did, so the "
                                "forecast starts after their last date, the fitted values "
-                               "after it left out"))
+                               "after it left out"),
+                     (shorter, "the new steps start where the fitted ones did, so the new "
+                               "data are the whole, shorter history; to add observations "
+                               "to the fitted history, number their steps after its last "
+                               "(a 'step' column)"))
                  if items]
         if not extended:
             return replace(sd, notes=[*sd.notes, *notes]) if notes else sd
