@@ -844,8 +844,17 @@ def test_new_data_may_leave_empty_a_column_the_fit_left_out(tmp_path):
     got = fitted.predict(data=tmp_path / "new.csv")
     assert set(got["series"]) == {"north", "south"}
     assert any("left out the column(s) ['comment']: no values" in n for n in got.attrs["notes"])
+    # A fitted series with no values: the error asks for its values, not (as it did) to
+    # drop the column, which led to "lack the series".
     (tmp_path / "new.csv").write_text("date,north,south\n2021-07-01,101,\n2021-08-01,99,\n")
-    with pytest.raises(ValidationError, match=r"\['south'\] hold no values at all"):
+    with pytest.raises(ValidationError, match=r"no values of the series \['south'\], which "
+                                              r"the model was fitted on and forecasts\. Give "
+                                              r"their latest values") as refused:
+        fitted.predict(data=tmp_path / "new.csv")
+    assert "Drop" not in str(refused.value)
+    (tmp_path / "new.csv").write_text("date,north\n2021-07-01,101\n2021-08-01,99\n")
+    with pytest.raises(ValidationError, match=r"lack the series \['south'\].*give their "
+                                              r"latest values too, or fit a new model"):
         fitted.predict(data=tmp_path / "new.csv")
 
 

@@ -972,9 +972,14 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         empty = [n for n, h in zip(names, has, strict=True) if not h]
         spare = [n for n in empty if fitted_series is not None and n not in fitted_series]
         if len(spare) < len(empty):
-            raise ValidationError(f"The column(s) {[n for n in empty if n not in spare][:10]} "
-                                  "hold no values at all (all missing). Drop them from the "
-                                  "file.")
+            named = [n for n in empty if n not in spare][:10]
+            if fitted_series is not None:  # new data: the model forecasts every fitted series
+                raise ValidationError(
+                    f"The new data hold no values of the series {named}, which the model was "
+                    "fitted on and forecasts. Give their latest values (or their whole "
+                    "history), or fit a new model without them.")
+            raise ValidationError(f"The column(s) {named} hold no values at all (all missing). "
+                                  "Drop them from the file.")
         notes.append(f"left out the column(s) {spare[:10]}: no values, and no series the "
                      "model was fitted on")
         names, values, mask = [n for n in names if n not in spare], values[:, has], mask[:, has]

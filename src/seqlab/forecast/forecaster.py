@@ -975,7 +975,9 @@ class Forecaster:
         missing = [c for c in self.series_names_ if c not in present]
         if missing:
             raise ValidationError(f"The new data lack the series {missing[:5]} the model was "
-                                  f"fitted on; their series: {present[:10]}.")
+                                  f"fitted on; their series: {present[:10]}. The model "
+                                  "forecasts every series it was fitted on: give their latest "
+                                  "values too, or fit a new model on these series.")
         unknown = [c for c in present if c not in self.series_names_]
         if unknown:
             warnings.warn(f"The new data hold {len(unknown)} series the model was not fitted "
