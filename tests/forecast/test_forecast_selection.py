@@ -418,6 +418,35 @@ def test_a_short_series_forecast_has_intervals_that_widen_with_the_horizon():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_monthly_series_of_a_year_and_a_bit_has_intervals_of_its_own_steps(seed, tmp_path):
+    """14 monthly points, rising about 3 a month: the windows' errors were scaled by the
+    monthly steps (their histories too short for a year-on-year scale) and the interval by
+    the year-on-year changes, so two more points made it ten times wider (+-46 at step 1
+    against +-4 on the first 12 points). Now both are in the unit of the monthly steps,
+    also when a saved model forecasts from new data."""
+    from seqlab.forecast import load, save
+
+    rng = np.random.default_rng(seed)
+    y = pd.Series(100 + np.cumsum(rng.uniform(0, 6, 16)), name="y",
+                  index=pd.date_range("2020-01-01", periods=16, freq="MS"))
+    steps = np.mean(np.abs(np.diff(y.to_numpy())))
+    half = {}
+    for n in (12, 14):
+        fitted = Forecaster(horizon=2, methods=["naive", "theta"]).fit(y[:n])
+        table = fitted.predict()
+        half[n] = (table["upper"] - table["forecast"]).to_numpy()
+    assert fitted._interval_lags() == {"y": 1}
+    assert half[14][0] < 3 * steps and half[14][0] < 2 * half[12][0], (half, steps)
+    save(fitted, tmp_path / "m")
+    again = load(tmp_path / "m").predict(data=y)
+    pd.testing.assert_frame_equal(again, fitted.predict(data=y))
+    assert (again["upper"] - again["forecast"]).iloc[0] < 3 * steps
+    long = pd.Series(100 + np.cumsum(rng.uniform(0, 6, 60)), name="y",
+                     index=pd.date_range("2015-01-01", periods=60, freq="MS"))
+    assert Forecaster(horizon=2, methods=["naive"]).fit(long)._interval_lags() == {"y": 12}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
 def test_arima_on_the_logarithm_follows_growth_in_proportion(seed):
     """Growth of 6% a year with 2% noise, 30 points: ARIMA on the logarithm extrapolates the
     curve; on the values a straight line (or a drift) falls behind it."""

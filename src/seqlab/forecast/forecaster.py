@@ -317,15 +317,16 @@ def _interval_errors(choices: dict[str, _Choice], plans: dict[str, Any], H: int
 
 
 def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str, _SeriesFit],
-            lstm_paths: dict[str, dict[str, np.ndarray]], H: int, m: int, notes: list[str]
-            ) -> dict[str, _Choice]:
+            lstm_paths: dict[str, dict[str, np.ndarray]], H: int, m: int, notes: list[str],
+            lags: dict[str, int]) -> dict[str, _Choice]:
     """Each series' weights: its candidates' validation scores (the naives only where
     nothing else scored), times the panel prior (`selection.panel_prior`) of the file's
     series under the same rule, weighted by `selection.inverse_error_weights`; an
     intermittent series takes the one model that scores best by MASE plus sMAPE, its paths
     clipped at 0 as its forecast will be (`selection.PICK_INTERMITTENT`). A series too
     short to validate goes down the ladder; one of 1 or 2 points, or constant, is forecast
-    flat."""
+    flat. The out-of-window errors for the intervals are in units of each window's MASE
+    scale at the series' interval lag (`lags`), the unit its interval is drawn in."""
     choices: dict[str, _Choice] = {}
     scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict,
                             selection.Rule]] = {}
@@ -370,6 +371,9 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         choice.validation["ensemble"] = round(selection.score(chosen, truth, scales), 6)
         err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior,
                                              rule)
+        units = np.array([selection.mase_scale(series[name][:o + 1], lags[name])
+                          for o in plans[name].origins])
+        err = err * (scales / units)[:, None]  # the same errors where the lag is the season
         choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
     picked = sum(s[4] is selection.PICK_INTERMITTENT for s in scored.values())
     if picked:
@@ -584,7 +588,8 @@ class Forecaster:
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
             fits = classical_results()
 
-        choices = _choose(series, plans, fits, lstm_paths, H, m, notes)
+        lags = self._interval_lags()
+        choices = _choose(series, plans, fits, lstm_paths, H, m, notes, lags)
         weights = {k: c.weights for k, c in choices.items()}
         finals = {k: c.final for k, c in choices.items()}
         validation = {k: c.validation for k, c in choices.items() if c.validated}
@@ -600,7 +605,7 @@ class Forecaster:
         self.methods_ = {k: _label(w, validated=k in validation) for k, w in weights.items()}
         self.paths_ = {k: selection.weighted(finals[k], weights[k]) for k in series}
         methods = self.methods_
-        self.scales_, self.nonnegative_ = _scales_and_signs(series, m)
+        self.scales_, self.nonnegative_ = _scales_and_signs(series, lags)
         self.interval_groups_, self.errors_ = _interval_errors(choices, plans, H)
         self.unit_halfwidth_ = selection.grouped_halfwidths(self.errors_, self.level, H)
         if selection.SHORT in selection.calibrated_apart(self.errors_):
@@ -615,6 +620,23 @@ class Forecaster:
                             for k, w in weights.items()})
         self.report_ = report
         return self
+
+    def _interval_lags(self) -> dict[str, int]:
+        """Each series' lag for the MASE scale its interval is drawn in: 1 where the
+        shortest history it is validated on (that of its first window, `plan_validation` of
+        the fitted data) spans one season or less, its season length otherwise. A window's
+        MASE scale falls back to lag 1 on a history that short, so validation errors and
+        interval are then in one unit: a monthly series of 14 points, its errors scaled by
+        its monthly steps and its interval by its year-on-year changes, had intervals ten
+        times too wide."""
+        m, H = self.season_length_, self.horizon
+        windows = self._candidates(self.data_, len(self.series_names_))[0].windows
+        lags = {}
+        for name in self.series_names_:
+            plan = selection.plan_validation(len(self.data_.series(name)), H, windows=windows,
+                                             season_length=m)
+            lags[name] = 1 if plan.windows and plan.origins[0] + 1 <= m else m
+        return lags
 
     def _candidates(self, sd: SeriesData, count: int) -> tuple[_Search, list[str]]:
         """How the fit searches, and its first notes: a large file (`SCALE_FROM`) leaves out
@@ -838,7 +860,7 @@ class Forecaster:
             paths = self._forecast_anew(sd, H, future_covariates)
             scales, nonnegative = _scales_and_signs(
                 {k: sd.series(k).to_numpy(float) for k in self.series_names_},
-                sd.season_length)
+                self._interval_lags())
         stored = len(next(iter(self.unit_halfwidth_.values())))
         units = (self.unit_halfwidth_ if level == self.level and H <= stored
                  else selection.grouped_halfwidths(self.errors_, level, H))
@@ -1157,19 +1179,20 @@ def processes() -> World:
     return World()
 
 
-def _scales_and_signs(series: dict[str, np.ndarray], m: int
+def _scales_and_signs(series: dict[str, np.ndarray], lags: dict[str, int]
                       ) -> tuple[dict[str, float], dict[str, bool]]:
-    """Each series' interval scale (`_interval_scale`) and whether it never went below 0
-    (its forecasts are then clipped at 0): of the fitted data, or of new data forecast
-    from."""
-    return ({k: _interval_scale(y, m) for k, y in series.items()},
+    """Each series' interval scale (`_interval_scale` at its lag of `lags`) and whether it
+    never went below 0 (its forecasts are then clipped at 0): of the fitted data, or of new
+    data forecast from."""
+    return ({k: _interval_scale(y, lags[k]) for k, y in series.items()},
             {k: bool(np.min(y) >= 0) for k, y in series.items()})
 
 
-def _interval_scale(y: np.ndarray, m: int) -> float:
-    """The unit of a series' interval: its MASE scale; 0 for a constant history (whose
-    forecast is that constant, with a zero-width interval)."""
-    return 0.0 if len(y) > 1 and np.ptp(y) == 0 else selection.mase_scale(y, m)
+def _interval_scale(y: np.ndarray, lag: int) -> float:
+    """The unit of a series' interval: its MASE scale at `lag` (`Forecaster._interval_lags`);
+    0 for a constant history (whose forecast is that constant, with a zero-width
+    interval)."""
+    return 0.0 if len(y) > 1 and np.ptp(y) == 0 else selection.mase_scale(y, lag)
 
 
 def _label(weights: dict[str, float], *, validated: bool) -> str:
