@@ -563,6 +563,22 @@ def test_covariates_are_kept_apart(write_csv):
     assert list(data.values.columns) == ["sales"] and list(data.covariates.columns) == ["temp"]
 
 
+@pytest.mark.parametrize("fill", [None, "ffill", "interpolate"])
+def test_a_covariate_without_any_value_is_refused_by_name_whatever_the_fill(write_csv, fill):
+    # Regression: with a fill it stayed NaN and reached the LSTM ("`x` contains NaN").
+    dates = pd.date_range("2020-01-01", periods=8, freq="MS").strftime("%Y-%m-%d")
+    wide = "date,sales,promo\n" + "".join(f"{d},{100 + 3 * i},\n" for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"covariate 'promo' holds no values.*leave "
+                       r"'promo' out of `covariates`"):
+        read_csv(write_csv(wide), covariates=["promo"], fill=fill)
+    long = "unique_id,ds,y,price\n" + "".join(
+        f"{s},{d},{100 + i},{10 + i % 3 if s == 'A' and i != 4 else ''}\n"
+        for s in "AB" for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match="covariate 'price' of the series 'B' holds no "
+                       "values"):
+        read_csv(write_csv(long, "long.csv"), covariates=["price"], fill=fill or "ffill")
+
+
 def test_infinite_values_are_refused(write_csv):
     dates = pd.date_range("2020-01-01", periods=5, freq="MS").strftime("%Y-%m-%d")
     with pytest.raises(ValidationError, match="Infinite values at 2020-03-01"):

@@ -835,12 +835,26 @@ def _shared_covariates(table: np.ndarray, grid: pd.Index, covariates: list[str],
     """Covariates shared by every series: complete over the whole grid (filled at the ends
     too when `fill` is given). Returns the table and the rows that were filled."""
     missing = np.isnan(table)
+    empty = [c for c, blank in zip(covariates, missing.all(axis=0), strict=True) if blank]
+    if empty and len(grid):
+        raise _empty_covariate(empty[0], None, fill)
     if missing.any():
         if fill is None:
             raise ValidationError(_holes_message(
                 missing, grid, [repr(c) for c in covariates], "covariate(s)"))
         table = _fill_all(table, fill)
     return pd.DataFrame(table, index=grid, columns=covariates), missing.any(axis=1)
+
+
+def _empty_covariate(name: str, series: str | None, fill: str | None) -> ValidationError:
+    """The error for a covariate (of one series of a long file) that holds no value: no
+    `fill` has anything to fill it from, and a model cannot learn from it."""
+    of = f" of the series {series!r}" if series is not None else ""
+    return ValidationError(
+        f"The covariate {name!r}{of} holds no values (every cell is blank)"
+        + (f", so fill={fill!r} has nothing to fill it from" if fill else "")
+        + f". Give its values{of.replace(' of ', ' for ', 1)}, or leave {name!r} out of "
+        "`covariates` (--covariates).")
 
 
 def _per_series_covariates(tables: dict[str, np.ndarray], grid: pd.Index, names: list[str],
@@ -851,6 +865,9 @@ def _per_series_covariates(tables: dict[str, np.ndarray], grid: pd.Index, names:
     filled = np.zeros(len(grid), dtype=bool)
     blocks = []
     for name, table in tables.items():
+        blank = np.isnan(table).all(axis=0)
+        if blank.any():
+            raise _empty_covariate(name, names[int(np.argmax(blank))], fill)
         missing = _holes(~np.isnan(table), first, last)
         if missing.any():
             if fill is None:
