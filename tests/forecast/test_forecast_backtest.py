@@ -267,3 +267,71 @@ def test_a_model_fitted_once_forecasts_later_origins_with_its_own_season(monkeyp
     backtest(prepare(pd.DataFrame({"t": t, "sales": y})), horizon=6, origins=3, step=24,
              methods=["seqlab", "naive"], candidates=["seasonal_naive"], refit=False)
     assert seen[0] is None and seen[1:] == [1, 1]  # fitted at origin 1 with no season
+
+
+def _histories(monkeypatch):
+    """The data each origin's seqlab fit is given (a spy on `Forecaster.fit`)."""
+    from seqlab.forecast import Forecaster
+
+    seen = []
+    fit = Forecaster.fit
+
+    def spy(self, data, *args, **kwargs):
+        seen.append(data)
+        return fit(self, data, *args, **kwargs)
+    monkeypatch.setattr(Forecaster, "fit", spy)
+    return seen
+
+
+def test_covariates_are_cut_at_each_origin_and_feed_seqlab(monkeypatch):
+    # Regression: the histories were rebuilt without covariates, so `covariates` changed
+    # nothing in a backtest while the forecast used them.
+    y = monthly(40)
+    promo = pd.Series(np.random.default_rng(3).integers(0, 2, 40).astype(float), y.index)
+    seen = _histories(monkeypatch)
+    tiny = {"members": 1, "max_epochs": 2, "min_epochs": 1, "workers": 1}
+
+    def run(promo):
+        frame = pd.DataFrame({"sales": y + 20 * promo, "promo": promo})
+        return backtest(frame, horizon=3, origins=2, methods=["seqlab"], candidates=["lstm"],
+                        covariates=["promo"], **tiny)
+    result = run(promo)
+    assert [len(h.values) for h in seen] == [34, 37]
+    for history in seen:
+        assert history.covariate_names == ["promo"]
+        pd.testing.assert_series_equal(history.covariates["promo"],
+                                       promo.loc[history.values.index], check_names=False,
+                                       check_freq=False)
+    assert "origin 1: covariates promo feed the LSTM hybrid (past-only)" in result.notes
+    other = run(1 - promo)
+    assert not np.allclose(result.forecasts["forecast"], other.forecasts["forecast"])
+
+
+def test_a_long_files_covariates_are_cut_per_series_at_each_origin(monkeypatch):
+    from seqlab.forecast.data import prepare
+
+    dates = pd.date_range("2020-01-01", periods=20, freq="MS")
+    frame = pd.concat([pd.DataFrame({"unique_id": s, "ds": dates[:n], "y": np.arange(n) + k,
+                                     "price": np.arange(n) % 3 + k})
+                       for s, n, k in (("A", 20, 0.0), ("B", 16, 5.0))])
+    seen = _histories(monkeypatch)
+    backtest(prepare(frame, covariates=["price"]), horizon=3, origins=1, methods=["seqlab"],
+             candidates=["naive"])
+    history, = seen
+    assert history.series("A").index[-1] == dates[16] and history.series("B").index[-1] == \
+        dates[12]
+    for name, k in (("A", 0.0), ("B", 5.0)):
+        np.testing.assert_array_equal(history.covariates_of(name)["price"],
+                                      np.arange(len(history.series(name))) % 3 + k)
+    assert history.covariates[("price", "B")].iloc[13:].isna().all()  # past B's origin
+
+
+def test_the_note_on_filled_dates_names_the_fill_and_counts_each_origins_own(monkeypatch):
+    # Regression: it read "filled 2 missing date(s) with None" at every origin (the
+    # fill was kept from the fits) and counted the dates filled in the whole series.
+    y = monthly(48).drop(monthly(48).index[[10, 43]])
+    result = backtest(y.to_frame(), horizon=3, origins=2, methods=["seqlab"],
+                      candidates=["naive"], fill="interpolate")
+    filled = [n for n in result.notes if "filled" in n]
+    assert filled == ["origin 1: filled 1 missing date(s) with interpolate",
+                      "origin 2: filled 2 missing date(s) with interpolate"]

@@ -27,6 +27,7 @@ import pandas as pd
 
 from seqlab._validation import check_int
 from seqlab.errors import ValidationError
+from seqlab.forecast._reading import label
 from seqlab.forecast.data import SeriesData, prepare, read_csv, season_of_steps
 from seqlab.forecast.forecaster import Forecaster, check_methods
 from seqlab.forecast.metrics import coverage, rmse, smape
@@ -109,21 +110,33 @@ def _or_inf(value: float | None) -> float:
 
 
 def _truncate(sd: SeriesData, cuts: dict[str, int]) -> SeriesData:
-    """`sd` with each series ending after its first `cuts[name]` points, and without the
-    series `cuts` leaves out (too short to score there: whole, they would show the origin
-    its future); a season found in the data is found again in them."""
+    """`sd` with each series (and its covariates) ending after its first `cuts[name]`
+    points, and without the series `cuts` leaves out (too short to score there: whole,
+    they would show the origin its future); a season found in the data is found again in
+    them, and only the filled dates the histories hold are counted as filled."""
     values = sd.values[[c for c in sd.values.columns if str(c) in cuts]].copy()
+    covariates = sd.covariates
+    per_series = covariates is not None and isinstance(covariates.columns, pd.MultiIndex)
+    if per_series:  # a long file's: one column per (covariate, series), NaN past its end
+        covariates = covariates.loc[:, covariates.columns.get_level_values(1).isin(
+            list(values.columns))].copy()
     for name, cut in cuts.items():
         index = sd.series(name).index
         if cut < len(index):
             values.loc[index[cut]:, name] = np.nan
+            if per_series:
+                covariates.loc[index[cut]:, (slice(None), name)] = np.nan
     last = values.notna().any(axis=1).to_numpy().nonzero()[0][-1]
     values = values.iloc[:last + 1]
+    if covariates is not None:  # shared ones stay over the whole (shorter) grid
+        covariates = covariates.iloc[:last + 1]
     # A season found in the data is found again in the histories: the whole series would
     # tell an origin what only its future shows.
     season = season_of_steps(values, []) if sd.season_found else sd.season_length
-    return SeriesData(values=values, covariates=None, freq=sd.freq, season_length=season,
-                      filled=sd.filled, season_found=sd.season_found)
+    held = {label(d) for d in values.index}
+    return SeriesData(values=values, covariates=covariates, freq=sd.freq,
+                      season_length=season, filled=[d for d in sd.filled if d in held],
+                      id_column=sd.id_column, season_found=sd.season_found)
 
 
 def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = None,
@@ -202,8 +215,9 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                          "whole series, which it may not see)")
         if "seqlab" in methods:
             if refit or fitted is None:
+                # `fill` only names, in the fit's note on filled dates, how they were.
                 fitted = Forecaster(horizon=horizon, methods=candidates,
-                                    **forecaster_params).fit(history)
+                                    fill=read.get("fill"), **forecaster_params).fit(history)
                 model_name = fitted.model_name_
                 ours = fitted.predict()
                 # What the fit chose or left out there (the LSTM on a short origin's
