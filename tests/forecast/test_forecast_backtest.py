@@ -60,6 +60,11 @@ def test_verdict_names_the_winner_plainly(result):
     # Without a MASE for seqlab (a TypeError before), or for any method.
     ({"seqlab": None, "naive": 0.2584}, "naive has MASE 0.258, seqlab no MASE."),
     ({"seqlab": None, "naive": None}, "No method could be scored by MASE"),
+    # Nothing to win against: it read "seqlab wins: MASE 0.279 against ."
+    ({"seqlab": 0.2791}, "seqlab: MASE 0.279 (no other method scored)."),
+    ({"naive": 0.2791}, "naive: MASE 0.279 (no other method scored)."),
+    ({"seqlab": 0.2791, "naive": None, "ets": None},
+     "seqlab: MASE 0.279 (no other method scored: naive, ets had no MASE)."),
 ])
 def test_verdict_calls_a_difference_below_the_shown_precision_a_tie(scores, expected):
     """MASE 0.25838 against 0.25840 named naive the winner, 'prefer naive', though both

@@ -70,6 +70,11 @@ class BacktestResult:
         best = self.metrics[winner]["mase"]
         if best is None:
             return "No method could be scored by MASE on this data."
+        rivals = [k for k in self.metrics if k != winner]
+        # Nothing to win against (seqlab unscored beside a winner is told below).
+        if "seqlab" not in rivals and all(self.metrics[k]["mase"] is None for k in rivals):
+            return (f"{winner}: MASE {best:.3f} (no other method scored"
+                    + (f": {', '.join(rivals)} had no MASE" if rivals else "") + ").")
         if "seqlab" not in self.metrics:
             return f"{winner} wins: MASE {best:.3f}."
         ours = self.metrics["seqlab"]["mase"]
