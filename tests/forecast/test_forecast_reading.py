@@ -203,6 +203,17 @@ def test_long_value_column_of_text_is_an_error(write_csv):
         read_csv(write_csv(text), value_column="y")
 
 
+def test_the_long_files_value_column_named_as_a_covariate_is_refused(write_csv):
+    # Regression: covariates ['y'] silently made 'price' the values forecast.
+    path = write_csv("unique_id,ds,y,price\nA,2020-01-01,1,10\nA,2020-02-01,2,11\n"
+                     "B,2020-01-01,3,20\nB,2020-02-01,4,21\n")
+    with pytest.raises(ValidationError, match=r"names 'y', the long file's value column.*"
+                                              r"cannot also be a covariate.*--value-column price"):
+        read_csv(path, covariates=["y"])
+    data = read_csv(path, covariates=["y"], value_column="price")  # asked for: so it is
+    assert data.covariate_names == ["y"] and list(data.series("B")) == [20, 21]
+
+
 def test_long_covariates_are_pivoted_per_series(write_csv):
     text = ("unique_id,ds,y,price\nA,2020-01-01,1,10\nA,2020-02-01,2,11\n"
             "B,2020-02-01,3,20\nB,2020-03-01,4,21\nB,2020-04-01,5,22\n")

@@ -1046,6 +1046,19 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     if value_column is None:
         rest = [c for c in columns if c not in (id_column, date) and c not in covariates]
         named = _named(rest, VALUE_NAMES)
+        # 'unique_id,ds,y,price' with covariates ['y']: 'price' would be forecast instead,
+        # silently; only a value column named by the user makes 'y' an input.
+        claimed = [c for c in _named([c for c in columns if c not in (id_column, date)],
+                                     VALUE_NAMES) if c in covariates]
+        if claimed and not named:
+            numeric = [c for c in rest if pd.api.types.is_numeric_dtype(frame[c])]
+            other = f" {numeric[0]}" if len(numeric) == 1 else " NAME"
+            raise ValidationError(
+                f"The 'covariates' parameter names {claimed[0]!r}, the long file's value "
+                "column (named as one), which cannot also be a covariate. Leave it out of "
+                "the covariates, or, to forecast another column with "
+                f"{claimed[0]!r} as an input, name that column with `value_column` "
+                f"(--value-column{other}).")
         numeric = [c for c in rest if pd.api.types.is_numeric_dtype(frame[c])
                    or (is_text(frame[c]) and pd.to_numeric(frame[c], errors="coerce")
                        .notna().any())]
