@@ -556,6 +556,24 @@ def test_covariates_and_the_calendar_without_the_lstm_are_noted_as_unused():
     assert not any("unused" in n for n in with_lstm.report_.notes)
 
 
+@pytest.mark.parametrize("index, unit", [
+    (pd.date_range("1980-01-01", periods=30, freq="YS"), "the dates are yearly"),
+    (None, "the steps are numbers, not dates")])
+@pytest.mark.parametrize("methods", [["lstm"], ["naive"]])
+def test_the_calendar_of_yearly_dates_or_numbered_steps_is_noted_as_unused(index, unit,
+                                                                           methods):
+    # Regression: they have no calendar features, and --calendar was ignored silently
+    # (with the LSTM), or said to feed only the LSTM (without it).
+    y = pd.Series(100 + 2.0 * np.arange(30) + np.sin(np.arange(30)), index=index, name="v")
+    fitted = Forecaster(3, calendar=True, **{**FAST, "methods": methods, "members": 1,
+                                             "max_epochs": 2, "min_epochs": 1}).fit(y)
+    unused = [n for n in fitted.report_.notes if "calendar" in n]
+    assert unused == [f"calendar (--calendar) is unused: {unit}, which sit at no calendar "
+                      "position (month, weekday ...) to derive inputs from"]
+    if fitted.lstm_ is not None:
+        assert fitted.lstm_.inputs == 0
+
+
 def test_future_covariates_round_trip_and_are_needed_with_new_data(tmp_path):
     data, future, _ = _promotions(0, n=72)
     options = {**FAST, "methods": ["lstm"]}

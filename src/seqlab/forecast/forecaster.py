@@ -410,7 +410,8 @@ class Forecaster:
         (`future_covariates`), which makes them known-future inputs.
     calendar:
         Give the LSTM hybrid the calendar position (month, weekday, ...) of the dates it
-        forecasts, as known-future inputs.
+        forecasts, as known-future inputs (yearly dates and numbered steps have none: a note
+        says it is unused).
     units, window, max_epochs, patience, min_epochs, lr:
         The LSTM hybrid's network and training; ``window=None`` picks the input length from
         the season, the horizon and the series' lengths.
@@ -651,7 +652,16 @@ class Forecaster:
             notes.append("covariates " + ", ".join(map(str, sd.covariate_names)) + " feed the "
                          "LSTM hybrid (" + ("known-future: " + ", ".join(self.future_names_)
                                            if self.future_names_ else "past-only") + ")")
-        unused = [*map(repr, sd.covariate_names), *(["the calendar"] if self.calendar else [])]
+        # Yearly dates and numbered steps sit nowhere in a calendar (`calendar_features`).
+        flat = self.calendar and calendar_features(sd.values.index[:1], sd.freq).shape[1] == 0
+        if flat:
+            unit = "the steps are numbers, not dates" if sd.freq is None else \
+                ("the dates are yearly" if "Year" in type(_offset(sd.freq)).__name__
+                 else f"the dates follow {sd.freq!r}")
+            notes.append(f"calendar (--calendar) is unused: {unit}, which sit at no "
+                         "calendar position (month, weekday ...) to derive inputs from")
+        unused = [*map(repr, sd.covariate_names),
+                  *(["the calendar"] if self.calendar and not flat else [])]
         if unused and not any(k in allowed for k in LSTM_METHODS):
             notes.append(f"{' and '.join(unused)} "
                          f"{'feeds' if len(unused) == 1 else 'feed'} only the LSTM hybrid, "
