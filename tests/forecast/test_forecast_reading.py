@@ -596,6 +596,24 @@ def test_future_covariates_per_series_in_long_files(write_csv):
         read_future_covariates(write_csv(stranger, "c.csv"), data, 2)
 
 
+def test_future_covariates_named_otherwise_than_the_data_say_how(write_csv,
+                                                                 ragged_with_price):
+    # Regression: both were "not covariates of the data: name them with `covariates`",
+    # which following could not fix.
+    cased = write_csv("date,Price\n2020-03-01,30\n2020-04-01,40\n2020-05-01,50\n", "c.csv")
+    with pytest.raises(ValidationError, match=r"'Price' \(the data's 'price'\) differ from the "
+                                              r"data's covariates only in case"):
+        read_future_covariates(cased, ragged_with_price, 2)
+    data = read_csv(write_csv("unique_id,ds,y,price\nA,2020-01-01,1,10\nA,2020-02-01,2,11\n"
+                              "B,2020-01-01,3,20\nB,2020-02-01,4,21\n"), covariates=["price"])
+    future = write_csv("id,ds,price\nA,2020-03-01,12\nB,2020-03-01,22\n", "future.csv")
+    with pytest.raises(ValidationError, match=r"no id column 'unique_id' \(the data's\); their "
+                                              r"column 'id' holds the data's series names"):
+        read_future_covariates(future, data, 1)
+    covs = read_future_covariates(future, data, 1, id_column="id")  # as the message says
+    assert list(covs.of("B")["price"]) == [22]
+
+
 def test_several_id_columns_name_each_series_together(write_csv):
     # A store beside an item (M5's layout): refused as repeated (item, date) rows, with
     # advice to join the columns by hand.

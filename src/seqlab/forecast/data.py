@@ -1402,6 +1402,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
                               f"columns are {columns}.")
     unknown = [c for c in names if c not in data.covariate_names]
     if unknown:
+        _refuse_misnamed(frame, unknown, data, id_column)
         raise ValidationError(
             f"The future covariates {unknown} are not covariates of the data "
             f"({data.covariate_names or 'it has none'}): name them with `covariates` "
@@ -1479,6 +1480,31 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         table = pd.DataFrame(np.concatenate(blocks, axis=1), index=grid, columns=columns)
     return FutureCovariates(table=table, names=names, horizon=horizon, starts=starts,
                             notes=[f"future covariates: {n}" for n in read_as])
+
+
+def _refuse_misnamed(frame: pd.DataFrame, unknown: list[str], data: SeriesData,
+                     id_column: str | None) -> None:
+    """Refuse the future covariates' columns `unknown` (no covariates of `data`) that are
+    misnamed rather than unknown: the id column under another name than the data's (it
+    holds the data's series names), or a covariate written in another case ('Price' for
+    'price': names are matched exactly, as the data's own options are)."""
+    if id_column is None and data.id_column is not None:
+        series = set(data.names)
+        ids = [c for c in unknown if is_text(frame[c]) and frame[c].notna().any()
+               and set(frame[c].dropna().astype(str).str.strip()) <= series]
+        if ids:
+            raise ValidationError(
+                f"The future covariates have no id column {data.id_column!r} (the data's); "
+                f"their column {ids[0]!r} holds the data's series names. Rename it "
+                f"{data.id_column!r} in the future covariates file (or pass "
+                f"id_column={ids[0]!r} to read_future_covariates).")
+    cased = {c: k for c in unknown for k in data.covariate_names
+             if str(k).lower() == str(c).lower()}
+    if cased:
+        shown = ", ".join(f"{c!r} (the data's {k!r})" for c, k in cased.items())
+        raise ValidationError(
+            f"The future covariates' column(s) {shown} differ from the data's covariates "
+            "only in case; names are matched exactly: rename them as the data name them.")
 
 
 def _future_gap(name: str, dates: pd.Index, series: str | None, horizon: int
