@@ -596,6 +596,30 @@ def test_future_covariates_per_series_in_long_files(write_csv):
         read_future_covariates(write_csv(stranger, "c.csv"), data, 2)
 
 
+def test_covariate_values_after_the_series_end_are_noted_as_no_future_values(write_csv):
+    # Regression: rows of next months' prices below the history were dropped with a note
+    # that said only that they held no values.
+    dates = pd.date_range("2020-01-01", periods=8, freq="MS").strftime("%Y-%m-%d")
+    wide = "date,sales,price\n" + "".join(
+        f"{d},{i if i < 6 else ''},{10 + i}\n" for i, d in enumerate(dates))
+    data = read_csv(write_csv(wide), covariates=["price"])
+    assert data.values.index[-1] == pd.Timestamp("2020-06-01")
+    assert data.notes[-1] == ("the covariate(s) ['price'] hold values at 2 date(s) after the "
+                              "series end (2020-07-01 on), which are not read as their "
+                              "future values: give those in a file of their own "
+                              "(future_covariates, --future-covariates FILE)")
+    long = "unique_id,ds,y,price\n" + "".join(
+        f"{s},{d},{i if i < (8 if s == 'A' else 5) else ''},{i}\n"
+        for s in "AB" for i, d in enumerate(dates))
+    notes = read_csv(write_csv(long, "long.csv"), covariates=["price"]).notes
+    assert any("values at 3 date(s) after the end of the series ['B'] (2020-06-01 on)" in n
+               for n in notes), notes
+    assert read_csv(write_csv(wide.replace(",16\n", ",\n").replace(",17\n", ",\n"),
+                              "none.csv"), covariates=["price"]).notes == [
+        "the last 2 date(s) (2020-07-01 on) hold no values: forecast from 2020-06-01, where "
+        "the data end"]
+
+
 def test_future_covariates_named_otherwise_than_the_data_say_how(write_csv,
                                                                  ragged_with_price):
     # Regression: both were "not covariates of the data: name them with `covariates`",

@@ -1009,6 +1009,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         notes.append(f"the last {full - keep.stop} {_unit(grid)}(s) ({label(grid[keep.stop])} "
                      f"on) hold no values: forecast from {label(grid[keep.stop - 1])}, where "
                      "the data end")
+    notes += _covariates_ahead(shared, per_series, covariates, positions, grid, last, names)
     grid, values, mask = grid[keep], values[keep], mask[keep]
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
@@ -1050,6 +1051,31 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                       season_length=int(m), filled=[label(d) for d in grid[filled_rows]],
                       notes=notes, id_column=layout.id_column if layout else None,
                       season_found=season_length is None and freq is None)
+
+
+def _covariates_ahead(shared: np.ndarray | None, per_series: dict[str, np.ndarray],
+                      covariates: list[str], positions: np.ndarray, grid: pd.Index,
+                      last: np.ndarray, names: list[str]) -> list[str]:
+    """A note naming the covariates that hold values after the series end (each series'
+    own end, for a long file's): rows of future prices below the history, which a user
+    may mean as their future values. They are not read so (a covariate in the data is a
+    past input); those come from a file of their own (`read_future_covariates`)."""
+    full = len(grid)
+    after = np.arange(full)[:, None] > (last.max() if shared is not None else last)
+    tables = {c: shared[:, [k]] for k, c in enumerate(covariates)} if shared is not None \
+        else per_series
+    held = {c: ~np.isnan(_spread(t, positions, full)) & after for c, t in tables.items()}
+    ahead = [c for c, cells in held.items() if cells.any()]
+    if not ahead:
+        return []
+    cells = np.any([held[c] for c in ahead], axis=0)
+    rows = np.flatnonzero(cells.any(axis=1))
+    ended = "the series end" if shared is not None else "the end of the series " + str(
+        [n for n, h in zip(names, cells.any(axis=0), strict=True) if h][:5])
+    return [f"the covariate(s) {ahead} hold values at {len(rows)} {_unit(grid)}(s) after "
+            f"{ended} ({label(grid[rows[0]])} on), which are not read as their future "
+            "values: give those in a file of their own (future_covariates, "
+            "--future-covariates FILE)"]
 
 
 def season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
