@@ -388,3 +388,26 @@ def test_a_word_beyond_the_headers_columns_is_no_label_column(tmp_path):
     text = "t1,gyr1,gyr2\n0.99,0.59,0.64\n0.89,0.57,0.1\nnan,1,5,bump\n-3,0.22,0.85\n"
     with pytest.raises(ValidationError):
         read_labelled(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize("header,repeated", [
+    ("id,time,value,label,label", "label"),  # the second label was read as a channel
+    ("id,time,v,v,label", "v"),  # two channels, both 'v'
+])
+def test_a_long_csv_naming_a_column_twice_is_refused(tmp_path, header, repeated):
+    # Each was read: 'x' is not a number (the labels as a channel), or channels v and v.
+    rows = "".join(f"{i},{k},{v},{v},{tag}\n" for i, (tag, values) in enumerate(ROWS)
+                   for k, v in enumerate(values))
+    with pytest.raises(ValidationError, match=rf"names column\(s\) \['{repeated}'\] more "
+                                              r"than once; column names must be distinct"):
+        read_labelled(_write(tmp_path, header + "\n" + rows))
+
+
+def test_a_wide_or_text_csv_naming_a_column_twice_is_refused(tmp_path):
+    wide = "label,t0,t1,t1\n" + "".join(f"{tag},{values[0]},{values[1]},{values[2]}\n"
+                                         for tag, values in ROWS)
+    with pytest.raises(ValidationError, match=r"names column\(s\) \['t1'\] more than once"):
+        read_labelled(_write(tmp_path, wide))
+    text = "text,label,label\ngreat fun,pos,x\nawful,neg,y\n"
+    with pytest.raises(ValidationError, match=r"names column\(s\) \['label'\] more than once"):
+        read_labelled(_write(tmp_path, text, "text.csv"), format="text")

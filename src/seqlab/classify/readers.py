@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -464,6 +465,18 @@ def _the_column_of_words(header: list[str], body: list[list[str]], width: int) -
     return at
 
 
+def _distinct_names(header: list[str], path: Path) -> None:
+    """A `ValidationError` where `header` names a column more than once (blank names, a
+    comma at the end of the line, aside): the readers find a column by its name, so the
+    second would be read as a channel, a step or nothing, unseen (as `seqlab train`
+    refuses such a file)."""
+    counts = Counter(name for name in (h.strip() for h in header) if name)
+    repeated = sorted(name for name, count in counts.items() if count > 1)
+    if repeated:
+        raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
+                              f"names must be distinct.")
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -591,6 +604,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     has_header = (steps_named or looks_named or known
                   or (label is not None and by_number is None and labelled))
     header = first if has_header else [f"c{k}" for k in range(width)]
+    if has_header:
+        _distinct_names(header, path)
     body = rows[1:] if has_header else rows
     body_lines = row_lines[1:] if has_header else row_lines
     if not body:
@@ -867,6 +882,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     notes: list[str] = []
     rows, row_lines = _rows(path, notes)
     header = [h.strip() for h in rows[0]]
+    _distinct_names(header, path)
     seq_at = _find(header, _SEQUENCE_NAMES, None, path, "sequence")
     step_at = _find(header, _STEP_NAMES, None, path, "step")
     if seq_at is None or step_at is None:
@@ -1012,6 +1028,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     notes: list[str] = []
     rows, row_lines = _rows(path, notes)
     header = [h.strip() for h in rows[0]]
+    _distinct_names(header, path)
     text_at = _find(header, _TEXT_NAMES, None, path, "text")
     if text_at is None:
         raise ValidationError(f"{path}: a text CSV needs a text column (named "
