@@ -411,3 +411,19 @@ def test_a_wide_or_text_csv_naming_a_column_twice_is_refused(tmp_path):
     text = "text,label,label\ngreat fun,pos,x\nawful,neg,y\n"
     with pytest.raises(ValidationError, match=r"names column\(s\) \['label'\] more than once"):
         read_labelled(_write(tmp_path, text, "text.csv"), format="text")
+
+
+@pytest.mark.parametrize("header_comma", [True, False])
+def test_a_comma_at_the_end_of_a_long_csvs_lines_is_dropped(tmp_path, header_comma):
+    # The wide reader dropped it; the long one read an unnamed channel (header too) or
+    # refused every row for one field more than the header.
+    rows = "".join(f"s{i},{k},{v},{tag},\n" for i, (tag, values) in enumerate(ROWS)
+                   for k, v in enumerate(values))
+    header = "id,time,x,label" + ("," if header_comma else "")
+    data = read_labelled(_write(tmp_path, header + "\n" + rows))
+    assert data.channels == ["x"] and data.labels == ["bump", "dip", "bump", "dip"]
+    np.testing.assert_array_equal(data.sequences[1].ravel(), ROWS[1][1])
+    # A value beyond the header's columns is no trailing comma: refused still
+    with pytest.raises(ValidationError, match=r"line 2: 5 fields, but the header has 4"):
+        read_labelled(_write(tmp_path, "id,time,x,label\n" + rows.replace("bump,", "bump,7", 1),
+                             "extra.csv"))

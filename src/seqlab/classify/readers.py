@@ -881,7 +881,11 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     path = Path(path)
     notes: list[str] = []
     rows, row_lines = _rows(path, notes)
+    rows = _trailing_comma(rows)  # a comma at the end of every line, the header's too
     header = [h.strip() for h in rows[0]]
+    # ... or of the data lines only: the empty cells beyond the header's columns dropped
+    rows = rows[:1] + [r[:len(header)] if len(r) > len(header) and not any(
+        c.strip() for c in r[len(header):]) else r for r in rows[1:]]
     _distinct_names(header, path)
     seq_at = _find(header, _SEQUENCE_NAMES, None, path, "sequence")
     step_at = _find(header, _STEP_NAMES, None, path, "step")
