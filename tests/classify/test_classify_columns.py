@@ -427,3 +427,26 @@ def test_a_comma_at_the_end_of_a_long_csvs_lines_is_dropped(tmp_path, header_com
     with pytest.raises(ValidationError, match=r"line 2: 5 fields, but the header has 4"):
         read_labelled(_write(tmp_path, "id,time,x,label\n" + rows.replace("bump,", "bump,7", 1),
                              "extra.csv"))
+
+
+def test_a_long_csvs_one_column_of_words_is_its_label_column_with_a_note(tmp_path):
+    # 'id,time,x,activity' was refused ("no label column") unless a 'y' channel stood
+    # beside it, though 'activity' is the one column that could hold labels.
+    rows = [f"{i},{k},{v},{tag}" for i, (tag, values) in enumerate(ROWS)
+            for k, v in enumerate(values)]
+    data = read_labelled(_write(tmp_path, "id,time,x,activity\n" + "\n".join(rows) + "\n"))
+    assert data.labels == ["bump", "dip", "bump", "dip"] and data.channels == ["x"]
+    assert data.label_column == "activity"
+    assert any("labels read from column 'activity'" in n for n in data.notes)
+    # Two columns of words: neither is guessed, and the error says how to choose
+    two = "id,time,x,activity,subject\n" + "".join(f"{r},p{r[0]}\n" for r in rows)
+    with pytest.raises(ValidationError, match=r"no label column .* Name it with --label NAME "
+                                              r"\(label= in the library\); the column\(s\) "
+                                              r"'activity', 'subject' hold words"):
+        read_labelled(_write(tmp_path, two, "two.csv"))
+    # Numbers only: no column to guess, --label asked for
+    numbers = "id,time,x,code\n" + "".join(f"{r.rsplit(',', 1)[0]},{i % 2}\n"
+                                           for i, r in enumerate(rows))
+    with pytest.raises(ValidationError, match=r"Name it with --label NAME \(label= in the "
+                                              r"library\)\.$"):
+        read_labelled(_write(tmp_path, numbers, "numbers.csv"))

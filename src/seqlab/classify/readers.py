@@ -902,8 +902,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
                               f"be read as a channel. Drop the column.")
     label_at = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
     if label_at is None and labelled:
-        raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
-                              f"the header {', '.join(header)}.")
+        label_at = _long_label_of_words(header, rows[1:], (seq_at, step_at), path, notes)
     if label is None and label_at is not None and header[label_at].lower() == "y":
         label_at = _label_beside_y(header, rows[1:], (seq_at, step_at, label_at), labelled,
                                    path, notes)
@@ -961,6 +960,32 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
                              [header[k] for k in channel_at],
                              header[label_at] if label_at is not None else None,
                              notes=notes, ids=list(groups))
+
+
+def _long_label_of_words(header: list[str], rows: list[list[str]], at: tuple[int, int],
+                         path: Path, notes: list[str]) -> int:
+    """The label column of a long CSV whose header names none (label, class, target, y):
+    the one column besides the sequence and step columns (`at`) whose cells are words
+    where every other column holds numbers ('id,time,x,activity'), with a note in `notes`;
+    else an error that asks for --label, naming the columns of words if any."""
+    rows = [r for r in rows if len(r) == len(header)]  # others: refused by the caller
+
+    def words(k: int) -> bool:
+        cells = [r[k].strip() for r in rows if r[k].strip() not in _MISSING]
+        return bool(cells) and not any(_is_number(c) for c in cells)
+
+    others = [k for k in range(len(header)) if k not in at]
+    worded = [k for k in others if words(k)]
+    if len(worded) == 1 and all(_is_number(r[k]) for k in others if k != worded[0]
+                                for r in rows):
+        notes.append(f"{path.name}: labels read from column {header[worded[0]]!r}, the one "
+                     "column of words; --label names another")
+        return worded[0]
+    shown = ", ".join(repr(header[k]) for k in worded)
+    raise ValidationError(
+        f"{path}: no label column (named label, class, target or y) in the header "
+        f"{', '.join(header)}. Name it with --label NAME (label= in the library)"
+        + (f"; the column(s) {shown} hold words" if worded else "") + ".")
 
 
 def _label_beside_y(header: list[str], rows: list[list[str]], at: tuple[int, int, int],
