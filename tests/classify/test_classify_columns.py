@@ -245,8 +245,10 @@ def test_a_missing_value_is_placed_by_line_or_by_id(tmp_path):
     long = "sequence,step,value,label\n" + "".join(
         f"s{k},{t},{'' if (k, t) == (2, 1) else v},{tag}\n"
         for k, (tag, values) in enumerate(ROWS) for t, v in enumerate(values))
+    # (its step as the step column writes it, 1: the second of 0, 1, 2 ...)
     with pytest.raises(ValidationError, match=r"sequence 's2' \(label 'bump'\) has a missing "
-                                              r"or non-finite value at step 2"):
+                                              r"or non-finite value at step 1, channel "
+                                              r"'value'"):
         read_labelled(_write(tmp_path, long, "long.csv"))
 
 

@@ -80,6 +80,18 @@ def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
     assert data.sequences[1].shape == (3, 2)
 
 
+def test_a_long_csvs_missing_value_is_named_by_its_step_and_channel(tmp_path):
+    # It said 'step 2, channel 1': places the file does not show, where its time column
+    # says 101 and the channel is 'value' (the duplicate-step error named the time).
+    path = _write(tmp_path / "l.csv", "id,time,pressure,value,label\ns1,100,1,5,up\n"
+                  "s1,101,2,,up\ns1,102,3,7,up\ns2,100,4,8,down\ns2,101,5,9,down\n")
+    with pytest.raises(ValidationError, match=r"sequence 's1' \(label 'up'\) has a missing or "
+                                              r"non-finite value at step 101, channel 'value' "
+                                              r"\(1 sequence\(s\) have some\)"):
+        read_labelled(path)
+    assert read_labelled(path, fill="ffill").sequences[0][1].tolist() == [2, 5]
+
+
 @pytest.mark.parametrize("separator, suffix", [("\t", ".tsv"), ("  ", ".txt")])
 def test_the_ucr_archives_tab_and_space_separated_files_are_read(tmp_path, separator, suffix):
     # The archive's own formats (2018: .tsv; 2015: .txt, spaces) were refused.

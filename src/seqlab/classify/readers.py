@@ -58,7 +58,9 @@ class LabelledSequences:
     read alike; `lines` each sequence's line in a wide CSV, for messages; `steps` the
     names a wide CSV's header gives its steps, for new data to be known by (a header of
     numbers, such as wavelengths, is no sequence); `label_at` the place of a wide CSV's
-    label column (1 the first), for new data without a header to be read alike.
+    label column (1 the first), for new data without a header to be read alike; `times`
+    each sequence's steps in a long CSV as its step column writes them, in order, for
+    messages.
     """
 
     sequences: list[Any]
@@ -74,6 +76,7 @@ class LabelledSequences:
     lines: list[int] | None = None
     steps: list[str] | None = None
     label_at: int | None = None
+    times: list[list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -133,9 +136,14 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
         step, channel = (int(v) for v in np.argwhere(~np.isfinite(first))[0])
         name = repr(data.ids[bad[0]]) if data.ids is not None else str(bad[0] + 1)
         line = f"line {data.lines[bad[0]]}, " if data.lines is not None else ""
+        # A long CSV's step as its step column writes it (101, a date) and its channel's
+        # name; elsewhere the step's and channel's places (1 the first)
+        at = f"step {step + 1}, channel {channel + 1}"
+        if data.times is not None and data.channels is not None:
+            at = f"step {data.times[bad[0]][step]}, channel {data.channels[channel]!r}"
         raise ValidationError(
             f"{data.source}: sequence {name} ({line}label {_label_of(data, bad[0])}) has a missing "
-            f"or non-finite value at step {step + 1}, channel {channel + 1} ({len(bad)} "
+            f"or non-finite value at {at} ({len(bad)} "
             f"sequence(s) have some). Fill them with --fill {'/'.join(FILLS)} (fill= in the "
             f"library) or clean the file.")
     out = [s.copy() for s in data.sequences]
@@ -934,7 +942,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         raise ValidationError(f"The data file {path} has a header but no rows.")
     order = _step_order([item for items in groups.values() for item in items], path,
                         header[step_at])
-    sequences, labels = [], []
+    sequences, labels, times = [], [], []
     for name, items in groups.items():
         keyed = sorted(((order[item[0]], item) for item in items), key=lambda pair: pair[0])
         steps = [key for key, _ in keyed]
@@ -949,6 +957,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
                                   + ("; --label names another column" if chosen else "") + ".")
         sequences.append(np.array([item[1] for _, item in keyed], dtype=np.float64))
         labels.append(tags.pop())
+        times.append([item[0] for _, item in keyed])
     if len(sequences) > 1 and all(len(x) == 1 for x in sequences):
         raise ValidationError(
             f"{path}: every sequence ({header[seq_at]!r}) has one step ({header[step_at]!r}): "
@@ -959,7 +968,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [header[k] for k in channel_at],
                              header[label_at] if label_at is not None else None,
-                             notes=notes, ids=list(groups))
+                             notes=notes, ids=list(groups), times=times)
 
 
 def _long_label_of_words(header: list[str], rows: list[list[str]], at: tuple[int, int],
