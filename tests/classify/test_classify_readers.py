@@ -220,3 +220,19 @@ def test_new_sequences_must_match_the_fitted_channels_and_be_finite():
     with pytest.raises(ValidationError, match=r"sequence 1 has a missing or non-finite value "
                                               r"at step 5, channel 2"):
         fitted.predict(bad)
+
+
+def test_channel_names_of_two_long_csvs_must_agree_those_of_other_formats_need_not(tmp_path):
+    from seqlab.classify.readers import match_channels
+
+    long = read_labelled(_write(tmp_path / "l.csv", "sequence,step,a,label\ns1,0,1,up\n"
+                                "s1,1,2,up\ns2,0,3,down\n"))
+    with pytest.raises(ValidationError, match=r"l\.csv has channel\(s\) a where training.csv "
+                                              r"has x; give the channels it was trained on"):
+        match_channels(long, "values", ["x"], "training.csv", layout="long")
+    # a .ts file's dim_0 against a wide CSV's value: formats that name channels otherwise
+    ts = read_labelled(_write(tmp_path / "a.ts", UNIVARIATE))
+    assert match_channels(ts, "values", ["value"], "training.csv", layout="wide") is ts
+    # a long CSV against training of another format (or a bundle that does not say)
+    assert match_channels(long, "values", ["dim_0"], "training.ts", layout="ts") is long
+    assert match_channels(long, "values", ["x"], "an older bundle") is long

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 import sys
 import warnings
 
@@ -218,3 +219,34 @@ def test_a_bundle_from_a_ts_file_without_dimensions_predicts_on_it(tmp_path):
     result, shown = _predicted(tmp_path, tmp_path / "b", "new.ts", "@data\n" + "\n".join(
         line.rsplit(":", 1)[0] for line in lines) + "\n")
     assert result.exit_code == 0 and len(shown) == len(lines) and "true" not in shown[0]
+
+
+def test_long_csv_channels_of_other_names_than_trainings_are_refused(tmp_path):
+    # 'sequence,step,a,b' beside training's 'sequence,step,x,y' was matched by position
+    # without a word (names that partly agreed were refused): both headers name channels.
+    sequences, labels = shapes(4, seed=6, low=14, high=14)
+    rows = "".join(f"s{i},{k},{v:.4f},{i / 10:.4f},{tag}\n" for i, (s, tag) in
+                   enumerate(zip(sequences, labels, strict=True)) for k, v in enumerate(s[:, 0]))
+    (tmp_path / "train.csv").write_text("sequence,step,x,y,label\n" + rows)
+    (tmp_path / "other.csv").write_text("sequence,step,a,b,label\n" + rows)
+    message = r"other\.csv has channel\(s\) a, b where .* has x, y; give the channels it was " \
+              r"trained on \(x, y\)"
+    tested = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--test",
+                                 str(tmp_path / "other.csv"), "--model", "rocket"])
+    assert isinstance(tested.exception, ValidationError)
+    assert re.search(message, str(tested.exception))
+    _quick_bundle(tmp_path / "train.csv", tmp_path / "b")
+    result, _ = _predicted(tmp_path, tmp_path / "b", "other.csv",
+                           (tmp_path / "other.csv").read_text())
+    assert isinstance(result.exception, ValidationError)
+    assert re.search(message, str(result.exception))
+    # The same channels in another order are put in training's order
+    (tmp_path / "swapped.csv").write_text("sequence,step,y,x,label\n" + "".join(
+        ",".join([*cells[:2], cells[3], cells[2], cells[4]]) + "\n"
+        for cells in (line.split(",") for line in rows.splitlines())))
+    same, shown = _predicted(tmp_path, tmp_path / "b", "swapped.csv",
+                             (tmp_path / "swapped.csv").read_text())
+    kept, before = _predicted(tmp_path, tmp_path / "b", "train2.csv",
+                              (tmp_path / "train.csv").read_text())
+    assert same.exit_code == 0 and kept.exit_code == 0, same.output
+    assert shown == before

@@ -60,7 +60,7 @@ class LabelledSequences:
     numbers, such as wavelengths, is no sequence); `label_at` the place of a wide CSV's
     label column (1 the first), for new data without a header to be read alike; `times`
     each sequence's steps in a long CSV as its step column writes them, in order, for
-    messages.
+    messages; `format` the format it was read as (one of `FORMATS` but auto).
     """
 
     sequences: list[Any]
@@ -77,6 +77,7 @@ class LabelledSequences:
     steps: list[str] | None = None
     label_at: int | None = None
     times: list[list[str]] | None = None
+    format: str | None = None
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -174,13 +175,14 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
 
 
 def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int | None,
-                   against: str) -> LabelledSequences:
+                   against: str, *, layout: str | None = None) -> LabelledSequences:
     """`data` checked against what a classifier was trained on (`against` names it): the
     same `kind`, and the same number of `channels` (names, or a count when the names are
     unknown). A long CSV's channel columns are matched by name: the same names in another
-    order are put in the training order, and names that only partly agree are an error.
-    (Names that share nothing, such as a wide CSV's ``value`` and a .ts file's ``dim_0``,
-    come from different formats and are matched by position.)"""
+    order are put in the training order, and other names are an error where the training
+    file was a long CSV too (`layout`, the format it was read as: its header named the
+    channels, as `data`'s does). (Names that share nothing, such as a wide CSV's ``value``
+    and a .ts file's ``dim_0``, come from different formats and are matched by position.)"""
     if data.kind != kind:
         raise ValidationError(f"{data.source} holds {data.kind} but {against} holds {kind}; "
                               f"give both in one format.")
@@ -201,7 +203,9 @@ def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int
         order = [names.index(c) for c in channels]
         return dataclasses.replace(data, sequences=[s[:, order] for s in data.sequences],
                                    channels=list(channels))
-    if set(names) & set(channels):
+    # Both headers name their channels: names that differ (in part or in all) are other
+    # channels, not the same ones in other words
+    if set(names) & set(channels) or layout == data.format == "long":
         missing = [c for c in channels if c not in names]
         extra = [c for c in names if c not in channels]
         raise ValidationError(f"{data.source} has channel(s) {', '.join(extra)} where {against} "
@@ -358,7 +362,7 @@ def read_ts(path: str | Path, *, labelled: bool = True,
                                   f"have {lengths[0]} values.")
     return LabelledSequences(sequences, labels or None, str(path), "values",
                              [f"dim_{c}" for c in range(dims or 1)],
-                             notes=notes)
+                             notes=notes, format="ts")
 
 
 # ------------------------------------------------------------------------------ CSV
@@ -725,7 +729,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                              else None, width, notes, label_number="-1" if guessed else None,
                              lines=lines, steps=[h.strip() for k, h in enumerate(header)
                                                  if k != position] if has_header else None,
-                             label_at=None if position is None else position + 1)
+                             label_at=None if position is None else position + 1,
+                             format="wide")
 
 
 def _words_last(rows: list[list[str]]) -> bool:
@@ -968,7 +973,7 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [header[k] for k in channel_at],
                              header[label_at] if label_at is not None else None,
-                             notes=notes, ids=list(groups), times=times)
+                             notes=notes, ids=list(groups), times=times, format="long")
 
 
 def _long_label_of_words(header: list[str], rows: list[list[str]], at: tuple[int, int],
@@ -1096,7 +1101,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
         raise ValidationError(f"The data file {path} has a header but no rows.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None,
-                             notes=notes)
+                             notes=notes, format="text")
 
 
 def detect_format(path: str | Path) -> str:

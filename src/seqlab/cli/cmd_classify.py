@@ -58,8 +58,10 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     names = reader.get("channels")
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
+    layout = reader.get("layout")  # the format training's file was read as (newer bundles)
     data = match_channels(data, classifier.kind_, names if known else classifier.channels_,
-                          f"the classifier bundle {bundle}")
+                          f"the classifier bundle {bundle}",
+                          layout=layout if isinstance(layout, str) else None)
     return prediction_rows(classifier, data)
 
 
@@ -135,7 +137,8 @@ def _classify(
     for line in data.notes + (test_data.notes if test_data is not None else []):
         shown.note(f"note: {line}")  # how the files were read: separator, label column
     if test_data is not None:  # before training: the same kind, channels and classes
-        test_data = match_channels(test_data, data.kind, data.channels, f"{train}")
+        test_data = match_channels(test_data, data.kind, data.channels, f"{train}",
+                                   layout=data.format)
         unseen = sorted(set(test_data.labels or []) - set(data.labels or []))
         if unseen:
             raise ValidationError(
@@ -162,7 +165,8 @@ def _classify(
                                       "label_column": data.label_column,
                                       "columns": data.columns, "steps": data.steps,
                                       "label_at": data.label_at,
-                                      "channels": data.channels}, keep_previous=True)
+                                      "channels": data.channels, "layout": data.format},
+             keep_previous=True)
     seconds = time.monotonic() - started
     if as_json:
         shown.json({
