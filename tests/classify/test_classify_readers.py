@@ -236,3 +236,19 @@ def test_channel_names_of_two_long_csvs_must_agree_those_of_other_formats_need_n
     # a long CSV against training of another format (or a bundle that does not say)
     assert match_channels(long, "values", ["dim_0"], "training.ts", layout="ts") is long
     assert match_channels(long, "values", ["x"], "an older bundle") is long
+
+
+@pytest.mark.parametrize("text", ['text\ngreat\n""\nawful\n', "text\ngreat\n   \nawful\n",
+                                  "text,label\ngreat,pos\n,\nawful,neg\n"])
+def test_an_empty_text_is_refused_by_its_line_not_skipped(tmp_path, text):
+    # New data 'text\ngreat\n""\nawful' read two texts: the empty one was dropped and
+    # 'awful' predicted as row 2, where rows are named by their place in the file.
+    path = _write(tmp_path / "new.csv", text)
+    for labelled in (False, True) if "label" in text else (False,):
+        with pytest.raises(ValidationError, match=r"new\.csv, line 3: the text is empty"):
+            read_labelled(path, format="text", labelled=labelled)
+
+
+def test_empty_lines_and_blank_rows_after_the_last_text_are_no_rows(tmp_path):
+    path = _write(tmp_path / "t.csv", "text,label\ngreat,pos\n\nawful,neg\n,\n")
+    assert read_labelled(path, format="text").sequences == ["great", "awful"]

@@ -368,9 +368,11 @@ def read_ts(path: str | Path, *, labelled: bool = True,
 # ------------------------------------------------------------------------------ CSV
 
 
-def _rows(path: Path, notes: list[str] | None = None
+def _rows(path: Path, notes: list[str] | None = None, blank: bool = False
           ) -> tuple[list[list[str]], list[int]]:
-    """The non-blank rows of the CSV file `path` and the line each starts on; a file
+    """The non-blank rows of the CSV file `path` and the line each starts on (with `blank`,
+    rows of blank cells between the first row and the last non-blank one too: a text's
+    empty cell, '""' or spaces, not to be skipped unseen; an empty line is no row); a file
     separated by semicolons (decimal commas read), tabs or bars is split by its separator
     (`seqlab._separators`), with a note in `notes`, as is a file read as Windows-1252. A
     title or notes above the table (`_titles`) are skipped with a note, unless a line of
@@ -382,6 +384,8 @@ def _rows(path: Path, notes: list[str] | None = None
         notes.append(f"{path.name}: {separated}")
     read, numbers = csv_rows_and_lines(text, path)
     kept = [k for k, row in enumerate(read) if any(cell.strip() for cell in row)]
+    if blank and kept:
+        kept = [k for k in range(kept[0], kept[-1] + 1) if read[k]]
     rows, lines = [read[k] for k in kept], [numbers[k] for k in kept]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
@@ -1069,7 +1073,9 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     row (for sentiment-style tasks)."""
     path = Path(path)
     notes: list[str] = []
-    rows, row_lines = _rows(path, notes)
+    # A row's place in the file names its prediction: a blank row is an empty text, an
+    # error as in any row, never a row skipped that would renumber the rows after it
+    rows, row_lines = _rows(path, notes, blank=True)
     header = [h.strip() for h in rows[0]]
     _distinct_names(header, path)
     text_at = _find(header, _TEXT_NAMES, None, path, "text")
@@ -1087,6 +1093,9 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
                               f"the header {', '.join(header)}.")
     texts, labels = [], []
     for i, row in zip(row_lines[1:], rows[1:], strict=True):
+        if not any(cell.strip() for cell in row):
+            raise ValidationError(f"{path}, line {i}: the text is empty (the row is blank); "
+                                  "give it its text, or delete the line.")
         if len(row) != len(header):
             raise ValidationError(f"{path}, line {i}: {len(row)} fields, but the header has "
                                   f"{len(header)} (quote texts that hold commas).")
