@@ -452,3 +452,27 @@ def test_a_long_csvs_one_column_of_words_is_its_label_column_with_a_note(tmp_pat
     with pytest.raises(ValidationError, match=r"Name it with --label NAME \(label= in the "
                                               r"library\)\.$"):
         read_labelled(_write(tmp_path, numbers, "numbers.csv"))
+
+
+@pytest.mark.parametrize("header", ["review,sentiment", "comment,label", "id,message,class"])
+def test_short_texts_beside_labels_are_a_text_csv(tmp_path, header):
+    # 'review,sentiment' of one- or two-word reviews was read as wide ("'pos' is not a
+    # number"): only sentences of three words made the column texts.
+    rows = [("great", "pos"), ("so bad", "neg"), ("loved it", "pos"), ("awful", "neg")]
+    body = "".join((f"{k}," if header.startswith("id") else "") + f"{words},{tag}\n"
+                   for k, (words, tag) in enumerate(rows))
+    data = read_labelled(_write(tmp_path, header + "\n" + body))
+    assert data.kind == "text" and data.sequences == [w for w, _ in rows]
+    assert data.labels == [t for _, t in rows]
+
+
+def test_short_texts_beside_numbers_are_read_as_wide_and_the_error_points_to_text(tmp_path):
+    # A column of numbers beside them may be a wide CSV's step: detection keeps wide,
+    # and the error says how to read the texts
+    text = "review,sentiment,stars\ngreat,pos,5\nawful,neg,1\nso so,pos,3\n"
+    with pytest.raises(ValidationError, match=r"'pos' is not a number .*; read as a wide "
+                                              r"CSV\. If the column 'review' holds texts to "
+                                              r"classify, give --format text"):
+        read_labelled(_write(tmp_path, text))
+    data = read_labelled(_write(tmp_path, text), format="text", label="sentiment")
+    assert data.kind == "text" and data.labels == ["pos", "neg", "pos"]

@@ -250,3 +250,22 @@ def test_long_csv_channels_of_other_names_than_trainings_are_refused(tmp_path):
                               (tmp_path / "train.csv").read_text())
     assert same.exit_code == 0 and kept.exit_code == 0, same.output
     assert shown == before
+
+
+def test_predict_with_a_text_classifier_reads_new_data_as_texts(tmp_path):
+    # The bundle records the format given (auto), so new data were detected afresh:
+    # 'review,stars' of short reviews was read as a wide CSV ("'5' ..." or "'great' is
+    # not a number") though the classifier reads texts alone.
+    from seqlab.classify import SequenceClassifier, save
+
+    texts = ["great fun", "awful", "loved it", "so bad"] * 3
+    fitted = SequenceClassifier("bilstm", epochs=1, members=1).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    save(fitted, tmp_path / "b", reader={"format": "auto", "label": None, "fill": None,
+                                         "label_column": None, "columns": None,
+                                         "steps": None, "label_at": None, "channels": None})
+    result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv",
+                               "review,stars\ngreat,5\nawful,1\nso so,3\n")
+    assert result.exit_code == 0, result.output
+    assert [r["sequence"] for r in shown] == ["1", "2", "3"]
+    assert shown[0]["label"] in ("pos", "neg") and "true" not in shown[0]

@@ -710,7 +710,17 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
             cells.pop()  # blank or NA cells after the sequence's end
         if not cells:
             raise ValidationError(f"{where}: the sequence has no values.")
-        values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
+        try:
+            values = [_number(v, f"{where}, step {k + 1}") for k, v in enumerate(cells)]
+        except ValidationError as error:
+            texts = [h.strip() for h in header if has_header and h.strip().lower() in
+                     _TEXT_NAMES]
+            if not texts:
+                raise
+            raise ValidationError(  # 'review,sentiment,stars': detection chose wide
+                f"{str(error)[:-1]}; read as a wide CSV. If the column {texts[0]!r} holds "
+                "texts to classify, give --format text (format='text' in the "
+                "library).") from None
         sequences.append(np.array(values, dtype=np.float64).reshape(-1, 1))
         labels.append(tag)
         lines.append(body_lines[i])
@@ -1136,7 +1146,24 @@ def detect_format(path: str | Path) -> str:
     if worded and any(len(r) > worded[0] and len(r[worded[0]].split()) >= 3
                       for r in rows[1:6]):
         return _text_beside_steps(path, rows, worded[0])
+    # ... or short texts ('great', 'so bad') where no column could be a wide CSV's steps
+    if worded and _texts_without_steps(rows, worded[0]):
+        return "text"
     return "wide"
+
+
+def _texts_without_steps(rows: list[list[str]], text_at: int) -> bool:
+    """Whether the column `text_at` of a CSV (named as a text column) holds words on each
+    of the first rows while no other column but a label or row index (`_LABEL_NAMES`,
+    `_INDEX_NAMES`) holds numbers only there: read as wide, a column of words beside
+    labels would be a step that is no number, so the file can only be a text CSV."""
+    header = [h.strip().lower() for h in rows[0]]
+    shown = rows[1:6]
+    if not shown or not all(len(r) > text_at and not _is_number(r[text_at]) for r in shown):
+        return False
+    return not any(all(len(r) > k and _is_number(r[k]) for r in shown)
+                   for k, h in enumerate(header)
+                   if k != text_at and h not in _LABEL_NAMES + _INDEX_NAMES)
 
 
 def _text_beside_steps(path: Path, rows: list[list[str]], text_at: int) -> str:

@@ -47,7 +47,10 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     # or without the label column
     columns, label_at = (classifier.reader_.get(k) for k in ("columns", "label_at"))
     steps = reader.get("steps")
-    data = read_labelled(data_file, format=reader.get("format", "auto"),
+    # A text classifier reads texts, whatever the file looks like (a bundle records the
+    # format the user gave, most often auto)
+    format = "text" if classifier.kind_ == "text" else reader.get("format", "auto")
+    data = read_labelled(data_file, format=format,
                          label=label if isinstance(label, str) else None,
                          fill=reader.get("fill"), labelled=False,
                          columns=columns if isinstance(columns, int) else None,
