@@ -162,6 +162,12 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
      r"of member 0 score 2"),
     (lambda doc: doc.update(max_length=0), r"'max_length' is 0; expected a whole number"),
     (lambda doc: doc.update(scale=[0.0]), r"'scale' finite numbers above 0"),
+    # Each loaded as finite and predicted with overflow warnings, confidently wrong.
+    (lambda doc: doc.update(mean=[1e300]), r"classifier\.json: 'mean' holds 1e\+300, beyond "
+     r"what float32 holds"),
+    (lambda doc: doc.update(scale=[1e-300]), r"classifier\.json: 'scale' holds 1e-300; a fit "
+     r"keeps every scale above 1e-12 and within what float32 holds"),
+    (lambda doc: doc.update(scale=[1e300]), r"'scale' holds 1e\+300"),
     (lambda doc: doc.update(fit_seconds=-1), r"'fit_seconds' is -1; expected a number"),
     (lambda doc: doc.update(classes=["bump", "bump"]), r"'classes' names a class twice"),
     (lambda doc: doc.update(classes=["bump", 1]), r"'classes' must list .* all of one kind"),

@@ -33,6 +33,10 @@ TRUNCATING = ("post", "pre")
 """Where sequences longer than `max_length` lose steps: at the end (``post``: the first
 `max_length` steps are kept) or at the start (``pre``: the last ones are kept)."""
 
+STD_FLOOR = 1e-12
+"""A channel whose standard deviation is this or less (a constant) is scaled by 1: every
+fitted `scale_` is above it."""
+
 WORD = re.compile(r"\w+|[^\w\s]")
 """A word token: a run of letters and digits, or one mark (texts are lower-cased first)."""
 
@@ -371,7 +375,7 @@ class SequenceClassifier:
                           f"same channels")
             stacked = np.concatenate(sequences, axis=0)
             self.mean_ = stacked.mean(0)
-            self.scale_ = np.where(stacked.std(0) > 1e-12, stacked.std(0), 1.0)
+            self.scale_ = np.where(stacked.std(0) > STD_FLOOR, stacked.std(0), 1.0)
             lengths = [len(s) for s in sequences]
         self.max_length_ = int(self.max_length or max(lengths))
         self._say(f"{len(sequences)} sequences, {len(self.classes_)} classes, lengths "

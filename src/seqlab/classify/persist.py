@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from safetensors.torch import save as tensors_to_bytes
 
+from seqlab._validation import FLOAT32_MAX
 from seqlab.bundle import store
 from seqlab.bundle.files import (
     DEFAULT_LIMITS,
@@ -38,7 +39,7 @@ from seqlab.bundle.files import (
     write_json,
 )
 from seqlab.bundle.tensors import load_tensors
-from seqlab.classify.classifier import MODELS, WORD, SequenceClassifier
+from seqlab.classify.classifier import MODELS, STD_FLOOR, WORD, SequenceClassifier
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.nets import build_network
 from seqlab.errors import BundleError
@@ -179,6 +180,20 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
             raise BundleError(f"{file}: 'mean' must hold finite numbers and 'scale' finite "
                               f"numbers above 0 (got {classifier.scale_.tolist()!r:.60}).",
                               file)
+        # Finite is not enough: (x - mean) / scale is computed for float32 networks and
+        # kernels, and a mean of 1e300 or a scale of 1e-300 overflows there (inf, then
+        # confident wrong answers). A fit's means and scales are the data's, which float32
+        # holds, and its scales are above STD_FLOOR.
+        huge = np.abs(classifier.mean_) > FLOAT32_MAX
+        if huge.any():
+            raise BundleError(f"{file}: 'mean' holds {float(classifier.mean_[huge][0])!r}, beyond "
+                              f"what float32 holds (±{FLOAT32_MAX:.3g}); a fit's means are "
+                              "within it. The bundle is damaged.", file)
+        odd = (classifier.scale_ <= STD_FLOOR) | (classifier.scale_ > FLOAT32_MAX)
+        if odd.any():
+            raise BundleError(f"{file}: 'scale' holds {float(classifier.scale_[odd][0])!r}; a fit "
+                              f"keeps every scale above {STD_FLOOR:g} and within what float32 "
+                              f"holds ({FLOAT32_MAX:.3g}). The bundle is damaged.", file)
         classifier.vocabulary_ = None
     else:
         tokens = _field(doc, "vocabulary", list, file)
