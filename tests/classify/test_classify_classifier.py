@@ -168,6 +168,21 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
     (lambda doc: doc.update(scale=[1e-300]), r"classifier\.json: 'scale' holds 1e-300; a fit "
      r"keeps every scale above 1e-12 and within what float32 holds"),
     (lambda doc: doc.update(scale=[1e300]), r"'scale' holds 1e\+300"),
+    # An edited reader was blamed on a `format` option the user never gave (at predict),
+    # and inspect showed it.
+    (lambda doc: doc["reader"].update(format="pickle"), r"classifier\.json: 'reader' field "
+     r"'format' is 'pickle'; expected one of auto, ts, wide, long for a classifier of values"),
+    (lambda doc: doc["reader"].update(format="text"), r"'format' is 'text'; expected one of "),
+    (lambda doc: doc["reader"].update(layout="auto"), r"'layout' is 'auto'; expected one of "
+     r"ts, wide, long"),
+    (lambda doc: doc["reader"].update(fill="bfill"), r"'fill' is 'bfill'; expected one of "
+     r"ffill, zero, mean or null"),
+    (lambda doc: doc["reader"].update(columns=True), r"'columns' is True; expected a whole "
+     r"number or null"),
+    (lambda doc: doc["reader"].update(label_at=0), r"'label_at' is 0; expected a whole "
+     r"number, 1 or more"),
+    (lambda doc: doc["reader"].update(channels=[1]), r"'channels' is \[1\]; expected a list "
+     r"of names"),
     (lambda doc: doc.update(fit_seconds=-1), r"'fit_seconds' is -1; expected a number"),
     (lambda doc: doc.update(classes=["bump", "bump"]), r"'classes' names a class twice"),
     (lambda doc: doc.update(classes=["bump", 1]), r"'classes' must list .* all of one kind"),
@@ -435,3 +450,12 @@ def test_a_text_classifiers_vocabulary_is_checked_against_its_tokens(tmp_path, t
     fitted = SequenceClassifier("bilstm", tokens=tokens, epochs=1, members=1).fit(texts,
                                                                                  labels)
     _refused_once_changed(fitted, tmp_path / "c", change, message)
+
+
+def test_a_text_classifiers_bundle_read_as_values_is_refused(tmp_path):
+    texts = ["Good film!", "bad film.", "GREAT cast", "poor plot"] * 3
+    fitted = SequenceClassifier("bilstm", epochs=1, members=1).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    _refused_once_changed(fitted, tmp_path / "c", lambda doc: doc["reader"].update(
+        format="wide"), r"'reader' field 'format' is 'wide'; expected one of auto, text for a "
+                        r"classifier of text")

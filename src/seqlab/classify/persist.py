@@ -42,6 +42,7 @@ from seqlab.bundle.tensors import load_tensors
 from seqlab.classify.classifier import MODELS, STD_FLOOR, WORD, SequenceClassifier
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.nets import build_network
+from seqlab.classify.readers import FILLS, FORMATS
 from seqlab.errors import BundleError
 
 __all__ = ["save", "load", "is_classifier_bundle", "FORMAT", "FORMAT_VERSION", "DOCUMENT"]
@@ -217,7 +218,8 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
         raise BundleError(f"{file}: 'validation_accuracy' must map models to accuracies "
                           f"from 0 to 1 (got {scores!r:.60}).", file)
     classifier.validation_scores_ = {str(k): float(v) for k, v in scores.items()}
-    classifier.reader_ = _field(doc, "reader", dict, file)
+    classifier.reader_ = _check_reader(_field(doc, "reader", dict, file), classifier.kind_,
+                                       file)
     if "fit_seconds" in doc:  # optional: older bundles did not record it
         seconds = doc["fit_seconds"]
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
@@ -267,6 +269,45 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                               f"{' '.join(str(error).split())[:200]}).", root) from None
     classifier.estimator_ = classifier.members_[0]
     return classifier
+
+
+_READER_FIELDS = {"format": str, "layout": str, "fill": str, "label": str,
+                  "label_column": str, "columns": int, "label_at": int, "steps": list,
+                  "channels": list}
+"""The fields of a bundle's 'reader' (how the training file was read, for new data to be
+read alike) and their types; each may be null."""
+
+
+def _check_reader(reader: dict[str, Any], kind: str, file: Path) -> dict[str, Any]:
+    """`reader` (the bundle's 'reader' field, of a classifier of `kind`) when each field it
+    has is of its type (`_READER_FIELDS`) and what seqlab classify writes: a format of
+    `FORMATS` that can hold `kind` (a text classifier's file was a text CSV, or auto), a
+    fill of `FILLS`, whole numbers from 1, lists of names; else a `BundleError` naming
+    `file` and the field (seqlab predict would otherwise blame an option never given)."""
+    def fail(key: str, expected: str) -> BundleError:
+        return BundleError(f"{file}: 'reader' field {key!r} is {reader[key]!r:.60}; expected "
+                           f"{expected} (how the training file was read).", file)
+
+    said = {str: "a string", int: "a whole number", list: "a list"}
+    for key, kinds in _READER_FIELDS.items():
+        value = reader.get(key)
+        if value is not None and (not isinstance(value, kinds) or isinstance(value, bool)):
+            raise fail(key, f"{said[kinds]} or null")
+    # A text classifier's file was read as text (or auto); a values one's, as any other
+    readable = ("auto", "text") if kind == "text" else tuple(f for f in FORMATS if f != "text")
+    for key, formats in (("format", readable),
+                         ("layout", tuple(f for f in readable if f != "auto"))):
+        if reader.get(key) is not None and reader[key] not in formats:
+            raise fail(key, f"one of {', '.join(formats)} for a classifier of {kind}")
+    if reader.get("fill") is not None and reader["fill"] not in FILLS:
+        raise fail("fill", f"one of {', '.join(FILLS)} or null")
+    for key in ("columns", "label_at"):
+        if reader.get(key) is not None and reader[key] < 1:
+            raise fail(key, "a whole number, 1 or more, or null")
+    for key in ("steps", "channels"):
+        if reader.get(key) is not None and not all(isinstance(n, str) for n in reader[key]):
+            raise fail(key, "a list of names or null")
+    return reader
 
 
 TEMPERATURES = (1e-3, 1e3)
