@@ -618,6 +618,21 @@ def test_covariate_values_after_the_series_end_are_noted_as_no_future_values(wri
                               "none.csv"), covariates=["price"]).notes == [
         "the last 2 date(s) (2020-07-01 on) hold no values: forecast from 2020-06-01, where "
         "the data end"]
+    # Prices after the end alone, none over the history: the error said "every cell is
+    # blank" of a column holding values (found by a review).
+    only_after = "date,sales,price\n" + "".join(
+        f"{d},{i if i < 6 else ''},{10 + i if i >= 6 else ''}\n" for i, d in enumerate(dates))
+    for fill in (None, "ffill"):
+        with pytest.raises(ValidationError, match=r"'price' holds no values over the history, "
+                                                  r"only after its end.*--future-covariates "
+                                                  r"FILE.*Give its values over the history"):
+            read_csv(write_csv(only_after, "after.csv"), covariates=["price"], fill=fill)
+    long_after = "unique_id,ds,y,price\n" + "".join(
+        f"{s},{d},{i if i < 6 else ''},{i if i >= 6 or s == 'A' else ''}\n"
+        for s in "AB" for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"'price' of the series 'B' holds no values "
+                                              r"over the history, only after its end"):
+        read_csv(write_csv(long_after, "long_after.csv"), covariates=["price"])
 
 
 def test_future_covariates_named_otherwise_than_the_data_say_how(write_csv,

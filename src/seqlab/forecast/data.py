@@ -831,13 +831,15 @@ def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: st
 
 
 def _shared_covariates(table: np.ndarray, grid: pd.Index, covariates: list[str],
-                       fill: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+                       fill: str | None, ahead: tuple[str, ...] = ()
+                       ) -> tuple[pd.DataFrame, np.ndarray]:
     """Covariates shared by every series: complete over the whole grid (filled at the ends
-    too when `fill` is given). Returns the table and the rows that were filled."""
+    too when `fill` is given). Returns the table and the rows that were filled. `ahead`:
+    the covariates that hold values after the series end (`_covariates_ahead`)."""
     missing = np.isnan(table)
     empty = [c for c, blank in zip(covariates, missing.all(axis=0), strict=True) if blank]
     if empty and len(grid):
-        raise _empty_covariate(empty[0], None, fill)
+        raise _empty_covariate(empty[0], None, fill, empty[0] in ahead)
     if missing.any():
         if fill is None:
             raise ValidationError(_holes_message(
@@ -846,28 +848,36 @@ def _shared_covariates(table: np.ndarray, grid: pd.Index, covariates: list[str],
     return pd.DataFrame(table, index=grid, columns=covariates), missing.any(axis=1)
 
 
-def _empty_covariate(name: str, series: str | None, fill: str | None) -> ValidationError:
-    """The error for a covariate (of one series of a long file) that holds no value: no
-    `fill` has anything to fill it from, and a model cannot learn from it."""
+def _empty_covariate(name: str, series: str | None, fill: str | None, later: bool = False
+                     ) -> ValidationError:
+    """The error for a covariate (of one series of a long file) that holds no value over
+    the history (`later`: it holds some after the end, future values): no `fill` has
+    anything to fill it from, and a model cannot learn from it."""
     of = f" of the series {series!r}" if series is not None else ""
+    blank = ("over the history, only after its end: a covariate is an input the models "
+             "learn from on the history, and its values over the forecast dates go in a "
+             "file of their own (future_covariates, --future-covariates FILE)" if later
+             else "(every cell is blank)")
     return ValidationError(
-        f"The covariate {name!r}{of} holds no values (every cell is blank)"
+        f"The covariate {name!r}{of} holds no values {blank}"
         + (f", so fill={fill!r} has nothing to fill it from" if fill else "")
-        + f". Give its values{of.replace(' of ', ' for ', 1)}, or leave {name!r} out of "
-        "`covariates` (--covariates).")
+        + f". Give its values{of.replace(' of ', ' for ', 1)}"
+        + (" over the history" if later else "")
+        + f", or leave {name!r} out of `covariates` (--covariates).")
 
 
 def _per_series_covariates(tables: dict[str, np.ndarray], grid: pd.Index, names: list[str],
-                           first: np.ndarray, last: np.ndarray, fill: str | None
-                           ) -> tuple[pd.DataFrame, np.ndarray]:
+                           first: np.ndarray, last: np.ndarray, fill: str | None,
+                           ahead: tuple[str, ...] = ()) -> tuple[pd.DataFrame, np.ndarray]:
     """A long file's covariates: complete over each series' span, NaN outside it. Returns
-    one column per (covariate, series) and the rows that were filled."""
+    one column per (covariate, series) and the rows that were filled. `ahead`: the
+    covariates that hold values after a series' end (`_covariates_ahead`)."""
     filled = np.zeros(len(grid), dtype=bool)
     blocks = []
     for name, table in tables.items():
         blank = np.isnan(table).all(axis=0)
         if blank.any():
-            raise _empty_covariate(name, names[int(np.argmax(blank))], fill)
+            raise _empty_covariate(name, names[int(np.argmax(blank))], fill, name in ahead)
         missing = _holes(~np.isnan(table), first, last)
         if missing.any():
             if fill is None:
@@ -1009,7 +1019,9 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         notes.append(f"the last {full - keep.stop} {_unit(grid)}(s) ({label(grid[keep.stop])} "
                      f"on) hold no values: forecast from {label(grid[keep.stop - 1])}, where "
                      "the data end")
-    notes += _covariates_ahead(shared, per_series, covariates, positions, grid, last, names)
+    ahead, ahead_notes = _covariates_ahead(shared, per_series, covariates, positions, grid,
+                                           last, names)
+    notes += ahead_notes
     grid, values, mask = grid[keep], values[keep], mask[keep]
     first, last = first - keep.start, last - keep.start
     filled_rows = np.zeros(len(grid), dtype=bool)
@@ -1028,12 +1040,12 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     covariate_table = None
     if shared is not None:
         covariate_table, filled = _shared_covariates(
-            _spread(shared, positions, full)[keep], grid, covariates, fill)
+            _spread(shared, positions, full)[keep], grid, covariates, fill, ahead)
         filled_rows |= filled
     elif per_series:
         covariate_table, filled = _per_series_covariates(
             {c: _spread(t, positions, full)[keep] for c, t in per_series.items()}, grid,
-            names, first, last, fill)
+            names, first, last, fill, ahead)
         filled_rows |= filled
     lengths = last - first + 1
     if lengths.min() < min_length:
@@ -1055,11 +1067,11 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
 
 def _covariates_ahead(shared: np.ndarray | None, per_series: dict[str, np.ndarray],
                       covariates: list[str], positions: np.ndarray, grid: pd.Index,
-                      last: np.ndarray, names: list[str]) -> list[str]:
-    """A note naming the covariates that hold values after the series end (each series'
-    own end, for a long file's): rows of future prices below the history, which a user
-    may mean as their future values. They are not read so (a covariate in the data is a
-    past input); those come from a file of their own (`read_future_covariates`)."""
+                      last: np.ndarray, names: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The covariates that hold values after the series end (each series' own end, for a
+    long file's), and a note naming them: rows of future prices below the history, which a
+    user may mean as their future values. They are not read so (a covariate in the data is
+    a past input); those come from a file of their own (`read_future_covariates`)."""
     full = len(grid)
     after = np.arange(full)[:, None] > (last.max() if shared is not None else last)
     tables = {c: shared[:, [k]] for k, c in enumerate(covariates)} if shared is not None \
@@ -1067,15 +1079,15 @@ def _covariates_ahead(shared: np.ndarray | None, per_series: dict[str, np.ndarra
     held = {c: ~np.isnan(_spread(t, positions, full)) & after for c, t in tables.items()}
     ahead = [c for c, cells in held.items() if cells.any()]
     if not ahead:
-        return []
+        return (), []
     cells = np.any([held[c] for c in ahead], axis=0)
     rows = np.flatnonzero(cells.any(axis=1))
     ended = "the series end" if shared is not None else "the end of the series " + str(
         [n for n, h in zip(names, cells.any(axis=0), strict=True) if h][:5])
-    return [f"the covariate(s) {ahead} hold values at {len(rows)} {_unit(grid)}(s) after "
-            f"{ended} ({label(grid[rows[0]])} on), which are not read as their future "
-            "values: give those in a file of their own (future_covariates, "
-            "--future-covariates FILE)"]
+    return tuple(ahead), [
+        f"the covariate(s) {ahead} hold values at {len(rows)} {_unit(grid)}(s) after "
+        f"{ended} ({label(grid[rows[0]])} on), which are not read as their future values: "
+        "give those in a file of their own (future_covariates, --future-covariates FILE)"]
 
 
 def season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
