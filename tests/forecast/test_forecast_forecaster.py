@@ -765,6 +765,11 @@ def test_the_latest_numbered_steps_alone_join_the_fitted_history(tmp_path):
         pd.testing.assert_frame_equal(got, expected, check_like=True, check_exact=False)
         assert list(got["date"]) == [42, 43, 44]
         assert any("joined to the fitted history" in n for n in got.attrs["notes"])
+    # Numbered as fitted and shorter: the history ends earlier, and says only that (the
+    # note on steps numbered from 0 again gave wrong advice here, found by a review).
+    notes = fitted.predict(data=whole[:30]).attrs["notes"]
+    assert any("end before the fitted data did" in n for n in notes)
+    assert not any("start where the fitted ones did" in n for n in notes), notes
     revised = whole[39:].assign(a=lambda f: f["a"] + [0.7, 0.0])
     got = fitted.predict(data=revised)
     history = pd.concat([fitted_data[:39], revised])

@@ -1082,7 +1082,7 @@ class Forecaster:
                 earlier.append(f"{name!r} (to {label(new.index[-1])}; the fitted data "
                                f"to {label(old.index[-1])})")
             if len(old) == 0 or new.index[0] <= old.index[0]:
-                if not dated and len(old) and len(new) < len(old):
+                if not dated and not aligned and len(old) and len(new) < len(old):
                     shorter.append(f"{name!r} ({len(new)} of the fitted {len(old)} steps)")
                 continue
             follows = future_index(old.index, self.freq_, 1)[0]
