@@ -393,15 +393,17 @@ def test_a_word_beyond_the_headers_columns_is_no_label_column(tmp_path):
 
 
 @pytest.mark.parametrize("header,repeated", [
-    ("id,time,value,label,label", "label"),  # the second label was read as a channel
-    ("id,time,v,v,label", "v"),  # two channels, both 'v'
+    ("id,time,value,label,label", "'label'"),  # the second label was read as a channel
+    ("id,time,v,v,label", "'v'"),  # two channels, both 'v'
+    ("id,time,value,Label,label", "'Label', 'label'"),  # one name to the reader (a review)
 ])
 def test_a_long_csv_naming_a_column_twice_is_refused(tmp_path, header, repeated):
     # Each was read: 'x' is not a number (the labels as a channel), or channels v and v.
     rows = "".join(f"{i},{k},{v},{v},{tag}\n" for i, (tag, values) in enumerate(ROWS)
                    for k, v in enumerate(values))
-    with pytest.raises(ValidationError, match=rf"names column\(s\) \['{repeated}'\] more "
-                                              r"than once; column names must be distinct"):
+    with pytest.raises(ValidationError, match=rf"names column\(s\) \[{repeated}\] more "
+                                              r"than once \(names are compared ignoring "
+                                              r"case\); column names must be distinct"):
         read_labelled(_write(tmp_path, header + "\n" + rows))
 
 

@@ -239,7 +239,9 @@ def test_channel_names_of_two_long_csvs_must_agree_those_of_other_formats_need_n
 
 
 @pytest.mark.parametrize("text", ['text\ngreat\n""\nawful\n', "text\ngreat\n   \nawful\n",
-                                  "text,label\ngreat,pos\n,\nawful,neg\n"])
+                                  "text,label\ngreat,pos\n,\nawful,neg\n",
+                                  # one column: an empty line is its empty text (a review)
+                                  "text\ngreat\n\nawful\n"])
 def test_an_empty_text_is_refused_by_its_line_not_skipped(tmp_path, text):
     # New data 'text\ngreat\n""\nawful' read two texts: the empty one was dropped and
     # 'awful' predicted as row 2, where rows are named by their place in the file.
@@ -252,3 +254,5 @@ def test_an_empty_text_is_refused_by_its_line_not_skipped(tmp_path, text):
 def test_empty_lines_and_blank_rows_after_the_last_text_are_no_rows(tmp_path):
     path = _write(tmp_path / "t.csv", "text,label\ngreat,pos\n\nawful,neg\n,\n")
     assert read_labelled(path, format="text").sequences == ["great", "awful"]
+    path = _write(tmp_path / "one.csv", "text\ngreat\nawful\n\n\n")
+    assert read_labelled(path, format="text", labelled=False).sequences == ["great", "awful"]

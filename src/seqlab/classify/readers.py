@@ -372,7 +372,8 @@ def _rows(path: Path, notes: list[str] | None = None, blank: bool = False
           ) -> tuple[list[list[str]], list[int]]:
     """The non-blank rows of the CSV file `path` and the line each starts on (with `blank`,
     rows of blank cells between the first row and the last non-blank one too: a text's
-    empty cell, '""' or spaces, not to be skipped unseen; an empty line is no row); a file
+    empty cell, '""' or spaces, not to be skipped unseen; an empty line is no row, except
+    under a header of one column, where it is that column's empty cell); a file
     separated by semicolons (decimal commas read), tabs or bars is split by its separator
     (`seqlab._separators`), with a note in `notes`, as is a file read as Windows-1252. A
     title or notes above the table (`_titles`) are skipped with a note, unless a line of
@@ -384,8 +385,9 @@ def _rows(path: Path, notes: list[str] | None = None, blank: bool = False
         notes.append(f"{path.name}: {separated}")
     read, numbers = csv_rows_and_lines(text, path)
     kept = [k for k, row in enumerate(read) if any(cell.strip() for cell in row)]
-    if blank and kept:
-        kept = [k for k in range(kept[0], kept[-1] + 1) if read[k]]
+    if blank and kept:  # under a header of one column, an empty line is an empty cell
+        one = len(read[kept[0]]) == 1
+        kept = [k for k in range(kept[0], kept[-1] + 1) if read[k] or one]
     rows, lines = [read[k] for k in kept], [numbers[k] for k in kept]
     if not rows:
         raise ValidationError(f"The data file {path} is empty; expected labelled sequences.")
@@ -485,12 +487,14 @@ def _distinct_names(header: list[str], path: Path) -> None:
     """A `ValidationError` where `header` names a column more than once (blank names, a
     comma at the end of the line, aside): the readers find a column by its name, so the
     second would be read as a channel, a step or nothing, unseen (as `seqlab train`
-    refuses such a file)."""
-    counts = Counter(name for name in (h.strip() for h in header) if name)
-    repeated = sorted(name for name, count in counts.items() if count > 1)
+    refuses such a file). Names are compared ignoring case, as the readers find the id,
+    time and label columns ('Label' and 'label' are one name to them)."""
+    names = [h.strip() for h in header if h.strip()]
+    counts = Counter(name.lower() for name in names)
+    repeated = sorted({name for name in names if counts[name.lower()] > 1})
     if repeated:
-        raise ValidationError(f"{path} names column(s) {repeated} more than once; column "
-                              f"names must be distinct.")
+        raise ValidationError(f"{path} names column(s) {repeated} more than once (names are "
+                              f"compared ignoring case); column names must be distinct.")
 
 
 def _is_number(text: str) -> bool:
