@@ -33,7 +33,7 @@ __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_figure_path", "FIGURE_FORMATS", "umask_mode", "replace_atomically",
            "check_table_path", "TABLE_FORMATS",
-           "check_output_path", "cache_dir", "strict_json"]
+           "check_output_path", "check_distinct_outputs", "cache_dir", "strict_json"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
@@ -234,13 +234,19 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
     is not a folder, or is not writable; or `path` itself is a folder; or it is one of the
     command's `inputs` (writing there would replace the user's data). With `folder`, the
     result is a folder that may exist and whose missing parents are made later. The error
-    is a `ValidationError`: the path given is bad input."""
+    is a `ValidationError`: the path given is bad input. An input that is a folder (a
+    bundle the command reads) takes no output inside it either."""
     path = Path(path)
     for source in inputs:
         if source is not None and path.exists() and Path(source).exists() \
                 and path.resolve() == Path(source).resolve():
             raise ValidationError(f"The {what} path {path} is the input file {source}; writing "
                                   "there would replace your data. Name another file.")
+        if source is not None and Path(source).is_dir() \
+                and path.resolve().is_relative_to(Path(source).resolve()):
+            raise ValidationError(f"The {what} path {path} is inside {source}, which this "
+                                  "command reads; writing there would damage it. Name a path "
+                                  "outside it.")
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir() and not folder:
         raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")
@@ -263,6 +269,23 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
         raise ValidationError(f"Cannot write the {what} {path}: the folder {existing} does "
                               f"not take new files ({error.strerror or error}).") from None
     return path
+
+
+def check_distinct_outputs(paths: dict[str, str | Path | None]) -> None:
+    """Fail early, before any work, where two of a command's outputs (option -> path; None
+    where not given) name one place, or one lies inside the other (a table inside the
+    bundle folder being written): the second write would replace or damage the first, after
+    all the work was done."""
+    given = [(option, Path(path)) for option, path in paths.items() if path is not None]
+    for k, (first, a) in enumerate(given):
+        for second, b in given[k + 1:]:
+            a_at, b_at = a.resolve(), b.resolve()
+            if a_at == b_at or a_at.is_relative_to(b_at) or b_at.is_relative_to(a_at):
+                raise ValidationError(
+                    f"The {first} path {a} and the {second} path {b} "
+                    + ("name one place" if a_at == b_at else "lie one inside the other")
+                    + "; the second written would replace or damage the first. Give each "
+                    "its own path.")
 
 
 def umask_mode(folder: bool = False) -> int:

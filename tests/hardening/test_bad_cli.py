@@ -100,13 +100,58 @@ PREDICT_CASES = {
     "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
                                        "--column", "t"],
                          r"was trained on 1 column\(s\) \['sales'\]; --column names 2"),
+    # It overwrote the bundle's CURRENT with the table, and the bundle no longer loaded.
+    "output-inside-the-bundle": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
+                                               Path(b) / "CURRENT"],
+                                 r"is inside .*, which this command reads; writing there would "
+                                 r"damage it"),
 }
 
 
 @pytest.mark.parametrize("argv,message", PREDICT_CASES.values(), ids=PREDICT_CASES)
 def test_bad_predict_use(tmp_path, cli, series_bundle, series_csv, argv, message):
+    before = (Path(series_bundle) / "CURRENT").read_bytes()
     assert_one_line_error(cli(*argv(tmp_path, series_bundle)), 2, message)
     assert not (tmp_path / "nodir").exists()
+    assert (Path(series_bundle) / "CURRENT").read_bytes() == before
+
+
+def test_two_outputs_of_one_command_on_one_path_are_refused_before_any_work(tmp_path, cli,
+                                                                           series_csv):
+    """Each was found by a probe: the forecasts lost after the bundle was written (and "Nothing
+    was written"), a trained classifier or model lost to its own predictions, plot or
+    TensorBoard folder, a bundle's CURRENT overwritten by update --dry-run's plot."""
+    forecast_csv = write_csv(tmp_path / "f.csv", np.arange(24.0) + 10)
+    labelled = tmp_path / "c.csv"
+    labelled.write_text("label,t0,t1,t2,t3\n" + "".join(
+        f"{'up' if k % 2 else 'down'},{k % 2},{k % 3},{k % 2},{k % 5}\n" for k in range(12)))
+    same = tmp_path / "same"
+    cases = [
+        (["forecast", forecast_csv, "--horizon", 2, "--methods", "naive", "--out", same,
+          "--forecasts", same], r"--out path .*same and the --forecasts path .*same name one "
+                                r"place"),
+        (["train", series_csv, "--column", "sales", "--epochs", 1, "--out", same,
+          "--tensorboard", same], r"--out path .*same and the --tensorboard path .*same name "
+                                  r"one place"),
+        (["classify", labelled, "--test", labelled, "--model", "rocket", "--members", 1,
+          "--predictions", same, "--plot", same], r"--predictions path .*same and the --plot "
+                                                  r"path .*same name one place"),
+        (["classify", labelled, "--test", labelled, "--model", "rocket", "--members", 1,
+          "--out", same, "--predictions", same / "p.csv"], r"--out path .*same and the "
+                                                           r"--predictions path .*p\.csv lie "
+                                                           r"one inside the other"),
+    ]
+    for argv, message in cases:
+        assert_one_line_error(cli(*argv), 2, message)
+        assert not same.exists()
+    model = tmp_path / "model"
+    assert cli("train", series_csv, "--column", "sales", "--epochs", 1, "--out", model).code == 0
+    before = (model / "CURRENT").read_bytes()
+    assert_one_line_error(cli("update", model, series_csv, series_csv, "--dry-run", "--plot",
+                              model / "CURRENT"), 2, r"plot path .*CURRENT is inside .*model, "
+                                                     r"which this command reads")
+    assert (model / "CURRENT").read_bytes() == before
+    load(model)
 
 
 GENERATE_CASES = {

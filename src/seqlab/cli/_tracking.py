@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from seqlab._io import check_output_path
+from seqlab._io import check_distinct_outputs, check_output_path
 from seqlab.cli._options import with_options
 from seqlab.errors import ValidationError
 from seqlab.train.callbacks import Callback, watch_training
@@ -90,6 +90,8 @@ def tracked(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                                   mlflow: str | None = None, **kwargs: Any) -> Any:
             check_trackers(tensorboard, mlflow, int(kwargs.get("workers", 1) or 1))
             bound = signature.bind_partial(*args, **kwargs).arguments
+            # The bundle a command saves after training: never the folder logged into.
+            check_distinct_outputs({"--out": bound.get("out"), "--tensorboard": tensorboard})
             callbacks = trackers(tensorboard, mlflow, name=command,
                                  hparams=_options(command, bound))
             with watch_training(callbacks):

@@ -222,7 +222,7 @@ def _predict(
 
     output = alias(out, output, "--output", "write --out FILE", "The output file")
     if output is not None:
-        check_table_path(output, "output", inputs=(input,))
+        check_table_path(output, "output", inputs=(input, bundle))
     from seqlab.classify.persist import is_classifier_bundle
 
     forecasting, classifier = _is_forecasting_bundle(bundle), is_classifier_bundle(bundle)
@@ -350,7 +350,7 @@ def _update(
     if plot is not None:
         from seqlab._io import check_figure_path
 
-        check_figure_path(plot, "plot")
+        check_figure_path(plot, "plot", inputs=(bundle, old, new, old_option, new_option))
     training = {"repeats": repeats, "epochs": epochs, "extra_epochs": extra_epochs,
                 "lr_factor": lr_factor, "holdout": holdout,
                 "min_improvement": min_improvement, "seed": seed}

@@ -118,7 +118,7 @@ def _classify(
     TRAIN, and named in the output. With --test: accuracy, balanced accuracy, macro F1,
     per-class precision and recall and the confusion matrix.
     """
-    from seqlab._io import check_figure_path, check_table_path
+    from seqlab._io import check_distinct_outputs, check_figure_path, check_table_path
     from seqlab.classify import SequenceClassifier, plot_confusion, read_labelled
     from seqlab.classify.persist import check_target, save
     from seqlab.classify.readers import match_channels
@@ -129,6 +129,7 @@ def _classify(
     if (predictions is not None or plot is not None) and test is None:
         raise ValidationError("--predictions and --plot describe the test file; give it with "
                               "--test TEST.")
+    check_distinct_outputs({"--out": out, "--predictions": predictions, "--plot": plot})
     if predictions is not None:
         check_table_path(predictions, "predictions", inputs=(train, test))
     if plot is not None:

@@ -111,15 +111,16 @@ def _forecast(
     say where its columns are, if named otherwise). --out saves the forecaster (a bundle);
     --forecasts writes the table.
     """
-    from seqlab._io import check_table_path
+    from seqlab._io import check_distinct_outputs, check_table_path
     from seqlab.forecast import Forecaster, load, save
     from seqlab.forecast.forecaster import processes
     from seqlab.forecast.persist import check_target
 
     output = alias(forecasts, output, "forecast --output",
                    "write the forecasts with --forecasts FILE", "The forecasts file")
+    check_distinct_outputs({"--out": out, "--forecasts": output})
     if output is not None:
-        check_table_path(output, "output", inputs=(data, future_covariates))
+        check_table_path(output, "output", inputs=(data, future_covariates, model))
     fitting = [option for option, given in (("--methods", methods is not None),
                                             ("--members", members != MEMBERS),
                                             ("--seed", seed != SEED),
