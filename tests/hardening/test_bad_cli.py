@@ -453,3 +453,36 @@ def test_a_model_of_series_and_a_text_model_never_replace_each_other(
     assert_one_line_error(_train(cli, series_csv, "--out", text), 2,
                           r"text holds a text model, not a model of series; refusing")
     assert [(folder / "CURRENT").read_text() for folder in (series, text)] == before
+
+
+def test_update_of_a_bundle_in_a_place_that_takes_no_files_fails_before_training(
+        tmp_path, cli, series_csv, monkeypatch):
+    """A bundle on a read-only mount: the challengers were all trained before the lock beside
+    the bundle could not be made (found by a probe). --dry-run writes nothing, and runs."""
+    import tempfile
+
+    import seqlab.lifecycle
+
+    model = tmp_path / "place" / "model"
+    model.parent.mkdir()
+    assert cli("train", series_csv, "--column", "sales", "--epochs", 1, "--out", model).code == 0
+    real_mkstemp = tempfile.mkstemp
+
+    def read_only(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == model.parent:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    trained = []
+    real_update = seqlab.lifecycle.update
+    monkeypatch.setattr(seqlab.lifecycle, "update",
+                        lambda *a, **k: trained.append(1) or real_update(*a, **k))
+    assert_one_line_error(cli("update", model, series_csv, series_csv, "--epochs", 1,
+                              "--repeats", 1), 2,
+                          r"Cannot write the bundle .*model: the folder .*place does not take "
+                          r"new files \(Read-only file system\)")
+    assert trained == []
+    assert cli("update", model, series_csv, series_csv, "--epochs", 1, "--repeats", 1,
+               "--dry-run").code == 0
+    assert trained == [1]

@@ -383,6 +383,10 @@ def _update(
         raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
                               "seqlab update BUNDLE --rollback).")
     expected = updatable(bundle).pipeline.columns  # a text model is told so, first
+    if not dry_run:  # its lock and a promotion are written beside it: fail before training
+        from seqlab._io import check_output_path
+
+        check_output_path(bundle, "bundle", folder=True)
     _check_column_count(bundle, column, expected)
     old_series, _ = read_columns(old, column or None, expected=expected)
     new_series, _ = read_columns(new, column or None, expected=expected)
