@@ -486,3 +486,14 @@ def test_update_of_a_bundle_in_a_place_that_takes_no_files_fails_before_training
     assert cli("update", model, series_csv, series_csv, "--epochs", 1, "--repeats", 1,
                "--dry-run").code == 0
     assert trained == [1]
+
+
+def test_a_rollback_of_no_bundle_says_what_the_path_is(tmp_path, cli, series_csv):
+    # Each was "has no CURRENT file, so no previous version to roll back to" (a probe).
+    (tmp_path / "empty").mkdir()
+    for path, message in ((tmp_path / "absent", r"No bundle at .*absent: the path does not "
+                                                r"exist"),
+                          (series_csv, r"sales\.csv is a file; a bundle is a folder"),
+                          (tmp_path / "empty", r"empty is not a seqlab bundle: it holds neither "
+                                               r"CURRENT nor manifest\.json")):
+        assert_one_line_error(cli("update", path, "--rollback"), 2, message)

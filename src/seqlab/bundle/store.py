@@ -491,6 +491,7 @@ def rollback(path: str | Path, *, timeout: float | None = DEFAULT_LOCK_TIMEOUT,
     Holds the bundle's writer lock like a save (waiting up to `timeout` seconds)."""
     path = Path(path)
     if not os.path.lexists(path / POINTER):
+        resolve(path)  # no path, a file, no bundle at all: said as every command says it
         raise BundleError(f"{path} has no {POINTER} file, so no previous version to roll back "
                           f"to.", path)
     lock = _lock(path, timeout)
