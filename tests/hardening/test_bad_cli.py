@@ -100,6 +100,11 @@ PREDICT_CASES = {
     "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
                                        "--column", "t"],
                          r"was trained on 1 column\(s\) \['sales'\]; --column names 2"),
+    # It named an internal class: "WindowStep needs at least n_in=4 time steps".
+    "fewer-rows-than-the-window": (lambda t, b: ["predict", b, write_csv(t / "short.csv",
+                                                                         [1.0, 2.0, 3.0])],
+                                   r"short\.csv holds 3 row\(s\); .* reads 4 to forecast "
+                                   r"\(its --n-in\): give at least the latest 4\.$"),
     # It overwrote the bundle's CURRENT with the table, and the bundle no longer loaded.
     "output-inside-the-bundle": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
                                                Path(b) / "CURRENT"],

@@ -266,6 +266,11 @@ def _predict(
         fitted = loaded.pipeline.columns
         _check_column_count(bundle, column, fitted)
         data, _ = read_columns(input, column or None, expected=fitted)
+        window = loaded.pipeline.window
+        if window is not None and len(data) < window.n_in:
+            raise ValidationError(f"{input} holds {len(data)} row(s); {bundle} reads "
+                                  f"{window.n_in} to forecast (its --n-in): give at least "
+                                  f"the latest {window.n_in}.")
     header, rows = _rows(loaded, data, last)
     write_rows(output, header, rows)
 
