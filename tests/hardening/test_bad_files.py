@@ -210,7 +210,8 @@ CLI_FILE_CASES = {
     "predict-nan-cell": (GOOD_HEAD * 1 + b"2,3\n3,nan\n4,5\n", "predict", r"not a finite"),
     "predict-inf-cell": (GOOD_HEAD + b"2,3\n3,inf\n4,5\n", "predict", r"not a finite"),
     "predict-text-cell": (GOOD_HEAD + b"2,3\n3,x\n4,5\n", "predict", r"'x' is not a number"),
-    "predict-too-short": (b"t,sales\n0,1\n", "predict", r"at least n_in=4 time steps"),
+    "predict-too-short": (b"t,sales\n0,1\n", "predict", r"holds 1 row\(s\); .* reads 4 to "
+                                                          r"forecast \(its --n-in\)"),
 }
 
 
