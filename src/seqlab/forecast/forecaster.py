@@ -371,9 +371,10 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         choice.validation["ensemble"] = round(selection.score(chosen, truth, scales), 6)
         err = selection.out_of_window_errors({k: paths[k] for k in pool}, truth, scales, prior,
                                              rule)
-        units = np.array([selection.mase_scale(series[name][:o + 1], lags[name])
-                          for o in plans[name].origins])
-        err = err * (scales / units)[:, None]  # the same errors where the lag is the season
+        if lags[name] != m:  # at the season, `scales` are those units already
+            units = np.array([selection.mase_scale(series[name][:o + 1], lags[name])
+                              for o in plans[name].origins])
+            err = err * (scales / units)[:, None]
         choice.errors = np.pad(err, ((0, 0), (0, H - truth.shape[1])), constant_values=np.nan)
     picked = sum(s[4] is selection.PICK_INTERMITTENT for s in scored.values())
     if picked:
@@ -589,7 +590,7 @@ class Forecaster:
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
             fits = classical_results()
 
-        lags = self._interval_lags()
+        lags = _lags_of_plans(plans, m)
         choices = _choose(series, plans, fits, lstm_paths, H, m, notes, lags)
         weights = {k: c.weights for k, c in choices.items()}
         finals = {k: c.final for k, c in choices.items()}
@@ -632,12 +633,9 @@ class Forecaster:
         times too wide."""
         m, H = self.season_length_, self.horizon
         windows = self._candidates(self.data_, len(self.series_names_))[0].windows
-        lags = {}
-        for name in self.series_names_:
-            plan = selection.plan_validation(len(self.data_.series(name)), H, windows=windows,
-                                             season_length=m)
-            lags[name] = 1 if plan.windows and plan.origins[0] + 1 <= m else m
-        return lags
+        return _lags_of_plans({name: selection.plan_validation(
+            len(self.data_.series(name)), H, windows=windows, season_length=m)
+            for name in self.series_names_}, m)
 
     def _candidates(self, sd: SeriesData, count: int) -> tuple[_Search, list[str]]:
         """How the fit searches, and its first notes: a large file (`SCALE_FROM`) leaves out
@@ -1187,6 +1185,13 @@ def processes() -> World:
     if int(os.environ.get("WORLD_SIZE", "1") or 1) > 1:
         return world()
     return World()
+
+
+def _lags_of_plans(plans: dict[str, Any], m: int) -> dict[str, int]:
+    """Each series' interval lag (`Forecaster._interval_lags`) from its validation plan:
+    1 where its first window's history spans `m` points or fewer, else `m`."""
+    return {name: 1 if plan.windows and plan.origins[0] + 1 <= m else m
+            for name, plan in plans.items()}
 
 
 def _scales_and_signs(series: dict[str, np.ndarray], lags: dict[str, int]
