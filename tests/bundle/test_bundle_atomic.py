@@ -67,7 +67,8 @@ def test_a_bundle_of_one_kind_is_never_replaced_by_another(tmp_path):
     classifier.mkdir()
     (classifier / "classifier.json").write_text("{}")
     assert classifier_target(classifier) == classifier  # its own kind: replaced
-    with pytest.raises(BundleError, match=r"not a forecasting bundle \(no forecast.json\)"):
+    with pytest.raises(BundleError, match=r"clf is a classifier bundle \(written by seqlab "
+                                          r"classify --out; .*\), not a forecasting bundle"):
         forecast_target(classifier)
     user = tmp_path / "mine"
     user.mkdir()

@@ -97,6 +97,18 @@ def test_save_refuses_to_replace_a_folder_that_is_not_a_classifier(tmp_path):
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
+def test_a_version_folder_of_a_classifier_bundle_loads_and_is_never_written_into(tmp_path):
+    x, y = shapes(5, seed=0)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    save(fitted, tmp_path / "c")
+    version = next(p for p in (tmp_path / "c").iterdir() if p.name.startswith("v-"))
+    np.testing.assert_allclose(load(version).predict_proba(x), fitted.predict_proba(x),
+                               atol=1e-6)
+    with pytest.raises(BundleError, match=r"is a version folder inside the bundle .*c; a save "
+                                          r"adds its own version"):
+        save(fitted, version)
+
+
 def test_text_classification_by_characters():
     rng = np.random.default_rng(0)
     good = ["great", "lovely", "fine", "superb", "nice"]

@@ -427,6 +427,43 @@ def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(
     assert shown.code == 0 and shown.out.startswith(f"forecasting bundle {bundle}")
 
 
+def test_a_bundle_s_version_folder_is_refused_as_an_output_and_read_as_a_bundle(
+        tmp_path, cli, forecasting_bundle, series_csv, series_bundle):
+    """A version folder (BUNDLE/v-...) given as --out was "a folder that is not a seqlab
+    bundle" (train) or passed to the save, which then failed; a model bundle given to
+    forecast --out was "a folder that is not a forecasting bundle (no forecast.json)";
+    inspect and forecast --model refused a forecasting bundle's version folder, which holds
+    its fit (a probe)."""
+    import shutil
+
+    from seqlab.bundle.store import resolve
+
+    original, data = forecasting_bundle
+    bundle, model = tmp_path / "fm", tmp_path / "series"
+    shutil.copytree(original, bundle)
+    shutil.copytree(series_bundle, model)
+    fitted = resolve(bundle, "forecast.json")
+    version = resolve(model)
+    assert fitted.parent == bundle and version.parent == model
+    inside = r"is a version folder inside the bundle .*{0}; a save adds its own version to a " \
+             r"bundle: give .*{0} itself"
+    assert_one_line_error(_train(cli, series_csv, "--out", version), 2,
+                          inside.format("series") + ", or a new path")
+    assert_one_line_error(cli("forecast", data, "--horizon", 6, "--out", fitted), 2,
+                          inside.format("fm") + ", or a new path")
+    assert_one_line_error(cli("update", version, series_csv, series_csv, "--epochs", 1), 2,
+                          inside.format("series") + r"\.$")
+    assert_one_line_error(cli("forecast", data, "--horizon", 6, "--out", model), 2,
+                          r"series is a model bundle \(written by seqlab train or "
+                          r"seqlab.bundle.save\), not a forecasting bundle; refusing")
+    shown = cli("inspect", fitted)
+    assert shown.code == 0 and shown.out.startswith(f"forecasting bundle {fitted}")
+    from_version = cli("forecast", "--model", fitted, data)
+    assert from_version.code == 0, from_version.err
+    assert from_version.out == cli("forecast", "--model", bundle, data).out
+    assert sorted(p.name for p in bundle.iterdir()) == sorted(p.name for p in original.iterdir())
+
+
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks a CPU-only machine")
 def test_a_device_or_precision_this_machine_lacks_is_one_line(tmp_path, cli, series_csv):
     assert_one_line_error(_train(cli, series_csv, "--device", "cuda", "--out", tmp_path / "m"),

@@ -79,6 +79,7 @@ def check_target(path: str | Path) -> Path:
     if path.is_symlink() or path.is_file():
         raise BundleError(f"The bundle path {path} is a file (or a link); a bundle is a folder. "
                           f"Choose another path.", path)
+    store.refuse_version_folder(path)
     if path.is_dir() and not (path / store.POINTER).exists() and any(path.iterdir()):
         raise BundleError(f"The bundle path {path} is a folder that is not a seqlab bundle; "
                           f"refusing to write into it. Choose a new path.", path)

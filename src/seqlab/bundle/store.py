@@ -62,9 +62,9 @@ from seqlab.bundle.files import fsync_dir, read_json, write_json
 from seqlab.errors import BundleError, OutputError, SeqlabError
 
 __all__ = ["POINTER", "MANIFEST", "STORE_FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT", "resolve",
-           "write_version", "rollback", "read_pointer", "live_version", "read_live",
-           "lock_path", "staging_folder", "remove_stale_staging", "STALE_STAGING_AGE",
-           "other_kind"]
+           "write_version", "rollback", "read_pointer", "live_version", "read_live", "describe",
+           "refuse_version_folder", "lock_path", "staging_folder", "remove_stale_staging",
+           "STALE_STAGING_AGE", "other_kind"]
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
@@ -144,8 +144,10 @@ def _version_dir(path: Path, name: str) -> Path:
     return folder
 
 
-def resolve(path: str | Path) -> Path:
-    """The folder holding the live version's ``manifest.json``."""
+def resolve(path: str | Path, document: str = MANIFEST) -> Path:
+    """The folder holding the live version's `document` (a model bundle's
+    ``manifest.json``; a forecasting or classifier bundle's own document): the live version
+    of a store, or `path` itself when it is one version folder."""
     path = Path(path)
     try:
         if not path.exists():
@@ -155,12 +157,12 @@ def resolve(path: str | Path) -> Path:
                               path)
         if os.path.lexists(path / POINTER):
             return _version_dir(path, read_pointer(path)["current"])
-        if os.path.lexists(path / MANIFEST):
+        if os.path.lexists(path / document):
             return path
     except OSError as error:
         raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
     raise BundleError(f"{path} is not a seqlab bundle: it holds neither {POINTER} nor "
-                      f"{MANIFEST}.", path)
+                      f"{document}.", path)
 
 
 def live_version(path: str | Path) -> str | None:
@@ -205,6 +207,30 @@ def other_kind(path: str | Path) -> str | None:
         return None
 
 
+def describe(path: str | Path) -> str | None:
+    """What the bundle at `path` is, said when refusing to write a bundle of another kind
+    there: a model bundle, or a bundle of another kind (`OTHER_KINDS`); None for anything
+    else."""
+    try:
+        if holds(path, MANIFEST):
+            return "a model bundle (written by seqlab train or seqlab.bundle.save)"
+    except OSError:
+        return None
+    return other_kind(path)
+
+
+def refuse_version_folder(path: str | Path, *, new_path: bool = True) -> None:
+    """Refuse to write a bundle into one version folder of a bundle (``BUNDLE/v-...``): a
+    save adds its version to the bundle's own folder. `new_path`: a new path is also
+    a way out (a save; not an update of that bundle)."""
+    path = Path(path)
+    if _VERSION_NAME.match(path.name) and os.path.lexists(path.parent / POINTER):
+        other = ", or a new path" if new_path else ""
+        raise BundleError(f"The bundle path {path} is a version folder inside the bundle "
+                          f"{path.parent}; a save adds its own version to a bundle: give "
+                          f"{path.parent} itself{other}.", path)
+
+
 def check_target(path: str | Path, what: str, document: str) -> Path:
     """Fail early, before fitting, when a `what` (e.g. "forecasting bundle", a store whose
     live version holds `document`) cannot be written at `path`: an unwritable place, a file,
@@ -214,7 +240,12 @@ def check_target(path: str | Path, what: str, document: str) -> Path:
     if path.is_symlink() or path.is_file():
         raise BundleError(f"The bundle path {path} is a file (or a link); a {what} is a "
                           f"folder. Choose another path.", path)
+    refuse_version_folder(path)
     if path.is_dir() and not holds(path, document) and any(path.iterdir()):
+        kind = describe(path)
+        if kind is not None:
+            raise BundleError(f"The bundle path {path} is {kind}, not a {what}; refusing to "
+                              f"replace it. Choose a new path.", path)
         raise BundleError(f"The bundle path {path} is a folder that is not a {what} (no "
                           f"{document}); refusing to replace it. Choose a new path.", path)
     return path
@@ -453,7 +484,7 @@ def _add_version(path: Path, writer: Callable[[Path], None], keep_previous: bool
 
 
 def read_live(path: str | Path, read: Callable[[Path], T], *,
-              timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> T:
+              timeout: float | None = DEFAULT_LOCK_TIMEOUT, document: str = MANIFEST) -> T:
     """``read(folder)`` on the live version of the bundle `path`, retried when a writer
     replaced (and deleted) that version while it was being resolved or read.
 
@@ -461,13 +492,14 @@ def read_live(path: str | Path, read: Callable[[Path], T], *,
     ``CURRENT`` still names the version read is the bundle's own fault and is raised at
     once. After a few retries (writers replacing it faster than it can be read) it reads
     once more holding the writers' lock, waiting up to `timeout` seconds. An `OSError`
-    becomes a `BundleError`.
+    becomes a `BundleError`. `document`: the file that tells a version folder of this
+    kind of bundle (see `resolve`).
     """
     path = Path(path)
     for _ in range(_OPTIMISTIC_READS):
         seen = live_version(path)  # None: no store (a single version folder, or nothing)
         try:
-            return read(resolve(path))
+            return read(resolve(path, document))
         except (BundleError, OSError) as error:
             if seen is None or live_version(path) == seen:
                 if isinstance(error, BundleError):
@@ -475,7 +507,7 @@ def read_live(path: str | Path, read: Callable[[Path], T], *,
                 raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
     lock = _lock(path, timeout)  # writers keep replacing it: hold them off for one read
     try:
-        return read(resolve(path))
+        return read(resolve(path, document))
     except OSError as error:
         raise BundleError(f"Could not read the bundle {path}: {error}.", path) from None
     finally:

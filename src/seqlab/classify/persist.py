@@ -128,7 +128,7 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassi
     if not root.is_dir():
         raise BundleError(f"The classifier bundle {root} does not exist or is not a folder.",
                           root)
-    return store.read_live(root, lambda folder: _read(folder, limits))
+    return store.read_live(root, lambda folder: _read(folder, limits), document=DOCUMENT)
 
 
 def _read(root: Path, limits: Limits) -> SequenceClassifier:

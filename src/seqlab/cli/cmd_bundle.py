@@ -390,8 +390,10 @@ def _update(
     expected = updatable(bundle).pipeline.columns  # a text model is told so, first
     if not dry_run:  # its lock and a promotion are written beside it: fail before training
         from seqlab._io import check_output_path
+        from seqlab.bundle.store import refuse_version_folder
 
         check_output_path(bundle, "bundle", folder=True)
+        refuse_version_folder(bundle, new_path=False)  # a promotion can't go there
     _check_column_count(bundle, column, expected)
     old_series, _ = read_columns(old, column or None, expected=expected)
     new_series, _ = read_columns(new, column or None, expected=expected)

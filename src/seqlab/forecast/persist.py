@@ -528,4 +528,4 @@ def load(path: str | Path) -> Forecaster:
     path = Path(path)
     if not path.exists():
         raise BundleError(f"{path}: no such forecasting bundle.", str(path))
-    return store.read_live(path, _read_version)
+    return store.read_live(path, _read_version, document=DOCUMENT)
