@@ -102,3 +102,22 @@ def test_generate_lower_cases_the_prime_of_a_model_trained_lower_cased(tmp_path,
     shown = capsys.readouterr()
     assert shown.out.startswith("izmir") and len(shown.out.rstrip("\n")) == 15
     assert "lower-cased" in shown.err
+
+
+def test_generate_refuses_a_bad_option_before_warning_about_the_prime(tmp_path, capsys):
+    # A model of digits and --temperature -1: generate printed "warning: started from ' '
+    # ... default prime" and only then refused the temperature; the option comes first.
+    from seqlab.cli.app import run_cli
+
+    corpus = tmp_path / "digits.txt"
+    corpus.write_text("0123456789 " * 300)
+    assert run_cli(["train-text", str(corpus), "--out", str(tmp_path / "m"), "--units", "8",
+                    "--epochs", "1", "--steps", "3", "--seq-len", "8", "--batch-size", "8",
+                    "--sample-length", "0", "--device", "cpu"]) == 0
+    for option, value, name in (("--temperature", "-1", "temperature"), ("--top-k", "0", "top_k"),
+                                ("--length", "-3", "length"), ("--seed", "-1", "seed")):
+        capsys.readouterr()
+        assert run_cli(["generate", str(tmp_path / "m"), option, value]) == 2
+        err = capsys.readouterr().err
+        assert f"'{name}' parameter of generate_text ({option})" in err
+        assert "warning" not in err and "default prime" not in err

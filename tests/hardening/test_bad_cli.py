@@ -160,7 +160,7 @@ def test_two_outputs_of_one_command_on_one_path_are_refused_before_any_work(tmp_
 
 
 GENERATE_CASES = {
-    "seed-beyond-generators": (["--seed", 10**20], r"'seed' parameter of generate_ids"),
+    "seed-beyond-generators": (["--seed", 10**20], r"'seed' parameter of generate_text"),
     "length-negative": (["--length", -1], r"'length' parameter"),
     "temperature-negative": (["--temperature", -1], r"'temperature'"),
     "top-k-zero": (["--top-k", 0], r"'top_k'"),

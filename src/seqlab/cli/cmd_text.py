@@ -91,8 +91,9 @@ def _generate(
     where the model was trained with --lower)."""
     from seqlab.bundle import load
     from seqlab.data.pipeline import EncodeStep
-    from seqlab.generate.sampling import generate_text
+    from seqlab.generate.sampling import check_sampling, generate_text
 
+    check_sampling(length, temperature, top_k, seed)  # before any warning about the prime
     loaded = load(bundle)
     on_device(loaded.model, device)
     encoders = [s for s in loaded.pipeline.steps if isinstance(s, EncodeStep)]

@@ -18,7 +18,19 @@ from seqlab.data.text import unix_newlines
 from seqlab.errors import ValidationError
 from seqlab.models.inference import eval_mode
 
-__all__ = ["sample_next", "generate_ids", "generate_text"]
+__all__ = ["sample_next", "generate_ids", "generate_text", "check_sampling"]
+
+
+def check_sampling(length: int, temperature: float, top_k: int | None, seed: int | None,
+                   owner: str = "generate_text") -> None:
+    """Refuse a bad `length`, `temperature`, `top_k` or `seed` (a message naming the first),
+    before any symbol is drawn: a caller checks them before it reads or says anything."""
+    check_int("length", length, owner, low=0)
+    check_float("temperature", temperature, owner, low=0.0)
+    if top_k is not None:
+        check_int("top_k", top_k, owner, low=1)
+    if seed is not None:
+        check_seed(seed, owner)
 
 
 def sample_next(
@@ -136,6 +148,7 @@ def generate_text(
 ) -> str:
     """`length` characters continuing `prime`; a symbol outside the vocabulary is an error
     naming it (or maps to the vocabulary's `unknown` symbol, when it has one)."""
+    check_sampling(length, temperature, top_k, seed)
     spec = getattr(model, "spec", None)
     predicts = getattr(spec, "output_size", None)
     if isinstance(predicts, int) and predicts != len(vocab):
