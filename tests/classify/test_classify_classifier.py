@@ -67,6 +67,14 @@ def test_unfitted_and_bad_parameters():
         SequenceClassifier("transformer").fit(x, y)
 
 
+def test_word_tokens_on_numeric_sequences_are_refused():
+    # tokens="word" split nothing on numbers and was silently ignored.
+    x, y = shapes(3, seed=0)
+    with pytest.raises(ValidationError, match=r"'tokens' parameter of SequenceClassifier is "
+                                              r"'word', but `X` holds numeric sequences"):
+        SequenceClassifier("rocket", tokens="word").fit(x, y)
+
+
 @pytest.mark.parametrize("model", ["rocket", "gru"])
 def test_saved_classifier_reloads_to_the_same_probabilities(tmp_path, model):
     x, y = shapes(10, seed=5, low=20, high=40)

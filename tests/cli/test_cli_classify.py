@@ -269,3 +269,13 @@ def test_predict_with_a_text_classifier_reads_new_data_as_texts(tmp_path):
     assert result.exit_code == 0, result.output
     assert [r["sequence"] for r in shown] == ["1", "2", "3"]
     assert shown[0]["label"] in ("pos", "neg") and "true" not in shown[0]
+
+
+def test_word_tokens_on_a_numeric_file_are_refused_naming_it(tmp_path):
+    # classify --tokens word on a wide CSV of numbers trained as if --tokens were not given.
+    train = _wide(tmp_path / "train.csv", *shapes(4, seed=0, low=20, high=30))
+    result = runner.invoke(app, ["classify", str(train), "--tokens", "word", "--model",
+                                 "rocket", "--members", "1", "--out", str(tmp_path / "b")])
+    assert result.exit_code != 0 and not (tmp_path / "b").exists()
+    assert re.search(r"--tokens word splits texts, but .*train\.csv holds numeric sequences "
+                     r"\(read as wide\); drop --tokens", str(result.exception))

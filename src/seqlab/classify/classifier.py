@@ -347,6 +347,11 @@ class SequenceClassifier:
         names = self.check_params()
         started = time.monotonic()
         kind, sequences = self._sequences(X, "X")
+        if kind == "values" and self.tokens != "char":
+            raise ValidationError(f"The 'tokens' parameter of SequenceClassifier is "
+                                  f"{self.tokens!r}, but `X` holds numeric sequences: tokens "
+                                  f"split texts only. Leave it at 'char' (the default) for "
+                                  f"numbers, or give texts.")
         labels = self._labels(y, len(sequences))
         counts = Counter(labels.tolist())
         if len(counts) < 2:

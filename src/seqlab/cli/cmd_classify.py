@@ -137,6 +137,9 @@ def _classify(
     if out is not None:
         check_target(out)
     data = read_labelled(train, format=format, label=label, fill=fill)
+    if data.kind == "values" and tokens == "word":  # an unknown choice: the classifier names it
+        raise ValidationError(f"--tokens {tokens} splits texts, but {train} holds numeric "
+                              f"sequences (read as {data.format or format}); drop --tokens.")
     test_data = read_labelled(test, format=format, label=label, fill=fill) if test else None
     for line in data.notes + (test_data.notes if test_data is not None else []):
         shown.note(f"note: {line}")  # how the files were read: separator, label column
