@@ -2,6 +2,7 @@
 and saves to JSON + safetensors that reload to the same predictions."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -130,6 +131,22 @@ def test_text_classification_by_characters():
                                members=1).fit(
         texts[:30], labels[:30])
     assert model.score(texts[30:], labels[30:]) >= 0.8
+
+
+def test_characters_never_seen_in_training_are_named_in_a_warning():
+    # A text of characters the classifier never saw was read as unknown tokens in silence.
+    texts = ["great fun", "awful", "loved it", "so bad"] * 3
+    fitted = SequenceClassifier("gru", epochs=1, members=1).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    with pytest.warns(UserWarning, match=r"^1 of the 3 texts to classify hold characters that "
+                                         r"are not in the classifier's vocabulary of 17 \(those "
+                                         r"of its training texts\): 3 distinct, 4 in all: 'ü' "
+                                         r"\(2 times\), 'p', '♥'\. Each is read as the one "
+                                         r"unknown token"):
+        assert fitted.predict_proba(["süp ♥ü", "so bad", "great"]).shape == (3, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted.predict_proba(["so bad", "great fun"])  # all known: no warning
 
 
 def test_candidates_due_after_the_time_budget_are_skipped():

@@ -279,3 +279,20 @@ def test_word_tokens_on_a_numeric_file_are_refused_naming_it(tmp_path):
     assert result.exit_code != 0 and not (tmp_path / "b").exists()
     assert re.search(r"--tokens word splits texts, but .*train\.csv holds numeric sequences "
                      r"\(read as wide\); drop --tokens", str(result.exception))
+
+
+def test_predict_with_a_text_classifier_names_the_characters_it_never_saw(tmp_path):
+    # Characters unseen in training were read as the unknown token without a word.
+    from seqlab.classify import SequenceClassifier, save
+
+    texts = ["great fun", "awful", "loved it", "so bad"] * 3
+    fitted = SequenceClassifier("gru", epochs=1, members=1).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    save(fitted, tmp_path / "b", reader={"format": "text"})
+    with pytest.warns(UserWarning, match=r"1 of the 2 texts to classify hold characters that "
+                                         r"are not in the classifier's vocabulary of 17 .*: 2 "
+                                         r"distinct, 2 in all: 'z', 'é'\. Each is read as the one "
+                                         r"unknown token"):
+        result, shown = _predicted(tmp_path, tmp_path / "b", "new.txt", "text\nzé\nso bad\n")
+    assert result.exit_code == 0, result.output
+    assert len(shown) == 2

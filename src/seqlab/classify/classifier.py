@@ -553,6 +553,8 @@ class SequenceClassifier:
         """Class probabilities ``(n, classes)``, columns in the order of ``classes_``."""
         self.check_fitted()
         kind, sequences = self._sequences(X, "X")
+        if kind == "text" and kind == self.kind_:
+            self._warn_unknown_tokens(sequences)
         x, lengths = self._encode(kind, sequences, "X")
         members = getattr(self, "members_", [self.estimator_])
         if self.model_ == "rocket":
@@ -566,6 +568,29 @@ class SequenceClassifier:
                 "it was fitted on, or its weights may be damaged (fit it again, or roll its "
                 "bundle back to the previous version).")
         return probabilities
+
+    def _warn_unknown_tokens(self, texts: list[str], shown: int = 10) -> None:
+        """Warn, naming them, of the tokens of `texts` outside the fitted vocabulary (never
+        seen in training, or too rare to be kept): each is read as the one unknown token,
+        about which the classifier learnt nothing."""
+        unknown: Counter[str] = Counter()
+        holding = 0
+        for text in texts:
+            missing = [t for t in self._tokenise(text) if t not in self.vocabulary_]
+            unknown.update(missing)
+            holding += bool(missing)
+        if not unknown:
+            return
+        what = "characters" if self.tokens == "char" else "words"
+        listed = ", ".join(f"{t!r} ({k} times)" if k > 1 else repr(t)
+                           for t, k in unknown.most_common(shown))
+        more = f" and {len(unknown) - shown} more" if len(unknown) > shown else ""
+        warnings.warn(f"{holding} of the {len(texts)} texts to classify hold {what} that "
+                      f"are not in the classifier's vocabulary of {len(self.vocabulary_)} "
+                      f"(those of its training texts): {len(unknown)} distinct, "
+                      f"{sum(unknown.values())} in all: {listed}{more}. Each is read as the "
+                      f"one unknown token, about which the classifier learnt nothing.",
+                      UserWarning, stacklevel=2)  # predict_proba: one place, shown once
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class of each sequence (labels as given to `fit`; whole numbers
