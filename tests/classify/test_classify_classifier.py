@@ -348,6 +348,24 @@ def test_probabilities_that_overflow_are_refused_not_read_as_the_first_class():
         fitted.predict(x)
 
 
+def test_values_that_standardising_takes_beyond_float32_are_refused():
+    # A channel nearly constant in training (scale 1e-11, just above the floor) and new
+    # values far away: standardised, they overflowed float32 into inf/NaN inside the
+    # kernels, and predict answered garbage with probabilities of 1.0.
+    rng = np.random.default_rng(0)
+    x = [1.0 + rng.normal(0, 1e-11, (8, 1)) for _ in range(12)]
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, ["a", "b"] * 6)
+    new = [np.ones((8, 1)), np.full((8, 1), 1e30)]
+    assert fitted.beyond_range(new) == [1]
+    with pytest.raises(ValidationError, match=r"^`X`: sequence 1 has 1e\+30 at step 1, channel "
+                                              r"1: .* standard deviations from the mean the "
+                                              r"classifier was fitted on \(1, standard deviation "
+                                              r"[\d.]+e-1[12]\), beyond what its float32 models hold .* "
+                                              r"\(1 sequence\(s\) have such values\)\.$"):
+        fitted.predict(new)
+    assert fitted.predict(new[:1]).shape == (1,)
+
+
 def test_a_model_parameter_of_another_type_is_refused_by_name():
     with pytest.raises(ValidationError, match=r"'model' parameter of SequenceClassifier must "
                                               r"be a model's name or a list of names; got 5"):

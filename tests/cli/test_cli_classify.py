@@ -6,6 +6,7 @@ import re
 import sys
 import warnings
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -296,3 +297,23 @@ def test_predict_with_a_text_classifier_names_the_characters_it_never_saw(tmp_pa
         result, shown = _predicted(tmp_path, tmp_path / "b", "new.txt", "text\nzé\nso bad\n")
     assert result.exit_code == 0, result.output
     assert len(shown) == 2
+
+
+def test_predict_refuses_new_values_far_beyond_the_training_data_naming_them(tmp_path):
+    # A nearly constant training channel (scale 1e-11) and new values of 1e30: predict
+    # wrote labels and probabilities of 1.0 computed from infinities, with only numpy's
+    # "overflow encountered in cast" as a hint.
+    rng = np.random.default_rng(0)
+    rows = ["label," + ",".join(f"t{k}" for k in range(8))]
+    rows += [f"{'ab'[i % 2]}," + ",".join(repr(float(1.0 + v)) for v in rng.normal(0, 1e-11, 8))
+             for i in range(12)]
+    train = tmp_path / "train.csv"
+    train.write_text("\n".join(rows) + "\n")
+    bundle = _quick_bundle(train, tmp_path / "b")
+    new = "t0,t1,t2,t3,t4,t5,t6,t7\n" + "1,1,1,1,1,1,1,1\n" + "1e30,1,1,1,1,1,1,1\n" * 2
+    result, shown = _predicted(tmp_path, bundle, "new.csv", new)
+    assert result.exit_code != 0 and not shown
+    assert re.match(r".*new\.csv: sequence\(s\) 2, 3 \(line\(s\) 3, 4\): sequence 2 has 1e\+30 "
+                    r"at step 1, channel 1: .* standard deviations from the mean the classifier "
+                    r"was fitted on .*\. Leave them out, or train on data that covers such "
+                    r"values\.$", str(result.exception))

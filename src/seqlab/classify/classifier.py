@@ -303,6 +303,11 @@ class SequenceClassifier:
         else:
             _check_values(sequences, self.channels_, what,
                           f"but the classifier was fitted on {self.channels_}")
+            beyond = self._beyond_range(sequences)
+            if beyond:
+                raise ValidationError(f"`{what}`: sequence {beyond[0]} "
+                                      f"{self.how_far(sequences[beyond[0]])} "
+                                      f"({len(beyond)} sequence(s) have such values).")
             sequences = [(s - self.mean_) / self.scale_ for s in sequences]
         longer = sum(len(s) > self.max_length_ for s in sequences)
         if longer and self.max_length is None:  # a max_length the user set cuts as asked
@@ -321,6 +326,33 @@ class SequenceClassifier:
             batch[i, :lengths[i], :width] = kept
             batch[i, :lengths[i], width] = 1.0
         return batch, lengths
+
+    def beyond_range(self, sequences: list[np.ndarray]) -> list[int]:
+        """The places (0 the first) of the numeric ``(steps, channels)`` `sequences` with a
+        value that standardising by the training data's mean and scale takes beyond what
+        float32 holds: so far outside those data (or those data so nearly constant) that
+        the models would read infinities, and answer garbage."""
+        self.check_fitted()
+        return self._beyond_range(sequences)
+
+    def _beyond_range(self, sequences: list[np.ndarray]) -> list[int]:
+        with np.errstate(over="ignore"):  # fit's own data are within range: fit checks too
+            return [i for i, s in enumerate(sequences)
+                    if np.abs((s - self.mean_) / self.scale_).max(initial=0.0) > FLOAT32_MAX]
+
+    def how_far(self, sequence: np.ndarray) -> str:
+        """Where the first value of `sequence` beyond the range `beyond_range` checks lies,
+        and how far from the training data, for a message: "has 1e+30 at step 1, channel
+        1, 1e+41 standard deviations ...". The sequence must be one `beyond_range` found."""
+        with np.errstate(over="ignore"):
+            scaled = np.abs((sequence - self.mean_) / self.scale_)
+        step, channel = (int(v) for v in np.argwhere(scaled > FLOAT32_MAX)[0])
+        return (f"has {sequence[step, channel]:.4g} at step {step + 1}, channel {channel + 1}: "
+                f"{scaled[step, channel]:.3g} standard deviations from the mean the classifier "
+                f"was fitted on ({self.mean_[channel]:.6g}, standard deviation "
+                f"{self.scale_[channel]:.3g}), beyond what its float32 models hold once "
+                f"standardised; no prediction can be made on values so far outside its "
+                f"training data")
 
     def _labels(self, y: Any, n: int) -> np.ndarray:
         # a list keeps each label's own type: np.asarray([1, 'a']) would make 1 the string '1'

@@ -31,6 +31,24 @@ def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[An
     return header, rows
 
 
+def check_in_range(classifier: Any, data: Any) -> None:
+    """Refuse, naming the file and its sequences, numeric sequences of read `data` that the
+    classifier's standardising takes beyond float32 (it would predict garbage on them)."""
+    if data.kind != "values":
+        return
+    beyond = classifier.beyond_range(data.sequences)
+    if not beyond:
+        return
+    names = [repr(data.ids[i]) if data.ids is not None else str(i + 1) for i in beyond]
+    lines = (f" (line(s) {', '.join(str(data.lines[i]) for i in beyond[:10])})"
+             if data.lines is not None else "")
+    more = f" and {len(beyond) - 10} more" if len(beyond) > 10 else ""
+    raise ValidationError(
+        f"{data.source}: sequence(s) {', '.join(names[:10])}{more}{lines}: sequence "
+        f"{names[0]} {classifier.how_far(data.sequences[beyond[0]])}. Leave them out, or "
+        f"train on data that covers such values.")
+
+
 def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[Any]]]:
     """Rows for `seqlab predict BUNDLE NEW` on a classifier bundle: NEW is read as the
     training file was (its labels, if any, are shown beside the predictions)."""
@@ -65,6 +83,7 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     data = match_channels(data, classifier.kind_, names if known else classifier.channels_,
                           f"the classifier bundle {bundle}",
                           layout=layout if isinstance(layout, str) else None)
+    check_in_range(classifier, data)
     return prediction_rows(classifier, data)
 
 
@@ -159,6 +178,7 @@ def _classify(
     classifier.fit(data.sequences, data.labels)
     report = None
     if test_data is not None:
+        check_in_range(classifier, test_data)
         report = classifier.report(test_data.sequences, test_data.labels)
         if predictions is not None:
             header, rows = prediction_rows(classifier, test_data)
