@@ -719,6 +719,13 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         except ValidationError as error:
             texts = [h.strip() for h in header if has_header and h.strip().lower() in
                      _TEXT_NAMES]
+            if not texts and width == 2 and not _is_number(cells[0]):
+                raise ValidationError(  # 'pos,great fun' a line: a text CSV without header
+                    f"{str(error)[:-1]}; read as a wide CSV"
+                    + (f" whose first line ({','.join(header)!r}) is its header"
+                       if has_header else "") + ". If each line is a label and a text to "
+                    "classify, give the file a first line naming its columns: label,text.") \
+                    from None
             if not texts:
                 raise
             raise ValidationError(  # 'review,sentiment,stars': detection chose wide
