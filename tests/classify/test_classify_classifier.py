@@ -68,6 +68,15 @@ def test_unfitted_and_bad_parameters():
         SequenceClassifier("transformer").fit(x, y)
 
 
+def test_a_model_named_twice_is_refused():
+    # 'rocket,rocket' fitted rocket twice and listed it once among the scores.
+    x, y = shapes(3, seed=0)
+    with pytest.raises(ValidationError, match=r"'model' parameter of SequenceClassifier names "
+                                              r"'rocket' more than once; give each candidate "
+                                              r"once \(got \['rocket', 'gru', 'rocket'\]\)\.$"):
+        SequenceClassifier("rocket, gru,rocket").fit(x, y)
+
+
 def test_word_tokens_on_numeric_sequences_are_refused():
     # tokens="word" split nothing on numbers and was silently ignored.
     x, y = shapes(3, seed=0)

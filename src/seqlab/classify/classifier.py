@@ -225,6 +225,10 @@ class SequenceClassifier:
         if "auto" in names and len(names) > 1:
             raise ValidationError("The 'model' parameter of SequenceClassifier is 'auto' or a "
                                   f"list of models, not both; got {names}.")
+        twice = next((n for k, n in enumerate(names) if n in names[:k]), None)
+        if twice is not None:  # it was fitted twice, and scored once
+            raise ValidationError(f"The 'model' parameter of SequenceClassifier names {twice!r} "
+                                  f"more than once; give each candidate once (got {names}).")
         if self.max_length is not None:
             check_int("max_length", self.max_length, owner, low=1)
         check_choice("truncating", self.truncating, owner, TRUNCATING)
