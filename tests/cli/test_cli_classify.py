@@ -317,3 +317,13 @@ def test_predict_refuses_new_values_far_beyond_the_training_data_naming_them(tmp
                     r"at step 1, channel 1: .* standard deviations from the mean the classifier "
                     r"was fitted on .*\. Leave them out, or train on data that covers such "
                     r"values\.$", str(result.exception))
+
+
+def test_bad_options_are_refused_before_the_files_are_read(tmp_path):
+    # --members 0 was refused only after the training and test files were read (minutes
+    # for a large file), and a file's error hid it.
+    (tmp_path / "train.csv").write_text("label,t0\nup,x\n")
+    result = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--members", "0"])
+    assert result.exit_code != 0
+    assert re.match(r"The 'members' parameter of SequenceClassifier must be an int in the "
+                    r"range \[1, 20\]\. Got 0 instead\.$", str(result.exception))

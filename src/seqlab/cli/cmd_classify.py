@@ -155,6 +155,10 @@ def _classify(
         check_figure_path(plot, "plot", inputs=(train, test))
     if out is not None:
         check_target(out)
+    classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
+                                    tokens=tokens, time_budget=time_budget, members=members,
+                                    seed=seed, log=shown.progress())
+    classifier.check_params()  # before reading the files, which may take a while
     data = read_labelled(train, format=format, label=label, fill=fill)
     if data.kind == "values" and tokens == "word":  # an unknown choice: the classifier names it
         raise ValidationError(f"--tokens {tokens} splits texts, but {train} holds numeric "
@@ -171,9 +175,6 @@ def _classify(
                 f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
                 f"(its classes: {', '.join(sorted(set(data.labels or [])))}); a classifier "
                 "only predicts the classes it was trained on.")
-    classifier = SequenceClassifier(model, max_length=max_length, truncating=truncating,
-                                    tokens=tokens, time_budget=time_budget, members=members,
-                                    seed=seed, log=shown.progress())
     label_progress("classify")
     classifier.fit(data.sequences, data.labels)
     report = None
