@@ -172,6 +172,10 @@ def test_text_csv(tmp_path):
 @pytest.mark.parametrize("name,text,message", [
     ("ragged.ts", UNIVARIATE.replace("4,3,2,1:down", "4,3,2:down"),
      r"ragged\.ts: the header says @equalLength true.*sequence 2 has 3"),
+    # A header without @equalLength was said to declare it true.
+    ("untold.ts", UNIVARIATE.replace("4,3,2,1:down", "4,3,2:down").replace(
+        "@equalLength true\n", ""), r"untold\.ts: the header has no @equalLength line \(read "
+                                     r"as true\), but .*sequence 2 has 3"),
     ("channels.ts", MULTIVARIATE.replace("7,8:9,10:1", "7,8:1"),
      r"channels\.ts, line 11: 1 channel\(s\).*the file has 2"),
     ("nolabel.ts", UNIVARIATE.replace("4,3,2,1:down", "4,3,2,1"),

@@ -353,7 +353,10 @@ def read_ts(path: str | Path, *, labelled: bool = True,
         if len(lengths) > 1:
             first = next(i for i, s in enumerate(sequences) if len(s) != len(sequences[0]))
             raise ValidationError(
-                f"{path}: the header says @equalLength true, but sequences have {len(lengths)} "
+                f"{path}: the header "
+                + ("says @equalLength true" if "equallength" in header else
+                   "has no @equalLength line (read as true)")
+                + f", but sequences have {len(lengths)} "
                 f"different lengths ({lengths[0]} to {lengths[-1]}; sequence {first + 1} has "
                 f"{len(sequences[first])}, the first {len(sequences[0])}). Declare "
                 f"@equalLength false for variable-length data.")
