@@ -301,6 +301,21 @@ def test_a_reloaded_classifier_describes_its_fit_time_and_an_older_bundle_leaves
     assert "fit_seconds" not in load(tmp_path / "c").describe()
 
 
+def test_a_reloaded_text_classifier_describes_its_tokens_vocabulary_and_seeds(tmp_path):
+    # `seqlab inspect` of a text classifier did not say whether it splits words or
+    # characters (which decides how new texts are read), nor how many seeds it averages.
+    texts = ["great fun", "awful film", "loved it", "so bad"] * 3
+    fitted = SequenceClassifier("gru", tokens="word", epochs=1, members=2, time_budget=60).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    save(fitted, tmp_path / "c")
+    described = load(tmp_path / "c").describe()
+    assert (described["tokens"], described["vocabulary"], described["members"]) == (
+        "word", 8, 2)
+    x, y = shapes(4, seed=2, low=16, high=20)
+    values = SequenceClassifier("rocket", features=500, members=1).fit(x, y).describe()
+    assert values["members"] == 1 and "tokens" not in values and "vocabulary" not in values
+
+
 def test_a_classifier_whose_weights_hold_nan_is_refused_on_load(tmp_path):
     # It loaded and predicted NaN probabilities, every sequence the first class.
     from safetensors.torch import load_file, save_file

@@ -654,13 +654,18 @@ class SequenceClassifier:
                                      self.classes_.tolist())
 
     def describe(self) -> dict[str, Any]:
-        """What was fitted, as plain values: the chosen model, validation scores, classes,
-        max length, and the seconds the fit took (left out where unknown: a bundle saved
-        before they were recorded)."""
+        """What was fitted, as plain values: the chosen model, the seeds averaged,
+        validation scores, classes, max length, for texts their tokens and the vocabulary's
+        size, and the seconds the fit took (left out where unknown: a bundle saved before
+        they were recorded)."""
         self.check_fitted()
-        described = {"model": self.model_, "validation_accuracy": dict(self.validation_scores_),
+        described = {"model": self.model_,
+                     "members": len(getattr(self, "members_", [self.estimator_])),
+                     "validation_accuracy": dict(self.validation_scores_),
                      "classes": self.classes_.tolist(), "max_length": self.max_length_,
                      "kind": self.kind_, "channels": self.channels_}
+        if self.kind_ == "text":  # how new texts are split, and how many tokens it knows
+            described.update(tokens=self.tokens, vocabulary=len(self.vocabulary_))
         if hasattr(self, "fit_seconds_"):
             described["fit_seconds"] = round(self.fit_seconds_, 3)
         return described
