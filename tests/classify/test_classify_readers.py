@@ -260,3 +260,18 @@ def test_empty_lines_and_blank_rows_after_the_last_text_are_no_rows(tmp_path):
     assert read_labelled(path, format="text").sequences == ["great", "awful"]
     path = _write(tmp_path / "one.csv", "text\ngreat\nawful\n\n\n")
     assert read_labelled(path, format="text", labelled=False).sequences == ["great", "awful"]
+
+
+def test_texts_without_a_header_are_told_the_first_line_a_text_csv_needs(tmp_path):
+    # A file of one text a line (to predict on) said only "the header has great", without
+    # saying that its first text had been taken for the header, nor what header to give.
+    path = _write(tmp_path / "plain.txt", "great\nawful film\n")
+    with pytest.raises(ValidationError, match=r"plain\.txt: a text CSV needs a text column "
+                                              r"\(named text, .*\); the header \(line 1\) has "
+                                              r"'great'\. A file of texts without a header "
+                                              r"needs a first line naming its columns: text "
+                                              r"\(or label,text\)\.$"):
+        read_labelled(path, format="text", labelled=False)
+    path.write_text("text\ngreat\nawful film\n")
+    assert read_labelled(path, format="text", labelled=False).sequences == ["great",
+                                                                            "awful film"]

@@ -1105,7 +1105,10 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     text_at = _find(header, _TEXT_NAMES, None, path, "text")
     if text_at is None:
         raise ValidationError(f"{path}: a text CSV needs a text column (named "
-                              f"{', '.join(_TEXT_NAMES)}); the header has {', '.join(header)}.")
+                              f"{', '.join(_TEXT_NAMES)}); the header (line {row_lines[0]}) has "
+                              f"{', '.join(map(repr, header))}. A file of texts without a "
+                              f"header needs a first line naming its columns: text (or "
+                              f"label,text).")
     label_at = _find(header, _LABEL_NAMES, label, path, "label", required=labelled)
     if label_at is None and label is None and labelled and len(header) == 2:
         label_at = 1 - text_at  # 'review,sentiment': the other column
