@@ -121,3 +121,7 @@ def test_generate_refuses_a_bad_option_before_warning_about_the_prime(tmp_path, 
         err = capsys.readouterr().err
         assert f"'{name}' parameter of generate_text ({option})" in err
         assert "warning" not in err and "default prime" not in err
+    # --prime "": 'The prime text must hold at least one symbol', naming no option
+    assert run_cli(["generate", str(tmp_path / "m"), "--prime", ""]) == 2
+    assert "error: --prime is empty; give at least one character to start from, or leave " \
+           "--prime out (then 'the ')." in capsys.readouterr().err

@@ -94,6 +94,9 @@ def _generate(
     from seqlab.generate.sampling import check_sampling, generate_text
 
     check_sampling(length, temperature, top_k, seed)  # before any warning about the prime
+    if prime == "":
+        raise ValidationError(f"--prime is empty; give at least one character to start from, "
+                              f"or leave --prime out (then {DEFAULT_PRIME!r}).")
     loaded = load(bundle)
     on_device(loaded.model, device)
     encoders = [s for s in loaded.pipeline.steps if isinstance(s, EncodeStep)]
