@@ -48,6 +48,18 @@ def test_long_semicolon_file_with_decimal_commas(tmp_path):
     np.testing.assert_allclose(data.sequences[3].ravel(), [3.0, 3.25, 3.5])
 
 
+def test_a_long_semicolon_files_channel_named_y_reads_its_decimal_commas(tmp_path):
+    # 'sequence;step;x;y;label': 'y' is a label's name, so its column kept its decimal
+    # commas and was refused: "column 'y': '0,25' is not a number ... separate the file's
+    # fields by ';'", which they were.
+    rows = ["sequence;step;x;y;label"] + [
+        f"{s};{t};{s + t / 4:.2f};{t / 4:.2f};{'ab'[s % 2]}".replace(".", ",")
+        for s in range(4) for t in range(3)]
+    data = _read(tmp_path, "long.csv", "\n".join(rows) + "\n")
+    assert data.channels == ["x", "y"] and data.labels == ["a", "b", "a", "b"]
+    np.testing.assert_allclose(data.sequences[3], [[3.0, 0.0], [3.25, 0.25], [3.5, 0.5]])
+
+
 def test_a_missing_value_in_a_semicolon_file_leaves_its_column_read(tmp_path):
     text = "label;t0;t1;t2\nup;0,5;1,25;2\ndown;2,5;?;0,75\nup;0,25;1;2,5\n"
     data = _read(tmp_path, "gap.csv", text, fill="zero")

@@ -382,8 +382,10 @@ def _rows(path: Path, notes: list[str] | None = None, blank: bool = False
     title or notes above the table (`_titles`) are skipped with a note, unless a line of
     them is a label of the rows below: then it may be a sequence without values, and the
     file is refused."""
+    # Labels and ids are kept as written ('1,5' a class); but 'y' may be a long CSV's
+    # channel (x,y,z), whose decimal commas are numbers like x's
     text, separated, _ = with_commas("\n".join(_lines(path, notes)), str(path),
-                                     set(_LABEL_NAMES + _INDEX_NAMES))
+                                     set(_LABEL_NAMES + _INDEX_NAMES) - {"y"})
     if separated and notes is not None:
         notes.append(f"{path.name}: {separated}")
     read, numbers = csv_rows_and_lines(text, path)
