@@ -327,3 +327,21 @@ def test_bad_options_are_refused_before_the_files_are_read(tmp_path):
     assert result.exit_code != 0
     assert re.match(r"The 'members' parameter of SequenceClassifier must be an int in the "
                     r"range \[1, 20\]\. Got 0 instead\.$", str(result.exception))
+
+
+def test_a_missing_value_at_predict_is_not_met_with_advice_to_give_fill(tmp_path):
+    # predict has no --fill, but its error said "Fill them with --fill ffill/zero/mean";
+    # a bundle trained with --fill fills new data as training did.
+    train = _wide(tmp_path / "train.csv", *shapes(4, seed=0, low=20, high=20))
+    new = ",".join(f"t{k}" for k in range(20)) + "\n" + "1," * 19 + "?\n" + "1," * 19 + "1\n"
+    result, _ = _predicted(tmp_path, _quick_bundle(train, tmp_path / "b"), "new.csv", new)
+    assert result.exit_code != 0
+    assert re.search(r"has a missing or non-finite value at step 20, channel 1 \(1 sequence\(s\) "
+                     r"have some\)\. Fill them in the file: .*b was trained without --fill, so "
+                     r"predict does not fill them \(a classifier trained with classify --fill "
+                     r"ffill/zero/mean does\)\.$", str(result.exception))
+    filled = runner.invoke(app, ["classify", str(train), "--model", "rocket", "--members", "1",
+                                 "--fill", "ffill", "--out", str(tmp_path / "f")])
+    assert filled.exit_code == 0, filled.output
+    result, shown = _predicted(tmp_path, tmp_path / "f", "new.csv", new)
+    assert result.exit_code == 0 and len(shown) == 2

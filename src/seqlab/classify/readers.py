@@ -121,9 +121,11 @@ def _number(text: str, where: str) -> float:
     return value
 
 
-def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences:
+def fill_missing(data: LabelledSequences, fill: str | None,
+                 advice: str | None = None) -> LabelledSequences:
     """`data` with its missing values filled by `fill` (one of `FILLS`), or a
-    `ValidationError` naming the first missing value when `fill` is None."""
+    `ValidationError` naming the first missing value when `fill` is None, ending in
+    `advice` (by default: fill them with --fill, or clean the file)."""
     if data.kind != "values":
         return data
     if fill is not None and fill not in FILLS:
@@ -145,8 +147,8 @@ def fill_missing(data: LabelledSequences, fill: str | None) -> LabelledSequences
         raise ValidationError(
             f"{data.source}: sequence {name} ({line}label {_label_of(data, bad[0])}) has a missing "
             f"or non-finite value at {at} ({len(bad)} "
-            f"sequence(s) have some). Fill them with --fill {'/'.join(FILLS)} (fill= in the "
-            f"library) or clean the file.")
+            f"sequence(s) have some). " + (advice or f"Fill them with --fill {'/'.join(FILLS)} "
+                                             f"(fill= in the library) or clean the file."))
     out = [s.copy() for s in data.sequences]
     if fill == "mean":
         stacked = np.concatenate(out, axis=0)
@@ -1211,14 +1213,15 @@ def _text_beside_steps(path: Path, rows: list[list[str]], text_at: int) -> str:
 def read_labelled(path: str | Path, *, format: str = "auto", label: str | None = None,
                   fill: str | None = None, labelled: bool = True,
                   columns: int | None = None, steps: list[str] | None = None,
-                  label_at: int | None = None, channels: int | None = None
-                  ) -> LabelledSequences:
+                  label_at: int | None = None, channels: int | None = None,
+                  fill_advice: str | None = None) -> LabelledSequences:
     """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
     absent (data to predict on); `columns` is then the training file's width, `steps` its
     header's step names and `label_at` its label column's place, for a wide CSV
     (`read_wide_csv`), and `channels` the channels a classifier was trained on, for a
-    ``.ts`` file whose header does not say them (`read_ts`)."""
+    ``.ts`` file whose header does not say them (`read_ts`); `fill_advice` ends the error
+    about a missing value where `fill` is None, instead of advising --fill."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
@@ -1237,7 +1240,7 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     if data.labels is not None:
         data.labels = _whole_labels(data.labels)
         data.notes += _alike(data.labels, path)
-    return fill_missing(data, fill)
+    return fill_missing(data, fill, fill_advice)
 
 
 def _alike(labels: list[str], path: Path) -> list[str]:

@@ -54,7 +54,7 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     training file was (its labels, if any, are shown beside the predictions)."""
     from seqlab.classify import read_labelled
     from seqlab.classify.persist import load
-    from seqlab.classify.readers import match_channels
+    from seqlab.classify.readers import FILLS, match_channels
 
     classifier = load(bundle)
     reader = {k: v for k, v in classifier.reader_.items() if isinstance(v, (str, list))}
@@ -75,7 +75,12 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
                          steps=steps if isinstance(steps, list) and all(
                              isinstance(n, str) for n in steps) else None,
                          label_at=label_at if type(label_at) is int else None,
-                         channels=classifier.channels_ if classifier.kind_ == "values" else None)
+                         channels=classifier.channels_ if classifier.kind_ == "values" else None,
+                         # predict has no --fill: it fills as training did, if at all
+                         fill_advice=f"Fill them in the file: {bundle} was trained without "
+                                     f"--fill, so predict does not fill them (a classifier "
+                                     f"trained with classify --fill "
+                                     f"{'/'.join(FILLS)} does).")
     names = reader.get("channels")
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
