@@ -203,6 +203,19 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
         assert right_edges(row, 1) == right_edges(header, 3)  # after "true \ predicted"
 
 
+def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
+    # A class absent from the test labels and never predicted showed precision 0.000 and
+    # recall 0.000, as if every such sequence had been missed.
+    from seqlab.classify.metrics import classification_report
+
+    table = classification_report(["up", "down", "down"], ["up", "down", "up"],
+                                  ["down", "flat", "up"]).table()
+    assert table.splitlines()[1:] == [
+        "down                     1        0        1      1.000   0.500        2",
+        "flat                     0        0        0          -       -        0",
+        "up                       0        0        1      0.500   1.000        1"]
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda doc: doc["classes"].append("extra"), r"'classes' lists 3 classes, but the weights "
      r"of member 0 score 2"),

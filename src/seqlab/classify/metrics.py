@@ -38,17 +38,21 @@ class ClassificationReport:
 
     def table(self) -> str:
         """The confusion matrix (rows: true class, columns: predicted) with each class's
-        precision and recall, as aligned text."""
+        precision and recall, as aligned text; '-' where one is undefined (a class never
+        predicted has no precision, one absent from the true labels no recall), not the 0
+        that would read as every such sequence missed."""
         names = [str(c) for c in self.classes]
         corner = "true \\ predicted"
         first = max(len(corner), *(len(n) for n in names)) + 1
         width = max(8, *(len(n) for n in names)) + 1
         lines = [corner.ljust(first) + "".join(n.rjust(width) for n in names)
                  + "  precision  recall  support"]
-        for name, row in zip(names, self.confusion, strict=True):
+        predicted = np.array(self.confusion).sum(0) if self.confusion else []
+        for k, (name, row) in enumerate(zip(names, self.confusion, strict=True)):
+            precision = f"{self.precision[name]:.3f}" if predicted[k] else "-"
+            recall = f"{self.recall[name]:.3f}" if self.support[name] else "-"
             lines.append(name.ljust(first) + "".join(str(v).rjust(width) for v in row)
-                         + f"  {self.precision[name]:9.3f}  {self.recall[name]:6.3f}"
-                         + f"  {self.support[name]:7d}")
+                         + f"  {precision:>9}  {recall:>6}  {self.support[name]:7d}")
         return "\n".join(lines)
 
 
