@@ -2,6 +2,7 @@
 original units with real dates and a method column, bundles that reload, bad inputs."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -879,6 +880,42 @@ def test_new_data_may_leave_empty_a_column_the_fit_left_out(tmp_path):
     with pytest.raises(ValidationError, match=r"lack the series \['south'\].*give their "
                                               r"latest values too, or fit a new model"):
         fitted.predict(data=tmp_path / "new.csv")
+
+
+def test_new_data_lacking_a_column_the_model_was_fitted_with_say_the_model_named_it(tmp_path):
+    """A model fitted with --id-column store reads new data by it; a file whose column is
+    now 'shop' was refused as "The 'id_column' parameter names 'store'", a parameter the
+    user never gave to this command. The error says the model named it, and how to name
+    the new column; naming it reads the file."""
+    dates = pd.date_range("2024-01-07", periods=30, freq="W-SUN")
+    text = "store,week,sales\n" + "".join(f"{s},{d.date()},{100 + s + k % 4}\n"
+                                            for s in (7, 101) for k, d in enumerate(dates))
+    (tmp_path / "fit.csv").write_text(text)
+    fitted = Forecaster(2, **{**FAST, "methods": ["naive", "theta"]}, id_column="store",
+                        date_column="week", value_column="sales").fit(tmp_path / "fit.csv")
+    for option, header in (("id_column", "shop,week,sales"), ("date_column", "store,day,sales"),
+                           ("value_column", "store,week,units")):
+        (tmp_path / "new.csv").write_text(text.replace("store,week,sales", header))
+        named = dict(date_column="week", id_column="store", value_column="sales")[option]
+        with pytest.raises(ValidationError, match=(
+                rf"model was fitted with `{option}` '{named}' \(--{option.replace('_', '-')}\)"
+                rf", but the new data have no column '{named}': their columns are "
+                rf"{re.escape(str(header.split(',')))}\. Name the new data's column")):
+            fitted.read(tmp_path / "new.csv")
+        other = header.split(",")[["id_column", "date_column", "value_column"].index(option)]
+        assert fitted.read(tmp_path / "new.csv", **{option: other}).names == ["7", "101"]
+
+
+def test_new_data_lacking_the_models_covariates_say_the_model_was_fitted_with_them():
+    dates = pd.date_range("2020-01-01", periods=40, freq="D")
+    frame = pd.DataFrame({"qty": np.arange(40.0) % 7 + 10, "price": np.arange(40.0) % 5},
+                         index=dates)
+    fitted = Forecaster(2, **{**FAST, "methods": ["naive", "lstm"], "members": 1},
+                        covariates=["price"]).fit(frame)
+    with pytest.raises(ValidationError, match=r"fitted with the covariate\(s\) \['price'\] "
+                                              r"\(--covariates\); the new data lack "
+                                              r"\['price'\]: their columns are"):
+        fitted.read(frame[["qty"]])
 
 
 def test_new_data_below_zero_are_not_clipped_by_the_fits_positive_history():

@@ -396,6 +396,34 @@ def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     return frame, name
 
 
+def _lacking_fitted_columns(frame: pd.DataFrame, fitted: dict[str, Any]) -> None:
+    """Refuse new data for a saved model that lack a column the model was fitted with:
+    `fitted` maps `prepare`'s column options (date_column, id_column, value_column,
+    covariates) to what the model names. The error says the model named it, and how to
+    name the column the new data hold instead."""
+    columns = list(frame.columns)
+    for option, named in fitted.items():
+        if option == "covariates":
+            wanted = list(named)
+        elif option == "id_column" and named not in columns:
+            wanted = [part.strip() for part in named.split(",")]
+        else:
+            wanted = [named]
+        missing = [c for c in wanted if c not in columns]
+        if not missing:
+            continue
+        flag = "--" + option.replace("_", "-")
+        if option == "covariates":
+            raise ValidationError(
+                f"The model was fitted with the covariate(s) {wanted} ({flag}); the new data "
+                f"lack {missing}: their columns are {columns}. Give the covariates' latest "
+                "values in the new data too, or fit a new model without them.")
+        raise ValidationError(
+            f"The model was fitted with `{option}` {named!r} ({flag}), but the new data have "
+            f"no column {missing[0]!r}: their columns are {columns}. Name the new data's "
+            f"column with `{option}` ({flag}), or fit a new model on these.")
+
+
 def _counts_within_a_year(column: pd.Series) -> bool:
     """Whether `column` holds whole numbers from 1 to at most 53 that start again at 1 (the
     months, quarters or weeks of a date split over two columns)."""
@@ -895,7 +923,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
             fill: str | None = None, covariates: list[str] | None = None,
             season_length: int | None = None, min_length: int = 1,
             id_column: str | None = None, value_column: str | None = None,
-            fitted_series: list[str] | None = None) -> SeriesData:
+            fitted_series: list[str] | None = None,
+            fitted_columns: dict[str, Any] | None = None) -> SeriesData:
     """Check and regularise `data` (wide or long); see the module docstring.
 
     `date_column`, `id_column`, `value_column`: the columns holding the dates, the series
@@ -910,6 +939,9 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     are new data for; other columns that hold no values are left out with a note (a text
     column the fit left out, empty this time), where without it they are an error, and
     the one text column holding only their names is the id column (`_naming_column`).
+    `fitted_columns`: those of the column options above that the data take from that model
+    (the caller naming no other); a column they name that the data lack is refused as the
+    model's (`_lacking_fitted_columns`), not as a parameter the caller gave.
     """
     if fill is not None and fill not in FILLS:
         raise ValidationError(f"The 'fill' parameter must be one of {list(FILLS)} or None; "
@@ -922,6 +954,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         freq = frame.index.freqstr  # one date shows no frequency; its index may carry one
     frame, index_column = _index_column(frame)
     frame, dropped = _row_numbers(frame)
+    _lacking_fitted_columns(frame, fitted_columns or {})
     frame, emptied = _blank_columns(frame)
     dropped += emptied
     if len(frame) == 0:  # a header alone: nothing to forecast, nor a date to start from

@@ -968,9 +968,11 @@ class Forecaster:
         options = self._read_options()
         options.update(freq=self.freq_, fill=fill or self.fill,
                        season_length=self.season_length_, fitted_series=self.series_names_)
-        options.update({k: v for k, v in (("date_column", date_column),
-                                          ("id_column", id_column),
-                                          ("value_column", value_column)) if v is not None})
+        given = {"date_column": date_column, "id_column": id_column,
+                 "value_column": value_column}
+        options["fitted_columns"] = {k: options[k] for k in (*given, "covariates")
+                                     if options.get(k) and given.get(k) is None}
+        options.update({k: v for k, v in given.items() if v is not None})
         reader = read_csv if isinstance(source, (str, Path)) else prepare
 
         def another_frequency() -> ValidationError | None:
