@@ -782,6 +782,23 @@ def test_a_frequency_the_dates_do_not_follow_names_the_one_they_do(write_csv):
             read_csv(path, freq="M")
 
 
+@pytest.mark.parametrize("freq, says", [
+    ("0D", r"'0D', a step of 0: the step from one date to the next must be forward, such "
+           r"as 'D'\.$"),
+    ("-1MS", r"'-1MS', a step of -1: .* such as 'MS'\.$"),
+    ("W-FOO", r"'W-FOO', which is not a pandas frequency; e\.g\. 'MS', 'QS', 'YS', 'W-SUN', "
+              r"'D', 'h'\.$")])
+def test_a_frequency_pandas_does_not_know_or_that_steps_nowhere_is_refused_plainly(
+        write_csv, freq, says):
+    # '0D' crashed with a ZeroDivisionError building the grid of dates; '-1MS' was said not
+    # to fit the dates; an unknown name showed pandas' nested ValueError and KeyError.
+    dates = pd.date_range("2020-01-01", periods=24, freq="MS")
+    path = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(dates)))
+    with pytest.raises(ValidationError, match=r"^The 'freq' parameter is " + says) as refused:
+        read_csv(path, freq=freq)
+    assert "Error" not in str(refused.value)
+
+
 def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     # Local times repeat an hour at the end of summer time: the message advised naming an
     # id column, as for a long file.

@@ -174,6 +174,24 @@ def season_length_of(freq: str | None) -> int:
     return per_unit
 
 
+def _check_freq(freq: str | None) -> None:
+    """Refuse a `freq` that pandas does not know, or whose step does not move forward
+    ('0D' crashed building the grid of dates; '-1MS' was said not to fit the dates)."""
+    if freq is None:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas' notice that 'M' is now 'ME'
+            offset = pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError):
+        raise ValidationError(f"The 'freq' parameter is {freq!r}, which is not a pandas "
+                              "frequency; e.g. 'MS', 'QS', 'YS', 'W-SUN', 'D', 'h'.") from None
+    if offset.n <= 0:
+        raise ValidationError(f"The 'freq' parameter is {freq!r}, a step of {offset.n}: the "
+                              "step from one date to the next must be forward, such as "
+                              f"{offset.base.freqstr!r}.")
+
+
 def _as_frame(data: Any) -> pd.DataFrame:
     """`data` as a DataFrame with str column names, periods (a PeriodIndex, a column of
     periods) as the timestamps of their starts."""
@@ -948,6 +966,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                               f"got {fill!r}.")
     if season_length is not None:
         check_int("season_length", season_length, "prepare", low=1, high=MAX_SEASON)
+    _check_freq(freq)
     frame = _as_frame(data)
     day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     if freq is None and len(frame) == 1 and isinstance(frame.index, pd.DatetimeIndex):
