@@ -591,6 +591,36 @@ def test_future_covariates_round_trip_and_are_needed_with_new_data(tmp_path):
     assert table["date"].iloc[0] == pd.Timestamp("2016-07-01")
 
 
+def test_new_data_with_future_covariates_the_model_was_not_fitted_with_are_refused():
+    """A model whose covariate is past-only, given its future values with new data, fed the
+    LSTM those values a horizon ahead (as known-future ones are read), which it never
+    learnt from: the forecasts changed, silently. A model without covariates ignored the
+    file. Both are refused, as is a past-only covariate among the known-future ones."""
+    data, future, _ = _promotions(0, n=72)
+    data["price"] = np.arange(72.0) % 5
+    newer, later, _ = _promotions(0, n=78)
+    newer["price"] = np.arange(78.0) % 5
+    options = {**FAST, "methods": ["lstm"], "members": 1}
+    past_only = Forecaster(6, covariates=["promo"], **options).fit(data[["date", "sales",
+                                                                         "promo"]])
+    with pytest.raises(ValidationError, match=r"fitted without future covariates "
+                                              r"\(\['promo'\] past-only\), so it takes none "
+                                              r"with new data: drop --future-covariates"):
+        past_only.predict(data=newer[["date", "sales", "promo"]], future_covariates=later)
+    plain = Forecaster(6, **{**options, "methods": ["naive", "theta"]}).fit(data[["date",
+                                                                                "sales"]])
+    with pytest.raises(ValidationError, match=r"fitted without future covariates, so"):
+        plain.predict(data=newer[["date", "sales"]], future_covariates=later)
+    known = Forecaster(6, covariates=["promo", "price"], **options).fit(
+        data, future_covariates=future)
+    both = later.assign(price=np.arange(72.0, 78.0) % 5)
+    with pytest.raises(ValidationError, match=r"fitted with the future values of \['promo'\] "
+                                              r"\(\['price'\] past-only\); the future "
+                                              r"covariates give \['promo', 'price'\]\."):
+        known.predict(data=newer, future_covariates=both)
+    assert len(known.predict(data=newer, future_covariates=later)) == 6
+
+
 @pytest.mark.parametrize("methods", [["lstm"], ["lstm_noisy"]])
 def test_new_data_continuing_the_history_with_covariates_ask_for_the_whole_history(methods):
     # With the noisy LSTM alone this reached a numpy broadcasting error: the check looked at

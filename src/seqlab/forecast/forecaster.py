@@ -899,6 +899,8 @@ class Forecaster:
                        ) -> dict[str, np.ndarray]:
         """Each series' chosen method run again on `sd` (new data or a longer horizon)."""
         m = sd.season_length
+        if future_source is not None and not self.future_names_:
+            raise self._future_not_as_fitted([])
         series = {k: sd.series(k).to_numpy(float) for k in self.series_names_}
         lstm_part: dict[str, dict[str, np.ndarray]] = {}
         uses_lstm = [k for k in series
@@ -931,6 +933,8 @@ class Forecaster:
                     f"{self.future_names_}: give their values over the horizon after the new "
                     "data (future_covariates, --future-covariates FILE).")
             future = self._future(sd, future_source, self.horizon)
+            if future is not None and sorted(future.names) != sorted(self.future_names_):
+                raise self._future_not_as_fitted(list(future.names))
             inputs = self._inputs(sd, uses_lstm, future, self.horizon)
             for method, hybrid in hybrids.items():
                 users = [k for k in uses_lstm if method in self.weights_[k]]
@@ -950,6 +954,22 @@ class Forecaster:
                      for member in self.weights_[name]}
             out[name] = selection.weighted(parts, self.weights_[name])
         return out
+
+    def _future_not_as_fitted(self, given: list[str]) -> ValidationError:
+        """The error for future covariates, with new data, other than those the model was
+        fitted with (`given`: the covariates they hold, [] unread): the LSTM hybrid reads a
+        known-future covariate a horizon ahead and a past-only one at each point, so the
+        future values of another column would feed it inputs it was not trained on."""
+        past = [c for c in self.covariates or [] if c not in self.future_names_]
+        past_only = f" ({past} past-only)" if past else ""
+        if not self.future_names_:
+            return ValidationError(
+                f"The model was fitted without future covariates{past_only}, so it takes "
+                "none with new data: drop --future-covariates, or fit a new model with them.")
+        return ValidationError(
+            f"The model was fitted with the future values of {self.future_names_}"
+            f"{past_only}; the future covariates give {given}. Give those of "
+            f"{self.future_names_} alone, or fit a new model with these.")
 
     def read(self, source: Any, *, fill: str | None = None, date_column: str | None = None,
              id_column: str | None = None, value_column: str | None = None,
