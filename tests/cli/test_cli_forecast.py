@@ -1,10 +1,12 @@
 """`seqlab forecast` and `seqlab backtest` from the shell: files in, forecasts and JSON out."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from seqlab.cli import app
@@ -220,3 +222,15 @@ def test_json_dates_of_a_sub_daily_forecast_keep_one_form(tmp_path):
     assert dates == ["2023-01-04T00:00:00", "2023-01-04T01:00:00", "2023-01-04T02:00:00"]
     lines = (tmp_path / "f.jsonl").read_text().splitlines()
     assert [json.loads(line)["date"] for line in lines] == dates
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_every_option_an_options_help_names_is_an_option_of_the_command(command):
+    # backtest's --covariates said 'past-only unless --future-covariates gives its future
+    # values', an option only forecast has ('No such option: --future-covariates').
+    group = typer.main.get_command(app)
+    cli = group.commands[command]  # type: ignore[attr-defined]
+    flags = {flag for param in cli.params for flag in (*param.opts, *param.secondary_opts)}
+    for param in cli.params:
+        named = set(re.findall(r"--[a-z][a-z-]*", getattr(param, "help", None) or ""))
+        assert named <= flags, (param.name, named - flags)

@@ -22,6 +22,9 @@ _FILL = typer.Option(help="Fill missing dates/values: interpolate or ffill.",
 _COVS = typer.Option(help="Column used as an input of the LSTM hybrid, not forecast (repeat "
                      "for several): past-only unless --future-covariates gives its future "
                      "values.", show_default="none")
+_BACKTEST_COVS = typer.Option("--covariates", help="Column used as an input of the LSTM "
+                               "hybrid, not forecast (repeat for several): past-only.",
+                               show_default="none")
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
 _SEASON = typer.Option("--season-length", help="Steps in a season (12 for months in a year, "
                        "7 for days in a week; 1: none).",
@@ -218,7 +221,7 @@ def _backtest(
     freq: Annotated[str | None, _FREQ] = None,
     fill: Annotated[str | None, _FILL] = None,
     season_length: Annotated[int | None, _SEASON] = None,
-    covariates: Annotated[list[str] | None, _COVS] = None,
+    covariates: Annotated[list[str] | None, _BACKTEST_COVS] = None,
     level: Annotated[float, _LEVEL] = 0.8,
     members: Annotated[int, _MEMBERS] = MEMBERS,
     workers: Annotated[int | None, _WORKERS] = None,
