@@ -696,9 +696,18 @@ def test_spaces_around_an_id_are_no_part_of_it(write_csv):
     data = read_csv(write_csv(text))
     assert sorted(data.names) == ["a", "b", "padded"]
     assert not data.values.isna().any().any()  # each one series, every month
-    with pytest.raises(ValidationError, match="has empty cells"):
+    with pytest.raises(ValidationError, match=r"has 1 empty cell\(s\), the first in row 3 of "
+                                              r"the data .*, dated 2020-02-01"):
         read_csv(write_csv('unique_id,ds,y\na,2020-01-01,1\nb,2020-01-01,2\n"  ",2020-02-01,3\n',
                            "blank.csv"))
+    # Each date of a long file is many rows: the date alone ('first at 2020-01-01') did not
+    # say which; the row, counted past a dropped note row, and how many do.
+    text = ("Sales by store\n\nunique_id,ds,y\na,2020-01-01,1\n,2020-01-01,2\n"
+            "b,2020-01-01,3\n,2020-02-01,4\na,2020-02-01,5\n")
+    with pytest.raises(ValidationError, match=r"'unique_id' has 2 empty cell\(s\), the first in "
+                                              r"row 2 of the data \(the first below the "
+                                              r"header being 1\), dated 2020-01-01; every row"):
+        read_csv(write_csv(text, "blanks.csv"))
 
 
 def test_a_quarterly_series_beside_monthly_ones_is_refused_not_filled(write_csv):

@@ -163,6 +163,11 @@ def test_ids_that_look_like_numbers_keep_their_text(write_csv):
     future = "store,ds,price\n00123,2020-03-01,5\n00456,2020-03-01,6\n"
     covs = read_future_covariates(write_csv(future, "future.csv"), data, 1)
     assert list(covs.of("00456")["price"]) == [6]
+    # an empty id in the future covariates is named by its row, as in the data
+    future = "store,ds,price\n00123,2020-03-01,5\n,,\n,2020-03-01,6\n"
+    with pytest.raises(ValidationError, match=r"'store' has 1 empty cell\(s\), the first in "
+                                              r"row 3 of the data .*, dated 2020-03-01"):
+        read_future_covariates(write_csv(future, "empty.csv"), data, 1)
 
 
 def test_short_series_are_read_not_refused(write_csv):
@@ -669,7 +674,8 @@ def test_several_id_columns_name_each_series_together(write_csv):
         read_csv(path, id_column="store_id,date", date_column="date")
     # an empty id cell is named as such (it crashed the check for names that clash)
     empty = write_csv("a,b,date,y\nA,x,2020-01-01,1\n,x,2020-02-01,2\n", "empty.csv")
-    with pytest.raises(ValidationError, match=r"'a/b' has empty cells \(first at 2020-02-01\)"):
+    with pytest.raises(ValidationError, match=r"'a/b' has 1 empty cell\(s\), the first in row 2 .*"
+                                              r", dated 2020-02-01"):
         read_csv(empty, id_column="a,b")
     # cells holding the separator would join two series into one name
     clash = write_csv("a,b,date,y\nA/B,C,2020-01-01,1\nA,B/C,2020-02-01,2\n", "clash.csv")

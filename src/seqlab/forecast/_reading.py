@@ -1108,7 +1108,8 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
 
 
 def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
-               columns: list[str], others: pd.DataFrame | None = None
+               columns: list[str], others: pd.DataFrame | None = None,
+               rows: np.ndarray | None = None
                ) -> tuple[list[str], pd.Index, dict[str, np.ndarray]]:
     """Pivot the long `frame` (its dates parsed as `dates`) to one column per series.
 
@@ -1116,16 +1117,20 @@ def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
     distinct dates, and for each of `columns` a (dates, series) array, NaN where a series
     has no row. Duplicate (id, date) pairs are an error naming the first few, and the
     column of `others` (the file's columns left out) that tells the repeated rows apart,
-    if one does (`_repeats_told_apart`)."""
+    if one does (`_repeats_told_apart`). Empty ids are an error naming how many and the
+    row of the first (its entry of `rows`, the file's rows, else its position)."""
     ids = frame[layout.id_column]
     # Spaces around an id are no part of it (the reader drops those before a cell, not
     # after: ' padded ' was 'padded ', and ' a' one series with 'a' but 'a ' another).
     text = ids.astype(str).str.strip()
     blank = (ids.isna() | (text == "")).to_numpy()
     if blank.any():
-        row = int(np.flatnonzero(blank)[0])
-        raise ValidationError(f"The id column {layout.id_column!r} has empty cells (first at "
-                              f"{label(dates[row])}); every row needs its series id.")
+        first = int(np.flatnonzero(blank)[0])
+        row = int(rows[first]) if rows is not None else first
+        raise ValidationError(
+            f"The id column {layout.id_column!r} has {int(blank.sum())} empty cell(s), the "
+            f"first in row {row + 1} of the data (the first below the header being 1), dated "
+            f"{label(dates[first])}; every row needs its series id.")
     id_codes, id_uniques = pd.factorize(text, sort=False)
     date_codes, date_uniques = pd.factorize(dates, sort=True)
     n_dates = len(date_uniques)

@@ -717,7 +717,7 @@ def _long(frame: pd.DataFrame, layout: LongLayout, covariates: list[str], freq: 
     if covariates:
         check_finite_float32(values[:, 1:], covariates, where, "covariate")
     table[layout.id_column] = frame[layout.id_column].to_numpy()
-    names, index, pivoted = pivot_long(table, layout, dates, used, frame[rest])
+    names, index, pivoted = pivot_long(table, layout, dates, used, frame[rest], rows)
     notes = read_as + marked + [f"column {c!r} of the long file is neither the value "
                        f"({layout.value_column!r}) nor a covariate: left out" for c in rest]
     return index, names, pivoted[layout.value_column], {c: pivoted[c] for c in covariates}, \
@@ -1522,9 +1522,9 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             f"follow the data's frequency {data.freq!r} (the horizon runs from "
             f"{label(grid[0])} to {label(grid[-1])}).")
     # Required cells: row r of the grid for series s when starts[s] <= r < starts[s] + H.
-    rows = np.arange(len(grid))[:, None]
+    steps = np.arange(len(grid))[:, None]
     first = np.array([starts[n] for n in data.names])
-    needed = (rows >= first) & (rows < first + horizon)
+    needed = (steps >= first) & (steps < first + horizon)
     blocks = []
     if id_column is None:
         if pd.Index(dates).duplicated().any():
@@ -1543,7 +1543,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         table = pd.DataFrame(values, index=grid, columns=names)
     else:
         layout = LongLayout(id_column, date, names[0])
-        series, distinct, pivoted = pivot_long(frame, layout, dates, names)
+        series, distinct, pivoted = pivot_long(frame, layout, dates, names, rows=rows)
         strange = [s for s in series if s not in starts]
         if strange:
             raise ValidationError(f"The future covariates name series the data does not "
