@@ -90,6 +90,11 @@ def test_series_too_short_for_some_periods_are_told_which_were_looked_for():
     tiny = prepare(pd.DataFrame({"t": np.arange(6), "sales": [3.0, 1, 4, 1, 5, 9]}))
     assert tiny.season_length == 1
     assert any("too short to show a season" in note for note in tiny.notes), tiny.notes
+    # it said '(three of 4 steps or more)': three of what, and how long a series must be
+    assert any("(that takes three seasons of 4 steps or more: 13 points)" in note
+               for note in tiny.notes), tiny.notes
+    longer = prepare(pd.DataFrame({"t": np.arange(13), "sales": np.tile([3.0, 1, 4, 1], 4)[:13]}))
+    assert longer.season_length == 4, longer.notes  # 13 points do show one
 
 
 def test_a_missing_value_leaves_the_other_steps_in_their_place_in_the_period():

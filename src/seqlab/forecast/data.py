@@ -1159,8 +1159,9 @@ def season_of_steps(table: pd.DataFrame, notes: list[str]) -> int:
                      "(--season-length) gives one")
     else:
         notes.append(f"the steps are numbers, not dates, and the series are too short to "
-                     f"show a season (three of {CANDIDATES[0]} steps or more): none assumed; "
-                     "season_length (--season-length) gives one")
+                     f"show a season (that takes three seasons of {CANDIDATES[0]} steps or "
+                     f"more: {3 * CANDIDATES[0] + 1} points): none assumed; season_length "
+                     "(--season-length) gives one")
     return period
 
 
