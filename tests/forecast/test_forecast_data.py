@@ -826,6 +826,13 @@ def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     with pytest.raises(ValidationError, match="id_column") as caught:
         read_csv(write_csv(text, "days.csv"))
     assert "summer time" not in str(caught.value)
+    # A repeated midnight among hours is shown with its time: '2023-10-02' alone named a
+    # day of 24 rows.
+    hours = list(pd.date_range("2023-10-01", periods=48, freq="h"))
+    hours.insert(25, hours[24])
+    text = "time,load\n" + "".join(f"{h:%Y-%m-%d %H:%M},{k}\n" for k, h in enumerate(hours))
+    with pytest.raises(ValidationError, match=r"appear more than once: 2023-10-02 00:00:00\. "):
+        read_csv(write_csv(text, "hours.csv"))
 
 
 def test_id_and_value_columns_that_hold_the_wrong_kind_are_refused_plainly(write_csv):

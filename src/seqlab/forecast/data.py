@@ -606,7 +606,10 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
             index = pd.RangeIndex(len(frame))
     duplicated = index[index.duplicated()]
     if len(duplicated):
-        shown = ", ".join(label(d) for d in duplicated.unique()[:5])
+        # Hours are shown with their time, midnight too: '2024-01-02' is 24 rows of them.
+        hours = isinstance(index, pd.DatetimeIndex) and bool((index != index.normalize()).any())
+        shown = ", ".join(str(d) if hours else label(d)
+                          for d in duplicated.unique()[:5])
         part = next((c for c in frame.columns if c != date and _counts_within_a_year(frame[c])),
                     None)
         raise ValidationError(
