@@ -808,6 +808,16 @@ def test_a_frequency_pandas_does_not_know_or_that_steps_nowhere_is_refused_plain
     assert "Error" not in str(refused.value)
 
 
+@pytest.mark.parametrize("text", ["", "\n\n\n", "\ufeff", " \r\n"])
+def test_an_empty_file_is_named_as_such(write_csv, text):
+    # pandas' 'Could not read ... as CSV: No columns to parse from file' was shown.
+    path = write_csv(text, "empty.csv")
+    with pytest.raises(ValidationError, match=r"^The data file .*empty\.csv is empty \(blank "
+                                              r"lines at most\); expected a header naming the "
+                                              r"columns, then rows of values\.$"):
+        read_csv(path)
+
+
 def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     # Local times repeat an hour at the end of summer time: the message advised naming an
     # id column, as for a long file.

@@ -1185,6 +1185,9 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     path = Path(path)
     # UTF-8 (or Excel's Windows-1252, with a note), no binary, no FIFO, the BOM dropped
     text, encoding = read_table_text(path, what)
+    if not text.strip():  # pandas: 'No columns to parse from file'
+        raise ValidationError(f"The {what} {path} is empty (blank lines at most); expected a "
+                              "header naming the columns, then rows of values.")
     named = {part.strip() for given in ids if given
              for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
     # pandas would read one column of 'date;value' text; ids such as '10.001' stay names
