@@ -242,3 +242,30 @@ def test_noisy_copies_fit_under_total_windows_and_are_at_least_one(count, room, 
     assert own == min(47, TOTAL_WINDOWS // count) * count
     assert len(x) == (copies + 1) * own
     np.testing.assert_array_equal(x[:own], px)
+
+
+def test_validation_reads_each_series_through_a_transform_fitted_before_its_first_origin():
+    """The log, season and scale the LSTM hybrid is validated through come from each
+    series' points up to its first validation origin: the values it is then scored on
+    change none of them (they did: the season and scale were fitted on the whole series,
+    so the windows being scored shaped the LSTM's inputs and forecasts there, and the
+    LSTM validated better than it forecast). The final fit reads all the points."""
+    from seqlab.forecast.lstm import LSTMHybrid
+    from seqlab.forecast.transforms import fit_transform
+
+    y = monthly(96, seed=0, noise=0.04).to_numpy()
+    broken = y.copy()
+    broken[80:] *= 1.3  # a level shift after the first origin
+    origins = {"s": np.array([79, 82, 85])}
+    seen = []
+    for series in (y, broken):
+        hybrid = LSTMHybrid(horizon=6, window=12, season_length=12, members=1, max_epochs=2,
+                            min_epochs=1, patience=1)
+        hybrid.validate({"s": series}, origins, {"s": 6})
+        seen.append(hybrid.transforms["s"])
+        assert seen[-1] == fit_transform(series[:80], 12, log=True, deseasonalise=True)
+        hybrid.fit_final({"s": series})
+        assert hybrid.transforms["s"] == fit_transform(series, 12)
+    assert seen[0] == seen[1] and seen[0].log and seen[0].season and seen[0].length == 80
+    whole, whole_broken = fit_transform(y, 12), fit_transform(broken, 12)
+    assert whole.season != whole_broken.season and whole.scale != whole_broken.scale

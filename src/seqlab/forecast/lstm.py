@@ -4,9 +4,11 @@ Each series goes to the model's space through its own `SeriesTransform` (log, cl
 season, scale); windows of all series, normalised by their last level, train one median
 ensemble of small LSTMs that forecasts the whole horizon at once (`seqlab.forecast.core`);
 the members of an ensemble train together as one batched model where that is faster
-(``sequential=True``: one after another; same results to float rounding). For validation the ensemble is trained on each series' points up to its first validation
-origin and forecasts every window from there; the final ensemble is trained on everything
-for the epochs validation found.
+(``sequential=True``: one after another; same results to float rounding). For validation
+the ensemble is trained on each series' points up to its first validation origin, through
+transforms fitted on those points alone, and forecasts every window from there; the final
+ensemble is trained on everything, through transforms fitted on everything, for the epochs
+validation found.
 """
 
 from __future__ import annotations
@@ -217,13 +219,13 @@ class LSTMHybrid:
     def validate(self, series: dict[str, np.ndarray], origins: dict[str, np.ndarray],
                  horizon_of: dict[str, int], inputs: dict[str, np.ndarray] | None = None
                  ) -> dict[str, np.ndarray]:
-        """Fit the transforms, train on each series up to its first origin, and return each
-        series' forecasts from its origins, ``(windows, horizon_of[name])`` in original
+        """Fit the transforms and train on each series up to its first origin, and return
+        each series' forecasts from its origins, ``(windows, horizon_of[name])`` in original
         units. `inputs`: extra input columns per series, one row per point (covariates)."""
-        self.transforms = {k: fit_transform(v, self.season_length) for k, v in series.items()}
+        cutoffs = {k: int(origins[k][0]) for k in series}
+        self.transforms = {k: self._transform_before(v, cutoffs[k]) for k, v in series.items()}
         self._fit_inputs(inputs)
         u = self._space(series)
-        cutoffs = {k: int(origins[k][0]) for k in u}
         train = self._train_origins(u, cutoffs)
         names = list(u)
         cov = self._scaled(inputs, names)
@@ -254,9 +256,28 @@ class LSTMHybrid:
                 for i, o in enumerate(origins[name])])
         return out
 
+    def _transform_before(self, y: np.ndarray, cutoff: int) -> SeriesTransform:
+        """The transform validation reads a series through: fitted on its points up to its
+        first validation origin (`cutoff`), so the windows it is scored on shape neither
+        the season nor the scale; logged and deseasonalised as the whole series is.
+
+        Fitted on the whole series, the LSTM's held-out errors were 0.95 times its
+        validation errors on 46 classic series, where the classical models' were 0.75 to
+        0.92 (0.90 so); on a synthetic file of 120 monthly series 1.07, against ARIMA's
+        0.93 (1.00 so). Measured, whole -> before the origin, OWA against seasonal naive
+        and 80% intervals' share of truths held: the 46 classic series 0.6082 -> 0.6079,
+        81.8% -> 83.5%; the development panel 0.5875 -> 0.5864, 65.4% either way; 192
+        fertility rates of 46 points 0.4543 -> 0.4489, 74.5% -> 75.1% (of 13 and 18
+        points unchanged); the synthetic file 0.7412 -> 0.7391, 80.0% -> 80.8%."""
+        whole = fit_transform(y, self.season_length)
+        return fit_transform(y[:cutoff + 1], self.season_length, log=whole.log,
+                             deseasonalise=bool(whole.season))
+
     def fit_final(self, series: dict[str, np.ndarray],
                   inputs: dict[str, np.ndarray] | None = None) -> LSTMHybrid:
-        """Train the final ensemble on all points of `series` (transforms from `validate`)."""
+        """Train the final ensemble on all points of `series`, through transforms fitted on
+        all of them."""
+        self.transforms = {k: fit_transform(v, self.season_length) for k, v in series.items()}
         u = self._space(series)
         train = self._train_origins(u, {k: len(v) - 1 for k, v in u.items()})
         names = list(u)
