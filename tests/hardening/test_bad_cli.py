@@ -213,6 +213,17 @@ def test_bad_train_text_use(tmp_path, cli, options, message):
     assert not (tmp_path / "lm").exists()
 
 
+def test_train_text_on_a_file_of_whitespace_alone_is_refused(tmp_path, cli):
+    # It trained, on spaces and line breaks, into a model that generates nothing else.
+    corpus = tmp_path / "blank.txt"
+    corpus.write_text(" \t \n\n  \r\n" * 400)
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--sample-length", 0, "--out", tmp_path / "lm")
+    assert_one_line_error(result, 2, r"blank.txt' holds only whitespace \(spaces, tabs, line "
+                                     r"breaks\): a character model would learn nothing")
+    assert not (tmp_path / "lm").exists()
+
+
 def test_train_text_on_a_missing_file(tmp_path, cli):
     assert_one_line_error(cli("train-text", tmp_path / "none.txt"), 2, r"does not exist")
 

@@ -288,6 +288,10 @@ def train_text(
     world.barrier()  # the others open the file rank 0 encoded
     if not world.main:
         corpus = cached_token_file(path, cache_dir() / "tokens", lower=config.lower)
+    if all(isinstance(s, str) and not s.strip() for s in corpus.vocab.symbols):
+        raise ValidationError(f"{str(path)!r} holds only whitespace (spaces, tabs, line "
+                              f"breaks): a character model would learn nothing from it. "
+                              f"Give a file of text.")
     train, val = corpus.split(config.val_fraction)
     streams = config.batch_size
 
