@@ -619,6 +619,29 @@ def test_new_data_with_future_covariates_the_model_was_not_fitted_with_are_refus
                                               r"covariates give \['promo', 'price'\]\."):
         known.predict(data=newer, future_covariates=both)
     assert len(known.predict(data=newer, future_covariates=later)) == 6
+    with pytest.raises(ValidationError, match=r"predict reads 'future_covariates' with new "
+                                              r"data only \(data=\.\.\.\)"):
+        known.predict(future_covariates=later)  # was ignored, silently
+
+
+@pytest.mark.parametrize("level", [80, 95.5])
+def test_a_level_given_as_a_percentage_is_refused_with_the_share_it_stands_for(fitted, level):
+    share = f"give {level / 100:g}"
+    with pytest.raises(ValidationError, match=rf"'level' parameter of Forecaster .*got "
+                                              rf"{level:g}: for {level:g}%, {share}\."):
+        Forecaster(3, level=level).check_params()
+    with pytest.raises(ValidationError, match=rf"'level' parameter of predict .*{share}\."):
+        fitted.predict(level=level)
+    for wrong in (0, 1.5, 100, 250):
+        with pytest.raises(ValidationError, match=r"range \(0.0, 0.999\]"):
+            Forecaster(3, level=wrong).check_params()
+
+
+def test_methods_named_in_capitals_are_refused_with_their_names_in_lower_case():
+    with pytest.raises(ValidationError, match=r"names \['ETS', 'foo'\], which are not "
+                                              r"forecasting methods \(names are lower case: "
+                                              r"\['ets'\]\); choose among"):
+        Forecaster(3, methods=["ETS", "foo", "naive"]).check_params()
 
 
 @pytest.mark.parametrize("methods", [["lstm"], ["lstm_noisy"]])

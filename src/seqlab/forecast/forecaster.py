@@ -203,6 +203,16 @@ class _Work(NamedTuple):
     ets_forms: str = ETS_FORMS
 
 
+def check_level(level: Any, owner: str) -> float:
+    """`level` as a float in (0, 0.999] (a `ValidationError` naming it and `owner`
+    otherwise); a percentage, 50 to 99.9, is refused with the share it stands for."""
+    if isinstance(level, (int, float)) and not isinstance(level, bool) and 50 <= level < 100:
+        raise ValidationError(f"The 'level' parameter of {owner} is a share of the "
+                              f"truths an interval holds, in (0, 0.999]; got {level:g}: for "
+                              f"{level:g}%, give {level / 100:g}.")
+    return check_float("level", level, owner, low=0.0, high=0.999, low_open=True)
+
+
 def check_methods(parameter: str, methods: Any) -> None:
     """Refuse `methods` (the value of `parameter`) unless it is a non-empty list or tuple of
     `METHODS`."""
@@ -211,8 +221,10 @@ def check_methods(parameter: str, methods: Any) -> None:
                               f"{list(METHODS)}; got {methods!r}.")
     unknown = [k for k in methods if k not in METHODS]
     if unknown:
+        cased = [k.lower() for k in unknown if isinstance(k, str) and k.lower() in METHODS]
+        hint = f" (names are lower case: {cased})" if cased else ""
         raise ValidationError(f"The {parameter!r} parameter names {unknown}, which are not "
-                              f"forecasting methods; choose among {list(METHODS)}.")
+                              f"forecasting methods{hint}; choose among {list(METHODS)}.")
 
 
 def _offset(freq: str | None) -> Any:
@@ -459,7 +471,7 @@ class Forecaster:
         scores."""
         owner = "Forecaster"
         check_int("horizon", self.horizon, owner, low=1)
-        check_float("level", self.level, owner, low=0.0, high=0.999, low_open=True)
+        check_level(self.level, owner)
         check_int("members", self.members, owner, low=1, high=100)
         check_int("seed", self.seed, owner, low=0)
         if self.workers is not None:
@@ -853,10 +865,13 @@ class Forecaster:
         """
         self.check_fitted()
         H = self.horizon if horizon is None else check_int("horizon", horizon, "predict", low=1)
-        level = self.level if level is None else check_float("level", level, "predict",
-                                                             low=0.0, high=0.999,
-                                                             low_open=True)
+        level = self.level if level is None else check_level(level, "predict")
         nonnegative = self.nonnegative_
+        if data is None and future_covariates is not None:
+            raise ValidationError(
+                "predict reads 'future_covariates' with new data only (data=...): without "
+                "it, the forecast continues the fitted data with the future values given to "
+                "fit. Give the new data too, or drop future_covariates.")
         if data is None:
             sd = self.data_
             paths = self.paths_
