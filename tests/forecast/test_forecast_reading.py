@@ -184,6 +184,26 @@ def test_duplicate_id_date_pairs_are_named(write_csv):
         read_csv(write_csv(text))
 
 
+def test_a_midnight_among_hours_is_named_with_its_time_in_a_long_file(write_csv):
+    # The wide file's repeated midnight was shown as '2023-10-02 00:00:00'; a long file's
+    # (and its future covariates', and an empty id's date) as '2023-10-02', a day of 24 rows.
+    hours = pd.date_range("2020-01-01", periods=30, freq="h").strftime("%Y-%m-%d %H:%M")
+    text = "unique_id,ds,y\n" + "".join(f"{n},{h},{k}\n" for n in "AB"
+                                         for k, h in enumerate(hours))
+    with pytest.raises(ValidationError, match=r"\('A', 2020-01-02 00:00:00\)"):
+        read_csv(write_csv(text + "A,2020-01-02 00:00,9\n"))
+    with pytest.raises(ValidationError, match=r"row 25 of the data .*, dated 2020-01-02 "
+                                              r"00:00:00;"):
+        read_csv(write_csv(text.replace("A,2020-01-02 00:00,", ",2020-01-02 00:00,"),
+                           "blank.csv"))
+    data = read_csv(write_csv("ds,y,price\n" + "".join(f"{h},{k},1\n"
+                                                       for k, h in enumerate(hours[:24])),
+                              "wide.csv"), covariates=["price"])
+    future = "ds,price\n2020-01-02 00:00,1\n2020-01-02 01:00,1\n2020-01-02 00:00,1\n"
+    with pytest.raises(ValidationError, match=r"more than once: 2020-01-02 00:00:00\.$"):
+        read_future_covariates(write_csv(future, "future.csv"), data, 2)
+
+
 def test_ambiguous_long_files_ask_for_the_columns(write_csv):
     two_ids = ("region,product,ds,y\na,x,2020-01-01,1\na,y,2020-01-01,2\nb,x,2020-01-01,3\n"
                "b,y,2020-01-01,4\n")

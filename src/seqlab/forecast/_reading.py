@@ -54,6 +54,15 @@ def label(value: object) -> str:
     return str(value)
 
 
+def label_among(value: object, dates: pd.Index) -> str:
+    """`value`, one of `dates`, as `label` writes it, but with its time wherever any of
+    `dates` has one: a midnight among hours is '2024-01-02 00:00:00', not '2024-01-02', a
+    day of 24 rows."""
+    if isinstance(dates, pd.DatetimeIndex) and bool((dates != dates.normalize()).any()):
+        return str(value)
+    return label(value)
+
+
 def _listing(items: list[str], limit: int = 5) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
@@ -1130,7 +1139,7 @@ def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
         raise ValidationError(
             f"The id column {layout.id_column!r} has {int(blank.sum())} empty cell(s), the "
             f"first in row {row + 1} of the data (the first below the header being 1), dated "
-            f"{label(dates[first])}; every row needs its series id.")
+            f"{label_among(dates[first], dates)}; every row needs its series id.")
     id_codes, id_uniques = pd.factorize(text, sort=False)
     date_codes, date_uniques = pd.factorize(dates, sort=True)
     n_dates = len(date_uniques)
@@ -1138,8 +1147,8 @@ def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
     duplicated = pd.Series(key).duplicated().to_numpy()
     if duplicated.any():
         rows = np.flatnonzero(duplicated)
-        pairs = list(dict.fromkeys((str(id_uniques[id_codes[r]]), label(date_uniques[
-            date_codes[r]])) for r in rows))
+        pairs = list(dict.fromkeys((str(id_uniques[id_codes[r]]), label_among(date_uniques[
+            date_codes[r]], date_uniques)) for r in rows))
         shown = _listing([f"({i!r}, {d})" for i, d in pairs])
         raise ValidationError(
             f"Each series may have one row per date; {len(pairs)} (series, date) pair(s) "

@@ -51,6 +51,7 @@ from seqlab.forecast._reading import (
     infer_freq,
     is_text,
     label,
+    label_among,
     named_like_a_date,
     names_dates,
     parse_dates,
@@ -606,10 +607,7 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
             index = pd.RangeIndex(len(frame))
     duplicated = index[index.duplicated()]
     if len(duplicated):
-        # Hours are shown with their time, midnight too: '2024-01-02' is 24 rows of them.
-        hours = isinstance(index, pd.DatetimeIndex) and bool((index != index.normalize()).any())
-        shown = ", ".join(str(d) if hours else label(d)
-                          for d in duplicated.unique()[:5])
+        shown = ", ".join(label_among(d, index) for d in duplicated.unique()[:5])
         part = next((c for c in frame.columns if c != date and _counts_within_a_year(frame[c])),
                     None)
         raise ValidationError(
@@ -1535,7 +1533,8 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     blocks = []
     if id_column is None:
         if pd.Index(dates).duplicated().any():
-            shown = ", ".join(label(d) for d in pd.Index(dates)[pd.Index(dates).duplicated()][:5])
+            shown = ", ".join(label_among(d, pd.Index(dates))
+                              for d in pd.Index(dates)[pd.Index(dates).duplicated()][:5])
             raise ValidationError(f"The future covariates' dates must be unique; these appear "
                                   f"more than once: {shown}.")
         inside = positions >= 0
