@@ -127,6 +127,22 @@ def test_a_version_folder_of_a_classifier_bundle_loads_and_is_never_written_into
         save(fitted, version)
 
 
+def test_a_version_folder_named_from_inside_it_is_never_written_into(tmp_path, monkeypatch):
+    # '.' in BUNDLE/v-... passed the check (its name is no version's) and the save, after
+    # the fit, failed as 'a folder that is not a seqlab bundle store'.
+    x, y = shapes(5, seed=0)
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(x, y)
+    save(fitted, tmp_path / "c")
+    version = next(p for p in (tmp_path / "c").iterdir() if p.name.startswith("v-"))
+    monkeypatch.chdir(version)
+    for inside in (".", f"../{version.name}"):
+        with pytest.raises(BundleError, match=rf"The bundle path {re.escape(inside)} is a "
+                                              r"version folder inside the bundle .*c; a save"):
+            save(fitted, inside)
+    assert sorted(p.name for p in version.iterdir()) == ["classifier.json",
+                                                          "weights.safetensors"]
+
+
 def test_text_classification_by_characters():
     rng = np.random.default_rng(0)
     good = ["great", "lovely", "fine", "superb", "nice"]

@@ -222,13 +222,15 @@ def describe(path: str | Path) -> str | None:
 def refuse_version_folder(path: str | Path, *, new_path: bool = True) -> None:
     """Refuse to write a bundle into one version folder of a bundle (``BUNDLE/v-...``): a
     save adds its version to the bundle's own folder. `new_path`: a new path is also
-    a way out (a save; not an update of that bundle)."""
-    path = Path(path)
+    a way out (a save; not an update of that bundle). `path` is made absolute first:
+    '.' (or 'v-.../sub/..') in a version folder names it too."""
+    given = Path(path)
+    path = Path(os.path.abspath(given))
     if _VERSION_NAME.match(path.name) and os.path.lexists(path.parent / POINTER):
         other = ", or a new path" if new_path else ""
-        raise BundleError(f"The bundle path {path} is a version folder inside the bundle "
+        raise BundleError(f"The bundle path {given} is a version folder inside the bundle "
                           f"{path.parent}; a save adds its own version to a bundle: give "
-                          f"{path.parent} itself{other}.", path)
+                          f"{path.parent} itself{other}.", given)
 
 
 def check_target(path: str | Path, what: str, document: str) -> Path:
