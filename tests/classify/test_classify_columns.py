@@ -480,18 +480,22 @@ def test_short_texts_beside_numbers_are_read_as_wide_and_the_error_points_to_tex
     assert data.kind == "text" and data.labels == ["pos", "neg", "pos"]
 
 
-@pytest.mark.parametrize("text, header", [("pos,great fun\nneg,awful film\npos,loved it\n",
-                                           " whose first line \\('pos,great fun'\\) is its "
-                                           "header"),
-                                          ("pos,1\nneg,awful film\n", "")])
+@pytest.mark.parametrize("text, header, bad, columns", [
+    ("pos,great fun\nneg,awful film\npos,loved it\n",
+     " whose first line \\('pos,great fun'\\) is its header", "awful film", "label,text"),
+    ("pos,1\nneg,awful film\n", "", "awful film", "label,text"),
+    # the text first: a header 'label,text' would take the texts for labels
+    ("great fun,pos\nawful film,neg\nloved it,pos\n",
+     " whose first line \\('great fun,pos'\\) is its header", "neg", "text,label")])
 def test_label_and_text_lines_without_a_header_point_to_the_header_a_text_csv_needs(
-        tmp_path, text, header):
+        tmp_path, text, header, bad, columns):
     # 'pos,great fun' a line: "line 2, step 1: 'awful film' is not a number", its first
     # line silently taken for a header and nothing said about texts.
-    with pytest.raises(ValidationError, match=r"'awful film' is not a number .*; read as a "
+    with pytest.raises(ValidationError, match=rf"'{bad}' is not a number .*; read as a "
                                               r"wide CSV" + header + r"\. If each line is a "
                                               r"label and a text to classify, give the file a "
-                                              r"first line naming its columns: label,text\.$"):
+                                              r"first line naming its columns in their order: "
+                                              r"label,text \(or text,label\)\.$"):
         read_labelled(_write(tmp_path, text))
-    data = read_labelled(_write(tmp_path, "label,text\n" + text))
+    data = read_labelled(_write(tmp_path, columns + "\n" + text))
     assert data.kind == "text" and data.labels[0] == "pos"

@@ -731,7 +731,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                     f"{str(error)[:-1]}; read as a wide CSV"
                     + (f" whose first line ({','.join(header)!r}) is its header"
                        if has_header else "") + ". If each line is a label and a text to "
-                    "classify, give the file a first line naming its columns: label,text.") \
+                    "classify, give the file a first line naming its columns in their order: "
+                    "label,text (or text,label).") \
                     from None
             if not texts:
                 raise
