@@ -3,6 +3,7 @@ original units with real dates and a method column, bundles that reload, bad inp
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -285,6 +286,21 @@ def test_new_data_may_repeat_the_models_frequency_under_any_of_its_names(freq, s
     else:
         with pytest.raises(ValidationError, match=r"'freq' parameter is 'MS'.*fitted with"):
             fitted.read(quarterly.to_frame("sales"), freq=freq)
+
+
+def test_new_data_s_frequency_is_read_as_prepare_reads_one():
+    # read() had a copy of prepare's check of freq: another message for a name pandas does
+    # not know, and pandas' own "'M' is deprecated" warning printed before its error.
+    quarterly = pd.Series(monthly(40).to_numpy(),
+                          index=pd.date_range("2010-01-01", periods=40, freq="QS"))
+    fitted = Forecaster(horizon=2, **{**FAST, "methods": ["theta"]}, freq="QS").fit(quarterly)
+    with pytest.raises(ValidationError, match=r"'xyz', which is not a pandas frequency; e\.g\. "
+                                              r"'MS', 'QS', 'YS', 'W-SUN', 'D', 'h'\.$"):
+        fitted.read(quarterly.to_frame("sales"), freq="xyz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValidationError, match=r"'freq' parameter is 'M'.*fitted with"):
+            fitted.read(quarterly.to_frame("sales"), freq="M")
 
 
 def test_saving_again_replaces_the_bundle_and_never_a_users_folder(fitted, tmp_path):

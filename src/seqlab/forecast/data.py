@@ -175,19 +175,25 @@ def season_length_of(freq: str | None) -> int:
     return per_unit
 
 
-def _check_freq(freq: str | None) -> None:
-    """Refuse a `freq` that pandas does not know, or whose step does not move forward
-    ('0D' crashed building the grid of dates; '-1MS' was said not to fit the dates)."""
+def freq_offset(freq: str | None) -> Any:
+    """The pandas offset `freq` names ('QS' and 'QS-JAN' alike), None for None; a name
+    pandas does not know is a `ValidationError`."""
     if freq is None:
-        return
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas' notice that 'M' is now 'ME'
-            offset = pd.tseries.frequencies.to_offset(freq)
+            return pd.tseries.frequencies.to_offset(freq)
     except (TypeError, ValueError):
         raise ValidationError(f"The 'freq' parameter is {freq!r}, which is not a pandas "
                               "frequency; e.g. 'MS', 'QS', 'YS', 'W-SUN', 'D', 'h'.") from None
-    if offset.n <= 0:
+
+
+def _check_freq(freq: str | None) -> None:
+    """Refuse a `freq` that pandas does not know, or whose step does not move forward
+    ('0D' crashed building the grid of dates; '-1MS' was said not to fit the dates)."""
+    offset = freq_offset(freq)
+    if offset is not None and offset.n <= 0:
         raise ValidationError(f"The 'freq' parameter is {freq!r}, a step of {offset.n}: the "
                               "step from one date to the next must be forward, such as "
                               f"{offset.base.freqstr!r}.")

@@ -40,6 +40,7 @@ from seqlab.forecast.data import (
     FutureCovariates,
     SeriesData,
     calendar_features,
+    freq_offset,
     future_index,
     prepare,
     read_csv,
@@ -225,18 +226,6 @@ def check_methods(parameter: str, methods: Any) -> None:
         hint = f" (names are lower case: {cased})" if cased else ""
         raise ValidationError(f"The {parameter!r} parameter names {unknown}, which are not "
                               f"forecasting methods{hint}; choose among {list(METHODS)}.")
-
-
-def _offset(freq: str | None) -> Any:
-    """The pandas offset `freq` names ('QS' and 'QS-JAN' alike), None for None; a name
-    pandas does not know is a `ValidationError`."""
-    if freq is None:
-        return None
-    try:
-        return pd.tseries.frequencies.to_offset(freq)
-    except ValueError:
-        raise ValidationError(f"The 'freq' parameter is {freq!r}, which is not a pandas "
-                              "frequency (e.g. 'MS', 'QS', 'W-SUN', 'D').") from None
 
 
 def _not_as_fitted(name: str, given: Any, fitted: Any) -> ValidationError:
@@ -666,7 +655,7 @@ class Forecaster:
         flat = self.calendar and calendar_features(sd.values.index[:1], sd.freq).shape[1] == 0
         if flat:
             unit = "the steps are numbers, not dates" if sd.freq is None else \
-                ("the dates are yearly" if "Year" in type(_offset(sd.freq)).__name__
+                ("the dates are yearly" if "Year" in type(freq_offset(sd.freq)).__name__
                  else f"the dates follow {sd.freq!r}")
             notes.append(f"calendar (--calendar) is unused: {unit}, which sit at no "
                          "calendar position (month, weekday ...) to derive inputs from")
@@ -996,7 +985,7 @@ class Forecaster:
         which the model was fitted with, may only be repeated."""
         self.check_fitted()
         fitted_covariates = list(self.covariates or [])
-        if freq is not None and _offset(freq) != _offset(self.freq_):  # 'QS' is 'QS-JAN'
+        if freq is not None and freq_offset(freq) != freq_offset(self.freq_):  # 'QS' is 'QS-JAN'
             raise _not_as_fitted("freq", freq, self.freq_)
         if covariates is not None and list(covariates) != fitted_covariates:
             raise _not_as_fitted("covariates", list(covariates), fitted_covariates)
@@ -1019,7 +1008,7 @@ class Forecaster:
                                         "season_length": None}).freq
             except ValidationError:
                 return None
-            if own is None or _offset(own) == _offset(self.freq_):
+            if own is None or freq_offset(own) == freq_offset(self.freq_):
                 return None
             return ValidationError(
                 f"The new data's dates follow {own!r}, the fitted data's {self.freq_!r}: a "
