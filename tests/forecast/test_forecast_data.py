@@ -818,6 +818,15 @@ def test_an_empty_file_is_named_as_such(write_csv, text):
         read_csv(path)
 
 
+@pytest.mark.parametrize("text", [",,\n,,\n", ";;\n;;\n", ' , ,\n"",""\n', "|\t|\n"])
+def test_a_file_of_separators_alone_is_named_as_such(write_csv, text):
+    # 'No numeric value column to forecast among []' was shown (a review).
+    path = write_csv(text, "commas.csv")
+    with pytest.raises(ValidationError, match=r"^The data file .*commas\.csv holds separators "
+                                              r"alone \(no name nor value in any cell\)"):
+        read_csv(path)
+
+
 def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     # Local times repeat an hour at the end of summer time: the message advised naming an
     # id column, as for a long file.

@@ -1180,6 +1180,9 @@ def _names_columns(cells: list[str]) -> bool:
                 and not names_dates(texts).any())
 
 
+_SEPARATORS_AND_SPACE = str.maketrans("", "", ",;|\t\"' \r\n")
+
+
 def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                 ) -> pd.DataFrame:
     """The table of the CSV file `path` (UTF-8, distinct column names; spaces around names
@@ -1192,6 +1195,10 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     if not text.strip():  # pandas: 'No columns to parse from file'
         raise ValidationError(f"The {what} {path} is empty (blank lines at most); expected a "
                               "header naming the columns, then rows of values.")
+    if not text.translate(_SEPARATORS_AND_SPACE):  # it read as columns without a name
+        raise ValidationError(f"The {what} {path} holds separators alone (no name nor value "
+                              "in any cell); expected a header naming the columns, then "
+                              "rows of values.")
     named = {part.strip() for given in ids if given
              for part in given.replace(ID_SEPARATOR, ",").split(",")} | set(ids)
     # pandas would read one column of 'date;value' text; ids such as '10.001' stay names
