@@ -201,15 +201,19 @@ TRAIN_TEXT_CASES = {
 }
 
 
+def _train_text(cli, corpus, *options):
+    """train-text on `corpus` with settings small enough for a few hundred characters."""
+    return cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+               "--sample-length", 0, *options)
+
+
 @pytest.mark.parametrize("options,message", TRAIN_TEXT_CASES.values(), ids=TRAIN_TEXT_CASES)
 def test_bad_train_text_use(tmp_path, cli, options, message):
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("abcdefgh " * 200)
     if "--out" not in options:
         options = [*options, "--out", tmp_path / "lm"]
-    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
-                 "--sample-length", 0, *options)
-    assert_one_line_error(result, 2, message)
+    assert_one_line_error(_train_text(cli, corpus, *options), 2, message)
     assert not (tmp_path / "lm").exists()
 
 
@@ -217,8 +221,7 @@ def test_train_text_on_a_file_of_whitespace_alone_is_refused(tmp_path, cli):
     # It trained, on spaces and line breaks, into a model that generates nothing else.
     corpus = tmp_path / "blank.txt"
     corpus.write_text(" \t \n\n  \r\n" * 400)
-    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
-                 "--sample-length", 0, "--out", tmp_path / "lm")
+    result = _train_text(cli, corpus, "--out", tmp_path / "lm")
     assert_one_line_error(result, 2, r"blank.txt' holds only whitespace \(spaces, tabs, line "
                                      r"breaks\): a character model would learn nothing")
     assert not (tmp_path / "lm").exists()
@@ -328,8 +331,7 @@ def test_a_full_disk_while_encoding_a_text_is_exit_1_naming_the_token_file(tmp_p
     monkeypatch.setattr(seqlab.data.tokens, "os", _Refusing("replace", errno.EFBIG))
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("abcdefgh " * 200)
-    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
-                 "--sample-length", 0, "--out", tmp_path / "lm")
+    result = _train_text(cli, corpus, "--out", tmp_path / "lm")
     assert_one_line_error(result, 1, r"Could not write the token file .*cache/seqlab/tokens/"
                                      r"\w+\.bin: File too large\.")
     assert not (tmp_path / "lm").exists()
