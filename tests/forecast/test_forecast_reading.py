@@ -148,6 +148,21 @@ def test_long_file_with_integer_steps_and_numeric_ids(write_csv):
     assert data.spans["8"] == (0, 8)
 
 
+@pytest.mark.parametrize("header", ["series,t,value", "id,step,y", "id,k,y"])
+def test_a_long_files_steps_counted_per_series_are_its_time_axis(write_csv, header):
+    # 'series,t,value' ('a,1 a,2 ... b,1 b,2 ...'): the steps, counted again in each series,
+    # do not rise over the file, and the error was 'have no date column'.
+    rows = [f"{name},{t},{t * n}" for n, name in enumerate(["a b", "c"], 1)
+            for t in range(1, 5 + n)]
+    data = read_csv(write_csv(header + "\n" + "\n".join(rows) + "\n"))
+    assert data.names == ["a b", "c"] and data.freq is None
+    assert list(data.values.index) == list(range(1, 7))
+    assert list(data.series("c")) == [2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
+    unnamed = header.split(",")[0] + ",k,y\na,1,1\na,3,2\nb,1,3\nb,2,4\n"  # not by one
+    with pytest.raises(ValidationError, match="have no date column"):
+        read_csv(write_csv(unnamed, "skips.csv"))
+
+
 def test_ids_that_look_like_numbers_keep_their_text(write_csv):
     # pandas read '007' and '7' as the number 7 (one series, then "pairs appear more than
     # once"), and SKUs such as 00123 came out named '123'.

@@ -591,6 +591,30 @@ def step_column(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> str | Non
     return None
 
 
+def series_step_column(frame: pd.DataFrame, id_column: str, exclude: tuple[str, ...] = ()
+                       ) -> str | None:
+    """The first column but `id_column` and those of `exclude`, where it counts the time
+    within each series of a long file: whole numbers rising by one in each series' rows
+    ('a,1 a,2 a,3 b,1 b,2 ...'), or, named as steps (`STEP_NAMES`: t, step ...), rising;
+    beside another column. None otherwise (a column rising over the whole file is
+    `step_column`'s)."""
+    columns = [c for c in frame.columns if c != id_column and c not in exclude]
+    if len(columns) < 2 or len(frame) < 2:
+        return None
+    column = frame[columns[0]]
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return None
+    values = column.to_numpy(dtype=float)
+    if not np.isfinite(values).all() or (values != np.round(values)).any():
+        return None
+    ids = frame[id_column]
+    steps = pd.Series(values).groupby(ids.to_numpy(), sort=False).diff().dropna().to_numpy()
+    named = str(columns[0]).strip().lower() in STEP_NAMES
+    if not len(steps) or not ((steps > 0).all() if named else (steps == 1).all()):
+        return None
+    return columns[0] if named or ids.value_counts().min() >= 3 else None
+
+
 STEP_NAMES = ("t", "step", "steps", "timestep", "time_step", "time_idx", "time_index", "tick")
 """Names that make a first column of rising whole numbers the time axis, even where they
 skip some (missing steps, then named as such) or count by more than one (refused)."""
@@ -1046,6 +1070,8 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                 "Join them into one date column (such as '2021-01-31 13:00' or '2021-01'), "
                 "or, if the file does hold one row per series and date, name the id column "
                 "with `id_column` (--id-column).")
+    if date is None:
+        date = series_step_column(frame, id_column, (value_column, *covariates))
     if date is None:
         others = [c for c in columns if c not in (id_column, value_column, *covariates)]
         if value_column is None or len(others) != 1:
