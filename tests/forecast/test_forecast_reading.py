@@ -236,6 +236,18 @@ def test_ambiguous_long_files_ask_for_the_columns(write_csv):
         read_csv(write_csv(repeated_dates, "repeated.csv"))
 
 
+@pytest.mark.parametrize("week", ["2023-01-{:02d}", "{}"])
+def test_a_long_files_numeric_id_column_is_named_where_the_dates_repeat(write_csv, week):
+    # 'store,week,sales' with stores 1, 2, 3: numbers are never taken as the id unasked,
+    # and the error said to pass --id-column without naming 'store'.
+    text = "store,week,sales\n" + "".join(f"{s},{week.format(w)},{(s * w) % 5}\n"
+                                          for s in (1, 2, 3) for w in range(1, 11))
+    with pytest.raises(ValidationError, match=r"unique.*\(--id-column store\)\.$"):
+        read_csv(write_csv(text))
+    data = read_csv(write_csv(text), id_column="store")
+    assert data.names == ["1", "2", "3"]
+
+
 def test_long_value_column_of_text_is_an_error(write_csv):
     text = "unique_id,ds,y\nA,2020-01-01,low\nA,2020-02-01,high\n"
     with pytest.raises(ValidationError, match=r"'y' must hold numbers.*'low' at 2020-01-01 "

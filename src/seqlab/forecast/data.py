@@ -624,7 +624,8 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
                "join them into one date column (such as '2021-01')." if part is not None
                and date else _SET_BACK if _clocks_set_back(index, duplicated) else
                "If the file holds one row per series and date (long form), name its id "
-               "column with `id_column` (--id-column)."))
+               "column with `id_column` (--id-column" + _likely_ids(frame, date, index)
+               + ")."))
     if not index.is_monotonic_increasing:
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
@@ -655,6 +656,37 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         shared = take(frame, covariates)
         check_finite_float32(shared, covariates, lambda row: label(index[row]), "covariate")
     return index, targets, values, shared, notes
+
+
+def _likely_ids(frame: pd.DataFrame, date: str | None, index: pd.Index) -> str:
+    """' NAME' (or ' NAME, one of [...]') naming the columns of `frame` that could name
+    the series of a long file whose repeated dates (`index`) were read as a wide file's:
+    whole numbers or text with few distinct values (each at least twice), no (value, date)
+    pair twice, of which the one (if one) with as many values as the most rows of a date;
+    '' for none. Numbers are never taken as the id unasked (a series of small
+    counts would be), only named."""
+    likely = []
+    for column in frame.columns:
+        values = frame[column]
+        if column == date or values.isna().any() or pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            numbers = values.to_numpy(dtype=float)
+            if not np.isfinite(numbers).all() or (numbers != np.round(numbers)).any():
+                continue
+        elif not is_text(values):
+            continue
+        if 2 * values.nunique() <= len(values) and not pd.DataFrame(
+                {"id": values.to_numpy(), "date": np.asarray(index)}).duplicated().any():
+            likely.append(str(column))
+    # One value per row of the most repeated date: the series' count, which values rarely
+    # share ('store' of 1, 2, 3 beside 'sales' of whole numbers).
+    most = int(pd.Series(np.asarray(index)).value_counts().max())
+    exact = [c for c in likely if frame[c].nunique() == most]
+    likely = exact if len(exact) == 1 else likely
+    if len(likely) == 1:
+        return f" {likely[0]}"
+    return f" NAME, one of {likely}" if likely else ""
 
 
 def _description_rows(frame: pd.DataFrame, value_column: str | None, covariates: list[str]
