@@ -163,6 +163,20 @@ def test_a_long_files_steps_counted_per_series_are_its_time_axis(write_csv, head
         read_csv(write_csv(unnamed, "skips.csv"))
 
 
+def test_numeric_ids_named_id_with_steps_counted_per_series_are_a_long_file(write_csv):
+    # 'id,t,y' of ids 1, 2, 3 read as a wide file of three series 'id', 't' and 'y',
+    # forecast silently: numbers named like an id made a long file only beside repeated
+    # dates, and the steps, counted again in each series, repeat without being found.
+    text = "id,t,y\n" + "".join(f"{i},{t},{i * 10 + t}\n" for i in (1, 2, 3)
+                                for t in range(1, 7))
+    data = read_csv(write_csv(text))
+    assert data.names == ["1", "2", "3"] and data.id_column == "id"
+    assert list(data.values.index) == list(range(1, 7))
+    assert list(data.series("3")) == [31.0, 32.0, 33.0, 34.0, 35.0, 36.0]
+    rows = read_csv(write_csv("id,a,b\n1,5,6\n2,7,8\n3,9,9\n", "wide.csv"))  # no steps
+    assert rows.names[-2:] == ["a", "b"]  # wide, as before
+
+
 def test_ids_that_look_like_numbers_keep_their_text(write_csv):
     # pandas read '007' and '7' as the number 7 (one series, then "pairs appear more than
     # once"), and SKUs such as 00123 came out named '123'.

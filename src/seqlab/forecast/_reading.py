@@ -1018,7 +1018,9 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
 
     Given `id_column` or `value_column`, the file is long. Otherwise it is long when a
     column is named like an id (``unique_id``, ``id``, ``series``, ``item_id``, ``sku``
-    ...), or when the dates repeat and exactly one column is text whose values repeat."""
+    ...) and the dates repeat, it holds text that repeats or the steps are counted again
+    in each of its series (`series_step_column`), or when the dates repeat and exactly one
+    column is text whose values repeat."""
     columns = list(frame.columns)
     for option, name in (("id_column", id_column), ("value_column", value_column)):
         if name is not None and name not in columns:
@@ -1038,10 +1040,13 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     if id_column is None and named_ids:
         # A column named like an id is one when the dates repeat, or when it holds text
         # whose values repeat (not row numbers, nor a series that happens to be so named:
-        # numbers read as text, as id-like columns are, are such a series).
+        # numbers read as text, as id-like columns are, are such a series), or when the
+        # steps are counted again in each of its series ('id,t,y' of ids 1, 2, 3).
         repeating = [c for c in named_ids if dates_repeat or (
             is_text(frame[c]) and frame[c].duplicated().any()
-            and pd.to_numeric(frame[c], errors="coerce").isna().any())]
+            and pd.to_numeric(frame[c], errors="coerce").isna().any()) or (
+            date is None and series_step_column(
+                frame, c, (value_column, *covariates)) is not None)]
         if len(repeating) > 1:
             raise ValidationError(f"Columns {repeating} could each name the series; pass the "
                                   "one with `id_column` (--id-column).")
