@@ -61,6 +61,21 @@ def test_a_title_above_a_monthly_file_is_skipped(write_csv):
     assert "skipped 1 line(s) above the header ('Monthly sales report')" in data.notes[0]
 
 
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_a_title_padded_to_the_tables_width_as_excel_writes_it_is_skipped(write_csv,
+                                                                           separator):
+    # Excel writes a title cell as 'Sales report,,,': as wide as the header, it was taken
+    # for it, and the file was refused ('names one column ... if it is a title, remove it').
+    months = pd.date_range("2020-01-01", periods=24, freq="MS")
+    text = separator.join(["Sales report", "", "", ""]) + "\n" + separator.join(
+        ["date", "north", "south", "east"]) + "\n" + "".join(
+        separator.join([f"{d:%Y-%m-%d}", str(k), str(2 * k), str(3 * k)]) + "\n"
+        for k, d in enumerate(months))
+    data = read_csv(write_csv(text))
+    assert data.names == ["north", "south", "east"] and list(data.values.index) == list(months)
+    assert "skipped 1 line(s) above the header ('Sales report')" in data.notes[-1]
+
+
 @pytest.mark.parametrize("text", [
     "sales\n1,234\n2,345\n3,456\n",  # unquoted thousands: the rows' extra cells, no title
     "2020-01,5\n2020-02,6\n2020-03,7,8\n",  # a date first: no header to skip to

@@ -1318,9 +1318,10 @@ def _preamble(text: str) -> tuple[str, list[str]]:
     them: a title, or a source and a date as the World Bank writes above its tables
     ('"Data Source","World Development Indicators",'), which pandas would take for the
     header (then "Expected 3 fields in line 5, saw 68"). The header is the first row as
-    wide as the widest of the first `_PREAMBLE_LOOK`, every row after it (of those) is as
-    wide, its first cell names a column (no number, no date) and at least half its cells
-    are filled; the rows above it fill at most half as many cells. `text` as it is, and no
+    wide as the widest of the first `_PREAMBLE_LOOK` with at least half its cells filled
+    (a title padded with empty cells, 'Sales report,,,', is none), every row after it (of
+    those) is as wide and its first cell names a column (no number, no date); the rows
+    above it fill at most half as many cells. `text` as it is, and no
     note, otherwise."""
     # Lines end at '\n', '\r' or both only: a cell may hold a form feed or U+2028
     lines = io.StringIO(text[:200_000], newline="").readlines()[:_PREAMBLE_LOOK * 3]
@@ -1339,7 +1340,10 @@ def _preamble(text: str) -> tuple[str, list[str]]:
     if len(rows) < 3:
         return text, []
     width = max(len(row) for _, row in rows)
-    at = next(k for k, (_, row) in enumerate(rows) if len(row) == width)
+    # A title padded with empty cells to the table's width, as Excel writes one ('Sales
+    # report,,,'), is as wide as the header: the header is the first wide row half filled.
+    at = next((k for k, (_, row) in enumerate(rows)
+               if len(row) == width and 2 * sum(bool(c.strip()) for c in row) >= width), 0)
     line, header = rows[at]
     first = header[0].strip()
     filled = [sum(bool(c.strip()) for c in row) for _, row in rows[:at]]
