@@ -213,6 +213,20 @@ def test_duplicate_id_date_pairs_are_named(write_csv):
         read_csv(write_csv(text))
 
 
+def test_repeated_pairs_told_apart_by_a_store_number_name_it_as_a_second_id(write_csv):
+    # Kaggle's store sales ('date,store_nbr,family,sales,onpromotion'): a numbered store
+    # beside the family was no candidate, and the advice was to drop or aggregate the rows.
+    text = "date,store_nbr,family,sales,onpromotion\n" + "".join(
+        f"2017-01-{d:02d},{s},{f},{d * s},{d % 2}\n" for d in range(1, 11) for s in (1, 2, 3)
+        for f in ("BEVERAGES", "GROCERY I"))
+    with pytest.raises(ValidationError, match=r"The column 'store_nbr' tells the repeated "
+                                              r"rows apart: .*\(--id-column store_nbr,family\)"):
+        read_csv(write_csv(text), value_column="sales", covariates=["onpromotion"])
+    data = read_csv(write_csv(text), id_column="store_nbr,family", value_column="sales",
+                    covariates=["onpromotion"])
+    assert data.names[:2] == ["1/BEVERAGES", "1/GROCERY I"] and len(data.names) == 6
+
+
 def test_a_midnight_among_hours_is_named_with_its_time_in_a_long_file(write_csv):
     # The wide file's repeated midnight was shown as '2023-10-02 00:00:00'; a long file's
     # (and its future covariates', and an empty id's date) as '2023-10-02', a day of 24 rows.

@@ -968,23 +968,27 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
     """What to do about repeated (id, date) pairs (`key`, one per row): where a column of
     `others` tells them apart, join it with the date (`part_of_a_date`: 'period' holding
     M01 ... beside 'year') or, where it holds names that recur over the dates, with the id
-    ('store_id' beside 'item_id': each pair is a series); otherwise drop or aggregate
-    them."""
+    ('store_id' beside 'item_id': each pair is a series; numbers too, 'store_nbr' beside
+    'family', where a pair's rows hold as many as the most repeated pair has rows, as
+    `detect_long` tells a second id); otherwise drop or aggregate them."""
+    most = int(pd.Series(key).value_counts().max()) if len(key) else 0
     for column in (others.columns if others is not None else []):
         values = others[column]
-        if not is_text(values) or pd.DataFrame({"key": key, "told": values.to_numpy()}
-                                               ).duplicated().any():
+        if pd.DataFrame({"key": key, "told": values.to_numpy()}).duplicated().any():
             continue
-        part = part_of_a_date(values)
-        if part is not None:
-            return (f"The column {column!r} holds {part}: the dates seem split over "
-                    f"{layout.date_column!r} and {column!r}. Join them into one date column "
-                    "(such as '2021-01' or '2021Q1').")
-        # Names that recur over the dates (a store beside an item), not numbers, dates (a
-        # revision time) or a value unique to each row.
-        if pd.to_numeric(values, errors="coerce").notna().any() or \
-                2 * values.nunique() > len(values) or written_as_dates(values):
-            continue
+        if is_text(values):
+            part = part_of_a_date(values)
+            if part is not None:
+                return (f"The column {column!r} holds {part}: the dates seem split over "
+                        f"{layout.date_column!r} and {column!r}. Join them into one date "
+                        "column (such as '2021-01' or '2021Q1').")
+            # Names that recur over the dates (a store beside an item), not numbers, dates
+            # (a revision time) or a value unique to each row.
+            if pd.to_numeric(values, errors="coerce").notna().any() or \
+                    2 * values.nunique() > len(values) or written_as_dates(values):
+                continue
+        elif not (pd.api.types.is_integer_dtype(values) and values.nunique() == most > 1):
+            continue  # a measurement, not a store number
         both = f"{column},{layout.id_column.replace('/', ',')}"  # ids joined: their columns
         return (f"The column {column!r} tells the repeated rows apart: if each "
                 f"({column}, {layout.id_column}) pair is a series, name both as the id: "
