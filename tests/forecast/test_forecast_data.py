@@ -320,6 +320,7 @@ def test_serial_days_under_other_date_names_are_dates(write_csv, header):
     (lambda d: f"Q{d.quarter}-{d:%y}", "QS", "2015-01-01"),
     (lambda d: f"{d.year}:Q{d.quarter}", "QS", "2015-01-01"),
     (lambda d: f"{d.year}M{d.month:02d}", "MS", "2015-01-01"),    # Eurostat
+    (lambda d: f"{d.year}m{d.month}", "MS", "2015-01-01"),        # Stata's %tm
     (lambda d: f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}", "W-MON", "2015-01-05"),
 ])
 def test_periods_as_statistics_offices_write_them_are_dates(write_csv, written, freq, first):
