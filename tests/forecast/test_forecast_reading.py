@@ -177,6 +177,18 @@ def test_numeric_ids_named_id_with_steps_counted_per_series_are_a_long_file(writ
     assert rows.names[-2:] == ["a", "b"]  # wide, as before
 
 
+@pytest.mark.parametrize("stores", [("x", "y", "z"), (1, 2, 3)])
+def test_steps_counted_per_series_beside_an_unnamed_id_make_a_long_file(write_csv, stores):
+    # 'store,t,sales' read as a wide file over row numbers: 't' (and the stores, as
+    # numbers) forecast as series, silently, the store names left out.
+    text = "store,t,sales\n" + "".join(f"{s},{t},{k * 10 + t}\n"
+                                       for k, s in enumerate(stores) for t in range(1, 6))
+    data = read_csv(write_csv(text))
+    assert data.names == [str(s) for s in stores] and data.id_column == "store"
+    assert list(data.values.index) == list(range(1, 6))
+    assert list(data.series(str(stores[1]))) == [11.0, 12.0, 13.0, 14.0, 15.0]
+
+
 def test_ids_that_look_like_numbers_keep_their_text(write_csv):
     # pandas read '007' and '7' as the number 7 (one series, then "pairs appear more than
     # once"), and SKUs such as 00123 came out named '123'.

@@ -1016,6 +1016,20 @@ _PERIOD_LABEL = r"(?:Q|Qtr|Quarter|H|S|M|W|Wk|Week|KW)\s*\d{1,2}"
 Bureau of Labor Statistics' months), W02, KW02 (Kalenderwoche)."""
 
 
+def _may_name_series(column: pd.Series) -> bool:
+    """Whether `column` could name the series of a long file: text or whole numbers, each
+    value on two rows or more on average (no row numbers, no measurements)."""
+    if pd.api.types.is_bool_dtype(column) or column.isna().any() or \
+            2 * column.nunique() > len(column):
+        return False
+    if is_text(column):
+        return True
+    if not pd.api.types.is_numeric_dtype(column):
+        return False
+    values = column.to_numpy(dtype=float)
+    return bool(np.isfinite(values).all() and (values == np.round(values)).all())
+
+
 def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
                 value_column: str | None, covariates: list[str]) -> LongLayout | None:
     """The long layout of `frame` (one row per series and date), or None for a wide file.
@@ -1023,8 +1037,10 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     Given `id_column` or `value_column`, the file is long. Otherwise it is long when a
     column is named like an id (``unique_id``, ``id``, ``series``, ``item_id``, ``sku``
     ...) and the dates repeat, it holds text that repeats or the steps are counted again
-    in each of its series (`series_step_column`), or when the dates repeat and exactly one
-    column is text whose values repeat."""
+    in each of its series (`series_step_column`), when the dates repeat and exactly one
+    column is text whose values repeat, or, with no date column, when exactly one of the
+    first three columns names series (`_may_name_series`) that each count steps starting
+    again in each (`series_step_column`; of several, the one whose steps are named so)."""
     columns = list(frame.columns)
     for option, name in (("id_column", id_column), ("value_column", value_column)):
         if name is not None and name not in columns:
@@ -1055,6 +1071,22 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
             raise ValidationError(f"Columns {repeating} could each name the series; pass the "
                                   "one with `id_column` (--id-column).")
         id_column = repeating[0] if repeating else None
+    if id_column is None and date is None:
+        # 'store,t,sales' (a,1 a,2 ... b,1 b,2 ...): steps that start again in each series
+        # of a column of names (text, or whole numbers each on several rows) repeat as a
+        # long file's dates do. The id and the steps lead such a file: of its first three
+        # columns (a wide file of thousands of columns is not grouped by each).
+        leading = [c for c in columns if c not in (value_column, *covariates)][:3]
+        counted = [(c, step) for c in leading if _may_name_series(frame[c])
+                   and (step := series_step_column(frame, c, (value_column, *covariates)))
+                   is not None and frame[step].duplicated().any()]
+        # 'store,t,sales' of stores 1, 2, 3 reads either way: the stores count 1, 2, 3 in
+        # each step's rows; the steps are those named so.
+        named_steps = [(c, step) for c, step in counted
+                       if str(step).strip().lower() in STEP_NAMES]
+        counted = named_steps if len(counted) > 1 and len(named_steps) == 1 else counted
+        if len(counted) == 1:
+            id_column, date = counted[0]
     if id_column is None:
         if not dates_repeat:
             return None  # a wide file (`value_column`, if given, picks its series)
