@@ -98,3 +98,29 @@ def test_export_refuses_an_unknown_format(char_lm, tmp_path):
 
     with pytest.raises(ValidationError, match="Unknown 'format' of export 'tflite'"):
         export(char_lm, tmp_path / "x", format="tflite")
+
+
+def _small_bundle(path):
+    from seqlab.bundle import save
+
+    trainer, pipeline = train_forecaster(10 + np.sin(np.arange(40) / 4),
+                                         ForecastConfig(n_in=4, epochs=1, units=2))
+    save(trainer, path, pipeline=pipeline)
+    return path
+
+
+def test_export_of_the_bundle_named_as_dot_or_dotdot_writes_beside_it(tmp_path, monkeypatch):
+    # `export .` failed with "unexpected ValueError: PosixPath('.') has an empty name", and
+    # `export ..` from a version folder wrote '...onnx' inside the bundle.
+    bundle = _small_bundle(tmp_path / "model")
+    monkeypatch.chdir(bundle)
+    result = runner.invoke(app, ["export", "."])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "model.onnx").is_file()
+    (tmp_path / "model.onnx").unlink()
+    monkeypatch.chdir(next(bundle.glob("v-*")))
+    result = runner.invoke(app, ["export", "..", "--format", "torchscript"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "model.pt").is_file()
+    assert not list(bundle.rglob("*.onnx")) and not list(bundle.rglob("*.pt"))
+

@@ -110,7 +110,10 @@ def _export(
     inputs and outputs) for onnxruntime or TorchScript."""
     from seqlab.bundle.export import export
 
-    target = out or bundle.with_name(bundle.name + (".onnx" if format == "onnx" else ".pt"))
+    # Beside the bundle, named from its full path: '.' and '..' have no name of their own
+    # (Path('.').with_name failed; '..' named the file '...onnx', inside the bundle).
+    folder = bundle.resolve() if bundle.name in ("", "..") else bundle
+    target = out or folder.with_name(folder.name + (".onnx" if format == "onnx" else ".pt"))
     Output().result(f"wrote {export(bundle, target, format=format)}")
 
 
