@@ -124,3 +124,11 @@ def test_export_of_the_bundle_named_as_dot_or_dotdot_writes_beside_it(tmp_path, 
     assert (tmp_path / "model.pt").is_file()
     assert not list(bundle.rglob("*.onnx")) and not list(bundle.rglob("*.pt"))
 
+
+def test_export_into_the_bundle_it_reads_is_refused(tmp_path):
+    from seqlab.errors import ValidationError
+
+    bundle = _small_bundle(tmp_path / "model")
+    with pytest.raises(ValidationError, match=r"is inside .*model, which this command reads"):
+        export(bundle, bundle / "model.onnx")
+    assert not (bundle / "model.onnx").exists()

@@ -88,7 +88,8 @@ def export(bundle: Bundle | str | Path, out: str | Path, *, format: str = "onnx"
     """Write the bundle's model to `out` as `format` (``onnx`` or ``torchscript``), all at
     once; returns the path. Batch size and sequence length stay free in the graph."""
     check_choice("format", format, "export", FORMATS)
-    out = check_output_path(out, f"{format} file")
+    out = check_output_path(out, f"{format} file",
+                            inputs=(() if isinstance(bundle, Bundle) else (bundle,)))
     bundle = bundle if isinstance(bundle, Bundle) else load(bundle)
     wrapper = _Exported(bundle).eval()
     x = example_input(bundle.spec, batch=2)
