@@ -259,6 +259,17 @@ def test_other_bad_commands(cli, argv, message):
     assert_one_line_error(cli(*argv), 2, message)
 
 
+def test_an_option_checked_by_a_section_of_the_config_is_named_after_the_section(tmp_path,
+                                                                                 cli):
+    # The option went after the owner's first word: "of the (--epochs) config's fit section".
+    config = tmp_path / "exp.toml"
+    config.write_text("[data]\nseries = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]\nwindow = 2\n"
+                      "validation_fraction = 0.25\n")
+    result = cli("repeat", config, "--repeats", 2, "--epochs", 0)
+    assert_one_line_error(result, 2, r"The 'epochs' parameter of the config's fit section "
+                                     r"\(--epochs\) must be an int")
+
+
 def test_update_with_a_holdout_out_of_range(tmp_path, cli, series_bundle, series_csv, copy_of):
     path, _ = copy_of(series_bundle)
     result = cli("update", path, series_csv, series_csv, "--holdout", 2)

@@ -174,7 +174,8 @@ def _with_option(message: str) -> str:
     (--max-length) must be ..."."""
     from seqlab.cli import _resume
 
-    found = re.match(r"The '(\w+)' parameter of [\w.-]+", message)
+    found = re.match(r"The '(\w+)' parameter of .+?(?= must )", message)  # the owner may
+    # be words: "of the config's fit section"
     if found is None:
         return message
     flag = "--" + found.group(1).replace("_", "-")
