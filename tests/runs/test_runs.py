@@ -38,6 +38,16 @@ def test_reading_a_folder_that_is_not_a_run_dir_says_how_to_make_one(tmp_path):
         read_run_dir(tmp_path)
 
 
+def test_reading_a_file_as_a_run_dir_says_it_is_a_file_not_that_it_is_missing(tmp_path):
+    # `seqlab diagnose RUN/config.json` said "Run directory 'RUN/config.json' does not exist."
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ValidationError, match=r"config.json' is a file; a run directory is "
+                                              r"the folder a run wrote"):
+        read_run_dir(tmp_path / "config.json")
+    with pytest.raises(ValidationError, match="does not exist"):
+        read_run_dir(tmp_path / "none")
+
+
 def _write_history(folder, records):
     import json
 

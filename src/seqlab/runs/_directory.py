@@ -328,6 +328,9 @@ def _numeric_curves(history: History, file: Path) -> History:
 def read_run_dir(path: str | Path) -> RunRecord:
     """Read config, metrics, histories and figure paths of a run directory."""
     path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValidationError(f"{str(path)!r} is a file; a run directory is the folder a run "
+                              f"wrote (seqlab run NAME --out FOLDER).")
     if not path.is_dir():
         raise ValidationError(f"Run directory {str(path)!r} does not exist.")
     if not (path / "config.json").is_file() and not list(path.glob("history*.json")):
