@@ -39,6 +39,19 @@ def check_seed(value: Any, owner: str, name: str = "seed") -> int:
     return check_int(name, value, owner, low=0, high=MAX_SEED)
 
 
+def check_first_seed(value: Any, count: int, owner: str) -> int:
+    """Return `value` as the first of `count` seeds value..value+count-1, all of them in
+    [0, MAX_SEED], else raise ValidationError (naming the seed the user gave, not the last
+    one, which a generator would refuse after the work had begun)."""
+    seed = check_seed(value, owner)
+    if seed > MAX_SEED - (count - 1):
+        raise ValidationError(
+            f"The 'seed' parameter of {owner} must be at most {MAX_SEED - (count - 1)} for "
+            f"{count} repeats (seeds seed..seed+{count - 1}, each at most {MAX_SEED}). Got "
+            f"{seed} instead.")
+    return seed
+
+
 def check_float(
     name: str,
     value: Any,

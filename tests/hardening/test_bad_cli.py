@@ -235,6 +235,14 @@ OTHER_CASES = {
     "unknown-recipe": (["run", "echoo"], r"Unknown recipe 'echoo'. Did you mean 'echo'"),
     "repeats-zero": (["run", "echo", "--repeats", 0], r"'repeats'"),
     "threads-zero": (["--threads", 0, "recipes"], r"'threads'"),
+    # The last seed of the repeats passed 2**63 - 1: a generator refused it after the work
+    # had begun, naming a seed the user never gave ("of build (--seed) ... Got 2**63").
+    **{f"{command}-last-seed-too-large": (
+        [*argv, "--repeats", 2, "--seed", 2**63 - 1],
+        rf"'seed' parameter of {command} \(--seed\) must be at most {2**63 - 2} for 2 repeats"
+        rf".*Got {2**63 - 1} instead") for command, argv in
+       [("run", ["run", "echo", "--quick"]), ("repeat", ["repeat", "echo", "--quick"]),
+        ("tune", ["tune", "--grid", "units=1,2"])]},
     "threads-absurd": (["--threads", 10**6, "recipes"], r"'threads'.*\[1, 1024\]"),
     "workers-absurd": (["repeat", "echo", "--workers", 10**6], r"'workers'.*\[1, 256\]"),
     "diagnose-missing-folder": (["diagnose", "/nonexistent/run"], r"/nonexistent/run"),

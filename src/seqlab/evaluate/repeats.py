@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from seqlab._validation import check_float, check_int, check_seed
+from seqlab._validation import check_first_seed, check_float, check_int
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import one_thread, run_jobs
 from seqlab.evaluate.stats import Summary, summarize
@@ -98,7 +98,7 @@ def repeat(
             f"float. Got {experiment!r} instead."
         )
     repeats = check_int("repeats", repeats, "repeat", low=1)
-    seed = check_seed(seed, "repeat")
+    seed = check_first_seed(seed, repeats, "repeat")
     check_float("confidence", confidence, "repeat", low=0.0, high=1.0, low_open=True,
                 high_open=True)  # summarize's check, before the training rather than after
     seeds = [seed + i for i in range(repeats)]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seqlab._io import strict_json
-from seqlab._validation import check_choice, check_int, check_seed
+from seqlab._validation import check_choice, check_first_seed, check_int
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
 from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides
@@ -326,7 +326,7 @@ def tune(
     """
     backend = check_choice("backend", backend, "tune", BACKENDS)
     repeats = check_int("repeats", repeats, "tune", low=1)
-    seed = check_seed(seed, "tune")
+    seed = check_first_seed(seed, repeats, "tune")
     if n_trials is not None:
         n_trials = check_int("n_trials", n_trials, "tune", low=1)
         if backend == "grid":

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._io import atomic_savefig
-from seqlab._validation import check_choice, check_int, check_seed
+from seqlab._validation import check_choice, check_first_seed, check_int
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.evaluate.repeats import each_seed
 from seqlab.train import Trainer, TrainerConfig
@@ -261,7 +261,7 @@ def run(
     """
     recipe = get(name)
     repeats = check_int("repeats", repeats, "run", low=1)
-    seed = check_seed(seed, "run")
+    seed = check_first_seed(seed, repeats, "run")
     if epochs is not None:
         check_int("epochs", epochs, "run", low=1)
     for key in options or {}:
