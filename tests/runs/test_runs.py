@@ -233,6 +233,27 @@ def test_diagnose_gives_the_verdict_of_the_sound_runs_beside_a_diverged_one(tmp_
     assert "to diagnose (run 1 is not diagnosed" in capsys.readouterr().err
 
 
+def test_a_run_whose_history_file_is_missing_keeps_the_numbers_of_the_others(tmp_path,
+                                                                            capsys):
+    # With history-1.json gone (a run stopped half-way), diagnose and the report called
+    # history-2.json "run 1" and history-3.json "run 2": each verdict under another run.
+    import json
+
+    from seqlab.cli.app import run_cli
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for k in (2, 3):
+        records = [{"epoch": i, "loss": 1 / i, "val_loss": k / i} for i in range(1, 21)]
+        (folder / f"history-{k}.json").write_text(json.dumps({"records": records}))
+    assert run_cli(["diagnose", str(folder), "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [(r["run"], r["final_val_loss"]) for r in runs] == [(2, 2 / 20), (3, 3 / 20)]
+    page = (write_report(folder)).read_text()
+    assert re.search(r"<tr><td>2</td><td>20</td><td>20</td><td>0\.1</td>", page)
+    assert "<tr><td>1</td>" not in page
+
+
 def test_a_run_ended_or_left_open_is_an_earlier_run_to_the_next_recipe_there(tmp_path):
     # A RunDir finished without write_run_dir, or a recipe run from Python and not
     # recorded, stayed open: every later run in the folder took their figures for its own.

@@ -292,18 +292,28 @@ class RunRecord:
     problems: list[str] = field(default_factory=list)
     """Records that could not be read (a damaged config.json or metrics.json): the rest of
     the run is still shown and diagnosed."""
+    runs: list[int] = field(default_factory=list)
+    """The number of the run of each history, from its file's name (history-3.json is run
+    3, history.json run 1): a run whose file is missing (a run stopped half-way) leaves a
+    gap rather than giving its number to the next run's history."""
+
+    def __post_init__(self) -> None:
+        if not self.runs:  # numbered in order, from 1
+            self.runs = list(range(1, len(self.histories) + 1))
 
     def diagnoses(self) -> tuple[list[tuple[int, Any]], list[str]]:
-        """The diagnosis of each history that has one, numbered as the histories are (from
-        1), and why a diagnosable one has none (a diverged run: NaN losses)."""
-        return _diagnosed(self.histories)
+        """The diagnosis of each history that has one, numbered by its run (`runs`), and
+        why a diagnosable one has none (a diverged run: NaN losses)."""
+        return _diagnosed(self.histories, self.runs)
 
 
-def _diagnosed(histories: Sequence[History]) -> tuple[list[tuple[int, Any]], list[str]]:
-    """Each diagnosable history's diagnosis, numbered from 1 as the histories are, and why
-    one has none though it has the curves (a diverged run: NaN losses)."""
+def _diagnosed(histories: Sequence[History], runs: Sequence[int] | None = None
+               ) -> tuple[list[tuple[int, Any]], list[str]]:
+    """Each diagnosable history's diagnosis, numbered by `runs` (from 1 as the histories
+    are, by default), and why one has none though it has the curves (a diverged run: NaN
+    losses)."""
     numbered, problems = [], []
-    for i, history in enumerate(histories, start=1):
+    for i, history in zip(runs or range(1, len(histories) + 1), histories, strict=True):
         if diagnosable(history):
             try:
                 numbered.append((i, diagnose(history)))
@@ -361,4 +371,4 @@ def read_run_dir(path: str | Path) -> RunRecord:
     histories = [_numeric_curves(History.load(f), f) for f in history_files]
     figures = sorted(path.glob("*.png"))
     return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures,
-                     problems)
+                     problems, [order(f) or 1 for f in history_files])

@@ -164,7 +164,7 @@ def _summary(record: Any, diagnoses: list[tuple[int, Any]]) -> list[str]:
     if record.histories:
         by_run = dict(diagnoses)
         rows = [_run_numbers(i, h, by_run.get(i))
-                for i, h in enumerate(record.histories, start=1)]
+                for i, h in zip(record.runs, record.histories, strict=True)]
         parts.append(_records(rows, "key-numbers"))
     parts.append("</section>")
     return parts
@@ -200,7 +200,7 @@ def render_report(run_dir: str | Path) -> str:
         parts += ["<h2>Final metrics</h2>", _table(shown, "metrics")]
     if record.histories:
         finals = [{"run": i, **{k: v for k, v in h.last().items() if k != "seconds"}}
-                  for i, h in enumerate(record.histories, start=1)]
+                  for i, h in zip(record.runs, record.histories, strict=True)]
         parts += ["<h2>Last epoch</h2>", _records(finals, "last-epoch")]
     others = [f for f in record.figures if f.name != CURVES_FIGURE]
     if others:
