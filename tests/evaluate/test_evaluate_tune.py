@@ -49,6 +49,17 @@ def test_overrides_reach_spec_trainer_fit_and_data():
         apply_overrides(config, {"unit": 3})
 
 
+@pytest.mark.parametrize("layers", ["abc", 1.7, True, 0])
+def test_a_layers_override_that_is_no_count_of_layers_is_refused_naming_it(layers):
+    # 'abc' was an "unexpected ValueError" (int('abc')), 1.7 and true were taken as one
+    # layer, and 0 was blamed on the spec's 'units' ("Got [] instead").
+    config = {"spec": {"units": [4]}, "data": {"series": [0.0]}}
+    with pytest.raises(ValidationError, match=r"The 'layers' parameter of tune must be an int "
+                                              r"in the range \[1, inf\)"):
+        apply_overrides(config, {"layers": layers})
+    assert apply_overrides(config, {"layers": np.int64(2)})["spec"]["units"] == [4, 4]
+
+
 def test_config_experiment_trains_with_weight_penalty_and_window():
     series = np.sin(np.arange(40) / 3).tolist()
     config = {"spec": {"units": [4]}, "trainer": {"l1": 0.001, "l2": 0.001},

@@ -90,7 +90,7 @@ def apply_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[s
             raise UnknownNameError("tuning parameter", key, TUNABLE)
     if "layers" in overrides:
         width = (spec.get("units") or [32])[0]
-        spec["units"] = [width] * int(overrides["layers"])
+        spec["units"] = [width] * check_int("layers", overrides["layers"], "tune", low=1)
     return config
 
 
