@@ -254,6 +254,9 @@ OTHER_CASES = {
     "repeat-out-under-proc": (["repeat", "echo", "--out", "/proc/run"], r"run directory"),
     "tune-out-under-proc": (["tune", "--grid", "units=1,2", "--out", "/proc/run"],
                             r"run directory"),
+    # The grid's epochs won and --epochs was silently ignored.
+    "tune-epochs-twice": (["tune", "--grid", "epochs=1,2", "--epochs", 3],
+                          r"epochs is given by both --epochs and the search space"),
     "report-out-in-missing-folder": (["report", "/", "--out", "/nonexistent/r.html"],
                                      r"report /nonexistent/r.html: the folder /nonexistent"),
     # A config named neither .json nor .toml is read as TOML, seqlab's config format.

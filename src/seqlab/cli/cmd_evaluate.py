@@ -184,6 +184,9 @@ def _tune(
 
         check_run_folder(out, inputs=(config,))
     space = _tune_space(grid_items, param_items)
+    if epochs is not None and "epochs" in space:  # the search's values won, silently
+        raise ValidationError("epochs is given by both --epochs and the search space "
+                              "(--grid or --param); give it once.")
     if config is None:
         from seqlab.recipes.diagnose import toy_config
 
