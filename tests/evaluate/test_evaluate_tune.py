@@ -112,3 +112,14 @@ def test_a_grid_name_given_twice_is_refused_not_half_dropped():
     with pytest.raises(ValidationError, match=r"--grid gives units twice"):
         parse_grid(["units=1,2", "units=3,4"])
     assert parse_grid(["units=1,2", "lr=0.1"]) == {"units": [1, 2], "lr": [0.1]}
+
+
+def test_tune_refuses_more_repeats_than_max_repeats_before_any_run():
+    from seqlab.evaluate.repeats import MAX_REPEATS
+
+    ran = []
+    with pytest.raises(ValidationError, match=rf"'repeats' parameter of tune must be an int in "
+                                              rf"the range \[1, {MAX_REPEATS}\]"):
+        tune(lambda seed, **kw: ran.append(seed) or 0.0, {"units": [2, 3]},
+             repeats=MAX_REPEATS + 1)
+    assert ran == []

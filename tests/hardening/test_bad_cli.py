@@ -234,6 +234,12 @@ def test_train_text_on_a_missing_file(tmp_path, cli):
 OTHER_CASES = {
     "unknown-recipe": (["run", "echoo"], r"Unknown recipe 'echoo'. Did you mean 'echo'"),
     "repeats-zero": (["run", "echo", "--repeats", 0], r"'repeats'"),
+    # Every seed's job was planned first: the machine ran out of memory, without a word.
+    "repeats-absurd": (["run", "echo", "--quick", "--repeats", 99_999_999_999],
+                       r"'repeats' parameter of run \(--repeats\) must be an int in the range "
+                       r"\[1, 10000\]"),
+    "repeat-repeats-absurd": (["repeat", "echo", "--repeats", 10_001],
+                              r"'repeats' parameter of repeat .*\[1, 10000\]"),
     "threads-zero": (["--threads", 0, "recipes"], r"'threads'"),
     # The last seed of the repeats passed 2**63 - 1: a generator refused it after the work
     # had begun, naming a seed the user never gave ("of build (--seed) ... Got 2**63").

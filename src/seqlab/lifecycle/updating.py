@@ -27,7 +27,7 @@ from seqlab.bundle import load, save
 from seqlab.bundle.loading import Bundle
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
-from seqlab.evaluate.repeats import each_seed
+from seqlab.evaluate.repeats import MAX_REPEATS, each_seed
 from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
 from seqlab.models.building import build
 from seqlab.train.config import TrainerConfig
@@ -176,7 +176,7 @@ def update(
     """
     owner = "update"
     check_float("holdout", holdout, owner, low=0.0, high=0.9, low_open=True)
-    repeats = check_int("repeats", repeats, owner, low=1)
+    repeats = check_int("repeats", repeats, owner, low=1, high=MAX_REPEATS)
     check_float("lr_factor", lr_factor, owner, low=0.0, low_open=True)
     check_float("min_improvement", min_improvement, owner, low=0.0, high=0.99)
     if isinstance(strategies, str) or not strategies:
