@@ -963,6 +963,13 @@ MONTH_NAMES = set(MONTH_NUMBERS)
 """The names of `MONTH_NUMBERS`."""
 
 
+def _numbers_a_second_id(values: pd.Series, most: int) -> bool:
+    """Whether whole numbers `values` may number a second id (stores beside items): they
+    hold as many values as the largest group of rows repeating an (id, date) pair, `most`
+    (above 1), where a measurement would hold many more."""
+    return most > 1 and pd.api.types.is_integer_dtype(values) and values.nunique() == most
+
+
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
                         layout: LongLayout) -> str:
     """What to do about repeated (id, date) pairs (`key`, one per row): where a column of
@@ -987,7 +994,7 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
             if pd.to_numeric(values, errors="coerce").notna().any() or \
                     2 * values.nunique() > len(values) or written_as_dates(values):
                 continue
-        elif not (pd.api.types.is_integer_dtype(values) and values.nunique() == most > 1):
+        elif not _numbers_a_second_id(values, most):
             continue  # a measurement, not a store number
         both = f"{column},{layout.id_column.replace('/', ',')}"  # ids joined: their columns
         return (f"The column {column!r} tells the repeated rows apart: if each "
@@ -1149,8 +1156,7 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
             # an item's date), where a value column would hold many more.
             keys = frame[[id_column, date]]
             most = int(keys.value_counts().max()) if len(keys) else 0
-            told = [c for c in numeric if most > 1 and pd.api.types.is_integer_dtype(frame[c])
-                    and frame[c].nunique() == most
+            told = [c for c in numeric if _numbers_a_second_id(frame[c], most)
                     and not pd.concat([keys, frame[c]], axis=1).duplicated().any()]
             if len(told) == 1 and len(numeric) == 2:
                 both = f"{told[0]},{id_column}"
