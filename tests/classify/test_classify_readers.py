@@ -275,3 +275,19 @@ def test_texts_without_a_header_are_told_the_first_line_a_text_csv_needs(tmp_pat
     path.write_text("text\ngreat\nawful film\n")
     assert read_labelled(path, format="text", labelled=False).sequences == ["great",
                                                                             "awful film"]
+
+
+def test_one_number_written_two_ways_as_labels_is_refused_naming_both(tmp_path):
+    # '01' and '1' were two classes, silently: one class halved, or a slip never seen
+    with pytest.raises(ValidationError, match=r"'01' \(line 2\) and '1' \(line 4\) write the "
+                                              r"same number differently"):
+        read_labelled(_write(tmp_path / "w.csv", "label,t0,t1\n01,1,2\n2,3,4\n1,5,6\n"))
+    with pytest.raises(ValidationError, match=r"'007' \(line 3\) and '7' \(line 4\)"):
+        read_labelled(_write(tmp_path / "t.csv", "text,label\nok,1\nfine,007\ngood,7\n"),
+                      format="text")
+    with pytest.raises(ValidationError, match=r"'02' \(sequence 'a'\) and '2' \(sequence 'b'\)"):
+        read_labelled(_write(tmp_path / "l.csv", "sequence,step,x,label\na,0,1,02\n"
+                                                 "a,1,2,02\nb,0,3,2\nb,1,4,2\n"))
+    # zero-padded codes written one way each are classes as written
+    data = read_labelled(_write(tmp_path / "z.csv", "label,t0,t1\n01,1,2\n02,3,4\n10,5,6\n"))
+    assert data.labels == ["01", "02", "10"]

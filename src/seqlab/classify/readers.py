@@ -55,7 +55,7 @@ class LabelledSequences:
     `ids` each sequence's name in a long CSV's sequence column (None elsewhere: a sequence
     is then known by its place in the file); `label_number` the label column of a wide
     CSV without a header that the reader found (its labels last: '-1'), for new data to be
-    read alike; `lines` each sequence's line in a wide CSV, for messages; `steps` the
+    read alike; `lines` each sequence's line in a wide or text CSV, for messages; `steps` the
     names a wide CSV's header gives its steps, for new data to be known by (a header of
     numbers, such as wavelengths, is no sequence); `label_at` the place of a wide CSV's
     label column (1 the first), for new data without a header to be read alike; `times`
@@ -1123,7 +1123,7 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
-    texts, labels = [], []
+    texts, labels, lines = [], [], []
     for i, row in zip(row_lines[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in row):
             raise ValidationError(f"{path}, line {i}: the text is empty (the row is blank); "
@@ -1138,11 +1138,12 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
             raise ValidationError(f"{path}, line {i}: the text is empty.")
         texts.append(row[text_at])
         labels.append(tag)
+        lines.append(i)
     if not texts:
         raise ValidationError(f"The data file {path} has a header but no rows.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None,
-                             notes=notes, format="text")
+                             notes=notes, lines=lines, format="text")
 
 
 def detect_format(path: str | Path) -> str:
@@ -1240,6 +1241,7 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         data = read_text_csv(path, label=label, labelled=labelled)
     if data.labels is not None:
         data.labels = _whole_labels(data.labels)
+        _check_number_spellings(data)
         data.notes += _alike(data.labels, path)
     return fill_missing(data, fill, fill_advice)
 
@@ -1253,6 +1255,39 @@ def _alike(labels: list[str], path: Path) -> list[str]:
     alike = [sorted(group) for group in spellings.values() if len(group) > 1]
     return [f"{path.name}: the labels {' and '.join(map(repr, group))} differ only in case: "
             "they are different classes" for group in alike[:3]]
+
+
+def _where(data: LabelledSequences, i: int) -> str:
+    """Where sequence `i` (0 the first) of `data` is, for a message: its line where the
+    reader kept lines, else its id (a long CSV), else its place in the file."""
+    if data.lines is not None:
+        return f"line {data.lines[i]}"
+    if data.ids is not None:
+        return f"sequence {data.ids[i]!r}"
+    return f"sequence {i + 1}"
+
+
+def _check_number_spellings(data: LabelledSequences) -> None:
+    """Refuse labels of `data` that write one whole number two ways ('01' and '1', '007'
+    and '7'), naming the spellings and where each first appears: as written they would be
+    two classes, yet they may be one class typed two ways (a spreadsheet drops leading
+    zeros), or codes whose zeros matter; which one only the user knows."""
+    assert data.labels is not None
+    spellings: dict[int, dict[str, int]] = {}
+    for i, tag in enumerate(data.labels):
+        digits = tag[1:] if tag[:1] in "+-" else tag
+        if digits.isascii() and digits.isdigit():
+            spellings.setdefault(int(tag), {}).setdefault(tag, i)
+    clashes = [group for group in spellings.values() if len(group) > 1]
+    if not clashes:
+        return
+    shown = "; ".join(" and ".join(f"{tag!r} ({_where(data, i)})" for tag, i in group.items())
+                      for group in clashes[:3])
+    more = f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+    raise ValidationError(
+        f"{data.source}: the labels {shown}{more} write the same number differently, so they "
+        f"would be different classes. Write each class one way in the label column (with "
+        f"the leading zeros or without them everywhere).")
 
 
 def _whole_labels(labels: list[str]) -> list[str]:
