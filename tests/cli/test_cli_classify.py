@@ -345,3 +345,30 @@ def test_a_missing_value_at_predict_is_not_met_with_advice_to_give_fill(tmp_path
     assert filled.exit_code == 0, filled.output
     result, shown = _predicted(tmp_path, tmp_path / "f", "new.csv", new)
     assert result.exit_code == 0 and len(shown) == 2
+
+
+def test_predict_names_true_labels_the_classifier_was_not_trained_on(tmp_path):
+    # New data whose label column held a class never trained on were predicted without a
+    # word: the 'true' column then disagreed with every prediction on them, unexplained.
+    sequences, labels = shapes(6, seed=5, low=16, high=16)
+    train = _wide(tmp_path / "train.csv", sequences, labels)
+    bundle = _quick_bundle(train, tmp_path / "b")
+    _wide(tmp_path / "new.csv", sequences[:4], ["bump", "square", "square", "circle"])
+    result = runner.invoke(app, ["predict", str(bundle), str(tmp_path / "new.csv")])
+    assert result.exit_code == 0, result.output
+    assert "3 of its 4 sequences have a true label the classifier was not trained on: " \
+        "'square' (2 time(s)), 'circle' (1 time(s))" in " ".join(result.stderr.split())
+    shown = list(csv.DictReader(result.stdout.splitlines()))
+    assert [r["true"] for r in shown] == ["bump", "square", "square", "circle"]
+    clean = runner.invoke(app, ["predict", str(bundle), str(train)])
+    assert clean.exit_code == 0 and "not trained on" not in clean.stderr
+
+
+def test_unknown_labels_name_a_class_written_another_way():
+    from seqlab.classify.readers import LabelledSequences
+    from seqlab.cli.cmd_classify import unknown_labels
+
+    data = LabelledSequences(["a", "b", "c"], ["01", "2", "01"], "new.csv", "text")
+    line = unknown_labels(["1", "2"], data)
+    assert "2 of its 3 sequences" in line and "'01' (2 time(s), written '1' in training)" in line
+    assert unknown_labels(["01", "2"], data) is None

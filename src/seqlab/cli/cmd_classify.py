@@ -4,13 +4,14 @@ out, scored on a test file."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from seqlab.cli._options import JSON_OPTION
-from seqlab.cli.output import Output, add_command, label_progress
+from seqlab.cli.output import Output, add_command, label_progress, warn
 from seqlab.errors import ValidationError
 
 
@@ -47,6 +48,32 @@ def check_in_range(classifier: Any, data: Any) -> None:
         f"{data.source}: sequence(s) {', '.join(names[:10])}{more}{lines}: sequence "
         f"{names[0]} {classifier.how_far(data.sequences[beyond[0]])}. Leave them out, or "
         f"train on data that covers such values.")
+
+
+def unknown_labels(classes: list[Any], data: Any) -> str | None:
+    """A warning naming the true labels of read `data` that are none of `classes` (those a
+    classifier was fitted on), with how many sequences carry each, or None where there
+    are none: the classifier never predicts them, so those sequences are wrong whatever
+    it answers, and a label written another way ('01' for the class '1') is named so."""
+    if data.labels is None:
+        return None
+    known = {str(c) for c in classes}
+    counts = Counter(tag for tag in data.labels if tag not in known)
+    if not counts:
+        return None
+    numbered = {int(c): c for c in known if c.lstrip("+-").isascii() and c.lstrip("+-").isdigit()}
+
+    def named(tag: str) -> str:
+        digits = tag.lstrip("+-")
+        same = numbered.get(int(tag)) if digits.isascii() and digits.isdigit() else None
+        return f"{tag!r} ({counts[tag]} time(s){f', written {same!r} in training' if same else ''})"
+
+    shown = ", ".join(named(tag) for tag, _ in counts.most_common(10))
+    more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
+    return (f"{data.source}: {sum(counts.values())} of its {len(data)} sequences have a true "
+            f"label the classifier was not trained on: {shown}{more}. It predicts only its "
+            f"classes ({', '.join(sorted(known))}), so their predictions cannot match the "
+            f"'true' column.")
 
 
 def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[Any]]]:
@@ -89,6 +116,9 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
                           f"the classifier bundle {bundle}",
                           layout=layout if isinstance(layout, str) else None)
     check_in_range(classifier, data)
+    unknown = unknown_labels(classifier.classes_.tolist(), data)
+    if unknown is not None:
+        warn(unknown)
     return prediction_rows(classifier, data)
 
 
