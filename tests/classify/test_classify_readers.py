@@ -291,3 +291,10 @@ def test_one_number_written_two_ways_as_labels_is_refused_naming_both(tmp_path):
     # zero-padded codes written one way each are classes as written
     data = read_labelled(_write(tmp_path / "z.csv", "label,t0,t1\n01,1,2\n02,3,4\n10,5,6\n"))
     assert data.labels == ["01", "02", "10"]
+
+
+def test_a_text_csvs_id_column_names_its_texts(tmp_path):
+    data = read_labelled(_write(tmp_path / "t.csv", "text,id,label\nfine,a7,1\ngood,b2,2\n"))
+    assert data.ids == ["a7", "b2"] and data.labels == ["1", "2"]
+    assert data.sequences == ["fine", "good"]
+    assert read_labelled(_write(tmp_path / "u.csv", "text,label\nfine,1\ngood,2\n")).ids is None

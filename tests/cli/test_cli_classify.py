@@ -372,3 +372,21 @@ def test_unknown_labels_name_a_class_written_another_way():
     line = unknown_labels(["1", "2"], data)
     assert "2 of its 3 sequences" in line and "'01' (2 time(s), written '1' in training)" in line
     assert unknown_labels(["01", "2"], data) is None
+
+
+def test_predict_on_a_text_csv_keeps_its_id_column(tmp_path):
+    # The rows of 'id,text,label' were named 1, 2, 3 in the predictions: the ids given
+    # were lost, as a long CSV's sequence names are not.
+    from seqlab.classify import SequenceClassifier, save
+
+    texts = ["great fun", "awful", "loved it", "so bad"] * 3
+    fitted = SequenceClassifier("gru", epochs=1, members=1).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    save(fitted, tmp_path / "b", reader={"format": "auto", "label": None, "fill": None,
+                                         "label_column": None, "columns": None,
+                                         "steps": None, "label_at": None, "channels": None})
+    result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv",
+                               "id,text,label\nr7,great fun,pos\nr3,awful,neg\nr9,so bad,neg\n")
+    assert result.exit_code == 0, result.output
+    assert [r["sequence"] for r in shown] == ["r7", "r3", "r9"]
+    assert [r["true"] for r in shown] == ["pos", "neg", "neg"]

@@ -52,8 +52,8 @@ class LabelledSequences:
     header);
     `columns` a wide CSV's width (its label column included); `notes` how the file was read
     (its separator or encoding where not commas and UTF-8, a wide CSV's label column);
-    `ids` each sequence's name in a long CSV's sequence column (None elsewhere: a sequence
-    is then known by its place in the file); `label_number` the label column of a wide
+    `ids` each sequence's name in a long CSV's sequence column or a text CSV's id column
+    (None elsewhere: a sequence is then known by its place in the file); `label_number` the label column of a wide
     CSV without a header that the reader found (its labels last: '-1'), for new data to be
     read alike; `lines` each sequence's line in a wide or text CSV, for messages; `steps` the
     names a wide CSV's header gives its steps, for new data to be known by (a header of
@@ -1099,7 +1099,8 @@ def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
 def read_text_csv(path: str | Path, *, label: str | None = None,
                   labelled: bool = True) -> LabelledSequences:
     """Read a text CSV: a header with a ``text`` column and a label column, one document a
-    row (for sentiment-style tasks)."""
+    row (for sentiment-style tasks). A column named as `_INDEX_NAMES` (id, sequence,
+    index ...) names each document: its cells are the sequences' `ids`."""
     path = Path(path)
     notes: list[str] = []
     # A row's place in the file names its prediction: a blank row is an empty text, an
@@ -1123,7 +1124,10 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
     if label_at is None and labelled:
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
                               f"the header {', '.join(header)}.")
-    texts, labels, lines = [], [], []
+    # A column naming each row (id, sequence, index ...): its names are the predictions'
+    id_at = next((k for k, h in enumerate(header) if k not in (text_at, label_at)
+                  and h.lower() in _INDEX_NAMES), None)
+    texts, labels, lines, ids = [], [], [], []
     for i, row in zip(row_lines[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in row):
             raise ValidationError(f"{path}, line {i}: the text is empty (the row is blank); "
@@ -1139,11 +1143,13 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
         texts.append(row[text_at])
         labels.append(tag)
         lines.append(i)
+        ids.append(row[id_at].strip() if id_at is not None else "")
     if not texts:
         raise ValidationError(f"The data file {path} has a header but no rows.")
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None,
-                             notes=notes, lines=lines, format="text")
+                             notes=notes, lines=lines, format="text",
+                             ids=ids if id_at is not None else None)
 
 
 def detect_format(path: str | Path) -> str:

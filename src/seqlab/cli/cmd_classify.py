@@ -17,9 +17,9 @@ from seqlab.errors import ValidationError
 
 def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[Any]]]:
     """The predictions CSV of `classifier` on read `data`: a row per sequence with its
-    name (a long CSV's sequence id; elsewhere its number, 1 the first), the predicted label,
-    the true label when the file has one, then a probability per class (``p_<class>``, in
-    the stored class order)."""
+    name (a long CSV's sequence id, a text CSV's id column; elsewhere its number, 1 the
+    first), the predicted label, the true label when the file has one, then a probability
+    per class (``p_<class>``, in the stored class order)."""
     probabilities = classifier.predict_proba(data.sequences)
     labels = classifier.classes_[probabilities.argmax(1)]
     header = ["sequence", "label"] + (["true"] if data.labels is not None else []) + \
