@@ -390,3 +390,22 @@ def test_predict_on_a_text_csv_keeps_its_id_column(tmp_path):
     assert result.exit_code == 0, result.output
     assert [r["sequence"] for r in shown] == ["r7", "r3", "r9"]
     assert [r["true"] for r in shown] == ["pos", "neg", "neg"]
+
+
+def test_a_test_file_far_beyond_the_training_data_is_refused_before_training(tmp_path):
+    # classify --test checked the test values against the training data's scale only
+    # after training (the time budget spent); that scale is the training data's own.
+    rng = np.random.default_rng(0)
+    rows = ["label," + ",".join(f"t{k}" for k in range(8))]
+    rows += [f"{'ab'[i % 2]}," + ",".join(repr(float(1.0 + v)) for v in rng.normal(0, 1e-11, 8))
+             for i in range(12)]
+    (tmp_path / "train.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "test.csv").write_text("label,t0,t1,t2,t3,t4,t5,t6,t7\na,1,1,1,1,1,1,1,1\n"
+                                       "b,1e30,1,1,1,1,1,1,1\n")
+    result = runner.invoke(app, ["classify", str(tmp_path / "train.csv"), "--test",
+                                 str(tmp_path / "test.csv"), "--model", "rocket"])
+    assert result.exit_code != 0
+    assert re.match(r".*test\.csv: sequence\(s\) 2 \(line\(s\) 3\): sequence 2 has 1e\+30 at "
+                    r"step 1, channel 1: .* standard deviations from the mean", str(
+                        result.exception))
+    assert "model:" not in result.output and "rocket:" not in result.output  # nothing trained

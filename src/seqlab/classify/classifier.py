@@ -8,6 +8,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -134,6 +135,44 @@ class _TimeLimit(Callback):
     def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
         if time.monotonic() > self.deadline:
             self.trainer.stop_training = True
+
+
+@dataclass(frozen=True)
+class Standardising:
+    """The per-channel `mean` and `scale` (standard deviation, 1 where below `STD_FLOOR`)
+    by which a classifier fitted on numeric sequences standardises them: a function of the
+    training data alone, so new data can be checked against it before any training."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def of(cls, sequences: list[np.ndarray]) -> Standardising:
+        """The standardising `SequenceClassifier.fit` takes from ``(steps, channels)``
+        `sequences` (all of one channel count)."""
+        stacked = np.concatenate([np.asarray(s, dtype=np.float64) for s in sequences], axis=0)
+        std = stacked.std(0)
+        return cls(stacked.mean(0), np.where(std > STD_FLOOR, std, 1.0))
+
+    def beyond_range(self, sequences: list[np.ndarray]) -> list[int]:
+        """The places (0 the first) of `sequences` with a value that standardising takes
+        beyond what float32 holds (see `SequenceClassifier.beyond_range`)."""
+        with np.errstate(over="ignore"):
+            return [i for i, s in enumerate(sequences)
+                    if np.abs((s - self.mean) / self.scale).max(initial=0.0) > FLOAT32_MAX]
+
+    def how_far(self, sequence: np.ndarray) -> str:
+        """Where the first value of `sequence` beyond the range lies, and how far from the
+        training data, for a message (see `SequenceClassifier.how_far`)."""
+        with np.errstate(over="ignore"):
+            scaled = np.abs((sequence - self.mean) / self.scale)
+        step, channel = (int(v) for v in np.argwhere(scaled > FLOAT32_MAX)[0])
+        return (f"has {sequence[step, channel]:.4g} at step {step + 1}, channel {channel + 1}: "
+                f"{scaled[step, channel]:.3g} standard deviations from the mean the classifier "
+                f"was fitted on ({self.mean[channel]:.6g}, standard deviation "
+                f"{self.scale[channel]:.3g}), beyond what its float32 models hold once "
+                f"standardised; no prediction can be made on values so far outside its "
+                f"training data")
 
 
 class SequenceClassifier:
@@ -340,23 +379,14 @@ class SequenceClassifier:
         return self._beyond_range(sequences)
 
     def _beyond_range(self, sequences: list[np.ndarray]) -> list[int]:
-        with np.errstate(over="ignore"):  # fit's own data are within range: fit checks too
-            return [i for i, s in enumerate(sequences)
-                    if np.abs((s - self.mean_) / self.scale_).max(initial=0.0) > FLOAT32_MAX]
+        # fit's own data are within range: fit checks too
+        return Standardising(self.mean_, self.scale_).beyond_range(sequences)
 
     def how_far(self, sequence: np.ndarray) -> str:
         """Where the first value of `sequence` beyond the range `beyond_range` checks lies,
         and how far from the training data, for a message: "has 1e+30 at step 1, channel
         1, 1e+41 standard deviations ...". The sequence must be one `beyond_range` found."""
-        with np.errstate(over="ignore"):
-            scaled = np.abs((sequence - self.mean_) / self.scale_)
-        step, channel = (int(v) for v in np.argwhere(scaled > FLOAT32_MAX)[0])
-        return (f"has {sequence[step, channel]:.4g} at step {step + 1}, channel {channel + 1}: "
-                f"{scaled[step, channel]:.3g} standard deviations from the mean the classifier "
-                f"was fitted on ({self.mean_[channel]:.6g}, standard deviation "
-                f"{self.scale_[channel]:.3g}), beyond what its float32 models hold once "
-                f"standardised; no prediction can be made on values so far outside its "
-                f"training data")
+        return Standardising(self.mean_, self.scale_).how_far(sequence)
 
     def _labels(self, y: Any, n: int) -> np.ndarray:
         # a list keeps each label's own type: np.asarray([1, 'a']) would make 1 the string '1'
@@ -414,9 +444,8 @@ class SequenceClassifier:
             _check_values(sequences, self.channels_, "X",
                           f"but sequence 0 has {self.channels_}; every sequence needs the "
                           f"same channels")
-            stacked = np.concatenate(sequences, axis=0)
-            self.mean_ = stacked.mean(0)
-            self.scale_ = np.where(stacked.std(0) > STD_FLOOR, stacked.std(0), 1.0)
+            standardising = Standardising.of(sequences)
+            self.mean_, self.scale_ = standardising.mean, standardising.scale
             lengths = [len(s) for s in sequences]
         self.max_length_ = int(self.max_length or max(lengths))
         self._say(f"{len(sequences)} sequences, {len(self.classes_)} classes, lengths "

@@ -34,7 +34,9 @@ def prediction_rows(classifier: Any, data: Any) -> tuple[list[str], list[list[An
 
 def check_in_range(classifier: Any, data: Any) -> None:
     """Refuse, naming the file and its sequences, numeric sequences of read `data` that the
-    classifier's standardising takes beyond float32 (it would predict garbage on them)."""
+    classifier's standardising takes beyond float32 (it would predict garbage on them).
+    `classifier` is a fitted `SequenceClassifier`, or the `Standardising` of its training
+    data (to check a test file before training)."""
     if data.kind != "values":
         return
     beyond = classifier.beyond_range(data.sequences)
@@ -74,6 +76,24 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
             f"label the classifier was not trained on: {shown}{more}. It predicts only its "
             f"classes ({', '.join(sorted(known))}), so their predictions cannot match the "
             f"'true' column.")
+
+
+def training_standardising(data: Any) -> Any:
+    """The `Standardising` a classifier fitted on read numeric `data` will have, for
+    `check_in_range` before training; None for texts, or for sequences that fit refuses
+    (channels that differ, values missing, infinite or beyond float32), which fit names."""
+    import numpy as np
+
+    from seqlab._validation import FLOAT32_MAX
+    from seqlab.classify.classifier import Standardising
+
+    if data.kind != "values":
+        return None
+    channels = data.sequences[0].shape[1]
+    if any(s.shape[1] != channels or not np.isfinite(s).all()
+           or np.abs(s).max(initial=0.0) > FLOAT32_MAX for s in data.sequences):
+        return None
+    return Standardising.of(data.sequences)
 
 
 def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[Any]]]:
@@ -210,11 +230,15 @@ def _classify(
                 f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
                 f"(its classes: {', '.join(sorted(set(data.labels or [])))}); a classifier "
                 "only predicts the classes it was trained on.")
+        # values so far beyond the training data's that no prediction can be made on them:
+        # the scale they are standardised by is the training data's, known before training
+        standardising = training_standardising(data)
+        if standardising is not None:
+            check_in_range(standardising, test_data)
     label_progress("classify")
     classifier.fit(data.sequences, data.labels)
     report = None
     if test_data is not None:
-        check_in_range(classifier, test_data)
         report = classifier.report(test_data.sequences, test_data.labels)
         if predictions is not None:
             header, rows = prediction_rows(classifier, test_data)
