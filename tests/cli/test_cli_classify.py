@@ -409,3 +409,33 @@ def test_a_test_file_far_beyond_the_training_data_is_refused_before_training(tmp
                     r"step 1, channel 1: .* standard deviations from the mean", str(
                         result.exception))
     assert "model:" not in result.output and "rocket:" not in result.output  # nothing trained
+
+
+def test_predict_reads_longer_sequences_of_a_wider_file_with_a_header(tmp_path):
+    # A wide file of longer sequences than training's was refused ("23 columns where the
+    # training file had 17"), though the classifier reads any length (truncating, with a
+    # warning, as it does long CSVs' sequences).
+    sequences, labels = shapes(4, seed=5, low=16, high=16)
+    bundle = _quick_bundle(_wide(tmp_path / "train.csv", sequences, labels), tmp_path / "b")
+    longer, tags = shapes(1, seed=6, low=22, high=22)
+    _wide(tmp_path / "new.csv", longer, tags)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = runner.invoke(app, ["predict", str(bundle), str(tmp_path / "new.csv")])
+        assert result.exit_code == 0, result.output
+        shown = list(csv.DictReader(result.stdout.splitlines()))
+        assert [r["true"] for r in shown] == tags
+        assert any("3 of the 3 sequences to classify are longer" in str(w.message)
+                   for w in caught)  # the steps cut are said
+        result, shown = _predicted(tmp_path, bundle, "plain.csv", "\n".join(
+            [",".join(f"t{k}" for k in range(22))]
+            + [",".join(f"{v:.4f}" for v in s[:, 0]) for s in longer]) + "\n")
+        assert result.exit_code == 0 and len(shown) == 3 and "true" not in shown[0]
+    # without a header the file cannot say whether its first column is the labels
+    result, _ = _predicted(tmp_path, bundle, "bare.csv", "".join(
+        ",".join(f"{v:.4f}" for v in s[:, 0]) + "\n" for s in longer))
+    assert result.exit_code != 0
+    assert "has 22 columns where the training file had 17 (a label in column 1 and 16 " \
+        "steps): without a header" in str(result.exception)
+    assert "a first line naming the columns, the label column as 'label'" in str(
+        result.exception)

@@ -561,8 +561,9 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
 
     With `labelled` False (data to predict on), `columns` is the training file's width:
     the new file has the label column (as wide) or not (one column fewer), and any other
-    width is refused; without a header naming the `label` column, the label is where the
-    training file had it (`label_at`, 1 the first, or `label` given by number); a first
+    width is refused but a wider one with a header (longer sequences, its label column
+    the one named `label`, or as `_LABEL_NAMES`, if any); without a header naming the `label` column, the label is
+    where the training file had it (`label_at`, 1 the first, or `label` given by number); a first
     row naming the training file's `steps` (with or without its label column) is a header,
     even of numbers ('400,410,420').
 
@@ -645,13 +646,28 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         read = len(header) if has_header else width
         if read == columns - 1 and not names_label:
             by_number, unlabelled = None, True  # new data without the label column
+        elif read > columns and has_header:
+            # Longer sequences than training's (the classifier reads their first or last
+            # steps, as it truncates), the header saying whether the label column is
+            # there: by its name, else one of _LABEL_NAMES
+            at = _find(header, _LABEL_NAMES, None if by_number is not None else label, path,
+                       "label", required=False)
+            by_number, unlabelled = at, at is None
         elif read != columns:
             place = f"column {label}" if by_number is not None else (
                 f"column {label_at}" if label_at is not None else None)
             raise ValidationError(
                 f"{path} has {read} columns where the training file had {columns} (a label"
-                + (f" in {place}" if place else "") + f" and {columns - 1} steps): give new "
-                "data as wide, or one column fewer (without the labels).")
+                + (f" in {place}" if place else "") + f" and {columns - 1} steps): "
+                + ("" if has_header or read < columns else "without a header, a file of "
+                   "more columns does not say whether it holds the labels. ")
+                + f"Give new data {columns} columns (or {columns - 1}, without the labels), "
+                "padding shorter sequences with empty cells"
+                + ("." if has_header or read < columns else
+                   "; or, for longer sequences, a first line naming the columns, the label "
+                   "column as "
+                   + (f"{label!r}" if label is not None and by_number is None else "'label'")
+                   + " (left out where there are no labels)."))
         elif by_number is None and not names_label and trained_at is not None:
             by_number = trained_at  # a file without the header that named the label
     # Unlabelled data (to predict on) with a header that lacks the `label` column has no
