@@ -125,3 +125,48 @@ def test_generate_refuses_a_bad_option_before_warning_about_the_prime(tmp_path, 
     assert run_cli(["generate", str(tmp_path / "m"), "--prime", ""]) == 2
     assert "error: --prime is empty; give at least one character to start from, or leave " \
            "--prime out (then 'the ')." in capsys.readouterr().err
+
+
+def _digit_lines(tmp_path):
+    from seqlab.cli.app import run_cli
+
+    corpus = tmp_path / "lines.txt"
+    corpus.write_text("0123456789\n" * 300)
+    assert run_cli(["train-text", str(corpus), "--out", str(tmp_path / "m"), "--units", "8",
+                    "--epochs", "1", "--steps", "3", "--seq-len", "8", "--batch-size", "8",
+                    "--sample-length", "0", "--device", "cpu"]) == 0
+    return tmp_path / "m"
+
+
+def test_generate_prints_the_text_as_it_is_drawn(tmp_path, capsys, monkeypatch):
+    # generate printed nothing until the last character was drawn; it now prints each
+    # as it comes, the whole the same as generate_text's.
+    import io
+
+    from seqlab.bundle import load
+    from seqlab.cli.app import run_cli
+    from seqlab.data.pipeline import EncodeStep
+    from seqlab.generate import sampling
+
+    bundle = _digit_lines(tmp_path)
+    capsys.readouterr()
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    printed = []  # how much was printed when each character was drawn
+    drawn = sampling.sample_next
+
+    def sample_next(*args, **kwargs):
+        printed.append(len(out.getvalue()))
+        return drawn(*args, **kwargs)
+
+    monkeypatch.setattr(sampling, "sample_next", sample_next)
+    assert run_cli(["generate", str(bundle), "--prime", "01", "--length", "20",
+                    "--seed", "3", "--device", "cpu"]) == 0
+    assert len(printed) == 20 and printed[0] == 0 and printed[-1] == len("01") + 19
+    monkeypatch.setattr(sampling, "sample_next", drawn)
+    loaded = load(bundle)
+    vocabulary = next(s for s in loaded.pipeline.steps if isinstance(s, EncodeStep)).vocabulary_
+    pieces = []
+    text = sampling.generate_text(loaded.model, vocabulary, "01", 20, temperature=0.5, seed=3,
+                                  stream=pieces.append)
+    assert "".join(pieces) == text and out.getvalue() == "01" + text + "\n"

@@ -88,7 +88,7 @@ def _generate(
     device: DEVICE_OPTION = "auto",
 ) -> None:
     """Continue PRIME with text sampled from a character model bundle (PRIME lower-cased
-    where the model was trained with --lower)."""
+    where the model was trained with --lower), printed as it is drawn."""
     from seqlab.bundle import load
     from seqlab.data.pipeline import EncodeStep
     from seqlab.generate.sampling import check_sampling, generate_text
@@ -114,9 +114,22 @@ def _generate(
             prime = str(next(iter(vocabulary)))  # a model of another script, or of digits
             shown.warn(f"started from {prime!r}: the model never saw every character of "
                        f"the default prime {DEFAULT_PRIME!r} (--prime sets one)")
-    text = generate_text(loaded.model, vocabulary, prime, length,
-                         temperature=temperature, top_k=top_k, seed=seed)
-    shown.result(prime + text)
+    # The text is shown as it is drawn (the prime with the first character: a prime the
+    # model refuses is an error before anything is printed)
+    started = False
+
+    def show(piece: str) -> None:
+        nonlocal started
+        if not started:
+            shown.result(prime, end="")
+            started = True
+        shown.result(piece, end="")
+
+    generate_text(loaded.model, vocabulary, prime, length, temperature=temperature,
+                  top_k=top_k, seed=seed, stream=show)
+    if not started:
+        shown.result(prime, end="")
+    shown.result("")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ the carried state. No window is re-encoded per symbol and no full batch is neede
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -84,11 +85,14 @@ def generate_ids(
     top_k: int | None = None,
     seed: int | None = None,
     window: int | None = None,
+    on_symbol: Callable[[int], None] | None = None,
 ) -> list[int]:
     """`length` new ids after `prime` from a model that takes id sequences.
 
     Models that carry state step one id at a time. A model that returns no state (a
     fixed-window model) is fed the last `window` ids instead, as it was trained.
+    `on_symbol`, when given, is called with each id as soon as it is drawn (to show the
+    text as it is generated).
     """
     length = check_int("length", length, "generate_ids", low=0)
     if seed is not None:
@@ -123,6 +127,8 @@ def generate_ids(
                                  generator=generator)
             generated.append(symbol)
             history.append(symbol)
+            if on_symbol is not None:
+                on_symbol(symbol)
             if state is None:
                 if window is None:
                     raise ValidationError(
@@ -145,9 +151,12 @@ def generate_text(
     top_k: int | None = None,
     seed: int | None = None,
     window: int | None = None,
+    stream: Callable[[str], None] | None = None,
 ) -> str:
     """`length` characters continuing `prime`; a symbol outside the vocabulary is an error
-    naming it (or maps to the vocabulary's `unknown` symbol, when it has one)."""
+    naming it (or maps to the vocabulary's `unknown` symbol, when it has one). `stream`,
+    when given, is called with each character as soon as it is drawn: the characters it
+    is given, joined, are the text returned."""
     check_sampling(length, temperature, top_k, seed)
     spec = getattr(model, "spec", None)
     predicts = getattr(spec, "output_size", None)
@@ -161,7 +170,8 @@ def generate_text(
         _check_prime(vocab, prime)
     ids = vocab.encode(prime).tolist()
     new = generate_ids(model, ids, length, temperature=temperature, top_k=top_k, seed=seed,
-                       window=window)
+                       window=window, on_symbol=None if stream is None else
+                       lambda symbol: stream(vocab.decode_str([symbol])))
     return vocab.decode_str(new)
 
 
