@@ -80,7 +80,8 @@ def test_generate_without_a_prime_starts_where_the_model_can(tmp_path, capsys):
         assert run_cli(["generate", str(tmp_path / name), "--length", "12", "--seed", "1"]) == 0
         shown = capsys.readouterr()
         generated = shown.out.rstrip("\n")
-        assert len(generated) == (13 if name == "digits" else 16)
+        # (the digits start at the start of a word: the space primed with is not shown)
+        assert len(generated) == (12 if name == "digits" else 16)
         assert set(generated) <= set(text)
         assert ("the default prime 'the '" in shown.err) == (name == "digits")
         if name == "words":
@@ -136,6 +137,22 @@ def _digit_lines(tmp_path):
                     "--epochs", "1", "--steps", "3", "--seq-len", "8", "--batch-size", "8",
                     "--sample-length", "0", "--device", "cpu"]) == 0
     return tmp_path / "m"
+
+
+def test_generate_without_a_usable_prime_starts_at_the_start_of_a_line(tmp_path, capsys):
+    # The fallback prime was the vocabulary's first character, a line break for most
+    # texts: the output began with an empty line. It now starts as a line of the text
+    # does, after a line break that is context, not output.
+    from seqlab.cli.app import run_cli
+
+    bundle = _digit_lines(tmp_path)
+    capsys.readouterr()
+    assert run_cli(["generate", str(bundle), "--length", "12", "--seed", "1",
+                    "--temperature", "0"]) == 0
+    shown = capsys.readouterr()
+    assert len(shown.out) == 13 and shown.out.endswith("\n")  # 12 characters, no prime
+    assert "started at the start of a line: the model never saw every character of the " \
+        "default prime 'the '" in " ".join(shown.err.split())
 
 
 def test_generate_prints_the_text_as_it_is_drawn(tmp_path, capsys, monkeypatch):

@@ -73,11 +73,23 @@ DEFAULT_PRIME = "the "
 """What `generate` starts from without --prime, where the model knows its characters."""
 
 
+def start_of(vocabulary: Any) -> tuple[str, str | None]:
+    """Where `generate` starts without --prime for a model that never saw every character
+    of `DEFAULT_PRIME`: after a line break, so at the start of a line as in its training
+    text, else after a space, at the start of a word; the prime is then context, left out
+    of the output, and the second item says where the text starts. A model of neither
+    starts from its vocabulary's first character, shown (the second item None)."""
+    for prime, where in (("\n", "at the start of a line"), (" ", "at the start of a word")):
+        if prime in vocabulary:
+            return prime, where
+    return str(next(iter(vocabulary))), None
+
+
 def _generate(
     bundle: Annotated[Path, typer.Argument(help="A bundle written by train-text.")],
     prime: Annotated[str | None, typer.Option(
-        help="Text to start from.", show_default=f"{DEFAULT_PRIME!r}, or the model's first "
-        "character where it never saw those")] = None,
+        help="Text to start from.", show_default=f"{DEFAULT_PRIME!r}; where the model never "
+        "saw those, the start of a line (or of a word), not shown")] = None,
     length: Annotated[int, typer.Option(help="Characters to generate.")] = 400,
     temperature: Annotated[float, typer.Option(help="0 is greedy; below 1 is safer, above "
                                                "1 more surprising.")] = 0.5,
@@ -108,12 +120,15 @@ def _generate(
         prime = prime.lower()  # as train-text --lower read its text (seqlab.data.text)
         shown.warn(f"started from {prime!r}: the model was trained on lower-cased text "
                    "(train-text --lower), so the prime is lower-cased too")
+    shown_prime = prime
     if prime is None:
-        prime = DEFAULT_PRIME
+        prime = shown_prime = DEFAULT_PRIME
         if vocabulary.unknown is None and not all(char in vocabulary for char in prime):
-            prime = str(next(iter(vocabulary)))  # a model of another script, or of digits
-            shown.warn(f"started from {prime!r}: the model never saw every character of "
-                       f"the default prime {DEFAULT_PRIME!r} (--prime sets one)")
+            # a model of another script, or of digits
+            prime, where = start_of(vocabulary)
+            shown_prime = "" if where else prime
+            shown.warn(f"started {where or f'from {prime!r}'}: the model never saw every "
+                       f"character of the default prime {DEFAULT_PRIME!r} (--prime sets one)")
     # The text is shown as it is drawn (the prime with the first character: a prime the
     # model refuses is an error before anything is printed)
     started = False
@@ -121,14 +136,14 @@ def _generate(
     def show(piece: str) -> None:
         nonlocal started
         if not started:
-            shown.result(prime, end="")
+            shown.result(shown_prime, end="")
             started = True
         shown.result(piece, end="")
 
     generate_text(loaded.model, vocabulary, prime, length, temperature=temperature,
                   top_k=top_k, seed=seed, stream=show)
     if not started:
-        shown.result(prime, end="")
+        shown.result(shown_prime, end="")
     shown.result("")
 
 
