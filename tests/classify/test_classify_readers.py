@@ -298,3 +298,11 @@ def test_a_text_csvs_id_column_names_its_texts(tmp_path):
     assert data.ids == ["a7", "b2"] and data.labels == ["1", "2"]
     assert data.sequences == ["fine", "good"]
     assert read_labelled(_write(tmp_path / "u.csv", "text,label\nfine,1\ngood,2\n")).ids is None
+
+
+def test_new_datas_labels_written_two_ways_are_shown_as_written(tmp_path):
+    # data to predict on: its labels are only shown beside the predictions (predict names
+    # those the classifier does not know), so '01' and '1' there are no error
+    data = read_labelled(_write(tmp_path / "n.csv", "label,t0,t1\n01,1,2\n1,5,6\n"),
+                         labelled=False)
+    assert data.labels == ["01", "1"]

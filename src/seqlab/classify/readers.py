@@ -1263,7 +1263,8 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         data = read_text_csv(path, label=label, labelled=labelled)
     if data.labels is not None:
         data.labels = _whole_labels(data.labels)
-        _check_number_spellings(data)
+        if labelled:  # (new data's labels are only shown: predict names unknown ones)
+            _check_number_spellings(data)
         data.notes += _alike(data.labels, path)
     return fill_missing(data, fill, fill_advice)
 
