@@ -53,14 +53,15 @@ class LabelledSequences:
     `columns` a wide CSV's width (its label column included); `notes` how the file was read
     (its separator or encoding where not commas and UTF-8, a wide CSV's label column);
     `ids` each sequence's name in a long CSV's sequence column or a text CSV's id column
-    (None elsewhere: a sequence is then known by its place in the file); `label_number` the label column of a wide
-    CSV without a header that the reader found (its labels last: '-1'), for new data to be
-    read alike; `lines` each sequence's line in a wide or text CSV, for messages; `steps` the
-    names a wide CSV's header gives its steps, for new data to be known by (a header of
-    numbers, such as wavelengths, is no sequence); `label_at` the place of a wide CSV's
-    label column (1 the first), for new data without a header to be read alike; `times`
-    each sequence's steps in a long CSV as its step column writes them, in order, for
-    messages; `format` the format it was read as (one of `FORMATS` but auto).
+    (None elsewhere: a sequence is then known by its place in the file); `label_number` the
+    label column of a wide CSV without a header that the reader found (its labels last:
+    '-1'), for new data to be read alike; `lines` each sequence's line in a wide or text
+    CSV, for messages; `steps` the names a wide CSV's header gives its steps, for new data
+    to be known by (a header of numbers, such as wavelengths, is no sequence); `label_at`
+    the place of a wide CSV's label column (1 the first), for new data without a header to
+    be read alike; `times` each sequence's steps in a long CSV as its step column writes
+    them, in order, for messages; `format` the format it was read as (one of `FORMATS` but
+    auto).
     """
 
     sequences: list[Any]
@@ -559,13 +560,13 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     shorter sequence ends with blank cells (or NA, nan: R and numpy pad so; '?' is a
     missing value).
 
-    With `labelled` False (data to predict on), `columns` is the training file's width:
-    the new file has the label column (as wide) or not (one column fewer), and any other
-    width is refused but a wider one with a header (longer sequences, its label column
-    the one named `label`, or as `_LABEL_NAMES`, if any); without a header naming the `label` column, the label is
-    where the training file had it (`label_at`, 1 the first, or `label` given by number); a first
-    row naming the training file's `steps` (with or without its label column) is a header,
-    even of numbers ('400,410,420').
+    With `labelled` False (data to predict on), `columns` is the training file's width: the
+    new file has the label column (as wide) or not (one column fewer), and any other width
+    is refused but a wider one with a header (longer sequences, its label column the one
+    named `label`, or as `_LABEL_NAMES`, if any); without a header naming the `label`
+    column, the label is where the training file had it (`label_at`, 1 the first, or `label`
+    given by number); a first row naming the training file's `steps` (with or without its
+    label column) is a header, even of numbers ('400,410,420').
 
     The label column is `label` (a name; in a file without a header, or whose header has
     no such name, a number: 1 the first column, -1 the last), else a column named
