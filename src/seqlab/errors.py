@@ -65,7 +65,7 @@ class UnknownNameError(ValidationError, KeyError):
     def __init__(self, kind: str, name: Any, valid: Iterable[str]):
         self.kind = kind
         self.name = name
-        self.valid = sorted(valid)
+        self.valid = sorted(set(valid))
         close = get_close_matches(str(name), self.valid, n=3, cutoff=0.5)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         super().__init__(

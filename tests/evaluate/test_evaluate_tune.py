@@ -123,3 +123,16 @@ def test_tune_refuses_more_repeats_than_max_repeats_before_any_run():
         tune(lambda seed, **kw: ran.append(seed) or 0.0, {"units": [2, 3]},
              repeats=MAX_REPEATS + 1)
     assert ran == []
+
+
+def test_an_unknown_tuning_name_lists_each_valid_name_once():
+    # 'task' is a field of both the Trainer and the spec and was listed twice.
+    from seqlab.evaluate.experiment import TUNABLE
+
+    assert len(TUNABLE) == len(set(TUNABLE)) and "task" in TUNABLE
+    config = {"spec": {"units": [4]}, "data": {"series": [0.0]}}
+    with pytest.raises(UnknownNameError) as caught:
+        apply_overrides(config, {"bogus": 1})
+    listed = str(caught.value).split("Valid names: ")[1].rstrip(".").split(", ")
+    assert listed.count("task") == 1 and len(listed) == len(set(listed))
+    assert UnknownNameError("loss", "x", ["mse", "mae", "mse"]).valid == ["mae", "mse"]

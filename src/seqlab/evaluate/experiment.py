@@ -46,8 +46,10 @@ _TRAINER_KEYS = tuple(k for k in TrainerConfig.fields() if k not in (*_FIT_KEYS,
 _SPEC_KEYS = tuple(f.name for f in dataclasses.fields(ModelSpec))
 #: Every name a tuning override may use: ``units`` and ``layers`` shape the recurrent
 #: stack, ``window`` re-frames a ``series``; the rest are ModelSpec, Trainer or fit fields.
-TUNABLE = ("units", "layers", "window", *_TRAINER_KEYS, *_FIT_KEYS,
-           *(k for k in _SPEC_KEYS if k != "units"))
+#: Each name once: ``task`` is a field of both the Trainer and the spec (an override of it
+#: goes to the trainer, which checks it against the spec's).
+TUNABLE = tuple(dict.fromkeys(("units", "layers", "window", *_TRAINER_KEYS, *_FIT_KEYS,
+                               *(k for k in _SPEC_KEYS if k != "units"))))
 
 
 def load_config(path: str | Path) -> dict[str, Any]:
