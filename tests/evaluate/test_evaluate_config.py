@@ -33,6 +33,12 @@ def _with(change):
      r"'data.series' parameter of the config must hold numbers"),
     (lambda c: c.update(data={"series": list(range(20)), "window": 3,
                               "validation_fraction": 1.0}), r"'validation_fraction'"),
+    # Was windows()'s "Use a smaller n_in or n_out": a config knows no n_in or n_out.
+    (lambda c: c.update(data={"series": [1.0, 2.0, 3.0, 4.0], "window": 9}),
+     r"^The config's data has window = 9 but its series has only 4 value\(s\); each sample "
+     r"needs window \+ 1 = 10 consecutive values .* Use a window of at most 3, or a longer"),
+    (lambda c: c.update(data={"series": [1.0], "window": 1}),
+     r"window = 1 but its series has only 1 value.* Give a series of at least 2 values"),
 ])
 def test_a_malformed_config_is_refused_naming_the_section(change, message):
     config = _with(change)

@@ -203,6 +203,14 @@ class ConfigExperiment:
         if "series" in data:
             series = _numbers(data["series"], "data.series")
             window = check_int("window", data.get("window", 1), "the config's data", low=1)
+            if window + 1 > len(series):
+                # windows() would name its own n_in/n_out, which a config does not have.
+                raise ValidationError(
+                    f"The config's data has window = {window} but its series has only "
+                    f"{len(series)} value(s); each sample needs window + 1 = {window + 1} "
+                    f"consecutive values (the window and the value after it). "
+                    + (f"Use a window of at most {len(series) - 1}, or a longer series."
+                       if len(series) > 1 else "Give a series of at least 2 values."))
             x, y = windows(series, window)
             fraction = check_float("validation_fraction", data.get("validation_fraction", 0.3),
                                    "the config's data", low=0.0, high=1.0, low_open=True,
