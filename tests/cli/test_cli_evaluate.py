@@ -130,3 +130,18 @@ def test_outputs_that_would_replace_an_input_or_a_record_are_refused_before_trai
                         str(tmp_path / "run" / name)]) == 2
         assert "name a .html file" in capsys.readouterr().err
     assert (tmp_path / "run" / "metrics.json").read_text() == metrics
+
+
+def test_diagnose_reads_a_history_whose_json_was_deleted_from_its_csv(tmp_path):
+    # "holds no history with a validation loss" though history.csv held the curves.
+    from seqlab.runs import write_run_dir
+    from seqlab.train import History
+
+    history = History([{"epoch": i, "loss": 1 / i, "val_loss": 1.2 / i}
+                       for i in range(1, 21)])
+    folder = write_run_dir(tmp_path / "run", config={"command": "run"}, histories=[history])
+    (folder / "history.json").unlink()
+    result = runner.invoke(app, ["diagnose", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "run 1: " in result.stdout and "verdict: " in result.stdout
+    assert "history.json is missing; its run was read from history.csv" in result.stderr

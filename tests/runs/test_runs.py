@@ -373,3 +373,35 @@ def test_a_legacy_run_folder_keeps_files_seqlab_never_names_so(tmp_path, capsys)
     assert "holds History.csv" in capsys.readouterr().err
     assert (folder / "History.csv").read_text() == "mine"
 
+
+
+def test_a_history_json_deleted_beside_its_csv_is_read_from_the_csv(tmp_path):
+    # diagnose and report said the folder held no history though history-2.csv held it.
+    folder = tmp_path / "run"
+    write_run_dir(folder, config={"name": "two"},
+                  histories=[_history(20), _history(20, shift=0.05)])
+    (folder / "history-2.json").unlink()
+    record = read_run_dir(folder)
+    assert record.runs == [1, 2]
+    assert record.histories[1].records == _history(20, shift=0.05).records
+    assert record.problems == ["history-2.json is missing; its run was read from "
+                               "history-2.csv."]
+    assert [i for i, _ in record.diagnoses()[0]] == [1, 2]
+    assert "history-2.json is missing" in write_report(folder).read_text()
+    (folder / "history-1.json").unlink()  # only CSVs left: still a run directory
+    (folder / "config.json").unlink()
+    assert len(read_run_dir(folder).histories) == 2
+
+
+def test_a_history_csv_keeps_types_and_gaps_and_a_torn_one_names_the_file(tmp_path):
+    records = [{"epoch": 1, "loss": 0.5, "note": "warm-up"},
+               {"epoch": 2, "loss": float("inf"), "val_loss": 0.25}]
+    History(records).save_csv(tmp_path / "h.csv")
+    assert History.load_csv(tmp_path / "h.csv").records == records
+    (tmp_path / "torn.csv").write_text("epoch,loss\n1,0.5\n2\n")
+    with pytest.raises(ValidationError, match=r"torn.csv has 1 value\(s\) in row 3 but 2 "
+                                              r"metric names"):
+        History.load_csv(tmp_path / "torn.csv")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(ValidationError, match=r"empty.csv must start with a header row"):
+        History.load_csv(tmp_path / "empty.csv")

@@ -236,7 +236,7 @@ def _diagnose(
             + ".")
     verdict = majority([d for _, d in numbered])
     screen = output(as_json)
-    for problem in problems:
+    for problem in [*record.problems, *problems]:
         screen.warn(problem)
     if as_json:
         screen.json({"verdict": verdict,

@@ -343,7 +343,8 @@ def read_run_dir(path: str | Path) -> RunRecord:
                               f"wrote (seqlab run NAME --out FOLDER).")
     if not path.is_dir():
         raise ValidationError(f"Run directory {str(path)!r} does not exist.")
-    if not (path / "config.json").is_file() and not list(path.glob("history*.json")):
+    history_files = _history_files(path)
+    if not (path / "config.json").is_file() and not history_files:
         raise ValidationError(
             f"{str(path)!r} is not a run directory: it has no config.json or history*.json. "
             f"Create one with `seqlab run NAME --out {path}`."
@@ -362,13 +363,30 @@ def read_run_dir(path: str | Path) -> RunRecord:
             return {}
         return doc
 
-    def order(file: Path) -> int:
-        match = re.search(r"-(\d+)$", file.stem)
-        return int(match.group(1)) if match else 0
-
-    history_files = sorted((f for f in path.glob("history*.json")
-                            if re.fullmatch(r"history(-\d+)?\.json", f.name)), key=order)
-    histories = [_numeric_curves(History.load(f), f) for f in history_files]
+    histories = []
+    for _, file in history_files:
+        if file.suffix.lower() == ".csv":  # its history.json was deleted or lost
+            problems.append(f"{file.with_suffix('.json').name} is missing; its run was "
+                            f"read from {file.name}.")
+            history = History.load_csv(file)
+        else:
+            history = History.load(file)
+        histories.append(_numeric_curves(history, file))
     figures = sorted(path.glob("*.png"))
     return RunRecord(path, load("config.json"), load("metrics.json"), histories, figures,
-                     problems, [order(f) or 1 for f in history_files])
+                     problems, [run for run, _ in history_files])
+
+
+def _history_files(path: Path) -> list[tuple[int, Path]]:
+    """The history file of each run in the run directory `path` with its run number
+    (history.json is run 1, history-3.json run 3), in order: its JSON, or, where only
+    the CSV written beside it is left, the CSV."""
+    found: dict[str, Path] = {}
+    for file in path.iterdir():
+        match = re.fullmatch(r"(history(?:-\d+)?)\.(json|csv)", file.name)
+        if match and file.is_file() and (match.group(2) == "json"
+                                         or match.group(1) not in found):
+            found[match.group(1)] = file
+    numbered = [(int(stem.partition("-")[2] or 1), stem, file)
+                for stem, file in found.items()]
+    return [(run, file) for run, _, file in sorted(numbered)]

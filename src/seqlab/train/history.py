@@ -80,6 +80,30 @@ class History:
             raise ValidationError(f"The history {path} must be an object with a 'records' "
                                   f"list of per-epoch objects.") from None
 
+    @classmethod
+    def load_csv(cls, path: str | Path) -> History:
+        """Read a History written by `save_csv`: a header of metric names, one row per
+        epoch. Whole numbers come back as ints, other numbers (``nan`` and ``inf`` among
+        them) as floats, any other text as a string; an empty cell is a metric that epoch
+        did not record. A missing or malformed file is a ValidationError naming it."""
+        from seqlab._io import csv_rows, read_text
+
+        rows = [row for row in csv_rows(read_text(path, "history"), path) if row]
+        if not rows or not all(rows[0]):
+            raise ValidationError(f"The history {path} must start with a header row of "
+                                  f"metric names (epoch, loss, ...); "
+                                  f"{'it is empty' if not rows else 'a name is empty'}.")
+        header = rows[0]
+        records = []
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) != len(header):
+                raise ValidationError(
+                    f"The history {path} has {len(row)} value(s) in row {number} but "
+                    f"{len(header)} metric names in its header.")
+            records.append({k: _csv_value(v) for k, v in zip(header, row, strict=True)
+                            if v != ""})
+        return cls(records)
+
     def save_json(self, path: str | Path) -> None:
         """Write the records as JSON."""
         atomic_write(path, json.dumps(self.to_dict(), indent=1))
@@ -94,3 +118,15 @@ class History:
 
     def __repr__(self) -> str:
         return f"History(epochs={len(self)}, last={self.last()})"
+
+
+def _csv_value(text: str) -> int | float | str:
+    """One cell of a history CSV as `save_csv` wrote its value: an int, a float or text."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
