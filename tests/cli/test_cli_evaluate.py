@@ -145,3 +145,29 @@ def test_diagnose_reads_a_history_whose_json_was_deleted_from_its_csv(tmp_path):
     assert result.exit_code == 0, result.output
     assert "run 1: " in result.stdout and "verdict: " in result.stdout
     assert "history.json is missing; its run was read from history.csv" in result.stderr
+
+
+@pytest.mark.parametrize("config, advice", [
+    ({"command": "repeat", "target": "echo", "repeats": 3, "quick": True, "epochs": 2},
+     "`seqlab run echo --quick --repeats 3 --epochs 2 --out FOLDER`, then `seqlab diagnose "
+     "FOLDER`"),
+    ({"command": "repeat", "target": "exp.toml", "repeats": 3},
+     "Give diagnose a run folder, one written by `seqlab run NAME --out FOLDER`"),
+    ({"command": "tune", "config": "toy", "grid": {"units": [1, 2]}},
+     "Give diagnose a run folder, one written by `seqlab run NAME --out FOLDER`"),
+])
+def test_diagnose_of_a_repeat_or_tune_folder_says_what_it_is_and_what_to_give(
+        tmp_path, capsys, config, advice):
+    # It said "holds no history with a validation loss ...", though repeat and tune never
+    # record learning curves: no folder of theirs could ever be diagnosed.
+    from seqlab.cli.app import run_cli
+    from seqlab.runs import write_run_dir
+
+    folder = write_run_dir(tmp_path / "out", config=config, metrics={"scores": [0.5]})
+    assert run_cli(["diagnose", str(folder)]) == 2
+    message = " ".join(capsys.readouterr().err.split())
+    assert (f"'{folder}' is the folder of a `seqlab {config['command']}`, which records "
+            f"the scores of") in message
+    assert f"not their learning curves, so there is nothing to diagnose; `seqlab report " \
+           f"{folder}` shows the scores." in message
+    assert advice in message

@@ -229,6 +229,8 @@ def _diagnose(
 
     record = read_run_dir(run_dir)
     numbered, problems = record.diagnoses()
+    if not record.histories and record.config.get("command") in ("repeat", "tune"):
+        raise ValidationError(_no_curves(run_dir, record.config))
     if not numbered:
         raise ValidationError(
             f"{str(run_dir)!r} holds no history with a validation loss over at least "
@@ -246,6 +248,32 @@ def _diagnose(
     for index, d in numbered:
         screen.result(f"run {index}: {d}")
     screen.result(f"verdict: {verdict}")
+
+def _no_curves(run_dir: Path, config: dict[str, Any]) -> str:
+    """Why the folder `run_dir` of a `seqlab repeat` or `tune` (its config.json, `config`)
+    cannot be diagnosed, and which folder to give instead."""
+    from seqlab.recipes import names
+
+    command = config["command"]
+    target = config.get("target") if command == "repeat" else None
+    what = ("the scores of its runs" if command == "repeat"
+            else "the scores of each configuration it tried")
+    message = (f"{str(run_dir)!r} is the folder of a `seqlab {command}`, which records "
+               f"{what} (metrics.json, boxplot.png) but not their learning curves, so there "
+               f"is nothing to diagnose; `seqlab report {run_dir}` shows the scores. ")
+    if isinstance(target, str) and target in names():
+        repeats = config.get("repeats")
+        repeats = f" --repeats {repeats}" if isinstance(repeats, int) and repeats > 1 else ""
+        quick = " --quick" if config.get("quick") is True else ""
+        epochs = config.get("epochs")
+        epochs = f" --epochs {epochs}" if isinstance(epochs, int) else ""
+        return message + (f"To diagnose the recipe's runs, write a run folder with their "
+                          f"curves and give that: `seqlab run {target}{quick}{repeats}"
+                          f"{epochs} --out "
+                          f"FOLDER`, then `seqlab diagnose FOLDER`.")
+    return message + ("Give diagnose a run folder, one written by `seqlab run NAME --out "
+                      "FOLDER`, which records each run's curves.")
+
 
 def _report(
     run_dir: Annotated[Path, typer.Argument(help="A run directory (seqlab run --out).")],
