@@ -132,3 +132,22 @@ def test_export_into_the_bundle_it_reads_is_refused(tmp_path):
     with pytest.raises(ValidationError, match=r"is inside .*model, which this command reads"):
         export(bundle, bundle / "model.onnx")
     assert not (bundle / "model.onnx").exists()
+
+
+def test_an_out_file_named_for_the_other_format_is_refused_naming_both(tmp_path):
+    # `export --format torchscript --out x.onnx` wrote TorchScript into x.onnx without a
+    # word; onnxruntime then failed on it far from the cause.
+    from seqlab.errors import ValidationError
+
+    bundle = _small_bundle(tmp_path / "model")
+    with pytest.raises(ValidationError, match=r"x.onnx ends in .onnx, the extension of an ONNX "
+                                              r"file, but the 'format' of export \(--format\) "
+                                              r"is 'torchscript': name a file ending in .pt, "
+                                              r"or give --format onnx"):
+        export(bundle, tmp_path / "x.onnx", format="torchscript")
+    result = runner.invoke(app, ["export", str(bundle), "--out", str(tmp_path / "x.PT")])
+    assert isinstance(result.exception, ValidationError)
+    assert "x.PT ends in .PT, the extension of a TorchScript file, but the 'format' of " \
+           "export (--format) is 'onnx'" in str(result.exception)
+    assert not (tmp_path / "x.onnx").exists() and not (tmp_path / "x.PT").exists()
+    assert export(bundle, tmp_path / "x.bin", format="torchscript").is_file()  # any other name

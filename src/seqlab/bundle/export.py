@@ -35,6 +35,9 @@ __all__ = ["FORMATS", "export", "state_shapes", "example_input"]
 
 FORMATS = ("onnx", "torchscript")
 ONNX_OPSET = 17
+_EXTENSIONS = {"onnx": (".onnx",), "torchscript": (".pt", ".pth", ".torchscript")}
+"""The extensions that name each format's files; a file named for the other format is
+refused (`_check_extension`)."""
 
 
 def state_shapes(spec: ModelSpec, batch: int = 1) -> list[tuple[int, ...]]:
@@ -90,6 +93,7 @@ def export(bundle: Bundle | str | Path, out: str | Path, *, format: str = "onnx"
     check_choice("format", format, "export", FORMATS)
     out = check_output_path(out, f"{format} file",
                             inputs=(() if isinstance(bundle, Bundle) else (bundle,)))
+    _check_extension(out, format)
     bundle = bundle if isinstance(bundle, Bundle) else load(bundle)
     wrapper = _Exported(bundle).eval()
     x = example_input(bundle.spec, batch=2)
@@ -103,6 +107,20 @@ def export(bundle: Bundle | str | Path, out: str | Path, *, format: str = "onnx"
         else:
             torch.jit.save(torch.jit.trace(wrapper, (x, *states)), buffer)
     return atomic_write(out, buffer.getvalue())
+
+
+def _check_extension(out: Path, format: str) -> None:
+    """Refuse an `out` whose extension names the other format (``--format torchscript
+    --out model.onnx``): a reader would take the file for what its name says. Any other
+    name (none, ``.bin`` ...) is the user's choice."""
+    suffix = out.suffix.lower()
+    for other, extensions in _EXTENSIONS.items():
+        if other != format and suffix in extensions:
+            own = _EXTENSIONS[format][0]
+            raise ValidationError(
+                f"The export file {out} ends in {out.suffix}, the extension of "
+                f"{'an ONNX' if other == 'onnx' else 'a TorchScript'} file, but the 'format' of export (--format) is {format!r}: name a file "
+                f"ending in {own}, or give --format {other}.")
 
 
 def _onnx(wrapper: nn.Module, x: torch.Tensor, states: tuple[torch.Tensor, ...],

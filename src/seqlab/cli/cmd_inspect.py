@@ -103,8 +103,9 @@ def _inspect_fitted(bundle: Path, as_json: bool, *, history_given: bool = False)
 def _export(
     bundle: Annotated[Path, typer.Argument(help="A bundle folder.")],
     format: Annotated[str, typer.Option(help="onnx or torchscript.")] = "onnx",
-    out: Annotated[Path | None, typer.Option(help="File to write.",
-                                             show_default="BUNDLE.onnx or BUNDLE.pt")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="File to write (not named for the other format: no .pt for onnx, no .onnx "
+             "for torchscript).", show_default="BUNDLE.onnx or BUNDLE.pt")] = None,
 ) -> None:
     """Export a bundle's model (with its activation; a recurrent model's state as explicit
     inputs and outputs) for onnxruntime or TorchScript."""
