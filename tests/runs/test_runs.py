@@ -140,6 +140,20 @@ def test_a_recipes_own_figures_are_removed_by_the_next_run_there(tmp_path):
     assert "learning_curves_seed0.png" not in figures
 
 
+def test_a_run_with_fewer_repeats_than_the_last_there_reports_only_its_own(tmp_path):
+    # Guard: the brief's case of RunDir never clearing earlier runs. history-2/-3 and the
+    # seed1/seed2 curves of a 3-repeat run must not join a later 1-repeat run's report.
+    from seqlab.cli.app import run_cli
+
+    folder = tmp_path / "r"
+    for repeats in ("3", "1"):
+        assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3",
+                        "--repeats", repeats, "--out", str(folder)]) == 0
+    assert not list(folder.glob("history-*")) and not list(folder.glob("*seed[12].png"))
+    record = read_run_dir(folder)
+    assert record.runs == [1] and record.config["repeats"] == 1
+
+
 def test_a_command_that_fails_leaves_the_earlier_run_as_it_was(tmp_path):
     # The folder was cleared before the command checked its input: a typo wiped it out.
     from seqlab.cli.app import run_cli
