@@ -336,7 +336,9 @@ def _numeric_curves(history: History, file: Path) -> History:
 
 
 def read_run_dir(path: str | Path) -> RunRecord:
-    """Read config, metrics, histories and figure paths of a run directory."""
+    """Read config, metrics, histories and figure paths of a run directory. A run whose
+    history JSON is missing is read from the CSV written beside it, with a note in
+    `RunRecord.problems`."""
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise ValidationError(f"{str(path)!r} is a file; a run directory is the folder a run "
