@@ -189,6 +189,25 @@ def test_steps_counted_per_series_beside_an_unnamed_id_make_a_long_file(write_cs
     assert list(data.series(str(stores[1]))) == [11.0, 12.0, 13.0, 14.0, 15.0]
 
 
+def test_numeric_ids_beside_unnamed_steps_are_read_by_their_blocks_or_refused(write_csv):
+    # 'store,k,sales' of stores 1, 2, 3 over k = 1 ... 40 read both ways (the stores
+    # counting 1, 2, 3 in each step's rows), so it was read silently as a wide file:
+    # 'store', 'k' and 'sales' each forecast as a series.
+    rows = [(s, k, s * 100 + k) for s in (1, 2, 3) for k in range(1, 41)]
+    grouped = "store,k,sales\n" + "".join(f"{s},{k},{v}\n" for s, k, v in rows)
+    data = read_csv(write_csv(grouped))  # grouped by store, counting k in each block
+    assert data.names == ["1", "2", "3"] and data.id_column == "store"
+    assert list(data.values.index) == list(range(1, 41))
+    assert list(data.series("2").iloc[:3]) == [201.0, 202.0, 203.0]
+    by_step = "store,k,sales\n" + "".join(f"{s},{k},{v}\n" for s, k, v in
+                                          sorted(rows, key=lambda r: (r[1], r[0])))
+    with pytest.raises(ValidationError, match=r"\['store', 'k', 'sales'\] read either as a "
+                                              r"long file.*--id-column store"):
+        read_csv(write_csv(by_step, "by_step.csv"))
+    data = read_csv(write_csv(by_step, "by_step.csv"), id_column="store")
+    assert data.names == ["1", "2", "3"] and list(data.series("3").iloc[:2]) == [301.0, 302.0]
+
+
 def test_ids_that_look_like_numbers_keep_their_text(write_csv):
     # pandas read '007' and '7' as the number 7 (one series, then "pairs appear more than
     # once"), and SKUs such as 00123 came out named '123'.

@@ -1037,6 +1037,12 @@ def _may_name_series(column: pd.Series) -> bool:
     return bool(np.isfinite(values).all() and (values == np.round(values)).all())
 
 
+def _in_blocks(column: pd.Series) -> bool:
+    """Whether each value of `column` fills one unbroken run of rows (a file grouped by
+    it: 1, 1, 1, 2, 2, 2 ..., not 1, 2, 3, 1, 2, 3 ...)."""
+    return int((column != column.shift()).sum()) == column.nunique()
+
+
 def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
                 value_column: str | None, covariates: list[str]) -> LongLayout | None:
     """The long layout of `frame` (one row per series and date), or None for a wide file.
@@ -1047,7 +1053,9 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     in each of its series (`series_step_column`), when the dates repeat and exactly one
     column is text whose values repeat, or, with no date column, when exactly one of the
     first three columns names series (`_may_name_series`) that each count steps starting
-    again in each (`series_step_column`; of several, the one whose steps are named so)."""
+    again in each (`series_step_column`; of several, the one whose steps are named so,
+    else the one written before its steps whose values run in unbroken blocks, `_in_blocks`;
+    where still several read so, an error asking for `id_column`)."""
     columns = list(frame.columns)
     for option, name in (("id_column", id_column), ("value_column", value_column)):
         if name is not None and name not in columns:
@@ -1092,6 +1100,21 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         named_steps = [(c, step) for c, step in counted
                        if str(step).strip().lower() in STEP_NAMES]
         counted = named_steps if len(counted) > 1 and len(named_steps) == 1 else counted
+        if len(counted) > 1:
+            # Nor named so ('store,k,sales'): the file is grouped by its id, written first,
+            # in unbroken blocks in each of which the steps count up (sorted by the steps,
+            # 'k' would be in blocks and the stores counting: no reading is clear).
+            counted = [(c, step) for c, step in counted if _in_blocks(frame[c])
+                       and columns.index(c) < columns.index(step)] or counted
+        if len(counted) > 1:
+            pairs = " or ".join(f"series named in {c!r} with steps in {step!r}"
+                                for c, step in counted)
+            raise ValidationError(
+                f"The columns {columns} read either as a long file ({pairs}) or as a wide "
+                "file of a series per column, and nothing in the file decides which: name "
+                "the column that names the series, "
+                + " or ".join(f"--id-column {c} (id_column={c!r})" for c, _ in counted)
+                + ".")
         if len(counted) == 1:
             id_column, date = counted[0]
     if id_column is None:
