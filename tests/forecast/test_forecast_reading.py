@@ -256,6 +256,12 @@ def test_repeated_pairs_told_apart_by_a_store_number_name_it_as_a_second_id(writ
     data = read_csv(write_csv(text), id_column="store_nbr,family", value_column="sales",
                     covariates=["onpromotion"])
     assert data.names[:2] == ["1/BEVERAGES", "1/GROCERY I"] and len(data.names) == 6
+    # Unnamed, the values are one of two columns, but the second id is clear: it was left
+    # unsaid ('several numeric column(s) that could hold the values') until both were named.
+    with pytest.raises(ValidationError, match=r"the column 'store_nbr' tells them apart: .*"
+                                              r"--id-column store_nbr,family --value-column "
+                                              r"NAME .*one of \['sales', 'onpromotion'\]"):
+        read_csv(write_csv(text))
 
 
 def test_a_midnight_among_hours_is_named_with_its_time_in_a_long_file(write_csv):

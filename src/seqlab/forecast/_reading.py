@@ -1181,15 +1181,20 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
             most = int(keys.value_counts().max()) if len(keys) else 0
             told = [c for c in numeric if _numbers_a_second_id(frame[c], most)
                     and not pd.concat([keys, frame[c]], axis=1).duplicated().any()]
-            if len(told) == 1 and len(numeric) == 2:
+            if len(told) == 1:
                 both = f"{told[0]},{id_column}"
-                value = next(c for c in numeric if c != told[0])
+                values = [c for c in numeric if c != told[0]]
+                # Of several columns left, the values are the user's to name; the second
+                # id is clear all the same ('date,item,store,sales,price').
+                value = values[0] if len(values) == 1 else "NAME"
                 raise ValidationError(
                     f"The long file (series in {id_column!r}, dates in {date!r}) repeats "
                     f"each ({id_column}, {date}) pair, and the column {told[0]!r} tells them "
                     f"apart: if each ({told[0]}, {id_column}) pair is a series, name both as "
                     f"the id and the values: --id-column {both} --value-column {value} "
-                    f"(id_column={both!r}, value_column={value!r}).")
+                    + (f"(id_column={both!r}, value_column={value!r})." if len(values) == 1
+                       else f"(id_column={both!r}, value_column=NAME), NAME one of {values}, "
+                       "the others given as --covariates or left out."))
             raise ValidationError(
                 f"The long file (series in {id_column!r}, dates in {date!r}) has "
                 f"{'no' if not numeric else 'several'} numeric column(s) that could hold the "
