@@ -230,6 +230,25 @@ def test_ids_that_look_like_numbers_keep_their_text(write_csv):
         read_future_covariates(write_csv(future, "empty.csv"), data, 1)
 
 
+@pytest.mark.parametrize("ours, theirs", [(("007", "012"), ("7", "12")),
+                                          (("7", "12"), ("007", "012"))])
+def test_future_ids_differing_by_leading_zeros_are_named_so(write_csv, ours, theirs):
+    # '007' in the data and '7' in the future covariates (a spreadsheet dropped the zeros)
+    # was refused as series the data does not have, with no word of why.
+    text = "store,ds,y,price\n" + "".join(f"{s},2020-0{m}-01,{m},9\n" for s in ours
+                                          for m in (1, 2))
+    data = read_csv(write_csv(text), id_column="store", covariates=["price"])
+    future = "store,ds,price\n" + "".join(f"{s},2020-03-01,5\n" for s in theirs)
+    with pytest.raises(ValidationError, match=rf"2 of them differ from the data's only by "
+                                              rf"leading zeros \('{theirs[0]}' for "
+                                              rf"'{ours[0]}', '{theirs[1]}' for '{ours[1]}'\)"):
+        read_future_covariates(write_csv(future, "future.csv"), data, 1)
+    with pytest.raises(ValidationError) as caught:  # other ids: no such sentence
+        read_future_covariates(write_csv("store,ds,price\n8,2020-03-01,5\n", "other.csv"),
+                               data, 1)
+    assert "leading zeros" not in str(caught.value)
+
+
 def test_short_series_are_read_not_refused(write_csv):
     data = read_csv(write_csv(_long_text({"one": [5], "two": [1, 2], "long": list(range(30))})))
     assert list(data.series("one")) == [5] and list(data.series("two")) == [1, 2]

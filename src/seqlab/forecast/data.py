@@ -1603,7 +1603,7 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         if strange:
             raise ValidationError(f"The future covariates name series the data does not "
                                   f"have: {strange[:5]}; the data's series are "
-                                  f"{data.names[:10]}.")
+                                  f"{data.names[:10]}." + _zeros_apart(strange, data.names))
         order = pd.Index(series).get_indexer(data.names)
         lacking = [n for n, o in zip(data.names, order, strict=True) if o < 0]
         if lacking:
@@ -1625,6 +1625,21 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
         table = pd.DataFrame(np.concatenate(blocks, axis=1), index=grid, columns=columns)
     return FutureCovariates(table=table, names=names, horizon=horizon, starts=starts,
                             notes=[f"future covariates: {n}" for n in read_as])
+
+
+def _zeros_apart(strange: list[str], names: list[str]) -> str:
+    """Where ids of the future covariates (`strange`, none of the data's `names`) differ from
+    the data's only by leading zeros ('7' for '007', as a spreadsheet drops them), a
+    sentence saying so with the first pairs; else ''."""
+    bare = {name.lstrip("0") or "0": name for name in names if name[:1].isdigit()}
+    pairs = [(s, bare[s.lstrip("0") or "0"]) for s in strange
+             if s[:1].isdigit() and (s.lstrip("0") or "0") in bare]
+    if not pairs:
+        return ""
+    shown = ", ".join(f"{s!r} for {n!r}" for s, n in pairs[:3])
+    return (f" {len(pairs)} of them differ from the data's only by leading zeros ({shown}"
+            f"{' ...' if len(pairs) > 3 else ''}): write the ids as the data do (a "
+            "spreadsheet may have dropped or added the zeros).")
 
 
 def _refuse_misnamed(frame: pd.DataFrame, unknown: list[str], data: SeriesData,
