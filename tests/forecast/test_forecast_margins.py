@@ -133,3 +133,32 @@ def test_a_totals_row_may_leave_columns_it_does_not_sum_blank(write_csv):
                                         for k, d in enumerate(MONTHS))
     data = read_csv(write_csv(long + ",,1260\n"))
     assert list(data.values.columns) == ["a", "b"] and "'total 1260'" in _dropped(data)[0]
+
+
+@pytest.mark.parametrize("header, row, label", [
+    ("id,month,sales", "Total,,1260", "Total"),
+    ("id,month,sales", "All:,,1260", "All:"),
+    ("month,sales,id", ",1260,Gesamt", "Gesamt"),
+])
+def test_a_long_files_totals_row_labelled_in_the_id_column_is_dropped(write_csv, header, row,
+                                                                       label):
+    # A wide file's 'Total' row (its label in the date column) was dropped with a note; a
+    # long file's, labelled under the ids with its date left blank, was refused: "the date
+    # column 'month' has values that are not dates: 1 empty cell(s), the first in row 73".
+    cells = header.split(",")
+    long = header + "\n" + "".join(
+        ",".join({"id": s, "month": f"{d:%Y-%m}", "sales": str(k)}[c] for c in cells) + "\n"
+        for s in "ab" for k, d in enumerate(MONTHS))
+    data = read_csv(write_csv(long + row + "\n"))
+    assert data.names == ["a", "b"] and list(data.values.index) == list(MONTHS)
+    assert f"below the data ({label!r})" in _dropped(data)[0]
+    with pytest.raises(ValidationError, match=r"1 empty cell\(s\), the first in row 73"):
+        read_csv(write_csv(long + row.replace(label, "c") + "\n", "series.csv"))  # no label
+
+
+def test_a_long_files_totals_row_under_years_is_dropped(write_csv):
+    # Years with a blank read as numbers, which were never looked at for notes.
+    text = "id,year,sales\n" + "".join(f"{s},{2000 + k},{k}\n" for s in "ab" for k in range(20))
+    data = read_csv(write_csv(text + "Total,,380\n"))
+    assert data.names == ["a", "b"] and data.values.index[-1] == pd.Timestamp("2019-01-01")
+    assert "below the data ('Total')" in _dropped(data)[0]

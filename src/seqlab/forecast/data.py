@@ -321,6 +321,11 @@ _MARGIN_LOOK = 20
 """The most rows above or below the data read as notes (`_margins`)."""
 TOTAL_OVER_MAX = 3
 """How many times its column's largest value a totals row without a label must be."""
+TOTAL_LABELS = frozenset({"total", "totals", "grand total", "sum", "all", "overall",
+                          "gesamt", "insgesamt", "summe", "totaal", "totale", "somma", "suma",
+                          "totalt", "summa"})
+"""Labels of a totals row (lower case, without a final ':'), in English and the languages
+whose month names the reader knows: a long file's 'Total' under its ids, its date blank."""
 
 
 def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
@@ -335,11 +340,15 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
     leaves that cell empty and the row holds words alone, and a totals row left without a
     label holds the sums of the columns above it (`is_total`). Only unbroken runs of them at
     the top and the bottom go (`_MARGIN_LOOK` at most each), and only where the rows left
-    hold dates: a row of words among the data stays, for the date reader to name.
+    hold dates: a row of words among the data stays, for the date reader to name. A long
+    file's totals row labels it in another column (the ids': 'Total', 'All' ..., its date
+    blank, `labelled_total`), as a wide file's does in the date column.
     """
     date = date_column if date_column is not None else detect_date_column(frame)
     date = date if date is not None else (frame.columns[0] if len(frame.columns) else None)
-    if date is None or len(frame) < 2 or not is_text(frame[date]):
+    # Numbers with a blank (years, a totals row's date left empty) may hold notes too.
+    if date is None or len(frame) < 2 or not (is_text(frame[date])
+                                              or frame[date].isna().any()):
         return frame, rows, []
 
     @cache  # asked again of the same rows by `run`, `shown` and the count
@@ -348,7 +357,7 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
         if pd.isna(cell):
             cells = [str(c) for c in frame.iloc[row] if not pd.isna(c)]
             return all(re.search(_WORD, c) and not _number(c) for c in cells) or \
-                is_total(row) if cells else None
+                is_total(row) or labelled_total(row) is not None if cells else None
         text = str(cell).strip()
         # A label ('Total', 'Source: INE', 'Stand: 01.02.2021'), not a date with a remark
         # ('2023-12 (provisional)'): that is refused by the date reader, naming it.
@@ -370,6 +379,15 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
             lambda c: pd.to_numeric(c.astype(str).str.strip(), errors="coerce"))
         return bool(np.allclose(values, above.sum(), rtol=5e-3, atol=0) and (
             values.abs() >= TOTAL_OVER_MAX * above.abs().max()).all() and (values != 0).all())
+
+    @cache
+    def labelled_total(row: int) -> str | None:
+        """The label of a totals row whose date cell is blank: one cell of `TOTAL_LABELS`
+        ('Total', 'All:'), the others numbers (the sums); None for any other row."""
+        cells = [str(c).strip() for c in frame.iloc[row].drop(date).dropna()]
+        labels = [c for c in cells if not _number(c)]
+        return labels[0] if len(labels) == 1 and len(cells) > 1 and \
+            labels[0].lower().rstrip(":").strip() in TOTAL_LABELS else None
 
     def run(order: range) -> list[int]:
         taken = []
@@ -396,14 +414,21 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
 
     def shown(block: list[int]) -> str:
         cells = [str(frame[date].iloc[r] if not pd.isna(frame[date].iloc[r])
-                     else ("total " if is_total(r) else "") + str(frame.iloc[r].dropna().iloc[0])
-                     ).strip() for r in sorted(block) if is_note(r)]
+                     else labelled_total(r) or ("total " if is_total(r) else "")
+                     + _cell(frame.iloc[r].dropna().iloc[0])).strip()
+                 for r in sorted(block) if is_note(r)]
         return ", ".join(repr(c) for c in cells[:3]) + (" ..." if len(cells) > 3 else "")
 
     told = [f"{sum(bool(is_note(r)) for r in block)} row(s) {where} ({shown(block)})"
             for where, block in (("above the data", top), ("below the data", bottom)) if block]
     return kept, rows[above:len(rows) - below], [
         f"dropped {' and '.join(told)}: notes, not dates in the column {date!r}"]
+
+
+def _cell(value: object) -> str:
+    """A cell as a message shows it: a whole float (a sum read with a blank beside it)
+    without its '.0'."""
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
 
 
 def _number(text: str) -> bool:
