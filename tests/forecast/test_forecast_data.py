@@ -9,7 +9,7 @@ import pytest
 
 from seqlab.errors import ValidationError
 from seqlab.forecast import prepare, read_csv
-from seqlab.forecast._reading import label
+from seqlab.forecast._reading import describe_freq, label
 from seqlab.forecast.data import season_length_of
 
 
@@ -656,13 +656,14 @@ def test_weekly_series_on_different_weekdays_are_refused_naming_their_weekdays(w
     # invented six days of every seven and forecast daily dates.
     path = write_csv(_weekly_long(["2023-01-01", "2023-01-04", "2023-01-06"]))
     for fill in (None, "interpolate", "ffill"):
-        with pytest.raises(ValidationError, match=r"'S0' W-SUN, 'S1' W-WED, 'S2' W-FRI are "
-                                                  r"each regular.*grid 'D'.*same weekday"):
+        with pytest.raises(ValidationError, match=r"'S0' weekly \(W-SUN\), 'S1' weekly \(W-WED\), 'S2' weekly \(W-FRI\) are "
+                                                  r"each regular.*grid daily \(D\).*same weekday"):
             read_csv(path, fill=fill)
     # With a daily series beside them, the weekly ones are refused all the same.
     daily = "".join(f"D,{d.date()},{k}\n" for k, d in enumerate(
         pd.date_range("2023-01-01", periods=280, freq="D")))
-    with pytest.raises(ValidationError, match=r"'S0' W-SUN, 'S1' W-WED, 'S2' W-FRI"):
+    with pytest.raises(ValidationError, match=r"'S0' weekly \(W-SUN\), 'S1' weekly "
+                                              r"\(W-WED\), 'S2' weekly \(W-FRI\)"):
         read_csv(write_csv(path.read_text() + daily, "with_daily.csv"), fill="ffill")
     # On one weekday they are read, each from its own start.
     data = read_csv(write_csv(_weekly_long(["2023-01-01", "2023-01-15", "2023-02-05"]),
@@ -678,7 +679,7 @@ def test_series_on_grids_of_their_own_that_fit_no_one_grid_are_named(write_csv):
     ends = [("e", d.date(), 50 + k % 2) for k, d in enumerate(
         pd.date_range("2018-01-31", periods=24, freq="ME"))]
     path = write_csv("unique_id,ds,y\n" + "".join(f"{i},{d},{v}\n" for i, d, v in starts + ends))
-    with pytest.raises(ValidationError, match=r"grids of their own, not one: 'm' MS, 'e' ME\. "
+    with pytest.raises(ValidationError, match=r"grids of their own, not one: 'm' monthly \(MS\), 'e' monthly \(ME\)\. "
                                               r"Put the dates on one grid"):
         read_csv(path)
     # Dates that fit no grid in one series keep the frequency error.
@@ -721,8 +722,8 @@ def test_a_quarterly_series_beside_monthly_ones_is_refused_not_filled(write_csv)
     path = write_csv("unique_id,ds,y\n" + "".join(f"{i},{d},{v}\n"
                                                   for i, d, v in monthly + quarterly))
     for fill in (None, "interpolate"):
-        with pytest.raises(ValidationError, match=r"'q' QS-\w+ are each regular on a grid "
-                                                  r"of their own.*grid 'MS'.*one grid, or "
+        with pytest.raises(ValidationError, match=r"'q' quarterly \(QS-\w+\) are each regular on a grid "
+                                                  r"of their own.*grid monthly \(MS\).*one grid, or "
                                                   r"forecast.*separate files"):
             read_csv(path, fill=fill)
     # A monthly series missing every other month is no grid of its own beside the others:
@@ -741,7 +742,7 @@ def test_a_frequency_far_finer_than_the_data_is_refused_even_with_fill(write_csv
     # every 30 values invented.
     dates = pd.date_range("2020-01-01", periods=24, freq="MS")
     path = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(dates)))
-    with pytest.raises(ValidationError, match=r"'sales' MS are each regular.*grid 'D'.*Pass "
+    with pytest.raises(ValidationError, match=r"'sales' monthly \(MS\) are each regular.*grid daily \(D\).*Pass "
                                               r"their frequency \('MS', --freq\)"):
         read_csv(path, freq="D", fill="interpolate")
     assert read_csv(path).freq == "MS"
@@ -788,7 +789,7 @@ def test_a_frequency_the_dates_do_not_follow_names_the_one_they_do(write_csv):
         warnings.simplefilter("error")
         with pytest.raises(ValidationError, match=r"frequency 'M' \(2020-01-31, 2020-02-29 "
                                                   r"\.\.\.\): e\.g\. 2020-01-01\. The dates "
-                                                  r"follow 'MS'"):
+                                                  r"are monthly \(MS\): pass 'MS'"):
             read_csv(path, freq="M")
 
 
@@ -882,7 +883,8 @@ def test_a_date_off_the_grid_of_all_the_others_is_named(write_csv):
         dates = list(pd.date_range("2021-01-04", periods=60, freq=freq))
         dates[30] += stray
         text = "date,sales\n" + "".join(f"{d},{k}\n" for k, d in enumerate(dates))
-        with pytest.raises(ValidationError, match=f"All but 1 fit '{freq}': "
+        fit = re.escape(describe_freq(freq))
+        with pytest.raises(ValidationError, match=f"All but 1 fit {fit}: "
                                                   f"{re.escape(label(dates[30]))} "):
             read_csv(write_csv(text, f"{freq}.csv"))
     # Dates on no grid at all get no such hint.
@@ -900,7 +902,7 @@ def test_the_reviews_edge_cases_of_the_new_reading_rules(write_csv):
     ten = write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(months)))
     # A frequency none of whose dates falls in the data's span: no IndexError.
     with pytest.raises(ValidationError, match=r"do not follow the frequency 'YS': e\.g\. "
-                                              r"2023-02-01\. The dates follow 'MS'"):
+                                              r"2023-02-01\. The dates are monthly \(MS\): pass 'MS'"):
         read_csv(ten, freq="YS")
     # A placeholder column of '.' but for a few numbers is left out, as before.
     dates = pd.date_range("2020-01-01", periods=40, freq="MS")

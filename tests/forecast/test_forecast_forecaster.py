@@ -1005,8 +1005,8 @@ def test_periods_are_dates_and_new_data_of_another_frequency_are_refused_as_such
     assert fitted.freq_ == "MS" and fitted.season_length_ == 12
     assert fitted.predict()["date"].iloc[0] == pd.Timestamp("2022-01-01")
     quarterly = panel.resample("QS").mean()
-    with pytest.raises(ValidationError, match=r"new data's dates follow 'QS.*', the fitted "
-                                              r"data's 'MS'"):
+    with pytest.raises(ValidationError, match=r"new data's dates are quarterly \(QS-\w+\), "
+                                              r"the fitted data's monthly \(MS\)"):
         fitted.predict(data=quarterly)
 
 
@@ -1016,10 +1016,10 @@ def test_a_horizon_past_the_last_date_pandas_holds_is_refused_before_fitting():
     series = pd.Series(np.arange(48.0) + 100, name="s",
                        index=pd.date_range("2012-01-01", periods=48, freq="MS"))
     fitted = Forecaster(horizon=3, methods=["naive"], workers=1).fit(series)
-    with pytest.raises(ValidationError, match=r"A horizon of 100000 steps of 'MS' after "
+    with pytest.raises(ValidationError, match=r"A horizon of 100000 steps, monthly \(MS\), after "
                                               r"2015-12-01.* passes 2262-04-11"):
         fitted.predict(horizon=100_000)
-    with pytest.raises(ValidationError, match=r"A horizon of 5000 steps of 'MS'"):
+    with pytest.raises(ValidationError, match=r"A horizon of 5000 steps, monthly \(MS\)"):
         Forecaster(horizon=5000, methods=["naive", "ets"], workers=1).fit(series)
     steps = pd.Series(np.arange(48.0))
     assert len(Forecaster(horizon=3, methods=["naive"]).fit(steps).predict(horizon=5000)) == 5000
@@ -1036,3 +1036,26 @@ def test_a_mostly_zero_series_numbered_a_few_steps_off_is_not_joined(seed):
         for start in (20, 40):
             notes = fitted.predict(data=z.set_axis(range(off, 60 + off))[start:]).attrs["notes"]
             assert not any("joined to the fitted history" in n for n in notes), (off, start)
+
+
+def test_a_quarterly_frequency_is_named_in_words_and_reloads_as_saved(tmp_path):
+    # pandas names calendar quarters 'QS-OCT': shown so, bare, in --json and in messages.
+    # The summary keeps the pandas name (what --freq takes, and what the bundle saves) and
+    # adds it in words; a saved bundle reloads with the same frequency.
+    index = pd.date_range("2012-01-01", periods=32, freq="QS")
+    series = pd.Series(100 + np.arange(32.0) + 5 * np.sin(np.arange(32)), index=index,
+                       name="q")
+    fitted = Forecaster(2, methods=["naive"], workers=1).fit(series)
+    assert fitted.freq_ == "QS-OCT"
+    assert (fitted.summary()["freq"], fitted.summary()["freq_name"]) == ("QS-OCT", "quarterly")
+    save(fitted, tmp_path / "model")
+    again = load(tmp_path / "model")
+    assert again.freq_ == "QS-OCT" and again.summary()["freq_name"] == "quarterly"
+    assert again.predict().equals(fitted.predict())
+    months = pd.Series(np.arange(40.0), name="q",
+                       index=pd.date_range("2012-01-01", periods=40, freq="MS"))
+    with pytest.raises(ValidationError, match=r"dates are monthly \(MS\), the fitted data's "
+                                              r"quarterly \(QS-OCT\): .*Give data at 'QS-OCT'"):
+        again.predict(data=months)
+    steps = Forecaster(2, methods=["naive"], workers=1).fit(pd.Series(np.arange(20.0)))
+    assert steps.summary()["freq"] is None and steps.summary()["freq_name"] is None

@@ -699,7 +699,7 @@ def test_future_covariates_cover_each_series_horizon(write_csv, ragged_with_pric
     assert list(read_future_covariates(saved, data, 2).of("a")["price"]) == [40, 50]
     off = write_csv("date,price\n2020-03-01,30\n2020-04-15,40\n2020-05-01,50\n", "off.csv")
     with pytest.raises(ValidationError, match="2020-04-15 does not follow the data's "
-                                              "frequency 'MS'"):
+                                              "frequency, monthly \\(MS\\): the horizon runs"):
         read_future_covariates(off, data, 2)
 
 

@@ -702,6 +702,43 @@ def _candidate_freqs(first: pd.Timestamp) -> list[str]:
             f"W-{day}", *weekdays, "D", "h", "min", "s"]
 
 
+_FREQ_WORDS = {"YearBegin": ("yearly", "years"), "YearEnd": ("yearly", "years"),
+               "QuarterBegin": ("quarterly", "quarters"), "QuarterEnd": ("quarterly", "quarters"),
+               "MonthBegin": ("monthly", "months"), "MonthEnd": ("monthly", "months"),
+               "Week": ("weekly", "weeks"), "Day": ("daily", "days"),
+               "BusinessDay": ("business-daily", "business days"),
+               "Hour": ("hourly", "hours"), "Minute": ("every minute", "minutes"),
+               "Second": ("every second", "seconds")}
+"""Offset types by their step in words: once ('quarterly') and several times ('every 2
+quarters')."""
+
+
+def freq_words(freq: str | None) -> str | None:
+    """The pandas frequency `freq` in words for people: 'QS-OCT' 'quarterly' (quarters from
+    January, April, July and October: those of the calendar), '2MS' 'every 2 months', 'W-SUN'
+    'weekly'; None for None (numbered steps) or a frequency without words here."""
+    if freq is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            offset = pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError):
+        return None
+    words = _FREQ_WORDS.get(type(offset).__name__)
+    if words is None:
+        return None
+    n = getattr(offset, "n", 1)
+    return words[0] if n == 1 else f"every {n} {words[1]}"
+
+
+def describe_freq(freq: str | None) -> str:
+    """`freq` as messages show it: its words and its pandas name ('quarterly (QS-OCT)', the
+    name being what `freq`, --freq, takes); the name quoted alone where it has no words."""
+    words = freq_words(freq)
+    return f"{words} ({freq})" if words is not None else repr(freq)
+
+
 def infer_freq(index: pd.DatetimeIndex) -> str:
     """The frequency of sorted, distinct dates; gaps allowed (the coarsest regular grid that
     holds every date and is at most four times as long)."""
@@ -771,7 +808,7 @@ def _strays(index: pd.DatetimeIndex) -> str:
     if best is None:
         return ""
     shown = ", ".join(label(d) for d in off[:5])
-    return (f" All but {len(off)} fit {best!r}: {shown}{' ...' if len(off) > 5 else ''} "
+    return (f" All but {len(off)} fit {describe_freq(best)}: {shown}{' ...' if len(off) > 5 else ''} "
             "(a date mistyped, or a row of another series?).")
 
 

@@ -45,6 +45,7 @@ from seqlab.forecast._reading import (
     check_finite_float32,
     classify,
     date_notes,
+    describe_freq,
     detect_date_column,
     detect_long,
     holds_dates,
@@ -805,8 +806,9 @@ def _grid(index: pd.Index, freq: str | None, series: int = 1
         positions = grid.get_indexer(index)
         if (positions < 0).any():
             try:
-                own = f" The dates follow {infer_freq(index)!r}: pass that, or leave `freq` " \
-                      "out to have it inferred."
+                found = infer_freq(index)
+                own = f" The dates are {describe_freq(found)}: pass {found!r}, or leave " \
+                      "`freq` out to have it inferred."
             except ValidationError:
                 own = " Pass the right `freq` (--freq)."
             first = grid[:2]
@@ -854,7 +856,7 @@ def _own_grids(index: pd.Index, values: np.ndarray, names: list[str]
     own = {name: strict_freq(index[~np.isnan(values[:, k])]) for k, name in enumerate(names)}
     if None in own.values() or len(set(own.values())) < 2:
         return None
-    listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
+    listing = ", ".join(f"{name!r} {describe_freq(f)}" for name, f in list(own.items())[:6])
     return ValidationError(
         f"The series follow regular grids of their own, not one: {listing}"
         f"{' ...' if len(own) > 6 else ''}. Put the dates on one grid (every series dated "
@@ -879,9 +881,10 @@ def _refuse_coarser_series(grid: pd.DatetimeIndex, freq: str, mask: np.ndarray,
             own[name] = found
     if not own:
         return
-    listing = ", ".join(f"{name!r} {f}" for name, f in list(own.items())[:6])
+    listing = ", ".join(f"{name!r} {describe_freq(f)}" for name, f in list(own.items())[:6])
     message = (f"The series {listing}{' ...' if len(own) > 6 else ''} are each regular on a "
-               f"grid of their own, and hold values at few of the dates of the grid {freq!r} "
+               "grid of their own, and hold values at few of the dates of the grid "
+               f"{describe_freq(freq)} "
                "within their spans: filling the others would invent most of their data.")
     if len(set(own.values())) == 1 and len(own) == len(names):
         message += (f" Pass their frequency ({next(iter(own.values()))!r}, --freq), or leave "
@@ -1437,7 +1440,7 @@ def future_index(index: pd.Index, freq: str | None, horizon: int) -> pd.Index:
         return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
     except (pd.errors.OutOfBoundsDatetime, OverflowError):
         raise ValidationError(
-            f"A horizon of {horizon} steps of {freq!r} after {index[-1]} passes "
+            f"A horizon of {horizon} steps, {describe_freq(freq)}, after {index[-1]} passes "
             f"{pd.Timestamp.max.date()}, the last date pandas can hold; forecast fewer "
             f"steps.") from None
 
@@ -1598,8 +1601,8 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     if between.any():
         raise ValidationError(
             f"The future covariates' date {label(dates[int(np.argmax(between))])} does not "
-            f"follow the data's frequency {data.freq!r} (the horizon runs from "
-            f"{label(grid[0])} to {label(grid[-1])}).")
+            f"follow the data's frequency, {describe_freq(data.freq)}: the horizon runs from "
+            f"{label(grid[0])} to {label(grid[-1])}.")
     # Required cells: row r of the grid for series s when starts[s] <= r < starts[s] + H.
     steps = np.arange(len(grid))[:, None]
     first = np.array([starts[n] for n in data.names])

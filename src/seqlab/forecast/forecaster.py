@@ -34,7 +34,7 @@ import torch
 from seqlab._validation import check_float, check_int
 from seqlab.errors import NotFittedError, ValidationError, WorkerError
 from seqlab.forecast import selection
-from seqlab.forecast._reading import label
+from seqlab.forecast._reading import describe_freq, freq_words, label
 from seqlab.forecast.data import (
     MAX_SEASON,
     FutureCovariates,
@@ -656,7 +656,7 @@ class Forecaster:
         if flat:
             unit = "the steps are numbers, not dates" if sd.freq is None else \
                 ("the dates are yearly" if "Year" in type(freq_offset(sd.freq)).__name__
-                 else f"the dates follow {sd.freq!r}")
+                 else f"the dates are {describe_freq(sd.freq)}")
             notes.append(f"calendar (--calendar) is unused: {unit}, which sit at no "
                          "calendar position (month, weekday ...) to derive inputs from")
         unused = [*map(repr, sd.covariate_names),
@@ -1011,9 +1011,9 @@ class Forecaster:
             if own is None or freq_offset(own) == freq_offset(self.freq_):
                 return None
             return ValidationError(
-                f"The new data's dates follow {own!r}, the fitted data's {self.freq_!r}: a "
-                "model forecasts at the frequency it was fitted at. Give data at "
-                f"{self.freq_!r}, or fit a new model on these.")
+                f"The new data's dates are {describe_freq(own)}, the fitted data's "
+                f"{describe_freq(self.freq_)}: a model forecasts at the frequency it was "
+                f"fitted at. Give data at {self.freq_!r}, or fit a new model on these.")
         try:
             read = reader(source, **options)
         except ValidationError:
@@ -1173,11 +1173,14 @@ class Forecaster:
         return replace(joined_sd, notes=[*sd.notes, note, *notes], filled=sd.filled)
 
     def summary(self) -> dict[str, Any]:
-        """Plain data about the fit: the method per series, the validation scores, notes."""
+        """Plain data about the fit: the method per series, the validation scores, notes;
+        `freq` the pandas frequency (what `freq` takes, None for numbered steps), `freq_name`
+        the same in words ('quarterly' for 'QS-OCT', `freq_words`)."""
         self.check_fitted()
         r = self.report_
         return {"model": r.model, "methods": r.method_counts(), "series_methods": r.methods,
                 "horizon": self.horizon, "level": self.level, "freq": self.freq_,
+                "freq_name": freq_words(self.freq_),
                 "season_length": self.season_length_, "series": self.series_names_,
                 "weights": r.weights, "validation": r.validation,
                 "validation_windows": r.windows,
