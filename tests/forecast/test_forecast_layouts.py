@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from seqlab.errors import ValidationError
+from seqlab.forecast._reading import freq_words
 from seqlab.forecast.data import read_csv
 
 YEARS = list(range(1990, 2020))
@@ -107,21 +108,55 @@ def test_a_file_with_the_steps_across_is_turned_like_m4s_and_m5s(write_csv):
     assert any("column 'store_id' left out" in n for n in data.notes)
 
 
+def _m3(start="Starting Year,Starting Month", first=lambda i: f"{1990 + i},{i + 1}",
+        lengths=(24, 30, 20)):
+    """M3's layout: each series' length, horizon, category and start before its steps."""
+    return f"Series,N,NF,Category,{start}," + ",".join(
+        str(k) for k in range(1, 31)) + "\n" + "".join(
+        f"N{1402 + i},{n},18,MICRO,{first(i)}," + ",".join(
+            str(3000 + 10 * k + i) if k < n else "" for k in range(30)) + "\n"
+        for i, n in enumerate(lengths))
+
+
 def test_m3s_layout_with_numbers_before_the_steps_is_turned(write_csv):
     # M3's files give each series' length, horizon, start year and month before its steps
     # 1, 2, 3 ...: those columns of numbers kept the file from being turned, and it was read
-    # as 34 series 'N', 'NF', '1' ... of 3 points each.
+    # as 34 series 'N', 'NF', '1' ... of 3 points each. (Its 'Other' series start at 0.)
     lengths = [24, 30, 20]
-    text = "Series,N,NF,Category,Starting Year,Starting Month," + ",".join(
-        str(k) for k in range(1, 31)) + "\n" + "".join(
-        f"N{1402 + i},{n},18,MICRO,{1990 + i},{i + 1}," + ",".join(
-            str(3000 + 10 * k + i) if k < n else "" for k in range(30)) + "\n"
-        for i, n in enumerate(lengths))
-    data = read_csv(write_csv(text))
-    assert data.names == ["N1402", "N1403", "N1404"]
+    data = read_csv(write_csv(_m3(first=lambda i: "0,0")))
+    assert data.names == ["N1402", "N1403", "N1404"] and data.freq is None
     assert [data.spans[n][1] - data.spans[n][0] + 1 for n in data.names] == lengths
     assert data.values["N1403"].iloc[:2].tolist() == [3001, 3011]
     assert sum("left out" in n for n in data.notes) == 5  # N, NF, Category, the start
+
+
+@pytest.mark.parametrize("start, first, freq, begins", [
+    ("Starting Year,Starting Month", lambda i: f"{1990 + i},{i + 1}", "MS",
+     ["1990-01-01", "1991-02-01", "1992-03-01"]),
+    ("Starting Year,Starting Quarter", lambda i: f"{1990 + i},{i + 2}", "QS",
+     ["1990-04-01", "1991-07-01", "1992-10-01"]),
+    ("Starting Year", lambda i: f"{1970 + i}", "YS", ["1970-01-01", "1971-01-01", "1972-01-01"]),
+    ("Starting Year,Starting Month,Frequency", lambda i: f"{1990 + i},{i + 1},12", "MS",
+     ["1990-01-01", "1991-02-01", "1992-03-01"]),
+])
+def test_m3s_series_are_dated_from_their_starting_year_and_month(write_csv, start, first,
+                                                                   freq, begins):
+    # Each M3 series' start was left out and its monthly values read as numbered steps:
+    # no season of 12 assumed, forecasts numbered, not dated.
+    data = read_csv(write_csv(_m3(start, first)))
+    assert data.names == ["N1402", "N1403", "N1404"]
+    assert freq_words(data.freq) == {"MS": "monthly", "QS": "quarterly", "YS": "yearly"}[freq]
+    index = data.values.index
+    assert [str(index[data.spans[n][0]].date()) for n in data.names] == begins
+    assert [data.spans[n][1] - data.spans[n][0] + 1 for n in data.names] == [24, 30, 20]
+    assert data.series("N1403").iloc[:2].tolist() == [3001, 3011]
+    assert "dated" in data.notes[0] and "'Starting Year'" in data.notes[0]
+    assert not any("Starting" in n for n in data.notes[1:])  # used, not left out
+    assert data.season_length == {"MS": 12, "QS": 4, "YS": 1}[freq]
+    # A frequency column saying another than the start columns: the steps stay numbered.
+    said = read_csv(write_csv(_m3("Starting Year,Starting Month,Frequency",
+                                  lambda i: f"{1990 + i},{i + 1},4"), "said.csv"))
+    assert said.freq is None and "dated" not in said.notes[0]
     # Numbers after the steps are no metadata of M3's: not turned.
     text = "id," + ",".join(f"V{k}" for k in range(1, 6)) + ",price\n" + "".join(
         f"s{i}," + ",".join(str(k + i) for k in range(5)) + f",{9.5 + i}\n" for i in range(3))

@@ -48,6 +48,7 @@ from seqlab.forecast._reading import (
     describe_freq,
     detect_date_column,
     detect_long,
+    freq_words,
     holds_dates,
     infer_freq,
     is_text,
@@ -509,8 +510,10 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     (a country and an indicator: 'Norway/Fertility rate'); where nothing does, the file is
     left for the reader to refuse with how to turn it. With the steps across, the names
     must be ids (a column named as one, `ID_NAMES`, or numbered as M4's V1): a note per
-    row of a wide file ('x1,x2,x3,note') is no series' name. The other columns are left
-    out.
+    row of a wide file ('x1,x2,x3,note') is no series' name. Where the rows give each
+    series' first date as M3's do ('Starting Year' and 'Starting Month' or 'Starting
+    Quarter', `_starting_dates`), the steps are dated: each series from its own start, on
+    one grid. The other columns are left out.
     """
     across = set(_dates_across(frame))
     if across:
@@ -553,6 +556,22 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return frame, []  # 'x1,x2,x3,note': a note per step of a wide file, not series ids
     if any(named_like_a_date(n) for n in names):
         return frame, []  # a series named 'date' or 'month' would be taken for the dates
+    used: list[str] = []
+    started = _starting_dates(frame) if kind == "step" else None
+    if started is not None:  # M3's series each from its own start: on one grid of dates
+        starts, freq, used = started
+        steps = np.asarray(labels, dtype=np.int64) - int(labels[0])
+        offset = freq_offset(freq)
+        grid = pd.date_range(starts.min(), starts.max() + int(steps[-1]) * offset, freq=freq)
+        table = np.full((len(grid), len(names)), np.nan)
+        values = turned.to_numpy(dtype=float)
+        for i, at in enumerate(grid.get_indexer(starts)):
+            table[at + steps, i] = values[:, i]
+        held = np.flatnonzero(~np.isnan(table).all(axis=1))  # to the latest series' end
+        end = int(held[-1]) + 1 if len(held) else len(grid)
+        turned = pd.DataFrame(table[:end], columns=list(names))
+        turned.attrs = dict(frame.attrs)
+        kind, labels = "date", list(grid[:end])
     column = kind if kind not in turned.columns else f"_{kind}"
     turned.insert(0, column, labels)
     if kind == "date":  # newest first, as some offices write them: oldest first here
@@ -562,13 +581,67 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             order = None
         if order is not None and len(order) > 1 and order.is_monotonic_decreasing:
             turned = turned.iloc[::-1].reset_index(drop=True)
-    left = [c for c in frame.columns if c not in dated and c not in naming and not (
-        str(c).startswith("Unnamed: ") and frame[c].isna().all())]
+    left = [c for c in frame.columns if c not in dated and c not in naming and c not in used
+            and not (str(c).startswith("Unnamed: ") and frame[c].isna().all())]
+    across = "steps" if used else f"{kind}s"
+    dating = "" if started is None else (
+        f", dated {freq_words(started[1])} from each series' "
+        + " and ".join(repr(c) for c in used if str(c).lower() not in _FREQ_COLUMNS)
+        + "".join(f" ({c!r} says {freq_words(started[1])})" for c in used
+                  if str(c).lower() in _FREQ_COLUMNS))
     return turned, [f"turned the file: a row per series (named by "
-                    f"{' and '.join(map(repr, naming))}) with the {kind}s across "
-                    f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}), read as a {kind} "
-                    "column and a column per series"] + [
+                    f"{' and '.join(map(repr, naming))}) with the {across} across "
+                    f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}){dating}, read as "
+                    f"a {kind} column and a column per series"] + [
         f"column {c!r} left out: neither a {kind} nor the series' name" for c in left]
+
+
+_STARTS = {"year": ("starting year", "start year"),
+           "month": ("starting month", "start month"),
+           "quarter": ("starting quarter", "start quarter")}
+"""Names of the columns giving the date of each series' first step, as M3's files do."""
+_FREQ_COLUMNS = ("frequency", "freq", "period")
+"""Names of a column giving each series' frequency (1, 4, 12 or yearly, quarterly ...)."""
+_FREQ_VALUES = {"1": "YS", "yearly": "YS", "year": "YS", "annual": "YS",
+                "4": "QS", "quarterly": "QS", "quarter": "QS",
+                "12": "MS", "monthly": "MS", "month": "MS"}
+
+
+def _starting_dates(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex, str, list[str]] | None:
+    """The date of each row's first step, its frequency and the columns giving them, where
+    a file with the steps across gives them as M3's do: 'Starting Year' (1000-2999), with
+    'Starting Month' (1-12, monthly) or 'Starting Quarter' (1-4, quarterly), else yearly;
+    a column of the frequency (`_FREQ_COLUMNS`: 12, 'MONTHLY' ...), if there is one, must
+    say the same of every row. None otherwise (M3's 'Other' series, a start of 0, a
+    frequency column that says another or several): the steps stay numbered."""
+    named = {" ".join(str(c).lower().replace("_", " ").split()): c for c in frame.columns}
+    found = {part: next((named[n] for n in names if n in named), None)
+             for part, names in _STARTS.items()}
+    if found["year"] is None or (found["month"] is not None and found["quarter"] is not None):
+        return None
+    part = "month" if found["month"] is not None else \
+        "quarter" if found["quarter"] is not None else None
+    used = [found["year"]] + ([found[part]] if part else [])
+    numbers = frame[used].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(numbers).all() or (numbers != np.round(numbers)).any():
+        return None
+    years = numbers[:, 0].astype(int)
+    within = numbers[:, 1].astype(int) if part else np.ones(len(frame), dtype=int)
+    top = {"month": 12, "quarter": 4, None: 1}[part]
+    if not ((years >= 1000) & (years <= 2999)).all() or \
+            not ((within >= 1) & (within <= top)).all():
+        return None
+    freq = {"month": "MS", "quarter": "QS", None: "YS"}[part]
+    stated = next((named[n] for n in _FREQ_COLUMNS if n in named), None)
+    if stated is not None:
+        said = frame[stated].astype(str).str.strip().str.lower().str.replace(
+            r"\.0$", "", regex=True).map(_FREQ_VALUES)
+        if said.isna().any() or said.nunique() != 1 or said.iloc[0] != freq:
+            return None
+        used.append(stated)
+    months = within if part != "quarter" else (within - 1) * 3 + 1
+    starts = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
+    return pd.DatetimeIndex(starts), freq, used
 
 
 def _steps_across(frame: pd.DataFrame) -> dict[object, int]:
