@@ -2,6 +2,7 @@
 
 import base64
 import re
+import shutil
 
 import pytest
 
@@ -9,6 +10,15 @@ from seqlab.errors import ValidationError
 from seqlab.plots import boxplot
 from seqlab.runs import read_run_dir, write_report, write_run_dir
 from seqlab.train import History
+
+
+def _quick_run(folder, *extra) -> int:
+    """`seqlab run` of a quick recipe of three epochs into `folder`: its exit status."""
+
+    from seqlab.cli.app import run_cli
+
+    return run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3", *extra,
+                    "--out", str(folder)])
 
 
 def _history(n=10, shift=0.0):
@@ -129,12 +139,10 @@ def test_files_no_run_wrote_are_kept(tmp_path):
 
 def test_a_recipes_own_figures_are_removed_by_the_next_run_there(tmp_path):
     # learning_curves_seed0.png of the first run stayed beside the second run's seed1.
-    from seqlab.cli.app import run_cli
 
     folder = tmp_path / "r"
     for seed in ("0", "1"):
-        assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3",
-                        "--seed", seed, "--out", str(folder)]) == 0
+        assert _quick_run(folder, "--seed", seed) == 0
     figures = sorted(p.name for p in folder.glob("*.png"))
     assert "learning_curves_seed1.png" in figures
     assert "learning_curves_seed0.png" not in figures
@@ -143,12 +151,10 @@ def test_a_recipes_own_figures_are_removed_by_the_next_run_there(tmp_path):
 def test_a_run_with_fewer_repeats_than_the_last_there_reports_only_its_own(tmp_path):
     # Guard: the brief's case of RunDir never clearing earlier runs. history-2/-3 and the
     # seed1/seed2 curves of a 3-repeat run must not join a later 1-repeat run's report.
-    from seqlab.cli.app import run_cli
 
     folder = tmp_path / "r"
     for repeats in ("3", "1"):
-        assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3",
-                        "--repeats", repeats, "--out", str(folder)]) == 0
+        assert _quick_run(folder, "--repeats", repeats) == 0
     assert not list(folder.glob("history-*")) and not list(folder.glob("*seed[12].png"))
     record = read_run_dir(folder)
     assert record.runs == [1] and record.config["repeats"] == 1
@@ -159,8 +165,7 @@ def test_a_command_that_fails_leaves_the_earlier_run_as_it_was(tmp_path):
     from seqlab.cli.app import run_cli
 
     folder = tmp_path / "r"
-    assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3",
-                    "--out", str(folder)]) == 0
+    assert _quick_run(folder) == 0
     before = sorted(p.name for p in folder.iterdir())
     assert run_cli(["repeat", "nosuch-recipe", "--out", str(folder)]) == 2
     assert run_cli(["tune", "--grid", "bogus", "--out", str(folder)]) == 2
@@ -305,14 +310,12 @@ def test_a_users_own_records_beside_a_runs_files_are_refused_and_never_removed(
         tmp_path, capsys):
     # A recorded figure vouched for the whole folder: a project's own config.json beside it
     # was written over; write_run_dir removed a user's own history-1.json, recorded or not.
-    from seqlab.cli.app import run_cli
     from seqlab.recipes import run
 
     folder = tmp_path / "d"
     run("diagnose-repeats", quick=True, epochs=3, out=folder, echo=lambda line: None)
     (folder / "config.json").write_text('{"my": "project"}')
-    assert run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3", "--out",
-                    str(folder)]) == 2
+    assert _quick_run(folder) == 2
     assert "holds config.json, which a run would write over" in capsys.readouterr().err
     assert (folder / "config.json").read_text() == '{"my": "project"}'
     mine = tmp_path / "e"
@@ -322,24 +325,31 @@ def test_a_users_own_records_beside_a_runs_files_are_refused_and_never_removed(
     assert (mine / "history-1.json").read_text() == "mine"
 
 
+@pytest.fixture(scope="module")
+def three_runs(tmp_path_factory):
+    """A folder a 3-repeat run wrote (copied by each test that damages it)."""
+    folder = tmp_path_factory.mktemp("three") / "d"
+    assert _quick_run(folder, "--repeats", "3") == 0
+    return folder
+
+
 @pytest.mark.parametrize("record", [None, "", "{", "null", "{}"])
-def test_a_folder_without_a_readable_record_has_its_seqlab_records_replaced(tmp_path, capsys,
-                                                                          record):
+def test_a_folder_without_a_readable_record_has_its_seqlab_records_replaced(
+        tmp_path, capsys, three_runs, record):
     # Written before the record existed, or damaged since: the earlier run's histories
     # stayed beside the next run's (4 runs diagnosed for 1), and after `report` the next
     # run was refused for the folder's own config.json.
     from seqlab.cli.app import run_cli
 
     folder = tmp_path / "d"
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--repeats", "3", "--out",
-                    str(folder)]) == 0
+    shutil.copytree(three_runs, folder)
     assert (folder / "history-3.json").is_file()
     if record is None:
         (folder / ".seqlab-files.json").unlink()
     else:
         (folder / ".seqlab-files.json").write_text(record)
     assert run_cli(["-q", "report", str(folder)]) == 0
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(folder)]) == 0
+    assert _quick_run(folder) == 0
     capsys.readouterr()
     assert not list(folder.glob("history-*.json")) and (folder / "history.json").is_file()
     assert not (folder / "report.html").exists()
@@ -349,20 +359,18 @@ def test_a_config_naming_another_command_is_the_users_and_an_old_runs_figures_go
         tmp_path, capsys):
     # {"command": "make"} was taken for seqlab's, and the user's history-2.csv beside it
     # was removed; an old run's learning_curves_seed2.png stayed when its record was lost.
-    from seqlab.cli.app import run_cli
 
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "config.json").write_text('{"command": "make", "jobs": 4}')
     (mine / "history-2.csv").write_text("mine")
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(mine)]) == 2
+    assert _quick_run(mine) == 2
     assert "holds config.json, history-2.csv" in capsys.readouterr().err
     assert (mine / "history-2.csv").read_text() == "mine"
     old = tmp_path / "old"
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--repeats", "3", "--out",
-                    str(old)]) == 0
+    assert _quick_run(old, "--repeats", "3") == 0
     (old / ".seqlab-files.json").unlink()
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(old)]) == 0
+    assert _quick_run(old) == 0
     capsys.readouterr()
     assert sorted(p.name for p in old.glob("learning_curves*.png")) == [
         "learning_curves.png", "learning_curves_seed0.png"]
@@ -371,19 +379,18 @@ def test_a_config_naming_another_command_is_the_users_and_an_old_runs_figures_go
 def test_a_legacy_run_folder_keeps_files_seqlab_never_names_so(tmp_path, capsys):
     # History.csv and learning_curves_for_paper.png of the user's were taken for the old
     # run's records and removed, where seqlab writes lower-case names of its own pattern.
-    from seqlab.cli.app import run_cli
 
     folder = tmp_path / "d"
     folder.mkdir()
     (folder / "config.json").write_text('{"command": "run"}')
     (folder / "learning_curves_for_paper.png").write_text("mine")
     (folder / "learning_curves_seed3.png").write_text("the old run's")
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(folder)]) == 0
+    assert _quick_run(folder) == 0
     assert (folder / "learning_curves_for_paper.png").read_text() == "mine"
     assert not (folder / "learning_curves_seed3.png").exists()
     (folder / ".seqlab-files.json").unlink()
     (folder / "History.csv").write_text("mine")
-    assert run_cli(["-q", "run", "diagnose-good-fit", "--quick", "--out", str(folder)]) == 2
+    assert _quick_run(folder) == 2
     assert "holds History.csv" in capsys.readouterr().err
     assert (folder / "History.csv").read_text() == "mine"
 
