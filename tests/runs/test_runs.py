@@ -14,7 +14,6 @@ from seqlab.train import History
 
 def _quick_run(folder, *extra) -> int:
     """`seqlab run` of a quick recipe of three epochs into `folder`: its exit status."""
-
     from seqlab.cli.app import run_cli
 
     return run_cli(["-q", "run", "diagnose-underfit", "--quick", "--epochs", "3", *extra,
