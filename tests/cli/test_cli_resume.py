@@ -98,10 +98,10 @@ def test_resume_with_other_settings_or_without_a_checkpoint_is_refused(tmp_path)
 
 
 def test_train_interrupted_then_resumed_ends_identical(tmp_path):
-    series = np.sin(np.arange(3000) / 7.0) + 0.1 * np.random.default_rng(0).normal(size=3000)
+    series = np.sin(np.arange(1200) / 7.0) + 0.1 * np.random.default_rng(0).normal(size=1200)
     csv = tmp_path / "series.csv"
     csv.write_text("value\n" + "\n".join(f"{v:.6f}" for v in series) + "\n")
-    settings = [str(csv), "--epochs", "30", "--units", "8", "--batch-size", "16",
+    settings = [str(csv), "--epochs", "10", "--units", "8", "--batch-size", "16",
                 "--device", "cpu"]
     whole = subprocess.run(_command("train", *settings, "--out", str(tmp_path / "whole")),
                            capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
