@@ -22,7 +22,7 @@ from seqlab.data import (
 )
 from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.evaluate import summarize
-from seqlab.forecast import backtest
+from seqlab.forecast import Forecaster, backtest
 from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
@@ -168,6 +168,12 @@ CASES = {
     "train-forecaster-words": (lambda: train_forecaster(["a", "b"] * 10,
                                                         ForecastConfig(n_in=2, epochs=1)),
                                r"'series' parameter of train_forecaster must hold numbers"),
+    # numpy's "could not convert string to float: 'a'" (ValueError).
+    "forecaster-fit-words": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(["a"] * 20),
+                             r"'data' parameter must hold numbers .* got a list that is not "
+                             r"one \(could not convert string to float: 'a'\)"),
+    "forecaster-fit-ragged": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
+        [[1.0, 2.0], [3.0]]), r"'data' parameter must hold numbers"),
 }
 
 

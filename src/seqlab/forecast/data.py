@@ -207,7 +207,13 @@ def _as_frame(data: Any) -> pd.DataFrame:
     if isinstance(data, pd.Series):
         data = data.to_frame(name=data.name if data.name is not None else "value")
     if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
-        array = np.asarray(data, dtype=float)
+        try:
+            array = np.asarray(data, dtype=float)
+        except (TypeError, ValueError) as error:  # words, None, a ragged nest of lists
+            raise ValidationError(
+                f"The 'data' parameter must hold numbers (a 1-D series or a 2-D (time, "
+                f"series) array); got a {type(data).__name__} that is not one ({error}). "
+                f"Give dates and names as a DataFrame's index and columns.") from None
         if array.ndim == 1:
             array = array[:, None]
         if array.ndim != 2:
