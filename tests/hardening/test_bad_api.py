@@ -200,6 +200,20 @@ def test_bundle_api_misuse_is_a_bundle_error(tmp_path):
         load(tmp_path)
 
 
+def test_saving_something_else_than_a_fitted_model_is_a_bundle_error(tmp_path):
+    # forecast.save and classify.save of None: AttributeError "'NoneType' object has no
+    # attribute 'check_fitted'".
+    from seqlab import classify, forecast
+
+    with pytest.raises(BundleError, match=r"'forecaster' parameter of save must be a fitted "
+                                          r"seqlab.forecast.Forecaster; got NoneType"):
+        forecast.save(None, tmp_path / "f")
+    with pytest.raises(BundleError, match=r"'classifier' parameter of save must be a fitted "
+                                          r"seqlab.classify.SequenceClassifier; got Forecaster"):
+        classify.save(Forecaster(horizon=2), tmp_path / "c")
+    assert not (tmp_path / "f").exists() and not (tmp_path / "c").exists()
+
+
 def test_predictor_refuses_nan_and_inf_as_training_does(series_bundle):
     predictor = load(series_bundle).predictor
     for bad in (np.nan, np.inf):

@@ -73,6 +73,10 @@ def save(classifier: SequenceClassifier, path: str | Path, *,
     there, never another folder; with `keep_previous`, the one replaced stays, for
     ``seqlab.bundle.rollback``). `reader` records how its data file was read (format,
     label column, fill), so ``seqlab predict`` reads new files the same way."""
+    if not isinstance(classifier, SequenceClassifier):
+        raise BundleError(f"The 'classifier' parameter of save must be a fitted "
+                          f"seqlab.classify.SequenceClassifier; got "
+                          f"{type(classifier).__name__}.")
     classifier.check_fitted()
     path = check_target(path)
     c = classifier

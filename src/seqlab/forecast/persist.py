@@ -122,6 +122,9 @@ def save(forecaster: Forecaster, path: str | Path, *,
     under the bundle's writer lock, so two writers never interleave; the version it
     replaces is kept, for `seqlab update BUNDLE --rollback`); never replaces a folder that
     is not a forecasting bundle."""
+    if not isinstance(forecaster, Forecaster):
+        raise BundleError(f"The 'forecaster' parameter of save must be a fitted "
+                          f"seqlab.forecast.Forecaster; got {type(forecaster).__name__}.")
     forecaster.check_fitted()
     path = check_target(path)
     doc = _document(forecaster)
