@@ -11,7 +11,7 @@ import torch
 from hardening_support import sine
 
 from seqlab.bundle import load, save
-from seqlab.classify import SequenceClassifier
+from seqlab.classify import SequenceClassifier, classification_report
 from seqlab.data import (
     MinMaxScaler,
     ScaleStep,
@@ -174,6 +174,17 @@ CASES = {
                              r"one \(could not convert string to float: 'a'\)"),
     "forecaster-fit-ragged": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
         [[1.0, 2.0], [3.0]]), r"'data' parameter must hold numbers"),
+    # IndexError from numpy's add.at (lengths), KeyError '2' (a label not among classes),
+    # TypeError (classes=None).
+    "classification-report-lengths": (lambda: classification_report([0, 1], [0, 1, 1], [0, 1]),
+                                      r"one predicted label per true label; got 2 true and 3 "
+                                      r"predicted"),
+    "classification-report-unknown": (lambda: classification_report([0, 2], [0, 1], [0, 1]),
+                                      r"'true' parameter of classification_report holds "
+                                      r"label\(s\) \['2'\] that are not among the classes"),
+    "classification-report-no-classes": (lambda: classification_report([0], [0], None),
+                                         r"'classes' parameter of classification_report must "
+                                         r"be a list .* got NoneType"),
 }
 
 
@@ -212,6 +223,13 @@ def test_saving_something_else_than_a_fitted_model_is_a_bundle_error(tmp_path):
                                           r"seqlab.classify.SequenceClassifier; got Forecaster"):
         classify.save(Forecaster(horizon=2), tmp_path / "c")
     assert not (tmp_path / "f").exists() and not (tmp_path / "c").exists()
+
+
+def test_classification_report_takes_numpy_classes_as_plain_values():
+    report = classification_report(np.array(["a", "b"]), np.array(["a", "a"]),
+                                   np.array(["a", "b"]))
+    assert report.classes == ["a", "b"] and report.confusion == [[1, 0], [1, 0]]
+    assert all(type(c) is str for c in report.classes)
 
 
 def test_predictor_refuses_nan_and_inf_as_training_does(series_bundle):

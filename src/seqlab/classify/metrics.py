@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.errors import ValidationError
+
 __all__ = ["ClassificationReport", "classification_report", "plot_confusion"]
 
 
@@ -57,8 +59,32 @@ class ClassificationReport:
 
 
 def classification_report(true: Any, predicted: Any, classes: list[Any]) -> ClassificationReport:
-    """Score `predicted` labels against `true` ones over `classes` (the stored order)."""
+    """Score `predicted` labels against `true` ones over `classes` (the stored order).
+
+    `true` and `predicted` hold one label per sequence, each one of `classes`; otherwise
+    a `ValidationError` names the argument and what it holds."""
+    def labels(name: str, values: Any) -> list[Any]:
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise ValidationError(f"The {name!r} parameter of classification_report must be a "
+                                  f"list or array of labels; got {type(values).__name__}.")
+        values = values.tolist() if hasattr(values, "tolist") else list(values)
+        return values
+
+    classes = labels("classes", classes)
+    if not classes:
+        raise ValidationError("The 'classes' parameter of classification_report must name at "
+                              "least one class; got none.")
+    true, predicted = labels("true", true), labels("predicted", predicted)
+    if len(true) != len(predicted):
+        raise ValidationError(f"classification_report needs one predicted label per true "
+                              f"label; got {len(true)} true and {len(predicted)} predicted.")
     index = {str(c): k for k, c in enumerate(classes)}
+    for name, values in (("true", true), ("predicted", predicted)):
+        unknown = sorted({str(v) for v in values if str(v) not in index})
+        if unknown:
+            raise ValidationError(f"The {name!r} parameter of classification_report holds "
+                                  f"label(s) {unknown[:5]} that are not among the classes "
+                                  f"{[str(c) for c in classes]}.")
     t = np.array([index[str(v)] for v in true], dtype=np.int64)
     p = np.array([index[str(v)] for v in predicted], dtype=np.int64)
     k = len(classes)
