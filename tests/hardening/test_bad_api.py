@@ -225,6 +225,17 @@ def test_saving_something_else_than_a_fitted_model_is_a_bundle_error(tmp_path):
     assert not (tmp_path / "f").exists() and not (tmp_path / "c").exists()
 
 
+def test_forecast_of_a_single_value_names_what_it_needs(series_bundle):
+    # TypeError "'float' object is not subscriptable" (a number) and IndexError "invalid
+    # index to scalar variable" (a numpy number).
+    predictor = load(series_bundle).predictor
+    for value in (3.0, np.float64(3.0), None):
+        with pytest.raises(ValidationError, match=r"'series' parameter of forecast must be the "
+                                                  r"series' recent values, at least n_in=4"):
+            predictor.forecast(value)
+    assert predictor.forecast(list(sine(20))).shape == (1,)
+
+
 def test_classification_report_takes_numpy_classes_as_plain_values():
     report = classification_report(np.array(["a", "b"]), np.array(["a", "a"]),
                                    np.array(["a", "b"]))

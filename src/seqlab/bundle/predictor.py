@@ -137,6 +137,11 @@ class Predictor:
             raise ValidationError(
                 "forecast needs a pipeline with a window step (a series model); use predict.")
         n_in = self.pipeline.window.n_in
+        if not hasattr(series, "__getitem__") or (  # a number, None, a 0-d array
+                isinstance(series, (np.ndarray, np.generic)) and series.ndim == 0):
+            raise ValidationError(
+                f"The 'series' parameter of forecast must be the series' recent values, at "
+                f"least n_in={n_in} of them (oldest first); got the single value {series!r}.")
         tail = series[-n_in:]
         return self.predict(tail)[-1]
 
