@@ -23,6 +23,7 @@ from seqlab.data import (
 from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.evaluate import summarize
 from seqlab.forecast import Forecaster, backtest
+from seqlab.generate.feedback import closed_loop
 from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
@@ -185,6 +186,22 @@ CASES = {
     "classification-report-no-classes": (lambda: classification_report([0], [0], None),
                                          r"'classes' parameter of classification_report must "
                                          r"be a list .* got NoneType"),
+    # RuntimeError "Expected sequence length to be larger than 0 in RNN" from torch, and
+    # numpy's ValueError for words.
+    "closed-loop-no-steps": (lambda: closed_loop(_model(), np.zeros((0, 1)), 3),
+                             r"'start' parameter of closed_loop must hold at least one row of "
+                             r"at least one time step .* got shape \(0, 1\)"),
+    "closed-loop-words": (lambda: closed_loop(_model(), [["a"], ["b"]], 3),
+                          r"'start' parameter of closed_loop must hold numbers"),
+    "closed-loop-nan": (lambda: closed_loop(_model(), [[1.0], [np.nan]], 3),
+                        r"`start` contains NaN or infinity"),
+    # The float 1.0 was said to be out of the ids' range 0 to 4.
+    "generate-float-id": (lambda: generate_ids(_id_model(), [1.0], 3),
+                          r"The prime holds the float 1.0; this model's ids, ints, run from 0 "
+                          r"to 4"),
+    "generate-prime-number": (lambda: generate_ids(_id_model(), 3, 3),
+                              r"'prime' parameter of generate_ids must be a list of ids; got "
+                              r"int"),
 }
 
 
@@ -234,6 +251,13 @@ def test_forecast_of_a_single_value_names_what_it_needs(series_bundle):
                                                   r"series' recent values, at least n_in=4"):
             predictor.forecast(value)
     assert predictor.forecast(list(sine(20))).shape == (1,)
+
+
+def test_generate_ids_takes_a_numpy_prime_as_a_list():
+    # ValueError "The truth value of an array with more than one element is ambiguous".
+    model = _id_model()
+    ids = np.array([1, 2, 3])
+    assert generate_ids(model, ids, 4, seed=1) == generate_ids(model, [1, 2, 3], 4, seed=1)
 
 
 def test_classification_report_takes_numpy_classes_as_plain_values():

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab._validation import check_int, check_ndim
+from seqlab._validation import as_numeric_array, check_finite, check_int, check_ndim
 from seqlab.errors import ValidationError
 from seqlab.models.inference import eval_mode
 
@@ -54,11 +54,17 @@ def closed_loop(
     for a 2-D `start`), as float32; the prompt is not included.
     """
     check_int("steps", steps, "closed_loop", low=1)
-    array = np.asarray(start, dtype=np.float32)
+    array = as_numeric_array(start, "start", "closed_loop")
+    check_finite("start", array)
+    array = array.astype(np.float32)
     single = array.ndim == 2
     if single:
         array = array[None]
     check_ndim("start", array, 3, "(batch, timesteps, features)")
+    if 0 in array.shape:
+        raise ValidationError(f"The 'start' parameter of closed_loop must hold at least one "
+                              f"row of at least one time step and one feature; got shape "
+                              f"{np.asarray(start).shape}.")
     device = next(iter(model.parameters()), torch.zeros(())).device
     window = torch.as_tensor(array, device=device)
     with eval_mode(model):

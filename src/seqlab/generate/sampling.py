@@ -99,6 +99,12 @@ def generate_ids(
         check_seed(seed, "generate_ids")
     if window is not None:
         window = check_int("window", window, "generate_ids", low=1)
+    try:  # a numpy array of ids (as `Vocabulary.encode` gives) as well as a list
+        prime = (prime.tolist() if isinstance(prime, np.ndarray) and prime.ndim == 1
+                 else list(prime))
+    except TypeError:
+        raise ValidationError(f"The 'prime' parameter of generate_ids must be a list of ids; "
+                              f"got {type(prime).__name__} {prime!r:.40}.") from None
     if not prime:
         raise ValidationError("The prime text must hold at least one symbol.")
     spec = getattr(model, "spec", None)
@@ -110,7 +116,10 @@ def generate_ids(
         bad = next((i for i in prime if not isinstance(i, (int, np.integer))
                     or not 0 <= i < spec.input_size), None)
         if bad is not None:
-            raise ValidationError(f"The prime holds the id {bad!r}; this model's ids run "
+            what = ("the id" if isinstance(bad, (int, np.integer))
+                    else f"the {type(bad).__name__}")
+            kind = "" if isinstance(bad, (int, np.integer)) else ", ints,"
+            raise ValidationError(f"The prime holds {what} {bad!r}; this model's ids{kind} run "
                                   f"from 0 to {spec.input_size - 1}.")
     device = next(model.parameters()).device
     generator = torch.Generator(device="cpu")
