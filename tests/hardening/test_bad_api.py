@@ -175,6 +175,14 @@ CASES = {
                              r"one \(could not convert string to float: 'a'\)"),
     "forecaster-fit-ragged": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
         [[1.0, 2.0], [3.0]]), r"'data' parameter must hold numbers"),
+    # Dates were fitted as their day numbers since 1970, complex numbers without their
+    # imaginary part.
+    "forecaster-fit-dates": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
+        np.array(["2020-01-01", "2020-02-01", "2020-03-01"], dtype="datetime64[D]")),
+                             r"'data' parameter must hold numbers .*\(dtype datetime64\[D\] is "
+                             r"not one of real numbers"),
+    "forecaster-fit-complex": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
+        np.array([1 + 1j, 2, 3])), r"dtype complex128 is not one of real numbers"),
     # IndexError from numpy's add.at (lengths), KeyError '2' (a label not among classes),
     # TypeError (classes=None).
     "classification-report-lengths": (lambda: classification_report([0, 1], [0, 1, 1], [0, 1]),

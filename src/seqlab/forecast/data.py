@@ -208,6 +208,9 @@ def _as_frame(data: Any) -> pd.DataFrame:
         data = data.to_frame(name=data.name if data.name is not None else "value")
     if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
         try:
+            kind = np.asarray(data).dtype.kind
+            if kind in "mMc":  # dates, durations, complex numbers: float() mangles them
+                raise TypeError(f"dtype {np.asarray(data).dtype} is not one of real numbers")
             array = np.asarray(data, dtype=float)
         except (TypeError, ValueError) as error:  # words, None, a ragged nest of lists
             raise ValidationError(
