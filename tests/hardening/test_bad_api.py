@@ -169,6 +169,12 @@ CASES = {
     "train-forecaster-words": (lambda: train_forecaster(["a", "b"] * 10,
                                                         ForecastConfig(n_in=2, epochs=1)),
                                r"'series' parameter of train_forecaster must hold numbers"),
+    # AttributeError "'dict' object has no attribute 'validate'".
+    "train-forecaster-config-dict": (lambda: train_forecaster(sine(30), {"n_in": 4}),
+                                     r"'config' parameter of train_forecaster must be a "
+                                     r"ForecastConfig .*ForecastConfig.from_dict.* got dict"),
+    "train-forecaster-config-none": (lambda: train_forecaster(sine(30), None),
+                                     r"'config' parameter of train_forecaster .* got NoneType"),
     # numpy's "could not convert string to float: 'a'" (ValueError).
     "forecaster-fit-words": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(["a"] * 20),
                              r"'data' parameter must hold numbers .* got a list that is not "

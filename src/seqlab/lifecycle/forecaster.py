@@ -102,6 +102,12 @@ def train_forecaster(series: Any, config: ForecastConfig, *, columns: list[str] 
 
     With `checkpoint` (a folder) the fit checkpoints at each epoch's end and on
     SIGINT/SIGTERM; ``resume=True`` continues from it (see `Trainer.fit`)."""
+    if not isinstance(config, ForecastConfig):
+        hint = (" (ForecastConfig.from_dict(...) makes one of a dict)"
+                if isinstance(config, dict) else "")
+        raise ValidationError(f"The 'config' parameter of train_forecaster must be a "
+                              f"ForecastConfig (ForecastConfig(n_in=12), say){hint}; got "
+                              f"{type(config).__name__}.")
     config.validate()
     arr = as_numeric_array(series, "series", "train_forecaster").astype(np.float64)
     pipeline = Pipeline([ScaleStep(config.scale), WindowStep(config.n_in, config.n_out)],
