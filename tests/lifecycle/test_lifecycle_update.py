@@ -85,3 +85,12 @@ def test_a_few_new_points_are_scored_with_context_from_the_old_data(tmp_path):
     assert set(report.scores) == {"continue-all", "fresh-all", BASELINE}
     assert np.isfinite(report.champion_rmse)
     assert json.loads(json.dumps(report.to_dict()))["skipped"] == report.skipped
+
+
+def test_forecast_config_round_trips_through_plain_json():
+    # ForecastConfig had from_dict but no to_dict: its settings could not be written back.
+    config = ForecastConfig(n_in=7, n_out=2, units=5, cell="gru", epochs=3, batch_size=4,
+                            lr=2e-3, seed=9, scale="standard", precision="bf16")
+    text = json.dumps(config.to_dict())
+    assert ForecastConfig.from_dict(json.loads(text)) == config
+    assert json.loads(text)["cell"] == "gru" and json.loads(text)["lr"] == 2e-3

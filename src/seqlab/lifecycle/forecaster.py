@@ -68,6 +68,10 @@ class ForecastConfig:
         check_choice("precision", self.precision, owner, PRECISIONS)
         return self
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain JSON values; `from_dict` reads it back."""
+        return dataclasses.asdict(self)
+
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> ForecastConfig:
         """A config from plain values (dashes in keys read as underscores); unknown keys are
