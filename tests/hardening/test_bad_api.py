@@ -28,7 +28,7 @@ from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
-from seqlab.train import Trainer
+from seqlab.train import EarlyStopping, Trainer
 from seqlab.train.batched import BatchedTrainer
 
 
@@ -169,6 +169,19 @@ CASES = {
     "train-forecaster-words": (lambda: train_forecaster(["a", "b"] * 10,
                                                         ForecastConfig(n_in=2, epochs=1)),
                                r"'series' parameter of train_forecaster must hold numbers"),
+    # TypeError "Value after * must be an iterable, not EarlyStopping" and AttributeError
+    # "'object' object has no attribute 'set_trainer'".
+    "fit-one-callback": (lambda: Trainer(_model()).fit(*_xy(), verbose=0,
+                                                       callbacks=EarlyStopping("loss")),
+                         r"'callbacks' parameter of Trainer.fit must be a list of callbacks; "
+                         r"got a single EarlyStopping \(write \[EarlyStopping\(...\)\]\)"),
+    "fit-callback-class": (lambda: Trainer(_model()).fit(*_xy(), verbose=0,
+                                                         callbacks=[EarlyStopping]),
+                           r"must hold seqlab.train.Callback instances; got the class "
+                           r"EarlyStopping"),
+    "trainer-callback-object": (lambda: Trainer(_model(), callbacks=[object()]),
+                                r"'callbacks' parameter of Trainer must hold "
+                                r"seqlab.train.Callback instances; got <object object"),
     # AttributeError "'dict' object has no attribute 'validate'".
     "train-forecaster-config-dict": (lambda: train_forecaster(sine(30), {"n_in": 4}),
                                      r"'config' parameter of train_forecaster must be a "

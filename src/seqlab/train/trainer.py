@@ -79,6 +79,27 @@ def _first(*values: Any) -> Any:
     return next((value for value in values if value is not None), None)
 
 
+def _check_callbacks(callbacks: Any, owner: str) -> list[Callback]:
+    """`callbacks` as a list of `Callback` instances, or a `ValidationError` naming what is
+    not one (a single callback not in a list, a class instead of an instance, ...)."""
+    if isinstance(callbacks, Callback):
+        raise ValidationError(f"The 'callbacks' parameter of {owner} must be a list of "
+                              f"callbacks; got a single {type(callbacks).__name__} (write "
+                              f"[{type(callbacks).__name__}(...)]).")
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ValidationError(f"The 'callbacks' parameter of {owner} must be a list of "
+                              f"callbacks; got {type(callbacks).__name__}.") from None
+    bad = next((c for c in callbacks if not isinstance(c, Callback)), None)
+    if bad is not None:
+        what = (f"the class {bad.__name__} (an instance is needed: {bad.__name__}(...))"
+                if isinstance(bad, type) else f"{bad!r:.60} of type {type(bad).__name__}")
+        raise ValidationError(f"The 'callbacks' parameter of {owner} must hold "
+                              f"seqlab.train.Callback instances; got {what}.")
+    return callbacks
+
+
 def _unique(callbacks: list[Callback]) -> list[Callback]:
     """`callbacks` in order, each once (a runner's callback may also be passed to fit)."""
     seen: set[int] = set()
@@ -219,7 +240,7 @@ class Trainer:
         self.metric_fns = {name: get_metric(name, self.task) for name in self.metric_names}
         self.optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr,
                                         config.momentum, config.weight_decay)
-        self.callbacks = list(callbacks)
+        self.callbacks = _check_callbacks(callbacks, "Trainer")
         self.events_: list[dict[str, Any]] = []
         self.stop_training = False
         self._prediction = Stream(config.stateful)
@@ -305,6 +326,7 @@ class Trainer:
         divergence guard, validation, the history record, progress, then the trainer's
         callbacks, those passed here and those of `watch_training` blocks.
         """
+        callbacks = _check_callbacks(callbacks, "Trainer.fit")
         epochs, batch_size, shuffle, verbose = self._fit_settings(
             epochs, batch_size, shuffle, verbose, validation_split, checkpoint_every)
         feed, validation_data = self._feed(x, y, epochs, batch_size, shuffle,
