@@ -59,17 +59,18 @@ class ValidationError(SeqlabError, ValueError):
 class UnknownNameError(ValidationError, KeyError):
     """A name (loss, optimizer, cell, recipe …) that no registry knows.
 
-    The message lists the valid names and the close ones.
+    The message lists the valid names and the close ones (or is `message`, where the
+    registry's own wording says more).
     """
 
-    def __init__(self, kind: str, name: Any, valid: Iterable[str]):
+    def __init__(self, kind: str, name: Any, valid: Iterable[str], message: str | None = None):
         self.kind = kind
         self.name = name
         self.valid = sorted(set(valid))
         close = get_close_matches(str(name), self.valid, n=3, cutoff=0.5)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         super().__init__(
-            f"Unknown {kind} {name!r}.{hint} Valid names: {', '.join(self.valid)}."
+            message or f"Unknown {kind} {name!r}.{hint} Valid names: {', '.join(self.valid)}."
         )
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message

@@ -28,7 +28,7 @@ from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
-from seqlab.train import EarlyStopping, Trainer
+from seqlab.train import EarlyStopping, ReduceLROnPlateau, Trainer
 from seqlab.train.batched import BatchedTrainer
 
 
@@ -182,6 +182,14 @@ CASES = {
     "trainer-callback-object": (lambda: Trainer(_model(), callbacks=[object()]),
                                 r"'callbacks' parameter of Trainer must hold "
                                 r"seqlab.train.Callback instances; got <object object"),
+    # A bare KeyError after the first epoch (it still is one, as a ValidationError).
+    "early-stopping-without-validation": (lambda: Trainer(_model()).fit(
+        *_xy(), epochs=2, verbose=0, callbacks=[EarlyStopping()]),
+                                          r"EarlyStopping monitors 'val_loss' but the epoch "
+                                          r"logs only hold \['epoch', 'loss', 'lr', 'mae'"),
+    "plateau-unknown-metric": (lambda: Trainer(_model()).fit(
+        *_xy(), epochs=2, verbose=0, callbacks=[ReduceLROnPlateau("accuracy")]),
+                               r"ReduceLROnPlateau monitors 'accuracy' but"),
     # AttributeError "'dict' object has no attribute 'validate'".
     "train-forecaster-config-dict": (lambda: train_forecaster(sine(30), {"n_in": 4}),
                                      r"'config' parameter of train_forecaster must be a "

@@ -25,7 +25,7 @@ from safetensors.torch import save_file
 
 from seqlab._io import replace_atomically
 from seqlab._validation import check_choice, check_float, check_int
-from seqlab.errors import ValidationError
+from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.train.view import TrainerView
 
 
@@ -146,11 +146,11 @@ class _Monitor:
         return 1.0
 
     def _value(self, logs: dict[str, Any]) -> float:
-        if self.monitor not in logs:
-            raise KeyError(
-                f"{self.owner} monitors {self.monitor!r} but the epoch logs only hold "
-                f"{sorted(logs)}. Pass validation data for 'val_*' metrics, or pick another."
-            )
+        if self.monitor not in logs:  # a ValidationError, and a KeyError as it always was
+            raise UnknownNameError(
+                f"metric monitored by {self.owner}", self.monitor, logs,
+                message=f"{self.owner} monitors {self.monitor!r} but the epoch logs only hold "
+                f"{sorted(logs)}. Pass validation data for 'val_*' metrics, or pick another.")
         return self._sign() * float(logs[self.monitor])
 
     def _improved(self, value: float, best: float) -> bool:
