@@ -28,7 +28,7 @@ from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
-from seqlab.train import EarlyStopping, ReduceLROnPlateau, Trainer
+from seqlab.train import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, Trainer
 from seqlab.train.batched import BatchedTrainer
 
 
@@ -190,6 +190,17 @@ CASES = {
     "plateau-unknown-metric": (lambda: Trainer(_model()).fit(
         *_xy(), epochs=2, verbose=0, callbacks=[ReduceLROnPlateau("accuracy")]),
                                r"ReduceLROnPlateau monitors 'accuracy' but"),
+    # TypeError "'int' object is not callable" and "<lambda>() takes 1 positional argument
+    # but 2 were given" once training had begun; float()'s ValueError for a word.
+    "schedule-a-number": (lambda: LearningRateScheduler(3),
+                          r"'schedule' parameter of LearningRateScheduler must be a function"),
+    "schedule-three-arguments": (lambda: LearningRateScheduler(lambda epoch, lr, other: lr),
+                                 r"must take \(epoch, lr\) or \(epoch\); <lambda> takes "
+                                 r"\(epoch, lr, other\)"),
+    "schedule-returns-a-word": (lambda: Trainer(_model()).fit(
+        *_xy(), verbose=0, callbacks=[LearningRateScheduler(lambda epoch, lr: "fast")]),
+                                r"schedule of LearningRateScheduler must return a finite "
+                                r"learning rate of 0 or more; for epoch 0 it returned 'fast'"),
     # AttributeError "'dict' object has no attribute 'validate'".
     "train-forecaster-config-dict": (lambda: train_forecaster(sine(30), {"n_in": 4}),
                                      r"'config' parameter of train_forecaster must be a "

@@ -245,6 +245,15 @@ def test_learning_rate_scheduler_sets_and_records_lr():
     assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(0.025)
 
 
+def test_a_schedule_of_the_epoch_alone_is_taken_as_keras_takes_it():
+    # schedule(epoch), Keras' older form, was called with (epoch, lr): a TypeError.
+    trainer = make_trainer(lr=0.01)
+    x, y = data()
+    history = trainer.fit(x, y, epochs=3, verbose=0,
+                          callbacks=[LearningRateScheduler(lambda epoch: 0.1 / (1 + epoch))])
+    assert history["lr"] == pytest.approx([0.1, 0.05, 0.1 / 3])
+
+
 def test_a_zero_learning_rate_from_the_scheduler_really_freezes_the_weights():
     trainer = make_trainer(optimizer="sgd")
     before = trainer.get_weights()

@@ -12,6 +12,7 @@ validated and reported), as Keras does.
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -291,13 +292,43 @@ class ModelCheckpoint(Callback, _Monitor):
 
 
 class LearningRateScheduler(Callback):
-    """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)``."""
+    """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)`` (the
+    current rate), or ``schedule(epoch)`` for a function of one argument, as Keras allows."""
 
-    def __init__(self, schedule: Callable[[int, float], float]):
+    def __init__(self, schedule: Callable[[int, float], float] | Callable[[int], float]):
+        if not callable(schedule):
+            raise ValidationError(f"The 'schedule' parameter of LearningRateScheduler must be "
+                                  f"a function schedule(epoch, lr) -> lr; got "
+                                  f"{schedule!r:.60}.")
         self.schedule = schedule
+        self._takes_lr = True
+        try:
+            signature = inspect.signature(schedule)
+        except (TypeError, ValueError):  # a builtin without a signature: call it as documented
+            return
+        for args, takes_lr in (((0, 0.1), True), ((0,), False)):
+            try:
+                signature.bind(*args)
+            except TypeError:
+                continue
+            self._takes_lr = takes_lr
+            return
+        raise ValidationError(f"The 'schedule' parameter of LearningRateScheduler must take "
+                              f"(epoch, lr) or (epoch); {getattr(schedule, '__name__', schedule)}"
+                              f" takes {signature}.")
 
     def on_epoch_begin(self, epoch: int) -> None:
-        self.trainer.lr = float(self.schedule(epoch, self.trainer.lr))
+        value = (self.schedule(epoch, self.trainer.lr) if self._takes_lr
+                 else self.schedule(epoch))
+        try:
+            rate = float(value)  # numpy's and torch's scalars too
+        except (TypeError, ValueError):
+            rate = math.nan
+        if not math.isfinite(rate) or rate < 0:
+            raise ValidationError(f"The schedule of LearningRateScheduler must return a finite "
+                                  f"learning rate of 0 or more; for epoch {epoch} it returned "
+                                  f"{value!r:.60}.")
+        self.trainer.lr = rate
 
 
 class CosineDecay(Callback):
