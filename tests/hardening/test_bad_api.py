@@ -157,6 +157,10 @@ CASES = {
     "scaler-with-mean-word": (lambda: StandardScaler(with_mean="no"),
                               r"'with_mean' parameter of StandardScaler"),  # was taken as True
     "summary-of-a-number": (lambda: summary(5), r"summary takes a model .* got int"),
+    # TypeError "'str' object is not callable", after the summary had been computed.
+    "summary-print-fn-a-file-name": (lambda: summary(_model(), print_fn="summary.txt"),
+                                     r"'print_fn' parameter of summary must be a function "
+                                     r"taking a line .* got 'summary.txt'"),
     "set-other-weights": (lambda: Trainer(_model()).set_weights({"a": np.zeros(1)}),
                           r"The weights are not this model's: missing .* unknown \['a'\]"),
     "classifier-log-number": (lambda: SequenceClassifier(log=5).check_params(),

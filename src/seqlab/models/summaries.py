@@ -72,6 +72,9 @@ def summary(
     if not isinstance(model, (nn.Module, ModelSpec)):
         raise ValidationError(f"summary takes a model (a torch nn.Module) or a ModelSpec; got "
                               f"{type(model).__name__}.")
+    if print_fn is not None and not callable(print_fn):
+        raise ValidationError(f"The 'print_fn' parameter of summary must be a function taking "
+                              f"a line (print, say) or None; got {print_fn!r:.60}.")
     spec = model if isinstance(model, ModelSpec) else getattr(model, "spec", None)
     if spec is None:
         rows = [
