@@ -22,7 +22,7 @@ from seqlab.data import (
 )
 from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.evaluate import summarize
-from seqlab.forecast import Forecaster, backtest
+from seqlab.forecast import Forecaster, backtest, prepare
 from seqlab.generate.feedback import closed_loop
 from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
@@ -217,6 +217,21 @@ CASES = {
                              r"one \(could not convert string to float: 'a'\)"),
     "forecaster-fit-ragged": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
         [[1.0, 2.0], [3.0]]), r"'data' parameter must hold numbers"),
+    # covariates='price' named the columns 'p', 'r', 'i', 'c', 'e'; calendar='no' was taken
+    # as True; progress=3 ended in TypeError "'int' object is not callable".
+    "forecaster-covariates-string": (lambda: Forecaster(horizon=2, covariates="price").fit(
+        pd.DataFrame({"sales": sine(30), "price": sine(30)})),
+                                     r"'covariates' parameter of Forecaster must be a list of "
+                                     r"column names; got the string 'price' \(write "
+                                     r"\['price'\]\)"),
+    "prepare-covariates-string": (lambda: prepare(pd.DataFrame({"sales": sine(30),
+                                                                "price": sine(30)}),
+                                                  covariates="price"),
+                                  r"'covariates' parameter of prepare must be a list"),
+    "forecaster-calendar-word": (lambda: Forecaster(horizon=2, calendar="no").fit(sine(30)),
+                                 r"'calendar' parameter of Forecaster must be a bool. Got 'no'"),
+    "forecaster-progress-number": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(
+        sine(30), progress=3), r"'progress' parameter of Forecaster.fit must be a function"),
     # Dates were fitted as their day numbers since 1970, complex numbers without their
     # imaginary part.
     "forecaster-fit-dates": (lambda: Forecaster(horizon=2, methods=["naive"]).fit(

@@ -201,6 +201,19 @@ def _check_freq(freq: str | None) -> None:
                               f"{offset.base.freqstr!r}.")
 
 
+def check_covariates(covariates: Any, owner: str) -> None:
+    """Refuse `covariates` unless None or a list (tuple) of column names: a single name as
+    a string was read letter by letter."""
+    if isinstance(covariates, str):
+        raise ValidationError(f"The 'covariates' parameter of {owner} must be a list of "
+                              f"column names; got the string {covariates!r} (write "
+                              f"[{covariates!r}]).")
+    if covariates is not None and (not isinstance(covariates, (list, tuple)) or not all(
+            isinstance(c, str) for c in covariates)):
+        raise ValidationError(f"The 'covariates' parameter of {owner} must be a list of "
+                              f"column names (strings) or None; got {covariates!r:.60}.")
+
+
 def _as_frame(data: Any) -> pd.DataFrame:
     """`data` as a DataFrame with str column names, periods (a PeriodIndex, a column of
     periods) as the timestamps of their starts."""
@@ -1158,6 +1171,7 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         frame, kept, blank = _blank_rows(frame)
         rows = rows[kept]
         dropped += blank
+    check_covariates(covariates, "prepare")
     covariates = list(covariates or [])
     unknown = [c for c in covariates if c not in frame.columns or c == date_column]
     if unknown:

@@ -40,6 +40,7 @@ from seqlab.forecast.data import (
     FutureCovariates,
     SeriesData,
     calendar_features,
+    check_covariates,
     freq_offset,
     future_index,
     prepare,
@@ -476,9 +477,11 @@ class Forecaster:
         check_int("patience", self.patience, owner, low=1)
         check_int("min_epochs", self.min_epochs, owner, low=0)
         check_float("lr", self.lr, owner, low=0.0, low_open=True)
-        if not isinstance(self.sequential, bool):
-            raise ValidationError(f"The 'sequential' parameter of Forecaster must be a bool. "
-                                  f"Got {self.sequential!r} instead.")
+        for name in ("sequential", "calendar"):  # calendar='no' was taken as True
+            if not isinstance(getattr(self, name), bool):
+                raise ValidationError(f"The {name!r} parameter of Forecaster must be a bool. "
+                                      f"Got {getattr(self, name)!r} instead.")
+        check_covariates(self.covariates, owner)
 
     def _read_options(self) -> dict[str, Any]:
         options: dict[str, Any] = dict(date_column=self.date_column, freq=self.freq,
@@ -508,6 +511,10 @@ class Forecaster:
         Trains with one CPU thread (these small LSTMs run fastest so) and restores torch's
         setting afterwards.
         """
+        if progress is not None and not callable(progress):
+            raise ValidationError(f"The 'progress' parameter of Forecaster.fit must be a "
+                                  f"function taking a line (print, say) or None; got "
+                                  f"{progress!r:.60}.")
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
