@@ -253,18 +253,24 @@ def test_long_csv_channels_of_other_names_than_trainings_are_refused(tmp_path):
     assert shown == before
 
 
+def _text_classifier(bundle, model):
+    """Save a text classifier of `model` (one epoch on short reviews) at `bundle`, its
+    reader recording the format given (auto)."""
+    from seqlab.classify import SequenceClassifier, save
+
+    texts = ["great fun", "awful", "loved it", "so bad"] * 3
+    fitted = SequenceClassifier(model, epochs=1, members=1).fit(
+        texts, ["pos", "neg", "pos", "neg"] * 3)
+    save(fitted, bundle, reader={"format": "auto", "label": None, "fill": None,
+                                 "label_column": None, "columns": None, "steps": None,
+                                 "label_at": None, "channels": None})
+
+
 def test_predict_with_a_text_classifier_reads_new_data_as_texts(tmp_path):
     # The bundle records the format given (auto), so new data were detected afresh:
     # 'review,stars' of short reviews was read as a wide CSV ("'5' ..." or "'great' is
     # not a number") though the classifier reads texts alone.
-    from seqlab.classify import SequenceClassifier, save
-
-    texts = ["great fun", "awful", "loved it", "so bad"] * 3
-    fitted = SequenceClassifier("bilstm", epochs=1, members=1).fit(
-        texts, ["pos", "neg", "pos", "neg"] * 3)
-    save(fitted, tmp_path / "b", reader={"format": "auto", "label": None, "fill": None,
-                                         "label_column": None, "columns": None,
-                                         "steps": None, "label_at": None, "channels": None})
+    _text_classifier(tmp_path / "b", "bilstm")
     result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv",
                                "review,stars\ngreat,5\nawful,1\nso so,3\n")
     assert result.exit_code == 0, result.output
@@ -377,14 +383,7 @@ def test_unknown_labels_name_a_class_written_another_way():
 def test_predict_on_a_text_csv_keeps_its_id_column(tmp_path):
     # The rows of 'id,text,label' were named 1, 2, 3 in the predictions: the ids given
     # were lost, as a long CSV's sequence names are not.
-    from seqlab.classify import SequenceClassifier, save
-
-    texts = ["great fun", "awful", "loved it", "so bad"] * 3
-    fitted = SequenceClassifier("gru", epochs=1, members=1).fit(
-        texts, ["pos", "neg", "pos", "neg"] * 3)
-    save(fitted, tmp_path / "b", reader={"format": "auto", "label": None, "fill": None,
-                                         "label_column": None, "columns": None,
-                                         "steps": None, "label_at": None, "channels": None})
+    _text_classifier(tmp_path / "b", "gru")
     result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv",
                                "id,text,label\nr7,great fun,pos\nr3,awful,neg\nr9,so bad,neg\n")
     assert result.exit_code == 0, result.output
