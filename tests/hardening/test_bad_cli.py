@@ -293,6 +293,23 @@ def test_update_with_a_holdout_out_of_range(tmp_path, cli, series_bundle, series
     assert_one_line_error(result, 2, r"'holdout'")
 
 
+@pytest.mark.parametrize("option", ["--epochs", "--extra-epochs"])
+def test_update_refuses_zero_epochs_naming_the_option(cli, series_bundle, series_csv, option):
+    # 0 trained the default number of epochs without a word.
+    result = cli("update", series_bundle, series_csv, series_csv, "--repeats", 1, "--dry-run",
+                 option, 0)
+    assert_one_line_error(result, 2, rf"\({option}\) must be an int in the range \[1, inf\)\. "
+                                     r"Got 0")
+
+
+def test_update_help_gives_the_real_default_of_extra_epochs(cli, monkeypatch):
+    # It said the champion's epochs; update trains a fifth of them (at least 1).
+    monkeypatch.setenv("COLUMNS", "200")
+    result = cli("update", "--help")
+    assert "a fifth of --epochs, at least 1" in result.out
+    assert "the champion's epochs" not in result.out
+
+
 def test_unknown_options_get_the_parsers_usage_message(cli):
     result = cli("train", "--bogus")
     assert result.code == 2 and "No such option" in result.err

@@ -94,3 +94,19 @@ def test_forecast_config_round_trips_through_plain_json():
     text = json.dumps(config.to_dict())
     assert ForecastConfig.from_dict(json.loads(text)) == config
     assert json.loads(text)["cell"] == "gru" and json.loads(text)["lr"] == 2e-3
+
+
+@pytest.mark.parametrize("option", ["epochs", "extra_epochs"])
+@pytest.mark.parametrize("value", [0, -1])
+def test_epochs_of_zero_or_less_are_refused_not_read_as_the_default(tmp_path, option, value):
+    old = np.sin(np.arange(60) / 3)
+    path = _champion(tmp_path, old)
+    with pytest.raises(ValidationError, match=rf"'{option}' parameter of update .*Got {value}"):
+        update(path, old, old, repeats=1, promote=False, **{option: value})
+
+
+def test_a_seed_out_of_range_is_refused_before_any_training(tmp_path):
+    old = np.sin(np.arange(60) / 3)
+    path = _champion(tmp_path, old)
+    with pytest.raises(ValidationError, match="'seed' parameter of update"):
+        update(path, old, old, repeats=1, seed=-1, promote=False)

@@ -323,7 +323,7 @@ def _update(
     epochs: Annotated[int | None, typer.Option(help="Epochs of new models.",
                                                show_default="the champion's")] = None,
     extra_epochs: Annotated[int | None, typer.Option(help="Extra epochs when continuing.",
-                                                     show_default="the champion's epochs")]
+                                                     show_default="a fifth of --epochs, at least 1")]
     = None,
     lr_factor: Annotated[float | None, typer.Option(
         help="Learning-rate factor when continuing.",

@@ -22,7 +22,7 @@ import numpy as np
 from torch import nn
 
 from seqlab._io import atomic_savefig
-from seqlab._validation import as_numeric_array, check_float, check_int
+from seqlab._validation import as_numeric_array, check_first_seed, check_float, check_int
 from seqlab.bundle import load, save
 from seqlab.bundle.loading import Bundle
 from seqlab.data.pipeline import Pipeline
@@ -177,6 +177,14 @@ def update(
     owner = "update"
     check_float("holdout", holdout, owner, low=0.0, high=0.9, low_open=True)
     repeats = check_int("repeats", repeats, owner, low=1, high=MAX_REPEATS)
+    seed = check_first_seed(seed, repeats, owner)
+    # None means "the default"; 0 is refused rather than read as None (it trained the
+    # default number of epochs without a word), and a negative count fails here, before the
+    # champion is scored and the first candidates trained.
+    if epochs is not None:
+        epochs = check_int("epochs", epochs, owner, low=1)
+    if extra_epochs is not None:
+        extra_epochs = check_int("extra_epochs", extra_epochs, owner, low=1)
     check_float("lr_factor", lr_factor, owner, low=0.0, low_open=True)
     check_float("min_improvement", min_improvement, owner, low=0.0, high=0.99)
     if isinstance(strategies, str) or not strategies:
@@ -228,8 +236,8 @@ def update(
                 f"few remain to train the '-new' strategies (one window needs "
                 f"{window.n_in + window.n_out}), and no '-all' strategy was asked for. Add "
                 f"continue-all or fresh-all, or collect more data.")
-    base_epochs = epochs or champion.trainer_config.epochs or 100
-    extra = extra_epochs or max(1, base_epochs // 5)
+    base_epochs = epochs if epochs is not None else champion.trainer_config.epochs or 100
+    extra = extra_epochs if extra_epochs is not None else max(1, base_epochs // 5)
     champion_rmse = rmse(champion.model, champion.pipeline, recent)
     skill = skill_over_time(champion.model, champion.pipeline, np.concatenate([old, new]),
                             block=block)
