@@ -32,7 +32,12 @@ TRAIN_CASES = {
                                    r"an int"),
     "n-in-zero-with-equals": (["--n-in=0"], r"'n_in' parameter of \w+ \(--n-in\)"),
     "n-in-zero": (["--n-in", 0], r"'n_in' parameter"),
-    "n-in-longer-than-series": (["--n-in", 500], r"n_in"),
+    # It said "`series` has only 60 time steps", naming neither the file nor the options.
+    "n-in-longer-than-series": (["--n-in", 500], r"sales\.csv holds 60 row\(s\); one training "
+                                                 r"window needs --n-in \+ --n-out = 500 \+ 1"),
+    "n-out-longer-than-series": (["--n-in", 50, "--n-out", 20],
+                                 r"sales\.csv holds 60 row\(s\); .* = 50 \+ 20 = 70 "
+                                 r"consecutive rows\. .*a smaller --n-in or --n-out"),
     "epochs-zero": (["--epochs", 0], r"'epochs' parameter"),
     "lr-nan": (["--lr", "nan"], r"'lr' parameter of ForecastConfig \(--lr\) must be a finite float"),
     "lr-negative": (["--lr", -1], r"'lr' parameter"),

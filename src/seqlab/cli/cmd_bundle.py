@@ -123,6 +123,7 @@ def _train(
         columns = [columns]
     forecast = ForecastConfig.from_dict(settings)
     series, columns = read_columns(source, columns)
+    _check_rows_for_a_window(source, len(series), forecast.n_in, forecast.n_out)
     replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
     from seqlab.train.checkpoint import checkpoint_folder
     from seqlab.train.distributed import world
@@ -164,6 +165,16 @@ def _train(
     elif kept is not None:
         screen.note(f"the model it replaces is kept as the previous version (seqlab update "
                     f"--rollback {target} restores it)")
+
+
+def _check_rows_for_a_window(source: Any, rows: int, n_in: int, n_out: int) -> None:
+    """Refuse a training file too short for one window, naming the file, its rows and the
+    options that set the window (the framing said only "`series` has only 2 time steps")."""
+    if rows < n_in + n_out:
+        raise ValidationError(
+            f"{source} holds {rows} row(s); one training window needs --n-in + --n-out = "
+            f"{n_in} + {n_out} = {n_in + n_out} consecutive rows. Give a longer series, or "
+            f"a smaller --n-in or --n-out.")
 
 
 def _rows(bundle: Any, data: Any, last: bool) -> tuple[list[str], list[list[Any]]]:

@@ -211,11 +211,15 @@ def update(
             f"The new data has {len(new)} step(s); the champion forecasts n_out={window.n_out} "
             f"at once, so at least {window.n_out} new steps are needed to score anything. "
             f"Collect more data before updating.")
-    if len(old) < window.n_in:
+    if len(old) < window.n_in + window.n_out:
+        # n_in give the first forecast of the new data its context; the fair baseline trains
+        # on the old data alone, which needs one whole window (it failed after the other
+        # candidates had trained, saying only that "`series` has only 3 time steps").
         raise ValidationError(
-            f"The old data has {len(old)} step(s); at least n_in={window.n_in} are needed as "
-            f"the context of the first forecast of the new data. Pass the series the champion "
-            f"was trained on.")
+            f"The old data has {len(old)} step(s); at least n_in + n_out = {window.n_in} + "
+            f"{window.n_out} = {window.n_in + window.n_out} are needed: n_in as the context of "
+            f"the first forecast of the new data, and one whole window for the fair baseline, "
+            f"which trains on the old data. Pass the series the champion was trained on.")
     n_eval = min(len(new), max(window.n_out, int(round(len(new) * holdout))))
     split = len(new) - n_eval
     new_train = new[:split]
