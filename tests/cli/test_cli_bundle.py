@@ -174,3 +174,26 @@ def test_predict_with_more_columns_than_the_model_was_trained_on_says_so(tmp_pat
     assert result.exit_code != 0
     assert "was trained on 1 column(s) ['sales']; --column names 2 (sales, other)" in \
         str(result.exception)
+
+
+def test_the_training_columns_named_in_another_order_are_refused_not_swapped(tmp_path):
+    # --column hum --column temp fed hum to the model as temp, and the forecasts came back
+    # under the training names, without a word.
+    (tmp_path / "w.csv").write_text("t,temp,hum\n" + "".join(
+        f"{i},{20 + i % 7},{50 + i % 3}\n" for i in range(30)))
+    assert runner.invoke(app, ["train", str(tmp_path / "w.csv"), "--column", "temp", "--column",
+                               "hum", "--units", "4", "--epochs", "1",
+                               "--out", str(tmp_path / "m")]).exit_code == 0
+    swapped = ["--column", "hum", "--column", "temp"]
+    message = ("was trained on the columns ['temp', 'hum'], in that order; --column names "
+               "them as ['hum', 'temp'], so 'hum' would be read as 'temp'")
+    result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "w.csv"),
+                                 *swapped, "--last"])
+    assert result.exit_code != 0 and message in str(result.exception)
+    result = runner.invoke(app, ["update", str(tmp_path / "m"), str(tmp_path / "w.csv"),
+                                 str(tmp_path / "w.csv"), *swapped, "--dry-run"])
+    assert result.exit_code != 0 and message in str(result.exception)
+    result = runner.invoke(app, ["predict", str(tmp_path / "m"), str(tmp_path / "w.csv"),
+                                 "--column", "temp", "--column", "hum", "--last"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "step,temp_t+1,hum_t+1"

@@ -288,11 +288,21 @@ def _predict(
 
 def _check_column_count(bundle: Path, column: list[str] | None,
                         fitted: list[str] | None) -> None:
-    """Refuse --column naming another number of columns than the bundle was trained on."""
+    """Refuse --column naming another number of columns than the bundle was trained on, or
+    the training columns in another order."""
     if column and fitted is not None and len(column) != len(fitted):
         raise ValidationError(f"{bundle} was trained on {len(fitted)} column(s) {fitted}; "
                               f"--column names {len(column)} ({', '.join(column)}). Name "
                               f"{len(fitted)}, in the same order.")
+    if column and fitted is not None and column != fitted and sorted(column) == sorted(fitted):
+        # The training columns in another order: each would be read as another (the model
+        # was fed hum as temp, and the forecasts were labelled by the training names).
+        moved = next(c for c, f in zip(column, fitted, strict=True) if c != f)
+        raise ValidationError(
+            f"{bundle} was trained on the columns {fitted}, in that order; --column names "
+            f"them as {column}, so {moved!r} would be read as "
+            f"{fitted[column.index(moved)]!r}. Name them in the training order, or leave "
+            f"--column out.")
 
 
 def _roll_back(bundle: Path, data: list[Path], *, dry_run: bool, as_json: bool) -> None:
