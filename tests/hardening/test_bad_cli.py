@@ -102,6 +102,12 @@ PREDICT_CASES = {
                        r"no column\(s\) \['price'\]"),
     "output-onto-the-input": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
                                             t / "sales.csv"], r"is the input file"),
+    # It listed the file's columns only: whose was 'sales', and how to read another instead?
+    "file-lacks-the-bundle-s-column": (lambda t, b: ["predict", b, write_csv(t / "p.csv", sine(),
+                                                                             "price")],
+                                       r"p\.csv has no column\(s\) \['sales'\], which the model "
+                                       r"was trained on; its columns are \['t', 'price'\]\. Name "
+                                       r"the column to read in its place with --column\.$"),
     "too-many-columns": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "sales",
                                        "--column", "t"],
                          r"was trained on 1 column\(s\) \['sales'\]; --column names 2"),

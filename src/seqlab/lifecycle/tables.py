@@ -117,11 +117,12 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     which JSON lines of bare numbers need not have.
     """
     path = Path(path)
+    trained = columns is None and expected is not None  # the bundle's names, not --column
     if is_jsonl(path):
         rows = _json_lines(path)
         if columns is None and isinstance(rows[0][1], dict):
             columns = expected
-        return _read_json_columns(path, columns, rows)
+        return _read_json_columns(path, columns, rows, trained=trained)
     columns = columns if columns is not None else expected
     header, rows = _csv_records(path)
     if columns is None:
@@ -137,7 +138,7 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
                 f"{path} has {len(numeric)} columns of numbers {numeric}; name the one(s) to "
                 f"read with --column.")
         columns = numeric
-    _check_columns(path, columns, header)
+    _check_columns(path, columns, header, trained=trained)
     index = [header.index(c) for c in columns]
     values = np.empty((len(rows), len(columns)), dtype=np.float64)
     for i, (line, row) in enumerate(rows):
@@ -159,16 +160,24 @@ def _of_numbers(cells: list[str]) -> str | None:
     return "flag" if flag else "numbers"
 
 
-def _check_columns(path: Path, columns: list[str], header: list[str]) -> None:
+def _check_columns(path: Path, columns: list[str], header: list[str], *,
+                   trained: bool = False) -> None:
     if len(set(columns)) != len(columns):
         raise ValidationError(f"The columns to read from {path} repeat a name: {columns}.")
     missing = [c for c in columns if c not in header]
+    if missing and trained:  # the user named none: say where the names came from, and how
+        raise ValidationError(                           # to read other ones in their place
+            f"{path} has no column(s) {missing}, which the model was trained on; its columns "
+            f"are {header}. "
+            + ("Name the column to read in its place with --column." if len(columns) == 1
+               else f"Name {len(columns)} columns to read in place of {columns} with --column, "
+                    f"in that order."))
     if missing:
         raise ValidationError(f"{path} has no column(s) {missing}; its columns are {header}.")
 
 
-def _read_json_columns(path: Path, columns: list[str] | None,
-                       rows: list[tuple[int, Any]]) -> tuple[np.ndarray, list[str]]:
+def _read_json_columns(path: Path, columns: list[str] | None, rows: list[tuple[int, Any]], *,
+                       trained: bool = False) -> tuple[np.ndarray, list[str]]:
     first = rows[0][1]
     if not isinstance(first, dict):
         if columns:  # bare numbers or lists have no fields to choose from
@@ -201,7 +210,7 @@ def _read_json_columns(path: Path, columns: list[str] | None,
             raise ValidationError(
                 f"{path} has fields {header}; name the one(s) to read with --column.")
         columns = numeric
-    _check_columns(path, columns, header)
+    _check_columns(path, columns, header, trained=trained)
     values = np.empty((len(rows), len(columns)), dtype=np.float64)
     for i, (line, row) in enumerate(rows):
         if not isinstance(row, dict):
