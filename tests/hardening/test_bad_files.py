@@ -273,3 +273,18 @@ def test_blank_lines_after_a_one_column_series_are_not_values(tmp_path):
     path.write_bytes(b"sales\n1\n2\n3\n\n\n")
     values, names = read_columns(path)
     assert names == ["sales"] and values.tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("tail", [b",\r\n,\r\n", b"  \n\t\n", b" , \n"],
+                         ids=["spreadsheet-commas", "spaces-and-tab", "blank-cells"])
+def test_rows_of_blank_cells_at_the_end_are_dropped_as_blank_lines_are(tmp_path, tail):
+    # A spreadsheet's export (",,") or an editor's trailing spaces were read as a missing
+    # value: "line 4, column 't' is empty".
+    table = tmp_path / "export.csv"
+    table.write_bytes(GOOD_HEAD + b"2,3.5\n" + tail)
+    values, names = read_columns(table, ["t", "sales"])
+    assert names == ["t", "sales"] and values.tolist() == [[0, 1.5], [1, 2.5], [2, 3.5]]
+    # One in the middle is still a missing value, named by its line.
+    table.write_bytes(GOOD_HEAD + b",\n2,3.5\n" + tail)
+    with pytest.raises(ValidationError, match=r"line 4, column 't' is empty"):
+        read_columns(table, ["t", "sales"])

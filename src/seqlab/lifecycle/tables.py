@@ -70,7 +70,8 @@ def number(value: Any, where: str) -> float:
 
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the numbered non-blank rows of the CSV file `path` (separated by
-    commas, or by semicolons, tabs or bars: `seqlab._separators`)."""
+    commas, or by semicolons, tabs or bars: `seqlab._separators`); rows of blank cells at
+    its end are left out, as blank lines are."""
     text, _, _ = with_commas(read_table_text(path, "input file")[0], str(path))
     lines = csv_rows(text, path)
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
@@ -78,6 +79,10 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise ValidationError(f"{path} is empty; expected a header line and rows.")
     (_, header), rows = numbered[0], numbered[1:]
     header = [name.strip() for name in header]
+    # Rows of blank cells at the end (",,," from a spreadsheet's export, a line of spaces
+    # left by an editor) hold no data, as blank lines do: they were read as missing values.
+    while rows and not any(cell.strip() for cell in rows[-1][1]):
+        rows.pop()
     if all(_is_number(name) for name in header):
         raise ValidationError(
             f"{path} has no header: its first line {header} holds numbers. Add a first line "
