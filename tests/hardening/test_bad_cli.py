@@ -74,8 +74,19 @@ def test_train_config_problems(tmp_path, cli, series_csv):
     (tmp_path / "bad.toml").write_text("n_in = = 3")
     assert_one_line_error(cli("train", "--config", tmp_path / "bad.toml"), 2, r"not valid TOML")
     (tmp_path / "unknown.toml").write_text(f'csv = "{series_csv}"\ncolumn = "sales"\nwindow = 3')
+    # It named neither the file nor csv, column and out among the known settings.
     assert_one_line_error(cli("train", "--config", tmp_path / "unknown.toml"), 2,
-                          r"Unknown forecaster setting\(s\) \['window'\]")
+                          r"unknown\.toml: unknown setting\(s\) \['window'\]; known settings "
+                          r"are \['batch_size', 'cell', 'column', 'csv', .*'out', ")
+    # A value the file holds in the wrong type is named with the file, as written there;
+    # the same setting given as an option wins over the file's.
+    (tmp_path / "typed.toml").write_text(f'csv = "{series_csv}"\ncolumn = "sales"\n'
+                                         f'epochs = "2"\nunits = 4')
+    assert_one_line_error(cli("train", "--config", tmp_path / "typed.toml"), 2,
+                          r"typed\.toml: epochs = '2' is refused: The 'epochs' parameter of "
+                          r"ForecastConfig must be an int in the range \[1, inf\)\. Got '2'")
+    assert cli("train", "--config", tmp_path / "typed.toml", "--epochs", 1, "--out",
+               tmp_path / "m").code == 0
     assert_one_line_error(cli("train"), 2, r"needs the data: seqlab train DATA")
 
 

@@ -90,7 +90,7 @@ def _train(
     from seqlab._io import read_config_file
     from seqlab.bundle import check_replaces_alike, check_target, save, store, trainer_config_of
     from seqlab.bundle import load as load_bundle
-    from seqlab.lifecycle import ForecastConfig, read_columns, rmse, train_forecaster
+    from seqlab.lifecycle import read_columns, rmse, train_forecaster
 
     data = alias(data, csv, "--csv", "give the data file as an argument: seqlab train DATA",
                  "The data file")
@@ -111,6 +111,7 @@ def _train(
              "seed": seed, "scale": scale, "device": device, "precision": precision,
              "out": out}
     settings = {k.replace("-", "_"): v for k, v in settings.items()}
+    from_file = {k for k in settings if given.get(k) is None}  # the options given win
     settings.update({k: v for k, v in given.items() if v is not None})
     source, columns = settings.pop("csv", None), settings.pop("column", None)
     target = settings.pop("out", None) or "model.bundle"
@@ -121,7 +122,7 @@ def _train(
     check_replaces_alike(target, text=False)
     if isinstance(columns, str):
         columns = [columns]
-    forecast = ForecastConfig.from_dict(settings)
+    forecast = _forecast_config(settings, config, from_file)
     series, columns = read_columns(source, columns)
     _check_rows_for_a_window(source, len(series), forecast.n_in, forecast.n_out)
     replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
@@ -165,6 +166,30 @@ def _train(
     elif kept is not None:
         screen.note(f"the model it replaces is kept as the previous version (seqlab update "
                     f"--rollback {target} restores it)")
+
+
+def _forecast_config(settings: dict[str, Any], config: Path | None,
+                     from_file: set[str]) -> Any:
+    """`ForecastConfig` of `settings`; a setting of the --config file that it refuses is
+    named with the file (the message named neither, and listed as known settings only the
+    forecaster's, not csv, column or out)."""
+    from dataclasses import fields
+
+    from seqlab.lifecycle import ForecastConfig
+
+    known = {f.name for f in fields(ForecastConfig)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ValidationError(f"{config}: unknown setting(s) {unknown}; known settings are "
+                              f"{sorted(known | {'csv', 'column', 'out'})}.")
+    try:
+        return ForecastConfig.from_dict(settings)
+    except ValidationError as error:
+        bad = next((key for key in from_file if f"'{key}'" in str(error)), None)
+        if bad is None:
+            raise
+        raise ValidationError(f"{config}: {bad} = {settings[bad]!r} is refused: {error}") \
+            from None
 
 
 def _check_rows_for_a_window(source: Any, rows: int, n_in: int, n_out: int) -> None:
