@@ -240,14 +240,19 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
     for source in inputs:
         if source is not None and path.exists() and Path(source).exists() \
                 and path.resolve() == Path(source).resolve():
-            raise ValidationError(f"The {what} path {path} is the input file {source}; writing "
-                                  "there would replace your data. Name another file.")
+            kind = "folder" if Path(source).is_dir() else "file"
+            raise ValidationError(f"The {what} path {path} is the input {kind} {source}; "
+                                  "writing there would replace your data. Name another file.")
         if source is not None and Path(source).is_dir() \
                 and path.resolve().is_relative_to(Path(source).resolve()):
             raise ValidationError(f"The {what} path {path} is inside {source}, which this "
                                   "command reads; writing there would damage it. Name a path "
                                   "outside it.")
     parent = path.parent if str(path.parent) else Path(".")
+    bundle = None if folder else _bundle_around(parent)
+    if bundle is not None:
+        raise ValidationError(f"The {what} path {path} is inside the seqlab bundle {bundle}; "
+                              "writing there would damage it. Name a path outside it.")
     if path.is_dir() and not folder:
         raise ValidationError(f"The {what} path {path} is a folder; name a file to write.")
     if folder and path.exists() and not path.is_dir():
@@ -269,6 +274,23 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
         raise ValidationError(f"Cannot write the {what} {path}: the folder {existing} does "
                               f"not take new files ({error.strerror or error}).") from None
     return path
+
+
+def _bundle_around(folder: Path) -> Path | None:
+    """The seqlab bundle (a folder whose CURRENT names its versions) that `folder` is, or
+    lies inside, else None: a file written there would replace or sit among its files
+    (``--out other.bundle/CURRENT`` left that bundle unreadable)."""
+    here = Path(os.path.abspath(folder))  # named as the user wrote it, not resolved
+    for candidate in (here, *here.parents):
+        pointer = candidate / "CURRENT"
+        try:
+            if pointer.is_file() and pointer.stat().st_size < 65536 \
+                    and "seqlab-bundle-store" in pointer.read_text(errors="replace"):
+                return candidate.relative_to(Path.cwd()) \
+                    if candidate.is_relative_to(Path.cwd()) else candidate
+        except OSError:
+            continue
+    return None
 
 
 def check_distinct_outputs(paths: dict[str, str | Path | None]) -> None:

@@ -143,6 +143,28 @@ def test_bad_predict_use(tmp_path, cli, series_bundle, series_csv, argv, message
     assert (Path(series_bundle) / "CURRENT").read_bytes() == before
 
 
+def test_an_output_inside_another_bundle_is_refused_and_that_bundle_still_loads(
+        tmp_path, cli, series_bundle, series_csv, copy_of):
+    # predict --out OTHER/CURRENT replaced that bundle's pointer with the table: it no longer
+    # loaded. Only a bundle the command reads was guarded.
+    other, version = copy_of(series_bundle)
+    before = {p.name: p.read_bytes() for p in (other / "CURRENT", version / "manifest.json")}
+    for target in (other / "CURRENT", version / "manifest.json", version / "new.csv"):
+        result = cli("predict", series_bundle, series_csv, "--last", "--out", target)
+        assert_one_line_error(result, 2, rf"The output path .*{target.name} is inside the "
+                                         rf"seqlab bundle .*{other.name}; writing there would "
+                                         r"damage it\. Name a path outside it\.")
+    assert {p.name: p.read_bytes() for p in (other / "CURRENT", version / "manifest.json")} \
+        == before
+    assert not (version / "new.csv").exists()
+    assert load(other).pipeline.columns == ["sales"]
+    # The bundle read itself, as a file to write, is called a folder, not "the input file".
+    assert_one_line_error(cli("predict", series_bundle, series_csv, "--out", series_bundle), 2,
+                          r"is the input folder")
+    assert cli("predict", series_bundle, series_csv, "--last", "--out",
+               tmp_path / "p.csv").code == 0
+
+
 def test_two_outputs_of_one_command_on_one_path_are_refused_before_any_work(tmp_path, cli,
                                                                            series_csv):
     """Each was found by a probe: the forecasts lost after the bundle was written (and "Nothing
