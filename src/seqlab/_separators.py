@@ -60,9 +60,33 @@ def with_commas(text: str, name: str, keep: set[str] | frozenset[str] = frozense
     whose (lower-cased) names are in `keep` (ids) are left as they are. Last, the file's
     separator."""
     separator = separator_of(text)
+    if separator is None and _one_column_with_decimal_commas(text):
+        # Excel where ';' separates cells writes a one-column sheet with no separator at
+        # all, "Wert\n1,5\n2,75": it was refused as rows of 2 fields under a header of 1.
+        converted, _ = as_commas(text, ";", name, keep)
+        return converted, "read as one column with decimal commas", ";"
     if separator is None:
         return text, None, ","
     return (*as_commas(text, separator, name, keep), separator)
+
+
+def _one_column_with_decimal_commas(text: str) -> bool:
+    """Whether CSV `text` is one named column of numbers written with decimal commas: its
+    first line is a name (no comma, semicolon, tab or bar, and not a number), and each line
+    below it is one cell, or two cells that together are a number with a decimal comma
+    (``1,5``; ``1.234,5``), at least one line being so and not only numbers like ``1,234``
+    (thousands, or three decimals?). A comma table is never one: a row of two cells under a
+    header of one name is no table."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or any(mark in lines[0] for mark in (",", *SEPARATORS, '"')) \
+            or _INTEGER.fullmatch(lines[0].strip()) or _DECIMAL_POINT.fullmatch(lines[0].strip()):
+        return False
+    split = [line.strip() for line in lines[1:] if "," in line]
+    if any(mark in line for line in lines[1:] for mark in (*SEPARATORS, '"')) \
+            or any(line.count(",") > 1 or not _DECIMAL_COMMA.fullmatch(line) for line in split):
+        return False
+    # Only numbers like 1,234: thousands (unquoted) or three decimals? Left refused.
+    return any(not _COMMA_GROUPED.fullmatch(line) for line in split)
 
 
 def separator_of(text: str) -> str | None:

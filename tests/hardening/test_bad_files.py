@@ -288,3 +288,25 @@ def test_rows_of_blank_cells_at_the_end_are_dropped_as_blank_lines_are(tmp_path,
     table.write_bytes(GOOD_HEAD + b",\n2,3.5\n" + tail)
     with pytest.raises(ValidationError, match=r"line 4, column 't' is empty"):
         read_columns(table, ["t", "sales"])
+
+
+def test_one_column_written_with_decimal_commas_is_read(tmp_path):
+    # Excel where ';' separates cells writes a one-column sheet with no separator at all:
+    # it was refused as "line 2 has 2 field(s); the header has 1".
+    table = tmp_path / "werte.csv"
+    table.write_bytes("\ufeffWert\r\n1,5\r\n2\r\n1.234,75\r\n-0,25\r\n\r\n".encode())
+    values, names = read_columns(table)
+    assert names == ["Wert"] and values.tolist() == [1.5, 2.0, 1234.75, -0.25]
+    # Decimal points beside decimal commas leave the numbers open: refused, as in ';' files.
+    table.write_text("Wert\n1,5\n2.5\n")
+    with pytest.raises(ValidationError, match=r"mixes decimal commas \('1,5'\) and decimal "
+                                              r"points \('2\.5'\)"):
+        read_columns(table)
+    # A header of one name above rows of two other cells is no such column: still refused.
+    table.write_text("Wert\n1,x\n2,y\n")
+    with pytest.raises(ValidationError, match=r"line 2 has 2 field\(s\); the header has 1"):
+        read_columns(table)
+    # Only numbers like 1,234 (thousands, or three decimals?) stay refused.
+    table.write_text("Wert\n1,234\n2,345\n")
+    with pytest.raises(ValidationError, match=r"line 2 has 2 field\(s\); the header has 1"):
+        read_columns(table)
