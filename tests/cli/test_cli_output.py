@@ -56,7 +56,9 @@ def test_quiet_train_predict_inspect_export_update_print_only_their_results(
                       "--out", str(tmp_path / "m.pt"))
     assert wrote == f"wrote {tmp_path / 'm.pt'}"
 
-    lines = _quiet(capsys, "update", bundle, data, data, "--repeats", "1", "--epochs", "1",
+    new = tmp_path / "new.csv"  # one file as OLD and NEW is warned about
+    new.write_text((workspace / "s.csv").read_text())
+    lines = _quiet(capsys, "update", bundle, data, str(new), "--repeats", "1", "--epochs", "1",
                    "--extra-epochs", "1", "--dry-run")
     assert lines[0].startswith("champion RMSE") and lines[-1].startswith("dry run:")
     assert not any("fit " in line or "Epoch" in line for line in lines)

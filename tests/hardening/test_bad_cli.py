@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -641,3 +642,18 @@ def test_a_rollback_of_no_bundle_says_what_the_path_is(tmp_path, cli, series_csv
                           (tmp_path / "empty", r"empty is not a seqlab bundle: it holds neither "
                                                r"CURRENT nor manifest\.json")):
         assert_one_line_error(cli("update", path, "--rollback"), 2, message)
+
+
+def test_update_warns_when_old_and_new_are_one_file(tmp_path, cli, series_bundle, series_csv):
+    # The champion was scored on the data it was trained on, without a word: every number
+    # printed read as an answer about new data.
+    result = cli("update", series_bundle, series_csv, tmp_path / "." / series_csv.name,
+                 "--repeats", 1, "--epochs", 1, "--dry-run")
+    assert result.code == 0, result.err
+    assert re.search(r"warning: OLD and NEW are one file \(.*sales\.csv\): the comparison "
+                     r"scores the champion on data it was trained on", result.err)
+    copy = tmp_path / "recent.csv"
+    copy.write_text(series_csv.read_text())
+    result = cli("update", series_bundle, series_csv, copy, "--repeats", 1, "--epochs", 1,
+                 "--dry-run")
+    assert result.code == 0 and "warning" not in result.err, result.err

@@ -433,6 +433,13 @@ def _update(
     if old is None or new is None:
         raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
                               "seqlab update BUNDLE --rollback).")
+    if old.exists() and new.exists() and old.resolve() == new.resolve():
+        # The champion was scored and challenged on the very data it was trained on, and
+        # every number printed read as an answer to "has the data changed?". A warning, not
+        # a refusal: it still runs the comparison (a smoke test of the command).
+        Output(as_json).warn(f"OLD and NEW are one file ({old}): the comparison scores the "
+                             f"champion on data it was trained on, so it says nothing about "
+                             f"new data. NEW should hold the data collected since.")
     expected = updatable(bundle).pipeline.columns  # a text model is told so, first
     if not dry_run:  # its lock and a promotion are written beside it: fail before training
         from seqlab._io import check_output_path
