@@ -657,3 +657,19 @@ def test_update_warns_when_old_and_new_are_one_file(tmp_path, cli, series_bundle
     result = cli("update", series_bundle, series_csv, copy, "--repeats", 1, "--epochs", 1,
                  "--dry-run")
     assert result.code == 0 and "warning" not in result.err, result.err
+
+
+def test_predict_warns_of_values_far_outside_what_the_model_was_trained_on(
+        tmp_path, cli, series_bundle, series_csv):
+    # Data in another unit (grams for kilograms) gave forecasts as sure-looking as any: a
+    # model trained on 5 to 15 read 10,000 and answered within its range, without a word.
+    grams = write_csv(tmp_path / "grams.csv", sine() * 1000)
+    result = cli("predict", series_bundle, grams, "--last")
+    assert result.code == 0, result.err
+    assert re.search(r"warning: .*grams\.csv: column 'sales' holds 1\d{4}(\.\d+)?, 1,\d{3} times "
+                     r"the width of the training range beyond the values the model was "
+                     r"trained on \(from 5\.\d+ to 14\.\d+\); its forecasts there are "
+                     r"extrapolation", result.err.replace("\n", " ")), result.err
+    assert len(result.out.splitlines()) == 2  # the forecast is still written
+    result = cli("predict", series_bundle, series_csv, "--last")
+    assert result.code == 0 and "warning" not in result.err, result.err

@@ -307,8 +307,48 @@ def _predict(
             raise ValidationError(f"{input} holds {len(data)} row(s); {bundle} reads "
                                   f"{window.n_in} to forecast (its --n-in): give at least "
                                   f"the latest {window.n_in}.")
+        _warn_far_from_training(loaded.pipeline, data, input)
     header, rows = _rows(loaded, data, last)
     write_rows(output, header, rows)
+
+
+FAR = 10.0
+"""How far beyond the training range (in widths of that range, or for a standardised model
+in standard deviations beyond the mean) a value to predict from is warned about."""
+
+
+def _warn_far_from_training(pipeline: Any, data: np.ndarray, source: Path) -> None:
+    """Warn of columns of `data` whose values lie far outside what the model was trained on
+    (`FAR`): another unit or another series gave forecasts that looked as sure as any
+    (a model of 10 to 30 read 1e30 and answered 10.0), without a word."""
+    from seqlab.data.scaling import MinMaxScaler
+
+    step = next((s for s in pipeline.steps if getattr(s, "scaler_", None) is not None), None)
+    if step is None:
+        return
+    scaler, values = step.scaler_, np.asarray(data, dtype=np.float64).reshape(len(data), -1)
+    names = pipeline.columns or [f"column {j + 1}" for j in range(values.shape[1])]
+    for j, name in enumerate(names[:values.shape[1]]):
+        column = values[:, j]
+        if isinstance(scaler, MinMaxScaler):
+            low, high = float(scaler.data_min_[j]), float(scaler.data_max_[j])
+            width = high - low
+            seen = f"from {low:.6g} to {high:.6g}"
+        else:
+            mean, width = float(scaler.mean_[j]), float(scaler.scale_[j])
+            low = high = mean
+            seen = f"with mean {mean:.6g} and standard deviation {width:.6g}"
+        if width <= 0:
+            continue
+        worst = column[np.argmax(np.maximum(low - column, column - high))]
+        beyond = max(low - worst, worst - high) / width
+        if beyond > FAR:
+            times = f"{beyond:,.0f}" if beyond < 1e9 else f"{beyond:.2g}"
+            Output(as_json=True).warn(
+                f"{source}: column {name!r} holds {worst:.6g}, {times} times the "
+                f"{'width of the training range' if isinstance(scaler, MinMaxScaler) else 'standard deviation'} "
+                f"beyond the values the model was trained on ({seen}); its forecasts there "
+                f"are extrapolation (another unit, or another series?).")
 
 
 def _check_column_count(bundle: Path, column: list[str] | None,
