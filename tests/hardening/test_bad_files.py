@@ -38,7 +38,8 @@ CSV_CASES = {
     "first-cell-empty": (b"date,sales\n2020-01,\n2020-02,2\n2020-03,3\n", None,
                          r"line 2, column 'sales' is empty"),
     "first-cell-a-word": (b"date,sales\n2020-01,NA\n2020-02,2\n2020-03,3\n", None,
-                          r"line 2, column 'sales': 'NA' is not a number"),
+                          r"line 2, column 'sales': 'NA' marks a missing value\. Fill or "
+                          r"drop missing values first"),
     # ... while a column mostly blank is still not one to read (it was trained around).
     # ... and a value column mostly blank names its first gap, not 'no column of numbers'.
     "mostly-blank-values": (b"date,sales,note\n2020-01,1,x\n2020-02,,\n2020-03,,y\n"
@@ -310,3 +311,20 @@ def test_one_column_written_with_decimal_commas_is_read(tmp_path):
     table.write_text("Wert\n1,234\n2,345\n")
     with pytest.raises(ValidationError, match=r"line 2 has 2 field\(s\); the header has 1"):
         read_columns(table)
+
+
+@pytest.mark.parametrize("mark", ["NA", "#N/A", "null", "n/a"])
+def test_a_missing_value_marker_is_named_as_one(tmp_path, mark):
+    # 'NA' in the middle of a column was "'NA' is not a number", as if a typo.
+    table = tmp_path / "gaps.csv"
+    table.write_text("t,sales\n0,1.5\n1," + mark + "\n2,2.5\n")
+    with pytest.raises(ValidationError, match=rf"gaps\.csv line 3, column 'sales': "
+                                              rf"'{mark}' marks a missing value\. Fill or drop"):
+        read_columns(table, ["sales"])
+    lines = tmp_path / "gaps.jsonl"
+    lines.write_text('{"sales": 1.5}\n{"sales": null}\n{"sales": 2.5}\n')
+    with pytest.raises(ValidationError, match=r"line 2, field 'sales': null marks a missing"):
+        read_columns(lines, ["sales"])
+    table.write_text("t,sales\n0,1.5\n1,abc\n2,2.5\n")  # text is still not a number
+    with pytest.raises(ValidationError, match=r"line 3, column 'sales': 'abc' is not a number"):
+        read_columns(table, ["sales"])

@@ -48,13 +48,24 @@ def _json_lines(path: Path) -> list[tuple[int, Any]]:
     return rows
 
 
+MISSING_MARKS = frozenset({"na", "n/a", "#n/a", "#na", "#nv", "#n/a n/a", "<na>", "null", "none",
+                           "?", "-", "n.a.", "n.d.", "k.a."})
+"""Cells (lower-cased) that mark a missing value, as pandas, Excel ('#N/A', German '#NV')
+and statistics offices write them: named as missing, not as "not a number" (a typo to fix).
+NaN is named by its own message."""
+
+
 def number(value: Any, where: str) -> float:
     """`value` as a float that float32 can hold, or a ValidationError saying why not."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValidationError(f"{where}: {value!r} is not a number.")
     if isinstance(value, str) and not value.strip():
         raise ValidationError(f"{where} is empty (a missing value). Fill or drop missing "
                               f"values first.")
+    if value is None or isinstance(value, str) and value.strip().lower() in MISSING_MARKS:
+        # 'NA', '#N/A', 'null', JSON's null: "is not a number" read as a typo to correct.
+        raise ValidationError(f"{where}: {json.dumps(value) if value is None else repr(value)} "
+                              f"marks a missing value. Fill or drop missing values first.")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValidationError(f"{where}: {value!r} is not a number.")
     try:
         result = float(value)
     except (ValueError, OverflowError):
