@@ -673,3 +673,17 @@ def test_predict_warns_of_values_far_outside_what_the_model_was_trained_on(
     assert len(result.out.splitlines()) == 2  # the forecast is still written
     result = cli("predict", series_bundle, series_csv, "--last")
     assert result.code == 0 and "warning" not in result.err, result.err
+
+
+def test_swapped_bundle_and_data_arguments_are_named_with_the_command_meant(
+        tmp_path, cli, series_bundle, series_csv):
+    # "sales.csv is a file; a bundle is a folder (see seqlab.bundle.save)" left the user to
+    # find that the bundle comes first.
+    result = cli("predict", series_csv, series_bundle)
+    assert_one_line_error(result, 2, rf"sales\.csv is a file and .*{Path(series_bundle).name} "
+                                     r"a folder: the bundle comes first\. Did you mean "
+                                     rf"`seqlab predict .*{Path(series_bundle).name} "
+                                     r".*sales\.csv`\?")
+    result = cli("update", series_csv, series_bundle, series_csv, "--dry-run")
+    assert_one_line_error(result, 2, r"the bundle comes first\. Did you mean `seqlab update "
+                                     rf".*{Path(series_bundle).name} .*sales\.csv .*sales\.csv`")

@@ -257,6 +257,7 @@ def _predict(
     from seqlab.lifecycle import read_columns, read_sequences, write_rows
 
     output = alias(out, output, "--output", "write --out FILE", "The output file")
+    _check_order(bundle, input, f"seqlab predict {input} {bundle}")
     if output is not None:
         check_table_path(output, "output", inputs=(input, bundle))
     from seqlab.classify.persist import is_classifier_bundle
@@ -349,6 +350,14 @@ def _warn_far_from_training(pipeline: Any, data: np.ndarray, source: Path) -> No
                 f"{'width of the training range' if isinstance(scaler, MinMaxScaler) else 'standard deviation'} "
                 f"beyond the values the model was trained on ({seen}); its forecasts there "
                 f"are extrapolation (another unit, or another series?).")
+
+
+def _check_order(bundle: Path, data: Path, fixed: str) -> None:
+    """Refuse a data file given where the bundle goes and a folder where the data goes:
+    the arguments were swapped (it said only "one.csv is a file; a bundle is a folder")."""
+    if bundle.is_file() and data.is_dir():
+        raise ValidationError(f"{bundle} is a file and {data} a folder: the bundle comes "
+                              f"first. Did you mean `{fixed}`?")
 
 
 def _check_column_count(bundle: Path, column: list[str] | None,
@@ -473,6 +482,8 @@ def _update(
     if old is None or new is None:
         raise ValidationError("seqlab update needs the data: seqlab update BUNDLE OLD NEW (or "
                               "seqlab update BUNDLE --rollback).")
+    _check_order(bundle, old, f"seqlab update {old} {bundle} {new}")
+    _check_order(bundle, new, f"seqlab update {new} {old} {bundle}")
     if old.exists() and new.exists() and old.resolve() == new.resolve():
         # The champion was scored and challenged on the very data it was trained on, and
         # every number printed read as an answer to "has the data changed?". A warning, not
