@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -248,6 +249,10 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
             raise ValidationError(f"The {what} path {path} is inside {source}, which this "
                                   "command reads; writing there would damage it. Name a path "
                                   "outside it.")
+    if not folder and is_stream(path):  # /dev/stdout, a pipe: nothing is made beside it
+        if not os.access(path, os.W_OK):
+            raise ValidationError(f"Cannot write the {what} {path}: it is not writable.")
+        return path
     parent = path.parent if str(path.parent) else Path(".")
     bundle = None if folder else _bundle_around(parent)
     if bundle is not None:
@@ -337,6 +342,23 @@ def _umask() -> int:
     return mask
 
 
+def is_stream(path: str | Path) -> bool:
+    """Whether `path` exists and is neither a regular file nor a folder (after links): a
+    terminal, a pipe, /dev/stdout or /dev/null, written to as it is rather than replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    if stat.S_ISDIR(mode):
+        return False
+    # /dev/stdout redirected to a file is a link, through /proc, to that regular file: a
+    # rename would replace the link and the output would go nowhere.
+    named = [os.path.abspath(path)]
+    if os.path.islink(path):
+        named.append(os.path.join(os.path.dirname(named[0]), os.readlink(path)))
+    return not stat.S_ISREG(mode) or any(n.startswith(("/dev/", "/proc/")) for n in named)
+
+
 def replace_atomically(path: str | Path, write: Callable[[str], object]) -> None:
     """Run ``write(temporary)`` on a temporary file beside `path`, flush it to disk, give
     it `path`'s mode (a private file stays private) or, for a new file, the mode `open`
@@ -344,6 +366,9 @@ def replace_atomically(path: str | Path, write: Callable[[str], object]) -> None
     old file or the new one, never part of either. Errors propagate as they are raised;
     the temporary file never stays."""
     path = Path(path)
+    if is_stream(path):  # /dev/stdout, a named pipe: written through, never replaced by a
+        write(str(path))  # file (as root, a rename replaced /dev/stdout and printed nothing)
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent if str(path.parent) else ".")
     os.close(handle)

@@ -687,3 +687,26 @@ def test_swapped_bundle_and_data_arguments_are_named_with_the_command_meant(
     result = cli("update", series_csv, series_bundle, series_csv, "--dry-run")
     assert_one_line_error(result, 2, r"the bundle comes first\. Did you mean `seqlab update "
                                      rf".*{Path(series_bundle).name} .*sales\.csv .*sales\.csv`")
+
+
+def test_predict_out_onto_a_stream_writes_through_it_and_never_replaces_it(
+        tmp_path, cli, series_bundle, series_csv):
+    # --out /dev/stdout (run as root) renamed a file onto /dev/stdout: the link became a
+    # regular file holding the table, and nothing was printed.
+    import stat
+    import threading
+
+    link = tmp_path / "out.csv"
+    link.symlink_to("/dev/null")
+    assert cli("predict", series_bundle, series_csv, "--last", "--out", link).code == 0
+    assert link.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    read = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_text()))
+    reader.start()
+    result = cli("predict", series_bundle, series_csv, "--last", "--out", pipe)
+    reader.join(timeout=30)
+    assert result.code == 0, result.err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert read and read[0].startswith("step,t+1\n60,")
