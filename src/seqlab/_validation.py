@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -86,6 +88,16 @@ def check_choice(name: str, value: Any, owner: str, choices: Iterable[str]) -> s
     if value not in choices:
         raise UnknownNameError(f"{name!r} of {owner}", value, choices)
     return value
+
+
+def check_path(name: str, value: Any, owner: str) -> Path:
+    """Return `value` (a str or an os.PathLike, not empty) as a Path, else raise
+    ValidationError: a number or None given for a file is named, not written as a file
+    called '5' or failed on by pathlib."""
+    if isinstance(value, (str, os.PathLike)) and str(value).strip():
+        return Path(value)
+    raise ValidationError(f"The {name!r} parameter of {owner} must be a file path (a str or "
+                          f"a pathlib.Path). Got {value!r} instead.")
 
 
 def as_numeric_array(data: Any, name: str, owner: str) -> np.ndarray:

@@ -22,13 +22,19 @@ from seqlab.data import (
 )
 from seqlab.errors import BundleError, SeqlabError, ValidationError
 from seqlab.evaluate import summarize
-from seqlab.forecast import Forecaster, backtest, prepare
+from seqlab.forecast import Forecaster, backtest, prepare, read_csv
 from seqlab.generate.feedback import closed_loop
 from seqlab.generate.sampling import generate_ids, sample_next
 from seqlab.lifecycle import ForecastConfig, train_forecaster, update
 from seqlab.models import ModelSpec, build, summary
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
-from seqlab.train import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, Trainer
+from seqlab.train import (
+    EarlyStopping,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    Trainer,
+)
 from seqlab.train.batched import BatchedTrainer
 
 
@@ -267,6 +273,17 @@ CASES = {
     "generate-prime-number": (lambda: generate_ids(_id_model(), 3, 3),
                               r"'prime' parameter of generate_ids must be a list of ids; got "
                               r"int"),
+    # A number for a file: ModelCheckpoint wrote a file named '5', read_csv failed in pathlib.
+    "checkpoint-path-number": (lambda: ModelCheckpoint(5),
+                               r"'path' parameter of ModelCheckpoint must be a file path .*"
+                               r"Got 5"),
+    "checkpoint-path-empty": (lambda: ModelCheckpoint(""),
+                              r"'path' parameter of ModelCheckpoint must be a file path"),
+    "checkpoint-best-only-word": (lambda: ModelCheckpoint("w.safetensors", save_best_only="no"),
+                                  r"'save_best_only' parameter of ModelCheckpoint must be True "
+                                  r"or False"),
+    "read-csv-number": (lambda: read_csv(5), r"'path' parameter of read_csv must be a file path"),
+    "read-csv-none": (lambda: read_csv(None), r"'path' parameter of read_csv .*Got None"),
 }
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from seqlab._io import read_table_text
 from seqlab._separators import with_commas
-from seqlab._validation import check_int
+from seqlab._validation import check_int, check_path
 from seqlab.errors import ValidationError
 from seqlab.forecast._date_parts import join_date_parts, join_months_across
 from seqlab.forecast._reading import (
@@ -1505,6 +1505,7 @@ def read_csv(path: str | Path, **options: Any) -> SeriesData:
     """Read a CSV file and `prepare` it (options: those of `prepare`: date_column, freq,
     fill, covariates, season_length, min_length, id_column, value_column). A file separated
     by semicolons, tabs or bars is read too (`_separators`), with a note."""
+    path = check_path("path", path, "read_csv")
     frame = _read_frame(path, "data file", (options.get("id_column"),))
     data = prepare(frame, **options)
     data.notes[:0] = frame.attrs.get("read_as", [])

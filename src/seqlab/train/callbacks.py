@@ -21,11 +21,12 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors.torch import save_file
 
 from seqlab._io import replace_atomically
-from seqlab._validation import check_choice, check_float, check_int
+from seqlab._validation import check_choice, check_float, check_int, check_path
 from seqlab.errors import UnknownNameError, ValidationError
 from seqlab.train.view import TrainerView
 
@@ -266,7 +267,10 @@ class ModelCheckpoint(Callback, _Monitor):
         mode: str = "auto",
     ):
         _Monitor.__init__(self, monitor, mode, 0.0, "ModelCheckpoint")
-        self.path = str(path)
+        self.path = str(check_path("path", path, "ModelCheckpoint"))
+        if not isinstance(save_best_only, (bool, np.bool_)):
+            raise ValidationError("The 'save_best_only' parameter of ModelCheckpoint must be "
+                                  f"True or False. Got {save_best_only!r} instead.")
         self.save_best_only = save_best_only
         self.best = math.inf
         self.saved: list[str] = []
