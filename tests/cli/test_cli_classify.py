@@ -378,6 +378,9 @@ def test_unknown_labels_name_a_class_written_another_way():
     line = unknown_labels(["1", "2"], data)
     assert "2 of its 3 sequences" in line and "'01' (2 time(s), written '1' in training)" in line
     assert unknown_labels(["01", "2"], data) is None
+    # '--1' is no number (int() refuses it): named as written, not a crash
+    signs = LabelledSequences(["a", "b"], ["--1", "+-2"], "new.csv", "text")
+    assert "'--1' (1 time(s))" in unknown_labels(["1", "-2"], signs)
 
 
 def test_predict_on_a_text_csv_keeps_its_id_column(tmp_path):

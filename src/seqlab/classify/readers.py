@@ -25,7 +25,7 @@ from seqlab._separators import TITLE_ROWS, with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
-__all__ = ["LabelledSequences", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
+__all__ = ["LabelledSequences", "whole_number", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
            "read_text_csv", "fill_missing", "match_channels", "FORMATS", "FILLS"]
 
 FORMATS = ("auto", "ts", "wide", "long", "text")
@@ -1291,6 +1291,13 @@ def _where(data: LabelledSequences, i: int) -> str:
     return f"sequence {i + 1}"
 
 
+def whole_number(tag: str) -> int | None:
+    """The whole number a label writes in ASCII digits, with one sign at most ('01', '-3',
+    '+7'), else None ('1.5', 'a', '--1'): labels that write one number two ways are told."""
+    digits = tag[1:] if tag[:1] in ("+", "-") else tag
+    return int(tag) if digits.isascii() and digits.isdigit() else None
+
+
 def _check_number_spellings(data: LabelledSequences) -> None:
     """Refuse labels of `data` that write one whole number two ways ('01' and '1', '007'
     and '7'), naming the spellings and where each first appears: as written they would be
@@ -1299,9 +1306,9 @@ def _check_number_spellings(data: LabelledSequences) -> None:
     assert data.labels is not None
     spellings: dict[int, dict[str, int]] = {}
     for i, tag in enumerate(data.labels):
-        digits = tag[1:] if tag[:1] in "+-" else tag
-        if digits.isascii() and digits.isdigit():
-            spellings.setdefault(int(tag), {}).setdefault(tag, i)
+        number = whole_number(tag)
+        if number is not None:
+            spellings.setdefault(number, {}).setdefault(tag, i)
     clashes = [group for group in spellings.values() if len(group) > 1]
     if not clashes:
         return

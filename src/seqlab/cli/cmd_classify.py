@@ -57,17 +57,18 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
     classifier was fitted on), with how many sequences carry each, or None where there
     are none: the classifier never predicts them, so those sequences are wrong whatever
     it answers, and a label written another way ('01' for the class '1') is named so."""
+    from seqlab.classify.readers import whole_number
+
     if data.labels is None:
         return None
     known = {str(c) for c in classes}
     counts = Counter(tag for tag in data.labels if tag not in known)
     if not counts:
         return None
-    numbered = {int(c): c for c in known if c.lstrip("+-").isascii() and c.lstrip("+-").isdigit()}
+    numbered = {whole_number(c): c for c in known if whole_number(c) is not None}
 
     def named(tag: str) -> str:
-        digits = tag.lstrip("+-")
-        same = numbered.get(int(tag)) if digits.isascii() and digits.isdigit() else None
+        same = numbered.get(whole_number(tag)) if whole_number(tag) is not None else None
         return f"{tag!r} ({counts[tag]} time(s){f', written {same!r} in training' if same else ''})"
 
     shown = ", ".join(named(tag) for tag, _ in counts.most_common(10))
