@@ -253,17 +253,19 @@ def test_long_csv_channels_of_other_names_than_trainings_are_refused(tmp_path):
     assert shown == before
 
 
-def _text_classifier(bundle, model):
+AUTO_READER = {"format": "auto", "label": None, "fill": None, "label_column": None,
+               "columns": None, "steps": None, "label_at": None, "channels": None}
+
+
+def _text_classifier(bundle, model, reader=AUTO_READER):
     """Save a text classifier of `model` (one epoch on short reviews) at `bundle`, its
-    reader recording the format given (auto)."""
+    reader recording how its data were read (by default, the format given as auto)."""
     from seqlab.classify import SequenceClassifier, save
 
     texts = ["great fun", "awful", "loved it", "so bad"] * 3
     fitted = SequenceClassifier(model, epochs=1, members=1).fit(
         texts, ["pos", "neg", "pos", "neg"] * 3)
-    save(fitted, bundle, reader={"format": "auto", "label": None, "fill": None,
-                                 "label_column": None, "columns": None, "steps": None,
-                                 "label_at": None, "channels": None})
+    save(fitted, bundle, reader=reader)
 
 
 def test_predict_with_a_text_classifier_reads_new_data_as_texts(tmp_path):
@@ -290,12 +292,7 @@ def test_word_tokens_on_a_numeric_file_are_refused_naming_it(tmp_path):
 
 def test_predict_with_a_text_classifier_names_the_characters_it_never_saw(tmp_path):
     # Characters unseen in training were read as the unknown token without a word.
-    from seqlab.classify import SequenceClassifier, save
-
-    texts = ["great fun", "awful", "loved it", "so bad"] * 3
-    fitted = SequenceClassifier("gru", epochs=1, members=1).fit(
-        texts, ["pos", "neg", "pos", "neg"] * 3)
-    save(fitted, tmp_path / "b", reader={"format": "text"})
+    _text_classifier(tmp_path / "b", "gru", reader={"format": "text"})
     with pytest.warns(UserWarning, match=r"1 of the 2 texts to classify hold characters that "
                                          r"are not in the classifier's vocabulary of 17 .*: 2 "
                                          r"distinct, 2 in all: 'z', 'é'\. Each is read as the one "

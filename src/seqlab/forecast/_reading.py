@@ -1060,7 +1060,7 @@ _PERIOD_LABEL = r"(?:Q|Qtr|Quarter|H|S|M|W|Wk|Week|KW)\s*\d{1,2}"
 Bureau of Labor Statistics' months), W02, KW02 (Kalenderwoche)."""
 
 
-def _may_name_series(column: pd.Series) -> bool:
+def may_name_series(column: pd.Series) -> bool:
     """Whether `column` could name the series of a long file: text or whole numbers, each
     value on two rows or more on average (no row numbers, no measurements)."""
     if pd.api.types.is_bool_dtype(column) or column.isna().any() or \
@@ -1089,7 +1089,7 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
     ...) and the dates repeat, it holds text that repeats or the steps are counted again
     in each of its series (`series_step_column`), when the dates repeat and exactly one
     column is text whose values repeat, or, with no date column, when exactly one of the
-    first three columns names series (`_may_name_series`) that each count steps starting
+    first three columns names series (`may_name_series`) that each count steps starting
     again in each (`series_step_column`; of several, the one whose steps are named so,
     else the one written before its steps whose values run in unbroken blocks, `_in_blocks`;
     where still several read so, an error asking for `id_column`)."""
@@ -1129,7 +1129,7 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         # long file's dates do. The id and the steps lead such a file: of its first three
         # columns (a wide file of thousands of columns is not grouped by each).
         leading = [c for c in columns if c not in (value_column, *covariates)][:3]
-        counted = [(c, step) for c in leading if _may_name_series(frame[c])
+        counted = [(c, step) for c in leading if may_name_series(frame[c])
                    and (step := series_step_column(frame, c, (value_column, *covariates)))
                    is not None and frame[step].duplicated().any()]
         # 'store,t,sales' of stores 1, 2, 3 reads either way: the stores count 1, 2, 3 in

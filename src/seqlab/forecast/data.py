@@ -54,6 +54,7 @@ from seqlab.forecast._reading import (
     is_text,
     label,
     label_among,
+    may_name_series,
     named_like_a_date,
     names_dates,
     parse_dates,
@@ -789,15 +790,7 @@ def _likely_ids(frame: pd.DataFrame, date: str | None, index: pd.Index) -> str:
     likely = []
     for column in frame.columns:
         values = frame[column]
-        if column == date or values.isna().any() or pd.api.types.is_bool_dtype(values):
-            continue
-        if pd.api.types.is_numeric_dtype(values):
-            numbers = values.to_numpy(dtype=float)
-            if not np.isfinite(numbers).all() or (numbers != np.round(numbers)).any():
-                continue
-        elif not is_text(values):
-            continue
-        if 2 * values.nunique() <= len(values) and not pd.DataFrame(
+        if column != date and may_name_series(values) and not pd.DataFrame(
                 {"id": values.to_numpy(), "date": np.asarray(index)}).duplicated().any():
             likely.append(str(column))
     # One value per row of the most repeated date: the series' count, which values rarely

@@ -40,7 +40,8 @@ __all__ = ["RunDir", "RunRecord", "write_run_dir", "read_run_dir", "CURVES_FIGUR
 CURVES_FIGURE = "learning_curves.png"
 FILES_RECORD = ".seqlab-files.json"
 """The files a run wrote in its directory, for the next run there to remove."""
-_HISTORY_NAMES = r"history(-\d+)?\.(json|csv)"
+_HISTORY_NAMES = r"(history(?:-\d+)?)\.(json|csv)"
+"""A run's history file: its stem (history, history-3) and its suffix."""
 _FIXED_NAMES = r"(config|metrics|diagnosis)\.json|" + _HISTORY_NAMES + r"|report\.html"
 RECORD_NAMES = re.compile(_FIXED_NAMES + r"|.*\.png", re.IGNORECASE)
 """The names of the files a run (and its report) writes in its directory."""
@@ -385,7 +386,7 @@ def _history_files(path: Path) -> list[tuple[int, Path]]:
     the CSV written beside it is left, the CSV."""
     found: dict[str, Path] = {}
     for file in path.iterdir():
-        match = re.fullmatch(r"(history(?:-\d+)?)\.(json|csv)", file.name)
+        match = re.fullmatch(_HISTORY_NAMES, file.name)
         if match and file.is_file() and (match.group(2) == "json"
                                          or match.group(1) not in found):
             found[match.group(1)] = file
