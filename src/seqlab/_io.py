@@ -249,6 +249,10 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
             raise ValidationError(f"The {what} path {path} is inside {source}, which this "
                                   "command reads; writing there would damage it. Name a path "
                                   "outside it.")
+    if not folder and not is_stream(path) and os.path.islink(path):
+        # A link is written through (`replace_atomically`): its target is what is checked.
+        check_output_path(os.path.realpath(path), what, inputs=inputs)
+        return path
     if not folder and is_stream(path):  # /dev/stdout, a pipe: nothing is made beside it
         if not os.access(path, os.W_OK):
             raise ValidationError(f"Cannot write the {what} {path}: it is not writable.")
@@ -362,13 +366,16 @@ def is_stream(path: str | Path) -> bool:
 def replace_atomically(path: str | Path, write: Callable[[str], object]) -> None:
     """Run ``write(temporary)`` on a temporary file beside `path`, flush it to disk, give
     it `path`'s mode (a private file stays private) or, for a new file, the mode `open`
-    would give it (not `tempfile`'s 0600), then rename it onto `path`: a reader sees the
-    old file or the new one, never part of either. Errors propagate as they are raised;
+    would give it (not `tempfile`'s 0600), then rename it onto `path` (onto the file a link
+    at `path` points to: the link stays): a reader sees the old file or the new one, never
+    part of either. Errors propagate as they are raised;
     the temporary file never stays."""
     path = Path(path)
     if is_stream(path):  # /dev/stdout, a named pipe: written through, never replaced by a
         write(str(path))  # file (as root, a rename replaced /dev/stdout and printed nothing)
         return
+    if os.path.islink(path):  # written through, as the shell's '>' writes: the link stays
+        path = Path(os.path.realpath(path))
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent if str(path.parent) else ".")
     os.close(handle)

@@ -689,6 +689,28 @@ def test_swapped_bundle_and_data_arguments_are_named_with_the_command_meant(
                                      rf".*{Path(series_bundle).name} .*sales\.csv .*sales\.csv`")
 
 
+def test_predict_out_onto_a_link_writes_the_file_it_points_to_and_keeps_the_link(
+        tmp_path, cli, series_bundle, series_csv):
+    # --out latest.csv, a link to this run's file, replaced the link by a file: the run's
+    # file kept the old table and the link was gone.
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / "forecast.csv"
+    target.write_text("old\n")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    assert cli("predict", series_bundle, series_csv, "--last", "--out", link).code == 0
+    assert link.is_symlink() and target.read_text().startswith("step,t+1\n60,")
+    dangling = tmp_path / "next.csv"
+    dangling.symlink_to(tmp_path / "runs" / "new.csv")  # a file to be made, as '>' makes it
+    assert cli("predict", series_bundle, series_csv, "--last", "--out", dangling).code == 0
+    assert dangling.is_symlink() and (tmp_path / "runs" / "new.csv").is_file()
+    lost = tmp_path / "lost.csv"
+    lost.symlink_to(tmp_path / "gone" / "new.csv")  # its folder is missing: refused first
+    result = cli("predict", series_bundle, series_csv, "--last", "--out", lost)
+    assert_one_line_error(result, 2, r"the folder .*gone does not exist")
+    assert lost.is_symlink() and not (tmp_path / "gone").exists()
+
+
 def test_predict_out_onto_a_stream_writes_through_it_and_never_replaces_it(
         tmp_path, cli, series_bundle, series_csv):
     # --out /dev/stdout (run as root) renamed a file onto /dev/stdout: the link became a
