@@ -17,12 +17,18 @@ from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import one_thread, run_jobs
 from seqlab.evaluate.stats import Summary, summarize
 
-__all__ = ["RepeatResult", "repeat", "each_seed", "MAX_REPEATS"]
+__all__ = ["RepeatResult", "repeat", "each_seed", "MAX_REPEATS", "check_repeats"]
 
 MAX_REPEATS = 10_000
 """The most repeats one call runs (`repeat`, `run`, `tune`, `update`): every seed's job is
 planned up front, so a mistyped count (``--repeats 99999999999``) ran the machine out of
 memory, without a word, before the first one trained."""
+
+
+def check_repeats(repeats: Any, owner: str) -> int:
+    """`repeats` as a whole number from 1 to `MAX_REPEATS` (a `ValidationError` naming it
+    and `owner`, the call it was given to, otherwise)."""
+    return check_int("repeats", repeats, owner, low=1, high=MAX_REPEATS)
 
 
 def each_seed(
@@ -42,7 +48,7 @@ def each_seed(
     `on_result(index, result)` is called as each finishes. `single_thread` runs each on one
     torch thread, as workers do, so results match whatever the worker count.
     """
-    repeats = check_int("repeats", repeats, owner, low=1, high=MAX_REPEATS)
+    repeats = check_repeats(repeats, owner)
     return run_jobs(run, [(seed + i,) for i in range(repeats)], workers=workers, owner=owner,
                     on_result=on_result, single_thread=single_thread)
 
@@ -102,7 +108,7 @@ def repeat(
             f"The 'experiment' parameter of repeat must be a callable experiment(seed) -> "
             f"float. Got {experiment!r} instead."
         )
-    repeats = check_int("repeats", repeats, "repeat", low=1, high=MAX_REPEATS)
+    repeats = check_repeats(repeats, "repeat")
     seed = check_first_seed(seed, repeats, "repeat")
     check_float("confidence", confidence, "repeat", low=0.0, high=1.0, low_open=True,
                 high_open=True)  # summarize's check, before the training rather than after

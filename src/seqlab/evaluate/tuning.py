@@ -27,7 +27,7 @@ from seqlab._validation import check_choice, check_first_seed, check_int
 from seqlab.errors import ValidationError
 from seqlab.evaluate._parallel import run_jobs
 from seqlab.evaluate.experiment import TUNABLE, ConfigExperiment, apply_overrides
-from seqlab.evaluate.repeats import MAX_REPEATS
+from seqlab.evaluate.repeats import check_repeats
 from seqlab.evaluate.stats import Summary, describe_table, summarize
 
 __all__ = ["TuneResult", "tune", "grid", "sample", "label_of", "BACKENDS"]
@@ -326,7 +326,7 @@ def tune(
     by one, to float rounding); `sequential` trains every run on its own instead.
     """
     backend = check_choice("backend", backend, "tune", BACKENDS)
-    repeats = check_int("repeats", repeats, "tune", low=1, high=MAX_REPEATS)
+    repeats = check_repeats(repeats, "tune")
     seed = check_first_seed(seed, repeats, "tune")
     if n_trials is not None:
         n_trials = check_int("n_trials", n_trials, "tune", low=1)

@@ -27,7 +27,7 @@ from seqlab.bundle import load, save
 from seqlab.bundle.loading import Bundle
 from seqlab.data.pipeline import Pipeline
 from seqlab.errors import ValidationError
-from seqlab.evaluate.repeats import MAX_REPEATS, each_seed
+from seqlab.evaluate.repeats import check_repeats, each_seed
 from seqlab.lifecycle.skill import plot_skill, rmse, skill_over_time
 from seqlab.models.building import build
 from seqlab.train.config import TrainerConfig
@@ -176,7 +176,7 @@ def update(
     """
     owner = "update"
     check_float("holdout", holdout, owner, low=0.0, high=0.9, low_open=True)
-    repeats = check_int("repeats", repeats, owner, low=1, high=MAX_REPEATS)
+    repeats = check_repeats(repeats, owner)
     seed = check_first_seed(seed, repeats, owner)
     # None means "the default"; 0 is refused rather than read as None (it trained the
     # default number of epochs without a word), and a negative count fails here, before the

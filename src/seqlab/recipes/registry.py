@@ -15,7 +15,7 @@ from typing import Any
 from seqlab._io import atomic_savefig
 from seqlab._validation import check_choice, check_first_seed, check_int
 from seqlab.errors import UnknownNameError, ValidationError
-from seqlab.evaluate.repeats import MAX_REPEATS, each_seed
+from seqlab.evaluate.repeats import check_repeats, each_seed
 from seqlab.train import Trainer, TrainerConfig
 from seqlab.train.callbacks import Callback, watch_training
 from seqlab.train.history import History
@@ -260,7 +260,7 @@ def run(
     instead (so do runs with `callbacks`).
     """
     recipe = get(name)
-    repeats = check_int("repeats", repeats, "run", low=1, high=MAX_REPEATS)
+    repeats = check_repeats(repeats, "run")
     seed = check_first_seed(seed, repeats, "run")
     if epochs is not None:
         check_int("epochs", epochs, "run", low=1)
