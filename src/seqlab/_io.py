@@ -34,7 +34,8 @@ __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_figure_path", "FIGURE_FORMATS", "umask_mode", "replace_atomically",
            "check_table_path", "TABLE_FORMATS",
-           "check_output_path", "check_distinct_outputs", "cache_dir", "strict_json"]
+           "check_output_path", "check_distinct_outputs", "cache_dir", "strict_json",
+           "BUNDLE_POINTER", "BUNDLE_STORE_FORMAT"]
 
 
 def read_text(path: str | Path, what: str = "input file") -> str:
@@ -285,16 +286,22 @@ def check_output_path(path: str | Path, what: str = "output", *, folder: bool = 
     return path
 
 
+BUNDLE_POINTER = "CURRENT"
+"""The file of a bundle folder that names its live version (`seqlab.bundle.store.POINTER`)."""
+BUNDLE_STORE_FORMAT = "seqlab-bundle-store"
+"""The format a bundle's pointer file states (`seqlab.bundle.store.STORE_FORMAT`)."""
+
+
 def _bundle_around(folder: Path) -> Path | None:
     """The seqlab bundle (a folder whose CURRENT names its versions) that `folder` is, or
     lies inside, else None: a file written there would replace or sit among its files
     (``--out other.bundle/CURRENT`` left that bundle unreadable)."""
     here = Path(os.path.abspath(folder))  # named as the user wrote it, not resolved
     for candidate in (here, *here.parents):
-        pointer = candidate / "CURRENT"
+        pointer = candidate / BUNDLE_POINTER
         try:
             if pointer.is_file() and pointer.stat().st_size < 65536 \
-                    and "seqlab-bundle-store" in pointer.read_text(errors="replace"):
+                    and BUNDLE_STORE_FORMAT in pointer.read_text(errors="replace"):
                 return candidate.relative_to(Path.cwd()) \
                     if candidate.is_relative_to(Path.cwd()) else candidate
         except OSError:

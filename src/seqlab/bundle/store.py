@@ -57,7 +57,7 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
-from seqlab._io import check_output_path, umask_mode
+from seqlab._io import BUNDLE_POINTER, BUNDLE_STORE_FORMAT, check_output_path, umask_mode
 from seqlab.bundle.files import fsync_dir, read_json, write_json
 from seqlab.errors import BundleError, OutputError, SeqlabError
 
@@ -66,9 +66,9 @@ __all__ = ["POINTER", "MANIFEST", "STORE_FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT"
            "refuse_version_folder", "lock_path", "staging_folder", "remove_stale_staging",
            "STALE_STAGING_AGE", "other_kind"]
 
-POINTER = "CURRENT"
+POINTER = BUNDLE_POINTER
 MANIFEST = "manifest.json"
-STORE_FORMAT = "seqlab-bundle-store"
+STORE_FORMAT = BUNDLE_STORE_FORMAT
 STORE_FORMAT_VERSION = 1
 DEFAULT_LOCK_TIMEOUT = 60.0
 """Seconds a writer waits for another writer of the same bundle path before giving up."""
