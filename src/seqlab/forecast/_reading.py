@@ -262,8 +262,8 @@ def date_notes(column: pd.Series, name: str, index: pd.Index) -> list[str]:
             return [f"read the column {name!r} (whole numbers {int(whole.min())} to "
                     f"{int(whole.max())}) as spreadsheet serial days: {label(index.min())} "
                     f"to {label(index.max())}"]
-        unit = unix_unit(np.unique(whole).astype(np.int64), name) if len(whole) and (
-            whole == np.round(whole)).all() else None
+        unit = unix_unit(np.unique(whole).astype(np.int64), name) \
+            if len(whole) and all_whole(whole) else None
         if unit is not None:
             return [f"read the column {name!r} (whole numbers {int(whole.min())} to "
                     f"{int(whole.max())}) as Unix times in {'milli' if unit == 'ms' else ''}"
@@ -605,7 +605,7 @@ def series_step_column(frame: pd.DataFrame, id_column: str, exclude: tuple[str, 
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return None
     values = column.to_numpy(dtype=float)
-    if not np.isfinite(values).all() or (values != np.round(values)).any():
+    if not all_whole(values):
         return None
     ids = frame[id_column]
     steps = pd.Series(values).groupby(ids.to_numpy(), sort=False).diff().dropna().to_numpy()
@@ -635,7 +635,7 @@ def holds_dates(column: pd.Series, name: object) -> bool:
             str(name).strip().lower() in _SHORT_PARTS:  # 'dia' of 1200: a diameter, no years
         return False
     values = column.dropna().to_numpy(dtype=float)
-    if len(values) == 0 or not np.isfinite(values).all() or (values != np.round(values)).any():
+    if len(values) == 0 or not all_whole(values):
         return False
     return _integer_dates(np.unique(values).astype(np.int64), str(name)) is not None
 
@@ -667,7 +667,7 @@ def _is_time_axis(column: pd.Series, name: object = "") -> bool:
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
     values = column.to_numpy(dtype=float)
-    if not len(values) or not np.isfinite(values).all() or (values != np.round(values)).any():
+    if not len(values) or not all_whole(values):
         return False
     steps = np.diff(values)
     if str(name).strip().lower() in STEP_NAMES and (steps > 0).all():
@@ -937,6 +937,12 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
     return Columns(numeric, text, not_available, placeholders)
 
 
+def all_whole(values: np.ndarray) -> bool:
+    """Whether every one of `values` (floats) is a finite whole number (an empty array's
+    are)."""
+    return bool(np.isfinite(values).all() and (values == np.round(values)).all())
+
+
 def check_finite_float32(values: np.ndarray, columns: list[str], where: Callable[[int], str],
                          what: str = "column") -> None:
     """Refuse infinite values and values float32 cannot hold, naming the first ones.
@@ -1071,7 +1077,7 @@ def may_name_series(column: pd.Series) -> bool:
     if not pd.api.types.is_numeric_dtype(column):
         return False
     values = column.to_numpy(dtype=float)
-    return bool(np.isfinite(values).all() and (values == np.round(values)).all())
+    return all_whole(values)
 
 
 def _in_blocks(column: pd.Series) -> bool:

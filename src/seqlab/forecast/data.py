@@ -42,6 +42,7 @@ from seqlab.forecast._reading import (
     MONTH_NAMES,
     SPARSEST,
     LongLayout,
+    all_whole,
     check_finite_float32,
     classify,
     date_notes,
@@ -646,7 +647,7 @@ def _starting_dates(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex, str, list[st
         "quarter" if found["quarter"] is not None else None
     used = [found["year"]] + ([found[part]] if part else [])
     numbers = frame[used].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(numbers).all() or (numbers != np.round(numbers)).any():
+    if not all_whole(numbers):
         return None
     years = numbers[:, 0].astype(int)
     within = numbers[:, 1].astype(int) if part else np.ones(len(frame), dtype=int)
