@@ -126,6 +126,14 @@ FORECAST_DATA_CASES = {
         r"'store_id' tells the repeated rows apart: if each \(store_id, item_id\) pair is a "
         r"series, name both as the id: id_column='store_id,item_id' \(--id-column "
         r"store_id,item_id\)"),
+    # Stores named S1, S2 beside weekly dates were 'periods of the year' (halves) that the
+    # dates seemed split over, though the dates are whole days: no year for a half to join.
+    "stores-named-like-halves-beside-weekly-dates": (
+        "store,item,week,sales\n" + "".join(
+            f"{s},{i},{d.date()},{k}\n" for s in ("S1", "S2") for i in ("i1", "i2")
+            for k, d in enumerate(pd.date_range("2022-01-03", periods=12, freq="W-MON"))),
+        r"'store' tells the repeated rows apart: if each \(store, item\) pair is a series, "
+        r"name both as the id: id_column='store,item'"),
     # Numbered stores beside items (Kaggle's store-item demand file): the stores were a
     # candidate value column, and the message asked for --value-column alone.
     "numbered-stores-beside-items": (

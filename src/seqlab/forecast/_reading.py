@@ -1014,10 +1014,11 @@ def _numbers_a_second_id(values: pd.Series, most: int) -> bool:
 
 
 def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
-                        layout: LongLayout) -> str:
+                        layout: LongLayout, dates: pd.Index) -> str:
     """What to do about repeated (id, date) pairs (`key`, one per row): where a column of
     `others` tells them apart, join it with the date (`part_of_a_date`: 'period' holding
-    M01 ... beside 'year') or, where it holds names that recur over the dates, with the id
+    M01 ... beside 'year', where `completes` the `dates`) or, where it holds names that
+    recur over the dates, with the id
     ('store_id' beside 'item_id': each pair is a series; numbers too, 'store_nbr' beside
     'family', where a pair's rows hold as many as the most repeated pair has rows, as
     `detect_long` tells a second id); otherwise drop or aggregate them."""
@@ -1028,7 +1029,7 @@ def _repeats_told_apart(others: pd.DataFrame | None, key: np.ndarray,
             continue
         if is_text(values):
             part = part_of_a_date(values)
-            if part is not None:
+            if part is not None and completes(part, dates):
                 return (f"The column {column!r} holds {part}: the dates seem split over "
                         f"{layout.date_column!r} and {column!r}. Join them into one date "
                         "column (such as '2021-01' or '2021Q1').")
@@ -1059,6 +1060,19 @@ def part_of_a_date(column: pd.Series) -> str | None:
     if values.str.fullmatch(_PERIOD_LABEL, case=False).all():
         return "periods of the year"
     return None
+
+
+def completes(part: str, dates: pd.Index) -> bool:
+    """Whether a column of `part` (`part_of_a_date`) may hold what `dates` leave out: times
+    of day beside days (dates at midnight), months or periods of the year beside years
+    (numbers, or dates on 1 January). Beside weekly dates, a 'store' column of S1, S2 is
+    stores, not halves of the year."""
+    if not isinstance(dates, pd.DatetimeIndex):
+        return True  # numbered steps: years, or whatever the column completes
+    if part == "times of day":
+        return bool((dates == dates.normalize()).all())
+    return bool(((dates.month == 1) & (dates.day == 1)
+                 & (dates == dates.normalize())).all())
 
 
 _PERIOD_LABEL = r"(?:Q|Qtr|Quarter|H|S|M|W|Wk|Week|KW)\s*\d{1,2}"
@@ -1298,7 +1312,7 @@ def pivot_long(frame: pd.DataFrame, layout: LongLayout, dates: pd.Index,
             f"Each series may have one row per date; {len(pairs)} (series, date) pair(s) "
             f"appear more than once in columns {layout.id_column!r} and "
             f"{layout.date_column!r}: {shown}. "
-            + _repeats_told_apart(others, key, layout))
+            + _repeats_told_apart(others, key, layout, date_uniques))
     names = [str(v) for v in id_uniques]
     tables = {}
     for column in columns:
