@@ -462,12 +462,23 @@ def test_duplicate_dates_are_refused(write_csv):
         read_csv(write_csv(_csv(dates, range(4))))
 
 
-def test_dates_out_of_order_are_refused(write_csv):
+def test_dates_out_of_order_or_newest_first_are_read_sorted_with_a_note(write_csv):
+    # Rows out of order were refused ("Sort the data by date"), and so were exports newest
+    # first, though unique dates leave their order plain (a long file was sorted already).
     dates = ["2020-01-01", "2020-03-01", "2020-02-01", "2020-04-01"]
-    with pytest.raises(ValidationError, match=r"increase.*row 3 of the data \(the first below "
-                                              r"the header being 1\), 2020-02-01, comes before "
-                                              r"the row above it \(2020-03-01\)\. Sort"):
-        read_csv(write_csv(_csv(dates, range(4))))  # dates as elsewhere, without 00:00:00
+    data = read_csv(write_csv(_csv(dates, [10, 30, 20, 40])))
+    assert list(data.values.index) == list(pd.date_range("2020-01-01", periods=4, freq="MS"))
+    assert list(data.values.iloc[:, 0]) == [10, 20, 30, 40] and data.freq == "MS"
+    assert any("not in date order (row 3 of the data, 2020-02-01, is older than the row "
+               "above it, 2020-03-01): read sorted by date" in n for n in data.notes)
+    newest = read_csv(write_csv(_csv(sorted(dates, reverse=True), [40, 30, 20, 10]),
+                                "newest.csv"))
+    assert list(newest.values.iloc[:, 0]) == [10, 20, 30, 40]
+    assert any(n == "the rows are newest first: read oldest first" for n in newest.notes)
+    # Sorted, they must still be regular: a day/month mix-up is not hidden by the sorting.
+    with pytest.raises(ValidationError, match="2020-06-01|regular|frequency|missing"):
+        read_csv(write_csv(_csv(["2020-01-01", "2020-06-01", "2020-02-01", "2020-03-01"],
+                                range(4)), "gap.csv"))
 
 
 def test_unparseable_dates_are_named(write_csv):

@@ -906,7 +906,8 @@ def test_new_long_data_of_one_row_a_series_are_read_by_the_fitted_series_names(t
         assert any("joined to the fitted history" in n for n in got.attrs["notes"])
     # A text column naming other series than the fitted ones is no id column.
     new_file.write_text("unique_id,ds,y\nc,2022-01-01,124\nb,2021-12-01,73\n")
-    with pytest.raises(ValidationError, match="dates must increase"):
+    with pytest.raises(ValidationError, match=r"lack the series \['a', 'b'\] the model was "
+                                              r"fitted on; their series: \['y'\]"):
         fitted.predict(data=new_file)
 
 

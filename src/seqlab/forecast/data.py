@@ -750,12 +750,17 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
                "column with `id_column` (--id-column" + _likely_ids(frame, date, index)
                + ")."))
     if not index.is_monotonic_increasing:
+        # Exports newest first (a bank's, a web page's) and rows out of order: the dates are
+        # unique, so their order is plain; the frequency is still checked on the sorted dates.
         steps = index.asi8 if isinstance(index, pd.DatetimeIndex) else index.to_numpy()
         where = int(np.argmax(np.diff(steps) < 0)) + 1
-        raise ValidationError(
-            f"The dates must increase (oldest first); row {rows[where] + 1} of the data (the first "
-            f"below the header being 1), {label(index[where])}, comes before the row above "
-            f"it ({label(index[where - 1])}). Sort the data by date.")
+        notes.append("the rows are newest first: read oldest first"
+                     if index.is_monotonic_decreasing else
+                     f"the rows are not in date order (row {rows[where] + 1} of the data, "
+                     f"{label(index[where])}, is older than the row above it, "
+                     f"{label(index[where - 1])}): read sorted by date")
+        order = np.argsort(steps, kind="stable")
+        frame, rows, index = frame.iloc[order].reset_index(drop=True), rows[order], index[order]
     keep = [value_column] if value_column is not None else list(frame.columns)
     keep = [c for c in keep if c not in covariates and c != date]
     # 'month' beside 'date' (a part of the date, written out for people) is no series.
