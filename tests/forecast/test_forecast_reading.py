@@ -177,6 +177,23 @@ def test_numeric_ids_named_id_with_steps_counted_per_series_are_a_long_file(writ
     assert rows.names[-2:] == ["a", "b"]  # wide, as before
 
 
+@pytest.mark.parametrize("header, form, freq", [("id,yyyymm,value", "%Y%m", "MS"),
+                                                 ("store,ymd,sales", "%Y%m%d", "D")])
+def test_whole_number_dates_counted_per_series_make_a_long_file(write_csv, header, form,
+                                                                  freq):
+    # 'id,yyyymm,value' of ids 1, 2, 3 was read as a wide file of three series 'id',
+    # 'yyyymm' and 'value' over row numbers, forecast silently: 201812 to 201901 rises by
+    # 89, so the months were no steps counted per series, and YYYYMM was read as dates only
+    # under a date's name or rising over the whole file.
+    dates = pd.date_range("2018-11-28", periods=6, freq=freq)  # over a year's, a month's end
+    text = header + "\n" + "".join(f"{i},{d.strftime(form)},{i * 10 + k}\n"
+                                   for i in (1, 2, 3) for k, d in enumerate(dates))
+    data = read_csv(write_csv(text))
+    assert data.names == ["1", "2", "3"] and data.id_column == header.split(",")[0]
+    assert data.freq == freq and list(data.values.index) == list(dates)
+    assert list(data.series("2")) == [20.0, 21.0, 22.0, 23.0, 24.0, 25.0]
+
+
 @pytest.mark.parametrize("stores", [("x", "y", "z"), (1, 2, 3)])
 def test_steps_counted_per_series_beside_an_unnamed_id_make_a_long_file(write_csv, stores):
     # 'store,t,sales' read as a wide file over row numbers: 't' (and the stores, as

@@ -595,7 +595,8 @@ def series_step_column(frame: pd.DataFrame, id_column: str, exclude: tuple[str, 
                        ) -> str | None:
     """The first column but `id_column` and those of `exclude`, where it counts the time
     within each series of a long file: whole numbers rising by one in each series' rows
-    ('a,1 a,2 a,3 b,1 b,2 ...'), or, named as steps (`STEP_NAMES`: t, step ...), rising;
+    ('a,1 a,2 a,3 b,1 b,2 ...'), rising YYYYMM or YYYYMMDD dates (`_integer_dates`:
+    'a,201812 a,201901 ...'), or, named as steps (`STEP_NAMES`: t, step ...), rising;
     beside another column. None otherwise (a column rising over the whole file is
     `step_column`'s)."""
     columns = [c for c in frame.columns if c != id_column and c not in exclude]
@@ -610,7 +611,12 @@ def series_step_column(frame: pd.DataFrame, id_column: str, exclude: tuple[str, 
     ids = frame[id_column]
     steps = pd.Series(values).groupby(ids.to_numpy(), sort=False).diff().dropna().to_numpy()
     named = str(columns[0]).strip().lower() in STEP_NAMES
-    if not len(steps) or not ((steps > 0).all() if named else (steps == 1).all()):
+    rising = bool(len(steps)) and bool((steps > 0).all())
+    # Months and days as whole numbers (201801, 20180131) rise by more than one at a year's
+    # or a month's end: dates all the same, as a statistical office writes them.
+    dated = rising and values.min() >= 100_000 and \
+        _integer_dates(np.unique(values).astype(np.int64)) is not None
+    if not len(steps) or not (rising if named else dated or (steps == 1).all()):
         return None
     return columns[0] if named or ids.value_counts().min() >= 3 else None
 
