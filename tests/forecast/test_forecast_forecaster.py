@@ -911,6 +911,27 @@ def test_new_long_data_of_one_row_a_series_are_read_by_the_fitted_series_names(t
         fitted.predict(data=new_file)
 
 
+def test_new_data_naming_the_fitted_series_otherwise_are_refused_with_the_pairs(tmp_path):
+    # Ids written '007' in the new data and '7' in the fitted data (a spreadsheet that
+    # dropped the zeros, or kept them) were only 'lacking', with no word of why.
+    dates = pd.date_range("2020-01-01", periods=24, freq="MS")
+    rows = [(i, d, 10.0 * j + k) for j, i in enumerate(("7", "Store B"), 1)
+            for k, d in enumerate(dates)]
+    fit_file = tmp_path / "fit.csv"
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(fit_file, index=False)
+    fitted = Forecaster(2, **{**FAST, "methods": ["naive"]}).fit(fit_file)
+    new_file = tmp_path / "new.csv"
+    new_file.write_text("unique_id,ds,y\n007,2022-01-01,1\nstore b,2022-01-01,2\n")
+    with pytest.raises(ValidationError, match=r"Some are written otherwise: '007' here, '7' "
+                                              r"when fitted, 'store b' here, 'Store B' when "
+                                              r"fitted; ids are compared as written"):
+        fitted.predict(data=new_file)
+    new_file.write_text("unique_id,ds,y\n8,2022-01-01,1\nStore B,2022-01-01,2\n")
+    with pytest.raises(ValidationError, match=r"lack the series \['7'\]") as caught:
+        fitted.predict(data=new_file)
+    assert "written otherwise" not in str(caught.value)  # another id is no spelling of '7'
+
+
 def test_new_wide_data_with_a_text_column_naming_series_stay_wide():
     """A text column whose cells name fitted series ('best': a or b) in a wide file is no
     id column: the fitted series are columns (a review found such files refused as long)."""

@@ -1037,8 +1037,13 @@ class Forecaster:
         present = sd.names
         missing = [c for c in self.series_names_ if c not in present]
         if missing:
+            pairs = _written_otherwise(missing, present)
+            hint = (" Some are written otherwise: " + ", ".join(
+                f"{new!r} here, {old!r} when fitted" for old, new in pairs[:3])
+                + "; ids are compared as written: write them as the fitted data did."
+                if pairs else "")
             raise ValidationError(f"The new data lack the series {missing[:5]} the model was "
-                                  f"fitted on; their series: {present[:10]}. The model "
+                                  f"fitted on; their series: {present[:10]}.{hint} The model "
                                   "forecasts every series it was fitted on: give their latest "
                                   "values too, or fit a new model on these series.")
         unknown = [c for c in present if c not in self.series_names_]
@@ -1244,6 +1249,21 @@ def _interval_scale(y: np.ndarray, lag: int) -> float:
     0 for a constant history (whose forecast is that constant, with a zero-width
     interval)."""
     return 0.0 if len(y) > 1 and np.ptp(y) == 0 else selection.mase_scale(y, lag)
+
+
+def _written_otherwise(missing: list[str], present: list[str]) -> list[tuple[str, str]]:
+    """(fitted id, new id) pairs of `missing` fitted ids that `present` new ids write
+    otherwise: with leading zeros ('007' for '7', or the other way), another case, or
+    spaces inside."""
+    def plain(name: str) -> str:
+        text = "".join(name.split()).lower()
+        return (text.lstrip("0") or "0") if text.isdigit() else text
+
+    by_plain: dict[str, str] = {}
+    for name in present:
+        by_plain.setdefault(plain(name), name)
+    return [(name, by_plain[plain(name)]) for name in missing
+            if plain(name) in by_plain and by_plain[plain(name)] != name]
 
 
 def _label(weights: dict[str, float], *, validated: bool) -> str:
