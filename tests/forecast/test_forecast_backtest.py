@@ -199,6 +199,8 @@ def test_candidates_are_checked_before_any_fit(candidates, methods, words, monke
 
 @pytest.mark.parametrize("methods", [["naive", "ets"], ["seqlab", "naive"]])
 @pytest.mark.parametrize("params, words", [({"level": 1.5}, "'level'"),
+                                           ({"level": 80}, r"'level' parameter of backtest.*"
+                                                           r"for 80%, give 0\.8"),
                                            ({"members": 0}, "'members'")])
 def test_seqlabs_settings_are_checked_before_any_work(methods, params, words, monkeypatch):
     # Without seqlab among the methods, a level of 1.5 was accepted silently; with it, it

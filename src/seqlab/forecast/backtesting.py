@@ -29,7 +29,7 @@ from seqlab._validation import check_int
 from seqlab.errors import ValidationError
 from seqlab.forecast._reading import label
 from seqlab.forecast.data import SeriesData, prepare, read_csv, season_of_steps
-from seqlab.forecast.forecaster import Forecaster, check_methods
+from seqlab.forecast.forecaster import Forecaster, check_level, check_methods
 from seqlab.forecast.metrics import coverage, rmse, smape
 from seqlab.forecast.models import CLASSICAL, INTERMITTENT, safe_forecast
 from seqlab.forecast.selection import mase_scale
@@ -181,6 +181,8 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
         raise ValidationError(f"backtest got unknown setting(s) {unknown}; besides its own it "
                               f"takes the Forecaster's: "
                               f"{', '.join(inspect.signature(Forecaster).parameters)}.")
+    if "level" in forecaster_params:  # also the classical methods' intervals: backtest's own
+        check_level(forecaster_params["level"], "backtest")
     Forecaster(horizon=horizon, methods=candidates, **forecaster_params).check_params()
     read = {k: forecaster_params.pop(k) for k in ("date_column", "freq", "fill", "covariates",
                                                   "season_length", "id_column",
