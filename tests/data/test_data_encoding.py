@@ -80,6 +80,17 @@ def test_one_hot_shapes_and_values():
     np.testing.assert_array_equal(one_hot(np.array([1.0, 0.0]), 2), [[0, 1], [1, 0]])
 
 
+def test_to_categorical_infers_the_classes_from_the_largest_id_as_keras_does():
+    # to_categorical(y) without num_classes was a TypeError, where Keras takes max(y) + 1.
+    np.testing.assert_array_equal(to_categorical([2, 0, 1, 2]), np.eye(3)[[2, 0, 1, 2]])
+    assert to_categorical(np.array([[3.0], [1.0]])).shape == (2, 1, 4)
+    assert to_categorical([0, 0]).shape == (2, 1)
+    with pytest.raises(ValidationError, match="cannot infer 'num_classes' from no ids"):
+        to_categorical([])
+    with pytest.raises(ValidationError, match=r"id -1"):
+        to_categorical([-1, 2])
+
+
 def test_one_hot_errors():
     with pytest.raises(ValidationError, match=r"id 7 at index \(1,\).*num_classes=5"):
         one_hot([1, 7], 5)

@@ -223,14 +223,17 @@ class Vocabulary:
         return cls(data["symbols"], unknown=data.get("unknown"))
 
 
-def one_hot(ids: Any, num_classes: int, dtype: Any = np.float32) -> np.ndarray:
+def one_hot(ids: Any, num_classes: int | None = None, dtype: Any = np.float32) -> np.ndarray:
     """Return the one-hot encoding of integer `ids`, adding a last axis of `num_classes`.
 
     `ids` may have any shape; floats are accepted only when they hold whole numbers.
-    Every id must lie in ``[0, num_classes - 1]``.
+    Every id must lie in ``[0, num_classes - 1]``. Without `num_classes`, the largest id
+    plus one, as Keras' ``to_categorical`` infers it (a class above every id seen is then
+    missing: pass `num_classes` where the ids may not show them all).
     """
     owner = "one_hot"
-    num_classes = check_int("num_classes", num_classes, owner, low=1)
+    if num_classes is not None:
+        num_classes = check_int("num_classes", num_classes, owner, low=1)
     arr = np.asarray(ids)
     if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr % 1 == 0):
         arr = arr.astype(np.int64)
@@ -241,6 +244,11 @@ def one_hot(ids: Any, num_classes: int, dtype: Any = np.float32) -> np.ndarray:
             f"The 'ids' parameter of one_hot must hold integer class ids. "
             f"Got dtype {arr.dtype} instead."
         )
+    if num_classes is None:
+        if arr.size == 0:
+            raise ValidationError("one_hot cannot infer 'num_classes' from no ids; pass "
+                                  "num_classes.")
+        num_classes = max(int(arr.max()) + 1, 1)
     mask = (arr < 0) | (arr >= num_classes)
     if mask.any():
         pos = tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
