@@ -328,6 +328,21 @@ def test_a_word_above_numbered_steps_names_the_label_column(tmp_path):
 
 
 @pytest.mark.parametrize("label_last", [False, True])
+@pytest.mark.parametrize("name", ["label", "Class", "y"])
+def test_a_label_name_above_rising_sequences_is_a_header(tmp_path, name, label_last):
+    # 'label,1,2,3,4' above sequences that all rise was a sequence of the class 'label'
+    # (then refused as a class with a single example), its numbers taken for values.
+    rows = [("up", [1, 3, 5, 7]), ("down", [2, 4, 6, 8]), ("up", [0, 1, 2, 3])]
+    header = ["1", "2", "3", "4"]
+    lines = [[*header, name] if label_last else [name, *header]] + [
+        [*map(str, v), t] if label_last else [t, *map(str, v)] for t, v in rows]
+    data = read_labelled(_write(tmp_path, "".join(",".join(r) + "\n" for r in lines)))
+    assert data.labels == ["up", "down", "up"] and data.label_column == name
+    assert data.steps == header
+    np.testing.assert_array_equal(data.sequences[0].ravel(), rows[0][1])
+
+
+@pytest.mark.parametrize("label_last", [False, True])
 def test_a_first_row_of_a_class_found_once_is_data(tmp_path, label_last):
     # 'c,6.6,6.7,...' above rows of 'a' and 'b' was a header naming the label column 'c',
     # and the sequence was dropped (label last too: '6.6,6.7,...,c').

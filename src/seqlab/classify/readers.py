@@ -860,14 +860,17 @@ def _names_steps(cells: list[str], word: int, rows: list[list[str]]) -> bool:
     """Whether `cells` but the one at `word` (a label's place) are numbers that name steps
     (400, 410, 420 ...; 0.5, 1.0, 1.5 ...; 30, 20, 10 ...), not a sequence's values: two
     or more, strictly increasing or decreasing, where fewer than half the `rows` below are
-    so ordered (in a file whose sequences rise, a rising first row is one of them)."""
+    so ordered (in a file whose sequences rise, a rising first row is one of them) or the
+    cell at `word` is a label column's name (label, class, target, y: a header's, above
+    rising sequences too)."""
     def ordered(row: list[str]) -> bool:
         numbers = [_floats([c]) for k, c in enumerate(row) if k != word]  # blanks left out
         values = [v[0] for v in numbers if v is not None and math.isfinite(v[0])]
         steps = np.diff(values)
         return len(values) >= 2 and bool((steps > 0).all() or (steps < 0).all())
 
-    return ordered(cells) and 2 * sum(map(ordered, rows)) < len(rows)
+    named = cells[word].strip().lower() in _LABEL_NAMES
+    return ordered(cells) and (named or 2 * sum(map(ordered, rows)) < len(rows))
 
 
 def _numbered(name: str) -> bool:
