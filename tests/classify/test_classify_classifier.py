@@ -246,10 +246,10 @@ def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
     # An edited reader was blamed on a `format` option the user never gave (at predict),
     # and inspect showed it.
     (lambda doc: doc["reader"].update(format="pickle"), r"classifier\.json: 'reader' field "
-     r"'format' is 'pickle'; expected one of auto, ts, wide, long for a classifier of values"),
+     r"'format' is 'pickle'; expected one of auto, ts, arff, wide, long for a classifier of values"),
     (lambda doc: doc["reader"].update(format="text"), r"'format' is 'text'; expected one of "),
     (lambda doc: doc["reader"].update(layout="auto"), r"'layout' is 'auto'; expected one of "
-     r"ts, wide, long"),
+     r"ts, arff, wide, long"),
     (lambda doc: doc["reader"].update(fill="bfill"), r"'fill' is 'bfill'; expected one of "
      r"ffill, zero, mean or null"),
     (lambda doc: doc["reader"].update(columns=True), r"'columns' is True; expected a whole "

@@ -306,3 +306,89 @@ def test_new_datas_labels_written_two_ways_are_shown_as_written(tmp_path):
     data = read_labelled(_write(tmp_path / "n.csv", "label,t0,t1\n01,1,2\n1,5,6\n"),
                          labelled=False)
     assert data.labels == ["01", "1"]
+
+
+UNIVARIATE_ARFF = """% The UCR archive's .arff: a numeric attribute per step, the class last
+@RELATION Tiny
+@ATTRIBUTE att1 NUMERIC
+@ATTRIBUTE att2 NUMERIC
+@ATTRIBUTE att3 NUMERIC
+@ATTRIBUTE att4 NUMERIC
+@ATTRIBUTE target {up,down}
+
+@DATA
+1,2,3,4,up
+4,3,?,?,down
+0.5,?,2.5,3.5,up
+"""
+
+MULTIVARIATE_ARFF = """@relation TinyMulti
+@attribute relationalAtt relational
+  @attribute t1 numeric
+  @attribute t2 numeric
+  @attribute t3 numeric
+@end relationalAtt
+@attribute activity {Standing,Running}
+@data
+'1,2,3\\n4,5,6',Standing
+'7,8,9\\n10,11,12',Running
+"""
+
+
+def test_arff_univariate_and_multivariate_as_the_ucr_and_uea_archives_write_them(tmp_path):
+    # An .arff file was read as a CSV: "line 1: the sequence has no values".
+    path = _write(tmp_path / "u.arff", UNIVARIATE_ARFF)
+    with pytest.raises(ValidationError, match=r"u\.arff: sequence 3 \(line 12, label 'up'\) "
+                                               r"has a missing .* step 2"):
+        read_labelled(path)
+    data = read_labelled(path, fill="ffill")
+    assert data.format == "arff" and data.labels == ["up", "down", "up"]
+    # '?' after the last value pads a shorter sequence
+    assert [len(s) for s in data.sequences] == [4, 2, 4]
+    np.testing.assert_array_equal(data.sequences[2][:, 0], [0.5, 0.5, 2.5, 3.5])
+    multi = read_labelled(_write(tmp_path / "m.arff", MULTIVARIATE_ARFF))
+    assert multi.labels == ["Standing", "Running"] and multi.channels == ["dim_0", "dim_1"]
+    np.testing.assert_array_equal(multi.sequences[1], [[7, 10], [8, 11], [9, 12]])
+    # New data to predict on may leave its class unknown ('?')
+    new = read_labelled(_write(tmp_path / "n.arff", UNIVARIATE_ARFF.replace(
+        ",up\n", ",?\n").replace(",down\n", ",?\n")), labelled=False, fill="zero")
+    assert new.labels is None and len(new) == 3
+
+
+@pytest.mark.parametrize("text, message", [
+    (UNIVARIATE_ARFF.replace("4,3,?,?,down", "4,3,down"),
+     r"line 11: 3 values, but the header declares 5 attributes \(the last, 'target'"),
+    (UNIVARIATE_ARFF.replace("4,3,?,?,down", "4,3,?,?,left"),
+     r"line 11: label 'left' is not among the classes the header declares for 'target'"),
+    (UNIVARIATE_ARFF.replace("@ATTRIBUTE att2 NUMERIC", "@ATTRIBUTE att2 STRING"),
+     r"expected numeric attributes .* \(att1 NUMERIC, att2 STRING"),
+    (UNIVARIATE_ARFF.replace("@DATA\n", ""),
+     r"line 9: expected an ARFF header line .* before @data; got '1,2,3,4,up'"),
+    (UNIVARIATE_ARFF.split("@DATA")[0], r"has no @data line"),
+    (MULTIVARIATE_ARFF.replace("'7,8,9\\n10,11,12'", "'7,8,9\\n10,11'"),
+     r"line 10: its channels have different lengths \(3, 2\)"),
+])
+def test_a_bad_arff_file_is_refused_naming_the_line_and_what_was_expected(tmp_path, text,
+                                                                          message):
+    with pytest.raises(ValidationError, match=message):
+        read_labelled(_write(tmp_path / "bad.arff", text), fill="zero")
+
+
+def test_classify_trains_on_arff_and_predict_reads_arff_with_its_bundle(tmp_path, capsys):
+    import csv
+
+    from seqlab.cli.app import run_cli
+
+    rows = "".join(f"'{a},{a + 1},{a + 2}\\n{b},{b},{b}',{tag}\n"
+                   for k in range(4) for a, b, tag in ((k, 0, "Running"), (-k, 5, "Standing")))
+    train = _write(tmp_path / "train.arff", MULTIVARIATE_ARFF.split("@data")[0] + "@data\n"
+                   + rows)
+    bundle, out = tmp_path / "bundle", tmp_path / "p.csv"
+    code = run_cli(["classify", str(train), "--test", str(train), "--out", str(bundle),
+                    "--model", "rocket", "--members", "1", "--time-budget", "5"])
+    assert code == 0, capsys.readouterr().err
+    assert "2 channels (dim_0, dim_1)" in capsys.readouterr().out
+    assert run_cli(["predict", str(bundle), str(train), "--out", str(out)]) == 0
+    with out.open() as handle:
+        shown = list(csv.DictReader(handle))
+    assert [r["true"] for r in shown] == ["Running", "Standing"] * 4

@@ -2,9 +2,9 @@
 
 ``SequenceClassifier`` (scikit-learn shaped: fit / predict / predict_proba / score) chooses
 among random-kernel features with a ridge classifier, LSTM-FCN and masked LSTM/GRU/
-bidirectional networks by validation accuracy. `read_labelled` reads UCR/UEA ``.ts``
-files and wide, long and text CSVs; `save` and `load` keep a fitted classifier as JSON
-and safetensors (never pickle). The command line is ``seqlab classify``.
+bidirectional networks by validation accuracy. `read_labelled` reads UCR/UEA ``.ts`` and
+``.arff`` files and wide, long and text CSVs; `save` and `load` keep a fitted classifier as
+JSON and safetensors (never pickle). The command line is ``seqlab classify``.
 """
 
 from seqlab.classify.classifier import MODELS, TOKENS, TRUNCATING, SequenceClassifier

@@ -1,5 +1,5 @@
-"""Reading labelled sequences from the files users have: UCR/UEA ``.ts``, wide CSV, long
-CSV and text CSV.
+"""Reading labelled sequences from the files users have: UCR/UEA ``.ts`` and ``.arff``,
+wide CSV, long CSV and text CSV.
 
 Every reader returns a `LabelledSequences`: one ``(steps, channels)`` float array per
 sequence (or a string, for text) and one label per sequence. Problems are
@@ -25,10 +25,10 @@ from seqlab._separators import TITLE_ROWS, with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
-__all__ = ["LabelledSequences", "whole_number", "read_labelled", "read_ts", "read_wide_csv", "read_long_csv",
-           "read_text_csv", "fill_missing", "match_channels", "FORMATS", "FILLS"]
+__all__ = ["LabelledSequences", "whole_number", "read_labelled", "read_ts", "read_arff",
+           "read_wide_csv", "read_long_csv", "read_text_csv", "fill_missing", "match_channels", "FORMATS", "FILLS"]
 
-FORMATS = ("auto", "ts", "wide", "long", "text")
+FORMATS = ("auto", "ts", "arff", "wide", "long", "text")
 """The file formats `read_labelled` reads (``auto``: from the extension and header)."""
 
 FILLS = ("ffill", "zero", "mean")
@@ -369,6 +369,122 @@ def read_ts(path: str | Path, *, labelled: bool = True,
     return LabelledSequences(sequences, labels or None, str(path), "values",
                              [f"dim_{c}" for c in range(dims or 1)],
                              notes=notes, format="ts")
+
+
+# ------------------------------------------------------------------------------ .arff
+
+
+_ARFF_ATTRIBUTE = re.compile(r"""@attribute\s+('[^']*'|"[^"]*"|\S+)\s+(.*)""", re.IGNORECASE)
+_ARFF_NUMERIC = ("numeric", "real", "integer")
+
+
+def _arff_header(lines: list[str], path: Path) -> tuple[list[tuple[str, str]], int]:
+    """The top-level attributes (name, type) of an ARFF file's header, a relational
+    attribute's own attributes left out, and the number of the ``@data`` line."""
+    attributes: list[tuple[str, str]] = []
+    depth = 0
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("%"):
+            continue
+        keyword = line.split(None, 1)[0].lower()
+        if keyword == "@data":
+            return attributes, number
+        if keyword == "@end":
+            depth -= 1
+        elif keyword == "@attribute":
+            match = _ARFF_ATTRIBUTE.fullmatch(line)
+            if match is None:
+                raise ValidationError(f"{path}, line {number}: expected '@attribute NAME TYPE'; "
+                                      f"got {line[:60]!r}.")
+            if depth == 0:
+                attributes.append((match[1].strip("'\""), match[2].strip()))
+            depth += match[2].strip().lower() == "relational"
+        elif keyword != "@relation":
+            raise ValidationError(f"{path}, line {number}: expected an ARFF header line "
+                                  f"(@relation, @attribute, @end, @data, or '%' for a comment) "
+                                  f"before @data; got {line[:40]!r}.")
+    raise ValidationError(f"{path} has no @data line; an ARFF file has a header of @relation "
+                          f"and @attribute lines, then @data, then one sequence a line.")
+
+
+def _arff_channels(cells: list[str], relational: bool, where: str) -> np.ndarray:
+    """The ``(steps, channels)`` values of an ARFF data line's `cells` but its label: one
+    numeric cell per step, or one `relational` cell holding a line of values per channel
+    (the UEA archive writes them separated by ``\n``); a '?' after a sequence's last
+    value pads it."""
+    rows = cells[0].split("\\n") if relational else [",".join(cells)]
+    channels = [[_number(v, f"{where}, channel {c + 1}, value {k + 1}")
+                 for k, v in enumerate(row.split(","))] for c, row in enumerate(rows)]
+    lengths = {len(c) for c in channels}
+    if len(lengths) != 1:
+        raise ValidationError(f"{where}: its channels have different lengths "
+                              f"({', '.join(str(len(c)) for c in channels)}); the channels "
+                              f"of one sequence must have one length.")
+    values = np.array(channels, dtype=np.float64).T
+    finite = np.flatnonzero(np.isfinite(values).any(axis=1))
+    return values[:finite[-1] + 1] if len(finite) else values
+
+
+def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
+    """Read a UCR/UEA ``.arff`` file (Weka's format, as the archives give it): univariate,
+    one numeric attribute per step, or multivariate, one relational attribute holding
+    each channel's values; the last attribute is the class label. ``?`` is a missing
+    value (after a sequence's last value, padding). With `labelled` False (data to
+    predict on) a label may be ``?``."""
+    import csv
+
+    path = Path(path)
+    notes: list[str] = []
+    lines = _lines(path, notes)
+    attributes, start = _arff_header(lines, path)
+    types = [kind.lower() for _, kind in attributes[:-1]]
+    relational = types == ["relational"]
+    if len(attributes) < 2 or not relational and not all(t in _ARFF_NUMERIC for t in types):
+        shown = ", ".join(f"{name} {kind}" for name, kind in attributes[:6])
+        raise ValidationError(f"{path}: expected numeric attributes (one per step) or one "
+                              f"relational attribute (the channels), then the class "
+                              f"attribute last; the header has {len(attributes)} "
+                              f"attribute(s) ({shown}{' ...' if len(attributes) > 6 else ''}).")
+    name, kind = attributes[-1]
+    declared = [c.strip().strip("'\"") for c in kind.strip("{}").split(",")] \
+        if kind.startswith("{") else []
+    sequences, labels, numbers = [], [], []
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if not line or line.startswith("%"):
+            continue
+        where = f"{path}, line {number}"
+        if line.startswith("{"):
+            raise ValidationError(f"{where}: a sparse ARFF line ({{index value, ...}}); give "
+                                  f"every step's value, as the UCR/UEA archives do.")
+        quote = "'" if line.startswith("'") else '"'
+        cells = next(csv.reader([line], quotechar=quote, skipinitialspace=True))
+        if len(cells) != len(attributes):
+            raise ValidationError(f"{where}: {len(cells)} values, but the header declares "
+                                  f"{len(attributes)} attributes (the last, {name!r}, the "
+                                  f"class).")
+        tag = cells[-1].strip()
+        if labelled and tag in _MISSING:
+            raise _missing_label(where, tag, name)
+        if declared and tag not in declared and tag != "?":
+            raise ValidationError(f"{where}: label {tag!r} is not among the classes the "
+                                  f"header declares for {name!r} ({', '.join(declared)}).")
+        sequences.append(_arff_channels(cells[:-1], relational, where))
+        labels.append("" if tag == "?" else tag)
+        numbers.append(number)
+    if not sequences:
+        raise ValidationError(f"{path} has no sequences after @data.")
+    channels = sequences[0].shape[1]
+    odd = next((k for k, s in enumerate(sequences) if s.shape[1] != channels), None)
+    if odd is not None:
+        raise ValidationError(f"{path}, line {numbers[odd]}: {sequences[odd].shape[1]} "
+                              f"channel(s), but the first sequence has {channels}; every "
+                              f"sequence needs the same channels.")
+    has_labels = labelled or any(labels)
+    return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
+                             [f"dim_{c}" for c in range(channels)], notes=notes,
+                             lines=numbers, format="arff")
 
 
 # ------------------------------------------------------------------------------ CSV
@@ -1173,14 +1289,14 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
 
 
 def detect_format(path: str | Path) -> str:
-    """The format of `path`: ``ts`` by extension, else ``text`` (a ``text`` column),
+    """The format of `path`: ``ts`` or ``arff`` by extension, else ``text`` (a ``text`` column),
     ``long`` (a sequence column, named as `_SEQUENCE_NAMES`: sequence, id, sample ..., and
     a step column, named as `_STEP_NAMES`: step, time, timestamp ...) or ``wide`` by its
     CSV header. A text column beside columns of numbers that could be a wide CSV's steps
     is refused (`_text_beside_steps`): neither reading is chosen unseen."""
     path = Path(path)
-    if path.suffix.lower() == ".ts":
-        return "ts"
+    if path.suffix.lower() in (".ts", ".arff"):
+        return path.suffix.lower()[1:]
     rows, _ = _rows(path)
     lowered = [h.strip().lower() for h in rows[0]]
     if "text" in lowered:
@@ -1258,6 +1374,8 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         format = detect_format(path)
     if format == "ts":
         data = read_ts(path, labelled=labelled, channels=channels)
+    elif format == "arff":
+        data = read_arff(path, labelled=labelled)
     elif format == "wide":
         data = read_wide_csv(path, label=label, labelled=labelled, columns=columns,
                              steps=steps, label_at=label_at)

@@ -144,7 +144,7 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
 
 
 def _classify(
-    train: Annotated[Path, typer.Argument(help="Labelled sequences: .ts (UCR/UEA), wide CSV "
+    train: Annotated[Path, typer.Argument(help="Labelled sequences: .ts or .arff (UCR/UEA), wide CSV "
                                           "(label + one column per step), long CSV (sequence, "
                                           "step, channels..., label) or text CSV (text, "
                                           "label).")],
@@ -157,7 +157,7 @@ def _classify(
     predictions: Annotated[Path | None, typer.Option(help="Write TEST's predictions here "
                                                      "(CSV: label, then a probability per "
                                                      "class).", show_default="none")] = None,
-    format: Annotated[str, typer.Option(help="auto, ts, wide, long or text.")] = "auto",
+    format: Annotated[str, typer.Option(help="auto, ts, arff, wide, long or text.")] = "auto",
     label: Annotated[str | None, typer.Option(help="Label column of a CSV: its name, or in "
                                               "a file without a header its number (1 the "
                                               "first, -1 the last).",
