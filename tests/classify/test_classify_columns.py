@@ -514,3 +514,28 @@ def test_label_and_text_lines_without_a_header_point_to_the_header_a_text_csv_ne
         read_labelled(_write(tmp_path, text))
     data = read_labelled(_write(tmp_path, columns + "\n" + text))
     assert data.kind == "text" and data.labels[0] == "pos"
+
+
+@pytest.mark.parametrize("label, label_at, first", [("-1", 5, True), (None, 1, False)])
+def test_new_data_with_its_labels_in_another_column_than_trainings_is_told_so(
+        tmp_path, label, label_at, first):
+    # Trained on a headerless file, labels last (or first); new data, labels first (or
+    # last): its first row was taken for a header and "line 2, step 1: 'dip' is not a
+    # number" said nothing of the labels' place.
+    from seqlab.classify.readers import read_wide_csv
+
+    text = "".join(",".join([t, *map(str, v)] if first else [*map(str, v), t]) + "\n"
+                   for t, v in ROWS)
+    path = _write(tmp_path, text)
+    where = "column 1" if first else "column 5"
+    with pytest.raises(ValidationError, match=re.escape(
+            f"{path}: {where} holds words on every row ('bump' on line 1), as a label column "
+            f"does, but the classifier's training file had its labels in column {label_at} "
+            f"of 5")):
+        read_wide_csv(path, label=label, labelled=False, columns=5, label_at=label_at)
+    # In the training file's place, the labels are read as before
+    same = "".join(",".join([*map(str, v), t] if first else [t, *map(str, v)]) + "\n"
+                   for t, v in ROWS)
+    new = read_wide_csv(_write(tmp_path, same, "same.csv"), label=label, labelled=False,
+                        columns=5, label_at=label_at)
+    assert new.labels == [t for t, _ in ROWS] and len(new) == 4

@@ -742,6 +742,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     trained_at = label_at - 1 if label_at is not None and not labelled and \
         columns == width and 0 < label_at <= width else None
     skip = next(k for k in (by_number, trained_at, 0) if k is not None)  # a label may be a word
+    if not labelled and columns == width and not named_label and skip in (by_number, trained_at):
+        _check_label_not_moved(rows, row_lines, skip, path)
     steps_named = not all(_is_number(c) for k, c in enumerate(first) if k != skip)
     cells = [c.strip() for c in first]
     known = steps is not None and (cells == steps or (len(cells) == len(steps) + 1 and any(
@@ -897,6 +899,25 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                                                  if k != position] if has_header else None,
                              label_at=None if position is None else position + 1,
                              format="wide")
+
+
+def _check_label_not_moved(rows: list[list[str]], lines: list[int], at: int,
+                           path: Path) -> None:
+    """Refuse new data whose one column of words on every row is not at `at`, where the
+    training file had its labels: read so, its first row would be a header and its labels
+    steps."""
+    worded = {k for k, c in enumerate(rows[0]) if not _is_number(c)}
+    if len(worded) != 1 or at in worded:
+        return
+    moved = worded.pop()
+    if all(len(r) > moved and not _is_number(r[moved]) for r in rows):
+        width = len(rows[0])
+        raise ValidationError(
+            f"{path}: column {moved + 1} holds words on every row ({rows[0][moved].strip()!r} "
+            f"on line {lines[0]}), as a label column does, but the classifier's training file "
+            f"had its labels in column {at + 1} of {width}"
+            f"{' (the last)' if at == width - 1 else ''}. Move the labels there, or leave "
+            "them out.")
 
 
 def _words_last(rows: list[list[str]]) -> bool:
