@@ -392,3 +392,15 @@ def test_classify_trains_on_arff_and_predict_reads_arff_with_its_bundle(tmp_path
     with out.open() as handle:
         shown = list(csv.DictReader(handle))
     assert [r["true"] for r in shown] == ["Running", "Standing"] * 4
+
+
+def test_a_text_csv_without_a_label_name_is_told_to_name_its_label_column(tmp_path):
+    # 'id,review,sentiment,stars' said only "no label column (named label, class, target
+    # or y) in the header ...", not how to name it nor which columns could be it.
+    path = _write(tmp_path / "r.csv", "id,review,sentiment,stars\n1,great film really,pos,5\n"
+                                      "2,awful boring mess,neg,1\n")
+    with pytest.raises(ValidationError, match=r"in the header id, review, sentiment, stars\. "
+                       r"Name it with --label NAME \(label= in the library\): one of "
+                       r"'sentiment', 'stars'\.$"):
+        read_labelled(path)
+    assert read_labelled(path, label="sentiment").labels == ["pos", "neg"]

@@ -1279,8 +1279,13 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
                      "one beside the "
                      f"text ({header[text_at]!r})")
     if label_at is None and labelled:
+        others = [h for k, h in enumerate(header) if k != text_at and h.lower() not in
+                  _INDEX_NAMES]
         raise ValidationError(f"{path}: no label column (named label, class, target or y) in "
-                              f"the header {', '.join(header)}.")
+                              f"the header {', '.join(header)}. Name it with --label NAME "
+                              f"(label= in the library)"
+                              + (f": one of {', '.join(map(repr, others))}" if others else "")
+                              + ".")
     # A column naming each row (id, sequence, index ...): its names are the predictions'
     id_at = next((k for k, h in enumerate(header) if k not in (text_at, label_at)
                   and h.lower() in _INDEX_NAMES), None)
