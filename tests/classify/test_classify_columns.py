@@ -58,11 +58,21 @@ def test_the_one_column_of_words_holds_the_labels_whatever_its_name(tmp_path):
     assert data.labels == ["bump", "dip", "bump", "dip"] and data.label_column == "outcome"
     np.testing.assert_array_equal(data.sequences[2].ravel(), ROWS[2][1])
     assert any("labels read from column 5 of 5 ('outcome')" in n for n in data.notes)
-    # Labels that are numbers name no column by their kind: the first, as before.
+    # Classes coded as whole numbers last, fractions first: the fractions were read as the
+    # labels (only a note said so) and the classes as the last step.
     numbers = read_labelled(_write(tmp_path, _wide(["mon", "tue", "wed", "thu", "outcome"],
                                                    label_last=True,
                                                    label=lambda t: str(len(t))), "n.csv"))
-    assert numbers.label_column == "mon"
+    assert numbers.label_column == "outcome" and numbers.labels == ["4", "3", "4", "3"]
+    np.testing.assert_array_equal(numbers.sequences[0].ravel(), ROWS[0][1])
+    assert any("labels read from column 5 of 5 ('outcome')" in n for n in numbers.notes)
+    # A first column of whole numbers may be the classes: the first, as before.
+    whole = _wide(["mon", "tue", "wed", "thu", "outcome"], label_last=True,
+                  label=lambda t: str(len(t))).replace("0.2,", "2,").replace("0.1,", "1,")
+    assert read_labelled(_write(tmp_path, whole, "w.csv")).label_column == "mon"
+    # Measurements last (as many distinct values as rows) are no classes either.
+    many = "a,b,c,d\n" + "".join(f"{k / 10 + 0.05},{k},{k + 1},{k * 7 % 13}\n" for k in range(12))
+    assert read_labelled(_write(tmp_path, many, "m.csv")).label_column == "a"
 
 
 def test_a_label_named_so_gives_no_note(tmp_path):

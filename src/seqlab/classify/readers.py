@@ -798,6 +798,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     if position is None and not unlabelled and (label is None or not has_header and
                                                 not all(_is_number(r[0]) for r in body)):
         position = 0  # (without a header, a first column of words is labels still)
+        if label is None and has_header and _classes_last(body, min(width, len(header))):
+            position = min(width, len(header)) - 1  # 'mon,tue,wed,outcome': 0, 1, 0 ...
     counter = position == 0 and _whole_and_distinct([r[0] for r in body])
     if has_header and not header[0].strip() and (position != 0 or counter) and \
             any(h.strip() for k, h in enumerate(header) if k not in (0, position)):
@@ -1052,6 +1054,24 @@ def _floats(cells: list[str]) -> list[float] | None:
         return [float(c) for c in cells]
     except ValueError:
         return None
+
+
+def _classes_last(body: list[list[str]], width: int) -> bool:
+    """Whether a wide CSV's rows hold a label column last and not first, neither named: the
+    first column holds fractions (a measurement) and the last only whole numbers, as few
+    as `_FEW_CLASSES` distinct ones or half the rows (classes coded 0, 1, 2)."""
+    first = _floats([r[0].strip() for r in body if r and r[0].strip()])
+    last = _floats([r[width - 1].strip() for r in body
+                    if len(r) >= width and r[width - 1].strip()])
+    if width < 3 or not first or not last or all(v.is_integer() for v in first):
+        return False
+    return all(v.is_integer() for v in last) and \
+        len(set(last)) <= min(_FEW_CLASSES, max(2, len(last) // 2))
+
+
+_FEW_CLASSES = 20
+"""The most distinct whole numbers a column unnamed as the label may hold as classes
+(`_classes_last`)."""
 
 
 def _whole_and_distinct(cells: list[str]) -> bool:
