@@ -108,7 +108,9 @@ def test_a_tab_separated_file_with_a_header_and_labels_last_is_read(tmp_path):
 
 
 @pytest.mark.parametrize("names", [("id", "timestamp"), ("series_id", "time"),
-                                   ("sample", "t"), ("case_id", "reading_id")])
+                                   ("sample", "t"), ("case_id", "reading_id"),
+                                   # Kaggle's CareerCon robot files, refused as no long CSV
+                                   ("series_id", "measurement_number")])
 def test_long_csv_under_other_names_and_with_dates_as_steps(tmp_path, names):
     # 'id,timestamp,value,label' was read as a wide file: every row a 3-step sequence.
     rows = [f"{s},2024-01-0{k + 1} 00:00:00,{v + k},{lab}" for s, v, lab in

@@ -563,7 +563,7 @@ _TEXT_NAMES = ("text", "review", "sentence", "comment", "content", "document", "
 _SEQUENCE_NAMES = ("sequence", "id", "series", "sequence_id", "series_id", "sample",
                    "sample_id", "case_id", "instance", "instance_id", "unique_id")
 _STEP_NAMES = ("step", "time", "t", "timestep", "time_step", "timestamp", "reading_id", "ds",
-               "date", "datetime")
+               "date", "datetime", "measurement_number", "step_id", "time_idx", "time_index")
 _INDEX_NAMES = _SEQUENCE_NAMES + ("index", "idx", "row", "row_id")
 """Names of a column that says which row or sequence it is: no step of a wide CSV."""
 _COLUMN_NAMES = frozenset(_LABEL_NAMES + _TEXT_NAMES + _STEP_NAMES + _INDEX_NAMES)
