@@ -182,7 +182,7 @@ def test_predict_reads_new_wide_data_in_the_training_files_layout(tmp_path, head
     result, _ = _predicted(tmp_path, bundle, "dates.csv", "date,value\n2024-01-01,1\n"
                            "2024-01-02,2\n")
     assert result.exit_code != 0 and "2 columns where the training file had 17 (a label in " \
-        "column 1 and 16 steps)" in str(result.exception)
+        "column 1 and 16 steps): give new data 17 columns" in str(result.exception)
 
 
 def test_a_bundle_from_a_long_csv_predicts_new_data_without_its_label_column(tmp_path):

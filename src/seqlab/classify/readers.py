@@ -778,9 +778,9 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
             raise ValidationError(
                 f"{path} has {read} columns where the training file had {columns} (a label"
                 + (f" in {place}" if place else "") + f" and {columns - 1} steps): "
-                + ("" if has_header or read < columns else "without a header, a file of "
-                   "more columns does not say whether it holds the labels. ")
-                + f"Give new data {columns} columns (or {columns - 1}, without the labels), "
+                + ("give" if has_header or read < columns else "without a header, a file "
+                   "of more columns does not say whether it holds the labels. Give")
+                + f" new data {columns} columns (or {columns - 1}, without the labels), "
                 "padding shorter sequences with empty cells"
                 + ("." if has_header or read < columns else
                    "; or, for longer sequences, a first line naming the columns, the label "
