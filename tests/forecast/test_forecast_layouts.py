@@ -30,6 +30,27 @@ def test_a_file_with_the_dates_across_is_turned_into_a_column_per_series(write_c
                for n in data.notes)
 
 
+def test_a_few_dates_across_beside_several_columns_of_names_are_turned(write_csv):
+    # The World Bank's layout with six years beside its four columns of names (and
+    # Eurostat's with a unit column): fewer than four in five columns are dates, and the
+    # years were forecast as six series over the row numbers, with no word of it.
+    text = ("Country Name,Country Code,Indicator Name,Indicator Code," + ",".join(
+        map(str, YEARS[:6])) + "\n" + "".join(
+        f"{c},{c[:3].upper()},GDP (current US$),NY.GDP.MKTP.CD," + ",".join(
+            str(100 * k + y) for y in range(6)) + "\n"
+        for k, c in enumerate(["Aruba", "Chad", "Peru"], 1)))
+    data = read_csv(write_csv(text))
+    assert data.names == ["Aruba", "Chad", "Peru"] and data.freq.startswith("YS")
+    assert list(data.values.index) == list(pd.date_range("1990", periods=6, freq="YS"))
+    assert list(data.values["Chad"]) == [200, 201, 202, 203, 204, 205]
+    assert "column 'Indicator Code' left out: neither a date nor the series' name" in \
+        data.notes
+    monthly = read_csv(write_csv("region,unit,2018-01,2018-02,2018-03,2018-04\n"
+                                 "North,EUR,1,2,3,4\nSouth,EUR,5,6,7,8\n", "months.csv"))
+    assert monthly.names == ["North", "South"] and monthly.freq == "MS"
+    assert list(monthly.values["South"]) == [5, 6, 7, 8]
+
+
 def test_series_named_by_two_columns_together_and_other_columns_left_out(write_csv):
     text = "country,indicator,code," + ",".join(map(str, YEARS)) + "\n" + "".join(
         f"{c},{i},{c[:2]}{i[:1]}," + ",".join(str(100 + y + len(i)) for y in range(30)) + "\n"

@@ -511,16 +511,19 @@ def _counts_within_a_year(column: pd.Series) -> bool:
 
 
 def _dates_across(frame: pd.DataFrame) -> list[str]:
-    """The column names that are dates, where most (four in five, at least 3) are and a
-    column of text names the rows: a file laid out with the dates across and one row per
-    series (as the World Bank, Eurostat and the OECD publish), which read as columns would
-    forecast each date as a series."""
+    """The column names that are dates, where at least 3 are and a column of text names
+    the rows, and either most (four in five) are dates or every other column holds text
+    (or nothing): a file laid out with the dates across and one row per series (as the
+    World Bank, Eurostat and the OECD publish), which read as columns would forecast each
+    date as a series. A few years beside the World Bank's four columns of names ('Country
+    Name', 'Country Code', 'Indicator Name', 'Indicator Code') are such a file too."""
     names = pd.Series([str(c).strip() for c in frame.columns], dtype=object)
     dated = names_dates(names).to_numpy()
-    labelled = any(is_text(frame[c]) for c, d in zip(frame.columns, dated, strict=True)
-                   if not d)  # the series' names: a country, an indicator
-    return list(names[dated]) if labelled and dated.sum() >= 3 and dated.mean() >= 0.8 \
-        else []
+    others = [frame[c] for c, d in zip(frame.columns, dated, strict=True) if not d]
+    labelled = any(is_text(column) for column in others)  # a country, an indicator
+    labels_only = all(is_text(column) or column.isna().all() for column in others)
+    return list(names[dated]) if labelled and dated.sum() >= 3 and (
+        dated.mean() >= 0.8 or labels_only) else []
 
 
 def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
