@@ -51,6 +51,19 @@ def test_a_few_dates_across_beside_several_columns_of_names_are_turned(write_csv
     assert list(monthly.values["South"]) == [5, 6, 7, 8]
 
 
+def test_years_headed_as_the_world_banks_databank_writes_them_are_dates_across(write_csv):
+    # '2015 [YR2015]' ... was no date: the file was refused as 'named by dates' yet not
+    # turned, or with a date column, its years forecast as series.
+    text = ("Country Name,Country Code,Series Name,Series Code," + ",".join(
+        f"{y} [YR{y}]" for y in YEARS[:5]) + "\n"
+        "Aruba,ABW,GDP (current US$),NY.GDP.MKTP.CD,1,2,3,4,5\n"
+        "Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,6,7,..,9,10\n")
+    data = read_csv(write_csv(text), fill="interpolate")
+    assert data.names == ["Aruba", "Chad"] and data.freq.startswith("YS")
+    assert list(data.values.index) == list(pd.date_range("1990", periods=5, freq="YS"))
+    assert list(data.values["Chad"]) == [6, 7, 8, 9, 10]
+
+
 def test_series_named_by_two_columns_together_and_other_columns_left_out(write_csv):
     text = "country,indicator,code," + ",".join(map(str, YEARS)) + "\n" + "".join(
         f"{c},{i},{c[:2]}{i[:1]}," + ",".join(str(100 + y + len(i)) for y in range(30)) + "\n"

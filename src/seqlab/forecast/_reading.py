@@ -304,13 +304,15 @@ _PERIOD_FORMS = (
      "week"),                                                         # KW01 2018, KW 1/2018
     (r"^(?P<y>\d{4})\s*[-/ ]?\s*(?:KW|Kw|kw)\s*(?P<w>0?[1-9]|[1-4]\d|5[0-3])$",
      "week"),                                                         # 2018-KW01
+    (r"^(?P<y>\d{4})\s*\[YR(?P=y)\]$", "year"),                          # 2015 [YR2015]
 )
 
 
 def _periods(texts: pd.Series) -> pd.Series:
     """Quarters, months and ISO weeks as statistics offices write them ('2015 Q1',
-    'Q1 2015', 'Q1-15', '2015M01', '2020-W01') as the first day of the period (an ISO
-    week's Monday), NaT elsewhere; pandas reads none of them."""
+    'Q1 2015', 'Q1-15', '2015M01', '2020-W01'), and years as the World Bank's DataBank
+    heads its columns ('2015 [YR2015]'), as the first day of the period (an ISO week's
+    Monday), NaT elsewhere; pandas reads none of them."""
     out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
     for pattern, kind in _PERIOD_FORMS:
         parts = texts.str.extract(pattern).dropna(how="all")
@@ -329,7 +331,7 @@ def _periods(texts: pd.Series) -> pd.Series:
             out[parts.index] = mondays.where(real)
             continue
         months = (parts["q"].astype(int) - 1) * 3 + 1 if kind == "quarter" else \
-            parts["m"].astype(int)
+            parts["m"].astype(int) if kind == "month" else 1
         out[parts.index] = pd.to_datetime(pd.DataFrame({"year": years, "month": months,
                                                         "day": 1}), utc=True)
     return out
