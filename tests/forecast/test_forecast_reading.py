@@ -337,6 +337,22 @@ def test_ambiguous_long_files_ask_for_the_columns(write_csv):
         read_csv(write_csv(repeated_dates, "repeated.csv"))
 
 
+def test_a_text_column_the_same_in_every_row_or_grouping_the_series_names_none(write_csv):
+    # 'unit' (EUR throughout) or 'region' (over several stores) beside the stores' names:
+    # refused as 'columns could each name the series', though only 'store' names one row
+    # per date.
+    text = "region,store,unit,date,sales\n" + "".join(
+        f"{region},{store},EUR,2020-{m:02d}-01,{k * 10 + m}\n"
+        for k, (region, store) in enumerate([("North", "Alpha"), ("North", "Beta"),
+                                             ("South", "Gamma")])
+        for m in range(1, 5))
+    data = read_csv(write_csv(text))
+    assert data.id_column == "store" and data.names == ["Alpha", "Beta", "Gamma"]
+    assert list(data.values["Gamma"]) == [21, 22, 23, 24]
+    assert "column 'region' of the long file is neither the value ('sales') nor a " \
+        "covariate: left out" in data.notes
+
+
 @pytest.mark.parametrize("week", ["2023-01-{:02d}", "{}"])
 def test_a_long_files_numeric_id_column_is_named_where_the_dates_repeat(write_csv, week):
     # 'store,week,sales' with stores 1, 2, 3: numbers are never taken as the id unasked,

@@ -1102,6 +1102,16 @@ def may_name_series(column: pd.Series) -> bool:
     return all_whole(values)
 
 
+def _naming_each_date_once(frame: pd.DataFrame, text: list[str], date: str) -> list[str]:
+    """Those of the text columns `text` that could each name the series of a long file by
+    themselves: filled in every row, each of their values on a `date` once. A column the
+    same in every row (Eurostat's 'DATAFLOW', 'unit'), or grouping the series (a region
+    beside its stores), repeats dates within a value, so the one that names the series is
+    plain."""
+    return [c for c in text if frame[c].notna().all()
+            and not frame[[c, date]].duplicated().any()]
+
+
 def _in_blocks(column: pd.Series) -> bool:
     """Whether each value of `column` fills one unbroken run of rows (a file grouped by
     it: 1, 1, 1, 2, 2, 2 ..., not 1, 2, 3, 1, 2, 3 ...)."""
@@ -1188,6 +1198,8 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         text = [c for c in columns if c not in (date, value_column) and c not in covariates
                 and is_text(frame[c]) and pd.to_numeric(frame[c], errors="coerce").isna().all()
                 and frame[c].duplicated().any()]
+        if len(text) > 1:
+            text = _naming_each_date_once(frame, text, date) or text
         if len(text) != 1:
             if value_column is None and not text:
                 return None  # repeated dates in a wide file: refused later, as duplicates
