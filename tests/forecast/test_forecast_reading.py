@@ -353,6 +353,21 @@ def test_a_text_column_the_same_in_every_row_or_grouping_the_series_names_none(w
         "covariate: left out" in data.notes
 
 
+def test_eurostats_sdmx_csv_is_read_by_its_time_period_and_obs_value(write_csv):
+    # The date of the last update (the same in every row) was taken for the dates, and the
+    # file refused: "the date column 'LAST UPDATE' repeats".
+    text = "DATAFLOW,LAST UPDATE,freq,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n" + "".join(
+        f"ESTAT:PRC_HICP_MIDX(1.0),15/01/24 23:00:00,M,I15,{geo},2020-{m:02d},"
+        f"{k * 10 + m},{'p' if m == 3 else ''}\n"
+        for k, geo in enumerate(["AT", "BE"]) for m in range(1, 7))
+    data = read_csv(write_csv(text))
+    assert data.id_column == "geo" and data.names == ["AT", "BE"] and data.freq == "MS"
+    assert list(data.values.index) == list(pd.date_range("2020-01", periods=6, freq="MS"))
+    assert list(data.values["BE"]) == [11, 12, 13, 14, 15, 16]
+    assert "column 'LAST UPDATE' of the long file is neither the value ('OBS_VALUE') nor a " \
+        "covariate: left out" in data.notes
+
+
 @pytest.mark.parametrize("week", ["2023-01-{:02d}", "{}"])
 def test_a_long_files_numeric_id_column_is_named_where_the_dates_repeat(write_csv, week):
     # 'store,week,sales' with stores 1, 2, 3: numbers are never taken as the id unasked,

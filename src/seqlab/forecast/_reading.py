@@ -29,8 +29,9 @@ DATE_PART_NAMES = {
 """Names of a column holding one part of a date, by the part, in English and in the
 languages whose month names `_MONTH_WORDS` reads."""
 PLAIN_DATE_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month", "week",
-                    "day", "quarter", "year", "datum", "fecha")
-"""Names that make a column the date column whatever it holds."""
+                    "day", "quarter", "year", "datum", "fecha", "time_period")
+"""Names that make a column the date column whatever it holds ('TIME_PERIOD': SDMX's, in
+the CSV files of Eurostat, the OECD, the ECB and the IMF)."""
 DATE_NAMES = PLAIN_DATE_NAMES + ("zeit", "periode", "periodo", "zeitraum", "période") + tuple(
     name for names in DATE_PART_NAMES.values() for name in names)
 """Names of a date column. Those beyond `PLAIN_DATE_NAMES` (other languages' words, some
@@ -38,7 +39,7 @@ of them English abbreviations too: 'dia' for a diameter, 'ano' for an anomaly) m
 column the date column only where it holds dates (`holds_dates`)."""
 ID_NAMES = ("unique_id", "id", "series", "series_id", "item_id", "sku", "ts_id", "key",
             "uid", "item", "series_name")
-VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs")
+VALUE_NAMES = ("y", "value", "values", "target", "observation", "obs", "obs_value")
 
 # float32 is what the models compute in: values beyond it overflow, values below its
 # smallest normal number lose their precision and become flat forecasts.
