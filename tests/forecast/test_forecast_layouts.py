@@ -87,6 +87,24 @@ def test_lines_of_notes_above_the_header_are_skipped(write_csv):
                              "Updated Date'): notes, not columns")
 
 
+def test_lines_repeating_the_header_below_it_are_dropped(write_csv):
+    # Two files joined one after another ('cat jan.csv feb.csv'): refused as "The date
+    # column 'ds' has values that are not dates: 'ds'".
+    part = _long_text_of(["A", "B"], "2020-01-01", 12)
+    later = _long_text_of(["A", "B"], "2021-01-01", 12)
+    data = read_csv(write_csv(part + later))
+    assert data.names == ["A", "B"] and data.freq == "MS" and len(data.values) == 24
+    assert list(data.values["B"].iloc[10:14]) == [110, 111, 100, 101]
+    assert "dropped 1 line(s) below the header that repeat it ('unique_id,ds,y'): a " \
+        "header again, not data" in data.notes
+
+
+def _long_text_of(names, start, months):
+    dates = pd.date_range(start, periods=months, freq="MS")
+    return "unique_id,ds,y\n" + "".join(f"{n},{d:%Y-%m-%d},{100 * (n == 'B') + k}\n"
+                                         for n in names for k, d in enumerate(dates))
+
+
 def test_a_title_above_a_monthly_file_is_skipped(write_csv):
     months = pd.date_range("2020-01-01", periods=24, freq="MS")
     text = "Monthly sales report\ndate,sales\n" + "".join(f"{d:%Y-%m-%d},{k}\n"

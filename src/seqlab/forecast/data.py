@@ -1366,6 +1366,8 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
                if note]
     text, preamble = _preamble(text)
     read_as += preamble
+    text, repeated_header = _repeated_headers(text)
+    read_as += repeated_header
     header, first = _first_rows(text, path)
     names = [name.strip() for name in header]
     repeated = sorted(name for name, count in Counter(filter(None, names)).items()
@@ -1487,6 +1489,27 @@ def _preamble(text: str) -> tuple[str, list[str]]:
     return text[sum(map(len, lines[:line])):], [
         f"skipped {line} line(s) above the header ({', '.join(map(repr, shown[:3]))}"
         f"{' ...' if len(shown) > 3 else ''}): notes, not columns"]
+
+
+def _repeated_headers(text: str) -> tuple[str, list[str]]:
+    """CSV `text` without the lines below its header that repeat it (files joined one after
+    another, each with its header, as `cat` or a report's pages write them), which would
+    make every column text and the header's date name a date that is no date; and a note
+    saying how many. `text` as it is, and no note, where no line repeats the header."""
+    start = len(text) - len(text.lstrip("\r\n"))
+    end = min((at for at in (text.find("\n", start), text.find("\r", start)) if at >= 0),
+              default=len(text))
+    header = text[start:end].strip()
+    if not header or text.find(header, end) < 0:
+        return text, []
+    lines = io.StringIO(text, newline="").readlines()
+    first = next(k for k, line in enumerate(lines) if line.strip())
+    repeats = {k for k, line in enumerate(lines) if k > first and line.strip() == header}
+    if not repeats:
+        return text, []
+    kept = [line for k, line in enumerate(lines) if k not in repeats]
+    return "".join(kept), [f"dropped {len(repeats)} line(s) below the header that repeat it "
+                           f"({header[:40]!r}): a header again, not data"]
 
 
 def _first_rows(text: str, path: Path) -> tuple[list[str], list[str]]:
