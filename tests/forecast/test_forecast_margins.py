@@ -30,6 +30,10 @@ def test_metadata_above_the_data_is_dropped(write_csv):
     "\nFuente: INE;\nNotas: datos provisionales;\n",
     "Total;3.654,0\n",
     ";\n;Quelle: Statistisches Bundesamt\n",  # a blank row, then a note in another column
+    # Footnotes led by their marks: refused as "values that are not dates: '(1) break in
+    # series 2016'".
+    "* provisional figures;\n(1) break in series 2016;\n",
+    "¹ Vorläufige Werte;\n[a] Seit 2016 neue Methode;\n",
 ])
 def test_sources_and_totals_below_the_data_are_dropped(write_csv, footer):
     data = read_csv(write_csv("Monat;Umsatz\n" + DATA + footer))

@@ -343,6 +343,8 @@ def _blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, list[str
 
 _WORD = r"[^\W\d_]{3,}"
 """Three letters or more in a row: a word ('Total', 'Quelle', 'idBank')."""
+_FOOTNOTE_MARK = r"^(?:\*+|[†‡§]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\w{1,2}\)|\[\w{1,2}\]|\w{1,2}\))\s*"
+"""What starts a footnote below a table: '*', '†', '¹', '(1)', '[a]', '1)'."""
 _MARGIN_LOOK = 20
 """The most rows above or below the data read as notes (`_margins`)."""
 TOTAL_OVER_MAX = 3
@@ -384,7 +386,7 @@ def _margins(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray
             cells = [str(c) for c in frame.iloc[row] if not pd.isna(c)]
             return all(re.search(_WORD, c) and not _number(c) for c in cells) or \
                 is_total(row) or labelled_total(row) is not None if cells else None
-        text = str(cell).strip()
+        text = re.sub(_FOOTNOTE_MARK, "", str(cell).strip())
         # A label ('Total', 'Source: INE', 'Stand: 01.02.2021'), not a date with a remark
         # ('2023-12 (provisional)'): that is refused by the date reader, naming it.
         return bool(re.match(_WORD, text) or re.search(_WORD, text) and not
