@@ -325,6 +325,14 @@ def test_ambiguous_long_files_ask_for_the_columns(write_csv):
                "b,y,2020-01-01,4\n")
     with pytest.raises(ValidationError, match=r"could each name the series.*--id-column"):
         read_csv(write_csv(two_ids))
+    # Neither names each date once, both together do: the error said only to pass
+    # --id-column, as if one of them would do.
+    with pytest.raises(ValidationError, match=r"If each \(region, product\) combination is a "
+                                              r"series, name them together: --id-column "
+                                              r"region,product \(id_column='region,product'\)"):
+        read_csv(write_csv(two_ids))
+    assert read_csv(write_csv(two_ids), id_column="region,product", freq="MS").names == [
+        "a/x", "a/y", "b/x", "b/y"]
     two_values = "unique_id,ds,sales,price\nA,2020-01-01,1,2\nA,2020-02-01,1,2\n"
     with pytest.raises(ValidationError, match=r"several numeric column.*\['sales', 'price'\]"
                                               r".*--value-column"):

@@ -1113,6 +1113,17 @@ def _naming_each_date_once(frame: pd.DataFrame, text: list[str], date: str) -> l
             and not frame[[c, date]].duplicated().any()]
 
 
+def _together(frame: pd.DataFrame, text: list[str], date: str) -> str:
+    """Advice to name the text columns `text` together as the id, where no one of them
+    names each date once but all of them do (a region and a product: each pair a series);
+    '' otherwise."""
+    if len(text) < 2 or frame[[*text, date]].duplicated().any():
+        return ""
+    both = ",".join(text)
+    return (f" If each ({', '.join(text)}) combination is a series, name them together: "
+            f"--id-column {both} (id_column={both!r}).")
+
+
 def _in_blocks(column: pd.Series) -> bool:
     """Whether each value of `column` fills one unbroken run of rows (a file grouped by
     it: 1, 1, 1, 2, 2, 2 ..., not 1, 2, 3, 1, 2, 3 ...)."""
@@ -1209,7 +1220,8 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                 "repeats) but "
                 + (f"columns {text} could each name the series" if text else
                    "no text column names the series")
-                + ": pass `id_column` (--id-column) and `value_column` (--value-column).")
+                + ": pass `id_column` (--id-column) and `value_column` (--value-column)."
+                + _together(frame, text, date))
         id_column = text[0]
         part = part_of_a_date(frame[id_column])
         if part is not None:
