@@ -361,6 +361,23 @@ def test_a_text_column_the_same_in_every_row_or_grouping_the_series_names_none(w
         "covariate: left out" in data.notes
 
 
+def test_stores_named_like_halves_of_the_year_beside_monthly_dates_are_the_ids(write_csv):
+    # Stores S1, S2 beside the first days of months: refused as "holds periods of the
+    # year, not names of series: the dates seem split over 'date' and 'store'", though
+    # no date is a year for a half to complete.
+    text = "store,date,sales\n" + "".join(f"{s},2021-{m:02d}-01,{k * 10 + m}\n"
+                                          for k, s in enumerate(["S1", "S2"])
+                                          for m in range(1, 13))
+    data = read_csv(write_csv(text))
+    assert data.id_column == "store" and data.names == ["S1", "S2"] and data.freq == "MS"
+    assert list(data.values["S2"].iloc[:3]) == [11, 12, 13]
+    # Beside years (1 January), S1 and S2 are still halves, the date split over two columns.
+    yearly = "year,half,sales\n" + "".join(f"{y}-01-01,{h},{y % 7}\n"
+                                           for y in range(2010, 2020) for h in ("S1", "S2"))
+    with pytest.raises(ValidationError, match="holds periods of the year, not names of series"):
+        read_csv(write_csv(yearly, "halves.csv"))
+
+
 def test_eurostats_sdmx_csv_is_read_by_its_time_period_and_obs_value(write_csv):
     # The date of the last update (the same in every row) was taken for the dates, and the
     # file refused: "the date column 'LAST UPDATE' repeats".

@@ -1113,6 +1113,17 @@ def _naming_each_date_once(frame: pd.DataFrame, text: list[str], date: str) -> l
             and not frame[[c, date]].duplicated().any()]
 
 
+def _dates_or_none(column: pd.Series, name: str) -> pd.Index | None:
+    """The dates of `column` (`parse_dates`), or None where they do not read: the date
+    reader names what is wrong later."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # said when the dates are read for good
+            return parse_dates(column, name)
+    except ValidationError:
+        return None
+
+
 def _together(frame: pd.DataFrame, text: list[str], date: str) -> str:
     """Advice to name the text columns `text` together as the id, where no one of them
     names each date once but all of them do (a region and a product: each pair a series);
@@ -1224,7 +1235,7 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                 + _together(frame, text, date))
         id_column = text[0]
         part = part_of_a_date(frame[id_column])
-        if part is not None:
+        if part is not None and completes(part, _dates_or_none(frame[date], date)):
             raise ValidationError(
                 f"The column {id_column!r} holds {part}, not names of series: the dates "
                 f"seem split over {date!r} and {id_column!r}, which made the dates repeat. "
