@@ -343,6 +343,14 @@ def test_ambiguous_long_files_ask_for_the_columns(write_csv):
     repeated_dates = "date,a,b\n2020-01-01,1,2\n2020-01-01,3,4\n"
     with pytest.raises(ValidationError, match=r"unique.*2020-01-01.*id_column"):
         read_csv(write_csv(repeated_dates, "repeated.csv"))
+    # A row written twice, every cell the same: the error said to name an id column, of a
+    # file that has none.
+    twice = "date,a,b\n2020-01-01,1,2\n2020-01-01,1,2\n2020-01-02,3,4\n2020-01-03,5,6\n"
+    with pytest.raises(ValidationError, match=r"these appear more than once: 2020-01-01\. "
+                                              r"Each repeat is a row written twice, every cell "
+                                              r"as in a row above it \(row\(s\) 2 of the data, "
+                                              r".*\): drop the repeated rows\.$"):
+        read_csv(write_csv(twice, "twice.csv"))
 
 
 def test_a_text_column_the_same_in_every_row_or_grouping_the_series_names_none(write_csv):

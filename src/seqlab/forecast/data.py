@@ -751,6 +751,7 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
                f"quarters or weeks do: if the dates are split over {date!r} and {part!r}, "
                "join them into one date column (such as '2021-01')." if part is not None
                and date else _SET_BACK if _clocks_set_back(index, duplicated) else
+               _written_twice(frame, index, rows) or
                "If the file holds one row per series and date (long form), name its id "
                "column with `id_column` (--id-column" + _likely_ids(frame, date, index)
                + ")."))
@@ -789,6 +790,19 @@ def _wide(frame: pd.DataFrame, date_column: str | None, value_column: str | None
         shared = take(frame, covariates)
         check_finite_float32(shared, covariates, lambda row: label(index[row]), "covariate")
     return index, targets, values, shared, notes
+
+
+def _written_twice(frame: pd.DataFrame, index: pd.Index, rows: np.ndarray) -> str:
+    """Advice for repeated dates (`index`, a row's each) where each repeat is a row written
+    again, every cell as in a row above it (an export or a copy run twice); '' where a
+    repeat differs."""
+    again = frame.duplicated().to_numpy()
+    if not again.any() or index[~again].duplicated().any():
+        return ""
+    shown = ", ".join(str(int(r) + 1) for r in rows[again][:5])
+    return (f"Each repeat is a row written twice, every cell as in a row above it (row(s) "
+            f"{shown}{' ...' if again.sum() > 5 else ''} of the data, the first below the "
+            "header being 1): drop the repeated rows.")
 
 
 def _likely_ids(frame: pd.DataFrame, date: str | None, index: pd.Index) -> str:
