@@ -86,6 +86,23 @@ def test_short_series_are_forecast_not_refused(n, horizon, freq):
         assert any("forecast flat" in note for note in fitted.report_.notes)
 
 
+def test_many_series_too_short_to_validate_are_told_of_in_one_note(tmp_path):
+    # 3,000 short series printed a note each ('P02980' has 4 points, too few ...).
+    dates = pd.date_range("2020-01-01", periods=4, freq="MS")
+    rows = [(f"s{k}", d, 10.0 + k + i * (1 + k % 3)) for k in range(8)
+            for i, d in enumerate(dates)]
+    rows += [("few", dates[0], 1.0), ("few", dates[1], 2.0)]
+    path = tmp_path / "short.csv"
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(path, index=False)
+    fitted = Forecaster(2, **{**FAST, "methods": ["naive", "theta"]}).fit(path)
+    ladder = [n for n in fitted.report_.notes if "too few to validate on" in n]
+    assert len(ladder) == 1 and ladder[0].startswith("8 series alike, such as: 's0' has 4 "
+                                                     "points, too few to validate on")
+    assert ladder[0].count("too few to validate on") == 3
+    assert "'few' has 2 point(s): forecast flat (naive)" in fitted.report_.notes
+    assert len(fitted.predict()) == 9 * 2
+
+
 @pytest.mark.parametrize("horizon, noted", [(30, True), (24, False), (6, False)])
 def test_a_horizon_longer_than_every_series_is_forecast_with_a_note(horizon, noted):
     fitted = Forecaster(horizon=horizon, **FAST).fit(monthly(24))

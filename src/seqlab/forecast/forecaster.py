@@ -332,19 +332,22 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
     choices: dict[str, _Choice] = {}
     scored: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict,
                             selection.Rule]] = {}
+    unvalidated: dict[str, list[str]] = {"flat": [], "constant": [], "ladder": []}
     for name, y in series.items():
         if len(y) <= 2 or np.ptp(y) == 0:
             choices[name] = _Choice({"naive": 1.0}, {"naive": np.full(H, float(y[-1]))})
-            notes.append(f"{name!r} has {len(y)} point(s): forecast flat (naive)"
-                         if len(y) <= 2 else f"{name!r} is constant: forecast as {y[-1]:g}")
+            unvalidated["flat" if len(y) <= 2 else "constant"].append(
+                f"{name!r} has {len(y)} point(s): forecast flat (naive)" if len(y) <= 2
+                else f"{name!r} is constant: forecast as {y[-1]:g}")
             continue
         fit = fits[name]
         fit.final.setdefault("naive", np.full(H, float(y[-1])))
         plan = plans[name]
         if plan.windows == 0:
             choices[name] = _Choice(_ladder(fit.final), fit.final)
-            notes.append(f"{name!r} has {len(y)} points, too few to validate on: forecast "
-                         f"by {_label(choices[name].weights, validated=False)}")
+            unvalidated["ladder"].append(
+                f"{name!r} has {len(y)} points, too few to validate on: forecast by "
+                f"{_label(choices[name].weights, validated=False)}")
             continue
         paths = dict(fit.validation)
         for method, by_series in lstm_paths.items():
@@ -362,6 +365,7 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
         if pool:
             scored[name] = (paths, truth, fit.scales,
                             {k: rule.score(paths[k], truth, fit.scales) for k in pool}, rule)
+    notes += [note for said in unvalidated.values() for note in _summarised(said)]
     # A file's series inform each other's choice: each model's scores are multiplied by
     # how it fared across the series of the file scored by the same rule.
     priors = {rule: selection.panel_prior({k: s[3] for k, s in scored.items() if s[4] is rule})
@@ -1249,6 +1253,20 @@ def _interval_scale(y: np.ndarray, lag: int) -> float:
     0 for a constant history (whose forecast is that constant, with a zero-width
     interval)."""
     return 0.0 if len(y) > 1 and np.ptp(y) == 0 else selection.mase_scale(y, lag)
+
+
+SAID_ONE_BY_ONE = 5
+"""The most series a note of one kind (too short to validate on, constant ...) names one
+by one; past it, one note says how many, naming the first few (a file of 3,000 short
+series printed 300 such lines)."""
+
+
+def _summarised(said: list[str]) -> list[str]:
+    """Notes of one kind about series (`said`, each starting with the series' name), as
+    they are up to `SAID_ONE_BY_ONE`, else one: the first few and how many more."""
+    if len(said) <= SAID_ONE_BY_ONE:
+        return said
+    return [f"{len(said)} series alike, such as: " + "; ".join(said[:3])]
 
 
 def _written_otherwise(missing: list[str], present: list[str]) -> list[tuple[str, str]]:
