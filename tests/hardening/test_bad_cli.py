@@ -5,8 +5,10 @@ work, never a traceback; nothing is half-written."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -231,6 +233,41 @@ def test_generate_at_a_vanishing_temperature_is_greedy_not_a_crash(cli, text_bun
     for tiny in ("5e-324", "1e-310"):
         result = cli("generate", text_bundle, "--temperature", tiny, "--length", 30, "--seed", 1)
         assert (result.code, result.out) == (0, greedy.out), result.err
+
+
+def _ascii_stdout(monkeypatch) -> io.BytesIO:
+    """Standard output in an encoding of few characters (a Windows code page, say, where
+    the output goes to a file or a pipe); returns what reaches it."""
+    written = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="ascii"))
+    return written
+
+
+def test_generate_to_an_output_that_cannot_hold_its_characters_names_them(
+        cli, tmp_path, monkeypatch):
+    # 'unexpected UnicodeEncodeError ... This is a bug in seqlab'.
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("家族 " * 300)
+    assert _train_text(cli, corpus, "--out", tmp_path / "lm").code == 0
+    _ascii_stdout(monkeypatch)
+    result = cli("generate", tmp_path / "lm", "--prime", "家", "--length", 5)
+    assert_one_line_error(result, 1, r"The result holds '家', which standard output cannot "
+                                     r"write in its encoding \(ascii\); set "
+                                     r"PYTHONIOENCODING=utf-8")
+
+
+def test_train_text_to_an_output_that_cannot_hold_its_samples_escapes_them(
+        cli, tmp_path, monkeypatch):
+    # The sample printed after the first epoch ended the run: no bundle, 'a bug in seqlab'.
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("家族 " * 300)
+    written = _ascii_stdout(monkeypatch)
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--units", 8, "--sample-length", 5, "--out", tmp_path / "lm")
+    sys.stdout.flush()
+    assert result.code == 0, result.err
+    assert "sample at T=0.5: '\\u5bb6\\u65cf " in written.getvalue().decode("ascii")
+    load(tmp_path / "lm")
 
 
 def test_generate_from_a_series_bundle_says_it_is_no_text_model(cli, series_bundle):

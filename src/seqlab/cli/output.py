@@ -33,6 +33,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from seqlab._io import strict_json
+from seqlab.errors import OutputError
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 
@@ -57,8 +58,28 @@ def dumps(value: Any, **options: Any) -> str:
     return json.dumps(strict_json(value), allow_nan=False, **options)
 
 
-def _write(text: str, *, err: bool, end: str = "\n") -> None:
-    print(text, file=sys.stderr if err else sys.stdout, end=end, flush=True)
+def _write(text: str, *, err: bool, end: str = "\n", exact: bool = False) -> None:
+    """Print `text` to stderr or stdout. Where the stream's encoding (a Windows code page,
+    say) cannot hold a character of it, an `exact` line (a result) is an error naming the
+    character; any other line is written with that character escaped ('\\u5bb6')."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        print(text, file=stream, end=end, flush=True)
+    except UnicodeEncodeError as error:
+        if exact:
+            raise _unwritable(stream, error) from None
+        encoding = stream.encoding or "ascii"
+        print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream,
+              end=end, flush=True)
+
+
+def _unwritable(stream: Any, error: UnicodeEncodeError) -> OutputError:
+    """The error for a result `stream` cannot encode, naming the character and the fix."""
+    where = "standard error" if stream is sys.stderr else "standard output"
+    char = error.object[error.start:error.end]
+    return OutputError(f"The result holds {char!r}, which {where} cannot write in its "
+                       f"encoding ({error.encoding}); set PYTHONIOENCODING=utf-8 (or "
+                       f"PYTHONUTF8=1) and run again.")
 
 
 _STDERR = Console(stderr=True, highlight=False, soft_wrap=True)  # finds sys.stderr per call
@@ -113,7 +134,7 @@ class Output:
     def result(self, line: str, *, end: str = "\n") -> None:
         """A line of the command's result: stdout (stderr under ``--json``, where the JSON
         object is the result); printed under ``--quiet`` too."""
-        _write(line, err=self.as_json, end=end)
+        _write(line, err=self.as_json, end=end, exact=True)
 
     def note(self, line: str) -> None:
         """A line beside the result (what was written where, what to do next): printed
