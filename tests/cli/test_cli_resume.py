@@ -90,6 +90,16 @@ def test_resume_with_other_settings_or_without_a_checkpoint_is_refused(tmp_path)
     assert nothing.returncode == 2 and "nothing to resume" in nothing.stderr
     code, _, err = _interrupt_after(command, "held-out loss", signal.SIGINT, tmp_path)
     assert code == 130, err
+    # 'No bundle at m: the path does not exist', '... is not a seqlab bundle'.
+    for path, said in ((tmp_path / "m", "yet: its training was interrupted, and "),
+                       (tmp_path / "m.checkpoint", "is the checkpoint of an interrupted ")):
+        early = subprocess.run(_command("generate", str(path)), capture_output=True,
+                               text=True, cwd=tmp_path, env=_env(tmp_path), timeout=300)
+        assert early.returncode == 2 and said in early.stderr, early.stderr
+        assert "with --resume" in early.stderr
+    typo = subprocess.run(_command("generate", str(tmp_path / "m.checkpoint" / "nothing")),
+                          capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path))
+    assert typo.returncode == 2 and "the path does not exist" in typo.stderr, typo.stderr
     other = subprocess.run([*command, "--lr", "0.01", "--resume"], capture_output=True,
                            text=True, cwd=tmp_path, env=_env(tmp_path), timeout=300)
     assert other.returncode == 2

@@ -85,6 +85,28 @@ def start_of(vocabulary: Any) -> tuple[str, str | None]:
     return str(next(iter(vocabulary))), None
 
 
+def _check_not_interrupted(bundle: Path) -> None:
+    """Refuse, saying how to finish it, the bundle path of a train-text run that was
+    interrupted before it wrote the bundle, or that run's checkpoint folder."""
+    from seqlab.bundle.store import MANIFEST, POINTER
+    from seqlab.train.checkpoint import checkpoint_folder
+
+    folder = next((path for path in (bundle, bundle.parent)
+                   if path.name.endswith(".checkpoint") and path.is_dir()), None)
+    if folder is not None and bundle.is_dir() and not any(
+            (bundle / name).exists() for name in (POINTER, MANIFEST)):
+        raise ValidationError(
+            f"{bundle} is the checkpoint of an interrupted training run, not a bundle: finish "
+            f"the run (its command again, with --resume) and generate from the bundle it "
+            f"writes, {folder.with_name(folder.name.removesuffix('.checkpoint'))}.")
+    waiting = checkpoint_folder(bundle)
+    if not bundle.exists() and waiting.is_dir() and any(waiting.iterdir()):
+        raise ValidationError(
+            f"No bundle at {bundle} yet: its training was interrupted, and {waiting} holds "
+            f"the checkpoint to continue from. Finish the run (the train-text command that "
+            f"started it, with --resume) to write the bundle.")
+
+
 def _generate(
     bundle: Annotated[Path, typer.Argument(help="A bundle written by train-text.")],
     prime: Annotated[str | None, typer.Option(
@@ -109,6 +131,7 @@ def _generate(
     if prime == "":
         raise ValidationError(f"--prime is empty; give at least one character to start from, "
                               f"or leave --prime out (then {DEFAULT_PRIME!r}).")
+    _check_not_interrupted(bundle)
     loaded = load(bundle)
     on_device(loaded.model, device)
     encoders = [s for s in loaded.pipeline.steps if isinstance(s, EncodeStep)]
