@@ -71,6 +71,14 @@ def test_unknown_prime_symbol_is_named():
         raise AssertionError("an unknown prime symbol was accepted")
 
 
+def test_a_prime_with_a_byte_order_mark_reads_as_the_text_was_read():
+    # A prime copied from the start of a file saved with a BOM ("$(head -c 40 text.txt)")
+    # was refused for its '\ufeff', a character train-text drops from the text it reads.
+    vocab = Vocabulary(list("abcde "))
+    plain = generate_text(_model(), vocab, "ab c", 12, temperature=0)
+    assert generate_text(_model(), vocab, "\ufeffab c", 12, temperature=0) == plain
+
+
 def test_stateless_window_model_needs_its_window():
     class Window(torch.nn.Module):
         def __init__(self):

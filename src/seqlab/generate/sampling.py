@@ -189,13 +189,15 @@ _KNOWN_LISTED = 80
 
 
 def _in_the_vocabularys_form(vocab: Vocabulary, prime: str) -> str:
-    """`prime` with its line endings as the text's were read ('\\n'), in the Unicode normal
-    form (composed 'é' or 'e' and a combining accent) in which every character is in
-    `vocab`, where only one form is: a text saved decomposed (as macOS file names and some
-    exports are) trains on the accent apart, and a prime typed composed would be
-    refused."""
+    """`prime` as the text was read (line endings as '\\n', byte-order marks dropped: see
+    `seqlab.data.text.plain_text`), in the Unicode normal form (composed 'é' or 'e' and a
+    combining accent) in which every character is in `vocab`, where only one form is: a
+    text saved decomposed (as macOS file names and some exports are) trains on the accent
+    apart, and a prime typed composed would be refused."""
     if "\r" in prime and "\r" not in vocab:  # the text's line endings were read as '\n'
         prime = unix_newlines(prime)
+    if "\ufeff" in prime and "\ufeff" not in vocab:  # dropped from the text
+        prime = prime.replace("\ufeff", "")
     if all(char in vocab for char in prime):
         return prime
     for form in ("NFC", "NFD"):
