@@ -233,5 +233,9 @@ def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):
     short = tmp_path / "short.txt"
     short.write_text("to be or not to be " * 20)  # 380 characters: 38 held out
     with pytest.raises(ValidationError, match=r"held-out part .* has 38 characters.*"
-                                              r"at least batch_size x seq_len \+ 1 = 129"):
+                                              r"at least batch_size x seq_len \+ 1 = 129.*"
+                                              r"or hold more of it out \(--val-fraction "
+                                              r"0.34\)\.$"):
         train_text(short, small(), echo=lambda line: None)
+    # 0.34 leaves both parts long enough: 129 characters held out, 251 to train on.
+    assert len(train_text(short, small(val_fraction=0.34), echo=lambda line: None).checks) == 4

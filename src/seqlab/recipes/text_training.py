@@ -295,13 +295,15 @@ def train_text(
     train, val = corpus.split(config.val_fraction)
     streams = config.batch_size
 
+    needed = streams * config.seq_len + 1
     for part, ids in (("training", train), ("held-out", val)):
-        if len(ids) < streams * config.seq_len + 1:
+        if len(ids) < needed:
             raise ValidationError(
                 f"The {part} part of {str(path)!r} has {len(ids):,} characters; train-text "
-                f"needs at least batch_size x seq_len + 1 = {streams * config.seq_len + 1:,} "
+                f"needs at least batch_size x seq_len + 1 = {needed:,} "
                 f"(batch_size {streams}, seq_len {config.seq_len}, val_fraction "
-                f"{config.val_fraction}). Use a longer text or smaller settings."
+                f"{config.val_fraction}). Use a longer text or smaller settings"
+                f"{_holding_out_more(len(corpus), needed) if part == 'held-out' else ''}."
             )
     x, y = stream_chunks(train, config.seq_len, streams)
     validation = stream_chunks(val, config.seq_len, streams)
@@ -369,6 +371,15 @@ def train_text(
             run_folder.release()
     return TextTrainingRun(trainer, corpus, progress.checks, progress.samples,
                            progress.stopped_by)
+
+
+def _holding_out_more(length: int, needed: int) -> str:
+    """The --val-fraction that would leave both parts of a text of `length` characters
+    `needed` each, as advice (nothing where none would)."""
+    fraction = math.ceil(100 * needed / length) / 100
+    if fraction > 0.5 or length - round(length * fraction) < needed:
+        return ""
+    return f", or hold more of it out (--val-fraction {fraction:g})"
 
 
 _RUN_FILE = "train-text.json"
