@@ -242,6 +242,22 @@ def test_train_text_names_a_utf16_or_utf32_text_rather_than_calling_it_binary(tm
     assert not (tmp_path / "lm").exists()
 
 
+@pytest.mark.parametrize("byte,named", [(b"\xe9", r"'é' in Windows-1252 or Latin-1"),
+                                        (b"\x80", r"'€' in Windows-1252")])
+def test_train_text_names_the_byte_of_a_text_in_a_code_page_and_how_to_convert_it(
+        tmp_path, cli, byte, named):
+    # 'is not valid UTF-8 near byte 3; re-save it as UTF-8', naming neither the byte nor how.
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_bytes(b"caf" + byte + b" au lait\n" * 200)
+    result = cli("train-text", corpus, "--epochs", 1, "--seq-len", 8, "--batch-size", 4,
+                 "--sample-length", 0, "--out", tmp_path / "lm")
+    assert_one_line_error(result, 2, rf"corpus.txt is not valid UTF-8 near byte 3 \(byte "
+                                     rf"{byte[0]:#04x}, {named}\); re-save it as UTF-8 \(if "
+                                     r"that is its encoding: iconv -f cp1252 -t utf-8 "
+                                     r"corpus.txt > corpus-utf8.txt\)\.$")
+    assert not (tmp_path / "lm").exists()
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path, cli, encoding):
     # Windows tools that write 'Unicode' text without a BOM: "binary (NUL bytes near byte 1)".

@@ -75,7 +75,8 @@ def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | No
                         "or it is in another encoding (re-save it as UTF-8).") from None
                 raise ValidationError(
                     f"The text file {source} is not valid UTF-8 near byte "
-                    f"{done - pending + error.start + bom}; re-save it as UTF-8.") from None
+                    f"{done - pending + error.start + bom}"
+                    f"{_in_a_code_page(source, error.object[error.start])}") from None
             carry = "\r" if text.endswith("\r") and not final else ""
             text = text[:-1] if carry else text
             text = plain_text(text)
@@ -86,6 +87,20 @@ def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | No
                 yield text.lower() if lower else text
             if final:
                 return
+
+
+def _in_a_code_page(source: Path, byte: int) -> str:
+    """The end of the message refusing `source` at `byte`: the byte, the character it is
+    in Windows-1252 (Latin-1's superset, the usual encoding of a Western-European text
+    that is not UTF-8) where it is one, and how to convert the file."""
+    try:
+        char = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return f" (byte {byte:#04x}); re-save it as UTF-8."
+    where = "Windows-1252" if byte < 0xA0 else "Windows-1252 or Latin-1"
+    return (f" (byte {byte:#04x}, {char!r} in {where}); re-save it as "
+            f"UTF-8 (if that is its encoding: iconv -f cp1252 -t utf-8 {source.name} > "
+            f"{source.stem}-utf8{source.suffix}).")
 
 
 def _code_points(text: str) -> np.ndarray:
