@@ -229,6 +229,29 @@ def test_a_run_started_with_the_old_defaults_names_the_options_that_resume_it(pl
     _match_run_settings(folder, small(**OLD_DEFAULTS), play, resume=True, main=True)
 
 
+def test_a_run_resumed_on_a_text_edited_since_it_started_is_refused(tmp_path):
+    # It resumed: the checkpoint's weights read the new text's ids as the old text's
+    # characters (or failed to load them, blaming 'a tampered or damaged checkpoint').
+    from seqlab.data.tokens import encode_corpus
+    from seqlab.recipes.text_training import _match_run_settings
+
+    text, folder = tmp_path / "play.txt", tmp_path / "lm.checkpoint"
+
+    def resume_on(written: str, resume: bool = True) -> None:
+        text.write_text(written)
+        corpus = encode_corpus(text, tmp_path / "tokens")
+        _match_run_settings(folder, small(), text, resume=resume, main=True, corpus=corpus)
+
+    resume_on("to be or not to be\n" * 20, resume=False)
+    resume_on("to be or not to be\n" * 20)
+    with pytest.raises(ValidationError, match=r"'.*play.txt' has changed since \(380 "
+                                              r"characters then, 400 now\): .* Put the text "
+                                              r"back as it was, or start again without"):
+        resume_on("to be or not to bee\n" * 20)
+    with pytest.raises(ValidationError, match=r"has changed since \(without 'e'; new 'a'\)"):
+        resume_on("to ba or not to ba\n" * 20)
+
+
 def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):
     short = tmp_path / "short.txt"
     short.write_text("to be or not to be " * 20)  # 380 characters: 38 held out

@@ -335,7 +335,7 @@ def train_text(
         checkpoint = run_folder.path
     try:
         if checkpoint is not None:
-            _match_run_settings(Path(checkpoint), config, path, resume, world.main)
+            _match_run_settings(Path(checkpoint), config, path, resume, world.main, corpus)
 
         steps_per_epoch = len(x) // streams
         total_steps = steps_per_epoch * config.epochs
@@ -385,15 +385,21 @@ def _holding_out_more(length: int, needed: int) -> str:
 _RUN_FILE = "train-text.json"
 
 
+_TEXT_READ = "text_read"
+"""The key of the run file recording what the text held when the run started."""
+
+
 def _match_run_settings(folder: Path, config: TextTrainingConfig, path: str | Path,
-                        resume: bool, main: bool) -> None:
+                        resume: bool, main: bool, corpus: TokenFile | None = None) -> None:
     """A resumed run must be the run that was started: same text, same settings (a new
-    run records them beside its checkpoint)."""
+    run records them, and what `corpus`, the text encoded, holds, beside its checkpoint)."""
     settings = {**asdict(config), "text": str(Path(path).resolve())}
+    read = None if corpus is None else _what_the_text_holds(corpus)
     if not resume:
         if main:
             folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(folder / _RUN_FILE, json.dumps(settings))
+            atomic_write(folder / _RUN_FILE, json.dumps(
+                settings if read is None else {**settings, _TEXT_READ: read}))
         return
     if not (folder / _RUN_FILE).is_file():
         raise ValidationError(
@@ -412,6 +418,27 @@ def _match_run_settings(folder: Path, config: TextTrainingConfig, path: str | Pa
         raise ValidationError(
             f"--resume continues the run as it was started, but these settings differ: "
             f"{'; '.join(changed)}. Repeat the original command with --resume{hint}.")
+    if read is not None and saved.get(_TEXT_READ) not in (None, read):
+        raise ValidationError(_text_changed(path, saved[_TEXT_READ], read))
+
+
+def _what_the_text_holds(corpus: TokenFile) -> dict[str, Any]:
+    """Its length and its characters: a checkpoint's model knows a character only by its
+    place among them."""
+    return {"characters": len(corpus), "symbols": "".join(map(str, corpus.vocab.symbols))}
+
+
+def _text_changed(path: str | Path, then: dict[str, Any], now: dict[str, Any]) -> str:
+    """The message refusing to resume a run on a text edited since it started."""
+    gone = "".join(sorted(set(str(then.get("symbols", ""))) - set(now["symbols"])))
+    new = "".join(sorted(set(now["symbols"]) - set(str(then.get("symbols", "")))))
+    changes = [f"{then.get('characters', 0):,} characters then, {now['characters']:,} now"
+               ] if then.get("characters") != now["characters"] else []
+    changes += [f"{what} {chars!r:.60}" for what, chars in (("without", gone), ("new", new))
+                if chars]
+    return (f"--resume continues the run on the text it started with, but {str(path)!r} has "
+            f"changed since ({'; '.join(changes)}): the checkpoint's model would read it "
+            f"wrongly. Put the text back as it was, or start again without --resume.")
 
 
 _BEFORE_IT_EXISTED = {"dropout_mask": "step", "ema": 0.0, "ema_warmup": False}
