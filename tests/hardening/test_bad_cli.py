@@ -217,6 +217,11 @@ GENERATE_CASES = {
                               r"The prime holds 1 character\(s\) the model was not trained on: "
                               r"'\u2603' at position 4\. Start from characters of its vocabulary "
                               r"of 28: ' \.abcdefghijklmnopqrstuvwxyz'\.$"),
+    # A prime typed in a Latin-1 terminal: "the model was not trained on: '\udce9'".
+    "prime-not-utf8": (["--prime", "caf\udce9"],
+                       r"--prime is not valid UTF-8 \(byte 0xe9 at character 3\): the terminal "
+                       r"or script that passed it uses another encoding\. Pass the prime in "
+                       r"UTF-8\.$"),
 }
 
 

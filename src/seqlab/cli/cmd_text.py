@@ -85,6 +85,17 @@ def start_of(vocabulary: Any) -> tuple[str, str | None]:
     return str(next(iter(vocabulary))), None
 
 
+def _check_decoded(prime: str) -> None:
+    """Refuse a --prime whose bytes were not UTF-8 (a terminal or script in another
+    encoding): Python keeps each such byte as a lone surrogate, no character of a text."""
+    at = next((i for i, char in enumerate(prime) if "\udc80" <= char <= "\udcff"), None)
+    if at is not None:
+        raise ValidationError(
+            f"--prime is not valid UTF-8 (byte {ord(prime[at]) - 0xDC00:#04x} at character "
+            f"{at}): the terminal or script that passed it uses another encoding. Pass the "
+            f"prime in UTF-8.")
+
+
 def _check_not_interrupted(bundle: Path) -> None:
     """Refuse, saying how to finish it, the bundle path of a train-text run that was
     interrupted before it wrote the bundle, or that run's checkpoint folder."""
@@ -131,6 +142,8 @@ def _generate(
     if prime == "":
         raise ValidationError(f"--prime is empty; give at least one character to start from, "
                               f"or leave --prime out (then {DEFAULT_PRIME!r}).")
+    if prime is not None:
+        _check_decoded(prime)
     _check_not_interrupted(bundle)
     loaded = load(bundle)
     on_device(loaded.model, device)
