@@ -314,6 +314,23 @@ def test_train_text_on_a_file_of_whitespace_alone_is_refused(tmp_path, cli):
     assert not (tmp_path / "lm").exists()
 
 
+def test_train_text_on_a_folder_or_a_pipe_says_what_to_do(tmp_path, cli):
+    # Both were 'does not exist or is not a file (a folder, a pipe or a device cannot be
+    # read as text)', though the folder exists and the pipe holds text.
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "one.txt").write_text("abcdefgh " * 200)
+    assert_one_line_error(_train_text(cli, books), 2,
+                          rf"{re.escape(str(books))} is a folder, not a text file: join its "
+                          rf"files into one first \(cat {re.escape(str(books))}/\*\.txt > "
+                          r"books\.txt, say\) and train on that\.$")
+    pipe = tmp_path / "text.fifo"
+    os.mkfifo(pipe)
+    assert_one_line_error(_train_text(cli, pipe), 2,
+                          r"text.fifo is a pipe or a device: it is read twice \(for its "
+                          r"characters, then to encode them\), so save it to a file first")
+
+
 def test_train_text_on_a_missing_file(tmp_path, cli):
     assert_one_line_error(cli("train-text", tmp_path / "none.txt"), 2, r"does not exist")
 

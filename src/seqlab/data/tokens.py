@@ -89,6 +89,17 @@ def _chunks(source: Path, lower: bool, progress: Callable[[int, int], None] | No
                 return
 
 
+def _not_a_text_file(source: Path) -> str:
+    """Why `source`, which is no regular file, cannot be encoded, and what to do."""
+    if source.is_dir():
+        return (f"{source} is a folder, not a text file: join its files into one first "
+                f"(cat {source}/*.txt > {source.name}.txt, say) and train on that.")
+    if source.exists():
+        return (f"The text file {source} is a pipe or a device: it is read twice (for its "
+                f"characters, then to encode them), so save it to a file first and give that.")
+    return f"The text file {source} does not exist."
+
+
 def _in_a_code_page(source: Path, byte: int) -> str:
     """The end of the message refusing `source` at `byte`: the byte, the character it is
     in Windows-1252 (Latin-1's superset, the usual encoding of a Western-European text
@@ -114,7 +125,7 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
     after each chunk of each of the two passes (bytes, with total = 2 x the file size)."""
     source, target = Path(source), Path(target)
     if not source.is_file():
-        raise ValidationError(f"The text file {source} does not exist or is not a file.")
+        raise ValidationError(_not_a_text_file(source))
     size = source.stat().st_size
 
     def step(offset: int) -> Callable[[int, int], None] | None:
@@ -215,8 +226,7 @@ def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = F
     times; encoding it anew removes the older token files of that path."""
     source = Path(source)
     if not source.is_file():
-        raise ValidationError(f"The text file {source} does not exist or is not a file "
-                              f"(a folder, a pipe or a device cannot be read as text).")
+        raise ValidationError(_not_a_text_file(source))
     stat = source.stat()
     # The inode and change time too: a file rewritten to the same size and given back its
     # modification time (cp -p, rsync -t, tar x) is another text. 'lf': line endings read
