@@ -64,6 +64,26 @@ def test_years_headed_as_the_world_banks_databank_writes_them_are_dates_across(w
     assert list(data.values["Chad"]) == [6, 7, 8, 9, 10]
 
 
+def test_a_databank_download_with_its_footer_is_turned_and_the_footer_dropped(write_csv):
+    # DataBank ends its downloads with two blank lines, 'Data from database: ...' and
+    # 'Last Updated: ...': the file was refused as 'named by dates', asked to be turned.
+    text = ("Country Name,Country Code,Series Name,Series Code," + ",".join(
+        f"{y} [YR{y}]" for y in YEARS[:5]) + "\n"
+        "Aruba,ABW,GDP (current US$),NY.GDP.MKTP.CD,1,2,3,4,5\n"
+        "Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,6,7,8,9,10\n,,,,,,,,\n,,,,,,,,\n"
+        "Data from database: World Development Indicators,,,,,,,,\n"
+        "Last Updated: 12/19/2023,,,,,,,,\n")
+    data = read_csv(write_csv(text))
+    assert data.names == ["Aruba", "Chad"] and list(data.values["Chad"]) == [6, 7, 8, 9, 10]
+    assert "dropped 2 row(s) below the data ('Data from database: World Development " \
+           "Indicators', 'Last Updated: 12/19/2023'): notes, not series" in data.notes
+    # A series without a value, above the footer, is no note: named, as any empty series.
+    empty = text.replace("Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,6,7,8,9,10",
+                         "Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,,,,,")
+    with pytest.raises(ValidationError, match=r"\['Chad'\] hold no values at all"):
+        read_csv(write_csv(empty, "empty.csv"))
+
+
 def test_series_named_by_two_columns_together_and_other_columns_left_out(write_csv):
     text = "country,indicator,code," + ",".join(map(str, YEARS)) + "\n" + "".join(
         f"{c},{i},{c[:2]}{i[:1]}," + ",".join(str(100 + y + len(i)) for y in range(30)) + "\n"

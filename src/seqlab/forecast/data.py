@@ -553,11 +553,13 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         dated, labels = list(steps), list(steps.values())
     if not dated:
         return frame, []
+    original = frame
+    frame, below = _notes_below(frame, dated)
     text = [c for c in frame.columns if c not in dated and is_text(frame[c])]
     naming = next(([c] for c in text if frame[c].notna().all()
                    and not frame[c].astype(str).str.strip().duplicated().any()), text)
     if not naming or frame[naming].isna().any(axis=None):
-        return frame, []
+        return original, []
     names = frame[naming].astype(str).apply(lambda row: "/".join(v.strip() for v in row),
                                             axis=1)
     turned = frame[dated].T.reset_index(drop=True)
@@ -574,17 +576,17 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                             f"the years across ({labels[0]} ... {labels[-1]}), read as one "
                             "series 'value'"] + [n.replace("nor the year", "nor a year")
                                                  .replace("column", "row")
-                                                 for n in notes[1:]]
+                                                 for n in notes[1:]] + below
     if names.duplicated().any() or written_as_dates(names) or \
             names.str.lower().str.rstrip(".").isin(MONTH_NAMES).any() or (
                 kind == "date" and part_of_a_date(names)):
-        return frame, []  # rows named by dates, months or weeks: a table of a year by month
+        return original, []  # rows named by dates, months or weeks: a table of a year by month
     if kind == "step" and not (len(naming) == 1 and (
             str(naming[0]).strip().lower() in ID_NAMES
             or re.fullmatch(r"[^\W\d]*_?\d+", str(naming[0]).strip()))):
-        return frame, []  # 'x1,x2,x3,note': a note per step of a wide file, not series ids
+        return original, []  # 'x1,x2,x3,note': a note per step of a wide file, not series ids
     if any(named_like_a_date(n) for n in names):
-        return frame, []  # a series named 'date' or 'month' would be taken for the dates
+        return original, []  # a series named 'date' or 'month' would be taken for the dates
     used: list[str] = []
     started = _starting_dates(frame) if kind == "step" else None
     if started is not None:  # M3's series each from its own start: on one grid of dates
@@ -622,7 +624,24 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                     f"{' and '.join(map(repr, naming))}) with the {across} across "
                     f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}){dating}, read as "
                     f"a {kind} column and a column per series"] + [
-        f"column {c!r} left out: neither a {kind} nor the series' name" for c in left]
+        f"column {c!r} left out: neither a {kind} nor the series' name" for c in left] + below
+
+
+def _notes_below(frame: pd.DataFrame, dated: list) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` (a row per series, the `dated` columns across) without the rows below its
+    series that hold no value across and one cell at most: blank lines and lines of notes
+    ('Data from database: World Development Indicators', 'Last Updated: 12/19/2023' under
+    the World Bank DataBank's downloads), and a note naming the notes dropped."""
+    empty = frame[dated].isna().all(axis=1).to_numpy()
+    filled = frame.notna().sum(axis=1).to_numpy()
+    end = len(frame)
+    while end > 1 and empty[end - 1] and filled[end - 1] <= 1:
+        end -= 1
+    said = [str(frame.iloc[r].dropna().iloc[0]).strip() for r in range(end, len(frame))
+            if filled[r]]
+    shown = ", ".join(repr(c) for c in said[:3]) + (" ..." if len(said) > 3 else "")
+    return frame.iloc[:end], ([f"dropped {len(said)} row(s) below the data ({shown}): notes, "
+                               "not series"] if said else [])
 
 
 _STARTS = {"year": ("starting year", "start year"),
