@@ -401,6 +401,25 @@ def test_eurostats_sdmx_csv_is_read_by_its_time_period_and_obs_value(write_csv):
         "covariate: left out" in data.notes
 
 
+def test_a_code_beside_its_label_names_the_series_by_the_code(write_csv):
+    # Newer SDMX files write each code's label beside it ('geo', 'Geopolitical entity
+    # (reporting)'): two columns each naming the series, refused as ambiguous.
+    text = "geo,Geopolitical entity (reporting),TIME_PERIOD,OBS_VALUE\n" + "".join(
+        f"{geo},{name},2020-{m:02d},{k * 10 + m}\n"
+        for k, (geo, name) in enumerate([("AT", "Austria"), ("BE", "Belgium")])
+        for m in range(1, 7))
+    data = read_csv(write_csv(text))
+    assert data.id_column == "geo" and data.names == ["AT", "BE"]
+    assert list(data.values["BE"]) == [11, 12, 13, 14, 15, 16]
+    assert any("'Geopolitical entity (reporting)' of the long file is neither the value"
+               in n for n in data.notes)
+    # Two columns that pair their names otherwise from one date to another still ask.
+    swapped = text.replace("AT,Austria,2020-05", "AT,Belgium,2020-05").replace(
+        "BE,Belgium,2020-05", "BE,Austria,2020-05")
+    with pytest.raises(ValidationError, match="could each name the series"):
+        read_csv(write_csv(swapped, "swapped.csv"))
+
+
 @pytest.mark.parametrize("week", ["2023-01-{:02d}", "{}"])
 def test_a_long_files_numeric_id_column_is_named_where_the_dates_repeat(write_csv, week):
     # 'store,week,sales' with stores 1, 2, 3: numbers are never taken as the id unasked,

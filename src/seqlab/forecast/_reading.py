@@ -1113,6 +1113,14 @@ def _naming_each_date_once(frame: pd.DataFrame, text: list[str], date: str) -> l
             and not frame[[c, date]].duplicated().any()]
 
 
+def _one_to_one(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """Whether the `columns` of `frame` name the same things each its own way (a code and
+    its label, as newer SDMX files write 'geo' beside 'Geopolitical entity (reporting)'):
+    each value of one goes with one value of every other, and the reverse."""
+    pairs = frame[columns].drop_duplicates()
+    return all(frame[c].nunique() == len(pairs) for c in columns)
+
+
 def _dates_or_none(column: pd.Series, name: str) -> pd.Index | None:
     """The dates of `column` (`parse_dates`), or None where they do not read: the date
     reader names what is wrong later."""
@@ -1223,6 +1231,8 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                 and frame[c].duplicated().any()]
         if len(text) > 1:
             text = _naming_each_date_once(frame, text, date) or text
+        if len(text) > 1 and _one_to_one(frame, text):
+            text = text[:1]  # a code and its label ('geo', 'Geopolitical entity'): one naming
         if len(text) != 1:
             if value_column is None and not text:
                 return None  # repeated dates in a wide file: refused later, as duplicates
