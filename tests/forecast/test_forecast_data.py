@@ -104,10 +104,11 @@ def test_blank_rows_and_a_trailing_comma_saved_by_a_spreadsheet_are_dropped(writ
     # Without dates a blank row is a missing step, reported as a gap, not closed up.
     with pytest.raises(ValidationError, match="missing"):
         read_csv(write_csv("a,b\n1,2\n2,3\n,\n4,5\n5,6\n", "steps.csv"))
-    # A named column with nothing in it is still an error, not dropped.
-    with pytest.raises(ValidationError, match=r"\['c'\] hold no values"):
-        read_csv(write_csv("date,a,c\n" + "".join(f"{d:%Y-%m-%d},{k},\n"
-                                                    for k, d in enumerate(dates)), "c.csv"))
+    # A named column with nothing in it is a series without values: left out, and named
+    # (it refused the whole file, the other series unforecast).
+    named = read_csv(write_csv("date,a,c\n" + "".join(f"{d:%Y-%m-%d},{k},\n"
+                                                      for k, d in enumerate(dates)), "c.csv"))
+    assert named.names == ["a"] and any("['c']: no values" in n for n in named.notes)
     with pytest.raises(ValidationError, match="hold no rows"):
         read_csv(write_csv("date,a\n,\n,\n", "blank.csv"))
 
@@ -544,11 +545,16 @@ def test_a_trailing_comma_on_every_row_is_dropped(write_csv):
     assert data.names == ["value"] and data.freq == "MS" and data.series("value").iloc[-1] == 5.0
 
 
-def test_all_missing_column_is_refused(write_csv):
+def test_an_all_missing_column_is_left_out_with_a_note_and_the_others_read(write_csv):
+    # A series not yet begun (or a column left blank) refused the whole file: "Drop them".
     dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
     text = "date,a,b\n" + "".join(f"{d},{i},\n" for i, d in enumerate(dates))
-    with pytest.raises(ValidationError, match=r"\['b'\].*all missing"):
-        read_csv(write_csv(text))
+    data = read_csv(write_csv(text))
+    assert data.names == ["a"] and list(data.series("a")) == [0, 1, 2, 3, 4, 5]
+    assert "left out the column(s) ['b']: no values to forecast from" in data.notes
+    nothing = "date,a,b\n" + "".join(f"{d},,\n" for d in dates)
+    with pytest.raises(ValidationError, match=r"\['a', 'b'\] hold no values at all"):
+        read_csv(write_csv(nothing, "nothing.csv"))
 
 
 def test_bad_options_name_what_was_given():

@@ -77,11 +77,12 @@ def test_a_databank_download_with_its_footer_is_turned_and_the_footer_dropped(wr
     assert data.names == ["Aruba", "Chad"] and list(data.values["Chad"]) == [6, 7, 8, 9, 10]
     assert "dropped 2 row(s) below the data ('Data from database: World Development " \
            "Indicators', 'Last Updated: 12/19/2023'): notes, not series" in data.notes
-    # A series without a value, above the footer, is no note: named, as any empty series.
-    empty = text.replace("Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,6,7,8,9,10",
-                         "Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,,,,,")
-    with pytest.raises(ValidationError, match=r"\['Chad'\] hold no values at all"):
-        read_csv(write_csv(empty, "empty.csv"))
+    # A series without a value, above the footer, is no note: left out as a series, named.
+    empty = read_csv(write_csv(text.replace(
+        "Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,6,7,8,9,10",
+        "Chad,TCD,GDP (current US$),NY.GDP.MKTP.CD,,,,,"), "empty.csv"))
+    assert empty.names == ["Aruba"]
+    assert "left out the column(s) ['Chad']: no values to forecast from" in empty.notes
 
 
 def test_series_named_by_two_columns_together_and_other_columns_left_out(write_csv):

@@ -63,8 +63,9 @@ def test_fill_stays_inside_each_series_and_gaps_inside_are_still_errors(write_cs
 
 
 def test_a_series_without_values_is_named(write_csv):
-    with pytest.raises(ValidationError, match=r"\['empty'\] hold no values"):
-        read_csv(write_csv("date,a,empty\n2020-01-01,1,\n2020-02-01,2,\n"))
+    data = read_csv(write_csv("date,a,empty\n2020-01-01,1,\n2020-02-01,2,\n"))
+    assert data.names == ["a"]
+    assert "left out the column(s) ['empty']: no values to forecast from" in data.notes
     data = prepare(pd.DataFrame({"a": [1.0, 2.0]}, index=pd.date_range("2020", periods=2,
                                                                           freq="D")))
     broken = SeriesData(values=data.values.assign(b=np.nan), covariates=None, freq="D",

@@ -1153,9 +1153,10 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     file). `season_length`: the season (from the frequency when not given; for steps that
     are numbers, not dates, found in the data: `_season.season_in`). `min_length`:
     the fewest points a series may have. `fitted_series`: the series of a model the data
-    are new data for; other columns that hold no values are left out with a note (a text
-    column the fit left out, empty this time), where without it they are an error, and
-    the one text column holding only their names is the id column (`_naming_column`).
+    are new data for, each of which must hold values (columns that hold none are otherwise
+    left out with a note: a series not yet begun, a text column the fit left out, empty
+    this time), and the one text column holding only their names is the id column
+    (`_naming_column`).
     `fitted_columns`: those of the column options above that the data take from that model
     (the caller naming no other); a column they name that the data lack is refused as the
     model's (`_lacking_fitted_columns`), not as a parameter the caller gave.
@@ -1249,18 +1250,22 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
     has = mask.any(axis=0)
     if not has.all():
         empty = [n for n, h in zip(names, has, strict=True) if not h]
-        spare = [n for n in empty if fitted_series is not None and n not in fitted_series]
-        if len(spare) < len(empty):
-            named = [n for n in empty if n not in spare][:10]
-            if fitted_series is not None:  # new data: the model forecasts every fitted series
-                raise ValidationError(
-                    f"The new data hold no values of the series {named}, which the model was "
-                    "fitted on and forecasts. Give their latest values (or their whole "
-                    "history), or fit a new model without them.")
-            raise ValidationError(f"The column(s) {named} hold no values at all (all missing). "
-                                  "Drop them from the file.")
-        notes.append(f"left out the column(s) {spare[:10]}: no values, and no series the "
-                     "model was fitted on")
+        spare = [n for n in empty if fitted_series is None or n not in fitted_series]
+        if len(spare) < len(empty):  # new data: the model forecasts every fitted series
+            raise ValidationError(
+                f"The new data hold no values of the series "
+                f"{[n for n in empty if n not in spare][:10]}, which the model was fitted on "
+                "and forecasts. Give their latest values (or their whole history), or fit a "
+                "new model without them.")
+        if not has.any():
+            raise ValidationError(f"The column(s) {empty[:10]} hold no values at all (all "
+                                  "missing): nothing to forecast from.")
+        # A series not yet begun (a new product) or a column left blank: the others are
+        # forecast, and the note names it.
+        notes.append(f"left out the column(s) {spare[:10]}"
+                     f"{f' and {len(spare) - 10} more' if len(spare) > 10 else ''}: no values"
+                     + (", and no series the model was fitted on" if fitted_series is not None
+                        else " to forecast from"))
         names, values, mask = [n for n in names if n not in spare], values[:, has], mask[:, has]
         per_series = {c: t[:, has] for c, t in per_series.items()}
     first = mask.argmax(axis=0)
