@@ -235,3 +235,19 @@ def test_every_option_an_options_help_names_is_an_option_of_the_command(command)
     for param in cli.params:
         named = set(re.findall(r"--[a-z][a-z-]*", getattr(param, "help", None) or ""))
         assert named <= flags, (param.name, named - flags)
+
+
+@pytest.mark.parametrize("option", [["--workers", "2"], ["--sequential"]])
+def test_forecast_with_model_refuses_the_fits_workers_and_sequential(tmp_path, option):
+    """--workers and --sequential run the fit (its per-series work, the ensemble's
+    training); with --model nothing is fitted, so they were accepted and did nothing."""
+    data = _csv(tmp_path / "sales.csv")
+    fitted = runner.invoke(app, ["forecast", str(data), "--horizon", "2", "--methods", "theta",
+                                 "--out", str(tmp_path / "model")])
+    assert fitted.exit_code == 0, fitted.output
+    again = runner.invoke(app, ["forecast", str(data), "--model", str(tmp_path / "model"),
+                                *option])
+    message = str(again.exception)
+    assert again.exit_code != 0
+    assert message.startswith(f"{option[0]} chooses how a forecaster is fitted"), message
+    assert "Drop it, or drop --model" in message

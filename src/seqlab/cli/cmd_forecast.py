@@ -128,7 +128,9 @@ def _forecast(
                                             ("--members", members != MEMBERS),
                                             ("--seed", seed != SEED),
                                             ("--calendar", calendar),
-                                            ("--season-length", season_length is not None))
+                                            ("--season-length", season_length is not None),
+                                            ("--workers", workers is not None),
+                                            ("--sequential", sequential))
                if given]
     if model is not None and fitting:
         raise ValidationError(f"{', '.join(fitting)} "
