@@ -251,3 +251,32 @@ def test_forecast_with_model_refuses_the_fits_workers_and_sequential(tmp_path, o
     assert again.exit_code != 0
     assert message.startswith(f"{option[0]} chooses how a forecaster is fitted"), message
     assert "Drop it, or drop --model" in message
+
+
+def test_forecast_with_model_reads_the_future_covariates_by_the_new_date_column(tmp_path):
+    """--date-column names the new data's dates for a saved forecaster; the future
+    covariates beside them were still read by the fitted data's date column, and refused
+    for lacking it."""
+    frame = pd.read_csv(_csv(tmp_path / "sales.csv", n=48))
+    price = 10 + np.random.default_rng(1).normal(0, 1, len(frame) + 3)
+    frame.assign(price=price[:-3]).to_csv(tmp_path / "fitted.csv", index=False)
+    future = pd.DataFrame({"month": ["2022-01", "2022-02", "2022-03"], "price": price[-3:]})
+    future.to_csv(tmp_path / "future.csv", index=False)
+    common = ["--covariates", "price", "--future-covariates"]
+    fitted = runner.invoke(app, ["forecast", str(tmp_path / "fitted.csv"), "--horizon", "3",
+                                 "--date-column", "month", "--methods", "lstm", "--members",
+                                 "1", *common, str(tmp_path / "future.csv"), "--out",
+                                 str(tmp_path / "model"), "--json"])
+    assert fitted.exit_code == 0, fitted.output
+    renamed = {"month": "period"}
+    pd.read_csv(tmp_path / "fitted.csv").rename(columns=renamed).to_csv(tmp_path / "new.csv",
+                                                                         index=False)
+    future.rename(columns=renamed).to_csv(tmp_path / "new-future.csv", index=False)
+    again = runner.invoke(app, ["forecast", str(tmp_path / "new.csv"), "--model",
+                                str(tmp_path / "model"), "--date-column", "period",
+                                *common[2:], str(tmp_path / "new-future.csv"), "--json"])
+    assert again.exit_code == 0, again.output
+    before = json.loads(fitted.stdout)["forecasts"]
+    after = json.loads(again.stdout)["forecasts"]
+    assert [r["date"] for r in after] == ["2022-01-01", "2022-02-01", "2022-03-01"]
+    assert [r["forecast"] for r in after] == pytest.approx([r["forecast"] for r in before])

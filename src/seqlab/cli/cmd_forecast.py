@@ -156,7 +156,8 @@ def _forecast(
         new = forecaster.read(data, fill=fill, date_column=date_column, id_column=id_column,
                               value_column=value_column, freq=freq, covariates=covariates)
         table = forecaster.predict(horizon, data=new, level=level,
-                                   future_covariates=future_covariates)
+                                   future_covariates=_new_future(forecaster, future_covariates,
+                                                                 new, date_column, id_column))
     else:
         if horizon is None:
             raise ValidationError("seqlab forecast needs --horizon H (the steps to forecast), "
@@ -196,6 +197,21 @@ def _forecast(
         shown.result(f"{len(table)} forecasts written to {output}")
     if out is not None:
         shown.result(f"bundle written to {out}")
+
+
+def _new_future(forecaster: Any, path: Path | None, new: Any, date_column: str | None,
+                id_column: str | None) -> Any:
+    """The future covariates of new data for a saved forecaster: read with the columns
+    --date-column and --id-column name in the new data, where given (as a fit reads them
+    with the fitted data's), else `path` as it is, which `predict` reads with the fitted
+    names."""
+    if path is None or not forecaster.future_names_ or (date_column, id_column) == (None, None):
+        return path
+    from seqlab.forecast import read_future_covariates
+
+    return read_future_covariates(path, new, forecaster.horizon,
+                                  date_column=date_column or forecaster.date_column,
+                                  id_column=id_column or forecaster.id_column)
 
 
 def _backtest(
