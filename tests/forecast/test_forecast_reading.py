@@ -804,6 +804,21 @@ def test_future_covariates_cover_each_series_horizon(write_csv, ragged_with_pric
         read_future_covariates(off, data, 2)
 
 
+def test_future_covariates_may_be_a_named_series_and_other_types_are_refused(
+        ragged_with_price):
+    """A Series of prices indexed by their dates (as a frame's column is taken) failed with
+    a TypeError from the file reader, as did an array."""
+    dates = pd.date_range("2020-03-01", periods=4, freq="MS")
+    price = pd.Series([30.0, 40, 50, 60], index=dates, name="price")
+    future = read_future_covariates(price, ragged_with_price, 2)
+    assert list(future.of("a")["price"]) == [40, 50]
+    assert list(future.of("b")["price"]) == [30, 40]
+    with pytest.raises(ValidationError, match=r"future covariates \(future_covariates\) must "
+                                              r"be a CSV path, a pandas DataFrame, or a Series "
+                                              r"named after its covariate.*; got ndarray"):
+        read_future_covariates(price.to_numpy(), ragged_with_price, 2)
+
+
 def test_true_false_covariates_are_ones_and_zeros(write_csv):
     text = "date,sales,promo\n2020-01-01,1,True\n2020-01-02,2,False\n2020-01-03,3,True\n"
     data = read_csv(write_csv(text), covariates=["promo"])

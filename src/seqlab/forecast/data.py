@@ -1688,7 +1688,8 @@ class FutureCovariates:
 def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, horizon: int,
                            *, names: list[str] | None = None, date_column: str | None = None,
                            id_column: str | None = None) -> FutureCovariates:
-    """Read the covariates' known future values (a CSV file or a DataFrame) for `data`.
+    """Read the covariates' known future values (a CSV file, a DataFrame, or a Series
+    named after its covariate) for `data`.
 
     The file holds a date column and one column per covariate (shared by every series),
     or, with a series id column (`id_column`, else the data's own id column when the file
@@ -1699,10 +1700,15 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     them; dates outside those horizons are ignored.
     """
     horizon = check_int("horizon", horizon, "read_future_covariates", low=1)
-    if isinstance(source, pd.DataFrame):
+    if isinstance(source, (pd.DataFrame, pd.Series)):
         frame = _as_frame(source)
-    else:
+    elif isinstance(source, (str, Path)):
         frame = _read_frame(source, "future covariates file", (id_column, data.id_column))
+    else:
+        raise ValidationError(
+            f"The future covariates (future_covariates) must be a CSV path, a pandas "
+            f"DataFrame, or a Series named after its covariate, indexed by the dates; got "
+            f"{type(source).__name__}.")
     read_as = list(frame.attrs.get("read_as", []))
     day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     frame, index_column = _index_column(frame)

@@ -508,7 +508,7 @@ class Forecaster:
     def fit(self, data: Any, *, future_covariates: Any = None,
             progress: Callable[[str], None] | None = None) -> Forecaster:
         """Score every candidate on every series by rolling-origin validation, keep the best
-        per series, and forecast. `future_covariates` (a CSV path or a frame, see
+        per series, and forecast. `future_covariates` (a CSV path, a frame or a named Series, see
         `seqlab.forecast.read_future_covariates`) gives covariates' values over the horizon;
         `progress` receives a line per stage of the work.
 
