@@ -172,6 +172,26 @@ def test_sequential_reaches_the_forecaster_of_forecast_and_backtest(tmp_path, mo
             assert seen.pop() is expected
 
 
+def test_calendar_reaches_the_forecaster_of_backtest_as_of_forecast(tmp_path, monkeypatch):
+    """backtest had no --calendar: a forecast fitted with it could not be backtested as
+    fitted from the command line (the library's backtest took calendar=True)."""
+    from seqlab.forecast import Forecaster
+
+    seen = []
+
+    def fit(self, *args, **kwargs):
+        seen.append(self.calendar)
+        raise RuntimeError("fit reached")
+    monkeypatch.setattr(Forecaster, "fit", fit)
+    data = _csv(tmp_path / "sales.csv", n=72)
+    for args in (["forecast", str(data), "--horizon", "4"],
+                 ["backtest", str(data), "--horizon", "6", "--origins", "1", "--no-plot"]):
+        for extra, expected in (([], False), (["--calendar"], True)):
+            result = runner.invoke(app, args + extra)
+            assert "fit reached" in str(result.exception), result.output
+            assert seen.pop() is expected
+
+
 def test_forecast_with_model_reads_new_columns_where_told_and_refuses_another_freq(tmp_path):
     """With --model, --date-column says where the new file's dates are (its columns may be
     named otherwise than the fitted file's); a --freq or --covariates other than the

@@ -25,6 +25,8 @@ _COVS = typer.Option(help="Column used as an input of the LSTM hybrid, not forec
 _BACKTEST_COVS = typer.Option("--covariates", help="Column used as an input of the LSTM "
                                "hybrid, not forecast (repeat for several): past-only.",
                                show_default="none")
+_CALENDAR = typer.Option(help="Give the LSTM hybrid the calendar position (month, weekday...) "
+                              "of the forecast dates.")
 _LEVEL = typer.Option(help="Coverage of the prediction interval.")
 _SEASON = typer.Option("--season-length", help="Steps in a season (12 for months in a year, "
                        "7 for days in a week; 1: none).",
@@ -89,9 +91,7 @@ def _forecast(
         help="CSV of covariates' values over the horizon (a date column, the covariate "
              "columns, and the id column for long files): they become known-future inputs.",
         show_default="none: covariates are past-only")] = None,
-    calendar: Annotated[bool, typer.Option(help="Give the LSTM hybrid the calendar position "
-                                           "(month, weekday...) of the forecast dates.")]
-    = False,
+    calendar: Annotated[bool, _CALENDAR] = False,
     level: Annotated[float, _LEVEL] = 0.8,
     methods: Annotated[list[str] | None, _METHODS] = None,
     members: Annotated[int, _MEMBERS] = MEMBERS,
@@ -240,6 +240,7 @@ def _backtest(
     fill: Annotated[str | None, _FILL] = None,
     season_length: Annotated[int | None, _SEASON] = None,
     covariates: Annotated[list[str] | None, _BACKTEST_COVS] = None,
+    calendar: Annotated[bool, _CALENDAR] = False,
     level: Annotated[float, _LEVEL] = 0.8,
     members: Annotated[int, _MEMBERS] = MEMBERS,
     workers: Annotated[int | None, _WORKERS] = None,
@@ -264,7 +265,7 @@ def _backtest(
         read["value_column"] = value_column
     outcome = backtest(data, horizon, origins, step=step, refit=refit, **read,
                        methods=_method_list(methods), candidates=_method_list(candidates),
-                       level=level, members=members,
+                       calendar=calendar, level=level, members=members,
                        seed=seed, workers=workers, sequential=sequential,
                        progress=shown.progress())
     if plot is not None and not no_plot:
