@@ -61,6 +61,15 @@ def test_bad_train_options(tmp_path, cli, series_csv, options, message):
     assert not (tmp_path / "model").exists()
 
 
+def test_an_option_is_named_beside_its_parameter_whatever_the_message_says(cli,
+                                                                            series_csv):
+    # "The 'level' parameter of Forecaster is a share ..." named no --level: the option
+    # was added only to messages saying "must".
+    result = cli("forecast", series_csv, "--horizon", 3, "--level", 80)
+    assert_one_line_error(result, 2, r"The 'level' parameter of Forecaster \(--level\) is a "
+                                     r"share of the truths.*for 80%, give 0\.8")
+
+
 def test_train_out_onto_a_file_or_a_foreign_folder_is_refused_before_training(tmp_path, cli,
                                                                               series_csv):
     (tmp_path / "file").write_text("mine")

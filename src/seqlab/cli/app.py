@@ -171,11 +171,12 @@ def describe_error(error: BaseException) -> str:
 def _with_option(message: str) -> str:
     """`message` with the command-line option beside the library parameter it names, where
     the user gave that option: "The 'max_length' parameter of SequenceClassifier
-    (--max-length) must be ..."."""
+    (--max-length) must be ...", "The 'level' parameter of Forecaster (--level) is a share
+    ..."."""
     from seqlab.cli import _resume
 
-    found = re.match(r"The '(\w+)' parameter of .+?(?= must )", message)  # the owner may
-    # be words: "of the config's fit section"
+    found = re.match(r"The '(\w+)' parameter of .+?(?= (?:must|is|names|holds|has) )",
+                     message)  # the owner may be words: "of the config's fit section"
     if found is None:
         return message
     flag = "--" + found.group(1).replace("_", "-")
