@@ -848,6 +848,34 @@ def test_future_covariates_per_series_in_long_files(write_csv):
         read_future_covariates(write_csv(stranger, "c.csv"), data, 2)
 
 
+def test_months_dated_on_one_day_past_the_first_are_read_as_months(write_csv):
+    # Monthly dates on the 15th fit no pandas frequency: "Could not infer the frequency",
+    # and --freq MS was refused as not followed. Long files, and future covariates dated
+    # alike, are read the same way.
+    days = pd.date_range("2020-01-01", periods=8, freq="MS") + pd.Timedelta(days=14)
+    wide = read_csv(write_csv("date,sales\n" + "".join(f"{d.date()},{k}\n"
+                                                       for k, d in enumerate(days))))
+    assert wide.freq == "MS" and list(wide.values.index) == list(
+        pd.date_range("2020-01-01", periods=8, freq="MS"))
+    assert "the dates fall on day 15 of their months (2020-01-15 ...): read as those months, " \
+        "dated at their starts (2020-01-01 ...), as the forecasts are" in wide.notes
+    assert read_csv(write_csv("date,sales\n" + "".join(
+        f"{d.date()},{k}\n" for k, d in enumerate(days)), "given.csv"), freq="MS").freq == "MS"
+    rows = "".join(f"{i},{d.date()},{k},{k + 10}\n" for i in "ab" for k, d in enumerate(days))
+    long = read_csv(write_csv("unique_id,ds,y,price\n" + rows, "long.csv"),
+                    covariates=["price"])
+    assert long.names == ["a", "b"] and long.freq == "MS"
+    ahead = pd.date_range("2020-09-01", periods=2, freq="MS") + pd.Timedelta(days=14)
+    future = "".join(f"{i},{d.date()},{20 + k}\n" for i in "ab" for k, d in enumerate(ahead))
+    covs = read_future_covariates(write_csv("unique_id,ds,price\n" + future, "f.csv"),
+                                  long, 2)
+    assert list(covs.of("b")["price"]) == [20, 21]
+    # Days that differ (the 15th, then the 16th), or the 29th to 31st, are not months.
+    with pytest.raises(ValidationError, match="Could not infer the frequency"):
+        read_csv(write_csv("date,sales\n2020-01-15,1\n2020-02-16,2\n2020-03-15,3\n"
+                           "2020-04-15,4\n", "odd.csv"))
+
+
 def test_covariate_values_after_the_series_end_are_noted_as_no_future_values(write_csv):
     # Regression: rows of next months' prices below the history were dropped with a note
     # that said only that they held no values.

@@ -966,6 +966,23 @@ def _grid(index: pd.Index, freq: str | None, series: int = 1
     return grid, None, index.to_numpy(dtype=np.int64) - int(index[0])
 
 
+def months_on_a_day(index: pd.Index) -> tuple[pd.Index, list[str]]:
+    """Dates all at midnight of one day of their months from the 2nd to the 28th (the 15th,
+    as surveys date their months), read as the starts of those months, with a note; other
+    dates as they are, with none. No pandas frequency steps by months from such a day, so
+    they were refused as fitting no regular grid."""
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 2 or index.tz is not None \
+            or not (index == index.normalize()).all():
+        return index, []
+    day = int(index[0].day)
+    if not 2 <= day <= 28 or (index.day != day).any():
+        return index, []
+    starts = index.to_period("M").to_timestamp()
+    return starts, [f"the dates fall on day {day} of their months ({label(index[0])} ...): "
+                    f"read as those months, dated at their starts ({label(starts[0])} ...), "
+                    "as the forecasts are"]
+
+
 LARGEST_SPARSE_GRID = 50_000_000
 """The most cells (steps times series, 400 MB) a table of numbered steps may take where most
 steps hold no value; below it, the gaps inside the series decide (`SPARSEST`), and series
@@ -1240,7 +1257,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
         index, names, values, per_series, notes = _long(frame, layout, covariates, freq,
                                                         rows, day_first)
         shared = None
-    notes = dropped + notes
+    index, on_a_day = months_on_a_day(index)
+    notes = dropped + notes + on_a_day
     try:
         grid, freq, positions = _grid(index, freq, len(names))
     except ValidationError as error:
@@ -1749,7 +1767,8 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
             "(--covariates) so the model learns from their past values too.")
     if not names:
         raise ValidationError("The future covariates file holds no covariate column.")
-    dates = parse_dates(frame[date], date, data.freq, rows, usual_day_first=day_first)
+    dates = months_on_a_day(parse_dates(frame[date], date, data.freq, rows,
+                                        usual_day_first=day_first))[0]  # as the data's
     if (data.freq is None) != (not isinstance(dates, pd.DatetimeIndex)):
         raise ValidationError(
             f"The future covariates' column {date!r} holds "
