@@ -622,6 +622,14 @@ def test_future_covariates_round_trip_and_are_needed_with_new_data(tmp_path):
         loaded.predict(data=newer)
     table = loaded.predict(data=newer, future_covariates=later)
     assert table["date"].iloc[0] == pd.Timestamp("2016-07-01")
+    # A shorter horizon still needs the fitted horizon's future values: the error said
+    # "each of the 6 date(s)" without saying why 6 when 3 were asked.
+    with pytest.raises(ValidationError, match=r"lack 'promo' at 3 date\(s\).*The model was "
+                                              r"fitted with horizon 6: its LSTM reads the known "
+                                              r"future over all 6 steps at once, whatever "
+                                              r"horizon is asked \(3\)\."):
+        loaded.predict(3, data=newer, future_covariates=later.iloc[:3])
+    assert len(loaded.predict(3, data=newer, future_covariates=later)) == 3
 
 
 def test_new_data_with_future_covariates_the_model_was_not_fitted_with_are_refused():

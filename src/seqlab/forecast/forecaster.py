@@ -947,7 +947,15 @@ class Forecaster:
                     "The LSTM hybrid was fitted with the future values of "
                     f"{self.future_names_}: give their values over the horizon after the new "
                     "data (future_covariates, --future-covariates FILE).")
-            future = self._future(sd, future_source, self.horizon)
+            try:
+                future = self._future(sd, future_source, self.horizon)
+            except ValidationError as error:
+                if H >= self.horizon or not str(error).startswith("The future covariates lack"):
+                    raise
+                raise ValidationError(
+                    f"{error} The model was fitted with horizon {self.horizon}: its LSTM reads "
+                    f"the known future over all {self.horizon} steps at once, whatever horizon "
+                    f"is asked ({H}).") from None
             if future is not None and sorted(future.names) != sorted(self.future_names_):
                 raise self._future_not_as_fitted(list(future.names))
             inputs = self._inputs(sd, uses_lstm, future, self.horizon)
