@@ -83,6 +83,11 @@ def test_backtest_candidates_restrict_what_seqlab_chooses_among(tmp_path):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["model"] == "theta" and set(doc["metrics"]) == {"seqlab", "naive"}
+    assert doc["step"] == 6  # the horizon: --step was neither given nor reported
+    shown = runner.invoke(app, [*args[:-1], "--methods", "naive", "--step", "3"])
+    assert "rolling origin: 2 origin(s) 3 apart, horizon 6" in shown.output
+    assert json.loads(runner.invoke(app, [*args, "--methods", "naive", "--step", "3"])
+                      .stdout)["step"] == 3
     for extra, words in ((["--candidates", "thta"], ("'candidates'", "['thta']")),
                          (["--candidates", "theta", "--methods", "naive"],
                           ("'candidates'", "'seqlab' is not among"))):

@@ -274,7 +274,8 @@ def _backtest(
         print_json(outcome.to_json())
         return
     say = shown.result
-    say(f"rolling origin: {origins} origin(s), horizon {horizon}, "
+    apart = f" {outcome.step} apart" if origins > 1 else ""
+    say(f"rolling origin: {origins} origin(s){apart}, horizon {horizon}, "
         f"{'refitted at every origin' if refit else 'seqlab fitted once, at the first origin'}")
     if outcome.model:
         say(f"seqlab model: {outcome.model}")

@@ -58,6 +58,7 @@ class BacktestResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     per_series: dict[str, dict[str, float]] = field(default_factory=dict)
+    step: int | None = None           # points between origins (None: the horizon)
 
     @property
     def winner(self) -> str:
@@ -103,7 +104,9 @@ class BacktestResult:
                 return [clean(x) for x in v]
             return v
 
-        return clean({"horizon": self.horizon, "origins": self.origins, "refit": self.refit,
+        return clean({"horizon": self.horizon, "origins": self.origins,
+                      "step": self.horizon if self.step is None else self.step,
+                      "refit": self.refit,
                       "level": self.level, "model": self.model, "metrics": self.metrics,
                       "per_series": self.per_series, "winner": self.winner,
                       "verdict": self.verdict(), "notes": self.notes,
@@ -259,7 +262,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
     metrics, per_series = _metrics(forecasts)
     forecasts = forecasts.drop(columns=["scale"])
     return BacktestResult(horizon, origins, refit, level, model_name, metrics, forecasts,
-                          sd.values, notes, time.perf_counter() - started, per_series)
+                          sd.values, notes, time.perf_counter() - started, per_series, step)
 
 
 def _metrics(forecasts: pd.DataFrame) -> tuple[dict, dict]:
