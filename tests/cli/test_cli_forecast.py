@@ -159,39 +159,24 @@ def test_forecast_refuses_out_naming_a_table_file_before_fitting(tmp_path):
     assert not (tmp_path / "forecasts.csv").exists()
 
 
-def test_sequential_reaches_the_forecaster_of_forecast_and_backtest(tmp_path, monkeypatch):
+@pytest.mark.parametrize("option, attribute", [("--sequential", "sequential"),
+                                               ("--calendar", "calendar")])
+def test_an_option_reaches_the_forecaster_of_forecast_and_of_backtest(tmp_path, monkeypatch,
+                                                                      option, attribute):
+    """Each reaches every fit of both commands (backtest had no --calendar: a forecast
+    fitted with it could not be backtested as fitted from the command line)."""
     from seqlab.forecast import Forecaster
 
     seen = []
 
     def fit(self, *args, **kwargs):
-        seen.append(self.sequential)
+        seen.append(getattr(self, attribute))
         raise RuntimeError("fit reached")
     monkeypatch.setattr(Forecaster, "fit", fit)
     data = _csv(tmp_path / "sales.csv", n=72)
     for args in (["forecast", str(data), "--horizon", "4"],
                  ["backtest", str(data), "--horizon", "6", "--origins", "1", "--no-plot"]):
-        for extra, expected in (([], False), (["--sequential"], True)):
-            result = runner.invoke(app, args + extra)
-            assert "fit reached" in str(result.exception), result.output
-            assert seen.pop() is expected
-
-
-def test_calendar_reaches_the_forecaster_of_backtest_as_of_forecast(tmp_path, monkeypatch):
-    """backtest had no --calendar: a forecast fitted with it could not be backtested as
-    fitted from the command line (the library's backtest took calendar=True)."""
-    from seqlab.forecast import Forecaster
-
-    seen = []
-
-    def fit(self, *args, **kwargs):
-        seen.append(self.calendar)
-        raise RuntimeError("fit reached")
-    monkeypatch.setattr(Forecaster, "fit", fit)
-    data = _csv(tmp_path / "sales.csv", n=72)
-    for args in (["forecast", str(data), "--horizon", "4"],
-                 ["backtest", str(data), "--horizon", "6", "--origins", "1", "--no-plot"]):
-        for extra, expected in (([], False), (["--calendar"], True)):
+        for extra, expected in (([], False), ([option], True)):
             result = runner.invoke(app, args + extra)
             assert "fit reached" in str(result.exception), result.output
             assert seen.pop() is expected
