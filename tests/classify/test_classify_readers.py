@@ -92,6 +92,25 @@ def test_a_long_csvs_missing_value_is_named_by_its_step_and_channel(tmp_path):
     assert read_labelled(path, fill="ffill").sequences[0][1].tolist() == [2, 5]
 
 
+def test_a_long_csv_labelled_on_one_row_of_each_sequence_is_read(tmp_path):
+    # Only each sequence's first row carried its label: 'line 3: the label is missing'.
+    path = _write(tmp_path / "l.csv", "id,step,value,label\ns1,0,1,up\ns1,1,2,\ns1,2,3,\n"
+                  "s2,0,3,\ns2,1,2,\ns2,2,1,down\n")
+    data = read_labelled(path)
+    assert data.labels == ["up", "down"] and data.lengths().tolist() == [3, 3]
+    # ... a label column named 'y' too, not taken for a channel that varies
+    data = read_labelled(_write(tmp_path / "y.csv", "id,step,x,y\ns1,0,1,1\ns1,1,2,\n"
+                                "s2,0,3,2\ns2,1,2,\n"))
+    assert data.labels == ["1", "2"] and data.channels == ["x"]
+    # A sequence with no label on any row, or with two, is still refused
+    with pytest.raises(ValidationError, match=r"l\.csv, line 5: the label is missing"):
+        read_labelled(_write(tmp_path / "l.csv", "id,step,value,label\ns1,0,1,up\n"
+                             "s1,1,2,\ns1,2,3,\ns2,0,3,\ns2,1,2,\n"))
+    with pytest.raises(ValidationError, match=r"sequence 's1' has several labels \(down, up\)"):
+        read_labelled(_write(tmp_path / "l.csv", "id,step,value,label\ns1,0,1,up\n"
+                             "s1,1,2,\ns1,2,3,down\ns2,0,3,down\n"))
+
+
 @pytest.mark.parametrize("separator, suffix", [("\t", ".tsv"), ("  ", ".txt")])
 def test_the_ucr_archives_tab_and_space_separated_files_are_read(tmp_path, separator, suffix):
     # The archive's own formats (2018: .tsv; 2015: .txt, spaces) were refused.

@@ -107,7 +107,7 @@ def test_a_title_above_a_semicolon_file_is_skipped_with_a_note_not_read_as_a_seq
 
 @pytest.mark.parametrize("name, text, line", [
     ("wide.csv", "Sensor log March 2024\n\nlabel,t1,t2\nup,1,2\n\n\ndown,1,x\n", 7),
-    ("long.csv", "Readings\nsequence,step,value,label\ns1,1,0.5,up\n\ns1,2,0.7,\n", 5),
+    ("long.csv", "Readings\nsequence,step,value,label\ns1,1,0.5,up\n\ns1,2,abc,up\n", 5),
     ("text.csv", 'Reviews 2024\ntext,label\n"good,\nvery good",pos\n"",neg\n', 5),
 ])
 def test_a_title_is_skipped_and_errors_name_the_files_own_lines(tmp_path, name, text, line):

@@ -1098,7 +1098,8 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     row per step (the sequence column may be named id, sample, case_id ..., the step column
     time, timestamp, reading_id ...: `_SEQUENCE_NAMES`, `_STEP_NAMES`). Steps are numbers
     or dates; rows of a sequence may come in any order (they are sorted by step); a
-    sequence's label must be the same on all its rows. A column ``y`` whose numbers vary
+    sequence's label must be the same on all its rows that give one (the others may leave
+    it empty, as where only a sequence's first row is labelled). A column ``y`` whose numbers vary
     within a sequence is a channel beside ``x`` (and ``z``), not the label: the label is
     then the one other column with one value per sequence (`_label_beside_y`)."""
     path = Path(path)
@@ -1146,8 +1147,6 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         if step in _MISSING:
             raise ValidationError(f"{where}: the step is missing.")
         tag = row[label_at].strip() if label_at is not None else ""
-        if labelled and tag in _MISSING:
-            raise _missing_label(where, tag)
         try:
             values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
         except ValidationError as error:
@@ -1164,7 +1163,10 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         if len(set(steps)) != len(steps):
             dup = next(item[0] for key, item in keyed if steps.count(key) > 1)
             raise ValidationError(f"{path}: sequence {name!r} has step {dup} twice.")
-        tags = {item[2] for item in items}
+        # A sequence's label may be written on one of its rows only, the others blank
+        tags = {item[2] for item in items if item[2] not in _MISSING} or {items[0][2]}
+        if labelled and tags <= _MISSING:
+            raise _missing_label(f"{path}, line {items[0][3]}", items[0][2])
         if len(tags) > 1:
             raise ValidationError(f"{path}: sequence {name!r} has several labels "
                                   f"({', '.join(sorted(tags))}) in column "
@@ -1222,10 +1224,10 @@ def _label_beside_y(header: list[str], rows: list[list[str]], at: tuple[int, int
     column holds words)."""
     seq_at, _, y_at = at
     rows = [r for r in rows if len(r) == len(header)]  # others: refused by the caller
-    def constant(k: int) -> bool:
+    def constant(k: int) -> bool:  # (blanks aside: a label may be on a first row only)
         seen: dict[str, str] = {}
         return all(seen.setdefault(r[seq_at].strip(), r[k].strip()) == r[k].strip()
-                   for r in rows)
+                   for r in rows if r[k].strip() not in _MISSING)
 
     if constant(y_at):
         return y_at
