@@ -47,6 +47,15 @@ def test_ts_univariate_equal_length(tmp_path):
     np.testing.assert_array_equal(data.sequences[1][:, 0], [4, 3, 2, 1])
 
 
+def test_ts_comment_lines_may_start_with_a_percent_sign(tmp_path):
+    # The UEA archive's .ts files, converted from .arff, keep its '%' comments: refused
+    # with "expected a header line starting with '@'".
+    text = "% Converted from ARFF\n%\n" + UNIVARIATE.replace("@data\n", "@data\n% rows\n")
+    data = read_labelled(_write(tmp_path / "a.ts", text))
+    assert data.labels == ["up", "down", "up"]
+    np.testing.assert_array_equal(data.sequences[1].ravel(), [4, 3, 2, 1])
+
+
 def test_ts_multivariate_unequal_length_with_missing_values(tmp_path):
     path = _write(tmp_path / "m.ts", MULTIVARIATE)
     with pytest.raises(ValidationError, match=r"m\.ts: sequence 2 .*step 2, channel 1.*--fill"):

@@ -240,6 +240,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # ------------------------------------------------------------------------------ .ts
 
 
+_TS_COMMENTS = ("#", "%")
+"""What starts a comment line in a ``.ts`` file: '#', or '%' as in the .arff files the
+UEA archive's .ts files were converted from."""
+
 _TUPLE = re.compile(r"\(([^()]*)\)")
 _OUTSIDE_TUPLES = re.compile(r":(?![^()]*\))")
 """A ':' between channels, not one inside a ``(timestamp,value)`` tuple such as
@@ -252,10 +256,10 @@ def read_ts(path: str | Path, *, labelled: bool = True,
     multivariate, equal or unequal length, ``?`` for missing values.
 
     The header's ``@dimensions``/``@univariate``, ``@equalLength``, ``@seriesLength`` and
-    ``@classLabel`` are checked against every data line. With `labelled` False a line may
-    lack its label (data to predict on): a line of one field more than the channels
-    (``@dimensions``, ``@univariate``, else `channels`: those a classifier was trained on)
-    ends in its label.
+    ``@classLabel`` are checked against every data line; lines starting with ``#`` or
+    ``%`` are comments. With `labelled` False a line may lack its label (data to predict
+    on): a line of one field more than the channels (``@dimensions``, ``@univariate``,
+    else `channels`: those a classifier was trained on) ends in its label.
     """
     path = Path(path)
     notes: list[str] = []
@@ -264,11 +268,11 @@ def read_ts(path: str | Path, *, labelled: bool = True,
     start = None
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(_TS_COMMENTS):
             continue
         if not line.startswith("@"):
             raise ValidationError(f"{path}, line {number}: expected a header line starting "
-                                  f"with '@' (or '#' for a comment) before @data; got "
+                                  f"with '@' (or '#' or '%' for a comment) before @data; got "
                                   f"{line[:40]!r}.")
         key, _, value = line[1:].partition(" ")
         key = key.lower()
@@ -306,7 +310,7 @@ def read_ts(path: str | Path, *, labelled: bool = True,
     labels: list[str] = []
     for number in range(start + 1, len(lines) + 1):
         line = lines[number - 1].strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(_TS_COMMENTS):
             continue
         where = f"{path}, line {number}"
         fields = _OUTSIDE_TUPLES.split(line) if timestamps or "(" in line else line.split(":")
