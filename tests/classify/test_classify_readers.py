@@ -1,6 +1,8 @@
 """Reading labelled sequences: .ts (written by hand to the format's spec), wide, long and
 text CSV, and the clear errors bad files get."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -383,6 +385,20 @@ def test_arff_univariate_and_multivariate_as_the_ucr_and_uea_archives_write_them
     new = read_labelled(_write(tmp_path / "n.arff", UNIVARIATE_ARFF.replace(
         ",up\n", ",?\n").replace(",down\n", ",?\n")), labelled=False, fill="zero")
     assert new.labels is None and len(new) == 3
+
+
+@pytest.mark.parametrize("name, text, own", [("u.ts", UNIVARIATE, "after each line's last ':'"),
+                                              ("u.arff", UNIVARIATE_ARFF, "its last attribute")])
+def test_a_label_column_named_for_a_ts_or_arff_file_is_refused_not_ignored(tmp_path, name,
+                                                                           text, own):
+    # --label target was accepted and ignored: the labels came from the file's own place.
+    path = _write(tmp_path / name, text)
+    with pytest.raises(ValidationError, match=rf"--label target .*{re.escape(name)} is read as "
+                                              rf"a \.{name[2:]} file, whose labels are .*"
+                                              rf"{re.escape(own)}; --label would be ignored"):
+        read_labelled(path, label="target", fill="zero")
+    # New data read by a bundle trained on a CSV named its label column: no labels to name
+    assert len(read_labelled(path, label="target", fill="zero", labelled=False)) == 3
 
 
 @pytest.mark.parametrize("text, message", [

@@ -1417,13 +1417,16 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     header's step names and `label_at` its label column's place, for a wide CSV
     (`read_wide_csv`), and `channels` the channels a classifier was trained on, for a
     ``.ts`` file whose header does not say them (`read_ts`); `fill_advice` ends the error
-    about a missing value where `fill` is None, instead of advising --fill."""
+    about a missing value where `fill` is None, instead of advising --fill. A `label` for
+    a labelled ``.ts`` or ``.arff`` file is refused: their labels have their own place."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
     path = Path(path)
     if format == "auto":
         format = detect_format(path)
+    if label is not None and labelled and format in ("ts", "arff"):
+        raise _label_beside_own(path, format, label)
     if format == "ts":
         data = read_ts(path, labelled=labelled, channels=channels)
     elif format == "arff":
@@ -1441,6 +1444,15 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
             _check_number_spellings(data)
         data.notes += _alike(data.labels, path)
     return fill_missing(data, fill, fill_advice)
+
+
+def _label_beside_own(path: Path, format: str, label: str) -> ValidationError:
+    """The error for a label column named (`label`) for a .ts or .arff file (`format`),
+    whose labels have their own place: it would be ignored."""
+    own = "the field after each line's last ':'" if format == "ts" else "its last attribute"
+    return ValidationError(f"--label {label} (label= in the library) names a CSV's label "
+                           f"column, but {path} is read as a .{format} file, whose labels are "
+                           f"{own}; --label would be ignored. Drop it.")
 
 
 def _alike(labels: list[str], path: Path) -> list[str]:
