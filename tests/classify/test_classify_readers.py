@@ -201,6 +201,17 @@ def test_text_csv(tmp_path):
     assert data.kind == "text" and data.sequences == ["good, very good", "bad film"]
 
 
+def test_a_fill_for_a_text_csv_is_refused_not_ignored(tmp_path):
+    # --fill mean was accepted and did nothing: a text CSV holds no numbers to fill.
+    path = _write(tmp_path / "t.csv", 'text,label\ngood film,pos\nbad film,neg\n')
+    with pytest.raises(ValidationError, match=r"--fill mean \(fill= in the library\) fills "
+                                              r"missing numbers, but .*t\.csv is read as a "
+                                              r"text CSV.*--fill would be ignored"):
+        read_labelled(path, fill="mean")
+    assert read_labelled(path, fill="mean", labelled=False).sequences == ["good film",
+                                                                         "bad film"]
+
+
 @pytest.mark.parametrize("name,text,message", [
     ("ragged.ts", UNIVARIATE.replace("4,3,2,1:down", "4,3,2:down"),
      r"ragged\.ts: the header says @equalLength true.*sequence 2 has 3"),

@@ -1418,7 +1418,8 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     (`read_wide_csv`), and `channels` the channels a classifier was trained on, for a
     ``.ts`` file whose header does not say them (`read_ts`); `fill_advice` ends the error
     about a missing value where `fill` is None, instead of advising --fill. A `label` for
-    a labelled ``.ts`` or ``.arff`` file is refused: their labels have their own place."""
+    a labelled ``.ts`` or ``.arff`` file is refused: their labels have their own place;
+    so is a `fill` for a labelled text CSV, which holds no numbers to fill."""
     if format not in FORMATS:
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
@@ -1438,6 +1439,10 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         data = read_long_csv(path, label=label, labelled=labelled)
     else:
         data = read_text_csv(path, label=label, labelled=labelled)
+    if fill is not None and labelled and data.kind == "text":
+        raise ValidationError(f"--fill {fill} (fill= in the library) fills missing numbers, but "
+                              f"{path} is read as a text CSV, which holds texts; --fill would "
+                              f"be ignored. Drop it.")
     if data.labels is not None:
         data.labels = _whole_labels(data.labels)
         if labelled:  # (new data's labels are only shown: predict names unknown ones)
