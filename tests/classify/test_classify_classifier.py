@@ -567,3 +567,19 @@ def test_a_text_classifiers_bundle_read_as_values_is_refused(tmp_path):
     _refused_once_changed(fitted, tmp_path / "c", lambda doc: doc["reader"].update(
         format="wide"), r"'reader' field 'format' is 'wide'; expected one of auto, text for a "
                         r"classifier of text")
+
+
+def test_an_array_with_fewer_steps_than_channels_is_fitted_with_a_warning_naming_its_axes():
+    # aeon's (cases, channels, timepoints) array of one channel was read silently as
+    # sequences of one step and 16 channels each.
+    x, y = shapes(4, seed=11, low=16, high=16)
+    channels_first = np.stack([s[:, 0] for s in x])[:, None, :]
+    with pytest.warns(UserWarning, match=r"`X` has shape \(12, 1, 16\): read as 12 sequences "
+                                         r"of 1 step\(s\) and 16 channels each .* If its axes "
+                                         r"are aeon's .* pass X\.transpose\(0, 2, 1\)\."):
+        fitted = SequenceClassifier("rocket", features=500, members=1).fit(channels_first, y)
+    assert fitted.channels_ == 16 and fitted.max_length_ == 1
+    # (sequences, steps, channels), steps first, fits without one
+    fitted = SequenceClassifier("rocket", features=500, members=1).fit(
+        channels_first.transpose(0, 2, 1), y)
+    assert fitted.channels_ == 1 and fitted.max_length_ == 16

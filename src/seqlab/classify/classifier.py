@@ -124,6 +124,19 @@ def _check_values(sequences: list[np.ndarray], channels: int, what: str,
                                   f"(±{FLOAT32_MAX:.3g}); rescale the values first.")
 
 
+def _warn_channels_first(x: Any) -> None:
+    """Warn where `x` is a 3D array with fewer steps than channels: the order of aeon's
+    and sktime's arrays (cases, channels, timepoints), which read as (sequences, steps,
+    channels) makes each time point a channel, and trains without an error on the wrong
+    axes."""
+    if isinstance(x, np.ndarray) and x.ndim == 3 and x.shape[1] < x.shape[2]:
+        n, steps, channels = x.shape
+        warnings.warn(f"`X` has shape {x.shape}: read as {n} sequences of {steps} step(s) and "
+                      f"{channels} channels each (seqlab's order: sequences, steps, "
+                      f"channels). If its axes are aeon's or sktime's (cases, channels, "
+                      f"timepoints), pass X.transpose(0, 2, 1).", UserWarning, stacklevel=3)
+
+
 class _TimeLimit(Callback):
     """Stop a fit once `deadline` (time.monotonic) passes, mid-epoch if need be (an epoch
     of a large set can take longer than a network's whole share); the epoch's end still
@@ -409,9 +422,12 @@ class SequenceClassifier:
     def fit(self, X: Any, y: Any) -> SequenceClassifier:
         """Fit on sequences `X` (a list of ``(steps, channels)`` arrays of any lengths,
         an ``(n, steps[, channels])`` array, or a list of strings) and labels `y` (all
-        strings, all integers or all booleans; bytes are read as UTF-8 strings)."""
+        strings, all integers or all booleans; bytes are read as UTF-8 strings). An array
+        with fewer steps than channels is fitted with a warning: it may be in aeon's order,
+        channels before steps."""
         names = self.check_params()
         started = time.monotonic()
+        _warn_channels_first(X)
         kind, sequences = self._sequences(X, "X")
         if kind == "values" and self.tokens != "char":
             raise ValidationError(f"The 'tokens' parameter of SequenceClassifier is "
