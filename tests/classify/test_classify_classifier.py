@@ -77,6 +77,16 @@ def test_a_model_named_twice_is_refused():
         SequenceClassifier("rocket, gru,rocket").fit(x, y)
 
 
+@pytest.mark.parametrize("model", ["rocket,", ", gru", "rocket,,gru", ["rocket", ""]])
+def test_an_empty_model_name_in_a_list_is_refused_as_such(model):
+    # 'rocket,' said "Unknown 'model' of SequenceClassifier ''", naming no model.
+    with pytest.raises(ValidationError, match=rf"The 'model' parameter of SequenceClassifier "
+                                              rf"must list model names separated by commas, "
+                                              rf"none empty; got {re.escape(repr(model))}\. "
+                                              r"Models: auto, rocket"):
+        SequenceClassifier(model).check_params()
+
+
 def test_word_tokens_on_numeric_sequences_are_refused():
     # tokens="word" split nothing on numbers and was silently ignored.
     x, y = shapes(3, seed=0)

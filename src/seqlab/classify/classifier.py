@@ -272,6 +272,10 @@ class SequenceClassifier:
         if not names:
             raise ValidationError("The 'model' parameter of SequenceClassifier must name at "
                                   "least one model; got an empty list.")
+        if "" in names:  # 'rocket,': else "Unknown 'model' ''", which names no model
+            raise ValidationError(f"The 'model' parameter of SequenceClassifier must list "
+                                  f"model names separated by commas, none empty; got "
+                                  f"{self.model!r}. Models: {', '.join(MODELS)}.")
         for name in names:
             check_choice("model", name, owner, MODELS)
         if "auto" in names and len(names) > 1:
