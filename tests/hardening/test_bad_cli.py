@@ -46,7 +46,8 @@ TRAIN_CASES = {
     "lr-negative": (["--lr", -1], r"'lr' parameter"),
     "seed-negative": (["--seed", -1], r"'seed' parameter"),
     "seed-beyond-generators": (["--seed", 10**20], r"'seed' parameter.*\[0, 9223372036854775807\]"),
-    "scale-unknown": (["--scale", "log"], r"Unknown 'scale' of ForecastConfig 'log'"),
+    "scale-unknown": (["--scale", "log"], r"Unknown 'scale' of ForecastConfig 'log' "
+                                          r"\(--scale\)\. Valid names"),
     "cell-unknown": (["--cell", "lstn"], r"Did you mean 'lstm'"),
     "out-under-proc": (["--out", "/proc/seqlab-model"], r"/proc"),
     "out-in-missing-read-only-place": (["--out", "/proc/x/y/model"], r"/proc"),
@@ -68,6 +69,19 @@ def test_an_option_is_named_beside_its_parameter_whatever_the_message_says(cli,
     result = cli("forecast", series_csv, "--horizon", 3, "--level", 80)
     assert_one_line_error(result, 2, r"The 'level' parameter of Forecaster \(--level\) is a "
                                      r"share of the truths.*for 80%, give 0\.8")
+
+
+@pytest.mark.parametrize("option, value, names", [("--truncating", "mid", "post, pre"),
+                                                  ("--model", "lsmt", "auto, bilstm"),
+                                                  ("--tokens", "words", "char, word")])
+def test_an_unknown_classify_choice_names_its_option(tmp_path, cli, option, value, names):
+    # "Unknown 'truncating' of SequenceClassifier 'mid'" named the library's parameter only.
+    labelled = tmp_path / "c.csv"
+    labelled.write_text("label,t0,t1,t2\n" + "".join(f"{'ab'[k % 2]},{k},1,2\n"
+                                                     for k in range(6)))
+    assert_one_line_error(cli("classify", labelled, option, value), 2,
+                          rf"Unknown '{option[2:]}' of SequenceClassifier '{value}' "
+                          rf"\({option}\)\..* Valid names: {names}")
 
 
 def test_train_out_onto_a_file_or_a_foreign_folder_is_refused_before_training(tmp_path, cli,

@@ -172,11 +172,14 @@ def _with_option(message: str) -> str:
     """`message` with the command-line option beside the library parameter it names, where
     the user gave that option: "The 'max_length' parameter of SequenceClassifier
     (--max-length) must be ...", "The 'level' parameter of Forecaster (--level) is a share
-    ..."."""
+    ...", "Unknown 'truncating' of SequenceClassifier 'mid' (--truncating). Valid names:
+    ..." (an `UnknownNameError`'s)."""
     from seqlab.cli import _resume
 
     found = re.match(r"The '(\w+)' parameter of .+?(?= (?:must|is|names|holds|has) )",
                      message)  # the owner may be words: "of the config's fit section"
+    if found is None:  # the name, owner and value of an unknown choice
+        found = re.match(r"Unknown '(\w+)' of \w+ '[^']*'(?=\.)", message)
     if found is None:
         return message
     flag = "--" + found.group(1).replace("_", "-")
