@@ -229,6 +229,26 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
         assert right_edges(row, 1) == right_edges(header, 3)  # after "true \ predicted"
 
 
+def test_the_confusion_plot_draws_labels_with_dollar_signs_as_written(tmp_path, monkeypatch):
+    # '$' started matplotlib's math: '$\\frac$' failed with "unexpected ValueError ... a bug
+    # in seqlab", and '$5-$10' was drawn as the math '5-'.
+    import matplotlib.pyplot as plt
+
+    from seqlab.classify import classification_report, plot_confusion
+
+    drawn = []
+    monkeypatch.setattr(plt, "close", drawn.append)
+    classes = ["$\\frac$", "$5-$10", "cheap"]
+    report = classification_report(classes, classes, classes)
+    plot_confusion(report, tmp_path / "cm.png", title="$x$.csv: rocket")
+    assert (tmp_path / "cm.png").read_bytes()[:4] == b"\x89PNG"
+    axes = drawn[0].axes[0]
+    for ticks in (axes.get_xticklabels(), axes.get_yticklabels()):
+        assert [t.get_text() for t in ticks] == classes
+        assert not any(t.get_parse_math() for t in ticks)
+    assert not axes.title.get_parse_math() and axes.get_title() == "$x$.csv: rocket"
+
+
 def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
     # A class absent from the test labels and never predicted showed precision 0.000 and
     # recall 0.000, as if every such sequence had been missed.

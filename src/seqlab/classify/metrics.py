@@ -124,11 +124,13 @@ def plot_confusion(report: ClassificationReport, path: str | Path, title: str = 
     figure, axes = plt.subplots(figsize=(size + 1, size))
     image = axes.imshow(matrix, cmap="Blues")
     figure.colorbar(image, ax=axes)
-    axes.set_xticks(range(len(names)), names, rotation=45, ha="right")
-    axes.set_yticks(range(len(names)), names)
+    # Labels and file names as written: '$' would start matplotlib's math ('$5-$10' drawn
+    # as math, '$\frac$' an error)
+    axes.set_xticks(range(len(names)), names, rotation=45, ha="right", parse_math=False)
+    axes.set_yticks(range(len(names)), names, parse_math=False)
     axes.set_xlabel("predicted")
     axes.set_ylabel("true")
-    axes.set_title(title or f"accuracy {report.accuracy:.3f}")
+    axes.set_title(title or f"accuracy {report.accuracy:.3f}", parse_math=False)
     limit = matrix.max() / 2 if matrix.size else 0
     for i in range(len(names)):
         for j in range(len(names)):
