@@ -122,6 +122,17 @@ def test_a_long_csv_labelled_on_one_row_of_each_sequence_is_read(tmp_path):
                              "s1,1,2,\ns1,2,3,down\ns2,0,3,down\n"))
 
 
+def test_fill_means_given_fill_by_channel_name_else_by_place_else_the_files_own(tmp_path):
+    path = _write(tmp_path / "l.csv", "id,step,x,y,label\ns1,0,1,,up\ns1,1,,20,up\n"
+                  "s2,0,3,40,down\ns2,1,5,60,down\n")
+    by_name = read_labelled(path, fill="mean", fill_means={"y": -2.0, "x": -1.0})
+    np.testing.assert_array_equal(by_name.sequences[0], [[1, -2], [-1, 20]])
+    by_place = read_labelled(path, fill="mean", fill_means={"a": 7.0, "b": 8.0})
+    np.testing.assert_array_equal(by_place.sequences[0], [[1, 8], [7, 20]])
+    own = read_labelled(path, fill="mean", fill_means={"x": 7.0, "z": 8.0})  # other channels
+    np.testing.assert_array_equal(own.sequences[0], [[1, 40], [3, 20]])
+
+
 @pytest.mark.parametrize("separator, suffix", [("\t", ".tsv"), ("  ", ".txt")])
 def test_the_ucr_archives_tab_and_space_separated_files_are_read(tmp_path, separator, suffix):
     # The archive's own formats (2018: .tsv; 2015: .txt, spaces) were refused.

@@ -350,6 +350,36 @@ def test_a_missing_value_at_predict_is_not_met_with_advice_to_give_fill(tmp_path
     assert result.exit_code == 0 and len(shown) == 2
 
 
+def test_fill_mean_fills_new_and_test_data_with_the_training_means(tmp_path, monkeypatch):
+    # A bundle trained with --fill mean filled new data with the new file's means: a
+    # sequence's values (and prediction) hung on the other sequences beside it.
+    from seqlab.classify import SequenceClassifier
+
+    sequences, labels = shapes(4, seed=0, low=20, high=20)
+    train = _wide(tmp_path / "train.csv", sequences, labels)
+    fitted = runner.invoke(app, ["classify", str(train), "--model", "rocket", "--members", "1",
+                                 "--fill", "mean", "--out", str(tmp_path / "b")])
+    assert fitted.exit_code == 0, fitted.output
+    mean = float(np.concatenate(sequences).mean())
+    seen = []
+    real = SequenceClassifier.predict_proba
+    monkeypatch.setattr(SequenceClassifier, "predict_proba",
+                        lambda self, x: seen.append(x) or real(self, x))
+    gap = ",".join(f"t{k}" for k in range(20)) + "\n" + "1," * 19 + "?\n"
+    for beside in ("", "50," * 19 + "50\n"):
+        result, shown = _predicted(tmp_path, tmp_path / "b", "new.csv", gap + beside)
+        assert result.exit_code == 0, result.output
+        assert seen[-1][0][-1, 0] == pytest.approx(mean, abs=1e-3)  # not 1, nor 25.5
+    # ... and so does --test
+    test = tmp_path / "test.csv"
+    test.write_text("label," + ",".join(f"t{k}" for k in range(20)) + "\n"
+                    + "".join(f"{tag}," + "1," * 19 + "?\n" for tag in ("bump", "dip")))
+    result = runner.invoke(app, ["classify", str(train), "--test", str(test), "--model",
+                                 "rocket", "--members", "1", "--fill", "mean"])
+    assert result.exit_code == 0, result.output
+    assert seen[-1][0][-1, 0] == pytest.approx(mean, abs=1e-3)
+
+
 def test_predict_names_true_labels_the_classifier_was_not_trained_on(tmp_path):
     # New data whose label column held a class never trained on were predicted without a
     # word: the 'true' column then disagreed with every prediction on them, unexplained.

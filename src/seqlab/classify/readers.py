@@ -33,7 +33,8 @@ FORMATS = ("auto", "ts", "arff", "wide", "long", "text")
 
 FILLS = ("ffill", "zero", "mean")
 """Ways to fill missing values: carry the last value forward (the first ones backward),
-zeros, or the channel's mean over the file."""
+zeros, or the channel's mean over the file (over the training file, for test data and
+new data that seqlab classify and predict read)."""
 
 _MISSING = {"", "?", "nan", "NaN", "NA", "N/A", "null"}
 _PADDING = _MISSING - {"?"}
@@ -122,11 +123,14 @@ def _number(text: str, where: str) -> float:
     return value
 
 
-def fill_missing(data: LabelledSequences, fill: str | None,
-                 advice: str | None = None) -> LabelledSequences:
+def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None = None,
+                 means: dict[str, float] | None = None) -> LabelledSequences:
     """`data` with its missing values filled by `fill` (one of `FILLS`), or a
     `ValidationError` naming the first missing value when `fill` is None, ending in
-    `advice` (by default: fill them with --fill, or clean the file)."""
+    `advice` (by default: fill them with --fill, or clean the file). `means` are the
+    channels' means ``mean`` fills with, by channel name (the training data's, for new
+    data: else a sequence's filling would depend on the others in its file); by default,
+    or where they name other channels, the file's own."""
     if data.kind != "values":
         return data
     if fill is not None and fill not in FILLS:
@@ -152,17 +156,20 @@ def fill_missing(data: LabelledSequences, fill: str | None,
                                              f"(fill= in the library) or clean the file."))
     out = [s.copy() for s in data.sequences]
     if fill == "mean":
-        stacked = np.concatenate(out, axis=0)
-        with np.errstate(invalid="ignore"):
-            means = np.nanmean(np.where(np.isfinite(stacked), stacked, np.nan), axis=0)
-        means = np.where(np.isfinite(means), means, 0.0)
+        channel_means = _given_means(data, means)
+        if channel_means is None:
+            stacked = np.concatenate(out, axis=0)
+            with np.errstate(invalid="ignore"):
+                channel_means = np.nanmean(np.where(np.isfinite(stacked), stacked, np.nan),
+                                           axis=0)
+            channel_means = np.where(np.isfinite(channel_means), channel_means, 0.0)
     for i in bad:
         s = out[i]
         missing = ~np.isfinite(s)
         if fill == "zero":
             s[missing] = 0.0
         elif fill == "mean":
-            s[missing] = np.broadcast_to(means, s.shape)[missing]
+            s[missing] = np.broadcast_to(channel_means, s.shape)[missing]
         else:
             for c in range(s.shape[1]):
                 column = s[:, c]
@@ -175,6 +182,19 @@ def fill_missing(data: LabelledSequences, fill: str | None,
                                                        np.arange(len(column)), -1))
                 column[:] = column[np.where(index < 0, ok[0], index)]
     return dataclasses.replace(data, sequences=out)
+
+
+def _given_means(data: LabelledSequences, means: dict[str, float] | None) -> np.ndarray | None:
+    """`means` in the order of `data`'s channels: by name, or by place where the names
+    share none (a wide CSV's 'value', a .ts file's 'dim_0': as `match_channels` matches
+    them); None without `means`, or where they are for other channels."""
+    names = data.channels or []
+    if means is None or len(names) != len(means):
+        return None
+    if set(names) == set(means):
+        return np.array([means[c] for c in names], dtype=np.float64)
+    return None if set(names) & set(means) else np.array(list(means.values()),
+                                                         dtype=np.float64)
 
 
 def match_channels(data: LabelledSequences, kind: str, channels: list[str] | int | None,
@@ -1410,14 +1430,17 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
                   fill: str | None = None, labelled: bool = True,
                   columns: int | None = None, steps: list[str] | None = None,
                   label_at: int | None = None, channels: int | None = None,
-                  fill_advice: str | None = None) -> LabelledSequences:
+                  fill_advice: str | None = None,
+                  fill_means: dict[str, float] | None = None) -> LabelledSequences:
     """Read labelled sequences from `path` in `format` (one of `FORMATS`), with missing
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
     absent (data to predict on); `columns` is then the training file's width, `steps` its
     header's step names and `label_at` its label column's place, for a wide CSV
     (`read_wide_csv`), and `channels` the channels a classifier was trained on, for a
     ``.ts`` file whose header does not say them (`read_ts`); `fill_advice` ends the error
-    about a missing value where `fill` is None, instead of advising --fill. A `label` for
+    about a missing value where `fill` is None, instead of advising --fill, and
+    `fill_means` the channel means `fill` ``mean`` fills with (the training data's, for
+    new data and test data; by default the file's own: see `fill_missing`). A `label` for
     a labelled ``.ts`` or ``.arff`` file is refused: their labels have their own place;
     so is a `fill` for a labelled text CSV, which holds no numbers to fill."""
     if format not in FORMATS:
@@ -1448,7 +1471,7 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         if labelled:  # (new data's labels are only shown: predict names unknown ones)
             _check_number_spellings(data)
         data.notes += _alike(data.labels, path)
-    return fill_missing(data, fill, fill_advice)
+    return fill_missing(data, fill, fill_advice, fill_means)
 
 
 def _label_beside_own(path: Path, format: str, label: str) -> ValidationError:

@@ -97,6 +97,15 @@ def training_standardising(data: Any) -> Any:
     return Standardising.of(data.sequences)
 
 
+def channel_means(channels: Any, mean: Any) -> dict[str, float] | None:
+    """The training data's channel means (`mean`, in the order of the names `channels`)
+    by name, for `read_labelled`'s `fill_means`; None where the names are unknown."""
+    if not isinstance(channels, list) or mean is None or len(channels) != len(mean) or \
+            not all(isinstance(c, str) for c in channels):
+        return None
+    return {c: float(m) for c, m in zip(channels, mean, strict=True)}
+
+
 def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[Any]]]:
     """Rows for `seqlab predict BUNDLE NEW` on a classifier bundle: NEW is read as the
     training file was (its labels, if any, are shown beside the predictions)."""
@@ -116,6 +125,7 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     # A text classifier reads texts, whatever the file looks like (a bundle records the
     # format the user gave, most often auto)
     format = "text" if classifier.kind_ == "text" else reader.get("format", "auto")
+    names = reader.get("channels")
     data = read_labelled(data_file, format=format,
                          label=label if isinstance(label, str) else None,
                          fill=reader.get("fill"), labelled=False,
@@ -128,8 +138,8 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
                          fill_advice=f"Fill them in the file: {bundle} was trained without "
                                      f"--fill, so predict does not fill them (a classifier "
                                      f"trained with classify --fill "
-                                     f"{'/'.join(FILLS)} does).")
-    names = reader.get("channels")
+                                     f"{'/'.join(FILLS)} does).",
+                         fill_means=channel_means(names, getattr(classifier, "mean_", None)))
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
     layout = reader.get("layout")  # the format training's file was read as (newer bundles)
@@ -219,7 +229,11 @@ def _classify(
     if data.kind == "values" and tokens == "word":  # an unknown choice: the classifier names it
         raise ValidationError(f"--tokens {tokens} splits texts, but {train} holds numeric "
                               f"sequences (read as {data.format or format}); drop --tokens.")
-    test_data = read_labelled(test, format=format, label=label, fill=fill) if test else None
+    # the test file's missing values filled as new data's are: by the training data's means
+    standardising = training_standardising(data)
+    means = channel_means(data.channels, standardising.mean if standardising else None)
+    test_data = read_labelled(test, format=format, label=label, fill=fill,
+                              fill_means=means) if test else None
     for line in data.notes + (test_data.notes if test_data is not None else []):
         shown.note(f"note: {line}")  # how the files were read: separator, label column
     if test_data is not None:  # before training: the same kind, channels and classes
@@ -233,7 +247,6 @@ def _classify(
                 "only predicts the classes it was trained on.")
         # values so far beyond the training data's that no prediction can be made on them:
         # the scale they are standardised by is the training data's, known before training
-        standardising = training_standardising(data)
         if standardising is not None:
             check_in_range(standardising, test_data)
     label_progress("classify")
