@@ -58,6 +58,18 @@ def test_ts_comment_lines_may_start_with_a_percent_sign(tmp_path):
     np.testing.assert_array_equal(data.sequences[1].ravel(), [4, 3, 2, 1])
 
 
+def test_new_ts_data_of_more_channels_is_not_read_as_labelled(tmp_path):
+    # For a classifier of one channel, new data of two without @dimensions was read as one
+    # channel and a label ('4,5,6' in the predictions' 'true' column).
+    path = _write(tmp_path / "n.ts", "@problemName N\n@data\n1,2,3:4,5,6\n1,2,4:3,4,5\n")
+    data = read_labelled(path, labelled=False, channels=1)
+    assert data.labels is None and data.channels == ["dim_0", "dim_1"]
+    np.testing.assert_array_equal(data.sequences[0], [[1, 4], [2, 5], [3, 6]])
+    # one field more than the channels that is no channel's values is still a label
+    path = _write(tmp_path / "l.ts", "@problemName N\n@data\n1,2,3:up\n1,2,4:7\n")
+    assert read_labelled(path, labelled=False, channels=1).labels == ["up", "7"]
+
+
 def test_ts_multivariate_unequal_length_with_missing_values(tmp_path):
     path = _write(tmp_path / "m.ts", MULTIVARIATE)
     with pytest.raises(ValidationError, match=r"m\.ts: sequence 2 .*step 2, channel 1.*--fill"):

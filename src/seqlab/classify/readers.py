@@ -270,6 +270,13 @@ _OUTSIDE_TUPLES = re.compile(r":(?![^()]*\))")
 ``(2007-01-01 00:00:00,241.97)``."""
 
 
+def _a_channel(field: str) -> bool:
+    """Whether a field of a ``.ts`` line holds a channel's values, not a class label:
+    several numbers (or '?') separated by commas, or ``(timestamp,value)`` tuples."""
+    items = field.split(",")
+    return field.lstrip().startswith("(") or (len(items) > 1 and all(map(_is_number, items)))
+
+
 def read_ts(path: str | Path, *, labelled: bool = True,
             channels: int | None = None) -> LabelledSequences:
     """Read a UCR/UEA ``.ts`` file (the format of sktime and aeon): univariate or
@@ -279,7 +286,8 @@ def read_ts(path: str | Path, *, labelled: bool = True,
     ``@classLabel`` are checked against every data line; lines starting with ``#`` or
     ``%`` are comments. With `labelled` False a line may lack its label (data to predict
     on): a line of one field more than the channels (``@dimensions``, ``@univariate``,
-    else `channels`: those a classifier was trained on) ends in its label.
+    else `channels`: those a classifier was trained on) ends in its label, unless that
+    field holds several values, a channel (`_a_channel`).
     """
     path = Path(path)
     notes: list[str] = []
@@ -334,7 +342,8 @@ def read_ts(path: str | Path, *, labelled: bool = True,
             continue
         where = f"{path}, line {number}"
         fields = _OUTSIDE_TUPLES.split(line) if timestamps or "(" in line else line.split(":")
-        if has_labels and (labelled or (expected is not None and len(fields) == expected + 1)):
+        if has_labels and (labelled or (expected is not None and len(fields) == expected + 1
+                                        and not _a_channel(fields[-1]))):
             if len(fields) < 2:
                 raise ValidationError(f"{where}: no class label (expected the values, then ':' "
                                       f"and the label, as @classLabel true says).")
