@@ -408,6 +408,8 @@ def test_unknown_labels_name_a_class_written_another_way():
     # '--1' is no number (int() refuses it): named as written, not a crash
     signs = LabelledSequences(["a", "b"], ["--1", "+-2"], "new.csv", "text")
     assert "'--1' (1 time(s))" in unknown_labels(["1", "-2"], signs)
+    # The classes in the classifier's order: -1, 2, 10 were listed as text sorts, -1, 10, 2.
+    assert "It predicts only its classes (-1, 2, 10)" in unknown_labels([-1, 2, 10], data)
 
 
 def test_predict_on_a_text_csv_keeps_its_id_column(tmp_path):

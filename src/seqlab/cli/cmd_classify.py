@@ -75,7 +75,7 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
     more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
     return (f"{data.source}: {sum(counts.values())} of its {len(data)} sequences have a true "
             f"label the classifier was not trained on: {shown}{more}. It predicts only its "
-            f"classes ({', '.join(sorted(known))}), so their predictions cannot match the "
+            f"classes ({', '.join(map(str, classes))}), so their predictions cannot match the "
             f"'true' column.")
 
 
