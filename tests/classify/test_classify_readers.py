@@ -58,6 +58,16 @@ def test_ts_comment_lines_may_start_with_a_percent_sign(tmp_path):
     np.testing.assert_array_equal(data.sequences[1].ravel(), [4, 3, 2, 1])
 
 
+@pytest.mark.parametrize("form", ["wide", "long", "text"])
+def test_a_ts_file_forced_to_a_csv_format_says_so(tmp_path, form):
+    # --format wide on a .ts file said only "line 1: the sequence has no values".
+    path = _write(tmp_path / "a.ts", UNIVARIATE)
+    with pytest.raises(ValidationError, match=rf"a\.ts is a \.ts file, which --format {form} "
+                                              r".*would read as a CSV; give --format ts"):
+        read_labelled(path, format=form)
+    assert read_labelled(path, format="ts").labels == ["up", "down", "up"]
+
+
 def test_new_ts_data_of_more_channels_is_not_read_as_labelled(tmp_path):
     # For a classifier of one channel, new data of two without @dimensions was read as one
     # channel and a label ('4,5,6' in the predictions' 'true' column).

@@ -1456,6 +1456,12 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
         raise ValidationError(f"The `format` option must be one of {', '.join(FORMATS)}; got "
                               f"{format!r}.")
     path = Path(path)
+    own = path.suffix.lower()[1:]
+    if format in ("wide", "long", "text") and own in ("ts", "arff"):
+        # Read as a CSV, a .ts file's header said only "line 1: the sequence has no values".
+        raise ValidationError(f"{path} is a .{own} file, which --format {format} (format= in "
+                              f"the library) would read as a CSV; give --format {own}, or "
+                              "leave --format out to read it by its extension.")
     if format == "auto":
         format = detect_format(path)
     if label is not None and labelled and format in ("ts", "arff"):
