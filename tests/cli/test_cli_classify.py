@@ -93,6 +93,19 @@ def test_bad_test_files_are_clear_errors(tmp_path, test_text, message):
     assert "model:" not in result.output and "rocket:" not in result.output  # nothing trained
 
 
+def test_test_labels_written_otherwise_than_trainings_are_named_as_such(tmp_path):
+    # '01' in the test file against '1' in training got only "labels that train lacks".
+    train = tmp_path / "train.csv"
+    train.write_text("label,t0,t1,t2\n" + "".join(f"{1 + k % 2},{k},{k % 3},{k % 2}\n"
+                                                   for k in range(8)))
+    (tmp_path / "test.csv").write_text("label,t0,t1,t2\n01,1,2,3\n2,3,2,1\n")
+    result = runner.invoke(app, ["classify", str(train), "--test", str(tmp_path / "test.csv"),
+                                 "--model", "rocket"])
+    assert result.exit_code != 0
+    assert "has label(s) '01' that" in str(result.exception)
+    assert "written otherwise: '01' is '1' there" in str(result.exception)
+
+
 def test_predictions_onto_the_test_file_are_refused_and_the_file_kept(tmp_path):
     train = _wide(tmp_path / "train.csv", *shapes(8, seed=0))
     test = _wide(tmp_path / "test.csv", *shapes(4, seed=1))

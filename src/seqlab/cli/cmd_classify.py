@@ -241,10 +241,17 @@ def _classify(
                                    layout=data.format)
         unseen = sorted(set(test_data.labels or []) - set(data.labels or []))
         if unseen:
+            from seqlab.classify.readers import whole_number
+
+            numbered = {whole_number(c): c for c in set(data.labels or [])
+                        if whole_number(c) is not None}
+            otherwise = [f"{tag!r} is {numbered[whole_number(tag)]!r} there" for tag in unseen
+                         if whole_number(tag) is not None and whole_number(tag) in numbered]
             raise ValidationError(
                 f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
-                f"(its classes: {', '.join(sorted(set(data.labels or [])))}); a classifier "
-                "only predicts the classes it was trained on.")
+                f"(its classes: {', '.join(sorted(set(data.labels or [])))}"
+                + (f"; written otherwise: {', '.join(otherwise[:3])}" if otherwise else "")
+                + "); a classifier only predicts the classes it was trained on.")
         # values so far beyond the training data's that no prediction can be made on them:
         # the scale they are standardised by is the training data's, known before training
         if standardising is not None:
