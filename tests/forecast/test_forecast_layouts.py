@@ -201,6 +201,8 @@ def test_m3s_layout_with_numbers_before_the_steps_is_turned(write_csv):
     assert [data.spans[n][1] - data.spans[n][0] + 1 for n in data.names] == lengths
     assert data.values["N1403"].iloc[:2].tolist() == [3001, 3011]
     assert sum("left out" in n for n in data.notes) == 5  # N, NF, Category, the start
+    assert any(n.startswith("the steps stay numbered: 'Starting Year' (0 ...)")
+               for n in data.notes)  # it said nothing of why
 
 
 @pytest.mark.parametrize("start, first, freq, begins", [
@@ -230,6 +232,7 @@ def test_m3s_series_are_dated_from_their_starting_year_and_month(write_csv, star
     said = read_csv(write_csv(_m3("Starting Year,Starting Month,Frequency",
                                   lambda i: f"{1990 + i},{i + 1},4"), "said.csv"))
     assert said.freq is None and "dated" not in said.notes[0]
+    assert any(n.startswith("the steps stay numbered") for n in said.notes)
     # Numbers after the steps are no metadata of M3's: not turned.
     text = "id," + ",".join(f"V{k}" for k in range(1, 6)) + ",price\n" + "".join(
         f"s{i}," + ",".join(str(k + i) for k in range(5)) + f",{9.5 + i}\n" for i in range(3))

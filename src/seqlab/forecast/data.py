@@ -614,6 +614,7 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             turned = turned.iloc[::-1].reset_index(drop=True)
     left = [c for c in frame.columns if c not in dated and c not in naming and c not in used
             and not (str(c).startswith("Unnamed: ") and frame[c].isna().all())]
+    undated = _undated_start(frame) if kind == "step" and started is None else []
     across = "steps" if used else f"{kind}s"
     dating = "" if started is None else (
         f", dated {freq_words(started[1])} from each series' "
@@ -624,7 +625,21 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                     f"{' and '.join(map(repr, naming))}) with the {across} across "
                     f"({str(dated[0]).strip()} ... {str(dated[-1]).strip()}){dating}, read as "
                     f"a {kind} column and a column per series"] + [
-        f"column {c!r} left out: neither a {kind} nor the series' name" for c in left] + below
+        f"column {c!r} left out: neither a {kind} nor the series' name" for c in left] + \
+        undated + below
+
+
+def _undated_start(frame: pd.DataFrame) -> list[str]:
+    """A note where the rows give a first year (`_STARTS`) that dates no step (M3's 'Other'
+    series start at 0): why the steps stay numbered."""
+    year = next((c for c in frame.columns if " ".join(
+        str(c).lower().replace("_", " ").split()) in _STARTS["year"]), None)
+    if year is None:
+        return []
+    return [f"the steps stay numbered: {year!r} ({_cell(frame[year].iloc[0])} ...) with the "
+            "columns beside it gives no first date of each series (a year from 1000 to 2999, "
+            "with a month or quarter that all rows' frequency agrees with), as M3's 'Other' "
+            "series give none"]
 
 
 def _notes_below(frame: pd.DataFrame, dated: list) -> tuple[pd.DataFrame, list[str]]:
