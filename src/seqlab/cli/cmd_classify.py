@@ -57,18 +57,16 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
     classifier was fitted on), with how many sequences carry each, or None where there
     are none: the classifier never predicts them, so those sequences are wrong whatever
     it answers, and a label written another way ('01' for the class '1') is named so."""
-    from seqlab.classify.readers import whole_number
-
     if data.labels is None:
         return None
     known = {str(c) for c in classes}
     counts = Counter(tag for tag in data.labels if tag not in known)
     if not counts:
         return None
-    numbered = {whole_number(c): c for c in known if whole_number(c) is not None}
+    spelled = written_otherwise(list(counts), known)
 
     def named(tag: str) -> str:
-        same = numbered.get(whole_number(tag)) if whole_number(tag) is not None else None
+        same = spelled.get(tag)
         return f"{tag!r} ({counts[tag]} time(s){f', written {same!r} in training' if same else ''})"
 
     shown = ", ".join(named(tag) for tag, _ in counts.most_common(10))
@@ -77,6 +75,16 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
             f"label the classifier was not trained on: {shown}{more}. It predicts only its "
             f"classes ({', '.join(map(str, classes))}), so their predictions cannot match the "
             f"'true' column.")
+
+
+def written_otherwise(tags: list[str], classes: Any) -> dict[str, str]:
+    """Each of `tags` that writes the whole number of one of `classes` another way ('01'
+    for the class '1'), with that class."""
+    from seqlab.classify.readers import whole_number
+
+    numbered = {whole_number(c): c for c in classes if whole_number(c) is not None}
+    return {tag: numbered[whole_number(tag)] for tag in tags
+            if whole_number(tag) is not None and whole_number(tag) in numbered}
 
 
 def training_standardising(data: Any) -> Any:
@@ -230,10 +238,10 @@ def _classify(
         raise ValidationError(f"--tokens {tokens} splits texts, but {train} holds numeric "
                               f"sequences (read as {data.format or format}); drop --tokens.")
     # the test file's missing values filled as new data's are: by the training data's means
-    standardising = training_standardising(data)
-    means = channel_means(data.channels, standardising.mean if standardising else None)
-    test_data = read_labelled(test, format=format, label=label, fill=fill,
-                              fill_means=means) if test else None
+    standardising = training_standardising(data) if test else None
+    test_data = read_labelled(test, format=format, label=label, fill=fill, fill_means=(
+        channel_means(data.channels, standardising.mean if standardising else None))) \
+        if test else None
     for line in data.notes + (test_data.notes if test_data is not None else []):
         shown.note(f"note: {line}")  # how the files were read: separator, label column
     if test_data is not None:  # before training: the same kind, channels and classes
@@ -241,12 +249,8 @@ def _classify(
                                    layout=data.format)
         unseen = sorted(set(test_data.labels or []) - set(data.labels or []))
         if unseen:
-            from seqlab.classify.readers import whole_number
-
-            numbered = {whole_number(c): c for c in set(data.labels or [])
-                        if whole_number(c) is not None}
-            otherwise = [f"{tag!r} is {numbered[whole_number(tag)]!r} there" for tag in unseen
-                         if whole_number(tag) is not None and whole_number(tag) in numbered]
+            otherwise = [f"{tag!r} is {same!r} there" for tag, same in
+                         written_otherwise(unseen, set(data.labels or [])).items()]
             raise ValidationError(
                 f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
                 f"(its classes: {', '.join(sorted(set(data.labels or [])))}"
