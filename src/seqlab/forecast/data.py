@@ -632,8 +632,8 @@ def _turned(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 def _undated_start(frame: pd.DataFrame) -> list[str]:
     """A note where the rows give a first year (`_STARTS`) that dates no step (M3's 'Other'
     series start at 0): why the steps stay numbered."""
-    year = next((c for c in frame.columns if " ".join(
-        str(c).lower().replace("_", " ").split()) in _STARTS["year"]), None)
+    year = next((c for name, c in _plain_names(frame).items() if name in _STARTS["year"]),
+                None)
     if year is None:
         return []
     return [f"the steps stay numbered: {year!r} ({_cell(frame[year].iloc[0])} ...) with the "
@@ -677,7 +677,7 @@ def _starting_dates(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex, str, list[st
     a column of the frequency (`_FREQ_COLUMNS`: 12, 'MONTHLY' ...), if there is one, must
     say the same of every row. None otherwise (M3's 'Other' series, a start of 0, a
     frequency column that says another or several): the steps stay numbered."""
-    named = {" ".join(str(c).lower().replace("_", " ").split()): c for c in frame.columns}
+    named = _plain_names(frame)
     found = {part: next((named[n] for n in names if n in named), None)
              for part, names in _STARTS.items()}
     if found["year"] is None or (found["month"] is not None and found["quarter"] is not None):
@@ -705,6 +705,12 @@ def _starting_dates(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex, str, list[st
     months = within if part != "quarter" else (within - 1) * 3 + 1
     starts = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
     return pd.DatetimeIndex(starts), freq, used
+
+
+def _plain_names(frame: pd.DataFrame) -> dict[str, object]:
+    """`frame`'s columns by their names lower-cased, with '_' and runs of spaces as one
+    space ('Starting_Year' and 'starting  year' are 'starting year')."""
+    return {" ".join(str(c).lower().replace("_", " ").split()): c for c in frame.columns}
 
 
 def _steps_across(frame: pd.DataFrame) -> dict[object, int]:
