@@ -614,12 +614,13 @@ def series_step_column(frame: pd.DataFrame, id_column: str, exclude: tuple[str, 
     ids = frame[id_column]
     steps = pd.Series(values).groupby(ids.to_numpy(), sort=False).diff().dropna().to_numpy()
     named = str(columns[0]).strip().lower() in STEP_NAMES
-    rising = bool(len(steps)) and bool((steps > 0).all())
+    if not len(steps) or not (steps > 0).all():
+        return None
     # Months and days as whole numbers (201801, 20180131) rise by more than one at a year's
     # or a month's end: dates all the same, as a statistical office writes them.
-    dated = rising and values.min() >= 100_000 and \
-        _integer_dates(np.unique(values).astype(np.int64)) is not None
-    if not len(steps) or not (rising if named else dated or (steps == 1).all()):
+    if not named and not (steps == 1).all() and not (
+            values.min() >= 100_000
+            and _integer_dates(np.unique(values).astype(np.int64)) is not None):
         return None
     return columns[0] if named or ids.value_counts().min() >= 3 else None
 
