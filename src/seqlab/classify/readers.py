@@ -10,6 +10,7 @@ sequence (or a string, for text) and one label per sequence. Problems are
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 import re
@@ -26,7 +27,8 @@ from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
 __all__ = ["LabelledSequences", "whole_number", "read_labelled", "read_ts", "read_arff",
-           "read_wide_csv", "read_long_csv", "read_text_csv", "fill_missing", "match_channels", "FORMATS", "FILLS"]
+           "read_wide_csv", "read_long_csv", "read_text_csv", "fill_missing", "match_channels",
+           "FORMATS", "FILLS"]
 
 FORMATS = ("auto", "ts", "arff", "wide", "long", "text")
 """The file formats `read_labelled` reads (``auto``: from the extension and header)."""
@@ -465,8 +467,6 @@ def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
     each channel's values; the last attribute is the class label. ``?`` is a missing
     value (after a sequence's last value, padding). With `labelled` False (data to
     predict on) a label may be ``?``."""
-    import csv
-
     path = Path(path)
     notes: list[str] = []
     lines = _lines(path, notes)
