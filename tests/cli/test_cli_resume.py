@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from seqlab.bundle import load
+from seqlab.cli.app import run_cli
 from seqlab.problems.corpora import corpus_path
 
 SHAKESPEARE = corpus_path("tinyshakespeare")
@@ -54,15 +55,28 @@ def _interrupt_after(command, marker, signal_number, tmp_path):
     return process.returncode, "".join(lines) + out, err
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
-def test_train_text_interrupted_then_resumed_ends_identical(tmp_path, signal_number):
-    text = tmp_path / "play.txt"
+def _play(folder):
+    text = folder / "play.txt"
     text.write_text(SHAKESPEARE.read_text()[:12000])
-    whole = subprocess.run(_command("train-text", str(text), "--out", str(tmp_path / "whole"),
-                                    *TEXT_SETTINGS), capture_output=True, text=True,
-                           cwd=tmp_path, env=_env(tmp_path), timeout=300)
-    assert whole.returncode == 0, whole.stderr
+    return text
 
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """The bundle of a whole train-text run, which each interrupted run must end with."""
+    folder = tmp_path_factory.mktemp("whole")
+    whole = subprocess.run(_command("train-text", str(_play(folder)), "--out",
+                                    str(folder / "whole"), *TEXT_SETTINGS),
+                           capture_output=True, text=True, cwd=folder, env=_env(folder),
+                           timeout=300)
+    assert whole.returncode == 0, whole.stderr
+    return folder / "whole"
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_train_text_interrupted_then_resumed_ends_identical(tmp_path, signal_number,
+                                                            uninterrupted):
+    text = _play(tmp_path)
     command = _command("train-text", str(text), "--out", str(tmp_path / "parted"),
                        *TEXT_SETTINGS)
     code, out, err = _interrupt_after(command, "held-out loss", signal_number, tmp_path)
@@ -76,35 +90,41 @@ def test_train_text_interrupted_then_resumed_ends_identical(tmp_path, signal_num
                              cwd=tmp_path, env=_env(tmp_path), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert not (tmp_path / "parted.checkpoint").exists()  # finished: removed
-    expected, got = _weights(tmp_path / "whole"), _weights(tmp_path / "parted")
+    expected, got = _weights(uninterrupted), _weights(tmp_path / "parted")
     for name, tensor in expected.items():
         assert torch.equal(tensor, got[name]), name
 
 
-def test_resume_with_other_settings_or_without_a_checkpoint_is_refused(tmp_path):
-    text = tmp_path / "play.txt"
-    text.write_text(SHAKESPEARE.read_text()[:12000])
-    command = _command("train-text", str(text), "--out", str(tmp_path / "m"), *TEXT_SETTINGS)
-    nothing = subprocess.run([*command, "--resume"], capture_output=True, text=True,
-                             cwd=tmp_path, env=_env(tmp_path), timeout=300)
-    assert nothing.returncode == 2 and "nothing to resume" in nothing.stderr
-    code, _, err = _interrupt_after(command, "held-out loss", signal.SIGINT, tmp_path)
+def test_resume_with_other_settings_or_without_a_checkpoint_is_refused(tmp_path, capsys,
+                                                                     monkeypatch):
+    # Only the interruption needs a process of its own (a real SIGINT); the refusals are
+    # the same command line run in this one.
+    for name, value in _env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+
+    def refused(*argv):
+        code = run_cli([str(a) for a in argv])
+        return code, capsys.readouterr().err
+
+    text = _play(tmp_path)
+    arguments = ["train-text", str(text), "--out", str(tmp_path / "m"), *TEXT_SETTINGS]
+    code, err = refused(*arguments, "--resume")
+    assert code == 2 and "nothing to resume" in err
+    code, _, err = _interrupt_after(_command(*arguments), "held-out loss", signal.SIGINT,
+                                    tmp_path)
     assert code == 130, err
     # 'No bundle at m: the path does not exist', '... is not a seqlab bundle'.
     for path, said in ((tmp_path / "m", "yet: its training was interrupted, and "),
                        (tmp_path / "m.checkpoint", "is the checkpoint of an interrupted ")):
-        early = subprocess.run(_command("generate", str(path)), capture_output=True,
-                               text=True, cwd=tmp_path, env=_env(tmp_path), timeout=300)
-        assert early.returncode == 2 and said in early.stderr, early.stderr
-        assert "with --resume" in early.stderr
-    typo = subprocess.run(_command("generate", str(tmp_path / "m.checkpoint" / "nothing")),
-                          capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path))
-    assert typo.returncode == 2 and "the path does not exist" in typo.stderr, typo.stderr
-    other = subprocess.run([*command, "--lr", "0.01", "--resume"], capture_output=True,
-                           text=True, cwd=tmp_path, env=_env(tmp_path), timeout=300)
-    assert other.returncode == 2
-    assert "lr 0.008 then, 0.01 now" in other.stderr and "Traceback" not in other.stderr
-    assert "add --lr 0.008)" in other.stderr  # what resumes it
+        code, err = refused("generate", path)
+        assert code == 2 and said in err, err
+        assert "with --resume" in err
+    code, err = refused("generate", tmp_path / "m.checkpoint" / "nothing")
+    assert code == 2 and "the path does not exist" in err, err
+    code, err = refused(*arguments, "--lr", "0.01", "--resume")
+    assert code == 2
+    assert "lr 0.008 then, 0.01 now" in err and "Traceback" not in err
+    assert "add --lr 0.008)" in err  # what resumes it
 
 
 def test_train_interrupted_then_resumed_ends_identical(tmp_path):
