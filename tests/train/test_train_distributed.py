@@ -44,25 +44,40 @@ def _fit(*args, processes):
     return json.loads(lines[0])
 
 
+@pytest.fixture(scope="module")
+def whole_run(tmp_path_factory):
+    """The result of an uninterrupted fit of `layout` on 1 or 2 processes, run once for
+    every test of this module that compares with it."""
+    done = {}
+
+    def run(layout, processes):
+        if (layout, processes) not in done:
+            out = tmp_path_factory.mktemp(f"{layout}-{processes}")
+            done[layout, processes] = _fit(layout, "whole", str(out), processes=processes)
+        return done[layout, processes]
+    return run
+
+
 @pytest.mark.parametrize("layout", ["stateful", "shuffled"])
-def test_two_processes_match_one_with_the_same_global_batch(tmp_path, layout):
-    alone = _fit(layout, "whole", str(tmp_path / "a"), processes=1)
-    pair = _fit(layout, "whole", str(tmp_path / "b"), processes=2)
+def test_two_processes_match_one_with_the_same_global_batch(whole_run, layout):
+    alone = whole_run(layout, processes=1)
+    pair = whole_run(layout, processes=2)
     assert pair["processes"] == 2 and alone["processes"] == 1
     assert pair["loss"] == pytest.approx(alone["loss"], rel=1e-5)
     assert pair["val_loss"] == pytest.approx(alone["val_loss"], rel=1e-5)
     assert pair["digest"] == pytest.approx(alone["digest"], rel=1e-5)
 
 
-def test_a_checkpoint_taken_by_two_processes_resumes_with_two(tmp_path):
-    whole = _fit("stateful", "whole", str(tmp_path / "unused"), processes=2)
+def test_a_checkpoint_taken_by_two_processes_resumes_with_two(tmp_path, whole_run):
+    whole = whole_run("stateful", processes=2)
     stopped = _fit("stateful", "interrupt", str(tmp_path / "ckpt"), processes=2)
     assert stopped == {"interrupted": 143}
     resumed = _fit("stateful", "resume", str(tmp_path / "ckpt"), processes=2)
     assert resumed["loss"] == whole["loss"] and resumed["digest"] == whole["digest"]
 
 
-def test_train_text_under_torchrun_writes_one_bundle_that_generates(tmp_path):
+def test_train_text_under_torchrun_writes_one_bundle_that_generates(tmp_path, capsys):
+    from seqlab.cli.app import run_cli
     from seqlab.problems.corpora import corpus_path
 
     text = tmp_path / "play.txt"
@@ -74,11 +89,12 @@ def test_train_text_under_torchrun_writes_one_bundle_that_generates(tmp_path):
     assert done.stdout.count("bundle written to") == 1
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
         "lm", "play.txt"]  # one bundle, and the finished run left no checkpoint
-    generated = subprocess.run([sys.executable, "-m", "seqlab", "generate", str(tmp_path / "lm"),
-                                "--prime", "First", "--length", "40", "--seed", "1"],
-                               capture_output=True, text=True, timeout=300, env=_env())
-    assert generated.returncode == 0, generated.stderr
-    assert generated.stdout.startswith("First") and len(generated.stdout.rstrip("\n")) == 45
+    capsys.readouterr()
+    code = run_cli(["generate", str(tmp_path / "lm"), "--prime", "First", "--length", "40",
+                    "--seed", "1"])
+    generated = capsys.readouterr()
+    assert code == 0, generated.err
+    assert generated.out.startswith("First") and len(generated.out.rstrip("\n")) == 45
 
 
 def _by_hand(rank, port, *args, timeout="30"):
