@@ -94,7 +94,7 @@ def test_many_series_too_short_to_validate_are_told_of_in_one_note(tmp_path):
     rows += [("few", dates[0], 1.0), ("few", dates[1], 2.0)]
     path = tmp_path / "short.csv"
     pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(path, index=False)
-    fitted = Forecaster(2, **{**FAST, "methods": ["naive", "theta"]}).fit(path)
+    fitted = Forecaster(2, workers=1, **{**FAST, "methods": ["naive", "theta"]}).fit(path)
     ladder = [n for n in fitted.report_.notes if "too few to validate on" in n]
     assert len(ladder) == 1 and ladder[0].startswith("8 series alike, such as: 's0' has 4 "
                                                      "points, too few to validate on")
@@ -518,7 +518,8 @@ def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path
     for k in range(12):
         frame[f"short{k}"] = np.r_[np.full(n - short, np.nan),
                                    100 + np.cumsum(rng.normal(0, 5, short))]
-    fitted = Forecaster(horizon=6, methods=["naive", "theta", "ets"], members=1).fit(frame)
+    fitted = Forecaster(horizon=6, methods=["naive", "theta", "ets"], members=1, workers=1
+                        ).fit(frame)
     groups = fitted.interval_groups_
     assert {k for k, g in groups.items() if g == SHORT} == {f"short{k}" for k in range(12)}
     assert any("intervals of the 12 series validated on fewer steps" in note
