@@ -55,10 +55,11 @@ def test_forecast_gap_is_a_clear_error(tmp_path):
     assert "2018-11-01" in str(result.exception)
 
 
-def test_backtest_prints_metrics_beside_baselines_and_strict_json(tmp_path):
+def test_backtest_prints_metrics_beside_baselines(tmp_path):
+    # (Its strict JSON: tests/cli/test_cli_grammar.py.)
     data = _csv(tmp_path / "sales.csv", n=72)
     args = ["backtest", str(data), "--horizon", "6", "--origins", "2", "--members", "1",
-            "--plot", str(tmp_path / "bt.png")]
+            "--candidates", "lstm,ets,theta", "--plot", str(tmp_path / "bt.png")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     for word in ("seasonal_naive", "arima", "MASE", "coverage", "refitted at every origin"):
