@@ -13,7 +13,7 @@ from forecast_series import monthly
 from seqlab.errors import ValidationError
 from seqlab.forecast import backtest, backtest_figure
 from seqlab.forecast.metrics import mase, smape
-from seqlab.forecast.models import seasonal_naive
+from seqlab.forecast.models import safe_forecast, seasonal_naive
 
 FAST = {**{k: v for k, v in FORECASTER.items() if k != "methods"},
         "candidates": FORECASTER["methods"]}
@@ -150,6 +150,40 @@ def test_classical_methods_alone_and_unknown_methods():
     assert r.verdict().split()[0] in {"naive", "theta"}
     with pytest.raises(ValidationError, match="'methods'.*magic"):
         backtest(monthly(60), horizon=4, methods=["magic"])
+
+
+def test_the_classical_models_intervals_are_statsforecasts_own_and_scored():
+    """ETS, ARIMA, Theta and CES have prediction intervals (statsforecast's): the backtest
+    scores their coverage beside seqlab's; the naives have none."""
+    series = monthly(72)
+    methods = ["naive", "ets", "arima", "theta", "ces"]
+    r = backtest(series, horizon=6, origins=2, methods=methods)
+    wide = backtest(series, horizon=6, origins=2, methods=methods, level=0.975)
+    assert r.metrics["naive"]["coverage"] is None
+    for method in methods[1:]:
+        assert 0 <= r.metrics[method]["coverage"] <= wide.metrics[method]["coverage"] <= 1
+        rows = r.forecasts[r.forecasts["method"] == method]
+        assert (rows["lower"] <= rows["forecast"]).all() and (rows["forecast"]
+                                                              <= rows["upper"]).all()
+        wider = wide.forecasts[wide.forecasts["method"] == method]
+        assert ((wider["upper"] - wider["lower"]).to_numpy()
+                >= (rows["upper"] - rows["lower"]).to_numpy() - 1e-9).all()
+        # The same point forecasts as the models give without an interval.
+        origin = rows[rows["origin"] == 1]["forecast"].to_numpy()
+        np.testing.assert_allclose(origin, safe_forecast(method, series.to_numpy()[:-12], 6,
+                                                         12)[0], rtol=1e-9)
+
+
+def test_a_classical_model_that_cannot_fit_an_origin_has_no_interval_there():
+    # 5 points at the first origin: too few for statsforecast's AutoETS ("tiny datasets"),
+    # which the naive forecast stands in for there, without an interval; 7 at the second.
+    series = pd.Series([5.0, 7.0, 6.0, 8.0, 9.0, 7.5, 8.5, 9.0, 10.0],
+                       index=pd.date_range("2000", periods=9, freq="YS"))
+    r = backtest(series, horizon=2, origins=2, step=2, methods=["naive", "ets"])
+    rows = r.forecasts[r.forecasts["method"] == "ets"]
+    assert rows.groupby("origin")["lower"].count().to_dict() == {1: 0, 2: 2}
+    assert "ets: no interval at 1 of its 2 fit(s)" in " ".join(r.notes)
+    assert r.metrics["ets"]["coverage"] in (0.0, 0.5, 1.0)
 
 
 def test_the_intermittent_demand_models_are_scored_alone_on_any_series():

@@ -284,7 +284,7 @@ def _backtest(
         cov = "" if m["coverage"] is None else f"{m['coverage']:.1%}"
         say(f"{method:16s} {m['mase']:8.3f} {m['smape']:8.2f} {m['rmse']:10.4g} {cov:>9s}")
     if any(m["coverage"] is not None for m in outcome.metrics.values()):
-        say(f"(coverage: share of truths inside the {level:.0%} interval)")
+        say(f"(coverage: share of truths inside the {level * 100:g}% interval)")
     names = list(outcome.per_series)
     if 1 < len(names) <= 20:
         columns = list(outcome.metrics)

@@ -31,7 +31,14 @@ from seqlab.forecast._reading import label
 from seqlab.forecast.data import SeriesData, prepare, read_csv, season_of_steps
 from seqlab.forecast.forecaster import Forecaster, check_level, check_methods
 from seqlab.forecast.metrics import coverage, rmse, smape
-from seqlab.forecast.models import CLASSICAL, INTERMITTENT, safe_forecast
+from seqlab.forecast.models import (
+    BANDED,
+    CLASSICAL,
+    INTERMITTENT,
+    ModelFailure,
+    band_forecast,
+    safe_forecast,
+)
 from seqlab.forecast.selection import mase_scale
 
 __all__ = ["backtest", "BacktestResult", "BACKTEST_METHODS", "DEFAULT_METHODS"]
@@ -204,6 +211,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
     notes: list[str] = list(sd.notes)  # how the data were read: separators, dates left out
     level = forecaster_params.get("level", 0.8)
     rows = []
+    unbanded: dict[str, int] = {}  # fits of a model with an interval that gave none
     model_name = ""
     fitted: Forecaster | None = None
     for k in range(origins - 1, -1, -1):
@@ -249,7 +257,9 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                     f = part["forecast"].to_numpy()
                     lo, hi = part["lower"].to_numpy(), part["upper"].to_numpy()
                 else:
-                    f = safe_forecast(method, hist, horizon, season)[0]
+                    f, lo, hi = _classical_forecast(method, hist, horizon, season, level)
+                    if method in BANDED and lo is None:
+                        unbanded[method] = unbanded.get(method, 0) + 1
                 for j in range(horizon):
                     rows.append({"origin": origins - k, "date": dates[j], "series": name,
                                  "method": method, "forecast": float(f[j]),
@@ -258,11 +268,35 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                                  "truth": float(truth[j]), "scale": scale})
     if not rows:
         raise ValidationError("No series is long enough to be scored at any origin.")
+    fits = len(rows) // (horizon * len(methods))
+    notes += [f"{method}: no interval at {count} of its {fits} fit(s) (where it could not fit, "
+              "the naive forecast stood in); its coverage counts the others"
+              for method, count in unbanded.items()]
     forecasts = pd.DataFrame(rows)
     metrics, per_series = _metrics(forecasts)
     forecasts = forecasts.drop(columns=["scale"])
     return BacktestResult(horizon, origins, refit, level, model_name, metrics, forecasts,
                           sd.values, notes, time.perf_counter() - started, per_series, step)
+
+
+def _classical_forecast(method: str, history: np.ndarray, horizon: int, season: int,
+                        level: float) -> tuple[np.ndarray, np.ndarray | None,
+                                               np.ndarray | None]:
+    """A method other than seqlab fitted on `history`: its forecast, with statsforecast's
+    own `level` interval for the models that have one (`BANDED`); without an interval for
+    the others, and where such a model cannot fit (the naive forecast stands in, as in a
+    fit)."""
+    if method in BANDED:
+        percent = round(level * 100, 6)
+        try:
+            f, lo, hi = band_forecast(method, history, horizon, season,
+                                      level=int(percent) if percent.is_integer() else percent)
+            if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
+                return f, lo, hi
+            return f, None, None
+        except ModelFailure:
+            pass
+    return safe_forecast(method, history, horizon, season)[0], None, None
 
 
 def _metrics(forecasts: pd.DataFrame) -> tuple[dict, dict]:
@@ -278,9 +312,10 @@ def _metrics(forecasts: pd.DataFrame) -> tuple[dict, dict]:
             per_series.setdefault(name, {})[str(method)] = float(
                 np.mean([p[1] for p in per if p[0] == name]))
         cov = None
-        if part["lower"].notna().all():
-            cov = coverage(part["truth"], part["lower"].astype(float),
-                           part["upper"].astype(float))
+        banded = part[part["lower"].notna()]
+        if len(banded):
+            cov = coverage(banded["truth"], banded["lower"].astype(float),
+                           banded["upper"].astype(float))
         metrics[str(method)] = {"mase": float(np.mean([p[1] for p in per])),
                                 "smape": float(np.mean([p[2] for p in per])),
                                 "rmse": float(np.mean([p[3] for p in per])),

@@ -34,7 +34,7 @@ def backtest_figure(result: Any, max_series: int = 6, context: int | None = None
         for k, (_, g) in enumerate(part[part["method"] == "seqlab"].groupby("origin")):
             ax.fill_between(g["date"], g["lower"].astype(float), g["upper"].astype(float),
                             color=palette.PREDICTION, alpha=0.2, lw=0,
-                            label=f"seqlab {result.level:.0%} interval" if k == 0 else None)
+                            label=f"seqlab {result.level * 100:g}% interval" if k == 0 else None)
             ax.plot(g["date"], g["forecast"], color=palette.PREDICTION, lw=1.5,
                     label="seqlab" if k == 0 else None)
         if best is not None:

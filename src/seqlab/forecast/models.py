@@ -142,7 +142,7 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
     return _fitted(name, y, horizon, m, spec, forms)["mean"]
 
 
-def band_forecast(name: str, y: np.ndarray, horizon: int, m: int, level: int = 80
+def band_forecast(name: str, y: np.ndarray, horizon: int, m: int, level: float = 80
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`horizon` point forecasts of the statistical model `name` (ets, arima, theta, ces)
     fitted on `y` as `point_forecast` fits it, with statsforecast's own `level`% prediction
@@ -154,7 +154,7 @@ def band_forecast(name: str, y: np.ndarray, horizon: int, m: int, level: int = 8
 
 
 def _fitted(name: str, y: np.ndarray, horizon: int, m: int, spec: dict | None, forms: str,
-            level: int | None = None) -> dict[str, np.ndarray]:
+            level: float | None = None) -> dict[str, np.ndarray]:
     """statsforecast's forecast of model `name` on `y`, in `y`'s units: ``mean``, and with a
     `level` its ``lo-level`` and ``hi-level`` (a constant series: the value itself, with
     no width)."""
