@@ -92,6 +92,17 @@ def test_backtest_candidates_restrict_what_seqlab_chooses_among(tmp_path):
         assert all(word in str(result.exception) for word in words), result.exception
 
 
+def test_backtest_notes_seqlabs_options_given_without_seqlab_among_the_methods(tmp_path):
+    data = _csv(tmp_path / "sales.csv", n=48)
+    args = ["backtest", str(data), "--horizon", "4", "--origins", "1", "--no-plot",
+            "--methods", "naive,theta"]
+    given = runner.invoke(app, [*args, "--members", "3", "--sequential"])
+    assert given.exit_code == 0, given.output
+    assert ("note: members, sequential: seqlab's setting(s), unused: seqlab is not among "
+            "the methods scored (naive, theta)") in given.output
+    assert "unused" not in runner.invoke(app, args).output  # the defaults: nothing to note
+
+
 def test_season_length_of_numbered_steps_found_or_given_and_kept_by_a_bundle(tmp_path):
     """Steps that are numbers have no frequency to tell the season: it is found in the
     data (with a note), --season-length gives another, and a saved forecaster keeps its

@@ -186,6 +186,17 @@ def test_a_classical_model_that_cannot_fit_an_origin_has_no_interval_there():
     assert r.metrics["ets"]["coverage"] in (0.0, 0.5, 1.0)
 
 
+def test_seqlabs_settings_without_seqlab_among_the_methods_are_noted_unused():
+    r = backtest(monthly(60), horizon=4, origins=1, methods=["naive", "theta"], members=3,
+                 seed=2, level=0.9)
+    assert ("members, seed: seqlab's setting(s), unused: seqlab is not among the methods "
+            "scored (naive, theta)") in r.notes
+    scored = backtest(monthly(60), horizon=4, origins=1, methods=["seqlab", "naive"],
+                      **{**FAST, "candidates": ["naive", "theta"]})
+    assert not [n for n in r.notes if "level" in n]  # the classical intervals' level
+    assert not [n for n in scored.notes if "unused" in n]
+
+
 def test_the_intermittent_demand_models_are_scored_alone_on_any_series():
     rng = np.random.default_rng(0)
     orders = np.where(rng.random(60) < 0.3, rng.integers(1, 9, 60), 0).astype(float)

@@ -263,11 +263,15 @@ def _backtest(
         read["id_column"] = id_column
     if value_column is not None:
         read["value_column"] = value_column
+    # seqlab's settings given, not their defaults: backtest notes them unused where seqlab
+    # is not among the methods scored.
+    seqlab = {k: v for k, v, default in (("calendar", calendar, False),
+                                         ("members", members, MEMBERS), ("seed", seed, SEED),
+                                         ("workers", workers, None),
+                                         ("sequential", sequential, False)) if v != default}
     outcome = backtest(data, horizon, origins, step=step, refit=refit, **read,
                        methods=_method_list(methods), candidates=_method_list(candidates),
-                       calendar=calendar, level=level, members=members,
-                       seed=seed, workers=workers, sequential=sequential,
-                       progress=shown.progress())
+                       level=level, **seqlab, progress=shown.progress())
     if plot is not None and not no_plot:
         atomic_savefig(backtest_figure(outcome), plot, dpi=100)
     if as_json:

@@ -41,11 +41,16 @@ from seqlab.forecast.models import (
 )
 from seqlab.forecast.selection import mase_scale
 
-__all__ = ["backtest", "BacktestResult", "BACKTEST_METHODS", "DEFAULT_METHODS"]
+__all__ = ["backtest", "BacktestResult", "BACKTEST_METHODS", "DEFAULT_METHODS",
+           "SEQLAB_SETTINGS"]
 
 BACKTEST_METHODS = ("seqlab", *CLASSICAL, *INTERMITTENT)
 """Methods a backtest can score."""
 DEFAULT_METHODS = ("seqlab", "naive", "seasonal_naive", "ets", "arima", "theta")
+SEQLAB_SETTINGS = ("members", "seed", "workers", "sequential", "calendar", "units", "window",
+                   "max_epochs", "patience", "min_epochs", "lr")
+"""The Forecaster's settings that reach seqlab's fits alone (the reading options and the
+level reach every method)."""
 MIN_HISTORY = 3
 """The fewest points an origin must leave a series to be scored there."""
 
@@ -209,6 +214,10 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
             f"least {needs} points ({MIN_HISTORY} before the first origin); the longest "
             f"has {longest}. Use fewer origins, a shorter horizon or more data.")
     notes: list[str] = list(sd.notes)  # how the data were read: separators, dates left out
+    unused = [k for k in SEQLAB_SETTINGS if k in forecaster_params and "seqlab" not in methods]
+    if unused:
+        notes.append(f"{', '.join(unused)}: seqlab's setting(s), unused: seqlab is not among "
+                     f"the methods scored ({', '.join(methods)})")
     level = forecaster_params.get("level", 0.8)
     rows = []
     unbanded: dict[str, int] = {}  # fits of a model with an interval that gave none
