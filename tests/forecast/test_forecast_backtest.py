@@ -153,10 +153,11 @@ def test_classical_methods_alone_and_unknown_methods():
 
 
 def test_the_classical_models_intervals_are_statsforecasts_own_and_scored():
-    """ETS, ARIMA, Theta and CES have prediction intervals (statsforecast's): the backtest
-    scores their coverage beside seqlab's; the naives have none."""
+    """ETS, ARIMA (on the values or their logarithm), Theta and CES have prediction
+    intervals (statsforecast's): the backtest scores their coverage beside seqlab's; the
+    naives have none."""
     series = monthly(72)
-    methods = ["naive", "ets", "arima", "theta", "ces"]
+    methods = ["naive", "ets", "arima", "arima_log", "theta", "ces"]
     r = backtest(series, horizon=6, origins=2, methods=methods)
     wide = backtest(series, horizon=6, origins=2, methods=methods, level=0.975)
     assert r.metrics["naive"]["coverage"] is None

@@ -55,7 +55,7 @@ SEARCHED = ("arima", "arima_log", "ets", "theta", "ces")
 """The models whose specification (ARIMA order, ETS components, theta model, CES season
 type) is searched once per series by `model_spec` and fitted again on other windows (the
 search is most of their time)."""
-BANDED = ("ets", "arima", "theta", "ces")
+BANDED = ("ets", "arima", "arima_log", "theta", "ces")
 """The models `band_forecast` gives statsforecast's own prediction interval of."""
 MIN_POINTS = {"ets": 4, "theta": 4, "ces": 5, "arima": 3, "arima_log": 3, "croston": 2,
               "adida": 2}
@@ -135,20 +135,34 @@ def point_forecast(name: str, y: np.ndarray, horizon: int, m: int,
         logged = point_forecast(LOGGED[name], _logged(name, y), horizon, m, spec)
         with np.errstate(over="ignore"):
             path = np.exp(logged)
-        bound = 1e6 * float(np.max(y))
-        if not np.all(np.isfinite(path)) or np.max(path) > bound:
-            raise ModelFailure(f"{name} exploded (forecast > {bound:.3g})")
+        _check_growth(name, path, y)
         return path
     return _fitted(name, y, horizon, m, spec, forms)["mean"]
 
 
+def _check_growth(name: str, path: np.ndarray, y: np.ndarray) -> None:
+    """Refuse (`ModelFailure`) the exponentiated forecast `path` of a model of `LOGGED`
+    where it is not finite or grows past a million times `y`'s largest value."""
+    bound = 1e6 * float(np.max(y))
+    if not np.all(np.isfinite(path)) or np.max(path) > bound:
+        raise ModelFailure(f"{name} exploded (forecast > {bound:.3g})")
+
+
 def band_forecast(name: str, y: np.ndarray, horizon: int, m: int, level: float = 80
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`horizon` point forecasts of the statistical model `name` (ets, arima, theta, ces)
-    fitted on `y` as `point_forecast` fits it, with statsforecast's own `level`% prediction
-    interval: (forecast, lower, upper). Raises `ModelFailure`, as `point_forecast` does."""
+    """`horizon` point forecasts of the statistical model `name` (one of `BANDED`) fitted on
+    `y` as `point_forecast` fits it, with statsforecast's own `level`% prediction interval:
+    (forecast, lower, upper); a model of `LOGGED`'s, fitted on the logarithm, exponentiated
+    back (the bounds of an interval of quantiles stay its bounds). Raises `ModelFailure`, as
+    `point_forecast` does."""
     if name not in BANDED:
         raise ValueError(f"band_forecast fits one of {list(BANDED)}; got {name!r}")
+    if name in LOGGED:
+        logged = band_forecast(LOGGED[name], _logged(name, y), horizon, m, level)
+        with np.errstate(over="ignore"):
+            mean, lower, upper = (np.exp(path) for path in logged)
+        _check_growth(name, mean, y)
+        return mean, lower, upper
     result = _fitted(name, np.asarray(y, dtype=float), horizon, m, None, ETS_FORMS, level)
     return result["mean"], result[f"lo-{level}"], result[f"hi-{level}"]
 
