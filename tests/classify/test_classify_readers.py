@@ -494,3 +494,16 @@ def test_a_text_csv_without_a_label_name_is_told_to_name_its_label_column(tmp_pa
                        r"'sentiment', 'stars'\.$"):
         read_labelled(path)
     assert read_labelled(path, label="sentiment").labels == ["pos", "neg"]
+
+
+def test_arff_labels_quoted_as_weka_writes_them_are_read_without_their_quotes(tmp_path):
+    # Weka quotes a class holding a space: "label "'class one'" is not among the classes
+    # the header declares (class one, class two)", and without a declared list of classes
+    # the quotes became part of each class's name.
+    text = UNIVARIATE_ARFF.replace("{up,down}", "{'going up',\"going down\"}").replace(
+        ",up\n", ",'going up'\n").replace(",down\n", ",\"going down\"\n")
+    data = read_labelled(_write(tmp_path / "q.arff", text), fill="zero")
+    assert data.labels == ["going up", "going down", "going up"]
+    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(
+        "{'going up',\"going down\"}", "string")), fill="zero")
+    assert undeclared.labels == data.labels

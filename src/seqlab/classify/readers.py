@@ -461,6 +461,12 @@ def _arff_channels(cells: list[str], relational: bool, where: str) -> np.ndarray
     return values[:finite[-1] + 1] if len(finite) else values
 
 
+def _unquoted(cell: str) -> str:
+    """An ARFF value without the quotes, ' or ", around it (else as it is)."""
+    text = cell.strip()
+    return text[1:-1] if len(text) > 1 and text[0] in "'\"" and text[-1] == text[0] else cell
+
+
 def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
     """Read a UCR/UEA ``.arff`` file (Weka's format, as the archives give it): univariate,
     one numeric attribute per step, or multivariate, one relational attribute holding
@@ -493,6 +499,9 @@ def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
                                   f"every step's value, as the UCR/UEA archives do.")
         quote = "'" if line.startswith("'") else '"'
         cells = next(csv.reader([line], quotechar=quote, skipinitialspace=True))
+        # Weka quotes a nominal value holding a space with either quote ('class one'), the
+        # relational value's aside: the label's quotes are not part of the class
+        cells = [_unquoted(c) for c in cells]
         if len(cells) != len(attributes):
             raise ValidationError(f"{where}: {len(cells)} values, but the header declares "
                                   f"{len(attributes)} attributes (the last, {name!r}, the "
