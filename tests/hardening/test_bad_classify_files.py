@@ -86,6 +86,15 @@ BAD_FILES = {
     "ts-without-labels": ("a.ts", "@univariate true\n@classLabel false\n@data\n1,2,3\n4,5,6\n",
                           r"a\.ts: the header says @classLabel false, so its sequences have "
                           r"no class labels"),
+    # The tidy layout, each row's channel named in a column: "line 2, column 'channel':
+    # 'x' is not a number", with no word of the layout a long CSV needs instead.
+    "channel-named-on-each-row": (
+        "a.csv", "id,step,channel,value,label\n" + "".join(
+            f"{i},{k},{c},{k * (i + 1)},{'ab'[i % 2]}\n" for i in range(4) for c in "xy"
+            for k in range(3)),
+        r"a\.csv: column 'channel' holds words \('x', 'y'\), not numbers: a long CSV has "
+        r"one column of numbers per channel .*pivot_table\(index=\['id', 'step', 'label'\], "
+        r"columns='channel', values='value'\)"),
 }
 
 

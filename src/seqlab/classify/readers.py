@@ -1179,6 +1179,8 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
     channel_at = [k for k in range(len(header)) if k not in (seq_at, step_at, label_at)]
     if not channel_at:
         raise ValidationError(f"{path}: no value columns besides sequence, step and label.")
+    _check_no_channel_of_names(header, rows[1:], channel_at,
+                               [k for k in (seq_at, step_at, label_at) if k is not None], path)
     groups: dict[str, list[tuple[str, list[float], str, int]]] = {}
     for i, row in zip(row_lines[1:], rows[1:], strict=True):
         where = f"{path}, line {i}"
@@ -1228,6 +1230,32 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
                              [header[k] for k in channel_at],
                              header[label_at] if label_at is not None else None,
                              notes=notes, ids=list(groups), times=times, format="long")
+
+
+def _check_no_channel_of_names(header: list[str], rows: list[list[str]], channel_at: list[int],
+                               keys: list[int], path: Path) -> None:
+    """Refuse a column of words among a long CSV's channels (`channel_at`), most often one
+    naming each row's channel (rows of sequence, step, channel, value: the tidy layout),
+    saying how to give each channel its own column (`keys`: the sequence, step and label
+    columns); a cell that is not a number in a column of numbers is left to the reader,
+    which names its line."""
+    rows = [r for r in rows if len(r) == len(header)]  # others: refused by the caller
+    for k in channel_at:
+        if not rows or _is_number(rows[0][k].strip()) or rows[0][k].strip() in _MISSING:
+            continue
+        cells = {r[k].strip() for r in rows} - _MISSING
+        if any(_is_number(c) for c in cells):
+            continue
+        shown = ", ".join(map(repr, sorted(cells)[:5])) + (" ..." if len(cells) > 5 else "")
+        values = [header[j] for j in channel_at if j != k]
+        raise ValidationError(
+            f"{path}: column {header[k]!r} holds words ({shown}), not numbers: a long CSV "
+            f"has one column of numbers per channel ({', '.join(header[j] for j in keys[:2])}, "
+            f"<channels>, label). If {header[k]!r} names each row's channel, give each "
+            f"channel its own column (pandas: df.pivot_table(index="
+            f"{[header[j] for j in keys]}, columns={header[k]!r}, values="
+            f"{values[0] if len(values) == 1 else 'VALUE'!r}).reset_index()); else drop "
+            f"the column.")
 
 
 def _long_label_of_words(header: list[str], rows: list[list[str]], at: tuple[int, int],
