@@ -86,6 +86,12 @@ BAD_FILES = {
     "ts-without-labels": ("a.ts", "@univariate true\n@classLabel false\n@data\n1,2,3\n4,5,6\n",
                           r"a\.ts: the header says @classLabel false, so its sequences have "
                           r"no class labels"),
+    # A header naming the label column last above rows of different lengths, not padded:
+    # "line 2: the label is missing (column 'label')", though the row ends in its label.
+    "ragged-rows-under-a-header-label-last": (
+        "a.csv", "t0,t1,t2,t3,label\n0,1,2,3,up\n0,1,up\n3,2,1,0,down\n2,1,down\n",
+        r"a\.csv, line 3: 3 fields, but the label column 'label' is column 5 of 5, past the "
+        r"row's end \(which is 'up'\)\. Pad shorter sequences with empty cells"),
     # The tidy layout, each row's channel named in a column: "line 2, column 'channel':
     # 'x' is not a number", with no word of the layout a long CSV needs instead.
     "channel-named-on-each-row": (

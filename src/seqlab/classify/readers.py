@@ -894,6 +894,14 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
         cells = list(row) + [""] * (width - len(row))
         tag = (cells.pop(position).strip() if position is not None and position < len(cells)
                else "")
+        if labelled and tag in _MISSING and position is not None and len(row) <= position:
+            # a shorter row not padded: its label is in the column of a step
+            ended = next((c.strip() for c in reversed(row) if c.strip()), "")
+            raise ValidationError(
+                f"{where}: {len(row)} fields, but the label column {header[position]!r} is "
+                f"column {position + 1} of {width}, past the row's end (which is {ended!r}). "
+                f"Pad shorter sequences with empty cells up to the label column, so that "
+                f"each label stays in its column (or put the label column first).")
         if labelled and tag in _MISSING:
             raise _missing_label(where, tag, header[position])
         while cells and cells[-1].strip() in _PADDING:
