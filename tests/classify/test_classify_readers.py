@@ -507,3 +507,19 @@ def test_arff_labels_quoted_as_weka_writes_them_are_read_without_their_quotes(tm
     undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(
         "{'going up',\"going down\"}", "string")), fill="zero")
     assert undeclared.labels == data.labels
+
+
+def test_ffill_of_a_channel_with_no_value_at_all_says_it_filled_zeros(tmp_path):
+    # A long CSV whose sequence 's2' lacks channel 'y' throughout: --fill ffill had nothing
+    # to carry and wrote zeros, silently, though 0 may lie far from the channel's values.
+    rows = "".join(f"s{i},{k},{k + i},{'' if i == 2 else 100 + k},{'ab'[i % 2]}\n"
+                   for i in range(4) for k in range(3))
+    path = _write(tmp_path / "l.csv", "id,step,x,y,label\n" + rows)
+    data = read_labelled(path, fill="ffill")
+    assert data.sequences[2][:, 1].tolist() == [0, 0, 0]
+    assert any("--fill ffill (fill= in the library) had no value to carry in sequence 's2' "
+               "(channel 'y')" in note and "--fill mean" in note for note in data.notes)
+    # a channel with a value to carry: no such note
+    assert not any("ffill" in note for note in read_labelled(
+        _write(tmp_path / "m.csv", "id,step,x,y,label\n" + rows.replace("s2,1,3,,", "s2,1,3,7,")),
+        fill="ffill").notes)

@@ -165,6 +165,7 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
                 channel_means = np.nanmean(np.where(np.isfinite(stacked), stacked, np.nan),
                                            axis=0)
             channel_means = np.where(np.isfinite(channel_means), channel_means, 0.0)
+    empty: list[str] = []  # channels of a sequence that ffill had no value to carry in
     for i in bad:
         s = out[i]
         missing = ~np.isfinite(s)
@@ -178,12 +179,20 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
                 ok = np.flatnonzero(np.isfinite(column))
                 if len(ok) == 0:
                     column[:] = 0.0
+                    channel = repr(data.channels[c]) if data.channels is not None and \
+                        len(data.channels) == s.shape[1] else str(c + 1)
+                    empty.append(f"{_where(data, i)} (channel {channel})")
                     continue
                 # Forward fill, then the leading gap takes the first value.
                 index = np.maximum.accumulate(np.where(np.isfinite(column),
                                                        np.arange(len(column)), -1))
                 column[:] = column[np.where(index < 0, ok[0], index)]
-    return dataclasses.replace(data, sequences=out)
+    notes = data.notes + ([
+        f"{Path(data.source).name}: --fill ffill (fill= in the library) had no value to "
+        f"carry in {', '.join(empty[:5])}{f' and {len(empty) - 5} more' if len(empty) > 5 else ''}"
+        f", which hold(s) none in that channel: filled with 0 (--fill mean fills such a "
+        f"channel with its mean)"] if empty else [])
+    return dataclasses.replace(data, sequences=out, notes=notes)
 
 
 def _given_means(data: LabelledSequences, means: dict[str, float] | None) -> np.ndarray | None:
