@@ -106,6 +106,20 @@ def test_test_labels_written_otherwise_than_trainings_are_named_as_such(tmp_path
     assert "written otherwise: '01' is '1' there" in str(result.exception)
 
 
+def test_a_test_file_without_the_label_column_is_told_where_its_labels_were_read(tmp_path):
+    # Its first step was read as its labels: "has label(s) '0.5', '1.5' that train.csv
+    # lacks", as if the file held other classes, not that it holds none.
+    train = tmp_path / "train.csv"
+    train.write_text("label,t0,t1,t2\n" + "".join(f"{'ab'[k % 2]},{k},{k % 3},{k % 2}\n"
+                                                   for k in range(8)))
+    (tmp_path / "test.csv").write_text("t0,t1,t2\n0.5,2,3\n1.5,2,1\n")
+    result = runner.invoke(app, ["classify", str(train), "--test", str(tmp_path / "test.csv"),
+                                 "--model", "rocket"])
+    assert isinstance(result.exception, ValidationError)
+    assert re.search(r"Its labels were read from its column 't\d', but .*train\.csv's are "
+                     r"in 'label': give --test labelled sequences", str(result.exception))
+
+
 def test_predictions_onto_the_test_file_are_refused_and_the_file_kept(tmp_path):
     train = _wide(tmp_path / "train.csv", *shapes(8, seed=0))
     test = _wide(tmp_path / "test.csv", *shapes(4, seed=1))

@@ -251,11 +251,19 @@ def _classify(
         if unseen:
             otherwise = [f"{tag!r} is {same!r} there" for tag, same in
                          written_otherwise(unseen, set(data.labels or [])).items()]
+            # the test file's labels taken from another column than training's, most often
+            # a file without its label column (its first step then read as the labels)
+            moved = (f" Its labels were read from its column {test_data.label_column!r}, "
+                     f"but {train}'s are in {data.label_column!r}: give --test labelled "
+                     f"sequences, with that column (to classify unlabelled ones, save the "
+                     f"classifier with --out and run seqlab predict BUNDLE FILE)."
+                     if data.label_column is not None and test_data.label_column
+                     not in (None, data.label_column) else "")
             raise ValidationError(
                 f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
                 f"(its classes: {', '.join(sorted(set(data.labels or [])))}"
                 + (f"; written otherwise: {', '.join(otherwise[:3])}" if otherwise else "")
-                + "); a classifier only predicts the classes it was trained on.")
+                + "); a classifier only predicts the classes it was trained on." + moved)
         # values so far beyond the training data's that no prediction can be made on them:
         # the scale they are standardised by is the training data's, known before training
         if standardising is not None:
