@@ -439,6 +439,19 @@ def test_unknown_labels_name_a_class_written_another_way():
     assert "It predicts only its classes (-1, 2, 10)" in unknown_labels([-1, 2, 10], data)
 
 
+def test_new_data_with_some_labels_left_blank_is_not_told_they_are_unknown_classes():
+    # "1 of its 3 sequences have a true label the classifier was not trained on: ''": a
+    # label left blank (or '?', NA) in data to predict on is no class at all.
+    from seqlab.classify.readers import LabelledSequences
+    from seqlab.cli.cmd_classify import unknown_labels
+
+    data = LabelledSequences(["a", "b", "c", "d"], ["x", "", "?", "NA"], "new.csv", "text")
+    assert unknown_labels(["x", "y"], data) is None
+    data.labels = ["z", "", "x", "z"]
+    assert "2 of its 4 sequences have a true label the classifier was not trained on: " \
+        "'z' (2 time(s))." in unknown_labels(["x", "y"], data)
+
+
 def test_predict_on_a_text_csv_keeps_its_id_column(tmp_path):
     # The rows of 'id,text,label' were named 1, 2, 3 in the predictions: the ids given
     # were lost, as a long CSV's sequence names are not.

@@ -26,7 +26,7 @@ from seqlab._separators import TITLE_ROWS, with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
-__all__ = ["LabelledSequences", "whole_number", "read_labelled", "read_ts", "read_arff",
+__all__ = ["LabelledSequences", "whole_number", "no_label", "read_labelled", "read_ts", "read_arff",
            "read_wide_csv", "read_long_csv", "read_text_csv", "fill_missing", "match_channels",
            "FORMATS", "FILLS"]
 
@@ -1571,6 +1571,12 @@ def _where(data: LabelledSequences, i: int) -> str:
     if data.ids is not None:
         return f"sequence {data.ids[i]!r}"
     return f"sequence {i + 1}"
+
+
+def no_label(tag: str) -> bool:
+    """Whether the label cell `tag` gives no label: blank, or a missing value ('?', NA ...),
+    as new data to predict on may leave some."""
+    return tag.strip() in _MISSING
 
 
 def whole_number(tag: str) -> int | None:

@@ -56,11 +56,14 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
     """A warning naming the true labels of read `data` that are none of `classes` (those a
     classifier was fitted on), with how many sequences carry each, or None where there
     are none: the classifier never predicts them, so those sequences are wrong whatever
-    it answers, and a label written another way ('01' for the class '1') is named so."""
+    it answers, and a label written another way ('01' for the class '1') is named so. A
+    label left blank or missing ('?', NA) is no class: nothing to warn of."""
+    from seqlab.classify.readers import no_label
+
     if data.labels is None:
         return None
     known = {str(c) for c in classes}
-    counts = Counter(tag for tag in data.labels if tag not in known)
+    counts = Counter(tag for tag in data.labels if tag not in known and not no_label(tag))
     if not counts:
         return None
     spelled = written_otherwise(list(counts), known)
