@@ -92,6 +92,13 @@ BAD_FILES = {
         "a.csv", "t0,t1,t2,t3,label\n0,1,2,3,up\n0,1,up\n3,2,1,0,down\n2,1,down\n",
         r"a\.csv, line 3: 3 fields, but the label column 'label' is column 5 of 5, past the "
         r"row's end \(which is 'up'\)\. Pad shorter sequences with empty cells"),
+    # Steps named 't0', 't1' ...: the error ended "name the right column with
+    # `date_column` (--date-column)", an option of the forecast reader, not of classify.
+    "steps-neither-numbers-nor-dates": (
+        "a.csv", "id,step,x,label\n" + "".join(f"{i},t{k},{k * i},{'ab'[i % 2]}\n"
+                                               for i in range(4) for k in range(3)),
+        r"^[^`]*a\.csv: the steps of column 'step' are neither all numbers nor all dates "
+        r"\(neither a number nor a date: 't0', 't1', 't2'\)\. Write each step as a number[^`]*$"),
     # The tidy layout, each row's channel named in a column: "line 2, column 'channel':
     # 'x' is not a number", with no word of the layout a long CSV needs instead.
     "channel-named-on-each-row": (

@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import math
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -1357,8 +1358,17 @@ def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
     try:
         times = parse_dates(pd.Series(distinct, dtype=object), column)
     except ValidationError as error:
+        # named here: the forecast reader's message advises its own --date-column
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (pandas guessing each value's format)
+            bad = [step for step in distinct if not _is_number(step)
+                   and pd.isna(pd.to_datetime(step, errors="coerce"))]
+        shown = ", ".join(map(repr, bad[:5])) + (" ..." if len(bad) > 5 else "")
         raise ValidationError(f"{path}: the steps of column {column!r} are neither all numbers "
-                              f"nor all dates ({error})") from None
+                              f"nor all dates"
+                              + (f" (neither a number nor a date: {shown})" if bad else f" ({error})")
+                              + ". Write each step as a number (0, 1, 2 ...) or a date, which "
+                              "put a sequence's rows in order.") from None
     return dict(zip(distinct, np.asarray(times.asi8, dtype=float), strict=True))
 
 
