@@ -523,3 +523,15 @@ def test_ffill_of_a_channel_with_no_value_at_all_says_it_filled_zeros(tmp_path):
     assert not any("ffill" in note for note in read_labelled(
         _write(tmp_path / "m.csv", "id,step,x,y,label\n" + rows.replace("s2,1,3,,", "s2,1,3,7,")),
         fill="ffill").notes)
+
+
+def test_a_text_csv_whose_id_column_repeats_a_name_says_so(tmp_path):
+    # The predictions name each row by its id: rows sharing one could not be told apart
+    # in them, without a word.
+    text = "id,text,label\nr1,good film,pos\nr2,bad film,neg\nr1,fine film,pos\nr3,dull,neg\n"
+    data = read_labelled(_write(tmp_path / "t.csv", text))
+    assert data.ids == ["r1", "r2", "r1", "r3"]
+    assert any("the column 'id' gives several rows one name, so their predictions share it: "
+               "'r1' (lines 2, 4)" in note for note in data.notes)
+    distinct = read_labelled(_write(tmp_path / "d.csv", text.replace("r1,fine", "r4,fine")))
+    assert not any("several rows" in note for note in distinct.notes)

@@ -1427,6 +1427,17 @@ def read_text_csv(path: str | Path, *, label: str | None = None,
         ids.append(row[id_at].strip() if id_at is not None else "")
     if not texts:
         raise ValidationError(f"The data file {path} has a header but no rows.")
+    if id_at is not None:  # the predictions name each row by its id: say where one cannot
+        places: dict[str, list[int]] = {}
+        for name, line in zip(ids, lines, strict=True):
+            places.setdefault(name, []).append(line)
+        repeated = [f"{name!r} (lines {', '.join(map(str, at[:5]))}"
+                    f"{' ...' if len(at) > 5 else ''})" for name, at in places.items()
+                    if len(at) > 1]
+        if repeated:
+            notes.append(f"{path.name}: the column {header[id_at]!r} gives several rows one "
+                         f"name, so their predictions share it: {'; '.join(repeated[:3])}"
+                         + (f" and {len(repeated) - 3} more" if len(repeated) > 3 else ""))
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(texts, labels if has_labels else None, str(path), "text", None,
                              notes=notes, lines=lines, format="text",
