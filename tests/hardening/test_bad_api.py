@@ -171,6 +171,12 @@ CASES = {
                           r"The weights are not this model's: missing .* unknown \['a'\]"),
     "classifier-log-number": (lambda: SequenceClassifier(log=5).check_params(),
                               r"'log' parameter of SequenceClassifier must be a function"),
+    # The largest seed was accepted, then Trainer refused the second member's seed,
+    # 9223372036854776807, after the first model had trained.
+    "classifier-member-seed-beyond-max": (
+        lambda: SequenceClassifier(seed=2**63 - 1, members=2).check_params(),
+        r"'seed' parameter of SequenceClassifier must be at most 9223372036854774807 for 2 "
+        r"members .* Got 9223372036854775807"),
     "summarize-words": (lambda: summarize(["a"]), r"`scores` must be one or more finite"),
     "sample-no-logits": (lambda: sample_next(torch.zeros(0)), r"needs at least one logit"),
     "train-text-config-dict": (lambda: train_text("nowhere.txt", {"units": 16}),

@@ -15,7 +15,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from seqlab._validation import FLOAT32_MAX, check_choice, check_float, check_int, check_seed
+from seqlab._validation import (
+    FLOAT32_MAX,
+    MAX_SEED,
+    check_choice,
+    check_float,
+    check_int,
+    check_seed,
+)
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.metrics import ClassificationReport, classification_report
 from seqlab.classify.nets import NETWORKS, build_network
@@ -37,6 +44,9 @@ TRUNCATING = ("post", "pre")
 STD_FLOOR = 1e-12
 """A channel whose standard deviation is this or less (a constant) is scaled by 1: every
 fitted `scale_` is above it."""
+
+MEMBER_SEED_STEP = 1000
+"""The seed ensemble's member k (0 the first) is fitted with seed + k * this."""
 
 WORD = re.compile(r"\w+|[^\w\s]")
 """A word token: a run of letters and digits, or one mark (texts are lower-cased first)."""
@@ -298,6 +308,12 @@ class SequenceClassifier:
         check_int("features", self.features, owner, low=168, high=200_000)
         check_int("members", self.members, owner, low=1, high=20)
         check_seed(self.seed, owner)
+        last = MAX_SEED - MEMBER_SEED_STEP * (self.members - 1)
+        if self.seed > last:  # a member's seed beyond MAX_SEED: refused after the first fit
+            raise ValidationError(
+                f"The 'seed' parameter of {owner} must be at most {last} for {self.members} "
+                f"members (member k, 0 the first, is fitted with seed + {MEMBER_SEED_STEP} * "
+                f"k, and each seed is at most {MAX_SEED}). Got {self.seed} instead.")
         if self.log is not None and not callable(self.log):
             raise ValidationError(f"The 'log' parameter of {owner} must be a function taking "
                                   f"a line (print, say) or None. Got {self.log!r} instead.")
@@ -541,7 +557,7 @@ class SequenceClassifier:
                 self._say(f"seed ensemble: {len(self.members_)} member(s) (the time budget "
                           f"leaves no room for more)")
                 return
-            seed = self.seed + 1000 * member
+            seed = self.seed + MEMBER_SEED_STEP * member
             if best == "rocket":
                 kernels = RandomKernelFeatures(self.features, seed=seed).fit(x[..., :-1], lens)
                 ridge = RidgeClassifier(seed=seed).fit(kernels.transform(x[..., :-1], lens),
