@@ -248,6 +248,18 @@ def test_ids_that_look_like_numbers_keep_their_text(write_csv):
         read_future_covariates(write_csv(future, "empty.csv"), data, 1)
 
 
+def test_ids_that_pandas_takes_for_missing_markers_are_names(write_csv):
+    # pandas read the ids 'NA' (Namibia), 'NULL' and 'None' as missing: the file was refused
+    # for "empty" id cells that held them. A blank id is still missing.
+    data = read_csv(write_csv(_long_text({"NA": [1, 2, 3], "NULL": [4, 5, 6],
+                                          "None": [7, 8, 9]})))
+    assert data.names == ["NA", "NULL", "None"] and list(data.series("NA")) == [1, 2, 3]
+    text = _long_text({"NA": [1, 2, 3]}, header="country,ds,y") + ",2020-04-01,4\n"
+    with pytest.raises(ValidationError, match=r"'country' has 1 empty cell\(s\), the first "
+                                              r"in row 4 of the data"):
+        read_csv(write_csv(text, "blank.csv"), id_column="country")
+
+
 @pytest.mark.parametrize("ours, theirs", [(("007", "012"), ("7", "12")),
                                           (("7", "12"), ("007", "012"))])
 def test_future_ids_differing_by_leading_zeros_are_named_so(write_csv, ours, theirs):

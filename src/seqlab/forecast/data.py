@@ -1472,9 +1472,11 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             # 10.201); those holding only numbers are numbers again below.
             dated = {raw: str for raw, name in zip(header, names, strict=True)
                      if named_like_a_date(name) and raw not in text_columns}
+            # Ids as written: pandas' missing-value markers ('NA', 'NULL', 'None' ...) are
+            # names there (Namibia's code, a product called NULL); a blank cell is missing.
             frame = pd.read_csv(io.StringIO(text), low_memory=False, index_col=False,
-                                skipinitialspace=True,
-                                dtype={**text_columns, **dated} or None)
+                                skipinitialspace=True, dtype=dated or None,
+                                converters={raw: _id_cell for raw in text_columns} or None)
         # 'unique_id , ds' names 'unique_id' and 'ds' (an empty name stays 'Unnamed: k').
         frame = frame.rename(columns=lambda name: name.strip() if isinstance(name, str)
                              else name)
@@ -1493,6 +1495,11 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ValidationError(f"Could not read {str(path)!r} as CSV: "
                               f"{str(error).strip()}") from None
+
+
+def _id_cell(cell: str) -> str | float:
+    """An id cell as written, NaN where it is blank (a missing id)."""
+    return cell if cell.strip() else np.nan
 
 
 _NO_MONTHS = frozenset({"time", "zeit", "timestamp", "datetime", *DATE_PART_NAMES["day"],
