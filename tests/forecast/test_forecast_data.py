@@ -71,6 +71,24 @@ def test_a_first_column_that_does_not_count_steps_stays_a_series(write_csv, firs
     assert data.names == ["x", "sales"] and data.values.index[0] == 0
 
 
+def test_an_index_of_dates_written_as_text_is_the_dates():
+    # pd.read_csv(path, index_col=0) without parse_dates leaves the dates as text: they
+    # were dropped and the data read as steps 0, 1, 2 ...; a long frame indexed so had its
+    # id column forecast as a series.
+    months = [f"2020-{i:02d}" for i in range(1, 13)]
+    data = prepare(pd.DataFrame({"a": np.arange(12.0), "b": np.arange(12.0) * 2},
+                                index=pd.Index(months, name="month")))
+    assert data.freq == "MS" and data.names == ["a", "b"]
+    assert data.values.index[-1] == pd.Timestamp("2020-12-01")
+    long = pd.DataFrame({"id": ["007"] * 12 + ["0012"] * 12, "value": np.arange(24.0)},
+                        index=months * 2)
+    data = prepare(long)
+    assert data.names == ["007", "0012"] and list(data.series("0012"))[:2] == [12.0, 13.0]
+    # text that is no dates stays the row order, as before
+    assert list(prepare(pd.Series(np.arange(4.0), index=list("abcd"))).values.index) == \
+        [0, 1, 2, 3]
+
+
 def test_row_numbers_saved_with_a_table_are_dropped_not_forecast(write_csv):
     # A table saved with pandas' to_csv, index and all: ',date,sales,...' over 0, 1, 2 ...
     frame = pd.DataFrame({"date": pd.date_range("2015-01-01", periods=30, freq="MS"),

@@ -464,8 +464,11 @@ def _number(text: str) -> bool:
 
 
 def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """A frame indexed by dates gets them back as a column (its name returned)."""
-    if not isinstance(frame.index, pd.DatetimeIndex):
+    """A frame indexed by dates gets them back as a column (its name returned): a
+    DatetimeIndex, or dates written as text ('2020-01', as `pd.read_csv(..., index_col=0)`
+    leaves them without `parse_dates`), then read as a date column is."""
+    if not isinstance(frame.index, pd.DatetimeIndex) and \
+            not written_as_dates(frame.index.to_series()):
         return frame, None
     name = str(frame.index.name) if frame.index.name is not None else "date"
     while name in frame.columns:
