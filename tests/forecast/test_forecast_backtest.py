@@ -183,7 +183,8 @@ def test_a_classical_model_that_cannot_fit_an_origin_has_no_interval_there():
     r = backtest(series, horizon=2, origins=2, step=2, methods=["naive", "ets"])
     rows = r.forecasts[r.forecasts["method"] == "ets"]
     assert rows.groupby("origin")["lower"].count().to_dict() == {1: 0, 2: 2}
-    assert "ets: no interval at 1 of its 2 fit(s)" in " ".join(r.notes)
+    assert ("origin 1: ets could not fit 1 series (e.g. 'value', 5 points): scored there by "
+            "the naive forecast it falls back to (without an interval)") in r.notes
     assert r.metrics["ets"]["coverage"] in (0.0, 0.5, 1.0)
 
 
@@ -196,6 +197,20 @@ def test_seqlabs_settings_without_seqlab_among_the_methods_are_noted_unused():
                       **{**FAST, "candidates": ["naive", "theta"]})
     assert not [n for n in r.notes if "level" in n]  # the classical intervals' level
     assert not [n for n in scored.notes if "unused" in n]
+
+
+def test_a_model_that_cannot_fit_a_history_is_noted_not_passed_off_as_itself():
+    # ETS cannot fit 6 points or fewer: it forecast naive there, and the table showed
+    # naive's scores under its name ("naive and ets tie") without a word.
+    short = pd.Series([3.0, 5.0, 4.0, 6.0, 5.0, 7.0, 6.0],
+                      index=pd.date_range("2020-01-01", periods=7, freq="YS"))
+    r = backtest(short, horizon=1, origins=2, methods=["naive", "ets"])
+    assert r.metrics["ets"]["mase"] == r.metrics["naive"]["mase"]
+    assert [n for n in r.notes if "could not fit" in n] == [
+        f"origin {k}: ets could not fit 1 series (e.g. 'value', {k + 4} points): scored "
+        "there by the naive forecast it falls back to (without an interval)" for k in (1, 2)]
+    assert not [n for n in backtest(monthly(60), horizon=4, origins=2,
+                                    methods=["naive", "ets"]).notes if "could not" in n]
 
 
 def test_the_intermittent_demand_models_are_scored_alone_on_any_series():

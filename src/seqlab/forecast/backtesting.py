@@ -254,6 +254,7 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
             else:  # the fitted model reads new data with its own season
                 ours = fitted.predict(data=replace(history,
                                                    season_length=fitted.season_length_))
+        unfitted: dict[str, list[str]] = {}  # method -> series it could not fit here
         for name, cut in cuts.items():
             y = series[name]
             hist, truth = y[:cut], y[cut:cut + horizon]
@@ -266,8 +267,11 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                     f = part["forecast"].to_numpy()
                     lo, hi = part["lower"].to_numpy(), part["upper"].to_numpy()
                 else:
-                    f, lo, hi = _classical_forecast(method, hist, horizon, season, level)
-                    if method in BANDED and lo is None:
+                    f, lo, hi, fitted_here = _classical_forecast(method, hist, horizon,
+                                                                 season, level)
+                    if not fitted_here:
+                        unfitted.setdefault(method, []).append(name)
+                    elif method in BANDED and lo is None:
                         unbanded[method] = unbanded.get(method, 0) + 1
                 for j in range(horizon):
                     rows.append({"origin": origins - k, "date": dates[j], "series": name,
@@ -275,12 +279,18 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
                                  "lower": None if lo is None else float(lo[j]),
                                  "upper": None if hi is None else float(hi[j]),
                                  "truth": float(truth[j]), "scale": scale})
+        # A model that cannot fit a history (ETS on 6 points or fewer ...) forecasts naive
+        # there: its scores are naive's, which a reader must not take for the model's.
+        notes += [f"origin {origins - k}: {method} could not fit {len(names)} series (e.g. "
+                  f"{names[0]!r}, {cuts[names[0]]} points): scored there by the naive "
+                  "forecast it falls back to" + (" (without an interval)" if method in BANDED
+                                                 else "")
+                  for method, names in unfitted.items()]
     if not rows:
         raise ValidationError("No series is long enough to be scored at any origin.")
     fits = len(rows) // (horizon * len(methods))
-    notes += [f"{method}: no interval at {count} of its {fits} fit(s) (where it could not fit, "
-              "the naive forecast stood in); its coverage counts the others"
-              for method, count in unbanded.items()]
+    notes += [f"{method}: no finite interval at {count} of its {fits} fit(s); its coverage "
+              "counts the others" for method, count in unbanded.items()]
     forecasts = pd.DataFrame(rows)
     metrics, per_series = _metrics(forecasts)
     forecasts = forecasts.drop(columns=["scale"])
@@ -290,22 +300,23 @@ def backtest(data: Any, horizon: int, origins: int = 3, *, step: int | None = No
 
 def _classical_forecast(method: str, history: np.ndarray, horizon: int, season: int,
                         level: float) -> tuple[np.ndarray, np.ndarray | None,
-                                               np.ndarray | None]:
+                                               np.ndarray | None, bool]:
     """A method other than seqlab fitted on `history`: its forecast, with statsforecast's
-    own `level` interval for the models that have one (`BANDED`); without an interval for
-    the others, and where such a model cannot fit (the naive forecast stands in, as in a
-    fit)."""
+    own `level` interval for the models that have one (`BANDED`) where it is finite, and
+    whether the model itself answered (where it cannot fit, the naive forecast stands in,
+    without an interval, as in a fit)."""
     if method in BANDED:
         percent = round(level * 100, 6)
         try:
             f, lo, hi = band_forecast(method, history, horizon, season,
                                       level=int(percent) if percent.is_integer() else percent)
-            if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
-                return f, lo, hi
-            return f, None, None
         except ModelFailure:
-            pass
-    return safe_forecast(method, history, horizon, season)[0], None, None
+            return safe_forecast(method, history, horizon, season)[0], None, None, False
+        if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
+            return f, lo, hi, True
+        return f, None, None, True
+    f, fitted = safe_forecast(method, history, horizon, season)
+    return f, None, None, fitted
 
 
 def _metrics(forecasts: pd.DataFrame) -> tuple[dict, dict]:
