@@ -122,6 +122,19 @@ def test_methods_restrict_the_candidates_and_lstm_can_be_forced():
     assert len(forced.lstm_.models) == FAST["members"]
 
 
+def test_a_named_method_that_could_not_be_fitted_is_noted():
+    # methods=['ets'] on 5 points (ETS fits 7 or more): forecast by naive, without a word
+    # on why the method asked for forecast nothing.
+    short = pd.DataFrame({"a": [1.0, 3.0, 2.0, 4.0, 3.0], "b": [5.0, 4.0, 6.0, 5.0, 7.0]},
+                         index=pd.date_range("2020-01-01", periods=5, freq="MS"))
+    fitted = Forecaster(2, methods=["ets", "naive"]).fit(short)
+    assert fitted.methods_ == {"a": "naive", "b": "naive"}
+    assert "ets could not be fitted to 2 series, or to their validation windows (e.g. 'a', 5 " \
+           "points): they are forecast without it" in fitted.report_.notes
+    longer = Forecaster(2, methods=["ets", "naive"]).fit(monthly(36))
+    assert not any("could not be fitted" in n for n in longer.report_.notes)
+
+
 def test_new_data_too_short_for_the_lstm_say_how_to_continue_the_history():
     history = monthly(60)
     for fitted_on, new, advice in (

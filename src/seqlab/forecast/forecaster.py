@@ -601,6 +601,8 @@ class Forecaster:
                                                  allowed, search.lstm_factor)
             lstm_finals = self._final_lstm(series, sd, future, say) if lstm_paths else {}
             fits = classical_results()
+        if self.methods is not None:  # the models asked for: where one failed, say so
+            notes += _unfitted(fits, series)
 
         lags = _lags_of_plans(plans, m)
         choices = _choose(series, plans, fits, lstm_paths, H, m, notes, lags)
@@ -1290,6 +1292,18 @@ def _written_otherwise(missing: list[str], present: list[str]) -> list[tuple[str
         by_plain.setdefault(plain(name), name)
     return [(name, by_plain[plain(name)]) for name in missing
             if plain(name) in by_plain and by_plain[plain(name)] != name]
+
+
+def _unfitted(fits: dict[str, _SeriesFit], series: dict[str, np.ndarray]) -> list[str]:
+    """A note per model that could not fit some series, or any of their validation
+    windows (`_SeriesFit.failed`): those series are forecast without it."""
+    failed: dict[str, list[str]] = {}
+    for name, fit in fits.items():
+        for method in fit.failed:
+            failed.setdefault(method, []).append(name)
+    return [f"{method} could not be fitted to {len(names)} series, or to their validation "
+            f"windows (e.g. {names[0]!r}, {len(series[names[0]])} points): they are forecast "
+            "without it" for method, names in failed.items()]
 
 
 def _label(weights: dict[str, float], *, validated: bool) -> str:
