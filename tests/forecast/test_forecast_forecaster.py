@@ -135,6 +135,18 @@ def test_a_named_method_that_could_not_be_fitted_is_noted():
     assert not any("could not be fitted" in n for n in longer.report_.notes)
 
 
+def test_a_season_length_too_long_for_every_series_is_noted():
+    # season_length=24 on 30 monthly points: no model could fit that season, and nothing
+    # said the season asked for was unused.
+    data = monthly(30)
+    long_season = Forecaster(2, methods=["ets", "naive"], season_length=24).fit(data)
+    assert "season_length (--season-length) 24: the longest series has 30 points, fewer " \
+           "than the 49 (two seasons and one) the statistical models need to fit a season: " \
+           "they fit none" in long_season.report_.notes
+    fits = Forecaster(2, methods=["ets", "naive"], season_length=4).fit(data)
+    assert not any("season_length" in n for n in fits.report_.notes)
+
+
 def test_new_data_too_short_for_the_lstm_say_how_to_continue_the_history():
     history = monthly(60)
     for fitted_on, new, advice in (
