@@ -534,6 +534,18 @@ def test_a_larger_file_trains_no_noisy_lstm_unless_its_methods_name_it(monkeypat
     assert named.summary()["lstm"]["noise"] == named.noisy_lstm_.noise
 
 
+def test_a_series_too_short_to_validate_has_an_interval_beside_one_fitted_exactly():
+    # The file's errors were all 0 (its models fit the straight line exactly): the short
+    # series, calibrated on them, got an interval of no width.
+    index = pd.date_range("2000-01-01", periods=200, freq="MS")
+    frame = pd.DataFrame({"short": np.r_[np.full(197, np.nan), [3.0, 7.6, 5.1]],
+                          "line": np.arange(200.0)}, index=index)
+    table = Forecaster(2, methods=["ets", "theta", "naive"], members=1, workers=1
+                       ).fit(frame).predict()
+    short = table[table["series"] == "short"]
+    assert np.all(short["upper"] - short["forecast"] > 1.0)  # a step is 3.5 on average
+
+
 def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path):
     rng = np.random.default_rng(5)
     n, short = 96, 14

@@ -375,8 +375,16 @@ def test_a_group_with_few_windows_or_a_file_of_one_group_takes_the_pooled_half_w
                                   np.maximum(conformal_halfwidths(errors[FULL], 0.8, 4), pooled))
     alone = grouped_halfwidths({SHORT: errors[SHORT]}, 0.8, 4)
     np.testing.assert_array_equal(alone[SHORT], conformal_halfwidths(errors[SHORT], 0.8, 4))
-    empty = grouped_halfwidths({FULL: errors[FULL], SHORT: np.zeros((0, 4))}, 0.8, 4)
-    np.testing.assert_array_equal(empty[SHORT], conformal_halfwidths(errors[FULL], 0.8, 4))
+    # A group without errors of its own (series too short to validate) takes the file's,
+    # never narrower than a random walk's.
+    none = np.zeros((0, 4))
+    walk = conformal_halfwidths(none, 0.8, 4)
+    for spread in (0.0, 1.0, 9.0):  # a file its models fit exactly, well or badly
+        others = _errors(rng, 200, spread)
+        units = grouped_halfwidths({FULL: others, SHORT: none}, 0.8, 4)
+        np.testing.assert_array_equal(units[SHORT], np.maximum(
+            conformal_halfwidths(others, 0.8, 4), walk))
+    assert np.all(units[SHORT] > walk)  # the badly fitted file's are wider
 
 
 def test_a_fit_pools_each_series_out_of_window_errors_for_its_intervals(monkeypatch):

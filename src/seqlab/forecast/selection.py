@@ -320,7 +320,8 @@ def grouped_halfwidths(errors: dict[str, np.ndarray], level: float, horizon: int
     """`conformal_halfwidths` per group of series (Mondrian conformal), never narrower than
     the whole file's: each group's from its own scaled validation errors ``(windows,
     steps)`` where it has `least` windows or more and they are wider, the whole file's
-    pooled errors' otherwise (and where there is one group).
+    pooled errors' otherwise (and where there is one group); a group without errors of its
+    own (series too short to validate) never narrower than a random walk's either.
 
     Short series validated a few steps ahead err more, relative to their scale, than the
     long series that dominate a file's pooled errors. Measured on fits of the synthetic
@@ -336,8 +337,11 @@ def grouped_halfwidths(errors: dict[str, np.ndarray], level: float, horizon: int
     pooled = np.concatenate(list(errors.values())) if errors else np.zeros((0, horizon))
     whole = conformal_halfwidths(pooled, level, horizon)
     apart = calibrated_apart(errors, least)
-    return {g: np.maximum(conformal_halfwidths(e, level, horizon), whole) if g in apart
-            else whole for g, e in errors.items()}
+    # A group without errors of its own (series too short to validate) takes the file's,
+    # never narrower than a random walk's (`conformal_halfwidths` of no errors): beside a
+    # series its models fit exactly, the file's errors are all 0.
+    return {g: np.maximum(conformal_halfwidths(e, level, horizon), whole)
+            if g in apart or not len(e) else whole for g, e in errors.items()}
 
 
 def calibrated_apart(errors: dict[str, np.ndarray], least: int = GROUP_LEAST) -> set[str]:
