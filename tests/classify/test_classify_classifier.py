@@ -294,6 +294,11 @@ def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
     (lambda doc: doc.update(validation_accuracy={"rocket": "abc"}),
      r"'validation_accuracy' must map models to accuracies"),
     (lambda doc: doc.update(fit_seconds="1.5"), r"'fit_seconds' is '1.5'; expected a number"),
+    # A setting no fit writes was a ValidationError naming a parameter, not the bundle.
+    (lambda doc: doc["params"].update(units=0), r"classifier\.json: 'params' holds a setting "
+     r"no fit writes \(The 'units' parameter of SequenceClassifier must be an int"),
+    (lambda doc: doc["params"].update(tokens="byte"), r"classifier\.json: 'params' holds .*"
+     r"Unknown 'tokens' of SequenceClassifier 'byte'"),
     # Each of these loaded: the dilations then failed at predict as 'unexpected
     # RuntimeError' (1e9 tried to allocate 16 TB), 2.7 was read as 2 and "12" as [1, 2].
     (lambda doc: doc["members"][0]["kernels"].update(dilations=[[1, 10**9], [1, 2]]),

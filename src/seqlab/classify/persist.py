@@ -43,7 +43,7 @@ from seqlab.classify.classifier import MODELS, STD_FLOOR, WORD, SequenceClassifi
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.nets import build_network
 from seqlab.classify.readers import FILLS, FORMATS
-from seqlab.errors import BundleError
+from seqlab.errors import BundleError, ValidationError
 
 __all__ = ["save", "load", "is_classifier_bundle", "FORMAT", "FORMAT_VERSION", "DOCUMENT"]
 
@@ -150,7 +150,11 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     if unknown:
         raise BundleError(f"{file}: unknown settings {unknown}.", file)
     classifier = SequenceClassifier(**params)
-    classifier.check_params()
+    try:
+        classifier.check_params()
+    except ValidationError as error:  # else blamed on a parameter the user never gave
+        raise BundleError(f"{file}: 'params' holds a setting no fit writes ({error}); the "
+                          "bundle is damaged.", file) from None
     classes = _field(doc, "classes", list, file)
     kinds = {bool if isinstance(c, bool) else int if isinstance(c, int) else
              str if isinstance(c, str) else None for c in classes}
