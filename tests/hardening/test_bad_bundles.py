@@ -142,6 +142,14 @@ SERIES_CASES = {
                         r"param group sets betas to \[5.0, -1.0\]"),
     "optimizer-lr-negative": (edit_json("optimizer.json", set_group(lr=-1)),
                               r"optimizer.json: the optimizer's param group sets lr to -1"),
+    # Each loaded, then resumed training failed at its first step: amsgrad with a KeyError
+    # ('max_exp_avg_sq'), differentiable with a RuntimeError of torch's fused Adam.
+    "optimizer-amsgrad": (edit_json("optimizer.json", set_group(amsgrad=True)),
+                          r"param group sets amsgrad to True, outside what training uses"),
+    "optimizer-differentiable": (edit_json("optimizer.json", set_group(differentiable=True)),
+                                 r"param group sets differentiable to True"),
+    "optimizer-foreach-text": (edit_json("optimizer.json", set_group(foreach="yes")),
+                               r"param group sets foreach to 'yes'"),
     "unknown-step": (edit_json("pipeline.json", lambda d: d["steps"].append(
         {"type": "pickle", "params": {}})), r"pipeline.json"),
     "duplicate-keys": (write_raw("trainer.json", '{"lr": 0.1, "lr": 0.2}'),

@@ -126,6 +126,10 @@ _GROUP_RANGES = {"lr": (0.0, False), "eps": (0.0, False), "weight_decay": (0.0, 
                  "momentum": (0.0, True), "dampening": (0.0, True), "alpha": (0.0, True),
                  "lr_decay": (0.0, True), "initial_accumulator_value": (0.0, True)}
 """Number entries of a param group that must be above (False) or at least (True) a floor."""
+_FLAGS_OFF = ("maximize", "amsgrad", "nesterov", "centered", "differentiable", "capturable")
+"""Flags of a param group that seqlab's optimizers never set: false (or absent)."""
+_FLAGS = ("foreach", "fused", "decoupled_weight_decay")
+"""Flags of a param group that are true, false or null."""
 
 
 def _check_state_value(name: str, value: Any, path: Path) -> None:
@@ -154,8 +158,10 @@ def _check_group(group: dict[str, Any], path: Path) -> None:
             isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1
             for b in betas)):
         bad.append("betas")
-    if group.get("maximize", False) is not False:
-        bad.append("maximize")
+    # amsgrad without its max_exp_avg_sq, differentiable with fused: a KeyError or a
+    # RuntimeError at the first step of resumed training
+    bad += [key for key in _FLAGS_OFF if group.get(key, False) is not False]
+    bad += [key for key in _FLAGS if not isinstance(group.get(key), (bool, type(None)))]
     if bad:
         raise BundleError(f"{path}: the optimizer's param group sets {bad[0]} to "
                           f"{group[bad[0]]!r:.40}, outside what training uses; the bundle is "
