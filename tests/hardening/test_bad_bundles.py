@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from hardening_support import assert_one_line_error, sine, write_csv
@@ -333,3 +334,20 @@ def test_a_head_sized_for_classes_the_data_lacked_saves_and_says_so_if_one_is_pr
                                               r"label step does not name: the head scores 5 "
                                               r"classes, the labels it was fitted on were 3"):
         bundle.predict(["abc"])
+
+
+def test_a_bundle_saved_without_a_pipeline_refuses_data_of_another_shape(tmp_path, cli):
+    # seqlab predict and Bundle.predict handed the rows of a column straight to the LSTM:
+    # "unexpected ValueError: LSTM: Expected input to be 2D or 3D, got 1D", a bug report.
+    from seqlab.models import ModelSpec, build
+
+    path = save(build(ModelSpec(input_size=1, output_size=1, units=[2], timesteps=4)),
+                tmp_path / "bare")
+    bundle = load(path)
+    assert bundle.predict(np.zeros((3, 4, 1))).shape == (3, 1)  # model-ready arrays pass
+    shape = r"takes arrays of shape \(samples, timesteps, features\) with 1 feature\(s\); "
+    with pytest.raises(ValidationError, match=shape + r"the data give shape \(3, 4, 2\)"):
+        bundle.predict(np.zeros((3, 4, 2)))
+    result = cli("predict", path, write_csv(tmp_path / "sales.csv", sine()), "--column", "sales")
+    assert_one_line_error(result, 2, shape + r"the data give shape \(60,\)\. Its pipeline has "
+                                             r"no window step")

@@ -53,12 +53,35 @@ class Predictor:
             if raw.dtype.kind in "fc":
                 check_finite("data", raw)
         x = self.pipeline.transform(data)
+        if self.pipeline.mode == "samples" and not self.spec.takes_ids:
+            self._check_samples(np.asarray(x))
         if np.asarray(x).dtype.kind in "fc" and not np.isfinite(x).all():
             raise ValidationError(
                 "The data scale to values beyond float32 (first at input index "
                 f"{tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])}); they lie far "
                 "outside the range the model was trained on.")
         return x
+
+    def _check_samples(self, x: np.ndarray) -> None:
+        """Refuse inputs of another shape than the model takes, where no window or pad step
+        frames them (the pipeline passes the data's shape through): torch failed on them
+        ("Expected input to be 2D or 3D"), or read a (rows, features) table as one
+        sequence."""
+        spec = self.spec
+        if spec.frontend == "cnn":
+            shapes, fits = "(samples, frames, height, width, channels)", x.ndim == 5
+        elif spec.architecture == "mlp_window":
+            shapes, fits = "(samples, features) or (samples, timesteps, features)", \
+                x.ndim in (2, 3)
+        else:
+            shapes = f"(samples, timesteps, features) with {spec.input_size} feature(s)"
+            fits = x.ndim == 3 and x.shape[-1] == spec.input_size
+        if not fits:
+            raise ValidationError(
+                f"The model takes arrays of shape {shapes}; the data give shape {x.shape}. "
+                f"Its pipeline has no window step to frame a series (the bundle was saved "
+                f"without one), so the data go to the model as they are: frame them first, "
+                f"or save the model with pipeline= holding a WindowStep.")
 
     def _device(self) -> torch.device:
         return next(self.model.parameters()).device
