@@ -56,6 +56,10 @@ CRAFTED = {
                         r"unit_halfwidth.full"),
     "path-nan": (_set(("paths", "value"), [1.0, None, 2.0]), r"paths.value"),
     "method-unknown": (_set(("methods", "value"), "exec"), r"methods"),
+    # Loaded, then forecasting new data blamed "The 'fill' parameter", never given.
+    "fill-unknown": (_set(("params", "fill"), "bfill"),
+                     r"field 'params.fill' must be null or one of \['interpolate', 'ffill'\]; "
+                     r"got 'bfill'"),
     "lstm-without-settings": (
         lambda doc: [_set((*place, "value"), value)(doc) for place, value in (
             (("weights",), {"lstm": 1.0}), (("report", "weights"), {"lstm": 1.0}),

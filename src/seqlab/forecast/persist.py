@@ -29,7 +29,7 @@ from seqlab import bundle as bundles
 from seqlab.bundle import store
 from seqlab.bundle.files import member_folder, member_path, read_json, write_json
 from seqlab.errors import BundleError
-from seqlab.forecast.data import MAX_SEASON, SeriesData
+from seqlab.forecast.data import FILLS, MAX_SEASON, SeriesData
 from seqlab.forecast.forecaster import LABELS, METHODS, FitReport, Forecaster
 from seqlab.forecast.lstm import LSTMHybrid
 from seqlab.forecast.selection import FULL, SHORT
@@ -194,6 +194,9 @@ def _check_params(where: Path, p: Any) -> dict[str, Any]:
     for key in ("date_column", "freq", "fill", "id_column", "value_column"):
         _check(where, p[key] is None or isinstance(p[key], str), f"params.{key}", p[key],
                "a string or null")
+    # read with the new data: another fill was blamed on a --fill the user never gave
+    _check(where, p["fill"] is None or p["fill"] in FILLS, "params.fill", p["fill"],
+           f"null or one of {list(FILLS)}")
     _check(where, p["covariates"] is None or _names(p["covariates"]), "params.covariates",
            p["covariates"], "a list of names or null")
     for key in ("season_length", "window"):
