@@ -410,6 +410,10 @@ def test_a_classifier_whose_weights_hold_nan_is_refused_on_load(tmp_path):
     (lambda t: t.update({k: t[k][:100].clone() for k in
                          ("m0.ridge.coef", "m0.ridge.mean", "m0.ridge.scale")}),
      r"make \d+ features, where the ridge weighs 100"),
+    # float32 bytes declared int32 loaded as coefficients near 1e9, all finite.
+    (lambda t: t.update({"m0.ridge.coef": t["m0.ridge.coef"].view(torch.int32)}),
+     r"weights\.safetensors: tensor 'm0.ridge.coef' is torch.int32, where a fit writes "
+     r"torch.float32"),
     # A second member's weights beside the one the document describes were ignored.
     (lambda t: t.update({"m1.ridge.coef": t["m0.ridge.coef"].clone()}),
      r"the weights m1.ridge.coef belong to none of the 1 member\(s\)"),

@@ -238,7 +238,8 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     members = _field(doc, "members", list, file)
     if not 1 <= len(members) <= 20 or not all(isinstance(m, dict) for m in members):
         raise BundleError(f"{file}: 'members' must list 1 to 20 model descriptions.", file)
-    tensors = load_tensors(member_path(root, WEIGHTS, "weights"), limits)
+    weights = member_path(root, WEIGHTS, "weights")
+    tensors = load_tensors(weights, limits)
     broken = sorted(k for k, v in tensors.items()
                     if v.is_floating_point() and not bool(torch.isfinite(v).all()))
     if broken:  # every prediction would be NaN, every class the first
@@ -255,6 +256,7 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
         mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
         try:
             if chosen == "rocket":
+                _check_dtypes(mine, dict.fromkeys(mine, torch.float32), f"m{i}.", weights)
                 kernels = RandomKernelFeatures.from_state(estimator["kernels"], mine)
                 ridge = RidgeClassifier.from_state(estimator["ridge"], mine)
                 _check_ridge(ridge, len(classes), i, file)
@@ -269,6 +271,8 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                 net = build_network(chosen, classifier.channels_, len(classes), vocabulary,
                                     classifier.units)
                 state = {k[4:]: v for k, v in mine.items() if k.startswith("net.")}
+                _check_dtypes(state, {k: v.dtype for k, v in net.state_dict().items()},
+                              f"m{i}.net.", weights)
                 net.load_state_dict(state, strict=True)
                 classifier.members_.append(net.eval())
         except (KeyError, TypeError, RuntimeError, ValueError) as error:
@@ -277,6 +281,17 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                               f"{' '.join(str(error).split())[:200]}).", root) from None
     classifier.estimator_ = classifier.members_[0]
     return classifier
+
+
+def _check_dtypes(tensors: dict[str, torch.Tensor], dtypes: dict[str, torch.dtype],
+                  prefix: str, file: Path) -> None:
+    """A `BundleError` unless each of `tensors` (named in `file` with `prefix`) has the
+    dtype a fit writes (`dtypes`, by name): the bytes of another dtype were converted on
+    loading into numbers no fit made (float32 bytes read as int32 gave weights near 1e9)."""
+    odd = next((k for k, v in tensors.items() if k in dtypes and v.dtype != dtypes[k]), None)
+    if odd is not None:
+        raise BundleError(f"{file}: tensor {prefix + odd!r} is {tensors[odd].dtype}, where a "
+                          f"fit writes {dtypes[odd]}; the file is damaged.", file)
 
 
 _READER_FIELDS = {"format": str, "layout": str, "fill": str, "label": str,
