@@ -254,11 +254,14 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
 
 
 def _check_characters(pipeline: Pipeline, file: Path) -> None:
-    """A character model's vocabulary holds characters: one each, as text."""
+    """A character model's vocabulary holds characters: one each, as text (no lone
+    surrogate: train-text reads its corpus as strict UTF-8, and generate could not print
+    one, blaming the terminal's encoding)."""
     encoder = pipeline.encoder
     if encoder is None or not encoder.is_fitted():
         return
-    odd = [s for s in encoder.vocabulary_.symbols if not (isinstance(s, str) and len(s) == 1)]
+    odd = [s for s in encoder.vocabulary_.symbols if not (
+        isinstance(s, str) and len(s) == 1 and not "\ud800" <= s <= "\udfff")]
     if odd:
         raise BundleError(f"{file}: the vocabulary of a character model holds {odd[0]!r:.40}, "
                           f"not one character; the bundle is damaged.", file)
