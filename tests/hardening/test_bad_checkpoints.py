@@ -177,6 +177,20 @@ def test_a_generator_state_torch_refuses_is_refused_and_leaves_the_generator(tmp
     assert torch.equal(torch.get_rng_state(), state)  # tried, and put back
 
 
+@pytest.mark.parametrize("linked", ["tensors", "checkpoint.json"])
+def test_a_checkpoint_file_that_is_a_link_is_refused_not_followed(tmp_path, linked):
+    # Either file of the pair, linked to one outside the folder, was read through the link.
+    folder = checkpoints.write_checkpoint(tmp_path / "run", {"step": 1},
+                                          {"t": torch.ones(3)})
+    file = _tensor_file(folder) if linked == "tensors" else folder / "checkpoint.json"
+    outside = tmp_path / "elsewhere"
+    file.rename(outside)
+    file.symlink_to(outside)
+    with pytest.raises(CheckpointError, match=rf"{file.name} is a link; a checkpoint holds "
+                                              r"plain files only\. Refusing to read outside"):
+        checkpoints.read_checkpoint(folder)
+
+
 # ---------------------------------------------------------- faults during a write
 _WRITER = """
 import sys, torch

@@ -186,6 +186,14 @@ def write_checkpoint(path: str | Path, document: dict[str, Any],
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
+def _refuse_link(file: Path, folder: Path) -> None:
+    """A `CheckpointError` when `file` is a link: a checkpoint writes plain files, and
+    reading through a link would read outside its folder."""
+    if file.is_symlink():
+        raise CheckpointError(f"{file} is a link; a checkpoint holds plain files only. "
+                              f"Refusing to read outside {folder}.", file)
+
+
 def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """The document and tensors of the checkpoint folder `path`, after checking that the
     two files belong together; a `CheckpointError` names the file and what is wrong."""
@@ -196,6 +204,7 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.T
             f"writes one when interrupted and at each epoch's end; a finished run removes it.",
             folder)
     json_file = folder / _JSON_FILE
+    _refuse_link(json_file, folder)
     try:
         document = read_json_file(json_file, "checkpoint")
     except ValidationError as error:
@@ -212,6 +221,7 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.T
                               f"name like 'checkpoint-0123456789abcdef.safetensors' (no "
                               f"paths).", json_file)
     tensor_file = folder / name
+    _refuse_link(tensor_file, folder)
     if not tensor_file.is_file() or _sha256(tensor_file) != document.get("tensors_sha256"):
         raise CheckpointError(
             f"The checkpoint {folder} is incomplete: its tensor file {name} is missing or "
