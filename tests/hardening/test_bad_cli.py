@@ -581,6 +581,15 @@ def test_forecasting_bundles_predict_refuse_update_with_guidance_and_spare_forei
                               "f.csv"), 2, r"the folder .*no does not exist")
 
 
+def test_a_bundle_of_another_kind_given_to_forecast_is_named_as_what_it_is(
+        tmp_path, cli, series_csv, text_bundle):
+    # It said '.../v-...: not a forecasting bundle (no forecast.json)', naming a version
+    # folder the user never gave and not what the bundle is.
+    assert_one_line_error(cli("forecast", series_csv, "--model", text_bundle), 2,
+                          rf"{text_bundle.name} is a model bundle \(written by seqlab train "
+                          r"or seqlab.bundle.save\), not a forecasting bundle")
+
+
 def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(
         tmp_path, cli, forecasting_bundle, series_csv, text_bundle):
     """train and train-text --out onto a forecasting bundle replaced it with their model and
