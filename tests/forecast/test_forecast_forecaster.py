@@ -546,6 +546,17 @@ def test_a_series_too_short_to_validate_has_an_interval_beside_one_fitted_exactl
     assert np.all(short["upper"] - short["forecast"] > 1.0)  # a step is 3.5 on average
 
 
+def test_a_level_its_validation_errors_are_too_few_for_is_noted():
+    series = monthly(30)
+    options = {"methods": ["theta", "naive"], "workers": 1}
+    high = Forecaster(3, level=0.99, **options).fit(series)
+    said = [n for n in high.report_.notes if "too few to tell" in n]
+    assert len(said) == 1 and said[0].startswith("the 99% intervals rest on the largest of ")
+    assert "(that needs 99)" in said[0]
+    assert not [n for n in Forecaster(3, **options).fit(series).report_.notes
+                if "too few to tell" in n]
+
+
 def test_short_series_intervals_are_calibrated_apart_from_the_long_ones(tmp_path):
     rng = np.random.default_rng(5)
     n, short = 96, 14

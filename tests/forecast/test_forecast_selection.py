@@ -29,6 +29,7 @@ from seqlab.forecast.selection import (
     panel_prior,
     plan_validation,
     score,
+    too_few_errors,
     zero_aware_score,
 )
 
@@ -363,6 +364,26 @@ def test_each_group_with_enough_windows_is_calibrated_on_its_own_errors_if_wider
     fresh = {FULL: _errors(rng, 2000, 1.0), SHORT: _errors(rng, 2000, 3.0)}
     held = {g: np.mean(np.abs(e[:, :2]) <= units[g][:2]) for g, e in fresh.items()}
     assert 0.74 <= held[SHORT] <= 0.88 and held[FULL] >= 0.8, held
+
+
+@pytest.mark.parametrize("level, needed", [(0.8, 4), (0.9, 9), (0.95, 19), (0.99, 99)])
+def test_errors_too_few_for_a_level_are_told_with_how_many_it_needs(level, needed):
+    rng = np.random.default_rng(0)
+    for count in (1, needed - 1, needed, 3 * needed):
+        errors = rng.normal(0, 1, (count, 1))
+        told = too_few_errors(errors, level)
+        assert told == ((count, needed) if count < needed else None)
+        # Where it says too few, the half-width is the largest scaled error's (from as
+        # many as it needs on, a bound that holds `level` of new errors); with many more,
+        # less.
+        largest = conformal_halfwidths(errors, 1.0, 1)[0]
+        if told or count == 3 * needed:
+            assert (conformal_halfwidths(errors, level, 1)[0] == largest) == bool(told)
+    assert too_few_errors(np.zeros((0, 3)), 0.99) is None  # none: a random walk's
+    # Steps that fewer than half the windows reached are not counted (not validated).
+    ragged = np.full((10, 4), np.nan)
+    ragged[:, 0], ragged[:2, 1:] = 1.0, 1.0
+    assert too_few_errors(ragged, 0.95) == (10, 19)
 
 
 def test_a_group_with_few_windows_or_a_file_of_one_group_takes_the_pooled_half_widths():

@@ -624,6 +624,14 @@ class Forecaster:
         self.scales_, self.nonnegative_ = _scales_and_signs(series, lags)
         self.interval_groups_, self.errors_ = _interval_errors(choices, plans, H)
         self.unit_halfwidth_ = selection.grouped_halfwidths(self.errors_, self.level, H)
+        few = selection.too_few_errors(np.concatenate([np.zeros((0, H)), *self.errors_.values()]),
+                                       self.level)
+        if few:
+            shown = f"{self.level * 100:g}%"
+            notes.append(f"the {shown} intervals rest on the largest of the {few[0]} "
+                         f"validation errors, too few to tell a {shown} interval (that needs "
+                         f"{few[1]}): they may hold fewer than {shown} of the truths (a lower "
+                         "level, or longer series, give one)")
         if selection.SHORT in selection.calibrated_apart(self.errors_):
             short = sum(g == selection.SHORT and k in validation
                         for k, g in self.interval_groups_.items())
