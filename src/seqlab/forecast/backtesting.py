@@ -310,11 +310,11 @@ def _classical_forecast(method: str, history: np.ndarray, horizon: int, season: 
         try:
             f, lo, hi = band_forecast(method, history, horizon, season,
                                       level=int(percent) if percent.is_integer() else percent)
-        except ModelFailure:
-            return safe_forecast(method, history, horizon, season)[0], None, None, False
-        if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
-            return f, lo, hi, True
-        return f, None, None, True
+            if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
+                return f, lo, hi, True
+            return f, None, None, True
+        except ModelFailure:  # perhaps its interval alone: the point forecast, if any
+            pass
     f, fitted = safe_forecast(method, history, horizon, season)
     return f, None, None, fitted
 
