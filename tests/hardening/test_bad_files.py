@@ -73,6 +73,11 @@ CSV_CASES = {
     "long-row": (b"t,sales\n0,1,2\n", ["sales"], r"line 2 has 3 field\(s\); the header has 2"),
     "short-row": (b"t,sales\n0\n", ["sales"], r"line 2 has 1 field\(s\); the header has 2"),
     "missing-column": (GOOD_HEAD, ["price"], r"no column\(s\) \['price'\]; its columns are"),
+    # Names only: the close name of a misspelling, and that a position is not one, are said.
+    "misspelt-column": (GOOD_HEAD, ["Sale"], r"no column\(s\) \['Sale'\]; .*The closest name "
+                                            r"to 'Sale' is 'sales'\."),
+    "column-position": (GOOD_HEAD, ["2"], r"--column takes a column's name, not its position "
+                                         r"\('2'\)"),
     "ambiguous-columns": (b"a,b\n1,2\n", None, r"name the one\(s\) to read with --column"),
     "repeated-request": (GOOD_HEAD, ["sales", "sales"], r"repeat a name"),
 }

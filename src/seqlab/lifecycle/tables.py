@@ -13,6 +13,7 @@ import io
 import json
 import math
 import sys
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -187,9 +188,26 @@ def _check_columns(path: Path, columns: list[str], header: list[str], *,
             f"are {header}. "
             + ("Name the column to read in its place with --column." if len(columns) == 1
                else f"Name {len(columns)} columns to read in place of {columns} with --column, "
-                    f"in that order."))
+                    f"in that order.") + _column_hint(missing, header))
     if missing:
-        raise ValidationError(f"{path} has no column(s) {missing}; its columns are {header}.")
+        raise ValidationError(f"{path} has no column(s) {missing}; its columns are {header}."
+                              f"{_column_hint(missing, header)}")
+
+
+def _column_hint(missing: list[str], header: list[str]) -> str:
+    """A hint for names the header lacks: --column takes names, so a position ('2') is told
+    so, and a misspelling ('valu', 'Value') the close name."""
+    hints = []
+    for name in missing:
+        if name.strip().isdigit():  # counted from 0 or from 1: name neither column
+            hints.append(f"--column takes a column's name, not its position ({name!r}).")
+            continue
+        folded = {c.lower(): c for c in header}
+        close = folded.get(name.lower()) or next(
+            iter(get_close_matches(name, header, n=1, cutoff=0.6)), None)
+        if close is not None:
+            hints.append(f"The closest name to {name!r} is {close!r}.")
+    return "".join(f" {hint}" for hint in hints)
 
 
 def _read_json_columns(path: Path, columns: list[str] | None, rows: list[tuple[int, Any]], *,
