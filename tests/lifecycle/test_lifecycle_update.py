@@ -114,3 +114,18 @@ def test_a_seed_out_of_range_is_refused_before_any_training(tmp_path):
     path = _champion(tmp_path, old)
     with pytest.raises(ValidationError, match="'seed' parameter of update"):
         update(path, old, old, repeats=1, seed=-1, promote=False)
+
+
+def test_rmse_of_a_series_of_tiny_values_is_its_units_not_zero():
+    # The squares of errors near 1e-300 underflowed: the RMSE read 0, a perfect model.
+    from seqlab.lifecycle import rmse
+
+    series = np.sin(np.arange(40) / 3.0) + 2.0
+    config = ForecastConfig(n_in=3, units=4, epochs=1, seed=0)
+    ordinary, tiny = (train_forecaster(s, config) for s in (series, series * 1e-300))
+    expected = rmse(ordinary[0].model, ordinary[1], series)
+    assert expected > 0
+    assert rmse(tiny[0].model, tiny[1], series * 1e-300) == pytest.approx(expected * 1e-300,
+                                                                           rel=1e-4)
+    blocks = skill_over_time(tiny[0].model, tiny[1], series * 1e-300, block=10)
+    assert all(block["rmse"] > 0 for block in blocks)

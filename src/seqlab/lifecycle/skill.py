@@ -31,7 +31,18 @@ def forecast_errors(model: nn.Module, pipeline: Pipeline, series: Any) -> np.nda
 
 def rmse(model: nn.Module, pipeline: Pipeline, series: Any) -> float:
     """Root mean squared forecast error over every window of `series`, in original units."""
-    return float(np.sqrt(np.mean(forecast_errors(model, pipeline, series) ** 2)))
+    return _root_mean_square(forecast_errors(model, pipeline, series))
+
+
+def _root_mean_square(errors: np.ndarray) -> float:
+    """sqrt(mean(errors ** 2)), computed on errors divided by the largest: the squares of a
+    series' errors in 1e-300 underflowed to 0, and its RMSE read 0, a perfect model (and
+    `update` then saw every candidate tie with the champion)."""
+    errors = np.asarray(errors, dtype=np.float64)
+    largest = float(np.max(np.abs(errors))) if errors.size else 0.0
+    if largest == 0.0 or not np.isfinite(largest):
+        return float(np.sqrt(np.mean(errors ** 2)))
+    return largest * float(np.sqrt(np.mean((errors / largest) ** 2)))
 
 
 def skill_over_time(model: nn.Module, pipeline: Pipeline, series: Any, *,
@@ -44,7 +55,7 @@ def skill_over_time(model: nn.Module, pipeline: Pipeline, series: Any, *,
     for start in range(0, len(errors), block):
         part = errors[start: start + block]
         out.append({"start": start, "end": start + len(part),
-                    "rmse": float(np.sqrt(np.mean(part ** 2)))})
+                    "rmse": _root_mean_square(part)})
     return out
 
 
