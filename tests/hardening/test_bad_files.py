@@ -70,6 +70,14 @@ CSV_CASES = {
     "beyond-float32": (GOOD_HEAD + b"2,1e308\n", ["sales"],
                        r"line 4.*'1e308' is beyond what float32 holds"),
     "negative-beyond-float32": (GOOD_HEAD + b"2,-4e38\n", ["sales"], r"beyond what float32"),
+    # A spreadsheet's thousands separators (quoted in a comma table): how to write them.
+    "thousands-separators": (b'date,sales\n2020-01,"1,101.5"\n2020-02,"1,102.5"\n', None,
+                             r"line 2 holds .*'1,101\.5' has commas between thousands: write "
+                             r"it as 1101\.5"),
+    "thousands-separators-named": (GOOD_HEAD + b'2,"1,234,567"\n', ["sales"],
+                                   r"line 4, column 'sales': '1,234,567' is not a number\. "
+                                   r"'1,234,567' has commas between thousands: write it as "
+                                   r"1234567"),
     "long-row": (b"t,sales\n0,1,2\n", ["sales"], r"line 2 has 3 field\(s\); the header has 2"),
     "short-row": (b"t,sales\n0\n", ["sales"], r"line 2 has 1 field\(s\); the header has 2"),
     "missing-column": (GOOD_HEAD, ["price"], r"no column\(s\) \['price'\]; its columns are"),

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from difflib import get_close_matches
 from pathlib import Path
@@ -70,7 +71,8 @@ def number(value: Any, where: str) -> float:
     try:
         result = float(value)
     except (ValueError, OverflowError):
-        raise ValidationError(f"{where}: {value!r} is not a number.") from None
+        raise ValidationError(f"{where}: {value!r} is not a number.{_grouping_hint([value])}") \
+            from None
     if not math.isfinite(result):
         raise ValidationError(f"{where}: {value!r} is not a finite number (NaN or infinity). "
                               f"Fill or drop missing values first.")
@@ -78,6 +80,23 @@ def number(value: Any, where: str) -> float:
         raise ValidationError(f"{where}: {value!r} is beyond what float32 holds "
                               f"(±{FLOAT32_MAX:.3g}); rescale the column first.")
     return result
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+\.\d*|[+-]?\d{1,3}(?:,\d{3}){2,}")
+"""A number with commas between its thousands (1,234.5 or 1,234,567), as a spreadsheet shows
+it; 1,234 alone may be three decimals after a decimal comma, and gets no hint."""
+
+
+def _grouping_hint(cells: list[Any]) -> str:
+    """What to do where one of `cells` is a number with thousands separators (a comma
+    table quotes them: "1,234.5"), which float() does not read; "" otherwise."""
+    grouped = next((c.strip() for c in cells if isinstance(c, str) and _GROUPED.fullmatch(
+        c.strip())), None)
+    if grouped is None:
+        return ""
+    return (f" {grouped!r} has commas between thousands: write it as "
+            f"{grouped.replace(',', '')} (save the sheet with a number format without "
+            f"thousands separators).")
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -149,7 +168,8 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
         if not numeric:
             raise ValidationError(
                 f"{path} has no column of numbers (its columns are {header}, and line "
-                f"{rows[0][0]} holds {rows[0][1]}); a series is a column of numbers.")
+                f"{rows[0][0]} holds {rows[0][1]}); a series is a column of numbers."
+                f"{_grouping_hint(rows[0][1])}")
         if len(numeric) != 1:
             raise ValidationError(
                 f"{path} has {len(numeric)} columns of numbers {numeric}; name the one(s) to "
