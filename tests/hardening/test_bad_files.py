@@ -78,6 +78,10 @@ CSV_CASES = {
                                    r"line 4, column 'sales': '1,234,567' is not a number\. "
                                    r"'1,234,567' has commas between thousands: write it as "
                                    r"1234567"),
+    # Rows newest first were read as the series reversed: forecasts from its oldest end.
+    "dates-newest-first": (b"date,sales\n2020-03-01,3\n2020-02-01,2\n2020-01-01,1\n", None,
+                           r"line 3: column 'date' goes back in time \(2020-02-01 after "
+                           r"2020-03-01\).*Sort the rows by 'date', oldest first"),
     "long-row": (b"t,sales\n0,1,2\n", ["sales"], r"line 2 has 3 field\(s\); the header has 2"),
     "short-row": (b"t,sales\n0\n", ["sales"], r"line 2 has 1 field\(s\); the header has 2"),
     "missing-column": (GOOD_HEAD, ["price"], r"no column\(s\) \['price'\]; its columns are"),
@@ -357,3 +361,11 @@ def test_a_missing_value_marker_is_named_as_one(tmp_path, mark):
     table.write_text("t,sales\n0,1.5\n1,abc\n2,2.5\n")  # text is still not a number
     with pytest.raises(ValidationError, match=r"line 3, column 'sales': 'abc' is not a number"):
         read_columns(table, ["sales"])
+
+
+def test_dates_in_order_or_not_dates_are_read_as_they_are(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"date,sales,code\n2020-01-31,1,2020-13-99\n2020-01-31 12:00,2,2019-01\n"
+                     b"2020-02,3,2018-01\n")
+    values, names = read_columns(path, ["sales"])
+    assert names == ["sales"] and values.tolist() == [1.0, 2.0, 3.0]

@@ -176,12 +176,38 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
                 f"read with --column.")
         columns = numeric
     _check_columns(path, columns, header, trained=trained)
+    _check_date_order(path, header, rows)
     index = [header.index(c) for c in columns]
     values = np.empty((len(rows), len(columns)), dtype=np.float64)
     for i, (line, row) in enumerate(rows):
         for j, (k, column) in enumerate(zip(index, columns, strict=True)):
             values[i, j] = number(row[k].strip(), f"{path} line {line}, column {column!r}")
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?")
+"""A date (or date and time) as ISO 8601 writes it: 2020-01, 2020-01-31, 2020-01-31 12:00."""
+
+
+def _check_date_order(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse rows whose column of ISO dates goes back in time: the rows are the series'
+    steps in file order, so a file written newest first (as many banks' and shops' exports
+    are) trained a model on the series reversed, and `predict --last` forecast before its
+    first date, without a word."""
+    for j, name in enumerate(header):
+        cells = [row[j].strip() for _, row in rows]
+        if len(cells) < 2 or not all(_ISO_DATE.fullmatch(c) for c in cells):
+            continue
+        try:
+            dates = [np.datetime64(c.replace(" ", "T")) for c in cells]
+        except ValueError:  # 2020-13-45: not a date after all
+            continue
+        back = next((i for i in range(1, len(dates)) if dates[i] < dates[i - 1]), None)
+        if back is not None:
+            raise ValidationError(
+                f"{path} line {rows[back][0]}: column {name!r} goes back in time "
+                f"({cells[back]} after {cells[back - 1]}); the rows are read in file order as "
+                f"the series' steps. Sort the rows by {name!r}, oldest first.")
 
 
 def _of_numbers(cells: list[str]) -> str | None:
