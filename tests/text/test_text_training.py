@@ -262,3 +262,14 @@ def test_a_text_too_short_for_the_layout_is_a_clear_error(tmp_path):
         train_text(short, small(), echo=lambda line: None)
     # 0.34 leaves both parts long enough: 129 characters held out, 251 to train on.
     assert len(train_text(short, small(val_fraction=0.34), echo=lambda line: None).checks) == 4
+
+
+def test_a_time_budget_cutting_the_last_epoch_short_is_named(play):
+    # Regression: `--epochs 1 --minutes 1e-9` stopped after the first batch but said
+    # "stopped after all 1 epoch(s)" and reported that all epochs ran.
+    lines: list[str] = []
+    run = train_text(play, small(epochs=1, minutes=1e-9, sample_length=0), echo=lines.append)
+    assert run.stopped_by == "minutes"
+    assert any(line.startswith("stopped 1 of ") and "batches into the last epoch (1 of 1)"
+               in line and "time budget of 1e-09 min ran out" in line for line in lines)
+    assert not any("stopped after all" in line for line in lines)

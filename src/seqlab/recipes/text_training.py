@@ -153,15 +153,18 @@ class _Progress(Callback):
         self.steps_per_epoch = steps_per_epoch
         self.best = KeepBest()
         self.epoch, self.last_at = 0, ""
+        # Batches done in the current epoch: fewer than steps_per_epoch at its end when the
+        # time budget cut it short.
+        self.batches_done = steps_per_epoch
         self.stopped_by = "epochs"
         self.checks: list[HeldOutCheck] = []
         self.samples: list[str] = []
 
     def on_epoch_begin(self, epoch: int) -> None:
-        self.epoch = epoch
+        self.epoch, self.batches_done = epoch, self.steps_per_epoch
 
     def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
-        done = batch + 1
+        done = self.batches_done = batch + 1
         if done % self.check_every == 0 and done < self.steps_per_epoch:
             loss = self.trainer.evaluate(*self.validation, batch_size=self.config.batch_size)
             epoch = self.epoch + done / self.steps_per_epoch
@@ -217,6 +220,12 @@ class _Progress(Callback):
                        if minutes < self.config.minutes else
                        f"the time budget of {self.config.minutes:g} min ran out first")
                 self.echo(f"stopped after {epoch + 1} of {self.config.epochs} epoch(s): {why}")
+            elif self.batches_done < self.steps_per_epoch:  # the budget cut the last one short
+                self.stopped_by = "minutes"
+                self.echo(f"stopped {self.batches_done} of {self.steps_per_epoch} batches into "
+                          f"the last epoch ({epoch + 1} of {self.config.epochs}): the time "
+                          f"budget of {self.config.minutes:g} min ran out first "
+                          f"({minutes:.1f} min used)")
             else:
                 self.echo(f"stopped after all {self.config.epochs} epoch(s), {minutes:.1f} "
                           f"min into the time budget of {self.config.minutes:g} min")
