@@ -146,6 +146,17 @@ def test_bad_settings_name_the_setting(play, field, value):
         train_text(play, small(**{field: value}), echo=lambda line: None)
 
 
+@pytest.mark.parametrize("where, value", [("path", None), ("path", 123), ("out", ""),
+                                          ("out", 5)])
+def test_a_path_that_is_no_path_is_named(play, where, value):
+    # Regression: train_text(None) raised pathlib's TypeError, and out="" was read as the
+    # current folder ("The bundle path . is a folder that is not a seqlab bundle").
+    paths = {"path": play, "out": None, where: value}
+    with pytest.raises(ValidationError, match=f"'{where}' parameter of train_text must be "
+                                              f"a file path.*Got {re.escape(repr(value))}"):
+        train_text(paths["path"], small(), out=paths["out"], echo=lambda line: None)
+
+
 def test_an_open_bound_is_said_so():
     with pytest.raises(ValidationError, match=r"\[0.0, 1.0\)\. Got 1.0"):
         TextTrainingConfig(ema=1.0).validate()

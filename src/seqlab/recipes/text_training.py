@@ -26,7 +26,7 @@ from typing import Any
 
 from seqlab._io import atomic_write, cache_dir, read_json_file
 from seqlab._settings import Bool, Choice, Float, Int, check_fields, setting
-from seqlab._validation import MAX_SEED
+from seqlab._validation import MAX_SEED, check_path
 from seqlab.data.pipeline import EncodeStep, Pipeline
 from seqlab.data.text import stream_chunks
 from seqlab.data.tokens import TokenFile, cached_token_file
@@ -280,6 +280,9 @@ def train_text(
                               f"TextTrainingConfig (TextTrainingConfig(units=16), say); got "
                               f"{type(config).__name__}.")
     config = (config or TextTrainingConfig()).validate()
+    path = check_path("path", path, "train_text")
+    if out is not None:
+        out = check_path("out", out, "train_text")
     world = join_world(resolve_device(config.device))
     say = echo if world.main else (lambda line: None)
     if resume and checkpoint is None and out is None:
