@@ -1,5 +1,6 @@
 """Sampling and generation with carried state."""
 
+import pytest
 import torch
 
 from seqlab.data import Vocabulary
@@ -69,6 +70,17 @@ def test_unknown_prime_symbol_is_named():
         assert "'z'" in str(error)
     else:
         raise AssertionError("an unknown prime symbol was accepted")
+
+
+@pytest.mark.parametrize("prime", [None, 5, b"abc"])
+def test_a_prime_that_is_no_text_is_named(prime):
+    # Regression: generate_text(model, vocab, None, 5) raised "argument of type 'NoneType'
+    # is not iterable" and b"abc" "a bytes-like object is required": TypeErrors naming
+    # neither the parameter nor what it takes.
+    vocab = Vocabulary(list("abcde "))
+    with pytest.raises(ValidationError, match="'prime' parameter of generate_text must be a "
+                                              "str"):
+        generate_text(_model(), vocab, prime, 5)
 
 
 def test_a_prime_with_a_byte_order_mark_reads_as_the_text_was_read():

@@ -167,6 +167,10 @@ def generate_text(
     when given, is called with each character as soon as it is drawn: the characters it
     is given, joined, are the text returned."""
     check_sampling(length, temperature, top_k, seed)
+    if not isinstance(prime, str):
+        raise ValidationError(f"The 'prime' parameter of generate_text must be a str, the text "
+                              f"to start from ('the ', say); got {type(prime).__name__} "
+                              f"{prime!r:.40}.")
     spec = getattr(model, "spec", None)
     predicts = getattr(spec, "output_size", None)
     if isinstance(predicts, int) and predicts != len(vocab):
