@@ -112,3 +112,21 @@ def test_a_text_rewritten_to_its_size_and_time_is_encoded_again(tmp_path):
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.parametrize("change", ["appended", "rewritten"])
+def test_a_text_that_changes_while_it_is_encoded_is_refused(tmp_path, change):
+    # Regression: a text still being written (appended to between the two readings) left a
+    # token file whose ids disagreed with its header ("... should hold 80 bytes ... Encode
+    # the corpus again"), and one rewritten to the same size with a new character was
+    # encoded silently with that character read as another.
+    source, text = tmp_path / "text.txt", "abc abc\n" * 10
+    source.write_text(text)
+
+    def between_the_readings(done: int, total: int) -> None:
+        if done == total // 2:  # the first reading is over
+            source.write_text(text + "more" if change == "appended" else text.replace("a", "z"))
+
+    with pytest.raises(ValidationError, match="changed while it was being encoded"):
+        encode_corpus(source, tmp_path / "tokens", progress=between_the_readings)
+    assert not list(tmp_path.glob("tokens*")) and not list(tmp_path.glob(".tokens*"))

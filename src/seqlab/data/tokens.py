@@ -146,10 +146,23 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
     try:
         # Written with plain writes, not through a memory map: mapped pages being written
         # would count toward this process's memory until the kernel flushed them.
+        written, changed = 0, False
         with open(temporary, "wb") as out:
             for text in _chunks(source, lower, step(size)):
-                out.write(np.searchsorted(ordered, _code_points(text)).astype(
-                    _DTYPES[dtype]).tobytes())
+                points = _code_points(text)
+                ids = np.searchsorted(ordered, points)
+                written += len(points)
+                # More characters, or ones the first reading did not find: the file changed.
+                changed = written > length or not np.array_equal(
+                    ordered.take(ids, mode="clip"), points)
+                if changed:
+                    break
+                out.write(ids.astype(_DTYPES[dtype]).tobytes())
+        if changed or written != length or source.stat().st_size != size:
+            raise ValidationError(
+                f"The text file {source} changed while it was being encoded: its second "
+                f"reading differed from the first ({length:,} characters). Is something still "
+                f"writing it? Train on it once it is complete.")
         os.replace(temporary, ids_path)
     except OSError as error:
         raise OutputError(f"Could not write the token file {ids_path}: "
