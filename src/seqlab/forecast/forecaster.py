@@ -693,12 +693,12 @@ class Forecaster:
                          "LSTM's input one season or horizon long (pass methods to choose)")
         notes += sd.filled_notes(self.fill)
         longest = max((b - a + 1 for a, b in sd.spans.values()), default=0)
-        needs = 2 * sd.season_length + 1  # `usable_season`: two seasons and one point
-        if self.season_length is not None and self.season_length > 1 and longest < needs:
+        if self.season_length is not None and self.season_length > 1 and \
+                usable_season(longest, sd.season_length) == 1:
             notes.append(f"season_length (--season-length) {self.season_length}: the longest "
-                         f"series has {longest} points, fewer than the {needs} (two seasons "
-                         "and one) the statistical models need to fit a season: they fit "
-                         "none")
+                         f"series has {longest} points, fewer than the "
+                         f"{2 * sd.season_length + 1} (two seasons and one) the statistical "
+                         "models need to fit a season: they fit none")
         if self.horizon > longest:
             notes.append(f"the horizon ({self.horizon}) is longer than the longest series "
                          f"({longest} points): the far steps extrapolate far beyond what the "
