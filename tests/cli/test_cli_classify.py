@@ -93,14 +93,20 @@ def test_bad_test_files_are_clear_errors(tmp_path, test_text, message):
     assert "model:" not in result.output and "rocket:" not in result.output  # nothing trained
 
 
+def _classify_with_test(tmp_path, classes, test_text):
+    """`seqlab classify train.csv --test test.csv` on 8 training sequences labelled in turn
+    by `classes`, and the test file `test_text`."""
+    train = tmp_path / "train.csv"
+    train.write_text("label,t0,t1,t2\n" + "".join(f"{classes[k % 2]},{k},{k % 3},{k % 2}\n"
+                                                   for k in range(8)))
+    (tmp_path / "test.csv").write_text(test_text)
+    return runner.invoke(app, ["classify", str(train), "--test", str(tmp_path / "test.csv"),
+                               "--model", "rocket"])
+
+
 def test_test_labels_written_otherwise_than_trainings_are_named_as_such(tmp_path):
     # '01' in the test file against '1' in training got only "labels that train lacks".
-    train = tmp_path / "train.csv"
-    train.write_text("label,t0,t1,t2\n" + "".join(f"{1 + k % 2},{k},{k % 3},{k % 2}\n"
-                                                   for k in range(8)))
-    (tmp_path / "test.csv").write_text("label,t0,t1,t2\n01,1,2,3\n2,3,2,1\n")
-    result = runner.invoke(app, ["classify", str(train), "--test", str(tmp_path / "test.csv"),
-                                 "--model", "rocket"])
+    result = _classify_with_test(tmp_path, "12", "label,t0,t1,t2\n01,1,2,3\n2,3,2,1\n")
     assert result.exit_code != 0
     assert "has label(s) '01' that" in str(result.exception)
     assert "written otherwise: '01' is '1' there" in str(result.exception)
@@ -109,12 +115,7 @@ def test_test_labels_written_otherwise_than_trainings_are_named_as_such(tmp_path
 def test_a_test_file_without_the_label_column_is_told_where_its_labels_were_read(tmp_path):
     # Its first step was read as its labels: "has label(s) '0.5', '1.5' that train.csv
     # lacks", as if the file held other classes, not that it holds none.
-    train = tmp_path / "train.csv"
-    train.write_text("label,t0,t1,t2\n" + "".join(f"{'ab'[k % 2]},{k},{k % 3},{k % 2}\n"
-                                                   for k in range(8)))
-    (tmp_path / "test.csv").write_text("t0,t1,t2\n0.5,2,3\n1.5,2,1\n")
-    result = runner.invoke(app, ["classify", str(train), "--test", str(tmp_path / "test.csv"),
-                                 "--model", "rocket"])
+    result = _classify_with_test(tmp_path, "ab", "t0,t1,t2\n0.5,2,3\n1.5,2,1\n")
     assert isinstance(result.exception, ValidationError)
     assert re.search(r"Its labels were read from its column 't\d', but .*train\.csv's are "
                      r"in 'label': give --test labelled sequences", str(result.exception))
