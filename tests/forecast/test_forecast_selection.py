@@ -16,11 +16,15 @@ from seqlab.forecast.selection import (
     GROUP_LEAST,
     MIN_HORIZON,
     PICK_INTERMITTENT,
+    POWER,
     PRIOR_SERIES,
     SHORT,
+    SHORT_POWER,
+    SOFT_STEPS,
     WINDOWS,
     Rule,
     best_weights,
+    combining,
     conformal_halfwidths,
     grouped_halfwidths,
     interval_group,
@@ -30,6 +34,7 @@ from seqlab.forecast.selection import (
     plan_validation,
     score,
     too_few_errors,
+    weight_power,
     zero_aware_score,
 )
 
@@ -514,6 +519,31 @@ def test_the_panel_prior_weighs_how_each_model_fared_across_the_file():
     assert 1.0 < few["ets"] < prior["ets"]  # two series say less than sixty
     assert panel_prior({"a": {"x": 1.0, "y": 1e9}, "b": {"x": 1.0, "y": 1.0}})["y"] == \
         pytest.approx(5.5 ** (2 / (2 + PRIOR_SERIES)))  # relative scores capped at 10
+
+
+def test_a_series_validated_a_few_steps_short_of_the_horizon_weighs_less_sharply():
+    assert weight_power(6, 6, 1) == weight_power(18, 6, 500) == POWER  # the whole horizon
+    assert weight_power(SOFT_STEPS + 1, 18, 1) == POWER  # validated far enough
+    assert weight_power(2, 6, 1) == SHORT_POWER < POWER  # alone, a few steps
+    powers = [weight_power(2, 6, n) for n in (2, 10, PRIOR_SERIES, 1000)]
+    assert powers == sorted(powers) and powers[-1] < POWER  # more series, nearer POWER
+    assert powers[2] == pytest.approx((SHORT_POWER + POWER) / 2)
+    assert combining(POWER) is COMBINE
+    soft = combining(1.0).weigh({"a": 1.0, "b": 2.0, "c": 4.0})
+    assert soft == pytest.approx({"a": 4 / 7, "b": 2 / 7, "c": 1 / 7})
+    assert combining(1.0).score is COMBINE.score
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_short_series_alone_is_weighted_by_its_inverse_scores(seed):
+    y = 100 + np.cumsum(np.random.default_rng(seed).normal(2, 3, 18))
+    frame = pd.DataFrame({"y": y}, index=pd.date_range("1990-01-01", periods=18, freq="YS"))
+    fitted = Forecaster(horizon=6, methods=["naive", "ets", "arima", "theta"],
+                        workers=1).fit(frame)
+    scores = {m: fitted.report_.validation["y"][m] for m in ("ets", "arima", "theta")}
+    total = sum(1 / v for v in scores.values())
+    assert fitted.weights_["y"] == pytest.approx({m: 1 / v / total for m, v in scores.items()},
+                                                 rel=1e-3)
 
 
 def test_in_a_file_a_model_that_fails_everywhere_else_weighs_less_on_each_series():

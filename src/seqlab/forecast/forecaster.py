@@ -323,9 +323,10 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
             lags: dict[str, int]) -> dict[str, _Choice]:
     """Each series' weights: its candidates' validation scores (the naives only where
     nothing else scored), times the panel prior (`selection.panel_prior`) of the file's
-    series under the same rule, weighted by `selection.inverse_error_weights`; an
-    intermittent series takes the one model that scores best by MASE plus sMAPE, its paths
-    clipped at 0 as its forecast will be (`selection.PICK_INTERMITTENT`). A series too
+    series under the same rule, weighted by `selection.inverse_error_weights` (less
+    sharply for a series validated only a few steps ahead: `selection.weight_power`);
+    an intermittent series takes the one model that scores best by MASE plus sMAPE, its
+    paths clipped at 0 as its forecast will be (`selection.PICK_INTERMITTENT`). A series too
     short to validate goes down the ladder; one of 1 or 2 points, or constant, is forecast
     flat. The out-of-window errors for the intervals are in units of each window's MASE
     scale at the series' interval lag (`lags`), the unit its interval is drawn in."""
@@ -370,8 +371,12 @@ def _choose(series: dict[str, np.ndarray], plans: dict[str, Any], fits: dict[str
     # how it fared across the series of the file scored by the same rule.
     priors = {rule: selection.panel_prior({k: s[3] for k, s in scored.items() if s[4] is rule})
               for rule in (selection.COMBINE, selection.PICK_INTERMITTENT)}
+    sharing = Counter(s[4] for s in scored.values())
     for name, (paths, truth, scales, pool, rule) in scored.items():
         choice, prior = choices[name], priors[rule]
+        if rule is selection.COMBINE:  # short validations weigh less sharply
+            rule = selection.combining(selection.weight_power(truth.shape[1], H,
+                                                              sharing[rule]))
         choice.weights = rule.weigh({k: v * prior.get(k, 1.0) for k, v in pool.items()})
         chosen = selection.weighted(paths, choice.weights)
         choice.validation["ensemble"] = round(selection.score(chosen, truth, scales), 6)

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -49,7 +50,8 @@ from seqlab.forecast.metrics import smape
 __all__ = ["ValidationPlan", "plan_validation", "mase_scale", "score", "inverse_error_weights",
            "best_weights", "zero_aware_score", "Rule", "COMBINE", "PICK_INTERMITTENT",
            "weighted", "conformal_halfwidths", "interval_group", "grouped_halfwidths",
-           "calibrated_apart", "too_few_errors", "panel_prior", "out_of_window_errors"]
+           "calibrated_apart", "too_few_errors", "panel_prior", "out_of_window_errors",
+           "weight_power", "combining"]
 
 WINDOWS = 5
 """Rolling origins per series (fewer when the series is short)."""
@@ -62,7 +64,14 @@ FIT_SHARE = 0.75
 MIN_HORIZON = 2
 """The shortest validation horizon a short series is scored on (where it has the room)."""
 POWER = 2
-"""Weights are proportional to score ** -POWER."""
+"""Weights are proportional to score ** -POWER (for series validated on fewer steps than
+the horizon, a smaller power: `weight_power`)."""
+SHORT_POWER = 1
+"""The power of `inverse_error_weights` for a series validated on `SOFT_STEPS` steps or
+fewer, short of the horizon, alone in its file (`weight_power`)."""
+SOFT_STEPS = 3
+"""The most steps ahead a series may be validated on and still be weighed more softly than
+`POWER` (`weight_power`)."""
 PRIOR_SERIES = 30
 """How many series a file needs for its panel prior to count half (`panel_prior`)."""
 GROUP_LEAST = 30
@@ -205,6 +214,36 @@ weighted mean instead changed little (weekly independent orders 1.33 -> 1.30); t
 MASE alone often took the LSTM's small forecasts of demand (daily independent orders 1.24,
 against 0.84; monthly seasonal demand 1.46 against 1.05); letting the naives into the pick
 was worse on average (mean OWA 0.888 against 0.864) and on lumpy daily demand 1.07."""
+
+
+def weight_power(validated_steps: int, horizon: int, series: int) -> float:
+    """The power of `inverse_error_weights` for a series validated `validated_steps` steps
+    ahead, forecast `horizon` steps, in a file of `series` series weighed by the same rule:
+    `POWER`, except where the validation reaches only a few steps (`SOFT_STEPS` or fewer)
+    short of the horizon: from `SHORT_POWER` (a series alone) toward `POWER` as the file's
+    series inform the choice (``n / (n + PRIOR_SERIES)``, as `panel_prior` counts them).
+
+    A short yearly series is scored two or three steps ahead on a dozen points, and the
+    weights spread those scores over steps they never saw: the sharper the weighting, the
+    more one lucky window decides the whole horizon. Measured on captured single-series fits
+    (OWA against seasonal naive, power 2 -> 1): 167 yearly stretches of 13 and 18 points
+    from 24 public series, horizon 6, 0.839 -> 0.824 (0.851 -> 0.840 without the two
+    stretches of air miles, whose AutoARIMA on the logarithm grew exponentially past the
+    validated steps); the 46 classic series 0.608 -> 0.594 (0.621 -> 0.620 without air
+    miles). Not on longer validations: 40 monthly stretches of 54 points, validated 9 steps
+    of 18, got worse with power 1 (0.833 -> 0.853), so they keep `POWER`. Files of many
+    short series keep nearly `POWER`: their panel prior steadies the scores (the fertility
+    rates of 192 countries, 13 and 18 points, 0.473 either way)."""
+    if validated_steps >= horizon or validated_steps > SOFT_STEPS:
+        return float(POWER)
+    informed = series / (series + PRIOR_SERIES) if series > 1 else 0.0
+    return SHORT_POWER + (POWER - SHORT_POWER) * informed
+
+
+def combining(power: float) -> Rule:
+    """`COMBINE` with weights proportional to ``score ** -power``."""
+    return COMBINE if power == POWER else Rule(score, partial(inverse_error_weights,
+                                                              power=power))
 
 
 def panel_prior(scores: dict[str, dict[str, float]]) -> dict[str, float]:
