@@ -511,3 +511,15 @@ def test_predict_reads_longer_sequences_of_a_wider_file_with_a_header(tmp_path):
         "steps): without a header" in str(result.exception)
     assert "a first line naming the columns, the label column as 'label'" in str(
         result.exception)
+
+
+def test_predict_tells_how_it_read_the_new_file_as_classify_does(tmp_path):
+    # classify printed its reader's notes (a file separated by semicolons, with decimal
+    # commas, say) but predict on a classifier bundle printed none of them for NEW.
+    train = _wide(tmp_path / "train.csv", *shapes(4, seed=0, low=16, high=16))
+    bundle = _quick_bundle(train, tmp_path / "b")
+    new = ";".join(f"t{k}" for k in range(16)) + "\n" + ";".join(["0,5"] * 16) + "\n"
+    result, shown = _predicted(tmp_path, bundle, "new.csv", new)
+    assert result.exit_code == 0, result.output
+    assert len(shown) == 1  # the note on stderr, the predictions alone on stdout
+    assert "note: new.csv: read as separated by semicolons with decimal commas" in result.stderr

@@ -151,6 +151,8 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
                                      f"trained with classify --fill "
                                      f"{'/'.join(FILLS)} does).",
                          fill_means=channel_means(names, getattr(classifier, "mean_", None)))
+    for line in data.notes:  # how NEW was read, as classify tells of its files; on stderr:
+        Output(as_json=True).note(f"note: {line}")  # the predictions may be on stdout
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
     layout = reader.get("layout")  # the format training's file was read as (newer bundles)
