@@ -113,6 +113,21 @@ def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
     assert data.sequences[1].shape == (3, 2)
 
 
+def test_a_long_csv_whose_steps_skip_some_is_read_with_a_note(tmp_path):
+    # Steps 1, 2, 4 were read as three contiguous steps, silently.
+    path = _write(tmp_path / "l.csv", "id,step,x,label\ns1,1,1,up\ns1,2,2,up\ns1,4,4,up\n"
+                  "s2,1,5,down\ns2,2,6,down\ns2,3,7,down\n")
+    data = read_labelled(path)
+    assert data.sequences[0][:, 0].tolist() == [1, 2, 4]
+    assert ["l.csv: 1 sequence(s) skip steps of column 'step', whose step is 1: 's1' (2 then "
+            "4); their rows are read one after the other, as if contiguous (add the missing "
+            "rows, values empty, and --fill to fill them)"] == data.notes
+    # steps of 10 that skip none draw no note
+    even = _write(tmp_path / "e.csv", "id,time,x,label\ns1,0,1,up\ns1,10,2,up\ns2,0,3,down\n"
+                  "s2,10,4,down\ns2,20,5,down\n")
+    assert read_labelled(even).notes == []
+
+
 def test_a_long_csvs_missing_value_is_named_by_its_step_and_channel(tmp_path):
     # It said 'step 2, channel 1': places the file does not show, where its time column
     # says 101 and the channel is 'value' (the duplicate-step error named the time).

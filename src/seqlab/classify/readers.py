@@ -1243,11 +1243,39 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
             f"read as long, each row would be a sequence of one step. If each row is a "
             f"sequence with its steps across (a wide CSV), drop the "
             f"{header[seq_at]!r} and {header[step_at]!r} columns, or give --format wide.")
+    notes += _skipped_steps(list(groups), times, order, path, header[step_at])
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [header[k] for k in channel_at],
                              header[label_at] if label_at is not None else None,
                              notes=notes, ids=list(groups), times=times, format="long")
+
+
+def _skipped_steps(names: list[str], times: list[list[str]], order: dict[str, float],
+                   path: Path, column: str) -> list[str]:
+    """A note naming the sequences of a long CSV whose steps (`times`, as written; `order`,
+    their numbers) skip some of the file's (1, 2, 4 where the step is 1): their rows are
+    read one after the other, as if contiguous, which the user should know. Only for
+    steps that are whole numbers: dates and measured times may be spaced irregularly."""
+    if not all(v.is_integer() for v in order.values()):
+        return []
+    gaps = [np.diff([order[t] for t in steps]) for steps in times]
+    counts = Counter(float(d) for diffs in gaps for d in diffs)
+    if not counts:
+        return []
+    usual = counts.most_common(1)[0][0]
+    skipping = [(name, steps[k], steps[k + 1]) for name, steps, diffs
+                in zip(names, times, gaps, strict=True)
+                for k in np.flatnonzero(diffs > usual)[:1]]
+    if not skipping:
+        return []
+    shown = ", ".join(f"{name!r} ({before} then {after})"
+                      for name, before, after in skipping[:3])
+    more = f" and {len(skipping) - 3} more" if len(skipping) > 3 else ""
+    return [f"{path.name}: {len(skipping)} sequence(s) skip steps of column {column!r}, "
+            f"whose step is {usual:g}: {shown}{more}; their rows are read one after the "
+            "other, as if contiguous (add the missing rows, values empty, and --fill to "
+            "fill them)"]
 
 
 def _check_no_channel_of_names(header: list[str], rows: list[list[str]], channel_at: list[int],
