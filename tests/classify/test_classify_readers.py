@@ -128,6 +128,18 @@ def test_a_long_csv_whose_steps_skip_some_is_read_with_a_note(tmp_path):
     assert read_labelled(even).notes == []
 
 
+def test_long_csv_ids_that_write_one_number_two_ways_are_two_sequences_with_a_note(tmp_path):
+    # Ids '1' and '01' were read as two sequences without a word: they may be one sequence
+    # whose id lost its zero on some rows.
+    path = _write(tmp_path / "l.csv", "id,step,x,label\n01,0,1,up\n01,1,2,up\n1,2,3,up\n"
+                  "2,0,5,down\n2,1,6,down\n")
+    data = read_labelled(path)
+    assert data.ids == ["01", "1", "2"] and data.lengths().tolist() == [2, 1, 2]
+    assert ["l.csv: the ids '01' and '1' of column 'id' write the same number differently: "
+            "they are read as different sequences (write each id one way if they are one)"
+            ] == data.notes
+
+
 def test_a_long_csvs_missing_value_is_named_by_its_step_and_channel(tmp_path):
     # It said 'step 2, channel 1': places the file does not show, where its time column
     # says 101 and the channel is 'value' (the duplicate-step error named the time).

@@ -1244,11 +1244,31 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
             f"sequence with its steps across (a wide CSV), drop the "
             f"{header[seq_at]!r} and {header[step_at]!r} columns, or give --format wide.")
     notes += _skipped_steps(list(groups), times, order, path, header[step_at])
+    notes += _ids_alike(list(groups), path, header[seq_at])
     has_labels = label_at is not None and (labelled or any(labels))
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [header[k] for k in channel_at],
                              header[label_at] if label_at is not None else None,
                              notes=notes, ids=list(groups), times=times, format="long")
+
+
+def _ids_alike(ids: list[str], path: Path, column: str) -> list[str]:
+    """A note naming the `ids` of a long CSV's sequence column `column` that write one whole
+    number two ways ('1' and '01'): they are read as different sequences, as written, yet
+    may be one sequence whose id a spreadsheet stripped of its zeros on some rows."""
+    spellings: dict[int, list[str]] = {}
+    for name in ids:
+        number = whole_number(name)
+        if number is not None:
+            spellings.setdefault(number, []).append(name)
+    alike = [group for group in spellings.values() if len(group) > 1]
+    if not alike:
+        return []
+    shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
+    more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
+    return [f"{path.name}: the ids {shown}{more} of column {column!r} write the same number "
+            "differently: they are read as different sequences (write each id one way if "
+            "they are one)"]
 
 
 def _skipped_steps(names: list[str], times: list[list[str]], order: dict[str, float],
