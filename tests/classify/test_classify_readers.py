@@ -2,6 +2,7 @@
 text CSV, and the clear errors bad files get."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -562,3 +563,18 @@ def test_a_text_csv_whose_id_column_repeats_a_name_says_so(tmp_path):
                "'r1' (lines 2, 4)" in note for note in data.notes)
     distinct = read_labelled(_write(tmp_path / "d.csv", text.replace("r1,fine", "r4,fine")))
     assert not any("several rows" in note for note in distinct.notes)
+
+
+@pytest.mark.parametrize("fill", ["zero", "mean", "ffill"])
+def test_a_channel_empty_in_every_sequence_is_filled_with_a_note(tmp_path, fill):
+    # A long CSV's channel 'z' with no value anywhere became a constant channel under any
+    # --fill without a word (and --fill mean printed numpy's "Mean of empty slice").
+    rows = "".join(f"s{i},{k},{k + i},,{'ab'[i % 2]}\n" for i in range(4) for k in range(3))
+    path = _write(tmp_path / "l.csv", "id,step,x,z,label\n" + rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = read_labelled(path, fill=fill)
+    assert {float(v) for s in data.sequences for v in s[:, 1]} == {0.0}
+    assert data.notes == [f"l.csv: channel(s) 'z' hold(s) no value in any sequence: --fill {fill} "
+                          "(fill= in the library) fills them with one value throughout, a "
+                          "constant that tells the classes nothing; drop the column(s)"]

@@ -162,10 +162,14 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
         channel_means = _given_means(data, means)
         if channel_means is None:
             stacked = np.concatenate(out, axis=0)
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an empty channel: noted below
                 channel_means = np.nanmean(np.where(np.isfinite(stacked), stacked, np.nan),
                                            axis=0)
             channel_means = np.where(np.isfinite(channel_means), channel_means, 0.0)
+    # channels without a value in any sequence: whatever the fill, one value throughout
+    void = [c for c in range(out[0].shape[1]) if len({s.shape[1] for s in out}) == 1
+            and not any(np.isfinite(s[:, c]).any() for s in out)]
     empty: list[str] = []  # channels of a sequence that ffill had no value to carry in
     for i in bad:
         s = out[i]
@@ -180,9 +184,8 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
                 ok = np.flatnonzero(np.isfinite(column))
                 if len(ok) == 0:
                     column[:] = 0.0
-                    channel = repr(data.channels[c]) if data.channels is not None and \
-                        len(data.channels) == s.shape[1] else str(c + 1)
-                    empty.append(f"{_where(data, i)} (channel {channel})")
+                    if c not in void:  # (told of below, once for the file)
+                        empty.append(f"{_where(data, i)} (channel {_channel_name(data, c)})")
                     continue
                 # Forward fill, then the leading gap takes the first value.
                 index = np.maximum.accumulate(np.where(np.isfinite(column),
@@ -192,8 +195,19 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
         f"{Path(data.source).name}: --fill ffill (fill= in the library) had no value to "
         f"carry in {', '.join(empty[:5])}{f' and {len(empty) - 5} more' if len(empty) > 5 else ''}"
         f", which hold(s) none in that channel: filled with 0 (--fill mean fills such a "
-        f"channel with its mean)"] if empty else [])
+        f"channel with its mean)"] if empty else []) + ([
+        f"{Path(data.source).name}: channel(s) {', '.join(_channel_name(data, c) for c in void)} "
+        f"hold(s) no value in any sequence: --fill {fill} (fill= in the library) fills them "
+        "with one value throughout, a constant that tells the classes nothing; drop the "
+        "column(s)"] if void else [])
     return dataclasses.replace(data, sequences=out, notes=notes)
+
+
+def _channel_name(data: LabelledSequences, c: int) -> str:
+    """Channel `c` (0 the first) of `data` for a message: its name, else its number."""
+    names = data.channels
+    return repr(names[c]) if names is not None and len(names) == data.sequences[0].shape[1] \
+        else str(c + 1)
 
 
 def _given_means(data: LabelledSequences, means: dict[str, float] | None) -> np.ndarray | None:
