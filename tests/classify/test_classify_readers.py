@@ -537,6 +537,21 @@ def test_arff_labels_quoted_as_weka_writes_them_are_read_without_their_quotes(tm
     assert undeclared.labels == data.labels
 
 
+def test_arff_labels_quoted_because_they_hold_a_comma_are_one_value(tmp_path):
+    # "1,2,3,4,'a,b'" was split at the quoted comma: "6 values, but the header declares 5
+    # attributes" (a line starting with a quote was read with that quote only).
+    text = UNIVARIATE_ARFF.replace("{up,down}", "{'a,b',\"c, d\"}").replace(
+        ",up\n", ",'a,b'\n").replace(",down\n", ",\"c, d\"\n")
+    data = read_labelled(_write(tmp_path / "q.arff", text), fill="zero")
+    assert data.labels == ["a,b", "c, d", "a,b"]
+    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(
+        "{'a,b',\"c, d\"}", "string")), fill="zero")
+    assert undeclared.labels == data.labels
+    escaped = read_labelled(_write(tmp_path / "e.arff", text.replace(
+        "{'a,b',\"c, d\"}", "string").replace("'a,b'", "'it\\'s'")), fill="zero")
+    assert escaped.labels == ["it's", "c, d", "it's"]
+
+
 def test_ffill_of_a_channel_with_no_value_at_all_says_it_filled_zeros(tmp_path):
     # A long CSV whose sequence 's2' lacks channel 'y' throughout: --fill ffill had nothing
     # to carry and wrote zeros, silently, though 0 may lie far from the channel's values.

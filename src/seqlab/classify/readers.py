@@ -10,7 +10,6 @@ sequence (or a string, for text) and one label per sequence. Problems are
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import math
 import re
@@ -485,10 +484,33 @@ def _arff_channels(cells: list[str], relational: bool, where: str) -> np.ndarray
     return values[:finite[-1] + 1] if len(finite) else values
 
 
-def _unquoted(cell: str) -> str:
-    """An ARFF value without the quotes, ' or ", around it (else as it is)."""
-    text = cell.strip()
-    return text[1:-1] if len(text) > 1 and text[0] in "'\"" and text[-1] == text[0] else cell
+def _arff_cells(line: str) -> list[str]:
+    """The comma-separated values of an ARFF data line (or a nominal type's list of
+    classes), each without the quotes, ' or ", that Weka puts around a value holding a
+    space or a comma ('a,b': one value); a quote inside one escaped by a backslash. Other
+    backslashes are kept: a relational value separates its channels by ``\n``."""
+    cells: list[str] = []
+    cell: list[str] = []
+    quote = None
+    chars = iter(line)
+    for char in chars:
+        if quote is not None:
+            if char == "\\":
+                following = next(chars, "")
+                cell.append(following if following == quote else char + following)
+            elif char == quote:
+                quote = None
+            else:
+                cell.append(char)
+        elif char in "'\"" and not "".join(cell).strip():
+            quote, cell = char, []
+        elif char == ",":
+            cells.append("".join(cell).strip())
+            cell = []
+        else:
+            cell.append(char)
+    cells.append("".join(cell).strip())
+    return cells
 
 
 def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
@@ -510,8 +532,7 @@ def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
                               f"attribute last; the header has {len(attributes)} "
                               f"attribute(s) ({shown}{' ...' if len(attributes) > 6 else ''}).")
     name, kind = attributes[-1]
-    declared = [c.strip().strip("'\"") for c in kind.strip("{}").split(",")] \
-        if kind.startswith("{") else []
+    declared = _arff_cells(kind.strip("{}")) if kind.startswith("{") else []
     sequences, labels, numbers = [], [], []
     for number in range(start + 1, len(lines) + 1):
         line = lines[number - 1].strip()
@@ -521,11 +542,9 @@ def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
         if line.startswith("{"):
             raise ValidationError(f"{where}: a sparse ARFF line ({{index value, ...}}); give "
                                   f"every step's value, as the UCR/UEA archives do.")
-        quote = "'" if line.startswith("'") else '"'
-        cells = next(csv.reader([line], quotechar=quote, skipinitialspace=True))
-        # Weka quotes a nominal value holding a space with either quote ('class one'), the
-        # relational value's aside: the label's quotes are not part of the class
-        cells = [_unquoted(c) for c in cells]
+        # Weka quotes a nominal value holding a space or a comma with either quote ('class
+        # one', 'a,b'), and the relational value: the quotes are not part of the class
+        cells = _arff_cells(line)
         if len(cells) != len(attributes):
             raise ValidationError(f"{where}: {len(cells)} values, but the header declares "
                                   f"{len(attributes)} attributes (the last, {name!r}, the "
