@@ -71,6 +71,14 @@ BAD_FILES = {
     "measurements-taken-for-labels": (
         "a.csv", "".join(f"{k / 7 + 0.01:.4f},{k % 5},{k % 3},{k % 2}\n" for k in range(40)),
         r"the labels \(column 1\) are 40 distinct fractions .*--label"),
+    # ... a small one (20 rows or fewer, labels repeated), its rows of their own lengths:
+    # trained on, its first step taken for the labels and its labels for a step.
+    "classes-last-in-a-small-ragged-file": (
+        "a.csv", "".join(f"{k % 4 / 7 + 0.01:.4f},0.5{',0.25' * (k % 3)},{k % 2 + 1}\n"
+                         for k in range(12)),
+        r"without a header, the labels would be column 1, but it holds fractions \('0\.0100', "
+        r"'0\.1529', '0\.2957' \.\.\.\) while every row ends in one of a few whole numbers "
+        r"\(1, 2\), as a label column last does\. Give --label -1 .* or --label 1"),
     # A named row index (to_csv after index.name = 'id') was each sequence's first step.
     "a-named-index-column": ("a.csv", "id," + WIDE.replace("\nup", "\n0,up", 1).replace(
         "\ndown,3", "\n1,down,3").replace("\nup,0,1,2,4", "\n2,up,0,1,2,4").replace(

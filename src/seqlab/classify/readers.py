@@ -981,6 +981,17 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
             f"{len(set(labels))} distinct fractions such as {labels[0]!r}: measurements, not "
             f"classes. Name the label column with --label (a name, or for a file without a "
             f"header its number: -1 the last, as in the MIT-BIH heartbeat files).")
+    # ... or fewer of them, with a few whole numbers ending every row, its own length
+    ends = [next((c.strip() for c in reversed(r) if c.strip() not in _PADDING), "")
+            for r in body]
+    if labelled and label is None and not has_header and position == 0 and width >= 3 and \
+            _fractions_then_classes(labels, ends):
+        raise ValidationError(
+            f"{path}: without a header, the labels would be column 1, but it holds "
+            f"fractions ({', '.join(map(repr, labels[:3]))} ...) while every row ends in one "
+            f"of a few whole numbers ({', '.join(sorted(set(ends), key=float)[:5])}), as a "
+            f"label column last does. Give --label -1 (label='-1' in the library) to read "
+            f"each row's last value as its label, or --label 1 to keep column 1.")
     has_labels = labelled or any(labels)
     if has_labels and position is not None and (label is None or guessed) and not (
             has_header and header[position].strip().lower() in _LABEL_NAMES):
@@ -1153,13 +1164,20 @@ def _classes_last(body: list[list[str]], width: int) -> bool:
     """Whether a wide CSV's rows hold a label column last and not first, neither named: the
     first column holds fractions (a measurement) and the last only whole numbers, as few
     as `_FEW_CLASSES` distinct ones or half the rows (classes coded 0, 1, 2)."""
-    first = _floats([r[0].strip() for r in body if r and r[0].strip()])
-    last = _floats([r[width - 1].strip() for r in body
-                    if len(r) >= width and r[width - 1].strip()])
-    if width < 3 or not first or not last or all(v.is_integer() for v in first):
+    return width >= 3 and _fractions_then_classes(
+        [r[0] for r in body if r], [r[width - 1] for r in body if len(r) >= width])
+
+
+def _fractions_then_classes(first: list[str], last: list[str]) -> bool:
+    """Whether the cells `first` (blanks aside) hold fractions, a measurement, and the
+    cells `last` only whole numbers, as few as `_FEW_CLASSES` distinct ones or half the
+    rows (classes coded 0, 1, 2)."""
+    firsts = _floats([c.strip() for c in first if c.strip()])
+    lasts = _floats([c.strip() for c in last if c.strip()])
+    if not firsts or not lasts or all(v.is_integer() for v in firsts):
         return False
-    return all(v.is_integer() for v in last) and \
-        len(set(last)) <= min(_FEW_CLASSES, max(2, len(last) // 2))
+    return all(v.is_integer() for v in lasts) and \
+        len(set(lasts)) <= min(_FEW_CLASSES, max(2, len(lasts) // 2))
 
 
 _FEW_CLASSES = 20
