@@ -229,6 +229,19 @@ def test_the_confusion_table_keeps_its_columns_under_their_headers(classes):
         assert right_edges(row, 1) == right_edges(header, 3)  # after "true \ predicted"
 
 
+def test_macro_f1_is_scikit_learns_with_a_class_absent_from_the_truth_or_the_predictions():
+    # A class predicted but absent from the true labels was left out of the mean: 0.833
+    # where scikit-learn's f1_score(average='macro') gives 5/9 (that class scores 0).
+    from seqlab.classify.metrics import classification_report
+
+    report = classification_report(list("aabb"), list("acbb"), ["a", "b", "c"])
+    assert report.macro_f1 == pytest.approx((2 / 3 + 1 + 0) / 3)
+    # a class absent from the predictions scores 0; one absent from both is no part of it
+    report = classification_report(list("aabc"), list("aaaa"), ["a", "b", "c", "d"])
+    assert report.macro_f1 == pytest.approx((2 / 3 + 0 + 0) / 3)
+    assert report.balanced_accuracy == pytest.approx(1 / 3)  # over the true classes only
+
+
 def test_the_confusion_plot_draws_labels_with_dollar_signs_as_written(tmp_path, monkeypatch):
     # '$' started matplotlib's math: '$\\frac$' failed with "unexpected ValueError ... a bug
     # in seqlab", and '$5-$10' was drawn as the math '5-'.

@@ -19,7 +19,9 @@ class ClassificationReport:
     """Scores of predictions against true labels.
 
     `confusion[i][j]` counts sequences of class ``classes[i]`` predicted as ``classes[j]``.
-    A class never predicted has precision 0 (and never present, recall 0).
+    A class never predicted has precision 0 (and never present, recall 0). `macro_f1` is
+    scikit-learn's: the mean F1 of the classes in the true labels or the predictions;
+    `balanced_accuracy` the mean recall of the classes in the true labels.
     """
 
     classes: list[Any]
@@ -98,12 +100,15 @@ def classification_report(true: Any, predicted: Any, classes: list[Any]) -> Clas
     f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(k),
                    where=(precision + recall) > 0)
     present = support > 0
+    # macro F1 as scikit-learn's f1_score(average='macro'): over the classes in the true
+    # labels or the predictions, a class predicted but absent from the truth scoring 0
+    scored = present | (predicted_count > 0)
     names = [str(c) for c in classes]
     return ClassificationReport(
         classes=list(classes), confusion=confusion.tolist(),
         accuracy=float(hits.sum() / max(1, len(t))),
         balanced_accuracy=float(recall[present].mean()) if present.any() else 0.0,
-        macro_f1=float(f1[present].mean()) if present.any() else 0.0,
+        macro_f1=float(f1[scored].mean()) if scored.any() else 0.0,
         precision=dict(zip(names, map(float, precision), strict=True)),
         recall=dict(zip(names, map(float, recall), strict=True)),
         support=dict(zip(names, map(int, support), strict=True)))
