@@ -81,6 +81,20 @@ def test_new_ts_data_of_more_channels_is_not_read_as_labelled(tmp_path):
     assert read_labelled(path, labelled=False, channels=1).labels == ["up", "7"]
 
 
+def test_a_ts_label_written_as_a_question_mark_is_missing_not_a_class(tmp_path):
+    # New data whose labels are unknown ('?', the format's missing value) was refused:
+    # "label '?' is not among the classes the header declares"; and where the header
+    # declared none, training took '?' for a class.
+    path = _write(tmp_path / "n.ts", UNIVARIATE.replace(":up\n4", ":?\n4"))
+    assert read_labelled(path, labelled=False).labels == ["", "down", "up"]
+    unknown = _write(tmp_path / "u.ts", UNIVARIATE.replace(":up", ":?").replace(":down", ":?"))
+    assert read_labelled(unknown, labelled=False).labels is None
+    for text in (path.read_text(), path.read_text().replace(" up down", "")):
+        with pytest.raises(ValidationError, match=r"n\.ts, line 10: the label is missing "
+                                                  r"\('\?'\)\.$"):
+            read_labelled(_write(tmp_path / "n.ts", text))
+
+
 def test_ts_multivariate_unequal_length_with_missing_values(tmp_path):
     path = _write(tmp_path / "m.ts", MULTIVARIATE)
     with pytest.raises(ValidationError, match=r"m\.ts: sequence 2 .*step 2, channel 1.*--fill"):

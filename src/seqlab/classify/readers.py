@@ -376,7 +376,11 @@ def read_ts(path: str | Path, *, labelled: bool = True,
             fields = fields[:-1]
             if not label:
                 raise ValidationError(f"{where}: the class label is empty.")
-            if declared_classes and label not in declared_classes:
+            if label == "?":  # the format's missing value: no class, on new data unknown
+                if labelled:
+                    raise _missing_label(where, label)
+                label = ""
+            elif declared_classes and label not in declared_classes:
                 raise ValidationError(f"{where}: label {label!r} is not among the classes the "
                                       f"header declares ({' '.join(declared_classes)}).")
             labels.append(label)
@@ -424,8 +428,8 @@ def read_ts(path: str | Path, *, labelled: bool = True,
         if declared_length and declared_length.isdigit() and lengths[0] != int(declared_length):
             raise ValidationError(f"{path}: @seriesLength {declared_length}, but the sequences "
                                   f"have {lengths[0]} values.")
-    return LabelledSequences(sequences, labels or None, str(path), "values",
-                             [f"dim_{c}" for c in range(dims or 1)],
+    return LabelledSequences(sequences, labels if labelled or any(labels) else None,
+                             str(path), "values", [f"dim_{c}" for c in range(dims or 1)],
                              notes=notes, format="ts")
 
 
