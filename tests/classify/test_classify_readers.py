@@ -119,6 +119,16 @@ def test_wide_csv_with_blank_cells_after_shorter_sequences(tmp_path):
     assert [len(s) for s in data.sequences] == [4, 2, 4]
 
 
+def test_underscores_make_no_number_of_a_label_or_a_value(tmp_path):
+    # Python's float reads '1_1' as 11: labels 1_1, 1_2, 2_1 became classes '11', '12',
+    # '21' (one with a real '11'), and a value '1_000' was read as 1000.
+    path = _write(tmp_path / "w.csv", "label,t0,t1\n1_1,1,2\n1_2,3,2\n11,1,3\n")
+    assert read_labelled(path).labels == ["1_1", "1_2", "11"]
+    path = _write(tmp_path / "v.csv", "label,t0,t1\na,1_000,2\nb,3,2\n")
+    with pytest.raises(ValidationError, match=r"line 2, step 1: '1_000' is not a number"):
+        read_labelled(path)
+
+
 def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
     path = _write(tmp_path / "l.csv", "sequence,step,x,y,label\ns1,1,2,20,up\ns1,0,1,10,up\n"
                   "s2,0,5,50,down\ns2,1,6,60,down\ns2,2,7,70,down\n")

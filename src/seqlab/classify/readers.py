@@ -105,12 +105,21 @@ def _missing_label(where: str, tag: str, column: str | None = None) -> Validatio
     return ValidationError(message)
 
 
+def _float(text: str) -> float:
+    """`text` as a number, as `float` reads it but for the underscores Python allows
+    between digits ('1_000', '1_2'): a file's '1_2' is a code (a class 'group 1, level 2'),
+    not the number 12, and no spreadsheet writes numbers so. A ValueError otherwise."""
+    if "_" in text:
+        raise ValueError(f"could not convert string to float: {text!r}")
+    return float(text)
+
+
 def _number(text: str, where: str) -> float:
     text = text.strip()
     if text in _MISSING:
         return math.nan
     try:
-        value = float(text)
+        value = _float(text)
     except ValueError:
         comma = re.fullmatch(r"[-+]?\d+,\d+", text) is not None  # '"0,038"' in a comma file
         raise ValidationError(f"{where}: {text[:40]!r} is not a number (expected a number, or "
@@ -712,7 +721,7 @@ def _distinct_names(header: list[str], path: Path) -> None:
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        _float(text)
     except ValueError:
         return text.strip() in _MISSING
     return True
@@ -1159,7 +1168,7 @@ def _label_among_steps(header: list[str], position: int | None, label: str | Non
 def _floats(cells: list[str]) -> list[float] | None:
     """`cells` as numbers, or None when one is not a number."""
     try:
-        return [float(c) for c in cells]
+        return [_float(c) for c in cells]
     except ValueError:
         return None
 
@@ -1445,7 +1454,7 @@ def _step_order(items: list[tuple[str, list[float], str, int]], path: Path,
     column read one way (day first or month first: `seqlab.forecast.data.parse_dates`)."""
     distinct = list(dict.fromkeys(item[0] for item in items))
     try:
-        numbers = {step: float(step) for step in distinct}
+        numbers = {step: _float(step) for step in distinct}
     except ValueError:
         numbers = None
     if numbers is not None:
