@@ -576,6 +576,19 @@ def test_arff_labels_quoted_because_they_hold_a_comma_are_one_value(tmp_path):
     assert escaped.labels == ["it's", "c, d", "it's"]
 
 
+def test_an_arff_regression_file_is_refused_not_read_as_a_class_per_value(tmp_path):
+    # A numeric class attribute of fractions (the UEA regression archive's) became one
+    # class per value: "Class(es) '0.53', ... have a single example".
+    text = UNIVARIATE_ARFF.replace("{up,down}", "NUMERIC").replace(",up\n", ",0.53\n").replace(
+        ",down\n", ",1.27\n")
+    with pytest.raises(ValidationError, match=r"r\.arff: the class attribute 'target' \(the "
+                                              r"last\) is NUMERIC, and holds fractions such as "
+                                              r"'0\.53': a regression target, not classes\."):
+        read_labelled(_write(tmp_path / "r.arff", text), fill="zero")
+    codes = text.replace(",0.53\n", ",1\n").replace(",1.27\n", ",2\n")  # whole-number codes
+    assert read_labelled(_write(tmp_path / "c.arff", codes), fill="zero").labels == ["1", "2", "1"]
+
+
 def test_ffill_of_a_channel_with_no_value_at_all_says_it_filled_zeros(tmp_path):
     # A long CSV whose sequence 's2' lacks channel 'y' throughout: --fill ffill had nothing
     # to carry and wrote zeros, silently, though 0 may lie far from the channel's values.

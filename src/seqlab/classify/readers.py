@@ -579,6 +579,15 @@ def read_arff(path: str | Path, *, labelled: bool = True) -> LabelledSequences:
         raise ValidationError(f"{path}, line {numbers[odd]}: {sequences[odd].shape[1]} "
                               f"channel(s), but the first sequence has {channels}; every "
                               f"sequence needs the same channels.")
+    tags = [tag for tag in labels if tag]
+    values = _floats(tags) if kind.lower() in _ARFF_NUMERIC else None
+    fraction = next((tag for tag, v in zip(tags, values or [], strict=False)
+                     if math.isfinite(v) and not v.is_integer()), None)
+    if labelled and fraction is not None:  # (a regression file of the UEA archive)
+        raise ValidationError(f"{path}: the class attribute {name!r} (the last) is {kind}, "
+                              f"and holds fractions such as {fraction!r}: a regression "
+                              f"target, not classes. Classification needs class labels: "
+                              f"a nominal attribute ({{a,b}}) or whole-number codes.")
     has_labels = labelled or any(labels)
     return LabelledSequences(sequences, labels if has_labels else None, str(path), "values",
                              [f"dim_{c}" for c in range(channels)], notes=notes,
