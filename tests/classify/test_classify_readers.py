@@ -129,6 +129,19 @@ def test_underscores_make_no_number_of_a_label_or_a_value(tmp_path):
         read_labelled(path)
 
 
+def test_a_headerless_wide_csv_with_its_labels_in_the_middle_keeps_its_first_row(tmp_path):
+    # '0.1,0.2,a,0.3' on the first line was taken for a header (a step named 'a'): the
+    # first sequence was lost without a word, the labels read from 'column 3 ('a')'.
+    path = _write(tmp_path / "w.csv", "0.1,0.2,a,0.3\n0.3,0.1,b,0.2\n0.1,0.4,a,0.3\n"
+                                      "0.2,0.2,b,0.1\n")
+    data = read_labelled(path)
+    assert data.labels == ["a", "b", "a", "b"] and data.steps is None
+    np.testing.assert_array_equal(data.sequences[0][:, 0], [0.1, 0.2, 0.3])
+    # a header naming the label column there is still a header
+    named = read_labelled(_write(tmp_path / "h.csv", "t0,t1,kind,t2\n" + path.read_text()))
+    assert named.labels == ["a", "b", "a", "b"] and named.steps == ["t0", "t1", "t2"]
+
+
 def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
     path = _write(tmp_path / "l.csv", "sequence,step,x,y,label\ns1,1,2,20,up\ns1,0,1,10,up\n"
                   "s2,0,5,50,down\ns2,1,6,60,down\ns2,2,7,70,down\n")

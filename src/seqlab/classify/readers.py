@@ -851,7 +851,8 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     skip = next(k for k in (by_number, trained_at, 0) if k is not None)  # a label may be a word
     if not labelled and columns == width and not named_label and skip in (by_number, trained_at):
         _check_label_not_moved(rows, row_lines, skip, path)
-    steps_named = not all(_is_number(c) for k, c in enumerate(first) if k != skip)
+    steps_named = not all(_is_number(c) for k, c in enumerate(first) if k != skip) and \
+        not _a_row_of_a_class(rows)
     cells = [c.strip() for c in first]
     known = steps is not None and (cells == steps or (len(cells) == len(steps) + 1 and any(
         cells[:k] + cells[k + 1:] == steps for k in range(len(cells)))))
@@ -900,7 +901,7 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
     # labels; else the label is the first column.
     position = by_number if by_number is not None or unlabelled else _find(
         header, _LABEL_NAMES, label, path, "label", required=labelled)
-    if position is None and not unlabelled and label is None and has_header:
+    if position is None and not unlabelled and label is None:  # (a class row: no header)
         position = _the_column_of_words(header, body, min(width, len(header)))
     if position is None and not unlabelled and (label is None or not has_header and
                                                 not all(_is_number(r[0]) for r in body)):
@@ -1100,6 +1101,21 @@ def _labels_from_the_end(rows: list[list[str]], label: str | None, padded: bool 
         rest += [""] * (width - 1 - len(rest))
         moved.append(rest[:width + number] + [row[at]] + rest[width + number:])
     return moved
+
+
+def _a_row_of_a_class(rows: list[list[str]]) -> bool:
+    """Whether the first of `rows` is a row of data, not a header, though it holds a word:
+    numbers and one word, that word found again in its column below, where every row
+    holds a word ('0.1,0.2,a,0.3' above '0.3,0.1,b,0.2': a class, in the middle of a file
+    without a header). A header's name is not a value of its column."""
+    first = [c.strip() for c in rows[0]]
+    words = [k for k, c in enumerate(first) if not _is_number(c)]
+    if len(words) != 1 or len(rows) < 2:
+        return False
+    at = words[0]
+    below = [r[at].strip() for r in rows[1:] if len(r) > at]
+    return len(below) == len(rows) - 1 and first[at] in below and \
+        not any(_is_number(c) for c in below)
 
 
 def _labels_a_header(rows: list[list[str]]) -> bool:
