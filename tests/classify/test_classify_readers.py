@@ -643,3 +643,9 @@ def test_a_channel_empty_in_every_sequence_is_filled_with_a_note(tmp_path, fill)
     assert data.notes == [f"l.csv: channel(s) 'z' hold(s) no value in any sequence: --fill {fill} "
                           "(fill= in the library) fills them with one value throughout, a "
                           "constant that tells the classes nothing; drop the column(s)"]
+    # ... and without --fill, the error says to drop it rather than fill it
+    with pytest.raises(ValidationError, match=r"\(fill= in the library\) or clean the file\. "
+                                              r"Channel\(s\) 'z' hold\(s\) no value in any "
+                                              r"sequence: drop the column\(s\), which a fill "
+                                              r"would make constant\.$"):
+        read_labelled(path)

@@ -150,6 +150,10 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
     bad = [i for i, s in enumerate(data.sequences) if not np.isfinite(s).all()]
     if not bad:
         return data
+    # channels without a value in any sequence: whatever the fill, one value throughout
+    void = [c for c in range(data.sequences[0].shape[1])
+            if len({s.shape[1] for s in data.sequences}) == 1
+            and not any(np.isfinite(s[:, c]).any() for s in data.sequences)]
     if fill is None:
         first = data.sequences[bad[0]]
         step, channel = (int(v) for v in np.argwhere(~np.isfinite(first))[0])
@@ -164,7 +168,10 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
             f"{data.source}: sequence {name} ({line}label {_label_of(data, bad[0])}) has a missing "
             f"or non-finite value at {at} ({len(bad)} "
             f"sequence(s) have some). " + (advice or f"Fill them with --fill {'/'.join(FILLS)} "
-                                             f"(fill= in the library) or clean the file."))
+                                             f"(fill= in the library) or clean the file.")
+            + (f" Channel(s) {', '.join(_channel_name(data, c) for c in void)} hold(s) no value "
+               "in any sequence: drop the column(s), which a fill would make constant."
+               if void and advice is None else ""))  # (new data has the trained channels)
     out = [s.copy() for s in data.sequences]
     if fill == "mean":
         channel_means = _given_means(data, means)
@@ -175,9 +182,6 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
                 channel_means = np.nanmean(np.where(np.isfinite(stacked), stacked, np.nan),
                                            axis=0)
             channel_means = np.where(np.isfinite(channel_means), channel_means, 0.0)
-    # channels without a value in any sequence: whatever the fill, one value throughout
-    void = [c for c in range(out[0].shape[1]) if len({s.shape[1] for s in out}) == 1
-            and not any(np.isfinite(s[:, c]).any() for s in out)]
     empty: list[str] = []  # channels of a sequence that ffill had no value to carry in
     for i in bad:
         s = out[i]
