@@ -178,6 +178,15 @@ def test_long_csv_ids_that_write_one_number_two_ways_are_two_sequences_with_a_no
             ] == data.notes
 
 
+def test_a_long_csv_row_without_its_sequence_is_refused(tmp_path):
+    # Rows whose id cell was empty were read as one more sequence, named '', unseen.
+    path = _write(tmp_path / "l.csv", "id,step,x,label\ns1,0,1,a\ns1,1,2,a\n,0,1,b\n,1,3,b\n"
+                  "s2,0,1,b\ns2,1,3,b\n")
+    with pytest.raises(ValidationError, match=r"l\.csv, line 4: the sequence is missing "
+                                              r"\(column 'id' is empty\)"):
+        read_labelled(path)
+
+
 def test_a_long_csvs_missing_value_is_named_by_its_step_and_channel(tmp_path):
     # It said 'step 2, channel 1': places the file does not show, where its time column
     # says 101 and the channel is 'value' (the duplicate-step error named the time).

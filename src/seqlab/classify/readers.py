@@ -1301,6 +1301,10 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
         step = row[step_at].strip()
         if step in _MISSING:
             raise ValidationError(f"{where}: the step is missing.")
+        if not row[seq_at].strip():  # (rows without one would be one sequence, unseen)
+            raise ValidationError(f"{where}: the sequence is missing (column "
+                                  f"{header[seq_at]!r} is empty); give each row the name of "
+                                  f"its sequence.")
         tag = row[label_at].strip() if label_at is not None else ""
         try:
             values = [_number(row[k], f"{where}, column {header[k]!r}") for k in channel_at]
