@@ -142,6 +142,20 @@ def test_a_headerless_wide_csv_with_its_labels_in_the_middle_keeps_its_first_row
     assert named.labels == ["a", "b", "a", "b"] and named.steps == ["t0", "t1", "t2"]
 
 
+def test_new_wide_data_naming_the_training_steps_in_another_order_is_read_by_name(tmp_path):
+    # predict read a header 't2,t1,t0' (training's t0,t1,t2) in the file's order: every
+    # sequence reversed, its prediction made on that, unseen.
+    path = _write(tmp_path / "n.csv", "label,t2,t1,t0\na,3,2,1\nb,6,5,4\n")
+    data = read_labelled(path, labelled=False, columns=4, steps=["t0", "t1", "t2"])
+    assert [s[:, 0].tolist() for s in data.sequences] == [[1, 2, 3], [4, 5, 6]]
+    assert data.notes == ["n.csv: its header names the training file's steps in another order "
+                          "(t2, t1, t0): each step read by its name, in the training file's "
+                          "order"]
+    unlabelled = _write(tmp_path / "u.csv", "t1,t0,t2\n2,1,3\n")
+    data = read_labelled(unlabelled, labelled=False, columns=4, steps=["t0", "t1", "t2"])
+    assert data.sequences[0][:, 0].tolist() == [1, 2, 3]
+
+
 def test_long_csv_sorts_steps_and_keeps_channels(tmp_path):
     path = _write(tmp_path / "l.csv", "sequence,step,x,y,label\ns1,1,2,20,up\ns1,0,1,10,up\n"
                   "s2,0,5,50,down\ns2,1,6,60,down\ns2,2,7,70,down\n")

@@ -958,12 +958,24 @@ def read_wide_csv(path: str | Path, *, label: str | None = None,
                                   f"more than the header's {len(header)}.")
         body = [r[:len(header)] for r in body]  # a comma at the end of lines, or NA
         width = len(header)
+    # New data whose header names the training file's steps in another order ('t3,t2,t1'):
+    # each step read where training had it, as a long CSV's channels are by their names
+    given = [h.strip() for k, h in enumerate(header) if k != position] if has_header else []
+    order = None
+    if steps is not None and given != steps and sorted(given) == sorted(steps) and \
+            len(set(steps)) == len(steps):
+        order = [given.index(name) for name in steps]
+        notes.append(f"{path.name}: its header names the training file's steps in another "
+                     f"order ({', '.join(given[:4])}{' ...' if len(given) > 4 else ''}): each "
+                     "step read by its name, in the training file's order")
     sequences, labels, lines = [], [], []
     for i, row in enumerate(body):
         where = f"{path}, line {body_lines[i]}"
         cells = list(row) + [""] * (width - len(row))
         tag = (cells.pop(position).strip() if position is not None and position < len(cells)
                else "")
+        if order is not None:
+            cells = [cells[k] for k in order]
         if labelled and tag in _MISSING and position is not None and len(row) <= position:
             # a shorter row not padded: its label is in the column of a step
             ended = next((c.strip() for c in reversed(row) if c.strip()), "")
