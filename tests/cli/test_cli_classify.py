@@ -523,3 +523,22 @@ def test_predict_tells_how_it_read_the_new_file_as_classify_does(tmp_path):
     assert result.exit_code == 0, result.output
     assert len(shown) == 1  # the note on stderr, the predictions alone on stdout
     assert "note: new.csv: read as separated by semicolons with decimal commas" in result.stderr
+
+
+def test_a_test_file_naming_the_training_steps_in_another_order_is_read_by_name(tmp_path):
+    # --test read a header 't5 ... t0' (training's t0 ... t5) in the file's order: every
+    # test sequence reversed, rising ones scored as falling ones.
+    rng = np.random.default_rng(0)
+    rows = [[tag] + [f"{k * (1 if tag == 'up' else -1) + rng.normal(0, 0.1):.3f}"
+                     for k in range(6)] for tag in ("up", "down") * 6]
+    names = [f"t{k}" for k in range(6)]
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("\n".join(",".join(r) for r in [["label", *names], *rows]) + "\n")
+    test.write_text("\n".join(",".join([r[0], *r[:0:-1]]) for r in [["label", *names], *rows])
+                    + "\n")
+    result = runner.invoke(app, ["classify", str(train), "--test", str(test), "--model",
+                                 "rocket", "--members", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1])["metrics"]["accuracy"] == 1.0
+    assert "note: test.csv: its header names the training file's steps in another order" \
+        in result.stderr

@@ -1677,7 +1677,8 @@ def read_labelled(path: str | Path, *, format: str = "auto", label: str | None =
     values filled by `fill` (see `fill_missing`). With `labelled` False, labels may be
     absent (data to predict on); `columns` is then the training file's width, `steps` its
     header's step names and `label_at` its label column's place, for a wide CSV
-    (`read_wide_csv`), and `channels` the channels a classifier was trained on, for a
+    (`read_wide_csv`; `steps` for test data too, whose header may name them in another
+    order: read by name), and `channels` the channels a classifier was trained on, for a
     ``.ts`` file whose header does not say them (`read_ts`); `fill_advice` ends the error
     about a missing value where `fill` is None, instead of advising --fill, and
     `fill_means` the channel means `fill` ``mean`` fills with (the training data's, for

@@ -244,9 +244,11 @@ def _classify(
                               f"sequences (read as {data.format or format}); drop --tokens.")
     # the test file's missing values filled as new data's are: by the training data's means
     standardising = training_standardising(data) if test else None
+    # ... and its steps known by the training file's header's names (in another order:
+    # read by name)
     test_data = read_labelled(test, format=format, label=label, fill=fill, fill_means=(
-        channel_means(data.channels, standardising.mean if standardising else None))) \
-        if test else None
+        channel_means(data.channels, standardising.mean if standardising else None)),
+        steps=data.steps) if test else None
     for line in data.notes + (test_data.notes if test_data is not None else []):
         shown.note(f"note: {line}")  # how the files were read: separator, label column
     if test_data is not None:  # before training: the same kind, channels and classes
