@@ -187,3 +187,25 @@ def test_generate_prints_the_text_as_it_is_drawn(tmp_path, capsys, monkeypatch):
     text = sampling.generate_text(loaded.model, vocabulary, "01", 20, temperature=0.5, seed=3,
                                   stream=pieces.append)
     assert "".join(pieces) == text and out.getvalue() == "01" + text + "\n"
+
+
+def test_generate_shows_control_characters_of_the_vocabulary_escaped(tmp_path, capsys):
+    # A bundle whose vocabulary held ESC (edited, or trained on a text with terminal codes)
+    # printed it raw: the model's output drove the terminal. It is now shown as '\x1b'.
+    import json
+
+    from bundle_tampering import rehash
+    from seqlab.cli.app import run_cli
+
+    bundle = _digit_lines(tmp_path)
+    version = next(bundle.glob("v-*"))
+    pipeline = json.loads((version / "pipeline.json").read_text())
+    symbols = pipeline["steps"][0]["state"]["symbols"]
+    symbols[symbols.index("5")] = "\x1b"
+    (version / "pipeline.json").write_text(json.dumps(pipeline))
+    rehash(version)
+    capsys.readouterr()
+    assert run_cli(["generate", str(bundle), "--prime", "0123\x1b", "--length", "40",
+                    "--seed", "1", "--temperature", "0", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("0123\\x1b") and "\x1b" not in out

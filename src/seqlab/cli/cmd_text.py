@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -85,6 +86,18 @@ def start_of(vocabulary: Any) -> tuple[str, str | None]:
     return str(next(iter(vocabulary))), None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The control characters `generate` shows escaped: every C0 and C1 control but the line
+break and the tab. A bundle's vocabulary can hold any character (one edited by hand, or
+trained on a text with terminal codes), and an ESC printed raw would drive the terminal."""
+
+
+def shown_text(text: str) -> str:
+    """`text` as `generate` prints it: each control character of `_CONTROL` as its escape
+    (ESC as '\\x1b'), so no model's output can reach the terminal as a command."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
 def _check_decoded(prime: str) -> None:
     """Refuse a --prime whose bytes were not UTF-8 (a terminal or script in another
     encoding): Python keeps each such byte as a lone surrogate, no character of a text."""
@@ -133,7 +146,8 @@ def _generate(
     device: DEVICE_OPTION = "auto",
 ) -> None:
     """Continue PRIME with text sampled from a character model bundle (PRIME lower-cased
-    where the model was trained with --lower), printed as it is drawn."""
+    where the model was trained with --lower), printed as it is drawn (control characters
+    other than line breaks and tabs shown escaped, ESC as \\x1b)."""
     from seqlab.bundle import load
     from seqlab.data.pipeline import EncodeStep
     from seqlab.generate.sampling import check_sampling, generate_text
@@ -172,14 +186,14 @@ def _generate(
     def show(piece: str) -> None:
         nonlocal started
         if not started:
-            shown.result(shown_prime, end="")
+            shown.result(shown_text(shown_prime), end="")
             started = True
-        shown.result(piece, end="")
+        shown.result(shown_text(piece), end="")
 
     generate_text(loaded.model, vocabulary, prime, length, temperature=temperature,
                   top_k=top_k, seed=seed, stream=show)
     if not started:
-        shown.result(shown_prime, end="")
+        shown.result(shown_text(shown_prime), end="")
     shown.result("")
 
 
