@@ -125,3 +125,16 @@ def test_a_standard_scale_step_needs_no_range_and_a_range_may_be_an_array():
     for bad in (None, np.array(3)):
         with pytest.raises(ValidationError, match=r"'feature_range' parameter of ScaleStep"):
             ScaleStep("minmax", feature_range=bad)
+
+
+def test_save_refuses_an_unfitted_pipeline_and_writes_nothing(tmp_path):
+    # It saved a bundle whose predict failed with 'call Pipeline.fit'.
+    from seqlab.bundle import save
+    from seqlab.errors import BundleError
+    from seqlab.models import ModelSpec, build
+
+    model = build(ModelSpec(input_size=1, output_size=1, units=[2], timesteps=3))
+    pipeline = Pipeline([ScaleStep("minmax"), WindowStep(n_in=3)])
+    with pytest.raises(BundleError, match=r"step 0 \(scale\) is not fitted"):
+        save(model, tmp_path / "b", pipeline=pipeline)
+    assert not (tmp_path / "b").exists()

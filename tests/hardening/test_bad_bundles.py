@@ -132,6 +132,12 @@ SERIES_CASES = {
                           r"'scale_' holds 0"),
     "scaler-ragged-statistics": (edit_json("pipeline.json", set_scaler(min_=[0.0, 1.0])),
                                  r"differ in length"),
+    # Each loaded: the copy scaled every input twice (silently wrong forecasts), the
+    # unfitted step failed at predict with 'call Pipeline.fit'.
+    "scale-step-repeated": (edit_json("pipeline.json", lambda d: d["steps"].insert(
+        0, d["steps"][0])), r"pipeline step 1 \(scale\) repeats step 0"),
+    "scale-step-unfitted": (edit_json("pipeline.json", lambda d: d["steps"][0].update(
+        state=None)), r"pipeline step 0 \(scale\) is not fitted"),
     # Optimizer states that loaded and then diverged the next step ('lower the learning
     # rate'), or trained uphill (maximize), or passed -1 as a learning rate to torch.
     "optimizer-nan-moment": (poison_optimizer("exp_avg", float("nan")),

@@ -80,7 +80,9 @@ def trainer_config_of(trainer: Any, **fit_args: Any) -> TrainerConfig:
 
 def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
     """Refuse a pipeline that would feed the model windows, features or ids of another
-    shape than its spec was built for."""
+    shape than its spec was built for, or that cannot have come from a fit: a step left
+    unfitted, or a scale step repeated (see `_check_fitted_steps`)."""
+    _check_fitted_steps(pipeline, file)
     window = pipeline.window
     if window is not None and spec.timesteps is not None and window.n_in != spec.timesteps:
         raise BundleError(
@@ -114,6 +116,26 @@ def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None
                 f"{file}: the pipeline's vocabulary has {symbols} symbols but the spec's model "
                 f"takes ids below input_size={spec.input_size}.", file)
     _check_classes_fit(spec, pipeline, file)
+
+
+def _check_fitted_steps(pipeline: Pipeline, file: Path) -> None:
+    """Refuse a pipeline with a step no fit left so: an unfitted one (predict failed with
+    'call Pipeline.fit', a method a bundle's user never calls), or a scale step that
+    repeats the one before it, config and statistics alike (a fit fits each scale step on
+    the previous one's output, so a copy scaled the data twice, a silently wrong model)."""
+    for i, step in enumerate(pipeline.steps):
+        if not step.is_fitted():
+            raise BundleError(
+                f"{file}: pipeline step {i} ({step.type_name}) is not fitted; a bundle's "
+                f"pipeline must be fitted on the training data (Pipeline.fit) before it is "
+                f"saved, or its model cannot predict.", file)
+        before = pipeline.steps[i - 1] if i else None
+        if isinstance(step, ScaleStep) and isinstance(before, ScaleStep) and \
+                step.to_dict() == before.to_dict():
+            raise BundleError(
+                f"{file}: pipeline step {i} (scale) repeats step {i - 1}, statistics and all; "
+                f"a fit fits each scale step on the previous one's output, so the copy would "
+                f"scale the data twice. Expected one such step; the bundle is damaged.", file)
 
 
 def _check_classes_fit(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None:
