@@ -156,6 +156,10 @@ SERIES_CASES = {
                           r"param group sets amsgrad to True, outside what training uses"),
     "optimizer-differentiable": (edit_json("optimizer.json", set_group(differentiable=True)),
                                  r"param group sets differentiable to True"),
+    # Indices 0.0, 1.0 ... (or true, false) equal 0, 1 ... and loaded as parameter numbers.
+    "optimizer-float-indices": (edit_json("optimizer.json", lambda d: d["param_groups"][0].update(
+        params=[float(i) for i in d["param_groups"][0]["params"]])),
+        r"param group lists parameter 0\.0; expected parameter indices"),
     "optimizer-foreach-text": (edit_json("optimizer.json", set_group(foreach="yes")),
                                r"param group sets foreach to 'yes'"),
     "unknown-step": (edit_json("pipeline.json", lambda d: d["steps"].append(

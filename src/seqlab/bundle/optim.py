@@ -85,6 +85,10 @@ def check_optimizer_doc(doc: Any, model: nn.Module, path: Path) -> None:
             if not isinstance(key, str) or not _plain_value(value):
                 raise BundleError(f"{path}: param group entry {key!r} = {value!r} is not a plain "
                                   f"number, bool, string or list of numbers.", path)
+        odd = next((i for i in group["params"] if type(i) is not int), None)
+        if odd is not None:  # 1.0 or true passed the check below as 1
+            raise BundleError(f"{path}: a param group lists parameter {odd!r}; expected "
+                              f"parameter indices, whole numbers from 0.", path)
         seen.extend(group["params"])
     if sorted(seen) != list(range(len(params))):
         raise BundleError(f"{path}: param groups cover parameters {sorted(seen)[:10]}, but the "
