@@ -332,6 +332,15 @@ def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
      r"ridge temperature of member 0 is 1e-300; a fit chooses one from 0.001 to 1000"),
     (lambda doc: doc["members"][0]["ridge"].update(temperature="0.01"),
      r"the ridge temperature is '0.01', not a number"),
+    # Keys no fit writes loaded as if they were not there (model bundles and forecasting
+    # bundles refuse them).
+    (lambda doc: doc.update(threshold=0.9), r"the document holds unknown key\(s\) "
+     r"\['threshold'\]; expected only format, format_version"),
+    (lambda doc: doc["reader"].update(sep=";"), r"'reader' holds unknown key\(s\) \['sep'\]"),
+    (lambda doc: doc["members"][0].update(weight=2), r"member 0 holds unknown key\(s\) "
+     r"\['weight'\]; expected only kernels, ridge"),
+    (lambda doc: doc["members"][0]["ridge"].update(bias=1), r"member 0's 'ridge' holds "
+     r"unknown key\(s\) \['bias'\]"),
 ])
 def test_a_classifier_document_that_disagrees_with_its_weights_is_refused(tmp_path, change,
                                                                          message):

@@ -51,6 +51,15 @@ FORMAT = "seqlab-classifier"
 FORMAT_VERSION = 1
 DOCUMENT = "classifier.json"
 WEIGHTS = "weights.safetensors"
+_DOCUMENT = ("format", "format_version", "params", "classes", "kind", "channels", "max_length",
+             "mean", "scale", "vocabulary", "chosen", "validation_accuracy", "members",
+             "reader", "fit_seconds")
+"""The keys of a classifier document (``fit_seconds`` optional: older bundles lack it)."""
+_MEMBER_KEYS = {"rocket": {"kernels": ("features", "max_dilations", "seed", "channels",
+                                       "dilations"),
+                           "ridge": ("alpha", "temperature", "max_gram", "seed")}}
+"""The keys of a member's description: random kernels and their ridge (a network's
+description holds only its name, ``network``)."""
 _PARAMS = ("model", "max_length", "truncating", "tokens", "validation", "time_budget",
            "epochs", "patience", "batch_size", "units", "features", "members", "seed")
 
@@ -125,6 +134,16 @@ def _field(doc: dict[str, Any], key: str, kinds: Any, file: Path) -> Any:
     return doc[key]
 
 
+def _known(doc: dict[str, Any], keys: Any, where: str, file: Path) -> None:
+    """A `BundleError` naming `file`, `where` and the keys unless `doc` holds only `keys`
+    (as every other bundle's documents: a key no fit writes is a damaged or edited
+    bundle, not one to load as if it were not there)."""
+    unknown = sorted(str(k) for k in set(doc) - set(keys))
+    if unknown:
+        raise BundleError(f"{file}: {where} holds unknown key(s) {unknown}; expected only "
+                          f"{', '.join(keys)}.", file)
+
+
 def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassifier:
     """The `SequenceClassifier` saved at `path`, ready to predict; nothing in the files is
     executed, and every field is checked."""
@@ -145,6 +164,7 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     if doc.get("format_version") != FORMAT_VERSION:
         raise BundleError(f"{file} has format_version {doc.get('format_version')!r}; this "
                           f"seqlab reads {FORMAT_VERSION}. Upgrade seqlab.", file)
+    _known(doc, _DOCUMENT, "the document", file)
     params = _field(doc, "params", dict, file)
     unknown = sorted(set(params) - set(_PARAMS))
     if unknown:
@@ -254,6 +274,13 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     classifier.members_ = []
     for i, estimator in enumerate(members):
         mine = {k[len(f"m{i}."):]: v for k, v in tensors.items() if k.startswith(f"m{i}.")}
+        if chosen == "rocket":
+            _known(estimator, _MEMBER_KEYS["rocket"], f"member {i}", file)
+            for part, keys in _MEMBER_KEYS["rocket"].items():
+                if isinstance(estimator.get(part), dict):
+                    _known(estimator[part], keys, f"member {i}'s {part!r}", file)
+        else:
+            _known(estimator, ("network",), f"member {i}", file)
         try:
             if chosen == "rocket":
                 _check_dtypes(mine, dict.fromkeys(mine, torch.float32), f"m{i}.", weights)
@@ -311,6 +338,7 @@ def _check_reader(reader: dict[str, Any], kind: str, file: Path) -> dict[str, An
         return BundleError(f"{file}: 'reader' field {key!r} is {reader[key]!r:.60}; expected "
                            f"{expected} (how the training file was read).", file)
 
+    _known(reader, _READER_FIELDS, "'reader'", file)
     said = {str: "a string", int: "a whole number", list: "a list"}
     for key, kinds in _READER_FIELDS.items():
         value = reader.get(key)
