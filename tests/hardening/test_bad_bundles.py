@@ -363,3 +363,15 @@ def test_a_bundle_saved_without_a_pipeline_refuses_data_of_another_shape(tmp_pat
     result = cli("predict", path, write_csv(tmp_path / "sales.csv", sine()), "--column", "sales")
     assert_one_line_error(result, 2, shape + r"the data give shape \(60,\)\. Its pipeline has "
                                              r"no window step")
+
+
+def test_a_bundle_of_another_kind_given_to_the_classifier_loader_is_named_as_what_it_is(
+        series_bundle):
+    # It said 'The bundle .../v-... lacks its classifier document file', naming a version
+    # folder the user never gave and not what the bundle is.
+    from seqlab.classify import load as load_classifier
+
+    with pytest.raises(BundleError, match=rf"^{re.escape(str(series_bundle))} is a model bundle "
+                                          r"\(written by seqlab train .*\), not a classifier "
+                                          r"bundle \(written by seqlab classify --out\)\.$"):
+        load_classifier(series_bundle)
