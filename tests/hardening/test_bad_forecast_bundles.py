@@ -190,6 +190,10 @@ LSTM_CRAFTED = {
         lambda doc: doc.__setitem__("noisy_lstm", {**doc["lstm"], "season_length": 7,
                                                    "noise": 0.3}),
         r"'noisy_lstm.season_length' must be the bundle's season length, 12"),
+    # Loaded: the members' own specs, not these settings, were used.
+    "lstm-units": (_set(("lstm", "units"), 4),
+                   r"members/0: the member's model takes 1 input\(s\) .* units \[\d+\] .* "
+                   r"where forecast.json's 'lstm' says .* units \[4\]"),
     "noisy-lstm-without-members": (
         lambda doc: doc.__setitem__("noisy_lstm", {**doc["lstm"], "noise": 0.3}),
         r"noisy_members"),
@@ -257,3 +261,17 @@ def test_save_never_writes_a_bundle_that_load_refuses(forecasting_bundle, tmp_pa
         save(fitted, tmp_path / "b")
     with pytest.raises(BundleError):
         load(tmp_path / "b")
+
+
+def test_a_member_folder_the_lstm_settings_do_not_count_is_refused(lstm_bundle, tmp_path):
+    # A bundle whose 'members' said fewer than its member folders loaded and forecast with
+    # the first few alone (the median of fewer members): a silently different forecast.
+    import shutil
+
+    copy = _tampered(lstm_bundle, tmp_path, lambda doc: None)
+    members = next(copy.rglob("forecast.json")).parent / "members"
+    shutil.copytree(members / "0", members / "1")
+    with pytest.raises(BundleError, match=r"forecast.json: field 'lstm.members' is 1, but "
+                                          r".*members holds \['0', '1'\]; expected one member "
+                                          r"folder each, named 0\."):
+        load(copy)

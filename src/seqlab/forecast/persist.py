@@ -324,15 +324,28 @@ def _load_hybrid(where: Path, folder: Path, doc: dict[str, Any], field: str, mem
         return None
     hybrid = _check_lstm(where, doc[field], H, doc["season_length"], series, field)
     folder = member_folder(folder, members, "LSTM members")
+    # A fit writes one folder per member, 0 to members - 1: with fewer members said, the
+    # others were silently left out of the forecast (the median of fewer members).
+    found = sorted((n for n in os.listdir(folder) if not n.startswith(".")),  # lock files
+                   key=lambda n: (len(n), n))
+    expected = [str(k) for k in range(hybrid.members)]
+    if found != expected:
+        raise _fail(where, f"field '{field}.members' is {hybrid.members}, but {folder} holds "
+                    f"{found[:8]!r:.120}; expected one member folder each, named "
+                    f"{', '.join(expected[:3])}{' ...' if len(expected) > 3 else ''}.")
     for k in range(hybrid.members):
         member_dir = member_folder(folder, str(k), "LSTM member")
         member = bundles.load(member_dir)
         spec = member.model.spec
-        if (spec.input_size != 1 + hybrid.inputs or spec.output_size != H
-                or spec.timesteps != hybrid.window):
-            raise _fail(member_dir, "the member's model does not match "
-                        f"the LSTM settings (input {spec.input_size}, output "
-                        f"{spec.output_size}, window {spec.timesteps}).")
+        took = (spec.input_size, spec.output_size, spec.timesteps, spec.units)
+        said = (1 + hybrid.inputs, H, hybrid.window, [hybrid.units])
+        if took != said:
+            raise _fail(member_dir, "the member's model takes "
+                        f"{spec.input_size} input(s) a step over windows of {spec.timesteps} "
+                        f"steps with units {spec.units} and forecasts {spec.output_size} "
+                        f"steps, where {where.name}'s '{field}' says {said[0]} (1 + inputs "
+                        f"{hybrid.inputs}), window {hybrid.window}, units [{hybrid.units}] "
+                        f"and horizon {H}; the bundle is damaged.")
         hybrid.models.append(member.model.eval())
     missing = [k for k in users if k not in hybrid.transforms]
     _check(where, not missing, f"{field}.transforms", missing,
