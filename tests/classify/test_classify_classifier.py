@@ -644,3 +644,15 @@ def test_an_array_with_fewer_steps_than_channels_is_fitted_with_a_warning_naming
     fitted = SequenceClassifier("rocket", features=500, members=1).fit(
         channels_first.transpose(0, 2, 1), y)
     assert fitted.channels_ == 1 and fitted.max_length_ == 16
+
+
+def test_a_network_classifier_document_edited_to_other_channels_names_the_field(tmp_path):
+    # It was refused with torch's size-mismatch text cut short at 200 characters ('...
+    # torch.Size([64, 2, 7]). s).'), naming no field of the document.
+    x, y = shapes(4, seed=1, low=16, high=20)
+    fitted = SequenceClassifier("gru", epochs=1, members=1, units=8).fit(x, y)
+    _refused_once_changed(
+        fitted, tmp_path / "c", lambda doc: doc.update(channels=2, mean=[0, 0], scale=[1, 1]),
+        r"weights\.safetensors: tensor 'm0\.net\.[\w.]+' has shape \(\d+, 1\), where the gru "
+        r"network of classifier\.json \('channels' 2, 3 'classes', 'units' 8\) takes "
+        r"\(\d+, 2\); the document and the weights do not belong together\.$")

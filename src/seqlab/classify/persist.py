@@ -306,6 +306,7 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
                 state = {k[4:]: v for k, v in mine.items() if k.startswith("net.")}
                 _check_dtypes(state, {k: v.dtype for k, v in net.state_dict().items()},
                               f"m{i}.net.", weights)
+                _check_network_shapes(state, net, f"m{i}.net.", weights, classifier)
                 net.load_state_dict(state, strict=True)
                 classifier.members_.append(net.eval())
         except (KeyError, TypeError, RuntimeError, ValueError) as error:
@@ -325,6 +326,25 @@ def _check_dtypes(tensors: dict[str, torch.Tensor], dtypes: dict[str, torch.dtyp
     if odd is not None:
         raise BundleError(f"{file}: tensor {prefix + odd!r} is {tensors[odd].dtype}, where a "
                           f"fit writes {dtypes[odd]}; the file is damaged.", file)
+
+
+def _check_network_shapes(tensors: dict[str, torch.Tensor], net: torch.nn.Module, prefix: str,
+                          file: Path, classifier: SequenceClassifier) -> None:
+    """A `BundleError` unless each of `tensors` (named in `file` with `prefix`) has the
+    shape of the network the document describes (`net`): a document edited to another
+    number of channels, classes or words was refused with torch's own size-mismatch text,
+    cut short, naming no field of the document."""
+    shapes = {k: tuple(v.shape) for k, v in net.state_dict().items()}
+    odd = next((k for k, v in tensors.items() if k in shapes and tuple(v.shape) != shapes[k]),
+               None)
+    if odd is not None:
+        words = "" if classifier.vocabulary_ is None else \
+            f", a vocabulary of {len(classifier.vocabulary_)}"
+        raise BundleError(
+            f"{file}: tensor {prefix + odd!r} has shape {tuple(tensors[odd].shape)}, where the "
+            f"{classifier.model_} network of {DOCUMENT} ('channels' {classifier.channels_}, "
+            f"{len(classifier.classes_)} 'classes', 'units' {classifier.units}{words}) takes "
+            f"{shapes[odd]}; the document and the weights do not belong together.", file)
 
 
 _READER_FIELDS = {"format": str, "layout": str, "fill": str, "label": str,
