@@ -332,6 +332,9 @@ def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
      r"ridge temperature of member 0 is 1e-300; a fit chooses one from 0.001 to 1000"),
     (lambda doc: doc["members"][0]["ridge"].update(temperature="0.01"),
      r"the ridge temperature is '0.01', not a number"),
+    # Loaded: predict then read new files by the place of their channels, not these names.
+    (lambda doc: doc["reader"].update(channels=["x", "y"]), r"'reader' field 'channels' "
+     r"names 2 channel\(s\) \['x', 'y'\], but 'channels' is 1; expected one name per channel"),
     # Keys no fit writes loaded as if they were not there (model bundles and forecasting
     # bundles refuse them).
     (lambda doc: doc.update(threshold=0.9), r"the document holds unknown key\(s\) "

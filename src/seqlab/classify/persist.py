@@ -254,6 +254,12 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
     classifier.validation_scores_ = {str(k): float(v) for k, v in scores.items()}
     classifier.reader_ = _check_reader(_field(doc, "reader", dict, file), classifier.kind_,
                                        file)
+    names = classifier.reader_.get("channels")
+    if classifier.kind_ == "values" and names is not None and len(names) != classifier.channels_:
+        # predict then read new files by place, not by these names, without a word
+        raise BundleError(f"{file}: 'reader' field 'channels' names {len(names)} channel(s) "
+                          f"{names!r:.80}, but 'channels' is {classifier.channels_}; expected "
+                          "one name per channel the classifier reads.", file)
     if "fit_seconds" in doc:  # optional: older bundles did not record it
         seconds = doc["fit_seconds"]
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
