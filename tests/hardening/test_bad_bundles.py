@@ -375,3 +375,19 @@ def test_a_bundle_of_another_kind_given_to_the_classifier_loader_is_named_as_wha
                                           r"\(written by seqlab train .*\), not a classifier "
                                           r"bundle \(written by seqlab classify --out\)\.$"):
         load_classifier(series_bundle)
+
+
+def test_a_pad_length_beyond_any_spec_is_refused_on_load(tmp_path, copy_of):
+    # It loaded, and predict padded every sequence to 1e12 steps: 'ran out of memory. Use
+    # a smaller model, batch or data file', blaming the user's data.
+    from seqlab.data import LabelStep, PadStep, Pipeline
+    from seqlab.models import ModelSpec, build
+
+    pipeline = Pipeline([PadStep(), LabelStep()]).fit([[1.0, 2.0], [3.0]], ["x", "y"])
+    save(build(ModelSpec(1, 2, task="multiclass", units=[2])), tmp_path / "saved" / "pad",
+         pipeline=pipeline)
+    path, folder = copy_of(tmp_path / "saved" / "pad")
+    edit_json("pipeline.json", lambda d: d["steps"][0]["state"].update(maxlen_=10**12))(folder)
+    with pytest.raises(BundleError, match=r"pipeline.json: the pipeline pads sequences to "
+                                          r"maxlen_=1000000000000 steps, above the 16777216"):
+        load(path)

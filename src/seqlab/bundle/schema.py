@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from seqlab._settings import declared
-from seqlab.data.pipeline import Pipeline, ScaleStep
+from seqlab.data.pipeline import PadStep, Pipeline, ScaleStep
 from seqlab.errors import BundleError, ValidationError
-from seqlab.models.spec import ModelSpec
+from seqlab.models.spec import MAX_WIDTH, ModelSpec
 from seqlab.train.config import TrainerConfig
 from seqlab.train.history import History
 
@@ -88,6 +88,12 @@ def check_pipeline_fits(spec: ModelSpec, pipeline: Pipeline, file: Path) -> None
         raise BundleError(
             f"{file}: the pipeline frames windows of n_in={window.n_in} steps but the spec's "
             f"model takes timesteps={spec.timesteps}; the bundle is inconsistent.", file)
+    pad = next((s for s in pipeline.steps if isinstance(s, PadStep)), None)
+    if pad is not None and pad.maxlen_ is not None and pad.maxlen_ > MAX_WIDTH:
+        # every sequence to predict on is padded to it: 1e12 steps ran out of memory
+        raise BundleError(
+            f"{file}: the pipeline pads sequences to maxlen_={pad.maxlen_} steps, above the "
+            f"{MAX_WIDTH} steps a spec may name; the bundle is damaged.", file)
     features = len(pipeline.columns) if pipeline.columns else None
     for step in pipeline.steps:
         fitted = getattr(getattr(step, "scaler_", None), "n_features_in_", None)
