@@ -542,3 +542,20 @@ def test_a_test_file_naming_the_training_steps_in_another_order_is_read_by_name(
     assert json.loads(result.stdout.strip().splitlines()[-1])["metrics"]["accuracy"] == 1.0
     assert "note: test.csv: its header names the training file's steps in another order" \
         in result.stderr
+
+
+def test_a_bundle_given_as_the_model_to_train_is_named_as_what_it_is(tmp_path, capsys):
+    # classify --model BUNDLE (as forecast --model takes one) said "Unknown 'model' of
+    # SequenceClassifier 'm'", with no word of bundles nor of the command that uses one.
+    from seqlab.bundle import save
+    from seqlab.cli.app import run_cli
+    from seqlab.models import ModelSpec, build
+
+    save(build(ModelSpec(1, 1, units=[2])), tmp_path / "m")
+    train = _wide(tmp_path / "train.csv", *shapes(4, seed=0, low=30, high=40))
+    assert run_cli(["classify", str(train), "--model", str(tmp_path / "m")]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert re.search(r"--model names the models to choose among \(auto, rocket, .*\), not a "
+                     r"bundle: .*m is a model bundle \(written by seqlab train .*\)\. To "
+                     r"classify new data with a saved classifier bundle, run seqlab predict "
+                     r"BUNDLE NEW\.", said), said

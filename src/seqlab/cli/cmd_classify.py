@@ -166,6 +166,24 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
     return prediction_rows(classifier, data)
 
 
+def _refuse_bundle_as_model(model: str) -> None:
+    """--model names the models to choose among; a bundle given there (as forecast --model
+    takes one) is named as what it is, with the command that reads new data with it (the
+    message was 'Unknown model of SequenceClassifier', with no word of bundles)."""
+    from seqlab.bundle import store
+    from seqlab.classify.classifier import MODELS
+
+    if all(name.strip() in MODELS for name in model.split(",")) or not Path(model).is_dir():
+        return
+    kind = store.describe(model)
+    if kind is not None:
+        bundle = model if kind == store.OTHER_KINDS["classifier.json"] else "BUNDLE"
+        raise ValidationError(
+            f"--model names the models to choose among ({', '.join(MODELS)}; or several, "
+            f"comma-separated), not a bundle: {model} is {kind}. To classify new data with a "
+            f"saved classifier bundle, run seqlab predict {bundle} NEW.")
+
+
 def _classify(
     train: Annotated[Path, typer.Argument(help="Labelled sequences: .ts or .arff (UCR/UEA), wide CSV "
                                           "(label + one column per step), long CSV (sequence, "
@@ -224,6 +242,7 @@ def _classify(
 
     started = time.monotonic()
     shown = Output(as_json)
+    _refuse_bundle_as_model(model)
     if (predictions is not None or plot is not None) and test is None:
         raise ValidationError("--predictions and --plot describe the test file; give it with "
                               "--test TEST.")
