@@ -335,6 +335,11 @@ def test_the_confusion_table_shows_undefined_scores_as_a_dash_not_zero():
     # Loaded: predict then read new files by the place of their channels, not these names.
     (lambda doc: doc["reader"].update(channels=["x", "y"]), r"'reader' field 'channels' "
      r"names 2 channel\(s\) \['x', 'y'\], but 'channels' is 1; expected one name per channel"),
+    # 1.0 and true loaded as 1 (a kernels' channel count of True was described as such).
+    (lambda doc: doc["members"][0]["kernels"].update(channels=1.0), r"member 0's 'kernels' "
+     r"field 'channels' is 1\.0; expected a whole number, 1 or more"),
+    (lambda doc: doc["members"][0]["ridge"].update(seed=True), r"member 0's 'ridge' field "
+     r"'seed' is True; expected a whole number, 0 or more"),
     # Keys no fit writes loaded as if they were not there (model bundles and forecasting
     # bundles refuse them).
     (lambda doc: doc.update(threshold=0.9), r"the document holds unknown key\(s\) "

@@ -60,6 +60,9 @@ _MEMBER_KEYS = {"rocket": {"kernels": ("features", "max_dilations", "seed", "cha
                            "ridge": ("alpha", "temperature", "max_gram", "seed")}}
 """The keys of a member's description: random kernels and their ridge (a network's
 description holds only its name, ``network``)."""
+_WHOLE = {"kernels": {"features": 1, "max_dilations": 1, "seed": 0, "channels": 1},
+          "ridge": {"max_gram": 1, "seed": 0}}
+"""The whole-number fields of a member's kernels and ridge, and the least each may be."""
 _PARAMS = ("model", "max_length", "truncating", "tokens", "validation", "time_budget",
            "epochs", "patience", "batch_size", "units", "features", "members", "seed")
 
@@ -142,6 +145,16 @@ def _known(doc: dict[str, Any], keys: Any, where: str, file: Path) -> None:
     if unknown:
         raise BundleError(f"{file}: {where} holds unknown key(s) {unknown}; expected only "
                           f"{', '.join(keys)}.", file)
+
+
+def _check_whole(doc: dict[str, Any], lows: dict[str, int], where: str, file: Path) -> None:
+    """A `BundleError` naming `file`, `where` and the field unless each field of `lows` in
+    `doc` is a whole number, at least its low (1.0 or true passed as 1 before)."""
+    for key, low in lows.items():
+        value = doc.get(key)
+        if key in doc and (type(value) is not int or value < low):
+            raise BundleError(f"{file}: {where} field {key!r} is {value!r:.40}; expected a "
+                              f"whole number, {low} or more.", file)
 
 
 def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassifier:
@@ -291,6 +304,7 @@ def _read(root: Path, limits: Limits) -> SequenceClassifier:
             for part, keys in _MEMBER_KEYS["rocket"].items():
                 if isinstance(estimator.get(part), dict):
                     _known(estimator[part], keys, f"member {i}'s {part!r}", file)
+                    _check_whole(estimator[part], _WHOLE[part], f"member {i}'s {part!r}", file)
         else:
             _known(estimator, ("network",), f"member {i}", file)
         try:
