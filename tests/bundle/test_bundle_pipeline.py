@@ -138,3 +138,10 @@ def test_save_refuses_an_unfitted_pipeline_and_writes_nothing(tmp_path):
     with pytest.raises(BundleError, match=r"step 0 \(scale\) is not fitted"):
         save(model, tmp_path / "b", pipeline=pipeline)
     assert not (tmp_path / "b").exists()
+
+
+def test_columns_naming_one_column_twice_are_refused():
+    # A bundle whose pipeline named 'a' twice loaded; predict then blamed the user's file
+    # ('The columns to read from new.csv repeat a name').
+    with pytest.raises(ValidationError, match=r"'columns' parameter of Pipeline names 'a' twice"):
+        Pipeline([ScaleStep(), WindowStep(n_in=2)], columns=["a", "b", "a"])

@@ -126,6 +126,11 @@ SERIES_CASES = {
                                      r"spec's head has output_size=1"),
     "columns-disagree-with-scaler": (edit_json("pipeline.json", lambda d: d.update(
         columns=["a", "b"])), r"names 2 column\(s\).*fitted on 1 feature"),
+    # Loaded; predict then blamed the user's file: 'The columns to read from new.csv
+    # repeat a name'.
+    "columns-repeated": (edit_json("pipeline.json", lambda d: d.update(columns=["sales"] * 2)),
+                         r"pipeline.json: not a valid pipeline: The 'columns' parameter of "
+                         r"Pipeline names 'sales' twice"),
     "scaler-overflowing-number": (write_raw("pipeline.json", '{"x": 1e999}'),
                                   r"number 1e999 overflows"),
     "scaler-zero-scale": (edit_json("pipeline.json", set_scaler(scale_=[0.0])),

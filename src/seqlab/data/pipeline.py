@@ -420,6 +420,12 @@ class Pipeline:
                 f"The 'columns' parameter of Pipeline must be a non-empty list of column "
                 f"names. Got {columns!r} instead."
             )
+        if columns is not None and len(set(columns)) < len(columns):  # read twice: one lost
+            twice = next(c for c in columns if columns.count(c) > 1)
+            raise ValidationError(
+                f"The 'columns' parameter of Pipeline names {twice!r} twice; name each column "
+                f"the model reads once. Got {columns!r} instead."
+            )
         self.steps = steps
         self.columns = columns
 
