@@ -396,3 +396,15 @@ def test_a_pad_length_beyond_any_spec_is_refused_on_load(tmp_path, copy_of):
     with pytest.raises(BundleError, match=r"pipeline.json: the pipeline pads sequences to "
                                           r"maxlen_=1000000000000 steps, above the 16777216"):
         load(path)
+
+
+def test_inspect_shows_control_characters_of_a_bundles_history_escaped(series_bundle, copy_of,
+                                                                        cli):
+    # A history.json holding ESC in a metric's name or value (strings are allowed there) was
+    # printed raw by inspect: the bundle drove the user's terminal.
+    path, folder = copy_of(series_bundle)
+    edit_json("history.json", lambda d: d["records"][-1].update(
+        {"\x1b[31mred": "\x1b]0;title\x07"}))(folder)
+    shown = cli("inspect", path)
+    assert shown.code == 0 and "\x1b" not in shown.out and "\x07" not in shown.out
+    assert "\\x1b[31mred \\x1b]0;title\\x07" in shown.out

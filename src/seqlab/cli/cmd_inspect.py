@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from seqlab.cli._options import JSON_OPTION
-from seqlab.cli.output import Output, add_command
+from seqlab.cli.output import Output, add_command, shown_text
 from seqlab.errors import ValidationError
 
 
@@ -59,8 +59,9 @@ def _inspect(
     if records:
         screen.result(f"\nlast {len(records)} epoch(s) of {len(loaded.history.records)}:")
         for record in records:
-            screen.result("  " + ", ".join(f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}"
-                                        for k, v in record.items()))
+            screen.result("  " + shown_text(", ".join(
+                f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}"
+                for k, v in record.items())))
     if loaded.metadata:
         screen.result("\nnotes: " + json.dumps(loaded.metadata, sort_keys=True))
 

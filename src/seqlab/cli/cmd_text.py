@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from seqlab.cli._options import DEVICE_OPTION, JSON_OPTION, on_device
 from seqlab.cli._results import report_text_training
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
-from seqlab.cli.output import Output, add_command
+from seqlab.cli.output import Output, add_command, shown_text
 from seqlab.errors import ValidationError
 from seqlab.recipes.text_training import TextTrainingConfig, train_text
 
@@ -84,18 +83,6 @@ def start_of(vocabulary: Any) -> tuple[str, str | None]:
         if prime in vocabulary:
             return prime, where
     return str(next(iter(vocabulary))), None
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""The control characters `generate` shows escaped: every C0 and C1 control but the line
-break and the tab. A bundle's vocabulary can hold any character (one edited by hand, or
-trained on a text with terminal codes), and an ESC printed raw would drive the terminal."""
-
-
-def shown_text(text: str) -> str:
-    """`text` as `generate` prints it: each control character of `_CONTROL` as its escape
-    (ESC as '\\x1b'), so no model's output can reach the terminal as a command."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _check_decoded(prime: str) -> None:

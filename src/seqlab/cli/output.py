@@ -22,6 +22,7 @@ for the commands that train many models).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,6 +51,20 @@ state = _State()
 
 
 # ---------------------------------------------------------------------------- the lines
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The control characters shown escaped where a command prints text a bundle holds: every
+C0 and C1 control but the line break and the tab. A bundle can hold any character (edited
+by hand, or trained on a text with terminal codes), and an ESC printed raw would drive
+the terminal."""
+
+
+def shown_text(text: str) -> str:
+    """`text` with each control character of `_CONTROL` as its escape (ESC as '\\x1b'), so
+    nothing a bundle holds reaches the terminal as a command (generate's text, inspect's
+    history)."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def dumps(value: Any, **options: Any) -> str:
