@@ -308,3 +308,16 @@ def test_tables_are_written_under_a_table_extension_only(workspace, capsys, tmp_
     out, _ = _seqlab(capsys, "forecast", data, "--horizon", "2", "--methods", "naive")
     first = out.splitlines()[1].split(",")  # the CSV's digits, kept in the JSON lines
     assert rows[0]["lower"] == pytest.approx(float(first[3]), rel=1e-14)
+
+
+def test_errors_and_warnings_show_control_characters_escaped(capsys):
+    # A name quoted from a bundle or a file (a classifier bundle's channel 'x\x1b[2J', in
+    # "longnew.csv has channel(s) x where the classifier bundle has x...") reached the
+    # terminal raw on the error line: the bundle cleared the user's screen.
+    from seqlab.cli.output import error, warn
+
+    error("the bundle has channel x\x1b[2J")
+    warn("a note on \x1b]0;title\x07 that")
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "channel x\\x1b[2J" in err and "a note on \\x1b]0;title\\x07 that" in err

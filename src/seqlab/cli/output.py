@@ -63,7 +63,7 @@ the terminal."""
 def shown_text(text: str) -> str:
     """`text` with each control character of `_CONTROL` as its escape (ESC as '\\x1b'), so
     nothing a bundle holds reaches the terminal as a command (generate's text, inspect's
-    history)."""
+    history, the names an error or warning quotes from a bundle or a file)."""
     return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
@@ -103,12 +103,12 @@ _STDERR = Console(stderr=True, highlight=False, soft_wrap=True)  # finds sys.std
 def warn(line: str) -> None:
     """One ``warning:`` line on standard error (never on stdout, never breaking --json;
     shown under ``--quiet`` too)."""
-    _STDERR.print(f"[yellow]warning:[/] {escape(line)}")
+    _STDERR.print(f"[yellow]warning:[/] {escape(shown_text(line))}")
 
 
 def error(line: str) -> None:
     """The one ``error:`` line a failed command ends with, on standard error."""
-    _STDERR.print(f"[bold red]error:[/] {escape(line)}")
+    _STDERR.print(f"[bold red]error:[/] {escape(shown_text(line))}")
 
 
 def interrupted() -> None:
