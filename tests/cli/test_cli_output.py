@@ -321,3 +321,17 @@ def test_errors_and_warnings_show_control_characters_escaped(capsys):
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err
     assert "channel x\\x1b[2J" in err and "a note on \\x1b]0;title\\x07 that" in err
+
+
+
+def test_notes_and_progress_lines_show_control_characters_escaped(capsys):
+    # Notes and progress lines quote the names of files, series and channels: an ESC among
+    # them reached the terminal raw.
+    from seqlab.cli.output import Output
+
+    shown = Output()
+    shown.note("wrote series a\x1b[2J")
+    shown.progress()("fitting \x1b]0;title\x07")
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "series a\\x1b[2J" in out and "fitting \\x1b]0;title\\x07" in err

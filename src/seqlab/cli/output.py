@@ -63,7 +63,8 @@ the terminal."""
 def shown_text(text: str) -> str:
     """`text` with each control character of `_CONTROL` as its escape (ESC as '\\x1b'), so
     nothing a bundle holds reaches the terminal as a command (generate's text, inspect's
-    history, the names an error or warning quotes from a bundle or a file)."""
+    history, the names an error, warning, note or progress line quotes from a bundle or a
+    file)."""
     return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
@@ -155,12 +156,12 @@ class Output:
         """A line beside the result (what was written where, what to do next): printed
         where the result goes, left out under ``--quiet``."""
         if state.verbosity > QUIET:
-            _write(line, err=self.as_json)
+            _write(shown_text(line), err=self.as_json)
 
     def detail(self, line: str) -> None:
         """A line only ``--verbose`` asks for, on stderr."""
         if state.verbosity >= VERBOSE:
-            _write(line, err=True)
+            _write(shown_text(line), err=True)
 
     def warn(self, line: str) -> None:
         """A ``warning:`` line on stderr, whatever the verbosity."""
@@ -176,7 +177,7 @@ class Output:
         stderr, left out under ``--quiet``."""
         def echo(line: str) -> None:
             if state.verbosity > QUIET:
-                _write(line, err=True)
+                _write(shown_text(line), err=True)
         return echo
 
 
