@@ -222,6 +222,21 @@ def test_a_forecast_clipped_at_zero_keeps_a_band_above_it():
         assert (table["lower"] <= table["forecast"]).all()
 
 
+def test_demand_that_went_quiet_keeps_a_band_above_its_zero_forecast():
+    """Orders early on, none over the validated months: every window forecast 0 and saw 0,
+    errors of 0 whose quantile gave [0, 0] at every step. The band is a random walk's at
+    the series' scale instead, growing with the step; the forecast stays 0."""
+    demand = np.zeros(60)
+    demand[[0, 4, 20, 28, 31]] = [4, 1, 5, 5, 2]
+    series = pd.Series(demand, index=pd.date_range("2020-01-01", periods=60, freq="MS"))
+    fitted = Forecaster(horizon=4, **{**FAST, "methods": ["naive", "croston", "median"]}
+                        ).fit(series)
+    table = fitted.predict()
+    assert (table["forecast"] == 0).all() and (table["lower"] == 0).all()
+    assert (table["upper"] > 0).all() and table["upper"].is_monotonic_increasing, table
+    assert (fitted.predict(level=0.95)["upper"] > table["upper"]).all()
+
+
 def test_a_tie_between_models_that_all_forecast_quiet_windows_goes_to_the_median():
     """Every window's history is zeros, so every model forecasts 0 there and all tie; after
     the one order only the median goes on forecasting 0."""

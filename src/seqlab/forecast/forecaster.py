@@ -912,6 +912,9 @@ class Forecaster:
         for name in self.series_names_:
             point = np.asarray(paths[name], float)[:H]
             width = units[self.interval_groups_[name]][:H] * scales[name]
+            if not width.any() and scales[name] > 0:
+                width = _quiet_demand_width(sd.series(name).to_numpy(float),
+                                            sd.season_length, level, H, scales[name])
             # A series that never went below 0 is forecast at 0 or above, the band around
             # that forecast (clipping the band instead would shrink it to [0, 0] wherever
             # the forecast fell below 0 by more than its width: certainty it never had).
@@ -1275,6 +1278,18 @@ def _scales_and_signs(series: dict[str, np.ndarray], lags: dict[str, int]
     data forecast from."""
     return ({k: _interval_scale(y, lags[k]) for k, y in series.items()},
             {k: bool(np.min(y) >= 0) for k, y in series.items()})
+
+
+def _quiet_demand_width(y: np.ndarray, m: int, level: float, H: int, scale: float
+                        ) -> np.ndarray:
+    """The half-widths of an intermittent series whose validation errors give a band of no
+    width (every window's truth 0, and its forecast): a random walk's at its `scale`, as
+    for a series with no validation errors, instead of [0, 0] at every step, certainty its
+    history of demand never gave. Any other series' band stays at 0 (a history its
+    models fit exactly)."""
+    if not is_intermittent(y, m):
+        return np.zeros(H)
+    return selection.conformal_halfwidths(np.zeros((0, H)), level, H) * scale
 
 
 def _interval_scale(y: np.ndarray, lag: int) -> float:
