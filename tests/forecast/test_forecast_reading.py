@@ -888,6 +888,26 @@ def test_months_dated_on_one_day_past_the_first_are_read_as_months(write_csv):
                            "2020-04-15,4\n", "odd.csv"))
 
 
+def test_months_dated_at_their_first_day_or_their_last_are_read_as_months(write_csv):
+    # An export that dated some months at their ends and others at their starts fit no
+    # frequency ("Pass `freq`"), and --freq MS was refused too: no answer could work.
+    starts = pd.date_range("2020-01-01", periods=9, freq="MS")
+    dates = [d + pd.offsets.MonthEnd(0) if k % 3 == 0 else d for k, d in enumerate(starts)]
+    text = "date,sales\n" + "".join(f"{d.date()},{k}\n" for k, d in enumerate(dates))
+    data = read_csv(write_csv(text))
+    assert data.freq == "MS" and list(data.values.index) == list(starts)
+    assert list(data.series("sales")) == list(range(9))
+    assert "the dates fall on the first day of some months and on the last day of others " \
+        "(e.g. 2020-02-01, 2020-01-31): read as those months, dated at their starts, as " \
+        "the forecasts are" in data.notes
+    # A month written twice (its first day and its last), or quarters, are not read so.
+    for odd in ("2020-01-31\n2020-03-01\n2020-03-31\n2020-05-01\n",
+                "2020-03-31\n2020-07-01\n2020-09-30\n2021-01-01\n"):
+        with pytest.raises(ValidationError, match="Could not infer the frequency"):
+            read_csv(write_csv("date,sales\n" + "".join(
+                f"{d},{k}\n" for k, d in enumerate(odd.split())), "odd.csv"))
+
+
 def test_covariate_values_after_the_series_end_are_noted_as_no_future_values(write_csv):
     # Regression: rows of next months' prices below the history were dropped with a note
     # that said only that they held no values.

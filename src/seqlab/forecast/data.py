@@ -994,14 +994,24 @@ def months_on_a_day(index: pd.Index) -> tuple[pd.Index, list[str]]:
     """Dates all at midnight of one day of their months from the 2nd to the 28th (the 15th,
     as surveys date their months), read as the starts of those months, with a note; other
     dates as they are, with none. No pandas frequency steps by months from such a day, so
-    they were refused as fitting no regular grid."""
+    they were refused as fitting no regular grid. Months dated some at their first day and
+    some at their last (3 dates or more, each month once, some a month apart: exports that
+    changed their convention) are read as those months too, with a note; no frequency fits
+    them either, and the message asked for one."""
     if not isinstance(index, pd.DatetimeIndex) or len(index) < 2 or index.tz is not None \
             or not (index == index.normalize()).all():
         return index, []
+    starts = index.to_period("M").to_timestamp()
+    ends = np.asarray(index.is_month_end)
+    if len(index) >= 3 and ends.any() and np.asarray(index.is_month_start)[~ends].all() \
+            and not ends.all() and starts.is_unique \
+            and np.diff(np.sort(starts.year * 12 + starts.month)).min() == 1:
+        return starts, [f"the dates fall on the first day of some months and on the last day "
+                        f"of others (e.g. {label(index[~ends][0])}, {label(index[ends][0])}): "
+                        "read as those months, dated at their starts, as the forecasts are"]
     day = int(index[0].day)
     if not 2 <= day <= 28 or (index.day != day).any():
         return index, []
-    starts = index.to_period("M").to_timestamp()
     return starts, [f"the dates fall on day {day} of their months ({label(index[0])} ...): "
                     f"read as those months, dated at their starts ({label(starts[0])} ...), "
                     "as the forecasts are"]
