@@ -89,6 +89,21 @@ def test_an_index_of_dates_written_as_text_is_the_dates():
         [0, 1, 2, 3]
 
 
+def test_a_frame_indexed_by_id_and_date_is_the_long_form():
+    # pandas' long form, set_index(["id", "date"]) or a groupby of both, was read as its
+    # index alone: one series of 60 numbered steps, B's history run on after A's.
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    long = pd.DataFrame({"id": np.repeat(["A", "B"], 30), "date": np.tile(months, 2),
+                         "y": np.arange(60.0)})
+    for frame in (long.set_index(["id", "date"]), long.set_index(["date", "id"]),
+                  long.groupby(["id", "date"]).sum(), long.set_index(["id", "date"])["y"],
+                  long.set_index(["id", "date"]).rename_axis([None, None])):
+        data = prepare(frame)
+        assert data.names == ["A", "B"] and data.freq == "MS", frame.index.names
+        assert list(data.series("B"))[:2] == [30.0, 31.0]
+        assert data.values.index[-1] == months[-1]
+
+
 def test_row_numbers_saved_with_a_table_are_dropped_not_forecast(write_csv):
     # A table saved with pandas' to_csv, index and all: ',date,sales,...' over 0, 1, 2 ...
     frame = pd.DataFrame({"date": pd.date_range("2015-01-01", periods=30, freq="MS"),

@@ -466,7 +466,21 @@ def _number(text: str) -> bool:
 def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """A frame indexed by dates gets them back as a column (its name returned): a
     DatetimeIndex, or dates written as text ('2020-01', as `pd.read_csv(..., index_col=0)`
-    leaves them without `parse_dates`), then read as a date column is."""
+    leaves them without `parse_dates`), then read as a date column is. A frame indexed by
+    several levels (pandas' long form: ``set_index(["id", "date"])``, a ``groupby`` of
+    both) gets each back as a column, the level of dates named as the date column: read
+    as the index alone, its series ran on one after another as one series of numbered
+    steps."""
+    if isinstance(frame.index, pd.MultiIndex):
+        names = []
+        for k, level in enumerate(frame.index.names):
+            name = str(level) if level is not None else f"level_{k}"
+            while name in frame.columns or name in names:
+                name = f"_{name}"
+            names.append(name)
+        dated = [name for k, name in enumerate(names)
+                 if isinstance(frame.index.levels[k], pd.DatetimeIndex)]
+        return frame.reset_index(names=names), dated[0] if len(dated) == 1 else None
     if not isinstance(frame.index, pd.DatetimeIndex) and \
             not written_as_dates(frame.index.to_series()):
         return frame, None
@@ -1277,7 +1291,8 @@ def prepare(data: Any, *, date_column: str | None = None, freq: str | None = Non
                                   "columns that name each series; name other columns.")
     frame, id_column = _joined_ids(frame, id_column)
     layout = None
-    if isinstance(data, pd.DataFrame):
+    if isinstance(data, pd.DataFrame) or isinstance(getattr(data, "index", None),
+                                                    pd.MultiIndex):
         layout = detect_long(frame, date_column=date_column, id_column=id_column,
                              value_column=value_column, covariates=covariates)
     if layout is None:
