@@ -104,6 +104,17 @@ def test_a_frame_indexed_by_id_and_date_is_the_long_form():
         assert data.values.index[-1] == months[-1]
 
 
+def test_a_long_frame_indexed_by_its_ids_keeps_them():
+    # set_index("id") dropped the ids with the index: "The dates must be unique ... name
+    # its id column with `id_column`", a column the frame no longer had.
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    long = pd.DataFrame({"id": np.repeat(["A", "B"], 30), "date": np.tile(months, 2),
+                         "y": np.arange(60.0)})
+    data = prepare(long.set_index("id"))
+    assert data.names == ["A", "B"] and data.id_column == "id" and data.freq == "MS"
+    assert list(data.series("B"))[:2] == [30.0, 31.0]
+
+
 def test_row_numbers_saved_with_a_table_are_dropped_not_forecast(write_csv):
     # A table saved with pandas' to_csv, index and all: ',date,sales,...' over 0, 1, 2 ...
     frame = pd.DataFrame({"date": pd.date_range("2015-01-01", periods=30, freq="MS"),

@@ -470,7 +470,9 @@ def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     several levels (pandas' long form: ``set_index(["id", "date"])``, a ``groupby`` of
     both) gets each back as a column, the level of dates named as the date column: read
     as the index alone, its series ran on one after another as one series of numbered
-    steps."""
+    steps. A named index that repeats its values and holds no dates (``set_index("id")``
+    of a long frame) is a column too: dropped, the message on the repeated dates asked
+    for an id column the frame no longer had."""
     if isinstance(frame.index, pd.MultiIndex):
         names = []
         for k, level in enumerate(frame.index.names):
@@ -483,7 +485,10 @@ def _index_column(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
         return frame.reset_index(names=names), dated[0] if len(dated) == 1 else None
     if not isinstance(frame.index, pd.DatetimeIndex) and \
             not written_as_dates(frame.index.to_series()):
-        return frame, None
+        name = frame.index.name
+        if name is None or frame.index.is_unique or str(name) in frame.columns:
+            return frame, None
+        return frame.reset_index(names=str(name)), None
     name = str(frame.index.name) if frame.index.name is not None else "date"
     while name in frame.columns:
         name = f"_{name}"
