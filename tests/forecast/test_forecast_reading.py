@@ -908,6 +908,21 @@ def test_months_dated_at_their_first_day_or_their_last_are_read_as_months(write_
                 f"{d},{k}\n" for k, d in enumerate(odd.split())), "odd.csv"))
 
 
+def test_notes_and_a_totals_row_around_future_covariates_are_dropped_as_the_datas(write_csv):
+    # The data's 'Total' row was dropped with a note; the same row below the future
+    # prices was refused: "The date column 'date' has values that are not dates: 'Total'".
+    dates = pd.date_range("2020-01-01", periods=12, freq="MS").strftime("%Y-%m-%d")
+    data = read_csv(write_csv("date,sales,price\n" + "".join(
+        f"{d},{10 + k},{k % 3}\n" for k, d in enumerate(dates)) + "Total,186,12\n"),
+        covariates=["price"])
+    future = "date,price\nSource: price plan,\n2021-01-01,4\n2021-02-01,5\nTotal,9\n"
+    covs = read_future_covariates(write_csv(future, "future.csv"), data, 2)
+    assert list(covs.of("sales")["price"]) == [4, 5]
+    assert covs.notes == ["future covariates: dropped 1 row(s) above the data ('Source: "
+                          "price plan') and 1 row(s) below the data ('Total'): notes, not "
+                          "dates in the column 'date'"]
+
+
 def test_covariate_values_after_the_series_end_are_noted_as_no_future_values(write_csv):
     # Regression: rows of next months' prices below the history were dropped with a note
     # that said only that they held no values.

@@ -1791,9 +1791,12 @@ def read_future_covariates(source: str | Path | pd.DataFrame, data: SeriesData, 
     read_as = list(frame.attrs.get("read_as", []))
     day_first = bool(frame.attrs.get("day_first"))  # a ';' file: ambiguous dates day first
     frame, index_column = _index_column(frame)
-    # Read as the data are: without a saved index, empty columns or blank rows.
+    # Read as the data are: without a saved index, empty columns, blank rows, or notes
+    # and a totals row above or below the rows of dates.
     frame = _row_numbers(_blank_columns(frame)[0])[0]
     frame, rows, _ = _blank_rows(frame)
+    frame, rows, margins = _margins(frame, date_column or index_column, rows)
+    read_as += margins
     frame, id_column = _joined_ids(frame, id_column)
     parts = data.id_column.split(ID_SEPARATOR) if data.id_column is not None else []
     if id_column is None and all(part in frame.columns for part in parts):
