@@ -930,6 +930,12 @@ def test_id_and_value_columns_that_hold_the_wrong_kind_are_refused_plainly(write
     with pytest.raises(ValidationError, match=r"'value_column' parameter names 'date', which "
                                               r"holds dates, not values"):
         read_csv(path, value_column="date")
+    # --value-column naming the ids' words said "no text column names the series".
+    named = write_csv(text.replace("\n1,", "\nnorth,").replace("\n2,", "\nsouth,"), "n.csv")
+    with pytest.raises(ValidationError, match=r"'value_column' parameter names 'store', which "
+                                              r"holds words \('north', 'south'\), not numbers"):
+        read_csv(named, value_column="store")
+    assert read_csv(named, value_column="sales").names == ["north", "south"]
     assert read_csv(path, id_column="store").names == ["1", "2"]
     # Codes with a decimal point that name many rows each are ids.
     coded = text.replace("store,", "section,").replace("\n1,", "\n1.1,").replace("\n2,",

@@ -1150,6 +1150,22 @@ def _in_blocks(column: pd.Series) -> bool:
     return int((column != column.shift()).sum()) == column.nunique()
 
 
+def _refuse_words_as_values(frame: pd.DataFrame, value_column: str) -> None:
+    """Refuse a `value_column` of words (no digit in any cell) taken for the values of a
+    long file: it is what names the series, which no other column then did."""
+    if not is_text(frame[value_column]):
+        return
+    cells = frame[value_column].dropna().astype(str)
+    if len(cells) and not cells.str.contains(r"\d").any():
+        shown = ", ".join(repr(c) for c in cells.unique()[:3]) + (
+            " ..." if cells.nunique() > 3 else "")
+        raise ValidationError(
+            f"The 'value_column' parameter names {value_column!r}, which holds words "
+            f"({shown}), not numbers to forecast: name the column of values "
+            "(--value-column); a column that names the series is the id column "
+            "(--id-column).")
+
+
 def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str | None,
                 value_column: str | None, covariates: list[str]) -> LongLayout | None:
     """The long layout of `frame` (one row per series and date), or None for a wide file.
@@ -1237,6 +1253,8 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
         if len(text) != 1:
             if value_column is None and not text:
                 return None  # repeated dates in a wide file: refused later, as duplicates
+            if not text:
+                _refuse_words_as_values(frame, value_column)
             raise ValidationError(
                 f"The file looks long (one row per series and date: the date column {date!r} "
                 "repeats) but "
