@@ -943,6 +943,20 @@ def test_id_and_value_columns_that_hold_the_wrong_kind_are_refused_plainly(write
     assert read_csv(write_csv(coded, "coded.csv"), id_column="section").names == ["1.1", "2.1"]
 
 
+def test_a_date_column_named_on_the_values_of_a_long_file_is_refused_as_such(write_csv):
+    # --date-column sales took the dates for the ids and said the long file "has no
+    # numeric column(s) that could hold the values", though 'sales' held them.
+    dates = pd.date_range("2020-01-01", periods=12, freq="MS").strftime("%Y-%m-%d")
+    text = "region,date,sales\n" + "".join(f"{r},{d},{100 + k + 0.5}\n" for r in ("north",
+                                                                                "south")
+                                          for k, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"'date_column' parameter names 'sales', which "
+                                              r"holds decimals \(100\.5, 101\.5, 102\.5 "
+                                              r"\.\.\.\), neither dates nor step numbers"):
+        read_csv(write_csv(text), date_column="sales")
+    assert read_csv(write_csv(text), date_column="date").names == ["north", "south"]
+
+
 def test_a_date_off_the_grid_of_all_the_others_is_named(write_csv):
     # One Tuesday among weekly Mondays: 'they fit no regular grid', with no hint of which.
     for freq, stray in (("W-MON", pd.Timedelta(days=1)), ("MS", pd.Timedelta(days=14)),

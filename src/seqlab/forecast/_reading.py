@@ -1325,6 +1325,15 @@ def detect_long(frame: pd.DataFrame, *, date_column: str | None, id_column: str 
                     + (f"(id_column={both!r}, value_column={value!r})." if len(values) == 1
                        else f"(id_column={both!r}, value_column=NAME), NAME one of {values}, "
                        "the others given as --covariates or left out."))
+            given = frame[date] if date == date_column else None
+            if not numeric and given is not None and pd.api.types.is_numeric_dtype(given) \
+                    and not all_whole(given.dropna().to_numpy(dtype=float)):
+                shown = ", ".join(f"{v:g}" for v in given.dropna().unique()[:3])
+                raise ValidationError(
+                    f"The 'date_column' parameter names {date!r}, which holds decimals "
+                    f"({shown} ...), neither dates nor step numbers (the values, perhaps). "
+                    "Name the column of dates (--date-column), or leave it out to have it "
+                    "found.")
             raise ValidationError(
                 f"The long file (series in {id_column!r}, dates in {date!r}) has "
                 f"{'no' if not numeric else 'several'} numeric column(s) that could hold the "
