@@ -917,6 +917,25 @@ def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
         read_csv(write_csv(text, "hours.csv"))
 
 
+def test_an_hour_skipped_when_clocks_go_forward_is_named_as_such(write_csv):
+    # Local times skip an hour at the start of summer time: the message asked only to fill
+    # it, and the same file's autumn night was then refused for its repeated hour.
+    for zone, day in (("Europe/Berlin", "2021-03-28"), ("America/New_York", "2021-03-14")):
+        hours = pd.date_range(f"{day} 00:00", periods=47, freq="h", tz=zone)
+        text = "time,load\n" + "".join(f"{h:%Y-%m-%d %H:%M},{k}\n" for k, h in enumerate(hours))
+        with pytest.raises(ValidationError, match=rf"missing or have missing values: {day} "
+                                                  r"02:00:00 .*An hour missing from a night is "
+                                                  r"what clocks set forward .* UTC offsets"):
+            read_csv(write_csv(text))
+    # An hour missing on another night is only missing.
+    hours = list(pd.date_range("2021-03-25 00:00", periods=48, freq="h"))
+    del hours[26]
+    text = "time,load\n" + "".join(f"{h:%Y-%m-%d %H:%M},{k}\n" for k, h in enumerate(hours))
+    with pytest.raises(ValidationError, match="missing or have missing values") as caught:
+        read_csv(write_csv(text, "gap.csv"))
+    assert "summer time" not in str(caught.value)
+
+
 def test_id_and_value_columns_that_hold_the_wrong_kind_are_refused_plainly(write_csv):
     # --id-column naming the values gave '48 date(s) are missing ... in the series 47.5';
     # --value-column naming the dates blamed the values' column for not holding dates.

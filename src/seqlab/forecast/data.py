@@ -1140,9 +1140,34 @@ def _holes_message(holes: np.ndarray, grid: pd.Index, names: list[str], what: st
     columns = np.flatnonzero(holes.any(axis=0))
     where = ", ".join(names[c] for c in columns[:5]) + (" ..." if len(columns) > 5
                                                                else "")
+    forward = _SET_FORWARD if _clocks_set_forward(grid, rows) else ""
     return (f"{len(labels)} {_unit(grid)}(s) are missing or have missing values: {shown} (in the "
-            f"{what} {where}). Fill them with `fill='interpolate'` or `fill='ffill'` "
+            f"{what} {where}). {forward}Fill them with `fill='interpolate'` or `fill='ffill'` "
             "(--fill), or fix the data.")
+
+
+_SET_FORWARD = ("An hour missing from a night is what clocks set forward at the start of "
+                "summer time skip: give the times with their UTC offsets (01:00+01:00, then "
+                "03:00+02:00) or in UTC, as the night its clocks are set back needs too. ")
+
+
+def _clocks_set_forward(grid: pd.Index, rows: np.ndarray) -> bool:
+    """Whether the missing `rows` of hourly (or finer) `grid` are one hour each night they
+    fall in, between 1 and 3 a.m. of a Sunday in March, April, September or October, at
+    most one such night a year: the hour clocks skip at the start of summer time (in the
+    north or the south), written in local time without offsets."""
+    if not isinstance(grid, pd.DatetimeIndex) or len(grid) < 2 or grid.tz is not None \
+            or len(rows) == 0:
+        return False
+    step = grid[1] - grid[0]
+    missing = grid[rows]
+    nights = missing.normalize()
+    hour = pd.Timedelta(hours=1)
+    return bool(step <= hour and (missing.dayofweek == 6).all()
+                and ((missing.hour >= 1) & (missing.hour < 3)).all()
+                and missing.month.isin([3, 4, 9, 10]).all()
+                and len(nights.unique()) == len(set(nights.year))
+                and all((nights == night).sum() * step == hour for night in nights.unique()))
 
 
 def _shared_covariates(table: np.ndarray, grid: pd.Index, covariates: list[str],
