@@ -917,6 +917,20 @@ def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
         read_csv(write_csv(text, "hours.csv"))
 
 
+@pytest.mark.parametrize("freq", ["15min", "2h", "6h", "2D"])
+def test_steps_of_several_units_with_a_gap_keep_their_own_step(write_csv, freq):
+    # One reading missing: 15-minute and 6-hour steps fit no frequency ("Pass `freq`, e.g.
+    # 'MS', 'QS', 'D'"); 2-hour and 2-day steps were read hourly and daily, every other
+    # place missing, and with --fill half the series was interpolated.
+    dates = list(pd.date_range("2021-01-04", periods=60, freq=freq))
+    del dates[30]
+    text = "time,load\n" + "".join(f"{d:%Y-%m-%d %H:%M},{k}\n" for k, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"^1 date\(s\) are missing"):
+        read_csv(write_csv(text))
+    data = read_csv(write_csv(text), fill="interpolate")
+    assert data.freq == freq and len(data.values) == 60 and data.filled
+
+
 def test_an_hour_skipped_when_clocks_go_forward_is_named_as_such(write_csv):
     # Local times skip an hour at the start of summer time: the message asked only to fill
     # it, and the same file's autumn night was then refused for its repeated hour.

@@ -760,6 +760,8 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
     if regular is not None:
         return regular
     for freq in _candidate_freqs(index[0]):
+        if freq == "D" and (common := _common_step(index)) is not None:
+            return common
         if _too_long(index[0], index[-1], freq, len(index)):
             continue
         try:
@@ -773,6 +775,25 @@ def infer_freq(index: pd.DatetimeIndex) -> str:
         f"{label(index[-1])}, {len(index)} dates): they fit no regular yearly, quarterly, "
         "monthly, weekly, daily or hourly grid." + _strays(index)
         + " Pass `freq` (--freq), e.g. 'MS', 'QS', 'D'.")
+
+
+def _common_step(index: pd.DatetimeIndex) -> str | None:
+    """The most common gap between the sorted, distinct dates `index` as a frequency
+    ('15min', '6h', '2D'), where it is shorter than a week and every date falls on its grid
+    from the first (at most `SPARSEST` times as long as the dates), else None. Steps of
+    several units with a gap fit the grids of one unit ('D', 'h') with most of their places
+    empty (two days apart: every other day missing, or interpolated with `fill`), or not
+    at all, too long ('min' under 15-minute readings): the coarser grid of their own step
+    is tried before those."""
+    stamps = index.asi8
+    gaps, counts = np.unique(np.diff(stamps), return_counts=True)
+    step = int(gaps[np.argmax(counts)])
+    if step <= 0 or step >= pd.Timedelta(days=7).value:
+        return None
+    offsets = stamps - stamps[0]
+    if (offsets % step).any() or offsets[-1] // step + 1 > SPARSEST * len(index):
+        return None
+    return pd.tseries.frequencies.to_offset(pd.Timedelta(step)).freqstr
 
 
 def strict_freq(index: pd.DatetimeIndex) -> str | None:
