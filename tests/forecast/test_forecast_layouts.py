@@ -120,6 +120,17 @@ def test_lines_repeating_the_header_below_it_are_dropped(write_csv):
         "header again, not data" in data.notes
 
 
+def test_exports_joined_each_with_its_byte_order_mark_are_read_as_one(write_csv):
+    # Excel's UTF-8 exports each start with a byte-order mark: joined, the second header
+    # was read as data ("values that are not dates: '\ufeffunique_id'").
+    part = _long_text_of(["A", "B"], "2020-01-01", 12)
+    later = _long_text_of(["A", "B"], "2021-01-01", 12)
+    data = read_csv(write_csv("\ufeff" + part + "\ufeff" + later))
+    assert data.names == ["A", "B"] and len(data.values) == 24
+    assert "dropped 1 line(s) below the header that repeat it ('unique_id,ds,y'): a " \
+        "header again, not data" in data.notes
+
+
 def _long_text_of(names, start, months):
     dates = pd.date_range(start, periods=months, freq="MS")
     return "unique_id,ds,y\n" + "".join(f"{n},{d:%Y-%m-%d},{100 * (n == 'B') + k}\n"

@@ -1639,7 +1639,9 @@ def _repeated_headers(text: str) -> tuple[str, list[str]]:
     """CSV `text` without the lines below its header that repeat it (files joined one after
     another, each with its header, as `cat` or a report's pages write them), which would
     make every column text and the header's date name a date that is no date; and a note
-    saying how many. `text` as it is, and no note, where no line repeats the header."""
+    saying how many. `text` as it is, and no note, where no line repeats the header. A
+    repeat may start with a byte-order mark: the one each joined UTF-8 export of Excel
+    begins with, which reading took off the first alone."""
     start = len(text) - len(text.lstrip("\r\n"))
     end = min((at for at in (text.find("\n", start), text.find("\r", start)) if at >= 0),
               default=len(text))
@@ -1648,7 +1650,8 @@ def _repeated_headers(text: str) -> tuple[str, list[str]]:
         return text, []
     lines = io.StringIO(text, newline="").readlines()
     first = next(k for k, line in enumerate(lines) if line.strip())
-    repeats = {k for k, line in enumerate(lines) if k > first and line.strip() == header}
+    repeats = {k for k, line in enumerate(lines)
+               if k > first and line.strip().lstrip("\ufeff") == header}
     if not repeats:
         return text, []
     kept = [line for k, line in enumerate(lines) if k not in repeats]
