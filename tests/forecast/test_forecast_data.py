@@ -316,6 +316,23 @@ def test_spreadsheet_serial_days_in_a_date_column_are_dates(write_csv):
     assert read_csv(write_csv(text, "steps.csv")).values.index[0] == 0
 
 
+def test_spreadsheet_serial_days_with_a_time_of_day_are_dates_and_times(write_csv):
+    # A date-and-time column saved without its format holds 44197.041667 for 01:00: it was
+    # refused as "values that are not dates", the whole days of the same column read.
+    hours = pd.date_range("2021-01-01", periods=48, freq="h")
+    serial = (hours - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+    text = "date,load\n" + "".join(f"{s:.6f},{k}\n" for k, s in enumerate(serial))
+    data = read_csv(write_csv(text))
+    assert data.freq == "h" and list(data.values.index) == list(hours)
+    assert "read the column 'date' (numbers 44197 to 44198.95833) as spreadsheet serial " \
+        "days: 2021-01-01 to 2021-01-02 23:00:00" in data.notes
+    # Measurements with decimals are no times of day, nor are numbers outside those days.
+    for values in ([44197.123456 + k for k in range(30)], [1.5 + k for k in range(30)]):
+        text = "date,load\n" + "".join(f"{v},{k}\n" for k, v in enumerate(values))
+        with pytest.raises(ValidationError, match="values that are not dates"):
+            read_csv(write_csv(text, "odd.csv"))
+
+
 @pytest.mark.parametrize("header, unit, scale", [("timestamp", "seconds", 1),
                                                  ("time", "seconds", 1),
                                                  ("date", "milliseconds", 1000)])

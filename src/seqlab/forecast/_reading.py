@@ -260,8 +260,9 @@ def date_notes(column: pd.Series, name: str, index: pd.Index) -> list[str]:
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         whole = column.dropna().to_numpy()
         if is_serial_day(whole, name):
-            return [f"read the column {name!r} (whole numbers {int(whole.min())} to "
-                    f"{int(whole.max())}) as spreadsheet serial days: {label(index.min())} "
+            kind = "whole numbers" if all_whole(whole) else "numbers"
+            return [f"read the column {name!r} ({kind} {whole.min():.10g} to "
+                    f"{whole.max():.10g}) as spreadsheet serial days: {label(index.min())} "
                     f"to {label(index.max())}"]
         unit = unix_unit(np.unique(whole).astype(np.int64), name) \
             if len(whole) and all_whole(whole) else None
@@ -437,6 +438,10 @@ def parse_dates(column: pd.Series, name: str, freq: str | None = None,
         missing = column.isna().to_numpy()
         fractions = column[~missing & (~np.isfinite(column) | (column != column.round()))
                            .to_numpy()]  # 1959.5, inf
+        if len(fractions) and not missing.any():
+            times = _serial_times(column.to_numpy(), name)
+            if times is not None:
+                return times
         if missing.any() or len(fractions):
             _not_dates(name, list(dict.fromkeys(fractions)), missing, rows)
         column = column.astype(np.int64)
@@ -482,6 +487,20 @@ def is_serial_day(values: np.ndarray, name: str) -> bool:
     `_SERIAL_RANGE`. Saved without their date format, a column of dates becomes these."""
     return named_like_a_date(name, _SERIAL_NAMES) and len(values) > 0 and bool(
         ((values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])).all())
+
+
+def _serial_times(values: np.ndarray, name: str) -> pd.DatetimeIndex | None:
+    """Spreadsheet serial days with a fraction for the time of day (44197.041667 is
+    2021-01-01 01:00, what a date-and-time cell saved without its format holds), read to
+    the minute, where they are serial days (`is_serial_day`) and each lies within a second
+    of a whole minute; None otherwise (measurements, which were and are refused)."""
+    if not np.isfinite(values).all() or not is_serial_day(values, name):
+        return None
+    minutes = values * 1440
+    whole = np.round(minutes)
+    if (np.abs(minutes - whole) > 1 / 60).any():
+        return None
+    return pd.DatetimeIndex(_SERIAL_ORIGIN + pd.to_timedelta(whole, unit="min"))
 
 
 _UNIX_SECONDS = (315_532_800, 4_102_444_800)  # 1980-01-01 to 2100-01-01
