@@ -122,7 +122,9 @@ def test_a_time_budget_ends_the_run_early(play):
     assert len(trainer.history_) < 500
     assert run.stopped_by == "minutes"
     # It ends on the last whole epoch that fits, or cuts one short if the machine slowed.
-    assert any(line.startswith(f"stopped after {len(trainer.history_)} of 500 epoch(s)")
+    epochs = len(trainer.history_)
+    assert any((line.startswith(f"stopped after {epochs} of 500 epoch(s)")
+                or re.match(rf"stopped \d+ of \d+ batches into epoch {epochs} of 500", line))
                and "time budget of 0.05 min" in line for line in lines)
     assert trainer.history_["lr"][-1] == pytest.approx(small().lr * 0.05)
 
@@ -284,3 +286,14 @@ def test_a_time_budget_cutting_the_last_epoch_short_is_named(play):
     assert any(line.startswith("stopped 1 of ") and "batches into the last epoch (1 of 1)"
                in line and "time budget of 1e-09 min ran out" in line for line in lines)
     assert not any("stopped after all" in line for line in lines)
+
+
+def test_a_time_budget_cutting_an_earlier_epoch_short_is_named(play):
+    # Regression: `--epochs 3 --minutes 1e-9` stopped after the first batch but said
+    # "stopped after 1 of 3 epoch(s)", as if the first epoch had run whole.
+    lines: list[str] = []
+    run = train_text(play, small(epochs=3, minutes=1e-9, sample_length=0), echo=lines.append)
+    assert run.stopped_by == "minutes"
+    assert any(line.startswith("stopped 1 of ") and "batches into epoch 1 of 3:" in line
+               and "time budget of 1e-09 min ran out first" in line for line in lines)
+    assert not any(line.startswith("stopped after") for line in lines)

@@ -213,19 +213,21 @@ class _Progress(Callback):
                                                   epoch + 1 == self.config.epochs):
             # Whichever of the epochs and the time budget runs out first ends training.
             minutes = (time.perf_counter() - self.started) / 60
-            if epoch + 1 < self.config.epochs:
+            if self.batches_done < self.steps_per_epoch:  # the budget cut this epoch short
+                self.stopped_by = "minutes"
+                which = (f"the last epoch ({epoch + 1} of {self.config.epochs})"
+                         if epoch + 1 == self.config.epochs else
+                         f"epoch {epoch + 1} of {self.config.epochs}")
+                self.echo(f"stopped {self.batches_done} of {self.steps_per_epoch} batches into "
+                          f"{which}: the time budget of {self.config.minutes:g} min ran out "
+                          f"first ({minutes:.1f} min used)")
+            elif epoch + 1 < self.config.epochs:
                 self.stopped_by = "minutes"
                 why = (f"another whole epoch would not fit in the time budget of "
                        f"{self.config.minutes:g} min ({minutes:.1f} min used)"
                        if minutes < self.config.minutes else
                        f"the time budget of {self.config.minutes:g} min ran out first")
                 self.echo(f"stopped after {epoch + 1} of {self.config.epochs} epoch(s): {why}")
-            elif self.batches_done < self.steps_per_epoch:  # the budget cut the last one short
-                self.stopped_by = "minutes"
-                self.echo(f"stopped {self.batches_done} of {self.steps_per_epoch} batches into "
-                          f"the last epoch ({epoch + 1} of {self.config.epochs}): the time "
-                          f"budget of {self.config.minutes:g} min ran out first "
-                          f"({minutes:.1f} min used)")
             else:
                 self.echo(f"stopped after all {self.config.epochs} epoch(s), {minutes:.1f} "
                           f"min into the time budget of {self.config.minutes:g} min")
