@@ -9,7 +9,7 @@ import pytest
 from seqlab.data import tokens
 from seqlab.data.text import TextCorpus
 from seqlab.data.tokens import TokenFile, cached_token_file, encode_corpus
-from seqlab.errors import ValidationError
+from seqlab.errors import OutputError, ValidationError
 
 TEXT = "Ünïcode straße — naïve café. " * 50 + "Δ末"
 
@@ -130,3 +130,16 @@ def test_a_text_that_changes_while_it_is_encoded_is_refused(tmp_path, change):
     with pytest.raises(ValidationError, match="changed while it was being encoded"):
         encode_corpus(source, tmp_path / "tokens", progress=between_the_readings)
     assert not list(tmp_path.glob("tokens*")) and not list(tmp_path.glob(".tokens*"))
+
+
+@pytest.mark.parametrize("blocked", ["cache", "above"])
+def test_a_file_where_the_token_cache_goes_is_named(tmp_path, blocked):
+    # Regression: a file at the cache's path (or at a folder above it) gave only errno's
+    # words: "Could not create the token cache ...: File exists."
+    source = _write(tmp_path / "text.txt", b"abc abc\n" * 10)
+    blocking = tmp_path / ("cache" if blocked == "cache" else "base")
+    blocking.write_text("not a folder")
+    folder = tmp_path / "cache" if blocked == "cache" else tmp_path / "base" / "seqlab" / "tokens"
+    with pytest.raises(OutputError, match=rf"{blocking} is a file, where a folder was "
+                                          rf"expected \(move or remove it\)\.$"):
+        cached_token_file(source, folder)

@@ -257,8 +257,13 @@ def cached_token_file(source: str | Path, folder: str | Path, *, lower: bool = F
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"Could not create the token cache {folder}: "
-                          f"{error.strerror or error}.") from None
+        # A file where the cache or a folder above it should be: name it, not just errno's
+        # "File exists" or "Not a directory".
+        blocking = next((path for path in (Path(folder), *Path(folder).parents)
+                         if path.exists() and not path.is_dir()), None)
+        why = (f"{blocking} is a file, where a folder was expected (move or remove it)"
+               if blocking is not None else error.strerror or error)
+        raise OutputError(f"Could not create the token cache {folder}: {why}.") from None
     encoded = encode_corpus(source, target, lower=lower, progress=progress)
     _drop_older_encodings(Path(folder), key, encoded.meta)
     return encoded
