@@ -46,6 +46,8 @@ def test_many_symbols_take_wider_ids(tmp_path):
     (b"caf\xe9", "not valid UTF-8 near byte 3"),
     (b"ab\x00cd", "is binary"),
     (b"", "is empty"),
+    # Regression: a file holding only a BOM was called "empty", though it is 3 bytes long.
+    (b"\xef\xbb\xbf", r"holds no text: only a UTF-8 byte-order mark \(BOM, 3 bytes\)"),
 ])
 def test_bad_text_is_refused(tmp_path, content, message):
     (tmp_path / "bad.txt").write_bytes(content)

@@ -153,7 +153,9 @@ TEXT_CASES = {
     "binary-text": (b"\x89PNG\r\n\x1a\n\x00\x00", r"is binary"),
     "zip-text": (b"PK\x03\x04\x00\x00", r"is a zip archive"),
     "empty-text": (b"", r"is empty"),
-    "bom-only-text": (b"\xef\xbb\xbf", r"is empty"),
+    # Regression: it was called "empty", though it is 3 bytes long.
+    "bom-only-text": (b"\xef\xbb\xbf", r"holds no text: only a UTF-8 byte-order mark "
+                                       r"\(BOM, 3 bytes\)\. Give a file of text\."),
     # Windows' "Unicode" text: its NUL bytes had it called binary.
     "utf16-text": ("caf\u00e9 au lait".encode("utf-16"),
                    r"is UTF-16 text \(it starts with a UTF-16 byte-order mark\); expected "

@@ -39,7 +39,10 @@ def load_text(path: str | Path, *, lower: bool = False) -> str:
     dropped); a missing, binary or undecodable file is a clear error."""
     text = plain_text(read_text(path, "text file"))
     if not text:
-        raise ValidationError(f"Text file {str(path)!r} is empty.")
+        size = Path(path).stat().st_size
+        raise ValidationError(f"Text file {str(path)!r} is empty." if size == 0 else
+                              f"Text file {str(path)!r} holds no text: only a UTF-8 "
+                              f"byte-order mark (BOM, {size} bytes). Give a file of text.")
     return text.lower() if lower else text
 
 

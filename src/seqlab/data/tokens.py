@@ -138,7 +138,9 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
         symbols.update(np.unique(points).tolist())
         length += len(points)
     if length == 0:
-        raise ValidationError(f"The text file {source} is empty.")
+        raise ValidationError(f"The text file {source} is empty." if size == 0 else
+                              f"The text file {source} holds no text: only a UTF-8 "
+                              f"byte-order mark (BOM, {size} bytes). Give a file of text.")
     ordered = np.array(sorted(symbols), dtype=np.uint32)
     dtype = _id_dtype(len(ordered))
     ids_path = target.with_name(target.name + ".bin")
