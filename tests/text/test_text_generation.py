@@ -72,6 +72,18 @@ def test_unknown_prime_symbol_is_named():
         raise AssertionError("an unknown prime symbol was accepted")
 
 
+def test_an_unknown_prime_symbol_that_shows_as_nothing_is_named_by_its_code_point():
+    # Regression: 'İ' lower-cased (generate on a train-text --lower model) is 'i' and a
+    # combining dot, refused as "'̇' at position 1", the dot drawn on the quote; a
+    # zero-width space was shown as '\u200b' with no name.
+    vocab = Vocabulary(list("abcdei "))
+    with pytest.raises(ValidationError, match=r"2 character\(s\) the model was not trained "
+                                              r"on: '\u0307' \(U\+0307 COMBINING DOT ABOVE\) "
+                                              r"at position 1, '\\u200b' \(U\+200B ZERO WIDTH "
+                                              r"SPACE\) at position 3\."):
+        generate_text(_model(vocab_size=7), vocab, "İa\u200bb".lower(), 5)
+
+
 @pytest.mark.parametrize("prime", [None, 5, b"abc"])
 def test_a_prime_that_is_no_text_is_named(prime):
     # Regression: generate_text(model, vocab, None, 5) raised "argument of type 'NoneType'

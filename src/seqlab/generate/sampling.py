@@ -211,6 +211,16 @@ def _in_the_vocabularys_form(vocab: Vocabulary, prime: str) -> str:
     return prime
 
 
+def _shown(char: str) -> str:
+    """`char` quoted, with its code point and name where it shows as nothing or as a mark
+    on its neighbour: a combining mark ('İ'.lower() ends in U+0307), a zero-width or other
+    format character, a control or a space other than ' '."""
+    if char == " " or unicodedata.category(char)[0] not in "MCZ":
+        return repr(char)
+    name = unicodedata.name(char, "")
+    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
+
+
 def _check_prime(vocab: Vocabulary, prime: str) -> None:
     """A prime holding characters the model never saw is refused, naming them and the
     characters the model does know (the model cannot read the others: it has no id for
@@ -218,7 +228,8 @@ def _check_prime(vocab: Vocabulary, prime: str) -> None:
     unseen = [(position, char) for position, char in enumerate(prime) if char not in vocab]
     if not unseen:
         return
-    shown = ", ".join(f"{char!r} at position {position}" for position, char in unseen[:_LISTED])
+    shown = ", ".join(f"{_shown(char)} at position {position}"
+                      for position, char in unseen[:_LISTED])
     more = f" and {len(unseen) - _LISTED} more" if len(unseen) > _LISTED else ""
     known = "".join(str(symbol) for symbol in list(vocab)[:_KNOWN_LISTED])
     rest = f" and {len(vocab) - _KNOWN_LISTED} more" if len(vocab) > _KNOWN_LISTED else ""
