@@ -766,6 +766,26 @@ def test_predict_warns_of_values_far_outside_what_the_model_was_trained_on(
     assert result.code == 0 and "warning" not in result.err, result.err
 
 
+@pytest.mark.parametrize("scale", ["minmax", "standard"])
+def test_predict_warns_of_other_values_than_the_constant_a_model_was_trained_on(
+        tmp_path, cli, scale):
+    # Regression: a model trained on a constant 5 read 1,000 to 1,009 and answered about 5
+    # without a word (minmax: the range has no width to measure by), or measured it in a
+    # "standard deviation 1" that the data never had (standard: a constant's scale is 1).
+    bundle = tmp_path / "model"
+    constant = write_csv(tmp_path / "constant.csv", np.full(20, 5.0))
+    assert _train(cli, constant, "--out", bundle, "--scale", scale, "--n-in", 3).code == 0
+    result = cli("predict", bundle, write_csv(tmp_path / "far.csv", 1000 + np.arange(10.0)),
+                 "--last")
+    assert result.code == 0, result.err
+    assert re.search(r"warning: .*far\.csv: column 'sales' holds 1009, but the model was "
+                     r"trained on a constant 5 in it; its forecasts from other values are "
+                     r"extrapolation", result.err.replace("\n", " ")), result.err
+    assert len(result.out.splitlines()) == 2  # the forecast is still written
+    result = cli("predict", bundle, constant, "--last")
+    assert result.code == 0 and "warning" not in result.err, result.err
+
+
 def test_swapped_bundle_and_data_arguments_are_named_with_the_command_meant(
         tmp_path, cli, series_bundle, series_csv):
     # "sales.csv is a file; a bundle is a folder (see seqlab.bundle.save)" left the user to

@@ -339,7 +339,17 @@ def _warn_far_from_training(pipeline: Any, data: np.ndarray, source: Path) -> No
             mean, width = float(scaler.mean_[j]), float(scaler.scale_[j])
             low = high = mean
             seen = f"with mean {mean:.6g} and standard deviation {width:.6g}"
+            if float(scaler.var_[j]) == 0:  # a constant column: its scale of 1 is no spread
+                width = 0.0
         if width <= 0:
+            # Trained on one value: every other value is beyond what it saw, by any measure.
+            other = ~np.isclose(column, low, rtol=1e-9, atol=0)
+            if other.any():
+                worst = column[np.argmax(np.abs(column - low))]
+                Output(as_json=True).warn(
+                    f"{source}: column {name!r} holds {worst:.6g}, but the model was trained "
+                    f"on a constant {low:.6g} in it; its forecasts from other values are "
+                    f"extrapolation (a model of one value learns no response to others).")
             continue
         worst = column[np.argmax(np.maximum(low - column, column - high))]
         beyond = max(low - worst, worst - high) / width
