@@ -78,6 +78,10 @@ CSV_CASES = {
                                    r"line 4, column 'sales': '1,234,567' is not a number\. "
                                    r"'1,234,567' has commas between thousands: write it as "
                                    r"1234567"),
+    # Regression: float() read Python's '1_101' as 1101, without a word.
+    "underscore-in-number": (b"date,sales\n2020-01,1_101\n2020-02,1102\n", None,
+                             r"line 2, column 'sales': '1_101' is not a number: '_' between "
+                             r"digits .*\(write '1101' if that is the number meant\)"),
     # Rows newest first were read as the series reversed: forecasts from its oldest end.
     "dates-newest-first": (b"date,sales\n2020-03-01,3\n2020-02-01,2\n2020-01-01,1\n", None,
                            r"line 3: column 'date' goes back in time \(2020-02-01 after "
@@ -114,6 +118,8 @@ JSONL_CASES = {
     "string-value": (b'{"sales": 1}\n{"sales": "x"}\n', r"line 2, field 'sales': 'x' is not a "
                                                        r"number"),
     "bool-value": (b'{"sales": 1}\n{"sales": true}\n', r"True is not a number"),
+    "underscore-in-string": (b'{"sales": 1}\n{"sales": "1_101"}\n',
+                             r"line 2, field 'sales': '1_101' is not a number: '_' between"),
     "nested-value": (b'{"sales": 1}\n{"sales": [1]}\n', r"\[1\] is not a number"),
     "field-missing": (b'{"sales": 1}\n{"price": 2}\n', r"line 2 has no field 'sales'"),
     "no-rows": (b"\n\n", r"holds no rows"),

@@ -68,6 +68,11 @@ def number(value: Any, where: str) -> float:
                               f"marks a missing value. Fill or drop missing values first.")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValidationError(f"{where}: {value!r} is not a number.")
+    if isinstance(value, str) and "_" in value:
+        # float() reads Python's '1_101' as 1101; in a table it is a typo or a code.
+        raise ValidationError(f"{where}: {value!r} is not a number: '_' between digits is "
+                              f"how Python groups them, not how a table writes a number "
+                              f"(write {value.replace('_', '')!r} if that is the number meant).")
     try:
         result = float(value)
     except (ValueError, OverflowError):
