@@ -118,6 +118,11 @@ JSONL_CASES = {
     "string-value": (b'{"sales": 1}\n{"sales": "x"}\n', r"line 2, field 'sales': 'x' is not a "
                                                        r"number"),
     "bool-value": (b'{"sales": 1}\n{"sales": true}\n', r"True is not a number"),
+    # Regression: CSV rows newest first were refused, JSON lines read as the series reversed.
+    "dates-newest-first": (b'{"date": "2020-03-01", "sales": 3}\n{"date": "2020-02-01", '
+                           b'"sales": 2}\n', r"line 2: field 'date' goes back in time "
+                                               r"\(2020-02-01 after 2020-03-01\).*Sort the "
+                                               r"rows by 'date', oldest first"),
     "underscore-in-string": (b'{"sales": 1}\n{"sales": "1_101"}\n',
                              r"line 2, field 'sales': '1_101' is not a number: '_' between"),
     "nested-value": (b'{"sales": 1}\n{"sales": [1]}\n', r"\[1\] is not a number"),

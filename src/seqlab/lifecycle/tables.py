@@ -194,11 +194,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+
 """A date (or date and time) as ISO 8601 writes it: 2020-01, 2020-01-31, 2020-01-31 12:00."""
 
 
-def _check_date_order(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) -> None:
-    """Refuse rows whose column of ISO dates goes back in time: the rows are the series'
-    steps in file order, so a file written newest first (as many banks' and shops' exports
-    are) trained a model on the series reversed, and `predict --last` forecast before its
-    first date, without a word."""
+def _check_date_order(path: Path, header: list[str], rows: list[tuple[int, list[str]]],
+                      kind: str = "column") -> None:
+    """Refuse rows whose column (`kind`: a JSON line's "field") of ISO dates goes back in
+    time: the rows are the series' steps in file order, so a file written newest first (as
+    many banks' and shops' exports are) trained a model on the series reversed, and
+    `predict --last` forecast before its first date, without a word."""
     for j, name in enumerate(header):
         cells = [row[j].strip() for _, row in rows]
         if len(cells) < 2 or not all(_ISO_DATE.fullmatch(c) for c in cells):
@@ -210,7 +211,7 @@ def _check_date_order(path: Path, header: list[str], rows: list[tuple[int, list[
         back = next((i for i in range(1, len(dates)) if dates[i] < dates[i - 1]), None)
         if back is not None:
             raise ValidationError(
-                f"{path} line {rows[back][0]}: column {name!r} goes back in time "
+                f"{path} line {rows[back][0]}: {kind} {name!r} goes back in time "
                 f"({cells[back]} after {cells[back - 1]}); the rows are read in file order as "
                 f"the series' steps. Sort the rows by {name!r}, oldest first.")
 
@@ -305,6 +306,10 @@ def _read_json_columns(path: Path, columns: list[str] | None, rows: list[tuple[i
             if column not in row:
                 raise ValidationError(f"{path} line {line} has no field {column!r}.")
             values[i, j] = number(row[column], f"{path} line {line}, field {column!r}")
+    # Fields of dates, as a CSV's columns of dates are checked: text in every row.
+    dated = [name for name in header if all(isinstance(row.get(name), str) for _, row in rows)]
+    _check_date_order(path, dated, [(line, [row[name] for name in dated]) for line, row in rows],
+                      kind="field")
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
 
 
