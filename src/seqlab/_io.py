@@ -88,11 +88,28 @@ _FORMATS = ((b"PK\x03\x04", "a zip archive (an Excel .xlsx or OpenDocument .ods 
 """Binary formats users give for a text file: (first bytes, what the file is, advice)."""
 
 
+def _files_in(folder: Path, shown: int = 3) -> str:
+    """The first `shown` files of `folder` (not hidden ones), as a hint (nothing where it
+    holds none or cannot be listed)."""
+    try:
+        names = sorted(entry.name for entry in folder.iterdir()
+                       if entry.is_file() and not entry.name.startswith("."))
+    except OSError:
+        return ""
+    if not names:
+        return ""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f" (it holds {', '.join(names[:shown])}{more})"
+
+
 def _text_bytes(path: Path, what: str) -> bytes:
     """The bytes of the text file `path`: it exists, is a readable file, and is no UTF-16,
     UTF-32 or binary file (a workbook, Parquet or gzip file is named as such)."""
     if not path.exists():
         raise ValidationError(f"The {what} {path} does not exist.")
+    if path.is_dir():
+        raise ValidationError(f"The {what} {path} is a folder, not a file: name the file to "
+                              f"read{_files_in(path)}.")
     if not path.is_file():
         raise ValidationError(f"The {what} {path} is not a file.")
     try:

@@ -558,7 +558,7 @@ def test_unreadable_files_and_repeated_columns_are_refused(write_csv, tmp_path):
     binary.write_bytes(b"\x00\x01\x02")
     with pytest.raises(ValidationError, match="is binary"):
         read_csv(binary)
-    with pytest.raises(ValidationError, match="is not a file"):
+    with pytest.raises(ValidationError, match="is a folder, not a file: name the file to read"):
         read_csv(tmp_path)
     dates = pd.date_range("2020-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
     text = "date,sales,sales\n" + "".join(f"{d},{i},{i}\n" for i, d in enumerate(dates))

@@ -188,7 +188,12 @@ def test_bad_text_files_are_a_validation_error(tmp_path, content, message):
 def test_missing_files_and_folders_are_named(tmp_path, reader):
     with pytest.raises(ValidationError, match="does not exist"):
         reader(tmp_path / "missing.csv")
-    with pytest.raises(ValidationError, match="is not a file"):
+    # Regression: "The input file ... is not a file.", not saying it is a folder nor what
+    # to give instead.
+    (tmp_path / "b.csv").write_text("x")
+    (tmp_path / "a.csv").write_text("x")
+    with pytest.raises(ValidationError, match=r"is a folder, not a file: name the file to "
+                                              r"read \(it holds a\.csv, b\.csv\)\.$"):
         reader(tmp_path)
 
 
