@@ -134,6 +134,15 @@ PREDICT_CASES = {
                                  r"the folder .*nodir does not exist"),
     "output-is-a-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--out", t],
                            r"is a folder; name a file"),
+    # Regression: a file named nodir was written, the '/' dropped with the folder meant.
+    "output-written-as-a-folder": (lambda t, b: ["predict", b, t / "sales.csv", "--out",
+                                                 f"{t / 'nodir'}/"],
+                                   r"--out .*nodir/ names a folder \(it ends in '/'\), but "
+                                   r"predict writes one table file: name the file "
+                                   r"\(.*nodir/predictions\.csv, say\)\.$"),
+    "output-written-as-a-folder-with-equals": (lambda t, b: ["predict", b, t / "sales.csv",
+                                                             f"--out={t / 'nodir'}/"],
+                                               r"--out .*nodir/ names a folder"),
     "missing-input": (lambda t, b: ["predict", b, t / "absent.csv"], r"does not exist"),
     "unknown-column": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "price"],
                        r"no column\(s\) \['price'\]"),

@@ -44,6 +44,30 @@ def library_default(function: Callable[..., Any], name: str) -> Any:
     return inspect.signature(function).parameters[name].default
 
 
+def written_as_folder(value: Any, *flags: str) -> str | None:
+    """How `value`, the path an option of `flags` (``--out``) was given, was written on the
+    command line where that ends in a path separator, as a folder is written (``outdir/``),
+    else None: typer's `Path` drops that separator, so a command that writes a file would
+    write one named ``outdir``."""
+    import os
+    from pathlib import Path
+
+    from seqlab.cli import _resume
+
+    if value is None:
+        return None
+    args = _resume.ARGV or []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, has_value, given = arg.partition("=")
+        if name in flags:
+            given = given if has_value else (args[i + 1] if i + 1 < len(args) else "")
+            if given.endswith(("/", os.sep)) and Path(given) == Path(value):
+                return given
+    return None
+
+
 JSON_OPTION = Annotated[bool, typer.Option("--json", help="Print the result as one JSON "
                                            "object (other lines go to stderr).")]
 """The ``--json`` option, spelled and explained the same on every command."""

@@ -15,6 +15,7 @@ from seqlab.cli._options import (
     library_default,
     on_device,
     with_device,
+    written_as_folder,
 )
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
@@ -258,6 +259,11 @@ def _predict(
 
     output = alias(out, output, "--output", "write --out FILE", "The output file")
     _check_order(bundle, input, f"seqlab predict {input} {bundle}")
+    folder = written_as_folder(output, "--out", "--output")
+    if folder is not None:
+        raise ValidationError(f"--out {folder} names a folder (it ends in '{folder[-1]}'), but "
+                              f"predict writes one table file: name the file "
+                              f"({folder}predictions.csv, say).")
     if output is not None:
         check_table_path(output, "output", inputs=(input, bundle))
     from seqlab.classify.persist import is_classifier_bundle
