@@ -126,6 +126,11 @@ def test_a_run_that_diverges_exits_1_and_keeps_the_good_bundle(tmp_path, cli, se
     assert load(good).folder == before
 
 
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
 PREDICT_CASES = {
     "missing-bundle": (lambda t, b: ["predict", t / "nothing", t / "sales.csv"],
                        r"No bundle at .*nothing"),
@@ -143,6 +148,12 @@ PREDICT_CASES = {
     "output-written-as-a-folder-with-equals": (lambda t, b: ["predict", b, t / "sales.csv",
                                                              f"--out={t / 'nodir'}/"],
                                                r"--out .*nodir/ names a folder"),
+    # Regression: "MinMaxScaler was fitted on 1 feature(s) but `x` passed to transform has
+    # 2", naming neither the file nor the bundle's column.
+    "json-lists-wider-than-the-bundle": (
+        lambda t, b: ["predict", b, _write(t / "lists.jsonl", "[5, 1]\n[6, 1]\n" * 3)],
+        r"lists\.jsonl holds 2 value\(s\) a line \(value0, value1\); .* was trained on 1 "
+        r"column\(s\) \['sales'\]: give one number a line\.$"),
     "missing-input": (lambda t, b: ["predict", b, t / "absent.csv"], r"does not exist"),
     "unknown-column": (lambda t, b: ["predict", b, t / "sales.csv", "--column", "price"],
                        r"no column\(s\) \['price'\]"),

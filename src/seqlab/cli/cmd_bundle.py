@@ -308,7 +308,16 @@ def _predict(
     else:
         fitted = loaded.pipeline.columns
         _check_column_count(bundle, column, fitted)
-        data, _ = read_columns(input, column or None, expected=fitted)
+        data, names = read_columns(input, column or None, expected=fitted)
+        width = 1 if data.ndim == 1 else data.shape[1]
+        if fitted is not None and width != len(fitted):
+            # JSON lines of bare numbers or lists have no names to check: their width is
+            # all there is ("MinMaxScaler was fitted on 1 feature(s) but `x` ... has 2").
+            wanted = ("one number a line" if len(fitted) == 1 else
+                      f"a list of {len(fitted)} numbers a line, in that order")
+            raise ValidationError(f"{input} holds {width} value(s) a line ({', '.join(names)}); "
+                                  f"{bundle} was trained on {len(fitted)} column(s) {fitted}: "
+                                  f"give {wanted}.")
         window = loaded.pipeline.window
         if window is not None and len(data) < window.n_in:
             raise ValidationError(f"{input} holds {len(data)} row(s); {bundle} reads "
