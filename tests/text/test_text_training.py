@@ -297,3 +297,21 @@ def test_a_time_budget_cutting_an_earlier_epoch_short_is_named(play):
     assert any(line.startswith("stopped 1 of ") and "batches into epoch 1 of 3:" in line
                and "time budget of 1e-09 min ran out first" in line for line in lines)
     assert not any(line.startswith("stopped after") for line in lines)
+
+
+def test_characters_that_show_as_nothing_are_named_before_training(tmp_path):
+    # Regression: a text holding zero-width spaces and no-break spaces (pasted from the
+    # web) trained a model that wrote them, its only word about them "N distinct".
+    text = tmp_path / "web.txt"
+    text.write_text(("to be\u200b or not\u00a0to be, that is the question.\n" * 40)
+                    .replace("q", "\u00adq", 1))
+    lines: list[str] = []
+    train_text(text, small(epochs=1, steps=1, sample_length=0), echo=lines.append)
+    assert ("note: the text holds 3 character(s) that show as nothing or as a plain space, "
+            "which the model learns and writes like any other: U+00A0 NO-BREAK SPACE, "
+            "U+00AD SOFT HYPHEN, U+200B ZERO WIDTH SPACE") in lines
+    plain = tmp_path / "plain.txt"
+    plain.write_text("to be or not\tto be, that is the question.\n" * 40)
+    lines.clear()
+    train_text(plain, small(epochs=1, steps=1, sample_length=0), echo=lines.append)
+    assert not any(line.startswith("note:") for line in lines)

@@ -19,6 +19,7 @@ import json
 import math
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -343,6 +344,12 @@ def train_text(
     say(f"{len(corpus):,} characters, {len(corpus.vocab)} distinct; training on "
         f"{len(train):,}, holding out the last {len(val):,} (on {trainer.device.type}, "
         f"precision {trainer.precision.name})")
+    hidden = [symbol for symbol in map(str, corpus.vocab.symbols) if _unseen_on_screen(symbol)]
+    if hidden:
+        more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+        say(f"note: the text holds {len(hidden)} character(s) that show as nothing or as a "
+            f"plain space, which the model learns and writes like any other: "
+            f"{', '.join(_named(char) for char in hidden[:5])}{more}")
     run_folder = None
     if checkpoint is None and out is not None:  # this run's own, under OUT.checkpoint
         run_folder = claim_run_checkpoint(checkpoint_folder(out), resume=resume, world=world)
@@ -385,6 +392,21 @@ def train_text(
             run_folder.release()
     return TextTrainingRun(trainer, corpus, progress.checks, progress.samples,
                            progress.stopped_by)
+
+
+def _unseen_on_screen(char: str) -> bool:
+    """Whether `char` shows as nothing or as a plain space: a format character (zero-width
+    space, soft hyphen, direction marks), a control other than a tab or line break, or a
+    space other than ' ' (a no-break space)."""
+    category = unicodedata.category(char)
+    return (category == "Cf" or category == "Cc" and char not in "\t\n"
+            or category[0] == "Z" and char != " ")
+
+
+def _named(char: str) -> str:
+    """`char` as its code point and Unicode name (U+200B ZERO WIDTH SPACE)."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}{' ' + name if name else ''}"
 
 
 def _holding_out_more(length: int, needed: int) -> str:
