@@ -106,12 +106,15 @@ def _text_bytes(path: Path, what: str) -> bytes:
     """The bytes of the text file `path`: it exists, is a readable file, and is no UTF-16,
     UTF-32 or binary file (a workbook, Parquet or gzip file is named as such)."""
     if not path.exists():
-        raise ValidationError(f"The {what} {path} does not exist.")
+        stdin = " (seqlab reads no standard input: save it to a file and give that)" \
+            if str(path) == "-" else ""
+        raise ValidationError(f"The {what} {path} does not exist{stdin}.")
     if path.is_dir():
         raise ValidationError(f"The {what} {path} is a folder, not a file: name the file to "
                               f"read{_files_in(path)}.")
     if not path.is_file():
-        raise ValidationError(f"The {what} {path} is not a file.")
+        raise ValidationError(f"The {what} {path} is a pipe or a device, not a file: save what "
+                              f"it holds to a file first and give that.")
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -4,6 +4,8 @@ is; the command line turns it into one `error:` line and exit status 2."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hardening_support import assert_one_line_error, write_csv
@@ -195,6 +197,20 @@ def test_missing_files_and_folders_are_named(tmp_path, reader):
     with pytest.raises(ValidationError, match=r"is a folder, not a file: name the file to "
                                               r"read \(it holds a\.csv, b\.csv\)\.$"):
         reader(tmp_path)
+
+
+@pytest.mark.parametrize("reader", [read_columns, load_text], ids=["table", "text"])
+def test_standard_input_is_named_with_what_to_do(tmp_path, reader):
+    # Regression: `cat data.csv | seqlab predict B /dev/stdin` said only "... is not a
+    # file", and `-` "does not exist", neither saying what to give instead.
+    pipe = tmp_path / "data.fifo"
+    os.mkfifo(pipe)
+    with pytest.raises(ValidationError, match=r"is a pipe or a device, not a file: save what "
+                                              r"it holds to a file first and give that\.$"):
+        reader(pipe)
+    with pytest.raises(ValidationError, match=r"The .* - does not exist \(seqlab reads no "
+                                              r"standard input: save it to a file"):
+        reader("-")
 
 
 def test_a_byte_order_mark_is_dropped_not_read(tmp_path):
