@@ -315,3 +315,16 @@ def test_characters_that_show_as_nothing_are_named_before_training(tmp_path):
     lines.clear()
     train_text(plain, small(epochs=1, steps=1, sample_length=0), echo=lines.append)
     assert not any(line.startswith("note:") for line in lines)
+
+
+@pytest.mark.parametrize("stop", [{"steps": 3}, {"minutes": 1e-9}])
+def test_an_epoch_cut_short_is_checked_at_the_fraction_it_reached(play, stop):
+    # Regression: the held-out check after an epoch that --steps or the time budget cut
+    # short was recorded and printed as that whole epoch ("epoch 1: ..." after 3 batches),
+    # so run.checks and first_at_or_below said a loss was reached epochs before it was.
+    lines: list[str] = []
+    run = train_text(play, small(epochs=2, sample_length=0, **stop), echo=lines.append)
+    (check,) = run.checks
+    assert 0 < check.epoch < 0.1
+    assert any(line.startswith(f"epoch {check.epoch:.2f}: loss ") for line in lines)
+    assert not any(line.startswith("epoch 1:") for line in lines)

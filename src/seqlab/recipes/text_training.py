@@ -197,7 +197,11 @@ class _Progress(Callback):
         self.best.offer(val_loss, at, self.trainer)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
-        self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
+        if self.batches_done < self.steps_per_epoch:  # the time budget or --steps cut it short
+            reached = epoch + self.batches_done / self.steps_per_epoch
+            self._check(f"{reached:.2f}", reached, logs["val_loss"], logs["loss"])
+        else:
+            self._check(str(epoch + 1), epoch + 1, logs["val_loss"], logs["loss"])
         if self.config.sample_length:
             prime = self.corpus.decode(0, 40)
             with self.trainer.evaluation_weights():
