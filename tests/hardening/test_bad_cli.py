@@ -770,6 +770,38 @@ def test_update_warns_when_old_and_new_are_one_file(tmp_path, cli, series_bundle
     assert result.code == 0 and "warning" not in result.err, result.err
 
 
+FILE_OPTION_CASES = {
+    "forecast --forecasts": (lambda t, b, d: ["forecast", d, "--horizon", 3, "--forecasts",
+                                             f"{t / 'o'}/"],
+                             r"--forecasts .*o/ names a folder \(it ends in '/'\), but the "
+                             r"forecasts are one table file: name the file "
+                             r"\(.*o/forecasts\.csv, say\)\.$"),
+    "backtest --plot": (lambda t, b, d: ["backtest", d, "--horizon", 3, f"--plot={t / 'o'}/"],
+                        r"--plot .*o/ names a folder .* the plot is one picture file"),
+    "classify --predictions": (lambda t, b, d: ["classify", d, "--test", d, "--predictions",
+                                                f"{t / 'o'}/"],
+                               r"--predictions .*o/ names a folder .*\(.*o/predictions\.csv"),
+    "classify --plot": (lambda t, b, d: ["classify", d, "--test", d, "--plot", f"{t / 'o'}/"],
+                        r"--plot .*o/ names a folder .*\(.*o/confusion\.png, say\)"),
+    "update --plot": (lambda t, b, d: ["update", b, d, "--plot", f"{t / 'o'}/"],
+                      r"--plot .*o/ names a folder .* the plot is one picture file"),
+    "export --out": (lambda t, b, d: ["export", b, "--out", f"{t / 'o'}/"],
+                     r"--out .*o/ names a folder .* an export is one file: name the file "
+                     r"\(.*o/model\.onnx, say\)"),
+    "report --out": (lambda t, b, d: ["report", t, "--out", f"{t / 'o'}/"],
+                     r"--out .*o/ names a folder .* the report is one HTML file"),
+}
+
+
+@pytest.mark.parametrize("argv,message", FILE_OPTION_CASES.values(), ids=FILE_OPTION_CASES)
+def test_a_file_option_written_as_a_folder_is_refused(tmp_path, cli, series_bundle,
+                                                      series_csv, argv, message):
+    # Regression: typer's Path drops the trailing '/', so the command wrote a file named o
+    # where the user meant a folder (predict --out: PREDICT_CASES).
+    assert_one_line_error(cli(*argv(tmp_path, series_bundle, series_csv)), 2, message)
+    assert not (tmp_path / "o").exists()
+
+
 def test_predict_warns_of_values_far_outside_what_the_model_was_trained_on(
         tmp_path, cli, series_bundle, series_csv):
     # Data in another unit (grams for kilograms) gave forecasts as sure-looking as any: a

@@ -68,6 +68,21 @@ def written_as_folder(value: Any, *flags: str) -> str | None:
     return None
 
 
+
+def refuse_folder_spelling(value: Any, flags: tuple[str, ...], writes: str, example: str
+                           ) -> None:
+    """Refuse (`ValidationError`) the file option `value` of `flags` where the command line
+    wrote it as a folder (`written_as_folder`: ``--forecasts outdir/``): the command
+    `writes` one file, and would write it under the folder's name. The message suggests
+    `example` inside that folder."""
+    from seqlab.errors import ValidationError
+
+    folder = written_as_folder(value, *flags)
+    if folder is not None:
+        raise ValidationError(f"{flags[0]} {folder} names a folder (it ends in "
+                              f"'{folder[-1]}'), but {writes}: name the file "
+                              f"({folder}{example}, say).")
+
 JSON_OPTION = Annotated[bool, typer.Option("--json", help="Print the result as one JSON "
                                            "object (other lines go to stderr).")]
 """The ``--json`` option, spelled and explained the same on every command."""

@@ -14,8 +14,8 @@ from seqlab.cli._options import (
     alias,
     library_default,
     on_device,
+    refuse_folder_spelling,
     with_device,
-    written_as_folder,
 )
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
@@ -259,11 +259,8 @@ def _predict(
 
     output = alias(out, output, "--output", "write --out FILE", "The output file")
     _check_order(bundle, input, f"seqlab predict {input} {bundle}")
-    folder = written_as_folder(output, "--out", "--output")
-    if folder is not None:
-        raise ValidationError(f"--out {folder} names a folder (it ends in '{folder[-1]}'), but "
-                              f"predict writes one table file: name the file "
-                              f"({folder}predictions.csv, say).")
+    refuse_folder_spelling(output, ("--out", "--output"), "predict writes one table file",
+                           "predictions.csv")
     if output is not None:
         check_table_path(output, "output", inputs=(input, bundle))
     from seqlab.classify.persist import is_classifier_bundle
@@ -475,6 +472,7 @@ def _update(
     if plot is not None:
         from seqlab._io import check_figure_path
 
+        refuse_folder_spelling(plot, ("--plot",), "the plot is one picture file", "update.png")
         check_figure_path(plot, "plot", inputs=(bundle, old, new, old_option, new_option))
     training = {"repeats": repeats, "epochs": epochs, "extra_epochs": extra_epochs,
                 "lr_factor": lr_factor, "holdout": holdout,

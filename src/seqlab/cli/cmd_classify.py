@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from seqlab.cli._options import JSON_OPTION
+from seqlab.cli._options import JSON_OPTION, refuse_folder_spelling
 from seqlab.cli.output import Output, add_command, label_progress, warn
 from seqlab.errors import ValidationError
 
@@ -246,6 +246,9 @@ def _classify(
     if (predictions is not None or plot is not None) and test is None:
         raise ValidationError("--predictions and --plot describe the test file; give it with "
                               "--test TEST.")
+    refuse_folder_spelling(predictions, ("--predictions",),
+                           "the predictions are one table file", "predictions.csv")
+    refuse_folder_spelling(plot, ("--plot",), "the plot is one picture file", "confusion.png")
     check_distinct_outputs({"--out": out, "--predictions": predictions, "--plot": plot})
     if predictions is not None:
         check_table_path(predictions, "predictions", inputs=(train, test))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab._io import check_output_path
-from seqlab.cli._options import JSON_OPTION, library_default, with_device
+from seqlab.cli._options import JSON_OPTION, library_default, refuse_folder_spelling, with_device
 from seqlab.cli._tracking import tracked
 from seqlab.cli.output import add_command, output
 from seqlab.errors import ValidationError
@@ -283,6 +283,7 @@ def _report(
     """Write one self-contained HTML page (config, metrics, curves, diagnosis, figures)."""
     from seqlab.runs import write_report
     if out is not None:
+        refuse_folder_spelling(out, ("--out",), "the report is one HTML file", "report.html")
         check_output_path(out, "report")
         if out.suffix.lower() not in (".html", ".htm"):
             raise ValidationError(f"The report {out} is an HTML page; name a .html file (a "

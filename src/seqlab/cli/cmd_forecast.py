@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from seqlab.cli._options import alias, with_device
+from seqlab.cli._options import alias, refuse_folder_spelling, with_device
 from seqlab.cli.output import Output, add_command, print_json
 from seqlab.errors import ValidationError
 
@@ -121,6 +121,8 @@ def _forecast(
 
     output = alias(forecasts, output, "forecast --output",
                    "write the forecasts with --forecasts FILE", "The forecasts file")
+    refuse_folder_spelling(output, ("--forecasts", "--output"),
+                           "the forecasts are one table file", "forecasts.csv")
     check_distinct_outputs({"--out": out, "--forecasts": output})
     if output is not None:
         check_table_path(output, "output", inputs=(data, future_covariates, model))
@@ -255,6 +257,8 @@ def _backtest(
     from seqlab.forecast import backtest, backtest_figure
 
     if plot is not None and not no_plot:
+        refuse_folder_spelling(plot, ("--plot",), "the plot is one picture file",
+                               "backtest.png")
         check_figure_path(plot, "plot", inputs=(data,))
     shown = Output(as_json)
     read = dict(date_column=date_column, freq=freq, fill=fill, covariates=covariates,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from seqlab.cli._options import JSON_OPTION
+from seqlab.cli._options import JSON_OPTION, refuse_folder_spelling
 from seqlab.cli.output import Output, add_command, shown_text
 from seqlab.errors import ValidationError
 
@@ -112,6 +112,8 @@ def _export(
     inputs and outputs) for onnxruntime or TorchScript."""
     from seqlab.bundle.export import export
 
+    refuse_folder_spelling(out, ("--out",), "an export is one file",
+                           "model.onnx" if format == "onnx" else "model.pt")
     # Beside the bundle, named from its full path: '.' and '..' have no name of their own
     # (Path('.').with_name failed; '..' named the file '...onnx', inside the bundle).
     folder = bundle.resolve() if bundle.name in ("", "..") else bundle
