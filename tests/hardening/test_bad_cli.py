@@ -606,8 +606,8 @@ def test_a_bundle_of_another_kind_given_to_forecast_is_named_as_what_it_is(
     # It said '.../v-...: not a forecasting bundle (no forecast.json)', naming a version
     # folder the user never gave and not what the bundle is.
     assert_one_line_error(cli("forecast", series_csv, "--model", text_bundle), 2,
-                          rf"{text_bundle.name} is a model bundle \(written by seqlab train "
-                          r"or seqlab.bundle.save\), not a forecasting bundle")
+                          rf"{text_bundle.name} is a text model bundle \(written by seqlab "
+                          r"train-text; seqlab generate reads it\), not a forecasting bundle")
 
 
 def test_a_forecasting_bundle_is_never_replaced_by_a_model_nor_read_as_one(

@@ -12,7 +12,7 @@ from safetensors.torch import save as safetensors_bytes
 from torch import nn
 
 import seqlab
-from seqlab._io import check_output_path, read_json_file
+from seqlab._io import check_output_path
 from seqlab.bundle import store
 from seqlab.bundle.files import sha256_of, to_plain_json, write_bytes, write_json
 from seqlab.bundle.optim import split_optimizer_state
@@ -87,7 +87,7 @@ def check_target(path: str | Path) -> Path:
     return path
 
 
-TEXT_MODEL = "char-lm"
+TEXT_MODEL = store.TEXT_MODEL
 """The `kind` a text model's manifest metadata records (`seqlab train-text`)."""
 
 
@@ -100,12 +100,9 @@ def check_replaces_alike(path: str | Path, text: bool) -> None:
     try:
         if not store.holds(path, store.MANIFEST):
             return
-        manifest = store.read_live(path, lambda folder: read_json_file(
-            folder / store.MANIFEST, "bundle manifest"))
-    except (SeqlabError, OSError):
+    except OSError:
         return  # not a readable bundle: check_target and save say what is wrong
-    metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
-    there = isinstance(metadata, dict) and metadata.get("kind") == TEXT_MODEL
+    there = store.model_kind(path) == TEXT_MODEL
     if there != text:
         held, new = ("a text model", "a model of series") if there else \
             ("a model of series", "a text model")

@@ -57,7 +57,13 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
-from seqlab._io import BUNDLE_POINTER, BUNDLE_STORE_FORMAT, check_output_path, umask_mode
+from seqlab._io import (
+    BUNDLE_POINTER,
+    BUNDLE_STORE_FORMAT,
+    check_output_path,
+    read_json_file,
+    umask_mode,
+)
 from seqlab.bundle.files import fsync_dir, read_json, write_json
 from seqlab.errors import BundleError, OutputError, SeqlabError
 
@@ -207,12 +213,33 @@ def other_kind(path: str | Path) -> str | None:
         return None
 
 
+TEXT_MODEL = "char-lm"
+"""The `kind` a text model's manifest metadata records (`seqlab train-text`)."""
+
+
+def model_kind(path: str | Path) -> str | None:
+    """The `kind` that the live manifest of the model bundle at `path` records in its
+    metadata (`TEXT_MODEL` for a text model), without loading weights; None where it
+    records none or cannot be read."""
+    try:
+        manifest = read_live(Path(path), lambda folder: read_json_file(
+            folder / MANIFEST, "bundle manifest"))
+    except (SeqlabError, OSError):
+        return None
+    metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
+    kind = metadata.get("kind") if isinstance(metadata, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 def describe(path: str | Path) -> str | None:
     """What the bundle at `path` is, said when refusing to write a bundle of another kind
-    there: a model bundle, or a bundle of another kind (`OTHER_KINDS`); None for anything
-    else."""
+    there or to read it as one: a model bundle (a text model's told apart), or a bundle of
+    another kind (`OTHER_KINDS`); None for anything else."""
     try:
         if holds(path, MANIFEST):
+            if model_kind(path) == TEXT_MODEL:
+                return "a text model bundle (written by seqlab train-text; seqlab generate " \
+                       "reads it)"
             return "a model bundle (written by seqlab train or seqlab.bundle.save)"
     except OSError:
         return None
