@@ -11,7 +11,7 @@ from classify_sequences import shapes
 
 from seqlab.classify import SequenceClassifier
 from seqlab.classify.persist import load, save
-from seqlab.errors import BundleError, NotFittedError, ValidationError
+from seqlab.errors import BundleError, NotFittedError, UnknownNameError, ValidationError
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -75,6 +75,16 @@ def test_a_model_named_twice_is_refused():
                                               r"'rocket' more than once; give each candidate "
                                               r"once \(got \['rocket', 'gru', 'rocket'\]\)\.$"):
         SequenceClassifier("rocket, gru,rocket").fit(x, y)
+
+
+@pytest.mark.parametrize("model", ["LSTM", "rocket, Lstm-FCN"])
+def test_a_capitalised_model_name_suggests_the_lower_case_one(model):
+    # 'LSTM' said "Unknown 'model' ... 'LSTM'" and suggested nothing: names are lower case.
+    wrong = model.split(", ")[-1]
+    with pytest.raises(UnknownNameError, match=rf"Unknown 'model' of SequenceClassifier "
+                                               rf"'{wrong}' \(names are lower case: "
+                                               rf"'{wrong.lower()}'\)\. Valid names: auto,"):
+        SequenceClassifier(model).check_params()
 
 
 @pytest.mark.parametrize("model", ["rocket,", ", gru", "rocket,,gru", ["rocket", ""]])

@@ -26,7 +26,7 @@ from seqlab._validation import (
 from seqlab.classify.kernels import RandomKernelFeatures, RidgeClassifier
 from seqlab.classify.metrics import ClassificationReport, classification_report
 from seqlab.classify.nets import NETWORKS, build_network
-from seqlab.errors import NotFittedError, ValidationError
+from seqlab.errors import NotFittedError, UnknownNameError, ValidationError
 from seqlab.train.callbacks import Callback
 
 __all__ = ["SequenceClassifier", "MODELS", "TOKENS", "TRUNCATING"]
@@ -287,6 +287,11 @@ class SequenceClassifier:
                                   f"model names separated by commas, none empty; got "
                                   f"{self.model!r}. Models: {', '.join(MODELS)}.")
         for name in names:
+            if isinstance(name, str) and name not in MODELS and name.lower() in MODELS:
+                raise UnknownNameError(  # 'LSTM': difflib's close names are case-sensitive
+                    f"'model' of {owner}", name, MODELS,
+                    f"Unknown 'model' of {owner} {name!r} (names are lower case: "
+                    f"{name.lower()!r}). Valid names: {', '.join(sorted(MODELS))}.")
             check_choice("model", name, owner, MODELS)
         if "auto" in names and len(names) > 1:
             raise ValidationError("The 'model' parameter of SequenceClassifier is 'auto' or a "
