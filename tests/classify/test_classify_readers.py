@@ -192,6 +192,17 @@ def test_long_csv_ids_that_write_one_number_two_ways_are_two_sequences_with_a_no
             ] == data.notes
 
 
+def test_long_csv_ids_that_differ_only_in_case_are_two_sequences_with_a_note(tmp_path):
+    # Ids 'S1' and 's1' were read as two sequences without a word, though labels that
+    # differ only in case drew a note: they may be one sequence typed two ways.
+    path = _write(tmp_path / "l.csv", "id,step,x,label\nS1,0,1,up\nS1,1,2,up\ns1,2,3,up\n"
+                  "s2,0,5,down\ns2,1,6,down\n")
+    data = read_labelled(path)
+    assert data.ids == ["S1", "s1", "s2"] and data.lengths().tolist() == [2, 1, 2]
+    assert ["l.csv: the ids 'S1' and 's1' of column 'id' differ only in case: they are read "
+            "as different sequences (write each id one way if they are one)"] == data.notes
+
+
 def test_a_long_csv_row_without_its_sequence_is_refused(tmp_path):
     # Rows whose id cell was empty were read as one more sequence, named '', unseen.
     path = _write(tmp_path / "l.csv", "id,step,x,label\ns1,0,1,a\ns1,1,2,a\n,0,1,b\n,1,3,b\n"

@@ -1362,22 +1362,34 @@ def read_long_csv(path: str | Path, *, label: str | None = None,
 
 
 def _ids_alike(ids: list[str], path: Path, column: str) -> list[str]:
-    """A note naming the `ids` of a long CSV's sequence column `column` that write one whole
-    number two ways ('1' and '01'): they are read as different sequences, as written, yet
-    may be one sequence whose id a spreadsheet stripped of its zeros on some rows."""
+    """Notes naming the `ids` of a long CSV's sequence column `column` that write one whole
+    number two ways ('1' and '01'), or differ only in case ('S1' and 's1'): they are read
+    as different sequences, as written, yet may be one sequence whose id a spreadsheet
+    stripped of its zeros, or a hand typed otherwise, on some rows."""
     spellings: dict[int, list[str]] = {}
     for name in ids:
         number = whole_number(name)
         if number is not None:
             spellings.setdefault(number, []).append(name)
     alike = [group for group in spellings.values() if len(group) > 1]
-    if not alike:
-        return []
-    shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
-    more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
-    return [f"{path.name}: the ids {shown}{more} of column {column!r} write the same number "
-            "differently: they are read as different sequences (write each id one way if "
-            "they are one)"]
+    notes = []
+    if alike:
+        shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
+        more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
+        notes.append(f"{path.name}: the ids {shown}{more} of column {column!r} write the same "
+                     "number differently: they are read as different sequences (write each "
+                     "id one way if they are one)")
+    cases: dict[str, list[str]] = {}  # 'S1' and 's1', as the labels' case note (_alike)
+    for name in ids:
+        cases.setdefault(name.casefold(), []).append(name)
+    cased = [group for group in cases.values() if len(group) > 1]
+    if cased:
+        shown = "; ".join(" and ".join(map(repr, group)) for group in cased[:3])
+        more = f" and {len(cased) - 3} more" if len(cased) > 3 else ""
+        notes.append(f"{path.name}: the ids {shown}{more} of column {column!r} differ only "
+                     "in case: they are read as different sequences (write each id one way "
+                     "if they are one)")
+    return notes
 
 
 def _skipped_steps(names: list[str], times: list[list[str]], order: dict[str, float],
