@@ -68,6 +68,16 @@ def test_unfitted_and_bad_parameters():
         SequenceClassifier("transformer").fit(x, y)
 
 
+def test_classes_holding_a_comma_are_told_apart_in_the_unseen_label_error():
+    # Classes 'a,b' and 'c' were listed "(classes: a,b, c)": three classes, or two?
+    x, y = shapes(4, seed=0)
+    labels = ["a,b" if v == "bump" else "c" for v in y]
+    model = SequenceClassifier("rocket", features=1000, members=1).fit(x, labels)
+    with pytest.raises(ValidationError, match=r"Label\(s\) 'd' were not in the training "
+                                              r"data \(classes: 'a,b', 'c'\); "):
+        model.report(x[:2], ["c", "d"])
+
+
 def test_a_model_named_twice_is_refused():
     # 'rocket,rocket' fitted rocket twice and listed it once among the scores.
     x, y = shapes(3, seed=0)

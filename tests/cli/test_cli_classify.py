@@ -112,6 +112,15 @@ def test_test_labels_written_otherwise_than_trainings_are_named_as_such(tmp_path
     assert "written otherwise: '01' is '1' there" in str(result.exception)
 
 
+def test_classes_holding_a_comma_are_told_apart_in_the_test_files_unseen_label_error(
+        tmp_path):
+    # Classes 'a,b' and 'c' were listed "(its classes: a,b, c)": three classes, or two?
+    result = _classify_with_test(tmp_path, ['"a,b"', "c"], "label,t0,t1,t2\nd,1,2,3\n")
+    assert result.exit_code != 0
+    assert "has label(s) 'd' that" in str(result.exception)
+    assert "(its classes: 'a,b', 'c')" in str(result.exception)
+
+
 def test_a_test_file_without_the_label_column_is_told_where_its_labels_were_read(tmp_path):
     # Its first step was read as its labels: "has label(s) '0.5', '1.5' that train.csv
     # lacks", as if the file held other classes, not that it holds none.
@@ -438,6 +447,8 @@ def test_unknown_labels_name_a_class_written_another_way():
     assert "'--1' (1 time(s))" in unknown_labels(["1", "-2"], signs)
     # The classes in the classifier's order: -1, 2, 10 were listed as text sorts, -1, 10, 2.
     assert "It predicts only its classes (-1, 2, 10)" in unknown_labels([-1, 2, 10], data)
+    # Classes 'a,b' and 'c' were listed "(a,b, c)": three classes, or two?
+    assert "It predicts only its classes ('a,b', 'c')" in unknown_labels(["a,b", "c"], data)
 
 
 def test_new_data_with_some_labels_left_blank_is_not_told_they_are_unknown_classes():

@@ -718,7 +718,7 @@ class SequenceClassifier:
         unseen = sorted({str(v) for v in labels.tolist()} - known)
         if unseen:
             raise ValidationError(f"Label(s) {', '.join(repr(u) for u in unseen)} were not in the "
-                                  f"training data (classes: {', '.join(sorted(known))}); a "
+                                  f"training data (classes: {', '.join(map(repr, sorted(known)))}); a "
                                   f"classifier can only predict the classes it was trained on.")
         return classification_report(labels.tolist(), self.predict(X).tolist(),
                                      self.classes_.tolist())

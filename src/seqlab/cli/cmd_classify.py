@@ -76,7 +76,7 @@ def unknown_labels(classes: list[Any], data: Any) -> str | None:
     more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
     return (f"{data.source}: {sum(counts.values())} of its {len(data)} sequences have a true "
             f"label the classifier was not trained on: {shown}{more}. It predicts only its "
-            f"classes ({', '.join(map(str, classes))}), so their predictions cannot match the "
+            f"classes ({', '.join(map(repr, classes))}), so their predictions cannot match the "
             f"'true' column.")
 
 
@@ -290,7 +290,7 @@ def _classify(
                      not in (None, data.label_column) else "")
             raise ValidationError(
                 f"{test} has label(s) {', '.join(map(repr, unseen[:5]))} that {train} lacks "
-                f"(its classes: {', '.join(sorted(set(data.labels or [])))}"
+                f"(its classes: {', '.join(map(repr, sorted(set(data.labels or []))))}"
                 + (f"; written otherwise: {', '.join(otherwise[:3])}" if otherwise else "")
                 + "); a classifier only predicts the classes it was trained on." + moved)
         # values so far beyond the training data's that no prediction can be made on them:
