@@ -357,6 +357,19 @@ def test_train_text_on_a_file_of_whitespace_alone_is_refused(tmp_path, cli):
     assert not (tmp_path / "lm").exists()
 
 
+@pytest.mark.parametrize("text,options", [("a" * 2000, []), ("aA" * 1000, ["--lower"])])
+def test_train_text_on_a_file_of_one_character_is_refused(tmp_path, cli, text, options):
+    # It trained to loss 0 without a word, into a model that writes that character alone.
+    corpus = tmp_path / "one.txt"
+    corpus.write_text(text)
+    result = _train_text(cli, corpus, *options, "--out", tmp_path / "lm")
+    assert_one_line_error(result, 2, r"one.txt' holds one distinct character"
+                                     + (r" \(once lower-cased, as --lower asks\)" if options
+                                        else "") + r", 'a', repeated: a character model would "
+                                     r"learn nothing")
+    assert not (tmp_path / "lm").exists()
+
+
 def test_train_text_on_a_folder_or_a_pipe_says_what_to_do(tmp_path, cli):
     # Both were 'does not exist or is not a file (a folder, a pipe or a device cannot be
     # read as text)', though the folder exists and the pipe holds text.

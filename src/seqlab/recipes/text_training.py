@@ -311,6 +311,11 @@ def train_text(
         raise ValidationError(f"{str(path)!r} holds only whitespace (spaces, tabs, line "
                               f"breaks): a character model would learn nothing from it. "
                               f"Give a file of text.")
+    if len(corpus.vocab) == 1:  # 'aaaa…': it trained to loss 0, with nothing to predict
+        lowered = " (once lower-cased, as --lower asks)" if config.lower else ""
+        raise ValidationError(f"{str(path)!r} holds one distinct character{lowered}, "
+                              f"{str(corpus.vocab.symbols[0])!r}, repeated: a character model "
+                              f"would learn nothing from it. Give a file of text.")
     train, val = corpus.split(config.val_fraction)
     streams = config.batch_size
 
