@@ -92,6 +92,27 @@ def test_each_epoch_reports_held_out_loss_and_a_sample(play, checks, labels):
     assert sum("sample at T=0.5" in line for line in lines) == 2
 
 
+def test_more_checks_than_batches_an_epoch_are_said_to_be_one_a_batch(tmp_path):
+    # --checks-per-epoch 1000 on an epoch of fewer batches became one check a batch unsaid.
+    text = tmp_path / "short.txt"
+    text.write_text("abcdefgh " * 60)
+    lines: list[str] = []
+    config = small(units=8, seq_len=8, batch_size=4, epochs=1, sample_length=0,
+                   checks_per_epoch=1000)
+    train_text(text, config, echo=lines.append)
+    notes = [line for line in lines if "--checks-per-epoch" in line]
+    assert len(notes) == 1, lines
+    found = re.fullmatch(r"note: --checks-per-epoch 1000 is more than the (\d+) batch\(es\) of "
+                         r"an epoch: checking the held-out loss after every batch instead "
+                         r"\((\d+) checks per epoch\)", notes[0])
+    assert found and found[1] == found[2], notes[0]
+    assert len(reported(lines)) == int(found[1]) < 1000
+    # as many checks as batches or fewer: no note
+    quiet: list[str] = []
+    train_text(text, replace(config, checks_per_epoch=int(found[1])), echo=quiet.append)
+    assert not any("--checks-per-epoch" in line for line in quiet)
+
+
 def test_the_run_keeps_what_it_printed(play):
     lines: list[str] = []
     run = train_text(play, small(epochs=2), echo=lines.append)

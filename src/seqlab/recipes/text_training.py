@@ -368,6 +368,10 @@ def train_text(
             _match_run_settings(Path(checkpoint), config, path, resume, world.main, corpus)
 
         steps_per_epoch = len(x) // streams
+        if config.checks_per_epoch > steps_per_epoch:  # else quietly one check per batch
+            say(f"note: {_option('checks_per_epoch', config.checks_per_epoch)} is more than the "
+                f"{steps_per_epoch} batch(es) of an epoch: checking the held-out loss after "
+                f"every batch instead ({steps_per_epoch} checks per epoch)")
         total_steps = steps_per_epoch * config.epochs
         if config.steps is not None:
             total_steps = min(total_steps, config.steps)
