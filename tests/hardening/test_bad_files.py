@@ -380,6 +380,22 @@ def test_one_column_written_with_decimal_commas_is_read(tmp_path):
         read_columns(table)
 
 
+def test_train_and_predict_say_how_a_table_was_read(tmp_path, cli, series_bundle):
+    # 6,5 read as 6.5 (or a Windows-1252 file read so) said nothing in train and predict,
+    # where forecast and classify say it: the note was dropped by the reader.
+    table = tmp_path / "werte.csv"
+    table.write_text("sales\n5\n6,5\n7\n8,25\n9\n")
+    result = cli("predict", series_bundle, table)
+    assert result.code == 0
+    assert "note: werte.csv: read as one column with decimal commas" in result.err
+    assert "note:" not in result.out  # stdout holds the predictions' CSV alone
+    table.write_bytes("sales,Température\n5,1\n6,2\n7,3\n8,4\n9,5\n10,6\n".encode("cp1252"))
+    result = cli("train", table, "--column", "sales", "--epochs", 1, "--units", 4,
+                 "--out", tmp_path / "model")
+    assert result.code == 0
+    assert "note: " in result.err and "read as Windows-1252" in result.err
+
+
 @pytest.mark.parametrize("mark", ["NA", "#N/A", "null", "n/a"])
 def test_a_missing_value_marker_is_named_as_one(tmp_path, mark):
     # 'NA' in the middle of a column was "'NA' is not a number", as if a typo.

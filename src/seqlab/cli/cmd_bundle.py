@@ -124,7 +124,9 @@ def _train(
     if isinstance(columns, str):
         columns = [columns]
     forecast = _forecast_config(settings, config, from_file)
-    series, columns = read_columns(source, columns)
+    read_as: list[str] = []
+    series, columns = read_columns(source, columns, notes=read_as)
+    _show_read_as(read_as)
     _check_rows_for_a_window(source, len(series), forecast.n_in, forecast.n_out)
     replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
     from seqlab.train.checkpoint import checkpoint_folder
@@ -191,6 +193,13 @@ def _forecast_config(settings: dict[str, Any], config: Path | None,
             raise
         raise ValidationError(f"{config}: {bad} = {settings[bad]!r} is refused: {error}") \
             from None
+
+
+def _show_read_as(notes: list[str]) -> None:
+    """How the data files were read (decimal commas, Windows-1252), on stderr as the other
+    commands show it: stdout may be the predictions' CSV."""
+    for line in notes:
+        Output(as_json=True).note(f"note: {line}")
 
 
 def _check_rows_for_a_window(source: Any, rows: int, n_in: int, n_out: int) -> None:
@@ -305,7 +314,9 @@ def _predict(
     else:
         fitted = loaded.pipeline.columns
         _check_column_count(bundle, column, fitted)
-        data, names = read_columns(input, column or None, expected=fitted)
+        read_as: list[str] = []
+        data, names = read_columns(input, column or None, expected=fitted, notes=read_as)
+        _show_read_as(read_as)
         width = 1 if data.ndim == 1 else data.shape[1]
         if fitted is not None and width != len(fitted):
             # JSON lines of bare numbers or lists have no names to check: their width is
@@ -522,8 +533,10 @@ def _update(
         check_output_path(bundle, "bundle", folder=True)
         refuse_version_folder(bundle, new_path=False)  # a promotion can't go there
     _check_column_count(bundle, column, expected)
-    old_series, _ = read_columns(old, column or None, expected=expected)
-    new_series, _ = read_columns(new, column or None, expected=expected)
+    read_as: list[str] = []
+    old_series, _ = read_columns(old, column or None, expected=expected, notes=read_as)
+    new_series, _ = read_columns(new, column or None, expected=expected, notes=read_as)
+    _show_read_as(read_as)
     report = update(bundle, old_series, new_series, promote=not dry_run, plot=plot,
                     **{k: v for k, v in training.items() if v is not None})
     screen = Output(as_json)

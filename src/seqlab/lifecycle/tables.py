@@ -104,11 +104,18 @@ def _grouping_hint(cells: list[Any]) -> str:
             f"thousands separators).")
 
 
-def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _csv_records(path: Path, notes: list[str] | None = None
+                 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the numbered non-blank rows of the CSV file `path` (separated by
     commas, or by semicolons, tabs or bars: `seqlab._separators`); rows of blank cells at
-    its end are left out, as blank lines are."""
-    text, _, _ = with_commas(read_table_text(path, "input file")[0], str(path))
+    its end are left out, as blank lines are. How the file was read where it was not plain
+    UTF-8 with commas (Windows-1252, decimal commas, another separator) goes into `notes`,
+    as the forecast and classify readers say it: 6,5 read as 6.5 is the user's to check."""
+    text, encoding = read_table_text(path, "input file")
+    text, separated, _ = with_commas(text, str(path))
+    if notes is not None:
+        notes += [note for note in (encoding, separated and f"{path.name}: {separated}")
+                  if note]
     lines = csv_rows(text, path)
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
     if not numbered:
@@ -148,14 +155,16 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 
 def read_columns(path: str | Path, columns: list[str] | None = None, *,
-                 expected: list[str] | None = None) -> tuple[np.ndarray, list[str]]:
+                 expected: list[str] | None = None, notes: list[str] | None = None
+                 ) -> tuple[np.ndarray, list[str]]:
     """The named numeric columns of a CSV (with a header) or JSON-lines file (one object per
     row, or one list of numbers per row), as an array (rows,) for one column or
     (rows, columns); also the column names.
 
     Without `columns`, a file with one column (or one numeric column) is read as it is;
     `expected` names the columns to read then where the file has names (a bundle's own),
-    which JSON lines of bare numbers need not have.
+    which JSON lines of bare numbers need not have. How a CSV file was read, where that
+    was not plain UTF-8 with commas (Windows-1252, decimal commas), is added to `notes`.
     """
     path = Path(path)
     trained = columns is None and expected is not None  # the bundle's names, not --column
@@ -165,7 +174,7 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
             columns = expected
         return _read_json_columns(path, columns, rows, trained=trained)
     columns = columns if columns is not None else expected
-    header, rows = _csv_records(path)
+    header, rows = _csv_records(path, notes)
     if columns is None:
         kinds = {c: _of_numbers([r[j] for _, r in rows]) for j, c in enumerate(header)}
         numeric = [c for c, kind in kinds.items() if kind == "numbers"] or \
