@@ -135,6 +135,9 @@ JSONL_CASES = {
     "blank-line-among-numbers": (b"1.5\n2.5\n\n3.5\n\n", r"line 3 is empty \(a missing "
                                                          r"value among rows of numbers\)"),
     "blank-line-among-lists": (b"[1, 2]\n\n[3, 4]\n", r"line 2 is empty"),
+    # json.loads keeps the last value of a repeated key: 50 was read without a word.
+    "repeated-key": (b'{"sales": 5}\n{"sales": 5, "sales": 50}\n',
+                     r"data\.jsonl line 2 names the field 'sales' more than once"),
 }
 
 

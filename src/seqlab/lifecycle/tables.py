@@ -33,13 +33,37 @@ def is_jsonl(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
 
 
+class _RepeatedKey(Exception):
+    """A JSON object names `key` twice."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _distinct_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; json.loads would keep the last of a repeated key's
+    values without a word ({"y": 5, "y": 50} read as 50), as a CSV's repeated column is
+    refused."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _RepeatedKey(key)
+        seen.add(key)
+    return dict(pairs)
+
+
 def _json_lines(path: Path) -> list[tuple[int, Any]]:
     """(line number, value) of each non-blank line."""
     rows = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if line.strip():
             try:
-                rows.append((number, json.loads(line)))
+                rows.append((number, json.loads(line, object_pairs_hook=_distinct_keys)))
+            except _RepeatedKey as repeated:
+                raise ValidationError(f"{path} line {number} names the field {repeated.key!r} "
+                                      f"more than once; the keys of a JSON object must be "
+                                      f"distinct (which value is meant?).") from None
             except RecursionError:
                 raise ValidationError(f"{path} line {number} is nested too deeply to be a row "
                                       f"of values.") from None
