@@ -131,6 +131,18 @@ def test_exports_joined_each_with_its_byte_order_mark_are_read_as_one(write_csv)
         "header again, not data" in data.notes
 
 
+def test_a_repeated_header_differing_in_case_or_spaces_is_dropped_too(write_csv):
+    # Exports of two tools joined: 'Unique_ID, DS, Y' under 'unique_id,ds,y' was refused
+    # as "values that are not dates: 'DS'", where the same header written alike is dropped.
+    part = _long_text_of(["A", "B"], "2020-01-01", 12)
+    later = _long_text_of(["A", "B"], "2021-01-01", 12).replace("unique_id,ds,y",
+                                                                  "Unique_ID, DS , Y")
+    data = read_csv(write_csv(part + later))
+    assert data.names == ["A", "B"] and len(data.values) == 24
+    assert "dropped 1 line(s) below the header that repeat it ('unique_id,ds,y'): a " \
+        "header again, not data" in data.notes
+
+
 def _long_text_of(names, start, months):
     dates = pd.date_range(start, periods=months, freq="MS")
     return "unique_id,ds,y\n" + "".join(f"{n},{d:%Y-%m-%d},{100 * (n == 'B') + k}\n"

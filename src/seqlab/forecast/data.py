@@ -1641,22 +1641,34 @@ def _repeated_headers(text: str) -> tuple[str, list[str]]:
     make every column text and the header's date name a date that is no date; and a note
     saying how many. `text` as it is, and no note, where no line repeats the header. A
     repeat may start with a byte-order mark: the one each joined UTF-8 export of Excel
-    begins with, which reading took off the first alone."""
+    begins with, which reading took off the first alone. A repeat may differ in case and
+    in spaces around its names ('Date, Sales' under 'date,sales'), as exports of several
+    tools or versions joined together do: it names the same columns."""
     start = len(text) - len(text.lstrip("\r\n"))
     end = min((at for at in (text.find("\n", start), text.find("\r", start)) if at >= 0),
               default=len(text))
     header = text[start:end].strip()
-    if not header or text.find(header, end) < 0:
+    names = _folded_names(header)
+    if not header or names[0] not in text.lower()[end:]:
         return text, []
     lines = io.StringIO(text, newline="").readlines()
     first = next(k for k, line in enumerate(lines) if line.strip())
     repeats = {k for k, line in enumerate(lines)
-               if k > first and line.strip().lstrip("\ufeff") == header}
+               if k > first and names[0] in line.lower()
+               and _folded_names(line.strip().lstrip("\ufeff")) == names}
     if not repeats:
         return text, []
     kept = [line for k, line in enumerate(lines) if k not in repeats]
     return "".join(kept), [f"dropped {len(repeats)} line(s) below the header that repeat it "
                            f"({header[:40]!r}): a header again, not data"]
+
+
+def _folded_names(line: str) -> list[str]:
+    """The cells of the CSV line `line`, without spaces around them and lower-cased."""
+    try:
+        return [cell.strip().lower() for cell in next(csv.reader([line]), [])] or [""]
+    except csv.Error:  # a quote never closed: no header to compare with
+        return [line.strip().lower()]
 
 
 def _first_rows(text: str, path: Path) -> tuple[list[str], list[str]]:
