@@ -642,6 +642,20 @@ def test_covariates_are_kept_apart(write_csv):
     assert list(data.values.columns) == ["sales"] and list(data.covariates.columns) == ["temp"]
 
 
+def test_a_covariate_of_yes_and_no_says_to_write_1_and_0(write_csv):
+    # TRUE/FALSE are read as 1/0; yes/no were refused as "must hold numbers" without a word
+    # on what to write instead.
+    dates = pd.date_range("2020-01-01", periods=10, freq="D").strftime("%Y-%m-%d")
+    text = "date,sales,promo\n" + "".join(f"{d},{i},{'yes' if i % 3 else 'no'}\n"
+                                          for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"'promo' must hold numbers.*write yes as 1 "
+                                              r"and no as 0"):
+        read_csv(write_csv(text), covariates=["promo"])
+    data = read_csv(write_csv(text.replace(",yes", ",TRUE").replace(",no", ",FALSE")),
+                    covariates=["promo"])
+    assert list(data.covariates["promo"].iloc[:3]) == [0, 1, 1]
+
+
 @pytest.mark.parametrize("fill", [None, "ffill", "interpolate"])
 def test_a_covariate_without_any_value_is_refused_by_name_whatever_the_fill(write_csv, fill):
     # Regression: with a fill it stayed NaN and reached the LSTM ("`x` contains NaN").

@@ -977,7 +977,10 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                 ("write negatives with a minus sign (-1121.5, not '(1121.5)')",
                  bracketed.any()),
                 ("write 0 where '-' is a spreadsheet's accounting zero",
-                 stripped.eq("-").to_numpy().any())) if given]
+                 stripped.eq("-").to_numpy().any()),
+                # TRUE/FALSE read as 1/0; yes/no are words: say how to write them.
+                ("write yes as 1 and no as 0 (a column of TRUE/FALSE is read so)",
+                 stripped[bad].str.lower().isin(_YES_NO).all())) if given]
             raise ValidationError(
                 f"The column {column!r} {held} {int(bad.sum())} cell(s) that are not "
                 f"numbers: {cells}{' ...' if len(rows) > 3 else ''}. Fix or empty those "
@@ -985,6 +988,10 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                 + "".join(f"; {text}" for text in advice) + ".")
         text.append(column)
     return Columns(numeric, text, not_available, placeholders)
+
+
+_YES_NO = frozenset({"yes", "no", "y", "n"})
+"""Cells of a flag written as words (a promotion on or off), which read as no number."""
 
 
 def all_whole(values: np.ndarray) -> bool:
