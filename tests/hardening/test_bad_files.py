@@ -72,6 +72,9 @@ CSV_CASES = {
     "beyond-float32": (GOOD_HEAD + b"2,1e308\n", ["sales"],
                        r"line 4.*'1e308' is beyond what float32 holds"),
     "negative-beyond-float32": (GOOD_HEAD + b"2,-4e38\n", ["sales"], r"beyond what float32"),
+    # float() reads it as inf: it was "not a finite number (NaN or infinity)", fill or drop.
+    "beyond-float64": (GOOD_HEAD + b"2,-1e999\n", ["sales"],
+                       r"line 4.*'-1e999' is beyond what float32 holds"),
     # A spreadsheet's thousands separators (quoted in a comma table): how to write them.
     "thousands-separators": (b'date,sales\n2020-01,"1,101.5"\n2020-02,"1,102.5"\n', None,
                              r"line 2 holds .*'1,101\.5' has commas between thousands: write "
