@@ -921,6 +921,17 @@ def test_a_file_of_separators_alone_is_named_as_such(write_csv, text):
         read_csv(path)
 
 
+@pytest.mark.parametrize("name", ["sales.jsonl", "sales.csv"])
+def test_json_lines_are_named_as_json_not_read_as_csv(write_csv, name):
+    # Split at commas, the objects were columns: "No numeric value column to forecast among
+    # ['{"date": "2020-01-01"', 'sales: 0}']".
+    path = write_csv("".join(f'{{"date": "2020-01-0{k}", "sales": {k}}}\n' for k in range(1, 9)),
+                     name)
+    with pytest.raises(ValidationError, match=r"^The data file .*sales\.(jsonl|csv) is JSON, "
+                                              r"not CSV: forecasting reads a CSV table"):
+        read_csv(path)
+
+
 def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     # Local times repeat an hour at the end of summer time: the message advised naming an
     # id column, as for a long file.

@@ -1490,6 +1490,11 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     if not text.strip():  # pandas: 'No columns to parse from file'
         raise ValidationError(f"The {what} {path} is empty (blank lines at most); expected a "
                               "header naming the columns, then rows of values.")
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or text.lstrip().startswith("{"):
+        # split at commas, its objects were "no numeric value column among ['{"date": ...']"
+        raise ValidationError(f"The {what} {path} is JSON, not CSV: forecasting reads a CSV "
+                              "table (a header naming the columns, e.g. date,sales, then a "
+                              "row of values a line). Write it as CSV.")
     if not text.translate(_SEPARATORS_AND_SPACE):  # it read as columns without a name
         raise ValidationError(f"The {what} {path} holds separators alone (no name nor value "
                               "in any cell); expected a header naming the columns, then "
