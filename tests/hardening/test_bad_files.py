@@ -101,6 +101,11 @@ CSV_CASES = {
                                          r"\('2'\)"),
     "ambiguous-columns": (b"a,b\n1,2\n", None, r"name the one\(s\) to read with --column"),
     "repeated-request": (GOOD_HEAD, ["sales", "sales"], r"repeat a name"),
+    # csv read every line after it as one cell: "'5\n6\n7\n' is not a number".
+    "quote-never-closed": (b'sales\n"5\n6\n7\n', None, r"line 2: a quote \(\"\) opened there "
+                                                     r"is never closed"),
+    "quote-never-closed-two-columns": (b't,sales\n0,1\n1,"2\n2,3\n', ["sales"],
+                                       r"line 3: a quote .* never closed"),
 }
 
 

@@ -20,7 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from seqlab._io import atomic_write, csv_rows, read_table_text, read_text
+from seqlab._io import (
+    atomic_write,
+    csv_rows_and_lines,
+    fields_as_long_as,
+    read_table_text,
+    read_text,
+)
 from seqlab._separators import with_commas
 from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
@@ -142,7 +148,9 @@ def _csv_records(path: Path, notes: list[str] | None = None
     if notes is not None:
         notes += [note for note in (encoding, separated and f"{path.name}: {separated}")
                   if note]
-    lines = csv_rows(text, path)
+    lines, starts = csv_rows_and_lines(text, path)
+    if lines and any("\n" in cell or "\r" in cell for cell in lines[-1]):
+        _check_quotes_closed(text, path, starts[-1])
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if row]
     if not numbered:
         raise ValidationError(f"{path} is empty; expected a header line and rows.")
@@ -178,6 +186,21 @@ def _csv_records(path: Path, notes: list[str] | None = None
             raise ValidationError(f"{path} line {gap} is empty (a missing value in column "
                                   f"{header[0]!r}); fill or drop it first.")
     return header, rows
+
+
+def _check_quotes_closed(text: str, path: Path, line: int) -> None:
+    """Refuse CSV `text` whose last row (from `line`) opens a quote that is never closed:
+    csv reads every line after it as one cell, which was named a cell that is no number,
+    or no column of numbers, without a word of the quote."""
+    try:
+        with fields_as_long_as(text):
+            for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+                pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise ValidationError(f"{path} line {line}: a quote (\") opened there is never "
+                                  f"closed, so the lines after it were read as one cell; "
+                                  f"close it or remove it.") from None
 
 
 def read_columns(path: str | Path, columns: list[str] | None = None, *,
