@@ -391,6 +391,21 @@ def test_one_column_written_with_decimal_commas_is_read(tmp_path):
         read_columns(table)
 
 
+def test_a_separator_ending_every_line_is_an_empty_column_dropped_with_a_note(tmp_path):
+    # 'sales,' then '5,' ... (a sheet's empty last column) was refused: "column 2 of the
+    # header has no name", where forecast drops that column with a note.
+    table = tmp_path / "export.csv"
+    table.write_text("t,sales,\n0,5,\n1,6,\n2,7,\n")
+    notes: list[str] = []
+    values, names = read_columns(table, ["sales"], notes=notes)
+    assert names == ["sales"] and values.tolist() == [5.0, 6.0, 7.0]
+    assert notes == ["export.csv: dropped 1 column(s) without a name or a value (a separator "
+                     "at the end of each line)"]
+    table.write_text("t,sales,\n0,5,\n1,6,x\n")  # a value under no name: still refused
+    with pytest.raises(ValidationError, match=r"column 3 of the header has no name"):
+        read_columns(table, ["sales"])
+
+
 def test_train_and_predict_say_how_a_table_was_read(tmp_path, cli, series_bundle):
     # 6,5 read as 6.5 (or a Windows-1252 file read so) said nothing in train and predict,
     # where forecast and classify say it: the note was dropped by the reader.

@@ -160,6 +160,16 @@ def _csv_records(path: Path, notes: list[str] | None = None
     # left by an editor) hold no data, as blank lines do: they were read as missing values.
     while rows and not any(cell.strip() for cell in rows[-1][1]):
         rows.pop()
+    # A separator at the end of every line (a spreadsheet's empty last column) is a column
+    # without a name or a value: dropped with a note, as the forecast reader drops it.
+    blank = [j for j, name in enumerate(header) if not name and rows and all(
+        len(row) == len(header) and not row[j].strip() for _, row in rows)]
+    if blank and len(blank) < len(header):
+        header = [name for j, name in enumerate(header) if j not in blank]
+        rows = [(n, [cell for j, cell in enumerate(row) if j not in blank]) for n, row in rows]
+        if notes is not None:
+            notes.append(f"{path.name}: dropped {len(blank)} column(s) without a name or a "
+                         f"value (a separator at the end of each line)")
     if all(_is_number(name) for name in header):
         raise ValidationError(
             f"{path} has no header: its first line {header} holds numbers. Add a first line "
