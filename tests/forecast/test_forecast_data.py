@@ -932,6 +932,14 @@ def test_json_lines_are_named_as_json_not_read_as_csv(write_csv, name):
         read_csv(path)
 
 
+def test_a_quote_never_closed_is_named_as_such(write_csv):
+    # pandas' "Error tokenizing data. C error: EOF inside string starting at row 3" was shown.
+    path = write_csv('date,sales\n2020-01-01,1\n2020-01-02,2\n2020-01-03,"3\n2020-01-04,4\n')
+    with pytest.raises(ValidationError, match=r"as CSV: a quote \(\"\) opened in data row 3 "
+                                              r"\(the header is row 0\) is never closed"):
+        read_csv(path)
+
+
 def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     # Local times repeat an hour at the end of summer time: the message advised naming an
     # id column, as for a long file.

@@ -1556,6 +1556,13 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
             f"names columns ({len(header)}: {header[:5]}{' ...' if len(header) > 5 else ''})."
             " Name every column in the header, or remove the extra cells.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        if "EOF inside string" in str(error):  # pandas' words for a quote never closed
+            row = re.search(r"starting at row (\d+)", str(error))
+            raise ValidationError(
+                f"Could not read {str(path)!r} as CSV: a quote (\") opened "
+                + (f"in data row {row[1]} (the header is row 0) " if row else "")
+                + "is never closed, so every line after it would be one cell; close it or "
+                "remove it.") from None
         raise ValidationError(f"Could not read {str(path)!r} as CSV: "
                               f"{str(error).strip()}") from None
 
