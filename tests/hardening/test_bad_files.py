@@ -91,6 +91,12 @@ CSV_CASES = {
     "dates-newest-first": (b"date,sales\n2020-03-01,3\n2020-02-01,2\n2020-01-01,1\n", None,
                            r"line 3: column 'date' goes back in time \(2020-02-01 after "
                            r"2020-03-01\).*Sort the rows by 'date', oldest first"),
+    # Times in UTC as APIs write them ('Z') were not taken for dates: read reversed unsaid.
+    "utc-times-newest-first": (b"date,sales\n2020-01-02T00:00:00Z,2\n2020-01-01T00:00:00Z,1\n",
+                               ["sales"], r"line 3: column 'date' goes back in time"),
+    "offset-times-newest-first": (b"date,sales\n2020-01-01T10:00+01:00,2\n"
+                                  b"2020-01-01T10:00+02:00,1\n", ["sales"],
+                                  r"line 3: column 'date' goes back in time"),
     "long-row": (b"t,sales\n0,1,2\n", ["sales"], r"line 2 has 3 field\(s\); the header has 2"),
     "short-row": (b"t,sales\n0\n", ["sales"], r"line 2 has 1 field\(s\); the header has 2"),
     "missing-column": (GOOD_HEAD, ["price"], r"no column\(s\) \['price'\]; its columns are"),

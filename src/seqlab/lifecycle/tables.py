@@ -14,6 +14,7 @@ import json
 import math
 import re
 import sys
+from datetime import datetime
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
@@ -258,8 +259,11 @@ def read_columns(path: str | Path, columns: list[str] | None = None, *,
     return (values[:, 0] if len(columns) == 1 else values), list(columns)
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?")
-"""A date (or date and time) as ISO 8601 writes it: 2020-01, 2020-01-31, 2020-01-31 12:00."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                       r"(?:Z|[+-]\d{2}:?\d{2})?)?)?")
+"""A date (or date and time) as ISO 8601 writes it: 2020-01, 2020-01-31, 2020-01-31 12:00,
+2020-01-31T12:00:00Z (UTC, or another offset, as APIs write times)."""
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
 def _check_date_order(path: Path, header: list[str], rows: list[tuple[int, list[str]]],
@@ -272,8 +276,14 @@ def _check_date_order(path: Path, header: list[str], rows: list[tuple[int, list[
         cells = [row[j].strip() for _, row in rows]
         if len(cells) < 2 or not all(_ISO_DATE.fullmatch(c) for c in cells):
             continue
+        offsets = [bool(_OFFSET.search(c)) for c in cells]
         try:
-            dates = [np.datetime64(c.replace(" ", "T")) for c in cells]
+            if all(offsets):  # compared as the instants they name
+                dates = [datetime.fromisoformat(c) for c in cells]
+            elif not any(offsets):
+                dates = [np.datetime64(c.replace(" ", "T")) for c in cells]
+            else:  # some with an offset, some without: no order to compare
+                continue
         except ValueError:  # 2020-13-45: not a date after all
             continue
         back = next((i for i in range(1, len(dates)) if dates[i] < dates[i - 1]), None)
