@@ -87,6 +87,10 @@ CSV_CASES = {
     "underscore-in-number": (b"date,sales\n2020-01,1_101\n2020-02,1102\n", None,
                              r"line 2, column 'sales': '1_101' is not a number: '_' between "
                              r"digits .*\(write '1101' if that is the number meant\)"),
+    # French sheets group thousands with (no-break) spaces: "'5\xa0000' is not a number".
+    "thousands-spaces": (GOOD_HEAD + "2,12\u00a0500\n".encode(), ["sales"],
+                         r"line 4, column 'sales': '12\\xa0500' is not a number\. .* has "
+                         r"spaces between thousands: write it as 12500"),
     # Rows newest first were read as the series reversed: forecasts from its oldest end.
     "dates-newest-first": (b"date,sales\n2020-03-01,3\n2020-02-01,2\n2020-01-01,1\n", None,
                            r"line 3: column 'date' goes back in time \(2020-02-01 after "

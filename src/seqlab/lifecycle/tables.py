@@ -125,9 +125,20 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+\.\d*|[+-]?\d{1,3}(?:,\d{3}){2,}"
 it; 1,234 alone may be three decimals after a decimal comma, and gets no hint."""
 
 
+_SPACED = re.compile(r"[+-]?\d{1,3}(?:[\u0020\u00a0\u202f]\d{3})+(?:\.\d*)?")
+"""A number with spaces between its thousands (5 000, often no-break spaces), as French
+and Nordic spreadsheets show it."""
+
+
 def _grouping_hint(cells: list[Any]) -> str:
     """What to do where one of `cells` is a number with thousands separators (a comma
-    table quotes them: "1,234.5"), which float() does not read; "" otherwise."""
+    table quotes them: "1,234.5"; spaces: 5 000), which float() does not read; "" otherwise."""
+    spaced = next((c.strip() for c in cells if isinstance(c, str) and _SPACED.fullmatch(
+        c.strip())), None)
+    if spaced is not None:
+        plain = re.sub(r"[\u0020\u00a0\u202f]", "", spaced)
+        return (f" {spaced!r} has spaces between thousands: write it as {plain} (save the "
+                f"sheet with a number format without thousands separators).")
     grouped = next((c.strip() for c in cells if isinstance(c, str) and _GROUPED.fullmatch(
         c.strip())), None)
     if grouped is None:
