@@ -91,6 +91,9 @@ CSV_CASES = {
     "thousands-spaces": (GOOD_HEAD + "2,12\u00a0500\n".encode(), ["sales"],
                          r"line 4, column 'sales': '12\\xa0500' is not a number\. .* has "
                          r"spaces between thousands: write it as 12500"),
+    # Some sheets and web pages write minus as U+2212: "'−5' is not a number", and no more.
+    "typeset-minus": (GOOD_HEAD + "2,\u22125.5\n".encode(), ["sales"],
+                      r"'−5\.5' is not a number\. Write its minus sign as '-' \('-5\.5'\)"),
     # Rows newest first were read as the series reversed: forecasts from its oldest end.
     "dates-newest-first": (b"date,sales\n2020-03-01,3\n2020-02-01,2\n2020-01-01,1\n", None,
                            r"line 3: column 'date' goes back in time \(2020-02-01 after "

@@ -107,8 +107,10 @@ def number(value: Any, where: str) -> float:
     try:
         result = float(value)
     except (ValueError, OverflowError):
-        raise ValidationError(f"{where}: {value!r} is not a number.{_grouping_hint([value])}") \
-            from None
+        minus = (f" Write its minus sign as '-' ({value.replace(chr(0x2212), '-')!r}): '−' "
+                 f"(U+2212) is a typesetting minus." if "\u2212" in value else "")
+        raise ValidationError(f"{where}: {value!r} is not a number.{_grouping_hint([value])}"
+                              f"{minus}") from None
     # 1e999 is a number written too large even for a float64 (read as inf), not infinity
     too_large = math.isinf(result) and isinstance(value, str) and "inf" not in value.lower()
     if not math.isfinite(result) and not too_large:
