@@ -642,6 +642,17 @@ def test_covariates_are_kept_apart(write_csv):
     assert list(data.values.columns) == ["sales"] and list(data.covariates.columns) == ["temp"]
 
 
+def test_a_typesetting_minus_sign_is_named_with_what_to_write(write_csv):
+    # '−3' (U+2212, as typeset sheets and web pages write it) was only "not numbers".
+    dates = pd.date_range("2020-01-01", periods=10, freq="D").strftime("%Y-%m-%d")
+    minus = "\u2212"
+    text = "date,sales\n" + "".join(f"{d},{minus if i % 2 else ''}{i}\n"
+                                    for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"'sales' holds numbers and 5 cell\(s\).*write "
+                                              r"minus signs as '-'"):
+        read_csv(write_csv(text))
+
+
 def test_a_covariate_of_yes_and_no_says_to_write_1_and_0(write_csv):
     # TRUE/FALSE are read as 1/0; yes/no were refused as "must hold numbers" without a word
     # on what to write instead.

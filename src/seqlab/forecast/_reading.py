@@ -978,6 +978,8 @@ def classify(frame: pd.DataFrame, columns: list[str], where: Callable[[int], str
                  bracketed.any()),
                 ("write 0 where '-' is a spreadsheet's accounting zero",
                  stripped.eq("-").to_numpy().any()),
+                ("write minus signs as '-' (-5, not '\u22125' with the typesetting minus "
+                 "U+2212)", texts[bad].str.contains("\u2212", regex=False).any()),
                 # TRUE/FALSE read as 1/0; yes/no are words: say how to write them.
                 ("write yes as 1 and no as 0 (a column of TRUE/FALSE is read so)",
                  stripped[bad].str.lower().isin(_YES_NO).all())) if given]
