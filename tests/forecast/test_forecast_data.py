@@ -642,6 +642,15 @@ def test_covariates_are_kept_apart(write_csv):
     assert list(data.values.columns) == ["sales"] and list(data.covariates.columns) == ["temp"]
 
 
+def test_a_covariate_named_twice_is_refused(write_csv):
+    # It was taken twice: "'promo' and 'promo' feed only the LSTM hybrid".
+    dates = pd.date_range("2020-01-01", periods=10, freq="D").strftime("%Y-%m-%d")
+    text = "date,sales,promo\n" + "".join(f"{d},{i},{i % 2}\n" for i, d in enumerate(dates))
+    with pytest.raises(ValidationError, match=r"'covariates' parameter of prepare names "
+                                              r"\['promo'\] more than once"):
+        read_csv(write_csv(text), covariates=["promo", "promo"])
+
+
 def test_a_typesetting_minus_sign_is_named_with_what_to_write(write_csv):
     # '−3' (U+2212, as typeset sheets and web pages write it) was only "not numbers".
     dates = pd.date_range("2020-01-01", periods=10, freq="D").strftime("%Y-%m-%d")

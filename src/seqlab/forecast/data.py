@@ -214,6 +214,10 @@ def check_covariates(covariates: Any, owner: str) -> None:
             isinstance(c, str) for c in covariates)):
         raise ValidationError(f"The 'covariates' parameter of {owner} must be a list of "
                               f"column names (strings) or None; got {covariates!r:.60}.")
+    repeated = sorted({c for c in covariates or () if list(covariates).count(c) > 1})
+    if repeated:  # the column was fed twice to the LSTM, and listed twice in notes
+        raise ValidationError(f"The 'covariates' parameter of {owner} names "
+                              f"{repeated} more than once; name each covariate once.")
 
 
 def _as_frame(data: Any) -> pd.DataFrame:
