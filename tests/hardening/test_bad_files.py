@@ -156,6 +156,11 @@ JSONL_CASES = {
     "blank-line-among-numbers": (b"1.5\n2.5\n\n3.5\n\n", r"line 3 is empty \(a missing "
                                                          r"value among rows of numbers\)"),
     "blank-line-among-lists": (b"[1, 2]\n\n[3, 4]\n", r"line 2 is empty"),
+    # pandas' to_json(orient='records'): "line 1: {'sales': 1} is not a number".
+    "array-of-objects": (b'[{"sales": 1}, {"sales": 2}]\n',
+                         r"line 1 is an array of objects\. The file is read as JSON lines"),
+    "pretty-printed-array": (b'[\n  {"sales": 1},\n  {"sales": 2}\n]\n',
+                             r"line 1 is not JSON: .*The file is read as JSON lines"),
     # json.loads keeps the last value of a repeated key: 50 was read without a word.
     "repeated-key": (b'{"sales": 5}\n{"sales": 5, "sales": 50}\n',
                      r"data\.jsonl line 2 names the field 'sales' more than once"),

@@ -60,6 +60,11 @@ def _distinct_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+_ONE_DOCUMENT = (" The file is read as JSON lines, one row (an object or a number) a line, "
+                 "not as one JSON document such as an array of rows: write a row a line "
+                 "(pandas: to_json(orient='records', lines=True)).")
+
+
 def _json_lines(path: Path) -> list[tuple[int, Any]]:
     """(line number, value) of each non-blank line."""
     rows = []
@@ -75,7 +80,9 @@ def _json_lines(path: Path) -> list[tuple[int, Any]]:
                 raise ValidationError(f"{path} line {number} is nested too deeply to be a row "
                                       f"of values.") from None
             except ValueError as error:
-                raise ValidationError(f"{path} line {number} is not JSON: {error}.") from None
+                spread = line.strip() in ("[", "{") and not rows  # a pretty-printed document
+                raise ValidationError(f"{path} line {number} is not JSON: {error}."
+                                      + (_ONE_DOCUMENT if spread else "")) from None
     if not rows:
         raise ValidationError(f"{path} holds no rows.")
     return rows
@@ -357,6 +364,9 @@ def _read_json_columns(path: Path, columns: list[str] | None, rows: list[tuple[i
                        trained: bool = False) -> tuple[np.ndarray, list[str]]:
     first = rows[0][1]
     if not isinstance(first, dict):
+        if isinstance(first, list) and first and all(isinstance(v, dict) for v in first):
+            raise ValidationError(f"{path} line {rows[0][0]} is an array of objects."
+                                  f"{_ONE_DOCUMENT}")
         if columns:  # bare numbers or lists have no fields to choose from
             held = "lists" if isinstance(first, list) else "numbers"
             raise ValidationError(f"{path} holds {held}, not objects with fields: there is "
