@@ -1371,24 +1371,19 @@ def _ids_alike(ids: list[str], path: Path, column: str) -> list[str]:
         number = whole_number(name)
         if number is not None:
             spellings.setdefault(number, []).append(name)
-    alike = [group for group in spellings.values() if len(group) > 1]
-    notes = []
-    if alike:
-        shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
-        more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
-        notes.append(f"{path.name}: the ids {shown}{more} of column {column!r} write the same "
-                     "number differently: they are read as different sequences (write each "
-                     "id one way if they are one)")
     cases: dict[str, list[str]] = {}  # 'S1' and 's1', as the labels' case note (_alike)
     for name in ids:
         cases.setdefault(name.casefold(), []).append(name)
-    cased = [group for group in cases.values() if len(group) > 1]
-    if cased:
-        shown = "; ".join(" and ".join(map(repr, group)) for group in cased[:3])
-        more = f" and {len(cased) - 3} more" if len(cased) > 3 else ""
-        notes.append(f"{path.name}: the ids {shown}{more} of column {column!r} differ only "
-                     "in case: they are read as different sequences (write each id one way "
-                     "if they are one)")
+    notes = []
+    for groups, how in ((spellings, "write the same number differently"),
+                        (cases, "differ only in case")):
+        alike = [group for group in groups.values() if len(group) > 1]
+        if alike:
+            shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
+            more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
+            notes.append(f"{path.name}: the ids {shown}{more} of column {column!r} {how}: "
+                         "they are read as different sequences (write each id one way if "
+                         "they are one)")
     return notes
 
 
