@@ -6,6 +6,7 @@ never copied per window, and nothing is one-hot encoded here (models look ids up
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,15 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 
-__all__ = ["TextCorpus", "load_text", "plain_text", "unix_newlines", "next_symbol_windows",
-           "sequence_windows", "stream_chunks"]
+__all__ = ["TextCorpus", "code_point", "load_text", "plain_text", "unix_newlines",
+           "next_symbol_windows", "sequence_windows", "stream_chunks"]
+
+
+def code_point(char: str) -> str:
+    """`char` as its code point and Unicode name (U+200B ZERO WIDTH SPACE), for a message
+    naming a character that shows as nothing, or as another."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}{' ' + name if name else ''}"
 
 
 def plain_text(text: str) -> str:

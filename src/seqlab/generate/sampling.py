@@ -15,7 +15,7 @@ from torch import nn
 
 from seqlab._validation import check_float, check_int, check_seed
 from seqlab.data.encoding import Vocabulary
-from seqlab.data.text import unix_newlines
+from seqlab.data.text import code_point, unix_newlines
 from seqlab.errors import ValidationError
 from seqlab.models.inference import eval_mode
 
@@ -217,8 +217,7 @@ def _shown(char: str) -> str:
     format character, a control or a space other than ' '."""
     if char == " " or unicodedata.category(char)[0] not in "MCZ":
         return repr(char)
-    name = unicodedata.name(char, "")
-    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
+    return f"{char!r} ({code_point(char)})"
 
 
 def _check_prime(vocab: Vocabulary, prime: str) -> None:

@@ -29,7 +29,7 @@ from seqlab._io import atomic_write, cache_dir, read_json_file
 from seqlab._settings import Bool, Choice, Float, Int, check_fields, setting
 from seqlab._validation import MAX_SEED, check_path
 from seqlab.data.pipeline import EncodeStep, Pipeline
-from seqlab.data.text import stream_chunks
+from seqlab.data.text import code_point, stream_chunks
 from seqlab.data.tokens import TokenFile, cached_token_file
 from seqlab.errors import ValidationError
 from seqlab.generate.sampling import generate_text
@@ -358,7 +358,7 @@ def train_text(
         more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
         say(f"note: the text holds {len(hidden)} character(s) that show as nothing or as a "
             f"plain space, which the model learns and writes like any other: "
-            f"{', '.join(_named(char) for char in hidden[:5])}{more}")
+            f"{', '.join(code_point(char) for char in hidden[:5])}{more}")
     run_folder = None
     if checkpoint is None and out is not None:  # this run's own, under OUT.checkpoint
         run_folder = claim_run_checkpoint(checkpoint_folder(out), resume=resume, world=world)
@@ -414,12 +414,6 @@ def _unseen_on_screen(char: str) -> bool:
     category = unicodedata.category(char)
     return (category == "Cf" or category == "Cc" and char not in "\t\n"
             or category[0] == "Z" and char != " ")
-
-
-def _named(char: str) -> str:
-    """`char` as its code point and Unicode name (U+200B ZERO WIDTH SPACE)."""
-    name = unicodedata.name(char, "")
-    return f"U+{ord(char):04X}{' ' + name if name else ''}"
 
 
 def _holding_out_more(length: int, needed: int) -> str:
