@@ -17,6 +17,11 @@ def _csv(dates, values, header="date,value"):
     return header + "\n" + "".join(f"{d},{v}\n" for d, v in zip(dates, values, strict=True))
 
 
+def _loads(times):
+    """A CSV of one reading (0, 1, 2 ...) per time, each written to the minute."""
+    return _csv([f"{t:%Y-%m-%d %H:%M}" for t in times], range(len(times)), "time,load")
+
+
 def test_date_column_detected_and_monthly_frequency_inferred(write_csv):
     dates = pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d")
     data = read_csv(write_csv(_csv(dates, range(30), "when,sales")))
@@ -982,7 +987,7 @@ def test_an_hour_written_twice_when_clocks_go_back_is_named_as_such(write_csv):
     # day of 24 rows.
     hours = list(pd.date_range("2023-10-01", periods=48, freq="h"))
     hours.insert(25, hours[24])
-    text = "time,load\n" + "".join(f"{h:%Y-%m-%d %H:%M},{k}\n" for k, h in enumerate(hours))
+    text = _loads(hours)
     with pytest.raises(ValidationError, match=r"appear more than once: 2023-10-02 00:00:00\. "):
         read_csv(write_csv(text, "hours.csv"))
 
@@ -994,7 +999,7 @@ def test_steps_of_several_units_with_a_gap_keep_their_own_step(write_csv, freq):
     # place missing, and with --fill half the series was interpolated.
     dates = list(pd.date_range("2021-01-04", periods=60, freq=freq))
     del dates[30]
-    text = "time,load\n" + "".join(f"{d:%Y-%m-%d %H:%M},{k}\n" for k, d in enumerate(dates))
+    text = _loads(dates)
     with pytest.raises(ValidationError, match=r"^1 date\(s\) are missing"):
         read_csv(write_csv(text))
     data = read_csv(write_csv(text), fill="interpolate")
@@ -1006,7 +1011,7 @@ def test_an_hour_skipped_when_clocks_go_forward_is_named_as_such(write_csv):
     # it, and the same file's autumn night was then refused for its repeated hour.
     for zone, day in (("Europe/Berlin", "2021-03-28"), ("America/New_York", "2021-03-14")):
         hours = pd.date_range(f"{day} 00:00", periods=47, freq="h", tz=zone)
-        text = "time,load\n" + "".join(f"{h:%Y-%m-%d %H:%M},{k}\n" for k, h in enumerate(hours))
+        text = _loads(hours)
         with pytest.raises(ValidationError, match=rf"missing or have missing values: {day} "
                                                   r"02:00:00 .*An hour missing from a night is "
                                                   r"what clocks set forward .* UTC offsets"):
@@ -1014,7 +1019,7 @@ def test_an_hour_skipped_when_clocks_go_forward_is_named_as_such(write_csv):
     # An hour missing on another night is only missing.
     hours = list(pd.date_range("2021-03-25 00:00", periods=48, freq="h"))
     del hours[26]
-    text = "time,load\n" + "".join(f"{h:%Y-%m-%d %H:%M},{k}\n" for k, h in enumerate(hours))
+    text = _loads(hours)
     with pytest.raises(ValidationError, match="missing or have missing values") as caught:
         read_csv(write_csv(text, "gap.csv"))
     assert "summer time" not in str(caught.value)
