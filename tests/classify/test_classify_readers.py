@@ -595,31 +595,37 @@ def test_a_text_csv_without_a_label_name_is_told_to_name_its_label_column(tmp_pa
     assert read_labelled(path, label="sentiment").labels == ["pos", "neg"]
 
 
+def _arff_with_classes(up: str, down: str) -> tuple[str, str]:
+    """UNIVARIATE_ARFF with its classes written `up` and `down` (quoted as given), and the
+    class list that declares them."""
+    declared = f"{{{up},{down}}}"
+    return UNIVARIATE_ARFF.replace("{up,down}", declared).replace(",up\n", f",{up}\n").replace(
+        ",down\n", f",{down}\n"), declared
+
+
 def test_arff_labels_quoted_as_weka_writes_them_are_read_without_their_quotes(tmp_path):
     # Weka quotes a class holding a space: "label "'class one'" is not among the classes
     # the header declares (class one, class two)", and without a declared list of classes
     # the quotes became part of each class's name.
-    text = UNIVARIATE_ARFF.replace("{up,down}", "{'going up',\"going down\"}").replace(
-        ",up\n", ",'going up'\n").replace(",down\n", ",\"going down\"\n")
+    text, declared = _arff_with_classes("'going up'", '"going down"')
     data = read_labelled(_write(tmp_path / "q.arff", text), fill="zero")
     assert data.labels == ["going up", "going down", "going up"]
-    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(
-        "{'going up',\"going down\"}", "string")), fill="zero")
+    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(declared, "string")),
+                               fill="zero")
     assert undeclared.labels == data.labels
 
 
 def test_arff_labels_quoted_because_they_hold_a_comma_are_one_value(tmp_path):
     # "1,2,3,4,'a,b'" was split at the quoted comma: "6 values, but the header declares 5
     # attributes" (a line starting with a quote was read with that quote only).
-    text = UNIVARIATE_ARFF.replace("{up,down}", "{'a,b',\"c, d\"}").replace(
-        ",up\n", ",'a,b'\n").replace(",down\n", ",\"c, d\"\n")
+    text, declared = _arff_with_classes("'a,b'", '"c, d"')
     data = read_labelled(_write(tmp_path / "q.arff", text), fill="zero")
     assert data.labels == ["a,b", "c, d", "a,b"]
-    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(
-        "{'a,b',\"c, d\"}", "string")), fill="zero")
+    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(declared, "string")),
+                               fill="zero")
     assert undeclared.labels == data.labels
-    escaped = read_labelled(_write(tmp_path / "e.arff", text.replace(
-        "{'a,b',\"c, d\"}", "string").replace("'a,b'", "'it\\'s'")), fill="zero")
+    escaped = read_labelled(_write(tmp_path / "e.arff", text.replace(declared, "string").replace(
+        "'a,b'", "'it\\'s'")), fill="zero")
     assert escaped.labels == ["it's", "c, d", "it's"]
 
 
