@@ -603,27 +603,27 @@ def _arff_with_classes(up: str, down: str) -> tuple[str, str]:
         ",down\n", f",{down}\n"), declared
 
 
-def test_arff_labels_quoted_as_weka_writes_them_are_read_without_their_quotes(tmp_path):
+@pytest.mark.parametrize("up, down, expected", [
+    ("'going up'", '"going down"', ["going up", "going down", "going up"]),
+    ("'a,b'", '"c, d"', ["a,b", "c, d", "a,b"]),
+])
+def test_arff_labels_quoted_as_weka_writes_them_are_read_without_their_quotes(tmp_path, up,
+                                                                              down, expected):
     # Weka quotes a class holding a space: "label "'class one'" is not among the classes
     # the header declares (class one, class two)", and without a declared list of classes
-    # the quotes became part of each class's name.
-    text, declared = _arff_with_classes("'going up'", '"going down"')
+    # the quotes became part of each class's name. A class holding a comma: "1,2,3,4,'a,b'"
+    # was split at the quoted comma: "6 values, but the header declares 5 attributes" (a
+    # line starting with a quote was read with that quote only).
+    text, declared = _arff_with_classes(up, down)
     data = read_labelled(_write(tmp_path / "q.arff", text), fill="zero")
-    assert data.labels == ["going up", "going down", "going up"]
+    assert data.labels == expected
     undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(declared, "string")),
                                fill="zero")
     assert undeclared.labels == data.labels
 
 
-def test_arff_labels_quoted_because_they_hold_a_comma_are_one_value(tmp_path):
-    # "1,2,3,4,'a,b'" was split at the quoted comma: "6 values, but the header declares 5
-    # attributes" (a line starting with a quote was read with that quote only).
+def test_an_arff_quote_escaped_inside_a_quoted_class_is_part_of_it(tmp_path):
     text, declared = _arff_with_classes("'a,b'", '"c, d"')
-    data = read_labelled(_write(tmp_path / "q.arff", text), fill="zero")
-    assert data.labels == ["a,b", "c, d", "a,b"]
-    undeclared = read_labelled(_write(tmp_path / "s.arff", text.replace(declared, "string")),
-                               fill="zero")
-    assert undeclared.labels == data.labels
     escaped = read_labelled(_write(tmp_path / "e.arff", text.replace(declared, "string").replace(
         "'a,b'", "'it\\'s'")), fill="zero")
     assert escaped.labels == ["it's", "c, d", "it's"]
