@@ -151,9 +151,10 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
     if not bad:
         return data
     # channels without a value in any sequence: whatever the fill, one value throughout
-    void = [c for c in range(data.sequences[0].shape[1])
-            if len({s.shape[1] for s in data.sequences}) == 1
+    alike = len({s.shape[1] for s in data.sequences}) == 1
+    void = [c for c in range(data.sequences[0].shape[1]) if alike
             and not any(np.isfinite(s[:, c]).any() for s in data.sequences)]
+    void_names = ", ".join(_channel_name(data, c) for c in void)
     if fill is None:
         first = data.sequences[bad[0]]
         step, channel = (int(v) for v in np.argwhere(~np.isfinite(first))[0])
@@ -169,7 +170,7 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
             f"or non-finite value at {at} ({len(bad)} "
             f"sequence(s) have some). " + (advice or f"Fill them with --fill {'/'.join(FILLS)} "
                                              f"(fill= in the library) or clean the file.")
-            + (f" Channel(s) {', '.join(_channel_name(data, c) for c in void)} hold(s) no value "
+            + (f" Channel(s) {void_names} hold(s) no value "
                "in any sequence: drop the column(s), which a fill would make constant."
                if void and advice is None else ""))  # (new data has the trained channels)
     out = [s.copy() for s in data.sequences]
@@ -208,7 +209,7 @@ def fill_missing(data: LabelledSequences, fill: str | None, advice: str | None =
         f"carry in {', '.join(empty[:5])}{f' and {len(empty) - 5} more' if len(empty) > 5 else ''}"
         f", which hold(s) none in that channel: filled with 0 (--fill mean fills such a "
         f"channel with its mean)"] if empty else []) + ([
-        f"{Path(data.source).name}: channel(s) {', '.join(_channel_name(data, c) for c in void)} "
+        f"{Path(data.source).name}: channel(s) {void_names} "
         f"hold(s) no value in any sequence: --fill {fill} (fill= in the library) fills them "
         "with one value throughout, a constant that tells the classes nothing; drop the "
         "column(s)"] if void else [])
