@@ -15,6 +15,7 @@ import math
 import re
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1367,18 +1368,10 @@ def _ids_alike(ids: list[str], path: Path, column: str) -> list[str]:
     number two ways ('1' and '01'), or differ only in case ('S1' and 's1'): they are read
     as different sequences, as written, yet may be one sequence whose id a spreadsheet
     stripped of its zeros, or a hand typed otherwise, on some rows."""
-    spellings: dict[int, list[str]] = {}
-    for name in ids:
-        number = whole_number(name)
-        if number is not None:
-            spellings.setdefault(number, []).append(name)
-    cases: dict[str, list[str]] = {}  # 'S1' and 's1', as the labels' case note (_alike)
-    for name in ids:
-        cases.setdefault(name.casefold(), []).append(name)
     notes = []
-    for groups, how in ((spellings, "write the same number differently"),
-                        (cases, "differ only in case")):
-        alike = [group for group in groups.values() if len(group) > 1]
+    for key, how in ((whole_number, "write the same number differently"),
+                     (str.casefold, "differ only in case")):  # as the labels' note (_alike)
+        alike = _alike_groups(ids, key)
         if alike:
             shown = "; ".join(" and ".join(map(repr, group)) for group in alike[:3])
             more = f" and {len(alike) - 3} more" if len(alike) > 3 else ""
@@ -1742,12 +1735,20 @@ def _label_beside_own(path: Path, format: str, label: str) -> ValidationError:
 def _alike(labels: list[str], path: Path) -> list[str]:
     """A note naming the labels of `path` that differ only in case ('Bump', 'bump'): they
     are different classes, which a typing slip would make too."""
-    spellings: dict[str, set[str]] = {}
-    for tag in labels:
-        spellings.setdefault(tag.casefold(), set()).add(tag)
-    alike = [sorted(group) for group in spellings.values() if len(group) > 1]
+    alike = [sorted(group) for group in _alike_groups(labels, str.casefold)]
     return [f"{path.name}: the labels {' and '.join(map(repr, group))} differ only in case: "
             "they are different classes" for group in alike[:3]]
+
+
+def _alike_groups(names: list[str], key: Callable[[str], Any]) -> list[list[str]]:
+    """The distinct `names` grouped by `key` (a name whose key is None in no group), the
+    groups of two or more, each in the order its names first come."""
+    groups: dict[Any, dict[str, None]] = {}
+    for name in names:
+        k = key(name)
+        if k is not None:
+            groups.setdefault(k, {})[name] = None
+    return [list(group) for group in groups.values() if len(group) > 1]
 
 
 def _where(data: LabelledSequences, i: int) -> str:
