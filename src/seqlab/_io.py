@@ -33,7 +33,7 @@ __all__ = ["read_text", "read_table_text", "csv_rows", "csv_rows_and_lines",
            "fields_as_long_as", "check_not_utf16", "read_json_file",
            "fsync_dir", "read_toml_file", "read_config_file", "atomic_write", "atomic_savefig",
            "check_figure_path", "FIGURE_FORMATS", "umask_mode", "replace_atomically",
-           "check_table_path", "TABLE_FORMATS",
+           "check_table_path", "TABLE_FORMATS", "is_jsonl",
            "check_output_path", "check_distinct_outputs", "cache_dir", "strict_json",
            "BUNDLE_POINTER", "BUNDLE_STORE_FORMAT"]
 
@@ -433,6 +433,11 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
         reason = error.strerror or str(error)
         raise OutputError(f"Could not write {path}: {reason}. Nothing was written.") from None
     return path
+
+
+def is_jsonl(path: str | Path) -> bool:
+    """True for .jsonl / .ndjson / .json files (read and written as JSON lines)."""
+    return Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
 
 
 TABLE_FORMATS = (".csv", ".txt", ".jsonl", ".ndjson")

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from seqlab._io import read_table_text
+from seqlab._io import is_jsonl, read_table_text
 from seqlab._separators import with_commas
 from seqlab._validation import check_int, check_path
 from seqlab.errors import ValidationError
@@ -1494,7 +1494,7 @@ def _read_frame(path: str | Path, what: str, ids: tuple[str | None, ...] = ()
     if not text.strip():  # pandas: 'No columns to parse from file'
         raise ValidationError(f"The {what} {path} is empty (blank lines at most); expected a "
                               "header naming the columns, then rows of values.")
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or text.lstrip().startswith("{"):
+    if is_jsonl(path) or text.lstrip().startswith("{"):
         # split at commas, its objects were "no numeric value column among ['{"date": ...']"
         raise ValidationError(f"The {what} {path} is JSON, not CSV: forecasting reads a CSV "
                               "table (a header naming the columns, e.g. date,sales, then a "

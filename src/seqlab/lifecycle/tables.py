@@ -25,6 +25,7 @@ from seqlab._io import (
     atomic_write,
     csv_rows_and_lines,
     fields_as_long_as,
+    is_jsonl,
     read_table_text,
     read_text,
 )
@@ -33,11 +34,6 @@ from seqlab._validation import FLOAT32_MAX
 from seqlab.errors import ValidationError
 
 __all__ = ["read_columns", "read_sequences", "write_rows", "is_jsonl"]
-
-
-def is_jsonl(path: str | Path) -> bool:
-    """True for .jsonl / .ndjson / .json files (read and written as JSON lines)."""
-    return Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json")
 
 
 class _RepeatedKey(Exception):
