@@ -246,6 +246,16 @@ def describe(path: str | Path) -> str | None:
     return other_kind(path)
 
 
+def refuse_another_kind(path: str | Path, document: str, what: str) -> None:
+    """Refuse (`BundleError`) to read the bundle at `path` as a `what` (a bundle whose live
+    version holds `document`) where it is a bundle of another kind, named as what it is
+    (`describe`): reading its live version would name that version folder, which the user
+    never gave, and not what the bundle is."""
+    kind = describe(path)
+    if kind is not None and kind != OTHER_KINDS[document]:
+        raise BundleError(f"{path} is {kind}, not a {what}.", path)
+
+
 def refuse_version_folder(path: str | Path, *, new_path: bool = True) -> None:
     """Refuse to write a bundle into one version folder of a bundle (``BUNDLE/v-...``): a
     save adds its version to the bundle's own folder. `new_path`: a new path is also

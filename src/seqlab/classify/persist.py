@@ -164,12 +164,8 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> SequenceClassi
     if not root.is_dir():
         raise BundleError(f"The classifier bundle {root} does not exist or is not a folder.",
                           root)
-    # A bundle of another kind is named as what it is (reading its live version would name
-    # that folder, 'lacks its classifier document file').
-    kind = store.describe(root)
-    if kind is not None and kind != store.OTHER_KINDS[DOCUMENT]:
-        raise BundleError(f"{root} is {kind}, not a classifier bundle (written by seqlab "
-                          "classify --out).", root)
+    store.refuse_another_kind(root, DOCUMENT, "classifier bundle (written by seqlab "
+                              "classify --out)")
     return store.read_live(root, lambda folder: _read(folder, limits), document=DOCUMENT)
 
 

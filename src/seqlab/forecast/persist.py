@@ -547,10 +547,6 @@ def load(path: str | Path) -> Forecaster:
     path = Path(path)
     if not path.exists():
         raise BundleError(f"{path}: no such forecasting bundle.", str(path))
-    # A bundle of another kind is named as what it is (reading its live version would
-    # name that folder, 'not a forecasting bundle (no forecast.json)').
-    kind = store.describe(path)
-    if kind is not None and kind != store.OTHER_KINDS[DOCUMENT]:
-        raise BundleError(f"{path} is {kind}, not a forecasting bundle (written by seqlab "
-                          "forecast --out).", str(path))
+    store.refuse_another_kind(path, DOCUMENT, "forecasting bundle (written by seqlab "
+                              "forecast --out)")
     return store.read_live(path, _read_version, document=DOCUMENT)
