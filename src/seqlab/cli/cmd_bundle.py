@@ -19,7 +19,7 @@ from seqlab.cli._options import (
 )
 from seqlab.cli._resume import resume_hint
 from seqlab.cli._tracking import tracked
-from seqlab.cli.output import Output, add_command
+from seqlab.cli.output import Output, add_command, side_notes
 from seqlab.errors import ValidationError
 from seqlab.lifecycle.updating import update as _library_update
 
@@ -126,7 +126,7 @@ def _train(
     forecast = _forecast_config(settings, config, from_file)
     read_as: list[str] = []
     series, columns = read_columns(source, columns, notes=read_as)
-    _show_read_as(read_as)
+    side_notes(read_as)
     _check_rows_for_a_window(source, len(series), forecast.n_in, forecast.n_out)
     replaces = store.live_version(target)  # what this run replaces, whatever lands meanwhile
     from seqlab.train.checkpoint import checkpoint_folder
@@ -193,13 +193,6 @@ def _forecast_config(settings: dict[str, Any], config: Path | None,
             raise
         raise ValidationError(f"{config}: {bad} = {settings[bad]!r} is refused: {error}") \
             from None
-
-
-def _show_read_as(notes: list[str]) -> None:
-    """How the data files were read (decimal commas, Windows-1252), on stderr as the other
-    commands show it: stdout may be the predictions' CSV."""
-    for line in notes:
-        Output(as_json=True).note(f"note: {line}")
 
 
 def _check_rows_for_a_window(source: Any, rows: int, n_in: int, n_out: int) -> None:
@@ -290,8 +283,7 @@ def _predict(
 
         forecaster = load_forecaster(bundle)
         table = forecaster.predict(data=forecaster.read(input))
-        for line in table.attrs["notes"]:  # on stderr: the CSV may be on stdout
-            Output(as_json=True).note(f"note: {line}")
+        side_notes(table.attrs["notes"])
         if output is None:
             Output().result(table.to_csv(index=False), end="")
         else:
@@ -316,7 +308,7 @@ def _predict(
         _check_column_count(bundle, column, fitted)
         read_as: list[str] = []
         data, names = read_columns(input, column or None, expected=fitted, notes=read_as)
-        _show_read_as(read_as)
+        side_notes(read_as)
         width = 1 if data.ndim == 1 else data.shape[1]
         if fitted is not None and width != len(fitted):
             # JSON lines of bare numbers or lists have no names to check: their width is
@@ -536,7 +528,7 @@ def _update(
     read_as: list[str] = []
     old_series, _ = read_columns(old, column or None, expected=expected, notes=read_as)
     new_series, _ = read_columns(new, column or None, expected=expected, notes=read_as)
-    _show_read_as(read_as)
+    side_notes(read_as)
     report = update(bundle, old_series, new_series, promote=not dry_run, plot=plot,
                     **{k: v for k, v in training.items() if v is not None})
     screen = Output(as_json)

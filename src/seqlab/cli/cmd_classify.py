@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from seqlab.cli._options import JSON_OPTION, refuse_folder_spelling
-from seqlab.cli.output import Output, add_command, label_progress, warn
+from seqlab.cli.output import Output, add_command, label_progress, side_notes, warn
 from seqlab.errors import ValidationError
 
 
@@ -151,8 +151,7 @@ def predict_bundle(bundle: Path, data_file: Path) -> tuple[list[str], list[list[
                                      f"trained with classify --fill "
                                      f"{'/'.join(FILLS)} does).",
                          fill_means=channel_means(names, getattr(classifier, "mean_", None)))
-    for line in data.notes:  # how NEW was read, as classify tells of its files; on stderr:
-        Output(as_json=True).note(f"note: {line}")  # the predictions may be on stdout
+    side_notes(data.notes)  # how NEW was read, as classify tells of its files
     known = (isinstance(names, list) and len(names) == classifier.channels_
              and all(isinstance(n, str) for n in names))
     layout = reader.get("layout")  # the format training's file was read as (newer bundles)

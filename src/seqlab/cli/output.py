@@ -68,6 +68,13 @@ def shown_text(text: str) -> str:
     return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
+def side_notes(lines: list[str]) -> None:
+    """Each of `lines` as a ``note:`` line on stderr (left out under ``--quiet``): how the
+    input was read, beside a result that may be on stdout (predictions as CSV)."""
+    for line in lines:
+        Output(as_json=True).note(f"note: {line}")
+
+
 def dumps(value: Any, **options: Any) -> str:
     """Strict JSON text of `value` (see `strict_json`); anything else that JSON cannot hold
     is an error, not a silent ``NaN``."""
