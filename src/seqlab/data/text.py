@@ -18,8 +18,8 @@ from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
 from seqlab.errors import ValidationError
 
-__all__ = ["TextCorpus", "code_point", "load_text", "plain_text", "unix_newlines",
-           "next_symbol_windows", "sequence_windows", "stream_chunks"]
+__all__ = ["TextCorpus", "code_point", "load_text", "no_text", "plain_text",
+           "unix_newlines", "next_symbol_windows", "sequence_windows", "stream_chunks"]
 
 
 def code_point(char: str) -> str:
@@ -27,6 +27,14 @@ def code_point(char: str) -> str:
     naming a character that shows as nothing, or as another."""
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X}{' ' + name if name else ''}"
+
+
+def no_text(file: str, size: int) -> ValidationError:
+    """The error for the text file `file` (as a message names it) that holds no text: it
+    is empty, or holds only a byte-order mark (`size` bytes)."""
+    return ValidationError(f"{file} is empty." if size == 0 else
+                           f"{file} holds no text: only a UTF-8 byte-order mark (BOM, {size} "
+                           f"bytes). Give a file of text.")
 
 
 def plain_text(text: str) -> str:
@@ -47,10 +55,7 @@ def load_text(path: str | Path, *, lower: bool = False) -> str:
     dropped); a missing, binary or undecodable file is a clear error."""
     text = plain_text(read_text(path, "text file"))
     if not text:
-        size = Path(path).stat().st_size
-        raise ValidationError(f"Text file {str(path)!r} is empty." if size == 0 else
-                              f"Text file {str(path)!r} holds no text: only a UTF-8 "
-                              f"byte-order mark (BOM, {size} bytes). Give a file of text.")
+        raise no_text(f"Text file {str(path)!r}", Path(path).stat().st_size)
     return text.lower() if lower else text
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from seqlab._io import atomic_write, check_not_utf16, read_json_file
 from seqlab._validation import check_float, check_int
 from seqlab.data.encoding import Vocabulary
-from seqlab.data.text import plain_text
+from seqlab.data.text import no_text, plain_text
 from seqlab.errors import OutputError, ValidationError
 
 __all__ = ["TokenFile", "encode_corpus", "cached_token_file", "TOKEN_FORMAT"]
@@ -138,9 +138,7 @@ def encode_corpus(source: str | Path, target: str | Path, *, lower: bool = False
         symbols.update(np.unique(points).tolist())
         length += len(points)
     if length == 0:
-        raise ValidationError(f"The text file {source} is empty." if size == 0 else
-                              f"The text file {source} holds no text: only a UTF-8 "
-                              f"byte-order mark (BOM, {size} bytes). Give a file of text.")
+        raise no_text(f"The text file {source}", size)
     ordered = np.array(sorted(symbols), dtype=np.uint32)
     dtype = _id_dtype(len(ordered))
     ids_path = target.with_name(target.name + ".bin")
