@@ -68,7 +68,6 @@ def written_as_folder(value: Any, *flags: str) -> str | None:
     return None
 
 
-
 def refuse_folder_spelling(value: Any, flags: tuple[str, ...], writes: str, example: str
                            ) -> None:
     """Refuse (`ValidationError`) the file option `value` of `flags` where the command line
@@ -82,6 +81,7 @@ def refuse_folder_spelling(value: Any, flags: tuple[str, ...], writes: str, exam
         raise ValidationError(f"{flags[0]} {folder} names a folder (it ends in "
                               f"'{folder[-1]}'), but {writes}: name the file "
                               f"({folder}{example}, say).")
+
 
 JSON_OPTION = Annotated[bool, typer.Option("--json", help="Print the result as one JSON "
                                            "object (other lines go to stderr).")]
